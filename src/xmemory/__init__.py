@@ -1,0 +1,1 @@
+"""The xmemory SDK: sync and async clients for the xmemory HTTP API."""

@@ -1,0 +1,1 @@
+"""The embedded xmemory engine: the xmemory HTTP API served from a local SQLite store."""

@@ -1,0 +1,1 @@
+"""The xmemory MCP server."""
