@@ -1,0 +1,1 @@
+"""Minds: the extractor, answerer and designer the engine delegates understanding to."""
