@@ -51,7 +51,10 @@ _SQL_TYPES: dict[FieldType, str] = {
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 # Columns every table has; a schema may not declare fields with these names.
 SYSTEM_COLUMNS = ("xuid", "created_at", "updated_at")
-RESERVED_PREFIX = "_xm"
+# SQLite reserves `sqlite_` for itself. The engine's own tables start with `_xm_`, which a
+# schema name (it must start with a letter) can never collide with.
+RESERVED_PREFIX = "sqlite_"
+INTERNAL_PREFIX = "_xm_"
 
 
 @dataclass(frozen=True)
