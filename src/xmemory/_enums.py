@@ -1,0 +1,58 @@
+"""String-valued enums whose values are exactly what travels on the wire."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class _WireEnum(str, Enum):
+    # Python 3.10 has no StrEnum; str() of a (str, Enum) member would print "Class.MEMBER".
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class SchemaType(_WireEnum):
+    """The language a schema text is written in."""
+
+    YML = "yml"
+    JSON = "json"
+
+
+class ExtractionLogic(_WireEnum):
+    """How hard extraction works: DEEP for important writes, FAST for high volume."""
+
+    FAST = "fast"
+    REGULAR = "regular"
+    DEEP = "deep"
+
+
+class ReadMode(_WireEnum):
+    """The shape of a read's `reader_result`."""
+
+    SINGLE_ANSWER = "single-answer"
+    RAW_TABLES = "raw-tables"
+    XRESPONSE = "xresponse"
+
+
+class WriteQueueStatus(_WireEnum):
+    """Where an enqueued write stands; keep polling until `is_terminal`."""
+
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    NOT_FOUND = "not_found"
+    # Newer servers report finer in-progress steps; they are not terminal either.
+    EXTRACTING = "extracting"
+    EXTRACTED = "extracted"
+    APPLYING = "applying"
+
+    @property
+    def is_terminal(self) -> bool:
+        """True once the status will not change any more."""
+        return self in _TERMINAL
+
+
+_TERMINAL = frozenset(
+    {WriteQueueStatus.COMPLETED, WriteQueueStatus.FAILED, WriteQueueStatus.NOT_FOUND}
+)

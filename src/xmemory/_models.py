@@ -1,0 +1,111 @@
+"""Result models: what each call answers, parsed from the envelope's items.
+
+Every model tolerates keys it does not know (`extra="allow"`): servers add fields over time, and
+an older SDK must keep working against a newer server.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._enums import WriteQueueStatus
+
+
+class XmemoryModel(BaseModel):
+    """Base of every result model: unknown keys are kept, not rejected."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class ClusterInfo(XmemoryModel):
+    """A cluster: the group that instances live in."""
+
+    id: str
+    org_id: str | None = None
+    name: str | None = None
+    description: str | None = None
+
+
+class InstanceInfo(XmemoryModel):
+    """An instance: one memory with its own schema and data."""
+
+    id: str
+    cluster_id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    data_schema: dict[str, Any] | None = None
+
+
+class InstanceSchemaInfo(XmemoryModel):
+    """An instance's schema, parsed into a mapping (objects, relations)."""
+
+    data_schema: dict[str, Any]
+
+
+class GenerateSchemaResult(XmemoryModel):
+    """A schema the server designed from a plain-language description."""
+
+    data_schema: dict[str, Any]
+
+
+class WriteChanges(XmemoryModel):
+    """What a write did to stored data, grouped by kind of change."""
+
+    created: list[Any] = Field(default_factory=list)
+    updated: list[Any] = Field(default_factory=list)
+    deleted: list[Any] = Field(default_factory=list)
+
+
+class WriteResult(XmemoryModel):
+    """The outcome of a synchronous write.
+
+    `cleaned_objects` and `diff_plan` are what the hosted API documents; newer servers also send
+    `changes`. Each is None when the server did not send it.
+    """
+
+    write_id: str | None = None
+    trace_id: str | None = None
+    cleaned_objects: Any = None
+    diff_plan: Any = None
+    changes: WriteChanges | None = None
+
+
+class AsyncWriteResult(XmemoryModel):
+    """The acknowledgement of an enqueued write; poll `write_status(write_id)`."""
+
+    write_id: str
+    trace_id: str | None = None
+
+
+class WriteStatusResult(XmemoryModel):
+    """Where an enqueued write stands, and what it changed once completed."""
+
+    write_id: str
+    write_status: WriteQueueStatus
+    error_detail: str | None = None
+    completed_at: datetime | None = None
+    changes: WriteChanges | None = None
+
+
+class ReadResult(XmemoryModel):
+    """The answer to a natural-language query.
+
+    `reader_result` is shaped by the read mode; None means the schema cannot represent the
+    question. A `notice` means the question could not be answered as asked, so an empty
+    answer says nothing about what is stored.
+    """
+
+    trace_id: str | None = None
+    reader_result: Any = None
+    reader_results: list[Any] | None = None
+    notice: str | None = None
+
+
+class ExtractResult(XmemoryModel):
+    """What extraction found in a text, without anything being stored."""
+
+    trace_id: str | None = None
+    objects_extracted: Any = None
