@@ -6,9 +6,11 @@ from enum import Enum
 
 
 class _WireEnum(str, Enum):
-    # Python 3.10 has no StrEnum; str() of a (str, Enum) member would print "Class.MEMBER".
-    def __str__(self) -> str:
-        return str(self.value)
+    """A str-valued enum: members compare equal to their wire strings.
+
+    Not StrEnum (Python 3.11+), and str() is left as "WriteQueueStatus.QUEUED": that is what the
+    documentation shows `print(status.write_status)` printing. Use `.value` for the wire string.
+    """
 
 
 class SchemaType(_WireEnum):

@@ -1,0 +1,1 @@
+"""Tests of the xmemory SDK."""
