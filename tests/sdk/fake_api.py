@@ -22,7 +22,9 @@ TOKEN = "sk-test-secret"
 Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
 
 
-def envelope(*items: Any, ids: list[str] | None = None, errors: list[Any] | None = None) -> dict:
+def envelope(
+    *items: Any, ids: list[Any] | None = None, errors: list[Any] | None = None
+) -> dict[str, Any]:
     return {"ids": ids or [], "items": list(items), "errors": errors or []}
 
 

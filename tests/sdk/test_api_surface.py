@@ -103,7 +103,7 @@ def test_enum_values_are_the_wire_values() -> None:
     assert [e.value for e in ExtractionLogic] == ["fast", "regular", "deep"]
     assert [e.value for e in ReadMode] == ["single-answer", "raw-tables", "xresponse"]
     assert str(WriteQueueStatus.QUEUED) == "WriteQueueStatus.QUEUED"  # as the docs print it
-    assert SchemaType.YML == "yml"
+    assert SchemaType("yml") is SchemaType.YML
 
 
 def test_only_completed_failed_and_not_found_are_terminal() -> None:

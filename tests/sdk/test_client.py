@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import httpx
@@ -146,9 +146,7 @@ async def test_http_client_with_its_own_base_url(api: FakeAPI) -> None:
 async def test_async_client_over_an_asgi_app() -> None:
     seen: list[str] = []
 
-    async def app(
-        scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
-    ) -> None:
+    async def app(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         seen.append(f"{scope['method']} {scope['path']} {scope['query_string'].decode()}")
         body = httpx.Response(200, json=envelope({"id": "c1", "name": "local"})).content
         headers = [(b"content-type", b"application/json")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from typing import Any
 
 import httpx
 import pytest
@@ -39,8 +40,8 @@ NOT_FOUND = {
 }
 
 
-def get_instance(client: object) -> object:
-    return client.admin.get_instance("i1")  # type: ignore[attr-defined]
+def get_instance(client: Any) -> Any:
+    return client.admin.get_instance("i1")
 
 
 async def test_envelope_error_keeps_every_field(api: FakeAPI) -> None:
@@ -75,7 +76,9 @@ async def test_envelope_error_keeps_every_field(api: FakeAPI) -> None:
         (405, XmemoryStatusError),
     ],
 )
-async def test_status_maps_to_its_class(api: FakeAPI, status: int, cls: type) -> None:
+async def test_status_maps_to_its_class(
+    api: FakeAPI, status: int, cls: type[XmemoryStatusError]
+) -> None:
     api.reply(httpx.Response(status, json=envelope(errors=[{"code": "x", "message": "m"}])))
     with pytest.raises(cls) as info:
         await api.run(get_instance)
@@ -145,7 +148,7 @@ async def test_envelope_fields_of_the_wrong_type(api: FakeAPI) -> None:
 
 
 async def test_delete_answer_with_non_string_ids(api: FakeAPI) -> None:
-    api.reply(httpx.Response(200, json=envelope(ids=[1])))  # type: ignore[list-item]
+    api.reply(httpx.Response(200, json=envelope(ids=[1])))
     with pytest.raises(XmemoryResponseError, match="`ids`"):
         await api.run(lambda c: c.admin.delete_instance("i1"))
 

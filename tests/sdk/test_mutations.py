@@ -42,7 +42,7 @@ def test_delete_with_values_is_a_mistake() -> None:
 
 def test_unknown_fields_and_actions_are_rejected() -> None:
     with pytest.raises(ValidationError):
-        ObjectMutation(object_type="p", action="upsert", key={})  # type: ignore[arg-type]
+        ObjectMutation(object_type="p", action="upsert", key={})
     with pytest.raises(ValidationError):
         ObjectMutation(object_type="p", action="create", key={}, valuez={})  # type: ignore[call-arg]
 

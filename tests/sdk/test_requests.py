@@ -33,7 +33,7 @@ from .fake_api import URL, FakeAPI, envelope
 pytestmark = pytest.mark.anyio
 
 CLUSTER = {"id": "c1", "org_id": "o1", "name": "main", "description": "default"}
-INSTANCE = {
+INSTANCE: dict[str, Any] = {
     "id": "i1",
     "cluster_id": "c1",
     "name": "contacts",
@@ -296,6 +296,7 @@ CASES = [
             isinstance(r, WriteStatusResult)
             and r.write_status is WriteQueueStatus.COMPLETED
             and r.completed_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+            and r.changes is not None
             and r.changes.updated == [{"id": 1}]
         ),
     ),
