@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import httpx
 
 from . import _endpoints as ep
-from ._base import DEFAULT_TIMEOUT, BaseClient, BaseInstanceAPI, Call, Request, RetryPolicy
+from ._base import DEFAULT_TIMEOUT, BaseClient, BaseInstanceAPI, RetryPolicy
 from ._describe import DescribeResult
 from ._enums import ExtractionLogic, ReadMode, SchemaType
 from ._exceptions import XmemoryConnectionError
@@ -31,6 +31,7 @@ from ._models import (
     WriteStatusResult,
 )
 from ._mutations import StructuredMutation
+from ._wire import Call, Request
 
 T = TypeVar("T")
 

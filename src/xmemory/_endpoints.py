@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._base import Call, ids, many, one, require_id, segment
+from ._base import require_id, segment
 from ._describe import DescribeResult
 from ._enums import ExtractionLogic, ReadMode, SchemaType
 from ._models import (
@@ -24,6 +24,7 @@ from ._models import (
     WriteStatusResult,
 )
 from ._mutations import StructuredMutation, mutations_to_wire
+from ._wire import Call, ids, many, one
 
 
 def _listing_params(ids: Sequence[str] | None) -> list[tuple[str, str]]:
