@@ -1,7 +1,19 @@
-"""Choosing the mind from configuration read once at the edge."""
+"""Choosing the mind from configuration read once at the edge.
+
+| variable            | meaning                                                              |
+|---------------------|----------------------------------------------------------------------|
+| XMEM_LLM_PROVIDER   | rules (default) · openai · anthropic · sampling                      |
+| XMEM_LLM_MODEL      | the model name (required with XMEM_LLM_BASE_URL)                      |
+| XMEM_LLM_BASE_URL   | any OpenAI-compatible server (Ollama, vLLM, LM Studio, llama.cpp)    |
+| XMEM_LLM_API_KEY    | a key for the chosen provider, over its usual variable                |
+| OPENAI_API_KEY      | the key for openai                                                   |
+| ANTHROPIC_API_KEY   | the key for anthropic                                                |
+| XMEM_LLM_TIMEOUT    | seconds one model call may take, retries included (default 60)       |
+"""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -9,6 +21,7 @@ from dataclasses import dataclass, field
 from xmemory_engine.minds.base import Mind, TextModel
 
 PROVIDERS = ("rules", "openai", "anthropic", "sampling")
+_KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
 
 
 @dataclass(frozen=True)
@@ -20,25 +33,94 @@ class MindSettings:
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     timeout: float = 60.0
+    max_retries: int = 2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> MindSettings:
+        """Settings from `XMEM_LLM_*` and the providers' usual key variables; ValueError when
+        a value is not usable."""
         env = os.environ if env is None else env
         provider = (env.get("XMEM_LLM_PROVIDER") or "rules").strip().lower()
         if provider not in PROVIDERS:
             raise ValueError(f"XMEM_LLM_PROVIDER={provider!r} is not one of {', '.join(PROVIDERS)}")
+        raw_timeout = (env.get("XMEM_LLM_TIMEOUT") or "60").strip()
+        try:
+            timeout = float(raw_timeout)
+        except ValueError:
+            timeout = math.nan
+        if not (timeout > 0 and math.isfinite(timeout)):
+            raise ValueError(
+                f"XMEM_LLM_TIMEOUT={raw_timeout!r} is not a positive number of seconds"
+            )
+        key_variable = _KEY_VARIABLES.get(provider)
+        api_key = env.get("XMEM_LLM_API_KEY") or (env.get(key_variable) if key_variable else None)
         return cls(
             provider=provider,
-            model=env.get("XMEM_LLM_MODEL") or None,
-            base_url=env.get("XMEM_LLM_BASE_URL") or None,
-            timeout=float(env.get("XMEM_LLM_TIMEOUT") or 60.0),
+            model=(env.get("XMEM_LLM_MODEL") or "").strip() or None,
+            base_url=(env.get("XMEM_LLM_BASE_URL") or "").strip() or None,
+            api_key=api_key or None,
+            timeout=timeout,
         )
 
 
 def build_mind(settings: MindSettings, *, sampler: TextModel | None = None) -> Mind:
-    """The mind `settings` names. `sampler` is the MCP client's model, for `sampling`."""
+    """The mind `settings` names. `sampler` is the MCP client's model, for `sampling`.
+
+    Raises ValueError when the provider cannot be used as configured (a missing package,
+    key or model name, or `sampling` without a sampler), saying what to do.
+    """
     if settings.provider == "rules":
         from xmemory_engine.minds.rules import rules_mind
 
         return rules_mind()
-    raise ValueError(f"the {settings.provider!r} mind is not available yet")
+    return llm_mind_for(build_text_model(settings, sampler=sampler))
+
+
+def build_text_model(settings: MindSettings, *, sampler: TextModel | None = None) -> TextModel:
+    """The language model `settings` names (not for `rules`, which has none)."""
+    if settings.provider == "openai":
+        from xmemory_engine.minds.llm.providers import OpenAITextModel
+
+        return OpenAITextModel.create(
+            model=settings.model,
+            api_key=settings.api_key,
+            base_url=settings.base_url,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+        )
+    if settings.provider == "anthropic":
+        from xmemory_engine.minds.llm.providers import AnthropicTextModel
+
+        return AnthropicTextModel.create(
+            model=settings.model,
+            api_key=settings.api_key,
+            base_url=settings.base_url,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+        )
+    if settings.provider == "sampling":
+        if sampler is None:
+            raise ValueError(
+                "XMEM_LLM_PROVIDER=sampling borrows the model of the connected MCP client, so "
+                "it works only inside the MCP server (xmemory-mcp); elsewhere choose rules, "
+                "openai or anthropic"
+            )
+        return sampler
+    raise ValueError(f"provider {settings.provider!r} has no language model")
+
+
+def llm_mind_for(model: TextModel) -> Mind:
+    from xmemory_engine.minds.llm import llm_mind
+
+    return llm_mind(model)
+
+
+async def close_mind(mind: Mind) -> None:
+    """Close the model clients a mind holds (their HTTP connections); rules hold none."""
+    closed: set[int] = set()
+    for part in (mind.extractor, mind.answerer, mind.designer):
+        model = getattr(part, "model", None)
+        aclose = getattr(model, "aclose", None)
+        if aclose is not None and id(model) not in closed:
+            closed.add(id(model))
+            await aclose()
