@@ -1,11 +1,198 @@
-"""The `xmemory-mcp` command (placeholder until the MCP server lands)."""
+"""The `xmemory-mcp` command: flags and environment in, a served MCP server out.
+
+    xmemory-mcp                                  MCP over stdio, on the embedded engine
+    xmemory-mcp --transport streamable-http      MCP over HTTP on 127.0.0.1:8000/mcp
+    xmemory-mcp engine serve [--port ...]        the engine alone, as an HTTP API server
+
+This is the only module that reads `os.environ` or `sys.argv`; everything else gets `Settings`.
+"""
 
 from __future__ import annotations
 
+import argparse
+import logging
+import os
 import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import anyio
+
+from xmemory import __version__
+
+from .settings import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_WRITE_WAIT,
+    TRANSPORTS,
+    Settings,
+    SettingsError,
+)
+
+logger = logging.getLogger("xmemory_mcp")
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `xmemory-mcp` command."""
-    print("xmemory-mcp: the MCP server is not built yet", file=sys.stderr)
-    return 1
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xmemory-mcp",
+        description="Persistent, structured memory for AI agents over MCP. With no options: MCP"
+        " over stdio on the embedded engine (no account, no network).",
+        epilog="Backend: --url / XMEM_API_URL wins; else a key (--token, XMEM_AUTH_TOKEN,"
+        " XMEM_API_KEY) means the hosted API; else the embedded engine under --data-dir."
+        " 'xmemory-mcp engine serve --help' runs the engine alone as an HTTP API server.",
+    )
+    add = parser.add_argument
+    add("--version", action="version", version=f"xmemory-mcp {__version__}")
+    backend = parser.add_argument_group("backend")
+    backend.add_argument("--url", help="xmemory API URL to use (env XMEM_API_URL)")
+    backend.add_argument("--token", help="xmemory API key (env XMEM_AUTH_TOKEN or XMEM_API_KEY)")
+    backend.add_argument(
+        "--data-dir",
+        type=Path,
+        help="embedded engine data directory (env XMEM_DATA_DIR; default: the user data dir)",
+    )
+    backend.add_argument(
+        "--instance",
+        help="instance the tools act on by default (env XMEM_INSTANCE_ID; embedded default: its default instance)",
+    )
+    backend.add_argument(
+        "--no-admin",
+        action="store_true",
+        help="hide the admin tools (clusters, instances, schemas)",
+    )
+    backend.add_argument(
+        "--write-wait",
+        type=float,
+        default=None,
+        help=f"seconds `write` waits for its job before answering with the write_id to poll (default {DEFAULT_WRITE_WAIT:g})",
+    )
+    serving = parser.add_argument_group("serving")
+    serving.add_argument("--transport", choices=TRANSPORTS, default="stdio", help="default: stdio")
+    serving.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"HTTP bind address (default {DEFAULT_HOST})"
+    )
+    serving.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"HTTP port, 0 for any free one (default {DEFAULT_PORT})",
+    )
+    serving.add_argument(
+        "--auth-token",
+        help="bearer token HTTP clients must send (env XMEM_MCP_AUTH_TOKEN); required beyond loopback",
+    )
+    serving.add_argument(
+        "--allowed-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="browser Origin allowed over HTTP, e.g. https://app.example.com or http://host:* (repeatable)",
+    )
+    serving.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default="warning",
+        help="stderr log level (default warning)",
+    )
+    return parser
+
+
+def _env(environ: Mapping[str, str], *names: str) -> str | None:
+    for name in names:
+        value = environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def parse_settings(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
+    """Flags first, then the environment, then defaults; validated."""
+    args = build_parser().parse_args(list(argv))
+    data_dir = args.data_dir or _env(environ, "XMEM_DATA_DIR")
+    settings = Settings(
+        url=args.url or _env(environ, "XMEM_API_URL"),
+        token=args.token or _env(environ, "XMEM_AUTH_TOKEN", "XMEM_API_KEY"),
+        data_dir=Path(data_dir).expanduser() if data_dir else None,
+        instance_id=args.instance or _env(environ, "XMEM_INSTANCE_ID"),
+        admin=not args.no_admin,
+        transport=args.transport,
+        host=args.host,
+        port=args.port,
+        auth_token=args.auth_token or _env(environ, "XMEM_MCP_AUTH_TOKEN"),
+        allowed_origins=tuple(args.allowed_origin),
+        write_wait=DEFAULT_WRITE_WAIT if args.write_wait is None else args.write_wait,
+        log_level=args.log_level.upper(),
+        engine_env=dict(environ),
+    )
+    settings.validate()
+    return settings
+
+
+def configure_logging(level: str) -> None:
+    """Everything to stderr: on stdio, stdout carries protocol frames and nothing else."""
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+async def serve(settings: Settings) -> None:
+    """Open the backend and serve MCP on the chosen transport until the client goes away."""
+    from .backend import open_backend
+    from .server import MemoryServer
+    from .sessions import ClientSessions
+
+    sessions = ClientSessions()
+    # sampler=None: the engine's LLM mind uses its own configured model, if any. A sampler over
+    # `sessions` (the client's model via MCP sampling) plugs in here.
+    async with open_backend(settings, sampler=None) as backend:
+        memory = MemoryServer(settings, backend, sessions=sessions)
+        if settings.transport == "stdio":
+            from mcp.server.stdio import stdio_server
+
+            server = memory.lowlevel()
+            async with stdio_server() as (read, write):
+                await server.run(read, write, server.create_initialization_options())
+            memory.close()
+        else:
+            from .http import serve_http
+
+            await serve_http(settings, memory)
+
+
+def _engine(argv: list[str]) -> int:
+    if argv[:1] != ["serve"]:
+        print(
+            "usage: xmemory-mcp engine serve [--host H] [--port P] [--data-dir D] [--api-key K]",
+            file=sys.stderr,
+        )
+        return 2
+    from xmemory_engine.serve import main as engine_main
+
+    return engine_main(argv[1:])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `xmemory-mcp` command; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["engine"]:
+        return _engine(args[1:])
+    try:
+        settings = parse_settings(args, os.environ)
+    except SettingsError as exc:
+        print(f"xmemory-mcp: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    logger.info("starting: %r", settings)  # tokens are repr=False
+    try:
+        anyio.run(serve, settings)
+    except KeyboardInterrupt:
+        return 0
+    except Exception as exc:
+        logger.debug("fatal", exc_info=True)
+        print(f"xmemory-mcp: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,381 @@
+"""What each tool does: validated arguments in, one SDK call (or a few), a tool result out.
+
+Every call goes through `AsyncXmemoryClient`; nothing here knows whether the memory is hosted,
+remote or embedded. SDK failures propagate to the server, which turns them into error results
+in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import anyio
+import mcp_types as types
+
+from xmemory import (
+    AsyncInstanceAPI,
+    AsyncXmemoryClient,
+    ExtractionLogic,
+    ReadMode,
+    ReadResult,
+    SchemaType,
+    WriteQueueStatus,
+    WriteStatusResult,
+    XmemoryModel,
+)
+
+from .results import failure, success
+
+Progress = Callable[[str], Awaitable[None]]
+"""Reports a step of a long call (sent as `notifications/progress` when the client asked)."""
+
+FIRST_POLL = 0.005
+MAX_POLL = 1.0
+PROGRESS_EVERY = 1.0
+
+
+class ArgumentsError(ValueError):
+    """Arguments that fit the schema but cannot be forwarded; the message says which and why."""
+
+
+def _dump(model: XmemoryModel) -> dict[str, Any]:
+    return model.model_dump(mode="json")
+
+
+def _enum(kind: type[Any], value: Any, argument: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in kind)
+        raise ArgumentsError(f"{argument}: {value!r} is not one of {allowed}") from None
+
+
+class Operations:
+    """The SDK calls behind the tools, bound to one client and its defaults."""
+
+    def __init__(
+        self,
+        client: AsyncXmemoryClient,
+        *,
+        bound_instance_id: str | None,
+        default_cluster_id: str | None,
+        write_wait: float,
+    ) -> None:
+        self._client = client
+        self._bound = client.instance(bound_instance_id) if bound_instance_id else None
+        self._default_cluster_id = default_cluster_id
+        self._write_wait = write_wait
+        self._handlers: dict[
+            str, Callable[[dict[str, Any], Progress], Awaitable[types.CallToolResult]]
+        ] = {
+            "write": self.write,
+            "write_async": self.write_async,
+            "write_status": self.write_status,
+            "read": self.read,
+            "extract": self.extract,
+            "list_clusters": self.list_clusters,
+            "get_cluster": self.get_cluster,
+            "generate_schema": self.generate_schema,
+            "create_instance": self.create_instance,
+            "list_instances": self.list_instances,
+            "get_instance": self.get_instance,
+            "get_instance_schema": self.get_instance_schema,
+            "update_instance_schema": self.update_instance_schema,
+            "update_instance_metadata": self.update_instance_metadata,
+            "delete_instance": self.delete_instance,
+        }
+
+    @property
+    def bound(self) -> AsyncInstanceAPI | None:
+        """The handle of the bound instance (it holds the describe cache)."""
+        return self._bound
+
+    async def run(
+        self, name: str, args: dict[str, Any], progress: Progress
+    ) -> types.CallToolResult:
+        return await self._handlers[name](args, progress)
+
+    # -- instance tools ------------------------------------------------------------------------
+
+    def _instance(self, args: Mapping[str, Any]) -> AsyncInstanceAPI:
+        instance_id = args.get("instance_id")
+        if instance_id:
+            if self._bound is not None and instance_id == self._bound.id:
+                return self._bound
+            return self._client.instance(instance_id)
+        if self._bound is None:
+            raise ArgumentsError("instance_id: required, this server has no bound instance")
+        return self._bound
+
+    @staticmethod
+    def _write_kwargs(args: Mapping[str, Any]) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        for key, value in args.items():
+            if key == "instance_id":
+                continue
+            if key in ("text", "structured_mutations"):
+                kwargs[key] = value
+            elif key == "extraction_logic":
+                kwargs[key] = _enum(ExtractionLogic, value, key)
+            elif key in ("diff_engine", "use_diff_engine"):
+                kwargs["diff_engine"] = bool(value)
+            else:
+                raise ArgumentsError(f"{key}: this version of xmemory-mcp cannot forward it")
+        if ("text" in kwargs) == ("structured_mutations" in kwargs):
+            raise ArgumentsError("give exactly one of text and structured_mutations")
+        return kwargs
+
+    async def write(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
+        instance = self._instance(args)
+        ack = await instance.write_async(**self._write_kwargs(args))
+        return await self._wait_for(instance, ack.write_id, progress)
+
+    async def _wait_for(
+        self, instance: AsyncInstanceAPI, write_id: str, progress: Progress
+    ) -> types.CallToolResult:
+        """Poll the write's job until it ends or the wait limit passes, reporting progress."""
+        started = anyio.current_time()
+        deadline = started + self._write_wait
+        await progress(f"write {write_id}: queued")
+        reported, reported_at = WriteQueueStatus.QUEUED, started
+        delay = FIRST_POLL
+        while True:
+            status = await instance.write_status(write_id)
+            if status.write_status.is_terminal:
+                return _write_outcome(status)
+            now = anyio.current_time()
+            if now >= deadline:
+                return _write_pending(status, now - started)
+            if status.write_status != reported or now - reported_at >= PROGRESS_EVERY:
+                reported, reported_at = status.write_status, now
+                await progress(
+                    f"write {write_id}: {status.write_status.value} ({now - started:.1f} s)"
+                )
+            await anyio.sleep(min(delay, deadline - now))
+            delay = min(delay * 2, MAX_POLL)
+
+    async def write_async(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
+        ack = await self._instance(args).write_async(**self._write_kwargs(args))
+        return success(
+            _dump(ack),
+            f"Queued as write {ack.write_id}. Call write_status with this write_id until it is"
+            " completed before reading what it stores.",
+        )
+
+    async def write_status(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
+        status = await self._instance(args).write_status(args["write_id"])
+        if status.write_status is WriteQueueStatus.NOT_FOUND:
+            return _unknown_write(status)
+        if status.write_status is WriteQueueStatus.COMPLETED:
+            return success(_dump(status), _stored_headline(status))
+        if status.write_status is WriteQueueStatus.FAILED:
+            return success(_dump(status), f"Write {status.write_id} failed: {status.error_detail}")
+        return success(
+            _dump(status),
+            f"Write {status.write_id} is {status.write_status.value}; call write_status again shortly.",
+        )
+
+    async def read(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
+        mode = args.get("read_mode", args.get("mode"))
+        result = await self._instance(args).read(
+            args["query"],
+            read_mode=ReadMode.SINGLE_ANSWER
+            if mode is None
+            else _enum(ReadMode, mode, "read_mode"),
+            read_id=args.get("read_id"),
+        )
+        return success(_dump(result), _read_headline(result))
+
+    async def extract(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
+        logic = args.get("extraction_logic")
+        result = await self._instance(args).extract(
+            args["text"],
+            extraction_logic=ExtractionLogic.DEEP
+            if logic is None
+            else _enum(ExtractionLogic, logic, "extraction_logic"),
+        )
+        found = result.objects_extracted
+        count = len(found) if isinstance(found, list) else None
+        headline = "Extracted (nothing was stored)"
+        return success(
+            _dump(result), f"{headline}: {count} objects." if count is not None else headline + "."
+        )
+
+    # -- admin tools ---------------------------------------------------------------------------
+
+    def _cluster(self, args: Mapping[str, Any]) -> str:
+        cluster_id = args.get("cluster_id") or self._default_cluster_id
+        if not cluster_id:
+            raise ArgumentsError("cluster_id: required (list_clusters shows the clusters)")
+        return str(cluster_id)
+
+    def _admin_instance(self, args: Mapping[str, Any]) -> str:
+        instance_id = args.get("instance_id") or (self._bound.id if self._bound else None)
+        if not instance_id:
+            raise ArgumentsError("instance_id: required (list_instances shows the instances)")
+        return str(instance_id)
+
+    async def list_clusters(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
+        clusters = await self._client.admin.list_clusters(args.get("ids"))
+        names = ", ".join(f"{c.id} ({c.name})" if c.name else c.id for c in clusters)
+        return success(
+            {"clusters": [_dump(c) for c in clusters]}, f"{len(clusters)} clusters: {names}"
+        )
+
+    async def get_cluster(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
+        cluster = await self._client.admin.get_cluster(args["cluster_id"])
+        return success(_dump(cluster), f"Cluster {cluster.id} ({cluster.name}).")
+
+    async def generate_schema(
+        self, args: dict[str, Any], progress: Progress
+    ) -> types.CallToolResult:
+        result = await self._client.admin.generate_schema(
+            self._cluster(args),
+            args["description"],
+            current_yml_schema=args.get("current_yml_schema"),
+        )
+        return success(
+            _dump(result),
+            "Schema designed (nothing stored yet): pass data_schema as schema_text to"
+            " create_instance or update_instance_schema.",
+        )
+
+    async def create_instance(
+        self, args: dict[str, Any], progress: Progress
+    ) -> types.CallToolResult:
+        schema_type = _enum(SchemaType, args.get("schema_type", "yml"), "schema_type")
+        handle = await self._client.admin.create_instance(
+            self._cluster(args),
+            args["name"],
+            _schema_text(args["schema_text"], schema_type),
+            schema_type,
+            description=args.get("description"),
+            schema_description=args.get("schema_description"),
+        )
+        info = _dump(handle.info) if handle.info is not None else {"id": handle.id}
+        return success(
+            info,
+            f"Created instance {handle.id} ({args['name']}). Pass instance_id {handle.id} to"
+            " write, read and the other instance tools to use it.",
+        )
+
+    async def list_instances(
+        self, args: dict[str, Any], progress: Progress
+    ) -> types.CallToolResult:
+        instances = await self._client.admin.list_instances(args.get("ids"))
+        names = ", ".join(f"{i.id} ({i.name})" if i.name else i.id for i in instances)
+        return success(
+            {"instances": [_dump(i) for i in instances]}, f"{len(instances)} instances: {names}"
+        )
+
+    async def get_instance(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
+        info = await self._client.admin.get_instance(self._admin_instance(args))
+        return success(_dump(info), f"Instance {info.id} ({info.name}).")
+
+    async def get_instance_schema(
+        self, args: dict[str, Any], progress: Progress
+    ) -> types.CallToolResult:
+        instance_id = self._admin_instance(args)
+        schema = await self._client.admin.get_instance_schema(instance_id)
+        return success(_dump(schema), f"Schema of instance {instance_id}.")
+
+    async def update_instance_schema(
+        self, args: dict[str, Any], progress: Progress
+    ) -> types.CallToolResult:
+        schema_type = _enum(SchemaType, args.get("schema_type", "yml"), "schema_type")
+        info = await self._client.admin.update_instance_schema(
+            self._admin_instance(args), _schema_text(args["schema_text"], schema_type), schema_type
+        )
+        return success(
+            _dump(info), f"Schema of instance {info.id} updated; the tool list was refreshed."
+        )
+
+    async def update_instance_metadata(
+        self, args: dict[str, Any], progress: Progress
+    ) -> types.CallToolResult:
+        info = await self._client.admin.update_instance_metadata(
+            self._admin_instance(args), args["name"], args.get("description")
+        )
+        return success(_dump(info), f"Instance {info.id} is now named {info.name}.")
+
+    async def delete_instance(
+        self, args: dict[str, Any], progress: Progress
+    ) -> types.CallToolResult:
+        deleted = await self._client.admin.delete_instance(args["instance_id"])
+        return success(
+            {"deleted": deleted}, f"Deleted instance {', '.join(deleted)} and all its data."
+        )
+
+
+def _schema_text(value: Any, schema_type: SchemaType) -> str:
+    """Schema text as given, or a schema object rendered in the language `schema_type` names."""
+    if isinstance(value, str):
+        return value
+    if schema_type is SchemaType.JSON:
+        return json.dumps(value)
+    import yaml  # only schema-changing calls need it
+
+    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True)
+
+
+def _stored_headline(status: WriteStatusResult) -> str:
+    changes = status.changes
+    if changes is None:
+        return f"Stored (write {status.write_id})."
+    return (
+        f"Stored (write {status.write_id}): {len(changes.created)} created,"
+        f" {len(changes.updated)} updated, {len(changes.deleted)} deleted."
+    )
+
+
+def _write_outcome(status: WriteStatusResult) -> types.CallToolResult:
+    if status.write_status is WriteQueueStatus.COMPLETED:
+        return success(_dump(status), _stored_headline(status))
+    if status.write_status is WriteQueueStatus.NOT_FOUND:
+        return _unknown_write(status)
+    return failure(
+        f"write {status.write_id} failed: {status.error_detail or 'no detail given'}\n"
+        "What to do: nothing from this write was stored; fix the text or mutations and write again.",
+        {"kind": "write_failed", **_dump(status)},
+    )
+
+
+def _write_pending(status: WriteStatusResult, waited: float) -> types.CallToolResult:
+    payload = {**_dump(status), "done": False}
+    return success(
+        payload,
+        f"Write {status.write_id} is still {status.write_status.value} after {waited:.0f} s; it will"
+        " finish in the background. Call write_status with this write_id before reading what it stores.",
+    )
+
+
+def _unknown_write(status: WriteStatusResult) -> types.CallToolResult:
+    return failure(
+        f"write_status: write {status.write_id} is unknown to this instance (not_found).\n"
+        "What to do: use the write_id that write_async or write returned, on the same instance.",
+        {"kind": "not_found", **_dump(status)},
+    )
+
+
+def _read_headline(result: ReadResult) -> str:
+    parts = []
+    if result.notice:
+        parts.append(f"Notice: {result.notice}")
+    answer = result.reader_result
+    if answer is None:
+        parts.append(
+            "This instance's schema cannot represent the question; nothing like it is stored here."
+        )
+    elif isinstance(answer, dict) and isinstance(answer.get("answer"), str):
+        parts.append(answer["answer"])
+    elif isinstance(answer, dict) and "objects" in answer:
+        parts.append(
+            f"{len(answer.get('objects') or [])} objects, {len(answer.get('relations') or [])} relations."
+        )
+    elif isinstance(answer, dict) and "rows" in answer:
+        parts.append(f"{len(answer.get('rows') or [])} rows.")
+    else:
+        parts.append("Answer:")
+    return "\n".join(parts)

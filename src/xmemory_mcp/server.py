@@ -1,0 +1,250 @@
+"""The MCP server: `tools/list` from the catalog, `tools/call` validated and forwarded.
+
+`MemoryServer` holds the backend's client, the current tool catalog and the seams the
+transports need; `MemoryServer.lowlevel()` is the SDK `Server` any transport runs. A tool call
+never ends the session: bad arguments, API failures and even bugs come back as `isError`
+results, and only a call to a tool that does not exist is a protocol error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import anyio
+import mcp_types as types
+from mcp.server import Server
+from mcp.server.context import ServerRequestContext
+from mcp.server.lowlevel.server import NotificationOptions
+from mcp.server.models import InitializationOptions
+from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ToolsListChanged
+from mcp.shared.exceptions import MCPError
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
+
+from xmemory import DescribeResult, InstanceInfo, XmemoryAPIError, __version__
+
+from .backend import OpenBackend
+from .operations import ArgumentsError, Operations
+from .results import api_error, failure, invalid_arguments
+from .sessions import ClientSessions
+from .settings import Settings
+from .tools import SCHEMA_CHANGING_TOOLS, Catalog, build_catalog
+from .validation import ArgumentChecker
+
+logger = logging.getLogger(__name__)
+
+CATALOG_TTL = 300.0
+"""Re-describe the bound instance this often (the SDK caches describe() as long)."""
+CATALOG_RETRY = 30.0
+"""How soon to try again when the bound instance could not be described."""
+
+INSTRUCTIONS = (
+    "Persistent, structured memory (xmemory). Before answering anything that may depend on"
+    " earlier conversations, `read` it; when the user shares facts worth keeping (people,"
+    " organizations, projects, tasks, preferences, events), `write` them as plain sentences."
+    " Each tool's description shows what this memory can hold."
+)
+
+
+class _Server(Server[Any]):
+    """The SDK server, announcing `tools.listChanged` on every transport.
+
+    The streamable-HTTP manager builds initialization options without notification options,
+    which would hide the capability from HTTP clients; defaulting here covers them all.
+    """
+
+    def create_initialization_options(
+        self,
+        notification_options: NotificationOptions | None = None,
+        experimental_capabilities: dict[str, dict[str, Any]] | None = None,
+        extensions: dict[str, dict[str, Any]] | None = None,
+    ) -> InitializationOptions:
+        return super().create_initialization_options(
+            notification_options or NotificationOptions(tools_changed=True),
+            experimental_capabilities,
+            extensions,
+        )
+
+
+class MemoryServer:
+    """The tools of one backend, served to any number of MCP sessions."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        backend: OpenBackend,
+        *,
+        sessions: ClientSessions | None = None,
+    ) -> None:
+        self._settings = settings
+        self._backend = backend
+        self._operations = Operations(
+            backend.client,
+            bound_instance_id=backend.default_instance_id,
+            default_cluster_id=backend.default_cluster_id,
+            write_wait=settings.write_wait,
+        )
+        self._checker = ArgumentChecker()
+        self._catalog: Catalog | None = None
+        self._catalog_expires = 0.0
+        self._rebuild_lock = anyio.Lock()
+        self.sessions = sessions if sessions is not None else ClientSessions()
+        """Who is connected: the seam a sampling `TextModel` uses to reach the client's model."""
+        self.events = InMemorySubscriptionBus()
+        """Tool-list changes for 2026-07-28 clients listening via `subscriptions/listen`."""
+        self._listen = ListenHandler(self.events)
+        self._server: _Server | None = None
+
+    def lowlevel(self) -> Server[Any]:
+        """The SDK server to run on a transport (built once, shared by every session)."""
+        if self._server is None:
+            self._server = _Server(
+                "xmemory-mcp",
+                version=__version__,
+                title="xmemory",
+                instructions=INSTRUCTIONS,
+                website_url="https://github.com/xmemory-mcp/xmemory-mcp",
+                on_list_tools=self._on_list_tools,
+                on_call_tool=self._on_call_tool,
+                on_subscriptions_listen=self._listen,
+                get_tool_input_schema=self._input_schema,
+            )
+        return self._server
+
+    def close(self) -> None:
+        """End open `subscriptions/listen` streams gracefully."""
+        self._listen.close()
+
+    # -- the catalog ---------------------------------------------------------------------------
+
+    async def catalog(self) -> Catalog:
+        """The current tools; rebuilt from describe() when stale."""
+        catalog = self._catalog
+        if catalog is not None and anyio.current_time() < self._catalog_expires:
+            return catalog
+        async with self._rebuild_lock:
+            if self._catalog is None or anyio.current_time() >= self._catalog_expires:
+                await self._rebuild()
+            assert self._catalog is not None
+            return self._catalog
+
+    async def _rebuild(self) -> None:
+        describe: DescribeResult | None = None
+        instances: list[InstanceInfo] | None = None
+        problem: str | None = None
+        bound = self._operations.bound
+
+        async def fetch_describe() -> None:
+            nonlocal describe, problem
+            if bound is None:
+                problem = (
+                    "no memory instance is bound to this server (start it with --instance or"
+                    " XMEM_INSTANCE_ID), so every call names one with instance_id."
+                )
+                return
+            try:
+                describe = await bound.describe()
+            except XmemoryAPIError as exc:
+                status = f"HTTP {exc.status}" if exc.status is not None else "no answer"
+                problem = (
+                    f"the bound instance {bound.id} could not be described ({status}: {exc.message});"
+                    " these are generic definitions and calls may fail until that is fixed."
+                )
+                logger.warning("describe(%s) failed: %s", bound.id, exc)
+
+        async def fetch_instances() -> None:
+            nonlocal instances
+            try:
+                instances = await self._backend.client.admin.list_instances()
+            except XmemoryAPIError as exc:
+                logger.info("list_instances failed, instance ids are not listed: %s", exc)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(fetch_describe)
+            tg.start_soon(fetch_instances)
+        self._catalog = build_catalog(
+            describe,
+            bound_instance_id=bound.id if bound else None,
+            instances=instances,
+            default_cluster_id=self._backend.default_cluster_id,
+            admin=self._settings.admin,
+            problem=problem,
+        )
+        ttl = CATALOG_RETRY if problem and bound is not None else CATALOG_TTL
+        self._catalog_expires = anyio.current_time() + ttl
+
+    def _input_schema(self, name: str) -> Mapping[str, Any] | None:
+        catalog = self._catalog
+        spec = catalog.tools.get(name) if catalog is not None else None
+        return spec.input_schema if spec is not None else None
+
+    async def tools_changed(self, ctx: ServerRequestContext[Any, Any] | None = None) -> None:
+        """Rebuild the catalog from a fresh describe() and tell clients to list tools again."""
+        bound = self._operations.bound
+        if bound is not None:
+            bound.clear_describe_cache()
+        async with self._rebuild_lock:
+            await self._rebuild()
+        await self.events.publish(ToolsListChanged())
+        if ctx is None or ctx.protocol_version in MODERN_PROTOCOL_VERSIONS:
+            return  # 2026-07-28 clients hear of it only through subscriptions/listen
+        try:
+            # Request-scoped: on streamable HTTP it rides this call's response stream, which the
+            # client is reading for sure (the standalone GET stream may not be open).
+            await ctx.session.send_notification(
+                types.ToolListChangedNotification(), related_request_id=ctx.request_id
+            )
+        except Exception:  # a client that left must not turn a done change into a failure
+            logger.debug("could not send tools/list_changed", exc_info=True)
+
+    # -- handlers ------------------------------------------------------------------------------
+
+    async def _on_list_tools(
+        self, ctx: ServerRequestContext[Any, Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        self.sessions.seen(ctx.session)
+        catalog = await self.catalog()
+        return types.ListToolsResult(tools=catalog.listing())
+
+    async def _on_call_tool(
+        self, ctx: ServerRequestContext[Any, Any], params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        self.sessions.seen(ctx.session)
+        catalog = await self.catalog()
+        spec = catalog.tools.get(params.name)
+        if spec is None:
+            raise MCPError(
+                types.INVALID_PARAMS,
+                f"Unknown tool: {params.name!r}. tools/list shows the tools on offer.",
+            )
+        arguments = dict(params.arguments or {})
+        problems = self._checker.problems(spec.input_schema, arguments)
+        if problems:
+            return invalid_arguments(spec.name, problems, spec.input_schema)
+
+        step = 0
+
+        async def progress(message: str) -> None:
+            nonlocal step
+            step += 1
+            await ctx.session.report_progress(step, None, message)
+
+        try:
+            result = await self._operations.run(spec.name, arguments, progress)
+        except XmemoryAPIError as exc:
+            return api_error(spec.name, exc)
+        except (ArgumentsError, ValueError, TypeError) as exc:
+            # ArgumentsError is ours; ValueError / TypeError are the SDK refusing arguments
+            # before any I/O (an empty id, text together with mutations).
+            return invalid_arguments(spec.name, [str(exc)], spec.input_schema)
+        except Exception as exc:
+            logger.exception("tool %s failed", spec.name)
+            return failure(
+                f"{spec.name} failed inside xmemory-mcp ({type(exc).__name__}: {exc}).\n"
+                "What to do: retry once; if it fails again, tell the user (the server log has details).",
+                {"kind": "internal_error", "tool": spec.name, "type": type(exc).__name__},
+            )
+        if spec.name in SCHEMA_CHANGING_TOOLS and not result.is_error:
+            await self.tools_changed(ctx)
+        return result
