@@ -38,7 +38,7 @@ from xmemory_engine.minds.llm.replies import (
 from xmemory_engine.schema import SYSTEM_COLUMNS, Schema
 
 _MENTION = re.compile(
-    r"[\w.+-]+@[\w-]+\.[\w.-]+"  # an email address
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an email address
     r"|\"[^\"\n]{2,60}\""  # something quoted
     r"|\b[A-Z][\w'&-]*(?:\s+(?:[A-Z][\w'&-]*|of|de|van|von))*\b"  # a capitalised name
 )
@@ -207,11 +207,14 @@ def mention_terms(text: str, limit: int = 8) -> list[str]:
     """Names, emails and quoted phrases in `text`, most specific first, for record lookup."""
     terms: list[str] = []
     for match in _MENTION.finditer(text):
-        term = match.group(0).strip('"').strip()
-        words = term.split()
-        while words and words[0] in _NOT_NAMES:  # "When Ann" -> "Ann"
-            words.pop(0)
-        candidates = [" ".join(words)] + (words[:1] if len(words) > 1 else [])
+        term = match.group(0)
+        if term.startswith('"') or "@" in term:
+            candidates = [term.strip('"').strip()]
+        else:
+            words = term.split()
+            while words and words[0] in _NOT_NAMES:  # "When Ann" -> "Ann"
+                words.pop(0)
+            candidates = [" ".join(words)] + (words[:1] if len(words) > 1 else [])
         for cand in candidates:
             if len(cand) >= 2 and cand not in terms:
                 terms.append(cand)

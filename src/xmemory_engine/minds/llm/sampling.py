@@ -1,7 +1,8 @@
 """The MCP client's own model, lent through sampling (`sampling/createMessage`).
 
-The MCP server attaches the session of the connected client (`attach`) as requests arrive;
-the engine, built before any client connected, holds this model from the start. Sampling
+The engine is built before any client connects, so this model is given where to find the
+client's session when it runs: a callable (e.g. `lambda: sessions.latest`), or a session the
+MCP server `attach`es as requests arrive. Sampling
 asks the client over the connection's own channel, so it works on connections that can carry
 server-initiated requests (stdio and the handshake-era HTTP transports). When no client is
 attached, the client did not declare the capability, the connection cannot carry the
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 import json
 import warnings
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Union
 
 import anyio
 
@@ -20,6 +22,8 @@ from xmemory_engine.errors import MindFailed
 
 if TYPE_CHECKING:
     from mcp.server.session import ServerSession
+
+SessionSource = Union["ServerSession", Callable[[], "ServerSession | None"], None]
 
 _JSON_INSTRUCTION = (
     "\n\nReply with one JSON value only (no prose, no Markdown fence) that fits this JSON "
@@ -32,23 +36,26 @@ class SamplingTextModel:
 
     def __init__(
         self,
-        session: ServerSession | None = None,
+        session: SessionSource = None,
         *,
         timeout: float = 60.0,
         model_hint: str | None = None,
     ) -> None:
-        """`model_hint` is passed to the client as a model preference (it may ignore it)."""
-        self._session = session
+        """`session`: the client's session, or a callable giving the current one (None while
+        no client is connected). `model_hint` is passed to the client as a model preference."""
+        self._source = session
         self.timeout = timeout
         self.model_hint = model_hint
 
-    def attach(self, session: ServerSession | None) -> None:
-        """Use this client session from now on (None: no client is connected)."""
-        self._session = session
+    def attach(self, session: SessionSource) -> None:
+        """Use this client session (or session callable) from now on."""
+        self._source = session
 
     @property
     def session(self) -> ServerSession | None:
-        return self._session
+        """The client session a call would use now."""
+        source = self._source
+        return source() if callable(source) else source
 
     async def complete(
         self,
@@ -61,7 +68,7 @@ class SamplingTextModel:
         import mcp_types as types
         from mcp.shared.exceptions import MCPDeprecationWarning, MCPError, NoBackChannelError
 
-        session = self._session
+        session = self.session
         if session is None:
             raise MindFailed(
                 "XMEM_LLM_PROVIDER=sampling, but no MCP client is connected to lend its model"
