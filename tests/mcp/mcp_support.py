@@ -1,0 +1,66 @@
+"""In-process MCP: a real `ClientSession` talking to `MemoryServer` over the SDK's memory streams,
+the server backed by the real embedded engine in a temporary data directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import mcp_types as types
+from mcp.client.session import ClientSession
+from mcp.shared.memory import create_client_server_memory_streams
+
+from xmemory_mcp.backend import OpenBackend, open_backend
+from xmemory_mcp.server import MemoryServer
+from xmemory_mcp.settings import Settings
+
+
+@dataclass
+class Connected:
+    """A live client session and everything the server sent it besides answers."""
+
+    session: ClientSession
+    memory: MemoryServer
+    backend: OpenBackend
+    notifications: list[Any] = field(default_factory=list)
+
+    def methods(self) -> list[str]:
+        return [getattr(n, "method", type(n).__name__) for n in self.notifications]
+
+    async def call(
+        self, name: str, arguments: dict[str, Any] | None = None, **kw: Any
+    ) -> types.CallToolResult:
+        return await self.session.call_tool(name, arguments or {}, **kw)
+
+    async def ok(self, name: str, arguments: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Call a tool that must succeed; its structured content."""
+        result = await self.call(name, arguments)
+        assert not result.is_error, result.content
+        assert isinstance(result.structured_content, dict)
+        return result.structured_content
+
+
+@asynccontextmanager
+async def serve_in_process(settings: Settings) -> AsyncIterator[Connected]:
+    async with open_backend(settings) as backend:
+        memory = MemoryServer(settings, backend)
+        server = memory.lowlevel()
+        notifications: list[Any] = []
+
+        async def on_message(message: Any) -> None:
+            if not isinstance(message, Exception):
+                notifications.append(message)
+
+        async with (
+            create_client_server_memory_streams() as (client_streams, server_streams),
+            anyio.create_task_group() as tg,
+        ):
+            tg.start_soon(server.run, *server_streams, server.create_initialization_options())
+            async with ClientSession(*client_streams, message_handler=on_message) as session:
+                await session.initialize()
+                yield Connected(session, memory, backend, notifications)
+            tg.cancel_scope.cancel()
