@@ -1,0 +1,138 @@
+"""Reading request bodies and query parameters: size limits, JSON, and typed fields.
+
+Unknown keys are ignored (newer clients send more than this engine knows); a null for an
+optional key is the same as leaving it out (some clients send every key).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+
+from xmemory_engine.errors import InvalidRequest, PayloadTooLarge
+
+E = TypeVar("E", bound=Enum)
+
+
+async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
+    """The body as a JSON object; 413 past `max_bytes` (declared or actually sent)."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            size = int(declared)
+        except ValueError:
+            raise InvalidRequest("Content-Length is not a number") from None
+        if size > max_bytes:
+            raise PayloadTooLarge(
+                f"the body is {size:,} bytes; the limit is {max_bytes:,}",
+                details={"limit_bytes": max_bytes},
+            )
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > max_bytes:
+            raise PayloadTooLarge(
+                f"the body is over the limit of {max_bytes:,} bytes",
+                details={"limit_bytes": max_bytes},
+            )
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        raise InvalidRequest("the request needs a JSON object body")
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidRequest(f"the body is not valid JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise InvalidRequest(f"the body must be a JSON object, not {_kind(body)}")
+    return body
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def required_str(body: dict[str, Any], name: str, *, max_chars: int | None = None) -> str:
+    value = body.get(name)
+    if value is None:
+        raise InvalidRequest(f"'{name}' is required", field=name)
+    if not isinstance(value, str):
+        raise InvalidRequest(f"'{name}' must be a string, not {_kind(value)}", field=name)
+    if not value.strip():
+        raise InvalidRequest(f"'{name}' is empty", field=name)
+    check_length(value, name, max_chars)
+    return value
+
+
+def optional_str(body: dict[str, Any], name: str, *, max_chars: int | None = None) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidRequest(f"'{name}' must be a string, not {_kind(value)}", field=name)
+    check_length(value, name, max_chars)
+    return value
+
+
+def check_length(value: str, name: str, max_chars: int | None) -> None:
+    if max_chars is not None and len(value) > max_chars:
+        raise PayloadTooLarge(
+            f"'{name}' is {len(value):,} characters; the limit is {max_chars:,}",
+            field=name,
+            details={"limit_chars": max_chars},
+        )
+
+
+def optional_enum(body: dict[str, Any], name: str, kind: type[E], default: E) -> E:
+    value = body.get(name)
+    if value is None:
+        return default
+    allowed = [m.value for m in kind]
+    if not isinstance(value, str) or value.lower() not in allowed:
+        raise InvalidRequest(
+            f"'{name}' must be one of {', '.join(map(str, allowed))}, not {value!r}", field=name
+        )
+    return kind(value.lower())
+
+
+def optional_bool(body: dict[str, Any], name: str) -> bool | None:
+    value = body.get(name)
+    if value is None or isinstance(value, bool):
+        return value
+    raise InvalidRequest(f"'{name}' must be true or false, not {_kind(value)}", field=name)
+
+
+def query_ids(request: Request) -> list[str] | None:
+    """`?ids=a&ids=b` (or `?ids=a,b`); None when absent."""
+    values: Sequence[str] = request.query_params.getlist("ids")
+    if not values:
+        return None
+    ids = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    return ids
+
+
+def query_flag(request: Request, name: str, default: bool) -> bool:
+    value = request.query_params.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in ("true", "1", "yes", "on", ""):
+        return True
+    if lowered in ("false", "0", "no", "off"):
+        return False
+    raise InvalidRequest(f"query parameter '{name}' must be true or false", field=name)

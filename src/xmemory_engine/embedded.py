@@ -1,0 +1,98 @@
+"""Opening the engine in-process: what the MCP server and `engine serve` both start from.
+
+    async with open_engine(EngineSettings(data_dir=path)) as engine:
+        transport = httpx.ASGITransport(app=engine.app)
+        ...
+
+The app needs no ASGI lifespan: the background workers (the write queue, the sweeper that
+resumes unfinished jobs) run for as long as the `async with` block does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import anyio
+import anyio.to_thread
+from starlette.types import ASGIApp
+
+from xmemory_engine.api.app import create_app
+from xmemory_engine.errors import NotFound
+from xmemory_engine.minds.base import Mind, TextModel
+from xmemory_engine.minds.factory import build_mind
+from xmemory_engine.service.instances import InstanceRegistry
+from xmemory_engine.service.memory import MemoryService
+from xmemory_engine.service.writes import WriteQueue
+from xmemory_engine.settings import EngineSettings
+from xmemory_engine.store.catalog import SqliteCatalog
+from xmemory_engine.store.owners import EngineOwnership
+
+logger = logging.getLogger("xmemory_engine")
+
+
+@dataclass
+class Engine:
+    """A running engine: its ASGI app and the ids of what it created on first start."""
+
+    app: ASGIApp
+    default_cluster_id: str
+    default_instance_id: str
+    settings: EngineSettings
+    service: MemoryService
+
+
+@asynccontextmanager
+async def open_engine(
+    settings: EngineSettings, sampler: TextModel | None = None, *, mind: Mind | None = None
+) -> AsyncIterator[Engine]:
+    """Open the data directory, create the defaults on first start, resume unfinished writes.
+
+    `sampler` is the MCP client's model, for the `sampling` mind; `mind` replaces the mind
+    that `settings.mind` names (tests use it).
+    """
+    data_dir = settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    chosen = mind if mind is not None else build_mind(settings.mind, sampler=sampler)
+    catalog = await anyio.to_thread.run_sync(SqliteCatalog, data_dir / "catalog.sqlite")
+    ownership = EngineOwnership(data_dir)
+    registry = InstanceRegistry(catalog, data_dir)
+    queue = WriteQueue(catalog, registry, chosen, settings, ownership)
+    service = MemoryService(catalog, registry, queue, chosen, settings)
+    try:
+        cluster_id, instance_id = await service.ensure_defaults()
+        await _tidy(service)
+        async with anyio.create_task_group() as tg:
+            await tg.start(queue.run)
+            engine = Engine(
+                app=create_app(service, settings),
+                default_cluster_id=cluster_id,
+                default_instance_id=instance_id,
+                settings=settings,
+                service=service,
+            )
+            try:
+                yield engine
+            finally:
+                tg.cancel_scope.cancel()
+    finally:
+        registry.close()
+        catalog.close()
+        ownership.close()
+
+
+async def _tidy(service: MemoryService) -> None:
+    """Remove files of instances no catalog row names, and exactly-once markers of finished
+    jobs (both are leftovers of an interrupted process)."""
+    rows = await service.catalog.list_instances()
+    removed = service.registry.remove_orphans([r.id for r in rows])
+    for instance_id in removed:
+        logger.info("removed the data file of unknown instance %s", instance_id)
+    for row in rows:
+        try:
+            live = await service.registry.live(row)
+        except NotFound:  # pragma: no cover - deleted by another process meanwhile
+            continue
+        await service.queue.forget_applied(live)

@@ -1,0 +1,142 @@
+"""What a write did, as the wire reports it: `changes`, `diff_plan` and `cleaned_objects`.
+
+Shapes (every list entry names its kind, so one list can mix objects and relations):
+
+- object entries: `{"kind": "object", "object_type", "xuid", "key", ...}` where `key` holds the
+  primary-key fields (or `{"xuid": ...}` for a type without one);
+- relation entries: `{"kind": "relation", "relation_type", "xuid", "endpoints": {role: xuid}}`;
+- `created` / `deleted` entries carry `values` (the non-null fields); `updated` entries carry
+  `before` and `after` for the fields that changed;
+- `diff_plan` lists every planned operation in order: `create`, `update`, `delete`,
+  `unchanged`, `skip` (with `reason`), each with how it was matched (`matched_by`);
+- `cleaned_objects` is `{"objects": [...], "relations": [...]}`: every object and relation the
+  write created or updated, as stored after it (the xresponse shapes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xmemory_engine.schema import ObjectSpec, RelationSpec
+from xmemory_engine.store.base import Record, Tables
+
+
+def present(spec: ObjectSpec | RelationSpec, record: Record) -> dict[str, Any]:
+    """The non-null field values of a record."""
+    return {f: record[f] for f in spec.fields if record.get(f) is not None}
+
+
+def key_of(spec: ObjectSpec, record: Record) -> dict[str, Any]:
+    """How a record is identified on the wire: its primary-key fields, else its xuid."""
+    if spec.primary_key:
+        return {k: record.get(k) for k in spec.primary_key}
+    return {"xuid": record["xuid"]}
+
+
+def endpoints_of(spec: RelationSpec, record: Record) -> dict[str, str]:
+    return {role: record[spec.role_column(role)] for role in spec.roles}
+
+
+def object_wire(spec: ObjectSpec, record: Record) -> dict[str, Any]:
+    """A stored object as xresponse and cleaned_objects show it."""
+    return {
+        "object_type": spec.name,
+        "xuid": record["xuid"],
+        "values": present(spec, record),
+        "created_at": record.get("created_at"),
+        "updated_at": record.get("updated_at"),
+    }
+
+
+def relation_wire(spec: RelationSpec, record: Record) -> dict[str, Any]:
+    """A stored relation as xresponse and cleaned_objects show it."""
+    return {
+        "relation_type": spec.name,
+        "xuid": record["xuid"],
+        "endpoints": endpoints_of(spec, record),
+        "values": present(spec, record),
+        "created_at": record.get("created_at"),
+        "updated_at": record.get("updated_at"),
+    }
+
+
+class ChangeLog:
+    """Collects a write's changes and plan while it is applied, inside its transaction."""
+
+    def __init__(self, max_reported: int) -> None:
+        self.max_reported = max_reported
+        self.created: list[dict[str, Any]] = []
+        self.updated: list[dict[str, Any]] = []
+        self.deleted: list[dict[str, Any]] = []
+        self.plan: list[dict[str, Any]] = []
+        self.counts = {"created": 0, "updated": 0, "deleted": 0}
+        self._touched: dict[str, None] = {}  # xuids created/updated, in order, still present
+        self._truncated = False
+
+    def _keep(self, bucket: list[dict[str, Any]], name: str, entry: dict[str, Any]) -> None:
+        self.counts[name] += 1
+        if len(bucket) < self.max_reported:
+            bucket.append(entry)
+        else:
+            self._truncated = True
+
+    def step(self, entry: dict[str, Any]) -> None:
+        if len(self.plan) < self.max_reported:
+            self.plan.append(entry)
+        else:
+            self._truncated = True
+
+    def _identify(self, spec: ObjectSpec | RelationSpec, record: Record) -> dict[str, Any]:
+        if isinstance(spec, ObjectSpec):
+            return {
+                "kind": "object",
+                "object_type": spec.name,
+                "xuid": record["xuid"],
+                "key": key_of(spec, record),
+            }
+        return {
+            "kind": "relation",
+            "relation_type": spec.name,
+            "xuid": record["xuid"],
+            "endpoints": endpoints_of(spec, record),
+        }
+
+    def created_record(self, spec: ObjectSpec | RelationSpec, record: Record) -> None:
+        entry = self._identify(spec, record) | {"values": present(spec, record)}
+        self._keep(self.created, "created", entry)
+        self._touched[record["xuid"]] = None
+
+    def updated_record(
+        self, spec: ObjectSpec | RelationSpec, before: Record, after: Record
+    ) -> None:
+        changed = [f for f in spec.fields if before.get(f) != after.get(f)]
+        entry = self._identify(spec, after) | {
+            "before": {f: before.get(f) for f in changed},
+            "after": {f: after.get(f) for f in changed},
+        }
+        self._keep(self.updated, "updated", entry)
+        self._touched[after["xuid"]] = None
+
+    def deleted_record(self, spec: ObjectSpec | RelationSpec, record: Record) -> None:
+        entry = self._identify(spec, record) | {"values": present(spec, record)}
+        self._keep(self.deleted, "deleted", entry)
+        self._touched.pop(record["xuid"], None)
+
+    def result(self, tables: Tables) -> dict[str, Any]:
+        """The write's report; reads the touched records back inside the transaction."""
+        touched = list(self._touched)[: self.max_reported]
+        objects = [object_wire(s, r) for s, r in tables.objects_by_xuids(touched)]
+        relations = [relation_wire(s, r) for s, r in tables.relations_by_xuids(touched)]
+        changes: dict[str, Any] = {
+            "created": self.created,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "counts": dict(self.counts),
+        }
+        if self._truncated:
+            changes["truncated"] = True
+        return {
+            "changes": changes,
+            "diff_plan": self.plan,
+            "cleaned_objects": {"objects": objects, "relations": relations},
+        }

@@ -1,0 +1,268 @@
+"""Merging extracted objects into stored ones, so a memory grows instead of duplicating.
+
+An extracted object is matched to a stored record of its type by, in order:
+1. its primary key (exactly, then ignoring case for a single text key);
+2. its name (the type's name-like field): the same name once case, spacing and punctuation
+   are ignored, else the one stored name whose words contain its words or are contained in
+   them ("Alice" and "Alice Johnson"), when exactly one record fits.
+A candidate whose other primary-key fields contradict the extracted ones is never a match.
+A match is updated with the fields the text gave that differ (a shorter name never replaces
+a longer one); no match creates a record, or is skipped (and reported) when required fields
+are missing. Relations link the matched or created records, once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from xmemory_engine.minds.base import ExtractedObject, Extraction
+from xmemory_engine.schema import ObjectSpec, Schema
+from xmemory_engine.service.changes import ChangeLog, key_of
+from xmemory_engine.service.names import find_object_spec, find_relation_spec
+from xmemory_engine.store.base import Record, Tables
+from xmemory_engine.store.instance import name_field
+
+_WORD = re.compile(r"\w+")
+
+
+def normalize(text: str) -> str:
+    """Lowercase words joined by single spaces: 'Alice  Johnson.' -> 'alice johnson'."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+@dataclass
+class CleanObject:
+    """An extracted object with its values coerced to the schema (unfit values dropped)."""
+
+    spec: ObjectSpec
+    ref: str
+    values: dict[str, Any]
+    dropped: dict[str, str]
+
+
+@dataclass
+class Match:
+    record: Record
+    matched_by: str
+
+
+def clean(obj: ExtractedObject, schema: Schema) -> CleanObject | None:
+    spec = find_object_spec(schema, obj.object_type)
+    if spec is None:
+        return None
+    values: dict[str, Any] = {}
+    dropped: dict[str, str] = {}
+    for fname, raw in obj.values.items():
+        fspec = spec.fields.get(fname)
+        if fspec is None:
+            dropped[fname] = "not a field of this type"
+            continue
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue  # the text said nothing about it: leave the stored value alone
+        try:
+            values[fname] = fspec.coerce(raw)
+        except ValueError as exc:
+            dropped[fname] = str(exc)
+    return CleanObject(spec, obj.ref, values, dropped)
+
+
+def find_match(tables: Tables, obj: CleanObject) -> Match | None:
+    """The stored record `obj` describes, if any (read-only)."""
+    spec, values = obj.spec, obj.values
+    pk = {k: values.get(k) for k in spec.primary_key}
+    if spec.primary_key and all(v is not None for v in pk.values()):
+        found = tables.find_by_key(spec, pk)
+        if found is not None:
+            return Match(found, "primary_key")
+        field, value = next(iter(pk.items()))
+        if len(pk) == 1 and isinstance(value, str):
+            for record in tables.find_by_text(spec, [field], value, 5):
+                if normalize(str(record.get(field) or "")) == normalize(value):
+                    return Match(record, "primary_key")
+    nf = name_field(spec)
+    name = values.get(nf) if nf else None
+    if nf is None or not isinstance(name, str) or not normalize(name):
+        return None
+    wanted = normalize(name)
+    words = set(wanted.split())
+    candidates: dict[str, Record] = {}
+    probes = [name, *sorted({wanted.split()[0], wanted.split()[-1]})]
+    for probe in probes:
+        for record in tables.find_by_text(spec, [nf], probe, 25):
+            candidates.setdefault(record["xuid"], record)
+    fitting = [r for r in candidates.values() if _compatible(spec, r, values, nf)]
+    exact = [r for r in fitting if normalize(str(r.get(nf) or "")) == wanted]
+    if exact:
+        return Match(exact[0], "name")
+    overlapping = []
+    for record in fitting:
+        theirs = set(normalize(str(record.get(nf) or "")).split())
+        if theirs and (words <= theirs or theirs <= words):
+            overlapping.append(record)
+    if len(overlapping) == 1:
+        return Match(overlapping[0], "name")
+    return None
+
+
+def _compatible(spec: ObjectSpec, record: Record, values: dict[str, Any], nf: str) -> bool:
+    for key in spec.primary_key:
+        if key == nf:
+            continue
+        ours, theirs = values.get(key), record.get(key)
+        if ours is not None and theirs is not None and ours != theirs:
+            return False
+    return True
+
+
+def apply_extraction(
+    tables: Tables, extraction: Extraction, log: ChangeLog, *, source: str = "text"
+) -> None:
+    """Merge `extraction` into the stored records, inside the caller's transaction."""
+    schema = tables.schema
+    refs: dict[str, str] = {}
+    for index, obj in enumerate(extraction.objects):
+        origin = f"{source}:objects[{index}]"
+        cleaned = clean(obj, schema)
+        if cleaned is None:
+            log.step(_skip(origin, obj.object_type, f"unknown object type {obj.object_type!r}"))
+            continue
+        xuid = _merge_object(tables, cleaned, log, origin)
+        if xuid is not None:
+            refs[obj.ref] = xuid
+    for index, rel in enumerate(extraction.relations):
+        origin = f"{source}:relations[{index}]"
+        spec = find_relation_spec(schema, rel.relation_type)
+        if spec is None:
+            log.step(_skip(origin, rel.relation_type, "unknown relation type", kind="relation"))
+            continue
+        ends: dict[str, str] = {}
+        for role, ref in rel.endpoints.items():
+            if role in spec.roles and ref in refs:
+                ends[role] = refs[ref]
+        if set(ends) != set(spec.roles):
+            log.step(
+                _skip(origin, spec.name, "an endpoint was not stored or not given", "relation")
+            )
+            continue
+        values = {}
+        for fname, raw in rel.values.items():
+            fspec = spec.fields.get(fname)
+            if fspec is not None and raw is not None:
+                try:
+                    values[fname] = fspec.coerce(raw)
+                except ValueError:
+                    continue
+        existing = tables.find_links(spec, ends)
+        plan = {
+            "kind": "relation",
+            "relation_type": spec.name,
+            "endpoints": ends,
+            "values": values,
+            "source": origin,
+        }
+        if existing:
+            link = existing[0]
+            changed = {k: v for k, v in values.items() if link.get(k) != v}
+            if changed:
+                after = tables.update(spec, link["xuid"], changed)
+                log.updated_record(spec, link, after)
+            log.step(
+                {"operation": "update" if changed else "unchanged", "xuid": link["xuid"]} | plan
+            )
+            continue
+        record = tables.insert(spec, values | {spec.role_column(r): x for r, x in ends.items()})
+        log.created_record(spec, record)
+        log.step({"operation": "create", "xuid": record["xuid"]} | plan)
+
+
+def _merge_object(tables: Tables, obj: CleanObject, log: ChangeLog, origin: str) -> str | None:
+    spec = obj.spec
+    plan: dict[str, Any] = {"kind": "object", "object_type": spec.name, "source": origin}
+    if obj.dropped:
+        plan["dropped_values"] = obj.dropped
+    match = find_match(tables, obj)
+    if match is not None:
+        stored = match.record
+        changed = {k: v for k, v in obj.values.items() if stored.get(k) != v}
+        nf = name_field(spec)
+        if nf in changed and _less_specific(changed[nf], stored.get(nf)):
+            del changed[nf]
+        if changed and spec.primary_key and any(k in changed for k in spec.primary_key):
+            new_pk = {k: changed.get(k, stored.get(k)) for k in spec.primary_key}
+            other = tables.find_by_key(spec, new_pk)
+            if other is not None and other["xuid"] != stored["xuid"]:
+                for k in spec.primary_key:
+                    changed.pop(k, None)
+        plan |= {"xuid": stored["xuid"], "matched_by": match.matched_by, "values": changed}
+        if changed:
+            after = tables.update(spec, stored["xuid"], changed)
+            log.updated_record(spec, stored, after)
+            log.step({"operation": "update", "key": key_of(spec, after)} | plan)
+        else:
+            log.step({"operation": "unchanged", "key": key_of(spec, stored)} | plan)
+        return str(stored["xuid"])
+    missing = [f for f, s in spec.fields.items() if s.required and obj.values.get(f) is None]
+    missing += [k for k in spec.primary_key if obj.values.get(k) is None and k not in missing]
+    if missing:
+        log.step(
+            {"operation": "skip", "reason": f"missing required field(s) {missing}"}
+            | plan
+            | {"values": obj.values}
+        )
+        return None
+    record = tables.insert(spec, obj.values)
+    log.created_record(spec, record)
+    log.step(
+        {"operation": "create", "xuid": record["xuid"], "key": key_of(spec, record)}
+        | plan
+        | {"values": obj.values, "matched_by": None}
+    )
+    return str(record["xuid"])
+
+
+def _less_specific(new: Any, old: Any) -> bool:
+    if not isinstance(new, str) or not isinstance(old, str):
+        return False
+    ours, theirs = set(normalize(new).split()), set(normalize(old).split())
+    return bool(ours) and ours < theirs
+
+
+def _skip(origin: str, type_name: str, reason: str, kind: str = "object") -> dict[str, Any]:
+    name_key = "object_type" if kind == "object" else "relation_type"
+    return {
+        "operation": "skip",
+        "kind": kind,
+        name_key: type_name,
+        "reason": reason,
+        "source": origin,
+    }
+
+
+def preview(tables: Tables, extraction: Extraction) -> dict[str, Any]:
+    """What `extract` answers: the extracted objects and relations, each object with the
+    stored record it would merge into (nothing is written)."""
+    objects: list[dict[str, Any]] = []
+    for obj in extraction.objects:
+        cleaned = clean(obj, tables.schema)
+        entry: dict[str, Any] = {
+            "object_type": cleaned.spec.name if cleaned else obj.object_type,
+            "ref": obj.ref,
+            "values": cleaned.values if cleaned else obj.values,
+        }
+        if cleaned is None:
+            entry["note"] = "unknown object type; it would be skipped"
+        else:
+            if cleaned.dropped:
+                entry["dropped_values"] = cleaned.dropped
+            match = find_match(tables, cleaned)
+            entry["match"] = (
+                {"xuid": match.record["xuid"], "matched_by": match.matched_by} if match else None
+            )
+        objects.append(entry)
+    relations = [
+        {"relation_type": r.relation_type, "endpoints": dict(r.endpoints), "values": r.values}
+        for r in extraction.relations
+    ]
+    return {"objects": objects, "relations": relations}

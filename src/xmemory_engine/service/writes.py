@@ -1,0 +1,335 @@
+"""The write queue: one ordered lane per instance, persisted before it is acknowledged.
+
+A job's life: its catalog row is committed as `queued` (this is `write_async`'s
+acknowledgement) -> text is extracted, several jobs at a time (bounded) -> jobs are applied
+strictly in queue order, one transaction each, on the instance's own database -> the catalog
+records `completed` with the result, or `failed` with the error; a failed job changed nothing.
+
+The instance database records each applied write id in the same transaction as its changes,
+so a job is applied exactly once even when the process dies between that commit and the
+catalog's. Unfinished jobs are resumed at start, and taken over from any engine process on the
+same data directory that has died (see `store/owners.py`).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import anyio.abc
+
+from xmemory_engine.errors import EngineError, MindFailed, NotFound
+from xmemory_engine.minds.base import (
+    Extraction,
+    ExtractionLogic,
+    ExtractionRequest,
+    Mind,
+)
+from xmemory_engine.service.changes import ChangeLog
+from xmemory_engine.service.instances import InstanceRegistry, LiveInstance
+from xmemory_engine.service.lookup import StoreLookup
+from xmemory_engine.service.merge import apply_extraction
+from xmemory_engine.service.mutations import apply_mutations, parse_mutations
+from xmemory_engine.settings import EngineSettings
+from xmemory_engine.store.base import Catalog, JobRow, Tables
+from xmemory_engine.store.owners import EngineOwnership
+
+logger = logging.getLogger("xmemory_engine.writes")
+
+# How long a lane waits before looking again when an earlier job is still pending elsewhere
+# (being enqueued by a concurrent request, or owned by another live engine process).
+_ORDER_POLL = 0.02
+_FINISHED_MEMORY = 10_000
+
+
+@dataclass
+class ActiveJob:
+    """A job this process is running: where it stands and, once done, how it ended."""
+
+    row: JobRow
+    stage: str = "queued"
+    done: anyio.Event = field(default_factory=anyio.Event)
+    extracted: anyio.Event | None = None
+    extraction: Extraction | None = None
+    extraction_error: EngineError | None = None
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+
+@dataclass
+class Lane:
+    """One instance's queue."""
+
+    instance_id: str
+    pending: dict[str, ActiveJob] = field(default_factory=dict)
+    wake: anyio.Event = field(default_factory=anyio.Event)
+    running: bool = False
+
+
+def error_to_wire(exc: EngineError) -> dict[str, Any]:
+    return exc.to_wire() | {"status": exc.status}
+
+
+def error_from_wire(data: dict[str, Any]) -> EngineError:
+    """Rebuild the error a failed job stored, with its status and code."""
+    exc = EngineError(
+        str(data.get("message") or "the write failed"),
+        field=data.get("field"),
+        resource_id=data.get("resource_id"),
+        details=data.get("details"),
+    )
+    exc.status = int(data.get("status") or 500)
+    exc.code = str(data.get("code") or "internal_error")
+    return exc
+
+
+class WriteQueue:
+    """Ordered, durable writes for every instance of one engine process."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        registry: InstanceRegistry,
+        mind: Mind,
+        settings: EngineSettings,
+        ownership: EngineOwnership,
+    ) -> None:
+        self.catalog = catalog
+        self.registry = registry
+        self.mind = mind
+        self.settings = settings
+        self.ownership = ownership
+        self._jobs: dict[str, ActiveJob] = {}
+        self._lanes: dict[str, Lane] = {}
+        self._finished: deque[str] = deque(maxlen=_FINISHED_MEMORY)
+        self._finished_set: set[str] = set()
+        self._limiter = anyio.CapacityLimiter(max(1, settings.extraction_concurrency))
+        self._tg: anyio.abc.TaskGroup | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def run(
+        self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+    ) -> None:
+        """Resume unfinished jobs, then keep looking for jobs left by dead processes."""
+        async with anyio.create_task_group() as tg:
+            self._tg = tg
+            await self.sweep()
+            task_status.started()
+            while True:
+                await anyio.sleep(self.settings.sweep_interval)
+                try:
+                    await self.sweep()
+                except Exception:  # a transient catalog error must not stop the queue
+                    logger.exception("looking for unfinished write jobs failed")
+
+    async def sweep(self) -> None:
+        rows = await self.catalog.claim_jobs(self.ownership.owner, self.ownership.is_dead)
+        for row in rows:
+            if row.id in self._jobs or row.id in self._finished_set:
+                continue
+            try:
+                live = await self.registry.get(row.instance_id)
+            except NotFound:
+                continue
+            logger.info("resuming write %s on instance %s", row.id, row.instance_id)
+            self._enqueue(row, live)
+
+    # -- submitting ------------------------------------------------------------------------
+
+    async def submit(self, live: LiveInstance, payload: dict[str, Any]) -> ActiveJob:
+        """Persist a job as queued and put it in its instance's lane."""
+        row = JobRow(
+            id=uuid.uuid4().hex,
+            instance_id=live.id,
+            status="queued",
+            payload=payload,
+            trace_id=uuid.uuid4().hex,
+            owner=self.ownership.owner,
+        )
+        # Shielded: once the row is committed the job must reach its lane, even if the
+        # request that asked for it is cancelled meanwhile.
+        with anyio.CancelScope(shield=True):
+            await self.catalog.insert_job(row)
+            job = self._enqueue(row, live)
+        return job
+
+    def _enqueue(self, row: JobRow, live: LiveInstance) -> ActiveJob:
+        job = ActiveJob(row)
+        self._jobs[row.id] = job
+        if row.payload.get("kind") == "text":
+            job.extracted = anyio.Event()
+            self._start(self._extract, job, live)
+        lane = self._lanes.setdefault(row.instance_id, Lane(row.instance_id))
+        lane.pending[row.id] = job
+        lane.wake.set()
+        if not lane.running:
+            lane.running = True
+            self._start(self._drain, lane)
+        return job
+
+    def _start(self, fn: Any, *args: Any) -> None:
+        if self._tg is None:
+            raise RuntimeError("the write queue is not running")
+        self._tg.start_soon(fn, *args)
+
+    async def wait(self, job: ActiveJob) -> dict[str, Any]:
+        """The job's result once applied; raises the error it failed with."""
+        await job.done.wait()
+        if job.error is not None:
+            raise error_from_wire(job.error)
+        assert job.result is not None
+        return job.result
+
+    def active(self, write_id: str) -> ActiveJob | None:
+        return self._jobs.get(write_id)
+
+    # -- running ---------------------------------------------------------------------------
+
+    async def _extract(self, job: ActiveJob, live: LiveInstance) -> None:
+        assert job.extracted is not None
+        payload = job.row.payload
+        try:
+            async with self._limiter:
+                job.stage = "extracting"
+                request = ExtractionRequest(
+                    text=str(payload["text"]),
+                    schema=live.schema,
+                    logic=ExtractionLogic(payload.get("extraction_logic") or "deep"),
+                    lookup=StoreLookup(live),
+                )
+                job.extraction = await self.mind.extractor.extract(request)
+                job.stage = "extracted"
+        except EngineError as exc:
+            job.extraction_error = exc
+        except Exception as exc:
+            logger.exception("extraction of write %s failed", job.id)
+            job.extraction_error = MindFailed(f"extraction failed: {type(exc).__name__}: {exc}")
+        finally:
+            job.extracted.set()
+
+    async def _drain(self, lane: Lane) -> None:
+        try:
+            while lane.pending:
+                job = min(lane.pending.values(), key=lambda j: j.row.seq)
+                if await self.catalog.earlier_pending(lane.instance_id, job.row.seq):
+                    lane.wake = anyio.Event()
+                    with anyio.move_on_after(_ORDER_POLL):
+                        await lane.wake.wait()
+                    continue
+                if job.extracted is not None:
+                    await job.extracted.wait()
+                job.stage = "applying"
+                if self.settings.apply_delay:
+                    await anyio.sleep(self.settings.apply_delay)
+                await self._apply(job)
+                lane.pending.pop(job.id, None)
+        finally:
+            lane.running = False
+
+    async def _apply(self, job: ActiveJob) -> None:
+        try:
+            try:
+                live = await self.registry.get(job.row.instance_id)
+            except NotFound as exc:  # deleted meanwhile: its job rows went with it
+                job.error = error_to_wire(exc)
+                return
+            try:
+                result = await self._apply_to(live, job)
+            except EngineError as exc:
+                job.error = error_to_wire(exc)
+                await self.catalog.finish_job(job.id, "failed", error=job.error)
+            except Exception as exc:
+                logger.exception("write %s failed", job.id)
+                job.error = error_to_wire(
+                    EngineError(f"the write failed inside the engine: {type(exc).__name__}: {exc}")
+                )
+                await self.catalog.finish_job(job.id, "failed", error=job.error)
+            else:
+                await self.catalog.finish_job(job.id, "completed", result=result)
+                job.result = result
+        finally:
+            self._jobs.pop(job.id, None)
+            self._remember_finished(job.id)
+            job.stage = "completed" if job.error is None else "failed"
+            job.done.set()
+
+    async def _apply_to(self, live: LiveInstance, job: ActiveJob) -> dict[str, Any]:
+        if job.extraction_error is not None:
+            raise job.extraction_error
+        payload = job.row.payload
+        settings = self.settings
+
+        def write(tables: Tables) -> dict[str, Any]:
+            log = ChangeLog(settings.max_reported_changes)
+            if payload.get("kind") == "mutations":
+                ops = parse_mutations(
+                    payload["mutations"], tables.schema, max_count=settings.max_mutations
+                )
+                apply_mutations(tables, ops, log)
+            else:
+                assert job.extraction is not None
+                apply_extraction(tables, job.extraction, log)
+            return log.result(tables)
+
+        result, _ = await live.data.apply(job.id, live.schema, write)
+        return {"write_id": job.id, "trace_id": job.row.trace_id} | result
+
+    def _remember_finished(self, write_id: str) -> None:
+        if len(self._finished) == self._finished.maxlen:
+            self._finished_set.discard(self._finished[0])
+        self._finished.append(write_id)
+        self._finished_set.add(write_id)
+
+    # -- status ----------------------------------------------------------------------------
+
+    async def status(self, instance_id: str, write_id: str) -> dict[str, Any]:
+        """`write_status` for one write id of one instance (`not_found` when unknown)."""
+        job = self._jobs.get(write_id)
+        if job is not None and job.row.instance_id == instance_id and not job.done.is_set():
+            return {
+                "write_id": write_id,
+                "write_status": "queued" if job.stage == "queued" else "processing",
+                "stage": job.stage,
+                "error_detail": None,
+                "completed_at": None,
+                "changes": None,
+                "trace_id": job.row.trace_id,
+            }
+        row = await self.catalog.get_job(write_id)
+        if row is None or row.instance_id != instance_id:
+            return {
+                "write_id": write_id,
+                "write_status": "not_found",
+                "stage": "not_found",
+                "error_detail": f"no write {write_id!r} on this instance",
+                "completed_at": None,
+                "changes": None,
+            }
+        answer: dict[str, Any] = {
+            "write_id": write_id,
+            "write_status": row.status,
+            "stage": row.status,
+            "error_detail": (row.error or {}).get("message") if row.error else None,
+            "completed_at": row.completed_at,
+            "changes": (row.result or {}).get("changes") if row.result else None,
+            "trace_id": row.trace_id,
+        }
+        if row.error:
+            answer["error"] = {k: v for k, v in row.error.items() if k != "status"}
+        return answer
+
+    async def forget_applied(self, live: LiveInstance) -> None:
+        """Drop exactly-once markers of jobs the catalog already records as finished."""
+        ids = await live.data.applied_write_ids()
+        if ids:
+            done = await self.catalog.terminal_job_ids(ids)
+            await live.data.forget_applied(sorted(done))

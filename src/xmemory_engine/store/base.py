@@ -1,0 +1,159 @@
+"""The storage interface: what the service layer needs from a catalog and an instance's data.
+
+SQLite implements it today (`catalog.py`, `instance.py`); a PostgreSQL store implements the
+same protocols (one schema per instance) without the service layer changing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal, Protocol, TypeVar
+
+from xmemory_engine.schema import ObjectSpec, RelationSpec, Schema
+
+T = TypeVar("T")
+
+JobStatus = Literal["queued", "processing", "completed", "failed"]
+
+# A stored record: `xuid`, every field of its type, `created_at`, `updated_at`.
+Record = dict[str, Any]
+
+
+def utc_now() -> str:
+    """Now as ISO-8601 in UTC with microseconds, so timestamps sort as text."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+@dataclass
+class ClusterRow:
+    id: str
+    org_id: str
+    name: str
+    description: str | None
+    created_at: str
+
+
+@dataclass
+class InstanceRow:
+    id: str
+    cluster_id: str
+    name: str
+    description: str | None
+    schema_text: str
+    schema_type: str
+    schema_json: str
+    schema_version: int
+    schema_description: str | None
+    created_at: str
+    updated_at: str
+
+
+@dataclass
+class JobRow:
+    """One write job as persisted: the request it carries and, once finished, its outcome."""
+
+    id: str
+    instance_id: str
+    status: JobStatus
+    payload: dict[str, Any]
+    trace_id: str | None = None
+    seq: int = 0
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    owner: str | None = None
+    created_at: str = field(default_factory=utc_now)
+    completed_at: str | None = None
+
+
+class Catalog(Protocol):
+    """Clusters, instances and the write-job queue."""
+
+    def close(self) -> None: ...
+    async def ensure_defaults(
+        self, make_cluster: Callable[[], ClusterRow], make_instance: Callable[[str], InstanceRow]
+    ) -> tuple[ClusterRow, InstanceRow, bool]: ...
+    async def get_cluster(self, cluster_id: str) -> ClusterRow | None: ...
+    async def list_clusters(self, ids: Sequence[str] | None = None) -> list[ClusterRow]: ...
+    async def create_instance(self, row: InstanceRow) -> None: ...
+    async def get_instance(self, instance_id: str) -> InstanceRow | None: ...
+    async def list_instances(self, ids: Sequence[str] | None = None) -> list[InstanceRow]: ...
+    async def update_instance_metadata(
+        self, instance_id: str, changes: dict[str, str | None]
+    ) -> InstanceRow | None: ...
+    async def update_instance_schema(
+        self,
+        instance_id: str,
+        *,
+        schema_text: str,
+        schema_type: str,
+        schema_json: str,
+        expected_version: int,
+    ) -> InstanceRow | None: ...
+    async def delete_instance(self, instance_id: str) -> bool: ...
+    async def insert_job(self, job: JobRow) -> JobRow: ...
+    async def get_job(self, job_id: str) -> JobRow | None: ...
+    async def finish_job(
+        self,
+        job_id: str,
+        status: JobStatus,
+        *,
+        result: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> None: ...
+    async def claim_jobs(self, owner: str, is_dead: Callable[[str], bool]) -> list[JobRow]: ...
+    async def earlier_pending(self, instance_id: str, seq: int) -> bool: ...
+    async def terminal_job_ids(self, job_ids: Sequence[str]) -> set[str]: ...
+
+
+class Tables(Protocol):
+    """Record-level access to one instance's tables, inside a transaction or a read."""
+
+    schema: Schema
+
+    def get(self, spec: ObjectSpec | RelationSpec, xuid: str) -> Record | None: ...
+    def find_by_key(self, spec: ObjectSpec, key: dict[str, Any]) -> Record | None: ...
+    def find_by_text(
+        self, spec: ObjectSpec, fields: Sequence[str], text: str, limit: int
+    ) -> list[Record]:
+        """Records where one of `fields` equals `text` ignoring case, then those where one
+        mentions it, most recently updated first within each group."""
+        ...
+
+    def recent(self, spec: ObjectSpec, limit: int) -> list[Record]: ...
+    def objects_by_xuids(self, xuids: Sequence[str]) -> list[tuple[ObjectSpec, Record]]: ...
+    def relations_by_xuids(self, xuids: Sequence[str]) -> list[tuple[RelationSpec, Record]]: ...
+    def relations_among(self, xuids: Sequence[str]) -> list[tuple[RelationSpec, Record]]: ...
+    def links_of(self, xuid: str) -> list[tuple[RelationSpec, Record]]: ...
+    def find_links(self, spec: RelationSpec, endpoints: dict[str, str]) -> list[Record]: ...
+    def insert(self, spec: ObjectSpec | RelationSpec, values: dict[str, Any]) -> Record: ...
+    def update(
+        self, spec: ObjectSpec | RelationSpec, xuid: str, values: dict[str, Any]
+    ) -> Record: ...
+    def delete(self, spec: ObjectSpec | RelationSpec, xuid: str) -> None: ...
+    def insert_many(self, spec: ObjectSpec, rows: list[dict[str, Any]]) -> list[Record]: ...
+
+
+class InstanceData(Protocol):
+    """One instance's records: its own database (SQLite file, or PostgreSQL schema)."""
+
+    def close(self) -> None: ...
+    async def ensure_schema(self, schema: Schema) -> None: ...
+    async def apply(
+        self, write_id: str, schema: Schema, fn: Callable[[Tables], dict[str, Any]]
+    ) -> tuple[dict[str, Any], bool]:
+        """Run `fn` in one write transaction and record `write_id` as applied in it; if the
+        write was applied before (a crash between commit and bookkeeping), run nothing and
+        return the stored result. Returns (result, applied_now)."""
+        ...
+
+    async def read(self, schema: Schema, fn: Callable[[Tables], T]) -> T:
+        """Run `fn` on one consistent snapshot of the committed data."""
+        ...
+
+    async def applied_write_ids(self) -> list[str]:
+        """Write ids whose application is recorded here (for pruning finished ones)."""
+        ...
+
+    async def forget_applied(self, write_ids: Sequence[str]) -> None: ...

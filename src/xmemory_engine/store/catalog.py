@@ -1,0 +1,477 @@
+"""The catalog: clusters, instances (with their schema text and version) and write jobs.
+
+One SQLite file, `catalog.sqlite` in the data directory. Its own tables change only through
+numbered migrations, each applied in one transaction together with the record that it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from xmemory_engine.store.base import ClusterRow, InstanceRow, JobRow, JobStatus, utc_now
+from xmemory_engine.store.sqlite import SqliteFile, transaction
+
+# (version, name, statements). Append only: a released migration never changes.
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "clusters, instances, write jobs",
+        [
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            """CREATE TABLE clusters (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                description TEXT,
+                created_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE instances (
+                id TEXT PRIMARY KEY,
+                cluster_id TEXT NOT NULL REFERENCES clusters(id),
+                name TEXT NOT NULL,
+                description TEXT,
+                schema_text TEXT NOT NULL,
+                schema_type TEXT NOT NULL,
+                schema_json TEXT NOT NULL,
+                schema_version INTEGER NOT NULL,
+                schema_description TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE write_jobs (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+                status TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                trace_id TEXT,
+                result TEXT,
+                error TEXT,
+                owner TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                completed_at TEXT
+            )""",
+            "CREATE INDEX write_jobs_by_instance ON write_jobs (instance_id, status, seq)",
+            "CREATE INDEX write_jobs_by_status ON write_jobs (status)",
+        ],
+    ),
+]
+
+_PENDING = ("queued", "processing")
+
+
+class SqliteCatalog:
+    """The catalog on SQLite; every method runs its statements in a worker thread."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = SqliteFile(path)
+        self._db.run(_migrate)
+
+    def close(self) -> None:
+        self._db.close()
+
+    async def _call(self, fn: Callable[[sqlite3.Connection], Any]) -> Any:
+        return await self._db.call(fn)
+
+    # -- defaults --------------------------------------------------------------------------
+
+    async def ensure_defaults(
+        self, make_cluster: Callable[[], ClusterRow], make_instance: Callable[[str], InstanceRow]
+    ) -> tuple[ClusterRow, InstanceRow, bool]:
+        """The default cluster and instance, created in one transaction when missing.
+
+        Returns them and whether the instance was created now (its tables need making)."""
+
+        def run(conn: sqlite3.Connection) -> tuple[ClusterRow, InstanceRow, bool]:
+            with transaction(conn):
+                cluster = _by_meta(conn, "default_cluster_id", "clusters", _cluster)
+                if cluster is None:
+                    cluster = make_cluster()
+                    _insert_cluster(conn, cluster)
+                    _set_meta(conn, "default_cluster_id", cluster.id)
+                instance = _by_meta(conn, "default_instance_id", "instances", _instance)
+                created = instance is None
+                if instance is None:
+                    instance = make_instance(cluster.id)
+                    _insert_instance(conn, instance)
+                    _set_meta(conn, "default_instance_id", instance.id)
+                return cluster, instance, created
+
+        result: tuple[ClusterRow, InstanceRow, bool] = await self._call(run)
+        return result
+
+    # -- clusters --------------------------------------------------------------------------
+
+    async def get_cluster(self, cluster_id: str) -> ClusterRow | None:
+        def run(conn: sqlite3.Connection) -> ClusterRow | None:
+            row = conn.execute("SELECT * FROM clusters WHERE id = ?", (cluster_id,)).fetchone()
+            return _cluster(row) if row else None
+
+        result: ClusterRow | None = await self._call(run)
+        return result
+
+    async def list_clusters(self, ids: Sequence[str] | None = None) -> list[ClusterRow]:
+        def run(conn: sqlite3.Connection) -> list[ClusterRow]:
+            rows = _select_many(conn, "clusters", ids)
+            return [_cluster(r) for r in rows]
+
+        result: list[ClusterRow] = await self._call(run)
+        return result
+
+    # -- instances -------------------------------------------------------------------------
+
+    async def create_instance(self, row: InstanceRow) -> None:
+        def run(conn: sqlite3.Connection) -> None:
+            with transaction(conn):
+                _insert_instance(conn, row)
+
+        await self._call(run)
+
+    async def get_instance(self, instance_id: str) -> InstanceRow | None:
+        def run(conn: sqlite3.Connection) -> InstanceRow | None:
+            row = conn.execute("SELECT * FROM instances WHERE id = ?", (instance_id,)).fetchone()
+            return _instance(row) if row else None
+
+        result: InstanceRow | None = await self._call(run)
+        return result
+
+    async def list_instances(self, ids: Sequence[str] | None = None) -> list[InstanceRow]:
+        def run(conn: sqlite3.Connection) -> list[InstanceRow]:
+            return [_instance(r) for r in _select_many(conn, "instances", ids)]
+
+        result: list[InstanceRow] = await self._call(run)
+        return result
+
+    async def update_instance_metadata(
+        self, instance_id: str, changes: dict[str, str | None]
+    ) -> InstanceRow | None:
+        """Set `name` and/or `description`; None when the instance does not exist."""
+        allowed = {k: v for k, v in changes.items() if k in ("name", "description")}
+
+        def run(conn: sqlite3.Connection) -> InstanceRow | None:
+            with transaction(conn):
+                if allowed:
+                    sets = ", ".join(f"{k} = ?" for k in allowed)
+                    conn.execute(
+                        f"UPDATE instances SET {sets}, updated_at = ? WHERE id = ?",
+                        (*allowed.values(), utc_now(), instance_id),
+                    )
+                row = conn.execute(
+                    "SELECT * FROM instances WHERE id = ?", (instance_id,)
+                ).fetchone()
+                return _instance(row) if row else None
+
+        result: InstanceRow | None = await self._call(run)
+        return result
+
+    async def update_instance_schema(
+        self,
+        instance_id: str,
+        *,
+        schema_text: str,
+        schema_type: str,
+        schema_json: str,
+        expected_version: int,
+    ) -> InstanceRow | None:
+        """Store a new schema if the instance still has `expected_version`; None otherwise."""
+
+        def run(conn: sqlite3.Connection) -> InstanceRow | None:
+            with transaction(conn):
+                cur = conn.execute(
+                    """UPDATE instances SET schema_text = ?, schema_type = ?, schema_json = ?,
+                       schema_version = schema_version + 1, updated_at = ?
+                       WHERE id = ? AND schema_version = ?""",
+                    (
+                        schema_text,
+                        schema_type,
+                        schema_json,
+                        utc_now(),
+                        instance_id,
+                        expected_version,
+                    ),
+                )
+                if cur.rowcount != 1:
+                    return None
+                row = conn.execute(
+                    "SELECT * FROM instances WHERE id = ?", (instance_id,)
+                ).fetchone()
+                return _instance(row)
+
+        result: InstanceRow | None = await self._call(run)
+        return result
+
+    async def delete_instance(self, instance_id: str) -> bool:
+        """Remove the instance and its jobs; False when it did not exist."""
+
+        def run(conn: sqlite3.Connection) -> bool:
+            with transaction(conn):
+                conn.execute("DELETE FROM write_jobs WHERE instance_id = ?", (instance_id,))
+                cur = conn.execute("DELETE FROM instances WHERE id = ?", (instance_id,))
+                if cur.rowcount and _get_meta(conn, "default_instance_id") == instance_id:
+                    conn.execute("DELETE FROM meta WHERE key = 'default_instance_id'")
+                return cur.rowcount == 1
+
+        result: bool = await self._call(run)
+        return result
+
+    # -- write jobs ------------------------------------------------------------------------
+
+    async def insert_job(self, job: JobRow) -> JobRow:
+        """Persist a queued job (the acknowledgement of `write_async`); fills in `seq`."""
+
+        def run(conn: sqlite3.Connection) -> JobRow:
+            with transaction(conn):
+                cur = conn.execute(
+                    """INSERT INTO write_jobs (id, instance_id, status, payload, trace_id, owner,
+                       created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (
+                        job.id,
+                        job.instance_id,
+                        job.status,
+                        json.dumps(job.payload),
+                        job.trace_id,
+                        job.owner,
+                        job.created_at,
+                        job.created_at,
+                    ),
+                )
+                job.seq = int(cur.lastrowid or 0)
+                return job
+
+        result: JobRow = await self._call(run)
+        return result
+
+    async def get_job(self, job_id: str) -> JobRow | None:
+        def run(conn: sqlite3.Connection) -> JobRow | None:
+            row = conn.execute("SELECT * FROM write_jobs WHERE id = ?", (job_id,)).fetchone()
+            return _job(row) if row else None
+
+        result: JobRow | None = await self._call(run)
+        return result
+
+    async def finish_job(
+        self,
+        job_id: str,
+        status: JobStatus,
+        *,
+        result: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> None:
+        """Record a job's end (completed with its result, or failed with its error)."""
+        now = utc_now()
+
+        def run(conn: sqlite3.Connection) -> None:
+            with transaction(conn):
+                conn.execute(
+                    """UPDATE write_jobs SET status = ?, result = ?, error = ?, updated_at = ?,
+                       completed_at = ? WHERE id = ?""",
+                    (
+                        status,
+                        None if result is None else json.dumps(result),
+                        None if error is None else json.dumps(error),
+                        now,
+                        now,
+                        job_id,
+                    ),
+                )
+
+        await self._call(run)
+
+    async def claim_jobs(self, owner: str, is_dead: Callable[[str], bool]) -> list[JobRow]:
+        """Unfinished jobs this process should run, oldest first: its own, and those of
+        processes that are gone (`is_dead(owner)`), which it takes over."""
+
+        def run(conn: sqlite3.Connection) -> list[JobRow]:
+            with transaction(conn):
+                rows = conn.execute(
+                    "SELECT * FROM write_jobs WHERE status IN (?, ?) ORDER BY seq", _PENDING
+                ).fetchall()
+                verdicts: dict[str, bool] = {}
+                mine: list[JobRow] = []
+                for row in rows:
+                    previous = row["owner"]
+                    if previous is not None and previous != owner:
+                        if previous not in verdicts:
+                            verdicts[previous] = is_dead(previous)
+                        if not verdicts[previous]:
+                            continue
+                    mine.append(_job(row))
+                conn.executemany(
+                    "UPDATE write_jobs SET owner = ? WHERE id = ?",
+                    [(owner, j.id) for j in mine if j.owner != owner],
+                )
+            for job in mine:
+                job.owner = owner
+            return mine
+
+        result: list[JobRow] = await self._call(run)
+        return result
+
+    async def earlier_pending(self, instance_id: str, seq: int) -> bool:
+        """Whether a job queued before `seq` on this instance is still unfinished."""
+
+        def run(conn: sqlite3.Connection) -> bool:
+            row = conn.execute(
+                """SELECT 1 FROM write_jobs WHERE instance_id = ? AND status IN (?, ?)
+                   AND seq < ? LIMIT 1""",
+                (instance_id, *_PENDING, seq),
+            ).fetchone()
+            return row is not None
+
+        result: bool = await self._call(run)
+        return result
+
+    async def terminal_job_ids(self, job_ids: Sequence[str]) -> set[str]:
+        """Those of `job_ids` that are finished (or gone)."""
+        wanted = list(job_ids)
+
+        def run(conn: sqlite3.Connection) -> set[str]:
+            pending: set[str] = set()
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    f"SELECT id FROM write_jobs WHERE id IN ({marks}) AND status IN (?, ?)",
+                    (*chunk, *_PENDING),
+                ).fetchall()
+                pending.update(r["id"] for r in rows)
+            return set(wanted) - pending
+
+        result: set[str] = await self._call(run)
+        return result
+
+
+# -- helpers (run inside the connection's thread) ------------------------------------------
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    conn.row_factory = sqlite3.Row
+    with transaction(conn):
+        conn.execute(
+            """CREATE TABLE IF NOT EXISTS _xm_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"""
+        )
+    done = {r[0] for r in conn.execute("SELECT version FROM _xm_migrations")}
+    for version, name, statements in MIGRATIONS:
+        if version in done:
+            continue
+        with transaction(conn):
+            # Checked again under the write lock: another process may have just applied it.
+            if conn.execute(
+                "SELECT 1 FROM _xm_migrations WHERE version = ?", (version,)
+            ).fetchone():
+                continue
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO _xm_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, utc_now()),
+            )
+
+
+def _select_many(
+    conn: sqlite3.Connection, table: str, ids: Sequence[str] | None
+) -> list[sqlite3.Row]:
+    if ids is None:
+        return conn.execute(f"SELECT * FROM {table} ORDER BY created_at, id").fetchall()
+    wanted = list(dict.fromkeys(ids))[:1000]
+    if not wanted:
+        return []
+    marks = ",".join("?" * len(wanted))
+    return conn.execute(
+        f"SELECT * FROM {table} WHERE id IN ({marks}) ORDER BY created_at, id", wanted
+    ).fetchall()
+
+
+def _get_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def _by_meta(
+    conn: sqlite3.Connection, key: str, table: str, build: Callable[[sqlite3.Row], Any]
+) -> Any:
+    ident = _get_meta(conn, key)
+    if ident is None:
+        return None
+    row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (ident,)).fetchone()
+    return build(row) if row else None
+
+
+def _insert_cluster(conn: sqlite3.Connection, c: ClusterRow) -> None:
+    conn.execute(
+        "INSERT INTO clusters (id, org_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)",
+        (c.id, c.org_id, c.name, c.description, c.created_at),
+    )
+
+
+def _insert_instance(conn: sqlite3.Connection, i: InstanceRow) -> None:
+    conn.execute(
+        """INSERT INTO instances (id, cluster_id, name, description, schema_text, schema_type,
+           schema_json, schema_version, schema_description, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            i.id,
+            i.cluster_id,
+            i.name,
+            i.description,
+            i.schema_text,
+            i.schema_type,
+            i.schema_json,
+            i.schema_version,
+            i.schema_description,
+            i.created_at,
+            i.updated_at,
+        ),
+    )
+
+
+def _cluster(row: sqlite3.Row) -> ClusterRow:
+    return ClusterRow(
+        id=row["id"],
+        org_id=row["org_id"],
+        name=row["name"],
+        description=row["description"],
+        created_at=row["created_at"],
+    )
+
+
+def _instance(row: sqlite3.Row) -> InstanceRow:
+    return InstanceRow(
+        id=row["id"],
+        cluster_id=row["cluster_id"],
+        name=row["name"],
+        description=row["description"],
+        schema_text=row["schema_text"],
+        schema_type=row["schema_type"],
+        schema_json=row["schema_json"],
+        schema_version=row["schema_version"],
+        schema_description=row["schema_description"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _job(row: sqlite3.Row) -> JobRow:
+    return JobRow(
+        id=row["id"],
+        instance_id=row["instance_id"],
+        status=row["status"],
+        payload=json.loads(row["payload"]),
+        trace_id=row["trace_id"],
+        seq=row["seq"],
+        result=json.loads(row["result"]) if row["result"] else None,
+        error=json.loads(row["error"]) if row["error"] else None,
+        owner=row["owner"],
+        created_at=row["created_at"],
+        completed_at=row["completed_at"],
+    )

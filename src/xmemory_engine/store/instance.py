@@ -1,0 +1,401 @@
+"""One instance's records in its own SQLite file, laid out exactly as `schema.py` says.
+
+- object type `person` -> table `person`: `xuid` TEXT PRIMARY KEY, one typed column per field,
+  `created_at`, `updated_at`; a UNIQUE index on the primary-key fields;
+- relation `works_at` -> table `works_at`: `xuid`, `<role>_xuid` per role (foreign keys to the
+  role's object table, deleted with it), relation fields, timestamps; a UNIQUE index on the
+  endpoints;
+- `_xm_applied`: the write ids applied here, committed in the same transaction as their
+  changes, so a job is applied exactly once even if the process dies before the catalog
+  records it as completed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from xmemory_engine.schema import FieldSpec, ObjectSpec, RelationSpec, Schema
+from xmemory_engine.store.base import Record, Tables, utc_now
+from xmemory_engine.store.sqlite import SqliteFile, transaction
+
+T = TypeVar("T")
+
+# Fields used to recognise the same record under a slightly different spelling.
+NAME_FIELDS = (
+    "name",
+    "full_name",
+    "title",
+    "label",
+    "display_name",
+    "username",
+    "topic",
+    "subject",
+)
+_IN_CHUNK = 500
+
+
+def q(name: str) -> str:
+    """A quoted SQL identifier (names are validated by schema.py; quoting keeps keywords safe)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def new_xuid() -> str:
+    return uuid.uuid4().hex
+
+
+def name_field(spec: ObjectSpec) -> str | None:
+    """The field that names a record of `spec`, if one does: a single text primary key, a
+    conventional name field, else the first required text field."""
+    if len(spec.primary_key) == 1 and spec.fields[spec.primary_key[0]].type == "str":
+        return spec.primary_key[0]
+    for candidate in NAME_FIELDS:
+        if candidate in spec.fields and spec.fields[candidate].type == "str":
+            return candidate
+    for fname, fspec in spec.fields.items():
+        if fspec.required and fspec.type == "str":
+            return fname
+    return None
+
+
+def schema_ddl(schema: Schema, existing: dict[str, set[str]]) -> list[str]:
+    """Statements that bring the tables to `schema` without touching data: missing tables,
+    missing columns, missing indexes. `existing` maps each present table to its columns."""
+    statements: list[str] = []
+    for obj in schema.objects.values():
+        statements += _table_ddl(obj.table, obj.columns(), existing, foreign={})
+        if obj.primary_key:
+            cols = ", ".join(q(k) for k in obj.primary_key)
+            statements.append(
+                f"CREATE UNIQUE INDEX IF NOT EXISTS {q(obj.table + '__pk')} "
+                f"ON {q(obj.table)} ({cols})"
+            )
+        nf = name_field(obj)
+        if nf is not None:
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {q(obj.table + '__name_ci')} "
+                f"ON {q(obj.table)} (lower({q(nf)}))"
+            )
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS {q(obj.table + '__updated')} "
+            f"ON {q(obj.table)} (updated_at)"
+        )
+    for rel in schema.relations.values():
+        foreign = {
+            rel.role_column(role): schema.objects[target].table
+            for role, target in rel.roles.items()
+        }
+        statements += _table_ddl(rel.table, rel.columns(), existing, foreign=foreign)
+        ends = ", ".join(q(rel.role_column(r)) for r in rel.roles)
+        statements.append(
+            f"CREATE UNIQUE INDEX IF NOT EXISTS {q(rel.table + '__endpoints')} "
+            f"ON {q(rel.table)} ({ends})"
+        )
+        for role in list(rel.roles)[1:]:
+            col = rel.role_column(role)
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {q(rel.table + '__' + col)} "
+                f"ON {q(rel.table)} ({q(col)})"
+            )
+    return statements
+
+
+def _table_ddl(
+    table: str,
+    columns: list[tuple[str, str]],
+    existing: dict[str, set[str]],
+    *,
+    foreign: dict[str, str],
+) -> list[str]:
+    if table not in existing:
+        parts = []
+        for col, sql_type in columns:
+            if col == "xuid":
+                parts.append(f"{q(col)} TEXT PRIMARY KEY")
+            elif col in foreign:
+                parts.append(
+                    f"{q(col)} TEXT NOT NULL REFERENCES {q(foreign[col])}(xuid) ON DELETE CASCADE"
+                )
+            elif col in ("created_at", "updated_at"):
+                parts.append(f"{q(col)} TEXT NOT NULL")
+            else:
+                parts.append(f"{q(col)} {sql_type}")
+        return [f"CREATE TABLE IF NOT EXISTS {q(table)} ({', '.join(parts)})"]
+    have = existing[table]
+    return [
+        f"ALTER TABLE {q(table)} ADD COLUMN {q(col)} {sql_type}"
+        for col, sql_type in columns
+        if col not in have
+    ]
+
+
+class SqliteTables(Tables):
+    """Record access over one connection; the caller holds the transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, schema: Schema) -> None:
+        self.conn = conn
+        self.schema = schema
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, spec: ObjectSpec | RelationSpec, xuid: str) -> Record | None:
+        row = self.conn.execute(f"SELECT * FROM {q(spec.table)} WHERE xuid = ?", (xuid,)).fetchone()
+        return _record(spec, row) if row else None
+
+    def find_by_key(self, spec: ObjectSpec, key: dict[str, Any]) -> Record | None:
+        if not key:
+            return None
+        where = " AND ".join(f"{q(k)} IS ?" for k in key)
+        row = self.conn.execute(
+            f"SELECT * FROM {q(spec.table)} WHERE {where} LIMIT 2",
+            [_to_sql(v) for v in key.values()],
+        ).fetchone()
+        return _record(spec, row) if row else None
+
+    def find_by_text(
+        self, spec: ObjectSpec, fields: Sequence[str], text: str, limit: int
+    ) -> list[Record]:
+        fields = [f for f in fields if f in spec.fields and spec.fields[f].type == "str"]
+        if not fields or not text.strip():
+            return []
+        needle = text.strip().lower()
+        exact = " OR ".join(f"lower({q(f)}) = ?" for f in fields)
+        rows = self.conn.execute(
+            f"SELECT * FROM {q(spec.table)} WHERE {exact} ORDER BY updated_at DESC LIMIT ?",
+            [needle] * len(fields) + [limit],
+        ).fetchall()
+        found = [_record(spec, r) for r in rows]
+        if len(found) < limit:
+            pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern += "%"
+            like = " OR ".join(f"lower({q(f)}) LIKE ? ESCAPE '\\'" for f in fields)
+            seen = {r["xuid"] for r in found}
+            rows = self.conn.execute(
+                f"SELECT * FROM {q(spec.table)} WHERE ({like}) ORDER BY updated_at DESC LIMIT ?",
+                [pattern] * len(fields) + [limit + len(found)],
+            ).fetchall()
+            for row in rows:
+                if row["xuid"] not in seen and len(found) < limit:
+                    found.append(_record(spec, row))
+        return found
+
+    def recent(self, spec: ObjectSpec, limit: int) -> list[Record]:
+        rows = self.conn.execute(
+            f"SELECT * FROM {q(spec.table)} ORDER BY updated_at DESC, rowid DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [_record(spec, r) for r in rows]
+
+    def objects_by_xuids(self, xuids: Sequence[str]) -> list[tuple[ObjectSpec, Record]]:
+        return self._by_xuids(list(self.schema.objects.values()), xuids)  # type: ignore[return-value]
+
+    def relations_by_xuids(self, xuids: Sequence[str]) -> list[tuple[RelationSpec, Record]]:
+        return self._by_xuids(list(self.schema.relations.values()), xuids)  # type: ignore[return-value]
+
+    def _by_xuids(
+        self, specs: Sequence[ObjectSpec | RelationSpec], xuids: Sequence[str]
+    ) -> list[tuple[ObjectSpec | RelationSpec, Record]]:
+        wanted = list(dict.fromkeys(xuids))
+        order = {x: i for i, x in enumerate(wanted)}
+        found: list[tuple[ObjectSpec | RelationSpec, Record]] = []
+        for spec in specs:
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(
+                    f"SELECT * FROM {q(spec.table)} WHERE xuid IN ({marks})", chunk
+                ).fetchall()
+                found += [(spec, _record(spec, r)) for r in rows]
+        found.sort(key=lambda pair: order[pair[1]["xuid"]])
+        return found
+
+    def relations_among(self, xuids: Sequence[str]) -> list[tuple[RelationSpec, Record]]:
+        wanted = list(dict.fromkeys(xuids))
+        if not wanted or len(wanted) > _IN_CHUNK:
+            wanted = wanted[:_IN_CHUNK]
+        found: list[tuple[RelationSpec, Record]] = []
+        if not wanted:
+            return found
+        marks = ",".join("?" * len(wanted))
+        for rel in self.schema.relations.values():
+            cols = [rel.role_column(r) for r in rel.roles]
+            where = " AND ".join(f"{q(c)} IN ({marks})" for c in cols)
+            rows = self.conn.execute(
+                f"SELECT * FROM {q(rel.table)} WHERE {where} ORDER BY created_at",
+                wanted * len(cols),
+            ).fetchall()
+            found += [(rel, _record(rel, r)) for r in rows]
+        return found
+
+    def links_of(self, xuid: str) -> list[tuple[RelationSpec, Record]]:
+        found: list[tuple[RelationSpec, Record]] = []
+        for rel in self.schema.relations.values():
+            cols = [rel.role_column(r) for r in rel.roles]
+            where = " OR ".join(f"{q(c)} = ?" for c in cols)
+            rows = self.conn.execute(
+                f"SELECT * FROM {q(rel.table)} WHERE {where}", [xuid] * len(cols)
+            ).fetchall()
+            found += [(rel, _record(rel, r)) for r in rows]
+        return found
+
+    def find_links(self, spec: RelationSpec, endpoints: dict[str, str]) -> list[Record]:
+        if not endpoints:
+            rows = self.conn.execute(f"SELECT * FROM {q(spec.table)}").fetchall()
+        else:
+            where = " AND ".join(f"{q(spec.role_column(r))} = ?" for r in endpoints)
+            rows = self.conn.execute(
+                f"SELECT * FROM {q(spec.table)} WHERE {where}", list(endpoints.values())
+            ).fetchall()
+        return [_record(spec, r) for r in rows]
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def insert(self, spec: ObjectSpec | RelationSpec, values: dict[str, Any]) -> Record:
+        return self._insert_rows(spec, [values])[0]
+
+    def insert_many(self, spec: ObjectSpec, rows: list[dict[str, Any]]) -> list[Record]:
+        return self._insert_rows(spec, rows)
+
+    def _insert_rows(
+        self, spec: ObjectSpec | RelationSpec, rows: list[dict[str, Any]]
+    ) -> list[Record]:
+        now = utc_now()
+        columns = [c for c, _ in spec.columns()]
+        records: list[Record] = []
+        for values in rows:
+            record: Record = {c: None for c in columns}
+            record.update(values)
+            record["xuid"] = values.get("xuid") or new_xuid()
+            record["created_at"] = now
+            record["updated_at"] = now
+            records.append(record)
+        marks = ",".join("?" * len(columns))
+        self.conn.executemany(
+            f"INSERT INTO {q(spec.table)} ({', '.join(q(c) for c in columns)}) VALUES ({marks})",
+            [[_to_sql(r[c]) for c in columns] for r in records],
+        )
+        return records
+
+    def update(self, spec: ObjectSpec | RelationSpec, xuid: str, values: dict[str, Any]) -> Record:
+        values = {k: v for k, v in values.items() if k not in ("xuid", "created_at", "updated_at")}
+        sets = [f"{q(k)} = ?" for k in values] + ["updated_at = ?"]
+        self.conn.execute(
+            f"UPDATE {q(spec.table)} SET {', '.join(sets)} WHERE xuid = ?",
+            [*(_to_sql(v) for v in values.values()), utc_now(), xuid],
+        )
+        record = self.get(spec, xuid)
+        if record is None:  # pragma: no cover - the caller looked it up in this transaction
+            raise LookupError(xuid)
+        return record
+
+    def delete(self, spec: ObjectSpec | RelationSpec, xuid: str) -> None:
+        self.conn.execute(f"DELETE FROM {q(spec.table)} WHERE xuid = ?", (xuid,))
+
+
+class SqliteInstanceData:
+    """An instance's database file: a writer connection (one write transaction at a time) and
+    a reader connection (snapshots of committed data, never blocked by the writer)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer = SqliteFile(path)
+        self._writer.run(_init_internal)
+        self._reader = SqliteFile(path)
+
+    def close(self) -> None:
+        self._reader.close()
+        self._writer.close()
+
+    async def ensure_schema(self, schema: Schema) -> None:
+        def run(conn: sqlite3.Connection) -> None:
+            with transaction(conn):
+                for statement in schema_ddl(schema, _existing_tables(conn)):
+                    conn.execute(statement)
+
+        await self._writer.call(run)
+
+    async def apply(
+        self, write_id: str, schema: Schema, fn: Callable[[Tables], dict[str, Any]]
+    ) -> tuple[dict[str, Any], bool]:
+        def run(conn: sqlite3.Connection) -> tuple[dict[str, Any], bool]:
+            with transaction(conn):
+                row = conn.execute(
+                    "SELECT result FROM _xm_applied WHERE write_id = ?", (write_id,)
+                ).fetchone()
+                if row is not None:
+                    return json.loads(row[0]), False
+                result = fn(SqliteTables(conn, schema))
+                conn.execute(
+                    "INSERT INTO _xm_applied (write_id, result, applied_at) VALUES (?, ?, ?)",
+                    (write_id, json.dumps(result), utc_now()),
+                )
+                return result, True
+
+        result: tuple[dict[str, Any], bool] = await self._writer.call(run)
+        return result
+
+    async def read(self, schema: Schema, fn: Callable[[Tables], T]) -> T:
+        def run(conn: sqlite3.Connection) -> T:
+            with transaction(conn, immediate=False):
+                return fn(SqliteTables(conn, schema))
+
+        return await self._reader.call(run)
+
+    async def applied_write_ids(self) -> list[str]:
+        def run(conn: sqlite3.Connection) -> list[str]:
+            return [r[0] for r in conn.execute("SELECT write_id FROM _xm_applied")]
+
+        result: list[str] = await self._reader.call(run)
+        return result
+
+    async def forget_applied(self, write_ids: Sequence[str]) -> None:
+        def run(conn: sqlite3.Connection) -> None:
+            with transaction(conn):
+                conn.executemany(
+                    "DELETE FROM _xm_applied WHERE write_id = ?", [(w,) for w in write_ids]
+                )
+
+        if write_ids:
+            await self._writer.call(run)
+
+
+def _init_internal(conn: sqlite3.Connection) -> None:
+    conn.row_factory = sqlite3.Row
+    with transaction(conn):
+        conn.execute(
+            """CREATE TABLE IF NOT EXISTS _xm_applied (
+                write_id TEXT PRIMARY KEY, result TEXT NOT NULL, applied_at TEXT NOT NULL)"""
+        )
+
+
+def _existing_tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    tables: dict[str, set[str]] = {}
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        tables[name] = {r[1] for r in conn.execute(f"PRAGMA table_info({q(name)})")}
+    return tables
+
+
+def _chunks(items: list[str]) -> list[list[str]]:
+    return [items[i : i + _IN_CHUNK] for i in range(0, len(items), _IN_CHUNK)]
+
+
+def _to_sql(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _record(spec: ObjectSpec | RelationSpec, row: sqlite3.Row) -> Record:
+    record: Record = dict(row)
+    for fname, fspec in spec.fields.items():
+        record[fname] = _from_sql(fspec, record.get(fname))
+    return record
+
+
+def _from_sql(spec: FieldSpec, value: Any) -> Any:
+    if value is not None and spec.type == "bool":
+        return bool(value)
+    return value

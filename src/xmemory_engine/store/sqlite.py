@@ -1,0 +1,79 @@
+"""SQLite done plainly: one connection per file, WAL, `synchronous=FULL`, one thread at a time.
+
+Every call runs in a worker thread (`anyio.to_thread`), so a commit's fsync never stalls the
+event loop; a lock per connection keeps two threads from interleaving statements on it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import anyio.to_thread
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL and durable commits."""
+    if readonly:
+        conn = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if not readonly:
+        # WAL lets readers see the last commit while a write is in progress; FULL syncs the
+        # WAL on every commit, so an acknowledged write survives a power cut, not just a crash.
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator[None]:
+    """BEGIN (IMMEDIATE: take the write lock now, so read-then-write cannot race) ... COMMIT,
+    or ROLLBACK on any exception."""
+    conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+class SqliteFile:
+    """One SQLite connection that any thread may use, one at a time."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        self._conn = connect(path, readonly=readonly)
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Call `fn(connection)` in this thread, holding the connection's lock."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"{self.path} is closed")
+            return fn(self._conn)
+
+    async def call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """`run(fn)` in a worker thread."""
+        return await anyio.to_thread.run_sync(self.run, fn)
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._conn.close()

@@ -1,0 +1,200 @@
+"""Test helpers for the engine: a scripted mind, a client over the ASGI app, data snapshots.
+
+The scripted mind is deterministic and tiny, so engine tests do not depend on how clever the
+rules mind is:
+- extraction reads one object per line, `type: field=value; field=value`, and relation lines
+  `~relation: role=<line index>; role=<line index>`;
+- answering treats a question starting with `sql:` as the SQL to run (through the engine's
+  guarded runner), `unrepresentable` as a question the schema cannot hold, `notice` as one
+  it cannot answer as asked;
+- design returns a contact schema, or the current one with a `notes` field added.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from xmemory_engine import EngineSettings, open_engine
+from xmemory_engine.embedded import Engine
+from xmemory_engine.minds.base import (
+    Answer,
+    AnswerRequest,
+    ExtractedObject,
+    ExtractedRelation,
+    Extraction,
+    ExtractionRequest,
+    Mind,
+)
+from xmemory_engine.schema import FieldSpec, ObjectSpec, Schema, parse_schema
+
+CONTACTS_YML = """
+objects:
+  contact:
+    description: a person we know
+    primary_key: [email]
+    fields:
+      name: {type: str, required: true, description: full name}
+      email: {type: str, description: email address}
+      age: {type: int}
+      score: {type: float}
+      active: {type: bool}
+      stage: {type: str, enum: [lead, customer]}
+  company:
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true}
+      city: {type: str}
+  memo:
+    fields:
+      content: {type: str, required: true}
+relations:
+  works_at:
+    description: employment
+    objects: {employee: contact, employer: company}
+    fields:
+      since: {type: int}
+"""
+
+
+class ScriptedExtractor:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    async def extract(self, request: ExtractionRequest) -> Extraction:
+        self.calls.append(request.text)
+        out = Extraction()
+        for index, line in enumerate(request.text.strip().splitlines()):
+            head, _, rest = line.partition(":")
+            pairs = [p.split("=", 1) for p in rest.split(";") if "=" in p]
+            values = {k.strip(): v.strip() for k, v in pairs}
+            if head.startswith("~"):
+                out.relations.append(
+                    ExtractedRelation(head[1:].strip(), {k: f"r{v}" for k, v in values.items()})
+                )
+            elif head.strip() == "boom":
+                raise RuntimeError("the scripted extractor was told to fail")
+            else:
+                out.objects.append(ExtractedObject(head.strip(), values, ref=f"r{index}"))
+        return out
+
+
+class ScriptedAnswerer:
+    async def answer(self, request: AnswerRequest) -> Answer:
+        question = request.question.strip()
+        if question.startswith("sql:"):
+            table = await request.run_sql(question[4:].strip())
+            return Answer(tables=[table])
+        if question == "unrepresentable":
+            return Answer(representable=False)
+        if question == "notice":
+            return Answer(notice="could not answer this as asked")
+        return Answer(answer=f"you asked: {question}")
+
+
+class ScriptedDesigner:
+    async def design(self, description: str, current: Schema | None = None) -> Schema:
+        if current is None:
+            return parse_schema(CONTACTS_YML)
+        objects = dict(current.objects)
+        first = next(iter(objects.values()))
+        fields = dict(first.fields) | {"notes": FieldSpec(type="str", description=description)}
+        objects[first.name] = ObjectSpec(first.name, fields, first.description, first.primary_key)
+        return Schema(objects=objects, relations=dict(current.relations))
+
+
+def scripted_mind() -> Mind:
+    return Mind(ScriptedExtractor(), ScriptedAnswerer(), ScriptedDesigner())
+
+
+@asynccontextmanager
+async def running_engine(
+    data_dir: Path, mind: Mind | None = None, **settings: Any
+) -> AsyncIterator[Engine]:
+    async with open_engine(
+        EngineSettings(data_dir=data_dir, **settings), mind=mind or scripted_mind()
+    ) as engine:
+        yield engine
+
+
+def asgi_client(engine: Engine, **kwargs: Any) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=engine.app), base_url="http://engine", **kwargs
+    )
+
+
+def snapshot(data_dir: Path) -> dict[str, Any]:
+    """Every row of every table of the catalog and every instance file (bar timestamps of
+    nothing: a snapshot must be identical after a refused request)."""
+    files = [data_dir / "catalog.sqlite", *sorted((data_dir / "instances").glob("*.sqlite"))]
+    dump: dict[str, Any] = {}
+    for path in files:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = [
+                r[0]
+                for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY 1")
+            ]
+            for table in tables:
+                rows = db.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+                dump[f"{path.name}:{table}"] = rows
+            dump[f"{path.name}:schema"] = db.execute(
+                "SELECT sql FROM sqlite_master ORDER BY name"
+            ).fetchall()
+        finally:
+            db.close()
+    return dump
+
+
+def envelope_error(response: httpx.Response) -> dict[str, Any]:
+    """The single error of an error envelope (asserting the envelope's shape)."""
+    body = response.json()
+    assert set(body) == {"ids", "items", "errors"}, body
+    assert body["ids"] == [] and body["items"] == [], body
+    assert len(body["errors"]) == 1, body
+    error: dict[str, Any] = body["errors"][0]
+    assert set(error) == {"code", "message", "field", "resource_id", "details"}
+    return error
+
+
+def item(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == {"ids", "items", "errors"} and body["errors"] == []
+    first: dict[str, Any] = body["items"][0]
+    return first
+
+
+def create_body(name: str = "contacts", schema: str = CONTACTS_YML) -> dict[str, Any]:
+    return {"name": name, "instance_schema": {"yml": {"value": schema}}}
+
+
+def obj_create(object_type: str, key: dict[str, Any], values: dict[str, Any] | None = None) -> Any:
+    change: dict[str, Any] = {"key": key}
+    if values is not None:
+        change["values"] = values
+    return {"object_mutation": {"object_type": object_type, "create": change}}
+
+
+def obj_update(object_type: str, key: dict[str, Any], values: dict[str, Any]) -> Any:
+    return {
+        "object_mutation": {"object_type": object_type, "update": {"key": key, "values": values}}
+    }
+
+
+def obj_delete(object_type: str, key: dict[str, Any]) -> Any:
+    return {"object_mutation": {"object_type": object_type, "delete": {"key": key}}}
+
+
+def rel_create(relation_type: str, endpoints: dict[str, dict[str, Any]], **values: Any) -> Any:
+    change: dict[str, Any] = {
+        "endpoints": [{"object_name": role, "key": key} for role, key in endpoints.items()]
+    }
+    if values:
+        change["values"] = values
+    return {"relation_mutation": {"relation_type": relation_type, "create": change}}
