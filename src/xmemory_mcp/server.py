@@ -169,6 +169,7 @@ class MemoryServer:
             instances=instances,
             default_cluster_id=self._backend.default_cluster_id,
             admin=self._settings.admin,
+            write_wait=self._settings.write_wait,
             problem=problem,
         )
         ttl = CATALOG_RETRY if problem and bound is not None else CATALOG_TTL

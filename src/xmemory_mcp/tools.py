@@ -12,7 +12,6 @@ Every published schema is also the validator of that tool's arguments (`Catalog.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,8 @@ import mcp_types as types
 from xmemory import DescribeResult, InstanceInfo, ToolDescription, ToolParameter
 
 INSTANCE_TOOL_NAMES = ("write", "write_async", "write_status", "read", "extract")
+WITH_SCHEMA = frozenset({"write", "read", "extract"})
+"""The tools whose use depends on the object types; the others stay short (context is costly)."""
 SCHEMA_CHANGING_TOOLS = frozenset({"create_instance", "update_instance_schema", "delete_instance"})
 MAX_LISTED_INSTANCES = 20
 
@@ -180,6 +181,7 @@ def instance_tools(
     bound_instance_id: str | None,
     instances: Sequence[InstanceInfo] | None,
     problem: str | None,
+    write_wait: float,
 ) -> list[ToolSpec]:
     """The instance tools, from `describe` when there is one, else the built-in fallback."""
     described = {t.name: t for t in describe.tools} if describe is not None else {}
@@ -197,7 +199,13 @@ def instance_tools(
     for name in INSTANCE_TOOL_NAMES:
         tool = described.get(name) or fallback[name]
         description = tool.full_description()
-        if summary and name != "write_status":
+        if name == "write":
+            description += (
+                f"\n\nThis server waits up to {write_wait:g} s for the write, reporting progress,"
+                " and answers with its status and changes; a longer write answers with its"
+                " write_id instead (poll write_status)."
+            )
+        if summary and name in WITH_SCHEMA:
             description += "\n\n" + summary
         if problem:
             description += f"\n\nNote: {problem}"
@@ -212,8 +220,6 @@ def _schema_summary(describe: DescribeResult | None) -> str:
         return ""
     name = describe.instance_name or describe.instance_id
     parts = [f"Memory instance: {name} (id {describe.instance_id})."]
-    if describe.about:
-        parts.append(describe.about.strip())
     if describe.schema_summary:
         parts.append("Schema:\n" + describe.schema_summary.strip())
     return "\n".join(parts)
@@ -401,19 +407,19 @@ def build_catalog(
     instances: Sequence[InstanceInfo] | None,
     default_cluster_id: str | None,
     admin: bool,
+    write_wait: float,
     problem: str | None = None,
 ) -> Catalog:
     """All tools on offer: the instance tools, then (unless hidden) the admin tools."""
     specs = instance_tools(
-        describe, bound_instance_id=bound_instance_id, instances=instances, problem=problem
+        describe,
+        bound_instance_id=bound_instance_id,
+        instances=instances,
+        problem=problem,
+        write_wait=write_wait,
     )
     if admin:
         specs += admin_tools(
             default_cluster_id=default_cluster_id, bound_instance_id=bound_instance_id
         )
     return Catalog({s.name: s for s in specs}, bound_instance_id, problem)
-
-
-def published_schema(describe_tool: ToolDescription) -> dict[str, Any]:
-    """What the published schema of a described tool is derived from (for tests and docs)."""
-    return copy.deepcopy(describe_tool.input_schema())
