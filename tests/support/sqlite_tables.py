@@ -54,8 +54,12 @@ def _run(path: Path, allowed: list[str], sql: str) -> ResultTable:
         from xmemory_engine import sql_guard  # the engine's own checker, once it exists
     except ImportError:
         return _plain_select(path, sql)
-    sql_guard.check_select(sql, allowed)
-    return sql_guard.ReadOnlySqlite(path, row_limit=1000, time_limit=2.0).run(sql)  # type: ignore[no-any-return]
+    checked = sql_guard.check_select(sql, allowed)
+    runner = sql_guard.ReadOnlySqlite(path, row_limit=1000, time_limit=2.0)
+    try:
+        return runner.run(checked)  # type: ignore[no-any-return]
+    finally:
+        runner.close()
 
 
 def _plain_select(path: Path, sql: str) -> ResultTable:
