@@ -9,9 +9,9 @@ from typing import Any
 
 import anyio.to_thread
 
-from xmemory_engine.errors import InvalidRequest, QueryRejected
 from xmemory_engine.minds.base import ResultTable, SqlRunner
 from xmemory_engine.schema import Schema
+from xmemory_engine.sql_guard import ReadOnlySqlite, check_select
 
 from .scoring import label
 
@@ -53,10 +53,6 @@ def runner(path: Path, schema: Schema) -> SqlRunner:
     allowed = schema.table_names()
 
     def run_sync(sql: str) -> ResultTable:
-        try:
-            from xmemory_engine.sql_guard import ReadOnlySqlite, check_select
-        except ImportError:  # before the engine's checker existed
-            return _plain(path, sql)
         checked = check_select(sql, allowed)
         reader = ReadOnlySqlite(path, row_limit=ROW_LIMIT, time_limit=TIME_LIMIT)
         try:
@@ -68,21 +64,6 @@ def runner(path: Path, schema: Schema) -> SqlRunner:
         return await anyio.to_thread.run_sync(run_sync, sql)
 
     return run
-
-
-def _plain(path: Path, sql: str) -> ResultTable:
-    if not sql.lstrip().lower().startswith(("select", "with")):
-        raise QueryRejected("only one SELECT may run")
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        cursor = db.execute(sql)
-        columns = [d[0] for d in cursor.description or []]
-        rows = [list(r) for r in cursor.fetchmany(ROW_LIMIT)]
-        return ResultTable(columns=columns, rows=rows, sql=sql)
-    except sqlite3.Error as exc:
-        raise InvalidRequest(f"the query failed: {exc}") from None
-    finally:
-        db.close()
 
 
 def _insert(db: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:

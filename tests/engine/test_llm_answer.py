@@ -149,7 +149,9 @@ async def test_a_statement_the_checker_refuses_is_repaired(
     llm.reply(sql("SELECT count(*) AS n FROM contact"))
     answer = await LlmAnswerer(model).answer(ask("How many?", db, ReadMode.RAW_TABLES))
     assert answer.tables[0].rows == [[2]]
-    assert "DELETE FROM contact" in llm.requests[1].last_user
+    repair = llm.requests[1].last_user
+    assert "DELETE FROM contact" in repair
+    assert "only SELECT queries are allowed" in repair  # the engine's checker said why
 
 
 @pytest.mark.anyio

@@ -8,9 +8,9 @@ from typing import Any
 
 import anyio
 
-from xmemory_engine.errors import InvalidRequest, QueryRejected
 from xmemory_engine.minds.base import ResultTable, SqlRunner
 from xmemory_engine.schema import Schema
+from xmemory_engine.sql_guard import ReadOnlySqlite, check_select
 
 
 def seed_sqlite(path: Path, schema: Schema, rows: dict[str, list[dict[str, Any]]]) -> Path:
@@ -50,27 +50,9 @@ def guarded_runner(path: Path, schema: Schema, calls: list[str] | None = None) -
 
 
 def _run(path: Path, allowed: list[str], sql: str) -> ResultTable:
+    checked = check_select(sql, allowed)
+    runner = ReadOnlySqlite(path, row_limit=1000, time_limit=2.0)
     try:
-        from xmemory_engine import sql_guard  # the engine's own checker, once it exists
-    except ImportError:
-        return _plain_select(path, sql)
-    checked = sql_guard.check_select(sql, allowed)
-    runner = sql_guard.ReadOnlySqlite(path, row_limit=1000, time_limit=2.0)
-    try:
-        return runner.run(checked)  # type: ignore[no-any-return]
+        return runner.run(checked)
     finally:
         runner.close()
-
-
-def _plain_select(path: Path, sql: str) -> ResultTable:
-    if not sql.lstrip().lower().startswith(("select", "with")):
-        raise QueryRejected("only a single SELECT may run")
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        cursor = db.execute(sql)
-        columns = [d[0] for d in cursor.description or []]
-        return ResultTable(columns=columns, rows=[list(r) for r in cursor.fetchall()], sql=sql)
-    except sqlite3.Error as exc:
-        raise InvalidRequest(f"the query failed: {exc}") from None
-    finally:
-        db.close()
