@@ -58,7 +58,12 @@ async def open_engine(
     chosen = mind if mind is not None else build_mind(settings.mind, sampler=sampler)
     catalog = await anyio.to_thread.run_sync(SqliteCatalog, data_dir / "catalog.sqlite")
     ownership = EngineOwnership(data_dir)
-    registry = InstanceRegistry(catalog, data_dir)
+    registry = InstanceRegistry(
+        catalog,
+        data_dir,
+        row_limit=settings.read_row_limit,
+        time_limit=settings.read_time_limit,
+    )
     queue = WriteQueue(catalog, registry, chosen, settings, ownership)
     service = MemoryService(catalog, registry, queue, chosen, settings)
     try:

@@ -15,6 +15,7 @@ from typing import Any
 
 from xmemory_engine.errors import Conflict, NotFound, SchemaInvalid
 from xmemory_engine.schema import Schema, parse_schema, plan_schema_update, schema_from_data
+from xmemory_engine.sql_guard import ReadOnlySqlite
 from xmemory_engine.store.base import Catalog, ClusterRow, InstanceRow, utc_now
 from xmemory_engine.store.instance import SqliteInstanceData
 
@@ -78,17 +79,27 @@ class LiveInstance:
     row: InstanceRow
     schema: Schema
     data: SqliteInstanceData
+    registry: InstanceRegistry
 
     @property
     def id(self) -> str:
         return self.row.id
 
+    def reader(self) -> ReadOnlySqlite:
+        """The read-only, limited connection generated SQL runs on (shared, thread-safe)."""
+        return self.registry.reader(self)
+
 
 class InstanceRegistry:
     """Opens each instance's data file once and caches parsed schemas by version."""
 
-    def __init__(self, catalog: Catalog, data_dir: Path) -> None:
+    def __init__(
+        self, catalog: Catalog, data_dir: Path, *, row_limit: int = 1000, time_limit: float = 5.0
+    ) -> None:
         self.catalog = catalog
+        self.row_limit = row_limit
+        self.time_limit = time_limit
+        self._readers: dict[str, tuple[int, ReadOnlySqlite]] = {}
         self.dir = data_dir / "instances"
         self.dir.mkdir(parents=True, exist_ok=True)
         self._data: dict[str, SqliteInstanceData] = {}
@@ -103,6 +114,27 @@ class InstanceRegistry:
             for data in self._data.values():
                 data.close()
             self._data.clear()
+            for _, reader in self._readers.values():
+                reader.close()
+            self._readers.clear()
+
+    def reader(self, live: LiveInstance) -> ReadOnlySqlite:
+        """One read-only connection per instance, renewed when its schema version changes
+        (the allowed tables change with it)."""
+        with self._lock:
+            cached = self._readers.get(live.id)
+            if cached is not None and cached[0] == live.row.schema_version:
+                return cached[1]
+            reader = ReadOnlySqlite(
+                self.path(live.id),
+                row_limit=self.row_limit,
+                time_limit=self.time_limit,
+                allowed_tables=live.schema.table_names(),
+            )
+            self._readers[live.id] = (live.row.schema_version, reader)
+        if cached is not None:
+            cached[1].close()
+        return reader
 
     def _open(self, instance_id: str) -> SqliteInstanceData:
         with self._lock:
@@ -125,7 +157,7 @@ class InstanceRegistry:
         data = self._data.get(row.id)
         if data is None:
             data = await anyio.to_thread.run_sync(self._open, row.id)
-        return LiveInstance(row, self.schema_of(row), data)
+        return LiveInstance(row, self.schema_of(row), data, self)
 
     async def get(self, instance_id: str) -> LiveInstance:
         row = await self.catalog.get_instance(instance_id)
@@ -214,8 +246,11 @@ class InstanceRegistry:
     def drop_files(self, instance_id: str) -> None:
         with self._lock:
             data = self._data.pop(instance_id, None)
+            reader = self._readers.pop(instance_id, None)
         if data is not None:
             data.close()
+        if reader is not None:
+            reader[1].close()
         base = self.path(instance_id)
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(base) + suffix).unlink(missing_ok=True)

@@ -186,9 +186,11 @@ def _merge_object(tables: Tables, obj: CleanObject, log: ChangeLog, origin: str)
     if match is not None:
         stored = match.record
         changed = {k: v for k, v in obj.values.items() if stored.get(k) != v}
-        nf = name_field(spec)
-        if nf in changed and _less_specific(changed[nf], stored.get(nf)):
-            del changed[nf]
+        # An identifying field spelled differently ("ALICE JOHNSON", "Alice") keeps the stored
+        # spelling; only a fuller name ("Alice" -> "Alice Johnson") replaces it.
+        for ident in {name_field(spec), *spec.primary_key} - {None}:
+            if ident in changed and _same_or_less_specific(changed[ident], stored.get(ident)):
+                del changed[ident]
         if changed and spec.primary_key and any(k in changed for k in spec.primary_key):
             new_pk = {k: changed.get(k, stored.get(k)) for k in spec.primary_key}
             other = tables.find_by_key(spec, new_pk)
@@ -222,11 +224,11 @@ def _merge_object(tables: Tables, obj: CleanObject, log: ChangeLog, origin: str)
     return str(record["xuid"])
 
 
-def _less_specific(new: Any, old: Any) -> bool:
+def _same_or_less_specific(new: Any, old: Any) -> bool:
     if not isinstance(new, str) or not isinstance(old, str):
         return False
     ours, theirs = set(normalize(new).split()), set(normalize(old).split())
-    return bool(ours) and ours < theirs
+    return bool(ours) and ours <= theirs
 
 
 def _skip(origin: str, type_name: str, reason: str, kind: str = "object") -> dict[str, Any]:

@@ -4,7 +4,6 @@ is shaped per mode (WIRE.md "Read answers by mode")."""
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -14,28 +13,20 @@ from xmemory_engine.schema import Schema
 from xmemory_engine.service.changes import object_wire, relation_wire
 from xmemory_engine.service.instances import LiveInstance
 from xmemory_engine.settings import EngineSettings
+from xmemory_engine.sql_guard import ReadOnlySqlite, check_select
 from xmemory_engine.store.base import Tables
 
 EMPTY_TABLE: dict[str, Any] = {"columns": [], "rows": []}
 NO_MATCH = "Nothing stored matches the question."
 
 
-def make_sql_runner(path: Path, schema: Schema, settings: EngineSettings) -> SqlRunner:
-    """The answerer's only way to run SQL: one SELECT over this instance's tables, checked,
-    on a read-only connection, with the row and time limits; in a worker thread."""
+def make_sql_runner(reader: ReadOnlySqlite, schema: Schema) -> SqlRunner:
+    """The answerer's only way to run SQL: `check_select` (one SELECT over this instance's
+    tables), then the read-only connection with its row and time limits, in a worker thread."""
     allowed = schema.table_names()
 
     def run_sync(sql: str) -> ResultTable:
-        from xmemory_engine.sql_guard import ReadOnlySqlite, check_select
-
-        checked = check_select(sql, allowed)
-        runner = ReadOnlySqlite(
-            path, row_limit=settings.read_row_limit, time_limit=settings.read_time_limit
-        )
-        try:
-            return runner.run(checked)
-        finally:
-            runner.close()
+        return reader.run(check_select(sql, allowed))
 
     async def run(sql: str) -> ResultTable:
         return await anyio.to_thread.run_sync(run_sync, sql)
@@ -52,11 +43,14 @@ async def read(
     read_id: str | None = None,
 ) -> dict[str, Any]:
     """The `read` answer: `{trace_id, reader_result, reader_results, notice?}`."""
-    runner = make_sql_runner(live.data.path, live.schema, settings)
+    runner = make_sql_runner(live.reader(), live.schema)
     answer = await mind.answerer.answer(
         AnswerRequest(question=query, schema=live.schema, run_sql=runner, mode=mode)
     )
     notice = answer.notice
+    if any(getattr(t, "truncated", False) for t in answer.tables):
+        cut = f"only the first {settings.read_row_limit:,} rows are shown"
+        notice = f"{notice}; {cut}" if notice else cut[0].upper() + cut[1:]
     if not answer.representable:
         result: Any = None
     elif mode is ReadMode.SINGLE_ANSWER:

@@ -35,7 +35,7 @@ from xmemory_engine.service.lookup import StoreLookup
 from xmemory_engine.service.merge import apply_extraction
 from xmemory_engine.service.mutations import apply_mutations, parse_mutations
 from xmemory_engine.settings import EngineSettings
-from xmemory_engine.store.base import Catalog, JobRow, Tables
+from xmemory_engine.store.base import Catalog, JobRow, JobStatus, Tables
 from xmemory_engine.store.owners import EngineOwnership
 
 logger = logging.getLogger("xmemory_engine.writes")
@@ -246,21 +246,40 @@ class WriteQueue:
                 result = await self._apply_to(live, job)
             except EngineError as exc:
                 job.error = error_to_wire(exc)
-                await self.catalog.finish_job(job.id, "failed", error=job.error)
+                await self._finish(job, "failed", error=job.error)
             except Exception as exc:
                 logger.exception("write %s failed", job.id)
                 job.error = error_to_wire(
                     EngineError(f"the write failed inside the engine: {type(exc).__name__}: {exc}")
                 )
-                await self.catalog.finish_job(job.id, "failed", error=job.error)
+                await self._finish(job, "failed", error=job.error)
             else:
-                await self.catalog.finish_job(job.id, "completed", result=result)
                 job.result = result
+                await self._finish(job, "completed", result=result)
         finally:
             self._jobs.pop(job.id, None)
             self._remember_finished(job.id)
             job.stage = "completed" if job.error is None else "failed"
             job.done.set()
+
+    async def _finish(
+        self,
+        job: ActiveJob,
+        status: JobStatus,
+        *,
+        result: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> None:
+        """Record the outcome in the catalog, retrying a few times. If it cannot be recorded,
+        the job stays queued there and is finished again at the next start: its changes are
+        applied once, because the instance database remembers the write id."""
+        for attempt in range(5):
+            try:
+                await self.catalog.finish_job(job.id, status, result=result, error=error)
+                return
+            except Exception:
+                logger.exception("recording the end of write %s failed", job.id)
+                await anyio.sleep(0.05 * 2**attempt)
 
     async def _apply_to(self, live: LiveInstance, job: ActiveJob) -> dict[str, Any]:
         if job.extraction_error is not None:
