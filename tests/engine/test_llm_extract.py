@@ -295,3 +295,16 @@ def test_mention_terms():
     terms = mention_terms('When Ann Lee met "Big Deal" at Acme, she wrote to bo@x.io.')
     assert terms[:3] == ["Ann Lee", "Ann", "Big Deal"]
     assert "Acme" in terms and "bo@x.io" in terms and "When" not in terms
+
+
+def test_mention_terms_without_capitals_fall_back_to_words():
+    assert mention_terms("ann lee's email is now ann@x.io") == ["ann@x.io", "ann", "lee"]
+    assert mention_terms("her email changed to bob at work, she said") == ["bob"]
+
+
+@pytest.mark.anyio
+async def test_a_reply_without_objects_is_repaired(model: TextModel, llm: FakeLLMServer):
+    llm.reply_json({})
+    llm.reply_json({"objects": []})
+    assert (await LlmExtractor(model).extract(fast("Nothing to see."))).objects == []
+    assert "'objects' is missing" in llm.requests[1].last_user

@@ -103,6 +103,18 @@ _NOT_NAMES = frozenset(
     }
 )
 
+# Frequent lowercase words that name nothing stored.
+_COMMON = frozenset(
+    {
+        "are", "did", "for", "get", "got", "had", "has", "is", "new", "now", "one", "out",
+        "saw", "say", "see", "two", "was", "way", "who", "yes", "about", "address", "also", "been", "call", "called", "changed", "does", "email",
+        "from", "have", "just", "know", "like", "lives", "made", "make", "meet", "more",
+        "moved", "name", "need", "next", "number", "phone", "said", "some", "that", "their",
+        "them", "then", "they", "this", "today", "told", "very", "want", "week", "were",
+        "what", "when", "will", "with", "work", "works", "would", "year",
+    }
+)  # fmt: skip
+
 
 class LlmExtractor:
     """An `Extractor` that asks a model, checking and (once) repairing its reply."""
@@ -206,6 +218,7 @@ class LlmExtractor:
 def mention_terms(text: str, limit: int = 8) -> list[str]:
     """Names, emails and quoted phrases in `text`, most specific first, for record lookup."""
     terms: list[str] = []
+    named = False
     for match in _MENTION.finditer(text):
         term = match.group(0)
         if term.startswith('"') or "@" in term:
@@ -215,7 +228,14 @@ def mention_terms(text: str, limit: int = 8) -> list[str]:
             while words and words[0] in _NOT_NAMES:  # "When Ann" -> "Ann"
                 words.pop(0)
             candidates = [" ".join(words)] + (words[:1] if len(words) > 1 else [])
+            named = named or bool(words)
         for cand in candidates:
             if len(cand) >= 2 and cand not in terms:
                 terms.append(cand)
+    if not named:  # no capitals ("ann's email is ..."): fall back to the longer words
+        for word in re.findall(r"[^\W\d_][\w'-]{2,}", text):
+            word = word.removesuffix("'s")
+            if word.capitalize() in _NOT_NAMES or word.lower() in _COMMON or word in terms:
+                continue
+            terms.append(word)
     return terms[:limit]

@@ -178,7 +178,7 @@ class OpenAITextModel:
             timeout=timeout,
             max_retries=max_retries,
             retry_base_delay=retry_base_delay,
-            official=base_url is None,
+            official=base_url is None or "api.openai.com" in base_url,
         )
 
     async def aclose(self) -> None:

@@ -67,6 +67,8 @@ def check_extraction(data: Any, schema: Schema) -> Extraction:
     unknown_top = set(data) - {"objects", "relations"}
     if unknown_top:
         errors.append(f"unknown top-level key(s): {', '.join(sorted(unknown_top))}")
+    if "objects" not in data:
+        errors.append("'objects' is missing (use [] when the text states nothing)")
     raw_objects = data.get("objects", [])
     raw_relations = data.get("relations") or []
     if not isinstance(raw_objects, list):
