@@ -69,19 +69,26 @@ async def open_engine(
     try:
         cluster_id, instance_id = await service.ensure_defaults()
         await _tidy(service)
+        engine = Engine(
+            app=create_app(service, settings),
+            default_cluster_id=cluster_id,
+            default_instance_id=instance_id,
+            settings=settings,
+            service=service,
+        )
+        # The caller's exception is re-raised as itself after the task group closes, not
+        # wrapped in an ExceptionGroup with the (cancelled) background tasks.
+        failure: BaseException | None = None
         async with anyio.create_task_group() as tg:
             await tg.start(queue.run)
-            engine = Engine(
-                app=create_app(service, settings),
-                default_cluster_id=cluster_id,
-                default_instance_id=instance_id,
-                settings=settings,
-                service=service,
-            )
             try:
                 yield engine
+            except BaseException as exc:
+                failure = exc
             finally:
                 tg.cancel_scope.cancel()
+        if failure is not None:
+            raise failure
     finally:
         registry.close()
         catalog.close()

@@ -97,7 +97,8 @@ def compose(answer: Answer) -> str:
 
 
 def raw_tables(tables: list[ResultTable]) -> Any:
-    if not tables:
+    # "Matched nothing" has one spelling on the wire, whatever columns the query named.
+    if not any(t.rows for t in tables):
         return dict(EMPTY_TABLE)
     if len(tables) == 1:
         return tables[0].to_wire()
