@@ -220,10 +220,15 @@ class WriteQueue:
         try:
             while lane.pending:
                 job = min(lane.pending.values(), key=lambda j: j.row.seq)
-                if await self.catalog.earlier_pending(lane.instance_id, job.row.seq):
-                    lane.wake = anyio.Event()
-                    with anyio.move_on_after(_ORDER_POLL):
-                        await lane.wake.wait()
+                try:
+                    if await self.catalog.earlier_pending(lane.instance_id, job.row.seq):
+                        lane.wake = anyio.Event()
+                        with anyio.move_on_after(_ORDER_POLL):
+                            await lane.wake.wait()
+                        continue
+                except Exception:  # the catalog is busy or failing: look again shortly
+                    logger.exception("checking the queue of instance %s failed", lane.instance_id)
+                    await anyio.sleep(0.5)
                     continue
                 if job.extracted is not None:
                     await job.extracted.wait()
@@ -238,11 +243,11 @@ class WriteQueue:
     async def _apply(self, job: ActiveJob) -> None:
         try:
             try:
-                live = await self.registry.get(job.row.instance_id)
-            except NotFound as exc:  # deleted meanwhile: its job rows went with it
-                job.error = error_to_wire(exc)
-                return
-            try:
+                try:
+                    live = await self.registry.get(job.row.instance_id)
+                except NotFound as exc:  # deleted meanwhile: its job rows went with it
+                    job.error = error_to_wire(exc)
+                    return
                 result = await self._apply_to(live, job)
             except EngineError as exc:
                 job.error = error_to_wire(exc)
