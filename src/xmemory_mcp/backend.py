@@ -4,16 +4,23 @@ Whatever the backend, the server talks to it only through the SDK: the hosted AP
 remote engine over HTTP, the embedded engine through `httpx.ASGITransport` in this process.
 The engine is imported here, and only when the backend rule picks it: clients spawn the
 server on every launch, and the remote paths should not pay for the engine's start-up.
+
+`BackendHandle` opens the backend in the background, so the server answers the client's
+handshake (and, from a snapshot, its first `tools/list`) while the engine starts.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import anyio
+import anyio.to_thread
 import httpx
 
 from xmemory import DEFAULT_URL, AsyncXmemoryClient
@@ -38,6 +45,69 @@ class OpenBackend:
     """The instance tools act on when no `instance_id` is given (None: every call names one)."""
     default_cluster_id: str | None = None
     """The cluster `create_instance` / `generate_schema` use when none is given."""
+
+
+class BackendUnavailable(Exception):
+    """The backend could not be opened (bad configuration, unreadable data directory)."""
+
+
+def embedded_data_dir(settings: Settings) -> Path:
+    """Where the embedded engine keeps its files: `--data-dir`, else the user data directory."""
+    if settings.data_dir is not None:
+        return settings.data_dir
+    import platformdirs  # only the embedded backend needs it
+
+    # The same directory the engine defaults to; passed explicitly so both always agree.
+    return Path(platformdirs.user_data_dir("xmemory-mcp"))
+
+
+class BackendHandle:
+    """The backend, possibly still opening: `get()` waits for it (or for why it failed)."""
+
+    def __init__(self) -> None:
+        self._opened = anyio.Event()
+        self._backend: OpenBackend | None = None
+        self._failure = ""
+
+    @classmethod
+    def of(cls, backend: OpenBackend) -> BackendHandle:
+        """A handle to a backend that is already open."""
+        handle = cls()
+        handle._backend = backend
+        handle._opened.set()
+        return handle
+
+    @property
+    def ready(self) -> bool:
+        """True once the backend is open, or failed to open."""
+        return self._opened.is_set()
+
+    async def get(self) -> OpenBackend:
+        """The open backend; raises `BackendUnavailable` (saying why) if it failed to open."""
+        await self._opened.wait()
+        if self._backend is None:
+            raise BackendUnavailable(self._failure)
+        return self._backend
+
+    async def run(
+        self, settings: Settings, stop: anyio.Event, *, sampler: TextModel | None = None
+    ) -> None:
+        """Open the backend, publish it, keep it open until `stop` is set, then close it."""
+        try:
+            if settings.backend is Backend.EMBEDDED:
+                # The engine's import is the slowest part of start-up: in a worker thread it
+                # overlaps the client's handshake instead of delaying it.
+                await anyio.to_thread.run_sync(importlib.import_module, "xmemory_engine.embedded")
+            async with open_backend(settings, sampler=sampler) as backend:
+                self._backend = backend
+                self._opened.set()
+                await stop.wait()
+        except Exception as exc:
+            if self._opened.is_set():
+                raise
+            self._failure = f"{type(exc).__name__}: {exc}"
+            logger.error("the memory backend could not be opened: %s", self._failure)
+            self._opened.set()
 
 
 @asynccontextmanager
@@ -83,10 +153,9 @@ async def _open_embedded(
 
     # The engine's own knobs (its mind, limits) come from the environment captured at the edge;
     # no API key: in-process calls carry no credential.
-    overrides: dict[str, object] = {"api_key": None}
-    if settings.data_dir is not None:
-        overrides["data_dir"] = settings.data_dir
-    engine_settings = EngineSettings.from_env(settings.engine_env, **overrides)
+    engine_settings = EngineSettings.from_env(
+        settings.engine_env, data_dir=embedded_data_dir(settings), api_key=None
+    )
     data_dir = engine_settings.data_dir
     logger.info("backend: embedded engine, data in %s", data_dir)
     async with open_engine(engine_settings, sampler=sampler) as engine:

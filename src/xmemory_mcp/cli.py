@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 import anyio
@@ -140,27 +141,45 @@ def configure_logging(level: str) -> None:
 
 
 async def serve(settings: Settings) -> None:
-    """Open the backend and serve MCP on the chosen transport until the client goes away."""
-    from .backend import open_backend
+    """Serve MCP on the chosen transport until the client goes away.
+
+    The backend opens in the background: the handshake (and, on the embedded engine, the
+    first `tools/list`, from the last run's snapshot) does not wait for it.
+    """
+    from .backend import BackendHandle, embedded_data_dir
     from .server import MemoryServer
     from .sessions import ClientSessions
+    from .settings import Backend
 
     sessions = ClientSessions()
-    # sampler=None: the engine's LLM mind uses its own configured model, if any. A sampler over
-    # `sessions` (the client's model via MCP sampling) plugs in here.
-    async with open_backend(settings, sampler=None) as backend:
-        memory = MemoryServer(settings, backend, sessions=sessions)
-        if settings.transport == "stdio":
-            from mcp.server.stdio import stdio_server
+    backend = BackendHandle()
+    stop = anyio.Event()
+    snapshot_path = None
+    if settings.backend is Backend.EMBEDDED:
+        snapshot_path = embedded_data_dir(settings) / "mcp-tools.json"
+    memory = MemoryServer(settings, backend, sessions=sessions, snapshot_path=snapshot_path)
+    async with anyio.create_task_group() as tg:
+        # sampler=None: the engine's mind uses its own configured model, if any. A sampler over
+        # `sessions` (the client's model, through MCP sampling) plugs in here.
+        tg.start_soon(partial(backend.run, settings, stop, sampler=None))
+        tg.start_soon(memory.refresh_when_ready)
+        try:
+            if settings.transport == "stdio":
+                from mcp.server.stdio import stdio_server
 
-            server = memory.lowlevel()
-            async with stdio_server() as (read, write):
-                await server.run(read, write, server.create_initialization_options())
+                server = memory.lowlevel()
+                async with stdio_server() as (read, write):
+                    await server.run(read, write, server.create_initialization_options())
+            else:
+                from .http import serve_http
+
+                await serve_http(settings, memory)
+        finally:
+            # The client is gone: stop the catalog refresh and close the backend (the engine
+            # finishes or keeps its queued writes; they survive a restart).
             memory.close()
-        else:
-            from .http import serve_http
-
-            await serve_http(settings, memory)
+            stop.set()
+            tg.cancel_scope.cancel()
 
 
 def _engine(argv: list[str]) -> int:

@@ -189,5 +189,4 @@ async def serve_http(settings: Settings, memory: MemoryServer) -> None:
     try:
         await server.serve(sockets=[sock])
     finally:
-        memory.close()
         sock.close()

@@ -88,6 +88,14 @@ class Operations:
         }
 
     @property
+    def client(self) -> AsyncXmemoryClient:
+        return self._client
+
+    @property
+    def default_cluster_id(self) -> str | None:
+        return self._default_cluster_id
+
+    @property
     def bound(self) -> AsyncInstanceAPI | None:
         """The handle of the bound instance (it holds the describe cache)."""
         return self._bound

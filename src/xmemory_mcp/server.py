@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.to_thread
 import mcp_types as types
 from mcp.server import Server
 from mcp.server.context import ServerRequestContext
@@ -24,7 +26,8 @@ from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from xmemory import DescribeResult, InstanceInfo, XmemoryAPIError, __version__
 
-from .backend import OpenBackend
+from . import snapshot
+from .backend import BackendHandle, BackendUnavailable, OpenBackend
 from .operations import ArgumentsError, Operations
 from .results import api_error, failure, invalid_arguments
 from .sessions import ClientSessions
@@ -73,22 +76,26 @@ class MemoryServer:
     def __init__(
         self,
         settings: Settings,
-        backend: OpenBackend,
+        backend: BackendHandle | OpenBackend,
         *,
         sessions: ClientSessions | None = None,
+        snapshot_path: Path | None = None,
     ) -> None:
+        """
+        Args:
+            backend: The backend, or a handle to it while it opens in the background.
+            snapshot_path: Where to keep the catalog's inputs between runs (embedded engine),
+                so the first `tools/list` need not wait for the backend.
+        """
         self._settings = settings
-        self._backend = backend
-        self._operations = Operations(
-            backend.client,
-            bound_instance_id=backend.default_instance_id,
-            default_cluster_id=backend.default_cluster_id,
-            write_wait=settings.write_wait,
-        )
+        self._handle = backend if isinstance(backend, BackendHandle) else BackendHandle.of(backend)
+        self._operations: Operations | None = None
         self._checker = ArgumentChecker()
         self._catalog: Catalog | None = None
         self._catalog_expires = 0.0
         self._rebuild_lock = anyio.Lock()
+        self._snapshot_path = snapshot_path
+        self._served_snapshot: list[types.Tool] | None = None
         self.sessions = sessions if sessions is not None else ClientSessions()
         """Who is connected: the seam a sampling `TextModel` uses to reach the client's model."""
         self.events = InMemorySubscriptionBus()
@@ -116,6 +123,17 @@ class MemoryServer:
         """End open `subscriptions/listen` streams gracefully."""
         self._listen.close()
 
+    async def _ops(self) -> Operations:
+        if self._operations is None:
+            backend = await self._handle.get()
+            self._operations = Operations(
+                backend.client,
+                bound_instance_id=backend.default_instance_id,
+                default_cluster_id=backend.default_cluster_id,
+                write_wait=self._settings.write_wait,
+            )
+        return self._operations
+
     # -- the catalog ---------------------------------------------------------------------------
 
     async def catalog(self) -> Catalog:
@@ -123,17 +141,63 @@ class MemoryServer:
         catalog = self._catalog
         if catalog is not None and anyio.current_time() < self._catalog_expires:
             return catalog
+        if not self._handle.ready:
+            early = catalog or self._catalog_from_snapshot()
+            if early is not None:
+                return early
         async with self._rebuild_lock:
             if self._catalog is None or anyio.current_time() >= self._catalog_expires:
                 await self._rebuild()
             assert self._catalog is not None
             return self._catalog
 
+    def _catalog_from_snapshot(self) -> Catalog | None:
+        if self._snapshot_path is None:
+            return None
+        inputs = snapshot.load(self._snapshot_path, self._settings.instance_id)
+        if inputs is None:
+            return None
+        self._catalog = self._build(
+            inputs.describe,
+            inputs.instances,
+            inputs.bound_instance_id,
+            inputs.default_cluster_id,
+            None,
+        )
+        self._catalog_expires = 0.0  # rebuilt from a fresh describe() as soon as the backend is up
+        self._served_snapshot = self._catalog.listing()
+        return self._catalog
+
+    def _build(
+        self,
+        describe: DescribeResult | None,
+        instances: list[InstanceInfo] | None,
+        bound_instance_id: str | None,
+        default_cluster_id: str | None,
+        problem: str | None,
+    ) -> Catalog:
+        return build_catalog(
+            describe,
+            bound_instance_id=bound_instance_id,
+            instances=instances,
+            default_cluster_id=default_cluster_id,
+            admin=self._settings.admin,
+            write_wait=self._settings.write_wait,
+            problem=problem,
+        )
+
     async def _rebuild(self) -> None:
+        try:
+            operations = await self._ops()
+        except BackendUnavailable as exc:
+            failed = f"the memory backend could not be opened ({exc}); every call fails until the server is restarted with a working configuration."
+            self._catalog = self._build(None, None, self._settings.instance_id, None, failed)
+            self._catalog_expires = float("inf")
+            return
+        client, bound = operations.client, operations.bound
         describe: DescribeResult | None = None
         instances: list[InstanceInfo] | None = None
         problem: str | None = None
-        bound = self._operations.bound
 
         async def fetch_describe() -> None:
             nonlocal describe, problem
@@ -156,45 +220,66 @@ class MemoryServer:
         async def fetch_instances() -> None:
             nonlocal instances
             try:
-                instances = await self._backend.client.admin.list_instances()
+                instances = await client.admin.list_instances()
             except XmemoryAPIError as exc:
                 logger.info("list_instances failed, instance ids are not listed: %s", exc)
 
         async with anyio.create_task_group() as tg:
             tg.start_soon(fetch_describe)
             tg.start_soon(fetch_instances)
-        self._catalog = build_catalog(
-            describe,
-            bound_instance_id=bound.id if bound else None,
-            instances=instances,
-            default_cluster_id=self._backend.default_cluster_id,
-            admin=self._settings.admin,
-            write_wait=self._settings.write_wait,
-            problem=problem,
+        bound_id = bound.id if bound else None
+        self._catalog = self._build(
+            describe, instances, bound_id, operations.default_cluster_id, problem
         )
         ttl = CATALOG_RETRY if problem and bound is not None else CATALOG_TTL
         self._catalog_expires = anyio.current_time() + ttl
+        if describe is not None and bound_id is not None and self._snapshot_path is not None:
+            inputs = snapshot.CatalogInputs(
+                describe, instances, bound_id, operations.default_cluster_id
+            )
+            await anyio.to_thread.run_sync(
+                snapshot.save, self._snapshot_path, self._settings.instance_id, inputs
+            )
 
     def _input_schema(self, name: str) -> Mapping[str, Any] | None:
         catalog = self._catalog
         spec = catalog.tools.get(name) if catalog is not None else None
         return spec.input_schema if spec is not None else None
 
-    async def tools_changed(self, ctx: ServerRequestContext[Any, Any] | None = None) -> None:
-        """Rebuild the catalog from a fresh describe() and tell clients to list tools again."""
-        bound = self._operations.bound
-        if bound is not None:
-            bound.clear_describe_cache()
+    async def refresh_when_ready(self) -> None:
+        """Once the backend is open, replace a snapshot-built catalog; announce any difference."""
+        try:
+            await self._handle.get()
+        except BackendUnavailable:
+            return
         async with self._rebuild_lock:
             await self._rebuild()
+        served, self._served_snapshot = self._served_snapshot, None
+        assert self._catalog is not None
+        if served is not None and _dump(served) != _dump(self._catalog.listing()):
+            await self._announce(None)
+
+    async def tools_changed(self, ctx: ServerRequestContext[Any, Any] | None = None) -> None:
+        """Rebuild the catalog from a fresh describe() and tell clients to list tools again."""
+        operations = await self._ops()
+        if operations.bound is not None:
+            operations.bound.clear_describe_cache()
+        async with self._rebuild_lock:
+            await self._rebuild()
+        await self._announce(ctx)
+
+    async def _announce(self, ctx: ServerRequestContext[Any, Any] | None) -> None:
+        """`notifications/tools/list_changed` to the calling (else the latest) session."""
         await self.events.publish(ToolsListChanged())
-        if ctx is None or ctx.protocol_version in MODERN_PROTOCOL_VERSIONS:
+        session = ctx.session if ctx is not None else self.sessions.latest
+        if session is None or session.protocol_version in MODERN_PROTOCOL_VERSIONS:
             return  # 2026-07-28 clients hear of it only through subscriptions/listen
         try:
-            # Request-scoped: on streamable HTTP it rides this call's response stream, which the
-            # client is reading for sure (the standalone GET stream may not be open).
-            await ctx.session.send_notification(
-                types.ToolListChangedNotification(), related_request_id=ctx.request_id
+            # Request-scoped when there is a request: on streamable HTTP it rides that call's
+            # response stream, which the client is reading for sure.
+            await session.send_notification(
+                types.ToolListChangedNotification(),
+                related_request_id=ctx.request_id if ctx is not None else None,
             )
         except Exception:  # a client that left must not turn a done change into a failure
             logger.debug("could not send tools/list_changed", exc_info=True)
@@ -219,10 +304,6 @@ class MemoryServer:
                 types.INVALID_PARAMS,
                 f"Unknown tool: {params.name!r}. tools/list shows the tools on offer.",
             )
-        arguments = dict(params.arguments or {})
-        problems = self._checker.problems(spec.input_schema, arguments)
-        if problems:
-            return invalid_arguments(spec.name, problems, spec.input_schema)
 
         step = 0
 
@@ -232,7 +313,20 @@ class MemoryServer:
             await ctx.session.report_progress(step, None, message)
 
         try:
-            result = await self._operations.run(spec.name, arguments, progress)
+            operations = await self._ops()
+        except BackendUnavailable as exc:
+            return failure(
+                f"{spec.name} failed: the memory backend could not be opened ({exc}).\n"
+                "What to do: tell the user; the server's configuration must be fixed (its stderr"
+                " log says more) and the server restarted.",
+                {"kind": "backend_unavailable", "tool": spec.name, "message": str(exc)},
+            )
+        arguments = dict(params.arguments or {})
+        problems = self._checker.problems(spec.input_schema, arguments)
+        if problems:
+            return invalid_arguments(spec.name, problems, spec.input_schema)
+        try:
+            result = await operations.run(spec.name, arguments, progress)
         except XmemoryAPIError as exc:
             return api_error(spec.name, exc)
         except (ArgumentsError, ValueError, TypeError) as exc:
@@ -249,3 +343,7 @@ class MemoryServer:
         if spec.name in SCHEMA_CHANGING_TOOLS and not result.is_error:
             await self.tools_changed(ctx)
         return result
+
+
+def _dump(tools: list[types.Tool]) -> list[dict[str, Any]]:
+    return [t.model_dump(mode="json") for t in tools]
