@@ -45,73 +45,27 @@ _MENTION = re.compile(
 _PRONOUNS = re.compile(
     r"\b(he|she|they|him|her|them|his|hers|their|theirs|it|its|this|that)\b", re.IGNORECASE
 )
+# Capitalised words that start sentences rather than name things.
 _NOT_NAMES = frozenset(
     {
-        "A",
-        "An",
-        "And",
-        "As",
-        "At",
-        "But",
-        "By",
-        "For",
-        "From",
-        "He",
-        "Her",
-        "His",
-        "How",
-        "I",
-        "If",
-        "In",
-        "It",
-        "Its",
-        "Me",
-        "My",
-        "No",
-        "Not",
-        "Of",
-        "On",
-        "Or",
-        "Our",
-        "She",
-        "So",
-        "That",
-        "The",
-        "Their",
-        "Them",
-        "Then",
-        "There",
-        "These",
-        "They",
-        "This",
-        "To",
-        "Today",
-        "Tomorrow",
-        "Us",
-        "We",
-        "What",
-        "When",
-        "Where",
-        "Which",
-        "Who",
-        "Why",
-        "Will",
-        "With",
-        "Yesterday",
-        "You",
-        "Your",
+        "A", "An", "And", "As", "At", "But", "By", "For", "From", "He", "Her", "His", "How", "I",
+        "If", "In", "It", "Its", "Me", "My", "No", "Not", "Of", "On", "Or", "Our", "She", "So",
+        "That", "The", "Their", "Them", "Then", "There", "These", "They", "This", "To", "Today",
+        "Tomorrow", "Us", "We", "What", "When", "Where", "Which", "Who", "Why", "Will", "With",
+        "Yesterday", "You", "Your",
     }
-)
+)  # fmt: skip
 
 # Frequent lowercase words that name nothing stored.
 _COMMON = frozenset(
     {
-        "are", "did", "for", "get", "got", "had", "has", "is", "new", "now", "one", "out",
-        "saw", "say", "see", "two", "was", "way", "who", "yes", "about", "address", "also", "been", "call", "called", "changed", "does", "email",
-        "from", "have", "just", "know", "like", "lives", "made", "make", "meet", "more",
-        "moved", "name", "need", "next", "number", "phone", "said", "some", "that", "their",
-        "them", "then", "they", "this", "today", "told", "very", "want", "week", "were",
-        "what", "when", "will", "with", "work", "works", "would", "year",
+        "about", "address", "also", "are", "been", "call", "called", "changed", "did", "does",
+        "email", "for", "from", "get", "got", "had", "has", "have", "is", "just", "know", "like",
+        "lives", "made", "make", "meet", "more", "moved", "name", "need", "new", "next", "now",
+        "number", "one", "out", "phone", "said", "saw", "say", "see", "some", "that", "their",
+        "them", "then", "they", "this", "today", "told", "two", "very", "want", "was", "way",
+        "week", "were", "what", "when", "who", "will", "with", "work", "works", "would", "year",
+        "yes",
     }
 )  # fmt: skip
 
