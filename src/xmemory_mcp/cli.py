@@ -138,6 +138,9 @@ def configure_logging(level: str) -> None:
         level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Their debug output is every socket event; ours and the SDK's debug lines are enough.
+    for noisy in ("httpcore", "asyncio"):
+        logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))
 
 
 async def serve(settings: Settings) -> None:
