@@ -1,0 +1,182 @@
+"""One text read once: its sentences, typed values, named entities and who each pronoun means.
+
+The result is schema-agnostic. People and organizations become `Entity`s; every mention of
+one (its name, a shorter form of it, or a pronoun) is a `Mention` in its sentence, so later
+rules can ask "who is this sentence about" and "who is nearest to this email".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from xmemory_engine.minds.rules.names import Candidate, classify, find_candidates
+from xmemory_engine.minds.rules.text import (
+    PRONOUNS_THING,
+    Sentence,
+    Span,
+    find_values,
+    split_sentences,
+)
+
+# Stands for "the person the previous conversation was about": a pronoun with no antecedent
+# in the text, resolved (or dropped) through the stored records.
+LOOKUP_PERSON = "@recent-person"
+_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its)\b", re.IGNORECASE)
+_PREPOSITIONS = frozenset({"at", "in", "for", "with", "from", "to", "by", "of", "on", "about"})
+
+
+@dataclass
+class Entity:
+    """A person or organization named in the text."""
+
+    key: str
+    kind: str  # person | org
+    name: str
+    first_sentence: int = 0
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity: str  # Entity.key
+    start: int
+    end: int
+    pronoun: bool = False
+    possessive: bool = False
+
+
+@dataclass
+class Analyzed:
+    sentence: Sentence
+    values: list[Span]
+    mentions: list[Mention]
+    places: list[Candidate]
+    things: list[Candidate]
+    candidates: list[Candidate]
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    def subject(self) -> Mention | None:
+        """Who the sentence is about: its first mention not inside a prepositional phrase."""
+        for m in self.mentions:
+            before = self.text[: m.start].split()
+            if not before or before[-1].lower().strip(",") not in _PREPOSITIONS:
+                return m
+        return self.mentions[0] if self.mentions else None
+
+    def owner_at(self, position: int) -> Mention | None:
+        """The mention nearest before `position` (else the subject) - who a value belongs to."""
+        before = [m for m in self.mentions if m.end <= position]
+        if before:
+            people = [m for m in before if not m.entity.startswith("org:")]
+            return (people or before)[-1]
+        return self.subject()
+
+
+@dataclass
+class TextAnalysis:
+    sentences: list[Analyzed]
+    entities: dict[str, Entity] = field(default_factory=dict)
+
+    def people(self) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind == "person"]
+
+    def orgs(self) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind == "org"]
+
+
+def analyze(text: str, today: date, *, resolve_pronouns: bool = True) -> TextAnalysis:
+    sentences = split_sentences(text)
+    values = [find_values(s.text, today) for s in sentences]
+    candidates = [find_candidates(s.text, i, values[i]) for i, s in enumerate(sentences)]
+    kinds = classify([c for cs in candidates for c in cs])
+    canon = _canonical_names(kinds, candidates)
+    result = TextAnalysis([])
+    last_person: str | None = None
+    last_org: str | None = None
+    for i, sentence in enumerate(sentences):
+        mentions: list[Mention] = []
+        places: list[Candidate] = []
+        things: list[Candidate] = []
+        for cand in candidates[i]:
+            kind = kinds.get(cand.name.lower())
+            if kind in ("person", "org"):
+                name = canon.get(cand.name.lower(), cand.name)
+                key = f"{'org:' if kind == 'org' else ''}{name.lower()}"
+                result.entities.setdefault(key, Entity(key, kind, name, i))
+                mentions.append(Mention(key, cand.start, cand.end, possessive=cand.possessive))
+            elif kind == "place":
+                places.append(cand)
+            elif kind == "thing":
+                things.append(cand)
+        if resolve_pronouns:
+            mentions += _pronouns(sentence.text, mentions, last_person, last_org, values[i])
+        mentions.sort(key=lambda m: m.start)
+        for m in mentions:
+            if m.entity.startswith("org:"):
+                last_org = m.entity
+            else:
+                last_person = m.entity
+        result.sentences.append(
+            Analyzed(sentence, values[i], mentions, places, things, candidates[i])
+        )
+    return result
+
+
+def _canonical_names(kinds: dict[str, str], candidates: list[list[Candidate]]) -> dict[str, str]:
+    """Each person name -> the longest name it is part of ("alice" -> "Alice Johnson")."""
+    full: dict[str, str] = {}
+    for cands in candidates:
+        for c in cands:
+            if kinds.get(c.name.lower()) in ("person", "org"):
+                full.setdefault(c.name.lower(), c.name)
+    canon: dict[str, str] = {}
+    for key, name in full.items():
+        longer = [
+            other
+            for okey, other in full.items()
+            if okey != key
+            and kinds.get(okey) == kinds.get(key)
+            and len(okey.split()) > len(key.split())
+            and (okey.split()[0] == key or okey.split()[-1] == key or okey.startswith(key + " "))
+        ]
+        canon[key] = longer[0] if len(longer) == 1 else name
+    return canon
+
+
+def _pronouns(
+    text: str,
+    named: list[Mention],
+    last_person: str | None,
+    last_org: str | None,
+    values: list[Span],
+) -> list[Mention]:
+    out: list[Mention] = []
+    for m in _PRONOUN.finditer(text):
+        if any(v.start <= m.start() < v.end for v in values):
+            continue
+        word = m.group().lower()
+        earlier = [n for n in named if n.end <= m.start()]
+        if word in PRONOUNS_THING:
+            orgs = [n.entity for n in earlier if n.entity.startswith("org:")]
+            target = orgs[-1] if orgs else last_org
+        else:
+            people = [n.entity for n in earlier if not n.entity.startswith("org:")]
+            fallback = LOOKUP_PERSON if word not in ("they", "them", "their") else None
+            target = people[-1] if people else (last_person or fallback)
+        if target is None:
+            continue
+        possessive = word in ("his", "their", "its", "hers") or (
+            word == "her" and not _object_her(text, m)
+        )
+        out.append(Mention(target, m.start(), m.end(), pronoun=True, possessive=possessive))
+    return out
+
+
+def _object_her(text: str, m: re.Match[str]) -> bool:
+    """'I called her.' (object) rather than 'her email' (possessive)."""
+    rest = text[m.end() :].lstrip()
+    return not rest or not rest[0].isalpha()

@@ -1,0 +1,293 @@
+"""Facts about people and organizations in one sentence, read from cue phrases.
+
+Each rule finds a cue ("is a designer at", "works at", "manages", "lives in", "her email
+is", "age 34", an enum value, a flag), decides whose fact it is (the nearest mention before
+it, else the sentence's subject), stores it in the field playing that role, and records the
+span it used. What no rule used stays in the sentence, which then goes to the notes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from xmemory_engine.minds.rules.analysis import Analyzed, Mention
+from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.names import role_like
+from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_field, phrases
+from xmemory_engine.minds.rules.text import STOPWORDS, WORD, Span, wordset
+
+_ROLE = re.compile(
+    r"(?:\b(?:is|was|works as|worked as|became|has become|is now|serves as|as)|,)\s+"
+    r"(?:a|an|the|our|their|his|her|my)\s+"
+    r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,3}?[A-Za-z][\w\-]*)"
+    r"(?=\s+(?:at|for|with|of|in)\s|\s*[.,;!]|\s*$)"
+)
+_MANAGE = re.compile(
+    r"\b(?P<verb>manages|managed|leads|led|runs|ran|heads|headed|directs|oversees|supervises|"
+    r"founded|co-founded|cofounded|owns|chairs|coordinates)\s+(?P<obj>[^.;,!?]+)"
+)
+_MANAGER = {
+    "manages": "manager", "managed": "manager", "leads": "lead", "led": "lead", "runs": "head",
+    "ran": "head", "heads": "head", "headed": "head", "directs": "director",
+    "oversees": "supervisor", "supervises": "supervisor", "founded": "founder",
+    "co-founded": "co-founder", "cofounded": "co-founder", "owns": "owner", "chairs": "chair",
+    "coordinates": "coordinator",
+}  # fmt: skip
+_WORK_WORDS = wordset(
+    """works work working worked employed is was are were joined joins join currently now"""
+)
+_COPULA = r"\s*(?:'s\s+)?(?:is|are|was|were|:|=|-)\s*"
+_NUMBER_AFTER = r"\s*(?:is|are|was|:|=|of)?\s*"
+_NEGATIONS = frozenset(["not", "no", "never", "isn't", "isnt", "wasn't", "doesn't", "don't", "non"])
+# Words a sentence may keep without saying anything a field did not already hold.
+META_WORDS = wordset(
+    """email e-mail mail address phone number mobile cell website site url reach reached
+    contact contacted works work working worked employed currently now also still new
+    based located lives live mr mrs ms dr prof"""
+)
+START_CUES = frozenset(["joined", "started", "hired", "began", "onboarded"])
+BIRTH_CUES = frozenset(["born", "birthday"])
+
+
+@dataclass
+class SentenceFacts:
+    """What the rules used from one sentence."""
+
+    used: list[tuple[int, int]] = field(default_factory=list)
+    employment: list[tuple[str, str]] = field(default_factory=list)  # (person key, org key)
+
+    def use(self, start: int, end: int) -> None:
+        self.used.append((start, end))
+
+    def residue(self, text: str, values: Sequence[Span] = ()) -> list[str]:
+        """Content words and typed values (an email, a date) no rule used."""
+        out = [v.text for v in values if not any(s < v.end and v.start < e for s, e in self.used)]
+        for m in WORD.finditer(text):
+            if any(s <= m.start() < e for s, e in self.used):
+                continue
+            w = m.group().lower().replace("\u2019", "'").removesuffix("'s")
+            if w not in STOPWORDS and w not in META_WORDS and not w.isdigit():
+                out.append(w)
+        return out
+
+
+def read_sentence(
+    s: Analyzed, drafts: dict[str, Draft], names: dict[str, str], kinds: dict[str, str]
+) -> SentenceFacts:
+    """Apply every cue rule to one sentence. `drafts` maps entity keys to their objects,
+    `names` entity keys to display names, `kinds` entity keys to person/org."""
+    facts = SentenceFacts()
+    for m in s.mentions:
+        facts.use(m.start, m.end)
+    _values(s, drafts, facts)
+    _roles(s, drafts, facts)
+    _employment(s, drafts, names, kinds, facts)
+    _manages(s, drafts, facts)
+    _places(s, drafts, facts)
+    subject = s.subject()
+    for m in {m.entity: m for m in s.mentions}.values():
+        draft = drafts.get(m.entity)
+        if draft is None:
+            continue
+        owner_of_sentence = subject is not None and subject.entity == m.entity
+        _field_phrases(s, m, draft, facts, owner_of_sentence)
+        if owner_of_sentence:
+            _dates(s, draft, facts)
+            flags_and_choices(s.text, draft, facts)
+    return facts
+
+
+def _values(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    roles = {"email": "email", "phone": "phone", "url": "url"}
+    for span in s.values:
+        role = roles.get(span.kind)
+        if role is None:
+            continue
+        owner = s.owner_at(span.start)
+        order = [owner] + [m for m in s.mentions if m is not owner] if owner else s.mentions
+        for m in order:
+            draft = drafts.get(m.entity) if m else None
+            if draft and draft.put(field_for(draft.spec, role, ("str",)), span.value):
+                facts.use(span.start, span.end)
+                break
+
+
+def _owner_before(s: Analyzed, position: int, person: bool = True) -> Mention | None:
+    before = [m for m in s.mentions if m.end <= position]
+    if person:
+        before = [m for m in before if not m.entity.startswith("org:")]
+    return before[-1] if before else None
+
+
+def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    for m in _ROLE.finditer(s.text):
+        role = m.group("role")
+        if any(x.start < m.end("role") and x.end > m.start("role") for x in s.mentions):
+            continue
+        followed_by_org = bool(re.match(r"\s+(?:at|for|with|of)\s", s.text[m.end() :]))
+        if not (role_like(role) or followed_by_org):
+            continue
+        owner = _owner_before(s, m.start())
+        draft = drafts.get(owner.entity) if owner else None
+        if draft and draft.put(field_for(draft.spec, "role", ("str",)), role):
+            facts.use(m.start(), m.end())
+
+
+def _employment(
+    s: Analyzed,
+    drafts: dict[str, Draft],
+    names: dict[str, str],
+    kinds: dict[str, str],
+    facts: SentenceFacts,
+) -> None:
+    for org in (m for m in s.mentions if kinds.get(m.entity) == "org" and not m.pronoun):
+        before = s.text[: org.start].split()
+        cue = before[-1].lower() if before else ""
+        owners = group_before(s, org.start)
+        if not owners or cue not in ("at", "for", "by", "joined", "joins", "from", "with"):
+            continue
+        between = {w.lower() for w in s.text[owners[-1].end : org.start].split()}
+        if cue not in ("joined", "joins", "from") and not between & _WORK_WORDS:
+            continue
+        if cue == "from" and len(between) > 1:
+            continue
+        for owner in owners:
+            facts.employment.append((owner.entity, org.entity))
+            draft = drafts.get(owner.entity)
+            stored = draft is not None and draft.put(
+                field_for(draft.spec, "company", ("str",)), names[org.entity]
+            )
+            if stored or (draft is not None and org.entity in drafts):
+                cue_start = s.text.rfind(before[-1], 0, org.start)
+                facts.use(cue_start, org.end)
+                verb = re.search(r"\b(works?|worked|working|employed)\s+$", s.text[:cue_start])
+                if verb:
+                    facts.use(verb.start(), cue_start)
+
+
+def group_before(s: Analyzed, position: int) -> list[Mention]:
+    """The people named last before `position`, with those joined to them ("Alice and Bob")."""
+    people = [m for m in s.mentions if m.end <= position and not m.entity.startswith("org:")]
+    if not people:
+        return []
+    group = [people[-1]]
+    for m in reversed(people[:-1]):
+        if not re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", s.text[m.end : group[0].start]):
+            break
+        group.insert(0, m)
+    return group
+
+
+def _manages(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    for m in _MANAGE.finditer(s.text):
+        owner = _owner_before(s, m.start())
+        draft = drafts.get(owner.entity) if owner else None
+        if draft is None:
+            continue
+        obj = m.group("obj").strip()
+        role = f"{_MANAGER[m.group('verb')]} of {obj}"
+        if draft.put(field_for(draft.spec, "role", ("str",)), role):
+            facts.use(m.start(), m.end())
+
+
+def _places(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    for place in s.places:
+        owner = _owner_before(s, place.start, person=False) or s.subject()
+        draft = drafts.get(owner.entity) if owner else None
+        if draft and draft.put(field_for(draft.spec, "location", ("str",)), place.name):
+            prep = re.search(r"\b(?:in|to|from|near|the)\s+$", s.text[: place.start])
+            facts.use(prep.start() if prep else place.start, place.end)
+
+
+def _field_phrases(
+    s: Analyzed, m: Mention, draft: Draft, facts: SentenceFacts, subject: bool
+) -> None:
+    """ "Alice's phone is ...", "her title is CTO", "age 34", "34 years old"."""
+    skip = {name_field(draft.spec), notes_field(draft.spec)}
+    begin = 0 if subject else m.start
+    later = [x.start for x in s.mentions if x.start > m.start and x.entity != m.entity]
+    scope = s.text[: later[0]] if later else s.text
+    for fname, fspec in draft.spec.fields.items():
+        if fname in skip or draft.has(fname):
+            continue
+        for phrase in phrases(fname):
+            found = field_value(scope, phrase, fspec.type, s.values, begin)
+            if found and draft.put(fname, found[2]):
+                facts.use(found[0], found[1])
+                break
+        if fspec.type in ("int", "float") and not draft.has(fname) and subject:
+            age = re.search(r"(\d+)\s*(?:years?|yrs?)\s+old\b", scope)
+            if age and "age" in fname.lower() and draft.put(fname, age.group(1)):
+                facts.use(age.start(), age.end())
+
+
+_VALUE_KINDS = {"int": "number", "float": "number", "date": "date", "datetime": "date"}
+
+
+def field_value(
+    text: str, phrase: str, ftype: str, values: list[Span], begin: int, *, copula: bool = True
+) -> tuple[int, int, object] | None:
+    """The value written after `phrase` ("age 34", "email: x", "status is open"), found from
+    `begin` on: (start, end, value). Text values need a copula unless `copula` is False."""
+    words = r"[\s_\-]+".join(re.escape(p) for p in phrase.split())
+    glue = _COPULA if ftype == "str" and copula else _NUMBER_AFTER
+    pattern = re.compile(rf"\b{words}\b{glue}", re.IGNORECASE)
+    for m in pattern.finditer(text, begin):
+        rest = m.end()
+        if ftype == "str":
+            value = re.match(r"[^.;!?]+?(?=\s+and\s+(?:her|his|their)\b|[.;!?]|,\s|$)", text[rest:])
+            if value and value.group().strip():
+                return m.start(), rest + value.end(), value.group().strip()
+            continue
+        for span in values:
+            fits = span.kind == _VALUE_KINDS.get(ftype)
+            if fits and rest <= span.start < len(text) and not text[rest : span.start].strip():
+                return m.start(), span.end, span.value
+        if ftype == "bool":
+            flag = re.match(r"(yes|no|true|false)\b", text[rest:], re.IGNORECASE)
+            if flag:
+                return m.start(), rest + flag.end(), flag.group(1)
+    return None
+
+
+def _dates(s: Analyzed, draft: Draft, facts: SentenceFacts) -> None:
+    dates = [v for v in s.values if v.kind == "date"]
+    if not dates:
+        return
+    lowered = {w.lower() for w in s.text.split()}
+    for cues, role in ((START_CUES, "start"), (BIRTH_CUES, "birthday")):
+        if lowered & cues:
+            fname = field_for(draft.spec, role, ("date", "datetime"))
+            if draft.put(fname, dates[0].value):
+                facts.use(dates[0].start, dates[0].end)
+
+
+def flags_and_choices(text: str, draft: Draft, facts: SentenceFacts) -> None:
+    """Enum values and yes/no flags of `draft`'s type mentioned in the text."""
+    lowered = text.lower()
+    for fname, fspec in draft.spec.fields.items():
+        if draft.has(fname):
+            continue
+        if fspec.enum is not None:
+            for value in fspec.enum:
+                if not isinstance(value, str):
+                    continue
+                words = r"[\s_\-]+".join(re.escape(w) for w in re.split(r"[\s_\-]+", value.lower()))
+                hit = re.search(rf"\b{words}\b", lowered)
+                if hit and draft.put(fname, value):
+                    facts.use(hit.start(), hit.end())
+                    break
+        elif fspec.type == "bool":
+            flag_words = [w for w in fname.lower().split("_") if w not in ("is", "has")]
+            if not flag_words:
+                continue
+            phrase = r"[\s_\-]+".join(re.escape(w) for w in flag_words)
+            hit = re.search(rf"\b(un|in|non-?)?{phrase}\b", lowered)
+            if hit is None:
+                continue
+            before = set(lowered[: hit.start()].split()[-3:])
+            value = not (hit.group(1) or before & _NEGATIONS)
+            if draft.put(fname, value):
+                facts.use(hit.start(), hit.end())

@@ -1,0 +1,46 @@
+"""An object being built from text: values that already passed their field's coercion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from xmemory_engine.schema import ObjectSpec
+
+
+@dataclass
+class Draft:
+    spec: ObjectSpec
+    ref: str
+    values: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # sentences for the free-text field
+
+    def put(self, fname: str | None, value: Any) -> bool:
+        """Store `value` in `fname` when it fits the field; True when the fact is held.
+
+        A field keeps its first value; repeating that value counts as held, a different one
+        does not (the sentence then stays in the notes).
+        """
+        if fname is None or fname not in self.spec.fields or value is None:
+            return False
+        if isinstance(value, str):
+            value = value.strip().strip(",;:").strip()
+            if not value:
+                return False
+        try:
+            coerced = self.spec.fields[fname].coerce(value)
+        except ValueError:
+            return False
+        if fname in self.values:
+            held = self.values[fname]
+            if isinstance(held, str) and isinstance(coerced, str):
+                return held.casefold() == coerced.casefold()
+            return bool(held == coerced)
+        self.values[fname] = coerced
+        return True
+
+    def has(self, fname: str | None) -> bool:
+        return fname is not None and fname in self.values
+
+    def missing_required(self) -> list[str]:
+        return [n for n, f in self.spec.fields.items() if f.required and n not in self.values]

@@ -1,0 +1,186 @@
+"""The offline extractor: text -> objects and relations of any schema, by rules.
+
+One object per person or organization named (when the schema has a type for it), filled by
+the cue rules of `cues.py`; tasks, events, preferences, projects, notes and other types
+mentioned by name by the rules of `things.py`. A sentence with a fact no field holds goes,
+verbatim, to its subject's notes-like field. Pronouns carry to the last person named; a text
+that opens with one ("She moved to Berlin.") is about the most recently stored person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from xmemory_engine.minds.base import (
+    ExtractedObject,
+    ExtractedRelation,
+    Extraction,
+    ExtractionLogic,
+    ExtractionRequest,
+    RecordLookup,
+)
+from xmemory_engine.minds.rules.analysis import LOOKUP_PERSON, Analyzed, TextAnalysis, analyze
+from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
+from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.schema_map import (
+    SchemaMap,
+    field_for,
+    name_field,
+    notes_field,
+)
+from xmemory_engine.minds.rules.things import read_things
+from xmemory_engine.schema import ObjectSpec
+
+_EMPLOYMENT_WORDS = ("work", "employ", "job", "member", "belong", "staff")
+
+
+class RulesExtractor:
+    """An `Extractor` that needs no model: deterministic for a given text and day."""
+
+    def __init__(self, today: Callable[[], date] | None = None) -> None:
+        self._today = today or date.today
+
+    async def extract(self, request: ExtractionRequest) -> Extraction:
+        use_lookup = request.lookup is not None and request.logic is not ExtractionLogic.FAST
+        lookup = request.lookup if use_lookup else None
+        text_analysis = analyze(request.text, self._today())
+        build = _Build(SchemaMap.of(request.schema), text_analysis)
+        await build.resolve_recent_person(lookup)
+        build.read()
+        if lookup is not None:
+            await build.append_stored_notes(lookup)
+        return build.result()
+
+
+class _Build:
+    def __init__(self, mapped: SchemaMap, text: TextAnalysis) -> None:
+        self.map = mapped
+        self.text = text
+        self.person = mapped.first("person")
+        self.org = mapped.first("org")
+        self.drafts: dict[str, Draft] = {}  # entity key -> draft
+        self.things: list[Draft] = []
+        self.relations: list[ExtractedRelation] = []
+        self._counter = 0
+        for entity in text.entities.values():
+            spec = self.person if entity.kind == "person" else self.org
+            if spec is not None:
+                self.drafts[entity.key] = self._draft(spec, entity.name)
+
+    def _draft(self, spec: ObjectSpec, name: str | None) -> Draft:
+        self._counter += 1
+        draft = Draft(spec, f"{spec.name}#{self._counter}")
+        if name is not None:
+            put_name(draft, name)
+        return draft
+
+    async def resolve_recent_person(self, lookup: RecordLookup | None) -> None:
+        """Give the text's opening pronoun the most recently stored person, if allowed."""
+        used = any(m.entity == LOOKUP_PERSON for s in self.text.sentences for m in s.mentions)
+        if not used or self.person is None:
+            return
+        name_of = name_field(self.person, "person")
+        records = await lookup.recent(self.person.name, 1) if lookup else []
+        name = records[0].get(name_of) if records and name_of else None
+        if isinstance(name, str) and name.strip():
+            self.drafts[LOOKUP_PERSON] = self._draft(self.person, name.strip())
+
+    def read(self) -> None:
+        names = {k: e.name for k, e in self.text.entities.items()}
+        kinds = {k: e.kind for k, e in self.text.entities.items()}
+        employment: list[tuple[str, str]] = []
+        for s in self.text.sentences:
+            facts = read_sentence(s, self.drafts, names, kinds)
+            employment += facts.employment
+            things = read_things(s, self.map, self.drafts, names, facts, self._draft)
+            self.things += things.drafts
+            self.relations += things.relations
+            if not things.drafts:
+                self._leftovers(s, facts)
+        self._employment(employment)
+
+    def _leftovers(self, s: Analyzed, facts: SentenceFacts) -> None:
+        sentence, subject = s.text, s.subject()
+        if not facts.residue(sentence, s.values):
+            return
+        draft = self.drafts.get(subject.entity) if subject is not None else None
+        if draft is not None and notes_field(draft.spec, {name_field(draft.spec) or ""}):
+            if sentence not in draft.notes:
+                draft.notes.append(sentence)
+            return
+        if subject is None:
+            note = self._free_note(sentence)
+            if note is not None:
+                self.things.append(note)
+
+    def _free_note(self, sentence: str) -> Draft | None:
+        spec = self.map.first("note")
+        if spec is None:
+            return None
+        content = field_for(spec, "content", ("str",)) or name_field(spec, "note")
+        draft = self._draft(spec, None)
+        return draft if draft.put(content, sentence) else None
+
+    def _employment(self, pairs: list[tuple[str, str]]) -> None:
+        if self.person is None or self.org is None:
+            return
+        found = self.map.relation_between(self.person, self.org, _EMPLOYMENT_WORDS)
+        if found is None:
+            return
+        relation, person_role, org_role = found
+        seen: set[tuple[str, str]] = set()
+        for person_key, org_key in pairs:
+            person, org = self.drafts.get(person_key), self.drafts.get(org_key)
+            if person is None or org is None or (person.ref, org.ref) in seen:
+                continue
+            seen.add((person.ref, org.ref))
+            self.relations.append(
+                ExtractedRelation(relation.name, {person_role: person.ref, org_role: org.ref})
+            )
+
+    async def append_stored_notes(self, lookup: RecordLookup) -> None:
+        """New notes extend a stored record's notes instead of replacing them."""
+        for draft in self.drafts.values():
+            notes_of = notes_field(draft.spec, {name_field(draft.spec) or ""})
+            name_of = name_field(draft.spec)
+            name = draft.values.get(name_of) if name_of else None
+            if not draft.notes or notes_of is None or not isinstance(name, str):
+                continue
+            for record in await lookup.find(draft.spec.name, name, 3):
+                stored, old = record.get(name_of or ""), record.get(notes_of)
+                if isinstance(stored, str) and stored.casefold() == name.casefold():
+                    if isinstance(old, str) and old.strip():
+                        fresh = [n for n in draft.notes if n not in old]
+                        draft.notes = [old.strip(), *fresh] if fresh else [old.strip()]
+                    break
+
+    def result(self) -> Extraction:
+        out = Extraction()
+        kept: set[str] = set()
+        for draft in [*self.drafts.values(), *self.things]:
+            notes_of = notes_field(draft.spec, {name_field(draft.spec) or ""})
+            if draft.notes and notes_of and not draft.has(notes_of):
+                draft.put(notes_of, " ".join(draft.notes))
+            if draft.missing_required() or not draft.values or draft.ref in kept:
+                continue
+            kept.add(draft.ref)
+            out.objects.append(ExtractedObject(draft.spec.name, dict(draft.values), draft.ref))
+        out.relations = [
+            r for r in self.relations if all(ref in kept for ref in r.endpoints.values())
+        ]
+        return out
+
+
+def put_name(draft: Draft, name: str) -> bool:
+    """The record's name: one name field, or first and last name fields."""
+    kind = "person" if draft.spec.fields.get("first_name") else None
+    fname = name_field(draft.spec, kind)
+    first, last = draft.spec.fields.get("first_name"), draft.spec.fields.get("last_name")
+    if first is not None and last is not None and fname in (None, "first_name"):
+        parts = name.split()
+        ok = draft.put("first_name", parts[0])
+        if len(parts) > 1:
+            draft.put("last_name", " ".join(parts[1:]))
+        return ok
+    return draft.put(fname, name)

@@ -1,0 +1,273 @@
+"""Names in text: capitalized runs, classified as people, organizations or places.
+
+A run of capitalized words is a candidate; the words around it are the evidence. "Acme Corp"
+is an organization by its suffix, "Globex" in "works at Globex" by its cue, "Carol" in "Carol
+is a senior engineer" a person by hers, "London" in "the London office" a place. Evidence is
+summed over the whole text, so one clear cue classifies every mention of the same name.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from xmemory_engine.minds.rules.text import WEEKDAYS, Span, wordset
+
+ORG_SUFFIXES = wordset(
+    """inc corp corporation llc ltd limited gmbh co company group labs lab technologies
+    tech systems solutions software industries holdings partners bank university college
+    institute foundation agency studio studios media capital ventures consulting
+    associates enterprises ag sa plc ab nv bv pty llp hq"""
+)
+ORG_NOUNS = wordset(
+    """company startup firm business corporation agency bank school university nonprofit
+    charity client customer vendor supplier brand retailer manufacturer provider
+    organization organisation team lab competitor partner store shop restaurant hospital"""
+)
+ROLE_NOUNS = wordset(
+    """ceo cto cfo coo cmo cio vp president founder cofounder co-founder owner partner
+    director manager lead head chief engineer developer designer architect analyst
+    scientist consultant accountant lawyer attorney doctor nurse teacher professor
+    student intern assistant specialist coordinator recruiter writer editor researcher
+    artist chef photographer agent advisor adviser investor contractor freelancer tutor
+    coach mentor dentist therapist physician surgeon pilot mechanic electrician plumber
+    programmer administrator executive associate representative clerk librarian
+    journalist musician officer principal secretary treasurer chair chairman chairwoman
+    member colleague boss supervisor salesperson marketer strategist producer officer"""
+)
+_ROLE_SUFFIXES = ("er", "or", "ist", "ant", "ent", "ian", "eer", "ive")
+THING_WORDS = wordset(
+    """project team office street road avenue building room meeting conference project
+    program programme initiative product app platform committee department"""
+)
+_LEADING_NOISE = (
+    wordset(
+        """the a an he she it they we i you her his its their our my your this that these those
+    there here also and but so then yesterday today tomorrow tonight last next on in at
+    for with by from please remember note add track remind don't hi hello dear thanks
+    yes no ok okay maybe what who where when why how which is are was were does do did
+    can could will would should tell show list give find let new our"""
+    )
+    | frozenset(WEEKDAYS)
+    | frozenset(ROLE_NOUNS)
+)
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam"})
+_PARTICLES = frozenset({"van", "von", "de", "der", "da", "di", "del", "la", "le", "du", "bin"})
+_ORG_HEADS = frozenset({"university", "bank", "institute", "department", "ministry", "college"})
+_DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "his", "her", "its"})
+_PERSON_VERBS = wordset(
+    """works worked working joined manages managed leads led lives lived moved said says
+    told likes loves prefers wants needs started left called emailed wrote met runs
+    heads founded owns teaches studies graduated became asked thinks knows went visited
+    sent hates enjoys dislikes prefer like love enjoy is_a mentioned recommended
+    introduced replied agreed promised plans planned will"""
+)
+_PERSON_BEFORE = frozenset(
+    {"met", "called", "emailed", "told", "asked", "introduced", "thanked", "texted", "with"}
+)
+_PERSON_FIELDS_AFTER = wordset(
+    """email e-mail phone number mobile cell birthday wife husband partner role title job
+    address age kids children manager boss"""
+)
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019&\-]*")
+
+
+@dataclass
+class Candidate:
+    """A capitalized run in one sentence, with its context."""
+
+    name: str
+    sentence: int
+    start: int  # within the sentence, including a possessive 's
+    end: int
+    possessive: bool
+    titled: bool
+    before: list[str]  # lower-case words before, nearest last
+    after: list[str]  # lower-case words after, nearest first
+    tokens: list[str]
+    joined_to_next: bool = False  # "Alice and Bob", "Alice, Bob"
+
+
+@dataclass
+class Scores:
+    person: int = 0
+    org: int = 0
+    place: int = 0
+    thing: bool = False
+    tokens: int = 1
+    names: set[str] = field(default_factory=set)
+
+
+def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candidate]:
+    """Capitalized runs of a sentence that are not inside a typed value."""
+    tokens = [
+        m
+        for m in _TOKEN.finditer(sentence)
+        if not any(m.start() < s.end and m.end() > s.start for s in masked)
+    ]
+    runs: list[list[re.Match[str]]] = []
+    current: list[re.Match[str]] = []
+    for i, tok in enumerate(tokens):
+        text = tok.group()
+        capital = text[0].isupper() or (text[0].isdigit() and bool(current))
+        if capital:
+            if current and not _joinable(sentence, current[-1], tok):
+                runs.append(current)
+                current = []
+            current.append(tok)
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if current and nxt is not None and nxt.group()[0].isupper() and _connector(current, tok):
+            current.append(tok)
+            continue
+        if current:
+            runs.append(current)
+        current = []
+    if current:
+        runs.append(current)
+    out: list[Candidate] = []
+    for run in runs:
+        cand = _candidate(sentence, index, run)
+        if cand is not None:
+            if out and re.fullmatch(
+                r"\s*(?:,|and|&|,\s*and)\s*", sentence[out[-1].end : cand.start]
+            ):
+                out[-1].joined_to_next = True
+            out.append(cand)
+    return out
+
+
+def _joinable(sentence: str, left: re.Match[str], right: re.Match[str]) -> bool:
+    gap = sentence[left.end() : right.start()]
+    return gap.strip() in ("", "&") and "\n" not in gap
+
+
+def _connector(run: list[re.Match[str]], tok: re.Match[str]) -> bool:
+    word = tok.group().lower()
+    if word == "of":
+        return run[-1].group().lower() in _ORG_HEADS
+    return word in _PARTICLES and len(run) >= 1
+
+
+def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate | None:
+    titled = False
+    while run and (
+        run[0].group().lower().rstrip("'\u2019s") in _LEADING_NOISE
+        or run[0].group().lower() in _TITLES
+        or run[0].group().isdigit()
+    ):
+        titled = titled or run[0].group().lower() in _TITLES
+        run = run[1:]
+    while run and run[-1].group().lower() in ROLE_NOUNS | _PARTICLES:
+        run = run[:-1]
+    if not run:
+        return None
+    start, end = run[0].start(), run[-1].end()
+    text = sentence[start:end]
+    possessive = text.endswith(("'s", "\u2019s"))
+    name = text[:-2] if possessive else text.rstrip("'\u2019")
+    title = re.search(r"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+$", sentence[:start])
+    if title and len(run) == 1:
+        start, name = title.start(), f"{title.group(1)}. {name}"
+    if not name or name.isdigit():
+        return None
+    before = [w.lower() for w in _TOKEN.findall(sentence[:start]) if w.lower() not in _TITLES][-4:]
+    after = [w.lower() for w in _TOKEN.findall(sentence[end:])][:4]
+    tokens = [t.lower() for t in _TOKEN.findall(name) if t.lower() not in _TITLES]
+    return Candidate(name, index, start, end, possessive, titled, before, after, tokens)
+
+
+def classify(candidates: list[Candidate]) -> dict[str, str]:
+    """Kind of each candidate name over the whole text: person, org, place or thing."""
+    scores: dict[str, Scores] = defaultdict(Scores)
+    for cand in candidates:
+        s = scores[cand.name.lower()]
+        s.tokens = len(cand.tokens)
+        _score(cand, s)
+    kinds: dict[str, str] = {}
+    for key, s in scores.items():
+        if s.thing:
+            kinds[key] = "thing"
+        elif s.org >= 2 and s.org >= s.person:
+            kinds[key] = "org"
+        elif s.place >= 2 and s.place > s.person:
+            kinds[key] = "place"
+        elif s.person >= 2 or (s.person >= 1 and s.tokens >= 2):
+            kinds[key] = "person"
+    # "Alice and Bob work...": names joined to a person's are people too.
+    for left, right in itertools.pairwise(candidates):
+        if left.joined_to_next and left.sentence == right.sentence:
+            pair = (left.name.lower(), right.name.lower())
+            if any(kinds.get(k) == "person" for k in pair) and all(
+                kinds.get(k) != "org" for k in pair
+            ):
+                kinds.update({k: "person" for k in pair})
+    # A first or last name alone is the person already named in full ("Alice" -> Alice Johnson).
+    people = [k for k, v in kinds.items() if v == "person" and " " in k]
+    for key, s in scores.items():
+        if key in kinds or s.tokens != 1:
+            continue
+        if any(key in (p.split()[0], p.split()[-1]) for p in people) and s.org < 2:
+            kinds[key] = "person"
+    return kinds
+
+
+def _score(c: Candidate, s: Scores) -> None:
+    before1 = c.before[-1] if c.before else ""
+    before2 = c.before[-2] if len(c.before) >= 2 else ""
+    after1 = c.after[0] if c.after else ""
+    after2 = c.after[1] if len(c.after) >= 2 else ""
+    if any(t in THING_WORDS for t in c.tokens) or (after1 in THING_WORDS and after1 != "office"):
+        s.thing = True
+    if c.tokens[-1] in ORG_SUFFIXES or (len(c.tokens) > 1 and c.tokens[0] in _ORG_HEADS):
+        s.org += 3
+    if before1 in ("at", "joined") or (before1 == "for" and _work_verb(before2)):
+        s.org += 2
+    if before1 == "by" and before2 in ("employed", "hired", "acquired", "owned", "funded"):
+        s.org += 2
+    if before1 == "from" and before2 not in ("is", "are", "was", "comes", "came", "moved"):
+        s.org += 1
+    if after1 in ("is", "was") and after2 in ("a", "an") and len(c.after) > 2:
+        noun = c.after[2]
+        if noun in ORG_NOUNS or (len(c.after) > 3 and c.after[3] in ORG_NOUNS):
+            s.org += 3
+        elif _role_like(noun) or (len(c.after) > 3 and _role_like(c.after[3])):
+            s.person += 2
+        else:
+            s.person += 1
+    if after1 in ("is", "was") and after2 in ("based", "headquartered", "located"):
+        s.org += 2
+    if before1 in ("in", "near") or (before1 == "to" and before2 in ("moved", "relocated")):
+        s.place += 2
+    if before1 == "from" and before2 in ("is", "are", "was", "comes", "came", "moved"):
+        s.place += 2
+    if before1 == "the" and after1 in ("office", "branch", "area", "headquarters"):
+        s.place += 3
+    if c.titled:
+        s.person += 3
+    if after1 in _PERSON_VERBS or (after1 == "has" and after2 in ("been", "a", "an")):
+        s.person += 2
+    if c.possessive and after1 in _PERSON_FIELDS_AFTER:
+        s.person += 2
+    if before1 in _PERSON_BEFORE:
+        s.person += 1
+    if len(c.tokens) >= 2 and all(t.isalpha() for t in c.tokens):
+        s.person += 1
+    if before1 in _DETERMINERS:
+        s.person -= 3
+
+
+def _work_verb(word: str) -> bool:
+    return word in ("works", "work", "worked", "working", "consults", "consulting", "writes")
+
+
+def _role_like(word: str) -> bool:
+    return word in ROLE_NOUNS or (len(word) > 4 and word.endswith(_ROLE_SUFFIXES))
+
+
+def role_like(phrase: str) -> bool:
+    """Whether a phrase's head noun names a job ("senior engineer", "designer")."""
+    parts = phrase.lower().split()
+    return bool(parts) and _role_like(parts[-1])

@@ -1,0 +1,134 @@
+"""Single-answer prose, composed only from the rows a query returned."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from xmemory_engine.minds.base import ResultTable
+from xmemory_engine.minds.rules.schema_map import name_field
+from xmemory_engine.minds.rules.text import name_words, plural, split_sentences
+from xmemory_engine.schema import ObjectSpec
+
+if TYPE_CHECKING:
+    from xmemory_engine.minds.rules.question import Question
+
+_HIDDEN = ("xuid", "created_at", "updated_at")
+_MAX_ROWS = 20
+_PRONOUN_START = re.compile(r"^(He|She|They|It)\b\s*", re.IGNORECASE)
+
+
+def _row(table: ResultTable, i: int) -> dict[str, Any]:
+    return dict(zip(table.columns, table.rows[i], strict=False))
+
+
+def _name_of(spec: ObjectSpec) -> str | None:
+    return name_field(spec, "person") or name_field(spec)
+
+
+def display(table: ResultTable, spec: ObjectSpec, i: int) -> str:
+    """What row `i` is called: its name, else first and last name, else its xuid."""
+    row = _row(table, i)
+    fname = _name_of(spec)
+    if fname and row.get(fname):
+        return str(row[fname])
+    joined = " ".join(str(row[k]) for k in ("first_name", "last_name") if row.get(k))
+    return joined or str(row.get("xuid", "?"))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def field_answer(table: ResultTable, spec: ObjectSpec, fields: list[str]) -> str:
+    """One field of one record is just the value; otherwise name: field value, ..."""
+    shown = [f for f in fields if f in table.columns]
+    if len(table.rows) == 1 and len(shown) == 1:
+        value = _row(table, 0).get(shown[0])
+        if value is None or value == "":
+            label = " ".join(name_words(shown[0]))
+            return f"No {label} is stored for {display(table, spec, 0)}."
+        return _text(value)
+    parts = []
+    for i in range(min(len(table.rows), _MAX_ROWS)):
+        row = _row(table, i)
+        values = [
+            f"{' '.join(name_words(f))} {_text(row[f])}" if len(shown) > 1 else _text(row[f])
+            for f in shown
+            if row.get(f) not in (None, "")
+        ]
+        parts.append(f"{display(table, spec, i)}: {', '.join(values) or 'not stored'}")
+    return "; ".join(parts) + "."
+
+
+def describe_rows(table: ResultTable, spec: ObjectSpec) -> str:
+    """Each record with what is stored about it: "Alice Johnson (email: ...; company: ...)"."""
+    name_of = _name_of(spec)
+    items = []
+    for i in range(min(len(table.rows), _MAX_ROWS)):
+        row = _row(table, i)
+        details = [
+            f"{' '.join(name_words(k))}: {_text(v)}"
+            for k, v in row.items()
+            if k not in _HIDDEN and k != name_of and v not in (None, "")
+        ]
+        label = display(table, spec, i)
+        items.append(f"{label} ({'; '.join(details)})" if details else label)
+    more = len(table.rows) - len(items)
+    text = "; ".join(items) + (f"; and {more} more" if more > 0 else "")
+    if len(table.rows) > 1:
+        words = " ".join(name_words(spec.name))
+        return f"{len(table.rows)} {plural(words)}: {text}."
+    return text + "."
+
+
+def keyword_sentences(table: ResultTable, spec: ObjectSpec, keywords: list[str]) -> str | None:
+    """The stored sentences that mention the keywords, each said of its record:
+    "He joined last Monday." in Bob Lee's notes -> "Bob Lee joined last Monday." """
+    name_of = _name_of(spec)
+    said: list[str] = []
+    for i in range(min(len(table.rows), 5)):
+        row, name = _row(table, i), display(table, spec, i)
+        for column, value in row.items():
+            if column in _HIDDEN or column == name_of or not isinstance(value, str):
+                continue
+            for sentence in split_sentences(value):
+                text = sentence.text
+                if any(k in text.lower() for k in keywords):
+                    said.append(_said_of(name, text))
+    unique = list(dict.fromkeys(said))
+    return " ".join(unique) if unique else None
+
+
+def _said_of(name: str, sentence: str) -> str:
+    if not sentence.endswith((".", "!", "?")):
+        sentence += "."
+    if _PRONOUN_START.match(sentence):
+        return _PRONOUN_START.sub(name + " ", sentence, count=1)
+    first = name.split()[0].lower()
+    if first in sentence.lower():
+        return sentence
+    return f"{name}: {sentence[0].lower()}{sentence[1:]}"
+
+
+def who_sentence(table: ResultTable, spec: ObjectSpec, q: Question) -> str:
+    """ "Who works at Acme Corp?" -> "Alice Johnson works at Acme Corp." """
+    names = [display(table, spec, i) for i in range(min(len(table.rows), _MAX_ROWS))]
+    rest = re.sub(r"^\s*who\s+", "", q.text, flags=re.IGNORECASE).rstrip(" ?.!")
+    verb = rest.split()[0].lower() if rest.split() else ""
+    if len(names) == 1 and rest and (verb.endswith(("s", "ed")) and verb not in ("is", "was")):
+        return f"{names[0]} {rest}."
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    more = len(table.rows) - len(names)
+    return joined + (f" and {more} more" if more > 0 else "") + "."
+
+
+def count_sentence(table: ResultTable, spec: ObjectSpec, q: Question) -> str:
+    n = int(table.rows[0][0]) if table.rows and table.rows[0] else 0
+    words = " ".join(name_words(spec.name))
+    noun = words if n == 1 else plural(words)
+    what = q.values or q.keywords
+    tail = f" matching {', '.join(what)}" if what else ""
+    return f"There {'is' if n == 1 else 'are'} {n} {noun}{tail}."

@@ -1,0 +1,220 @@
+"""A question read against a schema: what is asked (a field, a count, a list, yes or no), of
+which object type, about which record, filtered how.
+
+"What is Alice's email?" -> field `email` of the record named Alice; "Who works at Acme
+Corp?" -> people whose text or related organization mentions Acme Corp; "How many
+contacts?" -> a count; "Who joined recently?" -> people mentioning "join", newest first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from xmemory_engine.minds.rules.names import ORG_SUFFIXES
+from xmemory_engine.minds.rules.schema_map import ROLE_SYNONYMS, SchemaMap, field_for, name_field
+from xmemory_engine.minds.rules.text import (
+    EMAIL,
+    STOPWORDS,
+    name_words,
+    plural,
+    singular,
+    stem,
+    words,
+    wordset,
+)
+from xmemory_engine.schema import ObjectSpec
+
+_QUESTION_WORDS = wordset(
+    """what who whom whose which when where why how is are was were does do did has have
+    can could list show give tell find get display name names count many much number"""
+)
+_META = wordset(
+    """all every any each stored saved remembered known know memory records record entries
+    entry items item everything anything something one ones there me us please about
+    details info information recent recently latest newest new last lately most just
+    added created updated changed mentioned named called exist exists existing currently
+    now"""
+)
+_RECENT = frozenset(["recent", "recently", "latest", "newest", "lately", "last", "new"])
+# A name right after one of these is the record asked about ("Who is Bob?", "Tell me about
+# Alice", "the email of Carol"); elsewhere it is a value to filter by ("works at Acme Corp").
+_SUBJECT_BEFORE = wordset("is was are were about does did do has have named called of")
+_ROLE_CUES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"\bwhere\b.*\bwork|\bwhich (company|organi[sz]ation)|\bwork(s|ing)? for\b\s*\?"), ("company",)),
+    (re.compile(r"\bwhat does\b.*\bdo\b|\bjob\b"), ("role",)),
+    (re.compile(r"\bwhere\b.*\b(live|lives|based|located|from)\b|\bwhere is\b"), ("location",)),
+    (re.compile(r"\bhow (can|do|could) (i|we) (reach|contact)\b"), ("email", "phone")),
+    (re.compile(r"\bwhen\b.*\b(born|birthday)\b"), ("birthday",)),
+    (re.compile(r"\bwhen\b.*\bdue\b|\bdeadline\b"), ("due",)),
+    (re.compile(r"\bwhen\b.*\b(start|started|join|joined)\b"), ("start",)),
+]  # fmt: skip
+_NAME_RUN = re.compile(
+    r"\"([^\"]+)\"|'([^']{2,})'|\b([A-Z][\w\-]*(?:[\u2019']s)?(?:\s+(?:of\s+)?[A-Z][\w\-]*(?:[\u2019']s)?)*)"
+)
+
+
+@dataclass
+class NameRef:
+    text: str
+    possessive: bool
+    value: bool  # preceded by a preposition: a filter value, not the record asked about
+
+
+@dataclass
+class Question:
+    text: str
+    lowered: str
+    count: bool = False
+    recent: bool = False
+    latest_only: bool = False  # "most recently", "latest": the one newest record
+    yes_no: bool = False
+    who: bool = False
+    names: list[NameRef] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    types: list[ObjectSpec] = field(default_factory=list)  # object types named
+    fields: dict[str, list[str]] = field(default_factory=dict)  # type -> fields asked for
+    enums: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # type -> (field, v)
+    flags: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+    unknown_field: str | None = None  # "Alice's shoe size" when no such field exists
+
+    @property
+    def subject(self) -> NameRef | None:
+        subjects = [n for n in self.names if not n.value]
+        return subjects[0] if subjects else None
+
+    @property
+    def values(self) -> list[str]:
+        return [n.text for n in self.names if n.value] + self.emails
+
+
+def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Question:
+    q = Question(text=text.strip(), lowered=" " + text.strip().lower() + " ")
+    low = q.lowered
+    q.count = bool(re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", low))
+    q.recent = any(w in _RECENT for w in words(low))
+    q.latest_only = bool(re.search(r"\b(most recent(ly)?|latest|newest|last)\b", low))
+    first = low.split()[0] if low.split() else ""
+    q.yes_no = first in ("is", "are", "does", "do", "did", "has", "have", "was", "were")
+    q.who = first in ("who", "whom", "whose") or " who " in low
+    q.emails = [m.group() for m in EMAIL.finditer(text)]
+    q.names = _names(text, mapped)
+    _schema_words(q, mapped)
+    q.keywords = _keywords(q, mapped)
+    return q
+
+
+def _names(text: str, mapped: SchemaMap) -> list[NameRef]:
+    schema_words = {w for o in mapped.schema.objects.values() for w in _type_forms(o)}
+    out: list[NameRef] = []
+    for m in _NAME_RUN.finditer(text):
+        raw = next(g for g in m.groups() if g is not None)
+        possessive = bool(re.search(r"[\u2019']s$", raw))
+        name = re.sub(r"[\u2019']s\b", "", raw).strip()
+        parts = name.split()
+        while parts and (parts[0].lower() in _QUESTION_WORDS | STOPWORDS | _META):
+            parts = parts[1:]
+        name = " ".join(parts)
+        if not name or name.lower() in schema_words or singular(name.lower()) in schema_words:
+            continue
+        before = text[: m.start()].split()
+        prep = before[-1].lower().strip(",") if before else ""
+        value = not (possessive or not before or prep in _SUBJECT_BEFORE)
+        out.append(NameRef(name, possessive, value))
+    return out
+
+
+def _type_forms(spec: ObjectSpec) -> set[str]:
+    phrase = " ".join(name_words(spec.name))
+    return {phrase, plural(phrase), spec.name.lower()}
+
+
+def _has(low: str, phrase: str) -> bool:
+    pattern = r"[\s_\-]+".join(re.escape(w) for w in phrase.split())
+    return re.search(rf"\b{pattern}\b", low) is not None
+
+
+def _schema_words(q: Question, mapped: SchemaMap) -> None:
+    low = q.lowered
+    kind_words = {"people": "person", "persons": "person", "companies": "org",
+                  "organizations": "org", "organisations": "org"}  # fmt: skip
+    for spec in mapped.schema.objects.values():
+        named = any(_has(low, f) for f in _type_forms(spec))
+        kind = mapped.kinds.get(spec.name)
+        named = named or any(_has(low, w) and kind == k for w, k in kind_words.items())
+        if named:
+            q.types.append(spec)
+        asked = [
+            f
+            for f in spec.fields
+            if f != name_field(spec, kind) and any(_has(low, p) for p in ask_phrases(f))
+        ]
+        for pattern, roles in _ROLE_CUES:
+            if pattern.search(low):
+                asked += [f for r in roles if (f := field_for(spec, r)) and f not in asked]
+        filtered = {
+            f
+            for f, fs in spec.fields.items()
+            for v in fs.enum or ()
+            if _has(low, str(v).replace("_", " "))
+        }
+        asked = [f for f in asked if f not in filtered]
+        if asked:
+            q.fields[spec.name] = asked
+        for fname, fspec in spec.fields.items():
+            for value in fspec.enum or ():
+                if isinstance(value, str) and _has(low, value.replace("_", " ")):
+                    q.enums.setdefault(spec.name, []).append((fname, value))
+            if fspec.type == "bool":
+                flag = " ".join(w for w in name_words(fname) if w not in ("is", "has"))
+                hit = re.search(rf"\b(not |non-?|in|un)?{re.escape(flag)}\b", low) if flag else None
+                if hit:
+                    q.flags.setdefault(spec.name, []).append((fname, not hit.group(1)))
+    possessive = re.search(r"[\u2019']s\s+([a-z][a-z ]{1,30}?)\s*(?:\?|$| and\b)", q.text)
+    if possessive and not q.fields:
+        q.unknown_field = possessive.group(1).strip()
+
+
+def _keywords(q: Question, mapped: SchemaMap) -> list[str]:
+    taken = set()
+    for spec in mapped.schema.objects.values():
+        taken |= set(_type_forms(spec)) | {singular(w) for w in name_words(spec.name)}
+        for f in spec.fields:
+            taken |= {w for p in ask_phrases(f) for w in p.split()}
+        for fspec in spec.fields.values():
+            taken |= {str(v).lower() for v in fspec.enum or ()}
+    for n in q.names:
+        taken |= {w.lower() for w in n.text.split()}
+    taken |= {"people", "person", "companies", "company", "organizations"}
+    out: list[str] = []
+    for w in words(q.text):
+        if w in STOPWORDS or w in _QUESTION_WORDS or w in _META or w in taken or w.isdigit():
+            continue
+        if singular(w) in taken or len(w) < 3 or "@" in w:
+            continue
+        s = stem(w)
+        if s not in out:
+            out.append(s)
+    return out
+
+
+def org_like(name: str) -> bool:
+    return name.split()[-1].lower().rstrip(".") in ORG_SUFFIXES
+
+
+_ASKABLE_ROLES = ("email", "phone", "url", "company", "role", "location", "address", "due",
+                  "birthday", "start", "priority", "status")  # fmt: skip
+
+
+def ask_phrases(fname: str) -> list[str]:
+    """How a question may name a field: its own words, and synonyms of clear-cut roles
+    (not of notes-like fields, whose synonyms - about, info - are everyday words)."""
+    own = " ".join(name_words(fname))
+    out = [own]
+    for role in _ASKABLE_ROLES:
+        synonyms = ROLE_SYNONYMS[role]
+        if fname.lower() in synonyms or own.replace(" ", "_") in synonyms:
+            out += [w.replace("_", " ") for w in synonyms if len(w) > 2 and w != "by"]
+    return out

@@ -1,0 +1,145 @@
+"""Plain SELECT statements over one object type's table, built from a read question.
+
+Literals are inlined with quotes doubled (`quote_sql`) because the checker and the read-only
+executor run plain SQL text. Text is matched with `instr(lower(...))`, which needs no LIKE
+escaping; a name matches as whole words (' alice ' within ' alice johnson ').
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from xmemory_engine.minds.rules.schema_map import SchemaMap, name_field, text_fields
+from xmemory_engine.minds.rules.text import quote_ident, quote_sql
+from xmemory_engine.schema import ObjectSpec, RelationSpec
+
+if TYPE_CHECKING:
+    from xmemory_engine.minds.rules.question import Question
+
+
+def name_expr(spec: ObjectSpec, alias: str = "t") -> str | None:
+    """SQL for what a record of `spec` is called (first and last name joined when split)."""
+    fields = spec.fields
+    if (
+        "first_name" in fields
+        and "last_name" in fields
+        and name_field(spec) in (None, "first_name")
+    ):
+        return (
+            f"trim(coalesce({alias}.\"first_name\", '') || ' ' || "
+            f"coalesce({alias}.\"last_name\", ''))"
+        )
+    fname = name_field(spec, "person") or name_field(spec)
+    return f"{alias}.{quote_ident(fname)}" if fname else None
+
+
+def contains(expr: str, text: str) -> str:
+    return f"instr(lower({expr}), {quote_sql(text.lower())}) > 0"
+
+
+class Select:
+    """One SELECT over `spec`'s table (alias `t`), narrowed step by step."""
+
+    def __init__(self, mapped: SchemaMap, spec: ObjectSpec) -> None:
+        self.map = mapped
+        self.spec = spec
+        self.where: list[str] = []
+        self.rank: list[str] = []
+        self._columns: list[str] | None = None
+        self._newest = False
+        self._limit: int | None = None
+        self._subqueries = 0
+
+    def named(self, name: str) -> Select:
+        """Records called `name`, or with it as a whole word of their name (an exact match first)."""
+        expr = name_expr(self.spec)
+        if expr is None:
+            self.where.append("0 = 1")
+            return self
+        low = name.lower()
+        padded = f"' ' || lower({expr}) || ' '"
+        self.where.append(f"instr({padded}, {quote_sql(' ' + low + ' ')}) > 0")
+        self.rank.append(f"lower({expr}) = {quote_sql(low)} DESC")
+        return self
+
+    def matching(self, values: list[str], keywords: list[str]) -> Select:
+        """Records whose text (or a related record's name) holds every value and keyword."""
+        for value in values:
+            options = [contains(f"t.{quote_ident(c)}", value) for c in text_fields(self.spec)]
+            options += self._related_names(value)
+            self.where.append("(" + " OR ".join(options or ["0 = 1"]) + ")")
+        for word in keywords:
+            options = [contains(f"t.{quote_ident(c)}", word) for c in text_fields(self.spec)]
+            self.where.append("(" + " OR ".join(options or ["0 = 1"]) + ")")
+        return self
+
+    def filters(self, q: Question, spec: ObjectSpec) -> Select:
+        """Enum values and yes/no flags the question names, for this type."""
+        for fname, value in q.enums.get(spec.name, []):
+            self.where.append(f"t.{quote_ident(fname)} = {quote_sql(value)}")
+        for fname, flag in q.flags.get(spec.name, []):
+            self.where.append(f"t.{quote_ident(fname)} = {1 if flag else 0}")
+        return self
+
+    def columns(self, fields: list[str] | None) -> Select:
+        """Only these fields (with xuid and the name), or every column when None."""
+        if fields is None:
+            self._columns = None
+            return self
+        name = name_field(self.spec, "person") or name_field(self.spec)
+        chosen = ["xuid", *([name] if name and name not in fields else []), *fields]
+        self._columns = [f"t.{quote_ident(c)}" for c in chosen]
+        return self
+
+    def newest_first(self, on: bool) -> Select:
+        self._newest = on
+        return self
+
+    def limit(self, n: int) -> Select:
+        self._limit = n
+        return self
+
+    def sql(self) -> str:
+        cols = ", ".join(self._columns) if self._columns else "t.*"
+        order = [*self.rank]
+        order += ["t.updated_at DESC", "t.created_at DESC"] if self._newest else ["t.created_at"]
+        text = f"SELECT {cols} FROM {quote_ident(self.spec.table)} AS t{self._where()}"
+        text += " ORDER BY " + ", ".join(order)
+        if self._limit is not None:
+            text += f" LIMIT {int(self._limit)}"
+        return text
+
+    def count_sql(self) -> str:
+        return f"SELECT COUNT(*) AS count FROM {quote_ident(self.spec.table)} AS t{self._where()}"
+
+    def _where(self) -> str:
+        return " WHERE " + " AND ".join(self.where) if self.where else ""
+
+    def _related_names(self, value: str) -> list[str]:
+        out = []
+        for rel in self.map.schema.relations.values():
+            for own_role, own_type in rel.roles.items():
+                if own_type != self.spec.name:
+                    continue
+                for other_role, other_type in rel.roles.items():
+                    if other_role == own_role:
+                        continue
+                    out.append(self._related(rel, own_role, other_role, other_type, value))
+        return [o for o in out if o]
+
+    def _related(
+        self, rel: RelationSpec, own_role: str, other_role: str, other_type: str, value: str
+    ) -> str:
+        other = self.map.schema.objects[other_type]
+        self._subqueries += 1
+        r, o = f"r{self._subqueries}", f"o{self._subqueries}"
+        expr = name_expr(other, o)
+        if expr is None:
+            return ""
+        return (
+            f"EXISTS (SELECT 1 FROM {quote_ident(rel.table)} AS {r} "
+            f"JOIN {quote_ident(other.table)} AS {o} "
+            f"ON {o}.xuid = {r}.{quote_ident(RelationSpec.role_column(other_role))} "
+            f"WHERE {r}.{quote_ident(RelationSpec.role_column(own_role))} = t.xuid "
+            f"AND {contains(expr, value)})"
+        )

@@ -1,0 +1,294 @@
+"""Plain-text analysis shared by the rules: sentences, typed values, names, dates, words.
+
+Everything here is deterministic and knows nothing about schemas: it finds spans of text
+(an email, "March 3, 2026", "last Monday", "Acme Corp", "Alice Johnson") and says what
+they are. Dates are resolved relative to a `today` passed in, never read from a clock here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# -- sentences ---------------------------------------------------------------------------------
+
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e"}
+_END = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int  # offset in the whole text
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with their offsets; an abbreviation or an initial does not end one."""
+    sentences: list[Sentence] = []
+    begin = 0
+    for match in _END.finditer(text):
+        before = text[begin : match.start()].rsplit(None, 1)
+        last = before[-1].lower().rstrip(".") if before else ""
+        rest = text[match.end() :].lstrip()
+        if "\n" not in match.group() and (
+            last in _ABBREVIATIONS
+            or (len(last) == 1 and last.isalpha())
+            or (rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'(["))
+        ):
+            continue
+        _add_sentence(sentences, text, begin, match.end())
+        begin = match.end()
+    _add_sentence(sentences, text, begin, len(text))
+    return sentences
+
+
+def _add_sentence(out: list[Sentence], text: str, begin: int, end: int) -> None:
+    chunk = text[begin:end]
+    stripped = chunk.strip().lstrip("-*•").strip()
+    if stripped:
+        out.append(Sentence(stripped, begin + chunk.index(stripped)))
+
+
+# -- typed values ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a sentence that is a typed value; `value` is normalized (ISO date, digits)."""
+
+    kind: str  # email | url | phone | date | number
+    start: int
+    end: int
+    text: str
+    value: str | int | float
+
+
+EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b")
+_URL = re.compile(
+    r"\bhttps?://[^\s<>\"']+|\bwww\.[^\s<>\"']+"
+    r"|\b[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|org|net|io|ai|dev|co|app|edu|gov|info|me)\b(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(r"(?<![\w@])\+?\(?\d[\d\s().\-]{5,}\d(?![\w@])")
+_NUMBER = re.compile(r"(?<![\w.\-])[-+]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?![\w])")
+
+
+def find_values(sentence: str, today: date) -> list[Span]:
+    """Emails, URLs, dates, phones and numbers in a sentence, without overlaps."""
+    spans: list[Span] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s.start or start >= s.end for s in spans)
+
+    for m in EMAIL.finditer(sentence):
+        spans.append(Span("email", m.start(), m.end(), m.group(), m.group()))
+    for m in _URL.finditer(sentence):
+        text = m.group().rstrip(".,;:!?)")
+        if free(m.start(), m.start() + len(text)) and sentence[max(0, m.start() - 1)] != "@":
+            spans.append(Span("url", m.start(), m.start() + len(text), text, text))
+    for d in find_dates(sentence, today):
+        if free(d.start, d.end):
+            spans.append(d)
+    for m in _PHONE.finditer(sentence):
+        digits = re.sub(r"\D", "", m.group())
+        if 7 <= len(digits) <= 15 and free(m.start(), m.end()) and not _looks_like_year(m.group()):
+            spans.append(Span("phone", m.start(), m.end(), m.group().strip(), m.group().strip()))
+    for m in _NUMBER.finditer(sentence):
+        if free(m.start(), m.end()):
+            raw = m.group().replace("$", "").replace(",", "").rstrip("%")
+            value: int | float = float(raw) if "." in raw else int(raw)
+            spans.append(Span("number", m.start(), m.end(), m.group(), value))
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _looks_like_year(text: str) -> bool:
+    return bool(re.fullmatch(r"\s*\d{4}\s*", text))
+
+
+# -- dates -------------------------------------------------------------------------------------
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "couple of": 2, "few": 3,
+}  # fmt: skip
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+_COUNT = r"(?P<count>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few)"
+_DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b")),
+    ("mdy", re.compile(rf"\b{_MONTH}\s+{_DAY}\b{_YEAR}", re.I)),
+    ("dmy", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}\b", re.I)),
+    ("slash", re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\b")),
+    ("word", re.compile(r"\b(?P<word>yesterday|today|tonight|tomorrow)\b", re.I)),
+    ("weekday", re.compile(rf"\b(?P<rel>last|next|this|on|by|until|before|due)\s+(?P<wd>{'|'.join(WEEKDAYS)})\b", re.I)),
+    ("ago", re.compile(rf"\b{_COUNT}\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
+    ("in", re.compile(rf"\bin\s+{_COUNT}\s+(?P<unit>day|week|month|year)s?\b", re.I)),
+    ("lastnext", re.compile(r"\b(?P<rel>last|next)\s+(?P<unit>week|month|year)\b", re.I)),
+]  # fmt: skip
+
+
+def find_dates(sentence: str, today: date) -> list[Span]:
+    """Dates written in a sentence, as ISO text relative to `today`; the phrase is kept."""
+    found: list[Span] = []
+    for kind, pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(sentence):
+            if any(m.start() < s.end and m.end() > s.start for s in found):
+                continue
+            resolved = _resolve(kind, m, today)
+            if resolved is not None:
+                start = m.start()
+                if kind == "weekday" and m.group("rel").lower() in (
+                    "on",
+                    "by",
+                    "until",
+                    "before",
+                    "due",
+                ):
+                    start = m.start("wd")
+                found.append(
+                    Span("date", start, m.end(), sentence[start : m.end()], resolved.isoformat())
+                )
+    return found
+
+
+def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
+    try:
+        if kind == "iso":
+            return date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if kind in ("mdy", "dmy"):
+            month = MONTHS[m["month"].lower()[:3]]
+            return date(int(m["year"]) if m["year"] else today.year, month, int(m["day"]))
+        if kind == "slash":
+            a, b = int(m["a"]), int(m["b"])
+            month, day = (a, b) if a <= 12 else (b, a)
+            return date(int(m["y"]), month, day)
+    except (ValueError, KeyError):
+        return None
+    if kind == "word":
+        offset = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[m["word"].lower()]
+        return today + timedelta(days=offset)
+    if kind == "weekday":
+        target = WEEKDAYS.index(m["wd"].lower())
+        rel = m["rel"].lower()
+        if rel == "last":
+            back = (today.weekday() - target) % 7 or 7
+            return today - timedelta(days=back)
+        if rel == "this":
+            return today + timedelta(days=target - today.weekday())
+        ahead = (target - today.weekday()) % 7 or 7
+        return today + timedelta(days=ahead)
+    count = _NUMBER_WORDS.get(m.group("count").lower(), 0) if kind in ("ago", "in") else 1
+    if kind in ("ago", "in") and m.group("count").isdigit():
+        count = int(m.group("count"))
+    sign = -1 if kind == "ago" or (kind == "lastnext" and m["rel"].lower() == "last") else 1
+    unit = m["unit"].lower()
+    if unit in ("day", "week"):
+        return today + timedelta(days=sign * count * (7 if unit == "week" else 1))
+    months = sign * count * (12 if unit == "year" else 1)
+    return add_months(today, months)
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for clamp in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, clamp)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# -- words -------------------------------------------------------------------------------------
+
+
+def wordset(text: str) -> frozenset[str]:
+    """A vocabulary written as one string of words."""
+    return frozenset(text.split())
+
+
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019&\-]*")
+STOPWORDS = wordset(
+    """a an the and or but of to in on at for with by from as is are was were be been being
+    am it its this that these those there here he she him her his hers they them their
+    we us our i me my you your do does did has have had will would can could should may
+    might must not no so then than too very just also about into over under up down out
+    off again all any some each every what who whom whose which when where why how
+    please"""
+)
+PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers", "they", "them", "their", "theirs"}
+PRONOUNS_THING = {"it", "its"}
+SELF_WORDS = {"i", "me", "my", "mine", "we", "us", "our", "ours"}
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words, apostrophes straightened, possessive 's dropped."""
+    out = []
+    for m in WORD.finditer(text):
+        w = m.group().lower().replace("\u2019", "'")
+        out.append(w[:-2] if w.endswith("'s") else w)
+    return out
+
+
+def stem(word: str) -> str:
+    """A crude stem so that 'joined', 'joins' and 'joining' meet at 'join'."""
+    w = word.lower()
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            base = w[: -len(suffix)] + keep
+            if suffix in ("ing", "ed") and len(base) > 3 and base[-1] == base[-2]:
+                base = base[:-1]  # planned -> plan
+            if suffix == "es" and not base.endswith(("s", "x", "z", "ch", "sh")):
+                base = w[:-1]  # notes -> note
+            return base
+    return w
+
+
+def singular(word: str) -> str:
+    w = word.lower()
+    for one, many in _IRREGULAR.items():
+        if w == many:
+            return one
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "xes", "ches", "shes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+_IRREGULAR = {"person": "people", "child": "children", "man": "men", "woman": "women"}
+
+
+def plural(word: str) -> str:
+    last = word.rsplit(" ", 1)[-1]
+    if last in _IRREGULAR:
+        return word[: len(word) - len(last)] + _IRREGULAR[last]
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def name_words(identifier: str) -> list[str]:
+    """Words of a schema identifier: `due_date` -> [due, date], `OpenTask` -> [open, task]."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", identifier).replace("_", " ")
+    return [w.lower() for w in spaced.split()]
+
+
+def quote_sql(value: str) -> str:
+    """A SQL string literal: single quotes doubled."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,270 @@
+"""Objects that are not people or organizations: tasks, events, preferences, projects, and
+any other object type a sentence names ("the book 'Dune', year 1965").
+
+Each reader looks for its cue in one sentence, builds a draft of the type of that kind, and
+links it to the people the sentence names where the schema has a relation for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from xmemory_engine.minds.base import ExtractedRelation
+from xmemory_engine.minds.rules.analysis import Analyzed
+from xmemory_engine.minds.rules.cues import SentenceFacts, field_value, flags_and_choices
+from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.schema_map import SchemaMap, field_for, name_field, notes_field
+from xmemory_engine.minds.rules.text import STOPWORDS, name_words, plural
+from xmemory_engine.schema import ObjectSpec
+
+MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
+
+_TASK = re.compile(
+    r"\b(?:(?:need|needs|have|has|got)\s+to|must|remind\s+me\s+to|(?:don'?t|do\s+not)\s+forget\s+to"
+    r"|remember\s+to|(?:todo|to-do|task|action\s+item)\s*:)\s+(?P<what>[^.;!?]+)",
+    re.IGNORECASE,
+)
+_DUE_PREP = re.compile(r"\s*(?:,\s*)?\b(?:by|on|before|until|due|no later than)\s*$", re.I)
+_URGENT = {"urgent": "high", "asap": "high", "important": "high", "critical": "high"}
+_EVENT = re.compile(
+    r"\b(?P<noun>meeting|call|lunch|dinner|breakfast|coffee|conference|interview|appointment|"
+    r"party|wedding|birthday|trip|flight|visit|demo|presentation|workshop|webinar|standup|"
+    r"review|launch|ceremony|concert|class|lecture|session|offsite|sync)s?\b",
+    re.IGNORECASE,
+)
+_PREFER = re.compile(
+    r"\b(?:I|we)\s+(?:really\s+|also\s+|much\s+|always\s+)?(?P<verb>like|love|prefer|enjoy|hate|"
+    r"dislike|don't like|do not like|can't stand)\s+(?P<what>[^.;!?]+)",
+    re.IGNORECASE,
+)
+_FAVORITE = re.compile(
+    r"\b(?:my|our)\s+favou?rite\s+(?P<topic>[\w\s]+?)\s+(?:is|are)\s+(?P<value>[^.;!?]+)",
+    re.IGNORECASE,
+)
+_PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy": "enjoys",
+                 "hate": "dislikes", "dislike": "dislikes", "don't like": "dislikes",
+                 "do not like": "dislikes", "can't stand": "dislikes"}  # fmt: skip
+_NAME = r"\"[^\"]+\"|'[^']+'|[A-Z][\w\-]*(?:\s+[A-Z0-9][\w\-]*)*"
+_PROJECT = re.compile(
+    rf"\b[Pp]roject\s+(?:called\s+|named\s+)?(?P<a>{_NAME})|\b(?P<b>{_NAME})\s+project\b"
+)
+
+
+@dataclass
+class Things:
+    drafts: list[Draft] = field(default_factory=list)
+    relations: list[ExtractedRelation] = field(default_factory=list)
+
+
+def read_things(
+    s: Analyzed,
+    mapped: SchemaMap,
+    people: dict[str, Draft],
+    names: dict[str, str],
+    facts: SentenceFacts,
+    make: MakeDraft,
+) -> Things:
+    out = Things()
+    readers = (
+        ("task", _task),
+        ("event", _event),
+        ("preference", _preference),
+        ("project", _project),
+    )
+    for kind, reader in readers:
+        spec = mapped.first(kind)
+        draft = reader(s, spec, people, names, make) if spec is not None else None
+        if draft is not None:
+            out.drafts.append(draft)
+            _link(out, mapped, draft, s, people, kind, names)
+            break
+    for spec in mapped.schema.objects.values():
+        if spec.name not in mapped.kinds and not any(d.spec is spec for d in out.drafts):
+            draft = _named_type(s, spec, make)
+            if draft is not None:
+                out.drafts.append(draft)
+    for draft in out.drafts:
+        flags_and_choices(s.text, draft, facts)
+        facts.use(0, len(s.text))
+    return out
+
+
+def _link(
+    out: Things,
+    mapped: SchemaMap,
+    draft: Draft,
+    s: Analyzed,
+    people: dict[str, Draft],
+    kind: str,
+    names: dict[str, str],
+) -> None:
+    person = mapped.first("person")
+    if person is None:
+        return
+    prefer = {"task": ("assign",), "event": ("attend", "particip"), "project": ("work", "member")}
+    found = mapped.relation_between(draft.spec, person, prefer.get(kind, ()))
+    if found is None:
+        return
+    relation, own_role, person_role = found
+    seen: set[str] = set()
+    assignee = field_for(draft.spec, "assignee", ("str",))
+    for m in s.mentions:
+        if kind == "task" and draft.values.get(assignee or "") != names.get(m.entity):
+            continue  # a task links only to whoever must do it
+        other = people.get(m.entity)
+        if other is None or other.spec is not person or other.ref in seen:
+            continue
+        seen.add(other.ref)
+        out.relations.append(
+            ExtractedRelation(relation.name, {own_role: draft.ref, person_role: other.ref})
+        )
+
+
+def _first_date(s: Analyzed, start: int = 0) -> tuple[int, int, str] | None:
+    for v in s.values:
+        if v.kind == "date" and v.start >= start:
+            return v.start, v.end, str(v.value)
+    return None
+
+
+def _task(
+    s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
+) -> Draft | None:
+    m = _TASK.search(s.text)
+    if m is None:
+        return None
+    what_start, what = m.start("what"), m.group("what")
+    due = _first_date(s, what_start)
+    if due is not None and due[0] < what_start + len(what):
+        what = _DUE_PREP.sub("", s.text[what_start : due[0]])
+    what = re.sub(r"\s*[,(-]?\s*(?:high|low|medium)\s+priority\)?\s*$", "", what.strip(" ,"))
+    draft = make(spec, None)
+    if not draft.put(name_field(spec, "task"), what.strip(" ,")):
+        return None
+    if due is not None:
+        draft.put(field_for(spec, "due", ("date", "datetime")), due[2])
+    owner = [x for x in s.mentions if x.end <= m.start()]
+    if owner and owner[-1].entity in names and not owner[-1].entity.startswith("org:"):
+        draft.put(field_for(spec, "assignee", ("str",)), names[owner[-1].entity])
+    priority = field_for(spec, "priority")
+    for word, value in _URGENT.items():
+        if re.search(rf"\b{word}\b", s.text, re.IGNORECASE):
+            draft.put(priority, value)
+    status = field_for(spec, "status")
+    if status and not re.search(r"\b(done|finished|completed|closed)\b", s.text, re.I):
+        for default in ("open", "todo", "to_do", "pending"):
+            if draft.put(status, default):
+                break
+    return draft
+
+
+def _event(
+    s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
+) -> Draft | None:
+    m = _EVENT.search(s.text)
+    if m is None:
+        return None
+    date = _first_date(s)
+    with_people = re.match(r"\s+with\s+", s.text[m.end() :])
+    if date is None and with_people is None:
+        return None
+    before = s.text[: m.start()].split()
+    lead: list[str] = []
+    for word in reversed(before[-2:]):
+        if word.lower() in STOPWORDS or word.lower().endswith("ed") or not word.isalpha():
+            break
+        lead.insert(0, word)
+    title = " ".join([*lead, m.group()])
+    if with_people is not None:
+        tail = s.text[m.end() :]
+        stop = re.search(
+            r"\s+(?:on|at|in|next|last|this|tomorrow|today|yesterday|by)\b|[.,;!?]", tail
+        )
+        title += tail[: stop.start() if stop else len(tail)]
+    draft = make(spec, None)
+    if not draft.put(name_field(spec, "event"), title.strip()):
+        return None
+    if date is not None:
+        draft.put(field_for(spec, "date", ("date", "datetime")), date[2])
+    for place in [*s.places, *(c for c in s.candidates if c.before[-1:] in (["at"], ["in"]))]:
+        if place.start > m.start():
+            draft.put(field_for(spec, "location", ("str",)), place.name)
+            break
+    return draft
+
+
+def _preference(
+    s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
+) -> Draft | None:
+    topic_of = field_for(spec, "topic", ("str",)) or name_field(spec, "preference")
+    value_of = field_for(spec, "value", ("str",), {topic_of or ""})
+    fav = _FAVORITE.search(s.text)
+    draft = make(spec, None)
+    if fav is not None:
+        topic, value = f"favorite {fav.group('topic').strip()}", fav.group("value")
+    else:
+        m = _PREFER.search(s.text)
+        if m is None:
+            return None
+        what = m.group("what").strip()
+        verb = _PREFER_VALUE[m.group("verb").lower()]
+        split = re.match(r"(?P<value>.+?)\s+(?:for|when|in|during)\s+(?P<topic>.+)", what)
+        if split and verb == "prefers":
+            topic, value = split.group("topic"), split.group("value")
+        else:
+            topic, value = what, verb
+    if value_of is None:
+        return draft if draft.put(topic_of, f"{value} {topic}") else None
+    if not (draft.put(topic_of, topic) and draft.put(value_of, value)):
+        return None
+    return draft
+
+
+def _project(
+    s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
+) -> Draft | None:
+    m = _PROJECT.search(s.text)
+    if m is None:
+        return None
+    name = (m.group("a") or m.group("b") or "").strip("\"'")
+    name = re.sub(r"^(?:The|A|An|Our|My)\s+", "", name)
+    draft = make(spec, None)
+    if not name or not draft.put(name_field(spec, "project"), name):
+        return None
+    due = _first_date(s)
+    if due is not None:
+        draft.put(field_for(spec, "due", ("date", "datetime")), due[2])
+    return draft
+
+
+def _named_type(s: Analyzed, spec: ObjectSpec, make: MakeDraft) -> Draft | None:
+    """An object of a type the sentence names: "Add the book 'Dune' ...", "invoice: INV-7"."""
+    words = name_words(spec.name)
+    phrase = " ".join(words)
+    forms = "|".join(re.escape(f) for f in (plural(phrase), phrase))
+    m = re.search(
+        rf"\b(?:{forms})\b\s*(?:called|named|titled|:)?\s*(?P<name>{_NAME}|[\w\-]*\d[\w\-]*)",
+        s.text,
+        re.IGNORECASE,
+    )
+    if m is None or not _proper(m.group("name")):
+        return None
+    draft = make(spec, None)
+    if not draft.put(name_field(spec), m.group("name").strip("\"'")):
+        return None
+    skip = {name_field(spec), notes_field(spec)}
+    for fname, fspec in spec.fields.items():
+        if fname in skip or draft.has(fname):
+            continue
+        for word in {" ".join(name_words(fname)), *(["by"] if "author" in fname.lower() else [])}:
+            found = field_value(s.text, word, fspec.type, s.values, m.end(), copula=word != "by")
+            if found and draft.put(fname, found[2]):
+                break
+    return draft
+
+
+def _proper(name: str) -> bool:
+    """A name worth keeping: quoted, capitalized, or an identifier with digits (INV-7)."""
+    return bool(name) and (name[0] in "\"'" or name[0].isupper() or any(c.isdigit() for c in name))
