@@ -83,7 +83,8 @@ def engine_server(
     )
     lines: list[str] = []
     found: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=_drain, args=(proc.stderr, lines, found), daemon=True).start()
+    drain = threading.Thread(target=_drain, args=(proc.stderr, lines, found), daemon=True)
+    drain.start()
     server: EngineServer | None = None
     try:
         try:
@@ -103,6 +104,9 @@ def engine_server(
         elif proc.poll() is None:
             proc.kill()
             proc.wait(timeout=5)
+        drain.join(timeout=10)
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 def run_serve(data_dir: Path, args: Sequence[str], env: Mapping[str, str]) -> tuple[int, str]:
