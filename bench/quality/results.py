@@ -65,7 +65,7 @@ def render(runs: list[dict[str, Any]]) -> str:
             f"| {_pct(t['fields']['f1'])} | {_pct(t['relations']['f1'])} "
             f"| {_pct(t['answers'])} | {_pct(t['rows'])} | {_pct(t['design_objects'])} "
             f"| {_pct(t['design_fields'])} | {t['kept']} | {t['failures']} "
-            f"| {t['seconds']:.0f} s |"
+            f"| {t['seconds']:.1f} s |"
         )
     lines += [
         "",
