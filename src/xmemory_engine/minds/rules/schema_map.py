@@ -33,7 +33,7 @@ KIND_WORDS: dict[str, frozenset[str]] = {
     "project": frozenset(["project", "initiative", "program", "programme", "campaign"]),
     "note": wordset(
         """note fact memory observation log journal entry remark comment history message
-    conversation record insight"""
+        conversation record insight quote quotation highlight excerpt thought idea"""
     ),
 }
 
