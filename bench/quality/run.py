@@ -223,7 +223,9 @@ async def _limited(limiter: anyio.CapacityLimiter, job: Callable[[], Awaitable[N
         await job()
 
 
-def _prf(c: Counts) -> dict[str, float]:
+def _prf(c: Counts) -> dict[str, float | None]:
+    if not (c.expected or c.predicted):  # nothing was asked or found: no score
+        return {"precision": None, "recall": None, "f1": None}
     return {"precision": c.precision, "recall": c.recall, "f1": c.f1}
 
 
@@ -312,8 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     t = run["totals"]
     print(
         f"{run['provider']} {run.get('model') or ''} ({run['logic']}): "
-        f"extraction P {t['fields']['precision']:.2f} R {t['fields']['recall']:.2f} "
-        f"F1 {t['fields']['f1']:.2f}, relations F1 {t['relations']['f1']:.2f}; "
+        f"extraction P {_fmt(t['fields']['precision'])} R {_fmt(t['fields']['recall'])} "
+        f"F1 {_fmt(t['fields']['f1'])}, relations F1 {_fmt(t['relations']['f1'])}; "
         f"answers {_fmt(t['answers'])} (rows {_fmt(t['rows'])}); "
         f"design objects {_fmt(t['design_objects'])} fields {_fmt(t['design_fields'])}, "
         f"kept current {t['kept']}; failures {t['failures']}; {t['seconds']:.1f} s"

@@ -282,3 +282,19 @@ def test_the_one_command_scores_a_provider(design_llm: FakeLLMServer, tmp_path: 
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@pytest.mark.slow
+def test_the_one_command_scores_the_rules_mind_as_a_script():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XMEM_")}
+    command = [
+        sys.executable,
+        str(ROOT / "bench/quality/run.py"),
+        "--provider",
+        "rules",
+        "--no-write",
+    ]
+    done = subprocess.run(command, cwd="/", env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("rules  (regular): extraction P ")
+    assert "failures 0" in done.stdout
