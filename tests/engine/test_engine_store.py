@@ -230,3 +230,38 @@ async def test_another_engine_takes_over_the_jobs_of_one_that_stopped(tmp_path: 
                 )
                 stamps.append(status["completed_at"])
             assert stamps == sorted(stamps)
+
+
+async def test_deleting_an_instance_with_queued_jobs_drops_them_cleanly(tmp_path: Path) -> None:
+    async with (
+        running_engine(tmp_path / "d", apply_delay=0.3) as engine,
+        asgi_client(engine) as http,
+    ):
+        iid = item(
+            await http.post(f"/clusters/{engine.default_cluster_id}/instances", json=create_body())
+        )["id"]
+        for i in range(3):
+            await http.post(
+                f"/instances/{iid}/write_async",
+                json={"structured_mutations": [obj_create("company", {"name": f"c{i}"})]},
+            )
+        assert (await http.delete(f"/instances/{iid}")).status_code == 200
+        gone = await http.post(f"/instances/{iid}/write_status", json={"write_id": "x"})
+        assert gone.status_code == 404
+        await anyio.sleep(1.2)  # the lane runs into the deleted instance, job by job
+        assert not (tmp_path / "d" / "instances" / f"{iid}.sqlite").exists()
+        result = item(
+            await http.post(
+                f"/instances/{engine.default_instance_id}/write",
+                json={"structured_mutations": [obj_create("organization", {"name": "Still fine"})]},
+            )
+        )
+        assert result["changes"]["counts"]["created"] == 1
+    catalog = sqlite3.connect(tmp_path / "d" / "catalog.sqlite")
+    assert (
+        catalog.execute("SELECT count(*) FROM write_jobs WHERE instance_id = ?", (iid,)).fetchone()[
+            0
+        ]
+        == 0
+    )
+    catalog.close()
