@@ -7,10 +7,10 @@ from typing import Any
 
 import anyio
 import pytest
+from mcp import Client
 from mcp_support import Connected
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
-from mcp import Client
 from xmemory_mcp.backend import open_backend
 from xmemory_mcp.server import MemoryServer
 from xmemory_mcp.settings import Settings
