@@ -9,11 +9,11 @@ from typing import Any
 import anyio
 import mcp_types as types
 import pytest
+from mcp import Client
 from mcp.client.session import ClientRequestContext
 from mcp.server import Server
 from mcp.server.context import ServerRequestContext
 
-from mcp import Client
 from xmemory_engine.errors import MindFailed
 from xmemory_engine.minds.base import ExtractionLogic, ExtractionRequest
 from xmemory_engine.minds.llm import LlmExtractor
