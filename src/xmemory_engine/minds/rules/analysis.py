@@ -91,7 +91,9 @@ class TextAnalysis:
 def analyze(text: str, today: date, *, resolve_pronouns: bool = True) -> TextAnalysis:
     sentences = split_sentences(text)
     values = [find_values(s.text, today) for s in sentences]
-    candidates = [find_candidates(s.text, i, values[i]) for i, s in enumerate(sentences)]
+    candidates = [
+        find_candidates(s.text, i, values[i] + _quoted(s.text)) for i, s in enumerate(sentences)
+    ]
     kinds = classify([c for cs in candidates for c in cs])
     canon = _canonical_names(kinds, candidates)
     result = TextAnalysis([])
@@ -180,3 +182,11 @@ def _object_her(text: str, m: re.Match[str]) -> bool:
     """'I called her.' (object) rather than 'her email' (possessive)."""
     rest = text[m.end() :].lstrip()
     return not rest or not rest[0].isalpha()
+
+
+def _quoted(text: str) -> list[Span]:
+    """Quoted titles ("Write API spec") are names of things, never of people."""
+    return [
+        Span("quote", m.start(), m.end(), m.group(), m.group())
+        for m in re.finditer(r"\"[^\"]+\"|\u201c[^\u201d]+\u201d", text)
+    ]

@@ -16,14 +16,15 @@ from xmemory_engine.minds.rules.analysis import Analyzed, Mention
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import role_like
 from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_field, phrases
-from xmemory_engine.minds.rules.text import STOPWORDS, WORD, Span, wordset
+from xmemory_engine.minds.rules.text import STOPWORDS, WORD, Span, stem, wordset
 
-_ROLE = re.compile(
-    r"(?:\b(?:is|was|works as|worked as|became|has become|is now|serves as|as)|,)\s+"
-    r"(?:a|an|the|our|their|his|her|my)\s+"
-    r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,3}?[A-Za-z][\w\-]*)"
-    r"(?=\s+(?:at|for|with|of|in)\s|\s*[.,;!]|\s*$)"
+_ROLE_START = re.compile(
+    r"(?:\b(?:is|was|works as|worked as|became|has become|is now|serves as|as|joined as)\b|'s\b|,)"
+    r"\s+(?P<article>(?:a|an|the|our|their|his|her|my)\s+)?",
+    re.IGNORECASE,
 )
+_ROLE_WORD = re.compile(r"[A-Za-z][\w\-]*")
+_ROLE_STOP = frozenset(("at", "for", "with", "in", "from", "on", "and", "since", "who", "based"))
 _MANAGE = re.compile(
     r"\b(?P<verb>manages|managed|leads|led|runs|ran|heads|headed|directs|oversees|supervises|"
     r"founded|co-founded|cofounded|owns|chairs|coordinates)\s+(?P<obj>[^.;,!?]+)"
@@ -122,17 +123,48 @@ def _owner_before(s: Analyzed, position: int, person: bool = True) -> Mention | 
 
 
 def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
-    for m in _ROLE.finditer(s.text):
-        role = m.group("role")
-        if any(x.start < m.end("role") and x.end > m.start("role") for x in s.mentions):
+    """ "is a designer at", "'s the CTO at", "is Head of Procurement at", "as head of sales"."""
+    for m in _ROLE_START.finditer(s.text):
+        end, role = role_phrase(s, m.end())
+        if not role:
             continue
-        followed_by_org = bool(re.match(r"\s+(?:at|for|with|of)\s", s.text[m.end() :]))
-        if not (role_like(role) or followed_by_org):
+        followed_by_org = bool(re.match(r"\s+(?:at|for|with|of)\s+[A-Z]", s.text[end:]))
+        words = role.lower().split()
+        if not (any(role_like(w) for w in words) or (m.group("article") and followed_by_org)):
             continue
         owner = _owner_before(s, m.start())
         draft = drafts.get(owner.entity) if owner else None
-        if draft and draft.put(field_for(draft.spec, "role", ("str",)), role):
-            facts.use(m.start(), m.end())
+        if draft is None or _is_choice(draft, role):
+            continue
+        if draft.put(field_for(draft.spec, "role", ("str",)), role):
+            facts.use(m.start(), end)
+
+
+def role_phrase(s: Analyzed, start: int) -> tuple[int, str]:
+    """Words from `start` up to a preposition, punctuation or a name: (end, phrase)."""
+    end, words = start, list[str]()
+    for w in _ROLE_WORD.finditer(s.text, start):
+        gap = s.text[end : w.start()]
+        if (words and gap.strip()) or len(words) >= 6:
+            break
+        if any(x.start <= w.start() < x.end for x in s.mentions) or w.group().lower() in _ROLE_STOP:
+            break
+        if w.group().lower() == "of":
+            nxt = _ROLE_WORD.search(s.text, w.end())
+            if nxt is None or any(x.start == nxt.start() for x in s.mentions):
+                break
+        words.append(w.group())
+        end = w.end()
+    while words and words[-1].lower() in ("of", "the", "a", "an"):
+        words.pop()
+        end = s.text.rfind(words[-1], 0, end) + len(words[-1]) if words else start
+    return end, " ".join(words)
+
+
+def _is_choice(draft: Draft, text: str) -> bool:
+    """Whether `text` is an enum value of the draft's type ("a customer" is a stage)."""
+    low = text.lower().replace(" ", "_")
+    return any(low in (str(v).lower() for v in f.enum or ()) for f in draft.spec.fields.values())
 
 
 def _employment(
@@ -148,8 +180,9 @@ def _employment(
         owners = group_before(s, org.start)
         if not owners or cue not in ("at", "for", "by", "joined", "joins", "from", "with"):
             continue
-        between = {w.lower() for w in s.text[owners[-1].end : org.start].split()}
-        if cue not in ("joined", "joins", "from") and not between & _WORK_WORDS:
+        between = {w.lower().strip(",") for w in s.text[owners[-1].end : org.start].split()}
+        working = between & _WORK_WORDS or any(role_like(w) for w in between)
+        if cue not in ("joined", "joins", "from") and not working:
             continue
         if cue == "from" and len(between) > 1:
             continue
@@ -223,6 +256,7 @@ def _field_phrases(
                 facts.use(age.start(), age.end())
 
 
+_VAGUE = frozenset(("same", "other", "new", "old", "whole", "entire", "first", "last", "next"))
 _VALUE_KINDS = {"int": "number", "float": "number", "date": "date", "datetime": "date"}
 
 
@@ -249,6 +283,16 @@ def field_value(
             flag = re.match(r"(yes|no|true|false)\b", text[rest:], re.IGNORECASE)
             if flag:
                 return m.start(), rest + flag.end(), flag.group(1)
+    if ftype == "str":
+        # A code right after the field's name needs no "is": "reference QX7P2K".
+        code = re.compile(rf"\b{words}\s+(?P<v>[A-Z0-9][A-Z0-9\-]*\d[A-Z0-9\-]*)\b", re.I)
+        if (hit := code.search(text, begin)) is not None:
+            return hit.start(), hit.end(), hit.group("v")
+        # "the backend team" -> team: backend.
+        before = re.compile(rf"\b[Tt]he\s+(?P<v>[A-Za-z][\w\-]*)\s+{words}\b")
+        hit = before.search(text, begin)
+        if hit is not None and hit.group("v").lower() not in _VAGUE:
+            return hit.start(), hit.end(), hit.group("v")
     return None
 
 
@@ -276,6 +320,11 @@ def flags_and_choices(text: str, draft: Draft, facts: SentenceFacts) -> None:
                     continue
                 words = r"[\s_\-]+".join(re.escape(w) for w in re.split(r"[\s_\-]+", value.lower()))
                 hit = re.search(rf"\b{words}\b", lowered)
+                if hit is None and " " not in value and "_" not in value and len(value) >= 4:
+                    # "Opened a deal" -> stage: open
+                    hit = next(
+                        (w for w in WORD.finditer(lowered) if stem(w.group()) == stem(value)), None
+                    )
                 if hit and draft.put(fname, value):
                     facts.use(hit.start(), hit.end())
                     break

@@ -138,21 +138,21 @@ def _items(items: list[str], plan: Plan) -> None:
         words = [w for w in re.findall(r"[a-z0-9]+", low) if w not in _DETERMINERS]
         if not words:
             continue
-        if m := re.match(r"(?:which|what)\s+(\w+)\s+(\w+)", low):
-            if current is not None and singular(m.group(1)) != m.group(1):
-                other = make_thing(m.group(1))
-                if other is not None:
-                    plan.things.append(other)
-                    plan.links.append(Link(current.name, other.name, m.group(2)))
-                continue
+        m = re.match(r"(?:which|what)\s+(\w+)\s+(\w+)", low)
+        if m and current is not None and _plural(m.group(1)):
+            other = make_thing(m.group(1))
+            if other is not None:  # "which friends recommended them"
+                plan.things.append(other)
+                plan.links.append(Link(current.name, other.name, m.group(2)))
+            continue
         if low.startswith("who ") and current is not None and len(words) > 1:
             plan.links.append(Link(current.name, "person", words[1]))
             continue
-        if m := re.match(r"(?:for|per|on|during)\s+(?:an?\s+|the\s+|each\s+|every\s+)?(\w+)$", low):
-            if current is not None:
-                plan.links.append(Link(current.name, m.group(1)))
-                linking = True
-                continue
+        m = re.match(r"(?:for|per|on|during)\s+(?:an?\s+|the\s+|each\s+|every\s+)?(\w+)$", low)
+        if m and current is not None:  # "for a task and a person"
+            plan.links.append(Link(current.name, m.group(1)))
+            linking = True
+            continue
         if linking and current is not None and len(words) == 1:
             plan.links.append(Link(current.name, words[0]))
             continue

@@ -19,7 +19,8 @@ ORG_SUFFIXES = wordset(
     """inc corp corporation llc ltd limited gmbh co company group labs lab technologies
     tech systems solutions software industries holdings partners bank university college
     institute foundation agency studio studios media capital ventures consulting
-    associates enterprises ag sa plc ab nv bv pty llp hq"""
+    associates enterprises ag sa plc ab nv bv pty llp hq traders trading airlines airways
+    motors logistics pharma foods networks analytics robotics dynamics"""
 )
 ORG_NOUNS = wordset(
     """company startup firm business corporation agency bank school university nonprofit
@@ -44,7 +45,9 @@ THING_WORDS = wordset(
 )
 _LEADING_NOISE = (
     wordset(
-        """the a an he she it they we i you her his its their our my your this that these those
+        """met meet call called email emailed spoke talked saw visited rated finished started
+    booked planning lent gave opened closed read reading ask asked told got had went just
+    the a an he she it they we i you her his its their our my your this that these those
     there here also and but so then yesterday today tomorrow tonight last next on in at
     for with by from please remember note add track remind don't hi hello dear thanks
     yes no ok okay maybe what who where when why how which is are was were does do did
@@ -53,6 +56,8 @@ _LEADING_NOISE = (
     | frozenset(WEEKDAYS)
     | frozenset(ROLE_NOUNS)
 )
+# Capitalized words that start a sentence without starting a name ("Met Sarah Chen").
+NOISE_WORDS = _LEADING_NOISE
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam"})
 _PARTICLES = frozenset({"van", "von", "de", "der", "da", "di", "del", "la", "le", "du", "bin"})
 _ORG_HEADS = frozenset({"university", "bank", "institute", "department", "ministry", "college"})
@@ -87,6 +92,7 @@ class Candidate:
     before: list[str]  # lower-case words before, nearest last
     after: list[str]  # lower-case words after, nearest first
     tokens: list[str]
+    after_name: bool = False  # the word before the cue word is capitalized ("Tom from X")
     joined_to_next: bool = False  # "Alice and Bob", "Alice, Bob"
 
 
@@ -176,7 +182,9 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     before = [w.lower() for w in _TOKEN.findall(sentence[:start]) if w.lower() not in _TITLES][-4:]
     after = [w.lower() for w in _TOKEN.findall(sentence[end:])][:4]
     tokens = [t.lower() for t in _TOKEN.findall(name) if t.lower() not in _TITLES]
-    return Candidate(name, index, start, end, possessive, titled, before, after, tokens)
+    raw_before = _TOKEN.findall(sentence[:start])
+    after_name = len(raw_before) >= 2 and raw_before[-2][0].isupper()
+    return Candidate(name, index, start, end, possessive, titled, before, after, tokens, after_name)
 
 
 def classify(candidates: list[Candidate]) -> dict[str, str]:
@@ -194,7 +202,7 @@ def classify(candidates: list[Candidate]) -> dict[str, str]:
             kinds[key] = "org"
         elif s.place >= 2 and s.place > s.person:
             kinds[key] = "place"
-        elif s.person >= 2 or (s.person >= 1 and s.tokens >= 2):
+        elif s.person >= 2 or (s.person >= 1 and s.tokens >= 2 and s.place == 0):
             kinds[key] = "person"
     # "Alice and Bob work...": names joined to a person's are people too.
     for left, right in itertools.pairwise(candidates):
@@ -223,12 +231,16 @@ def _score(c: Candidate, s: Scores) -> None:
         s.thing = True
     if c.tokens[-1] in ORG_SUFFIXES or (len(c.tokens) > 1 and c.tokens[0] in _ORG_HEADS):
         s.org += 3
-    if before1 in ("at", "joined") or (before1 == "for" and _work_verb(before2)):
+    context = c.before[:-1]
+    working = any(_work_verb(w) or _role_like(w) for w in context) or "joined" in context
+    if before1 == "joined" or (before1 in ("at", "for") and working):
         s.org += 2
+    elif before1 == "at":
+        s.place += 1  # "lunch at Cafe Nero": a place, unless a job says otherwise
     if before1 == "by" and before2 in ("employed", "hired", "acquired", "owned", "funded"):
         s.org += 2
     if before1 == "from" and before2 not in ("is", "are", "was", "comes", "came", "moved"):
-        s.org += 1
+        s.org += 2 if c.after_name else 1  # "Tom Okafor from Northwind Traders"
     if after1 in ("is", "was") and after2 in ("a", "an") and len(c.after) > 2:
         noun = c.after[2]
         if noun in ORG_NOUNS or (len(c.after) > 3 and c.after[3] in ORG_NOUNS):
@@ -260,7 +272,10 @@ def _score(c: Candidate, s: Scores) -> None:
 
 
 def _work_verb(word: str) -> bool:
-    return word in ("works", "work", "worked", "working", "consults", "consulting", "writes")
+    return word in (
+        "works", "work", "worked", "working", "consults", "consulting", "writes", "employed",
+        "job", "joined", "intern", "interning",
+    )  # fmt: skip
 
 
 def _role_like(word: str) -> bool:

@@ -15,15 +15,23 @@ from xmemory_engine.minds.base import ExtractedRelation
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts, field_value, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.schema_map import SchemaMap, field_for, name_field, notes_field
-from xmemory_engine.minds.rules.text import STOPWORDS, name_words, plural
+from xmemory_engine.minds.rules.names import NOISE_WORDS
+from xmemory_engine.minds.rules.schema_map import (
+    SchemaMap,
+    field_for,
+    name_field,
+    notes_field,
+    phrases,
+)
+from xmemory_engine.minds.rules.text import STOPWORDS, Span, name_words, plural
 from xmemory_engine.schema import ObjectSpec
 
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
 
 _TASK = re.compile(
     r"\b(?:(?:need|needs|have|has|got)\s+to|must|remind\s+me\s+to|(?:don'?t|do\s+not)\s+forget\s+to"
-    r"|remember\s+to|(?:todo|to-do|task|action\s+item)\s*:)\s+(?P<what>[^.;!?]+)",
+    r"|remember\s+to|(?:todo|to-do|task|action\s+item)\s*:)\s+(?P<what>[^.;!?]+)"
+    r"|(?:^|:\s*)(?:the\s+)?(?P<due>[^.;:!?]+?)\s+(?:is|are)\s+due\b",
     re.IGNORECASE,
 )
 _DUE_PREP = re.compile(r"\s*(?:,\s*)?\b(?:by|on|before|until|due|no later than)\s*$", re.I)
@@ -49,6 +57,7 @@ _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy":
 _NAME = r"\"[^\"]+\"|'[^']+'|[A-Z][\w\-]*(?:\s+[A-Z0-9][\w\-]*)*"
 _PROJECT = re.compile(
     rf"\b[Pp]roject\s+(?:called\s+|named\s+)?(?P<a>{_NAME})|\b(?P<b>{_NAME})\s+project\b"
+    r"|\b[Tt]he\s+(?P<c>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})\s+project\b"
 )
 
 
@@ -67,16 +76,21 @@ def read_things(
     make: MakeDraft,
 ) -> Things:
     out = Things()
-    readers = (
+    readers = [
         ("task", _task),
         ("event", _event),
         ("preference", _preference),
         ("project", _project),
-    )
+    ]
+    # A kind whose type the sentence names ("the ... project", "task ...") is tried first.
+    readers.sort(key=lambda r: not _names_type(s.text, mapped.first(r[0])))
     for kind, reader in readers:
         spec = mapped.first(kind)
-        draft = reader(s, spec, people, names, make) if spec is not None else None
+        if spec is None:
+            continue
+        draft = reader(s, spec, people, names, make) or _named_type(s, spec, make)
         if draft is not None:
+            fill_fields(s, draft)
             out.drafts.append(draft)
             _link(out, mapped, draft, s, people, kind, names)
             break
@@ -84,11 +98,93 @@ def read_things(
         if spec.name not in mapped.kinds and not any(d.spec is spec for d in out.drafts):
             draft = _named_type(s, spec, make)
             if draft is not None:
+                fill_fields(s, draft)
                 out.drafts.append(draft)
     for draft in out.drafts:
         flags_and_choices(s.text, draft, facts)
         facts.use(0, len(s.text))
     return out
+
+
+def _names_type(text: str, spec: ObjectSpec | None) -> bool:
+    if spec is None:
+        return False
+    phrase = " ".join(name_words(spec.name))
+    return (
+        re.search(rf"\b(?:{re.escape(phrase)}|{re.escape(plural(phrase))})\b", text, re.I)
+        is not None
+    )
+
+
+def fill_fields(s: Analyzed, draft: Draft) -> None:
+    """Fields written out in the sentence ("priority high", "deadline is 2026-07-01", "from
+    2026-04-02 to 2026-04-16" for start and end dates)."""
+    skip = {notes_field(draft.spec)}
+    dates = [v for v in s.values if v.kind == "date"]
+    if len(dates) >= 2 and re.search(
+        r"\b(?:to|until|till|through|and)\b|[-\u2013]", s.text[dates[0].end : dates[1].start]
+    ):
+        start = _date_field(draft.spec, ("start", "from", "departure", "check_in", "begin"))
+        end = _date_field(draft.spec, ("end", "to", "return", "check_out", "until"))
+        if start and end:
+            draft.put(start, dates[0].value)
+            draft.put(end, dates[1].value)
+    for fname, fspec in draft.spec.fields.items():
+        if fname in skip or draft.has(fname):
+            continue
+        for phrase in phrases(fname):
+            found = field_value(s.text, phrase, fspec.type, s.values, 0)
+            if found and draft.put(fname, found[2]):
+                break
+    _one_date(draft, dates)
+    _money(s, draft)
+    assignee = field_for(draft.spec, "assignee", ("str",))
+    to = re.search(r"\bassigned\s+to\s+", s.text)
+    if assignee and to:
+        person = next((m for m in s.mentions if m.start == to.end() and not m.pronoun), None)
+        if person is not None:
+            draft.put(assignee, s.text[person.start : person.end].removesuffix("'s"))
+
+
+def _one_date(draft: Draft, dates: list[Span]) -> None:
+    """A thing with one date field takes the sentence's date ("closed ... on 2026-03-14")."""
+    fields = [n for n, f in draft.spec.fields.items() if f.type in ("date", "datetime")]
+    if len(fields) == 1 and dates and not draft.has(fields[0]):
+        draft.put(fields[0], dates[0].value)
+
+
+_CURRENCY_SIGNS = {"$": "USD", "\u20ac": "EUR", "\u00a3": "GBP"}
+_MONEY_WORDS = ("amount", "price", "cost", "value", "total", "budget", "fee")
+
+
+def _money(s: Analyzed, draft: Draft) -> None:
+    """ "for 48000 USD", "at 320", "$1,200" -> the amount-like field (and the currency)."""
+    amount = next(
+        (n for n, f in draft.spec.fields.items()
+         if f.type in ("float", "int") and any(w in _MONEY_WORDS for w in name_words(n))),
+        None,
+    )  # fmt: skip
+    currency = next((n for n in draft.spec.fields if "currency" in n.lower()), None)
+    for v in s.values:
+        if v.kind != "number":
+            continue
+        before = s.text[max(0, v.start - 10) : v.start].lower()
+        code = re.match(r"\s*([A-Z]{3})\b", s.text[v.end :])
+        sign = next((c for sign, c in _CURRENCY_SIGNS.items() if sign in v.text), None)
+        if not (code or sign or re.search(r"\b(?:for|at|costs?|priced at)\s*$", before)):
+            continue
+        if amount is not None and not draft.has(amount):
+            draft.put(amount, v.value)
+        if currency is not None and (code or sign):
+            draft.put(currency, code.group(1) if code else sign)
+        return
+
+
+def _date_field(spec: ObjectSpec, words: tuple[str, ...]) -> str | None:
+    for fname, fspec in spec.fields.items():
+        if fspec.type in ("date", "datetime") and any(w in name_words(fname) for w in words):
+            return fname
+    return None
 
 
 def _link(
@@ -135,7 +231,8 @@ def _task(
     m = _TASK.search(s.text)
     if m is None:
         return None
-    what_start, what = m.start("what"), m.group("what")
+    group = "what" if m.group("what") else "due"
+    what_start, what = m.start(group), m.group(group)
     due = _first_date(s, what_start)
     if due is not None and due[0] < what_start + len(what):
         what = _DUE_PREP.sub("", s.text[what_start : due[0]])
@@ -163,8 +260,9 @@ def _task(
 def _event(
     s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
 ) -> Draft | None:
+    generic = {"event", "meeting", "appointment", "activity", "occasion", "calendar", "session"}
     m = _EVENT.search(s.text)
-    if m is None:
+    if m is None or not generic & set(name_words(spec.name)):
         return None
     date = _first_date(s)
     with_people = re.match(r"\s+with\s+", s.text[m.end() :])
@@ -210,7 +308,7 @@ def _preference(
             return None
         what = m.group("what").strip()
         verb = _PREFER_VALUE[m.group("verb").lower()]
-        split = re.match(r"(?P<value>.+?)\s+(?:for|when|in|during)\s+(?P<topic>.+)", what)
+        split = re.match(r"(?P<value>.+?)\s+(?:for|when|in|on|during)\s+(?P<topic>.+)", what)
         if split and verb == "prefers":
             topic, value = split.group("topic"), split.group("value")
         else:
@@ -228,7 +326,7 @@ def _project(
     m = _PROJECT.search(s.text)
     if m is None:
         return None
-    name = (m.group("a") or m.group("b") or "").strip("\"'")
+    name = (m.group("a") or m.group("b") or m.group("c") or "").strip("\"'")
     name = re.sub(r"^(?:The|A|An|Our|My)\s+", "", name)
     draft = make(spec, None)
     if not name or not draft.put(name_field(spec, "project"), name):
@@ -240,29 +338,50 @@ def _project(
 
 
 def _named_type(s: Analyzed, spec: ObjectSpec, make: MakeDraft) -> Draft | None:
-    """An object of a type the sentence names: "Add the book 'Dune' ...", "invoice: INV-7"."""
-    words = name_words(spec.name)
-    phrase = " ".join(words)
+    """An object of a type the sentence names: "the deal "Northwind renewal"", "a trip called
+    Japan Spring", "Lisbon weekend trip:", or a kind of it ("a Lufthansa flight" for a booking
+    whose `kind` may be flight)."""
+    phrase = " ".join(name_words(spec.name))
     forms = "|".join(re.escape(f) for f in (plural(phrase), phrase))
-    m = re.search(
-        rf"\b(?:{forms})\b\s*(?:called|named|titled|:)?\s*(?P<name>{_NAME}|[\w\-]*\d[\w\-]*)",
-        s.text,
-        re.IGNORECASE,
+    kind = rf"(?i:\b(?:{forms})\b)"
+    called = re.search(rf"{kind}\s*(?:(?i:called|named|titled)\s+|:\s*)(?P<name>{_NAME})", s.text)
+    before = re.search(
+        rf"(?:^|\b[Tt]he\s+)(?P<name>[A-Z][\w\-]*(?:\s+[A-Za-z][\w\-]*){{0,2}}?)\s+{kind}", s.text
     )
-    if m is None or not _proper(m.group("name")):
-        return None
+    after = re.search(rf"{kind}\s+(?P<name>{_NAME}|[\w\-]*\d[\w\-]*)", s.text)
+    name = None
+    for m in (called, before, after):
+        if m is not None and _proper(m.group("name")):
+            first = m.group("name").split()[0].lower().strip("\"'")
+            if m is before and first in NOISE_WORDS:
+                continue
+            name = m.group("name").strip("\"'")
+            break
     draft = make(spec, None)
-    if not draft.put(name_field(spec), m.group("name").strip("\"'")):
+    if name is not None:
+        draft.put(name_field(spec), name)
+    elif not _kind_mentioned(s.text, draft):
         return None
     skip = {name_field(spec), notes_field(spec)}
     for fname, fspec in spec.fields.items():
-        if fname in skip or draft.has(fname):
+        if fname in skip or draft.has(fname) or "author" not in fname.lower():
             continue
-        for word in {" ".join(name_words(fname)), *(["by"] if "author" in fname.lower() else [])}:
-            found = field_value(s.text, word, fspec.type, s.values, m.end(), copula=word != "by")
-            if found and draft.put(fname, found[2]):
-                break
+        found = field_value(s.text, "by", fspec.type, s.values, 0, copula=False)
+        if found:
+            draft.put(fname, found[2])
     return draft
+
+
+def _kind_mentioned(text: str, draft: Draft) -> bool:
+    """Whether the text names a value of the type's kind-like enum ("flight" for a booking)."""
+    for fname, fspec in draft.spec.fields.items():
+        if fspec.enum is None or not {"kind", "type", "category"} & set(name_words(fname)):
+            continue
+        for value in fspec.enum:
+            word = str(value).replace("_", " ")
+            if re.search(rf"\b(?:{re.escape(word)}|{re.escape(plural(word))})\b", text, re.I):
+                return draft.put(fname, value)
+    return False
 
 
 def _proper(name: str) -> bool:
