@@ -23,6 +23,8 @@ from xmemory_engine.minds.rules.prose import (
 from xmemory_engine.minds.rules.question import Question, org_like, read_question
 from xmemory_engine.minds.rules.schema_map import SchemaMap, name_field
 from xmemory_engine.minds.rules.sql import Select
+from xmemory_engine.minds.rules.text import name_words
+from xmemory_engine.minds.rules.text import plural as plural_of
 from xmemory_engine.schema import ObjectSpec
 
 
@@ -54,6 +56,8 @@ class _Reading:
             return await self._search_everything()
         if q.count and not self.whole_rows:
             return await self._count(targets[0])
+        if q.aggregate and not self.whole_rows:
+            return await self._aggregate(targets)
         return await self._list(targets)
 
     # -- which object types ---------------------------------------------------------------------
@@ -66,8 +70,8 @@ class _Reading:
         people = self.map.of_kind("person")
         orgs = self.map.of_kind("org")
         subject = q.subject
-        if q.who:
-            out += people
+        if q.who:  # "Who leads the Atlas project?" asks for people, whatever else is named
+            out = people + [o for o in out if o not in people]
         if subject is not None:
             out += orgs + people if org_like(subject.text) else people + orgs
             out = [s for s in out if not asked or s in asked] or out
@@ -89,6 +93,17 @@ class _Reading:
         q, subject = self.q, self.q.subject
         assert subject is not None
         first_empty: tuple[ObjectSpec, ResultTable] | None = None
+        for spec in q.types:
+            # "Which books did Noor recommend?": records of the named type linked to Noor.
+            if name_field(spec) is None or q.yes_no:
+                continue
+            sel = Select(self.map, spec).named(subject.text)
+            if (await self._run(sel.limit(1).sql())).rows:
+                continue
+            related = Select(self.map, spec).matching([subject.text], []).filters(q, spec)
+            table = await self._run(related.columns(None).limit(200).sql())
+            if table.rows:
+                return Answer(tables=[table], answer=self._list_prose(spec, table, []))
         for spec in targets:
             fields = q.fields.get(spec.name, [])
             sel = Select(self.map, spec).named(subject.text)
@@ -181,19 +196,52 @@ class _Reading:
             return who_sentence(table, spec, q)
         return describe_rows(table, spec)
 
+    async def _aggregate(self, targets: list[ObjectSpec]) -> Answer:
+        """ "What is the total price of the bookings for the Japan Spring trip?" """
+        q = self.q
+        assert q.aggregate is not None
+        for spec in targets:
+            numeric = [
+                f for f in q.fields.get(spec.name, []) if spec.fields[f].type in ("int", "float")
+            ]
+            if not numeric:
+                continue
+            sel = Select(self.map, spec).matching(q.values, self._keywords()).filters(q, spec)
+            table = await self._run(sel.aggregate_sql(q.aggregate, numeric[0]))
+            value, count = table.rows[0] if table.rows else (None, 0)
+            if not count:
+                return Answer(tables=[table], answer=_nothing(spec, q))
+            label = " ".join(name_words(numeric[0]))
+            word = "total" if q.aggregate == "SUM" else "average"
+            shown = f"{value:g}" if isinstance(value, float) else str(value)
+            noun = _type_name(spec) if count == 1 else _type_name(spec, plural=True)
+            return Answer(
+                tables=[table], answer=f"The {word} {label} is {shown} (over {count} {noun})."
+            )
+        return await self._list(targets)
+
     async def _search_everything(self) -> Answer:
         """No type, field or record is named: look for the question's words in every table."""
         q = self.q
         terms = q.values or q.keywords
         if not terms:
             return _unmapped(self.map, q)
-        tables, parts = [], []
-        for spec in self.map.schema.objects.values():
-            sel = Select(self.map, spec).matching(q.values, q.keywords if not q.values else [])
-            table = await self._run(sel.columns(None).limit(50).sql())
-            if table.rows:
-                tables.append(table)
-                parts.append(describe_rows(table, spec))
+        tables: list[ResultTable] = []
+        parts: list[str] = []
+        keywords = q.keywords if not q.values else []
+        # Every word first; then any of them ("How do I take my coffee?" -> coffee).
+        for attempt in (
+            ([keywords], [[k] for k in keywords]) if len(keywords) > 1 else ([keywords],)
+        ):
+            for words in attempt:
+                for spec in self.map.schema.objects.values():
+                    sel = Select(self.map, spec).matching(q.values, words)
+                    table = await self._run(sel.columns(None).limit(50).sql())
+                    if table.rows and table.rows not in [t.rows for t in tables]:
+                        tables.append(table)
+                        parts.append(describe_rows(table, spec))
+            if tables:
+                break
         if not tables:
             return Answer(
                 representable=False,
@@ -214,9 +262,6 @@ class _Reading:
 
 
 def _type_name(spec: ObjectSpec, *, plural: bool = False) -> str:
-    from xmemory_engine.minds.rules.text import name_words
-    from xmemory_engine.minds.rules.text import plural as plural_of
-
     words = " ".join(name_words(spec.name))
     return plural_of(words) if plural else words
 

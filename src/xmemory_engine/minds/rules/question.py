@@ -76,7 +76,8 @@ class Question:
     keywords: list[str] = field(default_factory=list)
     types: list[ObjectSpec] = field(default_factory=list)  # object types named
     fields: dict[str, list[str]] = field(default_factory=dict)  # type -> fields asked for
-    enums: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # type -> (field, v)
+    enums: dict[str, list[tuple[str, str, bool]]] = field(default_factory=dict)  # (field, v, =)
+    aggregate: str | None = None  # SUM / AVG of the numeric field asked
     flags: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     unknown_field: str | None = None  # "Alice's shoe size" when no such field exists
 
@@ -140,41 +141,66 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
     low = q.lowered
     kind_words = {"people": "person", "persons": "person", "companies": "org",
                   "organizations": "org", "organisations": "org"}  # fmt: skip
+    stems = {stem(w)[:5] for w in words(low) if len(w) > 3}
+    named_at: dict[str, int] = {}
     for spec in mapped.schema.objects.values():
-        named = any(_has(low, f) for f in _type_forms(spec))
         kind = mapped.kinds.get(spec.name)
-        named = named or any(_has(low, w) and kind == k for w, k in kind_words.items())
-        if named:
-            q.types.append(spec)
+        forms = [*_type_forms(spec), *(w for w, k in kind_words.items() if kind == k)]
+        hits = [m.start() for f in forms if (m := _find(low, f))]
+        if hits:
+            named_at[spec.name] = min(hits)
         asked = [
             f
             for f in spec.fields
-            if f != name_field(spec, kind) and any(_has(low, p) for p in ask_phrases(f))
+            if f != name_field(spec, kind)
+            and (any(_has(low, p) for p in ask_phrases(f)) or _all_words(f, stems))
         ]
         for pattern, roles in _ROLE_CUES:
             if pattern.search(low):
                 asked += [f for r in roles if (f := field_for(spec, r)) and f not in asked]
-        filtered = {
-            f
-            for f, fs in spec.fields.items()
-            for v in fs.enum or ()
-            if _has(low, str(v).replace("_", " "))
-        }
-        asked = [f for f in asked if f not in filtered]
-        if asked:
-            q.fields[spec.name] = asked
         for fname, fspec in spec.fields.items():
             for value in fspec.enum or ():
-                if isinstance(value, str) and _has(low, value.replace("_", " ")):
-                    q.enums.setdefault(spec.name, []).append((fname, value))
+                if not isinstance(value, str):
+                    continue
+                said = value.replace("_", " ")
+                hit = _find(low, said) or _find(low, plural(said))
+                if hit:
+                    negated = bool(
+                        re.search(r"\b(?:not|n't|no longer)\s+(?:yet\s+)?$", low[: hit.start()])
+                    )
+                    q.enums.setdefault(spec.name, []).append((fname, value, not negated))
+                    if fname in asked:
+                        asked.remove(fname)
             if fspec.type == "bool":
                 flag = " ".join(w for w in name_words(fname) if w not in ("is", "has"))
                 hit = re.search(rf"\b(not |non-?|in|un)?{re.escape(flag)}\b", low) if flag else None
                 if hit:
                     q.flags.setdefault(spec.name, []).append((fname, not hit.group(1)))
+        if asked:
+            q.fields[spec.name] = asked
+    q.types = sorted((mapped.schema.objects[n] for n in named_at), key=lambda o: named_at[o.name])
+    numeric = {f for t, fs in q.fields.items() for f in fs
+               if mapped.schema.objects[t].fields[f].type in ("int", "float")}  # fmt: skip
+    if q.count and numeric and re.search(r"\bhow many\s+(\w+)", low):
+        q.count = False  # "How many pages does Infinite Jest have?" asks a field
+    if re.search(r"\b(total|sum)\b", low) and numeric:
+        q.aggregate = "SUM"
+    elif re.search(r"\b(average|mean)\b", low) and numeric:
+        q.aggregate = "AVG"
     possessive = re.search(r"[\u2019']s\s+([a-z][a-z ]{1,30}?)\s*(?:\?|$| and\b)", q.text)
     if possessive and not q.fields:
         q.unknown_field = possessive.group(1).strip()
+
+
+def _find(low: str, phrase: str) -> re.Match[str] | None:
+    pattern = r"[\s_\-]+".join(re.escape(w) for w in phrase.split())
+    return re.search(rf"\b{pattern}\b", low)
+
+
+def _all_words(fname: str, stems: set[str]) -> bool:
+    """ "estimate_hours" is asked by "How many hours is it estimated at?"."""
+    parts = [w for w in name_words(fname) if len(w) > 3]
+    return len(parts) >= 2 and all(stem(w)[:5] in stems for w in parts)
 
 
 def _keywords(q: Question, mapped: SchemaMap) -> list[str]:

@@ -75,8 +75,12 @@ class Select:
 
     def filters(self, q: Question, spec: ObjectSpec) -> Select:
         """Enum values and yes/no flags the question names, for this type."""
-        for fname, value in q.enums.get(spec.name, []):
-            self.where.append(f"t.{quote_ident(fname)} = {quote_sql(value)}")
+        for fname, value, equal in q.enums.get(spec.name, []):
+            column = f"t.{quote_ident(fname)}"
+            if equal:
+                self.where.append(f"{column} = {quote_sql(value)}")
+            else:
+                self.where.append(f"({column} IS NULL OR {column} <> {quote_sql(value)})")
         for fname, flag in q.flags.get(spec.name, []):
             self.where.append(f"t.{quote_ident(fname)} = {1 if flag else 0}")
         return self
@@ -108,6 +112,14 @@ class Select:
         if self._limit is not None:
             text += f" LIMIT {int(self._limit)}"
         return text
+
+    def aggregate_sql(self, function: str, fname: str) -> str:
+        """SUM / AVG of one numeric field over the matching records, with how many there are."""
+        column = f"t.{quote_ident(fname)}"
+        return (
+            f"SELECT {function}({column}) AS {quote_ident(function.lower() + '_' + fname)}, "
+            f"COUNT({column}) AS count FROM {quote_ident(self.spec.table)} AS t{self._where()}"
+        )
 
     def count_sql(self) -> str:
         return f"SELECT COUNT(*) AS count FROM {quote_ident(self.spec.table)} AS t{self._where()}"
