@@ -22,7 +22,7 @@ from starlette.types import ASGIApp
 from xmemory_engine.api.app import create_app
 from xmemory_engine.errors import NotFound
 from xmemory_engine.minds.base import Mind, TextModel
-from xmemory_engine.minds.factory import build_mind
+from xmemory_engine.minds.factory import build_mind, close_mind
 from xmemory_engine.service.instances import InstanceRegistry
 from xmemory_engine.service.memory import MemoryService
 from xmemory_engine.service.writes import WriteQueue
@@ -93,6 +93,9 @@ async def open_engine(
         registry.close()
         catalog.close()
         ownership.close()
+        if mind is None:  # we built it, so its model clients (HTTP connections) are ours
+            with anyio.CancelScope(shield=True):
+                await close_mind(chosen)
 
 
 async def _tidy(service: MemoryService) -> None:

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import anyio
 
@@ -29,6 +30,11 @@ from .settings import (
     Settings,
     SettingsError,
 )
+
+if TYPE_CHECKING:
+    from xmemory_engine.minds.base import TextModel
+
+    from .sessions import ClientSessions
 
 logger = logging.getLogger("xmemory_mcp")
 
@@ -161,10 +167,9 @@ async def serve(settings: Settings) -> None:
     if settings.backend is Backend.EMBEDDED:
         snapshot_path = embedded_data_dir(settings) / "mcp-tools.json"
     memory = MemoryServer(settings, backend, sessions=sessions, snapshot_path=snapshot_path)
+    sampler = _client_sampler(settings, sessions)
     async with anyio.create_task_group() as tg:
-        # sampler=None: the engine's mind uses its own configured model, if any. A sampler over
-        # `sessions` (the client's model, through MCP sampling) plugs in here.
-        tg.start_soon(partial(backend.run, settings, stop, sampler=None))
+        tg.start_soon(partial(backend.run, settings, stop, sampler=sampler))
         tg.start_soon(memory.refresh_when_ready)
         try:
             if settings.transport == "stdio":
@@ -183,6 +188,25 @@ async def serve(settings: Settings) -> None:
             memory.close()
             stop.set()
             tg.cancel_scope.cancel()
+
+
+def _client_sampler(settings: Settings, sessions: ClientSessions) -> TextModel | None:
+    """The connected client's own model, when the embedded engine's mind is to borrow it
+    (XMEM_LLM_PROVIDER=sampling); None otherwise, and the engine uses its configured mind."""
+    from .settings import Backend
+
+    if settings.backend is not Backend.EMBEDDED:
+        return None
+    from xmemory_engine.minds.factory import MindSettings
+
+    mind = MindSettings.from_env(settings.engine_env)
+    if mind.provider != "sampling":
+        return None
+    from xmemory_engine.minds.llm.sampling import SamplingTextModel
+
+    # The engine is opened before any client connects; the model finds the session of the
+    # latest request when it runs (stdio has exactly one).
+    return SamplingTextModel(lambda: sessions.latest, timeout=mind.timeout)
 
 
 def _engine(argv: list[str]) -> int:

@@ -77,3 +77,14 @@ async def test_the_default_mind_is_the_one_settings_name(tmp_path: Path) -> None
         assert response.status_code == 200, response.text
         created = response.json()["items"][0]["changes"]["created"]
         assert any(c.get("values", {}).get("email") == "alice@acme.com" for c in created)
+
+
+async def test_closing_the_engine_closes_the_model_client_it_built(tmp_path: Path) -> None:
+    settings = EngineSettings(
+        data_dir=tmp_path / "d",
+        mind=MindSettings(provider="openai", base_url="http://127.0.0.1:9/v1", model="m"),
+    )
+    async with open_engine(settings) as engine:
+        model = engine.service.mind.extractor.model  # type: ignore[attr-defined]
+        assert not model.client.is_closed()
+    assert model.client.is_closed()
