@@ -190,8 +190,9 @@ class _Reading:
         q, keywords = self.q, self._keywords()
         if fields and not self.whole_rows:
             return field_answer(table, spec, fields)
-        if keywords:
-            return keyword_sentences(table, spec, keywords) or who_sentence(table, spec, q)
+        said = keyword_sentences(table, spec, keywords) if keywords else None
+        if said:
+            return said
         if q.who:
             return who_sentence(table, spec, q)
         return describe_rows(table, spec)

@@ -19,7 +19,7 @@ from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_f
 from xmemory_engine.minds.rules.text import STOPWORDS, WORD, Span, stem, wordset
 
 _ROLE_START = re.compile(
-    r"(?:\b(?:is|was|works as|worked as|became|has become|is now|serves as|as|joined as)\b|'s\b|,)"
+    r"(?:\b(?:works as|worked as|has become|is now|serves as|joined as|became|is|was|as)\b|'s\b|,)"
     r"\s+(?P<article>(?:a|an|the|our|their|his|her|my)\s+)?",
     re.IGNORECASE,
 )
@@ -125,8 +125,10 @@ def _owner_before(s: Analyzed, position: int, person: bool = True) -> Mention | 
 def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     """ "is a designer at", "'s the CTO at", "is Head of Procurement at", "as head of sales"."""
     for m in _ROLE_START.finditer(s.text):
+        if m.group().startswith(",") and not m.group("article"):
+            continue  # an apposition needs its article: ", a designer at Globex"
         end, role = role_phrase(s, m.end())
-        if not role:
+        if not role or (not m.group("article") and not role_like(role.split()[0])):
             continue
         followed_by_org = bool(re.match(r"\s+(?:at|for|with|of)\s+[A-Z]", s.text[end:]))
         words = role.lower().split()

@@ -166,6 +166,10 @@ def _items(items: list[str], plan: Plan) -> None:
         if parens and not _is_enum(parens.group("head"), parens.group("inside"), current):
             current = _declare(item, plan) or current
             continue
+        colon = re.match(r"^(?P<head>[^:(]+):\s*\S", item)
+        if colon and current is not None and field_like(colon.group("head")):
+            add_field(current, item)  # "status: draft/live/retired"
+            continue
         parts = _WITH.split(item, maxsplit=1)
         if len(parts) == 2:
             current = _declare(parts[0], plan) or current
@@ -273,6 +277,9 @@ def _plural(word: str) -> bool:
 
 def field_like(item: str) -> bool:
     words = [w for w in re.sub(r"\(.*?\)", "", item).lower().split() if w not in _DETERMINERS]
+    cut = next((i for i, w in enumerate(words) if i > 0 and w in _CLAUSE_START), len(words))
+    if cut < len(words) and _plural(words[cut - 1]):
+        return False  # "the people I meet" is a thing, "duration in minutes" a field
     if not words or len(words) > 4:
         return False
     if len(words) == 1 or words[-1] in _FIELD_HEADS or singular(words[-1]) in _FIELD_HEADS:

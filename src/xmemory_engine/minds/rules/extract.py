@@ -49,6 +49,7 @@ class RulesExtractor:
         await build.resolve_recent_person(lookup)
         build.read()
         if lookup is not None:
+            await build.complete_names(lookup)
             await build.append_stored_notes(lookup)
         return build.result()
 
@@ -138,6 +139,24 @@ class _Build:
             self.relations.append(
                 ExtractedRelation(relation.name, {person_role: person.ref, org_role: org.ref})
             )
+
+    async def complete_names(self, lookup: RecordLookup) -> None:
+        """ "Bob" is the stored "Bob Lee" when he is the only stored person so called."""
+        for key, draft in self.drafts.items():
+            name_of = name_field(draft.spec)
+            name = draft.values.get(name_of) if name_of else None
+            if name_of is None or not isinstance(name, str) or " " in name:
+                continue
+            if key not in self.text.entities:
+                continue  # a name taken from the stored records already
+            found = set()
+            for record in await lookup.find(draft.spec.name, name, 5):
+                stored = record.get(name_of)
+                parts = stored.split() if isinstance(stored, str) else []
+                if parts and name.casefold() in (parts[0].casefold(), parts[-1].casefold()):
+                    found.add(str(stored))
+            if len(found) == 1:
+                draft.values[name_of] = found.pop()
 
     async def append_stored_notes(self, lookup: RecordLookup) -> None:
         """New notes extend a stored record's notes instead of replacing them."""

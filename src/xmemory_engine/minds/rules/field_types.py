@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from xmemory_engine.minds.rules.text import singular, wordset
+from xmemory_engine.schema import RESERVED_PREFIX
 
 _CANONICAL = {
     "e-mail": "email", "e mail": "email", "email address": "email", "e-mail address": "email",
@@ -60,13 +61,18 @@ _LEADING = re.compile(
 )
 
 
+# The engine's own columns and SQLite's prefix are not field names (schema.SYSTEM_COLUMNS).
+_RESERVED = {"xuid": "external_id", "created_at": "created_on", "updated_at": "updated_on"}
+
+
 def identifier(phrase: str) -> str:
-    """`Due Date` -> `due_date`; digits and letters only, starting with a letter."""
+    """`Due Date` -> `due_date`; digits and letters only, starting with a letter, never a
+    name the engine reserves."""
     words = re.findall(r"[A-Za-z0-9]+", phrase.lower())
     ident = "_".join(words)[:63]
-    if not ident or not ident[0].isalpha():
+    if not ident or not ident[0].isalpha() or ident.startswith(RESERVED_PREFIX):
         ident = f"f_{ident}"[:63]
-    return ident
+    return _RESERVED.get(ident, ident)
 
 
 def parse_field(item: str) -> tuple[str, dict[str, Any]] | None:
@@ -96,7 +102,8 @@ def parse_field(item: str) -> tuple[str, dict[str, Any]] | None:
         words[-1] = singular(words[-1])  # "priorities" -> priority, but "ingredients" stays
     phrase = _CANONICAL.get(" ".join(words), " ".join(words))
     name = identifier(phrase)
-    spec: dict[str, Any] = {"type": forced or infer_type(name), "required": required}
+    as_said = "_".join(re.findall(r"[a-z0-9]+", phrase))  # "created at" is a time, kept or not
+    spec: dict[str, Any] = {"type": forced or infer_type(as_said), "required": required}
     if enum is None and name in _DEFAULT_ENUMS and forced is None:
         enum = list(_DEFAULT_ENUMS[name])
     if enum is not None:

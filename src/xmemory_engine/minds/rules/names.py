@@ -38,7 +38,15 @@ ROLE_NOUNS = wordset(
     journalist musician officer principal secretary treasurer chair chairman chairwoman
     member colleague boss supervisor salesperson marketer strategist producer officer"""
 )
-_ROLE_SUFFIXES = ("er", "or", "ist", "ant", "ent", "ian", "eer", "ive")
+_ROLE_SUFFIXES = ("er", "or", "ist", "ian", "eer")
+# Common words with those endings that are not jobs.
+_NOT_ROLES = wordset(
+    """other another never ever however whether together rather either neither number order
+    after under over water paper dinner summer winter letter matter later earlier better
+    center centre corner border river color colour floor door error minor major favor honor
+    labor mirror computer weather monster cancer shelter filter chapter quarter powder
+    thunder offer answer prior superior interior exterior inferior senior junior"""
+)
 THING_WORDS = wordset(
     """project team office street road avenue building room meeting conference project
     program programme initiative product app platform committee department"""
@@ -279,7 +287,10 @@ def _work_verb(word: str) -> bool:
 
 
 def _role_like(word: str) -> bool:
-    return word in ROLE_NOUNS or (len(word) > 4 and word.endswith(_ROLE_SUFFIXES))
+    word = word.lower()
+    if word in ROLE_NOUNS:
+        return True
+    return len(word) > 4 and word.endswith(_ROLE_SUFFIXES) and word not in _NOT_ROLES
 
 
 def role_like(phrase: str) -> bool:

@@ -50,8 +50,9 @@ _ROLE_CUES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"\bwhen\b.*\bdue\b|\bdeadline\b"), ("due",)),
     (re.compile(r"\bwhen\b.*\b(start|started|join|joined)\b"), ("start",)),
 ]  # fmt: skip
+_WORD = r"[A-Z][\w\-]*(?:[\u2019'][A-Z][\w\-]*)?(?:[\u2019']s)?"  # Alice, O'Brien, Alice's
 _NAME_RUN = re.compile(
-    r"\"([^\"]+)\"|'([^']{2,})'|\b([A-Z][\w\-]*(?:[\u2019']s)?(?:\s+(?:of\s+)?[A-Z][\w\-]*(?:[\u2019']s)?)*)"
+    rf"\"([^\"]+)\"|(?<!\w)'([^']{{2,}})'(?!\w)|\b({_WORD}(?:\s+(?:of\s+)?{_WORD})*)"
 )
 
 

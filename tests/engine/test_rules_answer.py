@@ -1,0 +1,389 @@
+"""The offline answerer over a real SQLite file, through the real checker and read-only runner."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xmemory_engine.minds.base import (
+    Answer,
+    AnswerRequest,
+    ExtractionRequest,
+    ReadMode,
+    ResultTable,
+)
+from xmemory_engine.minds.rules import RulesAnswerer, RulesDesigner, RulesExtractor
+from xmemory_engine.schema import Schema, parse_schema
+from xmemory_engine.sql_guard import ReadOnlySqlite, check_select
+
+TODAY = date(2026, 3, 5)
+SEED_DESCRIPTION = "Track contacts with name, email, company, and notes."
+DEFAULT = parse_schema(
+    (Path(__file__).parents[2] / "src/xmemory_engine/default_schema.yml").read_text()
+)
+
+
+class Memory:
+    """An instance's tables in a real SQLite file, written the way the engine merges writes
+    (by primary key), and read only through `check_select` and `ReadOnlySqlite`."""
+
+    def __init__(self, path: Path, schema: Schema) -> None:
+        self.path, self.schema = path, schema
+        self.sql: list[str] = []
+        self._clock = itertools.count(1)
+        with sqlite3.connect(path) as db:
+            for table in [*schema.objects.values(), *schema.relations.values()]:
+                columns = ", ".join(f'"{c}" {t}' for c, t in table.columns())
+                db.execute(f'CREATE TABLE "{table.table}" ({columns})')
+        db.close()
+        self.reader = ReadOnlySqlite(path)
+
+    def _db(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path)
+        db.row_factory = sqlite3.Row
+        return db
+
+    def put(self, object_type: str, values: dict[str, Any]) -> str:
+        """Insert, or update the record with the same primary key; its xuid."""
+        spec = self.schema.objects[object_type]
+        stamp = f"2026-03-05T00:00:{next(self._clock):02d}"
+        with self._db() as db:
+            row = None
+            if spec.primary_key:
+                where = " AND ".join(f'"{k}" = ?' for k in spec.primary_key)
+                key = [values.get(k) for k in spec.primary_key]
+                row = db.execute(f'SELECT xuid FROM "{spec.table}" WHERE {where}', key).fetchone()
+            if row is not None:
+                sets = ", ".join(f'"{k}" = ?' for k in values)
+                db.execute(
+                    f'UPDATE "{spec.table}" SET {sets}, updated_at = ? WHERE xuid = ?',
+                    [*values.values(), stamp, row["xuid"]],
+                )
+                xuid = str(row["xuid"])
+            else:
+                xuid = uuid.uuid4().hex
+                cols = ["xuid", *values, "created_at", "updated_at"]
+                marks = ", ".join("?" for _ in cols)
+                db.execute(
+                    f'INSERT INTO "{spec.table}" ({", ".join(cols)}) VALUES ({marks})',
+                    [xuid, *values.values(), stamp, stamp],
+                )
+        db.close()
+        return xuid
+
+    def link(self, relation: str, endpoints: dict[str, str]) -> None:
+        cols = ["xuid", *(f"{role}_xuid" for role in endpoints)]
+        with self._db() as db:
+            db.execute(
+                f'INSERT INTO "{relation}" ({", ".join(cols)}) VALUES ({", ".join("?" for _ in cols)})',
+                [uuid.uuid4().hex, *endpoints.values()],
+            )
+        db.close()
+
+    async def write(self, text: str) -> None:
+        """Extract with the rules (seeing stored records) and store the result."""
+        extractor = RulesExtractor(today=lambda: TODAY)
+        extraction = await extractor.extract(ExtractionRequest(text, self.schema, lookup=self))
+        refs = {o.ref: self.put(o.object_type, o.values) for o in extraction.objects}
+        for rel in extraction.relations:
+            self.link(rel.relation_type, {r: refs[ref] for r, ref in rel.endpoints.items()})
+
+    # RecordLookup, over the same file
+    async def find(self, object_type: str, text: str, limit: int = 5) -> list[dict[str, Any]]:
+        with self._db() as db:
+            rows = db.execute(
+                f'SELECT * FROM "{object_type}" WHERE instr(lower(name), lower(?)) > 0 LIMIT ?',
+                [text, limit],
+            ).fetchall()
+        db.close()
+        return [dict(r) for r in rows]
+
+    async def recent(self, object_type: str, limit: int = 5) -> list[dict[str, Any]]:
+        with self._db() as db:
+            rows = db.execute(
+                f'SELECT * FROM "{object_type}" ORDER BY updated_at DESC LIMIT ?', [limit]
+            ).fetchall()
+        db.close()
+        return [dict(r) for r in rows]
+
+    async def run_sql(self, sql: str) -> ResultTable:
+        self.sql.append(sql)
+        return self.reader.run(check_select(sql, self.schema.table_names()))
+
+    async def ask(self, question: str, mode: ReadMode = ReadMode.SINGLE_ANSWER) -> Answer:
+        request = AnswerRequest(question, self.schema, self.run_sql, mode)
+        return await RulesAnswerer(today=lambda: TODAY).answer(request)
+
+
+@pytest.fixture
+async def seed(tmp_path: Path) -> Iterator[Memory]:
+    """The seed document's script: a schema designed from its description, its two writes."""
+    schema = await RulesDesigner().design(SEED_DESCRIPTION)
+    memory = Memory(tmp_path / "contacts.db", schema)
+    await memory.write("Alice Johnson works at Acme Corp. Her email is alice@acme.com.")
+    await memory.write("Bob Lee is a designer at Globex. He joined last Monday.")
+    yield memory  # type: ignore[misc]
+    memory.reader.close()
+
+
+@pytest.fixture
+async def default(tmp_path: Path) -> Iterator[Memory]:
+    memory = Memory(tmp_path / "default.db", DEFAULT)
+    for text in (
+        "Alice Johnson works at Acme Corp. Her email is alice@acme.com.",
+        "Bob Lee is a designer at Globex. He joined last Monday.",
+        "Carol Wu is a senior engineer at Acme Corp.",
+        "Bob needs to fix the login bug by 2026-03-10, it is urgent.",
+        "Remind me to call the bank tomorrow.",
+        'The task "Write release notes" is done.',
+        "I prefer oat milk in my coffee.",
+    ):
+        await memory.write(text)
+    yield memory  # type: ignore[misc]
+    memory.reader.close()
+
+
+# -- the seed's documented answers -------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_seed_field_of_a_named_record_is_just_the_value(seed: Memory) -> None:
+    answer = await seed.ask("What is Alice's email?")
+    assert answer.answer == "alice@acme.com"
+    assert answer.notice is None and answer.representable
+
+
+@pytest.mark.anyio
+async def test_seed_who_joined_recently(seed: Memory) -> None:
+    answer = await seed.ask("Who joined recently?")
+    assert answer.answer == "Bob Lee joined last Monday."
+    assert answer.notice is None
+
+
+@pytest.mark.anyio
+async def test_seed_who_works_at_a_company(seed: Memory) -> None:
+    answer = await seed.ask("Who works at Acme Corp?")
+    assert answer.answer == "Alice Johnson works at Acme Corp."
+
+
+@pytest.mark.anyio
+async def test_seed_reads_in_every_mode_select_the_xuid(seed: Memory) -> None:
+    for question in ("What is Alice's email?", "Show all contacts", "Who joined recently?"):
+        for mode in ReadMode:
+            answer = await seed.ask(question, mode)
+            assert answer.tables and answer.tables[0].rows
+            assert "xuid" in answer.tables[0].columns
+    xresponse = await seed.ask("Show all contacts", ReadMode.XRESPONSE)
+    names = {row[xresponse.tables[0].columns.index("name")] for row in xresponse.tables[0].rows}
+    assert names == {"Alice Johnson", "Bob Lee"}
+
+
+@pytest.mark.anyio
+async def test_seed_list_and_count(seed: Memory) -> None:
+    listed = await seed.ask("List all contacts", ReadMode.RAW_TABLES)
+    assert [r[listed.tables[0].columns.index("name")] for r in listed.tables[0].rows] == [
+        "Alice Johnson",
+        "Bob Lee",
+    ]
+    prose = await seed.ask("Show all contacts")
+    assert prose.answer is not None
+    assert prose.answer.startswith("2 contacts: Alice Johnson (email: alice@acme.com;")
+    count = await seed.ask("How many contacts?")
+    assert count.answer == "There are 2 contacts."
+    assert count.tables[0].rows == [[2]]
+
+
+@pytest.mark.anyio
+async def test_no_such_record_is_said_not_hidden(seed: Memory) -> None:
+    answer = await seed.ask("What is Zed's email?")
+    assert answer.answer == "No contact named Zed is stored."
+    assert answer.tables[0].rows == []
+
+
+@pytest.mark.anyio
+async def test_a_field_the_schema_lacks_gets_a_notice_and_the_record(seed: Memory) -> None:
+    answer = await seed.ask("What is Alice's shoe size?")
+    assert answer.notice is not None and "shoe size" in answer.notice
+    assert answer.answer is not None and "alice@acme.com" in answer.answer
+
+
+@pytest.mark.anyio
+async def test_a_question_about_nothing_stored_is_unrepresentable(seed: Memory) -> None:
+    answer = await seed.ask("What's the weather like in Paris?")
+    assert not answer.representable
+    assert answer.notice is not None and "contact" in answer.notice
+    assert answer.tables == []
+
+
+@pytest.mark.anyio
+async def test_yes_no_questions(seed: Memory) -> None:
+    yes = await seed.ask("Is Bob at Globex?")
+    assert yes.answer is not None and yes.answer.startswith("Yes: Bob Lee")
+    no = await seed.ask("Does Alice work at Globex?")
+    assert no.answer == "No: Alice Johnson is stored, but nothing says so."
+
+
+@pytest.mark.anyio
+async def test_everything_about_a_record(seed: Memory) -> None:
+    answer = await seed.ask("Tell me about Bob")
+    assert answer.answer == (
+        "Bob Lee (company: Globex; notes: Bob Lee is a designer at Globex. He joined last Monday.)."
+    )
+
+
+@pytest.mark.anyio
+async def test_where_does_someone_work(seed: Memory) -> None:
+    assert (await seed.ask("Where does Bob work?")).answer == "Globex"
+
+
+@pytest.mark.anyio
+async def test_the_most_recent_record(seed: Memory) -> None:
+    answer = await seed.ask("Who was added most recently?")
+    assert answer.answer == "Bob Lee."
+    assert len(answer.tables[0].rows) == 1
+
+
+@pytest.mark.anyio
+async def test_words_nothing_mentions_fall_back_to_the_latest_with_a_notice(seed: Memory) -> None:
+    answer = await seed.ask("Who plays golf?")
+    assert answer.notice is not None and "golf" in answer.notice
+    assert [r[answer.tables[0].columns.index("name")] for r in answer.tables[0].rows] == [
+        "Bob Lee",
+        "Alice Johnson",
+    ]
+
+
+@pytest.mark.anyio
+async def test_quotes_in_names_are_escaped(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "q.db", await RulesDesigner().design(SEED_DESCRIPTION))
+    memory.put("contact", {"name": "Sean O'Brien", "email": "sean@example.com"})
+    answer = await memory.ask("What is O'Brien's email?")
+    assert answer.answer == "sean@example.com"
+    assert any("o''brien" in sql for sql in memory.sql)
+    memory.reader.close()
+
+
+# -- the default schema ------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_records_filtered_through_a_relation_or_a_field(default: Memory) -> None:
+    answer = await default.ask("Who works at Acme Corp?")
+    assert answer.answer == "Alice Johnson and Carol Wu."
+    counted = await default.ask("How many people work at Acme Corp?")
+    assert counted.answer == "There are 2 people matching Acme Corp."
+    assert counted.tables[0].rows == [[2]]
+    # The person's company field and the works_at link to the organization both count.
+    assert 'EXISTS (SELECT 1 FROM "works_at"' in default.sql[-1]
+
+
+@pytest.mark.anyio
+async def test_enum_filters_and_their_negation(default: Memory) -> None:
+    open_tasks = await default.ask("Which tasks are open?", ReadMode.RAW_TABLES)
+    titles = {r[open_tasks.tables[0].columns.index("title")] for r in open_tasks.tables[0].rows}
+    assert titles == {"fix the login bug", "call the bank"}
+    not_done = await default.ask("Which tasks are not done?")
+    assert not_done.answer is not None and "Write release notes" not in not_done.answer
+    urgent = await default.ask("What tasks are high priority?")
+    assert urgent.answer is not None and urgent.answer.startswith("fix the login bug")
+
+
+@pytest.mark.anyio
+async def test_a_field_asked_by_a_cue_word(default: Memory) -> None:
+    assert (await default.ask("What is Bob Lee's role?")).answer == "designer"
+    assert (await default.ask("When is the login bug due?")).answer == "2026-03-10"
+
+
+@pytest.mark.anyio
+async def test_who_questions_ask_for_people_and_count_questions_count(default: Memory) -> None:
+    assert (await default.ask("How many people?")).answer == "There are 3 people."
+    assert (await default.ask("How many organizations?")).answer == "There are 2 organizations."
+
+
+@pytest.mark.anyio
+async def test_words_searched_in_every_table_when_no_type_is_named(default: Memory) -> None:
+    answer = await default.ask("How do I take my coffee?")
+    assert answer.answer is not None and "oat milk" in answer.answer
+    assert answer.notice is not None
+
+
+@pytest.mark.anyio
+async def test_totals_and_how_many_of_a_numeric_field(tmp_path: Path) -> None:
+    schema = parse_schema(
+        """
+objects:
+  booking:
+    primary_key: [reference]
+    fields:
+      reference: {type: str, required: true}
+      price: {type: float}
+      pages: {type: int}
+  trip:
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true}
+relations:
+  booked_for:
+    objects: {booking: booking, trip: trip}
+"""
+    )
+    memory = Memory(tmp_path / "t.db", schema)
+    trip = memory.put("trip", {"name": "Japan Spring"})
+    other = memory.put("trip", {"name": "Lisbon"})
+    for ref, price, owner in (("A1", 890.0, trip), ("B2", 460.0, trip), ("C3", 99.0, other)):
+        memory.link(
+            "booked_for",
+            {"booking": memory.put("booking", {"reference": ref, "price": price}), "trip": owner},
+        )
+    total = await memory.ask("What is the total price of the bookings for the Japan Spring trip?")
+    assert total.answer == "The total price is 1350 (over 2 bookings)."
+    memory.put("booking", {"reference": "D4", "pages": 12})
+    assert (await memory.ask("How many pages does D4 have?")).answer == "12"
+    memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_related_records_of_a_named_type(tmp_path: Path) -> None:
+    schema = parse_schema(
+        """
+objects:
+  book: {primary_key: [title], fields: {title: {type: str, required: true}}}
+  friend: {primary_key: [name], fields: {name: {type: str, required: true}}}
+relations:
+  recommended_by: {objects: {book: book, friend: friend}}
+"""
+    )
+    memory = Memory(tmp_path / "b.db", schema)
+    noor = memory.put("friend", {"name": "Noor"})
+    for title in ("Piranesi", "Klara and the Sun"):
+        memory.link(
+            "recommended_by", {"book": memory.put("book", {"title": title}), "friend": noor}
+        )
+    memory.put("book", {"title": "Dune"})
+    answer = await memory.ask("Which books did Noor recommend?")
+    assert answer.answer == "2 books: Piranesi; Klara and the Sun."
+    memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_every_statement_is_one_plain_select_over_the_schema(default: Memory) -> None:
+    for question in (
+        "What is Alice's email?",
+        "Who works at Acme Corp?",
+        "How many tasks?",
+        "Which tasks are not done?",
+        "Who joined recently?",
+        "Tell me about Globex",
+    ):
+        await default.ask(question)
+    assert default.sql
+    for sql in default.sql:
+        assert check_select(sql, DEFAULT.table_names()) == sql
+        assert sql.startswith("SELECT ") and "?" not in sql

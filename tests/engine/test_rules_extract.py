@@ -1,0 +1,512 @@
+"""The offline extractor on the seed's sentences, the default schema and arbitrary schemas."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xmemory_engine.minds.base import Extraction, ExtractionLogic, ExtractionRequest
+from xmemory_engine.minds.rules import RulesExtractor, rules_mind
+from xmemory_engine.minds.rules.text import find_dates, find_values, split_sentences
+from xmemory_engine.schema import Schema, parse_schema
+
+TODAY = date(2026, 3, 5)  # a Thursday
+CONTACT = parse_schema(
+    """
+objects:
+  contact:
+    description: A person we know.
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true, description: Full name.}
+      email: {type: str, description: Email address.}
+      company: {type: str, description: Company the contact works for.}
+      notes: {type: str, description: Anything else.}
+"""
+)
+DEFAULT = parse_schema(
+    (Path(__file__).parents[2] / "src/xmemory_engine/default_schema.yml").read_text()
+)
+
+
+class FakeLookup:
+    """Stored records, as the engine's RecordLookup would return them."""
+
+    def __init__(self, records: dict[str, list[dict[str, Any]]]) -> None:
+        self.records = records
+        self.calls: list[tuple[str, str]] = []
+
+    async def find(self, object_type: str, text: str, limit: int = 5) -> list[dict[str, Any]]:
+        self.calls.append(("find", object_type))
+        rows = self.records.get(object_type, [])
+        return [r for r in rows if text.lower() in str(r.get("name", "")).lower()][:limit]
+
+    async def recent(self, object_type: str, limit: int = 5) -> list[dict[str, Any]]:
+        self.calls.append(("recent", object_type))
+        return self.records.get(object_type, [])[:limit]
+
+
+async def extract(
+    text: str,
+    schema: Schema = CONTACT,
+    logic: ExtractionLogic = ExtractionLogic.DEEP,
+    lookup: FakeLookup | None = None,
+) -> Extraction:
+    extractor = RulesExtractor(today=lambda: TODAY)
+    result = await extractor.extract(ExtractionRequest(text, schema, logic, lookup))
+    _assert_valid(result, schema)
+    return result
+
+
+def _assert_valid(result: Extraction, schema: Schema) -> None:
+    """Every value fits its field, required fields are present, relations point at objects."""
+    refs = {o.ref for o in result.objects}
+    assert len(refs) == len(result.objects)
+    for obj in result.objects:
+        spec = schema.objects[obj.object_type]
+        for name, value in obj.values.items():
+            assert spec.fields[name].coerce(value) == value
+        assert all(obj.values.get(n) is not None for n, f in spec.fields.items() if f.required)
+    for rel in result.relations:
+        spec = schema.relations[rel.relation_type]
+        assert set(rel.endpoints) == set(spec.roles)
+        assert set(rel.endpoints.values()) <= refs
+
+
+def objects(result: Extraction, object_type: str) -> list[dict[str, Any]]:
+    return [o.values for o in result.objects if o.object_type == object_type]
+
+
+# -- the seed's example ------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_seed_alice_on_a_contact_schema() -> None:
+    result = await extract("Alice Johnson works at Acme Corp. Her email is alice@acme.com.")
+    assert objects(result, "contact") == [
+        {"name": "Alice Johnson", "company": "Acme Corp", "email": "alice@acme.com"}
+    ]
+
+
+@pytest.mark.anyio
+async def test_seed_bob_keeps_what_no_field_holds_in_the_notes() -> None:
+    result = await extract("Bob Lee is a designer at Globex. He joined last Monday.")
+    assert objects(result, "contact") == [
+        {
+            "name": "Bob Lee",
+            "company": "Globex",
+            "notes": "Bob Lee is a designer at Globex. He joined last Monday.",
+        }
+    ]
+
+
+@pytest.mark.anyio
+async def test_seed_sentences_on_the_default_schema_give_people_organizations_and_links() -> None:
+    result = await extract(
+        "Alice Johnson works at Acme Corp. Her email is alice@acme.com. "
+        "Bob Lee is a designer at Globex. He joined last Monday.",
+        DEFAULT,
+    )
+    assert objects(result, "person") == [
+        {"name": "Alice Johnson", "company": "Acme Corp", "email": "alice@acme.com"},
+        {
+            "name": "Bob Lee",
+            "role": "designer",
+            "company": "Globex",
+            "notes": "He joined last Monday.",
+        },
+    ]
+    assert objects(result, "organization") == [{"name": "Acme Corp"}, {"name": "Globex"}]
+    pairs = {
+        (
+            next(o.values["name"] for o in result.objects if o.ref == r.endpoints["employee"]),
+            next(o.values["name"] for o in result.objects if o.ref == r.endpoints["employer"]),
+        )
+        for r in result.relations
+    }
+    assert pairs == {("Alice Johnson", "Acme Corp"), ("Bob Lee", "Globex")}
+    assert all(r.relation_type == "works_at" for r in result.relations)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Carol is a senior engineer at Initech. Her email is carol@initech.com.",
+            {
+                "name": "Carol",
+                "role": "senior engineer",
+                "company": "Initech",
+                "email": "carol@initech.com",
+            },
+        ),
+        (
+            "Dave manages the London office.",
+            {"name": "Dave", "role": "manager of the London office", "location": "London"},
+        ),
+        (
+            "Met Sarah Chen today, she's the CTO at Brightwave Labs in Austin.",
+            {"name": "Sarah Chen", "role": "CTO", "company": "Brightwave Labs"},
+        ),
+        (
+            "Lena Fischer (lena@kraftwerk.de) is Head of Procurement at Kraftwerk.",
+            {
+                "name": "Lena Fischer",
+                "email": "lena@kraftwerk.de",
+                "role": "Head of Procurement",
+                "company": "Kraftwerk",
+            },
+        ),
+        (
+            "Anna Schmidt joined Globex as head of sales.",
+            {"name": "Anna Schmidt", "role": "head of sales", "company": "Globex"},
+        ),
+        (
+            "Tom Okafor from Northwind Traders called; his phone is +1 415 555 0199.",
+            {"name": "Tom Okafor", "company": "Northwind Traders", "phone": "+1 415 555 0199"},
+        ),
+    ],
+)
+async def test_role_and_company_cues(text: str, expected: dict[str, Any]) -> None:
+    result = await extract(text, DEFAULT)
+    person = objects(result, "person")[0]
+    assert {k: person.get(k) for k in expected} == expected
+
+
+@pytest.mark.anyio
+async def test_one_object_per_person_even_when_named_twice_or_coordinated() -> None:
+    result = await extract(
+        "Alice and Bob work at Acme Corp. Alice Johnson's phone is 555-123-4567. "
+        "Alice moved to Berlin.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert set(people) == {"Alice Johnson", "Bob"}
+    assert people["Alice Johnson"]["phone"] == "555-123-4567"
+    assert people["Alice Johnson"]["location"] == "Berlin"
+    assert people["Bob"]["company"] == "Acme Corp"
+    assert len(objects(result, "organization")) == 1
+
+
+@pytest.mark.anyio
+async def test_a_field_the_type_lacks_leaves_the_sentence_in_the_notes() -> None:
+    result = await extract("Alice Johnson's phone is +1 555 123 4567.")
+    assert objects(result, "contact") == [
+        {"name": "Alice Johnson", "notes": "Alice Johnson's phone is +1 555 123 4567."}
+    ]
+
+
+@pytest.mark.anyio
+async def test_a_place_is_not_mistaken_for_a_person_or_employer() -> None:
+    result = await extract("Dinner with Aiko Tanaka at Sushi Saito on 2026-03-20.", DEFAULT)
+    assert objects(result, "person") == [{"name": "Aiko Tanaka"}]
+    assert objects(result, "organization") == []
+    assert objects(result, "event") == [
+        {"title": "Dinner with Aiko Tanaka", "date": "2026-03-20", "location": "Sushi Saito"}
+    ]
+    assert [r.relation_type for r in result.relations] == ["attends"]
+
+
+# -- pronouns and stored records ---------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_pronoun_opening_the_text_means_the_most_recently_stored_person() -> None:
+    lookup = FakeLookup({"contact": [{"name": "Bob Lee", "notes": "Designer at Globex."}]})
+    result = await extract("He joined last Monday.", lookup=lookup)
+    assert objects(result, "contact") == [
+        {"name": "Bob Lee", "notes": "Designer at Globex. He joined last Monday."}
+    ]
+    assert ("recent", "contact") in lookup.calls
+
+
+@pytest.mark.anyio
+async def test_fast_extraction_skips_the_lookup_and_drops_an_unresolved_pronoun() -> None:
+    lookup = FakeLookup({"contact": [{"name": "Bob Lee"}]})
+    result = await extract("She joined last Monday.", logic=ExtractionLogic.FAST, lookup=lookup)
+    assert result.objects == []
+    assert lookup.calls == []
+
+
+@pytest.mark.anyio
+async def test_new_notes_extend_the_stored_ones() -> None:
+    lookup = FakeLookup({"contact": [{"name": "Bob Lee", "notes": "Likes jazz."}]})
+    result = await extract("Bob Lee joined last Monday.", lookup=lookup)
+    assert objects(result, "contact") == [
+        {"name": "Bob Lee", "notes": "Likes jazz. Bob Lee joined last Monday."}
+    ]
+
+
+@pytest.mark.anyio
+async def test_pronouns_carry_to_the_last_named_person_within_the_text() -> None:
+    result = await extract(
+        "Alice Johnson works at Acme Corp. Bob Lee is at Globex. His email is bob@globex.com."
+    )
+    by_name = {c["name"]: c for c in objects(result, "contact")}
+    assert by_name["Bob Lee"]["email"] == "bob@globex.com"
+    assert "email" not in by_name["Alice Johnson"]
+
+
+# -- values ------------------------------------------------------------------------------------
+
+TYPED = parse_schema(
+    """
+objects:
+  customer:
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true}
+      email: {type: str}
+      website: {type: str}
+      age: {type: int}
+      score: {type: float}
+      vip: {type: bool}
+      birthday: {type: date}
+      stage: {type: str, enum: [lead, prospect, customer, churned]}
+"""
+)
+
+
+@pytest.mark.anyio
+async def test_typed_values_flags_and_enum_values() -> None:
+    result = await extract(
+        "Maria Garcia is a prospect and a VIP; she is 34 years old, her score is 8.5 and her "
+        "website is https://maria.dev. Maria's birthday is March 3, 1990.",
+        TYPED,
+    )
+    assert objects(result, "customer") == [
+        {
+            "name": "Maria Garcia",
+            "stage": "prospect",
+            "vip": True,
+            "age": 34,
+            "score": 8.5,
+            "website": "https://maria.dev",
+            "birthday": "1990-03-03",
+        }
+    ]
+
+
+@pytest.mark.anyio
+async def test_a_negated_flag_is_false() -> None:
+    result = await extract("Maria Garcia is not a VIP.", TYPED)
+    assert objects(result, "customer") == [{"name": "Maria Garcia", "vip": False}]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "iso"),
+    [
+        ("on 2026-02-11", "2026-02-11"),
+        ("on March 3, 2026", "2026-03-03"),
+        ("on 3 March 2026", "2026-03-03"),
+        ("yesterday", "2026-03-04"),
+        ("tomorrow", "2026-03-06"),
+        ("last Monday", "2026-03-02"),
+        ("last Thursday", "2026-02-26"),
+        ("next Friday", "2026-03-06"),
+        ("by Friday", "2026-03-06"),
+        ("3 days ago", "2026-03-02"),
+        ("in two weeks", "2026-03-19"),
+        ("last month", "2026-02-05"),
+    ],
+)
+def test_dates_resolve_relative_to_today(phrase: str, iso: str) -> None:
+    found = find_dates(f"It happened {phrase}.", TODAY)
+    assert [d.value for d in found] == [iso]
+
+
+def test_values_do_not_overlap_and_keep_their_kinds() -> None:
+    spans = find_values(
+        "Mail a.b@x.io or call +44 20 7946 0958 about https://x.io/a on 2026-01-02 for $1,200.",
+        TODAY,
+    )
+    assert [(s.kind, s.value) for s in spans] == [
+        ("email", "a.b@x.io"),
+        ("phone", "+44 20 7946 0958"),
+        ("url", "https://x.io/a"),
+        ("date", "2026-01-02"),
+        ("number", 1200),
+    ]
+
+
+def test_sentences_split_after_a_company_suffix_but_not_after_a_title() -> None:
+    sentences = split_sentences("Alice works at Acme Corp. Her boss is Dr. Smith. Bye!")
+    assert [s.text for s in sentences] == [
+        "Alice works at Acme Corp.",
+        "Her boss is Dr. Smith.",
+        "Bye!",
+    ]
+
+
+# -- the default schema's other types ----------------------------------------------------------
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "object_type", "expected"),
+    [
+        (
+            "Bob needs to fix the login bug by 2026-03-10, it is urgent.",
+            "task",
+            {
+                "title": "fix the login bug",
+                "due_date": "2026-03-10",
+                "assignee": "Bob",
+                "priority": "high",
+                "status": "open",
+            },
+        ),
+        (
+            "Remind me: the quarterly report is due 2026-04-30 and it is high priority.",
+            "task",
+            {
+                "title": "quarterly report",
+                "due_date": "2026-04-30",
+                "priority": "high",
+                "status": "open",
+            },
+        ),
+        (
+            "The website redesign project is now active; its deadline is 2026-07-01.",
+            "project",
+            {"name": "website redesign", "status": "active", "due_date": "2026-07-01"},
+        ),
+        ("I prefer window seats on flights.", "preference", {"topic": "flights"}),
+        (
+            "My favorite color is blue.",
+            "preference",
+            {"topic": "favorite color", "value": "blue"},
+        ),
+        ("The weather was lovely.", "note", {"content": "The weather was lovely."}),
+    ],
+)
+async def test_tasks_projects_preferences_and_notes(
+    text: str, object_type: str, expected: dict[str, Any]
+) -> None:
+    result = await extract(text, DEFAULT)
+    found = objects(result, object_type)
+    assert len(found) == 1
+    assert {k: found[0].get(k) for k in expected} == expected
+
+
+@pytest.mark.anyio
+async def test_a_task_links_to_its_assignee_only() -> None:
+    result = await extract("Bob needs to send the report to Carol Wu by Friday.", DEFAULT)
+    tasks = [o for o in result.objects if o.object_type == "task"]
+    assert [t.values["assignee"] for t in tasks] == ["Bob"]
+    (link,) = result.relations
+    assert link.relation_type == "assigned_to"
+    bob = next(o for o in result.objects if o.values.get("name") == "Bob")
+    assert link.endpoints == {"task": tasks[0].ref, "assignee": bob.ref}
+
+
+# -- arbitrary schemas -------------------------------------------------------------------------
+
+CRM = parse_schema(
+    """
+objects:
+  contact:
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true}
+      title: {type: str, description: Job title.}
+      stage: {type: str, enum: [lead, prospect, customer, churned]}
+  company:
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true}
+      employees: {type: int}
+  deal:
+    primary_key: [title]
+    fields:
+      title: {type: str, required: true}
+      amount: {type: float}
+      currency: {type: str}
+      stage: {type: str, enum: [open, won, lost]}
+      close_date: {type: date}
+relations:
+  works_at:
+    objects: {employee: contact, employer: company}
+"""
+)
+
+
+@pytest.mark.anyio
+async def test_a_quoted_deal_with_money_a_date_and_a_stage() -> None:
+    result = await extract(
+        'We closed the deal "Northwind renewal" with Northwind Traders for 48000 USD on '
+        "2026-03-14; it is won.",
+        CRM,
+    )
+    assert objects(result, "deal") == [
+        {
+            "title": "Northwind renewal",
+            "amount": 48000.0,
+            "currency": "USD",
+            "close_date": "2026-03-14",
+            "stage": "won",
+        }
+    ]
+    assert objects(result, "contact") == []  # a quoted title is not a person
+
+
+@pytest.mark.anyio
+async def test_a_stage_word_is_an_enum_value_not_a_job_title() -> None:
+    result = await extract("Tom Okafor from Northwind Traders is now a customer.", CRM)
+    assert objects(result, "contact") == [{"name": "Tom Okafor", "stage": "customer"}]
+    assert objects(result, "company") == [{"name": "Northwind Traders"}]
+    assert [r.relation_type for r in result.relations] == ["works_at"]
+
+
+@pytest.mark.anyio
+async def test_a_type_named_in_the_text_with_fields_written_out() -> None:
+    schema = parse_schema(
+        """
+objects:
+  trip:
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true}
+      start_date: {type: date}
+      end_date: {type: date}
+      budget: {type: float}
+"""
+    )
+    result = await extract(
+        "Planning a trip called Japan Spring from 2026-04-02 to 2026-04-16 with a budget of 4500.",
+        schema,
+    )
+    assert objects(result, "trip") == [
+        {
+            "name": "Japan Spring",
+            "start_date": "2026-04-02",
+            "end_date": "2026-04-16",
+            "budget": 4500.0,
+        }
+    ]
+
+
+@pytest.mark.anyio
+async def test_nothing_to_extract_gives_an_empty_extraction() -> None:
+    assert (await extract("ok thanks")).objects == []
+
+
+@pytest.mark.anyio
+async def test_extraction_is_deterministic() -> None:
+    text = (
+        "Alice Johnson works at Acme Corp. Her email is alice@acme.com. Bob needs to call "
+        "Carol Wu tomorrow. I prefer tea."
+    )
+    first, second = await extract(text, DEFAULT), await extract(text, DEFAULT)
+    assert first == second
+
+
+@pytest.mark.anyio
+async def test_rules_mind_exposes_the_three_jobs() -> None:
+    mind = rules_mind(today=lambda: TODAY)
+    result = await mind.extractor.extract(ExtractionRequest("Eve Adams works at Initech.", CONTACT))
+    assert objects(result, "contact") == [{"name": "Eve Adams", "company": "Initech"}]
