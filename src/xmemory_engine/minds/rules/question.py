@@ -8,6 +8,7 @@ contacts?" -> a count; "Who joined recently?" -> people mentioning "join", newes
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -134,8 +135,7 @@ def _type_forms(spec: ObjectSpec) -> set[str]:
 
 
 def _has(low: str, phrase: str) -> bool:
-    pattern = r"[\s_\-]+".join(re.escape(w) for w in phrase.split())
-    return re.search(rf"\b{pattern}\b", low) is not None
+    return _find(low, phrase) is not None
 
 
 def _schema_words(q: Question, mapped: SchemaMap) -> None:
@@ -194,8 +194,14 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
 
 
 def _find(low: str, phrase: str) -> re.Match[str] | None:
+    return _phrase_pattern(phrase).search(low)
+
+
+# The phrases are schema words and their synonyms, the same for every question: compile once.
+@functools.lru_cache(maxsize=4096)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     pattern = r"[\s_\-]+".join(re.escape(w) for w in phrase.split())
-    return re.search(rf"\b{pattern}\b", low)
+    return re.compile(rf"\b{pattern}\b")
 
 
 def _all_words(fname: str, stems: set[str]) -> bool:
@@ -238,10 +244,15 @@ _ASKABLE_ROLES = ("email", "phone", "url", "company", "role", "location", "addre
 def ask_phrases(fname: str) -> list[str]:
     """How a question may name a field: its own words, and synonyms of clear-cut roles
     (not of notes-like fields, whose synonyms - about, info - are everyday words)."""
+    return list(_ask_phrases(fname))
+
+
+@functools.lru_cache(maxsize=4096)
+def _ask_phrases(fname: str) -> tuple[str, ...]:
     own = " ".join(name_words(fname))
     out = [own]
     for role in _ASKABLE_ROLES:
         synonyms = ROLE_SYNONYMS[role]
         if fname.lower() in synonyms or own.replace(" ", "_") in synonyms:
             out += [w.replace("_", " ") for w in synonyms if len(w) > 2 and w != "by"]
-    return out
+    return tuple(out)

@@ -89,11 +89,20 @@ class SchemaMap:
 
     @classmethod
     def of(cls, schema: Schema) -> SchemaMap:
+        """The map of `schema`, made once per schema object: every read and write asks for it,
+        and reading the names takes longer than answering a simple question."""
+        cached = _MAPS.get(id(schema))
+        if cached is not None and cached.schema is schema:
+            return cached
         mapped = cls(schema)
         for name, spec in schema.objects.items():
             kind = object_kind(spec)
             if kind is not None:
                 mapped.kinds[name] = kind
+        if len(_MAPS) >= _MAPS_KEPT:
+            _MAPS.pop(next(iter(_MAPS)))
+        # The map holds its schema, so the id cannot be reused while the entry lives.
+        _MAPS[id(schema)] = mapped
         return mapped
 
     def first(self, kind: str) -> ObjectSpec | None:
@@ -128,6 +137,11 @@ class SchemaMap:
             return None
         found.sort(key=lambda f: -f[0])
         return found[0][1], found[0][2], found[0][3]
+
+
+# Schemas are immutable; the engine keeps one per live instance. Oldest entries go first.
+_MAPS: dict[int, SchemaMap] = {}
+_MAPS_KEPT = 64
 
 
 def object_kind(spec: ObjectSpec) -> str | None:

@@ -7,6 +7,7 @@ they are. Dates are resolved relative to a `today` passed in, never read from a 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -281,8 +282,14 @@ def plural(word: str) -> str:
 
 def name_words(identifier: str) -> list[str]:
     """Words of a schema identifier: `due_date` -> [due, date], `OpenTask` -> [open, task]."""
+    return list(_name_words(identifier))
+
+
+# Schema identifiers are few and asked about on every read: split each once.
+@functools.lru_cache(maxsize=4096)
+def _name_words(identifier: str) -> tuple[str, ...]:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", identifier).replace("_", " ")
-    return [w.lower() for w in spaced.split()]
+    return tuple(w.lower() for w in spaced.split())
 
 
 def quote_sql(value: str) -> str:
