@@ -387,3 +387,31 @@ async def test_every_statement_is_one_plain_select_over_the_schema(default: Memo
     for sql in default.sql:
         assert check_select(sql, DEFAULT.table_names()) == sql
         assert sql.startswith("SELECT ") and "?" not in sql
+
+
+# -- names with numbers, exact names first -----------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_name_may_go_on_with_numbers(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "numbered.db", DEFAULT)
+    for i in (5, 42, 420):
+        memory.put("person", {"name": f"Person {i:05d}", "email": f"p{i}@example.com"})
+    answer = await memory.ask("What is the email of Person 00042?")
+    assert answer.answer == "p42@example.com"
+    assert (await memory.ask("What is Person 00420's email?")).answer == "p420@example.com"
+    memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_an_exact_name_is_looked_up_before_the_whole_word_search(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "exact.db", DEFAULT)
+    memory.put("person", {"name": "Alice", "email": "alice@one.example"})
+    memory.put("person", {"name": "Alice Johnson", "email": "alice@acme.com"})
+    assert (await memory.ask("What is Alice's email?")).answer == "alice@one.example"
+    # The first statement compares the name as written, which the primary-key index answers.
+    assert """"name" = 'Alice'""" in memory.sql[0] and "instr" not in memory.sql[0]
+    memory.sql.clear()
+    assert (await memory.ask("What is Johnson's email?")).answer == "alice@acme.com"
+    assert any("instr" in sql for sql in memory.sql)  # no exact match: whole words
+    memory.reader.close()

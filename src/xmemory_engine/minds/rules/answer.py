@@ -97,8 +97,7 @@ class _Reading:
             # "Which books did Noor recommend?": records of the named type linked to Noor.
             if name_field(spec) is None or q.yes_no:
                 continue
-            sel = Select(self.map, spec).named(subject.text)
-            if (await self._run(sel.limit(1).sql())).rows:
+            if await self._is_named(spec, subject.text):
                 continue
             related = Select(self.map, spec).matching([subject.text], []).filters(q, spec)
             table = await self._run(related.columns(None).limit(200).sql())
@@ -106,14 +105,16 @@ class _Reading:
                 return Answer(tables=[table], answer=self._list_prose(spec, table, []))
         for spec in targets:
             fields = q.fields.get(spec.name, [])
-            sel = Select(self.map, spec).named(subject.text)
-            if q.yes_no:
-                sel.matching(q.values, q.keywords if not q.values else [])
-            sel.filters(q, spec)
-            sel.columns(None if self.whole_rows or not fields else fields)
-            table = await self._run(sel.sql())
-            if table.rows:
-                return self._about_answer(spec, table, fields)
+            for exactly in (True, False):
+                sel = Select(self.map, spec)
+                sel = sel.named_exactly(subject.text) if exactly else sel.named(subject.text)
+                if q.yes_no:
+                    sel.matching(q.values, q.keywords if not q.values else [])
+                sel.filters(q, spec)
+                sel.columns(None if self.whole_rows or not fields else fields)
+                table = await self._run(sel.sql())
+                if table.rows:
+                    return self._about_answer(spec, table, fields)
             if first_empty is None:
                 first_empty = (spec, table)
         if first_empty is None:
@@ -130,6 +131,13 @@ class _Reading:
         return Answer(
             tables=[table], answer=f"No {_type_name(spec)} named {subject.text} is stored."
         )
+
+    async def _is_named(self, spec: ObjectSpec, name: str) -> bool:
+        """Whether a record of `spec` is called `name` (exactly, else as a whole word)."""
+        exact = Select(self.map, spec).named_exactly(name).limit(1).sql()
+        if (await self._run(exact)).rows:
+            return True
+        return bool((await self._run(Select(self.map, spec).named(name).limit(1).sql())).rows)
 
     def _about_answer(self, spec: ObjectSpec, table: ResultTable, fields: list[str]) -> Answer:
         q = self.q

@@ -52,8 +52,10 @@ _ROLE_CUES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"\bwhen\b.*\b(start|started|join|joined)\b"), ("start",)),
 ]  # fmt: skip
 _WORD = r"[A-Z][\w\-]*(?:[\u2019'][A-Z][\w\-]*)?(?:[\u2019']s)?"  # Alice, O'Brien, Alice's
+# After its first capitalized word a name may go on with numbers: "Person 00042", "Apollo 13".
+_NAME_PART = rf"(?:{_WORD}|\d[\w\-]*(?:[\u2019']s)?)"
 _NAME_RUN = re.compile(
-    rf"\"([^\"]+)\"|(?<!\w)'([^']{{2,}})'(?!\w)|\b({_WORD}(?:\s+(?:of\s+)?{_WORD})*)"
+    rf"\"([^\"]+)\"|(?<!\w)'([^']{{2,}})'(?!\w)|\b({_WORD}(?:\s+(?:of\s+)?{_NAME_PART})*)"
 )
 
 

@@ -50,6 +50,13 @@ class Select:
         self._limit: int | None = None
         self._subqueries = 0
 
+    def named_exactly(self, name: str) -> Select:
+        """Records called exactly `name`, as written: a comparison the primary-key or name
+        index answers without reading the table, tried before the whole-word search."""
+        expr = name_expr(self.spec)
+        self.where.append(f"{expr} = {quote_sql(name)}" if expr else "0 = 1")
+        return self
+
     def named(self, name: str) -> Select:
         """Records called `name`, or with it as a whole word of their name (an exact match first)."""
         expr = name_expr(self.spec)
