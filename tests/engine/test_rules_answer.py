@@ -399,6 +399,7 @@ async def test_a_name_may_go_on_with_numbers(tmp_path: Path) -> None:
         memory.put("person", {"name": f"Person {i:05d}", "email": f"p{i}@example.com"})
     answer = await memory.ask("What is the email of Person 00042?")
     assert answer.answer == "p42@example.com"
+    assert len(memory.sql) == 1  # the exact name, through the index, answers at once
     assert (await memory.ask("What is Person 00420's email?")).answer == "p420@example.com"
     memory.reader.close()
 

@@ -92,6 +92,13 @@ class _Reading:
         """A field of a named record, everything about it, or yes/no about it."""
         q, subject = self.q, self.q.subject
         assert subject is not None
+        if len(q.types) == 1 and targets and targets[0] is q.types[0]:
+            # The question names one type, the one asked first: a record of it called exactly
+            # so is the answer the steps below would reach (the related-records step skips a
+            # type the subject is named in), with one statement instead of two.
+            direct = await self._field_rows(targets[0], subject.text, exactly=True)
+            if direct.rows:
+                return self._about_answer(targets[0], direct, q.fields.get(targets[0].name, []))
         first_empty: tuple[ObjectSpec, ResultTable] | None = None
         for spec in q.types:
             # "Which books did Noor recommend?": records of the named type linked to Noor.
@@ -106,13 +113,7 @@ class _Reading:
         for spec in targets:
             fields = q.fields.get(spec.name, [])
             for exactly in (True, False):
-                sel = Select(self.map, spec)
-                sel = sel.named_exactly(subject.text) if exactly else sel.named(subject.text)
-                if q.yes_no:
-                    sel.matching(q.values, q.keywords if not q.values else [])
-                sel.filters(q, spec)
-                sel.columns(None if self.whole_rows or not fields else fields)
-                table = await self._run(sel.sql())
+                table = await self._field_rows(spec, subject.text, exactly=exactly)
                 if table.rows:
                     return self._about_answer(spec, table, fields)
             if first_empty is None:
@@ -131,6 +132,18 @@ class _Reading:
         return Answer(
             tables=[table], answer=f"No {_type_name(spec)} named {subject.text} is stored."
         )
+
+    async def _field_rows(self, spec: ObjectSpec, name: str, *, exactly: bool) -> ResultTable:
+        """The asked fields of records of `spec` called `name` (exactly, or as whole words)."""
+        q = self.q
+        fields = q.fields.get(spec.name, [])
+        sel = Select(self.map, spec)
+        sel = sel.named_exactly(name) if exactly else sel.named(name)
+        if q.yes_no:
+            sel.matching(q.values, q.keywords if not q.values else [])
+        sel.filters(q, spec)
+        sel.columns(None if self.whole_rows or not fields else fields)
+        return await self._run(sel.sql())
 
     async def _is_named(self, spec: ObjectSpec, name: str) -> bool:
         """Whether a record of `spec` is called `name` (exactly, else as a whole word)."""
