@@ -510,3 +510,133 @@ async def test_rules_mind_exposes_the_three_jobs() -> None:
     mind = rules_mind(today=lambda: TODAY)
     result = await mind.extractor.extract(ExtractionRequest("Eve Adams works at Initech.", CONTACT))
     assert objects(result, "contact") == [{"name": "Eve Adams", "company": "Initech"}]
+
+
+# -- the speaker ("I") and things said of the thing just made ----------------------------------
+
+
+@pytest.mark.anyio
+async def test_first_person_is_the_speaker_the_text_introduces() -> None:
+    result = await extract(
+        "My name is Sam Carter. I work at Northwind Traders as a product manager.", DEFAULT
+    )
+    assert objects(result, "person") == [
+        {
+            "name": "Sam Carter",
+            "role": "product manager",
+            "company": "Northwind Traders",
+            "notes": "This is the user.",
+        }
+    ]
+    assert objects(result, "organization") == [{"name": "Northwind Traders"}]
+    assert [r.relation_type for r in result.relations] == ["works_at"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, I'm Sam Carter and I am a designer at Globex.",
+        "I am Sam Carter. I work at Globex as a designer.",
+        "This is Sam Carter; I work at Globex as a designer.",
+    ],
+)
+async def test_other_introductions_name_the_speaker(text: str) -> None:
+    result = await extract(text, DEFAULT)
+    assert objects(result, "person") == [
+        {
+            "name": "Sam Carter",
+            "role": "designer",
+            "company": "Globex",
+            "notes": "This is the user.",
+        }
+    ]
+
+
+@pytest.mark.anyio
+async def test_an_adjective_after_i_am_is_no_name() -> None:
+    result = await extract("I'm Canadian. I work at Globex.", DEFAULT)
+    assert objects(result, "person") == []
+
+
+@pytest.mark.anyio
+async def test_first_person_without_a_known_speaker_invents_nobody() -> None:
+    lookup = FakeLookup({"person": [{"name": "Bob Lee", "notes": "A designer."}]})
+    result = await extract("I work at Northwind Traders.", DEFAULT, lookup=lookup)
+    assert objects(result, "person") == []
+    assert objects(result, "organization") == [
+        {"name": "Northwind Traders", "notes": "I work at Northwind Traders."}
+    ]
+    assert result.relations == []
+
+
+@pytest.mark.anyio
+async def test_first_person_means_the_stored_user() -> None:
+    user = {"name": "Sam Carter", "notes": "This is the user."}
+    lookup = FakeLookup({"person": [user, {"name": "Bob Lee"}]})
+    lookup.find = _find_in_notes(lookup)  # type: ignore[method-assign]
+    result = await extract(
+        "I work at Northwind Traders as a product manager.", DEFAULT, lookup=lookup
+    )
+    assert objects(result, "person") == [
+        {"name": "Sam Carter", "role": "product manager", "company": "Northwind Traders"}
+    ]
+    assert [r.relation_type for r in result.relations] == ["works_at"]
+    # Another person named keeps the sentence; the user says nothing new and is left out.
+    met = await extract("I met Sarah Chen at the conference.", DEFAULT, lookup=lookup)
+    assert objects(met, "person") == [
+        {"name": "Sarah Chen", "notes": "I met Sarah Chen at the conference."}
+    ]
+    mine = await extract(
+        "Maria Gonzalez is my manager; her email is maria@northwind.com.", DEFAULT, lookup=lookup
+    )
+    assert objects(mine, "person") == [
+        {"name": "Maria Gonzalez", "email": "maria@northwind.com", "role": "manager"}
+    ]
+
+
+def _find_in_notes(lookup: FakeLookup) -> Any:
+    """The engine's find: records whose any text field mentions the text."""
+
+    async def find(object_type: str, text: str, limit: int = 5) -> list[dict[str, Any]]:
+        rows = lookup.records.get(object_type, [])
+        hits = [r for r in rows if any(text.lower() in str(v).lower() for v in r.values())]
+        return hits[:limit]
+
+    return find
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("second", "priority"),
+    [
+        ("It is high priority.", "high"),
+        ("It is low priority.", "low"),
+        ("This is medium priority.", "medium"),
+        ("It is urgent.", "high"),
+        ("Its priority is low.", "low"),
+    ],
+)
+async def test_it_carries_a_priority_to_the_task_just_made(second: str, priority: str) -> None:
+    text = f"Remind me to send the Q4 report to Maria by Friday. {second}"
+    result = await extract(text, DEFAULT)
+    assert objects(result, "task") == [
+        {
+            "title": "send the Q4 report to Maria",
+            "due_date": "2026-03-06",
+            "status": "open",
+            "priority": priority,
+        }
+    ]
+    assert objects(result, "note") == []
+
+
+@pytest.mark.anyio
+async def test_it_says_nothing_of_the_task_when_it_is_the_weather() -> None:
+    result = await extract("Remind me to water the plants. It is raining today.", DEFAULT)
+    assert objects(result, "task") == [{"title": "water the plants", "status": "open"}]
+    assert objects(result, "note") == [{"content": "It is raining today."}]
+    due = await extract("I need to file taxes. It is due 2026-04-15.", DEFAULT)
+    assert objects(due, "task") == [
+        {"title": "file taxes", "status": "open", "due_date": "2026-04-15"}
+    ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from xmemory_engine.minds.rules.names import Candidate, classify, find_candidates
+from xmemory_engine.minds.rules.speaker import SPEAKER, introduction, self_words
 from xmemory_engine.minds.rules.text import (
     PRONOUNS_THING,
     Sentence,
@@ -44,6 +45,7 @@ class Mention:
     end: int
     pronoun: bool = False
     possessive: bool = False
+    speaker: bool = False  # I, me, my: the speaker (see `speaker.py`)
 
 
 @dataclass
@@ -54,17 +56,25 @@ class Analyzed:
     places: list[Candidate]
     things: list[Candidate]
     candidates: list[Candidate]
+    intro: tuple[int, int] | None = None  # "My name is Sam Carter": said by the name itself
 
     @property
     def text(self) -> str:
         return self.sentence.text
 
     def subject(self) -> Mention | None:
-        """Who the sentence is about: its first mention not inside a prepositional phrase."""
+        """Who the sentence is about: its first mention not inside a prepositional phrase;
+        rather another person than the speaker ("I met Sarah Chen ..." is about Sarah)."""
+        free = []
         for m in self.mentions:
             before = self.text[: m.start].split()
             if not before or before[-1].lower().strip(",") not in _PREPOSITIONS:
-                return m
+                free.append(m)
+        other = [m for m in free if not m.speaker and not m.entity.startswith("org:")]
+        if free and free[0].speaker and other:
+            return other[0]
+        if free:
+            return free[0]
         return self.mentions[0] if self.mentions else None
 
     def owner_at(self, position: int) -> Mention | None:
@@ -80,6 +90,7 @@ class Analyzed:
 class TextAnalysis:
     sentences: list[Analyzed]
     entities: dict[str, Entity] = field(default_factory=dict)
+    speaker: str | None = None  # the entity key of the person the text introduces as "I"
 
     def people(self) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind == "person"]
@@ -95,8 +106,13 @@ def analyze(text: str, today: date, *, resolve_pronouns: bool = True) -> TextAna
         find_candidates(s.text, i, values[i] + _quoted(s.text)) for i, s in enumerate(sentences)
     ]
     kinds = classify([c for cs in candidates for c in cs])
+    intro = introduction([s.text for s in sentences], candidates, kinds)
+    if intro is not None:
+        kinds[intro.name.lower()] = "person"
     canon = _canonical_names(kinds, candidates)
     result = TextAnalysis([])
+    if intro is not None:
+        result.speaker = canon.get(intro.name.lower(), intro.name).lower()
     last_person: str | None = None
     last_org: str | None = None
     for i, sentence in enumerate(sentences):
@@ -116,16 +132,36 @@ def analyze(text: str, today: date, *, resolve_pronouns: bool = True) -> TextAna
                 things.append(cand)
         if resolve_pronouns:
             mentions += _pronouns(sentence.text, mentions, last_person, last_org, values[i])
+        mentions += _self_mentions(sentence.text, mentions, values[i], result.speaker)
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             if m.entity.startswith("org:"):
                 last_org = m.entity
-            else:
+            elif not m.speaker:  # "he" later means a person named, never the speaker
                 last_person = m.entity
+        spoken = (intro.start, intro.end) if intro is not None and intro.sentence == i else None
         result.sentences.append(
-            Analyzed(sentence, values[i], mentions, places, things, candidates[i])
+            Analyzed(sentence, values[i], mentions, places, things, candidates[i], spoken)
         )
     return result
+
+
+def _self_mentions(
+    text: str, named: list[Mention], values: list[Span], speaker: str | None
+) -> list[Mention]:
+    """I, me, my: the introduced speaker, else `SPEAKER` (a stored one, or nobody)."""
+    taken = [(m.start, m.end) for m in named]
+    return [
+        Mention(
+            speaker or SPEAKER,
+            w.start(),
+            w.end(),
+            pronoun=True,
+            possessive=w.group().lower() in ("my", "mine"),
+            speaker=True,
+        )
+        for w in self_words(text, taken, values)
+    ]
 
 
 def _canonical_names(kinds: dict[str, str], candidates: list[list[Candidate]]) -> dict[str, str]:

@@ -19,7 +19,8 @@ from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_f
 from xmemory_engine.minds.rules.text import STOPWORDS, WORD, Span, stem, wordset
 
 _ROLE_START = re.compile(
-    r"(?:\b(?:works as|worked as|has become|is now|serves as|joined as|became|is|was|as)\b|'s\b|,)"
+    r"(?:\b(?:works as|worked as|has become|is now|serves as|joined as|became|is|was|am|as)\b"
+    r"|['\u2019][sm]\b|,)"
     r"\s+(?P<article>(?:a|an|the|our|their|his|her|my)\s+)?",
     re.IGNORECASE,
 )
@@ -82,6 +83,8 @@ def read_sentence(
     facts = SentenceFacts()
     for m in s.mentions:
         facts.use(m.start, m.end)
+    if s.intro is not None:
+        facts.use(*s.intro)  # "My name is Sam Carter" says nothing but the name
     _values(s, drafts, facts)
     _roles(s, drafts, facts)
     _employment(s, drafts, names, kinds, facts)

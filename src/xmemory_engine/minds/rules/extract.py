@@ -5,6 +5,8 @@ the cue rules of `cues.py`; tasks, events, preferences, projects, notes and othe
 mentioned by name by the rules of `things.py`. A sentence with a fact no field holds goes,
 verbatim, to its subject's notes-like field. Pronouns carry to the last person named; a text
 that opens with one ("She moved to Berlin.") is about the most recently stored person.
+First-person words are the speaker's (`speaker.py`): the person the text introduces, else the
+stored person marked as the user, else nobody.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from xmemory_engine.minds.base import (
     RecordLookup,
 )
 from xmemory_engine.minds.rules.analysis import LOOKUP_PERSON, Analyzed, TextAnalysis, analyze
+from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.schema_map import (
@@ -29,6 +32,7 @@ from xmemory_engine.minds.rules.schema_map import (
     name_field,
     notes_field,
 )
+from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, marks_user
 from xmemory_engine.minds.rules.things import read_things
 from xmemory_engine.schema import ObjectSpec
 
@@ -47,6 +51,7 @@ class RulesExtractor:
         text_analysis = analyze(request.text, self._today())
         build = _Build(SchemaMap.of(request.schema), text_analysis)
         await build.resolve_recent_person(lookup)
+        await build.resolve_speaker(lookup)
         build.read()
         if lookup is not None:
             await build.complete_names(lookup)
@@ -63,11 +68,15 @@ class _Build:
         self.drafts: dict[str, Draft] = {}  # entity key -> draft
         self.things: list[Draft] = []
         self.relations: list[ExtractedRelation] = []
+        self.unspoken: set[int] = set()  # sentences whose "I" is nobody known
         self._counter = 0
         for entity in text.entities.values():
             spec = self.person if entity.kind == "person" else self.org
             if spec is not None:
                 self.drafts[entity.key] = self._draft(spec, entity.name)
+        speaker = self.drafts.get(text.speaker or "")
+        if speaker is not None and notes_field(speaker.spec, {name_field(speaker.spec) or ""}):
+            speaker.notes.append(USER_MARKER)  # how a later "I ..." knows who is speaking
 
     def _draft(self, spec: ObjectSpec, name: str | None) -> Draft:
         self._counter += 1
@@ -87,24 +96,42 @@ class _Build:
         if isinstance(name, str) and name.strip():
             self.drafts[LOOKUP_PERSON] = self._draft(self.person, name.strip())
 
+    async def resolve_speaker(self, lookup: RecordLookup | None) -> None:
+        """Give "I" with no introduction in the text the stored user, else drop it."""
+        used = any(m.entity == SPEAKER for s in self.text.sentences for m in s.mentions)
+        if not used:
+            return
+        name = await _stored_speaker(self.person, lookup) if self.person else None
+        if name is not None and self.person is not None:
+            self.drafts[SPEAKER] = self._draft(self.person, name)
+            return
+        for s in self.text.sentences:
+            kept = [m for m in s.mentions if m.entity != SPEAKER]
+            if len(kept) < len(s.mentions):
+                self.unspoken.add(id(s))  # "I work at X" then says something of nobody
+            s.mentions = kept
+
     def read(self) -> None:
         names = {k: e.name for k, e in self.text.entities.items()}
         kinds = {k: e.kind for k, e in self.text.entities.items()}
         employment: list[tuple[str, str]] = []
+        last: Draft | None = None  # the thing the previous sentence made ("It is urgent.")
         for s in self.text.sentences:
             facts = read_sentence(s, self.drafts, names, kinds)
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
             self.things += things.drafts
             self.relations += things.relations
-            if not things.drafts:
+            carried = not things.drafts and last is not None and carry(s, last, facts)
+            if not things.drafts and not (carried and not facts.residue(s.text, s.values)):
                 self._leftovers(s, facts)
+            last = things.drafts[-1] if things.drafts else last if carried else None
         self._employment(employment)
 
     def _leftovers(self, s: Analyzed, facts: SentenceFacts) -> None:
         sentence, subject = s.text, s.subject()
-        if not facts.residue(sentence, s.values):
-            return
+        if not facts.residue(sentence, s.values) and id(s) not in self.unspoken:
+            return  # a sentence whose "I" is nobody known is kept whole: it says who
         draft = self.drafts.get(subject.entity) if subject is not None else None
         if draft is not None and notes_field(draft.spec, {name_field(draft.spec) or ""}):
             if sentence not in draft.notes:
@@ -177,7 +204,12 @@ class _Build:
     def result(self) -> Extraction:
         out = Extraction()
         kept: set[str] = set()
+        linked = {ref for r in self.relations for ref in r.endpoints.values()}
+        stored = self.drafts.get(SPEAKER)
         for draft in [*self.drafts.values(), *self.things]:
+            quiet = len(draft.values) == 1 and not draft.notes and draft.ref not in linked
+            if draft is stored and quiet:
+                continue  # "I" said nothing new about the stored user
             notes_of = notes_field(draft.spec, {name_field(draft.spec) or ""})
             if draft.notes and notes_of and not draft.has(notes_of):
                 draft.put(notes_of, " ".join(draft.notes))
@@ -189,6 +221,19 @@ class _Build:
             r for r in self.relations if all(ref in kept for ref in r.endpoints.values())
         ]
         return out
+
+
+async def _stored_speaker(person: ObjectSpec, lookup: RecordLookup | None) -> str | None:
+    """The name of the stored person marked as the user; the most recently updated first."""
+    notes_of = notes_field(person, {name_field(person, "person") or ""})
+    name_of = name_field(person, "person")
+    if lookup is None or notes_of is None or name_of is None:
+        return None
+    for record in await lookup.find(person.name, USER_MARKER, 5):
+        name = record.get(name_of)
+        if marks_user(record.get(notes_of)) and isinstance(name, str) and name.strip():
+            return name.strip()
+    return None
 
 
 def put_name(draft: Draft, name: str) -> bool:

@@ -61,6 +61,7 @@ _LEADING_NOISE = (
     yes no ok okay maybe what who where when why how which is are was were does do did
     can could will would should tell show list give find let new our"""
     )
+    | {"i'm", "i\u2019m"}
     | frozenset(WEEKDAYS)
     | frozenset(ROLE_NOUNS)
 )

@@ -35,7 +35,7 @@ _TASK = re.compile(
     re.IGNORECASE,
 )
 _DUE_PREP = re.compile(r"\s*(?:,\s*)?\b(?:by|on|before|until|due|no later than)\s*$", re.I)
-_URGENT = {"urgent": "high", "asap": "high", "important": "high", "critical": "high"}
+URGENT = {"urgent": "high", "asap": "high", "important": "high", "critical": "high"}
 _EVENT = re.compile(
     r"\b(?P<noun>meeting|call|lunch|dinner|breakfast|coffee|conference|interview|appointment|"
     r"party|wedding|birthday|trip|flight|visit|demo|presentation|workshop|webinar|standup|"
@@ -106,6 +106,14 @@ def read_things(
     return out
 
 
+def set_priority(text: str, draft: Draft) -> None:
+    """ "urgent", "ASAP" -> the priority field's high (its enum value, when it has one)."""
+    priority = field_for(draft.spec, "priority")
+    for word, value in URGENT.items():
+        if re.search(rf"\b{word}\b", text, re.IGNORECASE):
+            draft.put(priority, value)
+
+
 def _names_type(text: str, spec: ObjectSpec | None) -> bool:
     if spec is None:
         return False
@@ -119,7 +127,6 @@ def _names_type(text: str, spec: ObjectSpec | None) -> bool:
 def fill_fields(s: Analyzed, draft: Draft) -> None:
     """Fields written out in the sentence ("priority high", "deadline is 2026-07-01", "from
     2026-04-02 to 2026-04-16" for start and end dates)."""
-    skip = {notes_field(draft.spec)}
     dates = [v for v in s.values if v.kind == "date"]
     if len(dates) >= 2 and re.search(
         r"\b(?:to|until|till|through|and)\b|[-\u2013]", s.text[dates[0].end : dates[1].start]
@@ -129,13 +136,7 @@ def fill_fields(s: Analyzed, draft: Draft) -> None:
         if start and end:
             draft.put(start, dates[0].value)
             draft.put(end, dates[1].value)
-    for fname, fspec in draft.spec.fields.items():
-        if fname in skip or draft.has(fname):
-            continue
-        for phrase in phrases(fname):
-            found = field_value(s.text, phrase, fspec.type, s.values, 0)
-            if found and draft.put(fname, found[2]):
-                break
+    written_fields(s, draft)
     _one_date(draft, dates)
     _money(s, draft)
     assignee = field_for(draft.spec, "assignee", ("str",))
@@ -144,6 +145,18 @@ def fill_fields(s: Analyzed, draft: Draft) -> None:
         person = next((m for m in s.mentions if m.start == to.end() and not m.pronoun), None)
         if person is not None:
             draft.put(assignee, s.text[person.start : person.end].removesuffix("'s"))
+
+
+def written_fields(s: Analyzed, draft: Draft) -> None:
+    """Fields named in the sentence with their value: "priority high", "due date is ..."."""
+    skip = {notes_field(draft.spec)}
+    for fname, fspec in draft.spec.fields.items():
+        if fname in skip or draft.has(fname):
+            continue
+        for phrase in phrases(fname):
+            found = field_value(s.text, phrase, fspec.type, s.values, 0)
+            if found and draft.put(fname, found[2]):
+                break
 
 
 def _one_date(draft: Draft, dates: list[Span]) -> None:
@@ -237,6 +250,8 @@ def _task(
     if due is not None and due[0] < what_start + len(what):
         what = _DUE_PREP.sub("", s.text[what_start : due[0]])
     what = re.sub(r"\s*[,(-]?\s*(?:high|low|medium)\s+priority\)?\s*$", "", what.strip(" ,"))
+    if what.strip(" ,").lower() in ("it", "this", "that", "they"):
+        return None  # "It is due Friday." says more of the thing before (`carry`)
     draft = make(spec, None)
     if not draft.put(name_field(spec, "task"), what.strip(" ,")):
         return None
@@ -245,10 +260,7 @@ def _task(
     owner = [x for x in s.mentions if x.end <= m.start()]
     if owner and owner[-1].entity in names and not owner[-1].entity.startswith("org:"):
         draft.put(field_for(spec, "assignee", ("str",)), names[owner[-1].entity])
-    priority = field_for(spec, "priority")
-    for word, value in _URGENT.items():
-        if re.search(rf"\b{word}\b", s.text, re.IGNORECASE):
-            draft.put(priority, value)
+    set_priority(s.text, draft)
     status = field_for(spec, "status")
     if status and not re.search(r"\b(done|finished|completed|closed)\b", s.text, re.I):
         for default in ("open", "todo", "to_do", "pending"):

@@ -1,0 +1,41 @@
+"""What a sentence opening with "it" says of the thing the sentence before made.
+
+"Remind me to send the report. It is high priority." is one task with a priority: the second
+sentence names no thing of its own, so its enum values, written-out fields and "urgent" go to
+the task just made, and it leaves no note behind when that is all it says.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xmemory_engine.minds.rules.analysis import Analyzed
+from xmemory_engine.minds.rules.cues import SentenceFacts, flags_and_choices
+from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.text import name_words
+from xmemory_engine.minds.rules.things import URGENT, set_priority, written_fields
+
+_CARRY = re.compile(r"^\s*(?:it|this|that|its)\b", re.IGNORECASE)
+
+
+def carry(s: Analyzed, draft: Draft, facts: SentenceFacts) -> bool:
+    """ "Remind me to send the report. It is high priority.": a sentence opening with "it"
+    right after a thing was made says more about that thing (an enum value, a field written
+    out, "urgent"). True when it set anything; the words it used are marked in `facts`."""
+    opener = _CARRY.match(s.text)
+    if opener is None:
+        return False
+    before = set(draft.values)
+    set_priority(s.text, draft)
+    written_fields(s, draft)  # not a bare date: "It is raining today." dates no task
+    flags_and_choices(s.text, draft, facts)
+    added = [f for f in draft.values if f not in before]
+    said = [w for f in added for w in name_words(f)]  # "priority" in "high priority"
+    said += [str(draft.values[f]).replace("_", " ") for f in added]
+    said += list(URGENT) if added else []
+    for phrase in said:
+        for m in re.finditer(rf"\b{re.escape(phrase)}\b", s.text, re.IGNORECASE):
+            facts.use(m.start(), m.end())
+    if added:
+        facts.use(*opener.span())
+    return bool(added)
