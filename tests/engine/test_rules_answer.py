@@ -416,3 +416,80 @@ async def test_an_exact_name_is_looked_up_before_the_whole_word_search(tmp_path:
     assert (await memory.ask("What is Johnson's email?")).answer == "alice@acme.com"
     assert any("instr" in sql for sql in memory.sql)  # no exact match: whole words
     memory.reader.close()
+
+
+# -- a type's word in a name, whole-word values, preferences ------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_name_said_with_its_type_word_finds_the_record_named_without_it(
+    tmp_path: Path,
+) -> None:
+    memory = Memory(tmp_path / "atlas.db", DEFAULT)
+    memory.put("project", {"name": "Atlas", "due_date": "2026-12-15", "status": "active"})
+    memory.put("task", {"title": "Write release notes", "status": "done"})
+    answer = await memory.ask("When is Project Atlas due?")
+    assert answer.answer == "2026-12-15"
+    # The name as said, exactly, first; then the name without "project", exactly.
+    assert """"name" = 'Project Atlas'""" in memory.sql[0]
+    assert """"name" = 'Atlas'""" in memory.sql[1] and len(memory.sql) == 2
+    assert (await memory.ask("What is the status of the Atlas project?")).answer == "active"
+    assert (await memory.ask("What is the status of Task 'Write release notes'?")).answer == "done"
+    memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_a_stored_name_holding_the_type_word_still_answers_at_once(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "named.db", DEFAULT)
+    memory.put("project", {"name": "Project Atlas", "due_date": "2026-01-01"})
+    memory.put("project", {"name": "Atlas", "due_date": "2026-12-15"})
+    assert (await memory.ask("When is Project Atlas due?")).answer == "2026-01-01"
+    assert len(memory.sql) == 1
+    memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_a_filter_value_matches_whole_words_through_punctuation(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "companies.db", DEFAULT)
+    for n in ("5", "50", "51"):
+        memory.put("person", {"name": f"Worker {n}", "company": f"Company {n}"})
+    memory.put("person", {"name": "Noted Worker", "notes": "She works at Company 5. Since May."})
+    memory.put("person", {"name": "Quoted Worker", "notes": "Left (Company 5?) last year"})
+    answer = await memory.ask("Who works at Company 5?")
+    names = {row[1] for row in answer.tables[0].rows}
+    assert names == {"Worker 5", "Noted Worker", "Quoted Worker"}
+    count = await memory.ask("How many people work at Company 50?")
+    assert count.answer == "There is 1 person matching Company 50."
+    memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_a_related_name_matches_whole_words_too(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "related.db", DEFAULT)
+    for n in ("5", "50"):
+        person = memory.put("person", {"name": f"Linked {n}"})
+        org = memory.put("organization", {"name": f"Company {n}"})
+        memory.link("works_at", {"employee": person, "employer": org})
+    answer = await memory.ask("Who works at Company 5?")
+    assert answer.answer == "Linked 5 works at Company 5."
+    memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_what_i_prefer_asks_the_preference_type_for_its_value(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "prefs.db", DEFAULT)
+    memory.put("preference", {"topic": "flights", "value": "window seats"})
+    memory.put("preference", {"topic": "coffee", "value": "oat milk"})
+    answer = await memory.ask("What do I prefer on flights?")
+    assert (answer.answer, answer.notice) == ("window seats", None)
+    assert (await memory.ask("What is my favourite coffee?")).answer == "oat milk"
+    assert (await memory.ask("How do I like my coffee?")).answer == "oat milk"
+    memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_who_likes_something_still_asks_for_people(default: Memory) -> None:
+    default.put("person", {"name": "Dana Reyes", "notes": "Likes jazz."})
+    answer = await default.ask("Who likes jazz?")
+    assert answer.answer == "Dana Reyes: likes jazz."  # the person, not a preference
+    assert "Dana Reyes" in answer.tables[0].rows[0]

@@ -20,7 +20,7 @@ from xmemory_engine.minds.rules.prose import (
     keyword_sentences,
     who_sentence,
 )
-from xmemory_engine.minds.rules.question import Question, org_like, read_question
+from xmemory_engine.minds.rules.question import Question, name_forms, org_like, read_question
 from xmemory_engine.minds.rules.schema_map import SchemaMap, name_field
 from xmemory_engine.minds.rules.sql import Select
 from xmemory_engine.minds.rules.text import name_words
@@ -96,9 +96,12 @@ class _Reading:
             # The question names one type, the one asked first: a record of it called exactly
             # so is the answer the steps below would reach (the related-records step skips a
             # type the subject is named in), with one statement instead of two.
-            direct = await self._field_rows(targets[0], subject.text, exactly=True)
-            if direct.rows:
-                return self._about_answer(targets[0], direct, q.fields.get(targets[0].name, []))
+            # "Project Atlas" may be stored as "Atlas": that exact form only on a miss.
+            for name in name_forms(targets[0], subject.text):
+                direct = await self._field_rows(targets[0], name, exactly=True)
+                if direct.rows:
+                    fields = q.fields.get(targets[0].name, [])
+                    return self._about_answer(targets[0], direct, fields)
         first_empty: tuple[ObjectSpec, ResultTable] | None = None
         for spec in q.types:
             # "Which books did Noor recommend?": records of the named type linked to Noor.
@@ -112,10 +115,11 @@ class _Reading:
                 return Answer(tables=[table], answer=self._list_prose(spec, table, []))
         for spec in targets:
             fields = q.fields.get(spec.name, [])
-            for exactly in (True, False):
-                table = await self._field_rows(spec, subject.text, exactly=exactly)
-                if table.rows:
-                    return self._about_answer(spec, table, fields)
+            for name in name_forms(spec, subject.text):
+                for exactly in (True, False):
+                    table = await self._field_rows(spec, name, exactly=exactly)
+                    if table.rows:
+                        return self._about_answer(spec, table, fields)
             if first_empty is None:
                 first_empty = (spec, table)
         if first_empty is None:
@@ -146,11 +150,15 @@ class _Reading:
         return await self._run(sel.sql())
 
     async def _is_named(self, spec: ObjectSpec, name: str) -> bool:
-        """Whether a record of `spec` is called `name` (exactly, else as a whole word)."""
-        exact = Select(self.map, spec).named_exactly(name).limit(1).sql()
-        if (await self._run(exact)).rows:
-            return True
-        return bool((await self._run(Select(self.map, spec).named(name).limit(1).sql())).rows)
+        """Whether a record of `spec` is called `name` (exactly, else as a whole word), or so
+        without the type's word ("Project Atlas" -> "Atlas")."""
+        for form in name_forms(spec, name):
+            exact = Select(self.map, spec).named_exactly(form).limit(1).sql()
+            if (await self._run(exact)).rows:
+                return True
+            if (await self._run(Select(self.map, spec).named(form).limit(1).sql())).rows:
+                return True
+        return False
 
     def _about_answer(self, spec: ObjectSpec, table: ResultTable, fields: list[str]) -> Answer:
         q = self.q

@@ -107,8 +107,30 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     q.emails = [m.group() for m in EMAIL.finditer(text)]
     q.names = _names(text, mapped)
     _schema_words(q, mapped)
+    _preference_cue(q, mapped)
     q.keywords = _keywords(q, mapped)
     return q
+
+
+_PREFER_WORDS = wordset(
+    """prefer prefers preferred preference preferences like likes love loves enjoy enjoys
+    favourite favorite favourites favorites"""
+)
+
+
+def _preference_cue(q: Question, mapped: SchemaMap) -> None:
+    """ "What do I prefer on flights?" asks the preference-like type for its value, though
+    it names no type, field or record; a question about someone ("What does Bob like?",
+    "Who likes jazz?") or naming a type is left as it is."""
+    spec = mapped.first("preference")
+    said = set(words(q.lowered)) & _PREFER_WORDS
+    if spec is None or not said or q.types or q.who or q.subject is not None:
+        return
+    q.types = [spec]
+    topic = field_for(spec, "topic", ("str",)) or name_field(spec, "preference")
+    value = field_for(spec, "value", ("str",), {topic or ""})
+    if value is not None and not q.yes_no and not q.count and not q.fields.get(spec.name):
+        q.fields[spec.name] = [value]
 
 
 def _names(text: str, mapped: SchemaMap) -> list[NameRef]:
@@ -136,6 +158,21 @@ def _type_forms(spec: ObjectSpec) -> set[str]:
     return {phrase, plural(phrase), spec.name.lower()}
 
 
+def name_forms(spec: ObjectSpec, name: str) -> list[str]:
+    """How a record of `spec` may be stored when a question calls it `name`: as said, then
+    without the type's own word ("Project Atlas", "Atlas project", "Task X" -> "Atlas", "X").
+    The name as said comes first, so a name that really holds the word ("Person 00042") is
+    found by the exact comparison before any other form is tried."""
+    forms = sorted(_type_forms(spec), key=len, reverse=True)
+    low = name.lower()
+    for form in forms:
+        if low.startswith(form + " ") and len(low) > len(form) + 1:
+            return [name, name[len(form) + 1 :].strip()]
+        if low.endswith(" " + form) and len(low) > len(form) + 1:
+            return [name, name[: -len(form) - 1].strip()]
+    return [name]
+
+
 def _has(low: str, phrase: str) -> bool:
     return _find(low, phrase) is not None
 
@@ -144,7 +181,13 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
     low = q.lowered
     kind_words = {"people": "person", "persons": "person", "companies": "org",
                   "organizations": "org", "organisations": "org"}  # fmt: skip
-    stems = {stem(w)[:5] for w in words(low) if len(w) > 3}
+    # Fields, enum values and flags are asked outside the values filtered by: "Who works at
+    # Company 5?" asks for people, not for their company field.
+    free = low
+    for n in q.names:
+        if n.value:
+            free = re.sub(re.escape(n.text.lower()), " " * len(n.text), free)
+    stems = {stem(w)[:5] for w in words(free) if len(w) > 3}
     named_at: dict[str, int] = {}
     for spec in mapped.schema.objects.values():
         kind = mapped.kinds.get(spec.name)
@@ -156,27 +199,29 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
             f
             for f in spec.fields
             if f != name_field(spec, kind)
-            and (any(_has(low, p) for p in ask_phrases(f)) or _all_words(f, stems))
+            and (any(_has(free, p) for p in ask_phrases(f)) or _all_words(f, stems))
         ]
         for pattern, roles in _ROLE_CUES:
-            if pattern.search(low):
+            if pattern.search(free):
                 asked += [f for r in roles if (f := field_for(spec, r)) and f not in asked]
         for fname, fspec in spec.fields.items():
             for value in fspec.enum or ():
                 if not isinstance(value, str):
                     continue
                 said = value.replace("_", " ")
-                hit = _find(low, said) or _find(low, plural(said))
+                hit = _find(free, said) or _find(free, plural(said))
                 if hit:
                     negated = bool(
-                        re.search(r"\b(?:not|n't|no longer)\s+(?:yet\s+)?$", low[: hit.start()])
+                        re.search(r"\b(?:not|n't|no longer)\s+(?:yet\s+)?$", free[: hit.start()])
                     )
                     q.enums.setdefault(spec.name, []).append((fname, value, not negated))
                     if fname in asked:
                         asked.remove(fname)
             if fspec.type == "bool":
                 flag = " ".join(w for w in name_words(fname) if w not in ("is", "has"))
-                hit = re.search(rf"\b(not |non-?|in|un)?{re.escape(flag)}\b", low) if flag else None
+                hit = (
+                    re.search(rf"\b(not |non-?|in|un)?{re.escape(flag)}\b", free) if flag else None
+                )
                 if hit:
                     q.flags.setdefault(spec.name, []).append((fname, not hit.group(1)))
         if asked:
@@ -223,6 +268,8 @@ def _keywords(q: Question, mapped: SchemaMap) -> list[str]:
     for n in q.names:
         taken |= {w.lower() for w in n.text.split()}
     taken |= {"people", "person", "companies", "company", "organizations"}
+    if any(mapped.kinds.get(t.name) == "preference" for t in q.types):
+        taken |= _PREFER_WORDS  # "prefer" says which type, not what the record mentions
     out: list[str] = []
     for w in words(q.text):
         if w in STOPWORDS or w in _QUESTION_WORDS or w in _META or w in taken or w.isdigit():

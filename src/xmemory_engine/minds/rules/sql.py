@@ -2,7 +2,8 @@
 
 Literals are inlined with quotes doubled (`quote_sql`) because the checker and the read-only
 executor run plain SQL text. Text is matched with `instr(lower(...))`, which needs no LIKE
-escaping; a name matches as whole words (' alice ' within ' alice johnson ').
+escaping; a name or a filter value matches as whole words (' alice ' within ' alice johnson ',
+' company 5 ' not within ' company 50 '), a keyword stem anywhere.
 """
 
 from __future__ import annotations
@@ -34,7 +35,28 @@ def name_expr(spec: ObjectSpec, alias: str = "t") -> str | None:
 
 
 def contains(expr: str, text: str) -> str:
+    """`text` anywhere in `expr`: for keywords, which are stems ("join" in "joined")."""
     return f"instr(lower({expr}), {quote_sql(text.lower())}) > 0"
+
+
+# Punctuation that may touch a word in free text ("works at Acme Corp.", "(Company 5)"); each
+# becomes a space on both sides of the comparison, so a value matches as whole words.
+_PUNCTUATION = (".", ",", ";", ":", "!", "(", ")", "[", "]", '"', "'", "/")
+# Written as codes: tab, newline, return, and "?", which a statement never holds as itself
+# (no placeholder can hide in one).
+_CODES = {"\t": "char(9)", "\n": "char(10)", "\r": "char(13)", "?": "char(63)"}
+
+
+def contains_words(expr: str, text: str) -> str:
+    """`text` as whole words of `expr`: "Company 5" is not in "Company 50". Done in SQL, not
+    by filtering returned rows, so counts, totals and limits count only the rows kept."""
+    spaced = f"lower({expr})"
+    for mark in [*(quote_sql(p) for p in _PUNCTUATION), *_CODES.values()]:
+        spaced = f"replace({spaced}, {mark}, ' ')"
+    needle = text.lower()
+    for mark in [*_PUNCTUATION, *_CODES]:
+        needle = needle.replace(mark, " ")
+    return f"instr(' ' || {spaced} || ' ', {quote_sql(' ' + needle.strip() + ' ')}) > 0"
 
 
 class Select:
@@ -72,7 +94,7 @@ class Select:
     def matching(self, values: list[str], keywords: list[str]) -> Select:
         """Records whose text (or a related record's name) holds every value and keyword."""
         for value in values:
-            options = [contains(f"t.{quote_ident(c)}", value) for c in text_fields(self.spec)]
+            options = [contains_words(f"t.{quote_ident(c)}", value) for c in text_fields(self.spec)]
             options += self._related_names(value)
             self.where.append("(" + " OR ".join(options or ["0 = 1"]) + ")")
         for word in keywords:
@@ -160,5 +182,5 @@ class Select:
             f"JOIN {quote_ident(other.table)} AS {o} "
             f"ON {o}.xuid = {r}.{quote_ident(RelationSpec.role_column(other_role))} "
             f"WHERE {r}.{quote_ident(RelationSpec.role_column(own_role))} = t.xuid "
-            f"AND {contains(expr, value)})"
+            f"AND {contains_words(expr, value)})"
         )

@@ -1,0 +1,47 @@
+"""A user's first session with the default instance, through the real engine and the rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from xmemory_engine import EngineSettings, open_engine
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_first_session_writes_and_reads_back_what_a_user_means(tmp_path: Path) -> None:
+    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
+        base = f"/instances/{engine.default_instance_id}"
+        transport = httpx.ASGITransport(app=engine.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
+
+            async def write(text: str) -> dict[str, Any]:
+                response = await http.post(f"{base}/write", json={"text": text})
+                assert response.status_code == 200, response.text
+                return response.json()["items"][0]  # type: ignore[no-any-return]
+
+            async def read(query: str) -> str:
+                response = await http.post(f"{base}/read", json={"query": query})
+                assert response.status_code == 200, response.text
+                return str(response.json()["items"][0]["reader_result"]["answer"])
+
+            await write("My name is Sam Carter. I work at Northwind Traders as a product manager.")
+            await write("I prefer window seats on flights.")
+            await write("Project Atlas is due on 2026-12-15 and is active.")
+            await write("Remind me to send the Q4 report to Maria by Friday. It is high priority.")
+            # "I" in a later write is the stored user.
+            await write("My email is sam@northwind.com.")
+            assert await read("What is Sam Carter's role?") == "product manager"
+            assert await read("What is Sam Carter's email?") == "sam@northwind.com"
+            assert await read("Who works at Northwind Traders?") == (
+                "Sam Carter works at Northwind Traders."
+            )
+            assert await read("What do I prefer on flights?") == "window seats"
+            assert await read("When is Project Atlas due?") == "2026-12-15"
+            assert "high" in await read("What is the priority of the Q4 report task?")
+            # The organization's notes did not swallow the user's sentence.
+            assert "I work" not in await read("Tell me about Northwind Traders")
