@@ -11,6 +11,7 @@ stored person marked as the user, else nobody.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -26,6 +27,7 @@ from xmemory_engine.minds.rules.analysis import LOOKUP_PERSON, Analyzed, TextAna
 from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
 from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.links import link_sentence
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
     field_for,
@@ -34,8 +36,10 @@ from xmemory_engine.minds.rules.schema_map import (
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, marks_user
 from xmemory_engine.minds.rules.things import read_things
+from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
 
+_IT = re.compile(r"\b(?:it|this|that one)\b", re.IGNORECASE)
 _EMPLOYMENT_WORDS = ("work", "employ", "job", "member", "belong", "staff")
 
 
@@ -122,11 +126,22 @@ class _Build:
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
             self.things += things.drafts
             self.relations += things.relations
+            if not things.drafts and last is not None and rating_only(s.text, last):
+                continue  # "5 stars." rates the work just named, and says nothing else
+            # "Dana Kim will do it.": "it" is the thing the sentence before made.
+            refers = last is not None and _IT.search(s.text) is not None
+            made = things.drafts or ([last] if refers and last is not None else [])
+            links = link_sentence(s, self.map, made, self.drafts, self._draft)
+            self.things += links.drafts
+            self.relations += [r for r in links.relations if self._new(r)]
             carried = not things.drafts and last is not None and carry(s, last, facts)
             if not things.drafts and not (carried and not facts.residue(s.text, s.values)):
                 self._leftovers(s, facts)
             last = things.drafts[-1] if things.drafts else last if carried else None
         self._employment(employment)
+
+    def _new(self, relation: ExtractedRelation) -> bool:
+        return all(r.endpoints != relation.endpoints for r in self.relations)
 
     def _leftovers(self, s: Analyzed, facts: SentenceFacts) -> None:
         sentence, subject = s.text, s.subject()
@@ -206,10 +221,13 @@ class _Build:
         kept: set[str] = set()
         linked = {ref for r in self.relations for ref in r.endpoints.values()}
         stored = self.drafts.get(SPEAKER)
+        titles = [t.casefold() for d in self.things for t in claimed(d)]
         for draft in [*self.drafts.values(), *self.things]:
             quiet = len(draft.values) == 1 and not draft.notes and draft.ref not in linked
             if draft is stored and quiet:
                 continue  # "I" said nothing new about the stored user
+            if quiet and draft in self.drafts.values() and _inside(draft, titles):
+                continue  # "Ursula K. Le Guin" wrote the book; no friend of that name
             notes_of = notes_field(draft.spec, {name_field(draft.spec) or ""})
             if draft.notes and notes_of and not draft.has(notes_of):
                 draft.put(notes_of, " ".join(draft.notes))
@@ -234,6 +252,11 @@ async def _stored_speaker(person: ObjectSpec, lookup: RecordLookup | None) -> st
         if marks_user(record.get(notes_of)) and isinstance(name, str) and name.strip():
             return name.strip()
     return None
+
+
+def _inside(draft: Draft, titles: list[str]) -> bool:
+    name = next(iter(draft.values.values()), None)
+    return isinstance(name, str) and any(name.casefold() in t for t in titles)
 
 
 def put_name(draft: Draft, name: str) -> bool:

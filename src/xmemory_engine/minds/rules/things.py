@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from xmemory_engine.minds.base import ExtractedRelation
+from xmemory_engine.minds.rules.amounts import date_field, money, one_date
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts, field_value, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
@@ -23,7 +24,8 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
     phrases,
 )
-from xmemory_engine.minds.rules.text import STOPWORDS, Span, name_words, plural
+from xmemory_engine.minds.rules.text import STOPWORDS, name_words, plural
+from xmemory_engine.minds.rules.works import is_work, read_work, work_fields
 from xmemory_engine.schema import ObjectSpec
 
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
@@ -96,9 +98,10 @@ def read_things(
             break
     for spec in mapped.schema.objects.values():
         if spec.name not in mapped.kinds and not any(d.spec is spec for d in out.drafts):
-            draft = _named_type(s, spec, make)
+            draft = _named_type(s, spec, make) or read_work(s, spec, make)
             if draft is not None:
                 fill_fields(s, draft)
+                work_fields(s, draft) if is_work(spec) else None
                 out.drafts.append(draft)
     for draft in out.drafts:
         flags_and_choices(s.text, draft, facts)
@@ -131,14 +134,14 @@ def fill_fields(s: Analyzed, draft: Draft) -> None:
     if len(dates) >= 2 and re.search(
         r"\b(?:to|until|till|through|and)\b|[-\u2013]", s.text[dates[0].end : dates[1].start]
     ):
-        start = _date_field(draft.spec, ("start", "from", "departure", "check_in", "begin"))
-        end = _date_field(draft.spec, ("end", "to", "return", "check_out", "until"))
+        start = date_field(draft.spec, ("start", "from", "departure", "check_in", "begin"))
+        end = date_field(draft.spec, ("end", "to", "return", "check_out", "until"))
         if start and end:
             draft.put(start, dates[0].value)
             draft.put(end, dates[1].value)
     written_fields(s, draft)
-    _one_date(draft, dates)
-    _money(s, draft)
+    one_date(draft, dates)
+    money(s, draft)
     assignee = field_for(draft.spec, "assignee", ("str",))
     to = re.search(r"\bassigned\s+to\s+", s.text)
     if assignee and to:
@@ -157,47 +160,6 @@ def written_fields(s: Analyzed, draft: Draft) -> None:
             found = field_value(s.text, phrase, fspec.type, s.values, 0)
             if found and draft.put(fname, found[2]):
                 break
-
-
-def _one_date(draft: Draft, dates: list[Span]) -> None:
-    """A thing with one date field takes the sentence's date ("closed ... on 2026-03-14")."""
-    fields = [n for n, f in draft.spec.fields.items() if f.type in ("date", "datetime")]
-    if len(fields) == 1 and dates and not draft.has(fields[0]):
-        draft.put(fields[0], dates[0].value)
-
-
-_CURRENCY_SIGNS = {"$": "USD", "\u20ac": "EUR", "\u00a3": "GBP"}
-_MONEY_WORDS = ("amount", "price", "cost", "value", "total", "budget", "fee")
-
-
-def _money(s: Analyzed, draft: Draft) -> None:
-    """ "for 48000 USD", "at 320", "$1,200" -> the amount-like field (and the currency)."""
-    amount = next(
-        (n for n, f in draft.spec.fields.items()
-         if f.type in ("float", "int") and any(w in _MONEY_WORDS for w in name_words(n))),
-        None,
-    )  # fmt: skip
-    currency = next((n for n in draft.spec.fields if "currency" in n.lower()), None)
-    for v in s.values:
-        if v.kind != "number":
-            continue
-        before = s.text[max(0, v.start - 10) : v.start].lower()
-        code = re.match(r"\s*([A-Z]{3})\b", s.text[v.end :])
-        sign = next((c for sign, c in _CURRENCY_SIGNS.items() if sign in v.text), None)
-        if not (code or sign or re.search(r"\b(?:for|at|costs?|priced at)\s*$", before)):
-            continue
-        if amount is not None and not draft.has(amount):
-            draft.put(amount, v.value)
-        if currency is not None and (code or sign):
-            draft.put(currency, code.group(1) if code else sign)
-        return
-
-
-def _date_field(spec: ObjectSpec, words: tuple[str, ...]) -> str | None:
-    for fname, fspec in spec.fields.items():
-        if fspec.type in ("date", "datetime") and any(w in name_words(fname) for w in words):
-            return fname
-    return None
 
 
 def _link(

@@ -1,0 +1,51 @@
+"""Dates and amounts a sentence gives a thing: its one date field, "for 48000 USD", "at 320"."""
+
+from __future__ import annotations
+
+import re
+
+from xmemory_engine.minds.rules.analysis import Analyzed
+from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.text import Span, name_words
+from xmemory_engine.schema import ObjectSpec
+
+
+def one_date(draft: Draft, dates: list[Span]) -> None:
+    """A thing with one date field takes the sentence's date ("closed ... on 2026-03-14")."""
+    fields = [n for n, f in draft.spec.fields.items() if f.type in ("date", "datetime")]
+    if len(fields) == 1 and dates and not draft.has(fields[0]):
+        draft.put(fields[0], dates[0].value)
+
+
+_CURRENCY_SIGNS = {"$": "USD", "\u20ac": "EUR", "\u00a3": "GBP"}
+_MONEY_WORDS = ("amount", "price", "cost", "value", "total", "budget", "fee")
+
+
+def money(s: Analyzed, draft: Draft) -> None:
+    """ "for 48000 USD", "at 320", "$1,200" -> the amount-like field (and the currency)."""
+    amount = next(
+        (n for n, f in draft.spec.fields.items()
+         if f.type in ("float", "int") and any(w in _MONEY_WORDS for w in name_words(n))),
+        None,
+    )  # fmt: skip
+    currency = next((n for n in draft.spec.fields if "currency" in n.lower()), None)
+    for v in s.values:
+        if v.kind != "number":
+            continue
+        before = s.text[max(0, v.start - 10) : v.start].lower()
+        code = re.match(r"\s*([A-Z]{3})\b", s.text[v.end :])
+        sign = next((c for sign, c in _CURRENCY_SIGNS.items() if sign in v.text), None)
+        if not (code or sign or re.search(r"\b(?:for|at|costs?|priced at)\s*$", before)):
+            continue
+        if amount is not None and not draft.has(amount):
+            draft.put(amount, v.value)
+        if currency is not None and (code or sign):
+            draft.put(currency, code.group(1) if code else sign)
+        return
+
+
+def date_field(spec: ObjectSpec, words: tuple[str, ...]) -> str | None:
+    for fname, fspec in spec.fields.items():
+        if fspec.type in ("date", "datetime") and any(w in name_words(fname) for w in words):
+            return fname
+    return None
