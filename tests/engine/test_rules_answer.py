@@ -493,3 +493,39 @@ async def test_who_likes_something_still_asks_for_people(default: Memory) -> Non
     answer = await default.ask("Who likes jazz?")
     assert answer.answer == "Dana Reyes: likes jazz."  # the person, not a preference
     assert "Dana Reyes" in answer.tables[0].rows[0]
+
+
+# -- a work's creator --------------------------------------------------------------------------
+
+SHELF = parse_schema(
+    """
+objects:
+  film:
+    primary_key: [title]
+    fields:
+      title: {type: str, required: true}
+      director: {type: str}
+  critic:
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true}
+relations:
+  praised_by: {objects: {film: film, critic: critic}}
+"""
+)
+
+
+@pytest.mark.anyio
+async def test_who_directed_a_work_is_its_creator_field_not_a_linked_person(
+    tmp_path: Path,
+) -> None:
+    memory = Memory(tmp_path / "shelf.db", SHELF)
+    film = memory.put("film", {"title": "Aftersun", "director": "Charlotte Wells"})
+    memory.link("praised_by", {"film": film, "critic": memory.put("critic", {"name": "Ravi"})})
+    answer = await memory.ask("Who directed Aftersun?")
+    assert "Charlotte Wells" in (answer.answer or "")
+    assert "Ravi" not in (answer.answer or "")
+    assert len(memory.sql) == 1 and 'FROM "film"' in memory.sql[0]  # the exact-name fast path
+    answer = await memory.ask("Who is the director of Aftersun?")
+    assert "Charlotte Wells" in (answer.answer or "")
+    memory.reader.close()

@@ -25,6 +25,7 @@ from xmemory_engine.minds.rules.text import (
     words,
     wordset,
 )
+from xmemory_engine.minds.rules.works import creator_field
 from xmemory_engine.schema import ObjectSpec
 
 _QUESTION_WORDS = wordset(
@@ -108,6 +109,7 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     q.names = _names(text, mapped)
     _schema_words(q, mapped)
     _preference_cue(q, mapped)
+    _creator_cue(q, mapped)
     q.keywords = _keywords(q, mapped)
     return q
 
@@ -131,6 +133,27 @@ def _preference_cue(q: Question, mapped: SchemaMap) -> None:
     value = field_for(spec, "value", ("str",), {topic or ""})
     if value is not None and not q.yes_no and not q.count and not q.fields.get(spec.name):
         q.fields[spec.name] = [value]
+
+
+_CREATOR_CUE = re.compile(
+    r"^\s*who\s+(?:wrote|written|directed|composed|painted|authored|created|made|sang)\b"
+    r"|\bwho\s+(?:is|was)\s+the\s+(?:author|writer|director|composer|artist|creator)\b"
+)
+
+
+def _creator_cue(q: Question, mapped: SchemaMap) -> None:
+    """ "Who wrote Piranesi?" asks the author field of the one type that has one, not for a
+    person: the type is as good as named, so the exact-name fast path answers it."""
+    if _CREATOR_CUE.search(q.lowered) is None or not q.names or q.types:
+        return
+    owners = [(s, f) for s in mapped.schema.objects.values() if (f := creator_field(s))]
+    if len(owners) != 1:
+        return
+    spec, fname = owners[0]
+    q.names[0].value = False  # the work named after the verb is the record asked about
+    q.who = False
+    q.types = [spec]
+    q.fields[spec.name] = [fname]
 
 
 def _names(text: str, mapped: SchemaMap) -> list[NameRef]:

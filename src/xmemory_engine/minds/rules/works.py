@@ -86,7 +86,7 @@ def rating_only(text: str, draft: Draft) -> bool:
 def work_fields(s: Analyzed, draft: Draft) -> None:
     """Creator after "by", status, rating, page count, year of a work the sentence names."""
     spec, text = draft.spec, s.text
-    creator = _creator_field(spec)
+    creator = creator_field(spec)
     if creator is not None and not draft.has(creator):
         found = _BY.search(text)
         if found:
@@ -119,11 +119,11 @@ def claimed(draft: Draft) -> list[str]:
     """The title and creator of a work: names in them are not people of their own."""
     if not is_work(draft.spec):
         return []
-    keep = {name_field(draft.spec), _creator_field(draft.spec)}
+    keep = {name_field(draft.spec), creator_field(draft.spec)}
     return [v for f, v in draft.values.items() if f in keep and isinstance(v, str)]
 
 
-def _creator_field(spec: ObjectSpec) -> str | None:
+def creator_field(spec: ObjectSpec) -> str | None:
     return next((f for f in spec.fields if set(name_words(f)) & set(_CREATORS)), None)
 
 
