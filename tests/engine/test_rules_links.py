@@ -201,3 +201,49 @@ async def test_a_place_the_trip_stops_at_with_its_kind_and_country() -> None:
     result = await extract("On the Alps Loop trip we stop at Innsbruck, a city in Austria.", TRIPS)
     assert of_type(result, "place") == [{"name": "Innsbruck", "kind": "city", "country": "Austria"}]
     assert links(result) == [("stops_at", {"trip": "Alps Loop", "place": "Innsbruck"})]
+
+
+TRAVEL = parse_schema(
+    """
+objects:
+  reservation:
+    primary_key: [reference]
+    fields:
+      reference: {type: str, required: true}
+      kind: {type: str, enum: [flight, ferry, hotel]}
+      operator: {type: str}
+  chore:
+    primary_key: [title]
+    fields:
+      title: {type: str, required: true}
+      estimate_hours: {type: float}
+"""
+)
+
+
+async def test_the_operator_of_a_reservation_by_its_kind_or_with() -> None:
+    result = await extract("Booked a Ryanair flight, reference RK55Z.", TRAVEL)
+    assert of_type(result, "reservation") == [
+        {"kind": "flight", "reference": "RK55Z", "operator": "Ryanair"}
+    ]
+    result = await extract("Ferry to Naxos with Blue Star, reference BS-12.", TRAVEL)
+    assert of_type(result, "reservation")[0]["operator"] == "Blue Star"
+    result = await extract("Hotel Alma Lisboa is reserved under reference AL-9.", TRAVEL)
+    assert of_type(result, "reservation")[0]["operator"] == "Hotel Alma Lisboa"
+
+
+async def test_a_number_before_a_numeric_fields_last_word() -> None:
+    result = await extract('New chore "Paint the fence", estimated at 3.5 hours.', TRAVEL)
+    assert of_type(result, "chore") == [{"title": "Paint the fence", "estimate_hours": 3.5}]
+
+
+async def test_more_places_listed_after_the_verbs_first_object() -> None:
+    result = await extract(
+        "On the Coast Run trip we stop at Porto, a city in Portugal, and the Serralves museum.",
+        TRIPS,
+    )
+    assert of_type(result, "place") == [
+        {"name": "Porto", "kind": "city", "country": "Portugal"},
+        {"name": "Serralves", "kind": "museum"},
+    ]
+    assert [end["place"] for _, end in links(result)] == ["Porto", "Serralves"]

@@ -6,7 +6,7 @@ import re
 
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.text import Span, name_words
+from xmemory_engine.minds.rules.text import Span, name_words, plural
 from xmemory_engine.schema import ObjectSpec
 
 
@@ -49,3 +49,17 @@ def date_field(spec: ObjectSpec, words: tuple[str, ...]) -> str | None:
         if fspec.type in ("date", "datetime") and any(w in name_words(fname) for w in words):
             return fname
     return None
+
+
+def counts(s: Analyzed, draft: Draft) -> None:
+    """ "476 pages", "estimated at 6 hours": a number before the last word of a numeric
+    field's name. "after 200 pages" is progress, not the count, so it is left."""
+    for fname, fspec in draft.spec.fields.items():
+        words = name_words(fname)
+        if fspec.type not in ("int", "float") or draft.has(fname) or not words:
+            continue
+        unit = "|".join(re.escape(w) for w in {words[-1], plural(words[-1])})
+        for hit in re.finditer(rf"\b(\d[\d,]*(?:\.\d+)?)\s+(?:{unit})\b", s.text):
+            if not re.search(r"\b(?:after|of)\s*$", s.text[: hit.start()]):
+                draft.put(fname, float(hit.group(1).replace(",", "")))
+                break

@@ -26,6 +26,12 @@ from xmemory_engine.schema import ObjectSpec, RelationSpec
 _PREPS = wordset("by to with at for of in on from")
 _GLUE = _PREPS | wordset("has have is belongs part")
 _NAME = r"[A-Z][\w'\u2019\-]*(?:\s+[A-Z][\w'\u2019\-]*)*"
+# A word with a capital anywhere: "Planets", "teamLab".
+_CAPWORD = r"(?=[a-z]*[A-Z])[A-Za-z][\w'\u2019\-]*"
+_LISTED = re.compile(
+    rf"(?:,\s+an?\s+[^,.;]+)?(?:,\s+and\s+|\s+and\s+|,\s+)(?:the\s+)?"
+    rf"(?P<n>{_CAPWORD}(?:\s+{_CAPWORD})*)"
+)
 _APPOSITIVE = re.compile(r",\s+an?\s+(?P<what>[^,.;]+)")
 _LIVES = re.compile(rf",?\s+who\s+(?:lives|is\s+based|is)\s+in\s+(?P<n>{_NAME})")
 
@@ -136,6 +142,11 @@ def _verb_object(
                     out.drafts.append(other)
                     present.append(other)
                 _add(out, (rel, own, their), draft, other)
+                for more in _listed(rest, spec, make):
+                    if _free(str(more.values.get(name_field(spec) or "")), present):
+                        out.drafts.append(more)
+                        present.append(more)
+                        _add(out, (rel, own, their), draft, more)
 
 
 def _object_named(text: str, rel: RelationSpec) -> tuple[str | None, str]:
@@ -151,6 +162,26 @@ def _object_named(text: str, rel: RelationSpec) -> tuple[str | None, str]:
         if hit is not None:
             return hit.group("n"), tail[hit.end() :]
     return None, ""
+
+
+def _listed(
+    rest: str, spec: ObjectSpec, make: Callable[[ObjectSpec, str | None], Draft]
+) -> list[Draft]:
+    """ "visit Kyoto, a city in Japan, and the teamLab Planets museum": the names listed after
+    the verb's first object, each with the enum value written right after it (museum)."""
+    out: list[Draft] = []
+    while (hit := _LISTED.match(rest)) is not None and len(out) < 8:
+        draft = make(spec, None)
+        if not draft.put(name_field(spec), hit.group("n")):
+            break
+        rest = rest[hit.end() :]
+        kind = re.match(r"\s+([a-z]+)\b", rest)
+        for fname, fspec in spec.fields.items():
+            if kind is not None and kind.group(1) in (fspec.enum or ()):
+                draft.put(fname, kind.group(1))
+        _describe(rest, draft)
+        out.append(draft)
+    return out
 
 
 def _free(name: str, present: list[Draft]) -> bool:

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from xmemory_engine.minds.base import ExtractedRelation
-from xmemory_engine.minds.rules.amounts import date_field, money, one_date
+from xmemory_engine.minds.rules.amounts import counts, date_field, money, one_date
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts, field_value, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import NOISE_WORDS
+from xmemory_engine.minds.rules.providers import provider
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
     field_for,
@@ -142,6 +143,8 @@ def fill_fields(s: Analyzed, draft: Draft) -> None:
     written_fields(s, draft)
     one_date(draft, dates)
     money(s, draft)
+    counts(s, draft)
+    provider(s, draft)
     assignee = field_for(draft.spec, "assignee", ("str",))
     to = re.search(r"\bassigned\s+to\s+", s.text)
     if assignee and to:

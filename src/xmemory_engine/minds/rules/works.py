@@ -16,7 +16,7 @@ from collections.abc import Callable
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.schema_map import field_for, name_field
-from xmemory_engine.minds.rules.text import name_words, plural, singular, wordset
+from xmemory_engine.minds.rules.text import name_words, singular, wordset
 from xmemory_engine.schema import ObjectSpec
 
 _WORK_NOUNS = wordset(
@@ -102,17 +102,11 @@ def work_fields(s: Analyzed, draft: Draft) -> None:
     hit = _RATING.search(text)
     if rating and hit:
         draft.put(rating, int(hit.group("n")))
-    for fname, fspec in spec.fields.items():
-        if fspec.type != "int" or draft.has(fname) or fname == rating:
-            continue
-        words = name_words(fname)
-        if words == ["year"] and (year := _YEAR.search(text)):
-            draft.put(fname, int(year.group("y")))
-        elif words:
-            unit = "|".join(re.escape(w) for w in {words[-1], plural(words[-1])})
-            count = re.search(rf"\b(\d[\d,]*)\s+(?:{unit})\b(?!\s+(?:in|into|of)\b)", text)
-            if count and not re.search(r"\bafter\s*$", text[: count.start()]):
-                draft.put(fname, int(count.group(1).replace(",", "")))
+    year = next(
+        (f for f, fs in spec.fields.items() if f.lower() == "year" and fs.type == "int"), None
+    )
+    if year is not None and (hit := _YEAR.search(text)):
+        draft.put(year, int(hit.group("y")))
 
 
 def claimed(draft: Draft) -> list[str]:
