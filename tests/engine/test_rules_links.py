@@ -247,3 +247,49 @@ async def test_more_places_listed_after_the_verbs_first_object() -> None:
         {"name": "Serralves", "kind": "museum"},
     ]
     assert [end["place"] for _, end in links(result)] == ["Porto", "Serralves"]
+
+
+SALES = parse_schema(
+    """
+objects:
+  contact:
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true}
+  account:
+    description: A company we sell to.
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true}
+      sector: {type: str}
+      category: {type: str}
+      staff: {type: int}
+"""
+)
+SALES_INDUSTRY = parse_schema(
+    """
+objects:
+  company:
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true}
+      industry: {type: str}
+      headcount_employees: {type: int}
+"""
+)
+
+
+async def test_what_an_organization_is_and_how_many_work_there() -> None:
+    text = "Ines Duarte from Lumen Foods Ltd rang: they are a food company with 40 employees."
+    result = await extract(text, SALES_INDUSTRY)
+    assert of_type(result, "company") == [
+        {"name": "Lumen Foods Ltd", "industry": "food", "headcount_employees": 40}
+    ]
+    result = await extract("Vega Robotics Inc, a small robotics startup, hired Omar.", SALES)
+    assert of_type(result, "account") == [{"name": "Vega Robotics Inc", "category": "robotics"}]
+
+
+async def test_two_organizations_leave_it_unsaid_whose_industry_it_is() -> None:
+    text = "Acme Corp bought Globex Inc; it is a mining company."
+    result = await extract(text, SALES_INDUSTRY)
+    assert all("industry" not in c for c in of_type(result, "company"))

@@ -28,6 +28,7 @@ from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.links import link_sentence
+from xmemory_engine.minds.rules.orgs import org_facts
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
     field_for,
@@ -122,6 +123,7 @@ class _Build:
         last: Draft | None = None  # the thing the previous sentence made ("It is urgent.")
         for s in self.text.sentences:
             facts = read_sentence(s, self.drafts, names, kinds)
+            org_facts(s, self.drafts, facts)
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
             self.things += things.drafts

@@ -1,0 +1,44 @@
+"""What a sentence says of an organization as a whole: "they are a logistics company with
+about 250 employees", "Kraftwerk GmbH, an energy company in Berlin".
+
+The words before the organization noun are its industry (the type's kind-like field:
+industry, sector, category); a number before a numeric field's last word is that field. A
+pronoun ("they", "it") stands for the organization only when the sentence names exactly one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xmemory_engine.minds.rules.amounts import counts
+from xmemory_engine.minds.rules.analysis import Analyzed
+from xmemory_engine.minds.rules.cues import SentenceFacts
+from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.schema_map import field_for
+from xmemory_engine.minds.rules.text import wordset
+
+_ORG_NOUN = r"(?:company|firm|business|startup|agency|manufacturer|retailer|provider|group)"
+_SIZE = wordset("small large big tiny huge mid-sized midsize new young growing local global")
+_IS_A = re.compile(
+    rf"^(?:\s*,|\s+(?:is|are|was|were)|\u2019s|'s)\s+an?\s+"
+    rf"(?P<w>[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+{_ORG_NOUN}\b"
+)
+_PRONOUN = re.compile(r"\b(?:they|it)\b", re.IGNORECASE)
+
+
+def org_facts(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    named = [m for m in s.mentions if m.entity.startswith("org:") and not m.pronoun]
+    orgs = {m.entity for m in named if m.entity in drafts}
+    if len(orgs) != 1:
+        return
+    draft = drafts[orgs.pop()]
+    industry = field_for(draft.spec, "kind", ("str",))
+    spots = [m.end for m in named] + [p.end() for p in _PRONOUN.finditer(s.text)]
+    for end in spots:
+        hit = _IS_A.match(s.text[end:])
+        if hit is None or industry is None or draft.has(industry):
+            continue
+        what = [w for w in hit.group("w").split() if w not in _SIZE]
+        if what and draft.put(industry, " ".join(what)):
+            facts.use(end + hit.start("w"), end + hit.end())
+    counts(s, draft)
