@@ -24,6 +24,7 @@ objects:
       author: {type: str}
       year: {type: int}
       pages: {type: int}
+      genre: {type: str}
       rating: {type: int}
       status: {type: str, enum: [want_to_read, reading, finished, abandoned]}
   reader:
@@ -137,10 +138,16 @@ async def test_small_words_join_a_title_and_progress_is_no_page_count() -> None:
     assert of_type(result, "reader") == []
 
 
-async def test_year_and_page_count_in_parentheses() -> None:
-    result = await extract("I want to read The Overstory (2018, 502 pages).", LIBRARY)
+async def test_year_genre_and_page_count_in_parentheses() -> None:
+    result = await extract("I want to read The Overstory (2018, eco fiction, 502 pages).", LIBRARY)
     (book,) = of_type(result, "book")
-    assert book == {"title": "The Overstory", "year": 2018, "pages": 502, "status": "want_to_read"}
+    assert book == {
+        "title": "The Overstory",
+        "year": 2018,
+        "genre": "eco fiction",
+        "pages": 502,
+        "status": "want_to_read",
+    }
 
 
 async def test_a_rating_out_of_five_ends_the_title() -> None:

@@ -107,6 +107,14 @@ def work_fields(s: Analyzed, draft: Draft) -> None:
     )
     if year is not None and (hit := _YEAR.search(text)):
         draft.put(year, int(hit.group("y")))
+    genre = next((f for f in spec.fields if {"genre", "category"} & set(name_words(f))), None)
+    aside = re.search(r"\(([^)]*)\)", text)
+    if genre is not None and aside is not None and not draft.has(genre):
+        # "Dune (1965, sci-fi, 412 pages)": the item of the aside that is a plain word or two.
+        words = [i.strip() for i in aside.group(1).split(",")]
+        plain = [w for w in words if re.fullmatch(r"[a-z][a-z\-]*(?: [a-z][a-z\-]*)?", w)]
+        if len(plain) == 1:
+            draft.put(genre, plain[0])
 
 
 def claimed(draft: Draft) -> list[str]:
