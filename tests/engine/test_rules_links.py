@@ -138,6 +138,12 @@ async def test_small_words_join_a_title_and_progress_is_no_page_count() -> None:
     assert of_type(result, "reader") == []
 
 
+async def test_pages_read_of_a_title_are_progress_not_the_title_or_its_count() -> None:
+    result = await extract("I read 30 pages of Moby Dick on the train to Leeds.", LIBRARY)
+    assert of_type(result, "book") == [{"title": "Moby Dick", "status": "reading"}]
+    assert of_type(result, "reader") == []
+
+
 async def test_year_genre_and_page_count_in_parentheses() -> None:
     result = await extract("I want to read The Overstory (2018, eco fiction, 502 pages).", LIBRARY)
     (book,) = of_type(result, "book")

@@ -53,13 +53,17 @@ def date_field(spec: ObjectSpec, words: tuple[str, ...]) -> str | None:
 
 def counts(s: Analyzed, draft: Draft) -> None:
     """ "476 pages", "estimated at 6 hours": a number before the last word of a numeric
-    field's name. "after 200 pages" is progress, not the count, so it is left."""
+    field's name. "after 200 pages" and "30 pages of X" are progress, not the count, so they
+    are left."""
     for fname, fspec in draft.spec.fields.items():
         words = name_words(fname)
         if fspec.type not in ("int", "float") or draft.has(fname) or not words:
             continue
         unit = "|".join(re.escape(w) for w in {words[-1], plural(words[-1])})
         for hit in re.finditer(rf"\b(\d[\d,]*(?:\.\d+)?)\s+(?:{unit})\b", s.text):
-            if not re.search(r"\b(?:after|of)\s*$", s.text[: hit.start()]):
+            progress = re.search(r"\b(?:after|of)\s*$", s.text[: hit.start()]) or re.match(
+                r"\s+of\b", s.text[hit.end() :]
+            )
+            if not progress:
                 draft.put(fname, float(hit.group(1).replace(",", "")))
                 break

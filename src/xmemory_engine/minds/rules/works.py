@@ -32,8 +32,10 @@ _VERB = (
 )
 # Small words inside a title join capitalized ones: "The Left Hand of Darkness".
 _JOIN = r"of|the|and|a|an|in|for|from|at|on|with|&"
+# "read 30 pages of Moby Dick": the amount read is progress, the title follows it.
+_PROGRESS = r"(?:(?i:the\s+first\s+|another\s+)?\d+\s+(?i:pages?|chapters?)\s+of\s+)?"
 _TITLE = re.compile(
-    rf"\b(?i:{_VERB})\s+(?P<t>[A-Z0-9][\w'\u2019\-:]*(?:\s+(?:(?:{_JOIN})\s+)*[A-Z][\w'\u2019\-]*)*)"
+    rf"\b(?i:{_VERB})\s+{_PROGRESS}(?P<t>[A-Z0-9][\w'\u2019\-:]*(?:\s+(?:(?:{_JOIN})\s+)*[A-Z][\w'\u2019\-]*)*)"
 )
 _NOT_TITLE = wordset("i it this that he she they we you my his her their our")
 _DAYS = re.compile(
