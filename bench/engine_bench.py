@@ -31,6 +31,7 @@ from typing import Any
 
 import anyio
 import httpx
+from machine import cpu_name  # bench/ is on sys.path: these run as scripts
 
 from xmemory_engine import EngineSettings, open_engine
 from xmemory_engine.embedded import Engine
@@ -209,14 +210,7 @@ def _print_row(row: dict[str, Any]) -> None:
 
 
 def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_name()
     import sqlite3
 
     return (

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+from machine import cpu_name  # bench/ is on sys.path: these run as scripts
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
@@ -118,14 +119,7 @@ def p99(values: list[float]) -> float:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_name()
     from importlib.metadata import version
 
     import mcp  # noqa: F401  (version from metadata below)
