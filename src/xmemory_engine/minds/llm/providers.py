@@ -114,7 +114,31 @@ def _status_failure(
     return MindFailed(f"{what} rejected the request ({status}): {message}")
 
 
-class OpenAITextModel:
+class _ProviderModel:
+    """What every provider's model holds: its client, the model name, and one bounded,
+    retrying call (timeout, retries, Retry-After) labelled with who answers."""
+
+    def __init__(
+        self,
+        client: Any,
+        model: str,
+        *,
+        what: str,
+        timeout: float,
+        max_retries: int,
+        retry_base_delay: float,
+    ) -> None:
+        self.client = client
+        self.model = model
+        self._call = RetryingCall(
+            what=what, timeout=timeout, max_retries=max_retries, base_delay=retry_base_delay
+        )
+
+    async def aclose(self) -> None:
+        await self.client.close()
+
+
+class OpenAITextModel(_ProviderModel):
     """A model behind the OpenAI Chat Completions API: OpenAI, or a local server that speaks
     it (Ollama, vLLM, LM Studio, llama.cpp) when `base_url` is set."""
 
@@ -128,16 +152,17 @@ class OpenAITextModel:
         retry_base_delay: float = 0.5,
         official: bool = True,
     ) -> None:
-        self.client = client
-        self.model = model
-        self.official = official
         where = "OpenAI" if official else f"the model server at {client.base_url}"
-        self._call = RetryingCall(
+        super().__init__(
+            client,
+            model,
             what=f"{where} (model {model})",
             timeout=timeout,
             max_retries=max_retries,
-            base_delay=retry_base_delay,
+            retry_base_delay=retry_base_delay,
         )
+        self.client: openai.AsyncOpenAI = client
+        self.official = official
 
     @classmethod
     def create(
@@ -180,9 +205,6 @@ class OpenAITextModel:
             retry_base_delay=retry_base_delay,
             official=base_url is None or "api.openai.com" in base_url,
         )
-
-    async def aclose(self) -> None:
-        await self.client.close()
 
     async def complete(
         self,
@@ -245,7 +267,7 @@ class OpenAITextModel:
         return message.content
 
 
-class AnthropicTextModel:
+class AnthropicTextModel(_ProviderModel):
     """A Claude model behind the Anthropic Messages API. A JSON reply is asked for by making
     the model call one tool whose input schema is the reply's schema (tool use works on
     every Claude model, structured output on the newer ones only)."""
@@ -259,14 +281,15 @@ class AnthropicTextModel:
         max_retries: int = 2,
         retry_base_delay: float = 0.5,
     ) -> None:
-        self.client = client
-        self.model = model
-        self._call = RetryingCall(
+        super().__init__(
+            client,
+            model,
             what=f"Anthropic (model {model})",
             timeout=timeout,
             max_retries=max_retries,
-            base_delay=retry_base_delay,
+            retry_base_delay=retry_base_delay,
         )
+        self.client: anthropic.AsyncAnthropic = client
 
     @classmethod
     def create(
@@ -301,9 +324,6 @@ class AnthropicTextModel:
             max_retries=max_retries,
             retry_base_delay=retry_base_delay,
         )
-
-    async def aclose(self) -> None:
-        await self.client.close()
 
     async def complete(
         self,
