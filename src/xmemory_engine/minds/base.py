@@ -133,12 +133,19 @@ class Answer:
       nothing about what is stored.
     - `representable`: False when the schema cannot represent the question at all
       (`reader_result: null` on the wire).
+    - `about`: what the question asks about, in the question's own words (a name, a type, a
+      phrase), so that "nothing stored about …" can name it when no row answers.
+
+    A mind returns rows only when they answer the question; when none do it returns no rows
+    (never nearby or recent records instead). The engine then searches the stored sentences,
+    and says plainly when nothing is stored.
     """
 
     tables: list[ResultTable] = field(default_factory=list)
     answer: str | None = None
     notice: str | None = None
     representable: bool = True
+    about: str | None = None
 
 
 class Answerer(Protocol):
