@@ -245,6 +245,8 @@ class AsyncInstanceAPI(BaseInstanceAPI):
         structured_mutations: Sequence[StructuredMutation] | None = None,
         extraction_logic: ExtractionLogic = ExtractionLogic.DEEP,
         diff_engine: bool | None = None,
+        source_text: str | None = None,
+        occurred_at: str | None = None,
         timeout: float | None = None,
     ) -> WriteResult:
         """Extract objects from `text` (or apply `structured_mutations`) and store them.
@@ -255,8 +257,19 @@ class AsyncInstanceAPI(BaseInstanceAPI):
                 `RelationMutation` or dicts in the wire shape.
             extraction_logic: Speed/accuracy trade-off of extraction.
             diff_engine: Ask the server to use (or not) its diff engine; unset leaves it to the server.
+            source_text: With `structured_mutations`: the sentence(s) they came from, kept by
+                servers that list the "episodes" feature as the write's source.
+            occurred_at: When what the write tells happened (ISO date or datetime); default now.
         """
-        call = ep.write(self._id, text, structured_mutations, extraction_logic, diff_engine)
+        call = ep.write(
+            self._id,
+            text,
+            structured_mutations,
+            extraction_logic,
+            diff_engine,
+            source_text,
+            occurred_at,
+        )
         return await self._client._send(call, timeout)
 
     async def write_async(
@@ -266,10 +279,20 @@ class AsyncInstanceAPI(BaseInstanceAPI):
         structured_mutations: Sequence[StructuredMutation] | None = None,
         extraction_logic: ExtractionLogic = ExtractionLogic.DEEP,
         diff_engine: bool | None = None,
+        source_text: str | None = None,
+        occurred_at: str | None = None,
         timeout: float | None = None,
     ) -> AsyncWriteResult:
         """Enqueue a write and return at once; poll `write_status(result.write_id)`."""
-        call = ep.write_async(self._id, text, structured_mutations, extraction_logic, diff_engine)
+        call = ep.write_async(
+            self._id,
+            text,
+            structured_mutations,
+            extraction_logic,
+            diff_engine,
+            source_text,
+            occurred_at,
+        )
         return await self._client._send(call, timeout)
 
     async def write_status(self, write_id: str, timeout: float | None = None) -> WriteStatusResult:
@@ -282,6 +305,7 @@ class AsyncInstanceAPI(BaseInstanceAPI):
         *,
         read_mode: ReadMode = ReadMode.SINGLE_ANSWER,
         read_id: str | None = None,
+        sql: str | None = None,
         timeout: float | None = None,
     ) -> ReadResult:
         """Ask a question in natural language.
@@ -289,8 +313,10 @@ class AsyncInstanceAPI(BaseInstanceAPI):
         Args:
             read_mode: The shape of `reader_result`: prose, raw tables or objects and relations.
             read_id: Your own ID for this read, to correlate it in server logs.
+            sql: One SELECT over the instance's tables to run instead of translating
+                `query` (servers listing the "sql_read" feature); `query` still says what is asked.
         """
-        return await self._client._send(ep.read(self._id, query, read_mode, read_id), timeout)
+        return await self._client._send(ep.read(self._id, query, read_mode, read_id, sql), timeout)
 
     async def extract(
         self,

@@ -91,6 +91,8 @@ class DescribeResult(XmemoryModel):
     tools: list[ToolDescription] = Field(default_factory=list)
     purpose: str | None = None
     owner_instructions: str | None = None
+    features: list[str] = Field(default_factory=list)
+    """What the server supports beyond the hosted API, e.g. "upsert", "sql_read", "episodes"."""
 
     def as_text(self, include_http: bool = False) -> str:
         """Plain text for a system prompt; `include_http` adds each tool's HTTP method and path."""

@@ -132,6 +132,8 @@ def _write_body(
     structured_mutations: Sequence[StructuredMutation] | None,
     extraction_logic: ExtractionLogic | str,
     diff_engine: bool | None,
+    source_text: str | None = None,
+    occurred_at: str | None = None,
 ) -> dict[str, Any]:
     if (text is None) == (structured_mutations is None):
         raise ValueError("Pass exactly one of `text` and `structured_mutations`")
@@ -146,6 +148,12 @@ def _write_body(
     body["extraction_logic"] = ExtractionLogic(extraction_logic).value
     if diff_engine is not None:
         body["use_diff_engine"] = diff_engine
+    if source_text is not None:
+        if structured_mutations is None:
+            raise ValueError("`source_text` goes with `structured_mutations` (text is kept itself)")
+        body["source_text"] = source_text
+    if occurred_at is not None:
+        body["occurred_at"] = occurred_at
     return body
 
 
@@ -155,8 +163,12 @@ def write(
     structured_mutations: Sequence[StructuredMutation] | None,
     extraction_logic: ExtractionLogic | str,
     diff_engine: bool | None,
+    source_text: str | None = None,
+    occurred_at: str | None = None,
 ) -> Call[WriteResult]:
-    body = _write_body(text, structured_mutations, extraction_logic, diff_engine)
+    body = _write_body(
+        text, structured_mutations, extraction_logic, diff_engine, source_text, occurred_at
+    )
     return Call("POST", _instance_path(instance_id, "/write"), one(WriteResult), body=body)
 
 
@@ -166,8 +178,12 @@ def write_async(
     structured_mutations: Sequence[StructuredMutation] | None,
     extraction_logic: ExtractionLogic | str,
     diff_engine: bool | None,
+    source_text: str | None = None,
+    occurred_at: str | None = None,
 ) -> Call[AsyncWriteResult]:
-    body = _write_body(text, structured_mutations, extraction_logic, diff_engine)
+    body = _write_body(
+        text, structured_mutations, extraction_logic, diff_engine, source_text, occurred_at
+    )
     path = _instance_path(instance_id, "/write_async")
     return Call("POST", path, one(AsyncWriteResult), body=body)
 
@@ -179,11 +195,17 @@ def write_status(instance_id: str, write_id: str) -> Call[WriteStatusResult]:
 
 
 def read(
-    instance_id: str, query: str, read_mode: ReadMode | str, read_id: str | None
+    instance_id: str,
+    query: str,
+    read_mode: ReadMode | str,
+    read_id: str | None,
+    sql: str | None = None,
 ) -> Call[ReadResult]:
     body: dict[str, Any] = {"query": query, "mode": ReadMode(read_mode).value}
     if read_id is not None:
         body["read_id"] = read_id
+    if sql is not None:
+        body["sql"] = sql
     return Call("POST", _instance_path(instance_id, "/read"), one(ReadResult), body=body)
 
 

@@ -96,12 +96,23 @@ class ReadResult(XmemoryModel):
     `reader_result` is shaped by the read mode; None means the schema cannot represent the
     question. A `notice` means the question could not be answered as asked, so an empty
     answer says nothing about what is stored.
+
+    Newer servers (the embedded engine) also say what the answer rests on; each is None when
+    the server did not send it:
+
+    - `basis`: "records" (stored records answer it), "passages" (no record does; stored
+      sentences that mention it are in `passages`) or "nothing" (nothing stored about it).
+    - `evidence`: the source sentences behind the answer, with their write ids and dates.
+    - `passages`: ranked stored sentences, when no record answers.
     """
 
     trace_id: str | None = None
     reader_result: Any = None
     reader_results: list[Any] | None = None
     notice: str | None = None
+    basis: str | None = None
+    evidence: list[dict[str, Any]] | None = None
+    passages: list[dict[str, Any]] | None = None
 
 
 class ExtractResult(XmemoryModel):

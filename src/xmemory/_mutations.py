@@ -7,7 +7,12 @@ it reaches the server:
     ObjectMutation.create("person", key={"email": "a@x.io"}, values={"name": "Ann"})
     ObjectMutation.update("person", key={"email": "a@x.io"}, values={"phone": None})  # clears
     ObjectMutation.delete("person", key={"email": "a@x.io"})
+    ObjectMutation.upsert("person", key={"email": "a@x.io"}, values={"name": "Ann"})
     RelationMutation.create("works_at", {"employee": {"email": "a@x.io"}, "employer": {"name": "Acme"}})
+    RelationMutation.upsert("works_at", {"employee": {"email": "a@x.io"}, "employer": {"name": "Acme"}})
+
+`upsert` creates the record (or relation) when none has that key (those endpoints), else updates
+it with `values`; servers that support it list "upsert" in `describe().features`.
 """
 
 from __future__ import annotations
@@ -24,13 +29,13 @@ class _Mutation(BaseModel):
 
 
 class ObjectMutation(_Mutation):
-    """Create, update or delete one object, identified by its primary-key fields in `key`.
+    """Create, update, delete or upsert one object, identified by its primary-key fields in `key`.
 
     A None in `values` clears that field; a field absent from `values` is left as it is.
     """
 
     object_type: str
-    action: Literal["create", "update", "delete"]
+    action: Literal["create", "update", "delete", "upsert"]
     key: dict[str, Any]
     values: dict[str, Any] | None = None
 
@@ -64,6 +69,18 @@ class ObjectMutation(_Mutation):
         """Delete the object identified by `key`."""
         return cls(object_type=object_type, action="delete", key=dict(key))
 
+    @classmethod
+    def upsert(
+        cls, object_type: str, key: Mapping[str, Any], values: Mapping[str, Any] | None = None
+    ) -> ObjectMutation:
+        """Create the object identified by `key` when none is stored, else update its `values`."""
+        return cls(
+            object_type=object_type,
+            action="upsert",
+            key=dict(key),
+            values=None if values is None else dict(values),
+        )
+
     def to_wire(self) -> dict[str, Any]:
         """The mutation exactly as the API expects it."""
         change: dict[str, Any] = {"key": self.key}
@@ -80,10 +97,10 @@ class RelationEndpoint(_Mutation):
 
 
 class RelationMutation(_Mutation):
-    """Create one relation between existing objects, one endpoint per role."""
+    """Create (or upsert) one relation between existing objects, one endpoint per role."""
 
     relation_type: str
-    action: Literal["create"] = "create"
+    action: Literal["create", "upsert"] = "create"
     endpoints: list[RelationEndpoint]
     values: dict[str, Any] | None = None
 
@@ -97,6 +114,21 @@ class RelationMutation(_Mutation):
         """Create a relation; `endpoints` maps each role name to its object's key."""
         return cls(
             relation_type=relation_type,
+            endpoints=[RelationEndpoint(object_name=r, key=dict(k)) for r, k in endpoints.items()],
+            values=None if values is None else dict(values),
+        )
+
+    @classmethod
+    def upsert(
+        cls,
+        relation_type: str,
+        endpoints: Mapping[str, Mapping[str, Any]],
+        values: Mapping[str, Any] | None = None,
+    ) -> RelationMutation:
+        """Create the relation when these endpoints have none, else update its `values`."""
+        return cls(
+            relation_type=relation_type,
+            action="upsert",
             endpoints=[RelationEndpoint(object_name=r, key=dict(k)) for r, k in endpoints.items()],
             values=None if values is None else dict(values),
         )

@@ -537,8 +537,11 @@ async def test_describe_renders_through_the_sdk_model(
         item(await client.get(f"/instances/{contacts}/describe"))
     )
     text = described.as_text(include_http=True)
-    assert "## read(query, read_mode?)" in text
-    assert "## write(text?, structured_mutations?, extraction_logic?)" in text
+    assert "## read(query, read_mode?, sql?)" in text
+    assert (
+        "## write(text?, structured_mutations?, extraction_logic?, source_text?, occurred_at?)"
+        in text
+    )
     tools = described.as_anthropic_tools()
     assert tools[3]["input_schema"]["required"] == ["query"]
 

@@ -42,7 +42,7 @@ def test_delete_with_values_is_a_mistake() -> None:
 
 def test_unknown_fields_and_actions_are_rejected() -> None:
     with pytest.raises(ValidationError):
-        ObjectMutation(object_type="p", action="upsert", key={})
+        ObjectMutation(object_type="p", action="merge", key={})  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         ObjectMutation(object_type="p", action="create", key={}, valuez={})  # type: ignore[call-arg]
 

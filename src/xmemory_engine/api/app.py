@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xmemory_engine.api.bodies import (
     optional_enum,
+    optional_iso_time,
     optional_str,
     query_flag,
     query_ids,
@@ -213,6 +214,16 @@ class _Handlers:
         logic = optional_enum(body, "extraction_logic", ExtractionLogic, ExtractionLogic.DEEP)
         mutations = body.get("structured_mutations")
         text = body.get("text")
+        occurred_at = optional_iso_time(body, "occurred_at")
+        source_text = optional_str(body, "source_text", max_chars=self.settings.max_text_chars)
+        if source_text is not None and mutations is None:
+            raise InvalidRequest(
+                "'source_text' goes with 'structured_mutations' (the sentences they came "
+                "from); with 'text' the text itself is kept",
+                field="source_text",
+            )
+        if source_text is not None and not source_text.strip():
+            raise InvalidRequest("'source_text' is empty", field="source_text")
         if mutations is not None:
             # Some clients always send `text`, empty when they mean structured mutations.
             if text not in (None, ""):
@@ -236,13 +247,20 @@ class _Handlers:
                     f"{self.settings.max_mutations:,}",
                     field="structured_mutations",
                 )
-            return WriteRequest(text=None, mutations=mutations, extraction_logic=logic)
+            return WriteRequest(
+                text=None,
+                mutations=mutations,
+                extraction_logic=logic,
+                source_text=source_text,
+                occurred_at=occurred_at,
+            )
         if text is None:
             raise InvalidRequest("give 'text' (or 'structured_mutations') to write", field="text")
         return WriteRequest(
             text=required_str(body, "text", max_chars=self.settings.max_text_chars),
             mutations=None,
             extraction_logic=logic,
+            occurred_at=occurred_at,
         )
 
     async def write(self, request: Request) -> Response:
@@ -271,7 +289,12 @@ class _Handlers:
         key = "mode" if body.get("mode") is not None else "read_mode"
         mode = optional_enum(body, key, ReadMode, ReadMode.SINGLE_ANSWER)
         read_id = optional_str(body, "read_id", max_chars=NAME_MAX_CHARS)
-        item = await self.s.read(request.path_params["instance_id"], query, mode, read_id)
+        sql = optional_str(body, "sql", max_chars=self.settings.max_text_chars)
+        if sql is not None and not sql.strip():
+            raise InvalidRequest(
+                "'sql' is empty; leave it out to have the question answered", field="sql"
+            )
+        item = await self.s.read(request.path_params["instance_id"], query, mode, read_id, sql=sql)
         return envelope(items=[item])
 
     async def extract(self, request: Request) -> Response:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -96,6 +97,26 @@ def check_length(value: str, name: str, max_chars: int | None) -> None:
             field=name,
             details={"limit_chars": max_chars},
         )
+
+
+def optional_iso_time(body: dict[str, Any], name: str) -> str | None:
+    """An ISO-8601 date (`2026-11-30`) or datetime (`2026-11-30T09:15:00+01:00`), as given."""
+    value = optional_str(body, name, max_chars=64)
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            date.fromisoformat(text)
+        else:
+            datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise InvalidRequest(
+            f"'{name}' must be an ISO date or datetime (2026-11-30 or 2026-11-30T09:15:00Z), "
+            f"not {value!r}",
+            field=name,
+        ) from None
+    return text
 
 
 def optional_enum(body: dict[str, Any], name: str, kind: type[E], default: E) -> E:

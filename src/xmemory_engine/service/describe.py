@@ -12,6 +12,9 @@ from xmemory_engine.schema import FieldSpec, ObjectSpec, Schema
 from xmemory_engine.store.base import InstanceRow
 
 LOGIC_ENUM = ["fast", "regular", "deep"]
+FEATURES = ["upsert", "sql_read", "episodes"]
+"""What this engine serves beyond the hosted API: `upsert` mutations, `read` with `sql`, and
+`source_text` / `occurred_at` on writes (episodes). Clients offer these only when listed."""
 MODE_ENUM = ["single-answer", "raw-tables", "xresponse"]
 
 
@@ -31,6 +34,7 @@ def describe(row: InstanceRow, schema: Schema, *, max_text_chars: int) -> dict[s
         ],
         "purpose": row.description or None,
         "owner_instructions": None,
+        "features": list(FEATURES),
     }
 
 
@@ -108,6 +112,18 @@ def _write_tool(base: str, schema: Schema, max_chars: int, *, asynchronous: bool
             mutation_help(schema) + " Give exactly one of text and structured_mutations.",
         ),
         _logic_param(),
+        _param(
+            "source_text",
+            "string",
+            "With structured_mutations only: the sentence(s) they came from, kept as this "
+            f"write's source (at most {max_chars:,} characters).",
+        ),
+        _param(
+            "occurred_at",
+            "string",
+            "When what this write tells happened, as an ISO date or datetime "
+            "(2026-11-30 or 2026-11-30T09:15:00Z); default: now.",
+        ),
     ]
     if asynchronous:
         return _tool(
@@ -145,8 +161,10 @@ def mutation_help(schema: Schema) -> str:
     }
     lines = [
         "LLM-free edits applied in order, in one transaction (all or nothing). Each item is "
-        'one of: {"object_mutation": {"object_type": T, "create"|"update"|"delete": {...}}} '
-        'or {"relation_mutation": {"relation_type": R, "create"|"update"|"delete": {...}}}.',
+        'one of: {"object_mutation": {"object_type": T, "create"|"update"|"delete"|"upsert": '
+        '{...}}} or {"relation_mutation": {"relation_type": R, "create"|"update"|"delete"|'
+        '"upsert": {...}}}; upsert creates the record (or link) when none has that key (those '
+        "endpoints), else updates it.",
         "Object changes: " + json.dumps(examples) + ". 'key' holds ALL primary-key fields of "
         "the type, or {'xuid': ...}; a create puts the key fields in 'key' and the rest in "
         "'values'; a null in 'values' clears that field; a field left out stays as it is.",
@@ -216,6 +234,14 @@ def _read_tool(base: str, max_chars: int) -> dict[str, Any]:
                 "(objects and relations).",
                 enum=MODE_ENUM,
                 default="single-answer",
+            ),
+            _param(
+                "sql",
+                "string",
+                "Optional: one SELECT over this instance's tables, run read-only with row and "
+                "time limits, instead of having the question turned into SQL. Columns are the "
+                "schema's fields plus xuid, created_at, updated_at; relation tables have "
+                "<role>_xuid columns. Give query too (the question in words).",
             ),
         ],
         f"{base}/read",

@@ -37,16 +37,33 @@ logger = logging.getLogger("xmemory_engine")
 
 @dataclass
 class WriteRequest:
-    """A validated write body: exactly one of `text` and `mutations`."""
+    """A validated write body: exactly one of `text` and `mutations`.
+
+    `source_text` is the sentence(s) structured mutations came from (kept as the write's
+    episode); `occurred_at` is when what the write tells happened (ISO date or datetime).
+    """
 
     text: str | None
     mutations: list[Any] | None
     extraction_logic: ExtractionLogic = ExtractionLogic.DEEP
+    source_text: str | None = None
+    occurred_at: str | None = None
 
     def payload(self) -> dict[str, Any]:
+        payload: dict[str, Any]
         if self.mutations is not None:
-            return {"kind": "mutations", "mutations": self.mutations}
-        return {"kind": "text", "text": self.text, "extraction_logic": self.extraction_logic.value}
+            payload = {"kind": "mutations", "mutations": self.mutations}
+        else:
+            payload = {
+                "kind": "text",
+                "text": self.text,
+                "extraction_logic": self.extraction_logic.value,
+            }
+        if self.source_text is not None:
+            payload["source_text"] = self.source_text
+        if self.occurred_at is not None:
+            payload["occurred_at"] = self.occurred_at
+        return payload
 
 
 def cluster_wire(row: ClusterRow) -> dict[str, Any]:
@@ -247,11 +264,18 @@ class MemoryService:
     # -- reads -----------------------------------------------------------------------------
 
     async def read(
-        self, instance_id: str, query: str, mode: ReadMode, read_id: str | None
+        self,
+        instance_id: str,
+        query: str,
+        mode: ReadMode,
+        read_id: str | None,
+        sql: str | None = None,
     ) -> dict[str, Any]:
+        """Answer `query`; with `sql` (the caller's own SELECT) that query is run instead of
+        asking the mind, through the same guard and read-only connection."""
         live = await self.registry.get(instance_id)
         try:
-            return await reads.read(live, self.mind, self.settings, query, mode, read_id)
+            return await reads.read(live, self.mind, self.settings, query, mode, read_id, sql=sql)
         except EngineError:
             raise
         except Exception as exc:

@@ -6,12 +6,16 @@ Wire shapes (WIRE.md), each item one of:
     {"object_mutation":   {"object_type": T, "create": {"key": {...}, "values": {...}}}}
     {"object_mutation":   {"object_type": T, "update": {"key": {...}, "values": {...}}}}
     {"object_mutation":   {"object_type": T, "delete": {"key": {...}}}}
+    {"object_mutation":   {"object_type": T, "upsert": {"key": {...}, "values": {...}}}}
     {"relation_mutation": {"relation_type": R, "create": {"endpoints": [...], "values": {...}}}}
+    {"relation_mutation": {"relation_type": R, "upsert": {"endpoints": [...], "values": {...}}}}
     {"relation_mutation": {"relation_type": R, "update": {"endpoints"| "key", "values"}}}
     {"relation_mutation": {"relation_type": R, "delete": {"endpoints"| "key", ...}}}
 
 `key` holds all primary-key fields of the type, or `{"xuid": ...}`. A null in `values` clears
-that field. Malformed items are 400s; items that do not fit the schema are 422s; both are
+that field. `upsert` creates the record (or link) when none has that key (those endpoints), else
+updates it with `values`, leaving the fields not given alone; it is what an agent sends when it
+does not know what is stored (an upsert keyed by xuid only updates). Malformed items are 400s; items that do not fit the schema are 422s; both are
 found before the job is queued. What can only be known against stored data (a key that
 matches nothing, a duplicate) fails the job, and a failed job changes nothing.
 """
@@ -28,8 +32,8 @@ from xmemory_engine.service.changes import ChangeLog, key_of
 from xmemory_engine.service.names import find_object_spec, find_relation_spec
 from xmemory_engine.store.base import Record, Tables
 
-Action = Literal["create", "update", "delete"]
-_ACTIONS: tuple[Action, ...] = ("create", "update", "delete")
+Action = Literal["create", "update", "delete", "upsert"]
+_ACTIONS: tuple[Action, ...] = ("create", "update", "delete", "upsert")
 
 
 @dataclass
@@ -98,7 +102,9 @@ def _parse_one(item: Any, index: int, schema: Schema) -> Op:
         raise InvalidRequest(f"{kind} is an object", field=path)
     actions = [a for a in _ACTIONS if body.get(a) is not None]
     if len(actions) != 1:
-        raise InvalidRequest("exactly one of 'create', 'update' and 'delete' is set", field=path)
+        raise InvalidRequest(
+            "exactly one of 'create', 'update', 'delete' and 'upsert' is set", field=path
+        )
     action = actions[0]
     change = body[action]
     if not isinstance(change, dict):
@@ -174,6 +180,14 @@ def _parse_object_op(
             )
         return ObjectOp(index, path, spec, action, key={}, values=merged)
     _check_identity(spec, key, f"{here}.key")
+    if action == "upsert":
+        for k, v in key.items():
+            if k in values and values[k] != v:
+                raise Unprocessable(
+                    f"{k!r} is given twice with different values (key and values); an upsert "
+                    "cannot rename (use update)",
+                    field=f"{here}.values.{k}",
+                )
     for fname, value in values.items():
         if value is None and spec.fields[fname].required:
             raise Unprocessable(
@@ -231,11 +245,12 @@ def _parse_relation_op(
     roles = [e.role for e in endpoints]
     if len(set(roles)) != len(roles):
         raise Unprocessable("a role is given twice", field=f"{here}.endpoints")
-    if action == "create":
+    if action in ("create", "upsert"):
         missing = [r for r in spec.roles if r not in roles]
         if missing or key:
+            verb = "creating" if action == "create" else "upserting"
             raise Unprocessable(
-                f"creating a {spec.name} needs one endpoint per role {list(spec.roles)}"
+                f"{verb} a {spec.name} needs one endpoint per role {list(spec.roles)}"
                 + (f"; missing {missing}" if missing else ""),
                 field=f"{here}.endpoints",
             )
@@ -338,6 +353,19 @@ def _describe_key(key: dict[str, Any]) -> str:
 
 def _apply_object(tables: Tables, op: ObjectOp, log: ChangeLog) -> None:
     spec = op.spec
+    if op.action == "upsert":
+        found = _find(tables, spec, op.key)
+        if found is not None:
+            _update_object(tables, op, found, log)
+        elif "xuid" in op.key:
+            raise Unprocessable(
+                f"no stored {spec.name} has {_describe_key(op.key)} (an upsert keyed by xuid "
+                "only updates)",
+                field=f"{op.path}.upsert.key",
+            )
+        else:
+            _create_upserted(tables, op, log)
+        return
     if op.action == "create":
         if spec.primary_key:
             pk = {k: op.values.get(k) for k in spec.primary_key}
@@ -366,6 +394,27 @@ def _apply_object(tables: Tables, op: ObjectOp, log: ChangeLog) -> None:
         log.deleted_record(spec, found)
         log.step(_plan(op, found, "delete"))
         return
+    _update_object(tables, op, found, log)
+
+
+def _create_upserted(tables: Tables, op: ObjectOp, log: ChangeLog) -> None:
+    """The create half of an upsert: only now is it known that the required fields must be set."""
+    spec = op.spec
+    values = op.key | op.values
+    required = [f for f, s in spec.fields.items() if s.required and values.get(f) is None]
+    if required:
+        raise Unprocessable(
+            f"no stored {spec.name} has {_describe_key(op.key)}, and creating one needs the "
+            f"required field(s) {required}",
+            field=f"{op.path}.upsert.values.{required[0]}",
+        )
+    record = tables.insert(spec, values)
+    log.created_record(spec, record)
+    log.step(_plan(op, record, "create"))
+
+
+def _update_object(tables: Tables, op: ObjectOp, found: Record, log: ChangeLog) -> None:
+    spec = op.spec
     changed = {k: v for k, v in op.values.items() if found.get(k) != v}
     if not changed:
         log.step(_plan(op, found, "unchanged"))
@@ -376,7 +425,7 @@ def _apply_object(tables: Tables, op: ObjectOp, log: ChangeLog) -> None:
         if other is not None and other["xuid"] != found["xuid"]:
             raise Conflict(
                 f"another {spec.name} already has {_describe_key(new_pk)}",
-                field=f"{op.path}.update.values",
+                field=f"{op.path}.{op.action}.values",
                 resource_id=other["xuid"],
             )
     after = tables.update(spec, found["xuid"], changed)
@@ -418,7 +467,7 @@ def _apply_relation(tables: Tables, op: RelationOp, log: ChangeLog) -> None:
     else:
         endpoints = _resolve_endpoints(tables, op)
         matches = tables.find_links(spec, endpoints)
-        if op.action == "create":
+        if op.action == "create" or (op.action == "upsert" and not matches):
             if matches:
                 raise Conflict(
                     f"this {spec.name} already exists (xuid {matches[0]['xuid']}); "

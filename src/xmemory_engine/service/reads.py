@@ -41,12 +41,18 @@ async def read(
     query: str,
     mode: ReadMode,
     read_id: str | None = None,
+    *,
+    sql: str | None = None,
 ) -> dict[str, Any]:
-    """The `read` answer: `{trace_id, reader_result, reader_results, notice?}`."""
+    """The `read` answer: `{trace_id, reader_result, reader_results, notice?}`; with `sql` the
+    caller's own SELECT is run (same guard, same limits) instead of asking the mind."""
     runner = make_sql_runner(live.reader(), live.schema)
-    answer = await mind.answerer.answer(
-        AnswerRequest(question=query, schema=live.schema, run_sql=runner, mode=mode)
-    )
+    if sql is not None:
+        answer = Answer(tables=[await runner(sql)])
+    else:
+        answer = await mind.answerer.answer(
+            AnswerRequest(question=query, schema=live.schema, run_sql=runner, mode=mode)
+        )
     notice = answer.notice
     if any(getattr(t, "truncated", False) for t in answer.tables):
         cut = f"only the first {settings.read_row_limit:,} rows are shown"
@@ -71,9 +77,9 @@ async def read(
         item["notice"] = notice
     if read_id is not None:
         item["read_id"] = read_id
-    sql = [t.sql for t in answer.tables if t.sql]
-    if sql:
-        item["sql"] = sql
+    ran = [t.sql for t in answer.tables if t.sql]
+    if ran:
+        item["sql"] = ran
     return item
 
 
