@@ -141,7 +141,10 @@ def snapshot(data_dir: Path) -> dict[str, Any]:
                 for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY 1")
             ]
             for table in tables:
-                rows = db.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+                try:
+                    rows = db.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+                except sqlite3.OperationalError:  # a WITHOUT ROWID table (FTS5 keeps one)
+                    rows = db.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
                 dump[f"{path.name}:{table}"] = rows
             dump[f"{path.name}:schema"] = db.execute(
                 "SELECT sql FROM sqlite_master ORDER BY name"

@@ -136,11 +136,13 @@ class InstanceRegistry:
             cached[1].close()
         return reader
 
-    def _open(self, instance_id: str) -> SqliteInstanceData:
+    def _open(self, instance_id: str, schema: Schema) -> SqliteInstanceData:
         with self._lock:
             data = self._data.get(instance_id)
             if data is None:
-                data = SqliteInstanceData(self.path(instance_id))
+                # The schema lets the file's migration give records stored by an older
+                # release their episodes and facts.
+                data = SqliteInstanceData(self.path(instance_id), schema)
                 self._data[instance_id] = data
             return data
 
@@ -154,10 +156,11 @@ class InstanceRegistry:
     async def live(self, row: InstanceRow) -> LiveInstance:
         import anyio.to_thread
 
+        schema = self.schema_of(row)
         data = self._data.get(row.id)
         if data is None:
-            data = await anyio.to_thread.run_sync(self._open, row.id)
-        return LiveInstance(row, self.schema_of(row), data, self)
+            data = await anyio.to_thread.run_sync(self._open, row.id, schema)
+        return LiveInstance(row, schema, data, self)
 
     async def get(self, instance_id: str) -> LiveInstance:
         row = await self.catalog.get_instance(instance_id)

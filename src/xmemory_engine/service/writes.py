@@ -5,6 +5,8 @@ acknowledgement) -> text is extracted, several jobs at a time (bounded) -> jobs 
 strictly in queue order, one transaction each, on the instance's own database -> the catalog
 records `completed` with the result, or `failed` with the error; a failed job changed nothing.
 
+Each applied job keeps its words as an episode (`episodes.py`) in the same transaction as its
+changes, and every value it sets is recorded as a fact of that episode (provenance, history).
 The instance database records each applied write id in the same transaction as its changes,
 so a job is applied exactly once even when the process dies between that commit and the
 catalog's. Unfinished jobs are resumed at start, and taken over from any engine process on the
@@ -30,6 +32,7 @@ from xmemory_engine.minds.base import (
     Mind,
 )
 from xmemory_engine.service.changes import ChangeLog
+from xmemory_engine.service.episodes import episode_for
 from xmemory_engine.service.instances import InstanceRegistry, LiveInstance
 from xmemory_engine.service.lookup import StoreLookup
 from xmemory_engine.service.merge import apply_extraction
@@ -304,7 +307,8 @@ class WriteQueue:
                 apply_extraction(tables, job.extraction, log)
             return log.result(tables)
 
-        result, _ = await live.data.apply(job.id, live.schema, write)
+        episode = episode_for(job.id, payload, live.schema)
+        result, _ = await live.data.apply(job.id, live.schema, write, episode)
         return {"write_id": job.id, "trace_id": job.row.trace_id} | result
 
     def _remember_finished(self, write_id: str) -> None:

@@ -67,6 +67,59 @@ class JobRow:
     completed_at: str | None = None
 
 
+@dataclass
+class EpisodeDraft:
+    """A write's words, to be kept as an episode in the same transaction as its changes.
+
+    `kind`: `text` (a text write), `mutations` (structured mutations: `text` is the caller's
+    own sentence, or a rendering of the mutations), `migrated` (a record stored before
+    episodes were kept)."""
+
+    write_id: str | None
+    kind: str
+    text: str
+    payload: Any = None
+    occurred_at: str | None = None
+
+
+@dataclass
+class EpisodeRow:
+    """A stored episode."""
+
+    id: int
+    write_id: str | None
+    kind: str
+    text: str
+    occurred_at: str | None
+    recorded_at: str
+
+
+@dataclass
+class FactRow:
+    """One value a write gave one field of a record (`field` '' is the record itself), and,
+    once replaced, cleared or deleted, when and by which episode."""
+
+    id: int
+    xuid: str
+    type: str
+    field: str
+    value: Any
+    episode_id: int
+    recorded_at: str
+    retired_at: str | None
+    retired_by: int | None
+
+
+@dataclass
+class PassageRow:
+    """One sentence of an episode found by the full-text index; lower `rank` is better."""
+
+    id: int
+    text: str
+    episode_id: int
+    rank: float
+
+
 class Catalog(Protocol):
     """Clusters, instances and the write-job queue."""
 
@@ -134,6 +187,21 @@ class Tables(Protocol):
     def delete(self, spec: ObjectSpec | RelationSpec, xuid: str) -> None: ...
     def insert_many(self, spec: ObjectSpec, rows: list[dict[str, Any]]) -> list[Record]: ...
 
+    # Provenance, history and passages (read side). Writes inside `InstanceData.apply`
+    # record their facts themselves, against the write's episode.
+    def facts(self, xuids: Sequence[str], *, current_only: bool) -> list[FactRow]:
+        """Facts of these records, oldest first (only the current ones when asked)."""
+        ...
+
+    def episodes(self, ids: Sequence[int]) -> dict[int, EpisodeRow]: ...
+    def search_passages(self, match: str, limit: int) -> list[PassageRow]:
+        """Sentences matching an FTS5 `match` expression, best BM25 first, newer on ties."""
+        ...
+
+    def passage_frequency(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """How many sentences are indexed, and in how many each prefix term occurs."""
+        ...
+
 
 class InstanceData(Protocol):
     """One instance's records: its own database (SQLite file, or PostgreSQL schema)."""
@@ -141,9 +209,14 @@ class InstanceData(Protocol):
     def close(self) -> None: ...
     async def ensure_schema(self, schema: Schema) -> None: ...
     async def apply(
-        self, write_id: str, schema: Schema, fn: Callable[[Tables], dict[str, Any]]
+        self,
+        write_id: str,
+        schema: Schema,
+        fn: Callable[[Tables], dict[str, Any]],
+        episode: EpisodeDraft,
     ) -> tuple[dict[str, Any], bool]:
-        """Run `fn` in one write transaction and record `write_id` as applied in it; if the
+        """Run `fn` in one write transaction, with `episode` stored in it and every change
+        recorded as a fact of that episode, and record `write_id` as applied in it; if the
         write was applied before (a crash between commit and bookkeeping), run nothing and
         return the stored result. Returns (result, applied_now)."""
         ...

@@ -5,9 +5,10 @@
 - relation `works_at` -> table `works_at`: `xuid`, `<role>_xuid` per role (foreign keys to the
   role's object table, deleted with it), relation fields, timestamps; a UNIQUE index on the
   endpoints;
-- `_xm_applied`: the write ids applied here, committed in the same transaction as their
-  changes, so a job is applied exactly once even if the process dies before the catalog
-  records it as completed.
+- the engine's own tables (`internal.py`): applied write ids (exactly once across a crash),
+  episodes, facts (provenance and history) and the full-text passages. Every insert, update
+  and delete made inside `apply` records its facts against the write's episode here, so each
+  path that changes records (text merge, structured mutations) keeps history the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +21,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from xmemory_engine.schema import FieldSpec, ObjectSpec, RelationSpec, Schema
-from xmemory_engine.store.base import Record, Tables, utc_now
+from xmemory_engine.store import provenance
+from xmemory_engine.store.base import (
+    EpisodeDraft,
+    EpisodeRow,
+    FactRow,
+    PassageRow,
+    Record,
+    Tables,
+    utc_now,
+)
+from xmemory_engine.store.internal import migrate
+from xmemory_engine.store.provenance import FactRecorder
 from xmemory_engine.store.sqlite import SqliteFile, transaction
 
 T = TypeVar("T")
@@ -134,11 +146,15 @@ def _table_ddl(
 
 
 class SqliteTables(Tables):
-    """Record access over one connection; the caller holds the transaction."""
+    """Record access over one connection; the caller holds the transaction. With a
+    `recorder` (inside a write), every change is also recorded as facts of its episode."""
 
-    def __init__(self, conn: sqlite3.Connection, schema: Schema) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, schema: Schema, recorder: FactRecorder | None = None
+    ) -> None:
         self.conn = conn
         self.schema = schema
+        self.recorder = recorder
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -251,6 +267,20 @@ class SqliteTables(Tables):
             ).fetchall()
         return [_record(spec, r) for r in rows]
 
+    # -- provenance, history, passages ------------------------------------------------------
+
+    def facts(self, xuids: Sequence[str], *, current_only: bool) -> list[FactRow]:
+        return provenance.facts(self.conn, xuids, current_only=current_only)
+
+    def episodes(self, ids: Sequence[int]) -> dict[int, EpisodeRow]:
+        return provenance.episodes(self.conn, ids)
+
+    def search_passages(self, match: str, limit: int) -> list[PassageRow]:
+        return provenance.search_passages(self.conn, match, limit)
+
+    def passage_frequency(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+        return provenance.passage_frequency(self.conn, terms)
+
     # -- writing ---------------------------------------------------------------------------
 
     def insert(self, spec: ObjectSpec | RelationSpec, values: dict[str, Any]) -> Record:
@@ -277,6 +307,10 @@ class SqliteTables(Tables):
             f"INSERT INTO {q(spec.table)} ({', '.join(q(c) for c in columns)}) VALUES ({marks})",
             [[_to_sql(r[c]) for c in columns] for r in records],
         )
+        if self.recorder is not None:
+            self.recorder.created(
+                spec.name, [(r["xuid"], {f: r[f] for f in spec.fields}) for r in records]
+            )
         return records
 
     def update(self, spec: ObjectSpec | RelationSpec, xuid: str, values: dict[str, Any]) -> Record:
@@ -289,20 +323,28 @@ class SqliteTables(Tables):
         record = self.get(spec, xuid)
         if record is None:  # pragma: no cover - the caller looked it up in this transaction
             raise LookupError(xuid)
+        if self.recorder is not None:
+            self.recorder.changed(
+                spec.name, xuid, {k: record.get(k) for k in values if k in spec.fields}
+            )
         return record
 
     def delete(self, spec: ObjectSpec | RelationSpec, xuid: str) -> None:
         self.conn.execute(f"DELETE FROM {q(spec.table)} WHERE xuid = ?", (xuid,))
+        if self.recorder is not None:
+            self.recorder.deleted(xuid)
 
 
 class SqliteInstanceData:
     """An instance's database file: a writer connection (one write transaction at a time) and
     a reader connection (snapshots of committed data, never blocked by the writer)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, schema: Schema | None = None) -> None:
+        """Open (or create) the file and bring the engine's own tables to this version;
+        `schema` is the instance's, needed to migrate a file that holds records."""
         self.path = path
         self._writer = SqliteFile(path)
-        self._writer.run(_init_internal)
+        self._writer.run(lambda conn: migrate(conn, schema))
         self._reader = SqliteFile(path)
 
     def close(self) -> None:
@@ -312,13 +354,17 @@ class SqliteInstanceData:
     async def ensure_schema(self, schema: Schema) -> None:
         def run(conn: sqlite3.Connection) -> None:
             with transaction(conn):
-                for statement in schema_ddl(schema, _existing_tables(conn)):
+                for statement in schema_ddl(schema, present_tables(conn)):
                     conn.execute(statement)
 
         await self._writer.call(run)
 
     async def apply(
-        self, write_id: str, schema: Schema, fn: Callable[[Tables], dict[str, Any]]
+        self,
+        write_id: str,
+        schema: Schema,
+        fn: Callable[[Tables], dict[str, Any]],
+        episode: EpisodeDraft,
     ) -> tuple[dict[str, Any], bool]:
         def run(conn: sqlite3.Connection) -> tuple[dict[str, Any], bool]:
             with transaction(conn):
@@ -327,7 +373,9 @@ class SqliteInstanceData:
                 ).fetchone()
                 if row is not None:
                     return json.loads(row[0]), False
-                result = fn(SqliteTables(conn, schema))
+                episode_id = provenance.insert_episode(conn, episode)
+                result = fn(SqliteTables(conn, schema, FactRecorder(conn, episode_id)))
+                result["episode_id"] = episode_id
                 conn.execute(
                     "INSERT INTO _xm_applied (write_id, result, applied_at) VALUES (?, ?, ?)",
                     (write_id, json.dumps(result), utc_now()),
@@ -362,16 +410,8 @@ class SqliteInstanceData:
             await self._writer.call(run)
 
 
-def _init_internal(conn: sqlite3.Connection) -> None:
-    conn.row_factory = sqlite3.Row
-    with transaction(conn):
-        conn.execute(
-            """CREATE TABLE IF NOT EXISTS _xm_applied (
-                write_id TEXT PRIMARY KEY, result TEXT NOT NULL, applied_at TEXT NOT NULL)"""
-        )
-
-
-def _existing_tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
+def present_tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """Each table in the file, with its columns."""
     tables: dict[str, set[str]] = {}
     for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
         tables[name] = {r[1] for r in conn.execute(f"PRAGMA table_info({q(name)})")}

@@ -1,0 +1,119 @@
+"""Sentences and search words: how stored text is cut for the full-text index and for evidence.
+
+Plain rules, shared by the store (which indexes each sentence of an episode) and the read path
+(which quotes the sentence behind a value and weighs a question's words):
+- a sentence ends at `.`, `!` or `?` followed by space and a capital, digit or quote, or at a
+  line break; not after a known abbreviation ("Dr.", "Inc.", "e.g.") or a single initial ("K.");
+- a search word is a run of letters, digits and marks, folded to lower case without
+  diacritics (as SQLite's `unicode61 remove_diacritics 2` tokenizer folds the index).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "dr",
+        "prof",
+        "st",
+        "mt",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "no",
+        "vs",
+        "etc",
+        "eg",
+        "ie",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "approx",
+        "dept",
+        "est",
+        "fig",
+        "gen",
+        "gov",
+        "lt",
+        "col",
+        "sgt",
+        "rev",
+        "hon",
+        "ave",
+        "blvd",
+        "rd",
+    ]
+)
+_END = re.compile(r"([.!?]+)([\"'”’)\]]*)(\s+)|\n+")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Letters that Unicode does not decompose, folded the way people type them without the mark.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae", "Æ": "ae"}
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of `text`, stripped, in order (a text without an ending is one sentence)."""
+    sentences: list[str] = []
+    start = 0
+    for match in _END.finditer(text):
+        if match.group(1) is not None:
+            following = text[match.end() : match.end() + 1]
+            if not following or not (
+                following.isupper() or following.isdigit() or following in "\"'“‘(["
+            ):
+                continue
+            before = _WORD.findall(text[start : match.start()])
+            last = before[-1].lower() if before else ""
+            if match.group(1) == "." and (
+                last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+            ):
+                continue
+            cut = match.start(3)
+        else:
+            cut = match.start()
+        piece = text[start:cut].strip()
+        if piece:
+            sentences.append(piece)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+@lru_cache(maxsize=4096)
+def fold(word: str) -> str:
+    """`word` in lower case without diacritics: 'Zoë' -> 'zoe', 'Łukasz' -> 'lukasz'."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def index_words(text: str) -> str:
+    """`text` as the full-text index stores it: letters without a decomposition pre-folded,
+    the rest left to the tokenizer."""
+    return text.translate(_UNDECOMPOSED)
+
+
+def search_words(text: str) -> list[str]:
+    """The folded words of `text`, in order."""
+    return [fold(w) for w in _WORD.findall(text)]

@@ -1,0 +1,78 @@
+"""A write's episode: the words it is kept as, whatever the mind makes of them.
+
+- a text write: its text;
+- structured mutations with the caller's `source_text` (the sentence an agent understood them
+  from): that sentence, with the mutations as the payload;
+- structured mutations alone: the mutations spelled out in words, so they can be found by
+  full-text search and quoted as evidence like anything said.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xmemory_engine.schema import Schema
+from xmemory_engine.service.names import find_object_spec, find_relation_spec
+from xmemory_engine.store.backfill import link_words, record_words, words_of
+from xmemory_engine.store.base import EpisodeDraft
+from xmemory_engine.store.instance import name_field
+
+_ACTIONS = ("create", "update", "upsert", "delete")
+_MOST_SPELLED = 2000  # mutations spelled out; a larger batch is summarised past this
+
+
+def episode_for(write_id: str, payload: dict[str, Any], schema: Schema) -> EpisodeDraft:
+    occurred_at = payload.get("occurred_at")
+    if payload.get("kind") == "mutations":
+        mutations = payload.get("mutations") or []
+        text = payload.get("source_text") or spell_mutations(mutations, schema)
+        return EpisodeDraft(write_id, "mutations", text, mutations, occurred_at)
+    return EpisodeDraft(write_id, "text", str(payload.get("text") or ""), None, occurred_at)
+
+
+def spell_mutations(mutations: list[Any], schema: Schema) -> str:
+    """One sentence per mutation: 'Ann Lee (person): email ann@acme.io.'"""
+    lines = [_spell(m, schema) for m in mutations[:_MOST_SPELLED]]
+    if len(mutations) > _MOST_SPELLED:
+        lines.append(f"And {len(mutations) - _MOST_SPELLED:,} more changes.")
+    return "\n".join(line for line in lines if line)
+
+
+def _spell(item: Any, schema: Schema) -> str:
+    if not isinstance(item, dict):
+        return ""
+    for kind in ("object_mutation", "relation_mutation"):
+        body = item.get(kind)
+        if not isinstance(body, dict):
+            continue
+        action = next((a for a in _ACTIONS if isinstance(body.get(a), dict)), None)
+        if action is None:
+            return ""
+        change: dict[str, Any] = body[action]
+        values = {**_mapping(change.get("key")), **_mapping(change.get("values"))}
+        if kind == "object_mutation":
+            spec = find_object_spec(schema, str(body.get("object_type")))
+            if spec is None:
+                return ""
+            if action == "delete":
+                return f"Removed {words_of(spec.name)} {_key_words(values)}."
+            return record_words(spec, values, name_field(spec))
+        rel = find_relation_spec(schema, str(body.get("relation_type")))
+        if rel is None:
+            return ""
+        ends = {}
+        for end in change.get("endpoints") or []:
+            if isinstance(end, dict) and isinstance(end.get("object_name"), str):
+                ends[end["object_name"]] = _key_words(_mapping(end.get("key")))
+        if action == "delete":
+            return f"Removed: {link_words(rel, ends, {})}"
+        return link_words(rel, ends, _mapping(change.get("values")))
+    return ""
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _key_words(key: dict[str, Any]) -> str:
+    return ", ".join(str(v) for v in key.values() if v is not None) or "(unnamed)"

@@ -1,0 +1,124 @@
+"""The engine's own tables inside each instance database, and their numbered migrations.
+
+Object and relation tables follow the instance's schema (`instance.py`); these follow the
+engine's version, recorded in `PRAGMA user_version`. Each migration runs in one transaction
+together with the new version number, so a file is always at exactly one version.
+
+- `_xm_applied` (v1): write ids applied here, in the same transaction as their changes
+  (exactly once across a crash).
+- `_xm_episode` (v2): every write's words, immutable: the text written, the agent's own
+  sentence beside structured mutations, or a rendering of the mutations when none was given;
+  when it was recorded and, when known, when what it tells happened.
+- `_xm_fact` (v2): provenance and history. One row per value a write gave a field of a record
+  (field `''` is the record's own existence: created, linked); `retired_at`/`retired_by` close
+  it when a later write replaces or clears the value, or deletes the record. Current values
+  are the rows with `retired_at IS NULL`; nothing is ever deleted from it.
+- `_xm_passage` (v2): a full-text index (FTS5, BM25) over the sentences of every episode, so
+  a read finds what extraction missed. Its own content (not external), so rows can be
+  removed by rowid later without corrupting the index.
+
+Version 2 also gives every record stored before it an episode of its own (a rendering of
+its values, kind `migrated`) and current facts pointing at it, so evidence and history work
+the same for old data.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from xmemory_engine.schema import Schema
+from xmemory_engine.store.backfill import backfill_episodes
+from xmemory_engine.store.sqlite import transaction
+
+# unicode61 folds case and diacritics ("zoe" finds Zoë); prefix indexes make `term*` cheap.
+PASSAGE_TOKENIZER = "unicode61 remove_diacritics 2"
+
+_V1 = [
+    """CREATE TABLE IF NOT EXISTS _xm_applied (
+        write_id TEXT PRIMARY KEY, result TEXT NOT NULL, applied_at TEXT NOT NULL)""",
+]
+_V2 = [
+    """CREATE TABLE _xm_episode (
+        id INTEGER PRIMARY KEY,
+        write_id TEXT,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        payload TEXT,
+        occurred_at TEXT,
+        recorded_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX _xm_episode__write ON _xm_episode (write_id)",
+    """CREATE TABLE _xm_fact (
+        id INTEGER PRIMARY KEY,
+        xuid TEXT NOT NULL,
+        type TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT,
+        episode_id INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        retired_at TEXT,
+        retired_by INTEGER
+    )""",
+    "CREATE INDEX _xm_fact__record ON _xm_fact (xuid, field)",
+    "CREATE INDEX _xm_fact__episode ON _xm_fact (episode_id)",
+    # `words` is the sentence as indexed (letters Unicode does not decompose pre-folded: see
+    # sentences.py); `text` is the sentence as said.
+    f"""CREATE VIRTUAL TABLE _xm_passage USING fts5(
+        words, text UNINDEXED, episode_id UNINDEXED,
+        tokenize='{PASSAGE_TOKENIZER}', prefix='2 3')""",
+]
+
+Migration = Callable[[sqlite3.Connection, "Schema | None"], None]
+
+
+def _statements(statements: list[str]) -> Migration:
+    def run(conn: sqlite3.Connection, schema: Schema | None) -> None:
+        for statement in statements:
+            conn.execute(statement)
+
+    return run
+
+
+def _v2(conn: sqlite3.Connection, schema: Schema | None) -> None:
+    _statements(_V2)(conn, schema)
+    if schema is not None:
+        backfill_episodes(conn, schema)
+
+
+# (version, what it adds, how). Append only: a released migration never changes.
+MIGRATIONS: list[tuple[int, str, Migration]] = [
+    (1, "applied write ids", _statements(_V1)),
+    (2, "episodes, facts (provenance and history), full-text passages", _v2),
+]
+CURRENT_VERSION = MIGRATIONS[-1][0]
+
+
+def migrate(conn: sqlite3.Connection, schema: Schema | None) -> int:
+    """Bring the engine's tables of this file to the current version; returns the version
+    the file was at. A file made before versions were recorded (user_version 0, with
+    `_xm_applied`) is version 1. `schema` is the instance's, for the backfill of old records
+    (None for a new file, which has none)."""
+    conn.row_factory = sqlite3.Row
+    found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if found == 0 and _has_table(conn, "_xm_applied"):
+        found = 1
+    if found > CURRENT_VERSION:
+        raise RuntimeError(
+            f"this instance file is at version {found}, newer than this engine "
+            f"({CURRENT_VERSION}); upgrade xmemory-mcp to open it"
+        )
+    for version, _, run in MIGRATIONS:
+        if version <= found:
+            continue
+        with transaction(conn):
+            run(conn, schema)
+            conn.execute(f"PRAGMA user_version = {version}")
+    return found
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None

@@ -1,0 +1,156 @@
+"""Episodes, facts and passages on SQLite: writing them inside a write's transaction, and
+reading them back (see `internal.py` for the tables).
+
+A fact's value is stored as JSON, so `1`, `"1"` and `true` stay apart. The record's own fact
+(field `''`, value null) says which episode created it; a relation's says which linked it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from xmemory_engine.sentences import index_words, split_sentences
+from xmemory_engine.store.base import EpisodeDraft, EpisodeRow, FactRow, PassageRow, utc_now
+
+RECORD = ""  # the field name of a record's own fact
+_IN_CHUNK = 500
+
+
+def insert_episode(conn: sqlite3.Connection, draft: EpisodeDraft, now: str | None = None) -> int:
+    """Store `draft` and index its sentences; returns the episode id."""
+    payload = None if draft.payload is None else json.dumps(draft.payload, ensure_ascii=False)
+    cursor = conn.execute(
+        "INSERT INTO _xm_episode (write_id, kind, text, payload, occurred_at, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (draft.write_id, draft.kind, draft.text, payload, draft.occurred_at, now or utc_now()),
+    )
+    episode_id = int(cursor.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO _xm_passage (words, text, episode_id) VALUES (?, ?, ?)",
+        [(index_words(s), s, episode_id) for s in split_sentences(draft.text)],
+    )
+    return episode_id
+
+
+class FactRecorder:
+    """Records what one write did, fact by fact, against its episode (caller's transaction)."""
+
+    def __init__(self, conn: sqlite3.Connection, episode_id: int) -> None:
+        self.conn = conn
+        self.episode_id = episode_id
+
+    def created(self, type_name: str, records: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """New records (xuid, field values): their own fact and one per non-null value."""
+        now = utc_now()
+        rows: list[tuple[Any, ...]] = []
+        for xuid, values in records:
+            rows.append((xuid, type_name, RECORD, None, self.episode_id, now))
+            rows += [
+                (xuid, type_name, f, _encode(v), self.episode_id, now)
+                for f, v in values.items()
+                if v is not None
+            ]
+        self.conn.executemany(
+            "INSERT INTO _xm_fact (xuid, type, field, value, episode_id, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def changed(self, type_name: str, xuid: str, values: dict[str, Any]) -> None:
+        """New values of some fields: each replaces (retires) the current one; a null clears."""
+        now = utc_now()
+        self.conn.executemany(
+            "UPDATE _xm_fact SET retired_at = ?, retired_by = ? "
+            "WHERE xuid = ? AND field = ? AND retired_at IS NULL",
+            [(now, self.episode_id, xuid, f) for f in values],
+        )
+        self.conn.executemany(
+            "INSERT INTO _xm_fact (xuid, type, field, value, episode_id, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (xuid, type_name, f, _encode(v), self.episode_id, now)
+                for f, v in values.items()
+                if v is not None
+            ],
+        )
+
+    def deleted(self, xuid: str) -> None:
+        """The record is gone: every current fact of it is retired (and kept as history)."""
+        self.conn.execute(
+            "UPDATE _xm_fact SET retired_at = ?, retired_by = ? "
+            "WHERE xuid = ? AND retired_at IS NULL",
+            (utc_now(), self.episode_id, xuid),
+        )
+
+
+def facts(conn: sqlite3.Connection, xuids: Sequence[str], *, current_only: bool) -> list[FactRow]:
+    wanted = list(dict.fromkeys(xuids))
+    found: list[FactRow] = []
+    current = " AND retired_at IS NULL" if current_only else ""
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT * FROM _xm_fact WHERE xuid IN ({marks}){current} ORDER BY id", chunk
+        ).fetchall()
+        found += [_fact(r) for r in rows]
+    found.sort(key=lambda f: f.id)
+    return found
+
+
+def episodes(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, EpisodeRow]:
+    wanted = list(dict.fromkeys(ids))
+    found: dict[int, EpisodeRow] = {}
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(
+            "SELECT id, write_id, kind, text, occurred_at, recorded_at FROM _xm_episode "
+            f"WHERE id IN ({marks})",
+            chunk,
+        ):
+            found[r[0]] = EpisodeRow(r[0], r[1], r[2], r[3], r[4], r[5])
+    return found
+
+
+def search_passages(conn: sqlite3.Connection, match: str, limit: int) -> list[PassageRow]:
+    rows = conn.execute(
+        "SELECT rowid, text, episode_id, bm25(_xm_passage) AS rank FROM _xm_passage "
+        "WHERE _xm_passage MATCH ? ORDER BY rank, rowid DESC LIMIT ?",
+        (match, limit),
+    ).fetchall()
+    return [PassageRow(int(r[0]), str(r[1]), int(r[2]), float(r[3])) for r in rows]
+
+
+def passage_frequency(conn: sqlite3.Connection, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
+    total_row = conn.execute("SELECT max(rowid) FROM _xm_passage").fetchone()
+    total = int(total_row[0] or 0)
+    counts: dict[str, int] = {}
+    for term in dict.fromkeys(terms):
+        row = conn.execute(
+            "SELECT count(*) FROM _xm_passage WHERE _xm_passage MATCH ?", (f'words : "{term}"*',)
+        ).fetchone()
+        counts[term] = int(row[0])
+    return total, counts
+
+
+def _encode(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _fact(row: sqlite3.Row) -> FactRow:
+    raw = row["value"]
+    return FactRow(
+        id=int(row["id"]),
+        xuid=str(row["xuid"]),
+        type=str(row["type"]),
+        field=str(row["field"]),
+        value=None if raw is None else json.loads(raw),
+        episode_id=int(row["episode_id"]),
+        recorded_at=str(row["recorded_at"]),
+        retired_at=row["retired_at"],
+        retired_by=row["retired_by"],
+    )
