@@ -1,0 +1,10 @@
+"""Held-out conversations: how well memory written as conversation turns answers questions.
+
+The labeled set in `data/` was written blind (nothing was run on it while it was written), in
+two voices: the user's own first person and an agent's third-person memory notes. `data/dev`
+is for looking at misses; `data/test` is frozen (see `data/test/FROZEN.md`) and only scored.
+Each conversation runs against the real embedded engine through the real SDK, in a fresh data
+directory, so the figures are what a user of the package would get.
+
+python -m bench.conversations --split dev|test|all [--record] [--show-misses]
+"""

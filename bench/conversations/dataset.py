@@ -1,0 +1,158 @@
+"""The labeled conversations: loading, checking their shape, and the frozen test split's digest.
+
+A conversation file holds the turns written to memory in order, the questions asked afterwards
+with the strings a right answer must contain, and the objects a perfect extraction stores
+(see the brief in `data/test/FROZEN.md` and the module docstring of `bench.conversations`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA = Path(__file__).parent / "data"
+SPLITS = ("dev", "test")
+STYLES = ("user", "agent")
+KINDS = (
+    "lookup",
+    "relation",
+    "count",
+    "filter",
+    "correction",
+    "no_answer",
+    "pronoun",
+    "multi_hop",
+    "date",
+    "list",
+)
+# The default schema's object types: expectations name only these, so a perfect extraction
+# into the schema an agent actually gets is what is measured.
+OBJECT_TYPES = ("person", "organization", "project", "task", "preference", "event", "note")
+
+
+class DatasetError(ValueError):
+    """A conversation file does not have the documented shape (the data's author's fault)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Question:
+    q: str
+    kind: str
+    expect: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class ExpectedObject:
+    type: str
+    values: dict[str, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class Conversation:
+    name: str
+    split: str
+    style: str
+    turns: tuple[str, ...]
+    questions: tuple[Question, ...]
+    objects: tuple[ExpectedObject, ...]
+    path: Path
+
+
+def load(split: str, data: Path = DATA) -> list[Conversation]:
+    """The conversations of `split` ("dev", "test" or "all"), sorted by file name.
+
+    Raises DatasetError on a malformed file or a name used twice, so a typo in the data fails
+    loudly instead of scoring as a miss.
+    """
+    splits = SPLITS if split == "all" else (split,)
+    if any(s not in SPLITS for s in splits):
+        raise DatasetError(f"unknown split {split!r}; expected one of {(*SPLITS, 'all')}")
+    found: list[Conversation] = []
+    for s in splits:
+        for path in sorted((data / s).glob("*.yml")):
+            found.append(parse(yaml.safe_load(path.read_text("utf-8")), s, path))
+    seen: dict[str, Path] = {}
+    for conv in found:
+        if conv.name in seen:
+            raise DatasetError(f"{conv.path}: name {conv.name!r} already used by {seen[conv.name]}")
+        seen[conv.name] = conv.path
+    return found
+
+
+def parse(raw: Any, split: str, path: Path) -> Conversation:
+    """One conversation from its parsed YAML, checked field by field."""
+
+    def fail(why: str) -> DatasetError:
+        return DatasetError(f"{path}: {why}")
+
+    if not isinstance(raw, dict):
+        raise fail("not a mapping")
+    name, style = raw.get("name"), raw.get("style")
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise fail(f"name {name!r} is not a lowercase slug")
+    if style not in STYLES:
+        raise fail(f"style {style!r} is not one of {STYLES}")
+    turns = raw.get("turns")
+    if not isinstance(turns, list) or not turns or not all(isinstance(t, str) for t in turns):
+        raise fail("turns must be a non-empty list of strings")
+    questions = tuple(_question(q, fail) for q in raw.get("questions") or [])
+    if not questions:
+        raise fail("no questions")
+    objects = tuple(_object(o, fail) for o in raw.get("objects") or [])
+    return Conversation(name, split, style, tuple(turns), questions, objects, path)
+
+
+def _question(raw: Any, fail: Any) -> Question:
+    if not isinstance(raw, dict) or not isinstance(raw.get("q"), str):
+        raise fail(f"question {raw!r} has no text")
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise fail(f"question {raw['q']!r}: kind {kind!r} is not one of {KINDS}")
+    expect = raw.get("expect")
+    if kind == "no_answer":
+        # Nothing stored answers it, so there is nothing an answer should contain.
+        if expect is not None:
+            raise fail(f"question {raw['q']!r}: a no_answer question has no expect")
+        return Question(raw["q"], kind)
+    if (
+        not isinstance(expect, list)
+        or not expect
+        or not all(isinstance(e, str) and e.strip() for e in expect)
+    ):
+        raise fail(f"question {raw['q']!r}: expect must be a non-empty list of strings")
+    return Question(raw["q"], kind, tuple(expect))
+
+
+def _object(raw: Any, fail: Any) -> ExpectedObject:
+    if not isinstance(raw, dict) or raw.get("type") not in OBJECT_TYPES:
+        raise fail(f"object {raw!r}: type must be one of {OBJECT_TYPES}")
+    values = raw.get("values")
+    if not isinstance(values, dict) or not values:
+        raise fail(f"object {raw!r}: values must be a non-empty mapping")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in values.items()):
+        raise fail(f"object {raw!r}: values must map field names to strings (quote dates)")
+    return ExpectedObject(raw["type"], dict(values))
+
+
+def split_digest(data: Path = DATA) -> str:
+    """sha256 over the sorted test files, the same as
+    `cd data/test && LC_ALL=C sha256sum *.yml | sha256sum`."""
+    lines = "".join(
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n"
+        for p in sorted((data / "test").glob("*.yml"), key=lambda p: p.name.encode())
+    )
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def frozen_digest(data: Path = DATA) -> str | None:
+    """The digest written in data/test/FROZEN.md when the split was frozen, or None."""
+    path = data / "test" / "FROZEN.md"
+    if not path.exists():
+        return None
+    match = re.search(r"`([0-9a-f]{64})`", path.read_text("utf-8"))
+    return match.group(1) if match else None

@@ -1,0 +1,153 @@
+"""Scoring one answer, one no-answer question and one expected object: pure functions.
+
+Matching is deliberately forgiving about form and strict about content: case, Unicode
+normalisation, curly apostrophes and diacritics do not matter ("Zoe Angstrom" finds
+"Zoë Ångström"), but every expected entry has to be in the answer's text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+# Letters that Unicode does not decompose into a base letter plus a mark, so stripping marks
+# alone would leave them: the common ones in European names.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "\u0131": "i", "þ": "th"}
+)
+# Curly quotes and dashes, written as escapes: typed answers and stored text mix both forms.
+_PUNCTUATION = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
+
+# How the engine says it has nothing on a question, when the read result carries no `basis`
+# (engines before the basis key). Kept short and documented: each is a phrase an honest
+# "I have nothing" answer uses, none is one a real answer would contain.
+NOTHING_STORED = (
+    re.compile(r"\bnothing\b[^.]*\b(?:is |was |has been )?stored\b"),  # "nothing stored about X"
+    re.compile(r"\bno\b[^.]*\b(?:is|are|was|were) stored\b"),  # "No person named Bob is stored"
+    re.compile(r"\b(?:not|isn't|aren't) stored\b"),  # "Bob's phone is not stored"
+    re.compile(r"\bno records?\b"),  # "no record of a pension provider"
+)
+
+
+def normalize(text: str) -> str:
+    """NFC, case-folded, typographic punctuation made plain, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", text).casefold().translate(_PUNCTUATION)
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """`normalize` and then diacritics removed: the form compared when the plain one misses."""
+    decomposed = unicodedata.normalize("NFKD", normalize(text).translate(_UNDECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def contains(text: str, wanted: str) -> bool:
+    """Whether `wanted` appears in `text`, ignoring case, then also ignoring diacritics."""
+    if normalize(wanted) in normalize(text):
+        return True
+    return fold(wanted) in fold(text)
+
+
+def expect_met(expect: Iterable[str], text: str) -> bool:
+    """Every entry appears in `text`; an entry "a|b" is met by either alternative."""
+    return all(any(contains(text, alt) for alt in entry.split("|")) for entry in expect)
+
+
+def answer_text(result: Mapping[str, Any]) -> str:
+    """The prose of a single-answer read result (`model_dump()` of the SDK's ReadResult)."""
+    reader = result.get("reader_result")
+    if isinstance(reader, Mapping):
+        answer = reader.get("answer")
+        return answer if isinstance(answer, str) else ""
+    return reader if isinstance(reader, str) else ""
+
+
+def says_nothing_stored(text: str) -> bool:
+    """Whether `text` says nothing is stored about the question (see NOTHING_STORED)."""
+    t = normalize(text)
+    return any(p.search(t) for p in NOTHING_STORED)
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """How one question went. `correct` is for answerable questions, `abstained` for
+    no_answer ones; `confident_wrong` is a wrong answer given with nothing to warn the
+    reader: no notice, and presented as read from records."""
+
+    kind: str
+    correct: bool
+    from_records: bool
+    with_passages: bool
+    abstained: bool
+    confident_wrong: bool
+    basis: str | None
+    answer: str
+    notice: str | None
+
+
+def score(kind: str, expect: Sequence[str], result: Mapping[str, Any]) -> Outcome:
+    """Score one read result against one question's kind and expected strings.
+
+    A missing `basis` (engines that do not report it) counts as "records", since the answer
+    is presented as known, unless the answer or notice itself says nothing is stored
+    (NOTHING_STORED): that is an abstention, right on a no_answer question and a plain miss,
+    not a confident wrong answer, on an answerable one.
+    """
+    answer = answer_text(result)
+    notice = result.get("notice") or None
+    raw_basis = result.get("basis")
+    basis = raw_basis if isinstance(raw_basis, str) else None
+    effective = basis
+    if basis is None and (says_nothing_stored(answer) or says_nothing_stored(notice or "")):
+        effective = "nothing"
+    as_records = effective in (None, "records")
+    if kind == "no_answer":
+        abstained = effective == "nothing"
+        return Outcome(
+            kind=kind,
+            correct=False,
+            from_records=False,
+            with_passages=False,
+            abstained=abstained,
+            confident_wrong=not abstained and not notice and as_records,
+            basis=basis,
+            answer=answer,
+            notice=notice,
+        )
+    correct = expect_met(expect, answer)
+    return Outcome(
+        kind=kind,
+        correct=correct,
+        from_records=correct and basis in (None, "records"),
+        with_passages=correct and basis in (None, "records", "passages"),
+        abstained=False,
+        confident_wrong=not correct and not notice and as_records,
+        basis=basis,
+        answer=answer,
+        notice=notice,
+    )
+
+
+def value_matches(expected: str, stored: Any) -> bool:
+    """An expected object value against a stored one: "*" is any non-empty value, a value with
+    "*" is a wildcard pattern ("*peanut*"), anything else must be equal ignoring case."""
+    if stored is None:
+        return False
+    got = normalize(str(stored))
+    if expected == "*":
+        return bool(got)
+    want = normalize(expected)
+    if "*" in want:
+        pattern = ".*".join(re.escape(part) for part in want.split("*"))
+        return re.fullmatch(pattern, got, re.DOTALL) is not None
+    return got == want
+
+
+def object_found(values: Mapping[str, str], rows: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether some stored row of the expected type carries every expected value."""
+    return any(all(value_matches(v, row.get(k)) for k, v in values.items()) for row in rows)

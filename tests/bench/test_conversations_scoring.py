@@ -1,0 +1,153 @@
+"""The held-out conversations harness (bench/conversations): its scoring and its data's shape.
+
+The whole set is not run here (it takes seconds and needs no test to be a benchmark); these
+check the pieces that decide what counts as right, abstained or confidently wrong.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # `bench` lives beside `src`, outside the installed packages
+
+from bench.conversations import run  # noqa: E402
+from bench.conversations.dataset import (  # noqa: E402
+    KINDS,
+    DatasetError,
+    frozen_digest,
+    load,
+    parse,
+    split_digest,
+)
+from bench.conversations.scoring import (  # noqa: E402
+    expect_met,
+    object_found,
+    score,
+    value_matches,
+)
+
+
+def test_diacritics_are_ignored_when_the_plain_form_misses() -> None:
+    assert expect_met(["Zoe Angstrom"], "Zoë Ångström leads the platform team.")
+    assert expect_met(["Zoë Ångström"], "zoe angstrom")
+    assert expect_met(["Łukasz"], "Lukasz Wisniewski, CTO")
+    assert expect_met(["José"], "Jose\u0301 Álvarez")  # decomposed accent in the answer
+    assert not expect_met(["Zoë"], "Zo")
+
+
+def test_every_entry_is_needed_and_alternatives_are_split_on_bars() -> None:
+    assert expect_met(["2026-03-21|March 21|21 March"], "On March 21, 2026.")
+    assert expect_met(["2026-03-21|March 21|21 March"], "2026-03-21")
+    assert not expect_met(["2026-03-21|March 21"], "On 2026-03-14.")
+    assert expect_met(["Atlas", "Birch"], "atlas and BIRCH")
+    assert not expect_met(["Atlas", "Birch"], "Atlas")
+    assert expect_met(["St. Mary's|St Mary"], "St Mary\u2019s Hospital")
+
+
+def test_no_answer_abstains_on_basis_nothing_or_a_nothing_stored_phrase() -> None:
+    assert score("no_answer", (), {"reader_result": {"answer": "x"}, "basis": "nothing"}).abstained
+    said = {"reader_result": {"answer": "No person named Bob is stored."}}
+    assert score("no_answer", (), said).abstained
+    # A reported basis wins over the wording.
+    assert not score("no_answer", (), {**said, "basis": "records"}).abstained
+    guessed = score(
+        "no_answer",
+        (),
+        {"reader_result": {"answer": "Sam Whitaker."}, "notice": "Person records have no field"},
+    )
+    assert not guessed.abstained
+    assert not guessed.confident_wrong  # the notice warns the reader
+
+
+def test_confident_wrong_needs_no_notice_and_records_as_basis() -> None:
+    wrong = {"reader_result": {"answer": "London"}}
+    assert score("correction", ("Madrid",), wrong).confident_wrong
+    assert score("correction", ("Madrid",), {**wrong, "basis": "records"}).confident_wrong
+    assert not score("correction", ("Madrid",), {**wrong, "basis": "passages"}).confident_wrong
+    assert not score("correction", ("Madrid",), {**wrong, "notice": "unsure"}).confident_wrong
+    unsure = {"reader_result": {"answer": "Nothing stored matches the question."}}
+    assert not score("lookup", ("Madrid",), unsure).confident_wrong
+    assert not score("lookup", ("Madrid",), {"reader_result": None}).correct
+    no_answer_guess = score("no_answer", (), {"reader_result": {"answer": "Sam Whitaker."}})
+    assert no_answer_guess.confident_wrong
+
+
+def test_right_answers_are_split_by_basis() -> None:
+    result = {"reader_result": {"answer": "Madrid"}, "basis": "passages"}
+    outcome = score("lookup", ("Madrid",), result)
+    assert (outcome.correct, outcome.from_records, outcome.with_passages) == (True, False, True)
+    outcome = score("lookup", ("Madrid",), {"reader_result": {"answer": "Madrid"}})
+    assert (outcome.correct, outcome.from_records, outcome.with_passages) == (True, True, True)
+
+
+def test_expected_objects_match_stored_values() -> None:
+    assert value_matches("*", "anything")
+    assert not value_matches("*", "")
+    assert not value_matches("Leeds", None)
+    assert value_matches("*peanut*", "Allergic to Peanuts")
+    assert value_matches("2026-03-21", "2026-03-21")
+    assert not value_matches("Hana Novák", "Hana Nov")
+    rows = [{"name": "Maya Patel", "role": "Midwife", "location": None}]
+    assert object_found({"name": "maya patel", "role": "midwife"}, rows)
+    assert not object_found({"name": "Maya Patel", "location": "Leeds"}, rows)
+
+
+def test_every_data_file_has_the_documented_shape() -> None:
+    conversations = load("all")  # raises on a malformed file or a name used twice
+    assert len({c.name for c in conversations}) == len(conversations) >= 40
+    questions = [q for c in conversations for q in c.questions]
+    assert len(questions) >= 250
+    for q in questions:
+        assert q.kind in KINDS
+        assert (q.kind == "no_answer") == (not q.expect), q.q
+    assert sum(c.style == "agent" for c in conversations) * 3 >= len(conversations)
+    assert {c.split for c in conversations} == {"dev", "test"}
+
+
+def test_the_test_split_is_as_frozen() -> None:
+    assert split_digest() == frozen_digest()
+
+
+def test_a_no_answer_question_with_an_expectation_is_refused() -> None:
+    raw = {
+        "name": "x",
+        "style": "user",
+        "turns": ["I live in Leeds."],
+        "questions": [{"q": "Where?", "kind": "no_answer", "expect": ["Leeds"]}],
+    }
+    with pytest.raises(DatasetError, match="no_answer"):
+        parse(raw, "dev", Path("x.yml"))
+
+
+def test_misses_are_never_shown_for_the_test_split(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run.main(["--split", "test", "--show-misses"]) == 2
+    assert "dev split only" in capsys.readouterr().err
+
+
+def test_recording_replaces_only_its_marked_section(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    results.write_text(
+        "# B\n\n<!-- engine-bench:start -->\nE\n<!-- engine-bench:end -->\n\n## Quality\nQ\n"
+    )
+    totals = {
+        "conversations": 1, "questions": 2, "answerable": 1, "right": 1.0,
+        "from_records": 1.0, "with_passages": 1.0, "abstained": 1, "no_answer": 1,
+        "confident_wrong": 0.0, "extraction_recall": 0.5, "records_stored": 3,
+        "turns": 2, "note_only_turns": 1, "empty_turns": 0,
+        "kinds": {"lookup": {"answerable": 1, "right": 1.0, "confident_wrong": 0.0,
+                             "abstained": 0, "no_answer": 0}},
+        "styles": {},
+    }  # fmt: skip
+    dev = {"date": "2026-11-30", "commit": "abc", "machine": "m", "mind": "rules",
+           "seconds": 1.0, "frozen": None, "totals": totals}  # fmt: skip
+    for _ in range(2):  # the second run replaces the first section, adds no new one
+        run.record({"dev": dev}, scores=tmp_path / "scores.json", results=results)
+    text = results.read_text()
+    assert text.count(run.START) == 1
+    assert "| dev | 2026-11-30 | abc | 1 | 2 | 100% |" in text
+    assert text.index("<!-- engine-bench:end -->") < text.index(run.START)
+    assert text.index(run.END) < text.index("## Quality\nQ\n")
