@@ -246,7 +246,9 @@ def render(runs: dict[str, Any]) -> str:
         "records or stored sentences);",
         "- **abstained**: no_answer questions where the engine said nothing is stored;",
         "- **confident-wrong**: share of all questions answered wrongly with no notice, "
-        "presented as read from records;",
+        "presented as read from records (an answer saying nothing is stored is a miss, not "
+        "a confident one). An engine that reports no `basis` counts as answering from "
+        "records, so there the three shares of right answers are equal;",
         "- **extraction recall**: expected objects (key values plus one or two fields) found "
         "among the stored records; **note-only turns**: turns whose only stored trace is a "
         "`note` record.",
@@ -322,7 +324,7 @@ def record(runs: dict[str, Any], scores: Path = SCORES, results: Path = RESULTS)
         text = before + section + rest.split(END, 1)[1]
     elif ANCHOR in text:
         before, after = text.split(ANCHOR, 1)
-        text = before + ANCHOR + "\n\n" + section + "\n" + after
+        text = before + ANCHOR + "\n\n" + section + "\n\n" + after.lstrip("\n")
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     results.write_text(text, "utf-8")
@@ -399,6 +401,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.monotonic()
         results = [anyio.run(run_conversation, c) for c in conversations if c.split == split]
         all_results += results
+        totals = summarize(results)
+        if split == "test":  # per-conversation scores would point at the test misses
+            del totals["conversation_scores"]
         runs[split] = {
             "date": date.today().isoformat(),
             "commit": commit(),
@@ -406,7 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "mind": EngineSettings(data_dir=Path(".")).mind.provider,
             "seconds": time.monotonic() - started,
             "frozen": split_digest() == frozen_digest() if split == "test" else None,
-            "totals": summarize(results),
+            "totals": totals,
         }
     if args.show_misses:
         print_misses(all_results)
