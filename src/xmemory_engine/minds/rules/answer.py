@@ -2,8 +2,11 @@
 
 SQL runs only through `request.run_sql` (the engine's checked, read-only executor); every
 literal is written inline with quotes doubled, because the checker runs plain SQL text.
-Prose is composed only from returned rows; an empty result says what was looked for, and a
-question the schema cannot map gets a `notice` (or `representable=False`), never silence.
+Prose is composed only from returned rows, and rows are returned only when they hold the
+question's anchor: the record it names (by whole name words), else the type it names with its
+filters, else every content word of the question. When none do, the answer has no rows and
+no prose, and `about` names the anchor, so the engine can search what was said or say that
+nothing is stored about it; never nearby or recent records instead.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ class _Reading:
 
     async def answer(self) -> Answer:
         q = self.q
+        if q.foreign and not q.understood:
+            return self._unread()
         targets = self._targets()
         if q.subject is not None and not q.count:
             return await self._about_record(targets)
@@ -112,7 +117,8 @@ class _Reading:
             related = Select(self.map, spec).matching([subject.text], []).filters(q, spec)
             table = await self._run(related.columns(None).limit(200).sql())
             if table.rows:
-                return Answer(tables=[table], answer=self._list_prose(spec, table, []))
+                prose = self._list_prose(spec, table, [])
+                return Answer(tables=[table], answer=prose, about=subject.text)
         for spec in targets:
             fields = q.fields.get(spec.name, [])
             for name in name_forms(spec, subject.text):
@@ -123,19 +129,15 @@ class _Reading:
             if first_empty is None:
                 first_empty = (spec, table)
         if first_empty is None:
-            return _unmapped(self.map, q)
+            return _unmapped(self.map, q, subject.text)
         spec, table = first_empty
         if q.yes_no:
+            # The record is stored but does not say so: a true "no" about what is stored.
             exists = await self._run(Select(self.map, spec).named(subject.text).sql())
-            prose = (
-                f"No: {display(exists, spec, 0)} is stored, but nothing says so."
-                if exists.rows
-                else f"No {_type_name(spec)} named {subject.text} is stored."
-            )
-            return Answer(tables=[table], answer=prose)
-        return Answer(
-            tables=[table], answer=f"No {_type_name(spec)} named {subject.text} is stored."
-        )
+            if exists.rows:
+                prose = f"No: {display(exists, spec, 0)} is stored, but nothing says so."
+                return Answer(tables=[table], answer=prose, about=subject.text)
+        return Answer(tables=[table], about=subject.text)
 
     async def _field_rows(self, spec: ObjectSpec, name: str, *, exactly: bool) -> ResultTable:
         """The asked fields of records of `spec` called `name` (exactly, or as whole words)."""
@@ -176,16 +178,27 @@ class _Reading:
             prose = keyword_sentences(table, spec, q.keywords) or describe_rows(table, spec)
         else:
             prose = describe_rows(table, spec)
-        return Answer(tables=[table], answer=prose, notice=notice)
+        return Answer(tables=[table], answer=prose, notice=notice, about=self._about(spec))
 
     async def _count(self, spec: ObjectSpec) -> Answer:
-        sel = Select(self.map, spec).matching(self.q.values, self._keywords()).filters(self.q, spec)
+        """How many records of `spec` match; none is an answer only when nothing but the type
+        and its filters was asked ("How many tasks are open?"), not words it did not read."""
+        q, values = self.q, self._values()
+        sel = Select(self.map, spec).matching(values, self._keywords()).filters(q, spec)
         table = await self._run(sel.count_sql())
-        return Answer(tables=[table], answer=count_sentence(table, spec, self.q))
+        if _total(table) == 0 and (values or self._keywords()):
+            return Answer(tables=[_emptied(table)], about=self._about(spec))
+        return Answer(
+            tables=[table], answer=count_sentence(table, spec, q), about=self._about(spec)
+        )
 
     async def _list(self, targets: list[ObjectSpec]) -> Answer:
-        """Records of the likeliest type that has any matching the question."""
+        """Records of the likeliest type that has any matching the question; a type the
+        question names is the anchor, so no other type answers for it."""
         q, keywords = self.q, self._keywords()
+        if q.types:
+            people = self.map.of_kind("person") if q.who else []
+            targets = [s for s in targets if s in q.types or s in people] or targets
         first: ResultTable | None = None
         for spec in targets:
             fields = q.fields.get(spec.name, [])
@@ -195,25 +208,11 @@ class _Reading:
             sel.newest_first(q.recent).limit(1 if q.latest_only else 5 if few else 200)
             table = await self._run(sel.sql())
             if table.rows:
-                return Answer(tables=[table], answer=self._list_prose(spec, table, fields))
+                prose = self._list_prose(spec, table, fields)
+                return Answer(tables=[table], answer=prose, about=self._about(spec))
             first = first or table
-        spec = targets[0]
         assert first is not None
-        if not (keywords and not q.values):
-            return Answer(tables=[first], answer=_nothing(spec, q))
-        # Nothing mentions the words asked about: show the latest records, and say so.
-        fallback = Select(self.map, spec).filters(q, spec).newest_first(True).limit(5)
-        table = await self._run(fallback.columns(None).sql())
-        notice = (
-            f"No {_type_name(spec)} record mentions {', '.join(repr(k) for k in keywords)}; "
-            + (
-                f"showing the most recently updated {_type_name(spec, plural=True)} instead."
-                if table.rows
-                else "nothing is stored of that type yet."
-            )
-        )
-        prose = describe_rows(table, spec) if table.rows else _nothing(spec, q)
-        return Answer(tables=[table], answer=prose, notice=notice)
+        return Answer(tables=[first], about=self._about(targets[0]))
 
     def _list_prose(self, spec: ObjectSpec, table: ResultTable, fields: list[str]) -> str:
         q, keywords = self.q, self._keywords()
@@ -240,49 +239,75 @@ class _Reading:
             table = await self._run(sel.aggregate_sql(q.aggregate, numeric[0]))
             value, count = table.rows[0] if table.rows else (None, 0)
             if not count:
-                return Answer(tables=[table], answer=_nothing(spec, q))
+                return Answer(tables=[_emptied(table)], about=self._about(spec))
             label = " ".join(name_words(numeric[0]))
             word = "total" if q.aggregate == "SUM" else "average"
             shown = f"{value:g}" if isinstance(value, float) else str(value)
             noun = _type_name(spec) if count == 1 else _type_name(spec, plural=True)
             return Answer(
-                tables=[table], answer=f"The {word} {label} is {shown} (over {count} {noun})."
+                tables=[table],
+                answer=f"The {word} {label} is {shown} (over {count} {noun}).",
+                about=self._about(spec),
             )
         return await self._list(targets)
 
     async def _search_everything(self) -> Answer:
-        """No type, field or record is named: look for the question's words in every table."""
+        """No type, field or record is named: records of any type that hold every value and
+        content word of the question ("How do I take my coffee?" -> records with "coffee")."""
         q = self.q
-        terms = q.values or q.keywords
-        if not terms:
+        if not (q.values or q.keywords):
             return _unmapped(self.map, q)
         tables: list[ResultTable] = []
         parts: list[str] = []
-        keywords = q.keywords if not q.values else []
-        # Every word first; then any of them ("How do I take my coffee?" -> coffee).
-        for attempt in (
-            ([keywords], [[k] for k in keywords]) if len(keywords) > 1 else ([keywords],)
-        ):
-            for words in attempt:
-                for spec in self.map.schema.objects.values():
-                    sel = Select(self.map, spec).matching(q.values, words)
-                    table = await self._run(sel.columns(None).limit(50).sql())
-                    if table.rows and table.rows not in [t.rows for t in tables]:
-                        tables.append(table)
-                        parts.append(describe_rows(table, spec))
-            if tables:
-                break
+        for spec in self.map.schema.objects.values():
+            sel = Select(self.map, spec).matching(q.values, self._keywords())
+            table = await self._run(sel.columns(None).limit(50).sql())
+            if table.rows:
+                tables.append(table)
+                parts.append(describe_rows(table, spec))
         if not tables:
-            return Answer(
-                representable=False,
-                notice=(
-                    "The question names no object type, field or stored record of this memory "
-                    f"({', '.join(self.map.schema.objects)}), and no record mentions "
-                    f"{', '.join(repr(t) for t in terms)}."
-                ),
+            notice = (
+                "The question names no object type, field or stored record of this memory "
+                f"({', '.join(self.map.schema.objects)})."
             )
+            return Answer(notice=notice, about=self._about())
         notice = "No object type is named in the question; these records mention its words."
-        return Answer(tables=tables, answer=" ".join(parts), notice=notice)
+        return Answer(tables=tables, answer=" ".join(parts), notice=notice, about=self._about())
+
+    def _unread(self) -> Answer:
+        """A question in a language the rules do not read, naming nothing of the schema: no
+        rows, what it names as `about`, and a notice (the engine searches what was said)."""
+        names = [n.text for n in self.q.names] + self.q.emails
+        notice = "The question could not be parsed: the offline answerer reads English questions."
+        return Answer(notice=notice, about=", ".join(names) or self.q.text)
+
+    def _about(self, spec: ObjectSpec | None = None) -> str:
+        """What the question asks about, in its words: the record it names, else the type
+        with its filters and the values and words it asks for, else those words."""
+        q = self.q
+        if q.subject is not None:
+            return q.subject.text
+        said = sorted([*q.values, *q.terms], key=lambda w: q.lowered.find(w.lower()))
+        if spec is None:
+            return " ".join(said) or q.text
+        phrase = _type_name(spec, plural=True)
+        filters = [
+            f"{' '.join(name_words(f))} {'is' if equal else 'is not'} {value.replace('_', ' ')}"
+            for f, value, equal in q.enums.get(spec.name, [])
+        ]
+        filters += [
+            f"{'' if flag else 'not '}{' '.join(name_words(f))}"
+            for f, flag in q.flags.get(spec.name, [])
+        ]
+        if filters:
+            phrase += " whose " + " and ".join(filters)
+        return phrase + (f" matching {' '.join(said)}" if said else "")
+
+    def _values(self) -> list[str]:
+        """The values rows must hold; the subject of a count is one ("How many tasks does Bob
+        have?" counts Bob's tasks, not all of them)."""
+        subject = self.q.subject
+        return [*self.q.values, *([subject.text] if subject is not None else [])]
 
     def _keywords(self) -> list[str]:
         return [] if self.q.values else self.q.keywords
@@ -296,18 +321,21 @@ def _type_name(spec: ObjectSpec, *, plural: bool = False) -> str:
     return plural_of(words) if plural else words
 
 
-def _nothing(spec: ObjectSpec, q: Question) -> str:
-    what = q.values or q.keywords
-    if what:
-        return f"No {_type_name(spec)} matching {', '.join(what)} is stored."
-    return f"No {_type_name(spec, plural=True)} are stored."
+def _total(table: ResultTable) -> int:
+    return int(table.rows[0][0] or 0) if table.rows and table.rows[0] else 0
 
 
-def _unmapped(mapped: SchemaMap, q: Question) -> Answer:
+def _emptied(table: ResultTable) -> ResultTable:
+    """A count or total over no records, as the empty result it is (no row answers)."""
+    return ResultTable(columns=table.columns, rows=[], sql=table.sql)
+
+
+def _unmapped(mapped: SchemaMap, q: Question, about: str | None = None) -> Answer:
     return Answer(
         representable=False,
         notice=(
             "The question names nothing this memory stores; its object types are "
             f"{', '.join(mapped.schema.objects)}."
         ),
+        about=about or " ".join(q.terms) or q.text,
     )

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from xmemory_engine.minds.rules.asking import ANY_LANGUAGE, FOREIGN, opening_word
+from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.names import ORG_SUFFIXES
 from xmemory_engine.minds.rules.schema_map import ROLE_SYNONYMS, SchemaMap, field_for, name_field
 from xmemory_engine.minds.rules.text import (
@@ -28,16 +30,12 @@ from xmemory_engine.minds.rules.text import (
 from xmemory_engine.minds.rules.works import creator_field
 from xmemory_engine.schema import ObjectSpec
 
-_QUESTION_WORDS = wordset(
-    """what who whom whose which when where why how is are was were does do did has have
-    can could list show give tell find get display name names count many much number"""
-)
 _META = wordset(
     """all every any each stored saved remembered known know memory records record entries
     entry items item everything anything something one ones there me us please about
     details info information recent recently latest newest new last lately most just
     added created updated changed mentioned named called exist exists existing currently
-    now"""
+    now mention mentions mentioning say says said contain contains containing"""
 )
 _RECENT = frozenset(["recent", "recently", "latest", "newest", "lately", "last", "new"])
 # A name right after one of these is the record asked about ("Who is Bob?", "Tell me about
@@ -85,6 +83,13 @@ class Question:
     aggregate: str | None = None  # SUM / AVG of the numeric field asked
     flags: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     unknown_field: str | None = None  # "Alice's shoe size" when no such field exists
+    foreign: bool = False  # opened by a question word of a language the rules do not read
+    terms: list[str] = field(default_factory=list)  # the words behind `keywords`, as said
+
+    @property
+    def understood(self) -> bool:
+        """Whether a type, field, enum value or flag of the schema was recognised."""
+        return bool(self.types or self.fields or self.enums or self.flags)
 
     @property
     def subject(self) -> NameRef | None:
@@ -103,6 +108,7 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     q.recent = any(w in _RECENT for w in words(low))
     q.latest_only = bool(re.search(r"\b(most recent(ly)?|latest|newest|last)\b", low))
     first = low.split()[0] if low.split() else ""
+    q.foreign = opening_word(q.text) in FOREIGN
     q.yes_no = first in ("is", "are", "does", "do", "did", "has", "have", "was", "were")
     q.who = first in ("who", "whom", "whose") or " who " in low
     q.emails = [m.group() for m in EMAIL.finditer(text)]
@@ -110,7 +116,8 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     _schema_words(q, mapped)
     _preference_cue(q, mapped)
     _creator_cue(q, mapped)
-    q.keywords = _keywords(q, mapped)
+    q.terms = _content_words(q, mapped)
+    q.keywords = list(dict.fromkeys(stem(w) for w in q.terms))
     return q
 
 
@@ -164,7 +171,10 @@ def _names(text: str, mapped: SchemaMap) -> list[NameRef]:
         possessive = bool(re.search(r"[\u2019']s$", raw))
         name = re.sub(r"[\u2019']s\b", "", raw).strip()
         parts = name.split()
-        while parts and (parts[0].lower() in _QUESTION_WORDS | STOPWORDS | _META):
+        # The question's opening word is a question word in any language ("Wo", "Quién").
+        opening = ANY_LANGUAGE if not text[: m.start()].strip(" \t¿¡\"'") else frozenset()
+        while parts and (parts[0].lower() in _QUESTION_WORDS | STOPWORDS | _META | opening):
+            opening = frozenset()
             parts = parts[1:]
         name = " ".join(parts)
         if not name or name.lower() in schema_words or singular(name.lower()) in schema_words:
@@ -280,7 +290,8 @@ def _all_words(fname: str, stems: set[str]) -> bool:
     return len(parts) >= 2 and all(stem(w)[:5] in stems for w in parts)
 
 
-def _keywords(q: Question, mapped: SchemaMap) -> list[str]:
+def _content_words(q: Question, mapped: SchemaMap) -> list[str]:
+    """The question's words that are not question, stop, meta or schema words, nor names."""
     taken = set()
     for spec in mapped.schema.objects.values():
         taken |= set(_type_forms(spec)) | {singular(w) for w in name_words(spec.name)}
@@ -293,15 +304,16 @@ def _keywords(q: Question, mapped: SchemaMap) -> list[str]:
     taken |= {"people", "person", "companies", "company", "organizations"}
     if any(mapped.kinds.get(t.name) == "preference" for t in q.types):
         taken |= _PREFER_WORDS  # "prefer" says which type, not what the record mentions
+    if opening_word(q.text) in ANY_LANGUAGE:
+        taken.add(opening_word(q.text))
     out: list[str] = []
     for w in words(q.text):
         if w in STOPWORDS or w in _QUESTION_WORDS or w in _META or w in taken or w.isdigit():
             continue
         if singular(w) in taken or len(w) < 3 or "@" in w:
             continue
-        s = stem(w)
-        if s not in out:
-            out.append(s)
+        if w not in out:
+            out.append(w)
     return out
 
 
