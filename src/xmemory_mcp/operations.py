@@ -22,10 +22,13 @@ from xmemory import (
     ReadResult,
     SchemaType,
     WriteQueueStatus,
+    WriteResult,
     WriteStatusResult,
+    XmemoryAPIError,
     XmemoryModel,
 )
 
+from .objects import ObjectsInvalid, Plan, translate
 from .results import failure, success
 
 Progress = Callable[[str], Awaitable[None]]
@@ -119,11 +122,18 @@ class Operations:
 
     @staticmethod
     def _write_kwargs(args: Mapping[str, Any]) -> dict[str, Any]:
+        kwargs = Operations._forwarded(args)
+        if ("text" in kwargs) == ("structured_mutations" in kwargs):
+            raise ArgumentsError("give exactly one of text, structured_mutations and objects")
+        return kwargs
+
+    @staticmethod
+    def _forwarded(args: Mapping[str, Any]) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
         for key, value in args.items():
             if key == "instance_id":
                 continue
-            if key in ("text", "structured_mutations"):
+            if key in ("text", "structured_mutations", "source_text", "occurred_at"):
                 kwargs[key] = value
             elif key == "extraction_logic":
                 kwargs[key] = _enum(ExtractionLogic, value, key)
@@ -131,13 +141,55 @@ class Operations:
                 kwargs["diff_engine"] = bool(value)
             else:
                 raise ArgumentsError(f"{key}: this version of xmemory-mcp cannot forward it")
-        if ("text" in kwargs) == ("structured_mutations" in kwargs):
-            raise ArgumentsError("give exactly one of text and structured_mutations")
         return kwargs
 
     async def write(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
         instance = self._instance(args)
+        if "objects" in args:
+            return await self._write_objects("write", instance, args, progress)
         ack = await instance.write_async(**self._write_kwargs(args))
+        return await self._wait_for(instance, ack.write_id, progress)
+
+    async def _write_objects(
+        self, tool: str, instance: AsyncInstanceAPI, args: dict[str, Any], progress: Progress
+    ) -> types.CallToolResult:
+        """`objects` translated to structured mutations and written as one write.
+
+        With the "upsert" feature the write is queued like any other (`write` waits for it,
+        `write_async` acknowledges it). Without it (the hosted API) each object is sent as a
+        `create`, synchronously: a 409 Conflict names the mutation whose record exists, which is
+        then retried as an `update`; a backend without upsert allows no better.
+        """
+        if "structured_mutations" in args:
+            raise ArgumentsError("give objects or structured_mutations, not both")
+        described, schema = await _both(instance.describe(), instance.get_schema())
+        features = set(described.features)
+        try:
+            plan = translate(args["objects"], schema.data_schema, upsert="upsert" in features)
+        except ObjectsInvalid as exc:
+            return _objects_invalid(tool, exc.problems)
+        kwargs = self._forwarded(
+            {k: v for k, v in args.items() if k not in ("objects", "text", "occurred_at")}
+        )
+        kwargs["structured_mutations"] = plan.mutations
+        # Without episodes the backend would refuse these keys; the records are written anyway.
+        if "episodes" in features:
+            if args.get("text"):
+                kwargs["source_text"] = args["text"]
+            if args.get("occurred_at"):
+                kwargs["occurred_at"] = args["occurred_at"]
+        try:
+            if "upsert" not in features:
+                result = await _write_with_fallback(instance, plan, kwargs)
+                return success(_dump(result), _written_headline(result))
+            ack = await instance.write_async(**kwargs)
+        except XmemoryAPIError as exc:
+            source = plan.source_of(exc.field)
+            if source is None or exc.status not in (400, 409, 422):
+                raise
+            return _objects_invalid(tool, [f"{source}: {exc.message}"], status=exc.status)
+        if tool == "write_async":
+            return _queued(ack.write_id, ack)
         return await self._wait_for(instance, ack.write_id, progress)
 
     async def _wait_for(
@@ -165,12 +217,11 @@ class Operations:
             delay = min(delay * 2, MAX_POLL)
 
     async def write_async(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
-        ack = await self._instance(args).write_async(**self._write_kwargs(args))
-        return success(
-            _dump(ack),
-            f"Queued as write {ack.write_id}. Call write_status with this write_id until it is"
-            " completed before reading what it stores.",
-        )
+        instance = self._instance(args)
+        if "objects" in args:
+            return await self._write_objects("write_async", instance, args, progress)
+        ack = await instance.write_async(**self._write_kwargs(args))
+        return _queued(ack.write_id, ack)
 
     async def write_status(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
         status = await self._instance(args).write_status(args["write_id"])
@@ -193,8 +244,9 @@ class Operations:
             if mode is None
             else _enum(ReadMode, mode, "read_mode"),
             read_id=args.get("read_id"),
+            sql=args.get("sql"),
         )
-        return success(_dump(result), _read_headline(result))
+        return success(_dump(result), _read_headline(result, args["query"]))
 
     async def extract(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
         logic = args.get("extraction_logic")
@@ -317,6 +369,66 @@ class Operations:
         )
 
 
+async def _both(first: Awaitable[Any], second: Awaitable[Any]) -> tuple[Any, Any]:
+    """Two calls at once (describe is usually cached; the schema is one more round trip)."""
+    results: list[Any] = [None, None]
+
+    async def run(i: int, call: Awaitable[Any]) -> None:
+        results[i] = await call
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(run, 0, first)
+        tg.start_soon(run, 1, second)
+    return results[0], results[1]
+
+
+async def _write_with_fallback(
+    instance: AsyncInstanceAPI, plan: Plan, kwargs: dict[str, Any]
+) -> WriteResult:
+    """Write `plan` with creates; each 409 turns the create it names into an update."""
+    for _ in range(len(plan.mutations) + 1):
+        try:
+            return await instance.write(**kwargs)
+        except XmemoryAPIError as exc:
+            index = plan.index_in(exc.field) if exc.status == 409 else None
+            if index is None or not plan.as_update(index):
+                raise
+    raise ArgumentsError("objects: the backend kept answering 409 Conflict; nothing was written")
+
+
+def _objects_invalid(
+    tool: str, problems: list[str], *, status: int | None = None
+) -> types.CallToolResult:
+    lines = [f"{tool}: the objects do not fit this memory; nothing was written:"]
+    lines += [f"- {p}" for p in problems]
+    lines.append(
+        "What to do: fix the paths named above (the tool's description lists the types, their"
+        " fields and relations) and call again."
+    )
+    error: dict[str, Any] = {"kind": "invalid_objects", "tool": tool, "problems": problems}
+    if status is not None:
+        error["status"] = status
+    return failure("\n".join(lines), error)
+
+
+def _queued(write_id: str, ack: XmemoryModel) -> types.CallToolResult:
+    return success(
+        _dump(ack),
+        f"Queued as write {write_id}. Call write_status with this write_id until it is"
+        " completed before reading what it stores.",
+    )
+
+
+def _written_headline(result: WriteResult) -> str:
+    changes = result.changes
+    if changes is None:
+        return f"Stored (write {result.write_id})."
+    return (
+        f"Stored (write {result.write_id}): {len(changes.created)} created,"
+        f" {len(changes.updated)} updated, {len(changes.deleted)} deleted."
+    )
+
+
 def _schema_text(value: Any, schema_type: SchemaType) -> str:
     """Schema text as given, or a schema object rendered in the language `schema_type` names."""
     if isinstance(value, str):
@@ -367,10 +479,25 @@ def _unknown_write(status: WriteStatusResult) -> types.CallToolResult:
     )
 
 
-def _read_headline(result: ReadResult) -> str:
+MAX_PASSAGES_SHOWN = 5
+
+
+def _read_headline(result: ReadResult, query: str) -> str:
     parts = []
     if result.notice:
         parts.append(f"Notice: {result.notice}")
+    if result.basis == "nothing":
+        parts.append(f"Nothing stored about {query!r}.")
+        return "\n".join(parts)
+    if result.basis == "passages":
+        parts.append("No record answers this; stored sentences that mention it:")
+        for passage in (result.passages or [])[:MAX_PASSAGES_SHOWN]:
+            said = passage.get("text") or passage.get("sentence") or json.dumps(passage)
+            when = passage.get("occurred_at") or passage.get("written_at") or ""
+            parts.append(f"- {said}" + (f" ({when})" if when else ""))
+        return "\n".join(parts)
+    if result.basis == "records":
+        parts.append("From stored records:")
     answer = result.reader_result
     if answer is None:
         parts.append(

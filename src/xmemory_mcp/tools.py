@@ -8,6 +8,11 @@ optional `instance_id` to reach another instance. When the bound instance cannot
 definitions of the same tools and says why in their descriptions, so the session stays usable.
 
 Every published schema is also the validator of that tool's arguments (`Catalog.validate`).
+
+`write` and `write_async` also take `objects` (what the agent already understood; see
+`objects.py`), on any backend. Parameters for what only some backends serve are published only
+when their describe() lists the feature: `sql` on read ("sql_read"), `source_text` and
+`occurred_at` on writes ("episodes").
 """
 
 from __future__ import annotations
@@ -25,6 +30,49 @@ WITH_SCHEMA = frozenset({"write", "read", "extract"})
 """The tools whose use depends on the object types; the others stay short (context is costly)."""
 SCHEMA_CHANGING_TOOLS = frozenset({"create_instance", "update_instance_schema", "delete_instance"})
 MAX_LISTED_INSTANCES = 20
+FEATURE_PARAMETERS = {
+    "read": {"sql": "sql_read"},
+    "write": {"source_text": "episodes", "occurred_at": "episodes"},
+    "write_async": {"source_text": "episodes", "occurred_at": "episodes"},
+}
+"""Parameters published only when the backend's describe() lists the feature they need."""
+OBJECTS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "minItems": 1,
+    "description": "What you already understood, stored as given (no extraction).",
+    "items": {
+        "type": "object",
+        "required": ["type"],
+        "additionalProperties": False,
+        "properties": {
+            "type": {"type": "string", "description": "An object type of this memory."},
+            "name": {"type": "string", "description": "Fills the type's key (or name) field."},
+            "fields": {"type": "object", "description": "The type's other fields."},
+            "relations": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["type", "to"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "type": {"type": "string", "description": "A relation of this memory."},
+                        "to": {"type": "string", "description": "The other end's name."},
+                        "to_type": {"type": "string", "description": "Its type, if ambiguous."},
+                        "role": {"type": "string", "description": "Its role, if ambiguous."},
+                        "fields": {"type": "object", "description": "The relation's fields."},
+                    },
+                },
+            },
+        },
+    },
+}
+OBJECTS_HELP = (
+    "objects: give what you already understood instead of having text extracted, e.g."
+    ' [{"type": "person", "name": "Ann Lee", "fields": {"email": "ann@acme.io"},'
+    ' "relations": [{"type": "works_at", "to": "Acme"}]}, {"type": "organization", "name": "Acme"}].'
+    " name is the type's primary key (else its name/title field); writing the same name again"
+    " updates that record. Add text: your own sentence they came from, kept as their source."
+)
 
 
 @dataclass(frozen=True)
@@ -199,6 +247,8 @@ def instance_tools(
     for name in INSTANCE_TOOL_NAMES:
         tool = described.get(name) or fallback[name]
         description = tool.full_description()
+        if name in ("write", "write_async"):
+            description += "\n\n" + OBJECTS_HELP
         if name == "write":
             description += (
                 f"\n\nThis server waits up to {write_wait:g} s for the write, reporting progress,"
@@ -210,6 +260,12 @@ def instance_tools(
         if problem:
             description += f"\n\nNote: {problem}"
         schema = tool.input_schema()
+        features = set(describe.features) if describe is not None else set()
+        for param, feature in FEATURE_PARAMETERS.get(name, {}).items():
+            if feature not in features:
+                schema["properties"].pop(param, None)
+        if name in ("write", "write_async"):
+            schema["properties"]["objects"] = OBJECTS_SCHEMA
         _add_instance_id(schema, describe, bound_instance_id, instances)
         specs.append(ToolSpec(name, description, schema, BEHAVIOURS[name]))
     return specs
