@@ -482,12 +482,19 @@ def _unknown_write(status: WriteStatusResult) -> types.CallToolResult:
 MAX_PASSAGES_SHOWN = 5
 
 
+def _answer_text(answer: Any) -> str:
+    if isinstance(answer, dict) and isinstance(answer.get("answer"), str):
+        return str(answer["answer"]).strip()
+    return ""
+
+
 def _read_headline(result: ReadResult, query: str) -> str:
     parts = []
     if result.notice:
         parts.append(f"Notice: {result.notice}")
     if result.basis == "nothing":
-        parts.append(f"Nothing stored about {query!r}.")
+        said = _answer_text(result.reader_result)
+        parts.append(said or f'Nothing stored about "{query}".')
         return "\n".join(parts)
     if result.basis == "passages":
         parts.append("No record answers this; stored sentences that mention it:")

@@ -382,5 +382,7 @@ def test_the_read_headline_says_the_basis() -> None:
         "- Ann mentioned Lisbon. (2026-11-30)"
     )
     nothing = ReadResult(reader_result={"answer": ""}, basis="nothing")
-    assert _read_headline(nothing, "Bob's dog") == "Nothing stored about 'Bob's dog'."
+    assert _read_headline(nothing, "Bob's dog") == 'Nothing stored about "Bob\'s dog".'
+    told = ReadResult(reader_result={"answer": "Nothing stored about Bob's dog."}, basis="nothing")
+    assert _read_headline(told, "q") == "Nothing stored about Bob's dog."
     assert _read_headline(ReadResult(reader_result={"answer": "x"}), "q") == "x"
