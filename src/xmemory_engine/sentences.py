@@ -63,7 +63,9 @@ ABBREVIATIONS = frozenset(
         "rd",
     ]
 )
-_END = re.compile(r"([.!?]+)([\"'”’)\]]*)(\s+)|\n+")
+_CLOSERS = "\"')]\u201d\u2019"  # quotes and brackets that may follow a sentence's end
+_OPENERS = "\"'([\u201c\u2018"  # ... and that may open the next one
+_END = re.compile(r"([.!?]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)|\n+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Letters that Unicode does not decompose, folded the way people type them without the mark.
 _UNDECOMPOSED = str.maketrans(
@@ -79,7 +81,7 @@ def split_sentences(text: str) -> list[str]:
         if match.group(1) is not None:
             following = text[match.end() : match.end() + 1]
             if not following or not (
-                following.isupper() or following.isdigit() or following in "\"'“‘(["
+                following.isupper() or following.isdigit() or following in _OPENERS
             ):
                 continue
             before = _WORD.findall(text[start : match.start()])

@@ -70,6 +70,13 @@ def check_select(sql: str, allowed_tables: Collection[str], dialect: str = "sqli
     Raises `QueryRejected` saying what is wrong otherwise. The text returned is `sql` without
     surrounding whitespace and trailing semicolons.
     """
+    return checked_select(sql, allowed_tables, dialect)[0]
+
+
+def checked_select(
+    sql: str, allowed_tables: Collection[str], dialect: str = "sqlite"
+) -> tuple[str, Any]:
+    """`check_select`, also handing back the parsed statement (so it is parsed once)."""
     if not isinstance(sql, str) or not sql.strip():
         raise QueryRejected("the query is empty")
     try:
@@ -96,7 +103,7 @@ def check_select(sql: str, allowed_tables: Collection[str], dialect: str = "sqli
             _check_function(node)
         if isinstance(node, exp.Table):
             _check_table(node, allowed, ctes)
-    return _trimmed(sql)
+    return _trimmed(sql), statements[0]
 
 
 def _check_function(node: exp.Func) -> None:

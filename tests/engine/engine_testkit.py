@@ -30,6 +30,7 @@ from xmemory_engine.minds.base import (
     Extraction,
     ExtractionRequest,
     Mind,
+    ResultTable,
 )
 from xmemory_engine.schema import FieldSpec, ObjectSpec, Schema, parse_schema
 
@@ -94,7 +95,11 @@ class ScriptedAnswerer:
             return Answer(representable=False)
         if question == "notice":
             return Answer(notice="could not answer this as asked")
-        return Answer(answer=f"you asked: {question}")
+        # A grounded answer: prose with the row it rests on (rowless prose is "nothing").
+        return Answer(
+            tables=[ResultTable(columns=["asked"], rows=[[question]])],
+            answer=f"you asked: {question}",
+        )
 
 
 class ScriptedDesigner:

@@ -54,7 +54,8 @@ async def test_single_answer_spells_out_rows_when_the_mind_gave_no_prose(
     assert result["reader_result"] == {"answer": "name: Ann; email: a@x.io"}
     assert result["sql"] == ["SELECT xuid, name, email FROM contact WHERE age > 35"]
     none = await read(client, filled, "sql: SELECT name FROM contact WHERE age > 99")
-    assert none["reader_result"] == {"answer": "Nothing stored matches the question."}
+    assert none["reader_result"]["answer"].startswith("Nothing stored about")
+    assert none["basis"] == "nothing" and none["evidence"] == [] and none["passages"] == []
 
 
 async def test_raw_tables(client: httpx.AsyncClient, filled: str) -> None:
@@ -100,9 +101,13 @@ async def test_xresponse_builds_objects_and_their_relations(
     assert len(via_link["objects"]) == 2 and len(via_link["relations"]) == 1
     empty = await read(client, filled, "sql: SELECT xuid FROM contact WHERE age > 99", "xresponse")
     assert empty["reader_result"] == {"objects": [], "relations": []}
+    # Rows without ids still name their records: the engine traced where each row came from.
     no_ids = await read(client, filled, "sql: SELECT name FROM contact", "xresponse")
-    assert no_ids["reader_result"] == {"objects": [], "relations": []}
-    assert "no record ids" in no_ids["notice"]
+    names = sorted(o["values"]["name"] for o in no_ids["reader_result"]["objects"])
+    assert names == ["Ann", "Bob"] and "notice" not in no_ids
+    counted = await read(client, filled, "sql: SELECT count(*) AS n FROM contact", "xresponse")
+    assert counted["reader_result"] == {"objects": [], "relations": []}
+    assert "no record ids" in counted["notice"]
 
 
 async def test_unrepresentable_is_null_and_notice_is_passed(
@@ -113,7 +118,8 @@ async def test_unrepresentable_is_null_and_notice_is_passed(
         assert result["reader_result"] is None
     noticed = await read(client, filled, "notice")
     assert noticed["notice"] == "could not answer this as asked"
-    assert noticed["reader_result"] == {"answer": "could not answer this as asked"}
+    assert noticed["reader_result"] == {"answer": "Nothing stored about notice."}
+    assert noticed["basis"] == "nothing"
     table = await read(client, filled, "notice", "raw-tables")
     assert table["reader_result"] == {"columns": [], "rows": []} and table["notice"]
 

@@ -1,5 +1,14 @@
-"""Reads: a question goes to the answerer with a checked, read-only SQL runner, and the answer
-is shaped per mode (WIRE.md "Read answers by mode")."""
+"""Reads: a question goes to the answerer with a checked, read-only SQL runner; the answer is
+shaped per mode (WIRE.md "Read answers by mode") and says what it rests on.
+
+Every read answers with a `basis`:
+- `records`: rows of stored records answer it; `evidence` lists, for the records behind those
+  rows, the values used, the sentence each came from, when, and what it was before;
+- `passages`: no record answers it, but stored sentences do (full-text search over every
+  episode, `passages.py`); they are quoted, with a notice, so the caller knows to check them;
+- `nothing`: nothing stored is about it, and the answer says so plainly — never a list of
+  unrelated records, never a sentence made of the question's own words.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +19,62 @@ import anyio.to_thread
 
 from xmemory_engine.minds.base import Answer, AnswerRequest, Mind, ReadMode, ResultTable, SqlRunner
 from xmemory_engine.schema import Schema
+from xmemory_engine.sentences import search_words
+from xmemory_engine.service import evidence as evidence_mod
+from xmemory_engine.service import passages as passages_mod
 from xmemory_engine.service.changes import object_wire, relation_wire
 from xmemory_engine.service.instances import LiveInstance
+from xmemory_engine.service.tracing import Trace, split_trace, with_trace
 from xmemory_engine.settings import EngineSettings
-from xmemory_engine.sql_guard import ReadOnlySqlite, check_select
+from xmemory_engine.sql_guard import ReadOnlySqlite, checked_select
 from xmemory_engine.store.base import Tables
 
 EMPTY_TABLE: dict[str, Any] = {"columns": [], "rows": []}
 NO_MATCH = "Nothing stored matches the question."
+PASSAGES_NOTICE = (
+    "No stored record answers this; the answer quotes sentences stored earlier, found by "
+    "full-text search. Check them before relying on them."
+)
+# A question asking what a value used to be gets the earlier values in the prose too.
+PAST_CUES = frozenset(
+    [
+        "before",
+        "previous",
+        "previously",
+        "used",
+        "old",
+        "older",
+        "earlier",
+        "originally",
+        "formerly",
+        "prior",
+        "last",
+    ]
+)
 
 
-def make_sql_runner(reader: ReadOnlySqlite, schema: Schema) -> SqlRunner:
+def make_sql_runner(
+    reader: ReadOnlySqlite, schema: Schema, trace: Trace | None = None
+) -> SqlRunner:
     """The answerer's only way to run SQL: `check_select` (one SELECT over this instance's
-    tables), then the read-only connection with its row and time limits, in a worker thread."""
+    tables), then the read-only connection with its row and time limits, in a worker thread.
+    With a `trace`, the records behind the rows are noted in it (`tracing.py`); the rows
+    returned are those of the SQL as written."""
     allowed = schema.table_names()
 
     def run_sync(sql: str) -> ResultTable:
-        return reader.run(check_select(sql, allowed))
+        text, tree = checked_select(sql, allowed)
+        if trace is None:
+            return reader.run(text)
+        traced = with_trace(tree)
+        if traced is not None:
+            try:
+                table = reader.run(traced[0])
+            except Exception:  # the traced form is ours: never fail a read because of it
+                traced = None
+            else:
+                return split_trace(table, traced[1], trace, len(table.rows), sql=text)
+        return split_trace(reader.run(text), None, trace, reader.row_limit, sql=text)
 
     async def run(sql: str) -> ResultTable:
         return await anyio.to_thread.run_sync(run_sync, sql)
@@ -44,27 +92,39 @@ async def read(
     *,
     sql: str | None = None,
 ) -> dict[str, Any]:
-    """The `read` answer: `{trace_id, reader_result, reader_results, notice?}`; with `sql` the
-    caller's own SELECT is run (same guard, same limits) instead of asking the mind."""
-    runner = make_sql_runner(live.reader(), live.schema)
+    """The `read` answer: `{trace_id, reader_result, reader_results, notice?, basis, evidence,
+    passages}`; with `sql` the caller's own SELECT is run (same guard, same limits) instead
+    of asking the mind."""
+    trace = Trace()
+    runner = make_sql_runner(live.reader(), live.schema, trace)
     if sql is not None:
         answer = Answer(tables=[await runner(sql)])
     else:
         answer = await mind.answerer.answer(
             AnswerRequest(question=query, schema=live.schema, run_sql=runner, mode=mode)
         )
-    notice = answer.notice
+    evidence: list[dict[str, Any]] = []
+    passages: list[dict[str, Any]] = []
+    if answer.representable and answers_something(answer.tables):
+        basis = "records"
+        evidence = await live.data.read(live.schema, lambda t: evidence_mod.gather(t, trace))
+    else:
+        passages = await live.data.read(live.schema, lambda t: passages_mod.search(t, query))
+        basis = "passages" if passages else "nothing"
+    notice = _notice(answer, basis, evidence, query)
     if any(getattr(t, "truncated", False) for t in answer.tables):
         cut = f"only the first {settings.read_row_limit:,} rows are shown"
         notice = f"{notice}; {cut}" if notice else cut[0].upper() + cut[1:]
-    if not answer.representable:
-        result: Any = None
-    elif mode is ReadMode.SINGLE_ANSWER:
-        result = {"answer": compose(answer)}
+    if mode is ReadMode.SINGLE_ANSWER:
+        result: Any = {"answer": _prose(answer, basis, evidence, passages, query)}
+        if basis == "nothing" and not answer.representable:
+            result = None
+    elif not answer.representable:
+        result = None
     elif mode is ReadMode.RAW_TABLES:
         result = raw_tables(answer.tables)
     else:
-        result, extra_notice = await xresponse(live, answer.tables, settings.read_row_limit)
+        result, extra_notice = await xresponse(live, answer.tables, settings.read_row_limit, trace)
         notice = notice or extra_notice
     item: dict[str, Any] = {
         "trace_id": uuid.uuid4().hex,
@@ -72,6 +132,9 @@ async def read(
         "reader_results": [
             {"sub_query": query, "reader_result": result, "error": None, "notice": notice}
         ],
+        "basis": basis,
+        "evidence": evidence,
+        "passages": passages,
     }
     if notice:
         item["notice"] = notice
@@ -81,6 +144,72 @@ async def read(
     if ran:
         item["sql"] = ran
     return item
+
+
+def answers_something(tables: list[ResultTable]) -> bool:
+    """Whether any row holds a value (a row of nulls, or only ids, answers nothing)."""
+    for table in tables:
+        columns = [i for i, c in enumerate(table.columns) if not _is_xuid_column(c)]
+        for row in table.rows:
+            if any(row[i] is not None for i in columns):
+                return True
+    return False
+
+
+def about(answer: Answer, query: str) -> str:
+    """What the question is about, for "nothing stored about …"."""
+    if answer.about and answer.about.strip():
+        return answer.about.strip()
+    terms = passages_mod.question_terms(query)
+    words = [w for w in search_words(query) if any(w.startswith(s) for s in terms.stems)]
+    return " ".join(dict.fromkeys(words)) or query.strip().rstrip("?")
+
+
+def _notice(answer: Answer, basis: str, evidence: list[dict[str, Any]], query: str) -> str | None:
+    if basis == "passages":
+        return PASSAGES_NOTICE
+    if basis == "nothing":
+        # The records were searched and nothing is about it: that is an answer, not a
+        # question left unanswered; only the mind's own notice (if any) stays.
+        return answer.notice
+    unnamed = next((e for e in evidence if e.get("names_record") is False), None)
+    if unnamed is None:
+        return answer.notice
+    warning = (
+        f"The sentence this answer rests on does not name {unnamed.get('name')!s}: "
+        f"“{unnamed.get('said')}”. It may be about someone else; check it."
+    )
+    return f"{answer.notice} {warning}" if answer.notice else warning
+
+
+def _prose(
+    answer: Answer,
+    basis: str,
+    evidence: list[dict[str, Any]],
+    passages: list[dict[str, Any]],
+    query: str,
+) -> str:
+    if basis == "nothing":
+        return f"Nothing stored about {about(answer, query)}."
+    if basis == "passages":
+        quoted = " ".join(
+            f"“{p['text']}” ({_day(p)})" if _day(p) else f"“{p['text']}”" for p in passages
+        )
+        return f"No stored record answers this directly. What was said: {quoted}"
+    text = compose(answer)
+    if PAST_CUES & set(search_words(query)):
+        earlier = [
+            f"{e.get('field')} was {h['value']} until {str(h.get('until') or '')[:10]}"
+            for e in evidence
+            for h in e.get("history", [])[:1]
+        ]
+        if earlier:
+            text += " (before: " + "; ".join(earlier) + ")"
+    return text
+
+
+def _day(passage: dict[str, Any]) -> str:
+    return str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
 
 
 def compose(answer: Answer) -> str:
@@ -117,9 +246,10 @@ def _is_xuid_column(name: str) -> bool:
 
 
 async def xresponse(
-    live: LiveInstance, tables: list[ResultTable], limit: int
+    live: LiveInstance, tables: list[ResultTable], limit: int, trace: Trace | None = None
 ) -> tuple[dict[str, Any], str | None]:
-    """Objects named by the rows' xuid columns, fetched whole, and the relations among them."""
+    """Objects named by the rows' xuid columns (else by the records the rows were traced to),
+    fetched whole, and the relations among them."""
     xuids: list[str] = []
     had_rows = False
     for table in tables:
@@ -127,6 +257,8 @@ async def xresponse(
         for row in table.rows:
             had_rows = True
             xuids += [str(row[i]) for i in columns if row[i] is not None]
+    if not xuids and trace is not None:
+        xuids = [r.xuid for r in trace.records]
     xuids = list(dict.fromkeys(xuids))[:limit]
     if not xuids:
         notice = None

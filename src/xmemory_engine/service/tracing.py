@@ -1,0 +1,102 @@
+"""Which stored records an answer's rows came from, whoever wrote the SQL (a mind or an agent).
+
+A checked SELECT whose rows are records (no aggregate, GROUP BY, DISTINCT or set operation)
+is run with each table of its FROM and JOINs contributing its `xuid` as an extra column; the
+extra columns are taken off again before anyone sees the rows, and kept as the trace. So the
+rows a caller gets are exactly those of its own SQL, and the engine knows the records behind
+them to show their evidence. Rows of other queries are traced by the xuid columns they show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from xmemory_engine.minds.base import ResultTable
+
+HIDDEN = "__xm_trace_"
+
+
+@dataclass
+class TracedRecord:
+    """One record behind a row: its table, its xuid, and the columns the row showed."""
+
+    table: str
+    xuid: str
+    columns: list[str]
+
+
+@dataclass
+class Trace:
+    """Records behind the rows of every statement one read ran, first rows first."""
+
+    records: list[TracedRecord] = field(default_factory=list)
+
+    def add(self, table: str, xuid: str, columns: list[str]) -> None:
+        self.records.append(TracedRecord(table, xuid, columns))
+
+
+def with_trace(tree: Any) -> tuple[str, list[str]] | None:
+    """The statement with one hidden xuid column per source table, and those tables' names;
+    None when its rows are not records (then it runs as written)."""
+    root = tree
+    while isinstance(root, exp.Subquery):
+        root = root.this
+    if not isinstance(root, exp.Select):
+        return None
+    if root.args.get("group") or root.args.get("distinct") or root.find(exp.AggFunc):
+        return None
+    ctes = {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
+    sources: list[exp.Table] = []
+    from_ = root.args.get("from") or root.args.get("from_")
+    candidates = [from_.this] if from_ is not None else []
+    candidates += [join.this for join in root.args.get("joins") or []]
+    for source in candidates:
+        if isinstance(source, exp.Table) and source.name.lower() not in ctes:
+            sources.append(source)
+    if not sources:
+        return None
+    traced = root.copy()
+    for i, source in enumerate(sources):
+        column = exp.column("xuid", table=source.alias_or_name, quoted=True)
+        traced = traced.select(exp.alias_(column, f"{HIDDEN}{i}", quoted=True), copy=False)
+    return traced.sql(dialect="sqlite"), [s.name for s in sources]
+
+
+def split_trace(
+    table: ResultTable, sources: list[str] | None, trace: Trace, keep: int, *, sql: str
+) -> ResultTable:
+    """`table` without the hidden columns; the records of its first `keep` rows go to `trace`
+    (from the hidden columns, else from the xuid columns the rows show)."""
+    hidden = [i for i, c in enumerate(table.columns) if c.startswith(HIDDEN)]
+    shown = [i for i in range(len(table.columns)) if i not in hidden]
+    shown_names = [table.columns[i] for i in shown]
+    if sources is not None and hidden:
+        for row in table.rows[:keep]:
+            for n, i in enumerate(hidden):
+                if row[i] is not None and n < len(sources):
+                    trace.add(sources[n], str(row[i]), shown_names)
+    else:
+        for row in table.rows[:keep]:
+            for i, name in enumerate(table.columns):
+                owner = _xuid_owner(name)
+                if owner is not None and row[i] is not None:
+                    trace.add(owner, str(row[i]), shown_names)
+    rows: list[list[Any]] = [[row[i] for i in shown] for row in table.rows]
+    # `replace` keeps the class, so a LimitedTable keeps its `truncated` flag; `sql` is the
+    # statement as its author wrote it.
+    return dataclasses.replace(table, columns=shown_names, rows=rows, sql=sql)
+
+
+def _xuid_owner(column: str) -> str | None:
+    """'xuid' -> '' (some table), 'person.xuid' -> 'person'; a relation's role column
+    ('employee_xuid') names the other end, not the row's own record."""
+    lowered = column.lower()
+    if lowered == "xuid":
+        return ""
+    if lowered.endswith(".xuid"):
+        return lowered[: -len(".xuid")]
+    return None
