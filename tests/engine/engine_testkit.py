@@ -6,7 +6,7 @@ rules mind is:
   `~relation: role=<line index>; role=<line index>`;
 - answering treats a question starting with `sql:` as the SQL to run (through the engine's
   guarded runner), `unrepresentable` as a question the schema cannot hold, `notice` as one
-  it cannot answer as asked;
+  it cannot answer as asked, and one starting with `?` as one no row answers;
 - design returns a contact schema, or the current one with a `notes` field added.
 """
 
@@ -93,6 +93,8 @@ class ScriptedAnswerer:
             return Answer(tables=[table])
         if question == "unrepresentable":
             return Answer(representable=False)
+        if question.startswith("?"):  # a mind that found no row answering it
+            return Answer()
         if question == "notice":
             return Answer(notice="could not answer this as asked")
         # A grounded answer: prose with the row it rests on (rowless prose is "nothing").

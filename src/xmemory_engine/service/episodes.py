@@ -15,7 +15,7 @@ from xmemory_engine.schema import Schema
 from xmemory_engine.service.names import find_object_spec, find_relation_spec
 from xmemory_engine.store.backfill import link_words, record_words, words_of
 from xmemory_engine.store.base import EpisodeDraft
-from xmemory_engine.store.instance import name_field
+from xmemory_engine.store.instance import display_field
 
 _ACTIONS = ("create", "update", "upsert", "delete")
 _MOST_SPELLED = 2000  # mutations spelled out; a larger batch is summarised past this
@@ -56,7 +56,10 @@ def _spell(item: Any, schema: Schema) -> str:
                 return ""
             if action == "delete":
                 return f"Removed {words_of(spec.name)} {_key_words(values)}."
-            return record_words(spec, values, name_field(spec))
+            shown = display_field(spec)
+            if shown not in values:  # an update keyed by another field: name it by the key
+                shown = next(iter(_mapping(change.get("key"))), shown)
+            return record_words(spec, values, shown)
         rel = find_relation_spec(schema, str(body.get("relation_type")))
         if rel is None:
             return ""

@@ -22,7 +22,7 @@ from xmemory_engine.schema import ObjectSpec, RelationSpec, Schema
 from xmemory_engine.sentences import search_words, split_sentences
 from xmemory_engine.service.tracing import Trace
 from xmemory_engine.store.base import EpisodeRow, FactRow, Tables
-from xmemory_engine.store.instance import name_field
+from xmemory_engine.store.instance import display_field
 
 MAX_RECORDS = 5
 MAX_FIELDS = 4
@@ -74,7 +74,7 @@ def _record_items(
     )
     if spec is None:
         return []
-    nf = name_field(spec) if isinstance(spec, ObjectSpec) else None
+    nf = display_field(spec) if isinstance(spec, ObjectSpec) else None
     name = _current(fields.get(nf or "\0", []))
     name_value = name.value if name is not None else None
     lowered = {c.lower().rsplit(".", 1)[-1] for c in columns}

@@ -47,7 +47,7 @@ def _shown(value: Any) -> str:
 def backfill_episodes(conn: sqlite3.Connection, schema: Schema) -> None:
     """Give every stored record and link an episode and current facts (inside the caller's
     migration transaction). Records keep their timestamps; the episode is dated by them."""
-    from xmemory_engine.store.instance import name_field, present_tables
+    from xmemory_engine.store.instance import display_field, present_tables
     from xmemory_engine.store.provenance import FactRecorder, insert_episode
 
     tables = present_tables(conn)
@@ -55,7 +55,7 @@ def backfill_episodes(conn: sqlite3.Connection, schema: Schema) -> None:
     for spec in schema.objects.values():
         if spec.table not in tables:
             continue
-        nf = name_field(spec)
+        nf = display_field(spec)
         fields = [f for f in spec.fields if f in tables[spec.table]]
         for row in conn.execute(f'SELECT * FROM "{spec.table}" ORDER BY rowid'):
             values = {f: row[f] for f in fields}

@@ -74,6 +74,15 @@ def name_field(spec: ObjectSpec) -> str | None:
     return None
 
 
+def display_field(spec: ObjectSpec) -> str | None:
+    """The field a person calls a record by: a conventional name field ("name", "title"),
+    else the identifying field `name_field` picks (an email key, say)."""
+    for candidate in NAME_FIELDS:
+        if candidate in spec.fields and spec.fields[candidate].type == "str":
+            return candidate
+    return name_field(spec)
+
+
 def schema_ddl(schema: Schema, existing: dict[str, set[str]]) -> list[str]:
     """Statements that bring the tables to `schema` without touching data: missing tables,
     missing columns, missing indexes. `existing` maps each present table to its columns."""

@@ -1,0 +1,176 @@
+"""Episodes, provenance, history and passages, through the engine's HTTP API on a real file.
+
+The scripted mind extracts `type: field=value; ...` lines and answers `sql: ...` by running
+that SQL, so these tests pin what the engine keeps, not how clever a mind is.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from engine_testkit import item, obj_create, obj_delete, obj_update, rel_create, snapshot
+
+from xmemory_engine.embedded import Engine
+
+pytestmark = pytest.mark.anyio
+
+
+async def write(client: httpx.AsyncClient, iid: str, **body: Any) -> dict[str, Any]:
+    return item(await client.post(f"/instances/{iid}/write", json=body))
+
+
+async def read(client: httpx.AsyncClient, iid: str, query: str, mode: str = "single-answer") -> Any:
+    return item(await client.post(f"/instances/{iid}/read", json={"query": query, "mode": mode}))
+
+
+def instance_db(engine: Engine, iid: str) -> sqlite3.Connection:
+    path = engine.settings.data_dir / "instances" / f"{iid}.sqlite"
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+async def test_every_write_keeps_its_words_as_an_episode(
+    engine: Engine, client: httpx.AsyncClient, contacts: str
+) -> None:
+    text = "contact: name=Ann; email=a@x.io"
+    first = await write(client, contacts, text=text)
+    second = await write(
+        client, contacts, structured_mutations=[obj_create("company", {"name": "Acme"})]
+    )
+    db = instance_db(engine, contacts)
+    rows = db.execute("SELECT write_id, kind, text FROM _xm_episode ORDER BY id").fetchall()
+    assert rows == [
+        (first["write_id"], "text", text),
+        (second["write_id"], "mutations", "Acme (company)."),
+    ]
+    assert first["episode_id"] != second["episode_id"]
+
+
+async def test_a_correction_keeps_the_old_value_as_history_with_its_sentence(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    first = await write(client, contacts, text="contact: name=Ann; email=a@x.io; age=40")
+    fix = await write(
+        client,
+        contacts,
+        structured_mutations=[obj_update("contact", {"email": "a@x.io"}, {"age": 41})],
+    )
+    answer = await read(client, contacts, "sql: SELECT age FROM contact WHERE name = 'Ann'")
+    assert answer["reader_result"] == {"answer": "age: 41"} and answer["basis"] == "records"
+    [age] = answer["evidence"]
+    assert age["object_type"] == "contact" and age["name"] == "Ann"
+    assert age["field"] == "age" and age["value"] == 41
+    assert age["said"] == "a@x.io (contact): age 41." and age["write_id"] == fix["write_id"]
+    [before] = age["history"]
+    assert before["value"] == 40 and before["write_id"] == first["write_id"]
+    assert before["said"] == "contact: name=Ann; email=a@x.io; age=40"
+    assert before["replaced_by"] == fix["write_id"]
+    assert before["from"] <= before["until"]
+
+
+async def test_a_deleted_record_leaves_its_history(
+    engine: Engine, client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="contact: name=Ann; email=a@x.io")
+    gone = await write(
+        client, contacts, structured_mutations=[obj_delete("contact", {"email": "a@x.io"})]
+    )
+    db = instance_db(engine, contacts)
+    facts = db.execute("SELECT field, value, retired_at IS NOT NULL FROM _xm_fact").fetchall()
+    assert sorted(facts) == [("", None, 1), ("email", '"a@x.io"', 1), ("name", '"Ann"', 1)]
+    [(retired_by,)] = db.execute("SELECT DISTINCT retired_by FROM _xm_fact").fetchall()
+    episode = db.execute("SELECT write_id FROM _xm_episode WHERE id = ?", (retired_by,))
+    assert episode.fetchone() == (gone["write_id"],)
+
+
+async def test_a_failed_write_keeps_no_episode(
+    engine: Engine, client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="contact: name=Ann; email=a@x.io")
+    before = snapshot(engine.settings.data_dir)
+    response = await client.post(
+        f"/instances/{contacts}/write",
+        json={
+            "structured_mutations": [
+                obj_create("company", {"name": "Acme"}),
+                obj_update("contact", {"email": "nobody@x.io"}, {"age": 3}),
+            ]
+        },
+    )
+    assert response.status_code == 422
+    after = snapshot(engine.settings.data_dir)
+    changed = {k for k in after if after[k] != before.get(k) and not k.startswith("catalog")}
+    assert changed == set()
+
+
+async def test_relations_and_values_of_traced_rows_show_their_sentences(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(
+        client,
+        contacts,
+        text="contact: name=Ann; email=a@x.io\ncompany: name=Acme\n~works_at: employee=0; employer=1",
+    )
+    sql = (
+        "sql: SELECT c.name, k.name AS company FROM contact c "
+        "JOIN works_at w ON w.employee_xuid = c.xuid JOIN company k ON k.xuid = w.employer_xuid"
+    )
+    answer = await read(client, contacts, sql, "raw-tables")
+    # The rows are those of the SQL as written: the tracing columns never show.
+    assert answer["reader_result"] == {"columns": ["name", "company"], "rows": [["Ann", "Acme"]]}
+    kinds = {
+        (e.get("object_type") or e.get("relation_type"), e["field"]) for e in answer["evidence"]
+    }
+    assert kinds == {("contact", "name"), ("works_at", None), ("company", "name")}
+    assert all(e["said"] and e["write_id"] and e["recorded_at"] for e in answer["evidence"])
+
+
+async def test_aggregates_are_answered_without_tracing(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="contact: name=Ann; email=a@x.io")
+    answer = await read(client, contacts, "sql: SELECT count(*) AS n FROM contact", "raw-tables")
+    assert answer["reader_result"] == {"columns": ["n"], "rows": [[1]]}
+    assert answer["basis"] == "records" and answer["evidence"] == []
+
+
+async def test_what_no_record_answers_is_found_in_the_stored_sentences(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    # The scripted mind extracts nothing from plain prose: only the episodes keep it.
+    said = await write(
+        client,
+        contacts,
+        text="Zoë Ångström's dentist appointment is on 2026-03-14. Bring the form.",
+    )
+    await write(client, contacts, text="Bob likes sailing. The weather was nice.")
+    # `?…` questions: the scripted mind finds no row, so the engine searches what was said.
+    found = await read(client, contacts, "?When is Zoe Angstrom's dentist appointment?")
+    assert found["basis"] == "passages" and found["evidence"] == []
+    [passage] = found["passages"]
+    assert passage["sentence"] == "Zoë Ångström's dentist appointment is on 2026-03-14."
+    assert passage["text"].endswith("Bring the form.") and passage["write_id"] == said["write_id"]
+    assert "2026-03-14" in found["reader_result"]["answer"]
+    assert "full-text search" in found["notice"]
+    plural = await read(client, contacts, "?Which appointments does Zoë have?")
+    assert plural["basis"] == "passages"
+
+
+async def test_nothing_stored_is_said_plainly(client: httpx.AsyncClient, contacts: str) -> None:
+    await write(client, contacts, text="Zoë Ångström's dentist appointment is on 2026-03-14.")
+    await write(client, contacts, text="Bob likes sailing. Bob's sister is Maya.")
+    for question, about in [
+        ("?What is Zoë's blood type?", "blood"),  # her name alone is not enough
+        ("?When is Maya's dentist appointment?", "maya"),  # every name must be in the sentence
+        ("?What car does Bob drive?", "car"),
+    ]:
+        answer = await read(client, contacts, question)
+        assert answer["basis"] == "nothing", (question, answer)
+        assert answer["passages"] == [] and "notice" not in answer
+        assert answer["reader_result"]["answer"].lower().startswith("nothing stored about")
+        assert about in answer["reader_result"]["answer"].lower()
+    raw = await read(client, contacts, "?What car does Bob drive?", "raw-tables")
+    assert raw["reader_result"] == {"columns": [], "rows": []} and raw["basis"] == "nothing"
