@@ -7,12 +7,11 @@ that SQL, so these tests pin what the engine keeps, not how clever a mind is.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from engine_testkit import item, obj_create, obj_delete, obj_update, rel_create, snapshot
+from engine_testkit import item, obj_create, obj_delete, obj_update, snapshot
 
 from xmemory_engine.embedded import Engine
 
