@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date
 
 from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTable
+from xmemory_engine.minds.rules.asking import ROLE_VERBS
 from xmemory_engine.minds.rules.prose import (
     count_sentence,
     describe_rows,
@@ -23,10 +24,16 @@ from xmemory_engine.minds.rules.prose import (
     keyword_sentences,
     who_sentence,
 )
-from xmemory_engine.minds.rules.question import Question, name_forms, org_like, read_question
-from xmemory_engine.minds.rules.schema_map import SchemaMap, name_field
+from xmemory_engine.minds.rules.question import (
+    Question,
+    ask_phrases,
+    name_forms,
+    org_like,
+    read_question,
+)
+from xmemory_engine.minds.rules.schema_map import SchemaMap, field_for, name_field
 from xmemory_engine.minds.rules.sql import Select
-from xmemory_engine.minds.rules.text import name_words
+from xmemory_engine.minds.rules.text import name_words, stem
 from xmemory_engine.minds.rules.text import plural as plural_of
 from xmemory_engine.schema import ObjectSpec
 
@@ -184,9 +191,10 @@ class _Reading:
         """How many records of `spec` match; none is an answer only when nothing but the type
         and its filters was asked ("How many tasks are open?"), not words it did not read."""
         q, values = self.q, self._values()
-        sel = Select(self.map, spec).matching(values, self._keywords()).filters(q, spec)
+        keywords = self._keywords(spec)
+        sel = Select(self.map, spec).matching(values, keywords).filters(q, spec)
         table = await self._run(sel.count_sql())
-        if _total(table) == 0 and (values or self._keywords()):
+        if _total(table) == 0 and (values or keywords):
             return Answer(tables=[_emptied(table)], about=self._about(spec))
         return Answer(
             tables=[table], answer=count_sentence(table, spec, q), about=self._about(spec)
@@ -195,13 +203,13 @@ class _Reading:
     async def _list(self, targets: list[ObjectSpec]) -> Answer:
         """Records of the likeliest type that has any matching the question; a type the
         question names is the anchor, so no other type answers for it."""
-        q, keywords = self.q, self._keywords()
+        q = self.q
         if q.types:
             people = self.map.of_kind("person") if q.who else []
             targets = [s for s in targets if s in q.types or s in people] or targets
         first: ResultTable | None = None
         for spec in targets:
-            fields = q.fields.get(spec.name, [])
+            fields, keywords = q.fields.get(spec.name, []), self._keywords(spec)
             sel = Select(self.map, spec).matching(q.values, keywords).filters(q, spec)
             sel.columns(fields if fields and not self.whole_rows else None)
             few = q.recent and not keywords and not q.values
@@ -215,13 +223,13 @@ class _Reading:
         return Answer(tables=[first], about=self._about(targets[0]))
 
     def _list_prose(self, spec: ObjectSpec, table: ResultTable, fields: list[str]) -> str:
-        q, keywords = self.q, self._keywords()
+        q, keywords = self.q, self._keywords(spec)
         if fields and not self.whole_rows:
             return field_answer(table, spec, fields)
         said = keyword_sentences(table, spec, keywords) if keywords else None
         if said:
             return said
-        if q.who:
+        if q.who and spec in self.map.of_kind("person"):
             return who_sentence(table, spec, q)
         return describe_rows(table, spec)
 
@@ -235,7 +243,7 @@ class _Reading:
             ]
             if not numeric:
                 continue
-            sel = Select(self.map, spec).matching(q.values, self._keywords()).filters(q, spec)
+            sel = Select(self.map, spec).matching(q.values, self._keywords(spec)).filters(q, spec)
             table = await self._run(sel.aggregate_sql(q.aggregate, numeric[0]))
             value, count = table.rows[0] if table.rows else (None, 0)
             if not count:
@@ -260,7 +268,7 @@ class _Reading:
         tables: list[ResultTable] = []
         parts: list[str] = []
         for spec in self.map.schema.objects.values():
-            sel = Select(self.map, spec).matching(q.values, self._keywords())
+            sel = Select(self.map, spec).matching(q.values, self._keywords(spec))
             table = await self._run(sel.columns(None).limit(50).sql())
             if table.rows:
                 tables.append(table)
@@ -309,8 +317,14 @@ class _Reading:
         subject = self.q.subject
         return [*self.q.values, *([subject.text] if subject is not None else [])]
 
-    def _keywords(self) -> list[str]:
-        return [] if self.q.values else self.q.keywords
+    def _keywords(self, spec: ObjectSpec) -> list[str]:
+        """The content words rows of `spec` must hold. Beside a value ("works at Acme Corp")
+        a word may say how a record relates to it, which a field or relation of `spec` says
+        instead of its text; only words the schema does not say must be held as text."""
+        if not self.q.values:
+            return self.q.keywords
+        said = _schema_stems(self.map, spec)
+        return [k for k in self.q.keywords if k not in said]
 
     async def _run(self, sql: str) -> ResultTable:
         return await self.request.run_sql(sql)
@@ -319,6 +333,21 @@ class _Reading:
 def _type_name(spec: ObjectSpec, *, plural: bool = False) -> str:
     words = " ".join(name_words(spec.name))
     return plural_of(words) if plural else words
+
+
+def _schema_stems(mapped: SchemaMap, spec: ObjectSpec) -> set[str]:
+    """Word stems the schema says of `spec`: its type, fields (with their synonyms and the
+    verbs of their roles) and the relations it takes part in ("works_at" -> "work")."""
+    said = list(name_words(spec.name))
+    for fname in spec.fields:
+        said += [w for phrase in ask_phrases(fname) for w in phrase.split()]
+    for role, verbs in ROLE_VERBS.items():
+        if field_for(spec, role) is not None:
+            said += verbs
+    for rel in mapped.schema.relations.values():
+        if spec.name in rel.roles.values():
+            said += [*name_words(rel.name), *(w for r in rel.roles for w in name_words(r))]
+    return {stem(w) for w in said}
 
 
 def _total(table: ResultTable) -> int:

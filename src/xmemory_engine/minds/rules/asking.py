@@ -34,3 +34,14 @@ def opening_word(text: str) -> str:
     """The question's first word, lower-case, past any opening marks ("¿Dónde" -> "dónde")."""
     m = _OPENING.match(text)
     return m.group(1).lower() if m else ""
+
+
+# Verbs that say what a field holds, so "Who lives in Berlin?" is answered by a `location`
+# and "Who works at Acme Corp?" by a `company`, not only by stored text holding "lives".
+ROLE_VERBS = {
+    "location": wordset("live lives living lived based located from stay stays reside resides"),
+    "company": wordset("work works working worked employ employs employed"),
+    "role": wordset("work works working worked"),
+    "start": wordset("join joins joined start starts started"),
+    "birthday": wordset("born"),
+}

@@ -306,8 +306,10 @@ def _content_words(q: Question, mapped: SchemaMap) -> list[str]:
         taken |= _PREFER_WORDS  # "prefer" says which type, not what the record mentions
     if opening_word(q.text) in ANY_LANGUAGE:
         taken.add(opening_word(q.text))
+    if q.aggregate:
+        taken |= {"total", "sum", "average", "mean"}  # say the aggregate, not the records
     out: list[str] = []
-    for w in words(q.text):
+    for w in (w.strip("'") for w in words(q.text)):
         if w in STOPWORDS or w in _QUESTION_WORDS or w in _META or w in taken or w.isdigit():
             continue
         if singular(w) in taken or len(w) < 3 or "@" in w:
