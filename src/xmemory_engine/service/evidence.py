@@ -28,6 +28,7 @@ MAX_RECORDS = 5
 MAX_FIELDS = 4
 MAX_HISTORY = 5
 MAX_QUOTE = 300
+WINDOW = 400  # characters around a value looked at to find its sentence
 
 
 def gather(tables: Tables, trace: Trace) -> list[dict[str, Any]]:
@@ -140,19 +141,29 @@ def _earlier(fact: FactRow, episodes: dict[int, EpisodeRow], name: Any) -> dict[
 
 def quote(text: str, value: Any, name: Any) -> str:
     """The sentence of `text` that holds `value` (else one naming the record, else the first),
-    at most MAX_QUOTE characters."""
-    sentences = split_sentences(text) or [text]
-    chosen = _holding(sentences, value) or _holding(sentences, name) or sentences[0]
-    return chosen if len(chosen) <= MAX_QUOTE else chosen[: MAX_QUOTE - 1] + "…"
+    at most MAX_QUOTE characters. A long episode (a batch of mutations spelled out) is only
+    cut into sentences around where the value is."""
+    chosen = _holding(text, value) or _holding(text, name)
+    if chosen is None:
+        head = split_sentences(text[:WINDOW])
+        chosen = head[0] if head else text[:MAX_QUOTE]
+    return chosen if len(chosen) <= MAX_QUOTE else chosen[: MAX_QUOTE - 1] + "\u2026"
 
 
-def _holding(sentences: list[str], value: Any) -> str | None:
-    if value is None or isinstance(value, bool):
+def _holding(text: str, value: Any) -> str | None:
+    if value is None or isinstance(value, bool) or not str(value).strip():
         return None
     wanted = " " + " ".join(search_words(str(value))) + " "
     if not wanted.strip():
         return None
-    for sentence in sentences:
+    at = text.lower().find(str(value).lower())
+    if at >= 0:
+        region = text[max(0, at - WINDOW) : at + len(str(value)) + WINDOW]
+    elif len(text) <= 4 * WINDOW:
+        region = text  # spelled differently (case, diacritics): look at every sentence
+    else:
+        return None
+    for sentence in split_sentences(region):
         if wanted in " " + " ".join(search_words(sentence)) + " ":
             return sentence
     return None

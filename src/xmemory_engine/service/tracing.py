@@ -41,7 +41,8 @@ class Trace:
 
 def with_trace(tree: Any) -> tuple[str, list[str]] | None:
     """The statement with one hidden xuid column per source table, and those tables' names;
-    None when its rows are not records (then it runs as written)."""
+    None when its rows are not records, or already show the xuid of their one table (then it
+    runs as written). `tree` is changed in place."""
     root = tree
     while isinstance(root, exp.Subquery):
         root = root.this
@@ -59,11 +60,22 @@ def with_trace(tree: Any) -> tuple[str, list[str]] | None:
             sources.append(source)
     if not sources:
         return None
-    traced = root.copy()
+    if len(sources) == 1 and any(_shows_xuid(p) for p in root.expressions):
+        return None  # its rows already name their records (`SELECT *`, `SELECT xuid, ...`)
+    # The tree is this read's own parse: extended in place, never copied (copying costs more
+    # than the query).
     for i, source in enumerate(sources):
         column = exp.column("xuid", table=source.alias_or_name, quoted=True)
-        traced = traced.select(exp.alias_(column, f"{HIDDEN}{i}", quoted=True), copy=False)
-    return traced.sql(dialect="sqlite"), [s.name for s in sources]
+        root.select(exp.alias_(column, f"{HIDDEN}{i}", quoted=True), copy=False)
+    return root.sql(dialect="sqlite"), [s.name for s in sources]
+
+
+def _shows_xuid(projection: Any) -> bool:
+    if isinstance(projection, exp.Star):
+        return True
+    if isinstance(projection, exp.Column):
+        return isinstance(projection.this, exp.Star) or projection.name.lower() == "xuid"
+    return False
 
 
 def split_trace(
