@@ -598,3 +598,29 @@ async def test_a_record_holding_every_content_word_still_answers(default: Memory
 async def test_a_count_about_a_named_record_counts_its_records(default: Memory) -> None:
     answer = await default.ask("How many tasks does Bob have?")
     assert answer.answer == "There is 1 task." and answer.about == "Bob"
+
+
+@pytest.mark.anyio
+async def test_beside_a_value_words_the_schema_does_not_say_must_be_held(default: Memory) -> None:
+    # "works" is said by the works_at relation and the company field; "plays golf" by nothing.
+    assert (await default.ask("Who works at Acme Corp?")).answer == "Alice Johnson and Carol Wu."
+    golf = await default.ask("Who plays golf at Acme Corp?")
+    assert [t.rows for t in golf.tables] == [[]] and golf.answer is None
+    default.put("person", {"name": "Ingrid Svensson", "location": "Berlin"})
+    assert (await default.ask("Who lives in Berlin?")).answer == "Ingrid Svensson lives in Berlin."
+
+
+@pytest.mark.anyio
+async def test_the_question_is_not_said_back_of_a_record_that_only_holds_its_name(
+    default: Memory,
+) -> None:
+    default.put("project", {"name": "Atlas", "status": "active"})
+    answer = await default.ask("Who leads the Atlas project?")
+    assert [t.rows for t in answer.tables] == [[]] and answer.answer is None
+
+
+@pytest.mark.anyio
+async def test_a_record_without_the_field_asked_does_not_answer_for_it(default: Memory) -> None:
+    answer = await default.ask("What is Globex's email?")  # organizations have no email
+    assert all(not t.rows for t in answer.tables) and answer.answer is None
+    assert answer.about == "Globex"

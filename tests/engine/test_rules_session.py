@@ -45,3 +45,8 @@ async def test_a_first_session_writes_and_reads_back_what_a_user_means(tmp_path:
             assert "high" in await read("What is the priority of the Q4 report task?")
             # The organization's notes did not swallow the user's sentence.
             assert "I work" not in await read("Tell me about Northwind Traders")
+            # Nothing is about a name never written, nor a question word taken for one.
+            assert "Ingrid" in await read("What is Ingrid's email?")
+            foreign = await read("Wo wohnt Ingrid?")
+            assert "Ingrid" in foreign and "Wo " not in foreign
+            assert "Sam Carter" not in await read("Who plays golf at Northwind Traders?")

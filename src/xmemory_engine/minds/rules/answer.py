@@ -114,20 +114,17 @@ class _Reading:
                 if direct.rows:
                     fields = q.fields.get(targets[0].name, [])
                     return self._about_answer(targets[0], direct, fields)
-        first_empty: tuple[ObjectSpec, ResultTable] | None = None
         for spec in q.types:
             # "Which books did Noor recommend?": records of the named type linked to Noor.
-            if name_field(spec) is None or q.yes_no:
-                continue
-            if await self._is_named(spec, subject.text):
-                continue
-            related = Select(self.map, spec).matching([subject.text], []).filters(q, spec)
-            table = await self._run(related.columns(None).limit(200).sql())
-            if table.rows:
-                prose = self._list_prose(spec, table, [])
-                return Answer(tables=[table], answer=prose, about=subject.text)
+            related = await self._related(spec, subject.text)
+            if related.rows:
+                prose = self._list_prose(spec, related, [])
+                return Answer(tables=[related], answer=prose, about=subject.text)
+        first_empty: tuple[ObjectSpec, ResultTable] | None = None
         for spec in targets:
             fields = q.fields.get(spec.name, [])
+            if q.fields and not fields and not q.yes_no:
+                continue  # a record with no field for what is asked does not answer it
             for name in name_forms(spec, subject.text):
                 for exactly in (True, False):
                     table = await self._field_rows(spec, name, exactly=exactly)
@@ -136,6 +133,8 @@ class _Reading:
             if first_empty is None:
                 first_empty = (spec, table)
         if first_empty is None:
+            if q.fields:
+                return Answer(about=subject.text)
             return _unmapped(self.map, q, subject.text)
         spec, table = first_empty
         if q.yes_no:
@@ -145,6 +144,15 @@ class _Reading:
                 prose = f"No: {display(exists, spec, 0)} is stored, but nothing says so."
                 return Answer(tables=[table], answer=prose, about=subject.text)
         return Answer(tables=[table], about=subject.text)
+
+    async def _related(self, spec: ObjectSpec, name: str) -> ResultTable:
+        """Records of `spec` whose text or linked records name `name`, unless a record of
+        `spec` is itself called so (then it is the record asked about, not a related one)."""
+        none = ResultTable(columns=[], rows=[])
+        if name_field(spec) is None or self.q.yes_no or await self._is_named(spec, name):
+            return none
+        related = Select(self.map, spec).matching([name], []).filters(self.q, spec)
+        return await self._run(related.columns(None).limit(200).sql())
 
     async def _field_rows(self, spec: ObjectSpec, name: str, *, exactly: bool) -> ResultTable:
         """The asked fields of records of `spec` called `name` (exactly, or as whole words)."""
