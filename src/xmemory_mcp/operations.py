@@ -500,7 +500,7 @@ def _read_headline(result: ReadResult, query: str) -> str:
         parts.append("No record answers this; stored sentences that mention it:")
         for passage in (result.passages or [])[:MAX_PASSAGES_SHOWN]:
             said = passage.get("text") or passage.get("sentence") or json.dumps(passage)
-            when = passage.get("occurred_at") or passage.get("written_at") or ""
+            when = passage.get("occurred_at") or passage.get("recorded_at") or ""
             parts.append(f"- {said}" + (f" ({when})" if when else ""))
         return "\n".join(parts)
     if result.basis == "records":

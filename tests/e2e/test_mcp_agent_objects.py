@@ -46,6 +46,9 @@ async def test_objects_sql_and_hostile_sql_over_stdio(tmp_path: Path) -> None:
         assert stored["write_status"] == "completed"
         answer = await s.ok("read", {"query": "What is Ann Lee's email?"})
         assert "ann@acme.io" in str(answer["reader_result"])
+        # The agent's sentence is kept as the source of what it wrote.
+        assert answer["basis"] == "records"
+        assert "Ann Lee is Acme's CTO" in str(answer["evidence"])
 
         fixed = await s.ok(
             "write",
