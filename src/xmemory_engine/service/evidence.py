@@ -116,9 +116,16 @@ def _current(facts: list[FactRow]) -> FactRow | None:
 
 def _source(episode: EpisodeRow | None, value: Any, name: Any) -> dict[str, Any]:
     if episode is None:
-        return {"said": None, "write_id": None, "recorded_at": None, "occurred_at": None}
+        return {
+            "said": None,
+            "episode_id": None,
+            "write_id": None,
+            "recorded_at": None,
+            "occurred_at": None,
+        }
     return {
         "said": quote(episode.text, value, name),
+        "episode_id": episode.id,
         "write_id": episode.write_id,
         "recorded_at": episode.recorded_at,
         "occurred_at": episode.occurred_at,

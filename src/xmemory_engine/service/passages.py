@@ -14,7 +14,10 @@ that is the answer, not a list of loosely related sentences.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from xmemory_engine.sentences import fold, search_words, split_sentences
@@ -25,245 +28,73 @@ MAX_PASSAGES = 3
 CANDIDATES = 40
 CONTEXT_CHARS = 400
 
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "into",
-        "onto",
-        "about",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "am",
-        "do",
-        "does",
-        "did",
-        "done",
-        "have",
-        "has",
-        "had",
-        "having",
-        "i",
-        "me",
-        "my",
-        "mine",
-        "myself",
-        "we",
-        "us",
-        "our",
-        "ours",
-        "you",
-        "your",
-        "yours",
-        "he",
-        "him",
-        "his",
-        "she",
-        "her",
-        "hers",
-        "it",
-        "its",
-        "they",
-        "them",
-        "their",
-        "theirs",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "here",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "whats",
-        "whos",
-        "wheres",
-        "hows",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "not",
-        "no",
-        "nor",
-        "so",
-        "than",
-        "too",
-        "very",
-        "just",
-        "also",
-        "any",
-        "all",
-        "some",
-        "each",
-        "every",
-        "both",
-        "either",
-        "neither",
-        "more",
-        "most",
-        "much",
-        "many",
-        "few",
-        "other",
-        "such",
-        "only",
-        "own",
-        "same",
-        "again",
-        "ever",
-        "still",
-        "yet",
-        "then",
-        "now",
-        "up",
-        "down",
-        "out",
-        "off",
-        "over",
-        "under",
-        "tell",
-        "know",
-        "remember",
-        "recall",
-        "say",
-        "said",
-        "please",
-        "user",
-        "users",
-        "s",
-        "t",
-        "d",
-        "ll",
-        "re",
-        "ve",
-        "m",
-    ]
-)
-# Words that ask for a kind of value; they are rarely in the sentence that gives it.
-ASKED_NOT_SAID = frozenset(
-    [
-        "name",
-        "names",
-        "called",
-        "date",
-        "dates",
-        "day",
-        "days",
-        "time",
-        "times",
-        "value",
-        "number",
-        "kind",
-        "sort",
-        "type",
-        "thing",
-        "things",
-        "information",
-        "info",
-        "detail",
-        "details",
-        "currently",
-        "current",
-    ]
-)
-# Question words of other languages: never a name.
-FOREIGN_QUESTION_WORDS = frozenset(
-    [
-        "wo",
-        "wer",
-        "was",
-        "wann",
-        "wie",
-        "warum",
-        "welche",
-        "welcher",
-        "welches",
-        "où",
-        "qui",
-        "quoi",
-        "quand",
-        "comment",
-        "pourquoi",
-        "quel",
-        "quelle",
-        "dónde",
-        "donde",
-        "quién",
-        "quien",
-        "qué",
-        "cuándo",
-        "cuando",
-        "cómo",
-        "como",
-        "cuál",
-        "cual",
-        "dove",
-        "chi",
-        "che",
-        "quando",
-        "come",
-        "perché",
-        "onde",
-        "quem",
-        "quando",
-        "porque",
-    ]
-)
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The word lists of `vocabulary.yml`."""
+
+    stop: frozenset[str]
+    asked_not_said: frozenset[str]
+    foreign_question_words: frozenset[str]
+    related: dict[str, tuple[str, ...]]
+    shapes: dict[str, re.Pattern[str]]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    import yaml  # read once, on the first search
+
+    text = resources.files("xmemory_engine").joinpath("vocabulary.yml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    return Vocabulary(
+        stop=frozenset(data["stop"].split()),
+        asked_not_said=frozenset(data["asked_not_said"].split()),
+        foreign_question_words=frozenset(data["foreign_question_words"].split()),
+        related={k: tuple(fold(w) for w in v) for k, v in data["related"].items()},
+        shapes={k: re.compile(v, re.IGNORECASE) for k, v in data["shapes"].items()},
+    )
+
+
+@dataclass
+class Term:
+    """One thing the question asks about: its word's stem, the stems of related words that
+    also cover it, and the shape of a value that covers it (an email address for "email")."""
+
+    stem: str
+    also: tuple[str, ...] = ()
+    shape: re.Pattern[str] | None = None
+
+    def prefixes(self) -> tuple[str, ...]:
+        return (self.stem, *self.also)
+
+    def covered_by(self, words: list[str], text: str) -> bool:
+        if any(w.startswith(p) for w in words for p in self.prefixes()):
+            return True
+        return self.shape is not None and self.shape.search(text) is not None
 
 
 @dataclass
 class Terms:
-    """What a question searches for: stems (prefix terms) and the names it contains."""
+    """What a question searches for: its terms and the names it contains."""
 
-    stems: list[str]
-    names: list[list[str]]
+    terms: list[Term] = field(default_factory=list)
+    names: list[list[str]] = field(default_factory=list)
     """Runs of capitalised words ("Maya Patel", "Project Atlas"): a passage must hold a word
     of each run."""
 
+    @property
+    def stems(self) -> list[str]:
+        return [t.stem for t in self.terms]
+
 
 def question_terms(question: str) -> Terms:
+    vocab = vocabulary()
+    never = vocab.stop | vocab.foreign_question_words
     names: list[list[str]] = []
     run: list[str] = []
     for position, token in enumerate(question.split()):
         cleaned = token.strip(".,;:!?\"'()[]")
-        words = [
-            w
-            for w in search_words(cleaned)
-            if len(w) > 1 and w not in STOP_WORDS and w not in FOREIGN_QUESTION_WORDS
-        ]
+        words = [w for w in search_words(cleaned) if len(w) > 1 and w not in never]
         if position > 0 and cleaned[:1].isupper() and words:
             run += words
         elif run:
@@ -272,16 +103,19 @@ def question_terms(question: str) -> Terms:
     if run:
         names.append(run)
     in_names = {w for r in names for w in r}
-    stems: list[str] = []
+    terms: list[Term] = []
+    seen: set[str] = set()
     for word in search_words(question):
-        if word in STOP_WORDS or word in ASKED_NOT_SAID or word in FOREIGN_QUESTION_WORDS:
+        if word in seen or len(word) < 2:
             continue
-        if len(word) < 2:
+        seen.add(word)
+        shape = vocab.shapes.get(word)
+        if shape is None and (word in never or word in vocab.asked_not_said):
             continue
         stem = word if word in in_names else _stem(word)
-        if stem not in stems:
-            stems.append(stem)
-    return Terms(stems, names)
+        related = tuple(_stem(w) for w in vocab.related.get(word, ()) if _stem(w) != stem)
+        terms.append(Term(stem, related, shape))
+    return Terms(terms, names)
 
 
 def _stem(word: str) -> str:
@@ -295,29 +129,39 @@ def _stem(word: str) -> str:
     return word
 
 
-def _match(stems: list[str]) -> str:
+def _match(terms: list[Term]) -> str:
     # Terms are folded letters and digits only, so quoting each is enough to keep FTS5's
     # query syntax out of the way ("Dr. Souza", "what's").
-    return " OR ".join(f'words : "{s}"*' for s in stems)
+    prefixes = dict.fromkeys(p for t in terms for p in t.prefixes())
+    return " OR ".join(f'words : "{p}"*' for p in prefixes)
 
 
-def search(tables: Tables, question: str) -> list[dict[str, Any]]:
-    """The passages that answer `question`, best first (read-only; the caller's snapshot)."""
+def search(
+    tables: Tables, question: str, *, after: int = 0, limit: int = MAX_PASSAGES
+) -> list[dict[str, Any]]:
+    """The passages that answer `question`, best first (read-only; the caller's snapshot);
+    with `after`, only sentences indexed after that passage id."""
     terms = question_terms(question)
-    if not terms.stems:
+    if not terms.terms:
         return []
-    hits = tables.search_passages(_match(terms.stems), CANDIDATES)
+    words_only = [t for t in terms.terms if t.shape is None or t.stem not in vocabulary().stop]
+    hits = tables.search_passages(_match(words_only or terms.terms), CANDIDATES, after=after)
     if not hits:
         return []
-    total, frequency = tables.passage_frequency(terms.stems)
-    weight = {s: _idf(total, frequency.get(s, 0)) for s in terms.stems}
+    total, frequency = tables.passage_frequency([t.stem for t in words_only])
+    weights = [_idf(total, frequency.get(t.stem, 0)) for t in words_only]
+    typical = sum(weights) / len(weights) if weights else 1.0
+    weight = {
+        t.stem: _idf(total, frequency[t.stem]) if t.stem in frequency else typical
+        for t in terms.terms
+    }
     mass = sum(weight.values()) or 1.0
     scored: list[tuple[float, PassageRow]] = []
     for hit in hits:
         words = search_words(hit.text)
         if not all(any(w.startswith(n) for w in words for n in run) for run in terms.names):
             continue
-        covered = sum(weight[s] for s in terms.stems if any(w.startswith(s) for w in words))
+        covered = sum(weight[t.stem] for t in terms.terms if t.covered_by(words, hit.text))
         if covered / mass >= COVERAGE:
             scored.append((covered / mass, hit))
     if not scored:
@@ -326,7 +170,7 @@ def search(tables: Tables, question: str) -> list[dict[str, Any]]:
     scored = [(score, hit) for score, hit in scored if score >= best / 2]
     # Higher coverage first, then BM25, then newer (a later sentence has a larger rowid).
     scored.sort(key=lambda pair: (-pair[0], pair[1].rank, -pair[1].id))
-    chosen = _distinct_episodes(scored)[:MAX_PASSAGES]
+    chosen = _distinct_episodes(scored)[:limit]
     episodes = tables.episodes([hit.episode_id for _, hit in chosen])
     return [_passage(score, hit, episodes.get(hit.episode_id)) for score, hit in chosen]
 
@@ -350,6 +194,7 @@ def _passage(score: float, hit: PassageRow, episode: EpisodeRow | None) -> dict[
         "text": _in_context(hit.text, episode.text if episode else hit.text),
         "sentence": hit.text,
         "score": round(score, 3),
+        "passage_id": hit.id,
     }
     if episode is not None:
         item |= {

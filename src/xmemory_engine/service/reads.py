@@ -28,6 +28,7 @@ from xmemory_engine.service.tracing import Trace, split_trace, with_trace
 from xmemory_engine.settings import EngineSettings
 from xmemory_engine.sql_guard import ReadOnlySqlite, checked_select
 from xmemory_engine.store.base import Tables
+from xmemory_engine.store.provenance import passages_after
 
 EMPTY_TABLE: dict[str, Any] = {"columns": [], "rows": []}
 NO_MATCH = "Nothing stored matches the question."
@@ -105,18 +106,25 @@ async def read(
         )
     evidence: list[dict[str, Any]] = []
     passages: list[dict[str, Any]] = []
-    if answer.representable and answers_something(answer.tables):
+    later: list[dict[str, Any]] = []
+    if answer.representable and answers_something(answer.tables, answer.about):
         basis = "records"
-        evidence = await live.data.read(live.schema, lambda t: evidence_mod.gather(t, trace))
+
+        def look(t: Tables) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            found = evidence_mod.gather(t, trace)
+            return found, said_later(t, query, found)
+
+        evidence, later = await live.data.read(live.schema, look)
+        passages = later
     else:
         passages = await live.data.read(live.schema, lambda t: passages_mod.search(t, query))
         basis = "passages" if passages else "nothing"
-    notice = _notice(answer, basis, evidence, query)
+    notice = _notice(answer, basis, evidence, query, later)
     if any(getattr(t, "truncated", False) for t in answer.tables):
         cut = f"only the first {settings.read_row_limit:,} rows are shown"
         notice = f"{notice}; {cut}" if notice else cut[0].upper() + cut[1:]
     if mode is ReadMode.SINGLE_ANSWER:
-        result: Any = {"answer": _prose(answer, basis, evidence, passages, query)}
+        result: Any = {"answer": _prose(answer, basis, evidence, passages, query, later)}
         if basis == "nothing" and not answer.representable:
             result = None
     elif not answer.representable:
@@ -146,14 +154,49 @@ async def read(
     return item
 
 
-def answers_something(tables: list[ResultTable]) -> bool:
-    """Whether any row holds a value (a row of nulls, or only ids, answers nothing)."""
+def answers_something(tables: list[ResultTable], about: str | None = None) -> bool:
+    """Whether any row holds a value the question did not already say: a row of nulls, of
+    ids, or one that only repeats what the question is about ("Hana Novák" for "What does
+    Hana do?" when her role is not stored) answers nothing."""
+    named = set(search_words(about)) if about else set()
     for table in tables:
         columns = [i for i, c in enumerate(table.columns) if not _is_xuid_column(c)]
         for row in table.rows:
-            if any(row[i] is not None for i in columns):
+            for i in columns:
+                value = row[i]
+                if value is None:
+                    continue
+                if named and isinstance(value, str) and _names(value, named):
+                    continue
                 return True
     return False
+
+
+def _names(value: str, named: set[str]) -> bool:
+    """Whether `value` is a name sharing a word with what the question named: the record's
+    own name ("Hana Novák" for "Hana"), not a value that happens to hold it (an email)."""
+    if not named & set(search_words(value)):
+        return False
+    if any(c.isdigit() or c in "@/:" for c in value):
+        return False
+    return all(word[:1].isupper() for word in value.split() if word[:1].isalpha())
+
+
+def said_later(t: Tables, query: str, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sentences said after every value the answer rests on, that answer the question too and
+    hold none of those values: a correction the records may have missed ("Update: Mateo moved
+    from London to Madrid" after "Mateo is based in London")."""
+    sources = [e["episode_id"] for e in evidence if e.get("episode_id") is not None]
+    if not sources:
+        return []
+    after = passages_after(max(sources))
+    values = [
+        set(search_words(str(e["value"])))
+        for e in evidence
+        if e.get("value") is not None and e.get("field")
+    ]
+    found = passages_mod.search(t, query, after=after, limit=2)
+    return [p for p in found if not any(v and v <= set(search_words(p["text"])) for v in values)]
 
 
 def about(answer: Answer, query: str) -> str:
@@ -165,7 +208,16 @@ def about(answer: Answer, query: str) -> str:
     return " ".join(dict.fromkeys(words)) or query.strip().rstrip("?")
 
 
-def _notice(answer: Answer, basis: str, evidence: list[dict[str, Any]], query: str) -> str | None:
+def _notice(
+    answer: Answer,
+    basis: str,
+    evidence: list[dict[str, Any]],
+    query: str,
+    later: list[dict[str, Any]],
+) -> str | None:
+    if later:
+        warning = "Something said later may change this answer: " + _quoted(later)
+        return f"{answer.notice} {warning}" if answer.notice else warning
     if basis == "passages":
         return PASSAGES_NOTICE
     if basis == "nothing":
@@ -188,15 +240,15 @@ def _prose(
     evidence: list[dict[str, Any]],
     passages: list[dict[str, Any]],
     query: str,
+    later: list[dict[str, Any]],
 ) -> str:
     if basis == "nothing":
         return f"Nothing stored about {about(answer, query)}."
     if basis == "passages":
-        quoted = " ".join(
-            f"“{p['text']}” ({_day(p)})" if _day(p) else f"“{p['text']}”" for p in passages
-        )
-        return f"No stored record answers this directly. What was said: {quoted}"
+        return f"No stored record answers this directly. What was said: {_quoted(passages)}"
     text = compose(answer)
+    if later:
+        text += f" (but later: {_quoted(later)})"
     if PAST_CUES & set(search_words(query)):
         earlier = [
             f"{e.get('field')} was {h['value']} until {str(h.get('until') or '')[:10]}"
@@ -206,6 +258,13 @@ def _prose(
         if earlier:
             text += " (before: " + "; ".join(earlier) + ")"
     return text
+
+
+def _quoted(passages: list[dict[str, Any]]) -> str:
+    return " ".join(
+        f"\u201c{p['text']}\u201d ({_day(p)})" if _day(p) else f"\u201c{p['text']}\u201d"
+        for p in passages
+    )
 
 
 def _day(passage: dict[str, Any]) -> str:

@@ -194,8 +194,9 @@ class Tables(Protocol):
         ...
 
     def episodes(self, ids: Sequence[int]) -> dict[int, EpisodeRow]: ...
-    def search_passages(self, match: str, limit: int) -> list[PassageRow]:
-        """Sentences matching an FTS5 `match` expression, best BM25 first, newer on ties."""
+    def search_passages(self, match: str, limit: int, *, after: int = 0) -> list[PassageRow]:
+        """Sentences matching an FTS5 `match` expression, best BM25 first, newer on ties;
+        only those with an id above `after` (said after a given episode)."""
         ...
 
     def passage_frequency(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:

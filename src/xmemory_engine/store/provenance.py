@@ -17,6 +17,14 @@ from xmemory_engine.store.base import EpisodeDraft, EpisodeRow, FactRow, Passage
 
 RECORD = ""  # the field name of a record's own fact
 _IN_CHUNK = 500
+# A passage's id is its episode's id shifted left by this many bits, plus its place in the
+# episode; so ids follow episodes, and "said after episode E" is one rowid range in the index.
+PASSAGE_SHIFT = 20
+
+
+def passages_after(episode_id: int) -> int:
+    """The last passage id an episode can have: sentences said later have larger ids."""
+    return ((episode_id + 1) << PASSAGE_SHIFT) - 1
 
 
 def insert_episode(conn: sqlite3.Connection, draft: EpisodeDraft, now: str | None = None) -> int:
@@ -28,9 +36,11 @@ def insert_episode(conn: sqlite3.Connection, draft: EpisodeDraft, now: str | Non
         (draft.write_id, draft.kind, draft.text, payload, draft.occurred_at, now or utc_now()),
     )
     episode_id = int(cursor.lastrowid or 0)
+    sentences = split_sentences(draft.text)[: (1 << PASSAGE_SHIFT) - 1]
+    first = episode_id << PASSAGE_SHIFT
     conn.executemany(
-        "INSERT INTO _xm_passage (words, text, episode_id) VALUES (?, ?, ?)",
-        [(index_words(s), s, episode_id) for s in split_sentences(draft.text)],
+        "INSERT INTO _xm_passage (rowid, words, text, episode_id) VALUES (?, ?, ?, ?)",
+        [(first + i, index_words(s), s, episode_id) for i, s in enumerate(sentences)],
     )
     return episode_id
 
@@ -116,17 +126,19 @@ def episodes(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, EpisodeR
     return found
 
 
-def search_passages(conn: sqlite3.Connection, match: str, limit: int) -> list[PassageRow]:
+def search_passages(
+    conn: sqlite3.Connection, match: str, limit: int, after: int = 0
+) -> list[PassageRow]:
     rows = conn.execute(
         "SELECT rowid, text, episode_id, bm25(_xm_passage) AS rank FROM _xm_passage "
-        "WHERE _xm_passage MATCH ? ORDER BY rank, rowid DESC LIMIT ?",
-        (match, limit),
+        "WHERE _xm_passage MATCH ? AND rowid > ? ORDER BY rank, rowid DESC LIMIT ?",
+        (match, after, limit),
     ).fetchall()
     return [PassageRow(int(r[0]), str(r[1]), int(r[2]), float(r[3])) for r in rows]
 
 
 def passage_frequency(conn: sqlite3.Connection, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
-    total_row = conn.execute("SELECT max(rowid) FROM _xm_passage").fetchone()
+    total_row = conn.execute("SELECT count(*) FROM _xm_passage_docsize").fetchone()
     total = int(total_row[0] or 0)
     counts: dict[str, int] = {}
     for term in dict.fromkeys(terms):
