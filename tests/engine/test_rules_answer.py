@@ -208,10 +208,19 @@ async def test_no_such_record_is_said_not_hidden(seed: Memory) -> None:
 
 
 @pytest.mark.anyio
-async def test_a_field_the_schema_lacks_gets_a_notice_and_the_record(seed: Memory) -> None:
+async def test_a_field_the_schema_lacks_is_not_answered_with_the_record(seed: Memory) -> None:
+    # Alice is stored, her shoe size cannot be: no row answers (the engine then searches
+    # what was said), and `about` names both.
     answer = await seed.ask("What is Alice's shoe size?")
-    assert answer.notice is not None and "shoe size" in answer.notice
-    assert answer.answer is not None and "alice@acme.com" in answer.answer
+    assert all(not t.rows for t in answer.tables) and answer.answer is None
+    assert answer.about is not None and "Alice" in answer.about and "shoe size" in answer.about
+
+
+@pytest.mark.anyio
+async def test_an_empty_field_is_not_answered_with_the_record(seed: Memory) -> None:
+    answer = await seed.ask("What is Bob's email?")
+    assert all(not t.rows for t in answer.tables) and answer.answer is None
+    assert answer.about is not None and "Bob" in answer.about and "email" in answer.about
 
 
 @pytest.mark.anyio

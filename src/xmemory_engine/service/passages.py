@@ -4,8 +4,8 @@ A question's search terms are its words minus stop words, question words and wor
 the kind of answer asked for ("name", "date"): those are asked, rarely said. Each term is cut
 to a stem and matched as a prefix, so "appointments" finds "appointment". Candidates come
 from the full-text index (BM25); a sentence qualifies only when it holds every name the
-question contains (capitalised words past its first) and at least `COVERAGE` of the terms'
-weight, each term weighted by its rarity (idf) among the stored sentences. Of those, the best
+question contains (capitalised words past its first), a value of every shape asked for (an
+email address for "email", a date for "when"), and at least `COVERAGE` of the terms' weight, each term weighted by its rarity (idf) among the stored sentences. Of those, the best
 `MAX_PASSAGES` within half the best score are kept, newer first on ties; each is shown with
 the sentences around it in its episode. When none qualifies, nothing is stored about it:
 that is the answer, not a list of loosely related sentences.
@@ -161,7 +161,10 @@ def search(
         words = search_words(hit.text)
         if not all(any(w.startswith(n) for w in words for n in run) for run in terms.names):
             continue
-        covered = sum(weight[t.stem] for t in terms.terms if t.covered_by(words, hit.text))
+        covering = [t for t in terms.terms if t.covered_by(words, hit.text)]
+        if any(t.shape is not None and t not in covering for t in terms.terms):
+            continue  # asked for an email, a date, an amount: a sentence without one is no answer
+        covered = sum(weight[t.stem] for t in covering)
         if covered / mass >= COVERAGE:
             scored.append((covered / mass, hit))
     if not scored:

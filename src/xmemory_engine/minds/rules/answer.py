@@ -179,12 +179,12 @@ class _Reading:
 
     def _about_answer(self, spec: ObjectSpec, table: ResultTable, fields: list[str]) -> Answer:
         q = self.q
+        if not q.yes_no and (q.unknown_field and not fields or _none_stored(table, fields)):
+            # The record is there but not what is asked of it (a field its type lacks, or one
+            # left empty): no row answers, so the engine looks at what was said.
+            asked = q.unknown_field or " ".join(" ".join(name_words(f)) for f in fields)
+            return Answer(tables=[_emptied(table)], about=f"{self._about(spec)}: {asked}")
         notice = None
-        if q.unknown_field and not fields:
-            notice = (
-                f"{_type_name(spec).capitalize()} records have no field for "
-                f"{q.unknown_field!r}; this is everything stored about the record."
-            )
         if q.yes_no:
             prose = "Yes: " + describe_rows(table, spec)
         elif fields and not self.whole_rows:
@@ -360,6 +360,12 @@ def _schema_stems(mapped: SchemaMap, spec: ObjectSpec) -> set[str]:
 
 def _total(table: ResultTable) -> int:
     return int(table.rows[0][0] or 0) if table.rows and table.rows[0] else 0
+
+
+def _none_stored(table: ResultTable, fields: list[str]) -> bool:
+    """Whether rows hold no value in any of the asked `fields` (none asked: False)."""
+    shown = [table.columns.index(f) for f in fields if f in table.columns]
+    return bool(shown) and all(row[i] in (None, "") for row in table.rows for i in shown)
 
 
 def _emptied(table: ResultTable) -> ResultTable:
