@@ -179,7 +179,7 @@ class _Reading:
 
     def _about_answer(self, spec: ObjectSpec, table: ResultTable, fields: list[str]) -> Answer:
         q = self.q
-        if not q.yes_no and (q.unknown_field and not fields or _none_stored(table, fields)):
+        if not q.yes_no and ((q.unknown_field and not fields) or _none_stored(table, fields)):
             # The record is there but not what is asked of it (a field its type lacks, or one
             # left empty): no row answers, so the engine looks at what was said.
             asked = q.unknown_field or " ".join(" ".join(name_words(f)) for f in fields)
