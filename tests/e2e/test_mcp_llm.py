@@ -54,6 +54,10 @@ def scripted_model(request: Recorded) -> Reply:
     if system.startswith("You check an extraction"):
         return Reply(text=json.dumps({"issues": []}))
     if system.startswith("You answer questions about stored memory"):
+        if "Zed" in request.prompt:  # someone never mentioned: the SQL finds no row
+            return Reply(
+                text=json.dumps({"sql": SQL.replace("Ann Lee", "Zed"), "cannot_answer": None})
+            )
         return Reply(text=json.dumps({"sql": SQL, "cannot_answer": None}))
     if system.startswith("You answer a question from rows"):
         rows = json.loads(request.prompt.split("Rows returned (", 1)[1].split("\n", 1)[1])
@@ -103,6 +107,14 @@ async def test_free_text_in_answer_out(llm: FakeLLMServer, tmp_path: Path) -> No
         assert written["write_status"] == "completed", written
         answer = await ok(session, "read", {"query": QUESTION})
         assert answer["reader_result"] == {"answer": "From memory: Ann Lee: ann@acme.io"}
+        # The model's mind keeps the same evidence as any other: the value, its sentence.
+        assert answer["basis"] == "records"
+        [email] = [e for e in answer["evidence"] if e["field"] == "email"]
+        assert email["value"] == "ann@acme.io" and email["said"] == TEXT
+        assert email["write_id"] == written["write_id"] and email["names_record"] is True
+        nobody = await ok(session, "read", {"query": "What is Zed's email?"})
+        assert nobody["basis"] == "nothing" and nobody["evidence"] == []
+        assert nobody["reader_result"]["answer"].startswith("Nothing stored about")
 
     extract = next(r for r in llm.requests if r.system.startswith("You extract"))
     assert TEXT in extract.prompt and "person" in extract.prompt and "email" in extract.prompt
