@@ -59,6 +59,16 @@ async def test_objects_sql_and_hostile_sql_over_stdio(tmp_path: Path) -> None:
         )
         assert fixed["changes"]["created"] == []
         assert await rows(s, PEOPLE) == [["Ann Lee", "ann@acme.io", "CEO"]]
+        # write -> correct -> read: the new value, the sentence it came from, the old value.
+        role = await s.ok("read", {"query": "What is Ann Lee's role?"})
+        assert role["reader_result"] == {"answer": "CEO"} and role["basis"] == "records"
+        [now] = [e for e in role["evidence"] if e["field"] == "role"]
+        assert now["value"] == "CEO" and now["said"] == "Ann Lee is now Acme's CEO."
+        assert now["write_id"] == fixed["write_id"]
+        [before] = now["history"]
+        assert before["value"] == "CTO" and before["write_id"] == stored["write_id"]
+        assert before["said"] == "Ann Lee is Acme's CTO; her email is ann@acme.io."
+        assert before["replaced_by"] == fixed["write_id"]
         employer = await rows(
             s,
             "SELECT o.name FROM organization o JOIN works_at w ON w.employer_xuid = o.xuid "
