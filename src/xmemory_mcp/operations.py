@@ -520,4 +520,26 @@ def _read_headline(result: ReadResult, query: str) -> str:
         parts.append(f"{len(answer.get('rows') or [])} rows.")
     else:
         parts.append("Answer:")
+    parts += _sources(result.evidence or [])
     return "\n".join(parts)
+
+
+def _sources(evidence: list[dict[str, Any]]) -> list[str]:
+    """A line per sentence the answer rests on (the first few), with its date and what the
+    value was before: so "why do you think so?" is answered in the text too."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for item in evidence:
+        said = item.get("said")
+        if not said or said in seen or len(seen) >= MAX_PASSAGES_SHOWN:
+            continue
+        seen.add(said)
+        when = str(item.get("occurred_at") or item.get("recorded_at") or "")[:10]
+        lines.append(f"Source: \u201c{said}\u201d" + (f" ({when})" if when else ""))
+        for earlier in (item.get("history") or [])[:1]:
+            until = str(earlier.get("until") or "")[:10]
+            lines.append(
+                f"  before: {item.get('field')} was {earlier.get('value')!s}"
+                + (f" (until {until})" if until else "")
+            )
+    return lines

@@ -69,6 +69,9 @@ async def test_objects_sql_and_hostile_sql_over_stdio(tmp_path: Path) -> None:
         assert before["value"] == "CTO" and before["write_id"] == stored["write_id"]
         assert before["said"] == "Ann Lee is Acme's CTO; her email is ann@acme.io."
         assert before["replaced_by"] == fixed["write_id"]
+        said = text_of(await s.call("read", {"query": "What is Ann Lee's role?"}))
+        assert "Source: \u201cAnn Lee is now Acme's CEO.\u201d" in said, said
+        assert "before: role was CTO" in said, said
         employer = await rows(
             s,
             "SELECT o.name FROM organization o JOIN works_at w ON w.employer_xuid = o.xuid "
