@@ -165,7 +165,11 @@ def _holding(text: str, value: Any) -> str | None:
         return None
     at = text.lower().find(str(value).lower())
     if at >= 0:
-        region = text[max(0, at - WINDOW) : at + len(str(value)) + WINDOW]
+        # A line break always ends a sentence: start from the value's own line.
+        start = max(text.rfind("\n", 0, at) + 1, at - WINDOW)
+        end = text.find("\n", at)
+        end = at + len(str(value)) + WINDOW if end < 0 else min(end, at + len(str(value)) + WINDOW)
+        region = text[start:end]
     elif len(text) <= 4 * WINDOW:
         region = text  # spelled differently (case, diacritics): look at every sentence
     else:

@@ -48,20 +48,20 @@ def with_trace(tree: Any) -> tuple[str, list[str]] | None:
         root = root.this
     if not isinstance(root, exp.Select):
         return None
-    if root.args.get("group") or root.args.get("distinct") or root.find(exp.AggFunc):
+    if root.args.get("group") or root.args.get("distinct"):
         return None
-    ctes = {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
-    sources: list[exp.Table] = []
     from_ = root.args.get("from") or root.args.get("from_")
     candidates = [from_.this] if from_ is not None else []
     candidates += [join.this for join in root.args.get("joins") or []]
-    for source in candidates:
-        if isinstance(source, exp.Table) and source.name.lower() not in ctes:
-            sources.append(source)
+    tables = [c for c in candidates if isinstance(c, exp.Table)]
+    if len(candidates) == 1 and tables and any(_shows_xuid(p) for p in root.expressions):
+        return None  # its rows already name their records (`SELECT *`, `SELECT xuid, ...`)
+    if root.find(exp.AggFunc):
+        return None
+    ctes = {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
+    sources = [t for t in tables if t.name.lower() not in ctes]
     if not sources:
         return None
-    if len(sources) == 1 and any(_shows_xuid(p) for p in root.expressions):
-        return None  # its rows already name their records (`SELECT *`, `SELECT xuid, ...`)
     # The tree is this read's own parse: extended in place, never copied (copying costs more
     # than the query).
     for i, source in enumerate(sources):

@@ -203,6 +203,10 @@ class Tables(Protocol):
         """How many sentences are indexed, and in how many each prefix term occurs."""
         ...
 
+    def later_text_episode(self, episode_id: int) -> bool:
+        """Whether a text write was kept after this episode."""
+        ...
+
 
 class InstanceData(Protocol):
     """One instance's records: its own database (SQLite file, or PostgreSQL schema)."""
@@ -224,6 +228,10 @@ class InstanceData(Protocol):
 
     async def read(self, schema: Schema, fn: Callable[[Tables], T]) -> T:
         """Run `fn` on one consistent snapshot of the committed data."""
+        ...
+
+    def read_here(self, schema: Schema, fn: Callable[[Tables], T]) -> T:
+        """`read`, in the calling thread: for code already in a worker thread."""
         ...
 
     async def applied_write_ids(self) -> list[str]:

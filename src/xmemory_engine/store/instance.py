@@ -290,6 +290,9 @@ class SqliteTables(Tables):
     def passage_frequency(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
         return provenance.passage_frequency(self.conn, terms)
 
+    def later_text_episode(self, episode_id: int) -> bool:
+        return provenance.later_text_episode(self.conn, episode_id)
+
     # -- writing ---------------------------------------------------------------------------
 
     def insert(self, spec: ObjectSpec | RelationSpec, values: dict[str, Any]) -> Record:
@@ -395,11 +398,10 @@ class SqliteInstanceData:
         return result
 
     async def read(self, schema: Schema, fn: Callable[[Tables], T]) -> T:
-        def run(conn: sqlite3.Connection) -> T:
-            with transaction(conn, immediate=False):
-                return fn(SqliteTables(conn, schema))
+        return await self._reader.call(lambda conn: _snapshot(conn, schema, fn))
 
-        return await self._reader.call(run)
+    def read_here(self, schema: Schema, fn: Callable[[Tables], T]) -> T:
+        return self._reader.run(lambda conn: _snapshot(conn, schema, fn))
 
     async def applied_write_ids(self) -> list[str]:
         def run(conn: sqlite3.Connection) -> list[str]:
@@ -417,6 +419,11 @@ class SqliteInstanceData:
 
         if write_ids:
             await self._writer.call(run)
+
+
+def _snapshot(conn: sqlite3.Connection, schema: Schema, fn: Callable[[Tables], T]) -> T:
+    with transaction(conn, immediate=False):
+        return fn(SqliteTables(conn, schema))
 
 
 def present_tables(conn: sqlite3.Connection) -> dict[str, set[str]]:

@@ -67,6 +67,8 @@ _V2 = [
     f"""CREATE VIRTUAL TABLE _xm_passage USING fts5(
         words, text UNINDEXED, episode_id UNINDEXED,
         tokenize='{PASSAGE_TOKENIZER}', prefix='2 3')""",
+    # How many sentences hold each term: the rarity (idf) of a question's words.
+    "CREATE VIRTUAL TABLE _xm_passage_terms USING fts5vocab(_xm_passage, 'row')",
 ]
 
 Migration = Callable[[sqlite3.Connection, "Schema | None"], None]

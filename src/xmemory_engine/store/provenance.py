@@ -138,15 +138,25 @@ def search_passages(
 
 
 def passage_frequency(conn: sqlite3.Connection, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
-    total_row = conn.execute("SELECT count(*) FROM _xm_passage_docsize").fetchone()
-    total = int(total_row[0] or 0)
+    total = int(conn.execute("SELECT count(*) FROM _xm_passage_docsize").fetchone()[0] or 0)
     counts: dict[str, int] = {}
     for term in dict.fromkeys(terms):
+        # Sentences holding any word the prefix starts (an estimate: a sentence with two
+        # such words counts twice), from the index's own term list.
         row = conn.execute(
-            "SELECT count(*) FROM _xm_passage WHERE _xm_passage MATCH ?", (f'words : "{term}"*',)
+            "SELECT sum(doc) FROM _xm_passage_terms WHERE term >= ? AND term < ?",
+            (term, term + "\U0010ffff"),
         ).fetchone()
-        counts[term] = int(row[0])
+        counts[term] = min(total, int(row[0] or 0))
     return total, counts
+
+
+def later_text_episode(conn: sqlite3.Connection, episode_id: int) -> bool:
+    """Whether any text write came after this episode."""
+    row = conn.execute(
+        "SELECT 1 FROM _xm_episode WHERE id > ? AND kind = 'text' LIMIT 1", (episode_id,)
+    ).fetchone()
+    return row is not None
 
 
 def _encode(value: Any) -> str:
