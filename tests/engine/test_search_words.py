@@ -1,0 +1,90 @@
+"""The pieces of honest reads that need no engine: sentences, folding, question terms, and
+which SQL is traced to its records."""
+
+from __future__ import annotations
+
+import sqlglot
+
+from xmemory_engine.sentences import fold, index_words, search_words, split_sentences
+from xmemory_engine.service.evidence import names, quote
+from xmemory_engine.service.passages import question_terms
+from xmemory_engine.service.tracing import HIDDEN, with_trace
+
+
+def test_sentences_end_at_stops_not_at_abbreviations_or_initials() -> None:
+    text = (
+        "Dr. Tomás Ortiz is my dentist. Ursula K. Le Guin wrote it! "
+        "Is it at St. Mary's? Yes.\nA new line"
+    )
+    assert split_sentences(text) == [
+        "Dr. Tomás Ortiz is my dentist.",
+        "Ursula K. Le Guin wrote it!",
+        "Is it at St. Mary's?",
+        "Yes.",
+        "A new line",
+    ]
+    assert split_sentences("version 2.5 is out. e.g. this one") == [
+        "version 2.5 is out. e.g. this one"
+    ]
+
+
+def test_folding_matches_what_people_type() -> None:
+    assert search_words("Zoë Ångström, Łukasz; Straße") == ["zoe", "angstrom", "lukasz", "strasse"]
+    assert fold("Øre") == "ore"
+    # The index pre-folds only what its tokenizer cannot decompose.
+    assert index_words("Łukasz Zoë") == "lukasz Zoë"
+
+
+def test_question_terms_drop_question_words_and_keep_names() -> None:
+    terms = question_terms("When is Zoë Ångström's dentist appointment?")
+    assert [t.stem for t in terms.terms] == ["when", "zoe", "angstrom", "dentist", "appointment"]
+    assert terms.names == [["zoe", "angstrom"]]
+    when = terms.terms[0]
+    assert when.shape is not None and when.covered_by([], "on 2026-03-14")
+    assert not when.covered_by([], "with Dr. Ortiz")
+    other_language = question_terms("Wo wohnt Ingrid?")
+    assert other_language.names == [["ingrid"]] and "wo" not in other_language.stems
+
+
+def test_asked_words_are_covered_by_related_words_and_shapes() -> None:
+    [address] = question_terms("What is my address?").terms
+    assert address.covered_by(search_words("I live at 14 Elm Street"), "I live at 14 Elm Street")
+    email = question_terms("What is Ann's email?").terms[-1]
+    assert email.covered_by([], "reach her at ann@acme.io") and not email.covered_by([], "Ann")
+    plural = question_terms("Which appointments are booked?").terms
+    assert [t.stem for t in plural] == ["appointment", "book"]
+
+
+def test_a_quote_is_the_sentence_holding_the_value() -> None:
+    text = "Ann Lee works at Acme. Her email is ann@acme.io. She likes tea."
+    assert quote(text, "ann@acme.io", "Ann Lee") == "Her email is ann@acme.io."
+    assert quote(text, "nothing like it", "Ann Lee") == "Ann Lee works at Acme."
+    long = "\n".join(f"Person {i} (person): email p{i}@x.io." for i in range(3000))
+    assert quote(long, "p2042@x.io", "Person 2042") == "Person 2042 (person): email p2042@x.io."
+    assert names("Zoë Ångström's email is z@x.io", "Zoe Angstrom")
+    assert not names("Her email is z@x.io", "Ann Lee")
+
+
+def traced(sql: str) -> tuple[str, list[str]] | None:
+    return with_trace(sqlglot.parse_one(sql, read="sqlite"))
+
+
+def test_rows_of_records_are_traced_and_others_run_as_written() -> None:
+    joined = traced(
+        "SELECT c.name, k.name FROM contact c JOIN works_at w ON w.employee_xuid = c.xuid "
+        "JOIN company k ON k.xuid = w.employer_xuid"
+    )
+    assert joined is not None and joined[1] == ["contact", "works_at", "company"]
+    assert f'"c"."xuid" AS "{HIDDEN}0"' in joined[0]
+    plain = traced("SELECT email FROM contact WHERE name = 'Ann'")
+    assert plain is not None and plain[1] == ["contact"]
+    for untraced in (
+        "SELECT count(*) FROM contact",
+        "SELECT DISTINCT city FROM company",
+        "SELECT city, count(*) FROM company GROUP BY city",
+        "SELECT name FROM contact UNION SELECT name FROM company",
+        "SELECT * FROM contact",  # shows its xuid already
+        "SELECT xuid, name FROM contact",
+        "WITH c AS (SELECT name FROM contact) SELECT name FROM c",
+    ):
+        assert traced(untraced) is None, untraced
