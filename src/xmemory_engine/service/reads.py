@@ -129,7 +129,7 @@ async def read(
     evidence: list[dict[str, Any]] = []
     passages: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
-    if answer.representable and answers_something(answer.tables, answer.about):
+    if answer.representable and answers_something(answer.tables, _asks_beyond(query, answer.about)):
         basis = "records"
         if "first" in seen:
             evidence, later = seen["first"]
@@ -174,13 +174,25 @@ async def read(
     return item
 
 
+def _asks_beyond(query: str, about: str | None) -> str | None:
+    """`about` when the question asks something of it ("What diet does Aiko follow?"), None
+    when it asks for the thing itself ("Tell me about Northwind"): then the record's name is
+    an answer."""
+    if not about:
+        return None
+    named = set(search_words(about))
+    stems = passages_mod.question_terms(query).stems
+    asked = [s for s in stems if not any(n.startswith(s) or s.startswith(n) for n in named)]
+    return about if asked else None
+
+
 def answers_something(tables: list[ResultTable], about: str | None = None) -> bool:
     """Whether any row holds a value the question did not already say: a row of nulls, of
     ids, or one that only repeats what the question is about ("Hana Novák" for "What does
     Hana do?" when her role is not stored) answers nothing."""
     named = set(search_words(about)) if about else set()
     for table in tables:
-        columns = [i for i, c in enumerate(table.columns) if not _is_xuid_column(c)]
+        columns = [i for i, c in enumerate(table.columns) if not _bookkeeping(c)]
         for row in table.rows:
             for i in columns:
                 value = row[i]
@@ -319,6 +331,12 @@ def raw_tables(tables: list[ResultTable]) -> Any:
     if len(tables) == 1:
         return tables[0].to_wire()
     return [t.to_wire() for t in tables]
+
+
+def _bookkeeping(name: str) -> bool:
+    """An id or a timestamp the engine keeps: a row holding only these says nothing."""
+    last = name.lower().rsplit(".", 1)[-1]
+    return _is_xuid_column(name) or last in ("created_at", "updated_at")
 
 
 def _is_xuid_column(name: str) -> bool:

@@ -223,10 +223,10 @@ class _Reading:
             few = q.recent and not keywords and not q.values
             sel.newest_first(q.recent).limit(1 if q.latest_only else 5 if few else 200)
             table = await self._run(sel.sql())
-            if table.rows:
+            if table.rows and not (fields and not self.whole_rows and _none_stored(table, fields)):
                 prose = self._list_prose(spec, table, fields)
                 return Answer(tables=[table], answer=prose, about=self._about(spec))
-            first = first or table
+            first = first or _emptied(table)
         assert first is not None
         return Answer(tables=[first], about=self._about(targets[0]))
 
