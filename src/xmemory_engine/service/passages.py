@@ -38,6 +38,7 @@ class Vocabulary:
     foreign_question_words: frozenset[str]
     related: dict[str, tuple[str, ...]]
     shapes: dict[str, re.Pattern[str]]
+    correction_cues: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +53,7 @@ def vocabulary() -> Vocabulary:
         foreign_question_words=frozenset(data["foreign_question_words"].split()),
         related={k: tuple(fold(w) for w in v) for k, v in data["related"].items()},
         shapes={k: re.compile(v, re.IGNORECASE) for k, v in data["shapes"].items()},
+        correction_cues=frozenset(data["correction_cues"].split()),
     )
 
 
@@ -178,6 +180,11 @@ def search(
     return [_passage(score, hit, episodes.get(hit.episode_id)) for score, hit in chosen]
 
 
+def corrects(text: str) -> bool:
+    """Whether a sentence reads as a change to what was said before (vocabulary.yml)."""
+    return bool(vocabulary().correction_cues & set(search_words(text)))
+
+
 def _idf(total: int, found: int) -> float:
     return math.log((total - found + 0.5) / (found + 0.5) + 1.0)
 
@@ -201,6 +208,7 @@ def _passage(score: float, hit: PassageRow, episode: EpisodeRow | None) -> dict[
     }
     if episode is not None:
         item |= {
+            "kind": episode.kind,
             "write_id": episode.write_id,
             "recorded_at": episode.recorded_at,
             "occurred_at": episode.occurred_at,

@@ -112,6 +112,8 @@ async def read(
 
     def look(t: Tables) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         found = evidence_mod.gather(t, trace)
+        if not found or len({e["xuid"] for e in found}) > 1:  # a count, a list
+            return found, said_beside(t, query)
         return found, said_later(t, query, found)
 
     def evidence_now(table: ResultTable) -> None:
@@ -230,7 +232,20 @@ def said_later(t: Tables, query: str, evidence: list[dict[str, Any]]) -> list[di
         if e.get("value") is not None and e.get("field")
     ]
     found = passages_mod.search(t, query, after=after, limit=2)
-    return [p for p in found if not any(v and v <= set(search_words(p["text"])) for v in values)]
+    return [
+        p
+        for p in found
+        if passages_mod.corrects(p["sentence"])
+        or not any(v and v <= set(search_words(p["text"])) for v in values)
+    ]
+
+
+def said_beside(t: Tables, query: str) -> list[dict[str, Any]]:
+    """For a list or a count made from records: sentences of text writes that answer the same
+    question, whenever said. Records made from text can miss items a sentence listed, so a
+    list or a count is shown beside what was said about it."""
+    found = passages_mod.search(t, query, limit=2)
+    return [p for p in found if p.get("kind") == "text"]
 
 
 def about(answer: Answer, query: str) -> str:
@@ -250,7 +265,13 @@ def _notice(
     later: list[dict[str, Any]],
 ) -> str | None:
     if later:
-        warning = "Something said later may change this answer: " + _quoted(later)
+        lead = (
+            "Something said later may change this answer: "
+            if evidence and len({e["xuid"] for e in evidence}) == 1
+            else "This comes from stored records; stored sentences also speak of it, check "
+            "they agree: "
+        )
+        warning = lead + _quoted(later)
         return f"{answer.notice} {warning}" if answer.notice else warning
     if basis == "passages":
         return PASSAGES_NOTICE
@@ -282,7 +303,8 @@ def _prose(
         return f"No stored record answers this directly. What was said: {_quoted(passages)}"
     text = compose(answer)
     if later:
-        text += f" (but later: {_quoted(later)})"
+        single = evidence and len({e["xuid"] for e in evidence}) == 1
+        text += f" ({'but later' if single else 'also said'}: {_quoted(later)})"
     if PAST_CUES & set(search_words(query)):
         earlier = [
             f"{e.get('field')} was {h['value']} until {str(h.get('until') or '')[:10]}"
