@@ -173,3 +173,46 @@ async def test_nothing_stored_is_said_plainly(client: httpx.AsyncClient, contact
         assert about in answer["reader_result"]["answer"].lower()
     raw = await read(client, contacts, "?What car does Bob drive?", "raw-tables")
     assert raw["reader_result"] == {"columns": [], "rows": []} and raw["basis"] == "nothing"
+
+
+async def ask(client: httpx.AsyncClient, iid: str, query: str, sql: str) -> Any:
+    body = {"query": query, "sql": sql}
+    return item(await client.post(f"/instances/{iid}/read", json=body))
+
+
+async def test_something_said_later_that_the_records_missed_is_shown_with_a_notice(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="contact: name=Ann; email=a@x.io")
+    sql = "SELECT email FROM contact WHERE name = 'Ann'"
+    # Said later, holding the stored value and no sign of change: it confirms, nothing shown.
+    await write(client, contacts, text="Ann said her email a@x.io works fine.")
+    confirmed = await ask(client, contacts, "What is Ann's email?", sql)
+    assert confirmed["basis"] == "records" and confirmed["passages"] == []
+    assert "notice" not in confirmed
+    # Said later, and the mind did not apply it (the scripted mind extracts nothing from it).
+    moved = await write(client, contacts, text="Update: Ann's email moved from a@x.io to a@new.io.")
+    answer = await ask(client, contacts, "What is Ann's email?", sql)
+    assert answer["basis"] == "records" and answer["evidence"][0]["value"] == "a@x.io"
+    [later] = answer["passages"]
+    assert later["write_id"] == moved["write_id"] and "a@new.io" in later["text"]
+    assert answer["notice"].startswith("Something said later may change this answer")
+    assert "but later" in answer["reader_result"]["answer"]
+
+
+async def test_a_list_from_records_is_shown_beside_what_was_said_about_it(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="contact: name=Ann; email=a@x.io; stage=customer")
+    await write(client, contacts, text="contact: name=Bob; email=b@x.io; stage=customer")
+    await write(client, contacts, text="Our customers are Ann, Bob and Cleo.")
+    answer = await ask(
+        client,
+        contacts,
+        "Who are our customers?",
+        "SELECT name FROM contact WHERE stage = 'customer' ORDER BY name",
+    )
+    assert answer["basis"] == "records"
+    said = [p["sentence"] for p in answer["passages"]]
+    assert "Our customers are Ann, Bob and Cleo." in said
+    assert "check they agree" in answer["notice"]
