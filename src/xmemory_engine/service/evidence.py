@@ -163,7 +163,10 @@ def _holding(text: str, value: Any) -> str | None:
     wanted = " " + " ".join(search_words(str(value))) + " "
     if not wanted.strip():
         return None
-    at = text.lower().find(str(value).lower())
+    shown = str(value)
+    at = text.find(shown)  # as written, usually; lower-casing a long episode costs more
+    if at < 0:
+        at = text.lower().find(shown.lower())
     if at >= 0:
         # A line break always ends a sentence: start from the value's own line.
         start = max(text.rfind("\n", 0, at) + 1, at - WINDOW)
