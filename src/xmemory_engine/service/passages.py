@@ -24,6 +24,8 @@ from xmemory_engine.sentences import fold, search_words, split_sentences
 from xmemory_engine.store.base import EpisodeRow, PassageRow, Tables
 
 COVERAGE = 0.6
+LONG_WORD = 8  # letters from which a word is matched by a shorter prefix (see _stem)
+KIND_ASKERS = frozenset({"what", "which", "whose", "many"})  # "how many hotels"
 MAX_PASSAGES = 3
 CANDIDATES = 40
 CONTEXT_CHARS = 400
@@ -65,6 +67,9 @@ class Term:
     stem: str
     also: tuple[str, ...] = ()
     shape: re.Pattern[str] | None = None
+    kind: bool = False
+    """The word naming the kind of answer ("What *book* ...", "Which *airline* ..."): people
+    ask with it and rarely say it ("I'm reading Piranesi"), so it counts only when present."""
 
     def prefixes(self) -> tuple[str, ...]:
         return (self.stem, *self.also)
@@ -105,9 +110,15 @@ def question_terms(question: str) -> Terms:
     if run:
         names.append(run)
     in_names = {w for r in names for w in r}
+    words = search_words(question)
+    kinds = {
+        words[i + 1]
+        for i, w in enumerate(words[:-1])
+        if w in KIND_ASKERS and words[i + 1] not in never and words[i + 1] not in in_names
+    }
     terms: list[Term] = []
     seen: set[str] = set()
-    for word in search_words(question):
+    for word in words:
         if word in seen or len(word) < 2:
             continue
         seen.add(word)
@@ -116,18 +127,22 @@ def question_terms(question: str) -> Terms:
             continue
         stem = word if word in in_names else _stem(word)
         related = tuple(_stem(w) for w in vocab.related.get(word, ()) if _stem(w) != stem)
-        terms.append(Term(stem, related, shape))
+        terms.append(Term(stem, related, shape, kind=word in kinds and shape is None))
     return Terms(terms, names)
 
 
 def _stem(word: str) -> str:
-    """A prefix that the word's usual English variants share: 'appointments' -> 'appointment',
-    'living' -> 'liv', 'studies' -> 'studi'."""
+    """A prefix that the word's usual variants share: 'appointments' -> 'appointme',
+    'living' -> 'liv', 'studies' -> 'studi', 'physiotherapist' -> 'physiotherap' (a long word
+    loses its last three letters, so 'conductor' finds 'conducted')."""
     for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith("ss"):
-                return word
-            return word[: -len(suffix)] + ("i" if suffix in ("ies", "ied") else "")
+                break
+            word = word[: -len(suffix)] + ("i" if suffix in ("ies", "ied") else "")
+            break
+    if len(word) >= LONG_WORD and not word.isdigit():
+        return word[: max(LONG_WORD - 2, len(word) - 3)]
     return word
 
 
@@ -157,7 +172,7 @@ def search(
         t.stem: _idf(total, frequency[t.stem]) if t.stem in frequency else typical
         for t in terms.terms
     }
-    mass = sum(weight.values()) or 1.0
+    needed = sum(weight[t.stem] for t in terms.terms if not t.kind)
     scored: list[tuple[float, PassageRow]] = []
     for hit in hits:
         words = search_words(hit.text)
@@ -167,7 +182,8 @@ def search(
         if any(t.shape is not None and t not in covering for t in terms.terms):
             continue  # asked for an email, a date, an amount: a sentence without one is no answer
         covered = sum(weight[t.stem] for t in covering)
-        if covered / mass >= COVERAGE:
+        mass = needed + sum(weight[t.stem] for t in covering if t.kind)
+        if mass and covered / mass >= COVERAGE:
             scored.append((covered / mass, hit))
     if not scored:
         return []
