@@ -202,6 +202,10 @@ def corrects(text: str) -> bool:
 
 
 def _idf(total: int, found: int) -> float:
+    # A word no sentence holds weighs most: what is asked and never said is usually not
+    # stored at all ("When is Sam's birthday?" beside "Sam's anniversary is 2019-06-08").
+    # Tried on dev: weighing it as the rarest word said instead answered 3 more questions and
+    # broke 3 abstentions of 24.
     return math.log((total - found + 0.5) / (found + 0.5) + 1.0)
 
 
