@@ -7,7 +7,7 @@ import sqlglot
 
 from xmemory_engine.sentences import fold, index_words, search_words, split_sentences
 from xmemory_engine.service.evidence import names, quote
-from xmemory_engine.service.passages import question_terms
+from xmemory_engine.service.passages import given_as_old, question_terms
 from xmemory_engine.service.tracing import HIDDEN, with_trace
 
 
@@ -97,3 +97,11 @@ def test_rows_of_records_are_traced_and_others_run_as_written() -> None:
         "WITH c AS (SELECT name FROM contact) SELECT name FROM c",
     ):
         assert traced(untraced) is None, untraced
+
+
+def test_a_value_given_as_the_one_being_replaced_is_doubted() -> None:
+    moved = "Update: Mateo Ruiz moved from London to Madrid."
+    assert given_as_old(moved, "London") and not given_as_old(moved, "Madrid")
+    assert given_as_old("I am no longer at Initech.", "Initech")
+    assert not given_as_old("Mateo lives in London.", "London")
+    assert not given_as_old("I work at Acme, previously at Initech.", "Acme")

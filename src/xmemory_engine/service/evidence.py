@@ -20,6 +20,7 @@ from typing import Any
 
 from xmemory_engine.schema import ObjectSpec, RelationSpec, Schema
 from xmemory_engine.sentences import search_words, split_sentences
+from xmemory_engine.service.passages import given_as_old
 from xmemory_engine.service.tracing import Trace
 from xmemory_engine.store.base import EpisodeRow, FactRow, Tables
 from xmemory_engine.store.instance import display_field
@@ -100,6 +101,8 @@ def _record_items(
         item["field"] = field_name or None
         item["value"] = current.value
         item.update(_source(episode, current.value, name_value))
+        if item.get("said") and given_as_old(item["said"], current.value):
+            item["doubt"] = "its sentence gives it as the value being replaced"
         history = [f for f in reversed(facts) if f.retired_at is not None][:MAX_HISTORY]
         if history:
             item["history"] = [_earlier(f, episodes, name_value) for f in history]

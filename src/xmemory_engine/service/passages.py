@@ -41,6 +41,7 @@ class Vocabulary:
     related: dict[str, tuple[str, ...]]
     shapes: dict[str, re.Pattern[str]]
     correction_cues: frozenset[str]
+    old_value_markers: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +57,7 @@ def vocabulary() -> Vocabulary:
         related={k: tuple(fold(w) for w in v) for k, v in data["related"].items()},
         shapes={k: re.compile(v, re.IGNORECASE) for k, v in data["shapes"].items()},
         correction_cues=frozenset(data["correction_cues"].split()),
+        old_value_markers=frozenset(data["old_value_markers"].split()),
     )
 
 
@@ -199,6 +201,25 @@ def search(
 def corrects(text: str) -> bool:
     """Whether a sentence reads as a change to what was said before (vocabulary.yml)."""
     return bool(vocabulary().correction_cues & set(search_words(text)))
+
+
+def given_as_old(sentence: str, value: Any) -> bool:
+    """Whether `sentence` gives `value` as the one being replaced: a correction cue in the
+    sentence and an old-value marker right before the value ("moved from London to Madrid")."""
+    vocab = vocabulary()
+    words = search_words(sentence)
+    wanted = search_words(str(value))
+    if not wanted or not vocab.correction_cues & set(words) | vocab.old_value_markers & set(words):
+        return False
+    for i in range(1, len(words) - len(wanted) + 1):
+        if words[i : i + len(wanted)] != wanted:
+            continue
+        before = words[max(0, i - 2) : i]  # the marker, or the marker and one small word
+        if before[-1] in vocab.old_value_markers or (
+            len(before) == 2 and before[1] in vocab.stop and before[0] in vocab.old_value_markers
+        ):
+            return True
+    return False
 
 
 def _idf(total: int, found: int) -> float:

@@ -279,6 +279,13 @@ def _notice(
         # The records were searched and nothing is about it: that is an answer, not a
         # question left unanswered; only the mind's own notice (if any) stays.
         return answer.notice
+    doubted = next((e for e in evidence if e.get("doubt")), None)
+    if doubted is not None:
+        warning = (
+            f"The sentence this answer rests on gives {doubted.get('value')!s} as the value "
+            f"being replaced: \u201c{doubted.get('said')}\u201d. Check it."
+        )
+        return f"{answer.notice} {warning}" if answer.notice else warning
     unnamed = next((e for e in evidence if e.get("names_record") is False), None)
     if unnamed is None:
         return answer.notice
