@@ -181,7 +181,7 @@ class Operations:
         try:
             if "upsert" not in features:
                 result = await _write_with_fallback(instance, plan, kwargs)
-                return success(_dump(result), _written_headline(result))
+                return success(_dump(result), _stored_headline(result))
             ack = await instance.write_async(**kwargs)
         except XmemoryAPIError as exc:
             source = plan.source_of(exc.field)
@@ -419,16 +419,6 @@ def _queued(write_id: str, ack: XmemoryModel) -> types.CallToolResult:
     )
 
 
-def _written_headline(result: WriteResult) -> str:
-    changes = result.changes
-    if changes is None:
-        return f"Stored (write {result.write_id})."
-    return (
-        f"Stored (write {result.write_id}): {len(changes.created)} created,"
-        f" {len(changes.updated)} updated, {len(changes.deleted)} deleted."
-    )
-
-
 def _schema_text(value: Any, schema_type: SchemaType) -> str:
     """Schema text as given, or a schema object rendered in the language `schema_type` names."""
     if isinstance(value, str):
@@ -440,12 +430,13 @@ def _schema_text(value: Any, schema_type: SchemaType) -> str:
     return yaml.safe_dump(value, sort_keys=False, allow_unicode=True)
 
 
-def _stored_headline(status: WriteStatusResult) -> str:
-    changes = status.changes
+def _stored_headline(done: WriteStatusResult | WriteResult) -> str:
+    """What a finished write changed, in one line (a status poll or a synchronous write)."""
+    changes = done.changes
     if changes is None:
-        return f"Stored (write {status.write_id})."
+        return f"Stored (write {done.write_id})."
     return (
-        f"Stored (write {status.write_id}): {len(changes.created)} created,"
+        f"Stored (write {done.write_id}): {len(changes.created)} created,"
         f" {len(changes.updated)} updated, {len(changes.deleted)} deleted."
     )
 
