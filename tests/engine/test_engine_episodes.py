@@ -216,3 +216,18 @@ async def test_a_list_from_records_is_shown_beside_what_was_said_about_it(
     said = [p["sentence"] for p in answer["passages"]]
     assert "Our customers are Ann, Bob and Cleo." in said
     assert "check they agree" in answer["notice"]
+
+
+async def test_when_it_happened_is_the_callers_or_the_date_the_text_opens_with(
+    engine: Engine, client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="On October 16, 2025, Ann and Bob met.")
+    await write(client, contacts, text="Ann and Bob met again on 2025-11-02.")  # not a dateline
+    await write(client, contacts, text="2025-02-30: not a date.")
+    await write(client, contacts, text="Lunch with Ann.", occurred_at="2025-12-01")
+    db = instance_db(engine, contacts)
+    rows = db.execute("SELECT occurred_at FROM _xm_episode ORDER BY id").fetchall()
+    assert rows == [("2025-10-16",), (None,), (None,), ("2025-12-01",)]
+    found = await read(client, contacts, "?When did Ann and Bob meet?")
+    assert found["basis"] == "passages"
+    assert "(2025-10-16)" in found["reader_result"]["answer"]

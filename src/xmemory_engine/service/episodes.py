@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from xmemory_engine.schema import Schema
@@ -21,13 +23,47 @@ _ACTIONS = ("create", "update", "upsert", "delete")
 _MOST_SPELLED = 2000  # mutations spelled out; a larger batch is summarised past this
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = rf"({'|'.join(_MONTHS)})[a-z]*\.?"
+# A dateline: a text that opens with an explicit date and a colon, comma or dash
+# ("2025-10-16: ...", "On October 16, 2025, ...", "16 Oct 2025 - ...").
+_DATELINE = re.compile(
+    r"^\s*(?:on\s+)?(?:[a-z]+day,?\s+)?(?:"
+    r"(?P<iso>\d{4}-\d{2}-\d{2})"
+    rf"|(?P<md>{_MONTH})\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<md_year>\d{{4}})"
+    rf"|(?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dm>{_MONTH})\s+(?P<dm_year>\d{{4}})"
+    r")\s*[:,\-\u2013\u2014]",
+    re.IGNORECASE,
+)
+
+
+def dateline(text: str) -> str | None:
+    """The ISO date a text opens with, when it opens with one (when what it tells happened)."""
+    found = _DATELINE.match(text)
+    if found is None:
+        return None
+    try:
+        if found["iso"]:
+            return date.fromisoformat(found["iso"]).isoformat()
+        month = found["md"] or found["dm"]
+        day = found["md_day"] or found["dm_day"]
+        year = found["md_year"] or found["dm_year"]
+        return date(int(year), _MONTHS.index(month[:3].lower()) + 1, int(day)).isoformat()
+    except ValueError:  # 2025-02-30: not a date, so not a dateline
+        return None
+
+
 def episode_for(write_id: str, payload: dict[str, Any], schema: Schema) -> EpisodeDraft:
+    """The episode a write is kept as; when it happened is the caller's `occurred_at`, else
+    the date its text opens with."""
     occurred_at = payload.get("occurred_at")
     if payload.get("kind") == "mutations":
         mutations = payload.get("mutations") or []
         text = payload.get("source_text") or spell_mutations(mutations, schema)
-        return EpisodeDraft(write_id, "mutations", text, mutations, occurred_at)
-    return EpisodeDraft(write_id, "text", str(payload.get("text") or ""), None, occurred_at)
+        happened = occurred_at or (dateline(text) if payload.get("source_text") else None)
+        return EpisodeDraft(write_id, "mutations", text, mutations, happened)
+    text = str(payload.get("text") or "")
+    return EpisodeDraft(write_id, "text", text, None, occurred_at or dateline(text))
 
 
 def spell_mutations(mutations: list[Any], schema: Schema) -> str:
