@@ -231,3 +231,19 @@ async def test_when_it_happened_is_the_callers_or_the_date_the_text_opens_with(
     found = await read(client, contacts, "?When did Ann and Bob meet?")
     assert found["basis"] == "passages"
     assert "(2025-10-16)" in found["reader_result"]["answer"]
+
+
+async def test_questions_with_search_syntax_or_many_words_are_plain_words(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="Dr. O'Neil's clinic NEAR the station opens at 9.")
+    for question in (
+        "?What time does Dr. O'Neil's clinic open? AND OR NOT NEAR \"*\" ^ : ( )",
+        "?" + " ".join(f"word{i}" for i in range(5000)),
+        "?*",
+        '?"',
+    ):
+        answer = await read(client, contacts, question)
+        assert answer["basis"] in ("passages", "nothing"), question
+    found = await read(client, contacts, "?Where is Dr. O'Neil's clinic?")
+    assert found["basis"] == "passages" and "station" in found["passages"][0]["text"]

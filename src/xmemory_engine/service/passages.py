@@ -28,6 +28,7 @@ LONG_WORD = 8  # letters from which a word is matched by a shorter prefix (see _
 KIND_ASKERS = frozenset({"what", "which", "whose", "many"})  # "how many hotels"
 MAX_PASSAGES = 3
 CANDIDATES = 40
+MAX_TERMS = 16  # a long question searches with its first terms: bounded work per read
 CONTEXT_CHARS = 400
 
 
@@ -130,7 +131,9 @@ def question_terms(question: str) -> Terms:
         stem = word if word in in_names else _stem(word)
         related = tuple(_stem(w) for w in vocab.related.get(word, ()) if _stem(w) != stem)
         terms.append(Term(stem, related, shape, kind=word in kinds and shape is None))
-    return Terms(terms, names)
+        if len(terms) == MAX_TERMS:
+            break
+    return Terms(terms, names[:MAX_TERMS])
 
 
 def _stem(word: str) -> str:
