@@ -6,7 +6,8 @@ rules mind is:
   `~relation: role=<line index>; role=<line index>`;
 - answering treats a question starting with `sql:` as the SQL to run (through the engine's
   guarded runner), `unrepresentable` as a question the schema cannot hold, `notice` as one
-  it cannot answer as asked, and one starting with `?` as one no row answers;
+  it cannot answer as asked, one starting with `?` as one no row answers, and
+  `two: PROBE ;; SQL` runs a probe before the SQL that answers;
 - design returns a contact schema, or the current one with a `notes` field added.
 """
 
@@ -88,6 +89,10 @@ class ScriptedExtractor:
 class ScriptedAnswerer:
     async def answer(self, request: AnswerRequest) -> Answer:
         question = request.question.strip()
+        if question.startswith("two:"):  # a probe, then the query that answers
+            probe, _, sql = question[4:].partition(";;")
+            await request.run_sql(probe.strip())
+            return Answer(tables=[await request.run_sql(sql.strip())])
         if question.startswith("sql:"):
             table = await request.run_sql(question[4:].strip())
             return Answer(tables=[table])

@@ -247,3 +247,18 @@ async def test_questions_with_search_syntax_or_many_words_are_plain_words(
         assert answer["basis"] in ("passages", "nothing"), question
     found = await read(client, contacts, "?Where is Dr. O'Neil's clinic?")
     assert found["basis"] == "passages" and "station" in found["passages"][0]["text"]
+
+
+async def test_evidence_is_of_the_rows_that_answer_not_of_a_probe_before_them(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="contact: name=Ann; email=a@x.io\ncompany: name=Acme")
+    answer = await read(
+        client,
+        contacts,
+        "two: SELECT name FROM company ;; SELECT email FROM contact WHERE name = 'Ann'",
+    )
+    assert answer["reader_result"] == {"answer": "email: a@x.io"}
+    assert [(e.get("object_type"), e["field"]) for e in answer["evidence"]] == [
+        ("contact", "email")
+    ]

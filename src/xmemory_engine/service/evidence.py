@@ -21,7 +21,7 @@ from typing import Any
 from xmemory_engine.schema import ObjectSpec, RelationSpec, Schema
 from xmemory_engine.sentences import search_words, split_sentences
 from xmemory_engine.service.passages import given_as_old
-from xmemory_engine.service.tracing import Trace
+from xmemory_engine.service.tracing import TracedRecord
 from xmemory_engine.store.base import EpisodeRow, FactRow, Tables
 from xmemory_engine.store.instance import display_field
 
@@ -32,10 +32,10 @@ MAX_QUOTE = 300
 WINDOW = 400  # characters around a value looked at to find its sentence
 
 
-def gather(tables: Tables, trace: Trace) -> list[dict[str, Any]]:
-    """Evidence for the first records of `trace` (read-only; the caller's snapshot)."""
+def gather(tables: Tables, records: list[TracedRecord]) -> list[dict[str, Any]]:
+    """Evidence for the first of these traced records (read-only; the caller's snapshot)."""
     shown: dict[str, list[str]] = {}
-    for traced in trace.records:
+    for traced in records:
         columns = shown.setdefault(traced.xuid, [])
         columns += [c for c in traced.columns if c not in columns]
         if len(shown) >= MAX_RECORDS:

@@ -25,7 +25,7 @@ from xmemory_engine.service import evidence as evidence_mod
 from xmemory_engine.service import passages as passages_mod
 from xmemory_engine.service.changes import object_wire, relation_wire
 from xmemory_engine.service.instances import LiveInstance
-from xmemory_engine.service.tracing import Trace, split_trace, with_trace
+from xmemory_engine.service.tracing import Trace, TracedRecord, split_trace, with_trace
 from xmemory_engine.settings import EngineSettings
 from xmemory_engine.sql_guard import ReadOnlySqlite, checked_select
 from xmemory_engine.store.base import Tables
@@ -108,18 +108,21 @@ async def read(
     passages}`; with `sql` the caller's own SELECT is run (same guard, same limits) instead
     of asking the mind."""
     trace = Trace()
-    seen: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+    Looked = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+    seen: dict[int, Looked] = {}
 
-    def look(t: Tables) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        found = evidence_mod.gather(t, trace)
+    def look(t: Tables, records: list[TracedRecord]) -> Looked:
+        found = evidence_mod.gather(t, records)
         if not found or len({e["xuid"] for e in found}) > 1:  # a count, a list
             return found, said_beside(t, query)
         return found, said_later(t, query, found)
 
     def evidence_now(table: ResultTable) -> None:
-        # Once, for the first rows with a value, while the worker thread is here anyway.
-        if "first" not in seen and answers_something([table]):
-            seen["first"] = live.data.read_here(live.schema, look)
+        # For rows with a value, while the worker thread is here anyway (one hop less): the
+        # answer is usually the last such table, its evidence then ready.
+        if answers_something([table]):
+            records = trace.behind([table])
+            seen[id(table)] = live.data.read_here(live.schema, lambda t: look(t, records))
 
     runner = make_sql_runner(live.reader(), live.schema, trace, evidence_now)
     if sql is not None:
@@ -133,10 +136,12 @@ async def read(
     later: list[dict[str, Any]] = []
     if answer.representable and answers_something(answer.tables, _asks_beyond(query, answer.about)):
         basis = "records"
-        if "first" in seen:
-            evidence, later = seen["first"]
+        first = next((seen[id(t)] for t in answer.tables if id(t) in seen), None)
+        if first is not None:
+            evidence, later = first
         else:
-            evidence, later = await live.data.read(live.schema, look)
+            records = trace.behind(answer.tables)
+            evidence, later = await live.data.read(live.schema, lambda t: look(t, records))
         passages = later
     else:
         passages = await live.data.read(live.schema, lambda t: passages_mod.search(t, query))
@@ -386,7 +391,7 @@ async def xresponse(
             had_rows = True
             xuids += [str(row[i]) for i in columns if row[i] is not None]
     if not xuids and trace is not None:
-        xuids = [r.xuid for r in trace.records]
+        xuids = [r.xuid for r in trace.behind(tables)]
     xuids = list(dict.fromkeys(xuids))[:limit]
     if not xuids:
         notice = None

@@ -31,12 +31,26 @@ class TracedRecord:
 
 @dataclass
 class Trace:
-    """Records behind the rows of every statement one read ran, first rows first."""
+    """Records behind the rows of every statement one read ran, first rows first, and by the
+    result table they came back in (a mind may run probes before the query that answers)."""
 
     records: list[TracedRecord] = field(default_factory=list)
+    _by_table: dict[int, list[TracedRecord]] = field(default_factory=dict)
 
     def add(self, table: str, xuid: str, columns: list[str]) -> None:
         self.records.append(TracedRecord(table, xuid, columns))
+
+    def behind(self, tables: list[ResultTable]) -> list[TracedRecord]:
+        """The records behind these result tables; all traced records when none of them is a
+        table this trace returned (a mind that rebuilt its tables)."""
+        found = [r for t in tables for r in self._by_table.get(id(t), [])]
+        known = any(id(t) in self._by_table for t in tables)
+        return found if known else list(self.records)
+
+    def returned(self, table: ResultTable, records: list[TracedRecord]) -> None:
+        # Keyed by identity: the table object lives as long as the read that holds it, and a
+        # new table registered under a reused id replaces a dead one's entry.
+        self._by_table[id(table)] = records
 
 
 def with_trace(tree: Any) -> tuple[str, list[str]] | None:
@@ -86,21 +100,25 @@ def split_trace(
     hidden = [i for i, c in enumerate(table.columns) if c.startswith(HIDDEN)]
     shown = [i for i in range(len(table.columns)) if i not in hidden]
     shown_names = [table.columns[i] for i in shown]
+    records: list[TracedRecord] = []
     if sources is not None and hidden:
         for row in table.rows[:keep]:
             for n, i in enumerate(hidden):
                 if row[i] is not None and n < len(sources):
-                    trace.add(sources[n], str(row[i]), shown_names)
+                    records.append(TracedRecord(sources[n], str(row[i]), shown_names))
     else:
         for row in table.rows[:keep]:
             for i, name in enumerate(table.columns):
                 owner = _xuid_owner(name)
                 if owner is not None and row[i] is not None:
-                    trace.add(owner, str(row[i]), shown_names)
+                    records.append(TracedRecord(owner, str(row[i]), shown_names))
     rows: list[list[Any]] = [[row[i] for i in shown] for row in table.rows]
     # `replace` keeps the class, so a LimitedTable keeps its `truncated` flag; `sql` is the
     # statement as its author wrote it.
-    return dataclasses.replace(table, columns=shown_names, rows=rows, sql=sql)
+    clean = dataclasses.replace(table, columns=shown_names, rows=rows, sql=sql)
+    trace.records += records
+    trace.returned(clean, records)
+    return clean
 
 
 def _xuid_owner(column: str) -> str | None:
