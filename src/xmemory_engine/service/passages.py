@@ -178,12 +178,17 @@ def search(
         for t in terms.terms
     }
     needed = sum(weight[t.stem] for t in terms.terms if not t.kind)
+    episodes = tables.episodes(sorted({hit.episode_id for hit in hits}))
     scored: list[tuple[float, PassageRow]] = []
     for hit in hits:
-        words = search_words(hit.text)
+        # A fact is often told over two sentences ("My sister is Maya. She is a midwife."):
+        # a sentence is judged with its neighbours in the same episode, as it is shown.
+        episode = episodes.get(hit.episode_id)
+        context = _in_context(hit.text, episode.text) if episode is not None else hit.text
+        words = search_words(context)
         if not all(any(w.startswith(n) for w in words for n in run) for run in terms.names):
             continue
-        covering = [t for t in terms.terms if t.covered_by(words, hit.text)]
+        covering = [t for t in terms.terms if t.covered_by(words, context)]
         if any(t.shape is not None and t not in covering for t in terms.terms):
             continue  # asked for an email, a date, an amount: a sentence without one is no answer
         covered = sum(weight[t.stem] for t in covering)
@@ -197,7 +202,6 @@ def search(
     # Higher coverage first, then BM25, then newer (a later sentence has a larger rowid).
     scored.sort(key=lambda pair: (-pair[0], pair[1].rank, -pair[1].id))
     chosen = _distinct_episodes(scored)[:limit]
-    episodes = tables.episodes([hit.episode_id for _, hit in chosen])
     return [_passage(score, hit, episodes.get(hit.episode_id)) for score, hit in chosen]
 
 
