@@ -173,8 +173,10 @@ def answer_correct(expect: list[str], expect_none: bool, answer: Answer) -> tupl
     """(the prose is right, the rows are right)."""
     rows = [cell for table in answer.tables for row in table.rows for cell in row]
     if expect_none:
+        # A mind answers "nothing" with no rows; the engine says "nothing stored about ..."
+        # (minds/base.py's contract since episodes and passages).
         nothing = not rows
-        return nothing and bool(answer.answer) and answer.representable, nothing
+        return nothing, nothing
     prose = answer.answer or ""
     cells = " ".join(str(c) for c in rows if c is not None)
     return (

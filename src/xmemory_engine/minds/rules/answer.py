@@ -232,6 +232,12 @@ class _Reading:
 
     def _list_prose(self, spec: ObjectSpec, table: ResultTable, fields: list[str]) -> str:
         q, keywords = self.q, self._keywords(spec)
+        # A field the question filters on ("not confirmed") is not what it asks for: then it
+        # asks which records, and the prose names them.
+        filtered = {f for f, *_ in [*q.flags.get(spec.name, []), *q.enums.get(spec.name, [])]}
+        fields = (
+            [f for f in fields if f not in filtered] if len(table.rows) > 1 or filtered else fields
+        )
         if fields and not self.whole_rows:
             return field_answer(table, spec, fields)
         said = keyword_sentences(table, spec, keywords) if keywords else None

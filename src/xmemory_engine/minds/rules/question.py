@@ -35,7 +35,8 @@ _META = wordset(
     entry items item everything anything something one ones there me us please about
     details info information recent recently latest newest new last lately most just
     added created updated changed mentioned named called exist exists existing currently
-    now mention mentions mentioning say says said contain contains containing"""
+    now mention mentions mentioning say says said contain contains containing still yet
+    already ever anymore really actually"""
 )
 _RECENT = frozenset(["recent", "recently", "latest", "newest", "lately", "last", "new"])
 # A name right after one of these is the record asked about ("Who is Bob?", "Tell me about
