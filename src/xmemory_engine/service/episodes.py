@@ -17,7 +17,7 @@ from xmemory_engine.schema import Schema
 from xmemory_engine.service.names import find_object_spec, find_relation_spec
 from xmemory_engine.store.backfill import link_words, record_words, words_of
 from xmemory_engine.store.base import EpisodeDraft
-from xmemory_engine.store.instance import display_field
+from xmemory_engine.store.naming import display_field
 
 _ACTIONS = ("create", "update", "upsert", "delete")
 _MOST_SPELLED = 2000  # mutations spelled out; a larger batch is summarised past this

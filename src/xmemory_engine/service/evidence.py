@@ -23,7 +23,7 @@ from xmemory_engine.sentences import search_words, split_sentences
 from xmemory_engine.service.passages import given_as_old
 from xmemory_engine.service.tracing import TracedRecord
 from xmemory_engine.store.base import EpisodeRow, FactRow, Tables
-from xmemory_engine.store.instance import display_field
+from xmemory_engine.store.naming import display_field
 
 MAX_RECORDS = 5
 MAX_FIELDS = 4

@@ -12,7 +12,7 @@ from typing import Any
 from xmemory_engine.service.instances import LiveInstance
 from xmemory_engine.service.names import find_object_spec
 from xmemory_engine.store.base import Tables
-from xmemory_engine.store.instance import name_field
+from xmemory_engine.store.naming import name_field
 
 
 class StoreLookup:

@@ -22,7 +22,7 @@ from xmemory_engine.schema import ObjectSpec, Schema
 from xmemory_engine.service.changes import ChangeLog, key_of
 from xmemory_engine.service.names import find_object_spec, find_relation_spec
 from xmemory_engine.store.base import Record, Tables
-from xmemory_engine.store.instance import name_field
+from xmemory_engine.store.naming import name_field
 
 _WORD = re.compile(r"\w+")
 

@@ -12,6 +12,9 @@ from typing import Any
 
 from xmemory_engine.schema import ObjectSpec, RelationSpec, Schema
 from xmemory_engine.store.base import EpisodeDraft
+from xmemory_engine.store.naming import display_field
+from xmemory_engine.store.provenance import FactRecorder, insert_episode
+from xmemory_engine.store.sqlite import present_tables
 
 
 def words_of(name: str) -> str:
@@ -47,8 +50,6 @@ def _shown(value: Any) -> str:
 def backfill_episodes(conn: sqlite3.Connection, schema: Schema) -> None:
     """Give every stored record and link an episode and current facts (inside the caller's
     migration transaction). Records keep their timestamps; the episode is dated by them."""
-    from xmemory_engine.store.instance import display_field, present_tables
-    from xmemory_engine.store.provenance import FactRecorder, insert_episode
 
     tables = present_tables(conn)
     names: dict[str, str] = {}

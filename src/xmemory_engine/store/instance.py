@@ -32,22 +32,12 @@ from xmemory_engine.store.base import (
     utc_now,
 )
 from xmemory_engine.store.internal import migrate
+from xmemory_engine.store.naming import name_field
 from xmemory_engine.store.provenance import FactRecorder
-from xmemory_engine.store.sqlite import SqliteFile, transaction
+from xmemory_engine.store.sqlite import SqliteFile, present_tables, transaction
 
 T = TypeVar("T")
 
-# Fields used to recognise the same record under a slightly different spelling.
-NAME_FIELDS = (
-    "name",
-    "full_name",
-    "title",
-    "label",
-    "display_name",
-    "username",
-    "topic",
-    "subject",
-)
 _IN_CHUNK = 500
 
 
@@ -58,29 +48,6 @@ def q(name: str) -> str:
 
 def new_xuid() -> str:
     return uuid.uuid4().hex
-
-
-def name_field(spec: ObjectSpec) -> str | None:
-    """The field that names a record of `spec`, if one does: a single text primary key, a
-    conventional name field, else the first required text field."""
-    if len(spec.primary_key) == 1 and spec.fields[spec.primary_key[0]].type == "str":
-        return spec.primary_key[0]
-    for candidate in NAME_FIELDS:
-        if candidate in spec.fields and spec.fields[candidate].type == "str":
-            return candidate
-    for fname, fspec in spec.fields.items():
-        if fspec.required and fspec.type == "str":
-            return fname
-    return None
-
-
-def display_field(spec: ObjectSpec) -> str | None:
-    """The field a person calls a record by: a conventional name field ("name", "title"),
-    else the identifying field `name_field` picks (an email key, say)."""
-    for candidate in NAME_FIELDS:
-        if candidate in spec.fields and spec.fields[candidate].type == "str":
-            return candidate
-    return name_field(spec)
 
 
 def schema_ddl(schema: Schema, existing: dict[str, set[str]]) -> list[str]:
@@ -424,14 +391,6 @@ class SqliteInstanceData:
 def _snapshot(conn: sqlite3.Connection, schema: Schema, fn: Callable[[Tables], T]) -> T:
     with transaction(conn, immediate=False):
         return fn(SqliteTables(conn, schema))
-
-
-def present_tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
-    """Each table in the file, with its columns."""
-    tables: dict[str, set[str]] = {}
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-        tables[name] = {r[1] for r in conn.execute(f"PRAGMA table_info({q(name)})")}
-    return tables
 
 
 def _chunks(items: list[str]) -> list[list[str]]:

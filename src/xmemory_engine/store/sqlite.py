@@ -77,3 +77,15 @@ class SqliteFile:
             if not self._closed:
                 self._closed = True
                 self._conn.close()
+
+
+def present_tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    """Each table in the file, with its columns."""
+    tables: dict[str, set[str]] = {}
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        tables[name] = {r[1] for r in conn.execute(f"PRAGMA table_info({_quoted(name)})")}
+    return tables
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
