@@ -105,3 +105,12 @@ def test_a_value_given_as_the_one_being_replaced_is_doubted() -> None:
     assert given_as_old("I am no longer at Initech.", "Initech")
     assert not given_as_old("Mateo lives in London.", "London")
     assert not given_as_old("I work at Acme, previously at Initech.", "Acme")
+
+
+def test_numbers_are_whole_words_and_part_of_the_name_before_them() -> None:
+    terms = question_terms("What is the email of Person 00042?")
+    assert terms.names == [["person", "00042"]]
+    [number] = [t for t in terms.terms if t.stem == "00042"]
+    assert (
+        number.exact and number.covered_by(["00042"], "") and not number.covered_by(["000421"], "")
+    )

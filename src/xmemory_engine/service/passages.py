@@ -29,6 +29,7 @@ KIND_ASKERS = frozenset({"what", "which", "whose", "many"})  # "how many hotels"
 MAX_PASSAGES = 3
 CANDIDATES = 40
 MAX_TERMS = 16  # a long question searches with its first terms: bounded work per read
+MATCH_BUDGET = 2000  # sentences the index may rank for one search (see _selective)
 CONTEXT_CHARS = 400
 
 
@@ -77,7 +78,14 @@ class Term:
     def prefixes(self) -> tuple[str, ...]:
         return (self.stem, *self.also)
 
+    @property
+    def exact(self) -> bool:
+        """A number is matched whole: "42" is not "4299"."""
+        return self.stem.isdigit()
+
     def covered_by(self, words: list[str], text: str) -> bool:
+        if self.exact:
+            return self.stem in words
         if any(w.startswith(p) for w in words for p in self.prefixes()):
             return True
         return self.shape is not None and self.shape.search(text) is not None
@@ -105,7 +113,8 @@ def question_terms(question: str) -> Terms:
     for position, token in enumerate(question.split()):
         cleaned = token.strip(".,;:!?\"'()[]")
         words = [w for w in search_words(cleaned) if len(w) > 1 and w not in never]
-        if position > 0 and cleaned[:1].isupper() and words:
+        # A name runs over capitalised words and numbers after them ("Person 00042").
+        if position > 0 and words and (cleaned[:1].isupper() or (run and cleaned.isdigit())):
             run += words
         elif run:
             names.append(run)
@@ -154,8 +163,10 @@ def _stem(word: str) -> str:
 def _match(terms: list[Term]) -> str:
     # Terms are folded letters and digits only, so quoting each is enough to keep FTS5's
     # query syntax out of the way ("Dr. Souza", "what's").
-    prefixes = dict.fromkeys(p for t in terms for p in t.prefixes())
-    return " OR ".join(f'words : "{p}"*' for p in prefixes)
+    prefixes = dict.fromkeys(p + ("" if t.exact else "*") for t in terms for p in t.prefixes())
+    return " OR ".join(
+        f'words : "{p[:-1]}"*' if p.endswith("*") else f'words : "{p}"' for p in prefixes
+    )
 
 
 def search(
@@ -167,10 +178,17 @@ def search(
     if not terms.terms:
         return []
     words_only = [t for t in terms.terms if t.shape is None or t.stem not in vocabulary().stop]
-    hits = tables.search_passages(_match(words_only or terms.terms), CANDIDATES, after=after)
+    total, counted = tables.passage_frequency([p for t in words_only for p in t.prefixes()])
+    # A term's rarity is its word's; what the index must go through is all its prefixes'.
+    frequency = {t.stem: counted.get(t.stem, 0) for t in words_only}
+    reach = {t.stem: sum(counted.get(p, 0) for p in t.prefixes()) for t in words_only}
+    searched = _selective(words_only or terms.terms, reach)
+    # Only common words to look up: the newest sentences holding them, not all of them ranked.
+    common = min(reach.get(t.stem, 0) for t in searched) > MATCH_BUDGET
+    limit_hits = 5 * CANDIDATES if common else CANDIDATES
+    hits = tables.search_passages(_match(searched), limit_hits, after=after, newest=common)
     if not hits:
         return []
-    total, frequency = tables.passage_frequency([t.stem for t in words_only])
     weights = [_idf(total, frequency.get(t.stem, 0)) for t in words_only]
     typical = sum(weights) / len(weights) if weights else 1.0
     weight = {
@@ -186,7 +204,7 @@ def search(
         episode = episodes.get(hit.episode_id)
         context = _in_context(hit.text, episode.text) if episode is not None else hit.text
         words = search_words(context)
-        if not all(any(w.startswith(n) for w in words for n in run) for run in terms.names):
+        if not all(_holds_name(words, run) for run in terms.names):
             continue
         covering = [t for t in terms.terms if t.covered_by(words, context)]
         if any(t.shape is not None and t not in covering for t in terms.terms):
@@ -203,6 +221,30 @@ def search(
     scored.sort(key=lambda pair: (-pair[0], pair[1].rank, -pair[1].id))
     chosen = _distinct_episodes(scored)[:limit]
     return [_passage(score, hit, episodes.get(hit.episode_id)) for score, hit in chosen]
+
+
+def _holds_name(words: list[str], run: list[str]) -> bool:
+    """A word of the name ("Maya" for "Maya Patel"), and every number in it ("Person 00042")."""
+    numbers = [n for n in run if n.isdigit()]
+    if numbers:
+        return all(n in words for n in numbers)
+    return any(w.startswith(n) for w in words for n in run)
+
+
+def _selective(terms: list[Term], frequency: dict[str, int]) -> list[Term]:
+    """The terms to look up in the index: the rarest first, while the sentences they hold stay
+    within MATCH_BUDGET. A common word ("work", "the user") weighs little towards coverage, so
+    a sentence holding only common words rarely qualifies, while ranking every sentence that
+    holds one costs time in proportion to the store (50,000 sentences: ~100 ms)."""
+    ordered = sorted(terms, key=lambda t: frequency.get(t.stem, 0))
+    chosen: list[Term] = []
+    seen = 0
+    for term in ordered:
+        seen += frequency.get(term.stem, 0)
+        if chosen and seen > MATCH_BUDGET:
+            break
+        chosen.append(term)
+    return chosen
 
 
 def corrects(text: str) -> bool:

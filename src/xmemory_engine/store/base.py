@@ -194,9 +194,11 @@ class Tables(Protocol):
         ...
 
     def episodes(self, ids: Sequence[int]) -> dict[int, EpisodeRow]: ...
-    def search_passages(self, match: str, limit: int, *, after: int = 0) -> list[PassageRow]:
-        """Sentences matching an FTS5 `match` expression, best BM25 first, newer on ties;
-        only those with an id above `after` (said after a given episode)."""
+    def search_passages(
+        self, match: str, limit: int, *, after: int = 0, newest: bool = False
+    ) -> list[PassageRow]:
+        """Sentences matching an FTS5 `match` expression, best BM25 first, newer on ties (or
+        newest first); only those with an id above `after` (said after a given episode)."""
         ...
 
     def passage_frequency(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:

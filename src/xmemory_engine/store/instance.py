@@ -251,8 +251,10 @@ class SqliteTables(Tables):
     def episodes(self, ids: Sequence[int]) -> dict[int, EpisodeRow]:
         return provenance.episodes(self.conn, ids)
 
-    def search_passages(self, match: str, limit: int, *, after: int = 0) -> list[PassageRow]:
-        return provenance.search_passages(self.conn, match, limit, after)
+    def search_passages(
+        self, match: str, limit: int, *, after: int = 0, newest: bool = False
+    ) -> list[PassageRow]:
+        return provenance.search_passages(self.conn, match, limit, after, newest)
 
     def passage_frequency(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
         return provenance.passage_frequency(self.conn, terms)

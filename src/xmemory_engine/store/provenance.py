@@ -127,11 +127,13 @@ def episodes(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, EpisodeR
 
 
 def search_passages(
-    conn: sqlite3.Connection, match: str, limit: int, after: int = 0
+    conn: sqlite3.Connection, match: str, limit: int, after: int = 0, newest: bool = False
 ) -> list[PassageRow]:
+    # BM25 order ranks every matching sentence; newest-first stops after `limit` of them.
+    order = "rowid DESC" if newest else "rank, rowid DESC"
     rows = conn.execute(
         "SELECT rowid, text, episode_id, bm25(_xm_passage) AS rank FROM _xm_passage "
-        "WHERE _xm_passage MATCH ? AND rowid > ? ORDER BY rank, rowid DESC LIMIT ?",
+        f"WHERE _xm_passage MATCH ? AND rowid > ? ORDER BY {order} LIMIT ?",
         (match, after, limit),
     ).fetchall()
     return [PassageRow(int(r[0]), str(r[1]), int(r[2]), float(r[3])) for r in rows]
@@ -143,9 +145,10 @@ def passage_frequency(conn: sqlite3.Connection, terms: Sequence[str]) -> tuple[i
     for term in dict.fromkeys(terms):
         # Sentences holding any word the prefix starts (an estimate: a sentence with two
         # such words counts twice), from the index's own term list.
+        # A number is matched whole (see passages.Term.exact).
+        upper = term + ("\0" if term.isdigit() else "\U0010ffff")
         row = conn.execute(
-            "SELECT sum(doc) FROM _xm_passage_terms WHERE term >= ? AND term < ?",
-            (term, term + "\U0010ffff"),
+            "SELECT sum(doc) FROM _xm_passage_terms WHERE term >= ? AND term < ?", (term, upper)
         ).fetchone()
         counts[term] = min(total, int(row[0] or 0))
     return total, counts
