@@ -173,11 +173,13 @@ async def serve(settings: Settings) -> None:
         tg.start_soon(memory.refresh_when_ready)
         try:
             if settings.transport == "stdio":
-                from mcp.server.stdio import stdio_server
+                from .stdio import serve_stdio
 
+                # SIGTERM / SIGINT: the calls in flight finish (a `write` waits for its job
+                # up to write_wait), then the backend below closes and we exit 0.
                 server = memory.lowlevel()
-                async with stdio_server() as (read, write):
-                    await server.run(read, write, server.create_initialization_options())
+                options = server.create_initialization_options()
+                await serve_stdio(server, options, drain_timeout=settings.write_wait + 5)
             else:
                 from .http import serve_http
 
