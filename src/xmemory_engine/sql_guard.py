@@ -11,11 +11,20 @@ parser can be fooled by syntax it does not know. So generated SQL must pass both
   allowed: a mind knows the schema from the XMD model, and the file may hold engine tables.
 - `ReadOnlySqlite` runs it on a `mode=ro` connection with `query_only`, an authorizer that allows
   only SELECT / READ / FUNCTION / RECURSIVE, no attached databases, a deadline and a row cap.
+
+Both also bound the work one statement can do (docs/engine.md, "Limits"). The deadline is
+checked between virtual-machine instructions, so it cannot stop one long function call: the
+length limit (`MAX_VALUE_BYTES`) bounds what one call can build, and the check refuses the calls
+whose time grows with the product of two long values (`instr` / `replace` / `trim` with a
+computed pattern, `printf` with a computed or huge width), nesting deeper than `MAX_NESTING`,
+and SQL longer than `MAX_SQL_CHARS` (so parsing is bounded too). A result is cut at
+`row_limit` rows or `MAX_RESULT_BYTES`, and says so (`LimitedTable.truncated_by`).
 """
 
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 import threading
 import time
@@ -24,9 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
 
 from xmemory_engine.errors import InvalidRequest, QueryRejected
 from xmemory_engine.minds.base import ResultTable
@@ -61,7 +71,27 @@ _FORBIDDEN_FUNCTIONS = frozenset(
     }
 )  # fmt: skip
 _FORBIDDEN_FUNCTION_PREFIXES = ("pg_", "lo_", "dblink")
-_SCHEMA_TABLES = frozenset({"sqlite_master", "sqlite_schema", "sqlite_temp_master"})
+# SQLite's own tables (`sqlite_master`, `sqlite_stat1`, ...) and the engine's (episodes, facts,
+# jobs): never readable by generated SQL, not even through a CTE of the same name.
+_RESERVED_PREFIXES = ("sqlite_", "_xm_")
+
+MAX_SQL_CHARS = 100_000
+"""Longest SQL text checked: parse time grows with it (about 0.1 s for this much)."""
+MAX_NESTING = 32
+"""Deepest nesting of parentheses (subqueries, expressions) in one statement: sqlglot's parser
+recurses about 20 frames a level and fails near 42 levels of subqueries."""
+MAX_TREE_DEPTH = 160
+"""Deepest parsed expression (`a OR b OR c ...` nests without parentheses)."""
+MAX_PATTERN_CHARS = 256
+"""Longest literal pattern of `instr` / `replace` (and of LIKE / GLOB, at run time)."""
+MAX_TRIM_CHARS = 32
+"""Longest literal set of characters `trim` / `ltrim` / `rtrim` may remove."""
+MAX_VALUE_BYTES = 2 * 1024 * 1024
+"""SQLITE_LIMIT_LENGTH of the read connection: no value (or row) a query builds grows past it."""
+MAX_RESULT_BYTES = 8 * 1024 * 1024
+"""Bytes of cells one result may hold (text as UTF-8, a BLOB as its hex); rows past it are cut."""
+# printf's widths and precisions: at most three digits, never `*` (taken from an argument).
+_PRINTF_SPEC = re.compile(r"%[-+ 0#,!]*(\*|\d*)(?:\.(\*|\d*))?")
 
 
 def check_select(sql: str, allowed_tables: Collection[str], dialect: str = "sqlite") -> str:
@@ -79,10 +109,16 @@ def checked_select(
     """`check_select`, also handing back the parsed statement (so it is parsed once)."""
     if not isinstance(sql, str) or not sql.strip():
         raise QueryRejected("the query is empty")
+    if len(sql) > MAX_SQL_CHARS:
+        raise QueryRejected(
+            f"the query is {len(sql):,} characters long; at most {MAX_SQL_CHARS:,} are checked"
+        )
     try:
-        statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
+        statements = [s for s in _parse(sql, dialect) if s is not None]
     except SqlglotError as exc:
         raise QueryRejected(f"the query does not parse: {_first_line(str(exc))}") from exc
+    except RecursionError as exc:  # nesting the token count let through (never expected)
+        raise QueryRejected("the query is nested too deeply to check") from exc
     if len(statements) != 1:
         raise QueryRejected(
             f"exactly one SELECT statement is allowed, got {len(statements)} statements"
@@ -92,7 +128,7 @@ def checked_select(
         root = root.this
     if not isinstance(root, _QUERY_ROOTS):
         raise QueryRejected(f"only SELECT queries are allowed, got {_describe(statements[0])}")
-    ctes = {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
+    _check_depth(statements[0])
     allowed = {t.lower() for t in allowed_tables}
     for node in statements[0].walk():
         if isinstance(node, _FORBIDDEN_NODES):
@@ -102,14 +138,135 @@ def checked_select(
         if isinstance(node, exp.Func):
             _check_function(node)
         if isinstance(node, exp.Table):
-            _check_table(node, allowed, ctes)
+            _check_table(node, allowed, _visible_ctes(node))
+        if isinstance(node, exp.CTE) and node.alias_or_name.lower().startswith(_RESERVED_PREFIXES):
+            raise QueryRejected(
+                f"the name {node.alias_or_name!r} is not one of this instance's tables and is "
+                "reserved; name the CTE otherwise"
+            )
     return _trimmed(sql), statements[0]
+
+
+def _parse(sql: str, dialect: str) -> list[Any]:
+    """Tokens first: their parentheses say how deep the statement nests before the (recursive)
+    parser sees it, so 3,000 nested parentheses are a refusal, not a RecursionError."""
+    reader = Dialect.get_or_raise(dialect)
+    tokens = reader.tokenize(sql)
+    depth = deepest = 0
+    for token in tokens:
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise QueryRejected(
+            f"the query nests parentheses {deepest} deep; at most {MAX_NESTING} are allowed"
+        )
+    return list(reader.parser().parse(tokens, sql))
+
+
+def _check_depth(root: Any) -> None:
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise QueryRejected(
+                f"the query nests expressions more than {MAX_TREE_DEPTH} deep; write it flatter"
+            )
+        stack += [(child, depth + 1) for child in node.iter_expressions()]
+
+
+def _visible_ctes(node: exp.Expression) -> set[str]:
+    """CTE names defined where `node` stands: by a WITH of the query holding it or of a query
+    around that one, never by a WITH inside a sibling subquery."""
+    names: set[str] = set()
+    scope = node.parent
+    while scope is not None:
+        with_ = scope.args.get("with_") or scope.args.get("with")
+        if isinstance(with_, exp.With):
+            names.update(cte.alias_or_name.lower() for cte in with_.expressions)
+        scope = scope.parent
+    return names
 
 
 def _check_function(node: exp.Func) -> None:
     name = (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
     if name in _FORBIDDEN_FUNCTIONS or name.startswith(_FORBIDDEN_FUNCTION_PREFIXES):
         raise QueryRejected(f"the function {name}() is not allowed in a read")
+    # One call of these is not interrupted by the deadline, and its time grows with the
+    # length of the text times the length of the pattern (measured: instr / replace with a
+    # computed 1 MB pattern over 2 MB, 25 s; trim with a 100 KB set, 29 s).
+    if isinstance(node, exp.StrPosition):
+        _short_literal(node.args.get("substr"), "instr", MAX_PATTERN_CHARS)
+    elif isinstance(node, exp.Replace):
+        _short_literal(node.args.get("expression"), "replace", MAX_PATTERN_CHARS)
+    elif isinstance(node, exp.Trim) and node.args.get("expression") is not None:
+        _short_literal(node.args.get("expression"), "trim", MAX_TRIM_CHARS)
+    elif isinstance(node, exp.Format) or (isinstance(node, exp.Anonymous) and name == "printf"):
+        first = node.this if isinstance(node, exp.Format) else (node.expressions or [None])[0]
+        _check_printf(first)
+    elif isinstance(node, exp.Anonymous) and name in _PATTERN_ARGUMENT:
+        # Spellings sqlglot leaves unparsed; like(P, X) and glob(P, X) name the pattern first.
+        index, limit = _PATTERN_ARGUMENT[name]
+        if len(node.expressions) > max(index, 1):
+            _short_literal(node.expressions[index], name, limit)
+
+
+# Function -> (index of its pattern argument, longest literal pattern), for calls sqlglot
+# keeps as plain function calls.
+_PATTERN_ARGUMENT = {
+    "instr": (1, MAX_PATTERN_CHARS),
+    "replace": (1, MAX_PATTERN_CHARS),
+    "like": (0, MAX_PATTERN_CHARS),
+    "glob": (0, MAX_PATTERN_CHARS),
+    "trim": (1, MAX_TRIM_CHARS),
+    "ltrim": (1, MAX_TRIM_CHARS),
+    "rtrim": (1, MAX_TRIM_CHARS),
+}
+
+
+def _short_literal(node: Any, function: str, limit: int) -> None:
+    text = _literal_text(node)
+    if text is None:
+        raise QueryRejected(
+            f"{function}()'s pattern must be literal text (quoted, or char(...)): with a "
+            "computed one a single call can run for minutes"
+        )
+    if len(text) > limit:
+        raise QueryRejected(
+            f"{function}()'s pattern is {len(text):,} characters; at most {limit} are allowed"
+        )
+
+
+def _literal_text(node: Any) -> str | None:
+    """The text of a constant (a literal, NULL, char(...) of numbers, or `||` of those)."""
+    if isinstance(node, exp.Paren):
+        return _literal_text(node.this)
+    if isinstance(node, exp.Literal):
+        return str(node.this)
+    if isinstance(node, exp.Null):
+        return ""
+    if isinstance(node, exp.Chr) and all(
+        isinstance(e, exp.Literal) and not e.is_string for e in node.expressions
+    ):
+        return "x" * len(node.expressions)
+    if isinstance(node, exp.DPipe):
+        left, right = _literal_text(node.this), _literal_text(node.expression)
+        return None if left is None or right is None else left + right
+    return None
+
+
+def _check_printf(fmt: Any) -> None:
+    text = _literal_text(fmt)
+    if text is None:
+        raise QueryRejected("printf()'s format must be literal text")
+    for width, precision in _PRINTF_SPEC.findall(text):
+        if "*" in (width, precision) or len(width) > 3 or len(precision or "") > 3:
+            # printf('%.*c', 2000000000, 'x') runs 10 s in one call even with the length limit.
+            raise QueryRejected(
+                "printf() widths and precisions must be written in the format, at most 999"
+            )
 
 
 def _check_table(node: exp.Table, allowed: set[str], ctes: set[str]) -> None:
@@ -123,7 +280,12 @@ def _check_table(node: exp.Table, allowed: set[str], ctes: set[str]) -> None:
             f"qualified table names ({node.sql()}) are not allowed; use the bare table name"
         )
     name = node.name.lower()
-    if name in ctes and name not in _SCHEMA_TABLES:
+    if name.startswith(_RESERVED_PREFIXES):
+        raise QueryRejected(
+            f"the table {node.name!r} is not one of this instance's tables: it is the engine's "
+            "or SQLite's own"
+        )
+    if name in ctes:
         return
     if name not in allowed:
         known = ", ".join(sorted(allowed)) or "(none)"
@@ -159,17 +321,23 @@ _ALLOWED_ACTIONS = frozenset(
         getattr(sqlite3, "SQLITE_RECURSIVE", 33),
     }
 )
-# `sqlite3.SQLITE_LIMIT_ATTACHED` appeared in Python 3.11; 7 is SQLite's own value.
+# `sqlite3.SQLITE_LIMIT_*` appeared in Python 3.11; the numbers are SQLite's own.
+_LIMIT_LENGTH = getattr(sqlite3, "SQLITE_LIMIT_LENGTH", 0)
 _LIMIT_ATTACHED = getattr(sqlite3, "SQLITE_LIMIT_ATTACHED", 7)
+_LIMIT_LIKE_PATTERN_LENGTH = getattr(sqlite3, "SQLITE_LIMIT_LIKE_PATTERN_LENGTH", 8)
+# Without `Connection.setlimit` (Python 3.10) a value's length is not capped: refuse the
+# functions that build long values from short SQL (`||` doubling stays bounded by the deadline).
+_UNCAPPED_FUNCTIONS = frozenset({"printf", "format", "replace", "group_concat", "hex", "quote"})
 # How many virtual-machine instructions run between two deadline checks.
 _PROGRESS_EVERY = 1000
 
 
 @dataclass
 class LimitedTable(ResultTable):
-    """A ResultTable that says whether the row cap cut it short."""
+    """A ResultTable that says whether a cap cut it short, and which: "rows" or "bytes"."""
 
     truncated: bool = False
+    truncated_by: str | None = None
 
 
 class ReadOnlySqlite:
@@ -186,14 +354,18 @@ class ReadOnlySqlite:
         row_limit: int = 1000,
         time_limit: float = 5.0,
         allowed_tables: Collection[str] | None = None,
+        byte_limit: int = MAX_RESULT_BYTES,
+        value_limit: int = MAX_VALUE_BYTES,
     ) -> None:
-        if row_limit < 1:
-            raise ValueError("row_limit must be at least 1")
+        if row_limit < 1 or byte_limit < 1 or value_limit < 1:
+            raise ValueError("row_limit, byte_limit and value_limit must be at least 1")
         if not (time_limit > 0 and math.isfinite(time_limit)):
             raise ValueError("time_limit must be a positive number of seconds")
         self.path = Path(path)
         self.row_limit = row_limit
         self.time_limit = time_limit
+        self.byte_limit = byte_limit
+        self.value_limit = value_limit
         self._allowed = None if allowed_tables is None else {t.lower() for t in allowed_tables}
         self._lock = threading.Lock()
         self._deadline = math.inf
@@ -205,8 +377,11 @@ class ReadOnlySqlite:
             self._conn.execute("PRAGMA trusted_schema=OFF")
             self._conn.execute(f"PRAGMA busy_timeout={int(time_limit * 1000)}")
             setlimit = getattr(self._conn, "setlimit", None)
+            self._capped = setlimit is not None
             if setlimit is not None:  # Python >= 3.11; the authorizer denies ATTACH anyway
                 setlimit(_LIMIT_ATTACHED, 0)
+                setlimit(_LIMIT_LENGTH, value_limit)
+                setlimit(_LIMIT_LIKE_PATTERN_LENGTH, MAX_PATTERN_CHARS)
             self._conn.set_authorizer(self._authorize)
             self._conn.set_progress_handler(self._past_deadline, _PROGRESS_EVERY)
         except BaseException:
@@ -214,30 +389,52 @@ class ReadOnlySqlite:
             raise
         self._closed = False
 
-    def run(self, sql: str) -> LimitedTable:
-        """Rows of one SELECT: at most `row_limit` of them, within `time_limit` seconds.
+    def run(self, sql: str, *, deadline: float | None = None) -> LimitedTable:
+        """Rows of one SELECT: at most `row_limit` of them and `byte_limit` bytes of cells,
+        within `time_limit` seconds (or by `deadline`, a `time.monotonic()`, when sooner).
 
-        Raises `QueryRejected` when the connection refuses the statement or it runs too long,
-        `InvalidRequest` with the database's message when the SQL is wrong (a missing column,
-        say), so a mind can repair it.
+        Raises `QueryRejected` when the connection refuses the statement, it runs too long or
+        a value grows past `value_limit`; `InvalidRequest` (field `sql`) with the database's
+        message when the SQL is wrong (a missing column, say), so a mind can repair it.
         """
         with self._lock:
             if self._closed:
                 raise RuntimeError(f"the read connection to {self.path} is closed")
             self._timed_out = False
             self._deadline = time.monotonic() + self.time_limit
+            if deadline is not None:
+                self._deadline = min(self._deadline, deadline)
             try:
                 cursor = self._conn.execute(sql)
-                fetched = cursor.fetchmany(self.row_limit + 1)
                 columns = [d[0] for d in cursor.description or ()]
+                rows, truncated_by = self._fetch(cursor)
                 cursor.close()
             except (sqlite3.Error, sqlite3.Warning) as exc:
                 raise self._translate(exc) from exc
             finally:
                 self._deadline = math.inf
-        truncated = len(fetched) > self.row_limit
-        rows = [[_cell(v) for v in row] for row in fetched[: self.row_limit]]
-        return LimitedTable(columns=columns, rows=rows, sql=sql, truncated=truncated)
+        return LimitedTable(
+            columns=columns,
+            rows=rows,
+            sql=sql,
+            truncated=truncated_by is not None,
+            truncated_by=truncated_by,
+        )
+
+    def _fetch(self, cursor: sqlite3.Cursor) -> tuple[list[list[Any]], str | None]:
+        """Rows one at a time until a cap: a row past `row_limit`, or one whose cells would
+        take the result past `byte_limit` (then it and the rest are left out)."""
+        rows: list[list[Any]] = []
+        budget = self.byte_limit
+        while (row := cursor.fetchone()) is not None:
+            if len(rows) == self.row_limit:
+                return rows, "rows"
+            cells = [_cell(v) for v in row]
+            budget -= sum(_size(c) for c in cells)
+            if budget < 0:
+                return rows, "bytes"
+            rows.append(cells)
+        return rows, None
 
     def close(self) -> None:
         with self._lock:
@@ -250,12 +447,19 @@ class ReadOnlySqlite:
     ) -> int:
         if action not in _ALLOWED_ACTIONS:
             return sqlite3.SQLITE_DENY
-        if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in _FORBIDDEN_FUNCTIONS:
-            return sqlite3.SQLITE_DENY
-        if action == sqlite3.SQLITE_READ:
-            if db not in (None, "main"):
+        if action == sqlite3.SQLITE_FUNCTION:
+            function = (arg2 or "").lower()
+            if function in _FORBIDDEN_FUNCTIONS:
                 return sqlite3.SQLITE_DENY
-            if self._allowed is not None and (arg1 or "").lower() not in self._allowed:
+            if not self._capped and function in _UNCAPPED_FUNCTIONS:
+                return sqlite3.SQLITE_DENY
+        if action == sqlite3.SQLITE_READ and db is not None:
+            # db is None for a CTE's or subquery's columns (WITH RECURSIVE n(x) ... FROM n):
+            # nothing stored. A stored table is always read from a named database.
+            table = (arg1 or "").lower()
+            if db != "main" or table.startswith(_RESERVED_PREFIXES):
+                return sqlite3.SQLITE_DENY
+            if self._allowed is not None and table not in self._allowed:
                 return sqlite3.SQLITE_DENY
         return sqlite3.SQLITE_OK
 
@@ -282,7 +486,22 @@ class ReadOnlySqlite:
         )
         if any(word in lowered for word in refused):
             return QueryRejected(f"the read-only connection refused the query: {message}")
+        if "too big" in lowered:
+            return QueryRejected(
+                f"a value the query builds grew past the {self.value_limit:,}-byte limit on one "
+                "value and the query was stopped"
+            )
+        too_complex = ("pattern too complex", "too large", "too many", "too deep")
+        if any(word in lowered for word in too_complex):
+            return QueryRejected(f"the query is over one of SQLite's limits: {message}")
         return InvalidRequest(f"the query failed: {message}", field="sql")
+
+
+def _size(cell: Any) -> int:
+    """About the bytes a cell takes in a JSON answer."""
+    if isinstance(cell, str):
+        return len(cell.encode("utf-8", "surrogatepass")) + 2
+    return 8 if cell is None else 24
 
 
 def _cell(value: Any) -> Any:

@@ -148,10 +148,23 @@ async def test_generated_sql_that_is_not_one_select_is_refused(
 
 async def test_a_query_of_a_missing_column_is_400(client: httpx.AsyncClient, filled: str) -> None:
     response = await client.post(
-        f"/instances/{filled}/read", json={"query": "sql: SELECT nickname FROM contact"}
+        f"/instances/{filled}/read", json={"query": "q", "sql": "SELECT nickname FROM contact"}
     )
     assert response.status_code == 400
-    assert "nickname" in envelope_error(response)["message"]
+    error = envelope_error(response)
+    assert "nickname" in error["message"] and error["field"] == "sql"
+
+
+async def test_generated_sql_that_fails_does_not_blame_a_field_never_sent(
+    client: httpx.AsyncClient, filled: str
+) -> None:
+    # The caller sent a question: the SQL a mind wrote for it is not theirs to fix.
+    response = await client.post(
+        f"/instances/{filled}/read", json={"query": "sql: SELECT nickname FROM contact"}
+    )
+    assert response.status_code == 422
+    error = envelope_error(response)
+    assert "nickname" in error["message"] and error["field"] == "query"
 
 
 async def test_the_row_limit_cuts_with_a_notice(tmp_path: Any) -> None:

@@ -226,11 +226,12 @@ def test_allowed_tables_are_enforced_at_run_time_too(db: Path) -> None:
         conn.close()
 
 
-def test_without_allowed_tables_the_checker_is_what_keeps_engine_tables_out(
+def test_without_allowed_tables_the_connection_still_keeps_engine_tables_out(
     ro: ReadOnlySqlite,
 ) -> None:
-    # The connection alone may read any table of the file: check_select must run first.
-    assert ro.run("SELECT payload FROM _xm_jobs").rows == [["secret"]]
+    # The engine's own tables (`_xm_...`) are refused by both locks, whatever is allowed.
+    with pytest.raises(QueryRejected, match="refused"):
+        ro.run("SELECT payload FROM _xm_jobs")
     with pytest.raises(QueryRejected):
         check_select("SELECT payload FROM _xm_jobs", TABLES)
 

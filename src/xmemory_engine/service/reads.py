@@ -12,12 +12,14 @@ Every read answers with a `basis`:
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import anyio.to_thread
 
+from xmemory_engine.errors import InvalidRequest, QueryRejected
 from xmemory_engine.minds.base import Answer, AnswerRequest, Mind, ReadMode, ResultTable, SqlRunner
 from xmemory_engine.schema import Schema
 from xmemory_engine.sentences import search_words
@@ -27,7 +29,7 @@ from xmemory_engine.service.changes import object_wire, relation_wire
 from xmemory_engine.service.instances import LiveInstance
 from xmemory_engine.service.tracing import Trace, TracedRecord, split_trace, with_trace
 from xmemory_engine.settings import EngineSettings
-from xmemory_engine.sql_guard import ReadOnlySqlite, checked_select
+from xmemory_engine.sql_guard import MAX_RESULT_BYTES, ReadOnlySqlite, checked_select
 from xmemory_engine.store.base import Tables
 from xmemory_engine.store.provenance import passages_after
 
@@ -37,6 +39,9 @@ PASSAGES_NOTICE = (
     "No stored record answers this; the answer quotes sentences stored earlier, found by "
     "full-text search. Check them before relying on them."
 )
+MAX_STATEMENTS_PER_READ = 64
+"""Most SQL statements one read may run (the rules mind ran at most 14 for any question tried,
+60-word ones included); past it the read stops and says so."""
 # A question asking what a value used to be gets the earlier values in the prose too.
 PAST_CUES = frozenset(
     [
@@ -55,43 +60,87 @@ PAST_CUES = frozenset(
 )
 
 
+class ReadBudgetSpent(QueryRejected):
+    """A mind asked for more SQL than one read may run (statements or seconds); the read
+    answers with a notice instead."""
+
+
 def make_sql_runner(
     reader: ReadOnlySqlite,
     schema: Schema,
     trace: Trace | None = None,
     after_rows: Callable[[ResultTable], None] | None = None,
+    *,
+    max_statements: int = MAX_STATEMENTS_PER_READ,
 ) -> SqlRunner:
     """The answerer's only way to run SQL: `check_select` (one SELECT over this instance's
     tables), then the read-only connection with its row and time limits, in a worker thread.
     With a `trace`, the records behind the rows are noted in it (`tracing.py`); the rows
     returned are those of the SQL as written. `after_rows` runs in the same worker thread on
-    each result that has rows (the evidence is read there: one thread hop less per read)."""
+    each result that has rows (the evidence is read there: one thread hop less per read).
+
+    One runner serves one read: it runs at most `max_statements` statements, taking at most
+    the reader's `time_limit` seconds together; past either it raises `ReadBudgetSpent`."""
     allowed = schema.table_names()
+    budget = _Budget(max_statements, reader.time_limit)
 
     def run_traced(sql: str) -> ResultTable:
         text, tree = checked_select(sql, allowed)
+        deadline = budget.deadline()
         if trace is None:
-            return reader.run(text)
+            return reader.run(text, deadline=deadline)
         traced = with_trace(tree)
         if traced is not None:
             try:
-                table = reader.run(traced[0])
+                table = reader.run(traced[0], deadline=deadline)
             except Exception:  # the traced form is ours: never fail a read because of it
                 traced = None
             else:
                 return split_trace(table, traced[1], trace, len(table.rows), sql=text)
-        return split_trace(reader.run(text), None, trace, reader.row_limit, sql=text)
+        table = reader.run(text, deadline=deadline)
+        return split_trace(table, None, trace, reader.row_limit, sql=text)
 
     def run_sync(sql: str) -> ResultTable:
-        table = run_traced(sql)
+        started = time.monotonic()
+        try:
+            table = run_traced(sql)
+        finally:
+            budget.spent += time.monotonic() - started
         if after_rows is not None and table.rows:
             after_rows(table)
         return table
 
     async def run(sql: str) -> ResultTable:
+        budget.take()
         return await anyio.to_thread.run_sync(run_sync, sql)
 
     return run
+
+
+class _Budget:
+    """What one read's SQL may still do: statements left, seconds spent."""
+
+    def __init__(self, statements: int, seconds: float) -> None:
+        self.statements = statements
+        self.seconds = seconds
+        self.ran = 0
+        self.spent = 0.0
+
+    def take(self) -> None:
+        if self.ran >= self.statements:
+            raise ReadBudgetSpent(
+                f"The answer was stopped after {self.statements} queries, the most one read "
+                "may run; ask a shorter or narrower question."
+            )
+        if self.spent >= self.seconds:
+            raise ReadBudgetSpent(
+                f"The answer was stopped after {self.spent:.1f} s of queries, the most one "
+                "read may take; ask a shorter or narrower question."
+            )
+        self.ran += 1
+
+    def deadline(self) -> float:
+        return time.monotonic() + max(self.seconds - self.spent, 0.0)
 
 
 async def read(
@@ -125,12 +174,24 @@ async def read(
             seen[id(table)] = live.data.read_here(live.schema, lambda t: look(t, records))
 
     runner = make_sql_runner(live.reader(), live.schema, trace, evidence_now)
+    stopped: str | None = None
     if sql is not None:
         answer = Answer(tables=[await runner(sql)])
     else:
-        answer = await mind.answerer.answer(
-            AnswerRequest(question=query, schema=live.schema, run_sql=runner, mode=mode)
-        )
+        try:
+            answer = await mind.answerer.answer(
+                AnswerRequest(question=query, schema=live.schema, run_sql=runner, mode=mode)
+            )
+        except ReadBudgetSpent as exc:
+            answer, stopped = Answer(), exc.message
+        except InvalidRequest as exc:
+            if exc.field != "sql":
+                raise
+            # The caller sent a question, not SQL: the SQL written for it is not theirs to fix.
+            raise QueryRejected(
+                f"the SQL written for the question failed ({exc.message}); ask it more simply",
+                field="query",
+            ) from exc
     evidence: list[dict[str, Any]] = []
     passages: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
@@ -147,9 +208,8 @@ async def read(
         passages = await live.data.read(live.schema, lambda t: passages_mod.search(t, query))
         basis = "passages" if passages else "nothing"
     notice = _notice(answer, basis, evidence, query, later)
-    if any(getattr(t, "truncated", False) for t in answer.tables):
-        cut = f"only the first {settings.read_row_limit:,} rows are shown"
-        notice = f"{notice}; {cut}" if notice else cut[0].upper() + cut[1:]
+    notice = _joined(notice, stopped)
+    notice = _joined(notice, _cut_notice(answer.tables, settings.read_row_limit))
     if mode is ReadMode.SINGLE_ANSWER:
         result: Any = {"answer": _prose(answer, basis, evidence, passages, query, later)}
         if basis == "nothing" and not answer.representable:
@@ -179,6 +239,28 @@ async def read(
     if ran:
         item["sql"] = ran
     return item
+
+
+def _joined(notice: str | None, more: str | None) -> str | None:
+    if not more:
+        return notice
+    return f"{notice.rstrip('.')}. {more}" if notice else more
+
+
+def _cut_notice(tables: list[ResultTable], row_limit: int) -> str | None:
+    """What a cap cut from a result, and how to ask for the rest."""
+    cut = [getattr(t, "truncated_by", None) for t in tables if getattr(t, "truncated", False)]
+    if not cut:
+        return None
+    if "bytes" in cut:
+        return (
+            f"The result was cut at {MAX_RESULT_BYTES // (1024 * 1024)} MB of values; ask "
+            "for fewer or shorter columns, or page with raw-tables sql and LIMIT / OFFSET."
+        )
+    return (
+        f"Only the first {row_limit:,} rows are shown; ask for a narrower list, or page "
+        "with raw-tables sql and LIMIT / OFFSET."
+    )
 
 
 def _asks_beyond(query: str, about: str | None) -> str | None:

@@ -11,9 +11,11 @@ nothing is stored about it; never nearby or recent records instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
+from xmemory_engine.errors import QueryRejected
 from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTable
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
 from xmemory_engine.minds.rules.prose import (
@@ -37,6 +39,14 @@ from xmemory_engine.minds.rules.text import name_words, stem
 from xmemory_engine.minds.rules.text import plural as plural_of
 from xmemory_engine.schema import ObjectSpec
 
+MAX_QUESTION_WORDS = 60
+"""Words of a question the rules read: the work (statements, SQL length) grows with them, and
+a question is rarely longer; the rest is left unread, with a notice."""
+LIST_LIMIT = 200
+"""Most records a list answer holds; past it the answer says how many there are."""
+SEARCH_LIMIT = 50
+"""Most records per type when a question names no type."""
+
 
 class RulesAnswerer:
     """An `Answerer` that needs no model."""
@@ -46,8 +56,26 @@ class RulesAnswerer:
 
     async def answer(self, request: AnswerRequest) -> Answer:
         mapped = SchemaMap.of(request.schema)
-        q = read_question(request.question, mapped)
-        return await _Reading(request, mapped, q).answer()
+        question, cut = first_words(request.question, MAX_QUESTION_WORDS)
+        reading = _Reading(request, mapped, read_question(question, mapped))
+        try:
+            answer = await reading.answer()
+        except QueryRejected as exc:
+            # Our SQL, not the caller's: say the question was too much, not what SQL failed.
+            notice = f"The question could not be answered as asked ({exc.message})."
+            answer = Answer(notice=notice, about=reading.q.text[:200])
+        if cut:
+            said = f"Only the first {MAX_QUESTION_WORDS} words of the question were read."
+            answer.notice = f"{answer.notice} {said}" if answer.notice else said
+        return answer
+
+
+def first_words(text: str, limit: int) -> tuple[str, bool]:
+    """`text` up to its `limit`-th word, and whether anything was left out."""
+    ends = [m.end() for m in re.finditer(r"\S+", text)]
+    if len(ends) <= limit:
+        return text, False
+    return text[: ends[limit - 1]], True
 
 
 class _Reading:
@@ -56,6 +84,8 @@ class _Reading:
         self.map = mapped
         self.q = q
         self.whole_rows = request.mode is ReadMode.XRESPONSE
+        self.cut: str | None = None  # what a list limit left out, for the notice
+        self.totals: dict[int, int] = {}  # id(table) -> records matching, when cut
 
     async def answer(self) -> Answer:
         q = self.q
@@ -119,7 +149,7 @@ class _Reading:
             related = await self._related(spec, subject.text)
             if related.rows:
                 prose = self._list_prose(spec, related, [])
-                return Answer(tables=[related], answer=prose, about=subject.text)
+                return Answer(tables=[related], answer=prose, notice=self.cut, about=subject.text)
         first_empty: tuple[ObjectSpec, ResultTable] | None = None
         for spec in targets:
             fields = q.fields.get(spec.name, [])
@@ -152,7 +182,9 @@ class _Reading:
         if name_field(spec) is None or self.q.yes_no or await self._is_named(spec, name):
             return none
         related = Select(self.map, spec).matching([name], []).filters(self.q, spec)
-        return await self._run(related.columns(None).limit(200).sql())
+        table = await self._run(related.columns(None).limit(LIST_LIMIT).sql())
+        await self._count_if_cut(spec, related, table, LIST_LIMIT)
+        return table
 
     async def _field_rows(self, spec: ObjectSpec, name: str, *, exactly: bool) -> ResultTable:
         """The asked fields of records of `spec` called `name` (exactly, or as whole words)."""
@@ -221,11 +253,15 @@ class _Reading:
             sel = Select(self.map, spec).matching(q.values, keywords).filters(q, spec)
             sel.columns(fields if fields and not self.whole_rows else None)
             few = q.recent and not keywords and not q.values
-            sel.newest_first(q.recent).limit(1 if q.latest_only else 5 if few else 200)
-            table = await self._run(sel.sql())
+            limit = 1 if q.latest_only else 5 if few else LIST_LIMIT
+            table = await self._run(sel.newest_first(q.recent).limit(limit).sql())
             if table.rows and not (fields and not self.whole_rows and _none_stored(table, fields)):
+                if limit == LIST_LIMIT:
+                    await self._count_if_cut(spec, sel, table, limit)
                 prose = self._list_prose(spec, table, fields)
-                return Answer(tables=[table], answer=prose, about=self._about(spec))
+                return Answer(
+                    tables=[table], answer=prose, notice=self.cut, about=self._about(spec)
+                )
             first = first or _emptied(table)
         assert first is not None
         return Answer(tables=[first], about=self._about(targets[0]))
@@ -245,7 +281,26 @@ class _Reading:
             return said
         if q.who and spec in self.map.of_kind("person"):
             return who_sentence(table, spec, q)
-        return describe_rows(table, spec)
+        return describe_rows(table, spec, self.totals.get(id(table)))
+
+    async def _count_if_cut(
+        self, spec: ObjectSpec, sel: Select, table: ResultTable, limit: int
+    ) -> int | None:
+        """How many records match when `limit` cut the list (one COUNT more, only then); the
+        answer's notice says so and how to ask for the rest."""
+        if len(table.rows) < limit:
+            return None
+        total = _total(await self._run(sel.count_sql()))
+        if total <= len(table.rows):
+            return None
+        self.totals[id(table)] = total
+        shown, noun = len(table.rows), _type_name(spec, plural=True)
+        said = (
+            f"Showing {shown:,} of {total:,} {noun}; ask for a narrower list, or read in "
+            "raw-tables mode with sql and LIMIT / OFFSET for the rest."
+        )
+        self.cut = f"{self.cut} {said}" if self.cut else said
+        return total
 
     async def _aggregate(self, targets: list[ObjectSpec]) -> Answer:
         """ "What is the total price of the bookings for the Japan Spring trip?" """
@@ -283,10 +338,11 @@ class _Reading:
         parts: list[str] = []
         for spec in self.map.schema.objects.values():
             sel = Select(self.map, spec).matching(q.values, self._keywords(spec))
-            table = await self._run(sel.columns(None).limit(50).sql())
+            table = await self._run(sel.columns(None).limit(SEARCH_LIMIT).sql())
             if table.rows:
                 tables.append(table)
-                parts.append(describe_rows(table, spec))
+                total = await self._count_if_cut(spec, sel, table, SEARCH_LIMIT)
+                parts.append(describe_rows(table, spec, total))
         if not tables:
             notice = (
                 "The question names no object type, field or stored record of this memory "
@@ -294,6 +350,8 @@ class _Reading:
             )
             return Answer(notice=notice, about=self._about())
         notice = "No object type is named in the question; these records mention its words."
+        if self.cut:
+            notice = f"{notice} {self.cut}"
         return Answer(tables=tables, answer=" ".join(parts), notice=notice, about=self._about())
 
     def _unread(self) -> Answer:

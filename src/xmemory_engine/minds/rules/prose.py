@@ -63,8 +63,9 @@ def field_answer(table: ResultTable, spec: ObjectSpec, fields: list[str]) -> str
     return "; ".join(parts) + "."
 
 
-def describe_rows(table: ResultTable, spec: ObjectSpec) -> str:
-    """Each record with what is stored about it: "Alice Johnson (email: ...; company: ...)"."""
+def describe_rows(table: ResultTable, spec: ObjectSpec, total: int | None = None) -> str:
+    """Each record with what is stored about it: "Alice Johnson (email: ...; company: ...)";
+    `total`, when a limit cut the rows, is how many records match."""
     name_of = _name_of(spec)
     items = []
     for i in range(min(len(table.rows), _MAX_ROWS)):
@@ -80,6 +81,8 @@ def describe_rows(table: ResultTable, spec: ObjectSpec) -> str:
     text = "; ".join(items) + (f"; and {more} more" if more > 0 else "")
     if len(table.rows) > 1:
         words = " ".join(name_words(spec.name))
+        if total is not None and total > len(table.rows):
+            return f"{total} {plural(words)}, the first {len(table.rows)} listed: {text}."
         return f"{len(table.rows)} {plural(words)}: {text}."
     return text + "."
 
