@@ -88,8 +88,9 @@ MAX_TRIM_CHARS = 32
 """Longest literal set of characters `trim` / `ltrim` / `rtrim` may remove."""
 MAX_VALUE_BYTES = 2 * 1024 * 1024
 """SQLITE_LIMIT_LENGTH of the read connection: no value (or row) a query builds grows past it."""
-MAX_RESULT_BYTES = 8 * 1024 * 1024
-"""Bytes of cells one result may hold (text as UTF-8, a BLOB as its hex); rows past it are cut."""
+MAX_RESULT_BYTES = 4 * 1024 * 1024
+"""Bytes of cells one result may hold (text as UTF-8, a BLOB as its hex); rows past it are cut.
+A read's response carries its result twice (`reader_result` and `reader_results`)."""
 # printf's widths and precisions: at most three digits, never `*` (taken from an argument).
 _PRINTF_SPEC = re.compile(r"%[-+ 0#,!]*(\*|\d*)(?:\.(\*|\d*))?")
 
@@ -505,7 +506,15 @@ def _size(cell: Any) -> int:
 
 
 def _cell(value: Any) -> Any:
-    """A JSON-friendly cell: BLOBs become hex text."""
+    """A JSON-friendly cell: BLOBs become hex text, an infinite REAL (`SELECT 1e999`) the text
+    JSON has no number for, text holding a lone surrogate (`char(55296)`) U+FFFD there."""
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value).hex()
+    if isinstance(value, float) and not math.isfinite(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return value
