@@ -327,8 +327,9 @@ _LIMIT_LENGTH = getattr(sqlite3, "SQLITE_LIMIT_LENGTH", 0)
 _LIMIT_ATTACHED = getattr(sqlite3, "SQLITE_LIMIT_ATTACHED", 7)
 _LIMIT_LIKE_PATTERN_LENGTH = getattr(sqlite3, "SQLITE_LIMIT_LIKE_PATTERN_LENGTH", 8)
 # Without `Connection.setlimit` (Python 3.10) a value's length is not capped: refuse the
-# functions that build long values from short SQL (`||` doubling stays bounded by the deadline).
-_UNCAPPED_FUNCTIONS = frozenset({"printf", "format", "replace", "group_concat", "hex", "quote"})
+# functions that build long values from short SQL and that the rules mind does not need
+# (`replace` it does: chained `replace` and `||` doubling stay bounded by the deadline only).
+_UNCAPPED_FUNCTIONS = frozenset({"printf", "format", "group_concat", "hex", "quote"})
 # How many virtual-machine instructions run between two deadline checks.
 _PROGRESS_EVERY = 1000
 
