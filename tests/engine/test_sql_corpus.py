@@ -207,6 +207,13 @@ BOUNDED = [
     "SELECT name FROM contact LIMIT 1 OFFSET 1000000000",
     "SELECT nosuchcolumn FROM contact",
     "SELECT",  # sqlglot reads an empty SELECT; SQLite refuses it (400)
+    "SELECT " + "(SELECT " * 30 + "1" + ")" * 30 + " FROM contact",
+    "SELECT " + " + ".join(["1"] * 150) + " FROM contact",
+    "SELECT name FROM contact WHERE " + " OR ".join([f"name = 'P {i}'" for i in range(150)]),
+    "SELECT c.name FROM contact c WHERE c.xuid IN ("
+    + "SELECT xuid FROM contact WHERE xuid IN (" * 14
+    + "SELECT xuid FROM contact"
+    + ")" * 15,
     "SELECT sqlite_version()",
     "SELECT * FROM (SELECT * FROM (SELECT * FROM contact))",
     "WITH a AS (SELECT 1 AS x), b AS (SELECT x FROM a) SELECT * FROM b",
