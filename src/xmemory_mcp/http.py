@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import hmac
 import logging
+import signal
 import socket
 import sys
+import threading
 from typing import Any
 
 import uvicorn
@@ -186,7 +188,20 @@ async def serve_http(settings: Settings, memory: MemoryServer) -> None:
     print(
         f"xmemory-mcp: listening on http://{host}:{address[1]}{path}", file=sys.stderr, flush=True
     )
+    previous = _harmless_signal_replay()
     try:
         await server.serve(sockets=[sock])
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         sock.close()
+
+
+def _harmless_signal_replay() -> dict[int, Any]:
+    """Uvicorn stops on SIGINT / SIGTERM (finishing the requests in flight), then raises the
+    signal again under the handler that was there before it started: the default one would
+    kill the process (-15) before `cli.serve` closes the backend. Ignoring that replay lets the
+    backend close and the process exit 0. Returns the handlers to put back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}  # uvicorn does not handle signals there either
+    return {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}

@@ -97,7 +97,8 @@ class StdioTransport:
                         if frame is _EOF:
                             break
                         await self._take(frame)
-        await self._to_server.aclose()  # EOF for the server (a no-op after drain())
+        if not self._reading.cancel_called:  # stdin ended; after drain() that waits for it
+            await self._to_server.aclose()
 
     async def _take(self, frame: object) -> None:
         verdict = check_frame(frame) if isinstance(frame, bytes) else oversized(self._max_frame)
