@@ -129,11 +129,18 @@ class StdioTransport:
     # -- writing ---------------------------------------------------------------------------
 
     async def _write_loop(self) -> None:
+        wire_lost = False  # then what the server still sends is dropped
         async with self._from_server:
             async for item in self._from_server:
                 message = item.message
-                line = _encode(message)
-                await anyio.to_thread.run_sync(_write_all, self._out_fd, line)
+                if not wire_lost:
+                    try:
+                        await anyio.to_thread.run_sync(_write_all, self._out_fd, _encode(message))
+                    except OSError as exc:  # the client closed its end: the session is over
+                        logger.info("stdout closed (%s): ending the session", exc)
+                        wire_lost = True
+                        self._reading.cancel()
+                        await self._to_server.aclose()
                 if isinstance(message, types.JSONRPCResponse | types.JSONRPCError):
                     self._settle(message.id)
 
