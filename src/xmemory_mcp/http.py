@@ -31,8 +31,9 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .frames import MAX_FRAME_BYTES, Answer, check_frame, oversized
 from .server import MemoryServer
 from .settings import Settings
 
@@ -112,6 +113,57 @@ class RequestGuard:
         return hmac.compare_digest(credential.strip().encode(), self._token)
 
 
+class FrameCheck:
+    """ASGI middleware judging each POSTed JSON-RPC message as stdio does (`frames.py`): a
+    request the SDK would refuse without its id, or with the wrong code, is answered here
+    (HTTP 400, the JSON-RPC error as the body); bodies are bounded like stdio lines."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_FRAME_BYTES) -> None:
+        self._app = app
+        self._max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            await self._app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self._max_bytes:
+                await _answer(oversized(self._max_bytes), 413, scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        verdict = check_frame(body)
+        if isinstance(verdict, Answer):
+            logger.warning("answered %s: %s", verdict.error.id, verdict.error.error.message)
+            await _answer(verdict, 400, scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self._app(scope, replay, send)
+
+
+async def _answer(verdict: Answer, status: int, scope: Scope, receive: Receive, send: Send) -> None:
+    body = verdict.error.model_dump_json(by_alias=True, exclude_unset=True)
+    response = Response(body, status_code=status, media_type="application/json")
+    await response(scope, receive, send)
+
+
 async def _healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
@@ -168,7 +220,7 @@ async def serve_http(settings: Settings, memory: MemoryServer) -> None:
         app, path = sse_app(memory), "/sse"
     else:
         app, path = streamable_http_app(memory), "/mcp"
-    guarded = RequestGuard(app, settings)
+    guarded = RequestGuard(FrameCheck(app), settings)
     sock = bind(settings.host, settings.port)
     address: Any = sock.getsockname()
     host = f"[{address[0]}]" if sock.family == socket.AF_INET6 else address[0]

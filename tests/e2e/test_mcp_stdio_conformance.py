@@ -227,3 +227,55 @@ def test_the_stderr_log_says_what_was_refused(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert json.loads(done.stdout)["error"]["code"] == PARSE
     assert b"Parse error" in done.stderr
+
+
+HTTP_CASES = [
+    "malformed json",
+    "params a string",
+    "lone surrogate in arguments",
+    "batch",
+    "id null",
+]
+
+
+def test_the_same_frames_over_streamable_http_are_answered_alike(tmp_path: Path) -> None:
+    import httpx
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XMEM_")}
+    argv = [sys.executable, "-m", "xmemory_mcp", "--transport", "streamable-http", "--port", "0"]
+    proc = subprocess.Popen(
+        [*argv, "--data-dir", str(tmp_path / "d")],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    assert proc.stderr is not None
+    try:
+        url = proc.stderr.readline().split("listening on ")[1].strip()
+        headers = {"Accept": "application/json, text/event-stream"}
+        with httpx.Client(timeout=15, headers=headers) as http:
+            hello = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {}}
+            hello["params"] = {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "conformance", "version": "1"},
+            }
+            session = http.post(url, json=hello).headers["mcp-session-id"]
+            http.headers.update({"mcp-session-id": session, "mcp-protocol-version": "2025-06-18"})
+            for name in HTTP_CASES:
+                frame, code, request_id = REQUESTS[name]
+                content = frame.encode() if isinstance(frame, str) else frame
+                response = http.post(url, content=content)
+                assert response.status_code == 400, (name, response.text)
+                error = response.json()
+                assert (error["id"], error["error"]["code"]) == (request_id, code), (name, error)
+            too_big = http.post(url, content=b" " * (9 * MB))
+            assert too_big.status_code == 413 and too_big.json()["error"]["code"] == -32600
+            ping = http.post(url, json={"jsonrpc": "2.0", "id": 5, "method": "ping"})
+            assert ping.status_code == 200 and '"result":{}' in ping.text
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=30) == 0
+        proc.stderr.close()
