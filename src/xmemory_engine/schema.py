@@ -13,13 +13,15 @@ the SQL by hand agree on it:
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 import yaml
 
+from xmemory_engine import strict_json
 from xmemory_engine.errors import SchemaInvalid
 
 FieldType = Literal["str", "int", "float", "bool", "date", "datetime"]
@@ -55,6 +57,14 @@ SYSTEM_COLUMNS = ("xuid", "created_at", "updated_at")
 # schema name (it must start with a letter) can never collide with.
 RESERVED_PREFIX = "sqlite_"
 INTERNAL_PREFIX = "_xm_"
+# Bounds that keep every valid schema creatable: SQLite allows 2,000 columns in a table, and
+# parsing recurses once per level of nesting (XMD needs six).
+MAX_SCHEMA_DEPTH = 32
+MAX_FIELDS = 1000
+MAX_ROLES = 16
+MAX_TYPES = 500
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+"""What SQLite's INTEGER holds."""
 
 
 @dataclass(frozen=True)
@@ -200,20 +210,61 @@ def parse_schema(text: str, schema_type: str = "yml") -> Schema:
     """Parse YAML (`yml`) or JSON (`json`, `json_schema`) schema text; SchemaInvalid on any fault."""
     if not isinstance(text, str) or not text.strip():
         raise SchemaInvalid("the schema text is empty", field="instance_schema")
+    too_deep = SchemaInvalid(
+        f"the schema is nested deeper than {MAX_SCHEMA_DEPTH} levels",
+        field="instance_schema",
+        details={"limit_depth": MAX_SCHEMA_DEPTH},
+    )
     try:
         if schema_type in ("json", "json_schema"):
-            data = json.loads(text)
+            data = strict_json.loads(text, max_depth=MAX_SCHEMA_DEPTH)
         elif schema_type in ("yml", "yaml"):
+            if _yaml_nesting_exceeds(text, MAX_SCHEMA_DEPTH):
+                raise too_deep
             data = yaml.safe_load(text)
         else:
             raise SchemaInvalid(
                 f"unknown schema type {schema_type!r}; use 'yml' or 'json'", field="instance_schema"
             )
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+    except strict_json.JsonRefused as exc:
+        if exc.too_deep:
+            raise too_deep from None
+        raise SchemaInvalid(
+            f"the schema text does not parse: {exc.message}", field="instance_schema"
+        ) from None
+    except yaml.YAMLError as exc:
         raise SchemaInvalid(
             f"the schema text does not parse: {exc}", field="instance_schema"
         ) from exc
+    except RecursionError:  # aliases can nest what the token count did not see
+        raise too_deep from None
     return schema_from_data(data)
+
+
+_YAML_OPEN = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_YAML_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _yaml_nesting_exceeds(text: str, max_depth: int) -> bool:
+    """Whether YAML collections nest deeper than `max_depth`; the scanner does not recurse,
+    the parser does (10,000 `[` was a RecursionError). A scan error is left to the parser."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, _YAML_OPEN):
+                depth += 1
+                if depth > max_depth:
+                    return True
+            elif isinstance(token, _YAML_CLOSE):
+                depth -= 1
+    except yaml.YAMLError:
+        return False
+    return False
 
 
 def schema_from_data(data: Any) -> Schema:
@@ -230,12 +281,19 @@ def schema_from_data(data: Any) -> Schema:
         raise SchemaInvalid(
             "'objects' must be a non-empty mapping of object types", field="objects"
         )
-    objects = {
-        name: _parse_object(name, spec, f"objects.{name}") for name, spec in raw_objects.items()
-    }
     raw_relations = data.get("relations") or {}
     if not isinstance(raw_relations, dict):
         raise SchemaInvalid("'relations' must be a mapping", field="relations")
+    if len(raw_objects) + len(raw_relations) > MAX_TYPES:
+        raise SchemaInvalid(
+            f"{len(raw_objects) + len(raw_relations):,} object types and relations; the limit "
+            f"is {MAX_TYPES:,}",
+            field="objects",
+            details={"limit_types": MAX_TYPES},
+        )
+    objects = {
+        name: _parse_object(name, spec, f"objects.{name}") for name, spec in raw_objects.items()
+    }
     relations: dict[str, RelationSpec] = {}
     for name, spec in raw_relations.items():
         path = f"relations.{name}"
@@ -248,7 +306,24 @@ def schema_from_data(data: Any) -> Schema:
     lowered = [n.lower() for n in objects]
     if len(set(lowered)) != len(lowered):
         raise SchemaInvalid("two object types differ only in case", field="objects")
+    lowered_rel = [n.lower() for n in relations]
+    if len(set(lowered_rel)) != len(lowered_rel):
+        raise SchemaInvalid("two relations differ only in case", field="relations")
+    _check_table_names([*objects, *relations])
     return Schema(objects=objects, relations=relations)
+
+
+def _check_table_names(names: list[str]) -> None:
+    """The store names a table's indexes `<table>__<what>`; a type called that would collide."""
+    lowered = sorted(n.lower() for n in names)
+    for name in lowered:
+        for other in lowered:
+            if other != name and other.startswith(name + "__"):
+                raise SchemaInvalid(
+                    f"{other!r} starts with the name of {name!r} and '__', which the engine "
+                    "uses for that table's indexes; choose another name",
+                    field=other,
+                )
 
 
 def _parse_object(name: Any, spec: Any, path: str) -> ObjectSpec:
@@ -290,6 +365,12 @@ def _parse_relation(
         raise SchemaInvalid(
             "'objects' maps at least two role names to object types", field=f"{path}.objects"
         )
+    if len(roles) > MAX_ROLES:
+        raise SchemaInvalid(
+            f"{len(roles)} roles; a relation has at most {MAX_ROLES}",
+            field=f"{path}.objects",
+            details={"limit_roles": MAX_ROLES},
+        )
     for role, target in roles.items():
         _check_name(role, f"{path}.objects.{role}")
         if target not in objects:
@@ -297,8 +378,11 @@ def _parse_relation(
                 f"role {role!r} refers to unknown object type {target!r}",
                 field=f"{path}.objects.{role}",
             )
+    if len({str(r).lower() for r in roles}) != len(roles):
+        raise SchemaInvalid("two roles differ only in case", field=f"{path}.objects")
     fields = _parse_fields(spec.get("fields"), f"{path}.fields", required_nonempty=False)
-    clash = {RelationSpec.role_column(r) for r in roles} & set(fields)
+    # SQLite column names are case-insensitive.
+    clash = {RelationSpec.role_column(r).lower() for r in roles} & {f.lower() for f in fields}
     if clash:
         raise SchemaInvalid(f"field(s) clash with role columns: {sorted(clash)}", field=path)
     return RelationSpec(
@@ -314,12 +398,24 @@ def _parse_fields(raw: Any, path: str, *, required_nonempty: bool) -> dict[str, 
         return {}
     if not isinstance(raw, dict) or (required_nonempty and not raw):
         raise SchemaInvalid("'fields' must be a non-empty mapping of field names", field=path)
+    if len(raw) > MAX_FIELDS:
+        raise SchemaInvalid(
+            f"{len(raw):,} fields; the limit is {MAX_FIELDS:,} per object type or relation",
+            field=path,
+            details={"limit_fields": MAX_FIELDS},
+        )
     fields: dict[str, FieldSpec] = {}
+    seen: dict[str, str] = {}
     for name, spec in raw.items():
         fpath = f"{path}.{name}"
         _check_name(name, fpath)
         if name.lower() in SYSTEM_COLUMNS:
             raise SchemaInvalid(f"{name!r} is reserved for the engine's own column", field=fpath)
+        if name.lower() in seen:  # SQLite column names are case-insensitive
+            raise SchemaInvalid(
+                f"fields {seen[name.lower()]!r} and {name!r} differ only in case", field=fpath
+            )
+        seen[name.lower()] = name
         fields[name] = _parse_field(spec, fpath)
     return fields
 
@@ -374,9 +470,11 @@ def _check_name(name: Any, path: str) -> None:
 
 
 def _optional_text(value: Any, path: str) -> str | None:
-    if value is None or isinstance(value, str):
+    if value is None:
+        return None
+    if isinstance(value, str) and not strict_json.has_lone_surrogate(value):
         return value
-    raise SchemaInvalid("a description is text", field=path)
+    raise SchemaInvalid("a description is (Unicode) text", field=path)
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -390,30 +488,17 @@ _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+
 def _coerce(ftype: FieldType, value: Any) -> Any:
     """Coerce a value to a field type, strictly enough that garbage is refused."""
     if ftype == "str":
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        if isinstance(value, str):
+            if strict_json.has_lone_surrogate(value):
+                raise ValueError("the text holds a lone surrogate, which is not Unicode")
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
         raise ValueError(f"expected text, got {type(value).__name__}")
     if ftype == "int":
-        if isinstance(value, bool):
-            raise ValueError("expected an integer, got a boolean")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
-            return int(value)
-        raise ValueError(f"expected an integer, got {value!r}")
+        return _coerce_int(value)
     if ftype == "float":
-        if isinstance(value, bool):
-            raise ValueError("expected a number, got a boolean")
-        if isinstance(value, (int, float)):
-            return float(value)
-        if isinstance(value, str):
-            try:
-                return float(value.strip())
-            except ValueError:
-                pass
-        raise ValueError(f"expected a number, got {value!r}")
+        return _coerce_float(value)
     if ftype == "bool":
         if isinstance(value, bool):
             return value
@@ -423,13 +508,85 @@ def _coerce(ftype: FieldType, value: Any) -> Any:
             return value.strip().lower() in _TRUE
         raise ValueError(f"expected true or false, got {value!r}")
     if ftype == "date":
-        if isinstance(value, str) and _DATE.match(value.strip()):
+        if isinstance(value, str) and _DATE.match(value.strip()) and _real_date(value.strip()):
             return value.strip()
-        raise ValueError(f"expected an ISO date (YYYY-MM-DD), got {value!r}")
+        raise ValueError(f"expected an ISO date (YYYY-MM-DD) that exists, got {_short(value)}")
     # datetime
-    if isinstance(value, str) and (_DATETIME.match(value.strip()) or _DATE.match(value.strip())):
+    if isinstance(value, str) and _real_datetime(value.strip()):
         return value.strip()
-    raise ValueError(f"expected an ISO-8601 date-time, got {value!r}")
+    raise ValueError(f"expected an ISO-8601 date-time that exists, got {_short(value)}")
+
+
+def _short(value: Any) -> str:
+    """A value for an error message: its repr, cut short (a caller may send 100,000 chars)."""
+    if isinstance(value, (list, dict)):
+        return f"a {'list' if isinstance(value, list) else 'mapping'}"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _coerce_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("expected an integer, got a boolean")
+    number: int | None = None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d{1,30}\s*", value):
+        number = int(value.strip())
+    if number is None:
+        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+            raise ValueError(f"{len(value.strip()):,} digits is out of the integer range")
+        raise ValueError(f"expected an integer, got {_short(value)}")
+    if not INT_MIN <= number <= INT_MAX:
+        raise ValueError(
+            f"{_short(value)} is out of the integer range (-2^63 to 2^63-1); use a float "
+            "or text field for larger numbers"
+        )
+    return number
+
+
+def _coerce_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a boolean")
+    number: float | None = None
+    try:
+        if isinstance(value, (int, float)):
+            number = float(value)
+        elif isinstance(value, str) and len(value) <= 400:
+            number = float(value.strip())
+    except (ValueError, OverflowError):
+        number = None
+    if number is None:
+        raise ValueError(f"expected a number, got {_short(value)}")
+    if not math.isfinite(number):
+        raise ValueError(f"{_short(value)} is not a finite number")
+    return number
+
+
+_CLOCK = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?$")
+
+
+def _real_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def _real_datetime(text: str) -> bool:
+    """`YYYY-MM-DD`, or that with `T`/space and a time of day that exists (and its offset)."""
+    if _DATE.match(text):
+        return _real_date(text)
+    if not _DATETIME.match(text) or not _real_date(text):
+        return False
+    clock = _CLOCK.match(text[11:])
+    if clock is None:
+        return False
+    hour, minute, second, off_h, off_m = (int(g) if g else 0 for g in clock.groups())
+    return hour < 24 and minute < 60 and second < 60 and off_h < 24 and off_m < 60
 
 
 # -- evolution ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
     python -m xmemory_engine serve ...
 
 The API key also comes from `XMEM_ENGINE_API_KEY`. Serving beyond loopback without a key is
-refused (exit code 2): the API reads and writes everything stored. When the server is ready it
+refused (exit code 2), and so is a blank key, anywhere: the API reads and writes everything stored. When the server is ready it
 prints one line, `listening on http://HOST:PORT`, to stderr (with the real port for
 `--port 0`).
 """
@@ -77,7 +77,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     args = _parser().parse_args(args_list)
+    if args.api_key is not None and not args.api_key.strip():
+        print(
+            "xmemory engine: --api-key is blank; give a real key (or leave the flag out to "
+            "serve on loopback without one)",
+            file=sys.stderr,
+        )
+        return 2
     api_key = args.api_key or os.environ.get("XMEM_ENGINE_API_KEY") or None
+    if api_key is not None and not api_key.strip():
+        print(
+            "xmemory engine: XMEM_ENGINE_API_KEY is blank; give a real key, or unset it to "
+            "serve on loopback without one",
+            file=sys.stderr,
+        )
+        return 2
     if not is_loopback(args.host) and not api_key:
         print(
             f"xmemory engine: refusing to serve on {args.host} without an API key: anyone who "

@@ -54,8 +54,15 @@ class EngineSettings:
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).expanduser()
-        if self.api_key is not None and not self.api_key.strip():
-            self.api_key = None
+        if self.api_key is not None:
+            # A blank key once meant "no key", which served everything to anyone: an API key
+            # that is set is a real one, or the engine does not start.
+            if not self.api_key.strip():
+                raise ValueError(
+                    "the API key is blank; give a real key, or none at all to serve on "
+                    "loopback only"
+                )
+            self.api_key = self.api_key.strip()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> EngineSettings:
@@ -65,6 +72,7 @@ class EngineSettings:
         data_dir = env.get("XMEM_DATA_DIR")
         values: dict[str, object] = {
             "data_dir": Path(data_dir) if data_dir else default_data_dir(),
+            # Set but empty is unset (as shells and compose files write it); blank is refused.
             "api_key": env.get("XMEM_ENGINE_API_KEY") or None,
             "mind": MindSettings.from_env(env),
         }

@@ -12,10 +12,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 import anyio
@@ -114,20 +116,34 @@ def _env(environ: Mapping[str, str], *names: str) -> str | None:
     return None
 
 
+def _key(flag: str | None, option: str, environ: Mapping[str, str], *names: str) -> str | None:
+    """A key from its flag, else the first of `names` set; a blank one is refused, never taken
+    as "no key" (that turned a typo into a server with no authentication)."""
+    if flag is not None:
+        if not flag.strip():
+            raise SettingsError(f"{option} is blank: give a real key, or leave the flag out")
+        return flag.strip()
+    for name in names:
+        value = environ.get(name)
+        if value and not value.strip():
+            raise SettingsError(f"{name} is blank: give a real key, or unset it")
+    return _env(environ, *names)
+
+
 def parse_settings(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
     """Flags first, then the environment, then defaults; validated."""
     args = build_parser().parse_args(list(argv))
     data_dir = args.data_dir or _env(environ, "XMEM_DATA_DIR")
     settings = Settings(
         url=args.url or _env(environ, "XMEM_API_URL"),
-        token=args.token or _env(environ, "XMEM_AUTH_TOKEN", "XMEM_API_KEY"),
+        token=_key(args.token, "--token", environ, "XMEM_AUTH_TOKEN", "XMEM_API_KEY"),
         data_dir=Path(data_dir).expanduser() if data_dir else None,
         instance_id=args.instance or _env(environ, "XMEM_INSTANCE_ID"),
         admin=not args.no_admin,
         transport=args.transport,
         host=args.host,
         port=args.port,
-        auth_token=args.auth_token or _env(environ, "XMEM_MCP_AUTH_TOKEN"),
+        auth_token=_key(args.auth_token, "--auth-token", environ, "XMEM_MCP_AUTH_TOKEN"),
         allowed_origins=tuple(args.allowed_origin),
         write_wait=DEFAULT_WRITE_WAIT if args.write_wait is None else args.write_wait,
         log_level=args.log_level.upper(),
@@ -235,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level)
     logger.info("starting: %r", settings)  # tokens are repr=False
+    # Until the transport takes signals over (and drains), SIGTERM is Ctrl-C: start-up is
+    # abandoned in order and the exit status is 0, not -15.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         anyio.run(serve, settings)
     except KeyboardInterrupt:
@@ -243,4 +262,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.debug("fatal", exc_info=True)
         print(f"xmemory-mcp: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

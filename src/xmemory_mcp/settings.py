@@ -93,6 +93,9 @@ class Settings:
             raise SettingsError(
                 f"--url / XMEM_API_URL must start with http:// or https://: {self.url!r}"
             )
+        for name, key in (("--token", self.token), ("--auth-token", self.auth_token)):
+            if key is not None and not key.strip():
+                raise SettingsError(f"{name} is blank: give a real key, or none at all")
         if self.write_wait < 0:
             raise SettingsError("--write-wait must be zero or more seconds")
         if not 0 <= self.port <= 65535:

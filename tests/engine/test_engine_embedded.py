@@ -41,7 +41,8 @@ def test_settings_default_to_the_user_data_dir() -> None:
     settings = EngineSettings.from_env({})
     assert settings.data_dir == Path(platformdirs.user_data_dir("xmemory-mcp"))
     assert settings.api_key is None
-    assert EngineSettings(data_dir=Path("/x"), api_key="  ").api_key is None
+    with pytest.raises(ValueError, match="blank"):
+        EngineSettings(data_dir=Path("/x"), api_key="  ")
     assert isinstance(EngineSettings(data_dir=Path("/x")).mind, MindSettings)
 
 

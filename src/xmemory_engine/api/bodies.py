@@ -6,7 +6,6 @@ optional key is the same as leaving it out (some clients send every key).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
@@ -15,12 +14,14 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 
 from xmemory_engine.errors import InvalidRequest, PayloadTooLarge
+from xmemory_engine.strict_json import MAX_DEPTH, JsonRefused, loads
 
 E = TypeVar("E", bound=Enum)
 
 
 async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
-    """The body as a JSON object; 413 past `max_bytes` (declared or actually sent)."""
+    """The body as a JSON object; 413 past `max_bytes` (declared or actually sent) or nested
+    deeper than MAX_DEPTH, 400 for anything that is not strict JSON in UTF-8 (see strict_json)."""
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -46,9 +47,18 @@ async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
     if not raw.strip():
         raise InvalidRequest("the request needs a JSON object body")
     try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidRequest(f"the body is not valid JSON: {exc}") from exc
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequest(f"the body is not UTF-8: {exc}") from None
+    try:
+        body = loads(text.removeprefix("\ufeff"))
+    except JsonRefused as exc:
+        if exc.too_deep:
+            raise PayloadTooLarge(
+                f"the body is nested deeper than {MAX_DEPTH} levels",
+                details={"limit_depth": MAX_DEPTH},
+            ) from None
+        raise InvalidRequest(f"the body is not valid JSON: {exc.message}") from None
     if not isinstance(body, dict):
         raise InvalidRequest(f"the body must be a JSON object, not {_kind(body)}")
     return body

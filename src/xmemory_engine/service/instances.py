@@ -67,7 +67,7 @@ def _with_prefix(parse: Any, path: str) -> Schema:
         raise SchemaInvalid(
             f"invalid schema in {path} at {inner}: {exc.message}",
             field=inner,
-            details={"schema_path": inner, "request_field": path},
+            details={**(exc.details or {}), "schema_path": inner, "request_field": path},
         ) from exc
     return schema
 
@@ -207,8 +207,14 @@ class InstanceRegistry:
         await data.data.ensure_schema(data.schema)
 
     async def create(self, row: InstanceRow) -> LiveInstance:
-        await self.prepare_data(row)
-        await self.catalog.create_instance(row)
+        """Tables first, then the catalog row; when either fails, the new file goes too (a
+        refused create leaves nothing behind)."""
+        try:
+            await self.prepare_data(row)
+            await self.catalog.create_instance(row)
+        except Exception:  # not on cancellation: the catalog row may have been committed
+            self.drop_files(row.id)
+            raise
         return await self.live(row)
 
     async def update_schema(
