@@ -23,8 +23,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import anyio
@@ -72,6 +72,10 @@ class StdioTransport:
                 await self._read_loop()
         finally:
             self.finished.set()
+
+    @property
+    def draining(self) -> bool:
+        return self._reading.cancel_called
 
     async def drain(self, grace: float) -> None:
         """Take no more requests; wait up to `grace` s for those taken to be answered;
@@ -259,20 +263,40 @@ async def serve_stdio(
 ) -> None:
     """Run `server` over the process's stdin/stdout until the client closes stdin, or a
     SIGTERM / SIGINT drains the session (up to `drain_timeout` s for the calls in flight)."""
-    async with _process_stdio() as (stdin_fd, stdout_fd), anyio.create_task_group() as tg:
-        transport = StdioTransport(stdin_fd, stdout_fd)
+    with _signals_restored():
+        async with _process_stdio() as (stdin_fd, stdout_fd), anyio.create_task_group() as tg:
+            transport = StdioTransport(stdin_fd, stdout_fd)
 
-        async def on_signal() -> None:
-            with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
-                async for signum in signals:
-                    logger.info("%s: finishing the calls in flight", signal.Signals(signum).name)
-                    await transport.drain(drain_timeout)
-                    return
+            async def on_signal() -> None:
+                # Held open until the end: a second signal while draining changes nothing.
+                with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+                    async for signum in signals:
+                        name = signal.Signals(signum).name
+                        if transport.draining:
+                            logger.info("%s: already finishing the calls in flight", name)
+                            continue
+                        logger.info("%s: finishing the calls in flight", name)
+                        tg.start_soon(transport.drain, drain_timeout)
 
-        tg.start_soon(on_signal)
-        tg.start_soon(transport.run)
-        async with transport.write_stream:
-            await server.run(transport.read_stream, transport.write_stream, options)
-        with anyio.move_on_after(5):  # the last answers are written before we return
-            await transport.finished.wait()
-        tg.cancel_scope.cancel()
+            tg.start_soon(on_signal)
+            tg.start_soon(transport.run)
+            async with transport.write_stream:
+                await server.run(transport.read_stream, transport.write_stream, options)
+            with anyio.move_on_after(5):  # the last answers are written before we return
+                await transport.finished.wait()
+            tg.cancel_scope.cancel()
+
+
+@contextmanager
+def _signals_restored() -> Iterator[None]:
+    """The event loop's signal receiver leaves SIG_DFL behind; put back what was there."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            if handler is not None:
+                signal.signal(sig, handler)
