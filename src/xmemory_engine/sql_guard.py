@@ -23,15 +23,17 @@ and SQL longer than `MAX_SQL_CHARS` (so parsing is bounded too). A result is cut
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import math
 import re
 import sqlite3
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -75,8 +77,12 @@ _FORBIDDEN_FUNCTION_PREFIXES = ("pg_", "lo_", "dblink")
 # jobs): never readable by generated SQL, not even through a CTE of the same name.
 _RESERVED_PREFIXES = ("sqlite_", "_xm_")
 
-MAX_SQL_CHARS = 100_000
-"""Longest SQL text checked: parse time grows with it (about 0.1 s for this much)."""
+MAX_SQL_CHARS = 50_000
+"""Longest SQL text checked: parse time grows with it (up to 0.5 s for this much; the rules
+mind writes at most 31 KB for a 40-word question)."""
+MAX_ROW_VALUES = 128
+"""Most values in one row a query builds (its result, or a record it stores): a row is built
+with no check in between, so this times `MAX_VALUE_BYTES` bounds its memory (128 MiB)."""
 MAX_NESTING = 32
 """Deepest nesting of parentheses (subqueries, expressions) in one statement: sqlglot's parser
 recurses about 20 frames a level and fails near 42 levels of subqueries."""
@@ -86,8 +92,9 @@ MAX_PATTERN_CHARS = 256
 """Longest literal pattern of `instr` / `replace` (and of LIKE / GLOB, at run time)."""
 MAX_TRIM_CHARS = 32
 """Longest literal set of characters `trim` / `ltrim` / `rtrim` may remove."""
-MAX_VALUE_BYTES = 2 * 1024 * 1024
-"""SQLITE_LIMIT_LENGTH of the read connection: no value (or row) a query builds grows past it."""
+MAX_VALUE_BYTES = 1024 * 1024
+"""SQLITE_LIMIT_LENGTH of the read connection: no value (or row) a query builds or reads is
+longer (a stored value longer than this is seen whole in xresponse objects, not through SQL)."""
 MAX_RESULT_BYTES = 4 * 1024 * 1024
 """Bytes of cells one result may hold (text as UTF-8, a BLOB as its hex); rows past it are cut.
 A read's response carries its result twice (`reader_result` and `reader_results`)."""
@@ -138,6 +145,11 @@ def checked_select(
             )
         if isinstance(node, exp.Func):
             _check_function(node)
+        if isinstance(node, (exp.Select, exp.Tuple)) and len(node.expressions) > MAX_ROW_VALUES:
+            raise QueryRejected(
+                f"a row of {len(node.expressions)} values is selected; at most {MAX_ROW_VALUES} "
+                "are allowed (select fewer columns)"
+            )
         if isinstance(node, exp.Table):
             _check_table(node, allowed, _visible_ctes(node))
         if isinstance(node, exp.CTE) and node.alias_or_name.lower().startswith(_RESERVED_PREFIXES):
@@ -330,8 +342,28 @@ _LIMIT_LIKE_PATTERN_LENGTH = getattr(sqlite3, "SQLITE_LIMIT_LIKE_PATTERN_LENGTH"
 # functions that build long values from short SQL and that the rules mind does not need
 # (`replace` it does: chained `replace` and `||` doubling stay bounded by the deadline only).
 _UNCAPPED_FUNCTIONS = frozenset({"printf", "format", "group_concat", "hex", "quote"})
-# How many virtual-machine instructions run between two deadline checks.
-_PROGRESS_EVERY = 1000
+# How many virtual-machine instructions run between two deadline (and memory) checks: one
+# function call can add 2 MiB, and a wide row is a few instructions a column.
+_PROGRESS_EVERY = 200
+_LIMIT_FUNCTION_ARG = getattr(sqlite3, "SQLITE_LIMIT_FUNCTION_ARG", 6)
+_MAX_FUNCTION_ARGS = 32
+MAX_QUERY_MEMORY = 128 * 1024 * 1024
+"""SQLite heap one query may add (a row of 400 one-MiB columns took 1.2 GB without it)."""
+
+
+@functools.cache
+def _sqlite_memory_used() -> Callable[[], int] | None:
+    """SQLite's `sqlite3_memory_used`, found through the `_sqlite3` module's own library;
+    None where it cannot be found (then only the deadline and the length limit bound memory)."""
+    try:
+        import _sqlite3
+
+        function = ctypes.CDLL(_sqlite3.__file__).sqlite3_memory_used
+    except (ImportError, OSError, AttributeError):
+        return None
+    function.restype = ctypes.c_int64
+    function.argtypes = []
+    return cast("Callable[[], int]", function)
 
 
 @dataclass
@@ -371,7 +403,9 @@ class ReadOnlySqlite:
         self._allowed = None if allowed_tables is None else {t.lower() for t in allowed_tables}
         self._lock = threading.Lock()
         self._deadline = math.inf
-        self._timed_out = False
+        self._stopped: str | None = None
+        self._memory_used = _sqlite_memory_used()
+        self._memory_ceiling = math.inf
         uri = self.path.resolve().as_uri() + "?mode=ro"
         self._conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         try:
@@ -384,6 +418,7 @@ class ReadOnlySqlite:
                 setlimit(_LIMIT_ATTACHED, 0)
                 setlimit(_LIMIT_LENGTH, value_limit)
                 setlimit(_LIMIT_LIKE_PATTERN_LENGTH, MAX_PATTERN_CHARS)
+                setlimit(_LIMIT_FUNCTION_ARG, _MAX_FUNCTION_ARGS)
             self._conn.set_authorizer(self._authorize)
             self._conn.set_progress_handler(self._past_deadline, _PROGRESS_EVERY)
         except BaseException:
@@ -402,11 +437,14 @@ class ReadOnlySqlite:
         with self._lock:
             if self._closed:
                 raise RuntimeError(f"the read connection to {self.path} is closed")
-            self._timed_out = False
+            self._stopped = None
+            if self._memory_used is not None:
+                self._memory_ceiling = self._memory_used() + MAX_QUERY_MEMORY
             self._deadline = time.monotonic() + self.time_limit
             if deadline is not None:
                 self._deadline = min(self._deadline, deadline)
             try:
+                self._check_width(sql)
                 cursor = self._conn.execute(sql)
                 columns = [d[0] for d in cursor.description or ()]
                 rows, truncated_by = self._fetch(cursor)
@@ -422,6 +460,23 @@ class ReadOnlySqlite:
             truncated=truncated_by is not None,
             truncated_by=truncated_by,
         )
+
+    def _check_width(self, sql: str) -> None:
+        """Refuse a statement whose program builds a row of more than `MAX_ROW_VALUES` values
+        (`ResultRow` / `MakeRecord`), read from its EXPLAIN before it runs."""
+        widest = max(
+            (
+                int(p2)
+                for _, opcode, _, p2, *_ in self._conn.execute("EXPLAIN " + sql)
+                if opcode in ("ResultRow", "MakeRecord")
+            ),
+            default=0,
+        )
+        if widest > MAX_ROW_VALUES:
+            raise QueryRejected(
+                f"the query builds rows of {widest} values; at most {MAX_ROW_VALUES} are "
+                "allowed (select fewer columns)"
+            )
 
     def _fetch(self, cursor: sqlite3.Cursor) -> tuple[list[list[Any]], str | None]:
         """Rows one at a time until a cap: a row past `row_limit`, or one whose cells would
@@ -467,15 +522,23 @@ class ReadOnlySqlite:
 
     def _past_deadline(self) -> int:
         if time.monotonic() > self._deadline:
-            self._timed_out = True
+            self._stopped = "time"
+            return 1
+        if self._memory_used is not None and self._memory_used() > self._memory_ceiling:
+            self._stopped = "memory"
             return 1
         return 0
 
     def _translate(self, exc: Exception) -> Exception:
         message = str(exc) or type(exc).__name__
-        if self._timed_out:
+        if self._stopped == "time":
             return QueryRejected(
                 f"the query ran longer than the {self.time_limit:g} s time limit and was stopped"
+            )
+        if self._stopped == "memory":
+            return QueryRejected(
+                f"the query took more than {MAX_QUERY_MEMORY // (1024 * 1024)} MiB of memory "
+                "and was stopped; select fewer or shorter values"
             )
         lowered = message.lower()
         refused = (
@@ -490,8 +553,8 @@ class ReadOnlySqlite:
             return QueryRejected(f"the read-only connection refused the query: {message}")
         if "too big" in lowered:
             return QueryRejected(
-                f"a value the query builds grew past the {self.value_limit:,}-byte limit on one "
-                "value and the query was stopped"
+                f"a value the query builds or reads is over the {self.value_limit:,}-byte limit "
+                "on one value, and the query was stopped"
             )
         too_complex = ("pattern too complex", "too large", "too many", "too deep")
         if any(word in lowered for word in too_complex):
@@ -508,14 +571,9 @@ def _size(cell: Any) -> int:
 
 def _cell(value: Any) -> Any:
     """A JSON-friendly cell: BLOBs become hex text, an infinite REAL (`SELECT 1e999`) the text
-    JSON has no number for, text holding a lone surrogate (`char(55296)`) U+FFFD there."""
+    JSON has no number for."""
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value).hex()
     if isinstance(value, float) and not math.isfinite(value):
         return "Infinity" if value > 0 else "-Infinity"
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return value

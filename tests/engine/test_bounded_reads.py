@@ -27,7 +27,12 @@ from xmemory_engine.errors import QueryRejected
 from xmemory_engine.minds.base import Answer, AnswerRequest, Mind
 from xmemory_engine.schema import parse_schema
 from xmemory_engine.service.reads import ReadBudgetSpent, make_sql_runner
-from xmemory_engine.sql_guard import MAX_NESTING, ReadOnlySqlite, check_select
+from xmemory_engine.sql_guard import (
+    MAX_NESTING,
+    ReadOnlySqlite,
+    _sqlite_memory_used,
+    check_select,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -66,6 +71,29 @@ def test_no_value_grows_past_the_length_limit(db: Path) -> None:
         reader.run(doubling)
     # printf gives up (NULL) instead of building 100 MB.
     assert reader.run("SELECT length(printf('%.*c', 100000000, 'x'))").rows == [[None]]
+
+
+BIG = "replace(printf('%.999c', 'x'), 'x', printf('%.999c', 'y'))"  # 1 MB
+
+
+def test_a_row_of_too_many_values_is_refused_before_it_is_built(db: Path) -> None:
+    # 400 one-MB columns took 1.2 GB and 3 s: a row is built with no check in between.
+    reader = ReadOnlySqlite(db, allowed_tables=TABLES)
+    with pytest.raises(QueryRejected, match="rows of 400 values"):
+        reader.run("SELECT " + ", ".join([BIG] * 400))
+    with pytest.raises(QueryRejected, match="too many arguments"):
+        reader.run("SELECT max(" + ", ".join([BIG] * 100) + ")")
+
+
+@pytest.mark.skipif(_sqlite_memory_used() is None, reason="sqlite3_memory_used not reachable")
+def test_a_query_taking_too_much_memory_is_stopped(db: Path) -> None:
+    reader = ReadOnlySqlite(db, allowed_tables=TABLES)
+    with pytest.raises(QueryRejected, match="MiB of memory"):
+        reader.run("SELECT " + ", ".join([BIG] * 120))
+
+
+def test_an_infinite_real_is_text_json_can_carry(db: Path) -> None:
+    assert ReadOnlySqlite(db).run("SELECT 1e999, -1e999").rows == [["Infinity", "-Infinity"]]
 
 
 def test_a_result_is_cut_at_its_byte_cap_and_says_so(db: Path) -> None:
@@ -297,7 +325,7 @@ async def test_a_huge_question_is_read_in_part_quickly_and_blames_no_field(
         )
         took = time.monotonic() - started
     assert response.status_code == 200, response.text
-    assert "Only the first 60 words" in item(response)["notice"]
+    assert "Only the first 40 words" in item(response)["notice"]
     assert took < 3.0
 
 

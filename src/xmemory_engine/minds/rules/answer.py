@@ -39,9 +39,12 @@ from xmemory_engine.minds.rules.text import name_words, stem
 from xmemory_engine.minds.rules.text import plural as plural_of
 from xmemory_engine.schema import ObjectSpec
 
-MAX_QUESTION_WORDS = 60
+MAX_QUESTION_WORDS = 40
 """Words of a question the rules read: the work (statements, SQL length) grows with them, and
 a question is rarely longer; the rest is left unread, with a notice."""
+MAX_VALUES = 6
+"""Names, emails and content words a question's SQL matches on: each adds a whole-word search
+over every text field (about 4 KB of SQL), so 40 words could make 60 KB without this."""
 LIST_LIMIT = 200
 """Most records a list answer holds; past it the answer says how many there are."""
 SEARCH_LIMIT = 50
@@ -56,18 +59,35 @@ class RulesAnswerer:
 
     async def answer(self, request: AnswerRequest) -> Answer:
         mapped = SchemaMap.of(request.schema)
-        question, cut = first_words(request.question, MAX_QUESTION_WORDS)
-        reading = _Reading(request, mapped, read_question(question, mapped))
+        q, bounded = _bounded_question(request.question, mapped)
+        reading = _Reading(request, mapped, q)
         try:
             answer = await reading.answer()
         except QueryRejected as exc:
             # Our SQL, not the caller's: say the question was too much, not what SQL failed.
             notice = f"The question could not be answered as asked ({exc.message})."
             answer = Answer(notice=notice, about=reading.q.text[:200])
-        if cut:
-            said = f"Only the first {MAX_QUESTION_WORDS} words of the question were read."
-            answer.notice = f"{answer.notice} {said}" if answer.notice else said
+        if bounded:
+            answer.notice = f"{answer.notice} {bounded}" if answer.notice else bounded
         return answer
+
+
+def _bounded_question(text: str, mapped: SchemaMap) -> tuple[Question, str | None]:
+    """The question as read within the bounds on work per question, and what was left out."""
+    question, cut = first_words(text, MAX_QUESTION_WORDS)
+    q = read_question(question, mapped)
+    if cut:
+        said: str | None = f"Only the first {MAX_QUESTION_WORDS} words of the question were read."
+    else:
+        said = None
+    if len(q.names) + len(q.emails) > MAX_VALUES or len(q.keywords) > 2 * MAX_VALUES:
+        q.names, q.emails = q.names[:MAX_VALUES], q.emails[: max(MAX_VALUES - len(q.names), 0)]
+        q.keywords, q.terms = q.keywords[: 2 * MAX_VALUES], q.terms[: 2 * MAX_VALUES]
+        said = said or (
+            f"Only the first {MAX_VALUES} names and {2 * MAX_VALUES} words of the question "
+            "were searched for."
+        )
+    return q, said
 
 
 def first_words(text: str, limit: int) -> tuple[str, bool]:
