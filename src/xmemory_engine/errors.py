@@ -20,6 +20,19 @@ from __future__ import annotations
 
 from typing import Any
 
+# pydantic (a dependency) requires typing_extensions and reads only its TypedDict before 3.12.
+from typing_extensions import TypedDict
+
+
+class ErrorEntry(TypedDict):
+    """One entry of the envelope's `errors` (the OpenAPI document is generated from this)."""
+
+    code: str
+    message: str
+    field: str | None
+    resource_id: str | None
+    details: dict[str, Any] | None
+
 
 class EngineError(Exception):
     """Base of every error the engine reports to a caller."""
@@ -41,7 +54,7 @@ class EngineError(Exception):
         self.resource_id = resource_id
         self.details = details
 
-    def to_wire(self) -> dict[str, Any]:
+    def to_wire(self) -> ErrorEntry:
         """The error as one entry of the envelope's `errors` list."""
         return {
             "code": self.code,

@@ -1,11 +1,14 @@
 """The HTTP API of WIRE.md as one Starlette app: routes, bearer auth, envelope errors.
 
+The app is built from one table of routes (`ROUTES`), which also gives `/openapi.json`.
 Handlers only parse requests and render answers; everything else is the service's.
 """
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Awaitable, Callable
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from starlette.applications import Starlette
@@ -16,15 +19,23 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xmemory_engine.api.bodies import (
-    optional_enum,
+    Body,
+    CreateInstanceBody,
+    ExtractBody,
+    GenerateSchemaBody,
+    ReadBody,
+    UpdateMetadataBody,
+    UpdateSchemaBody,
+    WriteBody,
+    WriteStatusBody,
+    check_length,
     optional_iso_time,
-    optional_str,
     query_flag,
     query_ids,
-    read_json,
-    required_str,
+    read_body,
 )
 from xmemory_engine.api.envelope import endpoint, envelope, plain_error
+from xmemory_engine.api.openapi import QueryParam, RouteSpec, openapi_document
 from xmemory_engine.errors import InvalidRequest, PayloadTooLarge
 from xmemory_engine.minds.base import ExtractionLogic, ReadMode
 from xmemory_engine.service.instances import parse_schema_payload
@@ -64,33 +75,60 @@ class BearerAuth:
         await response(scope, receive, send)
 
 
+_IDS = QueryParam("ids", "only these ids (repeat the parameter, or separate by commas)", True)
+_INSTANCE = "/instances/{instance_id}"
+
+ROUTES: tuple[RouteSpec, ...] = (
+    RouteSpec("/healthz", ("GET",), "healthz", "liveness; never needs the API key", envelope=False),
+    RouteSpec("/openapi.json", ("GET",), "openapi", "this document", envelope=False),
+    RouteSpec("/clusters", ("GET",), "list_clusters", "list clusters", query=(_IDS,)),
+    RouteSpec("/clusters/{cluster_id}", ("GET",), "get_cluster", "one cluster"),
+    RouteSpec(
+        "/clusters/{cluster_id}/instances/generate_schema",
+        ("POST",),
+        "generate_schema",
+        "design a schema from a description",
+        GenerateSchemaBody,
+    ),
+    RouteSpec(
+        "/clusters/{cluster_id}/instances",
+        ("POST",),
+        "create_instance",
+        "create an instance",
+        CreateInstanceBody,
+    ),
+    RouteSpec(
+        "/instances",
+        ("GET",),
+        "list_instances",
+        "list instances",
+        query=(_IDS, QueryParam("verbose", "include each data_schema (default true)")),
+    ),
+    RouteSpec(_INSTANCE, ("GET",), "get_instance", "one instance"),
+    RouteSpec(
+        _INSTANCE, ("PUT", "PATCH"), "update_metadata", "rename, describe", UpdateMetadataBody
+    ),
+    RouteSpec(_INSTANCE, ("DELETE",), "delete_instance", "delete an instance and its data"),
+    RouteSpec(f"{_INSTANCE}/schema", ("GET",), "get_schema", "the instance's schema"),
+    RouteSpec(
+        f"{_INSTANCE}/schema", ("PUT",), "update_schema", "an additive change", UpdateSchemaBody
+    ),
+    RouteSpec(f"{_INSTANCE}/write", ("POST",), "write", "write and wait", WriteBody),
+    RouteSpec(f"{_INSTANCE}/write_async", ("POST",), "write_async", "queue a write", WriteBody),
+    RouteSpec(
+        f"{_INSTANCE}/write_status", ("POST",), "write_status", "a write's state", WriteStatusBody
+    ),
+    RouteSpec(f"{_INSTANCE}/read", ("POST",), "read", "answer a question", ReadBody),
+    RouteSpec(f"{_INSTANCE}/extract", ("POST",), "extract", "extract without storing", ExtractBody),
+    RouteSpec(f"{_INSTANCE}/describe", ("GET",), "describe", "what the instance holds"),
+)
+
+
 def create_app(service: MemoryService, settings: EngineSettings) -> Starlette:
     """The engine's ASGI app. It needs no lifespan: the service is already running."""
     api = _Handlers(service, settings)
     routes = [
-        Route("/healthz", endpoint(api.healthz), methods=["GET"]),
-        Route("/clusters", endpoint(api.list_clusters), methods=["GET"]),
-        Route("/clusters/{cluster_id}", endpoint(api.get_cluster), methods=["GET"]),
-        Route(
-            "/clusters/{cluster_id}/instances/generate_schema",
-            endpoint(api.generate_schema),
-            methods=["POST"],
-        ),
-        Route("/clusters/{cluster_id}/instances", endpoint(api.create_instance), methods=["POST"]),
-        Route("/instances", endpoint(api.list_instances), methods=["GET"]),
-        Route("/instances/{instance_id}", endpoint(api.get_instance), methods=["GET"]),
-        Route("/instances/{instance_id}", endpoint(api.update_metadata), methods=["PUT", "PATCH"]),
-        Route("/instances/{instance_id}", endpoint(api.delete_instance), methods=["DELETE"]),
-        Route("/instances/{instance_id}/schema", endpoint(api.get_schema), methods=["GET"]),
-        Route("/instances/{instance_id}/schema", endpoint(api.update_schema), methods=["PUT"]),
-        Route("/instances/{instance_id}/write", endpoint(api.write), methods=["POST"]),
-        Route("/instances/{instance_id}/write_async", endpoint(api.write_async), methods=["POST"]),
-        Route(
-            "/instances/{instance_id}/write_status", endpoint(api.write_status), methods=["POST"]
-        ),
-        Route("/instances/{instance_id}/read", endpoint(api.read), methods=["POST"]),
-        Route("/instances/{instance_id}/extract", endpoint(api.extract), methods=["POST"]),
-        Route("/instances/{instance_id}/describe", endpoint(api.describe), methods=["GET"]),
+        Route(spec.path, endpoint(api.handler(spec)), methods=list(spec.methods)) for spec in ROUTES
     ]
     app = Starlette(
         routes=routes,
@@ -99,6 +137,13 @@ def create_app(service: MemoryService, settings: EngineSettings) -> Starlette:
     if settings.api_key:
         app.add_middleware(BearerAuth, key=settings.api_key)
     return app
+
+
+def _version() -> str:
+    try:
+        return version("xmemory-mcp")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0"
 
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:
@@ -115,14 +160,42 @@ class _Handlers:
     def __init__(self, service: MemoryService, settings: EngineSettings) -> None:
         self.s = service
         self.settings = settings
+        self._openapi: dict[str, Any] | None = None
 
-    async def _body(self, request: Request) -> dict[str, Any]:
-        return await read_json(request, self.settings.max_body_bytes)
+    def handler(self, spec: RouteSpec) -> Callable[[Request], Awaitable[Response]]:
+        """The handler `spec` names; one with a body gets it read and validated by the model
+        the spec names (the one the OpenAPI document shows)."""
+        method = getattr(self, spec.handler)
+        model = spec.body
+        if model is None:
+            return method  # type: ignore[no-any-return]
 
-    # -- health and clusters ---------------------------------------------------------------
+        async def with_body(request: Request) -> Response:
+            body = await read_body(request, model, self.settings.max_body_bytes)
+            return await method(request, body)  # type: ignore[no-any-return]
+
+        return with_body
+
+    def _text(self, value: str | None, name: str, *, required: bool, max_chars: int) -> str | None:
+        """Length and (for a required key) blankness; the model has checked the type."""
+        if value is None:
+            if required:
+                raise InvalidRequest(f"'{name}' is required", field=name)
+            return None
+        if required and not value.strip():
+            raise InvalidRequest(f"'{name}' is empty", field=name)
+        check_length(value, name, max_chars)
+        return value
+
+    # -- health, document and clusters -----------------------------------------------------
 
     async def healthz(self, request: Request) -> Response:
         return JSONResponse({"status": "ok"})
+
+    async def openapi(self, request: Request) -> Response:
+        if self._openapi is None:
+            self._openapi = openapi_document(ROUTES, version=_version())
+        return JSONResponse(self._openapi)
 
     async def list_clusters(self, request: Request) -> Response:
         items = await self.s.list_clusters(query_ids(request))
@@ -132,17 +205,13 @@ class _Handlers:
         item = await self.s.get_cluster(request.path_params["cluster_id"])
         return envelope(items=[item], ids=[item["id"]])
 
-    async def generate_schema(self, request: Request) -> Response:
-        body = await self._body(request)
-        description = required_str(
-            body, "schema_description", max_chars=self.settings.max_text_chars
+    async def generate_schema(self, request: Request, body: GenerateSchemaBody) -> Response:
+        limit = self.settings.max_text_chars
+        description = self._text(
+            body.schema_description, "schema_description", required=True, max_chars=limit
         )
-        current = body.get("current_yml_schema")
-        if current is not None and not isinstance(current, (str, dict)):
-            raise InvalidRequest(
-                "'current_yml_schema' is the current schema as YAML text",
-                field="current_yml_schema",
-            )
+        assert description is not None
+        current = body.current_yml_schema
         if isinstance(current, str) and len(current) > self.settings.max_text_chars:
             raise PayloadTooLarge("'current_yml_schema' is too long", field="current_yml_schema")
         item = await self.s.generate_schema(request.path_params["cluster_id"], description, current)
@@ -150,19 +219,17 @@ class _Handlers:
 
     # -- instances -------------------------------------------------------------------------
 
-    async def create_instance(self, request: Request) -> Response:
-        body = await self._body(request)
-        name = required_str(body, "name", max_chars=NAME_MAX_CHARS)
-        description = optional_str(body, "description", max_chars=self.settings.max_text_chars)
-        schema_description = optional_str(
-            body, "schema_description", max_chars=self.settings.max_text_chars
+    async def create_instance(self, request: Request, body: CreateInstanceBody) -> Response:
+        limit = self.settings.max_text_chars
+        name = self._text(body.name, "name", required=True, max_chars=NAME_MAX_CHARS)
+        description = self._text(body.description, "description", required=False, max_chars=limit)
+        schema_description = self._text(
+            body.schema_description, "schema_description", required=False, max_chars=limit
         )
-        if body.get("instance_schema") is None:
-            raise InvalidRequest("'instance_schema' is required", field="instance_schema")
-        schema, text, kind = parse_schema_payload(body["instance_schema"])
+        schema, text, kind = parse_schema_payload(_dump(body.instance_schema))
         item = await self.s.create_instance(
             request.path_params["cluster_id"],
-            name,
+            str(name),
             schema,
             text,
             kind,
@@ -180,14 +247,17 @@ class _Handlers:
         item = await self.s.get_instance(request.path_params["instance_id"])
         return envelope(items=[item], ids=[item["id"]])
 
-    async def update_metadata(self, request: Request) -> Response:
-        body = await self._body(request)
+    async def update_metadata(self, request: Request, body: UpdateMetadataBody) -> Response:
         changes: dict[str, str | None] = {}
-        if request.method == "PUT" or "name" in body:
-            changes["name"] = required_str(body, "name", max_chars=NAME_MAX_CHARS)
-        if request.method == "PUT" or "description" in body:
-            changes["description"] = optional_str(
-                body, "description", max_chars=self.settings.max_text_chars
+        given = body.model_fields_set
+        if request.method == "PUT" or "name" in given:
+            changes["name"] = self._text(body.name, "name", required=True, max_chars=NAME_MAX_CHARS)
+        if request.method == "PUT" or "description" in given:
+            changes["description"] = self._text(
+                body.description,
+                "description",
+                required=False,
+                max_chars=self.settings.max_text_chars,
             )
         item = await self.s.update_metadata(request.path_params["instance_id"], changes)
         return envelope(items=[item], ids=[item["id"]])
@@ -200,22 +270,21 @@ class _Handlers:
         item = await self.s.get_schema(request.path_params["instance_id"])
         return envelope(items=[item])
 
-    async def update_schema(self, request: Request) -> Response:
-        body = await self._body(request)
-        if body.get("instance_schema") is None:
-            raise InvalidRequest("'instance_schema' is required", field="instance_schema")
-        schema, text, kind = parse_schema_payload(body["instance_schema"])
+    async def update_schema(self, request: Request, body: UpdateSchemaBody) -> Response:
+        schema, text, kind = parse_schema_payload(_dump(body.instance_schema))
         item = await self.s.update_schema(request.path_params["instance_id"], schema, text, kind)
         return envelope(items=[item], ids=[item["id"]])
 
     # -- writes ----------------------------------------------------------------------------
 
-    def _write_request(self, body: dict[str, Any]) -> WriteRequest:
-        logic = optional_enum(body, "extraction_logic", ExtractionLogic, ExtractionLogic.DEEP)
-        mutations = body.get("structured_mutations")
-        text = body.get("text")
-        occurred_at = optional_iso_time(body, "occurred_at")
-        source_text = optional_str(body, "source_text", max_chars=self.settings.max_text_chars)
+    def _write_request(self, body: WriteBody) -> WriteRequest:
+        logic = body.extraction_logic or ExtractionLogic.DEEP
+        mutations = body.structured_mutations
+        text = body.text
+        occurred_at = optional_iso_time({"occurred_at": body.occurred_at}, "occurred_at")
+        source_text = self._text(
+            body.source_text, "source_text", required=False, max_chars=self.settings.max_text_chars
+        )
         if source_text is not None and mutations is None:
             raise InvalidRequest(
                 "'source_text' goes with 'structured_mutations' (the sentences they came "
@@ -229,11 +298,6 @@ class _Handlers:
             if text not in (None, ""):
                 raise InvalidRequest(
                     "give exactly one of 'text' and 'structured_mutations'",
-                    field="structured_mutations",
-                )
-            if not isinstance(mutations, list):
-                raise InvalidRequest(
-                    "'structured_mutations' must be a list of mutations",
                     field="structured_mutations",
                 )
             if not mutations:
@@ -257,39 +321,37 @@ class _Handlers:
         if text is None:
             raise InvalidRequest("give 'text' (or 'structured_mutations') to write", field="text")
         return WriteRequest(
-            text=required_str(body, "text", max_chars=self.settings.max_text_chars),
+            text=self._text(text, "text", required=True, max_chars=self.settings.max_text_chars),
             mutations=None,
             extraction_logic=logic,
             occurred_at=occurred_at,
         )
 
-    async def write(self, request: Request) -> Response:
-        body = await self._body(request)
+    async def write(self, request: Request, body: WriteBody) -> Response:
         item = await self.s.write(request.path_params["instance_id"], self._write_request(body))
         return envelope(items=[item], ids=[item["write_id"]])
 
-    async def write_async(self, request: Request) -> Response:
-        body = await self._body(request)
+    async def write_async(self, request: Request, body: WriteBody) -> Response:
         item = await self.s.write_async(
             request.path_params["instance_id"], self._write_request(body)
         )
         return envelope(items=[item], ids=[item["write_id"]])
 
-    async def write_status(self, request: Request) -> Response:
-        body = await self._body(request)
-        write_id = required_str(body, "write_id", max_chars=NAME_MAX_CHARS)
+    async def write_status(self, request: Request, body: WriteStatusBody) -> Response:
+        write_id = str(
+            self._text(body.write_id, "write_id", required=True, max_chars=NAME_MAX_CHARS)
+        )
         item = await self.s.write_status(request.path_params["instance_id"], write_id)
         return envelope(items=[item], ids=[write_id])
 
     # -- reads -----------------------------------------------------------------------------
 
-    async def read(self, request: Request) -> Response:
-        body = await self._body(request)
-        query = required_str(body, "query", max_chars=self.settings.max_text_chars)
-        key = "mode" if body.get("mode") is not None else "read_mode"
-        mode = optional_enum(body, key, ReadMode, ReadMode.SINGLE_ANSWER)
-        read_id = optional_str(body, "read_id", max_chars=NAME_MAX_CHARS)
-        sql = optional_str(body, "sql", max_chars=self.settings.max_text_chars)
+    async def read(self, request: Request, body: ReadBody) -> Response:
+        limit = self.settings.max_text_chars
+        query = str(self._text(body.query, "query", required=True, max_chars=limit))
+        mode = body.mode or body.read_mode or ReadMode.SINGLE_ANSWER
+        read_id = self._text(body.read_id, "read_id", required=False, max_chars=NAME_MAX_CHARS)
+        sql = self._text(body.sql, "sql", required=False, max_chars=limit)
         if sql is not None and not sql.strip():
             raise InvalidRequest(
                 "'sql' is empty; leave it out to have the question answered", field="sql"
@@ -297,13 +359,19 @@ class _Handlers:
         item = await self.s.read(request.path_params["instance_id"], query, mode, read_id, sql=sql)
         return envelope(items=[item])
 
-    async def extract(self, request: Request) -> Response:
-        body = await self._body(request)
-        text = required_str(body, "text", max_chars=self.settings.max_text_chars)
-        logic = optional_enum(body, "extraction_logic", ExtractionLogic, ExtractionLogic.DEEP)
+    async def extract(self, request: Request, body: ExtractBody) -> Response:
+        text = str(
+            self._text(body.text, "text", required=True, max_chars=self.settings.max_text_chars)
+        )
+        logic = body.extraction_logic or ExtractionLogic.DEEP
         item = await self.s.extract(request.path_params["instance_id"], text, logic)
         return envelope(items=[item])
 
     async def describe(self, request: Request) -> Response:
         item = await self.s.describe(request.path_params["instance_id"])
         return envelope(items=[item], ids=[item["instance_id"]])
+
+
+def _dump(body: Body) -> dict[str, Any]:
+    """A validated nested body as the plain mapping the service parses (nulls left out)."""
+    return body.model_dump(exclude_none=True)

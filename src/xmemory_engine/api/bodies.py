@@ -1,7 +1,9 @@
 """Reading request bodies and query parameters: size limits, JSON, and typed fields.
 
-Unknown keys are ignored (newer clients send more than this engine knows); a null for an
-optional key is the same as leaving it out (some clients send every key).
+Each body is a pydantic model below: the engine validates with it, and the OpenAPI document
+(`api/openapi.py`) is generated from it. Unknown keys are ignored (newer clients send more than
+this engine knows); a null for an optional key is the same as leaving it out (some clients send
+every key). Limits that depend on settings (text lengths) are checked by the handlers.
 """
 
 from __future__ import annotations
@@ -9,14 +11,155 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 
 from xmemory_engine.errors import InvalidRequest, PayloadTooLarge
+from xmemory_engine.minds.base import ExtractionLogic, ReadMode
 from xmemory_engine.strict_json import MAX_DEPTH, JsonRefused, loads
 
 E = TypeVar("E", bound=Enum)
+B = TypeVar("B", bound=BaseModel)
+
+
+# -- the bodies ----------------------------------------------------------------------------------
+
+
+def _any_case(kind: type[E]) -> BeforeValidator:
+    def lower(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        allowed = [m.value for m in kind]
+        if value.lower() not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}, not {value[:80]!r}")
+        return kind(value.lower())
+
+    return BeforeValidator(lower)
+
+
+Logic = Annotated[ExtractionLogic | None, _any_case(ExtractionLogic)]
+Mode = Annotated[ReadMode | None, _any_case(ReadMode)]
+
+
+class Body(BaseModel):
+    """A request body: a JSON object; unknown keys ignored, no silent type conversion."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+
+class GenerateSchemaBody(Body):
+    """POST /clusters/{cluster_id}/instances/generate_schema"""
+
+    schema_description: str = Field(description="what the memory is for, in words")
+    current_yml_schema: str | dict[str, Any] | None = Field(
+        None, description="the schema to extend (YAML text or the XMD mapping)"
+    )
+
+
+class SchemaText(Body):
+    value: str | dict[str, Any] = Field(description="XMD as text, or as the mapping itself")
+
+
+class InstanceSchema(Body):
+    """Exactly one of `yml` and `json_schema`."""
+
+    yml: SchemaText | None = None
+    json_schema: SchemaText | None = None
+
+
+class CreateInstanceBody(Body):
+    """POST /clusters/{cluster_id}/instances"""
+
+    name: str
+    description: str | None = None
+    schema_description: str | None = None
+    instance_schema: InstanceSchema
+
+
+class UpdateMetadataBody(Body):
+    """PUT (name required, description replaced) or PATCH (what is given) /instances/{id}"""
+
+    name: str | None = None
+    description: str | None = None
+
+
+class UpdateSchemaBody(Body):
+    """PUT /instances/{instance_id}/schema: an additive change."""
+
+    instance_schema: InstanceSchema
+
+
+class WriteBody(Body):
+    """POST /instances/{instance_id}/write and write_async: `text` or `structured_mutations`."""
+
+    extraction_logic: Logic = None
+    structured_mutations: list[Any] | None = Field(
+        None, description="object and relation mutations (docs/engine.md, Structured mutations)"
+    )
+    text: str | None = None
+    occurred_at: str | None = Field(None, description="ISO date or datetime it happened")
+    source_text: str | None = Field(
+        None, description="the sentences structured mutations came from"
+    )
+
+
+class WriteStatusBody(Body):
+    """POST /instances/{instance_id}/write_status"""
+
+    write_id: str
+
+
+class ReadBody(Body):
+    """POST /instances/{instance_id}/read"""
+
+    query: str
+    mode: Mode = None
+    read_mode: Mode = Field(None, description="the older name of `mode`")
+    read_id: str | None = None
+    sql: str | None = Field(None, description="one SELECT to run instead of asking the mind")
+
+
+class ExtractBody(Body):
+    """POST /instances/{instance_id}/extract"""
+
+    text: str
+    extraction_logic: Logic = None
+
+
+async def read_body(request: Request, model: type[B], max_bytes: int) -> B:
+    """The body, read as `read_json` does and validated by `model`; 400 naming the field."""
+    raw = await read_json(request, max_bytes)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+
+
+_TYPE_TAGS = ("str", "int", "float", "bool", "list", "dict", "function", "model", "enum")
+
+
+def _invalid(exc: ValidationError) -> InvalidRequest:
+    error = exc.errors(include_url=False)[0]
+    parts: list[str] = []
+    for part in error["loc"]:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part.split("[")[0] in _TYPE_TAGS or "[" in part:
+            break  # pydantic's name for one branch of a union, not a key
+        else:
+            parts.append(("." if parts else "") + part)
+    name = "".join(parts) or "$"
+    value = error.get("input")
+    if error["type"] == "missing" or value is None:
+        return InvalidRequest(f"'{name}' is required", field=name)
+    if error["type"] == "value_error":
+        message = str(error.get("ctx", {}).get("error", error["msg"]))
+        return InvalidRequest(f"'{name}' {message}", field=name)
+    return InvalidRequest(
+        f"'{name}' has the wrong type ({_kind(value)}): {error['msg']}", field=name
+    )
 
 
 async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
@@ -78,18 +221,6 @@ def _kind(value: Any) -> str:
     return "an object"
 
 
-def required_str(body: dict[str, Any], name: str, *, max_chars: int | None = None) -> str:
-    value = body.get(name)
-    if value is None:
-        raise InvalidRequest(f"'{name}' is required", field=name)
-    if not isinstance(value, str):
-        raise InvalidRequest(f"'{name}' must be a string, not {_kind(value)}", field=name)
-    if not value.strip():
-        raise InvalidRequest(f"'{name}' is empty", field=name)
-    check_length(value, name, max_chars)
-    return value
-
-
 def optional_str(body: dict[str, Any], name: str, *, max_chars: int | None = None) -> str | None:
     value = body.get(name)
     if value is None:
@@ -127,25 +258,6 @@ def optional_iso_time(body: dict[str, Any], name: str) -> str | None:
             field=name,
         ) from None
     return text
-
-
-def optional_enum(body: dict[str, Any], name: str, kind: type[E], default: E) -> E:
-    value = body.get(name)
-    if value is None:
-        return default
-    allowed = [m.value for m in kind]
-    if not isinstance(value, str) or value.lower() not in allowed:
-        raise InvalidRequest(
-            f"'{name}' must be one of {', '.join(map(str, allowed))}, not {value!r}", field=name
-        )
-    return kind(value.lower())
-
-
-def optional_bool(body: dict[str, Any], name: str) -> bool | None:
-    value = body.get(name)
-    if value is None or isinstance(value, bool):
-        return value
-    raise InvalidRequest(f"'{name}' must be true or false, not {_kind(value)}", field=name)
 
 
 def query_ids(request: Request) -> list[str] | None:

@@ -15,25 +15,34 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from xmemory_engine.errors import EngineError
+# pydantic (a dependency) requires typing_extensions and reads only its TypedDict before 3.12.
+from typing_extensions import TypedDict
+
+from xmemory_engine.errors import EngineError, ErrorEntry
 
 logger = logging.getLogger("xmemory_engine.api")
 
 Handler = Callable[[Request], Awaitable[Response]]
 
 
+class Envelope(TypedDict):
+    """Every answer but /healthz and /openapi.json (the OpenAPI document is generated from it)."""
+
+    ids: list[str]
+    items: list[dict[str, Any]]
+    errors: list[ErrorEntry]
+
+
 def envelope(
     *, items: list[Any] | None = None, ids: list[str] | None = None, status: int = 200
 ) -> JSONResponse:
-    return JSONResponse({"ids": ids or [], "items": items or [], "errors": []}, status_code=status)
+    body: Envelope = {"ids": ids or [], "items": items or [], "errors": []}
+    return JSONResponse(body, status_code=status)
 
 
 def error_response(exc: EngineError, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(
-        {"ids": [], "items": [], "errors": [exc.to_wire()]},
-        status_code=exc.status,
-        headers=headers,
-    )
+    body: Envelope = {"ids": [], "items": [], "errors": [exc.to_wire()]}
+    return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
 def plain_error(status: int, code: str, message: str) -> JSONResponse:
