@@ -361,7 +361,8 @@ def _notice(
         warning = lead + _quoted(later)
         return f"{answer.notice} {warning}" if answer.notice else warning
     if basis == "passages":
-        return PASSAGES_NOTICE
+        # The mind's own notice (a question cut short, a language it does not read) stays.
+        return f"{PASSAGES_NOTICE} {answer.notice}" if answer.notice else PASSAGES_NOTICE
     if basis == "nothing":
         # The records were searched and nothing is about it: that is an answer, not a
         # question left unanswered; only the mind's own notice (if any) stays.
