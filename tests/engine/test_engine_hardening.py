@@ -6,6 +6,9 @@ Each refused request leaves every row of every file exactly as it was, and no ne
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,7 @@ def test_a_blank_engine_key_is_refused_by_the_settings() -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "env"),
     [
@@ -51,21 +55,21 @@ def test_a_blank_engine_key_is_refused_by_the_settings() -> None:
     ],
 )
 def test_engine_serve_refuses_a_blank_key_in_one_line(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    args: list[str],
-    env: dict[str, str],
+    tmp_path: Path, args: list[str], env: dict[str, str]
 ) -> None:
-    from xmemory_mcp.cli import main
-
-    monkeypatch.delenv("XMEM_ENGINE_API_KEY", raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    code = main(["engine", "serve", "--data-dir", str(tmp_path / "d"), "--port", "0", *args])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert "blank" in err and len(err.strip().splitlines()) == 1, err
+    # A process, with a timeout: before the fix, the first case served with no auth at all.
+    command = [sys.executable, "-m", "xmemory_mcp", "engine", "serve", "--port", "0"]
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("XMEM_")} | env
+    done = subprocess.run(
+        [*command, "--data-dir", str(tmp_path / "d"), *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=full_env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "blank" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert not (tmp_path / "d").exists()
 
 
@@ -156,8 +160,8 @@ BAD_INPUTS: list[tuple[str, str, str, str, int, str]] = [
     ("a type named like an index", "POST", "/clusters/{c}/instances", _create("objects:\n  t: {primary_key: [a], fields: {a: str}}\n  t__pk: {fields: {a: str}}\n"), 400, "invalid_schema"),
     ("2,500 fields in a type", "POST", "/clusters/{c}/instances", _create(_fields(2500), "json_schema"), 400, "invalid_schema"),
     ("schema with a surrogate description", "POST", "/clusters/{c}/instances", _create('objects:\n  t: {description: "\\ud800", fields: {a: str}}\n'), 400, "invalid_schema"),
-    ("date 2024-13-45", "POST", "/instances/{i}/write", _write('{"name": "n"}', object_type="event", key='{"title": "t", "on": "2024-13-45"}'), 422, "unprocessable"),
-    ("date 2023-02-29", "POST", "/instances/{i}/write", _write('{"name": "n"}', object_type="event", key='{"title": "t", "on": "2023-02-29"}'), 422, "unprocessable"),
+    ("date 2024-13-45", "POST", "/instances/{i}/write", _write("{}", object_type="event", key='{"title": "t", "on": "2024-13-45"}'), 422, "unprocessable"),
+    ("date 2023-02-29", "POST", "/instances/{i}/write", _write("{}", object_type="event", key='{"title": "t", "on": "2023-02-29"}'), 422, "unprocessable"),
     ("datetime 25:00", "POST", "/instances/{i}/write", _write('{"at": "2024-01-01T25:00"}', object_type="event", key='{"title": "t", "on": "2024-01-01"}'), 422, "unprocessable"),
     ("datetime 2024-02-30", "POST", "/instances/{i}/write", _write('{"at": "2024-02-30T10:00:00Z"}', object_type="event", key='{"title": "t", "on": "2024-01-01"}'), 422, "unprocessable"),
 ]  # fmt: skip
