@@ -12,6 +12,7 @@ statements that would write, the read-only connection alone (the second lock).
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -234,6 +235,9 @@ BOUNDED = [
     "SELECT max(" + ", ".join([BIG] * 30) + ")",
 ]
 
+# Python >= 3.11: the read connection caps value length (SQLITE_LIMIT_LENGTH).
+HAS_SETLIMIT = hasattr(sqlite3.Connection, "setlimit")
+
 CORPUS = (
     [(sql, "write") for sql in WRITES]
     + [(sql, "refused") for sql in REFUSED]
@@ -338,6 +342,10 @@ async def test_every_statement_through_the_read_path(tmp_path: Path, path: str) 
         assert filled.status_code == 200, filled.text
         before, files = snapshot(data_dir), _files(data_dir)
         for sql, kind in CORPUS:
+            if not HAS_SETLIMIT and kind == "bounded" and "||" in sql:
+                # Python 3.10 cannot cap a value's length (no Connection.setlimit): a value
+                # doubling by concatenation is bounded by memory, not by the time limit.
+                continue
             body: dict[str, Any] = {"mode": "raw-tables"}
             if path == "sql":
                 body |= {"query": "corpus", "sql": sql}
