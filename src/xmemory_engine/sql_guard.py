@@ -28,6 +28,7 @@ import functools
 import math
 import re
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -338,7 +339,7 @@ _ALLOWED_ACTIONS = frozenset(
 _LIMIT_LENGTH = getattr(sqlite3, "SQLITE_LIMIT_LENGTH", 0)
 _LIMIT_ATTACHED = getattr(sqlite3, "SQLITE_LIMIT_ATTACHED", 7)
 _LIMIT_LIKE_PATTERN_LENGTH = getattr(sqlite3, "SQLITE_LIMIT_LIKE_PATTERN_LENGTH", 8)
-# Without `Connection.setlimit` (Python 3.10) a value's length is not capped: refuse the
+# Where no limit can be set (see `_limit_setter`) a value's length is not capped: refuse the
 # functions that build long values from short SQL and that the rules mind does not need
 # (`replace` it does: chained `replace` and `||` doubling stay bounded by the deadline only).
 _UNCAPPED_FUNCTIONS = frozenset({"printf", "format", "group_concat", "hex", "quote"})
@@ -364,6 +365,47 @@ def _sqlite_memory_used() -> Callable[[], int] | None:
     function.restype = ctypes.c_int64
     function.argtypes = []
     return cast("Callable[[], int]", function)
+
+
+def _limit_setter(conn: sqlite3.Connection) -> Callable[[int, int], int] | None:
+    """`conn.setlimit`, or on Python 3.10 (which lacks it) SQLite's own `sqlite3_limit` called
+    through ctypes on the connection's handle; None when neither can be had. The handle is
+    CPython's `pysqlite_Connection.db`, the first field after the object header; it is used
+    only after `sqlite3_limit` reads back SQLite's default length limit through it."""
+    setlimit = getattr(conn, "setlimit", None)
+    if setlimit is not None:
+        return cast("Callable[[int, int], int]", setlimit)
+    if sys.implementation.name != "cpython":
+        return None
+    try:
+        import _sqlite3
+
+        function = ctypes.CDLL(_sqlite3.__file__).sqlite3_limit
+    except (ImportError, OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
+    function.restype = ctypes.c_int
+    handle = ctypes.c_void_p.from_address(id(conn) + 2 * ctypes.sizeof(ctypes.c_void_p)).value
+    if not handle or function(handle, _LIMIT_LENGTH, -1) < 1_000_000:
+        return None
+
+    def set_limit(category: int, value: int) -> int:
+        return int(function(handle, category, value))
+
+    return set_limit
+
+
+def _probe_value_cap() -> bool:
+    conn = sqlite3.connect(":memory:")
+    try:
+        return _limit_setter(conn) is not None
+    finally:
+        conn.close()
+
+
+CAN_CAP_VALUES = _probe_value_cap()
+"""Whether this Python can cap the length of a value a query builds (3.11+, or 3.10 through
+ctypes); where it cannot, the functions that build long values are refused instead."""
 
 
 @dataclass
@@ -412,9 +454,9 @@ class ReadOnlySqlite:
             self._conn.execute("PRAGMA query_only=ON")
             self._conn.execute("PRAGMA trusted_schema=OFF")
             self._conn.execute(f"PRAGMA busy_timeout={int(time_limit * 1000)}")
-            setlimit = getattr(self._conn, "setlimit", None)
+            setlimit = _limit_setter(self._conn)
             self._capped = setlimit is not None
-            if setlimit is not None:  # Python >= 3.11; the authorizer denies ATTACH anyway
+            if setlimit is not None:  # the authorizer denies ATTACH anyway
                 setlimit(_LIMIT_ATTACHED, 0)
                 setlimit(_LIMIT_LENGTH, value_limit)
                 setlimit(_LIMIT_LIKE_PATTERN_LENGTH, MAX_PATTERN_CHARS)

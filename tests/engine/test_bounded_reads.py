@@ -28,6 +28,7 @@ from xmemory_engine.minds.base import Answer, AnswerRequest, Mind
 from xmemory_engine.schema import parse_schema
 from xmemory_engine.service.reads import ReadBudgetSpent, make_sql_runner
 from xmemory_engine.sql_guard import (
+    CAN_CAP_VALUES,
     MAX_NESTING,
     ReadOnlySqlite,
     _sqlite_memory_used,
@@ -61,10 +62,12 @@ def db(tmp_path: Path) -> Path:
 # -- one statement -----------------------------------------------------------------------------
 
 
-HAS_SETLIMIT = hasattr(sqlite3.Connection, "setlimit")  # Python >= 3.11
+HAS_SETLIMIT = CAN_CAP_VALUES  # Python >= 3.11, or 3.10 through ctypes
 
 
-@pytest.mark.skipif(not HAS_SETLIMIT, reason="Python < 3.11: no setlimit, printf is refused")
+@pytest.mark.skipif(
+    not HAS_SETLIMIT, reason="this Python cannot cap value length: printf is refused"
+)
 def test_no_value_grows_past_the_length_limit(db: Path) -> None:
     reader = ReadOnlySqlite(db, value_limit=1000, allowed_tables=TABLES)
     doubling = (
@@ -80,7 +83,9 @@ def test_no_value_grows_past_the_length_limit(db: Path) -> None:
 BIG = "replace(printf('%.999c', 'x'), 'x', printf('%.999c', 'y'))"  # 1 MB
 
 
-@pytest.mark.skipif(not HAS_SETLIMIT, reason="Python < 3.11: printf is refused, no setlimit")
+@pytest.mark.skipif(
+    not HAS_SETLIMIT, reason="this Python cannot cap value length: printf is refused"
+)
 def test_a_row_of_too_many_values_is_refused_before_it_is_built(db: Path) -> None:
     # 400 one-MB columns took 1.2 GB and 3 s: a row is built with no check in between.
     reader = ReadOnlySqlite(db, allowed_tables=TABLES)
@@ -90,7 +95,9 @@ def test_a_row_of_too_many_values_is_refused_before_it_is_built(db: Path) -> Non
         reader.run("SELECT max(" + ", ".join([BIG] * 100) + ")")
 
 
-@pytest.mark.skipif(not HAS_SETLIMIT, reason="Python < 3.11: printf is refused, no setlimit")
+@pytest.mark.skipif(
+    not HAS_SETLIMIT, reason="this Python cannot cap value length: printf is refused"
+)
 @pytest.mark.skipif(_sqlite_memory_used() is None, reason="sqlite3_memory_used not reachable")
 def test_a_query_taking_too_much_memory_is_stopped(db: Path) -> None:
     reader = ReadOnlySqlite(db, allowed_tables=TABLES)
@@ -207,7 +214,9 @@ def test_the_same_calls_with_short_literal_patterns_are_allowed(sql: str) -> Non
     assert check_select(sql, TABLES) == sql
 
 
-@pytest.mark.skipif(not HAS_SETLIMIT, reason="Python < 3.11: printf is refused, no setlimit")
+@pytest.mark.skipif(
+    not HAS_SETLIMIT, reason="this Python cannot cap value length: printf is refused"
+)
 def test_a_like_pattern_is_bounded_at_run_time(db: Path) -> None:
     reader = ReadOnlySqlite(db, allowed_tables=TABLES)
     with pytest.raises(QueryRejected, match="limit"):

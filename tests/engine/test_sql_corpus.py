@@ -29,7 +29,7 @@ from engine_testkit import (
 )
 
 from xmemory_engine.errors import EngineError, QueryRejected
-from xmemory_engine.sql_guard import MAX_RESULT_BYTES, ReadOnlySqlite, check_select
+from xmemory_engine.sql_guard import CAN_CAP_VALUES, MAX_RESULT_BYTES, ReadOnlySqlite, check_select
 
 pytestmark = pytest.mark.anyio
 
@@ -235,8 +235,8 @@ BOUNDED = [
     "SELECT max(" + ", ".join([BIG] * 30) + ")",
 ]
 
-# Python >= 3.11: the read connection caps value length (SQLITE_LIMIT_LENGTH).
-HAS_SETLIMIT = hasattr(sqlite3.Connection, "setlimit")
+# The read connection caps value length (SQLITE_LIMIT_LENGTH) where Python lets it.
+HAS_SETLIMIT = CAN_CAP_VALUES
 
 CORPUS = (
     [(sql, "write") for sql in WRITES]
@@ -270,7 +270,6 @@ def test_the_checker(entry: tuple[str, str]) -> None:
 
 @pytest.mark.parametrize("sql", WRITES, ids=[_id((s, "write")) for s in WRITES])
 def test_the_connection_alone_refuses_every_write(tmp_path: Path, sql: str) -> None:
-    import sqlite3
 
     path = tmp_path / "instance.sqlite"
     conn = sqlite3.connect(path)
@@ -343,8 +342,8 @@ async def test_every_statement_through_the_read_path(tmp_path: Path, path: str) 
         before, files = snapshot(data_dir), _files(data_dir)
         for sql, kind in CORPUS:
             if not HAS_SETLIMIT and kind == "bounded" and "||" in sql:
-                # Python 3.10 cannot cap a value's length (no Connection.setlimit): a value
-                # doubling by concatenation is bounded by memory, not by the time limit.
+                # Where a value's length cannot be capped, a value doubling by concatenation
+                # is bounded by memory, not by the time limit.
                 continue
             body: dict[str, Any] = {"mode": "raw-tables"}
             if path == "sql":
