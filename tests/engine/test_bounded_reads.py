@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,30 @@ from xmemory_engine.service.reads import ReadBudgetSpent, make_sql_runner
 from xmemory_engine.sql_guard import (
     CAN_CAP_VALUES,
     MAX_NESTING,
-    ReadOnlySqlite,
     _sqlite_memory_used,
     check_select,
 )
+from xmemory_engine.sql_guard import ReadOnlySqlite as GuardedConnection
 
 pytestmark = pytest.mark.anyio
+
+_opened: list[GuardedConnection] = []
+
+
+class ReadOnlySqlite(GuardedConnection):
+    """The engine's read connection, closed after each test (Python 3.13 warns otherwise)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _opened.append(self)
+
+
+@pytest.fixture(autouse=True)
+def _close_connections() -> Iterator[None]:
+    yield
+    while _opened:
+        _opened.pop().close()
+
 
 TABLES = ["contact"]
 SLOW = (

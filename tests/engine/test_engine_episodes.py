@@ -26,9 +26,14 @@ async def read(client: httpx.AsyncClient, iid: str, query: str, mode: str = "sin
     return item(await client.post(f"/instances/{iid}/read", json={"query": query, "mode": mode}))
 
 
-def instance_db(engine: Engine, iid: str) -> sqlite3.Connection:
+def query(engine: Engine, iid: str, sql: str, *args: Any) -> list[Any]:
+    """Rows of `sql` on the instance's file, read-only, the connection closed after."""
     path = engine.settings.data_dir / "instances" / f"{iid}.sqlite"
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
 
 
 async def test_every_write_keeps_its_words_as_an_episode(
@@ -39,8 +44,7 @@ async def test_every_write_keeps_its_words_as_an_episode(
     second = await write(
         client, contacts, structured_mutations=[obj_create("company", {"name": "Acme"})]
     )
-    db = instance_db(engine, contacts)
-    rows = db.execute("SELECT write_id, kind, text FROM _xm_episode ORDER BY id").fetchall()
+    rows = query(engine, contacts, "SELECT write_id, kind, text FROM _xm_episode ORDER BY id")
     assert rows == [
         (first["write_id"], "text", text),
         (second["write_id"], "mutations", "Acme (company)."),
@@ -77,12 +81,11 @@ async def test_a_deleted_record_leaves_its_history(
     gone = await write(
         client, contacts, structured_mutations=[obj_delete("contact", {"email": "a@x.io"})]
     )
-    db = instance_db(engine, contacts)
-    facts = db.execute("SELECT field, value, retired_at IS NOT NULL FROM _xm_fact").fetchall()
+    facts = query(engine, contacts, "SELECT field, value, retired_at IS NOT NULL FROM _xm_fact")
     assert sorted(facts) == [("", None, 1), ("email", '"a@x.io"', 1), ("name", '"Ann"', 1)]
-    [(retired_by,)] = db.execute("SELECT DISTINCT retired_by FROM _xm_fact").fetchall()
-    episode = db.execute("SELECT write_id FROM _xm_episode WHERE id = ?", (retired_by,))
-    assert episode.fetchone() == (gone["write_id"],)
+    [(retired_by,)] = query(engine, contacts, "SELECT DISTINCT retired_by FROM _xm_fact")
+    episode = query(engine, contacts, "SELECT write_id FROM _xm_episode WHERE id = ?", retired_by)
+    assert episode == [(gone["write_id"],)]
 
 
 async def test_a_failed_write_keeps_no_episode(
@@ -225,8 +228,7 @@ async def test_when_it_happened_is_the_callers_or_the_date_the_text_opens_with(
     await write(client, contacts, text="Ann and Bob met again on 2025-11-02.")  # not a dateline
     await write(client, contacts, text="2025-02-30: not a date.")
     await write(client, contacts, text="Lunch with Ann.", occurred_at="2025-12-01")
-    db = instance_db(engine, contacts)
-    rows = db.execute("SELECT occurred_at FROM _xm_episode ORDER BY id").fetchall()
+    rows = query(engine, contacts, "SELECT occurred_at FROM _xm_episode ORDER BY id")
     assert rows == [("2025-10-16",), (None,), (None,), ("2025-12-01",)]
     found = await read(client, contacts, "?When did Ann and Bob meet?")
     assert found["basis"] == "passages"
