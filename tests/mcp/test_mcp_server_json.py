@@ -75,9 +75,10 @@ def server_json() -> dict[str, Any]:
 
 
 def package_version() -> str:
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    match = re.search(r'^version\s*=\s*"([^"]+)"', pyproject, re.MULTILINE)
-    assert match, "pyproject.toml has no version"
+    # The version's one home; pyproject.toml reads it from there ([tool.hatch.version]).
+    source = (ROOT / "src/xmemory/_version.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__\s*=\s*"([^"]+)"', source, re.MULTILINE)
+    assert match, "src/xmemory/_version.py has no __version__"
     return match.group(1)
 
 
