@@ -25,7 +25,6 @@ def provider_model(
             base_url=llm.openai_url,
             timeout=timeout,
             max_retries=max_retries,
-            retry_base_delay=0.01,
         )
     return AnthropicTextModel.create(
         model="fake-claude",
@@ -33,5 +32,4 @@ def provider_model(
         base_url=llm.url,
         timeout=timeout,
         max_retries=max_retries,
-        retry_base_delay=0.01,
     )

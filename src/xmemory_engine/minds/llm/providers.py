@@ -1,21 +1,21 @@
 """Provider models behind `TextModel`: any OpenAI-compatible server, and Anthropic.
 
-Both use the official async clients, with the clients' own retries switched off
-(`max_retries=0`) so that one loop here bounds a call as a whole: at most `max_retries`
-retries, only on 408/409/429/5xx and connection errors, waiting what `Retry-After` asks when
-that fits in what remains of `timeout`, and never longer than `timeout` in total. Every other
-failure — refusal, bad credentials, unknown model, a reply cut off, garbage — is a
-`MindFailed` saying which, at once.
+Both use the official async clients and their own retries (`max_retries`): on 408/409/429/5xx
+and lost connections, waiting what `Retry-After` asks or backing off. Around them one deadline
+bounds a call as a whole (`timeout`, retries included); a client hook notes each attempt and
+the last error answer, so that the final error says how many attempts were made and what the
+server said last. Every other failure — refusal, bad credentials, unknown model, a reply cut
+off, garbage — is a `MindFailed` saying which, at once.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
-import random
-import time
-from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
@@ -30,112 +30,108 @@ DEFAULT_OPENAI_MODEL = "gpt-4.1-mini"
 DEFAULT_ANTHROPIC_MODEL = "claude-haiku-4-5"
 # The tool Anthropic is made to call, so that its input is the structured reply.
 REPLY_TOOL = "reply"
+# What the clients retry (their `_should_retry`), to say "gave up" rather than "rejected".
 _RETRY_STATUSES = frozenset({408, 409, 429})
+T = TypeVar("T")
 
 
-class _Transient(Exception):
-    """A failure worth retrying (rate limit, overload, lost connection)."""
+@dataclass
+class _Attempts:
+    """What the HTTP hooks saw of one call: requests sent and the last error answer."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retry_after = retry_after
-
-
-class RetryingCall:
-    """Runs one model call within `timeout` seconds, retrying transient failures."""
-
-    def __init__(
-        self, *, what: str, timeout: float, max_retries: int = 2, base_delay: float = 0.5
-    ) -> None:
-        self.what = what
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.base_delay = base_delay
-
-    async def __call__(self, attempt: Callable[[float], Awaitable[str]]) -> str:
-        """`attempt(seconds_left)` raises `_Transient` to be retried, MindFailed to give up."""
-        deadline = anyio.current_time() + self.timeout
-        for tries in range(1, self.max_retries + 2):
-            left = deadline - anyio.current_time()
-            if left <= 0:
-                break
-            try:
-                with anyio.fail_after(left):
-                    return await attempt(left)
-            except TimeoutError:
-                break
-            except _Transient as exc:
-                if tries > self.max_retries:
-                    raise MindFailed(
-                        f"{self.what}: {exc.message}; gave up after {tries} attempts"
-                    ) from None
-                delay = exc.retry_after
-                if delay is None:
-                    delay = self.base_delay * 2 ** (tries - 1) * (0.75 + random.random() / 4)
-                if anyio.current_time() + delay >= deadline:
-                    raise MindFailed(
-                        f"{self.what}: {exc.message}; retrying after {delay:g} s would pass "
-                        f"the {self.timeout:g} s timeout (XMEM_LLM_TIMEOUT)"
-                    ) from None
-                await anyio.sleep(delay)
-        raise MindFailed(f"{self.what} did not answer within {self.timeout:g} s (XMEM_LLM_TIMEOUT)")
+    count: int = 0
+    last_error: str = ""
 
 
-def retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds a 429/503 asks to wait: `retry-after-ms`, `Retry-After` seconds or HTTP date."""
-    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            return max(0.0, float(value) / scale)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        return max(0.0, when.timestamp() - time.time())
-    return None
+# Per call, not per model: calls on one model overlap, and the hooks run in the caller's task.
+_ATTEMPTS: ContextVar[_Attempts | None] = ContextVar("xmemory_llm_attempts", default=None)
 
 
-def _status_failure(
-    what: str, status: int, message: str, headers: Mapping[str, str], key_hint: str
-) -> Exception:
-    """The error for an HTTP status answer: transient to retry, or MindFailed to stop."""
-    if status in _RETRY_STATUSES or status >= 500:
-        label = "rate limited" if status == 429 else f"server error {status}"
-        return _Transient(f"{label}: {message}", retry_after(headers))
-    if status in (401, 403):
-        return MindFailed(f"{what} refused the credentials ({status}): {message}. {key_hint}")
-    return MindFailed(f"{what} rejected the request ({status}): {message}")
+async def _on_request(request: Any) -> None:
+    attempts = _ATTEMPTS.get()
+    if attempts is not None:
+        attempts.count += 1
+
+
+async def _on_response(response: Any) -> None:
+    attempts = _ATTEMPTS.get()
+    if attempts is not None and response.status_code >= 400:
+        wait = response.headers.get("retry-after")
+        attempts.last_error = f"HTTP {response.status_code}" + (
+            f" with Retry-After {wait}" if wait else ""
+        )
+
+
+def _http_client(sdk: ModuleType) -> Any:
+    """The SDK's own default HTTP client, with the hooks that count attempts."""
+    return sdk.DefaultAsyncHttpxClient(
+        event_hooks={"request": [_on_request], "response": [_on_response]}
+    )
 
 
 class _ProviderModel:
-    """What every provider's model holds: its client, the model name, and one bounded,
-    retrying call (timeout, retries, Retry-After) labelled with who answers."""
+    """What every provider's model holds: its client, the model name, and the deadline that
+    bounds one call, retries included, labelled with who answers."""
 
     def __init__(
         self,
         client: Any,
         model: str,
         *,
-        what: str,
         timeout: float,
-        max_retries: int,
-        retry_base_delay: float,
+        sdk: ModuleType,
+        what: str,
+        key_hint: str,
     ) -> None:
         self.client = client
         self.model = model
-        self._call = RetryingCall(
-            what=what, timeout=timeout, max_retries=max_retries, base_delay=retry_base_delay
-        )
+        self.timeout = timeout
+        self.what = what
+        self._sdk = sdk
+        self._key_hint = key_hint
 
     async def aclose(self) -> None:
         await self.client.close()
+
+    async def _bounded(self, send: Callable[[], Awaitable[T]]) -> T:
+        """`send()` within the deadline, its client errors turned into one `MindFailed`."""
+        sdk = self._sdk
+        attempts = _Attempts()
+        token = _ATTEMPTS.set(attempts)
+        try:
+            with anyio.fail_after(self.timeout):
+                return await send()
+        except (TimeoutError, sdk.APITimeoutError):
+            last = f"; its last answer was {attempts.last_error}" if attempts.last_error else ""
+            raise MindFailed(
+                f"{self.what} did not answer within {self.timeout:g} s (XMEM_LLM_TIMEOUT){last}"
+            ) from None
+        except sdk.APIStatusError as exc:
+            raise _status_failure(self.what, exc, attempts.count, self._key_hint) from None
+        except sdk.APIConnectionError as exc:
+            raise MindFailed(
+                f"{self.what}: could not connect: {exc}; {_gave_up(attempts.count)}"
+            ) from None
+        except sdk.APIError as exc:
+            raise MindFailed(f"{self.what} sent an unusable reply: {exc}") from None
+        finally:
+            _ATTEMPTS.reset(token)
+
+
+def _gave_up(count: int) -> str:
+    return f"gave up after {count} attempt{'s' if count != 1 else ''}"
+
+
+def _status_failure(what: str, exc: Any, attempts: int, key_hint: str) -> MindFailed:
+    """The error for an HTTP status the client did not (or no longer) retry."""
+    status: int = exc.status_code
+    message = _error_text(exc.body, exc.message)
+    if status in _RETRY_STATUSES or status >= 500:
+        label = "rate limited" if status == 429 else f"server error {status}"
+        return MindFailed(f"{what}: {label}: {message}; {_gave_up(attempts)}")
+    if status in (401, 403):
+        return MindFailed(f"{what} refused the credentials ({status}): {message}. {key_hint}")
+    return MindFailed(f"{what} rejected the request ({status}): {message}")
 
 
 class OpenAITextModel(_ProviderModel):
@@ -143,23 +139,18 @@ class OpenAITextModel(_ProviderModel):
     it (Ollama, vLLM, LM Studio, llama.cpp) when `base_url` is set."""
 
     def __init__(
-        self,
-        client: openai.AsyncOpenAI,
-        model: str,
-        *,
-        timeout: float = 60.0,
-        max_retries: int = 2,
-        retry_base_delay: float = 0.5,
-        official: bool = True,
+        self, client: openai.AsyncOpenAI, model: str, *, timeout: float, official: bool = True
     ) -> None:
+        import openai
+
         where = "OpenAI" if official else f"the model server at {client.base_url}"
         super().__init__(
             client,
             model,
-            what=f"{where} (model {model})",
             timeout=timeout,
-            max_retries=max_retries,
-            retry_base_delay=retry_base_delay,
+            sdk=openai,
+            what=f"{where} (model {model})",
+            key_hint="Check OPENAI_API_KEY (or XMEM_LLM_API_KEY).",
         )
         self.client: openai.AsyncOpenAI = client
         self.official = official
@@ -173,7 +164,6 @@ class OpenAITextModel(_ProviderModel):
         base_url: str | None,
         timeout: float,
         max_retries: int = 2,
-        retry_base_delay: float = 0.5,
     ) -> OpenAITextModel:
         """A model on a new client. Raises ValueError when the configuration is incomplete."""
         try:
@@ -195,14 +185,13 @@ class OpenAITextModel(_ProviderModel):
             api_key=api_key or "unused",
             base_url=base_url,
             timeout=timeout,
-            max_retries=0,
+            max_retries=max_retries,
+            http_client=_http_client(openai),
         )
         return cls(
             client,
             model or DEFAULT_OPENAI_MODEL,
             timeout=timeout,
-            max_retries=max_retries,
-            retry_base_delay=retry_base_delay,
             official=base_url is None or "api.openai.com" in base_url,
         )
 
@@ -229,28 +218,8 @@ class OpenAITextModel(_ProviderModel):
                     "strict": is_strict(json_schema),
                 },
             }
-        return await self._call(lambda left: self._attempt(params, left))
-
-    async def _attempt(self, params: dict[str, Any], left: float) -> str:
-        import openai
-
-        what = self._call.what
-        try:
-            completion = await self.client.chat.completions.create(**params, timeout=left)
-        except openai.APITimeoutError:
-            raise TimeoutError from None
-        except openai.APIStatusError as exc:
-            raise _status_failure(
-                what,
-                exc.status_code,
-                _error_text(exc.body, exc.message),
-                exc.response.headers,
-                "Check OPENAI_API_KEY (or XMEM_LLM_API_KEY).",
-            ) from None
-        except openai.APIConnectionError as exc:
-            raise _Transient(f"could not connect: {exc}") from None
-        except openai.OpenAIError as exc:
-            raise MindFailed(f"{what} sent an unusable reply: {exc}") from None
+        completion = await self._bounded(lambda: self.client.chat.completions.create(**params))
+        what = self.what
         choices = getattr(completion, "choices", None)
         if not choices:
             raise MindFailed(f"{what} sent an unusable reply (no choices): {completion!r:.200}")
@@ -261,7 +230,7 @@ class OpenAITextModel(_ProviderModel):
         if choice.finish_reason == "content_filter":
             raise MindFailed(f"{what} refused: its content filter stopped the reply")
         if choice.finish_reason == "length":
-            raise MindFailed(f"{what}: the reply was cut off at {params_max(params)} tokens")
+            raise MindFailed(f"{what}: the reply was cut off at {max_tokens} tokens")
         if not isinstance(message.content, str) or not message.content.strip():
             raise MindFailed(f"{what} sent an empty reply")
         return message.content
@@ -272,22 +241,16 @@ class AnthropicTextModel(_ProviderModel):
     the model call one tool whose input schema is the reply's schema (tool use works on
     every Claude model, structured output on the newer ones only)."""
 
-    def __init__(
-        self,
-        client: anthropic.AsyncAnthropic,
-        model: str,
-        *,
-        timeout: float = 60.0,
-        max_retries: int = 2,
-        retry_base_delay: float = 0.5,
-    ) -> None:
+    def __init__(self, client: anthropic.AsyncAnthropic, model: str, *, timeout: float) -> None:
+        import anthropic
+
         super().__init__(
             client,
             model,
-            what=f"Anthropic (model {model})",
             timeout=timeout,
-            max_retries=max_retries,
-            retry_base_delay=retry_base_delay,
+            sdk=anthropic,
+            what=f"Anthropic (model {model})",
+            key_hint="Check ANTHROPIC_API_KEY (or XMEM_LLM_API_KEY).",
         )
         self.client: anthropic.AsyncAnthropic = client
 
@@ -300,7 +263,6 @@ class AnthropicTextModel(_ProviderModel):
         base_url: str | None,
         timeout: float,
         max_retries: int = 2,
-        retry_base_delay: float = 0.5,
     ) -> AnthropicTextModel:
         """A model on a new client. Raises ValueError when the configuration is incomplete."""
         try:
@@ -315,15 +277,13 @@ class AnthropicTextModel(_ProviderModel):
                 "XMEM_LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY (or XMEM_LLM_API_KEY)"
             )
         client = anthropic.AsyncAnthropic(
-            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0
-        )
-        return cls(
-            client,
-            model or DEFAULT_ANTHROPIC_MODEL,
+            api_key=api_key,
+            base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
-            retry_base_delay=retry_base_delay,
+            http_client=_http_client(anthropic),
         )
+        return cls(client, model or DEFAULT_ANTHROPIC_MODEL, timeout=timeout)
 
     async def complete(
         self,
@@ -348,28 +308,8 @@ class AnthropicTextModel(_ProviderModel):
                 }
             ]
             params["tool_choice"] = {"type": "tool", "name": REPLY_TOOL}
-        return await self._call(lambda left: self._attempt(params, left))
-
-    async def _attempt(self, params: dict[str, Any], left: float) -> str:
-        import anthropic
-
-        what = self._call.what
-        try:
-            message = await self.client.messages.create(**params, timeout=left)
-        except anthropic.APITimeoutError:
-            raise TimeoutError from None
-        except anthropic.APIStatusError as exc:
-            raise _status_failure(
-                what,
-                exc.status_code,
-                _error_text(exc.body, exc.message),
-                exc.response.headers,
-                "Check ANTHROPIC_API_KEY (or XMEM_LLM_API_KEY).",
-            ) from None
-        except anthropic.APIConnectionError as exc:
-            raise _Transient(f"could not connect: {exc}") from None
-        except anthropic.AnthropicError as exc:
-            raise MindFailed(f"{what} sent an unusable reply: {exc}") from None
+        message = await self._bounded(lambda: self.client.messages.create(**params))
+        what = self.what
         content = getattr(message, "content", None)
         if not isinstance(content, list):
             raise MindFailed(f"{what} sent an unusable reply: {message!r:.200}")
@@ -377,8 +317,8 @@ class AnthropicTextModel(_ProviderModel):
         if stop == "refusal":
             raise MindFailed(f"{what} refused to answer")
         if stop == "max_tokens":
-            raise MindFailed(f"{what}: the reply was cut off at {params['max_tokens']} tokens")
-        if "tools" in params:
+            raise MindFailed(f"{what}: the reply was cut off at {max_tokens} tokens")
+        if json_schema is not None:
             for block in content:
                 if getattr(block, "type", None) == "tool_use":
                     return json.dumps(block.input, ensure_ascii=False)
@@ -386,10 +326,6 @@ class AnthropicTextModel(_ProviderModel):
         if not text.strip():
             raise MindFailed(f"{what} sent an empty reply")
         return text
-
-
-def params_max(params: dict[str, Any]) -> Any:
-    return params.get("max_completion_tokens", params.get("max_tokens"))
 
 
 def _error_text(body: object, fallback: str) -> str:
