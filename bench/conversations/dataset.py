@@ -16,7 +16,12 @@ from typing import Any
 import yaml
 
 DATA = Path(__file__).parent / "data"
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "holdout")
+# What "all" means: dev and test only. The holdout split is scored only when named, so a
+# routine `--split all --record` never spends it.
+ALL = ("dev", "test")
+# The splits whose files are frozen (FROZEN.md with their digest) and whose misses are not shown.
+FROZEN = ("test", "holdout")
 STYLES = ("user", "agent")
 KINDS = (
     "lookup",
@@ -64,12 +69,13 @@ class Conversation:
 
 
 def load(split: str, data: Path = DATA) -> list[Conversation]:
-    """The conversations of `split` ("dev", "test" or "all"), sorted by file name.
+    """The conversations of `split` ("dev", "test", "holdout" or "all" = dev and test), sorted
+    by file name.
 
     Raises DatasetError on a malformed file or a name used twice, so a typo in the data fails
     loudly instead of scoring as a miss.
     """
-    splits = SPLITS if split == "all" else (split,)
+    splits = ALL if split == "all" else (split,)
     if any(s not in SPLITS for s in splits):
         raise DatasetError(f"unknown split {split!r}; expected one of {(*SPLITS, 'all')}")
     found: list[Conversation] = []
@@ -139,19 +145,19 @@ def _object(raw: Any, fail: Any) -> ExpectedObject:
     return ExpectedObject(raw["type"], dict(values))
 
 
-def split_digest(data: Path = DATA) -> str:
-    """sha256 over the sorted test files, the same as
-    `cd data/test && LC_ALL=C sha256sum *.yml | sha256sum`."""
+def split_digest(data: Path = DATA, split: str = "test") -> str:
+    """sha256 over the sorted files of `split`, the same as
+    `cd data/<split> && LC_ALL=C sha256sum *.yml | sha256sum`."""
     lines = "".join(
         f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n"
-        for p in sorted((data / "test").glob("*.yml"), key=lambda p: p.name.encode())
+        for p in sorted((data / split).glob("*.yml"), key=lambda p: p.name.encode())
     )
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
-def frozen_digest(data: Path = DATA) -> str | None:
-    """The digest written in data/test/FROZEN.md when the split was frozen, or None."""
-    path = data / "test" / "FROZEN.md"
+def frozen_digest(data: Path = DATA, split: str = "test") -> str | None:
+    """The digest written in data/<split>/FROZEN.md when the split was frozen, or None."""
+    path = data / split / "FROZEN.md"
     if not path.exists():
         return None
     match = re.search(r"`([0-9a-f]{64})`", path.read_text("utf-8"))

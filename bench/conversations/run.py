@@ -1,7 +1,7 @@
 """Run the conversations through the real embedded engine and SDK, score, print, record.
 
 python -m bench.conversations --split dev --show-misses
-python -m bench.conversations --split all --record
+python -m bench.conversations --split all --record      (dev and test; holdout only when named)
 
 Each conversation gets a fresh data directory and engine (the default schema, the default
 mind), its turns written one `write` each, then its questions asked with `read` in
@@ -31,6 +31,8 @@ if __package__ in (None, ""):  # run as a script: make `bench.conversations` imp
 import anyio
 import httpx
 from bench.conversations.dataset import (
+    ALL,
+    FROZEN,
     KINDS,
     OBJECT_TYPES,
     SPLITS,
@@ -303,7 +305,9 @@ def _cell(c: dict[str, Any]) -> str:
 
 def _frozen_note(run: dict[str, Any]) -> str:
     if run.get("frozen") is False:
-        return " The test files differ from FROZEN.md's digest: these figures are not held-out."
+        return (
+            " The split's files differ from its FROZEN.md digest: these figures are not held-out."
+        )
     return ""
 
 
@@ -388,21 +392,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.show_misses and args.split != "dev":
         print(
-            "--show-misses is for the dev split only: the test split is held out, and reading "
-            "its misses would turn it into training data for the next rule (see "
-            "bench/conversations/data/test/FROZEN.md). Use --split dev --show-misses.",
+            "--show-misses is for the dev split only: the test and holdout splits are held "
+            "out, and reading their misses would turn them into training data for the next "
+            "rule (see bench/conversations/data/test/FROZEN.md and data/holdout/FROZEN.md). "
+            "Use --split dev --show-misses.",
             file=sys.stderr,
         )
         return 2
     conversations = load(args.split)
     runs: dict[str, Any] = {}
     all_results: list[ConversationResult] = []
-    for split in [s for s in SPLITS if args.split in (s, "all")]:
+    for split in [s for s in SPLITS if args.split == s or (args.split == "all" and s in ALL)]:
         started = time.monotonic()
         results = [anyio.run(run_conversation, c) for c in conversations if c.split == split]
         all_results += results
         totals = summarize(results)
-        if split == "test":  # per-conversation scores would point at the test misses
+        if split in FROZEN:  # per-conversation scores would point at the held-out misses
             del totals["conversation_scores"]
         runs[split] = {
             "date": date.today().isoformat(),
@@ -410,7 +415,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "machine": machine(),
             "mind": EngineSettings(data_dir=Path(".")).mind.provider,
             "seconds": time.monotonic() - started,
-            "frozen": split_digest() == frozen_digest() if split == "test" else None,
+            "frozen": (
+                split_digest(split=split) == frozen_digest(split=split) if split in FROZEN else None
+            ),
             "totals": totals,
         }
     if args.show_misses:

@@ -112,6 +112,16 @@ def test_the_test_split_is_as_frozen() -> None:
     assert split_digest() == frozen_digest()
 
 
+def test_the_holdout_split_is_frozen_and_left_out_of_all() -> None:
+    holdout = load("holdout")
+    assert len(holdout) >= 16
+    assert sum(len(c.questions) for c in holdout) >= 110
+    assert {c.style for c in holdout} == {"user", "agent"}
+    assert split_digest(split="holdout") == frozen_digest(split="holdout")
+    assert split_digest(split="holdout") != split_digest(split="test")
+    assert not {c.name for c in holdout} & {c.name for c in load("all")}
+
+
 def test_a_no_answer_question_with_an_expectation_is_refused() -> None:
     raw = {
         "name": "x",
@@ -123,8 +133,11 @@ def test_a_no_answer_question_with_an_expectation_is_refused() -> None:
         parse(raw, "dev", Path("x.yml"))
 
 
-def test_misses_are_never_shown_for_the_test_split(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run.main(["--split", "test", "--show-misses"]) == 2
+@pytest.mark.parametrize("split", ["test", "holdout", "all"])
+def test_misses_are_never_shown_for_a_held_out_split(
+    split: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run.main(["--split", split, "--show-misses"]) == 2
     assert "dev split only" in capsys.readouterr().err
 
 
