@@ -15,6 +15,7 @@ from xmemory_engine.minds.rules.names import Candidate, classify, find_candidate
 from xmemory_engine.minds.rules.speaker import SPEAKER, introduction, self_words
 from xmemory_engine.minds.rules.text import (
     PRONOUNS_THING,
+    UPPER,
     Sentence,
     Span,
     find_values,
@@ -25,6 +26,8 @@ from xmemory_engine.minds.rules.text import (
 # in the text, resolved (or dropped) through the stored records.
 LOOKUP_PERSON = "@recent-person"
 _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its)\b", re.IGNORECASE)
+# A capitalised word and one space right before a number: "Company 7", "Person 00042".
+_NAMED_NUMBER = re.compile(rf"(?<!\w){UPPER}[\w'\u2019&-]*\s$")
 _PREPOSITIONS = frozenset({"at", "in", "for", "with", "from", "to", "by", "of", "on", "about"})
 
 
@@ -103,9 +106,21 @@ def analyze(text: str, today: date, *, resolve_pronouns: bool = True) -> TextAna
     sentences = split_sentences(text)
     values = [find_values(s.text, today) for s in sentences]
     candidates = [
-        find_candidates(s.text, i, values[i] + _quoted(s.text)) for i, s in enumerate(sentences)
+        find_candidates(s.text, i, _masks(s.text, values[i]) + _quoted(s.text))
+        for i, s in enumerate(sentences)
     ]
     kinds = classify([c for cs in candidates for c in cs])
+    # A number that ended up inside a name ("Company 7") is the name's, not a value.
+    values = [
+        [
+            v
+            for v in vs
+            if not any(
+                c.name.lower() in kinds and c.start <= v.start and v.end <= c.end for c in cs
+            )
+        ]
+        for vs, cs in zip(values, candidates, strict=True)
+    ]
     intro = introduction([s.text for s in sentences], candidates, kinds)
     if intro is not None:
         kinds[intro.name.lower()] = "person"
@@ -218,6 +233,16 @@ def _object_her(text: str, m: re.Match[str]) -> bool:
     """'I called her.' (object) rather than 'her email' (possessive)."""
     rest = text[m.end() :].lstrip()
     return not rest or not rest[0].isalpha()
+
+
+def _masks(text: str, values: list[Span]) -> list[Span]:
+    """The values a name may not run into. A bare number written right after a capitalised
+    word belongs to the name ("Person 00042", "Company 7", "Apollo 11"), so it is left out."""
+    return [
+        v
+        for v in values
+        if not (v.kind == "number" and _NAMED_NUMBER.search(text[: v.start]) is not None)
+    ]
 
 
 def _quoted(text: str) -> list[Span]:

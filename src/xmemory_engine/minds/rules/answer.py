@@ -242,7 +242,13 @@ class _Reading:
         elif fields and not self.whole_rows:
             prose = field_answer(table, spec, fields)
         elif q.keywords:
-            prose = keyword_sentences(table, spec, q.keywords) or describe_rows(table, spec)
+            found = keyword_sentences(table, spec, q.keywords)
+            if not found:
+                # Asked something of the record ("What does Lena handle?") that none of its
+                # fields or text says: the record is no answer; what was said may be.
+                about = f"{self._about(spec)}: {' '.join(q.keywords)}"
+                return Answer(tables=[_emptied(table)], about=about)
+            prose = found
         else:
             prose = describe_rows(table, spec)
         return Answer(tables=[table], answer=prose, notice=notice, about=self._about(spec))

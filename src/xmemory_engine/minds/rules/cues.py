@@ -16,7 +16,7 @@ from xmemory_engine.minds.rules.analysis import Analyzed, Mention
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import role_like
 from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_field, phrases
-from xmemory_engine.minds.rules.text import STOPWORDS, WORD, Span, stem, wordset
+from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, WORD, Span, stem, wordset
 
 _ROLE_START = re.compile(
     r"(?:\b(?:works as|worked as|has become|is now|serves as|joined as|became|is|was|am|as)\b"
@@ -133,7 +133,7 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
         end, role = role_phrase(s, m.end())
         if not role or (not m.group("article") and not role_like(role.split()[0])):
             continue
-        followed_by_org = bool(re.match(r"\s+(?:at|for|with|of)\s+[A-Z]", s.text[end:]))
+        followed_by_org = bool(re.match(rf"\s+(?:at|for|with|of)\s+{UPPER}", s.text[end:]))
         words = role.lower().split()
         if not (any(role_like(w) for w in words) or (m.group("article") and followed_by_org)):
             continue

@@ -60,6 +60,21 @@ _FIELD_HEADS = wordset(
     kind category stage state quality duration currency budget genre rating year"""
 )
 _ENUM_HEADS = wordset("status type kind stage category level state priority mode")
+# A question names what it asks for, never a thing or a field by its own words:
+# "which room each plant is in" asks for a room, "how often to take it" for a frequency.
+_QUESTION = wordset("which what when where why how who whom whose whether")
+_SUBJECTS = wordset("i we you they he she it this that there one someone")
+_AUXILIARY = wordset("is are was were be been has have had do does did will can should to")
+_HOW: dict[str, str] = {
+    "many": "quantity", "long": "duration", "often": "frequency", "old": "age",
+    "far": "distance", "big": "size", "large": "size", "well": "rating", "much": "amount",
+}  # fmt: skip
+# "how much it cost" asks for its cost: verbs whose noun is the field.
+_VERB_NOUNS = {"cost": "cost", "costs": "cost", "paid": "price", "pay": "price",
+               "weigh": "weight", "weighs": "weight", "spent": "spending", "earn": "earnings"}  # fmt: skip
+_ASKS: dict[str, tuple[str, str | None]] = {
+    "where": ("location", None), "why": ("reason", None), "who": ("person", None),
+}  # fmt: skip
 
 
 @dataclass
@@ -138,7 +153,7 @@ def _items(items: list[str], plan: Plan) -> None:
         words = [w for w in re.findall(r"[a-z0-9]+", low) if w not in _DETERMINERS]
         if not words:
             continue
-        m = re.match(r"(?:which|what)\s+(\w+)\s+(\w+)", low)
+        m = re.match(r"(?:which|what)\s+(\w+)\s+(?:(?:i|we|you|they)\s+)?(\w+)", low)
         if m and current is not None and _plural(m.group(1)):
             other = make_thing(m.group(1))
             if other is not None:  # "which friends recommended them"
@@ -157,7 +172,13 @@ def _items(items: list[str], plan: Plan) -> None:
             plan.links.append(Link(current.name, words[0]))
             continue
         linking = False
-        if current is not None and _field_clause(item, current):
+        if words[0] in _QUESTION or "'s " in low:
+            owner = re.search(r"\b(?:each|every)\s+(\w+)|(\w+)'s\s", low)
+            noun = owner and (owner.group(1) or owner.group(2))
+            if noun and noun != "one" and (current is None or current.name != singular(noun)):
+                current = _declare(noun, plan) or current  # "which room each plant is in"
+            if current is not None:
+                add_field(current, re.sub(r"^.*?\w+'s\s+", "", item))
             continue
         if current is not None and re.match(r"(?:with|including|having|plus)\s", low):
             add_field(current, re.sub(r"^\w+\s+", "", item))
@@ -182,24 +203,63 @@ def _items(items: list[str], plan: Plan) -> None:
             current = _declare(item, plan) or current
 
 
-def _field_clause(item: str, thing: Thing) -> bool:
-    """ "whether they are confirmed" -> confirmed: bool; "when I finished each one" ->
-    finished_on: date; "what I ate" -> description."""
-    low = item.lower().strip()
-    if m := re.match(
-        r"whether\s+(?:it|they|he|she|this)\s+(?:is|are|was|were|has been|have been)\s+(\w+)", low
-    ):
-        thing.fields.setdefault(identifier(m.group(1)), {"type": "bool", "required": False})
-        return True
-    if m := re.match(r"when\s+(?:i|we|they|he|she|it)\s+(\w+)", low):
-        verb = m.group(1)
-        name = f"{verb}_on" if verb.endswith("ed") else "date"
-        thing.fields.setdefault(identifier(name), {"type": "date", "required": False})
-        return True
-    if re.match(r"what\s+(?:i|we|they|he|she)\s+\w+", low):
-        thing.fields.setdefault("description", {"type": "str", "required": False})
-        return True
-    return False
+def question_field(item: str) -> tuple[str, dict[str, Any]] | None:
+    """The field a question-shaped item asks for, named by a noun: "which room each plant is
+    in" -> room; "when I last watered it" -> last_watered_on: date; "whether they are a
+    friend" -> friend: bool; "how often to take it" -> frequency; "how much it cost" -> cost;
+    "what kind of animal" -> kind; "where it is stored" -> location; "why I saved it" ->
+    reason. None when `item` is not a question."""
+    words = re.findall(r"[a-z0-9]+", item.lower())
+    if len(words) < 2 or words[0] not in _QUESTION or words[0] in ("whom", "whose"):
+        return None
+    ask, rest = words[0], words[1:]
+    forced: str | None = None
+    after = [w for w in rest if w not in _SUBJECTS and w not in _AUXILIARY]
+    if ask == "whether":
+        noun = [w for w in after if w not in _DETERMINERS][:1]
+        name, forced = (noun[0] if noun else "confirmed"), "bool"
+    elif ask == "when":
+        name, forced = _when_name(rest), "date"
+    elif ask == "how":
+        name = _HOW.get(rest[0], "notes")  # "how I felt" is a note, not a field name
+        if rest[0] in ("much", "many") and len(rest) > 1:
+            if rest[1] not in _SUBJECTS:
+                name = rest[1]  # "how much light it needs" -> light
+            else:
+                name = next((_VERB_NOUNS[w] for w in rest[2:] if w in _VERB_NOUNS), name)
+        forced = "int" if rest[0] == "many" else None
+    elif ask in ("which", "what"):
+        if rest[0] in ("kind", "type", "sort") and rest[1:2] == ["of"]:
+            name = "kind"
+        elif rest[0] not in _SUBJECTS and rest[0] not in _AUXILIARY:
+            name = singular(rest[0])  # "which cuisine they belong to" -> cuisine
+        else:
+            name = "description"  # "what I ate", "what was done"
+    else:
+        name, forced = _ASKS[ask]
+    parsed = parse_field(name.replace("_", " "))
+    if parsed is None:
+        return None
+    spec = parsed[1]
+    if forced is not None:
+        spec = {**spec, "type": forced}
+        spec.pop("enum", None)
+    return parsed[0], spec
+
+
+def _when_name(rest: list[str]) -> str:
+    """ "when I finished each one" -> finished_on, "when I last watered it" ->
+    last_watered_on, "when to drink it" -> drink_date, "when its next vet visit is" ->
+    next_vet_visit, else date."""
+    if rest[0] == "to" and len(rest) > 1:
+        return f"{rest[1]}_date"
+    if rest[0] in _SUBJECTS and len(rest) > 1:
+        adverb = [rest[1]] if rest[1] in ("last", "first", "next") and len(rest) > 2 else []
+        verb = rest[1 + len(adverb)]
+        return "_".join([*adverb, verb, "on"]) if verb.endswith("ed") else "date"
+    noun = [w for w in rest if w not in _DETERMINERS and w not in _AUXILIARY]
+    noun = noun[:3]
+    return "_".join(noun) if noun and not set(noun) & _SUBJECTS else "date"
 
 
 def _is_enum(head: str, inside: str, current: Thing | None) -> bool:
@@ -246,6 +306,10 @@ def make_thing(phrase: str) -> Thing | None:
     if m := re.search(r"\(([^)]*)\)", phrase):
         inside, phrase = m.group(1), phrase[: m.start()] + phrase[m.end() :]
     words = [w for w in re.findall(r"[a-z0-9]+", phrase.lower()) if w not in _DETERMINERS]
+    if not words or words[0] in _QUESTION:
+        return None  # "which room ..." asks for a field; it is not a thing
+    if "of" in words[1:] and words[words.index("of") - 1] in _CONTAINERS | _COLLECTIVE:
+        words = words[words.index("of") + 1 :]  # "a travel log of trips" -> trip
     cut = next((i for i, w in enumerate(words) if i > 0 and w in _CLAUSE_START), len(words))
     words = words[:cut]
     status = None
@@ -288,6 +352,10 @@ def field_like(item: str) -> bool:
 
 
 def add_field(thing: Thing, item: str) -> None:
+    asked = question_field(item)
+    if asked is not None:
+        thing.fields.setdefault(*asked)
+        return
     text = re.sub(r"\s+(?:fields?|columns?)$", "", item.strip(), flags=re.IGNORECASE)
     if re.fullmatch(r"(?:the\s+|their\s+|its\s+)?dates", text.strip(), re.IGNORECASE):
         for name in ("start_date", "end_date"):  # "each trip has dates"

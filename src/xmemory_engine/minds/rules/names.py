@@ -85,7 +85,7 @@ _PERSON_FIELDS_AFTER = wordset(
     """email e-mail phone number mobile cell birthday wife husband partner role title job
     address age kids children manager boss"""
 )
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019&\-]*")
+_TOKEN = re.compile(r"[^\W_][\w'\u2019&\-]*")
 
 
 @dataclass

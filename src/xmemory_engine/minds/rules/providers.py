@@ -11,10 +11,10 @@ import re
 
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.text import name_words, wordset
+from xmemory_engine.minds.rules.text import UPPER, name_words, wordset
 
 _PROVIDER_WORDS = wordset("provider vendor carrier airline operator supplier brand merchant")
-_NAME = r"[A-Z][\w&'\-]*(?:\s+[A-Z][\w&'\-]*)*"
+_NAME = rf"{UPPER}[\w&'\-]*(?:\s+{UPPER}[\w&'\-]*)*"
 
 
 def provider(s: Analyzed, draft: Draft) -> None:
@@ -34,7 +34,7 @@ def provider(s: Analyzed, draft: Draft) -> None:
         # "a Lufthansa flight": the name between an article and the kind.
         found = re.search(rf"\b(?:a|an|the|my|our)\s+(?P<n>{_NAME})\s+(?i:{words})\b", text)
         # "Hotel Gion Hatanaka is booked": a name that opens with the kind.
-        found = found or re.match(rf"\s*(?P<n>(?i:{words})(?:\s+[A-Z][\w&'\-]*)+)", text)
+        found = found or re.match(rf"\s*(?P<n>(?i:{words})(?:\s+{UPPER}[\w&'\-]*)+)", text)
     # "Train ... with JR": the company it is with.
     found = found or re.search(rf"\bwith\s+(?P<n>{_NAME})", text)
     if found is not None:

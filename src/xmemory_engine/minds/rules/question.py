@@ -20,6 +20,7 @@ from xmemory_engine.minds.rules.schema_map import ROLE_SYNONYMS, SchemaMap, fiel
 from xmemory_engine.minds.rules.text import (
     EMAIL,
     STOPWORDS,
+    UPPER,
     name_words,
     plural,
     singular,
@@ -51,7 +52,7 @@ _ROLE_CUES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"\bwhen\b.*\bdue\b|\bdeadline\b"), ("due",)),
     (re.compile(r"\bwhen\b.*\b(start|started|join|joined)\b"), ("start",)),
 ]  # fmt: skip
-_WORD = r"[A-Z][\w\-]*(?:[\u2019'][A-Z][\w\-]*)?(?:[\u2019']s)?"  # Alice, O'Brien, Alice's
+_WORD = rf"{UPPER}[\w\-]*(?:[\u2019']{UPPER}[\w\-]*)?(?:[\u2019']s)?"  # Alice, O'Brien, Alice's
 # After its first capitalized word a name may go on with numbers: "Person 00042", "Apollo 13".
 _NAME_PART = rf"(?:{_WORD}|\d[\w\-]*(?:[\u2019']s)?)"
 _NAME_RUN = re.compile(

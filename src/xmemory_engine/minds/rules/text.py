@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -65,7 +66,7 @@ class Span:
     value: str | int | float
 
 
-EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b")
+EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]+@[^\W_][\w\-]*(?:\.[\w\-]+)*\.[^\W\d_]{2,}\b")
 _URL = re.compile(
     r"\bhttps?://[^\s<>\"']+|\bwww\.[^\s<>\"']+"
     r"|\b[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|org|net|io|ai|dev|co|app|edu|gov|info|me)\b(?:/[^\s<>\"']*)?",
@@ -215,7 +216,31 @@ def wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019&\-]*")
+def _letters(accepts: Callable[[str], bool]) -> str:
+    """A regex character class of the letters before U+2000 that `accepts` takes, as ranges.
+
+    Python's `re` has no `\\p{Lu}`; names are written in every Latin, Greek and Cyrillic
+    alphabet ("Zoë Ångström", "Łukasz", "Nguyễn"), so "capitalised" cannot mean `[A-Z]`.
+    """
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x2000):
+        if accepts(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    parts = (
+        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+        for lo, hi in ranges
+    )
+    return f"[{''.join(parts)}]"
+
+
+UPPER = _letters(lambda c: c.isupper() or c.istitle())
+"""A capital letter in any alphabet: use it where a pattern would say `[A-Z]`."""
+LOWER = _letters(str.islower)
+"""A small letter in any alphabet: `[a-z]` for names and words written in any language."""
+WORD = re.compile(r"[^\W_][\w'\u2019&\-]*")
 STOPWORDS = wordset(
     """a an the and or but of to in on at for with by from as is are was were be been being
     am it its this that these those there here he she him her his hers they them their

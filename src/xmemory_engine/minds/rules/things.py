@@ -25,7 +25,7 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
     phrases,
 )
-from xmemory_engine.minds.rules.text import STOPWORDS, name_words, plural
+from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, name_words, plural
 from xmemory_engine.minds.rules.works import is_work, read_work, work_fields
 from xmemory_engine.schema import ObjectSpec
 
@@ -57,7 +57,7 @@ _FAVORITE = re.compile(
 _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy": "enjoys",
                  "hate": "dislikes", "dislike": "dislikes", "don't like": "dislikes",
                  "do not like": "dislikes", "can't stand": "dislikes"}  # fmt: skip
-_NAME = r"\"[^\"]+\"|'[^']+'|[A-Z][\w\-]*(?:\s+[A-Z0-9][\w\-]*)*"
+_NAME = rf"\"[^\"]+\"|'[^']+'|{UPPER}[\w\-]*(?:\s+(?:{UPPER}|\d)[\w\-]*)*"
 _PROJECT = re.compile(
     rf"\b[Pp]roject\s+(?:called\s+|named\s+)?(?P<a>{_NAME})|\b(?P<b>{_NAME})\s+project\b"
     r"|\b[Tt]he\s+(?P<c>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})\s+project\b"
@@ -323,7 +323,7 @@ def _named_type(s: Analyzed, spec: ObjectSpec, make: MakeDraft) -> Draft | None:
     kind = rf"(?i:\b(?:{forms})\b)"
     called = re.search(rf"{kind}\s*(?:(?i:called|named|titled)\s+|:\s*)(?P<name>{_NAME})", s.text)
     before = re.search(
-        rf"(?:^|\b[Tt]he\s+)(?P<name>[A-Z][\w\-]*(?:\s+[A-Za-z][\w\-]*){{0,2}}?)\s+{kind}", s.text
+        rf"(?:^|\b[Tt]he\s+)(?P<name>{UPPER}[\w\-]*(?:\s+[^\W\d_][\w\-]*){{0,2}}?)\s+{kind}", s.text
     )
     after = re.search(rf"{kind}\s+(?P<name>{_NAME}|[\w\-]*\d[\w\-]*)", s.text)
     name = None

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.schema_map import field_for, name_field
-from xmemory_engine.minds.rules.text import name_words, singular, wordset
+from xmemory_engine.minds.rules.text import UPPER, name_words, singular, wordset
 from xmemory_engine.schema import ObjectSpec
 
 _WORK_NOUNS = wordset(
@@ -35,7 +35,7 @@ _JOIN = r"of|the|and|a|an|in|for|from|at|on|with|&"
 # "read 30 pages of Moby Dick": the amount read is progress, the title follows it.
 _PROGRESS = r"(?:(?i:the\s+first\s+|another\s+)?\d+\s+(?i:pages?|chapters?)\s+of\s+)?"
 _TITLE = re.compile(
-    rf"\b(?i:{_VERB})\s+{_PROGRESS}(?P<t>[A-Z0-9][\w'\u2019\-:]*(?:\s+(?:(?:{_JOIN})\s+)*[A-Z][\w'\u2019\-]*)*)"
+    rf"\b(?i:{_VERB})\s+{_PROGRESS}(?P<t>(?:{UPPER}|\d)[\w'\u2019\-:]*(?:\s+(?:(?:{_JOIN})\s+)*{UPPER}[\w'\u2019\-]*)*)"
 )
 _NOT_TITLE = wordset("i it this that he she they we you my his her their our")
 _DAYS = re.compile(
@@ -55,7 +55,7 @@ _RATING = re.compile(
 )
 # "by Ursula K. Le Guin": initials keep their dots inside the name.
 _BY = re.compile(
-    r"\bby\s+(?P<n>[A-Z][\w'\u2019\-]*(?:\.?\s+(?:[a-z]{1,3}\s+)?[A-Z][\w'\u2019\-]*)*)"
+    rf"\bby\s+(?P<n>{UPPER}[\w'\u2019\-]*(?:\.?\s+(?:[a-z]{{1,3}}\s+)?{UPPER}[\w'\u2019\-]*)*)"
 )
 _YEAR = re.compile(r"\(\s*(?P<y>1[5-9]\d\d|20\d\d)\b")
 
