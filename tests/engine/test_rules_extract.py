@@ -640,3 +640,41 @@ async def test_it_says_nothing_of_the_task_when_it_is_the_weather() -> None:
     assert objects(due, "task") == [
         {"title": "file taxes", "status": "open", "due_date": "2026-04-15"}
     ]
+
+
+# -- names in any alphabet, names that end in a number ---------------------------------------
+
+
+@pytest.mark.anyio
+async def test_the_benchmark_sentence_stores_a_person_with_company_and_email_every_time() -> None:
+    # The peers' benchmark writes 1,000 of these; each must give its own person, not merge
+    # into one organization "Company".
+    for n in range(1000):
+        person, company = f"Person {n:05d}", f"Company {n % 97}"
+        email = f"p{n}@c{n % 97}.example"
+        result = await extract(f"{person} works at {company} and their email is {email}.", DEFAULT)
+        assert objects(result, "person") == [
+            {"name": person, "company": company, "email": email}
+        ], n
+        assert objects(result, "organization") == [{"name": company}], n
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        (
+            "Zoë Ångström works at Globex and her email is zoë@exämple.com.",
+            {"name": "Zoë Ångström", "company": "Globex", "email": "zoë@exämple.com"},
+        ),
+        ("Łukasz Wiśniewski is the CTO of Kraków Robotics.", {"name": "Łukasz Wiśniewski"}),
+        ("Nguyễn Văn An lives in Hà Nội.", {"name": "Nguyễn Văn An", "location": "Hà Nội"}),
+        ("Søren Kierkegaard works at Ørsted.", {"name": "Søren Kierkegaard", "company": "Ørsted"}),
+    ],
+)
+async def test_names_and_emails_in_any_alphabet_are_kept_whole(
+    text: str, person: dict[str, str]
+) -> None:
+    people = objects(await extract(text, DEFAULT), "person")
+    assert len(people) == 1
+    assert people[0].items() >= person.items()
