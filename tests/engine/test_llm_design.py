@@ -173,3 +173,62 @@ async def test_a_reply_already_in_xmd_is_accepted(model: TextModel, llm: FakeLLM
     llm.reply_json({"objects": {"note": {"fields": {"text": {"type": "str"}}}}})
     schema = await LlmDesigner(model).design("just notes")
     assert list(schema.objects["note"].fields) == ["text"]
+
+
+@pytest.mark.anyio
+async def test_names_that_are_questions_are_sent_back_for_nouns(
+    model: TextModel, llm: FakeLLMServer
+):
+    plants = "a houseplant tracker: which room each plant is in, when I last watered it"
+    llm.reply(
+        design(
+            [
+                {
+                    "name": "which_room",
+                    "description": None,
+                    "primary_key": [],
+                    "fields": [field("plant"), field("when_watered", "date")],
+                }
+            ]
+        )
+    )
+    llm.reply(
+        design(
+            [
+                {
+                    "name": "plant",
+                    "description": None,
+                    "primary_key": ["name"],
+                    "fields": [field("name"), field("room"), field("last_watered_on", "date")],
+                }
+            ]
+        )
+    )
+    schema = await LlmDesigner(model).design(plants)
+    assert list(schema.objects["plant"].fields) == ["name", "room", "last_watered_on"]
+    first, repair = llm.requests
+    assert "which_room" in first.prompt  # the naming rule's own example
+    assert "objects.which_room: name it with the noun it holds" in repair.last_user
+    assert "objects.which_room.fields.when_watered: name it" in repair.last_user
+
+
+@pytest.mark.anyio
+async def test_names_the_current_schema_has_are_not_questioned(
+    model: TextModel, llm: FakeLLMServer
+):
+    current = parse_schema("objects:\n  which_one:\n    fields:\n      how_much: {type: int}\n")
+    llm.reply(
+        design(
+            [
+                {
+                    "name": "which_one",
+                    "description": None,
+                    "primary_key": [],
+                    "fields": [field("how_much", "int"), field("colour")],
+                }
+            ]
+        )
+    )
+    schema = await LlmDesigner(model).design("add a colour", current)
+    assert list(schema.objects["which_one"].fields) == ["how_much", "colour"]
+    assert len(llm.requests) == 1

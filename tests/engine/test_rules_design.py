@@ -223,3 +223,100 @@ async def test_removals_are_refused_with_a_reason() -> None:
 async def test_a_description_with_nothing_to_track_is_refused() -> None:
     with pytest.raises(MindFailed, match="nothing to track"):
         await RulesDesigner().design("   ")
+
+
+# Words that make a name a question or a clause rather than a noun a person would use.
+NOT_NOUNS = {
+    *("which", "what", "when", "where", "why", "how", "who", "whom", "whose", "whether"),
+    *("i", "me", "my", "we", "us", "you", "it", "its", "they", "them"),
+    *("is", "are", "was", "were", "do", "does", "did", "have", "has", "had", "to"),
+}
+
+
+def assert_noun_names(schema: Schema) -> None:
+    names = [*schema.objects] + [f for obj in schema.objects.values() for f in obj.fields]
+    for name in names:
+        words = name.split("_")
+        assert not set(words) & NOT_NOUNS, f"{name!r} is not a noun phrase"
+        assert len(words) <= 3, f"{name!r} is a clause, not a noun phrase"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        (
+            "a houseplant tracker: which room each plant is in, when I last watered it",
+            {"plant": {"room": "str", "last_watered_on": "date"}},
+        ),
+        (
+            "A recipe box: recipes with ingredients, how long they take to cook, and which "
+            "cuisine they belong to.",
+            {"recipe": {"ingredients": "str", "duration": "str", "cuisine": "str"}},
+        ),
+        (
+            "Keep track of my car maintenance: what was done, when it was done, how much it "
+            "cost, and the mileage.",
+            {"car_maintenance": {"description": "str", "date": "date", "cost": "float"}},
+        ),
+        (
+            "Remember the people I meet: where I met them, what they do, and whether they are "
+            "a friend.",
+            {"person": {"location": "str", "description": "str", "friend": "bool"}},
+        ),
+        (
+            "A wine cellar: each bottle's vintage, where it is stored, how many I have, and "
+            "when to drink it.",
+            {
+                "bottle": {
+                    "vintage": "str",
+                    "location": "str",
+                    "quantity": "int",
+                    "drink_date": "date",
+                }
+            },
+        ),
+        (
+            "Track job applications: which company, what role, when I applied, and the "
+            "current stage (applied, interview, offer, rejected).",
+            {"job_application": {"company": "str", "role": "str", "applied_on": "date"}},
+        ),
+        (
+            "Keep a travel log of trips with dates, which cities I visited, and who came with me.",
+            {"trip": {"start_date": "date", "end_date": "date"}, "city": {}},
+        ),
+        (
+            "Medication schedule: which medicine, how often to take it, the dose, and who "
+            "prescribed it.",
+            {"medication_schedule": {"medicine": "str", "frequency": "str", "dose": "str"}},
+        ),
+        (
+            "Track my pets: what kind of animal each one is, how old it is, and when its "
+            "next vet visit is.",
+            {"pet": {"kind": "str", "age": "int", "next_vet_visit": "date"}},
+        ),
+        (
+            "A reading list of articles: the url, why I saved it, and whether I have read it.",
+            {"article": {"url": "str", "reason": "str", "read": "bool"}},
+        ),
+        (
+            "Track workouts (type, duration in minutes, date) and how I felt afterwards.",
+            {"workout": {"type": "str", "date": "date", "notes": "str"}},
+        ),
+    ],
+)
+async def test_types_and_fields_are_named_by_nouns(
+    description: str, expected: dict[str, dict[str, str]]
+) -> None:
+    schema = await design(description)
+    assert_noun_names(schema)
+    got = shape(schema)
+    assert set(got) == set(expected)
+    for name, fields in expected.items():
+        assert {f: got[name][f] for f in fields if f in got[name]} == fields
+
+
+@pytest.mark.anyio
+async def test_a_plural_which_clause_links_to_a_thing_named_by_its_noun() -> None:
+    schema = await design("Keep a travel log of trips, and which cities I visited.")
+    assert schema.relations["visited"].roles == {"trip": "trip", "city": "city"}

@@ -49,6 +49,9 @@ class LlmDesigner:
 def read_design(reply: str, current: Schema | None) -> Schema:
     """The schema a design reply describes, merged over `current`; ReplyInvalid otherwise."""
     data = to_xmd(parse_object(reply, ("objects",)))
+    questions = question_names(data, current)
+    if questions:
+        raise ReplyInvalid(questions)
     if current is not None:
         data = keep_current(data, current.to_data())
     try:
@@ -58,6 +61,33 @@ def read_design(reply: str, current: Schema | None) -> Schema:
     except SchemaInvalid as exc:
         raise ReplyInvalid([f"{exc.field}: {exc.message}" if exc.field else exc.message]) from None
     return schema
+
+
+_QUESTION_WORDS = frozenset(
+    ["which", "what", "when", "where", "why", "how", "who", "whom", "whose", "whether"]
+)
+
+
+def question_names(data: dict[str, Any], current: Schema | None) -> list[str]:
+    """New object types and fields named by a question ("which_room") rather than by the noun
+    a person would use (room); names the current schema already has are left as they are."""
+    paths: list[tuple[str, str]] = []  # (path, name)
+    for kind in ("objects", "relations"):
+        kept = (current.objects if kind == "objects" else current.relations) if current else {}
+        for name, spec in (data.get(kind) or {}).items():
+            old = kept.get(name)
+            if old is None and kind == "objects":
+                paths.append((f"{kind}.{name}", name))
+            paths += [
+                (f"{kind}.{name}.fields.{f}", f)
+                for f in spec.get("fields") or {}
+                if old is None or f not in old.fields
+            ]
+    return [
+        f"{path}: name it with the noun it holds (room, not which_room), never a question"
+        for path, name in paths
+        if str(name).split("_")[0].lower() in _QUESTION_WORDS
+    ]
 
 
 def to_xmd(data: dict[str, Any]) -> dict[str, Any]:

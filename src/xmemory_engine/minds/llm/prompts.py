@@ -74,6 +74,10 @@ only: {"objects": [{"name", "description", "primary_key": [<field>...], "fields"
 Rules:
 - Names are snake_case, start with a letter, at most 63 characters; never use the names \
 xuid, created_at or updated_at for fields.
+- Name object types (singular) and fields with the nouns a person would use for what they \
+hold, never with the question that asks for it: "a houseplant tracker: which room each plant \
+is in, when I last watered it" gives object type plant with fields room and last_watered_on \
+(not which_room).
 - Give each object type the fields the description implies, with a field that names a \
 record (often "name" or "title") as its primary key.
 - A relation has at least two roles, each played by one of the object types.
