@@ -8,7 +8,6 @@ and `_async_client.py` keep only their short I/O loops.
 from __future__ import annotations
 
 import logging
-import os
 import platform
 import time
 from collections.abc import Callable, Sequence
@@ -29,6 +28,7 @@ from ._exceptions import (
     XmemoryTimeoutError,
 )
 from ._models import InstanceInfo
+from ._settings import client_environment
 from ._version import __version__
 from ._wire import Call, Request, UnusableAnswer, read_envelope, snippet, validation_summary
 
@@ -38,8 +38,6 @@ M = TypeVar("M", bound=BaseModel)
 DEFAULT_URL = "https://api.xmemory.ai"
 DEFAULT_TIMEOUT = 60.0
 DESCRIBE_TTL = 300.0
-TOKEN_ENV_VARS = ("XMEM_AUTH_TOKEN", "XMEM_API_KEY")
-URL_ENV_VAR = "XMEM_API_URL"
 
 logger = logging.getLogger("xmemory")
 
@@ -51,19 +49,15 @@ USER_AGENT = (
 
 
 def resolve_token(token: str | None) -> str | None:
-    """The explicit token, else the first non-empty token environment variable."""
+    """The explicit token, else `XMEM_AUTH_TOKEN`, else `XMEM_API_KEY` (`_settings`)."""
     if token:
         return token
-    for name in TOKEN_ENV_VARS:
-        value = os.environ.get(name)
-        if value:
-            return value
-    return None
+    return client_environment().token
 
 
 def resolve_url(url: str | None) -> str:
     """The explicit URL, else `XMEM_API_URL`, else the hosted API; no trailing slash."""
-    resolved = (url or os.environ.get(URL_ENV_VAR) or DEFAULT_URL).strip().rstrip("/")
+    resolved = (url or client_environment().api_url or DEFAULT_URL).strip().rstrip("/")
     # Caught here because httpx would only complain at the first request, far from the typo.
     if not resolved.startswith(("http://", "https://")):
         raise ValueError(

@@ -7,4 +7,4 @@ import sys
 from xmemory_engine.serve import main
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -3,10 +3,14 @@
     xmemory-mcp engine serve --host 127.0.0.1 --port 8765 --data-dir DIR [--api-key KEY]
     python -m xmemory_engine serve ...
 
-The API key also comes from `XMEM_ENGINE_API_KEY`. Serving beyond loopback without a key is
-refused (exit code 2), and so is a blank key, anywhere: the API reads and writes everything stored. When the server is ready it
-prints one line, `listening on http://HOST:PORT`, to stderr (with the real port for
-`--port 0`).
+Both commands take the arguments `add_arguments` declares and hand the parsed namespace to
+`run`. The API key also comes from `XMEM_ENGINE_API_KEY`. Serving beyond loopback without a key
+is refused (exit code 2), and so is a blank key, anywhere: the API reads and writes everything
+stored. When the server is ready it prints one line, `listening on http://HOST:PORT`, to stderr
+(with the real port for `--port 0`).
+
+Importing this module is cheap (the `xmemory-mcp` parser imports it on every start): the engine,
+uvicorn and the mind are imported by `run`, not here.
 """
 
 from __future__ import annotations
@@ -14,20 +18,23 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
-import os
 import signal
 import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING, NoReturn
 
 import anyio
 
-from xmemory_engine.minds.base import Mind
-from xmemory_engine.settings import EngineSettings
+if TYPE_CHECKING:
+    from xmemory_engine.minds.base import Mind
+    from xmemory_engine.settings import EngineSettings
 
 DEFAULT_PORT = 8765
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+"""uvicorn's levels, `trace` included; anything else is refused by the parser."""
 
 
 def is_loopback(host: str) -> bool:
@@ -41,14 +48,35 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="xmemory-mcp engine serve",
-        description="Serve the embedded xmemory engine over HTTP (the xmemory API).",
-    )
+def port_number(text: str) -> int:
+    """A TCP port from the command line; argparse turns the error into one line and exit 2."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a TCP port (0-65535; 0 picks a free one)"
+        )
+    return value
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """A parser whose errors are one line on stderr and exit status 2: a user's mistake gets a
+    sentence, not the whole usage block and never a traceback."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `serve`, on `parser` (the `serve` subcommand of either command)."""
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any)"
+        "--port",
+        type=port_number,
+        default=DEFAULT_PORT,
+        help=f"port (default {DEFAULT_PORT}; 0 = any free one)",
     )
     parser.add_argument(
         "--data-dir",
@@ -61,63 +89,78 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="require 'Authorization: Bearer KEY' (default: $XMEM_ENGINE_API_KEY)",
     )
-    parser.add_argument("--log-level", default="warning", help="uvicorn and engine log level")
+    parser.add_argument(
+        "--log-level",
+        type=str.lower,
+        choices=LOG_LEVELS,
+        default="warning",
+        help="uvicorn and engine log level (default warning)",
+    )
+
+
+def build_parser(prog: str = "python -m xmemory_engine") -> argparse.ArgumentParser:
+    """`python -m xmemory_engine`: one subcommand, `serve`."""
+    parser = OneLineParser(prog=prog, description="The embedded xmemory engine on its own.")
+    commands = parser.add_subparsers(
+        dest="engine_command", title="commands", metavar="{serve}", required=True
+    )
+    serve = commands.add_parser(
+        "serve",
+        help="serve the engine's HTTP API (the xmemory API) with uvicorn",
+        description="Serve the embedded xmemory engine over HTTP (the xmemory API).",
+    )
+    add_arguments(serve)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; `argv` is what follows `engine` (`serve --port ...`)."""
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list and args_list[0] == "serve":
-        args_list = args_list[1:]
-    elif args_list and not args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
-        print(
-            f"xmemory engine: unknown command {args_list[0]!r}; the command is 'serve'",
-            file=sys.stderr,
-        )
-        return 2
-    args = _parser().parse_args(args_list)
+    """`python -m xmemory_engine serve ...`; returns the exit status."""
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    return run(args)
+
+
+def _refuse(message: str) -> int:
+    print(f"xmemory engine: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve with the options `add_arguments` declared, until SIGINT / SIGTERM."""
+    from xmemory_engine.settings import engine_environment
+
     if args.api_key is not None and not args.api_key.strip():
-        print(
-            "xmemory engine: --api-key is blank; give a real key (or leave the flag out to "
-            "serve on loopback without one)",
-            file=sys.stderr,
+        return _refuse(
+            "--api-key is blank; give a real key (or leave the flag out to serve on loopback"
+            " without one)"
         )
-        return 2
-    api_key = args.api_key or os.environ.get("XMEM_ENGINE_API_KEY") or None
-    if api_key is not None and not api_key.strip():
-        print(
-            "xmemory engine: XMEM_ENGINE_API_KEY is blank; give a real key, or unset it to "
-            "serve on loopback without one",
-            file=sys.stderr,
-        )
-        return 2
+    try:
+        environment = engine_environment()
+    except ValueError as exc:
+        return _refuse(str(exc))
+    api_key = args.api_key.strip() if args.api_key else environment.api_key
     if not is_loopback(args.host) and not api_key:
-        print(
-            f"xmemory engine: refusing to serve on {args.host} without an API key: anyone who "
-            "can reach that address could read and change every memory. Set --api-key (or "
-            "XMEM_ENGINE_API_KEY), or bind to 127.0.0.1.",
-            file=sys.stderr,
+        return _refuse(
+            f"refusing to serve on {args.host} without an API key: anyone who can reach that"
+            " address could read and change every memory. Set --api-key (or"
+            " XMEM_ENGINE_API_KEY), or bind to 127.0.0.1."
         )
-        return 2
     overrides: dict[str, object] = {"api_key": api_key}
     if args.data_dir is not None:
         overrides["data_dir"] = args.data_dir
     try:
-        settings = EngineSettings.from_env(os.environ, **overrides)
+        settings = environment.engine_settings(**overrides)
     except ValueError as exc:
-        print(f"xmemory engine: {exc}", file=sys.stderr)
-        return 2
+        return _refuse(str(exc))
     from xmemory_engine.minds.factory import build_mind
 
     try:
         mind = build_mind(settings.mind)
     except (ValueError, ImportError) as exc:
-        print(f"xmemory engine: the configured mind cannot be used: {exc}", file=sys.stderr)
-        return 2
-    level = getattr(logging, str(args.log_level).upper(), logging.WARNING)
+        return _refuse(f"the configured mind cannot be used: {exc}")
     logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+        level=getattr(logging, args.log_level.upper(), 5),  # uvicorn's TRACE is level 5
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
     )
     try:
         sock = _bind(args.host, args.port)
@@ -125,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"xmemory engine: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
     try:
-        anyio.run(_serve, settings, mind, sock, args.host, str(args.log_level).lower())
+        anyio.run(_serve, settings, mind, sock, args.host, args.log_level)
     except KeyboardInterrupt:  # pragma: no cover - a second Ctrl-C during shutdown
         return 130
     return 0

@@ -4,14 +4,17 @@
     xmemory-mcp --transport streamable-http      MCP over HTTP on 127.0.0.1:8000/mcp
     xmemory-mcp engine serve [--port ...]        the engine alone, as an HTTP API server
 
-This is the only module that reads `os.environ` or `sys.argv`; everything else gets `Settings`.
+One argparse parser with subcommands: the MCP server is what runs with no subcommand (every
+client config says just `xmemory-mcp`), `engine serve` is a subcommand whose options are the
+ones `python -m xmemory_engine serve` takes. A user's mistake is one line on stderr and exit
+status 2. The environment is read through the settings models (`settings.py`), never here.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
+import math
 import signal
 import sys
 from collections.abc import Mapping, Sequence
@@ -23,6 +26,8 @@ from typing import TYPE_CHECKING
 import anyio
 
 from xmemory import __version__
+from xmemory_engine.serve import OneLineParser, port_number
+from xmemory_engine.serve import add_arguments as add_engine_serve_arguments
 
 from .settings import (
     DEFAULT_HOST,
@@ -31,6 +36,8 @@ from .settings import (
     TRANSPORTS,
     Settings,
     SettingsError,
+    process_environment,
+    read_server_environment,
 )
 
 if TYPE_CHECKING:
@@ -43,14 +50,25 @@ logger = logging.getLogger("xmemory_mcp")
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
+def seconds(text: str) -> float:
+    """Zero or more seconds, from the command line."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (value >= 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"{text!r} is not zero or more seconds")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="xmemory-mcp",
         description="Persistent, structured memory for AI agents over MCP. With no options: MCP"
         " over stdio on the embedded engine (no account, no network).",
         epilog="Backend: --url / XMEM_API_URL wins; else a key (--token, XMEM_AUTH_TOKEN,"
         " XMEM_API_KEY) means the hosted API; else the embedded engine under --data-dir."
-        " 'xmemory-mcp engine serve --help' runs the engine alone as an HTTP API server.",
+        " 'xmemory-mcp engine serve --help': the engine alone, as an HTTP API server.",
     )
     add = parser.add_argument
     add("--version", action="version", version=f"xmemory-mcp {__version__}")
@@ -73,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backend.add_argument(
         "--write-wait",
-        type=float,
+        type=seconds,
         default=None,
         help=f"seconds `write` waits for its job before answering with the write_id to poll (default {DEFAULT_WRITE_WAIT:g})",
     )
@@ -84,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serving.add_argument(
         "--port",
-        type=int,
+        type=port_number,
         default=DEFAULT_PORT,
         help=f"HTTP port, 0 for any free one (default {DEFAULT_PORT})",
     )
@@ -101,49 +119,74 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serving.add_argument(
         "--log-level",
+        type=str.lower,
         choices=LOG_LEVELS,
         default="warning",
         help="stderr log level (default warning)",
     )
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="{engine}")
+    engine = commands.add_parser(
+        "engine",
+        help="the embedded engine on its own (see 'xmemory-mcp engine --help')",
+        description="The embedded xmemory engine on its own, without MCP.",
+    )
+    engine_commands = engine.add_subparsers(
+        dest="engine_command", title="commands", metavar="{serve}", required=True
+    )
+    serve = engine_commands.add_parser(
+        "serve",
+        help="serve the engine's HTTP API (the xmemory API), e.g. for --url elsewhere",
+        description="Serve the embedded xmemory engine over HTTP (the xmemory API). The"
+        " published xmemory clients and `xmemory-mcp --url` work against it.",
+    )
+    add_engine_serve_arguments(serve)
     return parser
 
 
-def _env(environ: Mapping[str, str], *names: str) -> str | None:
-    for name in names:
-        value = environ.get(name, "").strip()
-        if value:
-            return value
-    return None
-
-
-def _key(flag: str | None, option: str, environ: Mapping[str, str], *names: str) -> str | None:
-    """A key from its flag, else the first of `names` set; a blank one is refused, never taken
-    as "no key" (that turned a typo into a server with no authentication)."""
-    if flag is not None:
-        if not flag.strip():
-            raise SettingsError(f"{option} is blank: give a real key, or leave the flag out")
-        return flag.strip()
-    for name in names:
-        value = environ.get(name)
-        if value and not value.strip():
-            raise SettingsError(f"{name} is blank: give a real key, or unset it")
-    return _env(environ, *names)
+def _key(flag: str | None, option: str) -> str | None:
+    """A key given as a flag; a blank one is refused, never taken as "no key" (that turned a
+    typo into a server with no authentication). Blank variables are refused by the models."""
+    if flag is None:
+        return None
+    if not flag.strip():
+        raise SettingsError(f"{option} is blank: give a real key, or leave the flag out")
+    return flag.strip()
 
 
 def parse_settings(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
-    """Flags first, then the environment, then defaults; validated."""
+    """The MCP server's settings: flags first, then the environment, then defaults; validated."""
     args = build_parser().parse_args(list(argv))
-    data_dir = args.data_dir or _env(environ, "XMEM_DATA_DIR")
+    if args.command is not None:
+        raise SettingsError(f"'{args.command}' is a subcommand, not MCP server settings")
+    return settings_from(args, environ)
+
+
+def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+    """`Settings` from parsed flags over the environment's settings models."""
+    client, server = read_server_environment(environ)
+    url = (args.url or "").strip() or client.api_url
+    token = _key(args.token, "--token") or client.token
+    data_dir: Path | None = args.data_dir
+    if not url and not token:
+        # The embedded engine will run: its variables (limits, mind) are checked now, so a
+        # typo is one line at start rather than a backend that never opens.
+        from xmemory_engine.settings import engine_environment
+
+        try:
+            engine = engine_environment(environ)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        data_dir = data_dir or engine.data_dir
     settings = Settings(
-        url=args.url or _env(environ, "XMEM_API_URL"),
-        token=_key(args.token, "--token", environ, "XMEM_AUTH_TOKEN", "XMEM_API_KEY"),
-        data_dir=Path(data_dir).expanduser() if data_dir else None,
-        instance_id=args.instance or _env(environ, "XMEM_INSTANCE_ID"),
+        url=url,
+        token=token,
+        data_dir=data_dir.expanduser() if data_dir else None,
+        instance_id=(args.instance or "").strip() or server.instance_id,
         admin=not args.no_admin,
         transport=args.transport,
         host=args.host,
         port=args.port,
-        auth_token=_key(args.auth_token, "--auth-token", environ, "XMEM_MCP_AUTH_TOKEN"),
+        auth_token=_key(args.auth_token, "--auth-token") or server.mcp_auth_token,
         allowed_origins=tuple(args.allowed_origin),
         write_wait=DEFAULT_WRITE_WAIT if args.write_wait is None else args.write_wait,
         log_level=args.log_level.upper(),
@@ -227,25 +270,15 @@ def _client_sampler(settings: Settings, sessions: ClientSessions) -> TextModel |
     return SamplingTextModel(lambda: sessions.latest, timeout=mind.timeout)
 
 
-def _engine(argv: list[str]) -> int:
-    if argv[:1] != ["serve"]:
-        print(
-            "usage: xmemory-mcp engine serve [--host H] [--port P] [--data-dir D] [--api-key K]",
-            file=sys.stderr,
-        )
-        return 2
-    from xmemory_engine.serve import main as engine_main
-
-    return engine_main(argv[1:])
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `xmemory-mcp` command; returns the exit status."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["engine"]:
-        return _engine(args[1:])
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.command == "engine":
+        from xmemory_engine.serve import run
+
+        return run(args)
     try:
-        settings = parse_settings(args, os.environ)
+        settings = settings_from(args, process_environment())
     except SettingsError as exc:
         print(f"xmemory-mcp: {exc}", file=sys.stderr)
         return 2

@@ -6,16 +6,33 @@ environment again. The backend rule (ARCHITECTURE.md) lives here as `Settings.ba
 1. `--url` / `XMEM_API_URL` set        -> that server;
 2. else a key (`--token`, `XMEM_AUTH_TOKEN`, `XMEM_API_KEY`) -> the hosted API;
 3. else                                -> the embedded engine under `data_dir`.
+
+The environment variables are declared once, each in the model of the package that reads it:
+the API's URL and key in the SDK's `ClientEnvironment`, the server's own in `ServerEnvironment`
+below, the embedded engine's in `xmemory_engine.settings.EngineEnvironment`.
+`server_variables()` lists them all, for the README's table and server.json.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from xmemory._settings import (
+    ClientEnvironment,
+    InvalidEnvironment,
+    Variable,
+    read_environment,
+    variable,
+    variables,
+)
 
 Transport = Literal["stdio", "sse", "streamable-http"]
 TRANSPORTS: tuple[Transport, ...] = ("stdio", "sse", "streamable-http")
@@ -120,3 +137,52 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+class ServerEnvironment(BaseModel):
+    """The MCP server's own environment variables (flags win over them)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    instance_id: str | None = variable(
+        "XMEM_INSTANCE_ID",
+        "Memory instance the tools act on by default (`--instance` wins).",
+        shown_default="embedded: its default instance",
+    )
+    mcp_auth_token: str | None = variable(
+        "XMEM_MCP_AUTH_TOKEN",
+        "Bearer token HTTP clients must send to the MCP server (`--auth-token` wins); required"
+        " to serve MCP over HTTP beyond loopback.",
+        secret=True,
+    )
+
+
+def process_environment() -> Mapping[str, str]:
+    """This process's environment: read here, at the edge, and nowhere else in the server."""
+    return os.environ
+
+
+def read_server_environment(
+    environ: Mapping[str, str],
+) -> tuple[ClientEnvironment, ServerEnvironment]:
+    """The API's and the server's variables from `environ`; SettingsError naming a bad one."""
+    try:
+        return (
+            read_environment(ClientEnvironment, environ),
+            read_environment(ServerEnvironment, environ),
+        )
+    except InvalidEnvironment as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def server_variables() -> list[Variable]:
+    """Every environment variable `xmemory-mcp` reads, each once: the API's, the server's, and
+    the embedded engine's (its mind's included), test knobs and `engine serve`'s key left out."""
+    from xmemory_engine.settings import EngineEnvironment
+
+    found = [
+        *variables(ClientEnvironment),
+        *variables(ServerEnvironment),
+        *variables(EngineEnvironment),
+    ]
+    return [v for v in found if v.scope == "server"]

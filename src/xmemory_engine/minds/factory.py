@@ -1,27 +1,18 @@
 """Choosing the mind from configuration read once at the edge.
 
-| variable            | meaning                                                              |
-|---------------------|----------------------------------------------------------------------|
-| XMEM_LLM_PROVIDER   | rules (default) · openai · anthropic · sampling                      |
-| XMEM_LLM_MODEL      | the model name (required with XMEM_LLM_BASE_URL)                      |
-| XMEM_LLM_BASE_URL   | any OpenAI-compatible server (Ollama, vLLM, LM Studio, llama.cpp)    |
-| XMEM_LLM_API_KEY    | a key for the chosen provider, over its usual variable                |
-| OPENAI_API_KEY      | the key for openai                                                   |
-| ANTHROPIC_API_KEY   | the key for anthropic                                                |
-| XMEM_LLM_TIMEOUT    | seconds one model call may take, retries included (default 60)       |
+The variables (`XMEM_LLM_PROVIDER`, `XMEM_LLM_MODEL`, `XMEM_LLM_BASE_URL`, `XMEM_LLM_API_KEY`,
+`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, `XMEM_LLM_TIMEOUT`) are declared, typed and described
+once, in `xmemory_engine.settings.EngineEnvironment`; this module gets a `MindSettings`.
 """
 
 from __future__ import annotations
 
-import math
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from xmemory_engine.minds.base import Mind, TextModel
 
 PROVIDERS = ("rules", "openai", "anthropic", "sampling")
-_KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
 
 
 @dataclass(frozen=True)
@@ -37,30 +28,11 @@ class MindSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> MindSettings:
-        """Settings from `XMEM_LLM_*` and the providers' usual key variables; ValueError when
-        a value is not usable."""
-        env = os.environ if env is None else env
-        provider = (env.get("XMEM_LLM_PROVIDER") or "rules").strip().lower()
-        if provider not in PROVIDERS:
-            raise ValueError(f"XMEM_LLM_PROVIDER={provider!r} is not one of {', '.join(PROVIDERS)}")
-        raw_timeout = (env.get("XMEM_LLM_TIMEOUT") or "60").strip()
-        try:
-            timeout = float(raw_timeout)
-        except ValueError:
-            timeout = math.nan
-        if not (timeout > 0 and math.isfinite(timeout)):
-            raise ValueError(
-                f"XMEM_LLM_TIMEOUT={raw_timeout!r} is not a positive number of seconds"
-            )
-        key_variable = _KEY_VARIABLES.get(provider)
-        api_key = env.get("XMEM_LLM_API_KEY") or (env.get(key_variable) if key_variable else None)
-        return cls(
-            provider=provider,
-            model=(env.get("XMEM_LLM_MODEL") or "").strip() or None,
-            base_url=(env.get("XMEM_LLM_BASE_URL") or "").strip() or None,
-            api_key=api_key or None,
-            timeout=timeout,
-        )
+        """Settings from `XMEM_LLM_*` and the providers' usual key variables, as declared in
+        `xmemory_engine.settings.EngineEnvironment`; ValueError when a value is not usable."""
+        from xmemory_engine.settings import engine_environment
+
+        return engine_environment(env).mind()
 
 
 def build_mind(settings: MindSettings, *, sampler: TextModel | None = None) -> Mind:
