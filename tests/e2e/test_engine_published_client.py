@@ -1,7 +1,7 @@
 """The published `xmemory-ai` client, from its own virtual environment, against `engine serve`.
 
 Runs only where that environment exists: `/tmp/xmai` (made with `python3 -m venv /tmp/xmai &&
-/tmp/xmai/bin/pip install xmemory-ai`) or the interpreter named by
+/tmp/xmai/bin/pip install xmemory-ai pyyaml`) or the interpreter named by
 `XMEM_PUBLISHED_CLIENT_PYTHON`. CI machines without it skip this test, saying so.
 """
 
@@ -39,7 +39,7 @@ def rules_mind_available() -> bool:
 @pytest.mark.skipif(
     published_python() is None,
     reason="no environment with the published client: create /tmp/xmai "
-    "(python3 -m venv /tmp/xmai && /tmp/xmai/bin/pip install xmemory-ai) "
+    "(python3 -m venv /tmp/xmai && /tmp/xmai/bin/pip install xmemory-ai pyyaml) "
     "or set XMEM_PUBLISHED_CLIENT_PYTHON",
 )
 @pytest.mark.skipif(not rules_mind_available(), reason="the rules mind has not landed yet")
