@@ -10,6 +10,7 @@ resumes unfinished jobs) run for as long as the `async with` block does.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,6 +32,18 @@ from xmemory_engine.store.catalog import SqliteCatalog
 from xmemory_engine.store.owners import EngineOwnership
 
 logger = logging.getLogger("xmemory_engine")
+
+
+def preload(settings: EngineSettings) -> None:
+    """Import what opening the engine with `settings` will run: the mind it names.
+
+    A caller that overlaps the engine's start with other work (the MCP server answers the
+    client's handshake meanwhile) calls this in a worker thread; otherwise the mind's modules
+    (regular expressions compiled at import) are imported by `open_engine` on the event loop,
+    which then answers nothing until they are.
+    """
+    rules = settings.mind.provider == "rules"
+    importlib.import_module("xmemory_engine.minds.rules" if rules else "xmemory_engine.minds.llm")
 
 
 @dataclass

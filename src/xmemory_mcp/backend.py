@@ -11,7 +11,6 @@ handshake (and, from a snapshot, its first `tools/list`) while the engine starts
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,6 +27,7 @@ from xmemory import DEFAULT_URL, AsyncXmemoryClient
 from .settings import ENGINE_URL, Backend, Settings
 
 if TYPE_CHECKING:
+    from xmemory_engine import EngineSettings
     from xmemory_engine.minds.base import TextModel
 
 logger = logging.getLogger(__name__)
@@ -95,9 +95,9 @@ class BackendHandle:
         """Open the backend, publish it, keep it open until `stop` is set, then close it."""
         try:
             if settings.backend is Backend.EMBEDDED:
-                # The engine's import is the slowest part of start-up: in a worker thread it
-                # overlaps the client's handshake instead of delaying it.
-                await anyio.to_thread.run_sync(importlib.import_module, "xmemory_engine.embedded")
+                # The engine's import (and its mind's) is the slowest part of start-up: in a
+                # worker thread the event loop stays free to answer the client's handshake.
+                await anyio.to_thread.run_sync(_preload_engine, settings)
             async with open_backend(settings, sampler=sampler) as backend:
                 self._backend = backend
                 self._opened.set()
@@ -149,13 +149,9 @@ async def open_backend(
 async def _open_embedded(
     settings: Settings, sampler: TextModel | None
 ) -> AsyncIterator[OpenBackend]:
-    from xmemory_engine import EngineSettings, open_engine
+    from xmemory_engine import open_engine
 
-    # The engine's own knobs (its mind, limits) come from the environment captured at the edge;
-    # no API key: in-process calls carry no credential.
-    engine_settings = EngineSettings.from_env(
-        settings.engine_env, data_dir=embedded_data_dir(settings), api_key=None
-    )
+    engine_settings = _engine_settings(settings)
     data_dir = engine_settings.data_dir
     logger.info("backend: embedded engine, data in %s", data_dir)
     async with open_engine(engine_settings, sampler=sampler) as engine:
@@ -170,3 +166,20 @@ async def _open_embedded(
                 default_instance_id=settings.instance_id or engine.default_instance_id,
                 default_cluster_id=engine.default_cluster_id,
             )
+
+
+def _engine_settings(settings: Settings) -> EngineSettings:
+    from xmemory_engine import EngineSettings
+
+    # The engine's own knobs (its mind, limits) come from the environment captured at the edge;
+    # no API key: in-process calls carry no credential.
+    return EngineSettings.from_env(
+        settings.engine_env, data_dir=embedded_data_dir(settings), api_key=None
+    )
+
+
+def _preload_engine(settings: Settings) -> None:
+    """Import the engine and the mind `settings` choose (run in a worker thread)."""
+    from xmemory_engine.embedded import preload
+
+    preload(_engine_settings(settings))
