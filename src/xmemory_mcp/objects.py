@@ -27,6 +27,8 @@ V = TypeVar("V")
 NAME_FIELDS = ("name", "full_name", "fullname", "title", "topic", "label", "subject", "headline")
 """Conventional naming fields, in order of preference, for types without a text primary key."""
 TEXT_TYPES = frozenset({"str", "string", "text"})
+OBJECT_KEYS = frozenset({"type", "name", "fields", "relations"})
+RELATION_KEYS = frozenset({"type", "to", "to_type", "role", "fields"})
 _MUTATION_INDEX = re.compile(r"structured_mutations\[(\d+)\]")
 
 
@@ -197,6 +199,14 @@ def _object(
     if not isinstance(item, dict):
         problems.append(f"{path}: an object {{type, name, fields, relations}}")
         return None
+    unknown = [k for k in item if k not in OBJECT_KEYS]
+    if unknown:
+        # The published schema leaves the item shape to this check (it is taught by example).
+        problems.append(
+            f"{path}: unknown key(s) {', '.join(map(repr, unknown))}; an object has"
+            " type, name, fields and relations"
+        )
+        return None
     type_name = item.get("type")
     spec = schema.object_type(type_name) if isinstance(type_name, str) else None
     if spec is None:
@@ -290,6 +300,13 @@ def _relation(
 ) -> dict[str, Any] | None:
     if not isinstance(link, dict):
         problems.append(f"{path}: an object {{type, to, to_type?, role?}}")
+        return None
+    unknown = [k for k in link if k not in RELATION_KEYS]
+    if unknown:
+        problems.append(
+            f"{path}: unknown key(s) {', '.join(map(repr, unknown))}; a relation has"
+            " type, to, to_type, role and fields"
+        )
         return None
     rel_name, to = link.get("type"), link.get("to")
     rel = schema.relation_type(rel_name) if isinstance(rel_name, str) else None

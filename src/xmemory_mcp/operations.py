@@ -29,7 +29,7 @@ from xmemory import (
 )
 
 from .objects import ObjectsInvalid, Plan, translate
-from .results import failure, success
+from .results import change_report, changes_sentence, failure, success
 
 Progress = Callable[[str], Awaitable[None]]
 """Reports a step of a long call (sent as `notifications/progress` when the client asked)."""
@@ -131,7 +131,7 @@ class Operations:
     def _forwarded(args: Mapping[str, Any]) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
         for key, value in args.items():
-            if key == "instance_id":
+            if key in ("instance_id", "show_sql"):
                 continue
             if key in ("text", "structured_mutations", "source_text", "occurred_at"):
                 kwargs[key] = value
@@ -181,7 +181,7 @@ class Operations:
         try:
             if "upsert" not in features:
                 result = await _write_with_fallback(instance, plan, kwargs)
-                return success(_dump(result), _stored_headline(result))
+                return _stored(result.write_id or "", result.changes)
             ack = await instance.write_async(**kwargs)
         except XmemoryAPIError as exc:
             source = plan.source_of(exc.field)
@@ -228,11 +228,18 @@ class Operations:
         if status.write_status is WriteQueueStatus.NOT_FOUND:
             return _unknown_write(status)
         if status.write_status is WriteQueueStatus.COMPLETED:
-            return success(_dump(status), _stored_headline(status))
+            return _stored(status.write_id, status.changes)
         if status.write_status is WriteQueueStatus.FAILED:
-            return success(_dump(status), f"Write {status.write_id} failed: {status.error_detail}")
+            return success(
+                {
+                    "write_id": status.write_id,
+                    "write_status": "failed",
+                    "error_detail": status.error_detail,
+                },
+                f"Write {status.write_id} failed, nothing of it was stored: {status.error_detail}",
+            )
         return success(
-            _dump(status),
+            {"write_id": status.write_id, "write_status": status.write_status.value},
             f"Write {status.write_id} is {status.write_status.value}; call write_status again shortly.",
         )
 
@@ -246,7 +253,10 @@ class Operations:
             read_id=args.get("read_id"),
             sql=args.get("sql"),
         )
-        return success(_dump(result), _read_headline(result, args["query"]))
+        return success(
+            _read_payload(result, show_sql=bool(args.get("show_sql"))),
+            _read_headline(result, args["query"]),
+        )
 
     async def extract(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
         logic = args.get("extraction_logic")
@@ -256,12 +266,7 @@ class Operations:
             if logic is None
             else _enum(ExtractionLogic, logic, "extraction_logic"),
         )
-        found = result.objects_extracted
-        count = len(found) if isinstance(found, list) else None
-        headline = "Extracted (nothing was stored)"
-        return success(
-            _dump(result), f"{headline}: {count} objects." if count is not None else headline + "."
-        )
+        return success(_dump(result), _extract_headline(result.objects_extracted))
 
     # -- admin tools ---------------------------------------------------------------------------
 
@@ -286,7 +291,7 @@ class Operations:
 
     async def get_cluster(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
         cluster = await self._client.admin.get_cluster(args["cluster_id"])
-        return success(_dump(cluster), f"Cluster {cluster.id} ({cluster.name}).")
+        return success(_dump(cluster), f"Cluster {cluster.id} ({cluster.name or 'no name'}).")
 
     async def generate_schema(
         self, args: dict[str, Any], progress: Progress
@@ -298,8 +303,8 @@ class Operations:
         )
         return success(
             _dump(result),
-            "Schema designed (nothing stored yet): pass data_schema as schema_text to"
-            " create_instance or update_instance_schema.",
+            "Schema designed (nothing stored yet); pass data_schema as schema_text to"
+            " create_instance or update_instance_schema:\n" + _yaml(result.data_schema),
         )
 
     async def create_instance(
@@ -326,20 +331,27 @@ class Operations:
     ) -> types.CallToolResult:
         instances = await self._client.admin.list_instances(args.get("ids"))
         names = ", ".join(f"{i.id} ({i.name})" if i.name else i.id for i in instances)
-        return success(
-            {"instances": [_dump(i) for i in instances]}, f"{len(instances)} instances: {names}"
-        )
+        # Without their schemas: one instance's schema is a few KB (get_instance_schema has it).
+        listed = [i.model_dump(mode="json", exclude={"data_schema"}) for i in instances]
+        return success({"instances": listed}, f"{len(instances)} instances: {names}")
 
     async def get_instance(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
         info = await self._client.admin.get_instance(self._admin_instance(args))
-        return success(_dump(info), f"Instance {info.id} ({info.name}).")
+        text = f"Instance {info.id} ({info.name or 'no name'})."
+        if info.description:
+            text += f" {info.description}"
+        if info.data_schema:
+            text += "\nSchema:\n" + _yaml(info.data_schema)
+        return success(_dump(info), text)
 
     async def get_instance_schema(
         self, args: dict[str, Any], progress: Progress
     ) -> types.CallToolResult:
         instance_id = self._admin_instance(args)
         schema = await self._client.admin.get_instance_schema(instance_id)
-        return success(_dump(schema), f"Schema of instance {instance_id}.")
+        return success(
+            _dump(schema), f"Schema of instance {instance_id}:\n" + _yaml(schema.data_schema)
+        )
 
     async def update_instance_schema(
         self, args: dict[str, Any], progress: Progress
@@ -413,7 +425,7 @@ def _objects_invalid(
 
 def _queued(write_id: str, ack: XmemoryModel) -> types.CallToolResult:
     return success(
-        _dump(ack),
+        {"write_id": write_id, "write_status": "queued"},
         f"Queued as write {write_id}. Call write_status with this write_id until it is"
         " completed before reading what it stores.",
     )
@@ -425,25 +437,25 @@ def _schema_text(value: Any, schema_type: SchemaType) -> str:
         return value
     if schema_type is SchemaType.JSON:
         return json.dumps(value)
-    import yaml  # only schema-changing calls need it
-
-    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True)
+    return _yaml(value)
 
 
-def _stored_headline(done: WriteStatusResult | WriteResult) -> str:
-    """What a finished write changed, in one line (a status poll or a synchronous write)."""
-    changes = done.changes
-    if changes is None:
-        return f"Stored (write {done.write_id})."
-    return (
-        f"Stored (write {done.write_id}): {len(changes.created)} created,"
-        f" {len(changes.updated)} updated, {len(changes.deleted)} deleted."
-    )
+def _yaml(value: Any) -> str:
+    import yaml  # only the schema tools need it
+
+    return str(yaml.safe_dump(value, sort_keys=False, allow_unicode=True)).rstrip()
+
+
+def _stored(write_id: str, changes: Any) -> types.CallToolResult:
+    """A finished write: what changed by type, key and field (bounded), and that in words."""
+    report, phrases = change_report(changes)
+    payload = {"write_id": write_id, "write_status": "completed", **report}
+    return success(payload, f"Stored (write {write_id}): {changes_sentence(phrases)}")
 
 
 def _write_outcome(status: WriteStatusResult) -> types.CallToolResult:
     if status.write_status is WriteQueueStatus.COMPLETED:
-        return success(_dump(status), _stored_headline(status))
+        return _stored(status.write_id, status.changes)
     if status.write_status is WriteQueueStatus.NOT_FOUND:
         return _unknown_write(status)
     return failure(
@@ -454,7 +466,11 @@ def _write_outcome(status: WriteStatusResult) -> types.CallToolResult:
 
 
 def _write_pending(status: WriteStatusResult, waited: float) -> types.CallToolResult:
-    payload = {**_dump(status), "done": False}
+    payload = {
+        "write_id": status.write_id,
+        "write_status": status.write_status.value,
+        "done": False,
+    }
     return success(
         payload,
         f"Write {status.write_id} is still {status.write_status.value} after {waited:.0f} s; it will"
@@ -466,11 +482,69 @@ def _unknown_write(status: WriteStatusResult) -> types.CallToolResult:
     return failure(
         f"write_status: write {status.write_id} is unknown to this instance (not_found).\n"
         "What to do: use the write_id that write_async or write returned, on the same instance.",
-        {"kind": "not_found", **_dump(status)},
+        {"kind": "not_found", "write_id": status.write_id, "write_status": "not_found"},
     )
 
 
 MAX_PASSAGES_SHOWN = 5
+MAX_EVIDENCE = 10
+"""Source sentences returned with an answer; the first few are also named in the text."""
+MAX_ROWS_SHOWN = 20
+CLIP = 300
+"""Characters of a value shown in a read's text (and of a sentence in its evidence)."""
+
+
+def _read_payload(result: ReadResult, *, show_sql: bool) -> dict[str, Any]:
+    """The answer, its basis and evidence; SQL only when asked for, sub-answers only when the
+    question was split (otherwise they repeat the answer), long sentences clipped."""
+    payload = _dump(result)
+    sql = payload.pop("sql", None)
+    if show_sql and sql is not None:
+        payload["sql"] = sql
+    parts = payload.pop("reader_results", None)
+    if isinstance(parts, list) and len(parts) > 1:
+        payload["reader_results"] = parts
+    if payload.get("trace_id") is None:
+        payload.pop("trace_id", None)
+    if isinstance(payload.get("evidence"), list):
+        payload["evidence"] = [_clipped(e) for e in payload["evidence"][:MAX_EVIDENCE]]
+    if isinstance(payload.get("passages"), list):
+        payload["passages"] = [_clipped(p) for p in payload["passages"][:MAX_PASSAGES_SHOWN]]
+    return payload
+
+
+def _clipped(item: Any) -> Any:
+    if not isinstance(item, dict):
+        return item
+    return {
+        k: _clip(v) if k in ("said", "text", "sentence", "value") else v for k, v in item.items()
+    }
+
+
+def _clip(value: Any, limit: int = CLIP) -> Any:
+    if isinstance(value, str) and len(value) > limit:
+        return value[:limit] + f"… ({len(value):,} characters)"
+    return value
+
+
+def _extract_headline(found: Any) -> str:
+    headline = "Extracted (nothing was stored)"
+    if not isinstance(found, dict) or not isinstance(found.get("objects"), list):
+        count = len(found) if isinstance(found, list) else None
+        return f"{headline}: {count} objects." if count is not None else headline + "."
+    objects, relations = found["objects"], found.get("relations") or []
+    named = []
+    for obj in objects[:8]:
+        values = obj.get("values") if isinstance(obj, dict) else None
+        values = values if isinstance(values, dict) else {}
+        first = next((v for v in values.values() if isinstance(v, str)), "")
+        kind = obj.get("object_type", "object") if isinstance(obj, dict) else "object"
+        named.append(f"{kind} {_clip(first, 60)}".strip())
+    more = f", and {len(objects) - 8} more" if len(objects) > 8 else ""
+    return (
+        f"{headline}: {len(objects)} objects ({', '.join(named)}{more}),"
+        f" {len(relations)} relations."
+    )
 
 
 def _answer_text(answer: Any) -> str:
@@ -492,7 +566,7 @@ def _read_headline(result: ReadResult, query: str) -> str:
         for passage in (result.passages or [])[:MAX_PASSAGES_SHOWN]:
             said = passage.get("text") or passage.get("sentence") or json.dumps(passage)
             when = passage.get("occurred_at") or passage.get("recorded_at") or ""
-            parts.append(f"- {said}" + (f" ({when})" if when else ""))
+            parts.append(f"- {_clip(said)}" + (f" ({when})" if when else ""))
         return "\n".join(parts)
     if result.basis == "records":
         parts.append("From stored records:")
@@ -502,17 +576,48 @@ def _read_headline(result: ReadResult, query: str) -> str:
             "This instance's schema cannot represent the question; nothing like it is stored here."
         )
     elif isinstance(answer, dict) and isinstance(answer.get("answer"), str):
-        parts.append(answer["answer"])
+        parts.append(_clip(answer["answer"], 4 * CLIP))
     elif isinstance(answer, dict) and "objects" in answer:
-        parts.append(
-            f"{len(answer.get('objects') or [])} objects, {len(answer.get('relations') or [])} relations."
-        )
+        parts += _objects_lines(answer)
     elif isinstance(answer, dict) and "rows" in answer:
-        parts.append(f"{len(answer.get('rows') or [])} rows.")
+        parts += _rows_lines(answer)
     else:
-        parts.append("Answer:")
+        parts.append("Answer: in the structured content.")
     parts += _sources(result.evidence or [])
     return "\n".join(parts)
+
+
+def _rows_lines(answer: dict[str, Any]) -> list[str]:
+    """raw-tables as lines an agent can read (a client may show only the text)."""
+    rows = answer.get("rows") or []
+    lines = [f"{len(rows)} rows" + (":" if rows else ".")]
+    columns = answer.get("columns") or []
+    if rows and columns:
+        lines.append(" | ".join(str(c) for c in columns))
+    for row in rows[:MAX_ROWS_SHOWN]:
+        cells = row if isinstance(row, list) else [row]
+        lines.append(" | ".join("" if c is None else str(_clip(c, 100)) for c in cells))
+    if len(rows) > MAX_ROWS_SHOWN:
+        lines.append(f"… and {len(rows) - MAX_ROWS_SHOWN} more rows (in the structured content).")
+    return lines
+
+
+def _objects_lines(answer: dict[str, Any]) -> list[str]:
+    """xresponse objects as lines: type, xuid and the values that are set."""
+    objects = answer.get("objects") or []
+    relations = answer.get("relations") or []
+    lines = [f"{len(objects)} objects, {len(relations)} relations" + (":" if objects else ".")]
+    for obj in objects[:MAX_ROWS_SHOWN]:
+        if not isinstance(obj, dict):
+            continue
+        values = obj.get("values")
+        if not isinstance(values, dict):
+            values = {}
+        shown = ", ".join(f"{k}={_clip(v, 100)}" for k, v in values.items() if v is not None)
+        lines.append(f"- {obj.get('object_type')} {obj.get('xuid')}: {shown}")
+    if len(objects) > MAX_ROWS_SHOWN:
+        lines.append(f"… and {len(objects) - MAX_ROWS_SHOWN} more (in the structured content).")
+    return lines
 
 
 def _sources(evidence: list[dict[str, Any]]) -> list[str]:
@@ -526,11 +631,11 @@ def _sources(evidence: list[dict[str, Any]]) -> list[str]:
             continue
         seen.add(said)
         when = str(item.get("occurred_at") or item.get("recorded_at") or "")[:10]
-        lines.append(f"Source: \u201c{said}\u201d" + (f" ({when})" if when else ""))
+        lines.append(f"Source: \u201c{_clip(said)}\u201d" + (f" ({when})" if when else ""))
         for earlier in (item.get("history") or [])[:1]:
             until = str(earlier.get("until") or "")[:10]
             lines.append(
-                f"  before: {item.get('field')} was {earlier.get('value')!s}"
+                f"  before: {item.get('field')} was {_clip(earlier.get('value'), 100)!s}"
                 + (f" (until {until})" if until else "")
             )
     return lines

@@ -41,12 +41,15 @@ CATALOG_TTL = 300.0
 """Re-describe the bound instance this often (the SDK caches describe() as long)."""
 CATALOG_RETRY = 30.0
 """How soon to try again when the bound instance could not be described."""
+REFRESH_DELAY = 2.0
+"""How long a snapshot-built catalog's refresh waits for the first tool call to be answered."""
 
 INSTRUCTIONS = (
     "Persistent, structured memory (xmemory). Before answering anything that may depend on"
     " earlier conversations, `read` it; when the user shares facts worth keeping (people,"
-    " organizations, projects, tasks, preferences, events), `write` them as plain sentences."
-    " Each tool's description shows what this memory can hold."
+    " organizations, projects, tasks, preferences, events), `write` them: as objects when you"
+    " have understood them, else as plain sentences. `write`'s description shows what this"
+    " memory can hold."
 )
 
 
@@ -102,6 +105,7 @@ class MemoryServer:
         """Tool-list changes for 2026-07-28 clients listening via `subscriptions/listen`."""
         self._listen = ListenHandler(self.events)
         self._server: _Server | None = None
+        self._first_call = anyio.Event()
 
     def lowlevel(self) -> Server[Any]:
         """The SDK server to run on a transport (built once, shared by every session)."""
@@ -113,7 +117,7 @@ class MemoryServer:
                 instructions=INSTRUCTIONS,
                 website_url="https://github.com/xmemory-mcp/xmemory-mcp",
                 on_list_tools=self._on_list_tools,
-                on_call_tool=self._on_call_tool,
+                on_call_tool=self._call_tool,
                 on_subscriptions_listen=self._listen,
                 get_tool_input_schema=self._input_schema,
             )
@@ -241,6 +245,10 @@ class MemoryServer:
                 snapshot.save, self._snapshot_path, self._settings.instance_id, inputs
             )
 
+    def _fresh(self) -> bool:
+        """The catalog was built from a describe() that has not expired (not a snapshot)."""
+        return self._catalog is not None and anyio.current_time() < self._catalog_expires
+
     def _input_schema(self, name: str) -> Mapping[str, Any] | None:
         catalog = self._catalog
         spec = catalog.tools.get(name) if catalog is not None else None
@@ -252,8 +260,14 @@ class MemoryServer:
             await self._handle.get()
         except BackendUnavailable:
             return
+        if self._served_snapshot is not None:
+            # A client that listed from the snapshot has its first call (usually `read`) on the
+            # way, and that call needs the CPU more than the refresh does: let it go first.
+            with anyio.move_on_after(REFRESH_DELAY):
+                await self._first_call.wait()
         async with self._rebuild_lock:
-            await self._rebuild()
+            if not self._fresh():  # else a call rebuilt it meanwhile
+                await self._rebuild()
         served, self._served_snapshot = self._served_snapshot, None
         assert self._catalog is not None
         if served is not None and _dump(served) != _dump(self._catalog.listing()):
@@ -292,6 +306,14 @@ class MemoryServer:
         self.sessions.seen(ctx.session)
         catalog = await self.catalog()
         return types.ListToolsResult(tools=catalog.listing())
+
+    async def _call_tool(
+        self, ctx: ServerRequestContext[Any, Any], params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        try:
+            return await self._on_call_tool(ctx, params)
+        finally:
+            self._first_call.set()
 
     async def _on_call_tool(
         self, ctx: ServerRequestContext[Any, Any], params: types.CallToolRequestParams

@@ -17,6 +17,7 @@ when their describe() lists the feature: `sql` on read ("sql_read"), `source_tex
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,54 +26,92 @@ import mcp_types as types
 
 from xmemory import DescribeResult, InstanceInfo, ToolDescription, ToolParameter
 
+from .objects import TEXT_TYPES
+
 INSTANCE_TOOL_NAMES = ("write", "write_async", "write_status", "read", "extract")
-WITH_SCHEMA = frozenset({"write", "read", "extract"})
-"""The tools whose use depends on the object types; the others stay short (context is costly)."""
+SCHEMA_HOME = "write"
+"""The one tool whose description carries the instance's schema; the others point to it.
+
+Every client shows the model all tool descriptions, so the schema is read wherever it is; one
+copy keeps `tools/list` growing with the schema once. `write` needs it most: `objects` must name
+the exact types, fields and relations."""
 SCHEMA_CHANGING_TOOLS = frozenset({"create_instance", "update_instance_schema", "delete_instance"})
 MAX_LISTED_INSTANCES = 20
 FEATURE_PARAMETERS = {
-    "read": {"sql": "sql_read"},
+    "read": {"sql": "sql_read", "show_sql": "sql_read"},
     "write": {"source_text": "episodes", "occurred_at": "episodes"},
     "write_async": {"source_text": "episodes", "occurred_at": "episodes"},
 }
 """Parameters published only when the backend's describe() lists the feature they need."""
+
+OBJECTS_HELP = (
+    'objects: what you already understood, stored as given, e.g. [{"type": "person", "name":'
+    ' "Ann Lee", "fields": {"email": "ann@acme.io"}, "relations": [{"type": "works_at", "to":'
+    ' "Acme"}]}, {"type": "organization", "name": "Acme"}]. name is the type\'s primary key (else'
+    " its name/title field); the same name again updates that record (upsert). Add text: your"
+    " sentence they came from (kept as their source), occurred_at: when it happened."
+)
+TOOL_TEXT = {
+    "write": (
+        "Remember what the user shares or corrects. Give objects, text (sentences, extracted into"
+        " the types below) or structured_mutations (exact edits, also delete).\n" + OBJECTS_HELP
+    ),
+    "write_async": (
+        "Queue a write, answering at once with its write_id (durable, applied in order); same"
+        " arguments as write. Poll write_status until completed before reading what it stores."
+    ),
+    "write_status": (
+        "Where a queued write stands: queued, processing, completed (with what changed),"
+        " failed (error_detail; nothing stored) or not_found."
+    ),
+    "read": (
+        "Answer a question from stored records: use it before answering anything that may"
+        " depend on remembered facts. read_mode: single-answer {answer}, raw-tables {columns,"
+        " rows}, xresponse {objects, relations} with xuids. A notice: not answered as asked."
+        " Tables: see write."
+    ),
+    "extract": (
+        "Preview what writing this text would extract (objects, relations, the stored record"
+        " each would merge into); stores nothing."
+    ),
+}
+"""The instance tools' descriptions: this server's own words, whatever backend answers."""
+
+_MUTATIONS_GRAMMAR = (
+    'Exact edits in order, all or nothing: {"object_mutation": {"object_type": T, OP: {"key":'
+    ' {...}, "values": {...}}}} or {"relation_mutation": {"relation_type": R, OP: {"endpoints":'
+    ' [{"object_name": ROLE, "key": {...}}, ...]}}}; OP: create, update, upsert, delete; key:'
+    ' every primary-key field, or {"xuid": ...}; null clears a field.'
+)
+PARAMETER_TEXT: dict[str, dict[str, str]] = {
+    "write": {
+        "text": "Sentences with the facts; with objects, the one they came from.",
+        "structured_mutations": _MUTATIONS_GRAMMAR,
+        "extraction_logic": "Extraction effort (fast: bulk, low stakes).",
+        "source_text": "With structured_mutations: the sentences they came from.",
+        "occurred_at": "ISO date or datetime it happened (default: now).",
+    },
+    "write_async": {},  # "same arguments as write": described there, once
+    "write_status": {"write_id": "From write or write_async."},
+    "read": {
+        "query": 'The question, e.g. "What is Ann\'s email?".',
+        "sql": "One SELECT of yours (run read-only, limited) instead of generated SQL.",
+        "show_sql": "Also return the SQL that answered.",
+    },
+    "extract": {},
+}
+"""Descriptions of the parameters this server knows; others keep the backend's own words."""
+KNOWN_PARAMETERS = frozenset(p for words in PARAMETER_TEXT.values() for p in words) | {"read_mode"}
+SHOW_SQL = {"type": "boolean", "default": False}
+
+
 OBJECTS_SCHEMA: dict[str, Any] = {
     "type": "array",
     "minItems": 1,
-    "description": "What you already understood, stored as given (no extraction).",
-    "items": {
-        "type": "object",
-        "required": ["type"],
-        "additionalProperties": False,
-        "properties": {
-            "type": {"type": "string", "description": "An object type of this memory."},
-            "name": {"type": "string", "description": "Fills the type's key (or name) field."},
-            "fields": {"type": "object", "description": "The type's other fields."},
-            "relations": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["type", "to"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "type": {"type": "string", "description": "A relation of this memory."},
-                        "to": {"type": "string", "description": "The other end's name."},
-                        "to_type": {"type": "string", "description": "Its type, if ambiguous."},
-                        "role": {"type": "string", "description": "Its role, if ambiguous."},
-                        "fields": {"type": "object", "description": "The relation's fields."},
-                    },
-                },
-            },
-        },
-    },
+    "items": {"type": "object", "required": ["type"]},
 }
-OBJECTS_HELP = (
-    "objects: give what you already understood instead of having text extracted, e.g."
-    ' [{"type": "person", "name": "Ann Lee", "fields": {"email": "ann@acme.io"},'
-    ' "relations": [{"type": "works_at", "to": "Acme"}]}, {"type": "organization", "name": "Acme"}].'
-    " name is the type's primary key (else its name/title field); writing the same name again"
-    " updates that record. Add text: your own sentence they came from, kept as their source."
-)
+"""The `objects` argument. The description teaches the item shape by example, and
+`objects.translate` checks every item with its path, so the schema stays short."""
 
 
 @dataclass(frozen=True)
@@ -85,12 +124,14 @@ class Behaviour:
     idempotent: bool = False
 
     def annotations(self) -> types.ToolAnnotations:
+        # The title is the tool's own `title`; a hint the spec already implies is left out
+        # (destructive and idempotent mean nothing on a read-only tool): tools/list is context.
+        if self.read_only:
+            return types.ToolAnnotations(read_only_hint=True)
         return types.ToolAnnotations(
-            title=self.title,
-            read_only_hint=self.read_only,
-            destructive_hint=None if self.read_only else self.destructive,
-            idempotent_hint=None if self.read_only else self.idempotent,
-            open_world_hint=False,
+            read_only_hint=False,
+            destructive_hint=self.destructive,
+            idempotent_hint=self.idempotent or None,
         )
 
 
@@ -128,16 +169,53 @@ class ToolSpec:
     description: str
     input_schema: dict[str, Any]
     behaviour: Behaviour
+    output_schema: dict[str, Any]
     admin: bool = False
 
     def to_mcp(self) -> types.Tool:
         return types.Tool(
             name=self.name,
-            title=self.behaviour.title,
+            # Admin tools' names say it already; a title is one more line of tools/list.
+            title=None if self.admin else self.behaviour.title,
             description=self.description,
             input_schema=self.input_schema,
+            output_schema=self.output_schema,
             annotations=self.behaviour.annotations(),
         )
+
+
+# -- output schemas: what a successful call's structuredContent holds --------------------------
+# Kept terse (they are part of tools/list); the text of each result says the same in words.
+
+
+def _out(required: Iterable[str], **properties: Any) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "required": list(required)}
+    if properties:
+        schema["properties"] = properties
+    return schema
+
+
+_STR = {"type": "string"}
+_LIST = {"type": "array"}
+_WRITE_OUT = _out(["write_id", "write_status"], write_id=_STR, write_status=_STR)
+OUTPUT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "write": _WRITE_OUT,
+    "write_async": _out(["write_id"], write_id=_STR, write_status=_STR),
+    "write_status": _WRITE_OUT,
+    "read": _out(["reader_result"], reader_result={}, evidence=_LIST, sql=_LIST),
+    "extract": _out(["objects_extracted"], objects_extracted={}),
+    # The admin tools' results are the SDK's own models; their required keys are the contract.
+    "list_clusters": _out(["clusters"]),
+    "get_cluster": _out(["id"]),
+    "generate_schema": _out(["data_schema"]),
+    "create_instance": _out(["id"]),
+    "list_instances": _out(["instances"]),
+    "get_instance": _out(["id"]),
+    "get_instance_schema": _out(["data_schema"]),
+    "update_instance_schema": _out(["id"]),
+    "update_instance_metadata": _out(["id"]),
+    "delete_instance": _out(["deleted"]),
+}
 
 
 @dataclass
@@ -163,62 +241,32 @@ def _param(name: str, type_: str, description: str, **extra: Any) -> ToolParamet
     return ToolParameter(name=name, type=type_, description=description, **extra)
 
 
-# Used when the bound instance cannot be described; mirrors the SDK's own signatures.
-_TEXT = _param("text", "string", "Free-form text to remember: facts, in plain sentences.")
-_LOGIC = _param(
-    "extraction_logic",
-    "string",
-    "Speed/accuracy trade-off of extraction.",
-    enum=["fast", "regular", "deep"],
-    default="deep",
-)
-_MUTATIONS = _param(
-    "structured_mutations",
-    "array",
-    "LLM-free edits instead of text, applied in order, e.g."
-    ' {"object_mutation": {"object_type": "person", "create": {"key": {...}, "values": {...}}}}.',
-)
+# Used when the bound instance cannot be described: the SDK's own signatures (the words are
+# TOOL_TEXT's and PARAMETER_TEXT's either way).
+_TEXT = _param("text", "string", "")
+_LOGIC = _param("extraction_logic", "string", "", enum=["fast", "regular", "deep"], default="deep")
+_MUTATIONS = _param("structured_mutations", "array", "")
 FALLBACK_TOOLS: tuple[ToolDescription, ...] = (
+    ToolDescription(name="write", parameters=[_TEXT, _MUTATIONS, _LOGIC]),
+    ToolDescription(name="write_async", parameters=[_TEXT, _MUTATIONS, _LOGIC]),
     ToolDescription(
-        name="write",
-        description="Store information in memory: it is extracted into typed objects and merged.",
-        when_to_use="When the user shares facts worth remembering. Give text or structured_mutations.",
-        parameters=[_TEXT, _MUTATIONS, _LOGIC],
-    ),
-    ToolDescription(
-        name="write_async",
-        description="Queue a write and return its write_id at once, without waiting for it.",
-        when_to_use="For large or many writes; poll write_status before reading what was written.",
-        parameters=[_TEXT, _MUTATIONS, _LOGIC],
-    ),
-    ToolDescription(
-        name="write_status",
-        description="Where a queued write stands: queued, processing, completed or failed.",
-        when_to_use="After write_async, or when write answered with a write_id still running.",
-        parameters=[
-            _param("write_id", "string", "The id write_async or write returned.", required=True)
-        ],
+        name="write_status", parameters=[_param("write_id", "string", "", required=True)]
     ),
     ToolDescription(
         name="read",
-        description="Answer a question from memory.",
-        when_to_use="Before answering anything that depends on what was stored earlier.",
         parameters=[
-            _param("query", "string", "The question, in natural language.", required=True),
+            _param("query", "string", "", required=True),
             _param(
                 "read_mode",
                 "string",
-                "Answer shape: prose, raw tables, or objects and relations.",
+                "",
                 enum=["single-answer", "raw-tables", "xresponse"],
                 default="single-answer",
             ),
         ],
     ),
     ToolDescription(
-        name="extract",
-        description="Preview what a write of this text would extract, storing nothing.",
-        when_to_use="To check how text maps onto the schema before writing it.",
-        parameters=[_TEXT.model_copy(update={"required": True}), _LOGIC],
+        name="extract", parameters=[_TEXT.model_copy(update={"required": True}), _LOGIC]
     ),
 )
 
@@ -231,43 +279,49 @@ def instance_tools(
     problem: str | None,
     write_wait: float,
 ) -> list[ToolSpec]:
-    """The instance tools, from `describe` when there is one, else the built-in fallback."""
+    """The instance tools: parameters from `describe` when there is one, else the built-in
+    fallback; descriptions in this server's words, the schema once (in `SCHEMA_HOME`)."""
     described = {t.name: t for t in describe.tools} if describe is not None else {}
     fallback = {t.name: t for t in FALLBACK_TOOLS}
     if "write_async" not in described and "write" in described:
         # Older servers describe only `write`; the queued twin takes the same arguments.
-        described["write_async"] = described["write"].model_copy(
-            update={
-                "name": "write_async",
-                **fallback["write_async"].model_dump(include={"description", "when_to_use"}),
-            }
-        )
-    summary = _schema_summary(describe)
+        described["write_async"] = described["write"].model_copy(update={"name": "write_async"})
+    features = set(describe.features) if describe is not None else set()
     specs = []
     for name in INSTANCE_TOOL_NAMES:
         tool = described.get(name) or fallback[name]
-        description = tool.full_description()
-        if name in ("write", "write_async"):
-            description += "\n\n" + OBJECTS_HELP
+        description = TOOL_TEXT[name]
         if name == "write":
-            description += (
-                f"\n\nThis server waits up to {write_wait:g} s for the write, reporting progress,"
-                " and answers with its status and changes; a longer write answers with its"
-                " write_id instead (poll write_status)."
-            )
-        if summary and name in WITH_SCHEMA:
-            description += "\n\n" + summary
+            description += f" Waits up to {write_wait:g} s, else answers with its write_id (poll write_status)."
+        if name == SCHEMA_HOME:
+            summary = _schema_summary(describe)
+            if summary:
+                description += "\n\n" + summary
         if problem:
             description += f"\n\nNote: {problem}"
         schema = tool.input_schema()
-        features = set(describe.features) if describe is not None else set()
+        own_words = PARAMETER_TEXT[name]
+        for param, spec in schema["properties"].items():
+            if param in own_words:
+                spec["description"] = own_words[param]
+            elif param in KNOWN_PARAMETERS:
+                spec.pop("description", None)  # said once, where the tool is described
+        if name == "read" and "sql" in schema["properties"]:
+            schema["properties"]["show_sql"] = {
+                **SHOW_SQL,
+                "description": own_words["show_sql"],
+            }
         for param, feature in FEATURE_PARAMETERS.get(name, {}).items():
             if feature not in features:
                 schema["properties"].pop(param, None)
         if name in ("write", "write_async"):
             schema["properties"]["objects"] = OBJECTS_SCHEMA
-        _add_instance_id(schema, describe, bound_instance_id, instances)
-        specs.append(ToolSpec(name, description, schema, BEHAVIOURS[name]))
+        _add_instance_id(
+            schema, describe, bound_instance_id, instances, listing=name == SCHEMA_HOME
+        )
+        if not schema.get("required"):
+            schema.pop("required", None)  # nothing required: the key says nothing
+        specs.append(ToolSpec(name, description, schema, BEHAVIOURS[name], OUTPUT_SCHEMAS[name]))
     return specs
 
 
@@ -275,10 +329,56 @@ def _schema_summary(describe: DescribeResult | None) -> str:
     if describe is None:
         return ""
     name = describe.instance_name or describe.instance_id
-    parts = [f"Memory instance: {name} (id {describe.instance_id})."]
+    parts = [f"Memory instance: {name}."]
     if describe.schema_summary:
-        parts.append("Schema:\n" + describe.schema_summary.strip())
+        parts.append(compact_summary(describe.schema_summary.strip()))
     return "\n".join(parts)
+
+
+_KEY = re.compile(r"Primary key: (?P<key>[^.]+)\.")
+_FIELD_LINE = re.compile(r"^\s+- (?P<name>[^\s(]+) \((?P<facts>[^)]*)\)(?::.*)?$")
+
+
+def compact_summary(summary: str) -> str:
+    """The backend's schema summary with each type's field lines folded into one.
+
+    `  - due_date (date, YYYY-MM-DD): Deadline.` lines become `  fields: due_date (date), ...`:
+    names, non-text types, `required` (unless the field is the key) and allowed values stay;
+    the field descriptions go (the names say most of it; get_instance_schema has the rest).
+    Lines of any other shape are kept as they are, so a summary in an unknown format passes
+    through whole.
+    """
+    lines: list[str] = []
+    fields: list[str] = []
+    keys: set[str] = set()
+
+    def flush() -> None:
+        if fields:
+            lines.append("  fields: " + ", ".join(fields))
+            fields.clear()
+
+    for line in summary.splitlines():
+        match = _FIELD_LINE.match(line)
+        if match is None:
+            flush()
+            lines.append(line)
+            key = _KEY.search(line)
+            keys = {k.strip() for k in key["key"].split(",")} if key else set()
+        else:
+            fields.append(_compact_field(match["name"], match["facts"], match["name"] in keys))
+    flush()
+    return "\n".join(lines)
+
+
+def _compact_field(name: str, facts: str, is_key: bool) -> str:
+    facts, _, allowed = facts.partition("one of: ")
+    words = [w.strip() for w in facts.split(",") if w.strip()]
+    kept = [w for w in words[:1] if w.lower() not in TEXT_TYPES]
+    if not is_key:
+        kept += [w for w in words[1:] if w == "required"]
+    if allowed:
+        kept.append("|".join(v.strip() for v in allowed.split(",")))
+    return f"{name} ({', '.join(kept)})" if kept else name
 
 
 def _add_instance_id(
@@ -286,18 +386,22 @@ def _add_instance_id(
     describe: DescribeResult | None,
     bound_instance_id: str | None,
     instances: Sequence[InstanceInfo] | None,
+    *,
+    listing: bool,
 ) -> None:
+    """The optional `instance_id`; the instances that exist are listed once (`listing`)."""
     properties: dict[str, Any] = schema["properties"]
     schema["additionalProperties"] = False
     if "instance_id" in properties:
         return
     if bound_instance_id is None:
         text = "The memory instance to act on (required: this server has no bound instance)."
-        schema["required"] = [*schema["required"], "instance_id"]
+        schema["required"] = [*schema.get("required", ()), "instance_id"]
+    elif listing:
+        text = "Another instance (default: the one above)."
     else:
-        bound = describe.instance_name if describe and describe.instance_name else bound_instance_id
-        text = f"Another memory instance to act on; default: {bound} (id {bound_instance_id})."
-    known = _known_instances(instances)
+        text = "Another instance (see write)."
+    known = _known_instances(instances) if listing else ""
     if known:
         text += " " + known
     properties["instance_id"] = {"type": "string", "minLength": 1, "description": text}
@@ -318,104 +422,86 @@ def _known_instances(instances: Sequence[InstanceInfo] | None) -> str:
 
 
 def _object(properties: dict[str, Any], required: Iterable[str] = ()) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(required),
-        "additionalProperties": False,
-    }
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    schema["additionalProperties"] = False
+    return schema
 
 
 def _id(description: str) -> dict[str, Any]:
-    return {"type": "string", "minLength": 1, "description": description}
+    # No minLength: the SDK refuses an empty id before any I/O, with a message that says so.
+    return {"type": "string", "description": description}
 
 
-_IDS = {
-    "type": "array",
-    "items": {"type": "string"},
-    "description": "Only these ids (default: all).",
-}
+_IDS = {"type": "array", "items": {"type": "string"}}  # only these ids (default: all)
 _SCHEMA_TEXT = {
     "type": ["string", "object"],
-    "description": "The schema: YAML text (or JSON text with schema_type json), or the schema"
-    " object itself, e.g. generate_schema's data_schema. Objects with typed fields, relations"
-    " between them.",
+    "description": "YAML or JSON text, or the schema object (e.g. generate_schema's data_schema).",
 }
-_SCHEMA_TYPE = {
-    "type": "string",
-    "enum": ["yml", "json"],
-    "default": "yml",
-    "description": "The language schema_text is written in.",
-}
+_SCHEMA_TYPE = {"type": "string", "enum": ["yml", "json"], "default": "yml"}
 
 
 def admin_tools(*, default_cluster_id: str | None, bound_instance_id: str | None) -> list[ToolSpec]:
     """One tool per admin method of the SDK; ids default to the bound instance where harmless."""
-    cluster = _id("The cluster to work in (list_clusters shows them).")
+    cluster = _id("See list_clusters.")
     cluster_required: list[str] = []
     if default_cluster_id:
-        cluster = _id(f"The cluster to work in; default: {default_cluster_id}.")
+        cluster = _id("Default: this server's cluster.")
     else:
         cluster_required = ["cluster_id"]
-    instance = _id("The instance (list_instances shows them).")
+    instance = _id("See list_instances.")
     instance_required: list[str] = []
     if bound_instance_id:
-        instance = _id(f"The instance; default: the bound instance {bound_instance_id}.")
+        instance = _id("Default: the bound instance.")
     else:
         instance_required = ["instance_id"]
     # Deleting never defaults: the id must be spelled out.
-    target = _id("The instance (list_instances shows them).")
+    target = _id("See list_instances.")
 
     definitions: list[tuple[str, str, dict[str, Any]]] = [
-        ("list_clusters", "List the clusters instances live in.", _object({"ids": _IDS})),
+        (
+            "list_clusters",
+            "List the clusters instances live in (all, or these ids).",
+            _object({"ids": _IDS}),
+        ),
         (
             "get_cluster",
             "Get one cluster by id.",
-            _object({"cluster_id": _id("The cluster.")}, ["cluster_id"]),
+            _object({"cluster_id": _id("See list_clusters.")}, ["cluster_id"]),
         ),
         (
             "generate_schema",
-            "Design a memory schema from a plain-language description of what to remember."
-            " Stores nothing: pass the result to create_instance or update_instance_schema."
-            " To change a schema, pass it as current_yml_schema and describe only the change.",
+            "Design a schema from a plain-language description; stores nothing. To change one,"
+            " give it as current_yml_schema and describe the change.",
             _object(
                 {
                     "cluster_id": cluster,
-                    "description": {
-                        "type": "string",
-                        "description": "What to remember, in plain words.",
-                    },
-                    "current_yml_schema": {
-                        "type": ["string", "object"],
-                        "description": "The schema to change (YAML text or object); everything not described as changing is kept.",
-                    },
+                    "description": {"type": "string", "description": "What to remember."},
+                    "current_yml_schema": {"type": ["string", "object"]},
                 },
                 [*cluster_required, "description"],
             ),
         ),
         (
             "create_instance",
-            "Create a new memory instance with its own schema and data. The tool list is"
-            " refreshed afterwards; reach the new instance with instance_id.",
+            "Create a memory instance with its own schema and data; reach it with instance_id.",
             _object(
                 {
                     "cluster_id": cluster,
-                    "name": {"type": "string", "minLength": 1, "description": "A short name."},
+                    "name": _STR,
                     "schema_text": _SCHEMA_TEXT,
                     "schema_type": _SCHEMA_TYPE,
-                    "description": {"type": "string", "description": "What this memory is for."},
-                    "schema_description": {
-                        "type": "string",
-                        "description": "The plain-language description the schema was made from.",
-                    },
+                    "description": {"type": "string", "description": "What it is for."},
+                    "schema_description": {"type": "string"},
                 },
                 [*cluster_required, "name", "schema_text"],
             ),
         ),
-        ("list_instances", "List memory instances.", _object({"ids": _IDS})),
+        ("list_instances", "List memory instances (all, or these ids).", _object({"ids": _IDS})),
         (
             "get_instance",
-            "Get one instance: name, description and schema.",
+            "Get one instance: name, description, schema.",
             _object({"instance_id": instance}, instance_required),
         ),
         (
@@ -425,10 +511,13 @@ def admin_tools(*, default_cluster_id: str | None, bound_instance_id: str | None
         ),
         (
             "update_instance_schema",
-            "Replace an instance's schema. Stored objects and fields that remain are kept;"
-            " fields the new schema drops are lost. The tool list is refreshed afterwards.",
+            "Replace an instance's schema; fields it drops are lost.",
             _object(
-                {"instance_id": instance, "schema_text": _SCHEMA_TEXT, "schema_type": _SCHEMA_TYPE},
+                {
+                    "instance_id": instance,
+                    "schema_text": {**_SCHEMA_TEXT, "description": "As in create_instance."},
+                    "schema_type": _SCHEMA_TYPE,
+                },
                 [*instance_required, "schema_text"],
             ),
         ),
@@ -438,8 +527,8 @@ def admin_tools(*, default_cluster_id: str | None, bound_instance_id: str | None
             _object(
                 {
                     "instance_id": instance,
-                    "name": {"type": "string", "minLength": 1, "description": "The new name."},
-                    "description": {"type": "string", "description": "The new description."},
+                    "name": _STR,
+                    "description": _STR,
                 },
                 [*instance_required, "name"],
             ),
@@ -451,7 +540,7 @@ def admin_tools(*, default_cluster_id: str | None, bound_instance_id: str | None
         ),
     ]
     return [
-        ToolSpec(name, description, schema, BEHAVIOURS[name], admin=True)
+        ToolSpec(name, description, schema, BEHAVIOURS[name], OUTPUT_SCHEMAS[name], admin=True)
         for name, description, schema in definitions
     ]
 

@@ -32,9 +32,7 @@ ADMIN_TOOLS = {
 }
 
 
-async def test_instance_tools_take_names_descriptions_and_schemas_from_describe(
-    connected: Connected,
-) -> None:
+async def test_instance_tools_take_their_parameters_from_describe(connected: Connected) -> None:
     backend = await connected.backend()
     describe = await backend.client.instance(backend.default_instance_id or "").describe()
     listed = {t.name: t for t in (await connected.session.list_tools()).tools}
@@ -43,16 +41,38 @@ async def test_instance_tools_take_names_descriptions_and_schemas_from_describe(
             continue
         tool = listed[described.name]
         expected = described.input_schema()
-        assert tool.input_schema["required"] == expected["required"]
+        assert tool.input_schema.get("required", []) == expected["required"]
         properties = dict(tool.input_schema["properties"])
         assert properties.pop("instance_id")["type"] == "string"
         if described.name in ("write", "write_async"):
             assert properties.pop("objects")["type"] == "array"
-        assert properties == expected["properties"]
-        assert tool.description is not None
-        assert tool.description.startswith(described.full_description())
-        if described.name in ("write", "read", "extract") and describe.schema_summary:
-            assert describe.schema_summary.strip() in tool.description
+        if described.name == "read":
+            assert properties.pop("show_sql")["type"] == "boolean"
+        assert properties.keys() == expected["properties"].keys()
+        for name, spec in expected["properties"].items():
+            assert properties[name]["type"] == spec["type"], name
+            assert properties[name].get("enum") == spec.get("enum"), name
+            assert properties[name].get("default") == spec.get("default"), name
+        assert tool.description
+
+
+async def test_the_schema_is_in_write_alone_and_the_others_point_to_it(
+    connected: Connected,
+) -> None:
+    backend = await connected.backend()
+    describe = await backend.client.instance(backend.default_instance_id or "").describe()
+    listed = {t.name: t for t in (await connected.session.list_tools()).tools}
+    write = listed["write"].description or ""
+    # Every object type and relation of the schema, with its key and fields, once.
+    for line in (describe.schema_summary or "").splitlines():
+        if line.startswith("- "):
+            assert line in write, line
+    assert "fields: name, email, phone, role, company, location, notes" in write
+    for name in ("read", "extract", "write_async"):
+        others = listed[name].description or ""
+        assert "A person the user knows or mentions" not in others, name
+    assert "see write" in (listed["read"].description or "")
+    assert "same arguments as write" in (listed["write_async"].description or "")
 
 
 async def test_every_instance_and_admin_tool_is_listed(connected: Connected) -> None:
@@ -78,6 +98,8 @@ async def test_annotations_say_which_tools_only_read_and_which_destroy(
         tools["delete_instance"] is not None and tools["delete_instance"].destructive_hint is True
     )
     assert tools["write"] is not None and tools["write"].destructive_hint is False
+    assert tools["update_instance_schema"] is not None
+    assert tools["update_instance_schema"].idempotent_hint is True
 
 
 async def test_the_server_announces_that_its_tool_list_can_change(connected: Connected) -> None:
@@ -96,8 +118,9 @@ async def test_create_instance_rebuilds_the_tools_and_notifies(connected: Connec
     )
     assert "notifications/tools/list_changed" in connected.methods()
     tools = {t.name: t for t in (await connected.session.list_tools()).tools}
-    # The instance_id parameter now names the new instance among those that exist.
-    assert created["id"] in tools["read"].input_schema["properties"]["instance_id"]["description"]
+    # write's instance_id parameter (the one that lists them) now names the new instance.
+    assert created["id"] in tools["write"].input_schema["properties"]["instance_id"]["description"]
+    assert created["id"] not in tools["read"].input_schema["properties"]["instance_id"]["description"]
 
 
 async def test_an_undescribable_bound_instance_leaves_usable_fallback_tools(
