@@ -17,6 +17,7 @@ import pytest
 
 from xmemory import AsyncXmemoryClient, ObjectMutation
 from xmemory_engine import EngineSettings, open_engine
+from xmemory_engine.store.internal import CURRENT_VERSION
 
 pytestmark = pytest.mark.anyio
 
@@ -78,8 +79,17 @@ async def test_old_records_keep_their_values_and_gain_evidence(
         "columns": ["name", "status", "due_date"],
         "rows": [["Atlas", "active", "2026-03-01"]],
     }
-    assert rows(old_data_dir, "PRAGMA user_version") == [(2,)]
+    assert rows(old_data_dir, "PRAGMA user_version") == [(CURRENT_VERSION,)]
     people = rows(old_data_dir, "SELECT name, email, phone FROM person ORDER BY name")
+    # The name index covers the old records: each person is found by each word of its name.
+    for (name,) in rows(old_data_dir, "SELECT name FROM person"):
+        for word in str(name).lower().split():
+            found = rows(
+                old_data_dir,
+                "SELECT p.name FROM _xm_term t JOIN person p ON p.xuid = t.xuid "
+                "WHERE t.tbl = 'person' AND t.term = ?".replace("?", repr(word)),
+            )
+            assert (name,) in found
     assert ("Ann Lee", "ann.lee@acme.example", None) in people
     assert any(name == "Bob Stone" and phone == "555-0100" for name, _, phone in people)
     # Every stored record and link got one episode of its own, and current facts.

@@ -15,6 +15,7 @@ Shapes (every list entry names its kind, so one list can mix objects and relatio
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from xmemory_engine.schema import ObjectSpec, RelationSpec
@@ -140,3 +141,37 @@ class ChangeLog:
             "diff_plan": self.plan,
             "cleaned_objects": {"objects": objects, "relations": relations},
         }
+
+
+STATUS_CHANGES_BYTES = 8192
+"""The most JSON a write's `changes` take where they are kept for `write_status` (the catalog,
+and the instance's marker until the catalog has them)."""
+_SHORT_TEXT = 200
+_LISTS = ("created", "updated", "deleted")
+
+
+def bounded_changes(changes: Any, limit: int = STATUS_CHANGES_BYTES) -> Any:
+    """`changes` as kept for `write_status`: whole when they fit in `limit` bytes of JSON;
+    else with texts over 200 characters shortened and as many first entries of each list as
+    fit, `counts` exact and `truncated` set. The write's own reply is not shortened."""
+    if not isinstance(changes, dict) or len(json.dumps(changes)) <= limit:
+        return changes
+    lists = {k: [_shorten(e) for e in changes.get(k) or []] for k in _LISTS}
+    rest = {k: v for k, v in changes.items() if k not in _LISTS} | {"truncated": True}
+    most = max((len(v) for v in lists.values()), default=0)
+    while most > 0:
+        trimmed = rest | {k: v[:most] for k, v in lists.items()}
+        if len(json.dumps(trimmed)) <= limit:
+            return trimmed
+        most //= 2
+    return rest | {k: [] for k in _LISTS}
+
+
+def _shorten(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > _SHORT_TEXT:
+        return value[:_SHORT_TEXT] + "…"
+    if isinstance(value, dict):
+        return {k: _shorten(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shorten(v) for v in value]
+    return value

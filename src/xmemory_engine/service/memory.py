@@ -258,8 +258,8 @@ class MemoryService:
         return {"write_id": job.id, "trace_id": job.row.trace_id, "write_status": "queued"}
 
     async def write_status(self, instance_id: str, write_id: str) -> dict[str, Any]:
-        await self.registry.get(instance_id)
-        return await self.queue.status(instance_id, write_id)
+        live = await self.registry.get(instance_id)
+        return await self.queue.status(instance_id, write_id, live)
 
     # -- reads -----------------------------------------------------------------------------
 

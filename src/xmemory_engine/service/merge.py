@@ -13,7 +13,6 @@ are missing. Relations link the matched or created records, once.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,13 +22,7 @@ from xmemory_engine.service.changes import ChangeLog, key_of
 from xmemory_engine.service.names import find_object_spec, find_relation_spec
 from xmemory_engine.store.base import Record, Tables
 from xmemory_engine.store.naming import name_field
-
-_WORD = re.compile(r"\w+")
-
-
-def normalize(text: str) -> str:
-    """Lowercase words joined by single spaces: 'Alice  Johnson.' -> 'alice johnson'."""
-    return " ".join(_WORD.findall(text.lower()))
+from xmemory_engine.store.terms import normalize
 
 
 @dataclass
@@ -77,9 +70,14 @@ def find_match(tables: Tables, obj: CleanObject) -> Match | None:
         if found is not None:
             return Match(found, "primary_key")
         field, value = next(iter(pk.items()))
-        if len(pk) == 1 and isinstance(value, str):
-            for record in tables.find_by_text(spec, [field], value, 5):
-                if normalize(str(record.get(field) or "")) == normalize(value):
+        # A single text key is the type's naming field (`name_field`), so the name index
+        # holds it, normalised.
+        if len(pk) == 1 and isinstance(value, str) and normalize(value):
+            # The key as given, ignoring case (spelled otherwise, it is matched as a name).
+            needle = value.strip().lower()
+            for record in tables.find_by_term(spec, normalize(value), 5):
+                stored = str(record.get(field) or "")
+                if needle in stored.lower() and normalize(stored) == normalize(value):
                     return Match(record, "primary_key")
     nf = name_field(spec)
     name = values.get(nf) if nf else None
@@ -88,9 +86,11 @@ def find_match(tables: Tables, obj: CleanObject) -> Match | None:
     wanted = normalize(name)
     words = set(wanted.split())
     candidates: dict[str, Record] = {}
-    probes = [name, *sorted({wanted.split()[0], wanted.split()[-1]})]
+    # The same name, and names sharing its first or last word: index lookups, whatever the
+    # number of records.
+    probes = [wanted, *sorted({wanted.split()[0], wanted.split()[-1]})]
     for probe in probes:
-        for record in tables.find_by_text(spec, [nf], probe, 25):
+        for record in tables.find_by_term(spec, probe, 25):
             candidates.setdefault(record["xuid"], record)
     fitting = [r for r in candidates.values() if _compatible(spec, r, values, nf)]
     exact = [r for r in fitting if normalize(str(r.get(nf) or "")) == wanted]

@@ -31,7 +31,7 @@ from xmemory_engine.minds.base import (
     ExtractionRequest,
     Mind,
 )
-from xmemory_engine.service.changes import ChangeLog
+from xmemory_engine.service.changes import ChangeLog, bounded_changes
 from xmemory_engine.service.episodes import episode_for
 from xmemory_engine.service.instances import InstanceRegistry, LiveInstance
 from xmemory_engine.service.lookup import StoreLookup
@@ -39,6 +39,7 @@ from xmemory_engine.service.merge import apply_extraction
 from xmemory_engine.service.mutations import apply_mutations, parse_mutations
 from xmemory_engine.settings import EngineSettings
 from xmemory_engine.store.base import Catalog, JobRow, JobStatus, Tables
+from xmemory_engine.store.catalog import STATUS_RETENTION
 from xmemory_engine.store.owners import EngineOwnership
 
 logger = logging.getLogger("xmemory_engine.writes")
@@ -263,7 +264,9 @@ class WriteQueue:
                 await self._finish(job, "failed", error=job.error)
             else:
                 job.result = result
-                await self._finish(job, "completed", result=result)
+                kept = {"changes": bounded_changes(result.get("changes"))}
+                if await self._finish(job, "completed", result=kept):
+                    live.data.mark_recorded(job.id)
         finally:
             self._jobs.pop(job.id, None)
             self._remember_finished(job.id)
@@ -277,17 +280,18 @@ class WriteQueue:
         *,
         result: dict[str, Any] | None = None,
         error: dict[str, Any] | None = None,
-    ) -> None:
-        """Record the outcome in the catalog, retrying a few times. If it cannot be recorded,
-        the job stays queued there and is finished again at the next start: its changes are
-        applied once, because the instance database remembers the write id."""
+    ) -> bool:
+        """Record the outcome in the catalog, retrying a few times; whether it was recorded.
+        If it cannot be, the job stays queued there and is finished again at the next start:
+        its changes are applied once, because the instance database remembers the write id."""
         for attempt in range(5):
             try:
                 await self.catalog.finish_job(job.id, status, result=result, error=error)
-                return
+                return True
             except Exception:
                 logger.exception("recording the end of write %s failed", job.id)
                 await anyio.sleep(0.05 * 2**attempt)
+        return False
 
     async def _apply_to(self, live: LiveInstance, job: ActiveJob) -> dict[str, Any]:
         if job.extraction_error is not None:
@@ -308,7 +312,13 @@ class WriteQueue:
             return log.result(tables)
 
         episode = episode_for(job.id, payload, live.schema)
-        result, _ = await live.data.apply(job.id, live.schema, write, episode)
+        result, _ = await live.data.apply(
+            job.id,
+            live.schema,
+            write,
+            episode,
+            keep=lambda done: {"changes": bounded_changes(done.get("changes"))},
+        )
         return {"write_id": job.id, "trace_id": job.row.trace_id} | result
 
     def _remember_finished(self, write_id: str) -> None:
@@ -319,8 +329,12 @@ class WriteQueue:
 
     # -- status ----------------------------------------------------------------------------
 
-    async def status(self, instance_id: str, write_id: str) -> dict[str, Any]:
-        """`write_status` for one write id of one instance (`not_found` when unknown)."""
+    async def status(
+        self, instance_id: str, write_id: str, live: LiveInstance | None = None
+    ) -> dict[str, Any]:
+        """`write_status` for one write id of one instance (`not_found` when unknown). A
+        write whose catalog row was pruned (`store/catalog.py`) but which its instance's
+        file shows applied is `completed`, without its change report."""
         job = self._jobs.get(write_id)
         if job is not None and job.row.instance_id == instance_id and not job.done.is_set():
             return {
@@ -334,11 +348,26 @@ class WriteQueue:
             }
         row = await self.catalog.get_job(write_id)
         if row is None or row.instance_id != instance_id:
+            applied = None
+            if row is None and live is not None and live.id == instance_id:
+                applied = await live.data.applied_at(write_id)
+            if applied is not None:
+                return {
+                    "write_id": write_id,
+                    "write_status": "completed",
+                    "stage": "completed",
+                    "error_detail": None,
+                    "completed_at": applied,
+                    "changes": None,
+                    "detail": "applied; its change report is no longer kept (write_status "
+                    f"keeps it for the newest {STATUS_RETENTION:,} writes of an instance)",
+                }
             return {
                 "write_id": write_id,
                 "write_status": "not_found",
                 "stage": "not_found",
-                "error_detail": f"no write {write_id!r} on this instance",
+                "error_detail": f"no write {write_id!r} on this instance (a write that failed "
+                f"is reported for the newest {STATUS_RETENTION:,} writes of an instance only)",
                 "completed_at": None,
                 "changes": None,
             }

@@ -174,6 +174,11 @@ class Tables(Protocol):
         mentions it, most recently updated first within each group."""
         ...
 
+    def find_by_term(self, spec: ObjectSpec, term: str, limit: int) -> list[Record]:
+        """Records whose name (`naming.name_field`) has `term` as one of its words, or as its
+        whole (normalised: `terms.normalize`), most recently updated first; an index lookup."""
+        ...
+
     def recent(self, spec: ObjectSpec, limit: int) -> list[Record]: ...
     def objects_by_xuids(self, xuids: Sequence[str]) -> list[tuple[ObjectSpec, Record]]: ...
     def relations_by_xuids(self, xuids: Sequence[str]) -> list[tuple[RelationSpec, Record]]: ...
@@ -221,11 +226,22 @@ class InstanceData(Protocol):
         schema: Schema,
         fn: Callable[[Tables], dict[str, Any]],
         episode: EpisodeDraft,
+        *,
+        keep: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> tuple[dict[str, Any], bool]:
         """Run `fn` in one write transaction, with `episode` stored in it and every change
-        recorded as a fact of that episode, and record `write_id` as applied in it; if the
-        write was applied before (a crash between commit and bookkeeping), run nothing and
-        return the stored result. Returns (result, applied_now)."""
+        recorded as a fact of that episode, and record `write_id` as applied in it, with
+        `keep(result)` (default: its `changes`) as what a restart reports; if the write was
+        applied before (a crash between commit and bookkeeping), run nothing and return what
+        was kept (`changes` None once the marker is gone). Returns (result, applied_now)."""
+        ...
+
+    def mark_recorded(self, write_id: str) -> None:
+        """The catalog holds this write's outcome now; its marker may go."""
+        ...
+
+    async def applied_at(self, write_id: str) -> str | None:
+        """When the write with this id was applied here, or None when it was not."""
         ...
 
     async def read(self, schema: Schema, fn: Callable[[Tables], T]) -> T:

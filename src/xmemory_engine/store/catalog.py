@@ -2,6 +2,14 @@
 
 One SQLite file, `catalog.sqlite` in the data directory. Its own tables change only through
 numbered migrations, each applied in one transaction together with the record that it was.
+
+A write job's row keeps what the job needs while it is pending (its request body) and what
+`write_status` reports once it is finished (status, compact result or error). So the file
+does not grow with every write ever made: a finished job's body is dropped when it finishes,
+and only the newest `STATUS_RETENTION` finished jobs of each instance are kept. An older write
+that was applied is still known to its instance's file (its episode keeps the write id), so
+`write_status` answers it as completed, without the change report; an older failed one is
+`not_found` (a failed write changed nothing).
 """
 
 from __future__ import annotations
@@ -63,14 +71,23 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
 ]
 
 _PENDING = ("queued", "processing")
+_FINISHED = ("completed", "failed")
+
+STATUS_RETENTION = 1000
+"""Finished jobs kept per instance, newest first, for `write_status` to report in full."""
 
 
 class SqliteCatalog:
     """The catalog on SQLite; every method runs its statements in a worker thread."""
 
-    def __init__(self, path: Path) -> None:
+    PRUNE_EVERY = 50
+    """Finished jobs between two prunings of old statuses."""
+
+    def __init__(self, path: Path, *, status_retention: int = STATUS_RETENTION) -> None:
         self._db = SqliteFile(path)
         self._db.run(_migrate)
+        self.status_retention = status_retention
+        self._finished = 0
 
     def close(self) -> None:
         self._db.close()
@@ -262,14 +279,19 @@ class SqliteCatalog:
         result: dict[str, Any] | None = None,
         error: dict[str, Any] | None = None,
     ) -> None:
-        """Record a job's end (completed with its result, or failed with its error)."""
+        """Record a job's end (completed with its result, or failed with its error). Its
+        request body has served its purpose and is dropped; every `PRUNE_EVERY` finished jobs,
+        the instance's finished jobs older than its newest `status_retention` go (see the
+        module's docstring)."""
         now = utc_now()
+        self._finished += 1
+        prune = self._finished % self.PRUNE_EVERY == 0
 
         def run(conn: sqlite3.Connection) -> None:
             with transaction(conn):
                 conn.execute(
-                    """UPDATE write_jobs SET status = ?, result = ?, error = ?, updated_at = ?,
-                       completed_at = ? WHERE id = ?""",
+                    """UPDATE write_jobs SET status = ?, result = ?, error = ?, payload = '',
+                       updated_at = ?, completed_at = ? WHERE id = ?""",
                     (
                         status,
                         None if result is None else json.dumps(result),
@@ -279,6 +301,12 @@ class SqliteCatalog:
                         job_id,
                     ),
                 )
+                if prune:
+                    row = conn.execute(
+                        "SELECT instance_id FROM write_jobs WHERE id = ?", (job_id,)
+                    ).fetchone()
+                    if row is not None:
+                        _prune_finished(conn, row[0], self.status_retention)
 
         await self._call(run)
 
@@ -374,6 +402,20 @@ def _migrate(conn: sqlite3.Connection) -> None:
             )
 
 
+def _prune_finished(conn: sqlite3.Connection, instance_id: str, keep: int) -> None:
+    """Delete the instance's finished jobs older than its newest `keep` finished ones."""
+    row = conn.execute(
+        """SELECT seq FROM write_jobs WHERE instance_id = ? AND status IN (?, ?)
+           ORDER BY seq DESC LIMIT 1 OFFSET ?""",
+        (instance_id, *_FINISHED, max(0, keep)),
+    ).fetchone()
+    if row is not None:
+        conn.execute(
+            "DELETE FROM write_jobs WHERE instance_id = ? AND status IN (?, ?) AND seq <= ?",
+            (instance_id, *_FINISHED, row[0]),
+        )
+
+
 def _select_many(
     conn: sqlite3.Connection, table: str, ids: Sequence[str] | None
 ) -> list[sqlite3.Row]:
@@ -466,7 +508,7 @@ def _job(row: sqlite3.Row) -> JobRow:
         id=row["id"],
         instance_id=row["instance_id"],
         status=row["status"],
-        payload=json.loads(row["payload"]),
+        payload=json.loads(row["payload"]) if row["payload"] else {},
         trace_id=row["trace_id"],
         seq=row["seq"],
         result=json.loads(row["result"]) if row["result"] else None,

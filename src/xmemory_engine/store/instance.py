@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from xmemory_engine.schema import FieldSpec, ObjectSpec, RelationSpec, Schema
-from xmemory_engine.store import provenance
+from xmemory_engine.store import provenance, terms
 from xmemory_engine.store.base import (
     EpisodeDraft,
     EpisodeRow,
@@ -175,6 +175,27 @@ class SqliteTables(Tables):
                     found.append(_record(spec, row))
         return found
 
+    def find_by_term(self, spec: ObjectSpec, term: str, limit: int) -> list[Record]:
+        rows = self.conn.execute(
+            f"SELECT t.* FROM _xm_term AS w JOIN {q(spec.table)} AS t ON t.xuid = w.xuid "
+            "WHERE w.tbl = ? AND w.term = ? ORDER BY t.updated_at DESC LIMIT ?",
+            (spec.table, term, limit),
+        ).fetchall()
+        return [_record(spec, r) for r in rows]
+
+    def _names_in(self, spec: ObjectSpec | RelationSpec, values: dict[str, Any]) -> bool:
+        return isinstance(spec, ObjectSpec) and name_field(spec) in values
+
+    def _name_terms(self, spec: ObjectSpec | RelationSpec, xuid: str) -> list[tuple[str, str, str]]:
+        """The name-index rows of a stored object (none for a relation)."""
+        field = name_field(spec) if isinstance(spec, ObjectSpec) else None
+        if field is None or not isinstance(spec, ObjectSpec):
+            return []
+        row = self.conn.execute(
+            f"SELECT {q(field)} FROM {q(spec.table)} WHERE xuid = ?", (xuid,)
+        ).fetchone()
+        return terms.term_rows(spec, [{"xuid": xuid, field: row[0]}]) if row else []
+
     def recent(self, spec: ObjectSpec, limit: int) -> list[Record]:
         rows = self.conn.execute(
             f"SELECT * FROM {q(spec.table)} ORDER BY updated_at DESC, rowid DESC LIMIT ?",
@@ -288,6 +309,8 @@ class SqliteTables(Tables):
             f"INSERT INTO {q(spec.table)} ({', '.join(q(c) for c in columns)}) VALUES ({marks})",
             [[_to_sql(r[c]) for c in columns] for r in records],
         )
+        if isinstance(spec, ObjectSpec):
+            terms.add_terms(self.conn, terms.term_rows(spec, records))
         if self.recorder is not None:
             self.recorder.created(
                 spec.name, [(r["xuid"], {f: r[f] for f in spec.fields}) for r in records]
@@ -296,6 +319,7 @@ class SqliteTables(Tables):
 
     def update(self, spec: ObjectSpec | RelationSpec, xuid: str, values: dict[str, Any]) -> Record:
         values = {k: v for k, v in values.items() if k not in ("xuid", "created_at", "updated_at")}
+        renamed = self._name_terms(spec, xuid) if self._names_in(spec, values) else None
         sets = [f"{q(k)} = ?" for k in values] + ["updated_at = ?"]
         self.conn.execute(
             f"UPDATE {q(spec.table)} SET {', '.join(sets)} WHERE xuid = ?",
@@ -304,6 +328,9 @@ class SqliteTables(Tables):
         record = self.get(spec, xuid)
         if record is None:  # pragma: no cover - the caller looked it up in this transaction
             raise LookupError(xuid)
+        if renamed is not None and isinstance(spec, ObjectSpec):
+            terms.remove_terms(self.conn, renamed)
+            terms.add_terms(self.conn, terms.term_rows(spec, [record]))
         if self.recorder is not None:
             self.recorder.changed(
                 spec.name, xuid, {k: record.get(k) for k in values if k in spec.fields}
@@ -311,7 +338,9 @@ class SqliteTables(Tables):
         return record
 
     def delete(self, spec: ObjectSpec | RelationSpec, xuid: str) -> None:
+        named = self._name_terms(spec, xuid)
         self.conn.execute(f"DELETE FROM {q(spec.table)} WHERE xuid = ?", (xuid,))
+        terms.remove_terms(self.conn, named)
         if self.recorder is not None:
             self.recorder.deleted(xuid)
 
@@ -327,6 +356,7 @@ class SqliteInstanceData:
         self._writer = SqliteFile(path)
         self._writer.run(lambda conn: migrate(conn, schema))
         self._reader = SqliteFile(path)
+        self._recorded: list[str] = []
 
     def close(self) -> None:
         self._reader.close()
@@ -337,6 +367,7 @@ class SqliteInstanceData:
             with transaction(conn):
                 for statement in schema_ddl(schema, present_tables(conn)):
                     conn.execute(statement)
+                terms.sync_terms(conn, schema, present_tables(conn))
 
         await self._writer.call(run)
 
@@ -346,24 +377,60 @@ class SqliteInstanceData:
         schema: Schema,
         fn: Callable[[Tables], dict[str, Any]],
         episode: EpisodeDraft,
+        *,
+        keep: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> tuple[dict[str, Any], bool]:
+        recorded = list(self._recorded)
+
         def run(conn: sqlite3.Connection) -> tuple[dict[str, Any], bool]:
             with transaction(conn):
+                conn.executemany(
+                    "DELETE FROM _xm_applied WHERE write_id = ?", [(w,) for w in recorded]
+                )
                 row = conn.execute(
                     "SELECT result FROM _xm_applied WHERE write_id = ?", (write_id,)
                 ).fetchone()
                 if row is not None:
                     return json.loads(row[0]), False
+                # Applied, and its marker already gone (the catalog had recorded it): the
+                # episode keeps the write id for good.
+                row = conn.execute(
+                    "SELECT id FROM _xm_episode WHERE write_id = ? LIMIT 1", (write_id,)
+                ).fetchone()
+                if row is not None:
+                    return {"episode_id": row[0], "changes": None}, False
                 episode_id = provenance.insert_episode(conn, episode)
                 result = fn(SqliteTables(conn, schema, FactRecorder(conn, episode_id)))
                 result["episode_id"] = episode_id
+                kept = keep(result) if keep is not None else {"changes": result.get("changes")}
                 conn.execute(
                     "INSERT INTO _xm_applied (write_id, result, applied_at) VALUES (?, ?, ?)",
-                    (write_id, json.dumps(result), utc_now()),
+                    (write_id, json.dumps(kept | {"episode_id": episode_id}), utc_now()),
                 )
                 return result, True
 
         result: tuple[dict[str, Any], bool] = await self._writer.call(run)
+        # Committed (or nothing to do): those markers are gone, or were never here.
+        del self._recorded[: len(recorded)]
+        return result
+
+    def mark_recorded(self, write_id: str) -> None:
+        """The catalog now holds this write's outcome: its marker here is no longer needed
+        and is deleted by the next write on this file (in that write's transaction, so it
+        costs no commit of its own). Markers left by a process that ended are deleted at the
+        next start (`forget_applied`)."""
+        self._recorded.append(write_id)
+
+    async def applied_at(self, write_id: str) -> str | None:
+        """When the write with this id was applied here (its episode), or None."""
+
+        def run(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute(
+                "SELECT recorded_at FROM _xm_episode WHERE write_id = ? LIMIT 1", (write_id,)
+            ).fetchone()
+            return str(row[0]) if row else None
+
+        result: str | None = await self._reader.call(run)
         return result
 
     async def read(self, schema: Schema, fn: Callable[[Tables], T]) -> T:

@@ -20,6 +20,14 @@ together with the new version number, so a file is always at exactly one version
 Version 2 also gives every record stored before it an episode of its own (a rendering of
 its values, kind `migrated`) and current facts pointing at it, so evidence and history work
 the same for old data.
+
+- `_xm_term`, `_xm_term_field` (v3): the name index (`terms.py`), built for the records
+  already stored, so matching a name by its words does not scan the table.
+
+`_xm_applied` holds a write's compact outcome (its `changes`, bounded, and episode) only until
+the catalog has recorded it; then the next write on the file deletes the row (see
+`SqliteInstanceData.apply`). The episode, which keeps the write id for good, still says the
+write was applied: exactly once holds after the row is gone.
 """
 
 from __future__ import annotations
@@ -29,7 +37,8 @@ from collections.abc import Callable
 
 from xmemory_engine.schema import Schema
 from xmemory_engine.store.backfill import backfill_episodes
-from xmemory_engine.store.sqlite import transaction
+from xmemory_engine.store.sqlite import present_tables, transaction
+from xmemory_engine.store.terms import TERMS_DDL, sync_terms
 
 # unicode61 folds case and diacritics ("zoe" finds Zoë); prefix indexes make `term*` cheap.
 PASSAGE_TOKENIZER = "unicode61 remove_diacritics 2"
@@ -88,10 +97,17 @@ def _v2(conn: sqlite3.Connection, schema: Schema | None) -> None:
         backfill_episodes(conn, schema)
 
 
+def _v3(conn: sqlite3.Connection, schema: Schema | None) -> None:
+    _statements(TERMS_DDL)(conn, schema)
+    if schema is not None:
+        sync_terms(conn, schema, present_tables(conn))
+
+
 # (version, what it adds, how). Append only: a released migration never changes.
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "applied write ids", _statements(_V1)),
     (2, "episodes, facts (provenance and history), full-text passages", _v2),
+    (3, "name index", _v3),
 ]
 CURRENT_VERSION = MIGRATIONS[-1][0]
 
@@ -116,6 +132,10 @@ def migrate(conn: sqlite3.Connection, schema: Schema | None) -> int:
         with transaction(conn):
             run(conn, schema)
             conn.execute(f"PRAGMA user_version = {version}")
+    if schema is not None and found >= 3:
+        # Another process may have updated the schema of this file since it was indexed.
+        with transaction(conn):
+            sync_terms(conn, schema, present_tables(conn))
     return found
 
 
