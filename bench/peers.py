@@ -237,6 +237,7 @@ def report(results: Results) -> str:
             ("init", "spawn → initialize answered"),
             ("list", "… → tools/list answered"),
             ("call", "… → first call answered"),
+            ("cpu", "server CPU time until then"),
         ):
             key = f"start_{kind}_{stage}"
             cells = [fmt_ms(med(f"{key}/{s}")) for s in systems]
@@ -507,6 +508,17 @@ def rss_bytes(pids: Iterable[int]) -> int:
     return total
 
 
+def cpu_seconds(pids: Iterable[int]) -> float:
+    """User + system CPU time of these processes, from /proc/<pid>/stat."""
+    ticks = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -705,6 +717,11 @@ async def start_up(systems: list[System], plan: Plan, results: Results, root: Pa
             driver = Driver(system, s, None)
             await driver.lookup(0)
             t_call = time.perf_counter() - started
+            # CPU the server spent up to here: unlike wall time, barely moved by what else
+            # the shared machine runs meanwhile.
+            pid = server_pid(system.marker)
+            if pid is not None:
+                results.add(f"start_{kind}_cpu/{system.name}", [cpu_seconds(tree(pid))])
             if results.one(f"tools_list_bytes/{system.name}") is None:
                 body = json.dumps(listed.model_dump(mode="json", by_alias=True, exclude_none=True))
                 results.put(f"tools_list_bytes/{system.name}", len(body.encode()))
@@ -902,7 +919,7 @@ def commit() -> str:
 
 def sizes_arg(text: str) -> list[int]:
     try:
-        sizes = [int(s.replace("_", "").replace(",", "")) for s in text.split(",") if s.strip()]
+        sizes = [int(s.strip().replace("_", "")) for s in text.split(",") if s.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"sizes must be integers separated by commas, got {text!r}"
