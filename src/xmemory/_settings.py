@@ -196,7 +196,7 @@ class ClientEnvironment(BaseModel):
     api_url: str | None = variable(
         "XMEM_API_URL",
         "xmemory API to use instead of the default one, e.g. a remote `xmemory-mcp engine serve`.",
-        shown_default="hosted API; xmemory-mcp: the embedded engine",
+        shown_default="the backend rule (SDK: the hosted API)",
     )
 
     @property

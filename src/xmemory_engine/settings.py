@@ -256,7 +256,9 @@ class EngineEnvironment(BaseModel):
     )
     llm_base_url: str | None = variable(
         "XMEM_LLM_BASE_URL",
-        "Any OpenAI-compatible server (Ollama, vLLM, LM Studio, llama.cpp).",
+        "Any OpenAI-compatible server (Ollama, vLLM, LM Studio, llama.cpp), or another"
+        " Anthropic endpoint.",
+        shown_default="the provider's API",
     )
     llm_api_key: str | None = variable(
         "XMEM_LLM_API_KEY",

@@ -31,6 +31,18 @@ def test_serve_announces_its_port_and_answers(tmp_path: Path) -> None:
     assert (tmp_path / "d" / "catalog.sqlite").exists()
 
 
+@pytest.mark.parametrize("level", ["TRACE", "critical"])
+def test_every_log_level_the_parser_accepts_is_one_uvicorn_runs_with(
+    tmp_path: Path, level: str
+) -> None:
+    # The parser's choices are uvicorn's; one it did not know ended in a KeyError traceback.
+    with engine_server(tmp_path / "d", "--log-level", level) as server:
+        with httpx.Client(base_url=server.url) as http:
+            assert http.get("/healthz").json() == {"status": "ok"}
+        assert server.stop() == 0
+    assert not any("Traceback" in line for line in server.lines)
+
+
 def test_serve_requires_the_api_key_from_flag_or_environment(tmp_path: Path) -> None:
     with (
         engine_server(tmp_path / "d", "--api-key", "k1") as server,
