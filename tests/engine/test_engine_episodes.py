@@ -178,6 +178,23 @@ async def test_nothing_stored_is_said_plainly(client: httpx.AsyncClient, contact
     assert raw["reader_result"] == {"columns": [], "rows": []} and raw["basis"] == "nothing"
 
 
+async def test_the_thing_asked_for_must_be_said_and_then_context_may_be_missing(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="I play cello in the Southbank Orchestra on Wednesdays.")
+    await write(client, contacts, text="Our conductor is Ingrid Solberg.")
+    await write(client, contacts, text="Task: send the invoice to Acme, due 2026-01-20.")
+    # "conductor" is what is asked and it is said; "orchestra" is context from another write.
+    found = await read(client, contacts, "?Who is the conductor of my orchestra?")
+    assert found["basis"] == "passages", found
+    assert "Ingrid Solberg" in found["reader_result"]["answer"]
+    # "priority" is what is asked: the sentence about the invoice task never says one.
+    for question in ("?What is the priority of the invoice task?", "?When is Ingrid's birthday?"):
+        answer = await read(client, contacts, question)
+        assert answer["basis"] == "nothing", (question, answer)
+        assert answer["passages"] == []
+
+
 async def ask(client: httpx.AsyncClient, iid: str, query: str, sql: str) -> Any:
     body = {"query": query, "sql": sql}
     return item(await client.post(f"/instances/{iid}/read", json=body))

@@ -3,6 +3,7 @@ which SQL is traced to its records."""
 
 from __future__ import annotations
 
+import pytest
 import sqlglot
 
 from xmemory_engine.sentences import fold, index_words, search_words, split_sentences
@@ -114,3 +115,21 @@ def test_numbers_are_whole_words_and_part_of_the_name_before_them() -> None:
     assert (
         number.exact and number.covered_by(["00042"], "") and not number.covered_by(["000421"], "")
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("When is Sam's birthday?", ["birthd"]),
+        ("What is the priority of the invoice task?", ["priori"]),
+        ("Who is the conductor of my orchestra?", ["conduc"]),
+        ("How much is my water bill?", ["water", "bill"]),
+        ("What is my dog's name?", ["dog"]),  # "name" is asked, never said
+        ("What is Quill?", []),  # the thing itself is asked for
+        ("What diet do I follow?", []),  # a kind word and a verb: no noun asked for
+        ("Who wrote Piranesi?", []),
+        ("Where is it going?", []),
+    ],
+)
+def test_the_noun_a_question_asks_for_is_its_focus(question: str, focus: list[str]) -> None:
+    assert question_terms(question).focus == focus

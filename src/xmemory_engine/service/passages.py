@@ -5,7 +5,10 @@ the kind of answer asked for ("name", "date"): those are asked, rarely said. Eac
 to a stem and matched as a prefix, so "appointments" finds "appointment". Candidates come
 from the full-text index (BM25); a sentence qualifies only when it holds every name the
 question contains (capitalised words past its first), a value of every shape asked for (an
-email address for "email", a date for "when"), and at least `COVERAGE` of the terms' weight, each term weighted by its rarity (idf) among the stored sentences. Of those, the best
+email address for "email", a date for "when"), and at least `COVERAGE` of the terms' weight,
+each term weighted by its rarity (idf) among the stored sentences. When the question asks for
+a thing by a noun ("When is Sam's *birthday*?"), a sentence must say that noun, and then
+`FOCUSED_COVERAGE` of the weight will do: the rest is context, often said elsewhere. Of those, the best
 `MAX_PASSAGES` within half the best score are kept, newer first on ties; each is shown with
 the sentences around it in its episode. When none qualifies, nothing is stored about it:
 that is the answer, not a list of loosely related sentences.
@@ -23,7 +26,12 @@ from typing import Any
 from xmemory_engine.sentences import fold, search_words, split_sentences
 from xmemory_engine.store.base import EpisodeRow, PassageRow, Tables
 
-COVERAGE = 0.6
+COVERAGE = 0.5
+# With the thing asked for said ("Who is the *conductor* of my orchestra?" beside "Our
+# conductor is Ingrid Solberg"), the rest of the question is context: a lower share will do.
+FOCUSED_COVERAGE = 0.45
+ASKERS = frozenset({"what", "which", "who", "whose", "when", "where", "how"})
+COPULAS = frozenset({"is", "are", "was", "were", "s", "will", "has", "have"})
 LONG_WORD = 8  # letters from which a word is matched by a shorter prefix (see _stem)
 KIND_ASKERS = frozenset({"what", "which", "whose", "many"})  # "how many hotels"
 MAX_PASSAGES = 3
@@ -31,6 +39,7 @@ CANDIDATES = 40
 MAX_TERMS = 16  # a long question searches with its first terms: bounded work per read
 MATCH_BUDGET = 2000  # sentences the index may rank for one search (see _selective)
 CONTEXT_CHARS = 400
+_DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "their", "its"})
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,9 @@ class Terms:
     names: list[list[str]] = field(default_factory=list)
     """Runs of capitalised words ("Maya Patel", "Project Atlas"): a passage must hold a word
     of each run."""
+    focus: list[str] = field(default_factory=list)
+    """The stems of what the question asks for, when it says so by a noun ("When is Sam's
+    *birthday*?", "What is the *priority* of the invoice task?"): a passage must say each."""
 
     @property
     def stems(self) -> list[str]:
@@ -142,7 +154,33 @@ def question_terms(question: str) -> Terms:
         terms.append(Term(stem, related, shape, kind=word in kinds and shape is None))
         if len(terms) == MAX_TERMS:
             break
-    return Terms(terms, names[:MAX_TERMS])
+    stems = {t.stem for t in terms}
+    focus = [stem for stem in (_stem(w) for w in _asked_noun(words, in_names)) if stem in stems]
+    return Terms(terms, names[:MAX_TERMS], focus)
+
+
+def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
+    """The words of the noun a question asks for, in "<wh-word> <is|are|was> [the|my|Sam's]
+    <noun> [of ...]": "When is Sam's birthday?" -> [birthday], "Who is my electricity
+    supplier?" -> [electricity, supplier]. Other shapes ("What diet do I follow?", "Who wrote
+    Piranesi?") name no such noun: []."""
+    vocab = vocabulary()
+    if len(words) < 3 or words[0] not in ASKERS:
+        return []
+    i = 2 if words[0] == "how" and words[1] in ("much", "many") else 1
+    if i >= len(words) or words[i] not in COPULAS:
+        return []
+    i += 1
+    while i < len(words) and (words[i] in vocab.stop or words[i] in in_names):
+        if words[i] not in _DETERMINERS and words[i] not in in_names and words[i] != "s":
+            return []  # "Where is it going?": a verb or a preposition, no noun asked for
+        i += 1
+    noun: list[str] = []
+    while i < len(words) and words[i] not in vocab.stop and words[i] not in in_names:
+        if words[i] not in vocab.asked_not_said:
+            noun.append(words[i])
+        i += 1
+    return noun
 
 
 def _stem(word: str) -> str:
@@ -211,7 +249,11 @@ def search(
             continue  # asked for an email, a date, an amount: a sentence without one is no answer
         covered = sum(weight[t.stem] for t in covering)
         mass = needed + sum(weight[t.stem] for t in covering if t.kind)
-        if mass and covered / mass >= COVERAGE:
+        said = {t.stem for t in covering}
+        if terms.focus and not all(f in said for f in terms.focus):
+            continue  # the thing asked for is not said here, whatever else is
+        enough = FOCUSED_COVERAGE if terms.focus else COVERAGE
+        if mass and covered / mass >= enough:
             scored.append((covered / mass, hit))
     if not scored:
         return []
