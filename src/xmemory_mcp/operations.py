@@ -29,7 +29,7 @@ from xmemory import (
 )
 
 from .objects import ObjectsInvalid, Plan, translate
-from .results import change_report, changes_sentence, failure, success
+from .results import change_report, failure, success
 
 Progress = Callable[[str], Awaitable[None]]
 """Reports a step of a long call (sent as `notifications/progress` when the client asked)."""
@@ -448,9 +448,9 @@ def _yaml(value: Any) -> str:
 
 def _stored(write_id: str, changes: Any) -> types.CallToolResult:
     """A finished write: what changed by type, key and field (bounded), and that in words."""
-    report, phrases = change_report(changes)
+    report, sentence = change_report(changes)
     payload = {"write_id": write_id, "write_status": "completed", **report}
-    return success(payload, f"Stored (write {write_id}): {changes_sentence(phrases)}")
+    return success(payload, f"Stored (write {write_id}): {sentence}")
 
 
 def _write_outcome(status: WriteStatusResult) -> types.CallToolResult:

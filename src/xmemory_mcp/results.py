@@ -51,20 +51,23 @@ def failure(message: str, error: Mapping[str, Any]) -> types.CallToolResult:
 # -- what a write changed ----------------------------------------------------------------------
 
 
-def change_report(changes: Any) -> tuple[dict[str, Any], list[str]]:
-    """`counts` and `changes` (by type, key and field, bounded) of a write's changes, and a
-    phrase per change for the text.
+def change_report(changes: Any) -> tuple[dict[str, Any], str]:
+    """`counts` and `changes` (by type, key and field, bounded) of a write's changes, and the
+    same in words for the text.
 
     The backend reports each change with its whole record (`values`, `before`/`after`); a field
     that accumulates (a person's notes after a thousand merges) would be echoed in full on every
     write. Here a change keeps its type, key and xuid, the names of the fields it set, and only
-    the values that are short; past `LISTED_CHANGES_BYTES` the rest are counted per type.
+    the values that are short; past `LISTED_CHANGES_BYTES` the rest are only counted
+    (`omitted`, per operation), as are those the backend itself did not list.
     """
     ops = ("created", "updated", "deleted")
     items = {op: list(_get(changes, op) or []) for op in ops}
-    report: dict[str, Any] = {"counts": {op: len(items[op]) for op in ops}}
+    counts = {op: len(items[op]) for op in ops}
+    reported = _get(changes, "counts")
+    if isinstance(reported, Mapping):
+        counts.update({op: n for op, n in reported.items() if op in counts and isinstance(n, int)})
     listed: dict[str, list[dict[str, Any]]] = {op: [] for op in ops}
-    omitted: dict[str, dict[str, int]] = {}
     phrases: list[str] = []
     used = 0
     for op in ops:
@@ -72,17 +75,26 @@ def change_report(changes: Any) -> tuple[dict[str, Any], list[str]]:
             entry = _change_entry(item, with_values=op != "deleted")
             size = len(_json(entry))
             if used + size > LISTED_CHANGES_BYTES:
-                kind = str(entry.get("object_type") or entry.get("relation_type") or "other")
-                omitted.setdefault(kind, {}).setdefault(op, 0)
-                omitted[kind][op] += 1
-            else:
-                used += size
-                listed[op].append(entry)
-            phrases.append(f"{op} {_phrase(entry)}")
-    report["changes"] = listed
+                break
+            used += size
+            listed[op].append(entry)
+            if len(phrases) < CHANGES_IN_TEXT:
+                phrases.append(f"{op} {_phrase(entry)}")
+    report: dict[str, Any] = {"counts": counts, "changes": listed}
+    omitted = {op: counts[op] - len(listed[op]) for op in ops if counts[op] > len(listed[op])}
     if omitted:
         report["omitted"] = omitted
-    return report, phrases
+    return report, _sentence(phrases, sum(counts.values()))
+
+
+def _sentence(phrases: list[str], total: int) -> str:
+    """`created person Ann Lee (email); updated …`, and how many more there are."""
+    if total == 0:
+        return "nothing changed."
+    more = total - len(phrases)
+    if not phrases:
+        return f"{total} changes."
+    return "; ".join(phrases) + (f"; and {more} more." if more > 0 else ".")
 
 
 def _get(container: Any, name: str) -> Any:
@@ -132,15 +144,6 @@ def _phrase(entry: Mapping[str, Any]) -> str:
     if fields and entry.get("object_type"):
         text += f" ({', '.join(fields[:6])}{', …' if len(fields) > 6 else ''})"
     return text
-
-
-def changes_sentence(phrases: list[str]) -> str:
-    """`created person Ann Lee (email); updated …`, naming at most `CHANGES_IN_TEXT` changes."""
-    if not phrases:
-        return "nothing changed."
-    shown = "; ".join(phrases[:CHANGES_IN_TEXT])
-    more = len(phrases) - CHANGES_IN_TEXT
-    return shown + (f"; and {more} more." if more > 0 else ".")
 
 
 def _short_text(text: str, limit: int) -> str:

@@ -386,3 +386,28 @@ def test_the_read_headline_says_the_basis() -> None:
     told = ReadResult(reader_result={"answer": "Nothing stored about Bob's dog."}, basis="nothing")
     assert _read_headline(told, "q") == "Nothing stored about Bob's dog."
     assert _read_headline(ReadResult(reader_result={"answer": "x"}), "q") == "x"
+
+
+@pytest.mark.anyio
+async def test_unknown_keys_in_an_object_or_relation_are_named(connected: Connected) -> None:
+    wrong = await connected.call(
+        "write",
+        {
+            "objects": [
+                {"type": "person", "name": "Ann Lee", "email": "ann@acme.io"},
+                {
+                    "type": "person",
+                    "name": "Bob Stone",
+                    "relations": [{"type": "works_at", "to": "Acme", "since": "2020"}],
+                },
+            ]
+        },
+    )
+    assert wrong.is_error
+    said = text(wrong)
+    assert "objects[0]: unknown key(s) 'email'" in said, said
+    assert "objects[1].relations[0]: unknown key(s) 'since'" in said, said
+    nothing = await connected.ok(
+        "read", {"query": "people", "sql": "SELECT count(*) AS n FROM person"}
+    )
+    assert "n: 0" in nothing["reader_result"]["answer"]

@@ -120,7 +120,9 @@ async def test_create_instance_rebuilds_the_tools_and_notifies(connected: Connec
     tools = {t.name: t for t in (await connected.session.list_tools()).tools}
     # write's instance_id parameter (the one that lists them) now names the new instance.
     assert created["id"] in tools["write"].input_schema["properties"]["instance_id"]["description"]
-    assert created["id"] not in tools["read"].input_schema["properties"]["instance_id"]["description"]
+    assert (
+        created["id"] not in tools["read"].input_schema["properties"]["instance_id"]["description"]
+    )
 
 
 async def test_an_undescribable_bound_instance_leaves_usable_fallback_tools(
