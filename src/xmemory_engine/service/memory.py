@@ -112,7 +112,6 @@ class MemoryService:
     async def ensure_defaults(self) -> tuple[str, str]:
         """The default cluster and instance ids, created on first start."""
         text = default_schema_text()
-        schema = parse_schema(text, "yml")
 
         def make_cluster() -> ClusterRow:
             return ClusterRow(
@@ -124,10 +123,12 @@ class MemoryService:
             )
 
         def make_instance(cluster_id: str) -> InstanceRow:
+            # Parsed only when the instance is made: on every later start this YAML parse
+            # (pure Python) was the largest single cost of opening the engine.
             return self.registry.new_row(
                 cluster_id,
                 "default",
-                schema,
+                parse_schema(text, "yml"),
                 text,
                 "yml",
                 description="General-purpose memory: people, organizations, projects, tasks, "
