@@ -29,7 +29,7 @@ from xmemory import DescribeResult, InstanceInfo, XmemoryAPIError, __version__
 from . import snapshot
 from .backend import BackendHandle, BackendUnavailable, OpenBackend
 from .operations import ArgumentsError, Operations
-from .results import api_error, failure, invalid_arguments
+from .results import api_error, detail, failure, invalid_arguments
 from .sessions import ClientSessions
 from .settings import Settings
 from .tools import SCHEMA_CHANGING_TOOLS, Catalog, build_catalog
@@ -216,7 +216,7 @@ class MemoryServer:
             except XmemoryAPIError as exc:
                 status = f"HTTP {exc.status}" if exc.status is not None else "no answer"
                 problem = (
-                    f"the bound instance {bound.id} could not be described ({status}: {exc.message});"
+                    f"the bound instance {bound.id} could not be described ({status}: {detail(exc)});"
                     " these are generic definitions and calls may fail until that is fixed."
                 )
                 logger.warning("describe(%s) failed: %s", bound.id, exc)

@@ -132,6 +132,7 @@ async def test_an_undescribable_bound_instance_leaves_usable_fallback_tools(
         tools = {t.name: t for t in (await c.session.list_tools()).tools}
         assert set(INSTANCE_TOOL_NAMES) <= set(tools)
         assert "could not be described" in (tools["read"].description or "")
+        assert "/instances" not in (tools["read"].description or "")  # no request paths
         result = await c.call("read", {"query": "anything"})
         assert result.is_error
         assert "404" in result.content[0].text  # type: ignore[union-attr]
