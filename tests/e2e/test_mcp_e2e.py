@@ -161,6 +161,8 @@ async def core_flow(s: Session) -> None:
     listed = {t.name: t for t in (await s.session.list_tools()).tools}
     assert set(listed) >= INSTANCE_TOOLS and "create_instance" in listed
     assert "instance_id" in listed["read"].input_schema["properties"]
+    # Every result below is checked by the client against these (call_tool raises otherwise).
+    assert all(t.output_schema is not None for t in listed.values())
 
     stored = await s.ok("write", {"text": "Ann Lee works at Acme. Her email is ann@acme.io."})
     assert stored["write_status"] == "completed"
@@ -198,6 +200,7 @@ async def core_flow(s: Session) -> None:
     assert bad.is_error and "'query' is a required property" in bad.content[0].text  # type: ignore[union-attr]
     unknown = await s.call("read", {"query": "x", "instance_id": "no-such-instance"})
     assert unknown.is_error and "HTTP 404" in unknown.content[0].text  # type: ignore[union-attr]
+    assert "/instances/" not in unknown.content[0].text  # type: ignore[union-attr]
     unknown_write = await s.call("write_status", {"write_id": "no-such-write"})
     assert unknown_write.is_error
     assert not [m for m in s.received if isinstance(m, Exception)], "garbage on the protocol stream"
