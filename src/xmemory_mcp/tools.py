@@ -1,18 +1,22 @@
 """The tool catalog: instance tools built from `describe()`, admin tools for the SDK's admin API.
 
-Instance tools (`write`, `write_async`, `write_status`, `read`, `extract`) take their name,
-description (with when-to-use and the schema summary) and input schema from the bound
-instance's `DescribeResult`, so the agent sees the memory's real object types. Each gains an
-optional `instance_id` to reach another instance. When the bound instance cannot be described
-(the API is down, the instance was deleted, none is bound) the catalog falls back to built-in
-definitions of the same tools and says why in their descriptions, so the session stays usable.
+Instance tools (`write`, `write_async`, `write_status`, `read`, `extract`) take their parameters
+(names, types, enums, defaults, what is required) from the bound instance's `DescribeResult`;
+their descriptions are this server's own short words (`TOOL_TEXT`, `PARAMETER_TEXT`), because
+every byte of `tools/list` sits in the agent's context on every turn. The instance's schema is
+described once, in `write` (`SCHEMA_HOME`), so the list grows with the schema once; the other
+tools point to it. Each gains an optional `instance_id` to reach another instance (`write`'s
+lists the instances). When the bound instance cannot be described (the API is down, the
+instance was deleted, none is bound) the catalog falls back to built-in definitions of the same
+tools and says why in their descriptions, so the session stays usable.
 
-Every published schema is also the validator of that tool's arguments (`Catalog.validate`).
+Every published input schema is also the validator of that tool's arguments (see
+`validation.py`), and every tool publishes an `outputSchema` its successful results fit.
 
 `write` and `write_async` also take `objects` (what the agent already understood; see
 `objects.py`), on any backend. Parameters for what only some backends serve are published only
-when their describe() lists the feature: `sql` on read ("sql_read"), `source_text` and
-`occurred_at` on writes ("episodes").
+when their describe() lists the feature: `sql` and `show_sql` on read ("sql_read"),
+`source_text` and `occurred_at` on writes ("episodes").
 """
 
 from __future__ import annotations
