@@ -221,7 +221,7 @@ def parse_schema(text: str, schema_type: str = "yml") -> Schema:
         elif schema_type in ("yml", "yaml"):
             if _yaml_nesting_exceeds(text, MAX_SCHEMA_DEPTH):
                 raise too_deep
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_XmdLoader)  # a SafeLoader
         else:
             raise SchemaInvalid(
                 f"unknown schema type {schema_type!r}; use 'yml' or 'json'", field="instance_schema"
@@ -232,7 +232,7 @@ def parse_schema(text: str, schema_type: str = "yml") -> Schema:
         raise SchemaInvalid(
             f"the schema text does not parse: {exc.message}", field="instance_schema"
         ) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # `!!timestamp 2020-13-01` is a ValueError
         raise SchemaInvalid(
             f"the schema text does not parse: {exc}", field="instance_schema"
         ) from exc
@@ -240,6 +240,16 @@ def parse_schema(text: str, schema_type: str = "yml") -> Schema:
         raise too_deep from None
     return schema_from_data(data)
 
+
+class _XmdLoader(yaml.SafeLoader):
+    """YAML as XMD reads it: `2026-11-30` stays the text it was written as, as in JSON (a
+    date object fits no field type, and a date that does not exist crashed the loader)."""
+
+
+_XmdLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 _YAML_OPEN = (
     yaml.BlockMappingStartToken,

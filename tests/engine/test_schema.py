@@ -216,3 +216,27 @@ def test_default_schema_covers_the_general_purpose_types() -> None:
         schema.objects
     )
     assert schema.relations["works_at"].roles == {"employee": "person", "employer": "organization"}
+
+
+def test_unquoted_yaml_dates_stay_text() -> None:
+    schema = parse_schema(
+        "objects: {a: {fields: {d: {type: date, enum: [2026-01-01, 2026-12-31]},"
+        " note: {description: 2026-11-30}}}}"
+    )
+    assert schema.objects["a"].fields["d"].enum == ("2026-01-01", "2026-12-31")
+    assert schema.objects["a"].fields["note"].description == "2026-11-30"
+    assert parse_schema(schema.to_yaml()) == schema
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "words"),
+    [
+        ("objects: {a: {fields: {d: {type: date, enum: [2026-13-01]}}}}", "objects.a.fields.d.enum", "exists"),
+        ("objects: {a: {fields: {d: {description: !!timestamp 2026-13-01}}}}", "instance_schema", "does not parse"),
+    ],
+)  # fmt: skip
+def test_a_date_that_does_not_exist_is_a_schema_error(text: str, path: str, words: str) -> None:
+    with pytest.raises(SchemaInvalid) as info:
+        parse_schema(text)
+    assert info.value.field == path
+    assert words in info.value.message
