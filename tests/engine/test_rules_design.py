@@ -301,7 +301,19 @@ def assert_noun_names(schema: Schema) -> None:
         ),
         (
             "Track workouts (type, duration in minutes, date) and how I felt afterwards.",
-            {"workout": {"type": "str", "date": "date", "notes": "str"}},
+            {"workout": {"type": "str", "date": "date", "feeling": "str"}},
+        ),
+        (
+            "Keep track of which bills are due, how much each costs, and whether it is paid.",
+            {"bill": {"cost": "float", "paid": "bool"}},
+        ),
+        (
+            "Track my runs: how far I ran, how long it took, and where I went.",
+            {"run": {"distance": "float", "duration": "str", "location": "str"}},
+        ),
+        (
+            "Remember what films I watched, when I watched them and how I rated each one.",
+            {"film": {"watched_on": "date", "rating": "float"}},
         ),
     ],
 )

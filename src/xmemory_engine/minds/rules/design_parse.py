@@ -2,9 +2,10 @@
 
 Each sentence is a list of items (split on commas and "and" outside parentheses). An item is
 a new thing ("open tasks with priorities", "workouts (type, duration, date)", "the people we
-talk to"), a field of the current thing ("a due date", "status (open, done)", "whether they
-are confirmed", "when I finished each one"), or a link ("which friends recommended them",
-"for a task and a person"). An introduction before a colon ("A CRM for a small agency:") is
+talk to"), a field of the current thing ("a due date", "status (open, done)"; a question is
+the field it asks for, named by a noun: "whether they are confirmed" -> confirmed, "which
+room each plant is in" -> plant.room), or a link ("which friends recommended them", "for a
+task and a person"). An introduction before a colon ("A CRM for a small agency:") is
 skipped when it names a container rather than a thing.
 """
 
@@ -71,7 +72,10 @@ _HOW: dict[str, str] = {
 }  # fmt: skip
 # "how much it cost" asks for its cost: verbs whose noun is the field.
 _VERB_NOUNS = {"cost": "cost", "costs": "cost", "paid": "price", "pay": "price",
-               "weigh": "weight", "weighs": "weight", "spent": "spending", "earn": "earnings"}  # fmt: skip
+               "weigh": "weight", "weighs": "weight", "spent": "spending", "earn": "earnings",
+               "rated": "rating", "rate": "rating", "felt": "feeling", "feel": "feeling"}  # fmt: skip
+# The thing a question is about: "each plant", "each of my tools", "a bottle's".
+_OWNER = re.compile(r"\b(?:each|every)\s+(?:of\s+(?:my|our|the|their|your)\s+)?(\w+)|(\w+)'s\s")
 _ASKS: dict[str, tuple[str, str | None]] = {
     "where": ("location", None), "why": ("reason", None), "who": ("person", None),
 }  # fmt: skip
@@ -173,10 +177,18 @@ def _items(items: list[str], plan: Plan) -> None:
             continue
         linking = False
         if words[0] in _QUESTION or "'s " in low:
-            owner = re.search(r"\b(?:each|every)\s+(\w+)|(\w+)'s\s", low)
-            noun = owner and (owner.group(1) or owner.group(2))
-            if noun and noun != "one" and (current is None or current.name != singular(noun)):
+            owner = _OWNER.search(low)
+            noun = owner and singular(owner.group(1) or owner.group(2))
+            asked = re.match(r"(?:which|what)\s+(\w+)", low)
+            if (
+                noun
+                and noun != "one"
+                and (current is None or noun in {t.name for t in plan.things})
+            ):
                 current = _declare(noun, plan) or current  # "which room each plant is in"
+            elif current is None and asked and _plural(asked.group(1)):
+                current = _declare(asked.group(1), plan)  # "which books I have read"
+                continue
             if current is not None:
                 add_field(current, re.sub(r"^.*?\w+'s\s+", "", item))
             continue
@@ -221,10 +233,13 @@ def question_field(item: str) -> tuple[str, dict[str, Any]] | None:
     elif ask == "when":
         name, forced = _when_name(rest), "date"
     elif ask == "how":
-        name = _HOW.get(rest[0], "notes")  # "how I felt" is a note, not a field name
+        # "how much light it needs" -> light; "how much it cost" -> cost; "how I felt" -> feeling
+        name = _HOW.get(rest[0]) or next(
+            (_VERB_NOUNS[w] for w in rest if w in _VERB_NOUNS), "notes"
+        )
         if rest[0] in ("much", "many") and len(rest) > 1:
-            if rest[1] not in _SUBJECTS:
-                name = rest[1]  # "how much light it needs" -> light
+            if rest[1] not in _SUBJECTS and rest[1] not in _DETERMINERS:
+                name = rest[1]
             else:
                 name = next((_VERB_NOUNS[w] for w in rest[2:] if w in _VERB_NOUNS), name)
         forced = "int" if rest[0] == "many" else None
