@@ -220,7 +220,12 @@ def report(results: Results) -> str:
         "",
         f"Machine: {meta.get('machine', '?')}. `python bench/peers.py {meta.get('argv', '')}`"
         f" (commit {meta.get('commit', '?')}); server-memory {meta.get('peer_version') or 'not run'}"
-        f"{' — ' + meta['peer_skipped'] if meta.get('peer_skipped') else ''}.",
+        f"{' — ' + meta['peer_skipped'] if meta.get('peer_skipped') else ''}."
+        f" Load average (1 min) {meta.get('load_before', '?')} at the start,"
+        f" {meta.get('load_after', '?')} at the end: wall times rise with it, server CPU"
+        " times much less.",
+        "",
+        "First call: ours `read` (a question), the peer `search_nodes`, the floor its no-op.",
         "",
     ]
 
@@ -335,9 +340,11 @@ def targets(r: Results, sizes: list[int]) -> list[str]:
 
     for kind in ("cold", "warm"):
         q = ratio(med(f"start_{kind}_call/ours"), med(f"start_{kind}_call/floor"))
+        cpu = ratio(med(f"start_{kind}_cpu/ours"), med(f"start_{kind}_cpu/floor"))
         out.append(
             f"- {kind} start, first call ≤ {TARGET_START_RATIO:.1f}x the floor:"
             f" {fmt_ratio(q)} — {verdict(None if q is None else q <= TARGET_START_RATIO)}"
+            f" (server CPU time until then: {fmt_ratio(cpu)})"
         )
     listed = r.one("tools_list_bytes/ours")
     out.append(
@@ -886,6 +893,7 @@ async def run(args: argparse.Namespace, results: Results) -> None:
                 print(f"measuring at {size:,} ...", file=sys.stderr)
                 await at_size(active, size, plan, results, next_id)
         meta["complete"] = True
+        meta["load_after"] = round(os.getloadavg()[0], 1)
         results.put("meta", meta)
 
 
@@ -992,6 +1000,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "sizes": args.sizes,
                 "systems": args.systems,
                 "complete": False,
+                "load_before": round(os.getloadavg()[0], 1),
             },
         )
         print(f"raw results: {out}", file=sys.stderr)
