@@ -96,3 +96,35 @@ async def test_a_backend_that_cannot_open_leaves_a_session_that_says_why(tmp_pat
         assert result.is_error
         assert isinstance(result.structured_content, dict)
         assert result.structured_content["error"]["kind"] == "backend_unavailable"
+
+
+async def test_a_call_made_while_the_engine_opens_is_answered_before_the_refresh(
+    settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "mcp-tools.json"
+    async with serve_in_process(settings, snapshot_path=path) as c:
+        await c.session.list_tools()  # the catalog is built, and its snapshot taken
+    stale = json.loads(path.read_text())
+    stale["describe"]["schema_summary"] = "OLD SUMMARY"
+    path.write_text(json.dumps(stale))
+    gate = anyio.Event()
+    async with serve_in_process(settings, snapshot_path=path, gate=gate) as c:
+        first = (await c.session.list_tools()).tools
+        assert "OLD SUMMARY" in (first[0].description or "")
+        answered: list[types.CallToolResult] = []
+
+        async def call_first() -> None:
+            answered.append(await c.call("read", {"query": "Who is Ann?"}))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(call_first)  # waits for the engine, which the gate holds back
+            await anyio.sleep(0.05)
+            gate.set()
+        assert not answered[0].is_error, answered[0].content
+        # The refresh still comes (after the call): the stale snapshot is replaced and announced.
+        with anyio.fail_after(5):
+            while "notifications/tools/list_changed" not in c.methods():  # noqa: ASYNC110
+                await anyio.sleep(0.01)
+        second = (await c.session.list_tools()).tools
+        assert "OLD SUMMARY" not in (second[0].description or "")
+    assert "OLD SUMMARY" not in path.read_text()
