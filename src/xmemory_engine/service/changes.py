@@ -71,7 +71,9 @@ class ChangeLog:
         self.deleted: list[dict[str, Any]] = []
         self.plan: list[dict[str, Any]] = []
         self.counts = {"created": 0, "updated": 0, "deleted": 0}
-        self._touched: dict[str, None] = {}  # xuids created/updated, in order, still present
+        # xuids created/updated, in order, still present, with the record as it now is (the
+        # insert's or update's own), so the report needs no second read of them.
+        self._touched: dict[str, tuple[ObjectSpec | RelationSpec, Record]] = {}
         self._truncated = False
 
     def _keep(self, bucket: list[dict[str, Any]], name: str, entry: dict[str, Any]) -> None:
@@ -105,7 +107,7 @@ class ChangeLog:
     def created_record(self, spec: ObjectSpec | RelationSpec, record: Record) -> None:
         entry = self._identify(spec, record) | {"values": present(spec, record)}
         self._keep(self.created, "created", entry)
-        self._touched[record["xuid"]] = None
+        self._touched[record["xuid"]] = (spec, record)
 
     def updated_record(
         self, spec: ObjectSpec | RelationSpec, before: Record, after: Record
@@ -116,7 +118,7 @@ class ChangeLog:
             "after": {f: after.get(f) for f in changed},
         }
         self._keep(self.updated, "updated", entry)
-        self._touched[after["xuid"]] = None
+        self._touched[after["xuid"]] = (spec, after)  # keeps its place if touched before
 
     def deleted_record(self, spec: ObjectSpec | RelationSpec, record: Record) -> None:
         entry = self._identify(spec, record) | {"values": present(spec, record)}
@@ -124,10 +126,10 @@ class ChangeLog:
         self._touched.pop(record["xuid"], None)
 
     def result(self, tables: Tables) -> dict[str, Any]:
-        """The write's report; reads the touched records back inside the transaction."""
-        touched = list(self._touched)[: self.max_reported]
-        objects = [object_wire(s, r) for s, r in tables.objects_by_xuids(touched)]
-        relations = [relation_wire(s, r) for s, r in tables.relations_by_xuids(touched)]
+        """The write's report, from the records as the write left them."""
+        touched = list(self._touched.values())[: self.max_reported]
+        objects = [object_wire(s, r) for s, r in touched if isinstance(s, ObjectSpec)]
+        relations = [relation_wire(s, r) for s, r in touched if isinstance(s, RelationSpec)]
         changes: dict[str, Any] = {
             "created": self.created,
             "updated": self.updated,
@@ -153,18 +155,33 @@ _LISTS = ("created", "updated", "deleted")
 def bounded_changes(changes: Any, limit: int = STATUS_CHANGES_BYTES) -> Any:
     """`changes` as kept for `write_status`: whole when they fit in `limit` bytes of JSON;
     else with texts over 200 characters shortened and as many first entries of each list as
-    fit, `counts` exact and `truncated` set. The write's own reply is not shortened."""
-    if not isinstance(changes, dict) or len(json.dumps(changes)) <= limit:
+    fit, `counts` exact and `truncated` set. The write's own reply is not shortened. Costs
+    what fits in `limit`, however many entries there are."""
+    if not isinstance(changes, dict):
         return changes
-    lists = {k: [_shorten(e) for e in changes.get(k) or []] for k in _LISTS}
-    rest = {k: v for k, v in changes.items() if k not in _LISTS} | {"truncated": True}
-    most = max((len(v) for v in lists.values()), default=0)
-    while most > 0:
-        trimmed = rest | {k: v[:most] for k, v in lists.items()}
-        if len(json.dumps(trimmed)) <= limit:
-            return trimmed
-        most //= 2
-    return rest | {k: [] for k in _LISTS}
+    rest = {k: v for k, v in changes.items() if k not in _LISTS}
+    room = limit - len(json.dumps(rest)) - 64
+    left = room
+    for name in _LISTS:
+        for entry in changes.get(name) or []:
+            left -= len(json.dumps(entry)) + 2
+            if left < 0:
+                break
+        if left < 0:
+            break
+    else:
+        return changes
+    kept: dict[str, list[Any]] = {name: [] for name in _LISTS}
+    left = room
+    for name in _LISTS:
+        for entry in changes.get(name) or []:
+            short = _shorten(entry)
+            size = len(json.dumps(short)) + 2
+            if size > left:
+                break
+            kept[name].append(short)
+            left -= size
+    return rest | kept | {"truncated": True}
 
 
 def _shorten(value: Any) -> Any:

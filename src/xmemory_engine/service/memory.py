@@ -237,25 +237,26 @@ class MemoryService:
 
     # -- writes ----------------------------------------------------------------------------
 
-    async def _enqueue(self, instance_id: str, request: WriteRequest) -> Any:
+    async def _enqueue(self, instance_id: str, request: WriteRequest, *, waited: bool) -> Any:
         live = await self.registry.get(instance_id)
+        ops = None
         if request.mutations is not None:
             mutations = request.mutations
             # Checked now, so a malformed or misfit mutation is refused (400 / 422) and never
-            # queued; checked again when applied, against the schema of that moment.
-            await anyio.to_thread.run_sync(
+            # queued; checked again when applied if the schema has changed meanwhile.
+            ops = await anyio.to_thread.run_sync(
                 lambda: parse_mutations(
                     mutations, live.schema, max_count=self.settings.max_mutations
                 )
             )
-        return await self.queue.submit(live, request.payload())
+        return await self.queue.submit(live, request.payload(), waited=waited, ops=ops)
 
     async def write(self, instance_id: str, request: WriteRequest) -> dict[str, Any]:
-        job = await self._enqueue(instance_id, request)
+        job = await self._enqueue(instance_id, request, waited=True)
         return await self.queue.wait(job)
 
     async def write_async(self, instance_id: str, request: WriteRequest) -> dict[str, Any]:
-        job = await self._enqueue(instance_id, request)
+        job = await self._enqueue(instance_id, request, waited=False)
         return {"write_id": job.id, "trace_id": job.row.trace_id, "write_status": "queued"}
 
     async def write_status(self, instance_id: str, write_id: str) -> dict[str, Any]:

@@ -75,7 +75,7 @@ def find_match(tables: Tables, obj: CleanObject) -> Match | None:
         if len(pk) == 1 and isinstance(value, str) and normalize(value):
             # The key as given, ignoring case (spelled otherwise, it is matched as a name).
             needle = value.strip().lower()
-            for record in tables.find_by_term(spec, normalize(value), 5):
+            for record in tables.find_by_term(spec, normalize(value), 5, whole=True):
                 stored = str(record.get(field) or "")
                 if needle in stored.lower() and normalize(stored) == normalize(value):
                     return Match(record, "primary_key")
@@ -86,10 +86,11 @@ def find_match(tables: Tables, obj: CleanObject) -> Match | None:
     wanted = normalize(name)
     words = set(wanted.split())
     candidates: dict[str, Record] = {}
-    # The same name, and names sharing its first or last word: index lookups, whatever the
-    # number of records.
-    probes = [wanted, *sorted({wanted.split()[0], wanted.split()[-1]})]
-    for probe in probes:
+    # The same name, and names that are or hold its first or last word: index lookups,
+    # whatever the number of records.
+    for record in tables.find_by_term(spec, wanted, 25, whole=True):
+        candidates.setdefault(record["xuid"], record)
+    for probe in sorted({wanted.split()[0], wanted.split()[-1]}):
         for record in tables.find_by_term(spec, probe, 25):
             candidates.setdefault(record["xuid"], record)
     fitting = [r for r in candidates.values() if _compatible(spec, r, values, nf)]

@@ -330,15 +330,96 @@ def _coerce_map(
 
 
 def apply_mutations(tables: Tables, ops: list[Op], log: ChangeLog) -> None:
-    """Apply `ops` in order; the first that cannot apply raises and the caller rolls back."""
-    for op in ops:
+    """Apply `ops` in order; the first that cannot apply raises and the caller rolls back.
+
+    A run of creates and upserts of one object type by distinct primary keys is applied as
+    one batch (one lookup of the keys, one insert of the new records): the same outcome as
+    one by one, since none of them can see another."""
+    index = 0
+    while index < len(ops):
+        op = ops[index]
+        run = _batch_run(ops, index)
         try:
+            if len(run) > 1:
+                _apply_batch(tables, run, log)
+                index += len(run)
+                continue
             if isinstance(op, ObjectOp):
                 _apply_object(tables, op, log)
             else:
                 _apply_relation(tables, op, log)
         except sqlite3.IntegrityError as exc:
             raise Conflict(f"{op.path}: {exc}", field=op.path) from exc
+        index += 1
+
+
+def _batch_key(op: Op) -> tuple[Any, ...] | None:
+    """The primary key a create or upsert is about, when it can join a batch."""
+    if not isinstance(op, ObjectOp) or not op.spec.primary_key:
+        return None
+    if op.action == "create":
+        key = tuple(op.values.get(k) for k in op.spec.primary_key)
+    elif op.action == "upsert" and "xuid" not in op.key:
+        key = tuple(op.key.get(k) for k in op.spec.primary_key)
+        # An upsert that renames its key could collide with a later create: one by one.
+        if any(k in op.values and op.values[k] != op.key.get(k) for k in op.spec.primary_key):
+            return None
+    else:
+        return None
+    return None if any(v is None for v in key) else key
+
+
+def _batch_run(ops: list[Op], start: int) -> list[ObjectOp]:
+    """The longest run from `start` that can be applied as one batch (possibly just one)."""
+    first = ops[start]
+    if _batch_key(first) is None or not isinstance(first, ObjectOp):
+        return []
+    run: list[ObjectOp] = [first]
+    seen = {_batch_key(first)}
+    for op in ops[start + 1 :]:
+        key = _batch_key(op)
+        if key is None or not isinstance(op, ObjectOp) or op.spec is not first.spec:
+            break
+        if key in seen:
+            break
+        seen.add(key)
+        run.append(op)
+    return run
+
+
+def _apply_batch(tables: Tables, run: list[ObjectOp], log: ChangeLog) -> None:
+    spec = run[0].spec
+    keys = [_batch_key(op) or () for op in run]
+    stored = tables.find_by_keys(spec, keys)
+    rows: list[dict[str, Any]] = []
+    for op, key in zip(run, keys, strict=True):
+        existing = stored.get(key)
+        if op.action == "create":
+            if existing is not None:
+                pk = dict(zip(spec.primary_key, key, strict=True))
+                raise Conflict(
+                    f"a {spec.name} with {_describe_key(pk)} already exists "
+                    f"(xuid {existing['xuid']}); use update to change it",
+                    field=op.path,
+                    resource_id=existing["xuid"],
+                )
+            rows.append(op.values)
+        elif existing is None:
+            values = op.key | op.values
+            _require_for_upsert(spec, op, values)
+            rows.append(values)
+    try:
+        created = iter(tables.insert_many(spec, rows))
+    except sqlite3.IntegrityError as exc:
+        raise Conflict(f"{run[0].path}: {exc}", field=run[0].path) from exc
+    for op, key in zip(run, keys, strict=True):
+        existing = stored.get(key)
+        if existing is not None and op.action == "upsert":
+            _update_object(tables, op, existing, log)
+            continue
+        record = next(created)
+        log.created_record(spec, record)
+        log.step(_plan(op, record, "create"))
 
 
 def _find(tables: Tables, spec: ObjectSpec, key: dict[str, Any]) -> Record | None:
@@ -401,6 +482,13 @@ def _create_upserted(tables: Tables, op: ObjectOp, log: ChangeLog) -> None:
     """The create half of an upsert: only now is it known that the required fields must be set."""
     spec = op.spec
     values = op.key | op.values
+    _require_for_upsert(spec, op, values)
+    record = tables.insert(spec, values)
+    log.created_record(spec, record)
+    log.step(_plan(op, record, "create"))
+
+
+def _require_for_upsert(spec: ObjectSpec, op: ObjectOp, values: dict[str, Any]) -> None:
     required = [f for f, s in spec.fields.items() if s.required and values.get(f) is None]
     if required:
         raise Unprocessable(
@@ -408,9 +496,6 @@ def _create_upserted(tables: Tables, op: ObjectOp, log: ChangeLog) -> None:
             f"required field(s) {required}",
             field=f"{op.path}.upsert.values.{required[0]}",
         )
-    record = tables.insert(spec, values)
-    log.created_record(spec, record)
-    log.step(_plan(op, record, "create"))
 
 
 def _update_object(tables: Tables, op: ObjectOp, found: Record, log: ChangeLog) -> None:

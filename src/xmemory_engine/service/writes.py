@@ -36,7 +36,7 @@ from xmemory_engine.service.episodes import episode_for
 from xmemory_engine.service.instances import InstanceRegistry, LiveInstance
 from xmemory_engine.service.lookup import StoreLookup
 from xmemory_engine.service.merge import apply_extraction
-from xmemory_engine.service.mutations import apply_mutations, parse_mutations
+from xmemory_engine.service.mutations import Op, apply_mutations, parse_mutations
 from xmemory_engine.settings import EngineSettings
 from xmemory_engine.store.base import Catalog, JobRow, JobStatus, Tables
 from xmemory_engine.store.catalog import STATUS_RETENTION
@@ -62,6 +62,11 @@ class ActiveJob:
     extraction_error: EngineError | None = None
     result: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
+    # Mutations as checked when the job was submitted, and against which schema version:
+    # reused when it is still the instance's schema as the job is applied.
+    ops: tuple[int, list[Op]] | None = None
+    # What is kept of the result for `write_status` (bounded `changes`).
+    kept: dict[str, Any] | None = None
 
     @property
     def id(self) -> str:
@@ -149,8 +154,17 @@ class WriteQueue:
 
     # -- submitting ------------------------------------------------------------------------
 
-    async def submit(self, live: LiveInstance, payload: dict[str, Any]) -> ActiveJob:
-        """Persist a job as queued and put it in its instance's lane."""
+    async def submit(
+        self,
+        live: LiveInstance,
+        payload: dict[str, Any],
+        *,
+        waited: bool = False,
+        ops: list[Op] | None = None,
+    ) -> ActiveJob:
+        """Persist a job as queued and put it in its instance's lane. `waited`: the caller
+        answers only once the job is applied (`write`), so the queue row is bookkeeping and
+        is not synced to disk on its own (the instance's commit is: `catalog.insert_job`)."""
         row = JobRow(
             id=uuid.uuid4().hex,
             instance_id=live.id,
@@ -162,8 +176,10 @@ class WriteQueue:
         # Shielded: once the row is committed the job must reach its lane, even if the
         # request that asked for it is cancelled meanwhile.
         with anyio.CancelScope(shield=True):
-            await self.catalog.insert_job(row)
+            await self.catalog.insert_job(row, durable=not waited)
             job = self._enqueue(row, live)
+        if ops is not None:
+            job.ops = (live.row.schema_version, ops)
         return job
 
     def _enqueue(self, row: JobRow, live: LiveInstance) -> ActiveJob:
@@ -264,7 +280,7 @@ class WriteQueue:
                 await self._finish(job, "failed", error=job.error)
             else:
                 job.result = result
-                kept = {"changes": bounded_changes(result.get("changes"))}
+                kept = job.kept or {"changes": bounded_changes(result.get("changes"))}
                 if await self._finish(job, "completed", result=kept):
                     live.data.mark_recorded(job.id)
         finally:
@@ -299,10 +315,12 @@ class WriteQueue:
         payload = job.row.payload
         settings = self.settings
 
+        checked = job.ops[1] if job.ops and job.ops[0] == live.row.schema_version else None
+
         def write(tables: Tables) -> dict[str, Any]:
             log = ChangeLog(settings.max_reported_changes)
             if payload.get("kind") == "mutations":
-                ops = parse_mutations(
+                ops = checked or parse_mutations(
                     payload["mutations"], tables.schema, max_count=settings.max_mutations
                 )
                 apply_mutations(tables, ops, log)
@@ -311,14 +329,19 @@ class WriteQueue:
                 apply_extraction(tables, job.extraction, log)
             return log.result(tables)
 
+        def keep(done: dict[str, Any]) -> dict[str, Any]:
+            job.kept = {"changes": bounded_changes(done.get("changes"))}
+            return job.kept
+
         episode = episode_for(job.id, payload, live.schema)
-        result, _ = await live.data.apply(
-            job.id,
-            live.schema,
-            write,
-            episode,
-            keep=lambda done: {"changes": bounded_changes(done.get("changes"))},
-        )
+        if payload.get("kind") == "mutations" and payload.get("source_text") is None:
+            # The episode's text spells the mutations out, value by value, and each value is
+            # a fact of it: the request body would be a third copy.
+            episode.payload = None
+        job.kept = None
+        result, _ = await live.data.apply(job.id, live.schema, write, episode, keep=keep)
+        if job.kept is None:  # applied before this run: what was kept then
+            job.kept = {"changes": result.get("changes")}
         return {"write_id": job.id, "trace_id": job.row.trace_id} | result
 
     def _remember_finished(self, write_id: str) -> None:

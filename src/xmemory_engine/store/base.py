@@ -145,7 +145,7 @@ class Catalog(Protocol):
         expected_version: int,
     ) -> InstanceRow | None: ...
     async def delete_instance(self, instance_id: str) -> bool: ...
-    async def insert_job(self, job: JobRow) -> JobRow: ...
+    async def insert_job(self, job: JobRow, *, durable: bool = True) -> JobRow: ...
     async def get_job(self, job_id: str) -> JobRow | None: ...
     async def finish_job(
         self,
@@ -167,6 +167,13 @@ class Tables(Protocol):
 
     def get(self, spec: ObjectSpec | RelationSpec, xuid: str) -> Record | None: ...
     def find_by_key(self, spec: ObjectSpec, key: dict[str, Any]) -> Record | None: ...
+    def find_by_keys(
+        self, spec: ObjectSpec, keys: Sequence[tuple[Any, ...]]
+    ) -> dict[tuple[Any, ...], Record]:
+        """The stored records with these primary keys (values in `spec.primary_key` order, no
+        nulls), by key; keys that match nothing are absent."""
+        ...
+
     def find_by_text(
         self, spec: ObjectSpec, fields: Sequence[str], text: str, limit: int
     ) -> list[Record]:
@@ -174,9 +181,12 @@ class Tables(Protocol):
         mentions it, most recently updated first within each group."""
         ...
 
-    def find_by_term(self, spec: ObjectSpec, term: str, limit: int) -> list[Record]:
-        """Records whose name (`naming.name_field`) has `term` as one of its words, or as its
-        whole (normalised: `terms.normalize`), most recently updated first; an index lookup."""
+    def find_by_term(
+        self, spec: ObjectSpec, term: str, limit: int, *, whole: bool = False
+    ) -> list[Record]:
+        """Records whose name (`naming.name_field`, normalised as `terms.normalize`) is `term`
+        (`whole`), or is it or has it as one of its words, most recently updated first; index
+        lookups that look at a bounded number of records however common the word."""
         ...
 
     def recent(self, spec: ObjectSpec, limit: int) -> list[Record]: ...

@@ -238,11 +238,15 @@ class SqliteCatalog:
 
     # -- write jobs ------------------------------------------------------------------------
 
-    async def insert_job(self, job: JobRow) -> JobRow:
-        """Persist a queued job (the acknowledgement of `write_async`); fills in `seq`."""
+    async def insert_job(self, job: JobRow, *, durable: bool = True) -> JobRow:
+        """Persist a queued job (the acknowledgement of `write_async`); fills in `seq`.
+
+        `durable=False` for a job whose caller waits for it to be applied (`write`): what
+        it is promised is the instance's own durable commit, so this row need not be synced
+        (`sqlite.transaction`); it still survives the process being killed."""
 
         def run(conn: sqlite3.Connection) -> JobRow:
-            with transaction(conn):
+            with transaction(conn, durable=durable):
                 cur = conn.execute(
                     """INSERT INTO write_jobs (id, instance_id, status, payload, trace_id, owner,
                        created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -287,8 +291,11 @@ class SqliteCatalog:
         self._finished += 1
         prune = self._finished % self.PRUNE_EVERY == 0
 
+        # Not synced (`sqlite.transaction`): if a power cut loses it, the job is queued
+        # again at the next start and its instance, which remembers the write (its marker,
+        # else its episode), records it as completed without applying it twice.
         def run(conn: sqlite3.Connection) -> None:
-            with transaction(conn):
+            with transaction(conn, durable=False):
                 conn.execute(
                     """UPDATE write_jobs SET status = ?, result = ?, error = ?, payload = '',
                        updated_at = ?, completed_at = ? WHERE id = ?""",

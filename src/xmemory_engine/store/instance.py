@@ -39,6 +39,7 @@ from xmemory_engine.store.sqlite import SqliteFile, present_tables, transaction
 T = TypeVar("T")
 
 _IN_CHUNK = 500
+_TERM_POSTINGS = 100
 
 
 def q(name: str) -> str:
@@ -148,6 +149,34 @@ class SqliteTables(Tables):
         ).fetchone()
         return _record(spec, row) if row else None
 
+    def find_by_keys(
+        self, spec: ObjectSpec, keys: Sequence[tuple[Any, ...]]
+    ) -> dict[tuple[Any, ...], Record]:
+        pk = list(spec.primary_key)
+        found: dict[tuple[Any, ...], Record] = {}
+        if not pk:
+            return found
+        given: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+        for key in keys:
+            given.setdefault(tuple(_to_sql(v) for v in key), []).append(tuple(key))
+        wanted = list(given)
+        # One indexed query per chunk instead of one per key (a batch of creates).
+        per = max(1, _IN_CHUNK // len(pk))
+        for start in range(0, len(wanted), per):
+            chunk = wanted[start : start + per]
+            if len(pk) == 1:
+                where = f"{q(pk[0])} IN ({','.join('?' * len(chunk))})"
+            else:
+                row = "(" + ",".join("?" * len(pk)) + ")"
+                cols = ", ".join(q(k) for k in pk)
+                where = f"({cols}) IN (VALUES {','.join([row] * len(chunk))})"
+            params = [v for key in chunk for v in key]
+            for r in self.conn.execute(f"SELECT * FROM {q(spec.table)} WHERE {where}", params):
+                record = _record(spec, r)
+                for key in given.get(tuple(_to_sql(record[k]) for k in pk), []):
+                    found.setdefault(key, record)
+        return found
+
     def find_by_text(
         self, spec: ObjectSpec, fields: Sequence[str], text: str, limit: int
     ) -> list[Record]:
@@ -175,13 +204,25 @@ class SqliteTables(Tables):
                     found.append(_record(spec, row))
         return found
 
-    def find_by_term(self, spec: ObjectSpec, term: str, limit: int) -> list[Record]:
-        rows = self.conn.execute(
-            f"SELECT t.* FROM _xm_term AS w JOIN {q(spec.table)} AS t ON t.xuid = w.xuid "
-            "WHERE w.tbl = ? AND w.term = ? ORDER BY t.updated_at DESC LIMIT ?",
-            (spec.table, term, limit),
-        ).fetchall()
-        return [_record(spec, r) for r in rows]
+    def find_by_term(
+        self, spec: ObjectSpec, term: str, limit: int, *, whole: bool = False
+    ) -> list[Record]:
+        # Whole names are few per term; a word may be shared by every record, so at most
+        # `limit` of the records holding it are looked at (the cost stays flat however common
+        # the word gets; when it is that common, any `limit` of them say "many share it").
+        found: dict[str, None] = {}
+        keys = [(terms.WHOLE + term, _TERM_POSTINGS)]
+        if not whole:
+            keys.append((term, limit))
+        for key, cap in keys:
+            for (xuid,) in self.conn.execute(
+                "SELECT xuid FROM _xm_term WHERE tbl = ? AND term = ? LIMIT ?",
+                (spec.table, key, cap),
+            ):
+                found.setdefault(xuid, None)
+        records = [r for _, r in self._by_xuids([spec], list(found))]
+        records.sort(key=lambda r: (str(r.get("updated_at") or ""), r["xuid"]), reverse=True)
+        return records[:limit]
 
     def _names_in(self, spec: ObjectSpec | RelationSpec, values: dict[str, Any]) -> bool:
         return isinstance(spec, ObjectSpec) and name_field(spec) in values

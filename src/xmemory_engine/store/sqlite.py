@@ -40,16 +40,29 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator[None]:
+def transaction(
+    conn: sqlite3.Connection, *, immediate: bool = True, durable: bool = True
+) -> Iterator[None]:
     """BEGIN (IMMEDIATE: take the write lock now, so read-then-write cannot race) ... COMMIT,
-    or ROLLBACK on any exception."""
-    conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    or ROLLBACK on any exception.
+
+    `durable=False` commits without syncing the WAL (`synchronous=NORMAL`): the commit
+    survives the process being killed (it is in the operating system's hands), and a power
+    cut loses at most the newest such commits, never the file. For bookkeeping that can be
+    rebuilt from a durable record: nothing a caller was promised rests on it."""
+    if not durable:
+        conn.execute("PRAGMA synchronous=NORMAL")
     try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        if not durable:
+            conn.execute("PRAGMA synchronous=FULL")
 
 
 class SqliteFile:

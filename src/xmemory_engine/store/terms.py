@@ -4,7 +4,7 @@ was most of a text write's cost after a few thousand records).
 
 `_xm_term (tbl, term, xuid)`: for each object whose naming field (`naming.name_field`) holds a
 text, one row per word of it and one for the whole name, both normalised the way merging
-compares names (lowercase `\\w+` words joined by one space). Kept in step by `SqliteTables`
+compares names (lowercase `\\w+` words joined by one space; the whole marked `=`). Kept in step by `SqliteTables`
 (insert, update, delete) in the write's own transaction; `sync_terms` (re)builds a type's rows
 when its naming field is new to the index (a file from before the index, a schema update
 that gave a type its name field).
@@ -25,6 +25,9 @@ _WORD = re.compile(r"\w+")
 # to find a record by.
 _LONGEST_TERM = 200
 _MOST_WORDS = 32
+WHOLE = "="
+"""Marks a whole name among the terms (a word never starts with it). A one-word name is kept
+as its whole only; a word lookup asks for both."""
 
 TERMS_DDL = [
     """CREATE TABLE IF NOT EXISTS _xm_term (
@@ -43,16 +46,19 @@ def normalize(text: str) -> str:
 
 
 def terms_of(value: Any) -> set[str]:
-    """The terms a name is found by: its normalised whole, and each of its words."""
+    """The terms a name is found by: its normalised whole (marked `=`), and, when it has
+    more than one word, each word."""
     if not isinstance(value, str):
         return set()
     whole = normalize(value)
     if not whole:
         return set()
     words = whole.split()
-    found = set(words[:_MOST_WORDS])
+    found = set(words[:_MOST_WORDS]) if len(words) > 1 else set()
     if len(whole) <= _LONGEST_TERM:
-        found.add(whole)
+        found.add(WHOLE + whole)
+    elif len(words) == 1:
+        found.add(words[0])
     return found
 
 
