@@ -554,20 +554,54 @@ async def test_other_introductions_name_the_speaker(text: str) -> None:
 
 
 @pytest.mark.anyio
-async def test_an_adjective_after_i_am_is_no_name() -> None:
+async def test_an_adjective_after_i_am_is_no_name_and_no_role() -> None:
     result = await extract("I'm Canadian. I work at Globex.", DEFAULT)
-    assert objects(result, "person") == []
+    [user] = objects(result, "person")
+    assert user["name"] == "User" and "role" not in user and user["company"] == "Globex"
 
 
 @pytest.mark.anyio
-async def test_first_person_without_a_known_speaker_invents_nobody() -> None:
+async def test_first_person_without_a_known_speaker_is_the_users_own_record() -> None:
+    # Nobody introduced, nobody stored as the user: "I" is the user's record, named "User"
+    # and marked, so the next write's "I" and "What is my ...?" meet the same record.
     lookup = FakeLookup({"person": [{"name": "Bob Lee", "notes": "A designer."}]})
     result = await extract("I work at Northwind Traders.", DEFAULT, lookup=lookup)
-    assert objects(result, "person") == []
-    assert objects(result, "organization") == [
-        {"name": "Northwind Traders", "notes": "I work at Northwind Traders."}
+    assert objects(result, "person") == [
+        {"name": "User", "company": "Northwind Traders", "notes": "This is the user."}
     ]
+    assert objects(result, "organization") == [{"name": "Northwind Traders"}]
+    assert len(result.relations) == 1
+
+
+@pytest.mark.anyio
+async def test_an_agents_notes_about_the_user_go_to_the_same_record() -> None:
+    result = await extract(
+        "User works at Globex as a data engineer. The user's sister, Maya, lives in Leeds. "
+        "User's mentor at Hooli was Denise Laurent.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["User"]["company"] == "Globex" and people["User"]["role"] == "data engineer"
+    assert people["Maya"]["location"] == "Leeds"  # the sister's, not the user's
+    assert "location" not in people["User"]
+    assert people["User"]["company"] != "Hooli"  # the mentor's employer, not the user's
+
+
+@pytest.mark.anyio
+async def test_a_past_job_is_kept_as_said_not_as_the_employer() -> None:
+    result = await extract("User worked at Initech from 2015 to 2018.", DEFAULT)
+    [user] = objects(result, "person")
+    assert "company" not in user and "Initech" in user["notes"]
     assert result.relations == []
+
+
+@pytest.mark.anyio
+async def test_a_possessed_thing_is_not_its_owners_subject() -> None:
+    # "my copy ... who lives in Porto": Porto is not where the user lives.
+    result = await extract("Lent my copy of Middlemarch to Ines, who lives in Porto.", DEFAULT)
+    assert all(
+        p.get("location") != "Porto" or p["name"] != "User" for p in objects(result, "person")
+    )
 
 
 @pytest.mark.anyio

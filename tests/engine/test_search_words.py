@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 import sqlglot
 
+from xmemory_engine.minds.base import ResultTable
 from xmemory_engine.sentences import fold, index_words, search_words, split_sentences
 from xmemory_engine.service.evidence import names, quote
 from xmemory_engine.service.passages import given_as_old, question_terms
+from xmemory_engine.service.reads import names_backed
 from xmemory_engine.service.tracing import HIDDEN, with_trace
 
 
@@ -133,3 +135,17 @@ def test_numbers_are_whole_words_and_part_of_the_name_before_them() -> None:
 )
 def test_the_noun_a_question_asks_for_is_its_focus(question: str, focus: list[str]) -> None:
     assert question_terms(question).focus == focus
+
+
+def test_rows_answer_a_named_question_only_when_they_or_their_sentences_hold_the_name() -> None:
+    role = ResultTable(["role"], [["VP of product"]])
+    today = [{"name": "User", "said": "Correction: user's title at Pied Piper is VP of product."}]
+    # Today's role, reached through a note that mentions Initech, is not the role held there.
+    assert not names_backed("What was my role at Initech?", [role], today)
+    assert names_backed("What is my role at Pied Piper?", [role], today)
+    # The record's own name backs it: "How old is Ann?" from a structured update.
+    age = ResultTable(["age"], [[41]])
+    assert names_backed("How old is Ann?", [age], [{"name": "Ann", "said": "age = 41"}])
+    # Counts carry no evidence and are not judged; capitals are SQL or acronyms, not names.
+    assert names_backed("How many people work at Initech?", [ResultTable(["n"], [[2]])], [])
+    assert names_backed("sql: SELECT role FROM contact", [role], today)

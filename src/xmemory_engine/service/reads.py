@@ -195,6 +195,7 @@ async def read(
     evidence: list[dict[str, Any]] = []
     passages: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
+    basis = "nothing"
     if answer.representable and answers_something(answer.tables, _asks_beyond(query, answer.about)):
         basis = "records"
         first = next((seen[id(t)] for t in answer.tables if id(t) in seen), None)
@@ -204,7 +205,9 @@ async def read(
             records = trace.behind(answer.tables)
             evidence, later = await live.data.read(live.schema, lambda t: look(t, records))
         passages = later
-    else:
+        if sql is None and not names_backed(query, answer.tables, evidence):
+            basis, evidence, later = "nothing", [], []  # the rows are not about what was named
+    if basis == "nothing":
         passages = await live.data.read(live.schema, lambda t: passages_mod.search(t, query))
         basis = "passages" if passages else "nothing"
     notice = _notice(answer, basis, evidence, query, later)
@@ -273,6 +276,26 @@ def _asks_beyond(query: str, about: str | None) -> str | None:
     stems = passages_mod.question_terms(query).stems
     asked = [s for s in stems if not any(n.startswith(s) or s.startswith(n) for n in named)]
     return about if asked else None
+
+
+def names_backed(query: str, tables: list[ResultTable], evidence: list[dict[str, Any]]) -> bool:
+    """Whether every name the question holds is in the rows, their records' names or the
+    sentences they rest on.
+
+    "What was my role at Initech?" answered with today's role, from a sentence about another
+    employer, is a confident wrong answer: rows reached through a name that neither they nor
+    their sentences hold are not about it. Rows without evidence (a count) are not judged."""
+    if not evidence:
+        return True
+    said = " ".join(f"{e.get('name') or ''} {e.get('said') or ''}" for e in evidence)
+    values = " ".join(
+        str(v) for table in tables for row in table.rows for v in row if isinstance(v, str)
+    )
+    words = set(search_words(f"{said} {values}"))
+    # Words in capitals (SQL keywords, "CTO") are not names to look for.
+    shouted = {w.lower() for w in query.split() if len(w) > 1 and w.isupper()}
+    runs = [[w for w in r if w not in shouted] for r in passages_mod.question_terms(query).names]
+    return all(any(w in words for w in run) for run in runs if run)
 
 
 def answers_something(tables: list[ResultTable], about: str | None = None) -> bool:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from xmemory_engine.minds.rules.names import Candidate, classify, find_candidates
+from xmemory_engine.minds.rules.names import Candidate, classify, find_candidates, person_noun
 from xmemory_engine.minds.rules.speaker import SPEAKER, introduction, self_words
 from xmemory_engine.minds.rules.text import (
     PRONOUNS_THING,
@@ -20,6 +20,7 @@ from xmemory_engine.minds.rules.text import (
     Span,
     find_values,
     split_sentences,
+    wordset,
 )
 
 # Stands for "the person the previous conversation was about": a pronoun with no antecedent
@@ -28,6 +29,12 @@ LOOKUP_PERSON = "@recent-person"
 _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its)\b", re.IGNORECASE)
 # A capitalised word and one space right before a number: "Company 7", "Person 00042".
 _NAMED_NUMBER = re.compile(rf"(?<!\w){UPPER}[\w'\u2019&-]*\s$")
+_NOUN = re.compile(r"\s*([^\W\d_][\w\-]*)")
+# What a person has of their own, said after "my" / "the user's": their details, not others.
+_OWN_DETAILS = wordset(
+    """name email e-mail phone number mobile cell address title job role position company
+    employer office birthday age location city home website"""
+)
 _PREPOSITIONS = frozenset({"at", "in", "for", "with", "from", "to", "by", "of", "on", "about"})
 
 
@@ -65,11 +72,25 @@ class Analyzed:
     def text(self) -> str:
         return self.sentence.text
 
+    def possessing_another(self, m: Mention) -> bool:
+        """ "User's *mentor* at Hooli", "my *copy* of Middlemarch": a possessive whose noun is
+        not one of the possessor's own details. What follows is about that noun (a person, a
+        thing), not the possessor, whose "email is", "title at X" or "address is" are theirs."""
+        if not m.possessive:
+            return False
+        noun = _NOUN.match(self.text, m.end)
+        if noun is None:
+            return False
+        word = noun.group(1).lower()
+        return person_noun(word) or (m.speaker and word not in _OWN_DETAILS)
+
     def subject(self) -> Mention | None:
         """Who the sentence is about: its first mention not inside a prepositional phrase;
         rather another person than the speaker ("I met Sarah Chen ..." is about Sarah)."""
         free = []
         for m in self.mentions:
+            if self.possessing_another(m):
+                continue
             before = self.text[: m.start].split()
             if not before or before[-1].lower().strip(",") not in _PREPOSITIONS:
                 free.append(m)
@@ -78,7 +99,8 @@ class Analyzed:
             return other[0]
         if free:
             return free[0]
-        return self.mentions[0] if self.mentions else None
+        owners = [m for m in self.mentions if not self.possessing_another(m)]
+        return owners[0] if owners else None
 
     def owner_at(self, position: int) -> Mention | None:
         """The mention nearest before `position` (else the subject) - who a value belongs to."""
@@ -172,7 +194,7 @@ def _self_mentions(
             w.start(),
             w.end(),
             pronoun=True,
-            possessive=w.group().lower() in ("my", "mine"),
+            possessive=w.group().lower() in ("my", "mine") or w.group()[-1:] in "sS",
             speaker=True,
         )
         for w in self_words(text, taken, values)

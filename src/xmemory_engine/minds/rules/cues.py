@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from xmemory_engine.minds.rules.analysis import Analyzed, Mention
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import role_like
+from xmemory_engine.minds.rules.names import ROLE_NOUNS, role_like
 from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_field, phrases
 from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, WORD, Span, stem, wordset
 
@@ -119,7 +119,7 @@ def _values(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
 
 
 def _owner_before(s: Analyzed, position: int, person: bool = True) -> Mention | None:
-    before = [m for m in s.mentions if m.end <= position]
+    before = [m for m in s.mentions if m.end <= position and not s.possessing_another(m)]
     if person:
         before = [m for m in before if not m.entity.startswith("org:")]
     return before[-1] if before else None
@@ -131,8 +131,8 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
         if m.group().startswith(",") and not m.group("article"):
             continue  # an apposition needs its article: ", a designer at Globex"
         end, role = role_phrase(s, m.end())
-        if not role or (not m.group("article") and not role_like(role.split()[0])):
-            continue
+        if not role or (not m.group("article") and not _known_role(role.split()[0])):
+            continue  # "I'm Canadian": no article, no known job word, no role
         followed_by_org = bool(re.match(rf"\s+(?:at|for|with|of)\s+{UPPER}", s.text[end:]))
         words = role.lower().split()
         if not (any(role_like(w) for w in words) or (m.group("article") and followed_by_org)):
@@ -143,6 +143,11 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
             continue
         if draft.put(field_for(draft.spec, "role", ("str",)), role):
             facts.use(m.start(), end)
+
+
+def _known_role(word: str) -> bool:
+    """A job word from the list, not guessed from its ending ("Canadian", "vegetarian")."""
+    return word.lower() in ROLE_NOUNS
 
 
 def role_phrase(s: Analyzed, start: int) -> tuple[int, str]:
@@ -172,6 +177,11 @@ def _is_choice(draft: Draft, text: str) -> bool:
     return any(low in (str(v).lower() for v in f.enum or ()) for f in draft.spec.fields.values())
 
 
+# Employment that is over: the sentence keeps it (notes, the episode), the record's employer
+# and its link stay what is true now.
+_PAST_WORK = wordset("worked used formerly former previously left quit")
+
+
 def _employment(
     s: Analyzed,
     drafts: dict[str, Draft],
@@ -182,7 +192,7 @@ def _employment(
     for org in (m for m in s.mentions if kinds.get(m.entity) == "org" and not m.pronoun):
         before = s.text[: org.start].split()
         cue = before[-1].lower() if before else ""
-        owners = group_before(s, org.start)
+        owners = [m for m in group_before(s, org.start) if not s.possessing_another(m)]
         if not owners or cue not in ("at", "for", "by", "joined", "joins", "from", "with"):
             continue
         between = {w.lower().strip(",") for w in s.text[owners[-1].end : org.start].split()}
@@ -191,6 +201,8 @@ def _employment(
             continue
         if cue == "from" and len(between) > 1:
             continue
+        if between & _PAST_WORK:
+            continue  # "worked at Initech from 2015 to 2018": a past job, not where they work
         for owner in owners:
             facts.employment.append((owner.entity, org.entity))
             draft = drafts.get(owner.entity)

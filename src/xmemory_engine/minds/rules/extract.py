@@ -35,7 +35,7 @@ from xmemory_engine.minds.rules.schema_map import (
     name_field,
     notes_field,
 )
-from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, marks_user
+from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
 from xmemory_engine.minds.rules.things import read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
@@ -107,6 +107,15 @@ class _Build:
         if not used:
             return
         name = await _stored_speaker(self.person, lookup) if self.person else None
+        if name is None and self.person is not None:
+            # Nobody introduced and nobody stored as the user: the user's own record.
+            name = USER_NAME
+            notes = notes_field(self.person, {name_field(self.person) or ""})
+            draft = self._draft(self.person, name)
+            if notes is not None:
+                draft.notes.append(USER_MARKER)
+            self.drafts[SPEAKER] = draft
+            return
         if name is not None and self.person is not None:
             self.drafts[SPEAKER] = self._draft(self.person, name)
             return
@@ -226,8 +235,8 @@ class _Build:
         titles = [t.casefold() for d in self.things for t in claimed(d)]
         for draft in [*self.drafts.values(), *self.things]:
             quiet = len(draft.values) == 1 and not draft.notes and draft.ref not in linked
-            if draft is stored and quiet:
-                continue  # "I" said nothing new about the stored user
+            if draft is stored and (quiet or _only_marked(draft)):
+                continue  # "I" said nothing new about the user ("Remind me to ...")
             if quiet and draft in self.drafts.values() and _inside(draft, titles):
                 continue  # "Ursula K. Le Guin" wrote the book; no friend of that name
             notes_of = notes_field(draft.spec, {name_field(draft.spec) or ""})
@@ -254,6 +263,12 @@ async def _stored_speaker(person: ObjectSpec, lookup: RecordLookup | None) -> st
         if marks_user(record.get(notes_of)) and isinstance(name, str) and name.strip():
             return name.strip()
     return None
+
+
+def _only_marked(draft: Draft) -> bool:
+    """A user's record with nothing but its name and the user marker: nothing to store yet
+    ("Remind me to call the bank" is a task; no record of the user for it alone)."""
+    return len(draft.values) == 1 and draft.notes == [USER_MARKER]
 
 
 def _inside(draft: Draft, titles: list[str]) -> bool:

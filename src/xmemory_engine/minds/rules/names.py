@@ -38,6 +38,14 @@ ROLE_NOUNS = wordset(
     journalist musician officer principal secretary treasurer chair chairman chairwoman
     member colleague boss supervisor salesperson marketer strategist producer officer"""
 )
+# Nouns for a person by how they stand to someone: "my *sister*", "Mateo's *partner*".
+KIN_NOUNS = wordset(
+    """sister brother mother father mom mum dad parent son daughter child kid wife husband
+    spouse girlfriend boyfriend fiance fiancee friend neighbour neighbor cousin aunt uncle
+    niece nephew grandmother grandfather grandma grandpa grandson granddaughter landlord
+    landlady roommate flatmate housemate colleague coworker co-worker teammate classmate
+    mentee sibling stepmother stepfather stepson stepdaughter in-law"""
+)
 _ROLE_SUFFIXES = ("er", "or", "ist", "ian", "eer")
 # Common words with those endings that are not jobs.
 _NOT_ROLES = wordset(
@@ -59,7 +67,7 @@ _LEADING_NOISE = (
     there here also and but so then yesterday today tomorrow tonight last next on in at
     for with by from please remember note add track remind don't hi hello dear thanks
     yes no ok okay maybe what who where when why how which is are was were does do did
-    can could will would should tell show list give find let new our"""
+    can could will would should tell show list give find let new our user"""
     )
     | {"i'm", "i\u2019m"}
     | frozenset(WEEKDAYS)
@@ -298,3 +306,10 @@ def role_like(phrase: str) -> bool:
     """Whether a phrase's head noun names a job ("senior engineer", "designer")."""
     parts = phrase.lower().split()
     return bool(parts) and _role_like(parts[-1])
+
+
+def person_noun(word: str) -> bool:
+    """Whether a noun names a person ("sister", "mentor", "dentist"), not a thing of theirs
+    ("title", "email"): after a possessive it says who the sentence goes on about."""
+    word = word.lower().rstrip("s") if word.lower().endswith("s") and len(word) > 4 else word
+    return word.lower() in KIN_NOUNS or _role_like(word)

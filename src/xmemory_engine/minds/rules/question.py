@@ -17,6 +17,7 @@ from xmemory_engine.minds.rules.asking import ANY_LANGUAGE, FOREIGN, opening_wor
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.names import ORG_SUFFIXES
 from xmemory_engine.minds.rules.schema_map import ROLE_SYNONYMS, SchemaMap, field_for, name_field
+from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import (
     EMAIL,
     STOPWORDS,
@@ -118,9 +119,26 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     _schema_words(q, mapped)
     _preference_cue(q, mapped)
     _creator_cue(q, mapped)
+    _the_user(q, mapped)
     q.terms = _content_words(q, mapped)
     q.keywords = list(dict.fromkeys(stem(w) for w in q.terms))
     return q
+
+
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself)\b|\buser(?:['\u2019]s)?\b")
+
+
+def _the_user(q: Question, mapped: SchemaMap) -> None:
+    """ "Where do I work?", "What is my job title?", "What is the user's email?": a field of
+    the person type asked in the first person, with no other record named, is asked of the
+    user's own record (the extractor files "I ..." and "the user ..." facts there)."""
+    person = mapped.first("person")
+    if person is None or q.subject is not None or q.who or not _FIRST_PERSON.search(q.lowered):
+        return
+    if q.values:
+        return  # "my role at Initech": a record keeps today's role, not the one held there
+    if (q.fields.get(person.name) and not q.types) or q.types == [person]:
+        q.names.append(NameRef(USER_NAME, possessive=True, value=False))
 
 
 _PREFER_WORDS = wordset(

@@ -9,9 +9,9 @@ Carter the company and the `works_at` link. The speaker is known
 - otherwise from the store: the person whose notes-like field holds the sentence
   `USER_MARKER`, written there when the speaker introduced themselves. Of several so marked,
   the most recently updated one - the latest introduction - is the speaker.
-With neither, first-person words mean nobody and are dropped: no person is invented; the
-sentence keeps its other mentions (an organization keeps "I work at X" in its notes, so the
-fact is not lost) and a later introduction names the speaker from then on.
+With neither, the speaker is the user's own record, named `USER_NAME` and marked like an
+introduced one, so "I live in Bristol", "User prefers aisle seats" and "Who is my manager?"
+all meet one record; a later introduction names the speaker from then on.
 """
 
 from __future__ import annotations
@@ -29,7 +29,13 @@ _WEAK = re.compile(
     r"(?:^|[,;:!]|\band\b)\s*(?:(?:hi|hello|hey)\b[\s,!]*)?(?:i\s+am|i['\u2019]m|this\s+is)\s+$",
     re.IGNORECASE,
 )
-_SELF = re.compile(r"\bI\b|\b(?i:me|my|mine|myself)\b")
+# First person in the user's words, and "the user" in an agent's notes about them ("User
+# prefers aisle seats.", "The user's sister ..."): both mean the one person memory serves.
+_SELF = re.compile(
+    r"\bI\b|\b(?i:me|my|mine|myself)\b|(?:\b(?i:the)\s+)?\b(?i:user)(?:['\u2019]s)?\b"
+)
+USER_NAME = "User"
+"""The user's record when no text has said their name: every "I" and "the user" fact is its."""
 
 
 @dataclass(frozen=True)
