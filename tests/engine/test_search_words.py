@@ -149,3 +149,12 @@ def test_rows_answer_a_named_question_only_when_they_or_their_sentences_hold_the
     # Counts carry no evidence and are not judged; capitals are SQL or acronyms, not names.
     assert names_backed("How many people work at Initech?", [ResultTable(["n"], [[2]])], [])
     assert names_backed("sql: SELECT role FROM contact", [role], today)
+
+
+def test_a_name_with_a_number_needs_its_words_and_its_number() -> None:
+    from xmemory_engine.service.passages import _holds_name
+
+    said = search_words("Batch 00003 of the import was written at noon.")
+    assert not _holds_name(said, ["person", "00003"])
+    assert _holds_name(search_words("Person 00003 works at Company 3."), ["person", "00003"])
+    assert not _holds_name(search_words("Person 00004 works at Company 3."), ["person", "00003"])

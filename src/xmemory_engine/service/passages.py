@@ -266,11 +266,13 @@ def search(
 
 
 def _holds_name(words: list[str], run: list[str]) -> bool:
-    """A word of the name ("Maya" for "Maya Patel"), and every number in it ("Person 00042")."""
+    """A word of the name ("Maya" for "Maya Patel"), and every number in it: "Person 00042"
+    is neither "Batch 00042" nor "Person 00043"."""
     numbers = [n for n in run if n.isdigit()]
-    if numbers:
-        return all(n in words for n in numbers)
-    return any(w.startswith(n) for w in words for n in run)
+    if not all(n in words for n in numbers):
+        return False
+    letters = [n for n in run if not n.isdigit()]
+    return not letters or any(w.startswith(n) for w in words for n in letters)
 
 
 def _selective(terms: list[Term], frequency: dict[str, int]) -> list[Term]:
