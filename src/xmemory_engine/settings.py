@@ -130,7 +130,7 @@ class EngineSettings:
     data_dir: Path
     api_key: str | None = field(default=None, repr=False)
     """When set, every request but `/healthz` must carry `Authorization: Bearer <api_key>`."""
-    mind: MindSettings = field(default_factory=lambda: _mind_settings())
+    mind: MindSettings = field(default_factory=_mind_settings)
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
     """Longest `text` (write, extract), `query` (read) or schema description accepted."""
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
