@@ -49,7 +49,8 @@ def _shown(value: Any) -> str:
 
 def backfill_episodes(conn: sqlite3.Connection, schema: Schema) -> None:
     """Give every stored record and link an episode and current facts (inside the caller's
-    migration transaction). Records keep their timestamps; the episode is dated by them."""
+    migration transaction: version 2's, so its passages go in version 2's layout, which
+    version 4 converts). Records keep their timestamps; the episode is dated by them."""
 
     tables = present_tables(conn)
     names: dict[str, str] = {}
@@ -63,7 +64,7 @@ def backfill_episodes(conn: sqlite3.Connection, schema: Schema) -> None:
             if nf is not None and values.get(nf) is not None:
                 names[row["xuid"]] = str(values[nf])
             draft = EpisodeDraft(None, "migrated", record_words(spec, values, nf))
-            episode = insert_episode(conn, draft, now=row["created_at"])
+            episode = insert_episode(conn, draft, now=row["created_at"], layout=2)
             FactRecorder(conn, episode).created(spec.name, [(row["xuid"], values)])
     for rel in schema.relations.values():
         if rel.table not in tables:
@@ -76,5 +77,5 @@ def backfill_episodes(conn: sqlite3.Connection, schema: Schema) -> None:
             }
             values = {f: row[f] for f in fields}
             draft = EpisodeDraft(None, "migrated", link_words(rel, ends, values))
-            episode = insert_episode(conn, draft, now=row["created_at"])
+            episode = insert_episode(conn, draft, now=row["created_at"], layout=2)
             FactRecorder(conn, episode).created(rel.name, [(row["xuid"], values)])

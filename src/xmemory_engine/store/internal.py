@@ -24,6 +24,11 @@ the same for old data.
 - `_xm_term`, `_xm_term_field` (v3): the name index (`terms.py`), built for the records
   already stored, so matching a name by its words does not scan the table.
 
+- `_xm_passage` (v4): the index keeps no copy of the sentences (FTS5 `content=''`): a
+  sentence is read from `_xm_sentence (id, text)`, which holds those that are not their
+  episode's whole text, else from its episode (the passage id says which). Facts are kept
+  compact from v4 on (`provenance.py`): a new record's values live in its own fact.
+
 `_xm_applied` holds a write's compact outcome (its `changes`, bounded, and episode) only until
 the catalog has recorded it; then the next write on the file deletes the row (see
 `SqliteInstanceData.apply`). The episode, which keeps the write id for good, still says the
@@ -97,6 +102,24 @@ def _v2(conn: sqlite3.Connection, schema: Schema | None) -> None:
         backfill_episodes(conn, schema)
 
 
+_V4_PASSAGES = [
+    # The sentences as indexed and as said, out of the old index (its content is dropped).
+    """CREATE TEMP TABLE _xm_passage_v2 AS
+        SELECT p.rowid AS id, p.words AS words, p.text AS text, e.text AS whole
+        FROM _xm_passage AS p LEFT JOIN _xm_episode AS e ON e.id = p.episode_id""",
+    "DROP TABLE _xm_passage_terms",
+    "DROP TABLE _xm_passage",
+    "CREATE TABLE _xm_sentence (id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
+    f"""CREATE VIRTUAL TABLE _xm_passage USING fts5(
+        words, content='', tokenize='{PASSAGE_TOKENIZER}', prefix='2 3')""",
+    "CREATE VIRTUAL TABLE _xm_passage_terms USING fts5vocab(_xm_passage, 'row')",
+    "INSERT INTO _xm_passage (rowid, words) SELECT id, words FROM temp._xm_passage_v2",
+    """INSERT INTO _xm_sentence (id, text) SELECT id, text FROM temp._xm_passage_v2
+        WHERE whole IS NULL OR text != whole""",
+    "DROP TABLE temp._xm_passage_v2",
+]
+
+
 def _v3(conn: sqlite3.Connection, schema: Schema | None) -> None:
     _statements(TERMS_DDL)(conn, schema)
     if schema is not None:
@@ -108,6 +131,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "applied write ids", _statements(_V1)),
     (2, "episodes, facts (provenance and history), full-text passages", _v2),
     (3, "name index", _v3),
+    (4, "compact facts, passages read from their episodes", _statements(_V4_PASSAGES)),
 ]
 CURRENT_VERSION = MIGRATIONS[-1][0]
 

@@ -2,7 +2,18 @@
 reading them back (see `internal.py` for the tables).
 
 A fact's value is stored as JSON, so `1`, `"1"` and `true` stay apart. The record's own fact
-(field `''`, value null) says which episode created it; a relation's says which linked it.
+(field `''`) says which episode created it; a relation's says which linked it.
+
+Compact facts (since engine version 4; older rows are read as they are):
+- a new record's own fact holds, as its value, a JSON object of the values it was created
+  with; each of them is a fact of that episode without a row of its own. `facts()` reports
+  them one per field, with the record fact's id, episode and retirement; a field with a row
+  of its own (a later value) is reported from its rows instead. When a later write changes
+  such a field, the creation value gets its row then (retired by that write), so history is
+  the same as if every value had had a row from the start. A record of five values is one
+  row, not six.
+- `recorded_at` is left empty ('') when it is its episode's `recorded_at` (every fact a write
+  records is), and read from the episode.
 """
 
 from __future__ import annotations
@@ -10,6 +21,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from xmemory_engine.sentences import index_words, split_sentences
@@ -27,8 +39,15 @@ def passages_after(episode_id: int) -> int:
     return ((episode_id + 1) << PASSAGE_SHIFT) - 1
 
 
-def insert_episode(conn: sqlite3.Connection, draft: EpisodeDraft, now: str | None = None) -> int:
-    """Store `draft` and index its sentences; returns the episode id."""
+def insert_episode(
+    conn: sqlite3.Connection,
+    draft: EpisodeDraft,
+    now: str | None = None,
+    *,
+    layout: int = 4,
+) -> int:
+    """Store `draft` and index its sentences; returns the episode id. `layout`: the engine
+    version whose passage tables the file has (2 while the v2 migration backfills)."""
     payload = None if draft.payload is None else json.dumps(draft.payload, ensure_ascii=False)
     cursor = conn.execute(
         "INSERT INTO _xm_episode (write_id, kind, text, payload, occurred_at, recorded_at) "
@@ -38,9 +57,20 @@ def insert_episode(conn: sqlite3.Connection, draft: EpisodeDraft, now: str | Non
     episode_id = int(cursor.lastrowid or 0)
     sentences = split_sentences(draft.text)[: (1 << PASSAGE_SHIFT) - 1]
     first = episode_id << PASSAGE_SHIFT
+    if layout < 4:
+        conn.executemany(
+            "INSERT INTO _xm_passage (rowid, words, text, episode_id) VALUES (?, ?, ?, ?)",
+            [(first + i, index_words(s), s, episode_id) for i, s in enumerate(sentences)],
+        )
+        return episode_id
     conn.executemany(
-        "INSERT INTO _xm_passage (rowid, words, text, episode_id) VALUES (?, ?, ?, ?)",
-        [(first + i, index_words(s), s, episode_id) for i, s in enumerate(sentences)],
+        "INSERT INTO _xm_passage (rowid, words) VALUES (?, ?)",
+        [(first + i, index_words(s)) for i, s in enumerate(sentences)],
+    )
+    # A sentence that is its episode's whole text (most are) is read from the episode.
+    conn.executemany(
+        "INSERT INTO _xm_sentence (id, text) VALUES (?, ?)",
+        [(first + i, s) for i, s in enumerate(sentences) if s != draft.text],
     )
     return episode_id
 
@@ -53,38 +83,68 @@ class FactRecorder:
         self.episode_id = episode_id
 
     def created(self, type_name: str, records: Iterable[tuple[str, dict[str, Any]]]) -> None:
-        """New records (xuid, field values): their own fact and one per non-null value."""
-        now = utc_now()
+        """New records (xuid, field values): one fact each, holding its non-null values."""
         rows: list[tuple[Any, ...]] = []
         for xuid, values in records:
-            rows.append((xuid, type_name, RECORD, None, self.episode_id, now))
-            rows += [
-                (xuid, type_name, f, _encode(v), self.episode_id, now)
-                for f, v in values.items()
-                if v is not None
-            ]
+            present = {f: v for f, v in values.items() if v is not None}
+            rows.append(
+                (xuid, type_name, RECORD, _ENCODE(present) if present else None, self.episode_id)
+            )
         self.conn.executemany(
             "INSERT INTO _xm_fact (xuid, type, field, value, episode_id, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, '')",
             rows,
         )
 
     def changed(self, type_name: str, xuid: str, values: dict[str, Any]) -> None:
         """New values of some fields: each replaces (retires) the current one; a null clears."""
         now = utc_now()
-        self.conn.executemany(
-            "UPDATE _xm_fact SET retired_at = ?, retired_by = ? "
-            "WHERE xuid = ? AND field = ? AND retired_at IS NULL",
-            [(now, self.episode_id, xuid, f) for f in values],
-        )
+        for f in values:
+            retired = self.conn.execute(
+                "UPDATE _xm_fact SET retired_at = ?, retired_by = ? "
+                "WHERE xuid = ? AND field = ? AND retired_at IS NULL",
+                (now, self.episode_id, xuid, f),
+            ).rowcount
+            if not retired:
+                self._retire_created(type_name, xuid, f, now)
         self.conn.executemany(
             "INSERT INTO _xm_fact (xuid, type, field, value, episode_id, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, '')",
             [
-                (xuid, type_name, f, _encode(v), self.episode_id, now)
+                (xuid, type_name, f, _encode(v), self.episode_id)
                 for f, v in values.items()
                 if v is not None
             ],
+        )
+
+    def _retire_created(self, type_name: str, xuid: str, field: str, now: str) -> None:
+        """The field's value is still the one its record was created with (kept in the
+        record's fact): give it a row of its own, retired by this write."""
+        if self.conn.execute(
+            "SELECT 1 FROM _xm_fact WHERE xuid = ? AND field = ? LIMIT 1", (xuid, field)
+        ).fetchone():
+            return  # it has rows already: its current value was cleared before
+        row = self.conn.execute(
+            "SELECT value, episode_id, recorded_at FROM _xm_fact "
+            "WHERE xuid = ? AND field = ? AND retired_at IS NULL ORDER BY id DESC LIMIT 1",
+            (xuid, RECORD),
+        ).fetchone()
+        created = _bundle(row[0]) if row else {}
+        if field not in created:
+            return
+        self.conn.execute(
+            "INSERT INTO _xm_fact (xuid, type, field, value, episode_id, recorded_at, "
+            "retired_at, retired_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                xuid,
+                type_name,
+                field,
+                _encode(created[field]),
+                row[1],
+                row[2],
+                now,
+                self.episode_id,
+            ),
         )
 
     def deleted(self, xuid: str) -> None:
@@ -99,15 +159,37 @@ class FactRecorder:
 def facts(conn: sqlite3.Connection, xuids: Sequence[str], *, current_only: bool) -> list[FactRow]:
     wanted = list(dict.fromkeys(xuids))
     found: list[FactRow] = []
-    current = " AND retired_at IS NULL" if current_only else ""
+    current = " AND f.retired_at IS NULL" if current_only else ""
     for start in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[start : start + _IN_CHUNK]
         marks = ",".join("?" * len(chunk))
         rows = conn.execute(
-            f"SELECT * FROM _xm_fact WHERE xuid IN ({marks}){current} ORDER BY id", chunk
+            "SELECT f.*, e.recorded_at AS said_at FROM _xm_fact AS f "
+            "LEFT JOIN _xm_episode AS e ON e.id = f.episode_id "
+            f"WHERE f.xuid IN ({marks}){current}",
+            chunk,
         ).fetchall()
-        found += [_fact(r) for r in rows]
-    found.sort(key=lambda f: f.id)
+        # Fields with rows of their own: their value kept in the record's fact is history.
+        if current_only:
+            own = {
+                (r[0], r[1])
+                for r in conn.execute(
+                    f"SELECT DISTINCT xuid, field FROM _xm_fact WHERE xuid IN ({marks}) "
+                    "AND field != ''",
+                    chunk,
+                )
+            }
+        else:
+            own = {(r["xuid"], r["field"]) for r in rows if r["field"] != RECORD}
+        for row in rows:
+            fact = _fact(row)
+            found.append(fact)
+            if fact.field == RECORD and row["value"] is not None:
+                for name, value in _bundle(row["value"]).items():
+                    if (fact.xuid, name) not in own:
+                        found.append(replace(fact, field=name, value=value))
+    # Oldest first: by episode (a value's row made when it is replaced keeps its episode).
+    found.sort(key=lambda f: (f.episode_id, f.id))
     return found
 
 
@@ -132,11 +214,32 @@ def search_passages(
     # BM25 order ranks every matching sentence; newest-first stops after `limit` of them.
     order = "rowid DESC" if newest else "rank, rowid DESC"
     rows = conn.execute(
-        "SELECT rowid, text, episode_id, bm25(_xm_passage) AS rank FROM _xm_passage "
+        "SELECT rowid, bm25(_xm_passage) AS rank FROM _xm_passage "
         f"WHERE _xm_passage MATCH ? AND rowid > ? ORDER BY {order} LIMIT ?",
         (match, after, limit),
     ).fetchall()
-    return [PassageRow(int(r[0]), str(r[1]), int(r[2]), float(r[3])) for r in rows]
+    ids = [int(r[0]) for r in rows]
+    texts = _texts(conn, "SELECT id, text FROM _xm_sentence", ids)
+    whole = _texts(
+        conn,
+        "SELECT id, text FROM _xm_episode",
+        [i >> PASSAGE_SHIFT for i in ids if i not in texts],
+    )
+    return [
+        PassageRow(i, texts.get(i) or whole.get(i >> PASSAGE_SHIFT, ""), i >> PASSAGE_SHIFT, rank)
+        for i, rank in ((int(r[0]), float(r[1])) for r in rows)
+    ]
+
+
+def _texts(conn: sqlite3.Connection, select: str, ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            (int(r[0]), str(r[1])) for r in conn.execute(f"{select} WHERE id IN ({marks})", chunk)
+        )
+    return found
 
 
 def passage_frequency(conn: sqlite3.Connection, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
@@ -177,16 +280,26 @@ def _encode(value: Any) -> str:
     return _ENCODE(value)
 
 
+def _bundle(raw: Any) -> dict[str, Any]:
+    """The values kept in a record's own fact (none for one stored before they were)."""
+    if raw is None:
+        return {}
+    value = json.loads(raw)
+    return value if isinstance(value, dict) else {}
+
+
 def _fact(row: sqlite3.Row) -> FactRow:
+    field = str(row["field"])
     raw = row["value"]
     return FactRow(
         id=int(row["id"]),
         xuid=str(row["xuid"]),
         type=str(row["type"]),
-        field=str(row["field"]),
-        value=None if raw is None else json.loads(raw),
+        field=field,
+        # A record's own fact reports no value: the values it keeps are facts of their own.
+        value=None if raw is None or field == RECORD else json.loads(raw),
         episode_id=int(row["episode_id"]),
-        recorded_at=str(row["recorded_at"]),
+        recorded_at=str(row["recorded_at"] or row["said_at"] or ""),
         retired_at=row["retired_at"],
         retired_by=row["retired_by"],
     )

@@ -18,6 +18,7 @@ import anyio.to_thread
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 30_000
+WAL_LIMIT = 1 << 20
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -36,6 +37,10 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
+        # Once the WAL has been copied into the file (every 1,000 pages, SQLite's default), it
+        # is cut back to WAL_LIMIT bytes: it adds that much to a data directory, not its
+        # high-water mark (a batch of 1,000 records is several MB of WAL).
+        conn.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
     return conn
 
 
