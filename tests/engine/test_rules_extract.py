@@ -712,3 +712,13 @@ async def test_names_and_emails_in_any_alphabet_are_kept_whole(
     people = objects(await extract(text, DEFAULT), "person")
     assert len(people) == 1
     assert people[0].items() >= person.items()
+
+
+@pytest.mark.anyio
+async def test_a_move_sets_where_someone_is_now_not_where_they_were() -> None:
+    result = await extract(
+        "Update: Mateo Ruiz moved from London to Madrid. I moved from Leeds to York.", DEFAULT
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Mateo Ruiz"]["location"] == "Madrid"
+    assert people["User"]["location"] == "York"

@@ -118,6 +118,24 @@ def _values(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
                 break
 
 
+_OLD_VALUE = re.compile(
+    r"\b(?:from|formerly|previously|no\s+longer\s+(?:in|at)|instead\s+of|not)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_CHANGE = re.compile(
+    r"\b(?:moved|moving|relocated|switched|changed|transferred|went)\b|\bno\s+longer\b"
+    r"|\binstead\b|\bnot\b",
+    re.IGNORECASE,
+)
+
+
+def _replaced(text: str, start: int) -> bool:
+    """Whether the value at `start` is given as the one being replaced: right after "from",
+    "formerly", "instead of", "no longer in", in a sentence that tells of a change ("moved
+    from London to Madrid", "switched from oat milk to almond milk")."""
+    return bool(_OLD_VALUE.search(text[:start])) and bool(_CHANGE.search(text))
+
+
 def _owner_before(s: Analyzed, position: int, person: bool = True) -> Mention | None:
     before = [m for m in s.mentions if m.end <= position and not s.possessing_another(m)]
     if person:
@@ -244,6 +262,8 @@ def _manages(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> Non
 
 def _places(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     for place in s.places:
+        if _replaced(s.text, place.start):
+            continue  # "moved from London to Madrid": London is what is no longer so
         owner = _owner_before(s, place.start, person=False) or s.subject()
         draft = drafts.get(owner.entity) if owner else None
         if draft and draft.put(field_for(draft.spec, "location", ("str",)), place.name):

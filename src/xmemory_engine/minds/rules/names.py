@@ -268,7 +268,8 @@ def _score(c: Candidate, s: Scores) -> None:
             s.person += 1
     if after1 in ("is", "was") and after2 in ("based", "headquartered", "located"):
         s.org += 2
-    if before1 in ("in", "near") or (before1 == "to" and before2 in ("moved", "relocated")):
+    moved = {"moved", "relocated", "moving", "relocating"} & set(c.before)
+    if before1 in ("in", "near") or (before1 == "to" and moved):  # "moved from X to Madrid"
         s.place += 2
     if before1 == "from" and before2 in ("is", "are", "was", "comes", "came", "moved"):
         s.place += 2
