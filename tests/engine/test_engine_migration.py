@@ -11,13 +11,20 @@ import sqlite3
 import tarfile
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from engine_testkit import CONTACTS_YML
 
 from xmemory import AsyncXmemoryClient, ObjectMutation
 from xmemory_engine import EngineSettings, open_engine
-from xmemory_engine.store.internal import CURRENT_VERSION
+from xmemory_engine.schema import parse_schema
+from xmemory_engine.store.base import EpisodeDraft, Tables
+from xmemory_engine.store.instance import SqliteInstanceData, schema_ddl
+from xmemory_engine.store.internal import CURRENT_VERSION, MIGRATIONS
+from xmemory_engine.store.provenance import insert_episode
+from xmemory_engine.store.sqlite import present_tables
 
 pytestmark = pytest.mark.anyio
 
@@ -87,7 +94,7 @@ async def test_old_records_keep_their_values_and_gain_evidence(
             found = rows(
                 old_data_dir,
                 "SELECT p.name FROM _xm_term t JOIN person p ON p.xuid = t.xuid "
-                "WHERE t.tbl = 'person' AND t.term = ?".replace("?", repr(word)),
+                f"WHERE t.tbl = 'person' AND t.term IN ('{word}', '={word}')",
             )
             assert (name,) in found
     assert ("Ann Lee", "ann.lee@acme.example", None) in people
@@ -134,3 +141,88 @@ async def test_the_migration_runs_once(old_data_dir: Path) -> None:
     people = rows(old_data_dir, "SELECT count(*) FROM person")
     assert migrated[0][0] > people[0][0] > 0
     assert rows(old_data_dir, "SELECT count(*) FROM _xm_fact WHERE field = '' ") == migrated
+
+
+async def test_a_version_2_file_keeps_its_passages_and_history(tmp_path: Path) -> None:
+    """A file at version 2 (passages with their own copy of the text, one fact row per value)
+    opens at the current version: the same sentences are found, old facts read as they were,
+    and a correction of an old value keeps it as history."""
+    schema = parse_schema(CONTACTS_YML)
+    path = tmp_path / "v2.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for _, _, run in MIGRATIONS[:2]:
+            run(conn, None)
+        conn.execute("PRAGMA user_version = 2")
+        for statement in schema_ddl(schema, present_tables(conn)):
+            conn.execute(statement)
+        said = "2026-01-01T00:00:00.000000+00:00"
+        conn.execute(
+            "INSERT INTO company (xuid, name, city, created_at, updated_at) "
+            "VALUES ('x1', 'Acme Corp', 'Oslo', ?, ?)",
+            (said, said),
+        )
+        draft = EpisodeDraft("w1", "text", "Acme Corp is in Oslo. It makes tools.")
+        episode = insert_episode(conn, draft, now=said, layout=2)
+        conn.executemany(
+            "INSERT INTO _xm_fact (xuid, type, field, value, episode_id, recorded_at) "
+            "VALUES ('x1', 'company', ?, ?, ?, ?)",
+            [
+                ("", None, episode, said),
+                ("name", '"Acme Corp"', episode, said),
+                ("city", '"Oslo"', episode, said),
+            ],
+        )
+    finally:
+        conn.close()
+
+    data = SqliteInstanceData(path, schema)
+    try:
+        assert rows_of(path, "PRAGMA user_version") == [(CURRENT_VERSION,)]
+        spec = schema.objects["company"]
+
+        def look(tables: Tables) -> Any:
+            return (
+                [(p.text, p.episode_id) for p in tables.search_passages("tools", 5)],
+                [p.text for p in tables.search_passages("oslo", 5)],
+                [
+                    (f.field, f.value, f.recorded_at)
+                    for f in tables.facts(["x1"], current_only=True)
+                ],
+                [r["xuid"] for r in tables.find_by_term(spec, "acme", 5)],
+            )
+
+        tools, oslo, current, named = await data.read(schema, look)
+        assert tools == [("It makes tools.", episode)]
+        assert oslo == ["Acme Corp is in Oslo."]
+        assert sorted(current) == [
+            ("", None, said),
+            ("city", "Oslo", said),
+            ("name", "Acme Corp", said),
+        ]
+        assert named == ["x1"]
+
+        def move(tables: Tables) -> dict[str, Any]:
+            tables.update(spec, "x1", {"city": "Bergen"})
+            return {"changes": None}
+
+        await data.apply("w2", schema, move, EpisodeDraft("w2", "text", "Acme moved to Bergen."))
+        history = await data.read(
+            schema,
+            lambda t: [
+                (f.value, f.retired_at is None)
+                for f in t.facts(["x1"], current_only=False)
+                if f.field == "city"
+            ],
+        )
+        assert history == [("Oslo", False), ("Bergen", True)]
+    finally:
+        data.close()
+
+
+def rows_of(path: Path, sql: str) -> list[tuple[object, ...]]:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()

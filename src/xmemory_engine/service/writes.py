@@ -334,10 +334,10 @@ class WriteQueue:
             return job.kept
 
         episode = episode_for(job.id, payload, live.schema)
-        if payload.get("kind") == "mutations" and payload.get("source_text") is None:
-            # The episode's text spells the mutations out, value by value, and each value is
-            # a fact of it: the request body would be a third copy.
-            episode.payload = None
+        # The request body is not kept with the episode: its text (the caller's sentence, or
+        # the mutations spelled out) and its facts (every value it set, cleared or deleted)
+        # say what it did; the body was most of an agent's write on disk.
+        episode.payload = None
         job.kept = None
         result, _ = await live.data.apply(job.id, live.schema, write, episode, keep=keep)
         if job.kept is None:  # applied before this run: what was kept then
@@ -371,6 +371,7 @@ class WriteQueue:
             }
         row = await self.catalog.get_job(write_id)
         if row is None or row.instance_id != instance_id:
+            kept = int(getattr(self.catalog, "status_retention", STATUS_RETENTION))
             applied = None
             if row is None and live is not None and live.id == instance_id:
                 applied = await live.data.applied_at(write_id)
@@ -383,14 +384,14 @@ class WriteQueue:
                     "completed_at": applied,
                     "changes": None,
                     "detail": "applied; its change report is no longer kept (write_status "
-                    f"keeps it for the newest {STATUS_RETENTION:,} writes of an instance)",
+                    f"keeps it for the newest {kept:,} writes of an instance)",
                 }
             return {
                 "write_id": write_id,
                 "write_status": "not_found",
                 "stage": "not_found",
                 "error_detail": f"no write {write_id!r} on this instance (a write that failed "
-                f"is reported for the newest {STATUS_RETENTION:,} writes of an instance only)",
+                f"is reported for the newest {kept:,} writes of an instance only)",
                 "completed_at": None,
                 "changes": None,
             }

@@ -83,10 +83,10 @@ class SqliteCatalog:
     PRUNE_EVERY = 50
     """Finished jobs between two prunings of old statuses."""
 
-    def __init__(self, path: Path, *, status_retention: int = STATUS_RETENTION) -> None:
+    def __init__(self, path: Path, *, status_retention: int | None = None) -> None:
         self._db = SqliteFile(path)
         self._db.run(_migrate)
-        self.status_retention = status_retention
+        self.status_retention = STATUS_RETENTION if status_retention is None else status_retention
         self._finished = 0
 
     def close(self) -> None:

@@ -46,19 +46,20 @@ def normalize(text: str) -> str:
 
 
 def terms_of(value: Any) -> set[str]:
-    """The terms a name is found by: its normalised whole (marked `=`), and, when it has
-    more than one word, each word."""
+    """The terms a name is found by: its normalised whole (marked `=`), and, when it is
+    several words apart ("Ann Lee", not "ann@lee.io"), each word."""
     if not isinstance(value, str):
         return set()
     whole = normalize(value)
     if not whole:
         return set()
     words = whole.split()
-    found = set(words[:_MOST_WORDS]) if len(words) > 1 else set()
+    spaced = len(words) > 1 and len(value.split()) > 1
+    found = set(words[:_MOST_WORDS]) if spaced else set()
     if len(whole) <= _LONGEST_TERM:
         found.add(WHOLE + whole)
-    elif len(words) == 1:
-        found.add(words[0])
+    elif not found:
+        found.update(words[:_MOST_WORDS])
     return found
 
 
