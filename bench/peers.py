@@ -446,8 +446,9 @@ def plot(results: Results, path: Path) -> Path | None:
                 label = system if len(keys) == 1 else f"{system} ({key.split('_')[1]})"
                 ax.plot(xs, ys, marker="o", label=label)
         ax.set_xscale("log")
+        ax.set_yscale("log")  # the floor's ~1 ms and the peer's ~1 s on one chart
         ax.set_xlabel("facts in the store")
-        ax.set_ylabel("ms")
+        ax.set_ylabel("ms (log scale)")
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
@@ -467,7 +468,7 @@ def record(results_md: Path, text: str) -> None:
             doc.rstrip("\n")
             + f"\n\n{start}\n## Peers: the floor and server-memory\n\n"
             + "What is measured: `bench/peers.py` (its docstring). Ratios are ours over the other"
-            + " system's median; the plot beside each run is `bench/peers-<date>.png`.\n"
+            + " system's median; the plot beside each run is `bench/peers-<date>-<time>.png`.\n"
             + f"{end}\n"
         )
     head, rest = doc.split(end, 1)
@@ -1014,7 +1015,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     if args.record:
         meta = results.one("meta") or {}
-        stamp = str(meta.get("date", "run"))[:10]
+        stamp = "".join(c if c.isdigit() else "-" for c in str(meta.get("date", "run"))[:16])
         png = plot(results, HERE / f"peers-{stamp}.png")
         record(
             HERE / "RESULTS.md",
