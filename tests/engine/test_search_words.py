@@ -158,3 +158,17 @@ def test_a_name_with_a_number_needs_its_words_and_its_number() -> None:
     assert not _holds_name(said, ["person", "00003"])
     assert _holds_name(search_words("Person 00003 works at Company 3."), ["person", "00003"])
     assert not _holds_name(search_words("Person 00004 works at Company 3."), ["person", "00003"])
+
+
+def test_an_asked_word_is_covered_by_the_words_of_its_groups() -> None:
+    [_, employed] = question_terms("Where is Björn employed?").terms
+    assert {"work", "company", "join"} <= set(employed.also)
+    [dog] = question_terms("What is my dog's name?").terms
+    assert "retrie" in dog.also and "cat" not in dog.also  # a kind's members, not a sibling
+    [pet] = question_terms("Which pets do I have?").terms
+    assert {"dog", "cat"} <= set(pet.also)
+    [vegan] = question_terms("Am I vegan?").terms
+    assert "vegetarian" not in vegan.also
+    # A word in no group is matched as itself only.
+    [budget] = question_terms("What is the budget?").terms
+    assert budget.also == ()

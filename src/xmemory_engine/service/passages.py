@@ -50,6 +50,8 @@ class Vocabulary:
     asked_not_said: frozenset[str]
     foreign_question_words: frozenset[str]
     related: dict[str, tuple[str, ...]]
+    groups: dict[str, frozenset[str]]
+    """A word's stem -> the stems of every word sharing a group with it."""
     shapes: dict[str, re.Pattern[str]]
     correction_cues: frozenset[str]
     old_value_markers: frozenset[str]
@@ -66,10 +68,24 @@ def vocabulary() -> Vocabulary:
         asked_not_said=frozenset(data["asked_not_said"].split()),
         foreign_question_words=frozenset(data["foreign_question_words"].split()),
         related={k: tuple(fold(w) for w in v) for k, v in data["related"].items()},
+        groups=_grouped(data.get("groups", [])),
         shapes={k: re.compile(v, re.IGNORECASE) for k, v in data["shapes"].items()},
         correction_cues=frozenset(data["correction_cues"].split()),
         old_value_markers=frozenset(data["old_value_markers"].split()),
     )
+
+
+def _grouped(lines: list[str]) -> dict[str, frozenset[str]]:
+    """`groups` of vocabulary.yml: "a b c" (words for one thing, each covers the others) and
+    "a b > x y" (a kind and its members: a member covers the kind, not another member)."""
+    out: dict[str, set[str]] = {}
+    for line in lines:
+        kinds, _, members = line.partition(">")
+        heads = {_stem(fold(w)) for w in kinds.split()}
+        covering = heads | {_stem(fold(w)) for w in members.split()}
+        for stem in heads:
+            out.setdefault(stem, set()).update(covering)
+    return {stem: frozenset(others) for stem, others in out.items()}
 
 
 @dataclass
@@ -150,7 +166,8 @@ def question_terms(question: str) -> Terms:
         if shape is None and (word in never or word in vocab.asked_not_said):
             continue
         stem = word if word in in_names else _stem(word)
-        related = tuple(_stem(w) for w in vocab.related.get(word, ()) if _stem(w) != stem)
+        said_as = {_stem(w) for w in vocab.related.get(word, ())} | vocab.groups.get(stem, set())
+        related = tuple(sorted(w for w in said_as if w != stem))
         terms.append(Term(stem, related, shape, kind=word in kinds and shape is None))
         if len(terms) == MAX_TERMS:
             break
