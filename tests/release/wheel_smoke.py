@@ -7,8 +7,8 @@ the installed console script, not the checkout:
     <venv>/bin/python tests/release/wheel_smoke.py --expect-version 0.1.0
     <venv>/bin/python tests/release/wheel_smoke.py --expect-version 0.1.0 -- uvx --from dist/x.whl xmemory-mcp
 
-With no command after `--`, the venv's own `xmemory-mcp` script is launched. Exits 0 on success,
-1 with one line saying what failed otherwise.
+With no command after `--`, the venv's own `xmemory-mcp` script is launched. Exits 0 on success;
+otherwise 1, after printing what failed and the server's stderr.
 """
 
 from __future__ import annotations
