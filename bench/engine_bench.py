@@ -2,6 +2,15 @@
 
     python bench/engine_bench.py [--sizes 10000,100000] [--batch 1000] [--lookups 2000]
                                  [--no-write-results]
+    python bench/engine_bench.py --text 10000 [--window 1000]
+
+`--text N` measures the write path instead (issue 11): N one-sentence text writes ("Mara
+Quinlan works at Hollow Pine Studio and their email is ..."; every name different) through the
+HTTP API with the engine's own rules mind, into the default instance. Per window of writes it
+prints the median wall time of a write, the process CPU per write, and the SQLite work per write
+(virtual-machine steps, counted by a progress handler on every connection the engine opens: a
+count, so it shows growth with the store even on a busy machine); at the end, the bytes on
+disk per write (instance file, catalog and WAL, the engine closed) and what each table takes.
 
 For each size it fills an instance with `item` records by structured writes of `--batch`
 creates each (through the HTTP API over httpx.ASGITransport, so JSON, validation, the write
@@ -152,7 +161,7 @@ async def _lookups(
         response = await http.post(f"/instances/{iid}/read", json={"query": sql, "mode": mode})
         response.raise_for_status()
 
-    for i in range(50):  # warm the caches and the connections
+    for i in range(min(50, n)):  # warm the caches and the connections
         await store(i)
         await read(i, ReadMode.RAW_TABLES.value)
     return {
@@ -266,13 +275,130 @@ def write_results(section: str) -> None:
     RESULTS.write_text(text)
 
 
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_FIRST = _words(
+    "Mara Tomas Ines Oskar Lena Piet Sofia Anton Greta Milo Rosa Felix Clara Emil Nora Hugo "
+    "Alma Jonas Ida Leo Vera Otto Lina Bruno Elsa Karl Maja Ivan Ada Nils Runa Theo Hanna Axel "
+    "Liv Paul Edda Sven Tilda Arne Mira Gustav Frida Erik Selma Jakob Wanda Rolf Ebba Olaf"
+)
+_LAST = [
+    a + b
+    for a in _words("Quin Ber Ald Mar Thor Van Hol Rey Lun Stra Fal Bran Mos Fer Kes Dah Wre Cas")
+    for b in _words("lan berg ford well ton wick more ley son ridge nor hal")
+]
+_COMPANIES = (
+    "Hollow Pine Studio",
+    "Granite Ridge Labs",
+    "Blue Heron Works",
+    "Copper Kettle Foods",
+    "Silver Fern Design",
+    "Northwind Tools",
+    "Amber Lane Books",
+    "Red Cedar Clinic",
+)
+
+
+def sentence(i: int) -> str:
+    """The i-th one-sentence fact: a person (10,000 different names), a company, an email."""
+    first, last = _FIRST[i % len(_FIRST)], _LAST[(i // len(_FIRST)) % len(_LAST)]
+    company = _COMPANIES[i % len(_COMPANIES)]
+    domain = company.split()[0].lower()
+    return (
+        f"{first} {last} works at {company} and their email is "
+        f"{first.lower()}.{last.lower()}{i}@{domain}.example."
+    )
+
+
+async def text_writes(n: int, window: int) -> None:
+    import sqlite3
+
+    from xmemory_engine.store import sqlite as store_sqlite
+
+    steps = [0]
+    connect = store_sqlite.connect
+
+    def counted(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+        conn = connect(path, readonly=readonly)
+
+        def tick() -> int:
+            steps[0] += 1
+            return 0
+
+        conn.set_progress_handler(tick, 100)
+        return conn
+
+    store_sqlite.connect = counted  # type: ignore[assignment]
+    try:
+        with tempfile.TemporaryDirectory(prefix="xmem-bench-") as tmp:
+            data_dir = Path(tmp)
+            async with open_engine(EngineSettings(data_dir=data_dir)) as engine:
+                iid = engine.default_instance_id
+                transport = httpx.ASGITransport(app=engine.app)
+                async with httpx.AsyncClient(
+                    transport=transport, base_url="http://engine", timeout=600
+                ) as http:
+                    print(f"machine: {_machine()}", flush=True)
+                    print("writes     wall median   CPU/write   SQLite steps/write", flush=True)
+                    times: list[float] = []
+                    cpu, steps[0] = time.process_time(), 0
+                    for i in range(n):
+                        began = time.perf_counter()
+                        response = await http.post(
+                            f"/instances/{iid}/write", json={"text": sentence(i)}
+                        )
+                        response.raise_for_status()
+                        times.append((time.perf_counter() - began) * 1000)
+                        if (i + 1) % window == 0:
+                            spent = (time.process_time() - cpu) * 1000 / window
+                            print(
+                                f"{i + 1:>6,}  {statistics.median(times[-window:]):9.2f} ms"
+                                f"  {spent:8.2f} ms  {steps[0] * 100 / window:12,.0f}",
+                                flush=True,
+                            )
+                            cpu, steps[0] = time.process_time(), 0
+            _disk_report(data_dir, n)
+    finally:
+        store_sqlite.connect = connect  # type: ignore[assignment]
+
+
+def _disk_report(data_dir: Path, n: int) -> None:
+    import sqlite3
+
+    files = {p: p.stat().st_size for p in data_dir.rglob("*.sqlite*") if p.is_file()}
+    total = sum(files.values())
+    print(f"disk: {total:,} bytes in {len(files)} files = {total / n:,.0f} bytes/write")
+    for path, size in sorted(files.items(), key=lambda kv: -kv[1]):
+        print(f"  {path.relative_to(data_dir)}: {size:,}")
+        if path.suffix != ".sqlite":
+            continue
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            biggest = db.execute(
+                "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8"
+            ).fetchall()
+        except sqlite3.OperationalError:  # SQLite built without dbstat
+            biggest = []
+        finally:
+            db.close()
+        for name, pages in biggest:
+            print(f"      {name:<32} {pages / n:8,.0f} bytes/write")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--lookups", type=int, default=2000)
     parser.add_argument("--no-write-results", action="store_true")
+    parser.add_argument("--text", type=int, default=0, help="measure N one-sentence text writes")
+    parser.add_argument("--window", type=int, default=1000)
     args = parser.parse_args(argv)
+    if args.text:
+        anyio.run(text_writes, args.text, args.window)
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
     rows = anyio.run(run, sizes, args.batch, args.lookups)
     if not args.no_write_results:
