@@ -147,7 +147,8 @@ def test_a_deadline_sooner_than_the_time_limit_stops_the_query(db: Path) -> None
     started = time.monotonic()
     with pytest.raises(QueryRejected, match="time limit"):
         reader.run(SLOW, deadline=time.monotonic() + 0.2)
-    assert time.monotonic() - started < 0.22 * 1.5
+    # Stopped by the deadline, not the 5 s limit (bounds are loose: the machine is shared).
+    assert time.monotonic() - started < 2.5
 
 
 @pytest.mark.parametrize(
@@ -165,7 +166,7 @@ def test_deep_or_huge_sql_is_refused_not_a_recursion_error(sql: str) -> None:
     started = time.monotonic()
     with pytest.raises(QueryRejected):
         check_select(sql, TABLES)
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 10.0  # bounded work, not a speed target
 
 
 def test_nesting_up_to_the_limit_is_allowed() -> None:
@@ -292,7 +293,7 @@ async def test_a_mind_asking_thousands_of_statements_gets_a_notice_not_an_error(
 
 
 async def test_a_read_runs_its_sql_for_at_most_the_time_limit_in_all(tmp_path: Path) -> None:
-    mind, _ = greedy(SLOW, 5)
+    mind, _ = greedy(SLOW, 40)  # 40 x 0.3 s = 12 s if the limit were per query
     async with (
         running_engine(tmp_path / "d", mind, read_time_limit=0.3) as engine,
         asgi_client(engine) as http,
@@ -303,7 +304,7 @@ async def test_a_read_runs_its_sql_for_at_most_the_time_limit_in_all(tmp_path: P
         took = time.monotonic() - started
     assert response.status_code == 200, response.text
     assert "stopped after" in item(response)["notice"]
-    assert took < 0.3 * 1.1 + 0.3  # + 10 %, and the read's own work
+    assert took < 5.0  # the limit is the read's in all: far below 40 x 0.3 s
 
 
 # -- one question (the rules mind) --------------------------------------------------------------

@@ -117,7 +117,7 @@ async def test_retry_after_past_the_timeout_ends_at_the_timeout(
         match=r"did not answer within 0\.5 s.*last answer was HTTP 429 with Retry-After 30",
     ):
         await model.complete("s", HI)
-    assert time.monotonic() - started < TEST_TIMEOUT + 0.4
+    assert time.monotonic() - started < TEST_TIMEOUT + 5  # cut at the deadline, not after 30 s
     assert len(llm.requests) == 1
 
 
@@ -127,7 +127,7 @@ async def test_a_hanging_server_is_cut_at_the_timeout(model: TextModel, llm: Fak
     started = time.monotonic()
     with pytest.raises(MindFailed, match=r"did not answer within 0\.5 s"):
         await model.complete("s", HI)
-    assert time.monotonic() - started < TEST_TIMEOUT + 0.4
+    assert time.monotonic() - started < TEST_TIMEOUT + 5  # cut at the deadline, not after 30 s
 
 
 @pytest.mark.anyio
