@@ -226,3 +226,29 @@ def rows_of(path: Path, sql: str) -> list[tuple[object, ...]]:
         return db.execute(sql).fetchall()
     finally:
         db.close()
+
+
+async def test_the_old_catalog_keeps_its_statuses_without_request_bodies(
+    old_data_dir: Path,
+) -> None:
+    catalog = old_data_dir / "catalog.sqlite"
+    before = catalog_rows(catalog, "SELECT id, status, length(payload) > 2 FROM write_jobs")
+    assert before and all(has_body for _, _, has_body in before)
+    async with open_engine(EngineSettings(data_dir=old_data_dir)) as engine:
+        transport = httpx.ASGITransport(app=engine.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://engine") as http:
+            for write_id, status, _ in before:
+                answer = await http.post(
+                    f"/instances/{INSTANCE}/write_status", json={"write_id": write_id}
+                )
+                assert answer.json()["items"][0]["write_status"] == status
+    after = catalog_rows(catalog, "SELECT id, status, payload FROM write_jobs")
+    assert sorted(after) == sorted((i, s, "") for i, s, _ in before)
+
+
+def catalog_rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()

@@ -68,6 +68,13 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE INDEX write_jobs_by_status ON write_jobs (status)",
         ],
     ),
+    (
+        2,
+        "finished jobs drop their request bodies",
+        # A finished job is never run again; its body was most of the file. Rows older than
+        # an instance's newest STATUS_RETENTION finished ones go at its next prunings.
+        ["UPDATE write_jobs SET payload = '' WHERE status IN ('completed', 'failed')"],
+    ),
 ]
 
 _PENDING = ("queued", "processing")
