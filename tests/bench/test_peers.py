@@ -161,3 +161,12 @@ def test_the_plot_is_a_png(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     png = peers.plot(synthetic(), tmp_path / "plot.png")
     assert png is not None and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_without_npm_the_peer_is_skipped_saying_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no npm, no node
+    entry, version, why = peers.install_peer(tmp_path / "npm")
+    assert entry is None and version == ""
+    assert why == "skipped: npm is not installed"
