@@ -338,6 +338,9 @@ class WriteQueue:
         # the mutations spelled out) and its facts (every value it set, cleared or deleted)
         # say what it did; the body was most of an agent's write on disk.
         episode.payload = None
+        if payload.get("kind") == "mutations" and payload.get("source_text") is None:
+            # Spelled out one mutation a line: each line is a passage as it stands.
+            episode.sentences = [line for line in episode.text.split("\n") if line.strip()]
         job.kept = None
         result, _ = await live.data.apply(job.id, live.schema, write, episode, keep=keep)
         if job.kept is None:  # applied before this run: what was kept then

@@ -80,6 +80,9 @@ class EpisodeDraft:
     text: str
     payload: Any = None
     occurred_at: str | None = None
+    # The passages it is indexed as, when its text is already one sentence a line (mutations
+    # spelled out); None: its text is cut into sentences.
+    sentences: list[str] | None = None
 
 
 @dataclass

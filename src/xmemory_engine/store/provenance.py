@@ -55,7 +55,8 @@ def insert_episode(
         (draft.write_id, draft.kind, draft.text, payload, draft.occurred_at, now or utc_now()),
     )
     episode_id = int(cursor.lastrowid or 0)
-    sentences = split_sentences(draft.text)[: (1 << PASSAGE_SHIFT) - 1]
+    said = draft.sentences if draft.sentences is not None else split_sentences(draft.text)
+    sentences = said[: (1 << PASSAGE_SHIFT) - 1]
     first = episode_id << PASSAGE_SHIFT
     if layout < 4:
         conn.executemany(
