@@ -625,7 +625,12 @@ async def test_first_person_means_the_stored_user() -> None:
         "Maria Gonzalez is my manager; her email is maria@northwind.com.", DEFAULT, lookup=lookup
     )
     assert objects(mine, "person") == [
-        {"name": "Maria Gonzalez", "email": "maria@northwind.com", "role": "manager"}
+        {
+            "name": "Maria Gonzalez",
+            "email": "maria@northwind.com",
+            "role": "manager",
+            "relationship": "manager",  # who she is to the user
+        }
     ]
 
 
@@ -722,3 +727,25 @@ async def test_a_move_sets_where_someone_is_now_not_where_they_were() -> None:
     people = {p["name"]: p for p in objects(result, "person")}
     assert people["Mateo Ruiz"]["location"] == "Madrid"
     assert people["User"]["location"] == "York"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "relationship"),
+    [
+        ("My manager is Priya Nair.", "Priya Nair", "manager"),
+        ("The user's sister, Maya, works as a midwife in Leeds.", "Maya", "sister"),
+        ("Tom Reed is my landlord.", "Tom Reed", "landlord"),
+        ("I met my older brother Sam for lunch.", "Sam", "older brother"),
+        ("My dentist is Dr. Okafor at Smile Clinic.", "Dr. Okafor", "dentist"),
+    ],
+)
+async def test_who_a_person_is_to_the_user(text: str, name: str, relationship: str) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people[name]["relationship"] == relationship
+
+
+@pytest.mark.anyio
+async def test_a_possessed_thing_names_no_relationship() -> None:
+    result = await extract("Lent my copy of Middlemarch to Ines, who lives in Porto.", DEFAULT)
+    assert all("relationship" not in p for p in objects(result, "person"))

@@ -67,7 +67,7 @@ async def test_the_schema_is_in_write_alone_and_the_others_point_to_it(
     for line in (describe.schema_summary or "").splitlines():
         if line.startswith("- "):
             assert line in write, line
-    assert "fields: name, email, phone, role, company, location, notes" in write
+    assert "fields: name, email, phone, role, company, location, relationship, notes" in write
     for name in ("read", "extract", "write_async"):
         others = listed[name].description or ""
         assert "A person the user knows or mentions" not in others, name

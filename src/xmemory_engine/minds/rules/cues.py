@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from xmemory_engine.minds.rules.analysis import Analyzed, Mention
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import ROLE_NOUNS, role_like
+from xmemory_engine.minds.rules.names import ROLE_NOUNS, person_noun, role_like
 from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_field, phrases
 from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, WORD, Span, stem, wordset
 
@@ -89,6 +89,7 @@ def read_sentence(
     _roles(s, drafts, facts)
     _employment(s, drafts, names, kinds, facts)
     _manages(s, drafts, facts)
+    _kin(s, drafts, facts)
     _places(s, drafts, facts)
     subject = s.subject()
     for m in {m.entity: m for m in s.mentions}.values():
@@ -258,6 +259,56 @@ def _manages(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> Non
         role = f"{_MANAGER[m.group('verb')]} of {obj}"
         if draft.put(field_for(draft.spec, "role", ("str",)), role):
             facts.use(m.start(), m.end())
+
+
+_KIN_NOUN = re.compile(r"\s*([^\W\d_][\w\-]*)(?:\s+([^\W\d_][\w\-]*))?")
+# "my sister, Maya", "my manager is Priya Nair", "the user's dentist Dr. Okafor".
+_KIN_AFTER = re.compile(r"^\s*(?:,|:|\(|-|\u2014|\bis\b|\bwas\b|\bcalled\b|\bnamed\b)?\s*$")
+# "Maya, my sister", "Priya is my manager".
+_KIN_BEFORE = re.compile(r"^\s*(?:,|\(|-|\u2014|\bis\b|\bwas\b)?\s*$")
+
+
+def _kin(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """Who a person is to the user: the noun after "my" / "the user's" that names a person,
+    with the person named right after it or right before it."""
+    for m in s.mentions:
+        if not (m.speaker and m.possessive):
+            continue
+        noun = _KIN_NOUN.match(s.text, m.end)
+        if noun is None:
+            continue
+        first, second = noun.group(1), noun.group(2)
+        if second and _kin_modifier(first) and person_noun(second):
+            phrase, end = f"{first} {second}", noun.end(2)  # "my older sister"
+        elif person_noun(first):
+            phrase, end = first, noun.end(1)
+        else:
+            continue
+        people = [x for x in s.mentions if not x.speaker and not x.entity.startswith("org:")]
+        after = next((x for x in people if x.start >= end), None)
+        before = next((x for x in reversed(people) if x.end <= m.start), None)
+        if after is not None and _KIN_AFTER.match(s.text[end : after.start]):
+            target = after
+        elif before is not None and _KIN_BEFORE.match(s.text[before.end : m.start]):
+            target = before
+        else:
+            continue
+        draft = drafts.get(target.entity)
+        if draft is not None and draft.put(
+            field_for(draft.spec, "relationship", ("str",)), phrase.lower()
+        ):
+            facts.use(m.start, end)
+
+
+def _kin_modifier(word: str) -> bool:
+    """A word that narrows a person noun: "older sister", "business partner", "line manager"."""
+    return word.lower() in _KIN_MODIFIERS
+
+
+_KIN_MODIFIERS = wordset(
+    """older younger elder big little twin step half best old new former business line
+    project account family personal"""
+)
 
 
 def _places(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:

@@ -194,6 +194,7 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     title = re.search(r"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+$", sentence[:start])
     if title and len(run) == 1:
         start, name = title.start(), f"{title.group(1)}. {name}"
+        titled = True
     if not name or name.isdigit():
         return None
     before = [w.lower() for w in _TOKEN.findall(sentence[:start]) if w.lower() not in _TITLES][-4:]
@@ -283,6 +284,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.person += 2
     if before1 in _PERSON_BEFORE:
         s.person += 1
+    if before1 in KIN_NOUNS or (before1 in ROLE_NOUNS and before2 in _DETERMINERS):
+        s.person += 2  # "my brother Sam", "our dentist Okafor", "the designer Ana"
     if len(c.tokens) >= 2 and all(t.isalpha() for t in c.tokens):
         s.person += 1
     if before1 in _DETERMINERS:
