@@ -73,7 +73,7 @@ class ChangeLog:
         self.counts = {"created": 0, "updated": 0, "deleted": 0}
         # xuids created/updated, in order, still present, with the record as it now is (the
         # insert's or update's own), so the report needs no second read of them.
-        self._touched: dict[str, tuple[ObjectSpec | RelationSpec, Record]] = {}
+        self._touched: dict[str, tuple[ObjectSpec | RelationSpec, Record, dict[str, Any]]] = {}
         self._truncated = False
 
     def _keep(self, bucket: list[dict[str, Any]], name: str, entry: dict[str, Any]) -> None:
@@ -105,9 +105,10 @@ class ChangeLog:
         }
 
     def created_record(self, spec: ObjectSpec | RelationSpec, record: Record) -> None:
-        entry = self._identify(spec, record) | {"values": present(spec, record)}
+        values = present(spec, record)
+        entry = self._identify(spec, record) | {"values": values}
         self._keep(self.created, "created", entry)
-        self._touched[record["xuid"]] = (spec, record)
+        self._touched[record["xuid"]] = (spec, record, values)
 
     def updated_record(
         self, spec: ObjectSpec | RelationSpec, before: Record, after: Record
@@ -118,7 +119,8 @@ class ChangeLog:
             "after": {f: after.get(f) for f in changed},
         }
         self._keep(self.updated, "updated", entry)
-        self._touched[after["xuid"]] = (spec, after)  # keeps its place if touched before
+        # Keeps its place if touched before.
+        self._touched[after["xuid"]] = (spec, after, present(spec, after))
 
     def deleted_record(self, spec: ObjectSpec | RelationSpec, record: Record) -> None:
         entry = self._identify(spec, record) | {"values": present(spec, record)}
@@ -128,8 +130,8 @@ class ChangeLog:
     def result(self, tables: Tables) -> dict[str, Any]:
         """The write's report, from the records as the write left them."""
         touched = list(self._touched.values())[: self.max_reported]
-        objects = [object_wire(s, r) for s, r in touched if isinstance(s, ObjectSpec)]
-        relations = [relation_wire(s, r) for s, r in touched if isinstance(s, RelationSpec)]
+        objects = [_wire(s, r, v) for s, r, v in touched if isinstance(s, ObjectSpec)]
+        relations = [_wire(s, r, v) for s, r, v in touched if isinstance(s, RelationSpec)]
         changes: dict[str, Any] = {
             "created": self.created,
             "updated": self.updated,
@@ -143,6 +145,26 @@ class ChangeLog:
             "diff_plan": self.plan,
             "cleaned_objects": {"objects": objects, "relations": relations},
         }
+
+
+def _wire(
+    spec: ObjectSpec | RelationSpec, record: Record, values: dict[str, Any]
+) -> dict[str, Any]:
+    """`object_wire` / `relation_wire`, with the values already gathered."""
+    head: dict[str, Any]
+    if isinstance(spec, ObjectSpec):
+        head = {"object_type": spec.name, "xuid": record["xuid"]}
+    else:
+        head = {
+            "relation_type": spec.name,
+            "xuid": record["xuid"],
+            "endpoints": endpoints_of(spec, record),
+        }
+    return head | {
+        "values": values,
+        "created_at": record.get("created_at"),
+        "updated_at": record.get("updated_at"),
+    }
 
 
 STATUS_CHANGES_BYTES = 8192
