@@ -633,3 +633,23 @@ async def test_a_record_without_the_field_asked_does_not_answer_for_it(default: 
     answer = await default.ask("What is Globex's email?")  # organizations have no email
     assert all(not t.rows for t in answer.tables) and answer.answer is None
     assert answer.about == "Globex"
+
+
+@pytest.mark.anyio
+async def test_the_user_and_the_people_the_user_names_by_kin(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "kin.db", DEFAULT)
+    for text in (
+        "The user's sister, Maya, works as a midwife in Leeds.",
+        "My dentist is Dr. Okafor. His phone is 020 7946 0000.",
+        "I work at Globex as a data engineer.",
+    ):
+        await memory.write(text)
+    # "my sister" is the person stored as the user's sister, not the user.
+    assert (await memory.ask("Where does my sister live?")).answer == "Leeds"
+    assert (await memory.ask("What is my dentist's phone number?")).answer == "020 7946 0000"
+    # First person alone is the user's own record.
+    assert (await memory.ask("Where do I work?")).answer == "Globex"
+    assert (await memory.ask("What is my job title?")).answer == "data engineer"
+    # Nobody stored as the user's brother: no record answers (never the sister, never the user).
+    brother = await memory.ask("Where does my brother live?")
+    assert brother.tables == [] or all(not t.rows for t in brother.tables)

@@ -18,6 +18,7 @@ from datetime import date
 from xmemory_engine.errors import QueryRejected
 from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTable
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
+from xmemory_engine.minds.rules.names import person_noun
 from xmemory_engine.minds.rules.prose import (
     count_sentence,
     describe_rows,
@@ -27,6 +28,8 @@ from xmemory_engine.minds.rules.prose import (
     who_sentence,
 )
 from xmemory_engine.minds.rules.question import (
+    KIN,
+    NameRef,
     Question,
     ask_phrases,
     name_forms,
@@ -35,7 +38,7 @@ from xmemory_engine.minds.rules.question import (
 )
 from xmemory_engine.minds.rules.schema_map import SchemaMap, field_for, name_field
 from xmemory_engine.minds.rules.sql import Select
-from xmemory_engine.minds.rules.text import name_words, stem
+from xmemory_engine.minds.rules.text import name_words, quote_ident, quote_sql, stem
 from xmemory_engine.minds.rules.text import plural as plural_of
 from xmemory_engine.schema import ObjectSpec
 
@@ -111,6 +114,7 @@ class _Reading:
         q = self.q
         if q.foreign and not q.understood:
             return self._unread()
+        await self._resolve_kin()
         targets = self._targets()
         if q.subject is not None and not q.count:
             return await self._about_record(targets)
@@ -423,6 +427,30 @@ class _Reading:
             return self.q.keywords
         said = _schema_stems(self.map, spec)
         return [k for k in self.q.keywords if k not in said]
+
+    async def _resolve_kin(self) -> None:
+        """ "What company does my manager work for?", "Where does my sister live?": the person
+        the user calls so, when one stored person is, is the record asked about."""
+        q, person = self.q, self.map.first("person")
+        if q.subject is not None or person is None or not q.fields.get(person.name):
+            return
+        said = KIN.search(q.text)
+        relationship = field_for(person, "relationship", ("str",))
+        name_of = name_field(person, "person")
+        if said is None or relationship is None or name_of is None:
+            return
+        noun = said.group(1).lower()
+        if not person_noun(noun):
+            return
+        table = await self._run(
+            f"SELECT {quote_ident(name_of)} FROM {quote_ident(person.table)} "
+            f"WHERE lower({quote_ident(relationship)}) = {quote_sql(noun)} "
+            f"OR lower({quote_ident(relationship)}) LIKE {quote_sql('% ' + noun)} LIMIT 2"
+        )
+        if len(table.rows) == 1 and isinstance(table.rows[0][0], str):
+            q.names.insert(0, NameRef(table.rows[0][0], possessive=True, value=False))
+            q.keywords = [k for k in q.keywords if k != stem(noun)]
+            q.terms = [t for t in q.terms if t.lower() != noun]
 
     async def _run(self, sql: str) -> ResultTable:
         return await self.request.run_sql(sql)

@@ -15,7 +15,7 @@ from datetime import date
 
 from xmemory_engine.minds.rules.asking import ANY_LANGUAGE, FOREIGN, opening_word
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
-from xmemory_engine.minds.rules.names import ORG_SUFFIXES
+from xmemory_engine.minds.rules.names import ORG_SUFFIXES, person_noun
 from xmemory_engine.minds.rules.schema_map import ROLE_SYNONYMS, SchemaMap, field_for, name_field
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import (
@@ -125,6 +125,8 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     return q
 
 
+# "my manager", "the user's sister": the noun the user names a person by.
+KIN = re.compile(r"\b(?:my|(?:the\s+)?user['\u2019]s)\s+([^\W\d_][\w\-]*)", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself)\b|\buser(?:['\u2019]s)?\b")
 
 
@@ -137,6 +139,9 @@ def _the_user(q: Question, mapped: SchemaMap) -> None:
         return
     if q.values:
         return  # "my role at Initech": a record keeps today's role, not the one held there
+    kin = KIN.search(q.text)
+    if kin is not None and person_noun(kin.group(1)):
+        return  # "Where does my sister live?" asks about the sister, not the user
     if (q.fields.get(person.name) and not q.types) or q.types == [person]:
         q.names.append(NameRef(USER_NAME, possessive=True, value=False))
 
