@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -258,6 +259,38 @@ async def test_the_name_index_follows_renames_and_deletes(
     assert whole == []
     await write([obj_delete("company", {"name": "Berg & Co."})])
     assert rows(path, "SELECT count(*) FROM _xm_term") == [(0,)]
+
+
+async def test_a_text_that_grows_is_stored_as_what_was_added(
+    engine: Any, client: httpx.AsyncClient, contacts: str
+) -> None:
+    """Notes that grow sentence by sentence (a record written to many times) cost what was
+    said, not a copy of the whole text per write; history reads whole values."""
+    path = engine.settings.data_dir / "instances" / f"{contacts}.sqlite"
+    await _mutate(client, contacts, [obj_create("memo", {"content": "start " + "x" * 300})])
+    [(xuid,)] = rows(path, "SELECT xuid FROM memo")
+    text = "start " + "x" * 300
+    for i in range(40):
+        text += f" Sentence number {i} about the same thing, said again."
+        await _mutate(client, contacts, [obj_update("memo", {"xuid": xuid}, {"content": text})])
+    [(stored,)] = rows(path, "SELECT sum(length(value)) FROM _xm_fact")
+    assert stored < 2 * len(text) + 40 * 30  # 40 whole copies would be over 40 * 306
+    live = await engine.service.registry.get(contacts)
+    every = await live.data.read(live.schema, lambda t: t.facts([xuid], current_only=False))
+    contents = [f.value for f in every if f.field == "content"]
+    assert len(contents) == 41 and contents[-1] == text
+    assert all(b.startswith(a) and len(b) > len(a) for a, b in itertools.pairwise(contents))
+    current = await live.data.read(live.schema, lambda t: t.facts([xuid], current_only=True))
+    assert [f.value for f in current if f.field == "content"] == [text]
+    # A shorter value replaces it whole.
+    await _mutate(client, contacts, [obj_update("memo", {"xuid": xuid}, {"content": "reset"})])
+    current = await live.data.read(live.schema, lambda t: t.facts([xuid], current_only=True))
+    assert [f.value for f in current if f.field == "content"] == ["reset"]
+
+
+async def _mutate(client: httpx.AsyncClient, iid: str, mutations: list[Any]) -> None:
+    body = {"structured_mutations": mutations}
+    item(await client.post(f"/instances/{iid}/write", json=body))
 
 
 def _data_bytes(data_dir: Path) -> int:

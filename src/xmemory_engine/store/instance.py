@@ -361,6 +361,9 @@ class SqliteTables(Tables):
     def update(self, spec: ObjectSpec | RelationSpec, xuid: str, values: dict[str, Any]) -> Record:
         values = {k: v for k, v in values.items() if k not in ("xuid", "created_at", "updated_at")}
         renamed = self._name_terms(spec, xuid) if self._names_in(spec, values) else None
+        # The values being replaced: a text that grows by what is appended to it is recorded
+        # as what was appended (provenance.FactRecorder.changed).
+        before = self.get(spec, xuid) if self.recorder is not None else None
         sets = [f"{q(k)} = ?" for k in values] + ["updated_at = ?"]
         self.conn.execute(
             f"UPDATE {q(spec.table)} SET {', '.join(sets)} WHERE xuid = ?",
@@ -374,7 +377,7 @@ class SqliteTables(Tables):
             terms.add_terms(self.conn, terms.term_rows(spec, [record]))
         if self.recorder is not None:
             self.recorder.changed(
-                spec.name, xuid, {k: record.get(k) for k in values if k in spec.fields}
+                spec.name, xuid, {k: record.get(k) for k in values if k in spec.fields}, before
             )
         return record
 

@@ -14,6 +14,10 @@ Compact facts (since engine version 4; older rows are read as they are):
   row, not six.
 - `recorded_at` is left empty ('') when it is its episode's `recorded_at` (every fact a write
   records is), and read from the episode.
+- a long text that a write extends (the new value starts with the one it replaces: notes that
+  grow sentence by sentence) is stored as what was appended, `{"+": "..."}` (a field's value
+  is never a JSON object otherwise), and rebuilt from the value it replaced when read; so a
+  record written to a thousand times costs what was said, not a thousand copies of it.
 """
 
 from __future__ import annotations
@@ -97,9 +101,17 @@ class FactRecorder:
             rows,
         )
 
-    def changed(self, type_name: str, xuid: str, values: dict[str, Any]) -> None:
-        """New values of some fields: each replaces (retires) the current one; a null clears."""
+    def changed(
+        self,
+        type_name: str,
+        xuid: str,
+        values: dict[str, Any],
+        before: dict[str, Any] | None = None,
+    ) -> None:
+        """New values of some fields: each replaces (retires) the current one; a null clears.
+        `before`: the record as it was, so an extended text is stored as what was added."""
         now = utc_now()
+        old = before or {}
         for f in values:
             retired = self.conn.execute(
                 "UPDATE _xm_fact SET retired_at = ?, retired_by = ? "
@@ -112,7 +124,7 @@ class FactRecorder:
             "INSERT INTO _xm_fact (xuid, type, field, value, episode_id, recorded_at) "
             "VALUES (?, ?, ?, ?, ?, '')",
             [
-                (xuid, type_name, f, _encode(v), self.episode_id)
+                (xuid, type_name, f, _appended(old.get(f), v) or _encode(v), self.episode_id)
                 for f, v in values.items()
                 if v is not None
             ],
@@ -191,7 +203,50 @@ def facts(conn: sqlite3.Connection, xuids: Sequence[str], *, current_only: bool)
                         found.append(replace(fact, field=name, value=value))
     # Oldest first: by episode (a value's row made when it is replaced keeps its episode).
     found.sort(key=lambda f: (f.episode_id, f.id))
+    extended = {(f.xuid, f.field) for f in found if _is_addition(f.value)}
+    if extended:
+        found = _rebuild(conn, found, extended, current_only)
     return found
+
+
+def _is_addition(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {_ADDED}
+
+
+def _rebuild(
+    conn: sqlite3.Connection,
+    found: list[FactRow],
+    extended: set[tuple[str, str]],
+    current_only: bool,
+) -> list[FactRow]:
+    """Every value stored as an addition, whole: its field's values in order, each the one
+    before it plus what was added."""
+    history: dict[tuple[str, str], list[FactRow]] = {}
+    for xuid, field in extended:
+        if current_only:  # the values it was built on are not among those found
+            rows = conn.execute(
+                "SELECT f.*, e.recorded_at AS said_at FROM _xm_fact AS f "
+                "LEFT JOIN _xm_episode AS e ON e.id = f.episode_id "
+                "WHERE f.xuid = ? AND f.field = ?",
+                (xuid, field),
+            ).fetchall()
+            chain = sorted((_fact(r) for r in rows), key=lambda f: (f.episode_id, f.id))
+        else:
+            chain = [f for f in found if (f.xuid, f.field) == (xuid, field)]
+        history[(xuid, field)] = chain
+    whole: dict[tuple[str, str, int], Any] = {}
+    for chain in history.values():
+        previous: Any = None
+        for fact in chain:
+            value = fact.value
+            if _is_addition(value):
+                value = (previous if isinstance(previous, str) else "") + str(value[_ADDED])
+            whole[(fact.xuid, fact.field, fact.id)] = value
+            previous = value
+    return [
+        replace(f, value=whole[(f.xuid, f.field, f.id)]) if (f.xuid, f.field, f.id) in whole else f
+        for f in found
+    ]
 
 
 def episodes(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, EpisodeRow]:
@@ -279,6 +334,23 @@ def _encode(value: Any) -> str:
     if isinstance(value, int):
         return str(int(value))
     return _ENCODE(value)
+
+
+_ADDED = "+"
+_SHORTEST_BASE = 200  # a shorter text is stored whole: the saving would not pay the rebuilding
+
+
+def _appended(old: Any, new: Any) -> str | None:
+    """`{"+": what was added}` when `new` extends the long text `old`, else None."""
+    if (
+        isinstance(old, str)
+        and isinstance(new, str)
+        and len(old) >= _SHORTEST_BASE
+        and len(new) > len(old)
+        and new.startswith(old)
+    ):
+        return _ENCODE({_ADDED: new[len(old) :]})
+    return None
 
 
 def _bundle(raw: Any) -> dict[str, Any]:
