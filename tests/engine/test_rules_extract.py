@@ -749,3 +749,20 @@ async def test_who_a_person_is_to_the_user(text: str, name: str, relationship: s
 async def test_a_possessed_thing_names_no_relationship() -> None:
     result = await extract("Lent my copy of Middlemarch to Ines, who lives in Porto.", DEFAULT)
     assert all("relationship" not in p for p in objects(result, "person"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        # The written date is the date; the weekday before it only names it.
+        ("My flight to Lisbon is on Thursday, October 16, 2025.", "2025-10-16"),
+        ("Meeting on Friday 6 March.", "2026-03-06"),
+        # A planned thing without a year is the next one; a past one stays this year.
+        ("Dentist appointment on March 1.", "2027-03-01"),
+        ("I visited Rome on March 1.", "2026-03-01"),
+    ],
+)
+def test_an_explicit_date_beats_a_weekday_and_a_plan_without_a_year_is_ahead(
+    sentence: str, value: str
+) -> None:
+    assert [d.value for d in find_dates(sentence, TODAY)] == [value]

@@ -154,10 +154,42 @@ def find_dates(sentence: str, today: date) -> list[Span]:
                     "due",
                 ):
                     start = m.start("wd")
+                yearless = kind in ("mdy", "dmy") and not m["year"]
+                if yearless and resolved < today and _PLAN.search(sentence):
+                    resolved = _next_year(resolved)  # "the dentist on March 14": the next one
                 found.append(
                     Span("date", start, m.end(), sentence[start : m.end()], resolved.isoformat())
                 )
-    return found
+    # "on Thursday, October 16, 2025": the written date is the date; the weekday only names it.
+    explicit = [s for s in found if not _WEEKDAY_TEXT.search(s.text)]
+    return [
+        s
+        for s in found
+        if not (
+            _WEEKDAY_TEXT.search(s.text)
+            and any(
+                0 <= e.start - s.end <= 3 and not sentence[s.end : e.start].strip(" ,")
+                for e in explicit
+            )
+        )
+    ]
+
+
+# A sentence about something planned: a date in it without a year is the next such date.
+_PLAN = re.compile(
+    r"\b(?:appointment|appt|due|deadline|meeting|booked|scheduled|will|next|upcoming|plan|"
+    r"planned|planning|flight|trip|concert|visit|reservation|renewal|expires?|starts?|"
+    r"begins?|on\s+the\s+calendar)\b",
+    re.IGNORECASE,
+)
+_WEEKDAY_TEXT = re.compile(rf"\b(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
+
+
+def _next_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
