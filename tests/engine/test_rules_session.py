@@ -50,3 +50,42 @@ async def test_a_first_session_writes_and_reads_back_what_a_user_means(tmp_path:
             foreign = await read("Wo wohnt Ingrid?")
             assert "Ingrid" in foreign and "Wo " not in foreign
             assert "Sam Carter" not in await read("Who plays golf at Northwind Traders?")
+
+
+async def test_changes_told_later_update_the_record_they_name_and_keep_its_history(
+    tmp_path: Path,
+) -> None:
+    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
+        base = f"/instances/{engine.default_instance_id}"
+        transport = httpx.ASGITransport(app=engine.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
+
+            async def write(text: str) -> None:
+                response = await http.post(f"{base}/write", json={"text": text})
+                assert response.status_code == 200, response.text
+
+            async def read(query: str) -> dict[str, Any]:
+                response = await http.post(f"{base}/read", json={"query": query})
+                assert response.status_code == 200, response.text
+                return response.json()["items"][0]  # type: ignore[no-any-return]
+
+            await write("Task: finish the quarterly report, due 2026-01-15.")
+            await write("Task: book the car service, due 2026-02-01.")
+            await write("The quarterly report deadline was pushed back to 2026-01-22.")
+            await write("I finished the quarterly report.")
+            await write("Dentist appointment on 2026-03-14.")
+            await write("The dentist appointment was cancelled.")
+            due = await read("When is the quarterly report due?")
+            assert due["reader_result"]["answer"] == "2026-01-22" and due["basis"] == "records"
+            [evidence] = [e for e in due["evidence"] if e["field"] == "due_date"]
+            assert "pushed back" in evidence["said"]
+            assert [h["value"] for h in evidence["history"]] == ["2026-01-15"]
+            assert (
+                "done" in (await read("Is the quarterly report done?"))["reader_result"]["answer"]
+            )
+            # The other task is untouched; the cancellation is said with the appointment.
+            assert (await read("When is the car service due?"))["reader_result"]["answer"] == (
+                "2026-02-01"
+            )
+            dentist = (await read("When is the dentist appointment?"))["reader_result"]["answer"]
+            assert "cancelled" in dentist

@@ -36,6 +36,7 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
+from xmemory_engine.minds.rules.text import wordset
 from xmemory_engine.minds.rules.things import read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
@@ -59,6 +60,7 @@ class RulesExtractor:
         await build.resolve_speaker(lookup)
         build.read()
         if lookup is not None:
+            await build.apply_changes(lookup)
             await build.complete_names(lookup)
             await build.append_stored_notes(lookup)
         return build.result()
@@ -74,6 +76,7 @@ class _Build:
         self.things: list[Draft] = []
         self.relations: list[ExtractedRelation] = []
         self.unspoken: set[int] = set()  # sentences whose "I" is nobody known
+        self.unmade: list[Analyzed] = []  # sentences that made no record of their own
         self._counter = 0
         for entity in text.entities.values():
             spec = self.person if entity.kind == "person" else self.org
@@ -145,6 +148,8 @@ class _Build:
             links = link_sentence(s, self.map, made, self.drafts, self._draft)
             self.things += links.drafts
             self.relations += [r for r in links.relations if self._new(r)]
+            if not things.drafts:
+                self.unmade.append(s)
             carried = not things.drafts and last is not None and carry(s, last, facts)
             if not things.drafts and not (carried and not facts.residue(s.text, s.values)):
                 self._leftovers(s, facts)
@@ -192,6 +197,68 @@ class _Build:
             self.relations.append(
                 ExtractedRelation(relation.name, {person_role: person.ref, org_role: org.ref})
             )
+
+    async def apply_changes(self, lookup: RecordLookup) -> None:
+        """ "Actually my flight moved to Friday", "The report deadline was pushed back to
+        2026-01-22", "I finished the quarterly report", "The dentist appointment was
+        cancelled": a sentence that tells of a change and names one stored task, event or
+        project by the words of its title changes that record (its date, its status), instead
+        of becoming a note. Its old values stay as history."""
+        for s in self.unmade:
+            if not _CHANGE.search(s.text):
+                continue
+            found = await self._record_named(s, lookup)
+            if found is None:
+                continue
+            spec, title = found
+            draft = self._draft(spec, title)
+            changed = _changed_date(s, draft) | _changed_status(s.text, draft)
+            if not changed:
+                continue
+            self.things.append(draft)
+            self._unnote(s.text)
+
+    async def _record_named(
+        self, s: Analyzed, lookup: RecordLookup
+    ) -> tuple[ObjectSpec, str] | None:
+        """The one stored task, event or project whose title holds the longest run of the
+        sentence's words (at most `_LOOKUPS` lookups)."""
+        words = [w for w in re.findall(r"[^\W\d_][\w'\-]*", s.text) if w.lower() not in _NOT_TITLE]
+        runs = [
+            " ".join(words[i : i + n])
+            for n in range(min(4, len(words)), 0, -1)
+            for i in range(len(words) - n + 1)
+        ]
+        specs = [sp for k in ("task", "event", "project") for sp in self.map.of_kind(k)]
+        asked = 0
+        for run in runs:
+            if len(run) < 4:
+                continue
+            hits: dict[str, ObjectSpec] = {}
+            for spec in specs:
+                name_of = name_field(spec)
+                if name_of is None or asked >= _LOOKUPS:
+                    continue
+                asked += 1
+                for record in await lookup.find(spec.name, run, 3):
+                    title = record.get(name_of)
+                    if isinstance(title, str) and run.casefold() in title.casefold():
+                        hits[title] = spec
+            if len(hits) == 1:
+                title, spec = next(iter(hits.items()))
+                return spec, title
+            if hits or asked >= _LOOKUPS:
+                return None  # several records hold these words: not sure which one changed
+        return None
+
+    def _unnote(self, sentence: str) -> None:
+        """The sentence changed a record: it is no note of anyone's."""
+        note = self.map.first("note")
+        for draft in self.drafts.values():
+            draft.notes = [n for n in draft.notes if n != sentence]
+        self.things = [
+            t for t in self.things if not (t.spec is note and sentence in t.values.values())
+        ]
 
     async def complete_names(self, lookup: RecordLookup) -> None:
         """ "Bob" is the stored "Bob Lee" when he is the only stored person so called."""
@@ -263,6 +330,56 @@ async def _stored_speaker(person: ObjectSpec, lookup: RecordLookup | None) -> st
         if marks_user(record.get(notes_of)) and isinstance(name, str) and name.strip():
             return name.strip()
     return None
+
+
+# A sentence telling of a change to something already stored.
+_CHANGE = re.compile(
+    r"\b(?:actually|moved|pushed\s+back|postponed|rescheduled|delayed|brought\s+forward|"
+    r"cancel+ed|called\s+off|finished|completed|done|resumed|restarted|paused|on\s+hold)\b",
+    re.IGNORECASE,
+)
+_DONE = re.compile(r"\b(?:finished|completed|done)\b", re.IGNORECASE)
+_CANCELLED = re.compile(r"\b(?:cancel+ed|called\s+off)\b", re.IGNORECASE)
+_PAUSED = re.compile(r"\b(?:paused|on\s+hold)\b", re.IGNORECASE)
+_RESUMED = re.compile(r"\b(?:resumed|restarted)\b", re.IGNORECASE)
+# Words that never start or end a title looked up: the change itself and small words.
+_NOT_TITLE = wordset(
+    """actually update correction moved pushed back postponed rescheduled delayed brought
+    forward cancelled canceled called off finished completed done resumed restarted paused
+    hold to the a an my our i we was were is are has have been now it its deadline date
+    on at for by from of"""
+)
+_LOOKUPS = 12
+
+
+def _changed_date(s: Analyzed, draft: Draft) -> set[str]:
+    dates = [v for v in s.values if v.kind == "date"]
+    if not dates:
+        return set()
+    spec = draft.spec
+    fname = field_for(spec, "due", ("date",)) or field_for(spec, "date", ("date",))
+    return {fname} if fname and draft.put(fname, dates[-1].value) else set()
+
+
+def _changed_status(text: str, draft: Draft) -> set[str]:
+    status = field_for(draft.spec, "status", ("str",))
+    enum = [str(v) for v in (draft.spec.fields[status].enum or ())] if status else []
+    for cue, wanted in (
+        (_DONE, ("done", "finished", "completed", "complete")),
+        (_CANCELLED, ("cancelled", "canceled", "dropped")),
+        (_PAUSED, ("paused", "on_hold", "hold")),
+        (_RESUMED, ("active", "in_progress")),
+    ):
+        if not cue.search(text):
+            continue
+        value = next((v for v in enum if v.lower() in wanted), None)
+        if value is not None and status is not None and draft.put(status, value):
+            return {status}
+        notes = notes_field(draft.spec, {name_field(draft.spec) or ""})
+        if notes is not None:
+            draft.notes.append(text)  # no status to set: the sentence says what happened
+            return {notes}
+    return set()
 
 
 def _only_marked(draft: Draft) -> bool:

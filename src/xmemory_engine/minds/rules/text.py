@@ -129,7 +129,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dmy", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}\b", re.I)),
     ("slash", re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\b")),
     ("word", re.compile(r"\b(?P<word>yesterday|today|tonight|tomorrow)\b", re.I)),
-    ("weekday", re.compile(rf"\b(?P<rel>last|next|this|on|by|until|before|due)\s+(?P<wd>{'|'.join(WEEKDAYS)})\b", re.I)),
+    ("weekday", re.compile(rf"\b(?P<rel>last|next|this|on|by|until|before|due|to)\s+(?P<wd>{'|'.join(WEEKDAYS)})\b", re.I)),
     ("ago", re.compile(rf"\b{_COUNT}\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
     ("in", re.compile(rf"\bin\s+{_COUNT}\s+(?P<unit>day|week|month|year)s?\b", re.I)),
     ("lastnext", re.compile(r"\b(?P<rel>last|next)\s+(?P<unit>week|month|year)\b", re.I)),
@@ -152,6 +152,7 @@ def find_dates(sentence: str, today: date) -> list[Span]:
                     "until",
                     "before",
                     "due",
+                    "to",
                 ):
                     start = m.start("wd")
                 yearless = kind in ("mdy", "dmy") and not m["year"]
