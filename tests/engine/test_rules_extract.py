@@ -766,3 +766,16 @@ def test_an_explicit_date_beats_a_weekday_and_a_plan_without_a_year_is_ahead(
     sentence: str, value: str
 ) -> None:
     assert [d.value for d in find_dates(sentence, TODAY)] == [value]
+
+
+@pytest.mark.anyio
+async def test_no_junk_people_from_initials_openers_or_capitals() -> None:
+    result = await extract(
+        "I just finished The Left Hand of Darkness by Ursula K. Le Guin. "
+        "Actually, Bob moved to Berlin. "
+        "Robert'); DROP TABLE person;-- is a name my kid typed.",
+        DEFAULT,
+    )
+    names = {p["name"] for p in objects(result, "person")}
+    assert "Ursula K. Le Guin" in names and "Bob" in names
+    assert not names & {"Ursula K", "Le Guin", "Actually", "DROP TABLE"}

@@ -110,6 +110,7 @@ class Candidate:
     after: list[str]  # lower-case words after, nearest first
     tokens: list[str]
     after_name: bool = False  # the word before the cue word is capitalized ("Tom from X")
+    after_comma: bool = False  # a comma right after the name ("Actually, ...")
     joined_to_next: bool = False  # "Alice and Bob", "Alice, Bob"
 
 
@@ -162,9 +163,24 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
     return out
 
 
+def _opening_aside(c: Candidate) -> bool:
+    return c.start == 0 and len(c.tokens) == 1 and c.after_comma
+
+
+def shouted(key: str, candidates: list[Candidate]) -> bool:
+    """Whether the name is written only in capitals, in words of more than one letter."""
+    written = [c.name for c in candidates if c.name.lower() == key]
+    words = [w for name in written for w in name.split() if len(w) > 1]
+    return bool(words) and all(w.isupper() for w in words) and len(written[0].split()) > 1
+
+
 def _joinable(sentence: str, left: re.Match[str], right: re.Match[str]) -> bool:
     gap = sentence[left.end() : right.start()]
-    return gap.strip() in ("", "&") and "\n" not in gap
+    if "\n" in gap:
+        return False
+    # An initial keeps its dot inside a name: "Ursula K. Le Guin", "J. R. R. Tolkien".
+    initial = len(left.group()) == 1 and left.group().isupper() and gap.strip() == "."
+    return gap.strip() in ("", "&") or initial
 
 
 def _connector(run: list[re.Match[str]], tok: re.Match[str]) -> bool:
@@ -202,12 +218,19 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     tokens = [t.lower() for t in _TOKEN.findall(name) if t.lower() not in _TITLES]
     raw_before = _TOKEN.findall(sentence[:start])
     after_name = len(raw_before) >= 2 and raw_before[-2][0].isupper()
-    return Candidate(name, index, start, end, possessive, titled, before, after, tokens, after_name)
+    after_comma = sentence[end : end + 1] == ","
+    return Candidate(
+        name, index, start, end, possessive, titled, before, after, tokens, after_name, after_comma
+    )
 
 
 def classify(candidates: list[Candidate]) -> dict[str, str]:
     """Kind of each candidate name over the whole text: person, org, place or thing."""
     scores: dict[str, Scores] = defaultdict(Scores)
+    # "Actually, ...", "Honestly, ...": a word opening a sentence before a comma is a name only
+    # if the text also writes it capitalised somewhere else.
+    elsewhere = {c.name.lower() for c in candidates if not _opening_aside(c)}
+    candidates = [c for c in candidates if not _opening_aside(c) or c.name.lower() in elsewhere]
     for cand in candidates:
         s = scores[cand.name.lower()]
         s.tokens = len(cand.tokens)
@@ -220,6 +243,8 @@ def classify(candidates: list[Candidate]) -> dict[str, str]:
             kinds[key] = "org"
         elif s.place >= 2 and s.place > s.person:
             kinds[key] = "place"
+        elif shouted(key, candidates):
+            continue  # "DROP TABLE", "ASAP": words in capitals name no person or place
         elif s.person >= 2 or (s.person >= 1 and s.tokens >= 2 and s.place == 0):
             kinds[key] = "person"
     # "Alice and Bob work...": names joined to a person's are people too.
