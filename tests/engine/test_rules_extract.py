@@ -779,3 +779,33 @@ async def test_no_junk_people_from_initials_openers_or_capitals() -> None:
     names = {p["name"] for p in objects(result, "person")}
     assert "Ursula K. Le Guin" in names and "Bob" in names
     assert not names & {"Ursula K", "Le Guin", "Actually", "DROP TABLE"}
+
+
+@pytest.mark.anyio
+async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
+    result = await extract(
+        "Projects: Atlas (on hold), Birch (active, due 2026-03-01), Cedar (done) and Dune. "
+        "Tasks: renew passport (high priority, due 2026-02-28), book car service (done).",
+        DEFAULT,
+    )
+    assert objects(result, "project") == [
+        {"name": "Atlas", "status": "paused"},
+        {"name": "Birch", "status": "active", "due_date": "2026-03-01"},
+        {"name": "Cedar", "status": "done"},
+        {"name": "Dune"},
+    ]
+    assert objects(result, "task") == [
+        {"title": "renew passport", "priority": "high", "due_date": "2026-02-28"},
+        {"title": "book car service", "status": "done"},
+    ]
+    assert objects(result, "person") == []  # no item is taken for a person
+
+
+@pytest.mark.anyio
+async def test_a_singular_header_or_a_sentence_with_a_colon_is_no_list() -> None:
+    one = await extract("Task: call the plumber, due 2026-01-10.", DEFAULT)
+    assert objects(one, "task") == [
+        {"title": "call the plumber", "status": "open", "due_date": "2026-01-10"}
+    ]
+    said = await extract("Note to self: Alice Johnson works at Acme Corp.", DEFAULT)
+    assert objects(said, "person")[0]["company"] == "Acme Corp"

@@ -28,6 +28,7 @@ from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.links import link_sentence
+from xmemory_engine.minds.rules.lists import read_list
 from xmemory_engine.minds.rules.orgs import org_facts
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
@@ -36,7 +37,7 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
-from xmemory_engine.minds.rules.text import wordset
+from xmemory_engine.minds.rules.text import STOPWORDS, wordset
 from xmemory_engine.minds.rules.things import read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
@@ -55,7 +56,7 @@ class RulesExtractor:
         use_lookup = request.lookup is not None and request.logic is not ExtractionLogic.FAST
         lookup = request.lookup if use_lookup else None
         text_analysis = analyze(request.text, self._today())
-        build = _Build(SchemaMap.of(request.schema), text_analysis)
+        build = _Build(SchemaMap.of(request.schema), text_analysis, self._today())
         await build.resolve_recent_person(lookup)
         await build.resolve_speaker(lookup)
         build.read()
@@ -67,9 +68,10 @@ class RulesExtractor:
 
 
 class _Build:
-    def __init__(self, mapped: SchemaMap, text: TextAnalysis) -> None:
+    def __init__(self, mapped: SchemaMap, text: TextAnalysis, today: date) -> None:
         self.map = mapped
         self.text = text
+        self.today = today
         self.person = mapped.first("person")
         self.org = mapped.first("org")
         self.drafts: dict[str, Draft] = {}  # entity key -> draft
@@ -134,6 +136,11 @@ class _Build:
         employment: list[tuple[str, str]] = []
         last: Draft | None = None  # the thing the previous sentence made ("It is urgent.")
         for s in self.text.sentences:
+            listed = read_list(s.text, self.map, self._draft, self.today)
+            if listed:
+                self.things += listed  # "Projects: Atlas (on hold), Birch (active), ..."
+                last = None
+                continue
             facts = read_sentence(s, self.drafts, names, kinds)
             org_facts(s, self.drafts, facts)
             employment += facts.employment
@@ -223,7 +230,11 @@ class _Build:
     ) -> tuple[ObjectSpec, str] | None:
         """The one stored task, event or project whose title holds the longest run of the
         sentence's words (at most `_LOOKUPS` lookups)."""
-        words = [w for w in re.findall(r"[^\W\d_][\w'\-]*", s.text) if w.lower() not in _NOT_TITLE]
+        words = [
+            w
+            for w in re.findall(r"[^\W\d_][\w'\-]*", s.text)
+            if w.lower() not in _NOT_TITLE and w.lower() not in STOPWORDS
+        ]
         runs = [
             " ".join(words[i : i + n])
             for n in range(min(4, len(words)), 0, -1)
@@ -347,7 +358,7 @@ _NOT_TITLE = wordset(
     """actually update correction moved pushed back postponed rescheduled delayed brought
     forward cancelled canceled called off finished completed done resumed restarted paused
     hold to the a an my our i we was were is are has have been now it its deadline date
-    on at for by from of"""
+    on at for by from of again active due new instead"""
 )
 _LOOKUPS = 12
 
