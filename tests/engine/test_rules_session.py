@@ -89,3 +89,22 @@ async def test_changes_told_later_update_the_record_they_name_and_keep_its_histo
             )
             dentist = (await read("When is the dentist appointment?"))["reader_result"]["answer"]
             assert "cancelled" in dentist
+
+
+async def test_a_question_in_another_language_shows_what_is_said_about_its_names(
+    tmp_path: Path,
+) -> None:
+    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
+        base = f"/instances/{engine.default_instance_id}"
+        transport = httpx.ASGITransport(app=engine.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
+            said = "Ingrid Solberg lives in Bergen and works at Equinor."
+            response = await http.post(f"{base}/write", json={"text": said})
+            assert response.status_code == 200, response.text
+            for question, basis in [("Wo wohnt Ingrid?", "passages"), ("Wo wohnt Bob?", "nothing")]:
+                response = await http.post(f"{base}/read", json={"query": question})
+                read = response.json()["items"][0]
+                assert read["basis"] == basis, read
+                assert "reads English questions" in read["notice"]
+                if basis == "passages":
+                    assert "Bergen" in read["reader_result"]["answer"]

@@ -172,3 +172,11 @@ def test_an_asked_word_is_covered_by_the_words_of_its_groups() -> None:
     # A word in no group is matched as itself only.
     [budget] = question_terms("What is the budget?").terms
     assert budget.also == ()
+
+
+def test_a_question_in_another_language_is_known_by_its_opening_word() -> None:
+    for question in ("Wo wohnt Ingrid?", "Où travaille Ingrid ?", "¿Dónde vive Ingrid?"):
+        terms = question_terms(question)
+        assert terms.foreign and terms.names == [["ingrid"]], question
+    for question in ("Was Bob at the party?", "Come again?", "Where does Ingrid live?"):
+        assert not question_terms(question).foreign, question

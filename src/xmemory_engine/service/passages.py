@@ -66,7 +66,7 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(
         stop=frozenset(data["stop"].split()),
         asked_not_said=frozenset(data["asked_not_said"].split()),
-        foreign_question_words=frozenset(data["foreign_question_words"].split()),
+        foreign_question_words=frozenset(fold(w) for w in data["foreign_question_words"].split()),
         related={k: tuple(fold(w) for w in v) for k, v in data["related"].items()},
         groups=_grouped(data.get("groups", [])),
         shapes={k: re.compile(v, re.IGNORECASE) for k, v in data["shapes"].items()},
@@ -124,6 +124,9 @@ class Terms:
     names: list[list[str]] = field(default_factory=list)
     """Runs of capitalised words ("Maya Patel", "Project Atlas"): a passage must hold a word
     of each run."""
+    foreign: bool = False
+    """Asked in a language the rules do not read ("Wo wohnt Ingrid?"): only its names are
+    understood, so what is said about them is what can be shown."""
     focus: list[str] = field(default_factory=list)
     """The stems of what the question asks for, when it says so by a noun ("When is Sam's
     *birthday*?", "What is the *priority* of the invoice task?"): a passage must say each."""
@@ -173,7 +176,10 @@ def question_terms(question: str) -> Terms:
             break
     stems = {t.stem for t in terms}
     focus = [stem for stem in (_stem(w) for w in _asked_noun(words, in_names)) if stem in stems]
-    return Terms(terms, names[:MAX_TERMS], focus)
+    opening = fold(question.strip().lstrip("¿¡\"'").split(" ", 1)[0].strip("?!.,"))
+    # Opened by another language's question word that is not also English ("was", "come").
+    foreign = opening in vocab.foreign_question_words - vocab.stop - {"come"}
+    return Terms(terms, names[:MAX_TERMS], focus=focus, foreign=foreign)
 
 
 def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
@@ -260,6 +266,9 @@ def search(
         context = _in_context(hit.text, episode.text) if episode is not None else hit.text
         words = search_words(context)
         if not all(_holds_name(words, run) for run in terms.names):
+            continue
+        if terms.foreign and terms.names:
+            scored.append((COVERAGE, hit))  # its names are all that can be matched
             continue
         covering = [t for t in terms.terms if t.covered_by(words, context)]
         if any(t.shape is not None and t not in covering for t in terms.terms):
