@@ -285,3 +285,23 @@ async def test_evidence_is_of_the_rows_that_answer_not_of_a_probe_before_them(
     assert [(e.get("object_type"), e["field"]) for e in answer["evidence"]] == [
         ("contact", "email")
     ]
+
+
+async def test_a_change_said_later_in_other_words_is_shown_after_the_passage(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="My next dentist appointment is on 2026-03-14.")
+    await write(client, contacts, text="Bob likes sailing.")
+    await write(client, contacts, text="Update: the dentist moved it to 2026-03-21.")
+    found = await read(client, contacts, "?When is my next dentist appointment?")
+    assert found["basis"] == "passages"
+    said = [p["sentence"] for p in found["passages"]]
+    assert said == [
+        "My next dentist appointment is on 2026-03-14.",
+        "Update: the dentist moved it to 2026-03-21.",
+    ]
+    assert "2026-03-21" in found["reader_result"]["answer"]
+    # Without a word of what is asked, a later change is not about it.
+    await write(client, contacts, text="Update: Bob moved his boat to 2026-04-01.")
+    again = await read(client, contacts, "?When is my next dentist appointment?")
+    assert all("boat" not in p["sentence"] for p in again["passages"])

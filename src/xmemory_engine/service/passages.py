@@ -30,6 +30,7 @@ COVERAGE = 0.5
 # With the thing asked for said ("Who is the *conductor* of my orchestra?" beside "Our
 # conductor is Ingrid Solberg"), the rest of the question is context: a lower share will do.
 FOCUSED_COVERAGE = 0.45
+CHANGE_COVERAGE = 0.25
 ASKERS = frozenset({"what", "which", "who", "whose", "when", "where", "how"})
 COPULAS = frozenset({"is", "are", "was", "were", "s", "will", "has", "have"})
 LONG_WORD = 8  # letters from which a word is matched by a shorter prefix (see _stem)
@@ -231,10 +232,18 @@ def _match(terms: list[Term]) -> str:
 
 
 def search(
-    tables: Tables, question: str, *, after: int = 0, limit: int = MAX_PASSAGES
+    tables: Tables,
+    question: str,
+    *,
+    after: int = 0,
+    limit: int = MAX_PASSAGES,
+    changes: bool = False,
 ) -> list[dict[str, Any]]:
     """The passages that answer `question`, best first (read-only; the caller's snapshot);
-    with `after`, only sentences indexed after that passage id."""
+    with `after`, only sentences indexed after that passage id. With `changes`, the sentences
+    that tell of a change to what the question is about (a correction cue, every name, a word
+    of the thing asked for and `CHANGE_COVERAGE` of the weight): a correction is rarely
+    worded like the question ("Dentist moved it to 21 March")."""
     terms = question_terms(question)
     if not terms.terms:
         return []
@@ -276,6 +285,12 @@ def search(
         covered = sum(weight[t.stem] for t in covering)
         mass = needed + sum(weight[t.stem] for t in covering if t.kind)
         said = {t.stem for t in covering}
+        if changes:
+            if not corrects(hit.text) or (terms.focus and not said & set(terms.focus)):
+                continue
+            if mass and covered / mass >= CHANGE_COVERAGE:
+                scored.append((covered / mass, hit))
+            continue
         if terms.focus and not all(f in said for f in terms.focus):
             continue  # the thing asked for is not said here, whatever else is
         enough = FOCUSED_COVERAGE if terms.focus else COVERAGE

@@ -208,7 +208,7 @@ async def read(
         if sql is None and not names_backed(query, answer.tables, evidence):
             basis, evidence, later = "nothing", [], []  # the rows are not about what was named
     if basis == "nothing":
-        passages = await live.data.read(live.schema, lambda t: passages_mod.search(t, query))
+        passages = await live.data.read(live.schema, lambda t: with_changes(t, query))
         basis = "passages" if passages else "nothing"
     notice = _notice(answer, basis, evidence, query, later)
     notice = _joined(notice, stopped)
@@ -342,12 +342,29 @@ def said_later(t: Tables, query: str, evidence: list[dict[str, Any]]) -> list[di
         if e.get("value") is not None and e.get("field")
     ]
     found = passages_mod.search(t, query, after=after, limit=2)
+    found += [
+        p
+        for p in passages_mod.search(t, query, after=after, limit=2, changes=True)
+        if all(p["passage_id"] != q["passage_id"] for q in found)
+    ]
     return [
         p
         for p in found
         if passages_mod.corrects(p["sentence"])
         or not any(v and v <= set(search_words(p["text"])) for v in values)
-    ]
+    ][:2]
+
+
+def with_changes(t: Tables, query: str) -> list[dict[str, Any]]:
+    """The passages that answer the question, and after them the sentences said later that
+    tell of a change to it ("The dentist moved it to 21 March" after "My next dentist
+    appointment is on 14 March")."""
+    found = passages_mod.search(t, query)
+    if not found:
+        return []
+    after = max(p["passage_id"] for p in found)
+    later = passages_mod.search(t, query, after=after, limit=2, changes=True)
+    return found + [p for p in later if all(p["passage_id"] != f["passage_id"] for f in found)]
 
 
 def said_beside(t: Tables, query: str) -> list[dict[str, Any]]:
