@@ -342,11 +342,8 @@ def said_later(t: Tables, query: str, evidence: list[dict[str, Any]]) -> list[di
         if e.get("value") is not None and e.get("field")
     ]
     found = passages_mod.search(t, query, after=after, limit=2)
-    found += [
-        p
-        for p in passages_mod.search(t, query, after=after, limit=2, changes=True)
-        if all(p["passage_id"] != q["passage_id"] for q in found)
-    ]
+    if not found:  # a correction in other words than the question's
+        found = passages_mod.search(t, query, after=after, limit=2, changes=True)
     return [
         p
         for p in found
