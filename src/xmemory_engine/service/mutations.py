@@ -338,10 +338,10 @@ def apply_mutations(tables: Tables, ops: list[Op], log: ChangeLog) -> None:
     index = 0
     while index < len(ops):
         op = ops[index]
-        run = _batch_run(ops, index)
+        run, keys = _batch_run(ops, index)
         try:
             if len(run) > 1:
-                _apply_batch(tables, run, log)
+                _apply_batch(tables, run, keys, log)
                 index += len(run)
                 continue
             if isinstance(op, ObjectOp):
@@ -369,13 +369,16 @@ def _batch_key(op: Op) -> tuple[Any, ...] | None:
     return None if any(v is None for v in key) else key
 
 
-def _batch_run(ops: list[Op], start: int) -> list[ObjectOp]:
-    """The longest run from `start` that can be applied as one batch (possibly just one)."""
+def _batch_run(ops: list[Op], start: int) -> tuple[list[ObjectOp], list[tuple[Any, ...]]]:
+    """The longest run from `start` that can be applied as one batch (possibly just one),
+    with the key of each."""
     first = ops[start]
-    if _batch_key(first) is None or not isinstance(first, ObjectOp):
-        return []
+    key = _batch_key(first)
+    if key is None or not isinstance(first, ObjectOp):
+        return [], []
     run: list[ObjectOp] = [first]
-    seen = {_batch_key(first)}
+    keys = [key]
+    seen = {key}
     for op in ops[start + 1 :]:
         key = _batch_key(op)
         if key is None or not isinstance(op, ObjectOp) or op.spec is not first.spec:
@@ -384,12 +387,14 @@ def _batch_run(ops: list[Op], start: int) -> list[ObjectOp]:
             break
         seen.add(key)
         run.append(op)
-    return run
+        keys.append(key)
+    return run, keys
 
 
-def _apply_batch(tables: Tables, run: list[ObjectOp], log: ChangeLog) -> None:
+def _apply_batch(
+    tables: Tables, run: list[ObjectOp], keys: list[tuple[Any, ...]], log: ChangeLog
+) -> None:
     spec = run[0].spec
-    keys = [_batch_key(op) or () for op in run]
     stored = tables.find_by_keys(spec, keys)
     rows: list[dict[str, Any]] = []
     for op, key in zip(run, keys, strict=True):
