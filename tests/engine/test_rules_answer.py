@@ -653,3 +653,17 @@ async def test_the_user_and_the_people_the_user_names_by_kin(tmp_path: Path) -> 
     # Nobody stored as the user's brother: no record answers (never the sister, never the user).
     brother = await memory.ask("Where does my brother live?")
     assert brother.tables == [] or all(not t.rows for t in brother.tables)
+
+
+@pytest.mark.anyio
+async def test_a_person_named_by_whom_they_are_to_someone(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "kin2.db", DEFAULT)
+    await memory.write("Luca Bianchi is Chiara's father.")
+    await memory.write("Björn Lindqvist, Mateo's business partner at Ruiz & Co.")
+    await memory.write("Mateo Ruiz is an accountant.")
+    father = (await memory.ask("Who is Chiara's father?")).answer
+    assert father is not None and father.startswith("Luca Bianchi")
+    partner = (await memory.ask("Who is Mateo's business partner?")).answer
+    assert partner is not None and partner.startswith("Björn Lindqvist")  # never "Ruiz & Co"
+    assert (await memory.ask("Where does Mateo's business partner work?")).answer == "Ruiz & Co"
+    assert (await memory.ask("What does Mateo Ruiz do?")).answer == "accountant"

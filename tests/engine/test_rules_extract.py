@@ -809,3 +809,15 @@ async def test_a_singular_header_or_a_sentence_with_a_colon_is_no_list() -> None
     ]
     said = await extract("Note to self: Alice Johnson works at Acme Corp.", DEFAULT)
     assert objects(said, "person")[0]["company"] == "Acme Corp"
+
+
+@pytest.mark.anyio
+async def test_who_a_person_is_to_someone_named() -> None:
+    result = await extract(
+        "Luca Bianchi is Chiara's father. Björn Lindqvist, Mateo's business partner at Ruiz & Co.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Luca Bianchi"]["relationship"] == "Chiara's father"
+    assert people["Björn Lindqvist"]["relationship"] == "Mateo's business partner"
+    assert people["Björn Lindqvist"]["company"] == "Ruiz & Co"

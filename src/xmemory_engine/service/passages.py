@@ -238,12 +238,14 @@ def search(
     after: int = 0,
     limit: int = MAX_PASSAGES,
     changes: bool = False,
+    about: str = "",
 ) -> list[dict[str, Any]]:
     """The passages that answer `question`, best first (read-only; the caller's snapshot);
     with `after`, only sentences indexed after that passage id. With `changes`, the sentences
     that tell of a change to what the question is about (a correction cue, every name, a word
-    of the thing asked for and `CHANGE_COVERAGE` of the weight): a correction is rarely
-    worded like the question ("Dentist moved it to 21 March")."""
+    of the thing asked for, `CHANGE_COVERAGE` of the weight, and a word of `about`, the
+    sentences the answer rests on): a correction is rarely worded like the question ("Dentist
+    moved it to 21 March")."""
     terms = question_terms(question)
     if not terms.terms:
         return []
@@ -266,6 +268,12 @@ def search(
         for t in terms.terms
     }
     needed = sum(weight[t.stem] for t in terms.terms if not t.kind)
+    vocab = vocabulary()
+    about_words = {
+        w
+        for w in search_words(about)
+        if len(w) > 2 and w.isalpha() and w not in vocab.stop and w not in vocab.correction_cues
+    }
     episodes = tables.episodes(sorted({hit.episode_id for hit in hits}))
     scored: list[tuple[float, PassageRow]] = []
     for hit in hits:
@@ -288,6 +296,8 @@ def search(
         if changes:
             if not corrects(hit.text) or (terms.focus and not said & set(terms.focus)):
                 continue
+            if not set(search_words(hit.text)) & about_words:
+                continue  # a change to something else ("the report's deadline", not the car's)
             if mass and covered / mass >= CHANGE_COVERAGE:
                 scored.append((covered / mass, hit))
             continue

@@ -343,7 +343,8 @@ def said_later(t: Tables, query: str, evidence: list[dict[str, Any]]) -> list[di
     ]
     found = passages_mod.search(t, query, after=after, limit=2)
     if not found:  # a correction in other words than the question's
-        found = passages_mod.search(t, query, after=after, limit=2, changes=True)
+        said = " ".join(str(e.get("said") or "") for e in evidence)
+        found = passages_mod.search(t, query, after=after, limit=2, changes=True, about=said)
     return [
         p
         for p in found
@@ -360,7 +361,8 @@ def with_changes(t: Tables, query: str) -> list[dict[str, Any]]:
     if not found:
         return []
     after = max(p["passage_id"] for p in found)
-    later = passages_mod.search(t, query, after=after, limit=2, changes=True)
+    said = " ".join(p["sentence"] for p in found)
+    later = passages_mod.search(t, query, after=after, limit=2, changes=True, about=said)
     return found + [p for p in later if all(p["passage_id"] != f["passage_id"] for f in found)]
 
 

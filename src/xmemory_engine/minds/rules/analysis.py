@@ -82,7 +82,10 @@ class Analyzed:
         if noun is None:
             return False
         word = noun.group(1).lower()
-        return person_noun(word) or (m.speaker and word not in _OWN_DETAILS)
+        if m.speaker:
+            return word not in _OWN_DETAILS
+        head = _NOUN.match(self.text, noun.end())  # "Mateo's business *partner*"
+        return person_noun(word) or (head is not None and person_noun(head.group(1)))
 
     def subject(self) -> Mention | None:
         """Who the sentence is about: its first mention not inside a prepositional phrase;

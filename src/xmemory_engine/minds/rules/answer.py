@@ -429,31 +429,53 @@ class _Reading:
         return [k for k in self.q.keywords if k not in said]
 
     async def _resolve_kin(self) -> None:
-        """ "What company does my manager work for?", "Where does my sister live?": the person
-        the user calls so, when one stored person is, is the record asked about."""
+        """ "Where does my sister live?", "Who is Chiara's father?": the person stored as the
+        user's sister, as Chiara's father, is the record asked about, when exactly one is."""
         q, person = self.q, self.map.first("person")
-        if q.subject is not None or person is None or not q.fields.get(person.name):
+        if person is None:
             return
-        said = KIN.search(q.text)
         relationship = field_for(person, "relationship", ("str",))
         name_of = name_field(person, "person")
-        if said is None or relationship is None or name_of is None:
+        if relationship is None or name_of is None:
             return
-        noun = said.group(1).lower()
+        mine = KIN.search(q.text)
+        theirs = _NAMED_KIN.search(q.text)
+        if mine is not None and q.subject is None and q.fields.get(person.name):
+            noun, wanted = mine.group(1).lower(), mine.group(1).lower()
+        elif theirs is not None and (q.who or q.fields.get(person.name)):
+            noun = theirs.group("noun").lower()
+            wanted = f"{theirs.group('owner')}'s {theirs.group('kin')}".lower()
+        else:
+            return
         if not person_noun(noun):
             return
+        column = f"lower({quote_ident(relationship)})"
         table = await self._run(
             f"SELECT {quote_ident(name_of)} FROM {quote_ident(person.table)} "
-            f"WHERE lower({quote_ident(relationship)}) = {quote_sql(noun)} "
-            f"OR lower({quote_ident(relationship)}) LIKE {quote_sql('% ' + noun)} LIMIT 2"
+            f"WHERE {column} = {quote_sql(wanted)} OR {column} LIKE {quote_sql('% ' + wanted)} "
+            "LIMIT 2"
         )
-        if len(table.rows) == 1 and isinstance(table.rows[0][0], str):
-            q.names.insert(0, NameRef(table.rows[0][0], possessive=True, value=False))
-            q.keywords = [k for k in q.keywords if k != stem(noun)]
-            q.terms = [t for t in q.terms if t.lower() != noun]
+        if len(table.rows) != 1 or not isinstance(table.rows[0][0], str):
+            return
+        found = NameRef(table.rows[0][0], possessive=bool(q.fields), value=False)
+        if theirs is not None and mine is None:
+            owner = theirs.group("owner").lower()
+            q.names = [n for n in q.names if n.text.lower() != owner]
+            q.unknown_field = None  # "father" is who they are, not a field of Chiara's
+            if q.who:
+                q.fields = {}  # "Who is Mateo's business partner?" asks for the person
+        q.names.insert(0, found)
+        q.keywords = [k for k in q.keywords if k != stem(noun)]
+        q.terms = [t for t in q.terms if t.lower() != noun]
 
     async def _run(self, sql: str) -> ResultTable:
         return await self.request.run_sql(sql)
+
+
+# "Chiara's father", "Mateo's business partner": a person named by whom they are to someone.
+_NAMED_KIN = re.compile(
+    r"\b(?P<owner>[^\W\d_][\w\-]*)['\u2019]s\s+(?P<kin>(?:[^\W\d_]+\s+)?(?P<noun>[^\W\d_]+))\b"
+)
 
 
 def _type_name(spec: ObjectSpec, *, plural: bool = False) -> str:

@@ -269,10 +269,11 @@ _KIN_BEFORE = re.compile(r"^\s*(?:,|\(|-|\u2014|\bis\b|\bwas\b)?\s*$")
 
 
 def _kin(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
-    """Who a person is to the user: the noun after "my" / "the user's" that names a person,
-    with the person named right after it or right before it."""
+    """Who a person is to the user, or to someone named: the noun after "my" / "the user's" /
+    "Chiara's" that names a person, given to the person named right after it or right before
+    it ("sister"; "Chiara's father" when the possessor is not the user)."""
     for m in s.mentions:
-        if not (m.speaker and m.possessive):
+        if not m.possessive or m.entity.startswith("org:"):
             continue
         noun = _KIN_NOUN.match(s.text, m.end)
         if noun is None:
@@ -294,9 +295,15 @@ def _kin(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
         else:
             continue
         draft = drafts.get(target.entity)
-        if draft is not None and draft.put(
-            field_for(draft.spec, "relationship", ("str",)), phrase.lower()
-        ):
+        owner = drafts.get(m.entity)
+        if draft is None or target.entity == m.entity or (not m.speaker and owner is None):
+            continue
+        if not m.speaker and owner is not None:
+            possessor = str(next(iter(owner.values.values()), "")).split(" ")[0]
+            phrase = f"{possessor}'s {phrase}"  # "Chiara's father"
+        elif m.speaker:
+            phrase = phrase.lower()
+        if draft.put(field_for(draft.spec, "relationship", ("str",)), phrase):
             facts.use(m.start, end)
 
 

@@ -305,7 +305,7 @@ def _score(c: Candidate, s: Scores) -> None:
         s.person += 3
     if after1 in _PERSON_VERBS or (after1 == "has" and after2 in ("been", "a", "an")):
         s.person += 2
-    if c.possessive and after1 in _PERSON_FIELDS_AFTER:
+    if c.possessive and (after1 in _PERSON_FIELDS_AFTER or after1 in KIN_NOUNS):
         s.person += 2
     if before1 in _PERSON_BEFORE:
         s.person += 1
