@@ -108,3 +108,18 @@ async def test_a_question_in_another_language_shows_what_is_said_about_its_names
                 assert "reads English questions" in read["notice"]
                 if basis == "passages":
                     assert "Bergen" in read["reader_result"]["answer"]
+
+
+async def test_a_date_saying_when_something_was_done_is_not_its_new_date(tmp_path: Path) -> None:
+    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
+        base = f"/instances/{engine.default_instance_id}"
+        transport = httpx.ASGITransport(app=engine.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
+            for text in (
+                "Project Quill is due on 2026-03-01 and is paused.",
+                "Quill is back on: I restarted it on 2026-01-12.",
+            ):
+                response = await http.post(f"{base}/write", json={"text": text})
+                assert response.status_code == 200, response.text
+            response = await http.post(f"{base}/read", json={"query": "When is Quill due?"})
+            assert response.json()["items"][0]["reader_result"]["answer"].startswith("2026-03-01")

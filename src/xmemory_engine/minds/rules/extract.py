@@ -349,6 +349,11 @@ _CHANGE = re.compile(
     r"cancel+ed|called\s+off|finished|completed|done|resumed|restarted|paused|on\s+hold)\b",
     re.IGNORECASE,
 )
+_MOVED = re.compile(
+    r"\b(?:moved|pushed\s+back|postponed|rescheduled|delayed|brought\s+forward|"
+    r"now\s+(?:due|on)|new\s+(?:date|deadline)|deadline)\b",
+    re.IGNORECASE,
+)
 _DONE = re.compile(r"\b(?:finished|completed|done)\b", re.IGNORECASE)
 _CANCELLED = re.compile(r"\b(?:cancel+ed|called\s+off)\b", re.IGNORECASE)
 _PAUSED = re.compile(r"\b(?:paused|on\s+hold)\b", re.IGNORECASE)
@@ -364,8 +369,10 @@ _LOOKUPS = 12
 
 
 def _changed_date(s: Analyzed, draft: Draft) -> set[str]:
+    """The new date of a thing whose date moved ("pushed back to", "moved to", "rescheduled
+    for"); a date saying when something was done or restarted is not its date."""
     dates = [v for v in s.values if v.kind == "date"]
-    if not dates:
+    if not dates or not _MOVED.search(s.text):
         return set()
     spec = draft.spec
     fname = field_for(spec, "due", ("date",)) or field_for(spec, "date", ("date",))
