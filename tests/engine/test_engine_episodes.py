@@ -305,3 +305,14 @@ async def test_a_change_said_later_in_other_words_is_shown_after_the_passage(
     await write(client, contacts, text="Update: Bob moved his boat to 2026-04-01.")
     again = await read(client, contacts, "?When is my next dentist appointment?")
     assert all("boat" not in p["sentence"] for p in again["passages"])
+
+
+async def test_a_who_question_needs_a_sentence_that_names_someone(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="I finished the Kestrel birdwatching website last week.")
+    await write(client, contacts, text="The internet provider at the new flat is MEO.")
+    nobody = await read(client, contacts, "?Who designed the Kestrel website?")
+    assert nobody["basis"] == "nothing", nobody
+    provider = await read(client, contacts, "?Who is my internet provider?")
+    assert provider["basis"] == "passages" and "MEO" in provider["reader_result"]["answer"]

@@ -125,6 +125,9 @@ class Terms:
     names: list[list[str]] = field(default_factory=list)
     """Runs of capitalised words ("Maya Patel", "Project Atlas"): a passage must hold a word
     of each run."""
+    who: bool = False
+    """Asks for a person ("Who ...?"): a sentence naming nobody but whom the question names
+    does not answer it."""
     foreign: bool = False
     """Asked in a language the rules do not read ("Wo wohnt Ingrid?"): only its names are
     understood, so what is said about them is what can be shown."""
@@ -180,7 +183,8 @@ def question_terms(question: str) -> Terms:
     opening = fold(question.strip().lstrip("¿¡\"'").split(" ", 1)[0].strip("?!.,"))
     # Opened by another language's question word that is not also English ("was", "come").
     foreign = opening in vocab.foreign_question_words - vocab.stop - {"come"}
-    return Terms(terms, names[:MAX_TERMS], focus=focus, foreign=foreign)
+    who = opening in ("who", "whom", "whose")
+    return Terms(terms, names[:MAX_TERMS], focus=focus, foreign=foreign, who=who)
 
 
 def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
@@ -284,6 +288,8 @@ def search(
         words = search_words(context)
         if not all(_holds_name(words, run) for run in terms.names):
             continue
+        if terms.who and not _names_someone(context, terms):
+            continue  # "Who designed it?" beside "I finished the website": no one is named
         if terms.foreign and terms.names:
             scored.append((COVERAGE, hit))  # its names are all that can be matched
             continue
@@ -314,6 +320,25 @@ def search(
     scored.sort(key=lambda pair: (-pair[0], pair[1].rank, -pair[1].id))
     chosen = _distinct_episodes(scored)[:limit]
     return [_passage(score, hit, episodes.get(hit.episode_id)) for score, hit in chosen]
+
+
+_TOKEN = re.compile(r"[^\W\d_][\w'\u2019\-]*")
+
+
+def _names_someone(text: str, terms: Terms) -> bool:
+    """Whether `text` names someone the question does not: a capitalised word that does not
+    open a sentence."""
+    asked = {w for run in terms.names for w in run}
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        if not word[0].isupper():
+            continue
+        before = text[: m.start()].rstrip()
+        if not before or before[-1] in ".!?:;\"'(":
+            continue  # a sentence's first word is capitalised whatever it is
+        if fold(word) not in asked and fold(word) not in vocabulary().stop:
+            return True
+    return False
 
 
 def _holds_name(words: list[str], run: list[str]) -> bool:
