@@ -821,3 +821,19 @@ async def test_who_a_person_is_to_someone_named() -> None:
     assert people["Luca Bianchi"]["relationship"] == "Chiara's father"
     assert people["Björn Lindqvist"]["relationship"] == "Mateo's business partner"
     assert people["Björn Lindqvist"]["company"] == "Ruiz & Co"
+
+
+@pytest.mark.anyio
+async def test_she_and_he_in_one_sentence_are_not_guessed() -> None:
+    result = await extract(
+        "I work with Lena Fischer and Paulo Mendes. "
+        "She handles the backend while he owns the mobile app.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    # Neither gets the other's fact; the sentence is kept by the episode, not misfiled.
+    assert "backend" not in str(people.get("Paulo Mendes", {}))
+    assert "mobile app" not in str(people.get("Lena Fischer", {}))
+    # One pronoun with one person named before it still resolves.
+    one = await extract("Lena Fischer joined Globex. She handles the backend.", DEFAULT)
+    assert "backend" in str(objects(one, "person"))

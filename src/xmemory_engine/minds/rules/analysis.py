@@ -35,6 +35,8 @@ _OWN_DETAILS = wordset(
     """name email e-mail phone number mobile cell address title job role position company
     employer office birthday age location city home website"""
 )
+_SHE = frozenset({"she", "her", "hers"})
+_HE = frozenset({"he", "him", "his"})
 _PREPOSITIONS = frozenset({"at", "in", "for", "with", "from", "to", "by", "of", "on", "about"})
 
 
@@ -233,10 +235,17 @@ def _pronouns(
     values: list[Span],
 ) -> list[Mention]:
     out: list[Mention] = []
+    said = {m.group().lower() for m in _PRONOUN.finditer(text)}
+    # "She handles the backend while he owns the app": two people the sentence does not name,
+    # told apart only by gender, which names do not say here. Neither is guessed: the
+    # sentence stays whole in what was said rather than giving one's fact to the other.
+    both = bool(said & _SHE) and bool(said & _HE) and not [n for n in named if not n.speaker]
     for m in _PRONOUN.finditer(text):
         if any(v.start <= m.start() < v.end for v in values):
             continue
         word = m.group().lower()
+        if both and word in _SHE | _HE:
+            continue
         earlier = [n for n in named if n.end <= m.start()]
         if word in PRONOUNS_THING:
             orgs = [n.entity for n in earlier if n.entity.startswith("org:")]
