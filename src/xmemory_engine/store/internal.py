@@ -26,8 +26,10 @@ the same for old data.
 
 - `_xm_passage` (v4): the index keeps no copy of the sentences (FTS5 `content=''`): a
   sentence is read from `_xm_sentence (id, text)`, which holds those that are not their
-  episode's whole text, else from its episode (the passage id says which). Facts are kept
-  compact from v4 on (`provenance.py`): a new record's values live in its own fact.
+  episode's whole text, else from its episode (the passage id says which). A row can still
+  be removed, with FTS5's `'delete'` command and the words it was indexed with (`index_words`
+  of that sentence). Facts are kept compact from v4 on (`provenance.py`): a new record's
+  values live in its own fact, and a text a write extends is kept as what was added.
 
 `_xm_applied` holds a write's compact outcome (its `changes`, bounded, and episode) only until
 the catalog has recorded it; then the next write on the file deletes the row (see
