@@ -180,3 +180,14 @@ def test_a_question_in_another_language_is_known_by_its_opening_word() -> None:
         assert terms.foreign and terms.names == [["ingrid"]], question
     for question in ("Was Bob at the party?", "Come again?", "Where does Ingrid live?"):
         assert not question_terms(question).foreign, question
+
+
+def test_term_counts_are_reused_until_the_index_grows_by_a_tenth() -> None:
+    from xmemory_engine.store.provenance import TermCounts
+
+    counts = TermCounts()
+    counts.put("person", 90_000, 100_000)
+    assert counts.get("person", 100_500) == 90_000  # grown by less than a tenth: reused
+    assert counts.get("person", 111_000) is None  # grown by more: counted again
+    assert counts.get("person", 50_000) is None  # a smaller index (sentences forgotten)
+    assert counts.get("email", 100_000) is None

@@ -127,11 +127,19 @@ class SqliteTables(Tables):
     `recorder` (inside a write), every change is also recorded as facts of its episode."""
 
     def __init__(
-        self, conn: sqlite3.Connection, schema: Schema, recorder: FactRecorder | None = None
+        self,
+        conn: sqlite3.Connection,
+        schema: Schema,
+        recorder: FactRecorder | None = None,
+        term_counts: provenance.TermCounts | None = None,
     ) -> None:
         self.conn = conn
         self.schema = schema
         self.recorder = recorder
+        self.term_counts = term_counts
+        # One read's snapshot: how many sentences hold a term does not change within it, and a
+        # read may search twice (what answers, then what changed it later).
+        self._frequency: tuple[int, dict[str, int]] | None = None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -319,7 +327,17 @@ class SqliteTables(Tables):
         return provenance.search_passages(self.conn, match, limit, after, newest)
 
     def passage_frequency(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
-        return provenance.passage_frequency(self.conn, terms)
+        if self.recorder is not None:  # inside a write: the index changes as it goes
+            return provenance.passage_frequency(self.conn, terms)
+        known = self._frequency
+        missing = [t for t in terms if known is None or t not in known[1]]
+        if known is None or missing:
+            total, counts = provenance.passage_frequency(
+                self.conn, missing, known, self.term_counts
+            )
+            known = (total, (known[1] if known else {}) | counts)
+            self._frequency = known
+        return known[0], {t: known[1][t] for t in terms}
 
     def later_text_episode(self, episode_id: int) -> bool:
         return provenance.later_text_episode(self.conn, episode_id)
@@ -401,6 +419,7 @@ class SqliteInstanceData:
         self._writer.run(lambda conn: migrate(conn, schema))
         self._reader = SqliteFile(path)
         self._recorded: list[str] = []
+        self._term_counts = provenance.TermCounts()
 
     def close(self) -> None:
         self._reader.close()
@@ -478,10 +497,12 @@ class SqliteInstanceData:
         return result
 
     async def read(self, schema: Schema, fn: Callable[[Tables], T]) -> T:
-        return await self._reader.call(lambda conn: _snapshot(conn, schema, fn))
+        counts = self._term_counts
+        return await self._reader.call(lambda conn: _snapshot(conn, schema, fn, counts))
 
     def read_here(self, schema: Schema, fn: Callable[[Tables], T]) -> T:
-        return self._reader.run(lambda conn: _snapshot(conn, schema, fn))
+        counts = self._term_counts
+        return self._reader.run(lambda conn: _snapshot(conn, schema, fn, counts))
 
     async def applied_write_ids(self) -> list[str]:
         def run(conn: sqlite3.Connection) -> list[str]:
@@ -501,9 +522,14 @@ class SqliteInstanceData:
             await self._writer.call(run)
 
 
-def _snapshot(conn: sqlite3.Connection, schema: Schema, fn: Callable[[Tables], T]) -> T:
+def _snapshot(
+    conn: sqlite3.Connection,
+    schema: Schema,
+    fn: Callable[[Tables], T],
+    term_counts: provenance.TermCounts | None = None,
+) -> T:
     with transaction(conn, immediate=False):
-        return fn(SqliteTables(conn, schema))
+        return fn(SqliteTables(conn, schema, term_counts=term_counts))
 
 
 def _chunks(items: list[str]) -> list[list[str]]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -298,10 +299,49 @@ def _texts(conn: sqlite3.Connection, select: str, ids: list[int]) -> dict[int, s
     return found
 
 
-def passage_frequency(conn: sqlite3.Connection, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
-    total = int(conn.execute("SELECT count(*) FROM _xm_passage_docsize").fetchone()[0] or 0)
+class TermCounts:
+    """How many sentences held each term when it was last counted, kept across reads.
+
+    Counting a common word reads its whole list of sentences (5 ms for a word in 100,000); a
+    term's weight needs its share, not the exact count, so a count is reused until the index
+    has grown by a tenth (or 1,000 sentences) since it was taken."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, int]] = {}  # term -> (sentences holding it, total)
+
+    def get(self, term: str, total: int) -> int | None:
+        with self._lock:
+            found = self._counts.get(term)
+        if found is None or total - found[1] > max(1000, found[1] // 10) or total < found[1]:
+            return None
+        return found[0]
+
+    def put(self, term: str, count: int, total: int) -> None:
+        with self._lock:
+            if len(self._counts) > 50_000:
+                self._counts.clear()  # bounded: a cache, not a second index
+            self._counts[term] = (count, total)
+
+
+def passage_frequency(
+    conn: sqlite3.Connection,
+    terms: Sequence[str],
+    known: tuple[int, dict[str, int]] | None = None,
+    cache: TermCounts | None = None,
+) -> tuple[int, dict[str, int]]:
+    """How many sentences are indexed and how many hold each prefix; `known` (from earlier in
+    the same snapshot) saves counting the sentences again, `cache` reuses recent counts."""
+    if known is not None:
+        total = known[0]
+    else:
+        total = int(conn.execute("SELECT count(*) FROM _xm_passage_docsize").fetchone()[0] or 0)
     counts: dict[str, int] = {}
     for term in dict.fromkeys(terms):
+        cached = cache.get(term, total) if cache is not None else None
+        if cached is not None:
+            counts[term] = min(total, cached)
+            continue
         # Sentences holding any word the prefix starts (an estimate: a sentence with two
         # such words counts twice), from the index's own term list.
         # A number is matched whole (see passages.Term.exact).
@@ -310,6 +350,8 @@ def passage_frequency(conn: sqlite3.Connection, terms: Sequence[str]) -> tuple[i
             "SELECT sum(doc) FROM _xm_passage_terms WHERE term >= ? AND term < ?", (term, upper)
         ).fetchone()
         counts[term] = min(total, int(row[0] or 0))
+        if cache is not None:
+            cache.put(term, counts[term], total)
     return total, counts
 
 
