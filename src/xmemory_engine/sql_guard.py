@@ -23,7 +23,6 @@ and SQL longer than `MAX_SQL_CHARS` (so parsing is bounded too). A result is cut
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import math
 import re
@@ -34,15 +33,16 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
-
-from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import SqlglotError
-from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
+from typing import TYPE_CHECKING, Any, cast
 
 from xmemory_engine.errors import InvalidRequest, QueryRejected
 from xmemory_engine.minds.base import ResultTable
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+# sqlglot (about 60 ms and 8 MB to import) is imported by the first check, not with the engine:
+# a server that only writes, or answers its first call before any SQL, never pays for it.
 
 # Node types that change data, schema, session or transaction state. Looked up by name so that
 # a sqlglot release lacking one of them still imports.
@@ -53,16 +53,22 @@ _FORBIDDEN_NODE_NAMES = (
     "Cache", "Uncache", "Refresh", "Describe", "Show", "Summarize", "Comment", "Into", "Lock",
     "DML", "DDL",
 )  # fmt: skip
-_FORBIDDEN_NODES: tuple[type[Any], ...] = tuple(
-    getattr(exp, name)
-    for name in _FORBIDDEN_NODE_NAMES
-    if isinstance(getattr(exp, name, None), type)
-)
-_QUERY_ROOTS: tuple[type[Any], ...] = tuple(
-    getattr(exp, name)
-    for name in ("Select", "SetOperation", "Union", "Intersect", "Except")
-    if isinstance(getattr(exp, name, None), type)
-)
+_QUERY_ROOT_NAMES = ("Select", "SetOperation", "Union", "Intersect", "Except")
+
+
+@functools.cache
+def _node_types() -> tuple[tuple[type[Any], ...], tuple[type[Any], ...]]:
+    """(the forbidden node types, the node types a query may be), once sqlglot is imported."""
+    from sqlglot import exp
+
+    def present(names: tuple[str, ...]) -> tuple[type[Any], ...]:
+        return tuple(
+            getattr(exp, name) for name in names if isinstance(getattr(exp, name, None), type)
+        )
+
+    return present(_FORBIDDEN_NODE_NAMES), present(_QUERY_ROOT_NAMES)
+
+
 # Functions that read or write files, load code, run SQL from a string, sleep, or change
 # server state (SQLite and PostgreSQL spellings).
 _FORBIDDEN_FUNCTIONS = frozenset(
@@ -116,6 +122,10 @@ def checked_select(
     sql: str, allowed_tables: Collection[str], dialect: str = "sqlite"
 ) -> tuple[str, Any]:
     """`check_select`, also handing back the parsed statement (so it is parsed once)."""
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    forbidden_nodes, query_roots = _node_types()
     if not isinstance(sql, str) or not sql.strip():
         raise QueryRejected("the query is empty")
     if len(sql) > MAX_SQL_CHARS:
@@ -135,12 +145,12 @@ def checked_select(
     root = statements[0]
     while isinstance(root, exp.Subquery):
         root = root.this
-    if not isinstance(root, _QUERY_ROOTS):
+    if not isinstance(root, query_roots):
         raise QueryRejected(f"only SELECT queries are allowed, got {_describe(statements[0])}")
     _check_depth(statements[0])
     allowed = {t.lower() for t in allowed_tables}
     for node in statements[0].walk():
-        if isinstance(node, _FORBIDDEN_NODES):
+        if isinstance(node, forbidden_nodes):
             raise QueryRejected(
                 f"{_describe(node)} is not allowed in a read; only SELECT queries run"
             )
@@ -164,6 +174,9 @@ def checked_select(
 def _parse(sql: str, dialect: str) -> list[Any]:
     """Tokens first: their parentheses say how deep the statement nests before the (recursive)
     parser sees it, so 3,000 nested parentheses are a refusal, not a RecursionError."""
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
+
     reader = Dialect.get_or_raise(dialect)
     tokens = reader.tokenize(sql)
     depth = deepest = 0
@@ -194,6 +207,8 @@ def _check_depth(root: Any) -> None:
 def _visible_ctes(node: exp.Expression) -> set[str]:
     """CTE names defined where `node` stands: by a WITH of the query holding it or of a query
     around that one, never by a WITH inside a sibling subquery."""
+    from sqlglot import exp
+
     names: set[str] = set()
     scope = node.parent
     while scope is not None:
@@ -205,6 +220,8 @@ def _visible_ctes(node: exp.Expression) -> set[str]:
 
 
 def _check_function(node: exp.Func) -> None:
+    from sqlglot import exp
+
     name = (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
     if name in _FORBIDDEN_FUNCTIONS or name.startswith(_FORBIDDEN_FUNCTION_PREFIXES):
         raise QueryRejected(f"the function {name}() is not allowed in a read")
@@ -255,6 +272,8 @@ def _short_literal(node: Any, function: str, limit: int) -> None:
 
 def _literal_text(node: Any) -> str | None:
     """The text of a constant (a literal, NULL, char(...) of numbers, or `||` of those)."""
+    from sqlglot import exp
+
     if isinstance(node, exp.Paren):
         return _literal_text(node.this)
     if isinstance(node, exp.Literal):
@@ -284,6 +303,8 @@ def _check_printf(fmt: Any) -> None:
 
 
 def _check_table(node: exp.Table, allowed: set[str], ctes: set[str]) -> None:
+    from sqlglot import exp
+
     if isinstance(node.this, exp.Func):
         raise QueryRejected(
             f"table-valued functions such as {node.this.sql()} are not allowed; "
@@ -309,6 +330,8 @@ def _check_table(node: exp.Table, allowed: set[str], ctes: set[str]) -> None:
 
 
 def _describe(node: Any) -> str:
+    from sqlglot import exp
+
     if isinstance(node, exp.Command):
         return f"a {str(node.this).upper()} statement"
     return f"a {type(node).__name__.upper()} statement"
@@ -356,6 +379,8 @@ MAX_QUERY_MEMORY = 128 * 1024 * 1024
 def _sqlite_memory_used() -> Callable[[], int] | None:
     """SQLite's `sqlite3_memory_used`, found through the `_sqlite3` module's own library;
     None where it cannot be found (then only the deadline and the length limit bound memory)."""
+    import ctypes
+
     try:
         import _sqlite3
 
@@ -377,6 +402,8 @@ def _limit_setter(conn: sqlite3.Connection) -> Callable[[int, int], int] | None:
         return cast("Callable[[int, int], int]", setlimit)
     if sys.implementation.name != "cpython":
         return None
+    import ctypes
+
     try:
         import _sqlite3
 

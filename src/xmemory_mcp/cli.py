@@ -258,16 +258,20 @@ def _client_sampler(settings: Settings, sessions: ClientSessions) -> TextModel |
 
     if settings.backend is not Backend.EMBEDDED:
         return None
-    from xmemory_engine.minds.factory import MindSettings
+    # The provider is read from the variables' model, not through the mind factory: this runs
+    # on the event loop before stdio starts, and the factory brings the schema parser and yaml
+    # (about 30 ms the client waits for its `initialize` answer). The engine's own thread
+    # imports them while the handshake goes on.
+    from xmemory_engine.settings import engine_environment
 
-    mind = MindSettings.from_env(settings.engine_env)
-    if mind.provider != "sampling":
+    environment = engine_environment(settings.engine_env)
+    if environment.llm_provider != "sampling":
         return None
     from xmemory_engine.minds.llm.sampling import SamplingTextModel
 
     # The engine is opened before any client connects; the model finds the session of the
     # latest request when it runs (stdio has exactly one).
-    return SamplingTextModel(lambda: sessions.latest, timeout=mind.timeout)
+    return SamplingTextModel(lambda: sessions.latest, timeout=environment.llm_timeout)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,8 +13,6 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlglot import exp
-
 from xmemory_engine.minds.base import ResultTable
 
 HIDDEN = "__xm_trace_"
@@ -57,6 +55,9 @@ def with_trace(tree: Any) -> tuple[str, list[str]] | None:
     """The statement with one hidden xuid column per source table, and those tables' names;
     None when its rows are not records, or already show the xuid of their one table (then it
     runs as written). `tree` is changed in place."""
+    # Here, not at the top: sqlglot is imported with the first SQL checked (see sql_guard).
+    from sqlglot import exp
+
     root = tree
     while isinstance(root, exp.Subquery):
         root = root.this
@@ -85,6 +86,8 @@ def with_trace(tree: Any) -> tuple[str, list[str]] | None:
 
 
 def _shows_xuid(projection: Any) -> bool:
+    from sqlglot import exp
+
     if isinstance(projection, exp.Star):
         return True
     if isinstance(projection, exp.Column):

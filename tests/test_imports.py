@@ -1,0 +1,108 @@
+"""What start-up imports, and what it leaves for later.
+
+Clients spawn the server on every launch and time it; each module below costs tens of
+milliseconds (and sqlglot several MB) that no answer before the first SQL read needs. Each
+check runs in a fresh interpreter: this process has imported everything long ago.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+# (uvicorn and starlette are not here: the `mcp` package's own `__init__` imports them, so
+# every server on this SDK pays for them, the no-op floor of bench/peers.py included.)
+HEAVY = ("sqlglot", "yaml", "jsonschema", "xmemory_engine.minds.factory")
+
+
+def modules_after(code: str, tmp_path: Path) -> set[str]:
+    """The heavy modules loaded after running `code` in a new interpreter."""
+    script = textwrap.dedent(code) + textwrap.dedent(
+        f"""
+        import json, sys
+        print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={"XMEM_DATA_DIR": str(tmp_path / "data"), "PATH": "", "HOME": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_the_command_and_its_stdio_server_import_none_of_the_engine_s_heavy_parts(
+    tmp_path: Path,
+) -> None:
+    loaded = modules_after(
+        """
+        import xmemory_mcp.cli, xmemory_mcp.server, xmemory_mcp.stdio, xmemory_mcp.backend
+        """,
+        tmp_path,
+    )
+    assert loaded == set()
+
+
+def test_choosing_the_mind_before_the_handshake_leaves_the_mind_factory_alone(
+    tmp_path: Path,
+) -> None:
+    # What `serve` does on the event loop before stdio starts, with the default (rules) mind.
+    loaded = modules_after(
+        """
+        import os
+        from xmemory_mcp.cli import _client_sampler, parse_settings
+        from xmemory_mcp.sessions import ClientSessions
+
+        settings = parse_settings([], dict(os.environ))
+        assert _client_sampler(settings, ClientSessions()) is None
+        """,
+        tmp_path,
+    )
+    assert loaded == set()
+
+
+def test_the_sampling_mind_is_still_chosen_from_the_environment(tmp_path: Path) -> None:
+    from xmemory_engine.minds.llm.sampling import SamplingTextModel
+    from xmemory_mcp.cli import _client_sampler, parse_settings
+    from xmemory_mcp.sessions import ClientSessions
+
+    environ = {"XMEM_DATA_DIR": str(tmp_path), "XMEM_LLM_PROVIDER": "Sampling"}
+    settings = parse_settings([], environ)
+    assert isinstance(_client_sampler(settings, ClientSessions()), SamplingTextModel)
+    remote = parse_settings(["--url", "http://127.0.0.1:9"], environ)
+    assert _client_sampler(remote, ClientSessions()) is None
+
+
+def test_the_engine_opens_without_sqlglot_and_the_first_check_brings_it(tmp_path: Path) -> None:
+    loaded = modules_after(
+        """
+        import sys
+        import xmemory_engine.embedded
+        from xmemory_engine.sql_guard import ReadOnlySqlite, check_select
+
+        assert "sqlglot" not in sys.modules
+        try:
+            check_select("DELETE FROM person", ["person"])
+        except Exception as exc:
+            assert type(exc).__name__ == "QueryRejected", exc
+        else:
+            raise AssertionError("a DELETE passed the check")
+        assert check_select("SELECT name FROM person;", ["person"]) == "SELECT name FROM person"
+        """,
+        tmp_path,
+    )
+    assert "sqlglot" in loaded
+
+
+@pytest.mark.parametrize("module", ["xmemory", "xmemory_engine", "xmemory_engine.embedded"])
+def test_importing_a_package_loads_no_sql_parser(module: str, tmp_path: Path) -> None:
+    assert "sqlglot" not in modules_after(f"import {module}\n", tmp_path)
