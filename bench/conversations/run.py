@@ -239,9 +239,12 @@ def render(runs: dict[str, Any]) -> str:
         "",
         "The engine as a user gets it (embedded, default schema, default mind, through the "
         "SDK) on the conversations in `bench/conversations/data/`: turns written one `write` "
-        "each, then questions asked with `read` (single answer). The set was written blind; "
+        "each, then questions asked with `read` (single answer). The sets were written blind; "
         "`test` is frozen (`data/test/FROZEN.md`) and its misses are never looked at. "
-        "Reproduce with `python -m bench.conversations --split dev|test|all [--record]`.",
+        "`holdout` is a second blind set by another writer, told to word questions unlike the "
+        "sentences that answer them, frozen (`data/holdout/FROZEN.md`) and scored only when "
+        "named. Reproduce with `python -m bench.conversations --split dev|test|all|holdout "
+        "[--record]`.",
         "",
         "- **right**, **from records**, **incl. passages**: share of answerable questions whose "
         "answer contains every expected value (any answer / answered from records / from "
