@@ -33,21 +33,29 @@ class JsonRefused(ValueError):
 
 
 def loads(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
-    """Parse `text`, or JsonRefused saying what is wrong with it."""
-    if nesting_exceeds(text, max_depth):
-        raise JsonRefused(f"the JSON is nested deeper than {max_depth} levels", too_deep=True)
+    """Parse `text`, or JsonRefused saying what is wrong with it.
+
+    Parsed first (C speed), and the depth measured on the value: counting brackets over the
+    text first was a Python loop over every token, ~15 ms for a 1,000-mutation write. The
+    answers are the same as checking the depth first: a text that is too deep is refused as
+    too deep even when it is also malformed (the bracket count decides that, on the rare
+    failing parse), and the parser's own recursion stays guarded."""
     try:
         value = json.loads(
             text, parse_constant=_no_constant, parse_float=_finite, parse_int=_bounded_int
         )
     except JsonRefused:
+        if nesting_exceeds(text, max_depth):
+            raise _too_deep(max_depth) from None
         raise
-    except RecursionError:  # only when the bracket count was fooled by malformed text
-        raise JsonRefused(
-            f"the JSON is nested deeper than {max_depth} levels", too_deep=True
-        ) from None
+    except RecursionError:  # deeper than the interpreter's recursion limit
+        raise _too_deep(max_depth) from None
     except ValueError as exc:  # JSONDecodeError is one
+        if nesting_exceeds(text, max_depth):
+            raise _too_deep(max_depth) from None
         raise JsonRefused(f"not valid JSON: {exc}") from None
+    if _deeper_than(value, max_depth):
+        raise _too_deep(max_depth)
     if (_SURROGATE_ESCAPE.search(text) or _SURROGATE.search(text)) and has_lone_surrogate(value):
         raise JsonRefused(
             "a string holds a lone surrogate (\\ud800-\\udfff), which is not Unicode text"
@@ -55,8 +63,29 @@ def loads(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
     return value
 
 
+def _too_deep(max_depth: int) -> JsonRefused:
+    return JsonRefused(f"the JSON is nested deeper than {max_depth} levels", too_deep=True)
+
+
+def _deeper_than(value: Any, max_depth: int) -> bool:
+    """Whether arrays/objects in a parsed value nest deeper than `max_depth`: one level at a
+    time, without recursion (each array or object is a level, empty ones too)."""
+    level = [value] if isinstance(value, dict | list) else []
+    for _ in range(max_depth):
+        if not level:
+            return False
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        ]
+    return bool(level)
+
+
 def nesting_exceeds(text: str, max_depth: int) -> bool:
-    """Whether arrays/objects in `text` nest deeper than `max_depth` (strings skipped)."""
+    """Whether arrays/objects in `text` nest deeper than `max_depth` (strings skipped); for
+    text that may not parse."""
     if text.count("[") + text.count("{") <= max_depth:
         return False
     depth = 0

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar
 
 V = TypeVar("V")
@@ -48,7 +49,9 @@ class TypeInfo:
     fields: dict[str, dict[str, Any]]
     primary_key: tuple[str, ...]
 
-    @property
+    # Cached: a batch of a thousand objects asks each of these twice per object, and the
+    # answers depend only on the (frozen) type.
+    @cached_property
     def naming_field(self) -> str | None:
         """The single text primary key, unless that is not a name (an email, a code) and the
         type has a conventional name field too: then that field, and the key goes in fields."""
@@ -59,12 +62,12 @@ class TypeInfo:
                 return key
         return conventional
 
-    @property
+    @cached_property
     def keyed_by_name(self) -> bool:
         """Whether a stored record can be found by its name alone."""
         return self.naming_field is not None and self.primary_key == (self.naming_field,)
 
-    @property
+    @cached_property
     def conventional_name_field(self) -> str | None:
         lowered = {f.lower(): f for f in self.fields}
         for candidate in NAME_FIELDS:
@@ -286,6 +289,8 @@ def _object(
 def _field_name(fields: Mapping[str, Any], name: Any) -> str | None:
     if not isinstance(name, str):
         return None
+    if name in fields:  # the usual case, without building the case-insensitive table
+        return name
     return _lookup({k: k for k in fields}, name)
 
 
