@@ -1,7 +1,7 @@
 """What the server was asked to do: flags and environment, read once at the edge.
 
 `Settings` is built by the CLI (`cli.parse_settings`) and passed in; nothing below reads the
-environment again. The backend rule (ARCHITECTURE.md) lives here as `Settings.backend`:
+environment again. Which backend serves the tools is decided here, as `Settings.backend`:
 
 1. `--url` / `XMEM_API_URL` set        -> that server;
 2. else a key (`--token`, `XMEM_AUTH_TOKEN`, `XMEM_API_KEY`) -> the hosted API;
