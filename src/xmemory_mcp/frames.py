@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,7 +104,7 @@ def _check_envelope(text: str, data: dict[str, Any]) -> Verdict:
         problem = INVALID_REQUEST, "Invalid request: 'method' must be a string"
     elif "params" in data and not isinstance(data["params"], dict | None):
         problem = INVALID_PARAMS, "Invalid params: 'params' must be an object"
-    elif (where := _surrogate_at(data.get("params"), "params")) is not None:
+    elif _may_hold_surrogate(text) and (where := _surrogate_at(data.get("params"), "params")):
         problem = INVALID_PARAMS, f"Invalid params: {where} holds a lone surrogate, not Unicode"
     if problem is None:
         return _decoded(text, answer_to, is_request=is_request)
@@ -129,6 +130,16 @@ def _valid_id(value: object) -> bool:
     if isinstance(value, int):
         return True
     return isinstance(value, str) and _surrogate_at(value) is None
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _may_hold_surrogate(text: str) -> bool:
+    """Whether a string parsed from `text` can hold a lone surrogate: `text` came from strict
+    UTF-8, so only a `\\ud800`-`\\udfff` escape puts one there. One scan of the text instead of
+    a walk over every value (a 1,000-object write: ~3 ms)."""
+    return _SURROGATE_ESCAPE.search(text) is not None
 
 
 def _surrogate_at(value: object, path: str = "") -> str | None:
