@@ -106,3 +106,30 @@ def test_the_engine_opens_without_sqlglot_and_the_first_check_brings_it(tmp_path
 @pytest.mark.parametrize("module", ["xmemory", "xmemory_engine", "xmemory_engine.embedded"])
 def test_importing_a_package_loads_no_sql_parser(module: str, tmp_path: Path) -> None:
     assert "sqlglot" not in modules_after(f"import {module}\n", tmp_path)
+
+
+def test_the_server_loads_the_sql_parser_once_the_engine_is_open(tmp_path: Path) -> None:
+    # Before any read: the first `read` then finds it loaded (it would wait for the import).
+    loaded = modules_after(
+        """
+        import sys
+        import anyio
+        from xmemory_mcp.backend import BackendHandle
+        from xmemory_mcp.cli import parse_settings
+
+        async def main() -> None:
+            handle, stop = BackendHandle(), anyio.Event()
+            settings = parse_settings(["--data-dir", "data"], {})
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(handle.run, settings, stop)
+                await handle.get()
+                with anyio.fail_after(60):
+                    while "sqlglot.parsers.sqlite" not in sys.modules:
+                        await anyio.sleep(0.01)
+                stop.set()
+
+        anyio.run(main)
+        """,
+        tmp_path,
+    )
+    assert {"sqlglot", "jsonschema"} <= loaded

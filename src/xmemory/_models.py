@@ -17,7 +17,7 @@ from ._enums import WriteQueueStatus
 class XmemoryModel(BaseModel):
     """Base of every result model: unknown keys are kept, not rejected."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 class ClusterInfo(XmemoryModel):

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 class _Mutation(BaseModel):
     # Mutations are caller input: unknown fields are typos, and sharing one must not alter it.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ObjectMutation(_Mutation):

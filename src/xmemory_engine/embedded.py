@@ -46,6 +46,17 @@ def preload(settings: EngineSettings) -> None:
     importlib.import_module("xmemory_engine.minds.rules" if rules else "xmemory_engine.minds.llm")
 
 
+def warm_up() -> None:
+    """Import what the first read runs and opening the engine does not: the SQL parser.
+
+    Called in a worker thread once the engine is open (the MCP server's first call may be a
+    `write`, which needs no parser); a read that comes first waits for the import, not twice.
+    """
+    from xmemory_engine.sql_guard import load_parser
+
+    load_parser()
+
+
 @dataclass
 class Engine:
     """A running engine: its ASGI app and the ids of what it created on first start."""

@@ -109,6 +109,14 @@ A read's response carries its result twice (`reader_result` and `reader_results`
 _PRINTF_SPEC = re.compile(r"%[-+ 0#,!]*(\*|\d*)(?:\.(\*|\d*))?")
 
 
+def load_parser(dialect: str = "sqlite") -> None:
+    """Import the SQL parser now, with what its first check and first generated statement load
+    (the dialect's parser and generator). For a server warming up in a worker thread while it
+    waits for its first call; without it the first check imports them."""
+    _, tree = checked_select("SELECT 1", (), dialect)
+    tree.sql(dialect=dialect)
+
+
 def check_select(sql: str, allowed_tables: Collection[str], dialect: str = "sqlite") -> str:
     """The statement to run when `sql` is one read-only query over `allowed_tables`.
 

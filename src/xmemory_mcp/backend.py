@@ -93,14 +93,20 @@ class BackendHandle:
         self, settings: Settings, stop: anyio.Event, *, sampler: TextModel | None = None
     ) -> None:
         """Open the backend, publish it, keep it open until `stop` is set, then close it."""
+        embedded = settings.backend is Backend.EMBEDDED
         try:
-            if settings.backend is Backend.EMBEDDED:
-                # The engine's import (and its mind's) is the slowest part of start-up: in a
-                # worker thread the event loop stays free to answer the client's handshake.
-                await anyio.to_thread.run_sync(_preload_engine, settings)
+            # The engine's import (and its mind's) is the slowest part of start-up: in a worker
+            # thread the event loop stays free to answer the client's handshake, and the
+            # thread runs while the loop waits for the client's next message.
+            await anyio.to_thread.run_sync(_preload, settings)
             async with open_backend(settings, sampler=sampler) as backend:
                 self._backend = backend
                 self._opened.set()
+                if embedded:
+                    try:
+                        await anyio.to_thread.run_sync(_warm_up_engine)
+                    except Exception:  # only an early start: the first read will say why
+                        logger.warning("could not load the read path ahead", exc_info=True)
                 await stop.wait()
         except Exception as exc:
             if self._opened.is_set():
@@ -178,8 +184,21 @@ def _engine_settings(settings: Settings) -> EngineSettings:
     )
 
 
-def _preload_engine(settings: Settings) -> None:
-    """Import the engine and the mind `settings` choose (run in a worker thread)."""
-    from xmemory_engine.embedded import preload
+def _preload(settings: Settings) -> None:
+    """Import what the first call needs before the backend answers it (run in a worker thread):
+    the argument validator (`validation.py`), and for the embedded engine the engine and the
+    mind `settings` choose."""
+    import jsonschema  # type: ignore[import-untyped]  # noqa: F401
 
-    preload(_engine_settings(settings))
+    if settings.backend is Backend.EMBEDDED:
+        from xmemory_engine.embedded import preload
+
+        preload(_engine_settings(settings))
+
+
+def _warm_up_engine() -> None:
+    """Import what the embedded engine's first read needs and its opening did not (run in a
+    worker thread once it is open)."""
+    from xmemory_engine.embedded import warm_up
+
+    warm_up()
