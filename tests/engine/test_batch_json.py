@@ -126,3 +126,23 @@ def test_the_bracket_count_stays_for_text_that_does_not_parse() -> None:
     # It decides too-deep for malformed text; a parse never needs it otherwise.
     assert strict_json.nesting_exceeds("[" * 9, 8)
     assert not strict_json.nesting_exceeds('"[[[[[[[[[["', 8)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['["\ud800"]', '{"a\udfff": 1}', '["caf\u00e9 \ud83d"]', '["\\ud800"]', '["\\uDC00"]'],
+    ids=["raw", "raw in a key", "raw after non-ASCII", "escaped", "escaped upper-case"],
+)
+def test_a_lone_surrogate_is_refused_raw_or_escaped(text: str) -> None:
+    with pytest.raises(JsonRefused) as refused:
+        loads(text)
+    assert not refused.value.too_deep
+    assert "lone surrogate" in refused.value.message
+
+
+def test_text_that_is_not_ascii_passes() -> None:
+    assert loads('["caf\u00e9", "\U0001f600", "\\ud83d\\ude00"]') == [
+        "caf\u00e9",
+        "\U0001f600",
+        "\U0001f600",
+    ]
