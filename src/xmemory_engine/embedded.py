@@ -47,14 +47,18 @@ def preload(settings: EngineSettings) -> None:
 
 
 def warm_up() -> None:
-    """Import what the first read runs and opening the engine does not: the SQL parser.
+    """Load what the first read runs and opening the engine does not: the SQL parser, and
+    the read path's vocabulary (a YAML file, about 20 ms to parse).
 
     Called in a worker thread once the engine is open (the MCP server's first call may be a
-    `write`, which needs no parser); a read that comes first waits for the import, not twice.
+    `write`, which needs neither); a read that comes first waits for them, not twice (the
+    import lock, and the vocabulary's cache).
     """
+    from xmemory_engine.service.passages import vocabulary
     from xmemory_engine.sql_guard import load_parser
 
     load_parser()
+    vocabulary()
 
 
 @dataclass
