@@ -8,6 +8,7 @@ in one place.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -36,16 +37,18 @@ Progress = Callable[[str], Awaitable[None]]
 
 FIRST_POLL = 0.005
 MAX_POLL = 1.0
-POLL_FRACTION = 0.125
+POLL_FRACTION = 0.0625
 """The next poll comes after this fraction of the time waited so far (within FIRST_POLL and
-MAX_POLL): a finished write is noticed at most ~12% late, in a number of polls that grows
+MAX_POLL): a finished write is noticed at most ~6% late, in a number of polls that grows
 only with the log of the wait. (Doubling the delay instead made a 100 ms write wait up to
 155 ms: a third of a batch's time through MCP.)"""
 PROGRESS_EVERY = 1.0
-EXPECTED_SHARE = 0.8
-"""A write of `objects` expects to take as long per mutation as the last one took; it first
-polls after this share of that (at most PROGRESS_EVERY): a few polls instead of ten for a
-1,000-object write, each of which took the engine's thread off its work."""
+EXPECTED_SHARE = 0.7
+"""A write of `objects` expects to take as long per mutation as the quickest of the last few
+(on a shared machine one batch takes twice as long as the next); it first polls after this
+share of that (at most PROGRESS_EVERY): a few polls instead of ten for a 1,000-object write,
+each of which took the engine's thread off its work."""
+PACES_KEPT = 4
 
 
 class ArgumentsError(ValueError):
@@ -79,7 +82,8 @@ class Operations:
         self._bound = client.instance(bound_instance_id) if bound_instance_id else None
         self._default_cluster_id = default_cluster_id
         self._write_wait = write_wait
-        self._pace: float | None = None  # seconds per mutation of the last write of objects
+        # seconds per mutation of the last few writes of objects
+        self._paces: deque[float] = deque(maxlen=PACES_KEPT)
         self._handlers: dict[
             str, Callable[[dict[str, Any], Progress], Awaitable[types.CallToolResult]]
         ] = {
@@ -211,15 +215,15 @@ class Operations:
         deadline = started + self._write_wait
         await progress(f"write {write_id}: queued")
         reported, reported_at = WriteQueueStatus.QUEUED, started
-        if work and self._pace is not None:
-            expected = EXPECTED_SHARE * self._pace * work
+        if work and self._paces:
+            expected = EXPECTED_SHARE * min(self._paces) * work
             if expected > FIRST_POLL:
                 await anyio.sleep(min(expected, PROGRESS_EVERY, self._write_wait))
         while True:
             status = await instance.write_status(write_id)
             if status.write_status.is_terminal:
                 if work and status.write_status is WriteQueueStatus.COMPLETED:
-                    self._pace = (anyio.current_time() - started) / work
+                    self._paces.append((anyio.current_time() - started) / work)
                 return _write_outcome(status)
             now = anyio.current_time()
             if now >= deadline:

@@ -58,7 +58,7 @@ async def test_two_batches_are_stored_whole_with_counts_in_a_short_reply(
     assert first.structured_content["counts"] == {"created": BATCH, "updated": 0, "deleted": 0}
     assert len(first.model_dump_json(by_alias=True, exclude_none=True)) <= 10 * 1024
     # The second batch waits the way the first one taught (its pace is known now).
-    assert (await operations(connected))._pace is not None
+    assert len((await operations(connected))._paces) == 1
     second = await connected.ok("write", {"objects": [person(i) for i in range(BATCH, 2 * BATCH)]})
     assert second["counts"] == {"created": BATCH, "updated": 0, "deleted": 0}
     rows = await stored_people(connected)
@@ -94,8 +94,8 @@ async def test_a_batch_slower_than_its_expected_pace_is_still_waited_for(
     ops = await operations(connected)
     # As if the last write had been a hundred times faster: the first poll comes too early and
     # the wait goes on polling until the write is done.
-    assert ops._pace is not None
-    ops._pace /= 100
+    assert len(ops._paces) == 1
+    ops._paces.append(ops._paces[0] / 100)
     done = await connected.ok("write", {"objects": [person(i) for i in range(BATCH, 2 * BATCH)]})
     assert done["write_status"] == "completed" and done["counts"]["created"] == BATCH
     assert len(await stored_people(connected)) == 2 * BATCH
@@ -104,7 +104,7 @@ async def test_a_batch_slower_than_its_expected_pace_is_still_waited_for(
 async def test_a_batch_past_the_wait_limit_answers_its_write_id(connect: Any) -> None:
     async with connect(write_wait=0.05) as connected:
         ops = await operations(connected)
-        ops._pace = 1.0  # a second per mutation expected: the first poll is at the wait limit
+        ops._paces.append(1.0)  # a second per mutation expected: the first poll at the limit
         result = await connected.ok("write", {"objects": [person(i) for i in range(BATCH)]})
         if result.get("done") is False:  # late, as expected on a busy machine
             assert result["write_status"] in ("queued", "processing")
