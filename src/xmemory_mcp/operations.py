@@ -44,10 +44,14 @@ only with the log of the wait. (Doubling the delay instead made a 100 ms write w
 155 ms: a third of a batch's time through MCP.)"""
 PROGRESS_EVERY = 1.0
 EXPECTED_SHARE = 0.7
-"""A write of `objects` expects to take as long per mutation as the quickest of the last few
-(on a shared machine one batch takes twice as long as the next); it first polls after this
-share of that (at most PROGRESS_EVERY): a few polls instead of ten for a 1,000-object write,
-each of which took the engine's thread off its work."""
+"""A large write of `objects` (PACED_WORK mutations or more) expects to take as long per
+mutation as the quickest of the last few (on a shared machine one batch can take twice as
+long as the next), and first polls after this share of that (at most PROGRESS_EVERY): a few
+polls instead of ten for a 1,000-object write, each of which took the engine's thread off its
+work. What is learned is the last moment the write was seen unfinished (a lower bound, never
+the time overslept); a write already done at the first poll halves the expectation."""
+PACED_WORK = 100
+"""Smaller writes are mostly fixed cost, which says nothing about a large one's pace."""
 PACES_KEPT = 4
 
 
@@ -82,7 +86,7 @@ class Operations:
         self._bound = client.instance(bound_instance_id) if bound_instance_id else None
         self._default_cluster_id = default_cluster_id
         self._write_wait = write_wait
-        # seconds per mutation of the last few writes of objects
+        # seconds per mutation of the last few large writes of objects (see EXPECTED_SHARE)
         self._paces: deque[float] = deque(maxlen=PACES_KEPT)
         self._handlers: dict[
             str, Callable[[dict[str, Any], Progress], Awaitable[types.CallToolResult]]
@@ -215,16 +219,23 @@ class Operations:
         deadline = started + self._write_wait
         await progress(f"write {write_id}: queued")
         reported, reported_at = WriteQueueStatus.QUEUED, started
-        if work and self._paces:
+        paced = work >= PACED_WORK
+        if paced and self._paces:
             expected = EXPECTED_SHARE * min(self._paces) * work
             if expected > FIRST_POLL:
                 await anyio.sleep(min(expected, PROGRESS_EVERY, self._write_wait))
+        unfinished_at: float | None = None  # the last poll that found it unfinished
         while True:
+            polled_at = anyio.current_time()
             status = await instance.write_status(write_id)
             if status.write_status.is_terminal:
-                if work and status.write_status is WriteQueueStatus.COMPLETED:
-                    self._paces.append((anyio.current_time() - started) / work)
+                if paced and status.write_status is WriteQueueStatus.COMPLETED:
+                    if unfinished_at is not None:
+                        self._paces.append((unfinished_at - started) / work)
+                    else:
+                        self._paces.append((polled_at - started) / work / 2)
                 return _write_outcome(status)
+            unfinished_at = polled_at
             now = anyio.current_time()
             if now >= deadline:
                 return _write_pending(status, now - started)

@@ -113,3 +113,18 @@ async def test_a_batch_past_the_wait_limit_answers_its_write_id(connect: Any) ->
                 status = await connected.ok("write_status", {"write_id": result["write_id"]})
             assert status["write_status"] == "completed"
         assert len(await stored_people(connected)) == BATCH
+
+
+async def test_small_writes_teach_no_pace_and_an_oversleep_is_not_learned(
+    connected: Connected,
+) -> None:
+    ops = await operations(connected)
+    for i in range(3):
+        await connected.ok("write", {"objects": [person(i)]})
+    assert not ops._paces  # one object is mostly fixed cost: nothing to expect a batch from
+    # As if the last batch had taken a second per object: the first poll comes after the
+    # longest first sleep, finds the batch done, and what is learned is under half of that.
+    ops._paces.append(1.0)
+    done = await connected.ok("write", {"objects": [person(i) for i in range(BATCH)]})
+    assert done["counts"]["created"] == BATCH - 3
+    assert min(ops._paces) < 1.0 / BATCH
