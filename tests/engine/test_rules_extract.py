@@ -837,3 +837,21 @@ async def test_she_and_he_in_one_sentence_are_not_guessed() -> None:
     # One pronoun with one person named before it still resolves.
     one = await extract("Lena Fischer joined Globex. She handles the backend.", DEFAULT)
     assert "backend" in str(objects(one, "person"))
+
+
+@pytest.mark.anyio
+async def test_leaving_one_employer_for_another_and_a_job_named_by_works_as() -> None:
+    result = await extract(
+        "Update: user left Initech and joined Globex as head of data. "
+        "The user's sister Nadia works as a midwife in Leeds.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["User"]["company"] == "Globex" and people["User"]["role"] == "head of data"
+    assert people["Nadia"]["role"] == "midwife"  # "works as" says a job follows
+    employers = {
+        next(o.values["name"] for o in result.objects if o.ref == r.endpoints["employer"])
+        for r in result.relations
+        if r.relation_type == "works_at"
+    }
+    assert employers == {"Globex"}

@@ -154,7 +154,11 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
             continue  # "I'm Canadian": no article, no known job word, no role
         followed_by_org = bool(re.match(rf"\s+(?:at|for|with|of)\s+{UPPER}", s.text[end:]))
         words = role.lower().split()
-        if not (any(role_like(w) for w in words) or (m.group("article") and followed_by_org)):
+        # "works as a midwife": the verb says a job follows, whatever its word.
+        said_as = bool(re.match(r"(?i)(?:works|worked|serves|joined)\s+as\b", m.group()))
+        if not (
+            said_as or any(role_like(w) for w in words) or (m.group("article") and followed_by_org)
+        ):
             continue
         owner = _owner_before(s, m.start())
         draft = drafts.get(owner.entity) if owner else None
@@ -220,7 +224,9 @@ def _employment(
             continue
         if cue == "from" and len(between) > 1:
             continue
-        if between & _PAST_WORK:
+        # The clause that leads to this organization: "left Initech and *joined* Globex".
+        clause = re.split(r",|;|\band\b|\bthen\b", s.text[owners[-1].end : org.start])[-1]
+        if {w.lower() for w in clause.split()} & _PAST_WORK:
             continue  # "worked at Initech from 2015 to 2018": a past job, not where they work
         for owner in owners:
             facts.employment.append((owner.entity, org.entity))
