@@ -855,3 +855,23 @@ async def test_leaving_one_employer_for_another_and_a_job_named_by_works_as() ->
         if r.relation_type == "works_at"
     }
     assert employers == {"Globex"}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "topic", "value"),
+    [
+        ("User prefers aisle seats on long flights.", "long flights", "aisle seats"),
+        ("The user dislikes early meetings.", "early meetings", "dislikes"),
+        ("User's favourite cuisine: Ethiopian.", "favorite cuisine", "Ethiopian"),
+        (
+            "User prefers aisle seats on trains and window seats on planes.",
+            "aisle seats on trains and window seats on planes",
+            "aisle seats on trains and window seats on planes",
+        ),
+    ],
+)
+async def test_an_agents_note_of_what_the_user_likes_is_a_preference(
+    text: str, topic: str, value: str
+) -> None:
+    assert objects(await extract(text, DEFAULT), "preference") == [{"topic": topic, "value": value}]

@@ -45,18 +45,24 @@ _EVENT = re.compile(
     r"review|launch|ceremony|concert|class|lecture|session|offsite|sync)s?\b",
     re.IGNORECASE,
 )
+# The user's likes, in their words ("I prefer ...") or an agent's ("User prefers ...").
 _PREFER = re.compile(
-    r"\b(?:I|we)\s+(?:really\s+|also\s+|much\s+|always\s+)?(?P<verb>like|love|prefer|enjoy|hate|"
-    r"dislike|don't like|do not like|can't stand)\s+(?P<what>[^.;!?]+)",
+    r"\b(?:I|we|(?:the\s+)?user)\s+(?:really\s+|also\s+|much\s+|always\s+|strongly\s+)?"
+    r"(?P<verb>likes?|loves?|prefers?|enjoys?|hates?|dislikes?|don't like|do not like|"
+    r"doesn't like|does not like|can't stand)\s+(?P<what>[^.;!?]+)",
     re.IGNORECASE,
 )
 _FAVORITE = re.compile(
-    r"\b(?:my|our)\s+favou?rite\s+(?P<topic>[\w\s]+?)\s+(?:is|are)\s+(?P<value>[^.;!?]+)",
+    r"\b(?:my|our|(?:the\s+)?user['\u2019]s)\s+favou?rite\s+(?P<topic>[\w\s]+?)"
+    r"(?:\s+(?:is|are)|\s*:)\s+(?P<value>[^.;!?]+)",
     re.IGNORECASE,
 )
 _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy": "enjoys",
                  "hate": "dislikes", "dislike": "dislikes", "don't like": "dislikes",
-                 "do not like": "dislikes", "can't stand": "dislikes"}  # fmt: skip
+                 "do not like": "dislikes", "doesn't like": "dislikes",
+                 "does not like": "dislikes", "can't stand": "dislikes",
+                 "likes": "likes", "loves": "loves", "prefers": "prefers", "enjoys": "enjoys",
+                 "hates": "dislikes", "dislikes": "dislikes"}  # fmt: skip
 _NAME = rf"\"[^\"]+\"|'[^']+'|{UPPER}[\w\-]*(?:\s+(?:{UPPER}|\d)[\w\-]*)*"
 _PROJECT = re.compile(
     rf"\b[Pp]roject\s+(?:called\s+|named\s+)?(?P<a>{_NAME})|\b(?P<b>{_NAME})\s+project\b"
@@ -286,7 +292,10 @@ def _preference(
         what = m.group("what").strip()
         verb = _PREFER_VALUE[m.group("verb").lower()]
         split = re.match(r"(?P<value>.+?)\s+(?:for|when|in|on|during)\s+(?P<topic>.+)", what)
-        if split and verb == "prefers":
+        if split and verb == "prefers" and re.search(r",|\band\b", split.group("topic")):
+            # "aisle seats on trains and window seats on planes": several, kept whole.
+            topic, value = what, what
+        elif split and verb == "prefers":
             topic, value = split.group("topic"), split.group("value")
         else:
             topic, value = what, verb
