@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -52,74 +54,70 @@ async def test_a_first_session_writes_and_reads_back_what_a_user_means(tmp_path:
             assert "Sam Carter" not in await read("Who plays golf at Northwind Traders?")
 
 
+class Session:
+    """The default instance of a fresh engine, written and read over its HTTP API."""
+
+    def __init__(self, http: httpx.AsyncClient, instance_id: str) -> None:
+        self.http, self.base = http, f"/instances/{instance_id}"
+
+    async def write(self, text: str) -> None:
+        response = await self.http.post(f"{self.base}/write", json={"text": text})
+        assert response.status_code == 200, response.text
+
+    async def read(self, query: str) -> dict[str, Any]:
+        response = await self.http.post(f"{self.base}/read", json={"query": query})
+        assert response.status_code == 200, response.text
+        return response.json()["items"][0]  # type: ignore[no-any-return]
+
+
+@contextlib.asynccontextmanager
+async def session(tmp_path: Path) -> AsyncIterator[Session]:
+    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
+        transport = httpx.ASGITransport(app=engine.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
+            yield Session(http, engine.default_instance_id)
+
+
 async def test_changes_told_later_update_the_record_they_name_and_keep_its_history(
     tmp_path: Path,
 ) -> None:
-    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
-        base = f"/instances/{engine.default_instance_id}"
-        transport = httpx.ASGITransport(app=engine.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
-
-            async def write(text: str) -> None:
-                response = await http.post(f"{base}/write", json={"text": text})
-                assert response.status_code == 200, response.text
-
-            async def read(query: str) -> dict[str, Any]:
-                response = await http.post(f"{base}/read", json={"query": query})
-                assert response.status_code == 200, response.text
-                return response.json()["items"][0]  # type: ignore[no-any-return]
-
-            await write("Task: finish the quarterly report, due 2026-01-15.")
-            await write("Task: book the car service, due 2026-02-01.")
-            await write("The quarterly report deadline was pushed back to 2026-01-22.")
-            await write("I finished the quarterly report.")
-            await write("Dentist appointment on 2026-03-14.")
-            await write("The dentist appointment was cancelled.")
-            due = await read("When is the quarterly report due?")
-            assert due["reader_result"]["answer"] == "2026-01-22" and due["basis"] == "records"
-            [evidence] = [e for e in due["evidence"] if e["field"] == "due_date"]
-            assert "pushed back" in evidence["said"]
-            assert [h["value"] for h in evidence["history"]] == ["2026-01-15"]
-            assert (
-                "done" in (await read("Is the quarterly report done?"))["reader_result"]["answer"]
-            )
-            # The other task is untouched; the cancellation is said with the appointment.
-            assert (await read("When is the car service due?"))["reader_result"]["answer"] == (
-                "2026-02-01"
-            )
-            dentist = (await read("When is the dentist appointment?"))["reader_result"]["answer"]
-            assert "cancelled" in dentist
+    async with session(tmp_path) as memory:
+        await memory.write("Task: finish the quarterly report, due 2026-01-15.")
+        await memory.write("Task: book the car service, due 2026-02-01.")
+        await memory.write("The quarterly report deadline was pushed back to 2026-01-22.")
+        await memory.write("I finished the quarterly report.")
+        await memory.write("Dentist appointment on 2026-03-14.")
+        await memory.write("The dentist appointment was cancelled.")
+        due = await memory.read("When is the quarterly report due?")
+        assert due["reader_result"]["answer"] == "2026-01-22" and due["basis"] == "records"
+        [evidence] = [e for e in due["evidence"] if e["field"] == "due_date"]
+        assert "pushed back" in evidence["said"]
+        assert [h["value"] for h in evidence["history"]] == ["2026-01-15"]
+        done = await memory.read("Is the quarterly report done?")
+        assert "done" in done["reader_result"]["answer"]
+        # The other task is untouched; the cancellation is said with the appointment.
+        car = await memory.read("When is the car service due?")
+        assert car["reader_result"]["answer"] == "2026-02-01"
+        dentist = await memory.read("When is the dentist appointment?")
+        assert "cancelled" in dentist["reader_result"]["answer"]
 
 
 async def test_a_question_in_another_language_shows_what_is_said_about_its_names(
     tmp_path: Path,
 ) -> None:
-    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
-        base = f"/instances/{engine.default_instance_id}"
-        transport = httpx.ASGITransport(app=engine.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
-            said = "Ingrid Solberg lives in Bergen and works at Equinor."
-            response = await http.post(f"{base}/write", json={"text": said})
-            assert response.status_code == 200, response.text
-            for question, basis in [("Wo wohnt Ingrid?", "passages"), ("Wo wohnt Bob?", "nothing")]:
-                response = await http.post(f"{base}/read", json={"query": question})
-                read = response.json()["items"][0]
-                assert read["basis"] == basis, read
-                assert "reads English questions" in read["notice"]
-                if basis == "passages":
-                    assert "Bergen" in read["reader_result"]["answer"]
+    async with session(tmp_path) as memory:
+        await memory.write("Ingrid Solberg lives in Bergen and works at Equinor.")
+        for question, basis in [("Wo wohnt Ingrid?", "passages"), ("Wo wohnt Bob?", "nothing")]:
+            read = await memory.read(question)
+            assert read["basis"] == basis, read
+            assert "reads English questions" in read["notice"]
+            if basis == "passages":
+                assert "Bergen" in read["reader_result"]["answer"]
 
 
 async def test_a_date_saying_when_something_was_done_is_not_its_new_date(tmp_path: Path) -> None:
-    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
-        base = f"/instances/{engine.default_instance_id}"
-        transport = httpx.ASGITransport(app=engine.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
-            for text in (
-                "Project Quill is due on 2026-03-01 and is paused.",
-                "Quill is back on: I restarted it on 2026-01-12.",
-            ):
-                response = await http.post(f"{base}/write", json={"text": text})
-                assert response.status_code == 200, response.text
-            response = await http.post(f"{base}/read", json={"query": "When is Quill due?"})
-            assert response.json()["items"][0]["reader_result"]["answer"].startswith("2026-03-01")
+    async with session(tmp_path) as memory:
+        await memory.write("Project Quill is due on 2026-03-01 and is paused.")
+        await memory.write("Quill is back on: I restarted it on 2026-01-12.")
+        due = await memory.read("When is Quill due?")
+        assert due["reader_result"]["answer"].startswith("2026-03-01")

@@ -119,7 +119,7 @@ class Term:
         return self.shape is not None and self.shape.search(text) is not None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Terms:
     """What a question searches for: its terms and the names it contains."""
 
@@ -142,6 +142,9 @@ class Terms:
         return [t.stem for t in self.terms]
 
 
+# One read asks for a question's terms several times (whether rows answer, whether they hold
+# its names, the passages, what changed later): parsed once. Callers only read the result.
+@lru_cache(maxsize=256)
 def question_terms(question: str) -> Terms:
     vocab = vocabulary()
     never = vocab.stop | vocab.foreign_question_words

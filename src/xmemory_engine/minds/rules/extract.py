@@ -28,7 +28,7 @@ from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.links import link_sentence
-from xmemory_engine.minds.rules.lists import read_list
+from xmemory_engine.minds.rules.lists import allowed_state, read_list, states_said
 from xmemory_engine.minds.rules.orgs import org_facts
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
@@ -354,10 +354,6 @@ _MOVED = re.compile(
     r"now\s+(?:due|on)|new\s+(?:date|deadline)|deadline)\b",
     re.IGNORECASE,
 )
-_DONE = re.compile(r"\b(?:finished|completed|done)\b", re.IGNORECASE)
-_CANCELLED = re.compile(r"\b(?:cancel+ed|called\s+off)\b", re.IGNORECASE)
-_PAUSED = re.compile(r"\b(?:paused|on\s+hold)\b", re.IGNORECASE)
-_RESUMED = re.compile(r"\b(?:resumed|restarted)\b", re.IGNORECASE)
 # Words that never start or end a title looked up: the change itself and small words.
 _NOT_TITLE = wordset(
     """actually update correction moved pushed back postponed rescheduled delayed brought
@@ -381,16 +377,9 @@ def _changed_date(s: Analyzed, draft: Draft) -> set[str]:
 
 def _changed_status(text: str, draft: Draft) -> set[str]:
     status = field_for(draft.spec, "status", ("str",))
-    enum = [str(v) for v in (draft.spec.fields[status].enum or ())] if status else []
-    for cue, wanted in (
-        (_DONE, ("done", "finished", "completed", "complete")),
-        (_CANCELLED, ("cancelled", "canceled", "dropped")),
-        (_PAUSED, ("paused", "on_hold", "hold")),
-        (_RESUMED, ("active", "in_progress")),
-    ):
-        if not cue.search(text):
-            continue
-        value = next((v for v in enum if v.lower() in wanted), None)
+    enum = draft.spec.fields[status].enum or () if status else ()
+    for meant in states_said(text):
+        value = allowed_state(meant, enum)
         if value is not None and status is not None and draft.put(status, value):
             return {status}
         notes = notes_field(draft.spec, {name_field(draft.spec) or ""})

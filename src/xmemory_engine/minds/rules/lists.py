@@ -10,7 +10,7 @@ record, read by the other rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from xmemory_engine.minds.rules.amounts import one_date
@@ -23,18 +23,35 @@ from xmemory_engine.schema import ObjectSpec
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
 
 _HEADER = re.compile(r"^\s*(?P<head>[^\W\d_][\w\s\-]{0,30}?)\s*:\s*(?P<items>.+?)\s*\.?\s*$")
-# Words for a state that the type's allowed values say another way.
-_SAYS = {
-    "on hold": ("paused", "on_hold", "hold"),
-    "paused": ("paused", "on_hold"),
-    "finished": ("done", "finished", "completed"),
-    "completed": ("done", "completed", "finished"),
-    "complete": ("done", "completed"),
-    "in progress": ("in_progress", "active"),
-    "ongoing": ("active", "in_progress"),
-    "not started": ("planned", "open", "todo"),
-    "cancelled": ("cancelled", "canceled", "dropped"),
-}
+# Words for a state, and the allowed values that mean it, first fitting first: "on hold" is a
+# project's `paused`, "finished" a task's `done`. Lists and corrections read states alike.
+STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (
+        re.compile(r"\b(?:finished|completed?|done)\b", re.IGNORECASE),
+        ("done", "finished", "completed", "complete"),
+    ),
+    (
+        re.compile(r"\b(?:cancel+ed|called\s+off)\b", re.IGNORECASE),
+        ("cancelled", "canceled", "dropped"),
+    ),
+    (re.compile(r"\b(?:paused|on\s+hold)\b", re.IGNORECASE), ("paused", "on_hold", "hold")),
+    (
+        re.compile(r"\b(?:resumed|restarted|in\s+progress|ongoing)\b", re.IGNORECASE),
+        ("active", "in_progress"),
+    ),
+    (re.compile(r"\bnot\s+started\b", re.IGNORECASE), ("planned", "open", "todo")),
+)
+
+
+def states_said(text: str) -> list[tuple[str, ...]]:
+    """The states `text` tells of, as the allowed values that could mean each."""
+    return [meant for cue, meant in STATES if cue.search(text)]
+
+
+def allowed_state(meant: tuple[str, ...], allowed: Sequence[object]) -> str | None:
+    """The first of an enum's `allowed` values that means the state, if any."""
+    by_name = {str(v).lower(): str(v) for v in allowed}
+    return next((by_name[v] for v in meant if v in by_name), None)
 
 
 def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> list[Draft] | None:
@@ -108,15 +125,11 @@ def _fill(draft: Draft, said: str, today: date) -> None:
     before = len(draft.values)
     values = find_values(said, today)
     one_date(draft, [v for v in values if v.kind == "date"])
-    lowered = said.lower()
-    for phrase, meant in _SAYS.items():
-        if phrase in lowered:
-            lowered = lowered.replace(phrase, meant[0])
-            for fname, fspec in draft.spec.fields.items():
-                allowed = {str(v).lower(): v for v in fspec.enum or ()}
-                value = next((allowed[v] for v in meant if v in allowed), None)
-                if value is not None and not draft.has(fname):
-                    draft.put(fname, value)
+    for meant in states_said(said):
+        for fname, fspec in draft.spec.fields.items():
+            value = allowed_state(meant, fspec.enum or ())
+            if value is not None and not draft.has(fname):
+                draft.put(fname, value)
     flags_and_choices(said, draft, SentenceFacts())
     notes = notes_field(draft.spec, {field_for(draft.spec, "name") or ""})
     if len(draft.values) == before and notes is not None:
