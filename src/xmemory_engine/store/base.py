@@ -114,6 +114,29 @@ class FactRow:
 
 
 @dataclass
+class KeptEpisode:
+    """An episode whole, as the portable format carries it (`payload`: structured mutations)."""
+
+    id: int
+    write_id: str | None
+    kind: str
+    text: str
+    payload: Any
+    occurred_at: str | None
+    recorded_at: str
+
+
+@dataclass
+class RestoreBatch:
+    """Rows of an exported instance, stored as they were (ids, times and history kept): what
+    `InstanceData.restore` takes from the portable format, objects before relations."""
+
+    records: list[tuple[str, Record]] = field(default_factory=list)  # (type name, record)
+    episodes: list[KeptEpisode] = field(default_factory=list)
+    facts: list[FactRow] = field(default_factory=list)
+
+
+@dataclass
 class PassageRow:
     """One sentence of an episode found by the full-text index; lower `rank` is better."""
 
@@ -227,6 +250,19 @@ class Tables(Protocol):
         """Whether a text write was kept after this episode."""
         ...
 
+    # Whole-instance paging (export): each page in a stable order, after a cursor.
+    def scan(self, spec: ObjectSpec | RelationSpec, after: str, limit: int) -> list[Record]:
+        """Records of this type with an xuid above `after`, by xuid."""
+        ...
+
+    def episodes_after(self, after: int, limit: int) -> list[KeptEpisode]:
+        """Episodes with an id above `after`, by id, with their payloads."""
+        ...
+
+    def fact_xuids(self, after: str, limit: int) -> list[str]:
+        """Xuids that have facts (records deleted since included) above `after`, in order."""
+        ...
+
 
 class InstanceData(Protocol):
     """One instance's records: its own database (SQLite file, or PostgreSQL schema)."""
@@ -270,3 +306,9 @@ class InstanceData(Protocol):
         ...
 
     async def forget_applied(self, write_ids: Sequence[str]) -> None: ...
+
+    async def restore(self, schema: Schema, batch: RestoreBatch) -> None:
+        """Store exported rows as they were, in one transaction (portable-format import into
+        an empty instance): records with their xuids and times, episodes with their ids
+        (indexed for full text), facts with their episodes and retirements."""
+        ...

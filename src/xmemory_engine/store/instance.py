@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from xmemory_engine.schema import FieldSpec, ObjectSpec, RelationSpec, Schema
-from xmemory_engine.store import provenance, terms
+from xmemory_engine.store import portable, provenance, terms
 from xmemory_engine.store.base import (
     EpisodeDraft,
     EpisodeRow,
     FactRow,
+    KeptEpisode,
     PassageRow,
     Record,
+    RestoreBatch,
     Tables,
     utc_now,
 )
@@ -342,6 +344,15 @@ class SqliteTables(Tables):
     def later_text_episode(self, episode_id: int) -> bool:
         return provenance.later_text_episode(self.conn, episode_id)
 
+    def scan(self, spec: ObjectSpec | RelationSpec, after: str, limit: int) -> list[Record]:
+        return portable.scan(self.conn, spec, after, limit)
+
+    def episodes_after(self, after: int, limit: int) -> list[KeptEpisode]:
+        return portable.episodes_after(self.conn, after, limit)
+
+    def fact_xuids(self, after: str, limit: int) -> list[str]:
+        return portable.fact_xuids(self.conn, after, limit)
+
     # -- writing ---------------------------------------------------------------------------
 
     def insert(self, spec: ObjectSpec | RelationSpec, values: dict[str, Any]) -> Record:
@@ -520,6 +531,13 @@ class SqliteInstanceData:
 
         if write_ids:
             await self._writer.call(run)
+
+    async def restore(self, schema: Schema, batch: RestoreBatch) -> None:
+        def run(conn: sqlite3.Connection) -> None:
+            with transaction(conn):
+                portable.restore(conn, schema, batch)
+
+        await self._writer.call(run)
 
 
 def _snapshot(

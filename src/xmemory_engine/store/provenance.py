@@ -50,14 +50,24 @@ def insert_episode(
     now: str | None = None,
     *,
     layout: int = 4,
+    episode_id: int | None = None,
 ) -> int:
     """Store `draft` and index its sentences; returns the episode id. `layout`: the engine
-    version whose passage tables the file has (2 while the v2 migration backfills)."""
+    version whose passage tables the file has (2 while the v2 migration backfills);
+    `episode_id`: the id it had where it was exported from (None: the next one)."""
     payload = None if draft.payload is None else json.dumps(draft.payload, ensure_ascii=False)
     cursor = conn.execute(
-        "INSERT INTO _xm_episode (write_id, kind, text, payload, occurred_at, recorded_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (draft.write_id, draft.kind, draft.text, payload, draft.occurred_at, now or utc_now()),
+        "INSERT INTO _xm_episode (id, write_id, kind, text, payload, occurred_at, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            episode_id,
+            draft.write_id,
+            draft.kind,
+            draft.text,
+            payload,
+            draft.occurred_at,
+            now or utc_now(),
+        ),
     )
     episode_id = int(cursor.lastrowid or 0)
     said = draft.sentences if draft.sentences is not None else split_sentences(draft.text)
