@@ -172,7 +172,7 @@ async def test_every_endpoint_in_process(engine: Engine, sdk: AsyncXmemoryClient
         "extract",
     ]
     assert "## read(query, read_mode?, sql?)" in described.as_text()
-    assert described.features == ["upsert", "sql_read", "episodes"]
+    assert described.features == ["upsert", "sql_read", "episodes", "forget"]
     assert described.as_openai_tools()[0]["function"]["name"] == "write"
 
     assert await sdk.admin.delete_instance(inst.id) == [inst.id]

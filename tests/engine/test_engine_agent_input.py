@@ -341,9 +341,9 @@ async def test_describe_advertises_the_features_and_still_parses(
     client: httpx.AsyncClient, contacts: str
 ) -> None:
     described = item(await client.get(f"/instances/{contacts}/describe"))
-    assert described["features"] == ["upsert", "sql_read", "episodes"]
+    assert described["features"] == ["upsert", "sql_read", "episodes", "forget"]
     parsed = DescribeResult.model_validate(described)
-    assert parsed.features == ["upsert", "sql_read", "episodes"]
+    assert parsed.features == ["upsert", "sql_read", "episodes", "forget"]
     tools = {t.name: t for t in parsed.tools}
     assert "sql" in tools["read"].input_schema()["properties"]
     for name in ("write", "write_async"):

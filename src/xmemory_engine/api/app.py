@@ -22,6 +22,7 @@ from xmemory_engine.api.bodies import (
     Body,
     CreateInstanceBody,
     ExtractBody,
+    ForgetBody,
     GenerateSchemaBody,
     ReadBody,
     UpdateMetadataBody,
@@ -119,6 +120,7 @@ ROUTES: tuple[RouteSpec, ...] = (
         f"{_INSTANCE}/write_status", ("POST",), "write_status", "a write's state", WriteStatusBody
     ),
     RouteSpec(f"{_INSTANCE}/read", ("POST",), "read", "answer a question", ReadBody),
+    RouteSpec(f"{_INSTANCE}/forget", ("POST",), "forget", "remove for good", ForgetBody),
     RouteSpec(f"{_INSTANCE}/extract", ("POST",), "extract", "extract without storing", ExtractBody),
     RouteSpec(f"{_INSTANCE}/describe", ("GET",), "describe", "what the instance holds"),
 )
@@ -358,6 +360,11 @@ class _Handlers:
             )
         item = await self.s.read(request.path_params["instance_id"], query, mode, read_id, sql=sql)
         return envelope(items=[item])
+
+    async def forget(self, request: Request, body: ForgetBody) -> Response:
+        fields = body.model_dump(exclude_none=True)
+        item = await self.s.forget(request.path_params["instance_id"], fields)
+        return envelope(items=[item], ids=[item["write_id"]])
 
     async def extract(self, request: Request, body: ExtractBody) -> Response:
         text = str(

@@ -111,6 +111,17 @@ class WriteStatusBody(Body):
     write_id: str
 
 
+class ForgetBody(Body):
+    """POST /instances/{instance_id}/forget"""
+
+    text: str | None = Field(
+        None, description="forget every stored value that mentions this text (whole words)"
+    )
+    object_type: str | None = Field(None, description="with xuid or key: one record's type")
+    xuid: str | None = None
+    key: dict[str, Any] | None = Field(None, description="the record's primary-key values")
+
+
 class ReadBody(Body):
     """POST /instances/{instance_id}/read"""
 

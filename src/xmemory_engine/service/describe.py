@@ -12,9 +12,10 @@ from xmemory_engine.schema import FieldSpec, ObjectSpec, Schema
 from xmemory_engine.store.base import InstanceRow
 
 LOGIC_ENUM = ["fast", "regular", "deep"]
-FEATURES = ["upsert", "sql_read", "episodes"]
-"""What this engine serves beyond the hosted API: `upsert` mutations, `read` with `sql`, and
-`source_text` / `occurred_at` on writes (episodes). Clients offer these only when listed."""
+FEATURES = ["upsert", "sql_read", "episodes", "forget"]
+"""What this engine serves beyond the hosted API: `upsert` mutations, `read` with `sql`,
+`source_text` / `occurred_at` on writes (episodes), and `forget`. Clients offer these only
+when listed."""
 MODE_ENUM = ["single-answer", "raw-tables", "xresponse"]
 
 

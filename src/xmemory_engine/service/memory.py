@@ -19,6 +19,7 @@ from xmemory_engine.minds.base import (
 )
 from xmemory_engine.schema import Schema, parse_schema, schema_from_data
 from xmemory_engine.service import describe as describe_mod
+from xmemory_engine.service import forget as forgetting
 from xmemory_engine.service import reads
 from xmemory_engine.service.instances import (
     DEFAULT_ORG,
@@ -258,6 +259,18 @@ class MemoryService:
     async def write_async(self, instance_id: str, request: WriteRequest) -> dict[str, Any]:
         job = await self._enqueue(instance_id, request, waited=False)
         return {"write_id": job.id, "trace_id": job.row.trace_id, "write_status": "queued"}
+
+    async def forget(self, instance_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Remove a record, or every value that mentions a text (`service/forget.py`)."""
+        live = await self.registry.get(instance_id)
+        request = forgetting.forget_request(
+            body.get("text"),
+            body.get("object_type"),
+            body.get("xuid"),
+            body.get("key"),
+            live.schema,
+        )
+        return await forgetting.forget(live, self.queue, self.catalog, request)
 
     async def write_status(self, instance_id: str, write_id: str) -> dict[str, Any]:
         live = await self.registry.get(instance_id)

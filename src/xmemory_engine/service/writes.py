@@ -31,6 +31,7 @@ from xmemory_engine.minds.base import (
     ExtractionRequest,
     Mind,
 )
+from xmemory_engine.service import forget as forgetting
 from xmemory_engine.service.changes import ChangeLog, bounded_changes
 from xmemory_engine.service.episodes import episode_for
 from xmemory_engine.service.instances import InstanceRegistry, LiveInstance
@@ -313,6 +314,8 @@ class WriteQueue:
         if job.extraction_error is not None:
             raise job.extraction_error
         payload = job.row.payload
+        if payload.get("kind") == forgetting.KIND:  # not a write of records: forget.py
+            return await forgetting.apply(live, job, self.catalog)
         settings = self.settings
 
         checked = job.ops[1] if job.ops and job.ops[0] == live.row.schema_version else None

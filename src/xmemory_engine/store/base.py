@@ -146,6 +146,43 @@ class PassageRow:
     rank: float
 
 
+@dataclass
+class ForgetRequest:
+    """What `forget` removes: every stored value that mentions `text` (whole words, any
+    case), or one record of `object_type` given by `xuid` or by its primary-key `key`."""
+
+    text: str | None = None
+    object_type: str | None = None
+    xuid: str | None = None
+    key: dict[str, Any] | None = None
+
+
+@dataclass
+class ForgetReport:
+    """What `forget` removed, kind by kind. `needles` are the texts it scrubbed (what the
+    write log must lose too); they are never stored or answered."""
+
+    records: list[dict[str, str]] = field(default_factory=list)  # {"type", "xuid"}
+    relations: int = 0
+    fields: int = 0
+    history: int = 0
+    sentences: int = 0
+    episodes: int = 0
+    write_log: int = 0
+    needles: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "records": len(self.records),
+            "relations": self.relations,
+            "fields": self.fields,
+            "history": self.history,
+            "sentences": self.sentences,
+            "episodes": self.episodes,
+            "write_log": self.write_log,
+        }
+
+
 class Catalog(Protocol):
     """Clusters, instances and the write-job queue."""
 
@@ -184,6 +221,11 @@ class Catalog(Protocol):
     async def claim_jobs(self, owner: str, is_dead: Callable[[str], bool]) -> list[JobRow]: ...
     async def earlier_pending(self, instance_id: str, seq: int) -> bool: ...
     async def terminal_job_ids(self, job_ids: Sequence[str]) -> set[str]: ...
+    async def forget_in_jobs(self, instance_id: str, redact: Callable[[Any], Any]) -> int:
+        """Pass every finished job of the instance (request, result, error) through `redact`
+        (a JSON value in, the value without what is forgotten out), keep what changed, and
+        leave no copy of the old bytes in the store's files; returns how many jobs changed."""
+        ...
 
 
 class Tables(Protocol):
@@ -306,6 +348,11 @@ class InstanceData(Protocol):
         ...
 
     async def forget_applied(self, write_ids: Sequence[str]) -> None: ...
+    async def forget(self, schema: Schema, request: ForgetRequest) -> ForgetReport:
+        """Remove what `request` names with its history, the sentences of episodes that
+        mention it, its full-text rows and its text in the write markers, in one write
+        transaction; then leave no copy of the old bytes in the store's files."""
+        ...
 
     async def restore(self, schema: Schema, batch: RestoreBatch) -> None:
         """Store exported rows as they were, in one transaction (portable-format import into

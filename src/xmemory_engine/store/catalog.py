@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from xmemory_engine.store.base import ClusterRow, InstanceRow, JobRow, JobStatus, utc_now
+from xmemory_engine.store.forget import forget_in_jobs
 from xmemory_engine.store.sqlite import SqliteFile, transaction
 
 # (version, name, statements). Append only: a released migration never changes.
@@ -386,6 +387,11 @@ class SqliteCatalog:
 
         result: set[str] = await self._call(run)
         return result
+
+    async def forget_in_jobs(self, instance_id: str, redact: Callable[[Any], Any]) -> int:
+        """See `store/forget.py`."""
+        changed: int = await self._call(lambda conn: forget_in_jobs(conn, instance_id, redact))
+        return changed
 
 
 # -- helpers (run inside the connection's thread) ------------------------------------------

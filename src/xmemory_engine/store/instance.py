@@ -21,11 +21,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from xmemory_engine.schema import FieldSpec, ObjectSpec, RelationSpec, Schema
+from xmemory_engine.store import forget as forgetting
 from xmemory_engine.store import portable, provenance, terms
 from xmemory_engine.store.base import (
     EpisodeDraft,
     EpisodeRow,
     FactRow,
+    ForgetReport,
+    ForgetRequest,
     KeptEpisode,
     PassageRow,
     Record,
@@ -531,6 +534,15 @@ class SqliteInstanceData:
 
         if write_ids:
             await self._writer.call(run)
+
+    async def forget(self, schema: Schema, request: ForgetRequest) -> ForgetReport:
+        """See `store/forget.py`."""
+        report: ForgetReport = await self._writer.call(
+            lambda conn: forgetting.forget(conn, schema, request)
+        )
+        # Cached sentence counts of words that may be gone: counted again when asked.
+        self._term_counts = provenance.TermCounts()
+        return report
 
     async def restore(self, schema: Schema, batch: RestoreBatch) -> None:
         def run(conn: sqlite3.Connection) -> None:
