@@ -26,6 +26,7 @@ from ._models import (
     AsyncWriteResult,
     ClusterInfo,
     ExtractResult,
+    ForgetResult,
     GenerateSchemaResult,
     InstanceInfo,
     InstanceSchemaInfo,
@@ -317,6 +318,27 @@ class AsyncInstanceAPI(BaseInstanceAPI):
                 `query` (servers listing the "sql_read" feature); `query` still says what is asked.
         """
         return await self._client._send(ep.read(self._id, query, read_mode, read_id, sql), timeout)
+
+    async def forget(
+        self,
+        text: str | None = None,
+        *,
+        object_type: str | None = None,
+        xuid: str | None = None,
+        key: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+    ) -> ForgetResult:
+        """Remove for good what `text` mentions, or one record (servers listing "forget").
+
+        Args:
+            text: Forget every stored value that mentions this text (whole words, any case):
+                records it names, field values and the sentences of episodes holding it,
+                their history, full-text rows and write log.
+            object_type: Instead of `text`: the type of one record to forget, given by
+                `xuid` or by `key` (its primary-key values).
+        """
+        call = ep.forget(self._id, text, object_type, xuid, key)
+        return await self._client._send(call, timeout)
 
     async def extract(
         self,

@@ -16,6 +16,7 @@ from ._models import (
     AsyncWriteResult,
     ClusterInfo,
     ExtractResult,
+    ForgetResult,
     GenerateSchemaResult,
     InstanceInfo,
     InstanceSchemaInfo,
@@ -207,6 +208,33 @@ def read(
     if sql is not None:
         body["sql"] = sql
     return Call("POST", _instance_path(instance_id, "/read"), one(ReadResult), body=body)
+
+
+def forget(
+    instance_id: str,
+    text: str | None,
+    object_type: str | None,
+    xuid: str | None,
+    key: Mapping[str, Any] | None,
+) -> Call[ForgetResult]:
+    if (text is None) == (object_type is None):
+        raise ValueError("Pass exactly one of `text` and `object_type` (with `xuid` or `key`)")
+    body: dict[str, Any] = {}
+    if text is not None:
+        if not text.strip():
+            raise ValueError("Expected a non-empty value for `text`")
+        if xuid is not None or key is not None:
+            raise ValueError("`xuid` and `key` go with `object_type`, not with `text`")
+        body["text"] = text
+    else:
+        if (xuid is None) == (key is None):
+            raise ValueError("With `object_type`, pass exactly one of `xuid` and `key`")
+        body["object_type"] = object_type
+        if xuid is not None:
+            body["xuid"] = require_id("xuid", xuid)
+        else:
+            body["key"] = dict(key or {})
+    return Call("POST", _instance_path(instance_id, "/forget"), one(ForgetResult), body=body)
 
 
 def extract(

@@ -115,6 +115,21 @@ class ReadResult(XmemoryModel):
     passages: list[dict[str, Any]] | None = None
 
 
+class ForgetResult(XmemoryModel):
+    """What `forget` removed for good (servers listing the "forget" feature).
+
+    `forgotten` counts each kind: `records` and `relations` removed, `fields` of kept records
+    cleared or shortened, `history` rows (past values, provenance) deleted, `sentences`
+    redacted in `episodes`, `write_log` entries scrubbed. `records` names each removed record
+    (`type`, `xuid`). What was forgotten is never repeated here.
+    """
+
+    write_id: str | None = None
+    trace_id: str | None = None
+    forgotten: dict[str, int] = Field(default_factory=dict)
+    records: list[dict[str, str]] = Field(default_factory=list)
+
+
 class ExtractResult(XmemoryModel):
     """What extraction found in a text, without anything being stored."""
 

@@ -66,12 +66,20 @@ def redact_text(text: str, pattern: re.Pattern[str]) -> str | None:
     return " ".join(kept) if kept else None
 
 
+def redact_sentences(text: str, pattern: re.Pattern[str]) -> str:
+    """`text` with each sentence that matches replaced by `FORGOTTEN`."""
+    if not pattern.search(text):
+        return text
+    said = [FORGOTTEN if pattern.search(s) else s for s in split_sentences(text)]
+    return pattern.sub(FORGOTTEN, " ".join(said))  # a match across sentences
+
+
 def redact_json(value: Any, pattern: re.Pattern[str] | None) -> Any:
-    """A JSON value with every match inside its strings replaced by `FORGOTTEN`."""
+    """A JSON value with every sentence of its strings that matches replaced by `FORGOTTEN`."""
     if pattern is None:
         return value
     if isinstance(value, str):
-        return pattern.sub(FORGOTTEN, value)
+        return redact_sentences(value, pattern)
     if isinstance(value, list):
         return [redact_json(v, pattern) for v in value]
     if isinstance(value, dict):
@@ -258,7 +266,6 @@ class _Forgetting:
                         kept.episode_id,
                     ),
                 )
-                self.report.history -= 1  # the value's own row is kept, as one current row
             self.report.fields += 1
         if changes:
             sets = ", ".join(f"{_q(f)} = ?" for f in changes)
