@@ -91,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="hide the admin tools (clusters, instances, schemas)",
     )
     backend.add_argument(
+        "--forget-tool",
+        action="store_true",
+        help="list the forget tool (erase for good what a text mentions; engine backends only)",
+    )
+    backend.add_argument(
         "--write-wait",
         type=seconds,
         default=None,
@@ -184,6 +189,7 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
         data_dir=data_dir.expanduser() if data_dir else None,
         instance_id=(args.instance or "").strip() or server.instance_id,
         admin=not args.no_admin,
+        forget_tool=args.forget_tool,
         transport=args.transport,
         host=args.host,
         port=args.port,

@@ -29,6 +29,7 @@ from xmemory import (
     XmemoryModel,
 )
 
+from . import forget
 from .objects import ObjectsInvalid, Plan, translate
 from .results import change_report, failure, success
 
@@ -106,6 +107,7 @@ class Operations:
             "update_instance_schema": self.update_instance_schema,
             "update_instance_metadata": self.update_instance_metadata,
             "delete_instance": self.delete_instance,
+            "forget": self.forget,
         }
 
     @property
@@ -298,6 +300,9 @@ class Operations:
             else _enum(ExtractionLogic, logic, "extraction_logic"),
         )
         return success(_dump(result), _extract_headline(result.objects_extracted))
+
+    async def forget(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
+        return await forget.call(self._instance(args), args)
 
     # -- admin tools ---------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from xmemory import DescribeResult, InstanceInfo, XmemoryAPIError, __version__
 
-from . import snapshot
+from . import forget, snapshot
 from .backend import BackendHandle, BackendUnavailable, OpenBackend
 from .operations import ArgumentsError, Operations
 from .results import api_error, detail, failure, invalid_arguments
@@ -180,7 +180,7 @@ class MemoryServer:
         default_cluster_id: str | None,
         problem: str | None,
     ) -> Catalog:
-        return build_catalog(
+        catalog = build_catalog(
             describe,
             bound_instance_id=bound_instance_id,
             instances=instances,
@@ -189,6 +189,9 @@ class MemoryServer:
             write_wait=self._settings.write_wait,
             problem=problem,
         )
+        if self._settings.forget_tool:
+            forget.add_tool(catalog, describe, bound_instance_id)
+        return catalog
 
     async def _rebuild(self) -> None:
         try:

@@ -70,6 +70,8 @@ class Settings:
     data_dir: Path | None = None
     instance_id: str | None = None
     admin: bool = True
+    forget_tool: bool = False
+    """List the `forget` tool (see `forget.py`: off by default, for the tools/list budget)."""
     transport: Transport = "stdio"
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
