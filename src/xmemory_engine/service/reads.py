@@ -27,9 +27,9 @@ from xmemory_engine.service import evidence as evidence_mod
 from xmemory_engine.service import passages as passages_mod
 from xmemory_engine.service.changes import object_wire, relation_wire
 from xmemory_engine.service.instances import LiveInstance
-from xmemory_engine.service.tracing import Trace, TracedRecord, split_trace, with_trace
+from xmemory_engine.service.tracing import Trace, TracedRecord, split_trace, traced
 from xmemory_engine.settings import EngineSettings
-from xmemory_engine.sql_guard import MAX_RESULT_BYTES, ReadOnlySqlite, checked_select
+from xmemory_engine.sql_guard import MAX_RESULT_BYTES, ReadOnlySqlite, check
 from xmemory_engine.store.base import Tables
 from xmemory_engine.store.provenance import passages_after
 
@@ -85,18 +85,19 @@ def make_sql_runner(
     budget = _Budget(max_statements, reader.time_limit)
 
     def run_traced(sql: str) -> ResultTable:
-        text, tree = checked_select(sql, allowed)
+        checked = check(sql, allowed)
+        text = checked.text
         deadline = budget.deadline()
         if trace is None:
             return reader.run(text, deadline=deadline)
-        traced = with_trace(tree)
-        if traced is not None:
+        extended = traced(checked)
+        if extended is not None:
             try:
-                table = reader.run(traced[0], deadline=deadline)
+                table = reader.run(extended[0], deadline=deadline)
             except Exception:  # the traced form is ours: never fail a read because of it
-                traced = None
+                extended = None
             else:
-                return split_trace(table, traced[1], trace, len(table.rows), sql=text)
+                return split_trace(table, extended[1], trace, len(table.rows), sql=text)
         table = reader.run(text, deadline=deadline)
         return split_trace(table, None, trace, reader.row_limit, sql=text)
 

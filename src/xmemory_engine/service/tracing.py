@@ -10,12 +10,19 @@ them to show their evidence. Rows of other queries are traced by the xuid column
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
 from xmemory_engine.minds.base import ResultTable
+from xmemory_engine.sql_guard import CheckedSelect
 
 HIDDEN = "__xm_trace_"
+AS_WRITTEN_KEPT = 1024
+"""Statement shapes remembered as needing no trace columns (`traced`)."""
+_as_written: dict[Hashable, None] = {}
+_as_written_lock = threading.Lock()
 
 
 @dataclass
@@ -49,6 +56,22 @@ class Trace:
         # Keyed by identity: the table object lives as long as the read that holds it, and a
         # new table registered under a reused id replaces a dead one's entry.
         self._by_table[id(table)] = records
+
+
+def traced(checked: CheckedSelect) -> tuple[str, list[str]] | None:
+    """`with_trace` of a checked statement. Whether a statement needs trace columns follows
+    from its shape alone (its tables, what it selects, its clauses; never a literal's text),
+    so a shape seen to run as written is not parsed again to find that out."""
+    shape = checked.shape
+    if shape is not None and shape in _as_written:
+        return None
+    result = with_trace(checked.tree())
+    if result is None and shape is not None:
+        with _as_written_lock:
+            if len(_as_written) >= AS_WRITTEN_KEPT:
+                _as_written.clear()  # a rare reset; the shapes come back on their next read
+            _as_written[shape] = None
+    return result
 
 
 def with_trace(tree: Any) -> tuple[str, list[str]] | None:
