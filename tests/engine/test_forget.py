@@ -5,7 +5,6 @@ stays, and what is refused with nothing changed."""
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,22 +18,13 @@ from engine_testkit import (
     snapshot,
 )
 
+from support.data_dir import files_holding
 from xmemory_engine.embedded import Engine
 
 pytestmark = pytest.mark.anyio
 
 SAID = "Ann Lee's email is ann@x.io. My address is 12 Elm Street. I like green tea."
 ADDRESS = "12 Elm Street"
-
-
-def files_holding(data_dir: Path, needle: str) -> list[str]:
-    """Every file under the data directory whose bytes hold `needle` (any case)."""
-    wanted = needle.lower().encode()
-    return sorted(
-        str(path.relative_to(data_dir))
-        for path in data_dir.rglob("*")
-        if path.is_file() and wanted in path.read_bytes().lower()
-    )
 
 
 def rows(engine: Engine, iid: str, sql: str, *args: Any) -> list[Any]:

@@ -25,20 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
 
 from engine_testkit import snapshot
 
+from support.data_dir import files_holding
+
 pytestmark = pytest.mark.anyio
 
 SAID = "My name is Sam Rivera. My address is 12 Elm Street, Springfield. I love hiking."
 FORGET_COST = 640
 """bytes the tool adds to tools/list when it is asked for."""
-
-
-def files_holding(data_dir: Path, needle: str) -> list[str]:
-    wanted = needle.lower().encode()
-    return sorted(
-        str(p.relative_to(data_dir))
-        for p in data_dir.rglob("*")
-        if p.is_file() and wanted in p.read_bytes().lower()
-    )
 
 
 @pytest.fixture

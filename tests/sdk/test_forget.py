@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
 from engine_server import engine_server
 from engine_testkit import create_body, running_engine, snapshot
 
+from support.data_dir import files_holding
 from xmemory import (
     AsyncXmemoryClient,
     BadRequestError,
@@ -28,15 +29,6 @@ from xmemory import (
 from xmemory_engine.embedded import Engine
 
 SAID = "My name is Sam Rivera. My address is 12 Elm Street, Springfield. I love hiking."
-
-
-def files_holding(data_dir: Path, needle: str) -> list[str]:
-    wanted = needle.lower().encode()
-    return sorted(
-        str(p.relative_to(data_dir))
-        for p in data_dir.rglob("*")
-        if p.is_file() and wanted in p.read_bytes().lower()
-    )
 
 
 @pytest.mark.slow
