@@ -90,6 +90,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="require 'Authorization: Bearer KEY' (default: $XMEM_ENGINE_API_KEY)",
     )
     parser.add_argument(
+        "--allowed-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="browser Origin allowed besides loopback ones, e.g. http://host:* (repeatable)",
+    )
+    parser.add_argument(
         "--log-level",
         type=str.lower,
         choices=LOG_LEVELS,
@@ -168,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"xmemory engine: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
     try:
-        anyio.run(_serve, settings, mind, sock, args.host, args.log_level)
+        anyio.run(_serve, settings, mind, sock, args, is_loopback(args.host))
     except KeyboardInterrupt:  # pragma: no cover - a second Ctrl-C during shutdown
         return 130
     return 0
@@ -187,29 +194,41 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 async def _serve(
-    settings: EngineSettings, mind: Mind, sock: socket.socket, host: str, log_level: str
+    settings: EngineSettings,
+    mind: Mind,
+    sock: socket.socket,
+    args: argparse.Namespace,
+    loopback: bool,
 ) -> None:
     import uvicorn
 
     from xmemory_engine.embedded import open_engine
+    from xmemory_engine.ui.guard import HostOriginGuard
 
     async with open_engine(settings, mind=mind) as engine:
-        config = uvicorn.Config(engine.app, lifespan="off", log_level=log_level, access_log=False)
+        # The memory page (/ui/) makes this reachable from a browser: Host and Origin are
+        # checked as on the MCP HTTP transports.
+        app = HostOriginGuard(
+            engine.app, loopback=loopback, allowed_origins=getattr(args, "allowed_origin", [])
+        )
+        config = uvicorn.Config(app, lifespan="off", log_level=args.log_level, access_log=False)
         server = uvicorn.Server(config)
         _quiet_signals()
         async with anyio.create_task_group() as tg:
-            tg.start_soon(_announce, server, sock, host)
+            tg.start_soon(_announce, server, sock, args.host, getattr(args, "page", False))
             await server.serve(sockets=[sock])
             tg.cancel_scope.cancel()
 
 
-async def _announce(server: object, sock: socket.socket, host: str) -> None:
+async def _announce(server: object, sock: socket.socket, host: str, page: bool) -> None:
     # uvicorn exposes readiness only as a flag, not an event to wait on.
     while not getattr(server, "started", False):  # noqa: ASYNC110
         await anyio.sleep(0.01)
     port = sock.getsockname()[1]
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     print(f"listening on http://{shown}:{port}", file=sys.stderr, flush=True)
+    if page:  # `xmemory-mcp ui`: where to point the browser
+        print(f"memory page: http://{shown}:{port}/ui/", file=sys.stderr, flush=True)
 
 
 def _quiet_signals() -> None:

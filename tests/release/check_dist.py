@@ -27,6 +27,9 @@ REQUIRED = (
     "xmemory_engine/py.typed",
     "xmemory_engine/default_schema.yml",
     "xmemory_engine/vocabulary.yml",
+    "xmemory_engine/ui/static/index.html",
+    "xmemory_engine/ui/static/vendor/cytoscape.esm.min.js",
+    "xmemory_engine/ui/static/vendor/cytoscape.LICENSE",
 )
 ENTRY_POINT = "xmemory-mcp = xmemory_mcp.cli:main"
 CACHE_PARTS = {"__pycache__", ".hypothesis", ".pytest_cache", ".mypy_cache", ".ruff_cache"}

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xmemory_engine.api.bodies import (
@@ -42,6 +42,7 @@ from xmemory_engine.minds.base import ExtractionLogic, ReadMode
 from xmemory_engine.service.instances import parse_schema_payload
 from xmemory_engine.service.memory import MemoryService, WriteRequest
 from xmemory_engine.settings import EngineSettings
+from xmemory_engine.ui.routes import BROWSE_ROUTES, UI_PREFIX, BrowseHandlers, page_routes
 
 NAME_MAX_CHARS = 200
 
@@ -54,7 +55,9 @@ class BearerAuth:
         self._key = key.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path") == "/healthz":
+        path = scope.get("path", "")
+        # The memory page's static files hold no data; its API calls carry the key.
+        if scope["type"] != "http" or path == "/healthz" or (path + "/").startswith(UI_PREFIX):
             await self.app(scope, receive, send)
             return
         header = b""
@@ -123,15 +126,17 @@ ROUTES: tuple[RouteSpec, ...] = (
     RouteSpec(f"{_INSTANCE}/forget", ("POST",), "forget", "remove for good", ForgetBody),
     RouteSpec(f"{_INSTANCE}/extract", ("POST",), "extract", "extract without storing", ExtractBody),
     RouteSpec(f"{_INSTANCE}/describe", ("GET",), "describe", "what the instance holds"),
+    *BROWSE_ROUTES,
 )
 
 
 def create_app(service: MemoryService, settings: EngineSettings) -> Starlette:
     """The engine's ASGI app. It needs no lifespan: the service is already running."""
     api = _Handlers(service, settings)
-    routes = [
+    routes: list[BaseRoute] = [
         Route(spec.path, endpoint(api.handler(spec)), methods=list(spec.methods)) for spec in ROUTES
     ]
+    routes += page_routes()
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: _http_error},  # type: ignore[dict-item]
@@ -158,7 +163,7 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     return plain_error(exc.status_code, "http_error", str(exc.detail))
 
 
-class _Handlers:
+class _Handlers(BrowseHandlers):
     def __init__(self, service: MemoryService, settings: EngineSettings) -> None:
         self.s = service
         self.settings = settings

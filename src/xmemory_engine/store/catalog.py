@@ -283,6 +283,23 @@ class SqliteCatalog:
         result: JobRow | None = await self._call(run)
         return result
 
+    async def recent_jobs(
+        self, instance_id: str, limit: int, before_seq: int | None = None
+    ) -> list[JobRow]:
+        """The instance's jobs newest first, those queued before `before_seq` (the memory
+        page's write log; finished ones as far back as statuses are kept)."""
+
+        def run(conn: sqlite3.Connection) -> list[JobRow]:
+            rows = conn.execute(
+                "SELECT * FROM write_jobs WHERE instance_id = ? AND seq < ? "
+                "ORDER BY seq DESC LIMIT ?",
+                (instance_id, 2**62 if before_seq is None else before_seq, limit),
+            ).fetchall()
+            return [_job(r) for r in rows]
+
+        result: list[JobRow] = await self._call(run)
+        return result
+
     async def finish_job(
         self,
         job_id: str,
