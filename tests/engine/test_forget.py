@@ -5,8 +5,10 @@ stays, and what is refused with nothing changed."""
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from engine_testkit import (
@@ -20,6 +22,7 @@ from engine_testkit import (
 
 from support.data_dir import files_holding
 from xmemory_engine.embedded import Engine
+from xmemory_engine.store.base import JobRow
 
 pytestmark = pytest.mark.anyio
 
@@ -264,3 +267,31 @@ async def test_forget_applies_in_order_with_queued_writes(
     )
     assert status["write_status"] == "completed"
     assert "Pier 9" not in str(status)
+
+
+async def test_a_forget_left_queued_is_finished_without_its_caller_and_leaves_no_trace(
+    engine: Engine, client: httpx.AsyncClient, contacts: str
+) -> None:
+    """A forget whose process died before applying it (its row queued, owned by no one) is
+    run by the next sweep; its own request, which names the address, is gone from the
+    catalog too."""
+    await remember_ann(client, contacts)
+    job = JobRow(
+        id=uuid.uuid4().hex,
+        instance_id=contacts,
+        status="queued",
+        payload={"kind": "forget", "text": ADDRESS},
+    )
+    await engine.service.catalog.insert_job(job)
+    await engine.service.queue.sweep()
+    status: dict[str, Any] = {}
+    with anyio.fail_after(30):
+        while status.get("write_status") != "completed":
+            await anyio.sleep(0.05)
+            status = item(
+                await client.post(f"/instances/{contacts}/write_status", json={"write_id": job.id})
+            )
+    assert files_holding(engine.settings.data_dir, ADDRESS) == []
+    assert (await sql(client, contacts, "SELECT content FROM memo"))["rows"] == [
+        ["I like green tea."]
+    ]

@@ -3,10 +3,9 @@
 The request is checked first (a bad one is refused and nothing is queued); then it goes
 through the instance's write queue as a job of kind `forget`, so it applies in order with the
 writes around it, in one transaction (`store/forget.py` says what goes). The write log goes
-with it: the instance's write markers in that transaction, the catalog's finished jobs right
-after, and once more when the forget's own job has finished (its request, which names what
-is forgotten, is dropped from the catalog then). The answer counts what was removed, kind by
-kind; it never repeats what was forgotten.
+with it: the instance's write markers in that transaction, then the catalog's finished jobs
+and the forget's own request (which names what is forgotten). The answer counts what was
+removed, kind by kind; it never repeats what was forgotten.
 """
 
 from __future__ import annotations
@@ -101,9 +100,7 @@ def payload(request: ForgetRequest) -> dict[str, Any]:
     return body
 
 
-async def forget(
-    live: LiveInstance, queue: WriteQueue, catalog: Catalog, request: ForgetRequest
-) -> dict[str, Any]:
+async def forget(live: LiveInstance, queue: WriteQueue, request: ForgetRequest) -> dict[str, Any]:
     """Queue the forget, wait for it, and answer with what it removed."""
     if request.text is None:
         found = await live.data.read(live.schema, lambda tables: _record(tables, request))
@@ -115,12 +112,7 @@ async def forget(
             )
     job = await queue.submit(live, payload(request), waited=True)
     result = await queue.wait(job)
-    needles: list[str] = result.pop("needles", [])
-    # The forget's own job has finished: its request (what it names) is dropped from the
-    # catalog now, and the catalog's file rebuilt once more without it.
-    result["forgotten"]["write_log"] += await catalog.forget_in_jobs(
-        live.id, jobs_redactor(needles)
-    )
+    result.pop("needles", None)  # what was forgotten is never answered
     return result
 
 
@@ -136,9 +128,16 @@ async def apply(live: LiveInstance, job: ActiveJob, catalog: Catalog) -> dict[st
     report = await live.data.forget(live.schema, request)
     if request.text is not None:
         report.needles.append(request.text)
-    # Finished jobs of this instance keep what it held in their results: they lose it now
-    # (a forget resumed after a crash gets here without its caller).
-    report.write_log += await catalog.forget_in_jobs(live.id, jobs_redactor(report.needles))
+    # Finished jobs of this instance keep what it held in their results: they lose it now,
+    # and this job's own request (which names it) is cut to its kind. Were the process to
+    # stop before the job is recorded as finished, it would run again as a forget of
+    # nothing: what it named is gone already.
+    redact = jobs_redactor(report.needles)
+
+    def without(value: Any) -> Any:
+        return {"kind": KIND} if value == body else redact(value)
+
+    report.write_log += await catalog.forget_in_jobs(live.id, without, also=job.id)
     counts = report.counts()
     job.kept = {"changes": None, "forgotten": counts}
     return {

@@ -270,7 +270,7 @@ class MemoryService:
             body.get("key"),
             live.schema,
         )
-        return await forgetting.forget(live, self.queue, self.catalog, request)
+        return await forgetting.forget(live, self.queue, request)
 
     async def write_status(self, instance_id: str, write_id: str) -> dict[str, Any]:
         live = await self.registry.get(instance_id)

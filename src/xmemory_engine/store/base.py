@@ -221,10 +221,13 @@ class Catalog(Protocol):
     async def claim_jobs(self, owner: str, is_dead: Callable[[str], bool]) -> list[JobRow]: ...
     async def earlier_pending(self, instance_id: str, seq: int) -> bool: ...
     async def terminal_job_ids(self, job_ids: Sequence[str]) -> set[str]: ...
-    async def forget_in_jobs(self, instance_id: str, redact: Callable[[Any], Any]) -> int:
-        """Pass every finished job of the instance (request, result, error) through `redact`
-        (a JSON value in, the value without what is forgotten out), keep what changed, and
-        leave no copy of the old bytes in the store's files; returns how many jobs changed."""
+    async def forget_in_jobs(
+        self, instance_id: str, redact: Callable[[Any], Any], *, also: str | None = None
+    ) -> int:
+        """Pass every finished job of the instance (request, result, error), and the job
+        `also` (the forget itself, still running), through `redact` (a JSON value in, the
+        value without what is forgotten out), keep what changed, and leave no copy of the old
+        bytes in the store's files; returns how many jobs changed."""
         ...
 
 

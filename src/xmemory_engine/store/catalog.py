@@ -405,9 +405,13 @@ class SqliteCatalog:
         result: set[str] = await self._call(run)
         return result
 
-    async def forget_in_jobs(self, instance_id: str, redact: Callable[[Any], Any]) -> int:
+    async def forget_in_jobs(
+        self, instance_id: str, redact: Callable[[Any], Any], *, also: str | None = None
+    ) -> int:
         """See `store/forget.py`."""
-        changed: int = await self._call(lambda conn: forget_in_jobs(conn, instance_id, redact))
+        changed: int = await self._call(
+            lambda conn: forget_in_jobs(conn, instance_id, redact, also)
+        )
         return changed
 
 

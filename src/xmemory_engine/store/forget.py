@@ -404,17 +404,23 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def forget_in_jobs(conn: sqlite3.Connection, instance_id: str, redact: Callable[[Any], Any]) -> int:
-    """The catalog's side (`Catalog.forget_in_jobs`): each finished job of the instance with
-    its request, result and error passed through `redact`; then the bytes erased."""
+def forget_in_jobs(
+    conn: sqlite3.Connection,
+    instance_id: str,
+    redact: Callable[[Any], Any],
+    also: str | None = None,
+) -> int:
+    """The catalog's side (`Catalog.forget_in_jobs`): each finished job of the instance, and
+    the job `also`, with its request, result and error passed through `redact`; then the
+    bytes erased."""
     changed = 0
     conn.execute("PRAGMA secure_delete=ON")
     try:
         with transaction(conn):
             rows = conn.execute(
                 "SELECT id, payload, result, error FROM write_jobs "
-                "WHERE instance_id = ? AND status IN ('completed', 'failed')",
-                (instance_id,),
+                "WHERE instance_id = ? AND (status IN ('completed', 'failed') OR id = ?)",
+                (instance_id, also),
             ).fetchall()
             for job_id, *columns in rows:
                 updates: dict[str, str] = {}
@@ -430,7 +436,7 @@ def forget_in_jobs(conn: sqlite3.Connection, instance_id: str, redact: Callable[
                     conn.execute(
                         f"UPDATE write_jobs SET {sets} WHERE id = ?", [*updates.values(), job_id]
                     )
-                    changed += 1
+                    changed += job_id != also  # the forget itself is not a log entry
         erase_freed(conn)
     finally:
         conn.execute("PRAGMA secure_delete=OFF")
