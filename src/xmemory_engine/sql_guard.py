@@ -169,6 +169,9 @@ _shapes_lock = threading.Lock()
 def check(sql: str, allowed_tables: Collection[str], dialect: str = "sqlite") -> CheckedSelect:
     """`check_select`, as a `CheckedSelect`: a statement shaped like one already let through
     is not parsed again (its tree is parsed if a caller asks for it)."""
+    # The package first, whole: a thread importing one of its modules directly while another
+    # runs the package's __init__ (the engine's warm-up) deadlocks the two imports.
+    import sqlglot  # noqa: F401
     from sqlglot.errors import SqlglotError
 
     if not isinstance(sql, str) or not sql.strip():

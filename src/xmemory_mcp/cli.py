@@ -30,6 +30,7 @@ from xmemory import __version__
 from xmemory_engine.serve import OneLineParser, port_number
 from xmemory_engine.serve import add_arguments as add_engine_serve_arguments
 
+from .portable_cli import add_commands as add_portable_commands
 from .settings import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -137,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="The embedded xmemory engine on its own, without MCP.",
     )
     engine_commands = engine.add_subparsers(
-        dest="engine_command", title="commands", metavar="{serve}", required=True
+        dest="engine_command", title="commands", metavar="{serve,export,import}", required=True
     )
     serve = engine_commands.add_parser(
         "serve",
@@ -146,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         " published xmemory clients and `xmemory-mcp --url` work against it.",
     )
     add_engine_serve_arguments(serve)
+    add_portable_commands(commands, engine_commands)
     return parser
 
 
@@ -291,6 +293,10 @@ promoted to the oldest generation and set off a full collection (over every modu
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `xmemory-mcp` command; returns the exit status."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if {args.command, getattr(args, "engine_command", None)} & {"export", "import"}:
+        from .portable_cli import run as run_portable
+
+        return run_portable(args, process_environment())
     if args.command == "engine":
         from xmemory_engine.serve import run
 
