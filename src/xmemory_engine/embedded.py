@@ -20,6 +20,7 @@ import anyio
 import anyio.to_thread
 from starlette.types import ASGIApp
 
+from xmemory_engine import semantic
 from xmemory_engine.api.app import create_app
 from xmemory_engine.errors import NotFound
 from xmemory_engine.minds.base import Mind, TextModel
@@ -83,6 +84,7 @@ async def open_engine(
     """
     data_dir = settings.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
+    semantic.configure(settings.semantic)
     chosen = mind if mind is not None else build_mind(settings.mind, sampler=sampler)
     catalog = await anyio.to_thread.run_sync(SqliteCatalog, data_dir / "catalog.sqlite")
     ownership = EngineOwnership(data_dir)

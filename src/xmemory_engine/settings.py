@@ -150,6 +150,9 @@ class EngineSettings:
     another one shares the data directory."""
     apply_delay: float = 0.0
     """Test-only: seconds to wait before applying each job, to make crash windows real."""
+    semantic: bool = True
+    """Find stored sentences by meaning as well as by words, where the `semantic` extra is
+    installed (`semantic.py`); off, a read finds sentences by their words only."""
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).expanduser()
@@ -242,6 +245,13 @@ class EngineEnvironment(BaseModel):
         ge=0,
         allow_inf_nan=False,
     )
+    semantic: bool = variable(
+        "XMEM_ENGINE_SEMANTIC",
+        "Find stored sentences by meaning too (with the `semantic` extra installed); `false`"
+        " for words only.",
+        True,
+        expects="true or false",
+    )
     llm_provider: Provider = variable(
         "XMEM_LLM_PROVIDER",
         "The engine's mind: `rules` (no model, no network), `openai`, `anthropic`, or"
@@ -313,6 +323,7 @@ class EngineEnvironment(BaseModel):
             "read_time_limit": self.read_time_limit,
             "extraction_concurrency": self.extraction_concurrency,
             "apply_delay": self.apply_delay,
+            "semantic": self.semantic,
         }
         values.update(overrides)
         return EngineSettings(**values)  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from xmemory_engine import semantic
 from xmemory_engine.sentences import fold, search_words, split_sentences
 from xmemory_engine.store.base import EpisodeRow, PassageRow, Tables
 
@@ -40,6 +41,9 @@ CANDIDATES = 40
 MAX_TERMS = 16  # a long question searches with its first terms: bounded work per read
 MATCH_BUDGET = 2000  # sentences the index may rank for one search (see _selective)
 CONTEXT_CHARS = 400
+SIMILAR = 0.2  # cosine from which a sentence is looked at as saying the question in other words
+NEAREST = 20  # sentences looked at by meaning, closest first
+SIMILAR_COVERAGE = 0.4  # of the weight, covered by the words or by words close in meaning
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "their", "its"})
 
 
@@ -248,16 +252,27 @@ def search(
     limit: int = MAX_PASSAGES,
     changes: bool = False,
     about: str = "",
+    similar: bool = False,
 ) -> list[dict[str, Any]]:
     """The passages that answer `question`, best first (read-only; the caller's snapshot);
     with `after`, only sentences indexed after that passage id. With `changes`, the sentences
     that tell of a change to what the question is about (a correction cue, every name, a word
     of the thing asked for, `CHANGE_COVERAGE` of the weight, and a word of `about`, the
     sentences the answer rests on): a correction is rarely worded like the question ("Dentist
-    moved it to 21 March")."""
+    moved it to 21 March"). With `similar`, when no sentence says the question's words, the
+    sentences closest in meaning (`_similar`)."""
     terms = question_terms(question)
     if not terms.terms:
         return []
+    found = _by_words(tables, terms, after, limit, changes, about)
+    if not found and similar:
+        return _similar(tables, question, terms, after, limit)
+    return found
+
+
+def _by_words(
+    tables: Tables, terms: Terms, after: int, limit: int, changes: bool, about: str
+) -> list[dict[str, Any]]:
     words_only = [t for t in terms.terms if t.shape is None or t.stem not in vocabulary().stop]
     total, counted = tables.passage_frequency([p for t in words_only for p in t.prefixes()])
     # A term's rarity is its word's; what the index must go through is all its prefixes'.
@@ -402,6 +417,81 @@ def _idf(total: int, found: int) -> float:
     # Tried on dev: weighing it as the rarest word said instead answered 3 more questions and
     # broke 3 abstentions of 24.
     return math.log((total - found + 0.5) / (found + 0.5) + 1.0)
+
+
+def _similar(
+    tables: Tables, question: str, terms: Terms, after: int, limit: int
+) -> list[dict[str, Any]]:
+    """The sentences that say what the question asks in other words ("Where does Maya work?"
+    finds "Maya is employed by Globex"): the sentences closest in meaning, each then held to
+    the same tests as one found by its words, with a term covered by a word close enough in
+    meaning ("work" by "employed", "dog" by "puppy") as by the word itself."""
+    model = semantic.load()
+    index = tables.sentence_index
+    if model is None or index is None or terms.foreign:
+        return []
+    near = index.nearest(model, tables.sentences_after, question, NEAREST, after=after)
+    near = [(i, score) for i, score in near if score >= SIMILAR]
+    if not near:
+        return []
+    rows = {row.id: row for row in tables.passages_by_id([i for i, _ in near])}
+    episodes = tables.episodes(sorted({row.episode_id for row in rows.values()}))
+    weight = _weights(tables, terms)
+    needed = sum(weight[t.stem] for t in terms.terms if not t.kind)
+    asked = _said_as(question, terms)
+    scored: list[tuple[float, float, PassageRow]] = []
+    for i, closeness in near:
+        hit = rows.get(i)
+        if hit is None:
+            continue  # forgotten since
+        episode = episodes.get(hit.episode_id)
+        context = _in_context(hit.text, episode.text) if episode is not None else hit.text
+        words = search_words(context)
+        if not all(_holds_name(words, run) for run in terms.names):
+            continue
+        if terms.who and not _names_someone(context, terms):
+            continue
+        if any(t.shape is not None and not t.covered_by(words, context) for t in terms.terms):
+            continue
+        near_words = semantic.close_words(model, [asked[t.stem] for t in terms.terms], words)
+        covering = [
+            t for t in terms.terms if t.covered_by(words, context) or asked[t.stem] in near_words
+        ]
+        said = {t.stem for t in covering}
+        if terms.focus and not all(f in said for f in terms.focus):
+            continue
+        covered = sum(weight[t.stem] for t in covering)
+        mass = needed + sum(weight[t.stem] for t in covering if t.kind)
+        enough = FOCUSED_COVERAGE if terms.focus else SIMILAR_COVERAGE
+        if mass and covered / mass >= enough:
+            scored.append((covered / mass, closeness, hit))
+    if not scored:
+        return []
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    best = scored[0][0]
+    chosen = _distinct_episodes([(c, hit) for c, _, hit in scored if c >= best / 2])
+    return [_passage(c, hit, episodes.get(hit.episode_id)) for c, hit in chosen[:limit]]
+
+
+def _said_as(question: str, terms: Terms) -> dict[str, str]:
+    """Each term's word as the question says it ("appointments" for the stem "appointme"):
+    what is compared by meaning."""
+    in_names = {w for run in terms.names for w in run}
+    said = {(w if w in in_names else _stem(w)): w for w in search_words(question)}
+    return {t.stem: said.get(t.stem, t.stem) for t in terms.terms}
+
+
+def _weights(tables: Tables, terms: Terms) -> dict[str, float]:
+    """Each term's weight: its rarity among the stored sentences (idf)."""
+    words_only = [t for t in terms.terms if t.shape is None or t.stem not in vocabulary().stop]
+    total, counted = tables.passage_frequency([t.stem for t in words_only])
+    frequency = {t.stem: counted.get(t.stem, 0) for t in words_only}
+    weights = [_idf(total, frequency[t.stem]) for t in words_only]
+    typical = sum(weights) / len(weights) if weights else 1.0
+    return {
+        t.stem: _idf(total, frequency[t.stem]) if t.stem in frequency else typical
+        for t in terms.terms
+    }
 
 
 def _distinct_episodes(scored: list[tuple[float, PassageRow]]) -> list[tuple[float, PassageRow]]:

@@ -358,7 +358,7 @@ def with_changes(t: Tables, query: str) -> list[dict[str, Any]]:
     """The passages that answer the question, and after them the sentences said later that
     tell of a change to it ("The dentist moved it to 21 March" after "My next dentist
     appointment is on 14 March")."""
-    found = passages_mod.search(t, query)
+    found = passages_mod.search(t, query, similar=True)
     if not found:
         return []
     after = max(p["passage_id"] for p in found)

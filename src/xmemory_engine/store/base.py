@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal, Protocol, TypeVar
 
 from xmemory_engine.schema import ObjectSpec, RelationSpec, Schema
+from xmemory_engine.semantic import SentenceIndex
 
 T = TypeVar("T")
 
@@ -289,6 +290,18 @@ class Tables(Protocol):
 
     def passage_frequency(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
         """How many sentences are indexed, and in how many each prefix term occurs."""
+        ...
+
+    # The instance's sentence vectors (semantic.py), kept by the store across reads; None
+    # where the store keeps none.
+    sentence_index: SentenceIndex | None
+
+    def sentences_after(self, after: int, limit: int) -> list[tuple[int, str]]:
+        """Up to `limit` indexed sentences (passage id, text) with ids above `after`, in order."""
+        ...
+
+    def passages_by_id(self, ids: Sequence[int]) -> list[PassageRow]:
+        """The passages with these ids that are still indexed, in the order asked."""
         ...
 
     def later_text_episode(self, episode_id: int) -> bool:

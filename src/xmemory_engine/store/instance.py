@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from xmemory_engine.schema import FieldSpec, ObjectSpec, RelationSpec, Schema
+from xmemory_engine.semantic import SentenceIndex
 from xmemory_engine.store import forget as forgetting
-from xmemory_engine.store import portable, provenance, terms
+from xmemory_engine.store import portable, provenance, sentences, terms
 from xmemory_engine.store.base import (
     EpisodeDraft,
     EpisodeRow,
@@ -137,11 +138,13 @@ class SqliteTables(Tables):
         schema: Schema,
         recorder: FactRecorder | None = None,
         term_counts: provenance.TermCounts | None = None,
+        sentence_index: SentenceIndex | None = None,
     ) -> None:
         self.conn = conn
         self.schema = schema
         self.recorder = recorder
         self.term_counts = term_counts
+        self.sentence_index = sentence_index
         # One read's snapshot: how many sentences hold a term does not change within it, and a
         # read may search twice (what answers, then what changed it later).
         self._frequency: tuple[int, dict[str, int]] | None = None
@@ -331,6 +334,12 @@ class SqliteTables(Tables):
     ) -> list[PassageRow]:
         return provenance.search_passages(self.conn, match, limit, after, newest)
 
+    def sentences_after(self, after: int, limit: int) -> list[tuple[int, str]]:
+        return sentences.sentences_after(self.conn, after, limit)
+
+    def passages_by_id(self, ids: Sequence[int]) -> list[PassageRow]:
+        return sentences.passages_by_id(self.conn, ids)
+
     def passage_frequency(self, terms: Sequence[str]) -> tuple[int, dict[str, int]]:
         if self.recorder is not None:  # inside a write: the index changes as it goes
             return provenance.passage_frequency(self.conn, terms)
@@ -434,6 +443,7 @@ class SqliteInstanceData:
         self._reader = SqliteFile(path)
         self._recorded: list[str] = []
         self._term_counts = provenance.TermCounts()
+        self._sentence_index = SentenceIndex()
 
     def close(self) -> None:
         self._reader.close()
@@ -511,12 +521,12 @@ class SqliteInstanceData:
         return result
 
     async def read(self, schema: Schema, fn: Callable[[Tables], T]) -> T:
-        counts = self._term_counts
-        return await self._reader.call(lambda conn: _snapshot(conn, schema, fn, counts))
+        counts, index = self._term_counts, self._sentence_index
+        return await self._reader.call(lambda conn: _snapshot(conn, schema, fn, counts, index))
 
     def read_here(self, schema: Schema, fn: Callable[[Tables], T]) -> T:
-        counts = self._term_counts
-        return self._reader.run(lambda conn: _snapshot(conn, schema, fn, counts))
+        counts, index = self._term_counts, self._sentence_index
+        return self._reader.run(lambda conn: _snapshot(conn, schema, fn, counts, index))
 
     async def applied_write_ids(self) -> list[str]:
         def run(conn: sqlite3.Connection) -> list[str]:
@@ -557,9 +567,12 @@ def _snapshot(
     schema: Schema,
     fn: Callable[[Tables], T],
     term_counts: provenance.TermCounts | None = None,
+    sentence_index: SentenceIndex | None = None,
 ) -> T:
     with transaction(conn, immediate=False):
-        return fn(SqliteTables(conn, schema, term_counts=term_counts))
+        return fn(
+            SqliteTables(conn, schema, term_counts=term_counts, sentence_index=sentence_index)
+        )
 
 
 def _chunks(items: list[str]) -> list[list[str]]:

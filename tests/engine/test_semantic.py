@@ -1,0 +1,123 @@
+"""Finding stored sentences by meaning (semantic.py, passages._similar), through the real
+engine, its HTTP API and the rules mind on a real SQLite file, with the real model that the
+`semantic` extra installs."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from xmemory_engine import EngineSettings, open_engine, semantic
+
+pytestmark = pytest.mark.anyio
+
+needs_model = pytest.mark.skipif(
+    semantic._package() is None, reason="the semantic extra (wordllama) is not installed"
+)
+
+
+class Memory:
+    def __init__(self, http: httpx.AsyncClient, instance_id: str) -> None:
+        self.http, self.base = http, f"/instances/{instance_id}"
+
+    async def write(self, text: str) -> None:
+        response = await self.http.post(f"{self.base}/write", json={"text": text})
+        assert response.status_code == 200, response.text
+
+    async def read(self, query: str) -> dict[str, Any]:
+        response = await self.http.post(f"{self.base}/read", json={"query": query})
+        assert response.status_code == 200, response.text
+        return response.json()["items"][0]  # type: ignore[no-any-return]
+
+    async def forget(self, text: str) -> None:
+        response = await self.http.post(f"{self.base}/forget", json={"text": text})
+        assert response.status_code == 200, response.text
+
+
+@contextlib.asynccontextmanager
+async def memory(tmp_path: Path, **settings: Any) -> AsyncIterator[Memory]:
+    try:
+        async with open_engine(EngineSettings(data_dir=tmp_path / "d", **settings)) as engine:
+            transport = httpx.ASGITransport(app=engine.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
+                yield Memory(http, engine.default_instance_id)
+    finally:
+        semantic.configure(True)  # the process-wide switch back to its default
+
+
+STORY = [
+    "Maya is employed by Globex as an engineer.",
+    "Flour order: 20 sacks of strong white every other Monday.",
+    "Dad turns 70 next March.",
+]
+# Said in no word of the sentence that answers it: only its meaning finds it.
+OTHER_WORDS = "How often does the flour arrive?"
+
+
+@needs_model
+async def test_a_question_in_other_words_finds_the_sentence_that_answers_it(
+    tmp_path: Path,
+) -> None:
+    async with memory(tmp_path) as m:
+        for line in STORY:
+            await m.write(line)
+        flour = await m.read(OTHER_WORDS)
+        assert flour["basis"] == "passages"
+        assert [p["sentence"] for p in flour["passages"]] == [STORY[1]]
+        assert "every other Monday" in flour["reader_result"]["answer"]
+
+
+@needs_model
+async def test_close_in_meaning_is_not_enough_when_the_question_asks_for_something_unsaid(
+    tmp_path: Path,
+) -> None:
+    async with memory(tmp_path) as m:
+        for line in STORY:
+            await m.write(line)
+        # About Maya, but nothing says her email; no one keeps bees; flour is not sugar.
+        questions = ("What is Maya's email address?", "Who looks after our bees?")
+        for question in (*questions, "How often do we get sugar?"):
+            answer = await m.read(question)
+            assert answer["basis"] == "nothing", (question, answer)
+            assert answer["passages"] == []
+
+
+@needs_model
+async def test_sentences_said_after_a_read_are_found_and_forgotten_ones_are_not(
+    tmp_path: Path,
+) -> None:
+    async with memory(tmp_path) as m:
+        await m.write(STORY[0])
+        assert (await m.read(OTHER_WORDS))["basis"] == "nothing"
+        await m.write(STORY[1])  # the index in memory catches up on the next read
+        assert "Monday" in (await m.read(OTHER_WORDS))["reader_result"]["answer"]
+        await m.forget("Monday")
+        after = await m.read(OTHER_WORDS)
+        assert after["basis"] == "nothing"
+        assert "Monday" not in str(after)
+
+
+async def test_with_finding_by_meaning_off_only_the_words_count(tmp_path: Path) -> None:
+    async with memory(tmp_path, semantic=False) as m:
+        for line in STORY:
+            await m.write(line)
+        assert (await m.read(OTHER_WORDS))["basis"] == "nothing"
+        # Words the question shares still find the sentence.
+        found = await m.read("When is the flour order?")
+        assert "Monday" in found["reader_result"]["answer"]
+
+
+@needs_model
+def test_words_close_in_meaning_are_told_from_words_that_only_share_a_topic() -> None:
+    model = semantic.load()
+    assert model is not None
+    close = semantic.close_words(model, ["work", "dog", "father", "sugar"], ["employed", "puppy"])
+    assert close == {"work", "dog"}
+    [q] = model.encode(["Where does Maya work?"])
+    employed, flour = model.encode([STORY[0], STORY[1]])
+    assert float(q @ employed) > float(q @ flour)
