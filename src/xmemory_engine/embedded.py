@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -29,6 +29,7 @@ from xmemory_engine.service.instances import InstanceRegistry
 from xmemory_engine.service.memory import MemoryService
 from xmemory_engine.service.writes import WriteQueue
 from xmemory_engine.settings import EngineSettings
+from xmemory_engine.store.base import Catalog
 from xmemory_engine.store.catalog import SqliteCatalog
 from xmemory_engine.store.owners import EngineOwnership
 
@@ -86,14 +87,8 @@ async def open_engine(
     data_dir.mkdir(parents=True, exist_ok=True)
     semantic.configure(settings.semantic)
     chosen = mind if mind is not None else build_mind(settings.mind, sampler=sampler)
-    catalog = await anyio.to_thread.run_sync(SqliteCatalog, data_dir / "catalog.sqlite")
+    catalog, registry, close_store = await _open_store(settings)
     ownership = EngineOwnership(data_dir)
-    registry = InstanceRegistry(
-        catalog,
-        data_dir,
-        row_limit=settings.read_row_limit,
-        time_limit=settings.read_time_limit,
-    )
     queue = WriteQueue(catalog, registry, chosen, settings, ownership)
     service = MemoryService(catalog, registry, queue, chosen, settings)
     try:
@@ -122,10 +117,41 @@ async def open_engine(
     finally:
         registry.close()
         catalog.close()
+        close_store()
         ownership.close()
         if mind is None:  # we built it, so its model clients (HTTP connections) are ours
             with anyio.CancelScope(shield=True):
                 await close_mind(chosen)
+
+
+async def _open_store(
+    settings: EngineSettings,
+) -> tuple[Catalog, InstanceRegistry, Callable[[], None]]:
+    """The catalog and the instances: SQLite files in the data directory, or the PostgreSQL
+    database `settings.database_url` names (psycopg is imported only then)."""
+    rows, seconds = settings.read_row_limit, settings.read_time_limit
+    if settings.database_url is None:
+        path = settings.data_dir / "catalog.sqlite"
+        catalog = await anyio.to_thread.run_sync(SqliteCatalog, path)
+        registry = InstanceRegistry(catalog, settings.data_dir, row_limit=rows, time_limit=seconds)
+        return catalog, registry, lambda: None
+    try:
+        from xmemory_engine.store.postgres import Database, PostgresCatalog, PostgresRegistry
+    except ImportError as exc:
+        raise RuntimeError(
+            "a database URL is set but the PostgreSQL driver is not installed: "
+            "pip install 'xmemory-mcp[postgres]'"
+        ) from exc
+    db = await anyio.to_thread.run_sync(Database, settings.database_url)
+    try:
+        pg_catalog = await anyio.to_thread.run_sync(PostgresCatalog, db)
+    except BaseException:
+        db.close()
+        raise
+    pg_registry = PostgresRegistry(
+        pg_catalog, settings.data_dir, db, row_limit=rows, time_limit=seconds
+    )
+    return pg_catalog, pg_registry, db.close
 
 
 async def _tidy(service: MemoryService) -> None:

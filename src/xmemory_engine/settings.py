@@ -150,6 +150,10 @@ class EngineSettings:
     another one shares the data directory."""
     apply_delay: float = 0.0
     """Test-only: seconds to wait before applying each job, to make crash windows real."""
+    database_url: str | None = field(default=None, repr=False)
+    """`postgresql://...`: keep the catalog and every instance in this PostgreSQL database
+    (`store/postgres`) instead of SQLite files; `data_dir` then only holds the engines' lock
+    files. None: SQLite."""
     semantic: bool = True
     """Find stored sentences by meaning as well as by words, where the `semantic` extra is
     installed (`semantic.py`); off, a read finds sentences by their words only."""
@@ -165,6 +169,14 @@ class EngineSettings:
                     "loopback only"
                 )
             self.api_key = self.api_key.strip()
+        if self.database_url is not None:
+            url = self.database_url.strip()
+            if not url.startswith(("postgresql://", "postgres://")):
+                raise ValueError(
+                    "the database URL must start with postgresql:// (a PostgreSQL server);"
+                    " leave it unset to keep memory in SQLite files"
+                )
+            self.database_url = url
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> EngineSettings:
@@ -192,6 +204,13 @@ class EngineEnvironment(BaseModel):
         " request but /healthz; without one it serves on loopback only (`--api-key` wins).",
         secret=True,
         scope="engine serve",
+    )
+    database_url: str | None = variable(
+        "XMEM_ENGINE_DATABASE_URL",
+        "`postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`: keep memory in PostgreSQL instead of"
+        " SQLite files (`--database-url` wins; needs `xmemory-mcp[postgres]`).",
+        secret=True,
+        refuse_blank=False,
     )
     max_text_chars: int = variable(
         "XMEM_ENGINE_MAX_TEXT_CHARS",
@@ -315,6 +334,7 @@ class EngineEnvironment(BaseModel):
         values: dict[str, object] = {
             "data_dir": self.data_dir or default_data_dir(),
             "api_key": self.api_key,
+            "database_url": self.database_url,
             "mind": self.mind(),
             "max_text_chars": self.max_text_chars,
             "max_body_bytes": self.max_body_bytes,

@@ -34,7 +34,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from xmemory_engine.errors import InvalidRequest, QueryRejected
 from xmemory_engine.minds.base import ResultTable
@@ -625,6 +625,17 @@ class LimitedTable(ResultTable):
 
     truncated: bool = False
     truncated_by: str | None = None
+
+
+class SqlReader(Protocol):
+    """What runs generated SQL for a read: `ReadOnlySqlite`, or its PostgreSQL twin
+    (`store/postgres/reader.py`)."""
+
+    row_limit: int
+    time_limit: float
+
+    def run(self, sql: str, *, deadline: float | None = None) -> LimitedTable: ...
+    def close(self) -> None: ...
 
 
 class ReadOnlySqlite:

@@ -2,20 +2,67 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from engine_testkit import asgi_client, create_body, item, running_engine
+from engine_testkit import POSTGRES_URLS, asgi_client, create_body, item, running_engine
 
+from support.postgres import Cluster, server_binaries, start_cluster
 from xmemory_engine.embedded import Engine
+
+# Test modules whose `engine` runs on both stores: SQLite files, and PostgreSQL (a throwaway
+# cluster for the session, a fresh database per test; tests/support/postgres.py).
+BOTH_STORES = frozenset({"test_engine_api", "test_engine_reads", "test_engine_episodes"})
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" in metafunc.fixturenames and metafunc.module.__name__ in BOTH_STORES:
+        metafunc.parametrize("store", ["sqlite", "postgres"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    if server_binaries() is None:
+        pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
+    pytest.importorskip("psycopg", reason="the postgres extra (psycopg) is not installed")
+    cluster = start_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 @pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
-    async with running_engine(tmp_path / "data") as running:
-        yield running
+def store(request: pytest.FixtureRequest) -> str:
+    """Which store the engine runs on: `sqlite` unless the module runs on both."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def database_url(store: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """A fresh PostgreSQL database for a `postgres` engine, None for SQLite."""
+    if store != "postgres":
+        yield None
+        return
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.create_database()
+    try:
+        yield url
+    finally:
+        cluster.drop_database(url)
+
+
+@pytest.fixture
+async def engine(tmp_path: Path, database_url: str | None) -> AsyncIterator[Engine]:
+    if database_url is not None:
+        POSTGRES_URLS[tmp_path / "data"] = database_url
+    try:
+        async with running_engine(tmp_path / "data", database_url=database_url) as running:
+            yield running
+    finally:
+        POSTGRES_URLS.pop(tmp_path / "data", None)
 
 
 @pytest.fixture

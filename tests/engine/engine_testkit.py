@@ -140,9 +140,17 @@ def asgi_client(engine: Engine, **kwargs: Any) -> httpx.AsyncClient:
     )
 
 
+POSTGRES_URLS: dict[Path, str] = {}
+"""Data directories of engines running on PostgreSQL, with their database (conftest fills it)."""
+
+
 def snapshot(data_dir: Path) -> dict[str, Any]:
     """Every row of every table of the catalog and every instance file (bar timestamps of
     nothing: a snapshot must be identical after a refused request)."""
+    if data_dir in POSTGRES_URLS:
+        from support.postgres import dump_database
+
+        return dump_database(POSTGRES_URLS[data_dir])
     files = [data_dir / "catalog.sqlite", *sorted((data_dir / "instances").glob("*.sqlite"))]
     dump: dict[str, Any] = {}
     for path in files:
@@ -164,6 +172,31 @@ def snapshot(data_dir: Path) -> dict[str, Any]:
         finally:
             db.close()
     return dump
+
+
+def instance_stored(engine: Engine, iid: str) -> bool:
+    """Whether the instance's data exists: its file, or its PostgreSQL schema."""
+    url = engine.settings.database_url
+    if url is not None:
+        from support.postgres import has_schema
+
+        return has_schema(url, f"xm_{iid}")
+    return (engine.settings.data_dir / "instances" / f"{iid}.sqlite").exists()
+
+
+def query_instance(engine: Engine, iid: str, sql: str, *args: Any) -> list[Any]:
+    """Rows of `sql` (`?` marks) on the instance's own tables, whichever the store."""
+    url = engine.settings.database_url
+    if url is not None:
+        from support.postgres import query_schema
+
+        return query_schema(url, f"xm_{iid}", sql, args)
+    path = engine.settings.data_dir / "instances" / f"{iid}.sqlite"
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
 
 
 def envelope_error(response: httpx.Response) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from engine_testkit import (
     asgi_client,
     create_body,
     envelope_error,
+    instance_stored,
     item,
     obj_create,
     rel_create,
@@ -94,7 +95,7 @@ async def test_create_get_list_update_delete(engine: Engine, client: httpx.Async
     iid = created["id"]
     assert created["name"] == "contacts" and created["description"] == "people"
     assert created["data_schema"]["objects"]["contact"]["primary_key"] == ["email"]
-    assert (data_dir(engine) / "instances" / f"{iid}.sqlite").exists()
+    assert instance_stored(engine, iid)
 
     listed = (await client.get("/instances", params={"verbose": "true"})).json()
     assert {i["id"] for i in listed["items"]} == {iid, engine.default_instance_id}
@@ -115,7 +116,7 @@ async def test_create_get_list_update_delete(engine: Engine, client: httpx.Async
 
     deleted = (await client.delete(f"/instances/{iid}")).json()
     assert deleted == {"ids": [iid], "items": [], "errors": []}
-    assert not (data_dir(engine) / "instances" / f"{iid}.sqlite").exists()
+    assert not instance_stored(engine, iid)
     response = await client.get(f"/instances/{iid}")
     assert response.status_code == 404 and envelope_error(response)["code"] == "not_found"
     response = await client.delete(f"/instances/{iid}")

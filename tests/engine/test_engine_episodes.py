@@ -6,12 +6,11 @@ that SQL, so these tests pin what the engine keeps, not how clever a mind is.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import httpx
 import pytest
-from engine_testkit import item, obj_create, obj_delete, obj_update, snapshot
+from engine_testkit import item, obj_create, obj_delete, obj_update, query_instance, snapshot
 
 from xmemory_engine.embedded import Engine
 
@@ -27,13 +26,8 @@ async def read(client: httpx.AsyncClient, iid: str, query: str, mode: str = "sin
 
 
 def query(engine: Engine, iid: str, sql: str, *args: Any) -> list[Any]:
-    """Rows of `sql` on the instance's file, read-only, the connection closed after."""
-    path = engine.settings.data_dir / "instances" / f"{iid}.sqlite"
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return db.execute(sql, args).fetchall()
-    finally:
-        db.close()
+    """Rows of `sql` on the instance's own tables (its file, or its PostgreSQL schema)."""
+    return query_instance(engine, iid, sql, *args)
 
 
 async def test_every_write_keeps_its_words_as_an_episode(

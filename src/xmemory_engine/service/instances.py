@@ -15,8 +15,8 @@ from typing import Any
 
 from xmemory_engine.errors import Conflict, NotFound, SchemaInvalid
 from xmemory_engine.schema import Schema, parse_schema, plan_schema_update, schema_from_data
-from xmemory_engine.sql_guard import ReadOnlySqlite
-from xmemory_engine.store.base import Catalog, ClusterRow, InstanceRow, utc_now
+from xmemory_engine.sql_guard import ReadOnlySqlite, SqlReader
+from xmemory_engine.store.base import Catalog, ClusterRow, InstanceData, InstanceRow, utc_now
 from xmemory_engine.store.instance import SqliteInstanceData
 
 logger = logging.getLogger("xmemory_engine")
@@ -78,14 +78,14 @@ class LiveInstance:
 
     row: InstanceRow
     schema: Schema
-    data: SqliteInstanceData
+    data: InstanceData
     registry: InstanceRegistry
 
     @property
     def id(self) -> str:
         return self.row.id
 
-    def reader(self) -> ReadOnlySqlite:
+    def reader(self) -> SqlReader:
         """The read-only, limited connection generated SQL runs on (shared, thread-safe)."""
         return self.registry.reader(self)
 
@@ -102,7 +102,7 @@ class InstanceRegistry:
         self._readers: dict[str, tuple[int, ReadOnlySqlite]] = {}
         self.dir = data_dir / "instances"
         self.dir.mkdir(parents=True, exist_ok=True)
-        self._data: dict[str, SqliteInstanceData] = {}
+        self._data: dict[str, InstanceData] = {}
         self._schemas: dict[tuple[str, int], Schema] = {}
         self._lock = threading.Lock()
 
@@ -118,7 +118,7 @@ class InstanceRegistry:
                 reader.close()
             self._readers.clear()
 
-    def reader(self, live: LiveInstance) -> ReadOnlySqlite:
+    def reader(self, live: LiveInstance) -> SqlReader:
         """One read-only connection per instance, renewed when its schema version changes
         (the allowed tables change with it)."""
         with self._lock:
@@ -136,7 +136,7 @@ class InstanceRegistry:
             cached[1].close()
         return reader
 
-    def _open(self, instance_id: str, schema: Schema) -> SqliteInstanceData:
+    def _open(self, instance_id: str, schema: Schema) -> InstanceData:
         with self._lock:
             data = self._data.get(instance_id)
             if data is None:

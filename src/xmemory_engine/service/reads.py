@@ -29,7 +29,7 @@ from xmemory_engine.service.changes import object_wire, relation_wire
 from xmemory_engine.service.instances import LiveInstance
 from xmemory_engine.service.tracing import Trace, TracedRecord, split_trace, traced
 from xmemory_engine.settings import EngineSettings
-from xmemory_engine.sql_guard import MAX_RESULT_BYTES, ReadOnlySqlite, check
+from xmemory_engine.sql_guard import MAX_RESULT_BYTES, SqlReader, check
 from xmemory_engine.store.base import Tables
 from xmemory_engine.store.provenance import passages_after
 
@@ -66,7 +66,7 @@ class ReadBudgetSpent(QueryRejected):
 
 
 def make_sql_runner(
-    reader: ReadOnlySqlite,
+    reader: SqlReader,
     schema: Schema,
     trace: Trace | None = None,
     after_rows: Callable[[ResultTable], None] | None = None,

@@ -1,0 +1,519 @@
+"""The catalog on PostgreSQL: clusters, instances and write jobs in the schema `xmemory`.
+
+The same rows and rules as the SQLite catalog (`store/catalog.py`: finished jobs drop their
+bodies, only the newest `STATUS_RETENTION` finished ones per instance are kept), and the same
+numbered-migration discipline: each migration runs in one transaction with its record, under a
+transaction-scoped advisory lock, so two engine processes starting together apply it once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from xmemory_engine.store.base import ClusterRow, InstanceRow, JobRow, JobStatus, utc_now
+from xmemory_engine.store.catalog import STATUS_RETENTION
+from xmemory_engine.store.postgres.database import Connection, Database, Row
+
+SCHEMA = "xmemory"
+_MIGRATION_LOCK = 0x786D656D  # "xmem": serialises catalog migrations across processes
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "clusters, instances, write jobs",
+        [
+            f"CREATE TABLE {SCHEMA}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            f"""CREATE TABLE {SCHEMA}.clusters (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                description TEXT,
+                created_at TEXT NOT NULL
+            )""",
+            f"""CREATE TABLE {SCHEMA}.instances (
+                id TEXT PRIMARY KEY,
+                cluster_id TEXT NOT NULL REFERENCES {SCHEMA}.clusters(id),
+                name TEXT NOT NULL,
+                description TEXT,
+                schema_text TEXT NOT NULL,
+                schema_type TEXT NOT NULL,
+                schema_json TEXT NOT NULL,
+                schema_version INTEGER NOT NULL,
+                schema_description TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            f"""CREATE TABLE {SCHEMA}.write_jobs (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                instance_id TEXT NOT NULL REFERENCES {SCHEMA}.instances(id) ON DELETE CASCADE,
+                status TEXT NOT NULL,
+                payload JSON,
+                trace_id TEXT,
+                result JSON,
+                error JSON,
+                owner TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                completed_at TEXT
+            )""",
+            f"CREATE INDEX write_jobs_by_instance ON {SCHEMA}.write_jobs (instance_id, status, seq)",
+            f"CREATE INDEX write_jobs_by_status ON {SCHEMA}.write_jobs (status)",
+        ],
+    ),
+]
+
+_PENDING = ["queued", "processing"]
+_FINISHED = ["completed", "failed"]
+
+
+class PostgresCatalog:
+    """The catalog on PostgreSQL; every method runs its statements in a worker thread."""
+
+    PRUNE_EVERY = 50
+
+    def __init__(self, db: Database, *, status_retention: int | None = None) -> None:
+        self.db = db
+        db.run(_migrate)
+        self.status_retention = STATUS_RETENTION if status_retention is None else status_retention
+        self._finished = 0
+
+    def close(self) -> None:
+        """The pool belongs to whoever opened it (`open_engine`), not to the catalog."""
+
+    # -- defaults --------------------------------------------------------------------------
+
+    async def ensure_defaults(
+        self, make_cluster: Callable[[], ClusterRow], make_instance: Callable[[str], InstanceRow]
+    ) -> tuple[ClusterRow, InstanceRow, bool]:
+        def run(conn: Connection) -> tuple[ClusterRow, InstanceRow, bool]:
+            with conn.transaction():
+                # Two processes starting on an empty database make one default, not two.
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK + 1,))
+                cluster = _by_meta(conn, "default_cluster_id", "clusters", _cluster)
+                if cluster is None:
+                    cluster = make_cluster()
+                    _insert_cluster(conn, cluster)
+                    _set_meta(conn, "default_cluster_id", cluster.id)
+                instance = _by_meta(conn, "default_instance_id", "instances", _instance)
+                created = instance is None
+                if instance is None:
+                    instance = make_instance(cluster.id)
+                    _insert_instance(conn, instance)
+                    _set_meta(conn, "default_instance_id", instance.id)
+                return cluster, instance, created
+
+        return await self.db.call(run)
+
+    # -- clusters --------------------------------------------------------------------------
+
+    async def get_cluster(self, cluster_id: str) -> ClusterRow | None:
+        def run(conn: Connection) -> ClusterRow | None:
+            row = conn.execute(
+                f"SELECT * FROM {SCHEMA}.clusters WHERE id = %s", (cluster_id,)
+            ).fetchone()
+            return _cluster(row) if row else None
+
+        return await self.db.call(run)
+
+    async def list_clusters(self, ids: Sequence[str] | None = None) -> list[ClusterRow]:
+        def run(conn: Connection) -> list[ClusterRow]:
+            return [_cluster(r) for r in _select_many(conn, "clusters", ids)]
+
+        return await self.db.call(run)
+
+    # -- instances -------------------------------------------------------------------------
+
+    async def create_instance(self, row: InstanceRow) -> None:
+        def run(conn: Connection) -> None:
+            with conn.transaction():
+                _insert_instance(conn, row)
+
+        await self.db.call(run)
+
+    async def get_instance(self, instance_id: str) -> InstanceRow | None:
+        def run(conn: Connection) -> InstanceRow | None:
+            row = conn.execute(
+                f"SELECT * FROM {SCHEMA}.instances WHERE id = %s", (instance_id,)
+            ).fetchone()
+            return _instance(row) if row else None
+
+        return await self.db.call(run)
+
+    async def list_instances(self, ids: Sequence[str] | None = None) -> list[InstanceRow]:
+        def run(conn: Connection) -> list[InstanceRow]:
+            return [_instance(r) for r in _select_many(conn, "instances", ids)]
+
+        return await self.db.call(run)
+
+    async def update_instance_metadata(
+        self, instance_id: str, changes: dict[str, str | None]
+    ) -> InstanceRow | None:
+        allowed = {k: v for k, v in changes.items() if k in ("name", "description")}
+
+        def run(conn: Connection) -> InstanceRow | None:
+            with conn.transaction():
+                if allowed:
+                    sets = ", ".join(f"{k} = %s" for k in allowed)
+                    conn.execute(
+                        f"UPDATE {SCHEMA}.instances SET {sets}, updated_at = %s WHERE id = %s",
+                        (*allowed.values(), utc_now(), instance_id),
+                    )
+                row = conn.execute(
+                    f"SELECT * FROM {SCHEMA}.instances WHERE id = %s", (instance_id,)
+                ).fetchone()
+                return _instance(row) if row else None
+
+        return await self.db.call(run)
+
+    async def update_instance_schema(
+        self,
+        instance_id: str,
+        *,
+        schema_text: str,
+        schema_type: str,
+        schema_json: str,
+        expected_version: int,
+    ) -> InstanceRow | None:
+        def run(conn: Connection) -> InstanceRow | None:
+            row = conn.execute(
+                f"""UPDATE {SCHEMA}.instances SET schema_text = %s, schema_type = %s,
+                    schema_json = %s, schema_version = schema_version + 1, updated_at = %s
+                    WHERE id = %s AND schema_version = %s RETURNING *""",
+                (schema_text, schema_type, schema_json, utc_now(), instance_id, expected_version),
+            ).fetchone()
+            return _instance(row) if row else None
+
+        return await self.db.call(run)
+
+    async def delete_instance(self, instance_id: str) -> bool:
+        def run(conn: Connection) -> bool:
+            with conn.transaction():
+                conn.execute(
+                    f"DELETE FROM {SCHEMA}.write_jobs WHERE instance_id = %s", (instance_id,)
+                )
+                deleted = conn.execute(
+                    f"DELETE FROM {SCHEMA}.instances WHERE id = %s", (instance_id,)
+                ).rowcount
+                if deleted:
+                    conn.execute(
+                        f"DELETE FROM {SCHEMA}.meta WHERE key = 'default_instance_id' "
+                        "AND value = %s",
+                        (instance_id,),
+                    )
+                return deleted == 1
+
+        return await self.db.call(run)
+
+    # -- write jobs ------------------------------------------------------------------------
+
+    async def insert_job(self, job: JobRow, *, durable: bool = True) -> JobRow:
+        """Persist a queued job; fills in `seq`. `durable=False`: the commit does not wait
+        for the WAL flush (`synchronous_commit = off`), as on SQLite (see its catalog)."""
+
+        def run(conn: Connection) -> JobRow:
+            with conn.transaction():
+                if not durable:
+                    conn.execute("SET LOCAL synchronous_commit = off")
+                row = conn.execute(
+                    f"""INSERT INTO {SCHEMA}.write_jobs (id, instance_id, status, payload,
+                        trace_id, owner, created_at, updated_at)
+                        VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING seq""",
+                    (
+                        job.id,
+                        job.instance_id,
+                        job.status,
+                        json.dumps(job.payload),
+                        job.trace_id,
+                        job.owner,
+                        job.created_at,
+                        job.created_at,
+                    ),
+                ).fetchone()
+                job.seq = int(row[0]) if row else 0
+                return job
+
+        return await self.db.call(run)
+
+    async def get_job(self, job_id: str) -> JobRow | None:
+        def run(conn: Connection) -> JobRow | None:
+            row = conn.execute(
+                f"SELECT * FROM {SCHEMA}.write_jobs WHERE id = %s", (job_id,)
+            ).fetchone()
+            return _job(row) if row else None
+
+        return await self.db.call(run)
+
+    async def finish_job(
+        self,
+        job_id: str,
+        status: JobStatus,
+        *,
+        result: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> None:
+        now = utc_now()
+        self._finished += 1
+        prune = self._finished % self.PRUNE_EVERY == 0
+
+        # Not waited for on disk, like SQLite's: a lost status is rebuilt from the instance.
+        def run(conn: Connection) -> None:
+            with conn.transaction():
+                conn.execute("SET LOCAL synchronous_commit = off")
+                row = conn.execute(
+                    f"""UPDATE {SCHEMA}.write_jobs SET status = %s, result = %s, error = %s,
+                        payload = NULL, updated_at = %s, completed_at = %s WHERE id = %s
+                        RETURNING instance_id""",
+                    (
+                        status,
+                        None if result is None else json.dumps(result),
+                        None if error is None else json.dumps(error),
+                        now,
+                        now,
+                        job_id,
+                    ),
+                ).fetchone()
+                if prune and row is not None:
+                    _prune_finished(conn, row[0], self.status_retention)
+
+        await self.db.call(run)
+
+    async def claim_jobs(self, owner: str, is_dead: Callable[[str], bool]) -> list[JobRow]:
+        """Unfinished jobs this process should run, oldest first: its own and those of
+        processes that are gone (`is_dead(owner)`). The rows are locked while they are
+        judged, so two processes never take over the same job."""
+
+        def run(conn: Connection) -> list[JobRow]:
+            with conn.transaction():
+                found = conn.execute(
+                    f"SELECT * FROM {SCHEMA}.write_jobs WHERE status = ANY(%s) "
+                    "ORDER BY seq FOR UPDATE",
+                    (_PENDING,),
+                ).fetchall()
+                verdicts: dict[str, bool] = {}
+                mine: list[JobRow] = []
+                for row in found:
+                    previous = row["owner"]
+                    if previous is not None and previous != owner:
+                        if previous not in verdicts:
+                            verdicts[previous] = is_dead(previous)
+                        if not verdicts[previous]:
+                            continue
+                    mine.append(_job(row))
+                taken = [j.id for j in mine if j.owner != owner]
+                if taken:
+                    conn.execute(
+                        f"UPDATE {SCHEMA}.write_jobs SET owner = %s WHERE id = ANY(%s)",
+                        (owner, taken),
+                    )
+            for job in mine:
+                job.owner = owner
+            return mine
+
+        return await self.db.call(run)
+
+    async def earlier_pending(self, instance_id: str, seq: int) -> bool:
+        def run(conn: Connection) -> bool:
+            row = conn.execute(
+                f"""SELECT 1 FROM {SCHEMA}.write_jobs WHERE instance_id = %s
+                    AND status = ANY(%s) AND seq < %s LIMIT 1""",
+                (instance_id, _PENDING, seq),
+            ).fetchone()
+            return row is not None
+
+        return await self.db.call(run)
+
+    async def terminal_job_ids(self, job_ids: Sequence[str]) -> set[str]:
+        wanted = list(job_ids)
+
+        def run(conn: Connection) -> set[str]:
+            pending = {
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM {SCHEMA}.write_jobs WHERE id = ANY(%s) AND status = ANY(%s)",
+                    (wanted, _PENDING),
+                )
+            }
+            return set(wanted) - pending
+
+        return await self.db.call(run)
+
+    async def forget_in_jobs(
+        self, instance_id: str, redact: Callable[[Any], Any], *, also: str | None = None
+    ) -> int:
+        """Each finished job of the instance, and the job `also` (the forget itself), with its
+        request, result and error passed through `redact` (`store/forget.py`); then the table
+        rewritten, so no dead row keeps the old text (the server's write-ahead log is the
+        operator's: see `upkeep.py`)."""
+
+        def run(conn: Connection) -> int:
+            changed = 0
+            with conn.transaction():
+                found = conn.execute(
+                    f"SELECT id, payload, result, error FROM {SCHEMA}.write_jobs "
+                    "WHERE instance_id = %s AND (status = ANY(%s) OR id = %s)",
+                    (instance_id, _FINISHED, also),
+                ).fetchall()
+                for job_id, *columns in found:
+                    updates: dict[str, str] = {}
+                    for name, value in zip(("payload", "result", "error"), columns, strict=True):
+                        if value is None:
+                            continue
+                        cleaned = redact(value)
+                        if cleaned != value:
+                            updates[name] = json.dumps(cleaned)
+                    if updates:
+                        sets = ", ".join(f"{name} = %s" for name in updates)
+                        conn.execute(
+                            f"UPDATE {SCHEMA}.write_jobs SET {sets} WHERE id = %s",
+                            [*updates.values(), job_id],
+                        )
+                        changed += 1
+            if changed:
+                conn.execute(f"VACUUM FULL {SCHEMA}.write_jobs")
+            return changed
+
+        return await self.db.call(run)
+
+
+# -- helpers (run inside a connection's thread) ----------------------------------------------
+
+
+def _migrate(conn: Connection) -> None:
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+        conn.execute(
+            f"""CREATE TABLE IF NOT EXISTS {SCHEMA}._xm_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"""
+        )
+    for version, name, statements in MIGRATIONS:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+            done = conn.execute(
+                f"SELECT 1 FROM {SCHEMA}._xm_migrations WHERE version = %s", (version,)
+            ).fetchone()
+            if done:
+                continue
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(
+                f"INSERT INTO {SCHEMA}._xm_migrations (version, name, applied_at) "
+                "VALUES (%s, %s, %s)",
+                (version, name, utc_now()),
+            )
+
+
+def _prune_finished(conn: Connection, instance_id: str, keep: int) -> None:
+    row = conn.execute(
+        f"""SELECT seq FROM {SCHEMA}.write_jobs WHERE instance_id = %s AND status = ANY(%s)
+            ORDER BY seq DESC LIMIT 1 OFFSET %s""",
+        (instance_id, _FINISHED, max(0, keep)),
+    ).fetchone()
+    if row is not None:
+        conn.execute(
+            f"DELETE FROM {SCHEMA}.write_jobs WHERE instance_id = %s AND status = ANY(%s) "
+            "AND seq <= %s",
+            (instance_id, _FINISHED, row[0]),
+        )
+
+
+def _select_many(conn: Connection, table: str, ids: Sequence[str] | None) -> list[Row]:
+    if ids is None:
+        return conn.execute(f"SELECT * FROM {SCHEMA}.{table} ORDER BY created_at, id").fetchall()
+    wanted = list(dict.fromkeys(ids))[:1000]
+    if not wanted:
+        return []
+    return conn.execute(
+        f"SELECT * FROM {SCHEMA}.{table} WHERE id = ANY(%s) ORDER BY created_at, id", (wanted,)
+    ).fetchall()
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    conn.execute(
+        f"INSERT INTO {SCHEMA}.meta (key, value) VALUES (%s, %s) "
+        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+        (key, value),
+    )
+
+
+def _by_meta(conn: Connection, key: str, table: str, build: Callable[[Row], Any]) -> Any:
+    row = conn.execute(
+        f"SELECT t.* FROM {SCHEMA}.meta AS m JOIN {SCHEMA}.{table} AS t ON t.id = m.value "
+        "WHERE m.key = %s",
+        (key,),
+    ).fetchone()
+    return build(row) if row else None
+
+
+def _insert_cluster(conn: Connection, c: ClusterRow) -> None:
+    conn.execute(
+        f"INSERT INTO {SCHEMA}.clusters (id, org_id, name, description, created_at) "
+        "VALUES (%s, %s, %s, %s, %s)",
+        (c.id, c.org_id, c.name, c.description, c.created_at),
+    )
+
+
+def _insert_instance(conn: Connection, i: InstanceRow) -> None:
+    conn.execute(
+        f"""INSERT INTO {SCHEMA}.instances (id, cluster_id, name, description, schema_text,
+            schema_type, schema_json, schema_version, schema_description, created_at,
+            updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+        (
+            i.id,
+            i.cluster_id,
+            i.name,
+            i.description,
+            i.schema_text,
+            i.schema_type,
+            i.schema_json,
+            i.schema_version,
+            i.schema_description,
+            i.created_at,
+            i.updated_at,
+        ),
+    )
+
+
+def _cluster(row: Row) -> ClusterRow:
+    return ClusterRow(
+        id=row["id"],
+        org_id=row["org_id"],
+        name=row["name"],
+        description=row["description"],
+        created_at=row["created_at"],
+    )
+
+
+def _instance(row: Row) -> InstanceRow:
+    return InstanceRow(
+        id=row["id"],
+        cluster_id=row["cluster_id"],
+        name=row["name"],
+        description=row["description"],
+        schema_text=row["schema_text"],
+        schema_type=row["schema_type"],
+        schema_json=row["schema_json"],
+        schema_version=row["schema_version"],
+        schema_description=row["schema_description"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _job(row: Row) -> JobRow:
+    return JobRow(
+        id=row["id"],
+        instance_id=row["instance_id"],
+        status=row["status"],
+        payload=row["payload"] or {},
+        trace_id=row["trace_id"],
+        seq=row["seq"],
+        result=row["result"],
+        error=row["error"],
+        owner=row["owner"],
+        created_at=row["created_at"],
+        completed_at=row["completed_at"],
+    )

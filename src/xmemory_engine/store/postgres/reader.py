@@ -1,0 +1,204 @@
+"""Generated SQL on PostgreSQL, contained by the database as well as by the static check.
+
+The minds write SQLite SQL (`sql_guard.check_select` has passed it before it gets here). Each
+statement is translated to PostgreSQL by sqlglot and checked again in that dialect (one SELECT
+over this instance's tables, no function that touches files, the server or other sessions),
+then run:
+- in a `READ ONLY` transaction, with `SET LOCAL search_path` to the instance's schema only (so
+  a bare table name cannot resolve anywhere else) and `statement_timeout` from the time limit;
+- as the instance's reader role (`instance.grant_reader`): it may use that one schema and
+  SELECT its record tables, nothing else (no other instance, not the catalog, not the engine's
+  `_xm_` tables, no superuser functions);
+- through a server-side cursor, fetched row by row up to the row and byte caps, so a query
+  that matches millions of rows never has them all sent.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import threading
+import time
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from decimal import Decimal
+from typing import Any
+from uuid import uuid4
+
+import psycopg
+from psycopg import sql
+
+from xmemory_engine.errors import InvalidRequest, QueryRejected
+from xmemory_engine.sql_guard import (
+    MAX_RESULT_BYTES,
+    LimitedTable,
+    _cell,
+    _size,
+    check_select,
+)
+from xmemory_engine.store.postgres.database import Connection, Database
+from xmemory_engine.store.postgres.instance import enter, reader_role
+
+logger = logging.getLogger("xmemory_engine")
+
+_FETCH = 100
+
+
+@functools.lru_cache(maxsize=512)
+def translate(sqlite_sql: str, allowed: frozenset[str]) -> str:
+    """`sqlite_sql` as PostgreSQL, checked again in that dialect."""
+    from sqlglot import transpile
+    from sqlglot.errors import SqlglotError
+
+    try:
+        (text,) = transpile(sqlite_sql, read="sqlite", write="postgres")
+    except (SqlglotError, ValueError) as exc:
+        raise QueryRejected(f"the query cannot be translated for PostgreSQL: {exc}") from exc
+    return check_select(text, allowed, "postgres")
+
+
+class ReadOnlyPostgres:
+    """Runs checked SELECTs on one instance's schema; the interface of `ReadOnlySqlite`."""
+
+    def __init__(
+        self,
+        db: Database,
+        instance_id: str,
+        *,
+        row_limit: int = 1000,
+        time_limit: float = 5.0,
+        allowed_tables: Collection[str] = (),
+        byte_limit: int = MAX_RESULT_BYTES,
+    ) -> None:
+        if row_limit < 1 or byte_limit < 1:
+            raise ValueError("row_limit and byte_limit must be at least 1")
+        if not (time_limit > 0 and math.isfinite(time_limit)):
+            raise ValueError("time_limit must be a positive number of seconds")
+        self.db = db
+        self.instance_id = instance_id
+        self.row_limit = row_limit
+        self.time_limit = time_limit
+        self.byte_limit = byte_limit
+        self._allowed = frozenset(t.lower() for t in allowed_tables)
+        self._role: str | None = None
+        self._role_checked = False
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def run(self, sql_text: str, *, deadline: float | None = None) -> LimitedTable:
+        """Rows of one SELECT, as `ReadOnlySqlite.run`: capped rows and bytes, stopped at the
+        time limit (or `deadline`, a `time.monotonic()`, when sooner)."""
+        if self._closed:
+            raise RuntimeError(f"the reader of instance {self.instance_id} is closed")
+        text = translate(sql_text, self._allowed)
+        seconds = self.time_limit
+        if deadline is not None:
+            seconds = min(seconds, deadline - time.monotonic())
+        if seconds <= 0:
+            raise QueryRejected(
+                f"the query ran longer than the {self.time_limit:g} s time limit and was stopped"
+            )
+        try:
+            columns, rows, truncated_by = self.db.run(lambda conn: self._run(conn, text, seconds))
+        except psycopg.Error as exc:
+            raise self._translate(exc) from exc
+        return LimitedTable(
+            columns=columns,
+            rows=rows,
+            sql=sql_text,
+            truncated=truncated_by is not None,
+            truncated_by=truncated_by,
+        )
+
+    def _run(
+        self, conn: Connection, text: str, seconds: float
+    ) -> tuple[list[str], list[list[Any]], str | None]:
+        with conn.transaction():
+            conn.execute("SET TRANSACTION READ ONLY")
+            enter(conn, self.instance_id)
+            conn.execute(
+                sql.SQL("SET LOCAL statement_timeout = {}").format(
+                    sql.Literal(max(1, int(seconds * 1000)))
+                )
+            )
+            role = self._reader_role(conn)
+            if role is not None:
+                conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role)))
+            with conn.cursor(name=f"xm_read_{uuid4().hex[:12]}") as cursor:
+                cursor.itersize = _FETCH
+                cursor.execute(text)
+                columns = [d.name for d in cursor.description or ()]
+                rows, truncated_by = self._fetch(cursor)
+            return columns, rows, truncated_by
+
+    def _reader_role(self, conn: Connection) -> str | None:
+        """The instance's reader role when it exists (it does wherever the engine could
+        create roles); checked once."""
+        with self._lock:
+            if not self._role_checked:
+                role = reader_role(self.instance_id)
+                found = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+                self._role = role if found.fetchone() else None
+                self._role_checked = True
+                if self._role is None:
+                    logger.warning(
+                        "no reader role for instance %s (the engine's database user cannot "
+                        "create roles): its generated SQL runs as the engine's user",
+                        self.instance_id,
+                    )
+            return self._role
+
+    def _fetch(self, cursor: psycopg.Cursor[Any]) -> tuple[list[list[Any]], str | None]:
+        rows: list[list[Any]] = []
+        budget = self.byte_limit
+        while True:
+            batch = cursor.fetchmany(_FETCH)
+            if not batch:
+                return rows, None
+            for row in batch:
+                if len(rows) == self.row_limit:
+                    return rows, "rows"
+                cells = [_cell(_plain(v)) for v in row]
+                budget -= sum(_size(c) for c in cells)
+                if budget < 0:
+                    return rows, "bytes"
+                rows.append(cells)
+
+    def close(self) -> None:
+        self._closed = True
+
+    def _translate(self, exc: psycopg.Error) -> Exception:
+        message = (exc.diag.message_primary if exc.diag else None) or str(exc)
+        message = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+        if isinstance(exc, psycopg.errors.QueryCanceled):
+            return QueryRejected(
+                f"the query ran longer than the {self.time_limit:g} s time limit and was stopped"
+            )
+        if isinstance(
+            exc, (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTransaction)
+        ):
+            return QueryRejected(f"the read-only connection refused the query: {message}")
+        if isinstance(exc, psycopg.errors.ProgramLimitExceeded):
+            return QueryRejected(f"the query is over one of PostgreSQL's limits: {message}")
+        if isinstance(exc, psycopg.OperationalError):
+            raise exc  # the server is gone: not the query's fault
+        return InvalidRequest(f"the query failed: {message}", field="sql")
+
+
+def _plain(value: Any) -> Any:
+    """A cell as SQLite would give it: numbers as int or float, times as ISO text."""
+    if isinstance(value, Decimal):
+        return (
+            int(value) if value == value.to_integral_value() and value.is_finite() else float(value)
+        )
+    if isinstance(value, (datetime, date, clock)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, (list, dict)):
+        import json
+
+        return json.dumps(value)
+    return value
