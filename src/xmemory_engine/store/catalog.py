@@ -162,7 +162,8 @@ class SqliteCatalog:
             row = conn.execute("SELECT * FROM instances WHERE id = ?", (instance_id,)).fetchone()
             return _instance(row) if row else None
 
-        result: InstanceRow | None = await self._call(run)
+        # Every call on an instance starts here: a thread hop would cost more than the query.
+        result: InstanceRow | None = await self._db.call_brief(run)
         return result
 
     async def list_instances(self, ids: Sequence[str] | None = None) -> list[InstanceRow]:
