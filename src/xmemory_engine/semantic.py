@@ -178,6 +178,32 @@ class SentenceIndex:
     ) -> list[tuple[int, float]]:
         """The `k` sentences closest to `question` (passage id, cosine), closest first; only
         those with ids above `after`. `read_after(id, n)` lists the next n sentences."""
+        ids, vectors = self._caught_up(model, read_after)
+        return self._closest(ids, vectors, model.encode([question])[0], k, after)
+
+    def alike(
+        self,
+        model: SentenceModel,
+        read_after: Callable[[int, int], list[tuple[int, str]]],
+        passage_id: int,
+        k: int,
+    ) -> list[tuple[int, float]]:
+        """The `k` sentences said after passage `passage_id` that are closest to it in
+        meaning (passage id, cosine), closest first: what was said later about the same
+        thing."""
+        import numpy as np
+
+        ids, vectors = self._caught_up(model, read_after)
+        at = int(np.searchsorted(ids, passage_id))
+        if at >= len(ids) or ids[at] != passage_id:
+            return []
+        query = vectors[at].astype(np.float32)
+        return self._closest(ids, vectors, query, k, passage_id)
+
+    def _caught_up(
+        self, model: SentenceModel, read_after: Callable[[int, int], list[tuple[int, str]]]
+    ) -> tuple[Any, Any]:
+        """The ids (ascending) and vectors of every sentence, those said since encoded now."""
         import numpy as np
 
         with self._lock:
@@ -192,19 +218,24 @@ class SentenceIndex:
                 self._ids = np.concatenate([self._ids, np.array([i for i, _ in rows])])
                 self._vectors = np.concatenate([self._vectors, vectors])
                 self._upto = rows[-1][0]
-            ids, vectors = self._ids, self._vectors
+            return self._ids, self._vectors
+
+    def _closest(
+        self, ids: Any, vectors: Any, query: Any, k: int, after: int
+    ) -> list[tuple[int, float]]:
+        import numpy as np
+
+        first = int(np.searchsorted(ids, after, side="right")) if after else 0
+        ids, vectors = ids[first:], vectors[first:]
         if not len(ids):
             return []
-        query = model.encode([question])[0]
         scores = np.concatenate(
             [
                 vectors[start : start + self.BLOCK].astype(np.float32) @ query
                 for start in range(0, len(ids), self.BLOCK)
             ]
         )
-        if after:
-            scores[ids <= after] = -1.0
         top = min(k, len(ids))
         best = np.argpartition(-scores, top - 1)[:top]
         best = best[np.argsort(-scores[best])]
-        return [(int(ids[i]), float(scores[i])) for i in best if scores[i] > -1.0]
+        return [(int(ids[i]), float(scores[i])) for i in best]

@@ -121,3 +121,19 @@ def test_words_close_in_meaning_are_told_from_words_that_only_share_a_topic() ->
     [q] = model.encode(["Where does Maya work?"])
     employed, flour = model.encode([STORY[0], STORY[1]])
     assert float(q @ employed) > float(q @ flour)
+
+
+@needs_model
+async def test_a_later_sentence_about_the_same_thing_is_shown_after_the_passage(
+    tmp_path: Path,
+) -> None:
+    async with memory(tmp_path) as m:
+        await m.write(
+            "Progress 2026-02-10: Genki chapter 15 done; Anki deck at 1,120 cards learned."
+        )
+        await m.write("Tutor: Sato Yuki on italki, Tuesdays 07:30.")
+        await m.write("Progress 2026-03-01: Genki chapter 17 done; Anki at 1,310 learned.")
+        answer = await m.read("How many Anki cards have I learned so far?")
+        assert answer["basis"] == "passages"
+        said = [p["sentence"] for p in answer["passages"]]
+        assert said[-1].startswith("Progress 2026-03-01") and "Tutor" not in str(said)

@@ -43,6 +43,7 @@ MATCH_BUDGET = 2000  # sentences the index may rank for one search (see _selecti
 CONTEXT_CHARS = 400
 SIMILAR = 0.2  # cosine from which a sentence is looked at as saying the question in other words
 NEAREST = 20  # sentences looked at by meaning, closest first
+ALIKE = 0.6  # cosine from which a later sentence is about the same thing as a passage
 SIMILAR_COVERAGE = 0.4  # of the weight, covered by the words or by words close in meaning
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "their", "its"})
 
@@ -471,6 +472,29 @@ def _similar(
     best = scored[0][0]
     chosen = _distinct_episodes([(c, hit) for c, _, hit in scored if c >= best / 2])
     return [_passage(c, hit, episodes.get(hit.episode_id)) for c, hit in chosen[:limit]]
+
+
+def alike_later(
+    tables: Tables, found: list[dict[str, Any]], limit: int = 2
+) -> list[dict[str, Any]]:
+    """Sentences said after the passages `found` that are about the same thing (close to one
+    of them in meaning, cosine at least `ALIKE`), closest first: a later state of it told
+    without a correction word ("Anki at 1,310 learned" after "Anki deck at 1,120 cards
+    learned"), shown after them."""
+    model = semantic.load()
+    index = tables.sentence_index
+    if model is None or index is None or not found:
+        return []
+    shown = {p["passage_id"] for p in found}
+    near: dict[int, float] = {}
+    for passage in found:
+        for i, score in index.alike(model, tables.sentences_after, passage["passage_id"], 4):
+            if score >= ALIKE and i not in shown:
+                near[i] = max(score, near.get(i, 0.0))
+    ranked = sorted(near, key=lambda i: -near[i])[:limit]
+    rows = tables.passages_by_id(ranked)
+    episodes = tables.episodes(sorted({row.episode_id for row in rows}))
+    return [_passage(near[row.id], row, episodes.get(row.episode_id)) for row in rows]
 
 
 def _said_as(question: str, terms: Terms) -> dict[str, str]:
