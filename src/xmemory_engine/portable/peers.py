@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -130,14 +131,10 @@ async def import_peer(
         typemap.schema = live.schema if not dry_run else grown
     writer = _Writer(service, live, typemap, dry_run)
     await writer.load_notes()
-    batch: list[PeerEntity] = []
-    for item in read_items(kind, path):  # the file again: entities in batches
-        if isinstance(item, PeerEntity):
-            batch.append(item)
-            if len(batch) >= BATCH:
-                await writer.entities(batch)
-                batch = []
-    if batch:
+    # The file again, a batch of entities at a time, read in a worker thread (a server's
+    # event loop keeps answering meanwhile).
+    entities = (item for item in read_items(kind, path) if isinstance(item, PeerEntity))
+    while batch := await anyio.to_thread.run_sync(lambda: list(islice(entities, BATCH))):
         await writer.entities(batch)
     for start in range(0, len(plan.links), BATCH):
         await writer.links(plan, plan.links[start : start + BATCH])
@@ -263,6 +260,7 @@ class _Writer:
 
     async def links(self, plan: Plan, links: list[PeerLink]) -> None:
         mutations: list[Any] = []
+        typed_links: list[Any] = []  # apart: a run of upserts of one type is applied at once
         said: list[str] = []
         seen: set[tuple[str, str, str]] = set()
         for link in links:
@@ -294,8 +292,8 @@ class _Writer:
             }
             key = {"source": link.source, "kind": link.kind, "target": link.target}
             change = {"key": key, "values": {k: v for k, v in values.items() if v}}
-            mutations.append({"object_mutation": {"object_type": LINK, "upsert": change}})
-        await self._write(mutations, said)
+            typed_links.append({"object_mutation": {"object_type": LINK, "upsert": change}})
+        await self._write(typed_links + mutations, said)
 
     async def _write(self, mutations: list[Any], said: list[str]) -> None:
         """One write (one episode); halved until what was said fits in MAX_SAID characters."""

@@ -355,8 +355,12 @@ def apply_mutations(tables: Tables, ops: list[Op], log: ChangeLog) -> None:
 
 def _batch_key(op: Op) -> tuple[Any, ...] | None:
     """The primary key a create or upsert is about, when it can join a batch."""
-    if not isinstance(op, ObjectOp) or not op.spec.primary_key:
+    if not isinstance(op, ObjectOp):
         return None
+    if not op.spec.primary_key:
+        # A create of a type with no key matches nothing stored: it joins a batch as itself
+        # (a thousand notes were a thousand inserts).
+        return ("", op.index) if op.action == "create" else None
     if op.action == "create":
         key = tuple(op.values.get(k) for k in op.spec.primary_key)
     elif op.action == "upsert" and "xuid" not in op.key:
