@@ -121,3 +121,14 @@ async def test_a_date_saying_when_something_was_done_is_not_its_new_date(tmp_pat
         await memory.write("Quill is back on: I restarted it on 2026-01-12.")
         due = await memory.read("When is Quill due?")
         assert due["reader_result"]["answer"].startswith("2026-03-01")
+
+
+async def test_who_is_answered_from_a_note_that_lists_people_after_a_colon(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Shared gear: Søren brings stove and gas; Ana brings the compass.")
+        stove = await memory.read("Who is bringing the stove?")
+        assert stove["basis"] == "passages" and "Søren brings stove" in str(stove["passages"])
+        # Still nobody for what no sentence names a person for.
+        assert (await memory.read("Who is bringing the tent?"))["basis"] == "nothing"

@@ -348,14 +348,15 @@ _TOKEN = re.compile(r"[^\W\d_][\w'\u2019\-]*")
 
 def _names_someone(text: str, terms: Terms) -> bool:
     """Whether `text` names someone the question does not: a capitalised word that does not
-    open a sentence."""
+    open a sentence. A word after a colon or a semicolon counts: notes list people that way
+    ("Shared gear: Søren brings stove; Ana brings the map")."""
     asked = {w for run in terms.names for w in run}
     for m in _TOKEN.finditer(text):
         word = m.group()
         if not word[0].isupper():
             continue
         before = text[: m.start()].rstrip()
-        if not before or before[-1] in ".!?:;\"'(":
+        if not before or before[-1] in ".!?\"'(":
             continue  # a sentence's first word is capitalised whatever it is
         if fold(word) not in asked and fold(word) not in vocabulary().stop:
             return True
