@@ -16,6 +16,7 @@ uvicorn and the mind are imported by `run`, not here.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import ipaddress
 import logging
 import signal
@@ -83,6 +84,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         help="where the data lives (default: $XMEM_DATA_DIR, else the user data directory)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        metavar="URL",
+        help="keep memory in PostgreSQL (postgresql://USER@HOST/DB; needs xmemory-mcp[postgres])"
+        " instead of SQLite files (default: $XMEM_ENGINE_DATABASE_URL)",
     )
     parser.add_argument(
         "--api-key",
@@ -154,10 +162,17 @@ def run(args: argparse.Namespace) -> int:
     overrides: dict[str, object] = {"api_key": api_key}
     if args.data_dir is not None:
         overrides["data_dir"] = args.data_dir
+    if getattr(args, "database_url", None) is not None:
+        overrides["database_url"] = args.database_url
     try:
         settings = environment.engine_settings(**overrides)
     except ValueError as exc:
         return _refuse(str(exc))
+    if settings.database_url is not None and importlib.util.find_spec("psycopg_pool") is None:
+        return _refuse(
+            "a database URL is set but the PostgreSQL driver is not installed:"
+            " pip install 'xmemory-mcp[postgres]'"
+        )
     from xmemory_engine.minds.factory import build_mind
 
     try:
@@ -178,6 +193,9 @@ def run(args: argparse.Namespace) -> int:
         anyio.run(_serve, settings, mind, sock, args, is_loopback(args.host))
     except KeyboardInterrupt:  # pragma: no cover - a second Ctrl-C during shutdown
         return 130
+    except ConnectionError as exc:  # the database server is unreachable or refused us
+        print(f"xmemory engine: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

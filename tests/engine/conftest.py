@@ -14,11 +14,20 @@ from xmemory_engine.embedded import Engine
 
 # Test modules whose `engine` runs on both stores: SQLite files, and PostgreSQL (a throwaway
 # cluster for the session, a fresh database per test; tests/support/postgres.py).
-BOTH_STORES = frozenset({"test_engine_api", "test_engine_reads", "test_engine_episodes"})
+BOTH_STORES = frozenset(
+    {
+        "test_engine_api",
+        "test_engine_reads",
+        "test_engine_episodes",
+        "test_engine_writes",
+        "test_sql_corpus",
+    }
+)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "engine" in metafunc.fixturenames and metafunc.module.__name__ in BOTH_STORES:
+    uses_store = {"engine", "database_url"} & set(metafunc.fixturenames)
+    if uses_store and metafunc.module.__name__ in BOTH_STORES:
         metafunc.parametrize("store", ["sqlite", "postgres"], indirect=True)
 
 

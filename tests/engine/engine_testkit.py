@@ -199,6 +199,38 @@ def query_instance(engine: Engine, iid: str, sql: str, *args: Any) -> list[Any]:
         db.close()
 
 
+def queue_order(engine: Engine, write_ids: list[str]) -> list[str]:
+    """These write jobs in the order they were queued (the catalog's sequence)."""
+    url = engine.settings.database_url
+    sql = "SELECT id FROM write_jobs WHERE id IN ({}) ORDER BY seq"
+    if url is not None:
+        from support.postgres import query_schema
+
+        marks = ",".join("?" * len(write_ids))
+        return [str(r[0]) for r in query_schema(url, "xmemory", sql.format(marks), write_ids)]
+    db = sqlite3.connect(engine.settings.data_dir / "catalog.sqlite")
+    try:
+        found = db.execute(sql.format(",".join("?" * len(write_ids))), write_ids)
+        return [str(r[0]) for r in found]
+    finally:
+        db.close()
+
+
+def stored_rows(engine: Engine, iid: str, table: str) -> list[dict[str, Any]]:
+    """Every row of one of the instance's tables as a dict, in the order they were stored."""
+    url = engine.settings.database_url
+    if url is not None:
+        from support.postgres import table_rows
+
+        return table_rows(url, f"xm_{iid}", table)
+    db = sqlite3.connect(engine.settings.data_dir / "instances" / f"{iid}.sqlite")
+    db.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in db.execute(f'SELECT * FROM "{table}" ORDER BY rowid')]
+    finally:
+        db.close()
+
+
 def envelope_error(response: httpx.Response) -> dict[str, Any]:
     """The single error of an error envelope (asserting the envelope's shape)."""
     body = response.json()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,10 @@ from engine_testkit import (
     obj_create,
     obj_delete,
     obj_update,
+    queue_order,
     rel_create,
     snapshot,
+    stored_rows,
 )
 
 from xmemory_engine.embedded import Engine
@@ -39,12 +40,7 @@ async def write_text(client: httpx.AsyncClient, iid: str, text: str) -> dict[str
 
 
 def rows(engine: Engine, iid: str, table: str) -> list[dict[str, Any]]:
-    db = sqlite3.connect(engine.settings.data_dir / "instances" / f"{iid}.sqlite")
-    db.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in db.execute(f'SELECT * FROM "{table}" ORDER BY rowid')]
-    finally:
-        db.close()
+    return stored_rows(engine, iid, table)
 
 
 def instance_files(engine: Engine) -> dict[str, Any]:
@@ -485,15 +481,7 @@ async def test_concurrent_writes_apply_in_queue_order(
         for i in range(40):
             tg.start_soon(send, i)
     statuses = {w: await wait_done(client, contacts, w) for w in acks}
-    db = sqlite3.connect(engine.settings.data_dir / "catalog.sqlite")
-    order = [
-        r[0]
-        for r in db.execute(
-            f"SELECT id FROM write_jobs WHERE id IN ({','.join('?' * len(acks))}) ORDER BY seq",
-            acks,
-        )
-    ]
-    db.close()
+    order = queue_order(engine, acks)
     assert sorted(order) == sorted(acks)
     previous = "v-1"
     for write_id in order:

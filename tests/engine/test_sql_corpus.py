@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from engine_testkit import (
+    POSTGRES_URLS,
     asgi_client,
     create_body,
     item,
@@ -312,11 +313,16 @@ def _rows(result: Any) -> int:
 
 
 @pytest.mark.parametrize("path", ["sql", "mind"])
-async def test_every_statement_through_the_read_path(tmp_path: Path, path: str) -> None:
+async def test_every_statement_through_the_read_path(
+    tmp_path: Path, path: str, database_url: str | None
+) -> None:
     data_dir = tmp_path / "d"
+    if database_url is not None:  # on PostgreSQL too (conftest.BOTH_STORES)
+        POSTGRES_URLS[data_dir] = database_url
     problems: list[str] = []
+    limits = {"read_time_limit": TIME_LIMIT, "read_row_limit": ROW_LIMIT}
     async with (
-        running_engine(data_dir, read_time_limit=TIME_LIMIT, read_row_limit=ROW_LIMIT) as engine,
+        running_engine(data_dir, database_url=database_url, **limits) as engine,
         asgi_client(engine, timeout=60) as http,
     ):
         created = await http.post(

@@ -16,8 +16,10 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SERVER_USER = "postgres"
 
@@ -60,7 +62,10 @@ class Cluster:
 
         name = "t_" + uuid.uuid4().hex[:16]
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            # FILE_COPY (PostgreSQL 15+) copies the template's files: ~40 ms instead of the
+            # ~350 ms of the default, which writes every page through the WAL.
+            fast = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
+            conn.execute(f'CREATE DATABASE "{name}"{fast}')
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
@@ -194,7 +199,7 @@ def has_schema(url: str, schema: str) -> bool:
         return found.fetchone() is not None
 
 
-def query_schema(url: str, schema: str, sql: str, args: tuple[object, ...]) -> list[object]:
+def query_schema(url: str, schema: str, sql: str, args: Sequence[object]) -> list[Any]:
     """Rows of `sql` (SQLite's `?` marks) on the tables of one schema, in a read-only
     transaction."""
     import psycopg
@@ -203,3 +208,14 @@ def query_schema(url: str, schema: str, sql: str, args: tuple[object, ...]) -> l
         conn.read_only = True
         conn.execute("SELECT set_config('search_path', %s, true)", (f'"{schema}"',))
         return list(conn.execute(sql.replace("?", "%s"), args).fetchall())
+
+
+def table_rows(url: str, schema: str, table: str) -> list[dict[str, object]]:
+    """Every row of one table as a dict, in the order they were stored (ctid, as SQLite's
+    rowid: a fresh table's rows sit in insertion order)."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        found = conn.execute(f'SELECT * FROM "{schema}"."{table}" ORDER BY ctid').fetchall()
+        return [dict(r) for r in found]

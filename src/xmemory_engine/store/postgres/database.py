@@ -126,7 +126,7 @@ class Database:
         self.pool.close()
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailable(ConnectionError):
     """The configured PostgreSQL server cannot be reached or refused the connection."""
 
 
