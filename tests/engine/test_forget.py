@@ -12,6 +12,7 @@ import anyio
 import httpx
 import pytest
 from engine_testkit import (
+    create_body,
     envelope_error,
     item,
     obj_create,
@@ -295,3 +296,68 @@ async def test_a_forget_left_queued_is_finished_without_its_caller_and_leaves_no
     assert (await sql(client, contacts, "SELECT content FROM memo"))["rows"] == [
         ["I like green tea."]
     ]
+
+
+NOTES_YML = """
+objects:
+  person:
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true}
+      notes: {type: str}
+  company:
+    primary_key: [name]
+    fields:
+      name: {type: str, required: true}
+relations:
+  works_at:
+    objects: {employee: person, employer: company}
+    fields:
+      role: {type: str}
+"""
+
+
+async def test_a_grown_text_and_a_link_field_lose_only_what_mentions_it(
+    engine: Engine, client: httpx.AsyncClient
+) -> None:
+    created = await client.post(
+        f"/clusters/{engine.default_cluster_id}/instances",
+        json=create_body("notes", NOTES_YML),
+    )
+    iid = str(item(created)["id"])
+    # Over 200 characters, then extended: history keeps the addition only (provenance.py).
+    base = "Dana keeps bees on the roof. " * 8 + "She parks at Pier 9 on Fridays."
+    key = {"name": "Dana"}
+    await write(
+        client,
+        iid,
+        structured_mutations=[
+            obj_create("person", key, {"notes": base}),
+            obj_create("company", {"name": "Globex"}),
+            rel_create(
+                "works_at", {"employee": key, "employer": {"name": "Globex"}}, role="Secret Agent"
+            ),
+        ],
+    )
+    await write(
+        client,
+        iid,
+        structured_mutations=[obj_update("person", key, {"notes": base + " She likes figs."})],
+    )
+
+    parked = await forget(client, iid, text="Pier 9")
+    agent = await forget(client, iid, text="secret agent")
+
+    assert parked["forgotten"]["fields"] == 1 and parked["forgotten"]["records"] == 0
+    assert agent["forgotten"]["relations"] == 1 and agent["forgotten"]["records"] == 0
+    notes = (await sql(client, iid, "SELECT notes FROM person"))["rows"]
+    assert notes == [[("Dana keeps bees on the roof. " * 8).strip() + " She likes figs."]]
+    assert (await sql(client, iid, "SELECT count(*) FROM works_at"))["rows"] == [[0]]
+    assert (await sql(client, iid, "SELECT name FROM company"))["rows"] == [["Globex"]]
+    # The field's history is its one current value, rebuilt whole.
+    live = await engine.service.registry.get(iid)
+    [(xuid,)] = rows(engine, iid, "SELECT xuid FROM person")
+    kept = await live.data.read(live.schema, lambda t: t.facts([xuid], current_only=False))
+    assert [f.value for f in kept if f.field == "notes"] == [notes[0][0]]
+    for gone in ("Pier 9", "Secret Agent"):
+        assert files_holding(engine.settings.data_dir, gone) == [], gone
