@@ -9,6 +9,7 @@ database. The engine's API, read and episode tests run on this store too (confte
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -284,3 +285,70 @@ print(sorted(m for m in sys.modules if m.startswith("psycopg")))
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+E2E = Path(__file__).resolve().parents[1] / "e2e"
+
+
+def loopback_env(url: str, token: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("XMEM_") and k not in ("PYTHONPATH", "VIRTUAL_ENV")
+    }
+    env.update({"XMEM_API_URL": url, "XMEM_AUTH_TOKEN": token})
+    return env
+
+
+@pytest.mark.slow
+def test_the_seed_example_runs_against_engine_serve_on_postgres(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """The seed document's example script, verbatim but for the token (as tests/e2e runs it
+    on SQLite), against `engine serve --database-url`."""
+    script = (E2E / "seed_example.txt").read_text()
+    script = script.replace('token="your-token"', 'token="seed-key"')
+    args = ("--api-key", "seed-key", "--database-url", pg_url)
+    with engine_server(tmp_path / "d", *args) as server:
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env=loopback_env(server.url, "seed-key"),
+        )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0] == "{'answer': 'alice@acme.com'}"
+    assert "Bob Lee" in lines[1]
+
+
+def published_python() -> Path | None:
+    named = os.environ.get("XMEM_PUBLISHED_CLIENT_PYTHON")
+    candidate = Path(named) if named else Path("/tmp/xmai/bin/python")
+    return candidate if candidate.exists() else None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    published_python() is None,
+    reason="no environment with the published client (see tests/e2e/"
+    "test_engine_published_client.py for how to make /tmp/xmai)",
+)
+def test_the_published_client_works_against_engine_serve_on_postgres(
+    tmp_path: Path, pg_url: str
+) -> None:
+    python = published_python()
+    assert python is not None
+    args = ("--api-key", "published-key", "--database-url", pg_url)
+    with engine_server(tmp_path / "d", *args) as server:
+        done = subprocess.run(
+            [str(python), str(E2E / "published_client_check.py")],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env=loopback_env(server.url, "published-key"),
+            cwd=tmp_path,  # not the repository: its own `xmemory` must not shadow the client
+        )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "published client check:" in done.stdout and " 0 failed" in done.stdout
