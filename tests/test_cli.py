@@ -64,7 +64,7 @@ def test_every_level_has_help_that_exits_0(
 
 def test_the_top_level_usage_names_the_engine_subcommand() -> None:
     usage = build_parser().format_usage()
-    assert "{engine} ..." in usage
+    assert "{engine,ui} ..." in usage
 
 
 @pytest.mark.slow

@@ -179,8 +179,9 @@ def test_the_server_checks_the_engines_variables_only_when_it_embeds_the_engine(
 
 
 def test_a_remote_backend_loads_no_engine_code() -> None:
-    # The parser's `engine serve` options come from xmemory_engine.serve, which imports nothing
-    # of the engine; settings, minds, store and web app stay unloaded for a remote backend.
+    # The parser's `engine serve` and `ui` options come from xmemory_engine.serve and
+    # xmemory_engine.ui.command, which import nothing of the engine; settings, minds, store
+    # and web app stay unloaded for a remote backend.
     code = (
         "import sys\n"
         "from xmemory_mcp.cli import parse_settings\n"
@@ -188,7 +189,12 @@ def test_a_remote_backend_loads_no_engine_code() -> None:
         "print(' '.join(sorted(m for m in sys.modules if m.startswith('xmemory_engine'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["xmemory_engine", "xmemory_engine.serve"]
+    assert out.stdout.split() == [
+        "xmemory_engine",
+        "xmemory_engine.serve",
+        "xmemory_engine.ui",
+        "xmemory_engine.ui.command",
+    ]
 
 
 # -- the README's table --------------------------------------------------------------------------

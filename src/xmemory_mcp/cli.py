@@ -29,6 +29,7 @@ import anyio
 from xmemory import __version__
 from xmemory_engine.serve import OneLineParser, port_number
 from xmemory_engine.serve import add_arguments as add_engine_serve_arguments
+from xmemory_engine.ui.command import add_arguments as add_ui_arguments
 
 from .portable_cli import add_commands as add_portable_commands
 from .settings import (
@@ -131,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="warning",
         help="stderr log level (default warning)",
     )
-    commands = parser.add_subparsers(dest="command", title="commands", metavar="{engine}")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="{engine,ui}")
     engine = commands.add_parser(
         "engine",
         help="the embedded engine on its own (see 'xmemory-mcp engine --help')",
@@ -148,6 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_engine_serve_arguments(serve)
     add_portable_commands(commands, engine_commands)
+    page = commands.add_parser(
+        "ui",
+        help="a local web page to see and correct memory (the embedded engine)",
+        description="Serve the memory page on 127.0.0.1: instances, records, evidence, history,"
+        " the relation graph and the write log of the embedded engine; corrections go through"
+        " the same writes an agent makes.",
+    )
+    add_ui_arguments(page)
     return parser
 
 
@@ -301,6 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from xmemory_engine.serve import run
 
         return run(args)
+    if args.command == "ui":
+        return _serve_page(args)
     try:
         settings = settings_from(args, process_environment())
     except SettingsError as exc:
@@ -323,6 +334,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _serve_page(args: argparse.Namespace) -> int:
+    """`xmemory-mcp ui`: the memory page over the embedded engine (`xmemory_engine.ui`)."""
+    from xmemory_engine.serve import run
+    from xmemory_engine.ui.command import serve_arguments
+
+    try:
+        client, server = read_server_environment(process_environment())
+        token = _key(args.api_key, "--auth-token") or server.mcp_auth_token
+    except SettingsError as exc:
+        print(f"xmemory-mcp: {exc}", file=sys.stderr)
+        return 2
+    if (args.url or "").strip() or args.token or client.api_url or client.token:
+        print(
+            "xmemory-mcp: the memory page shows the embedded engine; this configuration uses"
+            " a remote xmemory API (--url, --token, XMEM_API_URL or a key). A remote"
+            " `xmemory-mcp engine serve` serves the page itself at its /ui/.",
+            file=sys.stderr,
+        )
+        return 2
+    return run(serve_arguments(args, token))
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

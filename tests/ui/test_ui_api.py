@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from xmemory_engine.ui import records
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
 
 from engine_testkit import (
@@ -70,6 +72,29 @@ async def test_a_page_of_records_sorted_by_name_and_searched(
     found = item(await client.get(base, params={"q": "PERSON 0", "limit": 50}))
     assert sorted(r["values"]["name"] for r in found["records"]) == [*names[:11], names[20]]
     assert found["total"] == 12
+
+
+async def test_a_search_counts_its_matches_up_to_a_cap(
+    api: tuple[httpx.AsyncClient, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, instance = api
+    monkeypatch.setattr(records, "MAX_MATCHES", 5)
+    await write(client, instance, [contact(f"Zed {i}", f"z{i}@x.io") for i in range(8)])
+    await write(client, instance, [contact("Ann", "ann@x.io")])
+    base = f"/instances/{instance}/records/contact"
+    first = item(
+        await client.get(base, params={"q": "zed", "limit": 3, "sort": "name", "order": "asc"})
+    )
+    assert (first["total"], first["more"]) == (5, True)
+    assert [r["values"]["name"] for r in first["records"]] == ["Zed 0", "Zed 1", "Zed 2"]
+    rest = item(
+        await client.get(
+            base, params={"q": "zed", "limit": 3, "offset": 3, "sort": "name", "order": "asc"}
+        )
+    )
+    assert [r["values"]["name"] for r in rest["records"]] == ["Zed 3", "Zed 4"]
+    everyone = item(await client.get(base))
+    assert (everyone["total"], everyone["more"]) == (9, False)
 
 
 async def test_a_bad_page_request_names_its_parameter(api: tuple[httpx.AsyncClient, str]) -> None:

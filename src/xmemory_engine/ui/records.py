@@ -7,7 +7,8 @@ inside a write; the page changes memory only through `/write` like any client.
 Paging is LIMIT / OFFSET over an index: `updated_at` (the default), the name (`lower(name)`)
 and the primary key are indexed, so a page costs the rows it skips in the index, not a sort
 of the table (100k records: a few milliseconds). Other fields sort without an index, which is
-said in the answer (`indexed: false`). A search looks for the words in every text field.
+said in the answer (`indexed: false`). A search looks for every word in any text field (one
+pass over the table; `more` when over MAX_MATCHES records match).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from xmemory_engine.store.naming import display_field, name_field
 
 MAX_PAGE = 200
 MAX_SEARCH_CHARS = 200
+MAX_MATCHES = 10_000  # a search counts its matches up to here ("10,000 or more")
 MAX_GRAPH_NODES = 150
 MAX_EPISODE_CHARS = 4000
 TIMESTAMPS = ("updated_at", "created_at")
@@ -61,7 +63,8 @@ def _order(spec: ObjectSpec, sort: str) -> tuple[str, bool]:
 
 
 def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    # SQLite's LIKE ignores case for ASCII letters, as its lower() would (without ICU).
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
@@ -93,22 +96,37 @@ def record_page(
             raise InvalidRequest(f"{spec.name} has no text field to search", field="q")
         clauses = []
         for word in words[:8]:
-            clauses.append(
-                "(" + " OR ".join(f"lower({q(f)}) LIKE ? ESCAPE '\\'" for f in texts) + ")"
-            )
+            clauses.append("(" + " OR ".join(f"{q(f)} LIKE ? ESCAPE '\\'" for f in texts) + ")")
             params += [_like(word)] * len(texts)
         where = " WHERE " + " AND ".join(clauses)
     direction = "DESC" if descending else "ASC"
     table = q(spec.table)
-    total = conn.execute(f"SELECT count(*) FROM {table}{where}", params).fetchone()[0]
-    rows = conn.execute(
-        f"SELECT * FROM {table}{where} ORDER BY {expression} {direction}, rowid {direction} "
-        "LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    ).fetchall()
+    order = f"ORDER BY {expression} {direction}, rowid {direction}"
+    if words:
+        # A search reads every record once: the matches' rowids in order (at most
+        # MAX_MATCHES, so `total` is exact up to there), then the page's records by rowid.
+        found = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT rowid FROM {table}{where} {order} LIMIT ?", [*params, MAX_MATCHES + 1]
+            )
+        ]
+        more = len(found) > MAX_MATCHES
+        total = len(found) - more
+        wanted = found[:total][offset : offset + limit]
+        marks = ",".join("?" * len(wanted))
+        rows = conn.execute(
+            f"SELECT * FROM {table} WHERE rowid IN ({marks}) {order}", wanted
+        ).fetchall()
+    else:
+        total, more = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0], False
+        rows = conn.execute(
+            f"SELECT * FROM {table} {order} LIMIT ? OFFSET ?", [limit, offset]
+        ).fetchall()
     return {
         "object_type": spec.name,
         "total": total,
+        "more": more,
         "offset": offset,
         "limit": limit,
         "sort": sort,

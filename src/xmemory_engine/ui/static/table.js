@@ -12,15 +12,36 @@ function address(inst, type, params) {
   return `#/i/${encodeURIComponent(inst.id)}/t/${encodeURIComponent(type)}?${params}`;
 }
 
+let prefetched = null;
+
+// Start fetching the page an address shows before the view is drawn; `renderTable` takes it.
+export function prefetchPage(instanceId, type, params) {
+  const query = pageQuery(params);
+  const started = performance.now();
+  prefetched = { key: JSON.stringify([instanceId, type, query]), page: api.page(instanceId, type, query), started };
+  prefetched.page.catch(() => {}); // a failure is reported when the view asks for it
+}
+
+function pageQuery(params) {
+  return {
+    q: params.get("q") || "",
+    sort: params.get("sort") || "updated_at",
+    order: params.get("order") || "desc",
+    offset: Math.max(0, Number.parseInt(params.get("offset") || "0", 10) || 0),
+    limit: PAGE,
+  };
+}
+
 export async function renderTable(main, inst, type, params) {
   const base = `#/i/${encodeURIComponent(inst.id)}`;
   setCrumbs([inst.name, base], [type]);
-  const search = params.get("q") || "";
-  const sort = params.get("sort") || "updated_at";
-  const order = params.get("order") || "desc";
-  const offset = Math.max(0, Number.parseInt(params.get("offset") || "0", 10) || 0);
-  const started = performance.now();
-  const page = await api.page(inst.id, type, { q: search, sort, order, offset, limit: PAGE });
+  const query = pageQuery(params);
+  const { q: search, sort, order, offset } = query;
+  const key = JSON.stringify([inst.id, type, query]);
+  const ready = prefetched?.key === key ? prefetched : null;
+  prefetched = null;
+  const started = ready ? ready.started : performance.now();
+  const page = await (ready ? ready.page : api.page(inst.id, type, query));
   const took = performance.now() - started;
 
   const columns = [page.name_field, ...page.fields.filter((f) => f !== page.name_field)]
@@ -87,7 +108,7 @@ export async function renderTable(main, inst, type, params) {
       "p",
       { class: "muted", id: "page-status" },
       page.total
-        ? `${(offset + 1).toLocaleString()}–${Math.min(offset + PAGE, page.total).toLocaleString()} of ${page.total.toLocaleString()}`
+        ? `${(offset + 1).toLocaleString()}–${Math.min(offset + PAGE, page.total).toLocaleString()} of ${page.total.toLocaleString()}${page.more ? "+" : ""}`
         : "no records",
       search ? ` matching “${search}”` : "",
       ` · ${Math.round(took)} ms`,
