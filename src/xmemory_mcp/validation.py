@@ -16,28 +16,83 @@ class ArgumentChecker:
     """Compiled validators, one per published schema, built on first use."""
 
     def __init__(self) -> None:
-        self._validators: dict[int, tuple[Mapping[str, Any], Validator]] = {}
+        self._validators: dict[int, tuple[Mapping[str, Any], _Compiled]] = {}
 
     def problems(self, schema: Mapping[str, Any], arguments: Mapping[str, Any]) -> list[str]:
         """Every way `arguments` fails `schema`, one line each; empty when they fit."""
-        validator = self._validator(schema)
+        validator = self._validator(schema).for_arguments(arguments)
         lines = []
         for error in sorted(validator.iter_errors(arguments), key=lambda e: list(e.path)):
             where = "/".join(str(p) for p in error.path)
             lines.append(f"{where}: {error.message}" if where else error.message)
         return lines
 
-    def _validator(self, schema: Mapping[str, Any]) -> Validator:
+    def _validator(self, schema: Mapping[str, Any]) -> _Compiled:
         # Keyed by identity: a catalog rebuild publishes new schema objects, so stale entries
         # simply stop being hit; the schema is kept alive with its validator so ids stay unique.
         cached = self._validators.get(id(schema))
         if cached is not None and cached[0] is schema:
             return cached[1]
+        compiled = _Compiled(schema)
+        if len(self._validators) > 256:
+            self._validators.clear()
+        self._validators[id(schema)] = (schema, compiled)
+        return compiled
+
+
+class _Compiled:
+    """A schema's validator, and one that leaves out the items of its plain object lists.
+
+    A list argument whose items need only be objects holding some keys (`objects`: each an
+    object with a "type") was walked item by item by the validator: ~20 ms of a 1,000-object
+    write. When every item plainly is such an object, those items cannot fail, so the
+    validator without them finds exactly the same problems; otherwise the whole schema is
+    applied, and its messages are the ones given."""
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
         # Imported on the first call, not at start-up: clients time the spawn.
         from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-        validator = Draft202012Validator(schema)
-        if len(self._validators) > 256:
-            self._validators.clear()
-        self._validators[id(schema)] = (schema, validator)
-        return validator
+        self.full = Draft202012Validator(schema)
+        self.plain_lists: dict[str, list[str]] = {}
+        properties = schema.get("properties")
+        if isinstance(properties, Mapping):
+            for name, spec in properties.items():
+                required = _plain_object_items(spec)
+                if required is not None:
+                    self.plain_lists[name] = required
+        self.lean = self.full
+        if self.plain_lists:
+            lean = dict(schema)
+            lean["properties"] = {
+                name: {k: v for k, v in spec.items() if k != "items"}
+                if name in self.plain_lists
+                else spec
+                for name, spec in properties.items()  # type: ignore[union-attr]
+            }
+            self.lean = Draft202012Validator(lean)
+
+    def for_arguments(self, arguments: Mapping[str, Any]) -> Validator:
+        for name, required in self.plain_lists.items():
+            items = arguments.get(name)
+            if isinstance(items, list) and not all(
+                isinstance(item, dict) and all(key in item for key in required) for item in items
+            ):
+                return self.full
+        return self.lean
+
+
+def _plain_object_items(spec: Any) -> list[str] | None:
+    """The keys each item must hold, when `spec` is an array whose items schema says only
+    that they are objects holding those keys; None otherwise."""
+    if not isinstance(spec, Mapping) or spec.get("type") != "array":
+        return None
+    items = spec.get("items")
+    if not isinstance(items, Mapping) or items.get("type") != "object":
+        return None
+    if set(items) - {"type", "required"}:
+        return None
+    required = items.get("required", [])
+    if not isinstance(required, list) or not all(isinstance(k, str) for k in required):
+        return None
+    return list(required)
