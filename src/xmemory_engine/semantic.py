@@ -36,7 +36,7 @@ DIMENSIONS = 256
 _WEIGHTS = Path("weights") / "l2_supercat_256.safetensors"
 _TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
 _TENSOR = "embedding.weight"
-CLOSE_WORDS = 0.4  # cosine from which two words count as saying the same thing
+CLOSE_WORDS = 0.3  # cosine from which two words count as saying the same thing
 WORD_CACHE = 50_000  # word vectors kept per process before the cache starts over
 
 

@@ -61,6 +61,7 @@ class Vocabulary:
     shapes: dict[str, re.Pattern[str]]
     correction_cues: frozenset[str]
     old_value_markers: frozenset[str]
+    not_names: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +81,7 @@ def vocabulary() -> Vocabulary:
         shapes={k: re.compile(v, re.IGNORECASE) for k, v in data["shapes"].items()},
         correction_cues=frozenset(data["correction_cues"].split()),
         old_value_markers=frozenset(data["old_value_markers"].split()),
+        not_names=frozenset(data.get("not_names", "").split()),
     )
 
 
@@ -158,8 +160,9 @@ def question_terms(question: str) -> Terms:
     for position, token in enumerate(question.split()):
         cleaned = token.strip(".,;:!?\"'()[]")
         words = [w for w in search_words(cleaned) if len(w) > 1 and w not in never]
+        capital = cleaned[:1].isupper() and not set(words) <= vocab.not_names
         # A name runs over capitalised words and numbers after them ("Person 00042").
-        if position > 0 and words and (cleaned[:1].isupper() or (run and cleaned.isdigit())):
+        if position > 0 and words and (capital or (run and cleaned.isdigit())):
             run += words
         elif run:
             names.append(run)
@@ -209,6 +212,8 @@ def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
     if i >= len(words) or words[i] not in COPULAS:
         return []
     i += 1
+    if i < len(words) and words[i].endswith("ing"):
+        return []  # "Who is building the kitchen?": a verb, no noun asked for
     while i < len(words) and (words[i] in vocab.stop or words[i] in in_names):
         if words[i] not in _DETERMINERS and words[i] not in in_names and words[i] != "s":
             return []  # "Where is it going?": a verb or a preposition, no noun asked for
@@ -358,7 +363,8 @@ def _names_someone(text: str, terms: Terms) -> bool:
         before = text[: m.start()].rstrip()
         if not before or before[-1] in ".!?\"'(":
             continue  # a sentence's first word is capitalised whatever it is
-        if fold(word) not in asked and fold(word) not in vocabulary().stop:
+        vocab = vocabulary()
+        if fold(word) not in asked and fold(word) not in vocab.stop | vocab.not_names:
             return True
     return False
 
