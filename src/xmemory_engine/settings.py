@@ -148,6 +148,9 @@ class EngineSettings:
     sweep_interval: float = 2.0
     """Seconds between looks for unfinished jobs left by an engine process that died while
     another one shares the data directory."""
+    local_files: bool = False
+    """Serve `export` / `import` to and from files on this machine (`portable/api.py`): on
+    for the MCP server's embedded engine started with --portable-tools, off otherwise."""
     apply_delay: float = 0.0
     """Test-only: seconds to wait before applying each job, to make crash windows real."""
     database_url: str | None = field(default=None, repr=False)

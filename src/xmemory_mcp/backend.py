@@ -180,7 +180,10 @@ def _engine_settings(settings: Settings) -> EngineSettings:
     # The engine's own knobs (its mind, limits) come from the environment captured at the edge;
     # no API key: in-process calls carry no credential.
     return EngineSettings.from_env(
-        settings.engine_env, data_dir=embedded_data_dir(settings), api_key=None
+        settings.engine_env,
+        data_dir=embedded_data_dir(settings),
+        api_key=None,
+        local_files=settings.portable_tools,
     )
 
 

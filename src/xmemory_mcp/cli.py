@@ -98,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the forget tool (erase for good what a text mentions; engine backends only)",
     )
     backend.add_argument(
+        "--portable-tools",
+        action="store_true",
+        help="list export_memory / import_memory (files on this machine; embedded engine only)",
+    )
+    backend.add_argument(
         "--write-wait",
         type=seconds,
         default=None,
@@ -201,6 +206,7 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
         instance_id=(args.instance or "").strip() or server.instance_id,
         admin=not args.no_admin,
         forget_tool=args.forget_tool,
+        portable_tools=args.portable_tools,
         transport=args.transport,
         host=args.host,
         port=args.port,

@@ -29,7 +29,7 @@ from xmemory import (
     XmemoryModel,
 )
 
-from . import forget
+from . import forget, portable_tools
 from .objects import ObjectsInvalid, Plan, translate
 from .results import change_report, failure, success
 
@@ -108,6 +108,8 @@ class Operations:
             "update_instance_metadata": self.update_instance_metadata,
             "delete_instance": self.delete_instance,
             "forget": self.forget,
+            "export_memory": lambda a, _: portable_tools.export_memory(self._instance(a), a),
+            "import_memory": lambda a, _: portable_tools.import_memory(self._instance(a), a),
         }
 
     @property

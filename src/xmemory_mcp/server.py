@@ -26,12 +26,12 @@ from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from xmemory import DescribeResult, InstanceInfo, XmemoryAPIError, __version__
 
-from . import forget, snapshot
+from . import forget, portable_tools, snapshot
 from .backend import BackendHandle, BackendUnavailable, OpenBackend
 from .operations import ArgumentsError, Operations
 from .results import api_error, detail, failure, invalid_arguments
 from .sessions import ClientSessions
-from .settings import Settings
+from .settings import Backend, Settings
 from .tools import SCHEMA_CHANGING_TOOLS, Catalog, build_catalog
 from .validation import ArgumentChecker
 
@@ -191,6 +191,8 @@ class MemoryServer:
         )
         if self._settings.forget_tool:
             forget.add_tool(catalog, describe, bound_instance_id)
+        if self._settings.portable_tools and self._settings.backend is Backend.EMBEDDED:
+            portable_tools.add_tools(catalog, bound_instance_id)
         return catalog
 
     async def _rebuild(self) -> None:

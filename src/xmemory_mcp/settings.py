@@ -72,6 +72,8 @@ class Settings:
     admin: bool = True
     forget_tool: bool = False
     """List the `forget` tool (see `forget.py`: off by default, for the tools/list budget)."""
+    portable_tools: bool = False
+    """List `export_memory` / `import_memory` on the embedded engine (`portable_tools.py`)."""
     transport: Transport = "stdio"
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT

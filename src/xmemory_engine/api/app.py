@@ -39,6 +39,7 @@ from xmemory_engine.api.envelope import endpoint, envelope, plain_error
 from xmemory_engine.api.openapi import QueryParam, RouteSpec, openapi_document
 from xmemory_engine.errors import InvalidRequest, PayloadTooLarge
 from xmemory_engine.minds.base import ExtractionLogic, ReadMode
+from xmemory_engine.portable.api import ExportBody, ImportBody, export_to_path, import_from_path
 from xmemory_engine.service.instances import parse_schema_payload
 from xmemory_engine.service.memory import MemoryService, WriteRequest
 from xmemory_engine.settings import EngineSettings
@@ -124,6 +125,8 @@ ROUTES: tuple[RouteSpec, ...] = (
     ),
     RouteSpec(f"{_INSTANCE}/read", ("POST",), "read", "answer a question", ReadBody),
     RouteSpec(f"{_INSTANCE}/forget", ("POST",), "forget", "remove for good", ForgetBody),
+    RouteSpec(f"{_INSTANCE}/export", ("POST",), "export", "to a file here", ExportBody),
+    RouteSpec(f"{_INSTANCE}/import", ("POST",), "import_", "from a file here", ImportBody),
     RouteSpec(f"{_INSTANCE}/extract", ("POST",), "extract", "extract without storing", ExtractBody),
     RouteSpec(f"{_INSTANCE}/describe", ("GET",), "describe", "what the instance holds"),
     *BROWSE_ROUTES,
@@ -370,6 +373,16 @@ class _Handlers(BrowseHandlers):
         fields = body.model_dump(exclude_none=True)
         item = await self.s.forget(request.path_params["instance_id"], fields)
         return envelope(items=[item], ids=[item["write_id"]])
+
+    async def export(self, request: Request, body: ExportBody) -> Response:
+        iid = request.path_params["instance_id"]
+        item = await export_to_path(self.s, self.settings.local_files, iid, body)
+        return envelope(items=[item])
+
+    async def import_(self, request: Request, body: ImportBody) -> Response:
+        iid = request.path_params["instance_id"]
+        item = await import_from_path(self.s, self.settings.local_files, iid, body)
+        return envelope(items=[item])
 
     async def extract(self, request: Request, body: ExtractBody) -> Response:
         text = str(
