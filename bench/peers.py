@@ -28,6 +28,8 @@ drift hits them alike:
 - batched writes: 1,000 facts per call (ours: `write` with `objects`; the peer:
   `create_entities`) while the store grows to each size;
 - lookups at each size: latency, correctness (the fact's email in the reply) and reply bytes;
+- the server's CPU time per lookup and per batch (from /proc; on a shared machine it moves
+  much less with the load than wall time does);
 - RSS of each server's process tree (from /proc) and disk use at each size.
 
 Every measurement is saved to the results file as it completes (`--out`): an interrupted run
@@ -270,8 +272,10 @@ def report(results: Results) -> str:
         ("write_obj_bytes", "single write reply, object (median)", fmt_bytes, False),
         ("batch_rate", "batched writes, facts/s (1,000 per call)", fmt_rate, False),
         ("batch_bytes", "batched write reply (median)", fmt_bytes, False),
+        ("batch_cpu", "batched writes, server CPU per 1,000 facts", fmt_ms, True),
         ("lookup", "lookup (median)", fmt_ms, True),
         ("lookup_p95", "lookup (p95)", fmt_ms, False),
+        ("lookup_cpu", "lookup, server CPU per call", fmt_ms, True),
         ("lookup_bytes", "lookup reply (median)", fmt_bytes, False),
         (
             "lookup_ok",
@@ -314,6 +318,11 @@ def summary_value(r: Results, key: str, system: str, size: int) -> float | None:
     """One table cell: a median, a rate or a share from the raw values of `key`."""
     if key == "lookup_p95":
         return p95(r.get(f"lookup/{system}/{size}"))
+    if key in ("lookup_cpu", "batch_cpu"):
+        # CPU seconds and calls per block, summed first: a block's CPU is read in clock ticks.
+        spent, calls = r.get(f"{key}_s/{system}/{size}"), r.get(f"{key}_n/{system}/{size}")
+        per = BATCH if key == "batch_cpu" else 1
+        return sum(spent) / sum(calls) * per if spent and sum(calls) else None
     if key in ("lookup_ok", "lookup_text_ok"):
         raw = "lookup_ok" if key == "lookup_ok" else "lookup_text_ok"
         marks = r.get(f"{raw}/{system}/{size}")
@@ -683,6 +692,10 @@ class Driver:
     def rss(self) -> int | None:
         return rss_bytes(tree(self.pid)) if self.pid is not None else None
 
+    def cpu(self) -> float | None:
+        """CPU seconds the server's process tree has used so far."""
+        return cpu_seconds(tree(self.pid)) if self.pid is not None else None
+
 
 @contextlib.asynccontextmanager
 async def session(system: System) -> AsyncIterator[Driver]:
@@ -770,6 +783,7 @@ async def grow(drivers: list[Driver], size: int, stored: dict[str, int], results
             if start >= size:
                 continue
             stop = min(start + BATCH, size)
+            cpu = d.cpu()
             began = time.perf_counter()
             result = await d.write_batch(start, stop)
             span = time.perf_counter() - began
@@ -777,6 +791,9 @@ async def grow(drivers: list[Driver], size: int, stored: dict[str, int], results
             if stop - start == BATCH:
                 results.add(f"batch/{d.system.name}/{size}", [span])
                 results.add(f"batch_bytes/{d.system.name}/{size}", [reply_bytes(result)])
+                if cpu is not None:
+                    results.add(f"batch_cpu_s/{d.system.name}/{size}", [d.cpu() - cpu])
+                    results.add(f"batch_cpu_n/{d.system.name}/{size}", [stop - start])
 
 
 async def at_size(
@@ -814,6 +831,7 @@ async def at_size(
                         marks.append(is_correct(i, reply_text(await d.lookup(i))))
                     results.add(f"lookup_text_ok/{name_}/{size}", marks)
             times, sizes_, marks = [], [], []
+            cpu = d.cpu()
             for i in spread(looks_per_block, size, salt=block * 104729):
                 began = time.perf_counter()
                 result = await d.lookup(i)
@@ -821,6 +839,9 @@ async def at_size(
                 sizes_.append(reply_bytes(result))
                 if name_ != "floor":
                     marks.append(is_correct(i, reply_text(result)))
+            if cpu is not None:
+                results.add(f"lookup_cpu_s/{name_}/{size}", [d.cpu() - cpu])
+                results.add(f"lookup_cpu_n/{name_}/{size}", [len(times)])
             results.add(f"lookup/{name_}/{size}", times)
             results.add(f"lookup_bytes/{name_}/{size}", sizes_)
             if marks:

@@ -90,6 +90,13 @@ def synthetic(path: Path | None = None) -> peers.Results:
 
 def test_summaries_are_medians_rates_and_shares() -> None:
     r = synthetic()
+    r.add("lookup_cpu_s/ours/1000", [0.02, 0.04])
+    r.add("lookup_cpu_n/ours/1000", [10, 10])
+    r.add("batch_cpu_s/ours/1000", [0.5])
+    r.add("batch_cpu_n/ours/1000", [1000])
+    assert peers.summary_value(r, "lookup_cpu", "ours", 1000) == pytest.approx(0.003)
+    assert peers.summary_value(r, "batch_cpu", "ours", 1000) == pytest.approx(0.5)
+    assert peers.summary_value(r, "lookup_cpu", "floor", 1000) is None
     assert peers.summary_value(r, "lookup", "ours", 1000) == pytest.approx(0.004)
     assert peers.summary_value(r, "batch_rate", "ours", 1000) == pytest.approx(20_000)
     assert peers.summary_value(r, "lookup_ok", "ours", 1000) == pytest.approx(0.75)
