@@ -157,7 +157,7 @@ async def test_many_entities_lose_nothing(engine: Engine, tmp_path: Path) -> Non
     kinds = ("person", "company", "city", "project")
     with big.open("w") as out:
         for i in range(3000):
-            said = [f"fact {i}", f"email: p{i}@x.io"] if i % 4 == 0 else [f"fact {i}"]
+            said = [f"fact {i}", f"email: p{i}@x.io"] if i % 4 == 0 else [f"fact  {i}\t!"]
             entity = {"type": "entity", "name": f"E{i}", "entityType": kinds[i % 4]}
             out.write(json.dumps(entity | {"observations": said}) + "\n")
         for i in range(0, 3000, 4):

@@ -129,6 +129,11 @@ async def test_export_import_export_gives_the_same_lines(tmp_path: Path) -> None
                 json={"query": "sql: SELECT age FROM contact", "mode": "single-answer"},
             )
             evidence = item(found).get("evidence") or []
+        live = await engine.service.registry.get(iid)
+        passages = await live.data.read(
+            live.schema, lambda t: [p.text for p in t.search_passages("nobody", 5)]
+        )
+    assert passages == ["Just a sentence nobody extracts anything from."]
     # Only the cluster differs: the other data directory has its own default cluster.
     for header in (first[0], second[0]):
         del header["xmemory"]["instance"]["cluster_id"]

@@ -321,7 +321,8 @@ def _merge(old: str, new: list[str]) -> str:
     lines = old.split("\n") if old else []
     have = set(lines)
     for text in new:
-        line = " ".join(text.split())  # a line each: an observation's own breaks become spaces
+        # A line each: an observation's own line breaks become spaces, nothing else changes.
+        line = " ".join(text.splitlines()).strip()
         if line and line not in have:
             lines.append(line)
             have.add(line)
