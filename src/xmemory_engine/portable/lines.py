@@ -401,23 +401,31 @@ async def _cluster_for(service: MemoryService, header: Header) -> str:
 
 
 async def _restore_rows(live: LiveInstance, path: Path) -> None:
+    """Store the checked file a batch at a time; each batch read in a worker thread (a
+    server's event loop keeps answering meanwhile)."""
     rows = _lines(path)
     next(rows)  # the header, checked
-    batch = RestoreBatch()
-    size = 0
-    for lineno, item in rows:
-        kind, parsed = _parse_row(lineno, item, live.schema)
-        if kind == "episode":
-            batch.episodes.append(parsed)
-        elif kind in ("record", "relation"):
-            batch.records.append(parsed)
-        elif kind == "fact":
-            batch.facts.append(parsed)
-        else:
-            continue
-        size += 1
-        if size >= BATCH:
+
+    def take() -> tuple[RestoreBatch, int]:
+        batch, size = RestoreBatch(), 0
+        for lineno, item in rows:
+            kind, parsed = _parse_row(lineno, item, live.schema)
+            if kind == "episode":
+                batch.episodes.append(parsed)
+            elif kind in ("record", "relation"):
+                batch.records.append(parsed)
+            elif kind == "fact":
+                batch.facts.append(parsed)
+            else:
+                continue
+            size += 1
+            if size >= BATCH:
+                break
+        return batch, size
+
+    while True:
+        batch, size = await anyio.to_thread.run_sync(take)
+        if size:
             await live.data.restore(live.schema, batch)
-            batch, size = RestoreBatch(), 0
-    if size:
-        await live.data.restore(live.schema, batch)
+        if size < BATCH:
+            return
