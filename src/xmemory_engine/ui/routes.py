@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from xmemory_engine.api.envelope import envelope
@@ -159,14 +159,7 @@ class BrowseHandlers:
         return envelope(items=[item], ids=[write_id])
 
 
-async def _to_page(request: Request) -> Response:
-    return RedirectResponse(UI_PREFIX, status_code=307)
-
-
 def page_routes() -> list[BaseRoute]:
-    """`/ui/`: the page's static files (html, one JS module, css, the vendored graph
-    library), from the package; `/ui` redirects there."""
-    return [
-        Route("/ui", _to_page, methods=["GET"]),
-        Mount("/ui", app=StaticFiles(directory=STATIC_DIR, html=True), name="ui"),
-    ]
+    """`/ui/`: the page's static files (html, css, JS modules, the vendored graph library),
+    from the package; the router's slash redirect sends `/ui` there."""
+    return [Mount("/ui", app=StaticFiles(directory=STATIC_DIR, html=True), name="ui")]

@@ -17,7 +17,7 @@ from typing import Any
 
 from xmemory_engine.errors import InvalidRequest, Unprocessable
 from xmemory_engine.schema import ObjectSpec, RelationSpec
-from xmemory_engine.store.base import JobRow, Tables
+from xmemory_engine.store.base import JobRow, Record, Tables
 from xmemory_engine.ui.records import MAX_PAGE, _connection
 
 MAX_SAID = 300
@@ -123,15 +123,26 @@ class _Plan:
             return self.schema.objects.get(str(entry.get("object_type")))
         return self.schema.relations.get(str(entry.get("relation_type")))
 
-    def uncreate(self, entry: dict[str, Any]) -> None:
+    def _stored(
+        self, entry: dict[str, Any], gone: str
+    ) -> tuple[ObjectSpec | RelationSpec, str, Record] | None:
+        """The record an entry names as stored now, or None (skipped, saying `gone`)."""
         spec = self._spec(entry)
         xuid = entry.get("xuid")
         if spec is None or not isinstance(xuid, str):
             self._skip(entry, "its type is no longer in the schema")
+            return None
+        stored = self.tables.get(spec, xuid)
+        if stored is None:
+            self._skip(entry, gone)
+            return None
+        return spec, xuid, stored
+
+    def uncreate(self, entry: dict[str, Any]) -> None:
+        found = self._stored(entry, "it was already deleted by a later write")
+        if found is None:
             return
-        if self.tables.get(spec, xuid) is None:
-            self._skip(entry, "it was already deleted by a later write")
-            return
+        spec, xuid, _ = found
         if isinstance(spec, ObjectSpec):
             self.mutations.append(
                 {"object_mutation": {"object_type": spec.name, "delete": {"key": {"xuid": xuid}}}}
@@ -147,15 +158,10 @@ class _Plan:
             )
 
     def unupdate(self, entry: dict[str, Any]) -> None:
-        spec = self._spec(entry)
-        xuid = entry.get("xuid")
-        if spec is None or not isinstance(xuid, str):
-            self._skip(entry, "its type is no longer in the schema")
+        found = self._stored(entry, "it was deleted by a later write")
+        if found is None:
             return
-        stored = self.tables.get(spec, xuid)
-        if stored is None:
-            self._skip(entry, "it was deleted by a later write")
-            return
+        spec, xuid, stored = found
         before, after = entry.get("before") or {}, entry.get("after") or {}
         values = {}
         for field, old in before.items():
