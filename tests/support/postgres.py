@@ -93,9 +93,10 @@ class Cluster:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-def start_cluster() -> Cluster:
+def start_cluster(*, durable: bool = False) -> Cluster:
     """initdb + pg_ctl start on a free port; raises RuntimeError with the server's log when
-    it does not come up."""
+    it does not come up. `durable`: commits are flushed to disk as on a real server (for
+    benchmarks); otherwise they are not (tests: the data lives as long as the session)."""
     bindir = server_binaries()
     if bindir is None:
         raise RuntimeError("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
@@ -126,10 +127,11 @@ def start_cluster() -> Cluster:
             capture_output=True,
         )
         options = (
-            f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {base} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "
-            "-c shared_buffers=64MB"
+            f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {base} "
+            "-c max_connections=300 -c shared_buffers=128MB"
         )
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             [
                 *as_user,

@@ -15,11 +15,12 @@ then run:
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
+import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from datetime import time as clock
@@ -39,24 +40,87 @@ from xmemory_engine.sql_guard import (
     check_select,
 )
 from xmemory_engine.store.postgres.database import Connection, Database
-from xmemory_engine.store.postgres.instance import enter, reader_role
+from xmemory_engine.store.postgres.instance import reader_role, search_path
 
 logger = logging.getLogger("xmemory_engine")
 
 _FETCH = 100
 
 
-@functools.lru_cache(maxsize=512)
 def translate(sqlite_sql: str, allowed: frozenset[str]) -> str:
     """`sqlite_sql` as PostgreSQL, checked again in that dialect."""
-    from sqlglot import transpile
     from sqlglot.errors import SqlglotError
 
     try:
-        (text,) = transpile(sqlite_sql, read="sqlite", write="postgres")
+        text = _translated(sqlite_sql)
     except (SqlglotError, ValueError) as exc:
         raise QueryRejected(f"the query cannot be translated for PostgreSQL: {exc}") from exc
     return check_select(text, allowed, "postgres")
+
+
+# Translating costs ~3 ms (parse and generate), most of a lookup's read. A mind writes the same
+# statements with other values ("... WHERE sku = 'SKU-0042'"), so a statement's shape (its
+# text with each string literal a placeholder) is translated once, and the literals are put
+# back into the translation. A shape is kept only when that gives exactly what translating the
+# statement itself gave, and never when a literal may be read as more than a value (a date or
+# printf format, which the translation rewrites).
+_SHAPES_KEPT = 1024
+_FORMATTERS = frozenset({"strftime", "date", "time", "datetime", "julianday", "printf", "format"})
+_shapes: OrderedDict[str, str | None] = OrderedDict()
+_shapes_lock = threading.Lock()
+
+
+def _transpile(text: str) -> str:
+    from sqlglot import transpile
+
+    (out,) = transpile(text, read="sqlite", write="postgres")
+    return out
+
+
+def _translated(sqlite_sql: str) -> str:
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
+
+    tokens = Dialect.get_or_raise("sqlite").tokenize(sqlite_sql)
+    if any(t.text.lower() in _FORMATTERS for t in tokens) or "xm_lit_" in sqlite_sql:
+        return _transpile(sqlite_sql)
+    literals = [t for t in tokens if t.token_type == TokenType.STRING]
+    if not literals:
+        return _transpile(sqlite_sql)
+    parts, last = [], 0
+    for i, token in enumerate(literals):
+        parts += [sqlite_sql[last : token.start], f"'xm_lit_{i}_'"]
+        last = token.end + 1
+    shape = "".join([*parts, sqlite_sql[last:]])
+    with _shapes_lock:
+        known = _shapes.get(shape, "")
+        if known:
+            _shapes.move_to_end(shape)
+    if known:
+        return _filled(known, [t.text for t in literals])
+    whole = _transpile(sqlite_sql)
+    if known is None:  # this shape does not translate by its literals
+        return whole
+    template = _transpile(shape)
+    marks_once = all(template.count(f"'xm_lit_{i}_'") == 1 for i in range(len(literals)))
+    kept = (
+        template if marks_once and _filled(template, [t.text for t in literals]) == whole else None
+    )
+    with _shapes_lock:
+        _shapes[shape] = kept
+        while len(_shapes) > _SHAPES_KEPT:
+            _shapes.popitem(last=False)
+    return whole
+
+
+def _filled(template: str, values: list[str]) -> str:
+    """The template with each placeholder replaced by its literal, quoted for PostgreSQL
+    (standard strings: a quote doubled, a backslash itself, as in SQLite)."""
+    pieces = re.split(r"'xm_lit_(\d+)_'", template)
+    out = [pieces[0]]
+    for index, rest in zip(pieces[1::2], pieces[2::2], strict=True):
+        out += ["'" + values[int(index)].replace("'", "''") + "'", rest]
+    return "".join(out)
 
 
 class ReadOnlyPostgres:
@@ -115,17 +179,21 @@ class ReadOnlyPostgres:
     def _run(
         self, conn: Connection, text: str, seconds: float
     ) -> tuple[list[str], list[list[Any]], str | None]:
+        role = self._reader_role(conn)
         with conn.transaction():
-            conn.execute("SET TRANSACTION READ ONLY")
-            enter(conn, self.instance_id)
-            conn.execute(
-                sql.SQL("SET LOCAL statement_timeout = {}").format(
-                    sql.Literal(max(1, int(seconds * 1000)))
-                )
+            timeout = sql.SQL("SET LOCAL statement_timeout = {}").format(
+                sql.Literal(max(1, int(seconds * 1000)))
             )
-            role = self._reader_role(conn)
+            # One round trip: read-only first (it must come before any query), then the
+            # schema, the time limit and the role.
+            settings: list[sql.Composable] = [
+                sql.SQL("SET TRANSACTION READ ONLY"),
+                search_path(self.instance_id),
+                timeout,
+            ]
             if role is not None:
-                conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role)))
+                settings.append(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role)))
+            conn.execute(sql.SQL("; ").join(settings))
             with conn.cursor(name=f"xm_read_{uuid4().hex[:12]}") as cursor:
                 cursor.itersize = _FETCH
                 cursor.execute(text)
