@@ -225,8 +225,10 @@ def record(results: Path, report: str) -> None:
     if heading not in text:
         text = text.rstrip("\n") + "\n" + heading + "\nWhat is measured: `bench/mcp_bench.py`.\n"
     start = text.index(heading) + len(heading)
-    end = text.find("\n## ", start)
-    end = len(text) if end == -1 else end
+    # The section ends at the next heading, or at the marker opening the next one (the peers
+    # section is bracketed by HTML comments that bench/peers.py writes inside).
+    ends = [i for i in (text.find("\n## ", start), text.find("\n<!-- ", start)) if i != -1]
+    end = min(ends) if ends else len(text)
     section = text[:end].rstrip("\n") + "\n\n" + report.rstrip("\n") + "\n"
     rest = text[end:]
     results.write_text(section + ("\n" + rest.lstrip("\n") if rest else ""), encoding="utf-8")
