@@ -24,6 +24,7 @@ and SQL longer than `MAX_SQL_CHARS` (so parsing is bounded too). A result is cut
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
 import sqlite3
@@ -31,7 +32,7 @@ import sys
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -140,7 +141,7 @@ class CheckedSelect:
     """A statement `check` let through: its text to run, and its parse when asked for."""
 
     text: str
-    shape: Hashable | None
+    shape: bytes | None
     """The key its verdict is remembered under (`SHAPES_KEPT`); None when it is not."""
     sql: str = field(repr=False)
     dialect: str = "sqlite"
@@ -162,7 +163,7 @@ of patterns (`instr(x, 'word')`), checked again on the next statement of that sh
 verdict that read more (a printf format) is not remembered."""
 Bounds = tuple[tuple[tuple[int, ...], int], ...]
 """(indexes of the tokens a pattern is made of, the most characters they may hold together)"""
-_shapes: OrderedDict[Hashable, Bounds] = OrderedDict()
+_shapes: OrderedDict[bytes, Bounds] = OrderedDict()
 _shapes_lock = threading.Lock()
 
 
@@ -182,7 +183,7 @@ def check(sql: str, allowed_tables: Collection[str], dialect: str = "sqlite") ->
         )
     try:
         tokens = _tokens(sql, dialect)
-        shape = (dialect, frozenset(t.lower() for t in allowed_tables), _shape(tokens))
+        shape = _shape(dialect, allowed_tables, tokens)
         with _shapes_lock:
             bounds = _shapes.get(shape)
             if bounds is not None and _within(bounds, tokens):
@@ -314,19 +315,25 @@ def _parse(sql: str, dialect: str, tokens: list[Any] | None = None) -> list[Any]
     return [s for s in parsed if s is not None]
 
 
-def _shape(tokens: list[Any]) -> tuple[Any, ...]:
-    """The tokens with the text of string and number literals left out (their kind kept)."""
+def _shape(dialect: str, allowed_tables: Collection[str], tokens: list[Any]) -> bytes:
+    """A digest of the dialect, the allowed tables and the tokens with the text of string and
+    number literals left out (their kind kept). A digest, not the tokens: a remembered shape
+    of a 30 KB statement would otherwise keep ~0.5 MB. Every part is written with its length,
+    so two different sequences never write the same bytes."""
     from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
 
+    def part(text: str) -> str:
+        return f"{len(text)}:{text}"
+
     values = (TokenType.STRING, TokenType.NUMBER)
-    return tuple(
-        (
-            t.token_type,
-            None if t.token_type in values else t.text,
-            tuple(t.comments) if t.comments else (),
-        )
-        for t in tokens
-    )
+    parts = [part(dialect), *sorted(part(t.lower()) for t in allowed_tables), ";"]
+    for t in tokens:
+        parts.append(part(t.token_type.name))
+        parts.append("~" if t.token_type in values else part(t.text))
+        parts.append(f"{len(t.comments)}#" + "".join(part(c) for c in t.comments))
+    digest = hashlib.blake2b(digest_size=32)
+    digest.update("".join(parts).encode("utf-8", "surrogatepass"))
+    return digest.digest()
 
 
 @functools.cache

@@ -76,3 +76,15 @@ def test_a_shape_that_runs_as_written_is_traced_alike() -> None:
         result = traced(check(hidden.format(name), TABLES))
         assert result is not None
         assert f"'{name}'" in result[0] and result[1] == ["contact"]
+
+
+def test_a_shape_is_remembered_for_its_own_tables_only() -> None:
+    check_select("SELECT name FROM contact WHERE name = 'Ann'", ["contact"])
+    with pytest.raises(QueryRejected):
+        check_select("SELECT name FROM contact WHERE name = 'Bo'", ["company"])
+
+
+def test_a_remembered_shape_is_a_digest_whatever_the_statement_length() -> None:
+    words = " OR ".join(f"instr(lower(name), 'w{i}') > 0" for i in range(60))
+    checked = check(f"SELECT name FROM contact WHERE {words}", TABLES)
+    assert isinstance(checked.shape, bytes) and len(checked.shape) == 32
