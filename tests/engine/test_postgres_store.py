@@ -352,3 +352,26 @@ def test_the_published_client_works_against_engine_serve_on_postgres(
         )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "published client check:" in done.stdout and " 0 failed" in done.stdout
+
+
+async def test_old_orphan_schemas_are_dropped_at_start_and_young_ones_kept(
+    tmp_path: Path, pg_url: str
+) -> None:
+    import psycopg
+
+    async with running_engine(tmp_path / "d", database_url=pg_url):
+        pass
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        for name, made in (("xm_deadbeef", time.time() - 3600), ("xm_cafe", time.time())):
+            conn.execute(f'CREATE SCHEMA "{name}"')
+            stamp = json.dumps({"xmemory_instance": name[3:], "created_at": made})
+            conn.execute(f"COMMENT ON SCHEMA \"{name}\" IS '{stamp}'")
+        conn.execute('CREATE SCHEMA "xm_not_ours"')  # no stamp: never touched
+    async with running_engine(tmp_path / "d", database_url=pg_url):
+        pass
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        left = {
+            r[0] for r in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'xm%'")
+        }
+    assert "xm_deadbeef" not in left
+    assert {"xm_cafe", "xm_not_ours"} <= left

@@ -96,12 +96,16 @@ class PostgresRegistry(InstanceRegistry):
         removed: list[str] = []
         for name, comment in found:
             instance_id = name[len(SCHEMA_PREFIX) :]
-            if instance_id in keep or name.startswith("xm_r_"):
+            if instance_id in keep:
                 continue
             try:
-                made = float(json.loads(comment or "{}").get("created_at", 0))
-            except (ValueError, AttributeError):
-                continue  # not one of ours
+                stamp = json.loads(comment or "")
+                made = float(stamp["created_at"])
+                ours = stamp["xmemory_instance"] == instance_id
+            except (ValueError, TypeError, KeyError):
+                continue  # not stamped by an engine when it made it: not ours to drop
+            if not ours:
+                continue
             if now - made > min_age:
                 self.drop_files(instance_id)
                 removed.append(instance_id)
