@@ -41,7 +41,7 @@ WORD_CACHE = 50_000  # word vectors kept per process before the cache starts ove
 
 
 class SentenceModel:
-    """Token vectors (memory-mapped, so only the rows used are paged in) and their tokenizer."""
+    """Token vectors and their tokenizer."""
 
     def __init__(self, package: Path) -> None:
         import numpy as np
@@ -49,7 +49,9 @@ class SentenceModel:
 
         self._np = np
         self._tokenizer = Tokenizer.from_file(str(package / _TOKENIZER))
-        self._table = _token_table(package / _WEIGHTS)
+        # float32 in memory (32 MB): converting gathered float16 rows cost more than the
+        # gather itself.
+        self._table = np.ascontiguousarray(_token_table(package / _WEIGHTS), dtype=np.float32)
         self._words: dict[str, Matrix] = {}
 
     def encode(self, texts: list[str]) -> Matrix:
@@ -58,11 +60,15 @@ class SentenceModel:
         out: Matrix = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return out
+        table = self._table
+        # The sum of a text's token vectors: its mean up to a scale, which the norm below
+        # takes out. A gather per text beat gathering a block of texts at once (numpy's
+        # segmented sums are slow along rows).
         for row, encoding in enumerate(
             self._tokenizer.encode_batch(texts, add_special_tokens=False)
         ):
             if encoding.ids:
-                out[row] = self._table[encoding.ids].astype(np.float32).mean(axis=0)
+                out[row] = table[encoding.ids].sum(axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         result: Matrix = out / norms

@@ -132,3 +132,20 @@ async def test_who_is_answered_from_a_note_that_lists_people_after_a_colon(
         assert stove["basis"] == "passages" and "Søren brings stove" in str(stove["passages"])
         # Still nobody for what no sentence names a person for.
         assert (await memory.read("Who is bringing the tent?"))["basis"] == "nothing"
+
+
+async def test_what_holds_no_value_of_the_shape_asked_for_does_not_answer(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Hana Novák is a designer. Her email is hana@novak.example.")
+        await memory.write("Our car is a 2021 Škoda Octavia, plate M-GW 2841.")
+        await memory.write("I moved to Porto last spring.")
+        # The email is stored, but not when it changed; the car, but not its colour; the
+        # move, but not why.
+        for question in (
+            "When did Hana change her email address?",
+            "What colour is our car?",
+            "Why did I move to Porto?",
+        ):
+            answer = await memory.read(question)
+            assert answer["basis"] == "nothing", (question, answer)
+        assert "hana@novak.example" in str(await memory.read("What is Hana's email?"))

@@ -208,6 +208,8 @@ async def read(
         passages = later
         if sql is None and not names_backed(query, answer.tables, evidence):
             basis, evidence, later = "nothing", [], []  # the rows are not about what was named
+        elif sql is None and not shaped_as_asked(query, answer.tables):
+            basis, evidence, later = "nothing", [], []  # "When did Hana change her email?"
     if basis == "nothing":
         passages = await live.data.read(live.schema, lambda t: with_changes(t, query))
         basis = "passages" if passages else "nothing"
@@ -297,6 +299,26 @@ def names_backed(query: str, tables: list[ResultTable], evidence: list[dict[str,
     shouted = {w.lower() for w in query.split() if len(w) > 1 and w.isupper()}
     runs = [[w for w in r if w not in shouted] for r in passages_mod.question_terms(query).names]
     return all(any(w in words for w in run) for run in runs if run)
+
+
+def shaped_as_asked(query: str, tables: list[ResultTable]) -> bool:
+    """Whether the rows hold a value of every shape the question asks for (a date for "when",
+    a reason for "why", an email address for "email"): rows that hold the thing asked about
+    but not what is asked of it ("When did Hana change her email?" answered with the email)
+    answer nothing."""
+    terms = passages_mod.question_terms(query).terms
+    # A shape the question itself holds a value of is given, not asked ("whose age is 35").
+    shapes = [t.shape for t in terms if t.shape is not None and not t.shape.search(query)]
+    if not shapes:
+        return True
+    said = " ".join(
+        str(value)
+        for table in tables
+        for row in table.rows
+        for i, value in enumerate(row)
+        if value is not None and not _bookkeeping(table.columns[i])
+    )
+    return all(shape.search(said) for shape in shapes)
 
 
 def answers_something(tables: list[ResultTable], about: str | None = None) -> bool:
