@@ -62,6 +62,7 @@ class Vocabulary:
     correction_cues: frozenset[str]
     old_value_markers: frozenset[str]
     not_names: frozenset[str] = frozenset()
+    shaped_when_asked: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +83,7 @@ def vocabulary() -> Vocabulary:
         correction_cues=frozenset(data["correction_cues"].split()),
         old_value_markers=frozenset(data["old_value_markers"].split()),
         not_names=frozenset(data.get("not_names", "").split()),
+        shaped_when_asked=frozenset(data.get("shaped_when_asked", "").split()),
     )
 
 
@@ -183,6 +185,8 @@ def question_terms(question: str) -> Terms:
             continue
         seen.add(word)
         shape = vocab.shapes.get(word)
+        if word in vocab.shaped_when_asked and word not in kinds:
+            shape = None  # "microscope time", not "What time ...?"
         if shape is None and (word in never or word in vocab.asked_not_said):
             continue
         stem = word if word in in_names else _stem(word)
