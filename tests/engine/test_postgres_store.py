@@ -375,3 +375,25 @@ async def test_old_orphan_schemas_are_dropped_at_start_and_young_ones_kept(
         }
     assert "xm_deadbeef" not in left
     assert {"xm_cafe", "xm_not_ours"} <= left
+
+
+async def test_a_value_postgresql_cannot_hold_is_refused_and_stores_nothing(
+    tmp_path: Path, pg_url: str
+) -> None:
+    async with (
+        running_engine(tmp_path / "d", database_url=pg_url) as engine,
+        asgi_client(engine) as http,
+    ):
+        iid = await new_instance(http, engine.default_cluster_id)
+        before = dump_database(pg_url)
+        for body in (
+            {"structured_mutations": [obj_create("memo", {}, {"content": "a\u0000b"})]},
+            {"text": "memo: content=x\u0000y"},
+        ):
+            refused = await http.post(f"/instances/{iid}/write", json=body)
+            assert refused.status_code == 422, refused.text
+            assert "NUL" in refused.json()["errors"][0]["message"]
+        after = dump_database(pg_url)
+    assert {k: v for k, v in after.items() if not k.startswith("catalog")} == {
+        k: v for k, v in before.items() if not k.startswith("catalog")
+    }

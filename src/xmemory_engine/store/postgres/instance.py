@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import sql
 
+from xmemory_engine.errors import Unprocessable
 from xmemory_engine.schema import FieldType, ObjectSpec, RelationSpec, Schema
 from xmemory_engine.sentences import index_words, search_words, split_sentences
 from xmemory_engine.store import provenance, terms
@@ -772,9 +773,17 @@ class PostgresInstanceData:
 
     def _write(self, fn: Callable[[Connection], T]) -> T:
         def run(conn: Connection) -> T:
-            with self._write_lock, conn.transaction():
-                enter(conn, self.instance_id, f"SELECT pg_advisory_xact_lock({self._lock_key})")
-                return fn(conn)
+            try:
+                with self._write_lock, conn.transaction():
+                    enter(conn, self.instance_id, f"SELECT pg_advisory_xact_lock({self._lock_key})")
+                    return fn(conn)
+            except psycopg.DataError as exc:
+                # A value PostgreSQL cannot hold (a NUL character in a text, which SQLite
+                # keeps): the caller's input, refused whole; the transaction stored nothing.
+                message = (exc.diag.message_primary if exc.diag else None) or str(exc)
+                raise Unprocessable(
+                    f"this store cannot keep a value of the write: {message}"
+                ) from exc
 
         return self.db.run(run)
 
