@@ -37,11 +37,12 @@ _WEIGHTS = Path("weights") / "l2_supercat_256.safetensors"
 _TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
 _TENSOR = "embedding.weight"
 CLOSE_WORDS = 0.3  # cosine from which two words count as saying the same thing
+TOKENIZE_BLOCK = 256  # texts tokenized at once
 WORD_CACHE = 50_000  # word vectors kept per process before the cache starts over
 
 
 class SentenceModel:
-    """Token vectors and their tokenizer."""
+    """Token vectors (memory-mapped) and their tokenizer."""
 
     def __init__(self, package: Path) -> None:
         import numpy as np
@@ -49,9 +50,9 @@ class SentenceModel:
 
         self._np = np
         self._tokenizer = Tokenizer.from_file(str(package / _TOKENIZER))
-        # float32 in memory (32 MB): converting gathered float16 rows cost more than the
-        # gather itself.
-        self._table = np.ascontiguousarray(_token_table(package / _WEIGHTS), dtype=np.float32)
+        # float16 and memory-mapped: only the rows of tokens met are paged in (a float32
+        # copy would encode twice as fast and cost 32 MB of memory for as long as we run).
+        self._table = _token_table(package / _WEIGHTS)
         self._words: dict[str, Matrix] = {}
 
     def encode(self, texts: list[str]) -> Matrix:
@@ -64,15 +65,19 @@ class SentenceModel:
         # The sum of a text's token vectors: its mean up to a scale, which the norm below
         # takes out. A gather per text beat gathering a block of texts at once (numpy's
         # segmented sums are slow along rows).
-        for row, encoding in enumerate(
-            self._tokenizer.encode_batch(texts, add_special_tokens=False)
-        ):
-            if encoding.ids:
-                out[row] = table[encoding.ids].sum(axis=0)
+        # Tokenized a block at a time: a tokenizer's encoding holds far more than its ids
+        # (offsets, strings, masks), and ten thousand of them at once cost tens of megabytes.
+        for first in range(0, len(texts), TOKENIZE_BLOCK):
+            block = texts[first : first + TOKENIZE_BLOCK]
+            for row, encoding in enumerate(
+                self._tokenizer.encode_batch(block, add_special_tokens=False), start=first
+            ):
+                if encoding.ids:
+                    out[row] = table[encoding.ids].sum(axis=0, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        result: Matrix = out / norms
-        return result
+        out /= norms
+        return out
 
     def word_vectors(self, words: list[str]) -> Matrix:
         """Unit vectors of single words, each encoded once per process."""
