@@ -247,21 +247,22 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
             free = re.sub(re.escape(n.text.lower()), " " * len(n.text), free)
     stems = {stem(w)[:5] for w in words(free) if len(w) > 3}
     named_at: dict[str, int] = {}
+    cued = [roles for pattern, roles in _ROLE_CUES if pattern.search(free)]
     for spec in mapped.schema.objects.values():
         kind = mapped.kinds.get(spec.name)
         forms = [*_type_forms(spec), *(w for w, k in kind_words.items() if kind == k)]
         hits = [m.start() for f in forms if (m := _find(low, f))]
         if hits:
             named_at[spec.name] = min(hits)
+        own_name = name_field(spec, kind)
         asked = [
             f
             for f in spec.fields
-            if f != name_field(spec, kind)
+            if f != own_name
             and (any(_has(free, p) for p in ask_phrases(f)) or _all_words(f, stems))
         ]
-        for pattern, roles in _ROLE_CUES:
-            if pattern.search(free):
-                asked += [f for r in roles if (f := field_for(spec, r)) and f not in asked]
+        for roles in cued:
+            asked += [f for r in roles if (f := field_for(spec, r)) and f not in asked]
         for fname, fspec in spec.fields.items():
             for value in fspec.enum or ():
                 if not isinstance(value, str):
