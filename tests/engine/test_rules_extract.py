@@ -688,7 +688,9 @@ async def test_it_says_nothing_of_the_task_when_it_is_the_weather() -> None:
 async def test_the_benchmark_sentence_stores_a_person_with_company_and_email_every_time() -> None:
     # The peers' benchmark writes 1,000 of these; each must give its own person, not merge
     # into one organization "Company".
-    for n in range(1000):
+    # Ids of any width: the 100k benchmark writes "Person 1000003", seven digits that alone
+    # would read as a phone number.
+    for n in [*range(1000), 1_000_003, 99_999_999]:
         person, company = f"Person {n:05d}", f"Company {n % 97}"
         email = f"p{n}@c{n % 97}.example"
         result = await extract(f"{person} works at {company} and their email is {email}.", DEFAULT)

@@ -271,11 +271,15 @@ def _object_her(text: str, m: re.Match[str]) -> bool:
 
 def _masks(text: str, values: list[Span]) -> list[Span]:
     """The values a name may not run into. A bare number written right after a capitalised
-    word belongs to the name ("Person 00042", "Company 7", "Apollo 11"), so it is left out."""
+    word belongs to the name ("Person 00042", "Company 7", "Apollo 11", "Person 1000003": a
+    run of digits alone is no phone number there), so it is left out."""
     return [
         v
         for v in values
-        if not (v.kind == "number" and _NAMED_NUMBER.search(text[: v.start]) is not None)
+        if not (
+            (v.kind == "number" or (v.kind == "phone" and v.text.isdigit()))
+            and _NAMED_NUMBER.search(text[: v.start]) is not None
+        )
     ]
 
 
