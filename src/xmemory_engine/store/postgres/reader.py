@@ -71,10 +71,18 @@ _shapes_lock = threading.Lock()
 
 
 def _transpile(text: str) -> str:
-    from sqlglot import transpile
+    import sqlglot
+    from sqlglot import exp
 
-    (out,) = transpile(text, read="sqlite", write="postgres")
-    return out
+    def like_as_sqlite(node: exp.Expression) -> exp.Expression:
+        # SQLite's LIKE ignores case (ASCII letters); PostgreSQL's does not, so a mind's
+        # `name LIKE 'ann%'` would stop finding "Ann Lee": ILIKE keeps the meaning.
+        if isinstance(node, exp.Like):
+            return exp.ILike(**node.args)  # `negate` (NOT LIKE) included
+        return node
+
+    tree = sqlglot.parse_one(text, read="sqlite").transform(like_as_sqlite)
+    return str(tree.sql(dialect="postgres"))
 
 
 def _translated(sqlite_sql: str) -> str:
