@@ -156,3 +156,15 @@ async def test_what_holds_no_value_of_the_shape_asked_for_does_not_answer(tmp_pa
         assert "hana@novak.example" in str(await memory.read("What is Hana's email?"))
         await memory.write("The clinic closes at 13:00 on Saturdays.")
         assert "13:00" in str(await memory.read("What time does the clinic close on Saturdays?"))
+
+
+async def test_my_someone_is_not_the_user_whatever_words_come_before_the_noun(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("I live in Palma.")
+        await memory.write("My second supervisor Dr. Jonas Brenner is based in Stuttgart.")
+        answer = await memory.read("Where is my second supervisor based?")
+        assert "Palma" not in str(answer["reader_result"]), answer
+        assert "Stuttgart" in str(answer["reader_result"]), answer
+        assert "Palma" in str((await memory.read("Where do I live?"))["reader_result"])

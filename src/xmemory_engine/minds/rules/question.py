@@ -127,6 +127,10 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
 
 # "my manager", "the user's sister": the noun the user names a person by.
 KIN = re.compile(r"\b(?:my|(?:the\s+)?user['\u2019]s)\s+([^\W\d_][\w\-]*)", re.IGNORECASE)
+# The words of the noun phrase after "my" ("my second supervisor", "my new GP").
+_MY_NOUN = re.compile(
+    r"\b(?:my|(?:the\s+)?user['\u2019]s)((?:\s+[^\W\d_][\w\-]*){1,3})", re.IGNORECASE
+)
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself)\b|\buser(?:['\u2019]s)?\b")
 
 
@@ -139,9 +143,11 @@ def _the_user(q: Question, mapped: SchemaMap) -> None:
         return
     if q.values:
         return  # "my role at Initech": a record keeps today's role, not the one held there
-    kin = KIN.search(q.text)
-    if kin is not None and person_noun(kin.group(1)):
-        return  # "Where does my sister live?" asks about the sister, not the user
+    phrase = _MY_NOUN.search(q.text)
+    if phrase is not None and any(person_noun(w) for w in phrase.group(1).split()):
+        # "Where does my sister live?", "Where is my second supervisor based?" ask about
+        # someone of the user's, not the user.
+        return
     if (q.fields.get(person.name) and not q.types) or q.types == [person]:
         q.names.append(NameRef(USER_NAME, possessive=True, value=False))
 
