@@ -87,7 +87,7 @@ def test_every_variable_is_declared_once_with_a_type_a_default_and_a_description
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
     for var in declared:
         assert re.fullmatch(r"[A-Z][A-Z0-9_]*", var.name)
-        assert var.type in ("string", "integer", "number", "path"), var
+        assert var.type in ("string", "integer", "number", "path", "boolean"), var
         assert var.shown_default, var
         assert len(var.description) > 15 and var.description.endswith("."), var
         assert var.scope in ("server", "engine serve", "tests"), var

@@ -163,6 +163,8 @@ def _describe_type(annotation: object) -> tuple[str, tuple[str, ...]]:
     args = getattr(annotation, "__args__", ())
     if "Literal" in text and args:
         return "string", tuple(str(a) for a in args)
+    if "bool" in text:
+        return "boolean", ()
     if "Path" in text:
         return "path", ()
     if "float" in text:
@@ -173,6 +175,8 @@ def _describe_type(annotation: object) -> tuple[str, tuple[str, ...]]:
 
 
 def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

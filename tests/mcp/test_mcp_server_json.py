@@ -24,7 +24,7 @@ SERVER_JSON = ROOT / "server.json"
 SCHEMA_FILE = Path(__file__).parent / "fixtures" / "server.schema.json"
 SCHEMA_URL = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"
 NAME = "io.github.xmemory-mcp/xmemory-mcp"
-FORMATS = {"integer": "number", "number": "number", "path": "filepath"}
+FORMATS = {"integer": "number", "number": "number", "path": "filepath", "boolean": "boolean"}
 
 
 def registry_entry(var: Variable) -> dict[str, Any]:
