@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 
@@ -271,3 +272,48 @@ async def test_the_page_is_served_without_the_key_and_the_api_needs_it(tmp_path:
         assert (await client.get(instances)).status_code == 401
         allowed = await client.get(instances, headers={"Authorization": "Bearer sesame"})
         assert allowed.status_code == 200
+
+
+async def raw_get(app: Any, path: str) -> tuple[int, bytes]:
+    """GET `path` exactly as written (httpx would resolve the dots before sending)."""
+    sent: list[Any] = []
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1")],
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 1),
+    }
+
+    requested = False
+
+    async def receive() -> Any:
+        nonlocal requested
+        if requested:  # a response listening for the client to leave: it never does
+            await anyio.sleep_forever()
+        requested = True
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+
+async def test_the_pages_open_path_leads_nowhere_else(tmp_path: Path) -> None:
+    # /ui/ is served without the key: a path that climbs out of it must not reach the API or
+    # a file beside the page.
+    async with running_engine(tmp_path / "data", api_key="sesame") as engine:
+        for path in ("/ui/../instances", "/ui/../openapi.json", "/ui/../../../../etc/passwd"):
+            status, body = await raw_get(engine.app, path)
+            assert status == 404 and b'"not_found"' in body, (path, status, body[:80])
+        status, body = await raw_get(engine.app, "/ui/style.css")
+        assert status == 200 and b":root" in body
