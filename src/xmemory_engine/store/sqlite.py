@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+import anyio.lowlevel
 import anyio.to_thread
 
 T = TypeVar("T")
@@ -97,7 +98,10 @@ class SqliteFile:
 
         For a lookup by key that reads a few rows and never writes: it takes microseconds,
         while the trip to a worker thread and back is two wake-ups (a millisecond or more on
-        a busy machine). A connection in use (a write in progress) is not waited for here."""
+        a busy machine). A connection in use (a write in progress) is not waited for here.
+        It still yields to the event loop first, as the worker thread's trip did: a caller
+        polling in a loop (`write_status` until done) must let the job it waits for run."""
+        await anyio.lowlevel.checkpoint()
         if not self._lock.acquire(blocking=False):
             return await self.call(fn)
         try:
