@@ -123,6 +123,7 @@ def test_the_listing_covers_the_model_and_the_keys() -> None:
         "XMEM_LLM_API_KEY",
         "OPENAI_API_KEY",
         "ANTHROPIC_API_KEY",
+        "XMEM_ENGINE_DATABASE_URL",  # a PostgreSQL URL may hold a password
     }
     # A test knob and the standalone engine's key are not the MCP server's to document.
     assert not names & {"XMEM_ENGINE_TEST_APPLY_DELAY", "XMEM_ENGINE_API_KEY"}
