@@ -278,3 +278,32 @@ def rel_create(relation_type: str, endpoints: dict[str, dict[str, Any]], **value
     if values:
         change["values"] = values
     return {"relation_mutation": {"relation_type": relation_type, "create": change}}
+
+
+class Session:
+    """The default instance of a fresh engine with its default (rules) mind, written and read
+    over its HTTP API."""
+
+    def __init__(self, http: httpx.AsyncClient, instance_id: str) -> None:
+        self.http, self.base = http, f"/instances/{instance_id}"
+
+    async def write(self, text: str) -> None:
+        response = await self.http.post(f"{self.base}/write", json={"text": text})
+        assert response.status_code == 200, response.text
+
+    async def read(self, query: str) -> dict[str, Any]:
+        response = await self.http.post(f"{self.base}/read", json={"query": query})
+        assert response.status_code == 200, response.text
+        return response.json()["items"][0]  # type: ignore[no-any-return]
+
+    async def forget(self, text: str) -> None:
+        response = await self.http.post(f"{self.base}/forget", json={"text": text})
+        assert response.status_code == 200, response.text
+
+
+@asynccontextmanager
+async def rules_session(tmp_path: Path, **settings: Any) -> AsyncIterator[Session]:
+    async with open_engine(EngineSettings(data_dir=tmp_path / "d", **settings)) as engine:
+        transport = httpx.ASGITransport(app=engine.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
+            yield Session(http, engine.default_instance_id)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from engine_testkit import rules_session as session
 
 from xmemory_engine import EngineSettings, open_engine
 
@@ -52,30 +51,6 @@ async def test_a_first_session_writes_and_reads_back_what_a_user_means(tmp_path:
             foreign = await read("Wo wohnt Ingrid?")
             assert "Ingrid" in foreign and "Wo " not in foreign
             assert "Sam Carter" not in await read("Who plays golf at Northwind Traders?")
-
-
-class Session:
-    """The default instance of a fresh engine, written and read over its HTTP API."""
-
-    def __init__(self, http: httpx.AsyncClient, instance_id: str) -> None:
-        self.http, self.base = http, f"/instances/{instance_id}"
-
-    async def write(self, text: str) -> None:
-        response = await self.http.post(f"{self.base}/write", json={"text": text})
-        assert response.status_code == 200, response.text
-
-    async def read(self, query: str) -> dict[str, Any]:
-        response = await self.http.post(f"{self.base}/read", json={"query": query})
-        assert response.status_code == 200, response.text
-        return response.json()["items"][0]  # type: ignore[no-any-return]
-
-
-@contextlib.asynccontextmanager
-async def session(tmp_path: Path) -> AsyncIterator[Session]:
-    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
-        transport = httpx.ASGITransport(app=engine.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
-            yield Session(http, engine.default_instance_id)
 
 
 async def test_changes_told_later_update_the_record_they_name_and_keep_its_history(

@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from engine_testkit import Session, rules_session
 
-from xmemory_engine import EngineSettings, open_engine, semantic
+from xmemory_engine import semantic
 
 pytestmark = pytest.mark.anyio
 
@@ -21,31 +21,11 @@ needs_model = pytest.mark.skipif(
 )
 
 
-class Memory:
-    def __init__(self, http: httpx.AsyncClient, instance_id: str) -> None:
-        self.http, self.base = http, f"/instances/{instance_id}"
-
-    async def write(self, text: str) -> None:
-        response = await self.http.post(f"{self.base}/write", json={"text": text})
-        assert response.status_code == 200, response.text
-
-    async def read(self, query: str) -> dict[str, Any]:
-        response = await self.http.post(f"{self.base}/read", json={"query": query})
-        assert response.status_code == 200, response.text
-        return response.json()["items"][0]  # type: ignore[no-any-return]
-
-    async def forget(self, text: str) -> None:
-        response = await self.http.post(f"{self.base}/forget", json={"text": text})
-        assert response.status_code == 200, response.text
-
-
 @contextlib.asynccontextmanager
-async def memory(tmp_path: Path, **settings: Any) -> AsyncIterator[Memory]:
+async def memory(tmp_path: Path, **settings: Any) -> AsyncIterator[Session]:
     try:
-        async with open_engine(EngineSettings(data_dir=tmp_path / "d", **settings)) as engine:
-            transport = httpx.ASGITransport(app=engine.app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
-                yield Memory(http, engine.default_instance_id)
+        async with rules_session(tmp_path, **settings) as opened:
+            yield opened
     finally:
         semantic.configure(True)  # the process-wide switch back to its default
 

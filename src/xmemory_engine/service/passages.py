@@ -311,15 +311,9 @@ def _by_words(
     episodes = tables.episodes(sorted({hit.episode_id for hit in hits}))
     scored: list[tuple[float, PassageRow]] = []
     for hit in hits:
-        # A fact is often told over two sentences ("My sister is Maya. She is a midwife."):
-        # a sentence is judged with its neighbours in the same episode, as it is shown.
-        episode = episodes.get(hit.episode_id)
-        context = _in_context(hit.text, episode.text) if episode is not None else hit.text
-        words = search_words(context)
-        if not all(_holds_name(words, run) for run in terms.names):
+        context, words = _judged(hit, episodes)
+        if not _about_whom_asked(terms, context, words):
             continue
-        if terms.who and not _names_someone(context, terms):
-            continue  # "Who designed it?" beside "I finished the website": no one is named
         if terms.foreign and terms.names:
             scored.append((COVERAGE, hit))  # its names are all that can be matched
             continue
@@ -456,12 +450,8 @@ def _similar(
         hit = rows.get(i)
         if hit is None:
             continue  # forgotten since
-        episode = episodes.get(hit.episode_id)
-        context = _in_context(hit.text, episode.text) if episode is not None else hit.text
-        words = search_words(context)
-        if not all(_holds_name(words, run) for run in terms.names):
-            continue
-        if terms.who and not _names_someone(context, terms):
+        context, words = _judged(hit, episodes)
+        if not _about_whom_asked(terms, context, words):
             continue
         if any(t.shape is not None and not t.covered_by(words, context) for t in terms.terms):
             continue
@@ -506,6 +496,23 @@ def alike_later(
     rows = tables.passages_by_id(ranked)
     episodes = tables.episodes(sorted({row.episode_id for row in rows}))
     return [_passage(near[row.id], row, episodes.get(row.episode_id)) for row in rows]
+
+
+def _judged(hit: PassageRow, episodes: dict[int, EpisodeRow]) -> tuple[str, list[str]]:
+    """The text a sentence is judged by, and its words: the sentence with its neighbours in
+    its episode, as it is shown (a fact is often told over two sentences: "My sister is Maya.
+    She is a midwife.")."""
+    episode = episodes.get(hit.episode_id)
+    context = _in_context(hit.text, episode.text) if episode is not None else hit.text
+    return context, search_words(context)
+
+
+def _about_whom_asked(terms: Terms, context: str, words: list[str]) -> bool:
+    """Whether a sentence holds every name the question does and, for "who", names someone
+    ("Who designed it?" beside "I finished the website": no one is named)."""
+    if not all(_holds_name(words, run) for run in terms.names):
+        return False
+    return not terms.who or _names_someone(context, terms)
 
 
 def _said_as(question: str, terms: Terms) -> dict[str, str]:
