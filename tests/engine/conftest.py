@@ -21,6 +21,7 @@ BOTH_STORES = frozenset(
         "test_engine_episodes",
         "test_engine_writes",
         "test_sql_corpus",
+        "test_semantic",
     }
 )
 

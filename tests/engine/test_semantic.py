@@ -41,9 +41,9 @@ OTHER_WORDS = "How often does the flour arrive?"
 
 @needs_model
 async def test_a_question_in_other_words_finds_the_sentence_that_answers_it(
-    tmp_path: Path,
+    tmp_path: Path, database_url: str | None
 ) -> None:
-    async with memory(tmp_path) as m:
+    async with memory(tmp_path, database_url=database_url) as m:
         for line in STORY:
             await m.write(line)
         flour = await m.read(OTHER_WORDS)
@@ -54,9 +54,9 @@ async def test_a_question_in_other_words_finds_the_sentence_that_answers_it(
 
 @needs_model
 async def test_close_in_meaning_is_not_enough_when_the_question_asks_for_something_unsaid(
-    tmp_path: Path,
+    tmp_path: Path, database_url: str | None
 ) -> None:
-    async with memory(tmp_path) as m:
+    async with memory(tmp_path, database_url=database_url) as m:
         for line in STORY:
             await m.write(line)
         # About Maya, but nothing says her email; no one keeps bees; flour is not sugar.
@@ -69,9 +69,9 @@ async def test_close_in_meaning_is_not_enough_when_the_question_asks_for_somethi
 
 @needs_model
 async def test_sentences_said_after_a_read_are_found_and_forgotten_ones_are_not(
-    tmp_path: Path,
+    tmp_path: Path, database_url: str | None
 ) -> None:
-    async with memory(tmp_path) as m:
+    async with memory(tmp_path, database_url=database_url) as m:
         await m.write(STORY[0])
         assert (await m.read(OTHER_WORDS))["basis"] == "nothing"
         await m.write(STORY[1])  # the index in memory catches up on the next read
@@ -82,8 +82,10 @@ async def test_sentences_said_after_a_read_are_found_and_forgotten_ones_are_not(
         assert "Monday" not in str(after)
 
 
-async def test_with_finding_by_meaning_off_only_the_words_count(tmp_path: Path) -> None:
-    async with memory(tmp_path, semantic=False) as m:
+async def test_with_finding_by_meaning_off_only_the_words_count(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    async with memory(tmp_path, semantic=False, database_url=database_url) as m:
         for line in STORY:
             await m.write(line)
         assert (await m.read(OTHER_WORDS))["basis"] == "nothing"
@@ -105,9 +107,9 @@ def test_words_close_in_meaning_are_told_from_words_that_only_share_a_topic() ->
 
 @needs_model
 async def test_a_later_sentence_about_the_same_thing_is_shown_after_the_passage(
-    tmp_path: Path,
+    tmp_path: Path, database_url: str | None
 ) -> None:
-    async with memory(tmp_path) as m:
+    async with memory(tmp_path, database_url=database_url) as m:
         await m.write(
             "Progress 2026-02-10: Genki chapter 15 done; Anki deck at 1,120 cards learned."
         )

@@ -34,6 +34,7 @@ from psycopg import sql
 
 from xmemory_engine.errors import Unprocessable
 from xmemory_engine.schema import FieldType, ObjectSpec, RelationSpec, Schema
+from xmemory_engine.semantic import SentenceIndex
 from xmemory_engine.sentences import index_words, search_words, split_sentences
 from xmemory_engine.store import provenance, terms
 from xmemory_engine.store.base import (
@@ -441,6 +442,7 @@ class PostgresTables(Tables):
         schema: Schema,
         recorder: FactRecorder | None = None,
         term_counts: TermCounts | None = None,
+        sentence_index: SentenceIndex | None = None,
     ) -> None:
         self.conn = conn
         self.schema = schema
@@ -448,8 +450,7 @@ class PostgresTables(Tables):
         self.term_counts = term_counts
         self._shaped = SqliteShaped(conn).as_sqlite()
         self._frequency: tuple[int, dict[str, int]] | None = None
-        # No sentence vectors are kept on PostgreSQL yet: reads find passages by their words.
-        self.sentence_index = None
+        self.sentence_index = sentence_index
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -767,6 +768,7 @@ class PostgresInstanceData:
         self._write_lock = threading.Lock()
         self._recorded: list[str] = []
         self._term_counts = TermCounts()
+        self._sentence_index = SentenceIndex()  # vectors of this process, as on SQLite
 
     def close(self) -> None:
         """Nothing of its own to close: connections belong to the pool."""
@@ -903,8 +905,10 @@ class PostgresInstanceData:
         return await anyio.to_thread.run_sync(self.read_here, schema, fn)
 
     def read_here(self, schema: Schema, fn: Callable[[Tables], T]) -> T:
-        counts = self._term_counts
-        return self._read(lambda conn: fn(PostgresTables(conn, schema, term_counts=counts)))
+        counts, index = self._term_counts, self._sentence_index
+        return self._read(
+            lambda conn: fn(PostgresTables(conn, schema, term_counts=counts, sentence_index=index))
+        )
 
     async def applied_write_ids(self) -> list[str]:
         def run(conn: Connection) -> list[str]:
