@@ -114,17 +114,20 @@ async def test_what_holds_no_value_of_the_shape_asked_for_does_not_answer(tmp_pa
         await memory.write("Hana Novák is a designer. Her email is hana@novak.example.")
         await memory.write("Our car is a 2021 Škoda Octavia, plate M-GW 2841.")
         await memory.write("I moved to Porto last spring.")
+        await memory.write("Task: send the invoice to Acme, due 2026-01-20.")
         await memory.write(
             "My dentist appointment is on 2026-03-14. Biscuit's jab is due 2026-02-18."
         )
         # The email is stored, but not when it changed; the car, but not its colour; the
-        # move, but not why; the appointment's day, but not its time; a date, not an age.
+        # move, but not why; the appointment's day, but not its time; a date, not an age nor
+        # an amount.
         for question in (
             "When did Hana change her email address?",
             "What colour is our car?",
             "Why did I move to Porto?",
             "What time is my dentist appointment?",
             "How old is Biscuit?",
+            "How much is the Acme invoice for?",
         ):
             answer = await memory.read(question)
             assert answer["basis"] == "nothing", (question, answer)
