@@ -115,6 +115,7 @@ async def test_what_holds_no_value_of_the_shape_asked_for_does_not_answer(tmp_pa
         await memory.write("Our car is a 2021 Škoda Octavia, plate M-GW 2841.")
         await memory.write("I moved to Porto last spring.")
         await memory.write("Task: send the invoice to Acme, due 2026-01-20.")
+        await memory.write("Update: I have been fully vegan since 2026-01-01.")
         await memory.write(
             "My dentist appointment is on 2026-03-14. Biscuit's jab is due 2026-02-18."
         )
@@ -128,12 +129,15 @@ async def test_what_holds_no_value_of_the_shape_asked_for_does_not_answer(tmp_pa
             "What time is my dentist appointment?",
             "How old is Biscuit?",
             "How much is the Acme invoice for?",
+            "Why did I go vegan?",
         ):
             answer = await memory.read(question)
             assert answer["basis"] == "nothing", (question, answer)
         assert "hana@novak.example" in str(await memory.read("What is Hana's email?"))
         await memory.write("The clinic closes at 13:00 on Saturdays.")
         assert "13:00" in str(await memory.read("What time does the clinic close on Saturdays?"))
+        await memory.write("The chess club meets on Wednesdays at the library.")
+        assert "Wednesdays" in str(await memory.read("What day does the chess club meet?"))
 
 
 async def test_my_someone_is_not_the_user_whatever_words_come_before_the_noun(
