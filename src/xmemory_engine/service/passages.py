@@ -295,12 +295,7 @@ def _by_words(
     hits = tables.search_passages(_match(searched), limit_hits, after=after, newest=common)
     if not hits:
         return []
-    weights = [_idf(total, frequency.get(t.stem, 0)) for t in words_only]
-    typical = sum(weights) / len(weights) if weights else 1.0
-    weight = {
-        t.stem: _idf(total, frequency[t.stem]) if t.stem in frequency else typical
-        for t in terms.terms
-    }
+    weight = _weighed(terms, words_only, total, frequency)
     needed = sum(weight[t.stem] for t in terms.terms if not t.kind)
     vocab = vocabulary()
     about_words = {
@@ -528,7 +523,15 @@ def _weights(tables: Tables, terms: Terms) -> dict[str, float]:
     words_only = [t for t in terms.terms if t.shape is None or t.stem not in vocabulary().stop]
     total, counted = tables.passage_frequency([t.stem for t in words_only])
     frequency = {t.stem: counted.get(t.stem, 0) for t in words_only}
-    weights = [_idf(total, frequency[t.stem]) for t in words_only]
+    return _weighed(terms, words_only, total, frequency)
+
+
+def _weighed(
+    terms: Terms, counted: list[Term], total: int, frequency: dict[str, int]
+) -> dict[str, float]:
+    """Each term's idf among `total` sentences; a term not `counted` (a shape word that is
+    also a stop word, "when") weighs as much as the counted ones on average."""
+    weights = [_idf(total, frequency[t.stem]) for t in counted]
     typical = sum(weights) / len(weights) if weights else 1.0
     return {
         t.stem: _idf(total, frequency[t.stem]) if t.stem in frequency else typical

@@ -285,17 +285,25 @@ def search_passages(
         f"WHERE _xm_passage MATCH ? AND rowid > ? ORDER BY {order} LIMIT ?",
         (match, after, limit),
     ).fetchall()
-    ids = [int(r[0]) for r in rows]
+    texts = passage_texts(conn, [int(r[0]) for r in rows])
+    return [
+        PassageRow(i, texts.get(i, ""), i >> PASSAGE_SHIFT, rank)
+        for i, rank in ((int(r[0]), float(r[1])) for r in rows)
+    ]
+
+
+def passage_texts(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
+    """The sentence of each passage id: kept on its own, or (most are) its episode's whole text."""
     texts = _texts(conn, "SELECT id, text FROM _xm_sentence", ids)
     whole = _texts(
         conn,
         "SELECT id, text FROM _xm_episode",
-        [i >> PASSAGE_SHIFT for i in ids if i not in texts],
+        sorted({i >> PASSAGE_SHIFT for i in ids if i not in texts}),
     )
-    return [
-        PassageRow(i, texts.get(i) or whole.get(i >> PASSAGE_SHIFT, ""), i >> PASSAGE_SHIFT, rank)
-        for i, rank in ((int(r[0]), float(r[1])) for r in rows)
-    ]
+    for i in ids:
+        if i not in texts and (i >> PASSAGE_SHIFT) in whole:
+            texts[i] = whole[i >> PASSAGE_SHIFT]
+    return texts
 
 
 def _texts(conn: sqlite3.Connection, select: str, ids: list[int]) -> dict[int, str]:

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from xmemory_engine.store.base import PassageRow
-from xmemory_engine.store.provenance import PASSAGE_SHIFT
+from xmemory_engine.store.provenance import PASSAGE_SHIFT, passage_texts
 
 _IN_CHUNK = 500
 
@@ -20,16 +20,16 @@ def sentences_after(conn: sqlite3.Connection, after: int, limit: int) -> list[tu
             "SELECT id FROM _xm_passage_docsize WHERE id > ? ORDER BY id LIMIT ?", (after, limit)
         )
     ]
-    return [(row.id, row.text) for row in passages_by_id(conn, ids)]
+    texts = passage_texts(conn, ids)  # indexed already: listed from the index itself
+    return [(i, texts[i]) for i in ids if texts.get(i)]
 
 
 def passages_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[PassageRow]:
     """The passages with these ids that are still indexed, in the order asked (rank 0)."""
+    wanted = list(dict.fromkeys(ids))
     indexed: set[int] = set()
-    texts: dict[int, str] = {}
-    episodes: dict[int, str] = {}
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = list(ids[start : start + _IN_CHUNK])
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
         marks = ",".join("?" * len(chunk))
         indexed.update(
             int(r[0])
@@ -37,24 +37,5 @@ def passages_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Passage
                 f"SELECT id FROM _xm_passage_docsize WHERE id IN ({marks})", chunk
             )
         )
-        texts.update(
-            (int(r[0]), str(r[1]))
-            for r in conn.execute(f"SELECT id, text FROM _xm_sentence WHERE id IN ({marks})", chunk)
-        )
-    # A sentence that is its episode's whole text is kept only as the episode.
-    wanted = sorted({i >> PASSAGE_SHIFT for i in indexed if i not in texts})
-    for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start : start + _IN_CHUNK]
-        marks = ",".join("?" * len(chunk))
-        episodes.update(
-            (int(r[0]), str(r[1]))
-            for r in conn.execute(f"SELECT id, text FROM _xm_episode WHERE id IN ({marks})", chunk)
-        )
-    found: list[PassageRow] = []
-    for i in ids:
-        if i not in indexed:
-            continue
-        text = texts.get(i) or episodes.get(i >> PASSAGE_SHIFT)
-        if text:
-            found.append(PassageRow(i, text, i >> PASSAGE_SHIFT, 0.0))
-    return found
+    texts = passage_texts(conn, [i for i in wanted if i in indexed])
+    return [PassageRow(i, texts[i], i >> PASSAGE_SHIFT, 0.0) for i in wanted if texts.get(i)]
