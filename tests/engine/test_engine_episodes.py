@@ -310,3 +310,7 @@ async def test_a_who_question_needs_a_sentence_that_names_someone(
     assert nobody["basis"] == "nothing", nobody
     provider = await read(client, contacts, "?Who is my internet provider?")
     assert provider["basis"] == "passages" and "MEO" in provider["reader_result"]["answer"]
+    # "Who is Efua?" asks what she is, not for someone else: her own sentence answers it.
+    await write(client, contacts, text="My mother-in-law Efua is staying with us in May.")
+    efua = await read(client, contacts, "?Who is Efua?")
+    assert "mother-in-law" in efua["reader_result"]["answer"], efua

@@ -864,8 +864,11 @@ async def test_leaving_one_employer_for_another_and_a_job_named_by_works_as() ->
     ("text", "topic", "value"),
     [
         ("User prefers aisle seats on long flights.", "long flights", "aisle seats"),
-        ("The user dislikes early meetings.", "early meetings", "dislikes"),
+        ("The user dislikes early meetings.", "early meetings", "dislikes early meetings"),
+        ("User avoids shellfish.", "shellfish", "avoids shellfish"),
         ("User's favourite cuisine: Ethiopian.", "favorite cuisine", "Ethiopian"),
+        ("User's preferred airline is KLM.", "preferred airline", "KLM"),
+        ("Favourite restaurant: Zeni in Brixton.", "favorite restaurant", "Zeni in Brixton"),
         (
             "User prefers aisle seats on trains and window seats on planes.",
             "aisle seats on trains and window seats on planes",

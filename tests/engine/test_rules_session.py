@@ -150,3 +150,20 @@ async def test_my_someone_is_not_the_user_whatever_words_come_before_the_noun(
         assert "Palma" not in str(answer["reader_result"]), answer
         assert "Stuttgart" in str(answer["reader_result"]), answer
         assert "Palma" in str((await memory.read("Where do I live?"))["reader_result"])
+
+
+async def test_likes_and_dislikes_are_answered_from_records_by_their_stance(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("User dislikes coriander.")
+        await memory.write("I love jazz.")
+        await memory.write("User's preferred airline is KLM.")
+        disliked = await memory.read("Which herb do I dislike?")
+        assert disliked["basis"] == "records"
+        answer = disliked["reader_result"]["answer"]
+        assert "coriander" in answer and "jazz" not in answer and "KLM" not in answer
+        liked = (await memory.read("What music do I like?"))["reader_result"]["answer"]
+        assert "jazz" in liked and "coriander" not in liked
+        airline = await memory.read("What is my preferred airline?")
+        assert airline["reader_result"]["answer"] == "KLM" and airline["basis"] == "records"

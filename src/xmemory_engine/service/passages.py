@@ -200,7 +200,10 @@ def question_terms(question: str) -> Terms:
     opening = fold(question.strip().lstrip("¿¡\"'").split(" ", 1)[0].strip("?!.,"))
     # Opened by another language's question word that is not also English ("was", "come").
     foreign = opening in vocab.foreign_question_words - vocab.stop - {"come"}
-    who = opening in ("who", "whom", "whose")
+    # "Who is Efua?" asks what she is to the user ("my mother-in-law Efua"), not for
+    # someone else: only a question with more than its names asks for a person.
+    described = len(words) >= 3 and words[1] in COPULAS and set(words[2:]) <= in_names
+    who = opening in ("who", "whom", "whose") and not described
     return Terms(terms, names[:MAX_TERMS], focus=focus, foreign=foreign, who=who)
 
 

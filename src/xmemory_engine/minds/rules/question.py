@@ -88,6 +88,9 @@ class Question:
     unknown_field: str | None = None  # "Alice's shoe size" when no such field exists
     foreign: bool = False  # opened by a question word of a language the rules do not read
     terms: list[str] = field(default_factory=list)  # the words behind `keywords`, as said
+    # For the preference-like type: (value field, whether the question asks what the user
+    # dislikes); "Which herb do I dislike?" keeps only the records of that stance.
+    stance: tuple[str, bool] | None = None
 
     @property
     def understood(self) -> bool:
@@ -121,6 +124,10 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     _creator_cue(q, mapped)
     _the_user(q, mapped)
     q.terms = _content_words(q, mapped)
+    if q.stance is not None:
+        # "Which *herb* do I dislike?": the kind of thing liked is rarely stored with it.
+        kind = re.match(r"\s*(?:what|which)\s+(\w+)", q.lowered)
+        q.terms = [t for t in q.terms if kind is None or t.lower() != kind.group(1)]
     q.keywords = list(dict.fromkeys(stem(w) for w in q.terms))
     return q
 
@@ -154,8 +161,11 @@ def _the_user(q: Question, mapped: SchemaMap) -> None:
 
 _PREFER_WORDS = wordset(
     """prefer prefers preferred preference preferences like likes love loves enjoy enjoys
-    favourite favorite favourites favorites"""
+    favourite favorite favourites favorites dislike dislikes hate hates avoid avoids"""
 )
+
+
+_DISLIKE_WORDS = wordset("dislike dislikes hate hates avoid avoids")
 
 
 def _preference_cue(q: Question, mapped: SchemaMap) -> None:
@@ -171,6 +181,8 @@ def _preference_cue(q: Question, mapped: SchemaMap) -> None:
     value = field_for(spec, "value", ("str",), {topic or ""})
     if value is not None and not q.yes_no and not q.count and not q.fields.get(spec.name):
         q.fields[spec.name] = [value]
+    if value is not None:
+        q.stance = (value, bool(said & _DISLIKE_WORDS))
 
 
 _CREATOR_CUE = re.compile(

@@ -17,6 +17,10 @@ from xmemory_engine.schema import ObjectSpec, RelationSpec
 if TYPE_CHECKING:
     from xmemory_engine.minds.rules.question import Question
 
+# How a dislike is stored: things.py writes the stance before what it is about ("dislikes
+# coriander", "avoids shellfish").
+DISLIKE_STANCES = ("dislike", "avoid")
+
 
 def name_expr(spec: ObjectSpec, alias: str = "t") -> str | None:
     """SQL for what a record of `spec` is called (first and last name joined when split)."""
@@ -112,6 +116,10 @@ class Select:
                 self.where.append(f"({column} IS NULL OR {column} <> {quote_sql(value)})")
         for fname, flag in q.flags.get(spec.name, []):
             self.where.append(f"t.{quote_ident(fname)} = {1 if flag else 0}")
+        if q.stance is not None and q.stance[0] in spec.fields:
+            column = f"lower(coalesce(t.{quote_ident(q.stance[0])}, ''))"
+            disliked = " OR ".join(f"instr({column}, {quote_sql(s)}) > 0" for s in DISLIKE_STANCES)
+            self.where.append(f"({disliked})" if q.stance[1] else f"NOT ({disliked})")
         return self
 
     def columns(self, fields: list[str] | None) -> Select:

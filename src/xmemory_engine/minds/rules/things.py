@@ -48,12 +48,14 @@ _EVENT = re.compile(
 # The user's likes, in their words ("I prefer ...") or an agent's ("User prefers ...").
 _PREFER = re.compile(
     r"\b(?:I|we|(?:the\s+)?user)\s+(?:really\s+|also\s+|much\s+|always\s+|strongly\s+)?"
-    r"(?P<verb>likes?|loves?|prefers?|enjoys?|hates?|dislikes?|don't like|do not like|"
-    r"doesn't like|does not like|can't stand)\s+(?P<what>[^.;!?]+)",
+    r"(?P<verb>likes?|loves?|prefers?|enjoys?|hates?|dislikes?|avoids?|don't like|"
+    r"do not like|doesn't like|does not like|can't stand)\s+(?P<what>[^.;!?]+)",
     re.IGNORECASE,
 )
+# "My favourite X is Y", "User's preferred X: Y", and an agent's label "Favourite X: Y".
 _FAVORITE = re.compile(
-    r"\b(?:my|our|(?:the\s+)?user['\u2019]s)\s+favou?rite\s+(?P<topic>[\w\s]+?)"
+    r"(?:\b(?:my|our|(?:the\s+)?user['\u2019]s)\s+|^\s*|[.;]\s+)"
+    r"(?P<kind>favou?rite|preferred)\s+(?P<topic>[\w\s]+?)"
     r"(?:\s+(?:is|are)|\s*:)\s+(?P<value>[^.;!?]+)",
     re.IGNORECASE,
 )
@@ -62,7 +64,8 @@ _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy":
                  "do not like": "dislikes", "doesn't like": "dislikes",
                  "does not like": "dislikes", "can't stand": "dislikes",
                  "likes": "likes", "loves": "loves", "prefers": "prefers", "enjoys": "enjoys",
-                 "hates": "dislikes", "dislikes": "dislikes"}  # fmt: skip
+                 "hates": "dislikes", "dislikes": "dislikes", "avoid": "avoids",
+                 "avoids": "avoids"}  # fmt: skip
 _NAME = rf"\"[^\"]+\"|'[^']+'|{UPPER}[\w\-]*(?:\s+(?:{UPPER}|\d)[\w\-]*)*"
 _PROJECT = re.compile(
     rf"\b[Pp]roject\s+(?:called\s+|named\s+)?(?P<a>{_NAME})|\b(?P<b>{_NAME})\s+project\b"
@@ -284,7 +287,8 @@ def _preference(
     fav = _FAVORITE.search(s.text)
     draft = make(spec, None)
     if fav is not None:
-        topic, value = f"favorite {fav.group('topic').strip()}", fav.group("value")
+        kind = "preferred" if fav.group("kind").lower() == "preferred" else "favorite"
+        topic, value = f"{kind} {fav.group('topic').strip()}", fav.group("value")
     else:
         m = _PREFER.search(s.text)
         if m is None:
@@ -298,7 +302,9 @@ def _preference(
         elif split and verb == "prefers":
             topic, value = split.group("topic"), split.group("value")
         else:
-            topic, value = what, verb
+            # The stance and its object: "dislikes coriander" answers "Which herb do I
+            # dislike?" by itself; a bare "dislikes" would not say what.
+            topic, value = what, f"{verb} {what}"
     if value_of is None:
         return draft if draft.put(topic_of, f"{value} {topic}") else None
     if not (draft.put(topic_of, topic) and draft.put(value_of, value)):
