@@ -31,7 +31,7 @@ from xmemory_engine.service.writes import WriteQueue
 from xmemory_engine.settings import EngineSettings
 from xmemory_engine.store.base import Catalog
 from xmemory_engine.store.catalog import SqliteCatalog
-from xmemory_engine.store.owners import EngineOwnership
+from xmemory_engine.store.owners import EngineOwnership, Ownership
 
 logger = logging.getLogger("xmemory_engine")
 
@@ -87,8 +87,7 @@ async def open_engine(
     data_dir.mkdir(parents=True, exist_ok=True)
     semantic.configure(settings.semantic)
     chosen = mind if mind is not None else build_mind(settings.mind, sampler=sampler)
-    catalog, registry, close_store = await _open_store(settings)
-    ownership = EngineOwnership(data_dir)
+    catalog, registry, ownership, close_store = await _open_store(settings)
     queue = WriteQueue(catalog, registry, chosen, settings, ownership)
     service = MemoryService(catalog, registry, queue, chosen, settings)
     try:
@@ -126,17 +125,19 @@ async def open_engine(
 
 async def _open_store(
     settings: EngineSettings,
-) -> tuple[Catalog, InstanceRegistry, Callable[[], None]]:
-    """The catalog and the instances: SQLite files in the data directory, or the PostgreSQL
-    database `settings.database_url` names (psycopg is imported only then)."""
+) -> tuple[Catalog, InstanceRegistry, Ownership, Callable[[], None]]:
+    """The catalog, the instances and this process's proof of life as a job owner: SQLite
+    files and lock files in the data directory, or the PostgreSQL database
+    `settings.database_url` names (psycopg is imported only then)."""
     rows, seconds = settings.read_row_limit, settings.read_time_limit
     if settings.database_url is None:
         path = settings.data_dir / "catalog.sqlite"
         catalog = await anyio.to_thread.run_sync(SqliteCatalog, path)
         registry = InstanceRegistry(catalog, settings.data_dir, row_limit=rows, time_limit=seconds)
-        return catalog, registry, lambda: None
+        return catalog, registry, EngineOwnership(settings.data_dir), lambda: None
     try:
         from xmemory_engine.store.postgres import Database, PostgresCatalog, PostgresRegistry
+        from xmemory_engine.store.postgres.owners import PostgresOwnership
     except ImportError as exc:
         raise RuntimeError(
             "a database URL is set but the PostgreSQL driver is not installed: "
@@ -145,13 +146,17 @@ async def _open_store(
     db = await anyio.to_thread.run_sync(Database, settings.database_url)
     try:
         pg_catalog = await anyio.to_thread.run_sync(PostgresCatalog, db)
+        # Processes sharing the database may be on other machines: liveness is proven in
+        # the database, not by lock files (after the catalog: its migrations make the
+        # sequence of process numbers).
+        ownership = await anyio.to_thread.run_sync(PostgresOwnership, settings.database_url)
     except BaseException:
         db.close()
         raise
     pg_registry = PostgresRegistry(
         pg_catalog, settings.data_dir, db, row_limit=rows, time_limit=seconds
     )
-    return pg_catalog, pg_registry, db.close
+    return pg_catalog, pg_registry, ownership, db.close
 
 
 async def _tidy(service: MemoryService) -> None:

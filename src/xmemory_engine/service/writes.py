@@ -10,7 +10,7 @@ changes, and every value it sets is recorded as a fact of that episode (provenan
 The instance database records each applied write id in the same transaction as its changes,
 so a job is applied exactly once even when the process dies between that commit and the
 catalog's. Unfinished jobs are resumed at start, and taken over from any engine process on the
-same data directory that has died (see `store/owners.py`).
+same data directory, or the same PostgreSQL database, that has died (see `store/owners.py`).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from xmemory_engine.service.mutations import Op, apply_mutations, parse_mutation
 from xmemory_engine.settings import EngineSettings
 from xmemory_engine.store.base import Catalog, JobRow, JobStatus, Tables
 from xmemory_engine.store.catalog import STATUS_RETENTION
-from xmemory_engine.store.owners import EngineOwnership
+from xmemory_engine.store.owners import Ownership
 
 logger = logging.getLogger("xmemory_engine.writes")
 
@@ -110,7 +110,7 @@ class WriteQueue:
         registry: InstanceRegistry,
         mind: Mind,
         settings: EngineSettings,
-        ownership: EngineOwnership,
+        ownership: Ownership,
     ) -> None:
         self.catalog = catalog
         self.registry = registry

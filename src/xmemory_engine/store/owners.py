@@ -1,5 +1,8 @@
 """Which engine process owns which write jobs, and whether that process is still alive.
 
+This is the SQLite store's way, for processes on one machine; on PostgreSQL the database
+itself proves it (`store/postgres/owners.py`), since processes may run on several machines.
+
 Several processes may share one data directory (each MCP client spawns its own server). Each
 engine holds an exclusive lock on its own file under `engines/` for as long as it runs; the
 operating system releases it when the process ends, however it ends (SIGKILL included). A job
@@ -22,7 +25,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 if sys.platform != "win32":
     import fcntl
@@ -32,6 +35,17 @@ else:  # pragma: no cover - exercised on Windows only
 _PENDING_SUFFIX = ".new"
 _PENDING_GRACE = 60.0
 """Seconds a file still being created (locked, not yet renamed) is left alone."""
+
+
+class Ownership(Protocol):
+    """This process's identity as a job owner (`owner`, new with each process), and how it
+    tells that another owner's process has ended. Lock files here (one machine, one data
+    directory); an advisory lock in the database on PostgreSQL (`store/postgres/owners.py`)."""
+
+    owner: str
+
+    def is_dead(self, owner: str) -> bool: ...
+    def close(self) -> None: ...
 
 
 class EngineOwnership:

@@ -4,10 +4,20 @@ The same rows and rules as the SQLite catalog (`store/catalog.py`: finished jobs
 bodies, only the newest `STATUS_RETENTION` finished ones per instance are kept), and the same
 numbered-migration discipline: each migration runs in one transaction with its record, under a
 transaction-scoped advisory lock, so two engine processes starting together apply it once.
+
+Several engine processes, on any machines, share one catalog:
+- a job's `seq` is its place in its instance's queue. Jobs of one instance are inserted one at
+  a time (a transaction-scoped advisory lock on the instance), so a smaller `seq` is always
+  committed first: a job whose earlier jobs are all finished (`earlier_pending`) can never
+  see an earlier one appear later;
+- each process runs the jobs it accepted, and takes over those of processes that are gone
+  (`claim_jobs`, judged by `owners.PostgresOwnership`): rows another process is claiming or
+  finishing are skipped (`FOR UPDATE SKIP LOCKED`), never waited for.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -18,6 +28,7 @@ from xmemory_engine.store.postgres.database import Connection, Database, Row
 
 SCHEMA = "xmemory"
 _MIGRATION_LOCK = 0x786D656D  # "xmem": serialises catalog migrations across processes
+_QUEUE_LOCK_CLASS = 0x786D7175  # "xmqu": (class, instance) orders one instance's inserts
 
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (
@@ -62,6 +73,12 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             f"CREATE INDEX write_jobs_by_instance ON {SCHEMA}.write_jobs (instance_id, status, seq)",
             f"CREATE INDEX write_jobs_by_status ON {SCHEMA}.write_jobs (status)",
         ],
+    ),
+    (
+        2,
+        "engine process numbers (owners.py)",
+        # Fits the second key of a two-key advisory lock; wraps around after 2^31 starts.
+        [f"CREATE SEQUENCE {SCHEMA}.engine_ids AS integer CYCLE"],
     ),
 ]
 
@@ -215,6 +232,12 @@ class PostgresCatalog:
 
         def run(conn: Connection) -> JobRow:
             with conn.transaction():
+                # Held until the commit: the next job of this instance, from any process,
+                # gets a larger seq and becomes visible after this one.
+                conn.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)",
+                    (_QUEUE_LOCK_CLASS, queue_key(job.instance_id)),
+                )
                 if not durable:
                     conn.execute("SET LOCAL synchronous_commit = off")
                 row = conn.execute(
@@ -283,13 +306,14 @@ class PostgresCatalog:
     async def claim_jobs(self, owner: str, is_dead: Callable[[str], bool]) -> list[JobRow]:
         """Unfinished jobs this process should run, oldest first: its own and those of
         processes that are gone (`is_dead(owner)`). The rows are locked while they are
-        judged, so two processes never take over the same job."""
+        judged, so two processes never take over the same job; rows locked by another
+        process (claiming them, or recording a job's end) are left for the next look."""
 
         def run(conn: Connection) -> list[JobRow]:
             with conn.transaction():
                 found = conn.execute(
                     f"SELECT * FROM {SCHEMA}.write_jobs WHERE status = ANY(%s) "
-                    "ORDER BY seq FOR UPDATE",
+                    "ORDER BY seq FOR UPDATE SKIP LOCKED",
                     (_PENDING,),
                 ).fetchall()
                 verdicts: dict[str, bool] = {}
@@ -379,6 +403,12 @@ class PostgresCatalog:
 
 
 # -- helpers (run inside a connection's thread) ----------------------------------------------
+
+
+def queue_key(instance_id: str) -> int:
+    """The second key of the lock that orders an instance's inserts (two instances sharing
+    one only wait for each other's inserts)."""
+    return int.from_bytes(hashlib.sha1(instance_id.encode()).digest()[:4], "big", signed=True)
 
 
 def _migrate(conn: Connection) -> None:

@@ -1,0 +1,239 @@
+"""Several engine processes on one PostgreSQL database (issue 12): each proves it is alive by
+an advisory lock held in the database (`store/postgres/owners.py`), not by lock files, and
+they share one write queue with the guarantees of one process: writes to an instance applied
+in queue order, each exactly once, across a SIGKILL of any of them.
+
+The processes are real `engine serve` subprocesses, each with a data directory of its own (as
+on two machines), on a throwaway cluster (tests/support/postgres.py).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import psycopg
+import pytest
+from engine_server import EngineServer, engine_server
+from engine_testkit import create_body, obj_create
+
+from support.postgres import Cluster
+from xmemory_engine.store.postgres import Database, PostgresCatalog
+from xmemory_engine.store.postgres.owners import PostgresOwnership
+
+pytestmark = pytest.mark.anyio
+
+WRITES = 1000
+KILL_AFTER = 400  # acknowledged writes before the first process is killed
+IN_FLIGHT = 8  # concurrent requests per process
+
+
+@pytest.fixture
+def pg_url(postgres_cluster: Cluster) -> Iterator[str]:
+    url = postgres_cluster.create_database()
+    try:
+        yield url
+    finally:
+        postgres_cluster.drop_database(url)
+
+
+def test_liveness_is_an_advisory_lock_in_the_database(pg_url: str) -> None:
+    db = Database(pg_url)
+    PostgresCatalog(db)  # its migrations make the sequence of process numbers
+    first, second = PostgresOwnership(pg_url), PostgresOwnership(pg_url)
+    try:
+        assert first.owner != second.owner
+        assert not first.is_dead(second.owner) and not second.is_dead(first.owner)
+        assert not first.is_dead(first.owner)
+        # An id from an engine that proved liveness by lock files, or nonsense: gone.
+        assert first.is_dead("host-123-0123456789ab") and first.is_dead("x-pg0")
+        # Asking does not keep the lock: the owner still holds it, and others can still ask.
+        assert not first.is_dead(second.owner) and not first.is_dead(second.owner)
+        # The session is cut under it (a server restart, a network cut): the owner counts as
+        # gone until its heartbeat takes the lock again on a new connection.
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = %s",
+                (f"xmemory-engine {second.owner}",),
+            )
+            deadline = time.monotonic() + 10
+            while not first.is_dead(second.owner):
+                assert time.monotonic() < deadline, "the cut session kept its lock"
+                time.sleep(0.05)
+        assert second.check() is True
+        assert not first.is_dead(second.owner)
+        second.close()
+        deadline = time.monotonic() + 10
+        while not first.is_dead(second.owner):  # the server ends the session a moment later
+            assert time.monotonic() < deadline, "a closed owner kept its lock"
+            time.sleep(0.02)
+    finally:
+        first.close()
+        second.close()
+        db.close()
+
+
+def _write(i: int) -> dict[str, Any]:
+    return {
+        "structured_mutations": [
+            obj_create("contact", {"email": f"w{i}@x.org"}, {"name": f"Writer {i}"})
+        ]
+    }
+
+
+def _queue_log(url: str) -> None:
+    """Record each job's place in the queue as it is inserted (the catalog drops finished
+    rows past its retention; this keeps them all for the check)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE public.queue_log (id TEXT PRIMARY KEY, seq BIGINT NOT NULL)")
+        conn.execute(
+            """CREATE FUNCTION public.log_job() RETURNS trigger LANGUAGE plpgsql AS $$
+               BEGIN INSERT INTO public.queue_log VALUES (NEW.id, NEW.seq); RETURN NEW; END $$"""
+        )
+        conn.execute(
+            "CREATE TRIGGER log_job AFTER INSERT ON xmemory.write_jobs "
+            "FOR EACH ROW EXECUTE FUNCTION public.log_job()"
+        )
+
+
+def _pending(url: str) -> list[tuple[str, str]]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT id, owner FROM xmemory.write_jobs WHERE status IN ('queued', 'processing')"
+        ).fetchall()
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
+class Submitted:
+    """What the clients saw: each logical write's acknowledged write ids, and how many
+    submissions died with the process they were sent to (applied or not: unknown)."""
+
+    def __init__(self) -> None:
+        self.acked: dict[int, str] = {}
+        self.lost_in_flight = 0
+        self.killed = anyio.Event()
+        self.enough = anyio.Event()  # KILL_AFTER writes acknowledged
+        self.orphaned: list[str] = []  # jobs the killed process left queued
+
+
+async def _submit_all(
+    a: EngineServer, b: EngineServer, iid: str, pg_url: str, seen: Submitted
+) -> None:
+    async with (
+        httpx.AsyncClient(base_url=a.url, timeout=60) as http_a,
+        httpx.AsyncClient(base_url=b.url, timeout=60) as http_b,
+        anyio.create_task_group() as tg,
+    ):
+        limits = {id(http_a): anyio.Semaphore(IN_FLIGHT), id(http_b): anyio.Semaphore(IN_FLIGHT)}
+
+        async def one(i: int) -> None:
+            http = http_a if i % 2 == 0 and not seen.killed.is_set() else http_b
+            async with limits[id(http)]:
+                try:
+                    response = await http.post(f"/instances/{iid}/write_async", json=_write(i))
+                except httpx.TransportError as exc:
+                    # Sent again to the survivor. Refused at connect: never queued. Cut off
+                    # later: the dead process may have queued it (then a second job writes
+                    # the same record key).
+                    assert http is http_a, exc
+                    if not isinstance(exc, httpx.ConnectError):
+                        seen.lost_in_flight += 1
+                    async with limits[id(http_b)]:
+                        response = await http_b.post(
+                            f"/instances/{iid}/write_async", json=_write(i)
+                        )
+            assert response.status_code == 200, response.text
+            seen.acked[i] = response.json()["items"][0]["write_id"]
+            if len(seen.acked) >= KILL_AFTER:
+                seen.enough.set()
+
+        async def kill_a() -> None:
+            await seen.enough.wait()
+            await anyio.to_thread.run_sync(a.kill)
+            seen.killed.set()
+            # What it had accepted and not finished (before the survivor's next look, every
+            # 2 s, takes it over).
+            pending = await anyio.to_thread.run_sync(_pending, pg_url)
+            mark = f"-{a.proc.pid}-pg"
+            seen.orphaned = [job for job, owner in pending if mark in owner]
+
+        tg.start_soon(kill_a)
+        for i in range(WRITES):
+            tg.start_soon(one, i)
+
+
+@pytest.mark.slow
+def test_two_engine_processes_share_one_queue_across_a_sigkill(tmp_path: Path, pg_url: str) -> None:
+    env = {"XMEM_ENGINE_DATABASE_URL": pg_url}
+    with engine_server(tmp_path / "a", env=env) as a, httpx.Client(base_url=a.url) as http:
+        cluster_id = http.get("/instances").json()["items"][0]["cluster_id"]
+        created = http.post(f"/clusters/{cluster_id}/instances", json=create_body())
+        assert created.status_code == 200, created.text
+        iid = created.json()["items"][0]["id"]
+        _queue_log(pg_url)
+        with engine_server(tmp_path / "b", env=env) as b:
+            seen = Submitted()
+            began = time.monotonic()
+            anyio.run(_submit_all, a, b, iid, pg_url, seen)
+            submitted = time.monotonic() - began
+            deadline = time.monotonic() + 120
+            while _pending(pg_url):
+                assert time.monotonic() < deadline, "the survivor did not finish the queue"
+                time.sleep(0.2)
+            assert b.proc.poll() is None
+            print(
+                f"{WRITES} writes submitted in {submitted:.1f} s, all applied after "
+                f"{time.monotonic() - began:.1f} s; {len(seen.orphaned)} left by the killed "
+                f"process, {seen.lost_in_flight} cut off in flight"
+            )
+    # Each process proved itself alive through the database only.
+    assert not (tmp_path / "a" / "engines").exists()
+    assert not (tmp_path / "b" / "engines").exists()
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        applied = [
+            str(r[0])
+            for r in conn.execute(f'SELECT write_id FROM "xm_{iid}"._xm_episode ORDER BY id')
+        ]
+        seq = dict(conn.execute("SELECT id, seq FROM public.queue_log").fetchall())
+        statuses = dict(
+            conn.execute("SELECT status, count(*) FROM xmemory.write_jobs GROUP BY 1").fetchall()
+        )
+        emails = [str(r[0]) for r in conn.execute(f'SELECT email FROM "xm_{iid}".contact')]
+
+    assert len(seen.acked) == WRITES
+    assert seen.orphaned, "the first process had no queue left when it was killed"
+    assert set(statuses) == {"completed"}, statuses
+    # 0 duplicated: no write id applied twice.
+    assert len(applied) == len(set(applied))
+    # 0 lost: every acknowledged write applied, the killed process's queue included.
+    assert set(seen.acked.values()) <= set(applied)
+    assert set(seen.orphaned) <= set(applied)
+    # The only others: jobs queued by the killed process for a request it died answering.
+    assert len(set(applied) - set(seen.acked.values())) <= seen.lost_in_flight
+    assert sorted(emails) == sorted(f"w{i}@x.org" for i in range(WRITES))
+    # Order kept: applied exactly in queue order.
+    order = [seq[write_id] for write_id in applied]
+    assert order == sorted(order)
+    assert len(seq) == len(applied)  # every queued job was applied (none failed)
+
+
+def test_owner_processes_are_new_each_start(pg_url: str) -> None:
+    db = Database(pg_url)
+    PostgresCatalog(db)
+    try:
+        numbers = []
+        for _ in range(3):
+            owner = PostgresOwnership(pg_url)
+            numbers.append(owner.number)
+            assert owner.owner.endswith(f"-{os.getpid()}-pg{owner.number}")
+            owner.close()
+        assert len(set(numbers)) == 3
+    finally:
+        db.close()
