@@ -880,3 +880,22 @@ async def test_an_agents_note_of_what_the_user_likes_is_a_preference(
     text: str, topic: str, value: str
 ) -> None:
     assert objects(await extract(text, DEFAULT), "preference") == [{"topic": topic, "value": value}]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Contact: Hana Novák, hana.novak@studio.example, graphic designer, Prague.", "Hana Novák",
+         "graphic designer"),
+        ("Client: José Álvarez, procurement lead at Mercadona Tech, jose@merc.example.",
+         "José Álvarez", "procurement lead"),
+        # A list item that is no job word, or a capitalised place, is no role.
+        ("Contact: Ana Lima, vegetarian, Manchester, ana@lima.example.", "Ana Lima", None),
+    ],
+)  # fmt: skip
+async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
+    text: str, name: str, role: str | None
+) -> None:
+    [person] = [p for p in objects(await extract(text, DEFAULT), "person") if p["name"] == name]
+    assert person.get("role") == role

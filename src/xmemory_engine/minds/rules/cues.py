@@ -147,10 +147,11 @@ def _owner_before(s: Analyzed, position: int, person: bool = True) -> Mention | 
 def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     """ "is a designer at", "'s the CTO at", "is Head of Procurement at", "as head of sales"."""
     for m in _ROLE_START.finditer(s.text):
-        if m.group().startswith(",") and not m.group("article"):
-            continue  # an apposition needs its article: ", a designer at Globex"
         end, role = role_phrase(s, m.end())
-        if not role or (not m.group("article") and not _known_role(role.split()[0])):
+        listed = m.group().startswith(",") and _listed(s, end, role)
+        if m.group().startswith(",") and not m.group("article") and not listed:
+            continue  # an apposition needs its article: ", a designer at Globex"
+        if not role or (not m.group("article") and not listed and not _known_role(role.split()[0])):
             continue  # "I'm Canadian": no article, no known job word, no role
         followed_by_org = bool(re.match(rf"\s+(?:at|for|with|of)\s+{UPPER}", s.text[end:]))
         words = role.lower().split()
@@ -166,6 +167,21 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
             continue
         if draft.put(field_for(draft.spec, "role", ("str",)), role):
             facts.use(m.start(), end)
+
+
+def _listed(s: Analyzed, end: int, role: str) -> bool:
+    """A job given as one item of a comma list, as notes give them ("Contact: Hana Novák,
+    graphic designer, Prague", "José Álvarez, procurement lead at Mercadona Tech"): the whole
+    item, in lower case, ending in a job word of the list (a guess from the ending would take
+    "vegetarian")."""
+    words = role.split()
+    rest = s.text[end:]
+    return (
+        bool(words)
+        and role.islower()
+        and _known_role(words[-1])
+        and bool(re.match(rf"\s*(?:[,;.)]|$|(?:at|for|with)\s+{UPPER})", rest))
+    )
 
 
 def _known_role(word: str) -> bool:
