@@ -66,6 +66,7 @@ class BackendHandle:
 
     def __init__(self) -> None:
         self._opened = anyio.Event()
+        self._settled = anyio.Event()
         self._backend: OpenBackend | None = None
         self._failure = ""
 
@@ -75,12 +76,18 @@ class BackendHandle:
         handle = cls()
         handle._backend = backend
         handle._opened.set()
+        handle._settled.set()
         return handle
 
     @property
     def ready(self) -> bool:
         """True once the backend is open, or failed to open."""
         return self._opened.is_set()
+
+    async def settled(self) -> None:
+        """Wait until start-up is over: the backend is open and warmed up (the embedded
+        engine's read path loaded), or it failed to open."""
+        await self._settled.wait()
 
     async def get(self) -> OpenBackend:
         """The open backend; raises `BackendUnavailable` (saying why) if it failed to open."""
@@ -107,6 +114,7 @@ class BackendHandle:
                         await anyio.to_thread.run_sync(_warm_up_engine)
                     except Exception:  # only an early start: the first read will say why
                         logger.warning("could not load the read path ahead", exc_info=True)
+                self._settled.set()
                 await stop.wait()
         except Exception as exc:
             if self._opened.is_set():
@@ -114,6 +122,8 @@ class BackendHandle:
             self._failure = f"{type(exc).__name__}: {exc}"
             logger.error("the memory backend could not be opened: %s", self._failure)
             self._opened.set()
+        finally:
+            self._settled.set()
 
 
 @asynccontextmanager
