@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import sql
 
-from xmemory_engine.errors import Unprocessable
+from xmemory_engine.errors import SchemaInvalid, Unprocessable
 from xmemory_engine.schema import FieldType, ObjectSpec, RelationSpec, Schema
 from xmemory_engine.semantic import SentenceIndex
 from xmemory_engine.sentences import index_words, search_words, split_sentences
@@ -824,6 +824,16 @@ class PostgresInstanceData:
         conn.execute("INSERT INTO _xm_version (version) VALUES (%s)", (LAYOUT_VERSION,))
 
     async def ensure_schema(self, schema: Schema) -> None:
+        for table in schema.table_names():
+            if table.lower().startswith("pg_"):
+                # Names the system catalogs use: pg_catalog is searched before the instance's
+                # schema, so `pg_roles` would mean the catalog's view, not this table.
+                raise SchemaInvalid(
+                    f"{table!r}: on PostgreSQL a type or relation name cannot start with "
+                    "'pg_' (the database's own catalog names do)",
+                    field="instance_schema",
+                )
+
         def run(conn: Connection) -> None:
             self.create_schema(conn)
             for statement in schema_ddl(schema, present_tables(conn)):

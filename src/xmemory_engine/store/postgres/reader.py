@@ -40,7 +40,7 @@ from xmemory_engine.sql_guard import (
     check_select,
 )
 from xmemory_engine.store.postgres.database import Connection, Database
-from xmemory_engine.store.postgres.instance import reader_role, search_path
+from xmemory_engine.store.postgres.instance import reader_role, schema_name
 
 logger = logging.getLogger("xmemory_engine")
 
@@ -55,7 +55,69 @@ def translate(sqlite_sql: str, allowed: frozenset[str]) -> str:
         text = _translated(sqlite_sql)
     except (SqlglotError, ValueError) as exc:
         raise QueryRejected(f"the query cannot be translated for PostgreSQL: {exc}") from exc
-    return check_select(text, allowed, "postgres")
+    checked = check_select(text, allowed, "postgres")
+    _check_catalog_reads(checked)
+    return checked
+
+
+# What PostgreSQL lets any role read or run, and which tells about the server, the database or
+# other schemas (the system catalogs are readable by every role, by design): names, comments,
+# privileges and settings, or a query given as text (`ts_stat('SELECT ... FROM pg_roles')`).
+# A read of one instance needs none of it. The guard already refuses `pg_*`, `lo_*`,
+# `dblink*`, `set_config`, `current_setting` and the `*_to_xml` family that run a query.
+_CATALOG_FUNCTIONS = frozenset(
+    {
+        "ts_stat", "ts_rewrite", "obj_description", "col_description", "shobj_description",
+        "format_type", "current_schemas", "current_query", "current_database", "version",
+        "inet_client_addr", "inet_client_port", "inet_server_addr", "inet_server_port",
+        "currval", "lastval", "row_security_active", "makeaclitem", "acldefault",
+        "aclexplode", "current_setting",
+    }
+)  # fmt: skip
+_CATALOG_PREFIXES = ("to_reg", "has_", "txid_", "pg_", "acl")
+_CATALOG_INFIXES = ("_to_xml", "xmlschema")
+# Bare words PostgreSQL reads as the session's user, role, schema or database.
+_SESSION_WORDS = frozenset(
+    {"current_user", "session_user", "current_role", "current_catalog", "current_schema", "user"}
+)
+
+
+def _check_catalog_reads(text: str) -> None:
+    """Refuse what would read PostgreSQL's catalogs rather than this instance's tables: the
+    functions above, the session words, and casts to the catalog's object types (`::regclass`,
+    `regnamespace`, `regrole`, `oid` ...: `16384::regnamespace` names any schema). On tokens:
+    a string literal is never a name here."""
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
+
+    tokens = Dialect.get_or_raise("postgres").tokenize(text)
+    for i, token in enumerate(tokens):
+        kind = token.token_type
+        word = token.text.lower()
+        if kind == TokenType.OBJECT_IDENTIFIER:
+            raise QueryRejected(
+                f"casts to {word} read PostgreSQL's catalog, not this instance's tables"
+            )
+        if kind not in (TokenType.VAR, TokenType.IDENTIFIER) and word in _SESSION_WORDS:
+            raise QueryRejected(f"{word} is about the database session, not this instance")
+        if kind not in (TokenType.VAR, TokenType.IDENTIFIER):
+            continue
+        called = i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.L_PAREN
+        after_dot = i > 0 and tokens[i - 1].token_type == TokenType.DOT
+        if called and (
+            word in _CATALOG_FUNCTIONS
+            or word.startswith(_CATALOG_PREFIXES)
+            or any(part in word for part in _CATALOG_INFIXES)
+        ):
+            raise QueryRejected(
+                f"the function {word}() reads PostgreSQL's catalog or server state, not this "
+                "instance's tables"
+            )
+        if kind == TokenType.VAR and word in _SESSION_WORDS and not called and not after_dot:
+            raise QueryRejected(
+                f"{word} is about the database session, not this instance (a field of that "
+                "name must be quoted)"
+            )
 
 
 # Translating costs ~3 ms (parse and generate), most of a lookup's read. A mind writes the same
@@ -196,7 +258,11 @@ class ReadOnlyPostgres:
             # schema, the time limit and the role.
             settings: list[sql.Composable] = [
                 sql.SQL("SET TRANSACTION READ ONLY"),
-                search_path(self.instance_id),
+                # pg_catalog named last: otherwise it is searched first, and a type named
+                # `pg_roles` would be read from the catalog, not from this instance.
+                sql.SQL("SET LOCAL search_path TO {}, pg_catalog").format(
+                    sql.Identifier(schema_name(self.instance_id))
+                ),
                 timeout,
             ]
             if role is not None:
