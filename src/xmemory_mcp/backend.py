@@ -1,7 +1,7 @@
 """Opening the memory the settings point at, as one `AsyncXmemoryClient`.
 
 Whatever the backend, the server talks to it only through the SDK: the hosted API and a
-remote engine over HTTP, the embedded engine through `httpx.ASGITransport` in this process.
+remote engine over HTTP, the embedded engine in this process (`inprocess.InProcessClient`).
 The engine is imported here, and only when the backend rule picks it: clients spawn the
 server on every launch, and the remote paths should not pay for the engine's start-up.
 
@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 import anyio
 import anyio.to_thread
-import httpx
 
 from xmemory import DEFAULT_URL, AsyncXmemoryClient
 
+from .inprocess import InProcessClient
 from .settings import ENGINE_URL, Backend, Settings
 
 if TYPE_CHECKING:
@@ -170,18 +170,19 @@ async def _open_embedded(
     engine_settings = _engine_settings(settings)
     data_dir = engine_settings.data_dir
     logger.info("backend: embedded engine, data in %s", data_dir)
-    async with open_engine(engine_settings, sampler=sampler) as engine:
-        transport = httpx.ASGITransport(app=engine.app)
-        async with httpx.AsyncClient(transport=transport, base_url=ENGINE_URL) as http:
-            # No token: the backend rule only picks the engine when no key is configured.
-            client = AsyncXmemoryClient(url=ENGINE_URL, timeout=settings.timeout, http_client=http)
-            yield OpenBackend(
-                client=client,
-                kind=Backend.EMBEDDED,
-                location=str(data_dir),
-                default_instance_id=settings.instance_id or engine.default_instance_id,
-                default_cluster_id=engine.default_cluster_id,
-            )
+    async with (
+        open_engine(engine_settings, sampler=sampler) as engine,
+        InProcessClient(engine.app, ENGINE_URL) as http,
+    ):
+        # No token: the backend rule only picks the engine when no key is configured.
+        client = AsyncXmemoryClient(url=ENGINE_URL, timeout=settings.timeout, http_client=http)
+        yield OpenBackend(
+            client=client,
+            kind=Backend.EMBEDDED,
+            location=str(data_dir),
+            default_instance_id=settings.instance_id or engine.default_instance_id,
+            default_cluster_id=engine.default_cluster_id,
+        )
 
 
 def _engine_settings(settings: Settings) -> EngineSettings:

@@ -1,0 +1,109 @@
+"""The SDK's HTTP client for the embedded engine: each request handed straight to the engine's
+ASGI app in this process.
+
+`httpx.AsyncClient` over `httpx.ASGITransport` does what a client on a network needs on every
+call: it parses and merges URLs, runs the auth and redirect machinery, and files each response
+through the standard library's cookie jar. On a call that never leaves the process that was
+about 0.3 ms of CPU a call (a `read` takes ~3 ms), half of it the cookie jar, which the engine
+never sets. `InProcessClient.request` (the one method the SDK calls) builds the ASGI scope from
+the request itself and returns the answer as an `httpx.Response`; everything else (and any
+request it was not built for) is httpx's own.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import Any
+from urllib.parse import quote, unquote, urlencode
+
+import httpx
+
+Message = MutableMapping[str, Any]
+
+
+class InProcessClient(httpx.AsyncClient):
+    """An `httpx.AsyncClient` for one ASGI app at `base_url`, with a short path for requests
+    to that app made the way the SDK makes them."""
+
+    def __init__(self, app: Any, base_url: str) -> None:
+        super().__init__(transport=httpx.ASGITransport(app=app), base_url=base_url)
+        self._app = app
+        self._prefix = base_url.rstrip("/")
+        self._server = (httpx.URL(base_url).host, httpx.URL(base_url).port or 80)
+        self._host = self._server[0].encode("ascii")
+
+    async def request(  # type: ignore[override]
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        plain = kwargs.keys() <= {"timeout"}  # a timeout means nothing to an app in-process
+        if not plain or not isinstance(url, str) or not url.startswith(self._prefix + "/"):
+            return await super().request(
+                method, url, params=params, json=json, headers=headers, **kwargs
+            )
+        return await self._call(method, url[len(self._prefix) :], params, json, headers or {})
+
+    async def _call(
+        self,
+        method: str,
+        target: str,
+        params: Sequence[tuple[str, Any]] | Mapping[str, Any] | None,
+        json: Any,
+        headers: Mapping[str, str],
+    ) -> httpx.Response:
+        path, _, query = target.partition("?")
+        if params:
+            query = "&".join(q for q in (query, urlencode(params, doseq=True)) if q)
+        raw: list[tuple[bytes, bytes]] = [(b"host", self._host)]
+        raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        body = b""
+        if json is not None:
+            # As httpx encodes a `json=` body.
+            body = jsonlib.dumps(
+                json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+            ).encode("utf-8")
+            raw += [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method.upper(),
+            "headers": raw,
+            "scheme": "http",
+            "path": unquote(path),
+            "raw_path": quote(path, safe="/%:@!$&'()*+,;=-._~").encode("ascii"),
+            "query_string": query.encode("utf-8"),
+            "server": self._server,
+            "client": ("127.0.0.1", 123),  # what httpx.ASGITransport reports
+            "root_path": "",
+        }
+        sent = False
+        status = 500
+        response_headers: list[tuple[bytes, bytes]] = []
+        parts: list[bytes] = []
+
+        async def receive() -> Message:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: Message) -> None:
+            nonlocal status, response_headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                response_headers = list(message.get("headers", []))
+            elif message["type"] == "http.response.body" and method.upper() != "HEAD":
+                parts.append(message.get("body", b""))
+
+        # An exception out of the app propagates, as with httpx.ASGITransport's default.
+        await self._app(scope, receive, send)
+        return httpx.Response(status, headers=response_headers, content=b"".join(parts))
