@@ -20,9 +20,10 @@ import httpx
 import psycopg
 import pytest
 from engine_server import EngineServer, engine_server
-from engine_testkit import create_body, obj_create
+from engine_testkit import asgi_client, create_body, item, obj_create, running_engine
 
 from support.postgres import Cluster
+from xmemory_engine.store.base import Tables
 from xmemory_engine.store.postgres import Database, PostgresCatalog
 from xmemory_engine.store.postgres.owners import PostgresOwnership
 
@@ -237,3 +238,42 @@ def test_owner_processes_are_new_each_start(pg_url: str) -> None:
         assert len(set(numbers)) == 3
     finally:
         db.close()
+
+
+async def test_the_sentence_count_stays_right_without_counting_every_read(
+    tmp_path: Path, pg_url: str
+) -> None:
+    async def write(http: httpx.AsyncClient, iid: str, *texts: str) -> None:
+        for text in texts:
+            done = await http.post(
+                f"/instances/{iid}/write",
+                json={
+                    "structured_mutations": [obj_create("memo", {}, {"content": text})],
+                    "source_text": text,
+                },
+            )
+            assert done.status_code == 200, done.text
+
+    async with (
+        running_engine(tmp_path / "d", database_url=pg_url) as engine,
+        asgi_client(engine) as http,
+    ):
+        created = await http.post(
+            f"/clusters/{engine.default_cluster_id}/instances", json=create_body()
+        )
+        iid = str(item(created)["id"])
+        live = await engine.service.registry.get(iid)
+
+        async def counts() -> tuple[int, dict[str, int]]:
+            def run(tables: Tables) -> tuple[int, dict[str, int]]:
+                return tables.passage_frequency(["tea"])
+
+            return await live.data.read(live.schema, run)
+
+        await write(http, iid, "I like green tea.", "The car is red.", "Tea at five.")
+        assert await counts() == (3, {"tea": 2})
+        await write(http, iid, "The sky is blue.", "Coffee at six.")
+        assert (await counts())[0] == 5  # the two added since, counted by their ids
+        forgotten = await http.post(f"/instances/{iid}/forget", json={"text": "coffee"})
+        assert forgotten.status_code == 200, forgotten.text
+        assert (await counts())[0] == 4  # counted again after a forget

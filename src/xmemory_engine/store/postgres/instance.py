@@ -350,6 +350,43 @@ def search_passages(
     return [PassageRow(int(r[0]), str(r[1] or ""), int(r[2]), -float(r[3])) for r in rows]
 
 
+class PassageCounts(TermCounts):
+    """`TermCounts`, and the number of indexed sentences: counted in full once (130 ms at a
+    million sentences, which no read should pay), then as that count plus the sentences
+    added since (ids above the largest counted: an index range). Sentences are only added in
+    id order (writes to an instance are one at a time) and removed by `forget`, after which
+    this process counts again; another process's `forget` is seen at the next full count,
+    once the index has grown by a tenth or after a minute (a term's weight needs its share,
+    not an exact count)."""
+
+    FULL_AFTER = 60.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._total: tuple[int, int, int, float] | None = None  # total, max id, base, when
+
+    def total(self, conn: Connection) -> int:
+        with self._lock:
+            known = self._total
+        now = time.monotonic()
+        if known is not None and now - known[3] < self.FULL_AFTER:
+            total, top, base, when = known
+            row = conn.execute(
+                "SELECT count(*), max(id) FROM _xm_passage WHERE id > %s", (top,)
+            ).fetchone()
+            added, newest = (int(row[0] or 0), int(row[1] or top)) if row else (0, top)
+            if total + added - base <= max(1000, base // 10):
+                if added:
+                    with self._lock:
+                        self._total = (total + added, newest, base, when)
+                return total + added
+        row = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM _xm_passage").fetchone()
+        total, top = (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
+        with self._lock:
+            self._total = (total, top, total, now)
+        return total
+
+
 def passage_frequency(
     conn: Connection,
     wanted: Sequence[str],
@@ -360,6 +397,8 @@ def passage_frequency(
     matched whole, as `passages.Term.exact` asks); `known` and `cache` as on SQLite."""
     if known is not None:
         total = known[0]
+    elif isinstance(cache, PassageCounts):
+        total = cache.total(conn)
     else:
         total = int(conn.execute("SELECT count(*) FROM _xm_passage").fetchone()[0] or 0)  # type: ignore[index]
     counts: dict[str, int] = {}
@@ -767,7 +806,7 @@ class PostgresInstanceData:
         )
         self._write_lock = threading.Lock()
         self._recorded: list[str] = []
-        self._term_counts = TermCounts()
+        self._term_counts = PassageCounts()
         self._sentence_index = SentenceIndex()  # vectors of this process, as on SQLite
 
     def close(self) -> None:
@@ -943,13 +982,14 @@ class PostgresInstanceData:
         if report.counts() != ForgetReport().counts():
             await self.db.call(lambda conn: upkeep.rewrite_tables(conn, self.schema_name))
         # Cached sentence counts of words that may be gone: counted again when asked.
-        self._term_counts = TermCounts()
+        self._term_counts = PassageCounts()
         return report
 
     async def restore(self, schema: Schema, batch: RestoreBatch) -> None:
         from xmemory_engine.store.postgres import upkeep
 
         await self._call_write(lambda conn: upkeep.restore(conn, schema, batch))
+        self._term_counts = PassageCounts()  # sentences with ids of their own: count again
 
 
 def grant_reader(conn: Connection, instance_id: str, schema: Schema) -> None:
