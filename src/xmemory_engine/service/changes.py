@@ -62,10 +62,16 @@ def relation_wire(spec: RelationSpec, record: Record) -> dict[str, Any]:
 
 
 class ChangeLog:
-    """Collects a write's changes and plan while it is applied, inside its transaction."""
+    """Collects a write's changes and plan while it is applied, inside its transaction.
 
-    def __init__(self, max_reported: int) -> None:
-        self.max_reported = max_reported
+    `report=False` for a write whose caller does not wait for its report (`write_async`):
+    all that is kept of it is `bounded_changes`, so no plan or cleaned objects are gathered
+    and each list stops at `STATUS_ENTRIES` (entries past those never fit in its bytes); the
+    counts are exact either way."""
+
+    def __init__(self, max_reported: int, *, report: bool = True) -> None:
+        self.report = report
+        self.max_reported = max_reported if report else min(max_reported, STATUS_ENTRIES)
         self.created: list[dict[str, Any]] = []
         self.updated: list[dict[str, Any]] = []
         self.deleted: list[dict[str, Any]] = []
@@ -84,6 +90,8 @@ class ChangeLog:
             self._truncated = True
 
     def step(self, entry: dict[str, Any]) -> None:
+        if not self.report:
+            return
         if len(self.plan) < self.max_reported:
             self.plan.append(entry)
         else:
@@ -105,10 +113,15 @@ class ChangeLog:
         }
 
     def created_record(self, spec: ObjectSpec | RelationSpec, record: Record) -> None:
+        if not self.report and len(self.created) >= self.max_reported:
+            self.counts["created"] += 1  # counted; an entry it cannot keep is not built
+            self._truncated = True
+            return
         values = present(spec, record)
         entry = self._identify(spec, record) | {"values": values}
         self._keep(self.created, "created", entry)
-        self._touched[record["xuid"]] = (spec, record, values)
+        if self.report:
+            self._touched[record["xuid"]] = (spec, record, values)
 
     def updated_record(
         self, spec: ObjectSpec | RelationSpec, before: Record, after: Record
@@ -120,7 +133,8 @@ class ChangeLog:
         }
         self._keep(self.updated, "updated", entry)
         # Keeps its place if touched before.
-        self._touched[after["xuid"]] = (spec, after, present(spec, after))
+        if self.report:
+            self._touched[after["xuid"]] = (spec, after, present(spec, after))
 
     def deleted_record(self, spec: ObjectSpec | RelationSpec, record: Record) -> None:
         entry = self._identify(spec, record) | {"values": present(spec, record)}
@@ -170,6 +184,9 @@ def _wire(
 STATUS_CHANGES_BYTES = 8192
 """The most JSON a write's `changes` take where they are kept for `write_status` (the catalog,
 and the instance's marker until the catalog has them)."""
+STATUS_ENTRIES = STATUS_CHANGES_BYTES // 64
+"""More entries of one list than `bounded_changes` can keep: the smallest entry (kind, type,
+32-digit xuid, key or endpoints) is over 80 bytes of JSON."""
 _SHORT_TEXT = 200
 _LISTS = ("created", "updated", "deleted")
 
@@ -182,7 +199,9 @@ def bounded_changes(changes: Any, limit: int = STATUS_CHANGES_BYTES) -> Any:
     if not isinstance(changes, dict):
         return changes
     rest = {k: v for k, v in changes.items() if k not in _LISTS}
-    room = limit - len(json.dumps(rest)) - 64
+    # `truncated` left out of the room: whether the report was cut before (ChangeLog's
+    # `report=False`) must not change what is kept of it.
+    room = limit - len(json.dumps({k: v for k, v in rest.items() if k != "truncated"})) - 64
     left = room
     for name in _LISTS:
         for entry in changes.get(name) or []:

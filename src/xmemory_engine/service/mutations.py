@@ -428,7 +428,8 @@ def _apply_batch(
             continue
         record = next(created)
         log.created_record(spec, record)
-        log.step(_plan(op, record, "create"))
+        if log.report:
+            log.step(_plan(op, record, "create"))
 
 
 def _find(tables: Tables, spec: ObjectSpec, key: dict[str, Any]) -> Record | None:

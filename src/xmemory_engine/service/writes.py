@@ -68,6 +68,8 @@ class ActiveJob:
     ops: tuple[int, list[Op]] | None = None
     # What is kept of the result for `write_status` (bounded `changes`).
     kept: dict[str, Any] | None = None
+    # A caller waits for the whole report (`write`); else only `kept` is ever read.
+    waited: bool = False
 
     @property
     def id(self) -> str:
@@ -179,6 +181,7 @@ class WriteQueue:
         with anyio.CancelScope(shield=True):
             await self.catalog.insert_job(row, durable=not waited)
             job = self._enqueue(row, live)
+        job.waited = waited
         if ops is not None:
             job.ops = (live.row.schema_version, ops)
         return job
@@ -321,7 +324,7 @@ class WriteQueue:
         checked = job.ops[1] if job.ops and job.ops[0] == live.row.schema_version else None
 
         def write(tables: Tables) -> dict[str, Any]:
-            log = ChangeLog(settings.max_reported_changes)
+            log = ChangeLog(settings.max_reported_changes, report=job.waited)
             if payload.get("kind") == "mutations":
                 ops = checked or parse_mutations(
                     payload["mutations"], tables.schema, max_count=settings.max_mutations
