@@ -899,3 +899,39 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
 ) -> None:
     [person] = [p for p in objects(await extract(text, DEFAULT), "person") if p["name"] == name]
     assert person.get("role") == role
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("My blood type is O negative.", ("User", "blood type", "O negative")),
+        ("The user's postcode is 4050-262.", ("User", "postcode", "4050-262")),
+        ("My mum's next check-up is on 2026-03-02.", ("User's mum", "next check-up", "2026-03-02")),
+        ("Biscuit's vet is Dr. Anneke de Vries.", ("Biscuit", "vet", "Dr. Anneke de Vries")),
+        ("User's gear list: 38 L pack, poles; user's budget: 400 EUR.",
+         ("User", "gear list", "38 L pack, poles")),
+        ("Cost split: €0.22/km plus €45 a month.", ("User", "cost split", "€0.22/km plus €45 a month")),
+    ],
+)  # fmt: skip
+async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
+    text: str, fact: tuple[str, str, str]
+) -> None:
+    facts = objects(await extract(text, DEFAULT), "fact")
+    assert dict(zip(("subject", "attribute", "value"), fact, strict=True)) in facts
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My manager is Grace Okafor.",  # a person, with a relationship
+        "My flight is delayed.",  # what happened to it, not a value
+        "My name is Sam Carter.",  # the person's own field
+        "User's favourite cuisine: Ethiopian.",  # a preference
+        "Contact: Hana Novák, hana@novak.example, designer.",  # about Hana, not the user
+        "Update: invoice GD-4471 paid.",  # says what kind of note it is, not what about
+    ],
+)
+async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None:
+    assert objects(await extract(text, DEFAULT), "fact") == []

@@ -167,3 +167,23 @@ async def test_likes_and_dislikes_are_answered_from_records_by_their_stance(
         assert "jazz" in liked and "coriander" not in liked
         airline = await memory.read("What is my preferred airline?")
         assert airline["reader_result"]["answer"] == "KLM" and airline["basis"] == "records"
+
+
+async def test_a_detail_is_answered_from_its_record_and_a_correction_keeps_the_old_value(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("My blood type is O negative.")
+        await memory.write("Biscuit's vet is Dr. Anneke de Vries.")
+        await memory.write("Correction: my blood type is actually A positive.")
+        blood = await memory.read("What is my blood type?")
+        assert blood["basis"] == "records"
+        assert blood["reader_result"]["answer"] == "A positive"
+        [evidence] = [e for e in blood["evidence"] if e["field"] == "value"]
+        assert "actually A positive" in evidence["said"]
+        assert [h["value"] for h in evidence["history"]] == ["O negative"]
+        vet = await memory.read("Who is Biscuit's vet?")
+        assert vet["reader_result"]["answer"] == "Dr. Anneke de Vries"
+        # A word no detail says is something else: not answered from these records.
+        pressure = await memory.read("What is my blood pressure?")
+        assert "positive" not in str(pressure["reader_result"])

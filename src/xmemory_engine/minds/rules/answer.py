@@ -17,7 +17,9 @@ from datetime import date
 
 from xmemory_engine.errors import QueryRejected
 from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTable
+from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
+from xmemory_engine.minds.rules.facts import fact_type
 from xmemory_engine.minds.rules.names import person_noun
 from xmemory_engine.minds.rules.prose import (
     count_sentence,
@@ -37,8 +39,17 @@ from xmemory_engine.minds.rules.question import (
     read_question,
 )
 from xmemory_engine.minds.rules.schema_map import SchemaMap, field_for, name_field
-from xmemory_engine.minds.rules.sql import Select
-from xmemory_engine.minds.rules.text import name_words, quote_ident, quote_sql, stem
+from xmemory_engine.minds.rules.speaker import USER_NAME
+from xmemory_engine.minds.rules.sql import Select, contains
+from xmemory_engine.minds.rules.text import (
+    SELF_WORDS,
+    STOPWORDS,
+    name_words,
+    quote_ident,
+    quote_sql,
+    stem,
+    words,
+)
 from xmemory_engine.minds.rules.text import plural as plural_of
 from xmemory_engine.schema import ObjectSpec
 
@@ -52,6 +63,8 @@ LIST_LIMIT = 200
 """Most records a list answer holds; past it the answer says how many there are."""
 SEARCH_LIMIT = 50
 """Most records per type when a question names no type."""
+MAX_DETAILS = 5
+"""Most fact-like records one detail question shows (the same detail of several subjects)."""
 
 
 class RulesAnswerer:
@@ -93,6 +106,19 @@ def _bounded_question(text: str, mapped: SchemaMap) -> tuple[Question, str | Non
     return q, said
 
 
+_OWNED = re.compile(r"\b(?:my|our)\b|\b([\w\-]+)['\u2019]s\b", re.IGNORECASE)
+_NOT_OWNERS = frozenset(("what", "who", "where", "when", "how", "why", "which", "it", "that",
+                         "there", "here", "let", "he", "she"))  # fmt: skip
+
+
+def _possessed(text: str) -> bool:
+    """Whether the question asks for something of someone's: "my", "our", "Mochi's" (not
+    "what's", "where's")."""
+    return any(
+        m.group(1) is None or m.group(1).lower() not in _NOT_OWNERS for m in _OWNED.finditer(text)
+    )
+
+
 def first_words(text: str, limit: int) -> tuple[str, bool]:
     """`text` up to its `limit`-th word, and whether anything was left out."""
     ends = [m.end() for m in re.finditer(r"\S+", text)]
@@ -114,6 +140,9 @@ class _Reading:
         q = self.q
         if q.foreign and not q.understood:
             return self._unread()
+        detail = await self._detail()
+        if detail is not None:
+            return detail
         await self._resolve_kin()
         targets = self._targets()
         if q.subject is not None and not q.count:
@@ -125,6 +154,47 @@ class _Reading:
         if q.aggregate and not self.whole_rows:
             return await self._aggregate(targets)
         return await self._list(targets)
+
+    # -- a detail ("What is my blood type?") ---------------------------------------------------
+
+    async def _detail(self) -> Answer | None:
+        """The value of a fact-like record whose subject and attribute together say every
+        content word of the question ("my blood type" -> User / blood type); else None, and
+        the question is read as usual. A word the record does not say is something else."""
+        spec, q = fact_type(self.map), self.q
+        if spec is None or q.count or q.aggregate or q.yes_no or self.whole_rows:
+            return None
+        if not _possessed(q.text):
+            return None  # details are told and asked as someone's ("my", "Mochi's")
+        if any(t != spec.name for t in q.fields) or any(t is not spec for t in q.types):
+            return None  # a field or a type of the schema is asked for: the records say it
+        wanted: list[str] = []
+        mine = False
+        for w in words(q.text):
+            if w in SELF_WORDS:
+                mine = True
+            elif w not in STOPWORDS and w not in _QUESTION_WORDS and len(w) > 1:
+                wanted.append(stem(w))
+        if not wanted:
+            return None
+        said = "coalesce(t.subject, '') || ' ' || coalesce(t.attribute, '')"
+        where = [contains(said, w) for w in dict.fromkeys(wanted)]
+        if mine:  # "my mum's check-up": the user's, or someone the user names by a noun
+            user, theirs = quote_sql(USER_NAME.lower()), quote_sql(f"{USER_NAME.lower()}'s %")
+            where.append(f"(lower(t.subject) = {user} OR lower(t.subject) LIKE {theirs})")
+        sql = (
+            f"SELECT t.xuid, t.subject, t.attribute, t.value FROM {quote_ident(spec.table)} AS t "
+            f"WHERE {' AND '.join(where)} ORDER BY t.updated_at DESC LIMIT {MAX_DETAILS}"
+        )
+        table = await self._run(sql)
+        if not table.rows:
+            return None
+        rows = table.rows
+        if len(rows) == 1:
+            prose = str(rows[0][3])
+        else:
+            prose = "; ".join(f"{row[1]}, {row[2]}: {row[3]}" for row in rows)
+        return Answer(tables=[table], answer=prose, about=" ".join(wanted))
 
     # -- which object types ---------------------------------------------------------------------
 

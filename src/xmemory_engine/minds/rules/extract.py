@@ -27,6 +27,7 @@ from xmemory_engine.minds.rules.analysis import LOOKUP_PERSON, Analyzed, TextAna
 from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
 from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.facts import read_facts
 from xmemory_engine.minds.rules.links import link_sentence
 from xmemory_engine.minds.rules.lists import allowed_state, read_list, states_said
 from xmemory_engine.minds.rules.orgs import org_facts
@@ -146,6 +147,7 @@ class _Build:
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
             self.things += things.drafts
+            self.things += read_facts(s.text, self.map, self._draft)
             self.relations += things.relations
             if not things.drafts and last is not None and rating_only(s.text, last):
                 continue  # "5 stars." rates the work just named, and says nothing else

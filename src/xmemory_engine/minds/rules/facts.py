@@ -1,0 +1,137 @@
+"""Details said as "whose what is which": one general shape instead of a type per topic.
+
+"My blood type is O negative", "The user's postcode is 4050-262", "Mochi's vet is Dr Arai",
+"my mum's next check-up is on 2026-03-02", and an agent's labelled line "User's gear list:
+38 L pack, poles" each say one detail (an attribute) of someone or something (the subject).
+When the schema has a fact-like type (fields subject, attribute and value), each becomes a
+record of it, keyed by subject and attribute, so a later value for the same detail replaces
+the earlier one (kept as history) and "What is my blood type?" is answered from the record.
+
+Precision first: only the copula after a possessive ("X's Y is Z") and a labelled line whose
+label is possessed ("User's Y: Z") are read. A detail the sentence's other rules already
+store in a field (an email, a role, a manager who is a person) is left to them, and a
+sentence that says anything else keeps its place in the notes as well.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS
+from xmemory_engine.minds.rules.schema_map import ROLE_SYNONYMS, SchemaMap
+from xmemory_engine.minds.rules.speaker import USER_NAME
+from xmemory_engine.minds.rules.text import UPPER, wordset
+from xmemory_engine.schema import ObjectSpec
+
+FACT_FIELDS = ("subject", "attribute", "value")
+MAX_ATTRIBUTE_WORDS = 4
+MAX_VALUE_CHARS = 120
+
+_APOSTROPHE = "['\u2019]s"
+_NAME = rf"{UPPER}[\w\-]*(?:\s+{UPPER}[\w\-]*){{0,3}}"
+# Whose: the user ("my", "our", "the user's", "User's"), someone the user names by a noun
+# ("my mum's"), someone named ("Mochi's"), or a thing ("the car's").
+_OWNER = (
+    rf"(?P<owner>\b(?:[Mm]y|[Oo]ur)\b(?:\s+(?P<kin>[a-z][\w\-]*){_APOSTROPHE})?"
+    rf"|\b(?:[Tt]he\s+)?[Uu]ser{_APOSTROPHE}"
+    rf"|\b[Tt]he\s+(?P<thing>[a-z][\w\-]*){_APOSTROPHE}"
+    rf"|(?P<name>{_NAME}){_APOSTROPHE})"
+)
+_ATTRIBUTE = r"(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3})"
+# The text read is one sentence (split where a sentence ends, not after "Dr."), so a value
+# runs to a semicolon or the sentence's end.
+_VALUE = r"(?P<value>[^;!?]+?)\s*(?=[;!?]|\.?\s*$)"
+_STATED = re.compile(rf"{_OWNER}\s+{_ATTRIBUTE}\s+(?:is|are|was|were)\s+{_VALUE}")
+_LABELLED = re.compile(rf"(?:^|;\s+){_OWNER}\s+{_ATTRIBUTE}\s*:\s+{_VALUE}")
+# An agent's note opened by a label of words alone ("Insurance: HUK-Coburg, renewal in May",
+# "Current job: 42-page protocol"): a detail of the user's, named by the label.
+_NOTE_LABEL = re.compile(
+    r"^\s*(?P<attribute>[A-Z][a-z\-]+(?:\s+[a-z][a-z\-]+){0,3})\s*:\s+" + _VALUE
+)
+# Labels that say what kind of note follows, not what it is about.
+_META_LABELS = wordset(
+    """update updates note notes correction corrections reminder fyi todo to-do task tasks
+    summary context info details log"""
+)
+# What follows the copula that is not a value ("My flight is delayed", "is now ...").
+_NOT_A_VALUE = wordset(
+    """not no never also still now being getting going due about booked moved cancelled
+    canceled changed pushed delayed done finished over back off on in at"""
+)
+_LEADING = re.compile(r"^(?:(?:on|at|in|now|currently|actually)\s+)+", re.IGNORECASE)
+# Attributes that name a person ("my manager is Priya"), a preference, or a detail the
+# person type's own fields hold: other rules store those.
+_NOT_AN_ATTRIBUTE = wordset(
+    """name favourite favorite preferred email e-mail mail phone mobile number role job title
+    company employer"""
+)
+
+
+def fact_type(mapped: SchemaMap) -> ObjectSpec | None:
+    """The schema's fact-like type: fields subject, attribute and value, each text."""
+    for spec in mapped.schema.objects.values():
+        if all(f in spec.fields and spec.fields[f].type == "str" for f in FACT_FIELDS):
+            return spec
+    return None
+
+
+def read_facts(
+    text: str, mapped: SchemaMap, make: Callable[[ObjectSpec, str | None], Draft]
+) -> list[Draft]:
+    """The details `text` states, as drafts of the fact-like type (none without one)."""
+    spec = fact_type(mapped)
+    if spec is None:
+        return []
+    drafts: list[Draft] = []
+    seen: set[tuple[str, str]] = set()
+    for pattern in (_STATED, _LABELLED, _NOTE_LABEL):
+        for m in pattern.finditer(text):
+            found = _fact(m)
+            if found is None or (found[0].lower(), found[1]) in seen:
+                continue
+            seen.add((found[0].lower(), found[1]))
+            draft = make(spec, None)
+            if all(draft.put(f, v) for f, v in zip(FACT_FIELDS, found, strict=True)):
+                drafts.append(draft)
+    return drafts
+
+
+def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
+    attribute = m.group("attribute").lower()
+    words = attribute.split()
+    if len(words) > MAX_ATTRIBUTE_WORDS or _names_a_person(words):
+        return None
+    if "owner" not in m.re.groupindex and (
+        _META_LABELS & set(words) or m.group("value")[:1].isupper()
+    ):
+        # "Contact: Hana Novák, ...", "Client: Znak ...": the line is about whom it names
+        # (their record holds it), and the next "Contact:" line is someone else, not a
+        # new value of one detail of the user's.
+        return None
+    if _NOT_AN_ATTRIBUTE & set(words) or words[-1] in ROLE_SYNONYMS["email"]:
+        return None
+    value = _LEADING.sub("", m.group("value").strip().rstrip(".,"))
+    first = value.split()[0].lower() if value.split() else ""
+    if not value or len(value) > MAX_VALUE_CHARS or first in _NOT_A_VALUE:
+        return None
+    return _subject(m), attribute, value
+
+
+def _subject(m: re.Match[str]) -> str:
+    if "owner" not in m.re.groupindex:
+        return USER_NAME  # a labelled note is the user's
+    if m.group("name"):
+        return str(m.group("name"))
+    if m.group("kin"):
+        return f"{USER_NAME}'s {m.group('kin').lower()}"  # "my mum's" -> "User's mum"
+    if m.group("thing"):
+        return str(m.group("thing")).lower()
+    return USER_NAME
+
+
+def _names_a_person(words: list[str]) -> bool:
+    """ "my manager", "our new neighbour", "Mateo's business partner": a person, not a detail."""
+    head = words[-1]
+    return head in KIN_NOUNS or head in ROLE_NOUNS
