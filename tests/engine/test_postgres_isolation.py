@@ -10,7 +10,6 @@ other instances' rows (no USAGE on their schemas), and the PostgreSQL side of th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +17,16 @@ import httpx
 import psycopg
 import pytest
 from engine_testkit import asgi_client, create_body, item, obj_create, running_engine
+from test_postgres_store import reader_run_raw
 
-from support.postgres import Cluster
 from xmemory_engine.errors import QueryRejected
 from xmemory_engine.store.postgres.reader import ReadOnlyPostgres
 
-pytestmark = pytest.mark.anyio
+pytestmark = [
+    pytest.mark.anyio,
+    pytest.mark.parametrize("store", ["postgres"], indirect=True),  # conftest: database_url
+]
+
 
 SECRET = "Secret Sam"
 COUNT = "WITH RECURSIVE r(n) AS (SELECT 16000 UNION ALL SELECT n + 1 FROM r WHERE n < 18000) "
@@ -92,15 +95,6 @@ OTHER_INSTANCE_RAW = [
 ]
 
 
-@pytest.fixture
-def pg_url(postgres_cluster: Cluster) -> Iterator[str]:
-    url = postgres_cluster.create_database()
-    try:
-        yield url
-    finally:
-        postgres_cluster.drop_database(url)
-
-
 async def _instance(http: httpx.AsyncClient, cluster_id: str, name: str, schema: Any = None) -> str:
     body = create_body() if schema is None else create_body(schema=schema)
     created = await http.post(f"/clusters/{cluster_id}/instances", json=body)
@@ -109,19 +103,11 @@ async def _instance(http: httpx.AsyncClient, cluster_id: str, name: str, schema:
     return iid
 
 
-def _raw(live: Any, sql: str) -> str:
-    """What the database alone does with `sql` as the reader role (no static check)."""
-    reader = live.reader()
-    try:
-        _, rows, _ = reader.db.run(lambda conn: reader._run(conn, sql, 2.0))
-    except psycopg.Error as exc:
-        return f"refused: {type(exc).__name__}"
-    return f"rows: {rows}"
-
-
 async def test_no_hostile_query_reads_the_catalog_or_another_instance(
-    tmp_path: Path, pg_url: str
+    tmp_path: Path, database_url: str | None
 ) -> None:
+    pg_url = database_url  # a fresh database of the session's cluster (conftest.py)
+    assert pg_url is not None
     async with (
         running_engine(tmp_path / "d", database_url=pg_url, read_time_limit=2.0) as engine,
         asgi_client(engine) as http,
@@ -162,7 +148,7 @@ async def test_no_hostile_query_reads_the_catalog_or_another_instance(
         assert not leaks, "\n".join(leaks)
         for template in OTHER_INSTANCE_RAW:
             sql = template.replace("{other}", other)
-            assert _raw(live, sql).startswith("refused"), sql
+            assert reader_run_raw(live, sql).startswith("refused"), sql
         # Its own rows stay readable.
         own = await http.post(
             f"/instances/{iid}/read",
@@ -182,8 +168,10 @@ objects:
 
 
 async def test_a_name_of_the_catalog_is_refused_and_never_reads_the_catalog(
-    tmp_path: Path, pg_url: str
+    tmp_path: Path, database_url: str | None
 ) -> None:
+    pg_url = database_url  # a fresh database of the session's cluster (conftest.py)
+    assert pg_url is not None
     async with (
         running_engine(tmp_path / "d", database_url=pg_url) as engine,
         asgi_client(engine) as http,

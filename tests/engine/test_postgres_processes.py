@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,25 +21,26 @@ import pytest
 from engine_server import EngineServer, engine_server
 from engine_testkit import asgi_client, create_body, item, obj_create, running_engine
 
-from support.postgres import Cluster
 from xmemory_engine.store.base import Tables
 from xmemory_engine.store.postgres import Database, PostgresCatalog
 from xmemory_engine.store.postgres.owners import PostgresOwnership
 
-pytestmark = pytest.mark.anyio
+pytestmark = [
+    pytest.mark.anyio,
+    pytest.mark.parametrize("store", ["postgres"], indirect=True),  # conftest: database_url
+]
+
+
+@pytest.fixture
+def pg_url(database_url: str | None) -> str:
+    """A fresh database of the session's throwaway cluster (conftest.py)."""
+    assert database_url is not None
+    return database_url
+
 
 WRITES = 1000
 KILL_AFTER = 400  # acknowledged writes before the first process is killed
 IN_FLIGHT = 8  # concurrent requests per process
-
-
-@pytest.fixture
-def pg_url(postgres_cluster: Cluster) -> Iterator[str]:
-    url = postgres_cluster.create_database()
-    try:
-        yield url
-    finally:
-        postgres_cluster.drop_database(url)
 
 
 def test_liveness_is_an_advisory_lock_in_the_database(pg_url: str) -> None:
