@@ -935,3 +935,20 @@ async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
 )
 async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None:
     assert objects(await extract(text, DEFAULT), "fact") == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Labmate Oğuz Demir shares the plate reader slot.", ["Oğuz Demir"]),
+        ("Neighbour Tom Baker fixed the fence.", ["Tom Baker"]),
+        # An ordinal after a comma starts no name; a number after a name goes on with it.
+        ("Seedcamp (partner Amelie Roth, 2nd meeting done).", ["Amelie Roth"]),
+        ("Person 00042 works at Company 7.", ["Person 00042"]),
+    ],
+)
+async def test_a_word_for_who_someone_is_and_an_ordinal_are_not_part_of_a_name(
+    text: str, names: list[str]
+) -> None:
+    assert [p["name"] for p in objects(await extract(text, DEFAULT), "person")] == names

@@ -44,7 +44,7 @@ KIN_NOUNS = wordset(
     spouse girlfriend boyfriend fiance fiancee friend neighbour neighbor cousin aunt uncle
     niece nephew grandmother grandfather grandma grandpa grandson granddaughter landlord
     landlady roommate flatmate housemate colleague coworker co-worker teammate classmate
-    mentee sibling stepmother stepfather stepson stepdaughter in-law"""
+    mentee sibling stepmother stepfather stepson stepdaughter in-law labmate officemate"""
 )
 _ROLE_SUFFIXES = ("er", "or", "ist", "ian", "eer")
 # Common words with those endings that are not jobs.
@@ -140,7 +140,8 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
             if current and not _joinable(sentence, current[-1], tok):
                 runs.append(current)
                 current = []
-            current.append(tok)
+            if current or not text[0].isdigit():  # "Person 42" goes on; "2nd" starts nothing
+                current.append(tok)
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if current and nxt is not None and nxt.group()[0].isupper() and _connector(current, tok):
@@ -198,6 +199,10 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         or run[0].group().isdigit()
     ):
         titled = titled or run[0].group().lower() in _TITLES
+        run = run[1:]
+    # "Neighbour Tom Baker", "Labmate Oğuz Demir": a word for who someone is, capitalised
+    # only because it opens the sentence or the note, is not part of their name.
+    while len(run) > 1 and run[0].group().lower() in ROLE_NOUNS | KIN_NOUNS:
         run = run[1:]
     while run and run[-1].group().lower() in ROLE_NOUNS | _PARTICLES:
         run = run[:-1]
