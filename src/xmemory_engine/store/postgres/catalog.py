@@ -364,10 +364,13 @@ class PostgresCatalog:
         def run(conn: Connection) -> None:
             with conn.transaction():
                 conn.execute("SET LOCAL synchronous_commit = off")
+                # The notice is delivered at commit: a job of another process waiting for
+                # this one's end goes on at once (`earlier_pending`).
                 row = conn.execute(
-                    f"""UPDATE {SCHEMA}.write_jobs SET status = %s, result = %s, error = %s,
-                        payload = NULL, updated_at = %s, completed_at = %s WHERE id = %s
-                        RETURNING instance_id""",
+                    f"""WITH done AS (UPDATE {SCHEMA}.write_jobs SET status = %s, result = %s,
+                        error = %s, payload = NULL, updated_at = %s, completed_at = %s
+                        WHERE id = %s RETURNING instance_id)
+                        SELECT instance_id, pg_notify(%s, instance_id) FROM done""",
                     (
                         status,
                         None if result is None else json.dumps(result),
@@ -375,12 +378,9 @@ class PostgresCatalog:
                         now,
                         now,
                         job_id,
+                        _CHANNEL,
                     ),
                 ).fetchone()
-                if row is not None:
-                    # Delivered at commit: a job of another process waiting for this one's
-                    # end goes on at once (`earlier_pending`).
-                    conn.execute("SELECT pg_notify(%s, %s)", (_CHANNEL, row[0]))
                 if prune and row is not None:
                     _prune_finished(conn, row[0], self.status_retention)
 
