@@ -314,3 +314,14 @@ async def test_a_who_question_needs_a_sentence_that_names_someone(
     await write(client, contacts, text="My mother-in-law Efua is staying with us in May.")
     efua = await read(client, contacts, "?Who is Efua?")
     assert "mother-in-law" in efua["reader_result"]["answer"], efua
+
+
+async def test_a_number_asked_for_needs_a_number_or_a_code_not_a_date_or_a_year(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="Insurance: HUK-Coburg, renewal 2026-11-30, due May 2026.")
+    await write(client, contacts, text="Ana flies Lisbon to Geneva, flight TP1363, on 2026-07-03.")
+    policy = await read(client, contacts, "?What's the policy number for the insurance?")
+    assert policy["basis"] == "nothing", policy
+    flight = await read(client, contacts, "?What is Ana's flight number?")
+    assert "TP1363" in flight["reader_result"]["answer"], flight

@@ -63,6 +63,7 @@ class Vocabulary:
     old_value_markers: frozenset[str]
     not_names: frozenset[str] = frozenset()
     shaped_when_asked: frozenset[str] = frozenset()
+    unshaped_before_of: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +85,7 @@ def vocabulary() -> Vocabulary:
         old_value_markers=frozenset(data["old_value_markers"].split()),
         not_names=frozenset(data.get("not_names", "").split()),
         shaped_when_asked=frozenset(data.get("shaped_when_asked", "").split()),
+        unshaped_before_of=frozenset(data.get("unshaped_before_of", "").split()),
     )
 
 
@@ -180,13 +182,15 @@ def question_terms(question: str) -> Terms:
     }
     terms: list[Term] = []
     seen: set[str] = set()
-    for word in words:
+    for i, word in enumerate(words):
         if word in seen or len(word) < 2:
             continue
         seen.add(word)
         shape = vocab.shapes.get(word)
         if word in vocab.shaped_when_asked and word not in kinds:
             shape = None  # "microscope time", not "What time ...?"
+        if word in vocab.unshaped_before_of and words[i + 1 : i + 2] == ["of"]:
+            shape = None  # "the number of people": how many, not a number to quote
         if shape is None and (word in never or word in vocab.asked_not_said):
             continue
         stem = word if word in in_names else _stem(word)
