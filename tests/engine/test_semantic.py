@@ -119,3 +119,27 @@ async def test_a_later_sentence_about_the_same_thing_is_shown_after_the_passage(
         assert answer["basis"] == "passages"
         said = [p["sentence"] for p in answer["passages"]]
         assert said[-1].startswith("Progress 2026-03-01") and "Tutor" not in str(said)
+
+
+@needs_model
+def test_the_index_scores_with_bytes_as_the_vectors_would_and_catches_up_in_rounds() -> None:
+    model = semantic.load()
+    assert model is not None
+    said = [f"Sentence {i}: {text}" for i, text in enumerate(STORY * 5)]
+    index = semantic.SentenceIndex()
+    index.CATCH_UP = 4  # several rounds for 15 sentences
+
+    def read_after(after: int, n: int) -> list[tuple[int, str]]:
+        return [(i + 1, text) for i, text in enumerate(said) if i + 1 > after][:n]
+
+    found = index.nearest(model, read_after, OTHER_WORDS, k=len(said))
+    assert sorted(i for i, _ in found) == list(range(1, len(said) + 1))
+    vectors = model.encode(said)
+    [question] = model.encode([OTHER_WORDS])
+    exact = {i + 1: float(vectors[i] @ question) for i in range(len(said))}
+    assert all(abs(score - exact[i]) < 0.01 for i, score in found)
+    assert found[0][0] == max(exact, key=lambda i: exact[i])
+    # Said later: found too, and only those after a given id when asked so.
+    said.append("The flour arrives every other Monday.")
+    later = index.nearest(model, read_after, OTHER_WORDS, k=3, after=len(said) - 1)
+    assert [i for i, _ in later] == [len(said)]
