@@ -931,6 +931,7 @@ async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
         "User's favourite cuisine: Ethiopian.",  # a preference
         "Contact: Hana Novák, hana@novak.example, designer.",  # about Hana, not the user
         "Update: invoice GD-4471 paid.",  # says what kind of note it is, not what about
+        "Bob: 0131 555 0198.",  # a contact line: the label may be a name
     ],
 )
 async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None:
@@ -952,3 +953,15 @@ async def test_a_word_for_who_someone_is_and_an_ordinal_are_not_part_of_a_name(
     text: str, names: list[str]
 ) -> None:
     assert [p["name"] for p in objects(await extract(text, DEFAULT), "person")] == names
+
+
+@pytest.mark.anyio
+async def test_a_short_number_is_a_phone_only_beside_a_phone_word() -> None:
+    address = objects(
+        await extract("My new address is Rua das Flores 72, 4050-262 Porto.", DEFAULT), "person"
+    )
+    assert all("phone" not in p for p in address)
+    [mateo] = objects(await extract("Mateo Ruiz, phone 555-0198, London.", DEFAULT), "person")
+    assert mateo["phone"] == "555-0198"
+    [bob] = objects(await extract("Bob Lee can be reached on 020 7946 0812.", DEFAULT), "person")
+    assert bob["phone"] == "020 7946 0812"  # long enough to be a phone by itself

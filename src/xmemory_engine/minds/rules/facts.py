@@ -50,6 +50,9 @@ _LABELLED = re.compile(rf"(?:^|;\s+){_OWNER}\s+{_ATTRIBUTE}\s*:\s+{_VALUE}")
 _NOTE_LABEL = re.compile(
     r"^\s*(?P<attribute>[A-Z][a-z\-]+(?:\s+[a-z][a-z\-]+){0,3})\s*:\s+" + _VALUE
 )
+# A value that is only a phone number, an email or a web address: "Bob: 0131 555 0198" is a
+# contact line (the label may be a name), not a detail of the user's.
+_CONTACT = re.compile(r"\+?[\d\s().\-]{7,}|\S+@\S+|(?:https?://|www\.)\S+")
 # Labels that say what kind of note follows, not what it is about.
 _META_LABELS = wordset(
     """update updates note notes correction corrections reminder fyi todo to-do task tasks
@@ -104,7 +107,9 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     if len(words) > MAX_ATTRIBUTE_WORDS or _names_a_person(words):
         return None
     if "owner" not in m.re.groupindex and (
-        _META_LABELS & set(words) or m.group("value")[:1].isupper()
+        _META_LABELS & set(words)
+        or m.group("value")[:1].isupper()
+        or _CONTACT.fullmatch(m.group("value").strip())
     ):
         # "Contact: Hana Novák, ...", "Client: Znak ...": the line is about whom it names
         # (their record holds it), and the next "Contact:" line is someone else, not a

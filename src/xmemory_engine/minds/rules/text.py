@@ -73,6 +73,10 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _PHONE = re.compile(r"(?<![\w@])\+?\(?\d[\d\s().\-]{5,}\d(?![\w@])")
+_PHONE_CUE = re.compile(
+    r"\b(?:phone|telephone|tel|mobile|cell|call|ring|text|whatsapp|number|ext|landline)\b", re.I
+)
+_UNCUED_PHONE_DIGITS = 9  # fewer digits than this read as a phone only beside a phone word
 _NUMBER = re.compile(r"(?<![\w.\-])[-+]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?![\w])")
 
 
@@ -92,8 +96,11 @@ def find_values(sentence: str, today: date) -> list[Span]:
     for d in find_dates(sentence, today):
         if free(d.start, d.end):
             spans.append(d)
+    cued = _PHONE_CUE.search(sentence) is not None
     for m in _PHONE.finditer(sentence):
         digits = re.sub(r"\D", "", m.group())
+        if len(digits) < _UNCUED_PHONE_DIGITS and not cued:
+            continue  # "4050-262 Porto": a postcode, an order number; a phone says so or is long
         if 7 <= len(digits) <= 15 and free(m.start(), m.end()) and not _looks_like_year(m.group()):
             spans.append(Span("phone", m.start(), m.end(), m.group().strip(), m.group().strip()))
     for m in _NUMBER.finditer(sentence):
