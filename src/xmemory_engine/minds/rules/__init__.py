@@ -1,13 +1,29 @@
 """The offline mind: deterministic rules, no model, no network.
 
-- `RulesExtractor` (`extract.py`): people, organizations, emails, phones, URLs, dates, numbers,
-  flags, enum values, role and company cues, pronouns; tasks, events, preferences, projects,
-  notes and any type named in the text.
-- `RulesAnswerer` (`answer.py`): a field of a named record, records filtered by a value,
-  counts, lists, the most recent records, yes/no - each one plain SELECT run through the
-  engine's checked, read-only executor.
-- `RulesDesigner` (`design.py`): a schema from "Track contacts with name, email, company, and
-  notes.", and additive changes to a current one.
+Extraction (`RulesExtractor`, `extract.py`) is one pipeline of a few stages over each text:
+
+1. **Values** (`text.py`): sentences, then typed spans - emails, URLs, dates (a written date
+   beats its weekday; a planned date without a year is the next one), phones, amounts.
+2. **Mentions** (`names.py`, `analysis.py`, `speaker.py`): capitalised runs in any script are
+   candidate names, typed person / organization / place / thing by the words around them;
+   pronouns and first-person words are resolved to who they mean (the user is a record).
+3. **Attachment** (`cues.py`, `orgs.py`, `things.py`, `works.py`, `providers.py`, `facts.py`,
+   `links.py`, `lists.py`):
+   each cue ("is a designer at", "lives in", "my sister", "prefers", "X's Y is Z", "Projects:
+   A (on hold), ...") stores a value in the field of the schema that plays its role
+   (`schema_map.py`), on the record it is about; what no cue used stays in the notes.
+4. **Resolution** (`extract.py`, `carry.py`): against what is stored, corrections
+   update the record they name (history kept), names complete to the stored person, a
+   sentence continuing the previous one ("It is urgent.") carries to its record.
+
+The rules' word lists are data: `lexicon.yml`, read through `text.lexicon`. The rules are
+the mechanisms that read them; a sentence shape is not a module.
+
+Answering (`RulesAnswerer`, `answer.py`, `question.py`, `sql.py`, `prose.py`): a question is
+read against the schema (types, fields, enum values, names, a detail of someone's), then
+answered by one plain SELECT per try through the engine's checked, read-only executor, and
+put in words from the returned rows only. Designing (`RulesDesigner`, `design.py`): a schema
+from "Track contacts with name, email, company, and notes.", and additive changes to one.
 """
 
 from __future__ import annotations

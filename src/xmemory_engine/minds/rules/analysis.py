@@ -19,8 +19,8 @@ from xmemory_engine.minds.rules.text import (
     Sentence,
     Span,
     find_values,
+    lexicon,
     split_sentences,
-    wordset,
 )
 
 # Stands for "the person the previous conversation was about": a pronoun with no antecedent
@@ -31,10 +31,7 @@ _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|it|its)\b", r
 _NAMED_NUMBER = re.compile(rf"(?<!\w){UPPER}[\w'\u2019&-]*\s$")
 _NOUN = re.compile(r"\s*([^\W\d_][\w\-]*)")
 # What a person has of their own, said after "my" / "the user's": their details, not others.
-_OWN_DETAILS = wordset(
-    """name email e-mail phone number mobile cell address title job role position company
-    employer office birthday age location city home website"""
-)
+_OWN_DETAILS = lexicon("analysis.own_details")
 _SHE = frozenset({"she", "her", "hers"})
 _HE = frozenset({"he", "him", "his"})
 _PREPOSITIONS = frozenset({"at", "in", "for", "with", "from", "to", "by", "of", "on", "about"})

@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import re
 
-from xmemory_engine.minds.rules.text import wordset
+from xmemory_engine.minds.rules.text import lexicon, wordset
 
-ENGLISH = wordset(
-    """what who whom whose which when where why how is are was were does do did has have
-    can could list show give tell find get display name names count many much number
-    describe summarize summarise recall explain"""
-)
+ENGLISH = lexicon("asking.english")
 OTHER_LANGUAGES = {
     "de": wordset("wo wer wen wem wessen was wann wie warum wieso weshalb welche welcher welches woher wohin"),
     "fr": wordset("où qui que quoi quand quel quelle quels quelles comment pourquoi combien qu"),

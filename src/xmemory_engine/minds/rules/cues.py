@@ -16,7 +16,7 @@ from xmemory_engine.minds.rules.analysis import Analyzed, Mention
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import ROLE_NOUNS, person_noun, role_like
 from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_field, phrases
-from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, WORD, Span, stem, wordset
+from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, WORD, Span, lexicon, stem
 
 _ROLE_START = re.compile(
     r"(?:\b(?:works as|worked as|has become|is now|serves as|joined as|became|is|was|am|as)\b"
@@ -37,18 +37,12 @@ _MANAGER = {
     "co-founded": "co-founder", "cofounded": "co-founder", "owns": "owner", "chairs": "chair",
     "coordinates": "coordinator",
 }  # fmt: skip
-_WORK_WORDS = wordset(
-    """works work working worked employed is was are were joined joins join currently now"""
-)
+_WORK_WORDS = lexicon("cues.work_words")
 _COPULA = r"\s*(?:'s\s+)?(?:is|are|was|were|:|=|-)\s*"
 _NUMBER_AFTER = r"\s*(?:is|are|was|:|=|of)?\s*"
 _NEGATIONS = frozenset(["not", "no", "never", "isn't", "isnt", "wasn't", "doesn't", "don't", "non"])
 # Words a sentence may keep without saying anything a field did not already hold.
-META_WORDS = wordset(
-    """email e-mail mail address phone number mobile cell website site url reach reached
-    contact contacted works work working worked employed currently now also still new
-    based located lives live mr mrs ms dr prof"""
-)
+META_WORDS = lexicon("cues.meta_words")
 START_CUES = frozenset(["joined", "started", "hired", "began", "onboarded"])
 BIRTH_CUES = frozenset(["born", "birthday"])
 
@@ -218,7 +212,7 @@ def _is_choice(draft: Draft, text: str) -> bool:
 
 # Employment that is over: the sentence keeps it (notes, the episode), the record's employer
 # and its link stay what is true now.
-_PAST_WORK = wordset("worked used formerly former previously left quit")
+_PAST_WORK = lexicon("cues.past_work")
 
 
 def _employment(
@@ -334,10 +328,7 @@ def _kin_modifier(word: str) -> bool:
     return word.lower() in _KIN_MODIFIERS
 
 
-_KIN_MODIFIERS = wordset(
-    """older younger elder big little twin step half best old new former business line
-    project account family personal"""
-)
+_KIN_MODIFIERS = lexicon("cues.kin_modifiers")
 
 
 def _places(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from xmemory_engine.minds.rules.field_types import identifier, parse_field
 from xmemory_engine.minds.rules.schema_map import KIND_WORDS
-from xmemory_engine.minds.rules.text import singular, wordset
+from xmemory_engine.minds.rules.text import lexicon, singular
 
 _LEAD = re.compile(
     r"^(?:(?:(?:i|we)\s+(?:want|need|would like)\s+to|please|let'?s|also|and|then)\s+)*"
@@ -43,29 +43,18 @@ _RELATION = re.compile(
     re.IGNORECASE,
 )
 _REMOVE = re.compile(r"^(?:remove|delete|drop|rename)\b", re.IGNORECASE)
-_STATUS_WORDS = wordset("open active pending completed upcoming current finished closed")
-_DETERMINERS = wordset("all my our the a an each every any some their your its his her those these")
-_CLAUSE_START = wordset(
-    """i we you they he she it that which who whom whose where when are is was were to for
-    with during from on in at by per about under"""
-)
-_CONTAINERS = wordset(
-    """crm log tracker system app application database memory planner diary journal tool
-    assistant notebook workspace manager dashboard"""
-)
-_COLLECTIVE = wordset("history log logs journal list inventory calendar schedule catalog")
-_FIELD_HEADS = wordset(
-    """name date number address time count amount price status type id code level rate score
-    size url link title description email phone notes note priority priorities deadline age
-    company role location city country tags comments details summary content topic value
-    kind category stage state quality duration currency budget genre rating year"""
-)
-_ENUM_HEADS = wordset("status type kind stage category level state priority mode")
+_STATUS_WORDS = lexicon("design_parse.status_words")
+_DETERMINERS = lexicon("design_parse.determiners")
+_CLAUSE_START = lexicon("design_parse.clause_start")
+_CONTAINERS = lexicon("design_parse.containers")
+_COLLECTIVE = lexicon("design_parse.collective")
+_FIELD_HEADS = lexicon("design_parse.field_heads")
+_ENUM_HEADS = lexicon("design_parse.enum_heads")
 # A question names what it asks for, never a thing or a field by its own words:
 # "which room each plant is in" asks for a room, "how often to take it" for a frequency.
-_QUESTION = wordset("which what when where why how who whom whose whether")
-_SUBJECTS = wordset("i we you they he she it this that there one someone")
-_AUXILIARY = wordset("is are was were be been has have had do does did will can should to")
+_QUESTION = lexicon("design_parse.question")
+_SUBJECTS = lexicon("design_parse.subjects")
+_AUXILIARY = lexicon("design_parse.auxiliary")
 _HOW: dict[str, str] = {
     "many": "quantity", "long": "duration", "often": "frequency", "old": "age",
     "far": "distance", "big": "size", "large": "size", "well": "rating", "much": "amount",

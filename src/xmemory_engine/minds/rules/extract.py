@@ -38,7 +38,7 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
-from xmemory_engine.minds.rules.text import STOPWORDS, wordset
+from xmemory_engine.minds.rules.text import STOPWORDS, lexicon
 from xmemory_engine.minds.rules.things import read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
@@ -357,12 +357,7 @@ _MOVED = re.compile(
     re.IGNORECASE,
 )
 # Words that never start or end a title looked up: the change itself and small words.
-_NOT_TITLE = wordset(
-    """actually update correction moved pushed back postponed rescheduled delayed brought
-    forward cancelled canceled called off finished completed done resumed restarted paused
-    hold to the a an my our i we was were is are has have been now it its deadline date
-    on at for by from of again active due new instead"""
-)
+_NOT_TITLE = lexicon("extract.not_title")
 _LOOKUPS = 12
 
 

@@ -22,7 +22,7 @@ from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS
 from xmemory_engine.minds.rules.schema_map import ROLE_SYNONYMS, SchemaMap
 from xmemory_engine.minds.rules.speaker import USER_NAME
-from xmemory_engine.minds.rules.text import UPPER, wordset
+from xmemory_engine.minds.rules.text import UPPER, lexicon
 from xmemory_engine.schema import ObjectSpec
 
 FACT_FIELDS = ("subject", "attribute", "value")
@@ -54,22 +54,13 @@ _NOTE_LABEL = re.compile(
 # contact line (the label may be a name), not a detail of the user's.
 _CONTACT = re.compile(r"\+?[\d\s().\-]{7,}|\S+@\S+|(?:https?://|www\.)\S+")
 # Labels that say what kind of note follows, not what it is about.
-_META_LABELS = wordset(
-    """update updates note notes correction corrections reminder fyi todo to-do task tasks
-    summary context info details log"""
-)
+_META_LABELS = lexicon("facts.meta_labels")
 # What follows the copula that is not a value ("My flight is delayed", "is now ...").
-_NOT_A_VALUE = wordset(
-    """not no never also still now being getting going due about booked moved cancelled
-    canceled changed pushed delayed done finished over back off on in at"""
-)
+_NOT_A_VALUE = lexicon("facts.not_a_value")
 _LEADING = re.compile(r"^(?:(?:on|at|in|now|currently|actually)\s+)+", re.IGNORECASE)
 # Attributes that name a person ("my manager is Priya"), a preference, or a detail the
 # person type's own fields hold: other rules store those.
-_NOT_AN_ATTRIBUTE = wordset(
-    """name favourite favorite preferred email e-mail mail phone mobile number role job title
-    company employer"""
-)
+_NOT_AN_ATTRIBUTE = lexicon("facts.not_an_attribute")
 
 
 def fact_type(mapped: SchemaMap) -> ObjectSpec | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from xmemory_engine.minds.rules.text import singular, wordset
+from xmemory_engine.minds.rules.text import lexicon, singular
 from xmemory_engine.schema import RESERVED_PREFIX
 
 _CANONICAL = {
@@ -19,22 +19,10 @@ _CANONICAL = {
     "deadline": "due_date", "due": "due_date", "birth date": "birthday", "date of birth": "birthday",
     "dob": "birthday", "job title": "title", "note": "notes", "comment": "comments",
 }  # fmt: skip
-_SINGULAR_HEADS = wordset(
-    """priority date email phone name status deadline address number title role company
-    location city country birthday age price amount score rating website url owner
-    assignee category type level stage"""
-)
-_INT = wordset(
-    """age count quantity qty year pages stock employees headcount size_count rank seats"""
-)
-_FLOAT = wordset(
-    """price amount cost salary budget score rating total balance weight height rate
-    percentage revenue fee distance duration_hours latitude longitude"""
-)
-_BOOL = wordset(
-    """active done completed paid verified enabled archived favorite favourite vip
-    subscribed confirmed approved resolved read starred pinned"""
-)
+_SINGULAR_HEADS = lexicon("field_types.singular_heads")
+_INT = lexicon("field_types.int")
+_FLOAT = lexicon("field_types.float")
+_BOOL = lexicon("field_types.bool")
 _DATE_WORDS = frozenset(["date", "birthday", "deadline", "anniversary"])
 _DEFAULT_ENUMS: dict[str, list[str]] = {"priority": ["low", "medium", "high"]}
 _DESCRIPTIONS = {

@@ -18,12 +18,12 @@ from xmemory_engine.minds.base import ExtractedRelation
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.schema_map import SchemaMap, field_for, name_field
-from xmemory_engine.minds.rules.text import LOWER, UPPER, name_words, stem, wordset
+from xmemory_engine.minds.rules.text import LOWER, UPPER, lexicon, name_words, stem, wordset
 from xmemory_engine.minds.rules.works import claimed
 from xmemory_engine.schema import ObjectSpec, RelationSpec
 
 # Words of a relation's name that say nothing of its meaning; some are its preposition.
-_PREPS = wordset("by to with at for of in on from")
+_PREPS = lexicon("links.preps")
 _GLUE = _PREPS | wordset("has have is belongs part")
 _NAME = rf"{UPPER}[\w'\u2019\-]*(?:\s+{UPPER}[\w'\u2019\-]*)*"
 # A word with a capital anywhere: "Planets", "teamLab".

@@ -13,52 +13,17 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from xmemory_engine.minds.rules.text import WEEKDAYS, Span, wordset
+from xmemory_engine.minds.rules.text import WEEKDAYS, Span, lexicon, wordset
 
-ORG_SUFFIXES = wordset(
-    """inc corp corporation llc ltd limited gmbh co company group labs lab technologies
-    tech systems solutions software industries holdings partners bank university college
-    institute foundation agency studio studios media capital ventures consulting
-    associates enterprises ag sa plc ab nv bv pty llp hq traders trading airlines airways
-    motors logistics pharma foods networks analytics robotics dynamics"""
-)
-ORG_NOUNS = wordset(
-    """company startup firm business corporation agency bank school university nonprofit
-    charity client customer vendor supplier brand retailer manufacturer provider
-    organization organisation team lab competitor partner store shop restaurant hospital"""
-)
-ROLE_NOUNS = wordset(
-    """ceo cto cfo coo cmo cio vp president founder cofounder co-founder owner partner
-    director manager lead head chief engineer developer designer architect analyst
-    scientist consultant accountant lawyer attorney doctor nurse teacher professor
-    student intern assistant specialist coordinator recruiter writer editor researcher
-    artist chef photographer agent advisor adviser investor contractor freelancer tutor
-    coach mentor dentist therapist physician surgeon pilot mechanic electrician plumber
-    programmer administrator executive associate representative clerk librarian
-    journalist musician officer principal secretary treasurer chair chairman chairwoman
-    member colleague boss supervisor salesperson marketer strategist producer officer"""
-)
+ORG_SUFFIXES = lexicon("names.org_suffixes")
+ORG_NOUNS = lexicon("names.org_nouns")
+ROLE_NOUNS = lexicon("names.role_nouns")
 # Nouns for a person by how they stand to someone: "my *sister*", "Mateo's *partner*".
-KIN_NOUNS = wordset(
-    """sister brother mother father mom mum dad parent son daughter child kid wife husband
-    spouse girlfriend boyfriend fiance fiancee friend neighbour neighbor cousin aunt uncle
-    niece nephew grandmother grandfather grandma grandpa grandson granddaughter landlord
-    landlady roommate flatmate housemate colleague coworker co-worker teammate classmate
-    mentee sibling stepmother stepfather stepson stepdaughter in-law labmate officemate"""
-)
+KIN_NOUNS = lexicon("names.kin_nouns")
 _ROLE_SUFFIXES = ("er", "or", "ist", "ian", "eer")
 # Common words with those endings that are not jobs.
-_NOT_ROLES = wordset(
-    """other another never ever however whether together rather either neither number order
-    after under over water paper dinner summer winter letter matter later earlier better
-    center centre corner border river color colour floor door error minor major favor honor
-    labor mirror computer weather monster cancer shelter filter chapter quarter powder
-    thunder offer answer prior superior interior exterior inferior senior junior"""
-)
-THING_WORDS = wordset(
-    """project team office street road avenue building room meeting conference project
-    program programme initiative product app platform committee department"""
-)
+_NOT_ROLES = lexicon("names.not_roles")
+THING_WORDS = lexicon("names.thing_words")
 _LEADING_NOISE = (
     wordset(
         """met meet call called email emailed spoke talked saw visited rated finished started
@@ -79,20 +44,11 @@ _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam"})
 _PARTICLES = frozenset({"van", "von", "de", "der", "da", "di", "del", "la", "le", "du", "bin"})
 _ORG_HEADS = frozenset({"university", "bank", "institute", "department", "ministry", "college"})
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "his", "her", "its"})
-_PERSON_VERBS = wordset(
-    """works worked working joined manages managed leads led lives lived moved said says
-    told likes loves prefers wants needs started left called emailed wrote met runs
-    heads founded owns teaches studies graduated became asked thinks knows went visited
-    sent hates enjoys dislikes prefer like love enjoy is_a mentioned recommended
-    introduced replied agreed promised plans planned will"""
-)
+_PERSON_VERBS = lexicon("names.person_verbs")
 _PERSON_BEFORE = frozenset(
     {"met", "called", "emailed", "told", "asked", "introduced", "thanked", "texted", "with"}
 )
-_PERSON_FIELDS_AFTER = wordset(
-    """email e-mail phone number mobile cell birthday wife husband partner role title job
-    address age kids children manager boss"""
-)
+_PERSON_FIELDS_AFTER = lexicon("names.person_fields_after")
 _TOKEN = re.compile(r"[^\W_][\w'\u2019&\-]*")
 
 

@@ -15,10 +15,10 @@ from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.schema_map import field_for
-from xmemory_engine.minds.rules.text import wordset
+from xmemory_engine.minds.rules.text import lexicon
 
 _ORG_NOUN = r"(?:company|firm|business|startup|agency|manufacturer|retailer|provider|group)"
-_SIZE = wordset("small large big tiny huge mid-sized midsize new young growing local global")
+_SIZE = lexicon("orgs.size")
 _IS_A = re.compile(
     rf"^(?:\s*,|\s+(?:is|are|was|were)|\u2019s|'s)\s+an?\s+"
     rf"(?P<w>[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+{_ORG_NOUN}\b"

@@ -11,9 +11,9 @@ import re
 
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.text import UPPER, name_words, wordset
+from xmemory_engine.minds.rules.text import UPPER, lexicon, name_words
 
-_PROVIDER_WORDS = wordset("provider vendor carrier airline operator supplier brand merchant")
+_PROVIDER_WORDS = lexicon("providers.provider_words")
 _NAME = rf"{UPPER}[\w&'\-]*(?:\s+{UPPER}[\w&'\-]*)*"
 
 

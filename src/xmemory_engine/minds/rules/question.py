@@ -22,28 +22,21 @@ from xmemory_engine.minds.rules.text import (
     EMAIL,
     STOPWORDS,
     UPPER,
+    lexicon,
     name_words,
     plural,
     singular,
     stem,
     words,
-    wordset,
 )
 from xmemory_engine.minds.rules.works import creator_field
 from xmemory_engine.schema import ObjectSpec
 
-_META = wordset(
-    """all every any each stored saved remembered known know memory records record entries
-    entry items item everything anything something one ones there me us please about
-    details info information recent recently latest newest new last lately most just
-    added created updated changed mentioned named called exist exists existing currently
-    now mention mentions mentioning say says said contain contains containing still yet
-    already ever anymore really actually"""
-)
+_META = lexicon("question.meta")
 _RECENT = frozenset(["recent", "recently", "latest", "newest", "lately", "last", "new"])
 # A name right after one of these is the record asked about ("Who is Bob?", "Tell me about
 # Alice", "the email of Carol"); elsewhere it is a value to filter by ("works at Acme Corp").
-_SUBJECT_BEFORE = wordset("is was are were about does did do has have named called of")
+_SUBJECT_BEFORE = lexicon("question.subject_before")
 _ROLE_CUES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"\bwhere\b.*\bwork|\bwhich (company|organi[sz]ation)|\bwork(s|ing)? for\b\s*\?"), ("company",)),
     (re.compile(r"\bwhat does\b.*\bdo\b|\bjob\b"), ("role",)),
@@ -159,13 +152,10 @@ def _the_user(q: Question, mapped: SchemaMap) -> None:
         q.names.append(NameRef(USER_NAME, possessive=True, value=False))
 
 
-_PREFER_WORDS = wordset(
-    """prefer prefers preferred preference preferences like likes love loves enjoy enjoys
-    favourite favorite favourites favorites dislike dislikes hate hates avoid avoids"""
-)
+_PREFER_WORDS = lexicon("question.prefer_words")
 
 
-_DISLIKE_WORDS = wordset("dislike dislikes hate hates avoid avoids")
+_DISLIKE_WORDS = lexicon("question.dislike_words")
 
 
 def _preference_cue(q: Question, mapped: SchemaMap) -> None:

@@ -16,13 +16,10 @@ from collections.abc import Callable
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.schema_map import field_for, name_field
-from xmemory_engine.minds.rules.text import UPPER, name_words, singular, wordset
+from xmemory_engine.minds.rules.text import UPPER, lexicon, name_words, singular
 from xmemory_engine.schema import ObjectSpec
 
-_WORK_NOUNS = wordset(
-    """book novel film movie album song show series podcast game comic audiobook play paper
-    article record"""
-)
+_WORK_NOUNS = lexicon("works.work_nouns")
 _CREATORS = ("author", "writer", "director", "artist", "creator", "composer", "developer")
 _VERB = (
     r"(?:re-?)?read(?:ing)?|finished(?:\s+reading)?|started(?:\s+reading|\s+watching)?"
@@ -37,7 +34,7 @@ _PROGRESS = r"(?:(?i:the\s+first\s+|another\s+)?\d+\s+(?i:pages?|chapters?)\s+of
 _TITLE = re.compile(
     rf"\b(?i:{_VERB})\s+{_PROGRESS}(?P<t>(?:{UPPER}|\d)[\w'\u2019\-:]*(?:\s+(?:(?:{_JOIN})\s+)*{UPPER}[\w'\u2019\-]*)*)"
 )
-_NOT_TITLE = wordset("i it this that he she they we you my his her their our")
+_NOT_TITLE = lexicon("works.not_title")
 _DAYS = re.compile(
     r"\s+(?:of|the|and|a|an|in|for|from|at|on|with|&)(?:\s+\w+)*?\s+(?:Monday|Tuesday|Wednesday"
     r"|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August"
