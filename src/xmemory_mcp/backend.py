@@ -200,10 +200,8 @@ def _engine_settings(settings: Settings) -> EngineSettings:
 
 def _preload(settings: Settings) -> None:
     """Import what the first call needs before the backend answers it (run in a worker thread):
-    the argument validator (`validation.py`), and for the embedded engine the engine and the
-    mind `settings` choose."""
-    import jsonschema  # type: ignore[import-untyped]  # noqa: F401
-
+    for the embedded engine, the engine and the mind `settings` choose. (jsonschema is not
+    among them: arguments that fit their schema are told so without it, `validation.fits`.)"""
     if settings.backend is Backend.EMBEDDED:
         from xmemory_engine.embedded import preload
 

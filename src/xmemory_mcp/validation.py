@@ -20,6 +20,8 @@ class ArgumentChecker:
 
     def problems(self, schema: Mapping[str, Any], arguments: Mapping[str, Any]) -> list[str]:
         """Every way `arguments` fails `schema`, one line each; empty when they fit."""
+        if fits(schema, arguments):
+            return []
         validator = self._validator(schema).for_arguments(arguments)
         lines = []
         for error in sorted(validator.iter_errors(arguments), key=lambda e: list(e.path)):
@@ -80,6 +82,87 @@ class _Compiled:
             ):
                 return self.full
         return self.lean
+
+
+# The keywords `fits` judges; a schema with any other is left to jsonschema.
+_JUDGED = frozenset(
+    {"type", "properties", "required", "additionalProperties", "items", "enum", "minItems"}
+    | {"minLength", "description", "default", "title"}
+)
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "boolean": bool,
+    "null": type(None),
+}
+
+
+def fits(schema: Any, value: Any) -> bool:
+    """True when `value` certainly satisfies `schema`; False when it may not (jsonschema then
+    judges it and says why).
+
+    The tools' schemas use a few keywords (`_JUDGED`), and arguments that fit them are nearly
+    every call: for those, jsonschema (its import, ~70 ms of the server's start-up, and its
+    walk over every value) is not needed to find nothing wrong. What this does not judge
+    exactly (another keyword, a float where JSON Schema sees an integer, an enum of
+    non-strings) answers False."""
+    if not isinstance(schema, Mapping) or not schema.keys() <= _JUDGED:
+        return False
+    kind = schema.get("type")
+    if kind is not None and not _of_type(kind, value):
+        return False
+    if "enum" in schema:
+        enum = schema["enum"]
+        if not (
+            isinstance(value, str)
+            and isinstance(enum, list)
+            and all(isinstance(e, str) for e in enum)
+            and value in enum
+        ):
+            return False
+    # Each keyword below applies to values of its own type only, as in JSON Schema.
+    if isinstance(value, str) and len(value) < schema.get("minLength", 0):
+        return False
+    if isinstance(value, list):
+        if len(value) < schema.get("minItems", 0):
+            return False
+        items = schema.get("items")
+        if items is not None and not all(fits(items, item) for item in value):
+            return False
+    if isinstance(value, dict):
+        return _object_fits(schema, value)
+    return True
+
+
+def _object_fits(schema: Mapping[str, Any], value: dict[Any, Any]) -> bool:
+    properties = schema.get("properties", {})
+    required = schema.get("required", [])
+    if not isinstance(properties, Mapping) or not isinstance(required, list):
+        return False
+    if not all(key in value for key in required):
+        return False
+    extra = schema.get("additionalProperties", True)
+    for key, item in value.items():
+        if key in properties:
+            if not fits(properties[key], item):
+                return False
+        elif extra is False or (extra is not True and not fits(extra, item)):
+            return False
+    return True
+
+
+def _of_type(kind: Any, value: Any) -> bool:
+    for name in [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []:
+        if name in ("integer", "number") and isinstance(value, bool):
+            continue  # not a number to JSON Schema
+        if name == "integer" and isinstance(value, int):
+            return True
+        if name == "number" and isinstance(value, int | float):
+            return True
+        if name in _TYPES and isinstance(value, _TYPES[name]):
+            return True
+    return False
 
 
 def _plain_object_items(spec: Any) -> list[str] | None:
