@@ -33,7 +33,13 @@ import psycopg
 
 from xmemory_engine.store.base import ClusterRow, InstanceRow, JobRow, JobStatus, utc_now
 from xmemory_engine.store.catalog import STATUS_RETENTION
-from xmemory_engine.store.postgres.database import CONNECT_TIMEOUT, Connection, Database, Row
+from xmemory_engine.store.postgres.database import (
+    CONNECT_TIMEOUT,
+    Connection,
+    Database,
+    Row,
+    session_name,
+)
 
 logger = logging.getLogger("xmemory_engine.writes")
 
@@ -134,8 +140,9 @@ class JobEnds:
     def _listen(self) -> None:
         while not self._stop.is_set():
             try:
+                conninfo = psycopg.conninfo.make_conninfo(self._url, **session_name(self._url))
                 with psycopg.connect(
-                    self._url, autocommit=True, connect_timeout=CONNECT_TIMEOUT
+                    conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT
                 ) as conn:
                     conn.execute(f"LISTEN {_CHANNEL}")
                     while not self._stop.is_set():
@@ -388,36 +395,37 @@ class PostgresCatalog:
 
     async def claim_jobs(self, owner: str, is_dead: Callable[[str], bool]) -> list[JobRow]:
         """Unfinished jobs this process should run, oldest first: its own and those of
-        processes that are gone (`is_dead(owner)`). The rows are locked while they are
-        judged, so two processes never take over the same job; rows locked by another
-        process (claiming them, or recording a job's end) are left for the next look."""
+        processes that are gone (`is_dead(owner)`), which it takes over. Owners are judged
+        first; only the rows of dead ones are locked (a live process's queue is not touched
+        at every look), and rows locked by another process (taking them over too, or
+        recording a job's end) are skipped: two processes never take over the same job."""
 
         def run(conn: Connection) -> list[JobRow]:
+            owners = conn.execute(
+                f"SELECT DISTINCT owner FROM {SCHEMA}.write_jobs WHERE status = ANY(%s)",
+                (_PENDING,),
+            ).fetchall()
+            gone = [r[0] for r in owners if r[0] is not None and r[0] != owner and is_dead(r[0])]
             with conn.transaction():
+                # Locked rows are checked again as they now are: a row another process has
+                # just taken over no longer matches its dead owner.
                 found = conn.execute(
                     f"SELECT * FROM {SCHEMA}.write_jobs WHERE status = ANY(%s) "
-                    "ORDER BY seq FOR UPDATE SKIP LOCKED",
-                    (_PENDING,),
+                    "AND (owner IS NULL OR owner = ANY(%s)) ORDER BY seq FOR UPDATE SKIP LOCKED",
+                    (_PENDING, gone),
                 ).fetchall()
-                verdicts: dict[str, bool] = {}
-                mine: list[JobRow] = []
-                for row in found:
-                    previous = row["owner"]
-                    if previous is not None and previous != owner:
-                        if previous not in verdicts:
-                            verdicts[previous] = is_dead(previous)
-                        if not verdicts[previous]:
-                            continue
-                    mine.append(_job(row))
-                taken = [j.id for j in mine if j.owner != owner]
-                if taken:
+                if found:
                     conn.execute(
                         f"UPDATE {SCHEMA}.write_jobs SET owner = %s WHERE id = ANY(%s)",
-                        (owner, taken),
+                        (owner, [row["id"] for row in found]),
                     )
-            for job in mine:
-                job.owner = owner
-            return mine
+            # What it took over, and its own.
+            mine = conn.execute(
+                f"SELECT * FROM {SCHEMA}.write_jobs WHERE status = ANY(%s) AND owner = %s "
+                "ORDER BY seq",
+                (_PENDING, owner),
+            ).fetchall()
+            return [_job(row) for row in mine]
 
         return await self.db.call(run)
 

@@ -11,6 +11,7 @@ over `SqliteShaped`, a thin adapter that only swaps the parameter marks.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar, cast
@@ -107,6 +108,7 @@ class Database:
                 "autocommit": True,
                 "row_factory": rows,
                 "connect_timeout": CONNECT_TIMEOUT,
+                **session_name(url),
             },
             open=False,
             name="xmemory",
@@ -124,6 +126,14 @@ class Database:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def session_name(url: str) -> dict[str, str]:
+    """`application_name` for this process's connections (unless the URL names one), so that
+    `pg_stat_activity` shows which engine process each belongs to."""
+    if "application_name" in psycopg.conninfo.conninfo_to_dict(url):
+        return {}
+    return {"application_name": f"xmemory-engine {os.getpid()}"}
 
 
 class DatabaseUnavailable(ConnectionError):
