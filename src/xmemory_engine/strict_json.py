@@ -54,7 +54,7 @@ def loads(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
         if nesting_exceeds(text, max_depth):
             raise _too_deep(max_depth) from None
         raise JsonRefused(f"not valid JSON: {exc}") from None
-    if _deeper_than(value, max_depth):
+    if deeper_than(value, max_depth):
         raise _too_deep(max_depth)
     # ASCII text holds no raw surrogate: the scan for one (~1 ms per 150 KB) is skipped.
     may_hold = _SURROGATE_ESCAPE.search(text) or (not text.isascii() and _SURROGATE.search(text))
@@ -69,7 +69,7 @@ def _too_deep(max_depth: int) -> JsonRefused:
     return JsonRefused(f"the JSON is nested deeper than {max_depth} levels", too_deep=True)
 
 
-def _deeper_than(value: Any, max_depth: int) -> bool:
+def deeper_than(value: Any, max_depth: int) -> bool:
     """Whether arrays/objects in a parsed value nest deeper than `max_depth`: one level at a
     time, without recursion (each array or object is a level, empty ones too)."""
     level = [value] if isinstance(value, dict | list) else []

@@ -27,6 +27,9 @@ from typing import Any
 import mcp_types as types
 from mcp_types.jsonrpc import INVALID_PARAMS, INVALID_REQUEST, PARSE_ERROR
 
+# The engine's JSON module (plain json and re, nothing of the engine is loaded with it).
+from xmemory_engine.strict_json import deeper_than
+
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 8 * 1024 * 1024
@@ -129,29 +132,13 @@ def _built(text: str, data: dict[str, Any], *, is_request: bool) -> Accept | Non
 
     Its adapter picks `JSONRPCRequest` for a message with an `id`, else `JSONRPCNotification`;
     both ignore other keys."""
-    if text.count("[") + text.count("{") > SDK_DEPTH and _deeper_than(data, SDK_DEPTH - 10):
+    if text.count("[") + text.count("{") > SDK_DEPTH and deeper_than(data, SDK_DEPTH - 10):
         return None
     names = ("jsonrpc", "id", "method", "params") if is_request else ("jsonrpc", "method", "params")
     fields = {name: data[name] for name in names if name in data}
     if is_request:
         return Accept(types.JSONRPCRequest.model_construct(**fields))
     return Accept(types.JSONRPCNotification.model_construct(**fields))
-
-
-def _deeper_than(value: Any, depth: int) -> bool:
-    """Whether objects and arrays in a parsed value nest deeper than `depth` (one level at a
-    time, without recursion)."""
-    level = [value] if isinstance(value, dict | list) else []
-    for _ in range(depth):
-        if not level:
-            return False
-        level = [
-            child
-            for item in level
-            for child in (item.values() if isinstance(item, dict) else item)
-            if isinstance(child, dict | list)
-        ]
-    return bool(level)
 
 
 def _decoded(text: str, answer_to: types.RequestId | None, *, is_request: bool) -> Verdict:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 from engine_testkit import create_body, item, obj_create, obj_update
+from test_engine_writes import wait_done
 
 from xmemory_engine.embedded import Engine
 
@@ -18,17 +18,6 @@ async def _instance(engine: Engine, client: httpx.AsyncClient) -> str:
         f"/clusters/{engine.default_cluster_id}/instances", json=create_body()
     )
     return str(item(response)["id"])
-
-
-async def _status(client: httpx.AsyncClient, iid: str, write_id: str) -> dict[str, Any]:
-    with anyio.fail_after(30):
-        while True:
-            status = item(
-                await client.post(f"/instances/{iid}/write_status", json={"write_id": write_id})
-            )
-            if status["write_status"] in ("completed", "failed"):
-                return status
-            await anyio.sleep(0.01)
 
 
 def _mutations(count: int, *, update: bool = False) -> list[Any]:
@@ -61,8 +50,8 @@ async def test_write_async_keeps_what_write_keeps(
         body = {"structured_mutations": _mutations(count, update=update)}
         done = item(await client.post(f"/instances/{waited}/write", json=body))
         ack = item(await client.post(f"/instances/{queued}/write_async", json=body))
-        kept_waited = await _status(client, waited, done["write_id"])
-        kept_queued = await _status(client, queued, ack["write_id"])
+        kept_waited = await wait_done(client, waited, done["write_id"])
+        kept_queued = await wait_done(client, queued, ack["write_id"])
         assert kept_queued["write_status"] == kept_waited["write_status"] == "completed"
         changes = kept_queued["changes"]
         assert _shape(changes) == _shape(kept_waited["changes"])
