@@ -965,3 +965,35 @@ async def test_a_short_number_is_a_phone_only_beside_a_phone_word() -> None:
     assert mateo["phone"] == "555-0198"
     [bob] = objects(await extract("Bob Lee can be reached on 020 7946 0812.", DEFAULT), "person")
     assert bob["phone"] == "020 7946 0812"  # long enough to be a phone by itself
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("Parents' evening for Freya is on 2026-02-25.", ("Parents' evening for Freya", "2026-02-25")),
+        ("Mochi was spayed on 2025-05-20. It cost €180.", ("Mochi was spayed", "2025-05-20")),
+        ("Update: Kwame's certificate came through on 2026-03-03.",
+         ("Kwame's certificate came through", "2026-03-03")),
+        ("Insurance: HUK-Coburg, renewal 2026-11-30.", ("Insurance: HUK-Coburg, renewal", "2026-11-30")),
+    ],
+)  # fmt: skip
+async def test_something_said_to_happen_on_one_written_date_is_an_event(
+    text: str, event: tuple[str, str]
+) -> None:
+    events = objects(await extract(text, DEFAULT), "event")
+    assert {"title": event[0], "date": event[1]} in events
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Arjun was born on 1990-04-02.",  # the person's birthday, not an event
+        "The boiler service got moved to 2026-02-10.",  # a change to a stored record
+        "Payments on 2026-03-01 and 2026-04-01.",  # two dates: no one date to title by
+        "See you next Tuesday.",  # no date written out
+    ],
+)
+async def test_no_dated_event_from_a_birth_a_change_two_dates_or_a_loose_date(text: str) -> None:
+    assert objects(await extract(text, DEFAULT), "event") == []

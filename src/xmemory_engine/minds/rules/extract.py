@@ -39,7 +39,7 @@ from xmemory_engine.minds.rules.schema_map import (
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
 from xmemory_engine.minds.rules.text import STOPWORDS, lexicon
-from xmemory_engine.minds.rules.things import read_things
+from xmemory_engine.minds.rules.things import dated_event, read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
 
@@ -146,6 +146,9 @@ class _Build:
             org_facts(s, self.drafts, facts)
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
+            if not things.drafts and not (_CHANGE.search(s.text) or _MOVED.search(s.text)):
+                dated = dated_event(s, self.map, self._draft)
+                things.drafts += [dated] if dated is not None else []
             self.things += things.drafts
             self.things += read_facts(s.text, self.map, self._draft)
             self.relations += things.relations

@@ -25,7 +25,7 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
     phrases,
 )
-from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, name_words, plural
+from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, lexicon, name_words, plural
 from xmemory_engine.minds.rules.works import is_work, read_work, work_fields
 from xmemory_engine.schema import ObjectSpec
 
@@ -379,3 +379,46 @@ def _kind_mentioned(text: str, draft: Draft) -> bool:
 def _proper(name: str) -> bool:
     """A name worth keeping: quoted, capitalized, or an identifier with digits (INV-7)."""
     return bool(name) and (name[0] in "\"'" or name[0].isupper() or any(c.isdigit() for c in name))
+
+
+_LABEL = re.compile(r"^\s*[^\W\d_][\w\s'\u2019-]{0,30}:\s+")
+# The words that only lead to the date ("is on", "was due by", "scheduled for").
+_BEFORE_DATE = re.compile(
+    r"(?:\s*,?\s*\b(?:on|by|for|from|at|is|was|are|were|due|scheduled|set|planned)\b)*\s*,?\s*$",
+    re.IGNORECASE,
+)
+_TITLE_CHARS = 80
+_META_LABELS = lexicon("facts.meta_labels")
+_BIRTH = re.compile(r"\b(?:born|birthday|birth)\b", re.IGNORECASE)
+
+
+def dated_event(s: Analyzed, mapped: SchemaMap, make: MakeDraft) -> Draft | None:
+    """Something said to happen on one written date, when no other rule made a record of
+    the sentence: "Parents' evening for Freya is on 2026-02-25", "Mochi was spayed on
+    2025-05-20", "Kwame's certificate came through on 3 March". An event titled by the rest
+    of its clause, so "When was Mochi spayed?" is answered from a record. Only one date with
+    its day written out (a weekday or "next week" is too loose to title by), and not a birth
+    (the person's own field)."""
+    spec = mapped.first("event")
+    dates = [v for v in s.values if v.kind == "date" and any(c.isdigit() for c in v.text)]
+    if spec is None or len(dates) != 1 or _BIRTH.search(s.text):
+        return None
+    date = dates[0]
+    start = s.text.rfind(";", 0, date.start) + 1
+    stop = s.text.find(";", date.end)
+    clause_end = len(s.text) if stop < 0 else stop
+    before = _BEFORE_DATE.sub("", s.text[start : date.start])
+    after = s.text[date.end : clause_end]
+    title = f"{before}{after}"
+    label = _LABEL.match(title)
+    if label is not None and set(label.group().lower().strip(" :").split()) & _META_LABELS:
+        title = title[label.end() :]  # "Update: ...", "Note: ..." say what kind of note it is
+    title = title.strip(" ,.;:!?")
+    title = re.sub(r"\s+", " ", title)
+    if len(title.split()) < 2 or len(title) > _TITLE_CHARS:
+        return None  # nothing to title it by, or a whole paragraph
+    draft = make(spec, None)
+    if not draft.put(name_field(spec, "event"), title):
+        return None
+    draft.put(field_for(spec, "date", ("date", "datetime")), str(date.value))
+    return draft
