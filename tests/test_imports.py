@@ -135,3 +135,28 @@ def test_the_server_loads_the_sql_parser_once_the_engine_is_open(tmp_path: Path)
     assert "sqlglot" in loaded
     # Arguments that fit their schema are checked without jsonschema (validation.fits).
     assert "jsonschema" not in loaded
+
+
+def test_a_read_with_nothing_said_loads_no_sentence_model(tmp_path: Path) -> None:
+    # The model (numpy, tokenizers, 16 MB of weights) is for finding said sentences by
+    # meaning; with none said, the first read of a fresh memory must not pay for it.
+    modules_after(
+        """
+        import sys
+        import anyio, httpx
+        from pathlib import Path
+        from xmemory_engine import EngineSettings, open_engine
+
+        async def main():
+            async with open_engine(EngineSettings(data_dir=Path("data"))) as engine:
+                transport = httpx.ASGITransport(app=engine.app)
+                async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
+                    base = f"/instances/{engine.default_instance_id}"
+                    read = await http.post(f"{base}/read", json={"query": "Who is Ann?"})
+                    assert read.json()["items"][0]["basis"] == "nothing", read.text
+
+        anyio.run(main)
+        assert "numpy" not in sys.modules and "tokenizers" not in sys.modules
+        """,
+        tmp_path,
+    )

@@ -434,9 +434,11 @@ def _similar(
     finds "Maya is employed by Globex"): the sentences closest in meaning, each then held to
     the same tests as one found by its words, with a term covered by a word close enough in
     meaning ("work" by "employed", "dog" by "puppy") as by the word itself."""
-    model = semantic.load()
     index = tables.sentence_index
-    if model is None or index is None or terms.foreign:
+    if index is None or terms.foreign or not tables.sentences_after(after, 1):
+        return []  # nothing said to search: the model (numpy, ~30 MB) is not even loaded
+    model = semantic.load()
+    if model is None:
         return []
     near = index.nearest(model, tables.sentences_after, question, NEAREST, after=after)
     near = [(i, score) for i, score in near if score >= SIMILAR]
