@@ -106,14 +106,14 @@ def _bounded_question(text: str, mapped: SchemaMap) -> tuple[Question, str | Non
     return q, said
 
 
-_OWNED = re.compile(r"\b(?:my|our)\b|\b([\w\-]+)['\u2019]s\b", re.IGNORECASE)
+_OWNED = re.compile(r"\b(?:my|our|of)\b|\b([\w\-]+)['\u2019]s\b", re.IGNORECASE)
 _NOT_OWNERS = frozenset(("what", "who", "where", "when", "how", "why", "which", "it", "that",
                          "there", "here", "let", "he", "she"))  # fmt: skip
 
 
 def _possessed(text: str) -> bool:
-    """Whether the question asks for something of someone's: "my", "our", "Mochi's" (not
-    "what's", "where's")."""
+    """Whether the question asks for something of someone's: "my", "our", "Mochi's", "the
+    vet of Biscuit" (not "what's", "where's")."""
     return any(
         m.group(1) is None or m.group(1).lower() not in _NOT_OWNERS for m in _OWNED.finditer(text)
     )
