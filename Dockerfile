@@ -26,9 +26,10 @@ ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 # The dependencies alone, read from pyproject.toml: this layer is rebuilt only when pyproject.toml
 # changes, not on every change to the source (the version lives in src/, so a release does not
-# rebuild it either).
+# rebuild it either). With the `semantic` extra (stored sentences found by meaning) and the
+# `postgres` extra (--database-url, the team server of docs/team-server.md).
 COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['semantic'] + p['optional-dependencies']['postgres']))" > /tmp/requirements.txt \
     && pip install --no-cache-dir -r /tmp/requirements.txt
 
 FROM deps AS wheel
