@@ -155,8 +155,9 @@ class EngineSettings:
     """Test-only: seconds to wait before applying each job, to make crash windows real."""
     database_url: str | None = field(default=None, repr=False)
     """`postgresql://...`: keep the catalog and every instance in this PostgreSQL database
-    (`store/postgres`) instead of SQLite files; `data_dir` then only holds the engines' lock
-    files. None: SQLite."""
+    (`store/postgres`) instead of SQLite files; which engine processes are alive is then
+    kept by the database too (advisory locks, `store/postgres/owners.py`), so processes on
+    several machines share one queue and `data_dir` holds nothing they need. None: SQLite."""
     semantic: bool = True
     """Find stored sentences by meaning as well as by words, where the `semantic` extra is
     installed (`semantic.py`); off, a read finds sentences by their words only."""

@@ -256,6 +256,12 @@ class _Reading:
                         return self._about_answer(spec, table, fields)
             if first_empty is None:
                 first_empty = (spec, table)
+        if not q.yes_no and q.keywords:
+            # No record is named so ("Mochi" is a cat, and no type holds pets): the records
+            # of any type that hold the name and every word asked ("Mochi was spayed").
+            mentioning = await self._search_everything([subject.text])
+            if mentioning.tables:
+                return mentioning
         if first_empty is None:
             if q.fields:
                 return Answer(about=subject.text)
@@ -428,16 +434,18 @@ class _Reading:
             )
         return await self._list(targets)
 
-    async def _search_everything(self) -> Answer:
+    async def _search_everything(self, named: list[str] | None = None) -> Answer:
         """No type, field or record is named: records of any type that hold every value and
-        content word of the question ("How do I take my coffee?" -> records with "coffee")."""
+        content word of the question ("How do I take my coffee?" -> records with "coffee").
+        `named`: names the records must hold too (a name no record is called by)."""
         q = self.q
-        if not (q.values or q.keywords):
+        values = [*q.values, *(named or [])]
+        if not (values or q.keywords):
             return _unmapped(self.map, q)
         tables: list[ResultTable] = []
         parts: list[str] = []
         for spec in self.map.schema.objects.values():
-            sel = Select(self.map, spec).matching(q.values, self._keywords(spec))
+            sel = Select(self.map, spec).matching(values, self._keywords(spec))
             table = await self._run(sel.columns(None).limit(SEARCH_LIMIT).sql())
             if table.rows:
                 tables.append(table)

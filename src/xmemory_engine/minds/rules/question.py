@@ -22,6 +22,7 @@ from xmemory_engine.minds.rules.text import (
     EMAIL,
     STOPWORDS,
     UPPER,
+    WEEKDAYS,
     lexicon,
     name_words,
     plural,
@@ -196,6 +197,24 @@ def _creator_cue(q: Question, mapped: SchemaMap) -> None:
     q.fields[spec.name] = [fname]
 
 
+_CALENDAR_WORDS = frozenset(
+    [
+        *WEEKDAYS,
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)  # fmt: skip ("May" is also a name)
+
+
 def _names(text: str, mapped: SchemaMap) -> list[NameRef]:
     schema_words = {w for o in mapped.schema.objects.values() for w in _type_forms(o)}
     out: list[NameRef] = []
@@ -212,6 +231,8 @@ def _names(text: str, mapped: SchemaMap) -> list[NameRef]:
         name = " ".join(parts)
         if not name or name.lower() in schema_words or singular(name.lower()) in schema_words:
             continue
+        if singular(name.lower()) in _CALENDAR_WORDS:
+            continue  # "Which Saturday ...?", "in March": a day or a month, not a name
         before = text[: m.start()].split()
         prep = before[-1].lower().strip(",") if before else ""
         value = not (possessive or not before or prep in _SUBJECT_BEFORE)
