@@ -188,3 +188,17 @@ async def test_a_detail_is_answered_from_its_record_and_a_correction_keeps_the_o
         # A word no detail says is something else: not answered from these records.
         pressure = await memory.read("What is my blood pressure?")
         assert "positive" not in str(pressure["reader_result"])
+
+
+async def test_a_name_no_record_is_called_by_finds_the_records_that_hold_it(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Update: Kwame's certificate came through on 2026-03-03.")
+        await memory.write("User coordinates the Saturday rota and reports to Deborah Mensah.")
+        got = await memory.read("When did Kwame get his certificate?")
+        assert got["basis"] == "records" and "2026-03-03" in got["reader_result"]["answer"]
+        assert got["notice"]  # found by what the records hold, not by a type asked for
+        # "Saturday" is a day, not someone no record is called by: nothing answers this.
+        rota = await memory.read("Which Saturday is Deborah on the rota?")
+        assert rota["basis"] != "records", rota
