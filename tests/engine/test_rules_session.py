@@ -202,3 +202,12 @@ async def test_a_name_no_record_is_called_by_finds_the_records_that_hold_it(
         # "Saturday" is a day, not someone no record is called by: nothing answers this.
         rota = await memory.read("Which Saturday is Deborah on the rota?")
         assert rota["basis"] != "records", rota
+
+
+async def test_what_something_is_is_not_answered_by_its_name_and_status_alone(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("My open-source project Quill, a Markdown linter, is active.")
+        what = await memory.read("What is Quill?")
+        assert "linter" in what["reader_result"]["answer"], what

@@ -38,7 +38,7 @@ from xmemory_engine.minds.rules.question import (
     org_like,
     read_question,
 )
-from xmemory_engine.minds.rules.schema_map import SchemaMap, field_for, name_field
+from xmemory_engine.minds.rules.schema_map import SchemaMap, field_for, name_field, text_fields
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.sql import Select, contains
 from xmemory_engine.minds.rules.text import (
@@ -330,6 +330,10 @@ class _Reading:
                 return Answer(tables=[_emptied(table)], about=about)
             prose = found
         else:
+            if _DEFINITION.match(q.text) and not _describes(table, spec):
+                # "What is Quill?" asks what it is: a record holding its name and a state
+                # ("Quill (status: active)") does not say; what was said may ("a linter").
+                return Answer(tables=[_emptied(table)], about=self._about(spec))
             prose = describe_rows(table, spec)
         return Answer(tables=[table], answer=prose, notice=notice, about=self._about(spec))
 
@@ -584,6 +588,24 @@ def _none_stored(table: ResultTable, fields: list[str]) -> bool:
     """Whether rows hold no value in any of the asked `fields` (none asked: False)."""
     shown = [table.columns.index(f) for f in fields if f in table.columns]
     return bool(shown) and all(row[i] in (None, "") for row in table.rows for i in shown)
+
+
+# "What is Quill?", "Who was Efua?": asks what someone or something is.
+_DEFINITION = re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\s+[^\s?][^?]*\?*\s*$", re.I)
+
+
+def _describes(table: ResultTable, spec: ObjectSpec) -> bool:
+    """Whether a row says what its record is: a free-text value besides its name, not only
+    choices from a list (a status, a priority) or dates."""
+    name = name_field(spec)
+    free = [f for f in text_fields(spec) if f != name and not spec.fields[f].enum]
+    columns = {c: i for i, c in enumerate(table.columns)}
+    return any(
+        isinstance(row[columns[f]], str) and row[columns[f]].strip()
+        for row in table.rows
+        for f in free
+        if f in columns
+    )
 
 
 def _emptied(table: ResultTable) -> ResultTable:
