@@ -912,6 +912,7 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
         ("User's gear list: 38 L pack, poles; user's budget: 400 EUR.",
          ("User", "gear list", "38 L pack, poles")),
         ("Cost split: €0.22/km plus €45 a month.", ("User", "cost split", "€0.22/km plus €45 a month")),
+        ("My address has changed to 5 Oak Road.", ("User", "address", "5 Oak Road")),
     ],
 )  # fmt: skip
 async def test_a_detail_said_as_whose_what_is_which_is_a_fact(

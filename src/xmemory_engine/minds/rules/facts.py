@@ -39,11 +39,15 @@ _OWNER = (
     rf"|\b[Tt]he\s+(?P<thing>[a-z][\w\-]*){_APOSTROPHE}"
     rf"|(?P<name>{_NAME}){_APOSTROPHE})"
 )
-_ATTRIBUTE = r"(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3})"
+_ATTRIBUTE = r"(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}?)"
 # The text read is one sentence (split where a sentence ends, not after "Dr."), so a value
 # runs to a semicolon or the sentence's end.
 _VALUE = r"(?P<value>[^;!?]+?)\s*(?=[;!?]|\.?\s*$)"
-_STATED = re.compile(rf"{_OWNER}\s+{_ATTRIBUTE}\s+(?:is|are|was|were)\s+{_VALUE}")
+# "is", and the ways a new value is said ("has changed to", "moved to"): the same record,
+# keyed by whose and what, takes the new value and keeps the old one as history.
+_STATED = re.compile(
+    rf"{_OWNER}\s+{_ATTRIBUTE}\s+(?:is|are|was|were|(?:has\s+)?(?:changed|moved)\s+to)\s+{_VALUE}"
+)
 _LABELLED = re.compile(rf"(?:^|;\s+){_OWNER}\s+{_ATTRIBUTE}\s*:\s+{_VALUE}")
 # An agent's note opened by a label of words alone ("Insurance: HUK-Coburg, renewal in May",
 # "Current job: 42-page protocol"): a detail of the user's, named by the label.
