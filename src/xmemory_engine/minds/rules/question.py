@@ -216,7 +216,7 @@ _CALENDAR_WORDS = frozenset(
 
 
 def _names(text: str, mapped: SchemaMap) -> list[NameRef]:
-    schema_words = {w for o in mapped.schema.objects.values() for w in _type_forms(o)}
+    schema_words = _schema_names(mapped)
     out: list[NameRef] = []
     for m in _NAME_RUN.finditer(text):
         raw = next(g for g in m.groups() if g is not None)
@@ -238,6 +238,15 @@ def _names(text: str, mapped: SchemaMap) -> list[NameRef]:
         value = not (possessive or not before or prep in _SUBJECT_BEFORE)
         out.append(NameRef(name, possessive, value))
     return out
+
+
+def _schema_names(mapped: SchemaMap) -> frozenset[str]:
+    """Every form of every type name of the schema (worked out once per schema)."""
+    got = mapped.memo.get("question.type_forms")
+    if not isinstance(got, frozenset):
+        got = frozenset(w for o in mapped.schema.objects.values() for w in _type_forms(o))
+        mapped.memo["question.type_forms"] = got
+    return got
 
 
 def _type_forms(spec: ObjectSpec) -> set[str]:
@@ -264,10 +273,56 @@ def _has(low: str, phrase: str) -> bool:
     return _find(low, phrase) is not None
 
 
+@dataclass(frozen=True)
+class _SpecWords:
+    """What `_schema_words` looks for of one object type; it depends on the schema only."""
+
+    spec: ObjectSpec
+    forms: tuple[str, ...]  # the type's own names ("task", "tasks", "people" for a person)
+    asked_by: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # field, phrases, stems
+    enums: tuple[tuple[str, str, str, str], ...]  # field, value, as said, its plural
+    flags: tuple[tuple[str, re.Pattern[str] | None], ...]  # bool field, how it is said
+
+
+_KIND_WORDS = {"people": "person", "persons": "person", "companies": "org",
+               "organizations": "org", "organisations": "org"}  # fmt: skip
+
+
+def _spec_words(mapped: SchemaMap) -> tuple[_SpecWords, ...]:
+    got = mapped.memo.get("question.spec_words")
+    if isinstance(got, tuple):
+        return got
+    out: list[_SpecWords] = []
+    for spec in mapped.schema.objects.values():
+        kind = mapped.kinds.get(spec.name)
+        own_name = name_field(spec, kind)
+        asked_by = []
+        for f in spec.fields:
+            if f != own_name:
+                # "estimate_hours" is asked by "How many hours is it estimated at?": by
+                # all its words of more than three letters, stemmed (two of them at least).
+                parts = [w for w in name_words(f) if len(w) > 3]
+                stems = tuple(stem(w)[:5] for w in parts) if len(parts) >= 2 else ()
+                asked_by.append((f, tuple(ask_phrases(f)), stems))
+        enums = []
+        flags: list[tuple[str, re.Pattern[str] | None]] = []
+        for fname, fspec in spec.fields.items():
+            for value in fspec.enum or ():
+                if isinstance(value, str):
+                    said = value.replace("_", " ")
+                    enums.append((fname, value, said, plural(said)))
+            if fspec.type == "bool":
+                flag = " ".join(w for w in name_words(fname) if w not in ("is", "has"))
+                pattern = re.compile(rf"\b(not |non-?|in|un)?{re.escape(flag)}\b") if flag else None
+                flags.append((fname, pattern))
+        forms = (*_type_forms(spec), *(w for w, k in _KIND_WORDS.items() if kind == k))
+        out.append(_SpecWords(spec, forms, tuple(asked_by), tuple(enums), tuple(flags)))
+    mapped.memo["question.spec_words"] = result = tuple(out)
+    return result
+
+
 def _schema_words(q: Question, mapped: SchemaMap) -> None:
     low = q.lowered
-    kind_words = {"people": "person", "persons": "person", "companies": "org",
-                  "organizations": "org", "organisations": "org"}  # fmt: skip
     # Fields, enum values and flags are asked outside the values filtered by: "Who works at
     # Company 5?" asks for people, not for their company field.
     free = low
@@ -277,41 +332,31 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
     stems = {stem(w)[:5] for w in words(free) if len(w) > 3}
     named_at: dict[str, int] = {}
     cued = [roles for pattern, roles in _ROLE_CUES if pattern.search(free)]
-    for spec in mapped.schema.objects.values():
-        kind = mapped.kinds.get(spec.name)
-        forms = [*_type_forms(spec), *(w for w, k in kind_words.items() if kind == k)]
-        hits = [m.start() for f in forms if (m := _find(low, f))]
+    for sw in _spec_words(mapped):
+        spec = sw.spec
+        hits = [m.start() for f in sw.forms if (m := _find(low, f))]
         if hits:
             named_at[spec.name] = min(hits)
-        own_name = name_field(spec, kind)
         asked = [
             f
-            for f in spec.fields
-            if f != own_name
-            and (any(_has(free, p) for p in ask_phrases(f)) or _all_words(f, stems))
+            for f, phrases, need in sw.asked_by
+            if any(_has(free, p) for p in phrases) or (need and all(w in stems for w in need))
         ]
         for roles in cued:
             asked += [f for r in roles if (f := field_for(spec, r)) and f not in asked]
-        for fname, fspec in spec.fields.items():
-            for value in fspec.enum or ():
-                if not isinstance(value, str):
-                    continue
-                said = value.replace("_", " ")
-                hit = _find(free, said) or _find(free, plural(said))
-                if hit:
-                    negated = bool(
-                        re.search(r"\b(?:not|n't|no longer)\s+(?:yet\s+)?$", free[: hit.start()])
-                    )
-                    q.enums.setdefault(spec.name, []).append((fname, value, not negated))
-                    if fname in asked:
-                        asked.remove(fname)
-            if fspec.type == "bool":
-                flag = " ".join(w for w in name_words(fname) if w not in ("is", "has"))
-                hit = (
-                    re.search(rf"\b(not |non-?|in|un)?{re.escape(flag)}\b", free) if flag else None
+        for fname, value, said, said_plural in sw.enums:
+            hit = _find(free, said) or _find(free, said_plural)
+            if hit:
+                negated = bool(
+                    re.search(r"\b(?:not|n't|no longer)\s+(?:yet\s+)?$", free[: hit.start()])
                 )
-                if hit:
-                    q.flags.setdefault(spec.name, []).append((fname, not hit.group(1)))
+                q.enums.setdefault(spec.name, []).append((fname, value, not negated))
+                if fname in asked:
+                    asked.remove(fname)
+        for fname, pattern in sw.flags:
+            flag_hit = pattern.search(free) if pattern is not None else None
+            if flag_hit:
+                q.flags.setdefault(spec.name, []).append((fname, not flag_hit.group(1)))
         if asked:
             q.fields[spec.name] = asked
     q.types = sorted((mapped.schema.objects[n] for n in named_at), key=lambda o: named_at[o.name])
@@ -329,31 +374,41 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
 
 
 def _find(low: str, phrase: str) -> re.Match[str] | None:
-    return _phrase_pattern(phrase).search(low)
+    pattern, parts = _phrase_pattern(phrase)
+    # The pattern matches each word literally, so a word missing from the text rules it out
+    # (a substring test is many times cheaper than the search, and most phrases are absent).
+    if not all(w in low for w in parts):
+        return None
+    return pattern.search(low)
 
 
 # The phrases are schema words and their synonyms, the same for every question: compile once.
 @functools.lru_cache(maxsize=4096)
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    pattern = r"[\s_\-]+".join(re.escape(w) for w in phrase.split())
-    return re.compile(rf"\b{pattern}\b")
+def _phrase_pattern(phrase: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    parts = tuple(phrase.split())
+    pattern = r"[\s_\-]+".join(re.escape(w) for w in parts)
+    return re.compile(rf"\b{pattern}\b"), parts
 
 
-def _all_words(fname: str, stems: set[str]) -> bool:
-    """ "estimate_hours" is asked by "How many hours is it estimated at?"."""
-    parts = [w for w in name_words(fname) if len(w) > 3]
-    return len(parts) >= 2 and all(stem(w)[:5] in stems for w in parts)
-
-
-def _content_words(q: Question, mapped: SchemaMap) -> list[str]:
-    """The question's words that are not question, stop, meta or schema words, nor names."""
-    taken = set()
+def _schema_taken(mapped: SchemaMap) -> frozenset[str]:
+    """The schema's own words (type names, field phrases, enum values), once per schema."""
+    got = mapped.memo.get("question.schema_taken")
+    if isinstance(got, frozenset):
+        return got
+    taken: set[str] = set()
     for spec in mapped.schema.objects.values():
         taken |= set(_type_forms(spec)) | {singular(w) for w in name_words(spec.name)}
         for f in spec.fields:
             taken |= {w for p in ask_phrases(f) for w in p.split()}
         for fspec in spec.fields.values():
             taken |= {str(v).lower() for v in fspec.enum or ()}
+    mapped.memo["question.schema_taken"] = result = frozenset(taken)
+    return result
+
+
+def _content_words(q: Question, mapped: SchemaMap) -> list[str]:
+    """The question's words that are not question, stop, meta or schema words, nor names."""
+    taken = set(_schema_taken(mapped))
     for n in q.names:
         taken |= {w.lower() for w in n.text.split()}
     taken |= {"people", "person", "companies", "company", "organizations"}

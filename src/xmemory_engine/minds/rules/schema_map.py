@@ -87,6 +87,9 @@ class SchemaMap:
 
     schema: Schema
     kinds: dict[str, str] = field(default_factory=dict)  # object type -> kind
+    # What readers derive from the schema alone (the phrases a question may name a field
+    # by, ...), kept here so that it is worked out once per schema, not once per question.
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, schema: Schema) -> SchemaMap:
