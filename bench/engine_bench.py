@@ -172,7 +172,6 @@ async def _lookups(
 
 
 async def run(sizes: list[int], batch: int, lookups: int) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
     mind = Mind(NoExtraction(), SqlPassthrough(), NoDesign())
     with tempfile.TemporaryDirectory(prefix="xmem-bench-") as tmp:
         settings = EngineSettings(data_dir=Path(tmp), max_mutations=max(batch, 10_000))
@@ -181,28 +180,35 @@ async def run(sizes: list[int], batch: int, lookups: int) -> list[dict[str, Any]
             async with httpx.AsyncClient(
                 transport=transport, base_url="http://engine", timeout=600
             ) as http:
-                created = await http.post(
-                    f"/clusters/{engine.default_cluster_id}/instances",
-                    json={"name": "bench", "instance_schema": {"yml": {"value": SCHEMA}}},
-                )
-                created.raise_for_status()
-                iid = created.json()["items"][0]["id"]
-                rng = random.Random(7)
-                filled = 0
-                for size in sorted(sizes):
-                    seconds = await _fill(http, iid, filled, size, batch, rng)
-                    written = size - filled
-                    filled = size
-                    latency = await _lookups(engine, http, iid, size, lookups)
-                    row = {
-                        "size": size,
-                        "written": written,
-                        "write_seconds": seconds,
-                        "objects_per_s": written / seconds,
-                        "latency": latency,
-                    }
-                    rows.append(row)
-                    _print_row(row)
+                return await fill_and_measure(engine, http, sizes, batch, lookups)
+
+
+async def fill_and_measure(
+    engine: Any, http: httpx.AsyncClient, sizes: list[int], batch: int, lookups: int
+) -> list[dict[str, Any]]:
+    """A new instance filled to each size in turn, with its write rate and lookup latency
+    measured at each (also used by store_bench.py, for each store)."""
+    created = await http.post(
+        f"/clusters/{engine.default_cluster_id}/instances",
+        json={"name": "bench", "instance_schema": {"yml": {"value": SCHEMA}}},
+    )
+    created.raise_for_status()
+    iid = created.json()["items"][0]["id"]
+    rng = random.Random(7)
+    rows: list[dict[str, Any]] = []
+    filled = 0
+    for size in sorted(sizes):
+        seconds = await _fill(http, iid, filled, size, batch, rng)
+        row = {
+            "size": size,
+            "written": size - filled,
+            "write_seconds": seconds,
+            "objects_per_s": (size - filled) / seconds,
+            "latency": await _lookups(engine, http, iid, size, lookups),
+        }
+        filled = size
+        rows.append(row)
+        _print_row(row)
     return rows
 
 

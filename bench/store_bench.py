@@ -25,7 +25,6 @@ import contextlib
 import datetime
 import functools
 import json
-import random
 import sys
 import tempfile
 import time
@@ -39,10 +38,10 @@ from engine_bench import (  # bench/ is on sys.path: these run as scripts
     NoDesign,
     NoExtraction,
     SqlPassthrough,
-    _fill,
     _lookups,
     _machine,
     _print_row,
+    fill_and_measure,
 )
 
 from xmemory_engine import EngineSettings, open_engine
@@ -64,7 +63,6 @@ async def run_store(
 ) -> list[dict[str, Any]]:
     """Fill one instance to each size and measure lookups there; `instance`: an instance
     this script filled before (on `database_url`), measured as it is, at `sizes[0]`."""
-    rows: list[dict[str, Any]] = []
     mind = Mind(NoExtraction(), SqlPassthrough(), NoDesign())
     with tempfile.TemporaryDirectory(prefix="xmem-store-bench-") as tmp:
         settings = EngineSettings(
@@ -85,27 +83,7 @@ async def run_store(
                 row["latency"] = await _lookups(engine, http, instance, size, lookups)
                 _print_row(row)
                 return [row]
-            created = await http.post(
-                f"/clusters/{engine.default_cluster_id}/instances",
-                json={"name": "bench", "instance_schema": {"yml": {"value": SCHEMA}}},
-            )
-            created.raise_for_status()
-            iid = created.json()["items"][0]["id"]
-            rng = random.Random(7)
-            filled = 0
-            for size in sorted(sizes):
-                seconds = await _fill(http, iid, filled, size, batch, rng)
-                row = {
-                    "size": size,
-                    "written": size - filled,
-                    "write_seconds": seconds,
-                    "objects_per_s": (size - filled) / seconds,
-                    "latency": await _lookups(engine, http, iid, size, lookups),
-                }
-                filled = size
-                rows.append(row)
-                _print_row(row)
-    return rows
+            return await fill_and_measure(engine, http, sizes, batch, lookups)
 
 
 IN_FLIGHT = 8  # concurrent `write` calls per engine process

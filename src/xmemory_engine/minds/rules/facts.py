@@ -58,7 +58,7 @@ _NOTE_LABEL = re.compile(
 # contact line (the label may be a name), not a detail of the user's.
 _CONTACT = re.compile(r"\+?[\d\s().\-]{7,}|\S+@\S+|(?:https?://|www\.)\S+")
 # Labels that say what kind of note follows, not what it is about.
-_META_LABELS = lexicon("facts.meta_labels")
+META_LABELS = lexicon("facts.meta_labels")
 # What follows the copula that is not a value ("My flight is delayed", "is now ...").
 _NOT_A_VALUE = lexicon("facts.not_a_value")
 _LEADING = re.compile(r"^(?:(?:on|at|in|now|currently|actually)\s+)+", re.IGNORECASE)
@@ -101,8 +101,9 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     words = attribute.split()
     if len(words) > MAX_ATTRIBUTE_WORDS or _names_a_person(words):
         return None
-    if "owner" not in m.re.groupindex and (
-        _META_LABELS & set(words)
+    labelled = m.re is _NOTE_LABEL  # no owner written: the user's, named by the label
+    if labelled and (
+        META_LABELS & set(words)
         or m.group("value")[:1].isupper()
         or _CONTACT.fullmatch(m.group("value").strip())
     ):
@@ -116,12 +117,10 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     first = value.split()[0].lower() if value.split() else ""
     if not value or len(value) > MAX_VALUE_CHARS or first in _NOT_A_VALUE:
         return None
-    return _subject(m), attribute, value
+    return (USER_NAME if labelled else _owner(m)), attribute, value
 
 
-def _subject(m: re.Match[str]) -> str:
-    if "owner" not in m.re.groupindex:
-        return USER_NAME  # a labelled note is the user's
+def _owner(m: re.Match[str]) -> str:
     if m.group("name"):
         return str(m.group("name"))
     if m.group("kin"):

@@ -16,6 +16,7 @@ from xmemory_engine.minds.rules.amounts import counts, date_field, money, one_da
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts, field_value, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.facts import META_LABELS
 from xmemory_engine.minds.rules.names import NOISE_WORDS
 from xmemory_engine.minds.rules.providers import provider
 from xmemory_engine.minds.rules.schema_map import (
@@ -25,7 +26,7 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
     phrases,
 )
-from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, lexicon, name_words, plural
+from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, name_words, plural
 from xmemory_engine.minds.rules.works import is_work, read_work, work_fields
 from xmemory_engine.schema import ObjectSpec
 
@@ -388,7 +389,6 @@ _BEFORE_DATE = re.compile(
     re.IGNORECASE,
 )
 _TITLE_CHARS = 80
-_META_LABELS = lexicon("facts.meta_labels")
 _BIRTH = re.compile(r"\b(?:born|birthday|birth)\b", re.IGNORECASE)
 
 
@@ -411,7 +411,7 @@ def dated_event(s: Analyzed, mapped: SchemaMap, make: MakeDraft) -> Draft | None
     after = s.text[date.end : clause_end]
     title = f"{before}{after}"
     label = _LABEL.match(title)
-    if label is not None and set(label.group().lower().strip(" :").split()) & _META_LABELS:
+    if label is not None and set(label.group().lower().strip(" :").split()) & META_LABELS:
         title = title[label.end() :]  # "Update: ...", "Note: ..." say what kind of note it is
     title = title.strip(" ,.;:!?")
     title = re.sub(r"\s+", " ", title)
