@@ -499,7 +499,8 @@ def _coerce(ftype: FieldType, value: Any) -> Any:
     """Coerce a value to a field type, strictly enough that garbage is refused."""
     if ftype == "str":
         if isinstance(value, str):
-            if strict_json.has_lone_surrogate(value):
+            # ASCII holds no surrogate: the search is for the rest (it was ~1 us a value).
+            if not value.isascii() and strict_json.has_lone_surrogate(value):
                 raise ValueError("the text holds a lone surrogate, which is not Unicode")
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -67,6 +67,14 @@ def new_xuid() -> str:
     return f"{time.time_ns() // 1_000_000:012x}{os.urandom(10).hex()}"
 
 
+def new_xuids(count: int) -> list[str]:
+    """`count` xuids as `new_xuid` makes them, from one reading of the clock and one read of
+    random bytes (a batch of 1,000 creates made 1,000 of each)."""
+    stamp = f"{time.time_ns() // 1_000_000:012x}"
+    noise = os.urandom(10 * count).hex()
+    return [stamp + noise[i : i + 20] for i in range(0, 20 * count, 20)]
+
+
 def schema_ddl(schema: Schema, existing: dict[str, set[str]]) -> list[str]:
     """Statements that bring the tables to `schema` without touching data: missing tables,
     missing columns, missing indexes. `existing` maps each present table to its columns."""
@@ -391,9 +399,10 @@ class SqliteTables(Tables):
         blank = dict.fromkeys(columns)
         fields = list(spec.fields)
         records: list[Record] = []
+        fresh = iter(new_xuids(len(rows)))
         for values in rows:
             record: Record = blank | values
-            record["xuid"] = values.get("xuid") or new_xuid()
+            record["xuid"] = values.get("xuid") or next(fresh)
             record["created_at"] = now
             record["updated_at"] = now
             records.append(record)
@@ -407,8 +416,10 @@ class SqliteTables(Tables):
         if isinstance(spec, ObjectSpec):
             terms.add_terms(self.conn, terms.term_rows(spec, records))
         if self.recorder is not None:
+            # Each fact holds the record's non-null values (one dict per record, not two).
             self.recorder.created(
-                spec.name, [(r["xuid"], {f: r[f] for f in fields}) for r in records]
+                spec.name,
+                [(r["xuid"], {f: r[f] for f in fields if r[f] is not None}) for r in records],
             )
         return records
 
