@@ -222,6 +222,7 @@ def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
     i = 2 if words[0] == "how" and words[1] in ("much", "many") else 1
     if i >= len(words) or words[i] not in COPULAS:
         return []
+    copula = words[i]
     i += 1
     if i < len(words) and words[i].endswith("ing"):
         return []  # "Who is building the kitchen?": a verb, no noun asked for
@@ -229,23 +230,32 @@ def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
         if words[i] not in _DETERMINERS and words[i] not in in_names and words[i] != "s":
             return []  # "Where is it going?": a verb or a preposition, no noun asked for
         i += 1
+    if copula in ("has", "have") and i < len(words) and words[i].endswith("ed"):
+        return []  # "What has Ama stopped eating?": a verb, no noun asked for
     noun: list[str] = []
     while i < len(words) and words[i] not in vocab.stop and words[i] not in in_names:
         if words[i] not in vocab.asked_not_said:
             noun.append(words[i])
         i += 1
+        if words[i : i + 1] == ["s"] and i + 1 < len(words):
+            noun, i = [], i + 1  # "the cat's vet": the vet is asked for, not the cat
     return noun
+
+
+_DOUBLED = re.compile(r"([b-df-hj-km-rtv-y])\1$")
 
 
 def _stem(word: str) -> str:
     """A prefix that the word's usual variants share: 'appointments' -> 'appointme',
-    'living' -> 'liv', 'studies' -> 'studi', 'physiotherapist' -> 'physiotherap' (a long word
+    'living' -> 'liv', 'studies' -> 'studi', 'drumming' -> 'drum', 'physiotherapist' -> 'physiotherap' (a long word
     loses its last three letters, so 'conductor' finds 'conducted')."""
     for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith("ss"):
                 break
             word = word[: -len(suffix)] + ("i" if suffix in ("ies", "ied") else "")
+            if suffix in ("ings", "ing", "ed") and _DOUBLED.search(word):
+                word = word[:-1]  # "drumming" -> "drum", "stopped" -> "stop"; not "falling"
             break
     if len(word) >= LONG_WORD and not word.isdigit():
         return word[: max(LONG_WORD - 2, len(word) - 3)]
@@ -376,7 +386,13 @@ def _holds_name(words: list[str], run: list[str]) -> bool:
     if not all(n in words for n in numbers):
         return False
     letters = [n for n in run if not n.isdigit()]
-    return not letters or any(w.startswith(n) for w in words for n in letters)
+    return not letters or any(_name_word(w, n) for w in words for n in letters)
+
+
+def _name_word(word: str, name: str) -> bool:
+    """Whether `word` says the name word `name`, also when the question says it in the
+    plural ("the Araújos" for "Inês Araújo")."""
+    return word.startswith(name) or (len(name) > 4 and name.endswith("s") and word == name[:-1])
 
 
 def _selective(terms: list[Term], frequency: dict[str, int]) -> list[Term]:
