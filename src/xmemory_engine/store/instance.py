@@ -166,6 +166,11 @@ class SqliteTables(Tables):
         # One read's snapshot: how many sentences hold a term does not change within it, and a
         # read may search twice (what answers, then what changed it later).
         self._frequency: tuple[int, dict[str, int]] | None = None
+        # Likewise the sentences a search found and the episodes read: the second search of a
+        # read (a change said later in other words) runs the first one's query again, and the
+        # evidence and the search read the same episodes (a batch's is its thousand lines).
+        self._searched: dict[tuple[str, int, int, bool], list[PassageRow]] = {}
+        self._episodes: dict[int, EpisodeRow] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -345,12 +350,26 @@ class SqliteTables(Tables):
         return provenance.facts(self.conn, xuids, current_only=current_only)
 
     def episodes(self, ids: Sequence[int]) -> dict[int, EpisodeRow]:
-        return provenance.episodes(self.conn, ids)
+        if self.recorder is not None:  # inside a write: episodes are being added
+            return provenance.episodes(self.conn, ids)
+        known = self._episodes
+        missing = [i for i in ids if i not in known]
+        if missing:
+            known.update(provenance.episodes(self.conn, missing))
+        return {i: known[i] for i in ids if i in known}
 
     def search_passages(
         self, match: str, limit: int, *, after: int = 0, newest: bool = False
     ) -> list[PassageRow]:
-        return provenance.search_passages(self.conn, match, limit, after, newest)
+        if self.recorder is not None:  # inside a write: the index changes as it goes
+            return provenance.search_passages(self.conn, match, limit, after, newest)
+        key = (match, limit, after, newest)
+        found = self._searched.get(key)
+        if found is None:
+            found = self._searched[key] = provenance.search_passages(
+                self.conn, match, limit, after, newest
+            )
+        return list(found)
 
     def sentences_after(self, after: int, limit: int) -> list[tuple[int, str]]:
         return sentences.sentences_after(self.conn, after, limit)
