@@ -49,17 +49,16 @@ def preload(settings: EngineSettings) -> None:
 
 
 def warm_up() -> None:
-    """Load what the first read runs and opening the engine does not: the SQL parser, and
-    the read path's vocabulary (a YAML file, about 20 ms to parse).
+    """Load what the first read runs and opening the engine does not: the read path's
+    vocabulary (a YAML file, about 20 ms to parse).
 
     Called in a worker thread once the engine is open (the MCP server's first call may be a
-    `write`, which needs neither); a read that comes first waits for them, not twice (the
-    import lock, and the vocabulary's cache).
+    `write`, which does not need it); a read that comes first waits for it, not twice (the
+    vocabulary's cache). The SQL parser is not loaded: the rules mind's plain statements are
+    checked without it (`sql_plain`), and it costs ~80 ms and ~8 MB.
     """
     from xmemory_engine.service.passages import vocabulary
-    from xmemory_engine.sql_guard import load_parser
 
-    load_parser()
     vocabulary()
 
 

@@ -39,12 +39,14 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from xmemory_engine.errors import InvalidRequest, QueryRejected
 from xmemory_engine.minds.base import ResultTable
+from xmemory_engine.sql_plain import plain_select
 
 if TYPE_CHECKING:
     from sqlglot import exp
 
-# sqlglot (about 60 ms and 8 MB to import) is imported by the first check, not with the engine:
-# a server that only writes, or answers its first call before any SQL, never pays for it.
+# sqlglot (about 80 ms and 8 MB to import) is imported by the first check that needs it, not
+# with the engine: the plain statements the rules mind writes are judged without it
+# (`sql_plain`), so a server that only writes and asks plain questions never pays for it.
 
 # Node types that change data, schema, session or transaction state. Looked up by name so that
 # a sqlglot release lacking one of them still imports.
@@ -146,6 +148,9 @@ class CheckedSelect:
     sql: str = field(repr=False)
     dialect: str = "sqlite"
     _tree: Any = field(default=None, repr=False)
+    as_written: bool = False
+    """Known without a parse: its rows name their records or are not records, so a read
+    runs it with no trace columns (`tracing.traced`). False: not known (parse to find out)."""
 
     def tree(self) -> Any:
         """The parsed statement, this check's own (callers may change it in place)."""
@@ -169,18 +174,18 @@ _shapes_lock = threading.Lock()
 
 def check(sql: str, allowed_tables: Collection[str], dialect: str = "sqlite") -> CheckedSelect:
     """`check_select`, as a `CheckedSelect`: a statement shaped like one already let through
-    is not parsed again (its tree is parsed if a caller asks for it)."""
-    # The package first, whole: a thread importing one of its modules directly while another
-    # runs the package's __init__ (the engine's warm-up) deadlocks the two imports.
-    import sqlglot  # noqa: F401
-    from sqlglot.errors import SqlglotError
-
+    is not parsed again (its tree is parsed if a caller asks for it), and a plain one is
+    judged without sqlglot (`sql_plain`)."""
     if not isinstance(sql, str) or not sql.strip():
         raise QueryRejected("the query is empty")
     if len(sql) > MAX_SQL_CHARS:
         raise QueryRejected(
             f"the query is {len(sql):,} characters long; at most {MAX_SQL_CHARS:,} are checked"
         )
+    if dialect == "sqlite":
+        plain = _checked_plain(sql, allowed_tables)
+        if plain is not None:
+            return plain
     split = _split_literals(sql)
     key = None if split is None else (dialect, _table_key(allowed_tables), split[0])
     if key is not None and split is not None:
@@ -189,6 +194,11 @@ def check(sql: str, allowed_tables: Collection[str], dialect: str = "sqlite") ->
             if known is not None and _literals_within(known[1], split[1]):
                 _templates.move_to_end(key)
                 return CheckedSelect(_trimmed(sql), known[0], sql, dialect)
+    # The package first, whole: a thread importing one of its modules directly while another
+    # runs the package's __init__ deadlocks the two imports.
+    import sqlglot  # noqa: F401
+    from sqlglot.errors import SqlglotError
+
     try:
         tokens = _tokens(sql, dialect)
         shape = _shape(dialect, allowed_tables, tokens)
@@ -262,6 +272,20 @@ def _split_literals(sql: str) -> tuple[str, list[str]] | None:
         return None
     template.append(rest)
     return "".join(template), texts
+
+
+def _checked_plain(sql: str, allowed_tables: Collection[str]) -> CheckedSelect | None:
+    """`sql` let through by `sql_plain.plain_select`; None when it cannot tell."""
+    verdict = plain_select(
+        sql,
+        allowed_tables,
+        max_nesting=MAX_NESTING,
+        max_values=MAX_ROW_VALUES,
+        max_pattern=MAX_PATTERN_CHARS,
+    )
+    if verdict is None:
+        return None
+    return CheckedSelect(_trimmed(sql), verdict.shape, sql, "sqlite", as_written=verdict.as_written)
 
 
 def _table_key(allowed_tables: Collection[str]) -> tuple[str, ...]:
