@@ -63,7 +63,7 @@ def traced(checked: CheckedSelect) -> tuple[str, list[str]] | None:
     from its shape alone (its tables, what it selects, its clauses; never a literal's text),
     so a shape seen to run as written is not parsed again to find that out."""
     shape = checked.shape
-    if shape is not None and shape in _as_written:
+    if checked.as_written or (shape is not None and shape in _as_written):
         return None
     result = with_trace(checked.tree())
     if result is None and shape is not None:
