@@ -8,13 +8,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
-from engine_testkit import CONTACTS_YML
+from engine_testkit import CONTACTS_YML, asgi_client, create_body, item, obj_create, running_engine
 
 from xmemory_engine.schema import parse_schema
 from xmemory_engine.store import provenance
 from xmemory_engine.store.base import EpisodeDraft, Tables
 from xmemory_engine.store.instance import SqliteInstanceData, SqliteTables, new_xuid, new_xuids
+from xmemory_engine.store.sqlite import WAL_LIMIT
 
 VALUES: list[Any] = [
     {"email": "p42@c7.example", "company": "Company 7"},
@@ -97,3 +99,78 @@ async def test_a_read_snapshot_runs_a_search_and_reads_an_episode_once(tmp_path:
         assert written["matches"] == 2
     finally:
         data.close()
+
+
+def _big_batch(names: range) -> Any:
+    def run(t: Tables) -> dict[str, Any]:
+        spec = t.schema.objects["company"]
+        t.insert_many(spec, [{"name": f"Company {i:06d} " + "x" * 200} for i in names])
+        return {"changes": None}
+
+    return run
+
+
+@pytest.mark.anyio
+async def test_a_write_is_answered_before_its_wal_is_copied_into_the_file(
+    tmp_path: Path,
+) -> None:
+    """The commit a write waits for syncs the WAL only; `checkpoint()` (the queue calls it after
+    the answer) copies it into the file, and a write that finds it was not called does it
+    first: the WAL never holds more than one write past the limit."""
+    schema = parse_schema(CONTACTS_YML)
+    path = tmp_path / "i.sqlite"
+    data = SqliteInstanceData(path, schema)
+    try:
+        await data.ensure_schema(schema)
+        before = path.stat().st_size
+        await data.apply("w1", schema, _big_batch(range(6000)), EpisodeDraft("w1", "text", "a"))
+        wal = path.with_name(path.name + "-wal")
+        assert wal.stat().st_size > WAL_LIMIT  # the batch is in the WAL ...
+        assert path.stat().st_size == before  # ... and not yet in the file
+        await data.checkpoint()
+        assert path.stat().st_size > before + WAL_LIMIT // 2
+        copied = path.stat().st_size
+        await data.checkpoint()  # nothing new: nothing done
+        assert path.stat().st_size == copied
+        # No checkpoint() after w2: w3 copies w2's pages before its own.
+        await data.apply(
+            "w2", schema, _big_batch(range(6000, 12000)), EpisodeDraft("w2", "text", "b")
+        )
+        assert path.stat().st_size == copied
+        await data.apply(
+            "w3", schema, _big_batch(range(12000, 12001)), EpisodeDraft("w3", "text", "c")
+        )
+        assert path.stat().st_size > copied + WAL_LIMIT // 2
+        count = await data.read(
+            schema, lambda t: len(t.scan(t.schema.objects["company"], "", 20000))
+        )
+        assert count == 12001
+    finally:
+        data.close()
+
+
+@pytest.mark.anyio
+async def test_the_write_queue_checkpoints_after_each_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[bool] = []
+    original = SqliteInstanceData.checkpoint
+
+    async def counted(self: SqliteInstanceData) -> None:
+        calls.append(True)
+        await original(self)
+
+    monkeypatch.setattr(SqliteInstanceData, "checkpoint", counted)
+    async with running_engine(tmp_path / "d") as engine, asgi_client(engine) as http:
+        iid = item(
+            await http.post(f"/clusters/{engine.default_cluster_id}/instances", json=create_body())
+        )["id"]
+        for i in range(3):
+            body = {"structured_mutations": [obj_create("company", {"name": f"c{i}"})]}
+            item(await http.post(f"/instances/{iid}/write", json=body))
+        # The third write's checkpoint runs after its answer: wait for the lane to be idle.
+        for _ in range(100):
+            if len(calls) == 3:
+                break
+            await anyio.sleep(0.01)
+        assert len(calls) == 3

@@ -265,6 +265,7 @@ class WriteQueue:
             lane.running = False
 
     async def _apply(self, job: ActiveJob) -> None:
+        live: LiveInstance | None = None
         try:
             try:
                 try:
@@ -292,6 +293,17 @@ class WriteQueue:
             self._remember_finished(job.id)
             job.stage = "completed" if job.error is None else "failed"
             job.done.set()
+        if live is not None:
+            await self._checkpoint(live)
+
+    async def _checkpoint(self, live: LiveInstance) -> None:
+        """The instance's housekeeping once a write has been answered (SQLite copies its WAL
+        into the file here, not in the commit the caller waited for); the lane's next write
+        waits for it, as it waited for the commit that did it before."""
+        try:
+            await live.data.checkpoint()
+        except Exception:  # housekeeping: the write is done, and the next one tries again
+            logger.exception("checkpointing instance %s failed", live.id)
 
     async def _finish(
         self,

@@ -347,6 +347,10 @@ class InstanceData(Protocol):
         """The catalog holds this write's outcome now; its marker may go."""
         ...
 
+    async def checkpoint(self) -> None:
+        """Housekeeping after a write has been answered (SQLite: copy the WAL into the file)."""
+        ...
+
     async def applied_at(self, write_id: str) -> str | None:
         """When the write with this id was applied here, or None when it was not."""
         ...

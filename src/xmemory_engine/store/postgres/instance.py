@@ -925,6 +925,9 @@ class PostgresInstanceData:
         """As on SQLite: the marker goes with the next write's transaction."""
         self._recorded.append(write_id)
 
+    async def checkpoint(self) -> None:
+        """Nothing to do: PostgreSQL writes its WAL back by itself."""
+
     async def applied_at(self, write_id: str) -> str | None:
         def run(conn: Connection) -> str | None:
             row = conn.execute(
