@@ -64,6 +64,7 @@ class Vocabulary:
     not_names: frozenset[str] = frozenset()
     shaped_when_asked: frozenset[str] = frozenset()
     unshaped_before_of: frozenset[str] = frozenset()
+    labels: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -86,6 +87,7 @@ def vocabulary() -> Vocabulary:
         not_names=frozenset(data.get("not_names", "").split()),
         shaped_when_asked=frozenset(data.get("shaped_when_asked", "").split()),
         unshaped_before_of=frozenset(data.get("unshaped_before_of", "").split()),
+        labels=frozenset(data.get("labels", "").split()),
     )
 
 
@@ -233,13 +235,16 @@ def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
     if copula in ("has", "have") and i < len(words) and words[i].endswith("ed"):
         return []  # "What has Ama stopped eating?": a verb, no noun asked for
     noun: list[str] = []
+    owner: list[str] = []
     while i < len(words) and words[i] not in vocab.stop and words[i] not in in_names:
         if words[i] not in vocab.asked_not_said:
             noun.append(words[i])
         i += 1
         if words[i : i + 1] == ["s"] and i + 1 < len(words):
-            noun, i = [], i + 1  # "the cat's vet": the vet is asked for, not the cat
-    return noun
+            # "the cat's vet": the vet is asked for, not the cat; "my dog's name": the name
+            # is asked, rarely said, so the dog is what a sentence must say.
+            owner, noun, i = noun, [], i + 1
+    return noun or owner
 
 
 _DOUBLED = re.compile(r"([b-df-hj-km-rtv-y])\1$")
@@ -355,7 +360,7 @@ def _by_words(
     # Higher coverage first, then BM25, then newer (a later sentence has a larger rowid).
     scored.sort(key=lambda pair: (-pair[0], pair[1].rank, -pair[1].id))
     chosen = _distinct_episodes(scored)[:limit]
-    return [_passage(score, hit, episodes.get(hit.episode_id)) for score, hit in chosen]
+    return [_passage(score, hit, episodes.get(hit.episode_id), "words") for score, hit in chosen]
 
 
 _TOKEN = re.compile(r"[^\W\d_][\w'\u2019\-]*")
@@ -379,7 +384,7 @@ def _names_someone(text: str, terms: Terms) -> bool:
     return False
 
 
-def _holds_name(words: list[str], run: list[str]) -> bool:
+def holds_name(words: list[str], run: list[str]) -> bool:
     """A word of the name ("Maya" for "Maya Patel"), and every number in it: "Person 00042"
     is neither "Batch 00042" nor "Person 00043"."""
     numbers = [n for n in run if n.isdigit()]
@@ -492,7 +497,7 @@ def _similar(
     scored.sort(key=lambda item: (-item[0], -item[1]))
     best = scored[0][0]
     chosen = _distinct_episodes([(c, hit) for c, _, hit in scored if c >= best / 2])
-    return [_passage(c, hit, episodes.get(hit.episode_id)) for c, hit in chosen[:limit]]
+    return [_passage(c, hit, episodes.get(hit.episode_id), "meaning") for c, hit in chosen[:limit]]
 
 
 def alike_later(
@@ -515,7 +520,7 @@ def alike_later(
     ranked = sorted(near, key=lambda i: -near[i])[:limit]
     rows = tables.passages_by_id(ranked)
     episodes = tables.episodes(sorted({row.episode_id for row in rows}))
-    return [_passage(near[row.id], row, episodes.get(row.episode_id)) for row in rows]
+    return [_passage(near[row.id], row, episodes.get(row.episode_id), "alike") for row in rows]
 
 
 def _judged(hit: PassageRow, episodes: dict[int, EpisodeRow]) -> tuple[str, list[str]]:
@@ -530,7 +535,7 @@ def _judged(hit: PassageRow, episodes: dict[int, EpisodeRow]) -> tuple[str, list
 def _about_whom_asked(terms: Terms, context: str, words: list[str]) -> bool:
     """Whether a sentence holds every name the question does and, for "who", names someone
     ("Who designed it?" beside "I finished the website": no one is named)."""
-    if not all(_holds_name(words, run) for run in terms.names):
+    if not all(holds_name(words, run) for run in terms.names):
         return False
     return not terms.who or _names_someone(context, terms)
 
@@ -574,12 +579,19 @@ def _distinct_episodes(scored: list[tuple[float, PassageRow]]) -> list[tuple[flo
     return out
 
 
-def _passage(score: float, hit: PassageRow, episode: EpisodeRow | None) -> dict[str, Any]:
+def _passage(
+    score: float, hit: PassageRow, episode: EpisodeRow | None, found_by: str
+) -> dict[str, Any]:
+    """A passage as a read shows it; `found_by` says how: "words" (it says the question's
+    words), "meaning" (words close in meaning) or "alike" (said later about the same thing as
+    a passage found)."""
     item: dict[str, Any] = {
         "text": _in_context(hit.text, episode.text if episode else hit.text),
         "sentence": hit.text,
         "score": round(score, 3),
         "passage_id": hit.id,
+        "episode_id": hit.episode_id,
+        "found_by": found_by,
     }
     if episode is not None:
         item |= {
@@ -592,7 +604,7 @@ def _passage(score: float, hit: PassageRow, episode: EpisodeRow | None) -> dict[
 
 
 @lru_cache(maxsize=32)
-def _episode_sentences(text: str) -> tuple[str, ...]:
+def episode_sentences(text: str) -> tuple[str, ...]:
     """An episode's sentences, split once for all the passages looked at in it: a batch of a
     thousand lines was split again for each of them (~10 ms each, 20 per read)."""
     return tuple(split_sentences(text))
@@ -603,7 +615,7 @@ def _in_context(sentence: str, text: str) -> str:
     answer is often the next sentence: "My sister is Maya. She is a midwife.")."""
     if len(text) <= CONTEXT_CHARS:
         return text.strip()
-    sentences = _episode_sentences(text)
+    sentences = episode_sentences(text)
     folded = fold(sentence)
     index = next((i for i, s in enumerate(sentences) if fold(s) == folded), None)
     if index is None:

@@ -25,6 +25,7 @@ from xmemory_engine.schema import Schema
 from xmemory_engine.sentences import search_words
 from xmemory_engine.service import evidence as evidence_mod
 from xmemory_engine.service import passages as passages_mod
+from xmemory_engine.service.behind import records_behind
 from xmemory_engine.service.changes import object_wire, relation_wire
 from xmemory_engine.service.instances import LiveInstance
 from xmemory_engine.service.tracing import Trace, TracedRecord, split_trace, traced
@@ -213,6 +214,13 @@ async def read(
     if basis == "nothing":
         passages = await live.data.read(live.schema, lambda t: with_changes(t, query))
         basis = "passages" if passages else "nothing"
+        if passages and sql is None and mode is ReadMode.SINGLE_ANSWER:
+            # The sentence that answers may have made records that hold what it says.
+            found = await live.data.read(live.schema, lambda t: records_behind(t, query, passages))
+            if found is not None:
+                basis, evidence = "records", found.evidence
+                notice_now = _joined(found.notice, answer.notice)
+                answer = Answer(answer=found.prose, notice=notice_now, about=answer.about)
     notice = _notice(answer, basis, evidence, query, later)
     notice = _joined(notice, stopped)
     notice = _joined(notice, _cut_notice(answer.tables, settings.read_row_limit))

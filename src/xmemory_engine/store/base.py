@@ -281,6 +281,10 @@ class Tables(Protocol):
         ...
 
     def episodes(self, ids: Sequence[int]) -> dict[int, EpisodeRow]: ...
+    def records_said_in(self, episode_id: int) -> list[str]:
+        """The xuids of the records this episode gave a value to, in the order it did."""
+        ...
+
     def search_passages(
         self, match: str, limit: int, *, after: int = 0, newest: bool = False
     ) -> list[PassageRow]:

@@ -350,6 +350,9 @@ class SqliteTables(Tables):
     def facts(self, xuids: Sequence[str], *, current_only: bool) -> list[FactRow]:
         return provenance.facts(self.conn, xuids, current_only=current_only)
 
+    def records_said_in(self, episode_id: int) -> list[str]:
+        return provenance.records_said_in(self.conn, episode_id)
+
     def episodes(self, ids: Sequence[int]) -> dict[int, EpisodeRow]:
         if self.recorder is not None:  # inside a write: episodes are being added
             return provenance.episodes(self.conn, ids)

@@ -185,6 +185,16 @@ class FactRecorder:
         )
 
 
+def records_said_in(conn: sqlite3.Connection, episode_id: int) -> list[str]:
+    """The xuids of the records an episode gave a value to, in the order it gave them."""
+    rows = conn.execute(
+        "SELECT xuid, min(id) AS first FROM _xm_fact WHERE episode_id = ? GROUP BY xuid "
+        "ORDER BY first",
+        (episode_id,),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def facts(conn: sqlite3.Connection, xuids: Sequence[str], *, current_only: bool) -> list[FactRow]:
     wanted = list(dict.fromkeys(xuids))
     found: list[FactRow] = []

@@ -649,6 +649,9 @@ class PostgresTables(Tables):
     def episodes(self, ids: Sequence[int]) -> dict[int, EpisodeRow]:
         return provenance.episodes(self._shaped, ids)
 
+    def records_said_in(self, episode_id: int) -> list[str]:
+        return provenance.records_said_in(self._shaped, episode_id)
+
     def search_passages(
         self, match: str, limit: int, *, after: int = 0, newest: bool = False
     ) -> list[PassageRow]:

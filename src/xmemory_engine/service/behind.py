@@ -1,0 +1,139 @@
+"""The records behind a sentence: an answer from records when the question names no field.
+
+A question worded unlike the schema ("Which shop gives us bread?") reaches no type or field,
+so the mind finds no rows, while the passage search finds the sentence that answers it
+("Tesco Silverburn donates surplus bread on Fridays"). The text write that said it also made
+records, and provenance says which. When those records hold what the sentence says, the
+answer is read from them, with their evidence; when they hold only part of it (the mind
+understood half the sentence), the sentence itself stays the answer.
+
+A record is used when:
+- it is about what is asked: its values hold every name the question holds and at least one
+  of the question's terms;
+- it adds something: a value the question does not say, said in the passage;
+- and together the records used hold `HELD` of the sentence's own words, less the question's.
+
+Values that copy the text instead of understanding it (a field holding most of the sentence,
+an accumulated free-text field) do not count, so a note is never an answer from records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from xmemory_engine.schema import ObjectSpec
+from xmemory_engine.sentences import search_words
+from xmemory_engine.service import evidence as evidence_mod
+from xmemory_engine.service import passages as passages_mod
+from xmemory_engine.service.tracing import TracedRecord
+from xmemory_engine.store.base import Record, Tables
+from xmemory_engine.store.naming import display_field
+
+HELD = 0.8
+"""Share of the sentence's own words (not the question's, not stop words) the records must
+hold: below it the mind missed part of what was said, and the sentence answers better."""
+COPY = 0.6
+"""A value holding this share of the sentence's words is the sentence kept, not understood."""
+LONG_VALUE = 10
+"""Words from which a value is free text (notes gathered over time), not one value."""
+MAX_SENTENCES = 50  # of an episode, compared with values (a batch's episode has thousands)
+MAX_RECORDS = 3
+BOOKKEEPING = frozenset({"xuid", "created_at", "updated_at"})
+
+
+@dataclass
+class Behind:
+    """An answer read from the records a passage's write made."""
+
+    prose: str
+    evidence: list[dict[str, Any]]
+    notice: str
+    records: list[tuple[ObjectSpec, Record, list[str]]] = field(default_factory=list)
+
+
+def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Behind | None:
+    """The records behind the first passage that answer `query`, or None (read-only)."""
+    if not passages or passages[0].get("found_by") != "words":
+        return None  # a sentence close in meaning is a guess already: no records on top of it
+    passage = passages[0]
+    vocab = passages_mod.vocabulary()
+    terms = passages_mod.question_terms(query)
+    asked = set(search_words(query))
+    shown = set(search_words(passage["text"]))
+    sentence_words = [w for w in search_words(passage["sentence"]) if len(w) > 1]
+    # What the sentence itself says: not its stop words, the question's words, the label it
+    # is filed under ("Update:") or the words that mark a change ("moved", "now").
+    skip = vocab.stop | vocab.labels | vocab.correction_cues | asked
+    own = {w for w in sentence_words if w not in skip}
+    if not own:
+        return None
+    episode_id = int(passage["episode_id"])
+    episode = t.episodes([episode_id]).get(episode_id)
+    said = passages_mod.episode_sentences(episode.text)[:MAX_SENTENCES] if episode else ()
+    sentences = [set(search_words(s)) for s in (passage["sentence"], *said)]
+    xuids = t.records_said_in(episode_id)
+    used: list[tuple[ObjectSpec, Record, list[str]]] = []
+    held: set[str] = set()
+    for spec, record in t.objects_by_xuids(xuids):
+        fields = _understood(spec, record, sentences)
+        words = [w for f in fields for w in search_words(str(record[f]))]
+        text = " ".join(str(record[f]) for f in fields)
+        if not all(passages_mod.holds_name(words, run) for run in terms.names):
+            continue
+        if not any(term.covered_by(words, text) for term in terms.terms):
+            continue  # about something else the sentence also told
+        adding = [
+            f
+            for f in fields
+            if (value := set(search_words(str(record[f])))) and value - asked and value <= shown
+        ]
+        if not adding:
+            continue
+        used.append((spec, record, fields))
+        held |= set(words)
+        if len(used) == MAX_RECORDS:
+            break
+    if not used or len(own & held) < HELD * len(own):
+        return None
+    traced = [TracedRecord(spec.table, str(r["xuid"]), fields) for spec, r, fields in used]
+    found = evidence_mod.gather(t, traced)
+    prose = " ".join(_described(spec, record, fields) for spec, record, fields in used)
+    day = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
+    notice = (
+        "Read from the records made from what was said"
+        + (f" on {day}" if day else "")
+        + ": the question names none of their fields, so check they are what it asks about."
+    )
+    return Behind(prose=prose, evidence=found, notice=notice, records=used)
+
+
+def _understood(spec: ObjectSpec, record: Record, sentences: list[set[str]]) -> list[str]:
+    """The record's fields with a value that is understood, not a copy of the text: not
+    most of one of the episode's sentences, not free text of many words."""
+    out = []
+    for name in spec.fields:
+        value = record.get(name)
+        if value is None or name in BOOKKEEPING or isinstance(value, bool):
+            continue
+        words = search_words(str(value))
+        if not words or len(words) > LONG_VALUE:
+            continue
+        held = set(words)
+        if any(len(held & s) >= COPY * len(s) and len(s) > 2 for s in sentences):
+            continue  # a sentence kept as it was said (a note, a title made of the clause)
+        out.append(name)
+    return out
+
+
+def _described(spec: ObjectSpec, record: Record, fields: list[str]) -> str:
+    """ "Tesco Silverburn (organization): location Glasgow." """
+    name_field = display_field(spec)
+    name = record.get(name_field) if name_field else None
+    parts = [
+        f"{f.replace('_', ' ')}: {record[f]}"
+        for f in fields
+        if f != name_field and record.get(f) is not None
+    ]
+    head = f"{name} ({spec.name})" if name else spec.name
+    return f"{head}: {'; '.join(parts)}." if parts else f"{head}."

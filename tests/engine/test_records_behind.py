@@ -1,0 +1,95 @@
+"""Answers read from the records behind the sentence that answers a question (service/behind.py),
+through the engine's HTTP API with the default schema and the rules mind, on a real file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from xmemory_engine import EngineSettings, open_engine
+
+pytestmark = pytest.mark.anyio
+
+Ask = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+async def memory(tmp_path: Path) -> AsyncIterator[tuple[Callable[[str], Awaitable[None]], Ask]]:
+    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
+        base = f"/instances/{engine.default_instance_id}"
+        transport = httpx.ASGITransport(app=engine.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
+
+            async def write(text: str) -> None:
+                response = await http.post(f"{base}/write", json={"text": text})
+                assert response.status_code == 200, response.text
+
+            async def read(query: str, mode: str = "single-answer") -> dict[str, Any]:
+                response = await http.post(f"{base}/read", json={"query": query, "mode": mode})
+                assert response.status_code == 200, response.text
+                return response.json()["items"][0]  # type: ignore[no-any-return]
+
+            yield write, read
+
+
+async def test_a_question_worded_unlike_the_schema_is_answered_from_the_records_behind_its_sentence(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    sentence = "Priya's husband is Omar Haddad, an architect at Foster Studio."
+    await write(sentence)
+    await write("The boiler service is booked with Heatwise on 2027-01-12.")
+    found = await read("Who is Priya married to?")
+    assert found["basis"] == "records", found
+    answer = found["reader_result"]["answer"]
+    assert answer.startswith("Omar Haddad (person):") and "architect" in answer
+    assert "Foster Studio" in answer and sentence not in answer  # values, not the sentence
+    # Found through what was said: the notice says so, and the sentence stays beside it.
+    assert "Read from the records made from what was said" in found["notice"]
+    [passage] = found["passages"]
+    assert passage["sentence"] == sentence and passage["found_by"] == "words"
+    evidence = {e["field"]: e for e in found["evidence"]}
+    assert evidence["company"]["value"] == "Foster Studio"
+    assert evidence["company"]["name"] == "Omar Haddad" and evidence["company"]["said"] == sentence
+
+
+async def test_records_that_hold_only_part_of_the_sentence_leave_the_sentence_as_the_answer(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Priya's husband is Omar Haddad, an architect at Foster Studio.")
+    await write("Leo's piano teacher is Marta Kowalska, marta.k@example.org.")
+    # The teacher's record does not say she is Leo's piano teacher: it is not shown as the
+    # answer about Leo, the sentence is.
+    found = await read("How do I contact Leo's piano teacher?")
+    assert found["basis"] == "passages", found
+    assert "marta.k@example.org" in found["reader_result"]["answer"]
+    assert found["evidence"] == []
+    # And the event titled with the clause itself is the sentence kept, not understood.
+    await write("The boiler service is booked with Heatwise on 2027-01-12.")
+    boiler = await read("Which company services the boiler?")
+    assert boiler["basis"] == "passages" and "Heatwise" in boiler["reader_result"]["answer"]
+
+
+async def test_a_sentence_kept_as_a_note_is_never_an_answer_from_records(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Remember that the spare key is under the blue flower pot.")
+    found = await read("Where is the spare key?")
+    assert found["basis"] == "passages", found
+    assert "blue flower pot" in found["reader_result"]["answer"]
+
+
+async def test_only_single_answer_reads_go_behind_a_sentence(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Priya's husband is Omar Haddad, an architect at Foster Studio.")
+    raw = await read("Who is Priya married to?", mode="raw-tables")
+    assert raw["basis"] == "passages" and raw["evidence"] == []
+    assert raw["passages"][0]["sentence"].startswith("Priya's husband")
