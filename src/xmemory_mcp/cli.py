@@ -17,6 +17,7 @@ import gc
 import importlib.util
 import logging
 import math
+import os
 import signal
 import sys
 from collections.abc import Mapping, Sequence
@@ -361,6 +362,32 @@ def bare_sdk_packages() -> None:
             setattr(sys.modules[parent], child, package)
 
 
+MALLOC_ARENAS = 2
+"""glibc malloc arenas this process may use (glibc: 8 per core). SQLite and the larger Python
+objects are allocated with malloc by whichever worker thread runs the call, and each thread's
+arena kept its own free memory after a batch write: ~2-3 MB of a server's RSS."""
+
+
+def fewer_malloc_arenas() -> None:
+    """Cap glibc's malloc arenas (`mallopt(M_ARENA_MAX)`, as the MALLOC_ARENA_MAX variable does)
+    before the server starts its threads; nothing where the C library is not glibc."""
+    if sys.platform != "linux" or "MALLOC_ARENA_MAX" in os.environ:
+        return
+    try:
+        if not os.confstr("CS_GNU_LIBC_VERSION"):
+            return
+    except (ValueError, OSError):
+        return
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # the process's own C library
+    except (OSError, AttributeError):
+        return
+    m_arena_max = -8  # glibc's malloc.h
+    mallopt(m_arena_max, MALLOC_ARENAS)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `xmemory-mcp` command; returns the exit status."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -386,6 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # abandoned in order and the exit status is 0, not -15.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     gc.set_threshold(GC_YOUNGEST, *gc.get_threshold()[1:])
+    fewer_malloc_arenas()
     # Off while the server's modules are imported and the backend opens (`serve` turns it
     # back on: `_collect_after_start`).
     gc.disable()
