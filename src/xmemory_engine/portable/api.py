@@ -17,10 +17,11 @@ from pydantic import Field
 
 from xmemory_engine.api.bodies import Body
 from xmemory_engine.errors import EngineError, InvalidRequest
-from xmemory_engine.portable.lines import export_instance, import_instance
-from xmemory_engine.portable.peer_export import export_markdown, export_server_memory
-from xmemory_engine.portable.peers import import_peer
 from xmemory_engine.service.memory import MemoryService
+
+# The formats' modules (portable.lines, peers, peer_export) are imported by the call that
+# uses them: the engine's app imports this module for its request bodies, and every server
+# start would otherwise pay ~13 ms for them before its first answer.
 
 
 class LocalFilesOff(EngineError):
@@ -62,6 +63,9 @@ def _local(allowed: bool, given: str, field: str) -> Path:
 async def export_to_path(
     service: MemoryService, allowed: bool, instance_id: str, body: ExportBody
 ) -> dict[str, Any]:
+    from xmemory_engine.portable.lines import export_instance
+    from xmemory_engine.portable.peer_export import export_markdown, export_server_memory
+
     path = _local(allowed, body.path, "path")
     live = await service.registry.get(instance_id)
     if body.format == "markdown":
@@ -86,6 +90,9 @@ async def export_to_path(
 async def import_from_path(
     service: MemoryService, allowed: bool, instance_id: str, body: ImportBody
 ) -> dict[str, Any]:
+    from xmemory_engine.portable.lines import import_instance
+    from xmemory_engine.portable.peers import import_peer
+
     path = _local(allowed, body.path, "path")
     mapping = _local(allowed, body.mapping, "mapping") if body.mapping else None
     if not path.exists():
