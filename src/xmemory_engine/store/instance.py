@@ -42,7 +42,13 @@ from xmemory_engine.store.base import (
 from xmemory_engine.store.internal import migrate
 from xmemory_engine.store.naming import name_field
 from xmemory_engine.store.provenance import FactRecorder
-from xmemory_engine.store.sqlite import WAL_LIMIT, SqliteFile, present_tables, transaction
+from xmemory_engine.store.sqlite import (
+    READER_CACHE_KIB,
+    WAL_LIMIT,
+    SqliteFile,
+    present_tables,
+    transaction,
+)
 
 T = TypeVar("T")
 
@@ -487,7 +493,7 @@ class SqliteInstanceData:
         self.path = path
         self._writer = SqliteFile(path)
         self._writer.run(lambda conn: migrate(conn, schema))
-        self._reader = SqliteFile(path)
+        self._reader = SqliteFile(path, cache_kib=READER_CACHE_KIB)
         self._recorded: list[str] = []
         self._term_counts = provenance.TermCounts()
         self._sentence_index = SentenceIndex()

@@ -23,8 +23,18 @@ BUSY_TIMEOUT_MS = 30_000
 WAL_LIMIT = 1 << 20
 
 
-def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit), WAL and durable commits."""
+READER_CACHE_KIB = 512
+"""Page cache of a connection that only reads (`SqliteFile(..., cache_kib=READER_CACHE_KIB)`;
+SQLite's default is 2 MiB a connection). Its lookups read a few pages of an index and a
+table; a page that fell out is read again from the operating system's cache. At 100,000
+records the default filled and stayed: memory held for a speed-up lookups barely showed."""
+
+
+def connect(
+    path: Path, *, readonly: bool = False, cache_kib: int | None = None
+) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL and durable commits;
+    `cache_kib`: its page cache (None: SQLite's default)."""
     if readonly:
         conn = sqlite3.connect(
             f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
@@ -33,6 +43,8 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if cache_kib is not None:
+        conn.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
     if not readonly:
         # WAL lets readers see the last commit while a write is in progress; FULL syncs the
         # WAL on every commit, so an acknowledged write survives a power cut, not just a crash.
@@ -76,9 +88,9 @@ def transaction(
 class SqliteFile:
     """One SQLite connection that any thread may use, one at a time."""
 
-    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+    def __init__(self, path: Path, *, readonly: bool = False, cache_kib: int | None = None) -> None:
         self.path = path
-        self._conn = connect(path, readonly=readonly)
+        self._conn = connect(path, readonly=readonly, cache_kib=cache_kib)
         self._lock = threading.Lock()
         self._closed = False
 
