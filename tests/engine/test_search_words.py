@@ -152,12 +152,12 @@ def test_rows_answer_a_named_question_only_when_they_or_their_sentences_hold_the
 
 
 def test_a_name_with_a_number_needs_its_words_and_its_number() -> None:
-    from xmemory_engine.service.passages import _holds_name
+    from xmemory_engine.service.passages import holds_name
 
     said = search_words("Batch 00003 of the import was written at noon.")
-    assert not _holds_name(said, ["person", "00003"])
-    assert _holds_name(search_words("Person 00003 works at Company 3."), ["person", "00003"])
-    assert not _holds_name(search_words("Person 00004 works at Company 3."), ["person", "00003"])
+    assert not holds_name(said, ["person", "00003"])
+    assert holds_name(search_words("Person 00003 works at Company 3."), ["person", "00003"])
+    assert not holds_name(search_words("Person 00004 works at Company 3."), ["person", "00003"])
 
 
 def test_an_asked_word_is_covered_by_the_words_of_its_groups() -> None:
@@ -191,3 +191,19 @@ def test_term_counts_are_reused_until_the_index_grows_by_a_tenth() -> None:
     assert counts.get("person", 111_000) is None  # grown by more: counted again
     assert counts.get("person", 50_000) is None  # a smaller index (sentences forgotten)
     assert counts.get("email", 100_000) is None
+
+
+def test_a_sentence_holding_the_kind_of_value_asked_needs_less_of_the_question() -> None:
+    from xmemory_engine.service.passages import TYPED_RELIEF, _relief
+
+    who = question_terms("Who repairs our bikes?")
+    assert _relief(who, "Our bikes go to Kofi Mensah.", {"bike"}) == TYPED_RELIEF
+    # Its names alone are not more of the question: "I work at Northwind" does not say who
+    # plays golf there.
+    golf = question_terms("Who plays golf at Northwind Traders?")
+    assert _relief(golf, "I work at Northwind Traders.", {"northwind", "traders"}) == 0.0
+    where = question_terms("Where do we store the kayak?")
+    assert _relief(where, "The kayak hangs in Tom's garage.", {"kayak"}) == TYPED_RELIEF
+    assert _relief(where, "the kayak hangs in the garage.", {"kayak"}) == 0.0
+    what = question_terms("What brand is the kayak?")
+    assert _relief(what, "The kayak came from Decathlon.", {"kayak"}) == 0.0

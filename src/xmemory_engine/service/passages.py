@@ -45,6 +45,9 @@ SIMILAR = 0.2  # cosine from which a sentence is looked at as saying the questio
 NEAREST = 20  # sentences looked at by meaning, closest first
 ALIKE = 0.6  # cosine from which a later sentence is about the same thing as a passage
 SIMILAR_COVERAGE = 0.4  # of the weight, covered by the words or by words close in meaning
+# A sentence holding a value of the kind asked for (a person for "who", a date for "when", an
+# amount for "how much", a place for "where") needs this much less of the weight.
+TYPED_RELIEF = 0.1
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "their", "its"})
 
 
@@ -146,6 +149,8 @@ class Terms:
     foreign: bool = False
     """Asked in a language the rules do not read ("Wo wohnt Ingrid?"): only its names are
     understood, so what is said about them is what can be shown."""
+    where: bool = False
+    """Asks for a place: a sentence naming a place the question does not holds that kind."""
     focus: list[str] = field(default_factory=list)
     """The stems of what the question asks for, when it says so by a noun ("When is Sam's
     *birthday*?", "What is the *priority* of the invoice task?"): a passage must say each."""
@@ -210,7 +215,8 @@ def question_terms(question: str) -> Terms:
     # someone else: only a question with more than its names asks for a person.
     described = len(words) >= 3 and words[1] in COPULAS and set(words[2:]) <= in_names
     who = opening in ("who", "whom", "whose") and not described
-    return Terms(terms, names[:MAX_TERMS], focus=focus, foreign=foreign, who=who)
+    where = opening == "where"
+    return Terms(terms, names[:MAX_TERMS], focus=focus, foreign=foreign, who=who, where=where)
 
 
 def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
@@ -350,7 +356,7 @@ def _by_words(
             continue
         if terms.focus and not all(f in said for f in terms.focus):
             continue  # the thing asked for is not said here, whatever else is
-        enough = FOCUSED_COVERAGE if terms.focus else COVERAGE
+        enough = (FOCUSED_COVERAGE if terms.focus else COVERAGE) - _relief(terms, context, said)
         if mass and covered / mass >= enough:
             scored.append((covered / mass, hit))
     if not scored:
@@ -489,7 +495,8 @@ def _similar(
             continue
         covered = sum(weight[t.stem] for t in covering)
         mass = needed + sum(weight[t.stem] for t in covering if t.kind)
-        enough = FOCUSED_COVERAGE if terms.focus else SIMILAR_COVERAGE
+        relief = _relief(terms, context, said)
+        enough = (FOCUSED_COVERAGE if terms.focus else SIMILAR_COVERAGE) - relief
         if mass and covered / mass >= enough:
             scored.append((covered / mass, closeness, hit))
     if not scored:
@@ -538,6 +545,21 @@ def _about_whom_asked(terms: Terms, context: str, words: list[str]) -> bool:
     if not all(holds_name(words, run) for run in terms.names):
         return False
     return not terms.who or _names_someone(context, terms)
+
+
+def _relief(terms: Terms, context: str, said: set[str]) -> float:
+    """`TYPED_RELIEF` when the sentence holds a value of the kind the question asks for (a
+    "who" sentence names someone and a shaped term is covered before this is asked) and says
+    more of the question than its names (`said`: the stems covered), else 0: "Who plays golf
+    at Northwind?" is not answered by "I work at Northwind"."""
+    named = {w for run in terms.names for w in run}
+    if not said - named:
+        return 0.0
+    if terms.who or any(t.shape is not None for t in terms.terms):
+        return TYPED_RELIEF
+    if terms.where and _names_someone(context, terms):
+        return TYPED_RELIEF
+    return 0.0
 
 
 def _said_as(question: str, terms: Terms) -> dict[str, str]:
