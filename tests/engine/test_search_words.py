@@ -207,3 +207,20 @@ def test_a_sentence_holding_the_kind_of_value_asked_needs_less_of_the_question()
     assert _relief(where, "the kayak hangs in the garage.", {"kayak"}) == 0.0
     what = question_terms("What brand is the kayak?")
     assert _relief(what, "The kayak came from Decathlon.", {"kayak"}) == 0.0
+
+
+def test_a_value_asked_of_someone_must_be_told_of_them() -> None:
+    from xmemory_engine.service.passages import _shaped_for_named
+
+    listed = "Volunteer contacts: Priya Raman 07700 900123; Hamish Baird (drives the van)."
+    assert not _shaped_for_named(question_terms("What's Hamish's phone number?"), listed)
+    assert _shaped_for_named(question_terms("What's Priya's phone number?"), listed)
+    # A whole name is one owner, and the question may say the family in the plural.
+    aged = "User's mother, Elena Rossi, turns 65 on 2026-05-03."
+    assert _shaped_for_named(question_terms("How old will Elena turn?"), aged)
+    rent = "In 2B the tenants are Tomás and Inês Araújo, €850, rent due on the 5th."
+    assert _shaped_for_named(question_terms("How much rent do the Araújos pay?"), rent)
+    # Another's date, in another part of a list, is not its date.
+    listed_dates = "Projects: Birch, active, due 2026-03-01; Cedar, done."
+    assert not _shaped_for_named(question_terms("When is Cedar due?"), listed_dates)
+    assert _shaped_for_named(question_terms("When is Birch due?"), listed_dates)

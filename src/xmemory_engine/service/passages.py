@@ -343,6 +343,8 @@ def _by_words(
         covering = [t for t in terms.terms if t.covered_by(words, context)]
         if any(t.shape is not None and t not in covering for t in terms.terms):
             continue  # asked for an email, a date, an amount: a sentence without one is no answer
+        if not _shaped_for_named(terms, context):
+            continue
         covered = sum(weight[t.stem] for t in covering)
         mass = needed + sum(weight[t.stem] for t in covering if t.kind)
         said = {t.stem for t in covering}
@@ -388,6 +390,55 @@ def _names_someone(text: str, terms: Terms) -> bool:
         if fold(word) not in asked and fold(word) not in vocab.stop | vocab.not_names:
             return True
     return False
+
+
+def _shaped_for_named(terms: Terms, text: str) -> bool:
+    """Whether a value of each shape the question asks for is told of a name it holds: the
+    part of the sentence between semicolons the value is in names it, or the nearest name
+    before the value is one of the question's, or no name is. In a list ("Priya Raman 07700
+    900123; Hamish Baird (drives the van)") the phone number is Priya's, not Hamish's; in
+    "Elena Rossi turns 65" the age is Elena's."""
+    asked = {w for run in terms.names for w in run}
+    shapes = [t.shape for t in terms.terms if t.shape is not None and t.stem not in asked]
+    if not asked or not shapes:
+        return True
+    owners = _named_before(text, asked)
+
+    def told_of_asked(at: int) -> bool:
+        # The part of the sentence the value is in ("…; Hamish Baird (drives the van);")
+        # names someone asked, or the nearest name before it is one.
+        start, end = text.rfind(";", 0, at) + 1, text.find(";", at)
+        part = search_words(text[start : end if end >= 0 else len(text)])
+        if any(_name_word(w, a) for w in part for a in asked):
+            return True
+        owner = next((run for begun, run in reversed(owners) if begun < at), None)
+        return owner is None or any(_name_word(w, a) for w in owner for a in asked)
+
+    return all(any(told_of_asked(m.start()) for m in shape.finditer(text)) for shape in shapes)
+
+
+def _named_before(text: str, asked: set[str]) -> list[tuple[int, list[str]]]:
+    """The names in `text` (runs of capitalised words, folded), each with where its last word
+    starts: not a sentence's first word unless the question names it, not a stop word, a
+    language, a day or a month."""
+    vocab = vocabulary()
+    never = vocab.stop | vocab.not_names | vocab.labels
+    out: list[tuple[int, list[str]]] = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        if not word[0].isupper():
+            continue
+        folded = fold(word)
+        if folded in never:
+            continue
+        before = text[: m.start()].rstrip()
+        if (not before or before[-1] in ".!?\"'(") and folded not in asked:
+            continue
+        if out and not text[out[-1][0] : m.start()].split()[1:]:
+            out[-1] = (m.start(), [*out[-1][1], folded])  # "Elena Rossi": one name
+        else:
+            out.append((m.start(), [folded]))
+    return out
 
 
 def holds_name(words: list[str], run: list[str]) -> bool:
@@ -485,6 +536,8 @@ def _similar(
         if not _about_whom_asked(terms, context, words):
             continue
         if any(t.shape is not None and not t.covered_by(words, context) for t in terms.terms):
+            continue
+        if not _shaped_for_named(terms, context):
             continue
         near_words = semantic.close_words(model, [asked[t.stem] for t in terms.terms], words)
         covering = [
