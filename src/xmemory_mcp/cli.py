@@ -368,10 +368,11 @@ objects are allocated with malloc by whichever worker thread runs the call, and 
 arena kept its own free memory after a batch write: ~2-3 MB of a server's RSS."""
 
 
-def fewer_malloc_arenas() -> None:
+def fewer_malloc_arenas(environ: Mapping[str, str]) -> None:
     """Cap glibc's malloc arenas (`mallopt(M_ARENA_MAX)`, as the MALLOC_ARENA_MAX variable does)
-    before the server starts its threads; nothing where the C library is not glibc."""
-    if sys.platform != "linux" or "MALLOC_ARENA_MAX" in os.environ:
+    before the server starts its threads; nothing where the C library is not glibc, or when
+    `environ` sets MALLOC_ARENA_MAX itself."""
+    if sys.platform != "linux" or "MALLOC_ARENA_MAX" in environ:
         return
     try:
         if not os.confstr("CS_GNU_LIBC_VERSION"):
@@ -413,7 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # abandoned in order and the exit status is 0, not -15.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     gc.set_threshold(GC_YOUNGEST, *gc.get_threshold()[1:])
-    fewer_malloc_arenas()
+    fewer_malloc_arenas(settings.engine_env)
     # Off while the server's modules are imported and the backend opens (`serve` turns it
     # back on: `_collect_after_start`).
     gc.disable()
