@@ -174,3 +174,36 @@ async def test_the_write_queue_checkpoints_after_each_write(
                 break
             await anyio.sleep(0.01)
         assert len(calls) == 3
+
+
+@pytest.mark.anyio
+async def test_the_number_of_sentences_is_counted_once_per_change_of_the_file(
+    tmp_path: Path,
+) -> None:
+    schema = parse_schema(CONTACTS_YML)
+    data = SqliteInstanceData(tmp_path / "i.sqlite", schema)
+    try:
+        await data.ensure_schema(schema)
+
+        def nothing(t: Tables) -> dict[str, Any]:
+            return {"changes": None}
+
+        def total(t: Tables) -> tuple[int, int]:
+            assert isinstance(t, SqliteTables)
+            ran: list[str] = []
+            t.conn.set_trace_callback(ran.append)
+            try:
+                found, _ = t.passage_frequency(["acme"])
+            finally:
+                t.conn.set_trace_callback(None)
+            return found, sum("_xm_passage_docsize" in s for s in ran)
+
+        await data.apply("w1", schema, nothing, EpisodeDraft("w1", "text", "Acme is in Lyon."))
+        assert await data.read(schema, total) == (1, 1)
+        assert await data.read(schema, total) == (1, 0)  # nothing changed: not counted again
+        text = "Acme hired Ann. Ann likes tea."
+        await data.apply("w2", schema, nothing, EpisodeDraft("w2", "text", text))
+        assert await data.read(schema, total) == (3, 1)
+        assert await data.read(schema, total) == (3, 0)
+    finally:
+        data.close()

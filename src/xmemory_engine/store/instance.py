@@ -495,7 +495,7 @@ class SqliteInstanceData:
         self._writer.run(lambda conn: migrate(conn, schema))
         self._reader = SqliteFile(path, cache_kib=READER_CACHE_KIB)
         self._recorded: list[str] = []
-        self._term_counts = provenance.TermCounts()
+        self._term_counts = provenance.SnapshotCounts()
         self._sentence_index = SentenceIndex()
         self._wal_unchecked = False  # a write committed whose WAL `checkpoint()` has not seen
 
@@ -638,7 +638,7 @@ class SqliteInstanceData:
             lambda conn: forgetting.forget(conn, schema, request)
         )
         # Cached sentence counts of words that may be gone: counted again when asked.
-        self._term_counts = provenance.TermCounts()
+        self._term_counts = provenance.SnapshotCounts()
         return report
 
     async def restore(self, schema: Schema, batch: RestoreBatch) -> None:

@@ -357,6 +357,35 @@ class TermCounts:
             self._counts[term] = (count, total)
 
 
+class SnapshotCounts(TermCounts):
+    """`TermCounts`, and the number of indexed sentences, kept until the file changes.
+
+    Counting them reads the whole size table: 0.4-0.7 ms a read at 100,000 sentences once the
+    read's other queries had pushed its pages out of the connection's cache (0.02 ms at
+    10,000), the part of a lookup that grew with the store. `PRAGMA data_version` tells when
+    to count again: read in the snapshot, it moves whenever another connection has committed
+    (the writer); the connection it is kept for (the instance's reader) writes nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._counted: tuple[sqlite3.Connection, int, int] | None = None  # conn, version, total
+
+    def total(self, conn: sqlite3.Connection) -> int:
+        version = int(conn.execute("PRAGMA data_version").fetchone()[0])
+        with self._lock:
+            counted = self._counted
+        if counted is not None and counted[0] is conn and counted[1] == version:
+            return counted[2]
+        total = _count_passages(conn)
+        with self._lock:
+            self._counted = (conn, version, total)
+        return total
+
+
+def _count_passages(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM _xm_passage_docsize").fetchone()[0] or 0)
+
+
 def passage_frequency(
     conn: sqlite3.Connection,
     terms: Sequence[str],
@@ -364,11 +393,14 @@ def passage_frequency(
     cache: TermCounts | None = None,
 ) -> tuple[int, dict[str, int]]:
     """How many sentences are indexed and how many hold each prefix; `known` (from earlier in
-    the same snapshot) saves counting the sentences again, `cache` reuses recent counts."""
+    the same snapshot) saves counting the sentences again, `cache` reuses recent counts (and,
+    a `SnapshotCounts`, the number of sentences until the file changes)."""
     if known is not None:
         total = known[0]
+    elif isinstance(cache, SnapshotCounts):
+        total = cache.total(conn)
     else:
-        total = int(conn.execute("SELECT count(*) FROM _xm_passage_docsize").fetchone()[0] or 0)
+        total = _count_passages(conn)
     counts: dict[str, int] = {}
     for term in dict.fromkeys(terms):
         cached = cache.get(term, total) if cache is not None else None
