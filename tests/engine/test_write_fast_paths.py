@@ -207,3 +207,42 @@ async def test_the_number_of_sentences_is_counted_once_per_change_of_the_file(
         assert await data.read(schema, total) == (3, 0)
     finally:
         data.close()
+
+
+@pytest.mark.anyio
+async def test_a_text_said_after_an_episode_is_found_once_per_change_of_the_file(
+    tmp_path: Path,
+) -> None:
+    schema = parse_schema(CONTACTS_YML)
+    data = SqliteInstanceData(tmp_path / "i.sqlite", schema)
+    try:
+        await data.ensure_schema(schema)
+
+        def nothing(t: Tables) -> dict[str, Any]:
+            return {"changes": None}
+
+        def after(episode_id: int) -> Any:
+            def run(t: Tables) -> tuple[bool, int]:
+                assert isinstance(t, SqliteTables)
+                ran: list[str] = []
+                t.conn.set_trace_callback(ran.append)
+                try:
+                    later = t.later_text_episode(episode_id)
+                finally:
+                    t.conn.set_trace_callback(None)
+                return later, sum("FROM _xm_episode" in s for s in ran)
+
+            return run
+
+        text = EpisodeDraft("w1", "text", "Acme is in Lyon.")
+        first = (await data.apply("w1", schema, nothing, text))[0]["episode_id"]
+        batch = EpisodeDraft("w2", "mutations", "Acme (company).")
+        second = (await data.apply("w2", schema, nothing, batch))[0]["episode_id"]
+        assert await data.read(schema, after(first)) == (False, 1)  # a batch is not text
+        assert await data.read(schema, after(0)) == (True, 0)  # nothing changed: kept
+        third = EpisodeDraft("w3", "text", "Acme moved to Lyon.")
+        await data.apply("w3", schema, nothing, third)
+        assert await data.read(schema, after(second)) == (True, 1)
+        assert await data.read(schema, after(first)) == (True, 0)
+    finally:
+        data.close()

@@ -401,6 +401,8 @@ class SqliteTables(Tables):
         return known[0], {t: known[1][t] for t in terms}
 
     def later_text_episode(self, episode_id: int) -> bool:
+        if self.recorder is None and isinstance(self.term_counts, provenance.SnapshotCounts):
+            return self.term_counts.newest_text_episode(self.conn) > episode_id
         return provenance.later_text_episode(self.conn, episode_id)
 
     def scan(self, spec: ObjectSpec | RelationSpec, after: str, limit: int) -> list[Record]:
