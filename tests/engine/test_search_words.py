@@ -224,3 +224,13 @@ def test_a_value_asked_of_someone_must_be_told_of_them() -> None:
     listed_dates = "Projects: Birch, active, due 2026-03-01; Cedar, done."
     assert not _shaped_for_named(question_terms("When is Cedar due?"), listed_dates)
     assert _shaped_for_named(question_terms("When is Birch due?"), listed_dates)
+
+
+def test_a_sentence_saying_only_the_names_asked_about_does_not_answer() -> None:
+    from xmemory_engine.service.passages import _only_names
+
+    gift = question_terms("What gift would Sam like?")
+    assert _only_names(gift, {"sam"})
+    assert not _only_names(gift, {"sam", "gift"})
+    # A question of names only ("Who is Sam Whitaker?") asks nothing more of them.
+    assert not _only_names(question_terms("Tell me about Sam Whitaker"), {"sam", "whitaker"})

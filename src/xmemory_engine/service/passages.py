@@ -356,6 +356,8 @@ def _by_words(
             if mass and covered / mass >= CHANGE_COVERAGE:
                 scored.append((covered / mass, hit))
             continue
+        if _only_names(terms, said) and not (terms.where and _names_someone(context, terms)):
+            continue  # the names alone: what is asked of them is not said here
         if terms.focus and not all(f in said for f in terms.focus):
             continue  # the thing asked for is not said here, whatever else is
         enough = (FOCUSED_COVERAGE if terms.focus else COVERAGE) - _relief(terms, context, said)
@@ -544,6 +546,8 @@ def _similar(
             t for t in terms.terms if t.covered_by(words, context) or asked[t.stem] in near_words
         ]
         said = {t.stem for t in covering}
+        if _only_names(terms, said) and not (terms.where and _names_someone(context, terms)):
+            continue  # the names alone: what is asked of them is not said here
         if terms.focus and not all(f in said for f in terms.focus):
             continue
         covered = sum(weight[t.stem] for t in covering)
@@ -598,6 +602,17 @@ def _about_whom_asked(terms: Terms, context: str, words: list[str]) -> bool:
     if not all(holds_name(words, run) for run in terms.names):
         return False
     return not terms.who or _names_someone(context, terms)
+
+
+def _only_names(terms: Terms, said: set[str]) -> bool:
+    """Whether the terms a sentence covers are only the question's names, while it asks more
+    of them ("What gift would Sam like?" beside "User's partner is Sam Whitaker"): a rare name
+    weighs enough to pass alone, but the sentence does not say what is asked of it. A "where"
+    question is let through when the sentence names a place the question does not ("Where
+    does Denise work?" beside "User's mentor at Hooli was Denise Laurent")."""
+    named = {w for run in terms.names for w in run}
+    asked = {t.stem for t in terms.terms if t.shape is None and not t.kind} - named
+    return bool(named) and bool(asked) and not (said - named)
 
 
 def _relief(terms: Terms, context: str, said: set[str]) -> float:
