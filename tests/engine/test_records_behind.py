@@ -93,3 +93,17 @@ async def test_only_single_answer_reads_go_behind_a_sentence(
     raw = await read("Who is Priya married to?", mode="raw-tables")
     assert raw["basis"] == "passages" and raw["evidence"] == []
     assert raw["passages"][0]["sentence"].startswith("Priya's husband")
+
+
+async def test_a_kind_asked_for_is_said_or_named(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Update: car service booked for 2027-02-03; task done.")
+    await write("Currently reading 'Piranesi' by Susanna Clarke.")
+    # Nothing says which garage: the booking is about the service, not an answer.
+    garage = await read("Which garage is doing the car service?")
+    assert garage["basis"] == "nothing", garage
+    # The book is not called a book, but it is named.
+    book = await read("Which book am I reading?")
+    assert book["basis"] in ("records", "passages") and "Piranesi" in str(book), book

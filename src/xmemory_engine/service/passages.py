@@ -358,6 +358,10 @@ def _by_words(
             continue
         if _only_names(terms, said) and not (terms.where and _names_someone(context, terms)):
             continue  # the names alone: what is asked of them is not said here
+        if any(t.kind and t.stem not in said for t in terms.terms) and not _names_someone(
+            context, terms
+        ):
+            continue  # "Which garage …?": neither the kind nor anything named
         if terms.focus and not all(f in said for f in terms.focus):
             continue  # the thing asked for is not said here, whatever else is
         enough = (FOCUSED_COVERAGE if terms.focus else COVERAGE) - _relief(terms, context, said)
@@ -548,6 +552,10 @@ def _similar(
         said = {t.stem for t in covering}
         if _only_names(terms, said) and not (terms.where and _names_someone(context, terms)):
             continue  # the names alone: what is asked of them is not said here
+        if any(t.kind and t.stem not in said for t in terms.terms) and not _names_someone(
+            context, terms
+        ):
+            continue  # "Which garage …?": neither the kind nor anything named
         if terms.focus and not all(f in said for f in terms.focus):
             continue
         covered = sum(weight[t.stem] for t in covering)
