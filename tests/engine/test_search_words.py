@@ -234,3 +234,10 @@ def test_a_sentence_saying_only_the_names_asked_about_does_not_answer() -> None:
     assert not _only_names(gift, {"sam", "gift"})
     # A question of names only ("Who is Sam Whitaker?") asks nothing more of them.
     assert not _only_names(question_terms("Tell me about Sam Whitaker"), {"sam", "whitaker"})
+
+
+def test_a_yes_no_question_is_told_by_its_opening_verb() -> None:
+    from xmemory_engine.service.passages import _yes_no
+
+    assert _yes_no("Is Mochi microchipped?") and _yes_no("Does Ana drive?")
+    assert not _yes_no("Who is Ana?") and not _yes_no("Where does Ana live?")

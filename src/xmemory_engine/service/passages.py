@@ -303,7 +303,9 @@ def search(
     if not terms.terms:
         return []
     found = _by_words(tables, terms, after, limit, changes, about)
-    if not found and similar:
+    # "Is Mochi microchipped?" is answered by a sentence that says so, not by one close in
+    # meaning ("Mochi was spayed"): a yes or a no needs its own words.
+    if not found and similar and not _yes_no(question):
         return _similar(tables, question, terms, after, limit)
     return found
 
@@ -610,6 +612,34 @@ def _about_whom_asked(terms: Terms, context: str, words: list[str]) -> bool:
     if not all(holds_name(words, run) for run in terms.names):
         return False
     return not terms.who or _names_someone(context, terms)
+
+
+_YES_NO = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "am",
+    ]
+)
+
+
+def _yes_no(question: str) -> bool:
+    """Whether the question asks for a yes or a no: opened by an auxiliary verb."""
+    opening = question.strip().split(" ", 1)[0].lower()
+    return opening in _YES_NO
 
 
 def _only_names(terms: Terms, said: set[str]) -> bool:
