@@ -107,3 +107,21 @@ async def test_a_kind_asked_for_is_said_or_named(
     # The book is not called a book, but it is named.
     book = await read("Which book am I reading?")
     assert book["basis"] in ("records", "passages") and "Piranesi" in str(book), book
+
+
+async def test_our_electrician_is_someone_and_march_is_no_place(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Our electrician is Élodie Martens.")
+    await write("Oskar's cousin Rhian handles our bookings: rhian@velvet.example.")
+    await write("Our accountant, Dana Whitley, files in March.")
+    who = await read("Who is our electrician?")
+    assert "Élodie Martens" in who["reader_result"]["answer"], who
+    assert who["basis"] == "records"
+    # "our bookings" are not the user's: the address stays with Rhian.
+    mail = await read("What is Rhian's email?")
+    assert mail["reader_result"]["answer"] == "rhian@velvet.example", mail
+    # No location was stored for her: the sentence is what is shown, not a record.
+    where = await read("Where is Dana Whitley?")
+    assert where["basis"] == "passages" and where["evidence"] == [], where

@@ -188,7 +188,9 @@ def analyze(text: str, today: date, *, resolve_pronouns: bool = True) -> TextAna
 def _self_mentions(
     text: str, named: list[Mention], values: list[Span], speaker: str | None
 ) -> list[Mention]:
-    """I, me, my: the introduced speaker, else `SPEAKER` (a stored one, or nobody)."""
+    """I, me, my: the introduced speaker, else `SPEAKER` (a stored one, or nobody). "Our"
+    only before a person noun ("our electrician is Élodie"): the user's, as "my" would say;
+    "our bookings" are the group's, and their details are not the user's."""
     taken = [(m.start, m.end) for m in named]
     return [
         Mention(
@@ -196,11 +198,17 @@ def _self_mentions(
             w.start(),
             w.end(),
             pronoun=True,
-            possessive=w.group().lower() in ("my", "mine") or w.group()[-1:] in "sS",
+            possessive=w.group().lower() in ("my", "mine", "our") or w.group()[-1:] in "sS",
             speaker=True,
         )
         for w in self_words(text, taken, values)
+        if w.group().lower() != "our" or _person_noun_after(text, w.end())
     ]
+
+
+def _person_noun_after(text: str, end: int) -> bool:
+    after = re.match(r"\s+([^\W\d_][\w\-]*)", text[end:])
+    return after is not None and person_noun(after.group(1))
 
 
 def _canonical_names(kinds: dict[str, str], candidates: list[list[Candidate]]) -> dict[str, str]:

@@ -41,6 +41,9 @@ _LEADING_NOISE = (
 # Capitalized words that start a sentence without starting a name ("Met Sarah Chen").
 NOISE_WORDS = _LEADING_NOISE
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam"})
+_MONTH_NAMES = ("january february march april may june july august september october november "
+                "december")  # fmt: skip
+_CALENDAR = frozenset(_MONTH_NAMES.split()) | {d + s for d in WEEKDAYS for s in ("", "s")}
 _PARTICLES = frozenset({"van", "von", "de", "der", "da", "di", "del", "la", "le", "du", "bin"})
 _ORG_HEADS = frozenset({"university", "bank", "institute", "department", "ministry", "college"})
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "his", "her", "its"})
@@ -198,6 +201,12 @@ def classify(candidates: list[Candidate]) -> dict[str, str]:
         _score(cand, s)
     kinds: dict[str, str] = {}
     for key, s in scores.items():
+        if set(key.split()) <= _CALENDAR:
+            # "files in March", "on Saturdays": a time, not a place; a person only when the
+            # text says so twice ("June Park"'s "June" is one word of a name, not this).
+            if s.person >= 2 and not s.thing:
+                kinds[key] = "person"
+            continue
         if s.thing:
             kinds[key] = "thing"
         elif s.org >= 2 and s.org >= s.person:
