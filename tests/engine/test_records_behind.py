@@ -125,3 +125,19 @@ async def test_our_electrician_is_someone_and_march_is_no_place(
     # No location was stored for her: the sentence is what is shown, not a record.
     where = await read("Where is Dana Whitley?")
     assert where["basis"] == "passages" and where["evidence"] == [], where
+
+
+async def test_a_job_written_before_a_name_is_their_role(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Staff: head baker Agnieszka Łukasik, starts 05:00.")
+    await write("The plumber, Rui Pacheco, is coming on 14 April.")
+    await write("My sister Maya lives in Leeds.")
+    assert (
+        "head baker" in (await read("What is Agnieszka Łukasik's role?"))["reader_result"]["answer"]
+    )
+    assert "plumber" in (await read("What is Rui Pacheco's role?"))["reader_result"]["answer"]
+    # A kin noun says who she is to the user, not her job.
+    maya = await read("What is Maya's role?")
+    assert "sister" not in maya["reader_result"]["answer"] or maya["basis"] != "records", maya

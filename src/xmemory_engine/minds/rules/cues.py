@@ -81,6 +81,7 @@ def read_sentence(
         facts.use(*s.intro)  # "My name is Sam Carter" says nothing but the name
     _values(s, drafts, facts)
     _roles(s, drafts, facts)
+    _titled(s, drafts, facts)
     _employment(s, drafts, names, kinds, facts)
     _manages(s, drafts, facts)
     _kin(s, drafts, facts)
@@ -161,6 +162,36 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
             continue
         if draft.put(field_for(draft.spec, "role", ("str",)), role):
             facts.use(m.start(), end)
+
+
+# A job said right before the name it belongs to: "Staff: head baker Agnieszka Łukasik",
+# "the plumber, Rui Pacheco,", "second supervisor Dr. Jonas Brenner".
+_TITLE_BEFORE = re.compile(
+    r"(?:^|[,:;(]|\b(?i:the|a|an|our|their|his|her|with|and|by)\b)\s*"
+    r"(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*,?\s*(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?$"
+)
+
+
+def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """A job written before a person's name ("head baker Agnieszka Łukasik") is their role,
+    when the words are a job (its last word a job word, none a stop word) and no kin noun
+    (those are a relationship: `_kin`)."""
+    for m in s.mentions:
+        if m.speaker or m.pronoun or m.entity.startswith("org:"):
+            continue
+        found = _TITLE_BEFORE.search(s.text[: m.start])
+        if found is None:
+            continue
+        words = found.group("role").split()
+        if any(w in STOPWORDS for w in words) or not role_like(words[-1]):
+            continue
+        if any(person_noun(w) and not role_like(w) for w in words):
+            continue  # "my sister Maya": who she is to the user, not her job
+        draft = drafts.get(m.entity)
+        if draft is not None and draft.put(
+            field_for(draft.spec, "role", ("str",)), found.group("role")
+        ):
+            facts.use(found.start("role"), found.end("role"))
 
 
 def _listed(s: Analyzed, end: int, role: str) -> bool:
