@@ -141,3 +141,23 @@ async def test_a_job_written_before_a_name_is_their_role(
     # A kin noun says who she is to the user, not her job.
     maya = await read("What is Maya's role?")
     assert "sister" not in maya["reader_result"]["answer"] or maya["basis"] != "records", maya
+
+
+async def test_a_list_of_people_or_suppliers_holds_names_only(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Members: user, Jürgen Pfeiffer (treasurer), Aylin Kaya, the Nakamura family.")
+    await write("Suppliers: flour, Mungoswells Mill; butter and cream, Graham's Dairy.")
+    people = await read("List all people", mode="raw-tables")
+    assert people["basis"] == "records"
+    table = people["reader_result"]
+    at = table["columns"].index("name")
+    names = {row[at] for row in table["rows"]}
+    assert {"Jürgen Pfeiffer", "Aylin Kaya"} <= names
+    assert not names & {"user", "the Nakamura family"}
+    role = await read("What is Jürgen Pfeiffer's role?")
+    assert "treasurer" in role["reader_result"]["answer"]
+    orgs = await read("Which organizations are stored?")
+    assert "Graham's Dairy" in orgs["reader_result"]["answer"]
+    assert "flour" not in orgs["reader_result"]["answer"].replace("Mungoswells", "")

@@ -16,8 +16,9 @@ from datetime import date
 from xmemory_engine.minds.rules.amounts import one_date
 from xmemory_engine.minds.rules.cues import SentenceFacts, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.names import role_like
 from xmemory_engine.minds.rules.schema_map import KIND_WORDS, SchemaMap, field_for, notes_field
-from xmemory_engine.minds.rules.text import find_values, name_words, plural, singular
+from xmemory_engine.minds.rules.text import SELF_WORDS, find_values, name_words, plural, singular
 from xmemory_engine.schema import ObjectSpec
 
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
@@ -68,6 +69,10 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
     items = _items(m.group("items"))
     if len(items) < 2:
         return None
+    if mapped.kinds.get(spec.name) in ("person", "org"):
+        # People and organizations are listed by name: "flour", "the user" or "the Nakamura
+        # family" among them are goods, the speaker, a group, not records of the type.
+        items = [(name, said) for name, said in items if _named(name)]
     drafts = []
     for name, said in items:
         draft = make(spec, name)
@@ -75,6 +80,12 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
             _fill(draft, said, today)
         drafts.append(draft)
     return drafts
+
+
+def _named(item: str) -> bool:
+    """Whether a list item is a name: it opens with a capital and is not the user."""
+    first = item.split()[0] if item.split() else ""
+    return first[:1].isupper() and item.lower() not in SELF_WORDS
 
 
 def _type_named(word: str, mapped: SchemaMap) -> ObjectSpec | None:
@@ -131,6 +142,9 @@ def _fill(draft: Draft, said: str, today: date) -> None:
             if value is not None and not draft.has(fname):
                 draft.put(fname, value)
     flags_and_choices(said, draft, SentenceFacts())
+    role = field_for(draft.spec, "role", ("str",))
+    if role is not None and not draft.has(role) and len(said.split()) <= 4 and role_like(said):
+        draft.put(role, said)  # "Jürgen Pfeiffer (treasurer)"
     notes = notes_field(draft.spec, {field_for(draft.spec, "name") or ""})
     if len(draft.values) == before and notes is not None:
         draft.notes.append(said)  # nothing of it fits a field: kept with the record
