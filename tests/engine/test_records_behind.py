@@ -161,3 +161,6 @@ async def test_a_list_of_people_or_suppliers_holds_names_only(
     orgs = await read("Which organizations are stored?")
     assert "Graham's Dairy" in orgs["reader_result"]["answer"]
     assert "flour" not in orgs["reader_result"]["answer"].replace("Mungoswells", "")
+    # The supplier is an organization only, not also a person of the same name.
+    again = await read("List all people", mode="raw-tables")
+    assert "Mungoswells Mill" not in {row[at] for row in again["reader_result"]["rows"]}

@@ -139,7 +139,8 @@ class _Build:
         for s in self.text.sentences:
             listed = read_list(s.text, self.map, self._draft, self.today)
             if listed:
-                self.things += listed  # "Projects: Atlas (on hold), Birch (active), ..."
+                for draft in listed:  # "Projects: Atlas (on hold), Birch (active), ..."
+                    self._listed(draft)
                 last = None
                 continue
             facts = read_sentence(s, self.drafts, names, kinds)
@@ -167,6 +168,25 @@ class _Build:
                 self._leftovers(s, facts)
             last = things.drafts[-1] if things.drafts else last if carried else None
         self._employment(employment)
+
+    def _listed(self, draft: Draft) -> None:
+        """A list's record. A name the list says is of its type ("Suppliers: Mungoswells
+        Mill") is that record wherever the text names it, not the person its two capitalised
+        words were taken for: the name's draft becomes the list's, when it held nothing else."""
+        name = name_field(draft.spec)
+        wanted = str(draft.values.get(name or "", "")).casefold()
+        for key, known in self.drafts.items():
+            own = name_field(known.spec)
+            if (
+                wanted
+                and known.spec is not draft.spec
+                and str(known.values.get(own or "", "")).casefold() == wanted
+                and set(known.values) <= {own}
+                and not known.notes
+            ):
+                self.drafts[key] = draft
+                return
+        self.things.append(draft)
 
     def _new(self, relation: ExtractedRelation) -> bool:
         return all(r.endpoints != relation.endpoints for r in self.relations)
