@@ -32,7 +32,7 @@ _WEAK = re.compile(
 # First person in the user's words, and "the user" in an agent's notes about them ("User
 # prefers aisle seats.", "The user's sister ..."): both mean the one person memory serves.
 _SELF = re.compile(
-    r"\bI\b|\b(?i:me|my|mine|myself)\b|(?:\b(?i:the)\s+)?\b(?i:user)(?:['\u2019]s)?\b"
+    r"\bI\b|\b(?i:me|my|mine|myself|our)\b|(?:\b(?i:the)\s+)?\b(?i:user)(?:['\u2019]s)?\b"
 )
 USER_NAME = "User"
 """The user's record when no text has said their name: every "I" and "the user" fact is its."""
