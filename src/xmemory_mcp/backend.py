@@ -12,7 +12,7 @@ handshake (and, from a snapshot, its first `tools/list`) while the engine starts
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +29,7 @@ from .settings import ENGINE_URL, Backend, Settings
 if TYPE_CHECKING:
     from xmemory_engine import EngineSettings
     from xmemory_engine.minds.base import TextModel
+    from xmemory_engine.service.writes import WriteQueue
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,10 @@ class OpenBackend:
     """The instance tools act on when no `instance_id` is given (None: every call names one)."""
     default_cluster_id: str | None = None
     """The cluster `create_instance` / `generate_schema` use when none is given."""
+    write_ended: Callable[[str], anyio.Event | None] | None = None
+    """For a write queued in this process (the embedded engine): the event its end sets, so a
+    waiting `write` is answered as soon as it ends instead of at its next `write_status` poll.
+    None from the function: the write is not running here (ended already, or elsewhere)."""
 
 
 class BackendUnavailable(Exception):
@@ -182,7 +187,16 @@ async def _open_embedded(
             location=str(data_dir),
             default_instance_id=settings.instance_id or engine.default_instance_id,
             default_cluster_id=engine.default_cluster_id,
+            write_ended=_ended_event(engine.service.queue),
         )
+
+
+def _ended_event(queue: WriteQueue) -> Callable[[str], anyio.Event | None]:
+    def ended(write_id: str) -> anyio.Event | None:
+        job = queue.active(write_id)
+        return job.done if job is not None else None
+
+    return ended
 
 
 def _engine_settings(settings: Settings) -> EngineSettings:

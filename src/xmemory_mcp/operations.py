@@ -82,8 +82,10 @@ class Operations:
         bound_instance_id: str | None,
         default_cluster_id: str | None,
         write_wait: float,
+        write_ended: Callable[[str], anyio.Event | None] | None = None,
     ) -> None:
         self._client = client
+        self._write_ended = write_ended
         self._bound = client.instance(bound_instance_id) if bound_instance_id else None
         self._default_cluster_id = default_cluster_id
         self._write_wait = write_wait
@@ -217,19 +219,29 @@ class Operations:
     async def _wait_for(
         self, instance: AsyncInstanceAPI, write_id: str, progress: Progress, *, work: int = 0
     ) -> types.CallToolResult:
-        """Poll the write's job until it ends or the wait limit passes, reporting progress.
+        """Wait for the write's job until it ends or the wait limit passes, reporting progress.
+
+        When the engine runs in this process the job's own end is awaited (`write_ended`),
+        and `write_status` is asked once it has ended (or once per PROGRESS_EVERY, for the
+        progress report): no poll finds it a few ms late. Otherwise the job is polled.
         `work`: the mutations of a write of objects, whose time is expected from the last."""
         started = anyio.current_time()
         deadline = started + self._write_wait
         await progress(f"write {write_id}: queued")
         reported, reported_at = WriteQueueStatus.QUEUED, started
-        paced = work >= PACED_WORK
+        ended = self._write_ended(write_id) if self._write_ended is not None else None
+        paced = ended is None and work >= PACED_WORK
         if paced and self._paces:
             expected = EXPECTED_SHARE * min(self._paces) * work
             if expected > FIRST_POLL:
                 await anyio.sleep(min(expected, PROGRESS_EVERY, self._write_wait))
         unfinished_at: float | None = None  # the last poll that found it unfinished
         while True:
+            if ended is not None and not ended.is_set():
+                with anyio.move_on_after(
+                    min(PROGRESS_EVERY, max(0.0, deadline - anyio.current_time()))
+                ):
+                    await ended.wait()
             polled_at = anyio.current_time()
             status = await instance.write_status(write_id)
             if status.write_status.is_terminal:
@@ -248,8 +260,10 @@ class Operations:
                 await progress(
                     f"write {write_id}: {status.write_status.value} ({now - started:.1f} s)"
                 )
-            delay = min(max(FIRST_POLL, (now - started) * POLL_FRACTION), MAX_POLL)
-            await anyio.sleep(min(delay, deadline - now))
+            if ended is None or ended.is_set():
+                # Polled (or ended without its end recorded yet, which a poll will see).
+                delay = min(max(FIRST_POLL, (now - started) * POLL_FRACTION), MAX_POLL)
+                await anyio.sleep(min(delay, deadline - now))
 
     async def write_async(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
         instance = self._instance(args)

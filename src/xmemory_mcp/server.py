@@ -135,6 +135,7 @@ class MemoryServer:
                 bound_instance_id=backend.default_instance_id,
                 default_cluster_id=backend.default_cluster_id,
                 write_wait=self._settings.write_wait,
+                write_ended=backend.write_ended,
             )
         return self._operations
 

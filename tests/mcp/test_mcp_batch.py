@@ -43,14 +43,19 @@ async def stored_people(connected: Connected) -> list[list[Any]]:
 
 
 async def operations(connected: Connected) -> Operations:
+    """The server's operations, waiting by polling `write_status` as for an engine in another
+    process (the pace is learned only there; test_mcp_write_ended.py covers the in-process
+    wait)."""
     ops = await connected.memory._ops()
     assert isinstance(ops, Operations)
+    ops._write_ended = None
     return ops
 
 
 async def test_two_batches_are_stored_whole_with_counts_in_a_short_reply(
     connected: Connected,
 ) -> None:
+    await operations(connected)
     first = await connected.call("write", {"objects": [person(i) for i in range(BATCH)]})
     assert not first.is_error, first.content
     assert first.structured_content is not None
@@ -90,8 +95,8 @@ async def test_one_bad_object_in_a_batch_writes_nothing_and_is_named(connected: 
 async def test_a_batch_slower_than_its_expected_pace_is_still_waited_for(
     connected: Connected,
 ) -> None:
-    await connected.ok("write", {"objects": [person(i) for i in range(BATCH)]})
     ops = await operations(connected)
+    await connected.ok("write", {"objects": [person(i) for i in range(BATCH)]})
     # As if the last write had been a hundred times faster: the first poll comes too early and
     # the wait goes on polling until the write is done.
     assert len(ops._paces) == 1
