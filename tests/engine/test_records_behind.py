@@ -164,3 +164,16 @@ async def test_a_list_of_people_or_suppliers_holds_names_only(
     # The supplier is an organization only, not also a person of the same name.
     again = await read("List all people", mode="raw-tables")
     assert "Mungoswells Mill" not in {row[at] for row in again["reader_result"]["rows"]}
+
+
+async def test_an_institution_is_known_by_its_head_noun(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Her GP is Dr Fiona Lamb at Beech Grove Surgery.")
+    await write("Leo goes to Hillside Primary; we take the cat to Clínica Veterinària Sant Antoni.")
+    orgs = await read("List all organizations", mode="raw-tables")
+    at = orgs["reader_result"]["columns"].index("name")
+    names = {row[at] for row in orgs["reader_result"]["rows"]}
+    assert {"Beech Grove Surgery", "Hillside Primary"} <= names, names
+    assert any(n.startswith("Clínica Veterinària") for n in names), names

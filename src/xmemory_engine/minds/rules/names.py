@@ -45,7 +45,9 @@ _MONTH_NAMES = ("january february march april may june july august september oct
                 "december")  # fmt: skip
 _CALENDAR = frozenset(_MONTH_NAMES.split()) | {d + s for d in WEEKDAYS for s in ("", "s")}
 _PARTICLES = frozenset({"van", "von", "de", "der", "da", "di", "del", "la", "le", "du", "bin"})
-_ORG_HEADS = frozenset({"university", "bank", "institute", "department", "ministry", "college"})
+_ORG_HEADS = frozenset({"university", "bank", "institute", "department", "ministry", "college",
+                        "clinic", "clínica", "clinica", "hospital", "hotel", "universität",
+                        "universidad", "université", "università", "universidade"})  # fmt: skip
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "his", "her", "its"})
 _PERSON_VERBS = lexicon("names.person_verbs")
 _PERSON_BEFORE = frozenset(
