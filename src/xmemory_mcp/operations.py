@@ -18,6 +18,7 @@ import mcp_types as types
 from xmemory import (
     AsyncInstanceAPI,
     AsyncXmemoryClient,
+    DescribeResult,
     ExtractionLogic,
     ReadMode,
     ReadResult,
@@ -54,6 +55,8 @@ the time overslept); a write already done at the first poll halves the expectati
 PACED_WORK = 100
 """Smaller writes are mostly fixed cost, which says nothing about a large one's pace."""
 PACES_KEPT = 4
+SCHEMAS_KEPT = 64
+"""Instances whose schema is kept for writes of objects (more are rarely written at once)."""
 
 
 class ArgumentsError(ValueError):
@@ -91,6 +94,8 @@ class Operations:
         self._write_wait = write_wait
         # seconds per mutation of the last few large writes of objects (see EXPECTED_SHARE)
         self._paces: deque[float] = deque(maxlen=PACES_KEPT)
+        # instance id -> (the describe() result it was fetched with, its data schema)
+        self._schemas: dict[str, tuple[DescribeResult, dict[str, Any]]] = {}
         self._handlers: dict[
             str, Callable[[dict[str, Any], Progress], Awaitable[types.CallToolResult]]
         ] = {
@@ -186,10 +191,19 @@ class Operations:
         """
         if "structured_mutations" in args:
             raise ArgumentsError("give objects or structured_mutations, not both")
-        described, schema = await _both(instance.describe(), instance.get_schema())
+        described = await instance.describe()
         features = set(described.features)
+        data_schema, cached = await self._schema(instance, described)
         try:
-            plan = translate(args["objects"], schema.data_schema, upsert="upsert" in features)
+            try:
+                plan = translate(args["objects"], data_schema, upsert="upsert" in features)
+            except ObjectsInvalid:
+                if not cached:
+                    raise
+                # The schema may have changed since it was fetched (by another client): the
+                # objects are judged against the current one before anything is refused.
+                data_schema, _ = await self._schema(instance, None)
+                plan = translate(args["objects"], data_schema, upsert="upsert" in features)
         except ObjectsInvalid as exc:
             return _objects_invalid(tool, exc.problems)
         kwargs = self._forwarded(
@@ -215,6 +229,25 @@ class Operations:
         if tool == "write_async":
             return _queued(ack.write_id, ack)
         return await self._wait_for(instance, ack.write_id, progress, work=len(plan.mutations))
+
+    async def _schema(
+        self, instance: AsyncInstanceAPI, described: DescribeResult | None
+    ) -> tuple[dict[str, Any], bool]:
+        """The instance's data schema and whether it came from the cache: fetched once per
+        describe() result (the SDK caches that for a few minutes and drops it when the schema
+        changes through this server), not on every write of objects; `described` None fetches
+        it anew."""
+        kept = self._schemas.get(instance.id)
+        if described is not None and kept is not None and kept[0] is described:
+            return kept[1], True
+        data_schema = (await instance.get_schema()).data_schema
+        if described is None and kept is not None:
+            described = kept[0]
+        if described is not None:
+            if len(self._schemas) >= SCHEMAS_KEPT:
+                self._schemas.clear()
+            self._schemas[instance.id] = (described, data_schema)
+        return data_schema, False
 
     async def _wait_for(
         self, instance: AsyncInstanceAPI, write_id: str, progress: Progress, *, work: int = 0
@@ -431,19 +464,6 @@ class Operations:
         return success(
             {"deleted": deleted}, f"Deleted instance {', '.join(deleted)} and all its data."
         )
-
-
-async def _both(first: Awaitable[Any], second: Awaitable[Any]) -> tuple[Any, Any]:
-    """Two calls at once (describe is usually cached; the schema is one more round trip)."""
-    results: list[Any] = [None, None]
-
-    async def run(i: int, call: Awaitable[Any]) -> None:
-        results[i] = await call
-
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(run, 0, first)
-        tg.start_soon(run, 1, second)
-    return results[0], results[1]
 
 
 async def _write_with_fallback(

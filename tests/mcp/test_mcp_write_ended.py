@@ -4,13 +4,14 @@ the wait limit passes first, and the write finishes in the background, exactly o
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from mcp_support import Connected
 
-from xmemory import WriteStatusResult
+from xmemory import SchemaType, WriteStatusResult
 from xmemory_mcp.operations import Operations
 
 pytestmark = pytest.mark.anyio
@@ -34,7 +35,7 @@ async def counting_status_calls(connected: Connected) -> list[str]:
         asked.append(write_id)
         return await original(write_id, **kw)
 
-    ops.bound.write_status = write_status  # type: ignore[method-assign]
+    ops.bound.write_status = write_status  # type: ignore[method-assign,assignment]
     return asked
 
 
@@ -95,3 +96,36 @@ async def test_past_the_wait_limit_the_write_id_and_the_write_ends_once(connect:
         assert status["write_status"] == "completed"
         assert status["counts"]["created"] == 20
         assert await people(connected) == 20
+
+
+async def test_the_schema_is_fetched_once_and_again_when_objects_do_not_fit_it(
+    connected: Connected,
+) -> None:
+    ops = await connected.memory._ops()
+    assert isinstance(ops, Operations) and ops.bound is not None
+    bound = ops.bound
+    fetched = 0
+    original = bound.get_schema
+
+    async def get_schema(**kw: Any) -> Any:
+        nonlocal fetched
+        fetched += 1
+        return await original(**kw)
+
+    bound.get_schema = get_schema  # type: ignore[method-assign,assignment]
+    for i in range(3):
+        await connected.ok("write", {"objects": [person(i)]})
+    assert fetched == 1
+    # Another client adds a type (this server's describe() cache does not know): an object
+    # of it is judged against the schema fetched anew, and stored.
+    schema = (await original()).data_schema
+    schema["objects"]["pet"] = {"fields": {"name": {"type": "str"}}, "primary_key": ["name"]}
+    backend = await connected.backend()
+    await backend.client.admin.update_instance_schema(bound.id, json.dumps(schema), SchemaType.JSON)
+    stored = await connected.ok("write", {"objects": [{"type": "pet", "name": "Mochi"}]})
+    assert stored["counts"]["created"] == 1 and fetched == 2
+    # A type that is in neither schema is refused, naming the types there are.
+    refused = await connected.call("write", {"objects": [{"type": "starship", "name": "X"}]})
+    assert refused.is_error
+    said = refused.content[0].text  # type: ignore[union-attr]
+    assert "unknown object type 'starship'" in said and "pet" in said
