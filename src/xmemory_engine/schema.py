@@ -13,13 +13,12 @@ the SQL by hand agree on it:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
-
-import yaml
 
 from xmemory_engine import strict_json
 from xmemory_engine.errors import SchemaInvalid
@@ -178,6 +177,8 @@ class Schema:
         return data
 
     def to_yaml(self) -> str:
+        import yaml  # here, not at import: start-up writes and reads no schema as YAML
+
         return yaml.safe_dump(self.to_data(), sort_keys=False, allow_unicode=True)
 
     def table_names(self) -> list[str]:
@@ -219,9 +220,7 @@ def parse_schema(text: str, schema_type: str = "yml") -> Schema:
         if schema_type in ("json", "json_schema"):
             data = strict_json.loads(text, max_depth=MAX_SCHEMA_DEPTH)
         elif schema_type in ("yml", "yaml"):
-            if _yaml_nesting_exceeds(text, MAX_SCHEMA_DEPTH):
-                raise too_deep
-            data = yaml.load(text, Loader=_XmdLoader)  # a SafeLoader
+            data = _load_yaml(text, too_deep)
         else:
             raise SchemaInvalid(
                 f"unknown schema type {schema_type!r}; use 'yml' or 'json'", field="instance_schema"
@@ -232,7 +231,7 @@ def parse_schema(text: str, schema_type: str = "yml") -> Schema:
         raise SchemaInvalid(
             f"the schema text does not parse: {exc.message}", field="instance_schema"
         ) from None
-    except (yaml.YAMLError, ValueError) as exc:  # `!!timestamp 2020-13-01` is a ValueError
+    except ValueError as exc:  # `!!timestamp 2020-13-01` is a ValueError
         raise SchemaInvalid(
             f"the schema text does not parse: {exc}", field="instance_schema"
         ) from exc
@@ -241,36 +240,56 @@ def parse_schema(text: str, schema_type: str = "yml") -> Schema:
     return schema_from_data(data)
 
 
-class _XmdLoader(yaml.SafeLoader):
-    """YAML as XMD reads it: `2026-11-30` stays the text it was written as, as in JSON (a
-    date object fits no field type, and a date that does not exist crashed the loader)."""
+def _load_yaml(text: str, too_deep: SchemaInvalid) -> Any:
+    """A user's YAML schema as data. PyYAML is imported here, on the first YAML schema: the
+    engine's own default schema is read from JSON (`datafiles`), so start-up needs none."""
+    import yaml
+
+    if _yaml_nesting_exceeds(text, MAX_SCHEMA_DEPTH):
+        raise too_deep
+    try:
+        return yaml.load(text, Loader=_xmd_loader())  # a SafeLoader
+    except yaml.YAMLError as exc:
+        raise SchemaInvalid(
+            f"the schema text does not parse: {exc}", field="instance_schema"
+        ) from exc
 
 
-_XmdLoader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+@functools.lru_cache(maxsize=1)
+def _xmd_loader() -> type[Any]:
+    import yaml
 
-_YAML_OPEN = (
-    yaml.BlockMappingStartToken,
-    yaml.BlockSequenceStartToken,
-    yaml.FlowMappingStartToken,
-    yaml.FlowSequenceStartToken,
-)
-_YAML_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    class XmdLoader(yaml.SafeLoader):
+        """YAML as XMD reads it: `2026-11-30` stays the text it was written as, as in JSON (a
+        date object fits no field type, and a date that does not exist crashed the loader)."""
+
+    XmdLoader.yaml_implicit_resolvers = {
+        first: [(tag, rule) for tag, rule in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return XmdLoader
 
 
 def _yaml_nesting_exceeds(text: str, max_depth: int) -> bool:
     """Whether YAML collections nest deeper than `max_depth`; the scanner does not recurse,
     the parser does (10,000 `[` was a RecursionError). A scan error is left to the parser."""
+    import yaml
+
+    opening = (
+        yaml.BlockMappingStartToken,
+        yaml.BlockSequenceStartToken,
+        yaml.FlowMappingStartToken,
+        yaml.FlowSequenceStartToken,
+    )
+    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
     depth = 0
     try:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
-            if isinstance(token, _YAML_OPEN):
+            if isinstance(token, opening):
                 depth += 1
                 if depth > max_depth:
                     return True
-            elif isinstance(token, _YAML_CLOSE):
+            elif isinstance(token, closing):
                 depth -= 1
     except yaml.YAMLError:
         return False

@@ -24,6 +24,7 @@ from xmemory_engine.service import reads
 from xmemory_engine.service.instances import (
     DEFAULT_ORG,
     InstanceRegistry,
+    default_schema,
     default_schema_text,
 )
 from xmemory_engine.service.lookup import StoreLookup
@@ -124,12 +125,12 @@ class MemoryService:
             )
 
         def make_instance(cluster_id: str) -> InstanceRow:
-            # Parsed only when the instance is made: on every later start this YAML parse
-            # (pure Python) was the largest single cost of opening the engine.
+            # Made only when the instance is: later starts read the schema from the catalog.
+            # The stored text stays the YAML; the schema comes from its JSON twin.
             return self.registry.new_row(
                 cluster_id,
                 "default",
-                parse_schema(text, "yml"),
+                default_schema(),
                 text,
                 "yml",
                 description="General-purpose memory: people, organizations, projects, tasks, "

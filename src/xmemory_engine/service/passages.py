@@ -20,10 +20,9 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from xmemory_engine import semantic
+from xmemory_engine import datafiles, semantic
 from xmemory_engine.sentences import fold, search_words, split_sentences
 from xmemory_engine.store.base import EpisodeRow, PassageRow, Tables
 
@@ -72,12 +71,8 @@ class Vocabulary:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    import yaml  # read once, on the first search
-
-    text = resources.files("xmemory_engine").joinpath("vocabulary.yml").read_text("utf-8")
-    # libyaml's loader where PyYAML has it: the pure-Python one takes ~20 ms on the first read.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(text, Loader=loader)  # a safe loader either way
+    # Read once, on the first search, from the YAML's JSON twin: no YAML parser at start-up.
+    data = datafiles.load("vocabulary.yml")
     return Vocabulary(
         stop=frozenset(data["stop"].split()),
         asked_not_said=frozenset(data["asked_not_said"].split()),
