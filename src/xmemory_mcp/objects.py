@@ -202,8 +202,8 @@ def _object(
     if not isinstance(item, dict):
         problems.append(f"{path}: an object {{type, name, fields, relations}}")
         return None
-    unknown = [k for k in item if k not in OBJECT_KEYS]
-    if unknown:
+    if not item.keys() <= OBJECT_KEYS:
+        unknown = [k for k in item if k not in OBJECT_KEYS]
         # The published schema leaves the item shape to this check (it is taught by example).
         problems.append(
             f"{path}: unknown key(s) {', '.join(map(repr, unknown))}; an object has"
@@ -224,8 +224,12 @@ def _object(
         return None
     values: dict[str, Any] = {}
     ok = True
+    spec_fields = spec.fields
     for fname, value in fields.items():
-        known = _field_name(spec.fields, fname)
+        if fname in spec_fields:  # the usual case: the field's own name
+            values[fname] = value
+            continue
+        known = _field_name(spec_fields, fname)
         if known is None:
             problems.append(
                 f"{path}.fields.{fname}: {spec.name} has no field {fname!r}; its fields are: "
@@ -256,7 +260,12 @@ def _object(
             values[target] = name
     if not ok:
         return None
-    names = {str(v).lower() for v in (name, values.get(spec.naming_field or "")) if v}
+    names = set()
+    if name:
+        names.add(name.lower())
+    named = values.get(spec.naming_field) if spec.naming_field is not None else None
+    if named:
+        names.add(str(named).lower())
     if not spec.primary_key:
         # No key to find a stored record by: every write of it is a new record.
         plan.mutations.append(
