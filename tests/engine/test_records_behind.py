@@ -177,3 +177,14 @@ async def test_an_institution_is_known_by_its_head_noun(
     names = {row[at] for row in orgs["reader_result"]["rows"]}
     assert {"Beech Grove Surgery", "Hillside Primary"} <= names, names
     assert any(n.startswith("Clínica Veterinària") for n in names), names
+
+
+async def test_running_a_team_at_a_company_is_working_there(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("My manager is Grace Okafor; she runs the payments team at Fintrel.")
+    found = await read("What company does my manager work for?")
+    assert found["basis"] == "records" and found["reader_result"]["answer"] == "Fintrel", found
+    role = await read("What is Grace Okafor's role?")
+    assert role["reader_result"]["answer"] == "head of the payments team", role

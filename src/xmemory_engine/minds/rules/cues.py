@@ -303,6 +303,11 @@ def _manages(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> Non
         if draft is None:
             continue
         obj = m.group("obj").strip()
+        # "runs the payments team at Fintrel": the team is the role's, Fintrel the employer.
+        at = re.search(rf"\s+(?:at|for)\s+(?P<org>{UPPER}[\w&'\-]*(?:\s+{UPPER}[\w&'\-]*)*)$", obj)
+        if at is not None:
+            obj = obj[: at.start()]
+            draft.put(field_for(draft.spec, "company", ("str",)), at.group("org"))
         role = f"{_MANAGER[m.group('verb')]} of {obj}"
         if draft.put(field_for(draft.spec, "role", ("str",)), role):
             facts.use(m.start(), m.end())
