@@ -215,17 +215,23 @@ _CALENDAR_WORDS = frozenset(
 )  # fmt: skip ("May" is also a name)
 
 
+# Words a name never starts with (joined once, not once per name found).
+_NOT_NAME_WORDS = _QUESTION_WORDS | STOPWORDS | _META
+_POSSESSIVE_END = re.compile(r"[\u2019']s$")
+_POSSESSIVE = re.compile(r"[\u2019']s\b")
+
+
 def _names(text: str, mapped: SchemaMap) -> list[NameRef]:
     schema_words = _schema_names(mapped)
     out: list[NameRef] = []
     for m in _NAME_RUN.finditer(text):
         raw = next(g for g in m.groups() if g is not None)
-        possessive = bool(re.search(r"[\u2019']s$", raw))
-        name = re.sub(r"[\u2019']s\b", "", raw).strip()
+        possessive = bool(_POSSESSIVE_END.search(raw))
+        name = _POSSESSIVE.sub("", raw).strip()
         parts = name.split()
         # The question's opening word is a question word in any language ("Wo", "Quién").
         opening = ANY_LANGUAGE if not text[: m.start()].strip(" \t¿¡\"'") else frozenset()
-        while parts and (parts[0].lower() in _QUESTION_WORDS | STOPWORDS | _META | opening):
+        while parts and (parts[0].lower() in _NOT_NAME_WORDS or parts[0].lower() in opening):
             opening = frozenset()
             parts = parts[1:]
         name = " ".join(parts)
@@ -269,8 +275,42 @@ def name_forms(spec: ObjectSpec, name: str) -> list[str]:
     return [name]
 
 
-def _has(low: str, phrase: str) -> bool:
-    return _find(low, phrase) is not None
+class _Phrase:
+    """A schema phrase as `_schema_words` looks for it: its words, each matched literally, and
+    the pattern that finds them in a row as whole words ("due date", "due-date", "due_date")."""
+
+    __slots__ = ("parts", "pattern")
+
+    def __init__(self, phrase: str) -> None:
+        pattern, parts = _phrase_pattern(phrase)
+        self.pattern = pattern
+        self.parts = frozenset(parts)
+
+    def find(self, text: str, present: frozenset[str]) -> re.Match[str] | None:
+        """The phrase's first match in `text`; `present`: which of the schema's phrase words
+        `text` holds (`_present`). A word missing rules the phrase out without a search, and
+        most phrases are absent from a question."""
+        if not self.parts <= present:
+            return None
+        return self.pattern.search(text)
+
+
+@dataclass(frozen=True)
+class _AskedBy:
+    """How a question asks for one field: by any of its phrases, or by its stems (all)."""
+
+    field: str
+    phrases: tuple[_Phrase, ...]
+    stems: tuple[str, ...]
+    # A word of each phrase: a question holding none of them names the field by no phrase,
+    # which one set test tells instead of a test per phrase (None: a phrase has no words).
+    hints: frozenset[str] | None
+
+    def asked(self, free: str, present: frozenset[str], stems: set[str]) -> bool:
+        hinted = self.hints is None or not self.hints.isdisjoint(present)
+        if hinted and any(p.find(free, present) for p in self.phrases):
+            return True
+        return bool(self.stems) and all(w in stems for w in self.stems)
 
 
 @dataclass(frozen=True)
@@ -278,19 +318,27 @@ class _SpecWords:
     """What `_schema_words` looks for of one object type; it depends on the schema only."""
 
     spec: ObjectSpec
-    forms: tuple[str, ...]  # the type's own names ("task", "tasks", "people" for a person)
-    asked_by: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # field, phrases, stems
-    enums: tuple[tuple[str, str, str, str], ...]  # field, value, as said, its plural
+    forms: tuple[_Phrase, ...]  # the type's own names ("task", "tasks", "people" for a person)
+    asked_by: tuple[_AskedBy, ...]
+    enums: tuple[tuple[str, str, _Phrase, _Phrase], ...]  # field, value, as said, its plural
     flags: tuple[tuple[str, re.Pattern[str] | None], ...]  # bool field, how it is said
+
+
+@dataclass(frozen=True)
+class _SchemaWords:
+    """Every object type's `_SpecWords`, and every word of their phrases (for `_present`)."""
+
+    specs: tuple[_SpecWords, ...]
+    parts: tuple[str, ...]
 
 
 _KIND_WORDS = {"people": "person", "persons": "person", "companies": "org",
                "organizations": "org", "organisations": "org"}  # fmt: skip
 
 
-def _spec_words(mapped: SchemaMap) -> tuple[_SpecWords, ...]:
+def _spec_words(mapped: SchemaMap) -> _SchemaWords:
     got = mapped.memo.get("question.spec_words")
-    if isinstance(got, tuple):
+    if isinstance(got, _SchemaWords):
         return got
     out: list[_SpecWords] = []
     for spec in mapped.schema.objects.values():
@@ -303,22 +351,44 @@ def _spec_words(mapped: SchemaMap) -> tuple[_SpecWords, ...]:
                 # all its words of more than three letters, stemmed (two of them at least).
                 parts = [w for w in name_words(f) if len(w) > 3]
                 stems = tuple(stem(w)[:5] for w in parts) if len(parts) >= 2 else ()
-                asked_by.append((f, tuple(ask_phrases(f)), stems))
+                by = tuple(_Phrase(p) for p in ask_phrases(f))
+                hints = None if any(not p.parts for p in by) else {min(p.parts) for p in by}
+                asked_by.append(_AskedBy(f, by, stems, None if hints is None else frozenset(hints)))
         enums = []
         flags: list[tuple[str, re.Pattern[str] | None]] = []
         for fname, fspec in spec.fields.items():
             for value in fspec.enum or ():
                 if isinstance(value, str):
                     said = value.replace("_", " ")
-                    enums.append((fname, value, said, plural(said)))
+                    enums.append((fname, value, _Phrase(said), _Phrase(plural(said))))
             if fspec.type == "bool":
                 flag = " ".join(w for w in name_words(fname) if w not in ("is", "has"))
                 pattern = re.compile(rf"\b(not |non-?|in|un)?{re.escape(flag)}\b") if flag else None
                 flags.append((fname, pattern))
         forms = (*_type_forms(spec), *(w for w, k in _KIND_WORDS.items() if kind == k))
-        out.append(_SpecWords(spec, forms, tuple(asked_by), tuple(enums), tuple(flags)))
-    mapped.memo["question.spec_words"] = result = tuple(out)
+        out.append(
+            _SpecWords(
+                spec, tuple(_Phrase(f) for f in forms), tuple(asked_by), tuple(enums), tuple(flags)
+            )
+        )
+    phrases = [
+        p
+        for sw in out
+        for p in (
+            *sw.forms,
+            *(p for a in sw.asked_by for p in a.phrases),
+            *(p for _, _, said, said_plural in sw.enums for p in (said, said_plural)),
+        )
+    ]
+    said_words = tuple(sorted({w for p in phrases for w in p.parts}))
+    mapped.memo["question.spec_words"] = result = _SchemaWords(tuple(out), said_words)
     return result
+
+
+def _present(text: str, schema_words: _SchemaWords) -> frozenset[str]:
+    """The schema's phrase words that `text` holds (as substrings, as `_Phrase.find` needs):
+    one pass over the schema's words instead of one test per word of each phrase."""
+    return frozenset([w for w in schema_words.parts if w in text])
 
 
 def _schema_words(q: Question, mapped: SchemaMap) -> None:
@@ -332,20 +402,19 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
     stems = {stem(w)[:5] for w in words(free) if len(w) > 3}
     named_at: dict[str, int] = {}
     cued = [roles for pattern, roles in _ROLE_CUES if pattern.search(free)]
-    for sw in _spec_words(mapped):
+    schema_words = _spec_words(mapped)
+    in_low = _present(low, schema_words)
+    in_free = in_low if free == low else _present(free, schema_words)
+    for sw in schema_words.specs:
         spec = sw.spec
-        hits = [m.start() for f in sw.forms if (m := _find(low, f))]
+        hits = [m.start() for f in sw.forms if (m := f.find(low, in_low))]
         if hits:
             named_at[spec.name] = min(hits)
-        asked = [
-            f
-            for f, phrases, need in sw.asked_by
-            if any(_has(free, p) for p in phrases) or (need and all(w in stems for w in need))
-        ]
+        asked = [a.field for a in sw.asked_by if a.asked(free, in_free, stems)]
         for roles in cued:
             asked += [f for r in roles if (f := field_for(spec, r)) and f not in asked]
         for fname, value, said, said_plural in sw.enums:
-            hit = _find(free, said) or _find(free, said_plural)
+            hit = said.find(free, in_free) or said_plural.find(free, in_free)
             if hit:
                 negated = bool(
                     re.search(r"\b(?:not|n't|no longer)\s+(?:yet\s+)?$", free[: hit.start()])
@@ -371,15 +440,6 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
     possessive = re.search(r"[\u2019']s\s+([a-z][a-z ]{1,30}?)\s*(?:\?|$| and\b)", q.text)
     if possessive and not q.fields:
         q.unknown_field = possessive.group(1).strip()
-
-
-def _find(low: str, phrase: str) -> re.Match[str] | None:
-    pattern, parts = _phrase_pattern(phrase)
-    # The pattern matches each word literally, so a word missing from the text rules it out
-    # (a substring test is many times cheaper than the search, and most phrases are absent).
-    if not all(w in low for w in parts):
-        return None
-    return pattern.search(low)
 
 
 # The phrases are schema words and their synonyms, the same for every question: compile once.

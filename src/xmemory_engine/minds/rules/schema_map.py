@@ -111,6 +111,16 @@ class SchemaMap:
 
     def first(self, kind: str) -> ObjectSpec | None:
         """The object type best fitting `kind` (by name before description), if any."""
+        # Asked several times per question and per write; it depends on the schema only.
+        key = f"schema_map.first.{kind}"
+        got = self.memo.get(key)
+        if isinstance(got, tuple):
+            return got[0] if got else None
+        best_spec = self._first(kind)
+        self.memo[key] = (best_spec,) if best_spec is not None else ()
+        return best_spec
+
+    def _first(self, kind: str) -> ObjectSpec | None:
         best: tuple[int, int, ObjectSpec] | None = None
         for i, (name, spec) in enumerate(self.schema.objects.items()):
             if self.kinds.get(name) != kind:
@@ -121,7 +131,12 @@ class SchemaMap:
         return best[2] if best else None
 
     def of_kind(self, kind: str) -> list[ObjectSpec]:
-        return [self.schema.objects[n] for n, k in self.kinds.items() if k == kind]
+        key = f"schema_map.of_kind.{kind}"
+        got = self.memo.get(key)
+        if not isinstance(got, tuple):
+            got = tuple(self.schema.objects[n] for n, k in self.kinds.items() if k == kind)
+            self.memo[key] = got
+        return list(got)  # a new list: callers may extend theirs
 
     def relation_between(
         self, left: ObjectSpec, right: ObjectSpec, prefer: tuple[str, ...] = ()
@@ -187,6 +202,14 @@ def field_score(fname: str, fspec: FieldSpec, role: str) -> int:
     return 0
 
 
+# What `field_for` and `name_field` found per object type: asked many times per question and
+# per write, and an object type never changes (schemas are immutable). Keyed by the spec's id;
+# each entry holds its spec, so that id is not reused while the entry lives.
+_FIELD_FOR: dict[tuple[int, str, tuple[str, ...] | None], tuple[ObjectSpec, str | None]] = {}
+_NAME_FIELD: dict[tuple[int, str | None], tuple[ObjectSpec, str | None]] = {}
+_FIELDS_KEPT = 4096
+
+
 def field_for(
     spec: ObjectSpec,
     role: str,
@@ -194,6 +217,22 @@ def field_for(
     exclude: set[str] | None = None,
 ) -> str | None:
     """The field of `spec` that plays `role` (by name), optionally of one of `types`."""
+    if exclude:
+        return _field_for(spec, role, types, exclude)
+    key = (id(spec), role, None if types is None else tuple(types))
+    got = _FIELD_FOR.get(key)
+    if got is not None and got[0] is spec:
+        return got[1]
+    found = _field_for(spec, role, types, None)
+    if len(_FIELD_FOR) >= _FIELDS_KEPT:
+        _FIELD_FOR.clear()
+    _FIELD_FOR[key] = (spec, found)
+    return found
+
+
+def _field_for(
+    spec: ObjectSpec, role: str, types: tuple[str, ...] | None, exclude: set[str] | None
+) -> str | None:
     best: tuple[int, str] | None = None
     for fname, fspec in spec.fields.items():
         if exclude and fname in exclude:
@@ -208,6 +247,18 @@ def field_for(
 
 def name_field(spec: ObjectSpec, kind: str | None = None) -> str | None:
     """The field holding what a record is called: name for people, title for tasks..."""
+    key = (id(spec), kind)
+    got = _NAME_FIELD.get(key)
+    if got is not None and got[0] is spec:
+        return got[1]
+    found = _name_field(spec, kind)
+    if len(_NAME_FIELD) >= _FIELDS_KEPT:
+        _NAME_FIELD.clear()
+    _NAME_FIELD[key] = (spec, found)
+    return found
+
+
+def _name_field(spec: ObjectSpec, kind: str | None) -> str | None:
     str_fields = [n for n, f in spec.fields.items() if f.type == "str" and f.enum is None]
     order = ["name", "full_name", "fullname", "display_name", f"{spec.name.lower()}_name"]
     if kind not in ("person", "org"):
