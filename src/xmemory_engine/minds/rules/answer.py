@@ -213,10 +213,14 @@ class _Reading:
             out = [s for s in out if not asked or s in asked] or out
         out = [*out, *asked, *enum_types]
         if subject is not None:
-            out += [o for o in self.map.schema.objects.values() if name_field(o) is not None]
+            out += _named_types(self.map)
+        # The schema's types are distinct objects with distinct names: by identity is by value
+        # here, without comparing whole field maps.
+        seen: set[int] = set()
         unique: list[ObjectSpec] = []
         for spec in out:
-            if spec not in unique:
+            if id(spec) not in seen:
+                seen.add(id(spec))
                 unique.append(spec)
         if asked and not q.types:
             unique.sort(key=lambda s: s not in asked)
@@ -565,9 +569,23 @@ def _type_name(spec: ObjectSpec, *, plural: bool = False) -> str:
     return plural_of(words) if plural else words
 
 
-def _schema_stems(mapped: SchemaMap, spec: ObjectSpec) -> set[str]:
+def _named_types(mapped: SchemaMap) -> list[ObjectSpec]:
+    """The object types whose records have a name field (once per schema)."""
+    got = mapped.memo.get("answer.named_types")
+    if not isinstance(got, tuple):
+        got = tuple(o for o in mapped.schema.objects.values() if name_field(o) is not None)
+        mapped.memo["answer.named_types"] = got
+    return list(got)
+
+
+def _schema_stems(mapped: SchemaMap, spec: ObjectSpec) -> frozenset[str]:
     """Word stems the schema says of `spec`: its type, fields (with their synonyms and the
-    verbs of their roles) and the relations it takes part in ("works_at" -> "work")."""
+    verbs of their roles) and the relations it takes part in ("works_at" -> "work"); worked
+    out once per schema and type."""
+    key = f"answer.schema_stems.{spec.name}"
+    got = mapped.memo.get(key)
+    if isinstance(got, frozenset):
+        return got
     said = list(name_words(spec.name))
     for fname in spec.fields:
         said += [w for phrase in ask_phrases(fname) for w in phrase.split()]
@@ -577,7 +595,8 @@ def _schema_stems(mapped: SchemaMap, spec: ObjectSpec) -> set[str]:
     for rel in mapped.schema.relations.values():
         if spec.name in rel.roles.values():
             said += [*name_words(rel.name), *(w for r in rel.roles for w in name_words(r))]
-    return {stem(w) for w in said}
+    mapped.memo[key] = stems = frozenset(stem(w) for w in said)
+    return stems
 
 
 def _total(table: ResultTable) -> int:

@@ -105,7 +105,7 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     q = Question(text=text.strip(), lowered=" " + text.strip().lower() + " ")
     low = q.lowered
     q.count = bool(re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", low))
-    q.recent = any(w in _RECENT for w in words(low))
+    q.recent = any(w in _RECENT for w in _words(low))
     q.latest_only = bool(re.search(r"\b(most recent(ly)?|latest|newest|last)\b", low))
     first = low.split()[0] if low.split() else ""
     q.foreign = opening_word(q.text) in FOREIGN
@@ -124,6 +124,12 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
         q.terms = [t for t in q.terms if kind is None or t.lower() != kind.group(1)]
     q.keywords = list(dict.fromkeys(stem(w) for w in q.terms))
     return q
+
+
+@functools.lru_cache(maxsize=64)
+def _words(text: str) -> tuple[str, ...]:
+    """`words` of one text, split once: a question's lowered text is read three times."""
+    return tuple(words(text))
 
 
 # "my manager", "the user's sister": the noun the user names a person by.
@@ -164,7 +170,7 @@ def _preference_cue(q: Question, mapped: SchemaMap) -> None:
     it names no type, field or record; a question about someone ("What does Bob like?",
     "Who likes jazz?") or naming a type is left as it is."""
     spec = mapped.first("preference")
-    said = set(words(q.lowered)) & _PREFER_WORDS
+    said = set(_words(q.lowered)) & _PREFER_WORDS
     if spec is None or not said or q.types or q.who or q.subject is not None:
         return
     q.types = [spec]
@@ -399,7 +405,7 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
     for n in q.names:
         if n.value:
             free = re.sub(re.escape(n.text.lower()), " " * len(n.text), free)
-    stems = {stem(w)[:5] for w in words(free) if len(w) > 3}
+    stems = {stem(w)[:5] for w in _words(free) if len(w) > 3}
     named_at: dict[str, int] = {}
     cued = [roles for pattern, roles in _ROLE_CUES if pattern.search(free)]
     schema_words = _spec_words(mapped)
