@@ -188,3 +188,15 @@ async def test_running_a_team_at_a_company_is_working_there(
     assert found["basis"] == "records" and found["reader_result"]["answer"] == "Fintrel", found
     role = await read("What is Grace Okafor's role?")
     assert role["reader_result"]["answer"] == "head of the payments team", role
+
+
+async def test_an_account_number_is_not_a_phone_number(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("The internet provider at the new flat is MEO; my account number is 55-8812-03.")
+    await write("My phone number is 07700 900461.")
+    phone = await read("What is my phone number?")
+    assert phone["basis"] == "records", phone
+    assert "07700 900461" in phone["reader_result"]["answer"]
+    assert "55-8812-03" not in phone["reader_result"]["answer"]

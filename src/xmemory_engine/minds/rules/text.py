@@ -98,7 +98,7 @@ def find_values(sentence: str, today: date) -> list[Span]:
     for d in find_dates(sentence, today):
         if free(d.start, d.end):
             spans.append(d)
-    cued = _PHONE_CUE.search(sentence) is not None
+    cued = any(_phone_word(sentence, m) for m in _PHONE_CUE.finditer(sentence))
     for m in _PHONE.finditer(sentence):
         digits = re.sub(r"\D", "", m.group())
         if len(digits) < _UNCUED_PHONE_DIGITS and not cued:
@@ -111,6 +111,15 @@ def find_values(sentence: str, today: date) -> list[Span]:
             value: int | float = float(raw) if "." in raw else int(raw)
             spans.append(Span("number", m.start(), m.end(), m.group(), value))
     return sorted(spans, key=lambda s: s.start)
+
+
+def _phone_word(sentence: str, cue: re.Match[str]) -> bool:
+    """Whether a phone cue word says a phone: "number" does unless it is another thing's
+    ("account number 55-8812-03", "policy number": `text.other_numbers` in lexicon.yml)."""
+    if cue.group().lower() != "number":
+        return True
+    before = re.findall(r"[\w']+", sentence[: cue.start()].lower())
+    return not before or before[-1] not in lexicon("text.other_numbers")
 
 
 def _looks_like_year(text: str) -> bool:
