@@ -78,7 +78,7 @@ def test_phrase_prefilter_never_hides_a_match() -> None:
     """`_Phrase.find` with the question's present words finds exactly what the phrase's own
     search finds, for every phrase of the schema and every question (lowered as read)."""
     for text in _schemas():
-        mapped = SchemaMap(parse_schema(text))
+        mapped = SchemaMap.of(parse_schema(text))
         words = question_mod._spec_words(mapped)
         phrases = [
             p
@@ -99,7 +99,7 @@ def test_phrase_prefilter_never_hides_a_match() -> None:
 
 
 def test_present_words_are_the_substrings_held() -> None:
-    mapped = SchemaMap(parse_schema(SCHEMA))
+    mapped = SchemaMap.of(parse_schema(SCHEMA))
     words = question_mod._spec_words(mapped)
     low = " what is the e-mail backup of bob? "
     assert question_mod._present(low, words) == {w for w in words.parts if w in low}
@@ -108,19 +108,20 @@ def test_present_words_are_the_substrings_held() -> None:
 
 
 def test_a_warm_memo_reads_as_a_cold_one() -> None:
-    """Each question read against a schema map made just for it (nothing worked out yet)
-    reads the same as against one map that has read every question before."""
+    """Each question read against a schema map made just for it (a schema parsed anew:
+    nothing worked out yet) reads the same as against one map that has read every question
+    before."""
     for text in _schemas():
-        warm = SchemaMap(parse_schema(text))
+        warm = SchemaMap.of(parse_schema(text))
         for q in QUESTIONS * 2:
-            cold = SchemaMap(parse_schema(text))
+            cold = SchemaMap.of(parse_schema(text))
             assert repr(read_question(q, cold)) == repr(read_question(q, warm)), q
 
 
 def test_fields_named_by_overlapping_phrases_are_all_asked() -> None:
     """The hint words skip no field a phrase names: "e-mail backup" names `e_mail_backup` and,
     by its synonym "e mail", `email`; "phone number" names `phone_number`."""
-    mapped = SchemaMap(parse_schema(SCHEMA))
+    mapped = SchemaMap.of(parse_schema(SCHEMA))
     q = read_question("What is Dana's phone number and e-mail backup?", mapped)
     assert q.fields == {"contact": ["email", "e_mail_backup", "phone_number"]}
     q = read_question("Which contacts are in-progress and not on hold?", mapped)
