@@ -36,6 +36,13 @@ async def memory(tmp_path: Path) -> AsyncIterator[tuple[Callable[[str], Awaitabl
             yield write, read
 
 
+def names_in(raw: dict[str, Any]) -> set[str]:
+    """The `name` column of a raw-tables read."""
+    table = raw["reader_result"]
+    at = table["columns"].index("name")
+    return {row[at] for row in table["rows"]}
+
+
 async def test_a_question_worded_unlike_the_schema_is_answered_from_the_records_behind_its_sentence(
     memory: tuple[Callable[[str], Awaitable[None]], Ask],
 ) -> None:
@@ -151,9 +158,7 @@ async def test_a_list_of_people_or_suppliers_holds_names_only(
     await write("Suppliers: flour, Mungoswells Mill; butter and cream, Graham's Dairy.")
     people = await read("List all people", mode="raw-tables")
     assert people["basis"] == "records"
-    table = people["reader_result"]
-    at = table["columns"].index("name")
-    names = {row[at] for row in table["rows"]}
+    names = names_in(people)
     assert {"Jürgen Pfeiffer", "Aylin Kaya"} <= names
     assert not names & {"user", "the Nakamura family"}
     role = await read("What is Jürgen Pfeiffer's role?")
@@ -162,8 +167,7 @@ async def test_a_list_of_people_or_suppliers_holds_names_only(
     assert "Graham's Dairy" in orgs["reader_result"]["answer"]
     assert "flour" not in orgs["reader_result"]["answer"].replace("Mungoswells", "")
     # The supplier is an organization only, not also a person of the same name.
-    again = await read("List all people", mode="raw-tables")
-    assert "Mungoswells Mill" not in {row[at] for row in again["reader_result"]["rows"]}
+    assert "Mungoswells Mill" not in names
 
 
 async def test_an_institution_is_known_by_its_head_noun(
@@ -173,8 +177,7 @@ async def test_an_institution_is_known_by_its_head_noun(
     await write("Her GP is Dr Fiona Lamb at Beech Grove Surgery.")
     await write("Leo goes to Hillside Primary; we take the cat to Clínica Veterinària Sant Antoni.")
     orgs = await read("List all organizations", mode="raw-tables")
-    at = orgs["reader_result"]["columns"].index("name")
-    names = {row[at] for row in orgs["reader_result"]["rows"]}
+    names = names_in(orgs)
     assert {"Beech Grove Surgery", "Hillside Primary"} <= names, names
     assert any(n.startswith("Clínica Veterinària") for n in names), names
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import pytest
@@ -17,6 +18,8 @@ from xmemory_engine.store import provenance
 from xmemory_engine.store.base import EpisodeDraft, Tables
 from xmemory_engine.store.instance import SqliteInstanceData, SqliteTables, new_xuid, new_xuids
 from xmemory_engine.store.sqlite import WAL_LIMIT
+
+T = TypeVar("T")
 
 VALUES: list[Any] = [
     {"email": "p42@c7.example", "company": "Company 7"},
@@ -176,73 +179,67 @@ async def test_the_write_queue_checkpoints_after_each_write(
         assert len(calls) == 3
 
 
-@pytest.mark.anyio
-async def test_the_number_of_sentences_is_counted_once_per_change_of_the_file(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+async def contacts_data(tmp_path: Path) -> AsyncIterator[SqliteInstanceData]:
     schema = parse_schema(CONTACTS_YML)
     data = SqliteInstanceData(tmp_path / "i.sqlite", schema)
     try:
         await data.ensure_schema(schema)
-
-        def nothing(t: Tables) -> dict[str, Any]:
-            return {"changes": None}
-
-        def total(t: Tables) -> tuple[int, int]:
-            assert isinstance(t, SqliteTables)
-            ran: list[str] = []
-            t.conn.set_trace_callback(ran.append)
-            try:
-                found, _ = t.passage_frequency(["acme"])
-            finally:
-                t.conn.set_trace_callback(None)
-            return found, sum("_xm_passage_docsize" in s for s in ran)
-
-        await data.apply("w1", schema, nothing, EpisodeDraft("w1", "text", "Acme is in Lyon."))
-        assert await data.read(schema, total) == (1, 1)
-        assert await data.read(schema, total) == (1, 0)  # nothing changed: not counted again
-        text = "Acme hired Ann. Ann likes tea."
-        await data.apply("w2", schema, nothing, EpisodeDraft("w2", "text", text))
-        assert await data.read(schema, total) == (3, 1)
-        assert await data.read(schema, total) == (3, 0)
+        yield data
     finally:
         data.close()
+
+
+def nothing(t: Tables) -> dict[str, Any]:
+    return {"changes": None}
+
+
+def traced(t: Tables, ask: Callable[[SqliteTables], T], marker: str) -> tuple[T, int]:
+    """`ask`'s answer and how many of the statements it ran hold `marker`."""
+    assert isinstance(t, SqliteTables)
+    ran: list[str] = []
+    t.conn.set_trace_callback(ran.append)
+    try:
+        found = ask(t)
+    finally:
+        t.conn.set_trace_callback(None)
+    return found, sum(marker in s for s in ran)
+
+
+@pytest.mark.anyio
+async def test_the_number_of_sentences_is_counted_once_per_change_of_the_file(
+    contacts_data: SqliteInstanceData,
+) -> None:
+    data, schema = contacts_data, parse_schema(CONTACTS_YML)
+
+    def total(t: Tables) -> tuple[int, int]:
+        return traced(t, lambda s: s.passage_frequency(["acme"])[0], "_xm_passage_docsize")
+
+    await data.apply("w1", schema, nothing, EpisodeDraft("w1", "text", "Acme is in Lyon."))
+    assert await data.read(schema, total) == (1, 1)
+    assert await data.read(schema, total) == (1, 0)  # nothing changed: not counted again
+    text = "Acme hired Ann. Ann likes tea."
+    await data.apply("w2", schema, nothing, EpisodeDraft("w2", "text", text))
+    assert await data.read(schema, total) == (3, 1)
+    assert await data.read(schema, total) == (3, 0)
 
 
 @pytest.mark.anyio
 async def test_a_text_said_after_an_episode_is_found_once_per_change_of_the_file(
-    tmp_path: Path,
+    contacts_data: SqliteInstanceData,
 ) -> None:
-    schema = parse_schema(CONTACTS_YML)
-    data = SqliteInstanceData(tmp_path / "i.sqlite", schema)
-    try:
-        await data.ensure_schema(schema)
+    data, schema = contacts_data, parse_schema(CONTACTS_YML)
 
-        def nothing(t: Tables) -> dict[str, Any]:
-            return {"changes": None}
+    def after(episode_id: int) -> Callable[[Tables], tuple[bool, int]]:
+        return lambda t: traced(t, lambda s: s.later_text_episode(episode_id), "FROM _xm_episode")
 
-        def after(episode_id: int) -> Any:
-            def run(t: Tables) -> tuple[bool, int]:
-                assert isinstance(t, SqliteTables)
-                ran: list[str] = []
-                t.conn.set_trace_callback(ran.append)
-                try:
-                    later = t.later_text_episode(episode_id)
-                finally:
-                    t.conn.set_trace_callback(None)
-                return later, sum("FROM _xm_episode" in s for s in ran)
-
-            return run
-
-        text = EpisodeDraft("w1", "text", "Acme is in Lyon.")
-        first = (await data.apply("w1", schema, nothing, text))[0]["episode_id"]
-        batch = EpisodeDraft("w2", "mutations", "Acme (company).")
-        second = (await data.apply("w2", schema, nothing, batch))[0]["episode_id"]
-        assert await data.read(schema, after(first)) == (False, 1)  # a batch is not text
-        assert await data.read(schema, after(0)) == (True, 0)  # nothing changed: kept
-        third = EpisodeDraft("w3", "text", "Acme moved to Lyon.")
-        await data.apply("w3", schema, nothing, third)
-        assert await data.read(schema, after(second)) == (True, 1)
-        assert await data.read(schema, after(first)) == (True, 0)
-    finally:
-        data.close()
+    text = EpisodeDraft("w1", "text", "Acme is in Lyon.")
+    first = (await data.apply("w1", schema, nothing, text))[0]["episode_id"]
+    batch = EpisodeDraft("w2", "mutations", "Acme (company).")
+    second = (await data.apply("w2", schema, nothing, batch))[0]["episode_id"]
+    assert await data.read(schema, after(first)) == (False, 1)  # a batch is not text
+    assert await data.read(schema, after(0)) == (True, 0)  # nothing changed: kept
+    third = EpisodeDraft("w3", "text", "Acme moved to Lyon.")
+    await data.apply("w3", schema, nothing, third)
+    assert await data.read(schema, after(second)) == (True, 1)
+    assert await data.read(schema, after(first)) == (True, 0)

@@ -19,7 +19,7 @@ an accumulated free-text field) do not count, so a note is never an answer from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from xmemory_engine.schema import ObjectSpec
@@ -49,7 +49,6 @@ class Behind:
     prose: str
     evidence: list[dict[str, Any]]
     notice: str
-    records: list[tuple[ObjectSpec, Record, list[str]]] = field(default_factory=list)
 
 
 def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Behind | None:
@@ -105,7 +104,7 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
         + (f" on {day}" if day else "")
         + ": the question names none of their fields, so check they are what it asks about."
     )
-    return Behind(prose=prose, evidence=found, notice=notice, records=used)
+    return Behind(prose=prose, evidence=found, notice=notice)
 
 
 def _understood(spec: ObjectSpec, record: Record, sentences: list[set[str]]) -> list[str]:

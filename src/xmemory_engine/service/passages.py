@@ -154,6 +154,11 @@ class Terms:
     def stems(self) -> list[str]:
         return [t.stem for t in self.terms]
 
+    @property
+    def named(self) -> set[str]:
+        """The words of the question's names."""
+        return {w for run in self.names for w in run}
+
 
 # One read asks for a question's terms several times (whether rows answer, whether they hold
 # its names, the passages, what changed later): parsed once. Callers only read the result.
@@ -253,8 +258,9 @@ _DOUBLED = re.compile(r"([b-df-hj-km-rtv-y])\1$")
 
 def _stem(word: str) -> str:
     """A prefix that the word's usual variants share: 'appointments' -> 'appointme',
-    'living' -> 'liv', 'studies' -> 'studi', 'drumming' -> 'drum', 'physiotherapist' -> 'physiotherap' (a long word
-    loses its last three letters, so 'conductor' finds 'conducted')."""
+    'living' -> 'liv', 'studies' -> 'studi', 'drumming' -> 'drum', 'physiotherapist' ->
+    'physiotherap' (a long word loses its last three letters, so 'conductor' finds
+    'conducted')."""
     for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith("ss"):
@@ -353,14 +359,8 @@ def _by_words(
             if mass and covered / mass >= CHANGE_COVERAGE:
                 scored.append((covered / mass, hit))
             continue
-        if _only_names(terms, said) and not (terms.where and _names_someone(context, terms)):
-            continue  # the names alone: what is asked of them is not said here
-        if any(t.kind and t.stem not in said for t in terms.terms) and not _names_someone(
-            context, terms
-        ):
-            continue  # "Which garage …?": neither the kind nor anything named
-        if terms.focus and not all(f in said for f in terms.focus):
-            continue  # the thing asked for is not said here, whatever else is
+        if not _says_what_is_asked(terms, context, said):
+            continue
         enough = (FOCUSED_COVERAGE if terms.focus else COVERAGE) - _relief(terms, context, said)
         if mass and covered / mass >= enough:
             scored.append((covered / mass, hit))
@@ -381,7 +381,9 @@ def _names_someone(text: str, terms: Terms) -> bool:
     """Whether `text` names someone the question does not: a capitalised word that does not
     open a sentence. A word after a colon or a semicolon counts: notes list people that way
     ("Shared gear: Søren brings stove; Ana brings the map")."""
-    asked = {w for run in terms.names for w in run}
+    asked = terms.named
+    vocab = vocabulary()
+    never = vocab.stop | vocab.not_names
     for m in _TOKEN.finditer(text):
         word = m.group()
         if not word[0].isupper():
@@ -389,8 +391,7 @@ def _names_someone(text: str, terms: Terms) -> bool:
         before = text[: m.start()].rstrip()
         if not before or before[-1] in ".!?\"'(":
             continue  # a sentence's first word is capitalised whatever it is
-        vocab = vocabulary()
-        if fold(word) not in asked and fold(word) not in vocab.stop | vocab.not_names:
+        if fold(word) not in asked and fold(word) not in never:
             return True
     return False
 
@@ -401,7 +402,7 @@ def _shaped_for_named(terms: Terms, text: str) -> bool:
     before the value is one of the question's, or no name is. In a list ("Priya Raman 07700
     900123; Hamish Baird (drives the van)") the phone number is Priya's, not Hamish's; in
     "Elena Rossi turns 65" the age is Elena's."""
-    asked = {w for run in terms.names for w in run}
+    asked = terms.named
     shapes = [t.shape for t in terms.terms if t.shape is not None and t.stem not in asked]
     if not asked or not shapes:
         return True
@@ -547,13 +548,7 @@ def _similar(
             t for t in terms.terms if t.covered_by(words, context) or asked[t.stem] in near_words
         ]
         said = {t.stem for t in covering}
-        if _only_names(terms, said) and not (terms.where and _names_someone(context, terms)):
-            continue  # the names alone: what is asked of them is not said here
-        if any(t.kind and t.stem not in said for t in terms.terms) and not _names_someone(
-            context, terms
-        ):
-            continue  # "Which garage …?": neither the kind nor anything named
-        if terms.focus and not all(f in said for f in terms.focus):
+        if not _says_what_is_asked(terms, context, said):
             continue
         covered = sum(weight[t.stem] for t in covering)
         mass = needed + sum(weight[t.stem] for t in covering if t.kind)
@@ -609,26 +604,9 @@ def _about_whom_asked(terms: Terms, context: str, words: list[str]) -> bool:
     return not terms.who or _names_someone(context, terms)
 
 
-_YES_NO = frozenset(
-    [
-        "is",
-        "are",
-        "was",
-        "were",
-        "do",
-        "does",
-        "did",
-        "has",
-        "have",
-        "had",
-        "can",
-        "could",
-        "will",
-        "would",
-        "should",
-        "am",
-    ]
-)
+# Auxiliary verbs that open a question asking for a yes or a no.
+_YES_NO = frozenset(("is", "are", "was", "were", "am", "do", "does", "did", "has", "have", "had",
+                     "can", "could", "will", "would", "should"))  # fmt: skip
 
 
 def _yes_no(question: str) -> bool:
@@ -637,13 +615,26 @@ def _yes_no(question: str) -> bool:
     return opening in _YES_NO
 
 
+def _says_what_is_asked(terms: Terms, context: str, said: set[str]) -> bool:
+    """Whether a sentence covering the stems `said` says what the question asks, beyond whom
+    it asks about: more than its names (a where-question may be answered by a place named
+    there: "Where does Denise work?" beside "User's mentor at Hooli was Denise Laurent"), the
+    kind it asks for or something named ("Which garage …?"), and every word of the noun it
+    asks for ("When is Sam's *birthday*?")."""
+    if _only_names(terms, said) and not (terms.where and _names_someone(context, terms)):
+        return False
+    if any(t.kind and t.stem not in said for t in terms.terms) and not _names_someone(
+        context, terms
+    ):
+        return False
+    return all(f in said for f in terms.focus)
+
+
 def _only_names(terms: Terms, said: set[str]) -> bool:
     """Whether the terms a sentence covers are only the question's names, while it asks more
     of them ("What gift would Sam like?" beside "User's partner is Sam Whitaker"): a rare name
-    weighs enough to pass alone, but the sentence does not say what is asked of it. A "where"
-    question is let through when the sentence names a place the question does not ("Where
-    does Denise work?" beside "User's mentor at Hooli was Denise Laurent")."""
-    named = {w for run in terms.names for w in run}
+    weighs enough to pass alone, but the sentence does not say what is asked of it."""
+    named = terms.named
     asked = {t.stem for t in terms.terms if t.shape is None and not t.kind} - named
     return bool(named) and bool(asked) and not (said - named)
 
@@ -653,8 +644,7 @@ def _relief(terms: Terms, context: str, said: set[str]) -> float:
     "who" sentence names someone and a shaped term is covered before this is asked) and says
     more of the question than its names (`said`: the stems covered), else 0: "Who plays golf
     at Northwind?" is not answered by "I work at Northwind"."""
-    named = {w for run in terms.names for w in run}
-    if not said - named:
+    if not said - terms.named:
         return 0.0
     if terms.who or any(t.shape is not None for t in terms.terms):
         return TYPED_RELIEF
@@ -666,7 +656,7 @@ def _relief(terms: Terms, context: str, said: set[str]) -> float:
 def _said_as(question: str, terms: Terms) -> dict[str, str]:
     """Each term's word as the question says it ("appointments" for the stem "appointme"):
     what is compared by meaning."""
-    in_names = {w for run in terms.names for w in run}
+    in_names = terms.named
     said = {(w if w in in_names else _stem(w)): w for w in search_words(question)}
     return {t.stem: said.get(t.stem, t.stem) for t in terms.terms}
 

@@ -25,7 +25,7 @@ from xmemory_engine.schema import Schema
 from xmemory_engine.sentences import search_words
 from xmemory_engine.service import evidence as evidence_mod
 from xmemory_engine.service import passages as passages_mod
-from xmemory_engine.service.behind import records_behind
+from xmemory_engine.service.behind import Behind, records_behind
 from xmemory_engine.service.changes import object_wire, relation_wire
 from xmemory_engine.service.instances import LiveInstance
 from xmemory_engine.service.tracing import Trace, TracedRecord, split_trace, traced
@@ -212,15 +212,15 @@ async def read(
         elif sql is None and not shaped_as_asked(query, answer.tables):
             basis, evidence, later = "nothing", [], []  # "When did Hana change her email?"
     if basis == "nothing":
-        passages = await live.data.read(live.schema, lambda t: with_changes(t, query))
+        behind = sql is None and mode is ReadMode.SINGLE_ANSWER
+        passages, found = await live.data.read(
+            live.schema, lambda t: said_about(t, query, behind=behind)
+        )
         basis = "passages" if passages else "nothing"
-        if passages and sql is None and mode is ReadMode.SINGLE_ANSWER:
-            # The sentence that answers may have made records that hold what it says.
-            found = await live.data.read(live.schema, lambda t: records_behind(t, query, passages))
-            if found is not None:
-                basis, evidence = "records", found.evidence
-                notice_now = _joined(found.notice, answer.notice)
-                answer = Answer(answer=found.prose, notice=notice_now, about=answer.about)
+        if found is not None:
+            basis, evidence = "records", found.evidence
+            notice_now = _joined(found.notice, answer.notice)
+            answer = Answer(answer=found.prose, notice=notice_now, about=answer.about)
     notice = _notice(answer, basis, evidence, query, later)
     notice = _joined(notice, stopped)
     notice = _joined(notice, _cut_notice(answer.tables, settings.read_row_limit))
@@ -382,6 +382,16 @@ def said_later(t: Tables, query: str, evidence: list[dict[str, Any]]) -> list[di
         if passages_mod.corrects(p["sentence"])
         or not any(v and v <= set(search_words(p["text"])) for v in values)
     ][:2]
+
+
+def said_about(
+    t: Tables, query: str, *, behind: bool
+) -> tuple[list[dict[str, Any]], Behind | None]:
+    """The passages that answer the question and, with `behind`, the records the first one's
+    write made when they hold what it says (`behind.records_behind`): one read, one snapshot,
+    so the episode the search read is not read again."""
+    passages = with_changes(t, query)
+    return passages, records_behind(t, query, passages) if behind and passages else None
 
 
 def with_changes(t: Tables, query: str) -> list[dict[str, Any]]:

@@ -119,7 +119,7 @@ def _phone_word(sentence: str, cue: re.Match[str]) -> bool:
     if cue.group().lower() != "number":
         return True
     before = re.findall(r"[\w']+", sentence[: cue.start()].lower())
-    return not before or before[-1] not in lexicon("text.other_numbers")
+    return not before or before[-1] not in _OTHER_NUMBERS
 
 
 def _looks_like_year(text: str) -> bool:
@@ -278,6 +278,9 @@ def lexicon(key: str) -> frozenset[str]:
 def _lexicon() -> dict[str, dict[str, str]]:
     data: dict[str, dict[str, str]] = datafiles.load("minds/rules/lexicon.yml")
     return data
+
+
+_OTHER_NUMBERS = lexicon("text.other_numbers")
 
 
 def _letters(accepts: Callable[[str], bool]) -> str:
