@@ -674,3 +674,22 @@ async def test_a_person_named_by_whom_they_are_to_someone(tmp_path: Path) -> Non
 
     finally:
         memory.reader.close()  # Python 3.13 reports an unclosed connection
+
+
+@pytest.mark.anyio
+async def test_a_detail_answers_only_when_its_own_noun_is_asked(default: Memory) -> None:
+    default.put("fact", {"subject": "User", "attribute": "dentist appointment", "value": "March 3"})
+    default.put("fact", {"subject": "User", "attribute": "blood type", "value": "O negative"})
+    assert (await default.ask("What is my blood type?")).answer == "O negative"
+    # "dentist appointment" is an appointment: asking for the dentist is not asking for it.
+    dentist = await default.ask("Who is my dentist?")
+    assert dentist.answer is None or "March 3" not in dentist.answer
+    assert (await default.ask("When is my dentist appointment?")).answer == "March 3"
+
+
+@pytest.mark.anyio
+async def test_a_record_without_a_name_is_shown_by_its_text_not_its_id(default: Memory) -> None:
+    xuid = default.put("note", {"content": "Big shop is at Lidl on Saturday mornings."})
+    answer = (await default.ask("Where do we do the big shop?")).answer
+    assert answer == "Big shop is at Lidl on Saturday mornings."  # said once, not "….."
+    assert xuid not in answer

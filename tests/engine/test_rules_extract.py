@@ -913,6 +913,11 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
          ("User", "gear list", "38 L pack, poles")),
         ("Cost split: €0.22/km plus €45 a month.", ("User", "cost split", "€0.22/km plus €45 a month")),
         ("My address has changed to 5 Oak Road.", ("User", "address", "5 Oak Road")),
+        # A value ends where another clause is joined on, which may state its own detail.
+        ("My locker code is 4417, and my gym pass is GX-55.", ("User", "locker code", "4417")),
+        ("My locker code is 4417, and my gym pass is GX-55.", ("User", "gym pass", "GX-55")),
+        # A word of where or when after the detail's noun is not part of it.
+        ("My desk there is 3F-12.", ("User", "desk", "3F-12")),
     ],
 )  # fmt: skip
 async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
@@ -933,10 +938,53 @@ async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
         "Contact: Hana Novák, hana@novak.example, designer.",  # about Hana, not the user
         "Update: invoice GD-4471 paid.",  # says what kind of note it is, not what about
         "Bob: 0131 555 0198.",  # a contact line: the label may be a name
+        "My manager there is Ingrid Moe.",  # "there" does not make the manager a detail
     ],
 )
 async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None:
     assert objects(await extract(text, DEFAULT), "fact") == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # Each clause's "my <person noun> is <name>" is its own, and a noun before a person
+        # noun narrows it.
+        ("My manager is Ingrid Moe, and my team lead is Tariq.",
+         {"Ingrid Moe": "manager", "Tariq": "team lead"}),
+        ("My manager there is Ingrid Moe.", {"Ingrid Moe": "manager"}),
+        ("Our piano teacher is Ms. Berg.", {"Ms. Berg": "piano teacher"}),
+        # A name opening a sentence before a comma is a person when an apposition says so.
+        ("Maya, my sister, runs a bakery in Leith.", {"Maya": "sister"}),
+    ],
+)  # fmt: skip
+async def test_who_someone_is_to_the_user_in_each_clause(text: str, people: dict[str, str]) -> None:
+    found = {
+        p["name"]: p.get("relationship") for p in objects(await extract(text, DEFAULT), "person")
+    }
+    assert {name: found.get(name) for name in people} == people
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        # A managing verb is the person's only when it follows them (adverbs, an apposition or
+        # a parenthesis between are fine), and what it manages is no time, place or agent.
+        ("Tom also leads the payments team at Fintrel.", "Tom", "lead of the payments team"),
+        ("Maya, my sister, runs a bakery in Leith.", "Maya", "head of a bakery"),
+        ("Zoë Ångström (zoe@globex.example) leads the platform team.", "Zoë Ångström",
+         "lead of the platform team"),
+        ("Ana Lima prefers morning runs before 7am.", "Ana Lima", None),
+        ("Cedar was led by Farah Haddad; Birch is led by Owen Price.", "Farah Haddad", None),
+    ],
+)  # fmt: skip
+async def test_a_managing_verb_gives_a_role_only_to_whom_it_belongs(
+    text: str, name: str, role: str | None
+) -> None:
+    [person] = [p for p in objects(await extract(text, DEFAULT), "person") if p["name"] == name]
+    assert person.get("role") == role
 
 
 @pytest.mark.anyio

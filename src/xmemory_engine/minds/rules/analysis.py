@@ -207,8 +207,12 @@ def _self_mentions(
 
 
 def _person_noun_after(text: str, end: int) -> bool:
-    after = re.match(r"\s+([^\W\d_][\w\-]*)", text[end:])
-    return after is not None and person_noun(after.group(1))
+    """A person noun next, or after one lower-case word narrowing it ("our piano teacher")."""
+    after = re.match(r"\s+([^\W\d_][\w\-]*)(?:\s+([^\W\d_][\w\-]*))?", text[end:])
+    if after is None:
+        return False
+    first, second = after.group(1), after.group(2)
+    return person_noun(first) or (first.islower() and second is not None and person_noun(second))
 
 
 def _canonical_names(kinds: dict[str, str], candidates: list[list[Candidate]]) -> dict[str, str]:

@@ -119,6 +119,13 @@ def _possessed(text: str) -> bool:
     )
 
 
+def _head_asked(attribute: object, wanted: list[str]) -> bool:
+    """Whether the question's words (`wanted`, stemmed) say the attribute's own noun, its
+    last word."""
+    said = words(str(attribute or ""))
+    return bool(said) and stem(said[-1]) in wanted
+
+
 def first_words(text: str, limit: int) -> tuple[str, bool]:
     """`text` up to its `limit`-th word, and whether anything was left out."""
     ends = [m.end() for m in re.finditer(r"\S+", text)]
@@ -187,9 +194,12 @@ class _Reading:
             f"WHERE {' AND '.join(where)} ORDER BY t.updated_at DESC LIMIT {MAX_DETAILS}"
         )
         table = await self._run(sql)
-        if not table.rows:
+        # The detail asked is the one whose own noun (the attribute's last word) the question
+        # says: "Who is my dentist?" is not asking for "dentist appointment".
+        rows = [row for row in table.rows if _head_asked(row[2], wanted)]
+        if not rows:
             return None
-        rows = table.rows
+        table = ResultTable(columns=table.columns, rows=rows, sql=table.sql)
         if len(rows) == 1:
             prose = str(rows[0][3])
         else:

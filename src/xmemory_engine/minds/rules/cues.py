@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from xmemory_engine.minds.rules.analysis import Analyzed, Mention
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import ROLE_NOUNS, person_noun, role_like
+from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS, person_noun, role_like
 from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_field, phrases
 from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, WORD, Span, lexicon, stem
 
@@ -150,6 +150,8 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
             continue  # "I'm Canadian": no article, no known job word, no role
         followed_by_org = bool(re.match(rf"\s+(?:at|for|with|of)\s+{UPPER}", s.text[end:]))
         words = role.lower().split()
+        if words[-1] in KIN_NOUNS:
+            continue  # "Maya, my sister, ...": who she is to the user (`_kin`), not a job
         # "works as a midwife": the verb says a job follows, whatever its word.
         said_as = bool(re.match(r"(?i)(?:works|worked|serves|joined)\s+as\b", m.group()))
         if not (
@@ -300,22 +302,51 @@ def _manages(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> Non
     for m in _MANAGE.finditer(s.text):
         owner = _owner_before(s, m.start())
         draft = drafts.get(owner.entity) if owner else None
-        if draft is None:
+        if draft is None or owner is None:
             continue
         obj = m.group("obj").strip()
+        if not _predicate_of(s.text[owner.end : m.start()]) or _NOT_MANAGED.match(obj):
+            continue  # "prefers morning runs before 7am": a noun, and nothing is run
         # "runs the payments team at Fintrel": the team is the role's, Fintrel the employer.
         at = re.search(rf"\s+(?:at|for)\s+(?P<org>{UPPER}[\w&'\-]*(?:\s+{UPPER}[\w&'\-]*)*)$", obj)
         if at is not None:
             obj = obj[: at.start()]
             draft.put(field_for(draft.spec, "company", ("str",)), at.group("org"))
+        # "runs a bakery in Leith": the place is where (`_places`), not part of the role.
+        obj = re.sub(rf"\s+(?:in|near)\s+{UPPER}[\w'\-]*(?:\s+{UPPER}[\w'\-]*)*$", "", obj)
         role = f"{_MANAGER[m.group('verb')]} of {obj}"
         if draft.put(field_for(draft.spec, "role", ("str",)), role):
             facts.use(m.start(), m.end())
 
 
+# Between a person and the verb that is theirs: nothing, or words that leave it theirs
+# ("Maya, who now runs", "Tom also leads"); anything else makes the verb another's or a noun
+# ("User prefers morning runs").
+_BETWEEN_OWNER_AND_VERB = re.compile(
+    r"^(?:[\s,]+|,[^,]{1,40},|\s*\([^)]{0,80}\)|\s*\b(?:who|that|which|and|also|now|still|"
+    r"currently|today|"
+    r"jointly|\w+ly)\b)*$",
+    re.IGNORECASE,
+)
+# What a managing verb's object never opens with: a time, a place or a number is not run.
+_NOT_MANAGED = re.compile(
+    r"(?i)(?:by|before|after|at|in|on|every|each|daily|weekly|monthly|with|for|to|from|around|"
+    r"through|into|out|away|late|early|twice|once|\d)\b"
+)
+
+
+def _predicate_of(between: str) -> bool:
+    """Whether a verb after a person, `between` them, is the person's own."""
+    return _BETWEEN_OWNER_AND_VERB.match(between) is not None
+
+
 _KIN_NOUN = re.compile(r"\s*([^\W\d_][\w\-]*)(?:\s+([^\W\d_][\w\-]*))?")
 # "my sister, Maya", "my manager is Priya Nair", "the user's dentist Dr. Okafor".
-_KIN_AFTER = re.compile(r"^\s*(?:,|:|\(|-|\u2014|\bis\b|\bwas\b|\bcalled\b|\bnamed\b)?\s*$")
+# "my manager there is Ingrid": a word of where or when may stand before the verb.
+_KIN_AFTER = re.compile(
+    r"^\s*(?:(?:there|here|now|currently|at work)\s+(?=is\b|was\b))?"
+    r"(?:,|:|\(|-|\u2014|\bis\b|\bwas\b|\bcalled\b|\bnamed\b)?\s*$"
+)
 # "Maya, my sister", "Priya is my manager".
 _KIN_BEFORE = re.compile(r"^\s*(?:,|\(|-|\u2014|\bis\b|\bwas\b)?\s*$")
 
@@ -331,8 +362,10 @@ def _kin(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
         if noun is None:
             continue
         first, second = noun.group(1), noun.group(2)
-        if second and _kin_modifier(first) and person_noun(second):
-            phrase, end = f"{first} {second}", noun.end(2)  # "my older sister"
+        if second and (_kin_modifier(first) or first.islower()) and person_noun(second):
+            # "my older sister", and a noun before a person noun narrows it ("my team lead",
+            # "our piano teacher")
+            phrase, end = f"{first} {second}", noun.end(2)
         elif person_noun(first):
             phrase, end = first, noun.end(1)
         else:

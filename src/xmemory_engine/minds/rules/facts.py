@@ -42,7 +42,12 @@ _OWNER = (
 _ATTRIBUTE = r"(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}?)"
 # The text read is one sentence (split where a sentence ends, not after "Dr."), so a value
 # runs to a semicolon or the sentence's end.
-_VALUE = r"(?P<value>[^;!?]+?)\s*(?=[;!?]|\.?\s*$)"
+# A value also ends where another clause is joined on ("Ingrid Moe, and my team lead is
+# Tariq"): the next clause may state a detail of its own.
+_VALUE = (
+    r"(?P<value>[^;!?]+?)\s*(?=[;!?]|\.?\s*$|,?\s+(?:and|but|while|whereas)\s+"
+    r"(?:my|our|his|her|their|the|i|we|he|she|they|it)\b)"
+)
 # "is", and the ways a new value is said ("has changed to", "moved to"): the same record,
 # keyed by whose and what, takes the new value and keeps the old one as history.
 _STATED = re.compile(
@@ -96,8 +101,12 @@ def read_facts(
     return drafts
 
 
+# Words of where or when after a detail's noun ("my manager there is ..."): not the detail.
+_TRAILING = re.compile(r"(?:\s+(?:there|here|now|currently|too|also))+$")
+
+
 def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
-    attribute = m.group("attribute").lower()
+    attribute = _TRAILING.sub("", m.group("attribute").lower())
     words = attribute.split()
     if len(words) > MAX_ATTRIBUTE_WORDS or _names_a_person(words):
         return None

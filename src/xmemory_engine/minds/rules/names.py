@@ -126,7 +126,15 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
 
 
 def _opening_aside(c: Candidate) -> bool:
-    return c.start == 0 and len(c.tokens) == 1 and c.after_comma
+    return c.start == 0 and len(c.tokens) == 1 and c.after_comma and not _apposed(c)
+
+
+def _apposed(c: Candidate) -> bool:
+    """Whether a person noun of someone's follows the name after a comma: "Maya, my sister",
+    "Okafor, our dentist"."""
+    after1 = c.after[0] if c.after else ""
+    after2 = c.after[1] if len(c.after) >= 2 else ""
+    return c.after_comma and after1 in _OWNED and (after2 in KIN_NOUNS or _role_like(after2))
 
 
 def shouted(key: str, candidates: list[Candidate]) -> bool:
@@ -275,18 +283,32 @@ def _score(c: Candidate, s: Scores) -> None:
         s.place += 3
     if c.titled:
         s.person += 3
+    verb = next((w for w in c.after if w not in _ADVERBS and not w.endswith("ly")), "")
     if after1 in _PERSON_VERBS or (after1 == "has" and after2 in ("been", "a", "an")):
         s.person += 2
+    elif verb in _PERSON_VERBS and verb != "is_a":
+        s.person += 2  # "Tom also leads ...", "Ana recently joined ..."
+    if _apposed(c):
+        s.person += 2  # "Maya, my sister, ...", "Okafor, our dentist"
     if c.possessive and (after1 in _PERSON_FIELDS_AFTER or after1 in KIN_NOUNS):
         s.person += 2
     if before1 in _PERSON_BEFORE:
         s.person += 1
     if before1 in KIN_NOUNS or (before1 in ROLE_NOUNS and before2 in _DETERMINERS):
         s.person += 2  # "my brother Sam", "our dentist Okafor", "the designer Ana"
+    owned = _OWNED & set(c.before[-5:-2])
+    if before1 in ("is", "was") and (before2 in KIN_NOUNS or _role_like(before2)) and owned:
+        s.person += 2  # "my team lead is Tariq", "her dentist was Okafor"
     if len(c.tokens) >= 2 and all(t.isalpha() for t in c.tokens):
         s.person += 1
     if before1 in _DETERMINERS:
         s.person -= 3
+
+
+_OWNED = frozenset(("my", "our", "his", "her", "their", "user's", "users"))
+# Words between a name and its verb that leave the verb the name's ("Tom also leads").
+_ADVERBS = frozenset(("also", "now", "still", "currently", "just", "recently", "already",
+                      "often", "usually", "never", "always", "sometimes", "then"))  # fmt: skip
 
 
 def _work_verb(word: str) -> bool:

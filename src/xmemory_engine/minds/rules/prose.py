@@ -27,13 +27,28 @@ def _name_of(spec: ObjectSpec) -> str | None:
 
 
 def display(table: ResultTable, spec: ObjectSpec, i: int) -> str:
-    """What row `i` is called: its name, else first and last name, else its xuid."""
+    """What row `i` is called: its name, else first and last name, else its first text (a
+    note's content: an id means nothing to the reader), else its xuid."""
     row = _row(table, i)
-    fname = _name_of(spec)
-    if fname and row.get(fname):
-        return str(row[fname])
+    label = _label_field(row, spec)
+    if label is not None:
+        return _text(row[label])
     joined = " ".join(str(row[k]) for k in ("first_name", "last_name") if row.get(k))
     return joined or str(row.get("xuid", "?"))
+
+
+def _label_field(row: dict[str, Any], spec: ObjectSpec) -> str | None:
+    """The field row is called by: its name field, else (no first and last name) its first
+    text field with a value."""
+    fname = _name_of(spec)
+    if fname and row.get(fname):
+        return fname
+    if row.get("first_name") or row.get("last_name"):
+        return None
+    return next(
+        (k for k, v in row.items() if k not in _HIDDEN and isinstance(v, str) and v.strip()),
+        None,
+    )
 
 
 def _text(value: Any) -> str:
@@ -66,16 +81,18 @@ def field_answer(table: ResultTable, spec: ObjectSpec, fields: list[str]) -> str
 def describe_rows(table: ResultTable, spec: ObjectSpec, total: int | None = None) -> str:
     """Each record with what is stored about it: "Alice Johnson (email: ...; company: ...)";
     `total`, when a limit cut the rows, is how many records match."""
-    name_of = _name_of(spec)
     items = []
     for i in range(min(len(table.rows), _MAX_ROWS)):
         row = _row(table, i)
+        name_of = _label_field(row, spec)
         details = [
             f"{' '.join(name_words(k))}: {_text(v)}"
             for k, v in row.items()
             if k not in _HIDDEN and k != name_of and v not in (None, "")
         ]
         label = display(table, spec, i)
+        if name_of is not None and name_of != _name_of(spec):
+            label = label.rstrip(".")  # a note's sentence as its label, in a list of them
         items.append(f"{label} ({'; '.join(details)})" if details else label)
     more = len(table.rows) - len(items)
     text = "; ".join(items) + (f"; and {more} more" if more > 0 else "")
@@ -84,7 +101,7 @@ def describe_rows(table: ResultTable, spec: ObjectSpec, total: int | None = None
         if total is not None and total > len(table.rows):
             return f"{total} {plural(words)}, the first {len(table.rows)} listed: {text}."
         return f"{len(table.rows)} {plural(words)}: {text}."
-    return text + "."
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def keyword_sentences(table: ResultTable, spec: ObjectSpec, keywords: list[str]) -> str | None:
