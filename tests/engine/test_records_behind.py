@@ -176,9 +176,10 @@ async def test_an_institution_is_known_by_its_head_noun(
     write, read = memory
     await write("Her GP is Dr Fiona Lamb at Beech Grove Surgery.")
     await write("Leo goes to Hillside Primary; we take the cat to Clínica Veterinària Sant Antoni.")
+    await write("User is planning a garden with landscaper Bea Olsen (Olsen Gardens).")
     orgs = await read("List all organizations", mode="raw-tables")
     names = names_in(orgs)
-    assert {"Beech Grove Surgery", "Hillside Primary"} <= names, names
+    assert {"Beech Grove Surgery", "Hillside Primary", "Olsen Gardens"} <= names, names
     assert any(n.startswith("Clínica Veterinària") for n in names), names
 
 

@@ -693,3 +693,28 @@ async def test_a_record_without_a_name_is_shown_by_its_text_not_its_id(default: 
     answer = (await default.ask("Where do we do the big shop?")).answer
     assert answer == "Big shop is at Lidl on Saturday mornings."  # said once, not "….."
     assert xuid not in answer
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("Which projects are on hold?", ["loft conversion"]),
+        ("Which projects are not on hold?", ["garden redesign", "solar panels"]),
+        ("Which projects are finished?", ["solar panels"]),
+        ("Which projects are ongoing?", ["garden redesign"]),
+    ],
+)
+async def test_a_state_asked_in_other_words_than_the_enum_filters_on_it(
+    tmp_path: Path, question: str, names: list[str]
+) -> None:
+    memory = Memory(tmp_path / "states.db", DEFAULT)
+    try:
+        await memory.write(
+            "Projects: garden redesign (active), loft conversion (on hold), solar panels (done)."
+        )
+        answer = await memory.ask(question)
+        assert answer.tables and sorted(r[1] for r in answer.tables[0].rows) == names
+        assert "hold" not in " ".join(memory.sql)  # the state's words are not searched for
+    finally:
+        memory.reader.close()

@@ -29,7 +29,7 @@ from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import read_facts
 from xmemory_engine.minds.rules.links import link_sentence
-from xmemory_engine.minds.rules.lists import allowed_state, read_list, states_said
+from xmemory_engine.minds.rules.lists import read_list
 from xmemory_engine.minds.rules.orgs import org_facts
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
@@ -38,6 +38,7 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
+from xmemory_engine.minds.rules.states import allowed_state, states_said
 from xmemory_engine.minds.rules.text import STOPWORDS, lexicon
 from xmemory_engine.minds.rules.things import dated_event, read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only

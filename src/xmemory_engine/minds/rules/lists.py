@@ -10,7 +10,7 @@ record, read by the other rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 
 from xmemory_engine.minds.rules.amounts import one_date
@@ -18,41 +18,13 @@ from xmemory_engine.minds.rules.cues import SentenceFacts, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import role_like
 from xmemory_engine.minds.rules.schema_map import KIND_WORDS, SchemaMap, field_for, notes_field
+from xmemory_engine.minds.rules.states import allowed_state, states_said
 from xmemory_engine.minds.rules.text import SELF_WORDS, find_values, name_words, plural, singular
 from xmemory_engine.schema import ObjectSpec
 
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
 
 _HEADER = re.compile(r"^\s*(?P<head>[^\W\d_][\w\s\-]{0,30}?)\s*:\s*(?P<items>.+?)\s*\.?\s*$")
-# Words for a state, and the allowed values that mean it, first fitting first: "on hold" is a
-# project's `paused`, "finished" a task's `done`. Lists and corrections read states alike.
-STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
-    (
-        re.compile(r"\b(?:finished|completed?|done)\b", re.IGNORECASE),
-        ("done", "finished", "completed", "complete"),
-    ),
-    (
-        re.compile(r"\b(?:cancel+ed|called\s+off)\b", re.IGNORECASE),
-        ("cancelled", "canceled", "dropped"),
-    ),
-    (re.compile(r"\b(?:paused|on\s+hold)\b", re.IGNORECASE), ("paused", "on_hold", "hold")),
-    (
-        re.compile(r"\b(?:resumed|restarted|in\s+progress|ongoing)\b", re.IGNORECASE),
-        ("active", "in_progress"),
-    ),
-    (re.compile(r"\bnot\s+started\b", re.IGNORECASE), ("planned", "open", "todo")),
-)
-
-
-def states_said(text: str) -> list[tuple[str, ...]]:
-    """The states `text` tells of, as the allowed values that could mean each."""
-    return [meant for cue, meant in STATES if cue.search(text)]
-
-
-def allowed_state(meant: tuple[str, ...], allowed: Sequence[object]) -> str | None:
-    """The first of an enum's `allowed` values that means the state, if any."""
-    by_name = {str(v).lower(): str(v) for v in allowed}
-    return next((by_name[v] for v in meant if v in by_name), None)
 
 
 def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> list[Draft] | None:

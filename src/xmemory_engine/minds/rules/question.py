@@ -18,6 +18,7 @@ from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.names import ORG_SUFFIXES, person_noun
 from xmemory_engine.minds.rules.schema_map import ROLE_SYNONYMS, SchemaMap, field_for, name_field
 from xmemory_engine.minds.rules.speaker import USER_NAME
+from xmemory_engine.minds.rules.states import STATES, allowed_state
 from xmemory_engine.minds.rules.text import (
     EMAIL,
     STOPWORDS,
@@ -391,6 +392,20 @@ def _spec_words(mapped: SchemaMap) -> _SchemaWords:
     return result
 
 
+def _states_asked(q: Question, spec: ObjectSpec, free: str) -> None:
+    """A state asked of a type the question names in other words than its enum's value
+    ("Which projects are on hold?" -> status `paused`; "... are finished?" -> `done`)."""
+    for cue, meant in STATES:
+        hit = cue.search(free)
+        if hit is None:
+            continue
+        negated = bool(re.search(r"\b(?:not|n't|no longer)\s+(?:yet\s+)?$", free[: hit.start()]))
+        for fname, fspec in spec.fields.items():
+            value = allowed_state(meant, fspec.enum or ()) if fspec.enum else None
+            if value is not None:
+                q.enums.setdefault(spec.name, []).append((fname, value, not negated))
+
+
 def _present(text: str, schema_words: _SchemaWords) -> frozenset[str]:
     """The schema's phrase words that `text` holds (as substrings, as `_Phrase.find` needs):
     one pass over the schema's words instead of one test per word of each phrase."""
@@ -428,6 +443,8 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
                 q.enums.setdefault(spec.name, []).append((fname, value, not negated))
                 if fname in asked:
                     asked.remove(fname)
+        if hits and spec.name not in q.enums:
+            _states_asked(q, spec, free)
         for fname, pattern in sw.flags:
             flag_hit = pattern.search(free) if pattern is not None else None
             if flag_hit:
@@ -484,6 +501,10 @@ def _content_words(q: Question, mapped: SchemaMap) -> list[str]:
         taken.add(opening_word(q.text))
     if q.aggregate:
         taken |= {"total", "sum", "average", "mean"}  # say the aggregate, not the records
+    if q.enums:  # "on hold" said the status filtered on, not a word the records hold
+        taken |= {
+            w for cue, _ in STATES for m in cue.finditer(q.lowered) for w in m.group().split()
+        }
     out: list[str] = []
     for w in (w.strip("'") for w in words(q.text)):
         if w in STOPWORDS or w in _QUESTION_WORDS or w in _META or w in taken or w.isdigit():

@@ -1,0 +1,38 @@
+"""States a text tells of ("on hold", "finished", "called off"), and the enum values that
+mean each: one table for what is written (lists, corrections) and what is asked ("Which
+projects are on hold?" filters on `paused`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# Words for a state, and the allowed values that mean it, first fitting first: "on hold" is a
+# project's `paused`, "finished" a task's `done`. Lists and corrections read states alike.
+STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (
+        re.compile(r"\b(?:finished|completed?|done)\b", re.IGNORECASE),
+        ("done", "finished", "completed", "complete"),
+    ),
+    (
+        re.compile(r"\b(?:cancel+ed|called\s+off)\b", re.IGNORECASE),
+        ("cancelled", "canceled", "dropped"),
+    ),
+    (re.compile(r"\b(?:paused|on\s+hold)\b", re.IGNORECASE), ("paused", "on_hold", "hold")),
+    (
+        re.compile(r"\b(?:resumed|restarted|in\s+progress|ongoing)\b", re.IGNORECASE),
+        ("active", "in_progress"),
+    ),
+    (re.compile(r"\bnot\s+started\b", re.IGNORECASE), ("planned", "open", "todo")),
+)
+
+
+def states_said(text: str) -> list[tuple[str, ...]]:
+    """The states `text` tells of, as the allowed values that could mean each."""
+    return [meant for cue, meant in STATES if cue.search(text)]
+
+
+def allowed_state(meant: tuple[str, ...], allowed: Sequence[object]) -> str | None:
+    """The first of an enum's `allowed` values that means the state, if any."""
+    by_name = {str(v).lower(): str(v) for v in allowed}
+    return next((by_name[v] for v in meant if v in by_name), None)
