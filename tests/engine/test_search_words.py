@@ -59,6 +59,10 @@ def test_asked_words_are_covered_by_related_words_and_shapes() -> None:
     # A long word is matched by a shorter prefix: the asker's noun, the teller's verb.
     [conductor] = question_terms("Who is the conductor?").terms
     assert conductor.covered_by(search_words("It is conducted by Ingrid"), "")
+    # A day of the month said by its ordinal is a when: "paid on the 5th".
+    when = question_terms("When is the rent paid?").terms[0]
+    assert when.covered_by([], "rent is £950 a month, paid on the 5th")
+    assert not when.covered_by([], "she came 5th in the race")
 
 
 def test_the_kind_of_answer_counts_only_when_said() -> None:
