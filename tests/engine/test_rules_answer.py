@@ -718,3 +718,22 @@ async def test_a_state_asked_in_other_words_than_the_enum_filters_on_it(
         assert "hold" not in " ".join(memory.sql)  # the state's words are not searched for
     finally:
         memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_a_count_of_what_someone_has_does_not_count_them(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "count.db", DEFAULT)
+    try:
+        await memory.write(
+            "The user's brother Owen lives in Cardiff and has two kids, Ivy and Ned."
+        )
+        # Owen's own record says "kids": counting him would answer "1" with confidence.
+        kids = await memory.ask("How many kids does Owen have?")
+        assert kids.answer is None and all(r[0] == 0 for t in kids.tables for r in t.rows)
+        await memory.write("Bob Lee needs to fix the login bug by 2026-03-10.")
+        await memory.write("Bob Lee needs to write the release notes.")
+        assert (
+            await memory.ask("How many tasks does Bob Lee have?")
+        ).answer == "There are 2 tasks."
+    finally:
+        memory.reader.close()

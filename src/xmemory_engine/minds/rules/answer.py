@@ -357,6 +357,8 @@ class _Reading:
         q, values = self.q, self._values()
         keywords = self._keywords(spec)
         sel = Select(self.map, spec).matching(values, keywords).filters(q, spec)
+        if q.subject is not None and keywords:
+            sel.not_named(q.subject.text)
         table = await self._run(sel.count_sql())
         if _total(table) == 0 and (values or keywords):
             return Answer(tables=[_emptied(table)], about=self._about(spec))

@@ -95,6 +95,15 @@ class Select:
         self.rank.append(f"lower({expr}) = {quote_sql(low)} DESC")
         return self
 
+    def not_named(self, name: str) -> Select:
+        """Not the record called `name` (or with it as a whole word of its name): a count of
+        what someone has is not of them ("How many kids does Owen have?" counts no Owen)."""
+        expr = name_expr(self.spec)
+        if expr is not None:
+            padded = f"' ' || lower(coalesce({expr}, '')) || ' '"
+            self.where.append(f"instr({padded}, {quote_sql(' ' + name.lower() + ' ')}) = 0")
+        return self
+
     def matching(self, values: list[str], keywords: list[str]) -> Select:
         """Records whose text (or a related record's name) holds every value and keyword."""
         for value in values:
