@@ -375,6 +375,9 @@ def test_sentences_split_after_a_company_suffix_but_not_after_a_title() -> None:
             "project",
             {"name": "website redesign", "status": "active", "due_date": "2026-07-01"},
         ),
+        # Words that open what is said are not part of its title.
+        ("Actually the MOT is due 2026-04-16.", "task", {"title": "MOT", "due_date": "2026-04-16"}),
+        ("Also, need to renew the parking permit.", "task", {"title": "renew the parking permit"}),
         ("I prefer window seats on flights.", "preference", {"topic": "flights"}),
         (
             "My favorite color is blue.",

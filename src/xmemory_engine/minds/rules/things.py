@@ -225,6 +225,9 @@ def _task(
     if due is not None and due[0] < what_start + len(what):
         what = _DUE_PREP.sub("", s.text[what_start : due[0]])
     what = re.sub(r"\s*[,(-]?\s*(?:high|low|medium)\s+priority\)?\s*$", "", what.strip(" ,"))
+    what = untold(what)
+    if group == "due":  # "[Actually] the MOT is due ...": the thing due, as its regex reads it
+        what = re.sub(r"^the\s+", "", what, flags=re.IGNORECASE)
     if what.strip(" ,").lower() in ("it", "this", "that", "they"):
         return None  # "It is due Friday." says more of the thing before (`carry`)
     draft = make(spec, None)
@@ -383,6 +386,20 @@ def _proper(name: str) -> bool:
 
 
 _LABEL = re.compile(r"^\s*[^\W\d_][\w\s'\u2019-]{0,30}:\s+")
+# Words that open what is said without being part of it: "Actually the MOT is due ..." is
+# about "the MOT".
+_DISCOURSE = re.compile(
+    r"^\s*(?:(?:actually|also|so|oh|well|anyway|btw|by the way|and|but|now|ok|okay)\b[\s,]*)+",
+    re.IGNORECASE,
+)
+
+
+def untold(title: str) -> str:
+    """`title` without the discourse words opening it (see `_DISCOURSE`)."""
+    rest = _DISCOURSE.sub("", title)
+    return rest if rest.strip() else title
+
+
 # The words that only lead to the date ("is on", "was due by", "scheduled for").
 _BEFORE_DATE = re.compile(
     r"(?:\s*,?\s*\b(?:on|by|for|from|at|is|was|are|were|due|scheduled|set|planned)\b)*\s*,?\s*$",
@@ -413,7 +430,7 @@ def dated_event(s: Analyzed, mapped: SchemaMap, make: MakeDraft) -> Draft | None
     label = _LABEL.match(title)
     if label is not None and set(label.group().lower().strip(" :").split()) & META_LABELS:
         title = title[label.end() :]  # "Update: ...", "Note: ..." say what kind of note it is
-    title = title.strip(" ,.;:!?")
+    title = untold(title.strip(" ,.;:!?"))
     title = re.sub(r"\s+", " ", title)
     if len(title.split()) < 2 or len(title) > _TITLE_CHARS:
         return None  # nothing to title it by, or a whole paragraph
