@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from xmemory_engine.errors import InvalidRequest, QueryRejected
 from xmemory_engine.minds.base import ResultTable
 from xmemory_engine.sql_plain import plain_select
+from xmemory_engine.store.base import NotBrief
 
 if TYPE_CHECKING:
     from sqlglot import exp
@@ -830,23 +831,38 @@ class ReadOnlySqlite:
             raise
         self._closed = False
 
-    def run(self, sql: str, *, deadline: float | None = None) -> LimitedTable:
+    def run(
+        self, sql: str, *, deadline: float | None = None, brief: float | None = None
+    ) -> LimitedTable:
         """Rows of one SELECT: at most `row_limit` of them and `byte_limit` bytes of cells,
         within `time_limit` seconds (or by `deadline`, a `time.monotonic()`, when sooner).
 
         Raises `QueryRejected` when the connection refuses the statement, it runs too long or
         a value grows past `value_limit`; `InvalidRequest` (field `sql`) with the database's
         message when the SQL is wrong (a missing column, say), so a mind can repair it.
+
+        With `brief` (seconds), for a caller on the event loop: the connection is not waited
+        for and the statement gets only that long; `NotBrief` when it is busy or the
+        statement needed longer (then it is to be run again from a worker thread).
         """
-        with self._lock:
+        if brief is None:
+            self._lock.acquire()
+        elif not self._lock.acquire(blocking=False):
+            raise NotBrief(f"the read connection to {self.path} is in use")
+        try:
             if self._closed:
                 raise RuntimeError(f"the read connection to {self.path} is closed")
             self._stopped = None
             if self._memory_used is not None:
                 self._memory_ceiling = self._memory_used() + MAX_QUERY_MEMORY
-            self._deadline = time.monotonic() + self.time_limit
+            now = time.monotonic()
+            self._deadline = now + self.time_limit
             if deadline is not None:
                 self._deadline = min(self._deadline, deadline)
+            cut_short = False  # the brief limit, not the read's own, stops a long statement
+            if brief is not None and now + brief < self._deadline:
+                self._deadline = now + brief
+                cut_short = True
             try:
                 self._check_width(sql)
                 cursor = self._conn.execute(sql)
@@ -854,9 +870,13 @@ class ReadOnlySqlite:
                 rows, truncated_by = self._fetch(cursor)
                 cursor.close()
             except (sqlite3.Error, sqlite3.Warning) as exc:
+                if cut_short and self._stopped == "time":
+                    raise NotBrief(f"the query needed more than {brief} s") from exc
                 raise self._translate(exc) from exc
             finally:
                 self._deadline = math.inf
+        finally:
+            self._lock.release()
         return LimitedTable(
             columns=columns,
             rows=rows,

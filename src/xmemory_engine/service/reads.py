@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import anyio.lowlevel
 import anyio.to_thread
 
 from xmemory_engine.errors import InvalidRequest, QueryRejected
@@ -30,8 +31,9 @@ from xmemory_engine.service.changes import object_wire, relation_wire
 from xmemory_engine.service.instances import LiveInstance
 from xmemory_engine.service.tracing import Trace, TracedRecord, split_trace, traced
 from xmemory_engine.settings import EngineSettings
-from xmemory_engine.sql_guard import MAX_RESULT_BYTES, SqlReader, check
-from xmemory_engine.store.base import Tables
+from xmemory_engine.sql_guard import MAX_RESULT_BYTES, ReadOnlySqlite, SqlReader, check
+from xmemory_engine.store.base import NotBrief, Tables
+from xmemory_engine.store.instance import SqliteInstanceData
 from xmemory_engine.store.provenance import passages_after
 
 EMPTY_TABLE: dict[str, Any] = {"columns": [], "rows": []}
@@ -40,6 +42,15 @@ PASSAGES_NOTICE = (
     "No stored record answers this; the answer quotes sentences stored earlier, found by "
     "full-text search. Check them before relying on them."
 )
+BRIEF_STATEMENT = 0.003
+"""Seconds a mind's statement may take on the event loop (SQLite, a lookup by key takes tens
+of microseconds); one that needs longer is stopped and run again in a worker thread. The trip
+to a worker thread and back is two wake-ups: at 100,000 records they were a tenth of a
+lookup's CPU and more of its wall time on a busy machine."""
+BRIEF_EVIDENCE = 0.005
+"""Seconds the evidence of a few records may take on the event loop, likewise."""
+BRIEF_RECORDS = 8
+"""Most records whose evidence is read on the event loop; more go to a worker thread."""
 MAX_STATEMENTS_PER_READ = 64
 """Most SQL statements one read may run (the rules mind ran at most 14 for any question tried,
 60-word ones included); past it the read stops and says so."""
@@ -70,51 +81,80 @@ def make_sql_runner(
     reader: SqlReader,
     schema: Schema,
     trace: Trace | None = None,
-    after_rows: Callable[[ResultTable], None] | None = None,
+    after_rows: Callable[[ResultTable, bool], None] | None = None,
     *,
     max_statements: int = MAX_STATEMENTS_PER_READ,
 ) -> SqlRunner:
     """The answerer's only way to run SQL: `check_select` (one SELECT over this instance's
-    tables), then the read-only connection with its row and time limits, in a worker thread.
-    With a `trace`, the records behind the rows are noted in it (`tracing.py`); the rows
-    returned are those of the SQL as written. `after_rows` runs in the same worker thread on
-    each result that has rows (the evidence is read there: one thread hop less per read).
+    tables), then the read-only connection with its row and time limits. On SQLite a
+    statement runs on the event loop when it takes under `BRIEF_STATEMENT` seconds (a lookup
+    by key), else (and on PostgreSQL always) in a worker thread. With a `trace`, the records
+    behind the rows are noted in it (`tracing.py`); the rows returned are those of the SQL as
+    written. `after_rows(table, brief)` runs where the statement ran on each result that has
+    rows (the evidence is read there: no thread hop of its own); with `brief` True it is on
+    the event loop and may raise `NotBrief`, to be called again from a worker thread.
 
     One runner serves one read: it runs at most `max_statements` statements, taking at most
     the reader's `time_limit` seconds together; past either it raises `ReadBudgetSpent`."""
     allowed = schema.table_names()
     budget = _Budget(max_statements, reader.time_limit)
+    brief_reader = reader if isinstance(reader, ReadOnlySqlite) else None
 
-    def run_traced(sql: str) -> ResultTable:
+    def run_traced(sql: str, brief: bool) -> ResultTable:
         checked = check(sql, allowed)
         text = checked.text
         deadline = budget.deadline()
+
+        def rows_of(statement: str) -> ResultTable:
+            if brief and brief_reader is not None:
+                return brief_reader.run(statement, deadline=deadline, brief=BRIEF_STATEMENT)
+            return reader.run(statement, deadline=deadline)
+
         if trace is None:
-            return reader.run(text, deadline=deadline)
+            return rows_of(text)
         extended = traced(checked)
         if extended is not None:
             try:
-                table = reader.run(extended[0], deadline=deadline)
+                table = rows_of(extended[0])
+            except NotBrief:
+                raise
             except Exception:  # the traced form is ours: never fail a read because of it
                 extended = None
             else:
                 return split_trace(table, extended[1], trace, len(table.rows), sql=text)
-        table = reader.run(text, deadline=deadline)
+        table = rows_of(text)
         return split_trace(table, None, trace, reader.row_limit, sql=text)
 
-    def run_sync(sql: str) -> ResultTable:
+    def timed(sql: str, brief: bool) -> ResultTable:
         started = time.monotonic()
         try:
-            table = run_traced(sql)
+            return run_traced(sql, brief)
         finally:
             budget.spent += time.monotonic() - started
+
+    def run_sync(sql: str) -> ResultTable:
+        table = timed(sql, False)
         if after_rows is not None and table.rows:
-            after_rows(table)
+            after_rows(table, False)
         return table
 
     async def run(sql: str) -> ResultTable:
         budget.take()
-        return await anyio.to_thread.run_sync(run_sync, sql)
+        if brief_reader is None:
+            return await anyio.to_thread.run_sync(run_sync, sql)
+        # Other tasks (and a cancellation) get their turn between statements, as they did
+        # while a worker thread ran each.
+        await anyio.lowlevel.checkpoint()
+        try:
+            table = timed(sql, True)
+        except NotBrief:
+            return await anyio.to_thread.run_sync(run_sync, sql)
+        if after_rows is not None and table.rows:
+            try:
+                after_rows(table, True)
+            except NotBrief:
+                await anyio.to_thread.run_sync(after_rows, table, False)
+        return table
 
     return run
 
@@ -168,12 +208,21 @@ async def read(
             return found, said_beside(t, query)
         return found, said_later(t, query, found)
 
-    def evidence_now(table: ResultTable) -> None:
-        # For rows with a value, while the worker thread is here anyway (one hop less): the
+    brief_data = live.data if isinstance(live.data, SqliteInstanceData) else None
+
+    def evidence_now(table: ResultTable, brief: bool) -> None:
+        # For rows with a value, where the statement ran (no thread hop of its own): the
         # answer is usually the last such table, its evidence then ready.
         if answers_something([table]):
             records = trace.behind([table])
-            seen[id(table)] = live.data.read_here(live.schema, lambda t: look(t, records))
+            if not brief:
+                seen[id(table)] = live.data.read_here(live.schema, lambda t: look(t, records))
+            elif brief_data is None or len(records) > BRIEF_RECORDS:
+                raise NotBrief("evidence of many records")
+            else:
+                seen[id(table)] = brief_data.read_brief(
+                    live.schema, lambda t: look(t, records), BRIEF_EVIDENCE
+                )
 
     runner = make_sql_runner(live.reader(), live.schema, trace, evidence_now)
     stopped: str | None = None

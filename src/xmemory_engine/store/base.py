@@ -22,6 +22,11 @@ JobStatus = Literal["queued", "processing", "completed", "failed"]
 Record = dict[str, Any]
 
 
+class NotBrief(Exception):
+    """A read asked to run where it was called (on the event loop) found its connection busy
+    or needed more than its short time: nothing it did is kept; run it in a worker thread."""
+
+
 def utc_now() -> str:
     """Now as ISO-8601 in UTC with microseconds, so timestamps sort as text."""
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")

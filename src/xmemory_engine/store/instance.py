@@ -33,6 +33,7 @@ from xmemory_engine.store.base import (
     ForgetReport,
     ForgetRequest,
     KeptEpisode,
+    NotBrief,
     PassageRow,
     Record,
     RestoreBatch,
@@ -617,6 +618,30 @@ class SqliteInstanceData:
         counts, index = self._term_counts, self._sentence_index
         return self._reader.run(lambda conn: _snapshot(conn, schema, fn, counts, index))
 
+    def read_brief(self, schema: Schema, fn: Callable[[Tables], T], within: float) -> T:
+        """`read_here` on the event loop, for a snapshot of a few rows: its SQL gets `within`
+        seconds, past which it is stopped and `NotBrief` raised (read it with `read`). The
+        connection is waited for if another thread holds it: the reads it serves are
+        snapshots of their own, short as this one."""
+        counts, index = self._term_counts, self._sentence_index
+        deadline = time.monotonic() + within
+
+        def past() -> int:
+            return int(time.monotonic() > deadline)
+
+        def run(conn: sqlite3.Connection) -> T:
+            conn.set_progress_handler(past, _BRIEF_STEPS)
+            try:
+                return _snapshot(conn, schema, fn, counts, index)
+            except sqlite3.OperationalError as exc:
+                if time.monotonic() > deadline:
+                    raise NotBrief(f"the snapshot needed more than {within} s") from exc
+                raise
+            finally:
+                conn.set_progress_handler(None, 0)
+
+        return self._reader.run(run)
+
     async def applied_write_ids(self) -> list[str]:
         def run(conn: sqlite3.Connection) -> list[str]:
             return [r[0] for r in conn.execute("SELECT write_id FROM _xm_applied")]
@@ -649,6 +674,10 @@ class SqliteInstanceData:
                 portable.restore(conn, schema, batch)
 
         await self._writer.call(run)
+
+
+_BRIEF_STEPS = 1000
+"""Virtual-machine steps between two looks at the clock in `read_brief` (a few microseconds)."""
 
 
 def _snapshot(
