@@ -32,7 +32,7 @@ import sys
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -770,6 +770,8 @@ READ_STATEMENTS_KEPT = 16
 """Prepared statements a read connection keeps (Python's default: 128). Generated SQL carries
 its values in its text, so a statement is rarely run twice; 128 prepared statements of a
 mind's longer SQL held megabytes."""
+WIDTHS_KEPT = 256
+"""Statement shapes whose row width a read connection remembers (`ReadOnlySqlite.run`)."""
 
 
 class ReadOnlySqlite:
@@ -830,9 +832,16 @@ class ReadOnlySqlite:
             self._conn.close()
             raise
         self._closed = False
+        # shape -> the widest row its statements build (`_check_width`), newest last
+        self._widths: OrderedDict[Hashable, int] = OrderedDict()
 
     def run(
-        self, sql: str, *, deadline: float | None = None, brief: float | None = None
+        self,
+        sql: str,
+        *,
+        deadline: float | None = None,
+        brief: float | None = None,
+        shape: Hashable | None = None,
     ) -> LimitedTable:
         """Rows of one SELECT: at most `row_limit` of them and `byte_limit` bytes of cells,
         within `time_limit` seconds (or by `deadline`, a `time.monotonic()`, when sooner).
@@ -844,6 +853,11 @@ class ReadOnlySqlite:
         With `brief` (seconds), for a caller on the event loop: the connection is not waited
         for and the statement gets only that long; `NotBrief` when it is busy or the
         statement needed longer (then it is to be run again from a worker thread).
+
+        `shape`: a key that only statements of one program share (`CheckedSelect.shape`, the
+        statement's tokens without the texts of its literals): the width of its rows is read
+        from the EXPLAIN of the first and kept (this connection's tables do not change: a new
+        schema version gets a new connection).
         """
         if brief is None:
             self._lock.acquire()
@@ -864,7 +878,7 @@ class ReadOnlySqlite:
                 self._deadline = now + brief
                 cut_short = True
             try:
-                self._check_width(sql)
+                self._check_width(sql, shape)
                 cursor = self._conn.execute(sql)
                 columns = [d[0] for d in cursor.description or ()]
                 rows, truncated_by = self._fetch(cursor)
@@ -885,17 +899,26 @@ class ReadOnlySqlite:
             truncated_by=truncated_by,
         )
 
-    def _check_width(self, sql: str) -> None:
+    def _check_width(self, sql: str, shape: Hashable | None = None) -> None:
         """Refuse a statement whose program builds a row of more than `MAX_ROW_VALUES` values
-        (`ResultRow` / `MakeRecord`), read from its EXPLAIN before it runs."""
-        widest = max(
-            (
-                int(p2)
-                for _, opcode, _, p2, *_ in self._conn.execute("EXPLAIN " + sql)
-                if opcode in ("ResultRow", "MakeRecord")
-            ),
-            default=0,
-        )
+        (`ResultRow` / `MakeRecord`), read from its EXPLAIN before it runs (once per `shape`:
+        the EXPLAIN took most of a lookup's time in SQLite)."""
+        widest = self._widths.get(shape) if shape is not None else None
+        if widest is None:
+            widest = max(
+                (
+                    int(p2)
+                    for _, opcode, _, p2, *_ in self._conn.execute("EXPLAIN " + sql)
+                    if opcode in ("ResultRow", "MakeRecord")
+                ),
+                default=0,
+            )
+            # Kept only well within the limit: a plan SQLite picks for other values (it may
+            # sort, or not) builds rows of the same values, never twice as many.
+            if shape is not None and 2 * widest <= MAX_ROW_VALUES:
+                self._widths[shape] = widest
+                if len(self._widths) > WIDTHS_KEPT:
+                    self._widths.popitem(last=False)
         if widest > MAX_ROW_VALUES:
             raise QueryRejected(
                 f"the query builds rows of {widest} values; at most {MAX_ROW_VALUES} are "

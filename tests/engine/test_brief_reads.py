@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from engine_testkit import rules_session
 
+from xmemory_engine.errors import QueryRejected
 from xmemory_engine.minds.base import ResultTable
 from xmemory_engine.schema import parse_schema
 from xmemory_engine.service import reads
@@ -79,6 +80,17 @@ def test_a_busy_connection_is_not_waited_for_briefly(reader: ReadOnlySqlite) -> 
         release.set()
         holder.join()
     assert reader.run("SELECT name FROM contact LIMIT 1", brief=60.0).rows == [["P 0"]]
+
+
+def test_statements_of_one_shape_are_bounded_alike(reader: ReadOnlySqlite) -> None:
+    # The width of a shape's rows is read once (its EXPLAIN); a wide shape is refused each time.
+    for key in ("x1", "x2"):
+        sql = f"SELECT name FROM contact WHERE xuid = '{key}'"
+        assert reader.run(sql, shape="narrow").rows == [[f"P {key[1]}"]]
+    wide = "SELECT " + ", ".join(["name"] * 130) + " FROM contact WHERE xuid = 'x1'"
+    for _ in range(2):
+        with pytest.raises(QueryRejected, match="rows of 130 values"):
+            reader.run(wide, shape="wide")
 
 
 async def test_the_runner_runs_a_long_statement_in_a_worker_thread_in_full(

@@ -105,17 +105,24 @@ def make_sql_runner(
         text = checked.text
         deadline = budget.deadline()
 
-        def rows_of(statement: str) -> ResultTable:
-            if brief and brief_reader is not None:
-                return brief_reader.run(statement, deadline=deadline, brief=BRIEF_STATEMENT)
-            return reader.run(statement, deadline=deadline)
+        def rows_of(statement: str, with_trace: bool = False) -> ResultTable:
+            if brief_reader is None:
+                return reader.run(statement, deadline=deadline)
+            # Statements of one shape (and trace) share a program: its width is read once.
+            shape = None if checked.shape is None else (checked.shape, with_trace)
+            return brief_reader.run(
+                statement,
+                deadline=deadline,
+                brief=BRIEF_STATEMENT if brief else None,
+                shape=shape,
+            )
 
         if trace is None:
             return rows_of(text)
         extended = traced(checked)
         if extended is not None:
             try:
-                table = rows_of(extended[0])
+                table = rows_of(extended[0], with_trace=True)
             except NotBrief:
                 raise
             except Exception:  # the traced form is ours: never fail a read because of it
