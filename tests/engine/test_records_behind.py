@@ -204,3 +204,13 @@ async def test_an_account_number_is_not_a_phone_number(
     assert phone["basis"] == "records", phone
     assert "07700 900461" in phone["reader_result"]["answer"]
     assert "55-8812-03" not in phone["reader_result"]["answer"]
+
+
+async def test_records_behind_a_sentence_answer_only_with_the_shape_asked(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("User's car insurance with Aviva renews on 2027-05-01; premium £612.")
+    # The records made (an event, its date) hold no amount: the sentence is the answer.
+    found = await read("How much is the insurance premium?")
+    assert found["basis"] == "passages" and "£612" in found["reader_result"]["answer"], found

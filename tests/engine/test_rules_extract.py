@@ -960,6 +960,9 @@ async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None
         ("Our piano teacher is Ms. Berg.", {"Ms. Berg": "piano teacher"}),
         # A name opening a sentence before a comma is a person when an apposition says so.
         ("Maya, my sister, runs a bakery in Leith.", {"Maya": "sister"}),
+        # Where the person noun is said of may stand before the verb.
+        ("User's best friend from university is Priya Nair, who now works at Deloitte.",
+         {"Priya Nair": "best friend"}),
     ],
 )  # fmt: skip
 async def test_who_someone_is_to_the_user_in_each_clause(text: str, people: dict[str, str]) -> None:
@@ -1049,3 +1052,13 @@ async def test_something_said_to_happen_on_one_written_date_is_an_event(
 )
 async def test_no_dated_event_from_a_birth_a_change_two_dates_or_a_loose_date(text: str) -> None:
     assert objects(await extract(text, DEFAULT), "event") == []
+
+
+@pytest.mark.anyio
+async def test_a_job_at_a_company_said_before_the_name_is_work_there() -> None:
+    people = objects(
+        await extract("User's manager at Northwind is Sofia Marin.", DEFAULT), "person"
+    )
+    assert [(p["name"], p.get("company"), p.get("relationship")) for p in people] == [
+        ("Sofia Marin", "Northwind", "manager")
+    ]

@@ -95,6 +95,11 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
             break
     if not used or len(own & held) < HELD * len(own):
         return None
+    # A value of each shape asked (an amount for "how much", a date for "when") must be among
+    # them: records about the thing asked that hold no such value do not answer.
+    values = " ".join(str(record[f]) for _, record, fields in used for f in fields)
+    if any(s is not None and not s.search(query) and not s.search(values) for s in _shapes(terms)):
+        return None
     traced = [TracedRecord(spec.table, str(r["xuid"]), fields) for spec, r, fields in used]
     found = evidence_mod.gather(t, traced)
     prose = " ".join(_described(spec, record, fields) for spec, record, fields in used)
@@ -105,6 +110,10 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
         + ": the question names none of their fields, so check they are what it asks about."
     )
     return Behind(prose=prose, evidence=found, notice=notice)
+
+
+def _shapes(terms: passages_mod.Terms) -> list[Any]:
+    return [term.shape for term in terms.terms if term.shape is not None]
 
 
 def _understood(spec: ObjectSpec, record: Record, sentences: list[set[str]]) -> list[str]:

@@ -84,7 +84,7 @@ def read_sentence(
     _titled(s, drafts, facts)
     _employment(s, drafts, names, kinds, facts)
     _manages(s, drafts, facts)
-    _kin(s, drafts, facts)
+    _kin(s, drafts, names, facts)
     _places(s, drafts, facts)
     subject = s.subject()
     for m in {m.entity: m for m in s.mentions}.values():
@@ -342,16 +342,19 @@ def _predicate_of(between: str) -> bool:
 
 _KIN_NOUN = re.compile(r"\s*([^\W\d_][\w\-]*)(?:\s+([^\W\d_][\w\-]*))?")
 # "my sister, Maya", "my manager is Priya Nair", "the user's dentist Dr. Okafor".
-# "my manager there is Ingrid": a word of where or when may stand before the verb.
+# "my manager there is Ingrid", "my best friend from university is Priya": where or when may
+# stand before the verb.
 _KIN_AFTER = re.compile(
-    r"^\s*(?:(?:there|here|now|currently|at work)\s+(?=is\b|was\b))?"
+    r"^\s*(?:(?:there|here|now|currently|(?:from|at|in)(?:\s+[\w'\u2019\-]+){1,3})\s+(?=is\b|was\b))?"
     r"(?:,|:|\(|-|\u2014|\bis\b|\bwas\b|\bcalled\b|\bnamed\b)?\s*$"
 )
 # "Maya, my sister", "Priya is my manager".
 _KIN_BEFORE = re.compile(r"^\s*(?:,|\(|-|\u2014|\bis\b|\bwas\b)?\s*$")
 
 
-def _kin(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+def _kin(
+    s: Analyzed, drafts: dict[str, Draft], names: dict[str, str], facts: SentenceFacts
+) -> None:
     """Who a person is to the user, or to someone named: the noun after "my" / "the user's" /
     "Chiara's" that names a person, given to the person named right after it or right before
     it ("sister"; "Chiara's father" when the possessor is not the user)."""
@@ -390,6 +393,13 @@ def _kin(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
             phrase = phrase.lower()
         if draft.put(field_for(draft.spec, "relationship", ("str",)), phrase):
             facts.use(m.start, end)
+        if target is after and phrase.split()[-1].lower() not in KIN_NOUNS:
+            # "my manager at Northwind is Sofia": a job there is work there.
+            org = next((x for x in s.mentions if x.entity.startswith("org:") and end <= x.start
+                        and x.end <= after.start and re.fullmatch(r"\s+at\s+",
+                        s.text[end : x.start])), None)  # fmt: skip
+            if org is not None and org.entity in names:
+                draft.put(field_for(draft.spec, "company", ("str",)), names[org.entity])
 
 
 def _kin_modifier(word: str) -> bool:

@@ -46,7 +46,7 @@ _ATTRIBUTE = r"(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}?)"
 # Tariq"): the next clause may state a detail of its own.
 _VALUE = (
     r"(?P<value>[^;!?]+?)\s*(?=[;!?]|\.?\s*$|,?\s+(?:and|but|while|whereas)\s+"
-    r"(?:my|our|his|her|their|the|i|we|he|she|they|it)\b)"
+    r"(?:my|our|his|her|their|the|i|we|he|she|they|it)\b|,\s+(?:who|which|whose)\b)"
 )
 # "is", and the ways a new value is said ("has changed to", "moved to"): the same record,
 # keyed by whose and what, takes the new value and keeps the old one as history.
@@ -140,6 +140,11 @@ def _owner(m: re.Match[str]) -> str:
 
 
 def _names_a_person(words: list[str]) -> bool:
-    """ "my manager", "our new neighbour", "Mateo's business partner": a person, not a detail."""
-    head = words[-1]
+    """ "my manager", "our new neighbour", "Mateo's business partner", "my best friend from
+    university": a person, not a detail (the head noun is the last before a preposition)."""
+    cut = next((i for i, w in enumerate(words) if w in _PREPOSITIONS), len(words))
+    head = words[max(cut - 1, 0)]
     return head in KIN_NOUNS or head in ROLE_NOUNS
+
+
+_PREPOSITIONS = frozenset(("from", "at", "of", "in", "for", "on", "with"))
