@@ -979,6 +979,10 @@ async def test_who_someone_is_to_the_user_in_each_clause(text: str, people: dict
         # A managing verb is the person's only when it follows them (adverbs, an apposition or
         # a parenthesis between are fine), and what it manages is no time, place or agent.
         ("Tom also leads the payments team at Fintrel.", "Tom", "lead of the payments team"),
+        ("The hiring manager is Petra Lind; the recruiter is Sam Oduya.", "Sam Oduya", "recruiter"),
+        ("The hiring manager is Petra Lind; the recruiter is Sam Oduya.", "Petra Lind",
+         "hiring manager"),
+        ("The problem is Sam Oduya.", "Sam Oduya", None),
         ("Maya, my sister, runs a bakery in Leith.", "Maya", "head of a bakery"),
         ("Zoë Ångström (zoe@globex.example) leads the platform team.", "Zoë Ångström",
          "lead of the platform team"),

@@ -60,6 +60,13 @@ def test_asked_words_are_covered_by_related_words_and_shapes() -> None:
     [conductor] = question_terms("Who is the conductor?").terms
     assert conductor.covered_by(search_words("It is conducted by Ingrid"), "")
     # A day of the month said by its ordinal is a when: "paid on the 5th".
+    # A shape word that qualifies another noun asks for that thing, not its own value.
+    screen = question_terms("When is Lucia's phone screen?").terms
+    assert [t.stem for t in screen if t.shape is not None] == ["when"]
+    assert [t.stem for t in question_terms("What is Ann's phone number?").terms if t.shape] == [
+        "phone",
+        "number",
+    ]
     when = question_terms("When is the rent paid?").terms[0]
     assert when.covered_by([], "rent is £950 a month, paid on the 5th")
     assert not when.covered_by([], "she came 5th in the race")
@@ -112,6 +119,9 @@ def test_a_value_given_as_the_one_being_replaced_is_doubted() -> None:
     assert given_as_old("I am no longer at Initech.", "Initech")
     assert not given_as_old("Mateo lives in London.", "London")
     assert not given_as_old("I work at Acme, previously at Initech.", "Acme")
+    # "from" alone says where someone works or comes from, not what they left.
+    assert not given_as_old("The recruiter is Sam Oduya from TalentBridge.", "TalentBridge")
+    assert given_as_old("Sam moved from TalentBridge to Hays.", "TalentBridge")
 
 
 def test_numbers_are_whole_words_and_part_of_the_name_before_them() -> None:

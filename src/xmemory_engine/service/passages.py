@@ -198,6 +198,8 @@ def question_terms(question: str) -> Terms:
             shape = None  # "microscope time", not "What time ...?"
         if word in vocab.unshaped_before_of and words[i + 1 : i + 2] == ["of"]:
             shape = None  # "the number of people": how many, not a number to quote
+        if shape is not None and _modifies(word, words[i + 1 : i + 2], never):
+            shape = None  # "Lucia's phone screen", "date night": a kind of thing, no value
         if shape is None and (word in never or word in vocab.asked_not_said):
             continue
         stem = word if word in in_names else _stem(word)
@@ -217,6 +219,21 @@ def question_terms(question: str) -> Terms:
     who = opening in ("who", "whom", "whose") and not described
     where = opening == "where"
     return Terms(terms, names[:MAX_TERMS], focus=focus, foreign=foreign, who=who, where=where)
+
+
+def _modifies(word: str, after: list[str], never: frozenset[str]) -> bool:
+    """Whether a shape word stands before another noun that it only qualifies: "phone
+    screen", "email campaign", "date night" ask for a thing, not a phone number, an email
+    address or a date ("phone number", "email address" still do)."""
+    if word in ("much", "many", "when", "old", "why") or not after:
+        return False
+    noun = after[0]
+    return noun.isalpha() and noun not in never and noun not in _SHAPE_HEADS
+
+
+# Nouns after a shape word that name the value itself: "phone number", "email address".
+_SHAPE_HEADS = frozenset(("number", "numbers", "address", "addresses", "no", "nr", "contact",
+                          "details", "id"))  # fmt: skip
 
 
 def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
@@ -488,7 +505,12 @@ def given_as_old(sentence: str, value: Any) -> bool:
     vocab = vocabulary()
     words = search_words(sentence)
     wanted = search_words(str(value))
-    if not wanted or not vocab.correction_cues & set(words) | vocab.old_value_markers & set(words):
+    # "from" alone is where someone is from or works ("Sam Oduya from TalentBridge"): it marks
+    # an old value only in a sentence telling of a change ("moved from London to Madrid").
+    changing = vocab.correction_cues & set(words) or (vocab.old_value_markers - {"from"}) & set(
+        words
+    )
+    if not wanted or not changing:
         return False
     for i in range(1, len(words) - len(wanted) + 1):
         if words[i : i + len(wanted)] != wanted:

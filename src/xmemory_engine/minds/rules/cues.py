@@ -173,6 +173,13 @@ _TITLE_BEFORE = re.compile(
     r"(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*,?\s*(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?$"
 )
 
+# "The hiring manager is Petra Lind", "the recruiter was Sam Oduya": a job said of someone
+# named after it, when it is nobody's ("my manager is ..." is a relationship: `_kin`).
+_THE_ROLE_IS = re.compile(
+    r"\b[Tt]he\s+(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s+(?:is|was)\s+"
+    r"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?$"
+)
+
 
 def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     """A job written before a person's name ("head baker Agnieszka Łukasik") is their role,
@@ -181,19 +188,26 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
     for m in s.mentions:
         if m.speaker or m.pronoun or m.entity.startswith("org:"):
             continue
-        found = _TITLE_BEFORE.search(s.text[: m.start])
+        found = next(
+            (f for p in (_TITLE_BEFORE, _THE_ROLE_IS) if (f := p.search(s.text[: m.start]))
+             and _a_job(f.group("role").split())),
+            None,
+        )  # fmt: skip
         if found is None:
             continue
-        words = found.group("role").split()
-        if any(w in STOPWORDS for w in words) or not role_like(words[-1]):
-            continue
-        if any(person_noun(w) and not role_like(w) for w in words):
-            continue  # "my sister Maya": who she is to the user, not her job
         draft = drafts.get(m.entity)
         if draft is not None and draft.put(
             field_for(draft.spec, "role", ("str",)), found.group("role")
         ):
             facts.use(found.start("role"), found.end("role"))
+
+
+def _a_job(words: list[str]) -> bool:
+    """Words written before a name that are a job: the last a job word, none a stop word,
+    and no person noun that is not a job ("my sister Maya": who she is to the user)."""
+    if not words or any(w in STOPWORDS for w in words) or not role_like(words[-1]):
+        return False
+    return not any(person_noun(w) and not role_like(w) for w in words)
 
 
 def _listed(s: Analyzed, end: int, role: str) -> bool:
