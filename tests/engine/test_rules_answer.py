@@ -737,3 +737,14 @@ async def test_a_count_of_what_someone_has_does_not_count_them(tmp_path: Path) -
         ).answer == "There are 2 tasks."
     finally:
         memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_a_keyword_opens_a_word_and_is_never_inside_one(default: Memory) -> None:
+    default.put("person", {"name": "Lena Fox", "notes": "She is currently in Lisbon."})
+    # "rent" is inside "currently": no record holds the word, so none answers.
+    rent = await default.ask("How much is the rent?")
+    assert all(not t.rows for t in rent.tables), rent
+    default.put("note", {"content": "Car-share group: 4 households sharing an estate car."})
+    share = await default.ask("How many households share the car?")
+    assert share.tables and any(t.rows for t in share.tables)  # "car-share" holds "share"

@@ -39,8 +39,11 @@ def name_expr(spec: ObjectSpec, alias: str = "t") -> str | None:
 
 
 def contains(expr: str, text: str) -> str:
-    """`text` anywhere in `expr`: for keywords, which are stems ("join" in "joined")."""
-    return f"instr(lower({expr}), {quote_sql(text.lower())}) > 0"
+    """`text` opening a word of `expr`: for keywords, which are stems ("join" in "joined"),
+    and never inside another word ("rent" is not in "currently", "art" not in "party")."""
+    # A hyphen joins words a keyword may open ("car-share" holds "share").
+    spaced = f"replace({_spaced(expr)}, '-', ' ')"
+    return f"instr(' ' || {spaced}, {quote_sql(' ' + text.lower())}) > 0"
 
 
 # Punctuation that may touch a word in free text ("works at Acme Corp.", "(Company 5)"); each
@@ -51,12 +54,18 @@ _PUNCTUATION = (".", ",", ";", ":", "!", "(", ")", "[", "]", '"', "'", "/")
 _CODES = {"\t": "char(9)", "\n": "char(10)", "\r": "char(13)", "?": "char(63)"}
 
 
-def contains_words(expr: str, text: str) -> str:
-    """`text` as whole words of `expr`: "Company 5" is not in "Company 50". Done in SQL, not
-    by filtering returned rows, so counts, totals and limits count only the rows kept."""
+def _spaced(expr: str) -> str:
+    """SQL for `expr` lowered, with punctuation and line breaks made spaces."""
     spaced = f"lower({expr})"
     for mark in [*(quote_sql(p) for p in _PUNCTUATION), *_CODES.values()]:
         spaced = f"replace({spaced}, {mark}, ' ')"
+    return spaced
+
+
+def contains_words(expr: str, text: str) -> str:
+    """`text` as whole words of `expr`: "Company 5" is not in "Company 50". Done in SQL, not
+    by filtering returned rows, so counts, totals and limits count only the rows kept."""
+    spaced = _spaced(expr)
     needle = text.lower()
     for mark in [*_PUNCTUATION, *_CODES]:
         needle = needle.replace(mark, " ")
