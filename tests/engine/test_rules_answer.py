@@ -748,3 +748,22 @@ async def test_a_keyword_opens_a_word_and_is_never_inside_one(default: Memory) -
     default.put("note", {"content": "Car-share group: 4 households sharing an estate car."})
     share = await default.ask("How many households share the car?")
     assert share.tables and any(t.rows for t in share.tables)  # "car-share" holds "share"
+
+
+@pytest.mark.anyio
+async def test_a_record_found_by_its_words_is_answered_by_the_sentences_saying_them(
+    tmp_path: Path,
+) -> None:
+    memory = Memory(tmp_path / "said.db", DEFAULT)
+    try:
+        for text in (
+            "User switched energy supplier from British Gas to Octopus Energy in October.",
+            "User owes Dave £200 for the festival tickets.",
+        ):
+            await memory.write(text)
+        owe = await memory.ask("How much do I owe Dave?")
+        # The user's record gathered both sentences: the one saying what is asked answers.
+        assert owe.answer == "User owes Dave £200 for the festival tickets."
+        assert owe.notice is not None  # found by its words, not by a field: said so
+    finally:
+        memory.reader.close()

@@ -470,7 +470,11 @@ class _Reading:
             if table.rows:
                 tables.append(table)
                 total = await self._count_if_cut(spec, sel, table, SEARCH_LIMIT)
-                parts.append(describe_rows(table, spec, total))
+                # The sentences of their text that say every word asked, when some do: a
+                # record that gathered many ("This is the user. …") is not read out whole.
+                words = [*values, *self._keywords(spec)]
+                said = keyword_sentences(table, spec, words, every=True) if total is None else None
+                parts.append(said or describe_rows(table, spec, total))
         if not tables:
             notice = (
                 "The question names no object type, field or stored record of this memory "

@@ -104,11 +104,16 @@ def describe_rows(table: ResultTable, spec: ObjectSpec, total: int | None = None
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def keyword_sentences(table: ResultTable, spec: ObjectSpec, keywords: list[str]) -> str | None:
-    """The stored sentences that mention the keywords, each said of its record:
-    "He joined last Monday." in Bob Lee's notes -> "Bob Lee joined last Monday." """
+def keyword_sentences(
+    table: ResultTable, spec: ObjectSpec, keywords: list[str], *, every: bool = False
+) -> str | None:
+    """The stored sentences that mention the keywords (with `every`, all of them), each said
+    of its record: "He joined last Monday." in Bob Lee's notes -> "Bob Lee joined last
+    Monday." """
     name_of = _name_of(spec)
     said: list[str] = []
+    wanted = [k.lower() for k in keywords]
+    holds = all if every else any
     for i in range(min(len(table.rows), 5)):
         row, name = _row(table, i), display(table, spec, i)
         for column, value in row.items():
@@ -116,7 +121,7 @@ def keyword_sentences(table: ResultTable, spec: ObjectSpec, keywords: list[str])
                 continue
             for sentence in split_sentences(value):
                 text = sentence.text
-                if any(k in text.lower() for k in keywords):
+                if holds(k in text.lower() for k in wanted):
                     said.append(_said_of(name, text))
     unique = list(dict.fromkeys(said))
     return " ".join(unique) if unique else None
