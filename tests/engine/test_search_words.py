@@ -70,6 +70,7 @@ def test_asked_words_are_covered_by_related_words_and_shapes() -> None:
     when = question_terms("When is the rent paid?").terms[0]
     assert when.covered_by([], "rent is £950 a month, paid on the 5th")
     assert not when.covered_by([], "she came 5th in the race")
+    assert when.covered_by([], "Fiona files the self-assessment every January")
 
 
 def test_the_kind_of_answer_counts_only_when_said() -> None:
