@@ -1066,3 +1066,23 @@ async def test_a_job_at_a_company_said_before_the_name_is_work_there() -> None:
     assert [(p["name"], p.get("company"), p.get("relationship")) for p in people] == [
         ("Sofia Marin", "Northwind", "manager")
     ]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "people", "orgs"),
+    [
+        # A label's common noun is no name, and says what the first name after it is.
+        ("Hotel in Lisbon: Memmo Alfama, 3 nights, booking ref MA-88231.", [], ["Memmo Alfama"]),
+        ("Gym: Pure Motion, £32 a month.", [], ["Pure Motion"]),
+        ("Dentist: Dr. Kim Lee, Fridays only.", ["Kim Lee"], []),
+        # "Client" may be a person or a company: the label gives no hint.
+        ("Client: Chloé Dubois, CTO at Lune Labs.", ["Chloé Dubois"], ["Lune Labs"]),
+    ],
+)  # fmt: skip
+async def test_a_label_says_what_the_name_after_it_is(
+    text: str, people: list[str], orgs: list[str]
+) -> None:
+    result = await extract(text, DEFAULT)
+    assert [p["name"] for p in objects(result, "person")] == people
+    assert [o["name"] for o in objects(result, "organization")] == orgs

@@ -73,6 +73,8 @@ class Candidate:
     after_name: bool = False  # the word before the cue word is capitalized ("Tom from X")
     after_comma: bool = False  # a comma right after the name ("Actually, ...")
     joined_to_next: bool = False  # "Alice and Bob", "Alice, Bob"
+    label_word: bool = False  # the common noun opening a label ("Hotel in Lisbon: ...")
+    labelled: str = ""  # the label's head noun, for the first name after it ("hotel")
 
 
 @dataclass
@@ -122,7 +124,40 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
             ):
                 out[-1].joined_to_next = True
             out.append(cand)
+    _labelled(sentence, out)
     return out
+
+
+# A note's opening label: up to five words before a colon ("Hotel in Lisbon: Memmo Alfama",
+# "Bank: Monzo", "Dentist: Dr. Kim").
+_LABEL_OPENING = re.compile(r"^\s*(?P<label>[A-Z][^\W\d_]*(?:\s+[\w'\u2019\-]+){0,4}?)\s*:\s+")
+_LABEL_PREPOSITIONS = frozenset(("in", "at", "for", "with", "from", "of", "on"))
+# Label nouns that only an organization is (beside the institutions' own head nouns).
+_ORG_LABELS = frozenset(("company", "firm", "employer", "insurer", "shop", "store",
+                         "supermarket", "gym", "airline", "broker", "lender"))  # fmt: skip
+
+
+def _labelled(sentence: str, candidates: list[Candidate]) -> None:
+    """Mark a label's opening common noun, which is no name, and give the label's head noun
+    to the first name after it: what the label says it is ("Hotel in Lisbon: Memmo Alfama"
+    is a hotel, "Dentist: Dr. Kim" a dentist)."""
+    m = _LABEL_OPENING.match(sentence)
+    if m is None or not candidates:
+        return
+    words = m.group("label").lower().split()
+    cut = next((i for i, w in enumerate(words) if w in _LABEL_PREPOSITIONS), len(words))
+    own = words[:cut]
+    if not own or any(w != w.lower() for w in m.group("label").split()[1:cut]):
+        return  # "Maya Patel: ..." is a name, not a label
+    head = own[-1]
+    if not (head in ORG_SUFFIXES or head in _ORG_LABELS or person_noun(head)):
+        return  # "Client: …", "Supplier: …" may be a person or a company: no hint
+    first = candidates[0]
+    if first.start == m.start("label") and len(first.tokens) == 1:
+        first.label_word = True
+    after = next((c for c in candidates if c.start >= m.end()), None)
+    if after is not None:
+        after.labelled = head
 
 
 def _opening_aside(c: Candidate) -> bool:
@@ -205,6 +240,7 @@ def classify(candidates: list[Candidate]) -> dict[str, str]:
     # if the text also writes it capitalised somewhere else.
     elsewhere = {c.name.lower() for c in candidates if not _opening_aside(c)}
     candidates = [c for c in candidates if not _opening_aside(c) or c.name.lower() in elsewhere]
+    candidates = [c for c in candidates if not c.label_word]
     for cand in candidates:
         s = scores[cand.name.lower()]
         s.tokens = len(cand.tokens)
@@ -283,6 +319,11 @@ def _score(c: Candidate, s: Scores) -> None:
         s.place += 3
     if c.titled:
         s.person += 3
+    if c.labelled:
+        if person_noun(c.labelled):
+            s.person += 3
+        else:
+            s.org += 3
     verb = next((w for w in c.after if w not in _ADVERBS and not w.endswith("ly")), "")
     if after1 in _PERSON_VERBS or (after1 == "has" and after2 in ("been", "a", "an")):
         s.person += 2
