@@ -1086,3 +1086,17 @@ async def test_a_label_says_what_the_name_after_it_is(
     result = await extract(text, DEFAULT)
     assert [p["name"] for p in objects(result, "person")] == people
     assert [o["name"] for o in objects(result, "organization")] == orgs
+
+
+@pytest.mark.anyio
+async def test_each_stance_joined_on_is_a_preference_of_its_own() -> None:
+    result = await extract("User likes dark chocolate but dislikes coffee.", DEFAULT)
+    assert [(p["topic"], p["value"]) for p in objects(result, "preference")] == [
+        ("dark chocolate", "likes dark chocolate"),
+        ("coffee", "dislikes coffee"),
+    ]
+    result = await extract("I love hiking and also enjoy kayaking.", DEFAULT)
+    assert [p["value"] for p in objects(result, "preference")] == [
+        "loves hiking",
+        "enjoys kayaking",
+    ]

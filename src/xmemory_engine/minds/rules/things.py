@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from xmemory_engine.minds.base import ExtractedRelation
 from xmemory_engine.minds.rules.amounts import counts, date_field, money, one_date
@@ -67,6 +67,13 @@ _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy":
                  "likes": "likes", "loves": "loves", "prefers": "prefers", "enjoys": "enjoys",
                  "hates": "dislikes", "dislikes": "dislikes", "avoid": "avoids",
                  "avoids": "avoids"}  # fmt: skip
+# "likes dark chocolate but dislikes coffee": a second stance joined on is a preference of its
+# own, said of the same person.
+_SECOND_STANCE = re.compile(
+    r",?\s+(?:but|and|while|whereas)\s+(?:also\s+|really\s+)?(?=(?:likes?|loves?|prefers?|"
+    r"enjoys?|hates?|dislikes?|avoids?|can't stand|doesn't like|does not like)\b)",
+    re.IGNORECASE,
+)
 _NAME = rf"\"[^\"]+\"|'[^']+'|{UPPER}[\w\-]*(?:\s+(?:{UPPER}|\d)[\w\-]*)*"
 _PROJECT = re.compile(
     rf"\b[Pp]roject\s+(?:called\s+|named\s+)?(?P<a>{_NAME})|\b(?P<b>{_NAME})\s+project\b"
@@ -106,6 +113,10 @@ def read_things(
             fill_fields(s, draft)
             out.drafts.append(draft)
             _link(out, mapped, draft, s, people, kind, names)
+            if kind == "preference":
+                for more in _more_stances(s, spec, people, names, make):
+                    out.drafts.append(more)
+                    _link(out, mapped, more, s, people, kind, names)
             break
     for spec in mapped.schema.objects.values():
         if spec.name not in mapped.kinds and not any(d.spec is spec for d in out.drafts):
@@ -297,7 +308,7 @@ def _preference(
         m = _PREFER.search(s.text)
         if m is None:
             return None
-        what = m.group("what").strip()
+        what = _SECOND_STANCE.split(m.group("what"), maxsplit=1)[0].strip()
         verb = _PREFER_VALUE[m.group("verb").lower()]
         split = re.match(r"(?P<value>.+?)\s+(?:for|when|in|on|during)\s+(?P<topic>.+)", what)
         if split and verb == "prefers" and re.search(r",|\band\b", split.group("topic")):
@@ -314,6 +325,25 @@ def _preference(
     if not (draft.put(topic_of, topic) and draft.put(value_of, value)):
         return None
     return draft
+
+
+def _more_stances(
+    s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
+) -> list[Draft]:
+    """The preferences of stances joined on after the first ("but dislikes coffee"), each
+    read as if its subject were said again."""
+    m = _PREFER.search(s.text)
+    if m is None or _FAVORITE.search(s.text):
+        return []
+    parts = _SECOND_STANCE.split(s.text[m.start("what") :])[1:]
+    subject = s.text[m.start() : m.start("verb")]
+    out = []
+    for part in parts:
+        again = replace(s, sentence=replace(s.sentence, text=f"{subject}{part}"))
+        draft = _preference(again, spec, people, names, make)
+        if draft is not None:
+            out.append(draft)
+    return out
 
 
 def _project(
