@@ -1100,3 +1100,10 @@ async def test_each_stance_joined_on_is_a_preference_of_its_own() -> None:
         "loves hiking",
         "enjoys kayaking",
     ]
+
+
+@pytest.mark.anyio
+async def test_an_initial_does_not_end_a_favourite() -> None:
+    result = await extract("User's favourite author is Ursula K. Le Guin.", DEFAULT)
+    assert [p["value"] for p in objects(result, "preference")] == ["Ursula K. Le Guin"]
+    assert [p["name"] for p in objects(result, "person")] == ["Ursula K. Le Guin"]

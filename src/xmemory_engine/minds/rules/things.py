@@ -57,7 +57,7 @@ _PREFER = re.compile(
 _FAVORITE = re.compile(
     r"(?:\b(?:my|our|(?:the\s+)?user['\u2019]s)\s+|^\s*|[.;]\s+)"
     r"(?P<kind>favou?rite|preferred)\s+(?P<topic>[\w\s]+?)"
-    r"(?:\s+(?:is|are)|\s*:)\s+(?P<value>[^.;!?]+)",
+    r"(?:\s+(?:is|are)|\s*:)\s+(?P<value>(?:[^.;!?]|(?<=\b[A-Z])\.|(?<=\bDr|\bSt|\bMr|\bMs)\.)+)",
     re.IGNORECASE,
 )
 _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy": "enjoys",
