@@ -214,3 +214,15 @@ async def test_records_behind_a_sentence_answer_only_with_the_shape_asked(
     # The records made (an event, its date) hold no amount: the sentence is the answer.
     found = await read("How much is the insurance premium?")
     assert found["basis"] == "passages" and "£612" in found["reader_result"]["answer"], found
+
+
+async def test_where_the_user_lives_is_their_address_told_in_the_first_person(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("I live at 22 Rose Lane, Oxford.")
+    found = await read("What is my address?")
+    assert found["basis"] == "records", found
+    assert found["reader_result"]["answer"] == "22 Rose Lane, Oxford", found
+    # "I" names the user's record: no doubt that the sentence is about someone else.
+    assert "notice" not in found, found

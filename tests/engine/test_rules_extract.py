@@ -921,6 +921,8 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
         ("My locker code is 4417, and my gym pass is GX-55.", ("User", "gym pass", "GX-55")),
         # A word of where or when after the detail's noun is not part of it.
         ("My desk there is 3F-12.", ("User", "desk", "3F-12")),
+        # Where the user lives, told with a number, is their address.
+        ("I live at 22 Rose Lane, Oxford.", ("User", "address", "22 Rose Lane, Oxford")),
     ],
 )  # fmt: skip
 async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
@@ -1107,3 +1109,23 @@ async def test_an_initial_does_not_end_a_favourite() -> None:
     result = await extract("User's favourite author is Ursula K. Le Guin.", DEFAULT)
     assert [p["value"] for p in objects(result, "preference")] == ["Ursula K. Le Guin"]
     assert [p["name"] for p in objects(result, "person")] == ["Ursula K. Le Guin"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I live at 22 Rose Lane, Oxford.",  # a street is no one
+        "We went to St Albans for the weekend.",  # a saint's name is mostly a place's
+    ],
+)
+async def test_streets_and_saints_places_are_no_people(text: str) -> None:
+    people = [p["name"] for p in objects(await extract(text, DEFAULT), "person")]
+    assert people in ([], ["User"])  # the speaker's own record at most
+
+
+@pytest.mark.anyio
+async def test_a_role_ends_where_a_clause_is_joined_on() -> None:
+    text = "Anna is a nurse while her husband Ben teaches maths."
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people["Anna"].get("role") == "nurse"

@@ -192,4 +192,10 @@ def names(text: str, name: Any) -> bool:
     if not isinstance(name, str):
         return True
     wanted = {w for w in search_words(name) if len(w) > 1}
+    if wanted == {"user"}:
+        # The user's own record (the rules mind keeps it as "User"): "I live at …" names it.
+        wanted |= _SELF_WORDS
     return not wanted or bool(wanted & set(search_words(text)))
+
+
+_SELF_WORDS = frozenset(("i", "me", "my", "mine", "myself", "we", "us", "our", "ours"))

@@ -25,7 +25,8 @@ _ROLE_START = re.compile(
     re.IGNORECASE,
 )
 _ROLE_WORD = re.compile(r"[A-Za-z][\w\-]*")
-_ROLE_STOP = frozenset(("at", "for", "with", "in", "from", "on", "and", "since", "who", "based"))
+_ROLE_STOP = frozenset(("at", "for", "with", "in", "from", "on", "and", "since", "who", "based",
+                        "while", "whereas", "but", "although", "though", "because"))  # fmt: skip
 _MANAGE = re.compile(
     r"\b(?P<verb>manages|managed|leads|led|runs|ran|heads|headed|directs|oversees|supervises|"
     r"founded|co-founded|cofounded|owns|chairs|coordinates)\s+(?P<obj>[^.;,!?]+)"

@@ -53,6 +53,11 @@ _VALUE = (
 _STATED = re.compile(
     rf"{_OWNER}\s+{_ATTRIBUTE}\s+(?:is|are|was|were|(?:has\s+)?(?:changed|moved)\s+to)\s+{_VALUE}"
 )
+# "I live at 22 Rose Lane, Oxford", "User lives at Rua das Flores 72": the user's address.
+_LIVES_AT = re.compile(
+    r"\b(?:I|[Ww]e|(?:[Tt]he\s+)?[Uu]ser)\s+(?:now\s+|currently\s+|still\s+)?(?:live|lives)\s+at\s+"
+    + _VALUE
+)
 _LABELLED = re.compile(rf"(?:^|;\s+){_OWNER}\s+{_ATTRIBUTE}\s*:\s+{_VALUE}")
 # An agent's note opened by a label of words alone ("Insurance: HUK-Coburg, renewal in May",
 # "Current job: 42-page protocol"): a detail of the user's, named by the label.
@@ -89,9 +94,9 @@ def read_facts(
         return []
     drafts: list[Draft] = []
     seen: set[tuple[str, str]] = set()
-    for pattern in (_STATED, _LABELLED, _NOTE_LABEL):
+    for pattern in (_STATED, _LABELLED, _NOTE_LABEL, _LIVES_AT):
         for m in pattern.finditer(text):
-            found = _fact(m)
+            found = _lives_at(m) if pattern is _LIVES_AT else _fact(m)
             if found is None or (found[0].lower(), found[1]) in seen:
                 continue
             seen.add((found[0].lower(), found[1]))
@@ -127,6 +132,13 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     if not value or len(value) > MAX_VALUE_CHARS or first in _NOT_A_VALUE:
         return None
     return (USER_NAME if labelled else _owner(m)), attribute, value
+
+
+def _lives_at(m: re.Match[str]) -> tuple[str, str, str] | None:
+    value = m.group("value").strip().rstrip(".,")
+    if not value or len(value) > MAX_VALUE_CHARS or not any(c.isdigit() for c in value):
+        return None  # "I live at home", "at my parents'": no address told
+    return USER_NAME, "address", value
 
 
 def _owner(m: re.Match[str]) -> str:

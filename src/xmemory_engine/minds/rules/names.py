@@ -290,6 +290,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.thing = True
     if c.tokens[-1] in ORG_SUFFIXES or (len(c.tokens) > 1 and c.tokens[0] in _ORG_HEADS):
         s.org += 3
+    if len(c.tokens) > 1 and c.tokens[0] in ("st", "saint", "san", "santa", "sankt", "são"):
+        s.place += 2  # "St Albans", "San Sebastián": a saint's name is mostly a place's
     context = c.before[:-1]
     working = any(_work_verb(w) or _role_like(w) for w in context) or "joined" in context
     if before1 == "joined" or (before1 in ("at", "for") and working):
