@@ -985,6 +985,9 @@ async def test_who_someone_is_to_the_user_in_each_clause(text: str, people: dict
         ("The hiring manager is Petra Lind; the recruiter is Sam Oduya.", "Petra Lind",
          "hiring manager"),
         ("The problem is Sam Oduya.", "Sam Oduya", None),
+        # When it is run is no part of the role.
+        ("Gus Reyes coordinates volunteers at the food bank on Tuesdays.", "Gus Reyes",
+         "coordinator of volunteers at the food bank"),
         ("Maya, my sister, runs a bakery in Leith.", "Maya", "head of a bakery"),
         ("Zoë Ångström (zoe@globex.example) leads the platform team.", "Zoë Ångström",
          "lead of the platform team"),

@@ -327,7 +327,9 @@ def _manages(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> Non
         if at is not None:
             obj = obj[: at.start()]
             draft.put(field_for(draft.spec, "company", ("str",)), at.group("org"))
-        # "runs a bakery in Leith": the place is where (`_places`), not part of the role.
+        # When it is run is no part of the role ("coordinates volunteers at the food bank on
+        # Tuesdays"), nor is the town it is in ("runs a bakery in Leith": `_places`).
+        obj = re.split(r"\s+(?:on|every|each|during|since)\s+", obj)[0]
         obj = re.sub(rf"\s+(?:in|near)\s+{UPPER}[\w'\-]*(?:\s+{UPPER}[\w'\-]*)*$", "", obj)
         role = f"{_MANAGER[m.group('verb')]} of {obj}"
         if draft.put(field_for(draft.spec, "role", ("str",)), role):
