@@ -226,3 +226,13 @@ async def test_where_the_user_lives_is_their_address_told_in_the_first_person(
     assert found["reader_result"]["answer"] == "22 Rose Lane, Oxford", found
     # "I" names the user's record: no doubt that the sentence is about someone else.
     assert "notice" not in found, found
+
+
+async def test_records_naming_no_one_do_not_answer_who(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("The van needs an MOT before 2026-12-20; Dario is booking it.")
+    # The event made of it ("The van needs an MOT before", 2026-12-20) names no one.
+    found = await read("Who is booking the van MOT?")
+    assert found["basis"] == "passages" and "Dario" in found["reader_result"]["answer"], found

@@ -100,6 +100,8 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     values = " ".join(str(record[f]) for _, record, fields in used for f in fields)
     if any(s is not None and not s.search(query) and not s.search(values) for s in _shapes(terms)):
         return None
+    if terms.who and not _a_name_in([str(r[f]) for _, r, fields in used for f in fields], terms):
+        return None  # "Who is booking the van's MOT?": records naming no one do not answer
     traced = [TracedRecord(spec.table, str(r["xuid"]), fields) for spec, r, fields in used]
     found = evidence_mod.gather(t, traced)
     prose = " ".join(_described(spec, record, fields) for spec, record, fields in used)
@@ -110,6 +112,19 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
         + ": the question names none of their fields, so check they are what it asks about."
     )
     return Behind(prose=prose, evidence=found, notice=notice)
+
+
+def _a_name_in(values: list[str], terms: passages_mod.Terms) -> bool:
+    """Whether a value names someone the question does not: a capitalised word that is not
+    an acronym ("MOT") nor a stop word ("The van needs an MOT")."""
+    never = passages_mod.vocabulary().stop
+    for value in values:
+        for word in value.replace(".", " ").split():
+            low = word.strip("'\u2019,;:()").lower()
+            if not word[:1].isupper() or word.isupper() or low in never or low in terms.named:
+                continue
+            return True
+    return False
 
 
 def _shapes(terms: passages_mod.Terms) -> list[Any]:
