@@ -9,7 +9,7 @@ import sqlglot
 from xmemory_engine.minds.base import ResultTable
 from xmemory_engine.sentences import fold, index_words, search_words, split_sentences
 from xmemory_engine.service.evidence import names, quote
-from xmemory_engine.service.passages import given_as_old, question_terms
+from xmemory_engine.service.passages import _names_someone, given_as_old, question_terms
 from xmemory_engine.service.reads import names_backed
 from xmemory_engine.service.tracing import HIDDEN, with_trace
 
@@ -256,3 +256,12 @@ def test_a_yes_no_question_is_told_by_its_opening_verb() -> None:
 
     assert _yes_no("Is Mochi microchipped?") and _yes_no("Does Ana drive?")
     assert not _yes_no("Who is Ana?") and not _yes_no("Where does Ana live?")
+
+
+def test_a_name_opening_a_sentence_as_its_subject_names_someone() -> None:
+    terms = question_terms("Who is the first-aider?")
+    assert _names_someone("Aoife is also the first-aider on Thursdays.", terms)
+    assert _names_someone("Mei Lin's van is booked.", terms)
+    # Any sentence opens with a capital: a word opening one is a name only as its subject.
+    assert not _names_someone("Stock runs low on nappies.", terms)
+    assert not _names_someone("Thursdays are busy.", terms)

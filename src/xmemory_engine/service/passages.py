@@ -406,11 +406,20 @@ def _names_someone(text: str, terms: Terms) -> bool:
         if not word[0].isupper():
             continue
         before = text[: m.start()].rstrip()
-        if not before or before[-1] in ".!?\"'(":
+        if (not before or before[-1] in ".!?\"'(") and not _OPENS_AS_SUBJECT.match(
+            text, m.end()
+        ):
             continue  # a sentence's first word is capitalised whatever it is
         if fold(word) not in asked and fold(word) not in never:
             return True
     return False
+
+
+# What follows a name opening a sentence as its subject ("Aoife is also the first-aider",
+# "Dario will book it", "Mei Lin's van"): a common word opening one is rarely followed so.
+_OPENS_AS_SUBJECT = re.compile(
+    r"(?:\s+[A-Z][\w\-]*)*(?:['\u2019]s\b|\s+(?:is|was|will|has|had|can|says|said|and)\b)"
+)
 
 
 def _shaped_for_named(terms: Terms, text: str) -> bool:
