@@ -1132,3 +1132,23 @@ async def test_a_role_ends_where_a_clause_is_joined_on() -> None:
     text = "Anna is a nurse while her husband Ben teaches maths."
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert people["Anna"].get("role") == "nurse"
+
+
+@pytest.mark.anyio
+async def test_a_list_headed_by_a_person_noun_holds_people_called_so() -> None:
+    result = await extract("Kids: Maël (9), Inès (6).", DEFAULT)
+    assert [(p["name"], p.get("relationship")) for p in objects(result, "person")] == [
+        ("Maël", "kid"),
+        ("Inès", "kid"),
+    ]
+    result = await extract("Carers: Joy Adeyemi, Tomasz Nowak.", DEFAULT)
+    assert [(p["name"], p.get("role")) for p in objects(result, "person")] == [
+        ("Joy Adeyemi", "carer"),
+        ("Tomasz Nowak", "carer"),
+    ]
+
+
+@pytest.mark.anyio
+async def test_a_job_opening_a_note_is_not_part_of_the_name_after_it() -> None:
+    result = await extract("Babysitter Zsófia — €12/h, Fri evenings.", DEFAULT)
+    assert [p["name"] for p in objects(result, "person")] == ["Zsófia"]

@@ -180,6 +180,17 @@ class _Build:
             own = name_field(known.spec)
             if (
                 wanted
+                and known.spec is draft.spec
+                and str(known.values.get(own or "", "")).casefold() == wanted
+            ):
+                # "Carers: Joy Adeyemi, …": the person already drafted, with what the list says.
+                for fname, value in draft.values.items():
+                    if not known.has(fname):
+                        known.put(fname, value)
+                known.notes += [n for n in draft.notes if n not in known.notes]
+                return
+            if (
+                wanted
                 and known.spec is not draft.spec
                 and str(known.values.get(own or "", "")).casefold() == wanted
                 and set(known.values) <= {own}

@@ -16,7 +16,7 @@ from datetime import date
 from xmemory_engine.minds.rules.amounts import one_date
 from xmemory_engine.minds.rules.cues import SentenceFacts, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import role_like
+from xmemory_engine.minds.rules.names import KIN_NOUNS, person_noun, role_like
 from xmemory_engine.minds.rules.schema_map import KIND_WORDS, SchemaMap, field_for, notes_field
 from xmemory_engine.minds.rules.states import allowed_state, states_said
 from xmemory_engine.minds.rules.text import SELF_WORDS, find_values, name_words, plural, singular
@@ -36,6 +36,10 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
     if head == singular(head):
         return None  # "Task: call Bob, due Friday" is one task
     spec = _type_named(singular(head), mapped)
+    # "Kids: Maël (9), Inès (6)", "Carers: …": people, each what the heading calls them.
+    called = singular(head) if spec is None and person_noun(singular(head)) else None
+    if called is not None:
+        spec = mapped.first("person")
     if spec is None:
         return None
     items = _items(m.group("items"))
@@ -48,6 +52,9 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
     drafts = []
     for name, said in items:
         draft = make(spec, name)
+        if called is not None:
+            kin = called in KIN_NOUNS or not role_like(called)
+            draft.put(field_for(spec, "relationship" if kin else "role", ("str",)), called)
         if said:
             _fill(draft, said, today)
         drafts.append(draft)

@@ -206,8 +206,12 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         run = run[1:]
     # "Neighbour Tom Baker", "Labmate Oğuz Demir": a word for who someone is, capitalised
     # only because it opens the sentence or the note, is not part of their name.
-    while len(run) > 1 and run[0].group().lower() in ROLE_NOUNS | KIN_NOUNS:
-        run = run[1:]
+    while len(run) > 1 and (
+        run[0].group().lower() in ROLE_NOUNS | KIN_NOUNS
+        or (run[0].start() == 0 and _role_like(run[0].group()))
+    ):
+        run = run[1:]  # "Babysitter Zsófia" opening a note: a job, capitalised as it opens
+        titled = True  # and who is called so is a person
     while run and run[-1].group().lower() in ROLE_NOUNS | _PARTICLES:
         run = run[:-1]
     if not run:
