@@ -406,9 +406,7 @@ def _names_someone(text: str, terms: Terms) -> bool:
         if not word[0].isupper():
             continue
         before = text[: m.start()].rstrip()
-        if (not before or before[-1] in ".!?\"'(") and not _OPENS_AS_SUBJECT.match(
-            text, m.end()
-        ):
+        if (not before or before[-1] in ".!?\"'(") and not _OPENS_AS_SUBJECT.match(text, m.end()):
             continue  # a sentence's first word is capitalised whatever it is
         if fold(word) not in asked and fold(word) not in never:
             return True
