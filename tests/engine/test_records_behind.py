@@ -236,3 +236,20 @@ async def test_records_naming_no_one_do_not_answer_who(
     # The event made of it ("The van needs an MOT before", 2026-12-20) names no one.
     found = await read("Who is booking the van MOT?")
     assert found["basis"] == "passages" and "Dario" in found["reader_result"]["answer"], found
+
+
+async def test_records_behind_must_hold_what_the_sentence_says_next_to_the_asked_word(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Travel: Ana flies Lisbon to Geneva on 2026-07-03; Søren takes the train.")
+    # The event made holds "flies Lisbon to Geneva": the records answer.
+    flying = await read("Where is Ana flying from?")
+    assert flying["basis"] == "records" and "Lisbon" in flying["reader_result"]["answer"], flying
+    await write(
+        "The user's brother Arjun Patel is a software tester at Sage and lives in Newcastle."
+    )
+    found = await read("Where does my brother live?")
+    # Whatever answers must hold the town told right after "lives": a record without it is no
+    # answer (the sentence is).
+    assert "Newcastle" in found["reader_result"]["answer"], found
