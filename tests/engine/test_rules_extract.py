@@ -1152,3 +1152,19 @@ async def test_a_list_headed_by_a_person_noun_holds_people_called_so() -> None:
 async def test_a_job_opening_a_note_is_not_part_of_the_name_after_it() -> None:
     result = await extract("Babysitter Zsófia — €12/h, Fri evenings.", DEFAULT)
     assert [p["name"] for p in objects(result, "person")] == ["Zsófia"]
+
+
+@pytest.mark.anyio
+async def test_a_job_no_longer_held_is_not_where_they_work() -> None:
+    text = "User no longer works at Initech; now at Globex as a product manager."
+    [user] = [p for p in objects(await extract(text, DEFAULT), "person") if p["name"] == "User"]
+    assert (user.get("company"), user.get("role")) == ("Globex", "product manager")
+
+
+@pytest.mark.anyio
+async def test_switching_to_someone_makes_them_who_they_are_to_the_user() -> None:
+    text = "Update: user switched dentists to Dr. Chen at Brightside Dental."
+    people = {
+        p["name"]: p.get("relationship") for p in objects(await extract(text, DEFAULT), "person")
+    }
+    assert people.get("Dr. Chen") == "dentist"

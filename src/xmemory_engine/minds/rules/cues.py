@@ -86,6 +86,7 @@ def read_sentence(
     _employment(s, drafts, names, kinds, facts)
     _manages(s, drafts, facts)
     _kin(s, drafts, names, facts)
+    _switched(s, drafts, facts)
     _places(s, drafts, facts)
     subject = s.subject()
     for m in {m.entity: m for m in s.mentions}.values():
@@ -417,6 +418,29 @@ def _kin(
                         s.text[end : x.start])), None)  # fmt: skip
             if org is not None and org.entity in names:
                 draft.put(field_for(draft.spec, "company", ("str",)), names[org.entity])
+
+
+# "switched dentists to Dr. Chen", "changed GP to Dr Rao": the new one is the user's.
+_SWITCHED = re.compile(
+    r"\b(?:switched|changed|moved)\s+(?:(?:my|our|her|his|their)\s+)?(?P<noun>[a-z][\w\-]*?)s?\s+to\s+$",
+    re.IGNORECASE,
+)
+
+
+def _switched(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """Who someone is to the user, told as a change to them ("User switched dentists to Dr.
+    Chen at Brightside Dental"): the sentence's speaker made the change."""
+    if not any(m.speaker for m in s.mentions):
+        return
+    for m in s.mentions:
+        if m.speaker or m.pronoun or m.entity.startswith("org:"):
+            continue
+        found = _SWITCHED.search(s.text[: m.start])
+        draft = drafts.get(m.entity)
+        if found is None or draft is None or not person_noun(found.group("noun")):
+            continue
+        if draft.put(field_for(draft.spec, "relationship", ("str",)), found.group("noun").lower()):
+            facts.use(found.start(), m.start)
 
 
 def _kin_modifier(word: str) -> bool:

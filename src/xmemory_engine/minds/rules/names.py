@@ -304,6 +304,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.place += 1  # "lunch at Cafe Nero": a place, unless a job says otherwise
     if before1 == "by" and before2 in ("employed", "hired", "acquired", "owned", "funded"):
         s.org += 2
+    if before1 in ("at", "for") and after1 == "as" and any(_role_like(w) for w in c.after[1:4]):
+        s.org += 2  # "now at Globex as a product manager": where the job is
     if before1 == "from" and before2 not in ("is", "are", "was", "comes", "came", "moved"):
         s.org += 2 if c.after_name else 1  # "Tom Okafor from Northwind Traders"
     if after1 in ("is", "was") and after2 in ("a", "an") and len(c.after) > 2:
