@@ -77,6 +77,18 @@ async def test_changes_told_later_update_the_record_they_name_and_keep_its_histo
         assert "cancelled" in dentist["reader_result"]["answer"]
 
 
+async def test_a_thing_moved_to_another_place_keeps_the_old_one_as_history(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("The team offsite is in Bristol on 2027-01-20.")
+        await memory.write("Update: offsite moved to Bath.")
+        where = await memory.read("Where is the offsite?")
+        assert where["reader_result"]["answer"] == "Bath" and where["basis"] == "records"
+        [evidence] = [e for e in where["evidence"] if e["field"] == "location"]
+        assert [h["value"] for h in evidence["history"]] == ["Bristol"]
+
+
 async def test_a_question_in_another_language_shows_what_is_said_about_its_names(
     tmp_path: Path,
 ) -> None:

@@ -62,6 +62,8 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     passage = passages[0]
     vocab = passages_mod.vocabulary()
     terms = passages_mod.question_terms(query)
+    if terms.foreign:
+        return None  # only its names are understood: what is asked of them cannot be checked
     asked = set(search_words(query))
     shown = set(search_words(passage["text"]))
     sentence_words = [w for w in search_words(passage["sentence"]) if len(w) > 1]

@@ -256,7 +256,8 @@ class _Build:
                 continue
             spec, title = found
             draft = self._draft(spec, title)
-            changed = _changed_date(s, draft) | _changed_status(s.text, draft)
+            changed = _changed_date(s, draft) | _changed_place(s, draft)
+            changed |= _changed_status(s.text, draft)
             if not changed:
                 continue
             self.things.append(draft)
@@ -405,6 +406,19 @@ def _changed_date(s: Analyzed, draft: Draft) -> set[str]:
     spec = draft.spec
     fname = field_for(spec, "due", ("date",)) or field_for(spec, "date", ("date",))
     return {fname} if fname and draft.put(fname, dates[-1].value) else set()
+
+
+_MOVED_TO = re.compile(r"\b(?:moved|relocated|changed|switched)\s+to\s+", re.IGNORECASE)
+
+
+def _changed_place(s: Analyzed, draft: Draft) -> set[str]:
+    """The new place of a thing that moved there ("Update: offsite moved to Bath")."""
+    fname = field_for(draft.spec, "location", ("str",))
+    moved = _MOVED_TO.search(s.text)
+    if fname is None or moved is None:
+        return set()
+    place = next((p for p in s.places if p.start == moved.end()), None)
+    return {fname} if place is not None and draft.put(fname, place.name) else set()
 
 
 def _changed_status(text: str, draft: Draft) -> set[str]:
