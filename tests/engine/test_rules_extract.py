@@ -1168,3 +1168,18 @@ async def test_switching_to_someone_makes_them_who_they_are_to_the_user() -> Non
         p["name"]: p.get("relationship") for p in objects(await extract(text, DEFAULT), "person")
     }
     assert people.get("Dr. Chen") == "dentist"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "field", "value"),
+    [
+        ("Hiro's partner is Ines, who is a vet in Lund.", "Ines", "relationship", "Hiro's partner"),
+        ("I sit next to Femi, a junior analyst on the data team.", "Femi", "role", "junior analyst"),
+    ],
+)  # fmt: skip
+async def test_a_single_name_said_as_someones_or_with_a_job_is_a_person(
+    text: str, name: str, field: str, value: str
+) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people[name].get(field) == value

@@ -338,14 +338,18 @@ def _score(c: Candidate, s: Scores) -> None:
     elif verb in _PERSON_VERBS and verb != "is_a":
         s.person += 2  # "Tom also leads ...", "Ana recently joined ..."
     if _apposed(c):
-        s.person += 2  # "Maya, my sister, ...", "Okafor, our dentist"
+        s.person += 2
+    if c.after_comma and after1 in ("a", "an") and any(_role_like(w) for w in c.after[1:3]):
+        s.person += 2  # "Femi, a junior analyst on Hiro's team"  # "Maya, my sister, ...", "Okafor, our dentist"
     if c.possessive and (after1 in _PERSON_FIELDS_AFTER or after1 in KIN_NOUNS):
         s.person += 2
     if before1 in _PERSON_BEFORE:
         s.person += 1
     if before1 in KIN_NOUNS or (before1 in ROLE_NOUNS and before2 in _DETERMINERS):
         s.person += 2  # "my brother Sam", "our dentist Okafor", "the designer Ana"
-    owned = _OWNED & set(c.before[-5:-2])
+    owned = _OWNED & set(c.before[-5:-2]) or any(
+        w.endswith(("'s", "\u2019s")) for w in c.before[-5:-2]
+    )
     if before1 in ("is", "was") and (before2 in KIN_NOUNS or _role_like(before2)) and owned:
         s.person += 2  # "my team lead is Tariq", "her dentist was Okafor"
     if len(c.tokens) >= 2 and all(t.isalpha() for t in c.tokens):
