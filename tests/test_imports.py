@@ -158,3 +158,47 @@ def test_a_read_with_nothing_said_loads_no_sentence_model(tmp_path: Path) -> Non
         """,
         tmp_path,
     )
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_importing_the_command_leaves_the_garbage_collector_as_it_found_it(
+    collecting: bool, tmp_path: Path
+) -> None:
+    # The command's module imports with the collector off (start-up objects live for good);
+    # a program that imports it gets its collector back in the state it had, and a cycle made
+    # afterwards is still collected.
+    modules_after(
+        f"""
+        import gc
+        if not {collecting}:
+            gc.disable()
+        import xmemory_mcp.cli
+        assert gc.isenabled() is {collecting}
+        gc.enable()
+
+        class Node:
+            pass
+
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        del a, b
+        assert gc.collect() >= 2
+        """,
+        tmp_path,
+    )
+
+
+def test_the_command_turns_the_collector_back_on_when_it_returns(tmp_path: Path) -> None:
+    # `main` keeps the collector off through start-up; a bad setting ends it early, and the
+    # collector is on again (here: the embedded engine's limit variable is not a number).
+    modules_after(
+        """
+        import gc, os
+        from xmemory_mcp.cli import main
+
+        os.environ["XMEM_ENGINE_READ_ROW_LIMIT"] = "many"
+        assert main(["--data-dir", "data"]) == 2
+        assert gc.isenabled()
+        """,
+        tmp_path,
+    )
