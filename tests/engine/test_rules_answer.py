@@ -767,3 +767,21 @@ async def test_a_record_found_by_its_words_is_answered_by_the_sentences_saying_t
         assert owe.notice is not None  # found by its words, not by a field: said so
     finally:
         memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_someone_named_by_whom_they_are_to_another_is_not_that_other(
+    tmp_path: Path,
+) -> None:
+    memory = Memory(tmp_path / "theirs.db", DEFAULT)
+    try:
+        await memory.write("My colleague Hiro Tanaka leads the data team.")
+        # Nobody is stored as Hiro's partner: Hiro's own role is not the answer.
+        partner = await memory.ask("What does Hiro's partner do?")
+        assert partner.answer is None or "data team" not in partner.answer
+        assert all(not t.rows for t in partner.tables)
+        await memory.write("Hiro's partner is Ines Berg, a vet in Lund.")
+        where = await memory.ask("Where does Hiro's partner live?")
+        assert where.answer == "Lund"
+    finally:
+        memory.reader.close()

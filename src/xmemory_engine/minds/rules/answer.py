@@ -545,8 +545,11 @@ class _Reading:
         if mine is not None and q.subject is None and q.fields.get(person.name):
             noun, wanted = mine.group(1).lower(), mine.group(1).lower()
         elif theirs is not None and (q.who or q.fields.get(person.name)):
+            kin = theirs.group("kin").lower()
             noun = theirs.group("noun").lower()
-            wanted = f"{theirs.group('owner')}'s {theirs.group('kin')}".lower()
+            if not person_noun(noun) and person_noun(kin.split()[0]):
+                kin = noun = kin.split()[0]  # "Hiro's partner do": the partner is who is asked
+            wanted = f"{theirs.group('owner')}'s {kin}".lower()
         else:
             return
         if not person_noun(noun):
@@ -557,6 +560,14 @@ class _Reading:
             f"WHERE {column} = {quote_sql(wanted)} OR {column} LIKE {quote_sql('% ' + wanted)} "
             "LIMIT 2"
         )
+        if not table.rows and theirs is not None and mine is None:
+            # Nobody is stored as Hiro's partner: the question is about them, not Hiro, so
+            # Hiro's record does not answer it ("What does Hiro's partner do?").
+            owner = theirs.group("owner").lower()
+            q.names = [n for n in q.names if n.text.lower() != owner]
+            said = f"{theirs.group('owner')}'s {kin}"
+            q.names.insert(0, NameRef(said, possessive=bool(q.fields), value=False))
+            return
         if len(table.rows) != 1 or not isinstance(table.rows[0][0], str):
             return
         found = NameRef(table.rows[0][0], possessive=bool(q.fields), value=False)

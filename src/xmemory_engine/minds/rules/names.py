@@ -339,7 +339,7 @@ def _score(c: Candidate, s: Scores) -> None:
         s.person += 2  # "Tom also leads ...", "Ana recently joined ..."
     if _apposed(c):
         s.person += 2
-    if c.after_comma and after1 in ("a", "an") and any(_role_like(w) for w in c.after[1:3]):
+    if c.after_comma and after1 in ("a", "an") and any(w in ROLE_NOUNS for w in c.after[1:3]):
         s.person += 2  # "Femi, a junior analyst on Hiro's team"  # "Maya, my sister, ...", "Okafor, our dentist"
     if c.possessive and (after1 in _PERSON_FIELDS_AFTER or after1 in KIN_NOUNS):
         s.person += 2
