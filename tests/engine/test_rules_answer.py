@@ -785,3 +785,16 @@ async def test_someone_named_by_whom_they_are_to_another_is_not_that_other(
         assert where.answer == "Lund"
     finally:
         memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_a_value_that_only_repeats_the_question_is_no_answer(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "repeat.db", DEFAULT)
+    try:
+        await memory.write("My brother Tom Fletcher is a teacher in Leeds.")
+        # "teacher" says no more than "teach": which subject is not stored.
+        subject = await memory.ask("What subject does Tom teach?")
+        assert subject.answer is None and all(not t.rows for t in subject.tables)
+        assert (await memory.ask("What does Tom do?")).answer == "teacher"
+    finally:
+        memory.reader.close()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from xmemory_engine.minds.base import ResultTable
 from xmemory_engine.minds.rules.schema_map import name_field
-from xmemory_engine.minds.rules.text import name_words, plural, split_sentences
+from xmemory_engine.minds.rules.text import STOPWORDS, name_words, plural, split_sentences
 from xmemory_engine.schema import ObjectSpec
 
 if TYPE_CHECKING:
@@ -121,10 +121,17 @@ def keyword_sentences(
                 continue
             for sentence in split_sentences(value):
                 text = sentence.text
-                if holds(k in text.lower() for k in wanted):
+                if holds(k in text.lower() for k in wanted) and not _only_asked(text, wanted):
                     said.append(_said_of(name, text))
     unique = list(dict.fromkeys(said))
     return " ".join(unique) if unique else None
+
+
+def _only_asked(text: str, wanted: list[str]) -> bool:
+    """Whether `text` says nothing but the words asked with ("teacher" for "What subject does
+    Tom teach?"): a value that only repeats the question is no answer to it."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in STOPWORDS]
+    return bool(words) and all(any(w.startswith(k) for k in wanted) for w in words)
 
 
 def _said_of(name: str, sentence: str) -> str:
