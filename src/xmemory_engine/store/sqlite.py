@@ -30,11 +30,20 @@ table; a page that fell out is read again from the operating system's cache. At 
 records the default filled and stayed: memory held for a speed-up lookups barely showed."""
 
 
+WRITER_CACHE_KIB = 1024
+"""Page cache of a connection that writes, unless told otherwise (SQLite's default: 2 MiB).
+At 100,000 records a writer's cache filled to the default and stayed, as did the catalog's:
+1 MiB each gave the MCP server's RSS -1.5 MB (median of 5 alternating runs to 100,000 by
+1,000-object writes, then 200 lookups: 79.0 -> 77.5 MB) for +3 % of a batch's CPU (its index
+pages read again from the operating system's cache); 512 KiB saved 2.4 MB for +7 %."""
+
+
 def connect(
     path: Path, *, readonly: bool = False, cache_kib: int | None = None
 ) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL and durable commits;
-    `cache_kib`: its page cache (None: SQLite's default)."""
+    `cache_kib`: its page cache (None: `WRITER_CACHE_KIB` for a writer, SQLite's default
+    for a read-only connection)."""
     if readonly:
         conn = sqlite3.connect(
             f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
@@ -43,6 +52,8 @@ def connect(
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if cache_kib is None and not readonly:
+        cache_kib = WRITER_CACHE_KIB
     if cache_kib is not None:
         conn.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
     if not readonly:
