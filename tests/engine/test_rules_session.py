@@ -223,3 +223,24 @@ async def test_what_something_is_is_not_answered_by_its_name_and_status_alone(
         await memory.write("My open-source project Quill, a Markdown linter, is active.")
         what = await memory.read("What is Quill?")
         assert "linter" in what["reader_result"]["answer"], what
+
+
+async def test_a_second_booking_of_the_same_kind_is_a_second_record(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("I have a dentist appointment on 2027-01-10 at 9am.")
+        await memory.write("Leo has a dentist appointment on 2027-01-17 at 4pm.")
+        await memory.write("I booked a flight to Rome on 2027-02-03.")
+        await memory.write("I also booked a flight to Madrid on 2027-03-12.")
+        await memory.write("My Rome flight was moved to 2027-02-05.")
+        response = await memory.http.post(
+            f"{memory.base}/read", json={"query": "List all events", "mode": "raw-tables"}
+        )
+        table = response.json()["items"][0]["reader_result"]
+        rows = {row[table["columns"].index("title")]: row[table["columns"].index("date")]
+                for row in table["rows"]}  # fmt: skip
+        assert rows == {
+            "dentist appointment": "2027-01-10",
+            "Leo's dentist appointment": "2027-01-17",
+            "flight to Rome": "2027-02-05",  # moved: the same record, its date changed
+            "flight to Madrid": "2027-03-12",
+        }

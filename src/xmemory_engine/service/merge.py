@@ -4,7 +4,8 @@ An extracted object is matched to a stored record of its type by, in order:
 1. its primary key (exactly, then ignoring case for a single text key);
 2. its name (the type's name-like field): the same name once case, spacing and punctuation
    are ignored, else the one stored name whose words contain its words or are contained in
-   them ("Alice" and "Alice Johnson"), when exactly one record fits.
+   them ("Alice" and "Alice Johnson"), when exactly one record fits and holds no other date
+   than the one given ("Leo's dentist appointment" on the 17th is not the one on the 10th).
 A candidate whose other primary-key fields contradict the extracted ones is never a match.
 A match is updated with the fields the text gave that differ (a shorter name never replaces
 a longer one); no match creates a record, or is skipped (and reported) when required fields
@@ -100,11 +101,27 @@ def find_match(tables: Tables, obj: CleanObject) -> Match | None:
     overlapping = []
     for record in fitting:
         theirs = set(normalize(str(record.get(nf) or "")).split())
-        if theirs and (words <= theirs or theirs <= words):
+        if (
+            theirs
+            and (words <= theirs or theirs <= words)
+            and not _other_dates(spec, record, values)
+        ):
             overlapping.append(record)
     if len(overlapping) == 1:
         return Match(overlapping[0], "name")
     return None
+
+
+def _other_dates(spec: ObjectSpec, record: Record, values: dict[str, Any]) -> bool:
+    """Whether a record named with fewer or more words holds another date than the one given:
+    then it is another of its kind ("dentist appointment" on the 10th, "Leo's dentist
+    appointment" on the 17th), not the same one named more fully. A date that changes is
+    told of the record by its own name (an exact match), which this does not judge."""
+    return any(
+        values.get(f) is not None and record.get(f) is not None and values[f] != record[f]
+        for f, fs in spec.fields.items()
+        if fs.type in ("date", "datetime")
+    )
 
 
 def _compatible(spec: ObjectSpec, record: Record, values: dict[str, Any], nf: str) -> bool:

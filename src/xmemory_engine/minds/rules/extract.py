@@ -81,6 +81,9 @@ class _Build:
         self.relations: list[ExtractedRelation] = []
         self.unspoken: set[int] = set()  # sentences whose "I" is nobody known
         self.unmade: list[Analyzed] = []  # sentences that made no record of their own
+        # Things made by sentences telling that they moved ("My Rome flight was moved to …"):
+        # the stored one their words name is the one that moved (`apply_changes`).
+        self.moved: list[tuple[Analyzed, Draft]] = []
         self._counter = 0
         for entity in text.entities.values():
             spec = self.person if entity.kind == "person" else self.org
@@ -152,6 +155,8 @@ class _Build:
                 dated = dated_event(s, self.map, self._draft)
                 things.drafts += [dated] if dated is not None else []
             self.things += things.drafts
+            if _MOVED.search(s.text):
+                self.moved += [(s, d) for d in things.drafts]
             self.things += read_facts(s.text, self.map, self._draft)
             self.relations += things.relations
             if not things.drafts and last is not None and rating_only(s.text, last):
@@ -248,6 +253,11 @@ class _Build:
         cancelled": a sentence that tells of a change and names one stored task, event or
         project by the words of its title changes that record (its date, its status), instead
         of becoming a note. Its old values stay as history."""
+        for s, draft in self.moved:
+            found = await self._record_named(s, lookup)
+            name = name_field(draft.spec)
+            if found is not None and found[0] is draft.spec and name is not None:
+                draft.values[name] = found[1]  # the stored one, under its own name
         for s in self.unmade:
             if not _CHANGE.search(s.text):
                 continue

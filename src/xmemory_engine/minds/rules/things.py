@@ -276,6 +276,17 @@ def _event(
             break
         lead.insert(0, word)
     title = " ".join([*lead, m.group()])
+    # What tells this one from another of its kind: where it goes ("a flight to Rome") and
+    # whose it is when not the speaker's ("Leo has a dentist appointment", "Leo's check-up"),
+    # so a second booking of the same kind is a second record, not the first one renamed.
+    going = re.match(
+        rf"\s+to\s+(?P<place>{UPPER}[\w'\-]*(?:\s+{UPPER}[\w'\-]*)*)", s.text[m.end() :]
+    )
+    if going is not None and with_people is None:
+        title += f" to {going.group('place')}"
+    whose = _whose(s, s.text.rfind(lead[0], 0, m.start()) if lead else m.start(), names)
+    if whose is not None:
+        title = f"{whose}'s {title}"
     if with_people is not None:
         tail = s.text[m.end() :]
         stop = re.search(
@@ -292,6 +303,23 @@ def _event(
             draft.put(field_for(spec, "location", ("str",)), place.name)
             break
     return draft
+
+
+def _whose(s: Analyzed, start: int, names: dict[str, str]) -> str | None:
+    """The person a thing starting at `start` belongs to, when the sentence says so and it
+    is not the speaker: named possessively right before it ("Leo's dentist appointment") or
+    the subject having it ("Leo has a dentist appointment")."""
+    for m in s.mentions:
+        if m.speaker or m.pronoun or m.entity.startswith("org:") or m.entity not in names:
+            continue
+        between = s.text[m.end : start]
+        if m.possessive and not between.strip():
+            return names[m.entity]
+        if re.fullmatch(
+            r"\s+(?:has|had|have|got|booked|needs)\s+(?:a|an|his|her|their)\s+", between
+        ):
+            return names[m.entity]
+    return None
 
 
 def _preference(
