@@ -145,7 +145,7 @@ def test_starting_twice_and_reading_imports_no_pyyaml(tmp_path: Path) -> None:
 
         anyio.run(start_and_read)
         anyio.run(start_and_read)
-        assert "xmemory_engine.minds.rules.orgs" in sys.modules  # it reads the lexicon
+        assert "xmemory_engine.minds.rules.names" in sys.modules  # it reads the lexicon
         print("yaml" in sys.modules)
         """
     )

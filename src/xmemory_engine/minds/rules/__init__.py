@@ -30,19 +30,64 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from xmemory_engine.minds.base import Mind
+from xmemory_engine.minds.base import (
+    Extraction,
+    ExtractionRequest,
+    Extractor,
+    Mind,
+)
 from xmemory_engine.minds.rules.answer import RulesAnswerer
-from xmemory_engine.minds.rules.design import RulesDesigner
-from xmemory_engine.minds.rules.extract import RulesExtractor
+from xmemory_engine.schema import Schema
+
+if TYPE_CHECKING:
+    from xmemory_engine.minds.rules.design import RulesDesigner
+    from xmemory_engine.minds.rules.extract import RulesExtractor
 
 __all__ = ["RulesAnswerer", "RulesDesigner", "RulesExtractor", "rules_mind"]
+
+
+def __getattr__(name: str) -> Any:
+    # Extraction and design are imported when first asked for: a server's first answer (a
+    # read) needs neither, and their modules are half of the package's import time.
+    if name == "RulesExtractor":
+        from xmemory_engine.minds.rules.extract import RulesExtractor
+
+        return RulesExtractor
+    if name == "RulesDesigner":
+        from xmemory_engine.minds.rules.design import RulesDesigner
+
+        return RulesDesigner
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _Extractor:
+    """`RulesExtractor`, made (and its modules imported) by the first write."""
+
+    def __init__(self, today: Callable[[], date] | None) -> None:
+        self._today = today
+        self._made: Extractor | None = None
+
+    async def extract(self, request: ExtractionRequest) -> Extraction:
+        if self._made is None:
+            from xmemory_engine.minds.rules.extract import RulesExtractor
+
+            self._made = RulesExtractor(today=self._today)
+        return await self._made.extract(request)
+
+
+class _Designer:
+    """`RulesDesigner`, made (and its modules imported) by the first schema design."""
+
+    async def design(self, description: str, current: Schema | None = None) -> Schema:
+        from xmemory_engine.minds.rules.design import RulesDesigner
+
+        return await RulesDesigner().design(description, current)
 
 
 def rules_mind(today: Callable[[], date] | None = None) -> Mind:
     """The offline mind; `today` fixes the day relative dates ("last Monday") resolve from."""
     return Mind(
-        extractor=RulesExtractor(today=today),
-        answerer=RulesAnswerer(today=today),
-        designer=RulesDesigner(),
+        extractor=_Extractor(today), answerer=RulesAnswerer(today=today), designer=_Designer()
     )
