@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS
+from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS, before_preposition
 from xmemory_engine.minds.rules.schema_map import ROLE_SYNONYMS, SchemaMap
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import UPPER, lexicon
@@ -154,9 +154,5 @@ def _owner(m: re.Match[str]) -> str:
 def _names_a_person(words: list[str]) -> bool:
     """ "my manager", "our new neighbour", "Mateo's business partner", "my best friend from
     university": a person, not a detail (the head noun is the last before a preposition)."""
-    cut = next((i for i, w in enumerate(words) if w in _PREPOSITIONS), len(words))
-    head = words[max(cut - 1, 0)]
+    head = (before_preposition(words) or words[:1])[-1]
     return head in KIN_NOUNS or head in ROLE_NOUNS
-
-
-_PREPOSITIONS = frozenset(("from", "at", "of", "in", "for", "on", "with"))

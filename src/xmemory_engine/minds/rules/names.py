@@ -131,7 +131,15 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
 # A note's opening label: up to five words before a colon ("Hotel in Lisbon: Memmo Alfama",
 # "Bank: Monzo", "Dentist: Dr. Kim").
 _LABEL_OPENING = re.compile(r"^\s*(?P<label>[A-Z][^\W\d_]*(?:\s+[\w'\u2019\-]+){0,4}?)\s*:\s+")
-_LABEL_PREPOSITIONS = frozenset(("in", "at", "for", "with", "from", "of", "on"))
+_PHRASE_PREPOSITIONS = frozenset(("in", "at", "for", "with", "from", "of", "on"))
+
+
+def before_preposition(words: list[str]) -> list[str]:
+    """A noun phrase's words up to its first preposition: its head noun is the last ("best
+    friend from university", "hotel in Lisbon")."""
+    return words[: next((i for i, w in enumerate(words) if w in _PHRASE_PREPOSITIONS), len(words))]
+
+
 # Label nouns that only an organization is (beside the institutions' own head nouns).
 _ORG_LABELS = frozenset(("company", "firm", "employer", "insurer", "shop", "store",
                          "supermarket", "gym", "airline", "broker", "lender"))  # fmt: skip
@@ -144,10 +152,8 @@ def _labelled(sentence: str, candidates: list[Candidate]) -> None:
     m = _LABEL_OPENING.match(sentence)
     if m is None or not candidates:
         return
-    words = m.group("label").lower().split()
-    cut = next((i for i, w in enumerate(words) if w in _LABEL_PREPOSITIONS), len(words))
-    own = words[:cut]
-    if not own or any(w != w.lower() for w in m.group("label").split()[1:cut]):
+    own = before_preposition(m.group("label").lower().split())
+    if not own or any(w != w.lower() for w in m.group("label").split()[1 : len(own)]):
         return  # "Maya Patel: ..." is a name, not a label
     head = own[-1]
     if not (head in ORG_SUFFIXES or head in _ORG_LABELS or person_noun(head)):
