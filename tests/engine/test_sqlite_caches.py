@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xmemory_engine.store.catalog import SqliteCatalog
+from xmemory_engine.store.catalog import CATALOG_CACHE_KIB, SqliteCatalog
 from xmemory_engine.store.sqlite import READER_CACHE_KIB, WRITER_CACHE_KIB, SqliteFile, connect
 
 
@@ -45,9 +45,9 @@ def test_a_read_only_connection_keeps_sqlite_s_default(tmp_path: Path) -> None:
         conn.close()
 
 
-def test_the_catalog_writes_through_a_bounded_cache(tmp_path: Path) -> None:
+def test_the_catalog_writes_through_a_smaller_cache(tmp_path: Path) -> None:
     catalog = SqliteCatalog(tmp_path / "catalog.sqlite")
     try:
-        assert cache_kib(catalog._db) == WRITER_CACHE_KIB
+        assert cache_kib(catalog._db) == CATALOG_CACHE_KIB < WRITER_CACHE_KIB
     finally:
         catalog.close()

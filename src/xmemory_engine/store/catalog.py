@@ -84,6 +84,12 @@ _FINISHED = ("completed", "failed")
 STATUS_RETENTION = 1000
 """Finished jobs kept per instance, newest first, for `write_status` to report in full."""
 
+CATALOG_CACHE_KIB = 256
+"""The catalog's page cache. Its statements touch a few rows (a job queued, claimed,
+finished; an instance looked up): the writer's 1 MiB filled with pages of payloads written
+once, never read again. 256 KiB: SQLite -0.8 MB and the MCP server's RSS -0.6 to -1.2 MB at
+100,000 records grown by 1,000-object writes (3 alternating runs), no change in their time."""
+
 
 class SqliteCatalog:
     """The catalog on SQLite; every method runs its statements in a worker thread."""
@@ -92,7 +98,7 @@ class SqliteCatalog:
     """Finished jobs between two prunings of old statuses."""
 
     def __init__(self, path: Path, *, status_retention: int | None = None) -> None:
-        self._db = SqliteFile(path)
+        self._db = SqliteFile(path, cache_kib=CATALOG_CACHE_KIB)
         self._db.run(_migrate)
         self.status_retention = STATUS_RETENTION if status_retention is None else status_retention
         self._finished = 0

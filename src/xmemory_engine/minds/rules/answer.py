@@ -19,7 +19,6 @@ from xmemory_engine.errors import QueryRejected
 from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTable
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
-from xmemory_engine.minds.rules.facts import fact_type
 from xmemory_engine.minds.rules.names import person_noun
 from xmemory_engine.minds.rules.prose import (
     count_sentence,
@@ -38,7 +37,13 @@ from xmemory_engine.minds.rules.question import (
     org_like,
     read_question,
 )
-from xmemory_engine.minds.rules.schema_map import SchemaMap, field_for, name_field, text_fields
+from xmemory_engine.minds.rules.schema_map import (
+    SchemaMap,
+    fact_type,
+    field_for,
+    name_field,
+    text_fields,
+)
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.sql import Select, contains
 from xmemory_engine.minds.rules.text import (

@@ -20,12 +20,11 @@ from collections.abc import Callable
 
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS, before_preposition
-from xmemory_engine.minds.rules.schema_map import ROLE_SYNONYMS, SchemaMap
+from xmemory_engine.minds.rules.schema_map import FACT_FIELDS, ROLE_SYNONYMS, SchemaMap, fact_type
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import UPPER, lexicon
 from xmemory_engine.schema import ObjectSpec
 
-FACT_FIELDS = ("subject", "attribute", "value")
 MAX_ATTRIBUTE_WORDS = 4
 MAX_VALUE_CHARS = 120
 
@@ -75,14 +74,6 @@ _LEADING = re.compile(r"^(?:(?:on|at|in|now|currently|actually)\s+)+", re.IGNORE
 # Attributes that name a person ("my manager is Priya"), a preference, or a detail the
 # person type's own fields hold: other rules store those.
 _NOT_AN_ATTRIBUTE = lexicon("facts.not_an_attribute")
-
-
-def fact_type(mapped: SchemaMap) -> ObjectSpec | None:
-    """The schema's fact-like type: fields subject, attribute and value, each text."""
-    for spec in mapped.schema.objects.values():
-        if all(f in spec.fields and spec.fields[f].type == "str" for f in FACT_FIELDS):
-            return spec
-    return None
 
 
 def read_facts(

@@ -16,7 +16,13 @@ from datetime import date
 from xmemory_engine.minds.rules.asking import ANY_LANGUAGE, FOREIGN, opening_word
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.names import ORG_SUFFIXES, person_noun
-from xmemory_engine.minds.rules.schema_map import ROLE_SYNONYMS, SchemaMap, field_for, name_field
+from xmemory_engine.minds.rules.schema_map import (
+    ROLE_SYNONYMS,
+    SchemaMap,
+    creator_field,
+    field_for,
+    name_field,
+)
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.states import STATES, allowed_state
 from xmemory_engine.minds.rules.text import (
@@ -31,7 +37,6 @@ from xmemory_engine.minds.rules.text import (
     stem,
     words,
 )
-from xmemory_engine.minds.rules.works import creator_field
 from xmemory_engine.schema import ObjectSpec
 
 _META = lexicon("question.meta")

@@ -304,3 +304,22 @@ def phrases(fname: str) -> list[str]:
         if p not in seen:
             seen.append(p)
     return sorted(seen, key=len, reverse=True)
+
+
+FACT_FIELDS = ("subject", "attribute", "value")
+
+CREATORS = ("author", "writer", "director", "artist", "creator", "composer", "developer")
+"""Field-name words of who made a work (a book's `author`, a film's `director`)."""
+
+
+def fact_type(mapped: SchemaMap) -> ObjectSpec | None:
+    """The schema's fact-like type: fields subject, attribute and value, each text."""
+    for spec in mapped.schema.objects.values():
+        if all(f in spec.fields and spec.fields[f].type == "str" for f in FACT_FIELDS):
+            return spec
+    return None
+
+
+def creator_field(spec: ObjectSpec) -> str | None:
+    """The field naming who made a work of `spec`'s kind, if it has one."""
+    return next((f for f in spec.fields if set(name_words(f)) & set(CREATORS)), None)

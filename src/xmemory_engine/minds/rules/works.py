@@ -15,12 +15,11 @@ from collections.abc import Callable
 
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.schema_map import field_for, name_field
+from xmemory_engine.minds.rules.schema_map import CREATORS, creator_field, field_for, name_field
 from xmemory_engine.minds.rules.text import UPPER, lexicon, name_words, singular
 from xmemory_engine.schema import ObjectSpec
 
 _WORK_NOUNS = lexicon("works.work_nouns")
-_CREATORS = ("author", "writer", "director", "artist", "creator", "composer", "developer")
 _VERB = (
     r"(?:re-?)?read(?:ing)?|finished(?:\s+reading)?|started(?:\s+reading|\s+watching)?"
     r"|(?:want|wants|plan|planning)\s+to\s+(?:read|watch|play)|gave\s+up\s+on|abandoned"
@@ -59,7 +58,7 @@ _YEAR = re.compile(r"\(\s*(?P<y>1[5-9]\d\d|20\d\d)\b")
 
 def is_work(spec: ObjectSpec) -> bool:
     words = {singular(w) for w in name_words(spec.name)}
-    creator = any(any(c in name_words(f) for c in _CREATORS) for f in spec.fields)
+    creator = any(any(c in name_words(f) for c in CREATORS) for f in spec.fields)
     return bool(words & _WORK_NOUNS) or (creator and name_field(spec) is not None)
 
 
@@ -122,10 +121,6 @@ def claimed(draft: Draft) -> list[str]:
         return []
     keep = {name_field(draft.spec), creator_field(draft.spec)}
     return [v for f, v in draft.values.items() if f in keep and isinstance(v, str)]
-
-
-def creator_field(spec: ObjectSpec) -> str | None:
-    return next((f for f in spec.fields if set(name_words(f)) & set(_CREATORS)), None)
 
 
 def _rating_field(spec: ObjectSpec) -> str | None:
