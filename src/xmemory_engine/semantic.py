@@ -95,15 +95,15 @@ class SentenceModel:
         return result
 
 
-def close_words(model: SentenceModel, asked: list[str], said: list[str]) -> set[str]:
+def close_words(
+    model: SentenceModel, asked: list[str], said: list[str], *, closeness: float = CLOSE_WORDS
+) -> set[str]:
     """The words of `asked` that a word of `said` means nearly the same as (cosine of their
-    vectors at least `CLOSE_WORDS`): "work" and "employed", "dog" and "puppy"."""
+    vectors at least `closeness`): "work" and "employed", "dog" and "puppy"."""
     if not asked or not said:
         return set()
-    closeness = model.word_vectors(asked) @ model.word_vectors(said).T
-    return {
-        word for word, row in zip(asked, closeness, strict=True) if float(row.max()) >= CLOSE_WORDS
-    }
+    cosines = model.word_vectors(asked) @ model.word_vectors(said).T
+    return {word for word, row in zip(asked, cosines, strict=True) if float(row.max()) >= closeness}
 
 
 def _token_table(path: Path) -> Any:

@@ -762,8 +762,11 @@ async def test_a_record_found_by_its_words_is_answered_by_the_sentences_saying_t
         ):
             await memory.write(text)
         owe = await memory.ask("How much do I owe Dave?")
-        # The user's record gathered both sentences: the one saying what is asked answers.
-        assert owe.answer == "User owes Dave £200 for the festival tickets."
+        # The user's record gathered both sentences: the one saying what is asked answers
+        # (and the deed it also tells, `deeds`), not the other.
+        assert owe.answer is not None
+        assert owe.answer.startswith("User owes Dave £200 for the festival tickets.")
+        assert "Octopus" not in owe.answer
         assert owe.notice is not None  # found by its words, not by a field: said so
     finally:
         memory.reader.close()

@@ -12,13 +12,15 @@ nothing is stored about it; never nearby or recent records instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
+from xmemory_engine import semantic
 from xmemory_engine.errors import QueryRejected
 from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTable
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
+from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, base, same_verb
 from xmemory_engine.minds.rules.names import person_noun
 from xmemory_engine.minds.rules.prose import (
     count_sentence,
@@ -52,6 +54,7 @@ from xmemory_engine.minds.rules.text import (
     name_words,
     quote_ident,
     quote_sql,
+    singular,
     stem,
     words,
 )
@@ -69,6 +72,10 @@ LIST_LIMIT = 200
 SEARCH_LIMIT = 50
 """Most records per type when a question names no type."""
 MAX_DETAILS = 5
+KIND_CLOSENESS = 0.15
+"""Cosine of two words' vectors from which an answer is taken as the kind asked ("cello"
+and "instrument": 0.29; "cello" and "sport": -0.05; a name and its kind, "ANA" and "airline":
+0.06, is not seen as one)."""
 """Most fact-like records one detail question shows (the same detail of several subjects)."""
 
 
@@ -131,6 +138,45 @@ def _head_asked(attribute: object, wanted: list[str]) -> bool:
     return bool(said) and stem(said[-1]) in wanted
 
 
+def _does(row: Sequence[object], asked: AskedDeed) -> bool:
+    """Whether a fact row (xuid, subject, attribute, value) is the deed asked about."""
+    subject, attribute, value = (str(v or "") for v in row[1:4])
+    said = attribute.split()
+    if not said or not same_verb(said[0], asked.verb):
+        return False
+    if asked.particle is not None and len(said) > 1 and said[1] != asked.particle:
+        return False
+    if asked.subject is not None and not _same_party(subject, asked.subject):
+        return False
+    told = {stem(w) for w in words(f"{value} {subject if not asked.by_whom else ''}")}
+    return all(stem(w) in told for w in asked.words)
+
+
+def _same_party(stored: str, asked: str) -> bool:
+    """ "Lena" and "Lena Fischer" are one party; "User's father" is not "User"."""
+    a, b = words(stored), words(asked)
+    if not a or not b:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    if stored.lower().startswith(USER_NAME.lower()) or asked.lower().startswith(USER_NAME.lower()):
+        return a == b
+    return all(w in long_ for w in short)
+
+
+def _of_kind(answer: str, kind: str) -> bool:
+    """Whether `answer` says or means a `kind` ("the mobile app" is an app; "cello" is close
+    to "instrument" in the sentence model, when it is installed)."""
+    said = {singular(w) for w in words(answer)}
+    if singular(kind) in said:
+        return True
+    model = semantic.load()
+    return (
+        model is not None
+        and bool(said)
+        and bool(semantic.close_words(model, [kind], sorted(said), closeness=KIND_CLOSENESS))
+    )
+
+
 def first_words(text: str, limit: int) -> tuple[str, bool]:
     """`text` up to its `limit`-th word, and whether anything was left out."""
     ends = [m.end() for m in re.finditer(r"\S+", text)]
@@ -155,6 +201,9 @@ class _Reading:
         detail = await self._detail()
         if detail is not None:
             return detail
+        deed = await self._deed()
+        if deed is not None:
+            return deed
         await self._resolve_kin()
         targets = self._targets()
         if q.subject is not None and not q.count:
@@ -210,6 +259,42 @@ class _Reading:
         else:
             prose = "; ".join(f"{row[1]}, {row[2]}: {row[3]}" for row in rows)
         return Answer(tables=[table], answer=prose, about=" ".join(wanted))
+
+    # -- a deed ("What does Lena handle?", "Who delivers our flour?") -------------------------
+
+    async def _deed(self) -> Answer | None:
+        """The deed the question asks about, from the fact-like records that store deeds
+        (`deeds`): the same verb, by the one named, or done to what the question says; else
+        None, and the question is read as usual. An answer asked as a kind of thing ("Which
+        airline ...") that the record cannot be seen to be is not given as one."""
+        spec, q = fact_type(self.map), self.q
+        if spec is None or q.count or q.aggregate or q.yes_no or self.whole_rows:
+            return None
+        asked = asked_deed(q.text, STOPWORDS | _QUESTION_WORDS)
+        if asked is None:
+            return None
+        prefix = base(asked.verb)[:3]
+        sql = (
+            f"SELECT t.xuid, t.subject, t.attribute, t.value FROM {quote_ident(spec.table)} AS t "
+            f"WHERE lower(t.attribute) LIKE {quote_sql(prefix + '%')} "
+            f"ORDER BY t.updated_at DESC LIMIT {MAX_DETAILS}"
+        )
+        table = await self._run(sql)
+        rows = [row for row in table.rows if _does(row, asked)]
+        if not rows:
+            return None
+        answers = list(dict.fromkeys(str(row[1] if asked.by_whom else row[3]) for row in rows))
+        notice = None
+        if asked.kind is not None and not all(_of_kind(a, asked.kind) for a in answers):
+            if not all(a[:1].isupper() for a in answers):
+                return None  # "What sport do I play?" and the record says "cello"
+            article = "an" if asked.kind[:1] in "aeiou" else "a"
+            notice = (
+                f"The record says what was done; it does not say that "
+                f"{'; '.join(answers)} is {article} {asked.kind}."
+            )
+        table = ResultTable(columns=table.columns, rows=rows, sql=table.sql)
+        return Answer(tables=[table], answer="; ".join(answers), about=asked.verb, notice=notice)
 
     # -- which object types ---------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from xmemory_engine.minds.base import (
 from xmemory_engine.minds.rules.analysis import LOOKUP_PERSON, Analyzed, TextAnalysis, analyze
 from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
+from xmemory_engine.minds.rules.deeds import read_deeds
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import read_facts
 from xmemory_engine.minds.rules.links import link_sentence
@@ -158,6 +159,7 @@ class _Build:
             if _MOVED.search(s.text):
                 self.moved += [(s, d) for d in things.drafts]
             self.things += read_facts(s.text, self.map, self._draft)
+            self.things += read_deeds(s.text, self.map, self._draft, names.values())
             self.relations += things.relations
             if not things.drafts and last is not None and rating_only(s.text, last):
                 continue  # "5 stars." rates the work just named, and says nothing else

@@ -1,0 +1,107 @@
+"""Deeds: what someone does, told as a clause, stored as a fact and asked back by its verb
+(`minds/rules/deeds.py`), over a real SQLite file through the real checker and runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.engine.test_rules_answer import DEFAULT, Memory
+
+from xmemory_engine.minds.rules.deeds import Deed, asked_deed, read_deed, same_verb
+from xmemory_engine.minds.rules.text import STOPWORDS
+
+KNOWN = {"lena", "paulo", "søren", "ana", "mungoswells"}
+
+
+@pytest.mark.parametrize(
+    ("clause", "deed"),
+    [
+        ("Lena handles the backend", Deed("Lena", "handles", "backend")),
+        ("I play cello in the Southbank Community Orchestra", Deed("User", "play", "cello")),
+        ("I'm flying with ANA", Deed("User", "flying with", "ANA")),
+        ("I\u2019m preparing for the N4 in July", Deed("User", "preparing for", "N4")),
+        ("Søren is bringing the stove", Deed("Søren", "bringing", "stove")),
+        ("Ana still has the compass", Deed("Ana", "has", "compass")),
+        (
+            "My father collects vinyl records, mostly jazz",
+            Deed("User's father", "collects", "vinyl records"),
+        ),
+        (
+            "Mungoswells delivers our flour every other Monday",
+            Deed("Mungoswells", "delivers", "flour"),
+        ),
+    ],
+)
+def test_a_clause_with_a_party_and_a_verb_is_a_deed(clause: str, deed: Deed) -> None:
+    assert read_deed(clause, KNOWN) == deed
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Ana is my sister",  # the copula: other rules read it
+        "I will call the bank",  # a plan: a task
+        "I don't eat pork",  # negated
+        "We have a beagle called Pumpkin",  # what the user has: read elsewhere
+        "I like jazz",  # a preference
+        "Good news, found someone for 3C",  # no party opens it
+        "Three gigs lined up",  # a plural noun is no verb, and "Three" no party
+        "Mira handles the backend",  # a name the sentence's reading did not make
+        "My flight leaves at nine",  # "my" with a thing, not a person noun
+    ],
+)
+def test_what_is_not_certainly_a_deed_is_left(clause: str) -> None:
+    assert read_deed(clause, KNOWN) is None
+
+
+def test_forms_of_one_verb_meet() -> None:
+    assert same_verb("handles", "handle") and same_verb("handled", "handling")
+    assert same_verb("flying", "flies") and same_verb("led", "lead")
+    assert not same_verb("plays", "pays")
+
+
+def test_questions_about_deeds() -> None:
+    stop = STOPWORDS
+    by_whom = asked_deed("Who delivers our flour?", stop)
+    assert by_whom is not None and by_whom.by_whom and by_whom.words == ("flour",)
+    what = asked_deed("Which airline am I flying with?", stop)
+    assert what is not None and not what.by_whom
+    assert (what.subject, what.verb, what.particle, what.kind) == (
+        "User",
+        "flying",
+        "with",
+        "airline",
+    )
+    assert asked_deed("What does my father collect?", stop) is not None
+    assert asked_deed("Who is my dentist?", stop) is None  # the copula
+    assert asked_deed("What is Lena's email?", stop) is None
+
+
+@pytest.mark.anyio
+async def test_deeds_are_answered_from_the_records(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "deeds.db", DEFAULT)
+    try:
+        for text in (
+            "I play cello in the Southbank Community Orchestra.",
+            "My father collects vinyl records, mostly jazz.",
+            "Paulo owns the mobile app.",
+            "Our dentist Ana Ortiz is bringing the new brace.",
+        ):
+            await memory.write(text)
+        facts = await memory.recent("fact", 10)
+        assert {(f["subject"], f["attribute"], f["value"]) for f in facts} >= {
+            ("User", "play", "cello"),
+            ("User's father", "collects", "vinyl records"),
+            ("Paulo", "owns", "mobile app"),
+        }
+        assert (await memory.ask("What instrument do I play?")).answer == "cello"
+        assert (await memory.ask("What does my father collect?")).answer == "vinyl records"
+        assert (await memory.ask("What does Paulo own?")).answer == "mobile app"
+        # The kind asked is not what the record holds: not given as an answer of that kind.
+        sport = await memory.ask("What sport do I play?")
+        assert sport.answer != "cello"
+        # Another's deed is not the user's.
+        assert (await memory.ask("What does my mother collect?")).answer != "vinyl records"
+    finally:
+        memory.reader.close()
