@@ -286,7 +286,7 @@ class _Reading:
         answers = list(dict.fromkeys(str(row[1] if asked.by_whom else row[3]) for row in rows))
         notice = None
         if asked.kind is not None and not all(_of_kind(a, asked.kind) for a in answers):
-            if not all(a[:1].isupper() for a in answers):
+            if not all(any(w[:1].isupper() for w in a.split()) for a in answers):
                 return None  # "What sport do I play?" and the record says "cello"
             article = "an" if asked.kind[:1] in "aeiou" else "a"
             notice = (
