@@ -29,6 +29,8 @@ KNOWN = {"lena", "paulo", "søren", "ana"}
         ("I\u2019m preparing for the N4 in July", Deed("User", "preparing for", "N4")),
         ("Søren is bringing the stove", Deed("Søren", "bringing", "stove")),
         ("Ana still has the compass", Deed("Ana", "has", "compass")),
+        ("Apparently Luis owns a boat", Deed("Luis", "owns", "boat")),  # "Apparently" opens
+        ("Netflix costs £10.99 a month", Deed("Netflix", "costs", "£10.99 a month")),
         (
             "My father collects vinyl records, mostly jazz",
             Deed("User's father", "collects", "vinyl records"),

@@ -49,6 +49,8 @@ PARTICLES = lexicon("deeds.particles")
 _OBJECT_ENDS = lexicon("deeds.object_ends")
 _DETERMINERS = lexicon("deeds.determiners")
 _WHEN_WORDS = lexicon("deeds.when_words")
+# Words that open a clause before its subject ("Maybe Tom takes ...", "Sadly Jo missed ...").
+_OPENERS = lexicon("deeds.openers")
 
 # Where one clause ends and the next, with a subject of its own, starts: "I play bass, Oskar
 # sings and plays guitar".
@@ -104,6 +106,8 @@ def clause_deeds(clause: str, known: set[str]) -> list[Deed]:
     # "I'm flying": the contraction is a word of its own.
     text = re.sub(r"\b(I|[Ww]e|[Yy]ou)'(m|re|ve)\b", r"\1 '\2", text)
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    while tokens and tokens[0][0].lower() in _OPENERS:
+        tokens = tokens[1:]  # "Apparently Luis owns a boat": the subject is Luis
     found = _subject(tokens, known)
     if found is None:
         return []
@@ -225,7 +229,7 @@ def _capitalised(word: str) -> bool:
 
 
 def _a_determiner(word: str) -> bool:
-    return word.lower() in _DETERMINERS or word[:1].isdigit()
+    return word.lower() in _DETERMINERS or word[:1].isdigit() or word[:1] in "£$€¥"
 
 
 def _a_verb(
