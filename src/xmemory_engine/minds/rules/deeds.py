@@ -8,12 +8,12 @@ answer "What does Lena handle?", "Who delivers our flour?", "Which airline am I 
 from the records rather than by quoting the sentence back.
 
 Precision first: a clause is read only when its subject is certainly a party (the user, "my"
-or "our" with a person noun, a name the sentence's reading already made a person or an
-organization, or capitalised words whose verb is followed by a determiner) and its verb is
-certainly a verb (after "I"/"we", any word that is not a function word; after anyone else, a
-word with a verb's ending, or after "is ... -ing"). A
-negated clause, a plan ("will"), and verbs other rules read (likes, lives, works, is) are
-left to them.
+or "our" with a person noun or the name said beside it, a name the sentence's reading made a
+person or an organization, or capitalised words whose verb is followed by a determiner) and
+its verb is certainly a verb (after "I"/"we", any word that is not a function word; after
+anyone else, a word with a verb's ending, or after "is ... -ing"). A verb joined on with "and"
+and no subject of its own is the same subject's. A negated clause, a plan ("will"), what the
+user has, and verbs other rules read (likes, lives, works, is) are left to them.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ _NOT_DEEDS = lexicon("deeds.not_deeds")
 # Function words: after "I" or "we" these are never the verb of a deed.
 _NOT_VERBS = lexicon("deeds.not_verbs")
 # Irregular past forms, each as past:base ("led:lead").
-IRREGULAR = dict(pair.split(":", 1) for pair in lexicon("deeds.irregular"))
+_IRREGULAR = dict(pair.split(":", 1) for pair in lexicon("deeds.irregular"))
 # A verb's own preposition or particle: "flying with", "preparing for", "looks after".
-PARTICLES = lexicon("deeds.particles")
+_PARTICLES = lexicon("deeds.particles")
 # Where an object ends: a preposition, a conjunction, a word of when.
 _OBJECT_ENDS = lexicon("deeds.object_ends")
 _DETERMINERS = lexicon("deeds.determiners")
@@ -159,7 +159,7 @@ def _predicate(
         return None
     at += 1
     said = verb
-    if at < len(tokens) and tokens[at][0].lower() in PARTICLES:
+    if at < len(tokens) and tokens[at][0].lower() in _PARTICLES:
         said = f"{verb} {tokens[at][0].lower()}"
         at += 1
     if first_person and verb in _HAVE:
@@ -242,14 +242,14 @@ def _a_verb(
     if progressive:
         return verb.endswith("ing")  # else "is" is the copula: "Ana is my sister"
     if perfect:
-        return verb.endswith(("ed", "en")) or verb in IRREGULAR
+        return verb.endswith(("ed", "en")) or verb in _IRREGULAR
     if first_person:
         return True
     # Someone else's present ("handles") or past ("repaired", "led").
     return (
         (verb.endswith("s") and not verb.endswith("ss"))
         or verb.endswith("ed")
-        or (verb in IRREGULAR)
+        or (verb in _IRREGULAR)
     )
 
 
@@ -278,8 +278,8 @@ def _object(text: str, tokens: list[tuple[str, int, int]], at: int) -> str | Non
 
 def base(verb: str) -> str:
     """A verb's base for comparing two forms: "led" -> "lead", "handles" -> "handle"."""
-    if verb in IRREGULAR:
-        return IRREGULAR[verb]
+    if verb in _IRREGULAR:
+        return _IRREGULAR[verb]
     if verb in ("goes", "does"):
         return verb[:-2]
     if verb.endswith("ies") and len(verb) > 4:
@@ -342,7 +342,7 @@ def asked_deed(question: str, stopwords: frozenset[str]) -> AskedDeed | None:
                 continue
             verb = said[at].lower()
             rest = said[at + 1 :]
-            particle = rest[0].lower() if rest and rest[0].lower() in PARTICLES else None
+            particle = rest[0].lower() if rest and rest[0].lower() in _PARTICLES else None
             if particle is not None:
                 rest = rest[1:]
             if _asked_verb(verb, aux in _BE, aux in _HAVE, base_form=True):
@@ -387,13 +387,13 @@ def _asked_verb(verb: str, progressive: bool, perfect: bool, *, base_form: bool)
     if progressive:
         return verb.endswith("ing")
     if perfect:
-        return verb.endswith(("ed", "en")) or verb in IRREGULAR
+        return verb.endswith(("ed", "en")) or verb in _IRREGULAR
     if base_form:
         return True  # "What does Lena handle?": after do / does / did
     return (
         (verb.endswith("s") and not verb.endswith("ss"))
         or verb.endswith("ed")
-        or (verb in IRREGULAR or verb in _HAVE)
+        or (verb in _IRREGULAR or verb in _HAVE)
     )
 
 
