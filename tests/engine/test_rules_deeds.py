@@ -30,6 +30,7 @@ KNOWN = {"lena", "paulo", "søren", "ana"}
         ("Søren is bringing the stove", Deed("Søren", "bringing", "stove")),
         ("Ana still has the compass", Deed("Ana", "has", "compass")),
         ("Apparently Luis owns a boat", Deed("Luis", "owns", "boat")),  # "Apparently" opens
+        ("Correction: Piotr handles the invoices", Deed("Piotr", "handles", "invoices")),
         ("Netflix costs £10.99 a month", Deed("Netflix", "costs", "£10.99 a month")),
         (
             "My father collects vinyl records, mostly jazz",
@@ -119,6 +120,11 @@ async def test_deeds_are_answered_from_the_records(tmp_path: Path) -> None:
         assert (await memory.ask("What instrument do I play?")).answer == "cello"
         assert (await memory.ask("What does my father collect?")).answer == "vinyl records"
         assert (await memory.ask("What does Paulo own?")).answer == "mobile app"
+        # Said later by someone else: the newest leads, the earlier is shown as such.
+        await memory.write("Kasia handles the invoices.")
+        await memory.write("Correction: Paulo handles the invoices, not Kasia.")
+        invoices = await memory.ask("Who handles the invoices?")
+        assert invoices.answer == "Paulo (earlier: Kasia)"
         # The kind asked is not what the record holds: not given as an answer of that kind.
         sport = await memory.ask("What sport do I play?")
         assert sport.answer != "cello"

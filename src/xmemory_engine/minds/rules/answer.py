@@ -294,7 +294,10 @@ class _Reading:
                 f"{'; '.join(answers)} is {article} {asked.kind}."
             )
         table = ResultTable(columns=table.columns, rows=rows, sql=table.sql)
-        return Answer(tables=[table], answer="; ".join(answers), about=asked.verb, notice=notice)
+        # Newest first: one said later ("Correction: Piotr handles the invoices") leads, and
+        # the earlier ones are shown as such, not as equals.
+        prose = answers[0] + (f" (earlier: {'; '.join(answers[1:])})" if answers[1:] else "")
+        return Answer(tables=[table], answer=prose, about=asked.verb, notice=notice)
 
     # -- which object types ---------------------------------------------------------------------
 

@@ -57,6 +57,7 @@ _OPENERS = lexicon("deeds.openers")
 _CLAUSE_BREAK = re.compile(
     r"\s*;\s*|,?\s+(?:and|but|while|whereas)\s+(?=(?:I|we|We|[A-Z]))|,\s+(?=[A-Z])"
 )
+_LABEL = re.compile(r"^\s*[A-Z][\w\-]*(?:\s+[\w\-]+)?\s*:\s+")
 _TOKEN = re.compile(r"[^\s,;:.!?()\"“”]+(?:\.[^\s,;:.!?()\"“”]+)*")
 _APOSTROPHES = str.maketrans({"\u2019": "'"})
 
@@ -102,7 +103,8 @@ def clause_deeds(clause: str, known: set[str]) -> list[Deed]:
     """The deeds one clause tells: its subject's first, and those joined on with "and" and
     no subject of their own ("My son Leo is 9 and goes to Hillside Primary", "Oskar sings
     and plays guitar"), which are the same subject's."""
-    text = clause.translate(_APOSTROPHES)
+    # "Correction: Piotr handles the invoices": a label filing the clause is no part of it.
+    text = _LABEL.sub("", clause.translate(_APOSTROPHES), count=1)
     # "I'm flying": the contraction is a word of its own.
     text = re.sub(r"\b(I|[Ww]e|[Yy]ou)'(m|re|ve)\b", r"\1 '\2", text)
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
