@@ -32,6 +32,7 @@ from xmemory_engine.minds.rules.facts import read_facts
 from xmemory_engine.minds.rules.links import link_sentence
 from xmemory_engine.minds.rules.lists import read_list
 from xmemory_engine.minds.rules.orgs import org_facts
+from xmemory_engine.minds.rules.replaced import read_replaced
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
     field_for,
@@ -255,6 +256,12 @@ class _Build:
         cancelled": a sentence that tells of a change and names one stored task, event or
         project by the words of its title changes that record (its date, its status), instead
         of becoming a note. Its old values stay as history."""
+        for s in self.text.sentences:
+            # "Update: user switched from Vodafone to Three": the stored value is replaced.
+            replaced = await read_replaced(s.text, self.map, lookup, self._draft)
+            if replaced:
+                self.things += replaced
+                self._unnote(s.text)
         for s, draft in self.moved:
             found = await self._record_named(s, lookup)
             name = name_field(draft.spec)

@@ -1,0 +1,104 @@
+"""A value said to be replaced by another: "Update: user switched from Vodafone to Three",
+"Mateo moved from London to Madrid", "I changed from oat milk to almond milk".
+
+The sentence names the old value and the new one; the record that holds the old value is
+stored already, so it is found by lookup, not in the sentence. The record changed is one
+about whom the sentence speaks (the user's own records and details for "I" / "user", the
+named one's for a name), and only in a field that holds the old value as whole words; its
+key is kept, so the store updates that record and keeps the old value as history. A key
+field (a preference's topic, a fact's attribute) is never rewritten: that would be a new
+record, not a change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from xmemory_engine.minds.base import RecordLookup
+from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.schema_map import SchemaMap, name_field, notes_field
+from xmemory_engine.minds.rules.speaker import USER_NAME
+from xmemory_engine.schema import ObjectSpec
+
+MAX_LOOKUPS = 12
+
+_FROM_TO = re.compile(
+    r"^(?:[A-Z][\w\-]*(?:\s+[\w\-]+)?:\s+)?(?P<who>.+?)\s+(?:has\s+|have\s+|just\s+)?"
+    r"(?:switched|changed|moved|transferred|went)\s+(?:\w+\s+){0,2}?from\s+"
+    r"(?P<old>[^,;]+?)\s+to\s+(?P<new>[^,;.!?]+)",
+    re.IGNORECASE,
+)
+# Where the new value ends: what follows says when ("to Madrid in March", "from April").
+_NEW_ENDS = re.compile(
+    r"\s+(?:from|in|on|at|by|since|starting|next|this|last|after|before|for|because|as)\b.*$",
+    re.IGNORECASE,
+)
+_LEADING = re.compile(r"^(?:the|my|our|a|an)\s+", re.IGNORECASE)
+_SELF = frozenset(("i", "we", "user", "the user"))
+
+
+async def read_replaced(
+    text: str,
+    mapped: SchemaMap,
+    lookup: RecordLookup,
+    make: Callable[[ObjectSpec, str | None], Draft],
+) -> list[Draft]:
+    """Drafts that put the new value where a stored record held the old one (none when the
+    sentence tells no replacement, or no record of whom it speaks holds the old value)."""
+    m = _FROM_TO.search(text)
+    if m is None:
+        return []
+    who = m.group("who").strip()
+    whose = USER_NAME if who.casefold() in _SELF else who
+    old = _LEADING.sub("", m.group("old").strip())
+    new = _LEADING.sub("", _NEW_ENDS.sub("", m.group("new").strip()))
+    if not old or not new or old.casefold() == new.casefold():
+        return []
+    held = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)", re.IGNORECASE)
+    drafts: list[Draft] = []
+    asked = 0
+    for spec in mapped.schema.objects.values():
+        if not spec.primary_key or asked >= MAX_LOOKUPS:
+            continue
+        asked += 1
+        for record in await lookup.find(spec.name, old, 5):
+            if not _about(mapped, spec, record, whose):
+                continue
+            draft = _replacing(spec, record, held, new, make)
+            if draft is not None:
+                drafts.append(draft)
+    return drafts
+
+
+def _about(mapped: SchemaMap, spec: ObjectSpec, record: dict[str, object], whose: str) -> bool:
+    """Whether `record` is one about `whose`: a person or an organization by its name, a
+    detail of theirs, or (for the user) a record of a kind that names no one (a preference)."""
+    named = name_field(spec)
+    if named is not None and spec in (*mapped.of_kind("person"), *mapped.of_kind("org")):
+        return str(record.get(named) or "").casefold() == whose.casefold()
+    if "subject" in spec.fields:
+        return str(record.get("subject") or "").casefold() == whose.casefold()
+    return whose == USER_NAME
+
+
+def _replacing(
+    spec: ObjectSpec,
+    record: dict[str, object],
+    held: re.Pattern[str],
+    new: str,
+    make: Callable[[ObjectSpec, str | None], Draft],
+) -> Draft | None:
+    notes = notes_field(spec, set(spec.primary_key))
+    draft = make(spec, None)
+    for key in spec.primary_key:
+        if not draft.put(key, record.get(key)):
+            return None
+    changed = False
+    for fname, fspec in spec.fields.items():
+        value = record.get(fname)
+        if fname in spec.primary_key or fname == notes or fspec.type != "str":
+            continue
+        if isinstance(value, str) and held.search(value):
+            changed = draft.put(fname, held.sub(new, value)) or changed
+    return draft if changed else None

@@ -1,0 +1,58 @@
+"""A value said to be replaced ("switched from X to Y") changes the stored record that held it,
+of whom the sentence speaks only (`minds/rules/replaced.py`): through the real engine, whose
+record lookup the rules use, and read back from its SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from engine_testkit import rules_session as session
+
+pytestmark = pytest.mark.anyio
+
+
+def rows(tmp_path: Path, table: str) -> list[dict[str, Any]]:
+    """The rows of `table` in the one instance's file (the default instance)."""
+    [path] = (tmp_path / "d" / "instances").glob("*.sqlite")
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in db.execute(f'SELECT * FROM "{table}"')]
+    finally:
+        db.close()
+
+
+async def test_the_old_value_is_replaced_where_it_was_stored(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        for text in (
+            "I live in London.",
+            "Ana Ortiz lives in London.",
+            "User prefers oat milk flat whites, no sugar.",
+            "My gym is PureGym.",
+            "Update: I moved from London to Madrid in March.",
+            "Correction: user switched from oat milk to almond milk.",
+            "We changed gyms from PureGym to The Gym Group.",
+        ):
+            await memory.write(text)
+        people = {p["name"]: p for p in rows(tmp_path, "person")}
+        assert people["User"]["location"] == "Madrid"
+        assert people["Ana Ortiz"]["location"] == "London"  # not whom the sentence speaks of
+        [preference] = rows(tmp_path, "preference")
+        assert preference["value"] == "prefers almond milk flat whites, no sugar"
+        assert "oat milk" in preference["topic"]  # the key is kept: the same record changed
+        facts = rows(tmp_path, "fact")
+        assert [f["value"] for f in facts if f["attribute"] == "gym"] == ["Gym Group"]
+        assert not [f for f in facts if f["attribute"] == "changed"]  # no deed of its own
+        where = await memory.read("Where do I live?")
+        assert where["reader_result"]["answer"] == "Madrid"
+
+
+async def test_a_value_nobody_spoken_of_holds_stays(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Ana Ortiz lives in London.")
+        await memory.write("Update: I moved from London to York.")
+        people = {p["name"]: p for p in rows(tmp_path, "person")}
+        assert people["Ana Ortiz"]["location"] == "London"
