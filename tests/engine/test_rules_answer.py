@@ -97,10 +97,15 @@ class Memory:
 
     # RecordLookup, over the same file
     async def find(self, object_type: str, text: str, limit: int = 5) -> list[dict[str, Any]]:
+        """Records whose text fields mention `text`, as the engine's lookup finds them."""
+        spec = self.schema.objects[object_type]
+        said = [f for f, fs in spec.fields.items() if fs.type == "str"]
+        if not said:
+            return []
+        where = " OR ".join(f'instr(lower("{f}"), lower(?)) > 0' for f in said)
         with self._db() as db:
             rows = db.execute(
-                f'SELECT * FROM "{object_type}" WHERE instr(lower(name), lower(?)) > 0 LIMIT ?',
-                [text, limit],
+                f'SELECT * FROM "{object_type}" WHERE {where} LIMIT ?', [*[text] * len(said), limit]
             ).fetchall()
         db.close()
         return [dict(r) for r in rows]
