@@ -56,3 +56,17 @@ async def test_a_value_nobody_spoken_of_holds_stays(tmp_path: Path) -> None:
         await memory.write("Update: I moved from London to York.")
         people = {p["name"]: p for p in rows(tmp_path, "person")}
         assert people["Ana Ortiz"]["location"] == "London"
+
+
+async def test_a_provider_is_a_detail_and_takes_its_replacement(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("User's mobile provider is Vodafone.")
+        await memory.write("My bank is Monzo.")
+        await memory.write("Update: user switched from Vodafone to Three.")
+        # "provider", "insurer": kinds of organization, not of person.
+        assert not [p for p in rows(tmp_path, "person") if p["name"] == "Vodafone"]
+        facts = {(f["subject"], f["attribute"]): f["value"] for f in rows(tmp_path, "fact")}
+        assert facts[("User", "mobile provider")] == "Three"
+        # A detail asked as the asker's own ("do I"), not only as "my ...".
+        bank = await memory.read("What bank do I use?")
+        assert bank["basis"] == "records" and "Monzo" in bank["reader_result"]["answer"]

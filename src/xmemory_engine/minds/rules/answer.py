@@ -225,8 +225,10 @@ class _Reading:
         spec, q = fact_type(self.map), self.q
         if spec is None or q.count or q.aggregate or q.yes_no or self.whole_rows:
             return None
-        if not _possessed(q.text):
-            return None  # details are told and asked as someone's ("my", "Mochi's")
+        if not _possessed(q.text) and not SELF_WORDS & set(words(q.text)):
+            # Details are told and asked as someone's ("my", "Mochi's"), or the asker's own
+            # ("Which mobile provider am I with?").
+            return None
         if any(t != spec.name for t in q.fields) or any(t is not spec for t in q.types):
             return None  # a field or a type of the schema is asked for: the records say it
         wanted: list[str] = []

@@ -74,6 +74,9 @@ _LEADING = re.compile(r"^(?:(?:on|at|in|now|currently|actually)\s+)+", re.IGNORE
 # Attributes that name a person ("my manager is Priya"), a preference, or a detail the
 # person type's own fields hold: other rules store those.
 _NOT_AN_ATTRIBUTE = lexicon("facts.not_an_attribute")
+# ... and the nouns that do so as the attribute's head only ("phone number", not "phone
+# provider").
+_NOT_AN_ATTRIBUTE_HEAD = lexicon("facts.not_an_attribute_head")
 
 
 def read_facts(
@@ -116,8 +119,12 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
         # (their record holds it), and the next "Contact:" line is someone else, not a
         # new value of one detail of the user's.
         return None
-    if _NOT_AN_ATTRIBUTE & set(words) or words[-1] in ROLE_SYNONYMS["email"]:
-        return None
+    if (
+        _NOT_AN_ATTRIBUTE & set(words)
+        or words[-1] in _NOT_AN_ATTRIBUTE_HEAD
+        or words[-1] in ROLE_SYNONYMS["email"]
+    ):
+        return None  # "mobile number", "job title": fields; "mobile provider" is a detail
     value = _LEADING.sub("", m.group("value").strip().rstrip(".,"))
     first = value.split()[0].lower() if value.split() else ""
     if not value or len(value) > MAX_VALUE_CHARS or first in _NOT_A_VALUE:
