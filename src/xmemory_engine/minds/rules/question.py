@@ -320,24 +320,9 @@ class _AskedBy:
 
     def asked(self, free: str, present: frozenset[str], stems: set[str]) -> bool:
         hinted = self.hints is None or not self.hints.isdisjoint(present)
-        if hinted and any(
-            (m := p.find(free, present)) and not _compound(free, m.end()) for p in self.phrases
-        ):
+        if hinted and any(p.find(free, present) for p in self.phrases):
             return True
         return bool(self.stems) and all(w in stems for w in self.stems)
-
-
-def _compound(text: str, end: int) -> bool:
-    """Whether the field word ending at `end` qualifies the noun after it ("mobile provider",
-    "phone bill", "company car"): then the phrase asks for that noun, not for the field. A
-    verb after it ("company located", "role changed") or a small word keeps the field."""
-    after = re.match(r"[\s\-]+([a-z][a-z\-]*)", text[end:])
-    if after is None:
-        return False
-    word = after.group(1)
-    if word in STOPWORDS or word in _QUESTION_WORDS or len(word) < 3:
-        return False
-    return not word.endswith(("ed", "ing", "s")) or word.endswith(("ss", "ers"))
 
 
 @dataclass(frozen=True)
