@@ -137,8 +137,7 @@ def _predicate(
 ) -> Deed | None:
     """The deed told from `tokens[at]` on (its verb, its object), or None. `joined`: after
     "and" (only a verb with a verb's ending, and no auxiliary, continues the subject's)."""
-    while at < len(tokens) and tokens[at][0].lower() in _ADVERBS:
-        at += 1
+    at = _past_adverbs(tokens, at)
     if at >= len(tokens):
         return None
     aux = tokens[at][0].lower()
@@ -149,9 +148,7 @@ def _predicate(
     if owns:
         aux = ""  # "Ana has the compass": "has" is the verb
     elif progressive or aux in _HAVE:
-        at += 1
-        while at < len(tokens) and tokens[at][0].lower() in _ADVERBS:
-            at += 1
+        at = _past_adverbs(tokens, at + 1)
         if at >= len(tokens):
             return None
     word = tokens[at][0]
@@ -179,6 +176,13 @@ def _predicate(
     if thing is None:
         return None
     return Deed(subject, said, thing)
+
+
+def _past_adverbs(tokens: list[tuple[str, int, int]], at: int) -> int:
+    """The first token from `at` on that is no adverb ("I also play", "Ana still has")."""
+    while at < len(tokens) and tokens[at][0].lower() in _ADVERBS:
+        at += 1
+    return at
 
 
 def _subject(
@@ -241,13 +245,20 @@ def _a_verb(
         return False
     if verb in _NOT_DEEDS or verb in _NOT_VERBS or base(verb) in _NOT_DEEDS:
         return False
+    return _verb_form(verb, progressive, perfect, any_form=bool(first_person))
+
+
+def _verb_form(verb: str, progressive: bool, perfect: bool, *, any_form: bool) -> bool:
+    """Whether `verb` has the form its place asks for: "-ing" after "is" (else "is" is the
+    copula: "Ana is my sister"), a participle after "has", any form where the subject or
+    "do" / "does" already says it is a verb ("I play", "does Lena handle"), else someone
+    else's present ("handles") or past ("repaired", "led")."""
     if progressive:
-        return verb.endswith("ing")  # else "is" is the copula: "Ana is my sister"
+        return verb.endswith("ing")
     if perfect:
         return verb.endswith(("ed", "en")) or verb in _IRREGULAR
-    if first_person:
+    if any_form:
         return True
-    # Someone else's present ("handles") or past ("repaired", "led").
     return (
         (verb.endswith("s") and not verb.endswith("ss"))
         or verb.endswith("ed")
@@ -386,17 +397,9 @@ def _asked_verb(verb: str, progressive: bool, perfect: bool, *, base_form: bool)
         return False
     if verb in _NOT_VERBS and verb not in _HAVE:
         return False
-    if progressive:
-        return verb.endswith("ing")
-    if perfect:
-        return verb.endswith(("ed", "en")) or verb in _IRREGULAR
-    if base_form:
-        return True  # "What does Lena handle?": after do / does / did
-    return (
-        (verb.endswith("s") and not verb.endswith("ss"))
-        or verb.endswith("ed")
-        or (verb in _IRREGULAR or verb in _HAVE)
-    )
+    if not progressive and not perfect and verb in _HAVE:
+        return True  # "Who has the compass?"
+    return _verb_form(verb, progressive, perfect, any_form=base_form)
 
 
 def _content(text: str, stopwords: frozenset[str]) -> tuple[str, ...]:
