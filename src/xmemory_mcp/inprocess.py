@@ -65,9 +65,15 @@ class InProcessClient(httpx.AsyncClient):
         raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
         body = b""
         if json is not None:
-            # As httpx encodes a `json=` body.
+            # As httpx encodes a `json=` body, without its look for cycles: the SDK's bodies
+            # are built from a tool call's JSON arguments, which hold none (a cycle would
+            # still fail, as RecursionError); the look was ~20 % of a 1,000-object write's.
             body = jsonlib.dumps(
-                json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+                json,
+                ensure_ascii=False,
+                separators=(",", ":"),
+                allow_nan=False,
+                check_circular=False,
             ).encode("utf-8")
             raw += [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
         scope = {

@@ -13,7 +13,9 @@ import anyio
 import pytest
 from engine_testkit import CONTACTS_YML, asgi_client, create_body, item, obj_create, running_engine
 
+from xmemory_engine.errors import InvalidRequest, Unprocessable
 from xmemory_engine.schema import parse_schema
+from xmemory_engine.service.mutations import parse_mutations
 from xmemory_engine.store import provenance
 from xmemory_engine.store.base import EpisodeDraft, Tables
 from xmemory_engine.store.instance import SqliteInstanceData, SqliteTables, new_xuid, new_xuids
@@ -243,3 +245,69 @@ async def test_a_text_said_after_an_episode_is_found_once_per_change_of_the_file
     await data.apply("w3", schema, nothing, third)
     assert await data.read(schema, after(second)) == (True, 1)
     assert await data.read(schema, after(first)) == (True, 0)
+
+
+def _upsert(key: dict[str, Any], values: dict[str, Any], kind: str = "contact") -> dict[str, Any]:
+    return {"object_mutation": {"object_type": kind, "upsert": {"key": key, "values": values}}}
+
+
+def test_a_batch_parses_each_mutation_as_one_alone_does() -> None:
+    """ASCII text taken as it is, and everything else coerced, give the ops and values that
+    parsing each mutation on its own gives (the type looked up once per batch)."""
+    schema = parse_schema(CONTACTS_YML)
+    raw = [
+        _upsert({"email": f"p{i}@c.example"}, {"name": f"Person {i}", "stage": "lead"})
+        for i in range(300)
+    ]
+    raw += [
+        _upsert({"email": "zoë@c.example"}, {"name": "Zoë", "age": "41", "active": "yes"}),
+        _upsert({"email": "n@c.example"}, {"name": 7, "score": 2}),
+        {
+            "object_mutation": {
+                "object_type": "Contact",
+                "create": {"key": {"email": "c@x"}, "values": {"name": "C"}},
+            }
+        },
+        {
+            "object_mutation": {
+                "object_type": "company",
+                "update": {"key": {"name": "Acme"}, "values": {"city": None}},
+            }
+        },
+        {"object_mutation": {"object_type": "memo", "create": {"values": {"content": "a note"}}}},
+    ]
+    ops = parse_mutations(raw, schema, max_count=1000)
+    alone = [parse_mutations([m], schema, max_count=1)[0] for m in raw]
+    assert [(o.spec.name, o.action, o.key, o.values) for o in ops] == [
+        (o.spec.name, o.action, o.key, o.values) for o in alone
+    ]
+    assert ops[300].values == {"name": "Zoë", "age": 41, "active": True}
+    assert ops[301].values == {"name": "7", "score": 2.0}
+    assert ops[302].values == {"email": "c@x", "name": "C"} and ops[302].key == {}
+    assert ops[299].path == "structured_mutations[299].object_mutation"
+
+
+@pytest.mark.parametrize(
+    ("bad", "field", "words"),
+    [
+        (_upsert({"email": "a@x"}, {"stage": "vip"}), ".upsert.values.stage", "allowed values"),
+        (_upsert({"email": "a@x"}, {"nick": "A"}), ".upsert.values.nick", "unknown field"),
+        (_upsert({"email": "a@x", "name": "A"}, {}), ".upsert.key", "primary-key fields"),
+        (_upsert({"email": None}, {"name": "A"}), ".upsert.key", "primary-key fields"),
+        (_upsert({"email": "a\udc80"}, {"name": "A"}), ".upsert.key.email", "surrogate"),
+        (_upsert({"email": "a@x"}, {"name": None}), ".upsert.values.name", "cannot be cleared"),
+        (_upsert({"email": "a@x"}, {"email": "b@x"}), ".upsert.values.email", "rename"),
+        (_upsert({"content": "x"}, {}, "memo"), ".upsert.key", "no primary key"),
+        (_upsert({"xuid": "x", "email": "a@x"}, {}), ".upsert.key", "'xuid' alone"),
+        (_upsert({"email": "a@x"}, {"name": "A"}, "nobody"), ".object_type", "unknown object type"),
+    ],
+)
+def test_a_mutation_deep_in_a_batch_is_refused_by_its_own_path(
+    bad: dict[str, Any], field: str, words: str
+) -> None:
+    schema = parse_schema(CONTACTS_YML)
+    raw = [_upsert({"email": f"p{i}@c.example"}, {"name": f"P {i}"}) for i in range(700)]
+    with pytest.raises((Unprocessable, InvalidRequest)) as caught:
+        parse_mutations([*raw, bad], schema, max_count=1000)
+    assert caught.value.field == "structured_mutations[700].object_mutation" + field
+    assert words in str(caught.value)

@@ -36,26 +36,29 @@ Action = Literal["create", "update", "delete", "upsert"]
 _ACTIONS: tuple[Action, ...] = ("create", "update", "delete", "upsert")
 
 
-@dataclass
+@dataclass(slots=True)
 class ObjectOp:
     index: int
-    path: str
     spec: ObjectSpec
     action: Action
     key: dict[str, Any]
     values: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def path(self) -> str:
+        # Built when an error names it, not for each of a batch's thousand mutations.
+        return f"{_item(self.index)}.object_mutation"
 
-@dataclass
+
+@dataclass(slots=True)
 class EndpointRef:
     role: str
     key: dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class RelationOp:
     index: int
-    path: str
     spec: RelationSpec
     action: Action
     key: dict[str, Any]
@@ -63,11 +66,24 @@ class RelationOp:
     values: dict[str, Any] = field(default_factory=dict)
     allow_bulk_delete: bool = False
 
+    @property
+    def path(self) -> str:
+        return f"{_item(self.index)}.relation_mutation"
+
 
 Op = ObjectOp | RelationOp
 
 
 # -- parsing -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Known:
+    """An object type as one write's mutations name it, with what each of them checks."""
+
+    spec: ObjectSpec
+    key_fields: frozenset[str]
+    required: tuple[str, ...]
 
 
 def parse_mutations(raw: Any, schema: Schema, *, max_count: int) -> list[Op]:
@@ -83,35 +99,42 @@ def parse_mutations(raw: Any, schema: Schema, *, max_count: int) -> list[Op]:
             f"{len(raw)} mutations in one write; the limit is {max_count} (split the batch)",
             field=base,
         )
-    return [_parse_one(item, i, schema) for i, item in enumerate(raw)]
+    known: dict[str, _Known] = {}  # object types by the name the mutations give
+    return [_parse_one(item, i, schema, known) for i, item in enumerate(raw)]
 
 
-def _parse_one(item: Any, index: int, schema: Schema) -> Op:
-    path = f"structured_mutations[{index}]"
+def _item(index: int) -> str:
+    return f"structured_mutations[{index}]"
+
+
+def _parse_one(item: Any, index: int, schema: Schema, known: dict[str, _Known]) -> Op:
     if not isinstance(item, dict):
-        raise InvalidRequest("a mutation is an object", field=path)
-    kinds = [k for k in ("object_mutation", "relation_mutation") if item.get(k) is not None]
-    if len(kinds) != 1:
+        raise InvalidRequest("a mutation is an object", field=_item(index))
+    body = item.get("object_mutation")
+    other = item.get("relation_mutation")
+    if (body is None) == (other is None):
         raise InvalidRequest(
-            "a mutation has exactly one of 'object_mutation' and 'relation_mutation'", field=path
+            "a mutation has exactly one of 'object_mutation' and 'relation_mutation'",
+            field=_item(index),
         )
-    kind = kinds[0]
-    body = item[kind]
-    path = f"{path}.{kind}"
+    kind = "object_mutation" if body is not None else "relation_mutation"
+    if body is None:
+        body = other
     if not isinstance(body, dict):
-        raise InvalidRequest(f"{kind} is an object", field=path)
+        raise InvalidRequest(f"{kind} is an object", field=f"{_item(index)}.{kind}")
     actions = [a for a in _ACTIONS if body.get(a) is not None]
     if len(actions) != 1:
         raise InvalidRequest(
-            "exactly one of 'create', 'update', 'delete' and 'upsert' is set", field=path
+            "exactly one of 'create', 'update', 'delete' and 'upsert' is set",
+            field=f"{_item(index)}.{kind}",
         )
     action = actions[0]
     change = body[action]
     if not isinstance(change, dict):
-        raise InvalidRequest(f"'{action}' is an object", field=f"{path}.{action}")
+        raise InvalidRequest(f"'{action}' is an object", field=f"{_item(index)}.{kind}.{action}")
     if kind == "object_mutation":
-        return _parse_object_op(body, action, change, index, path, schema)
-    return _parse_relation_op(body, action, change, index, path, schema)
+        return _parse_object_op(body, action, change, index, schema, known)
+    return _parse_relation_op(body, action, change, index, f"{_item(index)}.{kind}", schema)
 
 
 def _type_name(body: dict[str, Any], name: str, path: str) -> str:
@@ -130,39 +153,53 @@ def _mapping(change: dict[str, Any], name: str, path: str) -> dict[str, Any]:
     return value
 
 
+def _object_type(
+    body: dict[str, Any], index: int, schema: Schema, known: dict[str, _Known]
+) -> _Known:
+    name = body.get("object_type")
+    found = known.get(name) if isinstance(name, str) else None
+    if found is not None:
+        return found
+    path = f"{_item(index)}.object_mutation"
+    name = _type_name(body, "object_type", path)
+    spec = find_object_spec(schema, name)
+    if spec is None:
+        names = ", ".join(schema.objects)
+        raise Unprocessable(
+            f"unknown object type {name!r}; this instance has: {names}",
+            field=f"{path}.object_type",
+        )
+    required = tuple(f for f, s in spec.fields.items() if s.required)
+    found = known[name] = _Known(spec, frozenset(spec.primary_key), required)
+    return found
+
+
 def _parse_object_op(
     body: dict[str, Any],
     action: Action,
     change: dict[str, Any],
     index: int,
-    path: str,
     schema: Schema,
+    known: dict[str, _Known],
 ) -> ObjectOp:
-    name = _type_name(body, "object_type", path)
-    spec = find_object_spec(schema, name)
-    if spec is None:
-        known = ", ".join(schema.objects)
-        raise Unprocessable(
-            f"unknown object type {name!r}; this instance has: {known}",
-            field=f"{path}.object_type",
-        )
-    here = f"{path}.{action}"
-    key = _coerce_map(spec.fields, _mapping(change, "key", here), f"{here}.key", allow_xuid=True)
-    values = _coerce_map(spec.fields, _mapping(change, "values", here), f"{here}.values")
+    typed = _object_type(body, index, schema, known)
+    spec = typed.spec
+    key = _coerced(spec.fields, _part(change, "key", index, action), index, action, "key")
+    values = _coerced(spec.fields, _part(change, "values", index, action), index, action, "values")
     if action == "delete" and values:
-        raise InvalidRequest("a delete takes no 'values'", field=f"{here}.values")
+        raise InvalidRequest("a delete takes no 'values'", field=_at(index, action, "values"))
     if action == "create":
         if "xuid" in key:
             raise Unprocessable(
                 "a create cannot choose the xuid (the engine generates it); key by the "
                 "primary-key fields",
-                field=f"{here}.key",
+                field=_at(index, action, "key"),
             )
         for k, v in key.items():
             if k in values and values[k] != v:
                 raise Unprocessable(
                     f"{k!r} is given twice with different values (key and values)",
-                    field=f"{here}.values.{k}",
+                    field=_at(index, action, f"values.{k}"),
                 )
         merged = key | values
         missing = [f for f in spec.primary_key if merged.get(f) is None]
@@ -170,31 +207,76 @@ def _parse_object_op(
             raise Unprocessable(
                 f"creating a {spec.name} needs its primary key {list(spec.primary_key)}; "
                 f"missing {missing}",
-                field=f"{here}.key",
+                field=_at(index, action, "key"),
             )
-        required = [f for f, s in spec.fields.items() if s.required and merged.get(f) is None]
+        required = [f for f in typed.required if merged.get(f) is None]
         if required:
             raise Unprocessable(
                 f"creating a {spec.name} needs the required field(s) {required}",
-                field=f"{here}.values.{required[0]}",
+                field=_at(index, action, f"values.{required[0]}"),
             )
-        return ObjectOp(index, path, spec, action, key={}, values=merged)
-    _check_identity(spec, key, f"{here}.key")
+        return ObjectOp(index, spec, action, key={}, values=merged)
+    # The usual key, all of the primary-key fields and nothing else, needs no closer look.
+    if (
+        not typed.key_fields
+        or "xuid" in key
+        or key.keys() != typed.key_fields
+        or None in key.values()
+    ):
+        _check_identity(spec, key, _at(index, action, "key"))
     if action == "upsert":
         for k, v in key.items():
             if k in values and values[k] != v:
                 raise Unprocessable(
                     f"{k!r} is given twice with different values (key and values); an upsert "
                     "cannot rename (use update)",
-                    field=f"{here}.values.{k}",
+                    field=_at(index, action, f"values.{k}"),
                 )
-    for fname, value in values.items():
-        if value is None and spec.fields[fname].required:
-            raise Unprocessable(
-                f"{fname!r} is required for {spec.name} and cannot be cleared",
-                field=f"{here}.values.{fname}",
-            )
-    return ObjectOp(index, path, spec, action, key=key, values=values)
+    if typed.required and None in values.values():
+        for fname, value in values.items():
+            if value is None and spec.fields[fname].required:
+                raise Unprocessable(
+                    f"{fname!r} is required for {spec.name} and cannot be cleared",
+                    field=_at(index, action, f"values.{fname}"),
+                )
+    return ObjectOp(index, spec, action, key=key, values=values)
+
+
+def _at(index: int, action: str, rest: str) -> str:
+    """Where in the request an object mutation's part is (for an error: built only then)."""
+    return f"{_item(index)}.object_mutation.{action}.{rest}"
+
+
+def _part(change: dict[str, Any], name: str, index: int, action: str) -> dict[str, Any]:
+    value = change.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidRequest(f"'{name}' is an object", field=_at(index, action, name))
+    return value
+
+
+def _coerced(
+    fields: dict[str, FieldSpec], raw: dict[str, Any], index: int, action: str, part: str
+) -> dict[str, Any]:
+    """`_coerce_map` for an object mutation's key or values: ASCII text for a text field
+    without allowed values is taken as it is (what `FieldSpec.coerce` would return), the
+    rest goes through `_coerce_map`, whose errors name the path."""
+    out: dict[str, Any] = {}
+    for fname, value in raw.items():
+        fspec = fields.get(fname)
+        if (
+            fspec is not None
+            and type(value) is str
+            and fspec.type == "str"
+            and fspec.enum is None
+            and value.isascii()
+        ):
+            out[fname] = value
+        else:
+            where = f"{_item(index)}.object_mutation.{action}.{part}"
+            out |= _coerce_map(fields, {fname: value}, where, allow_xuid=part == "key")
+    return out
 
 
 def _check_identity(spec: ObjectSpec, key: dict[str, Any], path: str) -> None:
@@ -269,7 +351,7 @@ def _parse_relation_op(
     bulk = change.get("allow_bulk_delete", False)
     if not isinstance(bulk, bool):
         raise InvalidRequest("'allow_bulk_delete' is true or false", field=f"{here}")
-    return RelationOp(index, path, spec, action, key, endpoints, values, bulk)
+    return RelationOp(index, spec, action, key, endpoints, values, bulk)
 
 
 def _parse_endpoint(raw: Any, rel: RelationSpec, schema: Schema, path: str) -> EndpointRef:
@@ -357,20 +439,23 @@ def _batch_key(op: Op) -> tuple[Any, ...] | None:
     """The primary key a create or upsert is about, when it can join a batch."""
     if not isinstance(op, ObjectOp):
         return None
-    if not op.spec.primary_key:
+    pk = op.spec.primary_key
+    if not pk:
         # A create of a type with no key matches nothing stored: it joins a batch as itself
         # (a thousand notes were a thousand inserts).
         return ("", op.index) if op.action == "create" else None
     if op.action == "create":
-        key = tuple(op.values.get(k) for k in op.spec.primary_key)
+        named = op.values
     elif op.action == "upsert" and "xuid" not in op.key:
-        key = tuple(op.key.get(k) for k in op.spec.primary_key)
+        named = op.key
         # An upsert that renames its key could collide with a later create: one by one.
-        if any(k in op.values and op.values[k] != op.key.get(k) for k in op.spec.primary_key):
+        values = op.values
+        if any(k in values and values[k] != named.get(k) for k in pk):
             return None
     else:
         return None
-    return None if any(v is None for v in key) else key
+    key = tuple([named.get(k) for k in pk])
+    return None if None in key else key
 
 
 def _batch_run(ops: list[Op], start: int) -> tuple[list[ObjectOp], list[tuple[Any, ...]]]:
@@ -383,11 +468,11 @@ def _batch_run(ops: list[Op], start: int) -> tuple[list[ObjectOp], list[tuple[An
     run: list[ObjectOp] = [first]
     keys = [key]
     seen = {key}
-    for op in ops[start + 1 :]:
+    spec = first.spec
+    for index in range(start + 1, len(ops)):
+        op = ops[index]
         key = _batch_key(op)
-        if key is None or not isinstance(op, ObjectOp) or op.spec is not first.spec:
-            break
-        if key in seen:
+        if key is None or not isinstance(op, ObjectOp) or op.spec is not spec or key in seen:
             break
         seen.add(key)
         run.append(op)
@@ -400,6 +485,7 @@ def _apply_batch(
 ) -> None:
     spec = run[0].spec
     stored = tables.find_by_keys(spec, keys)
+    required = [f for f, s in spec.fields.items() if s.required]
     rows: list[dict[str, Any]] = []
     for op, key in zip(run, keys, strict=True):
         existing = stored.get(key)
@@ -415,7 +501,8 @@ def _apply_batch(
             rows.append(op.values)
         elif existing is None:
             values = op.key | op.values
-            _require_for_upsert(spec, op, values)
+            if required:
+                _require_for_upsert(spec, op, values)
             rows.append(values)
     try:
         created = iter(tables.insert_many(spec, rows))

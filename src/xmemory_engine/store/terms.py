@@ -50,10 +50,10 @@ def terms_of(value: Any) -> set[str]:
     several words apart ("Ann Lee", not "ann@lee.io"), each word."""
     if not isinstance(value, str):
         return set()
-    whole = normalize(value)
-    if not whole:
+    words = _WORD.findall(value.lower())  # `normalize`, its words kept
+    if not words:
         return set()
-    words = whole.split()
+    whole = " ".join(words)
     spaced = len(words) > 1 and len(value.split()) > 1
     found = set(words[:_MOST_WORDS]) if spaced else set()
     if len(whole) <= _LONGEST_TERM:
@@ -68,8 +68,9 @@ def term_rows(spec: ObjectSpec, records: Iterable[dict[str, Any]]) -> list[tuple
     field = name_field(spec)
     if field is None:
         return []
+    table = spec.table
     return [
-        (spec.table, term, str(record["xuid"]))
+        (table, term, str(record["xuid"]))
         for record in records
         for term in terms_of(record.get(field))
     ]
