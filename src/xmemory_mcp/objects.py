@@ -164,7 +164,20 @@ class _Resolved:
     path: str
     type: TypeInfo
     key: dict[str, Any] | None
-    names: set[str]
+    name: str | None
+    """The object's `name`, as given."""
+    named: Any
+    """Its naming field's value."""
+
+    @cached_property
+    def names(self) -> set[str]:
+        """What a relation's `to` may call it (asked only when a relation names one)."""
+        found = set()
+        if self.name:
+            found.add(self.name.lower())
+        if self.named:
+            found.add(str(self.named).lower())
+        return found
 
 
 def translate(objects: Any, data_schema: Mapping[str, Any], *, upsert: bool) -> Plan:
@@ -260,21 +273,16 @@ def _object(
             values[target] = name
     if not ok:
         return None
-    names = set()
-    if name:
-        names.add(name.lower())
     named = values.get(spec.naming_field) if spec.naming_field is not None else None
-    if named:
-        names.add(str(named).lower())
     if not spec.primary_key:
         # No key to find a stored record by: every write of it is a new record.
         plan.mutations.append(
             {"object_mutation": {"object_type": spec.name, "create": {"values": values}}}
         )
         plan.sources.append(path)
-        return _Resolved(path, spec, None, names)
-    missing = [k for k in spec.primary_key if values.get(k) is None]
-    if missing:
+        return _Resolved(path, spec, None, name, named)
+    if any(values.get(k) is None for k in spec.primary_key):
+        missing = [k for k in spec.primary_key if values.get(k) is None]
         if spec.naming_field in missing and name is None:
             problems.append(
                 f"{path}.name: missing; a {spec.name} is named by its {spec.naming_field}"
@@ -292,7 +300,7 @@ def _object(
     action = "upsert" if upsert else "create"
     plan.mutations.append({"object_mutation": {"object_type": spec.name, action: change}})
     plan.sources.append(path)
-    return _Resolved(path, spec, key, names)
+    return _Resolved(path, spec, key, name, named)
 
 
 def _field_name(fields: Mapping[str, Any], name: Any) -> str | None:

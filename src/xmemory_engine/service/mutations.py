@@ -501,8 +501,9 @@ def _apply_batch(
             rows.append(op.values)
         elif existing is None:
             values = op.key | op.values
-            if required:
-                _require_for_upsert(spec, op, values)
+            for f in required:
+                if values.get(f) is None:
+                    _require_for_upsert(spec, op, values)
             rows.append(values)
     try:
         created = iter(tables.insert_many(spec, rows))

@@ -359,6 +359,11 @@ class WriteQueue:
         if payload.get("kind") == "mutations" and payload.get("source_text") is None:
             # Spelled out one mutation a line: each line is a passage as it stands.
             episode.sentences = [line for line in episode.text.split("\n") if line.strip()]
+        if checked is not None and "mutations" in payload:
+            # Applied as checked at submit, and spelled out above: the request's own
+            # mutations (a thousand dicts in a batch) are not held while it is applied. The
+            # queue row keeps them until the job ends, for a restart.
+            payload = job.row.payload = {k: v for k, v in payload.items() if k != "mutations"}
         job.kept = None
         result, _ = await live.data.apply(job.id, live.schema, write, episode, keep=keep)
         if job.kept is None:  # applied before this run: what was kept then

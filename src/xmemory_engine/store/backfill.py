@@ -24,11 +24,14 @@ def words_of(name: str) -> str:
 def record_words(spec: ObjectSpec, values: dict[str, Any], name_field: str | None) -> str:
     """`Name (type): field value; field value.` from the non-null values."""
     name = values.get(name_field) if name_field else None
-    head = f"{name} ({words_of(spec.name)})" if name is not None else words_of(spec.name)
+    kind = words_of(spec.name)
+    head = f"{name} ({kind})" if name is not None else kind
+    fields = spec.fields
+    # Called once per mutation of a batch: text values (nearly all) are shown as they are.
     parts = [
-        f"{words_of(f)} {_shown(v)}"
+        f"{words_of(f)} {v if type(v) is str else _shown(v)}"
         for f, v in values.items()
-        if v is not None and f != name_field and f in spec.fields
+        if v is not None and f != name_field and f in fields
     ]
     return f"{head}: {'; '.join(parts)}." if parts else f"{head}."
 
