@@ -311,3 +311,57 @@ def test_a_mutation_deep_in_a_batch_is_refused_by_its_own_path(
         parse_mutations([*raw, bad], schema, max_count=1000)
     assert caught.value.field == "structured_mutations[700].object_mutation" + field
     assert words in str(caught.value)
+
+
+@pytest.mark.anyio
+async def test_a_checked_batch_is_applied_without_holding_its_request_mutations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a write_async batch is applied, its job holds the mutations as checked at submit,
+    not the request's own (the queue row keeps those for a restart); what is stored and the
+    episode spelled from them are unchanged."""
+    held: list[dict[str, Any]] = []
+    original = SqliteInstanceData.apply
+
+    async def spied(self: SqliteInstanceData, write_id: str, *args: Any, **kw: Any) -> Any:
+        job = queue.active(write_id)
+        assert job is not None
+        held.append(dict(job.row.payload))
+        return await original(self, write_id, *args, **kw)
+
+    monkeypatch.setattr(SqliteInstanceData, "apply", spied)
+    async with running_engine(tmp_path / "d") as engine, asgi_client(engine) as http:
+        queue = engine.service.queue
+        iid = item(
+            await http.post(f"/clusters/{engine.default_cluster_id}/instances", json=create_body())
+        )["id"]
+        body = {
+            "structured_mutations": [
+                obj_create("company", {"name": f"Acme {i}"}, {"city": "Oslo"}) for i in range(3)
+            ]
+        }
+        ack = item(await http.post(f"/instances/{iid}/write_async", json=body))
+        for _ in range(200):
+            status = item(
+                await http.post(
+                    f"/instances/{iid}/write_status", json={"write_id": ack["write_id"]}
+                )
+            )
+            if status["write_status"] == "completed":
+                break
+            await anyio.sleep(0.01)
+        assert status["write_status"] == "completed"
+        assert held == [{"kind": "mutations"}]
+        answer = item(
+            await http.post(
+                f"/instances/{iid}/read",
+                json={"query": "x", "sql": "SELECT name, city FROM company"},
+            )
+        )
+        assert "Acme 2" in json.dumps(answer) and "Oslo" in json.dumps(answer)
+        live = await engine.service.registry.get(iid)
+        text = await live.data.read(
+            live.schema,
+            lambda t: t.conn.execute("SELECT text FROM _xm_episode").fetchall(),  # type: ignore[attr-defined]
+        )
+        assert "Acme 1 (company): city Oslo." in text[-1][0]
