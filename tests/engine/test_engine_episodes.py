@@ -325,3 +325,53 @@ async def test_a_number_asked_for_needs_a_number_or_a_code_not_a_date_or_a_year(
     assert policy["basis"] == "nothing", policy
     flight = await read(client, contacts, "?What is Ana's flight number?")
     assert "TP1363" in flight["reader_result"]["answer"], flight
+
+
+async def test_how_many_counts_what_a_sentence_lists_after_its_label(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(
+        client, contacts, text="Still to buy: crate, martingale collar, fleece, slow feeder bowl."
+    )
+    await write(
+        client,
+        contacts,
+        text="Shortlist: Aire View Court (Anchor, Skipton), Millbeck House, and Rosebank Gardens.",
+    )
+    buy = await read(client, contacts, "?How many things do we still need to buy?")
+    assert buy["basis"] == "passages"
+    assert (
+        "That lists 4: crate; martingale collar; fleece; slow feeder bowl."
+        in (buy["reader_result"]["answer"])
+    )
+    shortlist = await read(client, contacts, "?How many places are on the shortlist?")
+    assert (
+        "That lists 3: Aire View Court (Anchor, Skipton); " in shortlist["reader_result"]["answer"]
+    )
+    # A note's own label opens no list, and a question that does not ask how many counts nothing.
+    await write(
+        client,
+        contacts,
+        text="Correction: Hatch & Co increased the order to 60 mugs, and delivery moved.",
+    )
+    mugs = await read(client, contacts, "?How many mugs did Hatch & Co order?")
+    assert "That lists" not in mugs["reader_result"]["answer"], mugs
+    what = await read(client, contacts, "?What do we still need to buy?")
+    assert "That lists" not in what["reader_result"]["answer"], what
+
+
+async def test_a_change_told_without_the_name_still_follows_the_passage(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(
+        client, contacts, text="Decision: Dot chose Aire View Court. Tenancy starts 4 January 2027."
+    )
+    await write(client, contacts, text="Bob likes sailing.")
+    await write(client, contacts, text="Correction: tenancy start moved to 11 January 2027.")
+    found = await read(client, contacts, "?What's the current start date for Dot's tenancy?")
+    said = [p["sentence"] for p in found["passages"]]
+    assert said[-1] == "Correction: tenancy start moved to 11 January 2027.", found
+    # A change that names someone else is about them, not about Dot.
+    await write(client, contacts, text="Correction: Ines's tenancy start moved to 2 March 2027.")
+    again = await read(client, contacts, "?What's the current start date for Dot's tenancy?")
+    assert all("Ines" not in p["sentence"] for p in again["passages"]), again

@@ -806,3 +806,13 @@ async def test_a_value_that_only_repeats_the_question_is_no_answer(tmp_path: Pat
         assert (await memory.ask("What does Tom do?")).answer == "teacher"
     finally:
         memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_who_someone_is_is_not_answered_by_a_way_to_reach_them(default: Memory) -> None:
+    default.put("person", {"name": "Anneliese Vogt", "phone": "0161 496 0733"})
+    default.put("person", {"name": "Rui Pacheco", "email": "rui@example.pt", "role": "plumber"})
+    vogt = await default.ask("Who is Anneliese Vogt?")
+    assert not vogt.tables or not vogt.tables[0].rows  # her phone does not say who she is
+    rui = (await default.ask("Who is Rui Pacheco?")).answer
+    assert rui is not None and "plumber" in rui

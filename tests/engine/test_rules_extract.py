@@ -807,6 +807,20 @@ async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_header_may_give_the_state_of_everything_it_lists() -> None:
+    result = await extract(
+        "Open tasks: finish CW2 Part B (Bellman-Ford); email Chiara about the tutorial sheet 7 "
+        "solutions; book a revision room (done).",
+        DEFAULT,
+    )
+    assert objects(result, "task") == [
+        {"title": "finish CW2 Part B", "status": "open"},
+        {"title": "email Chiara about the tutorial sheet 7 solutions", "status": "open"},
+        {"title": "book a revision room", "status": "done"},  # its own state comes first
+    ]
+
+
+@pytest.mark.anyio
 async def test_a_singular_header_or_a_sentence_with_a_colon_is_no_list() -> None:
     one = await extract("Task: call the plumber, due 2026-01-10.", DEFAULT)
     assert objects(one, "task") == [

@@ -150,6 +150,8 @@ class Terms:
     """The stems of what the question asks for, when it says so by a noun ("When is Sam's
     *birthday*?", "What is the *priority* of the invoice task?"): a passage must say each."""
 
+    participles: frozenset[str] = frozenset()
+
     @property
     def stems(self) -> list[str]:
         return [t.stem for t in self.terms]
@@ -183,7 +185,7 @@ def question_terms(question: str) -> Terms:
     in_names = {w for r in names for w in r}
     words = search_words(question)
     kinds = {
-        words[i + 1]
+        _kind_noun(words, i + 1, never | in_names)
         for i, w in enumerate(words[:-1])
         if w in KIND_ASKERS and words[i + 1] not in never and words[i + 1] not in in_names
     }
@@ -218,7 +220,36 @@ def question_terms(question: str) -> Terms:
     described = len(words) >= 3 and words[1] in COPULAS and set(words[2:]) <= in_names
     who = opening in ("who", "whom", "whose") and not described
     where = opening == "where"
-    return Terms(terms, names[:MAX_TERMS], focus=focus, foreign=foreign, who=who, where=where)
+    participles = frozenset(
+        _stem(w) for w in words if w.endswith(("ed", "ing")) and w not in in_names
+    )
+    return Terms(
+        terms,
+        names[:MAX_TERMS],
+        focus=focus,
+        foreign=foreign,
+        who=who,
+        where=where,
+        participles=participles,
+    )
+
+
+def _kind_noun(words: list[str], start: int, never: frozenset[str] | set[str]) -> str:
+    """The word naming the kind asked for after "which" or "what" at `start`: the last word
+    of the noun when a verb of being or doing ends it ("Which garden *projects* are on
+    hold?"), else the first word ("Which *courier* handles the planters?": what follows may
+    be a verb)."""
+    end = start
+    while end < len(words) and words[end] not in never:
+        end += 1
+    if end < len(words) and words[end] in _AUXILIARIES:
+        return words[end - 1]
+    return words[start]
+
+
+# Verbs that end the noun a "which" question opens: "Which garden projects *are* ...".
+_AUXILIARIES = frozenset(("is", "are", "was", "were", "do", "does", "did", "has", "have", "had",
+                          "will", "would", "can", "could", "should"))  # fmt: skip
 
 
 def _modifies(word: str, after: list[str], never: frozenset[str]) -> bool:
@@ -260,6 +291,8 @@ def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
     noun: list[str] = []
     owner: list[str] = []
     while i < len(words) and words[i] not in vocab.stop and words[i] not in in_names:
+        if noun and words[i].endswith("ing"):
+            break  # "When is the seed swap happening?": the verb after the noun
         if words[i] not in vocab.asked_not_said:
             noun.append(words[i])
         i += 1
@@ -351,11 +384,18 @@ def _by_words(
         for w in search_words(about)
         if len(w) > 2 and w.isalpha() and w not in vocab.stop and w not in vocab.correction_cues
     }
+    about_stems = {_stem(w) for w in about_words}
     episodes = tables.episodes(sorted({hit.episode_id for hit in hits}))
     scored: list[tuple[float, PassageRow]] = []
     for hit in hits:
         context, words = _judged(hit, episodes)
-        if not _about_whom_asked(terms, context, words):
+        # A change is often told without the name the first sentence gave ("Correction:
+        # tenancy start moved to 11 January" after "Dot chose Aire View Court. Tenancy starts
+        # 4 January"): saying what that sentence said, and naming no one else, will do.
+        renamed = (
+            changes and _continues(hit.text, about_stems) and not _names_someone(context, terms)
+        )
+        if not renamed and not _about_whom_asked(terms, context, words):
             continue
         if terms.foreign and terms.names:
             scored.append((COVERAGE, hit))  # its names are all that can be matched
@@ -371,7 +411,7 @@ def _by_words(
         if changes:
             if not corrects(hit.text) or (terms.focus and not said & set(terms.focus)):
                 continue
-            if not set(search_words(hit.text)) & about_words:
+            if not _continues(hit.text, about_stems):
                 continue  # a change to something else ("the report's deadline", not the car's)
             if mass and covered / mass >= CHANGE_COVERAGE:
                 scored.append((covered / mass, hit))
@@ -392,6 +432,12 @@ def _by_words(
 
 
 _TOKEN = re.compile(r"[^\W\d_][\w'\u2019\-]*")
+
+
+def _continues(text: str, about: set[str]) -> bool:
+    """Whether `text` says a word of what an earlier sentence said (`about`, as stems):
+    "pickup's been pushed back" continues "Picking it up on the 12th"."""
+    return any(w.startswith(stem) for w in search_words(text) for stem in about)
 
 
 def _names_someone(text: str, terms: Terms) -> bool:
@@ -705,10 +751,22 @@ def _weighed(
     also a stop word, "when") weighs as much as the counted ones on average."""
     weights = [_idf(total, frequency[t.stem]) for t in counted]
     typical = sum(weights) / len(weights) if weights else 1.0
-    return {
-        t.stem: _idf(total, frequency[t.stem]) if t.stem in frequency else typical
-        for t in terms.terms
-    }
+    said = [_idf(total, frequency[t.stem]) for t in counted if frequency[t.stem]]
+    rarest = max(said, default=None)
+    out = {}
+    for t in terms.terms:
+        w = _idf(total, frequency[t.stem]) if t.stem in frequency else typical
+        if (
+            rarest is not None
+            and t.stem in frequency
+            and not frequency[t.stem]
+            and t.stem not in terms.focus
+            and not t.kind
+            and t.stem in terms.participles
+        ):
+            w = min(w, rarest)
+        out[t.stem] = w
+    return out
 
 
 def _distinct_episodes(scored: list[tuple[float, PassageRow]]) -> list[tuple[float, PassageRow]]:
@@ -772,3 +830,41 @@ def _in_context(sentence: str, text: str) -> str:
                 break
         if not grown:
             return " ".join(sentences[start:end])
+
+
+MAX_LABEL_WORDS = 4
+MAX_ITEM_WORDS = 8
+_COUNTED = re.compile(r"^\W*how\s+many\b", re.IGNORECASE)
+_ITEM_SEPARATORS = re.compile(r",\s*(?:and\s+|or\s+)?|;\s*|\s+and\s+|\s+or\s+")
+
+
+def listed(question: str, sentence: str) -> list[str]:
+    """The items a sentence lists after a colon, for a "how many" question: "Still to buy:
+    crate, martingale collar, fleece, slow feeder bowl" -> four items. Commas inside brackets
+    ("Aire View Court (Anchor, Skipton)") belong to their item. [] when the question does not
+    ask how many, the sentence lists nothing, or it gives a number of its own for the count
+    ("Bupa covers 10 physio sessions: ...")."""
+    if not _COUNTED.match(question):
+        return []
+    head, colon, tail = sentence.partition(":")
+    label = search_words(head)
+    # A list is introduced by a short label ("Still to buy", "Shortlist"), not by a note's
+    # own ("Correction: ... increased the order to 60 mugs, and delivery moved ...").
+    if not colon or not label or len(label) > MAX_LABEL_WORDS or any(c.isdigit() for c in head):
+        return []
+    if set(label) <= vocabulary().labels:
+        return []
+    tail = tail.strip().rstrip(".!")
+    flat: list[str] = []
+    depth = 0
+    for c in tail:
+        if c in "([":
+            depth += 1
+        elif c in ")]" and depth:
+            depth -= 1
+        flat.append("\0" if depth and c in ",;" else c)  # a comma inside brackets stays
+    items = [i.replace("\0", ",").strip() for i in _ITEM_SEPARATORS.split("".join(flat))]
+    items = [i for i in items if i]
+    if len(items) < 2 or any(len(i.split()) > MAX_ITEM_WORDS for i in items):
+        return []  # clauses, not things listed
+    return items

@@ -458,7 +458,7 @@ def with_changes(t: Tables, query: str) -> list[dict[str, Any]]:
     if not found:
         return []
     after = max(p["passage_id"] for p in found)
-    said = " ".join(p["sentence"] for p in found)
+    said = " ".join(p["text"] for p in found)  # as shown: the sentence and its neighbours
     later = passages_mod.search(t, query, after=after, limit=2, changes=True, about=said)
     shown = found + [p for p in later if all(p["passage_id"] != f["passage_id"] for f in found)]
     alike = passages_mod.alike_later(t, found)
@@ -533,7 +533,11 @@ def _prose(
     if basis == "nothing":
         return f"Nothing stored about {about(answer, query)}."
     if basis == "passages":
-        return f"No stored record answers this directly. What was said: {_quoted(passages)}"
+        said = f"No stored record answers this directly. What was said: {_quoted(passages)}"
+        items = passages_mod.listed(query, passages[0]["sentence"]) if passages else []
+        if items:
+            said += f" That lists {len(items)}: {'; '.join(items)}."
+        return said
     text = compose(answer)
     if later:
         single = evidence and len({e["xuid"] for e in evidence}) == 1

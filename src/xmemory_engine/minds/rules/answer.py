@@ -737,16 +737,24 @@ _DEFINITION = re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\s+[^\s?][^?]*\
 
 def _describes(table: ResultTable, spec: ObjectSpec) -> bool:
     """Whether a row says what its record is: a free-text value besides its name, not only
-    choices from a list (a status, a priority) or dates."""
+    choices from a list (a status, a priority), dates, or a way to reach it (a phone number,
+    an email or web address: "Anneliese Vogt (phone: 0161 496 0733)" does not say who she is)."""
     name = name_field(spec)
     free = [f for f in text_fields(spec) if f != name and not spec.fields[f].enum]
     columns = {c: i for i, c in enumerate(table.columns)}
     return any(
-        isinstance(row[columns[f]], str) and row[columns[f]].strip()
+        isinstance(row[columns[f]], str)
+        and row[columns[f]].strip()
+        and not _CONTACT.search(row[columns[f]])
         for row in table.rows
         for f in free
         if f in columns
     )
+
+
+# A value that is a way to reach someone, not a word about them: mostly digits, or an
+# email or web address.
+_CONTACT = re.compile(r"^[\d\s+().-]{6,}$|^\S+@\S+$|^(?:https?://|www\.)\S+$")
 
 
 def _emptied(table: ResultTable) -> ResultTable:

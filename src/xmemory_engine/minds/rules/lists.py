@@ -35,14 +35,23 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
     head = m.group("head").strip().lower()
     if head == singular(head):
         return None  # "Task: call Bob, due Friday" is one task
+    # A header may open with the state of everything it lists: "Open tasks: …".
+    *before, noun = head.split()
+    state = " ".join(before)
     spec = _type_named(singular(head), mapped)
+    if spec is None and state and states_said(state):
+        spec = _type_named(singular(noun), mapped)  # "Open tasks: …"
+    else:
+        state = ""
     # "Kids: Maël (9), Inès (6)", "Carers: …": people, each what the heading calls them.
     called = singular(head) if spec is None and person_noun(singular(head)) else None
     if called is not None:
         spec = mapped.first("person")
     if spec is None:
         return None
-    items = _items(m.group("items"))
+    # Things to do are said as clauses ("email Chiara about the tutorial sheet"), not names.
+    longest = 12 if mapped.kinds.get(spec.name) == "task" else 6
+    items = _items(m.group("items"), longest)
     if len(items) < 2:
         return None
     if mapped.kinds.get(spec.name) in ("person", "org"):
@@ -57,8 +66,20 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
             draft.put(field_for(spec, "relationship" if kin else "role", ("str",)), called)
         if said:
             _fill(draft, said, today)
+        if state:
+            _fill_state(draft, state)
         drafts.append(draft)
     return drafts
+
+
+def _fill_state(draft: Draft, state: str) -> None:
+    """The state `said` tells of, in the enum field that can hold it: an item's own
+    ("Atlas (on hold)") or the header's for every item ("Open tasks: …")."""
+    for meant in states_said(state):
+        for fname, fspec in draft.spec.fields.items():
+            value = allowed_state(meant, fspec.enum or ())
+            if value is not None and not draft.has(fname):
+                draft.put(fname, value)
 
 
 def _named(item: str) -> bool:
@@ -79,7 +100,7 @@ def _type_named(word: str, mapped: SchemaMap) -> ObjectSpec | None:
     return None
 
 
-def _items(text: str) -> list[tuple[str, str]]:
+def _items(text: str, longest: int = 6) -> list[tuple[str, str]]:
     """`name (what is said)` items, split at commas and semicolons outside parentheses and
     at a final "and"."""
     parts, depth, current = [], 0, ""
@@ -105,7 +126,7 @@ def _items(text: str) -> list[tuple[str, str]]:
         if m is None or not m.group("name").strip():
             return []  # not a list of names
         name = m.group("name").strip()
-        if len(name.split()) > 6:
+        if len(name.split()) > longest:
             return []  # a clause, not a name
         out.append((name, (m.group("said") or m.group("dash") or "").strip()))
     return out
@@ -115,11 +136,7 @@ def _fill(draft: Draft, said: str, today: date) -> None:
     before = len(draft.values)
     values = find_values(said, today)
     one_date(draft, [v for v in values if v.kind == "date"])
-    for meant in states_said(said):
-        for fname, fspec in draft.spec.fields.items():
-            value = allowed_state(meant, fspec.enum or ())
-            if value is not None and not draft.has(fname):
-                draft.put(fname, value)
+    _fill_state(draft, said)
     flags_and_choices(said, draft, SentenceFacts())
     role = field_for(draft.spec, "role", ("str",))
     if role is not None and not draft.has(role) and len(said.split()) <= 4 and role_like(said):

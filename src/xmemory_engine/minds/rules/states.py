@@ -24,6 +24,7 @@ STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
         ("active", "in_progress"),
     ),
     (re.compile(r"\bnot\s+started\b", re.IGNORECASE), ("planned", "open", "todo")),
+    (re.compile(r"\b(?:open|outstanding|pending)\b", re.IGNORECASE), ("open", "todo")),
 )
 
 

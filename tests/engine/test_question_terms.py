@@ -1,0 +1,26 @@
+"""How a question is read for searching the stored sentences: the noun it asks for and the
+word naming the kind of answer."""
+
+from __future__ import annotations
+
+from xmemory_engine.service.passages import question_terms
+
+
+def test_the_noun_asked_for_ends_before_a_verb_after_it() -> None:
+    assert question_terms("When is the seed swap happening?").focus == ["seed", "swap"]
+    assert question_terms("When are the removal men coming?").focus == ["removal", "men"]
+    # An -ing word before the noun is part of it.
+    assert question_terms("When is the wedding venue visit?").focus == ["wed", "venue", "visit"]
+
+
+def test_words_that_only_qualify_what_is_asked_are_not_required() -> None:
+    assert question_terms("When is my next dentist appointment?").focus == ["dentist", "appointm"]
+    assert question_terms("What's the size of the system in kWp?").focus == []
+
+
+def test_the_kind_asked_for_is_the_last_word_of_its_noun_before_a_verb() -> None:
+    kinds = lambda q: [t.stem for t in question_terms(q).terms if t.kind]  # noqa: E731
+    assert kinds("Which garden projects are on hold?") == ["project"]
+    assert kinds("Which product line is currently on hold?") == ["line"]
+    # Without a verb of being or doing after it, what follows may be the verb itself.
+    assert kinds("Which courier handles the planters?") == ["courier"]
