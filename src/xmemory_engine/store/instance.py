@@ -205,7 +205,10 @@ class SqliteTables(Tables):
             return found
         given: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
         for key in keys:
-            given.setdefault(tuple(_to_sql(v) for v in key), []).append(tuple(key))
+            key = tuple(key)
+            # As SQLite holds it: only a boolean differs (`_to_sql`), and a key rarely has one.
+            held = tuple(map(_to_sql, key)) if bool in map(type, key) else key
+            given.setdefault(held, []).append(key)
         wanted = list(given)
         # One indexed query per chunk instead of one per key (a batch of creates).
         per = max(1, _IN_CHUNK // len(pk))

@@ -50,11 +50,18 @@ def terms_of(value: Any) -> set[str]:
     several words apart ("Ann Lee", not "ann@lee.io"), each word."""
     if not isinstance(value, str):
         return set()
-    words = _WORD.findall(value.lower())  # `normalize`, its words kept
+    lowered = value.lower()
+    if lowered.isascii() and lowered.replace(" ", "").isalnum():
+        # Letters and digits between spaces (most names): the words are what splitting on
+        # the spaces gives, without the regular expression.
+        words = lowered.split()
+        spaced = len(words) > 1
+    else:
+        words = _WORD.findall(lowered)  # `normalize`, its words kept
+        spaced = len(words) > 1 and len(value.split()) > 1
     if not words:
         return set()
     whole = " ".join(words)
-    spaced = len(words) > 1 and len(value.split()) > 1
     found = set(words[:_MOST_WORDS]) if spaced else set()
     if len(whole) <= _LONGEST_TERM:
         found.add(WHOLE + whole)
