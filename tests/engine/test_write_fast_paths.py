@@ -15,8 +15,9 @@ from engine_testkit import CONTACTS_YML, asgi_client, create_body, item, obj_cre
 
 from xmemory_engine.errors import InvalidRequest, Unprocessable
 from xmemory_engine.schema import parse_schema
+from xmemory_engine.sentences import index_words
 from xmemory_engine.service.mutations import parse_mutations
-from xmemory_engine.store import provenance
+from xmemory_engine.store import provenance, terms
 from xmemory_engine.store.base import EpisodeDraft, Tables
 from xmemory_engine.store.instance import SqliteInstanceData, SqliteTables, new_xuid, new_xuids
 from xmemory_engine.store.sqlite import WAL_LIMIT
@@ -365,3 +366,37 @@ async def test_a_checked_batch_is_applied_without_holding_its_request_mutations(
             lambda t: t.conn.execute("SELECT text FROM _xm_episode").fetchall(),  # type: ignore[attr-defined]
         )
         assert "Acme 1 (company): city Oslo." in text[-1][0]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Person 00042",
+        "  Ann   Lee ",
+        "ann_lee",
+        "ann@lee.io",
+        "Zoë Ørsted",
+        "İpek",
+        "ANN",
+        "a\tb",
+        "x" * 250,
+    ],
+)
+def test_a_names_index_terms_are_its_normalised_words(name: str) -> None:
+    """The shortcut for names of letters and digits between spaces gives what the regular
+    expression gives: the normalised whole, and each word when the name is several."""
+    whole = terms.normalize(name)
+    words = whole.split()
+    expected = set(words) if len(words) > 1 and len(name.split()) > 1 else set()
+    if len(whole) <= 200:
+        expected.add(terms.WHOLE + whole)
+    elif not expected:
+        expected = set(words)
+    assert terms.terms_of(name) == expected
+
+
+def test_index_words_folds_only_what_is_not_ascii() -> None:
+    assert index_words("Person 00042 (person): email p42@c7.example.") == (
+        "Person 00042 (person): email p42@c7.example."
+    )
+    assert index_words("Łukasz Ørsted straße") == "lukasz orsted strasse"
