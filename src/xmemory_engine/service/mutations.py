@@ -259,24 +259,24 @@ def _part(change: dict[str, Any], name: str, index: int, action: str) -> dict[st
 def _coerced(
     fields: dict[str, FieldSpec], raw: dict[str, Any], index: int, action: str, part: str
 ) -> dict[str, Any]:
-    """`_coerce_map` for an object mutation's key or values: ASCII text for a text field
-    without allowed values is taken as it is (what `FieldSpec.coerce` would return), the
-    rest goes through `_coerce_map`, whose errors name the path."""
-    out: dict[str, Any] = {}
+    """`_coerce_map` for an object mutation's key or values. ASCII text for a text field
+    without allowed values is what `FieldSpec.coerce` returns: when every value is such, the
+    request's own mapping serves (nothing applying a write changes it), else each value goes
+    through `_coerce_map`, whose errors name the path."""
     for fname, value in raw.items():
         fspec = fields.get(fname)
         if (
-            fspec is not None
-            and type(value) is str
-            and fspec.type == "str"
-            and fspec.enum is None
-            and value.isascii()
+            fspec is None
+            or type(value) is not str
+            or fspec.type != "str"
+            or fspec.enum is not None
+            or not value.isascii()
         ):
-            out[fname] = value
-        else:
-            where = f"{_item(index)}.object_mutation.{action}.{part}"
-            out |= _coerce_map(fields, {fname: value}, where, allow_xuid=part == "key")
-    return out
+            break
+    else:
+        return raw
+    where = f"{_item(index)}.object_mutation.{action}.{part}"
+    return _coerce_map(fields, raw, where, allow_xuid=part == "key")
 
 
 def _check_identity(spec: ObjectSpec, key: dict[str, Any], path: str) -> None:
