@@ -375,3 +375,18 @@ async def test_a_change_told_without_the_name_still_follows_the_passage(
     await write(client, contacts, text="Correction: Ines's tenancy start moved to 2 March 2027.")
     again = await read(client, contacts, "?What's the current start date for Dot's tenancy?")
     assert all("Ines" not in p["sentence"] for p in again["passages"]), again
+
+
+async def test_what_someone_is_asked_for_is_answered_by_a_role_or_kin_word(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="Tutor: Chiara Benedetti; tutorials on Fridays.")
+    await write(client, contacts, text="Sold 6 tickets: my brother Tobias and his partner Renée.")
+    await write(client, contacts, text="Jonas Weber sent the invoice on Monday.")
+    role = await read(client, contacts, "?What role does Chiara Benedetti have on the course?")
+    assert role["basis"] == "passages" and "Tutor" in role["reader_result"]["answer"], role
+    kin = await read(client, contacts, "?How is Renée connected to me?")
+    assert "partner Renée" in kin["reader_result"]["answer"], kin
+    # A sentence naming him but no role or kin does not say what he is.
+    jonas = await read(client, contacts, "?What is Jonas Weber's job?")
+    assert jonas["basis"] == "nothing", jonas

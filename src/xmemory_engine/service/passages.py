@@ -114,8 +114,18 @@ class Term:
     """The word naming the kind of answer ("What *book* ...", "Which *airline* ..."): people
     ask with it and rarely say it ("I'm reading Piranesi"), so it counts only when present."""
 
+    person: bool = False
+    """Asks what someone is ("What *role* does Chiara have?", "How is Renée *connected* to
+    me?"): a word naming a person's role or kin ("tutor", "partner") covers it."""
+
     def prefixes(self) -> tuple[str, ...]:
         return (self.stem, *self.also)
+
+    @property
+    def required(self) -> bool:
+        """Whether a sentence without it cannot answer: a value of a shape, or what someone
+        is, asked for."""
+        return self.shape is not None or self.person
 
     @property
     def exact(self) -> bool:
@@ -127,6 +137,15 @@ class Term:
             return self.stem in words
         if any(w.startswith(p) for w in words for p in self.prefixes()):
             return True
+        if self.person:
+            from xmemory_engine.minds.rules.names import kin_or_role  # its lexicon's words
+
+            # "tutor", "Tutor: …", not the "Pieter" of a name.
+            return any(
+                kin_or_role(fold(m.group()))
+                and (m.group()[:1].islower() or not text[: m.start()].strip()[-1:].isalnum())
+                for m in _TOKEN.finditer(text)
+            )
         return self.shape is not None and self.shape.search(text) is not None
 
 
@@ -207,7 +226,11 @@ def question_terms(question: str) -> Terms:
         stem = word if word in in_names else _stem(word)
         said_as = {_stem(w) for w in vocab.related.get(word, ())} | vocab.groups.get(stem, set())
         related = tuple(sorted(w for w in said_as if w != stem))
-        terms.append(Term(stem, related, shape, kind=word in kinds and shape is None))
+        # "my role", "Maya's job", "What role ...", not "the kitchen job": a thing's own.
+        qualified = i > 0 and words[i - 1] not in never and words[i - 1] not in in_names
+        person = word in _ASKS_WHAT_SOMEONE_IS and shape is None and not qualified
+        kind = word in kinds and shape is None and not person
+        terms.append(Term(stem, related, shape, kind=kind, person=person))
         if len(terms) == MAX_TERMS:
             break
     stems = {t.stem for t in terms}
@@ -232,6 +255,11 @@ def question_terms(question: str) -> Terms:
         where=where,
         participles=participles,
     )
+
+
+# Words asking what someone is to the user or does: a role or kin word answers them.
+_ASKS_WHAT_SOMEONE_IS = frozenset(("role", "job", "position", "occupation", "profession",
+                                   "relationship", "related", "relation", "connected"))  # fmt: skip
 
 
 def _kind_noun(words: list[str], start: int, never: frozenset[str] | set[str]) -> str:
@@ -401,7 +429,7 @@ def _by_words(
             scored.append((COVERAGE, hit))  # its names are all that can be matched
             continue
         covering = [t for t in terms.terms if t.covered_by(words, context)]
-        if any(t.shape is not None and t not in covering for t in terms.terms):
+        if any(t.required and t not in covering for t in terms.terms):
             continue  # asked for an email, a date, an amount: a sentence without one is no answer
         if not _shaped_for_named(terms, context):
             continue
@@ -614,7 +642,7 @@ def _similar(
         context, words = _judged(hit, episodes)
         if not _about_whom_asked(terms, context, words):
             continue
-        if any(t.shape is not None and not t.covered_by(words, context) for t in terms.terms):
+        if any(t.required and not t.covered_by(words, context) for t in terms.terms):
             continue
         if not _shaped_for_named(terms, context):
             continue

@@ -390,6 +390,15 @@ def role_like(phrase: str) -> bool:
     return bool(parts) and _role_like(parts[-1])
 
 
+def kin_or_role(word: str) -> bool:
+    """`person_noun` without guessing from "-er" ("transfer", "order"): a word of the
+    lexicon's kin or role nouns, or a job by another ending ("instructor", "physiotherapist")."""
+    word = word.lower()
+    if word in KIN_NOUNS or word in ROLE_NOUNS:
+        return True
+    return len(word) > 4 and word.endswith(("or", "ist", "ian", "eer")) and word not in _NOT_ROLES
+
+
 def person_noun(word: str) -> bool:
     """Whether a noun names a person ("sister", "mentor", "dentist"), not a thing of theirs
     ("title", "email"): after a possessive it says who the sentence goes on about."""
