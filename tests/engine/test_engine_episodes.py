@@ -390,3 +390,20 @@ async def test_what_someone_is_asked_for_is_answered_by_a_role_or_kin_word(
     # A sentence naming him but no role or kin does not say what he is.
     jonas = await read(client, contacts, "?What is Jonas Weber's job?")
     assert jonas["basis"] == "nothing", jonas
+
+
+async def test_a_question_about_now_is_answered_by_the_change_in_other_words(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="Equipment bookings: ultracentrifuge Wednesday 09:00.")
+    for other in ("Bob likes sailing.", "Ana was born in May.", "The car needs new tyres."):
+        await write(client, contacts, text=other)
+    await write(
+        client, contacts, text="Update: ultracentrifuge booking cancelled, rotor under repair."
+    )
+    now = await read(client, contacts, "?Is my ultracentrifuge session still on?")
+    assert now["basis"] == "passages", now
+    assert "cancelled" in now["reader_result"]["answer"]
+    # Without a word asking about now, a change said in other words is not looked for.
+    before = await read(client, contacts, "?Is my ultracentrifuge session on?")
+    assert "cancelled" not in str(before["reader_result"]), before

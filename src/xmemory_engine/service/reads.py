@@ -55,6 +55,17 @@ MAX_STATEMENTS_PER_READ = 64
 """Most SQL statements one read may run (the rules mind ran at most 14 for any question tried,
 60-word ones included); past it the read stops and says so."""
 # A question asking what a value used to be gets the earlier values in the prose too.
+# Words asking for what holds now, after a change ("Which tariff am I on *now*?").
+NOW_CUES = frozenset(("now", "currently", "current", "anymore", "nowadays", "still", "latest"))
+
+
+def asks_now(query: str) -> bool:
+    """Whether a question asks for what holds now, after a change."""
+    words = search_words(query)
+    said = " ".join(words)
+    return bool(NOW_CUES & set(words)) or any(p in said for p in ("these days", "at the moment"))
+
+
 PAST_CUES = frozenset(
     [
         "before",
@@ -455,6 +466,10 @@ def with_changes(t: Tables, query: str) -> list[dict[str, Any]]:
     tell of a change to it ("The dentist moved it to 21 March" after "My next dentist
     appointment is on 14 March")."""
     found = passages_mod.search(t, query, similar=True)
+    if not found and asks_now(query):
+        # "Where will I sit the exam now?" presumes a change: the sentence telling of it
+        # ("Correction: exam venue changed to McEwan Hall") answers, in words of its own.
+        return passages_mod.search(t, query, changes=True, about=query)
     if not found:
         return []
     after = max(p["passage_id"] for p in found)
