@@ -17,7 +17,9 @@ runs on it unchanged) and adds three things:
 
 A frame the wire can take at once is written from the event loop (`_write_now`); only one
 that might block (a full pipe, a large frame) goes to a worker thread. Handing each answer
-to a thread and back cost two wake-ups, which on a busy machine is milliseconds a call.
+to a thread and back cost two wake-ups, which on a busy machine is milliseconds a call. For
+the same reason stdin, when it is a pipe or a socket, is read on the event loop once it is
+readable (`_lines_on_loop`); anything else is read by a daemon thread (`_start_reader`).
 """
 
 from __future__ import annotations
@@ -48,9 +50,9 @@ from .frames import MAX_FRAME_BYTES, Accept, Answer, Drop, check_frame, oversize
 logger = logging.getLogger(__name__)
 
 _EOF = object()
-"""What the reading thread hands over when stdin ends."""
+"""What the reader hands over when stdin ends."""
 _TOO_LONG = object()
-"""What the reading thread hands over for a line over the bound."""
+"""What the reader hands over for a line over the bound."""
 
 
 class StdioTransport:
