@@ -253,3 +253,14 @@ async def test_records_behind_must_hold_what_the_sentence_says_next_to_the_asked
     # Whatever answers must hold the town told right after "lives": a record without it is no
     # answer (the sentence is).
     assert "Newcastle" in found["reader_result"]["answer"], found
+
+
+async def test_a_sentence_kept_as_text_answers_only_when_it_says_what_is_asked(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("My hotel in Lisbon is Casa do Príncipe, booked for four nights, ref LX-48213.")
+    address = await read("What's the hotel's address?")
+    assert address["basis"] == "nothing", address
+    name = await read("What's the name of my hotel in Lisbon?")
+    assert "Casa do Príncipe" in name["reader_result"]["answer"], name

@@ -55,6 +55,7 @@ MAX_STATEMENTS_PER_READ = 64
 """Most SQL statements one read may run (the rules mind ran at most 14 for any question tried,
 60-word ones included); past it the read stops and says so."""
 # A question asking what a value used to be gets the earlier values in the prose too.
+KEPT_TEXT_WORDS = 8  # words from which a value is a sentence kept, not a value understood
 # Words asking for what holds now, after a change ("Which tariff am I on *now*?").
 NOW_CUES = frozenset(("now", "currently", "current", "anymore", "nowadays", "still", "latest"))
 
@@ -278,6 +279,8 @@ async def read(
             basis, evidence, later = "nothing", [], []  # the rows are not about what was named
         elif sql is None and not shaped_as_asked(query, answer.tables):
             basis, evidence, later = "nothing", [], []  # "When did Hana change her email?"
+        elif sql is None and not said_as_asked(query, answer.tables):
+            basis, evidence, later = "nothing", [], []  # a note that does not say it
     if basis == "nothing":
         behind = sql is None and mode is ReadMode.SINGLE_ANSWER
         passages, found = await live.data.read(
@@ -394,6 +397,35 @@ def shaped_as_asked(query: str, tables: list[ResultTable]) -> bool:
         if value is not None and not _bookkeeping(table.columns[i])
     )
     return all(shape.search(said) for shape in shapes)
+
+
+def said_as_asked(query: str, tables: list[ResultTable]) -> bool:
+    """Whether rows whose only values beyond the question's names are sentences kept as
+    text (a note, an accumulated `notes` field) say the thing asked for, as a passage must
+    ("What wholesale *discount* does Hatch & Co get?" is not answered by Hatch & Co's note
+    about an order). Rows with a value of their own (a role, a date) are the mind's answer."""
+    terms = passages_mod.question_terms(query)
+    asked = [t for t in terms.terms if t.kind or t.stem in terms.focus]
+    if not asked:
+        return True
+    named = terms.named
+    texts: list[str] = []
+    for table in tables:
+        for row in table.rows:
+            for i, value in enumerate(row):
+                if value is None or _bookkeeping(table.columns[i]):
+                    continue
+                said = str(value)
+                words = search_words(said)
+                if len(words) >= KEPT_TEXT_WORDS:
+                    texts.append(said)
+                elif not set(words) <= named:
+                    return True  # a value of its own
+    if not texts:
+        return True
+    text = " ".join(texts)
+    words = search_words(text)
+    return all(t.covered_by(words, text) for t in asked)
 
 
 def answers_something(tables: list[ResultTable], about: str | None = None) -> bool:
