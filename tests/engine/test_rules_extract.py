@@ -807,6 +807,25 @@ async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_contacts_list_gives_each_person_their_role_company_and_ways_to_reach_them() -> (
+    None
+):
+    result = await extract(
+        "Key contacts: Aoife Gallagher (glaze supplier, Potclays, aoife@potclays.co.uk); "
+        "Benedikt Krämer (freelance product photographer, +44 7911 623 405); Priya Raman "
+        "(user's business partner, handles wholesale); Tomás Ortiz 07700 900123.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Aoife Gallagher"]["email"] == "aoife@potclays.co.uk"
+    assert people["Aoife Gallagher"]["company"] == "Potclays"
+    assert people["Benedikt Krämer"]["role"] == "freelance product photographer"
+    assert people["Benedikt Krämer"]["phone"] == "+44 7911 623 405"
+    assert people["Priya Raman"]["relationship"] == "business partner"
+    assert people["Tomás Ortiz"]["phone"] == "07700 900123"  # said after the name
+
+
+@pytest.mark.anyio
 async def test_a_header_may_give_the_state_of_everything_it_lists() -> None:
     result = await extract(
         "Open tasks: finish CW2 Part B (Bellman-Ford); email Chiara about the tutorial sheet 7 "

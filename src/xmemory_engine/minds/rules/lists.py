@@ -39,9 +39,9 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
     *before, noun = head.split()
     state = " ".join(before)
     spec = _type_named(singular(head), mapped)
-    if spec is None and state and states_said(state):
-        spec = _type_named(singular(noun), mapped)  # "Open tasks: …"
-    else:
+    if spec is None and state:
+        spec = _type_named(singular(noun), mapped)  # "Open tasks: …", "Key contacts: …"
+    if not states_said(state):
         state = ""
     # "Kids: Maël (9), Inès (6)", "Carers: …": people, each what the heading calls them.
     called = singular(head) if spec is None and person_noun(singular(head)) else None
@@ -57,6 +57,7 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
     if mapped.kinds.get(spec.name) in ("person", "org"):
         # People and organizations are listed by name: "flour", "the user" or "the Nakamura
         # family" among them are goods, the speaker, a group, not records of the type.
+        items = [_name_then_said(name, said) for name, said in items]
         items = [(name, said) for name, said in items if _named(name)]
     drafts = []
     for name, said in items:
@@ -70,6 +71,27 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
             _fill_state(draft, state)
         drafts.append(draft)
     return drafts
+
+
+def _name_then_said(item: str, said: str) -> tuple[str, str]:
+    """A listed name and what follows it outside brackets: "Priya Raman 07700 900123" ->
+    ("Priya Raman", "07700 900123"), joined to what its brackets say."""
+    words = item.split()
+    cut = next(
+        (i for i, w in enumerate(words) if i and not (w[:1].isupper() or w in _PARTICLES)),
+        len(words),
+    )
+    rest = " ".join(words[cut:])
+    return " ".join(words[:cut]), ", ".join(p for p in (said, rest) if p)
+
+
+# Words of a name that are not capitalised: "Anneke de Vries", "Dacre, Son & Hartley".
+_PARTICLES = frozenset(("de", "da", "van", "von", "der", "del", "la", "le", "&"))
+
+
+_USERS = re.compile(r"^(?:the\s+)?(?:user['\u2019]s|my|our)\s+(\S.*)$", re.IGNORECASE)
+# A value's kind (text.find_values) -> the field role that holds it.
+_CONTACT_FIELDS = {"email": "email", "phone": "phone", "url": "website"}
 
 
 def _fill_state(draft: Draft, state: str) -> None:
@@ -138,9 +160,34 @@ def _fill(draft: Draft, said: str, today: date) -> None:
     one_date(draft, [v for v in values if v.kind == "date"])
     _fill_state(draft, said)
     flags_and_choices(said, draft, SentenceFacts())
+    for value in values:  # "Priya Raman 07700 900123", "(…, aoife@potclays.co.uk)"
+        if value.kind not in _CONTACT_FIELDS:
+            continue
+        where = field_for(draft.spec, _CONTACT_FIELDS[value.kind], ("str",))
+        if where is not None and not draft.has(where):
+            draft.put(where, value.value)
     role = field_for(draft.spec, "role", ("str",))
-    if role is not None and not draft.has(role) and len(said.split()) <= 4 and role_like(said):
-        draft.put(role, said)  # "Jürgen Pfeiffer (treasurer)"
+    company = field_for(draft.spec, "company", ("str",))
+    # "(glaze supplier, Potclays, aoife@…)": a part naming a job is the role, a name after
+    # what they are the company.
+    kin = field_for(draft.spec, "relationship", ("str",))
+    for at, part in enumerate(p.strip() for p in re.split(r"[,;]", said)):
+        whose = _USERS.match(part)
+        if whose is not None and kin is not None and not draft.has(kin):
+            draft.put(kin, whose.group(1))  # "(user's business partner)": who they are to them
+        elif (
+            role is not None and not draft.has(role) and len(part.split()) <= 4 and role_like(part)
+        ):
+            draft.put(role, part)  # "Jürgen Pfeiffer (treasurer)"
+        elif (
+            company is not None
+            and at > 0
+            and not draft.has(company)
+            and part[:1].isupper()
+            and len(part.split()) <= 4
+            and not find_values(part, today)
+        ):
+            draft.put(company, part)
     notes = notes_field(draft.spec, {field_for(draft.spec, "name") or ""})
     if len(draft.values) == before and notes is not None:
         draft.notes.append(said)  # nothing of it fits a field: kept with the record
