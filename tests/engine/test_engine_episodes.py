@@ -407,3 +407,20 @@ async def test_a_question_about_now_is_answered_by_the_change_in_other_words(
     # Without a word asking about now, a change said in other words is not looked for.
     before = await read(client, contacts, "?Is my ultracentrifuge session on?")
     assert "cancelled" not in str(before["reader_result"]), before
+
+
+async def test_a_change_that_continues_the_passage_is_shown_in_words_of_its_own(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="Considering buying a second-hand Topaz, budget £1,500.")
+    for other in ("Bob likes sailing.", "Ana was born in May.", "The car needs new tyres."):
+        await write(client, contacts, text=other)
+    await write(
+        client, contacts, text="Correction: no longer considering the Topaz; now an RS Feva."
+    )
+    await write(client, contacts, text="Update: the car's tyres are done.")
+    found = await read(client, contacts, "?Which boat am I thinking of buying?")
+    said = [p["sentence"] for p in found["passages"]]
+    assert said[0] == "Considering buying a second-hand Topaz, budget £1,500.", found
+    assert "Correction: no longer considering the Topaz; now an RS Feva." in said
+    assert all("tyres" not in s for s in said)  # a change to something else

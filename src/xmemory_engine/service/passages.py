@@ -31,6 +31,10 @@ COVERAGE = 0.5
 # conductor is Ingrid Solberg"), the rest of the question is context: a lower share will do.
 FOCUSED_COVERAGE = 0.45
 CHANGE_COVERAGE = 0.25
+# A change that shares this many words with what it follows continues it, whatever the
+# question's words ("no longer considering the Topaz" after "considering ... a Topaz").
+CONTINUED_WORDS = 2
+ABOUT_TERMS = 6
 ASKERS = frozenset({"what", "which", "who", "whose", "when", "where", "how"})
 COPULAS = frozenset({"is", "are", "was", "were", "s", "will", "has", "have"})
 LONG_WORD = 8  # letters from which a word is matched by a shorter prefix (see _stem)
@@ -370,6 +374,7 @@ def search(
     changes: bool = False,
     about: str = "",
     similar: bool = False,
+    follow: bool = False,
 ) -> list[dict[str, Any]]:
     """The passages that answer `question`, best first (read-only; the caller's snapshot);
     with `after`, only sentences indexed after that passage id. With `changes`, the sentences
@@ -377,11 +382,13 @@ def search(
     of the thing asked for, `CHANGE_COVERAGE` of the weight, and a word of `about`, the
     sentences the answer rests on): a correction is rarely worded like the question ("Dentist
     moved it to 21 March"). With `similar`, when no sentence says the question's words, the
-    sentences closest in meaning (`_similar`)."""
+    sentences closest in meaning (`_similar`). With `follow` too, a change that shares
+    `CONTINUED_WORDS` words with `about` (the passages shown) continues them, whatever the
+    question's words: the passages are the answer, so a change to them is one to it."""
     terms = question_terms(question)
     if not terms.terms:
         return []
-    found = _by_words(tables, terms, after, limit, changes, about)
+    found = _by_words(tables, terms, after, limit, changes, about, follow)
     # "Is Mochi microchipped?" is answered by a sentence that says so, not by one close in
     # meaning ("Mochi was spayed"): a yes or a no needs its own words.
     if not found and similar and not _yes_no(question):
@@ -390,7 +397,13 @@ def search(
 
 
 def _by_words(
-    tables: Tables, terms: Terms, after: int, limit: int, changes: bool, about: str
+    tables: Tables,
+    terms: Terms,
+    after: int,
+    limit: int,
+    changes: bool,
+    about: str,
+    follow: bool = False,
 ) -> list[dict[str, Any]]:
     words_only = [t for t in terms.terms if t.shape is None or t.stem not in vocabulary().stop]
     total, counted = tables.passage_frequency([p for t in words_only for p in t.prefixes()])
@@ -401,11 +414,6 @@ def _by_words(
     # Only common words to look up: the newest sentences holding them, not all of them ranked.
     common = min(reach.get(t.stem, 0) for t in searched) > MATCH_BUDGET
     limit_hits = 5 * CANDIDATES if common else CANDIDATES
-    hits = tables.search_passages(_match(searched), limit_hits, after=after, newest=common)
-    if not hits:
-        return []
-    weight = _weighed(terms, words_only, total, frequency)
-    needed = sum(weight[t.stem] for t in terms.terms if not t.kind)
     vocab = vocabulary()
     about_words = {
         w
@@ -413,6 +421,16 @@ def _by_words(
         if len(w) > 2 and w.isalpha() and w not in vocab.stop and w not in vocab.correction_cues
     }
     about_stems = {_stem(w) for w in about_words}
+    # A change is looked for by what it continues too: "Correction: no longer considering
+    # the Topaz; now looking at an RS Feva" says no word of "What boat am I thinking of
+    # buying?". The longest words of what it continues are the likeliest to be rare.
+    continued = sorted(about_stems, key=lambda w: (-len(w), w))[:ABOUT_TERMS] if follow else []
+    match = _match([*searched, *(Term(stem) for stem in continued)])
+    hits = tables.search_passages(match, limit_hits, after=after, newest=common)
+    if not hits:
+        return []
+    weight = _weighed(terms, words_only, total, frequency)
+    needed = sum(weight[t.stem] for t in terms.terms if not t.kind)
     episodes = tables.episodes(sorted({hit.episode_id for hit in hits}))
     scored: list[tuple[float, PassageRow]] = []
     for hit in hits:
@@ -441,8 +459,10 @@ def _by_words(
                 continue
             if not _continues(hit.text, about_stems):
                 continue  # a change to something else ("the report's deadline", not the car's)
-            if mass and covered / mass >= CHANGE_COVERAGE:
-                scored.append((covered / mass, hit))
+            shared = {s for s in about_stems if any(w.startswith(s) for w in words)}
+            covers = bool(mass) and covered / mass >= CHANGE_COVERAGE
+            if covers or (follow and len(shared) >= CONTINUED_WORDS):
+                scored.append((covered / mass if mass else 0.0, hit))
             continue
         if not _says_what_is_asked(terms, context, said):
             continue

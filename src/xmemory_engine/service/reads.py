@@ -506,7 +506,9 @@ def with_changes(t: Tables, query: str) -> list[dict[str, Any]]:
         return []
     after = max(p["passage_id"] for p in found)
     said = " ".join(p["text"] for p in found)  # as shown: the sentence and its neighbours
-    later = passages_mod.search(t, query, after=after, limit=2, changes=True, about=said)
+    later = passages_mod.search(
+        t, query, after=after, limit=2, changes=True, about=said, follow=True
+    )
     shown = found + [p for p in later if all(p["passage_id"] != f["passage_id"] for f in found)]
     alike = passages_mod.alike_later(t, found)
     return shown + [p for p in alike if all(p["passage_id"] != s["passage_id"] for s in shown)]
