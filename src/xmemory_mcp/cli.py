@@ -381,6 +381,34 @@ def bare_sdk_packages() -> None:
             setattr(sys.modules[parent], child, package)
 
 
+HTTP_SERVER_MODULES = ("uvicorn",)
+"""What the SDK's server modules import only for serving HTTP: `sse_starlette` (imported by
+the streamable-HTTP transport, which the low-level `Server` imports whatever the transport)
+patches uvicorn's exit handler when uvicorn is installed, and importing uvicorn brings its
+config, click and `logging.config` (~15 ms of CPU before the first answer). Over stdio no
+uvicorn ever runs, so nothing is lost where it is absent (`sdk_server_modules`)."""
+
+
+def sdk_server_modules(transport: str) -> None:
+    """Import the server's modules (and the SDK's they need) for `transport`; over stdio with
+    `HTTP_SERVER_MODULES` marked absent meanwhile, so that what tries them does without.
+
+    Afterwards the marks are gone: a later import of uvicorn in this process works as usual
+    (only `sse_starlette`'s patch of it, for SSE streams under uvicorn, was not made). A
+    module imported already is left as it is."""
+    marked = []
+    if transport == "stdio":
+        marked = [name for name in HTTP_SERVER_MODULES if name not in sys.modules]
+    for name in marked:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        importlib.import_module("xmemory_mcp.server")
+    finally:
+        for name in marked:
+            if sys.modules.get(name, ...) is None:
+                del sys.modules[name]
+
+
 MALLOC_ARENAS = 2
 """glibc malloc arenas this process may use (glibc: 8 per core). SQLite and the larger Python
 objects are allocated with malloc by whichever worker thread runs the call, and each thread's
@@ -455,6 +483,7 @@ def _serve_mcp(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level)
     logger.info("starting: %r", settings)  # tokens are repr=False
     bare_sdk_packages()
+    sdk_server_modules(settings.transport)
     # Until the transport takes signals over (and drains), SIGTERM is Ctrl-C: start-up is
     # abandoned in order and the exit status is 0, not -15.
     previous = signal.signal(signal.SIGTERM, _interrupt)

@@ -47,6 +47,37 @@ def test_the_server_s_modules_load_without_the_sdk_client_or_framework(tmp_path:
     assert found == {"client": [], "framework": False, "same_server": True, "types": True}
 
 
+def test_over_stdio_the_sdk_s_server_modules_load_without_uvicorn(tmp_path: Path) -> None:
+    found = _run(
+        """
+        import json, sys
+        from xmemory_mcp.cli import bare_sdk_packages, sdk_server_modules
+        bare_sdk_packages()
+        sdk_server_modules("stdio")
+        loaded = {"server": "xmemory_mcp.server" in sys.modules, "uvicorn": "uvicorn" in sys.modules}
+        import uvicorn  # not marked absent any more: a later import works as usual
+        print(json.dumps({**loaded, "later": uvicorn.Server.__name__}))
+        """,
+        tmp_path,
+    )
+    assert found == {"server": True, "uvicorn": False, "later": "Server"}
+
+
+def test_over_http_uvicorn_is_imported_as_the_sdk_asks(tmp_path: Path) -> None:
+    found = _run(
+        """
+        import json, sys
+        from xmemory_mcp.cli import sdk_server_modules
+        sdk_server_modules("streamable-http")
+        from sse_starlette.sse import AppStatus
+        from uvicorn.main import Server
+        print(json.dumps({"patched": Server.handle_exit == AppStatus.handle_exit}))
+        """,
+        tmp_path,
+    )
+    assert found == {"patched": True}
+
+
 def test_an_sdk_already_imported_is_left_whole() -> None:
     import mcp
 
