@@ -264,3 +264,18 @@ async def test_a_sentence_kept_as_text_answers_only_when_it_says_what_is_asked(
     assert address["basis"] == "nothing", address
     name = await read("What's the name of my hotel in Lisbon?")
     assert "Casa do Príncipe" in name["reader_result"]["answer"], name
+
+
+async def test_a_reason_may_be_told_by_what_it_is_for_or_what_it_came_after(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("My mum sees Dr. Okonkwo for her diabetes.")
+    await write("The GP stopped the amlodipine after her fall, her blood pressure was too low.")
+    await write("Dr. Brennan retired in May.")
+    why = await read("Why does my mum see Dr. Okonkwo?")
+    assert "diabetes" in why["reader_result"]["answer"], why
+    stopped = await read("Why was the amlodipine stopped?")
+    assert "blood pressure" in stopped["reader_result"]["answer"], stopped
+    retired = await read("Why did Dr. Brennan retire?")
+    assert retired["basis"] == "nothing", retired  # when, not why
