@@ -279,3 +279,17 @@ async def test_a_reason_may_be_told_by_what_it_is_for_or_what_it_came_after(
     assert "blood pressure" in stopped["reader_result"]["answer"], stopped
     retired = await read("Why did Dr. Brennan retire?")
     assert retired["basis"] == "nothing", retired  # when, not why
+
+
+async def test_a_rating_asked_for_is_a_number_said(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write(
+        "I just finished 'The Left Hand of Darkness' by Ursula K. Le Guin. Loved it, 5 stars."
+    )
+    await write("Started 'Piranesi' by Susanna Clarke last night.")
+    rated = await read("What rating did I give The Left Hand of Darkness?")
+    assert "5 stars" in rated["reader_result"]["answer"], rated
+    unrated = await read("What rating did I give Piranesi?")
+    assert unrated["basis"] == "nothing", unrated
