@@ -389,24 +389,33 @@ config, click and `logging.config` (~15 ms of CPU before the first answer). Over
 uvicorn ever runs, so nothing is lost where it is absent (`sdk_server_modules`)."""
 
 
-def sdk_server_modules(transport: str) -> None:
+def sdk_server_modules(transport: str, absent: Sequence[str] = HTTP_SERVER_MODULES) -> None:
     """Import the server's modules (and the SDK's they need) for `transport`; over stdio with
-    `HTTP_SERVER_MODULES` marked absent meanwhile, so that what tries them does without.
+    the modules `absent` names marked absent meanwhile, so that what tries them does without.
 
     Afterwards the marks are gone: a later import of uvicorn in this process works as usual
     (only `sse_starlette`'s patch of it, for SSE streams under uvicorn, was not made). A
-    module imported already is left as it is."""
-    marked = []
-    if transport == "stdio":
-        marked = [name for name in HTTP_SERVER_MODULES if name not in sys.modules]
+    module imported already is left as it is. Should an SDK release need one of them after
+    all (its import fails), the modules are imported again without the marks."""
+    marked = [n for n in absent if n not in sys.modules] if transport == "stdio" else []
     for name in marked:
         sys.modules[name] = None  # type: ignore[assignment]
     try:
         importlib.import_module("xmemory_mcp.server")
+    except ImportError:
+        if not marked:
+            raise
+        logger.debug("the SDK needs %s: imported after all", ", ".join(marked), exc_info=True)
+        _unmark(marked)
+        importlib.import_module("xmemory_mcp.server")
     finally:
-        for name in marked:
-            if sys.modules.get(name, ...) is None:
-                del sys.modules[name]
+        _unmark(marked)
+
+
+def _unmark(names: Sequence[str]) -> None:
+    for name in names:
+        if name in sys.modules and sys.modules[name] is None:
+            del sys.modules[name]
 
 
 MALLOC_ARENAS = 2

@@ -63,6 +63,24 @@ def test_over_stdio_the_sdk_s_server_modules_load_without_uvicorn(tmp_path: Path
     assert found == {"server": True, "uvicorn": False, "later": "Server"}
 
 
+def test_a_module_the_sdk_cannot_do_without_is_imported_after_all(tmp_path: Path) -> None:
+    found = _run(
+        """
+        import json, sys
+        from xmemory_mcp.cli import bare_sdk_packages, sdk_server_modules
+        bare_sdk_packages()
+        # The low-level server imports this one unconditionally.
+        sdk_server_modules("stdio", absent=("mcp.server.auth.provider",))
+        print(json.dumps({
+            "server": "xmemory_mcp.server" in sys.modules,
+            "provider": sys.modules.get("mcp.server.auth.provider") is not None,
+        }))
+        """,
+        tmp_path,
+    )
+    assert found == {"server": True, "provider": True}
+
+
 def test_over_http_uvicorn_is_imported_as_the_sdk_asks(tmp_path: Path) -> None:
     found = _run(
         """
