@@ -424,3 +424,15 @@ async def test_a_change_that_continues_the_passage_is_shown_in_words_of_its_own(
     assert said[0] == "Considering buying a second-hand Topaz, budget £1,500.", found
     assert "Correction: no longer considering the Topaz; now an RS Feva." in said
     assert all("tyres" not in s for s in said)  # a change to something else
+
+
+async def test_a_name_may_stand_for_the_kind_asked_not_for_what_narrows_it(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="For work trips the user prefers flying with KLM.")
+    for other in ("Bob likes sailing.", "Ana was born in May.", "The car needs new tyres."):
+        await write(client, contacts, text=other)
+    airline = await read(client, contacts, "?Which airline do I prefer for work trips?")
+    assert "KLM" in airline["reader_result"]["answer"], airline
+    chain = await read(client, contacts, "?Which hotel chain do I prefer for work trips?")
+    assert chain["basis"] == "nothing", chain

@@ -174,6 +174,9 @@ class Terms:
     *birthday*?", "What is the *priority* of the invoice task?"): a passage must say each."""
 
     participles: frozenset[str] = frozenset()
+    narrowing: list[str] = field(default_factory=list)
+    """The stems of words narrowing the kind asked for ("*hotel* chain"): a name may stand
+    for the kind ("KLM" for an airline), not for these."""
 
     @property
     def stems(self) -> list[str]:
@@ -207,11 +210,13 @@ def question_terms(question: str) -> Terms:
         names.append(run)
     in_names = {w for r in names for w in r}
     words = search_words(question)
-    kinds = {
+    nouns = [
         _kind_noun(words, i + 1, never | in_names)
         for i, w in enumerate(words[:-1])
         if w in KIND_ASKERS and words[i + 1] not in never and words[i + 1] not in in_names
-    }
+    ]
+    kinds = {noun[-1] for noun in nouns}
+    narrowing = [_stem(w) for noun in nouns for w in noun[:-1]]
     terms: list[Term] = []
     seen: set[str] = set()
     for i, word in enumerate(words):
@@ -258,6 +263,7 @@ def question_terms(question: str) -> Terms:
         who=who,
         where=where,
         participles=participles,
+        narrowing=narrowing,
     )
 
 
@@ -266,17 +272,17 @@ _ASKS_WHAT_SOMEONE_IS = frozenset(("role", "job", "position", "occupation", "pro
                                    "relationship", "related", "relation", "connected"))  # fmt: skip
 
 
-def _kind_noun(words: list[str], start: int, never: frozenset[str] | set[str]) -> str:
-    """The word naming the kind asked for after "which" or "what" at `start`: the last word
-    of the noun when a verb of being or doing ends it ("Which garden *projects* are on
-    hold?"), else the first word ("Which *courier* handles the planters?": what follows may
-    be a verb)."""
+def _kind_noun(words: list[str], start: int, never: frozenset[str] | set[str]) -> list[str]:
+    """The words of the noun naming the kind asked for after "which" or "what" at `start`,
+    its head last: the whole noun when a verb of being or doing ends it ("Which hotel
+    *chain* do I prefer?"), else its first word ("Which *courier* handles the planters?":
+    what follows may be a verb)."""
     end = start
     while end < len(words) and words[end] not in never:
         end += 1
     if end < len(words) and words[end] in _AUXILIARIES:
-        return words[end - 1]
-    return words[start]
+        return words[start:end]
+    return words[start : start + 1]
 
 
 # Verbs that end the noun a "which" question opens: "Which garden projects *are* ...".
@@ -746,11 +752,16 @@ def _says_what_is_asked(terms: Terms, context: str, said: set[str]) -> bool:
     asks for ("When is Sam's *birthday*?")."""
     if _only_names(terms, said) and not (terms.where and _names_someone(context, terms)):
         return False
-    if any(t.kind and t.stem not in said for t in terms.terms) and not _names_someone(
-        context, terms
-    ):
-        return False
+    if any(t.kind and t.stem not in said for t in terms.terms):
+        if not _names_someone(context, terms):
+            return False
+        if not all(stem in said or _said(stem, context) for stem in terms.narrowing):
+            return False  # "User's preferred airline is KLM" for "Which hotel chain ...?"
     return all(f in said for f in terms.focus)
+
+
+def _said(stem: str, text: str) -> bool:
+    return any(w.startswith(stem) for w in search_words(text))
 
 
 def _only_names(terms: Terms, said: set[str]) -> bool:
