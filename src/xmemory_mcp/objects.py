@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
+from .tools import TEXT_TYPES
+
 V = TypeVar("V")
 
 NAME_FIELDS = ("name", "full_name", "fullname", "title", "topic", "label", "subject", "headline")
 """Conventional naming fields, in order of preference, for types without a text primary key."""
-TEXT_TYPES = frozenset({"str", "string", "text"})
 OBJECT_KEYS = frozenset({"type", "name", "fields", "relations"})
 RELATION_KEYS = frozenset({"type", "to", "to_type", "role", "fields"})
 _MUTATION_INDEX = re.compile(r"structured_mutations\[(\d+)\]")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import mcp_types as types
@@ -31,8 +31,10 @@ from xmemory import (
 )
 
 from . import forget, portable_tools
-from .objects import ObjectsInvalid, Plan, translate
 from .results import change_report, failure, success
+
+if TYPE_CHECKING:
+    from .objects import Plan
 
 Progress = Callable[[str], Awaitable[None]]
 """Reports a step of a long call (sent as `notifications/progress` when the client asked)."""
@@ -191,6 +193,9 @@ class Operations:
         """
         if "structured_mutations" in args:
             raise ArgumentsError("give objects or structured_mutations, not both")
+        # Here, not at the top: a server's first answer (usually a `read`) does without it.
+        from .objects import ObjectsInvalid, translate
+
         described = await instance.describe()
         features = set(described.features)
         data_schema, cached = await self._schema(instance, described)

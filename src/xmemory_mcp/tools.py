@@ -30,7 +30,8 @@ import mcp_types as types
 
 from xmemory import DescribeResult, InstanceInfo, ToolDescription, ToolParameter
 
-from .objects import TEXT_TYPES
+TEXT_TYPES = frozenset({"str", "string", "text"})
+"""Field types whose values are text."""
 
 INSTANCE_TOOL_NAMES = ("write", "write_async", "write_status", "read", "extract")
 SCHEMA_HOME = "write"
