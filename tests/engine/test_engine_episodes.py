@@ -436,3 +436,18 @@ async def test_a_name_may_stand_for_the_kind_asked_not_for_what_narrows_it(
     assert "KLM" in airline["reader_result"]["answer"], airline
     chain = await read(client, contacts, "?Which hotel chain do I prefer for work trips?")
     assert chain["basis"] == "nothing", chain
+
+
+async def test_a_when_question_answered_by_passages_gets_their_dates_resolved(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="Postmortem owner Raj Patel, due 4 Dec 2026.")
+    await write(client, contacts, text="The retro is on 2026-12-09.")
+    due = await read(client, contacts, "?When is the postmortem due?")
+    assert due["basis"] == "passages"
+    assert due["reader_result"]["answer"].endswith("Dates said there: 2026-12-04."), due
+    # Not asked when: no dates added; said as an ISO date already: not repeated.
+    who = await read(client, contacts, "?Who owns the postmortem?")
+    assert "Dates said there" not in who["reader_result"]["answer"], who
+    retro = await read(client, contacts, "?When is the retro?")
+    assert "Dates said there" not in retro["reader_result"]["answer"], retro

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -927,3 +928,29 @@ def listed(question: str, sentence: str) -> list[str]:
     if len(items) < 2 or any(len(i.split()) > MAX_ITEM_WORDS for i in items):
         return []  # clauses, not things listed
     return items
+
+
+_ASKS_A_DATE = frozenset(("when", "date", "day", "dates", "days"))
+
+
+def dates_said(question: str, passages: list[dict[str, Any]]) -> list[str]:
+    """For a question asking when, the dates the passages' sentences give, as ISO dates
+    resolved against the day each was said ("due 4 Dec 2026" -> 2026-12-04, "next Tuesday"
+    said on 2026-12-01 -> 2026-12-08), unless a sentence already says it so. [] otherwise."""
+    if not _ASKS_A_DATE & {t.stem for t in question_terms(question).terms}:
+        return []
+    from xmemory_engine.minds.rules.text import find_values  # the engine's date reader
+
+    out: list[str] = []
+    for passage in passages:
+        when = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
+        try:
+            said_on = date.fromisoformat(when)
+        except ValueError:
+            continue
+        sentence = str(passage.get("sentence") or "")
+        for value in find_values(sentence, said_on):
+            iso = str(value.value)
+            if value.kind == "date" and iso not in sentence and iso not in out:
+                out.append(iso)
+    return out

@@ -586,6 +586,9 @@ def _prose(
         items = passages_mod.listed(query, passages[0]["sentence"]) if passages else []
         if items:
             said += f" That lists {len(items)}: {'; '.join(items)}."
+        days = passages_mod.dates_said(query, passages)
+        if days:
+            said += f" Dates said there: {', '.join(days)}."
         return said
     text = compose(answer)
     if later:
