@@ -25,6 +25,13 @@ async def read(client: httpx.AsyncClient, iid: str, query: str, mode: str = "sin
     return item(await client.post(f"/instances/{iid}/read", json={"query": query, "mode": mode}))
 
 
+async def write_unrelated(client: httpx.AsyncClient, iid: str) -> None:
+    """Sentences about other things, so a question's words are rare in the store, as in a
+    real one (with two sentences every word is common)."""
+    for other in ("Bob likes sailing.", "Ana was born in May.", "The car needs new tyres."):
+        await write(client, iid, text=other)
+
+
 def query(engine: Engine, iid: str, sql: str, *args: Any) -> list[Any]:
     """Rows of `sql` on the instance's own tables (its file, or its PostgreSQL schema)."""
     return query_instance(engine, iid, sql, *args)
@@ -396,8 +403,7 @@ async def test_a_question_about_now_is_answered_by_the_change_in_other_words(
     client: httpx.AsyncClient, contacts: str
 ) -> None:
     await write(client, contacts, text="Equipment bookings: ultracentrifuge Wednesday 09:00.")
-    for other in ("Bob likes sailing.", "Ana was born in May.", "The car needs new tyres."):
-        await write(client, contacts, text=other)
+    await write_unrelated(client, contacts)
     await write(
         client, contacts, text="Update: ultracentrifuge booking cancelled, rotor under repair."
     )
@@ -413,8 +419,7 @@ async def test_a_change_that_continues_the_passage_is_shown_in_words_of_its_own(
     client: httpx.AsyncClient, contacts: str
 ) -> None:
     await write(client, contacts, text="Considering buying a second-hand Topaz, budget £1,500.")
-    for other in ("Bob likes sailing.", "Ana was born in May.", "The car needs new tyres."):
-        await write(client, contacts, text=other)
+    await write_unrelated(client, contacts)
     await write(
         client, contacts, text="Correction: no longer considering the Topaz; now an RS Feva."
     )
@@ -430,8 +435,7 @@ async def test_a_name_may_stand_for_the_kind_asked_not_for_what_narrows_it(
     client: httpx.AsyncClient, contacts: str
 ) -> None:
     await write(client, contacts, text="For work trips the user prefers flying with KLM.")
-    for other in ("Bob likes sailing.", "Ana was born in May.", "The car needs new tyres."):
-        await write(client, contacts, text=other)
+    await write_unrelated(client, contacts)
     airline = await read(client, contacts, "?Which airline do I prefer for work trips?")
     assert "KLM" in airline["reader_result"]["answer"], airline
     chain = await read(client, contacts, "?Which hotel chain do I prefer for work trips?")

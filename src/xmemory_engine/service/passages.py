@@ -771,13 +771,9 @@ def _says_what_is_asked(terms: Terms, context: str, said: set[str]) -> bool:
     if any(t.kind and t.stem not in said for t in terms.terms):
         if not _names_someone(context, terms):
             return False
-        if not all(stem in said or _said(stem, context) for stem in terms.narrowing):
+        if not all(stem in said or _continues(context, {stem}) for stem in terms.narrowing):
             return False  # "User's preferred airline is KLM" for "Which hotel chain ...?"
     return all(f in said for f in terms.focus)
-
-
-def _said(stem: str, text: str) -> bool:
-    return any(w.startswith(stem) for w in search_words(text))
 
 
 def _only_names(terms: Terms, said: set[str]) -> bool:
