@@ -340,6 +340,12 @@ def test_sentences_split_after_a_company_suffix_but_not_after_a_title() -> None:
         "Her boss is Dr. Smith.",
         "Bye!",
     ]
+    # An abbreviation opening a bracketed aside does not end the sentence either.
+    sentences = split_sentences("Note: GP (Dr. Rashid Qureshi) cut the dose. He is careful.")
+    assert [s.text for s in sentences] == [
+        "Note: GP (Dr. Rashid Qureshi) cut the dose.",
+        "He is careful.",
+    ]
 
 
 # -- the default schema's other types ----------------------------------------------------------

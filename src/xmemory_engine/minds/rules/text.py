@@ -33,7 +33,8 @@ def split_sentences(text: str) -> list[Sentence]:
     begin = 0
     for match in _END.finditer(text):
         before = text[begin : match.start()].rsplit(None, 1)
-        last = before[-1].lower().rstrip(".") if before else ""
+        # "(Dr. Qureshi, …)": an abbreviation after an opening bracket or quote is one still.
+        last = before[-1].lower().rstrip(".").lstrip("\"'([\u201c\u2018") if before else ""
         rest = text[match.end() :].lstrip()
         if "\n" not in match.group() and (
             last in _ABBREVIATIONS
