@@ -1,7 +1,7 @@
 """Run the conversations through the real embedded engine and SDK, score, print, record.
 
 python -m bench.conversations --split dev --show-misses
-python -m bench.conversations --split all --record      (dev and test; holdout only when named)
+python -m bench.conversations --split all --record      (dev and test; holdouts only when named)
 
 Each conversation gets a fresh data directory and engine (the default schema, the default
 mind), its turns written one `write` each, then its questions asked with `read` in
@@ -243,8 +243,9 @@ def render(runs: dict[str, Any]) -> str:
         "`test` is frozen (`data/test/FROZEN.md`) and its misses are never looked at. "
         "`holdout` is a second blind set by another writer, told to word questions unlike the "
         "sentences that answer them, frozen (`data/holdout/FROZEN.md`) and scored only when "
-        "named. Reproduce with `python -m bench.conversations --split dev|test|all|holdout "
-        "[--record]`.",
+        "named. `holdout2` is a third, by a third writer on 2026-12-01 from a written brief, "
+        "frozen the same way (`data/holdout2/FROZEN.md`). Reproduce with `python -m bench.conversations --split "
+        "dev|test|all|holdout|holdout2 [--record]`.",
         "",
         "- **right**, **from records**, **incl. passages**: share of answerable questions whose "
         "answer contains every expected value (any answer / answered from records / from "
@@ -397,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             "--show-misses is for the dev split only: the test and holdout splits are held "
             "out, and reading their misses would turn them into training data for the next "
-            "rule (see bench/conversations/data/test/FROZEN.md and data/holdout/FROZEN.md). "
+            "rule (see bench/conversations/data/test/FROZEN.md and data/holdout*/FROZEN.md). "
             "Use --split dev --show-misses.",
             file=sys.stderr,
         )

@@ -112,13 +112,14 @@ def test_the_test_split_is_as_frozen() -> None:
     assert split_digest() == frozen_digest()
 
 
-def test_the_holdout_split_is_frozen_and_left_out_of_all() -> None:
-    holdout = load("holdout")
-    assert len(holdout) >= 16
+@pytest.mark.parametrize("split", ["holdout", "holdout2"])
+def test_the_holdout_splits_are_frozen_and_left_out_of_all(split: str) -> None:
+    holdout = load(split)
+    assert len(holdout) >= 14
     assert sum(len(c.questions) for c in holdout) >= 110
     assert {c.style for c in holdout} == {"user", "agent"}
-    assert split_digest(split="holdout") == frozen_digest(split="holdout")
-    assert split_digest(split="holdout") != split_digest(split="test")
+    assert split_digest(split=split) == frozen_digest(split=split)
+    assert split_digest(split=split) != split_digest(split="test")
     assert not {c.name for c in holdout} & {c.name for c in load("all")}
 
 
@@ -133,7 +134,7 @@ def test_a_no_answer_question_with_an_expectation_is_refused() -> None:
         parse(raw, "dev", Path("x.yml"))
 
 
-@pytest.mark.parametrize("split", ["test", "holdout", "all"])
+@pytest.mark.parametrize("split", ["test", "holdout", "holdout2", "all"])
 def test_misses_are_never_shown_for_a_held_out_split(
     split: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
