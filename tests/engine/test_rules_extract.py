@@ -10,6 +10,7 @@ import pytest
 
 from xmemory_engine.minds.base import Extraction, ExtractionLogic, ExtractionRequest
 from xmemory_engine.minds.rules import RulesExtractor, rules_mind
+from xmemory_engine.minds.rules.names import given_name
 from xmemory_engine.minds.rules.text import find_dates, find_values, split_sentences
 from xmemory_engine.schema import Schema, parse_schema
 
@@ -1164,6 +1165,34 @@ async def test_an_initial_does_not_end_a_favourite() -> None:
 async def test_streets_and_saints_places_are_no_people(text: str) -> None:
     people = [p["name"] for p in objects(await extract(text, DEFAULT), "person")]
     assert people in ([], ["User"])  # the speaker's own record at most
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # Two capitalised words are a person's name by default only when the first is a given
+        # name: places, shops, products and titles are not people.
+        ("He lives alone at 7 Mill Row, Keswick.", []),
+        ("The exam is in McEwan Hall this year.", []),
+        ("Greenhaus Supply ships the macramé hangers.", []),
+        ("Rebooked at Rifugio Bonatti for Jul 8.", []),
+        ("Agreed the price with João Almeida yesterday.", ["João Almeida"]),
+        ("Signed off by Pieter-Jan Claes on Monday.", ["Pieter-Jan Claes"]),
+        ("Łukasz Wiśniewski will join the call.", ["Łukasz Wiśniewski"]),
+    ],
+)
+async def test_a_name_of_two_words_is_a_person_by_its_given_name(
+    text: str, people: list[str]
+) -> None:
+    found = [p["name"] for p in objects(await extract(text, DEFAULT), "person")]
+    assert [p for p in found if p != "User"] == people
+
+
+def test_given_names_fold_marks_and_take_a_hyphenated_name_by_its_first_part() -> None:
+    assert given_name("Søren") and given_name("Zoë") and given_name("Oğuz")
+    assert given_name("Pieter-Jan") and given_name("ŁUKASZ")
+    assert not given_name("Rotterdam") and not given_name("Keswick")
 
 
 @pytest.mark.anyio

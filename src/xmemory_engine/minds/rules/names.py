@@ -8,10 +8,13 @@ summed over the whole text, so one clear cue classifies every mention of the sam
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from xmemory_engine.minds.rules.text import WEEKDAYS, Span, lexicon, wordset
 
@@ -358,8 +361,9 @@ def _score(c: Candidate, s: Scores) -> None:
     )
     if before1 in ("is", "was") and (before2 in KIN_NOUNS or _role_like(before2)) and owned:
         s.person += 2  # "my team lead is Tariq", "her dentist was Okafor"
-    if len(c.tokens) >= 2 and all(t.isalpha() for t in c.tokens):
-        s.person += 1
+    plain = all(t.replace("-", "").isalpha() for t in c.tokens)  # "Pieter-Jan Claes"
+    if len(c.tokens) >= 2 and plain and given_name(c.tokens[0]):
+        s.person += 1  # "João Almeida": two words opening with a given name (not "Mill Row")
     if before1 in _DETERMINERS:
         s.person -= 3
 
@@ -368,6 +372,26 @@ _OWNED = frozenset(("my", "our", "his", "her", "their", "user's", "users"))
 # Words between a name and its verb that leave the verb the name's ("Tom also leads").
 _ADVERBS = frozenset(("also", "now", "still", "currently", "just", "recently", "already",
                       "often", "usually", "never", "always", "sometimes", "then"))  # fmt: skip
+
+
+def given_name(word: str) -> bool:
+    """Whether `word` is a given name in common use in some country ("joão", "søren",
+    "pieter-jan" by its first part): `given_names.txt`, folded like the list."""
+    folded = unicodedata.normalize("NFKD", word.lower().translate(_UNDECOMPOSED))
+    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    names = _given_names()
+    return plain in names or plain.split("-", 1)[0] in names
+
+
+@functools.lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    # Read on the first name classified (a write), not at import: reads never need it.
+    text = (Path(__file__).parent / "given_names.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+# Letters Unicode does not decompose, folded as the list's source folds them.
+_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "\u0131": "i"})
 
 
 def _work_verb(word: str) -> bool:
