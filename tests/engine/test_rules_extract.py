@@ -1189,6 +1189,24 @@ async def test_a_name_of_two_words_is_a_person_by_its_given_name(
     assert [p for p in found if p != "User"] == people
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [
+        ("We went with Kiln & Clay for the glazes.", ["Kiln & Clay"]),  # a firm by "&"
+        ("The removals are booked with Dales Movers for 10 January.", ["Dales Movers"]),
+        ("Agnieszka Zielińska, Halifax, is selling her Yaris.", []),  # a place joined on
+    ],
+)
+async def test_names_without_a_given_name_that_act_are_organizations(
+    text: str, orgs: list[str]
+) -> None:
+    result = await extract(text, DEFAULT)
+    people = [p["name"] for p in objects(result, "person")]
+    assert [o["name"] for o in objects(result, "organization")] == orgs
+    assert not set(orgs) & set(people) and "Halifax" not in people
+
+
 def test_given_names_fold_marks_and_take_a_hyphenated_name_by_its_first_part() -> None:
     assert given_name("Søren") and given_name("Zoë") and given_name("Oğuz")
     assert given_name("Pieter-Jan") and given_name("ŁUKASZ")

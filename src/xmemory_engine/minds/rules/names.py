@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xmemory_engine.minds.rules.text import WEEKDAYS, Span, lexicon, wordset
+from xmemory_engine.minds.rules.text import WEEKDAYS, Span, lazy_compile, lexicon, wordset
 
 ORG_SUFFIXES = lexicon("names.org_suffixes")
 ORG_NOUNS = lexicon("names.org_nouns")
@@ -47,6 +47,8 @@ _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam"})
 _MONTH_NAMES = ("january february march april may june july august september october november "
                 "december")  # fmt: skip
 _CALENDAR = frozenset(_MONTH_NAMES.split()) | {d + s for d in WEEKDAYS for s in ("", "s")}
+_DAY_ABBREVIATIONS = frozenset(("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
+                                 "sun"))  # fmt: skip
 _PARTICLES = frozenset({"van", "von", "de", "der", "da", "di", "del", "la", "le", "du", "bin"})
 _ORG_HEADS = frozenset({"university", "bank", "institute", "department", "ministry", "college",
                         "clinic", "clínica", "clinica", "hospital", "hotel", "universität",
@@ -87,6 +89,7 @@ class Scores:
     place: int = 0
     thing: bool = False
     tokens: int = 1
+    given: bool = False  # several words, the first a given name ("João Almeida")
     names: set[str] = field(default_factory=set)
 
 
@@ -133,7 +136,7 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
 
 # A note's opening label: up to five words before a colon ("Hotel in Lisbon: Memmo Alfama",
 # "Bank: Monzo", "Dentist: Dr. Kim").
-_LABEL_OPENING = re.compile(r"^\s*(?P<label>[A-Z][^\W\d_]*(?:\s+[\w'\u2019\-]+){0,4}?)\s*:\s+")
+_LABEL_OPENING = lazy_compile(r"^\s*(?P<label>[A-Z][^\W\d_]*(?:\s+[\w'\u2019\-]+){0,4}?)\s*:\s+")
 _PHRASE_PREPOSITIONS = frozenset(("in", "at", "for", "with", "from", "of", "on"))
 
 
@@ -274,16 +277,25 @@ def classify(candidates: list[Candidate]) -> dict[str, str]:
             kinds[key] = "place"
         elif shouted(key, candidates):
             continue  # "DROP TABLE", "ASAP": words in capitals name no person or place
-        elif s.person >= 2 or (s.person >= 1 and s.tokens >= 2 and s.place == 0):
+        elif s.person >= 2 or (s.person >= 1 and s.given and s.place == 0):
             kinds[key] = "person"
-    # "Alice and Bob work...": names joined to a person's are people too.
+        elif s.person == 1 and s.tokens >= 2 and s.place == 0:
+            kinds[key] = "org"  # one sign of someone acting, and no given name: "Dales Movers"
+    # "Alice and Bob work...": names joined to a person's are people too, when they open with
+    # a given name ("Terra Ceramica, Porto": a place joined on is not).
     for left, right in itertools.pairwise(candidates):
         if left.joined_to_next and left.sentence == right.sentence:
-            pair = (left.name.lower(), right.name.lower())
-            if any(kinds.get(k) == "person" for k in pair) and all(
-                kinds.get(k) != "org" for k in pair
+            pair = (left, right)
+            if any(kinds.get(c.name.lower()) == "person" for c in pair) and all(
+                kinds.get(c.name.lower()) != "org" for c in pair
             ):
-                kinds.update({k: "person" for k in pair})
+                kinds.update(
+                    {
+                        c.name.lower(): "person"
+                        for c in pair
+                        if kinds.get(c.name.lower()) == "person" or given_name(c.tokens[0])
+                    }
+                )
     # A first or last name alone is the person already named in full ("Alice" -> Alice Johnson).
     people = [k for k, v in kinds.items() if v == "person" and " " in k]
     for key, s in scores.items():
@@ -303,6 +315,9 @@ def _score(c: Candidate, s: Scores) -> None:
         s.thing = True
     if c.tokens[-1] in ORG_SUFFIXES or (len(c.tokens) > 1 and c.tokens[0] in _ORG_HEADS):
         s.org += 3
+    days = _CALENDAR | _DAY_ABBREVIATIONS  # "Mon & Thu", "Tue & Fri": days, not a firm
+    if "&" in c.name and not given_name(c.tokens[-1]) and not days & set(c.tokens):
+        s.org += 2  # "Kiln & Clay", "Weber & Lang": partners joined by "&" are a firm
     if len(c.tokens) > 1 and c.tokens[0] in ("st", "saint", "san", "santa", "sankt", "são"):
         s.place += 2  # "St Albans", "San Sebastián": a saint's name is mostly a place's
     context = c.before[:-1]
@@ -364,6 +379,7 @@ def _score(c: Candidate, s: Scores) -> None:
     plain = all(t.replace("-", "").isalpha() for t in c.tokens)  # "Pieter-Jan Claes"
     if len(c.tokens) >= 2 and plain and given_name(c.tokens[0]):
         s.person += 1  # "João Almeida": two words opening with a given name (not "Mill Row")
+        s.given = True
     if before1 in _DETERMINERS:
         s.person -= 3
 
