@@ -51,6 +51,7 @@ from xmemory_engine.minds.rules.sql import Select, contains
 from xmemory_engine.minds.rules.text import (
     SELF_WORDS,
     STOPWORDS,
+    lazy_compile,
     name_words,
     quote_ident,
     quote_sql,
@@ -732,7 +733,7 @@ def _none_stored(table: ResultTable, fields: list[str]) -> bool:
 
 
 # "What is Quill?", "Who was Efua?": asks what someone or something is.
-_DEFINITION = re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\s+[^\s?][^?]*\?*\s*$", re.I)
+_DEFINITION = lazy_compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\s+[^\s?][^?]*\?*\s*$", re.I)
 
 
 def _describes(table: ResultTable, spec: ObjectSpec) -> bool:
@@ -754,7 +755,7 @@ def _describes(table: ResultTable, spec: ObjectSpec) -> bool:
 
 # A value that is a way to reach someone, not a word about them: mostly digits, or an
 # email or web address.
-_CONTACT = re.compile(r"^[\d\s+().-]{6,}$|^\S+@\S+$|^(?:https?://|www\.)\S+$")
+_CONTACT = lazy_compile(r"^[\d\s+().-]{6,}$|^\S+@\S+$|^(?:https?://|www\.)\S+$")
 
 
 def _emptied(table: ResultTable) -> ResultTable:

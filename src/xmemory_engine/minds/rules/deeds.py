@@ -26,7 +26,7 @@ from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS
 from xmemory_engine.minds.rules.schema_map import FACT_FIELDS, SchemaMap, fact_type
 from xmemory_engine.minds.rules.speaker import USER_NAME
-from xmemory_engine.minds.rules.text import STOPWORDS, lexicon, stem
+from xmemory_engine.minds.rules.text import STOPWORDS, lazy_compile, lexicon, stem
 from xmemory_engine.schema import ObjectSpec
 
 MAX_OBJECT_WORDS = 6
@@ -54,11 +54,11 @@ _OPENERS = lexicon("deeds.openers")
 
 # Where one clause ends and the next, with a subject of its own, starts: "I play bass, Oskar
 # sings and plays guitar".
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK = lazy_compile(
     r"\s*;\s*|,?\s+(?:and|but|while|whereas)\s+(?=(?:I|we|We|[A-Z]))|,\s+(?=[A-Z])"
 )
-_LABEL = re.compile(r"^\s*[A-Z][\w\-]*(?:\s+[\w\-]+)?\s*:\s+")
-_TOKEN = re.compile(r"[^\s,;:.!?()\"“”]+(?:\.[^\s,;:.!?()\"“”]+)*")
+_LABEL = lazy_compile(r"^\s*[A-Z][\w\-]*(?:\s+[\w\-]+)?\s*:\s+")
+_TOKEN = lazy_compile(r"[^\s,;:.!?()\"“”]+(?:\.[^\s,;:.!?()\"“”]+)*")
 _APOSTROPHES = str.maketrans({"\u2019": "'"})
 
 

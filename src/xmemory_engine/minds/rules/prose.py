@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from xmemory_engine.minds.base import ResultTable
 from xmemory_engine.minds.rules.schema_map import name_field
-from xmemory_engine.minds.rules.text import STOPWORDS, name_words, plural, split_sentences
+from xmemory_engine.minds.rules.text import (
+    STOPWORDS,
+    lazy_compile,
+    name_words,
+    plural,
+    split_sentences,
+)
 from xmemory_engine.schema import ObjectSpec
 
 if TYPE_CHECKING:
@@ -15,7 +21,7 @@ if TYPE_CHECKING:
 
 _HIDDEN = ("xuid", "created_at", "updated_at")
 _MAX_ROWS = 20
-_PRONOUN_START = re.compile(r"^(He|She|They|It)\b\s*", re.IGNORECASE)
+_PRONOUN_START = lazy_compile(r"^(He|She|They|It)\b\s*", re.IGNORECASE)
 
 
 def _row(table: ResultTable, i: int) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from xmemory_engine.minds.rules.text import (
     STOPWORDS,
     UPPER,
     WEEKDAYS,
+    lazy_compile,
     lexicon,
     name_words,
     plural,
@@ -141,10 +142,10 @@ def _words(text: str) -> tuple[str, ...]:
 # "my manager", "the user's sister": the noun the user names a person by.
 KIN = re.compile(r"\b(?:my|(?:the\s+)?user['\u2019]s)\s+([^\W\d_][\w\-]*)", re.IGNORECASE)
 # The words of the noun phrase after "my" ("my second supervisor", "my new GP").
-_MY_NOUN = re.compile(
+_MY_NOUN = lazy_compile(
     r"\b(?:my|(?:the\s+)?user['\u2019]s)((?:\s+[^\W\d_][\w\-]*){1,3})", re.IGNORECASE
 )
-_FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself)\b|\buser(?:['\u2019]s)?\b")
+_FIRST_PERSON = lazy_compile(r"\b(?:i|me|my|mine|myself)\b|\buser(?:['\u2019]s)?\b")
 
 
 def _the_user(q: Question, mapped: SchemaMap) -> None:

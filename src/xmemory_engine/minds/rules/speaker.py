@@ -20,18 +20,18 @@ import re
 from dataclasses import dataclass
 
 from xmemory_engine.minds.rules.names import Candidate
-from xmemory_engine.minds.rules.text import Span
+from xmemory_engine.minds.rules.text import Span, lazy_compile
 
 SPEAKER = "@speaker"  # first person with no introduction in the text: resolved from the store
 USER_MARKER = "This is the user."
-_STRONG = re.compile(r"\b(?:my\s+name\s+is|call\s+me)\s+$", re.IGNORECASE)
-_WEAK = re.compile(
+_STRONG = lazy_compile(r"\b(?:my\s+name\s+is|call\s+me)\s+$", re.IGNORECASE)
+_WEAK = lazy_compile(
     r"(?:^|[,;:!]|\band\b)\s*(?:(?:hi|hello|hey)\b[\s,!]*)?(?:i\s+am|i['\u2019]m|this\s+is)\s+$",
     re.IGNORECASE,
 )
 # First person in the user's words, and "the user" in an agent's notes about them ("User
 # prefers aisle seats.", "The user's sister ..."): both mean the one person memory serves.
-_SELF = re.compile(
+_SELF = lazy_compile(
     r"\bI\b|\b(?i:me|my|mine|myself|our)\b|(?:\b(?i:the)\s+)?\b(?i:user)(?:['\u2019]s)?\b"
 )
 USER_NAME = "User"

@@ -12,13 +12,41 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, cast
 
 from xmemory_engine import datafiles
+
+
+class LazyPattern:
+    """A regular expression compiled when it is first used, not when its module is imported.
+
+    For the patterns only writing needs (and a few reads): a freshly started server's first
+    answer, usually a read, does without them, and compiling them was ~5 ms of its start
+    (issue 11). It stands in for the `re.Pattern`: every method and attribute is the compiled
+    pattern's own, kept on the instance once looked up, so later uses cost what its own do.
+    """
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:
+        source = self.__dict__.get("_source")
+        if source is None:  # not initialised (a copy being made): nothing to stand in for
+            raise AttributeError(name)
+        value = getattr(re.compile(*source), name)
+        self.__dict__[name] = value
+        return value
+
+
+def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile(pattern, flags)` done at the pattern's first use (`LazyPattern`)."""
+    return cast("re.Pattern[str]", LazyPattern(pattern, flags))
+
 
 # -- sentences ---------------------------------------------------------------------------------
 
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e"}
-_END = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n+")
+_END = lazy_compile(r"[.!?]+[\"')\]]*(?=\s)|\n+")
 
 
 @dataclass(frozen=True)
@@ -70,17 +98,17 @@ class Span:
 
 
 EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]+@[^\W_][\w\-]*(?:\.[\w\-]+)*\.[^\W\d_]{2,}\b")
-_URL = re.compile(
+_URL = lazy_compile(
     r"\bhttps?://[^\s<>\"']+|\bwww\.[^\s<>\"']+"
     r"|\b[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|org|net|io|ai|dev|co|app|edu|gov|info|me)\b(?:/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
-_PHONE = re.compile(r"(?<![\w@])\+?\(?\d[\d\s().\-]{5,}\d(?![\w@])")
-_PHONE_CUE = re.compile(
+_PHONE = lazy_compile(r"(?<![\w@])\+?\(?\d[\d\s().\-]{5,}\d(?![\w@])")
+_PHONE_CUE = lazy_compile(
     r"\b(?:phone|telephone|tel|mobile|cell|call|ring|text|whatsapp|number|ext|landline)\b", re.I
 )
 _UNCUED_PHONE_DIGITS = 9  # fewer digits than this read as a phone only beside a phone word
-_NUMBER = re.compile(r"(?<![\w.\-])[-+]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?![\w])")
+_NUMBER = lazy_compile(r"(?<![\w.\-])[-+]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?![\w])")
 
 
 def find_values(sentence: str, today: date) -> list[Span]:
@@ -143,15 +171,15 @@ _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
 _COUNT = r"(?P<count>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few)"
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b")),
-    ("mdy", re.compile(rf"\b{_MONTH}\s+{_DAY}\b{_YEAR}", re.I)),
-    ("dmy", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}\b", re.I)),
-    ("slash", re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\b")),
-    ("word", re.compile(r"\b(?P<word>yesterday|today|tonight|tomorrow)\b", re.I)),
-    ("weekday", re.compile(rf"\b(?P<rel>last|next|this|on|by|until|before|due|to)\s+(?P<wd>{'|'.join(WEEKDAYS)})\b", re.I)),
-    ("ago", re.compile(rf"\b{_COUNT}\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
-    ("in", re.compile(rf"\bin\s+{_COUNT}\s+(?P<unit>day|week|month|year)s?\b", re.I)),
-    ("lastnext", re.compile(r"\b(?P<rel>last|next)\s+(?P<unit>week|month|year)\b", re.I)),
+    ("iso", lazy_compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b")),
+    ("mdy", lazy_compile(rf"\b{_MONTH}\s+{_DAY}\b{_YEAR}", re.I)),
+    ("dmy", lazy_compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}\b", re.I)),
+    ("slash", lazy_compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\b")),
+    ("word", lazy_compile(r"\b(?P<word>yesterday|today|tonight|tomorrow)\b", re.I)),
+    ("weekday", lazy_compile(rf"\b(?P<rel>last|next|this|on|by|until|before|due|to)\s+(?P<wd>{'|'.join(WEEKDAYS)})\b", re.I)),
+    ("ago", lazy_compile(rf"\b{_COUNT}\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
+    ("in", lazy_compile(rf"\bin\s+{_COUNT}\s+(?P<unit>day|week|month|year)s?\b", re.I)),
+    ("lastnext", lazy_compile(r"\b(?P<rel>last|next)\s+(?P<unit>week|month|year)\b", re.I)),
 ]  # fmt: skip
 
 
@@ -196,13 +224,13 @@ def find_dates(sentence: str, today: date) -> list[Span]:
 
 
 # A sentence about something planned: a date in it without a year is the next such date.
-_PLAN = re.compile(
+_PLAN = lazy_compile(
     r"\b(?:appointment|appt|due|deadline|meeting|booked|scheduled|will|next|upcoming|plan|"
     r"planned|planning|flight|trip|concert|visit|reservation|renewal|expires?|starts?|"
     r"begins?|on\s+the\s+calendar)\b",
     re.IGNORECASE,
 )
-_WEEKDAY_TEXT = re.compile(rf"\b(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
+_WEEKDAY_TEXT = lazy_compile(rf"\b(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
 
 
 def _next_year(day: date) -> date:
