@@ -1207,6 +1207,33 @@ async def test_names_without_a_given_name_that_act_are_organizations(
     assert not set(orgs) & set(people) and "Halifax" not in people
 
 
+@pytest.mark.anyio
+async def test_a_place_set_aside_after_a_name_is_where_that_one_is() -> None:
+    text = "Client: Weber & Lang Patentanwälte (Munich), contact Dr. Katrin Weber."
+    orgs = objects(await extract(text, DEFAULT), "organization")
+    assert [(o["name"], o.get("location")) for o in orgs] == [
+        ("Weber & Lang Patentanwälte", "Munich")
+    ]
+    # A language or nationality set aside is no place.
+    people = objects(await extract("Tutor: Haruka Sato (Japanese, Mondays).", DEFAULT), "person")
+    assert [(p["name"], p.get("location")) for p in people] == [("Haruka Sato", None)]
+
+
+@pytest.mark.anyio
+async def test_the_contact_named_after_an_organization_works_there() -> None:
+    text = "Client: Nordlys Medical AS (Oslo), contact Søren Dahl; clinical trial documents."
+    result = await extract(text, DEFAULT)
+    assert [(o["name"], o.get("location")) for o in objects(result, "organization")] == [
+        ("Nordlys Medical AS", "Oslo")
+    ]
+    people = objects(result, "person")
+    assert [(p["name"], p.get("company")) for p in people] == [("Søren Dahl", "Nordlys Medical AS")]
+    # "Client:" before a given name is a person, not a company.
+    result = await extract("Client: Chloé Dubois, founder of a studio.", DEFAULT)
+    assert [p["name"] for p in objects(result, "person")] == ["Chloé Dubois"]
+    assert objects(result, "organization") == []
+
+
 def test_given_names_fold_marks_and_take_a_hyphenated_name_by_its_first_part() -> None:
     assert given_name("Søren") and given_name("Zoë") and given_name("Oğuz")
     assert given_name("Pieter-Jan") and given_name("ŁUKASZ")

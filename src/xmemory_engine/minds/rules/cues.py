@@ -84,6 +84,7 @@ def read_sentence(
     _roles(s, drafts, facts)
     _titled(s, drafts, facts)
     _employment(s, drafts, names, kinds, facts)
+    _represents(s, drafts, names, kinds, facts)
     _manages(s, drafts, facts)
     _kin(s, drafts, names, facts)
     _switched(s, drafts, facts)
@@ -299,6 +300,46 @@ def _employment(
                 verb = re.search(r"\b(works?|worked|working|employed)\s+$", s.text[:cue_start])
                 if verb:
                     facts.use(verb.start(), cue_start)
+
+
+# Who speaks for an organization named just before: "Nordlys Medical AS (Oslo), contact Søren
+# Dahl", "Seedcamp (partner Amelie Roth, …)", "Harbour Lane Bakery — contact Gwen Ofori".
+_FOR_THE_ONE_BEFORE = re.compile(
+    r"(?:[,(;:\u2014\u2013]|\s-)\s*(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s+"
+    r"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?$"
+)
+
+
+def _represents(
+    s: Analyzed,
+    drafts: dict[str, Draft],
+    names: dict[str, str],
+    kinds: dict[str, str],
+    facts: SentenceFacts,
+) -> None:
+    """A person named right after a job or "contact", set off from the organization named
+    just before them (only a place or an aside between), works there."""
+    orgs = [m for m in s.mentions if kinds.get(m.entity) == "org" and not m.pronoun]
+    for m in s.mentions:
+        if m.speaker or m.pronoun or kinds.get(m.entity) != "person":
+            continue
+        found = _FOR_THE_ONE_BEFORE.search(s.text[: m.start])
+        if found is None:
+            continue
+        role = found.group("role").split()
+        if role[-1] != "contact" and not _a_job(role):
+            continue
+        org = next((o for o in reversed(orgs) if o.end <= found.start()), None)
+        if org is None or any(org.end <= x.start < m.start for x in s.mentions if x is not org):
+            continue  # another name between: the job is not said of this organization's one
+        between = s.text[org.end : found.start()]
+        if ";" in between or len(between.split()) > 3:
+            continue
+        draft = drafts.get(m.entity)
+        if draft is not None and draft.put(
+            field_for(draft.spec, "company", ("str",)), names[org.entity]
+        ):
+            facts.use(found.start("role"), m.start)
 
 
 def group_before(s: Analyzed, position: int) -> list[Mention]:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xmemory_engine import datafiles
 from xmemory_engine.minds.rules.text import WEEKDAYS, Span, lazy_compile, lexicon, wordset
 
 ORG_SUFFIXES = lexicon("names.org_suffixes")
@@ -80,6 +81,7 @@ class Candidate:
     joined_to_next: bool = False  # "Alice and Bob", "Alice, Bob"
     label_word: bool = False  # the common noun opening a label ("Hotel in Lisbon: ...")
     labelled: str = ""  # the label's head noun, for the first name after it ("hotel")
+    aside: bool = False  # set aside right after another name: "Acme (Oslo)", "Acme, Oslo —"
 
 
 @dataclass
@@ -131,7 +133,19 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
                 out[-1].joined_to_next = True
             out.append(cand)
     _labelled(sentence, out)
+    for prev, cand in itertools.pairwise(out):
+        gap, rest = sentence[prev.end : cand.start], sentence[cand.end :]
+        cand.aside = bool(
+            (_OPEN_ASIDE.fullmatch(gap) and rest[:1] in (")", ","))
+            or (gap.strip() == "," and _CLOSE_ASIDE.match(rest))
+        )
     return out
+
+
+# "Nordlys Medical AS (Oslo)", "Terra Ceramica, Porto — …": a word set aside right after a name
+# says where that one is.
+_OPEN_ASIDE = re.compile(r"\s*\(\s*")
+_CLOSE_ASIDE = re.compile(r"\s*(?:[;)\u2014\u2013]|-\s|[.!?]?\s*$)")
 
 
 # A note's opening label: up to five words before a colon ("Hotel in Lisbon: Memmo Alfama",
@@ -162,12 +176,16 @@ def _labelled(sentence: str, candidates: list[Candidate]) -> None:
     if not own or any(w != w.lower() for w in m.group("label").split()[1 : len(own)]):
         return  # "Maya Patel: ..." is a name, not a label
     head = own[-1]
+    after = next((c for c in candidates if c.start >= m.end()), None)
     if not (head in ORG_SUFFIXES or head in _ORG_LABELS or person_noun(head)):
-        return  # "Client: …", "Supplier: …" may be a person or a company: no hint
+        # "Client: …", "Supplier: …" may be a person or a company: a company when the name
+        # after it opens with no given name ("Client: Wydawnictwo Znak", not "Chloé Dubois").
+        plural = head[:-1] if head.endswith("s") else head
+        if plural not in ORG_NOUNS or after is None or given_name(after.tokens[0]):
+            return
     first = candidates[0]
     if first.start == m.start("label") and len(first.tokens) == 1:
         first.label_word = True
-    after = next((c for c in candidates if c.start >= m.end()), None)
     if after is not None:
         after.labelled = head
 
@@ -316,6 +334,8 @@ def _score(c: Candidate, s: Scores) -> None:
     if c.tokens[-1] in ORG_SUFFIXES or (len(c.tokens) > 1 and c.tokens[0] in _ORG_HEADS):
         s.org += 3
     days = _CALENDAR | _DAY_ABBREVIATIONS  # "Mon & Thu", "Tue & Fri": days, not a firm
+    if c.aside and len(c.tokens) == 1 and not given_name(c.tokens[0]) and not _no_name(c.tokens[0]):
+        s.place += 2  # "Nordlys Medical AS (Oslo)": where the name before it is
     if "&" in c.name and not given_name(c.tokens[-1]) and not days & set(c.tokens):
         s.org += 2  # "Kiln & Clay", "Weber & Lang": partners joined by "&" are a firm
     if len(c.tokens) > 1 and c.tokens[0] in ("st", "saint", "san", "santa", "sankt", "são"):
@@ -404,6 +424,18 @@ def _given_names() -> frozenset[str]:
     # Read on the first name classified (a write), not at import: reads never need it.
     text = (Path(__file__).parent / "given_names.txt").read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def _no_name(word: str) -> bool:
+    """A capitalised word that names no one and nowhere: a language or nationality, a day,
+    a month ("Haruka Sato (Japanese, …)"): the engine vocabulary's `not_names`."""
+    return word in _not_names()
+
+
+@functools.lru_cache(maxsize=1)
+def _not_names() -> frozenset[str]:
+    data: dict[str, str] = datafiles.load("vocabulary.yml")
+    return frozenset(data.get("not_names", "").split())
 
 
 # Letters Unicode does not decompose, folded as the list's source folds them.
