@@ -139,6 +139,10 @@ _BINDING = {
     "||": 8,
 }
 _NOT = 3
+_END = ("end", "")
+"""What `_Parser.peek` sees past the last token."""
+_COMMA = ("op", ",")
+_CLOSE = ("op", ")")
 
 
 def plain_select(
@@ -225,24 +229,27 @@ def _tokenize(sql: str) -> list[tuple[str, str]] | None:
         text = text[:-1].rstrip(" \t\n\r\f")
     tokens: list[tuple[str, str]] = []
     at = 0
-    while at < len(text):
-        m = _TOKEN.match(text, at)
-        if m is None:
+    # One scan: a token not starting where the last one ended is text no token matches.
+    for m in _TOKEN.finditer(text):
+        start = m.start()
+        if start != at:
             return None
+        at = m.end()
         kind = m.lastgroup
+        if kind == "blank":
+            continue
         assert kind is not None
-        if kind in ("string", "name"):
-            before = text[at - 1] if at else " "
-            after = text[m.end()] if m.end() < len(text) else " "
+        value = m.group()
+        if kind == "string" or kind == "name":
+            before = text[start - 1] if start else " "
+            after = text[at] if at < len(text) else " "
             # x'41' is a blob to SQLite; "a"b, 'a'b or 'a'"b" are tokens touching.
             if before.isalnum() or before in "_'\"" or after.isalnum() or after in "_'\"":
                 return None
-        elif kind == "op" and text[at : at + 2] in ("--", "/*"):
+        elif (value == "-" or value == "/") and text[start : start + 2] in ("--", "/*"):
             return None  # a comment
-        if kind != "blank":
-            tokens.append((kind, m.group()))
-        at = m.end()
-    return tokens
+        tokens.append((kind, value))
+    return tokens if at == len(text) else None
 
 
 def _unquoted(string: str) -> str:
@@ -259,7 +266,8 @@ class _Parser:
         self.start([])
 
     def start(self, tokens: list[tuple[str, str]]) -> None:
-        self.tokens = tokens
+        # Ended by as many end tokens as `peek` looks ahead: no bounds check per look.
+        self.tokens = [*tokens, _END, _END, _END]
         self.at = 0
         self.texts = [_unquoted(text) for kind, text in tokens if kind == "string"]
         self.strings = 0  # strings seen so far: the next one's ordinal
@@ -270,8 +278,7 @@ class _Parser:
     # -- tokens ----------------------------------------------------------------------------
 
     def peek(self, offset: int = 0) -> tuple[str, str]:
-        i = self.at + offset
-        return self.tokens[i] if i < len(self.tokens) else ("end", "")
+        return self.tokens[self.at + offset]
 
     def keyword(self, *words: str) -> bool:
         kind, text = self.peek()
@@ -392,7 +399,7 @@ class _Parser:
     def expr(self, least: int = 1) -> _Expr:
         """An expression whose operators bind at least as tightly as `least` (precedence
         climbing: one call per operand, not one per precedence level)."""
-        kind, text = self.peek()
+        kind, text = self.tokens[self.at]
         if kind == "word" and text.lower() == "not":
             if least > _NOT:
                 raise _GiveUp
@@ -401,7 +408,7 @@ class _Parser:
         else:
             left = self._unary()
         while True:
-            kind, text = self.peek()
+            kind, text = self.tokens[self.at]
             key = text.lower() if kind == "word" else text if kind == "op" else ""
             binding = _BINDING.get(key, 0)
             if binding < least:
@@ -419,12 +426,14 @@ class _Parser:
             left = self._deep(max(left.depth, right.depth) + 1, literal)
 
     def _unary(self) -> _Expr:
-        if self.op("-"):
+        if self.tokens[self.at] == ("op", "-"):
+            self.at += 1
             return self._deep(self._unary().depth + 1)
         return self._primary()
 
     def _primary(self) -> _Expr:
-        kind, text = self.peek()
+        # Told apart by the token's kind first: most are strings, calls and columns.
+        kind, text = self.tokens[self.at]
         if kind == "string":
             self.at += 1
             ordinal = self.strings
@@ -433,21 +442,26 @@ class _Parser:
         if kind == "number":
             self.at += 1
             return _Expr(1, number=True)
-        if self.keyword("null"):
-            return _Expr(1, ("", []))
-        if self.keyword("exists"):
-            self.expect_op("(")
-            around, self.deepest = self.deepest, 0
-            self.select()
-            self.expect_op(")")
-            within, self.deepest = self.deepest, around
-            return self._deep(within + 3)  # EXISTS, its SELECT and the clause
-        if self.op("("):
+        if kind == "word":
+            word = text.lower()
+            if word == "null":
+                self.at += 1
+                return _Expr(1, ("", []))
+            if word == "exists":
+                self.at += 1
+                self.expect_op("(")
+                around, self.deepest = self.deepest, 0
+                self.select()
+                self.expect_op(")")
+                within, self.deepest = self.deepest, around
+                return self._deep(within + 3)  # EXISTS, its SELECT and the clause
+            if self.tokens[self.at + 1] == ("op", "("):
+                return self._call(word)
+        elif kind == "op" and text == "(":
+            self.at += 1
             inner = self.expr()
             self.expect_op(")")
             return self._deep(inner.depth + 1, inner.literal)
-        if kind == "word" and self.peek(1) == ("op", "("):
-            return self._call(text.lower())
         first = self.name()
         if self.op("."):
             return self._deep(3, None, self.name())
@@ -463,9 +477,13 @@ class _Parser:
             self.expect_op(")")
             return _Expr(2)
         args = [self.expr()]
-        while self.op(","):
+        tokens = self.tokens
+        while tokens[self.at] == _COMMA:
+            self.at += 1
             args.append(self.expr())
-        self.expect_op(")")
+        if tokens[self.at] != _CLOSE:
+            raise _GiveUp
+        self.at += 1
         fewest, most = _FUNCTIONS[function]
         if not fewest <= len(args) <= most:
             raise _GiveUp
@@ -493,5 +511,6 @@ class _Parser:
     ) -> _Expr:
         if depth > MAX_PLAIN_DEPTH:
             raise _GiveUp
-        self.deepest = max(self.deepest, depth)
+        if depth > self.deepest:
+            self.deepest = depth
         return _Expr(depth, literal, column)
