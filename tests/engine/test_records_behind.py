@@ -293,3 +293,21 @@ async def test_a_rating_asked_for_is_a_number_said(
     assert "5 stars" in rated["reader_result"]["answer"], rated
     unrated = await read("What rating did I give Piranesi?")
     assert unrated["basis"] == "nothing", unrated
+
+
+async def test_a_note_of_several_parts_is_held_by_the_records_of_the_part_asked_about(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write(
+        "Open tasks: send Aldgate wireframes (high priority, due 4 Dec); order stock photos "
+        "for Harbour Lane; renew Figma subscription before 12 Dec."
+    )
+    await write("The boiler service is booked with Heatwise on 2027-01-12.")
+    # The records do not hold the whole note (three tasks, one understood in full), but the
+    # one part that says the question's words is held by its task: that answers.
+    found = await read("When does the Figma subscription need renewing?")
+    assert found["basis"] == "records", found
+    answer = found["reader_result"]["answer"]
+    assert answer.startswith("renew Figma subscription before 12 Dec (task)")
+    assert "wireframes" not in answer and "Read from the records" in found["notice"]

@@ -11,7 +11,8 @@ A record is used when:
 - it is about what is asked: its values hold every name the question holds and at least one
   of the question's terms;
 - it adds something: a value the question does not say, said in the passage;
-- together the records used hold `HELD` of the sentence's own words, less the question's,
+- together the records used hold `HELD` of the sentence's own words, less the question's
+  (of the one part of a note in parts, "A (…); B (…); C (…)", that says the question's words),
   and the word told right after each word saying what is asked ("lives in *Newcastle*").
 
 Values that copy the text instead of understanding it (a field holding most of the sentence,
@@ -66,7 +67,9 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
         return None  # only its names are understood: what is asked of them cannot be checked
     asked = set(search_words(query))
     shown = set(search_words(passage["text"]))
-    sentence_words = [w for w in search_words(passage["sentence"]) if len(w) > 1]
+    sentence_words = [
+        w for w in search_words(_asked_part(passage["sentence"], asked)) if len(w) > 1
+    ]
     # What the sentence itself says: not its stop words, the question's words, the label it
     # is filed under ("Update:") or the words that mark a change ("moved", "now").
     skip = vocab.stop | vocab.labels | vocab.correction_cues | asked
@@ -120,6 +123,20 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
         + ": the question names none of their fields, so check they are what it asks about."
     )
     return Behind(prose=prose, evidence=found, notice=notice)
+
+
+def _asked_part(sentence: str, asked: set[str]) -> str:
+    """The part of a sentence that tells what is asked: a note of several parts ("Invoices
+    sent: A (…); B (…); C (…)") is held by the records when the part that says the question's
+    words is, not every part."""
+    parts = [p for p in sentence.split(";") if p.strip()]
+    if len(parts) < 2:
+        return sentence
+    said = [len(asked & set(search_words(p))) for p in parts]
+    best = max(said)
+    if best == 0 or said.count(best) > 1:
+        return sentence
+    return parts[said.index(best)]
 
 
 def _told_after(
