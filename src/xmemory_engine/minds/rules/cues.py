@@ -172,15 +172,24 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
 # A job said right before the name it belongs to: "Staff: head baker Agnieszka Łukasik",
 # "the plumber, Rui Pacheco,", "second supervisor Dr. Jonas Brenner".
 _TITLE_BEFORE = re.compile(
-    r"(?:^|[,:;(]|\b(?i:the|a|an|our|their|his|her|with|and|by)\b)\s*"
-    r"(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*,?\s*(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?$"
+    r"(?:(?:^|[,:;(]|\b(?i:the|a|an|our|their|his|her|with|and|by)\b)\s*"
+    r"(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)|^\s*(?P<opening>[A-Z][a-z][\w\-]*))"
+    r"\s*,?\s*(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?$"
 )
 
-# "The hiring manager is Petra Lind", "the recruiter was Sam Oduya": a job said of someone
-# named after it, when it is nobody's ("my manager is ..." is a relationship: `_kin`).
+# "The hiring manager is Petra Lind", "Coach is Femi Adeyemi", "school nurse is Joanne Pike":
+# a job said of someone named after it, when it is nobody's ("my manager is ..." is a
+# relationship: `_kin`). The job opens the sentence or a clause, or follows "the".
 _THE_ROLE_IS = re.compile(
-    r"\b[Tt]he\s+(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s+(?:is|was)\s+"
+    r"(?:\b[Tt]he\s+|(?:^|[;,])\s*(?:[Tt]he\s+)?)"
+    r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)\s+(?:is|was)\s+(?:now\s+)?"
     r"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?$"
+)
+# "Tutor: Chiara Benedetti", "second supervisor: Dr. Tom Whitcombe", "Sound engineer for the
+# tour: Declan Moss": a label that is a job, then the one who has it.
+_ROLE_LABEL = re.compile(
+    r"(?:^\s*|[;.]\s+)(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)"
+    r"(?:\s+(?:for|of|at|on)\s+[^:;,]{1,30})?\s*:\s*(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?$"
 )
 
 
@@ -192,17 +201,33 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         if m.speaker or m.pronoun or m.entity.startswith("org:"):
             continue
         found = next(
-            (f for p in (_TITLE_BEFORE, _THE_ROLE_IS) if (f := p.search(s.text[: m.start]))
-             and _a_job(f.group("role").split())),
+            (f for p in (_TITLE_BEFORE, _THE_ROLE_IS, _ROLE_LABEL)
+             if (f := p.search(s.text[: m.start])) and _a_job(_plain(_said(f)).split())),
             None,
         )  # fmt: skip
         if found is None:
             continue
         draft = drafts.get(m.entity)
         if draft is not None and draft.put(
-            field_for(draft.spec, "role", ("str",)), found.group("role")
+            field_for(draft.spec, "role", ("str",)), _plain(_said(found))
         ):
-            facts.use(found.start("role"), found.end("role"))
+            group = "role" if found.group("role") else "opening"
+            facts.use(found.start(group), found.end(group))
+
+
+def _said(found: re.Match[str]) -> str:
+    """The job a title pattern found: its `role`, or the capitalised word opening the sentence
+    ("Accountant Ruth Ellery …")."""
+    return found.group("role") or found.groupdict().get("opening") or ""
+
+
+def _plain(role: str) -> str:
+    """A job as a record holds it: a word capitalised only because it opens the sentence or
+    the label is lower-cased ("Coach" -> coach), an acronym kept ("CTO")."""
+    first, _, rest = role.partition(" ")
+    if first[:1].isupper() and first[1:].islower():
+        first = first.lower()
+    return f"{first} {rest}" if rest else first
 
 
 def _a_job(words: list[str]) -> bool:
