@@ -780,6 +780,26 @@ def test_an_explicit_date_beats_a_weekday_and_a_plan_without_a_year_is_ahead(
     assert [d.value for d in find_dates(sentence, TODAY)] == [value]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        # Said on 1 December: a date without a year and without a tense is the nearer one.
+        ("11 Feb is now Komedia, Bath.", "2027-02-11"),
+        ("Dates so far: 4 Feb Glasgow.", "2027-02-04"),
+        ("Rebooked at the hut for Jul 8.", "2026-07-08"),
+        # What happened is the last such date, even when the next one is nearer.
+        ("She fell on 3 February and hurt her hip.", "2026-02-03"),
+        ("We met on 20 December at the fair.", "2025-12-20"),
+        # What is planned is the next one.
+        ("Dentist appointment on 20 November.", "2027-11-20"),
+    ],
+)
+def test_a_date_without_a_year_is_the_nearer_one_unless_the_sentence_says_when(
+    sentence: str, value: str
+) -> None:
+    assert [d.value for d in find_dates(sentence, date(2026, 12, 1))] == [value]
+
+
 @pytest.mark.anyio
 async def test_no_junk_people_from_initials_openers_or_capitals() -> None:
     result = await extract(
@@ -1180,6 +1200,10 @@ async def test_streets_and_saints_places_are_no_people(text: str) -> None:
         ("Agreed the price with João Almeida yesterday.", ["João Almeida"]),
         ("Signed off by Pieter-Jan Claes on Monday.", ["Pieter-Jan Claes"]),
         ("Łukasz Wiśniewski will join the call.", ["Łukasz Wiśniewski"]),
+        ("Mortgage broker is Liam O'Sullivan (tel 0161 496 0772).", ["Liam O'Sullivan"]),
+        # One word: a given name and one sign of a person ("with") make a person.
+        ("Booked physio with Tariq at Stride Clinic.", ["Tariq"]),
+        ("Booked a table with Wagamama at noon.", []),
     ],
 )
 async def test_a_name_of_two_words_is_a_person_by_its_given_name(
@@ -1232,6 +1256,57 @@ async def test_the_contact_named_after_an_organization_works_there() -> None:
     result = await extract("Client: Chloé Dubois, founder of a studio.", DEFAULT)
     assert [p["name"] for p in objects(result, "person")] == ["Chloé Dubois"]
     assert objects(result, "organization") == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            "The club captain is Ingrid Solberg. Her rating is 2105.",
+            "Ingrid Solberg",
+            "club captain",
+        ),
+        ("Coach is Femi Adeyemi, he writes everyone's plans.", "Femi Adeyemi", "coach"),
+        ("Tutor: Chiara Benedetti; tutorials Fridays 11:10.", "Chiara Benedetti", "tutor"),
+        (
+            "Second supervisor: Dr. Tom Whitcombe (on sabbatical).",
+            "Tom Whitcombe",
+            "second supervisor",
+        ),
+        ("Sound engineer for the tour: Declan Moss, £160/night.", "Declan Moss", "sound engineer"),
+        ("Accountant Ruth Ellery needs the VAT receipts by 15 Dec.", "Ruth Ellery", "accountant"),
+    ],
+)
+async def test_a_job_said_of_someone_named_after_it_is_their_role(
+    text: str, name: str, role: str
+) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people[name].get("role") == role
+
+
+@pytest.mark.anyio
+async def test_a_name_or_a_verb_opening_the_sentence_is_no_job() -> None:
+    people = objects(
+        await extract("Met Sarah Chen at the fair. Sarah is Tom's sister.", DEFAULT), "person"
+    )
+    assert all(p.get("role") is None for p in people)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "venue"),
+    [
+        ("Winter concert on 12 December at the Corn Exchange.", "Corn Exchange"),
+        (
+            "Seed swap: Saturday 20 February 2027 at Hollins Lane Library, 10am-1pm.",
+            "Hollins Lane Library",
+        ),
+    ],
+)
+async def test_where_a_dated_event_takes_place_is_its_location(text: str, venue: str) -> None:
+    [event] = objects(await extract(text, DEFAULT), "event")
+    assert event.get("location") == venue
 
 
 def test_given_names_fold_marks_and_take_a_hyphenated_name_by_its_first_part() -> None:

@@ -91,7 +91,7 @@ class Scores:
     place: int = 0
     thing: bool = False
     tokens: int = 1
-    given: bool = False  # several words, the first a given name ("João Almeida")
+    given: bool = False  # opening with a given name ("João Almeida", "Tariq")
     names: set[str] = field(default_factory=set)
 
 
@@ -396,10 +396,12 @@ def _score(c: Candidate, s: Scores) -> None:
     )
     if before1 in ("is", "was") and (before2 in KIN_NOUNS or _role_like(before2)) and owned:
         s.person += 2  # "my team lead is Tariq", "her dentist was Okafor"
-    plain = all(t.replace("-", "").isalpha() for t in c.tokens)  # "Pieter-Jan Claes"
-    if len(c.tokens) >= 2 and plain and given_name(c.tokens[0]):
-        s.person += 1  # "João Almeida": two words opening with a given name (not "Mill Row")
-        s.given = True
+    # "Pieter-Jan Claes", "Liam O'Sullivan": hyphens and apostrophes join parts of one name.
+    plain = all(re.sub(r"[-'\u2019]", "", t).isalpha() for t in c.tokens)
+    if plain and given_name(c.tokens[0]):
+        s.given = True  # with one sign of a person, a given name alone is one ("with Tariq")
+        if len(c.tokens) >= 2:
+            s.person += 1  # "João Almeida": two words opening with a given name (not "Mill Row")
     if before1 in _DETERMINERS:
         s.person -= 3
 
