@@ -202,9 +202,8 @@ def find_dates(sentence: str, today: date) -> list[Span]:
                     "to",
                 ):
                     start = m.start("wd")
-                yearless = kind in ("mdy", "dmy") and not m["year"]
-                if yearless and resolved < today and _PLAN.search(sentence):
-                    resolved = _next_year(resolved)  # "the dentist on March 14": the next one
+                if kind in ("mdy", "dmy") and not m["year"]:
+                    resolved = _year_for(resolved, today, sentence)
                 found.append(
                     Span("date", start, m.end(), sentence[start : m.end()], resolved.isoformat())
                 )
@@ -227,17 +226,44 @@ def find_dates(sentence: str, today: date) -> list[Span]:
 _PLAN = lazy_compile(
     r"\b(?:appointment|appt|due|deadline|meeting|booked|scheduled|will|next|upcoming|plan|"
     r"planned|planning|flight|trip|concert|visit|reservation|renewal|expires?|starts?|"
-    r"begins?|on\s+the\s+calendar)\b",
+    r"begins?|on\s+the\s+calendar|by(?=\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))\b",
     re.IGNORECASE,
 )
 _WEEKDAY_TEXT = lazy_compile(rf"\b(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
 
 
+# A sentence telling what happened: a date in it without a year is the last such date.
+_PAST = lazy_compile(
+    r"\b(?:was|were|had|did|ago|last|yesterday|went|came|fell|paid|sent|got|took|met|saw|"
+    r"happened|arrived|finished|began)\b",
+    re.IGNORECASE,
+)
+
+
+def _year_for(day: date, today: date, sentence: str) -> date:
+    """A date written without a year (`day`, this year's): the next one in a sentence about
+    something planned ("the dentist on March 14"), the last one in a sentence about what
+    happened ("she fell on 3 February"), else the nearer of the two ("11 Feb is now Komedia",
+    said in December, is next February)."""
+    ahead = day if day >= today else _next_year(day)
+    behind = day if day <= today else _year_shift(day, -1)
+    if _PLAN.search(sentence):
+        return ahead
+    if _PAST.search(sentence):
+        return behind
+    return ahead if ahead - today <= today - behind else behind
+
+
 def _next_year(day: date) -> date:
+    return _year_shift(day, 1)
+
+
+def _year_shift(day: date, years: int) -> date:
     try:
-        return day.replace(year=day.year + 1)
+        return day.replace(year=day.year + years)
     except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
+        return day.replace(year=day.year + years, day=28)
 
 
 def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:

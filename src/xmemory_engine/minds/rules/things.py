@@ -17,7 +17,7 @@ from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts, field_value, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import META_LABELS
-from xmemory_engine.minds.rules.names import NOISE_WORDS
+from xmemory_engine.minds.rules.names import NOISE_WORDS, given_name
 from xmemory_engine.minds.rules.providers import provider
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
@@ -302,6 +302,10 @@ def _event(
         if place.start > m.start():
             draft.put(field_for(spec, "location", ("str",)), place.name)
             break
+    else:
+        venue = _venue(s, m.start(), len(s.text))
+        if venue is not None:
+            draft.put(field_for(spec, "location", ("str",)), venue)
     return draft
 
 
@@ -496,4 +500,32 @@ def dated_event(s: Analyzed, mapped: SchemaMap, make: MakeDraft) -> Draft | None
     if not draft.put(name_field(spec, "event"), title):
         return None
     draft.put(field_for(spec, "date", ("date", "datetime")), str(date.value))
+    venue = _venue(s, start, clause_end)
+    if venue is not None:
+        draft.put(field_for(spec, "location", ("str",)), venue)
     return draft
+
+
+# Where something takes place: "at (the) <capitalised words>" ("at Hollins Lane Library",
+# "at the Corn Exchange", "at SOAS"), its words joined by "of", "de", "&".
+_AT_VENUE = re.compile(
+    rf"\bat\s+(?:the\s+)?(?P<venue>{UPPER}[\w'\u2019&\-]*"
+    rf"(?:\s+(?:{UPPER}[\w'\u2019&\-]*|of|de|du|la|&)(?=\s+{UPPER}|\b))*)"
+)
+
+
+def _venue(s: Analyzed, start: int, end: int) -> str | None:
+    """The place an event in the text between `start` and `end` is at, when the sentence says
+    "at" and a name that is no one's (not a person named in the sentence)."""
+    for m in _AT_VENUE.finditer(s.text, start, end):
+        name = m.group("venue").rstrip("'\u2019s").strip()
+        if any(
+            x.start <= m.start("venue") < x.end
+            for x in s.mentions
+            if not x.entity.startswith("org:")
+        ):
+            continue  # "at Tom's": a person, not a place
+        if name.lower() in NOISE_WORDS or len(name) < 2 or (" " not in name and given_name(name)):
+            continue  # "at Tom's": someone's home, named by its owner
+        return name
+    return None
