@@ -867,6 +867,20 @@ async def test_a_header_may_give_the_state_of_everything_it_lists() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_to_do_header_or_a_state_alone_lists_tasks() -> None:
+    result = await extract(
+        "To do: order repeat prescription by 10 Dec; ask Dr. Qureshi about a memory assessment.",
+        DEFAULT,
+    )
+    assert [(t["title"], t["status"], t.get("due_date")) for t in objects(result, "task")] == [
+        ("order repeat prescription by 10 Dec", "open", "2026-12-10"),  # a deadline: ahead
+        ("ask Dr. Qureshi about a memory assessment", "open", None),
+    ]
+    result = await extract("Done: book the registrar; order the rings.", DEFAULT)
+    assert [t["status"] for t in objects(result, "task")] == ["done", "done"]
+
+
+@pytest.mark.anyio
 async def test_a_singular_header_or_a_sentence_with_a_colon_is_no_list() -> None:
     one = await extract("Task: call the plumber, due 2026-01-10.", DEFAULT)
     assert objects(one, "task") == [
@@ -1283,6 +1297,16 @@ async def test_a_job_said_of_someone_named_after_it_is_their_role(
 ) -> None:
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert people[name].get("role") == role
+
+
+@pytest.mark.anyio
+async def test_a_job_set_after_a_name_without_an_article() -> None:
+    text = "Client: Łukasz Wiśniewski, CTO of Kraków Robotics, phone +48 601 222 333."
+    [person] = objects(await extract(text, DEFAULT), "person")
+    assert (person.get("role"), person.get("company")) == ("CTO", "Kraków Robotics")
+    text = "User reports to Deborah Mensah, operations lead at the food bank."
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people["Deborah Mensah"].get("role") == "operations lead"
 
 
 @pytest.mark.anyio

@@ -33,7 +33,8 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
     if m is None:
         return None
     head = m.group("head").strip().lower()
-    if head == singular(head):
+    to_do = _to_do(head, mapped)
+    if head == singular(head) and to_do is None:
         return None  # "Task: call Bob, due Friday" is one task
     # A header may open with the state of everything it lists: "Open tasks: …".
     *before, noun = head.split()
@@ -41,6 +42,8 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
     spec = _type_named(singular(head), mapped)
     if spec is None and state:
         spec = _type_named(singular(noun), mapped)  # "Open tasks: …", "Key contacts: …"
+    if to_do is not None:
+        spec, state = to_do, head if states_said(head) else "open"  # "To do: …" is open
     if not states_said(state):
         state = ""
     # "Kids: Maël (9), Inès (6)", "Carers: …": people, each what the heading calls them.
@@ -62,6 +65,8 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
     drafts = []
     for name, said in items:
         draft = make(spec, name)
+        if mapped.kinds.get(spec.name) == "task":  # "send stage plot to all venues by 15 Jan"
+            one_date(draft, [v for v in find_values(name, today) if v.kind == "date"])
         if called is not None:
             kin = called in KIN_NOUNS or not role_like(called)
             draft.put(field_for(spec, "relationship" if kin else "role", ("str",)), called)
@@ -108,6 +113,20 @@ def _named(item: str) -> bool:
     """Whether a list item is a name: it opens with a capital and is not the user."""
     first = item.split()[0] if item.split() else ""
     return first[:1].isupper() and item.lower() not in SELF_WORDS
+
+
+def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
+    """The task type, for a header that lists things to do without naming tasks: "To do: …",
+    "Todo: …", or a task's state alone ("Open: …", "Done: …")."""
+    words = head.replace("-", " ").split()
+    if words[-1:] == ["list"]:
+        words = words[:-1]
+    spec = mapped.first("task")
+    if spec is None:
+        return None
+    if words in (["to", "do"], ["todo"]) or (len(words) == 1 and states_said(head)):
+        return spec
+    return None
 
 
 def _type_named(word: str, mapped: SchemaMap) -> ObjectSpec | None:
