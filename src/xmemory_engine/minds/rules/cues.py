@@ -247,9 +247,9 @@ def _listed(s: Analyzed, end: int, role: str) -> bool:
     rest = s.text[end:]
     return (
         bool(words)
-        and role.islower()
+        and (role.islower() or (len(words) == 1 and role.isupper()))  # "…, CTO of X"
         and _known_role(words[-1])
-        and bool(re.match(rf"\s*(?:[,;.)]|$|(?:at|for|with)\s+{UPPER})", rest))
+        and bool(re.match(rf"\s*(?:[,;.)]|$|(?:at|for|with|of)\s+(?:the\s+\w|{UPPER}))", rest))
     )
 
 
@@ -301,7 +301,7 @@ def _employment(
         before = s.text[: org.start].split()
         cue = before[-1].lower() if before else ""
         owners = [m for m in group_before(s, org.start) if not s.possessing_another(m)]
-        if not owners or cue not in ("at", "for", "by", "joined", "joins", "from", "with"):
+        if not owners or cue not in ("at", "for", "by", "joined", "joins", "from", "with", "of"):
             continue
         between = {w.lower().strip(",") for w in s.text[owners[-1].end : org.start].split()}
         working = between & _WORK_WORDS or any(role_like(w) for w in between)
