@@ -20,6 +20,7 @@ from xmemory_engine.service import reads
 from xmemory_engine.sql_guard import ReadOnlySqlite
 from xmemory_engine.store.base import NotBrief
 from xmemory_engine.store.instance import SqliteInstanceData
+from xmemory_engine.store.sqlite import connect, transaction
 
 pytestmark = pytest.mark.anyio
 
@@ -175,3 +176,31 @@ async def test_reads_answer_the_same_on_the_event_loop_and_in_worker_threads(
         one.pop("trace_id"), other.pop("trace_id")
         assert one == other
     assert any(r["basis"] == "records" and r["evidence"] for r in brief)
+
+
+def test_a_commit_stopped_by_the_deadline_leaves_no_transaction_open(tmp_path: Path) -> None:
+    # `read_brief`'s deadline is a progress handler; it may stop the snapshot's COMMIT (it
+    # runs every so many steps of a statement kept between runs), which left the transaction
+    # open and every later BEGIN on the connection failing.
+    conn = connect(tmp_path / "t.sqlite")
+    conn.execute("CREATE TABLE t (v TEXT)")
+    stop = False
+
+    def once() -> int:
+        nonlocal stop
+        stopped, stop = stop, False
+        return int(stopped)
+
+    conn.set_progress_handler(once, 1)
+    with (
+        pytest.raises(sqlite3.OperationalError, match="interrupted"),
+        transaction(conn, immediate=False),
+    ):
+        conn.execute("SELECT v FROM t").fetchall()
+        stop = True  # the next step, the COMMIT's, is stopped
+    conn.set_progress_handler(None, 0)
+    assert not conn.in_transaction
+    with transaction(conn):
+        conn.execute("INSERT INTO t VALUES ('written')")
+    assert [tuple(r) for r in conn.execute("SELECT v FROM t")] == [("written",)]
+    conn.close()

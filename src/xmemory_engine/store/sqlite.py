@@ -87,10 +87,15 @@ def transaction(
         conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
         try:
             yield
+            # A COMMIT that fails can leave the transaction open (stopped by a progress
+            # handler's deadline, `read_brief`, or busy): it is rolled back below, else every
+            # later BEGIN on this connection failed ("cannot start a transaction within a
+            # transaction").
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled it back already
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
     finally:
         if not durable:
             conn.execute("PRAGMA synchronous=FULL")
