@@ -1310,6 +1310,16 @@ async def test_a_job_set_after_a_name_without_an_article() -> None:
 
 
 @pytest.mark.anyio
+async def test_someone_seen_for_a_service_at_an_organization_works_there() -> None:
+    result = await extract("Booked physio with Tariq at Stride Clinic, 4 Dec 9:15am.", DEFAULT)
+    assert [(p["name"], p.get("company")) for p in objects(result, "person")] == [
+        ("Tariq", "Stride Clinic")
+    ]
+    result = await extract("Had dinner with Tom at Dishoom.", DEFAULT)  # no organization
+    assert all(p.get("company") is None for p in objects(result, "person"))
+
+
+@pytest.mark.anyio
 async def test_a_name_or_a_verb_opening_the_sentence_is_no_job() -> None:
     people = objects(
         await extract("Met Sarah Chen at the fair. Sarah is Tom's sister.", DEFAULT), "person"

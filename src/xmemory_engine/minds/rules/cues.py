@@ -305,6 +305,10 @@ def _employment(
             continue
         between = {w.lower().strip(",") for w in s.text[owners[-1].end : org.start].split()}
         working = between & _WORK_WORDS or any(role_like(w) for w in between)
+        # "physio with Tariq at Stride Clinic", "sees Dr Arai at Parkside Vets": someone seen
+        # for a service, at the place they work.
+        served = _SEEN.search(s.text[: owners[-1].start]) is not None and between == {"at"}
+        working = working or served
         if cue not in ("joined", "joins", "from") and not working:
             continue
         if cue == "from" and len(between) > 1:
@@ -365,6 +369,9 @@ def _represents(
             field_for(draft.spec, "company", ("str",)), names[org.entity]
         ):
             facts.use(found.start("role"), m.start)
+
+
+_SEEN = re.compile(r"\b(?:with|sees?|saw|seeing)\s+(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?$")
 
 
 def group_before(s: Analyzed, position: int) -> list[Mention]:
