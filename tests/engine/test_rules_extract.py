@@ -1320,6 +1320,20 @@ async def test_someone_seen_for_a_service_at_an_organization_works_there() -> No
 
 
 @pytest.mark.anyio
+async def test_a_preference_said_as_a_label() -> None:
+    result = await extract("Preference: runbooks live in Confluence, not in the repo.", DEFAULT)
+    [said] = objects(result, "preference")
+    assert "Confluence" in said["value"]
+    result = await extract("Gels: Maurten only, the SiS ones wreck my stomach.", DEFAULT)
+    assert [(p["topic"], p["value"]) for p in objects(result, "preference")] == [
+        ("Gels", "Maurten only")
+    ]
+    # "only" that qualifies something else, or a note's own label, is no preference.
+    for text in ("Note: vegetarian only.", "Staff: Agnieszka only on Saturdays."):
+        assert objects(await extract(text, DEFAULT), "preference") == []
+
+
+@pytest.mark.anyio
 async def test_a_name_or_a_verb_opening_the_sentence_is_no_job() -> None:
     people = objects(
         await extract("Met Sarah Chen at the fair. Sarah is Tom's sister.", DEFAULT), "person"

@@ -60,6 +60,13 @@ _FAVORITE = re.compile(
     r"(?:\s+(?:is|are)|\s*:)\s+(?P<value>(?:[^.;!?]|(?<=\b[A-Z])\.|(?<=\bDr|\bSt|\bMr|\bMs)\.)+)",
     re.IGNORECASE,
 )
+# A preference said as a note's label: "Preference: runbooks live in Confluence, not in the
+# repo", or a label whose value is the only one wanted: "Gels: Maurten only".
+_SAID_PREFERENCE = re.compile(
+    r"(?:^\s*|[.;]\s+)(?:(?i:preferences?|prefers)\s*:\s+(?P<what>[^.;!?]+)"
+    r"|(?P<topic>[A-Z][a-z]+(?:\s+[a-z]+)?)\s*:\s+(?P<only>[^.;!?,]{1,40}?)\s+only"
+    r"(?=\s*(?:[,;.!?]|$)))"
+)
 _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy": "enjoys",
                  "hate": "dislikes", "dislike": "dislikes", "don't like": "dislikes",
                  "do not like": "dislikes", "doesn't like": "dislikes",
@@ -336,6 +343,14 @@ def _preference(
     if fav is not None:
         kind = "preferred" if fav.group("kind").lower() == "preferred" else "favorite"
         topic, value = f"{kind} {fav.group('topic').strip()}", fav.group("value")
+    elif (said := _SAID_PREFERENCE.search(s.text)) is not None:
+        # "Preference: runbooks live in Confluence", "Gels: Maurten only": a label's stance.
+        if said.group("what"):
+            topic = value = said.group("what").strip()
+        elif said.group("topic").lower() in META_LABELS:
+            return None  # "Note: … only": what kind of note, not what is wanted
+        else:
+            topic, value = said.group("topic"), f"{said.group('only').strip()} only"
     else:
         m = _PREFER.search(s.text)
         if m is None:
