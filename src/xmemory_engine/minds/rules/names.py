@@ -134,6 +134,8 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
             out.append(cand)
     _labelled(sentence, out)
     for prev, cand in itertools.pairwise(out):
+        if any(t in THING_WORDS for t in prev.tokens):
+            continue  # "12 Elm Street, Springfield": the town is the address's, said with it
         gap, rest = sentence[prev.end : cand.start], sentence[cand.end :]
         cand.aside = bool(
             (_OPEN_ASIDE.fullmatch(gap) and rest[:1] in (")", ","))
