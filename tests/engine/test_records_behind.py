@@ -311,3 +311,23 @@ async def test_a_note_of_several_parts_is_held_by_the_records_of_the_part_asked_
     answer = found["reader_result"]["answer"]
     assert answer.startswith("renew Figma subscription before 12 Dec (task)")
     assert "wireframes" not in answer and "Read from the records" in found["notice"]
+
+
+async def test_records_holding_the_one_value_of_the_shape_asked_answer_though_not_all_is_held(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write(
+        "Meds: Biscuit's Bravecto flea tablet is due 2026-12-20 — give it with food, he spits "
+        "it out otherwise."
+    )
+    await write("The boiler service is booked with Heatwise on 2027-01-12.")
+    # The task holds the one date the sentence gives, which is what "when" asks, though not
+    # the advice around it: the answer is read from it.
+    found = await read("When is Biscuit due his flea treatment?")
+    assert found["basis"] == "records", found
+    assert "due date: 2026-12-20" in found["reader_result"]["answer"]
+    # Two dates said ("from … to …") could be either: the sentence stays the answer.
+    await write("User's trip to Japan: 2026-10-02 to 2026-10-16 with partner Aiko Mori.")
+    found = await read("When does the Japan trip start?")
+    assert found["basis"] == "passages", found

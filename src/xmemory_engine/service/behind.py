@@ -67,9 +67,8 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
         return None  # only its names are understood: what is asked of them cannot be checked
     asked = set(search_words(query))
     shown = set(search_words(passage["text"]))
-    sentence_words = [
-        w for w in search_words(_asked_part(passage["sentence"], asked)) if len(w) > 1
-    ]
+    part = _asked_part(passage["sentence"], asked)
+    sentence_words = [w for w in search_words(part) if len(w) > 1]
     # What the sentence itself says: not its stop words, the question's words, the label it
     # is filed under ("Update:") or the words that mark a change ("moved", "now").
     skip = vocab.stop | vocab.labels | vocab.correction_cues | asked
@@ -102,13 +101,15 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
         held |= set(words)
         if len(used) == MAX_RECORDS:
             break
-    if not used or len(own & held) < HELD * len(own):
+    if not used:
         return None
-    if any(w not in held for w in _told_after(sentence_words, terms, skip)):
-        return None  # "… and lives in Newcastle": what the sentence says next to the asked
     # A value of each shape asked (an amount for "how much", a date for "when") must be among
     # them: records about the thing asked that hold no such value do not answer.
     values = " ".join(str(record[f]) for _, record, fields in used for f in fields)
+    if len(own & held) < HELD * len(own) and not _the_one_asked(terms, part, values):
+        return None
+    if any(w not in held for w in _told_after(sentence_words, terms, skip)):
+        return None  # "… and lives in Newcastle": what the sentence says next to the asked
     if any(s is not None and not s.search(query) and not s.search(values) for s in _shapes(terms)):
         return None
     if terms.who and not _a_name_in([str(r[f]) for _, r, fields in used for f in fields], terms):
@@ -123,6 +124,17 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
         + ": the question names none of their fields, so check they are what it asks about."
     )
     return Behind(prose=prose, evidence=found, notice=notice)
+
+
+def _the_one_asked(terms: passages_mod.Terms, part: str, values: str) -> bool:
+    """Whether the question asks for a value of a shape (a date for "when", an amount for
+    "how much") that the sentence's part says exactly once, and the records hold one: then
+    they hold what is asked though not all the sentence says ("Funding: position ends
+    2027-03-31"). Two such values ("2026-10-02 to 2026-10-16") could be either: no."""
+    shapes = [s for s in _shapes(terms) if s is not None]
+    return bool(shapes) and all(
+        len(list(s.finditer(part))) == 1 and s.search(values) is not None for s in shapes
+    )
 
 
 def _asked_part(sentence: str, asked: set[str]) -> str:
