@@ -292,20 +292,20 @@ class _Phrase:
     """A schema phrase as `_schema_words` looks for it: its words, each matched literally, and
     the pattern that finds them in a row as whole words ("due date", "due-date", "due_date")."""
 
-    __slots__ = ("parts", "pattern")
+    __slots__ = ("parts", "phrase")
 
     def __init__(self, phrase: str) -> None:
-        pattern, parts = _phrase_pattern(phrase)
-        self.pattern = pattern
-        self.parts = frozenset(parts)
+        self.phrase = phrase
+        self.parts = frozenset(phrase.split())
 
     def find(self, text: str, present: frozenset[str]) -> re.Match[str] | None:
         """The phrase's first match in `text`; `present`: which of the schema's phrase words
         `text` holds (`_present`). A word missing rules the phrase out without a search, and
-        most phrases are absent from a question."""
+        most phrases are absent from a question, so the pattern is compiled at its first
+        search, not for every phrase at a server's first read."""
         if not self.parts <= present:
             return None
-        return self.pattern.search(text)
+        return _phrase_pattern(self.phrase)[0].search(text)
 
 
 @dataclass(frozen=True)
