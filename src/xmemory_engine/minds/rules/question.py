@@ -305,7 +305,12 @@ class _Phrase:
         search, not for every phrase at a server's first read."""
         if not self.parts <= present:
             return None
-        return _phrase_pattern(self.phrase)[0].search(text)
+        return self.pattern.search(text)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The pattern that finds the phrase as whole words (compiled once, when first asked)."""
+        return _phrase_pattern(self.phrase)[0]
 
 
 @dataclass(frozen=True)
