@@ -11,13 +11,13 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xmemory_engine import datafiles
 from xmemory_engine.minds.rules.text import WEEKDAYS, Span, lazy_compile, lexicon, wordset
+from xmemory_engine.sentences import fold
 
 ORG_SUFFIXES = lexicon("names.org_suffixes")
 ORG_NOUNS = lexicon("names.org_nouns")
@@ -417,8 +417,7 @@ _ADVERBS = frozenset(("also", "now", "still", "currently", "just", "recently", "
 def given_name(word: str) -> bool:
     """Whether `word` is a given name in common use in some country ("joão", "søren",
     "pieter-jan" by its first part): `given_names.txt`, folded like the list."""
-    folded = unicodedata.normalize("NFKD", word.lower().translate(_UNDECOMPOSED))
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    plain = fold(word.replace("\u0131", "i"))  # the list folds Turkish dotless i too
     names = _given_names()
     return plain in names or plain.split("-", 1)[0] in names
 
@@ -440,10 +439,6 @@ def _no_name(word: str) -> bool:
 def _not_names() -> frozenset[str]:
     data: dict[str, str] = datafiles.load("vocabulary.yml")
     return frozenset(data.get("not_names", "").split())
-
-
-# Letters Unicode does not decompose, folded as the list's source folds them.
-_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "\u0131": "i"})
 
 
 def _work_verb(word: str) -> bool:
