@@ -8,8 +8,13 @@ The data (MIT, (c) 2022 Ian Van Buskirk) maps a lower-case, ASCII-folded first n
 least `MIN_SOURCES` sources for at least `MIN_PEOPLE` people: a list of given names used in
 many countries, which is evidence that a capitalised word opens a person's name ("João
 Almeida") rather than a place's or a company's ("Terra Ceramica" is the exception that proves
-the threshold). Gender is not used. The thresholds were chosen on the dev split's expected
+the threshold). The thresholds were chosen on the dev split's expected
 people and organizations: 187 of 194 people's first words are kept, 5 of 82 organizations'.
+
+A name that almost only women bear (a share of at least `CLEAR_SHARE`) is marked " f", one
+that almost only men bear " m": what "she" and "he" can refer to ("Lena ... Paulo. She handles
+the backend while he owns the app"). Names borne by both (Alex, Jordan, Sam, Kim) are left
+unmarked, so a pronoun never picks one of them by a guess.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from pathlib import Path
 
 MIN_SOURCES = 10
 MIN_PEOPLE = 200
+CLEAR_SHARE = 0.95
 OUT = Path(__file__).resolve().parents[1] / "src/xmemory_engine/minds/rules/given_names.txt"
 HEADER = """\
-# Given names, one per line, lower case, ASCII-folded (see tools/given_names.py).
+# Given names, one per line, lower case, ASCII-folded (see tools/given_names.py); " f" or
+# " m" after a name almost only women or only men bear.
 # Derived from nomquamgender 0.1.4's name_data.json: names seen in at least {sources} sources
 # for at least {people} people each.
 #
@@ -53,13 +60,24 @@ _PLAIN = re.compile(r"[a-z][a-z'\-]*[a-z]")
 def main(path: str) -> None:
     data = json.loads(Path(path).read_text("utf-8"))
     kept = sorted(
-        name
-        for name, (sources, people, *_) in data.items()
+        (name, share)
+        for name, (sources, people, share, *_) in data.items()
         if sources >= MIN_SOURCES and people >= MIN_PEOPLE and _PLAIN.fullmatch(name)
     )
+    lines = [name + _gender(share) for name, share in kept]
     header = HEADER.format(sources=MIN_SOURCES, people=MIN_PEOPLE)
-    OUT.write_text(header + "\n".join(kept) + "\n", "utf-8")
+    OUT.write_text(header + "\n".join(lines) + "\n", "utf-8")
     print(f"{len(kept)} names -> {OUT}")
+
+
+def _gender(share: float | None) -> str:
+    if share is None:
+        return ""
+    if share >= CLEAR_SHARE:
+        return " f"
+    if share <= 1 - CLEAR_SHARE:
+        return " m"
+    return ""
 
 
 if __name__ == "__main__":

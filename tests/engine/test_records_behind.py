@@ -331,3 +331,38 @@ async def test_records_holding_the_one_value_of_the_shape_asked_answer_though_no
     await write("User's trip to Japan: 2026-10-02 to 2026-10-16 with partner Aiko Mori.")
     found = await read("When does the Japan trip start?")
     assert found["basis"] == "passages", found
+
+
+async def test_a_record_named_by_the_clause_answers_with_the_value_it_understood(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    # The event's title is the clause, kept as said: it says which record this is (about
+    # funding), while the date is what was understood, and is what "when" asks.
+    await write("Funding: DFG-funded position ends 2027-03-31.")
+    found = await read("When does my funding run out?")
+    assert found["basis"] == "records", found
+    assert "2027-03-31" in found["reader_result"]["answer"]
+    assert "date" in {e["field"] for e in found["evidence"]}
+
+
+async def test_a_labelled_detail_split_into_attribute_and_value_is_understood(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("User: freelance DE/PL to EN translator. Rates: €0.11 per word, €45/hour.")
+    await write("Client: Wydawnictwo Znak (Kraków), contact Paweł Kamiński; pays in PLN.")
+    await write("Current job: 42-page Nordlys trial protocol, deadline 2026-03-06.")
+    found = await read("What do I charge per word?")
+    assert found["basis"] == "records", found
+    assert "attribute: rates; value: €0.11 per word" in found["reader_result"]["answer"]
+
+
+async def test_how_many_is_answered_by_counting_a_listed_value(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Still to buy: crate, martingale collar, fleece, slow feeder bowl.")
+    found = await read("How many things do we still need to buy?")
+    assert found["basis"] == "records", found
+    assert found["reader_result"]["answer"].startswith("4: crate; martingale collar")

@@ -81,11 +81,16 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     sentences = [set(search_words(s)) for s in (passage["sentence"], *said)]
     xuids = t.records_said_in(episode_id)
     used: list[tuple[ObjectSpec, Record, list[str]]] = []
-    held: set[str] = set()
+    held: set[str] = set()  # the words of the values understood
+    named: set[str] = set()  # ... and of the keys that say which records they are
     for spec, record in t.objects_by_xuids(xuids):
         fields = _understood(spec, record, sentences)
-        words = [w for f in fields for w in search_words(str(record[f]))]
-        text = " ".join(str(record[f]) for f in fields)
+        # What the record is about may be told in the sentence's own words (an event titled
+        # "Funding: DFG-funded position ends"): such a value says which record it is, and
+        # holds those words, but is no answer; the answer is a value understood.
+        about = [f for f in spec.fields if f in fields or f in _named_by(spec, record)]
+        words = [w for f in about for w in search_words(str(record[f]))]
+        text = " ".join(str(record[f]) for f in about)
         if not all(passages_mod.holds_name(words, run) for run in terms.names):
             continue
         if not any(term.covered_by(words, text) for term in terms.terms):
@@ -97,8 +102,9 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
         ]
         if not adding:
             continue
-        used.append((spec, record, fields))
-        held |= set(words)
+        used.append((spec, record, about))
+        held |= {w for f in fields for w in search_words(str(record[f]))}
+        named |= set(words)
         if len(used) == MAX_RECORDS:
             break
     if not used:
@@ -108,7 +114,7 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     values = " ".join(str(record[f]) for _, record, fields in used for f in fields)
     if len(own & held) < HELD * len(own) and not _the_one_asked(terms, part, values):
         return None
-    if any(w not in held for w in _told_after(sentence_words, terms, skip)):
+    if any(w not in named for w in _told_after(sentence_words, terms, skip)):
         return None  # "… and lives in Newcastle": what the sentence says next to the asked
     if any(s is not None and not s.search(query) and not s.search(values) for s in _shapes(terms)):
         return None
@@ -117,6 +123,17 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     traced = [TracedRecord(spec.table, str(r["xuid"]), fields) for spec, r, fields in used]
     found = evidence_mod.gather(t, traced)
     prose = " ".join(_described(spec, record, fields) for spec, record, fields in used)
+    if passages_mod.asks_how_many(query):
+        # "How many things do we still need to buy?": a value listing them is the count.
+        lists = [
+            items
+            for spec, record, fields in used
+            for f in fields
+            if f not in spec.primary_key and (items := passages_mod.items_in(str(record[f])))
+        ]
+        if len(lists) != 1:
+            return None  # no list, or two: the records do not say how many
+        prose = f"{len(lists[0])}: {'; '.join(lists[0])}. {prose}"
     day = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
     notice = (
         "Read from the records made from what was said"
@@ -187,19 +204,37 @@ def _shapes(terms: passages_mod.Terms) -> list[Any]:
 def _understood(spec: ObjectSpec, record: Record, sentences: list[set[str]]) -> list[str]:
     """The record's fields with a value that is understood, not a copy of the text: not
     most of one of the episode's sentences, not free text of many words."""
+    values = {
+        name: set(search_words(str(value)))
+        for name in spec.fields
+        if (value := record.get(name)) is not None
+        and name not in BOOKKEEPING
+        and not isinstance(value, bool)
+    }
     out = []
-    for name in spec.fields:
-        value = record.get(name)
-        if value is None or name in BOOKKEEPING or isinstance(value, bool):
+    for name, held in values.items():
+        if not held or len(held) > LONG_VALUE:
             continue
-        words = search_words(str(value))
-        if not words or len(words) > LONG_VALUE:
+        # A value holding most of a sentence is the sentence kept as it was said (a note, a
+        # title made of the clause), unless it is no key and the record also holds, in another
+        # field, a word of that sentence the value does not: then the mind split the sentence
+        # ("Rates: €0.11 per word" as attribute "rates" and its value). A key that is the
+        # clause ("The boiler service is booked with Heatwise") is never understood.
+        rest = set() if name in spec.primary_key else set().union(*values.values()) - held
+        if any(len(held & s) >= COPY * len(s) and len(s) > 2 and not rest & s for s in sentences):
             continue
-        held = set(words)
-        if any(len(held & s) >= COPY * len(s) and len(s) > 2 for s in sentences):
-            continue  # a sentence kept as it was said (a note, a title made of the clause)
         out.append(name)
     return out
+
+
+def _named_by(spec: ObjectSpec, record: Record) -> list[str]:
+    """The fields that name the record (its primary key), when short: not free text."""
+    return [
+        name
+        for name in spec.primary_key
+        if (value := record.get(name)) is not None
+        and 0 < len(search_words(str(value))) <= LONG_VALUE
+    ]
 
 
 def _described(spec: ObjectSpec, record: Record, fields: list[str]) -> str:

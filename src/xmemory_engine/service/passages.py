@@ -925,7 +925,17 @@ def listed(question: str, sentence: str) -> list[str]:
         return []
     if set(label) <= vocabulary().labels:
         return []
-    tail = tail.strip().rstrip(".!")
+    return items_in(tail)
+
+
+def asks_how_many(question: str) -> bool:
+    return _COUNTED.match(question) is not None
+
+
+def items_in(text: str) -> list[str]:
+    """The things `text` lists, separated by commas, semicolons, "and" or "or" ("crate,
+    martingale collar and fleece"): [] for fewer than two, or parts too long to be things."""
+    tail = text.strip().rstrip(".!")
     flat: list[str] = []
     depth = 0
     for c in tail:

@@ -8,10 +8,17 @@ rules can ask "who is this sentence about" and "who is nearest to this email".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from xmemory_engine.minds.rules.names import Candidate, classify, find_candidates, person_noun
+from xmemory_engine.minds.rules.names import (
+    Candidate,
+    classify,
+    find_candidates,
+    gender,
+    person_noun,
+)
 from xmemory_engine.minds.rules.speaker import SPEAKER, introduction, self_words
 from xmemory_engine.minds.rules.text import (
     PRONOUNS_THING,
@@ -152,8 +159,13 @@ def analyze(text: str, today: date, *, resolve_pronouns: bool = True) -> TextAna
     result = TextAnalysis([])
     if intro is not None:
         result.speaker = canon.get(intro.name.lower(), intro.name).lower()
-    last_person: str | None = None
+    last_people: list[str] = []  # the people the last sentence naming anyone named, in order
     last_org: str | None = None
+
+    def gender_of(key: str) -> str | None:
+        entity = result.entities.get(key)
+        return gender(entity.name) if entity is not None else None
+
     for i, sentence in enumerate(sentences):
         mentions: list[Mention] = []
         places: list[Candidate] = []
@@ -170,14 +182,18 @@ def analyze(text: str, today: date, *, resolve_pronouns: bool = True) -> TextAna
             elif kind == "thing":
                 things.append(cand)
         if resolve_pronouns:
-            mentions += _pronouns(sentence.text, mentions, last_person, last_org, values[i])
+            mentions += _pronouns(
+                sentence.text, mentions, last_people, last_org, values[i], gender_of
+            )
         mentions += _self_mentions(sentence.text, mentions, values[i], result.speaker)
         mentions.sort(key=lambda m: m.start)
+        people: list[str] = []
         for m in mentions:
             if m.entity.startswith("org:"):
                 last_org = m.entity
             elif not m.speaker:  # "he" later means a person named, never the speaker
-                last_person = m.entity
+                people = [p for p in people if p != m.entity] + [m.entity]
+        last_people = people or last_people
         spoken = (intro.start, intro.end) if intro is not None and intro.sentence == i else None
         result.sentences.append(
             Analyzed(sentence, values[i], mentions, places, things, candidates[i], spoken)
@@ -239,30 +255,29 @@ def _canonical_names(kinds: dict[str, str], candidates: list[list[Candidate]]) -
 def _pronouns(
     text: str,
     named: list[Mention],
-    last_person: str | None,
+    last_people: list[str],
     last_org: str | None,
     values: list[Span],
+    gender_of: Callable[[str], str | None],
 ) -> list[Mention]:
+    """Who each pronoun of the sentence means: the nearest person before it (in the sentence,
+    else in the last sentence that named anyone) whose given name does not say the other
+    gender ("Lena Fischer and Paulo Mendes. She handles ..." : Lena)."""
     out: list[Mention] = []
     said = {m.group().lower() for m in _PRONOUN.finditer(text)}
-    # "She handles the backend while he owns the app": two people the sentence does not name,
-    # told apart only by gender, which names do not say here. Neither is guessed: the
+    # "She handles the backend while he owns the app": two people the sentence does not name.
+    # Each is told apart by gender only when a given name says it for certain; otherwise the
     # sentence stays whole in what was said rather than giving one's fact to the other.
     both = bool(said & _SHE) and bool(said & _HE) and not [n for n in named if not n.speaker]
     for m in _PRONOUN.finditer(text):
         if any(v.start <= m.start() < v.end for v in values):
             continue
         word = m.group().lower()
-        if both and word in _SHE | _HE:
-            continue
-        earlier = [n for n in named if n.end <= m.start()]
         if word in PRONOUNS_THING:
-            orgs = [n.entity for n in earlier if n.entity.startswith("org:")]
+            orgs = [n.entity for n in earlier_of(named, m.start()) if n.entity.startswith("org:")]
             target = orgs[-1] if orgs else last_org
         else:
-            people = [n.entity for n in earlier if not n.entity.startswith("org:")]
-            fallback = LOOKUP_PERSON if word not in ("they", "them", "their") else None
-            target = people[-1] if people else (last_person or fallback)
+            target = _person_meant(word, m.start(), named, last_people, gender_of, both)
         if target is None:
             continue
         possessive = word in ("his", "their", "its", "hers") or (
@@ -270,6 +285,36 @@ def _pronouns(
         )
         out.append(Mention(target, m.start(), m.end(), pronoun=True, possessive=possessive))
     return out
+
+
+def earlier_of(named: list[Mention], at: int) -> list[Mention]:
+    return [n for n in named if n.end <= at]
+
+
+def _person_meant(
+    word: str,
+    at: int,
+    named: list[Mention],
+    last_people: list[str],
+    gender_of: Callable[[str], str | None],
+    both: bool,
+) -> str | None:
+    here = [n.entity for n in earlier_of(named, at) if not n.entity.startswith("org:")]
+    other = "m" if word in _SHE else "f" if word in _HE else None
+    if other is None:  # they, them, their: the nearest, with no gender to check
+        nearest = here or last_people
+        return nearest[-1] if nearest else None
+    wanted = "f" if other == "m" else "m"
+    for people in (here, last_people):
+        if both:  # a gender told for certain, or no one
+            fits = [p for p in people if gender_of(p) == wanted]
+        else:
+            fits = [p for p in people if gender_of(p) != other]
+        if fits:
+            return fits[-1]
+    if both or here or last_people:
+        return None  # everyone named nearby is of the other gender (or not told for certain)
+    return LOOKUP_PERSON  # no one named: the person the conversation before was about
 
 
 def _object_her(text: str, m: re.Match[str]) -> bool:

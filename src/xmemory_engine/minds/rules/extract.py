@@ -159,8 +159,9 @@ class _Build:
             self.things += things.drafts
             if _MOVED.search(s.text):
                 self.moved += [(s, d) for d in things.drafts]
-            self.things += read_facts(s.text, self.map, self._draft)
-            self.things += read_deeds(s.text, self.map, self._draft, names.values())
+            named = _pronouns_named(s, names)
+            self.things += read_facts(named, self.map, self._draft)
+            self.things += read_deeds(named, self.map, self._draft, names.values())
             self.relations += things.relations
             if not things.drafts and last is not None and rating_only(s.text, last):
                 continue  # "5 stars." rates the work just named, and says nothing else
@@ -477,3 +478,20 @@ def put_name(draft: Draft, name: str) -> bool:
             draft.put("last_name", " ".join(parts[1:]))
         return ok
     return draft.put(fname, name)
+
+
+def _pronouns_named(s: Analyzed, names: dict[str, str]) -> str:
+    """The sentence with each pronoun that means someone named replaced by the name ("She
+    handles the backend" -> "Lena Fischer handles the backend", "Her rating" -> "Ingrid
+    Solberg's rating"): what a clause says of a person is then read as said of them."""
+    text = s.text
+    for m in sorted(s.mentions, key=lambda m: m.start, reverse=True):
+        name = names.get(m.entity)
+        if not m.pronoun or m.speaker or not name:
+            continue
+        word = text[m.start : m.end]
+        said = f"{name}'s" if m.possessive else name
+        if word.lower() in ("him", "them", "her") and not m.possessive:
+            continue  # an object: "I called her" says nothing of hers as a subject would
+        text = text[: m.start] + said + text[m.end :]
+    return text

@@ -253,9 +253,13 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     possessive = text.endswith(("'s", "\u2019s"))
     name = text[:-2] if possessive else text.rstrip("'\u2019")
     title = re.search(r"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+$", sentence[:start])
-    if title and len(run) == 1:
-        start, name = title.start(), f"{title.group(1)}. {name}"
-        titled = True
+    if title:
+        # The title is part of the mention, so that what stands before it is what stands
+        # before the person ("my dentist is Dr. Tomás Ortiz"); a lone surname keeps it in
+        # its name too ("Dr. Okafor"), since the surname alone names nobody.
+        start, titled = title.start(), True
+        if len(run) == 1:
+            name = f"{title.group(1)}. {name}"
     if not name or name.isdigit():
         return None
     before = [w.lower() for w in _TOKEN.findall(sentence[:start]) if w.lower() not in _TITLES][-4:]
@@ -417,16 +421,36 @@ _ADVERBS = frozenset(("also", "now", "still", "currently", "just", "recently", "
 def given_name(word: str) -> bool:
     """Whether `word` is a given name in common use in some country ("joão", "søren",
     "pieter-jan" by its first part): `given_names.txt`, folded like the list."""
+    return _listed_name(word) is not None
+
+
+def gender(name: str) -> str | None:
+    """ "f" or "m" when the name's first word is a given name almost only women or only men
+    bear (`given_names.txt`), else None: who "she" or "he" can be."""
+    words = name.split()
+    found = _listed_name(words[0]) if words else None
+    return _given_names().get(found) if found is not None else None
+
+
+def _listed_name(word: str) -> str | None:
     plain = fold(word.replace("\u0131", "i"))  # the list folds Turkish dotless i too
     names = _given_names()
-    return plain in names or plain.split("-", 1)[0] in names
+    for form in (plain, plain.split("-", 1)[0]):
+        if form in names:
+            return form
+    return None
 
 
 @functools.lru_cache(maxsize=1)
-def _given_names() -> frozenset[str]:
+def _given_names() -> dict[str, str | None]:
     # Read on the first name classified (a write), not at import: reads never need it.
     text = (Path(__file__).parent / "given_names.txt").read_text("utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+    out: dict[str, str | None] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, mark = line.partition(" ")
+            out[name] = mark or None
+    return out
 
 
 def _no_name(word: str) -> bool:
