@@ -43,22 +43,27 @@ try:
     # `httpx.main`, which this program never calls. Marked absent, httpx keeps its stub.
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
-    from xmemory import __version__
-    from xmemory_engine.serve import OneLineParser, port_number
-    from xmemory_engine.serve import add_arguments as add_engine_serve_arguments
-    from xmemory_engine.ui.command import add_arguments as add_ui_arguments
+    from .lazy_models import models_built_when_used
 
-    from .portable_cli import add_commands as add_portable_commands
-    from .settings import (
-        DEFAULT_HOST,
-        DEFAULT_PORT,
-        DEFAULT_WRITE_WAIT,
-        TRANSPORTS,
-        Settings,
-        SettingsError,
-        process_environment,
-        read_server_environment,
-    )
+    # The models of the xmemory SDK (and of the MCP SDK, `sdk_server_modules`) are built when
+    # first used: most never are in a session (`lazy_models`).
+    with models_built_when_used():
+        from xmemory import __version__
+        from xmemory_engine.serve import OneLineParser, port_number
+        from xmemory_engine.serve import add_arguments as add_engine_serve_arguments
+        from xmemory_engine.ui.command import add_arguments as add_ui_arguments
+
+        from .portable_cli import add_commands as add_portable_commands
+        from .settings import (
+            DEFAULT_HOST,
+            DEFAULT_PORT,
+            DEFAULT_WRITE_WAIT,
+            TRANSPORTS,
+            Settings,
+            SettingsError,
+            process_environment,
+            read_server_environment,
+        )
 finally:
     if _COLLECTING:
         gc.freeze()
@@ -401,13 +406,15 @@ def sdk_server_modules(transport: str, absent: Sequence[str] = HTTP_SERVER_MODUL
     for name in marked:
         sys.modules[name] = None  # type: ignore[assignment]
     try:
-        importlib.import_module("xmemory_mcp.server")
+        with models_built_when_used():
+            importlib.import_module("xmemory_mcp.server")
     except ImportError:
         if not marked:
             raise
         logger.debug("the SDK needs %s: imported after all", ", ".join(marked), exc_info=True)
         _unmark(marked)
-        importlib.import_module("xmemory_mcp.server")
+        with models_built_when_used():
+            importlib.import_module("xmemory_mcp.server")
     finally:
         _unmark(marked)
 
