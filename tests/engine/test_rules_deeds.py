@@ -132,3 +132,33 @@ async def test_deeds_are_answered_from_the_records(tmp_path: Path) -> None:
         assert (await memory.ask("What does my mother collect?")).answer != "vinyl records"
     finally:
         memory.reader.close()
+
+
+@pytest.mark.parametrize(
+    ("clause", "deed"),
+    [
+        ("Aiko is vegetarian", Deed("Aiko", "is", "vegetarian")),  # a given name: a party
+        ("Yaw is allergic to sesame, so no tahini", Deed("Yaw", "is", "allergic to sesame")),
+        ("Lena is fluent in Polish but not Czech", Deed("Lena", "is", "fluent in Polish")),
+        # The passive is the doer's deed, whatever the subject is.
+        ("Birch is led by Owen Price", Deed("Owen Price", "led", "Birch")),
+        ("Atlas was built by Dana Kim", Deed("Dana Kim", "built", "Atlas")),
+    ],
+)
+def test_what_a_party_is_and_the_passive_are_read(clause: str, deed: Deed) -> None:
+    assert read_deed(clause, KNOWN) == deed
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Ana is a designer",  # a kind of person: the role readers
+        "Ana is in Leeds",  # where: the place readers
+        "Ana is due back on Monday",  # a state or a plan
+        "The gig is cancelled",  # a state, no doer
+        "Mill Row is quiet",  # capitalised words that are no given name: not surely a party
+        "Birch is led by the team",  # a doer that names no one
+    ],
+)
+def test_what_a_party_is_is_left_when_unsure(clause: str) -> None:
+    assert read_deed(clause, KNOWN) is None

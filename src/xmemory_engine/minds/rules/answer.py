@@ -20,7 +20,7 @@ from xmemory_engine.errors import QueryRejected
 from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTable
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
-from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, base, same_verb
+from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
 from xmemory_engine.minds.rules.names import person_noun
 from xmemory_engine.minds.rules.prose import (
     count_sentence,
@@ -276,10 +276,13 @@ class _Reading:
         asked = asked_deed(q.text, STOPWORDS | _QUESTION_WORDS)
         if asked is None:
             return None
-        prefix = base(asked.verb)[:3]
+        said_as = " OR ".join(
+            f"lower(t.attribute) LIKE {quote_sql(prefix + '%')}"
+            for prefix in stored_prefixes(asked.verb)
+        )
         sql = (
             f"SELECT t.xuid, t.subject, t.attribute, t.value FROM {quote_ident(spec.table)} AS t "
-            f"WHERE lower(t.attribute) LIKE {quote_sql(prefix + '%')} "
+            f"WHERE ({said_as}) "
             f"ORDER BY t.updated_at DESC LIMIT {MAX_DETAILS}"
         )
         table = await self._run(sql)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS
+from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS, given_name
 from xmemory_engine.minds.rules.schema_map import FACT_FIELDS, SchemaMap, fact_type
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import STOPWORDS, lazy_compile, lexicon, stem
@@ -49,6 +49,11 @@ _PARTICLES = lexicon("deeds.particles")
 _OBJECT_ENDS = lexicon("deeds.object_ends")
 _DETERMINERS = lexicon("deeds.determiners")
 _WHEN_WORDS = lexicon("deeds.when_words")
+# After "is", words that begin no description of the subject: a state or a plan ("is due",
+# "is back", "is off"), a place ("is in Leeds"), an amount of time ("is away").
+_STATE_WORDS = lexicon("deeds.state_words")
+# Where what a party is ends: a new clause ("but", "so", "because", "which").
+_STATE_ENDS = lexicon("deeds.state_ends")
 # Words that open a clause before its subject ("Maybe Tom takes ...", "Sadly Jo missed ...").
 _OPENERS = lexicon("deeds.openers")
 
@@ -116,6 +121,11 @@ def clause_deeds(clause: str, known: set[str]) -> list[Deed]:
     subject, first_person, at = found
     deeds: list[Deed] = []
     first = _predicate(text, tokens, at, subject, first_person)
+    if first is None:
+        # An unknown capitalised subject is a party here when a given name opens it ("Kofi
+        # is vegetarian"), or when the passive names who does it ("Birch is led by Owen").
+        party = first_person is not None or given_name(subject.split()[0])
+        first = _state(text, tokens, at, subject, passive_only=not party)
     if first is not None:
         deeds.append(first)
     for k in range(at + 1, len(tokens) - 1):
@@ -176,6 +186,52 @@ def _predicate(
     if thing is None:
         return None
     return Deed(subject, said, thing)
+
+
+def _state(
+    text: str, tokens: list[tuple[str, int, int]], at: int, subject: str, *, passive_only: bool
+) -> Deed | None:
+    """What a party is, told with "is": "Kofi is vegetarian", "Yaw is allergic to sesame",
+    and the passive, "Birch is led by Owen Price" (Owen Price's deed). Only after a subject known to be a party. Who someone is ("is
+    my sister", "is a designer"), where ("is in Leeds"), a state other rules read ("is
+    cancelled", "is due"), a number, or a verb's "-ing" are left to their readers."""
+    at = _past_adverbs(tokens, at)
+    if at + 1 >= len(tokens) or tokens[at][0].lower() not in _BE:
+        return None
+    at = _past_adverbs(tokens, at + 1)
+    if at >= len(tokens) or re.search(r"[,:;(]", text[tokens[at - 1][2] : tokens[at][1]]):
+        return None
+    word = tokens[at][0]
+    low = word.lower()
+    if low in _IRREGULAR or low.endswith("ed"):
+        if at + 2 < len(tokens) and tokens[at + 1][0].lower() == "by":
+            # Stored as the deed it says: "Birch is led by Owen Price" is Owen Price's (led:
+            # Birch), so "Who leads Birch?" finds it as it finds "Owen Price leads Birch".
+            doer = _object(text, tokens, at + 2)
+            return Deed(doer, low, subject) if doer and doer[:1].isupper() else None
+        return None  # "is booked", "is cancelled": a state, read by the rules of states
+    if passive_only:
+        return None
+    if not word.isalpha() or not word.islower() or low.endswith("ing"):
+        return None
+    if low in _NOT_VERBS or low in _STATE_WORDS:
+        return None  # "is my sister", "is in Leeds", "is due", "is not ..."
+    if low in ("a", "an") or person_or_role(tokens[at + 1 : at + 4]):
+        return None  # "is a designer", "is a six-year-old beagle": a kind, read elsewhere
+    end = at
+    while end < len(tokens) and end - at < MAX_OBJECT_WORDS:
+        if end > at and (
+            tokens[end][0].lower() in _STATE_ENDS
+            or re.search(r"[,:;(]", text[tokens[end - 1][2] : tokens[end][1]])
+        ):
+            break
+        end += 1
+    thing = text[tokens[at][1] : tokens[end - 1][2]].strip(" ,.")
+    return Deed(subject, "is", thing) if thing else None
+
+
+def person_or_role(tokens: list[tuple[str, int, int]]) -> bool:
+    return any(t[0].lower() in KIN_NOUNS or t[0].lower() in ROLE_NOUNS for t in tokens)
 
 
 def _past_adverbs(tokens: list[tuple[str, int, int]], at: int) -> int:
@@ -298,6 +354,13 @@ def base(verb: str) -> str:
     if verb.endswith("ies") and len(verb) > 4:
         return verb[:-3] + "y"  # "flies" -> "fly" (`stem` keeps short words whole)
     return stem(verb)
+
+
+def stored_prefixes(verb: str) -> list[str]:
+    """How a stored attribute saying `verb` may begin: its base's first letters, and each
+    irregular past form of that base whole ("leads" -> "lea", "led")."""
+    root = base(verb.lower())
+    return [root[:3], *(past for past, b in _IRREGULAR.items() if b == root)]
 
 
 def same_verb(a: str, b: str) -> bool:
