@@ -434,6 +434,12 @@ def _migrate(conn: sqlite3.Connection) -> None:
             """CREATE TABLE IF NOT EXISTS _xm_migrations (
                 version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"""
         )
+        if conn.execute("SELECT 1 FROM _xm_migrations LIMIT 1").fetchone() is None:
+            # A new catalog: made at the current version in this one transaction, under the
+            # write lock, so its first start syncs the file once rather than once a migration.
+            for migration in MIGRATIONS:
+                _apply(conn, migration)
+            return
     done = {r[0] for r in conn.execute("SELECT version FROM _xm_migrations")}
     for version, name, statements in MIGRATIONS:
         if version in done:
@@ -444,12 +450,19 @@ def _migrate(conn: sqlite3.Connection) -> None:
                 "SELECT 1 FROM _xm_migrations WHERE version = ?", (version,)
             ).fetchone():
                 continue
-            for statement in statements:
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO _xm_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (version, name, utc_now()),
-            )
+            _apply(conn, (version, name, statements))
+
+
+def _apply(conn: sqlite3.Connection, migration: tuple[int, str, list[str]]) -> None:
+    """One migration's statements and the record that it was applied (in the caller's
+    transaction)."""
+    version, name, statements = migration
+    for statement in statements:
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO _xm_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+        (version, name, utc_now()),
+    )
 
 
 def _prune_finished(conn: sqlite3.Connection, instance_id: str, keep: int) -> None:

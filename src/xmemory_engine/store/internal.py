@@ -152,6 +152,14 @@ def migrate(conn: sqlite3.Connection, schema: Schema | None) -> int:
             f"this instance file is at version {found}, newer than this engine "
             f"({CURRENT_VERSION}); upgrade xmemory-mcp to open it"
         )
+    if found == 0 and _is_empty(conn):
+        # A new file: made at the current version in one transaction, so an instance's first
+        # open syncs the file once rather than once a migration.
+        with transaction(conn):
+            for _, _, run in MIGRATIONS:
+                run(conn, schema)
+            conn.execute(f"PRAGMA user_version = {CURRENT_VERSION}")
+        return found
     for version, _, run in MIGRATIONS:
         if version <= found:
             continue
@@ -163,6 +171,10 @@ def migrate(conn: sqlite3.Connection, schema: Schema | None) -> int:
         with transaction(conn):
             sync_terms(conn, schema, present_tables(conn))
     return found
+
+
+def _is_empty(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None
 
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
