@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from xmemory_engine import strict_json
 from xmemory_engine.errors import SchemaInvalid
+from xmemory_engine.sentences import lazy_compile
 
 FieldType = Literal["str", "int", "float", "bool", "date", "datetime"]
 
@@ -510,8 +511,12 @@ def _optional_text(value: Any, path: str) -> str | None:
 
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+# Compiled at their first use (`lazy_compile`): dates are checked as values are written, and
+# a server's first answer is usually a read.
+_DATE = lazy_compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = lazy_compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
+)
 
 
 def _coerce(ftype: FieldType, value: Any) -> Any:
@@ -595,7 +600,7 @@ def _coerce_float(value: Any) -> float:
     return number
 
 
-_CLOCK = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?$")
+_CLOCK = lazy_compile(r"^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?$")
 
 
 def _real_date(text: str) -> bool:

@@ -13,6 +13,35 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any, cast
+
+
+class LazyPattern:
+    """A regular expression compiled when it is first used, not when its module is imported.
+
+    The engine's twin of the rules mind's `text.LazyPattern` (that one is not importable from
+    here without the mind: its package imports the mind). For patterns a freshly started
+    server's first answer, usually a read, does without (issue 11). It stands in for the
+    `re.Pattern`: each method or attribute is the compiled pattern's own, kept on the instance
+    once looked up, so later uses cost what its own do.
+    """
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:
+        source = self.__dict__.get("_source")
+        if source is None:  # not initialised (a copy being made): nothing to stand in for
+            raise AttributeError(name)
+        value = getattr(re.compile(*source), name)
+        self.__dict__[name] = value
+        return value
+
+
+def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile(pattern, flags)` done at the pattern's first use (`LazyPattern`)."""
+    return cast("re.Pattern[str]", LazyPattern(pattern, flags))
+
 
 ABBREVIATIONS = frozenset(
     [
@@ -65,7 +94,8 @@ ABBREVIATIONS = frozenset(
 )
 _CLOSERS = "\"')]\u201d\u2019"  # quotes and brackets that may follow a sentence's end
 _OPENERS = "\"'([\u201c\u2018"  # ... and that may open the next one
-_END = re.compile(r"([.!?]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)|\n+")
+# Compiled at its first use: sentences are cut when a write is kept or a passage quoted.
+_END = lazy_compile(r"([.!?]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)|\n+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Letters that Unicode does not decompose, folded the way people type them without the mark.
 _UNDECOMPOSED = str.maketrans(

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from xmemory_engine import datafiles, semantic
-from xmemory_engine.sentences import fold, search_words, split_sentences
+from xmemory_engine.sentences import fold, lazy_compile, search_words, split_sentences
 from xmemory_engine.store.base import EpisodeRow, PassageRow, Tables
 
 COVERAGE = 0.5
@@ -501,7 +501,9 @@ def _by_words(
     return [_passage(score, hit, episodes.get(hit.episode_id), "words") for score, hit in chosen]
 
 
-_TOKEN = re.compile(r"[^\W\d_][\w'\u2019\-]*")
+# This module's patterns but `_DOUBLED` are compiled at their first use (`lazy_compile`): a
+# read uses them only once passages are found, and the four were ~1 ms of a server's start.
+_TOKEN = lazy_compile(r"[^\W\d_][\w'\u2019\-]*")
 
 
 def _continues(text: str, about: set[str]) -> bool:
@@ -531,7 +533,7 @@ def _names_someone(text: str, terms: Terms) -> bool:
 
 # What follows a name opening a sentence as its subject ("Aoife is also the first-aider",
 # "Dario will book it", "Mei Lin's van"): a common word opening one is rarely followed so.
-_OPENS_AS_SUBJECT = re.compile(
+_OPENS_AS_SUBJECT = lazy_compile(
     r"(?:\s+[A-Z][\w\-]*)*(?:['\u2019]s\b|\s+(?:is|was|will|has|had|can|says|said|and)\b)"
 )
 
@@ -905,8 +907,8 @@ def _in_context(sentence: str, text: str) -> str:
 
 MAX_LABEL_WORDS = 4
 MAX_ITEM_WORDS = 8
-_COUNTED = re.compile(r"^\W*how\s+many\b", re.IGNORECASE)
-_ITEM_SEPARATORS = re.compile(r",\s*(?:and\s+|or\s+)?|;\s*|\s+and\s+|\s+or\s+")
+_COUNTED = lazy_compile(r"^\W*how\s+many\b", re.IGNORECASE)
+_ITEM_SEPARATORS = lazy_compile(r",\s*(?:and\s+|or\s+)?|;\s*|\s+and\s+|\s+or\s+")
 
 
 def listed(question: str, sentence: str) -> list[str]:
