@@ -1451,3 +1451,32 @@ async def test_a_pronoun_that_means_someone_named_is_read_as_their_name() -> Non
     facts = {(f["subject"], f["attribute"]) for f in objects(result, "fact")}
     assert ("Ingrid Solberg", "rating") in facts
     assert ("Ingrid Solberg", "coaches") in facts
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("The car insurance is with Admiral, policy number ADM-44810-G.", "Admiral"),
+        ("Tesco Silverburn donates surplus bread on Fridays.", "Tesco Silverburn"),
+        ("The boiler service is booked with Heatwise for 2026-02-06.", "Heatwise"),
+    ],
+)
+async def test_a_name_with_no_given_name_that_acts_is_an_organization(text: str, org: str) -> None:
+    result = await extract(text, DEFAULT)
+    assert org in {o["name"] for o in objects(result, "organization")}
+    assert org not in {p["name"] for p in objects(result, "person")}
+
+
+@pytest.mark.anyio
+async def test_an_animal_named_after_its_kind_is_no_person_nor_firm() -> None:
+    result = await extract(
+        "We have a golden retriever called Biscuit. Our dog Pumpkin sees Dr Núria Puig.",
+        DEFAULT,
+    )
+    named = {r["name"] for t in ("person", "organization") for r in objects(result, t)}
+    assert "Biscuit" not in named and "Pumpkin" not in named
+    assert "Núria Puig" in named
+    # A word opening the sentence is not taken for a firm by what follows it.
+    opening = await extract("Bupa covers 10 physio sessions, I've used 4 so far.", DEFAULT)
+    assert not objects(opening, "organization")

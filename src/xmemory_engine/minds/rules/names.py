@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xmemory_engine import datafiles
-from xmemory_engine.minds.rules.text import WEEKDAYS, Span, lazy_compile, lexicon, wordset
+from xmemory_engine.minds.rules.text import (
+    STOPWORDS,
+    WEEKDAYS,
+    Span,
+    lazy_compile,
+    lexicon,
+    wordset,
+)
 from xmemory_engine.sentences import fold
 
 ORG_SUFFIXES = lexicon("names.org_suffixes")
@@ -92,6 +99,8 @@ class Scores:
     thing: bool = False
     tokens: int = 1
     given: bool = False  # opening with a given name ("João Almeida", "Tariq")
+    inner: bool = False  # written capitalised somewhere other than a sentence's first word
+    acts: int = 0  # does something to something ("Bupa covers 10 sessions"): a party
     names: set[str] = field(default_factory=set)
 
 
@@ -303,8 +312,11 @@ def classify(candidates: list[Candidate]) -> dict[str, str]:
             continue  # "DROP TABLE", "ASAP": words in capitals name no person or place
         elif s.person >= 2 or (s.person >= 1 and s.given and s.place == 0):
             kinds[key] = "person"
-        elif s.person == 1 and s.tokens >= 2 and s.place == 0:
-            kinds[key] = "org"  # one sign of someone acting, and no given name: "Dales Movers"
+        elif s.person + s.acts >= 1 and (s.tokens >= 2 or s.inner) and s.place == 0:
+            # One sign of someone acting, and no given name: a firm ("booked with Dales
+            # Movers", "is with Admiral", "Bupa covers 10 sessions"). A single word needs to
+            # be capitalised where no sentence opens, so it is a name, not an opening word.
+            kinds[key] = "org"
     # "Alice and Bob work...": names joined to a person's are people too, when they open with
     # a given name ("Terra Ceramica, Porto": a place joined on is not).
     for left, right in itertools.pairwise(candidates):
@@ -331,6 +343,12 @@ def classify(candidates: list[Candidate]) -> dict[str, str]:
 
 
 def _score(c: Candidate, s: Scores) -> None:
+    s.inner = s.inner or (bool(c.before) and not c.labelled)
+    named = c.before[-2:-1] if c.before[-1:] in (["called"], ["named"]) else c.before[-1:]
+    if named and named[0] in ANIMALS:
+        s.thing = True  # "our dog Pumpkin", "a tabby cat named Mochi"
+    if _acts(c):
+        s.acts += 1
     before1 = c.before[-1] if c.before else ""
     before2 = c.before[-2] if len(c.before) >= 2 else ""
     after1 = c.after[0] if c.after else ""
@@ -410,6 +428,31 @@ def _score(c: Candidate, s: Scores) -> None:
             s.person += 1  # "João Almeida": two words opening with a given name (not "Mill Row")
     if before1 in _DETERMINERS:
         s.person -= 3
+
+
+def _acts(c: Candidate) -> bool:
+    """Whether the name does something to something right after it: a verb in the form a
+    third party's takes, then what it is done to ("Tesco Silverburn donates surplus bread",
+    "Bupa covers 10 physio sessions", "Admiral quoted £612")."""
+    if len(c.after) < 2 or c.possessive or c.tokens[0].split("'")[0] in _PRONOUNS:
+        return False  # "I've used 4 so far": the speaker, not a name
+    verb, thing = c.after[0], c.after[1]
+    if not verb.isalpha() or verb in STOPWORDS or verb in _NOT_ACTING:
+        return False
+    if not ((verb.endswith("s") and not verb.endswith("ss")) or verb.endswith("ed")):
+        return False
+    if thing[:1].isdigit() or thing[:1] in "£$€¥" or thing in _DETERMINERS:
+        return True
+    return thing.isalpha() and thing not in STOPWORDS
+
+
+_PRONOUNS = frozenset(("i", "we", "you", "they", "he", "she", "it"))
+# An animal named right after its kind is a pet ("our dog Pumpkin", "a cat named Mochi"): no
+# person, no firm.
+ANIMALS = lexicon("names.animals")
+# Words in a verb's form after a name that say no deed of a party's: "Mondays and Fridays",
+# "Pumpkin seems fine", "Leeds based".
+_NOT_ACTING = frozenset(("seems", "looks", "sounds", "feels", "based", "named", "called", "needs"))
 
 
 _OWNED = frozenset(("my", "our", "his", "her", "their", "user's", "users"))
