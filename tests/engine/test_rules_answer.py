@@ -816,3 +816,12 @@ async def test_who_someone_is_is_not_answered_by_a_way_to_reach_them(default: Me
     assert not vogt.tables or not vogt.tables[0].rows  # her phone does not say who she is
     rui = (await default.ask("Who is Rui Pacheco?")).answer
     assert rui is not None and "plumber" in rui
+
+
+@pytest.mark.anyio
+async def test_a_contracted_question_word_is_read_as_two_words(default: Memory) -> None:
+    await default.write("Our wedding planner is Priya Sandhu, priya@bloom.example.")
+    # "What's" is "What is", not a name "What's the planner" whose email is asked.
+    for question in ("What's the planner's email address?", "What\u2019s the planner's email?"):
+        answer = await default.ask(question)
+        assert answer.answer == "priya@bloom.example", (question, answer)

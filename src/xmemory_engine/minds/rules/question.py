@@ -108,8 +108,23 @@ class Question:
         return [n.text for n in self.names if n.value] + self.emails
 
 
+# "What's", "Who's", "When's": the question word and its verb, contracted. Read as two words,
+# so that "What's the planner's email?" is asked as "What is ...", not of a name "What's".
+_CONTRACTED = re.compile(
+    r"^(\s*(?:what|who|where|when|how|which|why))['\u2019]s\b(\s+(?:got|been)\b)?",
+    re.IGNORECASE,
+)
+
+
+def _uncontracted(text: str) -> str:
+    return _CONTRACTED.sub(
+        lambda m: m.group(1) + (" has" if m.group(2) else " is") + (m.group(2) or ""), text
+    )
+
+
 def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Question:
-    q = Question(text=text.strip(), lowered=" " + text.strip().lower() + " ")
+    text = _uncontracted(text.strip())
+    q = Question(text=text, lowered=" " + text.lower() + " ")
     low = q.lowered
     q.count = bool(re.search(r"\bhow many\b|\bnumber of\b|\bcount\b", low))
     q.recent = any(w in _RECENT for w in _words(low))
