@@ -247,3 +247,36 @@ async def test_a_second_booking_of_the_same_kind_is_a_second_record(tmp_path: Pa
             "flight to Rome": "2027-02-05",  # moved: the same record, its date changed
             "flight to Madrid": "2027-03-12",
         }
+
+
+async def test_a_moved_date_finds_its_record_by_one_word_in_a_long_sentence(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Collection day is Saturday 19 December 2026.")
+        await memory.write("Booked a health check at Riverside Vets on 2 January 2027.")
+        # Many words besides "collection": the record is still found by the word it shares.
+        await memory.write(
+            "Actually collection has moved forward to Thursday 17 December because the "
+            "foster family are going away."
+        )
+        response = await memory.http.post(
+            f"{memory.base}/read", json={"query": "List all events", "mode": "raw-tables"}
+        )
+        table = response.json()["items"][0]["reader_result"]
+        dates = {row[table["columns"].index("title")]: row[table["columns"].index("date")]
+                 for row in table["rows"]}  # fmt: skip
+        assert dates["Collection day is Saturday"] == "2026-12-17"
+        assert "2027-01-02" in dates.values()  # the other record is untouched
+        assert len(dates) == 2
+
+
+async def test_a_date_said_in_words_is_the_stored_date_behind_the_sentence(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("My dentist is Dr. Tomás Ortiz; my next appointment is on 2026-03-14.")
+        await memory.write("Actually the dentist moved my appointment to March 21, 2026.")
+        found = await memory.read("When is my next dentist appointment?")
+        assert found["basis"] == "records", found
+        assert "2026-03-21" in found["reader_result"]["answer"]

@@ -22,6 +22,7 @@ an accumulated free-text field) do not count, so a note is never an answer from 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from xmemory_engine.schema import ObjectSpec
@@ -66,7 +67,8 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     if terms.foreign:
         return None  # only its names are understood: what is asked of them cannot be checked
     asked = set(search_words(query))
-    shown = set(search_words(passage["text"]))
+    dates = _dates_in(passage)
+    shown = set(search_words(passage["text"])) | {w for iso in dates for w in search_words(iso)}
     part = _asked_part(passage["sentence"], asked)
     sentence_words = [w for w in search_words(part) if len(w) > 1]
     # What the sentence itself says: not its stop words, the question's words, the label it
@@ -109,6 +111,11 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
             break
     if not used:
         return None
+    # A date the records hold holds the words that said it ("March 21, 2026": 2026-03-21).
+    for iso, spoken in dates.items():
+        if any(str(record[f]) == iso for _, record, fields in used for f in fields):
+            held |= spoken
+            named |= spoken
     # A value of each shape asked (an amount for "how much", a date for "when") must be among
     # them: records about the thing asked that hold no such value do not answer.
     values = " ".join(str(record[f]) for _, record, fields in used for f in fields)
@@ -141,6 +148,20 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
         + ": the question names none of their fields, so check they are what it asks about."
     )
     return Behind(prose=prose, evidence=found, notice=notice)
+
+
+def _dates_in(passage: dict[str, Any]) -> dict[str, set[str]]:
+    """The dates the passage says, as the records keep them (ISO), each with the words that
+    said it: "moved my appointment to March 21, 2026" shows the stored 2026-03-21."""
+    from xmemory_engine.minds.rules.text import find_values  # the engine's one date reader
+
+    when = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
+    try:
+        said_on = date.fromisoformat(when)
+    except ValueError:
+        return {}
+    found = find_values(str(passage["text"]), said_on)
+    return {str(v.value): set(search_words(v.text)) for v in found if v.kind == "date"}
 
 
 def _the_one_asked(terms: passages_mod.Terms, part: str, values: str) -> bool:

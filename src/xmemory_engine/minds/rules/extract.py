@@ -287,38 +287,44 @@ class _Build:
         self, s: Analyzed, lookup: RecordLookup
     ) -> tuple[ObjectSpec, str] | None:
         """The one stored task, event or project whose title holds the longest run of the
-        sentence's words (at most `_LOOKUPS` lookups)."""
+        sentence's words. The records holding any one of its words are looked up (at most
+        `_LOOKUPS` lookups, longer words first), then each title is scored by how many of the
+        words it holds, then by the longest run of them ("My Rome flight" is the "flight to
+        Rome", not the "flight to Madrid"): a tie between two titles is no answer (not sure
+        which one changed)."""
         words = [
             w
             for w in re.findall(r"[^\W\d_][\w'\-]*", s.text)
             if w.lower() not in _NOT_TITLE and w.lower() not in STOPWORDS
         ]
-        runs = [
-            " ".join(words[i : i + n])
-            for n in range(min(4, len(words)), 0, -1)
-            for i in range(len(words) - n + 1)
-        ]
         specs = [sp for k in ("task", "event", "project") for sp in self.map.of_kind(k)]
+        searched = sorted({w.casefold() for w in words if len(w) >= 4}, key=len, reverse=True)
+        titles: dict[str, ObjectSpec] = {}
         asked = 0
-        for run in runs:
-            if len(run) < 4:
-                continue
-            hits: dict[str, ObjectSpec] = {}
+        for word in searched:
             for spec in specs:
                 name_of = name_field(spec)
                 if name_of is None or asked >= _LOOKUPS:
                     continue
                 asked += 1
-                for record in await lookup.find(spec.name, run, 3):
+                for record in await lookup.find(spec.name, word, 5):
                     title = record.get(name_of)
-                    if isinstance(title, str) and run.casefold() in title.casefold():
-                        hits[title] = spec
-            if len(hits) == 1:
-                title, spec = next(iter(hits.items()))
-                return spec, title
-            if hits or asked >= _LOOKUPS:
-                return None  # several records hold these words: not sure which one changed
-        return None
+                    if isinstance(title, str) and _holds_words(title, [word]):
+                        titles.setdefault(title, spec)
+        best: list[tuple[int, int, str]] = []
+        for title in titles:
+            held = {w.casefold() for w in words if len(w) >= 3 and _holds_words(title, [w])}
+            run = max(
+                (n for n in range(1, min(4, len(words)) + 1) for i in range(len(words) - n + 1)
+                 if _holds_words(title, words[i : i + n]) and len(" ".join(words[i : i + n])) >= 4),
+                default=0,
+            )  # fmt: skip
+            if run:
+                best.append((len(held), run, title))
+        best.sort(reverse=True)
+        if not best or (len(best) > 1 and best[0][:2] == best[1][:2]):
+            return None
+        return titles[best[0][2]], best[0][2]
 
     def _unnote(self, sentence: str) -> None:
         """The sentence changed a record: it is no note of anyone's."""
@@ -414,7 +420,13 @@ _MOVED = re.compile(
 )
 # Words that never start or end a title looked up: the change itself and small words.
 _NOT_TITLE = lexicon("extract.not_title")
-_LOOKUPS = 12
+_LOOKUPS = 24
+
+
+def _holds_words(title: str, run: list[str]) -> bool:
+    """Whether `title` says the words of `run`, in order, as whole words."""
+    pattern = r"\s+".join(re.escape(w) for w in run)
+    return re.search(rf"(?<!\w){pattern}(?!\w)", title, re.IGNORECASE) is not None
 
 
 def _changed_date(s: Analyzed, draft: Draft) -> set[str]:
