@@ -1480,3 +1480,33 @@ async def test_an_animal_named_after_its_kind_is_no_person_nor_firm() -> None:
     # A word opening the sentence is not taken for a firm by what follows it.
     opening = await extract("Bupa covers 10 physio sessions, I've used 4 so far.", DEFAULT)
     assert not objects(opening, "organization")
+
+
+@pytest.mark.anyio
+async def test_someone_speaking_for_a_name_makes_it_an_organization() -> None:
+    result = await extract(
+        "Pipeline: Seedcamp (partner Amelie Roth, 2nd meeting done), Balderton (passed). "
+        "We also buy from Potbound Ltd, Stoke-on-Trent — contact Sam Kaur.",
+        DEFAULT,
+    )
+    orgs = {o["name"]: o for o in objects(result, "organization")}
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert "Seedcamp" in orgs and people["Amelie Roth"]["company"] == "Seedcamp"
+    # A place set aside after a firm is where the firm is, though its contact follows it.
+    assert "Stoke-on-Trent" not in orgs
+    assert orgs["Potbound Ltd"].get("location") == "Stoke-on-Trent"
+
+
+@pytest.mark.anyio
+async def test_who_someone_is_to_the_user_gives_their_job_and_a_label_their_relationship() -> None:
+    result = await extract(
+        "Our electrician is Élodie Martens. My sister is Anna Berg. "
+        "Landlord: Mr Costas Petrou. New client: Harbour Lane Bakery — contact Gwen Ofori.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Élodie Martens"]["role"] == "electrician"
+    assert people["Anna Berg"]["relationship"] == "sister" and "role" not in people["Anna Berg"]
+    assert people["Costas Petrou"]["relationship"] == "landlord"
+    # A street word inside a firm's name ending in its kind does not make it a street.
+    assert "Harbour Lane Bakery" in {o["name"] for o in objects(result, "organization")}

@@ -206,6 +206,7 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
             None,
         )  # fmt: skip
         if found is None:
+            _labelled_kin(s, m, drafts, facts)
             continue
         draft = drafts.get(m.entity)
         if draft is not None and draft.put(
@@ -213,6 +214,18 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         ):
             group = "role" if found.group("role") else "opening"
             facts.use(found.start(group), found.end(group))
+
+
+def _labelled_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """A label that says who someone is to the user, not a job ("Landlord: Mr Costas Petrou",
+    "Sister: Ana"), in the user's notes: their relationship."""
+    found = _ROLE_LABEL.search(s.text[: m.start])
+    words = found.group("role").lower().split() if found else []
+    if found is None or len(words) != 1 or not person_noun(words[0]) or _a_job(words):
+        return
+    draft = drafts.get(m.entity)
+    if draft is not None and draft.put(field_for(draft.spec, "relationship", ("str",)), words[0]):
+        facts.use(found.start("role"), found.end("role"))
 
 
 def _said(found: re.Match[str]) -> str:
@@ -484,6 +497,10 @@ def _kin(
             phrase = phrase.lower()
         if draft.put(field_for(draft.spec, "relationship", ("str",)), phrase):
             facts.use(m.start, end)
+        head = phrase.split()[-1].lower()
+        if m.speaker and head not in KIN_NOUNS and _known_role(head):
+            # "Our electrician is Élodie": who she is to the user, and her job.
+            draft.put(field_for(draft.spec, "role", ("str",)), phrase.lower())
         if target is after and phrase.split()[-1].lower() not in KIN_NOUNS:
             # "my manager at Northwind is Sofia": a job there is work there.
             org = next((x for x in s.mentions if x.entity.startswith("org:") and end <= x.start

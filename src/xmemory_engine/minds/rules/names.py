@@ -89,6 +89,7 @@ class Candidate:
     label_word: bool = False  # the common noun opening a label ("Hotel in Lisbon: ...")
     labelled: str = ""  # the label's head noun, for the first name after it ("hotel")
     aside: bool = False  # set aside right after another name: "Acme (Oslo)", "Acme, Oslo —"
+    represented: bool = False  # someone speaks for it: "Seedcamp (partner Amelie Roth"
 
 
 @dataclass
@@ -142,6 +143,11 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
                 out[-1].joined_to_next = True
             out.append(cand)
     _labelled(sentence, out)
+    for cand in out:
+        said = _REPRESENTED.match(sentence[cand.end :])
+        cand.represented = said is not None and (
+            said.group("role") == "contact" or _role_like(said.group("role").split()[-1])
+        )
     for prev, cand in itertools.pairwise(out):
         if any(t in THING_WORDS for t in prev.tokens):
             continue  # "12 Elm Street, Springfield": the town is the address's, said with it
@@ -153,6 +159,12 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
     return out
 
 
+# "Seedcamp (partner Amelie Roth, …)", "Harbour Lane Bakery — contact Gwen Ofori": a job or
+# "contact" set off right after a name, then someone's name: the one who speaks for it.
+_REPRESENTED = re.compile(
+    r"\s*(?:\(|,|\u2014|\u2013|\s-)\s*(?P<role>(?:[a-z][\w\-]*\s+){0,2}?[a-z][\w\-]*)\s+"
+    r"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?[A-Z]"
+)
 # "Nordlys Medical AS (Oslo)", "Terra Ceramica, Porto — …": a word set aside right after a name
 # says where that one is.
 _OPEN_ASIDE = re.compile(r"\s*\(\s*")
@@ -353,13 +365,18 @@ def _score(c: Candidate, s: Scores) -> None:
     before2 = c.before[-2] if len(c.before) >= 2 else ""
     after1 = c.after[0] if c.after else ""
     after2 = c.after[1] if len(c.after) >= 2 else ""
-    if any(t in THING_WORDS for t in c.tokens) or (after1 in THING_WORDS and after1 != "office"):
+    headed = c.tokens[-1] in ORG_SUFFIXES  # "Harbour Lane Bakery": a bakery, not a lane
+    if (not headed and any(t in THING_WORDS for t in c.tokens)) or (
+        after1 in THING_WORDS and after1 != "office"
+    ):
         s.thing = True
     if c.tokens[-1] in ORG_SUFFIXES or (len(c.tokens) > 1 and c.tokens[0] in _ORG_HEADS):
         s.org += 3
     days = _CALENDAR | _DAY_ABBREVIATIONS  # "Mon & Thu", "Tue & Fri": days, not a firm
     if c.aside and len(c.tokens) == 1 and not given_name(c.tokens[0]) and not _no_name(c.tokens[0]):
         s.place += 2  # "Nordlys Medical AS (Oslo)": where the name before it is
+    if c.represented and not c.aside and not given_name(c.tokens[0]):
+        s.org += 2  # "Seedcamp (partner Amelie Roth": someone speaks for it
     if "&" in c.name and not given_name(c.tokens[-1]) and not days & set(c.tokens):
         s.org += 2  # "Kiln & Clay", "Weber & Lang": partners joined by "&" are a firm
     if len(c.tokens) > 1 and c.tokens[0] in ("st", "saint", "san", "santa", "sankt", "são"):
