@@ -1510,3 +1510,16 @@ async def test_who_someone_is_to_the_user_gives_their_job_and_a_label_their_rela
     assert people["Costas Petrou"]["relationship"] == "landlord"
     # A street word inside a firm's name ending in its kind does not make it a street.
     assert "Harbour Lane Bakery" in {o["name"] for o in objects(result, "organization")}
+
+
+@pytest.mark.anyio
+async def test_a_saints_dot_stays_in_the_name_and_so_opens_a_new_clause() -> None:
+    result = await extract(
+        "Dr. Okonkwo works at St. Mary's Hospital in Paddington. "
+        "Dr. Brennan retired, so my dad now sees Dr. Aditi Rao.",
+        DEFAULT,
+    )
+    orgs = {o["name"] for o in objects(result, "organization")}
+    assert "St. Mary's Hospital" in orgs and "St" not in orgs
+    facts = {(f["subject"], f["attribute"], f["value"]) for f in objects(result, "fact")}
+    assert ("User's dad", "sees", "Dr. Aditi Rao") in facts

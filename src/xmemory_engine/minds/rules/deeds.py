@@ -58,9 +58,10 @@ _STATE_ENDS = lexicon("deeds.state_ends")
 _OPENERS = lexicon("deeds.openers")
 
 # Where one clause ends and the next, with a subject of its own, starts: "I play bass, Oskar
-# sings and plays guitar".
+# sings and plays guitar", "Dr. Brennan retired, so my dad now sees Dr. Rao".
 _CLAUSE_BREAK = lazy_compile(
-    r"\s*;\s*|,?\s+(?:and|but|while|whereas)\s+(?=(?:I|we|We|[A-Z]))|,\s+(?=[A-Z])"
+    r"\s*;\s*|,?\s+(?:and|but|while|whereas|so)\s+(?=(?:I|we|We|[A-Z]|my\b|our\b))"
+    r"|,\s+(?=[A-Z])"
 )
 _LABEL = lazy_compile(r"^\s*[A-Z][\w\-]*(?:\s+[\w\-]+)?\s*:\s+")
 _TOKEN = lazy_compile(r"[^\s,;:.!?()\"“”]+(?:\.[^\s,;:.!?()\"“”]+)*")

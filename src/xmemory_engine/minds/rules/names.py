@@ -236,8 +236,10 @@ def _joinable(sentence: str, left: re.Match[str], right: re.Match[str]) -> bool:
     gap = sentence[left.end() : right.start()]
     if "\n" in gap:
         return False
-    # An initial keeps its dot inside a name: "Ursula K. Le Guin", "J. R. R. Tolkien".
-    initial = len(left.group()) == 1 and left.group().isupper() and gap.strip() == "."
+    # An initial keeps its dot inside a name: "Ursula K. Le Guin", "J. R. R. Tolkien"; so
+    # does a saint's or a mount's ("St. Mary's Hospital", "Mt. Hood").
+    short = (len(left.group()) == 1 and left.group().isupper()) or left.group() in _NAME_SHORTS
+    initial = short and gap.strip() == "."
     return gap.strip() in ("", "&") or initial
 
 
@@ -472,6 +474,7 @@ ANIMALS = lexicon("names.animals")
 _NOT_ACTING = frozenset(("seems", "looks", "sounds", "feels", "based", "named", "called", "needs"))
 
 
+_NAME_SHORTS = frozenset(("St", "Ste", "Sta", "Mt", "Ft"))
 _OWNED = frozenset(("my", "our", "his", "her", "their", "user's", "users"))
 # Words between a name and its verb that leave the verb the name's ("Tom also leads").
 _ADVERBS = frozenset(("also", "now", "still", "currently", "just", "recently", "already",
