@@ -1523,3 +1523,32 @@ async def test_a_saints_dot_stays_in_the_name_and_so_opens_a_new_clause() -> Non
     assert "St. Mary's Hospital" in orgs and "St" not in orgs
     facts = {(f["subject"], f["attribute"], f["value"]) for f in objects(result, "fact")}
     assert ("User's dad", "sees", "Dr. Aditi Rao") in facts
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("Level 2 pushed back to 8\u20139 May 2027", "2027-05-08"),  # en dash
+        ("booked for 10-11 April 2027", "2027-04-10"),
+        ("in Madeira, 12\u201327 Dec.", "2026-12-12"),  # no year: the next one
+    ],
+)
+def test_a_range_of_days_in_one_month_is_its_first_day(text: str, iso: str) -> None:
+    [found] = [v for v in find_values(text, date(2026, 12, 1)) if v.kind == "date"]
+    assert found.value == iso
+
+
+@pytest.mark.anyio
+async def test_each_clause_with_a_date_of_its_own_is_an_event() -> None:
+    result = await extract(
+        "Target exchange Fri 15 Jan 2027, completion Fri 29 Jan 2027. "
+        "Flying Manchester to Faro with Jet2 on 3 April 2027, back 17 April. "
+        "Invoices sent: INV-014 Weber & Lang (2026-01-12); INV-015 Znak (2026-01-20).",
+        DEFAULT,
+    )
+    events = {e["title"]: e["date"] for e in objects(result, "event")}
+    assert events.get("Target exchange Fri") == "2027-01-15"
+    assert events.get("completion Fri") == "2027-01-29"
+    assert events.get("Flying Manchester to Faro with Jet2") == "2027-04-03"
+    # Dates said aside, in brackets, are when the items were sent: no events.
+    assert not any("INV" in t for t in events)

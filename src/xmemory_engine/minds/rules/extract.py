@@ -42,7 +42,7 @@ from xmemory_engine.minds.rules.schema_map import (
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
 from xmemory_engine.minds.rules.states import allowed_state, states_said
 from xmemory_engine.minds.rules.text import STOPWORDS, lexicon
-from xmemory_engine.minds.rules.things import dated_event, read_things
+from xmemory_engine.minds.rules.things import dated_events, read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
 
@@ -153,9 +153,15 @@ class _Build:
             org_facts(s, self.drafts, facts)
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
-            if not things.drafts and not (_CHANGE.search(s.text) or _MOVED.search(s.text)):
-                dated = dated_event(s, self.map, self._draft)
-                things.drafts += [dated] if dated is not None else []
+            events = [d for d in things.drafts if d.spec in self.map.of_kind("event")]
+            if not events and not (_CHANGE.search(s.text) or _MOVED.search(s.text)):
+                # A date the sentence's other records do not hold is an event's of its own.
+                held = {str(v) for d in things.drafts for v in d.values.values()}
+                things.drafts += [
+                    d
+                    for d in dated_events(s, self.map, self._draft)
+                    if not held & {str(v) for v in d.values.values()}
+                ]
             self.things += things.drafts
             if _MOVED.search(s.text):
                 self.moved += [(s, d) for d in things.drafts]

@@ -172,6 +172,8 @@ _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
 _COUNT = r"(?P<count>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few)"
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", lazy_compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b")),
+    # "8-9 May 2027" (with a hyphen or an en dash), "12-27 Dec": days of one month, the first.
+    ("range", lazy_compile(rf"\b(?P<first>\d{{1,2}})(?:st|nd|rd|th)?\s*[\u2013-]\s*{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}\b", re.I)),
     ("mdy", lazy_compile(rf"\b{_MONTH}\s+{_DAY}\b{_YEAR}", re.I)),
     ("dmy", lazy_compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}\b", re.I)),
     ("slash", lazy_compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\b")),
@@ -202,7 +204,7 @@ def find_dates(sentence: str, today: date) -> list[Span]:
                     "to",
                 ):
                     start = m.start("wd")
-                if kind in ("mdy", "dmy") and not m["year"]:
+                if kind in ("mdy", "dmy", "range") and not m["year"]:
                     resolved = _year_for(resolved, today, sentence)
                 found.append(
                     Span("date", start, m.end(), sentence[start : m.end()], resolved.isoformat())
@@ -270,9 +272,12 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
     try:
         if kind == "iso":
             return date(int(m["y"]), int(m["m"]), int(m["d"]))
-        if kind in ("mdy", "dmy"):
+        if kind in ("mdy", "dmy", "range"):
             month = MONTHS[m["month"].lower()[:3]]
-            return date(int(m["year"]) if m["year"] else today.year, month, int(m["day"]))
+            day = int(m["first"] if kind == "range" else m["day"])
+            if kind == "range" and day > int(m["day"]):
+                return None  # "30-6 Dec" is no range of one month
+            return date(int(m["year"]) if m["year"] else today.year, month, day)
         if kind == "slash":
             a, b = int(m["a"]), int(m["b"])
             month, day = (a, b) if a <= 12 else (b, a)

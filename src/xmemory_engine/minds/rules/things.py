@@ -26,7 +26,7 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
     phrases,
 )
-from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, name_words, plural
+from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, Span, name_words, plural
 from xmemory_engine.minds.rules.works import is_work, read_work, work_fields
 from xmemory_engine.schema import ObjectSpec
 
@@ -486,21 +486,51 @@ _TITLE_CHARS = 80
 _BIRTH = re.compile(r"\b(?:born|birthday|birth)\b", re.IGNORECASE)
 
 
-def dated_event(s: Analyzed, mapped: SchemaMap, make: MakeDraft) -> Draft | None:
-    """Something said to happen on one written date, when no other rule made a record of
+def dated_events(s: Analyzed, mapped: SchemaMap, make: MakeDraft) -> list[Draft]:
+    """Something said to happen on one written date, when no other rule made an event of
     the sentence: "Parents' evening for Freya is on 2026-02-25", "Mochi was spayed on
     2025-05-20", "Kwame's certificate came through on 3 March". An event titled by the rest
-    of its clause, so "When was Mochi spayed?" is answered from a record. Only one date with
-    its day written out (a weekday or "next week" is too loose to title by), and not a birth
-    (the person's own field)."""
+    of its clause, so "When was Mochi spayed?" is answered from a record. A sentence with
+    several dates gives one event per clause that holds one ("Target exchange Fri 15 Jan 2027,
+    completion Fri 29 Jan 2027"). Only dates with their day written out (a weekday or "next
+    week" is too loose to title by), and not a birth (the person's own field)."""
     spec = mapped.first("event")
     dates = [v for v in s.values if v.kind == "date" and any(c.isdigit() for c in v.text)]
-    if spec is None or len(dates) != 1 or _BIRTH.search(s.text):
-        return None
-    date = dates[0]
-    start = s.text.rfind(";", 0, date.start) + 1
-    stop = s.text.find(";", date.end)
-    clause_end = len(s.text) if stop < 0 else stop
+    if spec is None or not dates or _BIRTH.search(s.text):
+        return []
+    out = []
+    for date in dates:
+        if len(dates) > 1 and _bracketed(s.text, date):
+            continue  # "INV-2026-014 Weber & Lang €1,870 (2026-01-12); …": when, said aside
+        if len(dates) == 1:
+            start = s.text.rfind(";", 0, date.start) + 1
+            stop = s.text.find(";", date.end)
+        else:
+            start = max((m.end() for m in _CLAUSE.finditer(s.text, 0, date.start)), default=0)
+            found = _CLAUSE.search(s.text, date.end)
+            stop = found.start() if found else -1
+        clause_end = len(s.text) if stop < 0 else stop
+        if sum(1 for d in dates if start <= d.start and d.end <= clause_end) != 1:
+            continue  # "from 2026-10-02 to 2026-10-16": two dates of one thing
+        draft = _dated(s, spec, make, date, start, clause_end)
+        if draft is not None:
+            out.append(draft)
+    return out
+
+
+# Where one dated thing ends and the next starts in a sentence of several ("…, completion
+# Fri 29 Jan 2027", "…; Falls clinic 9 Dec").
+_CLAUSE = re.compile(r"[;,]\s+|\s+[\u2014\u2013]\s+|\.\s+")
+
+
+def _bracketed(text: str, value: Span) -> bool:
+    """Whether a value is said inside brackets ("(2026-01-12)", "(due 5 Dec)")."""
+    return text.rfind("(", 0, value.start) > text.rfind(")", 0, value.start)
+
+
+def _dated(
+    s: Analyzed, spec: ObjectSpec, make: MakeDraft, date: Span, start: int, clause_end: int
+) -> Draft | None:
     before = _BEFORE_DATE.sub("", s.text[start : date.start])
     after = s.text[date.end : clause_end]
     title = f"{before}{after}"
