@@ -1552,3 +1552,29 @@ async def test_each_clause_with_a_date_of_its_own_is_an_event() -> None:
     assert events.get("Flying Manchester to Faro with Jet2") == "2027-04-03"
     # Dates said aside, in brackets, are when the items were sent: no events.
     assert not any("INV" in t for t in events)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "person", "firm"),
+    [
+        ("My accountant Marta Queirós at Queirós & Filhos does my taxes.", "Marta Queirós",
+         "Queirós & Filhos"),
+        ("Accountant Ruth Ellery (Ellery & Co) does the books.", "Ruth Ellery", "Ellery & Co"),
+        ("Vet: Oakfield Vets, Dr. Hamish Grant, 01632 960412.", "Hamish Grant", "Oakfield Vets"),
+        ("Booked her in at Riverside Vets with Dr Anneliese Vogt.", "Anneliese Vogt",
+         "Riverside Vets"),
+    ],
+)  # fmt: skip
+async def test_the_firm_beside_a_described_or_titled_person_is_where_they_work(
+    text: str, person: str, firm: str
+) -> None:
+    result = await extract(text, DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people[person].get("company") == firm
+
+
+@pytest.mark.anyio
+async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> None:
+    result = await extract("I met Tom Baker at Acme Corp yesterday.", DEFAULT)
+    assert "company" not in {p["name"]: p for p in objects(result, "person")}["Tom Baker"]

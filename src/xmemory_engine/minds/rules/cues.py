@@ -8,6 +8,7 @@ span it used. What no rule used stays in the sentence, which then goes to the no
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -87,6 +88,7 @@ def read_sentence(
     _represents(s, drafts, names, kinds, facts)
     _manages(s, drafts, facts)
     _kin(s, drafts, names, facts)
+    _firm_beside(s, drafts, names, kinds, facts)
     _switched(s, drafts, facts)
     _places(s, drafts, facts)
     subject = s.subject()
@@ -382,6 +384,49 @@ def _represents(
             field_for(draft.spec, "company", ("str",)), names[org.entity]
         ):
             facts.use(found.start("role"), m.start)
+
+
+# "My accountant Marta Queirós at Queirós & Filhos", "Accountant Ruth Ellery (Ellery & Co)":
+# the firm right after someone said to have a job; "Oakfield Vets, Dr. Hamish Grant", "at
+# Riverside Vets with Dr Anneliese Vogt": a titled person right after a firm.
+_FIRM_AFTER = re.compile(r"\s*(?:\(|,?\s+at\s+(?:the\s+)?)$")
+_TITLED_AFTER = re.compile(r"^\s*(?:,|with)\s*$")
+_TITLE_AT = re.compile(r"(?:Dr|Prof|Mr|Mrs|Ms|Dra)\.?\s", re.IGNORECASE)
+
+
+def _firm_beside(
+    s: Analyzed,
+    drafts: dict[str, Draft],
+    names: dict[str, str],
+    kinds: dict[str, str],
+    facts: SentenceFacts,
+) -> None:
+    """Where someone works, said by the firm standing right beside them: after a person whose
+    job or who-they-are the sentence says, "at ORG" or "(ORG)"; before a titled person, "ORG,"
+    or "ORG with"."""
+    named = [m for m in s.mentions if not m.pronoun and not m.speaker]
+    for m, nxt in itertools.pairwise(named):
+        person, firm = (m, nxt) if kinds.get(m.entity) == "person" else (nxt, m)
+        if kinds.get(person.entity) != "person" or kinds.get(firm.entity) != "org":
+            continue
+        draft = drafts.get(person.entity)
+        if draft is None:
+            continue
+        if person is m:
+            gap = s.text[m.end : nxt.start]
+            described = any(
+                draft.has(field_for(draft.spec, f, ("str",))) for f in ("role", "relationship")
+            )
+            if not described or _FIRM_AFTER.fullmatch(gap) is None:
+                continue
+        else:
+            gap = s.text[m.end : nxt.start]
+            if not _TITLED_AFTER.match(gap) or not _TITLE_AT.match(s.text, nxt.start):
+                continue
+        company = field_for(draft.spec, "company", ("str",))
+        if company is not None and not draft.has(company):
+            draft.put(company, names[firm.entity])
+            facts.use(m.end, nxt.start)
 
 
 _SEEN = re.compile(r"\b(?:with|sees?|saw|seeing)\s+(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?$")
