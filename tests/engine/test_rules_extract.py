@@ -1578,3 +1578,27 @@ async def test_the_firm_beside_a_described_or_titled_person_is_where_they_work(
 async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> None:
     result = await extract("I met Tom Baker at Acme Corp yesterday.", DEFAULT)
     assert "company" not in {p["name"]: p for p in objects(result, "person")}["Tom Baker"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "topic", "value"),
+    [
+        ("User wants no romaji in study notes.", "no romaji in study notes",
+         "wants no romaji in study notes"),
+        ("Prefers morning sessions because the wind picks up later.", "morning sessions",
+         "prefers morning sessions"),
+        ("I'd rather the inverter goes in the garage, so it's easy to reach.",
+         "the inverter goes in the garage", "would rather the inverter goes in the garage"),
+        ("I'm allergic to peanuts and I don't eat pork.", "peanuts", "allergic to peanuts"),
+    ],
+)  # fmt: skip
+async def test_a_stance_of_the_users_is_a_preference(text: str, topic: str, value: str) -> None:
+    [preference] = objects(await extract(text, DEFAULT), "preference")
+    assert (preference["topic"], preference["value"]) == (topic, value)
+
+
+@pytest.mark.anyio
+async def test_wanting_to_do_something_and_someone_elses_stance_are_no_preference() -> None:
+    for text in ("User wants to drop Potbound next month.", "Maya likes jazz."):
+        assert not objects(await extract(text, DEFAULT), "preference"), text

@@ -48,9 +48,20 @@ _EVENT = re.compile(
 )
 # The user's likes, in their words ("I prefer ...") or an agent's ("User prefers ...").
 _PREFER = re.compile(
-    r"\b(?:I|we|(?:the\s+)?user)\s+(?:really\s+|also\s+|much\s+|always\s+|strongly\s+)?"
+    r"(?:\b(?:I|we|(?:the\s+)?user)\s*|(?:^|(?<=[.;:]))\s*)"
+    r"(?:really\s+|also\s+|much\s+|always\s+|strongly\s+)?"
     r"(?P<verb>likes?|loves?|prefers?|enjoys?|hates?|dislikes?|avoids?|don't like|"
-    r"do not like|doesn't like|does not like|can't stand)\s+(?P<what>[^.;!?]+)",
+    r"do not like|doesn't like|does not like|can't stand|wants?(?!\s+to\b)|"
+    r"(?:'d|\u2019d|\s+would)\s+rather|(?:'m|\u2019m|\s+am|\s+is|\s+are)\s+allergic\s+to)"
+    r"\s+(?P<what>[^.;!?\u2014\u2013]+)",
+    re.IGNORECASE,
+)
+# What is wanted ends where a reason, a consequence or a clause of its own is joined on
+# ("Prefers morning sessions because the wind picks up", "in writing, so there's a paper
+# trail", "allergic to peanuts and I don't eat pork").
+_REASON = re.compile(
+    r",?\s+(?:(?:because|so that|so)\s+|(?:and|but|while)\s+(?:I|we|he|she|they|"
+    r"(?:the\s+)?user)\b).*$",
     re.IGNORECASE,
 )
 # "My favourite X is Y", "User's preferred X: Y", and an agent's label "Favourite X: Y".
@@ -73,7 +84,9 @@ _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy":
                  "does not like": "dislikes", "can't stand": "dislikes",
                  "likes": "likes", "loves": "loves", "prefers": "prefers", "enjoys": "enjoys",
                  "hates": "dislikes", "dislikes": "dislikes", "avoid": "avoids",
-                 "avoids": "avoids"}  # fmt: skip
+                 "avoids": "avoids", "want": "wants", "wants": "wants", "rather": "would rather",
+                 "to": "allergic to"}  # fmt: skip
+# ("'d rather", "would rather" by their last word; "am / is allergic to" by "to")
 # "likes dark chocolate but dislikes coffee": a second stance joined on is a preference of its
 # own, said of the same person.
 _SECOND_STANCE = re.compile(
@@ -355,8 +368,9 @@ def _preference(
         m = _PREFER.search(s.text)
         if m is None:
             return None
-        what = _SECOND_STANCE.split(m.group("what"), maxsplit=1)[0].strip()
-        verb = _PREFER_VALUE[m.group("verb").lower()]
+        what = _REASON.sub("", _SECOND_STANCE.split(m.group("what"), maxsplit=1)[0]).strip()
+        said_verb = " ".join(m.group("verb").lower().replace("\u2019", "'").split())
+        verb = _PREFER_VALUE.get(said_verb) or _PREFER_VALUE[said_verb.split()[-1]]
         split = re.match(r"(?P<value>.+?)\s+(?:for|when|in|on|during)\s+(?P<topic>.+)", what)
         if split and verb == "prefers" and re.search(r",|\band\b", split.group("topic")):
             # "aisle seats on trains and window seats on planes": several, kept whole.
