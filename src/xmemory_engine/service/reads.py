@@ -12,8 +12,10 @@ Every read answers with a `basis`:
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +24,7 @@ import anyio.to_thread
 
 from xmemory_engine.errors import InvalidRequest, QueryRejected
 from xmemory_engine.minds.base import Answer, AnswerRequest, Mind, ReadMode, ResultTable, SqlRunner
-from xmemory_engine.schema import Schema
+from xmemory_engine.schema import ObjectSpec, RelationSpec, Schema
 from xmemory_engine.sentences import search_words
 from xmemory_engine.service import evidence as evidence_mod
 from xmemory_engine.service import passages as passages_mod
@@ -31,9 +33,15 @@ from xmemory_engine.service.changes import object_wire, relation_wire
 from xmemory_engine.service.instances import LiveInstance
 from xmemory_engine.service.tracing import Trace, TracedRecord, split_trace, traced
 from xmemory_engine.settings import EngineSettings
-from xmemory_engine.sql_guard import MAX_RESULT_BYTES, ReadOnlySqlite, SqlReader, check
+from xmemory_engine.sql_guard import (
+    MAX_RESULT_BYTES,
+    MAX_ROW_VALUES,
+    ReadOnlySqlite,
+    SqlReader,
+    check,
+)
 from xmemory_engine.store.base import NotBrief, Tables
-from xmemory_engine.store.instance import SqliteInstanceData
+from xmemory_engine.store.instance import SqliteInstanceData, SqliteTables, q
 from xmemory_engine.store.provenance import passages_after
 
 EMPTY_TABLE: dict[str, Any] = {"columns": [], "rows": []}
@@ -204,6 +212,116 @@ class _Budget:
         return time.monotonic() + max(self.seconds - self.spent, 0.0)
 
 
+class RowsWhenEmpty(Exception):
+    """A statement that may return rows from empty tables (a count): the instance's emptiness
+    does not answer it, so the read is asked again the usual way."""
+
+
+def unstored_runner(
+    schema: Schema, time_limit: float, *, max_statements: int = MAX_STATEMENTS_PER_READ
+) -> SqlRunner:
+    """The runner for an instance that holds nothing (`holds_nothing`): each statement is
+    checked as `make_sql_runner` checks it (the same refusals, the same budget) and, as one
+    that returns no rows from empty tables, answered with no rows and no columns without
+    being run; one that may return rows there raises `RowsWhenEmpty`."""
+    allowed = schema.table_names()
+    budget = _Budget(max_statements, time_limit)
+
+    async def run(sql: str) -> ResultTable:
+        budget.take()
+        await anyio.lowlevel.checkpoint()
+        started = time.monotonic()
+        try:
+            checked = check(sql, allowed)
+        finally:
+            budget.spent += time.monotonic() - started
+        if not rowless_when_empty(checked.text):
+            raise RowsWhenEmpty(checked.text)
+        return ResultTable(columns=[], rows=[], sql=checked.text)
+
+    return run
+
+
+# A quoted string or name, cut to its quotes: nothing in one is read as SQL below.
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"")
+# What may make rows without a stored row: an aggregate or window (any function but these
+# plain ones, which make a value of a row), grouping, compound or constant rows.
+_CALL = re.compile(r"(\w+)\s*\(")
+_ROW_FUNCTIONS = frozenset(
+    ("lower", "upper", "length", "abs", "instr", "replace", "coalesce", "ifnull", "char")
+)
+# Words a parenthesis may follow that call nothing ("WHERE (", "EXISTS (", "IN (").
+_NOT_CALLS = frozenset(("select", "from", "join", "on", "where", "and", "or", "not", "exists",
+                        "in", "is", "like", "between", "when", "then", "else", "by", "as",
+                        "distinct"))  # fmt: skip
+_MAKES_ROWS = re.compile(
+    r"\b(?:group|having|union|intersect|except|with|values|window|over)\b", re.IGNORECASE
+)
+_FROM_OR_PARENS = re.compile(r"[()]|\bfrom\b", re.IGNORECASE)
+# A table's name (not a subquery, not a table-valued function's call).
+_NAMED_SOURCE = re.compile(r'\s*(?:""|\w+\b)(?!\s*\()')
+
+
+def rowless_when_empty(sql: str) -> bool:
+    """Whether a checked SELECT returns no rows when every table it reads is empty: its own
+    FROM (not a subquery's) names a table, and nothing in it makes rows without one (an
+    aggregate, GROUP BY, a compound, VALUES). Conservative: False when unsure."""
+    text = _QUOTED.sub(lambda m: m.group()[0] * 2, sql)
+    if text.lstrip()[:6].lower() != "select" or _MAKES_ROWS.search(text):
+        return False
+    called = {m.group(1).lower() for m in _CALL.finditer(text)}
+    if not called <= _ROW_FUNCTIONS | _NOT_CALLS:
+        return False
+    depth = 0
+    for m in _FROM_OR_PARENS.finditer(text):
+        mark = m.group()
+        if mark == "(":
+            depth += 1
+        elif mark == ")":
+            depth -= 1
+        elif depth == 0:
+            return _NAMED_SOURCE.match(text, m.end()) is not None
+    return False
+
+
+_HELD: weakref.WeakSet[SqliteInstanceData] = weakref.WeakSet()
+"""Instances' data seen holding something: not asked again (~0.1 ms a read). One emptied
+since (`forget`) is read the usual way, which answers the same."""
+
+
+def holds_nothing(live: LiveInstance, mind: Mind) -> bool:
+    """Whether the instance holds no record and no episode (one statement over its tables),
+    for a mind whose answers rest only on the rows its statements return (the rules mind:
+    `answers_from_rows`): then its statements need not run (`unstored_runner`).
+
+    Only on SQLite, and only for a schema whose tables are narrow enough that no statement of
+    one type's columns is refused for its width (`ReadOnlySqlite._check_width`)."""
+    if not getattr(mind.answerer, "answers_from_rows", False):
+        return False
+    data = live.data
+    if not isinstance(data, SqliteInstanceData) or data in _HELD:
+        return False
+    specs: list[ObjectSpec | RelationSpec] = [*live.schema.objects.values()]
+    specs += live.schema.relations.values()
+    if any(2 * len(spec.columns()) + 16 > MAX_ROW_VALUES for spec in specs):
+        return False
+    tables = ["_xm_episode", *live.schema.table_names()]
+    statement = "SELECT " + " OR ".join(f"EXISTS (SELECT 1 FROM {q(t)})" for t in tables)
+
+    def held(t: Tables) -> bool:
+        if not isinstance(t, SqliteTables):
+            return True
+        return bool(t.conn.execute(statement).fetchone()[0])
+
+    try:
+        if not data.read_brief(live.schema, held, BRIEF_STATEMENT):
+            return True
+    except NotBrief:
+        return False
+    _HELD.add(data)
+    return False
+
+
 async def read(
     live: LiveInstance,
     mind: Mind,
@@ -243,17 +361,13 @@ async def read(
                     live.schema, lambda t: look(t, records), BRIEF_EVIDENCE
                 )
 
-    runner = make_sql_runner(live.reader(), live.schema, trace, evidence_now)
-    stopped: str | None = None
-    if sql is not None:
-        answer = Answer(tables=[await runner(sql)])
-    else:
+    async def ask(runner: SqlRunner) -> tuple[Answer, str | None]:
         try:
             answer = await mind.answerer.answer(
                 AnswerRequest(question=query, schema=live.schema, run_sql=runner, mode=mode)
             )
         except ReadBudgetSpent as exc:
-            answer, stopped = Answer(), exc.message
+            return Answer(), exc.message
         except InvalidRequest as exc:
             if exc.field != "sql":
                 raise
@@ -262,6 +376,26 @@ async def read(
                 f"the SQL written for the question failed ({exc.message}); ask it more simply",
                 field="query",
             ) from exc
+        return answer, None
+
+    answered: tuple[Answer, str | None] | None = None
+    # Nothing stored: the mind's statements are checked but not run (nor is what was said
+    # searched), its answer the one every statement finding nothing gives.
+    unstored = sql is None and holds_nothing(live, mind)
+    if unstored:
+        try:
+            answered = await ask(unstored_runner(live.schema, settings.read_time_limit))
+        except RowsWhenEmpty:
+            unstored = False
+    if answered is not None:
+        answer, stopped = answered
+    elif sql is not None:
+        runner = make_sql_runner(live.reader(), live.schema, trace, evidence_now)
+        answer, stopped = Answer(tables=[await runner(sql)]), None
+    else:
+        answer, stopped = await ask(
+            make_sql_runner(live.reader(), live.schema, trace, evidence_now)
+        )
     evidence: list[dict[str, Any]] = []
     passages: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
@@ -281,7 +415,7 @@ async def read(
             basis, evidence, later = "nothing", [], []  # "When did Hana change her email?"
         elif sql is None and not said_as_asked(query, answer.tables):
             basis, evidence, later = "nothing", [], []  # a note that does not say it
-    if basis == "nothing":
+    if basis == "nothing" and not unstored:
         behind = sql is None and mode is ReadMode.SINGLE_ANSWER
         passages, found = await live.data.read(
             live.schema, lambda t: said_about(t, query, behind=behind)

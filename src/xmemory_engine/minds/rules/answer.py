@@ -83,6 +83,11 @@ and "instrument": 0.29; "cello" and "sport": -0.05; a name and its kind, "ANA" a
 class RulesAnswerer:
     """An `Answerer` that needs no model."""
 
+    answers_from_rows = True
+    """Its answer rests only on the rows its statements return (never on their columns or on
+    what the database says of a statement): on an instance that holds nothing, the engine
+    checks them without running them (`service.reads.unstored_runner`)."""
+
     def __init__(self, today: Callable[[], date] | None = None) -> None:
         self._today = today or date.today
 
