@@ -12,36 +12,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, cast
 
 from xmemory_engine import datafiles
-
-
-class LazyPattern:
-    """A regular expression compiled when it is first used, not when its module is imported.
-
-    For the patterns only writing needs (and a few reads): a freshly started server's first
-    answer, usually a read, does without them, and compiling them was ~5 ms of its start
-    (issue 11). It stands in for the `re.Pattern`: every method and attribute is the compiled
-    pattern's own, kept on the instance once looked up, so later uses cost what its own do.
-    """
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self._source = (pattern, flags)
-
-    def __getattr__(self, name: str) -> Any:
-        source = self.__dict__.get("_source")
-        if source is None:  # not initialised (a copy being made): nothing to stand in for
-            raise AttributeError(name)
-        value = getattr(re.compile(*source), name)
-        self.__dict__[name] = value
-        return value
-
-
-def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """`re.compile(pattern, flags)` done at the pattern's first use (`LazyPattern`)."""
-    return cast("re.Pattern[str]", LazyPattern(pattern, flags))
-
+from xmemory_engine.sentences import lazy_compile as lazy_compile
 
 # -- sentences ---------------------------------------------------------------------------------
 
