@@ -9,10 +9,17 @@ server records here the session of every request it handles, and such a sampler,
 
 from __future__ import annotations
 
+from functools import cache
+
 import mcp_types as types
 from mcp.server.session import ServerSession
 
-_SAMPLING = types.ClientCapabilities(sampling=types.SamplingCapability())
+
+@cache
+def _sampling() -> types.ClientCapabilities:
+    # Made at the first question, not at import: its models are built when first used
+    # (`lazy_models`), and only the sampling mind asks.
+    return types.ClientCapabilities(sampling=types.SamplingCapability())
 
 
 class ClientSessions:
@@ -33,4 +40,4 @@ class ClientSessions:
     def can_sample(self) -> bool:
         """True when the latest client declared the `sampling` capability."""
         session = self._latest
-        return session is not None and session.check_client_capability(_SAMPLING)
+        return session is not None and session.check_client_capability(_sampling())
