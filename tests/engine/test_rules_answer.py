@@ -825,3 +825,13 @@ async def test_a_contracted_question_word_is_read_as_two_words(default: Memory) 
     for question in ("What's the planner's email address?", "What\u2019s the planner's email?"):
         answer = await default.ask(question)
         assert answer.answer == "priya@bloom.example", (question, answer)
+
+
+@pytest.mark.anyio
+async def test_what_a_named_records_field_does_is_not_answered_by_the_field(
+    default: Memory,
+) -> None:
+    # "What does Alice's company make?" asks what Acme makes: its name is no answer to that.
+    answer = await default.ask("What does Alice's company make?")
+    assert "Acme" not in (answer.answer or ""), answer
+    assert (await default.ask("Which company does Alice work for?")).answer == "Acme Corp"

@@ -1602,3 +1602,17 @@ async def test_a_stance_of_the_users_is_a_preference(text: str, topic: str, valu
 async def test_wanting_to_do_something_and_someone_elses_stance_are_no_preference() -> None:
     for text in ("User wants to drop Potbound next month.", "Maya likes jazz."):
         assert not objects(await extract(text, DEFAULT), "preference"), text
+
+
+@pytest.mark.anyio
+async def test_a_name_said_to_be_a_group_or_someones_firm_is_an_organization() -> None:
+    result = await extract(
+        "Client: Chloé Dubois, founder of Atelier Lune in Lyon. My band is The Velvet Hinges. "
+        "My manager Grace Okafor runs the payments team at Fintrel. "
+        "User's partner is Sam Whitaker. Lena is Head of Procurement at Kraftwerk.",
+        DEFAULT,
+    )
+    orgs = {o["name"] for o in objects(result, "organization")}
+    assert {"Atelier Lune", "Velvet Hinges", "Fintrel", "Kraftwerk"} <= orgs
+    # A partner is a person; a department after "Head of" is no firm.
+    assert "Sam Whitaker" not in orgs and "Procurement" not in orgs

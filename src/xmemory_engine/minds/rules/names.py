@@ -391,6 +391,19 @@ def _score(c: Candidate, s: Scores) -> None:
         s.place += 1  # "lunch at Cafe Nero": a place, unless a job says otherwise
     if before1 == "by" and before2 in ("employed", "hired", "acquired", "owned", "funded"):
         s.org += 2
+    if before1 == "of" and before2 in _OF_A_FIRM:
+        s.org += 2  # "founder of Atelier Lune", "CEO of Lumora", "member of Riverside Harriers"
+    said = [w for w in c.before if w != "the"][-3:]  # "my band is The Velvet Hinges"
+    if (
+        len(said) == 3
+        and said[2] in ("is", "was")
+        and said[1] in ORG_NOUNS | _GROUP_NOUNS
+        and not person_noun(said[1])  # "User's partner is Sam Whitaker"
+        and said[0] in _OWNED | _DETERMINERS  # not "best friend from university is Priya"
+    ):
+        s.org += 3  # "My band is The Velvet Hinges", "our bank is Monzo"
+    if before1 == "at" and before2 in ORG_NOUNS | _GROUP_NOUNS and not person_noun(before2):
+        s.org += 2  # "the payments team at Fintrel"
     if before1 in ("at", "for") and after1 == "as" and any(_role_like(w) for w in c.after[1:4]):
         s.org += 2  # "now at Globex as a product manager": where the job is
     if before1 == "from" and before2 not in ("is", "are", "was", "comes", "came", "moved"):
@@ -474,6 +487,13 @@ ANIMALS = lexicon("names.animals")
 _NOT_ACTING = frozenset(("seems", "looks", "sounds", "feels", "based", "named", "called", "needs"))
 
 
+# Who someone is of a firm: "founder of Atelier Lune", not "Head of Procurement" (a department).
+_OF_A_FIRM = frozenset(
+    ("founder", "co-founder", "cofounder", "owner", "member", "members", "ceo", "cto", "cfo",
+     "coo", "president", "chairman", "chairwoman", "employee", "employees", "customer", "client")
+)  # fmt: skip
+# Groups someone belongs to, besides the lexicon's organization nouns.
+_GROUP_NOUNS = frozenset(("band", "club", "gym", "choir", "orchestra", "insurer", "bank"))
 _NAME_SHORTS = frozenset(("St", "Ste", "Sta", "Mt", "Ft"))
 _OWNED = frozenset(("my", "our", "his", "her", "their", "user's", "users"))
 # Words between a name and its verb that leave the verb the name's ("Tom also leads").

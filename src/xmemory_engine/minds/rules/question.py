@@ -116,6 +116,19 @@ _CONTRACTED = re.compile(
 )
 
 
+# "What does Chloé's company make?", "Which products does Acme's supplier sell?".
+_DONE_BY = re.compile(
+    r"^\s*(?:what|which)(?:\s+[a-z]+)?\s+(?:does|do|did)\s+.+?\s+(?P<verb>[a-z]+)\s*\?*\s*$",
+    re.IGNORECASE,
+)
+# Verbs after which the question still asks the thing named: "What does Maya do?", "What
+# company does Tom work for?" (`for`), "What does the role involve?".
+_ASKS_ITSELF = frozenset(
+    ("do", "have", "has", "for", "at", "in", "with", "mean", "involve", "cost", "charge", "pay",
+     "earn", "weigh", "measure", "say", "look", "like", "use", "need")
+)  # fmt: skip
+
+
 def _uncontracted(text: str) -> str:
     return _CONTRACTED.sub(
         lambda m: m.group(1) + (" has" if m.group(2) else " is") + (m.group(2) or ""), text
@@ -136,6 +149,12 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     q.emails = [m.group() for m in EMAIL.finditer(text)]
     q.names = _names(text, mapped)
     _schema_words(q, mapped)
+    done_by = _DONE_BY.match(q.text) if q.fields else None
+    if done_by is not None and done_by["verb"].lower() not in _ASKS_ITSELF:
+        # "What does Chloé's company make?": the field names who does it, and what it does is
+        # asked; the field's value is no answer to that.
+        q.fields = {}
+        q.unknown_field = None
     _preference_cue(q, mapped)
     _creator_cue(q, mapped)
     _the_user(q, mapped)
