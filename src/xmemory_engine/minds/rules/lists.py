@@ -17,7 +17,13 @@ from xmemory_engine.minds.rules.amounts import one_date
 from xmemory_engine.minds.rules.cues import SentenceFacts, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import KIN_NOUNS, person_noun, role_like
-from xmemory_engine.minds.rules.schema_map import KIND_WORDS, SchemaMap, field_for, notes_field
+from xmemory_engine.minds.rules.schema_map import (
+    KIND_WORDS,
+    SchemaMap,
+    field_for,
+    name_field,
+    notes_field,
+)
 from xmemory_engine.minds.rules.states import allowed_state, states_said
 from xmemory_engine.minds.rules.text import SELF_WORDS, find_values, name_words, plural, singular
 from xmemory_engine.schema import ObjectSpec
@@ -117,16 +123,27 @@ def _named(item: str) -> bool:
 
 def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
     """The task type, for a header that lists things to do without naming tasks: "To do: …",
-    "Todo: …", or a task's state alone ("Open: …", "Done: …")."""
+    "Stuff to do: …", "Todo: …", "Open items: …", "Next steps: …", or a task's state alone
+    ("Open: …", "Done: …")."""
     words = head.replace("-", " ").split()
     if words[-1:] == ["list"]:
         words = words[:-1]
     spec = mapped.first("task")
     if spec is None:
         return None
-    if words in (["to", "do"], ["todo"]) or (len(words) == 1 and states_said(head)):
+    if words[-2:] == ["to", "do"] or words[-1:] == ["todo"]:
+        return spec  # "To do", "Stuff to do", "Things still to do"
+    if len(words) == 1 and states_said(head):
         return spec
+    if words[-1:] and words[-1] in _ACTIONS and (len(words) == 1 or words[-2] in _OPENING):
+        return spec  # "Open items", "Action items", "Next steps"
     return None
+
+
+# Headers of things to do that name no task: "Open items: …", "Action items: …", "Next
+# steps: …" (the word before the noun says they are still to be done).
+_ACTIONS = frozenset(("items", "actions", "steps"))
+_OPENING = frozenset(("open", "action", "next", "pending", "outstanding"))
 
 
 def _type_named(word: str, mapped: SchemaMap) -> ObjectSpec | None:
@@ -210,3 +227,7 @@ def _fill(draft: Draft, said: str, today: date) -> None:
     notes = notes_field(draft.spec, {field_for(draft.spec, "name") or ""})
     if len(draft.values) == before and notes is not None:
         draft.notes.append(said)  # nothing of it fits a field: kept with the record
+    elif len(draft.values) == before and (title := name_field(draft.spec)) in draft.values:
+        # A record with nowhere else to keep it ("finish CW2 Part B (Bellman-Ford)", a task):
+        # the brackets stay in its title rather than being lost.
+        draft.values[title] = f"{draft.values[title]} ({said})"
