@@ -156,6 +156,8 @@ async def test_a_record_alone_or_an_episode_alone_is_something(
         ("SELECT name FROM person UNION SELECT 'x'", False),
         ('SELECT "from" FROM person', True),
         ("SELECT 'from person'", False),
+        ("SELECT 1 -- FROM person", False),
+        ("SELECT 1 AS [x from person]", False),
     ],
 )
 def test_which_statements_return_no_rows_from_empty_tables(sql: str, rowless: bool) -> None:

@@ -269,6 +269,8 @@ def rowless_when_empty(sql: str) -> bool:
     text = _QUOTED.sub(lambda m: m.group()[0] * 2, sql)
     if text.lstrip()[:6].lower() != "select" or _MAKES_ROWS.search(text):
         return False
+    if any(mark in text for mark in ("--", "/*", "[", "`")):
+        return False  # a comment, or a name quoted otherwise: not read here
     called = {m.group(1).lower() for m in _CALL.finditer(text)}
     if not called <= _ROW_FUNCTIONS | _NOT_CALLS:
         return False
