@@ -835,3 +835,18 @@ async def test_what_a_named_records_field_does_is_not_answered_by_the_field(
     answer = await default.ask("What does Alice's company make?")
     assert "Acme" not in (answer.answer or ""), answer
     assert (await default.ask("Which company does Alice work for?")).answer == "Acme Corp"
+
+
+@pytest.mark.anyio
+async def test_a_to_do_list_is_the_tasks_and_a_qualifier_none_holds_lists_them_all(
+    default: Memory,
+) -> None:
+    listed = await default.ask("What's on my to-do list?")
+    assert "fix the login bug" in (listed.answer or "") and listed.notice is None
+    # "wedding" is how the user thinks of them, not a word any task holds: all tasks, said so.
+    qualified = await default.ask("What's on my wedding to-do list?")
+    assert "fix the login bug" in (qualified.answer or "")
+    assert qualified.notice is not None and "'wedding'" in qualified.notice
+    # A filter that matches nothing is not widened: "haven't been done" is a filter.
+    none_done = await default.ask("Which wedding tasks haven't been done yet?")
+    assert "Write release notes" not in (none_done.answer or "")

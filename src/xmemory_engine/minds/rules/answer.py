@@ -80,6 +80,10 @@ and "instrument": 0.29; "cello" and "sport": -0.05; a name and its kind, "ANA" a
 """Most fact-like records one detail question shows (the same detail of several subjects)."""
 
 
+# A question asking for a whole list: "What's on my to-do list?", "What are all the projects …".
+_WHOLE_LIST = re.compile(r"\b(?:list|to-?do|todos?|all)\b", re.IGNORECASE)
+
+
 class RulesAnswerer:
     """An `Answerer` that needs no model."""
 
@@ -494,7 +498,42 @@ class _Reading:
                 )
             first = first or _emptied(table)
         assert first is not None
+        fallback = await self._unqualified(targets)
+        if fallback is not None:
+            return fallback
         return Answer(tables=[first], about=self._about(targets[0]))
+
+    async def _unqualified(self, targets: list[ObjectSpec]) -> Answer | None:
+        """ "What's on my PhD to-do list?" when no task says "PhD": a question asking for the
+        whole list ("list", "to-do", "all") of the one type it names, qualified by words no
+        record of it holds, is all of that type, said so (the qualifier may be how the user
+        thinks of them, not how they were written)."""
+        q = self.q
+        if len(q.types) != 1 or q.values or q.names or q.fields or q.count or q.who:
+            return None
+        if not _WHOLE_LIST.search(q.text):
+            return None  # "Which tasks mention the dentist?" asks which: none do
+        spec = q.types[0]
+        if self._filtered(spec):
+            return None  # "Which moving tasks haven't been done?": a filter, not a list
+        keywords = self._keywords(spec)
+        if not keywords or spec not in targets:
+            return None
+        sel = Select(self.map, spec).matching([], []).filters(q, spec)
+        table = await self._run(sel.limit(LIST_LIMIT).sql())
+        if not table.rows:
+            return None
+        await self._count_if_cut(spec, sel, table, LIST_LIMIT)
+        plural_name = plural_of(" ".join(name_words(spec.name)))
+        notice = (
+            f"No {plural_name} say {' '.join(q.terms)!r}; these are all the {plural_name} stored."
+        )
+        prose = describe_rows(table, spec, self.totals.get(id(table)))
+        return Answer(tables=[table], answer=prose, notice=notice, about=self._about(spec))
+
+    def _filtered(self, spec: ObjectSpec) -> bool:
+        """Whether the question filters the type by a state or a flag ("haven't been done")."""
+        return bool(self.q.flags.get(spec.name) or self.q.enums.get(spec.name))
 
     def _list_prose(self, spec: ObjectSpec, table: ResultTable, fields: list[str]) -> str:
         q, keywords = self.q, self._keywords(spec)

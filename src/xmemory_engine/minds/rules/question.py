@@ -385,7 +385,9 @@ class _SchemaWords:
 
 
 _KIND_WORDS = {"people": "person", "persons": "person", "companies": "org",
-               "organizations": "org", "organisations": "org"}  # fmt: skip
+               "organizations": "org", "organisations": "org", "to-do": "task",
+               "to-dos": "task", "todo": "task", "todos": "task",
+               "to do list": "task"}  # fmt: skip
 
 
 def _spec_words(mapped: SchemaMap) -> _SchemaWords:
@@ -483,7 +485,9 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
             hit = said.find(free, in_free) or said_plural.find(free, in_free)
             if hit:
                 negated = bool(
-                    re.search(r"\b(?:not|n't|no longer)\s+(?:yet\s+)?$", free[: hit.start()])
+                    re.search(
+                        r"\b(?:not|n't|no longer)\s+(?:yet\s+)?(?:been\s+)?$", free[: hit.start()]
+                    )
                 )
                 q.enums.setdefault(spec.name, []).append((fname, value, not negated))
                 if fname in asked:
@@ -523,7 +527,7 @@ def _schema_taken(mapped: SchemaMap) -> frozenset[str]:
     got = mapped.memo.get("question.schema_taken")
     if isinstance(got, frozenset):
         return got
-    taken: set[str] = set()
+    taken: set[str] = {w for form in _KIND_WORDS for w in form.split()}  # "to-do list"
     for spec in mapped.schema.objects.values():
         taken |= set(_type_forms(spec)) | {singular(w) for w in name_words(spec.name)}
         for f in spec.fields:
