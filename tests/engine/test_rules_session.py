@@ -228,6 +228,16 @@ async def test_what_something_is_is_not_answered_by_its_name_and_status_alone(
         assert "linter" in what["reader_result"]["answer"], what
 
 
+async def event_dates(memory: Any) -> dict[str, str]:
+    """Each stored event's title and date, read as raw tables."""
+    response = await memory.http.post(
+        f"{memory.base}/read", json={"query": "List all events", "mode": "raw-tables"}
+    )
+    table = response.json()["items"][0]["reader_result"]
+    title, day = table["columns"].index("title"), table["columns"].index("date")
+    return {row[title]: row[day] for row in table["rows"]}
+
+
 async def test_a_second_booking_of_the_same_kind_is_a_second_record(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write("I have a dentist appointment on 2027-01-10 at 9am.")
@@ -235,12 +245,7 @@ async def test_a_second_booking_of_the_same_kind_is_a_second_record(tmp_path: Pa
         await memory.write("I booked a flight to Rome on 2027-02-03.")
         await memory.write("I also booked a flight to Madrid on 2027-03-12.")
         await memory.write("My Rome flight was moved to 2027-02-05.")
-        response = await memory.http.post(
-            f"{memory.base}/read", json={"query": "List all events", "mode": "raw-tables"}
-        )
-        table = response.json()["items"][0]["reader_result"]
-        rows = {row[table["columns"].index("title")]: row[table["columns"].index("date")]
-                for row in table["rows"]}  # fmt: skip
+        rows = await event_dates(memory)
         assert rows == {
             "dentist appointment": "2027-01-10",
             "Leo's dentist appointment": "2027-01-17",
@@ -260,12 +265,7 @@ async def test_a_moved_date_finds_its_record_by_one_word_in_a_long_sentence(
             "Actually collection has moved forward to Thursday 17 December because the "
             "foster family are going away."
         )
-        response = await memory.http.post(
-            f"{memory.base}/read", json={"query": "List all events", "mode": "raw-tables"}
-        )
-        table = response.json()["items"][0]["reader_result"]
-        dates = {row[table["columns"].index("title")]: row[table["columns"].index("date")]
-                 for row in table["rows"]}  # fmt: skip
+        dates = await event_dates(memory)
         assert dates["Collection day is Saturday"] == "2026-12-17"
         assert "2027-01-02" in dates.values()  # the other record is untouched
         assert len(dates) == 2

@@ -22,7 +22,6 @@ an accumulated free-text field) do not count, so a note is never an answer from 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from xmemory_engine.schema import ObjectSpec
@@ -153,15 +152,8 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
 def _dates_in(passage: dict[str, Any]) -> dict[str, set[str]]:
     """The dates the passage says, as the records keep them (ISO), each with the words that
     said it: "moved my appointment to March 21, 2026" shows the stored 2026-03-21."""
-    from xmemory_engine.minds.rules.text import find_values  # the engine's one date reader
-
-    when = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
-    try:
-        said_on = date.fromisoformat(when)
-    except ValueError:
-        return {}
-    found = find_values(str(passage["text"]), said_on)
-    return {str(v.value): set(search_words(v.text)) for v in found if v.kind == "date"}
+    found = passages_mod.dates_in(passage, str(passage["text"]))
+    return {str(v.value): set(search_words(v.text)) for v in found}
 
 
 def _the_one_asked(terms: passages_mod.Terms, part: str, values: str) -> bool:

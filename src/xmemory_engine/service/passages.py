@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xmemory_engine import datafiles, semantic
 from xmemory_engine.sentences import fold, lazy_compile, search_words, split_sentences
@@ -53,6 +53,9 @@ SIMILAR_COVERAGE = 0.4  # of the weight, covered by the words or by words close 
 # amount for "how much", a place for "where") needs this much less of the weight.
 TYPED_RELIEF = 0.1
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "their", "its"})
+
+if TYPE_CHECKING:  # the rules mind is imported only by a read that needs its date reader
+    from xmemory_engine.minds.rules.text import Span
 
 
 @dataclass(frozen=True)
@@ -956,24 +959,30 @@ def items_in(text: str) -> list[str]:
 _ASKS_A_DATE = frozenset(("when", "date", "day", "dates", "days"))
 
 
+def dates_in(passage: dict[str, Any], text: str) -> list[Span]:
+    """The dates `text`, of `passage`, says (the engine's date reader's spans), resolved
+    against the day the passage was said; [] when that day is not known."""
+    from xmemory_engine.minds.rules.text import find_values  # the engine's date reader
+
+    when = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
+    try:
+        said_on = date.fromisoformat(when)
+    except ValueError:
+        return []
+    return [v for v in find_values(text, said_on) if v.kind == "date"]
+
+
 def dates_said(question: str, passages: list[dict[str, Any]]) -> list[str]:
     """For a question asking when, the dates the passages' sentences give, as ISO dates
     resolved against the day each was said ("due 4 Dec 2026" -> 2026-12-04, "next Tuesday"
     said on 2026-12-01 -> 2026-12-08), unless a sentence already says it so. [] otherwise."""
     if not _ASKS_A_DATE & {t.stem for t in question_terms(question).terms}:
         return []
-    from xmemory_engine.minds.rules.text import find_values  # the engine's date reader
-
     out: list[str] = []
     for passage in passages:
-        when = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
-        try:
-            said_on = date.fromisoformat(when)
-        except ValueError:
-            continue
         sentence = str(passage.get("sentence") or "")
-        for value in find_values(sentence, said_on):
+        for value in dates_in(passage, sentence):
             iso = str(value.value)
-            if value.kind == "date" and iso not in sentence and iso not in out:
+            if iso not in sentence and iso not in out:
                 out.append(iso)
     return out

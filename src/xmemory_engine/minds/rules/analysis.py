@@ -274,7 +274,7 @@ def _pronouns(
             continue
         word = m.group().lower()
         if word in PRONOUNS_THING:
-            orgs = [n.entity for n in earlier_of(named, m.start()) if n.entity.startswith("org:")]
+            orgs = [n.entity for n in _earlier_of(named, m.start()) if n.entity.startswith("org:")]
             target = orgs[-1] if orgs else last_org
         else:
             target = _person_meant(word, m.start(), named, last_people, gender_of, both)
@@ -287,7 +287,7 @@ def _pronouns(
     return out
 
 
-def earlier_of(named: list[Mention], at: int) -> list[Mention]:
+def _earlier_of(named: list[Mention], at: int) -> list[Mention]:
     return [n for n in named if n.end <= at]
 
 
@@ -299,7 +299,7 @@ def _person_meant(
     gender_of: Callable[[str], str | None],
     both: bool,
 ) -> str | None:
-    here = [n.entity for n in earlier_of(named, at) if not n.entity.startswith("org:")]
+    here = [n.entity for n in _earlier_of(named, at) if not n.entity.startswith("org:")]
     other = "m" if word in _SHE else "f" if word in _HE else None
     if other is None:  # they, them, their: the nearest, with no gender to check
         nearest = here or last_people

@@ -217,7 +217,7 @@ def _state(
         return None
     if low in _NOT_VERBS or low in _STATE_WORDS:
         return None  # "is my sister", "is in Leeds", "is due", "is not ..."
-    if low in ("a", "an") or person_or_role(tokens[at + 1 : at + 4]):
+    if low in ("a", "an") or _person_or_role(tokens[at + 1 : at + 4]):
         return None  # "is a designer", "is a six-year-old beagle": a kind, read elsewhere
     end = at
     while end < len(tokens) and end - at < MAX_OBJECT_WORDS:
@@ -231,7 +231,7 @@ def _state(
     return Deed(subject, "is", thing) if thing else None
 
 
-def person_or_role(tokens: list[tuple[str, int, int]]) -> bool:
+def _person_or_role(tokens: list[tuple[str, int, int]]) -> bool:
     return any(t[0].lower() in KIN_NOUNS or t[0].lower() in ROLE_NOUNS for t in tokens)
 
 
