@@ -693,6 +693,15 @@ async def test_a_detail_answers_only_when_its_own_noun_is_asked(default: Memory)
 
 
 @pytest.mark.anyio
+async def test_a_record_found_by_the_words_of_its_key_is_said_with_its_value(
+    default: Memory,
+) -> None:
+    default.put("fact", {"subject": "User", "attribute": "locker code", "value": "4417"})
+    answer = (await default.ask("Which locker code do I have?")).answer
+    assert answer is not None and "4417" in answer
+
+
+@pytest.mark.anyio
 async def test_a_record_without_a_name_is_shown_by_its_text_not_its_id(default: Memory) -> None:
     xuid = default.put("note", {"content": "Big shop is at Lidl on Saturday mornings."})
     answer = (await default.ask("Where do we do the big shop?")).answer

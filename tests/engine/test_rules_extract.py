@@ -957,9 +957,9 @@ async def test_leaving_one_employer_for_another_and_a_job_named_by_works_as() ->
         ("User prefers aisle seats on long flights.", "long flights", "aisle seats"),
         ("The user dislikes early meetings.", "early meetings", "dislikes early meetings"),
         ("User avoids shellfish.", "shellfish", "avoids shellfish"),
-        ("User's favourite cuisine: Ethiopian.", "favorite cuisine", "Ethiopian"),
+        ("User's favourite cuisine: Ethiopian.", "favourite cuisine", "Ethiopian"),
         ("User's preferred airline is KLM.", "preferred airline", "KLM"),
-        ("Favourite restaurant: Zeni in Brixton.", "favorite restaurant", "Zeni in Brixton"),
+        ("Favourite restaurant: Zeni in Brixton.", "favourite restaurant", "Zeni in Brixton"),
         (
             "User prefers aisle seats on trains and window seats on planes.",
             "aisle seats on trains and window seats on planes",
@@ -1011,6 +1011,13 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
         ("My desk there is 3F-12.", ("User", "desk", "3F-12")),
         # Where the user lives, told with a number, is their address.
         ("I live at 22 Rose Lane, Oxford.", ("User", "address", "22 Rose Lane, Oxford")),
+        # A number that is no phone number is a detail.
+        ("My library card number is 20458817.", ("User", "library card number", "20458817")),
+        # A code named by what identifies it, in any clause, with or without "is".
+        ("Hotel booked in Porto; confirmation code RT55-K9.",
+         ("User", "confirmation code", "RT55-K9")),
+        ("The van is a Ford Transit, registration LK19 XFT.", ("User", "registration", "LK19 XFT")),
+        ("Membership ID: GYM-00731.", ("User", "membership id", "GYM-00731")),
     ],
 )  # fmt: skip
 async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
@@ -1032,6 +1039,8 @@ async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
         "Update: invoice GD-4471 paid.",  # says what kind of note it is, not what about
         "Bob: 0131 555 0198.",  # a contact line: the label may be a name
         "My manager there is Ingrid Moe.",  # "there" does not make the manager a detail
+        "My phone number is 07700 900 123.",  # the person's phone field
+        "Read chapter 12 tonight.",  # a number after a noun that identifies nothing
     ],
 )
 async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None:
@@ -1627,3 +1636,41 @@ async def test_headers_of_things_to_do_list_open_tasks() -> None:
             ("chase the FENSA cert", "open"),
             ("sign mortgage offer", "open"),
         ], header
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Marcus has a cold this week.",
+        "Priya is off to Spain on Friday.",
+        "Tomasz brings the tent and the stove.",
+        "Hannah's driving us to the station.",
+        "Remind Oliver about the dentist.",
+    ],
+)
+async def test_a_given_name_that_a_clause_is_about_is_a_person(text: str) -> None:
+    result = await extract(text, DEFAULT)
+    name = text.split()[1] if text.startswith("Remind") else text.split()[0].split("'")[0]
+    assert name in {p["name"] for p in objects(result, "person")}
+    assert name not in {o["name"] for o in objects(result, "organization")}
+
+
+@pytest.mark.anyio
+async def test_a_kin_compound_is_a_kin_noun() -> None:
+    result = await extract("My sister-in-law Wanjiru arrives on Monday.", DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Wanjiru"]["relationship"] == "sister-in-law"
+
+
+@pytest.mark.anyio
+async def test_a_label_of_a_group_lists_people_not_a_firm() -> None:
+    result = await extract("Group: Kasia Nowak, Bruno Lima.", DEFAULT)
+    assert {"Kasia Nowak", "Bruno Lima"} <= {p["name"] for p in objects(result, "person")}
+    assert not objects(result, "organization")
+
+
+@pytest.mark.anyio
+async def test_a_given_name_joined_to_a_full_name_shares_its_family_name() -> None:
+    result = await extract("The new tenants are Pedro and Lucía Martín.", DEFAULT)
+    assert {"Pedro Martín", "Lucía Martín"} <= {p["name"] for p in objects(result, "person")}

@@ -22,7 +22,7 @@ from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS, before_preposition
 from xmemory_engine.minds.rules.schema_map import FACT_FIELDS, ROLE_SYNONYMS, SchemaMap, fact_type
 from xmemory_engine.minds.rules.speaker import USER_NAME
-from xmemory_engine.minds.rules.text import UPPER, lexicon
+from xmemory_engine.minds.rules.text import UPPER, lazy_compile, lexicon
 from xmemory_engine.schema import ObjectSpec
 
 MAX_ATTRIBUTE_WORDS = 4
@@ -77,6 +77,22 @@ _NOT_AN_ATTRIBUTE = lexicon("facts.not_an_attribute")
 # ... and the nouns that do so as the attribute's head only ("phone number", not "phone
 # provider").
 _NOT_AN_ATTRIBUTE_HEAD = lexicon("facts.not_an_attribute_head")
+_PHONE_WORDS = lexicon("facts.phone_words")
+_IDENTIFIER_HEADS = lexicon("facts.identifier_heads")
+# A code: letters and digits with at least one digit ("QH7T2K", "ADM-44810-G"), or a short
+# one in two parts ("M-GW 2841", "LK19 XFT").
+_CODE = (
+    r"(?:(?=[\w\-]{1,5}\s[A-Z0-9]{2,4}\b)(?=[\w\- ]{0,10}\d)[A-Z0-9][\w\-]{0,4}\s[A-Z0-9]{2,4}"
+    r"|(?=[\w\-/]*\d)[A-Z0-9][\w\-/]*[A-Za-z0-9])"
+)
+# A code named by what identifies it, inside any clause: "…; booking ref QH7T2K", "Admiral,
+# policy number ADM-44810-G", "plate M-GW 2841". The head noun says it is an identifier, so
+# the code after it is its value, with or without "is" or a colon.
+_IDENTIFIED = lazy_compile(
+    rf"(?:^|[;,(:]\s*|\s[\u2014\u2013-]\s+|\b(?:and|with)\s+)(?:{_OWNER}\s+)?"
+    rf"(?P<attribute>(?i:(?:[a-z][a-z\-]*\s+){{0,2}}(?:{'|'.join(sorted(_IDENTIFIER_HEADS))})))\.?"
+    rf"(?:\s*[:#]\s*|\s+(?:is\s+)?)(?P<value>{_CODE})(?=[\s.,;:)!?]|$)"
+)
 
 
 def read_facts(
@@ -88,7 +104,7 @@ def read_facts(
         return []
     drafts: list[Draft] = []
     seen: set[tuple[str, str]] = set()
-    for pattern in (_STATED, _LABELLED, _NOTE_LABEL, _LIVES_AT):
+    for pattern in (_STATED, _LABELLED, _NOTE_LABEL, _LIVES_AT, _IDENTIFIED):
         for m in pattern.finditer(text):
             found = _lives_at(m) if pattern is _LIVES_AT else _fact(m)
             if found is None or (found[0].lower(), found[1]) in seen:
@@ -110,9 +126,10 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     if len(words) > MAX_ATTRIBUTE_WORDS or _names_a_person(words):
         return None
     labelled = m.re is _NOTE_LABEL  # no owner written: the user's, named by the label
+    coded = m.re is _IDENTIFIED or words[-1] in _IDENTIFIER_HEADS
     if labelled and (
         META_LABELS & set(words)
-        or m.group("value")[:1].isupper()
+        or (m.group("value")[:1].isupper() and not coded)
         or _CONTACT.fullmatch(m.group("value").strip())
     ):
         # "Contact: Hana Novák, ...", "Client: Znak ...": the line is about whom it names
@@ -123,6 +140,7 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
         _NOT_AN_ATTRIBUTE & set(words)
         or words[-1] in _NOT_AN_ATTRIBUTE_HEAD
         or words[-1] in ROLE_SYNONYMS["email"]
+        or (words[-1] == "number" and (len(words) == 1 or words[-2] in _PHONE_WORDS))
     ):
         return None  # "mobile number", "job title": fields; "mobile provider" is a detail
     value = _LEADING.sub("", m.group("value").strip().rstrip(".,"))

@@ -30,7 +30,15 @@ ORG_SUFFIXES = lexicon("names.org_suffixes")
 ORG_NOUNS = lexicon("names.org_nouns")
 ROLE_NOUNS = lexicon("names.role_nouns")
 # Nouns for a person by how they stand to someone: "my *sister*", "Mateo's *partner*".
-KIN_NOUNS = lexicon("names.kin_nouns")
+_KIN_BASES = lexicon("names.kin_nouns")
+# ... and their compounds, which name the same kind of tie: "mother-in-law", "ex-wife",
+# "half-brother", "great-aunt".
+KIN_NOUNS = _KIN_BASES | frozenset(
+    form
+    for kin in _KIN_BASES
+    if "-" not in kin
+    for form in (f"{kin}-in-law", f"ex-{kin}", f"half-{kin}", f"step-{kin}", f"great-{kin}")
+)
 _ROLE_SUFFIXES = ("er", "or", "ist", "ian", "eer")
 # Common words with those endings that are not jobs.
 _NOT_ROLES = lexicon("names.not_roles")
@@ -63,9 +71,19 @@ _ORG_HEADS = frozenset({"university", "bank", "institute", "department", "minist
                         "universidad", "université", "università", "universidade"})  # fmt: skip
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "his", "her", "its"})
 _PERSON_VERBS = lexicon("names.person_verbs")
+# Verbs whose object is someone, in the forms a note uses ("met X", "call X", "send X the list").
 _PERSON_BEFORE = frozenset(
-    {"met", "called", "emailed", "told", "asked", "introduced", "thanked", "texted", "with"}
-)
+    {"met", "called", "emailed", "told", "asked", "introduced", "thanked", "texted", "with",
+     "meet", "call", "email", "tell", "ask", "thank", "text", "remind", "reminded", "invite",
+     "invited", "send", "pay", "paid", "owe", "owes", "ring", "rang", "message", "messaged"}
+)  # fmt: skip
+# Verbs that follow the subject of a clause: a given name before one is someone ("Ama has
+# started ...", "Yaw is allergic to sesame", "Kenji's running the merch table").
+_SUBJECT_VERBS = frozenset(
+    {"is", "was", "has", "had", "will", "would", "can", "could", "should", "might", "must",
+     "does", "did", "isn't", "wasn't", "hasn't", "doesn't", "didn't", "won't", "can't", "'s",
+     "\u2019s", "'ll", "\u2019ll"}
+)  # fmt: skip
 _PERSON_FIELDS_AFTER = lexicon("names.person_fields_after")
 _TOKEN = re.compile(r"[^\W_][\w'\u2019&\-]*")
 
@@ -143,6 +161,20 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
                 out[-1].joined_to_next = True
             out.append(cand)
     _labelled(sentence, out)
+    for prev, cand in itertools.pairwise(out):
+        # "Tomás and Inês Araújo": a given name alone joined by "and" to another given name
+        # and a family name shares it; the couple are Tomás Araújo and Inês Araújo.
+        if (
+            len(prev.tokens) == 1
+            and len(cand.tokens) == 2
+            and not prev.possessive
+            and re.fullmatch(r"\s*(?:and|&)\s*", sentence[prev.end : cand.start])
+            and given_name(prev.tokens[0])
+            and given_name(cand.tokens[0])
+        ):
+            family = cand.name.split()[-1]
+            prev.name = f"{prev.name} {family}"
+            prev.tokens = [*prev.tokens, family.lower()]
     for cand in out:
         said = _REPRESENTED.match(sentence[cand.end :])
         cand.represented = said is not None and (
@@ -209,6 +241,8 @@ def _labelled(sentence: str, candidates: list[Candidate]) -> None:
     first = candidates[0]
     if first.start == m.start("label") and len(first.tokens) == 1:
         first.label_word = True
+    if head in ORG_SUFFIXES and after is not None and given_name(after.tokens[0]):
+        return  # "Group: Søren Holm, Ana Ferreira": who is in it, not what kind of firm
     if after is not None:
         after.labelled = head
 
@@ -445,6 +479,9 @@ def _score(c: Candidate, s: Scores) -> None:
         s.person += 2
     if before1 in _PERSON_BEFORE:
         s.person += 1
+    subject = after1 in _SUBJECT_VERBS or (c.possessive and after1.endswith("ing"))
+    if len(c.tokens) == 1 and given_name(c.tokens[0]) and (subject or _acts(c)):
+        s.person += 1  # a given name that a clause is about: "Ana brings the map set"
     if before1 in KIN_NOUNS or (before1 in ROLE_NOUNS and before2 in _DETERMINERS):
         s.person += 2  # "my brother Sam", "our dentist Okafor", "the designer Ana"
     owned = _OWNED & set(c.before[-5:-2]) or any(

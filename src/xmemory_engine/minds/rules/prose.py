@@ -87,19 +87,7 @@ def field_answer(table: ResultTable, spec: ObjectSpec, fields: list[str]) -> str
 def describe_rows(table: ResultTable, spec: ObjectSpec, total: int | None = None) -> str:
     """Each record with what is stored about it: "Alice Johnson (email: ...; company: ...)";
     `total`, when a limit cut the rows, is how many records match."""
-    items = []
-    for i in range(min(len(table.rows), _MAX_ROWS)):
-        row = _row(table, i)
-        name_of = _label_field(row, spec)
-        details = [
-            f"{' '.join(name_words(k))}: {_text(v)}"
-            for k, v in row.items()
-            if k not in _HIDDEN and k != name_of and v not in (None, "")
-        ]
-        label = display(table, spec, i)
-        if name_of is not None and name_of != _name_of(spec):
-            label = label.rstrip(".")  # a note's sentence as its label, in a list of them
-        items.append(f"{label} ({'; '.join(details)})" if details else label)
+    items = [_described(table, spec, i) for i in range(min(len(table.rows), _MAX_ROWS))]
     more = len(table.rows) - len(items)
     text = "; ".join(items) + (f"; and {more} more" if more > 0 else "")
     if len(table.rows) > 1:
@@ -108,6 +96,25 @@ def describe_rows(table: ResultTable, spec: ObjectSpec, total: int | None = None
             return f"{total} {plural(words)}, the first {len(table.rows)} listed: {text}."
         return f"{len(table.rows)} {plural(words)}: {text}."
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _described(table: ResultTable, spec: ObjectSpec, i: int) -> str:
+    """ "Alice Johnson (email: ...; company: ...)": row `i` with what is stored about it."""
+    row = _row(table, i)
+    name_of = _label_field(row, spec)
+    details = [
+        f"{' '.join(name_words(k))}: {_text(v)}"
+        for k, v in row.items()
+        if k not in _HIDDEN and k != name_of and v not in (None, "")
+    ]
+    label = display(table, spec, i)
+    if name_of is not None and name_of != _name_of(spec):
+        label = label.rstrip(".")  # a note's sentence as its label, in a list of them
+    return f"{label} ({'; '.join(details)})" if details else label
+
+
+# Words up to which a matching value is one field's value, not a sentence of text.
+_PHRASE_WORDS = 6
 
 
 def keyword_sentences(
@@ -127,7 +134,14 @@ def keyword_sentences(
                 continue
             for sentence in split_sentences(value):
                 text = sentence.text
-                if holds(k in text.lower() for k in wanted) and not _only_asked(text, wanted):
+                if not holds(k in text.lower() for k in wanted):
+                    continue
+                phrase = len(text.split()) <= _PHRASE_WORDS and not text.rstrip().endswith(".")
+                if phrase and column in spec.primary_key:
+                    # A key of a few words ("account number") says which record this is:
+                    # the record is said whole, so the value beside it is too.
+                    said.append(_described(table, spec, i) + ".")
+                elif not _only_asked(text, wanted):
                     said.append(_said_of(name, text))
     unique = list(dict.fromkeys(said))
     return " ".join(unique) if unique else None

@@ -354,7 +354,8 @@ def _preference(
     fav = _FAVORITE.search(s.text)
     draft = make(spec, None)
     if fav is not None:
-        kind = "preferred" if fav.group("kind").lower() == "preferred" else "favorite"
+        # The user's own spelling ("favourite"), so the words said are the words stored.
+        kind = fav.group("kind").lower()
         topic, value = f"{kind} {fav.group('topic').strip()}", fav.group("value")
     elif (said := _SAID_PREFERENCE.search(s.text)) is not None:
         # "Preference: runbooks live in Confluence", "Gels: Maurten only": a label's stance.
