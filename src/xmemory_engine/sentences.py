@@ -78,6 +78,8 @@ ABBREVIATIONS = frozenset(
         "dec",
         "approx",
         "dept",
+        "ext",
+        "tel",
         "est",
         "fig",
         "gen",

@@ -1674,3 +1674,22 @@ async def test_a_label_of_a_group_lists_people_not_a_firm() -> None:
 async def test_a_given_name_joined_to_a_full_name_shares_its_family_name() -> None:
     result = await extract("The new tenants are Pedro and Lucía Martín.", DEFAULT)
     assert {"Pedro Martín", "Lucía Martín"} <= {p["name"] for p in objects(result, "person")}
+
+
+@pytest.mark.anyio
+async def test_each_dated_clause_is_its_own_event_and_a_list_header_titles_none() -> None:
+    result = await extract(
+        "Two viewings lined up: Elm Court flat on 2027-01-09, and a dinner in Leith on "
+        "2027-01-12; the survey is on 2027-01-20.",
+        DEFAULT,
+    )
+    events = {e["title"]: e["date"] for e in objects(result, "event")}
+    assert events.get("Elm Court flat") == "2027-01-09"
+    assert events.get("dinner") == "2027-01-12"  # the event noun's own clause's date
+    assert "2027-01-20" in events.values()
+
+
+@pytest.mark.anyio
+async def test_an_extension_number_does_not_end_the_sentence() -> None:
+    result = await extract("Front desk: Ilse Brandt, ilse@hotel.example, ext. 2210.", DEFAULT)
+    assert not [n for n in objects(result, "note") if n["content"].strip() == "2210."]

@@ -280,3 +280,10 @@ async def test_a_date_said_in_words_is_the_stored_date_behind_the_sentence(
         found = await memory.read("When is my next dentist appointment?")
         assert found["basis"] == "records", found
         assert "2026-03-21" in found["reader_result"]["answer"]
+
+
+async def test_a_move_of_something_never_stored_says_when_it_is_now(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Update: the kiln firing moved to Thu 2027-02-11.")
+        when = await memory.read("When is the kiln firing?")
+        assert "2027-02-11" in when["reader_result"]["answer"] and when["basis"] == "records"

@@ -153,8 +153,7 @@ class _Build:
             org_facts(s, self.drafts, facts)
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
-            events = [d for d in things.drafts if d.spec in self.map.of_kind("event")]
-            if not events and not (_CHANGE.search(s.text) or _MOVED.search(s.text)):
+            if not (_CHANGE.search(s.text) or _MOVED.search(s.text)):
                 # A date the sentence's other records do not hold is an event's of its own.
                 held = {str(v) for d in things.drafts for v in d.values.values()}
                 things.drafts += [
@@ -279,6 +278,7 @@ class _Build:
                 continue
             found = await self._record_named(s, lookup)
             if found is None:
+                self._new_since_moved(s)
                 continue
             spec, title = found
             draft = self._draft(spec, title)
@@ -287,6 +287,22 @@ class _Build:
             if not changed:
                 continue
             self.things.append(draft)
+            self._unnote(s.text)
+
+    def _new_since_moved(self, s: Analyzed) -> None:
+        """ "Update: plate reader slot moved to Fri 2026-03-13": a move of something never
+        stored still says when it is now, so it is an event titled by what moved."""
+        if not _MOVED.search(s.text):
+            return
+        made = []
+        for draft in dated_events(s, self.map, self._draft):
+            name = name_field(draft.spec)
+            title = _MOVE_WORDS.sub("", str(draft.values.get(name or "", ""))).strip(" ,;:")
+            if name is not None and len(title.split()) >= 2:
+                draft.values[name] = title
+                made.append(draft)
+        if made:
+            self.things += made
             self._unnote(s.text)
 
     async def _record_named(
@@ -422,6 +438,12 @@ _CHANGE = re.compile(
 _MOVED = re.compile(
     r"\b(?:moved|pushed\s+back|postponed|rescheduled|delayed|brought\s+forward|"
     r"now\s+(?:due|on)|new\s+(?:date|deadline)|deadline)\b",
+    re.IGNORECASE,
+)
+# The move said after what moved, and all that follows it: "plate reader slot moved to Fri".
+_MOVE_WORDS = re.compile(
+    r"\s+(?:(?:has\s+been|have\s+been|was|were|is|are|got)\s+)?(?:moved|pushed\s+back|"
+    r"postponed|rescheduled|delayed|brought\s+forward)\b.*$",
     re.IGNORECASE,
 )
 # Words that never start or end a title looked up: the change itself and small words.

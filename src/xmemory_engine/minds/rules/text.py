@@ -18,7 +18,9 @@ from xmemory_engine.sentences import lazy_compile as lazy_compile
 
 # -- sentences ---------------------------------------------------------------------------------
 
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e"}
+# (Not "Ltd." nor "Inc.": a company's name often ends a sentence.) "ext. 4417", "tel. 0131…".
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e",
+                  "ext", "tel", "approx", "dept"}  # fmt: skip
 _END = lazy_compile(r"[.!?]+[\"')\]]*(?=\s)|\n+")
 
 

@@ -244,6 +244,19 @@ def _first_date(s: Analyzed, start: int = 0) -> tuple[int, int, str] | None:
     return None
 
 
+def _date_of(s: Analyzed, at: int) -> tuple[int, int, str] | None:
+    """The date of the thing named at `at`: the one said in its clause, else the first in
+    the sentence ("intro done 2026-03-04; first call booked for 2026-03-11": the call's is
+    the 11th)."""
+    start = max((m.end() for m in _CLAUSE.finditer(s.text, 0, at)), default=0)
+    found = _CLAUSE.search(s.text, at)
+    stop = found.start() if found else len(s.text)
+    for v in s.values:
+        if v.kind == "date" and start <= v.start < stop:
+            return v.start, v.end, str(v.value)
+    return _first_date(s)
+
+
 def _task(
     s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
 ) -> Draft | None:
@@ -285,7 +298,7 @@ def _event(
     m = _EVENT.search(s.text)
     if m is None or not generic & set(name_words(spec.name)):
         return None
-    date = _first_date(s)
+    date = _date_of(s, m.start())
     with_people = re.match(r"\s+with\s+", s.text[m.end() :])
     if date is None and with_people is None:
         return None
@@ -527,7 +540,7 @@ def dated_events(s: Analyzed, mapped: SchemaMap, make: MakeDraft) -> list[Draft]
         clause_end = len(s.text) if stop < 0 else stop
         if sum(1 for d in dates if start <= d.start and d.end <= clause_end) != 1:
             continue  # "from 2026-10-02 to 2026-10-16": two dates of one thing
-        draft = _dated(s, spec, make, date, start, clause_end)
+        draft = _dated(s, spec, make, date, start, clause_end, listed=len(dates) > 1)
         if draft is not None:
             out.append(draft)
     return out
@@ -544,14 +557,26 @@ def _bracketed(text: str, value: Span) -> bool:
 
 
 def _dated(
-    s: Analyzed, spec: ObjectSpec, make: MakeDraft, date: Span, start: int, clause_end: int
+    s: Analyzed,
+    spec: ObjectSpec,
+    make: MakeDraft,
+    date: Span,
+    start: int,
+    clause_end: int,
+    *,
+    listed: bool = False,
 ) -> Draft | None:
     before = _BEFORE_DATE.sub("", s.text[start : date.start])
     after = s.text[date.end : clause_end]
     title = f"{before}{after}"
     label = _LABEL.match(title)
-    if label is not None and set(label.group().lower().strip(" :").split()) & META_LABELS:
-        title = title[label.end() :]  # "Update: ...", "Note: ..." say what kind of note it is
+    words = label.group().lower().strip(" :").split() if label is not None else []
+    plural = any(w.endswith("s") and not w.endswith(("ss", "us", "is")) for w in words)
+    if label is not None and ((listed and plural) or set(words) & META_LABELS):
+        # "Update: ...", "Note: ..." say what kind of note it is; "Three gigs lined up: A on
+        # …, B on …" heads a list of dated things, not the first of them ("Warm-up race:
+        # Wilmslow Half on …" names the one thing).
+        title = title[label.end() :]
     title = untold(title.strip(" ,.;:!?"))
     title = re.sub(r"\s+", " ", title)
     if len(title.split()) < 2 or len(title) > _TITLE_CHARS:
