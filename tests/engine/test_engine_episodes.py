@@ -455,3 +455,17 @@ async def test_a_when_question_answered_by_passages_gets_their_dates_resolved(
     assert "Dates said there" not in who["reader_result"]["answer"], who
     retro = await read(client, contacts, "?When is the retro?")
     assert "Dates said there" not in retro["reader_result"]["answer"], retro
+
+
+async def test_a_sentence_that_speaks_of_whom_the_write_before_named_is_about_them(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="We are minding a horse: Juniper, a grey mare of 12.")
+    await write(client, contacts, text="Hay: three nets a day. She kicks at the stable door.")
+    await write(client, contacts, text="Gus gets one scoop of feed at night.")
+    hay = await read(client, contacts, "?How many hay nets a day does Juniper get?")
+    assert hay["basis"] == "passages", hay
+    assert "three nets a day" in hay["reader_result"]["answer"]
+    # A sentence naming someone else is about them, whatever was written before it.
+    feed = await read(client, contacts, "?How many scoops of feed does Juniper get?")
+    assert "Gus" not in str(feed["reader_result"]), feed

@@ -458,6 +458,7 @@ def _by_words(
     needed = sum(weight[t.stem] for t in terms.terms if not t.kind)
     episodes = tables.episodes(sorted({hit.episode_id for hit in hits}))
     scored: list[tuple[float, PassageRow]] = []
+    unnamed: list[PassageRow] = []  # hits that say what is asked but not whom about
     for hit in hits:
         context, words = _judged(hit, episodes)
         # A change is often told without the name the first sentence gave ("Correction:
@@ -467,6 +468,8 @@ def _by_words(
             changes and _continues(hit.text, about_stems) and not _names_someone(context, terms)
         )
         if not renamed and not _about_whom_asked(terms, context, words):
+            if terms.names and not (changes or after or terms.foreign):
+                unnamed.append(hit)
             continue
         if terms.foreign and terms.names:
             scored.append((COVERAGE, hit))  # its names are all that can be matched
@@ -494,6 +497,8 @@ def _by_words(
         enough = (FOCUSED_COVERAGE if terms.focus else COVERAGE) - _relief(terms, context, said)
         if mass and covered / mass >= enough:
             scored.append((covered / mass, hit))
+    if not scored and unnamed:
+        scored = _meant_earlier(tables, terms, unnamed, episodes, weight, needed)
     if not scored:
         return []
     best = max(score for score, _ in scored)
@@ -507,6 +512,57 @@ def _by_words(
 # This module's patterns but `_DOUBLED` are compiled at their first use (`lazy_compile`): a
 # read uses them only once passages are found, and the four were ~1 ms of a server's start.
 _TOKEN = lazy_compile(r"[^\W\d_][\w'\u2019\-]*")
+
+
+def _meant_earlier(
+    tables: Tables,
+    terms: Terms,
+    hits: list[PassageRow],
+    episodes: dict[int, EpisodeRow],
+    weight: dict[str, float],
+    needed: float,
+) -> list[tuple[float, PassageRow]]:
+    """Sentences about whom the question asks that do not name them, because the text just
+    before did: "… Dog: Biscuit, 6-yr-old cocker spaniel." then "Walks: twice a day, ~40 min
+    each. He pulls towards other dogs" answers "How many walks a day does Biscuit need?".
+    A sentence counts when it names no one else and it or its neighbours shown with it say
+    "he", "she", "they" (or their other forms), when what was written just before it (its
+    episode so far, else the write before) names everyone the question does, and when it
+    covers the question's other words as a sentence that named them would have to. Only for
+    the first search (not a later change's), and only when no sentence names them: one that
+    does is the better answer."""
+    earlier = tables.episodes(sorted({h.episode_id - 1 for h in hits if h.episode_id > 1}))
+    out: list[tuple[float, PassageRow]] = []
+    for hit in hits:
+        episode = episodes.get(hit.episode_id)
+        if episode is None:
+            continue
+        context, words = _judged(hit, episodes)
+        if not _THIRD_PERSON & set(words) or _names_someone(hit.text, terms):
+            continue  # it names someone else, or speaks of no one
+        before = episode.text[: max(episode.text.find(hit.text), 0)]
+        previous = earlier.get(hit.episode_id - 1)
+        told = before if before.strip() else (previous.text if previous is not None else "")
+        if not told or not all(holds_name(search_words(told), run) for run in terms.names):
+            continue
+        covering = [t for t in terms.terms if t.covered_by(words, context)]
+        if any(t.required and t not in covering for t in terms.terms):
+            continue
+        said = {t.stem for t in covering} | terms.named  # as if it had named them
+        mass = needed + sum(weight[t.stem] for t in covering if t.kind)
+        covered = sum(weight[t.stem] for t in covering) + sum(
+            weight[t.stem] for t in terms.terms if t.stem in terms.named and t not in covering
+        )
+        if not _shaped_for_named(terms, context) or not _says_what_is_asked(terms, context, said):
+            continue
+        enough = (FOCUSED_COVERAGE if terms.focus else COVERAGE) - _relief(terms, context, said)
+        if mass and covered / mass >= enough and said - terms.named:
+            out.append((covered / mass, hit))
+    return out
+
+
+# Words by which a sentence speaks of someone named before it.
+_THIRD_PERSON = frozenset(("he", "she", "him", "her", "his", "hers", "they", "them", "their"))
 
 
 def _continues(text: str, about: set[str]) -> bool:
