@@ -1693,3 +1693,21 @@ async def test_each_dated_clause_is_its_own_event_and_a_list_header_titles_none(
 async def test_an_extension_number_does_not_end_the_sentence() -> None:
     result = await extract("Front desk: Ilse Brandt, ilse@hotel.example, ext. 2210.", DEFAULT)
     assert not [n for n in objects(result, "note") if n["content"].strip() == "2210."]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("Our kids Tom (9) and Lily (6) go to Elm Primary.", {"Tom": "kid", "Lily": "kid"}),
+        ("Ruth has three sons, Abel, Caleb and Dov.",
+         {"Abel": "Ruth's son", "Caleb": "Ruth's son", "Dov": "Ruth's son"}),
+    ],
+)  # fmt: skip
+async def test_people_listed_after_a_plural_kin_noun_are_that_to_its_owner(
+    text: str, people: dict[str, str]
+) -> None:
+    found = {
+        p["name"]: p.get("relationship") for p in objects(await extract(text, DEFAULT), "person")
+    }
+    assert {name: found.get(name) for name in people} == people

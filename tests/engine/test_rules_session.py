@@ -287,3 +287,21 @@ async def test_a_move_of_something_never_stored_says_when_it_is_now(tmp_path: Pa
         await memory.write("Update: the kiln firing moved to Thu 2027-02-11.")
         when = await memory.read("When is the kiln firing?")
         assert "2027-02-11" in when["reader_result"]["answer"] and when["basis"] == "records"
+
+
+async def test_people_asked_for_by_a_plural_kin_noun_are_counted_and_listed(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("My daughter Freya is 13. My son Leo is 9; his teacher is Mrs. Adebayo.")
+        await memory.write("My sister Maya is a midwife. Maya has two sons, Ravi and Dev.")
+        many = await memory.read("How many children do I have?")
+        assert many["basis"] == "records"
+        assert many["reader_result"]["answer"].startswith("2: Freya (daughter); Leo (son).")
+        who = await memory.read("Who are my kids?")
+        assert who["reader_result"]["answer"].startswith("Freya (daughter); Leo (son).")
+        theirs = await memory.read("How many sons does Maya have?")
+        assert theirs["reader_result"]["answer"].startswith("2: Dev (Maya's son); Ravi")
+        # Asking more of them than who they are is not a count of them.
+        more = await memory.read("How many children go to Hillside Primary?")
+        assert not more["reader_result"]["answer"].startswith("2:")

@@ -21,7 +21,7 @@ from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTab
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
 from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
-from xmemory_engine.minds.rules.names import person_noun
+from xmemory_engine.minds.rules.names import kin_forms, person_noun
 from xmemory_engine.minds.rules.prose import (
     count_sentence,
     describe_rows,
@@ -211,6 +211,9 @@ class _Reading:
         detail = await self._detail()
         if detail is not None:
             return detail
+        kin = await self._kin_by_kind()
+        if kin is not None:
+            return kin
         deed = await self._deed()
         if deed is not None:
             return deed
@@ -673,6 +676,44 @@ class _Reading:
         said = _schema_stems(self.map, spec)
         return [k for k in self.q.keywords if k not in said]
 
+    async def _kin_by_kind(self) -> Answer | None:
+        """ "How many children do I have?", "Who are my sisters?", "How many daughters does
+        Arjun have?": the people stored as the user's (or the one named's) son or daughter,
+        sister, by their relationship; None when the question asks anything else of them or
+        no one is stored so (it is read as usual)."""
+        q, person = self.q, self.map.first("person")
+        asked = _KIN_ASKED.search(q.text)
+        if person is None or asked is None or self.whole_rows or q.values or q.types:
+            return None
+        relationship = field_for(person, "relationship", ("str",))
+        name_of = name_field(person, "person")
+        noun = asked.group("counted") or asked.group("listed")
+        forms = kin_forms(noun)
+        if relationship is None or name_of is None or not forms:
+            return None
+        said = {stem(w) for w in (noun, *forms)}
+        if [k for k in q.keywords if k not in said and k not in _KIN_ASKED_WORDS]:
+            return None  # "How many of my cousins live abroad?": more than who they are
+        owner = q.subject.text.lower() if q.subject is not None else None
+        column = f"lower({quote_ident(relationship)})"
+        wanted = [f"{owner}'s {f}" if owner else f for f in sorted(forms)]
+        matches = " OR ".join(
+            f"{column} = {quote_sql(w)} OR {column} LIKE {quote_sql('% ' + w)}" for w in wanted
+        )
+        # The user's own: not "Leo's teacher", "Tomás's brother".
+        others = quote_sql("%'s %")
+        mine = "" if owner else f" AND {column} NOT LIKE {others}"
+        table = await self._run(
+            f"SELECT {quote_ident(name_of)}, {quote_ident(relationship)} "
+            f"FROM {quote_ident(person.table)} WHERE ({matches}){mine} "
+            f"ORDER BY {quote_ident(name_of)} LIMIT {SEARCH_LIMIT}"
+        )
+        if not table.rows:
+            return None
+        people = "; ".join(f"{name} ({tie})" for name, tie in table.rows)
+        prose = f"{len(table.rows)}: {people}." if q.count else f"{people}."
+        return Answer(tables=[table], answer=prose, about=asked.group(0))
+
     async def _resolve_kin(self) -> None:
         """ "Where does my sister live?", "Who is Chiara's father?": the person stored as the
         user's sister, as Chiara's father, is the record asked about, when exactly one is."""
@@ -728,6 +769,15 @@ class _Reading:
         return await self.request.run_sql(sql)
 
 
+# People asked for by a plural kin noun: "How many children do I have?", "Who are my
+# sisters?", "How many daughters does Arjun have?".
+_KIN_ASKED = re.compile(
+    r"^\s*(?:how\s+many\s+(?P<counted>[^\W\d_]+)|who\s+are\s+(?:my|our|(?:the\s+)?"
+    r"user['\u2019]s|[^\W\d_]+['\u2019]s)\s+(?P<listed>[^\W\d_]+))\b",
+    re.IGNORECASE,
+)
+# Words such a question says beside the noun: who has them, not which of them.
+_KIN_ASKED_WORDS = frozenset(("have", "has", "got", "user"))
 # "Chiara's father", "Mateo's business partner": a person named by whom they are to someone.
 _NAMED_KIN = re.compile(
     r"\b(?P<owner>[^\W\d_][\w\-]*)['\u2019]s\s+(?P<kin>(?:[^\W\d_]+\s+)?(?P<noun>[^\W\d_]+))\b"

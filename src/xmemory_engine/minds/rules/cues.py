@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 
 from xmemory_engine.minds.rules.analysis import Analyzed, Mention
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS, person_noun, role_like
+from xmemory_engine.minds.rules.names import (
+    KIN_NOUNS,
+    ROLE_NOUNS,
+    kin_plural,
+    person_noun,
+    role_like,
+)
 from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_field, phrases
 from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, WORD, Span, lexicon, stem
 
@@ -88,6 +94,7 @@ def read_sentence(
     _represents(s, drafts, names, kinds, facts)
     _manages(s, drafts, facts)
     _kin(s, drafts, names, facts)
+    _kin_listed(s, drafts, facts)
     _firm_beside(s, drafts, names, kinds, facts)
     _switched(s, drafts, facts)
     _places(s, drafts, facts)
@@ -553,6 +560,54 @@ def _kin(
                         s.text[end : x.start])), None)  # fmt: skip
             if org is not None and org.entity in names:
                 draft.put(field_for(draft.spec, "company", ("str",)), names[org.entity])
+
+
+def _kin_listed(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """ "Arjun has two daughters, Isla and Nia", "my kids Ama (9) and Yaw (6)": each person
+    listed right after a plural kin noun is that to its owner (the user for "my", "our", "the
+    user's"; else the person named right before: "Arjun's daughter")."""
+    for m in _KIN_LIST.finditer(s.text):
+        single = kin_plural(m.group("noun"))
+        if single is None:
+            continue
+        people = [x for x in s.mentions if not x.speaker and not x.entity.startswith("org:")]
+        listed: list[Mention] = []
+        at = m.end()
+        for x in people:
+            if x.start < at:
+                continue
+            if not _LIST_GAP.fullmatch(s.text[at : x.start]) or (listed and x.start == at):
+                break
+            listed.append(x)
+            at = x.end
+        if not listed:
+            continue
+        phrase = single
+        if not m.group("mine"):
+            owner = next((x for x in reversed(people) if x.end <= m.start()), None)
+            draft = drafts.get(owner.entity) if owner is not None else None
+            if owner is None or draft is None or owner in listed:
+                continue
+            gap = s.text[owner.end : m.start()]
+            if not re.fullmatch(r"(?:['\u2019]s)?\s*(?:has|had|have|with)?\s*", gap.lower()):
+                continue
+            phrase = f"{str(next(iter(draft.values.values()), '')).split(' ')[0]}'s {single}"
+        for x in listed:
+            target = drafts.get(x.entity)
+            if target is not None:
+                target.put(field_for(target.spec, "relationship", ("str",)), phrase)
+        facts.use(m.start(), at)
+
+
+# A plural kin noun with its owner before it: "my kids", "our two daughters", "the user's
+# children", "Arjun has two daughters," (the owner's name is found among the mentions).
+_KIN_LIST = re.compile(
+    r"(?:(?P<mine>\b(?:[Mm]y|[Oo]ur|(?:[Tt]he\s+)?[Uu]ser['\u2019]s)\s+)|\b(?:has|have|had|"
+    r"with)\s+|['\u2019]s\s+)(?:(?:two|three|four|five|six|\d+)\s+)?(?P<noun>[a-z][\w\-]*)"
+    r"\s*[,:]?\s*(?:\u2014\s*)?"
+)
+# Between the people listed: a comma, "and", an age in brackets ("Ama (9) and Yaw (6)").
+_LIST_GAP = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:,|&|and|,\s*and)?\s*")
 
 
 # "switched dentists to Dr. Chen", "changed GP to Dr Rao": the new one is the user's.

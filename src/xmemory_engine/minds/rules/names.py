@@ -155,8 +155,12 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
     for run in runs:
         cand = _candidate(sentence, index, run)
         if cand is not None:
-            if out and re.fullmatch(
-                r"\s*(?:,|and|&|,\s*and)\s*", sentence[out[-1].end : cand.start]
+            if (
+                out
+                and re.fullmatch(  # an age or an aside may stand between: "Tom (9) and"
+                    r"\s*(?:\([^)]{0,20}\)\s*)?(?:,|and|&|,\s*and)\s*",
+                    sentence[out[-1].end : cand.start],
+                )
             ):
                 out[-1].joined_to_next = True
             out.append(cand)
@@ -484,6 +488,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.person += 1  # a given name that a clause is about: "Ana brings the map set"
     if before1 in KIN_NOUNS or (before1 in ROLE_NOUNS and before2 in _DETERMINERS):
         s.person += 2  # "my brother Sam", "our dentist Okafor", "the designer Ana"
+    elif kin_plural(before1):
+        s.person += 2  # "two daughters, Isla and Nia", "the kids Inês and Tomás"
     owned = _OWNED & set(c.before[-5:-2]) or any(
         w.endswith(("'s", "\u2019s")) for w in c.before[-5:-2]
     )
@@ -536,6 +542,41 @@ _OWNED = frozenset(("my", "our", "his", "her", "their", "user's", "users"))
 # Words between a name and its verb that leave the verb the name's ("Tom also leads").
 _ADVERBS = frozenset(("also", "now", "still", "currently", "just", "recently", "already",
                       "often", "usually", "never", "always", "sometimes", "then"))  # fmt: skip
+
+
+def kin_plural(word: str) -> str | None:
+    """The one kin noun a plural one is many of ("daughters" -> daughter, "children" ->
+    child, "kids" -> kid), else None."""
+    word = word.lower()
+    single = _IRREGULAR_PLURALS.get(word) or (word[:-1] if word.endswith("s") else "")
+    return single if single in KIN_NOUNS else None
+
+
+_IRREGULAR_PLURALS = {"children": "child", "grandchildren": "grandchild"}
+
+
+def kin_forms(noun: str) -> frozenset[str]:
+    """The singular kin nouns a plural one asked for stands for: "children" -> child, kid,
+    son, daughter (`groups` of vocabulary.yml: a kind and its members); "sisters" -> sister.
+    Empty when the noun names no tie of kin ("tickets", "people")."""
+    noun = noun.lower()
+    forms: set[str] = set()
+    for line in _kin_groups():
+        kinds, _, members = line.partition(">")
+        if noun in kinds.split():
+            forms |= {w for w in (*kinds.split(), *members.split()) if w in KIN_NOUNS}
+    single = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+    if single in KIN_NOUNS:
+        forms.add(single)
+    return frozenset(forms)
+
+
+@functools.lru_cache(maxsize=1)
+def _kin_groups() -> tuple[str, ...]:
+    # The read path's groups of words (vocabulary.yml), read on the first question that asks
+    # for people by a plural kin noun.
+    groups: list[str] = datafiles.load("vocabulary.yml").get("groups", [])
+    return tuple(str(line) for line in groups)
 
 
 def given_name(word: str) -> bool:
