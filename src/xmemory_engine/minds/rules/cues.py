@@ -18,6 +18,7 @@ from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     ROLE_NOUNS,
+    TITLE,
     kin_plural,
     person_noun,
     role_like,
@@ -183,7 +184,7 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
 _TITLE_BEFORE = re.compile(
     r"(?:(?:^|[,:;(]|\b(?i:the|a|an|our|their|his|her|with|and|by)\b)\s*"
     r"(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)|^\s*(?P<opening>[A-Z][a-z][\w\-]*))"
-    r"\s*,?\s*(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?$"
+    rf"\s*,?\s*(?:{TITLE})?$"
 )
 
 # "The hiring manager is Petra Lind", "Coach is Femi Adeyemi", "school nurse is Joanne Pike":
@@ -192,13 +193,13 @@ _TITLE_BEFORE = re.compile(
 _THE_ROLE_IS = re.compile(
     r"(?:\b[Tt]he\s+|(?:^|[;,])\s*(?:[Tt]he\s+)?)"
     r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)\s+(?:is|was)\s+(?:now\s+)?"
-    r"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?$"
+    rf"(?:{TITLE})?$"
 )
 # "Tutor: Chiara Benedetti", "second supervisor: Dr. Tom Whitcombe", "Sound engineer for the
 # tour: Declan Moss": a label that is a job, then the one who has it.
 _ROLE_LABEL = re.compile(
     r"(?:^\s*|[;.]\s+)(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)"
-    r"(?:\s+(?:for|of|at|on)\s+[^:;,]{1,30})?\s*:\s*(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?$"
+    rf"(?:\s+(?:for|of|at|on)\s+[^:;,]{{1,30}})?\s*:\s*(?:{TITLE})?$"
 )
 
 
@@ -357,7 +358,7 @@ def _employment(
 # Dahl", "Seedcamp (partner Amelie Roth, …)", "Harbour Lane Bakery — contact Gwen Ofori".
 _FOR_THE_ONE_BEFORE = re.compile(
     r"(?:[,(;:\u2014\u2013]|\s-)\s*(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s+"
-    r"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?$"
+    rf"(?:{TITLE})?$"
 )
 
 
@@ -398,7 +399,7 @@ def _represents(
 # Riverside Vets with Dr Anneliese Vogt": a titled person right after a firm.
 _FIRM_AFTER = re.compile(r"\s*(?:\(|,?\s+at\s+(?:the\s+)?)$")
 _TITLED_AFTER = re.compile(r"^\s*(?:,|with)\s*$")
-_TITLE_AT = re.compile(r"(?:Dr|Prof|Mr|Mrs|Ms|Dra)\.?\s", re.IGNORECASE)
+_TITLE_AT = re.compile(TITLE, re.IGNORECASE)
 
 
 def _firm_beside(
@@ -436,7 +437,7 @@ def _firm_beside(
             facts.use(m.end, nxt.start)
 
 
-_SEEN = re.compile(r"\b(?:with|sees?|saw|seeing)\s+(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?$")
+_SEEN = re.compile(rf"\b(?:with|sees?|saw|seeing)\s+(?:{TITLE})?$")
 
 
 def group_before(s: Analyzed, position: int) -> list[Mention]:

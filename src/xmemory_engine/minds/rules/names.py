@@ -59,7 +59,10 @@ _LEADING_NOISE = (
 )
 # Capitalized words that start a sentence without starting a name ("Met Sarah Chen").
 NOISE_WORDS = _LEADING_NOISE
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam"})
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "dra", "prof", "sir", "madam"})
+# A title written before a name, its dot optional: the one pattern the rules share.
+TITLE_WORDS = "Dr|Dra|Prof|Mr|Mrs|Ms"
+TITLE = rf"(?:{TITLE_WORDS})\.?\s+"
 _MONTH_NAMES = ("january february march april may june july august september october november "
                 "december")  # fmt: skip
 _CALENDAR = frozenset(_MONTH_NAMES.split()) | {d + s for d in WEEKDAYS for s in ("", "s")}
@@ -199,7 +202,7 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
 # "contact" set off right after a name, then someone's name: the one who speaks for it.
 _REPRESENTED = re.compile(
     r"\s*(?:\(|,|\u2014|\u2013|\s-)\s*(?P<role>(?:[a-z][\w\-]*\s+){0,2}?[a-z][\w\-]*)\s+"
-    r"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?[A-Z]"
+    rf"(?:{TITLE})?[A-Z]"
 )
 # "Nordlys Medical AS (Oslo)", "Terra Ceramica, Porto — …": a word set aside right after a name
 # says where that one is.
@@ -313,7 +316,7 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     text = sentence[start:end]
     possessive = text.endswith(("'s", "\u2019s"))
     name = text[:-2] if possessive else text.rstrip("'\u2019")
-    title = re.search(r"\b(Mr|Mrs|Ms|Dr|Prof)\.?\s+$", sentence[:start])
+    title = re.search(rf"\b({TITLE_WORDS})\.?\s+$", sentence[:start])
     if title:
         # The title is part of the mention, so that what stands before it is what stands
         # before the person ("my dentist is Dr. Tomás Ortiz"); a lone surname keeps it in
