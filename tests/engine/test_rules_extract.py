@@ -1711,3 +1711,25 @@ async def test_people_listed_after_a_plural_kin_noun_are_that_to_its_owner(
         p["name"]: p.get("relationship") for p in objects(await extract(text, DEFAULT), "person")
     }
     assert {name: found.get(name) for name in people} == people
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("Quarterly VAT return due 7 Feb 2027.", "Quarterly VAT return", "2027-02-07"),
+        ("Kickoff done; design doc due on 2027-01-20.", "design doc", "2027-01-20"),
+    ],
+)
+async def test_a_thing_said_due_on_a_written_date_is_a_task(
+    text: str, title: str, due: str
+) -> None:
+    tasks = objects(await extract(text, DEFAULT), "task")
+    assert {"title": title, "due_date": due} in [
+        {"title": t["title"], "due_date": t.get("due_date")} for t in tasks
+    ]
+
+
+@pytest.mark.anyio
+async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
+    assert objects(await extract("Rent due on the 5th of each month.", DEFAULT), "task") == []

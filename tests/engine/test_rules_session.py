@@ -305,3 +305,18 @@ async def test_people_asked_for_by_a_plural_kin_noun_are_counted_and_listed(
         # Asking more of them than who they are is not a count of them.
         more = await memory.read("How many children go to Hillside Primary?")
         assert not more["reader_result"]["answer"].startswith("2:")
+
+
+async def test_a_deadline_extended_moves_the_stored_thing_named_by_a_code_or_a_clause(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Lab report LR4 due 12 March 2027; essay plan due 19 March 2027.")
+        await memory.write("Update: LR4 deadline extended to 26 March 2027 because of the strike.")
+        await memory.write(
+            "Update: essay plan deadline extended to 2 April 2027, conference travel."
+        )
+        lr4 = await memory.read("When is LR4 due?")
+        assert lr4["reader_result"]["answer"].startswith("2027-03-26"), lr4
+        plan = await memory.read("When is the essay plan due?")
+        assert plan["reader_result"]["answer"].startswith("2027-04-02"), plan

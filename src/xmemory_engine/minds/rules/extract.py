@@ -273,6 +273,14 @@ class _Build:
             name = name_field(draft.spec)
             if found is not None and found[0] is draft.spec and name is not None:
                 draft.values[name] = found[1]  # the stored one, under its own name
+            elif found is not None:
+                # "Update: chapter 3 deadline extended to 2026-03-20, … because of conference
+                # travel": the stored task moved; the "conference" the sentence also made is
+                # no event of its own.
+                stored = self._draft(found[0], found[1])
+                if _changed_date(s, stored):
+                    self.things = [t for t in self.things if t is not draft]
+                    self.things.append(stored)
         for s in self.unmade:
             if not _CHANGE.search(s.text):
                 continue
@@ -320,7 +328,8 @@ class _Build:
             if w.lower() not in _NOT_TITLE and w.lower() not in STOPWORDS
         ]
         specs = [sp for k in ("task", "event", "project") for sp in self.map.of_kind(k)]
-        searched = sorted({w.casefold() for w in words if len(w) >= 4}, key=len, reverse=True)
+        # Short words are too common to look up, but a code is not ("CW2", "Q3").
+        searched = sorted({w.casefold() for w in words if _telling([w])}, key=len, reverse=True)
         titles: dict[str, ObjectSpec] = {}
         asked = 0
         for word in searched:
@@ -338,7 +347,7 @@ class _Build:
             held = {w.casefold() for w in words if len(w) >= 3 and _holds_words(title, [w])}
             run = max(
                 (n for n in range(1, min(4, len(words)) + 1) for i in range(len(words) - n + 1)
-                 if _holds_words(title, words[i : i + n]) and len(" ".join(words[i : i + n])) >= 4),
+                 if _holds_words(title, words[i : i + n]) and _telling(words[i : i + n])),
                 default=0,
             )  # fmt: skip
             if run:
@@ -432,23 +441,29 @@ async def _stored_speaker(person: ObjectSpec, lookup: RecordLookup | None) -> st
 # A sentence telling of a change to something already stored.
 _CHANGE = re.compile(
     r"\b(?:actually|moved|pushed\s+back|postponed|rescheduled|delayed|brought\s+forward|"
-    r"cancel+ed|called\s+off|finished|completed|done|resumed|restarted|paused|on\s+hold)\b",
+    r"extended|cancel+ed|called\s+off|finished|completed|done|resumed|restarted|paused|"
+    r"on\s+hold)\b",
     re.IGNORECASE,
 )
 _MOVED = re.compile(
-    r"\b(?:moved|pushed\s+back|postponed|rescheduled|delayed|brought\s+forward|"
+    r"\b(?:moved|pushed\s+back|postponed|rescheduled|delayed|brought\s+forward|extended|"
     r"now\s+(?:due|on)|new\s+(?:date|deadline)|deadline)\b",
     re.IGNORECASE,
 )
 # The move said after what moved, and all that follows it: "plate reader slot moved to Fri".
 _MOVE_WORDS = re.compile(
     r"\s+(?:(?:has\s+been|have\s+been|was|were|is|are|got)\s+)?(?:moved|pushed\s+back|"
-    r"postponed|rescheduled|delayed|brought\s+forward)\b.*$",
+    r"postponed|rescheduled|delayed|brought\s+forward|extended)\b.*$",
     re.IGNORECASE,
 )
 # Words that never start or end a title looked up: the change itself and small words.
 _NOT_TITLE = lexicon("extract.not_title")
 _LOOKUPS = 24
+
+
+def _telling(run: list[str]) -> bool:
+    """Whether words tell a title from others: four letters or more, or a code ("CW2")."""
+    return len(" ".join(run)) >= 4 or any(c.isdigit() for w in run for c in w)
 
 
 def _holds_words(title: str, run: list[str]) -> bool:

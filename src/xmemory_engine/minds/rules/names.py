@@ -357,6 +357,8 @@ def classify(candidates: list[Candidate]) -> dict[str, str]:
             if s.person >= 2 and not s.thing:
                 kinds[key] = "person"
             continue
+        if s.tokens == 1 and key in ORG_SUFFIXES:
+            continue  # "Lab report due …", "Garden: …": a firm's kind alone names no firm
         if s.thing:
             kinds[key] = "thing"
         elif s.org >= 2 and s.org >= s.person:

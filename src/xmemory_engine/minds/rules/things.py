@@ -35,9 +35,14 @@ MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
 _TASK = re.compile(
     r"\b(?:(?:need|needs|have|has|got)\s+to|must|remind\s+me\s+to|(?:don'?t|do\s+not)\s+forget\s+to"
     r"|remember\s+to|(?:todo|to-do|task|action\s+item)\s*:)\s+(?P<what>[^.;!?]+)"
-    r"|(?:^|:\s*)(?:the\s+)?(?P<due>[^.;:!?]+?)\s+(?:is|are)\s+due\b",
+    r"|(?:^|:\s*)(?:the\s+)?(?P<due>[^.;:!?]+?)\s+(?:is|are)\s+due\b"
+    # "chapter 3 draft due 2026-02-28", "; report due 20 Nov": a thing, "due" and its date
+    # (checked in `_task`: a written date right after, a title of a few words).
+    r"|(?:^|[:;]\s*)(?:the\s+)?(?P<bare>[^.;:!?,]{2,60}?)\s+(?:originally\s+)?due\b(?=\s+(?:on\s+|by\s+)?\d)",
     re.IGNORECASE,
 )
+# Words up to which a thing said due without "is" ("chapter 3 draft due …") is its title.
+_BARE_DUE_WORDS = 6
 _DUE_PREP = re.compile(r"\s*(?:,\s*)?\b(?:by|on|before|until|due|no later than)\s*$", re.I)
 URGENT = {"urgent": "high", "asap": "high", "important": "high", "critical": "high"}
 _EVENT = re.compile(
@@ -133,8 +138,9 @@ def read_things(
             fill_fields(s, draft)
             out.drafts.append(draft)
             _link(out, mapped, draft, s, people, kind, names)
-            if kind == "preference":
-                for more in _more_stances(s, spec, people, names, make):
+            more_of = {"preference": _more_stances, "task": _more_due}.get(kind)
+            for more in more_of(s, spec, people, names, make) if more_of else []:
+                if all(more.values != d.values for d in out.drafts):
                     out.drafts.append(more)
                     _link(out, mapped, more, s, people, kind, names)
             break
@@ -258,19 +264,28 @@ def _date_of(s: Analyzed, at: int) -> tuple[int, int, str] | None:
 
 
 def _task(
-    s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
+    s: Analyzed,
+    spec: ObjectSpec,
+    people: dict[str, Draft],
+    names: dict[str, str],
+    make: MakeDraft,
+    m: re.Match[str] | None = None,
 ) -> Draft | None:
-    m = _TASK.search(s.text)
+    m = m or _TASK.search(s.text)
     if m is None:
         return None
-    group = "what" if m.group("what") else "due"
+    group = "what" if m.group("what") else "due" if m.group("due") else "bare"
     what_start, what = m.start(group), m.group(group)
     due = _first_date(s, what_start)
+    if group == "bare" and (
+        due is None or due[0] - m.end() > 8 or len(what.split()) > _BARE_DUE_WORDS
+    ):
+        return None  # no date said right after "due", or no short thing before it
     if due is not None and due[0] < what_start + len(what):
         what = _DUE_PREP.sub("", s.text[what_start : due[0]])
     what = re.sub(r"\s*[,(-]?\s*(?:high|low|medium)\s+priority\)?\s*$", "", what.strip(" ,"))
     what = untold(what)
-    if group == "due":  # "[Actually] the MOT is due ...": the thing due, as its regex reads it
+    if group != "what":  # "[Actually] the MOT is due ...": the thing due, as its regex reads it
         what = re.sub(r"^the\s+", "", what, flags=re.IGNORECASE)
     if what.strip(" ,").lower() in ("it", "this", "that", "they"):
         return None  # "It is due Friday." says more of the thing before (`carry`)
@@ -289,6 +304,23 @@ def _task(
             if draft.put(status, default):
                 break
     return draft
+
+
+def _more_due(
+    s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
+) -> list[Draft]:
+    """The other things a sentence says are due, each on its own date ("Lab report due 12
+    March; essay plan due 19 March"): a task for each clause after the first that says one."""
+    out = []
+    first = _TASK.search(s.text)
+    at = first.end() if first is not None else len(s.text)
+    while (m := _TASK.search(s.text, at)) is not None:
+        at = m.end()
+        if m.group("what") is None:  # only things said due, not more "need to"s
+            draft = _task(s, spec, people, names, make, m)
+            if draft is not None:
+                out.append(draft)
+    return out
 
 
 def _event(
