@@ -1733,3 +1733,43 @@ async def test_a_thing_said_due_on_a_written_date_is_a_task(
 @pytest.mark.anyio
 async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
     assert objects(await extract("Rent due on the 5th of each month.", DEFAULT), "task") == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        # Jobs the lexicon never listed, known as people's nouns (person_nouns.txt).
+        ("Community midwife: Folasade Ogunleye, 01223 217 889.", "Folasade Ogunleye",
+         "community midwife"),
+        ("Co-host: Nadia Haddad-Lowe.", "Nadia Haddad-Lowe", "co-host"),
+        ("The beekeeper is Henrike Vos.", "Henrike Vos", "beekeeper"),
+        # A job in brackets right after the name.
+        ("We met Ingrid Holm (bookkeeper) at the fair.", "Ingrid Holm", "bookkeeper"),
+    ],
+)  # fmt: skip
+async def test_a_person_noun_of_any_job_is_a_role(text: str, name: str, role: str) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people[name].get("role") == role
+
+
+@pytest.mark.anyio
+async def test_a_noun_of_a_firm_or_a_tie_is_no_job() -> None:
+    # WordNet's first sense of "lender" and "landlord" is a person; here they are a firm and a
+    # relationship.
+    result = await extract("Lender: Nationwide. Landlord: Mr Aziz Karimi.", DEFAULT)
+    assert "Nationwide" in {o["name"] for o in objects(result, "organization")}
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Aziz Karimi"].get("relationship") == "landlord"
+    assert "role" not in people["Aziz Karimi"]
+
+
+def test_person_nouns_are_single_lower_case_words_with_the_wordnet_notice() -> None:
+    text = (
+        Path(__file__).parents[2] / "src/xmemory_engine/minds/rules/person_nouns.txt"
+    ).read_text("utf-8")
+    assert "Princeton University" in text  # the licence travels with the data
+    words = [w for w in text.splitlines() if w and not w.startswith("#")]
+    assert len(words) > 5000 and all(w == w.lower() and " " not in w for w in words)
+    assert {"midwife", "orthodontist", "trainee"} <= set(words)
+    assert not {"second", "lead", "canadian"} & set(words)  # usual sense no person; a people

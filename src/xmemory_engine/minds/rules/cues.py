@@ -17,11 +17,11 @@ from xmemory_engine.minds.rules.analysis import Analyzed, Mention
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
-    ROLE_NOUNS,
     TITLE,
     kin_plural,
     person_noun,
     role_like,
+    role_noun,
 )
 from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_field, phrases
 from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, WORD, Span, lexicon, stem
@@ -217,6 +217,7 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         )  # fmt: skip
         if found is None:
             _labelled_kin(s, m, drafts, facts)
+            _bracketed_role(s, m, drafts, facts)
             continue
         draft = drafts.get(m.entity)
         if draft is not None and draft.put(
@@ -224,6 +225,23 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         ):
             group = "role" if found.group("role") else "opening"
             facts.use(found.start(group), found.end(group))
+
+
+def _bracketed_role(
+    s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts
+) -> None:
+    """A job in brackets right after a person's name ("We met Ingrid Holm (bookkeeper)",
+    "Desmond Achterberg (retired tram driver), recording 8 Dec"): their role, when the
+    bracket's first part is a job."""
+    found = _BRACKET_ROLE.match(s.text, m.end)
+    draft = drafts.get(m.entity)
+    if found is None or draft is None or not _a_job(found.group("role").split()):
+        return
+    if draft.put(field_for(draft.spec, "role", ("str",)), found.group("role")):
+        facts.use(found.start("role"), found.end("role"))
+
+
+_BRACKET_ROLE = re.compile(r"\s*\(\s*(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*[,;)]")
 
 
 def _labelled_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
@@ -277,8 +295,8 @@ def _listed(s: Analyzed, end: int, role: str) -> bool:
 
 
 def _known_role(word: str) -> bool:
-    """A job word from the list, not guessed from its ending ("Canadian", "vegetarian")."""
-    return word.lower() in ROLE_NOUNS
+    """A job word from the lists, not guessed from its ending ("Canadian", "vegetarian")."""
+    return role_noun(word)
 
 
 def role_phrase(s: Analyzed, start: int) -> tuple[int, str]:

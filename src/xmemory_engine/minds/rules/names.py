@@ -640,9 +640,32 @@ def _work_verb(word: str) -> bool:
 
 def _role_like(word: str) -> bool:
     word = word.lower()
-    if word in ROLE_NOUNS:
+    if role_noun(word):
         return True
     return len(word) > 4 and word.endswith(_ROLE_SUFFIXES) and word not in _NOT_ROLES
+
+
+def role_noun(word: str) -> bool:
+    """Whether a word names a job or a role: the lexicon's role nouns, or a noun whose most
+    frequent sense is a person's ("midwife", "trainee", "co-host"; `person_nouns.txt`)."""
+    word = word.lower()
+    if "-" in word and word not in _person_nouns():
+        word = word.rsplit("-", 1)[1]  # "co-host", "sous-chef": a kind of host, of chef
+    # A word that may name a firm as well ("client", "lender", "supplier") is no sure job,
+    # nor is a tie ("landlord": the relationship).
+    return word in ROLE_NOUNS or (
+        word in _person_nouns()
+        and word not in ORG_NOUNS
+        and word not in _ORG_LABELS
+        and word not in KIN_NOUNS
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _person_nouns() -> frozenset[str]:
+    # Read on the first job word looked up (a write), not at import.
+    text = (Path(__file__).parent / "person_nouns.txt").read_text("utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
 
 
 def role_like(phrase: str) -> bool:
@@ -655,7 +678,7 @@ def kin_or_role(word: str) -> bool:
     """`person_noun` without guessing from "-er" ("transfer", "order"): a word of the
     lexicon's kin or role nouns, or a job by another ending ("instructor", "physiotherapist")."""
     word = word.lower()
-    if word in KIN_NOUNS or word in ROLE_NOUNS:
+    if word in KIN_NOUNS or role_noun(word):
         return True
     return len(word) > 4 and word.endswith(("or", "ist", "ian", "eer")) and word not in _NOT_ROLES
 
