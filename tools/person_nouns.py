@@ -9,7 +9,8 @@ senses that denote people: jobs, roles and ties ("midwife", "orthodontist", "co-
 most frequent first) is one of those, so words whose usual sense is something else are left
 out ("second", "lead", "head", "fan", "model", "contact"). Only single words written in lower
 case there are kept (no peoples or nationalities, which WordNet capitalises, no phrases),
-and none whose gloss says it is a slur or offensive. The rules
+none whose gloss says it is a slur or offensive, and none below a kind of person that says
+what someone is rather than what they do (`NOT_ROLES`: "vegetarian", "teenager"). The rules
 mind adds them to its role nouns: a job is an open class, and a list of a few dozen could not
 know the jobs of text it was never shown.
 """
@@ -48,23 +49,51 @@ HEADER = """\
 #
 """
 _WORD = re.compile(r"[a-z][a-z\-]*[a-z]")
+# Kinds of person that say what someone is, not a job or a role they hold: what they eat or
+# believe, their age, where they live, their health, kin and loves. A word below one of these
+# is left out ("vegetarian", "catholic", "teenager", "londoner", "patient", "cousin").
+NOT_ROLES = frozenset(
+    ("eater", "religious_person", "believer", "juvenile", "inhabitant", "sick_person",
+     "unfortunate", "relative", "lover", "smoker", "drinker", "native")
+)  # fmt: skip
 # Senses whose gloss says the word insults: not words this tool ships.
 _UNKIND = ("slur", "offensive", "derogatory", "disparaging", "vulgar", "abusive", "insult")
 
 
 def person_offsets(data_noun: Path) -> dict[str, set[str]]:
     """The noun synsets filed under noun.person, by offset, with their words as written
-    ("Canadian" keeps its capital: a people, not a job)."""
-    out: dict[str, set[str]] = {}
+    ("Canadian" keeps its capital: a people, not a job); not those below a kind of person
+    that says what someone is rather than what they do (`NOT_ROLES`)."""
+    people: dict[str, set[str]] = {}
+    hypernyms: dict[str, list[str]] = {}
     for line in data_noun.read_text("utf-8").splitlines():
         if line.startswith(" "):
             continue  # the licence at the file's top
         fields = line.split(" ")
         offset, lex_file, count = fields[0], fields[1], int(fields[3], 16)
+        pointers = int(fields[4 + 2 * count])
+        at = 5 + 2 * count
+        hypernyms[offset] = [
+            fields[at + 4 * i + 1] for i in range(pointers) if fields[at + 4 * i] in ("@", "@i")
+        ]
         gloss = line.partition(" | ")[2].lower()
         if int(lex_file) == PERSON_FILE and not any(w in gloss for w in _UNKIND):
-            out[offset] = {fields[4 + 2 * i] for i in range(count)}
-    return out
+            people[offset] = {fields[4 + 2 * i] for i in range(count)}
+    excluded = {o for o, words in people.items() if words & NOT_ROLES}
+    return {o: w for o, w in people.items() if not _below(o, excluded, hypernyms)}
+
+
+def _below(offset: str, roots: set[str], hypernyms: dict[str, list[str]]) -> bool:
+    seen, stack = set(), [offset]
+    while stack:
+        current = stack.pop()
+        if current in roots:
+            return True
+        for up in hypernyms.get(current, []):
+            if up not in seen:
+                seen.add(up)
+                stack.append(up)
+    return False
 
 
 def first_sense_people(index_noun: Path, people: dict[str, set[str]]) -> list[str]:
