@@ -47,10 +47,17 @@ def fold(text: str) -> str:
 
 
 def contains(text: str, wanted: str) -> bool:
-    """Whether `wanted` appears in `text`, ignoring case, then also ignoring diacritics."""
+    """Whether `wanted` appears in `text`, ignoring case, then also ignoring diacritics. A
+    number is found only as a whole number: "2" is not in "2026-03-09" nor in "12"."""
+    if _NUMBER.fullmatch(wanted.strip()):
+        pattern = rf"(?<![\d.,]){re.escape(normalize(wanted))}(?![\d]|[.,]\d)"
+        return re.search(pattern, normalize(text)) is not None
     if normalize(wanted) in normalize(text):
         return True
     return fold(wanted) in fold(text)
+
+
+_NUMBER = re.compile(r"\d[\d,.]*")
 
 
 def expect_met(expect: Iterable[str], text: str) -> bool:

@@ -165,3 +165,12 @@ def test_recording_replaces_only_its_marked_section(tmp_path: Path) -> None:
     assert "| dev | 2026-11-30 | abc | 1 | 2 | 100% |" in text
     assert text.index("<!-- engine-bench:end -->") < text.index(run.START)
     assert text.index(run.END) < text.index("## Quality\nQ\n")
+
+
+def test_a_number_expected_is_found_only_as_a_whole_number() -> None:
+    # "2" is no right count inside a date, a larger number or a decimal.
+    assert not expect_met(["2|two"], "There is 1 event (also said: 2026-03-09).")
+    assert not expect_met(["2"], "12 panels, version 2.5")
+    assert expect_met(["2|two"], "2: Freya (daughter); Leo (son).")
+    assert expect_met(["1,870"], "Weber & Lang paid €1,870.")
+    assert expect_met(["3rd|third"], "by the 3rd")
