@@ -859,3 +859,12 @@ async def test_a_to_do_list_is_the_tasks_and_a_qualifier_none_holds_lists_them_a
     # A filter that matches nothing is not widened: "haven't been done" is a filter.
     none_done = await default.ask("Which wedding tasks haven't been done yet?")
     assert "Write release notes" not in (none_done.answer or "")
+
+
+@pytest.mark.anyio
+async def test_a_word_for_an_event_names_the_type_and_is_not_asked_of_its_title(
+    default: Memory,
+) -> None:
+    default.put("event", {"title": "Shadowing the senior guide", "date": "2026-12-12"})
+    answer = (await default.ask("When is the shadowing session?")).answer
+    assert answer is not None and "2026-12-12" in answer

@@ -38,6 +38,7 @@ from xmemory_engine.minds.rules.question import (
     name_forms,
     org_like,
     read_question,
+    says_type_name,
 )
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
@@ -242,7 +243,9 @@ class _Reading:
             # Details are told and asked as someone's ("my", "Mochi's"), or the asker's own
             # ("Which mobile provider am I with?").
             return None
-        if any(t != spec.name for t in q.fields) or any(t is not spec for t in q.types):
+        if any(t != spec.name for t in q.fields) or any(
+            t is not spec and says_type_name(t, q.text) for t in q.types
+        ):
             return None  # a field or a type of the schema is asked for: the records say it
         wanted: list[str] = []
         mine = False

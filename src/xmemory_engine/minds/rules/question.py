@@ -302,6 +302,13 @@ def _schema_names(mapped: SchemaMap) -> frozenset[str]:
     return got
 
 
+def says_type_name(spec: ObjectSpec, text: str) -> bool:
+    """Whether `text` names the type by its own name ("event", "events"), not by a word for
+    one of its kind ("appointment")."""
+    low = f" {text.lower()} "
+    return any(re.search(rf"\b{re.escape(f)}\b", low) for f in _type_forms(spec))
+
+
 def _type_forms(spec: ObjectSpec) -> set[str]:
     phrase = " ".join(name_words(spec.name))
     return {phrase, plural(phrase), spec.name.lower()}
@@ -387,7 +394,10 @@ class _SchemaWords:
 _KIND_WORDS = {"people": "person", "persons": "person", "companies": "org",
                "organizations": "org", "organisations": "org", "to-do": "task",
                "to-dos": "task", "todo": "task", "todos": "task",
-               "to do list": "task"}  # fmt: skip
+               "to do list": "task", "chore": "task", "chores": "task",
+               "meetings": "event", "appointment": "event", "appointments": "event",
+               "session": "event", "sessions": "event", "bookings": "event"}  # fmt: skip
+# (Not "meeting" nor "booking": "Who am I meeting?", "Who is booking the MOT?" ask a verb.)
 
 
 def _spec_words(mapped: SchemaMap) -> _SchemaWords:
