@@ -868,3 +868,14 @@ async def test_a_word_for_an_event_names_the_type_and_is_not_asked_of_its_title(
     default.put("event", {"title": "Shadowing the senior guide", "date": "2026-12-12"})
     answer = (await default.ask("When is the shadowing session?")).answer
     assert answer is not None and "2026-12-12" in answer
+
+
+@pytest.mark.anyio
+async def test_how_many_of_a_word_no_type_names_counts_the_records_saying_it(
+    default: Memory,
+) -> None:
+    default.put("organization", {"name": "Weber & Lang", "notes": "Client: patents, net-30."})
+    default.put("organization", {"name": "Znak", "notes": "Client: books."})
+    default.put("organization", {"name": "Octopus Energy", "notes": "Supplier of our power."})
+    answer = (await default.ask("How many clients do I have?")).answer
+    assert answer is not None and answer.startswith("2: ")

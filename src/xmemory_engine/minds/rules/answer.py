@@ -633,7 +633,11 @@ class _Reading:
         notice = "No object type is named in the question; these records mention its words."
         if self.cut:
             notice = f"{notice} {self.cut}"
-        return Answer(tables=tables, answer=" ".join(parts), notice=notice, about=self._about())
+        prose = " ".join(parts)
+        if q.count and len(tables) == 1 and not self.cut:
+            # "How many clients do I have?": the records of one type that say "client".
+            prose = f"{len(tables[0].rows)}: {prose}"
+        return Answer(tables=tables, answer=prose, notice=notice, about=self._about())
 
     def _unread(self) -> Answer:
         """A question in a language the rules do not read, naming nothing of the schema: no
