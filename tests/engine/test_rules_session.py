@@ -320,3 +320,22 @@ async def test_a_deadline_extended_moves_the_stored_thing_named_by_a_code_or_a_c
         assert lr4["reader_result"]["answer"].startswith("2027-03-26"), lr4
         plan = await memory.read("When is the essay plan due?")
         assert plan["reader_result"]["answer"].startswith("2027-04-02"), plan
+
+
+async def test_someone_asked_for_by_their_job_is_the_one_person_who_has_it(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Volunteer coordinator: Dana Whitlow, 0117 555 0100.")
+        await memory.write("The electrician's called Kwame Boateng, 07700 900 321.")
+        await memory.write("Our gas engineer is Ola Berg, 07700 900 654.")
+        coordinator = await memory.read("What's the coordinator's number?")
+        assert coordinator["reader_result"]["answer"] == "0117 555 0100"
+        electrician = await memory.read("What's the electrician's phone number?")
+        assert electrician["reader_result"]["answer"] == "07700 900 321"
+        # Two people hold the job word equally: neither is guessed.
+        await memory.write("The heating engineer is Mia Holt, 07700 900 987.")
+        engineer = await memory.read("What's the engineer's number?")
+        assert engineer["reader_result"]["answer"] not in ("07700 900 654", "07700 900 987")
+        heating = await memory.read("What's the heating engineer's number?")
+        assert heating["reader_result"]["answer"] == "07700 900 987"

@@ -21,7 +21,7 @@ from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTab
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
 from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
-from xmemory_engine.minds.rules.names import kin_forms, person_noun
+from xmemory_engine.minds.rules.names import kin_forms, person_noun, role_like
 from xmemory_engine.minds.rules.prose import (
     count_sentence,
     describe_rows,
@@ -219,6 +219,7 @@ class _Reading:
         if deed is not None:
             return deed
         await self._resolve_kin()
+        await self._resolve_role()
         targets = self._targets()
         if q.subject is not None and not q.count:
             return await self._about_record(targets)
@@ -772,10 +773,47 @@ class _Reading:
         q.keywords = [k for k in q.keywords if k != stem(noun)]
         q.terms = [t for t in q.terms if t.lower() != noun]
 
+    async def _resolve_role(self) -> None:
+        """ "What's the coordinator's number?", "the heating engineer's mobile": the one person
+        whose role (or relationship) says the noun, and most of the words before it, is the
+        record asked about, when a field of people is asked and no one is named."""
+        q, person = self.q, self.map.first("person")
+        said = _ROLE_OWNER.search(q.text)
+        if person is None or said is None or q.subject is not None:
+            return
+        noun = said.group("noun").lower()
+        if not q.fields.get(person.name) or not role_like(noun):
+            return
+        name_of = name_field(person, "person")
+        columns = [f for k in ("role", "relationship") if (f := field_for(person, k, ("str",)))]
+        if name_of is None or not columns:
+            return
+        held = " || ' ' || ".join(f"coalesce(lower({quote_ident(c)}), '')" for c in columns)
+        table = await self._run(
+            f"SELECT {quote_ident(name_of)}, {held} FROM {quote_ident(person.table)} "
+            f"WHERE {contains(held, noun)} LIMIT {SEARCH_LIMIT}"
+        )
+        modifiers = set(said.group("mods").lower().split()) - STOPWORDS
+        ranked = sorted(
+            ((len(modifiers & set(str(tie).split())), str(name)) for name, tie in table.rows),
+            reverse=True,
+        )
+        if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+            return  # no one, or two equally likely: the question is read as it is
+        q.names.insert(0, NameRef(ranked[0][1], possessive=True, value=False))
+        asked = {stem(noun), *(stem(m) for m in modifiers)}
+        q.keywords = [k for k in q.keywords if k not in asked]
+        q.terms = [t for t in q.terms if stem(t.lower()) not in asked]
+
     async def _run(self, sql: str) -> ResultTable:
         return await self.request.run_sql(sql)
 
 
+# Someone asked for by their job: "the coordinator's number", "the heating engineer's mobile".
+_ROLE_OWNER = re.compile(
+    r"\bthe\s+(?P<mods>(?:[a-z][\w\-]*\s+){0,3}?)(?P<noun>[a-z][\w\-]*)['\u2019]s\s+",
+    re.IGNORECASE,
+)
 # People asked for by a plural kin noun: "How many children do I have?", "Who are my
 # sisters?", "How many daughters does Arjun have?".
 _KIN_ASKED = re.compile(

@@ -192,9 +192,10 @@ _TITLE_BEFORE = re.compile(
 # relationship: `_kin`). The job opens the sentence or a clause, or follows "the".
 _THE_ROLE_IS = re.compile(
     r"(?:\b[Tt]he\s+|(?:^|[;,])\s*(?:[Tt]he\s+)?)"
-    r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)\s+(?:is|was)\s+(?:now\s+)?"
+    r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)"
+    r"(?:\s+(?:is|was)\s+(?:now\s+)?(?:called\s+|named\s+)?|['\u2019]s\s+(?:called|named)\s+)"
     rf"(?:{TITLE})?$"
-)
+)  # "The engineer's called Jory Pascoe", "the caretaker is called Mo"
 # "Tutor: Chiara Benedetti", "second supervisor: Dr. Tom Whitcombe", "Sound engineer for the
 # tour: Declan Moss": a label that is a job, then the one who has it.
 _ROLE_LABEL = re.compile(

@@ -520,7 +520,14 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
     elif re.search(r"\b(average|mean)\b", low) and numeric:
         q.aggregate = "AVG"
     possessive = re.search(r"[\u2019']s\s+([a-z][a-z ]{1,30}?)\s*(?:\?|$| and\b)", q.text)
-    if possessive and not q.fields:
+    person = mapped.first("person")
+    phone = field_for(person, "phone", ("str",)) if person is not None else None
+    number = possessive is not None and possessive.group(1).strip() == "number"
+    if number and not q.fields and person is not None and phone is not None:
+        # "What's Bob's number?", "the coordinator's number": someone's number is their
+        # phone's ("Pip's microchip number" says which number it is).
+        q.fields[person.name] = [phone]
+    elif possessive and not q.fields:
         q.unknown_field = possessive.group(1).strip()
 
 
