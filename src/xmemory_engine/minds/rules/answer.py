@@ -21,7 +21,7 @@ from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTab
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
 from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
-from xmemory_engine.minds.rules.names import kin_forms, person_noun, role_like
+from xmemory_engine.minds.rules.names import kin_forms, person_noun, role_like, role_noun
 from xmemory_engine.minds.rules.prose import (
     count_sentence,
     describe_rows,
@@ -782,7 +782,7 @@ class _Reading:
         if person is None or said is None or q.subject is not None:
             return
         noun = said.group("noun").lower()
-        if not q.fields.get(person.name) or not role_like(noun):
+        if not q.fields.get(person.name) or not (role_like(noun) or role_noun(noun)):
             return
         name_of = name_field(person, "person")
         columns = [f for k in ("role", "relationship") if (f := field_for(person, k, ("str",)))]

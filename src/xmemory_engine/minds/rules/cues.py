@@ -275,7 +275,9 @@ def _plain(role: str) -> str:
 def _a_job(words: list[str]) -> bool:
     """Words written before a name that are a job: the last a job word, none a stop word,
     and no person noun that is not a job ("my sister Maya": who she is to the user)."""
-    if not words or any(w in STOPWORDS for w in words) or not role_like(words[-1]):
+    if not words or any(w in STOPWORDS for w in words):
+        return False
+    if not (role_like(words[-1]) or role_noun(words[-1])):
         return False
     return not any(person_noun(w) and not role_like(w) for w in words)
 

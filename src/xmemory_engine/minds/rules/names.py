@@ -640,14 +640,16 @@ def _work_verb(word: str) -> bool:
 
 def _role_like(word: str) -> bool:
     word = word.lower()
-    if role_noun(word):
+    if word in ROLE_NOUNS:
         return True
     return len(word) > 4 and word.endswith(_ROLE_SUFFIXES) and word not in _NOT_ROLES
 
 
 def role_noun(word: str) -> bool:
     """Whether a word names a job or a role: the lexicon's role nouns, or a noun whose most
-    frequent sense is a person's ("midwife", "trainee", "co-host"; `person_nouns.txt`)."""
+    frequent sense is a person's ("midwife", "trainee", "co-host"; `person_nouns.txt`). Only
+    where a job is looked for (a label, brackets, words before a name), not to tell what a
+    name is or whom a sentence is about: there the lexicon's words are the evidence."""
     word = word.lower()
     if "-" in word and word not in _person_nouns():
         word = word.rsplit("-", 1)[1]  # "co-host", "sous-chef": a kind of host, of chef
@@ -678,7 +680,7 @@ def kin_or_role(word: str) -> bool:
     """`person_noun` without guessing from "-er" ("transfer", "order"): a word of the
     lexicon's kin or role nouns, or a job by another ending ("instructor", "physiotherapist")."""
     word = word.lower()
-    if word in KIN_NOUNS or role_noun(word):
+    if word in KIN_NOUNS or word in ROLE_NOUNS:
         return True
     return len(word) > 4 and word.endswith(("or", "ist", "ian", "eer")) and word not in _NOT_ROLES
 
