@@ -339,3 +339,18 @@ async def test_someone_asked_for_by_their_job_is_the_one_person_who_has_it(
         assert engineer["reader_result"]["answer"] not in ("07700 900 654", "07700 900 987")
         heating = await memory.read("What's the heating engineer's number?")
         assert heating["reader_result"]["answer"] == "07700 900 987"
+
+
+async def test_a_move_to_an_abbreviated_weekday_sets_no_place_and_pushed_to_is_a_move(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Engineer visit booked with CopyServ NW, Thu 3 Dec, 9am.")
+        await memory.write("Update: engineer visit moved to Mon 7 Dec, 2pm.")
+        await memory.write("Note: Yusuf's start pushed to 14 Dec (HR waiting on references).")
+        visit = await memory.read("When is the engineer visit?")
+        assert "2026-12-07" in visit["reader_result"]["answer"], visit
+        about = await memory.read("Tell me about the engineer visit")
+        assert "location" not in about["reader_result"]["answer"], about
+        start = await memory.read("When is Yusuf's start?")
+        assert "2026-12-14" in start["reader_result"]["answer"], start

@@ -440,19 +440,19 @@ async def _stored_speaker(person: ObjectSpec, lookup: RecordLookup | None) -> st
 
 # A sentence telling of a change to something already stored.
 _CHANGE = re.compile(
-    r"\b(?:actually|moved|pushed\s+back|postponed|rescheduled|delayed|brought\s+forward|"
+    r"\b(?:actually|moved|pushed\s+(?:back|forward|to)|postponed|rescheduled|delayed|brought\s+forward|"
     r"extended|cancel+ed|called\s+off|finished|completed|done|resumed|restarted|paused|"
     r"on\s+hold)\b",
     re.IGNORECASE,
 )
 _MOVED = re.compile(
-    r"\b(?:moved|pushed\s+back|postponed|rescheduled|delayed|brought\s+forward|extended|"
+    r"\b(?:moved|pushed\s+(?:back|forward|to)|postponed|rescheduled|delayed|brought\s+forward|extended|"
     r"now\s+(?:due|on)|new\s+(?:date|deadline)|deadline)\b",
     re.IGNORECASE,
 )
 # The move said after what moved, and all that follows it: "plate reader slot moved to Fri".
 _MOVE_WORDS = re.compile(
-    r"\s+(?:(?:has\s+been|have\s+been|was|were|is|are|got)\s+)?(?:moved|pushed\s+back|"
+    r"\s+(?:(?:has\s+been|have\s+been|was|were|is|are|got)\s+)?(?:moved|pushed\s+(?:back|forward|to)|"
     r"postponed|rescheduled|delayed|brought\s+forward|extended)\b.*$",
     re.IGNORECASE,
 )

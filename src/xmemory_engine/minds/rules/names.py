@@ -351,7 +351,7 @@ def classify(candidates: list[Candidate]) -> dict[str, str]:
         _score(cand, s)
     kinds: dict[str, str] = {}
     for key, s in scores.items():
-        if set(key.split()) <= _CALENDAR:
+        if set(key.split()) <= _CALENDAR | _DAY_ABBREVIATIONS:
             # "files in March", "on Saturdays": a time, not a place; a person only when the
             # text says so twice ("June Park"'s "June" is one word of a name, not this).
             if s.person >= 2 and not s.thing:
