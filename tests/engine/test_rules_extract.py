@@ -1774,3 +1774,23 @@ def test_person_nouns_are_single_lower_case_words_with_the_wordnet_notice() -> N
     assert {"midwife", "orthodontist", "trainee"} <= set(words)
     # Usual sense no person; a people; what someone is, not what they do.
     assert not {"second", "lead", "canadian", "vegetarian", "teenager"} & set(words)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "title", "day"),
+    [
+        ("I've entered for my Grade 5 violin exam — Leeds centre, Friday 12 March 2027.",
+         "Grade 5 violin exam", "2027-03-12"),
+        ("The kitchen fitting is on 3 February 2027, weather permitting.", "kitchen fitting",
+         "2027-02-03"),
+        # A kind said in a label names no event; the name after it does.
+        ("Target race: Leeds Half Marathon, 9 May 2027.", "Target race: Leeds Half Marathon",
+         "2027-05-09"),
+    ],
+)  # fmt: skip
+async def test_a_scheduled_occasion_with_a_date_is_an_event(
+    text: str, title: str, day: str
+) -> None:
+    events = {e["title"]: e.get("date") for e in objects(await extract(text, DEFAULT), "event")}
+    assert events.get(title) == day, events

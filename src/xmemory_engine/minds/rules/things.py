@@ -26,7 +26,15 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
     phrases,
 )
-from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, Span, name_words, plural
+from xmemory_engine.minds.rules.text import (
+    STOPWORDS,
+    UPPER,
+    Span,
+    lazy_compile,
+    lexicon,
+    name_words,
+    plural,
+)
 from xmemory_engine.minds.rules.works import is_work, read_work, work_fields
 from xmemory_engine.schema import ObjectSpec
 
@@ -45,10 +53,8 @@ _TASK = re.compile(
 _BARE_DUE_WORDS = 6
 _DUE_PREP = re.compile(r"\s*(?:,\s*)?\b(?:by|on|before|until|due|no later than)\s*$", re.I)
 URGENT = {"urgent": "high", "asap": "high", "important": "high", "critical": "high"}
-_EVENT = re.compile(
-    r"\b(?P<noun>meeting|call|lunch|dinner|breakfast|coffee|conference|interview|appointment|"
-    r"party|wedding|birthday|trip|flight|visit|demo|presentation|workshop|webinar|standup|"
-    r"review|launch|ceremony|concert|class|lecture|session|offsite|sync)s?\b",
+_EVENT = lazy_compile(
+    rf"\b(?P<noun>{'|'.join(sorted(map(re.escape, lexicon('things.event_nouns')), key=len, reverse=True))})s?\b",
     re.IGNORECASE,
 )
 # The user's likes, in their words ("I prefer ...") or an agent's ("User prefers ...").
@@ -330,16 +336,22 @@ def _event(
     m = _EVENT.search(s.text)
     if m is None or not generic & set(name_words(spec.name)):
         return None
+    label = _LABEL.match(s.text)
+    if label is not None and m.start() < label.end():
+        return None  # "Target race: Manchester Marathon, 18 April": the kind, not its name
     date = _date_of(s, m.start())
     with_people = re.match(r"\s+with\s+", s.text[m.end() :])
     if date is None and with_people is None:
         return None
     before = s.text[: m.start()].split()
     lead: list[str] = []
-    for word in reversed(before[-2:]):
-        if word.lower() in STOPWORDS or word.lower().endswith("ed") or not word.isalpha():
+    for word in reversed(before[-3:]):
+        # "Grade 6 piano exam": a number may name it too, with the words it follows.
+        if word.lower() in STOPWORDS or word.lower().endswith("ed") or not word.isalnum():
             break
         lead.insert(0, word)
+    if lead and lead[0].isdigit():
+        lead = lead[1:]  # "3 dentist appointments" counts them, "Grade 6 ..." names one
     title = " ".join([*lead, m.group()])
     # What tells this one from another of its kind: where it goes ("a flight to Rome") and
     # whose it is when not the speaker's ("Leo has a dentist appointment", "Leo's check-up"),
