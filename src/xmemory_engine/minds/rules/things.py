@@ -338,7 +338,11 @@ def _event(
         return None
     label = _LABEL.match(s.text)
     if label is not None and m.start() < label.end():
-        return None  # "Target race: Manchester Marathon, 18 April": the kind, not its name
+        # "Target race: Manchester Marathon, 18 April": the kind, not its name; an occasion
+        # named after the label may be one ("Two viewings lined up: …, a dinner on …").
+        m = _EVENT.search(s.text, label.end())
+        if m is None:
+            return None
     date = _date_of(s, m.start())
     with_people = re.match(r"\s+with\s+", s.text[m.end() :])
     if date is None and with_people is None:
