@@ -354,3 +354,16 @@ async def test_a_move_to_an_abbreviated_weekday_sets_no_place_and_pushed_to_is_a
         assert "location" not in about["reader_result"]["answer"], about
         start = await memory.read("When is Yusuf's start?")
         assert "2026-12-14" in start["reader_result"]["answer"], start
+
+
+async def test_who_holds_a_job_is_the_one_person_whose_role_says_it(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Their treatment coordinator, Priya Raghunathan, explained the plan.")
+        await memory.write("Supervisors: second supervisor Dr. Jonas Brenner, in Stuttgart.")
+        coordinator = await memory.read("Who is the treatment coordinator at the practice?")
+        assert coordinator["reader_result"]["answer"].startswith("Priya Raghunathan")
+        assert coordinator["basis"] == "records"
+        assert "practice" in coordinator["notice"]  # not held: said, not required
+        # Another job of the same kind is no answer: "main" is not "second".
+        main = await memory.read("Who is my main supervisor?")
+        assert not main["reader_result"]["answer"].startswith("Jonas Brenner"), main

@@ -21,7 +21,13 @@ from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTab
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
 from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
-from xmemory_engine.minds.rules.names import kin_forms, person_noun, role_like, role_noun
+from xmemory_engine.minds.rules.names import (
+    KIN_NOUNS,
+    kin_forms,
+    person_noun,
+    role_like,
+    role_noun,
+)
 from xmemory_engine.minds.rules.prose import (
     count_sentence,
     describe_rows,
@@ -215,6 +221,9 @@ class _Reading:
         kin = await self._kin_by_kind()
         if kin is not None:
             return kin
+        holder = await self._who_holds()
+        if holder is not None:
+            return holder
         deed = await self._deed()
         if deed is not None:
             return deed
@@ -773,6 +782,59 @@ class _Reading:
         q.keywords = [k for k in q.keywords if k != stem(noun)]
         q.terms = [t for t in q.terms if t.lower() != noun]
 
+    async def _who_holds(self) -> Answer | None:
+        """ "Who is the treatment coordinator at the practice?": the one person whose role (or
+        relationship) says the job and most of the words before it. Words after the job that
+        the record does not hold ("at the practice") are said in a notice, not required: a
+        job is rarely stored with where it is held. None when no one, or two alike, hold it."""
+        q, person = self.q, self.map.first("person")
+        asked = _WHO_HOLDS.match(q.text)
+        if person is None or asked is None or self.whole_rows or q.subject is not None:
+            return None
+        noun = asked.group("noun").lower()
+        if not (role_like(noun) or role_noun(noun)) or noun in KIN_NOUNS:
+            return None  # "Who is my sister?" is a relationship (`_resolve_kin`)
+        found = await self._holders(person, noun, asked.group("mods"))
+        if found is None:
+            return None
+        table, name, tie = found
+        rest = [w for w in words(asked.group("rest")) if w not in STOPWORDS and len(w) > 2]
+        unsaid = [w for w in rest if w not in tie.lower() and w not in name.lower()]
+        notice = (
+            f"Found by the job alone: the record does not say {', '.join(unsaid)}."
+            if unsaid
+            else None
+        )
+        return Answer(tables=[table], answer=f"{name} ({tie}).", notice=notice, about=noun)
+
+    async def _holders(
+        self, person: ObjectSpec, noun: str, mods: str
+    ) -> tuple[ResultTable, str, str] | None:
+        """The one person whose role or relationship says `noun` and most of `mods`: their
+        row, name and that role; None when no one does or two do alike."""
+        name_of = name_field(person, "person")
+        columns = [f for k in ("role", "relationship") if (f := field_for(person, k, ("str",)))]
+        if name_of is None or not columns:
+            return None
+        held = " || ' ' || ".join(f"coalesce(lower({quote_ident(c)}), '')" for c in columns)
+        table = await self._run(
+            f"SELECT xuid, {quote_ident(name_of)}, {held} FROM {quote_ident(person.table)} "
+            f"WHERE {contains(held, noun)} LIMIT {SEARCH_LIMIT}"
+        )
+        modifiers = set(mods.lower().split()) - STOPWORDS
+        ranked = []
+        for i, (_, _, tie) in enumerate(table.rows):
+            own = set(str(tie).split()) - {noun} - STOPWORDS
+            if modifiers and own and not modifiers & own:
+                continue  # "my main supervisor" is not the "second supervisor"
+            ranked.append((len(modifiers & own), i))
+        ranked.sort(reverse=True)
+        if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+            return None
+        row = table.rows[ranked[0][1]]
+        one = ResultTable(columns=table.columns, rows=[row], sql=table.sql)
+        return one, str(row[1]), str(row[2]).strip()
+
     async def _resolve_role(self) -> None:
         """ "What's the coordinator's number?", "the heating engineer's mobile": the one person
         whose role (or relationship) says the noun, and most of the words before it, is the
@@ -784,23 +846,11 @@ class _Reading:
         noun = said.group("noun").lower()
         if not q.fields.get(person.name) or not (role_like(noun) or role_noun(noun)):
             return
-        name_of = name_field(person, "person")
-        columns = [f for k in ("role", "relationship") if (f := field_for(person, k, ("str",)))]
-        if name_of is None or not columns:
-            return
-        held = " || ' ' || ".join(f"coalesce(lower({quote_ident(c)}), '')" for c in columns)
-        table = await self._run(
-            f"SELECT {quote_ident(name_of)}, {held} FROM {quote_ident(person.table)} "
-            f"WHERE {contains(held, noun)} LIMIT {SEARCH_LIMIT}"
-        )
-        modifiers = set(said.group("mods").lower().split()) - STOPWORDS
-        ranked = sorted(
-            ((len(modifiers & set(str(tie).split())), str(name)) for name, tie in table.rows),
-            reverse=True,
-        )
-        if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+        found = await self._holders(person, noun, said.group("mods"))
+        if found is None:
             return  # no one, or two equally likely: the question is read as it is
-        q.names.insert(0, NameRef(ranked[0][1], possessive=True, value=False))
+        modifiers = set(said.group("mods").lower().split()) - STOPWORDS
+        q.names.insert(0, NameRef(found[1], possessive=True, value=False))
         asked = {stem(noun), *(stem(m) for m in modifiers)}
         q.keywords = [k for k in q.keywords if k not in asked]
         q.terms = [t for t in q.terms if stem(t.lower()) not in asked]
@@ -809,6 +859,13 @@ class _Reading:
         return await self.request.run_sql(sql)
 
 
+# Someone asked for by the job they hold: "Who is the treatment coordinator at the practice?",
+# "Who's our accountant?".
+_WHO_HOLDS = re.compile(
+    r"^\s*who\s+(?:is|was|'s|\u2019s)\s+(?:the|my|our|their)\s+"
+    r"(?P<mods>(?:[a-z][\w\-]*\s+){0,2}?)(?P<noun>[a-z][\w\-]*)(?P<rest>(?:\s+(?:at|for|of|in|on)\b.*)?)\W*$",
+    re.IGNORECASE,
+)
 # Someone asked for by their job: "the coordinator's number", "the heating engineer's mobile".
 _ROLE_OWNER = re.compile(
     r"\bthe\s+(?P<mods>(?:[a-z][\w\-]*\s+){0,3}?)(?P<noun>[a-z][\w\-]*)['\u2019]s\s+",
