@@ -1794,3 +1794,21 @@ async def test_a_scheduled_occasion_with_a_date_is_an_event(
 ) -> None:
     events = {e["title"]: e.get("date") for e in objects(await extract(text, DEFAULT), "event")}
     assert events.get(title) == day, events
+
+
+@pytest.mark.anyio
+async def test_where_someone_named_is_at_and_a_seller_ordered_from_are_firms() -> None:
+    result = await extract(
+        "The optician is Dr. Ines Barros at Clearview Eye Care on King Street. "
+        "The cake is ordered from Petit Four Patisserie for Friday.",
+        DEFAULT,
+    )
+    orgs = {o["name"] for o in objects(result, "organization")}
+    assert {"Clearview Eye Care", "Petit Four Patisserie"} <= orgs
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Ines Barros"].get("company") == "Clearview Eye Care"
+    # A name with a given name is someone, whatever is bought from them.
+    assert "Tom Baker" not in {
+        o["name"]
+        for o in objects(await extract("Bought a bike from Tom Baker.", DEFAULT), "organization")
+    }

@@ -451,6 +451,12 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 2  # "now at Globex as a product manager": where the job is
     if before1 == "from" and before2 not in ("is", "are", "was", "comes", "came", "moved"):
         s.org += 2 if c.after_name else 1  # "Tom Okafor from Northwind Traders"
+        if before2 in _BOUGHT and not given_name(c.tokens[0]):
+            s.org += 1  # "ordered from Hallam's Butchers": a seller
+    if before1 == "at" and c.after_name and len(c.tokens) >= 2 and not _MET & set(c.before):
+        # "Dr. Rafael Quintero at Bright Line Orthodontics": where they work; not where one
+        # meets them ("Dinner with Aiko Tanaka at Sushi Saito").
+        s.org += 2
     if after1 in ("is", "was") and after2 in ("a", "an") and len(c.after) > 2:
         noun = c.after[2]
         if noun in ORG_NOUNS or (len(c.after) > 3 and c.after[3] in ORG_NOUNS):
@@ -540,6 +546,12 @@ _OF_A_FIRM = frozenset(
     ("founder", "co-founder", "cofounder", "owner", "member", "members", "ceo", "cto", "cfo",
      "coo", "president", "chairman", "chairwoman", "employee", "employees", "customer", "client")
 )  # fmt: skip
+# Words of meeting someone somewhere: "with Aiko at Sushi Saito" is a venue, not a firm.
+_MET = frozenset(("with", "met", "meet", "meeting", "see", "seeing", "saw", "visit", "visiting",
+                  "visited", "join", "joining"))  # fmt: skip
+# What is done with a seller, said right before "from" ("ordered from", "bought from").
+_BOUGHT = frozenset(("ordered", "order", "bought", "buy", "buying", "purchased", "hired",
+                     "rented", "booked", "delivered"))  # fmt: skip
 # Groups someone belongs to, besides the lexicon's organization nouns.
 _GROUP_NOUNS = frozenset(("band", "club", "gym", "choir", "orchestra", "insurer", "bank"))
 _NAME_SHORTS = frozenset(("St", "Ste", "Sta", "Mt", "Ft"))
