@@ -1812,3 +1812,19 @@ async def test_where_someone_named_is_at_and_a_seller_ordered_from_are_firms() -
         o["name"]
         for o in objects(await extract("Bought a bike from Tom Baker.", DEFAULT), "organization")
     }
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "tie"),
+    [
+        ("Sister Maya lives in Leeds.", "Maya", "sister"),
+        ("Booked a table with wife Lena for Friday.", "Lena", "wife"),
+    ],
+)
+async def test_a_kin_noun_before_a_name_with_no_owner_is_the_users_tie(
+    text: str, name: str, tie: str
+) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people[name].get("relationship") == tie
+    assert "role" not in people[name]  # "sister" ends like a job word, but is a tie

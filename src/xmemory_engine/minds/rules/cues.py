@@ -218,6 +218,7 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         )  # fmt: skip
         if found is None:
             _labelled_kin(s, m, drafts, facts)
+            _bare_kin(s, m, drafts, facts)
             _bracketed_role(s, m, drafts, facts)
             continue
         draft = drafts.get(m.entity)
@@ -226,6 +227,25 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         ):
             group = "role" if found.group("role") else "opening"
             facts.use(found.start(group), found.end(group))
+
+
+def _bare_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """A kin noun right before a name with no one's word before it ("User and partner Ruben",
+    "Sister Maya lives in Leeds", "with wife Lena"): who they are to the user. After "his",
+    "her" or someone's name it is someone else's (`_kin` reads a possessive)."""
+    found = _BARE_KIN.search(s.text[: m.start])
+    draft = drafts.get(m.entity)
+    if found is None or draft is None or m.speaker:
+        return
+    noun = found.group("noun").lower()
+    if noun not in KIN_NOUNS:
+        return
+    if draft.put(field_for(draft.spec, "relationship", ("str",)), noun):
+        facts.use(found.start("noun"), found.end("noun"))
+
+
+# A kin noun opening the text or a clause, or after "and", "with", "&", right before a name.
+_BARE_KIN = re.compile(r"(?:^|[,;:(]|\b(?i:and|with|&))\s*(?P<noun>[A-Za-z][\w\-]*)\s+$")
 
 
 def _bracketed_role(
@@ -277,8 +297,8 @@ def _a_job(words: list[str]) -> bool:
     and no person noun that is not a job ("my sister Maya": who she is to the user)."""
     if not words or any(w in STOPWORDS for w in words):
         return False
-    if not (role_like(words[-1]) or role_noun(words[-1])):
-        return False
+    if words[-1].lower() in KIN_NOUNS or not (role_like(words[-1]) or role_noun(words[-1])):
+        return False  # "Sister Maya": a tie, though "sister" ends like a job (`_bare_kin`)
     return not any(person_noun(w) and not role_like(w) for w in words)
 
 

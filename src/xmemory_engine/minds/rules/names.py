@@ -497,7 +497,8 @@ def _score(c: Candidate, s: Scores) -> None:
     subject = after1 in _SUBJECT_VERBS or (c.possessive and after1.endswith("ing"))
     if len(c.tokens) == 1 and given_name(c.tokens[0]) and (subject or _acts(c)):
         s.person += 1  # a given name that a clause is about: "Ana brings the map set"
-    if before1 in KIN_NOUNS or (before1 in ROLE_NOUNS and before2 in _DETERMINERS):
+    partner = before1 == "partner" and given_name(c.tokens[0])  # a firm's too: "partner Ruben"
+    if before1 in KIN_NOUNS or partner or (before1 in ROLE_NOUNS and before2 in _DETERMINERS):
         s.person += 2  # "my brother Sam", "our dentist Okafor", "the designer Ana"
     elif kin_plural(before1):
         s.person += 2  # "two daughters, Isla and Nia", "the kids Inês and Tomás"
