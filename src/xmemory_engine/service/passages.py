@@ -474,14 +474,10 @@ def _by_words(
         if terms.foreign and terms.names:
             scored.append((COVERAGE, hit))  # its names are all that can be matched
             continue
-        covering = [t for t in terms.terms if t.covered_by(words, context)]
-        if any(t.required and t not in covering for t in terms.terms):
-            continue  # asked for an email, a date, an amount: a sentence without one is no answer
-        if not _shaped_for_named(terms, context):
+        cover = _cover(terms, words, context, weight, needed)
+        if cover is None:
             continue
-        covered = sum(weight[t.stem] for t in covering)
-        mass = needed + sum(weight[t.stem] for t in covering if t.kind)
-        said = {t.stem for t in covering}
+        said, covered, mass = cover
         if changes:
             if not corrects(hit.text) or (terms.focus and not said & set(terms.focus)):
                 continue
@@ -492,11 +488,9 @@ def _by_words(
             if covers or (follow and len(shared) >= CONTINUED_WORDS):
                 scored.append((covered / mass if mass else 0.0, hit))
             continue
-        if not _says_what_is_asked(terms, context, said):
-            continue
-        enough = (FOCUSED_COVERAGE if terms.focus else COVERAGE) - _relief(terms, context, said)
-        if mass and covered / mass >= enough:
-            scored.append((covered / mass, hit))
+        score = _enough(terms, context, cover)
+        if score is not None:
+            scored.append((score, hit))
     if not scored and unnamed:
         scored = _meant_earlier(tables, terms, unnamed, episodes, weight, needed)
     if not scored:
@@ -545,20 +539,42 @@ def _meant_earlier(
         told = before if before.strip() else (previous.text if previous is not None else "")
         if not told or not all(holds_name(search_words(told), run) for run in terms.names):
             continue
-        covering = [t for t in terms.terms if t.covered_by(words, context)]
-        if any(t.required and t not in covering for t in terms.terms):
-            continue
-        said = {t.stem for t in covering} | terms.named  # as if it had named them
-        mass = needed + sum(weight[t.stem] for t in covering if t.kind)
-        covered = sum(weight[t.stem] for t in covering) + sum(
-            weight[t.stem] for t in terms.terms if t.stem in terms.named and t not in covering
-        )
-        if not _shaped_for_named(terms, context) or not _says_what_is_asked(terms, context, said):
-            continue
-        enough = (FOCUSED_COVERAGE if terms.focus else COVERAGE) - _relief(terms, context, said)
-        if mass and covered / mass >= enough and said - terms.named:
-            out.append((covered / mass, hit))
+        cover = _cover(terms, words, context, weight, needed, assumed=terms.named)
+        score = _enough(terms, context, cover) if cover is not None else None
+        if cover is not None and score is not None and cover[0] - terms.named:
+            out.append((score, hit))  # weighed as if it had named them
     return out
+
+
+def _cover(
+    terms: Terms,
+    words: list[str],
+    context: str,
+    weight: dict[str, float],
+    needed: float,
+    assumed: set[str] | frozenset[str] = frozenset(),
+) -> tuple[set[str], float, float] | None:
+    """What a sentence says of the question: the stems it covers (with `assumed`, stems taken
+    as said), their weight, and the weight it must reach; None when it lacks a value of a
+    shape asked (an email, a date) or is not shaped for whom it names."""
+    covering = [t for t in terms.terms if t.covered_by(words, context)]
+    if any(t.required and t not in covering for t in terms.terms):
+        return None  # asked for an email, a date, an amount: a sentence without one is no answer
+    if not _shaped_for_named(terms, context):
+        return None
+    said = {t.stem for t in covering} | assumed
+    covered = sum(weight[t.stem] for t in terms.terms if t in covering or t.stem in assumed)
+    mass = needed + sum(weight[t.stem] for t in covering if t.kind)
+    return said, covered, mass
+
+
+def _enough(terms: Terms, context: str, cover: tuple[set[str], float, float]) -> float | None:
+    """The sentence's score when it says what is asked and covers enough of its weight."""
+    said, covered, mass = cover
+    if not _says_what_is_asked(terms, context, said):
+        return None
+    enough = (FOCUSED_COVERAGE if terms.focus else COVERAGE) - _relief(terms, context, said)
+    return covered / mass if mass and covered / mass >= enough else None
 
 
 # Words by which a sentence speaks of someone named before it.
