@@ -1828,3 +1828,51 @@ async def test_a_kin_noun_before_a_name_with_no_owner_is_the_users_tie(
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert people[name].get("relationship") == tie
     assert "role" not in people[name]  # "sister" ends like a job word, but is a tie
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("My teacher is Ilse Van den Berg.", "Ilse Van den Berg"),
+        ("My teacher is Ilse van der Berg.", "Ilse van der Berg"),
+        ("Maria dos Santos lives in Porto.", "Maria dos Santos"),
+    ],
+)
+async def test_lower_case_particles_in_a_row_stay_inside_a_name(text: str, name: str) -> None:
+    assert name in {p["name"] for p in objects(await extract(text, DEFAULT), "person")}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        # A job after "our": a job word counts, not only the lexicon's person nouns.
+        ("Our vet is Tom Hale.", "Tom Hale", "vet"),
+        # What stands between the tie and "is" may be a longer place: "from the … Association".
+        (
+            "My mentor from the Usk Valley Beekeepers' Association is Henrike Vos.",
+            "Henrike Vos",
+            "mentor",
+        ),
+        # A job word right before a name, after a word that is no anchor: the job word alone.
+        ("Shadowing senior guide Ahmed El-Sayed on 12 December.", "Ahmed El-Sayed", "guide"),
+        ("Booked plumber Rui Pacheco for Friday.", "Rui Pacheco", "plumber"),
+    ],
+)
+async def test_a_job_said_before_a_name_is_their_role(text: str, name: str, role: str) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people[name].get("role") == role
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll guide Ahmed Khan round the museum.",  # a verb after "we'll"
+        "User's colleague Zoë Ångström leads the platform team.",  # a tie after a possessive
+    ],
+)
+async def test_a_verb_or_a_tie_before_a_name_is_no_role(text: str) -> None:
+    people = objects(await extract(text, DEFAULT), "person")
+    assert people and all(p.get("role") in (None, "lead of the platform team") for p in people)

@@ -17,6 +17,7 @@ from xmemory_engine.minds.rules.names import (
     classify,
     find_candidates,
     gender,
+    owned_person_noun,
     person_noun,
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, introduction, self_words
@@ -228,7 +229,9 @@ def _person_noun_after(text: str, end: int) -> bool:
     if after is None:
         return False
     first, second = after.group(1), after.group(2)
-    return person_noun(first) or (first.islower() and second is not None and person_noun(second))
+    return owned_person_noun(first) or (
+        first.islower() and second is not None and owned_person_noun(second)
+    )
 
 
 def _canonical_names(kinds: dict[str, str], candidates: list[list[Candidate]]) -> dict[str, str]:

@@ -19,6 +19,7 @@ from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     TITLE,
     kin_plural,
+    owned_person_noun,
     person_noun,
     role_like,
     role_noun,
@@ -187,6 +188,13 @@ _TITLE_BEFORE = re.compile(
     rf"\s*,?\s*(?:{TITLE})?$"
 )
 
+# A job word right before a name after any other word ("Shadowing senior guide Ahmed
+# El-Sayed", "booked plumber Rui"): the job word alone, since what stands before it may be a
+# verb or a modifier, which no pattern tells apart; a word after which a verb comes
+# (`_VERB_AFTER`: "we'll guide Ahmed") makes it a verb.
+_JOB_BEFORE = re.compile(rf"(?P<before>[\w'\u2019]+)\s+(?P<role>[a-z][\w\-]*)\s+(?:{TITLE})?$")
+_VERB_AFTER = lexicon("cues.verb_after")
+
 # "The hiring manager is Petra Lind", "Coach is Femi Adeyemi", "school nurse is Joanne Pike":
 # a job said of someone named after it, when it is nobody's ("my manager is ..." is a
 # relationship: `_kin`). The job opens the sentence or a clause, or follows "the".
@@ -216,6 +224,15 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
              if (f := p.search(s.text[: m.start])) and _a_job(_plain(_said(f)).split())),
             None,
         )  # fmt: skip
+        if found is None:
+            found = _JOB_BEFORE.search(s.text[: m.start])
+            before = found.group("before").lower() if found else ""
+            if found is not None and (
+                before in _VERB_AFTER
+                or before.endswith(("'s", "\u2019s"))  # "User's colleague Zoë": a tie (`_kin`)
+                or not _a_job([found.group("role")])
+            ):
+                found = None  # "I'll guide Ahmed round": a verb, not a job
         if found is None:
             _labelled_kin(s, m, drafts, facts)
             _bare_kin(s, m, drafts, facts)
@@ -543,7 +560,7 @@ _KIN_NOUN = re.compile(r"\s*([^\W\d_][\w\-]*)(?:\s+([^\W\d_][\w\-]*))?")
 # "my manager there is Ingrid", "my best friend from university is Priya": where or when may
 # stand before the verb.
 _KIN_AFTER = re.compile(
-    r"^\s*(?:(?:there|here|now|currently|(?:from|at|in)(?:\s+[\w'\u2019\-]+){1,3})\s+(?=is\b|was\b))?"
+    r"^\s*(?:(?:there|here|now|currently|(?:from|at|in)(?:\s+[\w'\u2019\-]+){1,6})\s+(?=is\b|was\b))?"
     r"(?:,|:|\(|-|\u2014|\bis\b|\bwas\b|\bcalled\b|\bnamed\b)?\s*$"
 )
 # "Maya, my sister", "Priya is my manager".
@@ -563,11 +580,11 @@ def _kin(
         if noun is None:
             continue
         first, second = noun.group(1), noun.group(2)
-        if second and (_kin_modifier(first) or first.islower()) and person_noun(second):
+        if second and (_kin_modifier(first) or first.islower()) and owned_person_noun(second):
             # "my older sister", and a noun before a person noun narrows it ("my team lead",
             # "our piano teacher")
             phrase, end = f"{first} {second}", noun.end(2)
-        elif person_noun(first):
+        elif owned_person_noun(first):
             phrase, end = first, noun.end(1)
         else:
             continue

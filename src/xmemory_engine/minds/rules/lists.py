@@ -16,7 +16,7 @@ from datetime import date
 from xmemory_engine.minds.rules.amounts import one_date
 from xmemory_engine.minds.rules.cues import SentenceFacts, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import KIN_NOUNS, person_noun, role_like
+from xmemory_engine.minds.rules.names import KIN_NOUNS, NAME_PARTICLES, person_noun, role_like
 from xmemory_engine.minds.rules.schema_map import (
     KIND_WORDS,
     SchemaMap,
@@ -97,7 +97,7 @@ def _name_then_said(item: str, said: str) -> tuple[str, str]:
 
 
 # Words of a name that are not capitalised: "Anneke de Vries", "Dacre, Son & Hartley".
-_PARTICLES = frozenset(("de", "da", "van", "von", "der", "del", "la", "le", "&"))
+_PARTICLES = NAME_PARTICLES | {"&"}
 
 
 _USERS = re.compile(r"^(?:the\s+)?(?:user['\u2019]s|my|our)\s+(\S.*)$", re.IGNORECASE)

@@ -68,7 +68,9 @@ _MONTH_NAMES = ("january february march april may june july august september oct
 _CALENDAR = frozenset(_MONTH_NAMES.split()) | {d + s for d in WEEKDAYS for s in ("", "s")}
 _DAY_ABBREVIATIONS = frozenset(("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
                                  "sun"))  # fmt: skip
-_PARTICLES = frozenset({"van", "von", "de", "der", "da", "di", "del", "la", "le", "du", "bin"})
+# Words inside a name written in lower case, one or more in a row: "Ilse van den Berg",
+# "Ludwig von Trapp", "Maria dos Santos", "Anneke de Vries".
+NAME_PARTICLES = lexicon("names.particles")
 _ORG_HEADS = frozenset({"university", "bank", "institute", "department", "ministry", "college",
                         "clinic", "clínica", "clinica", "hospital", "hotel", "universität",
                         "universidad", "université", "università", "universidade"})  # fmt: skip
@@ -145,8 +147,7 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
             if current or not text[0].isdigit():  # "Person 42" goes on; "2nd" starts nothing
                 current.append(tok)
             continue
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if current and nxt is not None and nxt.group()[0].isupper() and _connector(current, tok):
+        if current and _connector(current, tok) and _capital_after(tokens, i):
             current.append(tok)
             continue
         if current:
@@ -284,11 +285,18 @@ def _joinable(sentence: str, left: re.Match[str], right: re.Match[str]) -> bool:
     return gap.strip() in ("", "&") or initial
 
 
+def _capital_after(tokens: list[re.Match[str]], i: int) -> bool:
+    """Whether the words after token `i` are name particles up to a capitalised word: a
+    particle joins a name only inside one ("van den Berg", not "Berg van")."""
+    nxt = next((t for t in tokens[i + 1 :] if t.group().lower() not in NAME_PARTICLES), None)
+    return nxt is not None and nxt.group()[0].isupper()
+
+
 def _connector(run: list[re.Match[str]], tok: re.Match[str]) -> bool:
     word = tok.group().lower()
     if word == "of":
         return run[-1].group().lower() in _ORG_HEADS
-    return word in _PARTICLES and len(run) >= 1
+    return word in NAME_PARTICLES and len(run) >= 1
 
 
 def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate | None:
@@ -308,7 +316,7 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     ):
         run = run[1:]  # "Babysitter Zsófia" opening a note: a job, capitalised as it opens
         titled = True  # and who is called so is a person
-    while run and run[-1].group().lower() in ROLE_NOUNS | _PARTICLES:
+    while run and run[-1].group().lower() in ROLE_NOUNS | NAME_PARTICLES:
         run = run[:-1]
     if not run:
         return None
@@ -656,6 +664,13 @@ def _role_like(word: str) -> bool:
     if word in ROLE_NOUNS:
         return True
     return len(word) > 4 and word.endswith(_ROLE_SUFFIXES) and word not in _NOT_ROLES
+
+
+def owned_person_noun(word: str) -> bool:
+    """A noun after "my" / "our" that says who someone is to the owner: a tie or a job ("my
+    sister", "our vet", "my guide"). After a possessive a job is looked for, so the job
+    words count (`role_noun`), not only the lexicon's person nouns."""
+    return person_noun(word) or role_noun(word)
 
 
 def role_noun(word: str) -> bool:
