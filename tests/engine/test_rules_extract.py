@@ -1876,3 +1876,38 @@ async def test_a_job_said_before_a_name_is_their_role(text: str, name: str, role
 async def test_a_verb_or_a_tie_before_a_name_is_no_role(text: str) -> None:
     people = objects(await extract(text, DEFAULT), "person")
     assert people and all(p.get("role") in (None, "lead of the platform team") for p in people)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        # A verb opening a note is not the first word of the name after it.
+        ("Joined Riverside Harriers in May.", "Riverside Harriers"),
+        # A name ending in people ("roasters") is a group of them, though a label says a person.
+        ("Sponsor: Kirkgate Coffee Roasters, £150 per episode.", "Kirkgate Coffee Roasters"),
+        # Partners joined by "&" are a firm unless both are given names; so is a name said to
+        # be a kind of firm.
+        ("User runs Pão & Mel, a small bakery in Leith, Edinburgh.", "Pão & Mel"),
+    ],
+)
+async def test_names_of_firms_from_their_shape_and_what_they_are_said_to_be(
+    text: str, org: str
+) -> None:
+    result = await extract(text, DEFAULT)
+    assert org in {o["name"] for o in objects(result, "organization")}
+    assert org not in {p["name"] for p in objects(result, "person")}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Ahmed Khan called about the van.", "Ahmed Khan"),  # a given name ending like a verb
+        ("Tom & Mel came round.", "Tom & Mel"),  # two given names: a couple
+        ("Ana Silva, a group leader at Fintrel, joined.", "Ana Silva"),  # a job, not a firm
+    ],
+)
+async def test_people_keep_their_names_and_kind(text: str, person: str) -> None:
+    result = await extract(text, DEFAULT)
+    assert person in {p["name"] for p in objects(result, "person")}

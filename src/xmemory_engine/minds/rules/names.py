@@ -285,6 +285,20 @@ def _joinable(sentence: str, left: re.Match[str], right: re.Match[str]) -> bool:
     return gap.strip() in ("", "&") or initial
 
 
+def _opening_verb(tok: re.Match[str]) -> bool:
+    """A verb opening a note, capitalised only because it opens it ("Joined Riverside
+    Harriers", "Ordered from AquaFlora", "Shadowing Ahmed"): a word with a verb's ending
+    at the start of the sentence that is no given name ("Ahmed", "Fred")."""
+    word = tok.group()
+    return (
+        tok.start() == 0
+        and len(word) > 4
+        and word[1:].islower()
+        and word.lower().endswith(("ed", "ing"))
+        and not given_name(word)
+    )
+
+
 def _capital_after(tokens: list[re.Match[str]], i: int) -> bool:
     """Whether the words after token `i` are name particles up to a capitalised word: a
     particle joins a name only inside one ("van den Berg", not "Berg van")."""
@@ -305,6 +319,7 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         run[0].group().lower().rstrip("'\u2019s") in _LEADING_NOISE
         or run[0].group().lower() in _TITLES
         or run[0].group().isdigit()
+        or (len(run) > 1 and _opening_verb(run[0]))
     ):
         titled = titled or run[0].group().lower() in _TITLES
         run = run[1:]
@@ -430,8 +445,11 @@ def _score(c: Candidate, s: Scores) -> None:
         s.place += 2  # "Nordlys Medical AS (Oslo)": where the name before it is
     if c.represented and not c.aside and not given_name(c.tokens[0]):
         s.org += 2  # "Seedcamp (partner Amelie Roth": someone speaks for it
-    if "&" in c.name and not given_name(c.tokens[-1]) and not days & set(c.tokens):
-        s.org += 2  # "Kiln & Clay", "Weber & Lang": partners joined by "&" are a firm
+    couple = given_name(c.tokens[0]) and given_name(c.tokens[-1])  # "Tom & Mel"
+    if "&" in c.name and not couple and not days & set(c.tokens):
+        s.org += 2  # "Kiln & Clay", "Pão & Mel": partners joined by "&" are a firm
+    if len(c.tokens) > 1 and not c.titled and not given_name(c.tokens[0]) and _people(c.tokens[-1]):
+        s.org += 3  # "Kirkgate Coffee Roasters", "Riverside Harriers": a group of people
     if len(c.tokens) > 1 and c.tokens[0] in ("st", "saint", "san", "santa", "sankt", "são"):
         s.place += 2  # "St Albans", "San Sebastián": a saint's name is mostly a place's
     context = c.before[:-1]
@@ -496,7 +514,9 @@ def _score(c: Candidate, s: Scores) -> None:
         s.person += 2  # "Tom also leads ...", "Ana recently joined ..."
     if _apposed(c):
         s.person += 2
-    if c.after_comma and after1 in ("a", "an") and any(w in ROLE_NOUNS for w in c.after[1:3]):
+    if c.after_comma and after1 in ("a", "an") and _firm_kind_after(c.after):
+        s.org += 3  # "Pão & Mel, a small bakery in Leith": what kind of firm it is
+    elif c.after_comma and after1 in ("a", "an") and any(w in ROLE_NOUNS for w in c.after[1:3]):
         s.person += 2  # "Femi, a junior analyst on Hiro's team"  # "Maya, my sister, ...", "Okafor, our dentist"
     if c.possessive and (after1 in _PERSON_FIELDS_AFTER or after1 in KIN_NOUNS):
         s.person += 2
@@ -523,6 +543,25 @@ def _score(c: Candidate, s: Scores) -> None:
             s.person += 1  # "João Almeida": two words opening with a given name (not "Mill Row")
     if before1 in _DETERMINERS:
         s.person -= 3
+
+
+def _firm_kind_after(after: list[str]) -> bool:
+    """Whether "a" / "an" and at most one word more are followed by a kind of firm ("a small
+    bakery", "a design studio") that is not the first word of a job ("a group leader")."""
+    for i in (1, 2):
+        if i < len(after) and after[i] in ORG_SUFFIXES:
+            nxt = after[i + 1] if i + 1 < len(after) else ""
+            return not (person_noun(nxt) or role_noun(nxt))
+    return False
+
+
+def _people(word: str) -> bool:
+    """Whether a word is the plural of a person noun ("roasters", "harriers", "movers"): the
+    last word of a firm, a team or a band, not of someone's name."""
+    if len(word) < 5 or not word.endswith("s") or word.endswith("ss"):
+        return False
+    singular = word[:-3] + "y" if word.endswith("ies") else word[:-1]
+    return singular not in KIN_NOUNS and (role_noun(singular) or person_noun(singular))
 
 
 def _acts(c: Candidate) -> bool:
