@@ -367,3 +367,21 @@ async def test_who_holds_a_job_is_the_one_person_whose_role_says_it(tmp_path: Pa
         # Another job of the same kind is no answer: "main" is not "second".
         main = await memory.read("Who is my main supervisor?")
         assert not main["reader_result"]["answer"].startswith("Jonas Brenner"), main
+
+
+async def test_who_does_what_no_record_says_in_those_words_by_a_role_close_in_meaning(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Co-host: Nadia Haddad-Lowe. Producer: Tom Reid.")
+        await memory.write("Supervisors: second supervisor Dr. Jonas Brenner, in Stuttgart.")
+        found = await memory.read("Who co-presents the show with me?")
+        assert found["reader_result"]["answer"].startswith("Nadia Haddad-Lowe"), found
+        assert found["basis"] == "records"
+        assert "close in meaning" in found["notice"]  # found by meaning: said so
+        # A role the question says in its own words with another modifier is not taken.
+        main = await memory.read("Who is my main supervisor?")
+        assert not main["reader_result"]["answer"].startswith("Jonas Brenner"), main
+        # Nothing close: nothing found, not the nearest role.
+        none = await memory.read("Who repaired the fence?")
+        assert not none["reader_result"]["answer"].startswith(("Nadia", "Tom", "Jonas")), none

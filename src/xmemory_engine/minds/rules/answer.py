@@ -80,6 +80,12 @@ LIST_LIMIT = 200
 SEARCH_LIMIT = 50
 """Most records per type when a question names no type."""
 MAX_DETAILS = 5
+ROLE_CLOSENESS = 0.4
+"""Cosine of a question's word and a stored role's word from which the role is taken to be
+what is asked of someone ("co-presents" and "co-host": 0.44; "drumming" and "drummer":
+0.87; "examiner" and "teacher": below it), when no one is stored in the question's words."""
+ROLE_MARGIN = 0.1
+"""How much closer the one person found must be than the next: two alike answer nothing."""
 KIND_CLOSENESS = 0.15
 """Cosine of two words' vectors from which an answer is taken as the kind asked ("cello"
 and "instrument": 0.29; "cello" and "sport": -0.05; a name and its kind, "ANA" and "airline":
@@ -229,6 +235,13 @@ class _Reading:
             return deed
         await self._resolve_kin()
         await self._resolve_role()
+        found = await self._read_records()
+        if not any(t.rows for t in found.tables) and q.who:
+            return await self._who_by_meaning() or found
+        return found
+
+    async def _read_records(self) -> Answer:
+        q = self.q
         targets = self._targets()
         if q.subject is not None and not q.count:
             return await self._about_record(targets)
@@ -239,6 +252,51 @@ class _Reading:
         if q.aggregate and not self.whole_rows:
             return await self._aggregate(targets)
         return await self._list(targets)
+
+    async def _who_by_meaning(self) -> Answer | None:
+        """ "Who co-presents the show with me?" and no one is stored in those words: the one
+        person whose role is closest in meaning to a word of the question (the sentence
+        model's word vectors, `ROLE_CLOSENESS`, clear of the next by `ROLE_MARGIN`), with a
+        notice saying it was found so. None without the model, or when no one or two are."""
+        q, person, model = self.q, self.map.first("person"), semantic.load()
+        if model is None or person is None or q.count or q.subject is not None or q.values:
+            return None
+        name_of, role = name_field(person, "person"), field_for(person, "role", ("str",))
+        asked = [
+            w
+            for w in dict.fromkeys(words(q.text))
+            if w not in STOPWORDS | _QUESTION_WORDS | SELF_WORDS and len(w) > 2
+        ]
+        if name_of is None or role is None or not asked or self.whole_rows:
+            return None
+        table = await self._run(
+            f"SELECT xuid, {quote_ident(name_of)}, {quote_ident(role)} "
+            f"FROM {quote_ident(person.table)} WHERE {quote_ident(role)} <> '' "
+            f"LIMIT {LIST_LIMIT}"
+        )
+        asked_vectors = model.word_vectors(asked)
+        scored: list[tuple[float, int, str]] = []
+        for i, row in enumerate(table.rows):
+            said = [w for w in words(str(row[2])) if w not in STOPWORDS]
+            # A job the question says in its own words was read above (`_who_holds`), and
+            # refused: "my main supervisor" is not the "second supervisor".
+            if said and said[-1] not in asked:
+                cosines = asked_vectors @ model.word_vectors(said).T
+                at = int(cosines.argmax())
+                scored.append((float(cosines.max()), i, asked[at // len(said)]))
+        scored.sort(reverse=True)
+        if not scored or scored[0][0] < ROLE_CLOSENESS:
+            return None
+        if len(scored) > 1 and scored[1][0] > scored[0][0] - ROLE_MARGIN:
+            return None
+        _, i, word = scored[0]
+        row = table.rows[i]
+        one = ResultTable(columns=table.columns, rows=[row], sql=table.sql)
+        notice = (
+            f"No one is stored as doing what is asked in its words; {row[1]}'s role, {row[2]}, "
+            f'is close in meaning to "{word}".'
+        )
+        return Answer(tables=[one], answer=f"{row[1]} ({row[2]}).", notice=notice, about=word)
 
     # -- a detail ("What is my blood type?") ---------------------------------------------------
 
