@@ -385,3 +385,14 @@ async def test_who_does_what_no_record_says_in_those_words_by_a_role_close_in_me
         # Nothing close: nothing found, not the nearest role.
         none = await memory.read("Who repaired the fence?")
         assert not none["reader_result"]["answer"].startswith(("Nadia", "Tom", "Jonas")), none
+
+
+async def test_words_that_name_nobody_in_particular_are_not_required_of_records(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("The boiler service is booked with Kernow Heating for 14 January 2027.")
+        # "someone" and "coming" say nothing the record must hold.
+        found = await memory.read("When is someone coming to service the boiler?")
+        assert "2027-01-14" in found["reader_result"]["answer"], found
+        assert found["basis"] == "records"
