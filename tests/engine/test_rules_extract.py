@@ -313,6 +313,9 @@ async def test_a_negated_flag_is_false() -> None:
         ("3 days ago", "2026-03-02"),
         ("in two weeks", "2026-03-19"),
         ("last month", "2026-02-05"),
+        # A day of the year by its name (what happened: the last one).
+        ("on Christmas Eve", "2025-12-24"),
+        ("on Boxing Day", "2025-12-26"),
     ],
 )
 def test_dates_resolve_relative_to_today(phrase: str, iso: str) -> None:
@@ -1911,3 +1914,22 @@ async def test_names_of_firms_from_their_shape_and_what_they_are_said_to_be(
 async def test_people_keep_their_names_and_kind(text: str, person: str) -> None:
     result = await extract(text, DEFAULT)
     assert person in {p["name"] for p in objects(result, "person")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "iso"),
+    [
+        ("She fell on the 2nd.", "2026-03-02"),  # what happened: the last one
+        ("Picking it up on the 12th.", "2026-03-12"),  # else the next one
+        ("The fee is due by the 3rd.", "2026-04-03"),
+        ("The digging moves to Tuesday the 8th.", "2026-03-08"),
+        ("Lunch for 14 is planned on Christmas Day.", "2026-12-25"),
+        ("We live on the 3rd floor.", None),  # an ordinal that is no day
+        ("It is her 2nd time.", None),
+    ],
+)
+def test_a_day_of_the_month_alone_is_a_date_only_after_a_word_saying_when(
+    sentence: str, iso: str | None
+) -> None:
+    found = [s.value for s in find_dates(sentence, date(2026, 3, 5))]
+    assert found == ([iso] if iso else [])

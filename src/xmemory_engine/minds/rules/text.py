@@ -153,11 +153,21 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dmy", lazy_compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}\b", re.I)),
     ("slash", lazy_compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\b")),
     ("word", lazy_compile(r"\b(?P<word>yesterday|today|tonight|tomorrow)\b", re.I)),
+    # Before the weekday: a date written out wins over the weekday that names it ("to
+    # Tuesday the 8th"). A day of the year by its name: "Christmas Eve", "Boxing Day".
+    ("holiday", lazy_compile(r"\b(?P<holiday>(?:christmas|boxing|new year['\u2019]s|valentine['\u2019]s) (?:day|eve)|halloween|bonfire night|hogmanay)\b", re.I)),
+    # A day of the month alone, after a word that says when: "on the 12th", "by the 3rd",
+    # "from the 14th to the 21st" (not "the 3rd floor", "for the 2nd time").
+    ("ordinal", lazy_compile(rf"\b(?:on|by|until|till|from|for|to|before|after|since|of|{'|'.join(WEEKDAYS)})\s+(?P<the>the)\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:floor|time|place|round|grade|century|edition|year|anniversary|birthday|attempt|try|row|stop)\b)", re.I)),
     ("weekday", lazy_compile(rf"\b(?P<rel>last|next|this|on|by|until|before|due|to)\s+(?P<wd>{'|'.join(WEEKDAYS)})\b", re.I)),
     ("ago", lazy_compile(rf"\b{_COUNT}\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
     ("in", lazy_compile(rf"\bin\s+{_COUNT}\s+(?P<unit>day|week|month|year)s?\b", re.I)),
     ("lastnext", lazy_compile(r"\b(?P<rel>last|next)\s+(?P<unit>week|month|year)\b", re.I)),
 ]  # fmt: skip
+# Days of the year by name, as (month, day).
+_HOLIDAYS = {"christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
+             "new year's day": (1, 1), "new year's eve": (12, 31), "valentine's day": (2, 14),
+             "halloween": (10, 31), "bonfire night": (11, 5), "hogmanay": (12, 31)}  # fmt: skip
 
 
 def find_dates(sentence: str, today: date) -> list[Span]:
@@ -170,6 +180,8 @@ def find_dates(sentence: str, today: date) -> list[Span]:
             resolved = _resolve(kind, m, today)
             if resolved is not None:
                 start = m.start()
+                if kind == "ordinal":
+                    start = m.start("the")
                 if kind == "weekday" and m.group("rel").lower() in (
                     "on",
                     "by",
@@ -179,8 +191,10 @@ def find_dates(sentence: str, today: date) -> list[Span]:
                     "to",
                 ):
                     start = m.start("wd")
-                if kind in ("mdy", "dmy", "range") and not m["year"]:
+                if kind == "holiday" or (kind in ("mdy", "dmy", "range") and not m["year"]):
                     resolved = _year_for(resolved, today, sentence)
+                elif kind == "ordinal":
+                    resolved = _month_for(resolved, today, sentence)
                 found.append(
                     Span("date", start, m.end(), sentence[start : m.end()], resolved.isoformat())
                 )
@@ -232,6 +246,15 @@ def _year_for(day: date, today: date, sentence: str) -> date:
     return ahead if ahead - today <= today - behind else behind
 
 
+def _month_for(day: date, today: date, sentence: str) -> date:
+    """A day of the month written alone ("on the 12th", this month's): the last one in a
+    sentence about what happened, else the next one."""
+    if _PAST.search(sentence) and not _PLAN.search(sentence):
+        return day if day <= today else add_months(day, -1)
+    # Notes say days of the month mostly of what is to come ("from the 14th to the 21st").
+    return day if day >= today else add_months(day, 1)
+
+
 def _next_year(day: date) -> date:
     return _year_shift(day, 1)
 
@@ -253,6 +276,11 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
             if kind == "range" and day > int(m["day"]):
                 return None  # "30-6 Dec" is no range of one month
             return date(int(m["year"]) if m["year"] else today.year, month, day)
+        if kind == "holiday":
+            month, day = _HOLIDAYS[m["holiday"].lower().replace("\u2019", "'")]
+            return date(today.year, month, day)
+        if kind == "ordinal":
+            return date(today.year, today.month, int(m["day"]))
         if kind == "slash":
             a, b = int(m["a"]), int(m["b"])
             month, day = (a, b) if a <= 12 else (b, a)
