@@ -431,6 +431,22 @@ async def test_a_change_that_continues_the_passage_is_shown_in_words_of_its_own(
     assert all("tyres" not in s for s in said)  # a change to something else
 
 
+async def test_a_change_that_continues_the_passage_need_not_name_the_thing_asked(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(
+        client,
+        contacts,
+        text="Ticket 4421: reception printer jamming. Engineer visit booked with CopyServ, 3 Dec.",
+    )
+    await write_unrelated(client, contacts)
+    # Says no word of "the printer engineer", but continues what the answer said.
+    await write(client, contacts, text="Update: CopyServ visit moved to 7 Dec.")
+    found = await read(client, contacts, "?When is the printer engineer coming now?")
+    said = [p["sentence"] for p in found["passages"]]
+    assert "Update: CopyServ visit moved to 7 Dec." in said, found
+
+
 async def test_a_name_may_stand_for_the_kind_asked_not_for_what_narrows_it(
     client: httpx.AsyncClient, contacts: str
 ) -> None:

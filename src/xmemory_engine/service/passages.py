@@ -479,13 +479,14 @@ def _by_words(
             continue
         said, covered, mass = cover
         if changes:
-            if not corrects(hit.text) or (terms.focus and not said & set(terms.focus)):
-                continue
-            if not _continues(hit.text, about_stems):
+            if not corrects(hit.text) or not _continues(hit.text, about_stems):
                 continue  # a change to something else ("the report's deadline", not the car's)
             shared = {s for s in about_stems if any(w.startswith(s) for w in words)}
+            continued_here = follow and len(shared) >= CONTINUED_WORDS
+            if terms.focus and not said & set(terms.focus) and not continued_here:
+                continue  # neither the thing asked for nor what the answer said
             covers = bool(mass) and covered / mass >= CHANGE_COVERAGE
-            if covers or (follow and len(shared) >= CONTINUED_WORDS):
+            if covers or continued_here:
                 scored.append((covered / mass if mass else 0.0, hit))
             continue
         score = _enough(terms, context, cover)
