@@ -396,3 +396,22 @@ async def test_words_that_name_nobody_in_particular_are_not_required_of_records(
         found = await memory.read("When is someone coming to service the boiler?")
         assert "2027-01-14" in found["reader_result"]["answer"], found
         assert found["basis"] == "records"
+
+
+async def test_the_time_a_question_asks_about_filters_dated_records(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Task: laser safety training due 2027-03-31, high priority.")
+        await memory.write("Task: renew passport by 2027-06-30.")
+        await memory.write("Dentist appointment on 2027-01-22.")
+        await memory.write("Vet appointment on 2027-02-10.")
+        january = await memory.read("Which appointments are in January 2027?")
+        assert "Dentist" in january["reader_result"]["answer"], january
+        assert "Vet" not in january["reader_result"]["answer"], january
+        # A date field asked for with the time is which records, not their date alone.
+        march = await memory.read("Which tasks are due before the end of March 2027?")
+        assert "laser safety training" in march["reader_result"]["answer"], march
+        assert "passport" not in march["reader_result"]["answer"], march
+        # No type named: the records dated that day.
+        day = await memory.read("What's happening on 22 January 2027?")
+        assert "Dentist appointment" in day["reader_result"]["answer"], day
+        assert day["basis"] == "records"

@@ -48,6 +48,7 @@ from xmemory_engine.minds.rules.question import (
 )
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
+    date_fields,
     fact_type,
     field_for,
     name_field,
@@ -110,7 +111,7 @@ class RulesAnswerer:
 
     async def answer(self, request: AnswerRequest) -> Answer:
         mapped = SchemaMap.of(request.schema)
-        q, bounded = _bounded_question(request.question, mapped)
+        q, bounded = _bounded_question(request.question, mapped, self._today())
         reading = _Reading(request, mapped, q)
         try:
             answer = await reading.answer()
@@ -123,10 +124,10 @@ class RulesAnswerer:
         return answer
 
 
-def _bounded_question(text: str, mapped: SchemaMap) -> tuple[Question, str | None]:
+def _bounded_question(text: str, mapped: SchemaMap, today: date) -> tuple[Question, str | None]:
     """The question as read within the bounds on work per question, and what was left out."""
     question, cut = first_words(text, MAX_QUESTION_WORDS)
-    q = read_question(question, mapped)
+    q = read_question(question, mapped, today)
     if cut:
         said: str | None = f"Only the first {MAX_QUESTION_WORDS} words of the question were read."
     else:
@@ -614,6 +615,8 @@ class _Reading:
         # A field the question filters on ("not confirmed") is not what it asks for: then it
         # asks which records, and the prose names them.
         filtered = {f for f, *_ in [*q.flags.get(spec.name, []), *q.enums.get(spec.name, [])]}
+        if q.window is not None:
+            filtered |= set(date_fields(spec))  # "Which tasks are due in March?": which ones
         fields = (
             [f for f in fields if f not in filtered] if len(table.rows) > 1 or filtered else fields
         )
@@ -682,7 +685,10 @@ class _Reading:
         tables: list[ResultTable] = []
         parts: list[str] = []
         for spec in self.map.schema.objects.values():
-            sel = Select(self.map, spec).matching(values, self._keywords(spec))
+            keywords = self._keywords(spec)
+            if not (values or keywords or (q.window and date_fields(spec))):
+                continue  # the time asked for filters a dated type; without it, all of one
+            sel = Select(self.map, spec).matching(values, keywords).during(q, spec)
             table = await self._run(sel.columns(None).limit(SEARCH_LIMIT).sql())
             if table.rows:
                 tables.append(table)
@@ -746,10 +752,16 @@ class _Reading:
         """The content words rows of `spec` must hold. Beside a value ("works at Acme Corp")
         a word may say how a record relates to it, which a field or relation of `spec` says
         instead of its text; only words the schema does not say must be held as text."""
+        keywords = self.q.keywords
+        window = self.q.window
+        if window is not None and date_fields(spec):
+            # The words that said when are no words the records hold: their date says it.
+            said_when = {stem(w) for w in words(window.said)}
+            keywords = [k for k in keywords if k not in said_when]
         if not self.q.values:
-            return self.q.keywords
+            return keywords
         said = _schema_stems(self.map, spec)
-        return [k for k in self.q.keywords if k not in said]
+        return [k for k in keywords if k not in said]
 
     async def _kin_by_kind(self) -> Answer | None:
         """ "How many children do I have?", "Who are my sisters?", "How many daughters does

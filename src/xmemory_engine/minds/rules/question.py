@@ -15,6 +15,7 @@ from datetime import date
 
 from xmemory_engine.minds.rules.asking import ANY_LANGUAGE, FOREIGN, opening_word
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
+from xmemory_engine.minds.rules.during import Window, asked_window
 from xmemory_engine.minds.rules.names import ORG_SUFFIXES, person_noun
 from xmemory_engine.minds.rules.schema_map import (
     ROLE_SYNONYMS,
@@ -92,6 +93,7 @@ class Question:
     # For the preference-like type: (value field, whether the question asks what the user
     # dislikes); "Which herb do I dislike?" keeps only the records of that stance.
     stance: tuple[str, bool] | None = None
+    window: Window | None = None  # the days asked about ("in March", "on the 24th")
 
     @property
     def understood(self) -> bool:
@@ -148,6 +150,10 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     q.who = first in ("who", "whom", "whose") or " who " in low
     q.emails = [m.group() for m in EMAIL.finditer(text)]
     q.names = _names(text, mapped)
+    q.window = asked_window(q.text, today or date.today())
+    if q.window is not None:  # "in March 2027" names a time, not a record
+        said_when = q.window.said.lower()
+        q.names = [n for n in q.names if n.text.lower() not in said_when]
     _schema_words(q, mapped)
     done_by = _DONE_BY.match(q.text) if q.fields else None
     if done_by is not None and done_by["verb"].lower() not in _ASKS_ITSELF:

@@ -286,6 +286,11 @@ def notes_field(spec: ObjectSpec, exclude: set[str] | None = None) -> str | None
     return field_for(spec, "notes", ("str",), exclude)
 
 
+def date_fields(spec: ObjectSpec) -> list[str]:
+    """The fields holding a day (`date`, `datetime`): what a question's time filters on."""
+    return [n for n, f in spec.fields.items() if f.type in ("date", "datetime")]
+
+
 def text_fields(spec: ObjectSpec) -> list[str]:
     return [n for n, f in spec.fields.items() if f.type == "str"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xmemory_engine.minds.rules.schema_map import SchemaMap, name_field, text_fields
+from xmemory_engine.minds.rules.schema_map import SchemaMap, date_fields, name_field, text_fields
 from xmemory_engine.minds.rules.text import quote_ident, quote_sql
 from xmemory_engine.schema import ObjectSpec, RelationSpec
 
@@ -134,10 +134,25 @@ class Select:
                 self.where.append(f"({column} IS NULL OR {column} <> {quote_sql(value)})")
         for fname, flag in q.flags.get(spec.name, []):
             self.where.append(f"t.{quote_ident(fname)} = {1 if flag else 0}")
+        dated = date_fields(spec)
+        if q.window is not None and dated:
+            # "in March", "before the end of March": records dated then, by any date field.
+            self.where.append(
+                "(" + " OR ".join(q.window.sql(f"t.{quote_ident(f)}") for f in dated) + ")"
+            )
         if q.stance is not None and q.stance[0] in spec.fields:
             column = f"lower(coalesce(t.{quote_ident(q.stance[0])}, ''))"
             disliked = " OR ".join(f"instr({column}, {quote_sql(s)}) > 0" for s in DISLIKE_STANCES)
             self.where.append(f"({disliked})" if q.stance[1] else f"NOT ({disliked})")
+        return self
+
+    def during(self, q: Question, spec: ObjectSpec) -> Select:
+        """The days the question asks about ("in March", "before the end of March"): records
+        dated then, by any date field of the type; a type without one is not filtered."""
+        dated = date_fields(spec)
+        if q.window is not None and dated:
+            said = [q.window.sql(f"t.{quote_ident(f)}") for f in dated]
+            self.where.append("(" + " OR ".join(said) + ")")
         return self
 
     def columns(self, fields: list[str] | None) -> Select:
