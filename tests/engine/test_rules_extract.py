@@ -1933,3 +1933,24 @@ def test_a_day_of_the_month_alone_is_a_date_only_after_a_word_saying_when(
 ) -> None:
     found = [s.value for s in find_dates(sentence, date(2026, 3, 5))]
     assert found == ([iso] if iso else [])
+
+
+@pytest.mark.anyio
+async def test_someone_named_by_their_job_works_at_the_one_firm_just_told() -> None:
+    result = await extract(
+        "Carers from Fellside Home Care visit twice daily. Main carer is Dorota Nowak. "
+        "Agency coordinator: Bev Lowther, 017687 72431.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Dorota Nowak"].get("company") == "Fellside Home Care"
+    assert people["Bev Lowther"].get("company") == "Fellside Home Care"
+    # Not someone who is the user's, nor at the user's own employer, nor between two firms.
+    result = await extract(
+        "I work at Globex. Our electrician is Élodie Martens. "
+        "Booked Acme and Initech. The engineer is Tom Hale.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert "company" not in people["Élodie Martens"]
+    assert "company" not in people["Tom Hale"]

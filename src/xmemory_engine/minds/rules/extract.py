@@ -48,6 +48,8 @@ from xmemory_engine.schema import ObjectSpec
 
 _IT = re.compile(r"\b(?:it|this|that one)\b", re.IGNORECASE)
 _EMPLOYMENT_WORDS = ("work", "employ", "job", "member", "belong", "staff")
+CONTEXT_SENTENCES = 2
+"""Sentences before someone's first naming in which the one firm told is where they work."""
 
 
 class RulesExtractor:
@@ -182,7 +184,53 @@ class _Build:
             if not things.drafts and not (carried and not facts.residue(s.text, s.values)):
                 self._leftovers(s, facts)
             last = things.drafts[-1] if things.drafts else last if carried else None
+        employment += self._working_where_told()
         self._employment(employment)
+
+    def _working_where_told(self) -> list[tuple[str, str]]:
+        """Someone named by their job where the text tells of one firm, in their sentence or
+        just before it ("The boiler service is booked with Kernow Heating. The engineer's
+        called Jory Pascoe", "Carers from Fellside Home Care … Agency coordinator: Bev
+        Lowther", up to `CONTEXT_SENTENCES` before): they work there. Not someone who is the user's ("our electrician": a
+        relationship says whose they are), nor when two firms are told, nor the user's
+        own employer."""
+        if self.person is None or self.org is None:
+            return []
+        company = field_for(self.person, "company", ("str",))
+        role = field_for(self.person, "role", ("str",))
+        tie = field_for(self.person, "relationship", ("str",))
+        speaker = self.drafts.get(SPEAKER) or self.drafts.get(self.text.speaker or "")
+        own_firm = str(speaker.values.get(company or "", "")).casefold() if speaker else ""
+        found: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        sentences = self.text.sentences
+        for i, s in enumerate(sentences):
+            for m in s.mentions:
+                draft = self.drafts.get(m.entity)
+                if m.entity in seen or m.speaker or m.pronoun or draft is None:
+                    continue
+                seen.add(m.entity)  # where someone is first named says who they are
+                if draft.spec is not self.person or company is None or role is None:
+                    continue
+                if not draft.has(role) or draft.has(company) or (tie and draft.has(tie)):
+                    continue
+                told = {
+                    x.entity
+                    for t in sentences[max(i - CONTEXT_SENTENCES, 0) : i + 1]
+                    for x in t.mentions
+                    if x.entity.startswith("org:")
+                }
+                if len(told) != 1:
+                    continue
+                org = self.drafts.get(next(iter(told)))
+                name = name_field(org.spec) if org is not None else None
+                if org is None or name is None:
+                    continue
+                if str(org.values.get(name, "")).casefold() == own_firm:
+                    continue
+                if draft.put(company, org.values[name]):
+                    found.append((m.entity, next(iter(told))))
+        return found
 
     def _listed(self, draft: Draft) -> None:
         """A list's record. A name the list says is of its type ("Suppliers: Mungoswells
