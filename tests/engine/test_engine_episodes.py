@@ -447,6 +447,18 @@ async def test_a_change_that_continues_the_passage_need_not_name_the_thing_asked
     assert "Update: CopyServ visit moved to 7 Dec." in said, found
 
 
+async def test_how_much_or_many_of_a_thing_needs_a_sentence_that_says_the_thing(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="I pay £11.99 a month for Spotify and £10.99 for Netflix.")
+    await write(client, contacts, text="The flat in Leith has three bedrooms and a garden.")
+    await write_unrelated(client, contacts)
+    tax = await read(client, contacts, "?How much council tax do I pay?")
+    assert tax["basis"] == "nothing", tax  # what is paid for Spotify is no council tax
+    rooms = await read(client, contacts, "?How many bedrooms does the flat in Leith have?")
+    assert "three bedrooms" in str(rooms["reader_result"]), rooms
+
+
 async def test_a_name_may_stand_for_the_kind_asked_not_for_what_narrows_it(
     client: httpx.AsyncClient, contacts: str
 ) -> None:

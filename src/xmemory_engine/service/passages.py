@@ -333,6 +333,16 @@ def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
     if len(words) < 3 or words[0] not in ASKERS:
         return []
     i = 2 if words[0] == "how" and words[1] in ("much", "many") else 1
+    if i == 2 and words[i] not in COPULAS:
+        # "How much council tax do I pay?", "How many bedrooms has the house got?": the
+        # head of the noun counted or measured (what a sentence must say), unless it is one
+        # rarely said of what is counted ("people" are said by their names).
+        counted = []
+        while i < len(words) and words[i] not in vocab.stop and words[i] not in in_names:
+            counted.append(words[i])
+            i += 1
+        head = counted[-1:] if counted and counted[-1] not in _COUNTED_UNSAID else []
+        return [w for w in head if w not in vocab.asked_not_said]
     if i >= len(words) or words[i] not in COPULAS:
         return []
     copula = words[i]
@@ -359,6 +369,11 @@ def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
             owner, noun, i = noun, [], i + 1
     return noun or owner
 
+
+# What "how many" / "how much" counts without a sentence saying the word.
+_COUNTED_UNSAID = frozenset(
+    ("people", "persons", "money", "times", "things", "items", "places", "options", "ones", "of")
+)
 
 _DOUBLED = re.compile(r"([b-df-hj-km-rtv-y])\1$")
 
