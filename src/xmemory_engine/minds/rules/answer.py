@@ -263,11 +263,7 @@ class _Reading:
         if model is None or person is None or q.count or q.subject is not None or q.values:
             return None
         name_of, role = name_field(person, "person"), field_for(person, "role", ("str",))
-        asked = [
-            w
-            for w in dict.fromkeys(words(q.text))
-            if w not in STOPWORDS | _QUESTION_WORDS | SELF_WORDS and len(w) > 2
-        ]
+        asked = list(dict.fromkeys(t.lower() for t in q.terms))
         if name_of is None or role is None or not asked or self.whole_rows:
             return None
         table = await self._run(
@@ -279,12 +275,14 @@ class _Reading:
         scored: list[tuple[float, int, str]] = []
         for i, row in enumerate(table.rows):
             said = [w for w in words(str(row[2])) if w not in STOPWORDS]
-            # A job the question says in its own words was read above (`_who_holds`), and
-            # refused: "my main supervisor" is not the "second supervisor".
+            # The job itself (the role's last word) must be close to a word asked: a word
+            # of what narrows it ("league treasurer", "club captain") said by the question
+            # is no sign the job is what is asked. A job the question says in its own words
+            # was read above (`_who_holds`), and refused: "main" is not "second supervisor".
             if said and said[-1] not in asked:
-                cosines = asked_vectors @ model.word_vectors(said).T
+                cosines = asked_vectors @ model.word_vectors(said[-1:]).T
                 at = int(cosines.argmax())
-                scored.append((float(cosines.max()), i, asked[at // len(said)]))
+                scored.append((float(cosines.max()), i, asked[at]))
         scored.sort(reverse=True)
         if not scored or scored[0][0] < ROLE_CLOSENESS:
             return None
