@@ -259,8 +259,8 @@ class _Reading:
         person whose role is closest in meaning to a word of the question (the sentence
         model's word vectors, `ROLE_CLOSENESS`, clear of the next by `ROLE_MARGIN`), with a
         notice saying it was found so. None without the model, or when no one or two are."""
-        q, person, model = self.q, self.map.first("person"), semantic.load()
-        if model is None or person is None or q.count or q.subject is not None or q.values:
+        q, person = self.q, self.map.first("person")
+        if person is None or q.count or q.subject is not None or q.values:
             return None
         name_of, role = name_field(person, "person"), field_for(person, "role", ("str",))
         asked = list(dict.fromkeys(t.lower() for t in q.terms))
@@ -271,6 +271,11 @@ class _Reading:
             f"FROM {quote_ident(person.table)} WHERE {quote_ident(role)} <> '' "
             f"LIMIT {LIST_LIMIT}"
         )
+        # The model (numpy, its weights) only once there is someone to compare: a memory
+        # with no roles stored does not pay for loading it.
+        model = semantic.load() if table.rows else None
+        if model is None:
+            return None
         asked_vectors = model.word_vectors(asked)
         scored: list[tuple[float, int, str]] = []
         for i, row in enumerate(table.rows):
