@@ -82,9 +82,9 @@ SEARCH_LIMIT = 50
 """Most records per type when a question names no type."""
 MAX_DETAILS = 5
 ROLE_CLOSENESS = 0.4
-"""Cosine of a question's word and a stored role's word from which the role is taken to be
-what is asked of someone ("co-presents" and "co-host": 0.44; "drumming" and "drummer":
-0.87; "examiner" and "teacher": below it), when no one is stored in the question's words."""
+"""Cosine of a question's word and a stored job word from which the job is taken to be what
+is asked of someone ("co-presents" and "co-host": 0.44; "drumming" and "drummer": 0.87),
+when no one is stored in the question's words."""
 ROLE_MARGIN = 0.1
 """How much closer the one person found must be than the next: two alike answer nothing."""
 KIND_CLOSENESS = 0.15
@@ -256,9 +256,10 @@ class _Reading:
 
     async def _who_by_meaning(self) -> Answer | None:
         """ "Who co-presents the show with me?" and no one is stored in those words: the one
-        person whose role is closest in meaning to a word of the question (the sentence
-        model's word vectors, `ROLE_CLOSENESS`, clear of the next by `ROLE_MARGIN`), with a
-        notice saying it was found so. None without the model, or when no one or two are."""
+        person whose job (their role's last word) is closest in meaning to a content word of
+        the question (the sentence model's word vectors, `ROLE_CLOSENESS`, clear of the next
+        by `ROLE_MARGIN`), with a notice saying it was found so. None without the model, or
+        when no one or two are."""
         q, person = self.q, self.map.first("person")
         if person is None or q.count or q.subject is not None or q.values:
             return None
