@@ -12,24 +12,24 @@ handshake (and, from a snapshot, its first `tools/list`) while the engine starts
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.to_thread
 
 from xmemory import DEFAULT_URL, AsyncXmemoryClient
 
-from .inprocess import InProcessClient
+from .inprocess import InProcessClient, waited_here
 from .settings import ENGINE_URL, Backend, Settings
 
 if TYPE_CHECKING:
     from xmemory_engine import EngineSettings
     from xmemory_engine.minds.base import TextModel
-    from xmemory_engine.service.writes import WriteQueue
+    from xmemory_engine.service.writes import ActiveJob, WriteQueue
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +46,9 @@ class OpenBackend:
     """The instance tools act on when no `instance_id` is given (None: every call names one)."""
     default_cluster_id: str | None = None
     """The cluster `create_instance` / `generate_schema` use when none is given."""
-    write_ended: Callable[[str], anyio.Event | None] | None = None
-    """For a write queued in this process (the embedded engine): the event its end sets, so a
-    waiting `write` is answered as soon as it ends instead of at its next `write_status` poll.
-    None from the function: the write is not running here (ended already, or elsewhere)."""
+    write_ended: LocalWrites | None = None
+    """The embedded engine's write queue, for a `write` waiting in this process: answered as
+    soon as its job ends, from the job itself, not at a `write_status` poll (`LocalWrites`)."""
 
 
 class BackendUnavailable(Exception):
@@ -187,16 +186,34 @@ async def _open_embedded(
             location=str(data_dir),
             default_instance_id=settings.instance_id or engine.default_instance_id,
             default_cluster_id=engine.default_cluster_id,
-            write_ended=_ended_event(engine.service.queue),
+            write_ended=LocalWrites(engine.service.queue),
         )
 
 
-def _ended_event(queue: WriteQueue) -> Callable[[str], anyio.Event | None]:
-    def ended(write_id: str) -> anyio.Event | None:
-        job = queue.active(write_id)
-        return job.done if job is not None else None
+class LocalWrites:
+    """Writes queued in this process (the embedded engine), as `Operations` waits for them.
 
-    return ended
+    `waiting()` marks the writes queued inside it as waited for here (their queue rows are
+    not synced on their own); `job()` is a write still running here (None: ended already, or
+    not queued here), whose `done` event its end sets; `outcome()` is its `write_status`
+    answer once it has completed, read from the job (None: ask `write_status`);
+    `make_durable()` syncs its queue row before anyone is told of it unfinished."""
+
+    def __init__(self, queue: WriteQueue) -> None:
+        self._queue = queue
+
+    @staticmethod
+    def waiting() -> AbstractContextManager[None]:
+        return waited_here()
+
+    def job(self, write_id: str) -> ActiveJob | None:
+        return self._queue.active(write_id)
+
+    def outcome(self, job: ActiveJob) -> dict[str, Any] | None:
+        return self._queue.ended_status(job)
+
+    async def make_durable(self, write_id: str) -> None:
+        await self._queue.make_durable(write_id)
 
 
 def _engine_settings(settings: Settings) -> EngineSettings:

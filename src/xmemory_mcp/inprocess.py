@@ -13,13 +13,33 @@ request it was not built for) is httpx's own.
 from __future__ import annotations
 
 import json as jsonlib
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
 import httpx
 
 Message = MutableMapping[str, Any]
+
+WAITED_HERE = "xmemory.waited_here"
+"""The engine's ASGI scope extension (`xmemory_engine.api.app.WAITED_HERE`, not imported:
+the engine loads with the backend) for a `write_async` whose caller waits for its end."""
+_waited_here: ContextVar[bool] = ContextVar("xmemory_mcp_waited_here", default=False)
+
+
+@contextmanager
+def waited_here() -> Iterator[None]:
+    """Requests made inside this block are writes their caller waits for in this process
+    before it answers anyone: the engine need not sync their queue rows (a write answered
+    as completed rests on its instance's own synced commit; one answered unfinished is
+    synced first, `WriteQueue.make_durable`)."""
+    token = _waited_here.set(True)
+    try:
+        yield
+    finally:
+        _waited_here.reset(token)
 
 
 class InProcessClient(httpx.AsyncClient):
@@ -90,6 +110,8 @@ class InProcessClient(httpx.AsyncClient):
             "client": ("127.0.0.1", 123),  # what httpx.ASGITransport reports
             "root_path": "",
         }
+        if _waited_here.get():
+            scope["extensions"] = {WAITED_HERE: {}}
         sent = False
         status = 500
         response_headers: list[tuple[bytes, bytes]] = []

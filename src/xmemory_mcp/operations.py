@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -34,6 +35,7 @@ from . import forget, portable_tools
 from .results import change_report, failure, success
 
 if TYPE_CHECKING:
+    from .backend import LocalWrites
     from .objects import Plan
 
 Progress = Callable[[str], Awaitable[None]]
@@ -87,7 +89,7 @@ class Operations:
         bound_instance_id: str | None,
         default_cluster_id: str | None,
         write_wait: float,
-        write_ended: Callable[[str], anyio.Event | None] | None = None,
+        write_ended: LocalWrites | None = None,
     ) -> None:
         self._client = client
         self._write_ended = write_ended
@@ -178,8 +180,14 @@ class Operations:
         instance = self._instance(args)
         if "objects" in args:
             return await self._write_objects("write", instance, args, progress)
-        ack = await instance.write_async(**self._write_kwargs(args))
+        with self._waiting_here():
+            ack = await instance.write_async(**self._write_kwargs(args))
         return await self._wait_for(instance, ack.write_id, progress)
+
+    def _waiting_here(self) -> AbstractContextManager[None]:
+        """Around queuing a write that `_wait_for` then waits for: with the engine in this
+        process, it need not sync the write's queue row (`LocalWrites.waiting`)."""
+        return self._write_ended.waiting() if self._write_ended is not None else nullcontext()
 
     async def _write_objects(
         self, tool: str, instance: AsyncInstanceAPI, args: dict[str, Any], progress: Progress
@@ -225,7 +233,8 @@ class Operations:
             if "upsert" not in features:
                 result = await _write_with_fallback(instance, plan, kwargs)
                 return _stored(result.write_id or "", result.changes)
-            ack = await instance.write_async(**kwargs)
+            with self._waiting_here() if tool == "write" else nullcontext():
+                ack = await instance.write_async(**kwargs)
         except XmemoryAPIError as exc:
             source = plan.source_of(exc.field)
             if source is None or exc.status not in (400, 409, 422):
@@ -264,14 +273,19 @@ class Operations:
         """Wait for the write's job until it ends or the wait limit passes, reporting progress.
 
         When the engine runs in this process the job's own end is awaited (`write_ended`),
-        and `write_status` is asked once it has ended (or once per PROGRESS_EVERY, for the
-        progress report): no poll finds it a few ms late. Otherwise the job is polled.
-        `work`: the mutations of a write of objects, whose time is expected from the last."""
+        and a job that completed is answered from the job itself; `write_status` is asked
+        only once per PROGRESS_EVERY (for the progress report), for a job that failed, and
+        when the wait limit passes (the job's queue row is synced first: it may have been
+        queued unsynced, `_waiting_here`, and is now acknowledged unfinished). Otherwise
+        the job is polled. `work`: the mutations of a write of objects, whose time is
+        expected from the last."""
         started = anyio.current_time()
         deadline = started + self._write_wait
         await progress(f"write {write_id}: queued")
         reported, reported_at = WriteQueueStatus.QUEUED, started
-        ended = self._write_ended(write_id) if self._write_ended is not None else None
+        local = self._write_ended
+        job = local.job(write_id) if local is not None else None
+        ended = job.done if job is not None else None
         paced = ended is None and work >= PACED_WORK
         if paced and self._paces:
             expected = EXPECTED_SHARE * min(self._paces) * work
@@ -284,6 +298,10 @@ class Operations:
                     min(PROGRESS_EVERY, max(0.0, deadline - anyio.current_time()))
                 ):
                     await ended.wait()
+            if local is not None and job is not None and ended is not None and ended.is_set():
+                outcome = local.outcome(job)
+                if outcome is not None:
+                    return _write_outcome(WriteStatusResult.model_validate(outcome))
             polled_at = anyio.current_time()
             status = await instance.write_status(write_id)
             if status.write_status.is_terminal:
@@ -296,6 +314,8 @@ class Operations:
             unfinished_at = polled_at
             now = anyio.current_time()
             if now >= deadline:
+                if local is not None:
+                    await local.make_durable(write_id)
                 return _write_pending(status, now - started)
             if status.write_status != reported or now - reported_at >= PROGRESS_EVERY:
                 reported, reported_at = status.write_status, now

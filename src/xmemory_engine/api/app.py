@@ -46,6 +46,9 @@ from xmemory_engine.settings import EngineSettings
 from xmemory_engine.ui.routes import BROWSE_ROUTES, UI_PREFIX, BrowseHandlers, page_routes
 
 NAME_MAX_CHARS = 200
+WAITED_HERE = "xmemory.waited_here"
+"""ASGI scope extension of a `write_async` whose caller, in this process, waits for the
+write's end before it tells anyone of it (see `_Handlers.write_async`)."""
 
 
 class BearerAuth:
@@ -342,8 +345,14 @@ class _Handlers(BrowseHandlers):
         return envelope(items=[item], ids=[item["write_id"]])
 
     async def write_async(self, request: Request, body: WriteBody) -> Response:
+        # A caller in this process that waits for the write's end before answering anyone
+        # (the MCP server's `write`) says so in the ASGI scope, which nothing from a network
+        # can set: its queue row need not be synced (`WriteQueue.submit`).
+        extensions = request.scope.get("extensions") or {}
         item = await self.s.write_async(
-            request.path_params["instance_id"], self._write_request(body)
+            request.path_params["instance_id"],
+            self._write_request(body),
+            durable=WAITED_HERE not in extensions,
         )
         return envelope(items=[item], ids=[item["write_id"]])
 

@@ -239,7 +239,14 @@ class MemoryService:
 
     # -- writes ----------------------------------------------------------------------------
 
-    async def _enqueue(self, instance_id: str, request: WriteRequest, *, waited: bool) -> Any:
+    async def _enqueue(
+        self,
+        instance_id: str,
+        request: WriteRequest,
+        *,
+        waited: bool,
+        durable: bool | None = None,
+    ) -> Any:
         live = await self.registry.get(instance_id)
         ops = None
         if request.mutations is not None:
@@ -251,14 +258,20 @@ class MemoryService:
                     mutations, live.schema, max_count=self.settings.max_mutations
                 )
             )
-        return await self.queue.submit(live, request.payload(), waited=waited, ops=ops)
+        return await self.queue.submit(
+            live, request.payload(), waited=waited, durable=durable, ops=ops
+        )
 
     async def write(self, instance_id: str, request: WriteRequest) -> dict[str, Any]:
         job = await self._enqueue(instance_id, request, waited=True)
         return await self.queue.wait(job)
 
-    async def write_async(self, instance_id: str, request: WriteRequest) -> dict[str, Any]:
-        job = await self._enqueue(instance_id, request, waited=False)
+    async def write_async(
+        self, instance_id: str, request: WriteRequest, *, durable: bool = True
+    ) -> dict[str, Any]:
+        """Queue the write; `durable=False` for a caller in this process that waits for its
+        end before it answers anyone (`WriteQueue.submit`)."""
+        job = await self._enqueue(instance_id, request, waited=False, durable=durable)
         return {"write_id": job.id, "trace_id": job.row.trace_id, "write_status": "queued"}
 
     async def forget(self, instance_id: str, body: dict[str, Any]) -> dict[str, Any]:

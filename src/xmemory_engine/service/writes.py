@@ -38,7 +38,7 @@ from xmemory_engine.service.lookup import StoreLookup
 from xmemory_engine.service.merge import apply_extraction
 from xmemory_engine.service.mutations import Op, apply_mutations, parse_mutations
 from xmemory_engine.settings import EngineSettings
-from xmemory_engine.store.base import Catalog, JobRow, JobStatus, Tables
+from xmemory_engine.store.base import Catalog, JobRow, JobStatus, Tables, utc_now
 from xmemory_engine.store.catalog import STATUS_RETENTION
 from xmemory_engine.store.owners import Ownership
 
@@ -69,6 +69,11 @@ class ActiveJob:
     kept: dict[str, Any] | None = None
     # A caller waits for the whole report (`write`); else only `kept` is ever read.
     waited: bool = False
+    # Whether its queue row was synced when it was inserted (see `submit`).
+    durable: bool = True
+    # Once ended: whether the catalog has its outcome (`_finish`), and when it ended.
+    recorded: bool = False
+    ended_at: str | None = None
 
     @property
     def id(self) -> str:
@@ -162,11 +167,18 @@ class WriteQueue:
         payload: dict[str, Any],
         *,
         waited: bool = False,
+        durable: bool | None = None,
         ops: list[Op] | None = None,
     ) -> ActiveJob:
         """Persist a job as queued and put it in its instance's lane. `waited`: the caller
         answers only once the job is applied (`write`), so the queue row is bookkeeping and
-        is not synced to disk on its own (the instance's commit is: `catalog.insert_job`)."""
+        is not synced to disk on its own (the instance's commit is: `catalog.insert_job`).
+        `durable` (default: not `waited`) says the same of a job whose caller wants only its
+        bounded status but waits for its end before answering (the MCP server's `write`, in
+        this process); if it answers before the end after all, it syncs the row first
+        (`make_durable`)."""
+        if durable is None:
+            durable = not waited
         row = JobRow(
             id=uuid.uuid4().hex,
             instance_id=live.id,
@@ -178,9 +190,10 @@ class WriteQueue:
         # Shielded: once the row is committed the job must reach its lane, even if the
         # request that asked for it is cancelled meanwhile.
         with anyio.CancelScope(shield=True):
-            await self.catalog.insert_job(row, durable=not waited)
+            await self.catalog.insert_job(row, durable=durable)
             job = self._enqueue(row, live)
         job.waited = waited
+        job.durable = durable
         if ops is not None:
             job.ops = (live.row.schema_version, ops)
         return job
@@ -285,7 +298,10 @@ class WriteQueue:
             else:
                 job.result = result
                 kept = job.kept or {"changes": bounded_changes(result.get("changes"))}
+                job.kept = kept
+                job.ended_at = utc_now()
                 if await self._finish(job, "completed", result=kept):
+                    job.recorded = True
                     live.data.mark_recorded(job.id)
         finally:
             self._jobs.pop(job.id, None)
@@ -372,6 +388,31 @@ class WriteQueue:
         if job.kept is None:  # applied before this run: what was kept then
             job.kept = {"changes": result.get("changes")}
         return {"write_id": job.id, "trace_id": job.row.trace_id} | result
+
+    async def make_durable(self, write_id: str) -> None:
+        """Sync the queue row of a job inserted with `durable=False` that has not ended: its
+        caller is about to acknowledge it unfinished (\"acknowledged means durable\")."""
+        job = self._jobs.get(write_id)
+        if job is not None and not job.durable:
+            await self.catalog.make_durable(write_id)
+            job.durable = True
+
+    def ended_status(self, job: ActiveJob) -> dict[str, Any] | None:
+        """`status` of a job that completed here and whose outcome the catalog recorded, as
+        `status` would read it back from the catalog, without reading it; None for any other
+        job (not ended, failed, or its end not recorded: ask `status`)."""
+        if not job.done.is_set() or job.error is not None or not job.recorded:
+            return None
+        kept = job.kept or {}
+        return {
+            "write_id": job.id,
+            "write_status": "completed",
+            "stage": "completed",
+            "error_detail": None,
+            "completed_at": job.ended_at,
+            "changes": kept.get("changes"),
+            "trace_id": job.row.trace_id,
+        }
 
     def _remember_finished(self, write_id: str) -> None:
         if len(self._finished) == self._finished.maxlen:

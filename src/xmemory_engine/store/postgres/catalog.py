@@ -346,6 +346,17 @@ class PostgresCatalog:
 
         return await self.db.call(run)
 
+    async def make_durable(self, job_id: str) -> None:
+        # A commit that waits for the WAL flush flushes every commit before it too.
+        def run(conn: Connection) -> None:
+            with conn.transaction():
+                conn.execute(
+                    f"UPDATE {SCHEMA}.write_jobs SET updated_at = updated_at WHERE id = %s",
+                    (job_id,),
+                )
+
+        await self.db.call(run)
+
     async def get_job(self, job_id: str) -> JobRow | None:
         def run(conn: Connection) -> JobRow | None:
             row = conn.execute(
