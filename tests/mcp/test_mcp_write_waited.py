@@ -6,8 +6,11 @@ the synced row."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -53,9 +56,11 @@ async def watched(connected: Connected) -> tuple[list[bool], list[str]]:
         inserted.append(durable)
         return await insert(job, durable=durable)
 
-    async def synced_later(job_id: str) -> None:
+    async def synced_later(job_id: str, payload: dict[str, Any] | None = None) -> None:
+        # A write of objects queued unsynced has its mutations stored only now.
+        assert payload is not None and len(payload["mutations"]) > 0
         synced.append(job_id)
-        await make_durable(job_id)
+        await make_durable(job_id, payload)
 
     catalog.insert_job = insert_job  # type: ignore[method-assign]
     catalog.make_durable = synced_later  # type: ignore[method-assign]
@@ -196,3 +201,38 @@ async def test_a_write_answered_survives_kill_9(tmp_path: Path) -> None:
         status = await ok(session, "write_status", {"write_id": late["write_id"]})
         assert status["write_status"] == "completed"
         assert await stored(session) == 320
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+async def test_a_write_never_answered_is_not_applied_after_kill_9(tmp_path: Path) -> None:
+    # Its queue row holds no mutations (`WriteQueue.submit`): the next start fails it,
+    # nothing of it stored, rather than apply a write nobody was told of.
+    data, errlog = tmp_path / "data", tmp_path / "server.log"
+    with contextlib.suppress(Exception):  # the session ends in error with the server gone
+        async with (
+            server(data, errlog, XMEM_ENGINE_TEST_APPLY_DELAY="5") as session,
+            anyio.create_task_group() as tg,
+        ):
+            tg.start_soon(session.call_tool, "write", {"objects": [person(i) for i in range(30)]})
+            await anyio.sleep(1.5)  # queued, held before it is applied
+            for pid in server_pids():
+                os.kill(pid, signal.SIGKILL)
+            await anyio.sleep(0.2)
+    async with server(data, errlog) as session:
+        for _ in range(100):  # the resumed job is failed shortly after the start
+            if failed_jobs(data):
+                break
+            await anyio.sleep(0.1)
+        assert await stored(session) == 0
+    (message,) = failed_jobs(data)
+    assert "before it was acknowledged" in message
+
+
+def failed_jobs(data: Path) -> list[str]:
+    conn = sqlite3.connect(data / "catalog.sqlite")
+    try:
+        rows = conn.execute("SELECT error FROM write_jobs WHERE status = 'failed'").fetchall()
+    finally:
+        conn.close()
+    return [json.loads(r[0])["message"] for r in rows]

@@ -284,14 +284,23 @@ class SqliteCatalog:
         result: JobRow = await self._call(run)
         return result
 
-    async def make_durable(self, job_id: str) -> None:
+    async def make_durable(self, job_id: str, payload: dict[str, Any] | None = None) -> None:
         # A synced commit syncs the WAL, and with it every commit before it: this one
-        # rewrites a column of the job's row as it is (an empty commit writes nothing).
+        # rewrites a column of the job's row (as it is, without `payload`: an empty commit
+        # writes nothing). A row that has ended keeps its emptied payload.
+        body = None if payload is None else json.dumps(payload, check_circular=False)
+
         def run(conn: sqlite3.Connection) -> None:
             with transaction(conn):
-                conn.execute(
-                    "UPDATE write_jobs SET updated_at = updated_at WHERE id = ?", (job_id,)
-                )
+                if body is None:
+                    conn.execute(
+                        "UPDATE write_jobs SET updated_at = updated_at WHERE id = ?", (job_id,)
+                    )
+                else:
+                    conn.execute(
+                        "UPDATE write_jobs SET payload = ? WHERE id = ? AND status IN (?, ?)",
+                        (body, job_id, *_PENDING),
+                    )
 
         await self._call(run)
 

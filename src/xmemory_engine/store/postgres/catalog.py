@@ -346,14 +346,22 @@ class PostgresCatalog:
 
         return await self.db.call(run)
 
-    async def make_durable(self, job_id: str) -> None:
-        # A commit that waits for the WAL flush flushes every commit before it too.
+    async def make_durable(self, job_id: str, payload: dict[str, Any] | None = None) -> None:
+        # A commit that waits for the WAL flush flushes every commit before it too. A row
+        # that has ended keeps its emptied payload.
         def run(conn: Connection) -> None:
             with conn.transaction():
-                conn.execute(
-                    f"UPDATE {SCHEMA}.write_jobs SET updated_at = updated_at WHERE id = %s",
-                    (job_id,),
-                )
+                if payload is None:
+                    conn.execute(
+                        f"UPDATE {SCHEMA}.write_jobs SET updated_at = updated_at WHERE id = %s",
+                        (job_id,),
+                    )
+                else:
+                    conn.execute(
+                        f"UPDATE {SCHEMA}.write_jobs SET payload = %s "
+                        "WHERE id = %s AND status = ANY(%s)",
+                        (json.dumps(payload), job_id, _PENDING),
+                    )
 
         await self.db.call(run)
 
