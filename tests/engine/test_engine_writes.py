@@ -25,6 +25,7 @@ from engine_testkit import (
 
 from xmemory_engine.embedded import Engine
 from xmemory_engine.minds.base import Extraction, ExtractionRequest, Mind
+from xmemory_engine.store.base import JobRow
 
 pytestmark = pytest.mark.anyio
 
@@ -537,3 +538,31 @@ async def test_extraction_runs_in_parallel_but_application_keeps_queue_order(
         stamps = [d["completed_at"] for d in done]
         assert stamps == sorted(stamps)
         assert rows(engine, iid, "preference")[0]["value"] == "v3"
+
+
+async def test_a_row_queued_without_its_mutations_gets_them_only_while_unfinished(
+    engine: Engine,
+) -> None:
+    # What the MCP server's waited `write` leaves in the catalog (`WriteQueue.submit`), and
+    # what `make_durable` does to it before the write is answered unfinished, on either store.
+    catalog = engine.service.catalog
+    mutations = [obj_create("contact", {"email": "ann@x.io"}, {"name": "Ann Lee"})]
+    row = JobRow(
+        id="waited-1",
+        instance_id=engine.default_instance_id,
+        status="queued",
+        payload={"kind": "mutations"},
+        owner=engine.service.queue.ownership.owner,
+    )
+    await catalog.insert_job(row, durable=False)
+    stored = await catalog.get_job(row.id)
+    assert stored is not None and stored.payload == {"kind": "mutations"}
+    await catalog.make_durable(row.id, {"kind": "mutations", "mutations": mutations})
+    stored = await catalog.get_job(row.id)
+    assert stored is not None and stored.payload["mutations"] == mutations
+    await catalog.make_durable(row.id)  # synced as it is
+    # Once it has ended its request is dropped, and a late make_durable does not bring it back.
+    await catalog.finish_job(row.id, "failed", error={"message": "test"})
+    await catalog.make_durable(row.id, {"kind": "mutations", "mutations": mutations})
+    stored = await catalog.get_job(row.id)
+    assert stored is not None and stored.status == "failed" and stored.payload == {}
