@@ -35,7 +35,7 @@ from . import forget, portable_tools
 from .results import change_report, failure, success
 
 if TYPE_CHECKING:
-    from .backend import LocalWrites
+    from .backend import LocalReads, LocalWrites
     from .objects import Plan
 
 Progress = Callable[[str], Awaitable[None]]
@@ -90,9 +90,11 @@ class Operations:
         default_cluster_id: str | None,
         write_wait: float,
         write_ended: LocalWrites | None = None,
+        local_reads: LocalReads | None = None,
     ) -> None:
         self._client = client
         self._write_ended = write_ended
+        self._local_reads = local_reads
         self._bound = client.instance(bound_instance_id) if bound_instance_id else None
         self._default_cluster_id = default_cluster_id
         self._write_wait = write_wait
@@ -356,14 +358,17 @@ class Operations:
 
     async def read(self, args: dict[str, Any], progress: Progress) -> types.CallToolResult:
         mode = args.get("read_mode", args.get("mode"))
-        result = await self._instance(args).read(
-            args["query"],
-            read_mode=ReadMode.SINGLE_ANSWER
-            if mode is None
-            else _enum(ReadMode, mode, "read_mode"),
-            read_id=args.get("read_id"),
-            sql=args.get("sql"),
-        )
+        instance = self._instance(args)
+        read_mode = ReadMode.SINGLE_ANSWER if mode is None else _enum(ReadMode, mode, "read_mode")
+        result = None
+        if self._local_reads is not None:
+            result = await self._local_reads.read(
+                instance.id, args["query"], read_mode, args.get("read_id"), args.get("sql")
+            )
+        if result is None:
+            result = await instance.read(
+                args["query"], read_mode=read_mode, read_id=args.get("read_id"), sql=args.get("sql")
+            )
         return success(
             _read_payload(result, show_sql=bool(args.get("show_sql"))),
             _read_headline(result, args["query"]),

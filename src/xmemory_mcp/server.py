@@ -136,6 +136,7 @@ class MemoryServer:
                 default_cluster_id=backend.default_cluster_id,
                 write_wait=self._settings.write_wait,
                 write_ended=backend.write_ended,
+                local_reads=backend.local_reads,
             )
         return self._operations
 

@@ -190,15 +190,7 @@ class _Handlers(BrowseHandlers):
         return with_body
 
     def _text(self, value: str | None, name: str, *, required: bool, max_chars: int) -> str | None:
-        """Length and (for a required key) blankness; the model has checked the type."""
-        if value is None:
-            if required:
-                raise InvalidRequest(f"'{name}' is required", field=name)
-            return None
-        if required and not value.strip():
-            raise InvalidRequest(f"'{name}' is empty", field=name)
-        check_length(value, name, max_chars)
-        return value
+        return _text(value, name, required=required, max_chars=max_chars)
 
     # -- health, document and clusters -----------------------------------------------------
 
@@ -366,16 +358,7 @@ class _Handlers(BrowseHandlers):
     # -- reads -----------------------------------------------------------------------------
 
     async def read(self, request: Request, body: ReadBody) -> Response:
-        limit = self.settings.max_text_chars
-        query = str(self._text(body.query, "query", required=True, max_chars=limit))
-        mode = body.mode or body.read_mode or ReadMode.SINGLE_ANSWER
-        read_id = self._text(body.read_id, "read_id", required=False, max_chars=NAME_MAX_CHARS)
-        sql = self._text(body.sql, "sql", required=False, max_chars=limit)
-        if sql is not None and not sql.strip():
-            raise InvalidRequest(
-                "'sql' is empty; leave it out to have the question answered", field="sql"
-            )
-        item = await self.s.read(request.path_params["instance_id"], query, mode, read_id, sql=sql)
+        item = await read_item(self.s, self.settings, request.path_params["instance_id"], body)
         return envelope(items=[item])
 
     async def forget(self, request: Request, body: ForgetBody) -> Response:
@@ -404,6 +387,36 @@ class _Handlers(BrowseHandlers):
     async def describe(self, request: Request) -> Response:
         item = await self.s.describe(request.path_params["instance_id"])
         return envelope(items=[item], ids=[item["instance_id"]])
+
+
+def _text(value: str | None, name: str, *, required: bool, max_chars: int) -> str | None:
+    """Length and (for a required key) blankness; the model has checked the type."""
+    if value is None:
+        if required:
+            raise InvalidRequest(f"'{name}' is required", field=name)
+        return None
+    if required and not value.strip():
+        raise InvalidRequest(f"'{name}' is empty", field=name)
+    check_length(value, name, max_chars)
+    return value
+
+
+async def read_item(
+    service: MemoryService, settings: EngineSettings, instance_id: str, body: ReadBody
+) -> dict[str, Any]:
+    """The `read` endpoint's answer item: its checks of the body, then the service's read.
+    Also called without HTTP by the MCP server that runs the engine in its own process
+    (`xmemory_mcp.backend.LocalReads`)."""
+    limit = settings.max_text_chars
+    query = str(_text(body.query, "query", required=True, max_chars=limit))
+    mode = body.mode or body.read_mode or ReadMode.SINGLE_ANSWER
+    read_id = _text(body.read_id, "read_id", required=False, max_chars=NAME_MAX_CHARS)
+    sql = _text(body.sql, "sql", required=False, max_chars=limit)
+    if sql is not None and not sql.strip():
+        raise InvalidRequest(
+            "'sql' is empty; leave it out to have the question answered", field="sql"
+        )
+    return await service.read(instance_id, query, mode, read_id, sql=sql)
 
 
 def _dump(body: Body) -> dict[str, Any]:
