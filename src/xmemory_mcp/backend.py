@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.to_thread
+import httpx
 
 from xmemory import DEFAULT_URL, AsyncXmemoryClient, ReadMode, ReadResult
 
@@ -191,7 +192,7 @@ async def _open_embedded(
             default_instance_id=settings.instance_id or engine.default_instance_id,
             default_cluster_id=engine.default_cluster_id,
             write_ended=LocalWrites(engine.service.queue),
-            local_reads=LocalReads(engine.service, engine_settings),
+            local_reads=LocalReads(engine.service, engine_settings, client),
         )
 
 
@@ -226,13 +227,18 @@ class LocalReads:
     by the engine's body model and `read` endpoint (`api.app.read_item`), answered by its
     service, the item parsed by the SDK's model after the JSON round trip the wire would make.
     That layer (the in-process HTTP app, the envelope, the SDK's request and response) was
-    ~0.7 ms of a lookup's ~3 ms in process. Anything but an answer (a refused request, an
-    error) gives None: the caller asks over HTTP, which answers or raises exactly as before
-    (a read changes nothing, so asking twice is harmless)."""
+    ~0.7 ms of a lookup's ~3 ms in process. An error of the engine's (a refused request, a
+    failed read) is raised as the SDK raises the same answer over HTTP (the engine's error
+    envelope through the SDK's own reading of it), without asking again; one the SDK would
+    retry (429, 503), a body the model refuses and anything unforeseen give None: the
+    caller asks over HTTP, which answers or raises exactly as before."""
 
-    def __init__(self, service: MemoryService, settings: EngineSettings) -> None:
+    def __init__(
+        self, service: MemoryService, settings: EngineSettings, client: AsyncXmemoryClient
+    ) -> None:
         self._service = service
         self._settings = settings
+        self._client = client
 
     async def read(
         self, instance_id: str, query: str, mode: ReadMode, read_id: str | None, sql: str | None
@@ -240,6 +246,8 @@ class LocalReads:
         from xmemory._endpoints import read as read_call
         from xmemory_engine.api.app import read_item
         from xmemory_engine.api.bodies import ReadBody
+        from xmemory_engine.api.envelope import error_response
+        from xmemory_engine.errors import EngineError
 
         call = read_call(instance_id, query, mode, read_id, sql)  # raises as the SDK would
         try:
@@ -250,6 +258,20 @@ class LocalReads:
                 json.dumps(item, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
             )
             return ReadResult.model_validate(wire)
+        except EngineError as exc:
+            rendered = error_response(exc)
+            answer = httpx.Response(
+                rendered.status_code,
+                headers=[
+                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in rendered.raw_headers
+                ],
+                content=bytes(rendered.body),
+            )
+            request = self._client._prepare(call, None)
+            if self._client._retry.delay(answer, 0) is not None:
+                return None  # retried over HTTP, as the SDK retries it
+            self._client._finish(call, request, answer)  # raises what the SDK raises for it
+            return None  # pragma: no cover - an error status always raises
         except Exception:  # the HTTP path gives the answer or the error, as it always did
             logger.debug("read of %s answered over HTTP", instance_id, exc_info=True)
             return None

@@ -1,6 +1,6 @@
 """`read` on the embedded engine without its HTTP layer (`backend.LocalReads`): the same answer,
-text and structured content, as over the in-process HTTP API, for every kind of read; anything
-refused or failed goes over HTTP and fails exactly as it did."""
+text and structured content, as over the in-process HTTP API, for every kind of read, and the
+same error for one the engine refuses or fails (raised as the SDK raises it, not asked again)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from mcp_support import Connected
 
+from xmemory import XmemoryAPIError
 from xmemory_mcp.backend import LocalReads
 from xmemory_mcp.operations import Operations
 
@@ -56,7 +57,11 @@ async def test_every_read_answers_as_it_does_over_http(connected: Connected) -> 
     original = local.read
 
     async def counted(*args: Any) -> Any:
-        result = await original(*args)
+        try:
+            result = await original(*args)
+        except XmemoryAPIError:
+            answered.append(True)  # the engine's error, raised here
+            raise
         answered.append(result is not None)
         return result
 
@@ -66,7 +71,7 @@ async def test_every_read_answers_as_it_does_over_http(connected: Connected) -> 
     over_http = [seen(await connected.call("read", args)) for args in READS]
     for args, a, b in zip(READS, here, over_http, strict=True):
         assert a == b, args["query"][:40]
-    # Answered without HTTP but for what is refused or fails (bad SQL, empty SQL, too long, an
-    # unknown instance): those went over HTTP and failed there as before.
-    assert answered == [True] * 8 + [False] * 4
+    # Every one answered without HTTP: the last four with the engine's error (bad SQL, empty
+    # SQL, too long, an unknown instance), as the HTTP path gives it.
+    assert answered == [True] * 12
     assert [is_error for is_error, _, _ in here] == [False] * 8 + [True] * 4
