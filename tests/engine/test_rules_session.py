@@ -415,3 +415,17 @@ async def test_the_time_a_question_asks_about_filters_dated_records(tmp_path: Pa
         day = await memory.read("What's happening on 22 January 2027?")
         assert "Dentist appointment" in day["reader_result"]["answer"], day
         assert day["basis"] == "records"
+
+
+async def test_a_count_qualified_by_words_no_record_holds_counts_all_of_the_type_said_so(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Task: renew passport by 2027-06-30.")
+        await memory.write("Task: book the dentist.")
+        held = await memory.read("How many museum to-dos do I have?")
+        assert held["reader_result"]["answer"] == "There are 2 tasks.", held
+        assert "'museum'" in held["notice"]  # said: no task says it
+        # Not a count of what someone holds: the words must be held.
+        urgent = await memory.read("How many urgent tasks are open?")
+        assert urgent["basis"] == "nothing", urgent

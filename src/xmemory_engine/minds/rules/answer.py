@@ -94,6 +94,12 @@ and "instrument": 0.29; "cello" and "sport": -0.05; a name and its kind, "ANA" a
 """Most fact-like records one detail question shows (the same detail of several subjects)."""
 
 
+# A count of what someone holds: "How many side projects do I have?", "… are there?".
+_HOLDING = re.compile(
+    r"\b(?:(?:do|does)\s+(?:i|we|you|the\s+user)\s+have|(?:have|has)\s+(?:i|we|you)\s+got|"
+    r"are\s+there)\b",
+    re.IGNORECASE,
+)
 # A question asking for a whole list: "What's on my to-do list?", "What are all the projects …".
 _WHOLE_LIST = re.compile(r"\b(?:list|to-?do|todos?|all)\b", re.IGNORECASE)
 
@@ -547,6 +553,19 @@ class _Reading:
         if q.subject is not None and keywords:
             sel.not_named(q.subject.text)
         table = await self._run(sel.count_sql())
+        if _total(table) == 0 and keywords and not values and _HOLDING.search(q.text):
+            # "How many side projects do I have?" and no project says "side": the words may
+            # be how the user thinks of them (`_unqualified`); all of the type, said so.
+            whole = Select(self.map, spec).matching([], []).filters(q, spec)
+            every = await self._run(whole.count_sql())
+            if spec in q.types and _total(every) > 0:
+                plural_name = plural_of(" ".join(name_words(spec.name)))
+                notice = (
+                    f"No {plural_name} say {' '.join(q.terms)!r}; this counts all the "
+                    f"{plural_name} stored."
+                )
+                prose = count_sentence(every, spec, q, matching=False)
+                return Answer(tables=[every], answer=prose, notice=notice, about=self._about(spec))
         if _total(table) == 0 and (values or keywords):
             return Answer(tables=[_emptied(table)], about=self._about(spec))
         return Answer(

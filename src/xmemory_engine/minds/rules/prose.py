@@ -177,10 +177,14 @@ def who_sentence(table: ResultTable, spec: ObjectSpec, q: Question) -> str:
     return joined + (f" and {more} more" if more > 0 else "") + "."
 
 
-def count_sentence(table: ResultTable, spec: ObjectSpec, q: Question) -> str:
+def count_sentence(
+    table: ResultTable, spec: ObjectSpec, q: Question, *, matching: bool = True
+) -> str:
+    """ "There are 3 tasks matching museum."; with `matching` off, what the count held the
+    records to is not said (all of the type were counted)."""
     n = int(table.rows[0][0]) if table.rows and table.rows[0] else 0
     words = " ".join(name_words(spec.name))
     noun = words if n == 1 else plural(words)
-    what = q.values or q.keywords
+    what = (q.values or q.keywords) if matching else []
     tail = f" matching {', '.join(what)}" if what else ""
     return f"There {'is' if n == 1 else 'are'} {n} {noun}{tail}."
