@@ -10,7 +10,6 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import anyio
 import mcp_types as types
@@ -19,6 +18,7 @@ from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from support.fake_llm import FakeLLMServer, Recorded, Reply
+from support.mcp_calls import tool_ok
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -94,25 +94,18 @@ async def memory(
             yield session
 
 
-async def ok(session: ClientSession, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    result = await session.call_tool(tool, arguments)
-    assert not result.is_error, result.content
-    assert isinstance(result.structured_content, dict)
-    return result.structured_content
-
-
 async def test_free_text_in_answer_out(llm: FakeLLMServer, tmp_path: Path) -> None:
     async with memory(llm, tmp_path) as session:
-        written = await ok(session, "write", {"text": TEXT})
+        written = await tool_ok(session, "write", {"text": TEXT})
         assert written["write_status"] == "completed", written
-        answer = await ok(session, "read", {"query": QUESTION})
+        answer = await tool_ok(session, "read", {"query": QUESTION})
         assert answer["reader_result"] == {"answer": "From memory: Ann Lee: ann@acme.io"}
         # The model's mind keeps the same evidence as any other: the value, its sentence.
         assert answer["basis"] == "records"
         [email] = [e for e in answer["evidence"] if e["field"] == "email"]
         assert email["value"] == "ann@acme.io" and email["said"] == TEXT
         assert email["write_id"] == written["write_id"] and email["names_record"] is True
-        nobody = await ok(session, "read", {"query": "What is Zed's email?"})
+        nobody = await tool_ok(session, "read", {"query": "What is Zed's email?"})
         assert nobody["basis"] == "nothing" and nobody["evidence"] == []
         assert nobody["reader_result"]["answer"].startswith("Nothing stored about")
 
@@ -137,7 +130,7 @@ async def test_unusable_model_output_fails_the_write_and_changes_nothing(
         failed = (result.structured_content or {})["error"]
         assert failed["write_status"] == "failed" and failed["changes"] is None
         assert failed["error"]["code"] == "mind_failed"
-        rows = await ok(session, "read", {"query": QUESTION, "read_mode": "raw-tables"})
+        rows = await tool_ok(session, "read", {"query": QUESTION, "read_mode": "raw-tables"})
         assert rows["reader_result"]["rows"] == []  # nothing was stored
     refused = [r for r in llm.requests if "Refuse-me" in r.prompt]
     assert len(refused) == 2  # the extraction and its one repair round

@@ -16,6 +16,7 @@ import mcp_types as types
 from mcp.client.session import ClientSession
 from mcp.shared.memory import create_client_server_memory_streams
 
+from support.mcp_calls import tool_ok
 from xmemory_mcp.backend import BackendHandle, OpenBackend
 from xmemory_mcp.server import MemoryServer
 from xmemory_mcp.settings import Settings
@@ -43,10 +44,7 @@ class Connected:
 
     async def ok(self, name: str, arguments: dict[str, Any] | None = None) -> dict[str, Any]:
         """Call a tool that must succeed; its structured content."""
-        result = await self.call(name, arguments)
-        assert not result.is_error, result.content
-        assert isinstance(result.structured_content, dict)
-        return result.structured_content
+        return await tool_ok(self.session, name, arguments or {})
 
 
 @asynccontextmanager

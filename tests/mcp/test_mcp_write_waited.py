@@ -23,6 +23,7 @@ from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp_support import Connected
 
+from support.mcp_calls import tool_ok
 from xmemory_engine.api.app import WAITED_HERE
 from xmemory_engine.store.base import Catalog, JobRow
 from xmemory_mcp import inprocess
@@ -140,15 +141,8 @@ def server_pids() -> list[int]:
     return found
 
 
-async def ok(session: Any, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    result = await session.call_tool(tool, arguments)
-    assert not result.is_error, result.content
-    assert isinstance(result.structured_content, dict)
-    return result.structured_content
-
-
 async def stored(session: Any) -> int:
-    rows = await ok(
+    rows = await tool_ok(
         session,
         "read",
         {"query": "how many", "read_mode": "raw-tables", "sql": "SELECT count(*) FROM person"},
@@ -165,7 +159,7 @@ async def killed_after(
     pids: list[int] = []
     try:
         async with server(data, errlog, *args, **env) as session:
-            answer = await ok(session, "write", arguments)
+            answer = await tool_ok(session, "write", arguments)
             pids = server_pids()
             for pid in pids:
                 os.kill(pid, signal.SIGKILL)
@@ -198,7 +192,7 @@ async def test_a_write_answered_survives_kill_9(tmp_path: Path) -> None:
             if await stored(session) >= 320:
                 break
             await anyio.sleep(0.1)
-        status = await ok(session, "write_status", {"write_id": late["write_id"]})
+        status = await tool_ok(session, "write_status", {"write_id": late["write_id"]})
         assert status["write_status"] == "completed"
         assert await stored(session) == 320
 

@@ -559,11 +559,7 @@ class _Reading:
             whole = Select(self.map, spec).matching([], []).filters(q, spec)
             every = await self._run(whole.count_sql())
             if spec in q.types and _total(every) > 0:
-                plural_name = plural_of(" ".join(name_words(spec.name)))
-                notice = (
-                    f"No {plural_name} say {' '.join(q.terms)!r}; this counts all the "
-                    f"{plural_name} stored."
-                )
+                notice = _none_say(spec, q, "this counts all the {} stored.")
                 prose = count_sentence(every, spec, q, matching=False)
                 return Answer(tables=[every], answer=prose, notice=notice, about=self._about(spec))
         if _total(table) == 0 and (values or keywords):
@@ -622,10 +618,7 @@ class _Reading:
         if not table.rows:
             return None
         await self._count_if_cut(spec, sel, table, LIST_LIMIT)
-        plural_name = plural_of(" ".join(name_words(spec.name)))
-        notice = (
-            f"No {plural_name} say {' '.join(q.terms)!r}; these are all the {plural_name} stored."
-        )
+        notice = _none_say(spec, q, "these are all the {} stored.")
         prose = describe_rows(table, spec, self.totals.get(id(table)))
         return Answer(tables=[table], answer=prose, notice=notice, about=self._about(spec))
 
@@ -977,6 +970,13 @@ _KIN_ASKED_WORDS = frozenset(("have", "has", "got", "user"))
 _NAMED_KIN = re.compile(
     r"\b(?P<owner>[^\W\d_][\w\-]*)['\u2019]s\s+(?P<kin>(?:[^\W\d_]+\s+)?(?P<noun>[^\W\d_]+))\b"
 )
+
+
+def _none_say(spec: ObjectSpec, q: Question, widened: str) -> str:
+    """The notice of an answer widened to all of a type because none of its records says
+    the question's words: `widened` says how, with {} for the type's plural."""
+    plural_name = _type_name(spec, plural=True)
+    return f"No {plural_name} say {' '.join(q.terms)!r}; {widened.format(plural_name)}"
 
 
 def _type_name(spec: ObjectSpec, *, plural: bool = False) -> str:

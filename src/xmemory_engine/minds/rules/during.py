@@ -14,17 +14,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from xmemory_engine.minds.rules.text import MONTHS, find_dates, lazy_compile
+from xmemory_engine.minds.rules.text import MONTH_PATTERN, MONTHS, find_dates, lazy_compile
 
-_MONTH_NAMES = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
 # A month alone, with what bounds it: "in March", "by the end of March", "since June 2026".
 _MONTH = lazy_compile(
     rf"\b(?:(?P<rel>in|during|for|over|this|next|by|before|until|till|after|since|from)\s+)?"
     rf"(?:the\s+)?(?:(?P<part>end|start|beginning)\s+of\s+)?"
-    rf"(?P<month>{_MONTH_NAMES})\b(?:\s+(?P<year>\d{{4}}))?",
+    rf"{MONTH_PATTERN}\b(?:\s+(?P<year>\d{{4}}))?",
     re.IGNORECASE,
 )
 # A word before a date that makes it one end of the window: "before 3 March", "since the 12th".

@@ -715,8 +715,9 @@ def owned_person_noun(word: str) -> bool:
 def role_noun(word: str) -> bool:
     """Whether a word names a job or a role: the lexicon's role nouns, or a noun whose most
     frequent sense is a person's ("midwife", "trainee", "co-host"; `person_nouns.txt`). Only
-    where a job is looked for (a label, brackets, words before a name), not to tell what a
-    name is or whom a sentence is about: there the lexicon's words are the evidence."""
+    where a job is looked for (a label, brackets, words before a name, the noun after "my"),
+    and as the plural that ends a group's name ("Coffee Roasters", `_people`); not to tell
+    whom a sentence is about: there the lexicon's words are the evidence."""
     word = word.lower()
     if "-" in word and word not in _person_nouns():
         word = word.rsplit("-", 1)[1]  # "co-host", "sous-chef": a kind of host, of chef

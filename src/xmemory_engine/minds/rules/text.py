@@ -141,16 +141,17 @@ _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "couple of": 2, "few": 3,
 }  # fmt: skip
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# A month written out or short, as the named group `month` ("March", "Mar.", "sept").
+MONTH_PATTERN = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
 _COUNT = r"(?P<count>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few)"
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", lazy_compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b")),
     # "8-9 May 2027" (with a hyphen or an en dash), "12-27 Dec": days of one month, the first.
-    ("range", lazy_compile(rf"\b(?P<first>\d{{1,2}})(?:st|nd|rd|th)?\s*[\u2013-]\s*{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}\b", re.I)),
-    ("mdy", lazy_compile(rf"\b{_MONTH}\s+{_DAY}\b{_YEAR}", re.I)),
-    ("dmy", lazy_compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}\b", re.I)),
+    ("range", lazy_compile(rf"\b(?P<first>\d{{1,2}})(?:st|nd|rd|th)?\s*[\u2013-]\s*{_DAY}\s+(?:of\s+)?{MONTH_PATTERN}{_YEAR}\b", re.I)),
+    ("mdy", lazy_compile(rf"\b{MONTH_PATTERN}\s+{_DAY}\b{_YEAR}", re.I)),
+    ("dmy", lazy_compile(rf"\b{_DAY}\s+(?:of\s+)?{MONTH_PATTERN}{_YEAR}\b", re.I)),
     ("slash", lazy_compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\b")),
     ("word", lazy_compile(r"\b(?P<word>yesterday|today|tonight|tomorrow)\b", re.I)),
     # Before the weekday: a date written out wins over the weekday that names it ("to
