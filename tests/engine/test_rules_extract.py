@@ -1272,6 +1272,36 @@ async def test_names_without_a_given_name_that_act_are_organizations(
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "people", "orgs"),
+    [
+        # What the name is said to be, by the head of the phrase before "is".
+        ("The internet provider at the new flat is MEO.", [], ["MEO"]),
+        ("Our bank for the business is Monzo.", [], ["Monzo"]),
+        ("My band is The Velvet Hinges.", [], ["Velvet Hinges"]),
+        ("User's partner is Sam Whitaker.", ["Sam Whitaker"], []),
+        # An institution by its head word.
+        (
+            "User volunteers at the Harbourside Maritime Museum.",
+            [],
+            ["Harbourside Maritime Museum"],
+        ),
+        # A reference is no name, and neither are days of the week.
+        ("Marek will pay INV-0409 by Friday.", ["Marek"], []),
+        ("Haruka Sato teaches on Tue & Fri.", ["Haruka Sato"], []),
+        # A word between a possessive and what it owns leaves it whose it was.
+        ("Update: Hana's new email is hana@novakdesign.example.", ["Hana"], []),
+    ],
+)
+async def test_what_a_name_is_said_to_be_and_what_is_no_name(
+    text: str, people: list[str], orgs: list[str]
+) -> None:
+    result = await extract(text, DEFAULT)
+    assert [p["name"] for p in objects(result, "person") if p["name"] != "User"] == people
+    assert [o["name"] for o in objects(result, "organization")] == orgs
+
+
+@pytest.mark.anyio
 async def test_a_place_set_aside_after_a_name_is_where_that_one_is() -> None:
     text = "Client: Weber & Lang Patentanwälte (Munich), contact Dr. Katrin Weber."
     orgs = objects(await extract(text, DEFAULT), "organization")

@@ -70,3 +70,24 @@ async def test_a_provider_is_a_detail_and_takes_its_replacement(tmp_path: Path) 
         # A detail asked as the asker's own ("do I"), not only as "my ...".
         bank = await memory.read("What bank do I use?")
         assert bank["basis"] == "records" and "Monzo" in bank["reader_result"]["answer"]
+
+
+async def test_someone_named_by_their_first_name_alone_is_the_one_stored(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("José Álvarez is a product designer at Mercadona Tech.")
+        await memory.write("José Pérez is a chef at Mercadona Tech.")
+        await memory.write("Update: Álvarez moved from Mercadona Tech to Inditex Digital.")
+        people = {p["name"]: p for p in rows(tmp_path, "person")}
+        assert people["José Álvarez"]["company"] == "Inditex Digital"
+        assert people["José Pérez"]["company"] == "Mercadona Tech"
+        answer = await memory.read("Where does José Álvarez work?")
+        assert answer["reader_result"]["answer"] == "Inditex Digital"
+        # The old value says which José: the one who held it.
+        await memory.write("Update: José moved from Mercadona Tech to Zara.")
+        # Two people called José held it: which one moved is not known.
+        await memory.write("José Ramos is a buyer at Inditex Digital.")
+        await memory.write("Update: José moved from Inditex Digital to Lidl.")
+        people = {p["name"]: p for p in rows(tmp_path, "person")}
+        assert people["José Pérez"]["company"] == "Zara"
+        assert people["José Álvarez"]["company"] == "Inditex Digital"
+        assert people["José Ramos"]["company"] == "Inditex Digital"

@@ -32,7 +32,7 @@ from xmemory_engine.minds.rules.facts import read_facts
 from xmemory_engine.minds.rules.links import link_sentence
 from xmemory_engine.minds.rules.lists import read_list
 from xmemory_engine.minds.rules.orgs import org_facts
-from xmemory_engine.minds.rules.replaced import read_replaced
+from xmemory_engine.minds.rules.replaced import called, read_replaced
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
     field_for,
@@ -426,9 +426,8 @@ class _Build:
             found = set()
             for record in await lookup.find(draft.spec.name, name, 5):
                 stored = record.get(name_of)
-                parts = stored.split() if isinstance(stored, str) else []
-                if parts and name.casefold() in (parts[0].casefold(), parts[-1].casefold()):
-                    found.add(str(stored))
+                if isinstance(stored, str) and stored.strip() and called(stored, name):
+                    found.add(stored)
             if len(found) == 1:
                 draft.values[name_of] = found.pop()
 

@@ -68,6 +68,7 @@ _MONTH_NAMES = ("january february march april may june july august september oct
 _CALENDAR = frozenset(_MONTH_NAMES.split()) | {d + s for d in WEEKDAYS for s in ("", "s")}
 _DAY_ABBREVIATIONS = frozenset(("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
                                  "sun"))  # fmt: skip
+_DAYS = frozenset(WEEKDAYS) | _DAY_ABBREVIATIONS
 # Words inside a name written in lower case, one or more in a row: "Ilse van den Berg",
 # "Ludwig von Trapp", "Maria dos Santos", "Anneke de Vries".
 NAME_PARTICLES = lexicon("names.particles")
@@ -113,6 +114,7 @@ class Candidate:
     labelled: str = ""  # the label's head noun, for the first name after it ("hotel")
     aside: bool = False  # set aside right after another name: "Acme (Oslo)", "Acme, Oslo —"
     represented: bool = False  # someone speaks for it: "Seedcamp (partner Amelie Roth"
+    subject_head: str = ""  # what the name is said to be: "our bank" in "our bank is Monzo"
 
 
 @dataclass
@@ -313,12 +315,17 @@ def _connector(run: list[re.Match[str]], tok: re.Match[str]) -> bool:
     return word in NAME_PARTICLES and len(run) >= 1
 
 
+# A reference, not a name: capitals then digits ("INV-0409", "NH212", "GW7", "Q3").
+_CODE = lazy_compile(r"[A-Z]{1,5}-?\d[\w\-]*")
+
+
 def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate | None:
     titled = False
     while run and (
         run[0].group().lower().rstrip("'\u2019s") in _LEADING_NOISE
         or run[0].group().lower() in _TITLES
         or run[0].group().isdigit()
+        or _CODE.fullmatch(run[0].group()) is not None
         or (len(run) > 1 and _opening_verb(run[0]))
     ):
         titled = titled or run[0].group().lower() in _TITLES
@@ -331,10 +338,13 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     ):
         run = run[1:]  # "Babysitter Zsófia" opening a note: a job, capitalised as it opens
         titled = True  # and who is called so is a person
-    while run and run[-1].group().lower() in ROLE_NOUNS | NAME_PARTICLES:
+    while run and (
+        run[-1].group().lower() in ROLE_NOUNS | NAME_PARTICLES
+        or _CODE.fullmatch(run[-1].group()) is not None
+    ):
         run = run[:-1]
-    if not run:
-        return None
+    if not run or all(t.group().lower().rstrip(".") in _DAYS for t in run):
+        return None  # "Tue & Fri", "Mon": days of the week, however written, name no one
     start, end = run[0].start(), run[-1].end()
     text = sentence[start:end]
     possessive = text.endswith(("'s", "\u2019s"))
@@ -355,9 +365,31 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     raw_before = _TOKEN.findall(sentence[:start])
     after_name = len(raw_before) >= 2 and raw_before[-2][0].isupper()
     after_comma = sentence[end : end + 1] == ","
-    return Candidate(
+    found = Candidate(
         name, index, start, end, possessive, titled, before, after, tokens, after_name, after_comma
     )
+    found.subject_head = subject_head(sentence[:start])
+    return found
+
+
+# A clause that says what the name after it is: "our bank is", "The internet provider at the
+# new flat is". It opens a sentence or follows a mark or "and" / "but", with a determiner.
+_SUBJECT = lazy_compile(
+    r"(?:^|[,;:.!?(]|\b(?:and|but)\b)\s*(?:the|my|our|your|his|her|their|user'?s)\s+"
+    r"(?P<phrase>[^,;:.!?()]*?)\s+(?:is|was)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def subject_head(before: str) -> str:
+    """The head noun of the subject when the text before a name is "<determiner> … is (the)": the
+    last word before its first preposition ("provider" in "the internet provider at the new
+    flat is"); else ""."""
+    m = _SUBJECT.search(before)
+    if m is None:
+        return ""
+    own = before_preposition([w.lower() for w in _TOKEN.findall(m.group("phrase"))])
+    return own[-1] if own else ""
 
 
 def classify(candidates: list[Candidate]) -> dict[str, str]:
@@ -462,15 +494,11 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 2
     if before1 == "of" and before2 in _OF_A_FIRM:
         s.org += 2  # "founder of Atelier Lune", "CEO of Lumora", "member of Riverside Harriers"
-    said = [w for w in c.before if w != "the"][-3:]  # "my band is The Velvet Hinges"
-    if (
-        len(said) == 3
-        and said[2] in ("is", "was")
-        and said[1] in ORG_NOUNS | _GROUP_NOUNS
-        and not person_noun(said[1])  # "User's partner is Sam Whitaker"
-        and said[0] in _OWNED | _DETERMINERS  # not "best friend from university is Priya"
-    ):
-        s.org += 3  # "My band is The Velvet Hinges", "our bank is Monzo"
+    head = c.subject_head
+    if head in ORG_NOUNS | _GROUP_NOUNS and not person_noun(head):
+        # "My band is The Velvet Hinges", "our bank is Monzo", "The internet provider at the
+        # new flat is MEO"; not "User's partner is Sam Whitaker"
+        s.org += 3
     if before1 == "at" and before2 in ORG_NOUNS | _GROUP_NOUNS and not person_noun(before2):
         s.org += 2  # "the payments team at Fintrel"
     if before1 in ("at", "for") and after1 == "as" and any(_role_like(w) for w in c.after[1:4]):
@@ -518,8 +546,9 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 3  # "Pão & Mel, a small bakery in Leith": what kind of firm it is
     elif c.after_comma and after1 in ("a", "an") and any(w in ROLE_NOUNS for w in c.after[1:3]):
         s.person += 2  # "Femi, a junior analyst on Hiro's team"  # "Maya, my sister, ...", "Okafor, our dentist"
-    if c.possessive and (after1 in _PERSON_FIELDS_AFTER or after1 in KIN_NOUNS):
-        s.person += 2
+    possessed = next((w for w in c.after if w not in _OWNED_MODIFIERS), "")
+    if c.possessive and (possessed in _PERSON_FIELDS_AFTER or possessed in KIN_NOUNS):
+        s.person += 2  # "Hana's email", "Hana's new email", "Tom's younger brother"
     if before1 in _PERSON_BEFORE:
         s.person += 1
     subject = after1 in _SUBJECT_VERBS or (c.possessive and after1.endswith("ing"))
@@ -603,6 +632,10 @@ _BOUGHT = frozenset(("ordered", "order", "bought", "buy", "buying", "purchased",
 # Groups someone belongs to, besides the lexicon's organization nouns.
 _GROUP_NOUNS = frozenset(("band", "club", "gym", "choir", "orchestra", "insurer", "bank"))
 _NAME_SHORTS = frozenset(("St", "Ste", "Sta", "Mt", "Ft"))
+# Words between a possessive and what it owns that do not change whose it is.
+_OWNED_MODIFIERS = frozenset(("new", "old", "current", "latest", "updated", "previous",
+                              "personal", "work", "home", "mobile", "private", "usual",
+                              "older", "younger", "elder", "little", "big", "twin"))  # fmt: skip
 _OWNED = frozenset(("my", "our", "his", "her", "their", "user's", "users"))
 # Words between a name and its verb that leave the verb the name's ("Tom also leads").
 _ADVERBS = frozenset(("also", "now", "still", "currently", "just", "recently", "already",

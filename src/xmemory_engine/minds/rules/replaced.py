@@ -62,9 +62,10 @@ async def read_replaced(
         if not spec.primary_key or asked >= MAX_LOOKUPS:
             continue
         asked += 1
-        for record in await lookup.find(spec.name, old, 5):
-            if not _about(mapped, spec, record, whose):
-                continue
+        about = [r for r in await lookup.find(spec.name, old, 5) if _about(mapped, spec, r, whose)]
+        if len({str(r.get(name_field(spec) or "")) for r in about}) > 1:
+            continue  # "José" when two people so called held the old value: not sure who
+        for record in about:
             draft = _replacing(spec, record, held, new, make)
             if draft is not None:
                 drafts.append(draft)
@@ -75,11 +76,23 @@ def _about(mapped: SchemaMap, spec: ObjectSpec, record: dict[str, object], whose
     """Whether `record` is one about `whose`: a person or an organization by its name, a
     detail of theirs, or (for the user) a record of a kind that names no one (a preference)."""
     named = name_field(spec)
-    if named is not None and spec in (*mapped.of_kind("person"), *mapped.of_kind("org")):
+    if named is not None and spec in mapped.of_kind("person"):
+        return called(str(record.get(named) or ""), whose)
+    if named is not None and spec in mapped.of_kind("org"):
         return str(record.get(named) or "").casefold() == whose.casefold()
     if "subject" in spec.fields:
         return str(record.get("subject") or "").casefold() == whose.casefold()
     return whose == USER_NAME
+
+
+def called(stored: str, name: str) -> bool:
+    """Whether someone stored as `stored` is the one `name` names: the whole name, or one word
+    of it that is their first or last name ("José" for the stored "José Álvarez"), as a note
+    goes on to speak of someone it has named once."""
+    if stored.casefold() == name.casefold():
+        return True
+    parts = stored.casefold().split()
+    return " " not in name and len(parts) > 1 and name.casefold() in (parts[0], parts[-1])
 
 
 def _replacing(
