@@ -91,3 +91,27 @@ async def test_someone_named_by_their_first_name_alone_is_the_one_stored(tmp_pat
         assert people["José Pérez"]["company"] == "Zara"
         assert people["José Álvarez"]["company"] == "Inditex Digital"
         assert people["José Ramos"]["company"] == "Inditex Digital"
+
+
+async def test_a_new_employer_replaces_the_stored_link_and_two_said_at_once_stay(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Tom Baker works at Northwind as a data analyst and at Oxfam too.")
+        await memory.write("Ana Ortiz works at Northwind.")
+        orgs = {o["xuid"]: o["name"] for o in rows(tmp_path, "organization")}
+        people = {p["xuid"]: p["name"] for p in rows(tmp_path, "person")}
+
+        def employers() -> dict[str, list[str]]:
+            links: dict[str, list[str]] = {}
+            for link in rows(tmp_path, "works_at"):
+                employer = orgs.get(link["employer_xuid"]) or ""
+                links.setdefault(people[link["employee_xuid"]], []).append(employer)
+            return {name: sorted(found) for name, found in links.items()}
+
+        assert employers() == {"Tom Baker": ["Northwind", "Oxfam"], "Ana Ortiz": ["Northwind"]}
+        await memory.write("Update: Tom left Northwind and joined Globex as head of data.")
+        orgs = {o["xuid"]: o["name"] for o in rows(tmp_path, "organization")}
+        assert employers() == {"Tom Baker": ["Globex"], "Ana Ortiz": ["Northwind"]}
+        where = await memory.read("Where does Tom Baker work?")
+        assert where["reader_result"]["answer"] == "Globex"

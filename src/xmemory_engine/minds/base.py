@@ -55,6 +55,10 @@ class ExtractedRelation:
     relation_type: str
     endpoints: dict[str, str]
     values: dict[str, Any] = field(default_factory=dict)
+    replaces: str = ""
+    """A role whose end keeps only this link of the type: the stored links from that end to
+    others are removed when it is stored ("employee": joining Globex ends the link to
+    Northwind, as the person's company field, which the link mirrors, changes too)."""
 
 
 @dataclass

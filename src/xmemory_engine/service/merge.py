@@ -9,7 +9,8 @@ An extracted object is matched to a stored record of its type by, in order:
 A candidate whose other primary-key fields contradict the extracted ones is never a match.
 A match is updated with the fields the text gave that differ (a shorter name never replaces
 a longer one); no match creates a record, or is skipped (and reported) when required fields
-are missing. Relations link the matched or created records, once.
+are missing. Relations link the matched or created records, once; a relation that says it
+`replaces` its links from one end removes the other links of its type from that end.
 """
 
 from __future__ import annotations
@@ -149,6 +150,7 @@ def apply_extraction(
         xuid = _merge_object(tables, cleaned, log, origin)
         if xuid is not None:
             refs[obj.ref] = xuid
+    stored: dict[str, str] = {}  # the link each relation of this extraction is, by index
     for index, rel in enumerate(extraction.relations):
         origin = f"{source}:relations[{index}]"
         spec = find_relation_spec(schema, rel.relation_type)
@@ -189,10 +191,48 @@ def apply_extraction(
             log.step(
                 {"operation": "update" if changed else "unchanged", "xuid": link["xuid"]} | plan
             )
+            stored[str(index)] = str(link["xuid"])
             continue
         record = tables.insert(spec, values | {spec.role_column(r): x for r, x in ends.items()})
         log.created_record(spec, record)
         log.step({"operation": "create", "xuid": record["xuid"]} | plan)
+        stored[str(index)] = str(record["xuid"])
+    _end_replaced(tables, extraction, stored, log, source)
+
+
+def _end_replaced(
+    tables: Tables, extraction: Extraction, stored: dict[str, str], log: ChangeLog, source: str
+) -> None:
+    """Remove the stored links a relation of this extraction replaces: from its `replaces`
+    end to others, of its type. The links this extraction stored stay ("works at Northwind
+    and at Oxfam" said at once are two jobs); the removed ones stay in the change history."""
+    kept = set(stored.values())
+    for index, rel in enumerate(extraction.relations):
+        xuid = stored.get(str(index))
+        spec = find_relation_spec(tables.schema, rel.relation_type)
+        if xuid is None or spec is None or rel.replaces not in spec.roles:
+            continue
+        link = tables.get(spec, xuid)
+        if link is None:
+            continue
+        end = {rel.replaces: str(link[spec.role_column(rel.replaces)])}
+        for other in tables.find_links(spec, end):
+            if other["xuid"] in kept:
+                continue
+            tables.delete(spec, other["xuid"])
+            log.deleted_record(spec, other)
+            kept.add(str(other["xuid"]))  # once, though two relations replace it
+            log.step(
+                {
+                    "operation": "delete",
+                    "kind": "relation",
+                    "relation_type": spec.name,
+                    "xuid": other["xuid"],
+                    "endpoints": {r: other[spec.role_column(r)] for r in spec.roles},
+                    "values": {},
+                    "source": f"{source}:relations[{index}] replaces it",
+                }
+            )
 
 
 def _merge_object(tables: Tables, obj: CleanObject, log: ChangeLog, origin: str) -> str | None:

@@ -300,8 +300,14 @@ class _Build:
             if person is None or org is None or (person.ref, org.ref) in seen:
                 continue
             seen.add((person.ref, org.ref))
+            # Where someone works is one place, as their company field is: a new one replaces
+            # the stored link ("Update: Tom left Northwind and joined Globex").
             self.relations.append(
-                ExtractedRelation(relation.name, {person_role: person.ref, org_role: org.ref})
+                ExtractedRelation(
+                    relation.name,
+                    {person_role: person.ref, org_role: org.ref},
+                    replaces=person_role,
+                )
             )
 
     async def apply_changes(self, lookup: RecordLookup) -> None:
