@@ -181,6 +181,11 @@ class _Resolved:
         return found
 
 
+_UNLINKED = _Resolved("", TypeInfo("", {}, ()), None, None, None)
+"""What `_object` answers for an object that translated when no relation asks what it
+resolved to."""
+
+
 def translate(objects: Any, data_schema: Mapping[str, Any], *, upsert: bool) -> Plan:
     """The structured mutations for `objects`; `ObjectsInvalid` listing every problem."""
     schema = SchemaView.of(data_schema)
@@ -188,9 +193,16 @@ def translate(objects: Any, data_schema: Mapping[str, Any], *, upsert: bool) -> 
     if not isinstance(objects, list) or not objects:
         raise ObjectsInvalid(["objects: a non-empty list of objects"])
     plan = Plan()
+    # What each object resolved to is asked for by relations only: a batch without any (the
+    # usual 1,000 objects) is translated without building one per object.
+    linked = any(isinstance(item, dict) and "relations" in item for item in objects)
     resolved: list[_Resolved | None] = []
     for i, item in enumerate(objects):
-        resolved.append(_object(item, f"objects[{i}]", schema, upsert, plan, problems))
+        resolved.append(_object(item, f"objects[{i}]", schema, upsert, plan, problems, linked))
+    if not linked:
+        if problems:
+            raise ObjectsInvalid(problems)
+        return plan
     for i, item in enumerate(objects):
         here = resolved[i]
         if here is None or not isinstance(item, dict):
@@ -211,8 +223,16 @@ def translate(objects: Any, data_schema: Mapping[str, Any], *, upsert: bool) -> 
 
 
 def _object(
-    item: Any, path: str, schema: SchemaView, upsert: bool, plan: Plan, problems: list[str]
+    item: Any,
+    path: str,
+    schema: SchemaView,
+    upsert: bool,
+    plan: Plan,
+    problems: list[str],
+    linked: bool = True,
 ) -> _Resolved | None:
+    """The object's mutation, added to `plan`; what it resolved to when `linked` (relations
+    ask for it), else `_UNLINKED` for an object that translated; None for one that did not."""
     if not isinstance(item, dict):
         problems.append(f"{path}: an object {{type, name, fields, relations}}")
         return None
@@ -236,22 +256,22 @@ def _object(
     if not isinstance(fields, dict):
         problems.append(f"{path}.fields: an object of field: value")
         return None
-    values: dict[str, Any] = {}
     ok = True
     spec_fields = spec.fields
-    for fname, value in fields.items():
-        if fname in spec_fields:  # the usual case: the field's own name
-            values[fname] = value
-            continue
-        known = _field_name(spec_fields, fname)
-        if known is None:
-            problems.append(
-                f"{path}.fields.{fname}: {spec.name} has no field {fname!r}; its fields are: "
-                + ", ".join(spec.fields)
-            )
-            ok = False
-        else:
-            values[known] = value
+    if fields.keys() <= spec_fields.keys():  # the usual case: every field by its own name
+        values: dict[str, Any] = dict(fields)
+    else:
+        values = {}
+        for fname, value in fields.items():
+            known = fname if fname in spec_fields else _field_name(spec_fields, fname)
+            if known is None:
+                problems.append(
+                    f"{path}.fields.{fname}: {spec.name} has no field {fname!r}; its fields"
+                    " are: " + ", ".join(spec.fields)
+                )
+                ok = False
+            else:
+                values[known] = value
     name = item.get("name")
     if name is not None and (not isinstance(name, str) or not name.strip()):
         problems.append(f"{path}.name: a non-empty string")
@@ -281,7 +301,7 @@ def _object(
             {"object_mutation": {"object_type": spec.name, "create": {"values": values}}}
         )
         plan.sources.append(path)
-        return _Resolved(path, spec, None, name, named)
+        return _Resolved(path, spec, None, name, named) if linked else _UNLINKED
     if any(values.get(k) is None for k in spec.primary_key):
         missing = [k for k in spec.primary_key if values.get(k) is None]
         if spec.naming_field in missing and name is None:
@@ -301,7 +321,7 @@ def _object(
     action = "upsert" if upsert else "create"
     plan.mutations.append({"object_mutation": {"object_type": spec.name, action: change}})
     plan.sources.append(path)
-    return _Resolved(path, spec, key, name, named)
+    return _Resolved(path, spec, key, name, named) if linked else _UNLINKED
 
 
 def _field_name(fields: Mapping[str, Any], name: Any) -> str | None:

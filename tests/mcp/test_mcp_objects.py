@@ -77,6 +77,28 @@ def test_objects_become_upserts_objects_first_then_relations() -> None:
     assert plan.sources == ["objects[0]", "objects[1]", "objects[0].relations[0]"]
 
 
+def test_a_batch_without_relations_translates_as_one_with_them() -> None:
+    # Without any relation no object's resolution is kept (`translate`'s unlinked path): the
+    # mutations, their sources and the problems must be those of the path that keeps them.
+    batch: list[Any] = [
+        {"type": "person", "name": f"P{i}", "fields": {"email": f"p{i}@x.io", "Role": "r"}}
+        for i in range(3)
+    ] + [ACME, {"type": "team", "fields": {"title": "Core"}}, {"type": "contact", "name": "C"}]
+    linked = [dict(item, relations=[]) for item in batch]
+    for upsert in (True, False):
+        plain, kept = (
+            translate(batch[:4], DEFAULT, upsert=upsert),
+            translate(linked[:4], DEFAULT, upsert=upsert),
+        )
+        assert plain.mutations == kept.mutations and plain.sources == kept.sources
+        assert plain.mutations[0]["object_mutation"]["upsert" if upsert else "create"] == {
+            "key": {"name": "P0"},
+            "values": {"email": "p0@x.io", "role": "r"},
+        }
+    assert problems(batch) == problems(linked)
+    assert problems(batch) and problems(batch)[0].startswith("objects[4].type")
+
+
 def test_without_upsert_the_same_objects_are_creates() -> None:
     plan = translate([ANN, ACME], DEFAULT, upsert=False)
     assert [
