@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
-from xmemory_engine.schema import Schema
+from xmemory_engine.schema import ObjectSpec, Schema
 from xmemory_engine.service.names import find_object_spec, find_relation_spec
 from xmemory_engine.store.backfill import link_words, record_words, words_of
 from xmemory_engine.store.base import EpisodeDraft
@@ -68,31 +68,45 @@ def episode_for(write_id: str, payload: dict[str, Any], schema: Schema) -> Episo
 
 def spell_mutations(mutations: list[Any], schema: Schema) -> str:
     """One sentence per mutation: 'Ann Lee (person): email ann@acme.io.'"""
-    lines = [_spell(m, schema) for m in mutations[:_MOST_SPELLED]]
+    # A batch is mostly one or two object types: each is looked up (and its display field
+    # found) once, not once per mutation.
+    types: dict[str, tuple[ObjectSpec | None, str | None]] = {}
+    lines = [_spell(m, schema, types) for m in mutations[:_MOST_SPELLED]]
     if len(mutations) > _MOST_SPELLED:
         lines.append(f"And {len(mutations) - _MOST_SPELLED:,} more changes.")
     return "\n".join(line for line in lines if line)
 
 
-def _spell(item: Any, schema: Schema) -> str:
+def _spell(
+    item: Any, schema: Schema, types: dict[str, tuple[ObjectSpec | None, str | None]]
+) -> str:
     if not isinstance(item, dict):
         return ""
     for kind in ("object_mutation", "relation_mutation"):
         body = item.get(kind)
         if not isinstance(body, dict):
             continue
-        action = next((a for a in _ACTIONS if isinstance(body.get(a), dict)), None)
+        action: str | None = None
+        for name in _ACTIONS:
+            if isinstance(body.get(name), dict):
+                action = name
+                break
         if action is None:
             return ""
         change: dict[str, Any] = body[action]
         values = {**_mapping(change.get("key")), **_mapping(change.get("values"))}
         if kind == "object_mutation":
-            spec = find_object_spec(schema, str(body.get("object_type")))
+            type_name = str(body.get("object_type"))
+            known = types.get(type_name)
+            if known is None:
+                found = find_object_spec(schema, type_name)
+                shown_field = display_field(found) if found is not None else None
+                known = types[type_name] = (found, shown_field)
+            spec, shown = known
             if spec is None:
                 return ""
             if action == "delete":
                 return f"Removed {words_of(spec.name)} {_key_words(values)}."
-            shown = display_field(spec)
             if shown not in values:  # an update keyed by another field: name it by the key
                 shown = next(iter(_mapping(change.get("key"))), shown)
             return record_words(spec, values, shown)
