@@ -115,3 +115,19 @@ async def test_a_new_employer_replaces_the_stored_link_and_two_said_at_once_stay
         assert employers() == {"Tom Baker": ["Globex"], "Ana Ortiz": ["Northwind"]}
         where = await memory.read("Where does Tom Baker work?")
         assert where["reader_result"]["answer"] == "Globex"
+        # His notes still mention Northwind: quoted, with a notice, not said to be his work.
+        former = await memory.read("Who works at Northwind?")
+        answer = former["reader_result"]["answer"]
+        assert "Ana Ortiz" in answer and "Tom Baker works at Northwind" not in answer
+        now = await memory.read("Who works at Globex?")
+        assert "Tom Baker" in now["reader_result"]["answer"]
+
+
+async def test_whom_only_notes_mention_is_quoted_not_said_to_do_it(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Tom Baker works at Northwind as a data analyst.")
+        await memory.write("Update: Tom left Northwind and joined Globex as head of data.")
+        found = await memory.read("Who works at Northwind?")
+        answer, notice = found["reader_result"]["answer"], found.get("notice") or ""
+        assert answer == "Update: Tom left Northwind and joined Globex as head of data."
+        assert notice.startswith("No stored field or link says so of some of these")

@@ -101,6 +101,11 @@ _HOLDING = re.compile(
     re.IGNORECASE,
 )
 # A question asking for a whole list: "What's on my to-do list?", "What are all the projects …".
+# Said when those asked of only mention a value in what was said of them, no field holding it.
+_MENTIONED = (
+    "No stored field or link says so of some of these; what was said of those whose notes "
+    "only mention {} is quoted. Check it says what is asked."
+)
 _WHOLE_LIST = re.compile(r"\b(?:list|to-?do|todos?|all)\b", re.IGNORECASE)
 
 
@@ -578,14 +583,17 @@ class _Reading:
         first: ResultTable | None = None
         for spec in targets:
             fields, keywords = q.fields.get(spec.name, []), self._keywords(spec)
-            sel = Select(self.map, spec).matching(q.values, keywords).filters(q, spec)
-            sel.columns(fields if fields and not self.whole_rows else None)
             few = q.recent and not keywords and not q.values
             limit = 1 if q.latest_only else 5 if few else LIST_LIMIT
+            sel = Select(self.map, spec).matching(q.values, keywords).filters(q, spec)
+            sel.columns(fields if fields and not self.whole_rows else None)
             table = await self._run(sel.newest_first(q.recent).limit(limit).sql())
             if table.rows and not (fields and not self.whole_rows and _none_stored(table, fields)):
                 if limit == LIST_LIMIT:
                     await self._count_if_cut(spec, sel, table, limit)
+                stated = await self._stated(spec, keywords, table, limit)
+                if stated is not None and stated != len(table.rows):
+                    return self._mentioned(spec, table, stated, fields)
                 prose = self._list_prose(spec, table, fields)
                 return Answer(
                     tables=[table], answer=prose, notice=self.cut, about=self._about(spec)
@@ -596,6 +604,38 @@ class _Reading:
         if fallback is not None:
             return fallback
         return Answer(tables=[first], about=self._about(targets[0]))
+
+    async def _stated(
+        self, spec: ObjectSpec, keywords: list[str], table: ResultTable, limit: int
+    ) -> int | None:
+        """For an answer that would say who does what the question says of a value ("Who
+        works at Northwind?" -> "Tom Baker works at Northwind."): how many of `table`'s rows,
+        which come first, hold the value in a field or link, not only in their notes; their
+        rows are put first. None when the answer says no such thing."""
+        q = self.q
+        if not (q.who and q.values and spec in self.map.of_kind("person")):
+            return None
+        if q.fields.get(spec.name):
+            return None
+        strict = Select(self.map, spec).matching(q.values, keywords, free_text=False)
+        strict.filters(q, spec).columns(None)  # as the table asked: no field is asked
+        held = await self._run(strict.newest_first(q.recent).limit(limit).sql())
+        said = {tuple(row) for row in held.rows}
+        table.rows.sort(key=lambda row: tuple(row) not in said)
+        return sum(1 for row in table.rows if tuple(row) in said)
+
+    def _mentioned(
+        self, spec: ObjectSpec, table: ResultTable, stated: int, fields: list[str]
+    ) -> Answer:
+        """Those whose fields or links hold the value, said as usual; then those whose notes
+        only mention it, quoted ("Update: Tom left Northwind …"), with a notice."""
+        q = self.q
+        held = ResultTable(columns=table.columns, rows=table.rows[:stated], sql=table.sql)
+        rest = ResultTable(columns=table.columns, rows=table.rows[stated:], sql=table.sql)
+        quoted = keyword_sentences(rest, spec, q.values, every=True) or describe_rows(rest, spec)
+        prose = (self._list_prose(spec, held, fields) + " " if held.rows else "") + quoted
+        notice = _MENTIONED.format(", ".join(q.values)) + (f" {self.cut}" if self.cut else "")
+        return Answer(tables=[table], answer=prose, notice=notice, about=self._about(spec))
 
     async def _unqualified(self, targets: list[ObjectSpec]) -> Answer | None:
         """ "What's on my PhD to-do list?" when no task says "PhD": a question asking for the

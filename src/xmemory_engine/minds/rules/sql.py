@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from xmemory_engine.minds.rules.schema_map import SchemaMap, date_fields, name_field, text_fields
+from xmemory_engine.minds.rules.schema_map import (
+    SchemaMap,
+    date_fields,
+    name_field,
+    notes_field,
+    text_fields,
+)
 from xmemory_engine.minds.rules.text import quote_ident, quote_sql
 from xmemory_engine.schema import ObjectSpec, RelationSpec
 
@@ -113,10 +119,16 @@ class Select:
             self.where.append(f"instr({padded}, {quote_sql(' ' + name.lower() + ' ')}) = 0")
         return self
 
-    def matching(self, values: list[str], keywords: list[str]) -> Select:
-        """Records whose text (or a related record's name) holds every value and keyword."""
+    def matching(self, values: list[str], keywords: list[str], *, free_text: bool = True) -> Select:
+        """Records whose text (or a related record's name) holds every value and keyword;
+        without `free_text`, a value held only by the notes field does not count."""
+        notes = None if free_text else notes_field(self.spec, set(self.spec.primary_key))
         for value in values:
-            options = [contains_words(f"t.{quote_ident(c)}", value) for c in text_fields(self.spec)]
+            options = [
+                contains_words(f"t.{quote_ident(c)}", value)
+                for c in text_fields(self.spec)
+                if c != notes
+            ]
             options += self._related_names(value)
             self.where.append("(" + " OR ".join(options or ["0 = 1"]) + ")")
         for word in keywords:
