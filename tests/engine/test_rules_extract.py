@@ -1346,10 +1346,18 @@ async def test_the_contact_named_after_an_organization_works_there() -> None:
         ),
         ("Sound engineer for the tour: Declan Moss, £160/night.", "Declan Moss", "sound engineer"),
         ("Accountant Ruth Ellery needs the VAT receipts by 15 Dec.", "Ruth Ellery", "accountant"),
+        # Two jobs joined by "and" are one role.
+        (
+            "User is CEO; co-founder and CTO is Rahel Tesfaye.",
+            "Rahel Tesfaye",
+            "co-founder and CTO",
+        ),
+        # The user, listed before someone, is no job of theirs.
+        ("Board: user, Rahel Tesfaye, and Joseph Ogunleye for Hoxton.", "Rahel Tesfaye", None),
     ],
 )
 async def test_a_job_said_of_someone_named_after_it_is_their_role(
-    text: str, name: str, role: str
+    text: str, name: str, role: str | None
 ) -> None:
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert people[name].get("role") == role

@@ -25,6 +25,7 @@ from xmemory_engine.minds.rules.names import (
     role_noun,
 )
 from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_field, phrases
+from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, WORD, Span, lexicon, stem
 
 _ROLE_START = re.compile(
@@ -311,9 +312,15 @@ def _plain(role: str) -> str:
 
 def _a_job(words: list[str]) -> bool:
     """Words written before a name that are a job: the last a job word, none a stop word,
-    and no person noun that is not a job ("my sister Maya": who she is to the user)."""
+    and no person noun that is not a job ("my sister Maya": who she is to the user); or two
+    jobs joined by "and" ("co-founder and CTO is Rahel Tesfaye")."""
+    if "and" in words[1:-1]:
+        i = words.index("and")
+        return _a_job(words[:i]) and _a_job(words[i + 1 :])
     if not words or any(w in STOPWORDS for w in words):
         return False
+    if words[-1].casefold() == USER_NAME.casefold():
+        return False  # "Board: user, Rahel Tesfaye": the user, listed before her, is no job
     if words[-1].lower() in KIN_NOUNS or not (role_like(words[-1]) or role_noun(words[-1])):
         return False  # "Sister Maya": a tie, though "sister" ends like a job (`_bare_kin`)
     return not any(person_noun(w) and not role_like(w) for w in words)
