@@ -586,6 +586,25 @@ async def test_a_named_type_with_a_filter_nothing_matches_answers_nothing(defaul
 
 
 @pytest.mark.anyio
+async def test_a_record_told_with_no_state_is_in_the_state_nothing_has_happened_in(
+    tmp_path: Path,
+) -> None:
+    default = Memory(tmp_path / "states.db", DEFAULT)
+    default.put("task", {"title": "renew passport", "priority": "high"})
+    default.put("task", {"title": "book car service", "status": "open"})
+    default.put("task", {"title": "file expense report", "status": "done"})
+    default.put("task", {"title": "pack", "status": "in_progress"})
+    count = await default.ask("How many tasks are still open?")
+    assert count.answer == "There are 2 tasks."
+    listed = await default.ask("Which tasks are open?")
+    assert {row[1] for row in listed.tables[0].rows} == {"renew passport", "book car service"}
+    # Another state is one something said: no state is not it.
+    done = await default.ask("Which tasks are done?")
+    assert {row[1] for row in done.tables[0].rows} == {"file expense report"}
+    default.reader.close()
+
+
+@pytest.mark.anyio
 async def test_a_count_of_the_type_and_its_filters_may_be_zero(default: Memory) -> None:
     answer = await default.ask("How many projects are paused?")
     assert answer.answer == "There are 0 projects." and answer.tables[0].rows == [[0]]

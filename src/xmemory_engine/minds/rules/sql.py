@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
     date_fields,
+    field_for,
     name_field,
     notes_field,
     text_fields,
 )
+from xmemory_engine.minds.rules.states import NOT_STARTED
 from xmemory_engine.minds.rules.text import quote_ident, quote_sql
 from xmemory_engine.schema import ObjectSpec, RelationSpec
 
@@ -138,9 +140,13 @@ class Select:
 
     def filters(self, q: Question, spec: ObjectSpec) -> Select:
         """Enum values and yes/no flags the question names, for this type."""
+        status = field_for(spec, "status", ("str",))
         for fname, value, equal in q.enums.get(spec.name, []):
             column = f"t.{quote_ident(fname)}"
-            if equal:
+            if equal and fname == status and str(value).lower() in NOT_STARTED:
+                # "Which tasks are open?": one told with no state has not moved from it.
+                self.where.append(f"({column} = {quote_sql(value)} OR {column} IS NULL)")
+            elif equal:
                 self.where.append(f"{column} = {quote_sql(value)}")
             else:
                 self.where.append(f"({column} IS NULL OR {column} <> {quote_sql(value)})")

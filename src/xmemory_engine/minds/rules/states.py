@@ -7,6 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+# The values of a state nothing has happened in yet: a record told with no state is in it
+# ("Tasks: renew passport (high priority)" is an open task).
+NOT_STARTED = ("planned", "open", "todo")
+
 # Words for a state, and the allowed values that mean it, first fitting first: "on hold" is a
 # project's `paused`, "finished" a task's `done`. Lists and corrections read states alike.
 STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
@@ -23,7 +27,7 @@ STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
         re.compile(r"\b(?:resumed|restarted|in\s+progress|ongoing)\b", re.IGNORECASE),
         ("active", "in_progress"),
     ),
-    (re.compile(r"\bnot\s+started\b", re.IGNORECASE), ("planned", "open", "todo")),
+    (re.compile(r"\bnot\s+started\b", re.IGNORECASE), NOT_STARTED),
     (re.compile(r"\b(?:open|outstanding|pending)\b", re.IGNORECASE), ("open", "todo")),
 )
 
