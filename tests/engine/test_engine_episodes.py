@@ -225,6 +225,28 @@ async def test_something_said_later_that_the_records_missed_is_shown_with_a_noti
     assert "but later" in answer["reader_result"]["answer"]
 
 
+async def test_a_change_said_later_without_the_name_is_shown_and_unrelated_text_is_not(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    # said_later's second search (a change in other words) is made only when the index holds
+    # a sentence with the question's words after the record's: both sides of that check.
+    await write(client, contacts, text="contact: name=Ann; email=a@x.io")
+    sql = "SELECT email FROM contact WHERE name = 'Ann'"
+    await write(client, contacts, text="Bob likes sailing.")
+    unrelated = await ask(client, contacts, "What is Ann's email?", sql)
+    assert unrelated["basis"] == "records" and unrelated["passages"] == []
+    assert "notice" not in unrelated
+    # Neither Ann's name nor a correction the question's way: only the search for a change
+    # to what the record's sentence said finds it.
+    moved = await write(client, contacts, text="Update: email changed to a@new.io.")
+    answer = await ask(client, contacts, "What is Ann's email?", sql)
+    assert answer["basis"] == "records" and answer["evidence"][0]["value"] == "a@x.io"
+    [later] = answer["passages"]
+    assert later["write_id"] == moved["write_id"]
+    assert answer["notice"].startswith("Something said later may change this answer")
+    assert "but later" in answer["reader_result"]["answer"]
+
+
 async def test_a_list_from_records_is_shown_beside_what_was_said_about_it(
     client: httpx.AsyncClient, contacts: str
 ) -> None:

@@ -607,10 +607,10 @@ def said_later(t: Tables, query: str, evidence: list[dict[str, Any]]) -> list[di
         for e in evidence
         if e.get("value") is not None and e.get("field")
     ]
-    found = passages_mod.search(t, query, after=after, limit=2)
-    if not found:  # a correction in other words than the question's
-        said = " ".join(str(e.get("said") or "") for e in evidence)
-        found = passages_mod.search(t, query, after=after, limit=2, changes=True, about=said)
+    # The question's words, else a correction in other words than the question's: a change
+    # to what the values' sentences said.
+    said = " ".join(str(e.get("said") or "") for e in evidence)
+    found = passages_mod.search_later(t, query, after, said)
     return [
         p
         for p in found
