@@ -366,3 +366,15 @@ async def test_how_many_is_answered_by_counting_a_listed_value(
     found = await read("How many things do we still need to buy?")
     assert found["basis"] == "records", found
     assert found["reader_result"]["answer"].startswith("4: crate; martingale collar")
+
+
+async def test_where_is_not_answered_by_the_name_of_the_one_asked_about(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Study buddy: Nguyễn Minh Châu, also sitting N4; weekly call on Sundays.")
+    found = await read("Where does my study buddy live?")
+    assert found["basis"] != "records", found  # his name says who, not where
+    await write("Our conductor, Ingrid Solberg, lives in Bergen.")
+    there = await read("Where does our conductor live?")
+    assert "Bergen" in there["reader_result"]["answer"]

@@ -10,7 +10,8 @@ understood half the sentence), the sentence itself stays the answer.
 A record is used when:
 - it is about what is asked: its values hold every name the question holds and at least one
   of the question's terms;
-- it adds something: a value the question does not say, said in the passage;
+- it adds something: a value the question does not say, said in the passage (for "where",
+  more than its own name, unless that name says what is asked);
 - together the records used hold `HELD` of the sentence's own words, less the question's
   (of the one part of a note in parts, "A (…); B (…); C (…)", that says the question's words),
   and the word told right after each word saying what is asked ("lives in *Newcastle*").
@@ -101,6 +102,8 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
             for f in fields
             if (value := set(search_words(str(record[f])))) and value - asked and value <= shown
         ]
+        if terms.where and not _beside_its_name(spec, record, adding, terms):
+            continue  # "Where does my study buddy live?": the one asked of, named, is no place
         if not adding:
             continue
         used.append((spec, record, about))
@@ -238,6 +241,20 @@ def _understood(spec: ObjectSpec, record: Record, sentences: list[set[str]]) -> 
             continue
         out.append(name)
     return out
+
+
+def _beside_its_name(
+    spec: ObjectSpec, record: Record, adding: list[str], terms: passages_mod.Terms
+) -> bool:
+    """Whether a record adds a value other than its own name, or a name that says what is
+    asked itself ("Easter Open at the Hilton"): a record found by another field ("study
+    buddy") is the one asked about, and its name no answer to where."""
+    naming = set(_named_by(spec, record))
+    for f in adding:
+        words = search_words(str(record[f]))
+        if f not in naming or any(t.covered_by(words, str(record[f])) for t in terms.terms):
+            return True
+    return False
 
 
 def _named_by(spec: ObjectSpec, record: Record) -> list[str]:
