@@ -367,6 +367,12 @@ async def test_who_holds_a_job_is_the_one_person_whose_role_says_it(tmp_path: Pa
         # Another job of the same kind is no answer: "main" is not "second".
         main = await memory.read("Who is my main supervisor?")
         assert not main["reader_result"]["answer"].startswith("Jonas Brenner"), main
+        # The job as stored, once, though role and relationship both say it.
+        await memory.write("Our conductor is Ingrid Solberg. Co-founder and CTO is Rahel Tesfaye.")
+        conductor = await memory.read("Who is the conductor of my orchestra?")
+        assert conductor["reader_result"]["answer"] == "Ingrid Solberg (conductor)."
+        cto = await memory.read("Who is the CTO?")
+        assert cto["reader_result"]["answer"] == "Rahel Tesfaye (co-founder and CTO)."
 
 
 async def test_who_does_what_no_record_says_in_those_words_by_a_role_close_in_meaning(

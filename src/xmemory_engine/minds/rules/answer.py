@@ -943,14 +943,16 @@ class _Reading:
         if name_of is None or not columns:
             return None
         held = " || ' ' || ".join(f"coalesce(lower({quote_ident(c)}), '')" for c in columns)
+        said = ", ".join(quote_ident(c) for c in columns)
         table = await self._run(
-            f"SELECT xuid, {quote_ident(name_of)}, {held} FROM {quote_ident(person.table)} "
+            f"SELECT xuid, {quote_ident(name_of)}, {said} FROM {quote_ident(person.table)} "
             f"WHERE {contains(held, noun)} LIMIT {SEARCH_LIMIT}"
         )
         modifiers = set(mods.lower().split()) - STOPWORDS
         ranked = []
-        for i, (_, _, tie) in enumerate(table.rows):
-            own = set(str(tie).split()) - {noun} - STOPWORDS
+        for i, row in enumerate(table.rows):
+            tie = " ".join(str(v).lower() for v in row[2:] if v)
+            own = set(tie.split()) - {noun} - STOPWORDS
             if modifiers and own and not modifiers & own:
                 continue  # "my main supervisor" is not the "second supervisor"
             ranked.append((len(modifiers & own), i))
@@ -959,7 +961,10 @@ class _Reading:
             return None
         row = table.rows[ranked[0][1]]
         one = ResultTable(columns=table.columns, rows=[row], sql=table.sql)
-        return one, str(row[1]), str(row[2]).strip()
+        # As stored ("co-founder and CTO"), once: the role and relationship often say the same.
+        ties = list(dict.fromkeys(str(v).strip() for v in row[2:] if v and str(v).strip()))
+        saying = [t for t in ties if noun in t.lower()]
+        return one, str(row[1]), (saying[0] if saying else " ".join(ties))
 
     async def _resolve_role(self) -> None:
         """ "What's the coordinator's number?", "the heating engineer's mobile": the one person
