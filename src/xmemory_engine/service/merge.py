@@ -150,7 +150,7 @@ def apply_extraction(
         xuid = _merge_object(tables, cleaned, log, origin)
         if xuid is not None:
             refs[obj.ref] = xuid
-    stored: dict[str, str] = {}  # the link each relation of this extraction is, by index
+    stored: dict[int, tuple[str, dict[str, str]]] = {}  # each relation's link and its ends
     for index, rel in enumerate(extraction.relations):
         origin = f"{source}:relations[{index}]"
         spec = find_relation_spec(schema, rel.relation_type)
@@ -191,32 +191,32 @@ def apply_extraction(
             log.step(
                 {"operation": "update" if changed else "unchanged", "xuid": link["xuid"]} | plan
             )
-            stored[str(index)] = str(link["xuid"])
+            stored[index] = (str(link["xuid"]), ends)
             continue
         record = tables.insert(spec, values | {spec.role_column(r): x for r, x in ends.items()})
         log.created_record(spec, record)
         log.step({"operation": "create", "xuid": record["xuid"]} | plan)
-        stored[str(index)] = str(record["xuid"])
+        stored[index] = (str(record["xuid"]), ends)
     _end_replaced(tables, extraction, stored, log, source)
 
 
 def _end_replaced(
-    tables: Tables, extraction: Extraction, stored: dict[str, str], log: ChangeLog, source: str
+    tables: Tables,
+    extraction: Extraction,
+    stored: dict[int, tuple[str, dict[str, str]]],
+    log: ChangeLog,
+    source: str,
 ) -> None:
     """Remove the stored links a relation of this extraction replaces: from its `replaces`
     end to others, of its type. The links this extraction stored stay ("works at Northwind
     and at Oxfam" said at once are two jobs); the removed ones stay in the change history."""
-    kept = set(stored.values())
+    kept = {xuid for xuid, _ in stored.values()}
     for index, rel in enumerate(extraction.relations):
-        xuid = stored.get(str(index))
         spec = find_relation_spec(tables.schema, rel.relation_type)
-        if xuid is None or spec is None or rel.replaces not in spec.roles:
+        if index not in stored or spec is None or rel.replaces not in spec.roles:
             continue
-        link = tables.get(spec, xuid)
-        if link is None:
-            continue
-        end = {rel.replaces: str(link[spec.role_column(rel.replaces)])}
-        for other in tables.find_links(spec, end):
+        ends = stored[index][1]
+        for other in tables.find_links(spec, {rel.replaces: ends[rel.replaces]}):
             if other["xuid"] in kept:
                 continue
             tables.delete(spec, other["xuid"])

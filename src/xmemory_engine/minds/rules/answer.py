@@ -100,12 +100,12 @@ _HOLDING = re.compile(
     r"are\s+there)\b",
     re.IGNORECASE,
 )
-# A question asking for a whole list: "What's on my to-do list?", "What are all the projects …".
 # Said when those asked of only mention a value in what was said of them, no field holding it.
 _MENTIONED = (
     "No stored field or link says so of some of these; what was said of those whose notes "
     "only mention {} is quoted. Check it says what is asked."
 )
+# A question asking for a whole list: "What's on my to-do list?", "What are all the projects …".
 _WHOLE_LIST = re.compile(r"\b(?:list|to-?do|todos?|all)\b", re.IGNORECASE)
 
 
