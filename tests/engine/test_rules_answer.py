@@ -596,11 +596,17 @@ async def test_a_record_told_with_no_state_is_in_the_state_nothing_has_happened_
     default.put("task", {"title": "pack", "status": "in_progress"})
     count = await default.ask("How many tasks are still open?")
     assert count.answer == "There are 2 tasks."
+    # Taken, not stored: said so.
+    assert count.notice == (
+        "1 of these tasks has no status stored and is taken as open: nothing said has moved it on."
+    )
     listed = await default.ask("Which tasks are open?")
     assert {row[1] for row in listed.tables[0].rows} == {"renew passport", "book car service"}
     # Another state is one something said: no state is not it.
+    assert listed.notice is not None and listed.notice.startswith("1 of these tasks has no")
     done = await default.ask("Which tasks are done?")
     assert {row[1] for row in done.tables[0].rows} == {"file expense report"}
+    assert done.notice is None
     default.reader.close()
 
 

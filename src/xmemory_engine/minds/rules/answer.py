@@ -569,8 +569,25 @@ class _Reading:
                 return Answer(tables=[every], answer=prose, notice=notice, about=self._about(spec))
         if _total(table) == 0 and (values or keywords):
             return Answer(tables=[_emptied(table)], about=self._about(spec))
-        return Answer(
-            tables=[table], answer=count_sentence(table, spec, q), about=self._about(spec)
+        assumed = await self._assumed(sel, spec)
+        prose = count_sentence(table, spec, q)
+        return Answer(tables=[table], answer=prose, notice=assumed, about=self._about(spec))
+
+    async def _assumed(self, sel: Select, spec: ObjectSpec) -> str | None:
+        """A notice when some records counted or listed were taken to be in the state asked
+        because none is stored ("Which tasks are open?" and a task told with no state)."""
+        sql = sel.assumed_count_sql()
+        if sql is None or sel.assumed is None:
+            return None
+        n = _total(await self._run(sql))
+        if n == 0:
+            return None
+        field, state = sel.assumed
+        noun = _type_name(spec, plural=True)
+        return (
+            f"{n} of these {noun} {'has' if n == 1 else 'have'} no {field} stored and "
+            f"{'is' if n == 1 else 'are'} taken as {state}: nothing said has moved "
+            f"{'it' if n == 1 else 'them'} on."
         )
 
     async def _list(self, targets: list[ObjectSpec]) -> Answer:
@@ -595,9 +612,9 @@ class _Reading:
                 if stated is not None and stated != len(table.rows):
                     return self._mentioned(spec, table, stated, fields)
                 prose = self._list_prose(spec, table, fields)
-                return Answer(
-                    tables=[table], answer=prose, notice=self.cut, about=self._about(spec)
-                )
+                assumed = await self._assumed(sel, spec)
+                notice = " ".join(n for n in (self.cut, assumed) if n) or None
+                return Answer(tables=[table], answer=prose, notice=notice, about=self._about(spec))
             first = first or _emptied(table)
         assert first is not None
         fallback = await self._unqualified(targets)

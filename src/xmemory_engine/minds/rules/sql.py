@@ -92,6 +92,7 @@ class Select:
         self._newest = False
         self._limit: int | None = None
         self._subqueries = 0
+        self.assumed: tuple[str, str] | None = None  # (field, state) taken for no state stored
 
     def named_exactly(self, name: str) -> Select:
         """Records called exactly `name`, as written: a comparison the primary-key or name
@@ -146,6 +147,7 @@ class Select:
             if equal and fname == status and str(value).lower() in NOT_STARTED:
                 # "Which tasks are open?": one told with no state has not moved from it.
                 self.where.append(f"({column} = {quote_sql(value)} OR {column} IS NULL)")
+                self.assumed = (fname, str(value))
             elif equal:
                 self.where.append(f"{column} = {quote_sql(value)}")
             else:
@@ -208,6 +210,14 @@ class Select:
             f"SELECT {function}({column}) AS {quote_ident(function.lower() + '_' + fname)}, "
             f"COUNT({column}) AS count FROM {quote_ident(self.spec.table)} AS t{self._where()}"
         )
+
+    def assumed_count_sql(self) -> str | None:
+        """How many of the matching records have no state stored and were taken to be in the
+        one asked (`assumed`); None when no state was taken."""
+        if self.assumed is None:
+            return None
+        unstated = f"t.{quote_ident(self.assumed[0])} IS NULL"
+        return f"{self.count_sql()} AND {unstated}" if self.where else None
 
     def count_sql(self) -> str:
         return f"SELECT COUNT(*) AS count FROM {quote_ident(self.spec.table)} AS t{self._where()}"
