@@ -99,10 +99,10 @@ async def test_a_new_employer_replaces_the_stored_link_and_two_said_at_once_stay
     async with session(tmp_path) as memory:
         await memory.write("Tom Baker works at Northwind as a data analyst and at Oxfam too.")
         await memory.write("Ana Ortiz works at Northwind.")
-        orgs = {o["xuid"]: o["name"] for o in rows(tmp_path, "organization")}
-        people = {p["xuid"]: p["name"] for p in rows(tmp_path, "person")}
 
         def employers() -> dict[str, list[str]]:
+            orgs = {o["xuid"]: o["name"] for o in rows(tmp_path, "organization")}
+            people = {p["xuid"]: p["name"] for p in rows(tmp_path, "person")}
             links: dict[str, list[str]] = {}
             for link in rows(tmp_path, "works_at"):
                 employer = orgs.get(link["employer_xuid"]) or ""
@@ -111,7 +111,6 @@ async def test_a_new_employer_replaces_the_stored_link_and_two_said_at_once_stay
 
         assert employers() == {"Tom Baker": ["Northwind", "Oxfam"], "Ana Ortiz": ["Northwind"]}
         await memory.write("Update: Tom left Northwind and joined Globex as head of data.")
-        orgs = {o["xuid"]: o["name"] for o in rows(tmp_path, "organization")}
         assert employers() == {"Tom Baker": ["Globex"], "Ana Ortiz": ["Northwind"]}
         where = await memory.read("Where does Tom Baker work?")
         assert where["reader_result"]["answer"] == "Globex"

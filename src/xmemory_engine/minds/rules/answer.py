@@ -576,13 +576,12 @@ class _Reading:
     async def _assumed(self, sel: Select, spec: ObjectSpec) -> str | None:
         """A notice when some records counted or listed were taken to be in the state asked
         because none is stored ("Which tasks are open?" and a task told with no state)."""
-        sql = sel.assumed_count_sql()
-        if sql is None or sel.assumed is None:
-            return None
-        n = _total(await self._run(sql))
-        if n == 0:
+        if sel.assumed is None:
             return None
         field, state = sel.assumed
+        n = _total(await self._run(sel.assumed_count_sql(field)))
+        if n == 0:
+            return None
         noun = _type_name(spec, plural=True)
         return (
             f"{n} of these {noun} {'has' if n == 1 else 'have'} no {field} stored and "

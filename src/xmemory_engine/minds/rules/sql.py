@@ -211,13 +211,10 @@ class Select:
             f"COUNT({column}) AS count FROM {quote_ident(self.spec.table)} AS t{self._where()}"
         )
 
-    def assumed_count_sql(self) -> str | None:
-        """How many of the matching records have no state stored and were taken to be in the
-        one asked (`assumed`); None when no state was taken."""
-        if self.assumed is None:
-            return None
-        unstated = f"t.{quote_ident(self.assumed[0])} IS NULL"
-        return f"{self.count_sql()} AND {unstated}" if self.where else None
+    def assumed_count_sql(self, fname: str) -> str:
+        """How many of the matching records have no `fname` stored (those `filters` took to be
+        in the state asked: `assumed`, whose clause makes the WHERE this extends)."""
+        return f"{self.count_sql()} AND t.{quote_ident(fname)} IS NULL"
 
     def count_sql(self) -> str:
         return f"SELECT COUNT(*) AS count FROM {quote_ident(self.spec.table)} AS t{self._where()}"
