@@ -378,3 +378,57 @@ async def test_where_is_not_answered_by_the_name_of_the_one_asked_about(
     await write("Our conductor, Ingrid Solberg, lives in Bergen.")
     there = await read("Where does our conductor live?")
     assert "Bergen" in there["reader_result"]["answer"]
+
+
+async def test_who_is_answered_by_the_record_named_next_to_what_is_asked(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    sentence = (
+        "Suppliers: flour, Mungoswells Mill (contact Callum Reid, 0131 555 0198); "
+        "butter and cream, Graham's Dairy."
+    )
+    await write(sentence)
+    await write("Bread is from Tesco Silverburn.")
+    # No field of the dairy's record says butter: the sentence names it next to the word.
+    found = await read("Who supplies the butter?")
+    assert found["basis"] == "records", found
+    assert found["reader_result"]["answer"].startswith("Graham's Dairy (organization)")
+    assert "names Graham's Dairy next to what the question asks" in found["notice"]
+    assert [e["said"] for e in found["evidence"]] == [sentence]
+    # "Who's" asks for someone as "Who is" does.
+    await write("Spare key is with the other neighbour, Mrs Doreen Platt at No. 11.")
+    key = await read("Who's holding the spare key?")
+    assert key["basis"] == "records", key
+    assert key["reader_result"]["answer"].startswith("Doreen Platt (person)")
+
+
+async def test_when_is_answered_by_the_record_holding_the_date_told_next_to_what_is_asked(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Update: Kindred intro done 2026-03-04; first call booked for 2026-03-11.")
+    found = await read("When is the first call with Kindred?")
+    assert found["basis"] == "records", found
+    answer = found["reader_result"]["answer"]
+    assert "2026-03-11" in answer and "2026-03-04" not in answer
+
+
+async def test_one_name_told_is_no_answer_to_a_list_or_to_what_changed_since(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("User's trip to Japan: 2026-10-02 to 2026-10-16 with partner Aiko Mori.")
+    await write("Flights booked: ANA NH212 London to Tokyo Haneda; booking ref QH7T2K.")
+    one = await read("Who am I travelling to Japan with?")
+    assert one["reader_result"]["answer"].startswith("Aiko Mori (person)"), one
+    several = await read("Who are all the people I travel to Japan with?")
+    assert several["basis"] == "passages", several
+    # A later sentence changes who supplies the cheese: the first names the old one.
+    old = "Cheese comes from Lucía Ortega at the Saturday market."
+    new = "Update: from this month the cheese comes from Gráinne Byrne instead."
+    await write(old)
+    await write(new)
+    now = await read("Who is supplying the cheese now?")
+    assert now["basis"] == "passages", now
+    assert [p["sentence"] for p in now["passages"]][:2] == [old, new]

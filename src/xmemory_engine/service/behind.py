@@ -13,15 +13,20 @@ A record is used when:
 - it adds something: a value the question does not say, said in the passage (for "where",
   more than its own name, unless that name says what is asked);
 - together the records used hold `HELD` of the sentence's own words, less the question's
-  (of the one part of a note in parts, "A (…); B (…); C (…)", that says the question's words),
+  (of the one part of a note in parts, "A (…); B (…); C (…)", that says most of its terms),
   and the word told right after each word saying what is asked ("lives in *Newcastle*").
 
 Values that copy the text instead of understanding it (a field holding most of the sentence,
 an accumulated free-text field) do not count, so a note is never an answer from records.
+
+When none is, a question asking for someone or a date is answered by the record holding the
+value the sentence tells nearest to what is asked (`_named_beside`). Neither answers after a
+change said later that the records may not have taken (`_changes_later`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +50,7 @@ LONG_VALUE = 10
 """Words from which a value is free text (notes gathered over time), not one value."""
 MAX_SENTENCES = 50  # of an episode, compared with values (a batch's episode has thousands)
 MAX_RECORDS = 3
+LABEL_WORDS = 3  # words before a colon that label what follows ("Open items:")
 BOOKKEEPING = frozenset({"xuid", "created_at", "updated_at"})
 
 
@@ -62,14 +68,40 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     if not passages or passages[0].get("found_by") != "words":
         return None  # a sentence close in meaning is a guess already: no records on top of it
     passage = passages[0]
-    vocab = passages_mod.vocabulary()
     terms = passages_mod.question_terms(query)
     if terms.foreign:
         return None  # only its names are understood: what is asked of them cannot be checked
+    part = _asked_part(passage["sentence"], terms)
+    episode_id = int(passage["episode_id"])
+    episode = t.episodes([episode_id]).get(episode_id)
+    said = passages_mod.episode_sentences(episode.text)[:MAX_SENTENCES] if episode else ()
+    sentences = [set(search_words(s)) for s in (passage["sentence"], *said)]
+    xuids = t.records_said_in(episode_id)
+    changes = _changes_later(t, passages, terms)
+    if any(not changed & set(xuids) for changed in changes):
+        return None  # a change its records did not take: they may hold the replaced value
+    records = t.objects_by_xuids(xuids)
+    found = _holding(t, query, passage, terms, part, sentences, records)
+    if found is None and not changes:
+        # The value picked is the first sentence's, even where its records took a change.
+        found = _named_beside(t, query, passage, terms, part, sentences, records)
+    return found
+
+
+def _holding(
+    t: Tables,
+    query: str,
+    passage: dict[str, Any],
+    terms: passages_mod.Terms,
+    part: str,
+    sentences: list[set[str]],
+    records: list[tuple[ObjectSpec, Record]],
+) -> Behind | None:
+    """The records about what is asked that hold what the sentence says."""
+    vocab = passages_mod.vocabulary()
     asked = set(search_words(query))
     dates = _dates_in(passage)
     shown = set(search_words(passage["text"])) | {w for iso in dates for w in search_words(iso)}
-    part = _asked_part(passage["sentence"], asked)
     sentence_words = [w for w in search_words(part) if len(w) > 1]
     # What the sentence itself says: not its stop words, the question's words, the label it
     # is filed under ("Update:") or the words that mark a change ("moved", "now").
@@ -77,15 +109,10 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     own = {w for w in sentence_words if w not in skip}
     if not own:
         return None
-    episode_id = int(passage["episode_id"])
-    episode = t.episodes([episode_id]).get(episode_id)
-    said = passages_mod.episode_sentences(episode.text)[:MAX_SENTENCES] if episode else ()
-    sentences = [set(search_words(s)) for s in (passage["sentence"], *said)]
-    xuids = t.records_said_in(episode_id)
     used: list[tuple[ObjectSpec, Record, list[str]]] = []
     held: set[str] = set()  # the words of the values understood
     named: set[str] = set()  # ... and of the keys that say which records they are
-    for spec, record in t.objects_by_xuids(xuids):
+    for spec, record in records:
         fields = _understood(spec, record, sentences)
         # What the record is about may be told in the sentence's own words (an event titled
         # "Funding: DFG-funded position ends"): such a value says which record it is, and
@@ -143,13 +170,179 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
         if len(lists) != 1:
             return None  # no list, or two: the records do not say how many
         prose = f"{len(lists[0])}: {'; '.join(lists[0])}. {prose}"
+    return Behind(prose=prose, evidence=found, notice=_notice(passage))
+
+
+def _notice(passage: dict[str, Any], named: str | None = None) -> str:
     day = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
-    notice = (
+    told = (
+        f": the sentence names {named} next to what the question asks"
+        if named
+        else ": the question names none of their fields"
+    )
+    return (
         "Read from the records made from what was said"
         + (f" on {day}" if day else "")
-        + ": the question names none of their fields, so check they are what it asks about."
+        + told
+        + ", so check they are what it asks about."
     )
-    return Behind(prose=prose, evidence=found, notice=notice)
+
+
+def _changes_later(
+    t: Tables, passages: list[dict[str, Any]], terms: passages_mod.Terms
+) -> list[set[str]]:
+    """For each sentence shown after the first that tells of a change to what is asked (a
+    correction saying one of the question's words other than its names), the records its
+    write changed."""
+    first = passages[0]["passage_id"]
+    return [
+        set(t.records_said_in(int(p["episode_id"])))
+        for p in passages[1:]
+        if p["passage_id"] > first
+        and passages_mod.corrects(p["sentence"])
+        and _says_a_term(p["sentence"], terms)
+    ]
+
+
+def _says_a_term(sentence: str, terms: passages_mod.Terms) -> bool:
+    words = search_words(sentence)
+    return any(
+        t.shape is None and t.stem not in terms.named and t.covered_by(words, sentence)
+        for t in terms.terms
+    )
+
+
+def _named_beside(
+    t: Tables,
+    query: str,
+    passage: dict[str, Any],
+    terms: passages_mod.Terms,
+    part: str,
+    sentences: list[set[str]],
+    records: list[tuple[ObjectSpec, Record]],
+) -> Behind | None:
+    """The record holding the value the sentence tells nearest to what is asked, when the
+    question asks for a kind of value the sentence shows: someone named for "who", a date
+    for "when". The sentence links them, the records need not: "Suppliers: flour,
+    Mungoswells Mill (contact Callum Reid)" answers "Who delivers our flour?" with the
+    organization named next to "flour", though no field of it says flour.
+
+    The nearest value is read from the sentence first, and then looked for in the records:
+    when the records do not hold it (the mind missed "1 Jan 2027" but kept another date of
+    the sentence), they do not answer. Values the question itself says, or that say one of
+    its terms ("the coffee roasters" of "Kirkgate Coffee Roasters"), are what is asked
+    about, not the answer. Two values equally near, or two with no term said near them,
+    answer nothing."""
+    if not (terms.who or terms.when) or _asks_for_several(query):
+        return None
+    words = search_words(part)
+    spots = [
+        i
+        for i, word in enumerate(words)
+        if any(
+            term.covered_by([word], word) for term in terms.terms if term.stem not in terms.named
+        )
+    ]
+    near: list[tuple[int, str, list[str]]] = []
+    for value, said in _told(passage, part, terms):
+        at = _runs(words, said)
+        if not at or any(t.shape is None and t.covered_by(said, value) for t in terms.terms):
+            continue
+        near.append((min((abs(a - b) for a in at for b in spots), default=0), value, said))
+    if not near:
+        return None
+    near.sort(key=lambda n: n[0])
+    distance, value, said = near[0]
+    if any(n[0] == distance and n[1] != value for n in near[1:]):
+        return None  # "Ana and Rui run the bakery": either could be meant
+    held = next(
+        (
+            (spec, record, name)
+            for spec, record in records
+            for name in _answering(spec, record, terms)
+            if _holds(str(record[name]), value, said)
+        ),
+        None,
+    )
+    if held is None:
+        return None
+    spec, record, name = held
+    fields = _understood(spec, record, sentences)
+    fields = fields if name in fields else [name, *fields]
+    found = evidence_mod.gather(t, [TracedRecord(spec.table, str(record["xuid"]), fields)])
+    notice = _notice(passage, str(record[name]))
+    return Behind(prose=_described(spec, record, fields), evidence=found, notice=notice)
+
+
+def _told(
+    passage: dict[str, Any], part: str, terms: passages_mod.Terms
+) -> list[tuple[str, list[str]]]:
+    """The values of the kind asked that the sentence tells, each with its words as said:
+    the people and organizations it names ("who"), as the rules mind's name finder reads
+    them, or its dates ("when"), as ISO."""
+    if terms.when:
+        return [(str(v.value), search_words(v.text)) for v in passages_mod.dates_in(passage, part)]
+    from xmemory_engine.minds.rules.names import classify, find_candidates  # its name finder
+
+    named = classify(find_candidates(part, 0, []))
+    return [(name, search_words(name)) for name, kind in named.items() if kind in _SOMEONE]
+
+
+_SOMEONE = frozenset({"person", "org"})
+
+
+def _holds(stored: str, value: str, said: list[str]) -> bool:
+    """Whether a stored value is the one told: the same date, or the same name, whole or
+    with a title or a word more or less ("Mrs Doreen Platt" told, "Doreen Platt" stored)."""
+    if stored == value:
+        return True
+    words = search_words(stored)
+    return bool(words) and (bool(_runs(said, words)) or bool(_runs(words, said)))
+
+
+def _asks_for_several(query: str) -> bool:
+    """ "Who are all the shop's suppliers?", "When were the last three meetings?": a list
+    is asked, and one value named in a sentence is not it."""
+    words = search_words(query)
+    return words[1:2] in (["are"], ["were"]) or "all" in words
+
+
+def _answering(spec: ObjectSpec, record: Record, terms: passages_mod.Terms) -> list[str]:
+    """The fields of a record that hold the kind of value asked: its name when it names
+    someone or something ("who"), a date ("when")."""
+    if terms.who:
+        name = display_field(spec)
+        value = record.get(name) if name else None
+        return [name] if name and value is not None and _a_name(str(value)) else []
+    return [
+        f
+        for f in spec.fields
+        if isinstance(value := record.get(f), str) and _ISO_DATE.fullmatch(value[:10])
+    ]
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PARTICLE = 3  # letters of a lower-case word a name may hold ("Ní", "de", "van", "&")
+
+
+def _a_name(value: str) -> bool:
+    """Whether a value reads as a name ("Oonagh Ní Bhriain", "Night & Day Café"), not a
+    clause that mentions one ("send the plan to Mrs Fairbairn"): capitalised words, and
+    between them only short particles; no digits, no address."""
+    words = value.replace(".", " ").split()
+    if not words or any(c.isdigit() or c in "@/:" for c in value):
+        return False
+    return words[0][:1].isupper() and all(
+        w[:1].isupper() or len(w) <= _PARTICLE or not w[:1].isalpha() for w in words
+    )
+
+
+def _runs(words: list[str], run: list[str]) -> list[int]:
+    """Where `run` is said in `words`, word for word."""
+    n = len(run)
+    if not n:
+        return []
+    return [i for i in range(len(words) - n + 1) if words[i : i + n] == run]
 
 
 def _dates_in(passage: dict[str, Any]) -> dict[str, set[str]]:
@@ -170,14 +363,22 @@ def _the_one_asked(terms: passages_mod.Terms, part: str, values: str) -> bool:
     )
 
 
-def _asked_part(sentence: str, asked: set[str]) -> str:
+def _asked_part(sentence: str, terms: passages_mod.Terms) -> str:
     """The part of a sentence that tells what is asked: a note of several parts ("Invoices
-    sent: A (…); B (…); C (…)") is held by the records when the part that says the question's
-    words is, not every part."""
-    parts = [p for p in sentence.split(";") if p.strip()]
+    sent: A (…); B (…); C (…)") is held by the records when the part that says most of the
+    question's terms is, not every part. Terms, not words: "prices" says "price", and
+    "the" says nothing. A label before the parts ("Suppliers: flour, A; butter, B") heads
+    them all, so it says nothing of one."""
+    head, colon, rest = sentence.partition(":")
+    labelled = colon and len(head.split()) <= LABEL_WORDS and ";" in rest
+    parts = [p for p in (rest if labelled else sentence).split(";") if p.strip()]
     if len(parts) < 2:
         return sentence
-    said = [len(asked & set(search_words(p))) for p in parts]
+    said = [
+        sum(t.covered_by(words, p) for t in terms.terms if t.shape is None)
+        for p in parts
+        for words in [search_words(p)]
+    ]
     best = max(said)
     if best == 0 or said.count(best) > 1:
         return sentence

@@ -188,6 +188,8 @@ class Terms:
     understood, so what is said about them is what can be shown."""
     where: bool = False
     """Asks for a place: a sentence naming a place the question does not holds that kind."""
+    when: bool = False
+    """Asks for a time ("When ...?"): a date answers it."""
     focus: list[str] = field(default_factory=list)
     """The stems of what the question asks for, when it says so by a noun ("When is Sam's
     *birthday*?", "What is the *priority* of the invoice task?"): a passage must say each."""
@@ -264,6 +266,7 @@ def question_terms(question: str) -> Terms:
     stems = {t.stem for t in terms}
     focus = [stem for stem in (_stem(w) for w in _asked_noun(words, in_names)) if stem in stems]
     opening = fold(question.strip().lstrip("¿¡\"'").split(" ", 1)[0].strip("?!.,"))
+    opening = re.split("['\u2019]", opening, maxsplit=1)[0]  # "Who's", "When's"
     # Opened by another language's question word that is not also English ("was", "come").
     foreign = opening in vocab.foreign_question_words - vocab.stop - {"come"}
     # "Who is Efua?" asks what she is to the user ("my mother-in-law Efua"), not for
@@ -271,6 +274,7 @@ def question_terms(question: str) -> Terms:
     described = len(words) >= 3 and words[1] in COPULAS and set(words[2:]) <= in_names
     who = opening in ("who", "whom", "whose") and not described
     where = opening == "where"
+    when = opening == "when"
     participles = frozenset(
         _stem(w) for w in words if w.endswith(("ed", "ing")) and w not in in_names
     )
@@ -281,6 +285,7 @@ def question_terms(question: str) -> Terms:
         foreign=foreign,
         who=who,
         where=where,
+        when=when,
         participles=participles,
         narrowing=narrowing,
     )
