@@ -432,3 +432,18 @@ async def test_one_name_told_is_no_answer_to_a_list_or_to_what_changed_since(
     now = await read("Who is supplying the cheese now?")
     assert now["basis"] == "passages", now
     assert [p["sentence"] for p in now["passages"]][:2] == [old, new]
+
+
+async def test_whose_asks_for_a_person_not_an_organization_named_nearby(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write(
+        "Three bookings: the Harbour Arms in Leith on 2026-05-01, Kelso Golf Club on "
+        "2026-05-08, and a wedding in Peebles on 2026-05-16."
+    )
+    await write("My neighbour Björn Halvorsen is lending me his mini-digger for a day.")
+    wedding = await read("Whose wedding are we playing in Peebles?")
+    assert wedding["basis"] == "passages", wedding  # not "Kelso Golf Club"
+    digger = await read("Whose digger am I borrowing?")
+    assert digger["reader_result"]["answer"].startswith("Björn Halvorsen (person)"), digger

@@ -244,7 +244,7 @@ def _named_beside(
         )
     ]
     near: list[tuple[int, str, list[str]]] = []
-    for value, said in _told(passage, part, terms):
+    for value, said in _told(passage, part, terms, whose=search_words(query)[:1] == ["whose"]):
         at = _runs(words, said)
         if not at or any(t.shape is None and t.covered_by(said, value) for t in terms.terms):
             continue
@@ -275,17 +275,18 @@ def _named_beside(
 
 
 def _told(
-    passage: dict[str, Any], part: str, terms: passages_mod.Terms
+    passage: dict[str, Any], part: str, terms: passages_mod.Terms, *, whose: bool
 ) -> list[tuple[str, list[str]]]:
     """The values of the kind asked that the sentence tells, each with its words as said:
-    the people and organizations it names ("who"), as the rules mind's name finder reads
-    them, or its dates ("when"), as ISO."""
+    the people and organizations it names ("who"; people only for "whose", which asks for
+    an owner), as the rules mind's name finder reads them, or its dates ("when"), as ISO."""
     if terms.when:
         return [(str(v.value), search_words(v.text)) for v in passages_mod.dates_in(passage, part)]
     from xmemory_engine.minds.rules.names import classify, find_candidates  # its name finder
 
     named = classify(find_candidates(part, 0, []))
-    return [(name, search_words(name)) for name, kind in named.items() if kind in _SOMEONE]
+    kinds = {"person"} if whose else _SOMEONE
+    return [(name, search_words(name)) for name, kind in named.items() if kind in kinds]
 
 
 _SOMEONE = frozenset({"person", "org"})
