@@ -174,18 +174,17 @@ def _holding(
 
 
 def _notice(passage: dict[str, Any], named: str | None = None) -> str:
+    """Where the answer came from, and what to check: the records a sentence's write made,
+    chosen because the question names none of their fields, or because the sentence names
+    the value next to what is asked."""
     day = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
-    told = (
-        f": the sentence names {named} next to what the question asks"
-        if named
-        else ": the question names none of their fields"
-    )
-    return (
-        "Read from the records made from what was said"
-        + (f" on {day}" if day else "")
-        + told
-        + ", so check they are what it asks about."
-    )
+    said = "Read from the records made from what was said" + (f" on {day}" if day else "")
+    if named:
+        return (
+            f"{said}: the sentence names {named} next to what the question asks, so check "
+            "that it is the answer."
+        )
+    return f"{said}: the question names none of their fields, so check they are what it asks about."
 
 
 def _changes_later(
