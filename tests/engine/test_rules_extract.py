@@ -892,6 +892,12 @@ async def test_a_singular_header_or_a_sentence_with_a_colon_is_no_list() -> None
     ]
     said = await extract("Note to self: Alice Johnson works at Acme Corp.", DEFAULT)
     assert objects(said, "person")[0]["company"] == "Acme Corp"
+    # Whom a task label is for does not change what it labels.
+    update = await extract("Task for user: March investor update, due 2026-04-05.", DEFAULT)
+    assert objects(update, "task") == [
+        {"title": "March investor update", "status": "open", "due_date": "2026-04-05"}
+    ]
+    assert objects(update, "event") == []
 
 
 @pytest.mark.anyio

@@ -42,7 +42,9 @@ MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
 
 _TASK = re.compile(
     r"\b(?:(?:need|needs|have|has|got)\s+to|must|remind\s+me\s+to|(?:don'?t|do\s+not)\s+forget\s+to"
-    r"|remember\s+to|(?:todo|to-do|task|action\s+item)\s*:)\s+(?P<what>[^.;!?]+)"
+    # A label's head names it, whoever it is for: "Task:", "Task for user:".
+    r"|remember\s+to|(?:todo|to-do|task|action\s+item)(?:\s+for\s+[^:.;]{1,30}?)?\s*:)"
+    r"\s+(?P<what>[^.;!?]+)"
     r"|(?:^|:\s*)(?:the\s+)?(?P<due>[^.;:!?]+?)\s+(?:is|are)\s+due\b"
     # "chapter 3 draft due 2026-02-28", "; report due 20 Nov": a thing, "due" and its date
     # (checked in `_task`: a written date right after, a title of a few words).
