@@ -18,7 +18,13 @@ from starlette.requests import Request
 
 from xmemory_engine.errors import InvalidRequest, PayloadTooLarge
 from xmemory_engine.minds.base import ExtractionLogic, ReadMode
-from xmemory_engine.strict_json import MAX_DEPTH, JsonRefused, loads
+from xmemory_engine.strict_json import MAX_DEPTH, JsonRefused, encode, loads
+
+GIVEN_BODY = "xmemory.body"
+"""ASGI scope extension of a request made in this process with its body as the value itself,
+not as bytes: `{"value": ..., "bound": ...}`, `bound` from `strict_json.encoded_bound` (the
+value is JSON as `loads` gives it, and encodes to at most that many bytes). Nothing from a
+network can set it."""
 
 E = TypeVar("E", bound=Enum)
 B = TypeVar("B", bound=BaseModel)
@@ -178,18 +184,26 @@ def _invalid(exc: ValidationError) -> InvalidRequest:
 
 async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
     """The body as a JSON object; 413 past `max_bytes` (declared or actually sent) or nested
-    deeper than MAX_DEPTH, 400 for anything that is not strict JSON in UTF-8 (see strict_json)."""
+    deeper than MAX_DEPTH, 400 for anything that is not strict JSON in UTF-8 (see strict_json).
+
+    A body given as the value itself (GIVEN_BODY) is taken as it is when it fits the limit:
+    it is what `loads` would give of its bytes. One that may not fit is encoded as its caller
+    would have sent it and read as those bytes, so it is answered exactly as they would be."""
+    given = (request.scope.get("extensions") or {}).get(GIVEN_BODY)
+    if given is not None:
+        value = given["value"]
+        if given["bound"] <= max_bytes and isinstance(value, dict):
+            return value
+        raw = encode(value)
+        _check_declared(len(raw), max_bytes)
+        return _parsed(raw)
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
             size = int(declared)
         except ValueError:
             raise InvalidRequest("Content-Length is not a number") from None
-        if size > max_bytes:
-            raise PayloadTooLarge(
-                f"the body is {size:,} bytes; the limit is {max_bytes:,}",
-                details={"limit_bytes": max_bytes},
-            )
+        _check_declared(size, max_bytes)
     chunks: list[bytes] = []
     received = 0
     async for chunk in request.stream():
@@ -200,7 +214,18 @@ async def read_json(request: Request, max_bytes: int) -> dict[str, Any]:
                 details={"limit_bytes": max_bytes},
             )
         chunks.append(chunk)
-    raw = b"".join(chunks)
+    return _parsed(b"".join(chunks))
+
+
+def _check_declared(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise PayloadTooLarge(
+            f"the body is {size:,} bytes; the limit is {max_bytes:,}",
+            details={"limit_bytes": max_bytes},
+        )
+
+
+def _parsed(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         raise InvalidRequest("the request needs a JSON object body")
     try:
