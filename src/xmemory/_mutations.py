@@ -150,7 +150,11 @@ def mutations_to_wire(mutations: Sequence[StructuredMutation]) -> list[Any]:
         raise TypeError("`structured_mutations` must be a list of mutations")
     wire: list[Any] = []
     for mutation in mutations:
-        if isinstance(mutation, (ObjectMutation, RelationMutation)):
+        # A dict first, by its exact type: both checks below go through the ABC machinery
+        # (~1.5 us a mutation), and the MCP server's write of 1,000 objects sends 1,000 dicts.
+        if type(mutation) is dict:
+            wire.append(mutation.copy())
+        elif isinstance(mutation, (ObjectMutation, RelationMutation)):
             wire.append(mutation.to_wire())
         elif isinstance(mutation, Mapping):
             wire.append(dict(mutation))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
@@ -74,6 +77,22 @@ def test_plain_dicts_pass_through_untouched_in_order() -> None:
     raw = {"future_mutation": {"anything": [1, None]}}
     typed = ObjectMutation.delete("p", {"id": 1})
     assert mutations_to_wire([raw, typed]) == [raw, typed.to_wire()]
+
+
+def test_a_mapping_goes_out_as_a_dict_of_its_own() -> None:
+    """A dict, a dict subclass and another mapping each go out as a plain dict with the same
+    items, not the caller's own object (the SDK may change nothing the caller holds)."""
+
+    class Tagged(dict[str, Any]):
+        pass
+
+    plain = {"object_mutation": {"object_type": "p"}}
+    tagged = Tagged(plain)
+    proxy = MappingProxyType(plain)
+    wire = mutations_to_wire([plain, tagged, proxy])
+    assert wire == [plain, plain, plain]
+    assert all(type(item) is dict for item in wire)
+    assert all(sent is not given for sent, given in zip(wire, (plain, tagged, proxy), strict=True))
 
 
 def test_mutations_are_immutable_values() -> None:
