@@ -370,7 +370,7 @@ def _asked_part(sentence: str, terms: passages_mod.Terms) -> str:
     "the" says nothing. A label before the parts ("Suppliers: flour, A; butter, B") heads
     them all, so it says nothing of one."""
     head, colon, rest = sentence.partition(":")
-    labelled = colon and len(head.split()) <= LABEL_WORDS and ";" in rest
+    labelled = bool(colon) and len(head.split()) <= LABEL_WORDS and ";" in rest
     parts = [p for p in (rest if labelled else sentence).split(";") if p.strip()]
     if len(parts) < 2:
         return sentence
