@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from support.fake_llm import FakeLLMServer
-from support.llm import provider_model
+from support.llm import provider_model, timeout_for
 from support.sqlite_tables import guarded_runner, seed_sqlite
 from xmemory_engine.errors import MindFailed
 from xmemory_engine.minds.base import AnswerRequest, ReadMode, TextModel
@@ -54,7 +54,7 @@ def llm() -> Iterator[FakeLLMServer]:
 
 @pytest.fixture(params=["openai", "anthropic"])
 async def model(request: pytest.FixtureRequest, llm: FakeLLMServer) -> AsyncIterator[TextModel]:
-    m = provider_model(request.param, llm)
+    m = provider_model(request.param, llm, timeout=timeout_for(request.node))
     yield m
     await m.aclose()
 
@@ -223,6 +223,7 @@ async def test_unusable_sql_replies_fail_clearly(model: TextModel, llm: FakeLLMS
 
 
 @pytest.mark.anyio
+@pytest.mark.deadline
 async def test_a_timeout_while_writing_sql_is_a_mind_failure(
     model: TextModel, llm: FakeLLMServer, db: Path
 ):

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from support.fake_llm import FakeLLMServer
-from support.llm import provider_model
+from support.llm import provider_model, timeout_for
 from xmemory_engine.errors import MindFailed
 from xmemory_engine.minds.base import ExtractionLogic, ExtractionRequest, TextModel
 from xmemory_engine.minds.llm import LlmExtractor
@@ -89,7 +89,7 @@ def llm() -> Iterator[FakeLLMServer]:
 
 @pytest.fixture(params=["openai", "anthropic"])
 async def model(request: pytest.FixtureRequest, llm: FakeLLMServer) -> AsyncIterator[TextModel]:
-    m = provider_model(request.param, llm)
+    m = provider_model(request.param, llm, timeout=timeout_for(request.node))
     yield m
     await m.aclose()
 
@@ -279,6 +279,7 @@ async def test_deep_stops_when_the_check_finds_nothing(model: TextModel, llm: Fa
 
 
 @pytest.mark.anyio
+@pytest.mark.deadline
 async def test_a_model_failure_is_a_mind_failure(model: TextModel, llm: FakeLLMServer):
     llm.hang()
     with pytest.raises(MindFailed, match="did not answer"):

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from support.fake_llm import FakeLLMServer
-from support.llm import TEST_TIMEOUT, provider_model
+from support.llm import DEADLINE, provider_model, timeout_for
 from xmemory_engine.errors import MindFailed
 from xmemory_engine.minds.base import TextModel
 from xmemory_engine.minds.llm.providers import AnthropicTextModel, OpenAITextModel
@@ -32,7 +32,7 @@ def llm() -> Iterator[FakeLLMServer]:
 async def model(
     request: pytest.FixtureRequest, llm: FakeLLMServer
 ) -> AsyncIterator[OpenAITextModel | AnthropicTextModel]:
-    m = provider_model(request.param, llm)
+    m = provider_model(request.param, llm, timeout=timeout_for(request.node))
     yield m
     await m.aclose()
 
@@ -107,6 +107,7 @@ async def test_retries_are_bounded(model: TextModel, llm: FakeLLMServer):
 
 
 @pytest.mark.anyio
+@pytest.mark.deadline
 async def test_retry_after_past_the_timeout_ends_at_the_timeout(
     model: TextModel, llm: FakeLLMServer
 ):
@@ -117,17 +118,18 @@ async def test_retry_after_past_the_timeout_ends_at_the_timeout(
         match=r"did not answer within 0\.5 s.*last answer was HTTP 429 with Retry-After 30",
     ):
         await model.complete("s", HI)
-    assert time.monotonic() - started < TEST_TIMEOUT + 5  # cut at the deadline, not after 30 s
+    assert time.monotonic() - started < DEADLINE + 5  # cut at the deadline, not after 30 s
     assert len(llm.requests) == 1
 
 
 @pytest.mark.anyio
+@pytest.mark.deadline
 async def test_a_hanging_server_is_cut_at_the_timeout(model: TextModel, llm: FakeLLMServer):
     llm.hang()
     started = time.monotonic()
     with pytest.raises(MindFailed, match=r"did not answer within 0\.5 s"):
         await model.complete("s", HI)
-    assert time.monotonic() - started < TEST_TIMEOUT + 5  # cut at the deadline, not after 30 s
+    assert time.monotonic() - started < DEADLINE + 5  # cut at the deadline, not after 30 s
 
 
 @pytest.mark.anyio
