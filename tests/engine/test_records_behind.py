@@ -447,3 +447,16 @@ async def test_whose_asks_for_a_person_not_an_organization_named_nearby(
     assert wedding["basis"] == "passages", wedding  # not "Kelso Golf Club"
     digger = await read("Whose digger am I borrowing?")
     assert digger["reader_result"]["answer"].startswith("Björn Halvorsen (person)"), digger
+
+
+async def test_a_weekday_alone_is_no_date_told(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("Client: Ingrid Dahl at Fjord Studio.")
+    sentence = "Ingrid prefers calls on Thursday mornings."
+    await write(sentence)
+    # The date stored for "Thursday" is the mind's guess at the next one: the sentence answers.
+    found = await read("When does Ingrid prefer calls?")
+    assert found["basis"] == "passages", found
+    assert sentence in found["reader_result"]["answer"]

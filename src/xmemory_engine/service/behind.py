@@ -280,7 +280,10 @@ def _told(
     the people and organizations it names ("who"; people only for "whose", which asks for
     an owner), as the rules mind's name finder reads them, or its dates ("when"), as ISO."""
     if terms.when:
-        return [(str(v.value), search_words(v.text)) for v in passages_mod.dates_in(passage, part)]
+        # A weekday alone ("prefers calls on Tuesday mornings") fixes no date: the one stored
+        # for it is the mind's guess at the next, and the sentence's own words answer better.
+        dates = passages_mod.dates_in(passage, part)
+        return [(str(v.value), search_words(v.text)) for v in dates if _DIGIT.search(v.text)]
     from xmemory_engine.minds.rules.names import classify, find_candidates  # its name finder
 
     named = classify(find_candidates(part, 0, []))
@@ -322,6 +325,7 @@ def _answering(spec: ObjectSpec, record: Record, terms: passages_mod.Terms) -> l
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DIGIT = re.compile(r"\d")
 _PARTICLE = 3  # letters of a lower-case word a name may hold ("Ní", "de", "van", "&")
 
 
