@@ -63,6 +63,20 @@ class Behind:
     notice: str
 
 
+@dataclass(frozen=True)
+class _AskedOf:
+    """A question and the sentence found for it: the sentence's passage, the part of it that
+    tells what is asked, the word sets of its episode's sentences, and the records its
+    write made."""
+
+    query: str
+    passage: dict[str, Any]
+    terms: passages_mod.Terms
+    part: str
+    sentences: list[set[str]]
+    records: list[tuple[ObjectSpec, Record]]
+
+
 def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Behind | None:
     """The records behind the first passage that answer `query`, or None (read-only)."""
     if not passages or passages[0].get("found_by") != "words":
@@ -80,24 +94,18 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     changes = _changes_later(t, passages, terms)
     if any(not changed & set(xuids) for changed in changes):
         return None  # a change its records did not take: they may hold the replaced value
-    records = t.objects_by_xuids(xuids)
-    found = _holding(t, query, passage, terms, part, sentences, records)
+    asked_of = _AskedOf(query, passage, terms, part, sentences, t.objects_by_xuids(xuids))
+    found = _holding(t, asked_of)
     if found is None and not changes:
         # The value picked is the first sentence's, even where its records took a change.
-        found = _named_beside(t, query, passage, terms, part, sentences, records)
+        found = _named_beside(t, asked_of)
     return found
 
 
-def _holding(
-    t: Tables,
-    query: str,
-    passage: dict[str, Any],
-    terms: passages_mod.Terms,
-    part: str,
-    sentences: list[set[str]],
-    records: list[tuple[ObjectSpec, Record]],
-) -> Behind | None:
+def _holding(t: Tables, asked_of: _AskedOf) -> Behind | None:
     """The records about what is asked that hold what the sentence says."""
+    query, passage, terms, part = asked_of.query, asked_of.passage, asked_of.terms, asked_of.part
+    sentences, records = asked_of.sentences, asked_of.records
     vocab = passages_mod.vocabulary()
     asked = set(search_words(query))
     dates = _dates_in(passage)
@@ -211,15 +219,7 @@ def _says_a_term(sentence: str, terms: passages_mod.Terms) -> bool:
     )
 
 
-def _named_beside(
-    t: Tables,
-    query: str,
-    passage: dict[str, Any],
-    terms: passages_mod.Terms,
-    part: str,
-    sentences: list[set[str]],
-    records: list[tuple[ObjectSpec, Record]],
-) -> Behind | None:
+def _named_beside(t: Tables, asked_of: _AskedOf) -> Behind | None:
     """The record holding the value the sentence tells nearest to what is asked, when the
     question asks for a kind of value the sentence shows: someone named for "who", a date
     for "when". The sentence links them, the records need not: "Suppliers: flour,
@@ -232,6 +232,8 @@ def _named_beside(
     its terms ("the coffee roasters" of "Kirkgate Coffee Roasters"), are what is asked
     about, not the answer. Two values equally near, or two with no term said near them,
     answer nothing."""
+    query, passage, terms, part = asked_of.query, asked_of.passage, asked_of.terms, asked_of.part
+    sentences, records = asked_of.sentences, asked_of.records
     if not (terms.who or terms.when) or _asks_for_several(query):
         return None
     words = search_words(part)
