@@ -444,6 +444,32 @@ async def test_text_links_relations_once_and_skips_what_does_not_fit(
     assert len(rows(engine, iid, "works_at")) == 1
 
 
+async def test_a_relation_whose_end_is_of_another_type_is_skipped_and_the_write_lands(
+    engine: Engine, client: httpx.AsyncClient
+) -> None:
+    # A mind that types an employer as a person points `employer` at a person: the link
+    # table's foreign key would refuse the row and fail the whole write.
+    iid = engine.default_instance_id
+    text = (
+        "person: name=Ashby Reeve LLP\n"
+        "person: name=Olufemi Bankole\n"
+        "~works_at: employee=1; employer=0\n"
+        "organization: name=Globex\n"
+        "~works_at: employee=1; employer=3"
+    )
+    result = await write_text(client, iid, text)
+    steps = result["diff_plan"]
+    assert [s["operation"] for s in steps] == ["create", "create", "create", "skip", "create"]
+    assert steps[3]["reason"] == "the employer end is not of the type the relation names"
+    assert sorted(p["name"] for p in rows(engine, iid, "person")) == [
+        "Ashby Reeve LLP",
+        "Olufemi Bankole",
+    ]
+    (link,) = rows(engine, iid, "works_at")
+    globex = rows(engine, iid, "organization")[0]
+    assert link["employer_xuid"] == globex["xuid"]
+
+
 async def test_failed_extraction_fails_the_write_with_502(
     engine: Engine, client: httpx.AsyncClient
 ) -> None:

@@ -140,7 +140,7 @@ def apply_extraction(
 ) -> None:
     """Merge `extraction` into the stored records, inside the caller's transaction."""
     schema = tables.schema
-    refs: dict[str, str] = {}
+    refs: dict[str, tuple[str, str]] = {}  # ref -> (object type, xuid)
     for index, obj in enumerate(extraction.objects):
         origin = f"{source}:objects[{index}]"
         cleaned = clean(obj, schema)
@@ -149,7 +149,7 @@ def apply_extraction(
             continue
         xuid = _merge_object(tables, cleaned, log, origin)
         if xuid is not None:
-            refs[obj.ref] = xuid
+            refs[obj.ref] = (cleaned.spec.name, xuid)
     stored: dict[int, tuple[str, dict[str, str]]] = {}  # each relation's link and its ends
     for index, rel in enumerate(extraction.relations):
         origin = f"{source}:relations[{index}]"
@@ -160,7 +160,19 @@ def apply_extraction(
         ends: dict[str, str] = {}
         for role, ref in rel.endpoints.items():
             if role in spec.roles and ref in refs:
-                ends[role] = refs[ref]
+                ends[role] = refs[ref][1]
+        # A mind can point a role at an object of another type (an employer stored as a
+        # person): the link table's foreign key would refuse it and fail the whole write, so
+        # the link is skipped and the objects stay.
+        wrong = sorted(
+            role
+            for role, ref in rel.endpoints.items()
+            if role in spec.roles and ref in refs and refs[ref][0] != spec.roles[role]
+        )
+        if wrong:
+            why = f"the {', '.join(wrong)} end is not of the type the relation names"
+            log.step(_skip(origin, spec.name, why, "relation"))
+            continue
         if set(ends) != set(spec.roles):
             log.step(
                 _skip(origin, spec.name, "an endpoint was not stored or not given", "relation")
