@@ -80,6 +80,13 @@ class StoredRecords:
         self.asked.append((object_type, "<recent>"))
         return self.rows.get(object_type, [])[:limit]
 
+    async def named(self, object_type: str, name: str, limit: int = 5) -> list[dict[str, Any]]:
+        self.asked.append((object_type, f"<named {name}>"))
+        hits = [
+            r for r in self.rows.get(object_type, []) if name.lower() == str(r.get("name")).lower()
+        ]
+        return hits[:limit]
+
 
 @pytest.fixture
 def llm() -> Iterator[FakeLLMServer]:

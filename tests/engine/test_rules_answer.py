@@ -118,6 +118,18 @@ class Memory:
         db.close()
         return [dict(r) for r in rows]
 
+    async def named(self, object_type: str, name: str, limit: int = 5) -> list[dict[str, Any]]:
+        """Records named `name`, or holding it as one word of their name."""
+        with self._db() as db:
+            rows = db.execute(
+                f'SELECT * FROM "{object_type}" WHERE lower(name) = lower(?) '
+                "OR (instr(?, ' ') = 0 AND instr(' ' || lower(name) || ' ', lower(?)) > 0) "
+                "LIMIT ?",
+                [name, name, f" {name} ", limit],
+            ).fetchall()
+        db.close()
+        return [dict(r) for r in rows]
+
     async def run_sql(self, sql: str) -> ResultTable:
         self.sql.append(sql)
         return self.reader.run(check_select(sql, self.schema.table_names()))
@@ -881,9 +893,17 @@ async def test_a_to_do_list_is_the_tasks_and_a_qualifier_none_holds_lists_them_a
     qualified = await default.ask("What's on my wedding to-do list?")
     assert "fix the login bug" in (qualified.answer or "")
     assert qualified.notice is not None and "'wedding'" in qualified.notice
-    # A filter that matches nothing is not widened: "haven't been done" is a filter.
-    none_done = await default.ask("Which wedding tasks haven't been done yet?")
-    assert "Write release notes" not in (none_done.answer or "")
+    # Those in a state are widened the same way, in that state: "haven't been done" is "not
+    # done" ("n't" negates as "not" does), and the done task stays out.
+    for question in (
+        "Which wedding tasks haven't been done yet?",
+        "Which wedding tasks aren't done?",
+    ):
+        none_done = await default.ask(question)
+        assert "fix the login bug" in (none_done.answer or ""), (question, none_done)
+        assert "Write release notes" not in (none_done.answer or ""), (question, none_done)
+        assert none_done.notice is not None and "'wedding'" in none_done.notice
+        assert "in the state asked" in none_done.notice
 
 
 @pytest.mark.anyio

@@ -49,6 +49,17 @@ class FakeLookup:
         self.calls.append(("recent", object_type))
         return self.records.get(object_type, [])[:limit]
 
+    async def named(self, object_type: str, name: str, limit: int = 5) -> list[dict[str, Any]]:
+        self.calls.append(("named", object_type))
+        wanted = name.casefold()
+        rows = self.records.get(object_type, [])
+        return [
+            r
+            for r in rows
+            if wanted == str(r.get("name", "")).casefold()
+            or (" " not in wanted and wanted in str(r.get("name", "")).casefold().split())
+        ][:limit]
+
 
 async def extract(
     text: str,
@@ -63,8 +74,10 @@ async def extract(
 
 
 def _assert_valid(result: Extraction, schema: Schema) -> None:
-    """Every value fits its field, required fields are present, relations point at objects."""
+    """Every value fits its field, required fields are present, relations point at objects
+    of the types their roles name."""
     refs = {o.ref for o in result.objects}
+    types = {o.ref: o.object_type for o in result.objects}
     assert len(refs) == len(result.objects)
     for obj in result.objects:
         spec = schema.objects[obj.object_type]
@@ -75,6 +88,7 @@ def _assert_valid(result: Extraction, schema: Schema) -> None:
         spec = schema.relations[rel.relation_type]
         assert set(rel.endpoints) == set(spec.roles)
         assert set(rel.endpoints.values()) <= refs
+        assert {r: types[ref] for r, ref in rel.endpoints.items()} == spec.roles
 
 
 def objects(result: Extraction, object_type: str) -> list[dict[str, Any]]:
@@ -1451,6 +1465,31 @@ async def test_a_list_headed_by_a_person_noun_holds_people_called_so() -> None:
     assert [(p["name"], p.get("role")) for p in objects(result, "person")] == [
         ("Joy Adeyemi", "carer"),
         ("Tomasz Nowak", "carer"),
+    ]
+
+
+@pytest.mark.anyio
+async def test_a_firm_listed_under_a_job_is_a_firm_of_that_kind_and_its_town_nobody() -> None:
+    text = "Solicitors: Ashby Reeve LLP, Clifton. Handling solicitor Olufemi Bankole."
+    result = await extract(text, DEFAULT)
+    assert [(o["name"], o.get("kind")) for o in objects(result, "organization")] == [
+        ("Ashby Reeve LLP", "solicitor")
+    ]
+    assert "Ashby Reeve LLP" not in [p["name"] for p in objects(result, "person")]
+
+
+@pytest.mark.anyio
+async def test_a_name_the_store_holds_as_a_person_is_read_as_that_person() -> None:
+    # Alone, "Paulo is based in Lisbon." reads Paulo as a firm based somewhere; the store
+    # already knows him as a person, and that outweighs the sentence's cue.
+    text = "Paulo is based in Lisbon."
+    alone = await extract(text, DEFAULT, lookup=FakeLookup({}))
+    assert [o["name"] for o in objects(alone, "organization")] == ["Paulo"]
+    lookup = FakeLookup({"person": [{"name": "Paulo Mendes"}]})
+    known = await extract(text, DEFAULT, lookup=lookup)
+    assert objects(known, "organization") == []
+    assert [(p["name"], p.get("location")) for p in objects(known, "person")] == [
+        ("Paulo Mendes", "Lisbon")
     ]
 
 

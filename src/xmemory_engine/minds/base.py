@@ -80,6 +80,11 @@ class RecordLookup(Protocol):
         """The most recently updated records of `object_type`."""
         ...
 
+    async def named(self, object_type: str, name: str, limit: int = 5) -> list[dict[str, Any]]:
+        """Stored records of `object_type` whose name is `name` or, for one word, has it as a
+        word (most recently updated first): an index lookup, whatever the store's size."""
+        ...
+
 
 @dataclass
 class ExtractionRequest:

@@ -13,6 +13,7 @@ from xmemory_engine.service.instances import LiveInstance
 from xmemory_engine.service.names import find_object_spec
 from xmemory_engine.store.base import Tables
 from xmemory_engine.store.naming import name_field
+from xmemory_engine.store.terms import normalize
 
 
 class StoreLookup:
@@ -45,5 +46,17 @@ class StoreLookup:
 
         def run(tables: Tables) -> list[dict[str, Any]]:
             return tables.recent(spec, max(1, limit))
+
+        return await self._live.data.read(self._live.schema, run)
+
+    async def named(self, object_type: str, name: str, limit: int = 5) -> list[dict[str, Any]]:
+        """Records of `object_type` named `name`, or holding it as one word of their name."""
+        spec = find_object_spec(self._live.schema, object_type)
+        term = normalize(name)
+        if spec is None or not term:
+            return []
+
+        def run(tables: Tables) -> list[dict[str, Any]]:
+            return tables.find_by_term(spec, term, max(1, limit), whole=" " in term)
 
         return await self._live.data.read(self._live.schema, run)

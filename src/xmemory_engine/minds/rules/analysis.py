@@ -8,7 +8,7 @@ rules can ask "who is this sentence about" and "who is nearest to this email".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -134,14 +134,20 @@ class TextAnalysis:
         return [e for e in self.entities.values() if e.kind == "org"]
 
 
-def analyze(text: str, today: date, *, resolve_pronouns: bool = True) -> TextAnalysis:
+def analyze(
+    text: str,
+    today: date,
+    *,
+    resolve_pronouns: bool = True,
+    known: Mapping[str, str] | None = None,
+) -> TextAnalysis:
     sentences = split_sentences(text)
     values = [find_values(s.text, today) for s in sentences]
     candidates = [
         find_candidates(s.text, i, _masks(s.text, values[i]) + _quoted(s.text))
         for i, s in enumerate(sentences)
     ]
-    kinds = classify([c for cs in candidates for c in cs])
+    kinds = classify([c for cs in candidates for c in cs], known)
     # A number that ended up inside a name ("Company 7") is the name's, not a value.
     values = [
         [

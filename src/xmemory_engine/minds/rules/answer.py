@@ -564,7 +564,8 @@ class _Reading:
             whole = Select(self.map, spec).matching([], []).filters(q, spec)
             every = await self._run(whole.count_sql())
             if spec in q.types and _total(every) > 0:
-                notice = _none_say(spec, q, "this counts all the {} stored.")
+                state = " in the state asked" if self._filtered(spec) else ""
+                notice = _none_say(spec, q, f"this counts all the {{}} stored{state}.")
                 prose = count_sentence(every, spec, q, matching=False)
                 return Answer(tables=[every], answer=prose, notice=notice, about=self._about(spec))
         if _total(table) == 0 and (values or keywords):
@@ -655,17 +656,17 @@ class _Reading:
 
     async def _unqualified(self, targets: list[ObjectSpec]) -> Answer | None:
         """ "What's on my PhD to-do list?" when no task says "PhD": a question asking for the
-        whole list ("list", "to-do", "all") of the one type it names, qualified by words no
-        record of it holds, is all of that type, said so (the qualifier may be how the user
-        thinks of them, not how they were written)."""
+        whole list ("list", "to-do", "all") of the one type it names, or for those of it in a
+        state ("Which moving tasks haven't been done?"), qualified by words no record of it
+        holds, is all of that type (in that state), said so: the qualifier may be how the user
+        thinks of them, not how they were written. A count stays strict ("How many urgent
+        tasks are open?" says none): a number does not show what it counted."""
         q = self.q
         if len(q.types) != 1 or q.values or q.names or q.fields or q.count or q.who:
             return None
-        if not _WHOLE_LIST.search(q.text):
-            return None  # "Which tasks mention the dentist?" asks which: none do
         spec = q.types[0]
-        if self._filtered(spec):
-            return None  # "Which moving tasks haven't been done?": a filter, not a list
+        if not _WHOLE_LIST.search(q.text) and not self._filtered(spec):
+            return None  # "Which tasks mention the dentist?" asks which: none do
         keywords = self._keywords(spec)
         if not keywords or spec not in targets:
             return None
@@ -674,7 +675,8 @@ class _Reading:
         if not table.rows:
             return None
         await self._count_if_cut(spec, sel, table, LIST_LIMIT)
-        notice = _none_say(spec, q, "these are all the {} stored.")
+        state = " in the state asked" if self._filtered(spec) else ""
+        notice = _none_say(spec, q, f"these are all the {{}} stored{state}.")
         prose = describe_rows(table, spec, self.totals.get(id(table)))
         return Answer(tables=[table], answer=prose, notice=notice, about=self._about(spec))
 

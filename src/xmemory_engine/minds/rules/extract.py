@@ -62,7 +62,12 @@ class RulesExtractor:
         use_lookup = request.lookup is not None and request.logic is not ExtractionLogic.FAST
         lookup = request.lookup if use_lookup else None
         text_analysis = analyze(request.text, self._today())
-        build = _Build(SchemaMap.of(request.schema), text_analysis, self._today())
+        mapped = SchemaMap.of(request.schema)
+        if lookup is not None:
+            known = await _stored_kinds(text_analysis, mapped, lookup)
+            if known:
+                text_analysis = analyze(request.text, self._today(), known=known)
+        build = _Build(mapped, text_analysis, self._today())
         await build.resolve_recent_person(lookup)
         await build.resolve_speaker(lookup)
         build.read()
@@ -144,8 +149,10 @@ class _Build:
         kinds = {k: e.kind for k, e in self.text.entities.items()}
         employment: list[tuple[str, str]] = []
         last: Draft | None = None  # the thing the previous sentence made ("It is urgent.")
+        read_as = {e.name.lower(): e.kind for e in self.text.entities.values()}
+        read_as |= {c.name.lower(): "place" for s in self.text.sentences for c in s.places}
         for s in self.text.sentences:
-            listed = read_list(s.text, self.map, self._draft, self.today)
+            listed = read_list(s.text, self.map, self._draft, self.today, read_as)
             if listed:
                 for draft in listed:  # "Projects: Atlas (on hold), Birch (active), ..."
                     self._listed(draft)
@@ -476,6 +483,36 @@ class _Build:
             r for r in self.relations if all(ref in kept for ref in r.endpoints.values())
         ]
         return out
+
+
+async def _stored_kinds(
+    text: TextAnalysis, mapped: SchemaMap, lookup: RecordLookup
+) -> dict[str, str]:
+    """The text's names the store holds as records of one kind (person or org) where this
+    text alone read them otherwise or not at all: "Paulo is based in Lisbon" is about the
+    stored person Paulo Mendes, not a firm. A person is found by a whole name or by a first
+    or last name alone (`called`); an organization only by its whole name."""
+    read_as = {e.name.lower(): e.kind for e in text.entities.values()}
+    names = {c.name for s in text.sentences for c in s.candidates}
+    known: dict[str, str] = {}
+    for name in sorted(names):
+        kinds = set()
+        for kind in ("person", "org"):
+            spec = mapped.first(kind)
+            name_of = name_field(spec) if spec is not None else None
+            if spec is None or name_of is None:
+                continue
+            for record in await lookup.named(spec.name, name, 5):
+                stored = record.get(name_of)
+                if not isinstance(stored, str):
+                    continue
+                if stored.casefold() == name.casefold() or (
+                    kind == "person" and called(stored, name)
+                ):
+                    kinds.add(kind)
+        if len(kinds) == 1 and read_as.get(name.lower()) not in kinds:
+            known[name.lower()] = kinds.pop()
+    return known
 
 
 async def _stored_speaker(person: ObjectSpec, lookup: RecordLookup | None) -> str | None:

@@ -10,7 +10,7 @@ record, read by the other rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from xmemory_engine.minds.rules.amounts import one_date
@@ -33,8 +33,15 @@ MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
 _HEADER = re.compile(r"^\s*(?P<head>[^\W\d_][\w\s\-]{0,30}?)\s*:\s*(?P<items>.+?)\s*\.?\s*$")
 
 
-def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> list[Draft] | None:
-    """The records a list sentence gives, or None when the sentence is not a list."""
+def read_list(
+    text: str,
+    mapped: SchemaMap,
+    make: MakeDraft,
+    today: date,
+    kinds: Mapping[str, str] | None = None,
+) -> list[Draft] | None:
+    """The records a list sentence gives, or None when the sentence is not a list. `kinds`:
+    what the text's names were read as (lower-cased name -> person, org or place)."""
     m = _HEADER.match(text)
     if m is None:
         return None
@@ -69,7 +76,18 @@ def read_list(text: str, mapped: SchemaMap, make: MakeDraft, today: date) -> lis
         items = [_name_then_said(name, said) for name, said in items]
         items = [(name, said) for name, said in items if _named(name)]
     drafts = []
+    org = mapped.first("org")
     for name, said in items:
+        kind = (kinds or {}).get(name.lower()) if called is not None else None
+        if kind == "place":
+            continue  # "Solicitors: Ashby Reeve LLP, Clifton": where the firm is, nobody
+        if kind == "org" and org is not None:
+            # A job done by a firm as well as a person ("Solicitors: Ashby Reeve LLP"): the
+            # firm, of the kind the heading calls it.
+            firm = make(org, name)
+            firm.put(field_for(org, "kind", ("str",)), called)
+            drafts.append(firm)
+            continue
         draft = make(spec, name)
         if mapped.kinds.get(spec.name) == "task":  # "send stage plot to all venues by 15 Jan"
             one_date(draft, [v for v in find_values(name, today) if v.kind == "date"])

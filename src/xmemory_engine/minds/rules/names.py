@@ -12,6 +12,7 @@ import functools
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -392,7 +393,7 @@ def subject_head(before: str) -> str:
     return own[-1] if own else ""
 
 
-def classify(candidates: list[Candidate]) -> dict[str, str]:
+def classify(candidates: list[Candidate], known: Mapping[str, str] | None = None) -> dict[str, str]:
     """Kind of each candidate name over the whole text: person, org, place or thing."""
     scores: dict[str, Scores] = defaultdict(Scores)
     # "Actually, ...", "Honestly, ...": a word opening a sentence before a comma is a name only
@@ -429,6 +430,9 @@ def classify(candidates: list[Candidate]) -> dict[str, str]:
             # Movers", "is with Admiral", "Bupa covers 10 sessions"). A single word needs to
             # be capitalised where no sentence opens, so it is a name, not an opening word.
             kinds[key] = "org"
+    for key, kind in (known or {}).items():
+        if key in scores and kinds.get(key) != "thing":
+            kinds[key] = kind
     # "Alice and Bob work...": names joined to a person's are people too, when they open with
     # a given name ("Terra Ceramica, Porto": a place joined on is not).
     for left, right in itertools.pairwise(candidates):

@@ -455,6 +455,11 @@ def _spec_words(mapped: SchemaMap) -> _SchemaWords:
     return result
 
 
+# A state asked not to hold, said just before it: "not done", "haven't been done", "isn't
+# finished yet", "no longer active". "n't" ends a word, so no word boundary before it.
+_NEGATED = re.compile(r"(?:\bnot|n['\u2019]t|\bno\s+longer)\s+(?:yet\s+)?(?:been\s+)?$")
+
+
 def _states_asked(q: Question, spec: ObjectSpec, free: str) -> None:
     """A state asked of a type the question names in other words than its enum's value
     ("Which projects are on hold?" -> status `paused`; "... are finished?" -> `done`)."""
@@ -462,7 +467,7 @@ def _states_asked(q: Question, spec: ObjectSpec, free: str) -> None:
         hit = cue.search(free)
         if hit is None:
             continue
-        negated = bool(re.search(r"\b(?:not|n't|no longer)\s+(?:yet\s+)?$", free[: hit.start()]))
+        negated = _NEGATED.search(free[: hit.start()]) is not None
         for fname, fspec in spec.fields.items():
             value = allowed_state(meant, fspec.enum or ()) if fspec.enum else None
             if value is not None:
@@ -500,11 +505,7 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
         for fname, value, said, said_plural in sw.enums:
             hit = said.find(free, in_free) or said_plural.find(free, in_free)
             if hit:
-                negated = bool(
-                    re.search(
-                        r"\b(?:not|n't|no longer)\s+(?:yet\s+)?(?:been\s+)?$", free[: hit.start()]
-                    )
-                )
+                negated = _NEGATED.search(free[: hit.start()]) is not None
                 q.enums.setdefault(spec.name, []).append((fname, value, not negated))
                 if fname in asked:
                     asked.remove(fname)
@@ -583,6 +584,8 @@ def _content_words(q: Question, mapped: SchemaMap) -> list[str]:
             continue
         if singular(w) in taken or len(w) < 3 or "@" in w:
             continue
+        if w.endswith(("n't", "n\u2019t")):
+            continue  # "haven't", "isn't": a negated auxiliary, no word a record holds
         if w not in out:
             out.append(w)
     return out
