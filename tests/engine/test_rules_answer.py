@@ -22,6 +22,7 @@ from xmemory_engine.minds.base import (
 from xmemory_engine.minds.rules import RulesAnswerer, RulesDesigner, RulesExtractor
 from xmemory_engine.schema import Schema, parse_schema
 from xmemory_engine.sql_guard import ReadOnlySqlite, check_select
+from xmemory_engine.store.naming import name_field
 
 TODAY = date(2026, 3, 5)
 SEED_DESCRIPTION = "Track contacts with name, email, company, and notes."
@@ -120,10 +121,11 @@ class Memory:
 
     async def named(self, object_type: str, name: str, limit: int = 5) -> list[dict[str, Any]]:
         """Records named `name`, or holding it as one word of their name."""
+        col = name_field(self.schema.objects[object_type])
         with self._db() as db:
             rows = db.execute(
-                f'SELECT * FROM "{object_type}" WHERE lower(name) = lower(?) '
-                "OR (instr(?, ' ') = 0 AND instr(' ' || lower(name) || ' ', lower(?)) > 0) "
+                f'SELECT * FROM "{object_type}" WHERE lower("{col}") = lower(?) '
+                f"OR (instr(?, ' ') = 0 AND instr(' ' || lower(\"{col}\") || ' ', lower(?)) > 0) "
                 "LIMIT ?",
                 [name, name, f" {name} ", limit],
             ).fetchall()

@@ -1469,6 +1469,25 @@ async def test_a_list_headed_by_a_person_noun_holds_people_called_so() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_deed_told_done_marks_the_listed_task_it_names_done() -> None:
+    text = (
+        "Stuff we need to sort: tell the letting agency Anouk is leaving, get the boiler "
+        "serviced, buy a new hoover. Mateusz already bought the hoover. To do: send Yusuf "
+        "photos, pay the retainer, email HR about my hours. Yusuf suggested mediation, and I "
+        "paid the retainer yesterday. I emailed HR on Tuesday."
+    )
+    tasks = {t["title"]: t["status"] for t in objects(await extract(text, DEFAULT), "task")}
+    assert tasks == {
+        "tell the letting agency Anouk is leaving": "open",
+        "get the boiler serviced": "open",
+        "buy a new hoover": "done",
+        "send Yusuf photos": "open",  # whom a deed concerns is not what was done
+        "pay the retainer": "done",
+        "email HR about my hours": "done",
+    }
+
+
+@pytest.mark.anyio
 async def test_a_firm_listed_under_a_job_is_a_firm_of_that_kind_and_its_town_nobody() -> None:
     text = "Solicitors: Ashby Reeve LLP, Clifton. Handling solicitor Olufemi Bankole."
     result = await extract(text, DEFAULT)

@@ -53,6 +53,27 @@ async def test_a_first_session_writes_and_reads_back_what_a_user_means(tmp_path:
             assert "Sam Carter" not in await read("Who plays golf at Northwind Traders?")
 
 
+async def test_a_deed_told_done_later_marks_the_stored_task_it_names_done(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "Open tasks: write season report; order new club whites from The Kit Room; "
+            "book Kingsmead lanes for Jan\u2013Mar."
+        )
+        # "booked" is done; "drafted, waiting on …" is not; a change of date is no deed.
+        await memory.write(
+            "Note: lanes booked 30 Nov (12 sessions). Season report drafted, waiting on "
+            "Hetty's averages. The kit order moved to Friday."
+        )
+        open_now = await memory.read("Which tasks are still open?")
+        # The records listed, before any sentence quoted beside them ("also said: …").
+        answer = open_now["reader_result"]["answer"].split(" (also said")[0]
+        assert answer.startswith("2 tasks:"), open_now
+        assert "season report" in answer and "whites" in answer, open_now
+        assert "lanes" not in answer, open_now
+        finished = await memory.read("Which tasks are done?")
+        assert "lanes" in finished["reader_result"]["answer"], finished
+
+
 async def test_changes_told_later_update_the_record_they_name_and_keep_its_history(
     tmp_path: Path,
 ) -> None:

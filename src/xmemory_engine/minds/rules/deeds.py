@@ -43,6 +43,7 @@ _NOT_DEEDS = lexicon("deeds.not_deeds")
 _NOT_VERBS = lexicon("deeds.not_verbs")
 # Irregular past forms, each as past:base ("led:lead").
 _IRREGULAR = dict(pair.split(":", 1) for pair in lexicon("deeds.irregular"))
+_NOT_DONE = lexicon("states.not_done")
 # A verb's own preposition or particle: "flying with", "preparing for", "looks after".
 _PARTICLES = lexicon("deeds.particles")
 # Where an object ends: a preposition, a conjunction, a word of when.
@@ -344,6 +345,14 @@ def _object(text: str, tokens: list[tuple[str, int, int]], at: int) -> str | Non
     if all(t[0].lower() in _WHEN_WORDS or t[0][:1].isdigit() for t in tokens[start:end]):
         return None  # "files in March", "meet on Wednesdays at 19:00": when, not what
     return thing or None
+
+
+def past(word: str) -> bool:
+    """Whether a word is a verb's past form: an irregular one ("bought", "paid") or one ending
+    in "-ed" that is no adjective or name-giver ("booked", not "called" or "interested")."""
+    if word in _IRREGULAR:
+        return True
+    return word.endswith("ed") and len(word) >= 5 and word not in _NOT_DONE
 
 
 def base(verb: str) -> str:

@@ -26,7 +26,7 @@ from xmemory_engine.minds.base import (
 from xmemory_engine.minds.rules.analysis import LOOKUP_PERSON, Analyzed, TextAnalysis, analyze
 from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
-from xmemory_engine.minds.rules.deeds import read_deeds
+from xmemory_engine.minds.rules.deeds import base, past, read_deeds
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import read_facts
 from xmemory_engine.minds.rules.links import link_sentence
@@ -40,8 +40,8 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
-from xmemory_engine.minds.rules.states import allowed_state, states_said
-from xmemory_engine.minds.rules.text import STOPWORDS, lexicon
+from xmemory_engine.minds.rules.states import allowed_state, done_clauses, states_said
+from xmemory_engine.minds.rules.text import MONTHS, STOPWORDS, WEEKDAYS, lexicon, stem
 from xmemory_engine.minds.rules.things import dated_events, read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
@@ -71,6 +71,7 @@ class RulesExtractor:
         await build.resolve_recent_person(lookup)
         await build.resolve_speaker(lookup)
         build.read()
+        await build.mark_done(lookup)
         if lookup is not None:
             await build.apply_changes(lookup)
             await build.complete_names(lookup)
@@ -358,6 +359,45 @@ class _Build:
             self.things.append(draft)
             self._unnote(s.text)
 
+    async def mark_done(self, lookup: RecordLookup | None) -> None:
+        """A clause telling that something was done ("Mateusz already bought the hoover",
+        "Done: flutes ordered 1 Dec", "I emailed HR on Tuesday") marks done the one open task
+        whose title says most of its words: one this text lists ("To do: buy a new hoover,
+        …"), else one stored. A tie between two tasks marks neither; a clause is never the
+        task it lists itself."""
+        spec = self.map.first("task")
+        title_of = name_field(spec) if spec is not None else None
+        status = _done_state(spec) if spec is not None else None
+        if spec is None or title_of is None or status is None:
+            return
+        fname, done = status
+        here = {
+            str(d.values[title_of]): d
+            for d in self.things
+            if d.spec is spec and isinstance(d.values.get(title_of), str)
+            and d.values.get(fname) != done
+        }  # fmt: skip
+        # The words of the people the text names: whom a deed concerns, not what was done.
+        people = {w.lower() for e in self.text.people() for w in e.name.split()}
+        for s in self.text.sentences:
+            for clause in done_clauses(s.text, past):
+                words = _object_words(clause, people)
+                if not words:
+                    continue
+                own = {t: d for t, d in here.items() if not _lists_itself(t, clause)}
+                title = _best_task(clause, words, list(own))
+                if title is not None:
+                    own[title].values[fname] = done
+                    continue
+                if lookup is None:
+                    continue
+                stored = await _open_tasks(spec, title_of, fname, done, words, lookup)
+                title = _best_task(clause, words, stored)
+                if title is not None:
+                    draft = self._draft(spec, title)
+                    draft.values[fname] = done
+                    self.things.append(draft)
+
     def _new_since_moved(self, s: Analyzed) -> None:
         """ "Update: plate reader slot moved to Fri 2026-03-13": a move of something never
         stored still says when it is now, so it is an event titled by what moved."""
@@ -513,6 +553,78 @@ async def _stored_kinds(
         if len(kinds) == 1 and read_as.get(name.lower()) not in kinds:
             known[name.lower()] = kinds.pop()
     return known
+
+
+def _done_state(spec: ObjectSpec) -> tuple[str, str] | None:
+    """The field and value that say a task is done, when its schema has them."""
+    for fname, fspec in spec.fields.items():
+        value = allowed_state(_DONE, fspec.enum or ()) if fspec.enum else None
+        if value is not None:
+            return fname, value
+    return None
+
+
+_DONE = ("done", "finished", "completed", "complete")
+_WEEKDAYS_MONTHS = frozenset(MONTHS) | frozenset(WEEKDAYS)
+_WHEN = lexicon("states.when_words")
+
+
+def _object_words(clause: str, people: set[str]) -> set[str]:
+    """What a done clause says was done: its words (lower-cased) but the small ones, the
+    verbs in the past, the state words and the calendar ("I emailed HR on Tuesday" -> {"hr"})."""
+    out = set()
+    for word in re.findall(r"[^\W\d_][\w\-]*", clause):
+        low = word.lower()
+        acronym = word.isupper() and len(word) >= 2
+        if not acronym and (len(low) < 3 or low in STOPWORDS or low in _NOT_TITLE):
+            continue
+        if past(low) or low in _WEEKDAYS_MONTHS or low in _WHEN or low in ("already", "sorted"):
+            continue
+        if low in people and not acronym:
+            continue  # "Yusuf suggested mediation" did nothing of "send Yusuf photos"
+        out.add(low)
+    return out
+
+
+def _best_task(clause: str, words: set[str], titles: list[str]) -> str | None:
+    """The title sharing most of the clause's words (then its verb: "bought" for "buy"),
+    when one shares a telling word (four letters, or an acronym) and no other ties it."""
+    verbs = {base(w.lower()) for w in re.findall(r"[^\W\d_][\w\-]*", clause) if past(w.lower())}
+    scored = []
+    for title in titles:
+        title_words = [w.lower() for w in re.findall(r"[^\W\d_][\w\-]*", title)]
+        shared = {stem(w) for w in words} & {stem(w) for w in title_words}
+        telling = any(len(w) >= 4 or w.isupper() for w in shared) or any(
+            w.upper() in clause for w in shared
+        )
+        if shared and telling:
+            scored.append((len(shared), bool(verbs & set(title_words)), title))
+    scored.sort(reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
+        return None
+    return scored[0][2]
+
+
+def _lists_itself(title: str, clause: str) -> bool:
+    """Whether the clause is the task's own listing ("ordered spares" in "Open: ordered …")."""
+    t, c = title.casefold(), clause.casefold()
+    return t in c or c in t
+
+
+async def _open_tasks(
+    spec: ObjectSpec, title_of: str, fname: str, done: str, words: set[str], lookup: RecordLookup
+) -> list[str]:
+    """The titles of stored tasks not done that hold one of `words` (longest first, a few)."""
+    titles: list[str] = []
+    for word in sorted(words, key=len, reverse=True)[:_DONE_LOOKUPS]:
+        for record in await lookup.named(spec.name, word, 5):
+            title = record.get(title_of)
+            if isinstance(title, str) and record.get(fname) != done and title not in titles:
+                titles.append(title)
+    return titles
+
+
+_DONE_LOOKUPS = 6
 
 
 async def _stored_speaker(person: ObjectSpec, lookup: RecordLookup | None) -> str | None:

@@ -151,6 +151,8 @@ def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
         return None
     if words[-2:] == ["to", "do"] or words[-1:] == ["todo"]:
         return spec  # "To do", "Stuff to do", "Things still to do"
+    if words[-2:] == ["to", "sort"] or words[-3:] == ["to", "sort", "out"]:
+        return spec  # "Stuff we need to sort", "Things to sort out"
     if len(words) == 1 and states_said(head):
         return spec
     if words[-1:] and words[-1] in _ACTIONS and (len(words) == 1 or words[-2] in _OPENING):
@@ -196,7 +198,10 @@ def _items(text: str, longest: int = 6) -> list[tuple[str, str]]:
     for part in (p.strip() for p in parts):
         part = re.sub(r"^(?:and|or)\s+", "", part)
         m = re.match(
-            r"(?P<name>[^()\u2013\u2014]+?)\s*(?:\((?P<said>[^)]*)\)|[\u2013\u2014-]\s+(?P<dash>.+))?$",
+            # A dash inside a word is part of the item ("lanes for Jan\u2013Mar"); one before a
+            # space says something of it ("Bev \u2014 coordinator").
+            r"(?P<name>(?:[^()\u2013\u2014]|[\u2013\u2014](?!\s))+?)"
+            r"\s*(?:\((?P<said>[^)]*)\)|[\u2013\u2014-]\s+(?P<dash>.+))?$",
             part,
         )
         if m is None or not m.group("name").strip():

@@ -5,7 +5,7 @@ projects are on hold?" filters on `paused`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 # The values of a state nothing has happened in yet: a record told with no state is in it
 # ("Tasks: renew passport (high priority)" is an open task).
@@ -41,3 +41,34 @@ def allowed_state(meant: tuple[str, ...], allowed: Sequence[object]) -> str | No
     """The first of an enum's `allowed` values that means the state, if any."""
     by_name = {str(v).lower(): str(v) for v in allowed}
     return next((by_name[v] for v in meant if v in by_name), None)
+
+
+# -- what was done ------------------------------------------------------------------------------
+
+# A clause telling that something has been done: a state word, or a verb in the past ("booked",
+# "bought", "paid"); what is still to come ("need to", "will", "to do") is no such clause.
+_DONE_WORDS = re.compile(
+    r"\b(?:done|finished|completed?|sorted|already|ticked\s+off)\b|^\s*done\s*:", re.IGNORECASE
+)
+_TO_COME = re.compile(
+    r"\b(?:will|need(?:s|ed)?\s+to|to\s+do|todo|to-do|have\s+to|has\s+to|must|should|going\s+to|"
+    r"plan(?:s|ning)?\s+to|want(?:s)?\s+to|tomorrow|next|still|yet|not|n't|open|outstanding|"
+    r"wait(?:ing)?|await(?:ing)?|pending|un\w+ed)\b|"
+    r"n['\u2019]t\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"\s*(?:[;.!?]|\s[\u2014\u2013-]\s|,\s+(?:so|and)\b|\bbut\b)\s*")
+_WORD = re.compile(r"[^\W\d_][\w'\u2019\-]*")
+
+
+def done_clauses(text: str, past: Callable[[str], bool]) -> list[str]:
+    """The clauses of `text` that tell something was done: "Mateusz already bought the
+    hoover", "Done: flutes ordered 1 Dec", "I emailed HR on Tuesday". `past` says whether a
+    word is a verb's past form (the rules' verb table knows the irregular ones)."""
+    out = []
+    for clause in _CLAUSE_BREAK.split(text):
+        if not clause.strip() or _TO_COME.search(clause):
+            continue
+        if _DONE_WORDS.search(clause) or any(past(w.lower()) for w in _WORD.findall(clause)):
+            out.append(clause.strip())
+    return out
