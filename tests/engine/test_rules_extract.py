@@ -2056,3 +2056,13 @@ async def test_someone_named_by_their_job_works_at_the_one_firm_just_told() -> N
     people = {p["name"]: p for p in objects(result, "person")}
     assert "company" not in people["Élodie Martens"]
     assert "company" not in people["Tom Hale"]
+
+
+@pytest.mark.anyio
+async def test_a_date_said_right_after_a_name_is_not_a_word_of_it() -> None:
+    text = "Grandad was admitted to Cork University Hospital Sat 28 Nov after a fall."
+    result = await extract(text, DEFAULT)
+    assert [o["name"] for o in objects(result, "organization")] == ["Cork University Hospital"]
+    # A day that is a name's own word stays in it.
+    result = await extract("Lunch with June Park on Fri 3 March.", DEFAULT)
+    assert [p["name"] for p in objects(result, "person")] == ["June Park"]

@@ -285,6 +285,13 @@ def _joinable(sentence: str, left: re.Match[str], right: re.Match[str]) -> bool:
     # does a saint's or a mount's ("St. Mary's Hospital", "Mt. Hood").
     short = (len(left.group()) == 1 and left.group().isupper()) or left.group() in _NAME_SHORTS
     initial = short and gap.strip() == "."
+    # "Cork University Hospital Sat 28 Nov": a day or a month before a number is a date
+    # said after the name, not a word of it.
+    word = right.group().lower()
+    if (word in _CALENDAR or word in _DAY_ABBREVIATIONS) and re.match(
+        r"\s*\d", sentence[right.end() :]
+    ):
+        return False
     return gap.strip() in ("", "&") or initial
 
 
