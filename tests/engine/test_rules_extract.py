@@ -2066,3 +2066,27 @@ async def test_a_date_said_right_after_a_name_is_not_a_word_of_it() -> None:
     # A day that is a name's own word stays in it.
     result = await extract("Lunch with June Park on Fri 3 March.", DEFAULT)
     assert [p["name"] for p in objects(result, "person")] == ["June Park"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Owen Maddox takes over as vice-captain.", "Owen Maddox", "vice-captain"),
+        ("Rhys Pritchard took over as site foreman on 30 Nov.", "Rhys Pritchard", "site foreman"),
+        ("The consultant there is Dr Freya Lindgren.", "Freya Lindgren", "consultant"),
+    ],
+)
+async def test_a_job_said_after_as_or_before_a_name_with_a_place_word_between(
+    text: str, name: str, role: str
+) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people[name].get("role") == role
+
+
+@pytest.mark.anyio
+async def test_a_name_after_a_phrase_headed_by_a_job_someone_has_is_a_person() -> None:
+    text = "My head of department, Naledi Khumalo, has to sign off the risk assessment."
+    assert [p["name"] for p in objects(await extract(text, DEFAULT), "person")] == [
+        "Naledi Khumalo"
+    ]

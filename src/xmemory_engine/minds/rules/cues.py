@@ -161,7 +161,7 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
         listed = m.group().startswith(",") and _listed(s, end, role)
         if m.group().startswith(",") and not m.group("article") and not listed:
             continue  # an apposition needs its article: ", a designer at Globex"
-        if not role or (not m.group("article") and not listed and not _known_role(role.split()[0])):
+        if not role or (not m.group("article") and not listed and not _job_word_in(role)):
             continue  # "I'm Canadian": no article, no known job word, no role
         followed_by_org = bool(re.match(rf"\s+(?:at|for|with|of)\s+{UPPER}", s.text[end:]))
         words = role.lower().split()
@@ -169,6 +169,9 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
             continue  # "Maya, my sister, ...": who she is to the user (`_kin`), not a job
         # "works as a midwife": the verb says a job follows, whatever its word.
         said_as = bool(re.match(r"(?i)(?:works|worked|serves|joined)\s+as\b", m.group()))
+        # "takes over as vice-captain", "took over as site foreman": a job word said after
+        # "as" is the job, whatever the verb before it.
+        said_as = said_as or (bool(re.match(r"(?i)as\b", m.group())) and _job_word_in(role))
         if not (
             said_as or any(role_like(w) for w in words) or (m.group("article") and followed_by_org)
         ):
@@ -201,7 +204,10 @@ _VERB_AFTER = lexicon("cues.verb_after")
 # relationship: `_kin`). The job opens the sentence or a clause, or follows "the".
 _THE_ROLE_IS = re.compile(
     r"(?:\b[Tt]he\s+|(?:^|[;,])\s*(?:[Tt]he\s+)?)"
-    r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)"
+    # "The consultant there is Dr Freya Lindgren": where, said between, is no word of the job.
+    r"(?P<role>(?:(?!(?:there|here|now|currently)\b)[A-Za-z][\w\-]*\s+){0,2}"
+    r"(?!(?:there|here|now|currently)\b)[A-Za-z][\w\-]*)"
+    r"(?:\s+(?:there|here|now|currently))?"
     r"(?:\s+(?:is|was)\s+(?:now\s+)?(?:called\s+|named\s+)?|['\u2019]s\s+(?:called|named)\s+)"
     rf"(?:{TITLE})?$"
 )  # "The engineer's called Jory Pascoe", "the caretaker is called Mo"
@@ -339,6 +345,13 @@ def _listed(s: Analyzed, end: int, role: str) -> bool:
         and _known_role(words[-1])
         and bool(re.match(rf"\s*(?:[,;.)]|$|(?:at|for|with|of)\s+(?:the\s+\w|{UPPER}))", rest))
     )
+
+
+def _job_word_in(role: str) -> bool:
+    """Whether a role said without an article opens with a job word ("head of sales") or ends
+    in one, its head ("site foreman", "vice-captain")."""
+    words = role.split()
+    return _known_role(words[0]) or _known_role(words[-1].split("-")[-1])
 
 
 def _known_role(word: str) -> bool:

@@ -262,6 +262,16 @@ def _opening_aside(c: Candidate) -> bool:
     return c.start == 0 and len(c.tokens) == 1 and c.after_comma and not _apposed(c)
 
 
+def _owned_head(before: list[str]) -> str:
+    """The head noun of a phrase someone owns right before a name ("my head of department"
+    -> "head"): the last word before its first preposition, after "my", "our", "user's"."""
+    for i in range(len(before) - 2, max(len(before) - 6, -1), -1):
+        if before[i] in _OWNED:
+            words = before_preposition(before[i + 1 :])
+            return words[-1] if words else ""
+    return ""
+
+
 def _apposed(c: Candidate) -> bool:
     """Whether a person noun of someone's follows the name after a comma: "Maya, my sister",
     "Okafor, our dentist"."""
@@ -568,6 +578,8 @@ def _score(c: Candidate, s: Scores) -> None:
     partner = before1 == "partner" and given_name(c.tokens[0])  # a firm's too: "partner Ruben"
     if before1 in KIN_NOUNS or partner or (before1 in ROLE_NOUNS and before2 in _DETERMINERS):
         s.person += 2  # "my brother Sam", "our dentist Okafor", "the designer Ana"
+    elif _owned_head(c.before) in KIN_NOUNS | ROLE_NOUNS:
+        s.person += 2  # "My head of department, Naledi Khumalo": the phrase's head, "head"
     elif kin_plural(before1):
         s.person += 2  # "two daughters, Isla and Nia", "the kids Inês and Tomás"
     owned = _OWNED & set(c.before[-5:-2]) or any(
