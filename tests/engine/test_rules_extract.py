@@ -789,6 +789,10 @@ async def test_a_possessed_thing_names_no_relationship() -> None:
         # A planned thing without a year is the next one; a past one stays this year.
         ("Dentist appointment on March 1.", "2027-03-01"),
         ("I visited Rome on March 1.", "2026-03-01"),
+        # A range of days of one month is its first day, weekdays and "to" or a dash between.
+        ("Ski trip, Sat 20 \u2013 Sat 27 Feb 2027.", "2027-02-20"),
+        ("Residential, Wednesday 10 to Friday 12 March 2027.", "2027-03-10"),
+        ("Festival 8-9 May 2027.", "2027-05-08"),
     ],
 )
 def test_an_explicit_date_beats_a_weekday_and_a_plan_without_a_year_is_ahead(

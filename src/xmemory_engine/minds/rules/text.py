@@ -145,11 +145,14 @@ _NUMBER_WORDS = {
 MONTH_PATTERN = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+# A weekday written out or short ("Sat", "Wednesday", "Thurs."), before a day of the month.
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?)"
 _COUNT = r"(?P<count>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few)"
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", lazy_compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b")),
-    # "8-9 May 2027" (with a hyphen or an en dash), "12-27 Dec": days of one month, the first.
-    ("range", lazy_compile(rf"\b(?P<first>\d{{1,2}})(?:st|nd|rd|th)?\s*[\u2013-]\s*{_DAY}\s+(?:of\s+)?{MONTH_PATTERN}{_YEAR}\b", re.I)),
+    # "8-9 May 2027" (with a hyphen or an en dash), "12-27 Dec", "Sat 20 - Sat 27 Feb",
+    # "Wednesday 10 to Friday 12 March": days of one month, the first.
+    ("range", lazy_compile(rf"\b(?:{_WEEKDAY}\s+)?(?P<first>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:[\u2013-]|\s(?:to|until|till)\s)\s*(?:{_WEEKDAY}\s+)?{_DAY}\s+(?:of\s+)?{MONTH_PATTERN}{_YEAR}\b", re.I)),
     ("mdy", lazy_compile(rf"\b{MONTH_PATTERN}\s+{_DAY}\b{_YEAR}", re.I)),
     ("dmy", lazy_compile(rf"\b{_DAY}\s+(?:of\s+)?{MONTH_PATTERN}{_YEAR}\b", re.I)),
     ("slash", lazy_compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\b")),
