@@ -66,7 +66,15 @@ TITLE_WORDS = "Dr|Dra|Prof|Mr|Mrs|Ms"
 TITLE = rf"(?:{TITLE_WORDS})\.?\s+"
 _MONTH_NAMES = ("january february march april may june july august september october november "
                 "december")  # fmt: skip
-_CALENDAR = frozenset(_MONTH_NAMES.split()) | {d + s for d in WEEKDAYS for s in ("", "s")}
+_CALENDAR = (
+    frozenset(_MONTH_NAMES.split())
+    | {d + s for d in WEEKDAYS for s in ("", "s")}
+    # Months written short ("knee op in Feb"): a time, not a place; "Jan" is a given name too,
+    # and stays one where the text says so twice.
+    | frozenset(
+        ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+    )
+)
 _DAY_ABBREVIATIONS = frozenset(("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
                                  "sun"))  # fmt: skip
 _DAYS = frozenset(WEEKDAYS) | _DAY_ABBREVIATIONS
@@ -588,7 +596,8 @@ def _score(c: Candidate, s: Scores) -> None:
     if before1 in ("is", "was") and (before2 in KIN_NOUNS or _role_like(before2)) and owned:
         s.person += 2  # "my team lead is Tariq", "her dentist was Okafor"
     # "Pieter-Jan Claes", "Liam O'Sullivan": hyphens and apostrophes join parts of one name.
-    plain = all(re.sub(r"[-'\u2019]", "", t).isalpha() for t in c.tokens)
+    # Folded first: a lower-cased "İlkay" holds a combining dot, which is no letter.
+    plain = all(re.sub(r"[-'\u2019]", "", fold(t)).isalpha() for t in c.tokens)
     if plain and given_name(c.tokens[0]):
         s.given = True  # with one sign of a person, a given name alone is one ("with Tariq")
         if len(c.tokens) >= 2:
