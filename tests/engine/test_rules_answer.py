@@ -527,6 +527,19 @@ async def test_who_likes_something_still_asks_for_people(default: Memory) -> Non
     assert "Dana Reyes" in answer.tables[0].rows[0]
 
 
+@pytest.mark.anyio
+async def test_a_record_saying_some_of_the_words_asked_is_quoted_with_a_notice(
+    default: Memory,
+) -> None:
+    default.put("person", {"name": "Thabo Nkosi", "notes": "Thabo takes February."})
+    partial = await default.ask("What cuisine is Thabo Nkosi doing in February?")
+    assert partial.answer == "Thabo takes February."
+    assert partial.notice is not None and "not cuisine" in partial.notice
+    # Every word asked said: no notice.
+    whole = await default.ask("What does Thabo Nkosi take?")
+    assert whole.answer == "Thabo takes February." and whole.notice is None, whole
+
+
 # -- a work's creator --------------------------------------------------------------------------
 
 SHELF = parse_schema(

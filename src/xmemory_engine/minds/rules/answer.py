@@ -540,7 +540,15 @@ class _Reading:
                 # fields or text says: the record is no answer; what was said may be.
                 about = f"{self._about(spec)}: {' '.join(q.keywords)}"
                 return Answer(tables=[_emptied(table)], about=about)
-            prose = found
+            prose = keyword_sentences(table, spec, q.keywords, every=True) or found
+            unsaid = [t for t in q.terms if stem(t).lower() not in prose.lower()]
+            if unsaid:
+                # "What cuisine is Thabo doing in February?" beside "Thabo takes February.":
+                # what is quoted says some of the words asked, not all of them.
+                notice = (
+                    f"What is stored says {', '.join(t for t in q.terms if t not in unsaid)} "
+                    f"but not {', '.join(unsaid)}: check it answers the question."
+                )
         else:
             if _DEFINITION.match(q.text) and not _describes(table, spec):
                 # "What is Quill?" asks what it is: a record holding its name and a state
