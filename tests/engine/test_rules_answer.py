@@ -913,6 +913,8 @@ async def test_a_to_do_list_is_the_tasks_and_a_qualifier_none_holds_lists_them_a
     for question in (
         "Which wedding tasks haven't been done yet?",
         "Which wedding tasks aren't done?",
+        "Which wedding jobs haven't I done yet?",  # "jobs" are tasks; "haven't I" negates
+        "Which wedding errands are still left?",
     ):
         none_done = await default.ask(question)
         assert "fix the login bug" in (none_done.answer or ""), (question, none_done)

@@ -401,9 +401,11 @@ _KIND_WORDS = {"people": "person", "persons": "person", "companies": "org",
                "organizations": "org", "organisations": "org", "to-do": "task",
                "to-dos": "task", "todo": "task", "todos": "task",
                "to do list": "task", "chore": "task", "chores": "task",
+               "errand": "task", "errands": "task", "jobs": "task",
                "meetings": "event", "appointment": "event", "appointments": "event",
                "session": "event", "sessions": "event", "bookings": "event"}  # fmt: skip
-# (Not "meeting" nor "booking": "Who am I meeting?", "Who is booking the MOT?" ask a verb.)
+# (Not "meeting" nor "booking": "Who am I meeting?", "Who is booking the MOT?" ask a verb;
+# "jobs" but not "job": "Which jobs are still open?" asks for tasks, "my job" for a role.)
 
 
 def _spec_words(mapped: SchemaMap) -> _SchemaWords:
@@ -455,9 +457,12 @@ def _spec_words(mapped: SchemaMap) -> _SchemaWords:
     return result
 
 
-# A state asked not to hold, said just before it: "not done", "haven't been done", "isn't
-# finished yet", "no longer active". "n't" ends a word, so no word boundary before it.
-_NEGATED = re.compile(r"(?:\bnot|n['\u2019]t|\bno\s+longer)\s+(?:yet\s+)?(?:been\s+)?$")
+# A state asked not to hold, said just before it: "not done", "haven't been done", "haven't
+# I done", "no longer active". "n't" ends a word, so no word boundary before it.
+_NEGATED = re.compile(
+    r"(?:\bnot|n['\u2019]t|\bno\s+longer)\s+(?:(?:i|we|you|they|he|she)\s+)?(?:yet\s+)?"
+    r"(?:been\s+)?$"
+)
 
 
 def _states_asked(q: Question, spec: ObjectSpec, free: str) -> None:

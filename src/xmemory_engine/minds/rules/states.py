@@ -28,7 +28,10 @@ STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
         ("active", "in_progress"),
     ),
     (re.compile(r"\bnot\s+started\b", re.IGNORECASE), NOT_STARTED),
-    (re.compile(r"\b(?:open|outstanding|pending)\b", re.IGNORECASE), ("open", "todo")),
+    (
+        re.compile(r"\b(?:open|outstanding|pending|remaining|still\s+left)\b", re.IGNORECASE),
+        ("open", "todo"),
+    ),
 )
 
 
