@@ -453,6 +453,10 @@ async def test_a_count_qualified_by_words_no_record_holds_counts_all_of_the_type
         held = await memory.read("How many museum to-dos do I have?")
         assert held["reader_result"]["answer"] == "There are 2 tasks.", held
         assert "'museum'" in held["notice"]  # said: no task says it
+        # A part of a set taken as known ("How many of the …") is counted so too.
+        part = await memory.read("How many of the museum to-dos are still open?")
+        assert part["reader_result"]["answer"] == "There are 2 tasks.", part
+        assert "'museum'" in part["notice"] and "in the state asked" in part["notice"]
         # Not a count of what someone holds: the words must be held.
         urgent = await memory.read("How many urgent tasks are open?")
         assert urgent["basis"] == "nothing", urgent

@@ -100,6 +100,9 @@ _HOLDING = re.compile(
     r"are\s+there)\b",
     re.IGNORECASE,
 )
+# "How many of the extension to-dos …": a part of a set the user takes as known, the words
+# before the type how they think of it ("How many urgent tasks …" filters by a word).
+_PARTITIVE = re.compile(r"\bhow\s+many\s+of\s+(?:the|my|our|your)\b", re.IGNORECASE)
 # Said when those asked of only mention a value in what was said of them, no field holding it.
 _MENTIONED = (
     "No stored field or link says so of some of these; what was said of those whose notes "
@@ -566,9 +569,11 @@ class _Reading:
         if q.subject is not None and keywords:
             sel.not_named(q.subject.text)
         table = await self._run(sel.count_sql())
-        if _total(table) == 0 and keywords and not values and _HOLDING.search(q.text):
-            # "How many side projects do I have?" and no project says "side": the words may
-            # be how the user thinks of them (`_unqualified`); all of the type, said so.
+        widened = _HOLDING.search(q.text) or _PARTITIVE.search(q.text)
+        if _total(table) == 0 and keywords and not values and widened:
+            # "How many side projects do I have?", "How many of the extension to-dos are
+            # open?" and no record says "side" or "extension": the words may be how the user
+            # thinks of them (`_unqualified`); all of the type, said so.
             whole = Select(self.map, spec).matching([], []).filters(q, spec)
             every = await self._run(whole.count_sql())
             if spec in q.types and _total(every) > 0:
