@@ -364,6 +364,9 @@ def test_sentences_split_after_a_company_suffix_but_not_after_a_title() -> None:
         "Note: GP (Dr. Rashid Qureshi) cut the dose.",
         "He is careful.",
     ]
+    # Nor does the number sign before a number.
+    sentences = split_sentences("Neighbour at no. 16 works nights. No. 4 is empty.")
+    assert [s.text for s in sentences] == ["Neighbour at no. 16 works nights.", "No. 4 is empty."]
 
 
 # -- the default schema's other types ----------------------------------------------------------

@@ -42,6 +42,8 @@ def split_sentences(text: str) -> list[Sentence]:
         if "\n" not in match.group() and (
             last in _ABBREVIATIONS
             or (len(last) == 1 and last.isalpha())
+            # "at no. 16", "bat at No. 4": the number sign before a number.
+            or (last == "no" and rest[:1].isdigit())
             or (rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'(["))
         ):
             continue
