@@ -39,12 +39,15 @@ def split_sentences(text: str) -> list[Sentence]:
         # "(Dr. Qureshi, …)": an abbreviation after an opening bracket or quote is one still.
         last = before[-1].lower().rstrip(".").lstrip("\"'([\u201c\u2018") if before else ""
         rest = text[match.end() :].lstrip()
-        if "\n" not in match.group() and (
-            last in _ABBREVIATIONS
-            or (len(last) == 1 and last.isalpha())
-            # "at no. 16", "bat at No. 4": the number sign before a number.
-            or (last == "no" and rest[:1].isdigit())
-            or (rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'(["))
+        if (
+            "\n" not in match.group()
+            and (
+                last in _ABBREVIATIONS
+                or (len(last) == 1 and last.isalpha())
+                # "at no. 16", "bat at No. 4": the number sign before a number.
+                or (last == "no" and rest[:1].isdigit())
+                or (rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'(["))
+            )
         ):
             continue
         _add_sentence(sentences, text, begin, match.end())
