@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -80,12 +80,12 @@ class StoredRecords:
         self.asked.append((object_type, "<recent>"))
         return self.rows.get(object_type, [])[:limit]
 
-    async def named(self, object_type: str, name: str, limit: int = 5) -> list[dict[str, Any]]:
-        self.asked.append((object_type, f"<named {name}>"))
-        hits = [
-            r for r in self.rows.get(object_type, []) if name.lower() == str(r.get("name")).lower()
-        ]
-        return hits[:limit]
+    async def named(
+        self, object_type: str, names: Sequence[str], limit: int = 5
+    ) -> list[dict[str, Any]]:
+        self.asked.append((object_type, f"<named {', '.join(names)}>"))
+        wanted = {n.lower() for n in names}
+        return [r for r in self.rows.get(object_type, []) if str(r.get("name")).lower() in wanted]
 
 
 @pytest.fixture

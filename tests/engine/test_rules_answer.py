@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -119,16 +119,20 @@ class Memory:
         db.close()
         return [dict(r) for r in rows]
 
-    async def named(self, object_type: str, name: str, limit: int = 5) -> list[dict[str, Any]]:
-        """Records named `name`, or holding it as one word of their name."""
+    async def named(
+        self, object_type: str, names: Sequence[str], limit: int = 5
+    ) -> list[dict[str, Any]]:
+        """Records named one of `names`, or holding a one-word name as one word of theirs."""
         col = name_field(self.schema.objects[object_type])
+        rows: list[Any] = []
         with self._db() as db:
-            rows = db.execute(
-                f'SELECT * FROM "{object_type}" WHERE lower("{col}") = lower(?) '
-                f"OR (instr(?, ' ') = 0 AND instr(' ' || lower(\"{col}\") || ' ', lower(?)) > 0) "
-                "LIMIT ?",
-                [name, name, f" {name} ", limit],
-            ).fetchall()
+            for name in names:
+                rows += db.execute(
+                    f'SELECT * FROM "{object_type}" WHERE lower("{col}") = lower(?) '
+                    f"OR (instr(?, ' ') = 0 AND instr(' ' || lower(\"{col}\") || ' ', lower(?)) > 0) "
+                    "LIMIT ?",
+                    [name, name, f" {name} ", limit],
+                ).fetchall()
         db.close()
         return [dict(r) for r in rows]
 

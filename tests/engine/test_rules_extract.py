@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,16 +50,17 @@ class FakeLookup:
         self.calls.append(("recent", object_type))
         return self.records.get(object_type, [])[:limit]
 
-    async def named(self, object_type: str, name: str, limit: int = 5) -> list[dict[str, Any]]:
+    async def named(
+        self, object_type: str, names: Sequence[str], limit: int = 5
+    ) -> list[dict[str, Any]]:
         self.calls.append(("named", object_type))
-        wanted = name.casefold()
-        rows = self.records.get(object_type, [])
+        wanted = [n.casefold() for n in names]
         return [
             r
-            for r in rows
-            if wanted == str(r.get("name", "")).casefold()
-            or (" " not in wanted and wanted in str(r.get("name", "")).casefold().split())
-        ][:limit]
+            for r in self.records.get(object_type, [])
+            if str(r.get("name", "")).casefold() in wanted
+            or any(" " not in w and w in str(r.get("name", "")).casefold().split() for w in wanted)
+        ]
 
 
 async def extract(

@@ -12,7 +12,7 @@ rules or a language model — gets the same guarantees.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
@@ -80,9 +80,12 @@ class RecordLookup(Protocol):
         """The most recently updated records of `object_type`."""
         ...
 
-    async def named(self, object_type: str, name: str, limit: int = 5) -> list[dict[str, Any]]:
-        """Stored records of `object_type` whose name is `name` or, for one word, has it as a
-        word (most recently updated first): an index lookup, whatever the store's size."""
+    async def named(
+        self, object_type: str, names: Sequence[str], limit: int = 5
+    ) -> list[dict[str, Any]]:
+        """Stored records of `object_type` whose name is one of `names` or, for a name of one
+        word, has it as a word (up to `limit` a name, most recently updated first): index
+        lookups in one read, whatever the store's size."""
         ...
 
 

@@ -7,6 +7,7 @@ a write transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from xmemory_engine.service.instances import LiveInstance
@@ -49,14 +50,21 @@ class StoreLookup:
 
         return await self._live.data.read(self._live.schema, run)
 
-    async def named(self, object_type: str, name: str, limit: int = 5) -> list[dict[str, Any]]:
-        """Records of `object_type` named `name`, or holding it as one word of their name."""
+    async def named(
+        self, object_type: str, names: Sequence[str], limit: int = 5
+    ) -> list[dict[str, Any]]:
+        """Records of `object_type` named one of `names`, or holding a one-word name as one
+        word of theirs; one read for all the names (each read is a hop to a thread)."""
         spec = find_object_spec(self._live.schema, object_type)
-        term = normalize(name)
-        if spec is None or not term:
+        terms = [t for t in dict.fromkeys(normalize(n) for n in names) if t]
+        if spec is None or not terms:
             return []
 
         def run(tables: Tables) -> list[dict[str, Any]]:
-            return tables.find_by_term(spec, term, max(1, limit), whole=" " in term)
+            found: dict[str, dict[str, Any]] = {}
+            for term in terms:
+                for record in tables.find_by_term(spec, term, max(1, limit), whole=" " in term):
+                    found.setdefault(str(record["xuid"]), record)
+            return list(found.values())
 
         return await self._live.data.read(self._live.schema, run)

@@ -533,26 +533,26 @@ async def _stored_kinds(
     stored person Paulo Mendes, not a firm. A person is found by a whole name or by a first
     or last name alone (`called`); an organization only by its whole name."""
     read_as = {e.name.lower(): e.kind for e in text.entities.values()}
-    names = {c.name for s in text.sentences for c in s.candidates}
-    known: dict[str, str] = {}
-    for name in sorted(names):
-        kinds = set()
-        for kind in ("person", "org"):
-            spec = mapped.first(kind)
-            name_of = name_field(spec) if spec is not None else None
-            if spec is None or name_of is None:
-                continue
-            for record in await lookup.named(spec.name, name, 5):
-                stored = record.get(name_of)
-                if not isinstance(stored, str):
-                    continue
-                if stored.casefold() == name.casefold() or (
-                    kind == "person" and called(stored, name)
-                ):
-                    kinds.add(kind)
-        if len(kinds) == 1 and read_as.get(name.lower()) not in kinds:
-            known[name.lower()] = kinds.pop()
-    return known
+    names = sorted({c.name for s in text.sentences for c in s.candidates})
+    kinds: dict[str, set[str]] = {}
+    for kind in ("person", "org"):
+        spec = mapped.first(kind)
+        name_of = name_field(spec) if spec is not None else None
+        if spec is None or name_of is None or not names:
+            continue
+        stored = [r.get(name_of) for r in await lookup.named(spec.name, names, 5)]
+        for name in names:
+            if any(
+                isinstance(s, str)
+                and (s.casefold() == name.casefold() or (kind == "person" and called(s, name)))
+                for s in stored
+            ):
+                kinds.setdefault(name.lower(), set()).add(kind)
+    return {
+        name: found.pop()
+        for name, found in kinds.items()
+        if len(found) == 1 and read_as.get(name) not in found
+    }
 
 
 def _done_state(spec: ObjectSpec) -> tuple[str, str] | None:
@@ -616,11 +616,11 @@ async def _open_tasks(
 ) -> list[str]:
     """The titles of stored tasks not done that hold one of `words` (longest first, a few)."""
     titles: list[str] = []
-    for word in sorted(words, key=len, reverse=True)[:_DONE_LOOKUPS]:
-        for record in await lookup.named(spec.name, word, 5):
-            title = record.get(title_of)
-            if isinstance(title, str) and record.get(fname) != done and title not in titles:
-                titles.append(title)
+    searched = sorted(words, key=len, reverse=True)[:_DONE_LOOKUPS]
+    for record in await lookup.named(spec.name, searched, 5):
+        title = record.get(title_of)
+        if isinstance(title, str) and record.get(fname) != done and title not in titles:
+            titles.append(title)
     return titles
 
 
