@@ -594,9 +594,8 @@ def _best_task(clause: str, words: set[str], titles: list[str]) -> str | None:
     for title in titles:
         title_words = [w.lower() for w in re.findall(r"[^\W\d_][\w\-]*", title)]
         shared = {stem(w) for w in words} & {stem(w) for w in title_words}
-        telling = any(len(w) >= 4 or w.isupper() for w in shared) or any(
-            w.upper() in clause for w in shared
-        )
+        # A stem of four letters or more, or an acronym the clause writes in capitals ("HR").
+        telling = any(len(w) >= 4 or w.upper() in clause for w in shared)
         if shared and telling:
             scored.append((len(shared), bool(verbs & set(title_words)), title))
     scored.sort(reverse=True)
