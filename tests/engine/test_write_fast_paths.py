@@ -162,9 +162,9 @@ async def test_the_write_queue_checkpoints_after_each_write(
     calls: list[bool] = []
     original = SqliteInstanceData.checkpoint
 
-    async def counted(self: SqliteInstanceData) -> None:
+    async def counted(self: SqliteInstanceData, waiting: Callable[[], bool] | None = None) -> None:
         calls.append(True)
-        await original(self)
+        await original(self, waiting)
 
     monkeypatch.setattr(SqliteInstanceData, "checkpoint", counted)
     async with running_engine(tmp_path / "d") as engine, asgi_client(engine) as http:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -285,12 +286,13 @@ class WriteQueue:
                 job.stage = "applying"
                 if self.settings.apply_delay:
                     await anyio.sleep(self.settings.apply_delay)
-                await self._apply(job)
+                # The next write waits for no more of the housekeeping than one step of it.
+                await self._apply(job, lambda: len(lane.pending) > 1)
                 lane.pending.pop(job.id, None)
         finally:
             lane.running = False
 
-    async def _apply(self, job: ActiveJob) -> None:
+    async def _apply(self, job: ActiveJob, waiting: Callable[[], bool]) -> None:
         live: LiveInstance | None = None
         try:
             try:
@@ -323,14 +325,15 @@ class WriteQueue:
             job.stage = "completed" if job.error is None else "failed"
             job.done.set()
         if live is not None:
-            await self._checkpoint(live)
+            await self._checkpoint(live, waiting)
 
-    async def _checkpoint(self, live: LiveInstance) -> None:
-        """The instance's housekeeping once a write has been answered (SQLite copies its WAL
-        into the file here, not in the commit the caller waited for); the lane's next write
-        waits for it, as it waited for the commit that did it before."""
+    async def _checkpoint(self, live: LiveInstance, waiting: Callable[[], bool]) -> None:
+        """The instance's housekeeping once a write has been answered (SQLite merges its
+        passage index and copies its WAL into the file here, not in the commit the caller
+        waited for); the lane's next write waits for what `waiting()` does not cut short, as
+        it waited for the commit that did it before."""
         try:
-            await live.data.checkpoint()
+            await live.data.checkpoint(waiting)
         except Exception:  # housekeeping: the write is done, and the next one tries again
             logger.exception("checkpointing instance %s failed", live.id)
 

@@ -362,8 +362,10 @@ class InstanceData(Protocol):
         """The catalog holds this write's outcome now; its marker may go."""
         ...
 
-    async def checkpoint(self) -> None:
-        """Housekeeping after a write has been answered (SQLite: copy the WAL into the file)."""
+    async def checkpoint(self, waiting: Callable[[], bool] | None = None) -> None:
+        """Housekeeping after a write has been answered (SQLite: merge the passage index,
+        copy the WAL into the file); `waiting()` says a next write is queued for this store,
+        so work that can wait should."""
         ...
 
     async def applied_at(self, write_id: str) -> str | None:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -52,10 +53,14 @@ from xmemory_engine.store.sqlite import (
 )
 
 T = TypeVar("T")
+logger = logging.getLogger("xmemory_engine.store")
 
 _IN_CHUNK = 500
 _AUTO_CHECKPOINT_PAGES = WAL_LIMIT // 4096  # what `sqlite.connect` sets (4 KB pages)
 _TERM_POSTINGS = 100
+_MERGE_PAGES = 200
+"""Pages a step of the passage index's merging writes (`SqliteInstanceData.checkpoint`):
+~8 ms at 100,000 records, what a write that arrives meanwhile may wait."""
 
 
 def q(name: str) -> str:
@@ -504,22 +509,63 @@ class SqliteInstanceData:
         self._term_counts = provenance.SnapshotCounts()
         self._sentence_index = SentenceIndex()
         self._wal_unchecked = False  # a write committed whose WAL `checkpoint()` has not seen
+        # The passage index may have segments to merge (`checkpoint`): a file just opened may
+        # have been left so, or was migrated to merging here.
+        self._merge_due = True
 
     def close(self) -> None:
         self._reader.close()
         self._writer.close()
 
-    async def checkpoint(self) -> None:
+    async def checkpoint(self, waiting: Callable[[], bool] | None = None) -> None:
         """After a write has been answered: copy the WAL into the file once it holds more than
-        `WAL_LIMIT` bytes, which SQLite's automatic checkpoint did inside that write's commit.
+        `WAL_LIMIT` bytes, which SQLite's automatic checkpoint did inside that write's commit;
+        then merge the passage index's segments.
 
-        `apply` commits without it: copying a batch's pages into the file and syncing it was
-        part of the wait for the reply (3-25 ms of a 1,000-object write at 100,000 records,
-        with the disk's load); the commit itself (the WAL, synced) is what makes a write
-        durable. The write queue calls this once the caller has its answer; an `apply` that
-        finds it was not called does it first (the WAL stays bounded either way)."""
+        `apply` commits without either: copying a batch's pages into the file and syncing it
+        was part of the wait for the reply (3-25 ms of a 1,000-object write at 100,000
+        records, with the disk's load), and so was FTS5's merging of segments (file version
+        5 turned its `automerge` off); the commit itself (the WAL, synced) is what makes a
+        write durable. The write queue calls this once the caller has its answer; an `apply`
+        that finds it was not called copies the WAL first (it stays bounded either way).
+
+        Merging goes in steps of `_MERGE_PAGES` pages, one transaction each: at least one
+        step, then more while `waiting()` (a next write for this file) is false, so a write
+        that arrives waits for one step at most and the merging keeps pace with the writes
+        even when the queue is never empty. Its commits are not synced: a merge changes no
+        content, and one lost to a power cut leaves the index as it was before it. What the
+        steps add to the WAL is copied after them when they ran to the end; when a write
+        cut them short, by that write's own housekeeping (at most one step's pages more)."""
         if self._wal_unchecked:
             await self._writer.call(self._checkpoint_now)
+        merged = False
+        while self._merge_due:
+            merged = await self._writer.call(self._merge_step) or merged
+            if waiting is not None and waiting():
+                return
+        if merged:
+            await self._writer.call(self._checkpoint_now)
+
+    def _merge_step(self, conn: sqlite3.Connection) -> bool:
+        """One step of merging; whether it merged anything."""
+        # The WAL is copied into the file once, after the steps (`_checkpoint_now`), not by
+        # SQLite's automatic checkpoint in each step's commit (a copy and two syncs a step).
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+        try:
+            with transaction(conn, durable=False):
+                before = conn.total_changes
+                # Positive: only levels holding `usermerge` (4) segments are merged, the rule
+                # FTS5's own automerge followed, and a merge begun is carried on.
+                conn.execute(
+                    "INSERT INTO _xm_passage (_xm_passage, rank) VALUES ('merge', ?)",
+                    (_MERGE_PAGES,),
+                )
+                # FTS5's documented test: fewer than two rows changed: nothing left to do.
+                merged = conn.total_changes - before >= 2
+        finally:
+            conn.execute(f"PRAGMA wal_autocheckpoint={_AUTO_CHECKPOINT_PAGES}")
+        self._merge_due = merged
+        return merged
 
     def _checkpoint_now(self, conn: sqlite3.Connection) -> None:
         self._wal_unchecked = False
@@ -560,6 +606,7 @@ class SqliteInstanceData:
                 return applied(conn)
             finally:
                 self._wal_unchecked = True
+                self._merge_due = True
                 conn.execute(f"PRAGMA wal_autocheckpoint={_AUTO_CHECKPOINT_PAGES}")
 
         def applied(conn: sqlite3.Connection) -> tuple[dict[str, Any], bool]:
@@ -675,6 +722,16 @@ class SqliteInstanceData:
         def run(conn: sqlite3.Connection) -> None:
             with transaction(conn):
                 portable.restore(conn, schema, batch)
+            # An import has nobody waiting on each batch: its passages are merged here, as
+            # FTS5's automerge did in the commit (`checkpoint`). Housekeeping: the batch is
+            # stored either way, and what is left is merged after a later write.
+            self._merge_due = True
+            try:
+                while self._merge_due:
+                    self._merge_step(conn)
+                self._checkpoint_now(conn)  # what the steps added, as `checkpoint` does
+            except sqlite3.Error:
+                logger.exception("merging the passage index of %s failed", self.path)
 
         await self._writer.call(run)
 

@@ -928,7 +928,7 @@ class PostgresInstanceData:
         """As on SQLite: the marker goes with the next write's transaction."""
         self._recorded.append(write_id)
 
-    async def checkpoint(self) -> None:
+    async def checkpoint(self, waiting: Callable[[], bool] | None = None) -> None:
         """Nothing to do: PostgreSQL writes its WAL back by itself."""
 
     async def applied_at(self, write_id: str) -> str | None:
