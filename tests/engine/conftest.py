@@ -7,10 +7,19 @@ from pathlib import Path
 
 import httpx
 import pytest
-from engine_testkit import POSTGRES_URLS, asgi_client, create_body, item, running_engine
+from engine_testkit import (
+    CONTACTS_YML,
+    POSTGRES_URLS,
+    asgi_client,
+    create_body,
+    item,
+    running_engine,
+)
 
 from support.postgres import Cluster, server_binaries, start_cluster
 from xmemory_engine.embedded import Engine
+from xmemory_engine.schema import parse_schema
+from xmemory_engine.store.instance import SqliteInstanceData
 
 # Test modules whose `engine` runs on both stores: SQLite files, and PostgreSQL (a throwaway
 # cluster for the session, a fresh database per test; tests/support/postgres.py).
@@ -88,3 +97,15 @@ async def contacts(engine: Engine, client: httpx.AsyncClient) -> str:
         f"/clusters/{engine.default_cluster_id}/instances", json=create_body()
     )
     return str(item(response)["id"])
+
+
+@pytest.fixture
+async def contacts_data(tmp_path: Path) -> AsyncIterator[SqliteInstanceData]:
+    """One SQLite instance file on the contacts schema, its tables made, no engine around it."""
+    schema = parse_schema(CONTACTS_YML)
+    data = SqliteInstanceData(tmp_path / "i.sqlite", schema)
+    try:
+        await data.ensure_schema(schema)
+        yield data
+    finally:
+        data.close()

@@ -120,6 +120,22 @@ class ScriptedDesigner:
         return Schema(objects=objects, relations=dict(current.relations))
 
 
+def instance_file_at(path: Path, schema: Schema, version: int) -> sqlite3.Connection:
+    """An instance file as the engine left it at `version`: the migrations up to it run,
+    its version set and the schema's tables made; the caller writes its old rows and closes."""
+    from xmemory_engine.store.instance import schema_ddl
+    from xmemory_engine.store.internal import MIGRATIONS
+    from xmemory_engine.store.sqlite import present_tables
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    for _, _, run in MIGRATIONS[:version]:
+        run(conn, None)
+    conn.execute(f"PRAGMA user_version = {version}")
+    for statement in schema_ddl(schema, present_tables(conn)):
+        conn.execute(statement)
+    return conn
+
+
 def scripted_mind() -> Mind:
     return Mind(ScriptedExtractor(), ScriptedAnswerer(), ScriptedDesigner())
 

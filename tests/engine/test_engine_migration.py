@@ -15,16 +15,15 @@ from typing import Any
 
 import httpx
 import pytest
-from engine_testkit import CONTACTS_YML
+from engine_testkit import CONTACTS_YML, instance_file_at
 
 from xmemory import AsyncXmemoryClient, ObjectMutation
 from xmemory_engine import EngineSettings, open_engine
 from xmemory_engine.schema import parse_schema
 from xmemory_engine.store.base import EpisodeDraft, Tables
-from xmemory_engine.store.instance import SqliteInstanceData, schema_ddl
-from xmemory_engine.store.internal import CURRENT_VERSION, MIGRATIONS
+from xmemory_engine.store.instance import SqliteInstanceData
+from xmemory_engine.store.internal import CURRENT_VERSION
 from xmemory_engine.store.provenance import insert_episode
-from xmemory_engine.store.sqlite import present_tables
 
 pytestmark = pytest.mark.anyio
 
@@ -149,13 +148,8 @@ async def test_a_version_2_file_keeps_its_passages_and_history(tmp_path: Path) -
     and a correction of an old value keeps it as history."""
     schema = parse_schema(CONTACTS_YML)
     path = tmp_path / "v2.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = instance_file_at(path, schema, 2)
     try:
-        for _, _, run in MIGRATIONS[:2]:
-            run(conn, None)
-        conn.execute("PRAGMA user_version = 2")
-        for statement in schema_ddl(schema, present_tables(conn)):
-            conn.execute(statement)
         said = "2026-01-01T00:00:00.000000+00:00"
         conn.execute(
             "INSERT INTO company (xuid, name, city, created_at, updated_at) "

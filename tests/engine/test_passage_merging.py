@@ -6,21 +6,27 @@ next write is waiting."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import anyio
 import pytest
-from engine_testkit import CONTACTS_YML, asgi_client, item, obj_create, running_engine
+from engine_testkit import (
+    CONTACTS_YML,
+    asgi_client,
+    instance_file_at,
+    item,
+    obj_create,
+    running_engine,
+)
 
 from xmemory_engine.schema import parse_schema
 from xmemory_engine.store import instance as instance_module
 from xmemory_engine.store.base import EpisodeDraft, KeptEpisode, RestoreBatch, Tables
-from xmemory_engine.store.instance import SqliteInstanceData, schema_ddl
-from xmemory_engine.store.internal import CURRENT_VERSION, MIGRATIONS
+from xmemory_engine.store.instance import SqliteInstanceData
+from xmemory_engine.store.internal import CURRENT_VERSION
 from xmemory_engine.store.provenance import insert_episode
-from xmemory_engine.store.sqlite import present_tables
 
 pytestmark = pytest.mark.anyio
 
@@ -56,17 +62,6 @@ def said(i: int) -> Callable[[Tables], dict[str, Any]]:
     return run
 
 
-@pytest.fixture
-async def data(tmp_path: Path) -> AsyncIterator[SqliteInstanceData]:
-    schema = parse_schema(CONTACTS_YML)
-    data = SqliteInstanceData(tmp_path / "i.sqlite", schema)
-    try:
-        await data.ensure_schema(schema)
-        yield data
-    finally:
-        data.close()
-
-
 async def write(data: SqliteInstanceData, i: int, more: int = 0) -> None:
     """A write of company `i`: its episode's sentences, and `more` others beside them."""
     schema = parse_schema(CONTACTS_YML)
@@ -88,15 +83,19 @@ async def found(data: SqliteInstanceData) -> list[list[str]]:
     return await data.read(schema, look)
 
 
-async def test_a_new_file_leaves_merging_to_the_housekeeping(data: SqliteInstanceData) -> None:
+async def test_a_new_file_leaves_merging_to_the_housekeeping(
+    contacts_data: SqliteInstanceData,
+) -> None:
+    data = contacts_data
     assert automerge(data.path) == [(0,)]
 
 
 async def test_segments_pile_up_in_commits_and_are_merged_by_checkpoint(
-    data: SqliteInstanceData,
+    contacts_data: SqliteInstanceData,
 ) -> None:
     """Each write's commit adds a segment and merges none; `checkpoint` merges what FTS5's
     automerge would have (levels of four), and the same sentences are found after it."""
+    data = contacts_data
     for i in range(9):
         await write(data, i)
     assert merge_left(data.path)
@@ -108,10 +107,11 @@ async def test_segments_pile_up_in_commits_and_are_merged_by_checkpoint(
 
 
 async def test_a_waiting_write_cuts_the_merging_short_after_one_step(
-    data: SqliteInstanceData, monkeypatch: pytest.MonkeyPatch
+    contacts_data: SqliteInstanceData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One step at least (the merging keeps pace with writes that never stop coming), then
     none more while a write waits; the next `checkpoint` carries the merge on to its end."""
+    data = contacts_data
     monkeypatch.setattr(instance_module, "_MERGE_PAGES", 1)
     steps: list[bool] = []
     original = SqliteInstanceData._merge_step
@@ -138,13 +138,8 @@ async def test_a_version_4_file_is_migrated_to_merging_after_the_answer(tmp_path
     off; its passages are found as before, and its first housekeeping merges what is due."""
     schema = parse_schema(CONTACTS_YML)
     path = tmp_path / "v4.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = instance_file_at(path, schema, 4)
     try:
-        for _, _, run in MIGRATIONS[:4]:
-            run(conn, None)
-        conn.execute("PRAGMA user_version = 4")
-        for statement in schema_ddl(schema, present_tables(conn)):
-            conn.execute(statement)
         conn.execute("INSERT INTO _xm_passage (_xm_passage, rank) VALUES ('automerge', 0)")
         for i in range(6):  # segments left unmerged, as a process could leave them
             insert_episode(conn, EpisodeDraft(f"w{i}", "text", f"Company {i} is in Oslo."))
@@ -206,7 +201,8 @@ async def test_the_write_queue_says_when_the_next_write_waits(
     assert seen == [True, False]
 
 
-async def test_an_import_merges_its_passages_as_it_goes(data: SqliteInstanceData) -> None:
+async def test_an_import_merges_its_passages_as_it_goes(contacts_data: SqliteInstanceData) -> None:
+    data = contacts_data
     """Restored batches (an import) are not followed by the write queue's housekeeping: each
     merges what it made due, and its sentences are found."""
     schema = parse_schema(CONTACTS_YML)
@@ -221,10 +217,11 @@ async def test_an_import_merges_its_passages_as_it_goes(data: SqliteInstanceData
 
 
 async def test_an_import_whose_merging_fails_is_stored_all_the_same(
-    data: SqliteInstanceData, monkeypatch: pytest.MonkeyPatch
+    contacts_data: SqliteInstanceData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The merging after a restored batch is housekeeping: when it fails the batch is kept,
     its sentences are found, and the next `checkpoint` merges what was left."""
+    data = contacts_data
     schema = parse_schema(CONTACTS_YML)
 
     def failing(self: SqliteInstanceData, conn: sqlite3.Connection) -> bool:

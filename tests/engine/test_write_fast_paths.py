@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -180,17 +180,6 @@ async def test_the_write_queue_checkpoints_after_each_write(
                 break
             await anyio.sleep(0.01)
         assert len(calls) == 3
-
-
-@pytest.fixture
-async def contacts_data(tmp_path: Path) -> AsyncIterator[SqliteInstanceData]:
-    schema = parse_schema(CONTACTS_YML)
-    data = SqliteInstanceData(tmp_path / "i.sqlite", schema)
-    try:
-        await data.ensure_schema(schema)
-        yield data
-    finally:
-        data.close()
 
 
 def nothing(t: Tables) -> dict[str, Any]:

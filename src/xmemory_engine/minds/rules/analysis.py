@@ -133,6 +133,10 @@ class TextAnalysis:
     def orgs(self) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind == "org"]
 
+    def kinds_by_name(self) -> dict[str, str]:
+        """What each name was read as: its lower-cased name -> person or org."""
+        return {e.name.lower(): e.kind for e in self.entities.values()}
+
 
 def analyze(
     text: str,

@@ -577,8 +577,7 @@ class _Reading:
             whole = Select(self.map, spec).matching([], []).filters(q, spec)
             every = await self._run(whole.count_sql())
             if spec in q.types and _total(every) > 0:
-                state = " in the state asked" if self._filtered(spec) else ""
-                notice = _none_say(spec, q, f"this counts all the {{}} stored{state}.")
+                notice = self._widened(spec, "this counts")
                 prose = count_sentence(every, spec, q, matching=False)
                 return Answer(tables=[every], answer=prose, notice=notice, about=self._about(spec))
         if _total(table) == 0 and (values or keywords):
@@ -688,10 +687,15 @@ class _Reading:
         if not table.rows:
             return None
         await self._count_if_cut(spec, sel, table, LIST_LIMIT)
-        state = " in the state asked" if self._filtered(spec) else ""
-        notice = _none_say(spec, q, f"these are all the {{}} stored{state}.")
+        notice = self._widened(spec, "these are")
         prose = describe_rows(table, spec, self.totals.get(id(table)))
         return Answer(tables=[table], answer=prose, notice=notice, about=self._about(spec))
+
+    def _widened(self, spec: ObjectSpec, how: str) -> str:
+        """The notice of an answer widened to all of `spec` (in the state asked, if one is)
+        because none of its records says the question's words."""
+        state = " in the state asked" if self._filtered(spec) else ""
+        return _none_say(spec, self.q, f"{how} all the {{}} stored{state}.")
 
     def _filtered(self, spec: ObjectSpec) -> bool:
         """Whether the question filters the type by a state or a flag ("haven't been done")."""

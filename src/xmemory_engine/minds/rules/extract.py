@@ -150,7 +150,7 @@ class _Build:
         kinds = {k: e.kind for k, e in self.text.entities.items()}
         employment: list[tuple[str, str]] = []
         last: Draft | None = None  # the thing the previous sentence made ("It is urgent.")
-        read_as = {e.name.lower(): e.kind for e in self.text.entities.values()}
+        read_as = self.text.kinds_by_name()
         read_as |= {c.name.lower(): "place" for s in self.text.sentences for c in s.places}
         for s in self.text.sentences:
             listed = read_list(s.text, self.map, self._draft, self.today, read_as)
@@ -532,7 +532,7 @@ async def _stored_kinds(
     text alone read them otherwise or not at all: "Paulo is based in Lisbon" is about the
     stored person Paulo Mendes, not a firm. A person is found by a whole name or by a first
     or last name alone (`called`); an organization only by its whole name."""
-    read_as = {e.name.lower(): e.kind for e in text.entities.values()}
+    read_as = text.kinds_by_name()
     names = sorted({c.name for s in text.sentences for c in s.candidates})
     kinds: dict[str, set[str]] = {}
     for kind in ("person", "org"):
