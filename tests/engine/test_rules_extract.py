@@ -2108,3 +2108,74 @@ async def test_a_name_opening_with_a_dotted_capital_i_and_a_month_written_short(
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert "İlkay Demir" in people
     assert "location" not in people["Søren"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "values"),
+    [
+        # The weekday written with a date says its year, whatever the tense around it.
+        ("Sam handed in his notice — last shift Sun 13 Dec.", ["2026-12-13"]),
+        ("Keystone had to reschedule — the survey's now Wednesday 16 December at 9.",
+         ["2026-12-16"]),
+        ("We met on Saturday 13 December at the fair.", ["2025-12-13"]),
+        # Each clause tells its own tense: paid before, due after.
+        ("Deposit paid by user 15 Nov; balance due 20 Jan.", ["2026-11-15", "2027-01-20"]),
+        # A time after the day is no day of the month ("Feb 07:05").
+        ("Flights: Gatwick to Salzburg, Sat 20 Feb 07:05.", ["2027-02-20"]),
+    ],
+)  # fmt: skip
+def test_a_weekday_beside_a_date_and_the_clause_s_tense_choose_its_year(
+    sentence: str, values: list[str]
+) -> None:
+    assert [d.value for d in find_dates(sentence, date(2026, 12, 2))] == values
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "title", "day"),
+    [
+        # A label names the thing when the date follows it.
+        ("Speaker dinner: Tue 2 Feb 2027, 19:30, at The Old Harbour restaurant.",
+         "Speaker dinner", "2027-02-02"),
+        ("Mid-season meet-up booked: The Crown & Anchor, Friday 22 January 2027, 7pm.",
+         "Mid-season meet-up", "2027-01-22"),
+        # The subject said to be on the date, and what was booked for it.
+        ("The parents' information evening is Thursday 14 January 2027 at 6pm in the hall.",
+         "parents' information evening", "2027-01-14"),
+        ("I've also booked the fossil walk for Thursday 11 March 2027 with a guide called "
+         "Rhiannon Jeffreys.", "fossil walk", "2027-03-11"),
+    ],
+)  # fmt: skip
+async def test_a_dated_event_is_titled_by_the_thing_the_date_is_said_of(
+    text: str, title: str, day: str
+) -> None:
+    events = {e["title"]: e.get("date") for e in objects(await extract(text, DEFAULT), "event")}
+    assert events == {title: day}
+    # "the weekend of 14 May" is when, not what: the clause titles it.
+    weekend = await extract("Nadia wants the hen do in Lisbon the weekend of 14 May.", DEFAULT)
+    assert all(e["title"].split()[-1] != "weekend" for e in objects(weekend, "event"))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "relationship"),
+    [
+        # A job naming a tie, said bare before a name in notes about the user: the user's.
+        ("Manager Callum Fraser approved conference leave.", "Callum Fraser", "manager"),
+        ("User and partner Ruben are expecting their first baby.", "Ruben", "partner"),
+        # A kin noun after "late", or with where they are from set aside before the name.
+        ("User is executor of the estate of late aunt Halina Kowalczyk.", "Halina Kowalczyk",
+         "aunt"),
+        ("No work before 8am — neighbour at no. 16, Mrs Eileen Hartigan, works nights.",
+         "Eileen Hartigan", "neighbour"),
+    ],
+)  # fmt: skip
+async def test_a_tie_said_bare_before_a_name_is_to_the_user(
+    text: str, name: str, relationship: str
+) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people[name].get("relationship") == relationship
+    # A partner said in a firm's brackets is the firm's, no tie to the user.
+    firm = await extract("Pipeline: Seedcamp (partner Amelie Roth, 2nd meeting done).", DEFAULT)
+    amelie = {p["name"]: p for p in objects(firm, "person")}["Amelie Roth"]
+    assert amelie.get("company") == "Seedcamp" and "relationship" not in amelie

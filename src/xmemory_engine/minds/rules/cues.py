@@ -251,6 +251,18 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         ):
             group = "role" if found.group("role") else "opening"
             facts.use(found.start(group), found.end(group))
+            _bare_tie(s, m, draft, found.group(group))
+
+
+def _bare_tie(s: Analyzed, m: Mention, draft: Draft, role: str) -> None:
+    """A job naming a tie said bare right before a name, at the start of a clause or after
+    "and"/"with" ("Manager Callum Fraser approved leave", "with GP Dr Ahmed"): nobody else is
+    said to have them, so in notes about the user they are the user's (`TIE_ROLES`)."""
+    word = role.strip().lower()
+    found = _BARE_KIN.search(s.text[: m.start])
+    if word not in TIE_ROLES or found is None or found.group().lstrip().startswith("("):
+        return  # "Seedcamp (partner Amelie Roth)": the firm's, said in its brackets
+    draft.put(field_for(draft.spec, "relationship", ("str",)), word)
 
 
 def _bare_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
@@ -269,7 +281,15 @@ def _bare_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: Sentence
 
 
 # A kin noun opening the text or a clause, or after "and", "with", "&", right before a name.
-_BARE_KIN = re.compile(r"(?:^|[,;:(]|\b(?i:and|with|&))\s*(?P<noun>[A-Za-z][\w\-]*)\s+$")
+TIE_ROLES = lexicon("names.tie_roles")
+_BARE_KIN = re.compile(
+    r"(?:^|[,;:(\u2014\u2013]|\b(?i:and|with|&|of))\s*"
+    r"(?:(?i:late|dear|older|younger|elder|big|little)\s+)?"  # "the estate of late aunt Halina"
+    r"(?P<noun>[A-Za-z][\w\-]*)"
+    # "neighbour at no. 16, Mrs Eileen Hartigan": where they are from, said between.
+    r"(?:\s+(?:at|from|in|on|of|next\s+door)\b[^,;:()]{0,25},)?"
+    rf"\s+(?:{TITLE})?$"
+)
 
 
 def _bracketed_role(

@@ -663,8 +663,11 @@ _LOOKUPS = 24
 
 
 def _telling(run: list[str]) -> bool:
-    """Whether words tell a title from others: four letters or more, or a code ("CW2")."""
-    return len(" ".join(run)) >= 4 or any(c.isdigit() for w in run for c in w)
+    """Whether words tell a title from others: four letters or more, or a code ("CW2",
+    "AGM", "MOT": digits or capitals only)."""
+    return len(" ".join(run)) >= 4 or any(
+        any(c.isdigit() for c in w) or (len(w) >= 2 and w.isupper()) for w in run
+    )
 
 
 def _holds_words(title: str, run: list[str]) -> bool:

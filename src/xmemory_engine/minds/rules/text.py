@@ -150,15 +150,16 @@ _NUMBER_WORDS = {
 MONTH_PATTERN = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
-# A weekday written out or short ("Sat", "Wednesday", "Thurs."), before a day of the month.
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?)"
+# A weekday written out or short ("Sat", "Wednesday", "Thurs.").
+WEEKDAY_WORD = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?)"
 _COUNT = r"(?P<count>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few)"
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", lazy_compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b")),
     # "8-9 May 2027" (with a hyphen or an en dash), "12-27 Dec", "Sat 20 - Sat 27 Feb",
     # "Wednesday 10 to Friday 12 March": days of one month, the first.
-    ("range", lazy_compile(rf"\b(?:{_WEEKDAY}\s+)?(?P<first>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:[\u2013-]|\s(?:to|until|till)\s)\s*(?:{_WEEKDAY}\s+)?{_DAY}\s+(?:of\s+)?{MONTH_PATTERN}{_YEAR}\b", re.I)),
-    ("mdy", lazy_compile(rf"\b{MONTH_PATTERN}\s+{_DAY}\b{_YEAR}", re.I)),
+    ("range", lazy_compile(rf"\b(?:{WEEKDAY_WORD}\s+)?(?P<first>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:[\u2013-]|\s(?:to|until|till)\s)\s*(?:{WEEKDAY_WORD}\s+)?{_DAY}\s+(?:of\s+)?{MONTH_PATTERN}{_YEAR}\b", re.I)),
+    # Not "Feb 07:05": the number is a time, after the day ("Sat 20 Feb 07:05").
+    ("mdy", lazy_compile(rf"\b{MONTH_PATTERN}\s+{_DAY}\b(?![:.]\d){_YEAR}", re.I)),
     ("dmy", lazy_compile(rf"\b{_DAY}\s+(?:of\s+)?{MONTH_PATTERN}{_YEAR}\b", re.I)),
     ("slash", lazy_compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\b")),
     ("word", lazy_compile(r"\b(?P<word>yesterday|today|tonight|tomorrow)\b", re.I)),
@@ -201,7 +202,8 @@ def find_dates(sentence: str, today: date) -> list[Span]:
                 ):
                     start = m.start("wd")
                 if kind == "holiday" or (kind in ("mdy", "dmy", "range") and not m["year"]):
-                    resolved = _year_for(resolved, today, sentence)
+                    named = _named_weekday(m.group(), sentence[: m.start()])
+                    resolved = _year_for(resolved, today, _clause(sentence, m), named)
                 elif kind == "ordinal":
                     resolved = _month_for(resolved, today, sentence)
                 found.append(
@@ -241,13 +243,41 @@ _PAST = lazy_compile(
 )
 
 
-def _year_for(day: date, today: date, sentence: str) -> date:
-    """A date written without a year (`day`, this year's): the next one in a sentence about
-    something planned ("the dentist on March 14"), the last one in a sentence about what
-    happened ("she fell on 3 February"), else the nearer of the two ("11 Feb is now Komedia",
-    said in December, is next February)."""
+# A weekday written right before a date ("Sun 13 Dec", "Thursday, October 16", "Sat 20 -").
+_WEEKDAY_BEFORE = lazy_compile(rf"\b(?P<wd>{WEEKDAY_WORD}),?\s+(?:the\s+)?$", re.IGNORECASE)
+_WEEKDAY_OPENING = lazy_compile(rf"^(?P<wd>{WEEKDAY_WORD})\s", re.IGNORECASE)
+# Where one clause of a sentence ends: what is past in one ("paid 15 Nov") may sit beside
+# what is planned in the next ("; balance due 20 Jan").
+_CLAUSE_END = lazy_compile(r"[;\u2014\u2013]|\s-\s|\.\s")
+
+
+def _named_weekday(found: str, before: str) -> int | None:
+    """The weekday (0 = Monday) written with a date, inside its match or right before it."""
+    m = _WEEKDAY_OPENING.match(found) or _WEEKDAY_BEFORE.search(before[-16:])
+    if m is None:
+        return None
+    return ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(m.group("wd")[:3].lower())
+
+
+def _clause(sentence: str, m: re.Match[str]) -> str:
+    """The clause of `sentence` holding the match, where its tense is told."""
+    start = max((c.end() for c in _CLAUSE_END.finditer(sentence, 0, m.start())), default=0)
+    stop = _CLAUSE_END.search(sentence, m.end())
+    return sentence[start : stop.start() if stop else len(sentence)]
+
+
+def _year_for(day: date, today: date, clause: str, weekday: int | None = None) -> date:
+    """A date written without a year (`day`, this year's): the one whose weekday is the one
+    written beside it ("Sun 13 Dec": the weekday is told to say which), else the next one in
+    a clause about something planned ("the dentist on March 14"), the last one in a clause
+    about what happened ("she fell on 3 February"), else the nearer of the two ("11 Feb is
+    now Komedia", said in December, is next February)."""
     ahead = day if day >= today else _next_year(day)
     behind = day if day <= today else _year_shift(day, -1)
+    told = [d for d in (ahead, behind) if d.weekday() == weekday]
+    if len(told) == 1:
+        return told[0]
+    sentence = clause
     if _PLAN.search(sentence):
         return ahead
     if _PAST.search(sentence):

@@ -29,6 +29,7 @@ from xmemory_engine.minds.rules.schema_map import (
 from xmemory_engine.minds.rules.text import (
     STOPWORDS,
     UPPER,
+    WEEKDAY_WORD,
     Span,
     lazy_compile,
     lexicon,
@@ -627,9 +628,14 @@ def _dated(
         # …, B on …" heads a list of dated things, not the first of them ("Warm-up race:
         # Wilmslow Half on …" names the one thing).
         title = title[label.end() :]
+        before = before[label.end() :] if label.end() <= len(before) else ""
+        label = None
+    named = _dated_thing(before, label)
+    if named is not None:
+        title = named
     title = untold(title.strip(" ,.;:!?"))
     title = re.sub(r"\s+", " ", title)
-    if len(title.split()) < 2 or len(title) > _TITLE_CHARS:
+    if (named is None and len(title.split()) < 2) or len(title) > _TITLE_CHARS:
         return None  # nothing to title it by, or a whole paragraph
     draft = make(spec, None)
     if not draft.put(name_field(spec, "event"), title):
@@ -639,6 +645,63 @@ def _dated(
     if venue is not None:
         draft.put(field_for(spec, "location", ("str",)), venue)
     return draft
+
+
+# What a date is said of, in the words before it: the thing a label names ("Speaker dinner:
+# Tue 2 Feb"), the subject said to be on it ("The survey is booked for ...", "the survey's
+# now ..."), or what was booked or set for it ("booked the fossil walk for ..."). Said
+# again in other words ("Keystone had to reschedule — the survey's now Wednesday 16
+# December"), the same thing gets the same title, so the record changes instead of a
+# second one being made beside it.
+_DONE_TO = r"(?:booked|confirmed|scheduled|set|planned|moved|fixed|arranged|agreed|pencilled in|penciled in)"
+_SUBJECT_IS = re.compile(
+    rf"^(?P<np>.+?)(?:\s+(?:is|are|was|were|will\s+be|has\s+been|have\s+been)|['\u2019]s)"
+    rf"(?:\s+(?:now|also|still|then|provisionally|{_DONE_TO}|due|on|for|at|by))*\s*$",
+    re.IGNORECASE,
+)
+_OBJECT_OF = re.compile(
+    r"\b(?P<verb>[a-z]+)\s+(?:the|a|an|my|our|his|her|their)\s+(?P<np>[^\s,;:]+(?:\s+[^\s,;:]+){0,3})\s*$",
+    re.IGNORECASE,
+)
+_DETERMINERS = re.compile(r"^(?:(?:the|my|our|his|her|their|a|an|next|this)\s+)+", re.IGNORECASE)
+_TIME_WORDS = frozenset(lexicon("states.when_words"))
+_CLAUSE_BREAK = re.compile(r"\s[\u2014\u2013-]\s|[;:()]")
+_TRAILING_DONE = re.compile(rf"(?:\s+{_DONE_TO})+\s*$", re.IGNORECASE)
+_WEEKDAY_LAST = re.compile(rf"\s*,?\b(?:on\s+)?{WEEKDAY_WORD},?\s*$", re.IGNORECASE)
+
+
+def _dated_thing(before: str, label: re.Match[str] | None) -> str | None:
+    """The thing the date after `before` is said of (see above), or None when the words
+    before it name no one thing (then the clause titles it)."""
+    if label is not None:
+        # "Speaker dinner: Tue 2 Feb", "Meet-up booked: The Crown, 22 Jan" name the thing;
+        # "Target race: Leeds Half Marathon, 9 May" names its kind, then the thing.
+        told = _WEEKDAY_LAST.sub("", before[label.end() :]).strip(" ,")
+        named = _TRAILING_DONE.sub("", label.group().strip(" :"))
+        if told and named == label.group().strip(" :"):
+            return None
+        if len(named.split()) >= 2 and not set(named.lower().split()) & STOPWORDS:
+            return named
+        return None
+    # The clause the date is in: "Keystone had to reschedule — the survey's now ...".
+    before = _CLAUSE_BREAK.split(before)[-1]
+    before = _WEEKDAY_LAST.sub("", before)
+    m = _SUBJECT_IS.match(untold(before.strip(" ,")))
+    if m is not None:
+        named = _DETERMINERS.sub("", m.group("np"))
+    else:
+        obj = _OBJECT_OF.search(_BEFORE_DATE.sub("", before))
+        if obj is None or obj.group("verb").lower() in STOPWORDS or obj.group("verb").istitle():
+            return None  # "in Lisbon the weekend of": no deed, a name
+        named = obj.group("np")
+    words = named.lower().split()
+    if not words or len(words) > 4 or set(words) & (STOPWORDS - {"of", "and", "&"}):
+        return None
+    if words[-1] in STOPWORDS or all(w in _TIME_WORDS for w in words):
+        return None  # "the weekend of 14 May", "the morning": when, not what
+    if not any(c.isalpha() for c in named):
+        return None
+    return named
 
 
 # Where something takes place: "at (the) <capitalised words>" ("at Hollins Lane Library",
