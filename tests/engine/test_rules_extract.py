@@ -2179,3 +2179,9 @@ async def test_a_tie_said_bare_before_a_name_is_to_the_user(
     firm = await extract("Pipeline: Seedcamp (partner Amelie Roth, 2nd meeting done).", DEFAULT)
     amelie = {p["name"]: p for p in objects(firm, "person")}["Amelie Roth"]
     assert amelie.get("company") == "Seedcamp" and "relationship" not in amelie
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("text", ["I've started a dinner club.", "I\u2019d like a quiet table."])
+async def test_the_speaker_contracted_names_no_one(text: str) -> None:
+    assert [p["name"] for p in objects(await extract(text, DEFAULT), "person")] in ([], ["User"])

@@ -170,6 +170,17 @@ async def test_what_holds_no_value_of_the_shape_asked_for_does_not_answer(tmp_pa
             answer = await memory.read(question)
             assert answer["basis"] == "nothing", (question, answer)
         assert "hana@novak.example" in str(await memory.read("What is Hana's email?"))
+        # A word close to the one asked ("called" beside "phone") holds no phone number.
+        await memory.write(
+            "I've also booked the fossil walk for Thursday 11 March with a guide called "
+            "Rhiannon Jeffreys."
+        )
+        for question in (
+            "What's the field centre's phone number?",
+            "What's Rhiannon's phone number?",
+        ):
+            answer = await memory.read(question)
+            assert answer["basis"] == "nothing", (question, answer)
         await memory.write("The clinic closes at 13:00 on Saturdays.")
         assert "13:00" in str(await memory.read("What time does the clinic close on Saturdays?"))
         await memory.write("The chess club meets on Wednesdays at the library.")

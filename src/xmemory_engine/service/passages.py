@@ -155,6 +155,14 @@ class Term:
         """A number is matched whole: "42" is not "4299"."""
         return self.stem.isdigit()
 
+    def answered_by(self, words: list[str], text: str) -> bool:
+        """Whether a sentence holds what a required term asks for: a value of its shape ("I
+        called Rhiannon" says a word of "phone" but no phone number), or a role or kin
+        word."""
+        if self.shape is not None:
+            return self.shape.search(text) is not None
+        return self.covered_by(words, text)
+
     def covered_by(self, words: list[str], text: str) -> bool:
         if self.exact:
             return self.stem in words
@@ -600,7 +608,7 @@ def _cover(
     as said), their weight, and the weight it must reach; None when it lacks a value of a
     shape asked (an email, a date) or is not shaped for whom it names."""
     covering = [t for t in terms.terms if t.covered_by(words, context)]
-    if any(t.required and t not in covering for t in terms.terms):
+    if any(t.required and not t.answered_by(words, context) for t in terms.terms):
         return None  # asked for an email, a date, an amount: a sentence without one is no answer
     if not _shaped_for_named(terms, context):
         return None
@@ -803,7 +811,7 @@ def _similar(
         context, words = _judged(hit, episodes)
         if not _about_whom_asked(terms, context, words):
             continue
-        if any(t.required and not t.covered_by(words, context) for t in terms.terms):
+        if any(t.required and not t.answered_by(words, context) for t in terms.terms):
             continue
         if not _shaped_for_named(terms, context):
             continue

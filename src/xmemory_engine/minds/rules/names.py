@@ -54,7 +54,8 @@ _LEADING_NOISE = (
     yes no ok okay maybe what who where when why how which is are was were does do did
     can could will would should tell show list give find let new our user"""
     )
-    | {"i'm", "i\u2019m"}
+    # The speaker, contracted: "I've started a dinner club" names no one.
+    | {f"i{q}{end}" for q in "'\u2019" for end in ("m", "ve", "d", "ll")}
     | frozenset(WEEKDAYS)
     | frozenset(ROLE_NOUNS)
 )
