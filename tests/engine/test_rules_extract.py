@@ -2185,3 +2185,55 @@ async def test_a_tie_said_bare_before_a_name_is_to_the_user(
 @pytest.mark.parametrize("text", ["I've started a dinner club.", "I\u2019d like a quiet table."])
 async def test_the_speaker_contracted_names_no_one(text: str) -> None:
     assert [p["name"] for p in objects(await extract(text, DEFAULT), "person")] in ([], ["User"])
+
+
+@pytest.mark.anyio
+async def test_a_person_named_in_a_listed_firm_s_item_works_there_with_the_contact_said() -> None:
+    result = await extract(
+        "Suppliers: flour, Mungoswells Mill (contact Callum Reid, 0131 555 0198); butter, "
+        "Graham's Dairy (Ana Ruiz, ana@grahams.example, sales manager); eggs, Craigies Farm.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Callum Reid"]["phone"] == "0131 555 0198"
+    assert people["Callum Reid"]["company"] == "Mungoswells Mill"
+    assert people["Ana Ruiz"]["email"] == "ana@grahams.example"
+    assert people["Ana Ruiz"]["company"] == "Graham's Dairy"
+    assert people["Ana Ruiz"]["role"] == "sales manager"
+    assert {"Mungoswells Mill", "Graham's Dairy", "Craigies Farm"} <= {
+        o["name"] for o in objects(result, "organization")
+    }
+
+
+@pytest.mark.anyio
+async def test_a_job_label_may_open_with_a_team_s_number() -> None:
+    result = await extract("2nd XI vice-captain: Ifeanyi Okafor.", DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Ifeanyi Okafor"]["role"] == "2nd XI vice-captain"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "title", "day"),
+    [
+        ("User is planning son Oskar's 7th birthday party. Date: Saturday 16 January 2027, "
+         "2-4pm.", "7th birthday party", "2027-01-16"),
+        ("User's talk 'Counting Ducks' accepted for DataTide 2027 in Rotterdam. Slot: Wed 3 "
+         "Feb 2027, 14:30, Room Maas.", "talk", "2027-02-03"),
+    ],
+)  # fmt: skip
+async def test_a_label_saying_only_when_dates_the_occasion_said_before_it(
+    text: str, title: str, day: str
+) -> None:
+    events = {e["title"]: e.get("date") for e in objects(await extract(text, DEFAULT), "event")}
+    assert events.get(title) == day, events
+
+
+@pytest.mark.anyio
+async def test_stances_listed_in_a_note_about_the_user_are_preferences() -> None:
+    result = await extract("Prefs: user snowboards, prefers red runs, hates early starts.", DEFAULT)
+    values = {p["value"] for p in objects(result, "preference")}
+    assert {"prefers red runs", "dislikes early starts"} <= values
+    # A number after a full stop is part of what is wanted.
+    batting = await extract("User prefers to bat at no. 4.", DEFAULT)
+    assert [p["topic"] for p in objects(batting, "preference")] == ["to bat at no. 4"]

@@ -214,7 +214,8 @@ _THE_ROLE_IS = re.compile(
 # "Tutor: Chiara Benedetti", "second supervisor: Dr. Tom Whitcombe", "Sound engineer for the
 # tour: Declan Moss": a label that is a job, then the one who has it.
 _ROLE_LABEL = re.compile(
-    r"(?:^\s*|[;.]\s+)(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)"
+    # "2nd XI vice-captain: Ifeanyi Okafor": a team's number may open the job.
+    r"(?:^\s*|[;.]\s+)(?P<role>(?:[A-Za-z0-9][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)"
     rf"(?:\s+(?:for|of|at|on)\s+[^:;,]{{1,30}})?\s*:\s*(?:{TITLE})?$"
 )
 

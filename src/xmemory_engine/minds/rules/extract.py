@@ -152,7 +152,8 @@ class _Build:
         last: Draft | None = None  # the thing the previous sentence made ("It is urgent.")
         read_as = self.text.kinds_by_name()
         read_as |= {c.name.lower(): "place" for s in self.text.sentences for c in s.places}
-        for s in self.text.sentences:
+        for i, s in enumerate(self.text.sentences):
+            previous = self.text.sentences[i - 1].text if i else None
             listed = read_list(s.text, self.map, self._draft, self.today, read_as)
             if listed:
                 for draft in listed:  # "Projects: Atlas (on hold), Birch (active), ..."
@@ -168,7 +169,7 @@ class _Build:
                 held = {str(v) for d in things.drafts for v in d.values.values()}
                 things.drafts += [
                     d
-                    for d in dated_events(s, self.map, self._draft)
+                    for d in dated_events(s, self.map, self._draft, previous)
                     if not held & {str(v) for v in d.values.values()}
                 ]
             self.things += things.drafts

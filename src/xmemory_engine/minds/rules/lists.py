@@ -77,10 +77,14 @@ def read_list(
         items = [(name, said) for name, said in items if _named(name)]
     drafts = []
     org = mapped.first("org")
+    person = mapped.first("person")
     for name, said in items:
         kind = (kinds or {}).get(name.lower()) if called is not None else None
         if kind == "place":
             continue  # "Solicitors: Ashby Reeve LLP, Clifton": where the firm is, nobody
+        if (kind == "org" or spec is org) and person is not None:
+            # "Mungoswells Mill (contact Callum Reid, 0131 555 0198)": who speaks for the firm.
+            drafts += _contacts(name, said, person, make, kinds or {}, today)
         if kind == "org" and org is not None:
             # A job done by a firm as well as a person ("Solicitors: Ashby Reeve LLP"): the
             # firm, of the kind the heading calls it.
@@ -100,6 +104,44 @@ def read_list(
             _fill_state(draft, state)
         drafts.append(draft)
     return drafts
+
+
+def _contacts(
+    firm: str,
+    said: str,
+    spec: ObjectSpec,
+    make: MakeDraft,
+    kinds: Mapping[str, str],
+    today: date,
+) -> list[Draft]:
+    """The people a firm's item names in what it says of the firm ("Terra Ceramica (Porto
+    — contact João Almeida, joao@terraceramica.pt)"): they work there, and the phone, email
+    and job said right after a name, before any other name, are theirs."""
+    people = [n for n, k in kinds.items() if k == "person"]
+    out: list[Draft] = []
+    current: Draft | None = None
+    for part in (p.strip() for p in re.split(r"[,;]|\s[\u2013\u2014-]\s", said)):
+        named = next(
+            (n for n in people if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", part.lower())),
+            None,
+        )
+        if named is not None:
+            start = part.lower().index(named)
+            current = make(spec, part[start : start + len(named)])
+            current.put(field_for(spec, "company", ("str",)), firm)
+            out.append(current)
+            part = part[start + len(named) :]
+        elif current is not None and part[:1].isupper():
+            current = None  # another name: what follows is not theirs
+        if current is None:
+            continue
+        for value in find_values(part, today):
+            if value.kind in ("email", "phone"):
+                current.put(field_for(spec, value.kind, ("str",)), value.value)
+        role = field_for(spec, "role", ("str",))
+        if role is not None and named is None and len(part.split()) <= 4 and role_like(part):
+            current.put(role, part)  # "contact Marek Wiśniewski, practice manager, …"
+    return out
 
 
 def _name_then_said(item: str, said: str) -> tuple[str, str]:

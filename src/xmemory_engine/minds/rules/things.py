@@ -61,15 +61,31 @@ _EVENT = lazy_compile(
     re.IGNORECASE,
 )
 # The user's likes, in their words ("I prefer ...") or an agent's ("User prefers ...").
-_PREFER = re.compile(
-    r"(?:\b(?:I|we|(?:the\s+)?user)\s*|(?:^|(?<=[.;:]))\s*)"
+_STANCE = (
     r"(?:really\s+|also\s+|much\s+|always\s+|strongly\s+)?"
     r"(?P<verb>likes?|loves?|prefers?|enjoys?|hates?|dislikes?|avoids?|don't like|"
     r"do not like|doesn't like|does not like|can't stand|wants?(?!\s+to\b)|"
     r"(?:'d|\u2019d|\s+would)\s+rather|(?:'m|\u2019m|\s+am|\s+is|\s+are)\s+allergic\s+to)"
-    r"\s+(?P<what>[^.;!?\u2014\u2013]+)",
-    re.IGNORECASE,
+    # A full stop ends what is wanted unless a number follows it ("bat at no. 4", "£4.50").
+    r"\s+(?P<what>(?:[^.;!?\u2014\u2013]|\.(?=\s*\d))+)"
 )
+_PREFER = re.compile(
+    r"(?:\b(?:I|we|(?:the\s+)?user)\s*|(?:^|(?<=[.;:]))\s*)" + _STANCE, re.IGNORECASE
+)
+# "Prefs: user snowboards, prefers red runs, hates early starts": in a sentence about the
+# user, a stance after a comma is theirs too.
+_PREFER_LISTED = re.compile(r"(?<=,)\s*" + _STANCE, re.IGNORECASE)
+_ABOUT_USER = re.compile(r"^\s*(?:[^\W\d_][\w\s\-]{0,20}:\s*)?(?:the\s+)?user\b", re.I)
+
+
+def _stance(text: str) -> re.Match[str] | None:
+    """The first stance of the user's a sentence tells (see `_PREFER`)."""
+    m = _PREFER.search(text)
+    if m is None and _ABOUT_USER.match(text):
+        m = _PREFER_LISTED.search(text)
+    return m
+
+
 # What is wanted ends where a reason, a consequence or a clause of its own is joined on
 # ("Prefers morning sessions because the wind picks up", "in writing, so there's a paper
 # trail", "allergic to peanuts and I don't eat pork").
@@ -103,8 +119,9 @@ _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy":
 # ("'d rather", "would rather" by their last word; "am / is allergic to" by "to")
 # "likes dark chocolate but dislikes coffee": a second stance joined on is a preference of its
 # own, said of the same person.
+# "..., but dislikes coffee", "prefers red runs, hates early starts".
 _SECOND_STANCE = re.compile(
-    r",?\s+(?:but|and|while|whereas)\s+(?:also\s+|really\s+)?(?=(?:likes?|loves?|prefers?|"
+    r"(?:,?\s+(?:but|and|while|whereas)|,)\s+(?:also\s+|really\s+)?(?=(?:likes?|loves?|prefers?|"
     r"enjoys?|hates?|dislikes?|avoids?|can't stand|doesn't like|does not like)\b)",
     re.IGNORECASE,
 )
@@ -430,7 +447,7 @@ def _preference(
         else:
             topic, value = said.group("topic"), f"{said.group('only').strip()} only"
     else:
-        m = _PREFER.search(s.text)
+        m = _stance(s.text)
         if m is None:
             return None
         what = _REASON.sub("", _SECOND_STANCE.split(m.group("what"), maxsplit=1)[0]).strip()
@@ -458,7 +475,7 @@ def _more_stances(
 ) -> list[Draft]:
     """The preferences of stances joined on after the first ("but dislikes coffee"), each
     read as if its subject were said again."""
-    m = _PREFER.search(s.text)
+    m = _stance(s.text)
     if m is None or _FAVORITE.search(s.text):
         return []
     parts = _SECOND_STANCE.split(s.text[m.start("what") :])[1:]
@@ -565,7 +582,9 @@ _TITLE_CHARS = 80
 _BIRTH = re.compile(r"\b(?:born|birthday|birth)\b", re.IGNORECASE)
 
 
-def dated_events(s: Analyzed, mapped: SchemaMap, make: MakeDraft) -> list[Draft]:
+def dated_events(
+    s: Analyzed, mapped: SchemaMap, make: MakeDraft, previous: str | None = None
+) -> list[Draft]:
     """Something said to happen on one written date, when no other rule made an event of
     the sentence: "Parents' evening for Freya is on 2026-02-25", "Mochi was spayed on
     2025-05-20", "Kwame's certificate came through on 3 March". An event titled by the rest
@@ -591,7 +610,9 @@ def dated_events(s: Analyzed, mapped: SchemaMap, make: MakeDraft) -> list[Draft]
         clause_end = len(s.text) if stop < 0 else stop
         if sum(1 for d in dates if start <= d.start and d.end <= clause_end) != 1:
             continue  # "from 2026-10-02 to 2026-10-16": two dates of one thing
-        draft = _dated(s, spec, make, date, start, clause_end, listed=len(dates) > 1)
+        draft = _dated(
+            s, spec, make, date, start, clause_end, listed=len(dates) > 1, previous=previous
+        )
         if draft is not None:
             out.append(draft)
     return out
@@ -616,7 +637,11 @@ def _dated(
     clause_end: int,
     *,
     listed: bool = False,
+    previous: str | None = None,
 ) -> Draft | None:
+    """The event a date in the clause `start`..`clause_end` is of. `previous`: the sentence
+    before, whose occasion a label saying only when continues ("User is planning son
+    Oskar's 7th birthday party. Date: Saturday 16 January 2027, 2-4pm")."""
     before = _BEFORE_DATE.sub("", s.text[start : date.start])
     after = s.text[date.end : clause_end]
     title = f"{before}{after}"
@@ -631,6 +656,8 @@ def _dated(
         before = before[label.end() :] if label.end() <= len(before) else ""
         label = None
     named = _dated_thing(before, label)
+    if label is not None and set(words) <= _WHEN_LABELS and previous is not None:
+        named = _occasion_in(previous) or named
     if named is not None:
         title = named
     title = untold(title.strip(" ,.;:!?"))
@@ -668,6 +695,24 @@ _TIME_WORDS = frozenset(lexicon("states.when_words"))
 _CLAUSE_BREAK = re.compile(r"\s[\u2014\u2013-]\s|[;:()]")
 _TRAILING_DONE = re.compile(rf"(?:\s+{_DONE_TO})+\s*$", re.IGNORECASE)
 _WEEKDAY_LAST = re.compile(rf"\s*,?\b(?:on\s+)?{WEEKDAY_WORD},?\s*$", re.IGNORECASE)
+
+
+_WHEN_LABELS = frozenset(("date", "dates", "when", "time", "slot", "day", "timing"))
+
+
+def _occasion_in(text: str) -> str | None:
+    """The occasion a sentence names last, with the words naming which ("7th birthday
+    party"), or None."""
+    found = list(_EVENT.finditer(text))
+    if not found:
+        return None
+    m = found[-1]
+    lead: list[str] = []
+    for word in reversed(text[: m.start()].split()[-2:]):
+        if word.lower() in STOPWORDS or not word.isalnum():
+            break
+        lead.insert(0, word)
+    return " ".join([*lead, m.group()])
 
 
 def _dated_thing(before: str, label: re.Match[str] | None) -> str | None:
