@@ -460,3 +460,22 @@ async def test_a_weekday_alone_is_no_date_told(
     found = await read("When does Ingrid prefer calls?")
     assert found["basis"] == "passages", found
     assert sentence in found["reader_result"]["answer"]
+
+
+async def test_when_after_a_change_is_read_from_the_change_the_records_took(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write("The survey is booked for Friday 11 December 2026, 8:30am.")
+    await write(
+        "Keystone had to reschedule \u2014 the survey's now Wednesday 16 December 2026 at 9."
+    )
+    found = await read("When is the surveyor measuring the boundary?")
+    assert found["basis"] == "records", found
+    answer = found["reader_result"]["answer"]
+    assert "2026-12-16" in answer and "2026-12-11" not in answer
+    # "When are we ...": who does it, not several things asked for.
+    await write("I've also booked the fossil walk for Thursday 11 March 2027 with a guide.")
+    walk = await read("When are we doing the fossil walk?")
+    assert walk["basis"] == "records", walk
+    assert "2027-03-11" in walk["reader_result"]["answer"]

@@ -85,21 +85,32 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     terms = passages_mod.question_terms(query)
     if terms.foreign:
         return None  # only its names are understood: what is asked of them cannot be checked
+    xuids = t.records_said_in(int(passage["episode_id"]))
+    changes = _changes_later(t, passages, terms)
+    if any(not set(changed) & set(xuids) for _, changed in changes):
+        return None  # a change its records did not take: they may hold the replaced value
+    found = _holding(t, _asked_of(t, query, passage, terms, xuids))
+    if found is None and not changes:
+        found = _named_beside(t, _asked_of(t, query, passage, terms, xuids))
+    elif found is None:
+        # The value is read from the last change told, which the records took ("the
+        # survey's now Wednesday 16 December" after "The survey is booked for Friday 11
+        # December"): the first sentence's is the replaced one.
+        last, changed = changes[-1]
+        found = _named_beside(t, _asked_of(t, query, last, terms, changed))
+    return found
+
+
+def _asked_of(
+    t: Tables, query: str, passage: dict[str, Any], terms: passages_mod.Terms, xuids: list[str]
+) -> _AskedOf:
+    """The question and `passage`, with its episode's sentences and the records `xuids`."""
     part = _asked_part(passage["sentence"], terms)
     episode_id = int(passage["episode_id"])
     episode = t.episodes([episode_id]).get(episode_id)
     said = passages_mod.episode_sentences(episode.text)[:MAX_SENTENCES] if episode else ()
     sentences = [set(search_words(s)) for s in (passage["sentence"], *said)]
-    xuids = t.records_said_in(episode_id)
-    changes = _changes_later(t, passages, terms)
-    if any(not changed & set(xuids) for changed in changes):
-        return None  # a change its records did not take: they may hold the replaced value
-    asked_of = _AskedOf(query, passage, terms, part, sentences, t.objects_by_xuids(xuids))
-    found = _holding(t, asked_of)
-    if found is None and not changes:
-        # The value picked is the first sentence's, even where its records took a change.
-        found = _named_beside(t, asked_of)
-    return found
+    return _AskedOf(query, passage, terms, part, sentences, t.objects_by_xuids(xuids))
 
 
 def _holding(t: Tables, asked_of: _AskedOf) -> Behind | None:
@@ -197,13 +208,13 @@ def _notice(passage: dict[str, Any], named: str | None = None) -> str:
 
 def _changes_later(
     t: Tables, passages: list[dict[str, Any]], terms: passages_mod.Terms
-) -> list[set[str]]:
-    """For each sentence shown after the first that tells of a change to what is asked (a
-    correction saying one of the question's words other than its names), the records its
-    write changed."""
+) -> list[tuple[dict[str, Any], list[str]]]:
+    """Each sentence shown after the first that tells of a change to what is asked (a
+    correction saying one of the question's words other than its names), with the records
+    its write changed."""
     first = passages[0]["passage_id"]
     return [
-        set(t.records_said_in(int(p["episode_id"])))
+        (p, t.records_said_in(int(p["episode_id"])))
         for p in passages[1:]
         if p["passage_id"] > first
         and passages_mod.corrects(p["sentence"])
@@ -309,7 +320,9 @@ def _asks_for_several(query: str) -> bool:
     """ "Who are all the shop's suppliers?", "When were the last three meetings?": a list
     is asked, and one value named in a sentence is not it."""
     words = search_words(query)
-    return words[1:2] in (["are"], ["were"]) or "all" in words
+    # "When are we doing the fossil walk?": a pronoun after the verb is who does it.
+    several = words[1:2] in (["are"], ["were"]) and words[2:3] not in (["we"], ["you"], ["they"])
+    return several or "all" in words
 
 
 def _answering(spec: ObjectSpec, record: Record, terms: passages_mod.Terms) -> list[str]:
