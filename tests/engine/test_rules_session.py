@@ -491,3 +491,19 @@ async def test_a_dated_thing_said_again_in_other_words_changes_the_same_record(
         assert agm["basis"] == "records", agm
         assert "2026-12-12" in agm["reader_result"]["answer"], agm
         assert "2026-12-13" not in agm["reader_result"]["answer"], agm
+
+
+async def test_a_count_over_one_record_listing_things_counts_what_it_lists(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "Huts booked: Refuge de la Croix du Bonhomme (Jul 5), Rifugio Elisabetta (Jul 7), "
+            "Refuge du Lac Blanc (Jul 12). Deposit \u20ac30 each."
+        )
+        huts = await memory.read("How many huts have we booked?")
+        assert huts["basis"] == "records", huts
+        assert huts["reader_result"]["answer"].startswith("3: Refuge de la Croix"), huts
+        # A heading that does not say what is counted lists something else.
+        deposits = await memory.read("How many deposits?")
+        assert not deposits["reader_result"]["answer"].startswith("3"), deposits

@@ -21,6 +21,7 @@ from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTab
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
 from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
+from xmemory_engine.minds.rules.lists import list_items
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     kin_forms,
@@ -800,8 +801,14 @@ class _Reading:
             notice = f"{notice} {self.cut}"
         prose = " ".join(parts)
         if q.count and len(tables) == 1 and not self.cut:
-            # "How many clients do I have?": the records of one type that say "client".
-            prose = f"{len(tables[0].rows)}: {prose}"
+            # "How many clients do I have?": the records of one type that say "client"; one
+            # record listing them under a heading that says it ("Huts booked: A, B, C"),
+            # what it lists.
+            listed = _listed_under(tables[0], q.keywords)
+            if listed:
+                prose = f"{len(listed)}: {'; '.join(listed)}."
+            else:
+                prose = f"{len(tables[0].rows)}: {prose}"
         return Answer(tables=tables, answer=prose, notice=notice, about=self._about())
 
     def _unread(self) -> Answer:
@@ -1057,6 +1064,26 @@ def _none_say(spec: ObjectSpec, q: Question, widened: str) -> str:
     the question's words: `widened` says how, with {} for the type's plural."""
     plural_name = _type_name(spec, plural=True)
     return f"No {plural_name} say {' '.join(q.terms)!r}; {widened.format(plural_name)}"
+
+
+def _listed_under(table: ResultTable, keywords: list[str]) -> list[str]:
+    """The things one row's text lists after a heading saying a word asked ("Huts booked:
+    Refuge A (Jul 5), Rifugio B (Jul 7)" for "How many huts ...?"), or []."""
+    if len(table.rows) != 1:
+        return []
+    for value in table.rows[0]:
+        for m in _HEADED.finditer(value if isinstance(value, str) else ""):
+            heading = [stem(w) for w in words(m.group("head"))]
+            if not any(h.startswith(k) or k.startswith(h) for h in heading for k in keywords):
+                continue
+            items = [name for name, _ in list_items(m.group("items"))]
+            if len(items) >= 2:
+                return items
+    return []
+
+
+# A heading and what it lists, within one sentence: "Huts booked: A (Jul 5), B (Jul 7)."
+_HEADED = re.compile(r"(?:^|(?<=[.;]\s))(?P<head>[^\W\d_][\w\s\-]{0,30}?)\s*:\s*(?P<items>[^.]+)")
 
 
 def _type_name(spec: ObjectSpec, *, plural: bool = False) -> str:

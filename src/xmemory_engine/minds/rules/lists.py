@@ -67,7 +67,7 @@ def read_list(
         return None
     # Things to do are said as clauses ("email Chiara about the tutorial sheet"), not names.
     longest = 12 if mapped.kinds.get(spec.name) == "task" else 6
-    items = _items(m.group("items"), longest)
+    items = list_items(m.group("items"), longest)
     if len(items) < 2:
         return None
     if mapped.kinds.get(spec.name) in ("person", "org"):
@@ -220,7 +220,7 @@ def _type_named(word: str, mapped: SchemaMap) -> ObjectSpec | None:
     return None
 
 
-def _items(text: str, longest: int = 6) -> list[tuple[str, str]]:
+def list_items(text: str, longest: int = 6) -> list[tuple[str, str]]:
     """`name (what is said)` items, split at commas and semicolons outside parentheses and
     at a final "and"."""
     parts, depth, current = [], 0, ""
