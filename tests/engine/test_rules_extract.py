@@ -2237,3 +2237,30 @@ async def test_stances_listed_in_a_note_about_the_user_are_preferences() -> None
     # A number after a full stop is part of what is wanted.
     batting = await extract("User prefers to bat at no. 4.", DEFAULT)
     assert [p["topic"] for p in objects(batting, "preference")] == ["to bat at no. 4"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("User to present the season report at the AGM.", "present the season report at the AGM"),
+        ("Reminder: call the vet about Pepper's booster.", "call the vet about Pepper's booster"),
+        ("Action: chase the accountant for the P60.", "chase the accountant for the P60"),
+        ("I should email the landlord about the boiler.", "email the landlord about the boiler"),
+        ("Next step for user: submit the visa application.", "submit the visa application"),
+        ("I must remember to water the plants.", "water the plants"),
+    ],
+)  # fmt: skip
+async def test_what_the_user_ought_to_do_is_a_task_however_it_is_said(
+    text: str, title: str
+) -> None:
+    tasks = objects(await extract(text, DEFAULT), "task")
+    assert [(t["title"], t["status"]) for t in tasks] == [(title, "open")]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text", ["Reminder: the bins go out on Tuesdays.", "It should arrive soon."]
+)
+async def test_a_statement_after_a_reminder_or_should_is_no_task(text: str) -> None:
+    assert not objects(await extract(text, DEFAULT), "task")

@@ -42,9 +42,14 @@ from xmemory_engine.schema import ObjectSpec
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
 
 _TASK = re.compile(
-    r"\b(?:(?:need|needs|have|has|got)\s+to|must|remind\s+me\s+to|(?:don'?t|do\s+not)\s+forget\s+to"
-    # A label's head names it, whoever it is for: "Task:", "Task for user:".
-    r"|remember\s+to|(?:todo|to-do|task|action\s+item)(?:\s+for\s+[^:.;]{1,30}?)?\s*:)"
+    r"\b(?:(?:need|needs|have|has|got)\s+to|must(?:\s+remember\s+to)?|remind\s+me\s+to"
+    r"|(?:don'?t|do\s+not)\s+forget\s+to"
+    # What the user ought to do, in their words or an agent's: "I should email the landlord",
+    # "User to present the season report" (a note's way of assigning it).
+    r"|(?<=\bI\s)should|(?<=\bwe\s)should|(?<=\buser\s)should|(?:^|(?<=[.;:]\s))user\s+to"
+    # A label's head names it, whoever it is for: "Task:", "Task for user:", "Reminder:".
+    r"|remember\s+to|(?:todo|to-do|task|action\s+item|action|reminder|next\s+steps?)"
+    r"(?:\s+for\s+[^:.;]{1,30}?)?\s*:)"
     r"\s+(?P<what>[^.;!?]+)"
     r"|(?:^|:\s*)(?:the\s+)?(?P<due>[^.;:!?]+?)\s+(?:is|are)\s+due\b"
     # "chapter 3 draft due 2026-02-28", "; report due 20 Nov": a thing, "due" and its date
@@ -52,6 +57,9 @@ _TASK = re.compile(
     r"|(?:^|[:;]\s*)(?:the\s+)?(?P<bare>[^.;:!?,]{2,60}?)\s+(?:originally\s+)?due\b(?=\s+(?:on\s+|by\s+)?\d)",
     re.IGNORECASE,
 )
+# What opens a statement, not a thing to do, after a label ("Reminder: the bins ...").
+_STATED = re.compile(r"(?:the|a|an|my|our|his|her|their|it|this|that|there|he|she|they|we)\b", re.I)
+_TASK_LABEL = re.compile(r"\b(?:todo|to-do|task|action\s+item)\b")
 # Words up to which a thing said due without "is" ("chapter 3 draft due …") is its title.
 _BARE_DUE_WORDS = 6
 _DUE_PREP = re.compile(r"\s*(?:,\s*)?\b(?:by|on|before|until|due|no later than)\s*$", re.I)
@@ -315,6 +323,9 @@ def _task(
         what = re.sub(r"^the\s+", "", what, flags=re.IGNORECASE)
     if what.strip(" ,").lower() in ("it", "this", "that", "they"):
         return None  # "It is due Friday." says more of the thing before (`carry`)
+    label = s.text[m.start() : what_start].lower()
+    if group == "what" and _STATED.match(what) and ":" in label and not _TASK_LABEL.search(label):
+        return None  # "Reminder: the bins go out on Tuesdays": a fact to keep, nothing to do
     draft = make(spec, None)
     if not draft.put(name_field(spec, "task"), what.strip(" ,")):
         return None
