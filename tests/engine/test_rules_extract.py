@@ -2264,3 +2264,23 @@ async def test_what_the_user_ought_to_do_is_a_task_however_it_is_said(
 )
 async def test_a_statement_after_a_reminder_or_should_is_no_task(text: str) -> None:
     assert not objects(await extract(text, DEFAULT), "task")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "values"),
+    [
+        # A job set off by a dash after the name.
+        ("Dan Kowal \u2014 drummer, also books the gigs.", "Dan Kowal", {"role": "drummer"}),
+        # The user's, in a label: a tie as well as a job.
+        ("User's GP: Dr Hannah Boyd, Elm Street Surgery.", "Hannah Boyd",
+         {"role": "GP", "relationship": "GP"}),
+        # A label's job said with where it is ("in flat 2").
+        ("Tenant in flat 2: Ivo Petrov, since March.", "Ivo Petrov", {"role": "tenant"}),
+    ],
+)  # fmt: skip
+async def test_a_job_said_beside_a_name_in_a_note(
+    text: str, name: str, values: dict[str, str]
+) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert {k: people[name].get(k) for k in values} == values

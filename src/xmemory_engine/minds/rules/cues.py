@@ -214,9 +214,11 @@ _THE_ROLE_IS = re.compile(
 # "Tutor: Chiara Benedetti", "second supervisor: Dr. Tom Whitcombe", "Sound engineer for the
 # tour: Declan Moss": a label that is a job, then the one who has it.
 _ROLE_LABEL = re.compile(
+    # "User's GP: Dr Hannah Boyd": the user's, a tie as well as a job (`_bare_tie`).
+    r"(?:^\s*|[;.]\s+)(?P<owner>(?:the\s+)?(?i:user)['\u2019]s\s+|(?i:my|our)\s+)?"
     # "2nd XI vice-captain: Ifeanyi Okafor": a team's number may open the job.
-    r"(?:^\s*|[;.]\s+)(?P<role>(?:[A-Za-z0-9][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)"
-    rf"(?:\s+(?:for|of|at|on)\s+[^:;,]{{1,30}})?\s*:\s*(?:{TITLE})?$"
+    r"(?P<role>(?:[A-Za-z0-9][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)"
+    rf"(?:\s+(?:for|of|at|on|in)\s+[^:;,]{{1,30}})?\s*:\s*(?:{TITLE})?$"
 )
 
 
@@ -245,6 +247,7 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
             _labelled_kin(s, m, drafts, facts)
             _bare_kin(s, m, drafts, facts)
             _bracketed_role(s, m, drafts, facts)
+            _dashed_role(s, m, drafts, facts)
             continue
         draft = drafts.get(m.entity)
         if draft is not None and draft.put(
@@ -252,6 +255,8 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         ):
             group = "role" if found.group("role") else "opening"
             facts.use(found.start(group), found.end(group))
+            if found.groupdict().get("owner"):
+                draft.put(field_for(draft.spec, "relationship", ("str",)), _plain(_said(found)))
             _bare_tie(s, m, draft, found.group(group))
 
 
@@ -307,6 +312,21 @@ def _bracketed_role(
         facts.use(found.start("role"), found.end("role"))
 
 
+def _dashed_role(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """A job set off by a dash right after a person's name ("Dan Kowal \u2014 drummer, also
+    books the gigs"): their role, when it is a job."""
+    found = _DASH_ROLE.match(s.text, m.end)
+    draft = drafts.get(m.entity)
+    if found is None or draft is None or not _a_job(found.group("role").split()):
+        return
+    if draft.put(field_for(draft.spec, "role", ("str",)), found.group("role")):
+        facts.use(found.start("role"), found.end("role"))
+
+
+_DASH_ROLE = re.compile(
+    r"\s+[\u2014\u2013-]\s+(?:(?:a|an|the|our|their)\s+)?"
+    r"(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*(?:[,;.)]|$)"
+)
 _BRACKET_ROLE = re.compile(r"\s*\(\s*(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*[,;)]")
 
 
