@@ -2284,3 +2284,27 @@ async def test_a_job_said_beside_a_name_in_a_note(
 ) -> None:
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert {k: people[name].get(k) for k in values} == values
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("Pay the deposit by 10 January 2027.", "Pay the deposit", "2027-01-10"),
+        ("Chase Acme for payment.", "Chase Acme for payment", None),
+        ("Call Tom about the boiler.", "Call Tom about the boiler", None),
+    ],
+)  # fmt: skip
+async def test_a_clause_opening_with_a_verb_of_doing_is_a_task(
+    text: str, title: str, due: str | None
+) -> None:
+    tasks = objects(await extract(text, DEFAULT), "task")
+    assert [(t["title"], t.get("due_date")) for t in tasks] == [(title, due)]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text", ["Post Office opens at 9.", "Book club meets on Tuesdays.", "Call with Tom went well."]
+)
+async def test_a_verb_of_doing_that_names_something_opens_no_task(text: str) -> None:
+    assert not objects(await extract(text, DEFAULT), "task")

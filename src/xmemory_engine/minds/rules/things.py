@@ -57,6 +57,17 @@ _TASK = re.compile(
     r"|(?:^|[:;]\s*)(?:the\s+)?(?P<bare>[^.;:!?,]{2,60}?)\s+(?:originally\s+)?due\b(?=\s+(?:on\s+|by\s+)?\d)",
     re.IGNORECASE,
 )
+# A clause opening with a verb of doing and what it acts on: something to do ("Pay the
+# deposit by 10 January", "Chase Acme for payment", "Book the venue before March"). What
+# follows the verb is a determiner or pronoun, or a name followed by more words ("Call Tom
+# about the boiler"), so that "Post Office opens at 9" and "Book club meets" stay unread.
+_DO = lazy_compile(
+    r"(?:^|(?<=[:;]\s))(?P<what>(?i:"
+    + "|".join(sorted(lexicon("things.todo_verbs"), key=len, reverse=True))
+    + r")(?:\s+(?i:up|back|off|out|in))?\s+(?:(?i:the|a|an|my|our|his|her|their|your|some|more|"
+    r"new|all|it|them|him|this|that|these|those)\b|[A-Z][\w'\u2019\-]*\s+(?i:about|for|to|"
+    r"re|on|by|with|and|the|a|an|at|before|after|if|when)\b|\d)[^.;!?]*)"
+)
 # What opens a statement, not a thing to do, after a label ("Reminder: the bins ...").
 _STATED = re.compile(r"(?:the|a|an|my|our|his|her|their|it|this|that|there|he|she|they|we)\b", re.I)
 _TASK_LABEL = re.compile(r"\b(?:todo|to-do|task|action\s+item)\b")
@@ -305,7 +316,7 @@ def _task(
     make: MakeDraft,
     m: re.Match[str] | None = None,
 ) -> Draft | None:
-    m = m or _TASK.search(s.text)
+    m = m or _TASK.search(s.text) or _DO.search(s.text)
     if m is None:
         return None
     group = "what" if m.group("what") else "due" if m.group("due") else "bare"
