@@ -2308,3 +2308,24 @@ async def test_a_clause_opening_with_a_verb_of_doing_is_a_task(
 )
 async def test_a_verb_of_doing_that_names_something_opens_no_task(text: str) -> None:
     assert not objects(await extract(text, DEFAULT), "task")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "values"),
+    [
+        ("Priya Shah (Vexo Ltd) \u2014 procurement lead.", "Priya Shah",
+         {"role": "procurement lead", "company": "Vexo Ltd"}),
+        ("Callum Reid \u2014 accountant at Reid & Co \u2014 sent the forms.", "Callum Reid",
+         {"role": "accountant", "company": "Reid & Co"}),
+        # A kin noun set off after the name is a tie; a job so set off is only a job.
+        ("Inês Costa, the landlord, lives downstairs.", "Inês Costa",
+         {"relationship": "landlord"}),
+        ("Tom Hale, the manager, called.", "Tom Hale", {"role": "manager", "relationship": None}),
+    ],
+)  # fmt: skip
+async def test_who_someone_is_set_off_after_their_name(
+    text: str, name: str, values: dict[str, str | None]
+) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert {k: people[name].get(k) for k in values} == values

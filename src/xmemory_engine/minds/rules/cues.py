@@ -248,6 +248,7 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
             _bare_kin(s, m, drafts, facts)
             _bracketed_role(s, m, drafts, facts)
             _dashed_role(s, m, drafts, facts)
+            _apposed_kin(s, m, drafts, facts)
             continue
         draft = drafts.get(m.entity)
         if draft is not None and draft.put(
@@ -323,9 +324,23 @@ def _dashed_role(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: Sente
         facts.use(found.start("role"), found.end("role"))
 
 
+def _apposed_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """A kin noun set off after a name with "the" ("Inês Costa, the landlord, lives
+    downstairs"): who they are to the user. (A job so set off is read by `_roles`.)"""
+    found = _APPOSED.match(s.text, m.end)
+    draft = drafts.get(m.entity)
+    if found is None or draft is None or found.group("noun").lower() not in KIN_NOUNS:
+        return
+    if draft.put(field_for(draft.spec, "relationship", ("str",)), found.group("noun").lower()):
+        facts.use(found.start("noun"), found.end("noun"))
+
+
+_APPOSED = re.compile(r"\s*,\s+the\s+(?P<noun>[a-z][\w\-]*)\s*(?:[,;.]|$)")
 _DASH_ROLE = re.compile(
-    r"\s+[\u2014\u2013-]\s+(?:(?:a|an|the|our|their)\s+)?"
-    r"(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*(?:[,;.)]|$)"
+    # "Priya Shah (Vexo Ltd) — procurement lead": a bracket may stand between.
+    r"(?:\s*\([^()]{1,40}\))?\s+[\u2014\u2013-]\s+(?:(?:a|an|the|our|their)\s+)?"
+    r"(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)"
+    r"\s*(?:[,;.)\u2014\u2013]|\s(?:at|for|with)\b|$)"  # "— accountant at Reid & Co —"
 )
 _BRACKET_ROLE = re.compile(r"\s*\(\s*(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*[,;)]")
 
