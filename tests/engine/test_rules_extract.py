@@ -1671,7 +1671,7 @@ async def test_each_clause_with_a_date_of_its_own_is_an_event() -> None:
         DEFAULT,
     )
     events = {e["title"]: e["date"] for e in objects(result, "event")}
-    assert events.get("Target exchange Fri") == "2027-01-15"
+    assert events.get("Target exchange") == "2027-01-15"
     assert events.get("completion Fri") == "2027-01-29"
     assert events.get("Flying Manchester to Faro with Jet2") == "2027-04-03"
     # Dates said aside, in brackets, are when the items were sent: no events.
@@ -2329,3 +2329,25 @@ async def test_who_someone_is_set_off_after_their_name(
 ) -> None:
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert {k: people[name].get(k) for k in values} == values
+
+
+def test_a_weekday_only_a_date_a_year_away_has_is_a_slip() -> None:
+    # On 2026-12-02 the 9th is a Wednesday: "Tuesday 9 Dec" is next week's, not last year's.
+    assert [d.value for d in find_dates("Dentist on Tuesday 9 Dec.", date(2026, 12, 2))] == [
+        "2026-12-09"
+    ]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "title", "day"),
+    [
+        ("Book fair: 20\u201322 Feb 2027, Olympia.", "Book fair", "2027-02-20"),
+        ("Parents' evening 14 Jan 2027, 6pm.", "Parents' evening", "2027-01-14"),
+    ],
+)  # fmt: skip
+async def test_a_few_words_before_a_date_are_the_thing_dated(
+    text: str, title: str, day: str
+) -> None:
+    events = {e["title"]: e.get("date") for e in objects(await extract(text, DEFAULT), "event")}
+    assert events == {title: day}

@@ -267,16 +267,19 @@ def _clause(sentence: str, m: re.Match[str]) -> str:
 
 
 def _year_for(day: date, today: date, clause: str, weekday: int | None = None) -> date:
-    """A date written without a year (`day`, this year's): the one whose weekday is the one
-    written beside it ("Sun 13 Dec": the weekday is told to say which), else the next one in
+    """A date written without a year (`day`, this year's): the nearer one when the weekday
+    written beside it is its ("Sun 13 Dec": the weekday is told to say which), else the next one in
     a clause about something planned ("the dentist on March 14"), the last one in a clause
     about what happened ("she fell on 3 February"), else the nearer of the two ("11 Feb is
     now Komedia", said in December, is next February)."""
     ahead = day if day >= today else _next_year(day)
     behind = day if day <= today else _year_shift(day, -1)
-    told = [d for d in (ahead, behind) if d.weekday() == weekday]
-    if len(told) == 1:
-        return told[0]
+    nearer = ahead if ahead - today <= today - behind else behind
+    if nearer.weekday() == weekday:
+        # The weekday says which when it is the nearer date's; a weekday that only a date a
+        # year away has ("Tuesday 9 Dec" said in a year where the 9th is a Wednesday) is
+        # more likely a slip than a date so far off, and the tense decides.
+        return nearer
     sentence = clause
     if _PLAN.search(sentence):
         return ahead

@@ -665,6 +665,8 @@ def _dated(
     before, whose occasion a label saying only when continues ("User is planning son
     Oskar's 7th birthday party. Date: Saturday 16 January 2027, 2-4pm")."""
     before = _BEFORE_DATE.sub("", s.text[start : date.start])
+    if before.endswith(":"):
+        before += " "  # "Book fair: 20-22 Feb, Olympia": the label stays one
     after = s.text[date.end : clause_end]
     title = f"{before}{after}"
     label = _LABEL.match(title)
@@ -751,11 +753,21 @@ def _dated_thing(before: str, label: re.Match[str] | None) -> str | None:
             return named
         return None
     # The clause the date is in: "Keystone had to reschedule — the survey's now ...".
-    before = _CLAUSE_BREAK.split(before)[-1]
+    parts = _CLAUSE_BREAK.split(before)
+    before = parts[-1]
     before = _WEEKDAY_LAST.sub("", before)
     m = _SUBJECT_IS.match(untold(before.strip(" ,")))
+    bare = _BEFORE_DATE.sub("", before).strip(" ,")
     if m is not None:
         named = _DETERMINERS.sub("", m.group("np"))
+    elif (
+        len(parts) == 1
+        and bare
+        and len(bare.split()) <= 3
+        and (len(bare.split()) > 1 or bare[:1].isupper())
+        and not set(bare.lower().split()) & STOPWORDS
+    ):
+        named = bare  # "Parents' evening 14 Jan, 6pm", "Dentist on Tuesday 9 Dec": the thing
     else:
         obj = _OBJECT_OF.search(_BEFORE_DATE.sub("", before))
         if obj is None or obj.group("verb").lower() in STOPWORDS or obj.group("verb").istitle():
