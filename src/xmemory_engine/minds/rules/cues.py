@@ -246,8 +246,7 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         if found is None:
             _labelled_kin(s, m, drafts, facts)
             _bare_kin(s, m, drafts, facts)
-            _bracketed_role(s, m, drafts, facts)
-            _dashed_role(s, m, drafts, facts)
+            _role_set_off(s, m, drafts, facts)
             _apposed_kin(s, m, drafts, facts)
             continue
         draft = drafts.get(m.entity)
@@ -299,29 +298,18 @@ _BARE_KIN = re.compile(
 )
 
 
-def _bracketed_role(
-    s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts
-) -> None:
-    """A job in brackets right after a person's name ("We met Ingrid Holm (bookkeeper)",
-    "Desmond Achterberg (retired tram driver), recording 8 Dec"): their role, when the
-    bracket's first part is a job."""
-    found = _BRACKET_ROLE.match(s.text, m.end)
+def _role_set_off(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """A job set off right after a person's name, in brackets ("We met Ingrid Holm
+    (bookkeeper)", "Desmond Achterberg (retired tram driver), recording 8 Dec") or after a
+    dash ("Dan Kowal \u2014 drummer, also books the gigs"): their role, when it is a job."""
     draft = drafts.get(m.entity)
-    if found is None or draft is None or not _a_job(found.group("role").split()):
+    for pattern in (_BRACKET_ROLE, _DASH_ROLE):
+        found = pattern.match(s.text, m.end)
+        if found is None or draft is None or not _a_job(found.group("role").split()):
+            continue
+        if draft.put(field_for(draft.spec, "role", ("str",)), found.group("role")):
+            facts.use(found.start("role"), found.end("role"))
         return
-    if draft.put(field_for(draft.spec, "role", ("str",)), found.group("role")):
-        facts.use(found.start("role"), found.end("role"))
-
-
-def _dashed_role(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
-    """A job set off by a dash right after a person's name ("Dan Kowal \u2014 drummer, also
-    books the gigs"): their role, when it is a job."""
-    found = _DASH_ROLE.match(s.text, m.end)
-    draft = drafts.get(m.entity)
-    if found is None or draft is None or not _a_job(found.group("role").split()):
-        return
-    if draft.put(field_for(draft.spec, "role", ("str",)), found.group("role")):
-        facts.use(found.start("role"), found.end("role"))
 
 
 def _apposed_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
