@@ -151,4 +151,8 @@ def index_words(text: str) -> str:
 
 def search_words(text: str) -> list[str]:
     """The folded words of `text`, in order."""
+    if text.isascii():
+        # `fold` of an ASCII word is its lower case (nothing to translate or decompose), and
+        # lower-casing ASCII text moves no word boundary: one pass, no call a word.
+        return _WORD.findall(text.lower())
     return [fold(w) for w in _WORD.findall(text)]

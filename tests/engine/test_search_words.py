@@ -31,6 +31,17 @@ def test_sentences_end_at_stops_not_at_abbreviations_or_initials() -> None:
     ]
 
 
+def test_ascii_text_gives_the_words_folding_gives() -> None:
+    # ASCII text takes a shorter path (lower case, one pass): the same words as word by word.
+    from xmemory_engine.sentences import _WORD
+
+    every = "".join(chr(i) for i in range(128))
+    for text in (every, every[::-1], "What is the EMAIL of Person 00042?", "a_b-C'd 4x2 _", ""):
+        assert search_words(text) == [fold(w) for w in _WORD.findall(text)]
+    said = ["ann", "o", "neil", "p42", "c7", "example"]
+    assert search_words("Ann O'Neil, p42@c7.example") == said
+
+
 def test_folding_matches_what_people_type() -> None:
     assert search_words("Zoë Ångström, Łukasz; Straße") == ["zoe", "angstrom", "lukasz", "strasse"]
     assert fold("Øre") == "ore"
