@@ -184,6 +184,9 @@ class SqliteTables(Tables):
         # evidence and the search read the same episodes (a batch's is its thousand lines).
         self._searched: dict[tuple[str, int, int, bool], list[PassageRow]] = {}
         self._episodes: dict[int, EpisodeRow] = {}
+        # Numbers counted by fetching their sentences: match expression -> (id, rank) of each
+        # (`provenance.passage_frequency`); a search for one of them alone needs no statement.
+        self._exact: dict[str, list[tuple[int, float]]] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -385,9 +388,12 @@ class SqliteTables(Tables):
         key = (match, limit, after, newest)
         found = self._searched.get(key)
         if found is None:
-            found = self._searched[key] = provenance.search_passages(
-                self.conn, match, limit, after, newest
-            )
+            hits = self._exact.get(match)
+            if hits is not None:
+                found = provenance.search_from_exact(self.conn, hits, limit, after, newest)
+            else:
+                found = provenance.search_passages(self.conn, match, limit, after, newest)
+            self._searched[key] = found
         return list(found)
 
     def sentences_after(self, after: int, limit: int) -> list[tuple[int, str]]:
@@ -402,9 +408,11 @@ class SqliteTables(Tables):
         known = self._frequency
         missing = [t for t in terms if known is None or t not in known[1]]
         if known is None or missing:
+            exact: dict[str, list[tuple[int, float]]] = {}
             total, counts = provenance.passage_frequency(
-                self.conn, missing, known, self.term_counts
+                self.conn, missing, known, self.term_counts, exact
             )
+            self._exact.update((provenance.exact_match(t), hits) for t, hits in exact.items())
             known = (total, (known[1] if known else {}) | counts)
             self._frequency = known
         return known[0], {t: known[1][t] for t in terms}
