@@ -217,12 +217,24 @@ class Terms:
         return {w for run in self.names for w in run}
 
 
+_NEVER: dict[int, tuple[Vocabulary, frozenset[str]]] = {}
+
+
+def _never(vocab: Vocabulary) -> frozenset[str]:
+    """The words never a question's term: stop words and other languages' question words
+    (one union per vocabulary, not per question)."""
+    kept = _NEVER.get(id(vocab))
+    if kept is None or kept[0] is not vocab:
+        kept = _NEVER[id(vocab)] = (vocab, vocab.stop | vocab.foreign_question_words)
+    return kept[1]
+
+
 # One read asks for a question's terms several times (whether rows answer, whether they hold
 # its names, the passages, what changed later): parsed once. Callers only read the result.
 @lru_cache(maxsize=256)
 def question_terms(question: str) -> Terms:
     vocab = vocabulary()
-    never = vocab.stop | vocab.foreign_question_words
+    never = _never(vocab)
     names: list[list[str]] = []
     run: list[str] = []
     for position, token in enumerate(question.split()):
@@ -391,6 +403,7 @@ _COUNTED_UNSAID = frozenset(
 _DOUBLED = re.compile(r"([b-df-hj-km-rtv-y])\1$")
 
 
+@lru_cache(maxsize=8192)
 def _stem(word: str) -> str:
     """A prefix that the word's usual variants share: 'appointments' -> 'appointme',
     'living' -> 'liv', 'studies' -> 'studi', 'drumming' -> 'drum', 'physiotherapist' ->
@@ -486,13 +499,9 @@ def _by_words(
     # Only common words to look up: the newest sentences holding them, not all of them ranked.
     common = min(reach.get(t.stem, 0) for t in searched) > MATCH_BUDGET
     limit_hits = 5 * CANDIDATES if common else CANDIDATES
-    vocab = vocabulary()
-    about_words = {
-        w
-        for w in search_words(about)
-        if len(w) > 2 and w.isalpha() and w not in vocab.stop and w not in vocab.correction_cues
-    }
-    about_stems = {_stem(w) for w in about_words}
+    # What `about` says is read when it is looked up (`follow`), else only once there are hits
+    # to judge by it: most searches (said_later's, after a record's own sentence) find none.
+    about_stems = _about_stems(about) if follow else set()
     # A change is looked for by what it continues too: "Correction: no longer considering
     # the Topaz; now looking at an RS Feva" says no word of "What boat am I thinking of
     # buying?". The longest words of what it continues are the likeliest to be rare.
@@ -501,6 +510,8 @@ def _by_words(
     hits = tables.search_passages(match, limit_hits, after=after, newest=common)
     if not hits:
         return [], False
+    if changes and not follow:
+        about_stems = _about_stems(about)
     weight = _weighed(terms, words_only, total, frequency)
     needed = sum(weight[t.stem] for t in terms.terms if not t.kind)
     episodes = tables.episodes(sorted({hit.episode_id for hit in hits}))
@@ -551,6 +562,16 @@ def _by_words(
     return [
         _passage(score, hit, episodes.get(hit.episode_id), "words") for score, hit in chosen
     ], True
+
+
+def _about_stems(about: str) -> set[str]:
+    """The stems of the words of `about` a change may continue (not short, stop or cue words)."""
+    vocab = vocabulary()
+    return {
+        _stem(w)
+        for w in search_words(about)
+        if len(w) > 2 and w.isalpha() and w not in vocab.stop and w not in vocab.correction_cues
+    }
 
 
 # This module's patterns but `_DOUBLED` are compiled at their first use (`lazy_compile`): a

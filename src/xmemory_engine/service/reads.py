@@ -602,15 +602,17 @@ def said_later(t: Tables, query: str, evidence: list[dict[str, Any]]) -> list[di
     if not sources or not t.later_text_episode(max(sources)):
         return []
     after = passages_after(max(sources))
+    # The question's words, else a correction in other words than the question's: a change
+    # to what the values' sentences said.
+    said = " ".join(str(e.get("said") or "") for e in evidence)
+    found = passages_mod.search_later(t, query, after, said)
+    if not found:
+        return []
     values = [
         set(search_words(str(e["value"])))
         for e in evidence
         if e.get("value") is not None and e.get("field")
     ]
-    # The question's words, else a correction in other words than the question's: a change
-    # to what the values' sentences said.
-    said = " ".join(str(e.get("said") or "") for e in evidence)
-    found = passages_mod.search_later(t, query, after, said)
     return [
         p
         for p in found
