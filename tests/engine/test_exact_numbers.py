@@ -1,7 +1,8 @@
-"""A number in a question ("Person 05720") is counted in the passage index by fetching the
-sentences that hold it (`provenance.passage_frequency` with `exact`), and a search for that
-number alone is answered from them: the same count as the index's term list, the same
-sentences in the same order as the index's own search, and no second statement."""
+"""A number in a question ("Person 05720") is counted in the passage index by fetching the ids
+of the sentences that hold it (`provenance.passage_frequency` with `exact`): the same count as
+the index's term list, and a search for that number alone after the last of them finds
+nothing without a second statement (said_later's search, after the record's own sentence);
+any other search is the index's own."""
 
 from __future__ import annotations
 
@@ -76,28 +77,43 @@ async def test_a_number_s_count_and_searches_are_the_index_s_own(tmp_path: Path)
     data.close()
 
 
-async def test_a_search_for_a_counted_number_runs_no_statement_and_a_common_one_does(
+async def test_a_search_after_a_counted_number_s_sentences_runs_no_statement(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = await store(tmp_path)
     schema = parse_schema(CONTACTS_YML)
     monkeypatch.setattr(provenance, "EXACT_ROWS", 3)  # "7" and "00042" are in four sentences
 
-    def statements(t: Tables, number: str) -> list[str]:
+    def statements(t: Tables, number: str, afters: list[int]) -> list[int]:
+        """How many searches ran a statement of their own, each after one of `afters`, in one
+        snapshot (the count of a number is kept between reads: counted once, here)."""
         assert isinstance(t, SqliteTables)
-        ran: list[str] = []
+        match = provenance.exact_match(number)
         t.passage_frequency([number])
-        t.conn.set_trace_callback(ran.append)
-        try:
-            found = t.search_passages(provenance.exact_match(number), 40, after=0)
-        finally:
-            t.conn.set_trace_callback(None)
-        assert found == provenance.search_passages(t.conn, provenance.exact_match(number), 40)
-        return [s for s in ran if "MATCH" in s and not s.startswith("--")]
+        counts = []
+        for after in afters:
+            ran: list[str] = []
+            t.conn.set_trace_callback(ran.append)
+            try:
+                found = t.search_passages(match, 40, after=after)
+            finally:
+                t.conn.set_trace_callback(None)
+            assert found == provenance.search_passages(t.conn, match, 40, after)
+            counts.append(len([s for s in ran if "MATCH" in s and not s.startswith("--")]))
+        return counts
 
-    assert await data.read(schema, lambda t: statements(t, "00043")) == []
-    assert len(await data.read(schema, lambda t: statements(t, "00042"))) == 1
-    assert len(await data.read(schema, lambda t: statements(t, "7"))) == 1
+    def sentences_of(t: Tables, number: str) -> list[int]:
+        assert isinstance(t, SqliteTables)
+        exact: dict[str, list[int]] = {}
+        provenance.passage_frequency(t.conn, [number], exact=exact)
+        return exact[number]
+
+    (own,) = await data.read(schema, lambda t: sentences_of(t, "00043"))  # "moved to Oslo"
+    last = provenance.passages_after(own >> provenance.PASSAGE_SHIFT)
+    afters = [own, last, own - 1, 0]
+    assert await data.read(schema, lambda t: statements(t, "00043", afters)) == [0, 0, 1, 1]
+    assert await data.read(schema, lambda t: statements(t, "00042", afters)) == [1, 1, 1, 1]
+    assert await data.read(schema, lambda t: statements(t, "7", afters)) == [1, 1, 1, 1]
     data.close()
 
 
@@ -106,8 +122,8 @@ def test_only_ascii_digits_are_counted_by_their_sentences(tmp_path: Path) -> Non
     conn.execute("CREATE VIRTUAL TABLE _xm_passage USING fts5(words, content='')")
     conn.execute("CREATE VIRTUAL TABLE _xm_passage_terms USING fts5vocab(_xm_passage, 'row')")
     conn.execute("INSERT INTO _xm_passage (rowid, words) VALUES (1, 'x 42'), (2, 'x ٤٢')")
-    exact: dict[str, list[tuple[int, float]]] = {}
+    exact: dict[str, list[int]] = {}
     _, counts = provenance.passage_frequency(conn, ["42", "٤٢", "x"], exact=exact)
-    assert list(exact) == ["42"] and [i for i, _ in exact["42"]] == [1]
+    assert exact == {"42": [1]}
     assert counts == {"42": 1, "٤٢": 1, "x": 2}
     conn.close()

@@ -184,9 +184,10 @@ class SqliteTables(Tables):
         # evidence and the search read the same episodes (a batch's is its thousand lines).
         self._searched: dict[tuple[str, int, int, bool], list[PassageRow]] = {}
         self._episodes: dict[int, EpisodeRow] = {}
-        # Numbers counted by fetching their sentences: match expression -> (id, rank) of each
-        # (`provenance.passage_frequency`); a search for one of them alone needs no statement.
-        self._exact: dict[str, list[tuple[int, float]]] = {}
+        # Numbers counted by fetching their sentences: match expression -> the sentences' ids
+        # (`provenance.passage_frequency`); a search for one of them alone after the last of
+        # them finds nothing, without a statement (said_later's, usually).
+        self._exact: dict[str, list[int]] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -388,9 +389,9 @@ class SqliteTables(Tables):
         key = (match, limit, after, newest)
         found = self._searched.get(key)
         if found is None:
-            hits = self._exact.get(match)
-            if hits is not None:
-                found = provenance.search_from_exact(self.conn, hits, limit, after, newest)
+            ids = self._exact.get(match)
+            if ids is not None and all(i <= after for i in ids):
+                found = []
             else:
                 found = provenance.search_passages(self.conn, match, limit, after, newest)
             self._searched[key] = found
@@ -408,7 +409,7 @@ class SqliteTables(Tables):
         known = self._frequency
         missing = [t for t in terms if known is None or t not in known[1]]
         if known is None or missing:
-            exact: dict[str, list[tuple[int, float]]] = {}
+            exact: dict[str, list[int]] = {}
             total, counts = provenance.passage_frequency(
                 self.conn, missing, known, self.term_counts, exact
             )

@@ -306,27 +306,11 @@ def search_passages(
         f"WHERE _xm_passage MATCH ? AND rowid > ? ORDER BY {order} LIMIT ?",
         (match, after, limit),
     ).fetchall()
-    return _passage_rows(conn, [(int(r[0]), float(r[1])) for r in rows])
-
-
-def search_from_exact(
-    conn: sqlite3.Connection,
-    found: list[tuple[int, float]],
-    limit: int,
-    after: int = 0,
-    newest: bool = False,
-) -> list[PassageRow]:
-    """`search_passages` of one number's `exact_match`, from every sentence holding it with its
-    rank (`passage_frequency`'s `exact`): the same rows in the same order (the rank is the
-    statement's `bm25`, which the rowid bound does not change)."""
-    later = [(i, rank) for i, rank in found if i > after]
-    later.sort(key=(lambda hit: -hit[0]) if newest else (lambda hit: (hit[1], -hit[0])))
-    return _passage_rows(conn, later[:limit])
-
-
-def _passage_rows(conn: sqlite3.Connection, hits: list[tuple[int, float]]) -> list[PassageRow]:
-    texts = passage_texts(conn, [i for i, _ in hits])
-    return [PassageRow(i, texts.get(i, ""), i >> PASSAGE_SHIFT, rank) for i, rank in hits]
+    texts = passage_texts(conn, [int(r[0]) for r in rows])
+    return [
+        PassageRow(i, texts.get(i, ""), i >> PASSAGE_SHIFT, rank)
+        for i, rank in ((int(r[0]), float(r[1])) for r in rows)
+    ]
 
 
 def passage_texts(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
@@ -452,17 +436,17 @@ def passage_frequency(
     terms: Sequence[str],
     known: tuple[int, dict[str, int]] | None = None,
     cache: TermCounts | None = None,
-    exact: dict[str, list[tuple[int, float]]] | None = None,
+    exact: dict[str, list[int]] | None = None,
 ) -> tuple[int, dict[str, int]]:
     """How many sentences are indexed and how many hold each prefix; `known` (from earlier in
     the same snapshot) saves counting the sentences again, `cache` reuses recent counts (and,
     a `SnapshotCounts`, the number of sentences until the file changes).
 
-    With `exact`, a number to count (ASCII digits, matched whole) is counted by fetching
-    every sentence holding it, with its BM25 rank, when there are at most `EXACT_ROWS`: they
-    go into `exact` (term -> (passage id, rank), by id), from which `search_from_exact`
-    answers a search for that number alone without asking the index again. The index has
-    one column, so the sentences matching the number are those its term list counts."""
+    With `exact`, a number to count (ASCII digits, matched whole) is counted by fetching the
+    ids of the sentences holding it, when there are at most `EXACT_ROWS`: they go into
+    `exact` (term -> passage ids), so that a search for that number alone after the last of
+    them is known to find nothing without asking the index again. The index has one column,
+    so the sentences matching the number are those its term list counts."""
     if known is not None:
         total = known[0]
     elif isinstance(cache, SnapshotCounts):
@@ -476,13 +460,13 @@ def passage_frequency(
             counts[term] = min(total, cached)
             continue
         if exact is not None and _kept_exact(term):
+            # Ids only: a rank (`bm25`) would walk the term's sentences a second time.
             rows = conn.execute(
-                "SELECT rowid, bm25(_xm_passage) FROM _xm_passage WHERE _xm_passage MATCH ? "
-                "LIMIT ?",
+                "SELECT rowid FROM _xm_passage WHERE _xm_passage MATCH ? LIMIT ?",
                 (exact_match(term), EXACT_ROWS + 1),
             ).fetchall()
             if len(rows) <= EXACT_ROWS:
-                exact[term] = [(int(r[0]), float(r[1])) for r in rows]
+                exact[term] = [int(r[0]) for r in rows]
                 counts[term] = min(total, len(rows))
                 if cache is not None:
                     cache.put(term, counts[term], total)
