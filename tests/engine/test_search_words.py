@@ -276,3 +276,20 @@ def test_a_name_opening_a_sentence_as_its_subject_names_someone() -> None:
     # Any sentence opens with a capital: a word opening one is a name only as its subject.
     assert not _names_someone("Stock runs low on nappies.", terms)
     assert not _names_someone("Thursdays are busy.", terms)
+
+
+def test_a_table_the_mind_builds_is_not_taken_for_one_it_dropped() -> None:
+    """`Trace` finds the records behind the tables a read's statements returned by identity:
+    a table the mind builds itself after dropping one (CPython often gives it the dropped
+    one's address) is not one of them, so the read's records are all behind it."""
+    from xmemory_engine.service.tracing import Trace, TracedRecord
+
+    trace = Trace()
+    everyone = [TracedRecord("person", "a", ["name"]), TracedRecord("person", "b", ["name"])]
+    trace.records += everyone
+    for _ in range(50):
+        probe = ResultTable(columns=["n"], rows=[[2]])
+        trace.returned(probe, [])  # a count: no record behind it
+        del probe
+        built = ResultTable(columns=["name"], rows=[["Ann"]])
+        assert trace.behind([built]) == everyone

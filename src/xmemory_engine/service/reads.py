@@ -339,7 +339,8 @@ async def read(
     of asking the mind."""
     trace = Trace()
     Looked = tuple[list[dict[str, Any]], list[dict[str, Any]]]
-    seen: dict[int, Looked] = {}
+    # id -> (the table, its evidence): held, so no table the mind builds later takes its id.
+    seen: dict[int, tuple[ResultTable, Looked]] = {}
 
     def look(t: Tables, records: list[TracedRecord]) -> Looked:
         found = evidence_mod.gather(t, records)
@@ -355,13 +356,14 @@ async def read(
         if answers_something([table]):
             records = trace.behind([table])
             if not brief:
-                seen[id(table)] = live.data.read_here(live.schema, lambda t: look(t, records))
+                looked = live.data.read_here(live.schema, lambda t: look(t, records))
             elif brief_data is None or len(records) > BRIEF_RECORDS:
                 raise NotBrief("evidence of many records")
             else:
-                seen[id(table)] = brief_data.read_brief(
+                looked = brief_data.read_brief(
                     live.schema, lambda t: look(t, records), BRIEF_EVIDENCE
                 )
+            seen[id(table)] = (table, looked)
 
     async def ask(runner: SqlRunner) -> tuple[Answer, str | None]:
         try:
@@ -404,7 +406,7 @@ async def read(
     basis = "nothing"
     if answer.representable and answers_something(answer.tables, _asks_beyond(query, answer.about)):
         basis = "records"
-        first = next((seen[id(t)] for t in answer.tables if id(t) in seen), None)
+        first = next((seen[id(t)][1] for t in answer.tables if id(t) in seen), None)
         if first is not None:
             evidence, later = first
         else:

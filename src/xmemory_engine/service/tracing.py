@@ -40,7 +40,10 @@ class Trace:
     result table they came back in (a mind may run probes before the query that answers)."""
 
     records: list[TracedRecord] = field(default_factory=list)
-    _by_table: dict[int, list[TracedRecord]] = field(default_factory=dict)
+    # id -> (the table, its records): the table is held so that its id is not reused by
+    # another table while the read runs (a table the mind builds itself, at the address of
+    # one it dropped, would otherwise be taken for it).
+    _by_table: dict[int, tuple[ResultTable, list[TracedRecord]]] = field(default_factory=dict)
 
     def add(self, table: str, xuid: str, columns: list[str]) -> None:
         self.records.append(TracedRecord(table, xuid, columns))
@@ -48,14 +51,11 @@ class Trace:
     def behind(self, tables: list[ResultTable]) -> list[TracedRecord]:
         """The records behind these result tables; all traced records when none of them is a
         table this trace returned (a mind that rebuilt its tables)."""
-        found = [r for t in tables for r in self._by_table.get(id(t), [])]
-        known = any(id(t) in self._by_table for t in tables)
-        return found if known else list(self.records)
+        known = [self._by_table[id(t)][1] for t in tables if id(t) in self._by_table]
+        return [r for records in known for r in records] if known else list(self.records)
 
     def returned(self, table: ResultTable, records: list[TracedRecord]) -> None:
-        # Keyed by identity: the table object lives as long as the read that holds it, and a
-        # new table registered under a reused id replaces a dead one's entry.
-        self._by_table[id(table)] = records
+        self._by_table[id(table)] = (table, records)
 
 
 def traced(checked: CheckedSelect) -> tuple[str, list[str]] | None:
