@@ -75,3 +75,29 @@ async def test_every_read_answers_as_it_does_over_http(connected: Connected) -> 
     # SQL, too long, an unknown instance), as the HTTP path gives it.
     assert answered == [True] * 12
     assert [is_error for is_error, _, _ in here] == [False] * 8 + [True] * 4
+
+
+def test_an_answer_is_written_as_the_engine_writes_its_json_responses() -> None:
+    """`LocalReads` encodes an answer with one C encoder made once: the same text as
+    `json.dumps` with the engine's arguments, and the same refusals."""
+    import json
+    import math
+
+    from xmemory_mcp.backend import _wire_json
+
+    def plain(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+    answer = {
+        "reader_result": {"answer": 'Zoë\'s email is z@x.example \u2028 "quoted"'},
+        "evidence": [{"value": 1.5, "n": -3, "ok": True, "none": None, "list": [[], {}]}],
+        "big": 10**30,
+        "tiny": 1e-300,
+    }
+    assert _wire_json(answer) == plain(answer)
+    assert _wire_json("plain text") == plain("plain text")
+    for refused in ({"x": math.nan}, {"x": math.inf}, {"x": object()}):
+        with pytest.raises((ValueError, TypeError)):
+            plain(refused)
+        with pytest.raises((ValueError, TypeError)):
+            _wire_json(refused)
