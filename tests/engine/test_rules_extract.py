@@ -2351,3 +2351,12 @@ async def test_a_few_words_before_a_date_are_the_thing_dated(
 ) -> None:
     events = {e["title"]: e.get("date") for e in objects(await extract(text, DEFAULT), "event")}
     assert events == {title: day}
+
+
+@pytest.mark.anyio
+async def test_a_given_name_said_to_be_a_partner_is_a_person_with_that_job() -> None:
+    result = await extract("Sarah Jones is a partner at Linklaters.", DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Sarah Jones"]["role"] == "partner"
+    assert people["Sarah Jones"]["company"] == "Linklaters"
+    assert [o["name"] for o in objects(result, "organization")] == ["Linklaters"]

@@ -543,7 +543,10 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 2
     if after1 in ("is", "was") and after2 in ("a", "an") and len(c.after) > 2:
         noun = c.after[2]
-        if noun in ORG_NOUNS or (len(c.after) > 3 and c.after[3] in ORG_NOUNS):
+        # "Sarah Jones is a partner at Linklaters": a word naming a firm and a person alike
+        # ("partner") is the person's job after a given name.
+        personal = given_name(c.tokens[0]) and role_noun(noun)
+        if not personal and (noun in ORG_NOUNS or (len(c.after) > 3 and c.after[3] in ORG_NOUNS)):
             s.org += 3
         elif _role_like(noun) or (len(c.after) > 3 and _role_like(c.after[3])):
             s.person += 2
