@@ -11,9 +11,10 @@ handshake (and, from a snapshot, its first `tools/list`) while the engine starts
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,44 +276,27 @@ class LocalReads:
             return None
 
 
-def _wire_encoder() -> Any:
+def _wire_json(value: Any) -> str:
     """`json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))`, as the
-    engine's JSON responses are written, with its C encoder made once: `json.dumps` with
-    those arguments builds a `JSONEncoder` and its C encoder at every call (~15 us of the
-    ~25 us it took for a lookup's answer). Checked against the plain call on a sample; where
-    this Python has no C encoder, or it writes the sample otherwise, the plain call is used.
-    (No check for cycles: an answer is built of fresh dicts and lists.)"""
+    engine's JSON responses are written, with its C encoder made once (`_wire_encoder`)."""
+    return _wire_encoder()(value)
+
+
+@functools.cache
+def _wire_encoder() -> Callable[[Any], str]:
+    """Made at the first in-process read, not at start-up (the engine is imported by then)."""
+    from xmemory_engine.fast_json import encoder_made_once
 
     def plain(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return plain
-
-    def refuse(value: Any) -> Any:
-        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-    try:
-        encoder = make(None, refuse, json.encoder.encode_basestring, None, ":", ",", False,
-                       False, False)  # fmt: skip
-    except TypeError:  # another signature
-        return plain
-
-    def encode(value: Any) -> str:
-        if isinstance(value, str):
-            return plain(value)  # its own fast path
-        return "".join(encoder(value, 0))
-
-    sample = {"a": [1, 2.5, None, True, 'é\u2028"x"', -1e300], "b": {"c": {"d": []}, "e": {}}}
-    try:
-        agrees = encode(sample) == plain(sample)
-    except Exception:  # pragma: no cover - a C encoder that cannot take the sample
-        agrees = False
-    return encode if agrees else plain
-
-
-_wire_json = _wire_encoder()
+    return encoder_made_once(
+        plain,
+        key_separator=":",
+        item_separator=",",
+        allow_nan=False,
+        sample={"a": [1, 2.5, None, True, 'é\u2028"x"', -1e300], "b": {"c": {"d": []}, "e": {}}},
+    )
 
 
 def _engine_settings(settings: Settings) -> EngineSettings:

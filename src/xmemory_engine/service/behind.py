@@ -89,9 +89,10 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     changes = _changes_later(t, passages, terms)
     if any(not set(changed) & set(xuids) for _, changed in changes):
         return None  # a change its records did not take: they may hold the replaced value
-    found = _holding(t, _asked_of(t, query, passage, terms, xuids))
+    asked_of = _asked_of(t, query, passage, terms, xuids)
+    found = _holding(t, asked_of)
     if found is None and not changes:
-        found = _named_beside(t, _asked_of(t, query, passage, terms, xuids))
+        found = _named_beside(t, asked_of)
     elif found is None:
         # The value is read from the last change told, which the records took ("the
         # survey's now Wednesday 16 December" after "The survey is booked for Friday 11

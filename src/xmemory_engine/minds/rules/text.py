@@ -268,10 +268,10 @@ def _clause(sentence: str, m: re.Match[str]) -> str:
 
 def _year_for(day: date, today: date, clause: str, weekday: int | None = None) -> date:
     """A date written without a year (`day`, this year's): the nearer one when the weekday
-    written beside it is its ("Sun 13 Dec": the weekday is told to say which), else the next one in
-    a clause about something planned ("the dentist on March 14"), the last one in a clause
-    about what happened ("she fell on 3 February"), else the nearer of the two ("11 Feb is
-    now Komedia", said in December, is next February)."""
+    written beside it is its ("Sun 13 Dec": the weekday is told to say which), else the next
+    one in a clause about something planned ("the dentist on March 14"), the last one in a
+    clause about what happened ("she fell on 3 February"), else the nearer of the two ("11
+    Feb is now Komedia", said in December, is next February)."""
     ahead = day if day >= today else _next_year(day)
     behind = day if day <= today else _year_shift(day, -1)
     nearer = ahead if ahead - today <= today - behind else behind
@@ -280,12 +280,11 @@ def _year_for(day: date, today: date, clause: str, weekday: int | None = None) -
         # year away has ("Tuesday 9 Dec" said in a year where the 9th is a Wednesday) is
         # more likely a slip than a date so far off, and the tense decides.
         return nearer
-    sentence = clause
-    if _PLAN.search(sentence):
+    if _PLAN.search(clause):
         return ahead
-    if _PAST.search(sentence):
+    if _PAST.search(clause):
         return behind
-    return ahead if ahead - today <= today - behind else behind
+    return nearer
 
 
 def _month_for(day: date, today: date, sentence: str) -> date:
