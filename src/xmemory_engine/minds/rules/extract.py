@@ -431,7 +431,9 @@ class _Build:
         ]
         specs = [sp for k in ("task", "event", "project") for sp in self.map.of_kind(k)]
         # Short words are too common to look up, but a code is not ("CW2", "Q3").
-        searched = sorted({w.casefold() for w in words if _telling([w])}, key=len, reverse=True)
+        # Longest first, then in order: a set's order changes with the hash seed, and only
+        # `_LOOKUPS` words are looked up.
+        searched = sorted({w.casefold() for w in words if _telling([w])}, key=_longest_first)
         titles: dict[str, ObjectSpec] = {}
         asked = 0
         for word in searched:
@@ -616,7 +618,7 @@ async def _open_tasks(
 ) -> list[str]:
     """The titles of stored tasks not done that hold one of `words` (longest first, a few)."""
     titles: list[str] = []
-    searched = sorted(words, key=len, reverse=True)[:_DONE_LOOKUPS]
+    searched = sorted(words, key=_longest_first)[:_DONE_LOOKUPS]
     for record in await lookup.named(spec.name, searched, 5):
         title = record.get(title_of)
         if isinstance(title, str) and record.get(fname) != done and title not in titles:
@@ -661,6 +663,12 @@ _MOVE_WORDS = re.compile(
 # Words that never start or end a title looked up: the change itself and small words.
 _NOT_TITLE = lexicon("extract.not_title")
 _LOOKUPS = 24
+
+
+def _longest_first(word: str) -> tuple[int, str]:
+    """A sort key: longer words first, equal lengths in order (not a set's, which the hash
+    seed decides), so the same text looks up the same words in every process."""
+    return (-len(word), word)
 
 
 def _telling(run: list[str]) -> bool:
