@@ -2360,3 +2360,14 @@ async def test_a_given_name_said_to_be_a_partner_is_a_person_with_that_job() -> 
     assert people["Sarah Jones"]["role"] == "partner"
     assert people["Sarah Jones"]["company"] == "Linklaters"
     assert [o["name"] for o in objects(result, "organization")] == ["Linklaters"]
+
+
+def test_words_looked_up_are_in_the_same_order_whatever_the_hash_seed() -> None:
+    from xmemory_engine.minds.rules.extract import _longest_first
+
+    # A set's order changes with the hash seed; the order looked up (and what a cap on
+    # lookups keeps) must not.
+    words = {"pavilion", "bar", "sunday", "booked", "double", "inspection", "concrete"}
+    assert sorted(words, key=_longest_first) == [
+        "inspection", "concrete", "pavilion", "booked", "double", "sunday", "bar"
+    ]  # fmt: skip
