@@ -1302,6 +1302,28 @@ async def test_names_without_a_given_name_that_act_are_organizations(
 
 @pytest.mark.anyio
 @pytest.mark.parametrize(
+    ("text", "orgs", "people"),
+    [
+        # One sign of a party, no given name, several words: a firm.
+        ("Ordered a pond liner from AquaFlora Direct, delivery Friday.", ["AquaFlora Direct"], []),
+        # A price said right after the name is that sign.
+        ("Quotes: Keukens Van Damme €18,400, the joiner €14,250.", ["Keukens Van Damme"], []),
+        # A job and a surname, a month and a year, a given name: none of them a firm.
+        ("Borrowing a trestle table from Reverend Okafor.", [], []),
+        ("He wants user to take the Thursday tours from April 2027.", [], []),
+        ("Van hire from Tomasz Nowak, £1,180.", [], ["Tomasz Nowak"]),
+    ],
+)
+async def test_a_name_of_several_words_with_one_sign_of_a_party_is_an_organization(
+    text: str, orgs: list[str], people: list[str]
+) -> None:
+    result = await extract(text, DEFAULT)
+    assert [o["name"] for o in objects(result, "organization")] == orgs
+    assert set(people) <= {p["name"] for p in objects(result, "person")}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
     ("text", "people", "orgs"),
     [
         # What the name is said to be, by the head of the phrase before "is".

@@ -124,6 +124,7 @@ class Candidate:
     labelled: str = ""  # the label's head noun, for the first name after it ("hotel")
     aside: bool = False  # set aside right after another name: "Acme (Oslo)", "Acme, Oslo —"
     represented: bool = False  # someone speaks for it: "Seedcamp (partner Amelie Roth"
+    priced: bool = False  # a price right after it: "Keukens Van Damme €18,400", "X, £186"
     subject_head: str = ""  # what the name is said to be: "our bank" in "our bank is Monzo"
 
 
@@ -200,6 +201,8 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
         cand.represented = said is not None and (
             said.group("role") == "contact" or _role_like(said.group("role").split()[-1])
         )
+    for cand in out:
+        cand.priced = _PRICE_AFTER.match(sentence, cand.end) is not None
     for prev, cand in itertools.pairwise(out):
         if any(t in THING_WORDS for t in prev.tokens):
             continue  # "12 Elm Street, Springfield": the town is the address's, said with it
@@ -210,6 +213,11 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
         )
     return out
 
+
+# A price said right after a name, set off or not: what that party charges or quoted.
+_PRICE_AFTER = re.compile(
+    r"\s*[,:\u2014\u2013-]?\s*(?:[£$€¥]\s?\d|\d[\d,.]*\s?(?:€|EUR|GBP|USD)\b)"
+)
 
 # "Seedcamp (partner Amelie Roth, …)", "Harbour Lane Bakery — contact Gwen Ofori": a job or
 # "contact" set off right after a name, then someone's name: the one who speaks for it.
@@ -456,6 +464,14 @@ def classify(candidates: list[Candidate], known: Mapping[str, str] | None = None
             # Movers", "is with Admiral", "Bupa covers 10 sessions"). A single word needs to
             # be capitalised where no sentence opens, so it is a name, not an opening word.
             kinds[key] = "org"
+        elif s.org >= 1 and s.tokens >= 2 and s.inner and not s.given and s.person <= 0:
+            # One sign of a party ("a liner from AquaFlora Direct", "Keukens Van Damme
+            # €18,400") and none of anyone: a name of several words opening with no given
+            # name is a firm's, unless it is a job and a surname ("Reverend Okafor").
+            words = key.split()
+            dated = any(w in _CALENDAR or w.isdigit() for w in words)  # "from April 2027"
+            if s.place == 0 and not dated and not (s.tokens == 2 and role_noun(words[0])):
+                kinds[key] = "org"
     for key, kind in (known or {}).items():
         if key in scores and kinds.get(key) != "thing":
             kinds[key] = kind
@@ -561,6 +577,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.place += 2
     if before1 == "the" and after1 in ("office", "branch", "area", "headquarters"):
         s.place += 3
+    if c.priced and not given_name(c.tokens[0]):
+        s.org += 1  # a price after it: a seller's or a provider's
     if c.titled:
         s.person += 3
     if c.labelled:
