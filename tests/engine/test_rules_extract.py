@@ -1855,8 +1855,16 @@ async def test_people_listed_after_a_plural_kin_noun_are_that_to_its_owner(
     [
         ("Quarterly VAT return due 7 Feb 2027.", "Quarterly VAT return", "2027-02-07"),
         ("Kickoff done; design doc due on 2027-01-20.", "design doc", "2027-01-20"),
+        # A clause after a dash, "due in", and a deadline said after the thing.
+        ("Review panel is 14 Jan 2027 — progress report due in by 7 Jan 2027.",
+         "progress report", "2027-01-07"),
+        ("Current job: Nordlys trial protocol, deadline 2027-03-06, in progress.",
+         "Nordlys trial protocol", "2027-03-06"),
+        # Each clause gives its own; a full stop before a digit ends no title.
+        ("Chapter 3 draft due 2027-02-28; user to rerun the agreement (κ was 0.61).",
+         "rerun the agreement (κ was 0.61)", None),
     ],
-)
+)  # fmt: skip
 async def test_a_thing_said_due_on_a_written_date_is_a_task(
     text: str, title: str, due: str
 ) -> None:

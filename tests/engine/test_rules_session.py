@@ -286,6 +286,24 @@ async def test_a_second_booking_of_the_same_kind_is_a_second_record(tmp_path: Pa
         }
 
 
+async def test_a_deadline_said_of_a_new_thing_changes_no_stored_thing_named_after_it(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Review panel on 14 Jan 2027 — progress report due in by 7 Jan 2027.")
+        # "in progress" says a word of the stored title after the deadline, not of what has
+        # it: the protocol is a task of its own, and the report keeps its date.
+        await memory.write("Current job: Nordlys trial protocol, deadline 2027-03-06, in progress.")
+        await memory.write("Update: progress report deadline extended to 2027-01-12.")
+        response = await memory.http.post(
+            f"{memory.base}/read", json={"query": "List all tasks", "mode": "raw-tables"}
+        )
+        table = response.json()["items"][0]["reader_result"]
+        title, due = table["columns"].index("title"), table["columns"].index("due_date")
+        tasks = {row[title]: row[due] for row in table["rows"]}
+        assert tasks == {"progress report": "2027-01-12", "Nordlys trial protocol": "2027-03-06"}
+
+
 async def test_a_moved_date_finds_its_record_by_one_word_in_a_long_sentence(
     tmp_path: Path,
 ) -> None:

@@ -334,6 +334,11 @@ class _Build:
         for s, draft in self.moved:
             found = await self._record_named(s, lookup)
             name = name_field(draft.spec)
+            if found is not None and found[0] is draft.spec and not _moved_is(s.text, found[1]):
+                # "Current job: Nordlys trial protocol, deadline 6 March, in progress": a
+                # stored "progress report" shares a word said after the move, not one of what
+                # moved (the words before it): identity is by the name, not by any word said.
+                found = None
             if found is not None and found[0] is draft.spec and name is not None:
                 draft.values[name] = found[1]  # the stored one, under its own name
             elif found is not None:
@@ -677,6 +682,15 @@ def _telling(run: list[str]) -> bool:
     return len(" ".join(run)) >= 4 or any(
         any(c.isdigit() for c in w) or (len(w) >= 2 and w.isupper()) for w in run
     )
+
+
+def _moved_is(sentence: str, title: str) -> bool:
+    """Whether what a sentence says moved, the words before its move ("Update: Level 2" in
+    "Update: Level 2 pushed back to 8 May"), holds a telling word of a stored title."""
+    move = _MOVED.search(sentence)
+    before = sentence[: move.start()] if move is not None else sentence
+    words = re.findall(r"[^\W_][\w'\-]*", before)
+    return any(_telling([w]) and _holds_words(title, [w]) for w in words)
 
 
 def _holds_words(title: str, run: list[str]) -> bool:

@@ -50,11 +50,13 @@ _TASK = re.compile(
     # A label's head names it, whoever it is for: "Task:", "Task for user:", "Reminder:".
     r"|remember\s+to|(?:todo|to-do|task|action\s+item|action|reminder|next\s+steps?)"
     r"(?:\s+for\s+[^:.;]{1,30}?)?\s*:)"
-    r"\s+(?P<what>[^.;!?]+)"
+    r"\s+(?P<what>(?:[^.;!?]|\.(?=\d))+)"  # a full stop before a digit is a decimal point
     r"|(?:^|:\s*)(?:the\s+)?(?P<due>[^.;:!?]+?)\s+(?:is|are)\s+due\b"
-    # "chapter 3 draft due 2026-02-28", "; report due 20 Nov": a thing, "due" and its date
-    # (checked in `_task`: a written date right after, a title of a few words).
-    r"|(?:^|[:;]\s*)(?:the\s+)?(?P<bare>[^.;:!?,]{2,60}?)\s+(?:originally\s+)?due\b(?=\s+(?:on\s+|by\s+)?\d)",
+    # "chapter 3 draft due 2026-02-28", "; report due 20 Nov", "— progress report due in by 7
+    # Jan", "trial protocol, deadline 2026-03-06": a thing opening a clause, "due" or its
+    # deadline, and its date (checked in `_task`: a written date right after, a few words).
+    r"|(?:^|[:;]\s*|\s[\u2014\u2013]\s*)(?:the\s+)?(?P<bare>[^.;:!?,\u2014\u2013]{2,60}?)"
+    r"(?:\s+(?:originally\s+)?due(?:\s+in)?|\s*,?\s+deadline)\b(?=\s+(?:on\s+|by\s+)?\d)",
     re.IGNORECASE,
 )
 # A clause opening with a verb of doing and what it acts on: something to do ("Pay the
@@ -66,7 +68,7 @@ _DO = lazy_compile(
     + "|".join(sorted(lexicon("things.todo_verbs"), key=len, reverse=True))
     + r")(?:\s+(?i:up|back|off|out|in))?\s+(?:(?i:the|a|an|my|our|his|her|their|your|some|more|"
     r"new|all|it|them|him|this|that|these|those)\b|[A-Z][\w'\u2019\-]*\s+(?i:about|for|to|"
-    r"re|on|by|with|and|the|a|an|at|before|after|if|when)\b|\d)[^.;!?]*)"
+    r"re|on|by|with|and|the|a|an|at|before|after|if|when)\b|\d)(?:[^.;!?]|\.(?=\d))*)"
 )
 # What opens a statement, not a thing to do, after a label ("Reminder: the bins ...").
 _STATED = re.compile(r"(?:the|a|an|my|our|his|her|their|it|this|that|there|he|she|they|we)\b", re.I)
@@ -357,17 +359,18 @@ def _task(
 def _more_due(
     s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
 ) -> list[Draft]:
-    """The other things a sentence says are due, each on its own date ("Lab report due 12
-    March; essay plan due 19 March"): a task for each clause after the first that says one."""
+    """The other things a sentence gives to do, each in a clause of its own ("Lab report due
+    12 March; essay plan due 19 March", "chapter 3 draft due 28 Feb; user to rerun the
+    agreement"): a task for each clause after the first that says one. What a "need to"
+    asks for runs to the clause's end, so a later one is in another clause."""
     out = []
     first = _TASK.search(s.text)
     at = first.end() if first is not None else len(s.text)
     while (m := _TASK.search(s.text, at)) is not None:
         at = m.end()
-        if m.group("what") is None:  # only things said due, not more "need to"s
-            draft = _task(s, spec, people, names, make, m)
-            if draft is not None:
-                out.append(draft)
+        draft = _task(s, spec, people, names, make, m)
+        if draft is not None:
+            out.append(draft)
     return out
 
 
