@@ -2174,6 +2174,16 @@ def test_a_weekday_beside_a_date_and_the_clause_s_tense_choose_its_year(
          "parents' information evening", "2027-01-14"),
         ("I've also booked the fossil walk for Thursday 11 March 2027 with a guide called "
          "Rhiannon Jeffreys.", "fossil walk", "2027-03-11"),
+        # A kind of event opening a name is the name's first word; the name is the title.
+        ("Trip: Tour du Mont Blanc, 2027-07-04 to 2027-07-14.", "Tour du Mont Blanc",
+         "2027-07-04"),
+        # Whom it is against, as whom it is with; a bracket opens a name.
+        ("League match against Fana SK on 2027-04-08, away.", "League match against Fana SK",
+         "2027-04-08"),
+        ("Note: booking 2027-04-18 to 2027-04-19 (Salzburg trip) confirmed.", "Salzburg trip",
+         "2027-04-18"),
+        # A kind of event said in a clause after a dash is not what the date before it dates.
+        ("JLPT N4 is on 6 Dec 2027 — registered, test centre is SOAS.", "JLPT N4", "2027-12-06"),
     ],
 )  # fmt: skip
 async def test_a_dated_event_is_titled_by_the_thing_the_date_is_said_of(

@@ -17,7 +17,7 @@ from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts, field_value, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import META_LABELS
-from xmemory_engine.minds.rules.names import NOISE_WORDS, given_name
+from xmemory_engine.minds.rules.names import NAME_PARTICLES, NOISE_WORDS, given_name
 from xmemory_engine.minds.rules.providers import provider
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
@@ -389,19 +389,28 @@ def _event(
         if m is None:
             return None
     date = _date_of(s, m.start())
-    with_people = re.match(r"\s+with\s+", s.text[m.end() :])
+    if date is not None and date[1] <= m.start() and _APART.search(s.text, date[1], m.start()):
+        return None  # "JLPT N4 is on 6 Dec — registered, test centre is SOAS": another's date
+    with_people = re.match(r"\s+(?:with|against|vs\.?|v\.?)\s+", s.text[m.end() :])
     if date is None and with_people is None:
         return None
     before = s.text[: m.start()].split()
     lead: list[str] = []
     for word in reversed(before[-3:]):
-        # "Grade 6 piano exam": a number may name it too, with the words it follows.
+        # "Grade 6 piano exam": a number may name it too, with the words it follows; "(Salzburg
+        # trip)": a bracket opens the name.
+        opened = word[:1] in "(\"'\u201c\u2018"
+        word = word.lstrip("(\"'\u201c\u2018")
         if word.lower() in STOPWORDS or word.lower().endswith("ed") or not word.isalnum():
             break
         lead.insert(0, word)
+        if opened:
+            break
     if lead and lead[0].isdigit():
         lead = lead[1:]  # "3 dentist appointments" counts them, "Grade 6 ..." names one
-    title = " ".join([*lead, m.group()])
+    # "Tour du Mont Blanc": a noun opening a name is the name's first word, the name its title.
+    named = _NAME_GOES_ON.match(s.text, m.end()) if m.group()[:1].isupper() else None
+    title = " ".join([*lead, m.group() + (named.group() if named else "")])
     # What tells this one from another of its kind: where it goes ("a flight to Rome") and
     # whose it is when not the speaker's ("Leo has a dentist appointment", "Leo's check-up"),
     # so a second booking of the same kind is a second record, not the first one renamed.
@@ -433,6 +442,15 @@ def _event(
         if venue is not None:
             draft.put(field_for(spec, "location", ("str",)), venue)
     return draft
+
+
+# What sets a clause apart from the one before more than a comma does.
+_APART = re.compile(r"\s[\u2014\u2013-]\s|;|\.\s")
+# The rest of a name after its first word: capitalised words, and particles between them.
+_NAME_GOES_ON = re.compile(
+    rf"(?:\s+(?:(?:{'|'.join(sorted(map(re.escape, NAME_PARTICLES), key=len, reverse=True))})\s+)*"
+    rf"{UPPER}[\w'\-]*)+"
+)
 
 
 def _whose(s: Analyzed, start: int, names: dict[str, str]) -> str | None:
