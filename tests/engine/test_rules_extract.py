@@ -1890,11 +1890,35 @@ async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
         ("The beekeeper is Henrike Vos.", "Henrike Vos", "beekeeper"),
         # A job in brackets right after the name.
         ("We met Ingrid Holm (bookkeeper) at the fair.", "Ingrid Holm", "bookkeeper"),
+        # A job set off by a comma before the name, after an article or an owner, its words
+        # as written; a job "of" something; a label with a participle after the job.
+        ("Leah sent a Gas Safe engineer, Pavel Dvořák, round on 19 Nov.", "Pavel Dvořák",
+         "Gas Safe engineer"),
+        ("My head of department, Naledi Khumalo, has to sign it off.", "Naledi Khumalo",
+         "head of department"),
+        ("Photographer booked: Søren Lund, £1,850 for the full day.", "Søren Lund",
+         "photographer"),
     ],
 )  # fmt: skip
 async def test_a_person_noun_of_any_job_is_a_role(text: str, name: str, role: str) -> None:
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert people[name].get("role") == role
+
+
+@pytest.mark.anyio
+async def test_someone_listed_after_a_firm_as_another_item_does_not_work_there() -> None:
+    text = (
+        "Three quotes for the kitchen: Keukens Van Damme €18,400, IKEA with their own fitters "
+        "€11,900, and a local joiner, Pieter-Jan Claes, €14,250."
+    )
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people["Pieter-Jan Claes"].get("role") == "local joiner"
+    assert "company" not in people["Pieter-Jan Claes"]
+    # "My GP" is no job of its own words: the job is "GP".
+    gp = {
+        p["name"]: p for p in objects(await extract("My GP is Dr. Helen Marsh.", DEFAULT), "person")
+    }
+    assert gp["Helen Marsh"].get("role") != "My GP"
 
 
 @pytest.mark.anyio

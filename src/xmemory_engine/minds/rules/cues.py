@@ -217,8 +217,20 @@ _ROLE_LABEL = re.compile(
     # "User's GP: Dr Hannah Boyd": the user's, a tie as well as a job (`_bare_tie`).
     r"(?:^\s*|[;.]\s+)(?P<owner>(?:the\s+)?(?i:user)['\u2019]s\s+|(?i:my|our)\s+)?"
     # "2nd XI vice-captain: Ifeanyi Okafor": a team's number may open the job.
-    r"(?P<role>(?:[A-Za-z0-9][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)"
-    rf"(?:\s+(?:for|of|at|on|in)\s+[^:;,]{{1,30}})?\s*:\s*(?:{TITLE})?$"
+    r"(?P<role>(?:[A-Za-z0-9][\w\-]*\s+){0,2}[A-Za-z][\w\-]*(?<!ed))"
+    # "Photographer booked: Søren Lund", "Best man = Rafa": a participle may follow the job,
+    # and "=" stands for the colon.
+    rf"(?:\s+(?:for|of|at|on|in)\s+[^:;,=]{{1,30}}|\s+[a-z]+ed)?\s*[:=]\s*(?:{TITLE})?$"
+)
+
+
+# A job set off before the name by a comma, after an article or an owner: "a Gas Safe
+# engineer, Pavel Dvořák,", "My head of department, Naledi Khumalo,". Its words may be
+# capitalised ("Gas Safe"), as a label's may.
+_APPOSED_BEFORE = re.compile(
+    r"(?:^|[,;:(]\s*|\s)(?i:a|an|the|my|our|their|his|her)\s+"
+    r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,3}?[a-z][\w\-]*(?:\s+of\s+[a-z][\w\-]*)?)"
+    rf"\s*,\s*(?:{TITLE})?$"
 )
 
 
@@ -227,10 +239,10 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
     when the words are a job (its last word a job word, none a stop word) and no kin noun
     (those are a relationship: `_kin`)."""
     for m in s.mentions:
-        if m.speaker or m.pronoun or m.entity.startswith("org:"):
-            continue
+        if m.speaker or m.pronoun or m.entity.startswith("org:") or s.possessing_another(m):
+            continue  # "Best man = Tomás's brother Rafa": the job is the brother's
         found = next(
-            (f for p in (_TITLE_BEFORE, _THE_ROLE_IS, _ROLE_LABEL)
+            (f for p in (_TITLE_BEFORE, _THE_ROLE_IS, _ROLE_LABEL, _APPOSED_BEFORE)
              if (f := p.search(s.text[: m.start])) and _a_job(_plain(_said(f)).split())),
             None,
         )  # fmt: skip
@@ -355,7 +367,9 @@ def _plain(role: str) -> str:
     """A job as a record holds it: a word capitalised only because it opens the sentence or
     the label is lower-cased ("Coach" -> coach), an acronym kept ("CTO")."""
     first, _, rest = role.partition(" ")
-    if first[:1].isupper() and first[1:].islower():
+    # "Gas Safe engineer": a name's words inside keep the phrase as written ("My GP" does not).
+    named = any(w[:1].isupper() and not w.isupper() for w in rest.split())
+    if first[:1].isupper() and first[1:].islower() and not named:
         first = first.lower()
     return f"{first} {rest}" if rest else first
 
@@ -367,6 +381,8 @@ def _a_job(words: list[str]) -> bool:
     if "and" in words[1:-1]:
         i = words.index("and")
         return _a_job(words[:i]) and _a_job(words[i + 1 :])
+    if "of" in words[1:-1]:  # "head of department": the words before "of" are its head
+        return _a_job(words[: words.index("of")])
     if not words or any(w in STOPWORDS for w in words):
         return False
     if words[-1].casefold() == USER_NAME.casefold():

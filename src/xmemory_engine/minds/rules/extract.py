@@ -23,7 +23,13 @@ from xmemory_engine.minds.base import (
     ExtractionRequest,
     RecordLookup,
 )
-from xmemory_engine.minds.rules.analysis import LOOKUP_PERSON, Analyzed, TextAnalysis, analyze
+from xmemory_engine.minds.rules.analysis import (
+    LOOKUP_PERSON,
+    Analyzed,
+    Mention,
+    TextAnalysis,
+    analyze,
+)
 from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
 from xmemory_engine.minds.rules.deeds import base, past, read_deeds
@@ -229,7 +235,7 @@ class _Build:
                     for x in t.mentions
                     if x.entity.startswith("org:")
                 }
-                if len(told) != 1:
+                if len(told) != 1 or _listed_beside(s, m, next(iter(told))):
                     continue
                 org = self.drafts.get(next(iter(told)))
                 name = name_field(org.spec) if org is not None else None
@@ -682,6 +688,17 @@ def _telling(run: list[str]) -> bool:
     return len(" ".join(run)) >= 4 or any(
         any(c.isdigit() for c in w) or (len(w) >= 2 and w.isupper()) for w in run
     )
+
+
+def _listed_beside(s: Analyzed, m: Mention, org: str) -> bool:
+    """Whether a person is listed after a firm in one sentence, as one more item ("Quotes:
+    Keukens Van Damme €18,400, IKEA €11,900, and a local joiner, Pieter-Jan Claes"): an
+    alternative to it, not someone of it."""
+    before = [x for x in s.mentions if x.entity == org and x.end <= m.start]
+    return bool(before) and _ITEMS.search(s.text, before[-1].end, m.start) is not None
+
+
+_ITEMS = re.compile(r",\s*(?:and|or)\b|\bor\b")
 
 
 def _moved_is(sentence: str, title: str) -> bool:
