@@ -1898,6 +1898,11 @@ async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
          "head of department"),
         ("Photographer booked: Søren Lund, £1,850 for the full day.", "Søren Lund",
          "photographer"),
+        # What someone becomes is a job as what they are; a clause of what they do ends it.
+        ("Ola Berg has been promoted to team lead.", "Ola Berg", "team lead"),
+        ("Chris Wong will be the best man.", "Chris Wong", "best man"),
+        ("Hanne Lund is the paralegal handling the lease.", "Hanne Lund", "paralegal"),
+        ("Tom Becker is head of marketing.", "Tom Becker", "head of marketing"),
     ],
 )  # fmt: skip
 async def test_a_person_noun_of_any_job_is_a_role(text: str, name: str, role: str) -> None:
@@ -1914,6 +1919,10 @@ async def test_someone_listed_after_a_firm_as_another_item_does_not_work_there()
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert people["Pieter-Jan Claes"].get("role") == "local joiner"
     assert "company" not in people["Pieter-Jan Claes"]
+    # "is no longer considering …" says no job.
+    correction = "Correction: Rowan Hale is no longer considering the Topaz."
+    rowan = {p["name"]: p for p in objects(await extract(correction, DEFAULT), "person")}
+    assert "role" not in rowan.get("Rowan Hale", {})
     # "My GP" is no job of its own words: the job is "GP".
     gp = {
         p["name"]: p for p in objects(await extract("My GP is Dr. Helen Marsh.", DEFAULT), "person")

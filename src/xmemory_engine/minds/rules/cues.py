@@ -29,7 +29,11 @@ from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, WORD, Span, lexicon, stem
 
 _ROLE_START = re.compile(
-    r"(?:\b(?:works as|worked as|has become|is now|serves as|joined as|became|is|was|am|as)\b"
+    # "will be the best man", "has been promoted to team lead", "was appointed treasurer":
+    # what someone is said to become is a job as what they are said to be.
+    r"(?:\b(?:works as|worked as|has become|is now|serves as|joined as|became|will be|"
+    r"(?:been |was |were |got |is |are )?(?:promoted to|appointed(?: as)?|elected(?: as)?)|"
+    r"is|was|am|as)\b"
     r"|['\u2019][sm]\b|,)"
     r"\s+(?P<article>(?:a|an|the|our|their|his|her|my)\s+)?",
     re.IGNORECASE,
@@ -165,6 +169,8 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
             continue  # "I'm Canadian": no article, no known job word, no role
         followed_by_org = bool(re.match(rf"\s+(?:at|for|with|of)\s+{UPPER}", s.text[end:]))
         words = role.lower().split()
+        if words[0] in _NEGATIONS:
+            continue  # "is no longer considering …", "is not a member": no job
         if words[-1] in KIN_NOUNS:
             continue  # "Maya, my sister, ...": who she is to the user (`_kin`), not a job
         # "works as a midwife": the verb says a job follows, whatever its word.
@@ -172,9 +178,11 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
         # "takes over as vice-captain", "took over as site foreman": a job word said after
         # "as" is the job, whatever the verb before it.
         said_as = said_as or (bool(re.match(r"(?i)as\b", m.group())) and _job_word_in(role))
-        if not (
-            said_as or any(role_like(w) for w in words) or (m.group("article") and followed_by_org)
-        ):
+        # "is the paralegal": a job by its ending or a person's noun that is a job.
+        job = any(role_like(w) for w in words) or (
+            bool(m.group("article")) and role_noun(words[-1])
+        )
+        if not (said_as or job or (m.group("article") and followed_by_org)):
             continue
         owner = _owner_before(s, m.start())
         draft = drafts.get(owner.entity) if owner else None
@@ -428,6 +436,8 @@ def role_phrase(s: Analyzed, start: int) -> tuple[int, str]:
             break
         if any(x.start <= w.start() < x.end for x in s.mentions) or w.group().lower() in _ROLE_STOP:
             break
+        if words and words[-1].lower() != "of" and w.group().lower().endswith("ing"):
+            break  # "the paralegal handling the lease": what they do, not the job's words
         if w.group().lower() == "of":
             nxt = _ROLE_WORD.search(s.text, w.end())
             if nxt is None or any(x.start == nxt.start() for x in s.mentions):
