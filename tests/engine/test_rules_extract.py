@@ -1302,6 +1302,23 @@ async def test_names_without_a_given_name_that_act_are_organizations(
 
 @pytest.mark.anyio
 @pytest.mark.parametrize(
+    ("text", "person", "not_people"),
+    [
+        ("Amy Chen (Google) will join the call.", "Amy Chen", ["Google"]),
+        ("Laura Kim from HR at Deloitte emailed.", "Laura Kim", ["Deloitte", "HR"]),
+        ("Ahmed Ali, our rep at Vodafone, called.", "Ahmed Ali", ["Vodafone"]),
+    ],
+)
+async def test_the_subject_of_a_verb_is_no_name_after_a_preposition_or_in_an_aside(
+    text: str, person: str, not_people: list[str]
+) -> None:
+    # "… called", "… emailed": the name before the aside or the preposition does it.
+    people = {p["name"] for p in objects(await extract(text, DEFAULT), "person")}
+    assert person in people and not people & set(not_people)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
     ("text", "orgs", "people"),
     [
         # One sign of a party, no given name, several words: a firm.

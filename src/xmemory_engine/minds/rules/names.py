@@ -125,6 +125,9 @@ class Candidate:
     aside: bool = False  # set aside right after another name: "Acme (Oslo)", "Acme, Oslo —"
     represented: bool = False  # someone speaks for it: "Seedcamp (partner Amelie Roth"
     priced: bool = False  # a price right after it: "Keukens Van Damme €18,400", "X, £186"
+    set_off: bool = (
+        False  # in an aside after another name: "Amy Chen (Google)", "Ali, our rep at X,"
+    )
     subject_head: str = ""  # what the name is said to be: "our bank" in "our bank is Monzo"
 
 
@@ -204,6 +207,12 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
     for cand in out:
         cand.priced = _PRICE_AFTER.match(sentence, cand.end) is not None
     for prev, cand in itertools.pairwise(out):
+        gap, rest = sentence[prev.end : cand.start], sentence[cand.end :]
+        cand.set_off = bool(
+            ("(" in gap and ")" not in gap and rest.lstrip()[:1] == ")")
+            or (gap.lstrip().startswith(",") and rest.lstrip()[:1] == "," and len(gap) < 40)
+        )
+    for prev, cand in itertools.pairwise(out):
         if any(t in THING_WORDS for t in prev.tokens):
             continue  # "12 Elm Street, Springfield": the town is the address's, said with it
         gap, rest = sentence[prev.end : cand.start], sentence[cand.end :]
@@ -214,6 +223,8 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
     return out
 
 
+# Words after which a name is what they govern, not the subject of the verb after it.
+_OBJECT_AFTER = frozenset(("at", "from", "of", "with", "for", "in", "to", "by", "on", "via"))
 # A price said right after a name, set off or not: what that party charges or quoted.
 _PRICE_AFTER = re.compile(
     r"\s*[,:\u2014\u2013-]?\s*(?:[£$€¥]\s?\d|\d[\d,.]*\s?(?:€|EUR|GBP|USD)\b)"
@@ -587,7 +598,13 @@ def _score(c: Candidate, s: Scores) -> None:
         else:
             s.org += 3
     verb = next((w for w in c.after if w not in _ADVERBS and not w.endswith("ly")), "")
-    if after1 in _PERSON_VERBS or (after1 == "has" and after2 in ("been", "a", "an")):
+    # The one who does what the verb says is its subject, never a name after a preposition
+    # nor one set aside after another name: "Laura Kim from HR at Deloitte emailed", "Amy
+    # Chen (Google) will join", "Ahmed Ali, our rep at Vodafone, called": Laura, Amy, Ahmed.
+    subject_of_verb = before1 not in _OBJECT_AFTER and not c.set_off
+    if not subject_of_verb:
+        pass
+    elif after1 in _PERSON_VERBS or (after1 == "has" and after2 in ("been", "a", "an")):
         s.person += 2
     elif verb in _PERSON_VERBS and verb != "is_a":
         s.person += 2  # "Tom also leads ...", "Ana recently joined ..."
