@@ -1727,6 +1727,10 @@ async def test_each_clause_with_a_date_of_its_own_is_an_event() -> None:
         ("Vet: Oakfield Vets, Dr. Hamish Grant, 01632 960412.", "Hamish Grant", "Oakfield Vets"),
         ("Booked her in at Riverside Vets with Dr Anneliese Vogt.", "Anneliese Vogt",
          "Riverside Vets"),
+        # A firm alone in the brackets or commas right after a name; "of" a firm.
+        ("Priya Nair (Vexo Ltd) sent the quote.", "Priya Nair", "Vexo Ltd"),
+        ("Contact: Mia Wong, Acme Ltd, mia@acme.com.", "Mia Wong", "Acme Ltd"),
+        ("Tom Reed of Reed & Sons called.", "Tom Reed", "Reed & Sons"),
     ],
 )  # fmt: skip
 async def test_the_firm_beside_a_described_or_titled_person_is_where_they_work(
@@ -1741,6 +1745,9 @@ async def test_the_firm_beside_a_described_or_titled_person_is_where_they_work(
 async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> None:
     result = await extract("I met Tom Baker at Acme Corp yesterday.", DEFAULT)
     assert "company" not in {p["name"]: p for p in objects(result, "person")}["Tom Baker"]
+    # A firm listed beside someone as one more item is not theirs either.
+    listed = await extract("I had dinner with Tom Lee, Dishoom Ltd, and Ana.", DEFAULT)
+    assert "company" not in {p["name"]: p for p in objects(listed, "person")}["Tom Lee"]
 
 
 @pytest.mark.anyio

@@ -480,9 +480,10 @@ def _employment(
         # for a service, at the place they work.
         served = _SEEN.search(s.text[: owners[-1].start]) is not None and between == {"at"}
         working = working or served
-        if cue not in ("joined", "joins", "from") and not working:
+        # "Tom Reed of Reed & Sons", "Jonas Berg from Spotify": the firm right after the name.
+        if cue not in ("joined", "joins", "from", "of") and not working:
             continue
-        if cue == "from" and len(between) > 1:
+        if cue in ("from", "of") and len(between) > 1 and not working:
             continue
         # The clause that leads to this organization: "left Initech and *joined* Globex".
         clause = re.split(r",|;|\band\b|\bthen\b", s.text[owners[-1].end : org.start])[-1]
@@ -547,6 +548,7 @@ def _represents(
 # Riverside Vets with Dr Anneliese Vogt": a titled person right after a firm.
 _FIRM_AFTER = re.compile(r"\s*(?:\(|,?\s+at\s+(?:the\s+)?)$")
 _TITLED_AFTER = re.compile(r"^\s*(?:,|with)\s*$")
+_SET_OFF_FIRM = re.compile(r"\s*\(\s*[^(),;]+\)|\s*,\s*[^(),;]+(?:,(?!\s*(?:and|or)\b)|$)")
 _TITLE_AT = re.compile(TITLE, re.IGNORECASE)
 
 
@@ -573,7 +575,10 @@ def _firm_beside(
             described = any(
                 draft.has(field_for(draft.spec, f, ("str",))) for f in ("role", "relationship")
             )
-            if not described or _FIRM_AFTER.fullmatch(gap) is None:
+            # "Priya Nair (Vexo Ltd)", "Contact: Mia Wong, Acme Ltd, mia@…": a firm set off
+            # right after the name, alone in its brackets or commas, is theirs.
+            alone = _SET_OFF_FIRM.match(s.text, m.end) is not None and nxt.start - m.end < 4
+            if not alone and (not described or _FIRM_AFTER.fullmatch(gap) is None):
                 continue
         else:
             gap = s.text[m.end : nxt.start]
