@@ -1731,6 +1731,7 @@ async def test_each_clause_with_a_date_of_its_own_is_an_event() -> None:
         ("Priya Nair (Vexo Ltd) sent the quote.", "Priya Nair", "Vexo Ltd"),
         ("Contact: Mia Wong, Acme Ltd, mia@acme.com.", "Mia Wong", "Acme Ltd"),
         ("Tom Reed of Reed & Sons called.", "Tom Reed", "Reed & Sons"),
+        ("Acme Ltd account manager: Tim Cole.", "Tim Cole", "Acme Ltd"),
     ],
 )  # fmt: skip
 async def test_the_firm_beside_a_described_or_titled_person_is_where_they_work(
@@ -1927,6 +1928,12 @@ async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
         ("Chris Wong will be the best man.", "Chris Wong", "best man"),
         ("Hanne Lund is the paralegal handling the lease.", "Hanne Lund", "paralegal"),
         ("Tom Becker is head of marketing.", "Tom Becker", "head of marketing"),
+        # A capitalised modifier in brackets, an acronym as the head, a firm opening a label.
+        ("Guest 3: Halina Wójcik (Polish community archivist), date TBC.", "Halina Wójcik",
+         "Polish community archivist"),
+        ("Next: ask his GP, Dr Ruth Kiely, to send the list.", "Ruth Kiely", "GP"),
+        ("Acme Ltd account manager: Tim Cole.", "Tim Cole", "account manager"),
+        ("Sound engineer: Declan Moss.", "Declan Moss", "sound engineer"),
     ],
 )  # fmt: skip
 async def test_a_person_noun_of_any_job_is_a_role(text: str, name: str, role: str) -> None:

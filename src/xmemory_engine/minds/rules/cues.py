@@ -224,6 +224,9 @@ _THE_ROLE_IS = re.compile(
 _ROLE_LABEL = re.compile(
     # "User's GP: Dr Hannah Boyd": the user's, a tie as well as a job (`_bare_tie`).
     r"(?:^\s*|[;.]\s+)(?P<owner>(?:the\s+)?(?i:user)['\u2019]s\s+|(?i:my|our)\s+)?"
+    # "Aire View Court scheme manager: Fatima Hussain": a firm's name may open the label.
+    # Two capitalised words at least: one may be the job's own ("Sound engineer:").
+    r"(?:(?P<firm>(?:[A-Z][\w'\u2019&\-]*\s+){2,4})(?=[a-z]))?"
     # "2nd XI vice-captain: Ifeanyi Okafor": a team's number may open the job.
     r"(?P<role>(?:[A-Za-z0-9][\w\-]*\s+){0,2}[A-Za-z][\w\-]*(?<!ed))"
     # "Photographer booked: Søren Lund", "Best man = Rafa": a participle may follow the job,
@@ -237,7 +240,8 @@ _ROLE_LABEL = re.compile(
 # capitalised ("Gas Safe"), as a label's may.
 _APPOSED_BEFORE = re.compile(
     r"(?:^|[,;:(]\s*|\s)(?i:a|an|the|my|our|their|his|her)\s+"
-    r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,3}?[a-z][\w\-]*(?:\s+of\s+[a-z][\w\-]*)?)"
+    # The head may be an acronym ("his GP, Dr Ruth Kiely,").
+    r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,3}?(?:[a-z][\w\-]*|[A-Z]{2,5})(?:\s+of\s+[a-z][\w\-]*)?)"
     rf"\s*,\s*(?:{TITLE})?$"
 )
 
@@ -275,9 +279,21 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         ):
             group = "role" if found.group("role") else "opening"
             facts.use(found.start(group), found.end(group))
+            firm = found.groupdict().get("firm")
+            if firm and found.start("firm") >= 0:
+                _firm_in_label(s, found.start("firm"), found.end("firm"), draft)
             if found.groupdict().get("owner"):
                 draft.put(field_for(draft.spec, "relationship", ("str",)), _plain(_said(found)))
             _bare_tie(s, m, draft, found.group(group))
+
+
+def _firm_in_label(s: Analyzed, start: int, end: int, draft: Draft) -> None:
+    """The firm whose name opens a job label is where the one after it works, when the words
+    are an organization's name the text gives ("Aire View Court scheme manager: …")."""
+    for m in s.mentions:
+        if m.entity.startswith("org:") and m.start == start and m.end <= end:
+            draft.put(field_for(draft.spec, "company", ("str",)), s.text[m.start : m.end])
+            return
 
 
 def _bare_tie(s: Analyzed, m: Mention, draft: Draft, role: str) -> None:
@@ -350,7 +366,8 @@ _DASH_ROLE = re.compile(
     r"(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)"
     r"\s*(?:[,;.)\u2014\u2013]|\s(?:at|for|with)\b|$)"  # "— accountant at Reid & Co —"
 )
-_BRACKET_ROLE = re.compile(r"\s*\(\s*(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*[,;)]")
+# "(bookkeeper)", "(Polish community archivist)": a modifier may be capitalised, not the head.
+_BRACKET_ROLE = re.compile(r"\s*\(\s*(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*[,;)]")
 
 
 def _labelled_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
