@@ -1934,6 +1934,9 @@ async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
         ("Next: ask his GP, Dr Ruth Kiely, to send the list.", "Ruth Kiely", "GP"),
         ("Acme Ltd account manager: Tim Cole.", "Tim Cole", "account manager"),
         ("Sound engineer: Declan Moss.", "Declan Moss", "sound engineer"),
+        # The name as a label and a known job after it; "there" ends a job's words.
+        ("Tom Hale: bassist, also does bookings.", "Tom Hale", "bassist"),
+        ("Rui Costa is the volunteer coordinator there.", "Rui Costa", "volunteer coordinator"),
     ],
 )  # fmt: skip
 async def test_a_person_noun_of_any_job_is_a_role(text: str, name: str, role: str) -> None:
@@ -1950,6 +1953,12 @@ async def test_someone_listed_after_a_firm_as_another_item_does_not_work_there()
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert people["Pieter-Jan Claes"].get("role") == "local joiner"
     assert "company" not in people["Pieter-Jan Claes"]
+    # After a name as a label, a word that only ends like a job is none.
+    mia = {
+        p["name"]: p
+        for p in objects(await extract("Mia Park: vegetarian, no nuts.", DEFAULT), "person")
+    }
+    assert "role" not in mia["Mia Park"]
     # "is no longer considering …" says no job.
     correction = "Correction: Rowan Hale is no longer considering the Topaz."
     rowan = {p["name"]: p for p in objects(await extract(correction, DEFAULT), "person")}

@@ -40,7 +40,8 @@ _ROLE_START = re.compile(
 )
 _ROLE_WORD = re.compile(r"[A-Za-z][\w\-]*")
 _ROLE_STOP = frozenset(("at", "for", "with", "in", "from", "on", "and", "since", "who", "based",
-                        "while", "whereas", "but", "although", "though", "because"))  # fmt: skip
+                        "while", "whereas", "but", "although", "though", "because", "there",
+                        "here"))  # fmt: skip
 _MANAGE = re.compile(
     r"\b(?P<verb>manages|managed|leads|led|runs|ran|heads|headed|directs|oversees|supervises|"
     r"founded|co-founded|cofounded|owns|chairs|coordinates)\s+(?P<obj>[^.;,!?]+)"
@@ -337,12 +338,15 @@ _BARE_KIN = re.compile(
 def _role_set_off(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     """A job set off right after a person's name, in brackets ("We met Ingrid Holm
     (bookkeeper)", "Desmond Achterberg (retired tram driver), recording 8 Dec") or after a
-    dash ("Dan Kowal \u2014 drummer, also books the gigs"): their role, when it is a job."""
+    dash ("Dan Kowal \u2014 drummer, also books the gigs") or a colon ("Tom Hale: bassist,
+    …"): their role, when it is a job."""
     draft = drafts.get(m.entity)
-    for pattern in (_BRACKET_ROLE, _DASH_ROLE):
+    for pattern in (_BRACKET_ROLE, _DASH_ROLE, _COLON_ROLE):
         found = pattern.match(s.text, m.end)
         if found is None or draft is None or not _a_job(found.group("role").split()):
             continue
+        if pattern is _COLON_ROLE and not _known_role(found.group("role").split()[-1]):
+            continue  # "Mia Park: vegetarian, no nuts": after a colon only a known job
         if draft.put(field_for(draft.spec, "role", ("str",)), found.group("role")):
             facts.use(found.start("role"), found.end("role"))
         return
@@ -365,6 +369,11 @@ _DASH_ROLE = re.compile(
     r"(?:\s*\([^()]{1,40}\))?\s+[\u2014\u2013-]\s+(?:(?:a|an|the|our|their)\s+)?"
     r"(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)"
     r"\s*(?:[,;.)\u2014\u2013]|\s(?:at|for|with)\b|$)"  # "— accountant at Reid & Co —"
+)
+# "Tom Hale: bassist, also does bookings": the name as a label, what they are after it.
+_COLON_ROLE = re.compile(
+    r"\s*:\s+(?:(?:a|an|the|our|their)\s+)?"
+    r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*(?:[,;.)]|$)"
 )
 # "(bookkeeper)", "(Polish community archivist)": a modifier may be capitalised, not the head.
 _BRACKET_ROLE = re.compile(r"\s*\(\s*(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*[,;)]")
