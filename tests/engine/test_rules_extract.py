@@ -1762,6 +1762,15 @@ async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> 
         ("I'd rather the inverter goes in the garage, so it's easy to reach.",
          "the inverter goes in the garage", "would rather the inverter goes in the garage"),
         ("I'm allergic to peanuts and I don't eat pork.", "peanuts", "allergic to peanuts"),
+        # A habit not kept, a rather qualified, a diet.
+        ("User doesn't take rush jobs at weekends.", "take rush jobs at weekends",
+         "doesn't take rush jobs at weekends"),
+        ("User never flies Ryanair.", "flies Ryanair", "never flies Ryanair"),
+        ("I'd much rather use Gran's old linen one.", "use Gran's old linen one",
+         "would rather use Gran's old linen one"),
+        ("User is vegetarian but eats fish occasionally.", "diet",
+         "vegetarian but eats fish occasionally"),
+        ("I'm gluten-free.", "diet", "gluten-free"),
     ],
 )  # fmt: skip
 async def test_a_stance_of_the_users_is_a_preference(text: str, topic: str, value: str) -> None:

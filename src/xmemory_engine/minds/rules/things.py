@@ -86,10 +86,21 @@ _STANCE = (
     r"(?:really\s+|also\s+|much\s+|always\s+|strongly\s+)?"
     r"(?P<verb>likes?|loves?|prefers?|enjoys?|hates?|dislikes?|avoids?|don't like|"
     r"do not like|doesn't like|does not like|can't stand|wants?(?!\s+to\b)|"
-    r"(?:'d|\u2019d|\s+would)\s+rather|(?:'m|\u2019m|\s+am|\s+is|\s+are)\s+allergic\s+to)"
+    r"(?:'d|\u2019d|\s+would)\s+(?:much\s+|far\s+)?rather|"
+    r"(?:'m|\u2019m|\s+am|\s+is|\s+are)\s+allergic\s+to|"
+    # A habit not kept: "never flies Ryanair", "doesn't take rush jobs at weekends".
+    r"(?:never|doesn't|does\s+not|don't|do\s+not|won't|will\s+not)(?=\s+(?:"
+    + "|".join(sorted(lexicon("things.habit_verbs"), key=len, reverse=True))
+    + r")\b)|"
+    # A diet: "I'm vegetarian", "user has been fully vegan since 2026-01-01".
+    r"(?:'m|\u2019m|\s+am|\s+is|\s+are|\s+has\s+been|\s+have\s+been|\s+went|\s+became)"
+    r"(?:\s+(?:now|fully|strictly|mostly|also|still))?(?=\s+(?:"
+    + "|".join(sorted(map(re.escape, lexicon("things.diets")), key=len, reverse=True))
+    + r")\b))"
     # A full stop ends what is wanted unless a number follows it ("bat at no. 4", "£4.50").
     r"\s+(?P<what>(?:[^.;!?\u2014\u2013]|\.(?=\s*\d))+)"
 )
+_DIETS = frozenset(lexicon("things.diets"))
 _PREFER = re.compile(
     r"(?:\b(?:I|we|(?:the\s+)?user)\s*|(?:^|(?<=[.;:]))\s*)" + _STANCE, re.IGNORECASE
 )
@@ -136,7 +147,8 @@ _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy":
                  "likes": "likes", "loves": "loves", "prefers": "prefers", "enjoys": "enjoys",
                  "hates": "dislikes", "dislikes": "dislikes", "avoid": "avoids",
                  "avoids": "avoids", "want": "wants", "wants": "wants", "rather": "would rather",
-                 "to": "allergic to"}  # fmt: skip
+                 "to": "allergic to", "never": "never", "doesn't": "doesn't", "not": "doesn't",
+                 "don't": "doesn't", "won't": "won't"}  # fmt: skip
 # ("'d rather", "would rather" by their last word; "am / is allergic to" by "to")
 # "likes dark chocolate but dislikes coffee": a second stance joined on is a preference of its
 # own, said of the same person.
@@ -495,6 +507,10 @@ def _preference(
             return None
         what = _REASON.sub("", _SECOND_STANCE.split(m.group("what"), maxsplit=1)[0]).strip()
         said_verb = " ".join(m.group("verb").lower().replace("\u2019", "'").split())
+        if what.split()[0].lower() in _DIETS:
+            # "vegetarian but eats fish occasionally": the diet and what qualifies it.
+            draft.put(topic_of, "diet")
+            return draft if value_of is None or draft.put(value_of, what) else None
         verb = _PREFER_VALUE.get(said_verb) or _PREFER_VALUE[said_verb.split()[-1]]
         split = re.match(r"(?P<value>.+?)\s+(?:for|when|in|on|during)\s+(?P<topic>.+)", what)
         if split and verb == "prefers" and re.search(r",|\band\b", split.group("topic")):
