@@ -1329,8 +1329,12 @@ async def test_the_subject_of_a_verb_is_no_name_after_a_preposition_or_in_an_asi
         ("Borrowing a trestle table from Reverend Okafor.", [], []),
         ("He wants user to take the Thursday tours from April 2027.", [], []),
         ("Van hire from Tomasz Nowak, £1,180.", [], ["Tomasz Nowak"]),
+        # The two ends of a change are of one kind: a firm's, when one is known to be.
+        ("Update: user switched eggs from Craigies Farm to Stoats Hens from March.",
+         ["Craigies Farm", "Stoats Hens"], []),
+        ("We moved from Leeds to Madrid.", [], []),
     ],
-)
+)  # fmt: skip
 async def test_a_name_of_several_words_with_one_sign_of_a_party_is_an_organization(
     text: str, orgs: list[str], people: list[str]
 ) -> None:

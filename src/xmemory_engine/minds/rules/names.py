@@ -501,6 +501,19 @@ def classify(candidates: list[Candidate], known: Mapping[str, str] | None = None
                         if kinds.get(c.name.lower()) == "person" or given_name(c.tokens[0])
                     }
                 )
+    # "moved from Mercadona Tech to Inditex Digital", "switched from Craigies Farm to Stoats
+    # Hens": the two ends of a change are of one kind, a firm's when one is known to be.
+    for left, right in itertools.pairwise(candidates):
+        ends = (left.name.lower(), right.name.lower())
+        if (
+            left.sentence == right.sentence
+            and left.before[-1:] == ["from"]
+            and right.before[-1:] == ["to"]
+            and right.before[-2:-1] == [left.tokens[-1]]
+            and {kinds.get(ends[0]), kinds.get(ends[1])} == {"org", None}
+            and not any(scores[e].thing or scores[e].person > 0 for e in ends)
+        ):
+            kinds.update(dict.fromkeys(ends, "org"))
     # A first or last name alone is the person already named in full ("Alice" -> Alice Johnson).
     people = [k for k, v in kinds.items() if v == "person" and " " in k]
     for key, s in scores.items():
