@@ -2375,6 +2375,15 @@ async def test_stances_listed_in_a_note_about_the_user_are_preferences() -> None
         ("I should email the landlord about the boiler.", "email the landlord about the boiler"),
         ("Next step for user: submit the visa application.", "submit the visa application"),
         ("I must remember to water the plants.", "water the plants"),
+        # More labels of things to do, with a dash for the colon; a phrasal verb's "with".
+        ("Pending: reply to the council about the permit.",
+         "reply to the council about the permit"),
+        ("Open item: confirm venue capacity with Hannah.", "confirm venue capacity with Hannah"),
+        ("Action for user — update the rota by Sunday.", "update the rota"),
+        ("To-dos for the wedding: book florist; send invites.", "book florist"),
+        ("Follow up with Priya re invoice.", "Follow up with Priya re invoice"),
+        # The thing a deadline is for.
+        ("Deadline for the grant application is 14 Feb.", "grant application"),
     ],
 )  # fmt: skip
 async def test_what_the_user_ought_to_do_is_a_task_however_it_is_said(

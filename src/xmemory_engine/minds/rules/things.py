@@ -47,16 +47,21 @@ _TASK = re.compile(
     # What the user ought to do, in their words or an agent's: "I should email the landlord",
     # "User to present the season report" (a note's way of assigning it).
     r"|(?<=\bI\s)should|(?<=\bwe\s)should|(?<=\buser\s)should|(?:^|(?<=[.;:]\s))user\s+to"
-    # A label's head names it, whoever it is for: "Task:", "Task for user:", "Reminder:".
-    r"|remember\s+to|(?:todo|to-do|task|action\s+item|action|reminder|next\s+steps?)"
-    r"(?:\s+for\s+[^:.;]{1,30}?)?\s*:)"
+    # A label's head names it, whoever it is for: "Task:", "Task for user:", "Reminder:",
+    # "Pending:", "Open item:", "Still to do —", "To-dos for the wedding:".
+    r"|remember\s+to|(?:todos?|to-dos?|tasks?|action\s+items?|actions?|reminders?|next\s+steps?|"
+    r"pending|open\s+items?|still\s+to\s+do)"
+    r"(?:\s+for\s+[^:.;]{1,30}?)?\s*(?::|\s[\u2014\u2013]))"
     r"\s+(?P<what>(?:[^.;!?]|\.(?=\d))+)"  # a full stop before a digit is a decimal point
     r"|(?:^|:\s*)(?:the\s+)?(?P<due>[^.;:!?]+?)\s+(?:is|are)\s+due\b"
     # "chapter 3 draft due 2026-02-28", "; report due 20 Nov", "— progress report due in by 7
     # Jan", "trial protocol, deadline 2026-03-06": a thing opening a clause, "due" or its
     # deadline, and its date (checked in `_task`: a written date right after, a few words).
     r"|(?:^|[:;]\s*|\s[\u2014\u2013]\s*)(?:the\s+)?(?P<bare>[^.;:!?,\u2014\u2013]{2,60}?)"
-    r"(?:\s+(?:originally\s+)?due(?:\s+in)?|\s*,?\s+deadline)\b(?=\s+(?:on\s+|by\s+)?\d)",
+    r"(?:\s+(?:originally\s+)?due(?:\s+in)?|\s*,?\s+deadline)\b(?=\s+(?:on\s+|by\s+)?\d)"
+    # "Deadline for the grant application is 14 Feb": the thing the deadline is for.
+    r"|(?:^|[:;]\s*)(?:the\s+)?deadline\s+for\s+(?:the\s+)?(?P<bare2>[^.;:!?,]{2,60}?)\s+(?:is|was)"
+    r"(?=\s+(?:on\s+)?\d)",
     re.IGNORECASE,
 )
 # A clause opening with a verb of doing and what it acts on: something to do ("Pay the
@@ -66,7 +71,8 @@ _TASK = re.compile(
 _DO = lazy_compile(
     r"(?:^|(?<=[:;]\s))(?P<what>(?i:"
     + "|".join(sorted(lexicon("things.todo_verbs"), key=len, reverse=True))
-    + r")(?:\s+(?i:up|back|off|out|in))?\s+(?:(?i:the|a|an|my|our|his|her|their|your|some|more|"
+    # "Follow up with Priya", "Check in with Tom": a particle's "with" (not "Call with Tom …").
+    + r")(?:\s+(?i:up|back|off|out|in)(?:\s+(?i:with))?)?\s+(?:(?i:the|a|an|my|our|his|her|their|your|some|more|"
     r"new|all|it|them|him|this|that|these|those)\b|[A-Z][\w'\u2019\-]*\s+(?i:about|for|to|"
     r"re|on|by|with|and|the|a|an|at|before|after|if|when)\b|\d)(?:[^.;!?]|\.(?=\d))*)"
 )
@@ -333,10 +339,10 @@ def _task(
     m = m or _TASK.search(s.text) or _DO.search(s.text)
     if m is None:
         return None
-    group = "what" if m.group("what") else "due" if m.group("due") else "bare"
+    group = next(g for g in ("what", "due", "bare", "bare2") if m.group(g))
     what_start, what = m.start(group), m.group(group)
     due = _first_date(s, what_start)
-    if group == "bare" and (
+    if group in ("bare", "bare2") and (
         due is None or due[0] - m.end() > 8 or len(what.split()) > _BARE_DUE_WORDS
     ):
         return None  # no date said right after "due", or no short thing before it
