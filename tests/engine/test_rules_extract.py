@@ -1319,6 +1319,18 @@ async def test_the_subject_of_a_verb_is_no_name_after_a_preposition_or_in_an_asi
 
 @pytest.mark.anyio
 @pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Tom (Anna's brother) came to the barbecue.", "Tom"),
+        ("Olu Ade (tenant, flat 4B) reported the leak.", "Olu Ade"),
+    ],
+)
+async def test_brackets_saying_who_someone_is_make_a_person(text: str, person: str) -> None:
+    assert person in {p["name"] for p in objects(await extract(text, DEFAULT), "person")}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
     ("text", "orgs", "people"),
     [
         # One sign of a party, no given name, several words: a firm.

@@ -125,9 +125,8 @@ class Candidate:
     aside: bool = False  # set aside right after another name: "Acme (Oslo)", "Acme, Oslo —"
     represented: bool = False  # someone speaks for it: "Seedcamp (partner Amelie Roth"
     priced: bool = False  # a price right after it: "Keukens Van Damme €18,400", "X, £186"
-    set_off: bool = (
-        False  # in an aside after another name: "Amy Chen (Google)", "Ali, our rep at X,"
-    )
+    set_off: bool = False  # in an aside after a name: "Amy Chen (Google)", "Ali, our rep,"
+    bracketed: str = ""  # what the brackets right after it say: "Tom (Anna's brother)"
     subject_head: str = ""  # what the name is said to be: "our bank" in "our bank is Monzo"
 
 
@@ -206,6 +205,8 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
         )
     for cand in out:
         cand.priced = _PRICE_AFTER.match(sentence, cand.end) is not None
+        said = _BRACKET_AFTER.match(sentence, cand.end)
+        cand.bracketed = said.group(1).lower() if said else ""
     for prev, cand in itertools.pairwise(out):
         gap, rest = sentence[prev.end : cand.start], sentence[cand.end :]
         cand.set_off = bool(
@@ -223,6 +224,7 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
     return out
 
 
+_BRACKET_AFTER = re.compile(r"\s*\(([^()]{1,60})\)")
 # Words after which a name is what they govern, not the subject of the verb after it.
 _OBJECT_AFTER = frozenset(("at", "from", "of", "with", "for", "in", "to", "by", "on", "via"))
 # A price said right after a name, set off or not: what that party charges or quoted.
@@ -306,6 +308,14 @@ def _apposed(c: Candidate) -> bool:
     after1 = c.after[0] if c.after else ""
     after2 = c.after[1] if len(c.after) >= 2 else ""
     return c.after_comma and after1 in _OWNED and (after2 in KIN_NOUNS or _role_like(after2))
+
+
+def _bracketed_person(c: Candidate) -> bool:
+    """Whether the brackets right after a name say who they are: a kin noun ("Tom (Anna's
+    brother)") or a known job ("Olu Ade (tenant, flat 4B)"), as their first item."""
+    first = c.bracketed.split(",")[0].split()
+    head = first[-1].strip(".;:") if first else ""
+    return bool(head) and len(first) <= 3 and (head in KIN_NOUNS or role_noun(head))
 
 
 def shouted(key: str, candidates: list[Candidate]) -> bool:
@@ -621,7 +631,7 @@ def _score(c: Candidate, s: Scores) -> None:
         s.person += 2
     elif verb in _PERSON_VERBS and verb != "is_a":
         s.person += 2  # "Tom also leads ...", "Ana recently joined ..."
-    if _apposed(c):
+    if _apposed(c) or _bracketed_person(c):
         s.person += 2
     if c.after_comma and after1 in ("a", "an") and _firm_kind_after(c.after):
         s.org += 3  # "Pão & Mel, a small bakery in Leith": what kind of firm it is
