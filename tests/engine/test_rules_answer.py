@@ -344,6 +344,16 @@ async def test_words_searched_in_every_table_when_no_type_is_named(default: Memo
 
 
 @pytest.mark.anyio
+async def test_the_user_named_in_an_agents_words_is_no_word_records_must_hold(
+    default: Memory,
+) -> None:
+    # "the user" is the speaker, as "my" is: "What about the user's coffee?" asks "coffee".
+    answer = await default.ask("What about the user's coffee?")
+    assert answer.answer is not None and "oat milk" in answer.answer
+    assert answer.about == "coffee"
+
+
+@pytest.mark.anyio
 async def test_a_record_holding_only_some_of_the_words_does_not_answer(default: Memory) -> None:
     # "coffee" alone is in the preference; "take" is in nothing: no record holds both.
     answer = await default.ask("How do I take my coffee?")

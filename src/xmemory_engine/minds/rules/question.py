@@ -573,6 +573,9 @@ def _content_words(q: Question, mapped: SchemaMap) -> list[str]:
     for n in q.names:
         taken |= {w.lower() for w in n.text.split()}
     taken |= {"people", "person", "companies", "company", "organizations"}
+    # "What is the user's diet?": in an agent's words "the user" is the speaker, as "my" is in
+    # the user's; records about them need not say it.
+    taken.add(USER_NAME.lower())
     if any(mapped.kinds.get(t.name) == "preference" for t in q.types):
         taken |= _PREFER_WORDS  # "prefer" says which type, not what the record mentions
     if opening_word(q.text) in ANY_LANGUAGE:
