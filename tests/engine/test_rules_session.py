@@ -262,12 +262,17 @@ async def test_what_something_is_is_not_answered_by_its_name_and_status_alone(
 
 async def event_dates(memory: Any) -> dict[str, str]:
     """Each stored event's title and date, read as raw tables."""
+    return await titles_and(memory, "events", "date")
+
+
+async def titles_and(memory: Any, plural: str, column: str) -> dict[str, str]:
+    """Each stored record of a type's title and one column, read as raw tables."""
     response = await memory.http.post(
-        f"{memory.base}/read", json={"query": "List all events", "mode": "raw-tables"}
+        f"{memory.base}/read", json={"query": f"List all {plural}", "mode": "raw-tables"}
     )
     table = response.json()["items"][0]["reader_result"]
-    title, day = table["columns"].index("title"), table["columns"].index("date")
-    return {row[title]: row[day] for row in table["rows"]}
+    title, value = table["columns"].index("title"), table["columns"].index(column)
+    return {row[title]: row[value] for row in table["rows"]}
 
 
 async def test_a_second_booking_of_the_same_kind_is_a_second_record(tmp_path: Path) -> None:
@@ -295,12 +300,7 @@ async def test_a_deadline_said_of_a_new_thing_changes_no_stored_thing_named_afte
         # it: the protocol is a task of its own, and the report keeps its date.
         await memory.write("Current job: Nordlys trial protocol, deadline 2027-03-06, in progress.")
         await memory.write("Update: progress report deadline extended to 2027-01-12.")
-        response = await memory.http.post(
-            f"{memory.base}/read", json={"query": "List all tasks", "mode": "raw-tables"}
-        )
-        table = response.json()["items"][0]["reader_result"]
-        title, due = table["columns"].index("title"), table["columns"].index("due_date")
-        tasks = {row[title]: row[due] for row in table["rows"]}
+        tasks = await titles_and(memory, "tasks", "due_date")
         assert tasks == {"progress report": "2027-01-12", "Nordlys trial protocol": "2027-03-06"}
 
 

@@ -280,8 +280,7 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         ):
             group = "role" if found.group("role") else "opening"
             facts.use(found.start(group), found.end(group))
-            firm = found.groupdict().get("firm")
-            if firm and found.start("firm") >= 0:
+            if found.groupdict().get("firm"):
                 _firm_in_label(s, found.start("firm"), found.end("firm"), draft)
             if found.groupdict().get("owner"):
                 draft.put(field_for(draft.spec, "relationship", ("str",)), _plain(_said(found)))
@@ -574,6 +573,7 @@ def _represents(
 # Riverside Vets with Dr Anneliese Vogt": a titled person right after a firm.
 _FIRM_AFTER = re.compile(r"\s*(?:\(|,?\s+at\s+(?:the\s+)?)$")
 _TITLED_AFTER = re.compile(r"^\s*(?:,|with)\s*$")
+# A name alone in brackets, or between commas not joining one more item ("…, and").
 _SET_OFF_FIRM = re.compile(r"\s*\(\s*[^(),;]+\)|\s*,\s*[^(),;]+(?:,(?!\s*(?:and|or)\b)|$)")
 _TITLE_AT = re.compile(TITLE, re.IGNORECASE)
 

@@ -625,12 +625,11 @@ def _score(c: Candidate, s: Scores) -> None:
     # nor one set aside after another name: "Laura Kim from HR at Deloitte emailed", "Amy
     # Chen (Google) will join", "Ahmed Ali, our rep at Vodafone, called": Laura, Amy, Ahmed.
     subject_of_verb = before1 not in _OBJECT_AFTER and not c.set_off
-    if not subject_of_verb:
-        pass
-    elif after1 in _PERSON_VERBS or (after1 == "has" and after2 in ("been", "a", "an")):
+    acts_as_person = after1 in _PERSON_VERBS or (after1 == "has" and after2 in ("been", "a", "an"))
+    # "Tom also leads ...", "Ana recently joined ...": the first verb after adverbs.
+    acts_as_person = acts_as_person or (verb in _PERSON_VERBS and verb != "is_a")
+    if subject_of_verb and acts_as_person:
         s.person += 2
-    elif verb in _PERSON_VERBS and verb != "is_a":
-        s.person += 2  # "Tom also leads ...", "Ana recently joined ..."
     if _apposed(c) or _bracketed_person(c):
         s.person += 2
     if c.after_comma and after1 in ("a", "an") and _firm_kind_after(c.after):

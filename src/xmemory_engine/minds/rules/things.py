@@ -87,6 +87,7 @@ _EVENT = lazy_compile(
     rf"\b(?P<noun>{'|'.join(sorted(map(re.escape, lexicon('things.event_nouns')), key=len, reverse=True))})s?\b",
     re.IGNORECASE,
 )
+_DIETS = frozenset(lexicon("things.diets"))
 # The user's likes, in their words ("I prefer ...") or an agent's ("User prefers ...").
 _STANCE = (
     r"(?:really\s+|also\s+|much\s+|always\s+|strongly\s+)?"
@@ -101,12 +102,11 @@ _STANCE = (
     # A diet: "I'm vegetarian", "user has been fully vegan since 2026-01-01".
     r"(?:'m|\u2019m|\s+am|\s+is|\s+are|\s+has\s+been|\s+have\s+been|\s+went|\s+became)"
     r"(?:\s+(?:now|fully|strictly|mostly|also|still))?(?=\s+(?:"
-    + "|".join(sorted(map(re.escape, lexicon("things.diets")), key=len, reverse=True))
+    + "|".join(sorted(map(re.escape, _DIETS), key=len, reverse=True))
     + r")\b))"
     # A full stop ends what is wanted unless a number follows it ("bat at no. 4", "£4.50").
     r"\s+(?P<what>(?:[^.;!?\u2014\u2013]|\.(?=\s*\d))+)"
 )
-_DIETS = frozenset(lexicon("things.diets"))
 _PREFER = re.compile(
     r"(?:\b(?:I|we|(?:the\s+)?user)\s*|(?:^|(?<=[.;:]))\s*)" + _STANCE, re.IGNORECASE
 )
@@ -203,7 +203,7 @@ def read_things(
             fill_fields(s, draft)
             out.drafts.append(draft)
             _link(out, mapped, draft, s, people, kind, names)
-            more_of = {"preference": _more_stances, "task": _more_due}.get(kind)
+            more_of = {"preference": _more_stances, "task": _more_tasks}.get(kind)
             for more in more_of(s, spec, people, names, make) if more_of else []:
                 if all(more.values != d.values for d in out.drafts):
                     out.drafts.append(more)
@@ -374,7 +374,7 @@ def _task(
     return draft
 
 
-def _more_due(
+def _more_tasks(
     s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
 ) -> list[Draft]:
     """The other things a sentence gives to do, each in a clause of its own ("Lab report due
