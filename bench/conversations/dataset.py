@@ -16,12 +16,12 @@ from typing import Any
 import yaml
 
 DATA = Path(__file__).parent / "data"
-SPLITS = ("dev", "test", "holdout", "holdout2")
+SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3")
 # What "all" means: dev and test only. The holdout splits are scored only when named, so a
 # routine `--split all --record` never spends it.
 ALL = ("dev", "test")
 # The splits whose files are frozen (FROZEN.md with their digest) and whose misses are not shown.
-FROZEN = ("test", "holdout", "holdout2")
+FROZEN = ("test", "holdout", "holdout2", "holdout3")
 STYLES = ("user", "agent")
 KINDS = (
     "lookup",
@@ -69,7 +69,7 @@ class Conversation:
 
 
 def load(split: str, data: Path = DATA) -> list[Conversation]:
-    """The conversations of `split` ("dev", "test", "holdout", "holdout2" or "all" = dev and
+    """The conversations of `split` ("dev", "test", "holdout", "holdout2", "holdout3" or "all" = dev and
     test), sorted
     by file name.
 

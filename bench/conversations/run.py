@@ -244,8 +244,10 @@ def render(runs: dict[str, Any]) -> str:
         "`holdout` is a second blind set by another writer, told to word questions unlike the "
         "sentences that answer them, frozen (`data/holdout/FROZEN.md`) and scored only when "
         "named. `holdout2` is a third, by a third writer on 2026-12-01 from a written brief, "
-        "frozen the same way (`data/holdout2/FROZEN.md`). Reproduce with `python -m bench.conversations --split "
-        "dev|test|all|holdout|holdout2 [--record]`.",
+        "frozen the same way (`data/holdout2/FROZEN.md`); `holdout3` a fourth, written on "
+        "2026-12-02 and used for aggregates by two sessions before it was frozen "
+        "(`data/holdout3/FROZEN.md`). Reproduce with `python -m bench.conversations --split "
+        "dev|test|all|holdout|holdout2|holdout3 [--record]`.",
         "",
         "- **right**, **from records**, **incl. passages**: share of answerable questions whose "
         "answer contains every expected value (any answer / answered from records / from "
