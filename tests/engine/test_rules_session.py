@@ -304,6 +304,19 @@ async def test_a_deadline_said_of_a_new_thing_changes_no_stored_thing_named_afte
         assert tasks == {"progress report": "2027-01-12", "Nordlys trial protocol": "2027-03-06"}
 
 
+async def test_a_thing_said_under_someone_s_name_is_theirs_not_the_same_as_another_s(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("User's father Giorgio Rossi: birthday 1958-11-12.")
+        await memory.write("User's sister Ana Rossi: birthday 1990-02-14.")
+        # Two birthdays, not one "birthday" whose date the second write replaced.
+        assert await event_dates(memory) == {
+            "Giorgio Rossi's birthday": "1958-11-12",
+            "Ana Rossi's birthday": "1990-02-14",
+        }
+
+
 async def test_a_moved_date_finds_its_record_by_one_word_in_a_long_sentence(
     tmp_path: Path,
 ) -> None:

@@ -474,12 +474,15 @@ _NAME_GOES_ON = re.compile(
 def _whose(s: Analyzed, start: int, names: dict[str, str]) -> str | None:
     """The person a thing starting at `start` belongs to, when the sentence says so and it
     is not the speaker: named possessively right before it ("Leo's dentist appointment") or
-    the subject having it ("Leo has a dentist appointment")."""
+    the subject having it ("Leo has a dentist appointment"), or the label it is said under
+    ("User's father Giorgio Rossi: birthday 1958-11-12")."""
     for m in s.mentions:
         if m.speaker or m.pronoun or m.entity.startswith("org:") or m.entity not in names:
             continue
         between = s.text[m.end : start]
         if m.possessive and not between.strip():
+            return names[m.entity]
+        if re.fullmatch(r"\s*(?::|\s[\u2014\u2013-])\s*", between):
             return names[m.entity]
         if re.fullmatch(
             r"\s+(?:has|had|have|got|booked|needs)\s+(?:a|an|his|her|their)\s+", between
