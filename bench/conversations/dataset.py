@@ -16,12 +16,12 @@ from typing import Any
 import yaml
 
 DATA = Path(__file__).parent / "data"
-SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3")
+SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4")
 # What "all" means: dev and test only. The holdout splits are scored only when named, so a
 # routine `--split all --record` never spends it.
 ALL = ("dev", "test")
 # The splits whose files are frozen (FROZEN.md with their digest) and whose misses are not shown.
-FROZEN = ("test", "holdout", "holdout2", "holdout3")
+FROZEN = ("test", "holdout", "holdout2", "holdout3", "holdout4")
 STYLES = ("user", "agent")
 KINDS = (
     "lookup",
@@ -69,9 +69,8 @@ class Conversation:
 
 
 def load(split: str, data: Path = DATA) -> list[Conversation]:
-    """The conversations of `split` ("dev", "test", "holdout", "holdout2", "holdout3" or "all" = dev and
-    test), sorted
-    by file name.
+    """The conversations of `split` ("dev", "test", "holdout" to "holdout4", or "all" = dev
+    and test), sorted by file name.
 
     Raises DatasetError on a malformed file or a name used twice, so a typo in the data fails
     loudly instead of scoring as a miss.

@@ -246,8 +246,10 @@ def render(runs: dict[str, Any]) -> str:
         "named. `holdout2` is a third, by a third writer on 2026-12-01 from a written brief, "
         "frozen the same way (`data/holdout2/FROZEN.md`); `holdout3` a fourth, written on "
         "2026-12-02 and used for aggregates by two sessions before it was frozen "
-        "(`data/holdout3/FROZEN.md`). Reproduce with `python -m bench.conversations --split "
-        "dev|test|all|holdout|holdout2|holdout3 [--record]`.",
+        "(`data/holdout3/FROZEN.md`); `holdout4` a fifth, written and frozen on 2026-12-02 "
+        "after one aggregate run (`data/holdout4/FROZEN.md`). Reproduce with `python -m "
+        "bench.conversations --split dev|test|all|holdout|holdout2|holdout3|holdout4 "
+        "[--record]`.",
         "",
         "- **right**, **from records**, **incl. passages**: share of answerable questions whose "
         "answer contains every expected value (any answer / answered from records / from "

@@ -112,7 +112,7 @@ def test_the_test_split_is_as_frozen() -> None:
     assert split_digest() == frozen_digest()
 
 
-@pytest.mark.parametrize("split", ["holdout", "holdout2", "holdout3"])
+@pytest.mark.parametrize("split", ["holdout", "holdout2", "holdout3", "holdout4"])
 def test_the_holdout_splits_are_frozen_and_left_out_of_all(split: str) -> None:
     holdout = load(split)
     assert len(holdout) >= 14
@@ -134,7 +134,7 @@ def test_a_no_answer_question_with_an_expectation_is_refused() -> None:
         parse(raw, "dev", Path("x.yml"))
 
 
-@pytest.mark.parametrize("split", ["test", "holdout", "holdout2", "holdout3", "all"])
+@pytest.mark.parametrize("split", ["test", "holdout", "holdout2", "holdout3", "holdout4", "all"])
 def test_misses_are_never_shown_for_a_held_out_split(
     split: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
