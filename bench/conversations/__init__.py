@@ -9,4 +9,5 @@ Each conversation runs against the real embedded engine through the real SDK, in
 directory, so the figures are what a user of the package would get.
 
 python -m bench.conversations --split dev|test|all|holdout|holdout2|holdout3|holdout4 [--record] [--show-misses]
+python -m bench.conversations.losses --split <any>   (where answers are lost, as counts only)
 """
