@@ -479,3 +479,24 @@ async def test_when_after_a_change_is_read_from_the_change_the_records_took(
     walk = await read("When are we doing the fossil walk?")
     assert walk["basis"] == "records", walk
     assert "2027-03-11" in walk["reader_result"]["answer"]
+
+
+async def test_a_contact_value_asked_is_read_from_the_record_holding_the_one_told_nearest(
+    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+) -> None:
+    write, read = memory
+    await write(
+        "Suppliers: (1) Terra Ceramica, Porto — contact João Almeida, joao@terraceramica.pt, "
+        "MOQ 200 pieces; (2) Keramik Weber, Munich — Petra Weber, 0049 89 552 210."
+    )
+    found = await read("What phone number do I use for the German supplier?")
+    assert found["basis"] == "records", found
+    answer = found["reader_result"]["answer"]
+    assert answer.startswith("Petra Weber (person)") and "0049 89 552 210" in answer
+    assert "Read from the records made from what was said" in found["notice"]
+    # Two numbers told as near to what is asked: either could be meant, the sentence answers.
+    await write(
+        "Glazes: Amara Osei 01632 960 118 and Tom Lewin 01632 960 774 both stock the celadon."
+    )
+    either = await read("What phone number do I call about celadon glaze?")
+    assert either["basis"] == "passages", either
