@@ -1787,6 +1787,17 @@ async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> 
         ("User is vegetarian but eats fish occasionally.", "diet",
          "vegetarian but eats fish occasionally"),
         ("I'm gluten-free.", "diet", "gluten-free"),
+        # A clause of its own after a comma ends what is wanted; a want denied, an insisting,
+        # a preference said with "I'd".
+        ("I really prefer standing at the end of a row, I get claustrophobic.",
+         "standing at the end of a row", "prefers standing at the end of a row"),
+        ("Also I don't want them on raw food, I've read mixed stuff.", "them on raw food",
+         "doesn't want them on raw food"),
+        ("The user insists phones stay in bags during rehearsals.",
+         "phones stay in bags during rehearsals", "insists phones stay in bags during rehearsals"),
+        ("He wants oak but I'd prefer ash.", "ash", "prefers ash"),
+        ("I'd really rather not have a car there.", "not have a car there",
+         "would rather not have a car there"),
     ],
 )  # fmt: skip
 async def test_a_stance_of_the_users_is_a_preference(text: str, topic: str, value: str) -> None:
@@ -1962,6 +1973,14 @@ async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
         # The name as a label and a known job after it; "there" ends a job's words.
         ("Tom Hale: bassist, also does bookings.", "Tom Hale", "bassist"),
         ("Rui Costa is the volunteer coordinator there.", "Rui Costa", "volunteer coordinator"),
+        # "called" between the job and the name; a job "of" something of two words after a
+        # full stop that opens no sentence; the first of two jobs in brackets.
+        ("Home check on Friday, a volunteer called Declan Ahern is coming.", "Declan Ahern",
+         "volunteer"),
+        ("Grades are in. head of sixth form Mr Dariusz Nowak is pleased.", "Dariusz Nowak",
+         "head of sixth form"),
+        ("Committee: Aleksandra Wiśniewska (bosun / boat manager).", "Aleksandra Wiśniewska",
+         "bosun"),
     ],
 )  # fmt: skip
 async def test_a_person_noun_of_any_job_is_a_role(text: str, name: str, role: str) -> None:

@@ -196,9 +196,14 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
 # A job said right before the name it belongs to: "Staff: head baker Agnieszka Łukasik",
 # "the plumber, Rui Pacheco,", "second supervisor Dr. Jonas Brenner".
 _TITLE_BEFORE = re.compile(
-    r"(?:(?:^|[,:;(]|\b(?i:the|a|an|our|their|his|her|with|and|by)\b)\s*"
-    r"(?P<role>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)|^\s*(?P<opening>[A-Z][a-z][\w\-]*))"
-    rf"\s*,?\s*(?:{TITLE})?$"
+    # A clause may open after a full stop that opens no sentence ("… maths. head of …").
+    r"(?:(?:^|[,:;(.]|\b(?i:the|a|an|our|their|his|her|with|and|by)\b)\s*"
+    # "head of sixth form Mr Dariusz Nowak": a job "of" something may run to four words;
+    # "a volunteer called Declan Ahern": "called" or "named" may stand between.
+    r"(?P<role>(?:(?!(?:called|named|a|an|the)\b)[a-z][\w\-]*\s+){0,2}(?!(?:called|named)\b)[a-z][\w\-]*"
+    r"(?:\s+of\s+[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)?)"
+    r"|^\s*(?P<opening>[A-Z][a-z][\w\-]*))"
+    rf"\s*,?\s*(?:(?i:called|named)\s+)?(?:{TITLE})?$"
 )
 
 # A job word right before a name after any other word ("Shadowing senior guide Ahmed
@@ -375,7 +380,10 @@ _COLON_ROLE = re.compile(
     r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*(?:[,;.)]|$)"
 )
 # "(bookkeeper)", "(Polish community archivist)": a modifier may be capitalised, not the head.
-_BRACKET_ROLE = re.compile(r"\s*\(\s*(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*[,;)]")
+# "(bosun / boat manager)": the first of two jobs given as alternatives.
+_BRACKET_ROLE = re.compile(
+    r"\s*\(\s*(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*(?:[,;)]|/\s*[a-z])"
+)
 
 
 def _labelled_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:

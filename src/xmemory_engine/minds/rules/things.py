@@ -93,7 +93,9 @@ _STANCE = (
     r"(?:really\s+|also\s+|much\s+|always\s+|strongly\s+)?"
     r"(?P<verb>likes?|loves?|prefers?|enjoys?|hates?|dislikes?|avoids?|don't like|"
     r"do not like|doesn't like|does not like|can't stand|wants?(?!\s+to\b)|"
-    r"(?:'d|\u2019d|\s+would)\s+(?:much\s+|far\s+)?rather|"
+    # "I don't want them on raw food", "insists phones stay in bags".
+    r"(?:don't|do\s+not|doesn't|does\s+not)\s+want(?!\s+to\b)|insists?(?:\s+on|\s+that)?|"
+    r"(?:'d|\u2019d|\s+would)\s+(?:really\s+|much\s+|far\s+)?(?:rather|prefer|like)|"
     r"(?:'m|\u2019m|\s+am|\s+is|\s+are)\s+allergic\s+to|"
     # A habit not kept: "never flies Ryanair", "doesn't take rush jobs at weekends".
     r"(?:never|doesn't|does\s+not|don't|do\s+not|won't|will\s+not)(?=\s+(?:"
@@ -129,7 +131,10 @@ def _stance(text: str) -> re.Match[str] | None:
 # trail", "allergic to peanuts and I don't eat pork").
 _REASON = re.compile(
     r",?\s+(?:(?:because|so that|so)\s+|(?:and|but|while)\s+(?:I|we|he|she|they|"
-    r"(?:the\s+)?user)\b).*$",
+    r"(?:the\s+)?user)\b).*$"
+    # A clause of its own after a comma: "prefer standing at the end of a row, I get
+    # claustrophobic in the middle".
+    r"|,\s+(?:I|we|he|she|they)(?:['\u2019][a-z]+)?\s+(?!and\b|or\b).*$",
     re.IGNORECASE,
 )
 # "My favourite X is Y", "User's preferred X: Y", and an agent's label "Favourite X: Y".
@@ -154,7 +159,10 @@ _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy":
                  "hates": "dislikes", "dislikes": "dislikes", "avoid": "avoids",
                  "avoids": "avoids", "want": "wants", "wants": "wants", "rather": "would rather",
                  "to": "allergic to", "never": "never", "doesn't": "doesn't", "not": "doesn't",
-                 "don't": "doesn't", "won't": "won't"}  # fmt: skip
+                 "don't": "doesn't", "won't": "won't", "insist": "insists", "insists": "insists",
+                 "on": "insists on", "that": "insists", "don't want": "doesn't want",
+                 "do not want": "doesn't want", "doesn't want": "doesn't want",
+                 "does not want": "doesn't want"}  # fmt: skip
 # ("'d rather", "would rather" by their last word; "am / is allergic to" by "to")
 # "likes dark chocolate but dislikes coffee": a second stance joined on is a preference of its
 # own, said of the same person.
