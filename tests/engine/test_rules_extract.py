@@ -894,6 +894,23 @@ async def test_a_header_may_give_the_state_of_everything_it_lists() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_thing_to_do_may_hold_brackets_and_say_who_does_it() -> None:
+    result = await extract(
+        "Open tasks: provisional tax (IRP6) due 2027-02-26 — assigned to Pieter; renew BDÜ "
+        "membership (EUR 260) in January; service both outboards (Aleksandra, with Emre); "
+        "order the cake (March).",
+        DEFAULT,
+    )
+    tasks = {t["title"]: t for t in objects(result, "task")}
+    # Brackets inside an item are its words; one item the list cannot read no longer loses
+    # every other item.
+    assert tasks["provisional tax (IRP6) due 2027-02-26"]["assignee"] == "Pieter"
+    assert "assignee" not in tasks["renew BDÜ membership (EUR 260) in January"]
+    assert tasks["service both outboards"]["assignee"] == "Aleksandra"  # a given name alone
+    assert "assignee" not in tasks["order the cake (March)"]  # a month is when, not who
+
+
+@pytest.mark.anyio
 async def test_a_to_do_header_or_a_state_alone_lists_tasks() -> None:
     result = await extract(
         "To do: order repeat prescription by 10 Dec; ask Dr. Qureshi about a memory assessment.",

@@ -16,7 +16,14 @@ from datetime import date
 from xmemory_engine.minds.rules.amounts import one_date
 from xmemory_engine.minds.rules.cues import SentenceFacts, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import KIN_NOUNS, NAME_PARTICLES, person_noun, role_like
+from xmemory_engine.minds.rules.names import (
+    KIN_NOUNS,
+    NAME_PARTICLES,
+    calendar_word,
+    given_name,
+    person_noun,
+    role_like,
+)
 from xmemory_engine.minds.rules.schema_map import (
     KIND_WORDS,
     SchemaMap,
@@ -66,8 +73,8 @@ def read_list(
     if spec is None:
         return None
     # Things to do are said as clauses ("email Chiara about the tutorial sheet"), not names.
-    longest = 12 if mapped.kinds.get(spec.name) == "task" else 6
-    items = list_items(m.group("items"), longest)
+    to_be_done = mapped.kinds.get(spec.name) == "task"
+    items = list_items(m.group("items"), 12 if to_be_done else 6, clauses=to_be_done)
     if len(items) < 2:
         return None
     if mapped.kinds.get(spec.name) in ("person", "org"):
@@ -99,7 +106,7 @@ def read_list(
             kin = called in KIN_NOUNS or not role_like(called)
             draft.put(field_for(spec, "relationship" if kin else "role", ("str",)), called)
         if said:
-            _fill(draft, said, today)
+            _fill(draft, said, today, kinds or {})
         if state:
             _fill_state(draft, state)
         drafts.append(draft)
@@ -160,6 +167,11 @@ def _name_then_said(item: str, said: str) -> tuple[str, str]:
 _PARTICLES = NAME_PARTICLES | {"&"}
 
 
+# Who does a thing listed to do: a name alone, or after "assigned to" or "owner".
+_DOER = re.compile(
+    r"^(?:(?P<by>(?i:assigned\s+to|owner:?|owned\s+by))\s+)?"
+    r"(?P<name>[A-Z][^\W\d_][\w'\u2019\-]*(?:\s+[A-Z][^\W\d_][\w'\u2019\-]*){0,2})$"
+)
 _USERS = re.compile(r"^(?:the\s+)?(?:user['\u2019]s|my|our)\s+(\S.*)$", re.IGNORECASE)
 # A value's kind (text.find_values) -> the field role that holds it.
 _CONTACT_FIELDS = {"email": "email", "phone": "phone", "url": "website"}
@@ -220,9 +232,13 @@ def _type_named(word: str, mapped: SchemaMap) -> ObjectSpec | None:
     return None
 
 
-def list_items(text: str, longest: int = 6) -> list[tuple[str, str]]:
+def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tuple[str, str]]:
     """`name (what is said)` items, split at commas and semicolons outside parentheses and
-    at a final "and"."""
+    at a final "and". With `clauses` (things to do), brackets may stand inside an item, which
+    keeps them ("provisional tax (IRP6) due 2027-02-26 — assigned to Pieter", "renew BDÜ
+    membership (EUR 260) in January"): only brackets or a dash at its end say something of
+    it."""
+    inner = r"|\([^()]*\)(?=\s*[^\s\u2013\u2014-])" if clauses else ""
     parts, depth, current = [], 0, ""
     for ch in text:
         depth += ch == "("
@@ -242,7 +258,7 @@ def list_items(text: str, longest: int = 6) -> list[tuple[str, str]]:
         m = re.match(
             # A dash inside a word is part of the item ("lanes for Jan\u2013Mar"); one before a
             # space says something of it ("Bev \u2014 coordinator").
-            r"(?P<name>(?:[^()\u2013\u2014]|[\u2013\u2014](?!\s))+?)"
+            rf"(?P<name>(?:[^()\u2013\u2014]|[\u2013\u2014](?!\s){inner})+?)"
             r"\s*(?:\((?P<said>[^)]*)\)|[\u2013\u2014-]\s+(?P<dash>.+))?$",
             part,
         )
@@ -255,7 +271,7 @@ def list_items(text: str, longest: int = 6) -> list[tuple[str, str]]:
     return out
 
 
-def _fill(draft: Draft, said: str, today: date) -> None:
+def _fill(draft: Draft, said: str, today: date, kinds: Mapping[str, str]) -> None:
     before = len(draft.values)
     values = find_values(said, today)
     one_date(draft, [v for v in values if v.kind == "date"])
@@ -272,9 +288,20 @@ def _fill(draft: Draft, said: str, today: date) -> None:
     # "(glaze supplier, Potclays, aoife@…)": a part naming a job is the role, a name after
     # what they are the company.
     kin = field_for(draft.spec, "relationship", ("str",))
+    assignee = field_for(draft.spec, "assignee", ("str",))
     for at, part in enumerate(p.strip() for p in re.split(r"[,;]", said)):
         whose = _USERS.match(part)
-        if whose is not None and kin is not None and not draft.has(kin):
+        doer = _DOER.match(part)
+        if (
+            doer is not None
+            and not doer.group("by")
+            and kinds.get(part.lower()) != "person"
+            and (not given_name(part.split()[0]) or calendar_word(part.split()[0]))
+        ):
+            doer = None  # "(Bellman-Ford)", "(Friday)": a name alone must be someone's
+        if doer is not None and assignee is not None and not draft.has(assignee):
+            draft.put(assignee, doer.group("name"))  # "(Aleksandra, with Emre)", "— assigned to X"
+        elif whose is not None and kin is not None and not draft.has(kin):
             draft.put(kin, whose.group(1))  # "(user's business partner)": who they are to them
         elif (
             role is not None and not draft.has(role) and len(part.split()) <= 4 and role_like(part)

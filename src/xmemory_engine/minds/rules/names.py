@@ -76,6 +76,13 @@ _CALENDAR = (
         ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
     )
 )
+
+
+def calendar_word(word: str) -> bool:
+    """Whether a word names a month or a day of the week ("March", "Fridays", "Feb")."""
+    return word.lower() in _CALENDAR or word.lower() in _DAY_ABBREVIATIONS
+
+
 _DAY_ABBREVIATIONS = frozenset(("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
                                  "sun"))  # fmt: skip
 _DAYS = frozenset(WEEKDAYS) | _DAY_ABBREVIATIONS
