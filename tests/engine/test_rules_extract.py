@@ -2554,3 +2554,37 @@ def test_words_looked_up_are_in_the_same_order_whatever_the_hash_seed() -> None:
     assert sorted(words, key=_longest_first) == [
         "inspection", "concrete", "pavilion", "booked", "double", "sunday", "bar"
     ]  # fmt: skip
+
+
+@pytest.mark.anyio
+async def test_a_firm_an_email_domain_spells_is_a_firm_and_where_its_owner_works() -> None:
+    result = await extract(
+        "Caterer idea: Beit Zeitoun in Edinburgh, the woman who runs it is Leila Mansour. "
+        "leila@beitzeitoun.co.uk",
+        DEFAULT,
+    )
+    assert [o["name"] for o in objects(result, "organization")] == ["Beit Zeitoun"]
+    leila = {p["name"]: p for p in objects(result, "person")}["Leila Mansour"]
+    assert leila["company"] == "Beit Zeitoun"
+    # A mail provider's domain names nobody's employer; a shared word is no match.
+    for text in (
+        "Tom Reid is lovely, tom.reid@gmail.com, he sings in Gmail Choir.",
+        "Ana Silva, ana@bakehouse.pt, recommended Bake House Kitchens.",
+    ):
+        people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+        assert all("company" not in p for p in people.values()), text
+
+
+@pytest.mark.anyio
+async def test_a_place_listed_right_after_a_firm_is_where_the_firm_is() -> None:
+    result = await extract(
+        "Clients: Hohenstein Verlag, Munich (literary publisher; editor Annegret Vogt, "
+        "a.vogt@hohenstein-verlag.de); Brasilmed Diagnósticos, São Paulo (manuals).",
+        DEFAULT,
+    )
+    firms = {o["name"]: o for o in objects(result, "organization")}
+    assert firms["Hohenstein Verlag"]["location"] == "Munich"
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert "Munich" not in people  # not a client called Munich
+    assert people["Annegret Vogt"]["company"] == "Hohenstein Verlag"
+    assert people["Annegret Vogt"]["email"] == "a.vogt@hohenstein-verlag.de"

@@ -16,6 +16,7 @@ from xmemory_engine.minds.rules.names import (
     Candidate,
     classify,
     find_candidates,
+    firm_in_address,
     gender,
     owned_person_noun,
     person_noun,
@@ -151,7 +152,10 @@ def analyze(
         find_candidates(s.text, i, _masks(s.text, values[i]) + _quoted(s.text))
         for i, s in enumerate(sentences)
     ]
-    kinds = classify([c for cs in candidates for c in cs], known)
+    # A name an email address's domain spells is a firm's ("Beit Zeitoun" beside
+    # leila@beitzeitoun.co.uk), whatever else the text says of it.
+    addressed = {firm_in_address(str(v.value)) for vs in values for v in vs if v.kind == "email"}
+    kinds = classify([c for cs in candidates for c in cs], known, addressed - {""})
     # A number that ended up inside a name ("Company 7") is the name's, not a value.
     values = [
         [

@@ -37,6 +37,7 @@ from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import read_facts
 from xmemory_engine.minds.rules.links import link_sentence
 from xmemory_engine.minds.rules.lists import read_list
+from xmemory_engine.minds.rules.names import firm_in_address, spelled
 from xmemory_engine.minds.rules.orgs import org_facts
 from xmemory_engine.minds.rules.replaced import called, read_replaced
 from xmemory_engine.minds.rules.schema_map import (
@@ -200,7 +201,36 @@ class _Build:
                 self._leftovers(s, facts)
             last = things.drafts[-1] if things.drafts else last if carried else None
         employment += self._working_where_told()
+        employment += self._working_by_address()
         self._employment(employment)
+
+    def _working_by_address(self) -> list[tuple[str, str]]:
+        """Someone whose email address is at a firm the text names works there, when nothing
+        else says where they work: "Femke de Vries, femke@hollandexpathomes.nl" beside
+        "Holland Expat Homes". The address's domain, less its country or kind ending, must
+        spell the firm's whole name (less a legal form: "Ltd", "GmbH"), so a shared word is
+        no match, and mail providers' domains name nobody's employer."""
+        if self.person is None or self.org is None:
+            return []
+        company = field_for(self.person, "company", ("str",))
+        email = field_for(self.person, "email", ("str",))
+        if company is None or email is None:
+            return []
+        firms: dict[str, str] = {}  # spelled name -> entity
+        for key, entity in self.text.entities.items():
+            if entity.kind == "org" and key in self.drafts:
+                firms.setdefault(spelled(entity.name), key)
+        found: list[tuple[str, str]] = []
+        for key, draft in self.drafts.items():
+            if draft.spec is not self.person or draft.has(company) or not draft.has(email):
+                continue
+            label = firm_in_address(str(draft.values[email]))
+            firm = firms.get(label) if label else None
+            org = self.drafts.get(firm) if firm is not None else None
+            name = name_field(org.spec) if org is not None else None
+            if org is not None and name is not None and draft.put(company, org.values[name]):
+                found.append((key, str(firm)))
+        return found
 
     def _working_where_told(self) -> list[tuple[str, str]]:
         """Someone named by their job where the text tells of one firm, in their sentence or

@@ -77,16 +77,20 @@ def read_list(
     items = list_items(m.group("items"), 12 if to_be_done else 6, clauses=to_be_done)
     if len(items) < 2:
         return None
-    if mapped.kinds.get(spec.name) in ("person", "org"):
+    parties = mapped.kinds.get(spec.name) in ("person", "org")
+    places: dict[str, str] = {}
+    if parties:
         # People and organizations are listed by name: "flour", "the user" or "the Nakamura
         # family" among them are goods, the speaker, a group, not records of the type.
         items = [_name_then_said(name, said) for name, said in items]
         items = [(name, said) for name, said in items if _named(name)]
+        items, places = _where_firms_are(items, kinds or {})
     drafts = []
     org = mapped.first("org")
     person = mapped.first("person")
     for name, said in items:
-        kind = (kinds or {}).get(name.lower()) if called is not None else None
+        # What the text's names were read as tells a firm or a place among people listed.
+        kind = (kinds or {}).get(name.lower()) if called is not None or parties else None
         if kind == "place":
             continue  # "Solicitors: Ashby Reeve LLP, Clifton": where the firm is, nobody
         if (kind == "org" or spec is org) and person is not None:
@@ -97,6 +101,8 @@ def read_list(
             # firm, of the kind the heading calls it.
             firm = make(org, name)
             firm.put(field_for(org, "kind", ("str",)), called)
+            if name in places:
+                firm.put(field_for(org, "location", ("str",)), places[name])
             drafts.append(firm)
             continue
         draft = make(spec, name)
@@ -111,6 +117,34 @@ def read_list(
             _fill_state(draft, state)
         drafts.append(draft)
     return drafts
+
+
+def _where_firms_are(
+    items: list[tuple[str, str]], kinds: Mapping[str, str]
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The items with each place listed right after a firm taken into it: "Hohenstein Verlag,
+    Munich (literary publisher; editor Annegret Vogt, …)" lists one firm, where it is, and
+    what is said of it, not a person called Munich. A place is a name of one or two words
+    the text read as no one and nothing else, opening with no given name; the firm keeps
+    what its brackets say. Returns the items and each such firm's place."""
+    out: list[tuple[str, str]] = []
+    places: dict[str, str] = {}
+    for name, said in items:
+        words = name.split()
+        if (
+            out
+            and kinds.get(out[-1][0].lower()) == "org"
+            and out[-1][0] not in places
+            and len(words) <= 2
+            and kinds.get(name.lower()) in (None, "place")
+            and not given_name(words[0])
+        ):
+            firm, told = out[-1]
+            out[-1] = (firm, ", ".join(p for p in (told, said) if p))
+            places[firm] = name
+            continue
+        out.append((name, said))
+    return out, places
 
 
 def _contacts(

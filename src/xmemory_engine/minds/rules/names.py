@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -76,6 +77,34 @@ _CALENDAR = (
         ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
     )
 )
+
+
+# Parts of an email domain that name no employer: mail providers and what a host is.
+_MAIL_HOSTS = frozenset(("gmail", "googlemail", "yahoo", "hotmail", "outlook", "live", "msn",
+                         "icloud", "me", "mac", "aol", "protonmail", "proton", "pm", "gmx",
+                         "web", "mail", "email", "posteo", "fastmail", "zoho", "yandex", "qq",
+                         "163", "btinternet", "sky", "virginmedia", "orange", "free", "laposte",
+                         "libero", "seznam", "wp", "onet", "t-online", "www", "mx"))  # fmt: skip
+_LONGEST_INITIALS = 4  # a shorter domain label may be initials shared by many names
+_LEGAL_FORMS = frozenset(("ltd", "limited", "inc", "llc", "llp", "plc", "gmbh", "ag", "sa",
+                          "bv", "nv", "co", "corp", "the"))  # fmt: skip
+
+
+def spelled(name: str) -> str:
+    """A firm's name as a domain spells it: its letters and digits, less a legal form, folded
+    ("Holland Expat Homes" -> hollandexpathomes, "Brasilmed Diagnósticos" -> brasilmeddiagnosticos)."""
+    words = [w for w in re.findall(r"[^\W_]+", name.lower()) if w not in _LEGAL_FORMS]
+    folded = unicodedata.normalize("NFKD", "".join(words))
+    return "".join(c for c in folded if c.isalnum() and not unicodedata.combining(c))
+
+
+def firm_in_address(email: str) -> str:
+    """The part of an email address's domain that may spell a firm's name ("hollandexpathomes"
+    of femke@hollandexpathomes.nl), or "" for a mail provider's or one too short to tell."""
+    domain = email.rpartition("@")[2].lower()
+    label = next((p for p in domain.split(".") if p not in _MAIL_HOSTS), "")
+    label = "".join(c for c in label if c.isalnum())  # "hohenstein-verlag"
+    return label if len(label) >= _LONGEST_INITIALS else ""
 
 
 def calendar_word(word: str) -> bool:
@@ -455,8 +484,14 @@ def subject_head(before: str) -> str:
     return own[-1] if own else ""
 
 
-def classify(candidates: list[Candidate], known: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Kind of each candidate name over the whole text: person, org, place or thing."""
+def classify(
+    candidates: list[Candidate],
+    known: Mapping[str, str] | None = None,
+    addressed: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, str]:
+    """Kind of each candidate name over the whole text: person, org, place or thing.
+    `addressed`: what the text's email domains spell (`firm_in_address`); a name spelled so
+    that opens with no given name is a firm's ("Beit Zeitoun": leila@beitzeitoun.co.uk)."""
     scores: dict[str, Scores] = defaultdict(Scores)
     # "Actually, ...", "Honestly, ...": a word opening a sentence before a comma is a name only
     # if the text also writes it capitalised somewhere else.
@@ -469,6 +504,9 @@ def classify(candidates: list[Candidate], known: Mapping[str, str] | None = None
         _score(cand, s)
     kinds: dict[str, str] = {}
     for key, s in scores.items():
+        if addressed and not s.thing and not s.given and spelled(key) in addressed:
+            kinds[key] = "org"
+            continue
         if set(key.split()) <= _CALENDAR | _DAY_ABBREVIATIONS:
             # "files in March", "on Saturdays": a time, not a place; a person only when the
             # text says so twice ("June Park"'s "June" is one word of a name, not this).
