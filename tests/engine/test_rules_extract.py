@@ -911,6 +911,25 @@ async def test_a_thing_to_do_may_hold_brackets_and_say_who_does_it() -> None:
 
 
 @pytest.mark.anyio
+async def test_things_to_do_parted_by_semicolons_keep_their_commas() -> None:
+    result = await extract(
+        "Open tasks: order 10 new clocks (~€55 each) - Koen, by 11 Mar; register juniors for "
+        "the Gent qualifier - Ilse, deadline 18 Mar; confirm the refrigerated truck with the "
+        "Greater Chicago Food Depository for the pickup on the 20th of March (Kofi); recruit "
+        "volunteers for 19 Mar (Marisol, by 12 Mar).",
+        DEFAULT,
+    )
+    assert [(t["title"], t.get("assignee"), t.get("due_date")) for t in objects(result, "task")] == [
+        ("order 10 new clocks (~€55 each)", "Koen", "2026-03-11"),
+        ("register juniors for the Gent qualifier", "Ilse", "2026-03-18"),
+        # A long thing to do is still one item of the list.
+        ("confirm the refrigerated truck with the Greater Chicago Food Depository for the "
+         "pickup on the 20th of March", "Kofi", "2026-03-20"),
+        ("recruit volunteers for 19 Mar", "Marisol", "2026-03-12"),  # its deadline, not its day
+    ]  # fmt: skip
+
+
+@pytest.mark.anyio
 async def test_a_to_do_header_or_a_state_alone_lists_tasks() -> None:
     result = await extract(
         "To do: order repeat prescription by 10 Dec; ask Dr. Qureshi about a memory assessment.",

@@ -74,7 +74,7 @@ def read_list(
         return None
     # Things to do are said as clauses ("email Chiara about the tutorial sheet"), not names.
     to_be_done = mapped.kinds.get(spec.name) == "task"
-    items = list_items(m.group("items"), 12 if to_be_done else 6, clauses=to_be_done)
+    items = list_items(m.group("items"), 20 if to_be_done else 6, clauses=to_be_done)
     if len(items) < 2:
         return None
     parties = mapped.kinds.get(spec.name) in ("person", "org")
@@ -106,8 +106,12 @@ def read_list(
             drafts.append(firm)
             continue
         draft = make(spec, name)
-        if mapped.kinds.get(spec.name) == "task":  # "send stage plot to all venues by 15 Jan"
-            one_date(draft, [v for v in find_values(name, today) if v.kind == "date"])
+        if to_be_done:  # "send stage plot to all venues by 15 Jan"
+            # A deadline said of it ("(Marisol, by 12 Dec)") before a date its words name
+            # ("recruit volunteers for 19 Dec").
+            dates = [v for v in find_values(said, today) if v.kind == "date"]
+            deadlines = [v for v in dates if _DEADLINE.search(said[: v.start])]
+            one_date(draft, deadlines + [v for v in find_values(name, today) if v.kind == "date"])
         if called is not None:
             kin = called in KIN_NOUNS or not role_like(called)
             draft.put(field_for(spec, "relationship" if kin else "role", ("str",)), called)
@@ -272,12 +276,15 @@ def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tu
     keeps them ("provisional tax (IRP6) due 2027-02-26 — assigned to Pieter", "renew BDÜ
     membership (EUR 260) in January"): only brackets or a dash at its end say something of
     it."""
-    inner = r"|\([^()]*\)(?=\s*[^\s\u2013\u2014-])" if clauses else ""
+    inner = r"|\([^()]*\)(?=\s*\S)" if clauses else ""
+    # Things to do listed with semicolons keep their commas ("order clocks - Koen, by 11
+    # Dec; register juniors - Ilse"): a semicolon is what parts them.
+    separators = ";" if clauses and _outside_brackets(text, ";") else ",;"
     parts, depth, current = [], 0, ""
     for ch in text:
         depth += ch == "("
         depth -= ch == ")" and depth > 0
-        if ch in ",;" and depth == 0:
+        if ch in separators and depth == 0:
             parts.append(current)
             current = ""
         else:
@@ -303,6 +310,20 @@ def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tu
             return []  # a clause, not a name
         out.append((name, (m.group("said") or m.group("dash") or "").strip()))
     return out
+
+
+_DEADLINE = re.compile(r"\b(?:by|due|deadline|before|until)\s*:?\s*$", re.IGNORECASE)
+
+
+def _outside_brackets(text: str, mark: str) -> bool:
+    """Whether `mark` is written in `text` outside any brackets."""
+    depth = 0
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if ch == mark and depth == 0:
+            return True
+    return False
 
 
 def _fill(draft: Draft, said: str, today: date, kinds: Mapping[str, str]) -> None:
