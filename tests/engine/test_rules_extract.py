@@ -911,6 +911,58 @@ async def test_a_thing_to_do_may_hold_brackets_and_say_who_does_it() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "title", "assignee"),
+    [
+        # Said casually, as a thing that needs doing, as not yet done, as a plan.
+        ("gotta renew my passport before May.", "renew my passport before May", None),
+        ("The boiler needs servicing before winter.", "boiler needs servicing", None),
+        ("I still haven't booked the MOT for the Golf.", "book the MOT for the Golf", None),
+        ("Plan is to repaint the hallway.", "repaint the hallway", None),
+        # Meant by a deadline; asked of the user; someone named and what they are to do.
+        ("User will send the signed contract to Ingrid by 12 March.",
+         "send the signed contract to Ingrid", None),
+        ("Grace asked me to proofread her thesis chapter by the 20th.",
+         "proofread her thesis chapter", None),
+        ("Kofi leads it; Marisol to draft the volunteer training guide by 15 Jan.",
+         "draft the volunteer training guide", "Marisol"),
+        ("Ana will send the photos by Friday.", "send the photos", "Ana"),
+        ("Ana is handling the invitations.", "handling the invitations", "Ana"),
+        ("Priya's in charge of booking the minibus.", "booking the minibus", "Priya"),
+        # A verb of doing before a name of several words, a title, or an owner's name.
+        ("Ask Dr Patel about the referral letter.", "Ask Dr Patel about the referral letter",
+         None),
+        ("Chase Bright Spark Electrical for the certificate.",
+         "Chase Bright Spark Electrical for the certificate", None),
+        ("Get Olu's OK for the plumber.", "Get Olu's OK for the plumber", None),
+        # A header calling them jobs, errands or needs lists them.
+        ("Jobs for the weekend: clean gutters, fix the tap.", "clean gutters", None),
+        ("Follow-up needed: ask Dr Shah about the test results.",
+         "ask Dr Shah about the test results", None),
+    ],
+)  # fmt: skip
+async def test_a_thing_to_do_said_in_other_ways(
+    text: str, title: str, assignee: str | None
+) -> None:
+    tasks = objects(await extract(text, DEFAULT), "task")
+    assert tasks, text
+    assert (tasks[0]["title"], tasks[0].get("assignee")) == (title, assignee)
+
+
+@pytest.mark.anyio
+async def test_being_somewhere_or_doing_well_is_no_thing_to_do() -> None:
+    for text in (
+        "I'll be in Rome by 3 April.",
+        "Tom's doing well after the op.",
+        "User is planning a six-month sabbatical.",
+        "Maya is running the London Marathon in April.",
+        "Allergist wants a follow-up — booked 22 Jan 2027.",
+        "I haven't a clue.",
+    ):
+        assert not objects(await extract(text, DEFAULT), "task"), text
+
+
+@pytest.mark.anyio
 async def test_things_to_do_parted_by_semicolons_keep_their_commas() -> None:
     result = await extract(
         "Open tasks: order 10 new clocks (~€55 each) - Koen, by 11 Mar; register juniors for "

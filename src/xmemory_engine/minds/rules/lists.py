@@ -247,11 +247,18 @@ def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
         return spec  # "Stuff we need to sort", "Things to sort out"
     if len(words) == 1 and states_said(head):
         return spec
+    if _CHORES.search(head):
+        return spec  # "Jobs for the weekend", "Errands", "Need", "Follow-up needed", "On my list"
     if words[-1:] and words[-1] in _ACTIONS and (len(words) == 1 or words[-2] in _OPENING):
         return spec  # "Open items", "Action items", "Next steps"
     return None
 
 
+# Headers of things to do by what they call them.
+_CHORES = re.compile(
+    r"^(?:(?:my|our|the|weekend|today's|this\s+week's)\s+)?(?:jobs|chores|errands|needs?|follow[\s-]?ups?)\b"
+    r"|^follow[\s-]?ups?\s+needed$|^on\s+(?:my|our|the)\s+(?:to[\s-]?do\s+)?list\b"
+)
 # Headers of things to do that name no task: "Open items: …", "Action items: …", "Next
 # steps: …" (the word before the noun says they are still to be done).
 _ACTIONS = frozenset(("items", "actions", "steps"))

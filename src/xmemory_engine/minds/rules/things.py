@@ -15,6 +15,7 @@ from xmemory_engine.minds.base import ExtractedRelation
 from xmemory_engine.minds.rules.amounts import counts, date_field, money, one_date
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts, field_value, flags_and_choices
+from xmemory_engine.minds.rules.deeds import base, past
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import META_LABELS
 from xmemory_engine.minds.rules.names import NAME_PARTICLES, NOISE_WORDS, given_name
@@ -42,7 +43,10 @@ from xmemory_engine.schema import ObjectSpec
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
 
 _TASK = re.compile(
-    r"\b(?:(?:need|needs|have|has|got)\s+to|must(?:\s+remember\s+to)?|remind\s+me\s+to"
+    r"\b(?:(?:need|needs|have|has|got)\s+to|gotta|(?<![\w-])plan\s+is\s+to"
+    # "Grace asked me to proofread her chapter": the user is to do it, not the one asking.
+    r"|(?:asked|wants|told|reminded)\s+me\s+to"
+    r"|must(?:\s+remember\s+to)?|remind\s+me\s+to"
     r"|(?:don'?t|do\s+not)\s+forget\s+to"
     # What the user ought to do, in their words or an agent's: "I should email the landlord",
     # "User to present the season report" (a note's way of assigning it).
@@ -50,7 +54,9 @@ _TASK = re.compile(
     # A label's head names it, whoever it is for: "Task:", "Task for user:", "Reminder:",
     # "Pending:", "Open item:", "Still to do —", "To-dos for the wedding:".
     r"|remember\s+to|(?:todos?|to-dos?|tasks?|action\s+items?|actions?|reminders?|next\s+steps?|"
-    r"pending|open\s+items?|still\s+to\s+do)"
+    r"pending|open\s+items?|still\s+to\s+do"
+    # "Follow-up needed: …" opening a note, not "wants a follow-up — booked 22 Jan".
+    r"|(?:(?<=^)|(?<=[.;]\s))follow[\s-]?ups?(?:\s+needed)?)"
     r"(?:\s+for\s+[^:.;]{1,30}?)?\s*(?::|\s[\u2014\u2013]))"
     r"\s+(?P<what>(?:[^.;!?]|\.(?=\d))+)"  # a full stop before a digit is a decimal point
     r"|(?:^|:\s*)(?:the\s+)?(?P<due>[^.;:!?]+?)\s+(?:is|are)\s+due\b"
@@ -61,8 +67,41 @@ _TASK = re.compile(
     r"(?:\s+(?:originally\s+)?due(?:\s+in)?|\s*,?\s+deadline)\b(?=\s+(?:on\s+|by\s+)?\d)"
     # "Deadline for the grant application is 14 Feb": the thing the deadline is for.
     r"|(?:^|[:;]\s*)(?:the\s+)?deadline\s+for\s+(?:the\s+)?(?P<bare2>[^.;:!?,]{2,60}?)\s+(?:is|was)"
-    r"(?=\s+(?:on\s+)?\d)",
+    r"(?=\s+(?:on\s+)?\d)"
+    # "The boiler needs servicing before winter": a thing that needs something done to it.
+    r"|(?:^|[:;,]\s*)(?:the\s+|my\s+|our\s+)?(?P<chore>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}"
+    r"\s+needs?\s+[a-z]+ing\b(?:\s+(?!by\b|before\b|on\b|until\b)[a-z][\w\-]*){0,3})"
+    # "User will send the signed contract by 12 March", "I want to get the shed cleared out
+    # by Sunday": what someone means to do by a deadline (without one, a plan, not a task).
+    r"|\b(?:I|we|(?:the\s+)?user)(?:\s+will|['\u2019]ll|\s+wants?\s+to|\s+plans?\s+to"
+    r"|\s+(?:am|is|are)\s+going\s+to|['\u2019]m\s+going\s+to|\s+intends?\s+to)"
+    # Being somewhere or hearing of something by a date is no thing to do.
+    r"\s+(?!(?:be|have|stay|live|arrive|land|reach|know|hear)\b)"
+    r"(?P<intent>[a-z][^.;!?]{2,80}?)(?=\s+(?:by|before)\s+(?:the\s+)?(?:\d|end\b|"
+    r"(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))"
+    # "I still haven't booked the MOT", "Haven't sent the cards yet": a thing not yet done.
+    r"|(?:\b(?:I|we|(?:the\s+)?user)\s+|^\s*)(?:still\s+)?(?:haven't|have\s+not|hasn't|has\s+not)"
+    r"\s+(?:yet\s+)?(?P<undone>[a-z]+\s+[^.;!?,]{2,60}?)(?:\s+yet)?(?=\s*(?:[.;!?,]|$))",
     re.IGNORECASE,
+)
+# Someone named, then what they are to do, as notes assign it: "Marisol to draft the
+# volunteer training guide by 15 Jan", "Kofi needs to confirm the truck"; "will" only with a
+# deadline ("Ana will send the photos by Friday"; without one it tells a plan).
+_SOMEONE_TO = lazy_compile(
+    r"(?:^|(?<=[.;:,(]\s)|(?<=[.;:,(]))\s*(?P<who>[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+){0,2})"
+    r"\s+(?:(?:to|needs\s+to|has\s+to|must)\s+(?!be\b)(?P<what>[a-z][^.;!?]{2,80})"
+    r"|will\s+(?!be\b|have\b)(?P<due>[a-z][^.;!?]{2,80}?)(?=\s+(?:by|before)\s+(?:the\s+)?"
+    r"(?:\d|end\b|(?i:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec)[a-z]*\b)))"
+)
+# "Ana is handling the invitations", "Tom's sorting the van hire", "Priya's in charge of
+# booking the minibus": who has taken a thing on (what they do acts on something named).
+_TAKEN_ON = lazy_compile(
+    r"(?:^|(?<=[.;:,(]\s)|(?<=[.;:,(]))\s*(?!(?i:user|the\s+user)\b)"
+    r"(?P<who>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,2})(?:['\u2019]s|\s+is|\s+are)\s+(?:in\s+charge\s+of\s+|taking\s+care\s+of\s+|looking\s+after\s+)?"
+    r"(?P<taken>(?:handling|sorting(?:\s+out)?|organi[sz]ing|doing|arranging|booking|buying|making|"
+    r"writing|drafting|fixing|chasing)\s+(?i:the|a|an|our|my|his|her|"
+    r"their|all|some)\b[^.;!?]{2,60})"
 )
 # A clause opening with a verb of doing and what it acts on: something to do ("Pay the
 # deposit by 10 January", "Chase Acme for payment", "Book the venue before March"). What
@@ -73,8 +112,12 @@ _DO = lazy_compile(
     + "|".join(sorted(lexicon("things.todo_verbs"), key=len, reverse=True))
     # "Follow up with Priya", "Check in with Tom": a particle's "with" (not "Call with Tom …").
     + r")(?:\s+(?i:up|back|off|out|in)(?:\s+(?i:with))?)?\s+(?:(?i:the|a|an|my|our|his|her|their|your|some|more|"
-    r"new|all|it|them|him|this|that|these|those)\b|[A-Z][\w'\u2019\-]*\s+(?i:about|for|to|"
-    r"re|on|by|with|and|the|a|an|at|before|after|if|when)\b|\d)(?:[^.;!?]|\.(?=\d))*)"
+    r"new|all|it|them|him|this|that|these|those)\b"
+    # Someone or a firm by name, a title and up to three words ("Ask Dr Patel about …",
+    # "Chase Bright Spark Electrical for …"), then what it is about, or whose ("Get Olu's OK").
+    r"|(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?[A-Z][\w'\u2019\-]*(?:\s+[A-Z][\w\u2019\-]*){0,2}"
+    r"(?:['\u2019]s\s|\s+(?i:about|for|to|re|on|by|with|and|the|a|an|at|before|after|if|when|back)\b)"
+    r"|\d)(?:[^.;!?]|\.(?=\d))*)"
 )
 # What opens a statement, not a thing to do, after a label ("Reminder: the bins ...").
 _STATED = re.compile(r"(?:the|a|an|my|our|his|her|their|it|this|that|there|he|she|they|we)\b", re.I)
@@ -344,11 +387,23 @@ def _task(
     make: MakeDraft,
     m: re.Match[str] | None = None,
 ) -> Draft | None:
-    m = m or _TASK.search(s.text) or _DO.search(s.text)
+    m = (
+        m
+        or _TASK.search(s.text)
+        or _SOMEONE_TO.search(s.text)
+        or _TAKEN_ON.search(s.text)
+        or _DO.search(s.text)
+    )
     if m is None:
         return None
-    group = next(g for g in ("what", "due", "bare", "bare2") if m.group(g))
+    groups = ("what", "due", "bare", "bare2", "chore", "undone", "intent", "taken")
+    group = next(g for g in groups if g in m.re.groupindex and m.group(g))
     what_start, what = m.start(group), m.group(group)
+    if group == "undone":
+        verb, _, rest = what.partition(" ")
+        if not past(verb.lower()):
+            return None  # "I haven't a clue", "haven't heard back": nothing done or to do
+        what = f"{base(verb.lower())} {rest}"
     due = _first_date(s, what_start)
     if group in ("bare", "bare2") and (
         due is None or due[0] - m.end() > 8 or len(what.split()) > _BARE_DUE_WORDS
@@ -370,9 +425,17 @@ def _task(
         return None
     if due is not None:
         draft.put(field_for(spec, "due", ("date", "datetime")), due[2])
-    owner = [x for x in s.mentions if x.end <= m.start()]
+    owner = [x for x in s.mentions if x.end <= what_start]
+    assignee = field_for(spec, "assignee", ("str",))
+    if re.search(r"\bme\s+to\s*$", s.text[m.start() : what_start]):
+        owner = []  # "Grace asked me to …": the user's to do
+    if m.re.pattern in (_SOMEONE_TO.pattern, _TAKEN_ON.pattern):
+        # Whom the clause names, and no one before it ("Kofi leads it; Marisol to draft …").
+        owner = [x for x in owner if x.start >= m.start() and not x.pronoun]
+        if not owner and assignee and given_name(m.group("who").split()[0]):
+            draft.put(assignee, m.group("who"))
     if owner and owner[-1].entity in names and not owner[-1].entity.startswith("org:"):
-        draft.put(field_for(spec, "assignee", ("str",)), names[owner[-1].entity])
+        draft.put(assignee, names[owner[-1].entity])
     set_priority(s.text, draft)
     status = field_for(spec, "status")
     if status and not re.search(r"\b(done|finished|completed|closed)\b", s.text, re.I):
