@@ -2479,6 +2479,23 @@ async def test_stances_listed_in_a_note_about_the_user_are_preferences() -> None
     result = await extract("Prefs: user snowboards, prefers red runs, hates early starts.", DEFAULT)
     values = {p["value"] for p in objects(result, "preference")}
     assert {"prefers red runs", "dislikes early starts"} <= values
+    # A list of what is wanted, with no stance said, is one preference an item.
+    listed = await extract("Prefs: aisle seat, vegetarian meals, no red-eyes.", DEFAULT)
+    assert [(p["topic"], p["value"]) for p in objects(listed, "preference")] == [
+        ("aisle seat", "aisle seat"),
+        ("vegetarian meals", "vegetarian meals"),
+        ("no red-eyes", "no red-eyes"),
+    ]
+    # Several stances after "prefers" are kept whole; a reflexive may follow the subject.
+    several = await extract(
+        "Prefers agendas as Google Docs, minutes within 48 hours, and no meetings on Fridays.",
+        DEFAULT,
+    )
+    assert [p["topic"] for p in objects(several, "preference")] == [
+        "agendas as Google Docs, minutes within 48 hours, and no meetings on Fridays"
+    ]
+    herself = await extract("The user herself prefers messages before 8am.", DEFAULT)
+    assert [p["value"] for p in objects(herself, "preference")] == ["prefers messages before 8am"]
     # A number after a full stop is part of what is wanted.
     batting = await extract("User prefers to bat at no. 4.", DEFAULT)
     assert [p["topic"] for p in objects(batting, "preference")] == ["to bat at no. 4"]

@@ -85,6 +85,10 @@ def read_list(
         items = [_name_then_said(name, said) for name, said in items]
         items = [(name, said) for name, said in items if _named(name)]
         items, places = _where_firms_are(items, kinds or {})
+    if mapped.kinds.get(spec.name) == "preference" and any(
+        _STANCE_SAID.match(name) for name, _ in items
+    ):
+        return None  # "Prefs: user snowboards, prefers red runs": stances, read as such
     drafts = []
     org = mapped.first("org")
     person = mapped.first("person")
@@ -106,6 +110,10 @@ def read_list(
             drafts.append(firm)
             continue
         draft = make(spec, name)
+        if mapped.kinds.get(spec.name) == "preference":
+            # "Prefs: aisle seat, vegetarian meals": each item is what is wanted and what it
+            # is about, as a preference said alone is.
+            draft.put(field_for(spec, "value", ("str",), {name_field(spec) or ""}), name)
         if to_be_done:  # "send stage plot to all venues by 15 Jan"
             # A deadline said of it ("(Marisol, by 12 Dec)") before a date its words name
             # ("recruit volunteers for 19 Dec").
@@ -319,6 +327,11 @@ def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tu
     return out
 
 
+_STANCE_SAID = re.compile(
+    r"^(?:(?:the\s+)?user\s+|I\s+)?(?:really\s+)?(?:prefers?|likes?|loves?|hates?|dislikes?|"
+    r"wants?|avoids?|enjoys?)\s+(?=\S)",
+    re.IGNORECASE,
+)
 _DEADLINE = re.compile(r"\b(?:by|due|deadline|before|until)\s*:?\s*$", re.IGNORECASE)
 
 

@@ -29,7 +29,9 @@ KIND_WORDS: dict[str, frozenset[str]] = {
     "event": wordset(
         """event meeting appointment call session occasion activity calendar booking"""
     ),
-    "preference": frozenset(["preference", "setting", "favorite", "favourite", "taste", "like"]),
+    "preference": frozenset(
+        ["preference", "pref", "setting", "favorite", "favourite", "taste", "like"]
+    ),
     "project": frozenset(["project", "initiative", "program", "programme", "campaign"]),
     "note": wordset(
         """note fact memory observation log journal entry remark comment history message

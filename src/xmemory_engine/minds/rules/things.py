@@ -153,7 +153,10 @@ _STANCE = (
     r"\s+(?P<what>(?:[^.;!?\u2014\u2013]|\.(?=\s*\d))+)"
 )
 _PREFER = re.compile(
-    r"(?:\b(?:I|we|(?:the\s+)?user)\s*|(?:^|(?<=[.;:]))\s*)" + _STANCE, re.IGNORECASE
+    # "The user herself prefers …": a reflexive may follow the subject.
+    r"(?:\b(?:I|we|(?:the\s+)?user)(?:\s+(?:myself|ourselves|herself|himself|themselves))?\s*"
+    r"|(?:^|(?<=[.;:]))\s*)" + _STANCE,
+    re.IGNORECASE,
 )
 # "Prefs: user snowboards, prefers red runs, hates early starts": in a sentence about the
 # user, a stance after a comma is theirs too.
@@ -593,7 +596,8 @@ def _preference(
             return draft if value_of is None or draft.put(value_of, what) else None
         verb = _PREFER_VALUE.get(said_verb) or _PREFER_VALUE[said_verb.split()[-1]]
         split = re.match(r"(?P<value>.+?)\s+(?:for|when|in|on|during)\s+(?P<topic>.+)", what)
-        if split and verb == "prefers" and re.search(r",|\band\b", split.group("topic")):
+        several = split and re.search(r",|\band\b", split.group("topic") + split.group("value"))
+        if split and verb == "prefers" and several:
             # "aisle seats on trains and window seats on planes": several, kept whole.
             topic, value = what, what
         elif split and verb == "prefers":
