@@ -2676,3 +2676,16 @@ async def test_a_place_listed_right_after_a_firm_is_where_the_firm_is() -> None:
     assert "Munich" not in people  # not a client called Munich
     assert people["Annegret Vogt"]["company"] == "Hohenstein Verlag"
     assert people["Annegret Vogt"]["email"] == "a.vogt@hohenstein-verlag.de"
+
+
+@pytest.mark.anyio
+async def test_a_firm_whose_name_ends_in_its_sort_is_of_that_kind() -> None:
+    result = await extract(
+        "Rang my insurer, Harbour Home Insurance. The donor programme is at Toronto General "
+        "Hospital. Kraftwerk GmbH, an energy company in Berlin, hired her.",
+        DEFAULT,
+    )
+    kinds = {o["name"]: o.get("kind") for o in objects(result, "organization")}
+    assert kinds["Harbour Home Insurance"] == "insurance"
+    assert kinds["Toronto General Hospital"] == "hospital"
+    assert kinds["Kraftwerk GmbH"] == "energy"  # a legal form says no sort; the text does

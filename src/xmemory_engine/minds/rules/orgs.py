@@ -26,8 +26,13 @@ _IS_A = re.compile(
 _PRONOUN = re.compile(r"\b(?:they|it)\b", re.IGNORECASE)
 
 
+_KIND_HEADS = lexicon("orgs.kind_heads")
+
+
 def org_facts(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     named = [m for m in s.mentions if m.entity.startswith("org:") and not m.pronoun]
+    for m in named:
+        _kind_named(drafts.get(m.entity), s.text[m.start : m.end])
     orgs = {m.entity for m in named if m.entity in drafts}
     if len(orgs) != 1:
         return
@@ -42,3 +47,14 @@ def org_facts(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> No
         if what and draft.put(industry, " ".join(what)):
             facts.use(end + hit.start("w"), end + hit.end())
     counts(s, draft)
+
+
+def _kind_named(draft: Draft | None, name: str) -> None:
+    """A firm whose name ends in what sort it is ("Toronto General Hospital", "Harbour Home
+    Insurance") is of that kind, unless something else has said."""
+    words = name.lower().split()
+    kind = field_for(draft.spec, "kind", ("str",)) if draft is not None else None
+    if draft is None or kind is None or draft.has(kind) or len(words) < 2:
+        return
+    if words[-1] in _KIND_HEADS:
+        draft.put(kind, words[-1])
