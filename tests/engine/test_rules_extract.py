@@ -2689,3 +2689,14 @@ async def test_a_firm_whose_name_ends_in_its_sort_is_of_that_kind() -> None:
     assert kinds["Harbour Home Insurance"] == "insurance"
     assert kinds["Toronto General Hospital"] == "hospital"
     assert kinds["Kraftwerk GmbH"] == "energy"  # a legal form says no sort; the text does
+
+
+@pytest.mark.anyio
+async def test_a_firms_possessive_is_not_the_verb_to_be() -> None:
+    result = await extract(
+        "Update: Hannah replied - Pixel & Pine's finance manager, Tobias Lindgren, will pay "
+        "INV-041 on 9 Dec.",
+        DEFAULT,
+    )
+    hannah = {p["name"]: p for p in objects(result, "person")}["Hannah"]
+    assert "role" not in hannah and "company" not in hannah  # the job is Tobias's, not hers

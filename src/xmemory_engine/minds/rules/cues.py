@@ -162,6 +162,11 @@ def _owner_before(s: Analyzed, position: int, person: bool = True) -> Mention | 
 def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     """ "is a designer at", "'s the CTO at", "is Head of Procurement at", "as head of sales"."""
     for m in _ROLE_START.finditer(s.text):
+        if any(
+            x.possessive and x.entity.startswith("org:") and x.start <= m.start() < x.end
+            for x in s.mentions
+        ):
+            continue  # "Pixel & Pine's finance manager": a firm's, not "is" ("Maya's a …")
         end, role = role_phrase(s, m.end())
         listed = m.group().startswith(",") and _listed(s, end, role)
         if m.group().startswith(",") and not m.group("article") and not listed:
