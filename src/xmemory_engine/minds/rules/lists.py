@@ -10,7 +10,7 @@ record, read by the other rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
 from xmemory_engine.minds.rules.amounts import one_date
@@ -295,11 +295,9 @@ def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tu
     # Things to do listed with semicolons keep their commas ("order clocks - Koen, by 11
     # Dec; register juniors - Ilse"): a semicolon is what parts them.
     separators = ";" if clauses and _outside_brackets(text, ";") else ",;"
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        if ch in separators and depth == 0:
+    parts, current = [], ""
+    for ch, outside in _bracketed(text):
+        if ch in separators and outside:
             parts.append(current)
             current = ""
         else:
@@ -335,15 +333,18 @@ _STANCE_SAID = re.compile(
 _DEADLINE = re.compile(r"\b(?:by|due|deadline|before|until)\s*:?\s*$", re.IGNORECASE)
 
 
-def _outside_brackets(text: str, mark: str) -> bool:
-    """Whether `mark` is written in `text` outside any brackets."""
+def _bracketed(text: str) -> Iterator[tuple[str, bool]]:
+    """Each character of `text`, and whether it stands outside any brackets."""
     depth = 0
     for ch in text:
         depth += ch == "("
         depth -= ch == ")" and depth > 0
-        if ch == mark and depth == 0:
-            return True
-    return False
+        yield ch, depth == 0
+
+
+def _outside_brackets(text: str, mark: str) -> bool:
+    """Whether `mark` is written in `text` outside any brackets."""
+    return any(ch == mark and outside for ch, outside in _bracketed(text))
 
 
 def _fill(draft: Draft, said: str, today: date, kinds: Mapping[str, str]) -> None:

@@ -42,6 +42,11 @@ from xmemory_engine.schema import ObjectSpec
 
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
 
+# A deadline right after what is meant: "by 12 March", "before Friday", "by the end of …".
+_BY_A_DATE = (
+    r"(?=\s+(?:by|before)\s+(?:the\s+)?(?:\d|end\b|(?i:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|"
+    r"apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))"
+)
 _TASK = re.compile(
     r"\b(?:(?:need|needs|have|has|got)\s+to|gotta|(?<![\w-])plan\s+is\s+to"
     # "Grace asked me to proofread her chapter": the user is to do it, not the one asking.
@@ -77,8 +82,7 @@ _TASK = re.compile(
     r"|\s+(?:am|is|are)\s+going\s+to|['\u2019]m\s+going\s+to|\s+intends?\s+to)"
     # Being somewhere or hearing of something by a date is no thing to do.
     r"\s+(?!(?:be|have|stay|live|arrive|land|reach|know|hear)\b)"
-    r"(?P<intent>[a-z][^.;!?]{2,80}?)(?=\s+(?:by|before)\s+(?:the\s+)?(?:\d|end\b|"
-    r"(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))"
+    rf"(?P<intent>[a-z][^.;!?]{{2,80}}?){_BY_A_DATE}"
     # "I still haven't booked the MOT", "Haven't sent the cards yet": a thing not yet done.
     r"|(?:\b(?:I|we|(?:the\s+)?user)\s+|^\s*)(?:still\s+)?(?:haven't|have\s+not|hasn't|has\s+not)"
     r"\s+(?:yet\s+)?(?P<undone>[a-z]+\s+[^.;!?,]{2,60}?)(?:\s+yet)?(?=\s*(?:[.;!?,]|$))",
@@ -90,9 +94,7 @@ _TASK = re.compile(
 _SOMEONE_TO = lazy_compile(
     r"(?:^|(?<=[.;:,(]\s)|(?<=[.;:,(]))\s*(?P<who>[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+){0,2})"
     r"\s+(?:(?:to|needs\s+to|has\s+to|must)\s+(?!be\b)(?P<what>[a-z][^.;!?]{2,80})"
-    r"|will\s+(?!be\b|have\b)(?P<due>[a-z][^.;!?]{2,80}?)(?=\s+(?:by|before)\s+(?:the\s+)?"
-    r"(?:\d|end\b|(?i:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
-    r"dec)[a-z]*\b)))"
+    rf"|will\s+(?!be\b|have\b)(?P<due>[a-z][^.;!?]{{2,80}}?){_BY_A_DATE})"
 )
 # "Ana is handling the invitations", "Tom's sorting the van hire", "Priya's in charge of
 # booking the minibus": who has taken a thing on (what they do acts on something named).
