@@ -33,6 +33,7 @@ from xmemory_engine.minds.rules.schema_map import (
 )
 from xmemory_engine.minds.rules.states import allowed_state, states_said
 from xmemory_engine.minds.rules.text import SELF_WORDS, find_values, name_words, plural, singular
+from xmemory_engine.minds.rules.things import says_a_stance
 from xmemory_engine.schema import ObjectSpec
 
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
@@ -86,7 +87,7 @@ def read_list(
         items = [(name, said) for name, said in items if _named(name)]
         items, places = _where_firms_are(items, kinds or {})
     if mapped.kinds.get(spec.name) == "preference" and any(
-        _STANCE_SAID.match(name) for name, _ in items
+        says_a_stance(name) for name, _ in items
     ):
         return None  # "Prefs: user snowboards, prefers red runs": stances, read as such
     drafts = []
@@ -325,11 +326,6 @@ def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tu
     return out
 
 
-_STANCE_SAID = re.compile(
-    r"^(?:(?:the\s+)?user\s+|I\s+)?(?:really\s+)?(?:prefers?|likes?|loves?|hates?|dislikes?|"
-    r"wants?|avoids?|enjoys?)\s+(?=\S)",
-    re.IGNORECASE,
-)
 _DEADLINE = re.compile(r"\b(?:by|due|deadline|before|until)\s*:?\s*$", re.IGNORECASE)
 
 

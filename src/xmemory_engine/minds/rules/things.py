@@ -91,15 +91,16 @@ _TASK = re.compile(
 # Someone named, then what they are to do, as notes assign it: "Marisol to draft the
 # volunteer training guide by 15 Jan", "Kofi needs to confirm the truck"; "will" only with a
 # deadline ("Ana will send the photos by Friday"; without one it tells a plan).
+_CLAUSE_OPENING = r"(?:^|(?<=[.;:,(]\s)|(?<=[.;:,(]))\s*"
 _SOMEONE_TO = lazy_compile(
-    r"(?:^|(?<=[.;:,(]\s)|(?<=[.;:,(]))\s*(?P<who>[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+){0,2})"
+    _CLAUSE_OPENING + r"(?P<who>[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+){0,2})"
     r"\s+(?:(?:to|needs\s+to|has\s+to|must)\s+(?!be\b)(?P<what>[a-z][^.;!?]{2,80})"
     rf"|will\s+(?!be\b|have\b)(?P<due>[a-z][^.;!?]{{2,80}}?){_BY_A_DATE})"
 )
 # "Ana is handling the invitations", "Tom's sorting the van hire", "Priya's in charge of
 # booking the minibus": who has taken a thing on (what they do acts on something named).
 _TAKEN_ON = lazy_compile(
-    r"(?:^|(?<=[.;:,(]\s)|(?<=[.;:,(]))\s*(?!(?i:user|the\s+user)\b)"
+    _CLAUSE_OPENING + r"(?!(?i:user|the\s+user)\b)"
     r"(?P<who>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,2})(?:['\u2019]s|\s+is|\s+are)\s+(?:in\s+charge\s+of\s+|taking\s+care\s+of\s+|looking\s+after\s+)?"
     r"(?P<taken>(?:handling|sorting(?:\s+out)?|organi[sz]ing|doing|arranging|booking|buying|making|"
     r"writing|drafting|fixing|chasing)\s+(?i:the|a|an|our|my|his|her|"
@@ -164,6 +165,11 @@ _PREFER = re.compile(
 # user, a stance after a comma is theirs too.
 _PREFER_LISTED = re.compile(r"(?<=,)\s*" + _STANCE, re.IGNORECASE)
 _ABOUT_USER = re.compile(r"^\s*(?:[^\W\d_][\w\s\-]{0,20}:\s*)?(?:the\s+)?user\b", re.I)
+
+
+def says_a_stance(text: str) -> bool:
+    """Whether `text` tells a stance of the user's ("prefers red runs", "user wants …")."""
+    return _stance(text) is not None
 
 
 def _stance(text: str) -> re.Match[str] | None:
@@ -434,7 +440,7 @@ def _task(
     assignee = field_for(spec, "assignee", ("str",))
     if re.search(r"\bme\s+to\s*$", s.text[m.start() : what_start]):
         owner = []  # "Grace asked me to …": the user's to do
-    if m.re.pattern in (_SOMEONE_TO.pattern, _TAKEN_ON.pattern):
+    if "who" in m.re.groupindex:  # `_SOMEONE_TO`, `_TAKEN_ON`: someone named opens it
         # Whom the clause names, and no one before it ("Kofi leads it; Marisol to draft …").
         owner = [x for x in owner if x.start >= m.start() and not x.pronoun]
         if not owner and assignee and given_name(m.group("who").split()[0]):
