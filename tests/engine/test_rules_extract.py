@@ -2686,9 +2686,48 @@ async def test_a_firm_whose_name_ends_in_its_sort_is_of_that_kind() -> None:
         DEFAULT,
     )
     kinds = {o["name"]: o.get("kind") for o in objects(result, "organization")}
-    assert kinds["Harbour Home Insurance"] == "insurance"
-    assert kinds["Toronto General Hospital"] == "hospital"
+    assert kinds["Harbour Home Insurance"] == "home insurance"  # the word before narrows it
+    assert kinds["Toronto General Hospital"] == "general hospital"
     assert kinds["Kraftwerk GmbH"] == "energy"  # a legal form says no sort; the text does
+
+
+@pytest.mark.anyio
+async def test_the_word_before_a_firms_sort_narrows_it_unless_it_names_a_street() -> None:
+    result = await extract(
+        "Lessons at Green Light Driving School. Appointment at Oxford Road Surgery. "
+        "Booked Hotel Kaiserhof Wien for two nights.",
+        DEFAULT,
+    )
+    kinds = {o["name"]: o.get("kind") for o in objects(result, "organization")}
+    assert kinds["Green Light Driving School"] == "driving school"
+    assert kinds["Oxford Road Surgery"] == "surgery"  # a street's word says no sort
+    assert kinds["Hotel Kaiserhof Wien"] == "hotel"  # the sort opens the name
+
+
+@pytest.mark.anyio
+async def test_what_a_firm_is_called_after_its_name_is_its_sort_with_another_firm_named() -> None:
+    result = await extract(
+        "User co-owns Kettle & Crane Brewing, a 10-barrel microbrewery in Stokes Croft, with "
+        "Rhiannon Pryce-Evans. Brightwave Labs is an independent games studio in Galway.",
+        DEFAULT,
+    )
+    kinds = {o["name"]: o.get("kind") for o in objects(result, "organization")}
+    assert kinds["Kettle & Crane Brewing"] == "microbrewery"  # its size is no sort
+    assert kinds["Brightwave Labs"] == "independent games studio"  # up to where it is
+
+
+@pytest.mark.anyio
+async def test_a_listed_firms_brackets_say_its_sort_and_no_firm_is_anothers_place() -> None:
+    result = await extract(
+        "Main suppliers: Velotech Distribution (components), Northwind Frames (steel frames) "
+        "and Arklow Tyre Co. (tyres and tubes).",
+        DEFAULT,
+    )
+    firms = {o["name"]: o for o in objects(result, "organization")}
+    assert firms["Velotech Distribution"].get("kind") == "components"
+    assert "location" not in firms["Velotech Distribution"]  # its brackets came first
+    assert firms["Northwind Frames"].get("kind") == "steel frames"
+    assert "Arklow Tyre Co" in firms
 
 
 @pytest.mark.anyio

@@ -105,12 +105,14 @@ def read_list(
             # A job done by a firm as well as a person ("Solicitors: Ashby Reeve LLP"): the
             # firm, of the kind the heading calls it.
             firm = make(org, name)
-            firm.put(field_for(org, "kind", ("str",)), called)
+            firm.put(field_for(org, "kind", ("str",)), called or _sort_said(said))
             if name in places:
                 firm.put(field_for(org, "location", ("str",)), places[name])
             drafts.append(firm)
             continue
         draft = make(spec, name)
+        if spec is org:
+            draft.put(field_for(org, "kind", ("str",)), _sort_said(said))
         if mapped.kinds.get(spec.name) == "preference":
             # "Prefs: aisle seat, vegetarian meals": each item is what is wanted and what it
             # is about, as a preference said alone is.
@@ -148,6 +150,7 @@ def _where_firms_are(
             out
             and kinds.get(out[-1][0].lower()) == "org"
             and out[-1][0] not in places
+            and not out[-1][1]  # its brackets came before: "Velotech (parts), Northwind Frames"
             and len(words) <= 2
             and kinds.get(name.lower()) in (None, "place")
             and not given_name(words[0])
@@ -196,6 +199,24 @@ def _contacts(
         if role is not None and named is None and len(part.split()) <= 4 and role_like(part):
             current.put(role, part)  # "contact Marek Wiśniewski, practice manager, …"
     return out
+
+
+def _sort_said(said: str) -> str | None:
+    """What sort a listed firm is, when what its brackets say first is a few plain words:
+    "Northwind Frames (steel frames)", "Second Chance Furniture (charity) - free collection";
+    not "contact Callum Reid" (a name) nor "order by 2pm" (more than a sort)."""
+    first = _FIRST_SAID.split(said, 1)[0].strip()
+    words = first.split()
+    if not 0 < len(words) <= 3 or not all(_PLAIN_WORD.fullmatch(w) for w in words):
+        return None
+    return None if role_like(words[0]) or words[0] in _NOT_A_SORT else first
+
+
+_FIRST_SAID = re.compile(r"\s*[;,:(\u2013\u2014]\s*|\s+-\s+")
+_PLAIN_WORD = re.compile(r"[a-z][a-z\-]*")
+# Words opening a bracket that say something of a firm other than its sort.
+_NOT_A_SORT = frozenset(("contact", "rep", "ask", "via", "for", "from", "to", "by", "since",
+                         "until", "the", "a", "an", "our", "my", "their", "its", "no", "not"))  # fmt: skip
 
 
 def _name_then_said(item: str, said: str) -> tuple[str, str]:

@@ -14,15 +14,21 @@ from xmemory_engine.minds.rules.amounts import counts
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts
 from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.names import THING_WORDS, given_name
 from xmemory_engine.minds.rules.schema_map import field_for
 from xmemory_engine.minds.rules.text import lexicon
 
 _ORG_NOUN = r"(?:company|firm|business|startup|agency|manufacturer|retailer|provider|group)"
 _SIZE = lexicon("orgs.size")
+# "Kraftwerk GmbH, an energy company in Berlin", "Spoke & Chain is an independent bike shop":
+# the words after "a" up to where the description ends (a preposition, a clause, a stop)
+# say what sort it is; a noun that only says "firm" is dropped, its modifiers are the sort.
 _IS_A = re.compile(
-    rf"^(?:\s*,|\s+(?:is|are|was|were)|\u2019s|'s)\s+an?\s+"
-    rf"(?P<w>[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+{_ORG_NOUN}\b"
+    r"^(?:\s*,|\s+(?:is|are|was|were)|\u2019s|'s)\s+an?\s+"
+    r"(?P<w>[\w][\w\-]*(?:\s+[a-z][\w\-]*){0,3}?)"
+    r"(?=\s*(?:[,.;:()]|$)|\s+(?:in|at|on|with|based|that|which|who|for|from|near|run|owned|and)\b)"
 )
+_ORG_NOUN_WORD = re.compile(rf"{_ORG_NOUN}")
 _PRONOUN = re.compile(r"\b(?:they|it)\b", re.IGNORECASE)
 
 
@@ -34,19 +40,27 @@ def org_facts(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> No
     for m in named:
         _kind_named(drafts.get(m.entity), s.text[m.start : m.end])
     orgs = {m.entity for m in named if m.entity in drafts}
-    if len(orgs) != 1:
-        return
-    draft = drafts[orgs.pop()]
-    industry = field_for(draft.spec, "kind", ("str",))
-    spots = [m.end for m in named] + [p.end() for p in _PRONOUN.finditer(s.text)]
-    for end in spots:
+    # What follows a firm's name describes that firm; "they" or "it" stands for the firm
+    # only when the sentence names exactly one.
+    spots = [(m.end, m.entity) for m in named if m.entity in drafts]
+    if len(orgs) == 1:
+        only = next(iter(orgs))
+        spots += [(p.end(), only) for p in _PRONOUN.finditer(s.text)]
+    for end, entity in spots:
+        draft = drafts[entity]
+        industry = field_for(draft.spec, "kind", ("str",))
         hit = _IS_A.match(s.text[end:])
         if hit is None or industry is None or draft.has(industry):
             continue
         what = [w for w in hit.group("w").split() if w not in _SIZE]
+        if what and _ORG_NOUN_WORD.fullmatch(what[-1]):
+            what = what[:-1]  # "a logistics company": logistics
+        if any(w[:1].isdigit() for w in what[:-1]):
+            what = what[-1:]  # "a 10-barrel microbrewery": microbrewery
         if what and draft.put(industry, " ".join(what)):
             facts.use(end + hit.start("w"), end + hit.end())
-    counts(s, draft)
+    if len(orgs) == 1:
+        counts(s, drafts[next(iter(orgs))])
 
 
 def _kind_named(draft: Draft | None, name: str) -> None:
@@ -57,4 +71,16 @@ def _kind_named(draft: Draft | None, name: str) -> None:
     if draft is None or kind is None or draft.has(kind) or len(words) < 2:
         return
     if words[-1] in _KIND_HEADS:
-        draft.put(kind, words[-1])
+        before = words[-2]
+        # "Pasos Dance Academy", "Green Light Driving School": the word before the sort, in a
+        # name of three words or more, narrows it; not a name's ("St Mary's Hospital"), nor a
+        # street's ("Oxford Road Surgery").
+        narrows = (
+            len(words) >= 3
+            and before.isalpha()
+            and before not in THING_WORDS
+            and not given_name(before)
+        )
+        draft.put(kind, f"{before} {words[-1]}" if narrows else words[-1])
+    elif words[0] in _KIND_HEADS:
+        draft.put(kind, words[0])  # "Hotel Kaiserhof Wien"
