@@ -2739,19 +2739,3 @@ async def test_a_firms_possessive_is_not_the_verb_to_be() -> None:
     )
     hannah = {p["name"]: p for p in objects(result, "person")}["Hannah"]
     assert "role" not in hannah and "company" not in hannah  # the job is Tobias's, not hers
-
-
-@pytest.mark.anyio
-async def test_a_dated_deed_is_titled_by_its_verb_and_a_date_said_aside_is_no_second_one() -> None:
-    result = await extract(
-        "Henrik is visiting the shop on Wednesday 13 May. The Christmas Eve special "
-        "(24 December) will be pre-recorded on Monday 21 December. We booked the fossil walk "
-        "for Saturday 9 May.",
-        DEFAULT,
-    )
-    events = {o["title"]: o.get("date") for o in objects(result, "event")}
-    assert events["visiting shop"] == "2026-05-13"  # the deed, not the shop
-    assert events["fossil walk"] == "2026-05-09"  # what was booked is the event itself
-    special = next(t for t in events if t.startswith("The Christmas Eve special"))
-    assert events[special] == "2026-12-21"  # the date in brackets is said aside
-    assert "Monday" not in special

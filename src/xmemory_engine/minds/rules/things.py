@@ -759,8 +759,7 @@ def dated_events(
             found = _CLAUSE.search(s.text, date.end)
             stop = found.start() if found else -1
         clause_end = len(s.text) if stop < 0 else stop
-        within = [d for d in dates if start <= d.start and d.end <= clause_end]
-        if len([d for d in within if d is date or not _bracketed(s.text, d)]) != 1:
+        if sum(1 for d in dates if start <= d.start and d.end <= clause_end) != 1:
             continue  # "from 2026-10-02 to 2026-10-16": two dates of one thing
         draft = _dated(
             s, spec, make, date, start, clause_end, listed=len(dates) > 1, previous=previous
@@ -795,10 +794,6 @@ def _dated(
     before, whose occasion a label saying only when continues ("User is planning son
     Oskar's 7th birthday party. Date: Saturday 16 January 2027, 2-4pm")."""
     before = _BEFORE_DATE.sub("", s.text[start : date.start])
-    # "… pre-recorded on Monday 21 December": the weekday is when, not what; a title of one
-    # word keeps it ("reopening Thursday 7 January" is titled by two).
-    unday = _WEEKDAY_LAST.sub("", before)
-    before = unday if len(unday.split()) >= 2 else before
     if before.endswith(":"):
         before += " "  # "Book fair: 20-22 Feb, Olympia": the label stays one
     after = s.text[date.end : clause_end]
@@ -855,7 +850,6 @@ _TRAILING_DONE = re.compile(rf"(?:\s+{_DONE_TO})+\s*$", re.IGNORECASE)
 _WEEKDAY_LAST = re.compile(rf"\s*,?\b(?:on\s+)?{WEEKDAY_WORD},?\s*$", re.IGNORECASE)
 
 
-_DONE_TO_WORDS = frozenset(_DONE_TO.strip("(?:)").replace("|", " ").split())
 _WHEN_LABELS = frozenset(("date", "dates", "when", "time", "slot", "day", "timing"))
 
 
@@ -908,9 +902,6 @@ def _dated_thing(before: str, label: re.Match[str] | None) -> str | None:
         if obj is None or obj.group("verb").lower() in STOPWORDS or obj.group("verb").istitle():
             return None  # "in Lisbon the weekend of": no deed, a name
         named = obj.group("np")
-        if obj.group("verb").lower() not in _DONE_TO_WORDS:
-            # "Henrik is visiting the shop on …": the deed is the event, not the shop.
-            named = f"{obj.group('verb')} {named}"
     words = named.lower().split()
     if not words or len(words) > 4 or set(words) & (STOPWORDS - {"of", "and", "&"}):
         return None
