@@ -2739,3 +2739,47 @@ async def test_a_firms_possessive_is_not_the_verb_to_be() -> None:
     )
     hannah = {p["name"]: p for p in objects(result, "person")}["Hannah"]
     assert "role" not in hannah and "company" not in hannah  # the job is Tobias's, not hers
+
+
+def test_a_line_opened_by_a_bullet_or_a_number_is_a_list_item() -> None:
+    sentences = split_sentences(
+        "To do for Form E:\n1. bank statements\n2) payslips\n- mortgage statement\nRoom 12. Next"
+    )
+    assert [(s.text, s.item) for s in sentences] == [
+        ("To do for Form E:", False),
+        ("bank statements", True),  # "1." at a line's start ends no sentence
+        ("payslips", True),
+        ("mortgage statement", True),
+        ("Room 12.", False),  # a number ending a sentence is no item's
+        ("Next", False),
+    ]
+
+
+@pytest.mark.anyio
+async def test_items_on_the_lines_under_a_header_are_one_list() -> None:
+    result = await extract(
+        "todo list:\n- book portaloos (me)\n- get the council road closure permit (Tomasz)\n"
+        "- order medals (me)\n\nTo do for Form E:\n1. bank statements\n2. payslips",
+        DEFAULT,
+    )
+    tasks = {o["title"]: o for o in objects(result, "task")}
+    assert set(tasks) == {
+        "book portaloos",  # "(me)": the user does it, nobody else is assigned
+        "get the council road closure permit",
+        "order medals",
+        "bank statements",
+        "payslips",
+    }
+    assert tasks["get the council road closure permit"].get("assignee") == "Tomasz"
+    assert "assignee" not in tasks["book portaloos"]
+    assert all(t.get("status") == "open" for t in tasks.values())
+
+
+@pytest.mark.anyio
+async def test_a_line_ending_in_a_colon_before_lines_that_are_no_items_heads_nothing() -> None:
+    result = await extract(
+        "Update on the flat:\nThe boiler is fixed. Rent is due on the 1st.", DEFAULT
+    )
+    assert not objects(result, "task") or all(
+        "boiler" not in o["title"] for o in objects(result, "task")
+    )

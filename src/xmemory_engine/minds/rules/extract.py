@@ -59,6 +59,19 @@ CONTEXT_SENTENCES = 2
 """Sentences before someone's first naming in which the one firm told is where they work."""
 
 
+def _items_after(sentences: list[Analyzed], at: int) -> list[Analyzed]:
+    """The list items on the lines after a line ending in ":" (none after any other): the
+    sentences marked as items, up to the first that is not."""
+    if not sentences[at].text.endswith(":"):
+        return []
+    items = []
+    for s in sentences[at + 1 :]:
+        if not s.sentence.item:
+            break
+        items.append(s)
+    return items if len(items) >= 2 else []
+
+
 class RulesExtractor:
     """An `Extractor` that needs no model: deterministic for a given text and day."""
 
@@ -159,12 +172,26 @@ class _Build:
         last: Draft | None = None  # the thing the previous sentence made ("It is urgent.")
         read_as = self.text.kinds_by_name()
         read_as |= {c.name.lower(): "place" for s in self.text.sentences for c in s.places}
-        for i, s in enumerate(self.text.sentences):
-            previous = self.text.sentences[i - 1].text if i else None
-            listed = read_list(s.text, self.map, self._draft, self.today, read_as)
+        sentences = self.text.sentences
+        itemised: set[int] = set()  # sentences read as items of the line heading them
+        for i, s in enumerate(sentences):
+            if i in itemised:
+                continue
+            previous = sentences[i - 1].text if i else None
+            items = _items_after(sentences, i)
+            # "To do:" on a line, then "- book portaloos", "- order medals" on lines of their
+            # own: one list, read as if written on one line with ";" between its items.
+            listed = read_list(
+                f"{s.text} {'; '.join(t.text.rstrip('.;') for t in items)}" if items else s.text,
+                self.map,
+                self._draft,
+                self.today,
+                read_as,
+            )
             if listed:
                 for draft in listed:  # "Projects: Atlas (on hold), Birch (active), ..."
                     self._listed(draft)
+                itemised.update(range(i + 1, i + 1 + len(items)))
                 last = None
                 continue
             facts = read_sentence(s, self.drafts, names, kinds)

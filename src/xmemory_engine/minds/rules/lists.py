@@ -126,8 +126,8 @@ def read_list(
         if called is not None:
             kin = called in KIN_NOUNS or not role_like(called)
             draft.put(field_for(spec, "relationship" if kin else "role", ("str",)), called)
-        if said:
-            _fill(draft, said, today, kinds or {})
+        if said and not (to_be_done and _SELF_DOER.fullmatch(said)):
+            _fill(draft, said, today, kinds or {})  # "(me)": the user does it, as by default
         if state:
             _fill_state(draft, state)
         drafts.append(draft)
@@ -271,6 +271,8 @@ def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
     spec = mapped.first("task")
     if spec is None:
         return None
+    if "for" in words[1:]:
+        words = words[: words.index("for", 1)]  # "To do for Form E", "Jobs for the weekend"
     if words[-2:] == ["to", "do"] or words[-1:] == ["todo"]:
         return spec  # "To do", "Stuff to do", "Things still to do"
     if words[-2:] == ["to", "sort"] or words[-3:] == ["to", "sort", "out"]:
@@ -347,6 +349,8 @@ def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tu
     return out
 
 
+# The user as the doer of a thing listed to do: "book portaloos (me)".
+_SELF_DOER = re.compile(r"\s*(?:me|myself|I|us|user|the\s+user|mine)\s*", re.IGNORECASE)
 _DEADLINE = re.compile(r"\b(?:by|due|deadline|before|until)\s*:?\s*$", re.IGNORECASE)
 
 

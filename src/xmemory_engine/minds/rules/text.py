@@ -28,13 +28,19 @@ _END = lazy_compile(r"[.!?]+[\"')\]]*(?=\s)|\n+")
 class Sentence:
     text: str
     start: int  # offset in the whole text
+    item: bool = False
+    """A line opened by a bullet or a number ("- book portaloos", "2. payslips"): one item of
+    a list, which a line ending in ":" before it may head."""
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with their offsets; an abbreviation or an initial does not end one."""
+    """Sentences with their offsets; an abbreviation or an initial does not end one, nor
+    does the point after a list item's number at the start of a line ("1. payslips")."""
     sentences: list[Sentence] = []
     begin = 0
     for match in _END.finditer(text):
+        if _NUMBERED.fullmatch(text[begin : match.end()]) and _line_opens(text, begin):
+            continue
         before = text[begin : match.start()].rsplit(None, 1)
         # "(Dr. Qureshi, …)": an abbreviation after an opening bracket or quote is one still.
         last = before[-1].lower().rstrip(".").lstrip("\"'([\u201c\u2018") if before else ""
@@ -58,9 +64,22 @@ def split_sentences(text: str) -> list[Sentence]:
 
 def _add_sentence(out: list[Sentence], text: str, begin: int, end: int) -> None:
     chunk = text[begin:end]
-    stripped = chunk.strip().lstrip("-*•").strip()
+    bare = chunk.strip()
+    marker = _ITEM_MARK.match(bare) if _line_opens(text, begin) else None
+    stripped = (bare[marker.end() :] if marker else bare.lstrip("-*\u2022")).strip()
     if stripped:
-        out.append(Sentence(stripped, begin + chunk.index(stripped)))
+        out.append(Sentence(stripped, begin + chunk.index(stripped), item=marker is not None))
+
+
+# What opens a list item on a line of its own: a bullet, or a number with "." or ")".
+_ITEM_MARK = lazy_compile(r"(?:[-*\u2022\u2013]|\d{1,2}[.)])\s*")
+_NUMBERED = lazy_compile(r"\s*\d{1,2}\.")
+
+
+def _line_opens(text: str, at: int) -> bool:
+    """Whether only blanks stand between the start of a line and `at`."""
+    line_start = text.rfind("\n", 0, at) + 1
+    return not text[line_start:at].strip()
 
 
 # -- typed values ------------------------------------------------------------------------------
