@@ -2783,3 +2783,10 @@ async def test_a_line_ending_in_a_colon_before_lines_that_are_no_items_heads_not
     assert not objects(result, "task") or all(
         "boiler" not in o["title"] for o in objects(result, "task")
     )
+
+
+@pytest.mark.anyio
+async def test_the_last_item_after_and_may_keep_its_brackets() -> None:
+    result = await extract("Kids: Maja (9) and Theo (6).", DEFAULT)
+    people = {o["name"]: o for o in objects(result, "person")}
+    assert {n: p.get("relationship") for n, p in people.items()} == {"Maja": "kid", "Theo": "kid"}

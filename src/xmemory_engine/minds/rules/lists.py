@@ -327,9 +327,14 @@ def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tu
         else:
             current += ch
     parts.append(current)
-    last = re.match(r"(?P<a>.*?\S)\s+and\s+(?P<b>[^()]+)$", parts[-1]) if parts else None
+    last = (
+        re.match(r"(?P<a>.*?\S)\s+and\s+(?P<b>[^()]+(?:\([^()]*\))?)$", parts[-1])
+        if parts
+        else None
+    )
     if last is not None and last.group("a").count("(") == last.group("a").count(")"):
-        parts[-1:] = [last.group("a"), last.group("b")]  # "..., Cedar (done) and Dune"
+        # "..., Cedar (done) and Dune", "Maja (9) and Theo (6)"
+        parts[-1:] = [last.group("a"), last.group("b")]
     out = []
     for part in (p.strip() for p in parts):
         part = re.sub(r"^(?:and|or)\s+", "", part)
