@@ -130,3 +130,19 @@ async def test_whom_only_notes_mention_is_quoted_not_said_to_do_it(tmp_path: Pat
         answer, notice = found["reader_result"]["answer"], found.get("notice") or ""
         assert answer == "Update: Tom left Northwind and joined Globex as head of data."
         assert notice.startswith("No stored field or link says so of some of these")
+
+
+async def test_a_value_said_with_the_one_it_replaces_after_not_changes_that_things_record(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Volunteer induction is on Saturday 16 January, 10am, at the Exchange.")
+        await memory.write("Staff party on Friday 15 January at the Exchange.")
+        await memory.write(
+            "Correction: the induction is at Gibside Picture House, not the Exchange."
+        )
+        where = {e["title"]: e["location"] for e in rows(tmp_path, "event")}
+        assert where["Volunteer induction"] == "Gibside Picture House"
+        assert where["Staff party"] == "Exchange"  # the correction is of the induction only
+        asked = await memory.read("Where is the volunteer induction?")
+        assert "Gibside Picture House" in asked["reader_result"]["answer"]

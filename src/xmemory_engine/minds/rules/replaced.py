@@ -34,6 +34,14 @@ _NEW_ENDS = re.compile(
     r"\s+(?:from|in|on|at|by|since|starting|next|this|last|after|before|for|because|as)\b.*$",
     re.IGNORECASE,
 )
+# "Correction: the induction is at Gibside Picture House, not the Exchange": what is said
+# of a thing, then the value it replaces. Only a thing's: its record is found by its title.
+_NOT_OLD = re.compile(
+    r"^(?:[A-Z][\w\-]*(?:\s+[\w\-]+)?:\s+)?(?P<what>[^,;:]+?)\s+(?:is|are|was|were|will\s+be)"
+    r"\s+(?:(?:now|actually|really)\s+)?(?:(?:at|in|on|with|by|from)\s+)?"
+    r"(?P<new>[^,;]+?),\s+not\s+(?:at\s+|in\s+|on\s+|with\s+)?(?P<old>[^,;.!?\u2014\u2013]+)",
+    re.IGNORECASE,
+)
 _LEADING = re.compile(r"^(?:the|my|our|a|an)\s+", re.IGNORECASE)
 _SELF = frozenset(("i", "we", "user", "the user"))
 
@@ -47,12 +55,19 @@ async def read_replaced(
     """Drafts that put the new value where a stored record held the old one (none when the
     sentence tells no replacement, or no record of whom it speaks holds the old value)."""
     m = _FROM_TO.search(text)
-    if m is None:
-        return []
-    who = m.group("who").strip()
-    whose = USER_NAME if who.casefold() in _SELF else who
-    old = _LEADING.sub("", m.group("old").strip())
-    new = _LEADING.sub("", _NEW_ENDS.sub("", m.group("new").strip()))
+    what = ""  # the thing a "Y, not X" correction is of ("the induction")
+    if m is not None:
+        who = m.group("who").strip()
+        whose = USER_NAME if who.casefold() in _SELF else who
+        old = _LEADING.sub("", m.group("old").strip())
+        new = _LEADING.sub("", _NEW_ENDS.sub("", m.group("new").strip()))
+    else:
+        m = _NOT_OLD.search(text)
+        if m is None:
+            return []
+        whose, what = USER_NAME, m.group("what")
+        old = _LEADING.sub("", m.group("old").strip())
+        new = _LEADING.sub("", m.group("new").strip())
     if not old or not new or old.casefold() == new.casefold():
         return []
     held = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)", re.IGNORECASE)
@@ -63,10 +78,12 @@ async def read_replaced(
             continue
         asked += 1
         about = [r for r in await lookup.find(spec.name, old, 5) if _about(mapped, spec, r, whose)]
+        if what:
+            about = [r for r in about if _titled_by(spec, r, what)]
         if len({str(r.get(name_field(spec) or "")) for r in about}) > 1:
             continue  # "José" when two people so called held the old value: not sure who
         for record in about:
-            draft = _replacing(spec, record, held, new, make)
+            draft = _replacing(spec, record, held, new, make, whole=bool(what))
             if draft is not None:
                 drafts.append(draft)
     return drafts
@@ -101,7 +118,12 @@ def _replacing(
     held: re.Pattern[str],
     new: str,
     make: Callable[[ObjectSpec, str | None], Draft],
+    *,
+    whole: bool = False,
 ) -> Draft | None:
+    """The record with the old value replaced by the new in each field holding it; with
+    `whole`, the new value is the field's whole ("Wigston test centre" -> "Leicester test
+    centre", told as "the test is at the Leicester test centre, not Wigston")."""
     notes = notes_field(spec, set(spec.primary_key))
     draft = make(spec, None)
     for key in spec.primary_key:
@@ -113,5 +135,13 @@ def _replacing(
         if fname in spec.primary_key or fname == notes or fspec.type != "str":
             continue
         if isinstance(value, str) and held.search(value):
-            changed = draft.put(fname, held.sub(new, value)) or changed
+            changed = draft.put(fname, new if whole else held.sub(new, value)) or changed
     return draft if changed else None
+
+
+def _titled_by(spec: ObjectSpec, record: dict[str, object], what: str) -> bool:
+    """Whether the record's name or title says a word of `what` ("induction" of "the
+    induction" in "Volunteer induction"): the thing a correction speaks of."""
+    named = name_field(spec)
+    title = set(re.findall(r"\w{4,}", str(record.get(named) or "").casefold())) if named else set()
+    return bool(title & set(re.findall(r"\w{4,}", what.casefold())))
