@@ -1586,6 +1586,15 @@ async def test_a_name_or_a_verb_opening_the_sentence_is_no_job() -> None:
             "Seed swap: Saturday 20 February 2027 at Hollins Lane Library, 10am-1pm.",
             "Hollins Lane Library",
         ),
+        # A name ending in "s" keeps it; only a possessive "'s" goes.
+        ("Health check at Riverside Vets on 2 January 2027.", "Riverside Vets"),
+        ("ECG on Tues 8 Dec 10:30am at 200 Elizabeth St.", "200 Elizabeth St"),  # a number
+        # Without "at": a name of the sort of place things happen in.
+        (
+            "Year-end dinner: Friday 11 December 2026, 7pm, Marble restaurant, Rosebank.",
+            "Marble restaurant",
+        ),
+        ("Winter concert on Saturday 19 December in St Aidan's Church.", "St Aidan's Church"),
     ],
 )
 async def test_where_a_dated_event_takes_place_is_its_location(text: str, venue: str) -> None:

@@ -915,7 +915,7 @@ def _dated_thing(before: str, label: re.Match[str] | None) -> str | None:
 # Where something takes place: "at (the) <capitalised words>" ("at Hollins Lane Library",
 # "at the Corn Exchange", "at SOAS"), its words joined by "of", "de", "&".
 _AT_VENUE = re.compile(
-    rf"\bat\s+(?:the\s+)?(?P<venue>{UPPER}[\w'\u2019&\-]*"
+    rf"\bat\s+(?:the\s+)?(?P<venue>(?:\d{{1,4}}[a-z]?\s+)?{UPPER}[\w'\u2019&\-]*"
     rf"(?:\s+(?:{UPPER}[\w'\u2019&\-]*|of|de|du|la|&)(?=\s+{UPPER}|\b))*)"
 )
 
@@ -924,14 +924,33 @@ def _venue(s: Analyzed, start: int, end: int) -> str | None:
     """The place an event in the text between `start` and `end` is at, when the sentence says
     "at" and a name that is no one's (not a person named in the sentence)."""
     for m in _AT_VENUE.finditer(s.text, start, end):
-        name = m.group("venue").rstrip("'\u2019s").strip()
-        if any(
-            x.start <= m.start("venue") < x.end
-            for x in s.mentions
-            if not x.entity.startswith("org:")
-        ):
+        name = _POSSESSIVE_END.sub("", m.group("venue")).strip()
+        if _someones(s, m.start("venue")):
             continue  # "at Tom's": a person, not a place
         if name.lower() in NOISE_WORDS or len(name) < 2 or (" " not in name and given_name(name)):
             continue  # "at Tom's": someone's home, named by its owner
         return name
+    # Without "at": a name of the sort of place things happen in ("Marble restaurant",
+    # "Harbour Lane Hall"), said in the event's clause.
+    for m in _KIND_OF_PLACE.finditer(s.text, start, end):
+        kind = m.group("kind")
+        if kind.lower() not in _PLACE_KINDS or _someones(s, m.start()):
+            continue
+        if kind[:1].islower():
+            return f"{m.group('name')} {kind}"  # "Marble restaurant"
+        if " " in m.group("name"):
+            return f"{m.group('name')} {kind}"  # "St Aidan's Church", not "Hall" alone
     return None
+
+
+def _someones(s: Analyzed, at: int) -> bool:
+    """Whether a person named in the sentence (not a firm) stands at `at`."""
+    return any(x.start <= at < x.end for x in s.mentions if not x.entity.startswith("org:"))
+
+
+_POSSESSIVE_END = re.compile(r"['\u2019]s$")
+_KIND_OF_PLACE = re.compile(
+    rf"(?P<name>{UPPER}[\w'\u2019&\-]*(?:\s+(?:{UPPER}[\w'\u2019&\-]*|&))*?)\s+(?P<kind>[A-Za-z]+)\b"
+)
+# Sorts of place an event is held in, by the last word of their name or the word after it.
+_PLACE_KINDS = frozenset(lexicon("things.place_kinds"))
