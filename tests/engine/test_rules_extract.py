@@ -2799,3 +2799,29 @@ async def test_the_last_item_after_and_may_keep_its_brackets() -> None:
     result = await extract("Kids: Maja (9) and Theo (6).", DEFAULT)
     people = {o["name"]: o for o in objects(result, "person")}
     assert {n: p.get("relationship") for n, p in people.items()} == {"Maja": "kid", "Theo": "kid"}
+
+
+@pytest.mark.anyio
+async def test_a_record_written_as_labelled_lines_is_one_record_of_the_type_they_name() -> None:
+    result = await extract(
+        "New contact:\nName: Kasper Holm\nRole: sailmaker\nCompany: North Sails Aarhus\n"
+        "Mobile: +45 86 12 34 90\nE-mail: kasper@northsails.dk\n\n"
+        "Task: renew the premises licence\nDue: 31 January\nOwner: Rhiannon\n"
+        "Task: fix the chiller",
+        DEFAULT,
+    )
+    kasper = {o["name"]: o for o in objects(result, "person")}["Kasper Holm"]
+    assert kasper["role"] == "sailmaker" and kasper["company"] == "North Sails Aarhus"
+    assert kasper["phone"] == "+45 86 12 34 90" and kasper["email"] == "kasper@northsails.dk"
+    tasks = {o["title"]: o for o in objects(result, "task")}
+    licence = tasks["renew the premises licence"]
+    assert licence["due_date"] == "2027-01-31" and licence["assignee"] == "Rhiannon"
+    assert licence["status"] == "open"
+    assert "fix the chiller" in tasks  # a key named again is another record
+
+
+@pytest.mark.anyio
+async def test_labelled_lines_that_could_be_two_types_are_no_card() -> None:
+    result = await extract("Name: Northwind\nLocation: Leeds", DEFAULT)
+    # A person or a firm: not sure whose, so the lines are read one by one as before.
+    assert not [o for o in objects(result, "person") if o.get("location") == "Leeds"]

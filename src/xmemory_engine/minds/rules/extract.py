@@ -36,7 +36,7 @@ from xmemory_engine.minds.rules.deeds import base, past, read_deeds
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import read_facts
 from xmemory_engine.minds.rules.links import link_sentence
-from xmemory_engine.minds.rules.lists import read_list
+from xmemory_engine.minds.rules.lists import read_card, read_list
 from xmemory_engine.minds.rules.names import firm_in_address, spelled
 from xmemory_engine.minds.rules.orgs import org_facts
 from xmemory_engine.minds.rules.replaced import called, read_replaced
@@ -57,6 +57,9 @@ _IT = re.compile(r"\b(?:it|this|that one)\b", re.IGNORECASE)
 _EMPLOYMENT_WORDS = ("work", "employ", "job", "member", "belong", "staff")
 CONTEXT_SENTENCES = 2
 """Sentences before someone's first naming in which the one firm told is where they work."""
+
+
+_CARD_LINES = 12  # the most lines one card is read from
 
 
 def _items_after(sentences: list[Analyzed], at: int) -> list[Analyzed]:
@@ -178,6 +181,15 @@ class _Build:
             if i in itemised:
                 continue
             previous = sentences[i - 1].text if i else None
+            # "Name: Kasper Holm" / "Role: sailmaker" / "Phone: …", a line each: one record.
+            card = read_card(
+                [t.text for t in sentences[i : i + _CARD_LINES]], self.map, self._draft, self.today
+            )
+            if card is not None:
+                self._listed(card[0])
+                itemised.update(range(i + 1, i + card[1]))
+                last = None
+                continue
             items = _items_after(sentences, i)
             # "To do:" on a line, then "- book portaloos", "- order medals" on lines of their
             # own: one list, read as if written on one line with ";" between its items.

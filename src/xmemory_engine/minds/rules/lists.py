@@ -9,6 +9,7 @@ record, read by the other rules.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
@@ -26,6 +27,7 @@ from xmemory_engine.minds.rules.names import (
 )
 from xmemory_engine.minds.rules.schema_map import (
     KIND_WORDS,
+    ROLE_SYNONYMS,
     SchemaMap,
     field_for,
     name_field,
@@ -425,3 +427,74 @@ def _fill(draft: Draft, said: str, today: date, kinds: Mapping[str, str]) -> Non
         # A record with nowhere else to keep it ("finish CW2 Part B (Bellman-Ford)", a task):
         # the brackets stay in its title rather than being lost.
         draft.values[title] = f"{draft.values[title]} ({said})"
+
+
+# One labelled line of a record written as a card ("Name: Kasper Holm", "Phone: +45 …").
+_CARD_LINE = re.compile(r"^\s*(?P<label>[^\W\d_][\w \-]{0,24}?)\s*:\s*(?P<value>\S.*?)\s*\.?\s*$")
+
+
+def read_card(
+    lines: list[str], mapped: SchemaMap, make: MakeDraft, today: date
+) -> tuple[Draft, int] | None:
+    """A record written as labelled lines, one field a line ("Name: Kasper Holm", "Role:
+    sailmaker", "Phone: +45 86 12 34 90"), and how many of `lines` it takes: the run of
+    labelled lines from the first, read as the one object type whose fields they name, the
+    first naming its key. None when the lines name no type's key with another field, or
+    name two types' fields as well (where the card ends, or whose it is, is not sure)."""
+    labelled = []
+    for line in lines:
+        m = _CARD_LINE.match(line)
+        if m is None:
+            break
+        labelled.append((m.group("label").strip().lower(), m.group("value")))
+    if len(labelled) < 2:
+        return None
+    best: list[tuple[int, ObjectSpec]] = []
+    for spec in mapped.schema.objects.values():
+        key = name_field(spec)
+        if key is None or _labelled_field(spec, labelled[0][0]) != key:
+            continue
+        fields = [_labelled_field(spec, label) for label, _ in labelled]
+        taken = len(list(itertools.takewhile(lambda f: f is not None, fields)))
+        # A field named again starts another record ("Task: …. Task: …").
+        taken = next((i for i in range(1, taken) if fields[i] in fields[:i]), taken)
+        if taken >= 2:
+            best.append((taken, spec))
+    best.sort(key=lambda pair: -pair[0])
+    if not best or (len(best) > 1 and best[0][0] == best[1][0]):
+        return None
+    taken, spec = best[0]
+    draft = make(spec, None)
+    for label, value in labelled[:taken]:
+        fname = _labelled_field(spec, label)
+        if fname is None:
+            continue
+        if spec.fields[fname].type in ("date", "datetime"):
+            # Read with its label: "Due: 31 January" is a deadline, so the next 31 January.
+            dates = [v for v in find_values(f"{label}: {value}", today) if v.kind == "date"]
+            draft.put(fname, str(dates[0].value) if dates else None)
+        else:
+            draft.put(fname, value)
+    if mapped.kinds.get(spec.name) == "task":
+        draft.put(field_for(spec, "status", ("str",)), "open")  # unless a line said otherwise
+    return (draft, taken) if name_field(spec) in draft.values else None
+
+
+def _labelled_field(spec: ObjectSpec, label: str) -> str | None:
+    """The field of `spec` a card's label names: the field itself ("phone"), or one its role
+    is known by ("mobile", "job title", "e-mail"); "name", "title" or the type's own name
+    ("Task: …") only its key."""
+    key = re.sub(r"[\s\-]+", "_", label)
+    if key == spec.name:
+        return name_field(spec)  # "Task: renew the licence"
+    if key in ("name", "full_name", "title"):
+        own = name_field(spec)
+        return own if own is not None and (own == key or key == "full_name") else None
+    if key in spec.fields and key not in spec.primary_key:
+        return key
+    for role, words in ROLE_SYNONYMS.items():
+        if role not in ("name", "title") and key in words:
+            found = field_for(spec, role)
+            if found is not None and found not in spec.primary_key:
+                return found
+    return None
