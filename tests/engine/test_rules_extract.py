@@ -2825,3 +2825,18 @@ async def test_labelled_lines_that_could_be_two_types_are_no_card() -> None:
     result = await extract("Name: Northwind\nLocation: Leeds", DEFAULT)
     # A person or a firm: not sure whose, so the lines are read one by one as before.
     assert not [o for o in objects(result, "person") if o.get("location") == "Leeds"]
+
+
+@pytest.mark.anyio
+async def test_a_detail_naming_someone_by_their_job_gives_them_that_role() -> None:
+    result = await extract(
+        "Kit's key worker is Siobhán Gallagher. Mochi's vet is Dr Arai. "
+        "My sister's husband is Tom Baker.",
+        DEFAULT,
+    )
+    people = {o["name"]: o for o in objects(result, "person")}
+    assert people["Siobhán Gallagher"].get("role") == "key worker"
+    assert people["Dr. Arai"].get("role") == "vet"  # "Dr Arai" is the one stored as "Dr. Arai"
+    assert "role" not in people["Tom Baker"]  # a tie, not a job
+    facts = {(f["subject"], f["attribute"]): f["value"] for f in objects(result, "fact")}
+    assert facts[("Kit", "key worker")] == "Siobhán Gallagher"  # the detail stays as well

@@ -37,7 +37,7 @@ from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import read_facts
 from xmemory_engine.minds.rules.links import link_sentence
 from xmemory_engine.minds.rules.lists import read_card, read_list
-from xmemory_engine.minds.rules.names import firm_in_address, spelled
+from xmemory_engine.minds.rules.names import KIN_NOUNS, firm_in_address, role_noun, spelled
 from xmemory_engine.minds.rules.orgs import org_facts
 from xmemory_engine.minds.rules.replaced import called, read_replaced
 from xmemory_engine.minds.rules.schema_map import (
@@ -57,6 +57,11 @@ _IT = re.compile(r"\b(?:it|this|that one)\b", re.IGNORECASE)
 _EMPLOYMENT_WORDS = ("work", "employ", "job", "member", "belong", "staff")
 CONTEXT_SENTENCES = 2
 """Sentences before someone's first naming in which the one firm told is where they work."""
+
+
+def _bare_name(name: str) -> str:
+    """A name compared without case or points: "Dr Arai" is "Dr. Arai"."""
+    return name.replace(".", "").casefold()
 
 
 _CARD_LINES = 12  # the most lines one card is read from
@@ -222,7 +227,9 @@ class _Build:
             if _MOVED.search(s.text):
                 self.moved += [(s, d) for d in things.drafts]
             named = _pronouns_named(s, names)
-            self.things += read_facts(named, self.map, self._draft)
+            facts_said = read_facts(named, self.map, self._draft)
+            self.things += facts_said
+            self._jobs_of_named(facts_said)
             self.things += read_deeds(named, self.map, self._draft, names.values())
             self.relations += things.relations
             if not things.drafts and last is not None and rating_only(s.text, last):
@@ -315,6 +322,25 @@ class _Build:
                 if draft.put(company, org.values[name]):
                     found.append((m.entity, next(iter(told))))
         return found
+
+    def _jobs_of_named(self, facts: list[Draft]) -> None:
+        """A detail whose value is someone the text names and whose noun is a job ("Kit's key
+        worker is Siobhán Gallagher") says that job of them as well: it is their role, when
+        nothing else has said one."""
+        people = {
+            _bare_name(str(d.values.get(name_field(d.spec) or "", ""))): d
+            for d in self.drafts.values()
+            if self.map.kinds.get(d.spec.name) == "person"
+        }
+        for fact in facts:
+            attribute = str(fact.values.get("attribute") or "")
+            person = people.get(_bare_name(str(fact.values.get("value") or "")))
+            head = attribute.split()[-1] if attribute.split() else ""
+            if person is None or not role_noun(head) or head in KIN_NOUNS:
+                continue
+            role = field_for(person.spec, "role", ("str",))
+            if role is not None and not person.has(role):
+                person.put(role, attribute)
 
     def _listed(self, draft: Draft) -> None:
         """A list's record. A name the list says is of its type ("Suppliers: Mungoswells
