@@ -146,3 +146,22 @@ async def test_a_value_said_with_the_one_it_replaces_after_not_changes_that_thin
         assert where["Staff party"] == "Exchange"  # the correction is of the induction only
         asked = await memory.read("Where is the volunteer induction?")
         assert "Gibside Picture House" in asked["reader_result"]["answer"]
+
+
+async def test_a_move_of_it_naming_nothing_else_moves_the_thing_stored_last(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Dentist check-up on Monday 14 December at 9am.")
+        await memory.write(
+            "Biometrics appointment at the UKVCAS centre, Tuesday 15 December 11:40."
+        )
+        await memory.write("no hang on they moved it - now wednesday 16 december, 09:20")
+        dates = {e["title"]: e["date"] for e in rows(tmp_path, "event")}
+        assert len(dates) == 2  # no event of its own
+        assert dates["Dentist check-up"] == "2026-12-14"  # not the one stored last
+        [biometrics] = [t for t in dates if t.startswith("Biometrics")]
+        assert dates[biometrics] == "2026-12-16"
+        # Someone named: "it" may be theirs, so nothing stored is moved by it.
+        await memory.write("Ana moved it to Friday 18 December.")
+        assert {e["title"]: e["date"] for e in rows(tmp_path, "event")}[biometrics] == "2026-12-16"

@@ -54,6 +54,9 @@ from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
 
 _IT = re.compile(r"\b(?:it|this|that one)\b", re.IGNORECASE)
+_IT_ALONE = re.compile(
+    r"\b(?:moved|pushed|postponed|rescheduled|delayed|brought)\s+it\b", re.IGNORECASE
+)
 _EMPLOYMENT_WORDS = ("work", "employ", "job", "member", "belong", "staff")
 CONTEXT_SENTENCES = 2
 """Sentences before someone's first naming in which the one firm told is where they work."""
@@ -434,8 +437,16 @@ class _Build:
                 self._unnote(s.text)
         for s, draft in self.moved:
             found = await self._record_named(s, lookup)
+            recent = found is None and await self._moved_it(s, lookup)
+            if recent:
+                found = recent
             name = name_field(draft.spec)
-            if found is not None and found[0] is draft.spec and not _moved_is(s.text, found[1]):
+            if (
+                found is not None
+                and not recent
+                and found[0] is draft.spec
+                and not _moved_is(s.text, found[1])
+            ):
                 # "Current job: Nordlys trial protocol, deadline 6 March, in progress": a
                 # stored "progress report" shares a word said after the move, not one of what
                 # moved (the words before it): identity is by the name, not by any word said.
@@ -453,7 +464,7 @@ class _Build:
         for s in self.unmade:
             if not _CHANGE.search(s.text):
                 continue
-            found = await self._record_named(s, lookup)
+            found = await self._record_named(s, lookup) or await self._moved_it(s, lookup)
             if found is None:
                 self._new_since_moved(s)
                 continue
@@ -520,6 +531,21 @@ class _Build:
         if made:
             self.things += made
             self._unnote(s.text)
+
+    async def _moved_it(self, s: Analyzed, lookup: RecordLookup) -> tuple[ObjectSpec, str] | None:
+        """What "it" is in a move that names nothing else ("no hang on they moved it - now
+        wednesday 16 december"): the event or task stored last, when the text names no one
+        and no other thing of that kind."""
+        if not (_MOVED.search(s.text) and _IT_ALONE.search(s.text)) or self.text.people():
+            return None
+        latest: tuple[str, ObjectSpec, str] | None = None
+        for spec in [sp for k in ("event", "task") for sp in self.map.of_kind(k)]:
+            title_of = name_field(spec)
+            for record in await lookup.recent(spec.name, 1):
+                title, when = record.get(title_of or ""), str(record.get("updated_at") or "")
+                if isinstance(title, str) and (latest is None or when > latest[0]):
+                    latest = (when, spec, title)
+        return (latest[1], latest[2]) if latest is not None else None
 
     async def _record_named(
         self, s: Analyzed, lookup: RecordLookup
