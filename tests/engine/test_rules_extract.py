@@ -2768,7 +2768,8 @@ def test_a_line_opened_by_a_bullet_or_a_number_is_a_list_item() -> None:
 async def test_items_on_the_lines_under_a_header_are_one_list() -> None:
     result = await extract(
         "todo list:\n- book portaloos (me)\n- get the council road closure permit (Tomasz)\n"
-        "- order medals (me)\n\nTo do for Form E:\n1. bank statements\n2. payslips",
+        "- order medals (me)\n\nTo do for Form E:\n1. bank statements\n2. payslips\n\n"
+        "Hearing aid to-dos:\n- set up the app\n- pay the deposit",
         DEFAULT,
     )
     tasks = {o["title"]: o for o in objects(result, "task")}
@@ -2778,6 +2779,8 @@ async def test_items_on_the_lines_under_a_header_are_one_list() -> None:
         "order medals",
         "bank statements",
         "payslips",
+        "set up the app",
+        "pay the deposit",
     }
     assert tasks["get the council road closure permit"].get("assignee") == "Tomasz"
     assert "assignee" not in tasks["book portaloos"]

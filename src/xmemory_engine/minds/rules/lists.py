@@ -275,8 +275,8 @@ def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
         return None
     if "for" in words[1:]:
         words = words[: words.index("for", 1)]  # "To do for Form E", "Jobs for the weekend"
-    if words[-2:] == ["to", "do"] or words[-1:] == ["todo"]:
-        return spec  # "To do", "Stuff to do", "Things still to do"
+    if words[-2:] in (["to", "do"], ["to", "dos"]) or words[-1:] in (["todo"], ["todos"]):
+        return spec  # "To do", "Stuff to do", "Things still to do", "Hearing aid to-dos"
     if words[-2:] == ["to", "sort"] or words[-3:] == ["to", "sort", "out"]:
         return spec  # "Stuff we need to sort", "Things to sort out"
     if len(words) == 1 and states_said(head):
