@@ -2525,7 +2525,7 @@ async def test_stances_listed_in_a_note_about_the_user_are_preferences() -> None
          "reply to the council about the permit"),
         ("Open item: confirm venue capacity with Hannah.", "confirm venue capacity with Hannah"),
         ("Action for user — update the rota by Sunday.", "update the rota"),
-        ("To-dos for the wedding: book florist; send invites.", "book florist"),
+        ("To-do for the wedding: book florist.", "book florist"),  # one: no list
         ("Follow up with Priya re invoice.", "Follow up with Priya re invoice"),
         # The thing a deadline is for.
         ("Deadline for the grant application is 14 Feb.", "grant application"),
@@ -2843,3 +2843,26 @@ async def test_a_detail_naming_someone_by_their_job_gives_them_that_role() -> No
     assert "role" not in people["Tom Baker"]  # a tie, not a job
     facts = {(f["subject"], f["attribute"]): f["value"] for f in objects(result, "fact")}
     assert facts[("Kit", "key worker")] == "Siobhán Gallagher"  # the detail stays as well
+
+
+@pytest.mark.anyio
+async def test_what_the_words_before_is_call_a_firm_is_its_sort() -> None:
+    result = await extract(
+        "Tortilla supplier is La Milpa Foods. My bank is Monzo. The best thing is Acme Corp.",
+        DEFAULT,
+    )
+    kinds = {o["name"]: o.get("kind") for o in objects(result, "organization")}
+    assert kinds["La Milpa Foods"] == "tortilla supplier"
+    assert kinds["Monzo"] == "bank"  # whose it is says no sort
+    assert kinds["Acme Corp"] is None  # "thing" is no sort of firm
+
+
+@pytest.mark.anyio
+async def test_a_header_of_to_dos_for_something_lists_each_of_them() -> None:
+    tasks = objects(
+        await extract("To-dos for the wedding: book florist; send invites.", DEFAULT), "task"
+    )
+    assert [(t["title"], t["status"]) for t in tasks] == [
+        ("book florist", "open"),
+        ("send invites", "open"),  # the second had been lost
+    ]

@@ -14,7 +14,7 @@ from xmemory_engine.minds.rules.amounts import counts
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import THING_WORDS, given_name
+from xmemory_engine.minds.rules.names import ORG_NOUNS, THING_WORDS, given_name
 from xmemory_engine.minds.rules.schema_map import field_for
 from xmemory_engine.minds.rules.text import lexicon
 
@@ -38,6 +38,7 @@ _KIND_HEADS = lexicon("orgs.kind_heads")
 def org_facts(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     named = [m for m in s.mentions if m.entity.startswith("org:") and not m.pronoun]
     for m in named:
+        _kind_said_before(drafts.get(m.entity), s.text[: m.start])
         _kind_named(drafts.get(m.entity), s.text[m.start : m.end])
     orgs = {m.entity for m in named if m.entity in drafts}
     # What follows a firm's name describes that firm; "they" or "it" stands for the firm
@@ -61,6 +62,32 @@ def org_facts(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> No
             facts.use(end + hit.start("w"), end + hit.end())
     if len(orgs) == 1:
         counts(s, drafts[next(iter(orgs))])
+
+
+def _kind_said_before(draft: Draft | None, before: str) -> None:
+    """A firm said to be what the words before "is" call it ("tortilla supplier is La Milpa
+    Foods", "Our insurer is Admiral") is of that kind, when those words end in a noun for a
+    firm or a sort of one."""
+    kind = field_for(draft.spec, "kind", ("str",)) if draft is not None else None
+    said = _KIND_IS.search(before)
+    if draft is None or kind is None or draft.has(kind) or said is None:
+        return
+    words = said.group("kind").lower().split()
+    while words[:1] and words[0] in _OWNERS:
+        words = words[1:]  # "My bank is Monzo": bank
+    if words and (words[-1] in ORG_NOUNS or words[-1] in _KIND_HEADS or words[-1] in _FIRM_WORDS):
+        draft.put(kind, " ".join(words))
+
+
+# The words before "is" naming what a firm is to someone: up to three, after a possessive,
+# an article or the start of a clause.
+_KIND_IS = re.compile(
+    r"(?:^|[,;:(]\s*|\b(?:my|our|the|their|his|her|user['\u2019]s)\s+)"
+    r"(?P<kind>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s+(?:is|are|was|were)\s+(?:now\s+)?$",
+    re.IGNORECASE,
+)
+_OWNERS = frozenset(("my", "our", "the", "their", "his", "her", "user's", "user\u2019s", "a", "an"))
+_FIRM_WORDS = frozenset(lexicon("providers.provider_words"))
 
 
 def _kind_named(draft: Draft | None, name: str) -> None:
