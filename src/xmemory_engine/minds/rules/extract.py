@@ -191,7 +191,7 @@ class _Build:
             previous = sentences[i - 1].text if i else None
             # "Name: Kasper Holm" / "Role: sailmaker" / "Phone: …", a line each: one record.
             card = read_card(
-                [t.text for t in sentences[i : i + _CARD_LINES]], self.map, self._draft, self.today
+                (t.text for t in sentences[i : i + _CARD_LINES]), self.map, self._draft, self.today
             )
             if card is not None:
                 self._listed(card[0])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 
 from xmemory_engine.minds.rules.amounts import one_date
@@ -434,7 +434,7 @@ _CARD_LINE = re.compile(r"^\s*(?P<label>[^\W\d_][\w \-]{0,24}?)\s*:\s*(?P<value>
 
 
 def read_card(
-    lines: list[str], mapped: SchemaMap, make: MakeDraft, today: date
+    lines: Iterable[str], mapped: SchemaMap, make: MakeDraft, today: date
 ) -> tuple[Draft, int] | None:
     """A record written as labelled lines, one field a line ("Name: Kasper Holm", "Role:
     sailmaker", "Phone: +45 86 12 34 90"), and how many of `lines` it takes: the run of
@@ -449,7 +449,7 @@ def read_card(
         labelled.append((m.group("label").strip().lower(), m.group("value")))
     if len(labelled) < 2:
         return None
-    best: list[tuple[int, ObjectSpec]] = []
+    best: list[tuple[int, ObjectSpec, list[str | None]]] = []
     for spec in mapped.schema.objects.values():
         key = name_field(spec)
         if key is None or _labelled_field(spec, labelled[0][0]) != key:
@@ -459,14 +459,13 @@ def read_card(
         # A field named again starts another record ("Task: …. Task: …").
         taken = next((i for i in range(1, taken) if fields[i] in fields[:i]), taken)
         if taken >= 2:
-            best.append((taken, spec))
-    best.sort(key=lambda pair: -pair[0])
+            best.append((taken, spec, fields))
+    best.sort(key=lambda found: -found[0])
     if not best or (len(best) > 1 and best[0][0] == best[1][0]):
         return None
-    taken, spec = best[0]
+    taken, spec, fields = best[0]
     draft = make(spec, None)
-    for label, value in labelled[:taken]:
-        fname = _labelled_field(spec, label)
+    for (label, value), fname in zip(labelled[:taken], fields, strict=False):
         if fname is None:
             continue
         if spec.fields[fname].type in ("date", "datetime"):

@@ -15,6 +15,7 @@ from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import ORG_NOUNS, THING_WORDS, given_name
+from xmemory_engine.minds.rules.providers import PROVIDER_WORDS
 from xmemory_engine.minds.rules.schema_map import field_for
 from xmemory_engine.minds.rules.text import lexicon
 
@@ -75,7 +76,9 @@ def _kind_said_before(draft: Draft | None, before: str) -> None:
     words = said.group("kind").lower().split()
     while words[:1] and words[0] in _OWNERS:
         words = words[1:]  # "My bank is Monzo": bank
-    if words and (words[-1] in ORG_NOUNS or words[-1] in _KIND_HEADS or words[-1] in _FIRM_WORDS):
+    if words and (
+        words[-1] in ORG_NOUNS or words[-1] in _KIND_HEADS or words[-1] in PROVIDER_WORDS
+    ):
         draft.put(kind, " ".join(words))
 
 
@@ -87,7 +90,6 @@ _KIND_IS = re.compile(
     re.IGNORECASE,
 )
 _OWNERS = frozenset(("my", "our", "the", "their", "his", "her", "user's", "user\u2019s", "a", "an"))
-_FIRM_WORDS = frozenset(lexicon("providers.provider_words"))
 
 
 def _kind_named(draft: Draft | None, name: str) -> None:

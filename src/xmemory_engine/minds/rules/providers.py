@@ -13,12 +13,12 @@ from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.text import UPPER, lexicon, name_words
 
-_PROVIDER_WORDS = lexicon("providers.provider_words")
+PROVIDER_WORDS = lexicon("providers.provider_words")
 _NAME = rf"{UPPER}[\w&'\-]*(?:\s+{UPPER}[\w&'\-]*)*"
 
 
 def provider(s: Analyzed, draft: Draft) -> None:
-    fname = next((f for f in draft.spec.fields if set(name_words(f)) & _PROVIDER_WORDS), None)
+    fname = next((f for f in draft.spec.fields if set(name_words(f)) & PROVIDER_WORDS), None)
     if fname is None or draft.has(fname) or draft.spec.fields[fname].type != "str":
         return
     kinds = [

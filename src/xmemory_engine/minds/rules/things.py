@@ -936,10 +936,9 @@ def _venue(s: Analyzed, start: int, end: int) -> str | None:
         kind = m.group("kind")
         if kind.lower() not in _PLACE_KINDS or _someones(s, m.start()):
             continue
-        if kind[:1].islower():
-            return f"{m.group('name')} {kind}"  # "Marble restaurant"
-        if " " in m.group("name"):
-            return f"{m.group('name')} {kind}"  # "St Aidan's Church", not "Hall" alone
+        # "Marble restaurant"; "St Aidan's Church", not "Hall" alone.
+        if kind[:1].islower() or " " in m.group("name"):
+            return f"{m.group('name')} {kind}"
     return None
 
 
