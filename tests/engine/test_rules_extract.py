@@ -1101,8 +1101,9 @@ async def test_an_agents_note_of_what_the_user_likes_is_a_preference(
          "graphic designer"),
         ("Client: José Álvarez, procurement lead at Mercadona Tech, jose@merc.example.",
          "José Álvarez", "procurement lead"),
-        # A list item that is no job word, or a capitalised place, is no role.
-        ("Contact: Ana Lima, vegetarian, Manchester, ana@lima.example.", "Ana Lima", None),
+        # A list item that is no job word, or a capitalised place, is no role: the label is.
+        ("Contact: Ana Lima, vegetarian, Manchester, ana@lima.example.", "Ana Lima", "contact"),
+        ("Ana Lima: vegetarian, Manchester, ana@lima.example.", "Ana Lima", None),
     ],
 )  # fmt: skip
 async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
@@ -2866,3 +2867,45 @@ async def test_a_header_of_to_dos_for_something_lists_each_of_them() -> None:
         ("book florist", "open"),
         ("send invites", "open"),  # the second had been lost
     ]
+
+
+@pytest.mark.anyio
+async def test_a_person_works_at_the_firm_their_brackets_or_its_brackets_name() -> None:
+    result = await extract(
+        "Contacts: Kofi Boateng (pantry director); Greg Alvarez (owner, Alvarez Market). "
+        "Managing agent is Brennan & Hale Property Management (Olivia Brennan, "
+        "olivia@brennanhale.co.uk); freeholder is Castlegate Estates.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Greg Alvarez"].get("company") == "Alvarez Market"
+    assert people["Olivia Brennan"].get("company") == "Brennan & Hale Property Management"
+    assert "company" not in people["Kofi Boateng"]  # his own brackets name no firm
+
+
+@pytest.mark.anyio
+async def test_brackets_after_a_name_no_firm_has_tie_nobody_to_a_firm_told_before() -> None:
+    result = await extract(
+        "Clients: Pixel & Pine Studio (London; producer Hannah Okafor) - GBP; Northlight Docs "
+        "(New York; post supervisor Diego Santamaría) - USD.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Hannah Okafor"].get("company") == "Pixel & Pine Studio"
+    assert "company" not in people["Diego Santamaría"]  # Northlight's, whatever it is
+
+
+@pytest.mark.anyio
+async def test_someone_with_a_job_works_at_the_one_firm_of_their_part_of_the_sentence() -> None:
+    result = await extract(
+        "Spanish school: Academia Wiñay, Cusco, 4 hrs a day; teacher assigned: Rosa Quispe.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Rosa Quispe"].get("company") == "Academia Wiñay"
+    result = await extract(
+        "Pending order with Arklow Tyre Co.: 60 tyres. Contact there is Bríd Kavanagh.", DEFAULT
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Bríd Kavanagh"] == {"name": "Bríd Kavanagh", "role": "contact",
+                                       "company": "Arklow Tyre Co"}  # fmt: skip

@@ -306,7 +306,20 @@ class _Build:
                 seen.add(m.entity)  # where someone is first named says who they are
                 if draft.spec is not self.person or company is None or role is None:
                     continue
-                if not draft.has(role) or draft.has(company) or (tie and draft.has(tie)):
+                if draft.has(company):
+                    continue
+                tied = _firm_tied(s, m, bool(draft.has(role)))
+                if tied is not None:
+                    org = self.drafts.get(tied) if tied else None
+                    name = name_field(org.spec) if org is not None else None
+                    if (
+                        org is not None
+                        and name is not None
+                        and draft.put(company, org.values[name])
+                    ):
+                        found.append((m.entity, tied))
+                    continue
+                if not draft.has(role) or (tie and draft.has(tie)):
                     continue
                 told = {
                     x.entity
@@ -809,6 +822,69 @@ def _telling(run: list[str]) -> bool:
     return len(" ".join(run)) >= 4 or any(
         any(c.isdigit() for c in w) or (len(w) >= 2 and w.isupper()) for w in run
     )
+
+
+def _firm_tied(s: Analyzed, m: Mention, has_role: bool) -> str | None:
+    """The one firm a person's sentence ties them to by its structure, narrowest first:
+    brackets right after their name, or the brackets they are named in with the name those
+    follow ("Greg Alvarez (owner, Alvarez Market)", "Kroll Foods (contact: Ingrid Solberg)"),
+    then, for someone whose job is said, the part of the sentence between semicolons
+    ("Academia Wiñay, Cusco; teacher assigned: Rosa Quispe"). A scope naming two firms ties
+    them to neither (None). Brackets after a name that is not a known firm's say whose they
+    are ("Northlight Docs (New York; post supervisor Diego Santamaría)"): "", no firm."""
+    firms = [x for x in s.mentions if x.entity.startswith("org:") and not x.pronoun]
+    if not firms:
+        return None
+    scopes: list[tuple[int, int, bool]] = []  # (from, to, whether a name heads them)
+    for open_at, close_at in _bracket_groups(s.text):
+        if open_at >= m.end and not s.text[m.end : open_at].strip(" ,"):
+            scopes.append((open_at, close_at, False))  # their own brackets
+        elif open_at < m.start and m.end <= close_at:
+            head = [x for x in firms if x.end <= open_at and not s.text[x.end : open_at].strip()]
+            before = s.text[:open_at].split()
+            named = bool(before) and before[-1][:1].isupper() and before[-1][-1:].isalnum()
+            scopes.append((head[-1].start if head else open_at, close_at, named))
+    scopes.sort(key=lambda scope: scope[1] - scope[0])
+    if has_role:
+        scopes.append((*_segment(s.text, m.start), False))
+    for lo, hi, named in scopes:
+        inside = {x.entity for x in firms if lo <= x.start and x.end <= hi}
+        if len(inside) > 1:
+            return None
+        if inside and not _listed_beside(s, m, next(iter(inside))):
+            return next(iter(inside))
+        if named and not inside:
+            return ""
+    return None
+
+
+def _bracket_groups(text: str) -> list[tuple[int, int]]:
+    """The spans of the bracketed groups of `text`, from their "(" to their ")"."""
+    groups: list[tuple[int, int]] = []
+    opened: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "([":
+            opened.append(i)
+        elif ch in ")]" and opened:
+            groups.append((opened.pop(), i))
+    return groups
+
+
+def _segment(text: str, at: int) -> tuple[int, int]:
+    """The part of `text` around `at` between semicolons outside brackets."""
+    depth, lo, hi = 0, 0, len(text)
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+        if ch == ";" and depth == 0:
+            if i < at:
+                lo = i + 1
+            else:
+                hi = i
+                break
+    return lo, hi
 
 
 def _listed_beside(s: Analyzed, m: Mention, org: str) -> bool:
