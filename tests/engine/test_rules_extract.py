@@ -2909,3 +2909,32 @@ async def test_someone_with_a_job_works_at_the_one_firm_of_their_part_of_the_sen
     people = {p["name"]: p for p in objects(result, "person")}
     assert people["Bríd Kavanagh"] == {"name": "Bríd Kavanagh", "role": "contact",
                                        "company": "Arklow Tyre Co"}  # fmt: skip
+
+
+@pytest.mark.anyio
+async def test_a_list_headed_by_whose_it_is_is_read_by_the_type_its_noun_names() -> None:
+    result = await extract(
+        "User's current projects: the kitchen renovation (in progress) and a children's book "
+        "(on hold).",
+        DEFAULT,
+    )
+    assert {o["name"]: o.get("status") for o in objects(result, "project")} == {
+        "kitchen renovation": "active",
+        "children's book": "paused",
+    }
+    assert objects(result, "fact") == []
+
+
+@pytest.mark.anyio
+async def test_a_line_labelled_by_a_type_s_own_name_is_one_record_of_it() -> None:
+    result = await extract(
+        "Project: spring youth sailing course — planned. 8 Saturdays from 2027-04-10.", DEFAULT
+    )
+    assert objects(result, "project") == [
+        {"name": "spring youth sailing course", "status": "planned"}
+    ]
+    assert [f for f in objects(result, "fact") if f["attribute"] == "project"] == []
+    result = await extract("Project: Atlas (on hold).", DEFAULT)
+    assert objects(result, "project") == [{"name": "Atlas", "status": "paused"}]
+    result = await extract("Task: renew the licence.", DEFAULT)  # a task's rules read it
+    assert [o["title"] for o in objects(result, "task")] == ["renew the licence"]

@@ -40,7 +40,14 @@ from xmemory_engine.schema import ObjectSpec
 
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
 
-_HEADER = re.compile(r"^\s*(?P<head>[^\W\d_][\w\s\-]{0,30}?)\s*:\s*(?P<items>.+?)\s*\.?\s*$")
+# "User's current projects: …", "My to-dos: …": whose the list is opens it, not its type.
+_HEADER = re.compile(
+    r"^\s*(?:(?:the\s+)?(?i:user|my|our)(?:['\u2019]s)?\s+)?"
+    r"(?P<head>[^\W\d_][\w\s\-]{0,30}?)\s*:\s*(?P<items>.+?)\s*\.?\s*$"
+)
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
 
 
 def read_list(
@@ -81,6 +88,9 @@ def read_list(
     if len(items) < 2:
         return None
     parties = mapped.kinds.get(spec.name) in ("person", "org")
+    if not parties and not to_be_done:
+        # "the kitchen renovation (in progress) and a children's book": things, by name.
+        items = [(_ARTICLE.sub("", name, count=1), said) for name, said in items]
     places: dict[str, str] = {}
     if parties:
         # People and organizations are listed by name: "flour", "the user" or "the Nakamura
@@ -447,6 +457,16 @@ def read_card(
         if m is None:
             break
         labelled.append((m.group("label").strip().lower(), m.group("value")))
+    card = _card(labelled, mapped, make, today)
+    if card is None and labelled:
+        named = _record_labelled(labelled[0], mapped, make, today)
+        return (named, 1) if named is not None else None
+    return card
+
+
+def _card(
+    labelled: list[tuple[str, str]], mapped: SchemaMap, make: MakeDraft, today: date
+) -> tuple[Draft, int] | None:
     if len(labelled) < 2:
         return None
     best: list[tuple[int, ObjectSpec, list[str | None]]] = []
@@ -477,6 +497,35 @@ def read_card(
     if mapped.kinds.get(spec.name) == "task":
         draft.put(field_for(spec, "status", ("str",)), "open")  # unless a line said otherwise
     return (draft, taken) if name_field(spec) in draft.values else None
+
+
+# The kinds of record a line labelled by their type's name alone is one of ("Project: …"):
+# not tasks, read by their own rules with a deadline and a doer, nor notes and details.
+_LABELLED_KINDS = ("project", "event", "org")
+# Where a labelled record's name ends and what is said of it begins: brackets or a dash.
+_SAID_AFTER = re.compile(r"\s*(?:\(|\s[\u2014\u2013-]\s|;)")
+
+
+def _record_labelled(
+    labelled: tuple[str, str], mapped: SchemaMap, make: MakeDraft, today: date
+) -> Draft | None:
+    """One record from a line labelled by its type's own name ("Project: spring youth
+    sailing course — planned", "Event: quiz night (Friday 8pm)"): the value up to brackets
+    or a dash is its key, and what follows them its state, date and notes, as a listed
+    item's brackets are read."""
+    label, value = labelled
+    spec = mapped.schema.objects.get(label)
+    if spec is None or mapped.kinds.get(spec.name) not in _LABELLED_KINDS:
+        return None
+    cut = _SAID_AFTER.search(value)
+    name = (value[: cut.start()] if cut else value).strip(" .,:")
+    said = re.sub(r"\s*[()]\s*", ", ", value[cut.end() :]).strip(" ,") if cut else ""
+    if not name or len(name.split()) > 12:
+        return None
+    draft = make(spec, _ARTICLE.sub("", name, count=1))
+    if said:
+        _fill(draft, said, today, {})
+    return draft
 
 
 def _labelled_field(spec: ObjectSpec, label: str) -> str | None:
