@@ -2938,3 +2938,32 @@ async def test_a_line_labelled_by_a_type_s_own_name_is_one_record_of_it() -> Non
     assert objects(result, "project") == [{"name": "Atlas", "status": "paused"}]
     result = await extract("Task: renew the licence.", DEFAULT)  # a task's rules read it
     assert [o["title"] for o in objects(result, "task")] == ["renew the licence"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "tie"),
+    [
+        # A name after the noun is no "-or" job word narrowing it.
+        ("Asked my brother Conor if I can stay.", "Conor", "brother"),
+        ("Framing is my old uni friend Kwame Asante-Darko.", "Kwame Asante-Darko",
+         "old uni friend"),
+        ("Yusuf (husband) keeps saying we should get a cargo bike.", "Yusuf", "husband"),
+    ],
+)  # fmt: skip
+async def test_who_someone_is_to_the_user_said_before_or_after_their_name(
+    text: str, name: str, tie: str
+) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people[name].get("relationship") == tie
+
+
+@pytest.mark.anyio
+async def test_a_days_ordinal_after_a_place_is_no_word_of_its_name() -> None:
+    result = await extract(
+        "Asked my brother Conor Byrne if I can stay at his in Didsbury 24th-27th.", DEFAULT
+    )
+    [conor] = objects(result, "person")
+    assert conor.get("location") == "Didsbury"
+    result = await extract("Person 00042 works at Company 7.", DEFAULT)
+    assert [p["name"] for p in objects(result, "person")] == ["Person 00042"]

@@ -352,6 +352,13 @@ def _role_set_off(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: Sent
     draft = drafts.get(m.entity)
     for pattern in (_BRACKET_ROLE, _DASH_ROLE, _COLON_ROLE):
         found = pattern.match(s.text, m.end)
+        if found is not None and draft is not None and pattern is _BRACKET_ROLE:
+            words = found.group("role").lower().split()
+            if words[-1] in KIN_NOUNS and all(_kin_modifier(w) for w in words[:-1]):
+                # "Yusuf (husband) keeps saying …": who they are to the user.
+                if draft.put(field_for(draft.spec, "relationship", ("str",)), " ".join(words)):
+                    facts.use(found.start("role"), found.end("role"))
+                return
         if found is None or draft is None or not _a_job(found.group("role").split()):
             continue
         if pattern is _COLON_ROLE and not _known_role(found.group("role").split()[-1]):
@@ -689,7 +696,28 @@ def _predicate_of(between: str) -> bool:
     return _BETWEEN_OWNER_AND_VERB.match(between) is not None
 
 
-_KIN_NOUN = re.compile(r"\s*([^\W\d_][\w\-]*)(?:\s+([^\W\d_][\w\-]*))?")
+_KIN_NOUN = re.compile(r"\s*([^\W\d_][\w\-]*)(?:\s+([^\W\d_][\w\-]*))?(?:\s+([^\W\d_][\w\-]*))?")
+
+
+def _kin_phrase(noun: re.Match[str]) -> tuple[str, int] | None:
+    """The words after a possessive that say who someone is, and where they end: a person
+    noun, with up to two words before it that narrow it ("my older sister", "my team lead",
+    "my old uni friend"), the longest such. A capitalised word is the name after the noun
+    ("my brother Conor": no "-or" job), unless it is an acronym ("my family GP")."""
+    words = [w for w in noun.groups() if w is not None]
+    for k in range(len(words), 1, -1):
+        head, before = words[k - 1], words[: k - 1]
+        if head[:1].isupper() and not head.isupper():
+            continue
+        if not all(w.islower() or _kin_modifier(w) for w in before):
+            continue
+        if owned_person_noun(head):
+            return " ".join(words[:k]), noun.end(k)
+    if owned_person_noun(words[0]):
+        return words[0], noun.end(1)
+    return None
+
+
 # "my sister, Maya", "my manager is Priya Nair", "the user's dentist Dr. Okafor".
 # "my manager there is Ingrid", "my best friend from university is Priya": where or when may
 # stand before the verb.
@@ -713,15 +741,10 @@ def _kin(
         noun = _KIN_NOUN.match(s.text, m.end)
         if noun is None:
             continue
-        first, second = noun.group(1), noun.group(2)
-        if second and (_kin_modifier(first) or first.islower()) and owned_person_noun(second):
-            # "my older sister", and a noun before a person noun narrows it ("my team lead",
-            # "our piano teacher")
-            phrase, end = f"{first} {second}", noun.end(2)
-        elif owned_person_noun(first):
-            phrase, end = first, noun.end(1)
-        else:
+        found = _kin_phrase(noun)
+        if found is None:
             continue
+        phrase, end = found
         people = [x for x in s.mentions if not x.speaker and not x.entity.startswith("org:")]
         after = next((x for x in people if x.start >= end), None)
         before = next((x for x in reversed(people) if x.end <= m.start), None)

@@ -179,6 +179,9 @@ class Scores:
     names: set[str] = field(default_factory=set)
 
 
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
 def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candidate]:
     """Capitalized runs of a sentence that are not inside a typed value."""
     tokens = [
@@ -190,7 +193,10 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
     current: list[re.Match[str]] = []
     for i, tok in enumerate(tokens):
         text = tok.group()
-        capital = text[0].isupper() or (text[0].isdigit() and bool(current))
+        # "Person 42" goes on; a day's ordinal does not ("in Didsbury 24th-27th").
+        capital = text[0].isupper() or (
+            text[0].isdigit() and bool(current) and _ORDINAL.match(text) is None
+        )
         if capital:
             if current and not _joinable(sentence, current[-1], tok):
                 runs.append(current)
