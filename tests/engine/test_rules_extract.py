@@ -2967,3 +2967,27 @@ async def test_a_days_ordinal_after_a_place_is_no_word_of_its_name() -> None:
     assert conor.get("location") == "Didsbury"
     result = await extract("Person 00042 works at Company 7.", DEFAULT)
     assert [p["name"] for p in objects(result, "person")] == ["Person 00042"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        # A job set off by a comma without an article, when its last word is a job word.
+        ("User is Arjun Mehta, freelance video editor based in Bengaluru.",
+         {"Arjun Mehta": "freelance video editor"}),
+        ("Met Sam Hill, London, on Friday.", {"Sam Hill": None}),
+        # After a comma, a job right before the next name is that one's.
+        ("Committee: chair Emeka Nwosu, treasurer Birgit Halvorsen.",
+         {"Emeka Nwosu": "chair", "Birgit Halvorsen": "treasurer"}),
+        ("Crew: stage manager Hemi Walker (hemi@x.example, 021 448 902); set designer Lucía "
+         "Ferreira; lighting by the hall's resident technician, Bao Tran.",
+         {"Hemi Walker": "stage manager", "Lucía Ferreira": "set designer"}),
+        ("Kids' programme coordinator: Hyun-woo Park", {"Hyun-woo Park": "kids' programme coordinator"}),
+    ],
+)  # fmt: skip
+async def test_a_job_beside_a_name_is_the_role_of_that_name_only(
+    text: str, roles: dict[str, str | None]
+) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert {name: people[name].get("role") for name in roles} == roles

@@ -167,10 +167,26 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
             for x in s.mentions
         ):
             continue  # "Pixel & Pine's finance manager": a firm's, not "is" ("Maya's a …")
+        if m.group()[:1] in "'\u2019" and not any(x.end == m.start() for x in s.mentions):
+            continue  # "the hall's resident technician": a thing's, not someone who "is"
         end, role = role_phrase(s, m.end())
         listed = m.group().startswith(",") and _listed(s, end, role)
         if m.group().startswith(",") and not m.group("article") and not listed:
-            continue  # an apposition needs its article: ", a designer at Globex"
+            # An apposition needs its article (", a designer at Globex"), or a job word of
+            # the lexicon's or WordNet's ending lower-case words: "Arjun Mehta, freelance
+            # video editor based in Bengaluru", not ", London".
+            bare = role.split()
+            after = len(s.text[end:]) - len(s.text[end:].lstrip())
+            if not (
+                0 < len(bare) <= 4
+                and s.text.startswith(bare[0], m.end())  # right after the comma
+                # "chair Emeka Nwosu, treasurer Birgit Halvorsen": the next one's job.
+                and not any(x.start == end + after for x in s.mentions)
+                and all(w.islower() or w.isupper() for w in bare)
+                and role_noun(bare[-1])
+                and bare[-1].lower() not in KIN_NOUNS
+            ):
+                continue
         if not role or (not m.group("article") and not listed and not _job_word_in(role)):
             continue  # "I'm Canadian": no article, no known job word, no role
         followed_by_org = bool(re.match(rf"\s+(?:at|for|with|of)\s+{UPPER}", s.text[end:]))
@@ -239,7 +255,8 @@ _ROLE_LABEL = re.compile(
     # Two capitalised words at least: one may be the job's own ("Sound engineer:").
     r"(?:(?P<firm>(?:[A-Z][\w'\u2019&\-]*\s+){2,4})(?=[a-z]))?"
     # "2nd XI vice-captain: Ifeanyi Okafor": a team's number may open the job.
-    r"(?P<role>(?:[A-Za-z0-9][\w\-]*\s+){0,2}[A-Za-z][\w\-]*(?<!ed))"
+    # "Kids' programme coordinator: Hyun-woo Park": a modifier may be a possessive.
+    r"(?P<role>(?:[A-Za-z0-9][\w\-]*['\u2019]?s?\s+){0,2}[A-Za-z][\w\-]*(?<!ed))"
     # "Photographer booked: Søren Lund", "Best man = Rafa": a participle may follow the job,
     # and "=" stands for the colon.
     rf"(?:\s+(?:for|of|at|on|in)\s+[^:;,=]{{1,30}}|\s+[a-z]+ed)?\s*[:=]\s*(?:{TITLE})?$"
