@@ -2991,3 +2991,17 @@ async def test_a_job_beside_a_name_is_the_role_of_that_name_only(
 ) -> None:
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert {name: people[name].get("role") for name in roles} == roles
+
+
+@pytest.mark.anyio
+async def test_a_list_of_dated_events_is_one_event_per_clause_titled_without_its_date() -> None:
+    result = await extract(
+        "Events: Christmas blitz Tuesday 22 December 2026, 19:00, 5+3 time control; Flemish "
+        "youth championship qualifier 9-10 January 2027 in Gent; interclub round 6 away at "
+        "Schaakkring Mechelen, Sunday 24 January 2027.",
+        DEFAULT,
+    )
+    events = {o["title"]: o.get("date") for o in objects(result, "event")}
+    assert events["Christmas blitz"] == "2026-12-22"  # not "Christmas", the occasion's noun
+    assert events["interclub round 6 away at Schaakkring Mechelen"] == "2027-01-24"
+    assert not [t for t in events if "19:00" in t or "time control" in t]  # no event per comma

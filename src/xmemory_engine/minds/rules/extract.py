@@ -221,11 +221,11 @@ class _Build:
             if not (_CHANGE.search(s.text) or _MOVED.search(s.text)):
                 # A date the sentence's other records do not hold is an event's of its own.
                 held = {str(v) for d in things.drafts for v in d.values.values()}
-                things.drafts += [
-                    d
-                    for d in dated_events(s, self.map, self._draft, previous)
-                    if not held & {str(v) for v in d.values.values()}
-                ]
+                for d in dated_events(s, self.map, self._draft, previous):
+                    if not held & {str(v) for v in d.values.values()}:
+                        things.drafts.append(d)
+                    else:
+                        _fuller_title(things.drafts, d)
             self.things += things.drafts
             if _MOVED.search(s.text):
                 self.moved += [(s, d) for d in things.drafts]
@@ -822,6 +822,22 @@ def _telling(run: list[str]) -> bool:
     return len(" ".join(run)) >= 4 or any(
         any(c.isdigit() for c in w) or (len(w) >= 2 and w.isupper()) for w in run
     )
+
+
+def _fuller_title(made: list[Draft], dated: Draft) -> None:
+    """An event the sentence made by its occasion's noun ("Christmas"), on the date the
+    clause around that noun titles more fully ("Christmas blitz Tuesday 22 December"),
+    takes that clause's title when it opens with the noun's: the same thing, better named."""
+    key = name_field(dated.spec)
+    title = str(dated.values.get(key or "") or "")
+    for draft in made:
+        if draft.spec is not dated.spec or key is None:
+            continue
+        own = str(draft.values.get(key) or "")
+        same_day = any(v == dated.values.get(f) for f, v in draft.values.items() if f != key)
+        longer = title.lower().startswith(own.lower() + " ") and len(title.split()) <= 6
+        if own and same_day and longer:
+            draft.values[key] = title
 
 
 def _firm_tied(s: Analyzed, m: Mention, has_role: bool) -> str | None:

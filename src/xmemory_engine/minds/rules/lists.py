@@ -84,6 +84,13 @@ def read_list(
         return None
     # Things to do are said as clauses ("email Chiara about the tutorial sheet"), not names.
     to_be_done = mapped.kinds.get(spec.name) == "task"
+    if mapped.kinds.get(spec.name) == "event" and any(
+        v.kind == "date" for v in find_values(m.group("items"), today)
+    ):
+        # "Events: Christmas blitz Tuesday 22 December, 19:00; quiz 9 January": things on
+        # dates, each titled by its clause and dated by its own date (`dated_events`), not
+        # one event per comma with the date left in its title.
+        return None
     items = list_items(m.group("items"), 20 if to_be_done else 6, clauses=to_be_done)
     if len(items) < 2:
         return None

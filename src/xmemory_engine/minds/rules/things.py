@@ -755,7 +755,14 @@ def dated_events(
             start = s.text.rfind(";", 0, date.start) + 1
             stop = s.text.find(";", date.end)
         else:
-            start = max((m.end() for m in _CLAUSE.finditer(s.text, 0, date.start)), default=0)
+            ends = [m for m in _CLAUSE.finditer(s.text, 0, date.start)]
+            start = ends[-1].end() if ends else 0
+            if ends and not _TITLE_WORD.search(_WEEKDAY_LAST.sub("", s.text[start : date.start])):
+                # "…; interclub round 6 away at Schaakkring Mechelen, Sunday 24 January 2027":
+                # a date set off after a comma says when the clause before it is.
+                back = ends[-2].end() if len(ends) > 1 else 0
+                if not any(back <= d.start < start for d in dates):
+                    start = back
             found = _CLAUSE.search(s.text, date.end)
             stop = found.start() if found else -1
         clause_end = len(s.text) if stop < 0 else stop
@@ -769,6 +776,7 @@ def dated_events(
     return out
 
 
+_TITLE_WORD = re.compile(r"[^\W\d_]{2,}")
 # Where one dated thing ends and the next starts in a sentence of several ("…, completion
 # Fri 29 Jan 2027", "…; Falls clinic 9 Dec").
 _CLAUSE = re.compile(r"[;,]\s+|\s+[\u2014\u2013]\s+|\.\s+")
@@ -794,6 +802,9 @@ def _dated(
     before, whose occasion a label saying only when continues ("User is planning son
     Oskar's 7th birthday party. Date: Saturday 16 January 2027, 2-4pm")."""
     before = _BEFORE_DATE.sub("", s.text[start : date.start])
+    unday = _BEFORE_DATE.sub("", _WEEKDAY_LAST.sub("", before))
+    if "," in before[len(unday) :] and len(_TITLE_WORD.findall(unday)) > 2:
+        before = unday  # "… at Schaakkring Mechelen, Sunday 24 January": when, set off
     if before.endswith(":"):
         before += " "  # "Book fair: 20-22 Feb, Olympia": the label stays one
     after = s.text[date.end : clause_end]
