@@ -3005,3 +3005,18 @@ async def test_a_list_of_dated_events_is_one_event_per_clause_titled_without_its
     assert events["Christmas blitz"] == "2026-12-22"  # not "Christmas", the occasion's noun
     assert events["interclub round 6 away at Schaakkring Mechelen"] == "2027-01-24"
     assert not [t for t in events if "19:00" in t or "time control" in t]  # no event per comma
+
+
+@pytest.mark.anyio
+async def test_a_change_told_before_new_dated_things_keeps_them_events() -> None:
+    result = await extract(
+        "survey done yesterday. install is mon 18 jan, 2 days; scaffolding goes up fri 15 jan",
+        DEFAULT,
+    )
+    dates = sorted(str(o.get("date"))[5:] for o in objects(result, "event"))
+    assert dates == ["01-15", "01-18"]
+    # What a change is told of, before it or in its part, makes no event of its old date.
+    result = await extract(
+        "door knocking on the 12th is off, got covid ugh. moved it to sunday 3 jan", DEFAULT
+    )
+    assert objects(result, "event") == []
