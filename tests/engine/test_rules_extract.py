@@ -3020,3 +3020,15 @@ async def test_a_change_told_before_new_dated_things_keeps_them_events() -> None
         "door knocking on the 12th is off, got covid ugh. moved it to sunday 3 jan", DEFAULT
     )
     assert objects(result, "event") == []
+
+
+@pytest.mark.anyio
+async def test_one_thing_labelled_done_is_a_task_done_with_no_deadline() -> None:
+    result = await extract(
+        "Done: Ofcom licence renewal paperwork submitted by Desmond on 30 November.", DEFAULT
+    )
+    [task] = objects(result, "task")
+    assert task["status"] == "done" and "Ofcom licence renewal" in task["title"]
+    assert "due_date" not in task  # the day it was done is no deadline
+    result = await extract("Open: Mon-Fri 9-5.", DEFAULT)  # one item open: opening hours
+    assert objects(result, "task") == []

@@ -92,7 +92,10 @@ def read_list(
         # one event per comma with the date left in its title.
         return None
     items = list_items(m.group("items"), 20 if to_be_done else 6, clauses=to_be_done)
-    if len(items) < 2:
+    # "Done: paid the December invoice on 1 December.": one thing told done by its label is
+    # a task done, as each of several would be.
+    done = to_do is not None and any("done" in said for said in states_said(head))
+    if len(items) < (1 if done else 2):
         return None
     parties = mapped.kinds.get(spec.name) in ("person", "org")
     if not parties and not to_be_done:
@@ -136,7 +139,8 @@ def read_list(
             # "Prefs: aisle seat, vegetarian meals": each item is what is wanted and what it
             # is about, as a preference said alone is.
             draft.put(field_for(spec, "value", ("str",), {name_field(spec) or ""}), name)
-        if to_be_done:  # "send stage plot to all venues by 15 Jan"
+        if to_be_done and not done:  # "send stage plot to all venues by 15 Jan"
+            # (a date said of a thing done is when it was done, no deadline)
             # A deadline said of it ("(Marisol, by 12 Dec)") before a date its words name
             # ("recruit volunteers for 19 Dec").
             dates = [v for v in find_values(said, today) if v.kind == "date"]
