@@ -3032,3 +3032,15 @@ async def test_one_thing_labelled_done_is_a_task_done_with_no_deadline() -> None
     assert "due_date" not in task  # the day it was done is no deadline
     result = await extract("Open: Mon-Fri 9-5.", DEFAULT)  # one item open: opening hours
     assert objects(result, "task") == []
+
+
+@pytest.mark.anyio
+async def test_an_address_in_a_sentence_naming_no_one_is_the_last_named_persons() -> None:
+    result = await extract(
+        "Update: Olufemi has moved to the Bath office; the file was handed to Charlotte Evans "
+        "from 1 Dec. Email charlotte.evans@ashbyreeve.co.uk.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Charlotte Evans"].get("email") == "charlotte.evans@ashbyreeve.co.uk"
+    assert "email" not in people["Olufemi"]

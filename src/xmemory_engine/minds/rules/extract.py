@@ -215,6 +215,10 @@ class _Build:
                 last = None
                 continue
             facts = read_sentence(s, self.drafts, names, kinds)
+            if i and not s.mentions:
+                # "he runs the parkrun. email tomasz.w@runmail.co.uk.": an address in a
+                # sentence that names no one is the one's the sentence before named last.
+                _contact_carried(s, sentences[i - 1], self.drafts, facts)
             org_facts(s, self.drafts, facts)
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
@@ -849,6 +853,22 @@ def _changed_dates(text: str, today: date) -> set[str] | None:
 
 
 _PARTS = re.compile(r"(?<=[.;!?])\s+")
+
+
+def _contact_carried(
+    s: Analyzed, before: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts
+) -> None:
+    """Give an email address or phone number of a sentence that names no one to the person
+    the sentence before named last (by name or pronoun, not the user), when they have none."""
+    named = [m for m in before.mentions if not m.speaker and not m.entity.startswith("org:")]
+    draft = drafts.get(named[-1].entity) if named else None
+    if draft is None:
+        return
+    for span in s.values:
+        if span.kind in ("email", "phone") and draft.put(
+            field_for(draft.spec, span.kind, ("str",)), span.value
+        ):
+            facts.use(span.start, span.end)
 
 
 def _fuller_title(made: list[Draft], dated: Draft) -> None:
