@@ -522,17 +522,23 @@ async def test_concurrent_writes_apply_in_queue_order(
     assert rows(engine, contacts, "contact")[0]["name"] == previous
 
 
-class SlowFirstExtractor(ScriptedExtractor):
-    """Extracts later texts faster than earlier ones, so extraction finishes out of order."""
+class LastFirstExtractor(ScriptedExtractor):
+    """Finishes each text only once the text queued after it has finished, so extraction
+    ends in the reverse of the queue order without any timing: the writes must be extracted
+    side by side (the engine's default concurrency is 4), or the first waits for ever."""
 
-    def __init__(self) -> None:
+    def __init__(self, count: int) -> None:
         super().__init__()
         self.finished: list[str] = []
+        self._done = [anyio.Event() for _ in range(count)]
 
     async def extract(self, request: ExtractionRequest) -> Extraction:
-        delay = float(request.text.splitlines()[0].rsplit("=", 1)[-1])
-        await anyio.sleep(delay)
+        order = int(request.text.splitlines()[0].rsplit("=", 1)[-1])
+        if order + 1 < len(self._done):
+            with anyio.fail_after(30):  # a clear failure, not a hang, if run one at a time
+                await self._done[order + 1].wait()
         self.finished.append(request.text)
+        self._done[order].set()
         return await super().extract(request)
 
 
@@ -541,13 +547,13 @@ async def test_extraction_runs_in_parallel_but_application_keeps_queue_order(
 ) -> None:
     from engine_testkit import asgi_client, running_engine
 
-    extractor = SlowFirstExtractor()
+    extractor = LastFirstExtractor(4)
     mind = Mind(extractor, ScriptedAnswerer(), ScriptedDesigner())
     async with running_engine(tmp_path / "d", mind=mind) as engine, asgi_client(engine) as client:
         iid = engine.default_instance_id
         acks = []
-        for i, delay in enumerate([0.3, 0.2, 0.1, 0.0]):
-            text = f"note: content=delay={delay}\npreference: topic=tea; value=v{i}"
+        for i in range(4):
+            text = f"note: content=order={i}\npreference: topic=tea; value=v{i}"
             acks.append(
                 item(await client.post(f"/instances/{iid}/write_async", json={"text": text}))[
                     "write_id"
@@ -556,10 +562,10 @@ async def test_extraction_runs_in_parallel_but_application_keeps_queue_order(
         done = [await wait_done(client, iid, w) for w in acks]
         assert [d["write_status"] for d in done] == ["completed"] * 4
         assert [t.split("\n")[0] for t in extractor.finished] == [
-            "note: content=delay=0.0",
-            "note: content=delay=0.1",
-            "note: content=delay=0.2",
-            "note: content=delay=0.3",
+            "note: content=order=3",
+            "note: content=order=2",
+            "note: content=order=1",
+            "note: content=order=0",
         ]
         stamps = [d["completed_at"] for d in done]
         assert stamps == sorted(stamps)
