@@ -3008,21 +3008,6 @@ async def test_a_list_of_dated_events_is_one_event_per_clause_titled_without_its
 
 
 @pytest.mark.anyio
-async def test_a_change_told_before_new_dated_things_keeps_them_events() -> None:
-    result = await extract(
-        "survey done yesterday. install is mon 18 jan, 2 days; scaffolding goes up fri 15 jan",
-        DEFAULT,
-    )
-    dates = sorted(str(o.get("date"))[5:] for o in objects(result, "event"))
-    assert dates == ["01-15", "01-18"]
-    # What a change is told of, before it or in its part, makes no event of its old date.
-    result = await extract(
-        "door knocking on the 12th is off, got covid ugh. moved it to sunday 3 jan", DEFAULT
-    )
-    assert objects(result, "event") == []
-
-
-@pytest.mark.anyio
 async def test_one_thing_labelled_done_is_a_task_done_with_no_deadline() -> None:
     result = await extract(
         "Done: Ofcom licence renewal paperwork submitted by Desmond on 30 November.", DEFAULT

@@ -48,7 +48,7 @@ from xmemory_engine.minds.rules.schema_map import (
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
 from xmemory_engine.minds.rules.states import allowed_state, done_clauses, states_said
-from xmemory_engine.minds.rules.text import MONTHS, STOPWORDS, WEEKDAYS, find_values, lexicon, stem
+from xmemory_engine.minds.rules.text import MONTHS, STOPWORDS, WEEKDAYS, lexicon, stem
 from xmemory_engine.minds.rules.things import dated_events, read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
@@ -222,10 +222,9 @@ class _Build:
             org_facts(s, self.drafts, facts)
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
-            changed = _changed_dates(s.text, self.today)
-            if changed is not None:
+            if not (_CHANGE.search(s.text) or _MOVED.search(s.text)):
                 # A date the sentence's other records do not hold is an event's of its own.
-                held = {str(v) for d in things.drafts for v in d.values.values()} | changed
+                held = {str(v) for d in things.drafts for v in d.values.values()}
                 for d in dated_events(s, self.map, self._draft, previous):
                     if not held & {str(v) for v in d.values.values()}:
                         things.drafts.append(d)
@@ -827,32 +826,6 @@ def _telling(run: list[str]) -> bool:
     return len(" ".join(run)) >= 4 or any(
         any(c.isdigit() for c in w) or (len(w) >= 2 and w.isupper()) for w in run
     )
-
-
-def _changed_dates(text: str, today: date) -> set[str] | None:
-    """The dates no new event is made of in a sentence that tells of a change: those of its
-    parts (between full stops and semicolons) up to the last that tells one ("door knocking
-    on the 12th is off. moved it to sunday 3 jan": both are the moved thing's), not of a
-    part said after it ("survey done yesterday. install is mon 18 jan": a new thing). None
-    when the sentence is all one part that tells of a change (nothing of it is new)."""
-    parts = _PARTS.split(text)
-    last = max(
-        (i for i, part in enumerate(parts) if _CHANGE.search(part) or _MOVED.search(part)),
-        default=None,
-    )
-    if last is None:
-        return set()
-    if len(parts) == 1:
-        return None
-    return {
-        str(v.value)
-        for part in parts[: last + 1]
-        for v in find_values(part, today)
-        if v.kind == "date"
-    }
-
-
-_PARTS = re.compile(r"(?<=[.;!?])\s+")
 
 
 def _contact_carried(
