@@ -2977,6 +2977,7 @@ async def test_a_days_ordinal_after_a_place_is_no_word_of_its_name() -> None:
         ("User is Arjun Mehta, freelance video editor based in Bengaluru.",
          {"Arjun Mehta": "freelance video editor"}),
         ("Met Sam Hill, London, on Friday.", {"Sam Hill": None}),
+        ("User's partner, Teodor Nikolić, is a nurse on PAYE.", {"Teodor Nikolić": "nurse"}),
         # After a comma, a job right before the next name is that one's.
         ("Committee: chair Emeka Nwosu, treasurer Birgit Halvorsen.",
          {"Emeka Nwosu": "chair", "Birgit Halvorsen": "treasurer"}),

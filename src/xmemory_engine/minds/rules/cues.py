@@ -183,6 +183,7 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
                 # "chair Emeka Nwosu, treasurer Birgit Halvorsen": the next one's job.
                 and not any(x.start == end + after for x in s.mentions)
                 and all(w.islower() or w.isupper() for w in bare)
+                and bare[0].lower() not in STOPWORDS  # "Teodor, is a nurse": "is" reads it
                 and role_noun(bare[-1])
                 and bare[-1].lower() not in KIN_NOUNS
             ):
