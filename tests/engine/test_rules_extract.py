@@ -2985,6 +2985,11 @@ async def test_a_days_ordinal_after_a_place_is_no_word_of_its_name() -> None:
          "Ferreira; lighting by the hall's resident technician, Bao Tran.",
          {"Hemi Walker": "stage manager", "Lucía Ferreira": "set designer"}),
         ("Kids' programme coordinator: Hyun-woo Park", {"Hyun-woo Park": "kids' programme coordinator"}),
+        # "<job> is <name>" after a full stop that opens no sentence, or with what it is for.
+        ("rent is £62 a year. site secretary is Margit Szabó, margit@x.example",
+         {"Margit Szabó": "site secretary"}),
+        ("Accompanist for the exam is Dmitri Volkonsky, £60 for one rehearsal.",
+         {"Dmitri Volkonsky": "accompanist"}),
     ],
 )  # fmt: skip
 async def test_a_job_beside_a_name_is_the_role_of_that_name_only(

@@ -239,11 +239,15 @@ _VERB_AFTER = lexicon("cues.verb_after")
 # a job said of someone named after it, when it is nobody's ("my manager is ..." is a
 # relationship: `_kin`). The job opens the sentence or a clause, or follows "the".
 _THE_ROLE_IS = re.compile(
-    r"(?:\b[Tt]he\s+|(?:^|[;,])\s*(?:[Tt]he\s+)?)"
+    # A clause may open after a full stop that opens no sentence ("… a year. site secretary
+    # is Margit Szabó").
+    r"(?:\b[Tt]he\s+|(?:^|[;,.])\s*(?:[Tt]he\s+)?)"
     # "The consultant there is Dr Freya Lindgren": where, said between, is no word of the job.
     r"(?P<role>(?:(?!(?:there|here|now|currently)\b)[A-Za-z][\w\-]*\s+){0,2}"
     r"(?!(?:there|here|now|currently)\b)[A-Za-z][\w\-]*)"
     r"(?:\s+(?:there|here|now|currently))?"
+    # "Accompanist for the exam is Dmitri Volkonsky": what the job is for, said between.
+    r"(?:\s+for\s+(?:the\s+|my\s+|our\s+)?[a-z][\w\-]*)?"
     r"(?:\s+(?:is|was)\s+(?:now\s+)?(?:called\s+|named\s+)?|['\u2019]s\s+(?:called|named)\s+)"
     rf"(?:{TITLE})?$"
 )  # "The engineer's called Jory Pascoe", "the caretaker is called Mo"
