@@ -3035,3 +3035,15 @@ async def test_an_address_in_a_sentence_naming_no_one_is_the_last_named_persons(
     people = {p["name"]: p for p in objects(result, "person")}
     assert people["Charlotte Evans"].get("email") == "charlotte.evans@ashbyreeve.co.uk"
     assert "email" not in people["Olufemi"]
+
+
+@pytest.mark.anyio
+async def test_a_plural_kin_noun_and_an_owner_before_a_job_are_read() -> None:
+    result = await extract(
+        "my wife Siobhán is coming on an open work permit, kids Aoife (9) and Darragh (6) on "
+        "visitor records. the employer's immigration lawyer is Geneviève Tremblay.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Aoife"].get("relationship") == "kid"
+    assert people["Geneviève Tremblay"].get("role") == "immigration lawyer"  # not its owner

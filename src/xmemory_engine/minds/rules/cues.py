@@ -242,6 +242,8 @@ _THE_ROLE_IS = re.compile(
     # A clause may open after a full stop that opens no sentence ("… a year. site secretary
     # is Margit Szabó").
     r"(?:\b[Tt]he\s+|(?:^|[;,.])\s*(?:[Tt]he\s+)?)"
+    # "the employer's immigration lawyer is …": whose job it is stands before its words.
+    r"(?:[a-z][\w\-]*['\u2019]s\s+)?"
     # "The consultant there is Dr Freya Lindgren": where, said between, is no word of the job.
     r"(?P<role>(?:(?!(?:there|here|now|currently)\b)[A-Za-z][\w\-]*\s+){0,2}"
     r"(?!(?:there|here|now|currently)\b)[A-Za-z][\w\-]*)"
@@ -348,6 +350,8 @@ def _bare_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: Sentence
     if found is None or draft is None or m.speaker:
         return
     noun = found.group("noun").lower()
+    if noun not in KIN_NOUNS and noun.endswith("s") and noun[:-1] in KIN_NOUNS:
+        noun = noun[:-1]  # "kids Aoife (9) and Darragh (6)": each is one
     if noun not in KIN_NOUNS:
         return
     if draft.put(field_for(draft.spec, "relationship", ("str",)), noun):
