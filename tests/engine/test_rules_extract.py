@@ -2619,6 +2619,12 @@ def test_a_weekday_only_a_date_a_year_away_has_is_a_slip() -> None:
     ]
 
 
+def test_a_weekday_that_only_the_farther_date_within_months_has_chooses_it() -> None:
+    # On 2026-12-02, 13 June 2026 (a Saturday) is nearer than 13 June 2027 (a Sunday).
+    said = "signed up for the Windermere Lakeside Triathlon on sunday 13 june"
+    assert [d.value for d in find_dates(said, date(2026, 12, 2))] == ["2027-06-13"]
+
+
 @pytest.mark.anyio
 @pytest.mark.parametrize(
     ("text", "title", "day"),

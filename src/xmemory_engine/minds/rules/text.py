@@ -285,6 +285,11 @@ def _clause(sentence: str, m: re.Match[str]) -> str:
     return sentence[start : stop.start() if stop else len(sentence)]
 
 
+# How far from today a date may be for the weekday written beside it to choose it over the
+# nearer date without that weekday: farther, the weekday is likelier a slip.
+_WEEKDAY_REACH = 270
+
+
 def _year_for(day: date, today: date, clause: str, weekday: int | None = None) -> date:
     """A date written without a year (`day`, this year's): the nearer one when the weekday
     written beside it is its ("Sun 13 Dec": the weekday is told to say which), else the next
@@ -299,6 +304,9 @@ def _year_for(day: date, today: date, clause: str, weekday: int | None = None) -
         # year away has ("Tuesday 9 Dec" said in a year where the 9th is a Wednesday) is
         # more likely a slip than a date so far off, and the tense decides.
         return nearer
+    other = behind if nearer == ahead else ahead
+    if other.weekday() == weekday and abs((other - today).days) <= _WEEKDAY_REACH:
+        return other  # "on sunday 13 june", said in December: next June's Sunday
     if _PLAN.search(clause):
         return ahead
     if _PAST.search(clause):
