@@ -3053,3 +3053,19 @@ async def test_a_plural_kin_noun_and_an_owner_before_a_job_are_read() -> None:
     people = {p["name"]: p for p in objects(result, "person")}
     assert people["Aoife"].get("relationship") == "kid"
     assert people["Geneviève Tremblay"].get("role") == "immigration lawyer"  # not its owner
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("Exam booked for 10 March 2027 at the Queen's Rooms, Bristol.", "Queen's Rooms, Bristol"),
+        ("biometrics appointment at the VFS centre in London on friday 18 december",
+         "VFS centre, London"),
+    ],
+)  # fmt: skip
+async def test_an_event_is_at_the_venue_said_with_at_and_the_town_after_it(
+    text: str, where: str
+) -> None:
+    [event] = objects(await extract(text, DEFAULT), "event")
+    assert event.get("location") == where

@@ -533,15 +533,28 @@ def _event(
         return None
     if date is not None:
         draft.put(field_for(spec, "date", ("date", "datetime")), date[2])
-    for place in [*s.places, *(c for c in s.candidates if c.before[-1:] in (["at"], ["in"]))]:
-        if place.start > m.start():
-            draft.put(field_for(spec, "location", ("str",)), place.name)
-            break
-    else:
-        venue = _venue(s, m.start(), len(s.text))
-        if venue is not None:
-            draft.put(field_for(spec, "location", ("str",)), venue)
+    places = [*s.places, *(c for c in s.candidates if c.before[-1:] in (["at"], ["in"]))]
+    first = min((p for p in places if p.start > m.start()), key=lambda p: p.start, default=None)
+    # "at the Queen's Rooms, Bristol", "at the VFS centre in London": the venue said with
+    # "at", and the town it is in when that follows it.
+    at = _AT_VENUE.search(s.text, m.start())
+    venue = _venue(s, m.start(), first.start if first is not None else len(s.text))
+    if venue is not None and at is not None and (first is None or at.start() < first.start):
+        kind = _KIND_AFTER.match(s.text, at.end())
+        if kind is not None and kind.group("kind").lower() in _PLACE_KINDS:
+            venue = f"{venue} {kind.group('kind')}"
+        town = _TOWN_AFTER.match(s.text, kind.end() if kind is not None else at.end())
+        if first is not None and town is not None and town.end() == first.start:
+            venue = f"{venue}, {first.name}"
+        draft.put(field_for(spec, "location", ("str",)), venue)
+    elif first is not None:
+        draft.put(field_for(spec, "location", ("str",)), first.name)
     return draft
+
+
+# What may follow a venue's name: the sort of place it is ("the VFS centre"), then where.
+_KIND_AFTER = re.compile(r"\s+(?P<kind>[a-z]+)\b")
+_TOWN_AFTER = re.compile(r"\s*(?:,\s*|\s+in\s+)")
 
 
 # What sets a clause apart from the one before more than a comma does.
