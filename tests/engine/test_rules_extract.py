@@ -3069,3 +3069,15 @@ async def test_an_event_is_at_the_venue_said_with_at_and_the_town_after_it(
 ) -> None:
     [event] = objects(await extract(text, DEFAULT), "event")
     assert event.get("location") == where
+
+
+@pytest.mark.anyio
+async def test_a_name_set_off_after_an_events_date_is_where_it_is() -> None:
+    result = await extract(
+        "Upcoming tournaments:\n- Midlands Winter Cup, 9\u201310 January 2027, Coventry\n"
+        "- Easter Sevens, 3 April 2027, Kingsholm Sports Centre",
+        DEFAULT,
+    )
+    where = {o["title"]: o.get("location") for o in objects(result, "event")}
+    assert where["Midlands Winter Cup"] == "Coventry"
+    assert where["Easter Sevens"] == "Kingsholm Sports Centre"

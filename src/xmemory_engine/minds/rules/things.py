@@ -846,9 +846,19 @@ def _dated(
         return None
     draft.put(field_for(spec, "date", ("date", "datetime")), str(date.value))
     venue = _venue(s, start, clause_end)
+    # "- Midlands Winter Cup, 9-10 January 2027, Coventry": a name set off after the date,
+    # all that is left of its clause, is where it is.
+    after_date = _PLACE_AFTER_DATE.fullmatch(s.text, date.end, clause_end)
+    if venue is None and after_date is not None and not _someones(s, after_date.start("place")):
+        venue = after_date.group("place")
     if venue is not None:
         draft.put(field_for(spec, "location", ("str",)), venue)
     return draft
+
+
+_PLACE_AFTER_DATE = re.compile(
+    rf"\s*,\s*(?P<place>{UPPER}[\w'\u2019&\-]*(?:\s+{UPPER}[\w'\u2019&\-]*){{0,3}})\s*[.;]?\s*"
+)
 
 
 # What a date is said of, in the words before it: the thing a label names ("Speaker dinner:
