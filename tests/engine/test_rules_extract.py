@@ -3081,3 +3081,13 @@ async def test_a_name_set_off_after_an_events_date_is_where_it_is() -> None:
     where = {o["title"]: o.get("location") for o in objects(result, "event")}
     assert where["Midlands Winter Cup"] == "Coventry"
     assert where["Easter Sevens"] == "Kingsholm Sports Centre"
+
+
+@pytest.mark.anyio
+async def test_a_currency_code_is_no_place_and_no_firm() -> None:
+    result = await extract(
+        "Clients: Pixel & Pine Studio (London; producer Hannah Okafor) - pays in GBP.", DEFAULT
+    )
+    [hannah] = [p for p in objects(result, "person") if p["name"] == "Hannah Okafor"]
+    assert "location" not in hannah
+    assert "GBP" not in {o["name"] for o in objects(result, "organization")}
