@@ -176,12 +176,12 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
             # the lexicon's or WordNet's ending lower-case words: "Arjun Mehta, freelance
             # video editor based in Bengaluru", not ", London".
             bare = role.split()
-            after = len(s.text[end:]) - len(s.text[end:].lstrip())
+            after = len(s.text) - len(s.text[end:].lstrip())  # where the next word starts
             if not (
                 0 < len(bare) <= 4
                 and s.text.startswith(bare[0], m.end())  # right after the comma
                 # "chair Emeka Nwosu, treasurer Birgit Halvorsen": the next one's job.
-                and not any(x.start == end + after for x in s.mentions)
+                and not any(x.start == after for x in s.mentions)
                 and all(w.islower() or w.isupper() for w in bare)
                 and bare[0].lower() not in STOPWORDS  # "Teodor, is a nurse": "is" reads it
                 and role_noun(bare[-1])

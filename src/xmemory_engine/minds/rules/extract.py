@@ -36,7 +36,7 @@ from xmemory_engine.minds.rules.deeds import base, past, read_deeds
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import read_facts
 from xmemory_engine.minds.rules.links import link_sentence
-from xmemory_engine.minds.rules.lists import read_card, read_list
+from xmemory_engine.minds.rules.lists import bracketed, read_card, read_list
 from xmemory_engine.minds.rules.names import KIN_NOUNS, firm_in_address, role_noun, spelled
 from xmemory_engine.minds.rules.orgs import org_facts
 from xmemory_engine.minds.rules.replaced import called, read_replaced
@@ -314,13 +314,8 @@ class _Build:
                     continue
                 tied = _firm_tied(s, m, bool(draft.has(role)))
                 if tied is not None:
-                    org = self.drafts.get(tied) if tied else None
-                    name = name_field(org.spec) if org is not None else None
-                    if (
-                        org is not None
-                        and name is not None
-                        and draft.put(company, org.values[name])
-                    ):
+                    firm = self._firm_name(tied) if tied else None
+                    if firm is not None and draft.put(company, firm):
                         found.append((m.entity, tied))
                     continue
                 if not draft.has(role) or (tie and draft.has(tie)):
@@ -333,15 +328,18 @@ class _Build:
                 }
                 if len(told) != 1 or _listed_beside(s, m, next(iter(told))):
                     continue
-                org = self.drafts.get(next(iter(told)))
-                name = name_field(org.spec) if org is not None else None
-                if org is None or name is None:
+                firm = self._firm_name(next(iter(told)))
+                if firm is None or firm.casefold() == own_firm:
                     continue
-                if str(org.values.get(name, "")).casefold() == own_firm:
-                    continue
-                if draft.put(company, org.values[name]):
+                if draft.put(company, firm):
                     found.append((m.entity, next(iter(told))))
         return found
+
+    def _firm_name(self, key: str) -> str | None:
+        """The name of the organization drafted under `key`, or None."""
+        org = self.drafts.get(key)
+        name = name_field(org.spec) if org is not None else None
+        return str(org.values[name]) if org is not None and name is not None else None
 
     def _jobs_of_named(self, facts: list[Draft]) -> None:
         """A detail whose value is someone the text names and whose noun is a job ("Kit's key
@@ -849,9 +847,11 @@ def _fuller_title(made: list[Draft], dated: Draft) -> None:
     clause around that noun titles more fully ("Christmas blitz Tuesday 22 December"),
     takes that clause's title when it opens with the noun's: the same thing, better named."""
     key = name_field(dated.spec)
-    title = str(dated.values.get(key or "") or "")
+    if key is None:
+        return
+    title = str(dated.values.get(key) or "")
     for draft in made:
-        if draft.spec is not dated.spec or key is None:
+        if draft.spec is not dated.spec:
             continue
         own = str(draft.values.get(key) or "")
         same_day = any(v == dated.values.get(f) for f, v in draft.values.items() if f != key)
@@ -908,13 +908,9 @@ def _bracket_groups(text: str) -> list[tuple[int, int]]:
 
 def _segment(text: str, at: int) -> tuple[int, int]:
     """The part of `text` around `at` between semicolons outside brackets."""
-    depth, lo, hi = 0, 0, len(text)
-    for i, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]" and depth:
-            depth -= 1
-        if ch == ";" and depth == 0:
+    lo, hi = 0, len(text)
+    for i, (ch, outside) in enumerate(bracketed(text)):
+        if ch == ";" and outside:
             if i < at:
                 lo = i + 1
             else:

@@ -343,7 +343,7 @@ def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tu
     # Dec; register juniors - Ilse"): a semicolon is what parts them.
     separators = ";" if clauses and _outside_brackets(text, ";") else ",;"
     parts, current = [], ""
-    for ch, outside in _bracketed(text):
+    for ch, outside in bracketed(text):
         if ch in separators and outside:
             parts.append(current)
             current = ""
@@ -382,7 +382,7 @@ _SELF_DOER = re.compile(r"\s*(?:me|myself|I|us|user|the\s+user|mine)\s*", re.IGN
 _DEADLINE = re.compile(r"\b(?:by|due|deadline|before|until)\s*:?\s*$", re.IGNORECASE)
 
 
-def _bracketed(text: str) -> Iterator[tuple[str, bool]]:
+def bracketed(text: str) -> Iterator[tuple[str, bool]]:
     """Each character of `text`, and whether it stands outside any brackets."""
     depth = 0
     for ch in text:
@@ -393,7 +393,7 @@ def _bracketed(text: str) -> Iterator[tuple[str, bool]]:
 
 def _outside_brackets(text: str, mark: str) -> bool:
     """Whether `mark` is written in `text` outside any brackets."""
-    return any(ch == mark and outside for ch, outside in _bracketed(text))
+    return any(ch == mark and outside for ch, outside in bracketed(text))
 
 
 def _fill(draft: Draft, said: str, today: date, kinds: Mapping[str, str]) -> None:

@@ -537,13 +537,13 @@ def _event(
     first = min((p for p in places if p.start > m.start()), key=lambda p: p.start, default=None)
     # "at the Queen's Rooms, Bristol", "at the VFS centre in London": the venue said with
     # "at", and the town it is in when that follows it.
-    at = _AT_VENUE.search(s.text, m.start())
-    venue = _venue(s, m.start(), first.start if first is not None else len(s.text))
-    if venue is not None and at is not None and (first is None or at.start() < first.start):
-        kind = _KIND_AFTER.match(s.text, at.end())
+    at = _at_venue(s, m.start(), first.start if first is not None else len(s.text))
+    if at is not None:
+        venue, said = at
+        kind = _KIND_AFTER.match(s.text, said.end())
         if kind is not None and kind.group("kind").lower() in _PLACE_KINDS:
             venue = f"{venue} {kind.group('kind')}"
-        town = _TOWN_AFTER.match(s.text, kind.end() if kind is not None else at.end())
+        town = _TOWN_AFTER.match(s.text, kind.end() if kind is not None else said.end())
         if first is not None and town is not None and town.end() == first.start:
             venue = f"{venue}, {first.name}"
         draft.put(field_for(spec, "location", ("str",)), venue)
@@ -768,7 +768,7 @@ def dated_events(
             start = s.text.rfind(";", 0, date.start) + 1
             stop = s.text.find(";", date.end)
         else:
-            ends = [m for m in _CLAUSE.finditer(s.text, 0, date.start)]
+            ends = list(_CLAUSE.finditer(s.text, 0, date.start))
             start = ends[-1].end() if ends else 0
             if ends and not _TITLE_WORD.search(_WEEKDAY_LAST.sub("", s.text[start : date.start])):
                 # "…; interclub round 6 away at Schaakkring Mechelen, Sunday 24 January 2027":
@@ -954,16 +954,25 @@ _AT_VENUE = re.compile(
 )
 
 
-def _venue(s: Analyzed, start: int, end: int) -> str | None:
-    """The place an event in the text between `start` and `end` is at, when the sentence says
-    "at" and a name that is no one's (not a person named in the sentence)."""
+def _at_venue(s: Analyzed, start: int, end: int) -> tuple[str, re.Match[str]] | None:
+    """The name said after "at" in the text between `start` and `end` that is no one's (not
+    a person named in the sentence, not someone's home), and its match."""
     for m in _AT_VENUE.finditer(s.text, start, end):
         name = _POSSESSIVE_END.sub("", m.group("venue")).strip()
         if _someones(s, m.start("venue")):
             continue  # "at Tom's": a person, not a place
         if name.lower() in NOISE_WORDS or len(name) < 2 or (" " not in name and given_name(name)):
             continue  # "at Tom's": someone's home, named by its owner
-        return name
+        return name, m
+    return None
+
+
+def _venue(s: Analyzed, start: int, end: int) -> str | None:
+    """The place an event in the text between `start` and `end` is at, when the sentence says
+    "at" and a name that is no one's (not a person named in the sentence)."""
+    at = _at_venue(s, start, end)
+    if at is not None:
+        return at[0]
     # Without "at": a name of the sort of place things happen in ("Marble restaurant",
     # "Harbour Lane Hall"), said in the event's clause.
     for m in _KIND_OF_PLACE.finditer(s.text, start, end):
