@@ -1863,6 +1863,12 @@ async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> 
     # A firm listed beside someone as one more item is not theirs either.
     listed = await extract("I had dinner with Tom Lee, Dishoom Ltd, and Ana.", DEFAULT)
     assert "company" not in {p["name"]: p for p in objects(listed, "person")}["Tom Lee"]
+    # "is" is another subject's verb here, not theirs: the station is no employer.
+    said = await extract("Femke says the flat is 8 mins cycle from Utrecht Centraal.", DEFAULT)
+    assert "company" not in {p["name"]: p for p in objects(said, "person")}["Femke"]
+    # Their own "is", with "who" or "now" between, still says where they work.
+    own = await extract("Anna Berg, who is at Initech Ltd, called.", DEFAULT)
+    assert {p["name"]: p for p in objects(own, "person")}["Anna Berg"]["company"] == "Initech Ltd"
 
 
 @pytest.mark.anyio
@@ -2744,6 +2750,23 @@ async def test_a_listed_firms_brackets_say_its_sort_and_no_firm_is_anothers_plac
     assert "location" not in firms["Velotech Distribution"]  # its brackets came first
     assert firms["Northwind Frames"].get("kind") == "steel frames"
     assert "Arklow Tyre Co" in firms
+
+
+@pytest.mark.anyio
+async def test_a_listed_name_said_to_be_a_sort_of_firm_is_a_firm_whatever_the_header() -> None:
+    result = await extract(
+        "Clients: Hohenstein Verlag, Munich (literary publisher); LinguaBridge, Dublin "
+        "(translation agency, mixed technical; vendor manager Orla Byrne); Kestrel Bikes "
+        "(bike shop).",
+        DEFAULT,
+    )
+    firms = {o["name"]: o for o in objects(result, "organization")}
+    assert firms["LinguaBridge"].get("location") == "Dublin"
+    assert firms["LinguaBridge"].get("kind") == "translation agency"
+    assert firms["Kestrel Bikes"].get("kind") == "bike shop"
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Orla Byrne"].get("company") == "LinguaBridge"
+    assert not {"LinguaBridge", "Dublin", "Kestrel Bikes"} & set(people)
 
 
 @pytest.mark.anyio

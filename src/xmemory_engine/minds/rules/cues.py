@@ -545,8 +545,14 @@ def _employment(
         owners = [m for m in group_before(s, org.start) if not s.possessing_another(m)]
         if not owners or cue not in ("at", "for", "by", "joined", "joins", "from", "with", "of"):
             continue
-        between = {w.lower().strip(",") for w in s.text[owners[-1].end : org.start].split()}
-        working = between & _WORK_WORDS or any(role_like(w) for w in between)
+        gap = s.text[owners[-1].end : org.start]
+        between = {w.lower().strip(",") for w in gap.split()}
+        # "is" says where they work only as their own verb ("Tom is now at Globex"), not as
+        # another subject's ("Femke says the flat is 8 mins from Utrecht Centraal").
+        verbs = between & _WORK_WORDS
+        if verbs <= _COPULAS and not _OWN_COPULA.match(gap):
+            verbs = set()
+        working = verbs or any(role_like(w) for w in between)
         # "physio with Tariq at Stride Clinic", "sees Dr Arai at Parkside Vets": someone seen
         # for a service, at the place they work.
         served = _SEEN.search(s.text[: owners[-1].start]) is not None and between == {"at"}
@@ -662,6 +668,11 @@ def _firm_beside(
             facts.use(m.end, nxt.start)
 
 
+_COPULAS = frozenset(("is", "are", "was", "were"))
+_OWN_COPULA = re.compile(
+    r"\s*(?:,\s*(?:who|which)\s+)?(?:is|are|was|were)\b(?:\s+(?:now|currently|still|also))?\s+\S+\s*$",
+    re.IGNORECASE,
+)
 _SEEN = re.compile(rf"\b(?:with|sees?|saw|seeing)\s+(?:{TITLE})?$")
 
 

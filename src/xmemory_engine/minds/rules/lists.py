@@ -20,11 +20,13 @@ from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     NAME_PARTICLES,
+    ORG_NOUNS,
     calendar_word,
     given_name,
     person_noun,
     role_like,
 )
+from xmemory_engine.minds.rules.providers import PROVIDER_WORDS
 from xmemory_engine.minds.rules.schema_map import (
     KIND_WORDS,
     ROLE_SYNONYMS,
@@ -34,7 +36,14 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
 )
 from xmemory_engine.minds.rules.states import allowed_state, states_said
-from xmemory_engine.minds.rules.text import SELF_WORDS, find_values, name_words, plural, singular
+from xmemory_engine.minds.rules.text import (
+    SELF_WORDS,
+    find_values,
+    lexicon,
+    name_words,
+    plural,
+    singular,
+)
 from xmemory_engine.minds.rules.things import says_a_stance
 from xmemory_engine.schema import ObjectSpec
 
@@ -118,6 +127,12 @@ def read_list(
     for name, said in items:
         # What the text's names were read as tells a firm or a place among people listed.
         kind = (kinds or {}).get(name.lower()) if called is not None or parties else None
+        if (
+            kind is None
+            and (called is not None or parties)
+            and (name in places or _firm_said(said))
+        ):
+            kind = "org"  # "LinguaBridge, Dublin (translation agency)": what it is says a firm
         if kind == "place":
             continue  # "Solicitors: Ashby Reeve LLP, Clifton": where the firm is, nobody
         if (kind == "org" or spec is org) and person is not None:
@@ -171,7 +186,7 @@ def _where_firms_are(
         words = name.split()
         if (
             out
-            and kinds.get(out[-1][0].lower()) == "org"
+            and (kinds.get(out[-1][0].lower()) == "org" or _firm_said(said))
             and out[-1][0] not in places
             and not out[-1][1]  # its brackets came before: "Velotech (parts), Northwind Frames"
             and len(words) <= 2
@@ -235,6 +250,18 @@ def _sort_said(said: str) -> str | None:
     return None if role_like(words[0]) or words[0] in _NOT_A_SORT else first
 
 
+def _firm_said(said: str) -> bool:
+    """Whether what an item's brackets say first is a sort of firm ("translation agency",
+    "literary publisher", "bike shop"): the item is a firm, whatever its header lists."""
+    sort = _sort_said(said)
+    return sort is not None and sort.split()[-1] in _FIRM_SORTS
+
+
+# Nouns for a sort of firm; not those that say what a firm is to someone ("client").
+_FIRM_SORTS = (ORG_NOUNS | lexicon("orgs.kind_heads") | PROVIDER_WORDS) - {
+    "client", "customer", "partner", "competitor", "team", "brand", "organization",
+    "organisation",
+}  # fmt: skip
 _FIRST_SAID = re.compile(r"\s*[;,:(\u2013\u2014]\s*|\s+-\s+")
 _PLAIN_WORD = re.compile(r"[a-z][a-z\-]*")
 # Words opening a bracket that say something of a firm other than its sort.
