@@ -2770,6 +2770,21 @@ async def test_a_listed_name_said_to_be_a_sort_of_firm_is_a_firm_whatever_the_he
 
 
 @pytest.mark.anyio
+async def test_a_job_said_with_will_be_is_a_role_and_a_firm_given_to_another_is_not_theirs() -> (
+    None
+):
+    result = await extract(
+        "Internal examiner will be Dr Fergus MacLeod; the external examiner is Prof. Ana "
+        "Carvalho from the University of Porto.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Fergus MacLeod"].get("role") == "internal examiner"
+    assert "company" not in people["Fergus MacLeod"]  # the university is Ana's
+    assert people["Ana Carvalho"].get("company") == "University of Porto"
+
+
+@pytest.mark.anyio
 async def test_a_firms_possessive_is_not_the_verb_to_be() -> None:
     result = await extract(
         "Update: Hannah replied - Pixel & Pine's finance manager, Tobias Lindgren, will pay "

@@ -250,7 +250,9 @@ _THE_ROLE_IS = re.compile(
     r"(?:\s+(?:there|here|now|currently))?"
     # "Accompanist for the exam is Dmitri Volkonsky": what the job is for, said between.
     r"(?:\s+for\s+(?:the\s+|my\s+|our\s+)?[a-z][\w\-]*)?"
-    r"(?:\s+(?:is|was)\s+(?:now\s+)?(?:called\s+|named\s+)?|['\u2019]s\s+(?:called|named)\s+)"
+    # "is", in any tense: "Internal examiner will be Dr Fergus MacLeod".
+    r"(?:\s+(?:is|was|will\s+be|is\s+going\s+to\s+be)\s+(?:now\s+)?(?:called\s+|named\s+)?"
+    r"|['\u2019]s\s+(?:called|named)\s+)"
     rf"(?:{TITLE})?$"
 )  # "The engineer's called Jory Pascoe", "the caretaker is called Mo"
 # "Tutor: Chiara Benedetti", "second supervisor: Dr. Tom Whitcombe", "Sound engineer for the

@@ -300,40 +300,69 @@ class _Build:
         speaker = self.drafts.get(SPEAKER) or self.drafts.get(self.text.speaker or "")
         own_firm = str(speaker.values.get(company or "", "")).casefold() if speaker else ""
         found: list[tuple[str, str]] = []
-        seen: set[str] = set()
+        if company is None or role is None:
+            return found
         sentences = self.text.sentences
+        # Where someone is first named says who they are.
+        first: dict[str, tuple[int, Mention]] = {}
         for i, s in enumerate(sentences):
             for m in s.mentions:
-                draft = self.drafts.get(m.entity)
-                if m.entity in seen or m.speaker or m.pronoun or draft is None:
-                    continue
-                seen.add(m.entity)  # where someone is first named says who they are
-                if draft.spec is not self.person or company is None or role is None:
-                    continue
-                if draft.has(company):
-                    continue
-                tied = _firm_tied(s, m, bool(draft.has(role)))
-                if tied is not None:
-                    firm = self._firm_name(tied) if tied else None
-                    if firm is not None and draft.put(company, firm):
-                        found.append((m.entity, tied))
-                    continue
-                if not draft.has(role) or (tie and draft.has(tie)):
-                    continue
-                told = {
-                    x.entity
-                    for t in sentences[max(i - CONTEXT_SENTENCES, 0) : i + 1]
-                    for x in t.mentions
-                    if x.entity.startswith("org:")
-                }
-                if len(told) != 1 or _listed_beside(s, m, next(iter(told))):
-                    continue
-                firm = self._firm_name(next(iter(told)))
-                if firm is None or firm.casefold() == own_firm:
-                    continue
-                if draft.put(company, firm):
-                    found.append((m.entity, next(iter(told))))
+                if not (m.speaker or m.pronoun) and m.entity in self.drafts:
+                    first.setdefault(m.entity, (i, m))
+        people = [
+            (i, m, d)
+            for i, m in first.values()
+            if (d := self.drafts[m.entity]).spec is self.person and not d.has(company)
+        ]
+        # The sentence's structure first, for everyone, so a firm it gives one person is
+        # known before another is tied to the one firm told.
+        untied = []
+        for i, m, draft in people:
+            tied = _firm_tied(sentences[i], m, bool(draft.has(role)))
+            if tied is None:
+                untied.append((i, m, draft))
+                continue
+            firm = self._firm_name(tied) if tied else None
+            if firm is not None and draft.put(company, firm):
+                found.append((m.entity, tied))
+        for i, m, draft in untied:
+            s = sentences[i]
+            if not draft.has(role) or (tie and draft.has(tie)):
+                continue
+            told = {
+                x.entity
+                for t in sentences[max(i - CONTEXT_SENTENCES, 0) : i + 1]
+                for x in t.mentions
+                if x.entity.startswith("org:")
+            }
+            # A firm the sentence gives someone else ("…; the external examiner is Prof.
+            # Ana Carvalho from the University of Porto") is not told of this one.
+            told -= self._firms_of_others(s, m.entity, company)
+            if len(told) != 1 or _listed_beside(s, m, next(iter(told))):
+                continue
+            firm = self._firm_name(next(iter(told)))
+            if firm is None or firm.casefold() == own_firm:
+                continue
+            if draft.put(company, firm):
+                found.append((m.entity, next(iter(told))))
         return found
+
+    def _firms_of_others(self, s: Analyzed, entity: str, company: str) -> set[str]:
+        """The firms `s` names that are the company of someone else it names."""
+        theirs = {
+            str(d.values[company]).casefold()
+            for x in s.mentions
+            if x.entity != entity
+            and (d := self.drafts.get(x.entity)) is not None
+            and d.spec is self.person
+            and d.has(company)
+        }
+        return {
+            x.entity
+            for x in s.mentions
+            if x.entity.startswith("org:")
+            and (self._firm_name(x.entity) or "").casefold() in theirs
+        }
 
     def _firm_name(self, key: str) -> str | None:
         """The name of the organization drafted under `key`, or None."""
