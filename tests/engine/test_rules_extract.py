@@ -2429,6 +2429,14 @@ async def test_a_dated_event_is_titled_by_the_thing_the_date_is_said_of(
          "aunt"),
         ("No work before 8am — neighbour at no. 16, Mrs Eileen Hartigan, works nights.",
          "Eileen Hartigan", "neighbour"),
+        # After any word that owns nothing: a verb, a preposition; a capitalised kin noun.
+        ("so we're finally clearing uncle Declan's bungalow in Whitby.", "Declan", "uncle"),
+        ("Tomás is collecting old photos from Aunt Pilar in Seville.", "Pilar", "aunt"),
+        # A plural noun is each listed name's; "are" may stand between.
+        ("User is dog-sitting for neighbours Ana and Rui Costa while they're away.",
+         "Rui Costa", "neighbour"),
+        ("neighbours at no.12 are Gwen and Tomasz Kowalczyk, v nice.", "Tomasz Kowalczyk",
+         "neighbour"),
     ],
 )  # fmt: skip
 async def test_a_tie_said_bare_before_a_name_is_to_the_user(
@@ -2440,6 +2448,9 @@ async def test_a_tie_said_bare_before_a_name_is_to_the_user(
     firm = await extract("Pipeline: Seedcamp (partner Amelie Roth, 2nd meeting done).", DEFAULT)
     amelie = {p["name"]: p for p in objects(firm, "person")}["Amelie Roth"]
     assert amelie.get("company") == "Seedcamp" and "relationship" not in amelie
+    # After "his" or someone's name the tie is theirs, not the user's.
+    his = await extract("Tom said his sister Maya is in Leeds.", DEFAULT)
+    assert {p["name"]: p for p in objects(his, "person")}["Maya"].get("relationship") != "sister"
 
 
 @pytest.mark.anyio

@@ -337,39 +337,76 @@ def _bare_tie(s: Analyzed, m: Mention, draft: Draft, role: str) -> None:
     "and"/"with" ("Manager Callum Fraser approved leave", "with GP Dr Ahmed"): nobody else is
     said to have them, so in notes about the user they are the user's (`TIE_ROLES`)."""
     word = role.strip().lower()
-    found = _BARE_KIN.search(s.text[: m.start])
-    if word not in TIE_ROLES or found is None or found.group().lstrip().startswith("("):
+    found = _unowned_tie(s, m)
+    if word not in TIE_ROLES or found is None or s.text[: found.start()].rstrip().endswith("("):
         return  # "Seedcamp (partner Amelie Roth)": the firm's, said in its brackets
     draft.put(field_for(draft.spec, "relationship", ("str",)), word)
 
 
-def _bare_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
-    """A kin noun right before a name with no one's word before it ("User and partner Ruben",
-    "Sister Maya lives in Leeds", "with wife Lena"): who they are to the user. After "his",
-    "her" or someone's name it is someone else's (`_kin` reads a possessive)."""
+def _unowned_tie(s: Analyzed, m: Mention) -> re.Match[str] | None:
+    """The words naming a tie right before `m` (`_BARE_KIN`), unless a word before them says
+    whose it is."""
     found = _BARE_KIN.search(s.text[: m.start])
+    if found is None:
+        return None
+    # Up to three words back in its clause: "my old uni friend Kwame", "User's best friend
+    # from university is Priya" are owned, past the words that narrow the noun.
+    clause = re.split(r"[,;:(.\u2014\u2013]", s.text[: found.start()])[-1]
+    for word in clause.lower().split()[-3:]:
+        if word in _OWNING or word.endswith(("'s", "\u2019s")):
+            return None
+    return found
+
+
+def _bare_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """A kin noun right before a name that no one's word owns ("User and partner Ruben",
+    "Sister Maya lives in Leeds", "clearing uncle Declan's bungalow", "photos from Aunt
+    Pilar", "neighbours at no.12 are Gwen and Tomasz"): who they are to the user. After
+    "his", "her", "their" or someone's name it is someone else's (`_kin` reads a
+    possessive), after "my" or "our" the user's (`_kin` again). A plural noun is each
+    listed name's ("dog-sitting for neighbours Ana and Rui Costa")."""
+    found = _unowned_tie(s, m)
     draft = drafts.get(m.entity)
     if found is None or draft is None or m.speaker:
         return
     noun = found.group("noun").lower()
-    if noun not in KIN_NOUNS and noun.endswith("s") and noun[:-1] in KIN_NOUNS:
+    plural = noun not in KIN_NOUNS and noun.endswith("s") and noun[:-1] in KIN_NOUNS
+    if plural:
         noun = noun[:-1]  # "kids Aoife (9) and Darragh (6)": each is one
     if noun not in KIN_NOUNS:
         return
-    if draft.put(field_for(draft.spec, "relationship", ("str",)), noun):
-        facts.use(found.start("noun"), found.end("noun"))
+    listed = [m]
+    if plural:
+        at = m.end
+        for x in s.mentions:
+            if x.start < at or x.speaker or x.entity.startswith("org:"):
+                continue
+            if not _LIST_GAP.fullmatch(s.text[at : x.start]) or x.start == at:
+                break
+            listed.append(x)
+            at = x.end
+    for x in listed:
+        target = drafts.get(x.entity)
+        if target is not None and target.put(
+            field_for(target.spec, "relationship", ("str",)), noun
+        ):
+            facts.use(found.start("noun"), found.end("noun"))
 
 
-# A kin noun opening the text or a clause, or after "and", "with", "&", right before a name.
+# A kin noun right before a name: a modifier may open it, where they are from may follow it,
+# and "is" or "are" may stand between ("neighbours at no.12 are Gwen and Tomasz").
 TIE_ROLES = lexicon("names.tie_roles")
 _BARE_KIN = re.compile(
-    r"(?:^|[,;:(\u2014\u2013]|\b(?i:and|with|&|of))\s*"
+    r"(?:^|(?<=[^\w\-'\u2019]))"
     r"(?:(?i:late|dear|older|younger|elder|big|little)\s+)?"  # "the estate of late aunt Halina"
     r"(?P<noun>[A-Za-z][\w\-]*)"
     # "neighbour at no. 16, Mrs Eileen Hartigan": where they are from, said between.
-    r"(?:\s+(?:at|from|in|on|of|next\s+door)\b[^,;:()]{0,25},)?"
+    r"(?:\s+(?:at|from|in|on|of|next\s+door)\b[^,;:()]{0,25}?(?:,|(?=\s+(?:is|are)\b)))?"
+    r"(?:\s+(?:is|are))?"
     rf"\s+(?:{TITLE})?$"
 )
+# Words before a kin noun that say whose it is: someone else's, or the user's (`_kin`).
+_OWNING = frozenset(("his", "her", "their", "its", "whose", "my", "our", "your"))
 
 
 def _role_set_off(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
