@@ -2448,6 +2448,15 @@ async def test_a_tie_said_bare_before_a_name_is_to_the_user(
     firm = await extract("Pipeline: Seedcamp (partner Amelie Roth, 2nd meeting done).", DEFAULT)
     amelie = {p["name"]: p for p in objects(firm, "person")}["Amelie Roth"]
     assert amelie.get("company") == "Seedcamp" and "relationship" not in amelie
+    # "their" after "User", with no one else named between, is the user's.
+    notes = await extract(
+        "User is organising a party for their grandmother, Mercedes Villanueva.", DEFAULT
+    )
+    mercedes = {p["name"]: p for p in objects(notes, "person")}["Mercedes Villanueva"]
+    assert mercedes.get("relationship") == "grandmother"
+    # Someone named after the user is who a pronoun after them means.
+    named = await extract("User met Tom Reed; he is a plumber.", DEFAULT)
+    assert {p["name"]: p for p in objects(named, "person")}["Tom Reed"].get("role") == "plumber"
     # After "his" or someone's name the tie is theirs, not the user's.
     his = await extract("Tom said his sister Maya is in Leeds.", DEFAULT)
     assert {p["name"]: p for p in objects(his, "person")}["Maya"].get("relationship") != "sister"

@@ -196,11 +196,18 @@ def analyze(
                 places.append(cand)
             elif kind == "thing":
                 things.append(cand)
+        selves = _self_mentions(sentence.text, mentions, values[i], result.speaker)
         if resolve_pronouns:
             mentions += _pronouns(
-                sentence.text, mentions, last_people, last_org, values[i], gender_of
+                sentence.text,
+                mentions,
+                last_people,
+                last_org,
+                values[i],
+                gender_of,
+                [m for m in selves if _THIRD_PERSON_SELF.match(sentence.text, m.start)],
             )
-        mentions += _self_mentions(sentence.text, mentions, values[i], result.speaker)
+        mentions += selves
         mentions.sort(key=lambda m: m.start)
         people: list[str] = []
         for m in mentions:
@@ -276,10 +283,13 @@ def _pronouns(
     last_org: str | None,
     values: list[Span],
     gender_of: Callable[[str], str | None],
+    users: list[Mention],
 ) -> list[Mention]:
     """Who each pronoun of the sentence means: the nearest person before it (in the sentence,
     else in the last sentence that named anyone) whose given name does not say the other
-    gender ("Lena Fischer and Paulo Mendes. She handles ..." : Lena)."""
+    gender ("Lena Fischer and Paulo Mendes. She handles ..." : Lena). `users`: where the
+    sentence calls the speaker "User" or "the user", as an agent's notes do; nearest before
+    a pronoun, they are who it means ("User is planning a party for their grandmother")."""
     out: list[Mention] = []
     said = {m.group().lower() for m in _PRONOUN.finditer(text)}
     # "She handles the backend while he owns the app": two people the sentence does not name.
@@ -290,6 +300,32 @@ def _pronouns(
         if any(v.start <= m.start() < v.end for v in values):
             continue
         word = m.group().lower()
+        possessive = word in ("his", "their", "its", "hers") or (
+            word == "her" and not _object_her(text, m)
+        )
+        user = next((u for u in reversed(users) if u.end <= m.start()), None)
+        person = next(
+            (n for n in reversed(_earlier_of(named, m.start())) if not n.entity.startswith("org:")),
+            None,
+        )
+        if (
+            possessive
+            and word != "its"
+            and user is not None
+            and (person is None or person.end < user.end)
+            and not _someone_between(text[user.end : m.start()])
+        ):
+            out.append(
+                Mention(
+                    user.entity,
+                    m.start(),
+                    m.end(),
+                    pronoun=True,
+                    possessive=possessive,
+                    speaker=True,
+                )
+            )
+            continue
         if word in PRONOUNS_THING:
             orgs = [n.entity for n in _earlier_of(named, m.start()) if n.entity.startswith("org:")]
             target = orgs[-1] if orgs else last_org
@@ -297,11 +333,18 @@ def _pronouns(
             target = _person_meant(word, m.start(), named, last_people, gender_of, both)
         if target is None:
             continue
-        possessive = word in ("his", "their", "its", "hers") or (
-            word == "her" and not _object_her(text, m)
-        )
         out.append(Mention(target, m.start(), m.end(), pronoun=True, possessive=possessive))
     return out
+
+
+def _someone_between(text: str) -> bool:
+    """Whether `text` speaks of a person by a noun ("User's landlord called; his …"): the
+    pronoun after it may mean them, so it is not taken for the user."""
+    return any(owned_person_noun(w) for w in re.findall(r"[a-z][a-z\-]+", text.lower()))
+
+
+# The speaker called by name in the third person: "User", "the user", "User's".
+_THIRD_PERSON_SELF = re.compile(r"(?i:the\s+)?[Uu]ser\b")
 
 
 def _earlier_of(named: list[Mention], at: int) -> list[Mention]:
