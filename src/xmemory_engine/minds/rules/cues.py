@@ -370,21 +370,12 @@ def _bare_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: Sentence
     if found is None or draft is None or m.speaker:
         return
     noun = found.group("noun").lower()
-    plural = noun not in KIN_NOUNS and noun.endswith("s") and noun[:-1] in KIN_NOUNS
-    if plural:
-        noun = noun[:-1]  # "kids Aoife (9) and Darragh (6)": each is one
-    if noun not in KIN_NOUNS:
+    single = None if noun in KIN_NOUNS else kin_plural(noun)
+    if noun not in KIN_NOUNS and single is None:
         return
-    listed = [m]
-    if plural:
-        at = m.end
-        for x in s.mentions:
-            if x.start < at or x.speaker or x.entity.startswith("org:"):
-                continue
-            if not _LIST_GAP.fullmatch(s.text[at : x.start]) or x.start == at:
-                break
-            listed.append(x)
-            at = x.end
+    # "kids Aoife (9) and Darragh (6)": each listed is one.
+    listed = _listed_from(s, [m], m.end) if single is not None else [m]
+    noun = single or noun
     for x in listed:
         target = drafts.get(x.entity)
         if target is not None and target.put(
@@ -863,17 +854,10 @@ def _kin_listed(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> 
         if single is None:
             continue
         people = [x for x in s.mentions if not x.speaker and not x.entity.startswith("org:")]
-        listed: list[Mention] = []
-        at = m.end()
-        for x in people:
-            if x.start < at:
-                continue
-            if not _LIST_GAP.fullmatch(s.text[at : x.start]) or (listed and x.start == at):
-                break
-            listed.append(x)
-            at = x.end
+        listed = _listed_from(s, [], m.end())
         if not listed:
             continue
+        at = listed[-1].end
         phrase = single
         if not m.group("mine"):
             owner = next((x for x in reversed(people) if x.end <= m.start()), None)
@@ -889,6 +873,20 @@ def _kin_listed(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> 
             if target is not None:
                 target.put(field_for(target.spec, "relationship", ("str",)), phrase)
         facts.use(m.start(), at)
+
+
+def _listed_from(s: Analyzed, listed: list[Mention], at: int) -> list[Mention]:
+    """`listed` and the people named one after another from `at` in `s`, joined by commas,
+    "and" or an age in brackets (`_LIST_GAP`): "Ama (9) and Yaw (6)"."""
+    listed = list(listed)
+    for x in s.mentions:
+        if x.speaker or x.entity.startswith("org:") or x.start < at:
+            continue
+        if not _LIST_GAP.fullmatch(s.text[at : x.start]) or (listed and x.start == at):
+            break
+        listed.append(x)
+        at = x.end
+    return listed
 
 
 # A plural kin noun with its owner before it: "my kids", "our two daughters", "the user's
