@@ -147,9 +147,12 @@ class Answer:
       (`reader_result: null` on the wire).
     - `about`: what the question asks about, in the question's own words (a name, a type, a
       phrase), so that "nothing stored about …" can name it when no row answers.
+    - `partial`: the rows hold only part of what was asked (the notice says which part): the
+      engine answers from them only when no sentence said answers better.
 
     A mind returns rows only when they answer the question; when none do it returns no rows
-    (never nearby or recent records instead). The engine then searches the stored sentences,
+    (never recent records instead), or, marked `partial`, the one record holding the part of
+    the question that singles it out. The engine then searches the stored sentences,
     and says plainly when nothing is stored.
     """
 
@@ -158,6 +161,7 @@ class Answer:
     notice: str | None = None
     representable: bool = True
     about: str | None = None
+    partial: bool = False
 
 
 class Answerer(Protocol):

@@ -419,6 +419,18 @@ async def read(
             basis, evidence, later = "nothing", [], []  # "When did Hana change her email?"
         elif sql is None and not said_as_asked(query, answer.tables):
             basis, evidence, later = "nothing", [], []  # a note that does not say it
+        elif sql is None and answer.partial:
+            # Rows holding part of what was asked: a sentence said in all the question's
+            # words answers better, unless the rows were made from it.
+            said, found, agree = await live.data.read(
+                live.schema, lambda t: said_over_partial(t, query, answer.tables)
+            )
+            if found is not None:
+                evidence, later, passages = found.evidence, [], said
+                answer = Answer(answer=found.prose, notice=found.notice, about=answer.about)
+            elif said and not agree:
+                basis, evidence, later, passages = "passages", [], [], said
+                answer = Answer(about=answer.about)
     if basis == "nothing" and not unstored:
         behind = sql is None and mode is ReadMode.SINGLE_ANSWER
         passages, found = await live.data.read(
@@ -631,6 +643,30 @@ def said_about(
     so the episode the search read is not read again."""
     passages = with_changes(t, query)
     return passages, records_behind(t, query, passages) if behind and passages else None
+
+
+def said_over_partial(
+    t: Tables, query: str, tables: list[ResultTable]
+) -> tuple[list[dict[str, Any]], Behind | None, bool]:
+    """For rows holding only part of what was asked (`Answer.partial`): the passages found
+    for the question, the records behind the first when they answer it, and whether the
+    first was found by the question's own words and its write made one of the rows (then
+    the rows and the sentence agree). A sentence close only in meaning does not outweigh
+    the rows."""
+    passages, found = said_about(t, query, behind=True)
+    if found is not None or not passages:
+        return passages, found, True
+    first = passages[0]
+    if first.get("found_by") != "words":
+        return [], None, True
+    made = set(t.records_said_in(int(first["episode_id"])))
+    rows = {
+        str(row[table.columns.index("xuid")])
+        for table in tables
+        if "xuid" in table.columns
+        for row in table.rows
+    }
+    return passages, None, bool(made & rows)
 
 
 def with_changes(t: Tables, query: str) -> list[dict[str, Any]]:
