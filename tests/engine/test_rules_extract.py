@@ -879,6 +879,24 @@ async def test_a_contacts_list_gives_each_person_their_role_company_and_ways_to_
 
 
 @pytest.mark.anyio
+async def test_brackets_naming_a_job_by_a_person_noun_give_the_role() -> None:
+    # "apprentice" is no lexicon job and has no job's ending; it is a noun whose usual sense
+    # is a person (person_nouns.txt), which is enough where a job is looked for.
+    result = await extract(
+        "Two employees: Callum Reid (senior landscaper) and Thandiwe Mokoena "
+        "(second-year apprentice).",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Callum Reid"]["role"] == "senior landscaper"
+    assert people["Thandiwe Mokoena"]["role"] == "second-year apprentice"
+    # A part that names no one's job stays a note of theirs.
+    result = await extract("Two employees: Callum Reid (red van) and Thandiwe Mokoena.", DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert "role" not in people["Callum Reid"]
+
+
+@pytest.mark.anyio
 async def test_a_header_may_give_the_state_of_everything_it_lists() -> None:
     result = await extract(
         "Open tasks: finish CW2 Part B (Bellman-Ford); email Chiara about the tutorial sheet 7 "

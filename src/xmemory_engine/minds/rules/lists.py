@@ -23,6 +23,7 @@ from xmemory_engine.minds.rules.names import (
     ORG_NOUNS,
     calendar_word,
     given_name,
+    job_said,
     person_noun,
     role_like,
 )
@@ -234,7 +235,7 @@ def _contacts(
             if value.kind in ("email", "phone"):
                 current.put(field_for(spec, value.kind, ("str",)), value.value)
         role = field_for(spec, "role", ("str",))
-        if role is not None and named is None and len(part.split()) <= 4 and role_like(part):
+        if role is not None and named is None and len(part.split()) <= 4 and job_said(part):
             current.put(role, part)  # "contact Marek Wiśniewski, practice manager, …"
     return out
 
@@ -455,9 +456,7 @@ def _fill(draft: Draft, said: str, today: date, kinds: Mapping[str, str]) -> Non
             draft.put(assignee, doer.group("name"))  # "(Aleksandra, with Emre)", "— assigned to X"
         elif whose is not None and kin is not None and not draft.has(kin):
             draft.put(kin, whose.group(1))  # "(user's business partner)": who they are to them
-        elif (
-            role is not None and not draft.has(role) and len(part.split()) <= 4 and role_like(part)
-        ):
+        elif role is not None and not draft.has(role) and len(part.split()) <= 4 and job_said(part):
             draft.put(role, part)  # "Jürgen Pfeiffer (treasurer)"
         elif (
             company is not None

@@ -924,6 +924,14 @@ def role_like(phrase: str) -> bool:
     return bool(parts) and _role_like(parts[-1])
 
 
+def job_said(phrase: str) -> bool:
+    """Whether a phrase where a job is looked for (brackets, a part of a list item) names
+    one: its head noun is a job by the lexicon or its ending (`role_like`), or a noun whose
+    most frequent sense is a person's ("second-year apprentice", `role_noun`)."""
+    parts = phrase.lower().split()
+    return bool(parts) and (_role_like(parts[-1]) or role_noun(parts[-1]))
+
+
 def kin_or_role(word: str) -> bool:
     """`person_noun` without guessing from "-er" ("transfer", "order"): a word of the
     lexicon's kin or role nouns, or a job by another ending ("instructor", "physiotherapist")."""
