@@ -27,6 +27,7 @@ from xmemory_engine.minds.base import Answer, AnswerRequest, Mind, ReadMode, Res
 from xmemory_engine.schema import ObjectSpec, RelationSpec, Schema
 from xmemory_engine.sentences import search_words
 from xmemory_engine.service import evidence as evidence_mod
+from xmemory_engine.service import parts
 from xmemory_engine.service import passages as passages_mod
 from xmemory_engine.service.behind import Behind, records_behind
 from xmemory_engine.service.changes import object_wire, relation_wire
@@ -336,7 +337,34 @@ async def read(
 ) -> dict[str, Any]:
     """The `read` answer: `{trace_id, reader_result, reader_results, notice?, basis, evidence,
     passages}`; with `sql` the caller's own SELECT is run (same guard, same limits) instead
-    of asking the mind."""
+    of asking the mind. Two questions asked as one are also read half by half (`parts.py`):
+    both halves from records answer; else the whole from records; else the halves."""
+    whole = await _read_one(live, mind, settings, query, mode, read_id, sql=sql)
+    halves = parts.split(query) if sql is None and mode is ReadMode.SINGLE_ANSWER else None
+    if halves is None:
+        return whole
+    first = await _read_one(live, mind, settings, halves[0], mode)
+    second = parts.pointed(halves[1], parts.who_found(halves[0], first))
+    then = await _read_one(live, mind, settings, second, mode)
+    bases = {first["basis"], then["basis"]}
+    if bases == {"records"}:
+        return parts.joined([(halves[0], first), (second, then)], read_id)
+    if whole["basis"] == "records" or bases == {"nothing"}:
+        return whole  # the whole answered from records, or neither half is known
+    return parts.joined([(halves[0], first), (second, then)], read_id)
+
+
+async def _read_one(
+    live: LiveInstance,
+    mind: Mind,
+    settings: EngineSettings,
+    query: str,
+    mode: ReadMode,
+    read_id: str | None = None,
+    *,
+    sql: str | None = None,
+) -> dict[str, Any]:
+    """One question's read (see `read`)."""
     trace = Trace()
     Looked = tuple[list[dict[str, Any]], list[dict[str, Any]]]
     # id -> (the table, its evidence): held, so no table the mind builds later takes its id.
