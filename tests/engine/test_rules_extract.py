@@ -2455,6 +2455,10 @@ async def test_a_dated_event_is_titled_by_the_thing_the_date_is_said_of(
          "Rui Costa", "neighbour"),
         ("neighbours at no.12 are Gwen and Tomasz Kowalczyk, v nice.", "Tomasz Kowalczyk",
          "neighbour"),
+        # The name set off after the noun by a comma.
+        ("Spare key is with the other neighbour, Mrs Doreen Platt at No. 14.", "Doreen Platt",
+         "neighbour"),
+        ("I have two daughters, Isla and Nia.", "Nia", "daughter"),
     ],
 )  # fmt: skip
 async def test_a_tie_said_bare_before_a_name_is_to_the_user(
@@ -2478,6 +2482,10 @@ async def test_a_tie_said_bare_before_a_name_is_to_the_user(
     # After "his" or someone's name the tie is theirs, not the user's.
     his = await extract("Tom said his sister Maya is in Leeds.", DEFAULT)
     assert {p["name"]: p for p in objects(his, "person")}["Maya"].get("relationship") != "sister"
+    # Had by someone else ("Arjun has …"): theirs, never the user's.
+    for had in ("Arjun has a sister Maya.", "Arjun has two daughters, Maya and Nia."):
+        maya = {p["name"]: p for p in objects(await extract(had, DEFAULT), "person")}["Maya"]
+        assert maya.get("relationship") not in ("sister", "daughter"), had
 
 
 @pytest.mark.anyio

@@ -355,7 +355,17 @@ def _unowned_tie(s: Analyzed, m: Mention) -> re.Match[str] | None:
     for word in clause.lower().split()[-3:]:
         if word in _OWNING or word.endswith(("'s", "\u2019s")):
             return None
+    # "Arjun has two daughters, Isla and Nia": had by the one before "has", the user's
+    # only when that is the user ("I have a sister, Maya").
+    said = clause.lower().split()
+    for at, word in enumerate(said[-4:], start=max(len(said) - 4, 0)):
+        if word in _HAVING and (at == 0 or said[at - 1] not in _SELF_HAVING):
+            return None
     return found
+
+
+_HAVING = frozenset(("has", "have", "had"))
+_SELF_HAVING = frozenset(("i", "we", "user", "i've", "we've"))
 
 
 def _bare_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
@@ -391,6 +401,7 @@ _BARE_KIN = re.compile(
     r"(?:^|(?<=[^\w\-'\u2019]))"
     r"(?:(?i:late|dear|older|younger|elder|big|little)\s+)?"  # "the estate of late aunt Halina"
     r"(?P<noun>[A-Za-z][\w\-]*)"
+    r"(?:\s*,(?=\s))?"  # "the other neighbour, Mrs Doreen Platt": the name set off after it
     # "neighbour at no. 16, Mrs Eileen Hartigan": where they are from, said between.
     r"(?:\s+(?:at|from|in|on|of|next\s+door)\b[^,;:()]{0,25}?(?:,|(?=\s+(?:is|are)\b)))?"
     r"(?:\s+(?:is|are))?"
