@@ -2760,6 +2760,21 @@ async def test_a_firm_whose_name_ends_in_its_sort_is_of_that_kind() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_firm_followed_by_its_sort_in_plain_words_is_of_that_kind() -> None:
+    result = await extract(
+        "My coach is Yusuf Demir from Harbour Striders running club, he wrote me a plan. "
+        "Invoice sent to Brightmoor Garden Centre, £650.",
+        DEFAULT,
+    )
+    kinds = {o["name"]: o.get("kind") for o in objects(result, "organization")}
+    assert kinds["Harbour Striders"] == "running club"
+    assert kinds["Brightmoor Garden Centre"] == "garden centre"  # a centre, narrowed
+    # Plain words after a firm that end in no sort say nothing of its kind.
+    plain = await extract("I paid Harbour Striders last week.", DEFAULT)
+    assert all("kind" not in o for o in objects(plain, "organization"))
+
+
+@pytest.mark.anyio
 async def test_the_word_before_a_firms_sort_narrows_it_unless_it_names_a_street() -> None:
     result = await extract(
         "Lessons at Green Light Driving School. Appointment at Oxford Road Surgery. "

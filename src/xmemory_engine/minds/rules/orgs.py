@@ -41,6 +41,7 @@ def org_facts(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> No
     for m in named:
         _kind_said_before(drafts.get(m.entity), s.text[: m.start])
         _kind_named(drafts.get(m.entity), s.text[m.start : m.end])
+        _kind_said_after(drafts.get(m.entity), s.text[m.end :])
     orgs = {m.entity for m in named if m.entity in drafts}
     # What follows a firm's name describes that firm; "they" or "it" stands for the firm
     # only when the sentence names exactly one.
@@ -90,6 +91,24 @@ _KIND_IS = re.compile(
     re.IGNORECASE,
 )
 _OWNERS = frozenset(("my", "our", "the", "their", "his", "her", "user's", "user\u2019s", "a", "an"))
+
+
+def _kind_said_after(draft: Draft | None, after: str) -> None:
+    """A firm whose name is followed by the sort it is, in a few plain words ("Harbour
+    Striders running club", "DentStaff Scotland locum agency"), is of that sort."""
+    kind = field_for(draft.spec, "kind", ("str",)) if draft is not None else None
+    said = _KIND_AFTER.match(after)
+    if draft is None or kind is None or draft.has(kind) or said is None:
+        return
+    if said.group("head").lower() in _KIND_HEADS:
+        draft.put(kind, said.group("kind").lower())
+
+
+# Up to three lower-case words right after a name, the last the sort, and then the end of the
+# phrase: "from Harbour Striders running club, he's …".
+_KIND_AFTER = re.compile(
+    r"\s+(?P<kind>(?:[a-z][\w\-&]*\s+){0,2}(?P<head>[a-z][\w\-]*))(?=\s*(?:[,.;:()\u2014\u2013]|$))"
+)
 
 
 def _kind_named(draft: Draft | None, name: str) -> None:
