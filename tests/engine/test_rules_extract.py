@@ -1396,6 +1396,9 @@ async def test_a_name_of_two_words_is_a_person_by_its_given_name(
         ("We went with Kiln & Clay for the glazes.", ["Kiln & Clay"]),  # a firm by "&"
         ("The removals are booked with Dales Movers for 10 January.", ["Dales Movers"]),
         ("Agnieszka Zielińska, Halifax, is selling her Yaris.", []),  # a place joined on
+        # A name ending in a sort of firm or body (`names.org_suffixes`).
+        ("Drying kit goes in on 18 Dec, from DryFast Restoration.", ["DryFast Restoration"]),
+        ("Our boat is moored at Mercia Marina for now.", ["Mercia Marina"]),
     ],
 )
 async def test_names_without_a_given_name_that_act_are_organizations(
