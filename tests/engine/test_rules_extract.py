@@ -2763,6 +2763,39 @@ async def test_a_firm_whose_name_ends_in_its_sort_is_of_that_kind() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_firm_called_by_the_words_its_stored_name_opens_with_is_that_firm() -> None:
+    stored = {"organization": [{"name": "Tern & Tide Publishing"}, {"name": "Velotech Ltd"}]}
+    result = await extract(
+        "Bertrand Achterberg, the publisher at Tern & Tide, signed it. Ana Ruiz works at Velotech.",
+        DEFAULT,
+        lookup=FakeLookup(stored),
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Bertrand Achterberg"]["company"] == "Tern & Tide Publishing"
+    assert people["Ana Ruiz"]["company"] == "Velotech Ltd"  # its first word
+    assert {o["name"] for o in objects(result, "organization")} == {
+        "Tern & Tide Publishing",
+        "Velotech Ltd",
+    }
+    # Two stored firms opening so: neither is meant.
+    two = {"organization": [{"name": "Tern & Tide Publishing"}, {"name": "Tern & Tide Books"}]}
+    result = await extract(
+        "Bertrand Achterberg, the publisher at Tern & Tide, signed it.",
+        DEFAULT,
+        lookup=FakeLookup(two),
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Bertrand Achterberg"]["company"] == "Tern & Tide"
+    # "&" joins two names: the word after it is a name's, not what narrows the sort.
+    kinds = {o["name"]: o.get("kind") for o in objects(
+        await extract("Invoice to Tern & Tide Publishing and Cole & Finch Estate Agents.", DEFAULT),
+        "organization",
+    )}  # fmt: skip
+    assert kinds["Tern & Tide Publishing"] == "publishing"
+    assert kinds["Cole & Finch Estate Agents"] == "estate agents"
+
+
+@pytest.mark.anyio
 async def test_a_firm_followed_by_its_sort_in_plain_words_is_of_that_kind() -> None:
     result = await extract(
         "My coach is Yusuf Demir from Harbour Striders running club, he wrote me a plan. "

@@ -110,6 +110,25 @@ class RulesExtractor:
         return build.result()
 
 
+async def _stored_fuller(
+    lookup: RecordLookup, spec: ObjectSpec, name_of: str, name: str, *, opening: bool
+) -> str | None:
+    """The one stored record's fuller name that `name` calls it by: a first or last name
+    (`called`), or, with `opening`, the words its name opens with; None when none or several."""
+    found = set()
+    for record in await lookup.find(spec.name, name, 5):
+        stored = record.get(name_of)
+        if not isinstance(stored, str) or not stored.strip():
+            continue
+        if stored.casefold() == name.casefold():
+            return None  # stored as said
+        if called(stored, name) or (
+            opening and stored.casefold().startswith(name.casefold().rstrip() + " ")
+        ):
+            found.add(stored)
+    return found.pop() if len(found) == 1 else None
+
+
 class _Build:
     def __init__(self, mapped: SchemaMap, text: TextAnalysis, today: date) -> None:
         self.map = mapped
@@ -647,21 +666,32 @@ class _Build:
         ]
 
     async def complete_names(self, lookup: RecordLookup) -> None:
-        """ "Bob" is the stored "Bob Lee" when he is the only stored person so called."""
+        """ "Bob" is the stored "Bob Lee" when he is the only stored person so called; "Tern
+        & Tide" the stored "Tern & Tide Publishing" when it is the only stored firm whose
+        name opens so, and a person's company named so is that firm too."""
         for key, draft in self.drafts.items():
             name_of = name_field(draft.spec)
             name = draft.values.get(name_of) if name_of else None
-            if name_of is None or not isinstance(name, str) or " " in name:
+            if name_of is None or not isinstance(name, str):
                 continue
             if key not in self.text.entities:
                 continue  # a name taken from the stored records already
-            found = set()
-            for record in await lookup.find(draft.spec.name, name, 5):
-                stored = record.get(name_of)
-                if isinstance(stored, str) and stored.strip() and called(stored, name):
-                    found.add(stored)
-            if len(found) == 1:
-                draft.values[name_of] = found.pop()
+            firm = draft.spec is self.org
+            if " " in name and not firm:
+                continue
+            fuller = await _stored_fuller(lookup, draft.spec, name_of, name, opening=firm)
+            if fuller is not None:
+                draft.values[name_of] = fuller
+        company = field_for(self.person, "company", ("str",)) if self.person else None
+        org_name = name_field(self.org) if self.org is not None else None
+        if company is None or self.org is None or org_name is None:
+            return
+        for draft in self.drafts.values():
+            said = draft.values.get(company) if draft.spec is self.person else None
+            if isinstance(said, str) and said.strip():
+                fuller = await _stored_fuller(lookup, self.org, org_name, said, opening=True)
+                if fuller is not None:
+                    draft.values[company] = fuller
 
     async def append_stored_notes(self, lookup: RecordLookup) -> None:
         """New notes extend a stored record's notes instead of replacing them."""

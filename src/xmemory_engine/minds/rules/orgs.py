@@ -121,10 +121,11 @@ def _kind_named(draft: Draft | None, name: str) -> None:
     if words[-1] in _KIND_HEADS:
         before = words[-2]
         # "Pasos Dance Academy", "Green Light Driving School": the word before the sort, in a
-        # name of three words or more, narrows it; not a name's ("St Mary's Hospital"), nor a
-        # street's ("Oxford Road Surgery").
+        # name of three words or more, narrows it; not a name's ("St Mary's Hospital", the
+        # second of two joined by "&"), nor a street's ("Oxford Road Surgery").
         narrows = (
             len(words) >= 3
+            and words[-3] not in ("&", "and")  # "Tern & Tide Publishing": "Tide" is a name's
             and before.isalpha()
             and before not in THING_WORDS
             and not given_name(before)
