@@ -10,8 +10,10 @@ import pytest
 from engine_testkit import (
     CONTACTS_YML,
     POSTGRES_URLS,
+    Memory,
     asgi_client,
     create_body,
+    default_memory,
     item,
     running_engine,
 )
@@ -82,6 +84,13 @@ async def engine(tmp_path: Path, database_url: str | None) -> AsyncIterator[Engi
             yield running
     finally:
         POSTGRES_URLS.pop(tmp_path / "data", None)
+
+
+@pytest.fixture
+async def memory(tmp_path: Path) -> AsyncIterator[Memory]:
+    """A fresh default-schema memory on SQLite: `(write, read)` (engine_testkit)."""
+    async with default_memory(tmp_path / "d") as told:
+        yield told
 
 
 @pytest.fixture

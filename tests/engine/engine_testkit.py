@@ -14,7 +14,7 @@ rules mind is:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -323,3 +323,30 @@ async def rules_session(tmp_path: Path, **settings: Any) -> AsyncIterator[Sessio
         transport = httpx.ASGITransport(app=engine.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
             yield Session(http, engine.default_instance_id)
+
+
+# A default-schema, rules-mind memory over the HTTP API: `write(text)`, and
+# `read(query, mode="single-answer")` returning the read's one item.
+Write = Callable[[str], Awaitable[None]]
+Ask = Callable[..., Awaitable[dict[str, Any]]]
+Memory = tuple[Write, Ask]
+
+
+@asynccontextmanager
+async def default_memory(data_dir: Path) -> AsyncIterator[Memory]:
+    """The engine as a user gets it (default schema, default mind) on `data_dir`."""
+    async with open_engine(EngineSettings(data_dir=data_dir)) as engine:
+        base = f"/instances/{engine.default_instance_id}"
+        transport = httpx.ASGITransport(app=engine.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
+
+            async def write(text: str) -> None:
+                response = await http.post(f"{base}/write", json={"text": text})
+                assert response.status_code == 200, response.text
+
+            async def read(query: str, mode: str = "single-answer") -> dict[str, Any]:
+                response = await http.post(f"{base}/read", json={"query": query, "mode": mode})
+                assert response.status_code == 200, response.text
+                return response.json()["items"][0]  # type: ignore[no-any-return]
+
+            yield write, read

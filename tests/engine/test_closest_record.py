@@ -4,18 +4,10 @@ schema and the rules mind, on a real file."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
-from typing import Any
-
-import httpx
 import pytest
+from engine_testkit import Memory
 
-from xmemory_engine import EngineSettings, open_engine
 from xmemory_engine.minds.rules.closest import SHARE, Candidate, closest, weights
-
-Write = Callable[[str], Awaitable[None]]
-Ask = Callable[[str], Awaitable[dict[str, Any]]]
 
 
 def candidate(xuid: str, *holds: bool, answers: bool = True) -> Candidate:
@@ -66,29 +58,9 @@ def test_records_without_the_kind_of_value_asked_do_not_compete() -> None:
     assert closest([undated], total=10, size=2, required=set()) is None
 
 
-@pytest.fixture
-async def memory(tmp_path: Path) -> AsyncIterator[tuple[Write, Ask]]:
-    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
-        base = f"/instances/{engine.default_instance_id}"
-        transport = httpx.ASGITransport(app=engine.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
-
-            async def write(text: str) -> None:
-                response = await http.post(f"{base}/write", json={"text": text})
-                assert response.status_code == 200, response.text
-
-            async def read(query: str) -> dict[str, Any]:
-                body = {"query": query, "mode": "single-answer"}
-                response = await http.post(f"{base}/read", json=body)
-                assert response.status_code == 200, response.text
-                return response.json()["items"][0]  # type: ignore[no-any-return]
-
-            yield write, read
-
-
 @pytest.mark.anyio
 async def test_a_record_holding_the_rarer_words_asked_answers_with_a_notice_saying_what_it_lacks(
-    memory: tuple[Write, Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write(
@@ -111,7 +83,7 @@ async def test_a_record_holding_the_rarer_words_asked_answers_with_a_notice_sayi
 
 @pytest.mark.anyio
 async def test_a_value_understood_answers_and_the_sentence_kept_as_a_note_does_not_tie_with_it(
-    memory: tuple[Write, Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     # Among a few other records: a word's weight is its rarity among them.
@@ -128,7 +100,7 @@ async def test_a_value_understood_answers_and_the_sentence_kept_as_a_note_does_n
 
 @pytest.mark.anyio
 async def test_several_asked_or_two_questions_in_one_get_no_single_near_record(
-    memory: tuple[Write, Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write(

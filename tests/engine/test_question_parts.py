@@ -4,18 +4,10 @@ the default schema and the rules mind, on a real file."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
-from typing import Any
-
-import httpx
 import pytest
+from engine_testkit import Memory
 
-from xmemory_engine import EngineSettings, open_engine
 from xmemory_engine.service import parts
-
-Write = Callable[[str], Awaitable[None]]
-Ask = Callable[[str], Awaitable[dict[str, Any]]]
 
 
 @pytest.mark.parametrize(
@@ -72,29 +64,9 @@ def test_halves_on_different_footings_are_not_records_as_a_whole() -> None:
     assert "“What shoe size?” (nothing stored)" in joined["notice"]
 
 
-@pytest.fixture
-async def memory(tmp_path: Path) -> AsyncIterator[tuple[Write, Ask]]:
-    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
-        base = f"/instances/{engine.default_instance_id}"
-        transport = httpx.ASGITransport(app=engine.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
-
-            async def write(text: str) -> None:
-                response = await http.post(f"{base}/write", json={"text": text})
-                assert response.status_code == 200, response.text
-
-            async def read(query: str) -> dict[str, Any]:
-                body = {"query": query, "mode": "single-answer"}
-                response = await http.post(f"{base}/read", json=body)
-                assert response.status_code == 200, response.text
-                return response.json()["items"][0]  # type: ignore[no-any-return]
-
-            yield write, read
-
-
 @pytest.mark.anyio
 async def test_two_questions_in_one_are_read_half_by_half_the_second_about_whom_the_first_found(
-    memory: tuple[Write, Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Our carer Dorota Nowak works for Fellside Homecare.")
@@ -115,7 +87,7 @@ async def test_two_questions_in_one_are_read_half_by_half_the_second_about_whom_
 
 @pytest.mark.anyio
 async def test_two_questions_neither_of_which_is_stored_say_nothing_stored(
-    memory: tuple[Write, Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Our carer Dorota Nowak works for Fellside Homecare.")

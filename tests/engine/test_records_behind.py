@@ -3,37 +3,12 @@ through the engine's HTTP API with the default schema and the rules mind, on a r
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-
-from xmemory_engine import EngineSettings, open_engine
+from engine_testkit import Memory
 
 pytestmark = pytest.mark.anyio
-
-Ask = Callable[..., Awaitable[dict[str, Any]]]
-
-
-@pytest.fixture
-async def memory(tmp_path: Path) -> AsyncIterator[tuple[Callable[[str], Awaitable[None]], Ask]]:
-    async with open_engine(EngineSettings(data_dir=tmp_path / "d")) as engine:
-        base = f"/instances/{engine.default_instance_id}"
-        transport = httpx.ASGITransport(app=engine.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
-
-            async def write(text: str) -> None:
-                response = await http.post(f"{base}/write", json={"text": text})
-                assert response.status_code == 200, response.text
-
-            async def read(query: str, mode: str = "single-answer") -> dict[str, Any]:
-                response = await http.post(f"{base}/read", json={"query": query, "mode": mode})
-                assert response.status_code == 200, response.text
-                return response.json()["items"][0]  # type: ignore[no-any-return]
-
-            yield write, read
 
 
 def names_in(raw: dict[str, Any]) -> set[str]:
@@ -44,7 +19,7 @@ def names_in(raw: dict[str, Any]) -> set[str]:
 
 
 async def test_a_question_worded_unlike_the_schema_is_answered_from_the_records_behind_its_sentence(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     sentence = "Priya's husband is Omar Haddad, an architect at Foster Studio."
@@ -65,7 +40,7 @@ async def test_a_question_worded_unlike_the_schema_is_answered_from_the_records_
 
 
 async def test_records_that_hold_only_part_of_the_sentence_leave_the_sentence_as_the_answer(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Priya's husband is Omar Haddad, an architect at Foster Studio.")
@@ -83,7 +58,7 @@ async def test_records_that_hold_only_part_of_the_sentence_leave_the_sentence_as
 
 
 async def test_a_sentence_kept_as_a_note_is_never_an_answer_from_records(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Remember that the spare key is under the blue flower pot.")
@@ -93,7 +68,7 @@ async def test_a_sentence_kept_as_a_note_is_never_an_answer_from_records(
 
 
 async def test_only_single_answer_reads_go_behind_a_sentence(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Priya's husband is Omar Haddad, an architect at Foster Studio.")
@@ -103,7 +78,7 @@ async def test_only_single_answer_reads_go_behind_a_sentence(
 
 
 async def test_a_kind_asked_for_is_said_or_named(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Update: car service booked for 2027-02-03; task done.")
@@ -117,7 +92,7 @@ async def test_a_kind_asked_for_is_said_or_named(
 
 
 async def test_our_electrician_is_someone_and_march_is_no_place(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Our electrician is Élodie Martens.")
@@ -135,7 +110,7 @@ async def test_our_electrician_is_someone_and_march_is_no_place(
 
 
 async def test_a_job_written_before_a_name_is_their_role(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Staff: head baker Agnieszka Łukasik, starts 05:00.")
@@ -151,7 +126,7 @@ async def test_a_job_written_before_a_name_is_their_role(
 
 
 async def test_a_list_of_people_or_suppliers_holds_names_only(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Members: user, Jürgen Pfeiffer (treasurer), Aylin Kaya, the Nakamura family.")
@@ -171,7 +146,7 @@ async def test_a_list_of_people_or_suppliers_holds_names_only(
 
 
 async def test_an_institution_is_known_by_its_head_noun(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Her GP is Dr Fiona Lamb at Beech Grove Surgery.")
@@ -184,7 +159,7 @@ async def test_an_institution_is_known_by_its_head_noun(
 
 
 async def test_running_a_team_at_a_company_is_working_there(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("My manager is Grace Okafor; she runs the payments team at Fintrel.")
@@ -195,7 +170,7 @@ async def test_running_a_team_at_a_company_is_working_there(
 
 
 async def test_an_account_number_is_not_a_phone_number(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("The internet provider at the new flat is MEO; my account number is 55-8812-03.")
@@ -207,7 +182,7 @@ async def test_an_account_number_is_not_a_phone_number(
 
 
 async def test_records_behind_a_sentence_answer_only_with_the_shape_asked(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("User's car insurance with Aviva renews on 2027-05-01; premium £612.")
@@ -217,7 +192,7 @@ async def test_records_behind_a_sentence_answer_only_with_the_shape_asked(
 
 
 async def test_where_the_user_lives_is_their_address_told_in_the_first_person(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("I live at 22 Rose Lane, Oxford.")
@@ -229,7 +204,7 @@ async def test_where_the_user_lives_is_their_address_told_in_the_first_person(
 
 
 async def test_records_naming_no_one_do_not_answer_who(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("The van needs an MOT before 2026-12-20; Dario is booking it.")
@@ -239,7 +214,7 @@ async def test_records_naming_no_one_do_not_answer_who(
 
 
 async def test_records_behind_must_hold_what_the_sentence_says_next_to_the_asked_word(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Travel: Ana flies Lisbon to Geneva on 2026-07-03; Søren takes the train.")
@@ -256,7 +231,7 @@ async def test_records_behind_must_hold_what_the_sentence_says_next_to_the_asked
 
 
 async def test_a_sentence_kept_as_text_answers_only_when_it_says_what_is_asked(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("My hotel in Lisbon is Casa do Príncipe, booked for four nights, ref LX-48213.")
@@ -267,7 +242,7 @@ async def test_a_sentence_kept_as_text_answers_only_when_it_says_what_is_asked(
 
 
 async def test_a_reason_may_be_told_by_what_it_is_for_or_what_it_came_after(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("My mum sees Dr. Okonkwo for her diabetes.")
@@ -282,7 +257,7 @@ async def test_a_reason_may_be_told_by_what_it_is_for_or_what_it_came_after(
 
 
 async def test_a_rating_asked_for_is_a_number_said(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write(
@@ -296,7 +271,7 @@ async def test_a_rating_asked_for_is_a_number_said(
 
 
 async def test_a_note_of_several_parts_is_held_by_the_records_of_the_part_asked_about(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write(
@@ -314,7 +289,7 @@ async def test_a_note_of_several_parts_is_held_by_the_records_of_the_part_asked_
 
 
 async def test_records_holding_the_one_value_of_the_shape_asked_answer_though_not_all_is_held(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write(
@@ -334,7 +309,7 @@ async def test_records_holding_the_one_value_of_the_shape_asked_answer_though_no
 
 
 async def test_a_record_named_by_the_clause_answers_with_the_value_it_understood(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     # The event's title is the clause, kept as said: it says which record this is (about
@@ -347,7 +322,7 @@ async def test_a_record_named_by_the_clause_answers_with_the_value_it_understood
 
 
 async def test_a_labelled_detail_split_into_attribute_and_value_is_understood(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("User: freelance DE/PL to EN translator. Rates: €0.11 per word, €45/hour.")
@@ -359,7 +334,7 @@ async def test_a_labelled_detail_split_into_attribute_and_value_is_understood(
 
 
 async def test_how_many_is_answered_by_counting_a_listed_value(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Still to buy: crate, martingale collar, fleece, slow feeder bowl.")
@@ -369,7 +344,7 @@ async def test_how_many_is_answered_by_counting_a_listed_value(
 
 
 async def test_where_is_not_answered_by_the_name_of_the_one_asked_about(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Study buddy: Nguyễn Minh Châu, also sitting N4; weekly call on Sundays.")
@@ -381,7 +356,7 @@ async def test_where_is_not_answered_by_the_name_of_the_one_asked_about(
 
 
 async def test_who_is_answered_by_the_record_named_next_to_what_is_asked(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     sentence = (
@@ -404,7 +379,7 @@ async def test_who_is_answered_by_the_record_named_next_to_what_is_asked(
 
 
 async def test_when_is_answered_by_the_record_holding_the_date_told_next_to_what_is_asked(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Update: Kindred intro done 2026-03-04; first call booked for 2026-03-11.")
@@ -415,7 +390,7 @@ async def test_when_is_answered_by_the_record_holding_the_date_told_next_to_what
 
 
 async def test_one_name_told_is_no_answer_to_a_list_or_to_what_changed_since(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("User's trip to Japan: 2026-10-02 to 2026-10-16 with partner Aiko Mori.")
@@ -435,7 +410,7 @@ async def test_one_name_told_is_no_answer_to_a_list_or_to_what_changed_since(
 
 
 async def test_whose_asks_for_a_person_not_an_organization_named_nearby(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write(
@@ -450,7 +425,7 @@ async def test_whose_asks_for_a_person_not_an_organization_named_nearby(
 
 
 async def test_a_weekday_alone_is_no_date_told(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("Client: Ingrid Dahl at Fjord Studio.")
@@ -463,7 +438,7 @@ async def test_a_weekday_alone_is_no_date_told(
 
 
 async def test_when_after_a_change_is_read_from_the_change_the_records_took(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write("The survey is booked for Friday 11 December 2026, 8:30am.")
@@ -482,7 +457,7 @@ async def test_when_after_a_change_is_read_from_the_change_the_records_took(
 
 
 async def test_a_contact_value_asked_is_read_from_the_record_holding_the_one_told_nearest(
-    memory: tuple[Callable[[str], Awaitable[None]], Ask],
+    memory: Memory,
 ) -> None:
     write, read = memory
     await write(
