@@ -365,7 +365,7 @@ def _answering(spec: ObjectSpec, record: Record, kind: str, terms: passages_mod.
     if kind in ("someone", "owner"):
         name = display_field(spec)
         value = record.get(name) if name else None
-        return [name] if name and value is not None and _a_name(str(value)) else []
+        return [name] if name and value is not None and a_name(str(value)) else []
     if kind == "shape":
         shapes = _contact_shapes(terms)
         return [
@@ -385,7 +385,7 @@ _DIGIT = re.compile(r"\d")
 _PARTICLE = 3  # letters of a lower-case word a name may hold ("Ní", "de", "van", "&")
 
 
-def _a_name(value: str) -> bool:
+def a_name(value: str) -> bool:
     """Whether a value reads as a name ("Oonagh Ní Bhriain", "Night & Day Café"), not a
     clause that mentions one ("send the plan to Mrs Fairbairn"): capitalised words, and
     between them only short particles; no digits, no address."""

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from xmemory_engine.service.behind import a_name
+
 _SECOND = re.compile(
     r"^(?P<first>\s*(?:who|whom|whose|what|which|when|where|how)\b.+?)\s*,?\s+and\s+"
     r"(?P<second>(?:who|whom|whose|what|which|when|where|how)\b.+)$",
@@ -29,7 +31,6 @@ _POSSESSIVE = frozenset(("his", "their"))
 # "her" is possessive before a noun ("what's her job"), an object at the end ("ask her").
 _HER_OWNS = re.compile(r"\bher\s+(?=[a-z])", re.IGNORECASE)
 _WHO = re.compile(r"^\s*(?:who|whom|whose)\b", re.IGNORECASE)
-_A_NAME = re.compile(r"^[A-Z][\w'\-.]*(?:\s+(?:[A-Z][\w'\-.]*|de|da|van|von|la|le|bin|ní|ó))*$")
 
 
 def split(query: str) -> tuple[str, str] | None:
@@ -50,7 +51,7 @@ def who_found(first: str, item: dict[str, Any]) -> str | None:
         return None
     for entry in item.get("evidence") or []:
         name = str(entry.get("name") or "")
-        if name and _A_NAME.match(name) and name.lower() != "user":
+        if name and a_name(name) and name.lower() != "user":
             return name
     return None
 

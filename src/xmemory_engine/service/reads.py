@@ -347,10 +347,8 @@ async def read(
     second = parts.pointed(halves[1], parts.who_found(halves[0], first))
     then = await _read_one(live, mind, settings, second, mode)
     bases = {first["basis"], then["basis"]}
-    if bases == {"records"}:
-        return parts.joined([(halves[0], first), (second, then)], read_id)
-    if whole["basis"] == "records" or bases == {"nothing"}:
-        return whole  # the whole answered from records, or neither half is known
+    if bases == {"nothing"} or (whole["basis"] == "records" and bases != {"records"}):
+        return whole  # neither half is known, or only the whole is answered from records
     return parts.joined([(halves[0], first), (second, then)], read_id)
 
 

@@ -20,7 +20,7 @@ from xmemory_engine.errors import QueryRejected
 from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTable
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
-from xmemory_engine.minds.rules.closest import Candidate, closest
+from xmemory_engine.minds.rules.closest import closest_record
 from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
 from xmemory_engine.minds.rules.lists import list_items
 from xmemory_engine.minds.rules.names import (
@@ -54,11 +54,10 @@ from xmemory_engine.minds.rules.schema_map import (
     fact_type,
     field_for,
     name_field,
-    notes_field,
     text_fields,
 )
 from xmemory_engine.minds.rules.speaker import USER_NAME
-from xmemory_engine.minds.rules.sql import Select, contains, contains_words
+from xmemory_engine.minds.rules.sql import Select, contains
 from xmemory_engine.minds.rules.text import (
     SELF_WORDS,
     STOPWORDS,
@@ -84,8 +83,6 @@ LIST_LIMIT = 200
 SEARCH_LIMIT = 50
 """Most records per type when a question names no type."""
 MAX_DETAILS = 5
-LONG_VALUE = 10
-"""Words from which a value is free text (a sentence kept, notes gathered), not one value."""
 ROLE_CLOSENESS = 0.4
 """Cosine of a question's word and a stored job word from which the job is taken to be what
 is asked of someone ("co-presents" and "co-host": 0.44; "drumming" and "drummer": 0.87),
@@ -795,9 +792,10 @@ class _Reading:
                 said = keyword_sentences(table, spec, words, every=True) if total is None else None
                 parts.append(said or describe_rows(table, spec, total))
         if not tables:
-            near = await self._closest(values)
-            if near is not None:
-                return near
+            if not self.whole_rows:
+                near = await closest_record(q, values, self.map, self._run, about=self._about())
+                if near is not None:
+                    return near
             notice = (
                 "The question names no object type, field or stored record of this memory "
                 f"({', '.join(self.map.schema.objects)})."
@@ -817,125 +815,6 @@ class _Reading:
             else:
                 prose = f"{len(tables[0].rows)}: {prose}"
         return Answer(tables=tables, answer=prose, notice=notice, about=self._about())
-
-    async def _closest(self, values: list[str]) -> Answer | None:
-        """No record holds every name and word asked: the one that holds the names and the
-        rarer part of the words (closest.py), with a notice saying what it does not hold.
-        Its values (not its notes) must hold them, and a value of the kind asked: a date for
-        "when", a place for "where", a person's record for "who"."""
-        q = self.q
-        keywords = list(dict.fromkeys(q.keywords))
-        if q.count or q.yes_no or q.aggregate or not keywords or self.whole_rows:
-            return None
-        said = words(q.lowered)
-        if said[:1] == ["which"] or sum(w in _WH_WORDS for w in said) > 1:
-            return None  # one of several alike ("Which quote was cheapest?"), two questions
-        asked = [*values, *keywords]
-        head = self._asked_of(values, keywords)
-        if head is None:
-            return None  # several asked ("Which clients ..."), or no noun to hold
-        specs, holds, answering = [], [], []
-        for spec in self.map.schema.objects.values():
-            # Not the text kept as said (notes, a note's content): what was understood.
-            kept = {notes_field(spec, set(spec.primary_key)), field_for(spec, "content", ("str",))}
-            fields = [f"t.{quote_ident(c)}" for c in text_fields(spec) if c not in kept]
-            answers = self._answering_columns(spec)
-            if not fields or answers is None:
-                continue
-            # A value of fewer than LONG_VALUE words: one value understood, not a sentence
-            # kept as it was said (a note, a free-text field).
-            short = {
-                f: f"length({f}) - length(replace({f}, ' ', '')) < {LONG_VALUE - 1}" for f in fields
-            }
-            held = [
-                "(" + " OR ".join(f"({contains_words(f, v)} AND {short[f]})" for f in fields) + ")"
-                for v in values
-            ] + [
-                "(" + " OR ".join(f"({contains(f, k)} AND {short[f]})" for f in fields) + ")"
-                for k in keywords
-            ]
-            specs.append(spec)
-            holds.append(held)
-            answering.append(" OR ".join(f"t.{quote_ident(c)} IS NOT NULL" for c in answers) or "1")
-        if not specs:
-            return None
-        counted = " + ".join(f"(SELECT count(*) FROM {quote_ident(s.table)})" for s in specs)
-        total = _total(await self._run(f"SELECT {counted}"))
-        candidates: list[Candidate] = []
-        for spec, held, answer_sql in zip(specs, holds, answering, strict=True):
-            flags = ", ".join(f"{h} AS h{i}" for i, h in enumerate(held))
-            table = await self._run(
-                f"SELECT t.xuid, ({answer_sql}) AS answers, {flags} "
-                f"FROM {quote_ident(spec.table)} AS t WHERE {' OR '.join(held)} "
-                f"LIMIT {LIST_LIMIT}"
-            )
-            candidates += [
-                Candidate(
-                    key=(spec.name, str(row[0])),
-                    holds=tuple(bool(v) for v in row[2:]),
-                    answers=bool(row[1]),
-                )
-                for row in table.rows
-            ]
-        best = closest(candidates, total, len(asked), required={*range(len(values)), head})
-        if best is None:
-            return None
-        spec = self.map.schema.objects[best.key[0]]
-        table = await self._run(
-            f"SELECT t.* FROM {quote_ident(spec.table)} AS t WHERE t.xuid = {quote_sql(best.key[1])}"
-        )
-        terms = [*values, *q.terms] if len(q.terms) == len(keywords) else asked
-        said = [t for t, h in zip(terms, best.holds, strict=True) if h]
-        unsaid = [t for t, h in zip(terms, best.holds, strict=True) if not h]
-        notice = (
-            f"No record holds every word asked; this one holds {', '.join(said)} but not "
-            f"{', '.join(unsaid)}: check it is the one meant."
-        )
-        return Answer(
-            tables=[table],
-            answer=describe_rows(table, spec),
-            notice=notice,
-            about=self._about(),
-            partial=True,
-        )
-
-    def _asked_of(self, values: list[str], keywords: list[str]) -> int | None:
-        """Which of `values` + `keywords` (by index) is the noun the question asks of: the
-        last of the first run of words asked ("the team Christmas *lunch*", "the Wi-Fi
-        *password* at Loomhouse"); None when it is plural (several are asked) or not found."""
-        q = self.q
-        said = words(q.lowered)
-        of: dict[str, int] = {}
-        for i, value in enumerate(values):
-            for w in words(value.lower()):
-                of.setdefault(w, i)
-        if len(q.terms) == len(keywords):
-            for i, term in enumerate(q.terms):
-                of.setdefault(term.lower(), len(values) + i)
-        start = next((i for i, w in enumerate(said) if w in of), None)
-        if start is None:
-            return None
-        end = start
-        while end + 1 < len(said) and said[end + 1] in of:
-            end += 1
-        head = said[end]
-        if of[head] >= len(values) and singular(head) != head:
-            return None
-        return of[head]
-
-    def _answering_columns(self, spec: ObjectSpec) -> list[str] | None:
-        """The fields of `spec` one of which must hold a value for a record to answer the
-        kind of question asked ("when": its dates), [] when any record may, None when no
-        record of `spec` can ("who" asks for a person)."""
-        q = self.q
-        if _ASKS_WHEN.match(q.lowered):
-            return date_fields(spec) or None
-        if _ASKS_WHERE.match(q.lowered):
-            place = field_for(spec, "location", ("str",))
-            return [place] if place else None
-        if q.who:
-            return [] if spec in self.map.of_kind("person") else None
-        return []
 
     def _unread(self) -> Answer:
         """A question in a language the rules do not read, naming nothing of the schema: no
@@ -1157,11 +1036,6 @@ class _Reading:
     async def _run(self, sql: str) -> ResultTable:
         return await self.request.run_sql(sql)
 
-
-# What a question asks for, when it names no field: a day, a place.
-_ASKS_WHEN = re.compile(r"\s*(?:when|what\s+(?:date|day|time))\b")
-_ASKS_WHERE = re.compile(r"\s*where\b")
-_WH_WORDS = frozenset(("what", "when", "where", "who", "whom", "whose", "which", "why", "how"))
 
 # Someone asked for by the job they hold: "Who is the treatment coordinator at the practice?",
 # "Who's our accountant?".

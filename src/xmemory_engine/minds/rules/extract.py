@@ -686,12 +686,16 @@ class _Build:
         org_name = name_field(self.org) if self.org is not None else None
         if company is None or self.org is None or org_name is None:
             return
+        firms: dict[str, str | None] = {}  # a company named by several people: looked up once
         for draft in self.drafts.values():
             said = draft.values.get(company) if draft.spec is self.person else None
-            if isinstance(said, str) and said.strip():
-                fuller = await _stored_fuller(lookup, self.org, org_name, said, opening=True)
-                if fuller is not None:
-                    draft.values[company] = fuller
+            if not isinstance(said, str) or not said.strip():
+                continue
+            if said not in firms:
+                firms[said] = await _stored_fuller(lookup, self.org, org_name, said, opening=True)
+            fuller = firms[said]
+            if fuller is not None:
+                draft.values[company] = fuller
 
     async def append_stored_notes(self, lookup: RecordLookup) -> None:
         """New notes extend a stored record's notes instead of replacing them."""
