@@ -3,6 +3,9 @@ word naming the kind of answer."""
 
 from __future__ import annotations
 
+import pytest
+from engine_testkit import Memory
+
 from xmemory_engine.service.passages import question_terms
 
 
@@ -16,6 +19,9 @@ def test_the_noun_asked_for_ends_before_a_verb_after_it() -> None:
 def test_words_that_only_qualify_what_is_asked_are_not_required() -> None:
     assert question_terms("When is my next dentist appointment?").focus == ["dentist", "appointm"]
     assert question_terms("What's the size of the system in kWp?").focus == []
+    assert question_terms("What's the overall budget for the garden?").focus == ["budget"]
+    # What a rate is per is said in other ways ("£22/hour", "£55 a day"): the noun ends there.
+    assert question_terms("How much is the hall rent per hour?").focus == ["hall", "rent"]
 
 
 def test_the_kind_asked_for_is_the_last_word_of_its_noun_before_a_verb() -> None:
@@ -24,3 +30,15 @@ def test_the_kind_asked_for_is_the_last_word_of_its_noun_before_a_verb() -> None
     assert kinds("Which product line is currently on hold?") == ["line"]
     # Without a verb of being or doing after it, what follows may be the verb itself.
     assert kinds("Which courier handles the planters?") == ["courier"]
+
+
+@pytest.mark.anyio
+async def test_a_rate_asked_per_unit_finds_the_sentence_saying_it_another_way(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("The studio is rented from St Teilo's Church Hall; hall rent is £22/hour.")
+    await write("Classes run on Tuesdays and Thursdays.")
+    found = await read("How much is the hall rent per hour?")
+    assert found["basis"] in ("records", "passages"), found
+    assert "£22" in found["reader_result"]["answer"]

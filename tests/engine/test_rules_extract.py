@@ -3226,3 +3226,44 @@ async def test_a_currency_code_is_no_place_and_no_firm() -> None:
     [hannah] = [p for p in objects(result, "person") if p["name"] == "Hannah Okafor"]
     assert "location" not in hannah
     assert "GBP" not in {o["name"] for o in objects(result, "organization")}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("Thesis submission deadline is 29 January 2027.", "Thesis submission", "2027-01-29"),
+        ("The grant report deadline is 3 March 2027.", "grant report", "2027-03-03"),
+        ("Report due 20 Nov 2027.", "Report", "2027-11-20"),
+    ],
+)  # fmt: skip
+async def test_a_things_deadline_is_a_task_due_then(text: str, title: str, due: str) -> None:
+    [task] = objects(await extract(text, DEFAULT), "task")
+    assert (task["title"], task.get("due_date")) == (title, due)
+
+
+@pytest.mark.anyio
+async def test_a_deadline_among_dated_things_leaves_each_its_event() -> None:
+    # "deadline" is not a change of date: the list's other dated things are events still.
+    result = await extract(
+        "Events: holiday turkey distribution Saturday 19 December 2026, 7am setup; toy drive "
+        "drop-off deadline 14 Dec; volunteer orientation for new sign-ups Tuesday 8 December 2026, "
+        "6:30pm at the church.",
+        DEFAULT,
+    )
+    dates = {o.get("date") for o in objects(result, "event")}
+    assert {"2026-12-19", "2026-12-08"} <= dates
+
+
+@pytest.mark.anyio
+async def test_a_hyphen_typed_as_a_dash_opens_a_list_of_things_to_do() -> None:
+    result = await extract(
+        "still to do - meter readings, redirect the post, cancel his TV licence", DEFAULT
+    )
+    titles = " | ".join(o["title"] for o in objects(result, "task"))
+    assert "meter readings" in titles and "TV licence" in titles
+    # The hyphen is read as a dash, one character for one: a hyphen inside a word stays.
+    [drop_off] = objects(
+        await extract("Drop-off for the toy drive - 14 Dec 2026.", DEFAULT), "event"
+    )
+    assert "Drop-off" in drop_off["title"]

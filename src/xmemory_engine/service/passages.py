@@ -383,8 +383,10 @@ def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
     noun: list[str] = []
     owner: list[str] = []
     while i < len(words) and words[i] not in vocab.stop and words[i] not in in_names:
-        if noun and words[i].endswith("ing"):
-            break  # "When is the seed swap happening?": the verb after the noun
+        if noun and (words[i].endswith("ing") or words[i] in _RATE_WORDS):
+            # "When is the seed swap happening?": the verb after the noun; "How much is the
+            # hall rent per hour?": the rent is asked, "£22/hour" says so without "per".
+            break
         if words[i] not in vocab.asked_not_said:
             noun.append(words[i])
         i += 1
@@ -394,6 +396,8 @@ def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
             owner, noun, i = noun, [], i + 1
     return noun or owner
 
+
+_RATE_WORDS = frozenset(("per",))
 
 # What "how many" / "how much" counts without a sentence saying the word.
 _COUNTED_UNSAID = frozenset(

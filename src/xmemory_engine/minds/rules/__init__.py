@@ -2,7 +2,8 @@
 
 Extraction (`RulesExtractor`, `extract.py`) is one pipeline of a few stages over each text:
 
-1. **Values** (`text.py`): sentences, then typed spans - emails, URLs, dates (a written date
+1. **Values** (`text.py`): a hyphen typed with a space each side read as the dash it
+   stands for, sentences, then typed spans - emails, URLs, dates (a written date
    beats its weekday; a planned date without a year is the next one), phones, amounts.
 2. **Mentions** (`names.py`, `analysis.py`, `speaker.py`): capitalised runs in any script are
    candidate names, typed person / organization / place / thing by the words around them;

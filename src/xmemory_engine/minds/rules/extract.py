@@ -48,7 +48,7 @@ from xmemory_engine.minds.rules.schema_map import (
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
 from xmemory_engine.minds.rules.states import allowed_state, done_clauses, states_said
-from xmemory_engine.minds.rules.text import MONTHS, STOPWORDS, WEEKDAYS, lexicon, stem
+from xmemory_engine.minds.rules.text import MONTHS, STOPWORDS, WEEKDAYS, lexicon, stem, typed_dashes
 from xmemory_engine.minds.rules.things import dated_events, read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
@@ -92,12 +92,13 @@ class RulesExtractor:
     async def extract(self, request: ExtractionRequest) -> Extraction:
         use_lookup = request.lookup is not None and request.logic is not ExtractionLogic.FAST
         lookup = request.lookup if use_lookup else None
-        text_analysis = analyze(request.text, self._today())
+        said = typed_dashes(request.text)
+        text_analysis = analyze(said, self._today())
         mapped = SchemaMap.of(request.schema)
         if lookup is not None:
             known = await _stored_kinds(text_analysis, mapped, lookup)
             if known:
-                text_analysis = analyze(request.text, self._today(), known=known)
+                text_analysis = analyze(said, self._today(), known=known)
         build = _Build(mapped, text_analysis, self._today())
         await build.resolve_recent_person(lookup)
         await build.resolve_speaker(lookup)
@@ -861,7 +862,7 @@ _CHANGE = re.compile(
 )
 _MOVED = re.compile(
     r"\b(?:moved|pushed\s+(?:back|forward|to)|postponed|rescheduled|delayed|brought\s+forward|extended|"
-    r"now\s+(?:due|on)|new\s+(?:date|deadline)|deadline)\b",
+    r"now\s+(?:due|on)|new\s+(?:date|deadline))\b",
     re.IGNORECASE,
 )
 # The move said after what moved, and all that follows it: "plate reader slot moved to Fri".

@@ -33,6 +33,17 @@ class Sentence:
     a list, which a line ending in ":" before it may head."""
 
 
+# A hyphen with a space on each side, as a keyboard types a dash ("still to do - meter
+# readings", "Lena - finish the budget"): the rules read dashes as the typographic ones.
+_TYPED_DASH = re.compile(r"(?<= )-(?= )")
+
+
+def typed_dashes(text: str) -> str:
+    """`text` with each spaced hyphen read as an en dash: one character for one, so every
+    offset into it is one into what was written."""
+    return _TYPED_DASH.sub("\u2013", text)
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences with their offsets; an abbreviation or an initial does not end one, nor
     does the point after a list item's number at the start of a line ("1. payslips")."""
