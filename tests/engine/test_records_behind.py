@@ -475,3 +475,15 @@ async def test_a_contact_value_asked_is_read_from_the_record_holding_the_one_tol
     )
     either = await read("What phone number do I call about celadon glaze?")
     assert either["basis"] == "passages", either
+
+
+@pytest.mark.anyio
+async def test_a_unit_inside_a_quantity_held_is_understood_with_it(memory: Memory) -> None:
+    # "hour" is told inside "£22/hour": the record holding the amount answers, though the
+    # sentence goes on ("invoiced monthly") after it.
+    write, read = memory
+    await write("Rent is £22/hour, invoiced monthly.")
+    await write("Classes run on Tuesdays and Thursdays.")
+    found = await read("How much is the rent per hour?")
+    assert found["basis"] == "records", found
+    assert "£22/hour" in found["reader_result"]["answer"]

@@ -1157,6 +1157,11 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
          ("User", "confirmation code", "RT55-K9")),
         ("The van is a Ford Transit, registration LK19 XFT.", ("User", "registration", "LK19 XFT")),
         ("Membership ID: GYM-00731.", ("User", "membership id", "GYM-00731")),
+        # A detail said with no owner, of a number or an amount, is the user's.
+        ("Rent is £22/hour, invoiced monthly.", ("User", "rent", "£22/hour")),
+        ("Joined last month; membership is £28 a year.", ("User", "membership", "£28 a year")),
+        ("Tickets are £14 adults, £8 concessions.", ("User", "tickets", "£14 adults, £8 concessions")),
+        ("Budget is max £3,500 because that's the cap.", ("User", "budget", "max £3,500")),
     ],
 )  # fmt: skip
 async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
@@ -1180,6 +1185,10 @@ async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
         "My manager there is Ingrid Moe.",  # "there" does not make the manager a detail
         "My phone number is 07700 900 123.",  # the person's phone field
         "Read chapter 12 tonight.",  # a number after a noun that identifies nothing
+        "It is 5pm and there are 3 left.",  # no detail named
+        "The party is on Saturday 12 December 2026.",  # when: an event's date
+        "Excess is £250 - no wait, it's £350.",  # taken back as it is said: which holds?
+        "The weather is awful.",  # no number, no detail
     ],
 )
 async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None:

@@ -171,7 +171,16 @@ def _holding(t: Tables, asked_of: _AskedOf) -> Behind | None:
     values = " ".join(str(record[f]) for _, record, fields in used for f in fields)
     if len(own & held) < HELD * len(own) and not _the_one_asked(terms, part, values):
         return None
-    if any(w not in named for w in _told_after(sentence_words, terms, skip)):
+    # An amount held with its unit ("£22/hour") is what is asked, understood: what the
+    # sentence says after it ("invoiced monthly") is not. A phone number is no amount.
+    units = {
+        w
+        for spec, record, _ in used
+        for f in _understood(spec, record, sentences)
+        if _DIGIT.search(str(record[f])) and f not in _CONTACT_SHAPES
+        for w in search_words(str(record[f]))
+    }
+    if any(w not in named for w in _told_after(sentence_words, terms, skip, units)):
         return None  # "… and lives in Newcastle": what the sentence says next to the asked
     if any(s is not None and not s.search(query) and not s.search(values) for s in _shapes(terms)):
         return None
@@ -446,14 +455,19 @@ def _asked_part(sentence: str, terms: passages_mod.Terms) -> str:
 
 
 def _told_after(
-    words: list[str], terms: passages_mod.Terms, skip: frozenset[str] | set[str]
+    words: list[str],
+    terms: passages_mod.Terms,
+    skip: frozenset[str] | set[str],
+    held: set[str] | frozenset[str] = frozenset(),
 ) -> list[str]:
     """The sentence's own word right after each word saying a term the question asks (not a
-    name): where its answer is most often told ("lives in *Newcastle*", "ring *01423*")."""
+    name): where its answer is most often told ("lives in *Newcastle*", "ring *01423*").
+    Words in `held` are not looked after ("Rent is £22/hour, invoiced monthly": "hour" is
+    told inside the value held)."""
     out = []
     asked = [t for t in terms.terms if t.stem not in terms.named]
     for i, word in enumerate(words):
-        if not any(t.covered_by([word], word) for t in asked):
+        if word in held or not any(t.covered_by([word], word) for t in asked):
             continue
         nxt = next((w for w in words[i + 1 : i + 4] if w not in skip), None)
         if nxt is not None:

@@ -7,8 +7,9 @@ When the schema has a fact-like type (fields subject, attribute and value), each
 record of it, keyed by subject and attribute, so a later value for the same detail replaces
 the earlier one (kept as history) and "What is my blood type?" is answered from the record.
 
-Precision first: only the copula after a possessive ("X's Y is Z") and a labelled line whose
-label is possessed ("User's Y: Z") are read. A detail the sentence's other rules already
+Precision first: only the copula after a possessive ("X's Y is Z"), a labelled line whose
+label is possessed ("User's Y: Z"), and a detail with no owner whose value is a number or an
+amount ("Rent is £22/hour": the user's, as an unowned label is) are read. A detail the sentence's other rules already
 store in a field (an email, a role, a manager who is a person) is left to them, and a
 sentence that says anything else keeps its place in the notes as well.
 """
@@ -22,7 +23,14 @@ from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS, before_preposition
 from xmemory_engine.minds.rules.schema_map import FACT_FIELDS, ROLE_SYNONYMS, SchemaMap, fact_type
 from xmemory_engine.minds.rules.speaker import USER_NAME
-from xmemory_engine.minds.rules.text import UPPER, lazy_compile, lexicon
+from xmemory_engine.minds.rules.text import (
+    MONTHS,
+    STOPWORDS,
+    UPPER,
+    WEEKDAY_WORD,
+    lazy_compile,
+    lexicon,
+)
 from xmemory_engine.schema import ObjectSpec
 
 MAX_ATTRIBUTE_WORDS = 4
@@ -57,6 +65,25 @@ _LIVES_AT = re.compile(
     r"\b(?:I|[Ww]e|(?:[Tt]he\s+)?[Uu]ser)\s+(?:now\s+|currently\s+|still\s+)?(?:live|lives)\s+at\s+"
     + _VALUE
 )
+# A detail said with no owner, of a number or an amount: "Rent is £22/hour", "; membership is
+# £28 a year", "the pass mark is 70%". Said in the user's words or notes, it is the user's
+# (as an unowned label is); a value without a digit ("The weather is awful") is no detail.
+_UNOWNED = re.compile(
+    r"(?:^|[.;!]\s+|,\s+(?:and\s+|but\s+)?|\s[\u2014\u2013]\s+)(?:(?:the|our)\s+)?"
+    r"(?P<attribute>[A-Za-z][a-z\-]*(?:\s+[a-z][a-z\-]*){0,2}?)\s+(?:is|are)\s+"
+    r"(?P<value>(?:(?:max|maximum|min|minimum|about|around|roughly|only|just|now)\s+)?"
+    r"[£$€¥₹]?\d(?:[^;,!?\u2014\u2013]|,(?=\d)|,\s+(?=[£$€¥₹]?\d))*?)"
+    r"\s*(?=[;!?\u2014\u2013]|,\s(?!\s*[£$€¥₹]?\d)|\.?\s*$|\.\s|\s+(?:because|since|so|but|which)\b)"
+)
+# A value that says when: an event's or a task's date, not a detail ("is on 5 Dec", "are
+# 2026-03-01", "is next Tuesday 9 Dec").
+_DATED = re.compile(
+    rf"\b(?:{'|'.join(sorted(MONTHS, key=len, reverse=True))}|{WEEKDAY_WORD})\b|\d{{4}}-\d\d-\d\d",
+    re.IGNORECASE,
+)
+# A value taken back as it is said ("excess is £250 - no wait, it's £350"): which one holds
+# is not read, so neither is stored as the detail.
+_TAKEN_BACK = re.compile(r"\b(?:no\s+wait|I\s+mean|sorry|scratch\s+that)\b", re.IGNORECASE)
 _LABELLED = re.compile(rf"(?:^|;\s+){_OWNER}\s+{_ATTRIBUTE}\s*:\s+{_VALUE}")
 # An agent's note opened by a label of words alone ("Insurance: HUK-Coburg, renewal in May",
 # "Current job: 42-page protocol"): a detail of the user's, named by the label.
@@ -104,8 +131,15 @@ def read_facts(
         return []
     drafts: list[Draft] = []
     seen: set[tuple[str, str]] = set()
-    for pattern in (_STATED, _LABELLED, _NOTE_LABEL, _LIVES_AT, _IDENTIFIED):
+    for pattern in (_STATED, _LABELLED, _NOTE_LABEL, _LIVES_AT, _IDENTIFIED, _UNOWNED):
         for m in pattern.finditer(text):
+            if pattern is _UNOWNED and (
+                m.group("attribute").lower().split()[0] in STOPWORDS
+                or any(a.lower() == m.group("attribute").lower() for a, _ in seen)
+                or _DATED.search(m.group("value"))
+                or _TAKEN_BACK.search(text)
+            ):
+                continue  # "it is 5pm"; said already; a date is an event's or a task's
             found = _lives_at(m) if pattern is _LIVES_AT else _fact(m)
             if found is None or (found[0].lower(), found[1]) in seen:
                 continue
@@ -125,9 +159,9 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     words = attribute.split()
     if len(words) > MAX_ATTRIBUTE_WORDS or _names_a_person(words):
         return None
-    labelled = m.re is _NOTE_LABEL  # no owner written: the user's, named by the label
+    labelled = m.re in (_NOTE_LABEL, _UNOWNED)  # no owner written: the user's
     coded = m.re is _IDENTIFIED or words[-1] in _IDENTIFIER_HEADS
-    if labelled and (
+    if m.re is _NOTE_LABEL and (
         META_LABELS & set(words)
         or (m.group("value")[:1].isupper() and not coded)
         or _CONTACT.fullmatch(m.group("value").strip())
