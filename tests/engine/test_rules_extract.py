@@ -1189,6 +1189,8 @@ async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
         "The party is on Saturday 12 December 2026.",  # when: an event's date
         "Excess is £250 - no wait, it's £350.",  # taken back as it is said: which holds?
         "The weather is awful.",  # no number, no detail
+        "Maya is 34.",  # a name, not a detail of the user's
+        "Biscuit is 6 now.",  # one capitalised word before a bare number: an age
     ],
 )
 async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None:

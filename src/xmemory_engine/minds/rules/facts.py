@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS, before_preposition
+from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS, before_preposition, given_name
 from xmemory_engine.minds.rules.schema_map import FACT_FIELDS, ROLE_SYNONYMS, SchemaMap, fact_type
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import (
@@ -135,6 +135,7 @@ def read_facts(
         for m in pattern.finditer(text):
             if pattern is _UNOWNED and (
                 m.group("attribute").lower().split()[0] in STOPWORDS
+                or _named_thing(m.group("attribute"), m.group("value"))
                 or any(a.lower() == m.group("attribute").lower() for a, _ in seen)
                 or _DATED.search(m.group("value"))
                 or _TAKEN_BACK.search(text)
@@ -149,6 +150,17 @@ def read_facts(
                 drafts.append(draft)
     return drafts
 
+
+def _named_thing(attribute: str, value: str) -> bool:
+    """Whether an unowned detail's noun may be a name ("Maya is 34", "Biscuit is 6 now"): one
+    capitalised word that is a given name, or before a bare number (an age, not an amount
+    as "Rent is £22/hour" is)."""
+    if " " in attribute or not attribute[:1].isupper():
+        return False
+    return given_name(attribute) or _BARE_NUMBER.match(value) is not None
+
+
+_BARE_NUMBER = re.compile(r"\d+(?:\s+(?:now|today|years?(?:\s+old)?))?$")
 
 # Words of where or when after a detail's noun ("my manager there is ..."): not the detail.
 _TRAILING = re.compile(r"(?:\s+(?:there|here|now|currently|too|also))+$")
