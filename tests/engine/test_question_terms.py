@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from engine_testkit import Memory
 
-from xmemory_engine.service.passages import question_terms
+from xmemory_engine.service.passages import question_terms, spells
 
 
 def test_the_noun_asked_for_ends_before_a_verb_after_it() -> None:
@@ -42,3 +42,35 @@ async def test_a_rate_asked_per_unit_finds_the_sentence_saying_it_another_way(
     found = await read("How much is the hall rent per hour?")
     assert found["basis"] in ("records", "passages"), found
     assert "£22" in found["reader_result"]["answer"]
+
+
+def test_a_run_of_words_is_also_said_by_its_initials() -> None:
+    terms = question_terms("When is the club's annual general meeting?")
+    meeting = next(t for t in terms.terms if t.stem.startswith("meet"))
+    assert "agm" in meeting.short
+    assert meeting.covered_by(["club", "agm", "moved"], "Club AGM moved")
+    # Two letters are too often another word's: "gm" is no abbreviation looked for.
+    assert all(len(short) >= 3 for t in terms.terms for short in t.short)
+
+
+def test_a_word_in_capitals_is_also_said_by_the_words_it_abbreviates() -> None:
+    assert spells(["the", "front", "of", "house", "team"], "foh")
+    assert not spells(["the", "annual", "meeting"], "agm")
+    terms = question_terms("Where's the allotment AGM?")
+    assert terms.acronyms == {"agm"}
+
+
+@pytest.mark.anyio
+async def test_an_abbreviation_and_the_words_it_stands_for_find_each_other(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("Club AGM: Sun 13 Dec 2026, 4pm, pavilion bar.")
+    await write("The allotment annual general meeting is on 9 January 2027 at the Scout hut.")
+    club = await read("When is the club's annual general meeting?")
+    assert "2026-12-13" in club["reader_result"]["answer"], club
+    allotment = await read("Where's the allotment AGM?")
+    assert "Scout hut" in allotment["reader_result"]["answer"], allotment
+    # Nothing abbreviates the parish's meeting: nothing is stored about it.
+    parish = await read("When is the parish council's extraordinary general meeting?")
+    assert parish["basis"] == "nothing", parish

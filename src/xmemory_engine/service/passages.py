@@ -141,6 +141,13 @@ class Term:
     """Asks what someone is ("What *role* does Chiara have?", "How is Renée *connected* to
     me?"): a word naming a person's role or kin ("tutor", "partner") covers it."""
 
+    short: tuple[str, ...] = ()
+    """The initials of a run of the question's words this word is in ("agm" for "annual
+    general meeting"): a sentence saying them, as a word, says it."""
+
+    spelled: bool = False
+    """Written in capitals ("AGM"): the words it abbreviates say it too."""
+
     def prefixes(self) -> tuple[str, ...]:
         return (self.stem, *self.also)
 
@@ -167,6 +174,10 @@ class Term:
         if self.exact:
             return self.stem in words
         if any(w.startswith(p) for w in words for p in self.prefixes()):
+            return True
+        if self.short and any(w in self.short for w in words):
+            return True
+        if self.spelled and spells(words, self.stem):
             return True
         if self.person:
             from xmemory_engine.minds.rules.names import kin_or_role  # its lexicon's words
@@ -198,6 +209,9 @@ class Terms:
     """Asks for a place: a sentence naming a place the question does not holds that kind."""
     when: bool = False
     """Asks for a time ("When ...?"): a date answers it."""
+    acronyms: frozenset[str] = frozenset()
+    """The question's words written in capitals ("AGM", "NHS"): a name run of one of them is
+    also held by words it abbreviates ("annual general meeting")."""
     focus: list[str] = field(default_factory=list)
     """The stems of what the question asks for, when it says so by a noun ("When is Sam's
     *birthday*?", "What is the *priority* of the invoice task?"): a passage must say each."""
@@ -258,6 +272,12 @@ def question_terms(question: str) -> Terms:
     ]
     kinds = {noun[-1] for noun in nouns}
     narrowing = [_stem(w) for noun in nouns for w in noun[:-1]]
+    shorts = _abbreviations(words, vocab.stop | in_names)
+    acronyms = frozenset(
+        fold(token).lower()
+        for token in re.findall(r"\b[A-Z]{2,6}\b", question)
+        if token.lower() not in vocab.stop
+    )
     terms: list[Term] = []
     seen: set[str] = set()
     for i, word in enumerate(words):
@@ -280,7 +300,10 @@ def question_terms(question: str) -> Terms:
         qualified = i > 0 and words[i - 1] not in never and words[i - 1] not in in_names
         person = word in _ASKS_WHAT_SOMEONE_IS and shape is None and not qualified
         kind = word in kinds and shape is None and not person
-        terms.append(Term(stem, related, shape, kind=kind, person=person))
+        short, spelled = shorts.get(i, ()), word in acronyms
+        terms.append(
+            Term(stem, related, shape, kind=kind, person=person, short=short, spelled=spelled)
+        )
         if len(terms) == MAX_TERMS:
             break
     stems = {t.stem for t in terms}
@@ -301,6 +324,7 @@ def question_terms(question: str) -> Terms:
     return Terms(
         terms,
         names[:MAX_TERMS],
+        acronyms=acronyms,
         focus=focus,
         foreign=foreign,
         who=who,
@@ -308,6 +332,43 @@ def question_terms(question: str) -> Terms:
         when=when,
         participles=participles,
         narrowing=narrowing,
+    )
+
+
+ACRONYM_WORDS = (3, 5)  # words a run abbreviated by its initials has, at least and at most
+_JOINING = frozenset(("of", "and"))  # words inside such a run ("front of house": FOH)
+
+
+def _abbreviations(
+    words: list[str], never: frozenset[str] | set[str]
+) -> dict[int, tuple[str, ...]]:
+    """For each word's position, the initials of the runs of 3 to 5 words it is in that say
+    something (no stop word but "of" or "and" inside): "annual general meeting" -> "agm".
+    Two-letter initials ("gm") are too often another word's to count."""
+    out: dict[int, list[str]] = {}
+    low, high = ACRONYM_WORDS
+    for start in range(len(words)):
+        for end in range(start + low, min(start + high, len(words)) + 1):
+            run = words[start:end]
+            inner = run[1:-1]
+            if any(w in never for w in (run[0], run[-1])) or any(
+                w in never and w not in _JOINING for w in inner
+            ):
+                continue
+            if not all(w.isalpha() for w in run):
+                continue
+            initials = "".join(w[0] for w in run)
+            for i in range(start, end):
+                out.setdefault(i, []).append(initials)
+    return {i: tuple(dict.fromkeys(found)) for i, found in out.items()}
+
+
+def spells(words: list[str], acronym: str) -> bool:
+    """Whether consecutive `words` have `acronym` as their initials ("annual general
+    meeting" for "agm", "front of house" for "foh")."""
+    n = len(acronym)
+    return n >= 2 and any(
+        "".join(w[:1] for w in words[i : i + n]) == acronym for i in range(len(words) - n + 1)
     )
 
 
@@ -429,7 +490,10 @@ def _stem(word: str) -> str:
 def _match(terms: list[Term]) -> str:
     # Terms are folded letters and digits only, so quoting each is enough to keep FTS5's
     # query syntax out of the way ("Dr. Souza", "what's").
-    prefixes = dict.fromkeys(p + ("" if t.exact else "*") for t in terms for p in t.prefixes())
+    prefixes = dict.fromkeys(
+        [p + ("" if t.exact else "*") for t in terms for p in t.prefixes()]
+        + [w for t in terms for w in t.short]
+    )
     return " OR ".join(
         f'words : "{p[:-1]}"*' if p.endswith("*") else f'words : "{p}"' for p in prefixes
     )
@@ -896,7 +960,11 @@ def _judged(hit: PassageRow, episodes: dict[int, EpisodeRow]) -> tuple[str, list
 def _about_whom_asked(terms: Terms, context: str, words: list[str]) -> bool:
     """Whether a sentence holds every name the question does and, for "who", names someone
     ("Who designed it?" beside "I finished the website": no one is named)."""
-    if not all(holds_name(words, run) for run in terms.names):
+    if not all(
+        holds_name(words, run)
+        or (len(run) == 1 and run[0] in terms.acronyms and spells(words, run[0]))
+        for run in terms.names
+    ):
         return False
     return not terms.who or _names_someone(context, terms)
 
