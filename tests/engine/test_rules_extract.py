@@ -3278,3 +3278,17 @@ async def test_a_hyphen_typed_as_a_dash_opens_a_list_of_things_to_do() -> None:
         await extract("Drop-off for the toy drive - 14 Dec 2026.", DEFAULT), "event"
     )
     assert "Drop-off" in drop_off["title"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Booked the Danube river cruise for 20 December 2026.",
+        "Update: Booked the Danube river cruise for 20 December 2026.",
+    ],
+)
+async def test_a_deed_opening_the_sentence_is_no_name_before_what_is_dated(text: str) -> None:
+    # The capital is the sentence's first word's: "Booked" is a deed, the cruise the thing.
+    [event] = objects(await extract(text, DEFAULT), "event")
+    assert event["title"] == "Danube river cruise"

@@ -933,8 +933,10 @@ def _dated_thing(before: str, label: re.Match[str] | None) -> str | None:
     ):
         named = bare  # "Parents' evening 14 Jan, 6pm", "Dentist on Tuesday 9 Dec": the thing
     else:
-        obj = _OBJECT_OF.search(_BEFORE_DATE.sub("", before))
-        if obj is None or obj.group("verb").lower() in STOPWORDS or obj.group("verb").istitle():
+        obj = _OBJECT_OF.search(_BEFORE_DATE.sub("", before).lstrip())
+        # A capital opening the sentence is its first word's, not a name's ("Booked the …").
+        named_verb = obj is not None and obj.group("verb").istitle() and obj.start("verb") > 0
+        if obj is None or obj.group("verb").lower() in STOPWORDS or named_verb:
             return None  # "in Lisbon the weekend of": no deed, a name
         named = obj.group("np")
     words = named.lower().split()
