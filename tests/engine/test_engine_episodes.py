@@ -389,6 +389,32 @@ async def test_how_many_counts_what_a_sentence_lists_after_its_label(
     assert "That lists" not in what["reader_result"]["answer"], what
 
 
+async def test_how_many_counts_a_list_typed_one_item_a_line_or_numbered(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(
+        client,
+        contacts,
+        text="Damaged so far:\n- kitchen ceiling\n- oak dining table\n- grandma's rug\n- laptop",
+    )
+    await write(
+        client,
+        contacts,
+        text="Wishlist: 1. a Telrad finder, red dot 2. a 2x Barlow lens 3. a dew shield",
+    )
+    damaged = await read(client, contacts, "?How many damaged things are there?")
+    assert (
+        "That lists 4: kitchen ceiling; oak dining table; grandma's rug; laptop."
+        in (damaged["reader_result"]["answer"])
+    ), damaged
+    # A numbered list's items are set apart by their numbers alone: a comma is inside one.
+    wanted = await read(client, contacts, "?How many things are on my wishlist?")
+    assert (
+        "That lists 3: a Telrad finder, red dot; a 2x Barlow lens; a dew shield."
+        in (wanted["reader_result"]["answer"])
+    ), wanted
+
+
 async def test_a_change_told_without_the_name_still_follows_the_passage(
     client: httpx.AsyncClient, contacts: str
 ) -> None:

@@ -1127,6 +1127,9 @@ MAX_LABEL_WORDS = 4
 MAX_ITEM_WORDS = 8
 _COUNTED = lazy_compile(r"^\W*how\s+many\b", re.IGNORECASE)
 _ITEM_SEPARATORS = lazy_compile(r",\s*(?:and\s+|or\s+)?|;\s*|\s+and\s+|\s+or\s+")
+# A list typed as one: an item a line, or each after a bullet ("- ", "• ") or a number ("1. ",
+# "2) "). Its items are set apart by those alone: a comma is then inside an item.
+_BULLETS = lazy_compile(r"(?:^|\s)(?:[-*\u2022]|\d{1,2}[.)])\s+(?=\S)|\s*\n\s*")
 
 
 def listed(question: str, sentence: str) -> list[str]:
@@ -1156,6 +1159,9 @@ def items_in(text: str) -> list[str]:
     """The things `text` lists, separated by commas, semicolons, "and" or "or" ("crate,
     martingale collar and fleece"): [] for fewer than two, or parts too long to be things."""
     tail = text.strip().rstrip(".!")
+    typed = [i.strip() for i in _BULLETS.split(tail) if i.strip()]
+    if len(_BULLETS.findall(tail)) >= 2 and len(typed) >= 2:
+        return typed if all(len(i.split()) <= MAX_ITEM_WORDS for i in typed) else []
     flat: list[str] = []
     depth = 0
     for c in tail:

@@ -785,7 +785,7 @@ def _prose(
         return f"Nothing stored about {about(answer, query)}."
     if basis == "passages":
         said = f"No stored record answers this directly. What was said: {_quoted(passages)}"
-        items = passages_mod.listed(query, passages[0]["sentence"]) if passages else []
+        items = passages_mod.listed(query, _introduced(passages[0])) if passages else []
         if items:
             said += f" That lists {len(items)}: {'; '.join(items)}."
         days = passages_mod.dates_said(query, passages)
@@ -805,6 +805,17 @@ def _prose(
         if earlier:
             text += " (before: " + "; ".join(earlier) + ")"
     return text
+
+
+def _introduced(passage: dict[str, Any]) -> str:
+    """The passage's sentence, and when it ends with a colon the lines it introduces (a list
+    typed one item a line: "damaged stuff so far:\n- kitchen ceiling\n- …")."""
+    sentence = str(passage.get("sentence") or "")
+    text = str(passage.get("text") or "")
+    at = text.find(sentence)
+    if not sentence.rstrip().endswith(":") or at < 0:
+        return sentence
+    return text[at:]
 
 
 def _quoted(passages: list[dict[str, Any]]) -> str:
