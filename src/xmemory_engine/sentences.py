@@ -105,6 +105,22 @@ _UNDECOMPOSED = str.maketrans(
 )
 
 
+_LIST_NUMBER = re.compile(r"(?:^|(?<=[\s:(]))(\d{1,2})$")
+
+
+def ends_with_list_number(piece: str) -> bool:
+    """Whether `piece`, the text before a full stop, ends with the number of an item in a list
+    written on one line: "Exam pieces: 1" (a first item after a colon), "… 1. Bach, Gavotte
+    2" (the item after the one before it): the stop is the number's, not a sentence's end."""
+    found = _LIST_NUMBER.search(piece)
+    if found is None:
+        return False
+    number, head = int(found.group(1)), piece[: found.start(1)].rstrip()
+    if number == 1:
+        return not head or head.endswith(":")
+    return re.search(rf"(?:^|[\s:(]){number - 1}\.\s", head + " ") is not None
+
+
 def split_sentences(text: str) -> list[str]:
     """The sentences of `text`, stripped, in order (a text without an ending is one sentence)."""
     sentences: list[str] = []
@@ -119,7 +135,9 @@ def split_sentences(text: str) -> list[str]:
             before = _WORD.findall(text[start : match.start()])
             last = before[-1].lower() if before else ""
             if match.group(1) == "." and (
-                last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+                last in ABBREVIATIONS
+                or (len(last) == 1 and last.isalpha())
+                or ends_with_list_number(text[start : match.start()])
             ):
                 continue
             cut = match.start(3)

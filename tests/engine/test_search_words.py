@@ -3,10 +3,13 @@ which SQL is traced to its records."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import sqlglot
 
 from xmemory_engine.minds.base import ResultTable
+from xmemory_engine.minds.rules.text import split_sentences as rules_sentences
 from xmemory_engine.sentences import fold, index_words, search_words, split_sentences
 from xmemory_engine.service.evidence import names, quote
 from xmemory_engine.service.passages import _names_someone, given_as_old, question_terms
@@ -29,6 +32,17 @@ def test_sentences_end_at_stops_not_at_abbreviations_or_initials() -> None:
     assert split_sentences("version 2.5 is out. e.g. this one") == [
         "version 2.5 is out. e.g. this one"
     ]
+
+
+@pytest.mark.parametrize(
+    "split", [split_sentences, lambda text: [s.text for s in rules_sentences(text)]]
+)
+def test_a_list_numbered_on_one_line_is_one_sentence(split: Any) -> None:
+    listed = "Exam pieces: 1. Bach, Gavotte 2. Elgar, Salut d'Amour 3. Fauré, Après un rêve"
+    assert split(listed) == [listed]
+    # A number ending a sentence is no item: no colon before a first, no item before it.
+    assert split("I bought 2. Then I left.") == ["I bought 2.", "Then I left."]
+    assert split("Chapter 1. Introduction is done.") == ["Chapter 1.", "Introduction is done."]
 
 
 def test_ascii_text_gives_the_words_folding_gives() -> None:

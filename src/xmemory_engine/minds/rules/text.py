@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from xmemory_engine import datafiles
+from xmemory_engine.sentences import ends_with_list_number
 from xmemory_engine.sentences import lazy_compile as lazy_compile
 
 # -- sentences ---------------------------------------------------------------------------------
@@ -52,6 +53,8 @@ def split_sentences(text: str) -> list[Sentence]:
     for match in _END.finditer(text):
         if _NUMBERED.fullmatch(text[begin : match.end()]) and _line_opens(text, begin):
             continue
+        if match.group() == "." and ends_with_list_number(text[begin : match.start()]):
+            continue  # "Exam pieces: 1. Bach, Gavotte 2. Elgar": a list on one line
         before = text[begin : match.start()].rsplit(None, 1)
         # "(Dr. Qureshi, …)": an abbreviation after an opening bracket or quote is one still.
         last = before[-1].lower().rstrip(".").lstrip("\"'([\u201c\u2018") if before else ""
