@@ -132,6 +132,10 @@ def _holding(t: Tables, asked_of: _AskedOf) -> Behind | None:
         return None
     used: list[tuple[ObjectSpec, Record, list[str]]] = []
     held: set[str] = set()  # the words of the values understood
+    # ... of which those of an amount held with its unit ("£22/hour"): what is asked,
+    # understood, so what the sentence says after it ("invoiced monthly") is not. A phone
+    # number is no amount.
+    units: set[str] = set()
     named: set[str] = set()  # ... and of the keys that say which records they are
     for spec, record in records:
         fields = _understood(spec, record, sentences)
@@ -156,6 +160,12 @@ def _holding(t: Tables, asked_of: _AskedOf) -> Behind | None:
             continue
         used.append((spec, record, about))
         held |= {w for f in fields for w in search_words(str(record[f]))}
+        units |= {
+            w
+            for f in fields
+            if _DIGIT.search(str(record[f])) and f not in _CONTACT_SHAPES
+            for w in search_words(str(record[f]))
+        }
         named |= set(words)
         if len(used) == MAX_RECORDS:
             break
@@ -171,15 +181,6 @@ def _holding(t: Tables, asked_of: _AskedOf) -> Behind | None:
     values = " ".join(str(record[f]) for _, record, fields in used for f in fields)
     if len(own & held) < HELD * len(own) and not _the_one_asked(terms, part, values):
         return None
-    # An amount held with its unit ("£22/hour") is what is asked, understood: what the
-    # sentence says after it ("invoiced monthly") is not. A phone number is no amount.
-    units = {
-        w
-        for spec, record, _ in used
-        for f in _understood(spec, record, sentences)
-        if _DIGIT.search(str(record[f])) and f not in _CONTACT_SHAPES
-        for w in search_words(str(record[f]))
-    }
     if any(w not in named for w in _told_after(sentence_words, terms, skip, units)):
         return None  # "… and lives in Newcastle": what the sentence says next to the asked
     if any(s is not None and not s.search(query) and not s.search(values) for s in _shapes(terms)):

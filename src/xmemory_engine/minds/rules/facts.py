@@ -9,8 +9,8 @@ the earlier one (kept as history) and "What is my blood type?" is answered from 
 
 Precision first: only the copula after a possessive ("X's Y is Z"), a labelled line whose
 label is possessed ("User's Y: Z"), and a detail with no owner whose value is a number or an
-amount ("Rent is £22/hour": the user's, as an unowned label is) are read. A detail the sentence's other rules already
-store in a field (an email, a role, a manager who is a person) is left to them, and a
+amount ("Rent is £22/hour": the user's, as an unowned label is) are read. A detail the
+sentence's other rules already store in a field (an email, a role, a manager who is a person) is left to them, and a
 sentence that says anything else keeps its place in the notes as well.
 """
 

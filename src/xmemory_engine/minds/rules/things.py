@@ -67,7 +67,8 @@ _TASK = re.compile(
     r"|(?:^|:\s*)(?:the\s+)?(?P<due>[^.;:!?]+?)\s+(?:is|are)\s+due\b"
     # "chapter 3 draft due 2026-02-28", "; report due 20 Nov", "— progress report due in by 7
     # Jan", "trial protocol, deadline 2026-03-06", "Thesis submission deadline is 29 January":
-    # a thing opening a clause, "due" or its deadline, and its date (checked in `_task`: a written date right after, a few words).
+    # a thing opening a clause, "due" or its deadline, and its date (checked in `_task`: a
+    # written date right after, a few words).
     r"|(?:^|[:;]\s*|\s[\u2014\u2013]\s*)(?:the\s+)?(?P<bare>[^.;:!?,\u2014\u2013]{2,60}?)"
     r"(?:\s+(?:originally\s+)?due(?:\s+in)?|\s*,?\s+deadline(?:\s+(?:is|was))?)\b"
     r"(?=\s+(?:on\s+|by\s+)?\d)"
