@@ -860,6 +860,26 @@ async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_listed_item_counts_a_name_inside_it_as_one_word() -> None:
+    # Seven words, four of them one name: still an item of the list, not a clause.
+    result = await extract(
+        "Projects: Etsy print shop (paused since August); "
+        "monthly column for Pip & Wren Magazine (done, final piece delivered in November).",
+        DEFAULT,
+    )
+    assert [(p["name"], p.get("status")) for p in objects(result, "project")] == [
+        ("Etsy print shop", "paused"),
+        ("monthly column for Pip & Wren Magazine", "done"),
+    ]
+    # Seven plain words are a clause: the sentence is no list.
+    clause = await extract(
+        "Projects: the one I keep putting off since the summer (paused), the shop (active).",
+        DEFAULT,
+    )
+    assert objects(clause, "project") == []
+
+
+@pytest.mark.anyio
 async def test_a_contacts_list_gives_each_person_their_role_company_and_ways_to_reach_them() -> (
     None
 ):
