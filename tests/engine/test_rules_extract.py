@@ -860,6 +860,68 @@ async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "project"),
+    [
+        ("I'm working on a sourdough tracker app.", {"name": "sourdough tracker app"}),
+        ("finally doing my citizenship application!!!", {"name": "citizenship application"}),
+        (
+            "I'm building a sourdough starter tracker app called Levain; it's half done.",
+            {"name": "Levain"},
+        ),
+        (
+            "User is preparing the station's award entry; deadline 15 January 2027.",
+            {"name": "station's award entry", "due_date": "2027-01-15"},
+        ),
+        (
+            "We're finally doing the loft conversion at 14 Larkspur Road.",
+            {"name": "loft conversion"},
+        ),
+        ("I've been writing a novel about my grandmother.", {"name": "novel"}),
+    ],
+)
+async def test_the_user_at_work_on_something_is_an_active_project(
+    text: str, project: dict[str, str]
+) -> None:
+    result = await extract(text, DEFAULT)
+    assert objects(result, "project") == [{**project, "status": "active"}]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm doing the dishes and then the laundry.",  # a chore
+        "I'm planning a trip to Lisbon in May.",  # an occasion
+        "I'm doing the 10k on Sunday.",  # no work named
+        "Tom is building a shed.",  # someone else's
+    ],
+)
+async def test_no_project_where_nothing_of_the_users_is_under_way(text: str) -> None:
+    result = await extract(text, DEFAULT)
+    assert objects(result, "project") == []
+
+
+@pytest.mark.anyio
+async def test_an_undertaking_on_a_date_is_an_occasion_not_a_deadline() -> None:
+    result = await extract("User is organising the school fair on 12 March 2027.", DEFAULT)
+    assert all("due_date" not in p for p in objects(result, "project"))
+    assert {"title": "school fair", "date": "2027-03-12"} in objects(result, "event")
+
+
+@pytest.mark.anyio
+async def test_a_dash_is_no_value_and_a_dash_before_a_value_is_not_part_of_it() -> None:
+    result = await extract(
+        "Update: Gwilym Price emailed — the collection is pushed back. "
+        "Thesis status: Ch2 lit review — done.",
+        DEFAULT,
+    )
+    values = [v for o in result.objects for v in o.values.values() if isinstance(v, str)]
+    assert values and all(any(c.isalnum() for c in v) for v in values)
+    assert not [v for v in values if v.startswith(("\u2014", "\u2013"))]
+
+
+@pytest.mark.anyio
 async def test_a_listed_item_counts_a_name_inside_it_as_one_word() -> None:
     # Seven words, four of them one name: still an item of the list, not a clause.
     result = await extract(

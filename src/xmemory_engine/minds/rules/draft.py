@@ -24,8 +24,10 @@ class Draft:
         if fname is None or fname not in self.spec.fields or value is None:
             return False
         if isinstance(value, str):
-            value = value.strip().strip(",;:").strip()
-            if not value:
+            # A dash set off before or after a value only joins it to its sentence
+            # ("methods — done"); a value with no letter or digit ("—") says nothing.
+            value = value.strip().strip(",;:\u2013\u2014").strip()
+            if not any(c.isalnum() for c in value):
                 return False
         try:
             coerced = self.spec.fields[fname].coerce(value)

@@ -659,17 +659,62 @@ def _project(
     s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
 ) -> Draft | None:
     m = _PROJECT.search(s.text)
-    if m is None:
+    undertaken = _undertaking(s) if m is None else None
+    if m is not None:
+        name = (m.group("a") or m.group("b") or m.group("c") or "").strip("\"'")
+    elif undertaken is not None:
+        name = undertaken  # under way, so active
+    else:
         return None
-    name = (m.group("a") or m.group("b") or m.group("c") or "").strip("\"'")
     name = re.sub(r"^(?:The|A|An|Our|My)\s+", "", name)
     draft = make(spec, None)
     if not name or not draft.put(name_field(spec, "project"), name):
         return None
+    if undertaken is not None:
+        draft.put(field_for(spec, "status", ("str",)), "active")
     due = _first_date(s)
+    if due is not None and undertaken is not None and not _DUE_SAID.search(s.text[: due[0]]):
+        due = None  # "organising the school fair on 12 March": when it happens, an event's
     if due is not None:
         draft.put(field_for(spec, "due", ("date", "datetime")), due[2])
     return draft
+
+
+# The user at work on something: "I'm building a …", "We're finally doing the …", "User is
+# preparing the …", or a note with no subject opening on the verb ("finally doing my …").
+_UNDERTAKER = (
+    r"(?:^|(?<=[.;!?]\s))\s*(?:(?:I|[Ww]e|(?:[Tt]he\s+)?[Uu]ser)\s*(?:['\u2019](?:m|re)|\s+(?:am|are|is)"
+    r"|\s+(?:have|has)\s+been|['\u2019]ve\s+been)\s+)?(?:[a-z]+ly\s+|still\s+|now\s+|also\s+)*"
+)
+_UNDERTAKEN = lazy_compile(
+    rf"{_UNDERTAKER}(?P<verb>[a-z]+ing)(?:\s+on)?\s+(?P<det>my|our|the|a|an)\s+"
+    r"(?P<np>[\w'\u2019\-]+(?:\s+(?!(?:at|in|on|for|with|by|from|to|about|as|and|but|so|which|that|"
+    r"who|because|before|after|this|next|since|until|called|named)\b)[\w'\u2019\-]+){0,5})"
+    rf"(?P<where>\s+(?:to|of)\s+{UPPER}[\w\-]*(?:\s+{UPPER}[\w\-]*)*)?"
+    rf"(?:\s+(?:called|named)\s+(?P<called>{_NAME}))?"
+)
+_UNDERTAKING_VERBS = lexicon("things.undertaking_verbs")
+_DUE_SAID = re.compile(r"\b(?:by|due|deadline|before|until)\b\W*$", re.IGNORECASE)
+
+
+def _undertaking(s: Analyzed) -> str | None:
+    """The piece of work the user says they have under way: "sourdough tracker app" for
+    "I'm building a sourdough tracker app"; a name given it ("… called Levain") is its name.
+    None when the sentence says no such thing."""
+    m = _UNDERTAKEN.search(s.text)
+    if m is None or m.group("verb") not in _UNDERTAKING_VERBS:
+        return None
+    np = m.group("np")
+    words = np.lower().split()
+    if words[-1] in STOPWORDS or any(w.isdigit() for w in words):
+        return None  # "doing the 5k on …": no piece of work named
+    if m.group("verb") in ("doing", "making") and len(words) < 2:
+        return None  # "doing the dishes", "making dinner": a chore, not a piece of work
+    np += m.group("where") or ""  # "a trip to Japan"
+    if any(mt.start < m.end("np") and mt.end > m.start("np") for mt in s.mentions):
+        return None  # "doing the Okafors' kitchen": someone named's, not the user's work
+    name = m.group("called") or np
+    return name.strip("\"'")
 
 
 def _named_type(s: Analyzed, spec: ObjectSpec, make: MakeDraft) -> Draft | None:
