@@ -922,6 +922,32 @@ async def test_a_dash_is_no_value_and_a_dash_before_a_value_is_not_part_of_it() 
 
 
 @pytest.mark.anyio
+async def test_what_is_said_of_my_someone_is_theirs_never_the_users() -> None:
+    result = await extract(
+        "My landlord's email is bob@lets.com. Our vet's phone is 0161 555 0101.", DEFAULT
+    )
+    people = objects(result, "person")
+    assert all("email" not in p and "phone" not in p for p in people), people
+    assert {(f["subject"], f["attribute"], f["value"]) for f in objects(result, "fact")} >= {
+        ("User's landlord", "email", "bob@lets.com"),
+        ("User's vet", "phone", "0161 555 0101"),
+    }
+
+
+@pytest.mark.anyio
+async def test_my_someone_is_the_one_the_text_holds_with_that_tie() -> None:
+    result = await extract(
+        "My sister Maya lives in Leeds. My sister's email is maya@example.com. "
+        "My sister's husband Tom is a teacher.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Maya"]["email"] == "maya@example.com"
+    assert people["Tom"]["relationship"] == "sister's husband"
+    assert "User" not in people  # nothing was said of the user
+
+
+@pytest.mark.anyio
 async def test_a_listed_item_counts_a_name_inside_it_as_one_word() -> None:
     # Seven words, four of them one name: still an item of the list, not a clause.
     result = await extract(

@@ -199,6 +199,20 @@ async def test_my_someone_is_not_the_user_whatever_words_come_before_the_noun(
         assert "Palma" in str((await memory.read("Where do I live?"))["reader_result"])
 
 
+async def test_my_someones_details_go_to_the_one_stored_with_that_tie(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("I live in Palma.")
+        await memory.write("My dad Graham is coming with me to look at the car.")
+        await memory.write("My dad's number is 07700 900 123.")
+        await memory.write("My landlord's email is bob@lets.com.")
+        dad = await memory.read("What is Graham's phone number?")
+        assert "07700 900 123" in str(dad["reader_result"]), dad
+        me = str((await memory.read("Tell me about User"))["reader_result"])
+        assert "07700" not in me and "bob@lets.com" not in me, me
+        landlord = await memory.read("What is my landlord's email?")
+        assert "bob@lets.com" in str(landlord["reader_result"]), landlord
+
+
 async def test_likes_and_dislikes_are_answered_from_records_by_their_stance(
     tmp_path: Path,
 ) -> None:

@@ -230,18 +230,37 @@ def _self_mentions(
     only before a person noun ("our electrician is Élodie"): the user's, as "my" would say;
     "our bookings" are the group's, and their details are not the user's."""
     taken = [(m.start, m.end) for m in named]
-    return [
-        Mention(
-            speaker or SPEAKER,
-            w.start(),
-            w.end(),
-            pronoun=True,
-            possessive=w.group().lower() in ("my", "mine", "our") or w.group()[-1:] in "sS",
-            speaker=True,
+    out = []
+    for w in self_words(text, taken, values):
+        mine = w.group().lower() in ("my", "our") or w.group()[-1:] in "sS"
+        owned = _OWNED_PERSON.match(text, w.end()) if mine else None
+        if owned is not None and owned_person_noun(owned.group("noun")):
+            # "my sister's email", "our vet's phone": the sister's, the vet's, never the
+            # user's; who they are is settled once the text is read (`TIE`).
+            noun = owned.group("noun").lower()
+            out.append(
+                Mention(f"{TIE}{noun}", w.start(), owned.end(), pronoun=True, possessive=True)
+            )
+            continue
+        if w.group().lower() == "our" and not _person_noun_after(text, w.end()):
+            continue
+        out.append(
+            Mention(
+                speaker or SPEAKER,
+                w.start(),
+                w.end(),
+                pronoun=True,
+                possessive=w.group().lower() in ("my", "mine", "our") or w.group()[-1:] in "sS",
+                speaker=True,
+            )
         )
-        for w in self_words(text, taken, values)
-        if w.group().lower() != "our" or _person_noun_after(text, w.end())
-    ]
+    return out
+
+
+TIE = "@tie:"
+"""Stands for the person a first-person possessive names by a tie ("my sister's"): the one
+the text or the store holds with that tie, or nobody."""
+_OWNED_PERSON = re.compile(r"\s+(?:[a-z]+\s+)?(?P<noun>[^\W\d_][\w\-]*)['\u2019]s\b")
 
 
 def _person_noun_after(text: str, end: int) -> bool:

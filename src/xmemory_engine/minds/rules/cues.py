@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from xmemory_engine.minds.rules.analysis import Analyzed, Mention
+from xmemory_engine.minds.rules.analysis import TIE, Analyzed, Mention
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
@@ -836,7 +836,9 @@ def _kin(
         owner = drafts.get(m.entity)
         if draft is None or target.entity == m.entity or (not m.speaker and owner is None):
             continue
-        if not m.speaker and owner is not None:
+        if m.entity.startswith(TIE):
+            phrase = f"{m.entity[len(TIE) :]}'s {phrase.lower()}"  # "my sister's husband"
+        elif not m.speaker and owner is not None:
             possessor = str(next(iter(owner.values.values()), "")).split(" ")[0]
             phrase = f"{possessor}'s {phrase}"  # "Chiara's father"
         elif m.speaker:

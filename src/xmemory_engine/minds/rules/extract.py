@@ -25,6 +25,7 @@ from xmemory_engine.minds.base import (
 )
 from xmemory_engine.minds.rules.analysis import (
     LOOKUP_PERSON,
+    TIE,
     Analyzed,
     Mention,
     TextAnalysis,
@@ -41,7 +42,9 @@ from xmemory_engine.minds.rules.names import KIN_NOUNS, firm_in_address, role_no
 from xmemory_engine.minds.rules.orgs import org_facts
 from xmemory_engine.minds.rules.replaced import called, read_replaced
 from xmemory_engine.minds.rules.schema_map import (
+    FACT_FIELDS,
     SchemaMap,
+    fact_type,
     field_for,
     name_field,
     notes_field,
@@ -103,6 +106,7 @@ class RulesExtractor:
         await build.resolve_recent_person(lookup)
         await build.resolve_speaker(lookup)
         build.read()
+        await build.settle_ties(lookup)
         await build.mark_done(lookup)
         if lookup is not None:
             await build.apply_changes(lookup)
@@ -153,6 +157,12 @@ class _Build:
         speaker = self.drafts.get(text.speaker or "")
         if speaker is not None and notes_field(speaker.spec, {name_field(speaker.spec) or ""}):
             speaker.notes.append(USER_MARKER)  # how a later "I ..." knows who is speaking
+        if self.person is not None:
+            # "my sister's email": a record of its own until `settle_ties` knows whose.
+            for s in text.sentences:
+                for m in s.mentions:
+                    if m.entity.startswith(TIE) and m.entity not in self.drafts:
+                        self.drafts[m.entity] = self._draft(self.person, None)
 
     def _draft(self, spec: ObjectSpec, name: str | None) -> Draft:
         self._counter += 1
@@ -171,6 +181,63 @@ class _Build:
         name = records[0].get(name_of) if records and name_of else None
         if isinstance(name, str) and name.strip():
             self.drafts[LOOKUP_PERSON] = self._draft(self.person, name.strip())
+
+    async def settle_ties(self, lookup: RecordLookup | None) -> None:
+        """Give what was said of "my sister's …" to the one person the text, else the
+        store, holds as the user's sister; with none or several, to nobody (the sentence
+        stays in the notes), never to the user."""
+        for key in [k for k in self.drafts if k.startswith(TIE)]:
+            placeholder = self.drafts.pop(key)
+            noun = key[len(TIE) :]
+            ties = [f for k in ("relationship", "role") if (f := field_for(placeholder.spec, k))]
+            held = [
+                d
+                for k, d in self.drafts.items()
+                if d.spec is placeholder.spec
+                and k != SPEAKER
+                and any(str(d.values.get(f, "")).casefold() == noun for f in ties)
+            ]
+            name: str | None = None
+            if len(held) == 1:
+                for fname, value in placeholder.values.items():
+                    held[0].put(fname, value)
+                held[0].notes += [n for n in placeholder.notes if n not in held[0].notes]
+                for relation in self.relations:
+                    for end, ref in relation.endpoints.items():
+                        if ref == placeholder.ref:
+                            relation.endpoints[end] = held[0].ref
+                continue
+            if not held and lookup is not None and ties:
+                name_of = name_field(placeholder.spec, "person")
+                found = {
+                    str(r.get(name_of))
+                    for r in await lookup.find(placeholder.spec.name, noun, 5)
+                    if name_of and any(str(r.get(f) or "").casefold() == noun for f in ties)
+                }
+                name = found.pop() if len(found) == 1 else None
+            if name is not None and placeholder.values:
+                put_name(placeholder, name)
+                self.drafts[key] = placeholder
+            else:
+                self._told_of_unknown(noun, placeholder)
+
+    def _told_of_unknown(self, noun: str, told: Draft) -> None:
+        """What was said of someone known only by their tie ("my landlord's email is …"):
+        details of the user's landlord, one fact each, so the record is theirs and not the
+        user's; without a fact-like type, the sentences stay notes."""
+        spec = fact_type(self.map)
+        subject = f"{USER_NAME}'s {noun}"
+        for fname, value in told.values.items():
+            fact = self._draft(spec, None) if spec is not None else None
+            said = (subject, fname.replace("_", " "), str(value))
+            if fact is not None and all(
+                fact.put(f, v) for f, v in zip(FACT_FIELDS, said, strict=True)
+            ):
+                self.things.append(fact)
+        for note in told.notes:
+            free = self._free_note(note)
+            if free is not None:
+                self.things.append(free)
 
     async def resolve_speaker(self, lookup: RecordLookup | None) -> None:
         """Give "I" with no introduction in the text the stored user, else drop it."""
