@@ -40,6 +40,10 @@ KNOWN = {"lena", "paulo", "søren", "ana"}
             "Mungoswells delivers our flour every other Monday",
             Deed("Mungoswells", "delivers", "flour"),
         ),
+        # An adverb made with "-ly" is no deed's verb; "supply" is no adverb.
+        ("I finally bought the tank", Deed("User", "bought", "tank")),
+        ("We're finally painting the fence at 14 Elm Road", Deed("User", "painting", "fence")),
+        ("I regularly supply the bakery", Deed("User", "supply", "bakery")),
     ],
 )
 def test_a_clause_with_a_party_and_a_verb_is_a_deed(clause: str, deed: Deed) -> None:

@@ -948,6 +948,18 @@ async def test_my_someone_is_the_one_the_text_holds_with_that_tie() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_contact_label_is_no_task_but_calling_a_number_for_something_is() -> None:
+    label = await extract(
+        "Instructor: Parveen Chaudhry of Green Light Driving School; phone 07456 220 918.",
+        DEFAULT,
+    )
+    assert objects(label, "task") == []
+    assert objects(label, "person")[0]["phone"] == "07456 220 918"
+    task = await extract("Call 07456 220 918 to book the MOT.", DEFAULT)
+    assert [t["title"] for t in objects(task, "task")] == ["Call 07456 220 918 to book the MOT"]
+
+
+@pytest.mark.anyio
 async def test_a_listed_item_counts_a_name_inside_it_as_one_word() -> None:
     # Seven words, four of them one name: still an item of the list, not a clause.
     result = await extract(

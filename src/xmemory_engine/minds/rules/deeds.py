@@ -33,6 +33,7 @@ MAX_OBJECT_WORDS = 6
 
 # Words between a subject and its verb that are neither ("I also play", "Ana still has").
 _ADVERBS = lexicon("deeds.adverbs")
+_LY_VERBS = lexicon("deeds.ly_verbs")
 # Auxiliaries of the progressive ("is bringing") and the perfect ("has booked").
 _BE = frozenset(("am", "is", "are", "was", "were", "'m", "'re", "'s"))
 _HAVE = frozenset(("has", "have", "had", "'ve"))
@@ -228,6 +229,8 @@ def _state(
         ):
             break
         end += 1
+    while end > at + 1 and tokens[end - 1][0].lower() in STOPWORDS:
+        end -= 1  # "… the loft conversion at 14 …": the object ends before "at"
     thing = text[tokens[at][1] : tokens[end - 1][2]].strip(" ,.")
     return Deed(subject, "is", thing) if thing else None
 
@@ -238,9 +241,17 @@ def _person_or_role(tokens: list[tuple[str, int, int]]) -> bool:
 
 def _past_adverbs(tokens: list[tuple[str, int, int]], at: int) -> int:
     """The first token from `at` on that is no adverb ("I also play", "Ana still has")."""
-    while at < len(tokens) and tokens[at][0].lower() in _ADVERBS:
+    while at < len(tokens) and _adverb(tokens[at][0].lower()):
         at += 1
     return at
+
+
+def _adverb(word: str) -> bool:
+    """A word of the lexicon's adverbs, or one made with "-ly" ("finally", "slowly"), not a
+    verb that ends so ("apply", "reply")."""
+    if word in _ADVERBS:
+        return True
+    return word.endswith("ly") and len(word) > 5 and word.isalpha() and word not in _LY_VERBS
 
 
 def _subject(

@@ -124,6 +124,10 @@ _DO = lazy_compile(
     r"(?:['\u2019]s\s|\s+(?i:about|for|to|re|on|by|with|and|the|a|an|at|before|after|if|when|back)\b)"
     r"|\d)(?:[^.;!?]|\.(?=\d))*)"
 )
+# A verb of reaching someone and only the number or address: a label, not a thing to do.
+_CONTACT_LABEL = re.compile(
+    r"(?i:phone|call|ring|text|email|e-mail|message)\s+[^\s]+(?:\s+\d[\d\-]*)*"
+)
 # What opens a statement, not a thing to do, after a label ("Reminder: the bins ...").
 _STATED = re.compile(r"(?:the|a|an|my|our|his|her|their|it|this|that|there|he|she|they|we)\b", re.I)
 _TASK_LABEL = re.compile(r"\b(?:todo|to-do|task|action\s+item)\b")
@@ -430,6 +434,12 @@ def _task(
         what = re.sub(r"^the\s+", "", what, flags=re.IGNORECASE)
     if what.strip(" ,").lower() in ("it", "this", "that", "they"):
         return None  # "It is due Friday." says more of the thing before (`carry`)
+    if (
+        group == "what"
+        and _CONTACT_LABEL.fullmatch(what.strip(" ,."))
+        and any(v.kind in ("phone", "email") and v.start >= what_start for v in s.values)
+    ):
+        return None  # "…; phone 07456 220 918": how to reach someone, nothing to do
     label = s.text[m.start() : what_start].lower()
     if group == "what" and _STATED.match(what) and ":" in label and not _TASK_LABEL.search(label):
         return None  # "Reminder: the bins go out on Tuesdays": a fact to keep, nothing to do
