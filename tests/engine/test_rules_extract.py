@@ -960,6 +960,16 @@ async def test_a_contact_label_is_no_task_but_calling_a_number_for_something_is(
 
 
 @pytest.mark.anyio
+async def test_a_list_of_amounts_is_itemised_only_when_each_item_names_a_thing() -> None:
+    facts = objects(
+        await extract("Budget: GBP 18,000 excluding flights; target GBP 85/day.", DEFAULT),
+        "fact",
+    )
+    # "GBP" is the amount's currency, not a thing it is of: no detail "gbp".
+    assert not [f for f in facts if "gbp" in f["attribute"]], facts
+
+
+@pytest.mark.anyio
 async def test_a_listed_item_counts_a_name_inside_it_as_one_word() -> None:
     # Seven words, four of them one name: still an item of the list, not a clause.
     result = await extract(
@@ -1282,6 +1292,15 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
         ("Joined last month; membership is £28 a year.", ("User", "membership", "£28 a year")),
         ("Tickets are £14 adults, £8 concessions.", ("User", "tickets", "£14 adults, £8 concessions")),
         ("Budget is max £3,500 because that's the cap.", ("User", "budget", "max £3,500")),
+        # A labelled line of things each with an amount: one detail per thing.
+        ("Medications: hydroxychloroquine 200 mg twice daily; vitamin D 1000 IU daily.",
+         ("User", "vitamin d", "1000 IU daily")),
+        ("Rates: EN>DE €0.14/word; DE>EN €0.12/word.", ("User", "en>de", "€0.14/word")),
+        # A new amount told by what was done to it.
+        ("The GP reduced furosemide to 20mg because of dizzy spells.",
+         ("User", "furosemide", "20mg")),
+        ("He increased mycophenolate to 1500 mg twice daily.",
+         ("User", "mycophenolate", "1500 mg twice daily")),
     ],
 )  # fmt: skip
 async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
@@ -1311,6 +1330,7 @@ async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
         "The weather is awful.",  # no number, no detail
         "Maya is 34.",  # a name, not a detail of the user's
         "Biscuit is 6 now.",  # one capitalised word before a bare number: an age
+        "Moved the dentist to 12 March.",  # a new date: moves are read elsewhere
     ],
 )
 async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None:

@@ -213,6 +213,20 @@ async def test_my_someones_details_go_to_the_one_stored_with_that_tie(tmp_path: 
         assert "bob@lets.com" in str(landlord["reader_result"]), landlord
 
 
+async def test_an_amount_listed_then_changed_is_answered_with_its_new_value(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "Medications: hydroxychloroquine 200 mg twice daily; "
+            "mycophenolate 1000 mg twice daily; vitamin D 1000 IU daily."
+        )
+        await memory.write("He increased mycophenolate to 1500 mg twice daily.")
+        answer = await memory.read("What dose of mycophenolate am I on at the moment?")
+        assert answer["reader_result"]["answer"] == "1500 mg twice daily", answer
+        assert answer["basis"] == "records", answer
+
+
 async def test_likes_and_dislikes_are_answered_from_records_by_their_stance(
     tmp_path: Path,
 ) -> None:

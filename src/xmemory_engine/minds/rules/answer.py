@@ -62,6 +62,7 @@ from xmemory_engine.minds.rules.text import (
     SELF_WORDS,
     STOPWORDS,
     lazy_compile,
+    lexicon,
     name_words,
     quote_ident,
     quote_sql,
@@ -72,6 +73,7 @@ from xmemory_engine.minds.rules.text import (
 from xmemory_engine.minds.rules.text import plural as plural_of
 from xmemory_engine.schema import ObjectSpec
 
+_ASKED_OF_A_VALUE = lexicon("facts.asked_of_a_value")
 MAX_QUESTION_WORDS = 40
 """Words of a question the rules read: the work (statements, SQL length) grows with them, and
 a question is rarely longer; the rest is left unread, with a notice."""
@@ -341,7 +343,12 @@ class _Reading:
         for w in words(q.text):
             if w in SELF_WORDS:
                 mine = True
-            elif w not in STOPWORDS and w not in _QUESTION_WORDS and len(w) > 1:
+            elif (
+                w not in STOPWORDS
+                and w not in _QUESTION_WORDS
+                and w not in _ASKED_OF_A_VALUE
+                and len(w) > 1
+            ):
                 wanted.append(stem(w))
         if not wanted:
             return None

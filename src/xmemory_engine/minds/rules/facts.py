@@ -20,7 +20,13 @@ import re
 from collections.abc import Callable
 
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS, before_preposition, given_name
+from xmemory_engine.minds.rules.names import (
+    CURRENCY_CODES,
+    KIN_NOUNS,
+    ROLE_NOUNS,
+    before_preposition,
+    given_name,
+)
 from xmemory_engine.minds.rules.schema_map import FACT_FIELDS, ROLE_SYNONYMS, SchemaMap, fact_type
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import (
@@ -131,7 +137,19 @@ def read_facts(
         return []
     drafts: list[Draft] = []
     seen: set[tuple[str, str]] = set()
+    itemised = _amounts_listed(text)
+    changed = _changed_to(text)
+    for detail in [*itemised, *changed]:
+        key = (detail[0].lower(), detail[1])
+        draft = make(spec, None)
+        if key not in seen and all(
+            draft.put(f, v) for f, v in zip(FACT_FIELDS, detail, strict=True)
+        ):
+            seen.add(key)
+            drafts.append(draft)
     for pattern in (_STATED, _LABELLED, _NOTE_LABEL, _LIVES_AT, _IDENTIFIED, _UNOWNED):
+        if itemised and pattern in (_LABELLED, _NOTE_LABEL):
+            continue  # the label lists amounts, each a detail of its own (above)
         for m in pattern.finditer(text):
             if pattern is _UNOWNED and (
                 m.group("attribute").lower().split()[0] in STOPWORDS
@@ -149,6 +167,57 @@ def read_facts(
             if all(draft.put(f, v) for f, v in zip(FACT_FIELDS, found, strict=True)):
                 drafts.append(draft)
     return drafts
+
+
+# A labelled line listing things each with an amount: "Medications: hydroxychloroquine 200 mg
+# twice daily; mycophenolate 1000 mg twice daily", "Rates: EN>DE €0.14/word; DE>EN €0.12".
+_LIST_LABEL = re.compile(r"^\s*[A-Z][\w\-']*(?:\s+[\w\-']+){0,4}\s*:\s+(?P<items>.+?)\s*\.?\s*$")
+_ITEM_AMOUNT = re.compile(
+    r"(?P<item>[^\W\d_][\w\-/'\u2019>]*(?:\s+[^\W\d_][\w\-/'\u2019>]*){0,3}?)\s+"
+    r"(?P<value>[£$€¥₹]?\d[^;]*)"
+)
+
+
+def _amounts_listed(text: str) -> list[tuple[str, str, str]]:
+    """The details of a labelled line whose items, parted by semicolons, each name a thing
+    and then give its amount: (User, mycophenolate, 1000 mg twice daily) for
+    "Medications: …; mycophenolate 1000 mg twice daily; …". Fewer than two such items, or
+    one item of another shape, and the line is read as one detail (`_NOTE_LABEL`)."""
+    label = _LIST_LABEL.match(text)
+    if label is None or ";" not in label.group("items"):
+        return []
+    out = []
+    for part in label.group("items").split(";"):
+        m = _ITEM_AMOUNT.fullmatch(part.strip())
+        if m is None or _DATED.search(m.group("value")):
+            return []  # not every item an amount: some other list
+        item = m.group("item").lower()
+        if item.split()[0] in STOPWORDS or item.split()[-1] in CURRENCY_CODES:
+            return []  # "GBP 18,000": the amount's currency, not what it is of
+        out.append((USER_NAME, item, m.group("value").strip(" ,.")))
+    return out if len(out) >= 2 else []
+
+
+# A new amount told by what was done to it: "reduced furosemide to 20mg", "increased
+# mycophenolate to 1500 mg twice daily", "upped the dose to 2 tablets". The user's detail,
+# keyed as the listed amount was, so the new value replaces it and the old one is history.
+_CHANGED_TO = re.compile(
+    r"\b(?:reduced|increased|raised|lowered|cut|upped|dropped|bumped|changed|put)\s+"
+    r"(?:(?:the|my|our|his|her|their)\s+)?"
+    r"(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}?)\s+(?:up\s+|down\s+)?to\s+"
+    r"(?P<value>[£$€¥₹]?\d[\d.,]*(?:\s*[^\W\d_][\w/]*)?(?:\s+(?:a|per|each|twice|once|three\s+times)\s+\w+)?)",
+    re.IGNORECASE,
+)
+
+
+def _changed_to(text: str) -> list[tuple[str, str, str]]:
+    out = []
+    for m in _CHANGED_TO.finditer(text):
+        attribute = m.group("attribute").lower()
+        if attribute.split()[0] in STOPWORDS or _DATED.search(m.group("value")):
+            continue  # "moved it to 5 May": a date, moves read elsewhere
+        out.append((USER_NAME, attribute, m.group("value").strip(" ,.")))
+    return out
 
 
 def _named_thing(attribute: str, value: str) -> bool:

@@ -44,7 +44,7 @@ KIN_NOUNS = _KIN_BASES | frozenset(
 _ROLE_SUFFIXES = ("er", "or", "ist", "ian", "eer")
 # Common words with those endings that are not jobs.
 _NOT_ROLES = lexicon("names.not_roles")
-_CURRENCY_CODES = lexicon("names.currency_codes")
+CURRENCY_CODES = lexicon("names.currency_codes")
 THING_WORDS = lexicon("names.thing_words")
 _LEADING_NOISE = (
     wordset(
@@ -522,7 +522,7 @@ def classify(
             continue
         if s.tokens == 1 and key in ORG_SUFFIXES:
             continue  # "Lab report due …", "Garden: …": a firm's kind alone names no firm
-        if s.tokens == 1 and key in _CURRENCY_CODES:
+        if s.tokens == 1 and key in CURRENCY_CODES:
             continue  # "pays in GBP", "NZD 1,150": a currency, no place and no firm
         if s.thing:
             kinds[key] = "thing"
