@@ -970,6 +970,12 @@ async def test_a_list_of_amounts_is_itemised_only_when_each_item_names_a_thing()
 
 
 @pytest.mark.anyio
+async def test_a_street_is_no_one() -> None:
+    result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
+    assert "Smith St" not in {p["name"] for p in objects(result, "person")}
+
+
+@pytest.mark.anyio
 async def test_a_listed_item_counts_a_name_inside_it_as_one_word() -> None:
     # Seven words, four of them one name: still an item of the list, not a clause.
     result = await extract(
@@ -1606,6 +1612,12 @@ async def test_brackets_saying_who_someone_is_make_a_person(text: str, person: s
         ("Update: user switched eggs from Craigies Farm to Stoats Hens from March.",
          ["Craigies Farm", "Stoats Hens"], []),
         ("We moved from Leeds to Madrid.", [], []),
+        # What kind of firm it is, said up to four words after "a", before a preposition.
+        ("User owns Osteria Lupa, a 48-seat Italian restaurant in Melbourne.",
+         ["Osteria Lupa"], []),
+        # A word joined by "&" is part of the name, whatever else it may be ("spoke").
+        ("User owns Spoke & Chain Cycles, an independent bike shop in Galway.",
+         ["Spoke & Chain Cycles"], []),
     ],
 )  # fmt: skip
 async def test_a_name_of_several_words_with_one_sign_of_a_party_is_an_organization(

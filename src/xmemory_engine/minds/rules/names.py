@@ -418,14 +418,24 @@ def _connector(run: list[re.Match[str]], tok: re.Match[str]) -> bool:
 _CODE = lazy_compile(r"[A-Z]{1,5}-?\d[\w\-]*")
 
 
+def _ampersand_after(sentence: str, run: list[re.Match[str]]) -> bool:
+    """Whether the run's first word is joined to the next by "&": a word of a firm's name
+    ("Spoke & Chain Cycles"), whatever else the word may be."""
+    return len(run) > 1 and sentence[run[0].end() : run[1].start()].strip() == "&"
+
+
 def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate | None:
     titled = False
-    while run and (
-        run[0].group().lower().rstrip("'\u2019s") in _LEADING_NOISE
-        or run[0].group().lower() in _TITLES
-        or run[0].group().isdigit()
-        or _CODE.fullmatch(run[0].group()) is not None
-        or (len(run) > 1 and _opening_verb(run[0]))
+    while (
+        run
+        and not _ampersand_after(sentence, run)
+        and (
+            run[0].group().lower().rstrip("'\u2019s") in _LEADING_NOISE
+            or run[0].group().lower() in _TITLES
+            or run[0].group().isdigit()
+            or _CODE.fullmatch(run[0].group()) is not None
+            or (len(run) > 1 and _opening_verb(run[0]))
+        )
     ):
         titled = titled or run[0].group().lower() in _TITLES
         run = run[1:]
@@ -600,6 +610,8 @@ def _score(c: Candidate, s: Scores) -> None:
     after1 = c.after[0] if c.after else ""
     after2 = c.after[1] if len(c.after) >= 2 else ""
     headed = c.tokens[-1] in ORG_SUFFIXES  # "Harbour Lane Bakery": a bakery, not a lane
+    if len(c.tokens) > 1 and c.tokens[-1] in _STREET_SHORTS:
+        s.thing = True  # "112 Smith St", "Mill Rd": a street, no one
     if (not headed and any(t in THING_WORDS for t in c.tokens)) or (
         after1 in THING_WORDS and after1 != "office"
     ):
@@ -722,13 +734,22 @@ def _score(c: Candidate, s: Scores) -> None:
 
 
 def _firm_kind_after(after: list[str]) -> bool:
-    """Whether "a" / "an" and at most one word more are followed by a kind of firm ("a small
-    bakery", "a design studio") that is not the first word of a job ("a group leader")."""
-    for i in (1, 2):
-        if i < len(after) and after[i] in ORG_SUFFIXES:
+    """Whether "a" / "an" and at most three words more, before any preposition, are followed
+    by a kind of firm ("a small bakery", "a design studio", "a 48-seat Italian restaurant",
+    "an independent bike shop") that is not the first word of a job ("a group leader")."""
+    for i in range(1, min(len(after), 5)):
+        if after[i] in _PHRASE_ENDS:
+            return False
+        if after[i] in ORG_SUFFIXES or after[i] in _FIRM_HEADS:
             nxt = after[i + 1] if i + 1 < len(after) else ""
             return not (person_noun(nxt) or role_noun(nxt))
     return False
+
+
+# Nouns of a sort of firm beside the name endings: "an independent bike *shop*".
+_FIRM_HEADS = lexicon("orgs.kind_heads") | frozenset(("shop", "store", "salon", "studio"))
+_PHRASE_ENDS = frozenset(("in", "at", "on", "of", "for", "with", "from", "by", "near", "and",
+                          "that", "which", "who", "run", "owned", "based"))  # fmt: skip
 
 
 def _people(word: str) -> bool:
@@ -779,6 +800,7 @@ _BOUGHT = frozenset(("ordered", "order", "bought", "buy", "buying", "purchased",
 # Groups someone belongs to, besides the lexicon's organization nouns.
 _GROUP_NOUNS = frozenset(("band", "club", "gym", "choir", "orchestra", "insurer", "bank"))
 _NAME_SHORTS = frozenset(("St", "Ste", "Sta", "Mt", "Ft"))
+_STREET_SHORTS = frozenset(("st", "rd", "ave", "ln", "blvd", "sq"))  # last word of a street
 # Words between a possessive and what it owns that do not change whose it is.
 _OWNED_MODIFIERS = frozenset(("new", "old", "current", "latest", "updated", "previous",
                               "personal", "work", "home", "mobile", "private", "usual",
