@@ -970,6 +970,15 @@ async def test_a_list_of_amounts_is_itemised_only_when_each_item_names_a_thing()
 
 
 @pytest.mark.anyio
+async def test_an_apposition_after_a_firm_is_not_a_persons_job() -> None:
+    result = await extract(
+        "User owns Osteria Lupa, a 48-seat Italian restaurant in Melbourne.", DEFAULT
+    )
+    roles = [p.get("role", "") for p in objects(result, "person")]
+    assert not [r for r in roles if "restaurant" in r], roles
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -208,11 +208,20 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
         if not (said_as or job or (m.group("article") and followed_by_org)):
             continue
         owner = _owner_before(s, m.start())
+        if m.group().startswith(",") and _apposed_to_firm(s, m.start()):
+            continue  # "User owns Osteria Lupa, a 48-seat Italian restaurant": the firm's
         draft = drafts.get(owner.entity) if owner else None
         if draft is None or _is_choice(draft, role):
             continue
         if draft.put(field_for(draft.spec, "role", ("str",)), role):
             facts.use(m.start(), end)
+
+
+def _apposed_to_firm(s: Analyzed, comma: int) -> bool:
+    """Whether the name right before an apposition's comma is a firm's: what the apposition
+    says is said of it, not of a person named earlier."""
+    before = [m for m in s.mentions if m.end <= comma and not s.text[m.end : comma].strip()]
+    return bool(before) and before[-1].entity.startswith("org:")
 
 
 # A job said right before the name it belongs to: "Staff: head baker Agnieszka Łukasik",
