@@ -1307,6 +1307,8 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
         ("Joined last month; membership is £28 a year.", ("User", "membership", "£28 a year")),
         ("Tickets are £14 adults, £8 concessions.", ("User", "tickets", "£14 adults, £8 concessions")),
         ("Budget is max £3,500 because that's the cap.", ("User", "budget", "max £3,500")),
+        # ... said without "is" when the amount follows the noun at once.
+        ("Big shop is at Lidl on Saturdays, budget £110.", ("User", "budget", "£110")),
         # A labelled line of things each with an amount: one detail per thing.
         ("Medications: hydroxychloroquine 200 mg twice daily; vitamin D 1000 IU daily.",
          ("User", "vitamin d", "1000 IU daily")),
@@ -1346,6 +1348,8 @@ async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
         "Maya is 34.",  # a name, not a detail of the user's
         "Biscuit is 6 now.",  # one capitalised word before a bare number: an age
         "Moved the dentist to 12 March.",  # a new date: moves are read elsewhere
+        "Spent £40 on lunch with Ana.",  # what was done with an amount, no detail
+        "Paid the deposit, €2,190.",  # ditto
     ],
 )
 async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None:

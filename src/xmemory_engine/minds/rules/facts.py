@@ -76,7 +76,7 @@ _LIVES_AT = re.compile(
 # (as an unowned label is); a value without a digit ("The weather is awful") is no detail.
 _UNOWNED = re.compile(
     r"(?:^|[.;!]\s+|,\s+(?:and\s+|but\s+)?|\s[\u2014\u2013]\s+)(?:(?:the|our)\s+)?"
-    r"(?P<attribute>[A-Za-z][a-z\-]*(?:\s+[a-z][a-z\-]*){0,2}?)\s+(?:is|are)\s+"
+    r"(?P<attribute>[A-Za-z][a-z\-]*(?:\s+[a-z][a-z\-]*){0,2}?)(?:\s+(?:is|are)\s+|\s+(?=[£$€¥₹]\d))"
     r"(?P<value>(?:(?:max|maximum|min|minimum|about|around|roughly|only|just|now)\s+)?"
     r"[£$€¥₹]?\d(?:[^;,!?\u2014\u2013]|,(?=\d)|,\s+(?=[£$€¥₹]?\d))*?)"
     r"\s*(?=[;!?\u2014\u2013]|,\s(?!\s*[£$€¥₹]?\d)|\.?\s*$|\.\s|\s+(?:because|since|so|but|which)\b)"
@@ -153,6 +153,7 @@ def read_facts(
         for m in pattern.finditer(text):
             if pattern is _UNOWNED and (
                 m.group("attribute").lower().split()[0] in STOPWORDS
+                or _a_deed(m.group("attribute").lower().split()[-1])
                 or _named_thing(m.group("attribute"), m.group("value"))
                 or any(a.lower() == m.group("attribute").lower() for a, _ in seen)
                 or _DATED.search(m.group("value"))
@@ -218,6 +219,15 @@ def _changed_to(text: str) -> list[tuple[str, str, str]]:
             continue  # "moved it to 5 May": a date, moves read elsewhere
         out.append((USER_NAME, attribute, m.group("value").strip(" ,.")))
     return out
+
+
+def _a_deed(word: str) -> bool:
+    """Whether a word before an amount is a verb of what was done with it ("paid £50",
+    "spent £40"), not the noun of a detail ("budget £110")."""
+    return word.endswith("ed") or word in _DEED_WORDS
+
+
+_DEED_WORDS = lexicon("facts.deed_words_before_amounts")
 
 
 def _named_thing(attribute: str, value: str) -> bool:
