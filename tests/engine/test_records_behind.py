@@ -185,10 +185,16 @@ async def test_records_behind_a_sentence_answer_only_with_the_shape_asked(
     memory: Memory,
 ) -> None:
     write, read = memory
-    await write("User's car insurance with Aviva renews on 2027-05-01; premium £612.")
+    await write(
+        "User's car insurance with Aviva renews on 2027-05-01; the premium they pay is about £612."
+    )
     # The records made (an event, its date) hold no amount: the sentence is the answer.
     found = await read("How much is the insurance premium?")
     assert found["basis"] == "passages" and "£612" in found["reader_result"]["answer"], found
+    # Said as a detail ("; premium £612"), the amount is a record of its own.
+    await write("User's home insurance with Admiral renews on 2027-06-01; excess £250.")
+    held = await read("How much is the excess?")
+    assert held["basis"] == "records" and "£250" in held["reader_result"]["answer"], held
 
 
 async def test_where_the_user_lives_is_their_address_told_in_the_first_person(
