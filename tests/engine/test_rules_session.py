@@ -227,6 +227,25 @@ async def test_an_amount_listed_then_changed_is_answered_with_its_new_value(
         assert answer["basis"] == "records", answer
 
 
+async def test_what_is_left_to_do_is_the_open_tasks(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Task: book the photographer by 20 December.")
+        await memory.write("Task: order the cake by 15 January.")
+        await memory.write("Done: order the cake.")
+        for asked in (
+            "What's left to do?",
+            "What do I still need to do?",
+            "Which tasks still need doing?",
+        ):
+            answer = await memory.read(asked)
+            said = answer["reader_result"]["answer"].split(" (but later")[0]  # records only
+            assert answer["basis"] == "records", (asked, answer)
+            assert "photographer" in said and "cake" not in said, (asked, answer)
+        # A question naming its own thing is not a list of every open task.
+        other = await memory.read("Which leafleting area is still to do?")
+        assert "photographer" not in other["reader_result"]["answer"], other
+
+
 async def test_likes_and_dislikes_are_answered_from_records_by_their_stance(
     tmp_path: Path,
 ) -> None:

@@ -170,7 +170,27 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
         kind = re.match(r"\s*(?:what|which)\s+(\w+)", q.lowered)
         q.terms = [t for t in q.terms if kind is None or t.lower() != kind.group(1)]
     q.keywords = list(dict.fromkeys(stem(w) for w in q.terms))
+    _left_to_do(q, mapped)
     return q
+
+
+_LEFT_TO_DO = lazy_compile(
+    r"\b(?:(?:left|still|yet)\s+to\s+do|(?:still\s+)?need\s+to\s+do|needs?\s+doing)\b"
+)
+_LEFT_TO_DO_WORDS = frozenset(stem(w) for w in ("left", "still", "need", "needs", "doing", "yet"))
+
+
+def _left_to_do(q: Question, mapped: SchemaMap) -> None:
+    """ "What's left to do?", "What do I still need to do?": the open tasks, when the question
+    names nothing else (not "Which leafleting area is still to do?")."""
+    task = mapped.first("task")
+    if task is None or q.types or q.names or not _LEFT_TO_DO.search(q.lowered):
+        return
+    if set(q.keywords) - _LEFT_TO_DO_WORDS:
+        return
+    q.types = [task]
+    q.keywords, q.terms = [], []
+    _states_asked(q, task, q.lowered)
 
 
 @functools.lru_cache(maxsize=64)
@@ -402,6 +422,7 @@ _KIND_WORDS = {"people": "person", "persons": "person", "companies": "org",
                "to-dos": "task", "todo": "task", "todos": "task",
                "to do list": "task", "chore": "task", "chores": "task",
                "errand": "task", "errands": "task", "jobs": "task",
+
                "meetings": "event", "appointment": "event", "appointments": "event",
                "session": "event", "sessions": "event", "bookings": "event"}  # fmt: skip
 # (Not "meeting" nor "booking": "Who am I meeting?", "Who is booking the MOT?" ask a verb;

@@ -29,7 +29,12 @@ STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     ),
     (re.compile(r"\bnot\s+started\b", re.IGNORECASE), NOT_STARTED),
     (
-        re.compile(r"\b(?:open|outstanding|pending|remaining|still\s+left)\b", re.IGNORECASE),
+        # "still needs doing", "left to do", "what do I still need to do": not done yet.
+        re.compile(
+            r"\b(?:open|outstanding|pending|remaining|still\s+left|needs?\s+doing"
+            r"|(?:left|still|yet)\s+to\s+(?:do|be\s+done)|still\s+need\s+to\s+do)\b",
+            re.IGNORECASE,
+        ),
         ("open", "todo"),
     ),
 )
