@@ -22,6 +22,7 @@ from xmemory_engine.sentences import lazy_compile as lazy_compile
 # (Not "Ltd." nor "Inc.": a company's name often ends a sentence.) "ext. 4417", "tel. 0131…".
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e",
                   "ext", "tel", "approx", "dept"}  # fmt: skip
+_FIRM_ENDINGS = frozenset(("co", "ltd", "inc", "corp", "llc", "plc"))
 _END = lazy_compile(r"[.!?]+[\"')\]]*(?=\s)|\n+")
 
 
@@ -66,6 +67,8 @@ def split_sentences(text: str) -> list[Sentence]:
                 or (len(last) == 1 and last.isalpha())
                 # "at no. 16", "bat at No. 4": the number sign before a number.
                 or (last == "no" and rest[:1].isdigit())
+                # "Arklow Tyre Co. (tyres and tubes)": what a firm is, said after its name.
+                or (last in _FIRM_ENDINGS and rest[:1] == "(")
                 or (rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'(["))
             )
         ):
