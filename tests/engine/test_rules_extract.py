@@ -941,6 +941,17 @@ async def test_what_is_said_of_my_someone_is_theirs_never_the_users() -> None:
 
 
 @pytest.mark.anyio
+async def test_my_someones_name_is_who_that_tie_is() -> None:
+    result = await extract("My manager's name is Priya Shah. My sister's name is Anouk.", DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Priya Shah"]["relationship"] == "manager"
+    assert people["Anouk"]["relationship"] == "sister"
+    # "her name is …" may name a pet: not enough to make a person.
+    pet = await extract("Adopting a dog from the rescue, her name is Biscuit.", DEFAULT)
+    assert "Biscuit" not in {p["name"] for p in objects(pet, "person")}
+
+
+@pytest.mark.anyio
 async def test_my_someone_is_the_one_the_text_holds_with_that_tie() -> None:
     result = await extract(
         "My sister Maya lives in Leeds. My sister's email is maya@example.com. "

@@ -816,6 +816,25 @@ _KIN_AFTER = re.compile(
 _KIN_BEFORE = re.compile(r"^\s*(?:,|\(|-|\u2014|\bis\b|\bwas\b)?\s*$")
 
 
+_NAME_IS = re.compile(r"\s*(?:full\s+|first\s+)?name\s+(?:is|was)\s+")
+
+
+def _tie_named(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """ "My manager's name is Priya Shah": the one named is who the tie says, to the user."""
+    after = next(
+        (x for x in s.mentions if x.start >= m.end and not x.entity.startswith(("org:", TIE))),
+        None,
+    )
+    draft = drafts.get(after.entity) if after is not None and not after.speaker else None
+    if after is None or draft is None or not _NAME_IS.fullmatch(s.text, m.end, after.start):
+        return
+    noun = m.entity[len(TIE) :]
+    if draft.put(field_for(draft.spec, "relationship", ("str",)), noun):
+        facts.use(m.start, after.start)
+    if noun not in KIN_NOUNS and _known_role(noun):
+        draft.put(field_for(draft.spec, "role", ("str",)), noun)
+
+
 def _kin(
     s: Analyzed, drafts: dict[str, Draft], names: dict[str, str], facts: SentenceFacts
 ) -> None:
@@ -823,6 +842,8 @@ def _kin(
     "Chiara's" that names a person, given to the person named right after it or right before
     it ("sister"; "Chiara's father" when the possessor is not the user)."""
     for m in s.mentions:
+        if m.entity.startswith(TIE):
+            _tie_named(s, m, drafts, facts)
         if not m.possessive or m.entity.startswith("org:"):
             continue
         noun = _KIN_NOUN.match(s.text, m.end)

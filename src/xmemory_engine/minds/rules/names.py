@@ -681,6 +681,13 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 1  # a price after it: a seller's or a provider's
     if c.titled:
         s.person += 3
+    if before1 in ("is", "was") and before2 == "name" and len(c.before) >= 3:
+        whose = c.before[-3]
+        owner = whose[:-2] if whose.endswith(("'s", "\u2019s")) else ""
+        if owner and person_noun(owner):
+            # "My sister's name is Anouk": a person's name ("her name is Biscuit" may be a
+            # dog's, so "his" and "her" are not enough).
+            s.person += 3
     if c.labelled:
         if person_noun(c.labelled):
             s.person += 3
