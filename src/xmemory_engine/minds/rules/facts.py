@@ -137,16 +137,20 @@ def read_facts(
         return []
     drafts: list[Draft] = []
     seen: set[tuple[str, str]] = set()
-    itemised = _amounts_listed(text)
-    changed = _changed_to(text)
-    for detail in [*itemised, *changed]:
+
+    def keep(detail: tuple[str, str, str]) -> None:
+        """A record of `detail`, unless one of the same subject and attribute was read."""
         key = (detail[0].lower(), detail[1])
+        if key in seen:
+            return
+        seen.add(key)
         draft = make(spec, None)
-        if key not in seen and all(
-            draft.put(f, v) for f, v in zip(FACT_FIELDS, detail, strict=True)
-        ):
-            seen.add(key)
+        if all(draft.put(f, v) for f, v in zip(FACT_FIELDS, detail, strict=True)):
             drafts.append(draft)
+
+    itemised = _amounts_listed(text)
+    for detail in [*itemised, *_changed_to(text)]:
+        keep(detail)
     for pattern in (_STATED, _LABELLED, _NOTE_LABEL, _LIVES_AT, _IDENTIFIED, _UNOWNED):
         if itemised and pattern in (_LABELLED, _NOTE_LABEL):
             continue  # the label lists amounts, each a detail of its own (above)
@@ -161,12 +165,8 @@ def read_facts(
             ):
                 continue  # "it is 5pm"; said already; a date is an event's or a task's
             found = _lives_at(m) if pattern is _LIVES_AT else _fact(m)
-            if found is None or (found[0].lower(), found[1]) in seen:
-                continue
-            seen.add((found[0].lower(), found[1]))
-            draft = make(spec, None)
-            if all(draft.put(f, v) for f, v in zip(FACT_FIELDS, found, strict=True)):
-                drafts.append(draft)
+            if found is not None:
+                keep(found)
     return drafts
 
 

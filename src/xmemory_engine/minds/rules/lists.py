@@ -45,7 +45,7 @@ from xmemory_engine.minds.rules.text import (
     plural,
     singular,
 )
-from xmemory_engine.minds.rules.things import says_a_stance
+from xmemory_engine.minds.rules.things import DEADLINE_BEFORE, says_a_stance
 from xmemory_engine.schema import ObjectSpec
 
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
@@ -160,7 +160,7 @@ def read_list(
             # A deadline said of it ("(Marisol, by 12 Dec)") before a date its words name
             # ("recruit volunteers for 19 Dec").
             dates = [v for v in find_values(said, today) if v.kind == "date"]
-            deadlines = [v for v in dates if _DEADLINE.search(said[: v.start])]
+            deadlines = [v for v in dates if DEADLINE_BEFORE.search(said[: v.start])]
             one_date(draft, deadlines + [v for v in find_values(name, today) if v.kind == "date"])
         if called is not None:
             kin = called in KIN_NOUNS or not role_like(called)
@@ -416,7 +416,6 @@ _NAME_RUN = re.compile(r"[A-Z][\w'\u2019\-]*(?:\s+(?:&\s+)?[A-Z][\w'\u2019\-]*)+
 
 # The user as the doer of a thing listed to do: "book portaloos (me)".
 _SELF_DOER = re.compile(r"\s*(?:me|myself|I|us|user|the\s+user|mine)\s*", re.IGNORECASE)
-_DEADLINE = re.compile(r"\b(?:by|due|deadline|before|until)\s*:?\s*$", re.IGNORECASE)
 
 
 def bracketed(text: str) -> Iterator[tuple[str, bool]]:

@@ -25,7 +25,7 @@ from xmemory_engine.minds.rules.schema_map import (
     name_field,
 )
 from xmemory_engine.minds.rules.speaker import USER_NAME
-from xmemory_engine.minds.rules.states import STATES, allowed_state
+from xmemory_engine.minds.rules.states import STATES, TO_DO, allowed_state
 from xmemory_engine.minds.rules.text import (
     EMAIL,
     STOPWORDS,
@@ -174,9 +174,7 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     return q
 
 
-_LEFT_TO_DO = lazy_compile(
-    r"\b(?:(?:left|still|yet)\s+to\s+do|(?:still\s+)?need\s+to\s+do|needs?\s+doing)\b"
-)
+_LEFT_TO_DO = lazy_compile(rf"\b(?:{TO_DO}|(?:still\s+)?need\s+to\s+do)\b")
 _LEFT_TO_DO_WORDS = frozenset(stem(w) for w in ("left", "still", "need", "needs", "doing", "yet"))
 
 

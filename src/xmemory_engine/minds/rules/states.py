@@ -11,6 +11,10 @@ from collections.abc import Callable, Sequence
 # ("Tasks: renew passport (high priority)" is an open task).
 NOT_STARTED = ("planned", "open", "todo")
 
+# Words saying something is still to be done ("needs doing", "left to do"): the open state,
+# and, in a question naming nothing else, the open tasks (`question._left_to_do`).
+TO_DO = r"needs?\s+doing|(?:left|still|yet)\s+to\s+(?:do|be\s+done)"
+
 # Words for a state, and the allowed values that mean it, first fitting first: "on hold" is a
 # project's `paused`, "finished" a task's `done`. Lists and corrections read states alike.
 STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
@@ -31,8 +35,7 @@ STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (
         # "still needs doing", "left to do", "what do I still need to do": not done yet.
         re.compile(
-            r"\b(?:open|outstanding|pending|remaining|still\s+left|needs?\s+doing"
-            r"|(?:left|still|yet)\s+to\s+(?:do|be\s+done)|still\s+need\s+to\s+do)\b",
+            rf"\b(?:open|outstanding|pending|remaining|still\s+left|{TO_DO}|still\s+need\s+to\s+do)\b",
             re.IGNORECASE,
         ),
         ("open", "todo"),

@@ -683,7 +683,7 @@ def _project(
     if undertaken is not None:
         draft.put(field_for(spec, "status", ("str",)), "active")
     due = _first_date(s)
-    if due is not None and undertaken is not None and not _DUE_SAID.search(s.text[: due[0]]):
+    if due is not None and undertaken is not None and not DEADLINE_BEFORE.search(s.text[: due[0]]):
         due = None  # "organising the school fair on 12 March": when it happens, an event's
     if due is not None:
         draft.put(field_for(spec, "due", ("date", "datetime")), due[2])
@@ -704,7 +704,8 @@ _UNDERTAKEN = lazy_compile(
     rf"(?:\s+(?:called|named)\s+(?P<called>{_NAME}))?"
 )
 _UNDERTAKING_VERBS = lexicon("things.undertaking_verbs")
-_DUE_SAID = re.compile(r"\b(?:by|due|deadline|before|until)\b\W*$", re.IGNORECASE)
+# The words right before a date that make it a deadline ("by 12 Dec", "deadline: 5 May").
+DEADLINE_BEFORE = re.compile(r"\b(?:by|due|deadline|before|until)\s*:?\s*$", re.IGNORECASE)
 
 
 def _undertaking(s: Analyzed) -> str | None:
