@@ -493,3 +493,35 @@ async def test_a_unit_inside_a_quantity_held_is_understood_with_it(memory: Memor
     found = await read("How much is the rent per hour?")
     assert found["basis"] == "records", found
     assert "£22/hour" in found["reader_result"]["answer"]
+
+
+async def test_which_kind_is_answered_by_the_one_record_of_that_kind_the_sentence_names(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    sentence = "she's moored at Mercia Marina for now, pontoon D14"
+    await write(f"boat diary time. bought Kestrel in October. {sentence}")
+    await write("dry dock booked at Stenson Boatyard for 11-18 January, quote £2,450 + VAT")
+    # No field says where the boat is: the sentence found by "boat" names one organization,
+    # and its record says it is a marina, the kind asked for.
+    found = await read("Which marina is the boat at?")
+    assert found["basis"] == "records", found
+    assert found["reader_result"]["answer"].startswith("Mercia Marina (organization)")
+    assert "the one record the sentence names that is said to be a marina" in found["notice"]
+    assert any(sentence in e["said"] for e in found["evidence"]), found["evidence"]
+    # Several asked for, or counted: one record of the kind is not the answer.
+    several = await read("Which marinas is the boat at?")
+    assert several["basis"] != "records", several
+    counted = await read("How many marinas has the boat been at?")
+    assert not counted["reader_result"]["answer"].startswith("Mercia Marina"), counted
+
+
+async def test_two_records_of_the_kind_asked_named_together_answer_neither(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("boat diary time. she's moored at Mercia Marina for now, then Tamworth Marina")
+    # Both are marinas: which one the boat is at, the records cannot say.
+    found = await read("Which marina is the boat at?")
+    assert found["basis"] == "passages", found
+    assert found["evidence"] == []

@@ -93,7 +93,7 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     asked_of = _asked_of(t, query, passage, terms, xuids)
     found = _holding(t, asked_of)
     if found is None and not changes:
-        found = _named_beside(t, asked_of)
+        found = _named_beside(t, asked_of) or _one_of_the_kind(t, asked_of)
     elif found is None:
         # The value is read from the last change told, which the records took ("the
         # survey's now Wednesday 16 December" after "The survey is booked for Friday 11
@@ -204,12 +204,18 @@ def _holding(t: Tables, asked_of: _AskedOf) -> Behind | None:
     return Behind(prose=prose, evidence=found, notice=_notice(passage))
 
 
-def _notice(passage: dict[str, Any], named: str | None = None) -> str:
+def _notice(passage: dict[str, Any], named: str | None = None, kind: str | None = None) -> str:
     """Where the answer came from, and what to check: the records a sentence's write made,
-    chosen because the question names none of their fields, or because the sentence names
-    the value next to what is asked."""
+    chosen because the question names none of their fields, because the sentence names
+    the value next to what is asked, or because it is the one record the sentence names of
+    the kind asked."""
     day = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
     said = "Read from the records made from what was said" + (f" on {day}" if day else "")
+    if named and kind:
+        return (
+            f"{said}: {named} is the one record the sentence names that is said to be a "
+            f"{kind}, so check that it is the one asked about."
+        )
     if named:
         return (
             f"{said}: the sentence names {named} next to what the question asks, so check "
@@ -298,6 +304,62 @@ def _named_beside(t: Tables, asked_of: _AskedOf) -> Behind | None:
     found = evidence_mod.gather(t, [TracedRecord(spec.table, str(record["xuid"]), fields)])
     notice = _notice(passage, str(record[name]))
     return Behind(prose=_described(spec, record, fields), evidence=found, notice=notice)
+
+
+def _one_of_the_kind(t: Tables, asked_of: _AskedOf) -> Behind | None:
+    """The one record the sentence names whose own short values say the kind of thing the
+    question asks for by its noun: "Which marina is the boat at?" and the sentence "she's
+    moored at Mercia Marina" whose write made the organization Mercia Marina, of kind marina.
+    The passage search found the sentence by the question's other words; the record says it
+    is of the kind asked. Two records of the kind named by the sentence ("Admiral quoted
+    £612 but I went with LV", both insurers) are what the question chooses between, which
+    the records cannot say: no answer."""
+    query, passage, terms, part = asked_of.query, asked_of.passage, asked_of.terms, asked_of.part
+    kinds = [term for term in terms.terms if term.kind]
+    if len(kinds) != 1 or terms.when or _asks_for_several(query):
+        return None
+    if passages_mod.asks_how_many(query) or _plural_asked(query, kinds[0]):
+        return None  # "Which invoices are still outstanding?": several asked, not the one
+    kind, said = kinds[0], search_words(part)
+    found: dict[str, tuple[ObjectSpec, Record, str, str]] = {}
+    for spec, record in asked_of.records:
+        name_of = display_field(spec)
+        name = record.get(name_of) if name_of else None
+        if not isinstance(name, str) or not a_name(name) or not _runs(said, search_words(name)):
+            continue  # what the sentence itself names, by its name
+        if any(
+            t is not kind and t.shape is None and t.covered_by(search_words(name), name)
+            for t in terms.terms
+        ):
+            continue  # named by what the question says: what is asked about, not the answer
+        own = [
+            str(value)
+            for f in spec.fields
+            if isinstance(value := record.get(f), str)
+            and 0 < len(search_words(value)) <= _KIND_WORDS
+        ]
+        saying = [w for v in own for w in search_words(v) if w.startswith(kind.stem)]
+        if saying:
+            found.setdefault(name.casefold(), (spec, record, str(name_of), saying[0]))
+    if len(found) != 1:
+        return None
+    spec, record, name_of, kind_said = next(iter(found.values()))
+    fields = _understood(spec, record, asked_of.sentences)
+    fields = fields if name_of in fields else [name_of, *fields]
+    evidence = evidence_mod.gather(t, [TracedRecord(spec.table, str(record["xuid"]), fields)])
+    notice = _notice(passage, str(record[name_of]), kind=kind_said)
+    return Behind(prose=_described(spec, record, fields), evidence=evidence, notice=notice)
+
+
+def _plural_asked(query: str, kind: passages_mod.Term) -> bool:
+    """Whether the noun naming the kind asked for is said in the plural ("Which invoices")."""
+    return any(
+        w.startswith(kind.stem) and w != kind.stem and w.endswith("s") and not w.endswith("ss")
+        for w in search_words(query)
+    )
+
+
+_KIND_WORDS = 4  # words of a value that may say what kind of thing a record is
 
 
 def _told(
