@@ -316,6 +316,14 @@ class Session:
         response = await self.http.post(f"{self.base}/forget", json={"text": text})
         assert response.status_code == 200, response.text
 
+    async def rows(self, table: str) -> list[dict[str, Any]]:
+        """Every stored record of one type, as column -> value (a raw-tables read)."""
+        body = {"query": "rows", "mode": "raw-tables", "sql": f'SELECT * FROM "{table}"'}
+        response = await self.http.post(f"{self.base}/read", json=body)
+        assert response.status_code == 200, response.text
+        found = response.json()["items"][0]["reader_result"]
+        return [dict(zip(found["columns"], row, strict=True)) for row in found["rows"]]
+
 
 @asynccontextmanager
 async def rules_session(tmp_path: Path, **settings: Any) -> AsyncIterator[Session]:

@@ -585,3 +585,47 @@ async def test_a_count_over_one_record_listing_things_counts_what_it_lists(
         # A heading that does not say what is counted lists something else.
         deposits = await memory.read("How many deposits?")
         assert not deposits["reader_result"]["answer"].startswith("3"), deposits
+
+
+async def test_a_list_under_a_heading_is_one_record_counted_and_read_whole(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "goals for end of jan:\n- finish genki II ch 15-16\n- 300 kanji\n"
+            "- watch 1 film without english subs\n- diary entry every day for 2 weeks"
+        )
+        await memory.write("Race gear: new shoes; 6 gels for race day; body glide; race belt.")
+        await memory.write("Rates: £0.11 per word for technical; £0.14 per word for literary.")
+        # One record each, holding every item; the items are no notes of their own.
+        facts = await memory.rows("fact")
+        lists = {str(f["attribute"]): str(f["value"]) for f in facts}
+        assert lists["goals for end of jan"].split("; ") == [
+            "finish genki II ch 15-16",
+            "300 kanji",
+            "watch 1 film without english subs",
+            "diary entry every day for 2 weeks",
+        ], facts
+        assert lists["race gear"] == "new shoes; 6 gels for race day; body glide; race belt"
+        notes = [str(n["content"]) for n in await memory.rows("note")]
+        assert not any("kanji" in n for n in notes), notes
+        counted = await memory.read("How many goals did I set for the end of january?")
+        assert counted["basis"] == "records", counted
+        assert counted["reader_result"]["answer"].startswith("4: finish genki II"), counted
+        gear = await memory.read("How many things are on my race gear list?")
+        assert gear["reader_result"]["answer"].startswith("4: new shoes;"), gear
+        whole = await memory.read("What's on my race gear list?")
+        assert "body glide" in whole["reader_result"]["answer"], whole
+        # One item asked of a list: the item that says the question's word.
+        rate = await memory.read("What's my rate for literary translation?")
+        assert "£0.14 per word for literary" in rate["reader_result"]["answer"], rate
+        # A list is no one value of what its heading names.
+        goal = await memory.read("What is my end of jan goal number?")
+        assert not goal["reader_result"]["answer"].startswith("finish genki"), goal
+
+
+async def test_a_label_naming_one_thing_is_not_a_list(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Client: Nordlys Medical AS (Oslo), contact Søren Dahl; net-45")
+        facts = await memory.rows("fact")
+        assert not any(str(f["attribute"]) == "client" for f in facts), facts

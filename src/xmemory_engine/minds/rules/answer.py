@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from xmemory_engine import semantic
 from xmemory_engine.errors import QueryRejected
@@ -243,6 +244,9 @@ class _Reading:
         detail = await self._detail()
         if detail is not None:
             return detail
+        listed = await self._list_asked()
+        if listed is not None:
+            return listed
         kin = await self._kin_by_kind()
         if kin is not None:
             return kin
@@ -364,7 +368,11 @@ class _Reading:
         table = await self._run(sql)
         # The detail asked is the one whose own noun (the attribute's last word) the question
         # says: "Who is my dentist?" is not asking for "dentist appointment".
-        rows = [row for row in table.rows if _head_asked(row[2], wanted)]
+        rows = [
+            picked
+            for row in table.rows
+            if _head_asked(row[2], wanted) and (picked := _item_asked(row, q.text)) is not None
+        ]
         if not rows:
             return None
         table = ResultTable(columns=table.columns, rows=rows, sql=table.sql)
@@ -373,6 +381,65 @@ class _Reading:
         else:
             prose = "; ".join(f"{row[1]}, {row[2]}: {row[3]}" for row in rows)
         return Answer(tables=[table], answer=prose, about=" ".join(wanted))
+
+    # -- a list kept as one detail ("How many goals did I set?") -------------------------------
+
+    async def _list_asked(self) -> Answer | None:
+        """A list the user kept under a heading ("goals for end of jan:", then its items), asked
+        for or counted: "How many goals did I set for the end of January?", "What's on my
+        packing list?". The one fact-like record whose attribute (the heading) holds the noun
+        asked for and at least half of the question's other words, and whose value lists
+        items; its items, counted when asked how many. None when no record, or two alike."""
+        spec, q = fact_type(self.map), self.q
+        if spec is None or q.aggregate or q.yes_no or self.whole_rows or q.subject is not None:
+            return None
+        asked = _LIST_ASKED.match(q.text)
+        if asked is None or not (q.count or asked.group("what")):
+            return None
+        # The noun asked for: the words after the question's opening and its determiner, up
+        # to the first stop word ("goals" of "How many goals did I set …").
+        noun: list[str] = []
+        for w in words(asked.group("rest")):
+            if w in STOPWORDS or w in _QUESTION_WORDS or w in SELF_WORDS:
+                if noun:
+                    break
+                continue
+            noun.append(w)
+        noun = [w for w in noun if w not in _LIST_WORDS]
+        head = stem(noun[-1]) if noun else None
+        wanted = list(dict.fromkeys(
+            stem(w) for w in words(q.text)
+            if w not in STOPWORDS and w not in _QUESTION_WORDS and w not in SELF_WORDS
+            and w not in _ASKED_OF_A_VALUE and w not in _LIST_WORDS and len(w) > 1
+        ))  # fmt: skip
+        table = await self._run(
+            f"SELECT t.xuid, t.subject, t.attribute, t.value FROM {quote_ident(spec.table)} AS t "
+            f"WHERE t.value LIKE {quote_sql('%; %')} "
+            f"ORDER BY t.updated_at DESC LIMIT {MAX_DETAILS}"
+        )
+        ranked: list[tuple[int, int]] = []
+        for i, row in enumerate(table.rows):
+            heading = [stem(w) for w in words(str(row[2]))]
+            held = [w for w in wanted if any(_same_word(w, h) for h in heading)]
+            if head is not None and not any(_same_word(head, h) for h in heading):
+                continue
+            if held and 2 * len(held) >= len(wanted):
+                ranked.append((len(held), i))
+        ranked.sort(reverse=True)
+        if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+            return None
+        # Read again by its id: the table returned is the one record's, and so is its evidence.
+        one = await self._run(
+            f"SELECT t.xuid, t.subject, t.attribute, t.value FROM {quote_ident(spec.table)} AS t "
+            f"WHERE t.xuid = {quote_sql(str(table.rows[ranked[0][1]][0]))}"
+        )
+        if not one.rows:
+            return None
+        row = one.rows[0]
+        items = [i.strip() for i in str(row[3]).split(";") if i.strip()]
+        listing = "; ".join(items)
+        prose = f"{len(items)}: {listing}." if q.count else f"{row[2]}: {listing}."
+        return Answer(tables=[one], answer=prose, about=str(row[2]))
 
     # -- a deed ("What does Lena handle?", "Who delivers our flour?") -------------------------
 
@@ -1042,6 +1109,45 @@ class _Reading:
 
     async def _run(self, sql: str) -> ResultTable:
         return await self.request.run_sql(sql)
+
+
+# A list asked for or counted: "How many goals did I set …", "What's on my packing list?",
+# "What are my goals for …": the noun naming what is listed.
+_LIST_ASKED = re.compile(
+    r"^\s*(?:how\s+many|(?P<what>what(?:['\u2019]s|\s+is|\s+are|\s+was|\s+were)\s+(?:on\s+)?))"
+    r"\s+(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+# Words of such a question that say it asks for a list, not what is listed.
+_LIST_WORDS = frozenset(("list", "lists", "listed", "many", "originally", "altogether", "total",
+                         "set", "got", "have", "has", "still", "now", "things", "thing", "items"))  # fmt: skip
+
+
+def _item_asked(row: list[Any], question: str) -> list[Any] | None:
+    """A detail's row as the answer to `question`. A list kept under a heading ("Rates: £0.11
+    per word for technical; £0.14 per word for literary") answers with the items that say a
+    word of the question its heading does not ("my rate for literary translation"); with
+    none, it is no one value of what its heading names ("my plot number" and "plan for the
+    plot: …"): None, and a list asked for is read whole (`_list_asked`)."""
+    value = str(row[3])
+    if "; " not in value:
+        return row
+    heading = {stem(w) for w in words(f"{row[1]} {row[2]}")}
+    said = {
+        stem(w)
+        for w in words(question)
+        if len(w) > 2 and w not in STOPWORDS and w not in _QUESTION_WORDS and stem(w) not in heading
+    }
+    items = [i.strip() for i in value.split(";") if i.strip()]
+    chosen = [i for i in items if said & {stem(w) for w in words(i)}]
+    if not chosen or len(chosen) == len(items):
+        return None
+    return [*row[:3], "; ".join(chosen)]
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Two stems of one word, or one the other's short form ("jan", "january")."""
+    return a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)))
 
 
 # Someone asked for by the job they hold: "Who is the treatment coordinator at the practice?",

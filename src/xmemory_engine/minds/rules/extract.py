@@ -71,6 +71,10 @@ def _bare_name(name: str) -> str:
 
 
 _CARD_LINES = 12  # the most lines one card is read from
+MAX_LIST_HEADING = 8  # words of a list's heading kept as its record's attribute
+# Whose a list is, said before its heading ("My goals:", "User's packing list:"): the user's
+# record is the list's subject, so the heading names what it lists.
+_LIST_OWNER = re.compile(r"^(?:(?:the\s+)?user['\u2019]s|my|our)\s+", re.IGNORECASE)
 
 
 def _items_after(sentences: list[Analyzed], at: int) -> list[Analyzed]:
@@ -146,6 +150,7 @@ class _Build:
         self.relations: list[ExtractedRelation] = []
         self.unspoken: set[int] = set()  # sentences whose "I" is nobody known
         self.unmade: list[Analyzed] = []  # sentences that made no record of their own
+        self.in_lists: set[int] = set()  # lines a list record holds: no notes of their own
         # Things made by sentences telling that they moved ("My Rome flight was moved to …"):
         # the stored one their words name is the one that moved (`apply_changes`).
         self.moved: list[tuple[Analyzed, Draft]] = []
@@ -301,6 +306,8 @@ class _Build:
                 itemised.update(range(i + 1, i + 1 + len(items)))
                 last = None
                 continue
+            if items:
+                self._list_kept(s, items)
             facts = read_sentence(s, self.drafts, names, kinds)
             if i and not s.mentions:
                 # "he runs the parkrun. email tomasz.w@runmail.co.uk.": an address in a
@@ -509,8 +516,29 @@ class _Build:
     def _new(self, relation: ExtractedRelation) -> bool:
         return all(r.endpoints != relation.endpoints for r in self.relations)
 
+    def _list_kept(self, heading: Analyzed, items: list[Analyzed]) -> None:
+        """A line ending in ":" and the items on the lines after it that no type's list
+        reads ("goals for end of jan:", "- 300 kanji", "- diary entry every day"): one detail
+        of the user's, the heading its attribute and the items, in order, its value. Each
+        item is still read for what it tells (a firm, a date); what none of them makes into
+        a record is held by the list, not kept as a note of its own."""
+        spec = fact_type(self.map)
+        attribute = _LIST_OWNER.sub("", heading.text.rstrip(":").strip()).lower()
+        if spec is None or not attribute or len(attribute.split()) > MAX_LIST_HEADING:
+            return
+        said = [t.text.strip().rstrip(".;,") for t in items]
+        draft = self._draft(spec, None)
+        value = "; ".join(t for t in said if t)
+        if all(
+            draft.put(f, v) for f, v in zip(FACT_FIELDS, (USER_NAME, attribute, value), strict=True)
+        ):
+            self.things.append(draft)
+            self.in_lists.update(id(t) for t in (heading, *items))
+
     def _leftovers(self, s: Analyzed, facts: SentenceFacts) -> None:
         sentence, subject = s.text, s.subject()
+        if id(s) in self.in_lists and subject is None:
+            return  # a list's heading or item, held by the list's record (`_list_kept`)
         if not facts.residue(sentence, s.values) and id(s) not in self.unspoken:
             return  # a sentence whose "I" is nobody known is kept whole: it says who
         draft = self.drafts.get(subject.entity) if subject is not None else None

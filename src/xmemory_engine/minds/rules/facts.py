@@ -36,6 +36,7 @@ from xmemory_engine.minds.rules.text import (
     WEEKDAY_WORD,
     lazy_compile,
     lexicon,
+    singular,
 )
 from xmemory_engine.schema import ObjectSpec
 
@@ -149,11 +150,12 @@ def read_facts(
             drafts.append(draft)
 
     itemised = _amounts_listed(text)
-    for detail in [*itemised, *_changed_to(text)]:
+    listed = [] if itemised else _items_labelled(text)
+    for detail in [*itemised, *listed, *_changed_to(text)]:
         keep(detail)
     for pattern in (_STATED, _LABELLED, _NOTE_LABEL, _LIVES_AT, _IDENTIFIED, _UNOWNED):
-        if itemised and pattern in (_LABELLED, _NOTE_LABEL):
-            continue  # the label lists amounts, each a detail of its own (above)
+        if (itemised or listed) and pattern in (_LABELLED, _NOTE_LABEL):
+            continue  # the label lists amounts or items, read above: not its first alone
         for m in pattern.finditer(text):
             if pattern is _UNOWNED and (
                 m.group("attribute").lower().split()[0] in STOPWORDS
@@ -197,6 +199,29 @@ def _amounts_listed(text: str) -> list[tuple[str, str, str]]:
             return []  # "GBP 18,000": the amount's currency, not what it is of
         out.append((USER_NAME, item, m.group("value").strip(" ,.")))
     return out if len(out) >= 2 else []
+
+
+_LABEL_OPENS = re.compile(r"^[^\W\d_][\w\s'\u2019\-]{0,30}:\s")
+
+
+def _items_labelled(text: str) -> list[tuple[str, str, str]]:
+    """A labelled line whose items are parted by semicolons ("Race gear: new shoes; 6 gels;
+    body glide"): one detail of the user's, the label its attribute and every item, in
+    order, its value, as a list told on lines of its own is kept (`extract._list_kept`).
+    Its first item alone would be a wrong value."""
+    label = _LIST_LABEL.match(text)
+    if label is None:
+        return []
+    items = [i.strip(" ,.") for i in label.group("items").split(";")]
+    attribute = text[: label.start("items")].strip().rstrip(":").strip().lower()
+    if len([i for i in items if i]) < 2 or META_LABELS & set(attribute.split()):
+        return []
+    if any(_LABEL_OPENS.match(i) for i in items[1:]):
+        return []  # "gear list: 38 L pack; user's budget: 400 EUR": labelled details, each
+    last = attribute.split()[-1] if attribute.split() else ""
+    if items[0][:1].isupper() and singular(last) == last:
+        return []  # "Client: Nordlys Medical AS (Oslo); …": one named, what is said of it
+    return [(USER_NAME, attribute, "; ".join(i for i in items if i))]
 
 
 # A new amount told by what was done to it: "reduced furosemide to 20mg", "increased
