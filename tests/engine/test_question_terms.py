@@ -74,3 +74,22 @@ async def test_an_abbreviation_and_the_words_it_stands_for_find_each_other(
     # Nothing abbreviates the parish's meeting: nothing is stored about it.
     parish = await read("When is the parish council's extraordinary general meeting?")
     assert parish["basis"] == "nothing", parish
+
+
+def test_a_name_owned_by_another_is_the_name_a_sentence_must_say() -> None:
+    assert question_terms("What's Gerald's NHS number?").names == [["nhs"]]
+    assert question_terms("When do Eli's EpiPens run out?").names == [["epipens"]]
+    assert question_terms("Where does Maya Patel's sister live?").names == [["maya", "patel"]]
+
+
+@pytest.mark.anyio
+async def test_a_sentence_naming_only_the_owner_does_not_answer_for_what_is_theirs(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("User's father, Gerald Hughes (84), lives alone at 7 Mill Row, Keswick.")
+    await write("The EpiPens expire 31 Jan 2027; my son Eli carries two.")
+    nothing = await read("What's Gerald's NHS number?")
+    assert nothing["basis"] == "nothing", nothing
+    found = await read("When do Eli's EpiPens run out?")
+    assert "2027-01-31" in found["reader_result"]["answer"], found

@@ -251,16 +251,23 @@ def question_terms(question: str) -> Terms:
     never = _never(vocab)
     names: list[list[str]] = []
     run: list[str] = []
+    owned = False  # the run so far ends in a possessive
     for position, token in enumerate(question.split()):
         cleaned = token.strip(".,;:!?\"'()[]")
         words = [w for w in search_words(cleaned) if len(w) > 1 and w not in never]
         capital = cleaned[:1].isupper() and not set(words) <= vocab.not_names
         # A name runs over capitalised words and numbers after them ("Person 00042").
         if position > 0 and words and (capital or (run and cleaned.isdigit())):
+            if owned:
+                # "Gerald's NHS number": what is his is the name a sentence must say ("The
+                # EpiPens expire 31 Jan" answers "When do Eli's EpiPens run out?"); "Gerald"
+                # alone says nothing of his NHS number.
+                run, owned = [], False
             run += words
+            owned = bool(re.search(r"['\u2019]s$", cleaned))
         elif run:
             names.append(run)
-            run = []
+            run, owned = [], False
     if run:
         names.append(run)
     in_names = {w for r in names for w in r}
