@@ -2619,6 +2619,9 @@ def test_a_weekday_beside_a_date_and_the_clause_s_tense_choose_its_year(
          "2027-04-18"),
         # A kind of event said in a clause after a dash is not what the date before it dates.
         ("JLPT N4 is on 6 Dec 2027 — registered, test centre is SOAS.", "JLPT N4", "2027-12-06"),
+        # The subject said to be on the date is its comma's clause's, not the sentence's.
+        ("it's called 'Edges of the City', opening night is friday 15 january 2027, 6-9pm.",
+         "opening night", "2027-01-15"),
     ],
 )  # fmt: skip
 async def test_a_dated_event_is_titled_by_the_thing_the_date_is_said_of(

@@ -629,3 +629,23 @@ async def test_a_label_naming_one_thing_is_not_a_list(tmp_path: Path) -> None:
         await memory.write("Client: Nordlys Medical AS (Oslo), contact Søren Dahl; net-45")
         facts = await memory.rows("fact")
         assert not any(str(f["attribute"]) == "client" for f in facts), facts
+
+
+async def test_a_shopping_or_before_list_is_tasks_and_kept_whole_beside_them(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "before surgery:\n- stop wearing contacts 2 weeks before\n"
+            "- book 2 days off with Marek (my manager)\n- buy sunglasses\n- pay the £500 deposit"
+        )
+        await memory.write("shopping list for pickle:\n- litter tray\n- scratching post\n- food")
+        tasks = {str(t["title"]) for t in await memory.rows("task")}
+        assert {"buy sunglasses", "litter tray", "scratching post"} <= tasks, tasks
+        # The list as written is kept beside its tasks, so it can be counted.
+        counted = await memory.read("How many things did I have to sort out before the surgery?")
+        assert counted["basis"] == "records", counted
+        assert counted["reader_result"]["answer"].startswith("4: stop wearing contacts"), counted
+        # What an item says of someone is still read.
+        people = {str(p["name"]): p for p in await memory.rows("person")}
+        assert people["Marek"]["role"] == "manager", people

@@ -35,7 +35,7 @@ from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
 from xmemory_engine.minds.rules.deeds import base, past, read_deeds
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.facts import read_facts
+from xmemory_engine.minds.rules.facts import LIST_OWNER, read_facts
 from xmemory_engine.minds.rules.links import link_sentence
 from xmemory_engine.minds.rules.lists import bracketed, read_card, read_list
 from xmemory_engine.minds.rules.names import KIN_NOUNS, firm_in_address, role_noun, spelled
@@ -72,9 +72,6 @@ def _bare_name(name: str) -> str:
 
 _CARD_LINES = 12  # the most lines one card is read from
 MAX_LIST_HEADING = 8  # words of a list's heading kept as its record's attribute
-# Whose a list is, said before its heading ("My goals:", "User's packing list:"): the user's
-# record is the list's subject, so the heading names what it lists.
-_LIST_OWNER = re.compile(r"^(?:(?:the\s+)?user['\u2019]s|my|our)\s+", re.IGNORECASE)
 
 
 def _items_after(sentences: list[Analyzed], at: int) -> list[Analyzed]:
@@ -279,6 +276,9 @@ class _Build:
         itemised: set[int] = set()  # sentences read as items of the line heading them
         for i, s in enumerate(sentences):
             if i in itemised:
+                # An item a list made its record of still says who people are ("book 2
+                # days off with Marek (my manager)"): that is read, and nothing more.
+                read_sentence(s, self.drafts, names, kinds)
                 continue
             previous = sentences[i - 1].text if i else None
             # "Name: Kasper Holm" / "Role: sailmaker" / "Phone: …", a line each: one record.
@@ -303,11 +303,14 @@ class _Build:
             if listed:
                 for draft in listed:  # "Projects: Atlas (on hold), Birch (active), ..."
                     self._listed(draft)
+                tasks = self.map.first("task")
+                if len(listed) > 1 and all(d.spec is tasks for d in listed):
+                    self._list_beside(s, items, listed)  # the list as told, beside its tasks
                 itemised.update(range(i + 1, i + 1 + len(items)))
                 last = None
                 continue
             if items:
-                self._list_kept(s, items)
+                self._list_kept(s.text, [t.text for t in items], [s, *items])
             facts = read_sentence(s, self.drafts, names, kinds)
             if i and not s.mentions:
                 # "he runs the parkrun. email tomasz.w@runmail.co.uk.": an address in a
@@ -516,24 +519,37 @@ class _Build:
     def _new(self, relation: ExtractedRelation) -> bool:
         return all(r.endpoints != relation.endpoints for r in self.relations)
 
-    def _list_kept(self, heading: Analyzed, items: list[Analyzed]) -> None:
+    def _list_beside(self, s: Analyzed, items: list[Analyzed], listed: list[Draft]) -> None:
+        """A list of things to do ("Still to buy: crate, fleece", "To do:" and its lines),
+        each item a task, is also kept as told, under its heading (`_list_kept`): which list
+        a task was on is said by nothing else, so "How many things do we still need to
+        buy?" counts what it listed. (A list of projects or people is its records.)"""
+        if items:
+            self._list_kept(s.text, [t.text for t in items], [s, *items])
+            return
+        heading, colon, _ = s.text.partition(":")
+        names = [d.values.get(name_field(d.spec) or "") for d in listed]
+        if colon and all(isinstance(n, str) for n in names):
+            self._list_kept(heading, [str(n) for n in names], [])
+
+    def _list_kept(self, heading: str, items: list[str], lines: list[Analyzed]) -> None:
         """A line ending in ":" and the items on the lines after it that no type's list
         reads ("goals for end of jan:", "- 300 kanji", "- diary entry every day"): one detail
         of the user's, the heading its attribute and the items, in order, its value. Each
         item is still read for what it tells (a firm, a date); what none of them makes into
-        a record is held by the list, not kept as a note of its own."""
+        a record is held by the list (its `lines`), not kept as a note of its own."""
         spec = fact_type(self.map)
-        attribute = _LIST_OWNER.sub("", heading.text.rstrip(":").strip()).lower()
+        attribute = LIST_OWNER.sub("", heading.rstrip(":").strip()).lower()
         if spec is None or not attribute or len(attribute.split()) > MAX_LIST_HEADING:
             return
-        said = [t.text.strip().rstrip(".;,") for t in items]
+        said = [t.strip().rstrip(".;,") for t in items]
         draft = self._draft(spec, None)
         value = "; ".join(t for t in said if t)
         if all(
             draft.put(f, v) for f, v in zip(FACT_FIELDS, (USER_NAME, attribute, value), strict=True)
         ):
             self.things.append(draft)
-            self.in_lists.update(id(t) for t in (heading, *items))
+            self.in_lists.update(id(t) for t in lines)
 
     def _leftovers(self, s: Analyzed, facts: SentenceFacts) -> None:
         sentence, subject = s.text, s.subject()

@@ -201,6 +201,9 @@ def _amounts_listed(text: str) -> list[tuple[str, str, str]]:
     return out if len(out) >= 2 else []
 
 
+# Whose a list is, said before its heading ("User's current pieces:", "My goals:"): the
+# detail's subject, so the heading names only what it lists.
+LIST_OWNER = re.compile(r"^(?:(?:the\s+)?user['\u2019]s|my|our)\s+", re.IGNORECASE)
 _LABEL_OPENS = re.compile(r"^[^\W\d_][\w\s'\u2019\-]{0,30}:\s")
 
 
@@ -214,6 +217,7 @@ def _items_labelled(text: str) -> list[tuple[str, str, str]]:
         return []
     items = [i.strip(" ,.") for i in label.group("items").split(";")]
     attribute = text[: label.start("items")].strip().rstrip(":").strip().lower()
+    attribute = LIST_OWNER.sub("", attribute)
     if len([i for i in items if i]) < 2 or META_LABELS & set(attribute.split()):
         return []
     if any(_LABEL_OPENS.match(i) for i in items[1:]):

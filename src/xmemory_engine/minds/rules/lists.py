@@ -328,6 +328,10 @@ def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
         return spec  # "To do", "Stuff to do", "Things still to do", "Hearing aid to-dos"
     if words[-2:] == ["to", "sort"] or words[-3:] == ["to", "sort", "out"]:
         return spec  # "Stuff we need to sort", "Things to sort out"
+    if words[-2:] in (["to", "buy"], ["to", "get"]) or {"shopping", "checklist"} & set(words):
+        return spec  # "Stuff I want to get", "Shopping list for Pickle", "Docs checklist"
+    if words[:1] == ["before"]:
+        return spec  # "Before surgery": what is to be done before it
     if len(words) == 1 and states_said(head):
         return spec
     if _CHORES.search(head):

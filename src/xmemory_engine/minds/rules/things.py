@@ -978,6 +978,10 @@ def _dated_thing(before: str, label: re.Match[str] | None) -> str | None:
     before = parts[-1]
     before = _WEEKDAY_LAST.sub("", before)
     m = _SUBJECT_IS.match(untold(before.strip(" ,")))
+    if m is not None and len(m.group("np").split()) > 4 and "," in m.group("np"):
+        # "it's called 'Edges of the City', opening night is friday 15 january": the subject
+        # said to be on the date is the comma's clause's, not the sentence's.
+        m = _SUBJECT_IS.match(untold(before.rsplit(",", 1)[-1].strip()))
     bare = _BEFORE_DATE.sub("", before).strip(" ,")
     if m is not None:
         named = _DETERMINERS.sub("", m.group("np"))
