@@ -649,3 +649,20 @@ async def test_a_shopping_or_before_list_is_tasks_and_kept_whole_beside_them(
         # What an item says of someone is still read.
         people = {str(p["name"]): p for p in await memory.rows("person")}
         assert people["Marek"]["role"] == "manager", people
+
+
+async def test_which_one_of_a_list_is_the_item_saying_the_question_s_other_words(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "Investor pipeline: Caledonia Angels — pitch on 9 December; Fjord Capital "
+            "Partners — second meeting pending; Greenhaven Impact Fund — passed"
+        )
+        await memory.write("Task: chase Fjord Capital about the second meeting.")
+        found = await memory.read("Which investor passed?")
+        assert found["basis"] == "records", found
+        assert found["reader_result"]["answer"] == "Greenhaven Impact Fund — passed.", found
+        # A type named ("Which tasks …") is read from its records, not from a list.
+        tasks = await memory.read("Which tasks are still open?")
+        assert "chase Fjord Capital" in tasks["reader_result"]["answer"], tasks

@@ -391,20 +391,31 @@ class _Reading:
         asked for and at least half of the question's other words, and whose value lists
         items; its items, counted when asked how many. None when no record, or two alike."""
         spec, q = fact_type(self.map), self.q
-        if spec is None or q.aggregate or q.yes_no or self.whole_rows or q.subject is not None:
-            return None
         asked = _LIST_ASKED.match(q.text)
-        if asked is None or not (q.count or asked.group("what")):
+        if spec is None or asked is None or q.aggregate or q.yes_no or self.whole_rows:
+            return None
+        if not (q.count or asked.group("what") or asked.group("which")):
+            return None
+        # A name in "which" is one of the words choosing the item ("Which tournament is at
+        # Loughborough University?"); asked for whole or counted, a list is no one's record.
+        which = bool(asked.group("which")) and not q.count
+        if which and q.types:
+            return None  # "Which volunteer tasks are still open?": the tasks' own states say
+        if q.subject is not None and not which:
             return None
         # The noun asked for: the words after the question's opening and its determiner, up
         # to the first stop word ("goals" of "How many goals did I set …").
         noun: list[str] = []
+        ended = False  # by a stop word ("is", "was", "did"): the noun is all before it
         for w in words(asked.group("rest")):
             if w in STOPWORDS or w in _QUESTION_WORDS or w in SELF_WORDS:
                 if noun:
+                    ended = True
                     break
                 continue
             noun.append(w)
+        if which and not ended:
+            noun = noun[:1]  # "Which investor passed?": what follows the noun may be a verb
         noun = [w for w in noun if w not in _LIST_WORDS]
         head = stem(noun[-1]) if noun else None
         wanted = list(dict.fromkeys(
@@ -423,7 +434,9 @@ class _Reading:
             held = [w for w in wanted if any(_same_word(w, h) for h in heading)]
             if head is not None and not any(_same_word(head, h) for h in heading):
                 continue
-            if held and 2 * len(held) >= len(wanted):
+            if which and head is not None:
+                ranked.append((1, i))  # which of its items: said by the other words (below)
+            elif held and 2 * len(held) >= len(wanted):
                 ranked.append((len(held), i))
         ranked.sort(reverse=True)
         if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
@@ -437,6 +450,13 @@ class _Reading:
             return None
         row = one.rows[0]
         items = [i.strip() for i in str(row[3]).split(";") if i.strip()]
+        if which:
+            # "Which investor passed?" of "investor pipeline: …; Greenhaven Impact Fund —
+            # passed": the items saying a word of the question its heading does not.
+            picked = _item_asked(list(row), q.text)
+            if picked is None:
+                return None
+            return Answer(tables=[one], answer=f"{picked[3]}.", about=str(row[2]))
         listing = "; ".join(items)
         prose = f"{len(items)}: {listing}." if q.count else f"{row[2]}: {listing}."
         return Answer(tables=[one], answer=prose, about=str(row[2]))
@@ -1114,7 +1134,8 @@ class _Reading:
 # A list asked for or counted: "How many goals did I set …", "What's on my packing list?",
 # "What are my goals for …": the noun naming what is listed.
 _LIST_ASKED = re.compile(
-    r"^\s*(?:how\s+many|(?P<what>what(?:['\u2019]s|\s+is|\s+are|\s+was|\s+were)\s+(?:on\s+)?))"
+    r"^\s*(?:how\s+many|(?P<what>what(?:['\u2019]s|\s+is|\s+are|\s+was|\s+were)\s+(?:on\s+)?)"
+    r"|(?P<which>which(?:\s+of)?))"
     r"\s+(?P<rest>.*)$",
     re.IGNORECASE,
 )

@@ -36,7 +36,6 @@ from xmemory_engine.minds.rules.text import (
     WEEKDAY_WORD,
     lazy_compile,
     lexicon,
-    singular,
 )
 from xmemory_engine.schema import ObjectSpec
 
@@ -222,9 +221,11 @@ def _items_labelled(text: str) -> list[tuple[str, str, str]]:
         return []
     if any(_LABEL_OPENS.match(i) for i in items[1:]):
         return []  # "gear list: 38 L pack; user's budget: 400 EUR": labelled details, each
-    last = attribute.split()[-1] if attribute.split() else ""
-    if items[0][:1].isupper() and singular(last) == last:
-        return []  # "Client: Nordlys Medical AS (Oslo); …": one named, what is said of it
+    kept = [i for i in items if i]
+    if len({i[:1].isupper() for i in kept}) > 1:
+        # "Client: Nordlys Medical AS (Oslo), contact Søren Dahl; clinical trial documents":
+        # one named, then what is said of it; a list's items open alike.
+        return []
     return [(USER_NAME, attribute, "; ".join(i for i in items if i))]
 
 
