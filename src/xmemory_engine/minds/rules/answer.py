@@ -423,9 +423,12 @@ class _Reading:
             if w not in STOPWORDS and w not in _QUESTION_WORDS and w not in SELF_WORDS
             and w not in _ASKED_OF_A_VALUE and w not in _LIST_WORDS and len(w) > 1
         ))  # fmt: skip
+        # The heading must say the noun (its first letters: "jan" says "January"), so only
+        # lists that may be the one asked are read, however many details are stored.
+        heading_holds = f" AND {contains('t.attribute', head[:3])}" if head else ""
         table = await self._run(
             f"SELECT t.xuid, t.subject, t.attribute, t.value FROM {quote_ident(spec.table)} AS t "
-            f"WHERE t.value LIKE {quote_sql('%; %')} "
+            f"WHERE t.value LIKE {quote_sql('%; %')}{heading_holds} "
             f"ORDER BY t.updated_at DESC LIMIT {MAX_DETAILS}"
         )
         ranked: list[tuple[int, int]] = []
