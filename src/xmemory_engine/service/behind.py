@@ -299,11 +299,7 @@ def _named_beside(t: Tables, asked_of: _AskedOf) -> Behind | None:
     if held is None:
         return None
     spec, record, name = held
-    fields = _understood(spec, record, sentences)
-    fields = fields if name in fields else [name, *fields]
-    found = evidence_mod.gather(t, [TracedRecord(spec.table, str(record["xuid"]), fields)])
-    notice = _notice(passage, str(record[name]))
-    return Behind(prose=_described(spec, record, fields), evidence=found, notice=notice)
+    return _answered_by(t, spec, record, name, sentences, _notice(passage, str(record[name])))
 
 
 def _one_of_the_kind(t: Tables, asked_of: _AskedOf) -> Behind | None:
@@ -344,11 +340,24 @@ def _one_of_the_kind(t: Tables, asked_of: _AskedOf) -> Behind | None:
     if len(found) != 1:
         return None
     spec, record, name_of, kind_said = next(iter(found.values()))
-    fields = _understood(spec, record, asked_of.sentences)
-    fields = fields if name_of in fields else [name_of, *fields]
-    evidence = evidence_mod.gather(t, [TracedRecord(spec.table, str(record["xuid"]), fields)])
     notice = _notice(passage, str(record[name_of]), kind=kind_said)
-    return Behind(prose=_described(spec, record, fields), evidence=evidence, notice=notice)
+    return _answered_by(t, spec, record, name_of, asked_of.sentences, notice)
+
+
+def _answered_by(
+    t: Tables,
+    spec: ObjectSpec,
+    record: Record,
+    name: str,
+    sentences: list[set[str]],
+    notice: str,
+) -> Behind:
+    """One record as the answer: its field `name` (the value picked) and the fields it
+    understood, with their evidence."""
+    fields = _understood(spec, record, sentences)
+    fields = fields if name in fields else [name, *fields]
+    found = evidence_mod.gather(t, [TracedRecord(spec.table, str(record["xuid"]), fields)])
+    return Behind(prose=_described(spec, record, fields), evidence=found, notice=notice)
 
 
 def _plural_asked(query: str, kind: passages_mod.Term) -> bool:

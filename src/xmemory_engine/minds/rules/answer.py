@@ -452,7 +452,6 @@ class _Reading:
         if not one.rows:
             return None
         row = one.rows[0]
-        items = [i.strip() for i in str(row[3]).split(";") if i.strip()]
         if which:
             # "Which investor passed?" of "investor pipeline: …; Greenhaven Impact Fund —
             # passed": the items saying a word of the question its heading does not.
@@ -460,6 +459,7 @@ class _Reading:
             if picked is None:
                 return None
             return Answer(tables=[one], answer=f"{picked[3]}.", about=str(row[2]))
+        items = _items_of(str(row[3]))
         listing = "; ".join(items)
         prose = f"{len(items)}: {listing}." if q.count else f"{row[2]}: {listing}."
         return Answer(tables=[one], answer=prose, about=str(row[2]))
@@ -1143,8 +1143,7 @@ _LIST_ASKED = re.compile(
     re.IGNORECASE,
 )
 # Words of such a question that say it asks for a list, not what is listed.
-_LIST_WORDS = frozenset(("list", "lists", "listed", "many", "originally", "altogether", "total",
-                         "set", "got", "have", "has", "still", "now", "things", "thing", "items"))  # fmt: skip
+_LIST_WORDS = lexicon("answer.list_asking_words")
 
 
 def _item_asked(row: list[Any], question: str) -> list[Any] | None:
@@ -1162,11 +1161,16 @@ def _item_asked(row: list[Any], question: str) -> list[Any] | None:
         for w in words(question)
         if len(w) > 2 and w not in STOPWORDS and w not in _QUESTION_WORDS and stem(w) not in heading
     }
-    items = [i.strip() for i in value.split(";") if i.strip()]
+    items = _items_of(value)
     chosen = [i for i in items if said & {stem(w) for w in words(i)}]
     if not chosen or len(chosen) == len(items):
         return None
     return [*row[:3], "; ".join(chosen)]
+
+
+def _items_of(value: str) -> list[str]:
+    """The items of a list kept as one value, parted by semicolons."""
+    return [item for part in value.split(";") if (item := part.strip())]
 
 
 def _same_word(a: str, b: str) -> bool:

@@ -35,7 +35,7 @@ from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
 from xmemory_engine.minds.rules.deeds import base, past, read_deeds
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.facts import LIST_OWNER, read_facts
+from xmemory_engine.minds.rules.facts import list_heading, read_facts
 from xmemory_engine.minds.rules.links import link_sentence
 from xmemory_engine.minds.rules.lists import bracketed, read_card, read_list
 from xmemory_engine.minds.rules.names import KIN_NOUNS, firm_in_address, role_noun, spelled
@@ -539,7 +539,7 @@ class _Build:
         item is still read for what it tells (a firm, a date); what none of them makes into
         a record is held by the list (its `lines`), not kept as a note of its own."""
         spec = fact_type(self.map)
-        attribute = LIST_OWNER.sub("", heading.rstrip(":").strip()).lower()
+        attribute = list_heading(heading)
         if spec is None or not attribute or len(attribute.split()) > MAX_LIST_HEADING:
             return
         said = [t.strip().rstrip(".;,") for t in items]

@@ -202,7 +202,15 @@ def _amounts_listed(text: str) -> list[tuple[str, str, str]]:
 
 # Whose a list is, said before its heading ("User's current pieces:", "My goals:"): the
 # detail's subject, so the heading names only what it lists.
-LIST_OWNER = re.compile(r"^(?:(?:the\s+)?user['\u2019]s|my|our)\s+", re.IGNORECASE)
+_LIST_OWNER = re.compile(r"^(?:(?:the\s+)?user['\u2019]s|my|our)\s+", re.IGNORECASE)
+
+
+def list_heading(heading: str) -> str:
+    """A list's heading as its detail's attribute: without its colon or whose it is, lower
+    case ("User's current pieces:" -> "current pieces")."""
+    return _LIST_OWNER.sub("", heading.strip().rstrip(":").strip()).lower()
+
+
 _LABEL_OPENS = re.compile(r"^[^\W\d_][\w\s'\u2019\-]{0,30}:\s")
 
 
@@ -214,19 +222,17 @@ def _items_labelled(text: str) -> list[tuple[str, str, str]]:
     label = _LIST_LABEL.match(text)
     if label is None:
         return []
-    items = [i.strip(" ,.") for i in label.group("items").split(";")]
-    attribute = text[: label.start("items")].strip().rstrip(":").strip().lower()
-    attribute = LIST_OWNER.sub("", attribute)
-    if len([i for i in items if i]) < 2 or META_LABELS & set(attribute.split()):
+    items = [i for part in label.group("items").split(";") if (i := part.strip(" ,."))]
+    attribute = list_heading(text[: label.start("items")])
+    if len(items) < 2 or META_LABELS & set(attribute.split()):
         return []
     if any(_LABEL_OPENS.match(i) for i in items[1:]):
         return []  # "gear list: 38 L pack; user's budget: 400 EUR": labelled details, each
-    kept = [i for i in items if i]
-    if len({i[:1].isupper() for i in kept}) > 1:
+    if len({i[:1].isupper() for i in items}) > 1:
         # "Client: Nordlys Medical AS (Oslo), contact Søren Dahl; clinical trial documents":
         # one named, then what is said of it; a list's items open alike.
         return []
-    return [(USER_NAME, attribute, "; ".join(i for i in items if i))]
+    return [(USER_NAME, attribute, "; ".join(items))]
 
 
 # A new amount told by what was done to it: "reduced furosemide to 20mg", "increased
