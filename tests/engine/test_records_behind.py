@@ -260,6 +260,15 @@ async def test_a_reason_may_be_told_by_what_it_is_for_or_what_it_came_after(
     assert "blood pressure" in stopped["reader_result"]["answer"], stopped
     retired = await read("Why did Dr. Brennan retire?")
     assert retired["basis"] == "nothing", retired  # when, not why
+    # ... or by a clause set off by a dash after what happened, about whom it happened to.
+    await write(
+        "Update: Mei-Ling has pulled out of the talk — her parental leave starts in January."
+    )
+    await write("Tomasz has pulled out of the relay.")
+    pulled = await read("Why did Mei-Ling pull out of the talk?")
+    assert "parental leave" in pulled["reader_result"]["answer"], pulled
+    unsaid = await read("Why did Tomasz pull out of the relay?")
+    assert unsaid["basis"] == "nothing", unsaid
 
 
 async def test_a_rating_asked_for_is_a_number_said(

@@ -3351,6 +3351,21 @@ async def test_a_list_of_dated_events_is_one_event_per_clause_titled_without_its
 
 
 @pytest.mark.anyio
+async def test_a_day_named_by_what_is_on_it_is_an_event_beside_a_task_due_that_day() -> None:
+    result = await extract(
+        "hang day is wednesday 13 january 2027, need to be there for 10am.", DEFAULT
+    )
+    [event] = objects(result, "event")
+    assert (event["title"], event["date"]) == ("hang day", "2027-01-13")
+    [task] = objects(result, "task")
+    assert task["due_date"] == "2027-01-13"  # the task for that day keeps its date too
+    # A task's own date titled by its clause's words is the task's, not an event beside it.
+    result = await extract("Send the signed lease back by 15 January 2027.", DEFAULT)
+    assert objects(result, "event") == []
+    assert [t["due_date"] for t in objects(result, "task")] == ["2027-01-15"]
+
+
+@pytest.mark.anyio
 async def test_one_thing_labelled_done_is_a_task_done_with_no_deadline() -> None:
     result = await extract(
         "Done: Ofcom licence renewal paperwork submitted by Desmond on 30 November.", DEFAULT

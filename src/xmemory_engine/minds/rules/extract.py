@@ -57,6 +57,7 @@ from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
 
 _IT = re.compile(r"\b(?:it|this|that one)\b", re.IGNORECASE)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _IT_ALONE = re.compile(
     r"\b(?:moved|pushed|postponed|rescheduled|delayed|brought)\s+it\b", re.IGNORECASE
 )
@@ -322,8 +323,18 @@ class _Build:
             if not (_CHANGE.search(s.text) or _MOVED.search(s.text)):
                 # A date the sentence's other records do not hold is an event's of its own.
                 held = {str(v) for d in things.drafts for v in d.values.values()}
-                for d in dated_events(s, self.map, self._draft, previous):
-                    if not held & {str(v) for v in d.values.values()}:
+                # ... and one a task holds as its due date too, when the words before it
+                # name the thing on that day: "hang day is Wednesday 13 January, need to be
+                # there for 10am" is a day and a task for it.
+                task = self.map.first("task")
+                by_tasks = {
+                    str(v) for d in things.drafts if d.spec is task for v in d.values.values()
+                }
+                for d, subject in dated_events(s, self.map, self._draft, previous):
+                    values = {str(v) for v in d.values.values()}
+                    shared = held & values
+                    dates = all(_ISO.fullmatch(v) for v in shared)
+                    if not shared or (subject and shared <= by_tasks and dates):
                         things.drafts.append(d)
                     else:
                         _fuller_title(things.drafts, d)
@@ -697,7 +708,7 @@ class _Build:
         if not _MOVED.search(s.text):
             return
         made = []
-        for draft in dated_events(s, self.map, self._draft):
+        for draft, _ in dated_events(s, self.map, self._draft):
             name = name_field(draft.spec)
             title = _MOVE_WORDS.sub("", str(draft.values.get(name or "", ""))).strip(" ,;:")
             if name is not None and len(title.split()) >= 2:

@@ -806,19 +806,21 @@ _BIRTH = re.compile(r"\b(?:born|birthday|birth)\b", re.IGNORECASE)
 
 def dated_events(
     s: Analyzed, mapped: SchemaMap, make: MakeDraft, previous: str | None = None
-) -> list[Draft]:
+) -> list[tuple[Draft, bool]]:
     """Something said to happen on one written date, when no other rule made an event of
     the sentence: "Parents' evening for Freya is on 2026-02-25", "Mochi was spayed on
     2025-05-20", "Kwame's certificate came through on 3 March". An event titled by the rest
     of its clause, so "When was Mochi spayed?" is answered from a record. A sentence with
     several dates gives one event per clause that holds one ("Target exchange Fri 15 Jan 2027,
     completion Fri 29 Jan 2027"). Only dates with their day written out (a weekday or "next
-    week" is too loose to title by), and not a birth (the person's own field)."""
+    week" is too loose to title by), and not a birth (the person's own field). Each with whether
+    its title is the subject the words before the date say is on it ("hang day is Wednesday 13
+    January", "Speaker dinner: Tue 2 Feb"), not the object of a deed or its clause's words."""
     spec = mapped.first("event")
     dates = [v for v in s.values if v.kind == "date" and any(c.isdigit() for c in v.text)]
     if spec is None or not dates or _BIRTH.search(s.text):
         return []
-    out = []
+    out: list[tuple[Draft, bool]] = []
     for date in dates:
         if len(dates) > 1 and _bracketed(s.text, date):
             continue  # "INV-2026-014 Weber & Lang €1,870 (2026-01-12); …": when, said aside
@@ -839,11 +841,11 @@ def dated_events(
         clause_end = len(s.text) if stop < 0 else stop
         if sum(1 for d in dates if start <= d.start and d.end <= clause_end) != 1:
             continue  # "from 2026-10-02 to 2026-10-16": two dates of one thing
-        draft = _dated(
+        dated = _dated(
             s, spec, make, date, start, clause_end, listed=len(dates) > 1, previous=previous
         )
-        if draft is not None:
-            out.append(draft)
+        if dated is not None:
+            out.append(dated)
     return out
 
 
@@ -868,7 +870,7 @@ def _dated(
     *,
     listed: bool = False,
     previous: str | None = None,
-) -> Draft | None:
+) -> tuple[Draft, bool] | None:
     """The event a date in the clause `start`..`clause_end` is of. `previous`: the sentence
     before, whose occasion a label saying only when continues ("User is planning son
     Oskar's 7th birthday party. Date: Saturday 16 January 2027, 2-4pm")."""
@@ -891,6 +893,7 @@ def _dated(
         before = before[label.end() :] if label.end() <= len(before) else ""
         label = None
     named = _dated_thing(before, label)
+    subject = named is not None and _OBJECT_OF.search(_BEFORE_DATE.sub("", before)) is None
     if label is not None and set(words) <= _WHEN_LABELS and previous is not None:
         named = _occasion_in(previous) or named
     if named is not None:
@@ -911,7 +914,7 @@ def _dated(
         venue = after_date.group("place")
     if venue is not None:
         draft.put(field_for(spec, "location", ("str",)), venue)
-    return draft
+    return draft, subject
 
 
 _PLACE_AFTER_DATE = re.compile(
