@@ -3351,6 +3351,38 @@ async def test_a_list_of_dated_events_is_one_event_per_clause_titled_without_its
 
 
 @pytest.mark.anyio
+async def test_a_name_said_to_be_a_job_or_listed_with_people_is_a_person() -> None:
+    handler = await extract(
+        "claims handler is Tendai Moyo, tendai.moyo@harbourline.co.uk, direct line 0330 088 2291",
+        DEFAULT,
+    )
+    [person] = objects(handler, "person")
+    assert person["name"] == "Tendai Moyo" and person["role"] == "claims handler"
+    assert person["email"] == "tendai.moyo@harbourline.co.uk"
+    # A firm said to be in that job stays a firm: its name says so.
+    agent = await extract(
+        "Freeholder is Castlegate Estates, managing agent is Brennan & Hale Property "
+        "Management (Olivia Brennan, olivia@brennanhale.co.uk).",
+        DEFAULT,
+    )
+    assert "Brennan & Hale Property Management" in {
+        o["name"] for o in objects(agent, "organization")
+    }
+    assert {p["name"] for p in objects(agent, "person")} == {"Olivia Brennan"}
+    # A full name listed with people, nothing marking it as a place or a firm, is someone.
+    flat = await extract(
+        "I share a flat with Anouk de Vries, Mateusz Kaczmarek and Tendai Moyo.", DEFAULT
+    )
+    assert {p["name"] for p in objects(flat, "person")} >= {
+        "Anouk de Vries",
+        "Mateusz Kaczmarek",
+        "Tendai Moyo",
+    }
+    places = await extract("We visited Ana Costa and Terra Ceramica, Porto.", DEFAULT)
+    assert "Porto" not in {p["name"] for p in objects(places, "person")}
+
+
+@pytest.mark.anyio
 async def test_a_day_named_by_what_is_on_it_is_an_event_beside_a_task_due_that_day() -> None:
     result = await extract(
         "hang day is wednesday 13 january 2027, need to be there for 10am.", DEFAULT

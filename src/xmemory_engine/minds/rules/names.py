@@ -561,7 +561,12 @@ def classify(
         if key in scores and kinds.get(key) != "thing":
             kinds[key] = kind
     # "Alice and Bob work...": names joined to a person's are people too, when they open with
-    # a given name ("Terra Ceramica, Porto": a place joined on is not).
+    # a given name ("Terra Ceramica, Porto": a place joined on is not), or are a full name
+    # nothing marks as anything else ("Mateusz Kaczmarek and Tendai Moyo").
+    def unmarked(c: Candidate) -> bool:
+        s = scores[c.name.lower()]
+        return len(c.tokens) >= 2 and not (s.thing or s.place or s.org > 0)
+
     for left, right in itertools.pairwise(candidates):
         if left.joined_to_next and left.sentence == right.sentence:
             pair = (left, right)
@@ -572,7 +577,9 @@ def classify(
                     {
                         c.name.lower(): "person"
                         for c in pair
-                        if kinds.get(c.name.lower()) == "person" or given_name(c.tokens[0])
+                        if kinds.get(c.name.lower()) == "person"
+                        or given_name(c.tokens[0])
+                        or unmarked(c)
                     }
                 )
     # "moved from Mercadona Tech to Inditex Digital", "switched from Craigies Farm to Stoats
@@ -727,8 +734,12 @@ def _score(c: Candidate, s: Scores) -> None:
     owned = _OWNED & set(c.before[-5:-2]) or any(
         w.endswith(("'s", "\u2019s")) for w in c.before[-5:-2]
     )
-    if before1 in ("is", "was") and (before2 in KIN_NOUNS or _role_like(before2)) and owned:
-        s.person += 2  # "my team lead is Tariq", "her dentist was Okafor"
+    tie = before2 in KIN_NOUNS or _role_like(before2)
+    firm_like = headed or "&" in c.name  # "managing agent is Brennan & Hale Property …"
+    if before1 in ("is", "was") and tie and (owned or (role_noun(before2) and not firm_like)):
+        # "my team lead is Tariq", "her dentist was Okafor"; a job needs no owner ("claims
+        # handler is Tendai Moyo"), a word that only ends like one does ("the winner").
+        s.person += 2
     # "Pieter-Jan Claes", "Liam O'Sullivan": hyphens and apostrophes join parts of one name.
     # Folded first: a lower-cased "İlkay" holds a combining dot, which is no letter.
     plain = all(re.sub(r"[-'\u2019]", "", fold(t)).isalpha() for t in c.tokens)
