@@ -748,6 +748,28 @@ async def test_a_person_named_by_whom_they_are_to_someone(tmp_path: Path) -> Non
 
 
 @pytest.mark.anyio
+async def test_how_someone_is_related_is_their_tie_to_whom_the_question_names(
+    tmp_path: Path,
+) -> None:
+    memory = Memory(tmp_path / "kin3.db", DEFAULT)
+    try:
+        await memory.write("User is coordinating the move with their aunt, Siân Pritchard.")
+        await memory.write(
+            "Planning our trip: me, my girlfriend Lena de Vries, her brother Matthijs."
+        )
+        await memory.write("my cousin Niamh (Declan's daughter) is the executor.")
+        assert (await memory.ask("How is Siân Pritchard related to the user?")).answer == "aunt"
+        assert (await memory.ask("How am I related to Siân?")).answer == "aunt"
+        assert (await memory.ask("What relation is Siân to me?")).answer == "aunt"
+        assert (await memory.ask("How is Matthijs related to Lena?")).answer == "Lena's brother"
+        # Niamh's stored tie is to the user: it says nothing of how she is related to Declan.
+        declan = await memory.ask("How is Niamh related to Declan?")
+        assert declan.answer is None or "cousin" not in declan.answer
+    finally:
+        memory.reader.close()  # Python 3.13 reports an unclosed connection
+
+
+@pytest.mark.anyio
 async def test_a_detail_answers_only_when_its_own_noun_is_asked(default: Memory) -> None:
     default.put("fact", {"subject": "User", "attribute": "dentist appointment", "value": "March 3"})
     default.put("fact", {"subject": "User", "attribute": "blood type", "value": "O negative"})

@@ -3383,6 +3383,22 @@ async def test_a_name_said_to_be_a_job_or_listed_with_people_is_a_person() -> No
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "firm"),
+    [
+        ("Malt supplier is Thornbury Maltings; contact Gerrit van der Berg, 0117 496 0831.",
+         "Thornbury Maltings"),
+        ("dry dock booked at Stenson Boatyard for 11 January 2027.", "Stenson Boatyard"),
+        ("Got a quote from Harbour Glazing for the back windows.", "Harbour Glazing"),
+    ],
+)  # fmt: skip
+async def test_a_name_ending_in_a_trade_is_a_firm(text: str, firm: str) -> None:
+    result = await extract(text, DEFAULT)
+    assert firm in {o["name"] for o in objects(result, "organization")}
+    assert firm not in {p["name"] for p in objects(result, "person")}
+
+
+@pytest.mark.anyio
 async def test_a_day_named_by_what_is_on_it_is_an_event_beside_a_task_due_that_day() -> None:
     result = await extract(
         "hang day is wednesday 13 january 2027, need to be there for 10am.", DEFAULT

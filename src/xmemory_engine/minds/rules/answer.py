@@ -608,6 +608,14 @@ class _Reading:
         sel = sel.named_exactly(name) if exactly else sel.named(name)
         if q.yes_no:
             sel.matching(q.values, q.keywords if not q.values else [])
+        tie = field_for(spec, "relationship", ("str",))
+        if tie in fields and not q.yes_no:
+            # "How is Niamh related to Declan?": a tie is to someone, the user's unless it
+            # says whose ("Lena's brother"); one not naming whom the question names is not it.
+            for value in q.values:
+                sel.where.append(
+                    f"instr(lower({quote_ident(tie)}), {quote_sql(value.lower())}) > 0"
+                )
         sel.filters(q, spec)
         sel.columns(None if self.whole_rows or not fields else fields)
         return await self._run(sel.sql())

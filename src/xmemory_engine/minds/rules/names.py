@@ -560,6 +560,7 @@ def classify(
     for key, kind in (known or {}).items():
         if key in scores and kinds.get(key) != "thing":
             kinds[key] = kind
+
     # "Alice and Bob work...": names joined to a person's are people too, when they open with
     # a given name ("Terra Ceramica, Porto": a place joined on is not), or are a full name
     # nothing marks as anything else ("Mateusz Kaczmarek and Tendai Moyo").

@@ -623,7 +623,7 @@ def org_like(name: str) -> bool:
 
 
 _ASKABLE_ROLES = ("email", "phone", "url", "company", "role", "location", "address", "due",
-                  "birthday", "start", "priority", "status")  # fmt: skip
+                  "birthday", "start", "priority", "status", "relationship")  # fmt: skip
 
 
 def ask_phrases(fname: str) -> list[str]:

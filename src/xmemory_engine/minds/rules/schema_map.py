@@ -77,7 +77,9 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "priority": frozenset(["priority", "urgency", "importance"]),
     "project": frozenset(["project"]),
     "kind": frozenset(["kind", "type", "category", "industry"]),
-    "relationship": frozenset(["relationship", "relation", "relationship_to_user", "kinship"]),
+    "relationship": frozenset(
+        ["relationship", "relation", "related", "relationship_to_user", "kinship"]
+    ),
 }
 # Roles that hold a free-text fallback; searched in this order.
 NOTE_ROLES = ("notes",)
