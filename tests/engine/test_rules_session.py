@@ -74,6 +74,24 @@ async def test_a_deed_told_done_later_marks_the_stored_task_it_names_done(tmp_pa
         assert "lanes" in finished["reader_result"]["answer"], finished
 
 
+async def test_someone_whose_address_spells_a_stored_firm_works_there(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "got 2 quotes:\n- BrightRoof Energy Solutions: £8,950\n- Sunwise Renewables Ltd: £9,400"
+        )
+        await memory.write("Also spoke to Hollybank Animal Rescue about adopting.")
+        await memory.write("sales guy is Rhodri Vaughan, rhodri@sunwiserenewables.co.uk")
+        await memory.write("rehoming officer is Fionnuala Brennan, fb@hollybankrescue.org.uk")
+        await memory.write("my old classmate Ana Reis emailed from ana@sunwise.pt")
+        works = await memory.read("Where does Rhodri Vaughan work?")
+        assert works["reader_result"]["answer"] == "Sunwise Renewables Ltd", works
+        officer = await memory.read("Where does Fionnuala Brennan work?")
+        assert officer["reader_result"]["answer"] == "Hollybank Animal Rescue", officer
+        # A domain holding only a firm's first word spells no firm.
+        ana = await memory.read("Where does Ana Reis work?")
+        assert "Sunwise" not in str(ana["reader_result"]), ana
+
+
 async def test_changes_told_later_update_the_record_they_name_and_keep_its_history(
     tmp_path: Path,
 ) -> None:

@@ -38,7 +38,12 @@ from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import list_heading, read_facts
 from xmemory_engine.minds.rules.links import link_sentence
 from xmemory_engine.minds.rules.lists import bracketed, read_card, read_list
-from xmemory_engine.minds.rules.names import KIN_NOUNS, firm_in_address, role_noun, spelled
+from xmemory_engine.minds.rules.names import (
+    KIN_NOUNS,
+    addressed_to,
+    firm_in_address,
+    role_noun,
+)
 from xmemory_engine.minds.rules.orgs import org_facts
 from xmemory_engine.minds.rules.replaced import called, read_replaced
 from xmemory_engine.minds.rules.schema_map import (
@@ -56,6 +61,8 @@ from xmemory_engine.minds.rules.things import dated_events, read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
 
+RECENT_FIRMS = 20
+ADDRESSED = "addressed:"  # the key of a stored firm's draft, made for who works there
 _IT = re.compile(r"\b(?:it|this|that one)\b", re.IGNORECASE)
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _IT_ALONE = re.compile(
@@ -112,6 +119,7 @@ class RulesExtractor:
         await build.mark_done(lookup)
         if lookup is not None:
             await build.apply_changes(lookup)
+            await build.work_by_stored_address(lookup)
             await build.complete_names(lookup)
             await build.append_stored_notes(lookup)
         return build.result()
@@ -377,16 +385,17 @@ class _Build:
         email = field_for(self.person, "email", ("str",))
         if company is None or email is None:
             return []
-        firms: dict[str, str] = {}  # spelled name -> entity
+        firms: dict[str, str] = {}  # name -> entity
         for key, entity in self.text.entities.items():
             if entity.kind == "org" and key in self.drafts:
-                firms.setdefault(spelled(entity.name), key)
+                firms.setdefault(entity.name, key)
         found: list[tuple[str, str]] = []
         for key, draft in self.drafts.items():
             if draft.spec is not self.person or draft.has(company) or not draft.has(email):
                 continue
             label = firm_in_address(str(draft.values[email]))
-            firm = firms.get(label) if label else None
+            named = [k for name, k in firms.items() if addressed_to(label, name)]
+            firm = named[0] if len(set(named)) == 1 else None
             org = self.drafts.get(firm) if firm is not None else None
             name = name_field(org.spec) if org is not None else None
             if org is not None and name is not None and draft.put(company, org.values[name]):
@@ -787,6 +796,43 @@ class _Build:
         self.things = [
             t for t in self.things if not (t.spec is note and sentence in t.values.values())
         ]
+
+    async def work_by_stored_address(self, lookup: RecordLookup) -> None:
+        """Someone whose email address spells a stored firm's name (`addressed_to`), and whom
+        nothing else ties to a firm, works there: "sales guy at sunwise is Rhodri Vaughan,
+        rhodri@sunwiserenewables.co.uk" after a write that stored Sunwise Renewables Ltd.
+        The firms looked at are the most recently changed (`RECENT_FIRMS`): the one such an
+        address is at was most often told just before; two spelled so name none."""
+        if self.person is None or self.org is None:
+            return
+        company = field_for(self.person, "company", ("str",))
+        email = field_for(self.person, "email", ("str",))
+        org_name = name_field(self.org)
+        if company is None or email is None or org_name is None:
+            return
+        waiting = [
+            (key, label)
+            for key, draft in self.drafts.items()
+            if draft.spec is self.person
+            and not draft.has(company)
+            and draft.has(email)
+            and (label := firm_in_address(str(draft.values[email])))
+        ]
+        if not waiting:
+            return
+        stored = [r.get(org_name) for r in await lookup.recent(self.org.name, RECENT_FIRMS)]
+        names = [n for n in stored if isinstance(n, str) and n.strip()]
+        pairs: list[tuple[str, str]] = []
+        for key, label in waiting:
+            named = {n for n in names if addressed_to(label, n)}
+            if len(named) != 1:
+                continue
+            firm = named.pop()
+            self.drafts[key].put(company, firm)
+            org_key = f"{ADDRESSED}{firm.casefold()}"
+            self.drafts.setdefault(org_key, self._draft(self.org, firm))
+            pairs.append((key, org_key))
+        self._employment(pairs)
 
     async def complete_names(self, lookup: RecordLookup) -> None:
         """ "Bob" is the stored "Bob Lee" when he is the only stored person so called; "Tern

@@ -99,6 +99,32 @@ def spelled(name: str) -> str:
     return "".join(c for c in folded if c.isalnum() and not unicodedata.combining(c))
 
 
+def addressed_to(label: str, name: str) -> bool:
+    """Whether an email domain's label (`firm_in_address`) spells a firm's name: all of it
+    (less a legal form), or its first and last words with some of those between, in order,
+    as domains shorten long names ("hollybankrescue" for Hollybank Animal Rescue,
+    "brockwellmarket" for Brockwell Farmers Market). Not its first words alone: "bakehouse"
+    may be another firm than Bake House Kitchens, as a shared word is no match."""
+    words = [spelled(w) for w in name.split()]
+    words = [w for w in words if w]
+    if not label or not words or not label.startswith(words[0]):
+        return False
+    if label == "".join(words):
+        return True
+    last = len(words) - 1
+
+    def rest(at: int, i: int) -> bool:
+        # The words from the i-th on, some skipped, spell the label from `at`, the last one
+        # ending it.
+        return any(
+            label.startswith(w, at)
+            and (at + len(w) == len(label) if j == last else rest(at + len(w), j + 1))
+            for j, w in enumerate(words[i:], i)
+        )
+
+    return len(words) > 2 and rest(len(words[0]), 1)
+
+
 def firm_in_address(email: str) -> str:
     """The part of an email address's domain that may spell a firm's name ("hollandexpathomes"
     of femke@hollandexpathomes.nl), or "" for a mail provider's or one too short to tell."""
