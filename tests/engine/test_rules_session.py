@@ -640,6 +640,15 @@ async def test_a_list_under_a_heading_is_one_record_counted_and_read_whole(
         # A list is no one value of what its heading names.
         goal = await memory.read("What is my end of jan goal number?")
         assert not goal["reader_result"]["answer"].startswith("finish genki"), goal
+        # The one list under the noun asked, though its heading does not say the question's
+        # other words: counted, with a notice saying so.
+        japanese = await memory.read("How many Japanese goals did I set myself?")
+        assert japanese["reader_result"]["answer"].startswith("4: finish genki"), japanese
+        assert "headed “goals for end of jan”" in japanese["notice"], japanese
+        # Two lists under the noun, neither saying the other words: neither is chosen.
+        await memory.write("goals for the garden:\n- dig the beds\n- plant garlic")
+        both = await memory.read("How many Japanese goals did I set myself?")
+        assert not both["reader_result"]["answer"].startswith(("4:", "2:")), both
 
 
 async def test_a_label_naming_one_thing_is_not_a_list(tmp_path: Path) -> None:

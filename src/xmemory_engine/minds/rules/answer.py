@@ -109,6 +109,10 @@ _HOLDING = re.compile(
 # before the type how they think of it ("How many urgent tasks …" filters by a word).
 _PARTITIVE = re.compile(r"\bhow\s+many\s+of\s+(?:the|my|our|your)\b", re.IGNORECASE)
 # Said when those asked of only mention a value in what was said of them, no field holding it.
+_ONE_LIST = (
+    "Read from the one list stored under that noun, headed “{}”; its heading does not say "
+    "the question's other words, so check it is the list meant."
+)
 _MENTIONED = (
     "No stored field or link says so of some of these; what was said of those whose notes "
     "only mention {} is quoted. Check it says what is asked."
@@ -432,15 +436,23 @@ class _Reading:
             f"ORDER BY t.updated_at DESC LIMIT {MAX_DETAILS}"
         )
         ranked: list[tuple[int, int]] = []
+        headed: list[int] = []  # the lists whose heading says the noun asked for
         for i, row in enumerate(table.rows):
             heading = [stem(w) for w in words(str(row[2]))]
             held = [w for w in wanted if any(_same_word(w, h) for h in heading)]
             if head is not None and not any(_same_word(head, h) for h in heading):
                 continue
+            headed.append(i)
             if which and head is not None:
                 ranked.append((1, i))  # which of its items: said by the other words (below)
             elif held and 2 * len(held) >= len(wanted):
                 ranked.append((len(held), i))
+        notice = None
+        if not ranked and len(headed) == 1 and not which:
+            # "How many climbing goals did I set myself?" beside the one list headed "goals":
+            # it, with what its heading does not say told, so the reader can judge.
+            ranked = [(0, headed[0])]
+            notice = _ONE_LIST.format(table.rows[headed[0]][2])
         ranked.sort(reverse=True)
         if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
             return None
@@ -462,7 +474,7 @@ class _Reading:
         items = _items_of(str(row[3]))
         listing = "; ".join(items)
         prose = f"{len(items)}: {listing}." if q.count else f"{row[2]}: {listing}."
-        return Answer(tables=[one], answer=prose, about=str(row[2]))
+        return Answer(tables=[one], answer=prose, about=str(row[2]), notice=notice)
 
     # -- a deed ("What does Lena handle?", "Who delivers our flour?") -------------------------
 
