@@ -678,6 +678,32 @@ async def test_a_shopping_or_before_list_is_tasks_and_kept_whole_beside_them(
         assert people["Marek"]["role"] == "manager", people
 
 
+async def test_what_is_left_on_a_list_of_things_to_do_is_its_items_still_open(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "need to buy:\n- wetsuit\n- tri suit\n- clip-in pedals + shoes\n- race belt"
+        )
+        await memory.write("got a second hand wetsuit off my cousin Jarrah for £60, done.")
+        left = await memory.read("What kit do I still need to buy?")
+        assert left["basis"] == "records", left
+        answer = left["reader_result"]["answer"]
+        assert answer.startswith("3 left on “need to buy”: tri suit; clip-in pedals"), left
+        assert "wetsuit" not in answer, left
+        # The one such list, though its heading says none of the question's words: with a
+        # notice naming it.
+        outstanding = await memory.read("What's still outstanding for the race?")
+        assert outstanding["reader_result"]["answer"].startswith("3 left"), outstanding
+        assert "headed “need to buy”" in outstanding["notice"], outstanding
+        # Two such lists the question does not choose between: neither answers.
+        await memory.write("still to sort:\n- book the pub rooms\n- pay the deposit")
+        both = await memory.read("What's still outstanding for the race?")
+        assert "left on" not in str(both["reader_result"]), both
+        sort = await memory.read("What do I still have to sort?")
+        assert sort["reader_result"]["answer"].startswith("2 left on “still to sort”"), sort
+
+
 async def test_which_one_of_a_list_is_the_item_saying_the_question_s_other_words(
     tmp_path: Path,
 ) -> None:

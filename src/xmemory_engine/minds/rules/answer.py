@@ -23,7 +23,7 @@ from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
 from xmemory_engine.minds.rules.closest import closest_record
 from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
-from xmemory_engine.minds.rules.lists import list_items
+from xmemory_engine.minds.rules.lists import list_items, to_do_heading
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     kin_forms,
@@ -112,6 +112,10 @@ _PARTITIVE = re.compile(r"\bhow\s+many\s+of\s+(?:the|my|our|your)\b", re.IGNOREC
 _ONE_LIST = (
     "Read from the one list stored under that noun, headed “{}”; its heading does not say "
     "the question's other words, so check it is the list meant."
+)
+_ONE_TO_DO_LIST = (
+    "Read from the one list of things to do stored, headed “{}”; its heading does not say "
+    "the question's words, so check it is the list meant."
 )
 _MENTIONED = (
     "No stored field or link says so of some of these; what was said of those whose notes "
@@ -248,7 +252,7 @@ class _Reading:
         detail = await self._detail()
         if detail is not None:
             return detail
-        listed = await self._list_asked()
+        listed = await self._list_asked() or await self._left_on_list()
         if listed is not None:
             return listed
         kin = await self._kin_by_kind()
@@ -475,6 +479,61 @@ class _Reading:
         listing = "; ".join(items)
         prose = f"{len(items)}: {listing}." if q.count else f"{row[2]}: {listing}."
         return Answer(tables=[one], answer=prose, about=str(row[2]), notice=notice)
+
+    async def _left_on_list(self) -> Answer | None:
+        """ "What's left on the dog shopping list?", "What kit do I still need to buy?": the
+        items of a list of things to do (kept whole beside its tasks) whose tasks are still
+        open. The list is the one whose heading says most of the question's words, or the one
+        such list stored (with a notice naming it); None when two are alike, or its items
+        have no tasks to tell what is done."""
+        spec, task, q = fact_type(self.map), self.map.first("task"), self.q
+        if spec is None or task is None or q.count or q.yes_no or self.whole_rows:
+            return None
+        title, status = name_field(task), field_for(task, "status", ("str",))
+        if title is None or status is None or q.subject is not None or q.types:
+            return None
+        if not _LEFT_ON.search(q.lowered):
+            return None
+        table = await self._run(
+            f"SELECT t.xuid, t.subject, t.attribute, t.value FROM {quote_ident(spec.table)} AS t "
+            f"WHERE t.value LIKE {quote_sql('%; %')} ORDER BY t.updated_at DESC LIMIT {MAX_DETAILS}"
+        )
+        asked = {
+            stem(w) for w in words(q.text)
+            if w not in STOPWORDS and w not in _QUESTION_WORDS and w not in SELF_WORDS
+            and w not in _LIST_WORDS and not _LEFT_ON.fullmatch(w)
+        }  # fmt: skip
+        lists = [row for row in table.rows if to_do_heading(str(row[2]), self.map)]
+        scored = sorted(
+            (
+                (len(asked & {stem(w) for w in words(str(row[2]))}), i)
+                for i, row in enumerate(lists)
+            ),
+            reverse=True,
+        )
+        if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+            return None
+        said, best = scored[0]
+        row = lists[best]
+        notice = None if said else _ONE_TO_DO_LIST.format(row[2])
+        items = _items_of(str(row[3]))
+        folded = ", ".join(quote_sql(i.lower()) for i in items)
+        tasks = await self._run(
+            f"SELECT t.xuid, t.{quote_ident(title)}, t.{quote_ident(status)} "
+            f"FROM {quote_ident(task.table)} AS t WHERE lower(t.{quote_ident(title)}) IN ({folded})"
+        )
+        if not tasks.rows:
+            return None  # nothing tells which are done
+        order = {item.lower(): i for i, item in enumerate(items)}
+        left = sorted(
+            (r for r in tasks.rows if str(r[2] or "").lower() not in _FINISHED),
+            key=lambda r: order.get(str(r[1]).lower(), len(order)),
+        )
+        open_rows = ResultTable(columns=tasks.columns, rows=left, sql=tasks.sql)
+        if not left:
+            return Answer(tables=[tasks], answer=f"Nothing is left on “{row[2]}”.", notice=notice)
+        prose = f"{len(left)} left on “{row[2]}”: {'; '.join(str(r[1]) for r in left)}."
+        return Answer(tables=[open_rows], answer=prose, about=str(row[2]), notice=notice)
 
     # -- a deed ("What does Lena handle?", "Who delivers our flour?") -------------------------
 
@@ -1162,6 +1221,9 @@ _LIST_ASKED = re.compile(
     r"\s+(?P<rest>.*)$",
     re.IGNORECASE,
 )
+# A question asking what is still to be done of a list: "What's left on …", "still need to".
+_LEFT_ON = re.compile(r"\b(?:left|still|yet|outstanding|remaining)\b", re.IGNORECASE)
+_FINISHED = frozenset(("done", "completed", "complete", "finished", "cancelled", "canceled"))
 # Words of such a question that say it asks for a list, not what is listed.
 _LIST_WORDS = lexicon("answer.list_asking_words")
 

@@ -312,6 +312,12 @@ def _named(item: str) -> bool:
     return first[:1].isupper() and item.lower() not in SELF_WORDS
 
 
+def to_do_heading(head: str, mapped: SchemaMap) -> bool:
+    """Whether a list's heading (as kept: lowered, without "my") lists things to do."""
+    words = head.split()
+    return bool(words) and _to_do(head, mapped) is not None
+
+
 def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
     """The task type, for a header that lists things to do without naming tasks: "To do: …",
     "Stuff to do: …", "Todo: …", "Open items: …", "Next steps: …", or a task's state alone
