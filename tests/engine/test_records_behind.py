@@ -355,7 +355,9 @@ async def test_how_many_is_answered_by_counting_a_listed_value(
     await write("Still to buy: crate, martingale collar, fleece, slow feeder bowl.")
     found = await read("How many things do we still need to buy?")
     assert found["basis"] == "records", found
-    assert found["reader_result"]["answer"].startswith("4: crate; martingale collar")
+    assert found["reader_result"]["answer"].startswith(
+        "4 left on “still to buy”: crate; martingale collar"
+    )
 
 
 async def test_where_is_not_answered_by_the_name_of_the_one_asked_about(

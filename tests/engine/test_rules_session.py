@@ -691,6 +691,11 @@ async def test_what_is_left_on_a_list_of_things_to_do_is_its_items_still_open(
         answer = left["reader_result"]["answer"]
         assert answer.startswith("3 left on “need to buy”: tri suit; clip-in pedals"), left
         assert "wetsuit" not in answer, left
+        # Counted, what is left is counted; without "still", the whole list as kept.
+        counted = await memory.read("How many things do I still need to buy?")
+        assert counted["reader_result"]["answer"].startswith("3 left"), counted
+        whole = await memory.read("How many things did I need to buy?")
+        assert whole["reader_result"]["answer"].startswith("4: wetsuit"), whole
         # The one such list, though its heading says none of the question's words: with a
         # notice naming it.
         outstanding = await memory.read("What's still outstanding for the race?")

@@ -252,7 +252,11 @@ class _Reading:
         detail = await self._detail()
         if detail is not None:
             return detail
-        listed = await self._list_asked() or await self._left_on_list()
+        # "How many things do we still need to buy?" counts what is left, not the whole list.
+        if q.count:
+            listed = await self._left_on_list() or await self._list_asked()
+        else:
+            listed = await self._list_asked() or await self._left_on_list()
         if listed is not None:
             return listed
         kin = await self._kin_by_kind()
@@ -487,7 +491,7 @@ class _Reading:
         such list stored (with a notice naming it); None when two are alike, or its items
         have no tasks to tell what is done."""
         spec, task, q = fact_type(self.map), self.map.first("task"), self.q
-        if spec is None or task is None or q.count or q.yes_no or self.whole_rows:
+        if spec is None or task is None or q.yes_no or self.whole_rows:
             return None
         title, status = name_field(task), field_for(task, "status", ("str",))
         if title is None or status is None or q.subject is not None or q.types:
@@ -514,6 +518,8 @@ class _Reading:
         if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
             return None
         said, best = scored[0]
+        if q.count and not said:
+            return None  # "How many room viewings are still going ahead?" counts no to-do list
         row = lists[best]
         notice = None if said else _ONE_TO_DO_LIST.format(row[2])
         items = _items_of(str(row[3]))
@@ -531,7 +537,8 @@ class _Reading:
         )
         open_rows = ResultTable(columns=tasks.columns, rows=left, sql=tasks.sql)
         if not left:
-            return Answer(tables=[tasks], answer=f"Nothing is left on “{row[2]}”.", notice=notice)
+            prose = f"{'0: n' if q.count else 'N'}othing is left on “{row[2]}”."
+            return Answer(tables=[tasks], answer=prose, notice=notice)
         prose = f"{len(left)} left on “{row[2]}”: {'; '.join(str(r[1]) for r in left)}."
         return Answer(tables=[open_rows], answer=prose, about=str(row[2]), notice=notice)
 
