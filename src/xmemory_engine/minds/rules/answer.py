@@ -108,7 +108,7 @@ _HOLDING = re.compile(
 # "How many of the extension to-dos …": a part of a set the user takes as known, the words
 # before the type how they think of it ("How many urgent tasks …" filters by a word).
 _PARTITIVE = re.compile(r"\bhow\s+many\s+of\s+(?:the|my|our|your)\b", re.IGNORECASE)
-# Said when those asked of only mention a value in what was said of them, no field holding it.
+# Said when a list is read as the one asked though its heading does not say the question's words.
 _ONE_LIST = (
     "Read from the one list stored under that noun, headed “{}”; its heading does not say "
     "the question's other words, so check it is the list meant."
@@ -117,6 +117,7 @@ _ONE_TO_DO_LIST = (
     "Read from the one list of things to do stored, headed “{}”; its heading does not say "
     "the question's words, so check it is the list meant."
 )
+# Said when those asked of only mention a value in what was said of them, no field holding it.
 _MENTIONED = (
     "No stored field or link says so of some of these; what was said of those whose notes "
     "only mention {} is quoted. Check it says what is asked."
@@ -438,11 +439,7 @@ class _Reading:
         # The heading must say the noun (its first letters: "jan" says "January"), so only
         # lists that may be the one asked are read, however many details are stored.
         heading_holds = f" AND {contains('t.attribute', head[:3])}" if head else ""
-        table = await self._run(
-            f"SELECT t.xuid, t.subject, t.attribute, t.value FROM {quote_ident(spec.table)} AS t "
-            f"WHERE t.value LIKE {quote_sql('%; %')}{heading_holds} "
-            f"ORDER BY t.updated_at DESC LIMIT {MAX_DETAILS}"
-        )
+        table = await self._stored_lists(spec, heading_holds)
         ranked: list[tuple[int, int]] = []
         headed: list[int] = []  # the lists whose heading says the noun asked for
         for i, row in enumerate(table.rows):
@@ -484,6 +481,15 @@ class _Reading:
         prose = f"{len(items)}: {listing}." if q.count else f"{row[2]}: {listing}."
         return Answer(tables=[one], answer=prose, about=str(row[2]), notice=notice)
 
+    async def _stored_lists(self, spec: ObjectSpec, heading_holds: str = "") -> ResultTable:
+        """The details of `spec` whose value lists items, newest first (`MAX_DETAILS`), with
+        `heading_holds` (" AND <condition on t.attribute>") narrowing them."""
+        return await self._run(
+            f"SELECT t.xuid, t.subject, t.attribute, t.value FROM {quote_ident(spec.table)} AS t "
+            f"WHERE t.value LIKE {quote_sql('%; %')}{heading_holds} "
+            f"ORDER BY t.updated_at DESC LIMIT {MAX_DETAILS}"
+        )
+
     async def _left_on_list(self) -> Answer | None:
         """ "What's left on the dog shopping list?", "What kit do I still need to buy?": the
         items of a list of things to do (kept whole beside its tasks) whose tasks are still
@@ -498,10 +504,7 @@ class _Reading:
             return None
         if not _LEFT_ON.search(q.lowered):
             return None
-        table = await self._run(
-            f"SELECT t.xuid, t.subject, t.attribute, t.value FROM {quote_ident(spec.table)} AS t "
-            f"WHERE t.value LIKE {quote_sql('%; %')} ORDER BY t.updated_at DESC LIMIT {MAX_DETAILS}"
-        )
+        table = await self._stored_lists(spec)
         asked = {
             stem(w) for w in words(q.text)
             if w not in STOPWORDS and w not in _QUESTION_WORDS and w not in SELF_WORDS

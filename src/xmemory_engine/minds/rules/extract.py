@@ -377,30 +377,48 @@ class _Build:
         """Someone whose email address is at a firm the text names works there, when nothing
         else says where they work: "Femke de Vries, femke@hollandexpathomes.nl" beside
         "Holland Expat Homes". The address's domain, less its country or kind ending, must
-        spell the firm's whole name (less a legal form: "Ltd", "GmbH"), so a shared word is
-        no match, and mail providers' domains name nobody's employer."""
-        if self.person is None or self.org is None:
+        spell the firm's name (`addressed_to`), so a shared word is no match, and mail
+        providers' domains name nobody's employer."""
+        waiting = self._awaiting_employer()
+        if waiting is None:
             return []
-        company = field_for(self.person, "company", ("str",))
-        email = field_for(self.person, "email", ("str",))
-        if company is None or email is None:
-            return []
+        company, addressed = waiting
         firms: dict[str, str] = {}  # name -> entity
         for key, entity in self.text.entities.items():
             if entity.kind == "org" and key in self.drafts:
                 firms.setdefault(entity.name, key)
         found: list[tuple[str, str]] = []
-        for key, draft in self.drafts.items():
-            if draft.spec is not self.person or draft.has(company) or not draft.has(email):
-                continue
-            label = firm_in_address(str(draft.values[email]))
+        for key, label in addressed:
             named = [k for name, k in firms.items() if addressed_to(label, name)]
             firm = named[0] if len(set(named)) == 1 else None
             org = self.drafts.get(firm) if firm is not None else None
             name = name_field(org.spec) if org is not None else None
-            if org is not None and name is not None and draft.put(company, org.values[name]):
+            if (
+                org is not None
+                and name is not None
+                and self.drafts[key].put(company, org.values[name])
+            ):
                 found.append((key, str(firm)))
         return found
+
+    def _awaiting_employer(self) -> tuple[str, list[tuple[str, str]]] | None:
+        """The person type's company field, and the people of the text with none whose email
+        address may spell a firm, each with what it spells (`firm_in_address`); None when
+        the schema has no such fields."""
+        if self.person is None or self.org is None:
+            return None
+        company = field_for(self.person, "company", ("str",))
+        email = field_for(self.person, "email", ("str",))
+        if company is None or email is None:
+            return None
+        return company, [
+            (key, label)
+            for key, draft in self.drafts.items()
+            if draft.spec is self.person
+            and not draft.has(company)
+            and draft.has(email)
+            and (label := firm_in_address(str(draft.values[email])))
+        ]
 
     def _working_where_told(self) -> list[tuple[str, str]]:
         """Someone named by their job where the text tells of one firm, in their sentence or
@@ -803,34 +821,23 @@ class _Build:
         rhodri@sunwiserenewables.co.uk" after a write that stored Sunwise Renewables Ltd.
         The firms looked at are the most recently changed (`RECENT_FIRMS`): the one such an
         address is at was most often told just before; two spelled so name none."""
-        if self.person is None or self.org is None:
+        waiting = self._awaiting_employer()
+        org_name = name_field(self.org) if self.org is not None else None
+        if waiting is None or not waiting[1] or self.org is None or org_name is None:
             return
-        company = field_for(self.person, "company", ("str",))
-        email = field_for(self.person, "email", ("str",))
-        org_name = name_field(self.org)
-        if company is None or email is None or org_name is None:
-            return
-        waiting = [
-            (key, label)
-            for key, draft in self.drafts.items()
-            if draft.spec is self.person
-            and not draft.has(company)
-            and draft.has(email)
-            and (label := firm_in_address(str(draft.values[email])))
-        ]
-        if not waiting:
-            return
+        company, addressed = waiting
         stored = [r.get(org_name) for r in await lookup.recent(self.org.name, RECENT_FIRMS)]
         names = [n for n in stored if isinstance(n, str) and n.strip()]
         pairs: list[tuple[str, str]] = []
-        for key, label in waiting:
+        for key, label in addressed:
             named = {n for n in names if addressed_to(label, n)}
             if len(named) != 1:
                 continue
             firm = named.pop()
             self.drafts[key].put(company, firm)
             org_key = f"{ADDRESSED}{firm.casefold()}"
-            self.drafts.setdefault(org_key, self._draft(self.org, firm))
+            if org_key not in self.drafts:
+                self.drafts[org_key] = self._draft(self.org, firm)
             pairs.append((key, org_key))
         self._employment(pairs)
 

@@ -314,8 +314,7 @@ def _named(item: str) -> bool:
 
 def to_do_heading(head: str, mapped: SchemaMap) -> bool:
     """Whether a list's heading (as kept: lowered, without "my") lists things to do."""
-    words = head.split()
-    return bool(words) and _to_do(head, mapped) is not None
+    return _to_do(head, mapped) is not None
 
 
 def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
