@@ -3540,3 +3540,32 @@ async def test_a_deed_opening_the_sentence_is_no_name_before_what_is_dated(text:
     # The capital is the sentence's first word's: "Booked" is a deed, the cruise the thing.
     [event] = objects(await extract(text, DEFAULT), "event")
     assert event["title"] == "Danube river cruise"
+
+
+@pytest.mark.anyio
+async def test_names_listed_with_a_firm_are_firms_unless_they_say_where_it_is() -> None:
+    quotes = await extract(
+        "Quotes came in from Sunwise Renewables Ltd and Brightwell, both for the roof.", DEFAULT
+    )
+    assert {o["name"] for o in objects(quotes, "organization")} == {
+        "Sunwise Renewables Ltd",
+        "Brightwell",
+    }
+    # Each with its own brackets, a comma lists them too, however long the list.
+    pipeline = await extract(
+        "Pipeline: Seedcamp (partner Amelie Roth, 2nd meeting done), Kindred Capital "
+        "(intro pending), Balderton (passed).",
+        DEFAULT,
+    )
+    assert "Balderton" in {o["name"] for o in objects(pipeline, "organization")}
+    # A comma alone after a firm says where it is: no firm called Munich or Unit 7.
+    where = await extract(
+        "Classes at Kiln & Clay Collective, Unit 7, Tannery Yard, Bermondsey. Clients: "
+        "Hohenstein Verlag, Munich (literary publisher; editor Annegret Vogt).",
+        DEFAULT,
+    )
+    names = {o["name"] for o in objects(where, "organization")}
+    assert not names & {"Munich", "Unit 7", "Tannery Yard", "Bermondsey"}
+    # Someone listed with a firm is still someone: a given name marks them.
+    people = await extract("Invoices went to Northwind Traders and Sarah yesterday.", DEFAULT)
+    assert "Sarah" not in {o["name"] for o in objects(people, "organization")}

@@ -183,6 +183,7 @@ class Candidate:
     after_name: bool = False  # the word before the cue word is capitalized ("Tom from X")
     after_comma: bool = False  # a comma right after the name ("Actually, ...")
     joined_to_next: bool = False  # "Alice and Bob", "Alice, Bob"
+    coordinated: bool = False  # joined to the next by "and" or "&", not a comma alone
     label_word: bool = False  # the common noun opening a label ("Hotel in Lisbon: ...")
     labelled: str = ""  # the label's head noun, for the first name after it ("hotel")
     aside: bool = False  # set aside right after another name: "Acme (Oslo)", "Acme, Oslo —"
@@ -251,6 +252,9 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
                 )
             ):
                 out[-1].joined_to_next = True
+                out[-1].coordinated = (
+                    re.search(r"\band\b|&", sentence[out[-1].end : cand.start]) is not None
+                )
             out.append(cand)
     _labelled(sentence, out)
     for prev, cand in itertools.pairwise(out):
@@ -609,6 +613,36 @@ def classify(
                         or unmarked(c)
                     }
                 )
+
+    # "Kindred Capital (intro pending), Balderton (passed)", "Ridgeway & Daughters
+    # Construction and Pellow Brothers Building": names listed with a firm's are firms too,
+    # when nothing marks them as anyone or anywhere. Listed things are of one kind; this is
+    # the firms' side of the people's rule above, spread along a list of any length. A comma
+    # alone lists them only when each has its own brackets: "Hohenstein Verlag, Munich (…)"
+    # and "Kiln & Clay Collective, Unit 7, Tannery Yard" say where the firm is.
+    def unknown(c: Candidate) -> bool:
+        key, s = c.name.lower(), scores[c.name.lower()]
+        return (
+            key not in kinds
+            and not (s.thing or s.given or s.place > 0 or s.person > 0)
+            and not set(key.split()) <= _CALENDAR | _DAY_ABBREVIATIONS
+            and key not in CURRENCY_CODES
+            and not (s.tokens == 1 and key in ORG_SUFFIXES)
+            and not shouted(key, candidates)
+        )
+
+    spreading = True
+    while spreading:
+        spreading = False
+        for left, right in itertools.pairwise(candidates):
+            if not (left.joined_to_next and left.sentence == right.sentence):
+                continue
+            if not (left.coordinated or (left.bracketed and right.bracketed)):
+                continue
+            for firm, other in ((left, right), (right, left)):
+                if kinds.get(firm.name.lower()) == "org" and unknown(other):
+                    kinds[other.name.lower()] = "org"
+                    spreading = True
     # "moved from Mercadona Tech to Inditex Digital", "switched from Craigies Farm to Stoats
     # Hens": the two ends of a change are of one kind, a firm's when one is known to be.
     for left, right in itertools.pairwise(candidates):
