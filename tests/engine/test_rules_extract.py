@@ -1408,6 +1408,12 @@ async def test_who_someone_is_to_the_user_in_each_clause(text: str, people: dict
         ("The hiring manager is Petra Lind; the recruiter is Sam Oduya.", "Petra Lind",
          "hiring manager"),
         ("The problem is Sam Oduya.", "Sam Oduya", None),
+        # Someone else's job, a group's, or one said after a label or with who met them.
+        ("Tipperary; their instructor is Cathal Ó Briain.", "Cathal Ó Briain", "instructor"),
+        ("Note: St Columba's hall manager is Ewa Nowak-Reid (07734 290 115).", "Ewa Nowak-Reid",
+         "hall manager"),
+        ("vet is Maple Lane Veterinary Clinic, the vet we saw is Dr Søren Lindqvist.",
+         "Søren Lindqvist", "vet"),
         # When it is run is no part of the role.
         ("Gus Reyes coordinates volunteers at the food bank on Tuesdays.", "Gus Reyes",
          "coordinator of volunteers at the food bank"),
@@ -3569,3 +3575,15 @@ async def test_names_listed_with_a_firm_are_firms_unless_they_say_where_it_is() 
     # Someone listed with a firm is still someone: a given name marks them.
     people = await extract("Invoices went to Northwind Traders and Sarah yesterday.", DEFAULT)
     assert "Sarah" not in {o["name"] for o in objects(people, "organization")}
+
+
+@pytest.mark.anyio
+async def test_a_phone_in_brackets_keeps_an_area_code_bracket_only() -> None:
+    aside = objects(
+        await extract("Hall manager is Ewa Nowak-Reid (07734 290 115).", DEFAULT), "person"
+    )
+    assert [p["phone"] for p in aside] == ["07734 290 115"]
+    coded = objects(
+        await extract("Physio: Saoirse Nic Giolla, (020) 7946 0321.", DEFAULT), "person"
+    )
+    assert [p["phone"] for p in coded] == ["(020) 7946 0321"]

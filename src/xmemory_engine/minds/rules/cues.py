@@ -244,21 +244,27 @@ _TITLE_BEFORE = re.compile(
 _JOB_BEFORE = re.compile(rf"(?P<before>[\w'\u2019]+)\s+(?P<role>[a-z][\w\-]*)\s+(?:{TITLE})?$")
 _VERB_AFTER = lexicon("cues.verb_after")
 
-# "The hiring manager is Petra Lind", "Coach is Femi Adeyemi", "school nurse is Joanne Pike":
-# a job said of someone named after it, when it is nobody's ("my manager is ..." is a
-# relationship: `_kin`). The job opens the sentence or a clause, or follows "the".
+# "The hiring manager is Petra Lind", "Coach is Femi Adeyemi", "school nurse is Joanne Pike",
+# "their instructor is Cathal Ó Briain": a job said of someone named after it, when it is
+# nobody's or someone else's ("my manager is ..." is the user's relationship: `_kin`). The
+# job opens the sentence or a clause, or follows "the" or a third person's possessive.
+_ANOTHERS = r"(?:[Tt]he|[Tt]heir|[Hh]is|[Hh]er|[Ii]ts)\s+"
+_NOT_A_JOB_WORD = r"(?!(?:there|here|now|currently|we|I|they|he|she|you)\b)"
 _THE_ROLE_IS = re.compile(
     # A clause may open after a full stop that opens no sentence ("… a year. site secretary
-    # is Margit Szabó").
-    r"(?:\b[Tt]he\s+|(?:^|[;,.])\s*(?:[Tt]he\s+)?)"
-    # "the employer's immigration lawyer is …": whose job it is stands before its words.
-    r"(?:[a-z][\w\-]*['\u2019]s\s+)?"
+    # is Margit Szabó"), or after a label ("Note: St Columba's hall manager is …").
+    rf"(?:\b{_ANOTHERS}|(?:^|[;,.:])\s*(?:{_ANOTHERS})?)"
+    # "the employer's immigration lawyer is …", "St Columba's hall manager is …": whose job it
+    # is stands before its words.
+    r"(?:(?:[A-Z][\w\-]*\s+)?[A-Za-z][\w\-]*['\u2019]s\s+)?"
     # "The consultant there is Dr Freya Lindgren": where, said between, is no word of the job.
-    r"(?P<role>(?:(?!(?:there|here|now|currently)\b)[A-Za-z][\w\-]*\s+){0,2}"
-    r"(?!(?:there|here|now|currently)\b)[A-Za-z][\w\-]*)"
+    # "the vet we saw is …": a pronoun opens what is said of the job, no word of it.
+    rf"(?P<role>(?:{_NOT_A_JOB_WORD}[A-Za-z][\w\-]*\s+){{0,2}}{_NOT_A_JOB_WORD}[A-Za-z][\w\-]*)"
     r"(?:\s+(?:there|here|now|currently))?"
     # "Accompanist for the exam is Dmitri Volkonsky": what the job is for, said between.
     r"(?:\s+for\s+(?:the\s+|my\s+|our\s+)?[a-z][\w\-]*)?"
+    # "the vet we saw is Dr Søren Lindqvist": who met them, said between.
+    r"(?:\s+(?:we|I|they|he|she|you)\s+(?:saw|see|met|use|used|had|have|got|spoke\s+to))?"
     # "is", in any tense: "Internal examiner will be Dr Fergus MacLeod".
     r"(?:\s+(?:is|was|will\s+be|is\s+going\s+to\s+be)\s+(?:now\s+)?(?:called\s+|named\s+)?"
     r"|['\u2019]s\s+(?:called|named)\s+)"

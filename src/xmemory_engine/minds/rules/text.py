@@ -148,8 +148,11 @@ def find_values(sentence: str, today: date) -> list[Span]:
         digits = re.sub(r"\D", "", m.group())
         if len(digits) < _UNCUED_PHONE_DIGITS and not cued:
             continue  # "4050-262 Porto": a postcode, an order number; a phone says so or is long
-        if 7 <= len(digits) <= 15 and free(m.start(), m.end()) and not _looks_like_year(m.group()):
-            spans.append(Span("phone", m.start(), m.end(), m.group().strip(), m.group().strip()))
+        # "Ewa (07734 290 115)": the bracket is the aside's, not an area code's "(020) …".
+        start = m.start() + 1 if m.group().startswith("(") and ")" not in m.group() else m.start()
+        phone = sentence[start : m.end()].strip()
+        if 7 <= len(digits) <= 15 and free(start, m.end()) and not _looks_like_year(phone):
+            spans.append(Span("phone", start, m.end(), phone, phone))
     for m in _NUMBER.finditer(sentence):
         if free(m.start(), m.end()):
             raw = m.group().replace("$", "").replace(",", "").rstrip("%")
