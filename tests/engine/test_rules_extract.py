@@ -1408,6 +1408,18 @@ async def test_who_someone_is_to_the_user_in_each_clause(text: str, people: dict
         ("The hiring manager is Petra Lind; the recruiter is Sam Oduya.", "Petra Lind",
          "hiring manager"),
         ("The problem is Sam Oduya.", "Sam Oduya", None),
+        # A job's words end where something is said of it; a thing worked is headed by no one.
+        ("my neighbour Søren Halvorsen is a chartered accountant so should be fine",
+         "Søren Halvorsen", "chartered accountant"),
+        ("my brother Ciarán is a gas safe engineer luckily", "Ciarán", "gas safe engineer"),
+        ("Ciarán Byrne is also a plumber.", "Ciarán Byrne", "plumber"),
+        ("my cousin Akosua says the quote is £28 per head", "Akosua", None),
+        ("my flatmate İlkay is fine as long as the litter tray isn't in the bathroom", "İlkay",
+         None),
+        ("Labmate Oğuz Demir shares the plate reader slot; he runs the ELISA plates.",
+         "Oğuz Demir", None),
+        ("My manager is Grace Okafor; she runs the payments team at Fintrel.", "Grace Okafor",
+         "head of the payments team"),
         # Someone else's job, a group's, or one said after a label or with who met them.
         ("Tipperary; their instructor is Cathal Ó Briain.", "Cathal Ó Briain", "instructor"),
         ("Note: St Columba's hall manager is Ewa Nowak-Reid (07734 290 115).", "Ewa Nowak-Reid",

@@ -17,6 +17,7 @@ from xmemory_engine.minds.rules.analysis import TIE, Analyzed, Mention
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
+    ORG_NOUNS,
     TITLE,
     kin_plural,
     owned_person_noun,
@@ -39,6 +40,10 @@ _ROLE_START = re.compile(
     re.IGNORECASE,
 )
 _ROLE_WORD = re.compile(r"[A-Za-z][\w\-]*")
+# Prepositions that end a job's words, beside `_ROLE_STOP` and the stop words: "chair after
+# the AGM", "per head".
+_AFTER_A_JOB = frozenset(("after", "before", "per", "during", "until", "till", "via", "than",
+                          "through", "alongside", "about", "into", "across", "against"))  # fmt: skip
 _ROLE_STOP = frozenset(("at", "for", "with", "in", "from", "on", "and", "since", "who", "based",
                         "while", "whereas", "but", "although", "though", "because", "there",
                         "here"))  # fmt: skip
@@ -201,10 +206,11 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
         # "takes over as vice-captain", "took over as site foreman": a job word said after
         # "as" is the job, whatever the verb before it.
         said_as = said_as or (bool(re.match(r"(?i)as\b", m.group())) and _job_word_in(role))
-        # "is the paralegal": a job by its ending or a person's noun that is a job.
-        job = any(role_like(w) for w in words) or (
-            bool(m.group("article")) and role_noun(words[-1])
-        )
+        # "is the paralegal": a job by its ending or a person's noun that is a job; its head
+        # says so (the word before "of", else the last: "head of sales", "bank auditor"),
+        # not any word ("the litter tray isn't").
+        head = words[: words.index("of")][-1] if "of" in words[1:] else words[-1]
+        job = role_like(head) or (bool(m.group("article")) and role_noun(head))
         if not (said_as or job or (m.group("article") and followed_by_org)):
             continue
         owner = _owner_before(s, m.start())
@@ -555,14 +561,30 @@ def _known_role(word: str) -> bool:
 
 
 def role_phrase(s: Analyzed, start: int) -> tuple[int, str]:
-    """Words from `start` up to a preposition, punctuation or a name: (end, phrase)."""
+    """Words from `start` up to a preposition, punctuation, a name, or a word that says
+    something of the job rather than naming it (a function word, an adverb: "a chartered
+    accountant so should be fine", "a gas safe engineer luckily"): (end, phrase). The phrase
+    opens right at `start`: "is £28 per head" says no job."""
     end, words = start, list[str]()
     for w in _ROLE_WORD.finditer(s.text, start):
         gap = s.text[end : w.start()]
-        if (words and gap.strip()) or len(words) >= 6:
+        if gap.strip() or len(words) >= 6:
             break
-        if any(x.start <= w.start() < x.end for x in s.mentions) or w.group().lower() in _ROLE_STOP:
+        word = w.group().lower()
+        if any(x.start <= w.start() < x.end for x in s.mentions) or word in _ROLE_STOP:
             break
+        after_of = bool(words) and words[-1].lower() == "of"
+        if (
+            word != "of"
+            and not (after_of and word in ("the", "a", "an"))
+            and (
+                word in STOPWORDS or word in _AFTER_A_JOB or (word.endswith("ly") and len(word) > 4)
+            )
+        ):
+            if words or word in _AFTER_A_JOB or word in _NEGATIONS:
+                break  # "is no longer considering …": nothing is said to be a job
+            end = w.end()  # "is also a designer", "was previously a nurse": before the job
+            continue
         if words and words[-1].lower() != "of" and w.group().lower().endswith("ing"):
             break  # "the paralegal handling the lease": what they do, not the job's words
         if w.group().lower() == "of":
@@ -754,6 +776,8 @@ def _manages(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> Non
         obj = m.group("obj").strip()
         if not _predicate_of(s.text[owner.end : m.start()]) or _NOT_MANAGED.match(obj):
             continue  # "prefers morning runs before 7am": a noun, and nothing is run
+        if m.group("verb") in ("runs", "ran") and not _a_firm(s, m.start("obj"), obj):
+            continue  # "he runs the ELISA plates", "runs the gas kiln": works it, heads nothing
         # "runs the payments team at Fintrel": the team is the role's, Fintrel the employer.
         at = re.search(rf"\s+(?:at|for)\s+(?P<org>{UPPER}[\w&'\-]*(?:\s+{UPPER}[\w&'\-]*)*)$", obj)
         if at is not None:
@@ -768,6 +792,19 @@ def _manages(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> Non
             facts.use(m.start(), m.end())
 
 
+def _a_firm(s: Analyzed, start: int, obj: str) -> bool:
+    """Whether what is run, `obj` at `start`, is a firm or a group: a name read as one ("runs
+    Pão & Mel"), or words headed by a firm's noun ("a small accounting practice", "the
+    payments team"); a thing run is worked, not headed."""
+    if any(x.entity.startswith("org:") and start <= x.start < start + len(obj) for x in s.mentions):
+        return True
+    words = re.findall(
+        r"[a-z][\w\-]*", re.split(r"\s+(?:at|for|in|of|with|from)\s+", obj)[0].lower()
+    )
+    return bool(words) and (words[-1] in ORG_NOUNS or words[-1] in _FIRM_HEADS)
+
+
+_FIRM_HEADS = lexicon("orgs.kind_heads")
 # Between a person and the verb that is theirs: nothing, or words that leave it theirs
 # ("Maya, who now runs", "Tom also leads"); anything else makes the verb another's or a noun
 # ("User prefers morning runs").
@@ -780,7 +817,7 @@ _BETWEEN_OWNER_AND_VERB = re.compile(
 # What a managing verb's object never opens with: a time, a place or a number is not run.
 _NOT_MANAGED = re.compile(
     r"(?i)(?:by|before|after|at|in|on|every|each|daily|weekly|monthly|with|for|to|from|around|"
-    r"through|into|out|away|late|early|twice|once|\d)\b"
+    r"through|into|out|away|late|early|twice|once|until|till)\b|\d"
 )
 
 
