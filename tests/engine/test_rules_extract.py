@@ -3599,3 +3599,31 @@ async def test_a_phone_in_brackets_keeps_an_area_code_bracket_only() -> None:
         await extract("Physio: Saoirse Nic Giolla, (020) 7946 0321.", DEFAULT), "person"
     )
     assert [p["phone"] for p in coded] == ["(020) 7946 0321"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "title", "where"),
+    [
+        ("volunteers' christmas lunch is friday 18th december 12.30 in the Jubilee Room, "
+         "bring a gift", "christmas lunch", "Jubilee Room"),
+        ("Also the stag is Saturday 27 February in Galway, Rafa's mate Declan Murphy is "
+         "organising.", "stag", "Galway"),
+        # The same event read by its name and by its date's clause keeps where it is.
+        ("- Summer Festival, 12 June 2027, Loughborough University", "Summer Festival",
+         "Loughborough University"),
+    ],
+)  # fmt: skip
+async def test_where_an_event_is_said_with_in(text: str, title: str, where: str) -> None:
+    result = await extract(text, DEFAULT)
+    events = {e["title"]: e for e in objects(result, "event")}
+    assert events[title].get("location") == where
+    # A place said in the clause before someone is named is not where they are.
+    assert all(p.get("location") != "Galway" for p in objects(result, "person"))
+
+
+@pytest.mark.anyio
+async def test_a_place_said_of_a_persons_noun_is_theirs_across_the_comma() -> None:
+    text = "There's also a private seller in Halifax, Agnieszka Zielińska, selling her Yaris."
+    [person] = objects(await extract(text, DEFAULT), "person")
+    assert person["location"] == "Halifax"

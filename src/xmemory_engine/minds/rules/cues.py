@@ -1017,11 +1017,30 @@ def _kin_modifier(word: str) -> bool:
 _KIN_MODIFIERS = lexicon("cues.kin_modifiers")
 
 
+# What sets a clause apart: a place said before it is not of a subject named after it.
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
+
+
+def _described_by(before: str) -> bool:
+    """Whether the words before a place are a person's noun and its preposition ("a private
+    seller in", "a researcher from"): the place is said of whoever that noun is."""
+    found = re.search(r"([A-Za-z][\w\-]*)\s+(?:in|from|near|based\s+in)\s+$", before)
+    return found is not None and (person_noun(found.group(1)) or role_noun(found.group(1)))
+
+
 def _places(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     for place in s.places:
         if _replaced(s.text, place.start):
             continue  # "moved from London to Madrid": London is what is no longer so
-        owner = _owner_before(s, place.start, person=False) or s.subject()
+        owner = _owner_before(s, place.start, person=False)
+        subject = s.subject() if owner is None else None
+        if subject is not None and (
+            not _CLAUSE_BREAK.search(s.text[place.end : subject.start])
+            or _described_by(s.text[: place.start])
+        ):
+            # "a private seller in Halifax, Agnieszka Zielińska": said of her; not "the stag
+            # is in Galway, Rafa's mate Declan Murphy is organising".
+            owner = subject
         draft = drafts.get(owner.entity) if owner else None
         if draft and draft.put(field_for(draft.spec, "location", ("str",)), place.name):
             prep = re.search(r"\b(?:in|to|from|near|the)\s+$", s.text[: place.start])

@@ -1084,7 +1084,9 @@ def _contact_carried(
 def _fuller_title(made: list[Draft], dated: Draft) -> None:
     """An event the sentence made by its occasion's noun ("Christmas"), on the date the
     clause around that noun titles more fully ("Christmas blitz Tuesday 22 December"),
-    takes that clause's title when it opens with the noun's: the same thing, better named."""
+    takes that clause's title when it opens with the noun's: the same thing, better named.
+    The same thing read twice keeps what only the clause's reading found, such as where it
+    is ("- Summer Festival, 12 June 2027, Loughborough University")."""
     key = name_field(dated.spec)
     if key is None:
         return
@@ -1095,8 +1097,14 @@ def _fuller_title(made: list[Draft], dated: Draft) -> None:
         own = str(draft.values.get(key) or "")
         same_day = any(v == dated.values.get(f) for f, v in draft.values.items() if f != key)
         longer = title.lower().startswith(own.lower() + " ") and len(title.split()) <= 6
-        if own and same_day and longer:
+        if not (own and same_day):
+            continue
+        if longer:
             draft.values[key] = title
+        if longer or title.lower() == own.lower():
+            for field, value in dated.values.items():
+                if field not in draft.values:
+                    draft.put(field, value)
 
 
 def _firm_tied(s: Analyzed, m: Mention, has_role: bool) -> str | None:

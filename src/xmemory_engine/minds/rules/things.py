@@ -545,7 +545,15 @@ def _event(
         return None
     if date is not None:
         draft.put(field_for(spec, "date", ("date", "datetime")), date[2])
-    places = [*s.places, *(c for c in s.candidates if c.before[-1:] in (["at"], ["in"]))]
+    # "at Corn Exchange", "in the Jubilee Room": a name said where the event is.
+    places = [
+        *s.places,
+        *(
+            c
+            for c in s.candidates
+            if c.before[-1:] in (["at"], ["in"]) or c.before[-2:] == ["in", "the"]
+        ),
+    ]
     first = min((p for p in places if p.start > m.start()), key=lambda p: p.start, default=None)
     # "at the Queen's Rooms, Bristol", "at the VFS centre in London": the venue said with
     # "at", and the town it is in when that follows it.
@@ -1021,6 +1029,12 @@ _AT_VENUE = re.compile(
 )
 
 
+_IN_VENUE = re.compile(
+    rf"\bin\s+(?P<the>the\s+)?(?P<venue>{UPPER}[\w'\u2019&\-]*"
+    rf"(?:\s+(?:{UPPER}[\w'\u2019&\-]*|of|de|du|la|&)(?=\s+{UPPER}|\b))*)"
+)
+
+
 def _at_venue(s: Analyzed, start: int, end: int) -> tuple[str, re.Match[str]] | None:
     """The name said after "at" in the text between `start` and `end` that is no one's (not
     a person named in the sentence, not someone's home), and its match."""
@@ -1040,6 +1054,11 @@ def _venue(s: Analyzed, start: int, end: int) -> str | None:
     at = _at_venue(s, start, end)
     if at is not None:
         return at[0]
+    # "in the Jubilee Room", "in Galway": a named room or a town the event is in.
+    for m in _IN_VENUE.finditer(s.text, start, end):
+        named = m.group("the") or any(p.start == m.start("venue") for p in s.places)
+        if named and not _someones(s, m.start("venue")):
+            return m.group("venue")
     # Without "at": a name of the sort of place things happen in ("Marble restaurant",
     # "Harbour Lane Hall"), said in the event's clause.
     for m in _KIND_OF_PLACE.finditer(s.text, start, end):
