@@ -884,8 +884,15 @@ async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
             {"name": "loft conversion"},
         ),
         ("I've been writing a novel about my grandmother.", {"name": "novel"}),
+        ("User (adult learner, 41) has been learning the cello since March 2026.",
+         {"name": "cello"}),
+        ("Starting the wildlife pond in the back garden.", {"name": "wildlife pond"}),
+        ("so I've volunteered to organise the big family reunion for my grandmother's 90th.",
+         {"name": "big family reunion"}),
+        ("I'm training for the Seville Marathon.", {"name": "Seville Marathon"}),
+        ("I'm applying for a work visa.", {"name": "work visa application"}),
     ],
-)
+)  # fmt: skip
 async def test_the_user_at_work_on_something_is_an_active_project(
     text: str, project: dict[str, str]
 ) -> None:
@@ -901,6 +908,7 @@ async def test_the_user_at_work_on_something_is_an_active_project(
         "I'm planning a trip to Lisbon in May.",  # an occasion
         "I'm doing the 10k on Sunday.",  # no work named
         "Tom is building a shed.",  # someone else's
+        "Tom wants to build a shed.",  # someone else's, meant
     ],
 )
 async def test_no_project_where_nothing_of_the_users_is_under_way(text: str) -> None:
@@ -3627,3 +3635,12 @@ async def test_a_place_said_of_a_persons_noun_is_theirs_across_the_comma() -> No
     text = "There's also a private seller in Halifax, Agnieszka Zielińska, selling her Yaris."
     [person] = objects(await extract(text, DEFAULT), "person")
     assert person["location"] == "Halifax"
+
+
+@pytest.mark.anyio
+async def test_work_the_user_means_to_do_is_a_planned_project_named_by_its_apposed_name() -> None:
+    result = await extract(
+        "Longer term, user plans to open an Etsy shop, Slow Hands Ceramics, in spring 2027.",
+        DEFAULT,
+    )
+    assert objects(result, "project") == [{"name": "Slow Hands Ceramics", "status": "planned"}]

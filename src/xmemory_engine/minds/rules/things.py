@@ -681,7 +681,7 @@ def _project(
     if m is not None:
         name = (m.group("a") or m.group("b") or m.group("c") or "").strip("\"'")
     elif undertaken is not None:
-        name = undertaken  # under way, so active
+        name = undertaken[0]
     else:
         return None
     name = re.sub(r"^(?:The|A|An|Our|My)\s+", "", name)
@@ -689,7 +689,7 @@ def _project(
     if not name or not draft.put(name_field(spec, "project"), name):
         return None
     if undertaken is not None:
-        draft.put(field_for(spec, "status", ("str",)), "active")
+        draft.put(field_for(spec, "status", ("str",)), undertaken[1])
     due = _first_date(s)
     if due is not None and undertaken is not None and not DEADLINE_BEFORE.search(s.text[: due[0]]):
         due = None  # "organising the school fair on 12 March": when it happens, an event's
@@ -699,41 +699,68 @@ def _project(
 
 
 # The user at work on something: "I'm building a …", "We're finally doing the …", "User is
-# preparing the …", or a note with no subject opening on the verb ("finally doing my …").
+# preparing the …", "I've volunteered to organise the …", "user plans to open an …", or a note
+# with no subject opening on the verb ("finally doing my …"). The user may be named anywhere
+# ("Longer term, user plans to …"); with no subject the verb opens the sentence.
+_WORKER = r"(?:I|[Ww]e|(?:[Tt]he\s+)?[Uu]ser)"
+# "User (adult learner, 41) has been learning …": an aside may follow the user.
+_WORKER_AUX = (
+    r"(?:\s*\([^()]{0,40}\))?"
+    r"(?:\s*['\u2019](?:m|re|ve|ll)|\s+(?:am|are|is|have|has|will))?(?:\s+been)?\s+"
+)
 _UNDERTAKER = (
-    r"(?:^|(?<=[.;!?]\s))\s*(?:(?:I|[Ww]e|(?:[Tt]he\s+)?[Uu]ser)\s*(?:['\u2019](?:m|re)|\s+(?:am|are|is)"
-    r"|\s+(?:have|has)\s+been|['\u2019]ve\s+been)\s+)?(?:[a-z]+ly\s+|still\s+|now\s+|also\s+)*"
+    rf"(?:(?:^|(?<=[.;!?]\s))\s*|\b{_WORKER}{_WORKER_AUX})"
+    r"(?:[a-z]+ly\s+|still\s+|now\s+|also\s+|just\s+)*"
 )
 _UNDERTAKEN = lazy_compile(
-    rf"{_UNDERTAKER}(?P<verb>[a-z]+ing)(?:\s+on)?\s+(?P<det>my|our|the|a|an)\s+"
+    rf"{_UNDERTAKER}(?:(?P<verb>[A-Za-z][a-z]*ing)(?:\s+(?P<prep>on|for))?"
+    # "volunteered to organise", "plans to open": the work is said with the verb's base.
+    r"|(?P<intent>plans?|planning|going|wants?|hop(?:es|ing)|decided|volunteered|agreed|"
+    r"signed\s+up|offered)\s+to\s+(?P<base>[a-z]+))"
+    # After "for" a name may stand alone: "preparing for ABRSM Grade 3 Cello".
+    rf"\s+(?:(?P<det>my|our|the|a|an)\s+|(?<=for\s)(?={UPPER}))"
     r"(?P<np>[\w'\u2019\-]+(?:\s+(?!(?:at|in|on|for|with|by|from|to|about|as|and|but|so|which|that|"
     r"who|because|before|after|this|next|since|until|called|named)\b)[\w'\u2019\-]+){0,5})"
     rf"(?P<where>\s+(?:to|of)\s+{UPPER}[\w\-]*(?:\s+{UPPER}[\w\-]*)*)?"
-    rf"(?:\s+(?:called|named)\s+(?P<called>{_NAME}))?"
+    # "an Etsy shop, Slow Hands Ceramics, in spring": a name set off after it is its name.
+    rf"(?:\s+(?:called|named)\s+(?P<called>{_NAME})|\s*,\s+(?P<apposed>{_NAME})(?=\s*[,.;]|$))?"
 )
+# What is meant or hoped is planned; what one has taken on ("volunteered to") is under way.
+_INTENDED = frozenset(("plan", "plans", "planning", "going", "want", "wants", "hopes", "hoping"))
 _UNDERTAKING_VERBS = lexicon("things.undertaking_verbs")
+_UNDERTAKING_BASES = lexicon("things.undertaking_bases")
 # The words right before a date that make it a deadline ("by 12 Dec", "deadline: 5 May").
 DEADLINE_BEFORE = re.compile(r"\b(?:by|due|deadline|before|until)\s*:?\s*$", re.IGNORECASE)
 
 
-def _undertaking(s: Analyzed) -> str | None:
-    """The piece of work the user says they have under way: "sourdough tracker app" for
-    "I'm building a sourdough tracker app"; a name given it ("… called Levain") is its name.
-    None when the sentence says no such thing."""
+def _undertaking(s: Analyzed) -> tuple[str, str] | None:
+    """The piece of work the user says they have under way or mean to do, and its status:
+    ("sourdough tracker app", "active") for "I'm building a sourdough tracker app", ("Etsy
+    shop", "planned") for "user plans to open an Etsy shop"; a name given it ("… called
+    Levain") is its name. None when the sentence says no such thing."""
     m = _UNDERTAKEN.search(s.text)
-    if m is None or m.group("verb") not in _UNDERTAKING_VERBS:
+    if m is None:
+        return None
+    verb = (m.group("verb") or m.group("base")).lower()  # "Starting the wildlife pond"
+    if verb not in (_UNDERTAKING_VERBS if m.group("verb") else _UNDERTAKING_BASES):
+        return None
+    if m.group("verb") and not m.group("det") and m.group("prep") != "for":
         return None
     np = m.group("np")
     words = np.lower().split()
     if words[-1] in STOPWORDS or any(w.isdigit() for w in words):
         return None  # "doing the 5k on …": no piece of work named
-    if m.group("verb") in ("doing", "making") and len(words) < 2:
+    if verb in ("doing", "making", "do", "make") and len(words) < 2:
         return None  # "doing the dishes", "making dinner": a chore, not a piece of work
     np += m.group("where") or ""  # "a trip to Japan"
-    if any(mt.start < m.end("np") and mt.end > m.start("np") for mt in s.mentions):
+    people = [mt for mt in s.mentions if not mt.entity.startswith("org:")]
+    if any(mt.start < m.end("np") and mt.end > m.start("np") for mt in people):
         return None  # "doing the Okafors' kitchen": someone named's, not the user's work
-    name = m.group("called") or np
-    return name.strip("\"'")
+    name = m.group("called") or m.group("apposed") or np
+    if verb == "applying" and not name.lower().endswith("application"):
+        name += " application"  # "applying for a work visa": the work is the application
+    intent = (m.group("intent") or "").partition(" ")[0]
+    return name.strip("\"'"), "planned" if intent in _INTENDED else "active"
 
 
 def _named_type(s: Analyzed, spec: ObjectSpec, make: MakeDraft) -> Draft | None:
