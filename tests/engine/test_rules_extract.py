@@ -3644,3 +3644,13 @@ async def test_work_the_user_means_to_do_is_a_planned_project_named_by_its_appos
         DEFAULT,
     )
     assert objects(result, "project") == [{"name": "Slow Hands Ceramics", "status": "planned"}]
+
+
+@pytest.mark.anyio
+async def test_a_sentence_opening_with_a_stance_is_a_preference_not_a_task() -> None:
+    result = await extract(
+        "Prefers to cite original records rather than copying other people's trees.", DEFAULT
+    )
+    assert objects(result, "task") == []
+    [preference] = objects(result, "preference")
+    assert "original records" in preference["value"]

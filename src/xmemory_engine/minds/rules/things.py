@@ -167,6 +167,7 @@ _PREFER = re.compile(
     r"|(?:^|(?<=[.;:]))\s*)" + _STANCE,
     re.IGNORECASE,
 )
+_OPENING_STANCE = re.compile(r"^\s*(?:(?:I|we|(?:the\s+)?user)\s*)?" + _STANCE, re.IGNORECASE)
 # "Prefs: user snowboards, prefers red runs, hates early starts": in a sentence about the
 # user, a stance after a comma is theirs too.
 _PREFER_LISTED = re.compile(r"(?<=,)\s*" + _STANCE, re.IGNORECASE)
@@ -260,8 +261,12 @@ def read_things(
         ("preference", _preference),
         ("project", _project),
     ]
-    # A kind whose type the sentence names ("the ... project", "task ...") is tried first.
+    # A kind whose type the sentence names ("the ... project", "task ...") is tried first,
+    # and a stance the sentence opens with is the user's preference before anything else
+    # ("Prefers to cite original records rather than copying …" is no task).
     readers.sort(key=lambda r: not _names_type(s.text, mapped.first(r[0])))
+    if _OPENING_STANCE.match(s.text):
+        readers.sort(key=lambda r: r[0] != "preference")
     for kind, reader in readers:
         spec = mapped.first(kind)
         if spec is None:
