@@ -1890,6 +1890,25 @@ async def test_a_deed_told_done_marks_the_listed_task_it_names_done() -> None:
 
 
 @pytest.mark.anyio
+async def test_each_thing_a_done_clause_lists_marks_its_own_task_done() -> None:
+    text = (
+        "Open tasks: finalise the data room by 11 December; update the financial model with "
+        "Q4 numbers; send deck v7 to Fjord Capital Partners. Update: deck v7 has gone to "
+        "Fjord and the data room is finished. still to do - meter readings, cancel the TV "
+        "licence, buy a Telrad finder. Got the Telrad!!"
+    )
+    tasks = {t["title"]: t["status"] for t in objects(await extract(text, DEFAULT), "task")}
+    assert tasks == {
+        "finalise the data room by 11 December": "done",
+        "update the financial model with Q4 numbers": "open",
+        "send deck v7 to Fjord Capital Partners": "done",
+        "meter readings": "open",  # a to-do heading may end in a dash
+        "cancel the TV licence": "open",
+        "buy a Telrad finder": "done",  # "got": the past of "get"
+    }
+
+
+@pytest.mark.anyio
 async def test_a_firm_listed_under_a_job_is_a_firm_of_that_kind_and_its_town_nobody() -> None:
     text = "Solicitors: Ashby Reeve LLP, Clifton. Handling solicitor Olufemi Bankole."
     result = await extract(text, DEFAULT)

@@ -712,22 +712,49 @@ class _Build:
         people = {w.lower() for e in self.text.people() for w in e.name.split()}
         for s in self.text.sentences:
             for clause in done_clauses(s.text, past):
-                words = _object_words(clause, people)
-                if not words:
-                    continue
-                own = {t: d for t, d in here.items() if not _lists_itself(t, clause)}
-                title = _best_task(clause, words, list(own))
-                if title is not None:
-                    own[title].values[fname] = done
-                    continue
-                if lookup is None:
-                    continue
-                stored = await _open_tasks(spec, title_of, fname, done, words, lookup)
-                title = _best_task(clause, words, stored)
-                if title is not None:
-                    draft = self._draft(spec, title)
-                    draft.values[fname] = done
-                    self.things.append(draft)
+                # "got the litter tray, scratching post and carrier", "deck v7 has gone to
+                # Fjord and the data room is finished": each thing listed is done, each
+                # marking its own task; failing that, the clause's words as a whole.
+                parts = [p for p in _DONE_PARTS.split(clause) if p.strip()]
+                marked = False
+                for part in parts if len(parts) > 1 else []:
+                    marked = (
+                        await self._mark(part, people, here, spec, fname, done, lookup) or marked
+                    )
+                if not marked:
+                    await self._mark(clause, people, here, spec, fname, done, lookup)
+
+    async def _mark(
+        self,
+        clause: str,
+        people: set[str],
+        here: dict[str, Draft],
+        spec: ObjectSpec,
+        fname: str,
+        done: str,
+        lookup: RecordLookup | None,
+    ) -> bool:
+        """Mark done the one open task `clause` tells was done: one this text made, else one
+        stored (`mark_done`). Whether one was."""
+        title_of = name_field(spec)
+        words = _object_words(clause, people)
+        if not words or title_of is None:
+            return False
+        own = {t: d for t, d in here.items() if not _lists_itself(t, clause)}
+        title = _best_task(clause, words, list(own))
+        if title is not None:
+            own[title].values[fname] = done
+            return True
+        if lookup is None:
+            return False
+        stored = await _open_tasks(spec, title_of, fname, done, words, lookup)
+        title = _best_task(clause, words, stored)
+        if title is None:
+            return False
+        draft = self._draft(spec, title)
+        draft.values[fname] = done
+        self.things.append(draft)
+        return True
 
     def _new_since_moved(self, s: Analyzed) -> None:
         """ "Update: plate reader slot moved to Fri 2026-03-13": a move of something never
@@ -1013,6 +1040,8 @@ async def _open_tasks(
 
 
 _DONE_LOOKUPS = 6
+# Where one thing told done ends and the next begins in a clause listing several.
+_DONE_PARTS = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*\+\s*")
 
 
 async def _stored_speaker(person: ObjectSpec, lookup: RecordLookup | None) -> str | None:

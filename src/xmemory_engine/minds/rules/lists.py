@@ -57,6 +57,11 @@ _HEADER = re.compile(
 )
 
 
+# A heading of things to do may end in a dash instead of a colon ("still to do - …").
+_DASHED_HEADER = re.compile(
+    r"^\s*(?:(?:the\s+)?(?i:user|my|our)(?:['\u2019]s)?\s+)?"
+    r"(?P<head>[^\W\d_][\w\s]{0,30}?)\s+[-\u2013\u2014]\s+(?P<items>(?:[^.]|\.(?=\S))+?)\s*\.?\s*$"
+)  # a sentence that goes on after a full stop ("… TV licence. my husband …") is no list
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
 
 
@@ -70,6 +75,9 @@ def read_list(
     """The records a list sentence gives, or None when the sentence is not a list. `kinds`:
     what the text's names were read as (lower-cased name -> person, org or place)."""
     m = _HEADER.match(text)
+    dashed = _DASHED_HEADER.match(text) if m is None else None
+    if dashed is not None and _to_do(dashed.group("head").strip().lower(), mapped) is not None:
+        m = dashed  # "still to do - meter readings, redirect the post, cancel his TV licence"
     if m is None:
         return None
     head = m.group("head").strip().lower()
