@@ -1894,7 +1894,7 @@ async def test_each_thing_a_done_clause_lists_marks_its_own_task_done() -> None:
     text = (
         "Open tasks: finalise the data room by 11 December; update the financial model with "
         "Q4 numbers; send deck v7 to Fjord Capital Partners. Update: deck v7 has gone to "
-        "Fjord and the data room is finished. still to do - meter readings, cancel the TV "
+        "Fjord and the data room is finished. Still to do - meter readings, cancel the TV "
         "licence, buy a Telrad finder. Got the Telrad!!"
     )
     tasks = {t["title"]: t["status"] for t in objects(await extract(text, DEFAULT), "task")}
