@@ -3673,3 +3673,15 @@ async def test_a_sentence_opening_with_a_stance_is_a_preference_not_a_task() -> 
     assert objects(result, "task") == []
     [preference] = objects(result, "preference")
     assert "original records" in preference["value"]
+
+
+@pytest.mark.anyio
+async def test_a_firms_job_beside_a_name_is_their_role_at_that_firm() -> None:
+    text = (
+        "Pixel & Pine Studio pays in GBP. Update: Hannah replied - Pixel & Pine Studio's "
+        "finance manager, Tobias Lindgren, will pay INV-041 on 9 Dec."
+    )
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people["Tobias Lindgren"]["role"] == "finance manager"
+    assert people["Tobias Lindgren"]["company"] == "Pixel & Pine Studio"
+    assert "company" not in people["Hannah"]

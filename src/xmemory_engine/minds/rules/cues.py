@@ -106,6 +106,7 @@ def read_sentence(
     _employment(s, drafts, names, kinds, facts)
     _represents(s, drafts, names, kinds, facts)
     _manages(s, drafts, facts)
+    _firms_job(s, drafts, names, facts)
     _kin(s, drafts, names, facts)
     _kin_listed(s, drafts, facts)
     _firm_beside(s, drafts, names, kinds, facts)
@@ -221,6 +222,40 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
             continue
         if draft.put(field_for(draft.spec, "role", ("str",)), role):
             facts.use(m.start(), end)
+
+
+def _firms_job(
+    s: Analyzed, drafts: dict[str, Draft], names: dict[str, str], facts: SentenceFacts
+) -> None:
+    """A firm's job set beside a name ("Pixel & Pine's finance manager, Tobias Lindgren,",
+    "Tomasz Zieliński, SunVolt's lead electrician", "the installer is SunVolt's lead
+    electrician Tomasz"): the person's role, at that firm."""
+    for firm in s.mentions:
+        if not (firm.possessive and firm.entity.startswith("org:")):
+            continue
+        end, role = role_phrase(s, firm.end)
+        words = role.lower().split()
+        head = words[: words.index("of")][-1] if "of" in words[1:] else words[-1] if words else ""
+        if not head or not (role_like(head) or role_noun(head)) or head in KIN_NOUNS:
+            continue
+        person = next(
+            (m for m in s.mentions if m.start >= end and _JOB_THEN_NAME.fullmatch(s.text[end : m.start])),
+            None,
+        ) or next(
+            (m for m in s.mentions if m.end <= firm.start and _NAME_THEN_JOB.fullmatch(s.text[m.end : firm.start])),
+            None,
+        )  # fmt: skip
+        draft = drafts.get(person.entity) if person is not None and not person.pronoun else None
+        if draft is None or person is None or person.entity.startswith("org:"):
+            continue
+        if draft.put(field_for(draft.spec, "role", ("str",)), role):
+            facts.use(firm.start, end)
+        draft.put(field_for(draft.spec, "company", ("str",)), names.get(firm.entity, ""))
+
+
+# Between a firm's job and the name after it, or a name and the firm's job after it.
+_JOB_THEN_NAME = re.compile(rf"\s*,?\s*(?:(?:is|was)\s+)?(?:{TITLE})?")
+_NAME_THEN_JOB = re.compile(r"\s*(?:,|\bis|\bwas)\s*(?:(?:the|another|their|our)\s+)?")
 
 
 def _apposed_to_firm(s: Analyzed, comma: int) -> bool:
