@@ -3685,3 +3685,14 @@ async def test_a_firms_job_beside_a_name_is_their_role_at_that_firm() -> None:
     assert people["Tobias Lindgren"]["role"] == "finance manager"
     assert people["Tobias Lindgren"]["company"] == "Pixel & Pine Studio"
     assert "company" not in people["Hannah"]
+
+
+@pytest.mark.anyio
+async def test_someone_at_a_firm_works_there_unless_met_there() -> None:
+    bees = await extract(
+        "A nucleus colony from Gwilym Price at Valley Apiaries near Brecon, £220.", DEFAULT
+    )
+    [person] = objects(bees, "person")
+    assert person["company"] == "Valley Apiaries"
+    dinner = await extract("Dinner with Aiko Tanaka at Sushi Saito on Friday.", DEFAULT)
+    assert all("company" not in p for p in objects(dinner, "person"))

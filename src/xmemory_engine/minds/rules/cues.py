@@ -769,7 +769,12 @@ def _firm_beside(
             # "Priya Nair (Vexo Ltd)", "Contact: Mia Wong, Acme Ltd, mia@…": a firm set off
             # right after the name, alone in its brackets or commas, is theirs.
             alone = _SET_OFF_FIRM.match(s.text, m.end) is not None and nxt.start - m.end < 4
-            if not alone and (not described or _FIRM_AFTER.fullmatch(gap) is None):
+            # "from Gwilym Price at Valley Apiaries": a firm after "at" is where they work
+            # unless they are met there ("Dinner with Aiko Tanaka at Sushi Saito").
+            before = s.text[: m.start].lower().split()[-2:]
+            met = bool(set(before) & _MEETING_WORDS)
+            at_firm = _FIRM_AFTER.fullmatch(gap) is not None and (described or not met)
+            if not alone and not at_firm:
                 continue
         else:
             gap = s.text[m.end : nxt.start]
@@ -782,6 +787,8 @@ def _firm_beside(
 
 
 _COPULAS = frozenset(("is", "are", "was", "were"))
+_MEETING_WORDS = frozenset(("with", "met", "meet", "meeting", "see", "seeing", "saw", "visit",
+                            "visiting", "dinner", "lunch", "coffee", "drinks", "date"))  # fmt: skip
 _OWN_COPULA = re.compile(
     r"\s*(?:,\s*(?:who|which)\s+)?(?:is|are|was|were)\b(?:\s+(?:now|currently|still|also))?\s+\S+\s*$",
     re.IGNORECASE,
