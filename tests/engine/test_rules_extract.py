@@ -3696,3 +3696,14 @@ async def test_someone_at_a_firm_works_there_unless_met_there() -> None:
     assert person["company"] == "Valley Apiaries"
     dinner = await extract("Dinner with Aiko Tanaka at Sushi Saito on Friday.", DEFAULT)
     assert all("company" not in p for p in objects(dinner, "person"))
+
+
+@pytest.mark.anyio
+async def test_words_before_a_listed_name_say_who_they_are_not_their_name() -> None:
+    text = (
+        "Teachers: Valentina (bachata), Kofi Mensah (kizomba), and new hire Anaïs Lefebvre "
+        "(kids' street dance from January)."
+    )
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people["Anaïs Lefebvre"]["role"] == "teacher"
+    assert "new hire" in people["Anaïs Lefebvre"]["notes"]

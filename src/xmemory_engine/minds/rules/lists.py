@@ -21,6 +21,7 @@ from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     NAME_PARTICLES,
     ORG_NOUNS,
+    TITLE_WORDS,
     calendar_word,
     given_name,
     job_said,
@@ -39,6 +40,7 @@ from xmemory_engine.minds.rules.schema_map import (
 from xmemory_engine.minds.rules.states import allowed_state, states_said
 from xmemory_engine.minds.rules.text import (
     SELF_WORDS,
+    STOPWORDS,
     find_values,
     lexicon,
     name_words,
@@ -282,14 +284,26 @@ def _name_then_said(item: str, said: str) -> tuple[str, str]:
     """A listed name and what follows it outside brackets: "Priya Raman 07700 900123" ->
     ("Priya Raman", "07700 900123"), joined to what its brackets say."""
     words = item.split()
+    # "new hire Anaïs Lefebvre": a few lower-case words before the name say who they are;
+    # not a job before a title ("second supervisor Dr. Jonas Brenner", read as a job), nor
+    # words of a clause ("went with Britannia Overseas Removals").
+    lead = next((i for i, w in enumerate(words) if w[:1].isupper()), 0)
+    described = " ".join(words[:lead]) if (
+        0 < lead <= 3
+        and all(w.isalpha() and w.islower() and w not in STOPWORDS for w in words[:lead])
+        and _TITLED.match(words[lead]) is None
+    ) else ""  # fmt: skip
+    if described:
+        words = words[lead:]
     cut = next(
         (i for i, w in enumerate(words) if i and not (w[:1].isupper() or w in _PARTICLES)),
         len(words),
     )
     rest = " ".join(words[cut:])
-    return " ".join(words[:cut]), ", ".join(p for p in (said, rest) if p)
+    return " ".join(words[:cut]), ", ".join(p for p in (described, said, rest) if p)
 
 
+_TITLED = re.compile(rf"(?:{TITLE_WORDS})\.?$")
 # Words of a name that are not capitalised: "Anneke de Vries", "Dacre, Son & Hartley".
 _PARTICLES = NAME_PARTICLES | {"&"}
 
