@@ -3707,3 +3707,15 @@ async def test_words_before_a_listed_name_say_who_they_are_not_their_name() -> N
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert people["Anaïs Lefebvre"]["role"] == "teacher"
     assert "new hire" in people["Anaïs Lefebvre"]["notes"]
+
+
+@pytest.mark.anyio
+async def test_a_name_something_was_ordered_or_quoted_from_is_a_firm() -> None:
+    for text, firm in (
+        ("ordered 400 from Medalmakers at £1.10 each, they arrive early feb", "Medalmakers"),
+        ("not done: insurance - got a quote from Tutorsure for £89/yr", "Tutorsure"),
+    ):
+        result = await extract(text, DEFAULT)
+        assert firm in {o["name"] for o in objects(result, "organization")}
+    dave = await extract("got a quote from Dave for the fence", DEFAULT)
+    assert objects(dave, "organization") == []  # a given name is nobody's firm

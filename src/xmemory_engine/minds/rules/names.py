@@ -719,8 +719,11 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 2  # "now at Globex as a product manager": where the job is
     if before1 == "from" and before2 not in ("is", "are", "was", "comes", "came", "moved"):
         s.org += 2 if c.after_name else 1  # "Tom Okafor from Northwind Traders"
-        if before2 in _BOUGHT and not given_name(c.tokens[0]):
-            s.org += 1  # "ordered from Hallam's Butchers": a seller
+        traded = set(c.before[-4:-1]) & (_BOUGHT | _TRADED)
+        if traded and not given_name(c.tokens[0]):
+            # "ordered from Hallam's Butchers", "ordered 400 from Medalmakers", "got a quote
+            # from Tutorsure": a seller or a provider.
+            s.org += 1
     if before1 == "at" and c.after_name and len(c.tokens) >= 2 and not _MET & set(c.before):
         # "Dr. Rafael Quintero at Bright Line Orthodontics": where they work; not where one
         # meets them ("Dinner with Aiko Tanaka at Sushi Saito").
@@ -876,6 +879,9 @@ _MET = frozenset(("with", "met", "meet", "meeting", "see", "seeing", "saw", "vis
 # What is done with a seller, said right before "from" ("ordered from", "bought from").
 _BOUGHT = frozenset(("ordered", "order", "bought", "buy", "buying", "purchased", "hired",
                      "rented", "booked", "delivered"))  # fmt: skip
+# What one gets from a firm: "a quote from …", "the invoice from …".
+_TRADED = frozenset(("quote", "quotes", "quoted", "invoice", "invoices", "order", "orders",
+                     "delivery", "refund", "policy", "estimate"))  # fmt: skip
 # Groups someone belongs to, besides the lexicon's organization nouns.
 _GROUP_NOUNS = frozenset(("band", "club", "gym", "choir", "orchestra", "insurer", "bank"))
 _NAME_SHORTS = frozenset(("St", "Ste", "Sta", "Mt", "Ft"))
