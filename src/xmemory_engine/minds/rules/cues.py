@@ -210,7 +210,7 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
         # "is the paralegal": a job by its ending or a person's noun that is a job; its head
         # says so (the word before "of", else the last: "head of sales", "bank auditor"),
         # not any word ("the litter tray isn't").
-        head = words[: words.index("of")][-1] if "of" in words[1:] else words[-1]
+        head = _job_head(words)
         job = role_like(head) or (bool(m.group("article")) and role_noun(head))
         if not (said_as or job or (m.group("article") and followed_by_org)):
             continue
@@ -234,8 +234,7 @@ def _firms_job(
         if not (firm.possessive and firm.entity.startswith("org:")):
             continue
         end, role = role_phrase(s, firm.end)
-        words = role.lower().split()
-        head = words[: words.index("of")][-1] if "of" in words[1:] else words[-1] if words else ""
+        head = _job_head(role.lower().split())
         if not head or not (role_like(head) or role_noun(head)) or head in KIN_NOUNS:
             continue
         person = next(
@@ -251,6 +250,14 @@ def _firms_job(
         if draft.put(field_for(draft.spec, "role", ("str",)), role):
             facts.use(firm.start, end)
         draft.put(field_for(draft.spec, "company", ("str",)), names.get(firm.entity, ""))
+
+
+def _job_head(words: list[str]) -> str:
+    """The word a job's words are headed by: the one before "of", else the last ("head of
+    sales", "bank auditor"); "" for no words."""
+    if "of" in words[1:]:
+        return words[: words.index("of")][-1]
+    return words[-1] if words else ""
 
 
 # Between a firm's job and the name after it, or a name and the firm's job after it.

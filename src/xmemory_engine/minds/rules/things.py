@@ -1055,16 +1055,14 @@ def _dated_thing(before: str, label: re.Match[str] | None) -> str | None:
 
 # Where something takes place: "at (the) <capitalised words>" ("at Hollins Lane Library",
 # "at the Corn Exchange", "at SOAS"), its words joined by "of", "de", "&".
-_AT_VENUE = re.compile(
-    rf"\bat\s+(?:the\s+)?(?P<venue>(?:\d{{1,4}}[a-z]?\s+)?{UPPER}[\w'\u2019&\-]*"
-    rf"(?:\s+(?:{UPPER}[\w'\u2019&\-]*|of|de|du|la|&)(?=\s+{UPPER}|\b))*)"
+# A venue's name: capitalised words, and the particles between them ("Church of St Mary").
+_VENUE_NAME = (
+    rf"{UPPER}[\w'\u2019&\-]*(?:\s+(?:{UPPER}[\w'\u2019&\-]*|of|de|du|la|&)(?=\s+{UPPER}|\b))*"
 )
+_AT_VENUE = re.compile(rf"\bat\s+(?:the\s+)?(?P<venue>(?:\d{{1,4}}[a-z]?\s+)?{_VENUE_NAME})")
 
 
-_IN_VENUE = re.compile(
-    rf"\bin\s+(?P<the>the\s+)?(?P<venue>{UPPER}[\w'\u2019&\-]*"
-    rf"(?:\s+(?:{UPPER}[\w'\u2019&\-]*|of|de|du|la|&)(?=\s+{UPPER}|\b))*)"
-)
+_IN_VENUE = re.compile(rf"\bin\s+(?P<the>the\s+)?(?P<venue>{_VENUE_NAME})")
 
 
 def _at_venue(s: Analyzed, start: int, end: int) -> tuple[str, re.Match[str]] | None:
