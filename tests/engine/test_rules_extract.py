@@ -1870,6 +1870,11 @@ async def test_a_list_headed_by_a_person_noun_holds_people_called_so() -> None:
     ]
 
 
+async def task_states(text: str) -> dict[str, str]:
+    """Each task the default schema's extraction of `text` makes, by title: its status."""
+    return {t["title"]: t["status"] for t in objects(await extract(text, DEFAULT), "task")}
+
+
 @pytest.mark.anyio
 async def test_a_deed_told_done_marks_the_listed_task_it_names_done() -> None:
     text = (
@@ -1878,8 +1883,7 @@ async def test_a_deed_told_done_marks_the_listed_task_it_names_done() -> None:
         "photos, pay the retainer, email HR about my hours. Yusuf suggested mediation, and I "
         "paid the retainer yesterday. I emailed HR on Tuesday."
     )
-    tasks = {t["title"]: t["status"] for t in objects(await extract(text, DEFAULT), "task")}
-    assert tasks == {
+    assert await task_states(text) == {
         "tell the letting agency Anouk is leaving": "open",
         "get the boiler serviced": "open",
         "buy a new hoover": "done",
@@ -1897,8 +1901,7 @@ async def test_each_thing_a_done_clause_lists_marks_its_own_task_done() -> None:
         "Fjord and the data room is finished. Still to do - meter readings, cancel the TV "
         "licence, buy a Telrad finder. Got the Telrad!!"
     )
-    tasks = {t["title"]: t["status"] for t in objects(await extract(text, DEFAULT), "task")}
-    assert tasks == {
+    assert await task_states(text) == {
         "finalise the data room by 11 December": "done",
         "update the financial model with Q4 numbers": "open",
         "send deck v7 to Fjord Capital Partners": "done",

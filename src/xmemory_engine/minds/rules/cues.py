@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from xmemory_engine.minds.rules.analysis import TIE, Analyzed, Mention
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import (
+    FIRM_HEADS,
     KIN_NOUNS,
     ORG_NOUNS,
     TITLE,
@@ -850,10 +851,9 @@ def _a_firm(s: Analyzed, start: int, obj: str) -> bool:
     words = re.findall(
         r"[a-z][\w\-]*", re.split(r"\s+(?:at|for|in|of|with|from)\s+", obj)[0].lower()
     )
-    return bool(words) and (words[-1] in ORG_NOUNS or words[-1] in _FIRM_HEADS)
+    return bool(words) and (words[-1] in ORG_NOUNS or words[-1] in FIRM_HEADS)
 
 
-_FIRM_HEADS = lexicon("orgs.kind_heads")
 # Between a person and the verb that is theirs: nothing, or words that leave it theirs
 # ("Maya, who now runs", "Tom also leads"); anything else makes the verb another's or a noun
 # ("User prefers morning runs").

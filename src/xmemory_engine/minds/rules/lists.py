@@ -53,16 +53,14 @@ from xmemory_engine.schema import ObjectSpec
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
 
 # "User's current projects: …", "My to-dos: …": whose the list is opens it, not its type.
-_HEADER = re.compile(
-    r"^\s*(?:(?:the\s+)?(?i:user|my|our)(?:['\u2019]s)?\s+)?"
-    r"(?P<head>[^\W\d_][\w\s\-]{0,30}?)\s*:\s*(?P<items>.+?)\s*\.?\s*$"
-)
+_WHOSE = r"^\s*(?:(?:the\s+)?(?i:user|my|our)(?:['\u2019]s)?\s+)?"
+_HEADER = re.compile(_WHOSE + r"(?P<head>[^\W\d_][\w\s\-]{0,30}?)\s*:\s*(?P<items>.+?)\s*\.?\s*$")
 
 
 # A heading of things to do may end in a dash instead of a colon ("still to do - …").
 _DASHED_HEADER = re.compile(
-    r"^\s*(?:(?:the\s+)?(?i:user|my|our)(?:['\u2019]s)?\s+)?"
-    r"(?P<head>[^\W\d_][\w\s]{0,30}?)\s+[-\u2013\u2014]\s+(?P<items>(?:[^.]|\.(?=\S))+?)\s*\.?\s*$"
+    _WHOSE
+    + r"(?P<head>[^\W\d_][\w\s]{0,30}?)\s+[-\u2013\u2014]\s+(?P<items>(?:[^.]|\.(?=\S))+?)\s*\.?\s*$"
 )  # a sentence that goes on after a full stop ("… TV licence. my husband …") is no list
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
 

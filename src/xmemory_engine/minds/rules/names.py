@@ -822,14 +822,14 @@ def _firm_kind_after(after: list[str]) -> bool:
     for i in range(1, min(len(after), 5)):
         if after[i] in _PHRASE_ENDS:
             return False
-        if after[i] in ORG_SUFFIXES or after[i] in _FIRM_HEADS:
+        if after[i] in ORG_SUFFIXES or after[i] in FIRM_HEADS:
             nxt = after[i + 1] if i + 1 < len(after) else ""
             return not (person_noun(nxt) or role_noun(nxt))
     return False
 
 
 # Nouns of a sort of firm beside the name endings: "an independent bike *shop*".
-_FIRM_HEADS = lexicon("orgs.kind_heads") | frozenset(("shop", "store", "salon", "studio"))
+FIRM_HEADS = lexicon("orgs.kind_heads") | frozenset(("shop", "store", "salon", "studio"))
 _PHRASE_ENDS = frozenset(("in", "at", "on", "of", "for", "with", "from", "by", "near", "and",
                           "that", "which", "who", "run", "owned", "based"))  # fmt: skip
 

@@ -264,9 +264,10 @@ def read_things(
     # A kind whose type the sentence names ("the ... project", "task ...") is tried first,
     # and a stance the sentence opens with is the user's preference before anything else
     # ("Prefers to cite original records rather than copying …" is no task).
-    readers.sort(key=lambda r: not _names_type(s.text, mapped.first(r[0])))
-    if _OPENING_STANCE.match(s.text):
-        readers.sort(key=lambda r: r[0] != "preference")
+    stance = _OPENING_STANCE.match(s.text) is not None
+    readers.sort(
+        key=lambda r: (stance and r[0] != "preference", not _names_type(s.text, mapped.first(r[0])))
+    )
     for kind, reader in readers:
         spec = mapped.first(kind)
         if spec is None:
