@@ -10,18 +10,19 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 DATA = Path(__file__).parent / "data"
-SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4")
+SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 # What "all" means: dev and test only. The holdout splits are scored only when named, so a
 # routine `--split all --record` never spends it.
 ALL = ("dev", "test")
 # The splits whose files are frozen (FROZEN.md with their digest) and whose misses are not shown.
-FROZEN = ("test", "holdout", "holdout2", "holdout3", "holdout4")
+FROZEN = ("test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 STYLES = ("user", "agent")
 KINDS = (
     "lookup",
@@ -66,10 +67,13 @@ class Conversation:
     questions: tuple[Question, ...]
     objects: tuple[ExpectedObject, ...]
     path: Path
+    # The day the conversation was written on, when its relative and year-less dates ("next
+    # Tuesday", "16 January") were meant from that day; None means the day it is run.
+    today: date | None = None
 
 
 def load(split: str, data: Path = DATA) -> list[Conversation]:
-    """The conversations of `split` ("dev", "test", "holdout" to "holdout4", or "all" = dev
+    """The conversations of `split` ("dev", "test", "holdout" to "holdout5", or "all" = dev
     and test), sorted by file name.
 
     Raises DatasetError on a malformed file or a name used twice, so a typo in the data fails
@@ -110,7 +114,17 @@ def parse(raw: Any, split: str, path: Path) -> Conversation:
     if not questions:
         raise fail("no questions")
     objects = tuple(_object(o, fail) for o in raw.get("objects") or [])
-    return Conversation(name, split, style, tuple(turns), questions, objects, path)
+    today = raw.get("today")
+    if today is not None:
+        if not isinstance(today, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", today):
+            raise fail(f"today {today!r} is not a quoted YYYY-MM-DD date")
+        try:
+            day: date | None = date.fromisoformat(today)
+        except ValueError:
+            raise fail(f"today {today!r} is not a calendar date") from None
+    else:
+        day = None
+    return Conversation(name, split, style, tuple(turns), questions, objects, path, day)
 
 
 def _question(raw: Any, fail: Any) -> Question:

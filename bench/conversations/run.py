@@ -46,6 +46,8 @@ from bench.machine import cpu_name
 
 from xmemory import AsyncXmemoryClient, XmemoryAPIError
 from xmemory_engine import EngineSettings, open_engine
+from xmemory_engine.minds.base import Mind
+from xmemory_engine.minds.rules import rules_mind
 
 HERE = Path(__file__).parent
 SCORES = HERE / "scores.json"
@@ -78,7 +80,7 @@ async def run_conversation(conv: Conversation) -> ConversationResult:
     with tempfile.TemporaryDirectory(prefix="xmem-conv-") as tmp:
         data_dir = Path(tmp)
         async with (
-            open_engine(EngineSettings(data_dir=data_dir)) as engine,
+            open_engine(EngineSettings(data_dir=data_dir), mind=_mind_for(conv)) as engine,
             httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=engine.app), base_url="http://engine"
             ) as http,
@@ -124,6 +126,14 @@ async def run_conversation(conv: Conversation) -> ConversationResult:
         empty_turns=sum(1 for t in traces if not t),
         failures=failures,
     )
+
+
+def _mind_for(conv: Conversation) -> Mind | None:
+    """The default mind, its day fixed to the one the conversation was written on, if it says."""
+    day = conv.today
+    if day is None:
+        return None
+    return rules_mind(today=lambda: day)
 
 
 def _connect(db: Path) -> sqlite3.Connection:
@@ -247,8 +257,10 @@ def render(runs: dict[str, Any]) -> str:
         "frozen the same way (`data/holdout2/FROZEN.md`); `holdout3` a fourth, written on "
         "2026-12-02 and used for aggregates by two sessions before it was frozen "
         "(`data/holdout3/FROZEN.md`); `holdout4` a fifth, written and frozen on 2026-12-02 "
-        "after one aggregate run (`data/holdout4/FROZEN.md`). Reproduce with `python -m "
-        "bench.conversations --split dev|test|all|holdout|holdout2|holdout3|holdout4 "
+        "after one aggregate run (`data/holdout4/FROZEN.md`); `holdout5` a sixth, by two "
+        "writers on 2026-12-03 who took today as 2026-01-10, which its files say and its "
+        "runs use (`data/holdout5/FROZEN.md`). Reproduce with `python -m "
+        "bench.conversations --split dev|test|all|holdout|holdout2|holdout3|holdout4|holdout5 "
         "[--record]`.",
         "",
         "- **right**, **from records**, **incl. passages**: share of answerable questions whose "

@@ -7,6 +7,7 @@ check the pieces that decide what counts as right, abstained or confidently wron
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -112,7 +113,7 @@ def test_the_test_split_is_as_frozen() -> None:
     assert split_digest() == frozen_digest()
 
 
-@pytest.mark.parametrize("split", ["holdout", "holdout2", "holdout3", "holdout4"])
+@pytest.mark.parametrize("split", ["holdout", "holdout2", "holdout3", "holdout4", "holdout5"])
 def test_the_holdout_splits_are_frozen_and_left_out_of_all(split: str) -> None:
     holdout = load(split)
     assert len(holdout) >= 14
@@ -121,6 +122,41 @@ def test_the_holdout_splits_are_frozen_and_left_out_of_all(split: str) -> None:
     assert split_digest(split=split) == frozen_digest(split=split)
     assert split_digest(split=split) != split_digest(split="test")
     assert not {c.name for c in holdout} & {c.name for c in load("all")}
+
+
+def test_a_conversation_may_say_the_day_it_was_written_on() -> None:
+    raw = {
+        "name": "x",
+        "style": "user",
+        "turns": ["I live in Leeds."],
+        "questions": [{"q": "Where do I live?", "kind": "lookup", "expect": ["Leeds"]}],
+    }
+    assert parse(raw, "dev", Path("x.yml")).today is None
+    assert parse({**raw, "today": "2026-01-10"}, "dev", Path("x.yml")).today == date(2026, 1, 10)
+    # Unquoted, YAML reads a date object: refused, as unquoted object values are.
+    for wrong in (date(2026, 1, 10), "10 Jan 2026", "2026-02-30"):
+        with pytest.raises(DatasetError, match="today"):
+            parse({**raw, "today": wrong}, "dev", Path("x.yml"))
+
+
+@pytest.mark.anyio
+async def test_the_day_a_conversation_names_is_the_day_its_dates_are_read_from() -> None:
+    raw = {
+        "name": "x",
+        "style": "user",
+        "today": "2026-01-10",  # a Saturday
+        "turns": ["The dentist appointment is next Tuesday at 9am."],
+        "questions": [
+            {"q": "When is the dentist appointment?", "kind": "date", "expect": ["2026-01-13"]}
+        ],
+        "objects": [
+            {"type": "event", "values": {"title": "dentist appointment", "date": "2026-01-13"}}
+        ],
+    }
+    result = await run.run_conversation(parse(raw, "dev", Path("x.yml")))
+    assert result.objects_found == 1
+    [(_, _, outcome)] = result.questions
+    assert outcome.correct and outcome.from_records, outcome
 
 
 def test_a_no_answer_question_with_an_expectation_is_refused() -> None:
@@ -134,7 +170,9 @@ def test_a_no_answer_question_with_an_expectation_is_refused() -> None:
         parse(raw, "dev", Path("x.yml"))
 
 
-@pytest.mark.parametrize("split", ["test", "holdout", "holdout2", "holdout3", "holdout4", "all"])
+@pytest.mark.parametrize(
+    "split", ["test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "all"]
+)
 def test_misses_are_never_shown_for_a_held_out_split(
     split: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
