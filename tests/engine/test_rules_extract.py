@@ -12,7 +12,12 @@ import pytest
 from xmemory_engine.minds.base import Extraction, ExtractionLogic, ExtractionRequest
 from xmemory_engine.minds.rules import RulesExtractor, rules_mind
 from xmemory_engine.minds.rules.names import given_name
-from xmemory_engine.minds.rules.text import find_dates, find_values, split_sentences
+from xmemory_engine.minds.rules.text import (
+    anchor_relative,
+    find_dates,
+    find_values,
+    split_sentences,
+)
 from xmemory_engine.schema import Schema, parse_schema
 
 TODAY = date(2026, 3, 5)  # a Thursday
@@ -115,7 +120,7 @@ async def test_seed_bob_keeps_what_no_field_holds_in_the_notes() -> None:
         {
             "name": "Bob Lee",
             "company": "Globex",
-            "notes": "Bob Lee is a designer at Globex. He joined last Monday.",
+            "notes": "Bob Lee is a designer at Globex. He joined on 2026-03-02.",
         }
     ]
 
@@ -133,7 +138,7 @@ async def test_seed_sentences_on_the_default_schema_give_people_organizations_an
             "name": "Bob Lee",
             "role": "designer",
             "company": "Globex",
-            "notes": "He joined last Monday.",
+            "notes": "He joined on 2026-03-02.",
         },
     ]
     assert objects(result, "organization") == [{"name": "Acme Corp"}, {"name": "Globex"}]
@@ -236,7 +241,7 @@ async def test_a_pronoun_opening_the_text_means_the_most_recently_stored_person(
     lookup = FakeLookup({"contact": [{"name": "Bob Lee", "notes": "Designer at Globex."}]})
     result = await extract("He joined last Monday.", lookup=lookup)
     assert objects(result, "contact") == [
-        {"name": "Bob Lee", "notes": "Designer at Globex. He joined last Monday."}
+        {"name": "Bob Lee", "notes": "Designer at Globex. He joined on 2026-03-02."}
     ]
     assert ("recent", "contact") in lookup.calls
 
@@ -254,7 +259,7 @@ async def test_new_notes_extend_the_stored_ones() -> None:
     lookup = FakeLookup({"contact": [{"name": "Bob Lee", "notes": "Likes jazz."}]})
     result = await extract("Bob Lee joined last Monday.", lookup=lookup)
     assert objects(result, "contact") == [
-        {"name": "Bob Lee", "notes": "Likes jazz. Bob Lee joined last Monday."}
+        {"name": "Bob Lee", "notes": "Likes jazz. Bob Lee joined on 2026-03-02."}
     ]
 
 
@@ -337,6 +342,42 @@ async def test_a_negated_flag_is_false() -> None:
 def test_dates_resolve_relative_to_today(phrase: str, iso: str) -> None:
     found = find_dates(f"It happened {phrase}.", TODAY)
     assert [d.value for d in found] == [iso]
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        ("He joined last Monday.", "He joined on 2026-03-02."),
+        ("call booked for next Tuesday at 6pm", "call booked for 2026-03-10 at 6pm"),
+        ("It is raining today.", "It is raining on 2026-03-05."),
+        ("due by tomorrow", "due by 2026-03-06"),
+        ("moved here two weeks ago", "moved here on 2026-02-19"),
+        ("we're moving next year", "we're moving in 2027"),
+        ("back in 3 months", "back in June 2026"),
+        ("next month's rent", "April 2026's rent"),
+        ("busy next week", "busy the week of 2026-03-09"),
+        # Not relative, or not without the tense: kept as said.
+        ("met her on Tuesday", "met her on Tuesday"),
+        ("swims on Tuesdays", "swims on Tuesdays"),
+        ("the Christmas party on 12 Dec", "the Christmas party on 12 Dec"),
+    ],
+)
+def test_time_said_relative_to_today_is_stored_as_the_day_it_meant(said: str, stored: str) -> None:
+    assert anchor_relative(said, TODAY) == stored
+
+
+@pytest.mark.anyio
+async def test_a_stored_value_keeps_the_day_a_relative_time_meant_but_not_in_its_key() -> None:
+    result = await extract("My dentist appointment is next Tuesday at 9am.", DEFAULT)
+    [fact] = objects(result, "fact")
+    assert fact == {
+        "subject": "User",
+        "attribute": "dentist appointment",
+        "value": "2026-03-10 at 9am",
+    }
+    assert objects(result, "event") == [{"title": "dentist appointment", "date": "2026-03-10"}]
+    result = await extract("Remind me to call the plumber tomorrow.", DEFAULT)
+    assert all("tomorrow" not in str(v) for o in result.objects for v in o.values.values())
 
 
 def test_values_do_not_overlap_and_keep_their_kinds() -> None:
@@ -712,7 +753,7 @@ async def test_it_carries_a_priority_to_the_task_just_made(second: str, priority
 async def test_it_says_nothing_of_the_task_when_it_is_the_weather() -> None:
     result = await extract("Remind me to water the plants. It is raining today.", DEFAULT)
     assert objects(result, "task") == [{"title": "water the plants", "status": "open"}]
-    assert objects(result, "note") == [{"content": "It is raining today."}]
+    assert objects(result, "note") == [{"content": "It is raining on 2026-03-05."}]
     due = await extract("I need to file taxes. It is due 2026-04-15.", DEFAULT)
     assert objects(due, "task") == [
         {"title": "file taxes", "status": "open", "due_date": "2026-04-15"}

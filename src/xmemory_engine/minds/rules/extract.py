@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from xmemory_engine.minds.base import (
     ExtractedObject,
@@ -56,7 +57,15 @@ from xmemory_engine.minds.rules.schema_map import (
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
 from xmemory_engine.minds.rules.states import allowed_state, done_clauses, states_said
-from xmemory_engine.minds.rules.text import MONTHS, STOPWORDS, WEEKDAYS, lexicon, stem, typed_dashes
+from xmemory_engine.minds.rules.text import (
+    MONTHS,
+    STOPWORDS,
+    WEEKDAYS,
+    anchor_relative,
+    lexicon,
+    stem,
+    typed_dashes,
+)
 from xmemory_engine.minds.rules.things import dated_events, read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
@@ -916,6 +925,16 @@ class _Build:
                         draft.notes = [old.strip(), *fresh] if fresh else [old.strip()]
                     break
 
+    def _anchored(self, draft: Draft) -> dict[str, Any]:
+        """The draft's values with time said relative to today ("next Tuesday") written as
+        the day it means, so the record says the same thing when it is read next month. Its
+        key stays as said: it is how the record is found again."""
+        keys = set(draft.spec.primary_key)
+        return {
+            f: anchor_relative(v, self.today) if isinstance(v, str) and f not in keys else v
+            for f, v in draft.values.items()
+        }
+
     def result(self) -> Extraction:
         out = Extraction()
         kept: set[str] = set()
@@ -934,7 +953,7 @@ class _Build:
             if draft.missing_required() or not draft.values or draft.ref in kept:
                 continue
             kept.add(draft.ref)
-            out.objects.append(ExtractedObject(draft.spec.name, dict(draft.values), draft.ref))
+            out.objects.append(ExtractedObject(draft.spec.name, self._anchored(draft), draft.ref))
         out.relations = [
             r for r in self.relations if all(ref in kept for ref in r.endpoints.values())
         ]

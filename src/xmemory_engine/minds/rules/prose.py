@@ -121,8 +121,8 @@ def keyword_sentences(
     table: ResultTable, spec: ObjectSpec, keywords: list[str], *, every: bool = False
 ) -> str | None:
     """The stored sentences that mention the keywords (with `every`, all of them), each said
-    of its record: "He joined last Monday." in Bob Lee's notes -> "Bob Lee joined last
-    Monday." """
+    of its record: "He joined on 2026-03-02." in Bob Lee's notes -> "Bob Lee joined on
+    2026-03-02." """
     name_of = _name_of(spec)
     said: list[str] = []
     wanted = [k.lower() for k in keywords]
@@ -149,7 +149,10 @@ def keyword_sentences(
 
 def _only_asked(text: str, wanted: list[str]) -> bool:
     """Whether `text` says nothing but the words asked with ("teacher" for "What subject does
-    Tom teach?"): a value that only repeats the question is no answer to it."""
+    Tom teach?"): a value that only repeats the question is no answer to it. A number or a
+    date is more than the question said ("He joined 2026-03-02.")."""
+    if any(c.isdigit() for c in text):
+        return False
     words = [w for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in STOPWORDS]
     return bool(words) and all(any(w.startswith(k) for k in wanted) for w in words)
 

@@ -354,6 +354,66 @@ def _year_shift(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+# Time said relative to the day it was said on: "tomorrow", "next Tuesday", "two weeks ago",
+# "in 3 months", "next year". Kept as written, a stored value would mean another day when it
+# is read later; `anchor_relative` writes the day it meant instead. A bare weekday ("on
+# Tuesday") is not here: whether it is the last or the next one depends on the tense.
+_RELATIVE_KINDS = ("word", "ago", "in", "lastnext")
+_RELATIVE_WEEKDAY = ("last", "next", "this")
+_PREPOSITIONS = frozenset(("on", "by", "for", "until", "till", "from", "since", "before", "after",
+                           "to", "of", "at", "in", "during", "around", "about", "within", "than",
+                           "til", "between", "and", "or", "as"))  # fmt: skip
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"]  # fmt: skip
+
+
+def anchor_relative(value: str, today: date) -> str:
+    """`value` with each time said relative to `today` written as the day (ISO), week, month
+    or year it means: "call booked for next Tuesday at 6pm" said on 2026-01-10 is stored as
+    "call booked for 2026-01-13 at 6pm"."""
+    found: list[tuple[int, int, str]] = []
+    for kind, pattern in _DATE_PATTERNS:
+        if kind not in _RELATIVE_KINDS and kind != "weekday":
+            continue
+        for m in pattern.finditer(value):
+            if kind == "weekday" and m["rel"].lower() not in _RELATIVE_WEEKDAY:
+                continue
+            if any(m.start() < end and m.end() > begin for begin, end, _ in found):
+                continue
+            day = _resolve(kind, m, today)
+            if day is not None:
+                found.append((m.start(), m.end(), _said_as(kind, m, day)))
+    pieces: list[str] = []
+    at = 0
+    for begin, end, said in sorted(found):
+        before = value[:begin].split()
+        if (
+            before
+            and before[-1].lower() not in _PREPOSITIONS
+            and not value.startswith(("'s", "\u2019s"), end)
+            and not said.startswith("the ")
+        ):
+            # "He joined last Monday" -> "He joined on 2026-03-02", "moving next year" ->
+            # "moving in 2027"; "by next Friday" and "next month's rent" need none.
+            said = ("on " if said[:1].isdigit() and "-" in said else "in ") + said
+        pieces.append(value[at:begin] + said)
+        at = end
+    return "".join(pieces) + value[at:]
+
+
+def _said_as(kind: str, m: re.Match[str], day: date) -> str:
+    """How far a relative time reaches: a day, the week it falls in, its month, its year."""
+    unit = m.groupdict().get("unit")
+    unit = unit.lower() if unit else "day"
+    if unit == "year":
+        return str(day.year)
+    if unit == "month":
+        return f"{_MONTH_NAMES[day.month - 1]} {day.year}"
+    if unit == "week" and kind == "lastnext":
+        return f"the week of {(day - timedelta(days=day.weekday())).isoformat()}"
+    return day.isoformat()
+
+
 def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
     try:
         if kind == "iso":
