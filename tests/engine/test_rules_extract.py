@@ -3763,3 +3763,31 @@ async def test_a_name_something_was_ordered_or_quoted_from_is_a_firm() -> None:
         assert firm in {o["name"] for o in objects(result, "organization")}
     dave = await extract("got a quote from Dave for the fence", DEFAULT)
     assert objects(dave, "organization") == []  # a given name is nobody's firm
+
+
+@pytest.mark.parametrize(
+    ("said", "name", "role"),
+    [
+        # Whose job it is comes before the job ("the clinic's counsellor").
+        ("We saw Ines Carvalho, the practice's nurse.", "Ines Carvalho", "nurse"),
+        ("Ruth Mensah is the school's head of maths.", "Ruth Mensah", "head of maths"),
+        # The name may be set off in brackets after the job, and a label may open brackets.
+        ("We booked a structural engineer (Olu Bankole) for the beam.", "Olu Bankole", "structural engineer"),
+        ("Backed by Harbour Capital (partner: Mei Tanaka).", "Mei Tanaka", "partner"),
+        # An emoji ends a clause as punctuation does.
+        ("finally booked the photos 📸 photographer is Lotte Berg", "Lotte Berg", "photographer"),
+        # A job said short, where a job is looked for.
+        ("Sports physio: Dara Quinn, 0161 555 0101.", "Dara Quinn", "sports physio"),
+    ],
+)  # fmt: skip
+@pytest.mark.anyio
+async def test_a_job_beside_a_name_in_any_of_its_settings(said: str, name: str, role: str) -> None:
+    result = await extract(said, DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people[name].get("role") == role
+
+
+@pytest.mark.anyio
+async def test_a_firm_named_for_a_short_job_keeps_its_whole_name() -> None:
+    result = await extract("Dara Quinn works at Eastgate Sports Physio.", DEFAULT)
+    assert {o["name"] for o in objects(result, "organization")} == {"Eastgate Sports Physio"}

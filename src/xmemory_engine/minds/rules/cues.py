@@ -283,7 +283,8 @@ _TITLE_BEFORE = re.compile(
     r"(?P<role>(?:(?!(?:called|named|a|an|the)\b)[a-z][\w\-]*\s+){0,2}(?!(?:called|named)\b)[a-z][\w\-]*"
     r"(?:\s+of\s+[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)?)"
     r"|^\s*(?P<opening>[A-Z][a-z][\w\-]*))"
-    rf"\s*,?\s*(?:(?i:called|named)\s+)?(?:{TITLE})?$"
+    # "GP (Dr. Rashid Qureshi, Keswick Health Centre)": the name may be set off in brackets.
+    rf"\s*[,(]?\s*(?:(?i:called|named)\s+)?(?:{TITLE})?$"
 )
 
 # A job word right before a name after any other word ("Shadowing senior guide Ahmed
@@ -298,11 +299,14 @@ _VERB_AFTER = lexicon("cues.verb_after")
 # nobody's or someone else's ("my manager is ..." is the user's relationship: `_kin`). The
 # job opens the sentence or a clause, or follows "the" or a third person's possessive.
 _ANOTHERS = r"(?:[Tt]he|[Tt]heir|[Hh]is|[Hh]er|[Ii]ts)\s+"
+# What ends one clause before another opens: punctuation, a dash, or an emoji ("doing the loft
+# conversion 🙌 architect is Henrik Sørensen").
+_CLAUSE_MARK = r"[;,.:!?\u2013\u2014\u2600-\u27bf\U0001f300-\U0001faff]"
 _NOT_A_JOB_WORD = r"(?!(?:there|here|now|currently|we|I|they|he|she|you)\b)"
 _THE_ROLE_IS = re.compile(
     # A clause may open after a full stop that opens no sentence ("… a year. site secretary
     # is Margit Szabó"), or after a label ("Note: St Columba's hall manager is …").
-    rf"(?:\b{_ANOTHERS}|(?:^|[;,.:])\s*(?:{_ANOTHERS})?)"
+    rf"(?:\b{_ANOTHERS}|(?:^|{_CLAUSE_MARK})\s*(?:{_ANOTHERS})?)"
     # "the employer's immigration lawyer is …", "St Columba's hall manager is …": whose job it
     # is stands before its words.
     r"(?:(?:[A-Z][\w\-]*\s+)?[A-Za-z][\w\-]*['\u2019]s\s+)?"
@@ -323,7 +327,8 @@ _THE_ROLE_IS = re.compile(
 # tour: Declan Moss": a label that is a job, then the one who has it.
 _ROLE_LABEL = re.compile(
     # "User's GP: Dr Hannah Boyd": the user's, a tie as well as a job (`_bare_tie`).
-    r"(?:^\s*|[;.]\s+)(?P<owner>(?:the\s+)?(?i:user)['\u2019]s\s+|(?i:my|our)\s+)?"
+    # "Northlight Ventures (partner: Sebastián Restrepo)": a label may open brackets.
+    r"(?:^\s*|[;.]\s+|\(\s*)(?P<owner>(?:the\s+)?(?i:user)['\u2019]s\s+|(?i:my|our)\s+)?"
     # "Aire View Court scheme manager: Fatima Hussain": a firm's name may open the label.
     # Two capitalised words at least: one may be the job's own ("Sound engineer:").
     r"(?:(?P<firm>(?:[A-Z][\w'\u2019&\-]*\s+){2,4})(?=[a-z]))?"
@@ -343,7 +348,7 @@ _APPOSED_BEFORE = re.compile(
     r"(?:^|[,;:(]\s*|\s)(?i:a|an|the|my|our|their|his|her)\s+"
     # The head may be an acronym ("his GP, Dr Ruth Kiely,").
     r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,3}?(?:[a-z][\w\-]*|[A-Z]{2,5})(?:\s+of\s+[a-z][\w\-]*)?)"
-    rf"\s*,\s*(?:{TITLE})?$"
+    rf"\s*[,(]\s*(?:{TITLE})?$"
 )
 
 
@@ -611,6 +616,11 @@ def role_phrase(s: Analyzed, start: int) -> tuple[int, str]:
     end, words = start, list[str]()
     for w in _ROLE_WORD.finditer(s.text, start):
         gap = s.text[end : w.start()]
+        if words and w.group() == "s" and gap in ("'", "\u2019"):
+            # "the clinic's counsellor", "the school's head of maths": whose job it is comes
+            # first; the job is what follows.
+            words, end = [], w.end()
+            continue
         if gap.strip() or len(words) >= 6:
             break
         word = w.group().lower()

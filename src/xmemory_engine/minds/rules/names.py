@@ -31,6 +31,7 @@ from xmemory_engine.sentences import fold
 ORG_SUFFIXES = lexicon("names.org_suffixes")
 ORG_NOUNS = lexicon("names.org_nouns")
 ROLE_NOUNS = lexicon("names.role_nouns")
+_SHORT_JOB_NOUNS = lexicon("names.short_job_nouns")
 # Nouns for a person by how they stand to someone: "my *sister*", "Mateo's *partner*".
 _KIN_BASES = lexicon("names.kin_nouns")
 # ... and their compounds, which name the same kind of tie: "mother-in-law", "ex-wife",
@@ -789,7 +790,12 @@ def _score(c: Candidate, s: Scores) -> None:
     if len(c.tokens) == 1 and given_name(c.tokens[0]) and (subject or _acts(c)):
         s.person += 1  # a given name that a clause is about: "Ana brings the map set"
     partner = before1 == "partner" and given_name(c.tokens[0])  # a firm's too: "partner Ruben"
-    if before1 in KIN_NOUNS or partner or (before1 in ROLE_NOUNS and before2 in _DETERMINERS):
+    # "the designer Ana", "a structural engineer (Olu Bankole)": the job's own words may
+    # stand between it and its determiner.
+    determined = any(w in _DETERMINERS for w in c.before[-4:-1]) and not any(
+        w in STOPWORDS and w not in _DETERMINERS for w in c.before[-4:-1][-2:]
+    )
+    if before1 in KIN_NOUNS or partner or (before1 in ROLE_NOUNS and determined):
         s.person += 2  # "my brother Sam", "our dentist Okafor", "the designer Ana"
     elif _owned_head(c.before) in KIN_NOUNS | ROLE_NOUNS:
         s.person += 2  # "My head of department, Naledi Khumalo": the phrase's head, "head"
@@ -1010,11 +1016,15 @@ def role_noun(word: str) -> bool:
         word = word.rsplit("-", 1)[1]  # "co-host", "sous-chef": a kind of host, of chef
     # A word that may name a firm as well ("client", "lender", "supplier") is no sure job,
     # nor is a tie ("landlord": the relationship).
-    return word in ROLE_NOUNS or (
-        word in _person_nouns()
-        and word not in ORG_NOUNS
-        and word not in _ORG_LABELS
-        and word not in KIN_NOUNS
+    return (
+        word in ROLE_NOUNS
+        or word in _SHORT_JOB_NOUNS
+        or (
+            word in _person_nouns()
+            and word not in ORG_NOUNS
+            and word not in _ORG_LABELS
+            and word not in KIN_NOUNS
+        )
     )
 
 
