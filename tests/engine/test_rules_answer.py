@@ -980,3 +980,10 @@ async def test_how_many_of_a_word_no_type_names_counts_the_records_saying_it(
     default.put("organization", {"name": "Octopus Energy", "notes": "Supplier of our power."})
     answer = (await default.ask("How many clients do I have?")).answer
     assert answer is not None and answer.startswith("2: ")
+
+
+@pytest.mark.anyio
+async def test_where_a_thing_is_held_asks_where_it_is(default: Memory) -> None:
+    await default.write("Boat launch is on Monday 11 January 2027 at Harbour House.")
+    answer = await default.ask("Where is the boat launch being held?")
+    assert answer.answer == "Harbour House"

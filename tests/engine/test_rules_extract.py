@@ -3791,3 +3791,9 @@ async def test_a_job_beside_a_name_in_any_of_its_settings(said: str, name: str, 
 async def test_a_firm_named_for_a_short_job_keeps_its_whole_name() -> None:
     result = await extract("Dara Quinn works at Eastgate Sports Physio.", DEFAULT)
     assert {o["name"] for o in objects(result, "organization")} == {"Eastgate Sports Physio"}
+
+
+@pytest.mark.anyio
+async def test_an_exclamation_ends_what_is_said_of_a_dated_thing() -> None:
+    result = await extract("bake sale is booked!! saturday 9 may, Ana is bringing scones", DEFAULT)
+    assert objects(result, "event") == [{"title": "bake sale", "date": "2026-05-09"}]

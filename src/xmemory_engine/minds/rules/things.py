@@ -1020,7 +1020,8 @@ def _dated_thing(before: str, label: re.Match[str] | None) -> str | None:
     # The clause the date is in: "Keystone had to reschedule — the survey's now ...".
     parts = _CLAUSE_BREAK.split(before)
     before = parts[-1]
-    before = _WEEKDAY_LAST.sub("", before)
+    # "fish day is booked!! saturday 9 january": an exclamation ends what is said of it.
+    before = _WEEKDAY_LAST.sub("", before).rstrip(" !?")
     m = _SUBJECT_IS.match(untold(before.strip(" ,")))
     if m is not None and len(m.group("np").split()) > 4 and "," in m.group("np"):
         # "it's called 'Edges of the City', opening night is friday 15 january": the subject
