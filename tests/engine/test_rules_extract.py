@@ -3797,3 +3797,13 @@ async def test_a_firm_named_for_a_short_job_keeps_its_whole_name() -> None:
 async def test_an_exclamation_ends_what_is_said_of_a_dated_thing() -> None:
     result = await extract("bake sale is booked!! saturday 9 may, Ana is bringing scones", DEFAULT)
     assert objects(result, "event") == [{"title": "bake sale", "date": "2026-05-09"}]
+
+
+@pytest.mark.anyio
+async def test_a_street_said_where_something_is_is_its_location() -> None:
+    result = await extract("Picked up the frame from Velo Works on Canal Street for £90.", DEFAULT)
+    [firm] = objects(result, "organization")
+    assert (firm["name"], firm.get("location")) == ("Velo Works", "Canal Street")
+    # A street in a firm's own name is no place ("Harbour Lane Bakery").
+    result = await extract("Ordered the cake from Harbour Lane Bakery.", DEFAULT)
+    assert "location" not in objects(result, "organization")[0]
