@@ -3807,3 +3807,14 @@ async def test_a_street_said_where_something_is_is_its_location() -> None:
     # A street in a firm's own name is no place ("Harbour Lane Bakery").
     result = await extract("Ordered the cake from Harbour Lane Bakery.", DEFAULT)
     assert "location" not in objects(result, "organization")[0]
+
+
+@pytest.mark.anyio
+async def test_wanting_to_avoid_is_a_stance_and_ends_the_one_before() -> None:
+    result = await extract("User prefers window seats and wants to avoid early flights.", DEFAULT)
+    assert objects(result, "preference") == [
+        {"topic": "window seats", "value": "prefers window seats"},
+        {"topic": "early flights", "value": "avoids early flights"},
+    ]
+    result = await extract("User wants to book the venue.", DEFAULT)
+    assert objects(result, "preference") == []  # wanting to do something is no stance

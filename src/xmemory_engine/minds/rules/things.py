@@ -144,7 +144,7 @@ _DIETS = frozenset(lexicon("things.diets"))
 _STANCE = (
     r"(?:really\s+|also\s+|much\s+|always\s+|strongly\s+)?"
     r"(?P<verb>likes?|loves?|prefers?|enjoys?|hates?|dislikes?|avoids?|don't like|"
-    r"do not like|doesn't like|does not like|can't stand|wants?(?!\s+to\b)|"
+    r"do not like|doesn't like|does not like|can't stand|wants?\s+to\s+avoid|wants?(?!\s+to\b)|"
     # "I don't want them on raw food", "insists phones stay in bags".
     r"(?:don't|do\s+not|doesn't|does\s+not)\s+want(?!\s+to\b)|insists?(?:\s+on|\s+that)?|"
     r"(?:'d|\u2019d|\s+would)\s+(?:really\s+|much\s+|far\s+)?(?:rather|prefer|like)|"
@@ -230,7 +230,8 @@ _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy":
 # "..., but dislikes coffee", "prefers red runs, hates early starts".
 _SECOND_STANCE = re.compile(
     r"(?:,?\s+(?:but|and|while|whereas)|,)\s+(?:also\s+|really\s+)?(?=(?:likes?|loves?|prefers?|"
-    r"enjoys?|hates?|dislikes?|avoids?|can't stand|doesn't like|does not like)\b)",
+    r"enjoys?|hates?|dislikes?|avoids?|can't stand|doesn't like|does not like|wants?\s+to\s+avoid|"
+    r"would\s+rather|insists?)\b)",
     re.IGNORECASE,
 )
 _NAME = rf"\"[^\"]+\"|'[^']+'|{UPPER}[\w\-]*(?:\s+(?:{UPPER}|\d)[\w\-]*)*"
