@@ -3818,3 +3818,18 @@ async def test_wanting_to_avoid_is_a_stance_and_ends_the_one_before() -> None:
     ]
     result = await extract("User wants to book the venue.", DEFAULT)
     assert objects(result, "preference") == []  # wanting to do something is no stance
+
+
+@pytest.mark.parametrize(
+    ("said", "firm", "kind"),
+    [
+        ("Piotr came out from Nowak Plumbing.", "Nowak Plumbing", "plumbing"),
+        ("The 10k raises money for St Ann's Hospice.", "St Ann's Hospice", "hospice"),
+        ("Coach is booked with Bluebird Coaches.", "Bluebird Coaches", "coaches"),
+    ],
+)
+@pytest.mark.anyio
+async def test_a_trade_ending_a_firms_name_is_its_kind(said: str, firm: str, kind: str) -> None:
+    result = await extract(said, DEFAULT)
+    firms = {o["name"]: o for o in objects(result, "organization")}
+    assert firms[firm].get("kind") == kind
