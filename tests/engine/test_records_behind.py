@@ -536,3 +536,14 @@ async def test_two_records_of_the_kind_asked_named_together_answer_neither(
     found = await read("Which marina is the boat at?")
     assert found["basis"] == "passages", found
     assert found["evidence"] == []
+
+
+async def test_a_record_in_a_finished_state_does_not_answer_what_is_not_done(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("Update: April's invoicing is done; May is still outstanding.")
+    found = await read("Which month's invoicing is still not done?")
+    # The sentence answers (May), not the record of April's, which is done.
+    assert found["basis"] == "passages", found
+    assert "May is still outstanding" in found["reader_result"]["answer"]

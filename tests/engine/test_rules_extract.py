@@ -3833,3 +3833,35 @@ async def test_a_trade_ending_a_firms_name_is_its_kind(said: str, firm: str, kin
     result = await extract(said, DEFAULT)
     firms = {o["name"]: o for o in objects(result, "organization")}
     assert firms[firm].get("kind") == kind
+
+
+@pytest.mark.parametrize(
+    ("said", "title"),
+    [
+        (
+            "Update: the gas safety check is done; the EICR is still outstanding.",
+            "gas safety check",
+        ),
+        ("Passport photos: done Tuesday, posted Wednesday.", "Passport photos"),
+        ("car insurance sorted with Admiral, £412 for the year.", "car insurance"),
+    ],
+)
+@pytest.mark.anyio
+async def test_a_thing_said_done_that_no_task_holds_is_a_task_done(said: str, title: str) -> None:
+    result = await extract(said, DEFAULT)
+    assert {"title": title, "status": "done"} in objects(result, "task")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Everything is sorted.",
+        "so that's done.",
+        "I'm done with the garden.",
+        "Tom Baker is done with chemo.",
+    ],
+)
+@pytest.mark.anyio
+async def test_a_state_word_after_no_thing_makes_no_task(said: str) -> None:
+    result = await extract(said, DEFAULT)
+    assert objects(result, "task") == []

@@ -137,7 +137,10 @@ def _holding(t: Tables, asked_of: _AskedOf) -> Behind | None:
     # number is no amount.
     units: set[str] = set()
     named: set[str] = set()  # ... and of the keys that say which records they are
+    not_done = _NOT_DONE_ASKED.search(query) is not None
     for spec, record in records:
+        if not_done and _finished(spec, record):
+            continue  # "Which month's bookkeeping is still not done?": not the one done
         fields = _understood(spec, record, sentences)
         # What the record is about may be told in the sentence's own words (an event titled
         # "Funding: DFG-funded position ends"): such a value says which record it is, and
@@ -484,6 +487,22 @@ def _runs(words: list[str], run: list[str]) -> list[int]:
     if not n:
         return []
     return [i for i in range(len(words) - n + 1) if words[i : i + n] == run]
+
+
+# A question asking for what is not finished: a record in a finished state does not answer it.
+_NOT_DONE_ASKED = re.compile(
+    r"\b(?:not|n['\u2019]t|still|yet|outstanding|remaining|pending|left\s+to)\b", re.IGNORECASE
+)
+_FINISHED_STATES = frozenset(("done", "finished", "completed", "complete", "cancelled", "canceled"))
+
+
+def _finished(spec: ObjectSpec, record: Record) -> bool:
+    """Whether a record's state (a field with allowed values) says it is over."""
+    return any(
+        str(record.get(name) or "").lower() in _FINISHED_STATES
+        for name, field in spec.fields.items()
+        if field.enum
+    )
 
 
 def _dates_in(passage: dict[str, Any]) -> dict[str, set[str]]:

@@ -56,7 +56,7 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
-from xmemory_engine.minds.rules.states import allowed_state, done_clauses, states_said
+from xmemory_engine.minds.rules.states import allowed_state, done_clauses, done_thing, states_said
 from xmemory_engine.minds.rules.text import (
     MONTHS,
     STOPWORDS,
@@ -731,7 +731,18 @@ class _Build:
                         await self._mark(part, people, here, spec, fname, done, lookup) or marked
                     )
                 if not marked:
-                    await self._mark(clause, people, here, spec, fname, done, lookup)
+                    marked = await self._mark(clause, people, here, spec, fname, done, lookup)
+                thing = None if marked else done_thing(clause, STOPWORDS)
+                if (
+                    thing is not None
+                    and thing.casefold() not in {t.casefold() for t in here}
+                    and not {w.lower() for w in thing.split()} & people  # "Tom is done with …"
+                ):
+                    # "February's bookkeeping is done" and no task of it is told or stored:
+                    # a thing done is a task done, so "Is the bookkeeping done?" is answered.
+                    draft = self._draft(spec, thing)
+                    draft.values[fname] = done
+                    self.things.append(draft)
 
     async def _mark(
         self,

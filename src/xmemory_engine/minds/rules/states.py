@@ -83,3 +83,40 @@ def done_clauses(text: str, past: Callable[[str], bool]) -> list[str]:
         if _DONE_WORDS.search(clause) or any(past(w.lower()) for w in _WORD.findall(clause)):
             out.append(clause.strip())
     return out
+
+
+# A thing said done by a state word after it, with no verb of its own: "February's bookkeeping
+# is done", "24h urine: done Sunday", "travel insurance sorted with Staysure". What opens with
+# a pronoun ("that's done", "I'm done") names nothing.
+_DONE_THING = re.compile(
+    r"^\s*(?P<thing>[^\W_][\w'\u2019\-]*(?:\s+[\w'\u2019\-]+){0,5}?)"
+    r"(?:\s*:\s*|\s+(?:is|are|was|were|has\s+been|have\s+been)\s+|\s+)"
+    r"(?:now\s+|all\s+|finally\s+)?(?:done|finished|completed|sorted)\b",
+    re.IGNORECASE,
+)
+# A label a note is filed under ("Update: …"): not part of what it says is done.
+_FILED_UNDER = re.compile(r"^\s*(?i:update|note|fyi|news|progress|status)\s*:\s*")
+_DETERMINERS = frozenset(("the", "my", "our", "your"))
+_NO_THING = frozenset(("everything", "all", "nothing", "something", "anything", "both", "each"))
+# The words a thing said done may hold beside its own: no pronoun, no verb's helper.
+_THING_GLUE = frozenset(
+    ("the", "my", "our", "your", "his", "her", "their", "of", "for", "and", "&")
+)
+
+
+def done_thing(clause: str, stop: frozenset[str]) -> str | None:
+    """What a clause says is done when it only names it ("the tax return is done"), or None.
+    `stop` is the stop words: a thing named holds none but a determiner, "of", "for" or "and"."""
+    m = _DONE_THING.match(_FILED_UNDER.sub("", clause))
+    if m is None:
+        return None
+    thing = m.group("thing").strip()
+    said = [re.split(r"['\u2019]", w.lower())[0] for w in thing.split()]  # "that's": that
+    if set(said) & _NO_THING:
+        return None  # "Everything is sorted": nothing named
+    helper = any(w in stop and w not in _THING_GLUE for w in said)  # "I", "it", "was"
+    opening = said[0] in _DETERMINERS and len(said) > 1  # "the tax return", "my visa …"
+    glued = said[0] in _THING_GLUE and not opening  # "and the rest"
+    if helper or glued:
+        return None
+    return re.sub(r"^(?i:the|my|our|your)\s+", "", thing)
