@@ -3865,3 +3865,10 @@ async def test_a_thing_said_done_that_no_task_holds_is_a_task_done(said: str, ti
 async def test_a_state_word_after_no_thing_makes_no_task(said: str) -> None:
     result = await extract(said, DEFAULT)
     assert objects(result, "task") == []
+
+
+@pytest.mark.anyio
+async def test_a_function_word_stressed_in_capitals_is_no_name() -> None:
+    result = await extract("Kofi has NOT paid the deposit and I told HIM twice.", DEFAULT)
+    assert objects(result, "organization") == []
+    assert [p["name"] for p in objects(result, "person")] == ["Kofi"]

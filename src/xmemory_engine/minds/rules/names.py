@@ -550,8 +550,17 @@ def classify(
         s = scores[cand.name.lower()]
         s.tokens = len(cand.tokens)
         _score(cand, s)
+    # "Idris has NOT cleared the garage", "I told HIM twice": a function word stressed in
+    # capitals is no name ("US" and "IT", two letters, may be one).
+    stressed = {
+        c.name.lower()
+        for c in candidates
+        if c.name.isupper() and all(len(w) > 2 and w.lower() in STOPWORDS for w in c.name.split())
+    }
     kinds: dict[str, str] = {}
     for key, s in scores.items():
+        if key in stressed:
+            continue
         if addressed and not s.thing and not s.given and spelled(key) in addressed:
             kinds[key] = "org"
             continue
