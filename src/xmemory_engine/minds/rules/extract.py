@@ -732,7 +732,7 @@ class _Build:
                     )
                 if not marked:
                     marked = await self._mark(clause, people, here, spec, fname, done, lookup)
-                thing = None if marked else done_thing(clause, STOPWORDS)
+                thing = None if marked else done_thing(clause)
                 if (
                     thing is not None
                     and thing.casefold() not in {t.casefold() for t in here}

@@ -806,8 +806,9 @@ def _score(c: Candidate, s: Scores) -> None:
     partner = before1 == "partner" and given_name(c.tokens[0])  # a firm's too: "partner Ruben"
     # "the designer Ana", "a structural engineer (Olu Bankole)": the job's own words may
     # stand between it and its determiner.
-    determined = any(w in _DETERMINERS for w in c.before[-4:-1]) and not any(
-        w in STOPWORDS and w not in _DETERMINERS for w in c.before[-4:-1][-2:]
+    job_words = c.before[-4:-1]  # up to three words before the job noun
+    determined = any(w in _DETERMINERS for w in job_words) and not any(
+        w in STOPWORDS and w not in _DETERMINERS for w in job_words[-2:]
     )
     if before1 in KIN_NOUNS or partner or (before1 in ROLE_NOUNS and determined):
         s.person += 2  # "my brother Sam", "our dentist Okafor", "the designer Ana"

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from xmemory_engine.minds.rules.text import STOPWORDS, lexicon
+
 # The values of a state nothing has happened in yet: a record told with no state is in it
 # ("Tasks: renew passport (high priority)" is an open task).
 NOT_STARTED = ("planned", "open", "todo")
@@ -95,7 +97,10 @@ _DONE_THING = re.compile(
     re.IGNORECASE,
 )
 # A label a note is filed under ("Update: …"): not part of what it says is done.
-_FILED_UNDER = re.compile(r"^\s*(?i:update|note|fyi|news|progress|status)\s*:\s*")
+_FILED_UNDER = re.compile(
+    rf"^\s*(?i:{'|'.join(sorted(map(re.escape, lexicon('facts.meta_labels')), key=len, reverse=True))})"
+    r"\s*:\s*"
+)
 _DETERMINERS = frozenset(("the", "my", "our", "your"))
 _NO_THING = frozenset(("everything", "all", "nothing", "something", "anything", "both", "each"))
 # The words a thing said done may hold beside its own: no pronoun, no verb's helper.
@@ -104,9 +109,9 @@ _THING_GLUE = frozenset(
 )
 
 
-def done_thing(clause: str, stop: frozenset[str]) -> str | None:
+def done_thing(clause: str) -> str | None:
     """What a clause says is done when it only names it ("the tax return is done"), or None.
-    `stop` is the stop words: a thing named holds none but a determiner, "of", "for" or "and"."""
+    A thing named holds no stop word but a determiner, "of", "for" or "and"."""
     m = _DONE_THING.match(_FILED_UNDER.sub("", clause))
     if m is None:
         return None
@@ -114,7 +119,7 @@ def done_thing(clause: str, stop: frozenset[str]) -> str | None:
     said = [re.split(r"['\u2019]", w.lower())[0] for w in thing.split()]  # "that's": that
     if set(said) & _NO_THING:
         return None  # "Everything is sorted": nothing named
-    helper = any(w in stop and w not in _THING_GLUE for w in said)  # "I", "it", "was"
+    helper = any(w in STOPWORDS and w not in _THING_GLUE for w in said)  # "I", "it", "was"
     opening = said[0] in _DETERMINERS and len(said) > 1  # "the tax return", "my visa …"
     glued = said[0] in _THING_GLUE and not opening  # "and the rest"
     if helper or glued:
