@@ -987,3 +987,17 @@ async def test_where_a_thing_is_held_asks_where_it_is(default: Memory) -> None:
     await default.write("Boat launch is on Monday 11 January 2027 at Harbour House.")
     answer = await default.ask("Where is the boat launch being held?")
     assert answer.answer == "Harbour House"
+
+
+@pytest.mark.anyio
+async def test_a_move_told_in_one_sentence_and_its_new_place_in_the_next(default: Memory) -> None:
+    await default.write("Spring recital is on Saturday 13 March at St Jude's Church, 7pm.")
+    await default.write(
+        "update: the recital's moved!! St Jude's has a leaking roof so it's now at the "
+        "Guildhall, same date same time."
+    )
+    answer = await default.ask("Where's the spring recital now?")
+    assert answer.answer == "Guildhall"
+    # "St Jude's has a leaking roof": the church, no one called St Jude.
+    people = await default.ask("List all people")
+    assert "Jude" not in (people.answer or "")

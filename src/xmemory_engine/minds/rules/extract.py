@@ -66,7 +66,7 @@ from xmemory_engine.minds.rules.text import (
     stem,
     typed_dashes,
 )
-from xmemory_engine.minds.rules.things import dated_events, read_things
+from xmemory_engine.minds.rules.things import dated_events, event_venue, read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
 
@@ -683,10 +683,17 @@ class _Build:
                 if _changed_date(s, stored):
                     self.things = [t for t in self.things if t is not draft]
                     self.things.append(stored)
+        # "the concert's moved!! … it's now at the Corn Exchange": a change told of a stored
+        # thing whose new value the next sentence says.
+        told: tuple[ObjectSpec, str] | None = None
         for s in self.unmade:
-            if not _CHANGE.search(s.text):
+            going_on = told is not None and _NOW_AT.search(s.text) is not None
+            if not _CHANGE.search(s.text) and not going_on:
+                told = None
                 continue
             found = await self._record_named(s, lookup) or await self._moved_it(s, lookup)
+            if found is None and going_on:
+                found = told
             if found is None:
                 self._new_since_moved(s)
                 continue
@@ -694,6 +701,7 @@ class _Build:
             draft = self._draft(spec, title)
             changed = _changed_date(s, draft) | _changed_place(s, draft)
             changed |= _changed_status(s.text, draft)
+            told = None if changed else found
             if not changed:
                 continue
             self.things.append(draft)
@@ -816,11 +824,11 @@ class _Build:
         words it holds, then by the longest run of them ("My Rome flight" is the "flight to
         Rome", not the "flight to Madrid"): a tie between two titles is no answer (not sure
         which one changed)."""
-        words = [
-            w
-            for w in re.findall(r"[^\W\d_][\w'\-]*", s.text)
-            if w.lower() not in _NOT_TITLE and w.lower() not in STOPWORDS
-        ]
+        # "the concert's moved": the word is "concert", whose the move is.
+        said = (
+            re.sub(r"['\u2019]s$", "", w) for w in re.findall(r"[^\W\d_][\w'\u2019\-]*", s.text)
+        )
+        words = [w for w in said if w.lower() not in _NOT_TITLE and w.lower() not in STOPWORDS]
         specs = [sp for k in ("task", "event", "project") for sp in self.map.of_kind(k)]
         # Short words are too common to look up, but a code is not ("CW2", "Q3").
         # Longest first, then in order: a set's order changes with the hash seed, and only
@@ -1263,16 +1271,22 @@ def _changed_date(s: Analyzed, draft: Draft) -> set[str]:
 
 
 _MOVED_TO = re.compile(r"\b(?:moved|relocated|changed|switched)\s+to\s+", re.IGNORECASE)
+# Where a thing is now: "it's now at the Corn Exchange", "is now in Hall B".
+_NOW_AT = re.compile(r"\bnow\s+(?=(?:at|in)\s)", re.IGNORECASE)
 
 
 def _changed_place(s: Analyzed, draft: Draft) -> set[str]:
-    """The new place of a thing that moved there ("Update: offsite moved to Bath")."""
+    """The new place of a thing that moved there ("Update: offsite moved to Bath", "it's now
+    at the Corn Exchange")."""
     fname = field_for(draft.spec, "location", ("str",))
-    moved = _MOVED_TO.search(s.text)
-    if fname is None or moved is None:
+    if fname is None:
         return set()
-    place = next((p for p in s.places if p.start == moved.end()), None)
-    return {fname} if place is not None and draft.put(fname, place.name) else set()
+    moved = _MOVED_TO.search(s.text)
+    place = next((p.name for p in s.places if moved and p.start == moved.end()), None)
+    now_at = _NOW_AT.search(s.text)
+    if place is None and now_at is not None:
+        place = event_venue(s, now_at.start(), len(s.text))
+    return {fname} if place is not None and draft.put(fname, place) else set()
 
 
 def _changed_status(text: str, draft: Draft) -> set[str]:

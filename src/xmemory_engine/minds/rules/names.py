@@ -713,6 +713,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 3  # "Kirkgate Coffee Roasters", "Riverside Harriers": a group of people
     if len(c.tokens) > 1 and c.tokens[0] in ("st", "saint", "san", "santa", "sankt", "são"):
         s.place += 2  # "St Albans", "San Sebastián": a saint's name is mostly a place's
+        if c.possessive:
+            s.place += 2  # "St Aidan's has a boiler problem": the church, not someone who has
     context = c.before[:-1]
     working = any(_work_verb(w) or _role_like(w) for w in context) or "joined" in context
     if before1 == "joined" or (before1 in ("at", "for") and working):

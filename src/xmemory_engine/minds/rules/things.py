@@ -948,7 +948,7 @@ def _dated(
     if not draft.put(name_field(spec, "event"), title):
         return None
     draft.put(field_for(spec, "date", ("date", "datetime")), str(date.value))
-    venue = _venue(s, start, clause_end)
+    venue = event_venue(s, start, clause_end)
     # "- Midlands Winter Cup, 9-10 January 2027, Coventry": a name set off after the date,
     # all that is left of its clause, is where it is.
     after_date = _PLACE_AFTER_DATE.fullmatch(s.text, date.end, clause_end)
@@ -1081,7 +1081,7 @@ def _at_venue(s: Analyzed, start: int, end: int) -> tuple[str, re.Match[str]] | 
     return None
 
 
-def _venue(s: Analyzed, start: int, end: int) -> str | None:
+def event_venue(s: Analyzed, start: int, end: int) -> str | None:
     """The place an event in the text between `start` and `end` is at, when the sentence says
     "at" and a name that is no one's (not a person named in the sentence)."""
     at = _at_venue(s, start, end)
