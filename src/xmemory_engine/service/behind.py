@@ -493,13 +493,16 @@ def _runs(words: list[str], run: list[str]) -> list[int]:
 _NOT_DONE_ASKED = re.compile(
     r"\b(?:not|n['\u2019]t|still|yet|outstanding|remaining|pending|left\s+to)\b", re.IGNORECASE
 )
-_FINISHED_STATES = frozenset(("done", "finished", "completed", "complete", "cancelled", "canceled"))
 
 
 def _finished(spec: ObjectSpec, record: Record) -> bool:
     """Whether a record's state (a field with allowed values) says it is over."""
+    # The rules mind's table of states, read when first needed, as `passages.dates_in` reads
+    # its date reader: the service does not load the rules mind at import.
+    from xmemory_engine.minds.rules.states import FINISHED_STATES
+
     return any(
-        str(record.get(name) or "").lower() in _FINISHED_STATES
+        str(record.get(name) or "").lower() in FINISHED_STATES
         for name, field in spec.fields.items()
         if field.enum
     )

@@ -59,6 +59,7 @@ from xmemory_engine.minds.rules.schema_map import (
 )
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.sql import Select, contains
+from xmemory_engine.minds.rules.states import FINISHED_STATES
 from xmemory_engine.minds.rules.text import (
     SELF_WORDS,
     STOPWORDS,
@@ -535,7 +536,7 @@ class _Reading:
             return None  # nothing tells which are done
         order = {item.lower(): i for i, item in enumerate(items)}
         left = sorted(
-            (r for r in tasks.rows if str(r[2] or "").lower() not in _FINISHED),
+            (r for r in tasks.rows if str(r[2] or "").lower() not in FINISHED_STATES),
             key=lambda r: order.get(str(r[1]).lower(), len(order)),
         )
         open_rows = ResultTable(columns=tasks.columns, rows=left, sql=tasks.sql)
@@ -1233,7 +1234,6 @@ _LIST_ASKED = re.compile(
 )
 # A question asking what is still to be done of a list: "What's left on …", "still need to".
 _LEFT_ON = re.compile(r"\b(?:left|still|yet|outstanding|remaining)\b", re.IGNORECASE)
-_FINISHED = frozenset(("done", "completed", "complete", "finished", "cancelled", "canceled"))
 # Words of such a question that say it asks for a list, not what is listed.
 _LIST_WORDS = lexicon("answer.list_asking_words")
 

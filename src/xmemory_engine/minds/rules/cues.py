@@ -18,6 +18,7 @@ from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import (
     FIRM_HEADS,
     KIN_NOUNS,
+    MET,
     ORG_NOUNS,
     TITLE,
     kin_plural,
@@ -805,8 +806,8 @@ def _firm_beside(
 
 
 _COPULAS = frozenset(("is", "are", "was", "were"))
-_MEETING_WORDS = frozenset(("with", "met", "meet", "meeting", "see", "seeing", "saw", "visit",
-                            "visiting", "dinner", "lunch", "coffee", "drinks", "date"))  # fmt: skip
+# Words of meeting someone (`names.MET`) and the meals and dates one meets over.
+_MEETING_WORDS = MET | frozenset(("dinner", "lunch", "coffee", "drinks", "date"))
 _OWN_COPULA = re.compile(
     r"\s*(?:,\s*(?:who|which)\s+)?(?:is|are|was|were)\b(?:\s+(?:now|currently|still|also))?\s+\S+\s*$",
     re.IGNORECASE,

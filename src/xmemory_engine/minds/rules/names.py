@@ -741,7 +741,7 @@ def _score(c: Candidate, s: Scores) -> None:
             # "ordered from Hallam's Butchers", "ordered 400 from Medalmakers", "got a quote
             # from Tutorsure": a seller or a provider.
             s.org += 1
-    if before1 == "at" and c.after_name and len(c.tokens) >= 2 and not _MET & set(c.before):
+    if before1 == "at" and c.after_name and len(c.tokens) >= 2 and not MET & set(c.before):
         # "Dr. Rafael Quintero at Bright Line Orthodontics": where they work; not where one
         # meets them ("Dinner with Aiko Tanaka at Sushi Saito").
         s.org += 2
@@ -897,7 +897,7 @@ _OF_A_FIRM = frozenset(
      "coo", "president", "chairman", "chairwoman", "employee", "employees", "customer", "client")
 )  # fmt: skip
 # Words of meeting someone somewhere: "with Aiko at Sushi Saito" is a venue, not a firm.
-_MET = frozenset(("with", "met", "meet", "meeting", "see", "seeing", "saw", "visit", "visiting",
+MET = frozenset(("with", "met", "meet", "meeting", "see", "seeing", "saw", "visit", "visiting",
                   "visited", "join", "joining"))  # fmt: skip
 # What is done with a seller, said right before "from" ("ordered from", "bought from").
 _BOUGHT = frozenset(("ordered", "order", "bought", "buy", "buying", "purchased", "hired",

@@ -9,6 +9,9 @@ from collections.abc import Callable, Sequence
 
 from xmemory_engine.minds.rules.text import STOPWORDS, lexicon
 
+# The values of a state that is over: nothing more is to be done ("done", "cancelled").
+FINISHED_STATES = frozenset(("done", "completed", "complete", "finished", "cancelled", "canceled"))
+
 # The values of a state nothing has happened in yet: a record told with no state is in it
 # ("Tasks: renew passport (high priority)" is an open task).
 NOT_STARTED = ("planned", "open", "todo")
