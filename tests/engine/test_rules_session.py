@@ -724,3 +724,39 @@ async def test_which_one_of_a_list_is_the_item_saying_the_question_s_other_words
         # A type named ("Which tasks …") is read from its records, not from a list.
         tasks = await memory.read("Which tasks are still open?")
         assert "chase Fjord Capital" in tasks["reader_result"]["answer"], tasks
+
+
+async def test_an_occasion_called_off_is_kept_as_an_event_that_says_so(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "Cancelled: the outside broadcast from the Salford Quays Christmas market — the "
+            "insurance quote (£780) was too expensive."
+        )
+        await memory.write(
+            "the sponsor meeting with Harbourside Building Society got cancelled, they've "
+            "pulled out"
+        )
+        await memory.write(
+            "Cancelled: the Christmas taster (21 December 2026) — the twins are away."
+        )
+        # Neither an occasion nor dated: no event is made of what was called off.
+        await memory.write("I cancelled Netflix.")
+        events = {r["title"]: r for r in await memory.rows("event")}
+        assert set(events) == {"outside broadcast", "sponsor meeting", "Christmas taster"}, events
+        assert events["Christmas taster"]["date"] == "2026-12-21"
+        assert all("ancelled" in str(r["notes"]) for r in events.values()), events
+        # "got cancelled" is no part of the meeting's name; the firm is still its own record.
+        firms = [r["name"] for r in await memory.rows("organization")]
+        assert "Harbourside Building Society" in firms
+        on = await memory.read("Is the sponsor meeting still on?")
+        assert on["basis"] == "records" and "cancelled" in on["reader_result"]["answer"], on
+
+
+async def test_a_stored_event_called_off_later_is_the_one_changed(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Team meeting with the Oslo office on 2026-12-10.")
+        await memory.write("The sponsor meeting with Harbourside got cancelled.")
+        events = {r["title"]: r for r in await memory.rows("event")}
+        # A stored title sharing only "meeting" is another occasion: left as it was.
+        assert "ancelled" not in str(events["Team meeting with the Oslo office"].get("notes"))
+        assert "ancelled" in str(events["sponsor meeting with Harbourside"]["notes"]), events

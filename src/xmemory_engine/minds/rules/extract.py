@@ -50,13 +50,20 @@ from xmemory_engine.minds.rules.replaced import called, read_replaced
 from xmemory_engine.minds.rules.schema_map import (
     FACT_FIELDS,
     SchemaMap,
+    date_fields,
     fact_type,
     field_for,
     name_field,
     notes_field,
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
-from xmemory_engine.minds.rules.states import allowed_state, done_clauses, done_thing, states_said
+from xmemory_engine.minds.rules.states import (
+    allowed_state,
+    cancelled_thing,
+    done_clauses,
+    done_thing,
+    states_said,
+)
 from xmemory_engine.minds.rules.text import (
     MONTHS,
     STOPWORDS,
@@ -66,7 +73,7 @@ from xmemory_engine.minds.rules.text import (
     stem,
     typed_dashes,
 )
-from xmemory_engine.minds.rules.things import dated_events, event_venue, read_things
+from xmemory_engine.minds.rules.things import dated_events, event_venue, is_occasion, read_things
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
 
@@ -128,6 +135,8 @@ class RulesExtractor:
         await build.mark_done(lookup)
         if lookup is not None:
             await build.apply_changes(lookup)
+        await build.called_off(lookup)
+        if lookup is not None:
             await build.work_by_stored_address(lookup)
             await build.complete_names(lookup)
             await build.append_stored_notes(lookup)
@@ -169,6 +178,7 @@ class _Build:
         # Things made by sentences telling that they moved ("My Rome flight was moved to …"):
         # the stored one their words name is the one that moved (`apply_changes`).
         self.moved: list[tuple[Analyzed, Draft]] = []
+        self.changed: set[int] = set()  # sentences (their ids) that changed a stored record
         self._counter = 0
         for entity in text.entities.values():
             spec = self.person if entity.kind == "person" else self.org
@@ -658,7 +668,7 @@ class _Build:
                 self.things += replaced
                 self._unnote(s.text)
         for s, draft in self.moved:
-            found = await self._record_named(s, lookup)
+            found = await self._record_named(s.text, lookup)
             recent = found is None and await self._moved_it(s, lookup)
             if recent:
                 found = recent
@@ -691,7 +701,7 @@ class _Build:
             if not _CHANGE.search(s.text) and not going_on:
                 told = None
                 continue
-            found = await self._record_named(s, lookup) or await self._moved_it(s, lookup)
+            found = await self._record_named(s.text, lookup) or await self._moved_it(s, lookup)
             if found is None and going_on:
                 found = told
             if found is None:
@@ -704,6 +714,7 @@ class _Build:
             told = None if changed else found
             if not changed:
                 continue
+            self.changed.add(id(s))
             self.things.append(draft)
             self._unnote(s.text)
 
@@ -784,6 +795,59 @@ class _Build:
         self.things.append(draft)
         return True
 
+    async def called_off(self, lookup: RecordLookup | None) -> None:
+        """ "Cancelled: the New Year's Eve social — the church hall isn't available", "the
+        sponsor meeting … got cancelled": an event called off is kept as one, its notes saying
+        so, so "Which events were cancelled?" is answered from records. The one stored or made
+        here whose title holds every word of what was called off is that event; else, when
+        its name ends in a word for an occasion or the clause dates it, it is a new one.
+        Sentences whose change a stored record already took (`apply_changes`) are left."""
+        spec = self.map.first("event")
+        title_of = name_field(spec) if spec is not None else None
+        if spec is None or title_of is None or notes_field(spec, {title_of}) is None:
+            return
+        for s in self.text.sentences:
+            if id(s) in self.changed or not _CALLED_OFF.search(s.text):
+                continue
+            for clause in _CLAUSES.split(s.text):
+                thing = cancelled_thing(clause)
+                if thing is None:
+                    continue
+                start = s.text.find(clause)
+                dated = [
+                    v
+                    for v in s.values
+                    if v.kind == "date" and start <= v.start < start + len(clause)
+                ]
+                words = [w for w in _WORD_OF.findall(thing) if w.lower() not in STOPWORDS]
+                made = [
+                    d for d in self.things
+                    if d.spec is spec and isinstance(d.values.get(title_of), str)
+                    and str(d.values[title_of]).casefold() in s.text.casefold()
+                    and (words and _holds_words(str(d.values[title_of]), words[-1:]))
+                ]  # fmt: skip
+                if made:
+                    draft = made[0]
+                    if _CALLED_OFF.search(str(draft.values[title_of])):
+                        draft.values[title_of] = thing  # "… got cancelled" is no name
+                else:
+                    found = await self._record_named(thing, lookup) if lookup else None
+                    if found is not None and (
+                        found[0] is not spec or not _holds_words(found[1], words)
+                    ):
+                        found = None  # a stored title sharing a word is another thing
+                    if found is None and not (dated or is_occasion(thing)):
+                        continue  # "I cancelled Netflix": no occasion named
+                    draft = self._draft(spec, found[1] if found else thing)
+                    for fname in date_fields(spec)[:1]:
+                        for v in dated[:1]:
+                            draft.put(fname, v.value)
+                    self.things.append(draft)
+                if s.text not in draft.notes:
+                    draft.notes.append(s.text)
+                self._unnote(s.text)
+                break
+
     def _new_since_moved(self, s: Analyzed) -> None:
         """ "Update: plate reader slot moved to Fri 2026-03-13": a move of something never
         stored still says when it is now, so it is an event titled by what moved."""
@@ -815,9 +879,7 @@ class _Build:
                     latest = (when, spec, title)
         return (latest[1], latest[2]) if latest is not None else None
 
-    async def _record_named(
-        self, s: Analyzed, lookup: RecordLookup
-    ) -> tuple[ObjectSpec, str] | None:
+    async def _record_named(self, text: str, lookup: RecordLookup) -> tuple[ObjectSpec, str] | None:
         """The one stored task, event or project whose title holds the longest run of the
         sentence's words. The records holding any one of its words are looked up (at most
         `_LOOKUPS` lookups, longer words first), then each title is scored by how many of the
@@ -825,9 +887,7 @@ class _Build:
         Rome", not the "flight to Madrid"): a tie between two titles is no answer (not sure
         which one changed)."""
         # "the concert's moved": the word is "concert", whose the move is.
-        said = (
-            re.sub(r"['\u2019]s$", "", w) for w in re.findall(r"[^\W\d_][\w'\u2019\-]*", s.text)
-        )
+        said = (re.sub(r"['\u2019]s$", "", w) for w in re.findall(r"[^\W\d_][\w'\u2019\-]*", text))
         words = [w for w in said if w.lower() not in _NOT_TITLE and w.lower() not in STOPWORDS]
         specs = [sp for k in ("task", "event", "project") for sp in self.map.of_kind(k)]
         # Short words are too common to look up, but a code is not ("CW2", "Q3").
@@ -1095,6 +1155,10 @@ async def _stored_speaker(person: ObjectSpec, lookup: RecordLookup | None) -> st
     return None
 
 
+# A sentence telling that something was called off, and the clauses it may say it in.
+_CALLED_OFF = re.compile(r"\b(?:cancel+ed|called\s+off)\b", re.IGNORECASE)
+_CLAUSES = re.compile(r";|\.\s+|,\s+(?:so|and|but)\s+")
+_WORD_OF = re.compile(r"[^\W_][\w\-]*")
 # A sentence telling of a change to something already stored.
 _CHANGE = re.compile(
     r"\b(?:actually|moved|pushed\s+(?:back|forward|to)|postponed|rescheduled|delayed|brought\s+forward|"

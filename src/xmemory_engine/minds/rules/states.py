@@ -128,3 +128,68 @@ def done_thing(clause: str) -> str | None:
     if helper or glued:
         return None
     return re.sub(r"^(?i:the|my|our|your)\s+", "", thing)
+
+
+# -- what was called off ------------------------------------------------------------------------
+
+_CANCELLED = r"(?:cancel+ed|called\s+off)"
+# The thing called off, said three ways: the user's own note opening with the verb ("Cancelled:
+# the New Year's Eve social — …", "cancelled the Danube river cruise, …"), someone's deed ("I
+# cancelled the 29 December lesson", "User cancelled …"), or the thing first ("the sponsor
+# meeting … got cancelled", "Sunflower Montessori viewing cancelled").
+_CANCELLED_FIRST = re.compile(
+    rf"^\s*(?:(?:I|we|(?:the\s+)?user)\s+(?:have\s+|has\s+|just\s+|also\s+)*)?{_CANCELLED}\s*:?\s+"
+    r"(?P<thing>\S.*)$",
+    re.IGNORECASE,
+)
+_CANCELLED_AFTER = re.compile(
+    r"^(?P<thing>.*?\S)\s*(?P<be>\s(?:has\s+been|have\s+been|got|gets|was|were|is|are|"
+    r"will\s+be)|['\u2019]s)?\s+(?:now\s+|also\s+|been\s+)?" + _CANCELLED + r"\b(?P<after>.*)$",
+    re.IGNORECASE,
+)
+# An active verb's object after it: "DVSA cancelled it", "Tom cancelled the booking" tell who
+# called it off, not what (read by the other shape when the one who did is the user).
+_OBJECT_AFTER = re.compile(r"^\s+(?:it|them|the|a|an|my|our|his|her|their|this|that)\b", re.I)
+# Where a clause before the thing ends: the thing is what the last clause says first.
+_CLAUSE_BEFORE = re.compile(r".*(?:[,;:(!?]|\.\s|\s[\u2014\u2013-]\s)\s*", re.DOTALL)
+# Where what is said of the thing ends: a reason, an aside or another clause.
+_THING_ENDS = re.compile(
+    r"\s*(?:[,;:(!?]|\.(?:\s|$)|\s[\u2014\u2013-]\s|\s(?:because|due\s+to|since|as|so|but|"
+    r"rather\s+than|which|after|until)\b)",
+    re.IGNORECASE,
+)
+# Past this many words a thing's name is cut before its first preposition: a title names
+# the thing ("the solar viewing session"), the rest of the clause says more of it.
+MAX_THING_WORDS = 6
+_PREPOSITIONS = frozenset(("with", "at", "from", "for", "in", "on", "by", "to", "of"))
+_PREPOSITION = re.compile(rf"\s(?:{'|'.join(sorted(_PREPOSITIONS))})\s", re.IGNORECASE)
+
+
+def cancelled_thing(clause: str) -> str | None:
+    """What a clause says was called off when it names it ("the outside broadcast from the
+    Salford Quays Christmas market" of "Cancelled: the outside broadcast … — the insurance
+    quote was too expensive"), without its determiner; None when it names nothing (a pronoun,
+    "everything") or says something is still to be called off ("need to cancel …")."""
+    text = _FILED_UNDER.sub("", clause)
+    if _TO_COME.search(text[: text.lower().find("cancel") + 1 if "cancel" in text.lower() else 0]):
+        return None  # "I still haven't cancelled …", "need to have it cancelled"
+    m = _CANCELLED_FIRST.match(text)
+    if m is not None:
+        thing = m.group("thing")
+    else:
+        m = _CANCELLED_AFTER.match(text)
+        if m is None or (m.group("be") is None and _OBJECT_AFTER.match(m.group("after"))):
+            return None
+        thing = _CLAUSE_BEFORE.sub("", m.group("thing"), count=1)
+    end = _THING_ENDS.search(thing)
+    thing = (thing[: end.start()] if end else thing).strip()
+    if len(thing.split()) > MAX_THING_WORDS:
+        cut = _PREPOSITION.search(thing)
+        thing = thing[: cut.start()] if cut else thing
+    said = [re.split(r"['\u2019]", w.lower())[0] for w in thing.split()]
+    if not said or set(said) & _NO_THING:
+        return None  # "everything", "all of it": nothing named
+    if any(w in STOPWORDS and w not in _THING_GLUE and w not in _PREPOSITIONS for w in said):
+        return None  # a verb's helper: a clause, not a thing's name
+    named = re.sub(r"^(?i:the|my|our|your)\s+", "", thing).strip()
+    return named or None

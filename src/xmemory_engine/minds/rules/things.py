@@ -140,6 +140,15 @@ _EVENT = lazy_compile(
     re.IGNORECASE,
 )
 _DIETS = frozenset(lexicon("things.diets"))
+
+
+def is_occasion(name: str) -> bool:
+    """Whether a thing's name ends in a word for an occasion ("the sponsor meeting", "boat
+    trip"): what is called off so is an event."""
+    last = name.split()[-1] if name.split() else ""
+    return _EVENT.fullmatch(last) is not None
+
+
 # The user's likes, in their words ("I prefer ...") or an agent's ("User prefers ...").
 _STANCE = (
     r"(?:really\s+|also\s+|much\s+|always\s+|strongly\s+)?"
