@@ -760,3 +760,20 @@ async def test_a_stored_event_called_off_later_is_the_one_changed(tmp_path: Path
         # A stored title sharing only "meeting" is another occasion: left as it was.
         assert "ancelled" not in str(events["Team meeting with the Oslo office"].get("notes"))
         assert "ancelled" in str(events["sponsor meeting with Harbourside"]["notes"]), events
+
+
+async def test_a_clause_with_its_own_subject_is_kept_by_that_person(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "Leo has football practice on Thursdays at 5pm, while Freya does swimming on Saturdays."
+        )
+        await memory.write(
+            "Raj is on leave in December; Tomás Herrera has agreed to cover his week."
+        )
+        people = {r["name"]: r for r in await memory.rows("person")}
+        assert people["Freya"]["notes"] == "Freya does swimming on Saturdays.", people
+        # A clause whose pronoun means someone the sentence names is kept whole.
+        assert "Raj is on leave" in people["Tomás Herrera"]["notes"], people
+        freya = await memory.read("What does Freya do on Saturdays?")
+        assert freya["basis"] == "records", freya
+        assert freya["reader_result"]["answer"].startswith("Freya does swimming"), freya

@@ -44,6 +44,11 @@ _OWN_DETAILS = lexicon("analysis.own_details")
 _SHE = frozenset({"she", "her", "hers"})
 _HE = frozenset({"he", "him", "his"})
 _PREPOSITIONS = frozenset({"at", "in", "for", "with", "from", "to", "by", "of", "on", "about"})
+# Where a clause with a subject of its own may open: after a semicolon, or a word joining two
+# statements ("while", "whereas", "but", ", and").
+_CLAUSE_JOINT = re.compile(
+    r"(?:;|,?\s+(?:while|whilst|whereas|but|although|though)|,\s+and|\s+and\s+then)\s+", re.I
+)
 
 
 @dataclass
@@ -112,6 +117,24 @@ class Analyzed:
             return free[0]
         owners = [m for m in self.mentions if not self.possessing_another(m)]
         return owners[0] if owners else None
+
+    def clause_subjects(self) -> list[tuple[Mention, str]]:
+        """Each person named first in a clause joined on after the sentence's first ("Leo has
+        football on Thursdays, while Freya does swimming on Saturdays"), with that clause: what
+        it says is theirs. A possessive opening a clause is its subject's owner, not it."""
+        out: list[tuple[Mention, str]] = []
+        for joint in _CLAUSE_JOINT.finditer(self.text):
+            start = joint.end()
+            first = next((m for m in self.mentions if m.start >= start), None)
+            if first is None or first.start != start or first.speaker or first.possessive:
+                continue
+            if first.entity.startswith("org:"):
+                continue
+            stop = _CLAUSE_JOINT.search(self.text, first.end)
+            clause = self.text[start : stop.start() if stop else len(self.text)].strip()
+            if len(clause.split()) > 2:  # a name and a verb at least: something said
+                out.append((first, clause.rstrip(" ,;")))
+        return out
 
     def owner_at(self, position: int) -> Mention | None:
         """The mention nearest before `position` (else the subject) - who a value belongs to."""

@@ -618,6 +618,13 @@ class _Build:
         if draft is not None and notes_field(draft.spec, {name_field(draft.spec) or ""}):
             if sentence not in draft.notes:
                 draft.notes.append(sentence)
+            for m, clause in s.clause_subjects():
+                # "…, while Freya does swimming on Saturdays": the clause is Freya's to keep.
+                theirs = self.drafts.get(m.entity)
+                if theirs is not None and theirs is not draft and sentence not in theirs.notes:
+                    # "… to cover his Christmas week": a clause pointing back is kept whole.
+                    back = _POINTS_BACK.search(clause, m.end - m.start)  # past its subject
+                    theirs.notes.append(sentence if back else clause)
             return
         if subject is None:
             note = self._free_note(sentence)
@@ -1155,6 +1162,8 @@ async def _stored_speaker(person: ObjectSpec, lookup: RecordLookup | None) -> st
     return None
 
 
+# A third person's pronoun: who it means is said elsewhere in the sentence.
+_POINTS_BACK = re.compile(r"\b(?:he|she|they|him|her|them|his|hers|their|theirs)\b", re.I)
 # A sentence telling that something was called off, and the clauses it may say it in.
 _CALLED_OFF = re.compile(r"\b(?:cancel+ed|called\s+off)\b", re.IGNORECASE)
 _CLAUSES = re.compile(r";|\.\s+|,\s+(?:so|and|but)\s+")
