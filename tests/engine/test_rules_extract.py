@@ -3872,3 +3872,33 @@ async def test_a_function_word_stressed_in_capitals_is_no_name() -> None:
     result = await extract("Kofi has NOT paid the deposit and I told HIM twice.", DEFAULT)
     assert objects(result, "organization") == []
     assert [p["name"] for p in objects(result, "person")] == ["Kofi"]
+
+
+@pytest.mark.anyio
+async def test_a_day_something_is_due_by_makes_a_task_not_an_occasion() -> None:
+    for text, title, due in (
+        ("Vangelis wants the slides by 1 Jan 2027", "slides", "2027-01-01"),
+        (
+            "financial disclosure (Form E): due Friday 15 January 2027",
+            "financial disclosure (Form E)",
+            "2027-01-15",
+        ),
+        (
+            "Send letters of authority to Aviva (user) — by 18 December 2026",
+            "Send letters of authority to Aviva (user)",
+            "2026-12-18",
+        ),
+    ):
+        result = await extract(text, DEFAULT)
+        assert not objects(result, "event"), text
+        [task] = objects(result, "task")
+        assert (task["title"], task["due_date"], task["status"]) == (title, due, "open"), text
+    # Two things due in one sentence are two tasks: an open state is no value they share.
+    both = await extract(
+        "The return is due 31 January 2027; Rashida wants all receipts and invoices by 8 January 2027.",
+        DEFAULT,
+    )
+    assert sorted(t["due_date"] for t in objects(both, "task")) == ["2027-01-08", "2027-01-31"]
+    # A day something happens on is still an occasion.
+    held = await extract("Parents' evening for Freya is on 2026-02-25", DEFAULT)
+    assert objects(held, "event") and not objects(held, "task")

@@ -349,7 +349,8 @@ class _Build:
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
             if not (_CHANGE.search(s.text) or _MOVED.search(s.text)):
                 # A date the sentence's other records do not hold is an event's of its own.
-                held = {str(v) for d in things.drafts for v in d.values.values()}
+                # (A state is no value of a thing's own: two open tasks share no "open".)
+                held = {v for d in things.drafts for v in _own_values(d)}
                 # ... and one a task holds as its due date too, when the words before it
                 # name the thing on that day: "hang day is Wednesday 13 January, need to be
                 # there for 10am" is a day and a task for it.
@@ -358,7 +359,7 @@ class _Build:
                     str(v) for d in things.drafts if d.spec is task for v in d.values.values()
                 }
                 for d, subject in dated_events(s, self.map, self._draft, previous):
-                    values = {str(v) for v in d.values.values()}
+                    values = _own_values(d)
                     shared = held & values
                     dates = all(_ISO.fullmatch(v) for v in shared)
                     if not shared or (subject and shared <= by_tasks and dates):
@@ -1195,6 +1196,12 @@ def _longest_first(word: str) -> tuple[int, str]:
     """A sort key: longer words first, equal lengths in order (not a set's, which the hash
     seed decides), so the same text looks up the same words in every process."""
     return (-len(word), word)
+
+
+def _own_values(draft: Draft) -> set[str]:
+    """A record's values that say which thing it is: its fields', less a state's (an enum's)."""
+    fields = draft.spec.fields
+    return {str(v) for f, v in draft.values.items() if f not in fields or not fields[f].enum}
 
 
 def _telling(run: list[str]) -> bool:

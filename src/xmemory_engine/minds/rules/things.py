@@ -22,11 +22,13 @@ from xmemory_engine.minds.rules.names import NAME_PARTICLES, NOISE_WORDS, given_
 from xmemory_engine.minds.rules.providers import provider
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
+    date_fields,
     field_for,
     name_field,
     notes_field,
     phrases,
 )
+from xmemory_engine.minds.rules.states import NOT_STARTED, allowed_state
 from xmemory_engine.minds.rules.text import (
     STOPWORDS,
     UPPER,
@@ -895,9 +897,48 @@ def dated_events(
         dated = _dated(
             s, spec, make, date, start, clause_end, listed=len(dates) > 1, previous=previous
         )
+        if dated is not None and _DEADLINE.search(s.text, start, date.start):
+            # "Vangelis wants the slides by 1 Jan", "financial disclosure (Form E): due
+            # Friday 15 January": a day things are due by is a deadline, not an occasion.
+            dated = _due_by(dated, mapped, make, date)
         if dated is not None:
             out.append(dated)
     return out
+
+
+# A day said as a deadline: after "by", "due", "deadline" or "no later than" (a weekday between).
+_DEADLINE = lazy_compile(
+    rf"\b(?:by|due|deadline(?:\s+is)?|no\s+later\s+than)\s*:?\s*(?:{WEEKDAY_WORD},?\s*)?$",
+    re.IGNORECASE,
+)
+_BEING = re.compile(
+    r"(?:I|we|you|he|she|they|it)(?:['\u2019](?:ll|m|re|s)|\s+(?:will|am|are|is|was|were))"
+    r"(?:\s+be)?\b",
+    re.IGNORECASE,
+)
+_DUE_SAID = re.compile(r"\s*[:,]?\s*\b(?:due|deadline)\b.*$", re.IGNORECASE)
+
+
+def _due_by(
+    dated: tuple[Draft, bool], mapped: SchemaMap, make: MakeDraft, date: Span
+) -> tuple[Draft, bool] | None:
+    """The task a dated thing is, when its day is when it is due: titled as the event was,
+    less the words saying it is due; None when the schema has no task with a due day."""
+    event, subject = dated
+    spec = mapped.first("task")
+    title = event.values.get(name_field(event.spec, "event") or "")
+    due = next(iter(date_fields(spec)), None) if spec is not None else None
+    if spec is None or due is None or not isinstance(title, str) or _BEING.match(title):
+        return dated  # "I'll be in Rome by 3 April": where one will be, no thing to do
+    task = make(spec, None)
+    if not task.put(name_field(spec), _DUE_SAID.sub("", title).strip(" ,;:") or title):
+        return dated
+    task.put(due, str(date.value))
+    status = field_for(spec, "status", ("str",))
+    if status is not None:
+        value = allowed_state(NOT_STARTED, spec.fields[status].enum or ())
+        task.put(status, value)
+    return task, subject
 
 
 _TITLE_WORD = re.compile(r"[^\W\d_]{2,}")
