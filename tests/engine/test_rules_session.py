@@ -10,6 +10,7 @@ import pytest
 from engine_testkit import rules_session as session
 
 from xmemory_engine import EngineSettings, open_engine
+from xmemory_engine.minds.rules.two_asks import named_back, two_asks
 
 pytestmark = pytest.mark.anyio
 
@@ -777,3 +778,31 @@ async def test_a_clause_with_its_own_subject_is_kept_by_that_person(tmp_path: Pa
         freya = await memory.read("What does Freya do on Saturdays?")
         assert freya["basis"] == "records", freya
         assert freya["reader_result"]["answer"].startswith("Freya does swimming"), freya
+
+
+async def test_a_question_asking_two_things_answers_each_from_records(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Dmitri Volkov gives me lifts to rehearsal.")
+        await memory.write(
+            "Dmitri Volkov's phone is 07700 900418. Ingrid Solberg's phone is 07700 900111."
+        )
+        both = await memory.read("Who gives me lifts to rehearsal, and what's his number?")
+        answer = both["reader_result"]["answer"]
+        # "his" is whom the first ask was answered with, not anyone else stored.
+        assert both["basis"] == "records" and "Dmitri" in answer and "07700 900418" in answer, both
+        assert "900111" not in answer, both
+
+
+def test_two_asks_are_parted_and_the_second_names_whom_the_first_found() -> None:
+    assert two_asks("Who gives me lifts, and what's his number?") == (
+        "Who gives me lifts?",
+        "what's his number?",
+    )
+    assert two_asks("What is Tom's email and phone?") is None  # one ask of two fields
+    assert named_back("what's her job at the gym?", "Ingrid", person=True) == (
+        "what's Ingrid's job at the gym?"
+    )
+    assert named_back("should I ask her about it?", "Ingrid", person=True) is None  # two
+    assert named_back("can I call her?", "Ingrid", person=True) == "can I call Ingrid?"
+    assert named_back("how much is it?", "the deposit", person=False) == "how much is the deposit?"
+    assert named_back("what's his number?", "the deposit", person=False) is None

@@ -11,6 +11,7 @@ nothing is stored about it; never nearby or recent records instead.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -73,6 +74,7 @@ from xmemory_engine.minds.rules.text import (
     words,
 )
 from xmemory_engine.minds.rules.text import plural as plural_of
+from xmemory_engine.minds.rules.two_asks import named_back, points_back, two_asks
 from xmemory_engine.schema import ObjectSpec
 
 _ASKED_OF_A_VALUE = lexicon("facts.asked_of_a_value")
@@ -139,6 +141,38 @@ class RulesAnswerer:
         self._today = today or date.today
 
     async def answer(self, request: AnswerRequest) -> Answer:
+        asks = two_asks(request.question) if request.mode is ReadMode.SINGLE_ANSWER else None
+        if asks is not None:
+            both = await self._both(request, *asks)
+            if both is not None:
+                return both
+        return await self._one(request)
+
+    async def _both(self, request: AnswerRequest, first: str, second: str) -> Answer | None:
+        """Two asks answered each from records, the second's pronoun meaning the one the
+        first was answered with ("Who gives me lifts, and what's his number?"); None when
+        either rests on no record, or whom the pronoun means is not one record."""
+        one = await self._one(dataclasses.replace(request, question=first))
+        if not _on_records(one):
+            return None
+        if points_back(second):
+            named = await _one_named(one, request)
+            asked = named_back(second, *named[:1], person=named[1]) if named else None
+            if asked is None:
+                return None
+            second = asked
+        other = await self._one(dataclasses.replace(request, question=second))
+        if not _on_records(other):
+            return None
+        notices = [n for n in (one.notice, other.notice) if n]
+        return Answer(
+            tables=[*one.tables, *other.tables],
+            answer=" ".join(a.strip() for a in (one.answer, other.answer) if a),
+            notice=" ".join(notices) or None,
+            about=one.about,
+        )
+
+    async def _one(self, request: AnswerRequest) -> Answer:
         mapped = SchemaMap.of(request.schema)
         q, bounded = _bounded_question(request.question, mapped, self._today())
         reading = _Reading(request, mapped, q)
@@ -151,6 +185,41 @@ class RulesAnswerer:
         if bounded:
             answer.notice = f"{answer.notice} {bounded}" if answer.notice else bounded
         return answer
+
+
+def _on_records(answer: Answer) -> bool:
+    """Whether an answer rests on rows returned, whole (not a part of what was asked)."""
+    return answer.representable and not answer.partial and any(t.rows for t in answer.tables)
+
+
+async def _one_named(answer: Answer, request: AnswerRequest) -> tuple[str, bool] | None:
+    """The name of the one record an answer rests on, and whether it is a person's: from its
+    row, or, when the row holds only the field asked ("2027-02-15"), read by its id."""
+    table = next((t for t in answer.tables if t.rows), None)
+    if table is None or len(table.rows) != 1:
+        return None
+    row = table.rows[0]
+    person = SchemaMap.of(request.schema).first("person")
+    named = [
+        (spec, field)
+        for spec in request.schema.objects.values()
+        if (field := name_field(spec, "person" if spec is person else None)) is not None
+    ]
+    for spec, field in named:
+        if field in table.columns:
+            value = row[table.columns.index(field)]
+            if isinstance(value, str) and value.strip():
+                return value.strip(), spec is person
+    if "xuid" not in table.columns:
+        return None
+    xuid = quote_sql(str(row[table.columns.index("xuid")]))
+    for spec, field in named:
+        found = await request.run_sql(
+            f"SELECT {quote_ident(field)} FROM {quote_ident(spec.table)} WHERE xuid = {xuid}"
+        )
+        if found.rows and isinstance(found.rows[0][0], str) and found.rows[0][0].strip():
+            return found.rows[0][0].strip(), spec is person
+    return None
 
 
 def _bounded_question(text: str, mapped: SchemaMap, today: date) -> tuple[Question, str | None]:
