@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -806,3 +807,21 @@ def test_two_asks_are_parted_and_the_second_names_whom_the_first_found() -> None
     assert named_back("can I call her?", "Ingrid", person=True) == "can I call Ingrid?"
     assert named_back("how much is it?", "the deposit", person=False) == "how much is the deposit?"
     assert named_back("what's his number?", "the deposit", person=False) is None
+
+
+async def test_a_stored_date_moved_by_an_amount_or_to_a_day_without_a_year(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("League match against Fana SK on 2026-04-08, away.")
+        await memory.write("The Fana match got pushed back a week, same venue.")
+        await memory.write("Sprint review on 2027-02-10.")
+        await memory.write("The sprint review was brought forward two days.")
+        # Where a thing was moved to is when it will be, however past the move is.
+        await memory.write(
+            "Update on the dry dock: Stenson had a cancellation so we've moved to 4-11 January."
+        )
+        dates = {r["title"]: r["date"] for r in await memory.rows("event")}
+        assert dates["League match against Fana SK"] == "2026-04-15", dates
+        assert dates["Sprint review"] == "2027-02-08", dates
+        today = date.today()
+        coming = date(today.year + (today > date(today.year, 1, 4)), 1, 4)
+        assert coming.isoformat() in dates.values(), dates

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from xmemory_engine.minds.base import (
@@ -68,6 +68,7 @@ from xmemory_engine.minds.rules.text import (
     MONTHS,
     STOPWORDS,
     WEEKDAYS,
+    add_months,
     anchor_relative,
     lexicon,
     stem,
@@ -718,6 +719,8 @@ class _Build:
             spec, title = found
             draft = self._draft(spec, title)
             changed = _changed_date(s, draft) | _changed_place(s, draft)
+            if not changed:
+                changed = await _shifted_date(s.text, draft, lookup)
             changed |= _changed_status(s.text, draft)
             told = None if changed else found
             if not changed:
@@ -1348,6 +1351,43 @@ def _changed_date(s: Analyzed, draft: Draft) -> set[str]:
     spec = draft.spec
     fname = field_for(spec, "due", ("date",)) or field_for(spec, "date", ("date",))
     return {fname} if fname and draft.put(fname, dates[-1].value) else set()
+
+
+# A move said as how far, not to when: "pushed back a week", "brought forward two days".
+_SHIFT = re.compile(
+    r"\b(?:(?P<later>pushed\s+(?:back|out)|put\s+back|moved\s+back|delayed|postponed)|"
+    r"(?P<sooner>pushed\s+forward|moved\s+(?:forward|up)|brought\s+forward))\s+(?:by\s+)?"
+    r"(?P<n>an?|one|two|three|four|five|six|\d{1,2})\s+(?P<unit>day|week|fortnight|month)s?\b",
+    re.IGNORECASE,
+)
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_DAYS_IN = {"day": 1, "week": 7, "fortnight": 14}
+
+
+async def _shifted_date(text: str, draft: Draft, lookup: RecordLookup) -> set[str]:
+    """The new date of a stored thing moved by an amount ("The Fana match got pushed back a
+    week"): its stored date, moved so. The record is the one stored under the draft's name."""
+    m = _SHIFT.search(text)
+    spec, title_of = draft.spec, name_field(draft.spec)
+    fname = field_for(spec, "due", ("date",)) or field_for(spec, "date", ("date",))
+    if m is None or fname is None or title_of is None:
+        return set()
+    title = str(draft.values.get(title_of, ""))
+    stored = [
+        r for r in await lookup.find(spec.name, title, 5)
+        if str(r.get(title_of, "")).casefold() == title.casefold()
+    ]  # fmt: skip
+    try:
+        day = date.fromisoformat(str(stored[0].get(fname))) if len(stored) == 1 else None
+    except ValueError:
+        day = None
+    if day is None:
+        return set()
+    n = int(m.group("n")) if m.group("n").isdigit() else _COUNTS[m.group("n").lower()]
+    n = n if m.group("later") else -n
+    unit = m.group("unit").lower()
+    moved = add_months(day, n) if unit == "month" else day + timedelta(days=n * _DAYS_IN[unit])
+    return {fname} if draft.put(fname, moved.isoformat()) else set()
 
 
 _MOVED_TO = re.compile(r"\b(?:moved|relocated|changed|switched)\s+to\s+", re.IGNORECASE)

@@ -268,7 +268,12 @@ _PLAN = lazy_compile(
     r"\b(?:appointment|appt|due|deadline|meeting|booked|scheduled|will|next|upcoming|plan|"
     r"planned|planning|flight|trip|concert|visit|reservation|renewal|expires?|starts?|"
     r"begins?|on\s+the\s+calendar|by(?=\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))\b",
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))|"
+    # Where a thing was moved to is when it now will be: "so we've moved to 4-11 January",
+    # said in December, however past the move itself is ("had a cancellation").
+    r"(?:moved|pushed(?:\s+back|\s+forward)?|postponed|delayed|rescheduled|brought\s+forward|"
+    r"changed)\s+(?:[\w']+\s+){0,2}?(?:to|until|for)(?=\s)|now\s+(?=(?:on\s+)?(?:mon|tue|wed|thu|"
+    r"fri|sat|sun|\d)))\b",
     re.IGNORECASE,
 )
 _WEEKDAY_TEXT = lazy_compile(rf"\b(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
