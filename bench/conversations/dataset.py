@@ -84,8 +84,9 @@ def load(split: str, data: Path = DATA) -> list[Conversation]:
         raise DatasetError(f"unknown split {split!r}; expected one of {(*SPLITS, 'all')}")
     found: list[Conversation] = []
     for s in splits:
+        day = split_today(data / s)
         for path in sorted((data / s).glob("*.yml")):
-            found.append(parse(yaml.safe_load(path.read_text("utf-8")), s, path))
+            found.append(parse(yaml.safe_load(path.read_text("utf-8")), s, path, day))
     seen: dict[str, Path] = {}
     for conv in found:
         if conv.name in seen:
@@ -94,8 +95,23 @@ def load(split: str, data: Path = DATA) -> list[Conversation]:
     return found
 
 
-def parse(raw: Any, split: str, path: Path) -> Conversation:
-    """One conversation from its parsed YAML, checked field by field."""
+def split_today(folder: Path) -> date | None:
+    """The day a split's conversations are read from when they do not say their own: the
+    first line of its TODAY file (YYYY-MM-DD), or None (the day it is run). A file beside
+    the conversations, not one of them, so a frozen split's digest does not change."""
+    path = folder / "TODAY"
+    if not path.exists():
+        return None
+    said = path.read_text("utf-8").split("\n", 1)[0].strip()
+    try:
+        return date.fromisoformat(said)
+    except ValueError:
+        raise DatasetError(f"{path}: {said!r} is not a YYYY-MM-DD date") from None
+
+
+def parse(raw: Any, split: str, path: Path, default_today: date | None = None) -> Conversation:
+    """One conversation from its parsed YAML, checked field by field; `default_today` is
+    the day it is read from when it does not say its own (`split_today`)."""
 
     def fail(why: str) -> DatasetError:
         return DatasetError(f"{path}: {why}")
@@ -123,7 +139,7 @@ def parse(raw: Any, split: str, path: Path) -> Conversation:
         except ValueError:
             raise fail(f"today {today!r} is not a calendar date") from None
     else:
-        day = None
+        day = default_today
     return Conversation(name, split, style, tuple(turns), questions, objects, path, day)
 
 

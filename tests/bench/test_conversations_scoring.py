@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))  # `bench` lives beside `src`, outside the install
 from bench.conversations import run  # noqa: E402
 from bench.conversations.dataset import (  # noqa: E402
     KINDS,
+    SPLITS,
     DatasetError,
     frozen_digest,
     load,
@@ -137,6 +138,27 @@ def test_a_conversation_may_say_the_day_it_was_written_on() -> None:
     for wrong in (date(2026, 1, 10), "10 Jan 2026", "2026-02-30"):
         with pytest.raises(DatasetError, match="today"):
             parse({**raw, "today": wrong}, "dev", Path("x.yml"))
+
+
+def test_a_split_may_fix_the_day_its_conversations_are_read_from(tmp_path: Path) -> None:
+    folder = tmp_path / "dev"
+    folder.mkdir()
+    raw = (
+        'name: x\nstyle: user\nturns: ["I live in Leeds."]\n'
+        'questions: [{q: "Where do I live?", kind: lookup, expect: [Leeds]}]\n'
+    )
+    (folder / "x.yml").write_text(raw)
+    (folder / "y.yml").write_text(raw.replace("name: x", "name: y") + 'today: "2026-01-10"\n')
+    assert [c.today for c in load("dev", data=tmp_path)] == [None, date(2026, 1, 10)]
+    (folder / "TODAY").write_text("2026-12-04\n# why this day\n")
+    # The split's day for those that say none; one's own day wins.
+    assert [c.today for c in load("dev", data=tmp_path)] == [date(2026, 12, 4), date(2026, 1, 10)]
+    (folder / "TODAY").write_text("4 Dec 2026\n")
+    with pytest.raises(DatasetError, match="TODAY"):
+        load("dev", data=tmp_path)
+    # Every split in the repository is read from a fixed day, so figures taken on different
+    # days compare.
+    assert all(c.today is not None for s in SPLITS for c in load(s))
 
 
 @pytest.mark.anyio
