@@ -825,3 +825,18 @@ async def test_a_stored_date_moved_by_an_amount_or_to_a_day_without_a_year(tmp_p
         today = date.today()
         coming = date(today.year + (today > date(today.year, 1, 4)), 1, 4)
         assert coming.isoformat() in dates.values(), dates
+
+
+async def test_what_an_active_move_names_is_the_record_that_moved(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Egg collection provisionally Monday 28 December 2026.")
+        await memory.write("To do: ring HR about time off for egg collection.")
+        await memory.write(
+            "Scratch the 28th - after today's scan they've moved collection to Wednesday 30 "
+            "December 2026, 9am."
+        )
+        events = {r["title"]: r["date"] for r in await memory.rows("event")}
+        # The object of the move names it; its date is the one said after the move, not
+        # "today's"; a task sharing the word is another type than the sentence's own.
+        assert events["Egg collection provisionally"] == "2026-12-30", events
+        assert "scan" not in events, events

@@ -677,7 +677,8 @@ class _Build:
                 self.things += replaced
                 self._unnote(s.text)
         for s, draft in self.moved:
-            found = await self._record_named(s.text, lookup)
+            # "after today's scan they've moved collection to …": what moved names the record.
+            found = await self._record_named(_what_moved(s.text) or s.text, lookup, draft.spec)
             recent = found is None and await self._moved_it(s, lookup)
             if recent:
                 found = recent
@@ -694,6 +695,7 @@ class _Build:
                 found = None
             if found is not None and found[0] is draft.spec and name is not None:
                 draft.values[name] = found[1]  # the stored one, under its own name
+                _date_moved_to(s, draft)
             elif found is not None:
                 # "Update: chapter 3 deadline extended to 2026-03-20, … because of conference
                 # travel": the stored task moved; the "conference" the sentence also made is
@@ -890,7 +892,9 @@ class _Build:
                     latest = (when, spec, title)
         return (latest[1], latest[2]) if latest is not None else None
 
-    async def _record_named(self, text: str, lookup: RecordLookup) -> tuple[ObjectSpec, str] | None:
+    async def _record_named(
+        self, text: str, lookup: RecordLookup, prefer: ObjectSpec | None = None
+    ) -> tuple[ObjectSpec, str] | None:
         """The one stored task, event or project whose title holds the longest run of the
         sentence's words. The records holding any one of its words are looked up (at most
         `_LOOKUPS` lookups, longer words first), then each title is scored by how many of the
@@ -928,6 +932,12 @@ class _Build:
             if run:
                 best.append((len(held), run, title))
         best.sort(reverse=True)
+        if best and prefer is not None:
+            # Titles alike in what they hold: the one of the type the sentence made is it.
+            tied = [b for b in best if b[:2] == best[0][:2]]
+            mine = [b for b in tied if titles[b[2]] is prefer]
+            if len(tied) > 1 and len(mine) == 1:
+                best = mine
         if not best or (len(best) > 1 and best[0][:2] == best[1][:2]):
             return None
         return titles[best[0][2]], best[0][2]
@@ -1331,15 +1341,45 @@ def _moved_is(sentence: str, title: str) -> bool:
     """Whether what a sentence says moved, the words before its move ("Update: Level 2" in
     "Update: Level 2 pushed back to 8 May"), holds a telling word of a stored title."""
     move = _MOVED.search(sentence)
-    before = sentence[: move.start()] if move is not None else sentence
-    words = re.findall(r"[^\W_][\w'\-]*", before)
+    said = sentence[: move.start()] if move is not None else sentence
+    moved = _MOVED_OBJECT.match(sentence, move.end()) if move is not None else None
+    if moved is not None:
+        said = f"{said} {moved.group('what')}"  # "they've moved collection to Wednesday"
+    words = re.findall(r"[^\W_][\w'\-]*", said)
     return any(_telling([w]) and _holds_words(title, [w]) for w in words)
+
+
+def _what_moved(sentence: str) -> str | None:
+    """What an active move names as moved ("collection" of "they've moved collection to
+    Wednesday 30 December"), or None ("X was moved to …", "moved it to …")."""
+    move = _MOVED.search(sentence)
+    moved = _MOVED_OBJECT.match(sentence, move.end()) if move is not None else None
+    what = moved.group("what") if moved is not None else ""
+    return what if _telling(re.findall(r"[^\W_][\w'\-]*", what)) else None
+
+
+# What an active move moved, said between it and where to: "moved collection to Wednesday".
+_MOVED_OBJECT = re.compile(
+    r"\s+(?P<what>(?:[^\W\d_][\w'\-]*\s+){0,3}?[^\W\d_][\w'\-]*)\s+(?:to|until|till|for)\b",
+    re.IGNORECASE,
+)
 
 
 def _holds_words(title: str, run: list[str]) -> bool:
     """Whether `title` says the words of `run`, in order, as whole words."""
     pattern = r"\s+".join(re.escape(w) for w in run)
     return re.search(rf"(?<!\w){pattern}(?!\w)", title, re.IGNORECASE) is not None
+
+
+def _date_moved_to(s: Analyzed, draft: Draft) -> None:
+    """A moved thing's date is the one said after its move ("after today's scan they've
+    moved collection to Wednesday 30 December"), not another the sentence says first."""
+    move = _MOVED.search(s.text)
+    after = [v for v in s.values if v.kind == "date" and move is not None and v.start >= move.end()]
+    fname = field_for(draft.spec, "due", ("date",)) or field_for(draft.spec, "date", ("date",))
+    if after and fname is not None:
+        draft.values.pop(fname, None)
+        draft.put(fname, after[0].value)
 
 
 def _changed_date(s: Analyzed, draft: Draft) -> set[str]:
