@@ -840,3 +840,17 @@ async def test_what_an_active_move_names_is_the_record_that_moved(tmp_path: Path
         # "today's"; a task sharing the word is another type than the sentence's own.
         assert events["Egg collection provisionally"] == "2026-12-30", events
         assert "scan" not in events, events
+
+
+async def test_a_move_told_then_its_new_date_said_next_moves_the_record(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "practical test booked at Wembley test centre on 19 February 2027 at 8.40am"
+        )
+        await memory.write(
+            "argh test got moved!! DVSA cancelled it, new date is wednesday 3 march 2027 2.15pm"
+        )
+        events = {r["title"]: r for r in await memory.rows("event")}
+        # "new date" is when the test is now, not an occasion of its own.
+        assert set(events) == {"practical test"}, events
+        assert events["practical test"]["date"] == "2027-03-03", events

@@ -708,7 +708,9 @@ class _Build:
         # thing whose new value the next sentence says.
         told: tuple[ObjectSpec, str] | None = None
         for s in self.unmade:
-            going_on = told is not None and _NOW_AT.search(s.text) is not None
+            going_on = told is not None and (
+                _NOW_AT.search(s.text) is not None or _NEW_WHEN.search(s.text) is not None
+            )
             if not _CHANGE.search(s.text) and not going_on:
                 told = None
                 continue
@@ -1433,6 +1435,8 @@ async def _shifted_date(text: str, draft: Draft, lookup: RecordLookup) -> set[st
 _MOVED_TO = re.compile(r"\b(?:moved|relocated|changed|switched)\s+to\s+", re.IGNORECASE)
 # Where a thing is now: "it's now at the Corn Exchange", "is now in Hall B".
 _NOW_AT = re.compile(r"\bnow\s+(?=(?:at|in)\s)", re.IGNORECASE)
+# When a thing is now, said after its move was told: "new date is wednesday 3 march".
+_NEW_WHEN = re.compile(r"\bnew\s+(?:date|day|time|slot)\b", re.IGNORECASE)
 
 
 def _changed_place(s: Analyzed, draft: Draft) -> set[str]:

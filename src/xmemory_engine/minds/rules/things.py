@@ -994,6 +994,8 @@ def _dated(
     title = re.sub(r"\s+", " ", title)
     if (named is None and len(title.split()) < 2) or len(title) > _TITLE_CHARS:
         return None  # nothing to title it by, or a whole paragraph
+    if set(title.lower().split()) <= _WHEN_LABELS | {"new", "the", "a"}:
+        return None  # "new date is wednesday 3 march": when something is, not what
     draft = make(spec, None)
     if not draft.put(name_field(spec, "event"), title):
         return None
