@@ -3902,3 +3902,23 @@ async def test_a_day_something_is_due_by_makes_a_task_not_an_occasion() -> None:
     # A day something happens on is still an occasion.
     held = await extract("Parents' evening for Freya is on 2026-02-25", DEFAULT)
     assert objects(held, "event") and not objects(held, "task")
+
+
+@pytest.mark.anyio
+async def test_a_work_the_user_keeps_going_is_a_project_under_way() -> None:
+    for text, name in (
+        (
+            "User runs a home-recorded podcast, 'Under the Viaduct', about Leeds local history.",
+            "Under the Viaduct",
+        ),
+        ("User presents 'Night Bus', a Thursday 9-11pm music show on Riverside FM.", "Night Bus"),
+    ):
+        [project] = objects(await extract(text, DEFAULT), "project")
+        assert (project["name"], project["status"]) == (name, "active"), text
+    # A job, an unnamed work, or someone else's work is no project of the user's.
+    for text in (
+        "User runs the payments team at Monzo.",
+        "I host a podcast about birds.",
+        "Tom presents 'Night Bus' on Fridays.",
+    ):
+        assert not objects(await extract(text, DEFAULT), "project"), text

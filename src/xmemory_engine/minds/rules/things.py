@@ -38,8 +38,9 @@ from xmemory_engine.minds.rules.text import (
     lexicon,
     name_words,
     plural,
+    singular,
 )
-from xmemory_engine.minds.rules.works import is_work, read_work, work_fields
+from xmemory_engine.minds.rules.works import WORK_NOUNS, is_work, read_work, work_fields
 from xmemory_engine.schema import ObjectSpec
 
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
@@ -734,9 +735,13 @@ _UNDERTAKEN = lazy_compile(
     rf"{_UNDERTAKER}(?:(?P<verb>[A-Za-z][a-z]*ing)(?:\s+(?P<prep>on|for))?"
     # "volunteered to organise", "plans to open": the work is said with the verb's base.
     r"|(?P<intent>plans?|planning|going|wants?|hop(?:es|ing)|decided|volunteered|agreed|"
-    r"signed\s+up|offered)\s+to\s+(?P<base>[a-z]+))"
-    # After "for" a name may stand alone: "preparing for ABRSM Grade 3 Cello".
-    rf"\s+(?:(?P<det>my|our|the|a|an)\s+|(?<=for\s)(?={UPPER}))"
+    r"signed\s+up|offered)\s+to\s+(?P<base>[a-z]+)"
+    # A work of the user's own kept going: "User runs a podcast, 'Under the Viaduct'",
+    # "User presents 'Night Bus', a … music show".
+    r"|(?P<own>runs?|presents?|hosts?|co-hosts?|produces?|edits?))"
+    # After "for" a name may stand alone: "preparing for ABRSM Grade 3 Cello"; after a verb
+    # of one's own work, a quoted name.
+    rf"\s+(?:(?P<det>my|our|the|a|an)\s+|(?<=for\s)(?={UPPER})|(?<=s\s)(?=['\"\u2018\u201c]))"
     r"(?P<np>[\w'\u2019\-]+(?:\s+(?!(?:at|in|on|for|with|by|from|to|about|as|and|but|so|which|that|"
     r"who|because|before|after|this|next|since|until|called|named)\b)[\w'\u2019\-]+){0,5})"
     rf"(?P<where>\s+(?:to|of)\s+{UPPER}[\w\-]*(?:\s+{UPPER}[\w\-]*)*)?"
@@ -759,6 +764,9 @@ def _undertaking(s: Analyzed) -> tuple[str, str] | None:
     m = _UNDERTAKEN.search(s.text)
     if m is None:
         return None
+    own = m.group("own")
+    if own is not None:
+        return _own_work(m)
     verb = (m.group("verb") or m.group("base")).lower()  # "Starting the wildlife pond"
     if verb not in (_UNDERTAKING_VERBS if m.group("verb") else _UNDERTAKING_BASES):
         return None
@@ -779,6 +787,23 @@ def _undertaking(s: Analyzed) -> tuple[str, str] | None:
         name += " application"  # "applying for a work visa": the work is the application
     intent = (m.group("intent") or "").partition(" ")[0]
     return name.strip("\"'"), "planned" if intent in _INTENDED else "active"
+
+
+def _own_work(m: re.Match[str]) -> tuple[str, str] | None:
+    """A work the user keeps going ("runs a podcast, 'Under the Viaduct'", "presents 'Night
+    Bus'"): under way, named by its quoted or given name. Only a work by its noun (a show, a
+    podcast: `works.work_nouns`) or by a name in quotes; "runs the payments team" is a job."""
+    np = m.group("np").strip()
+    quoted = np[:1] in "'\"\u2018\u201c"
+    name = m.group("called") or m.group("apposed")
+    head = singular(np.lower().split()[-1].strip("'\"\u2019\u201d"))
+    if not quoted and head not in WORK_NOUNS:
+        return None
+    if quoted:
+        name = np
+    if name is None:
+        return None  # "runs a podcast": which one is not said
+    return name.strip("\"'\u2018\u2019\u201c\u201d"), "active"
 
 
 def _named_type(s: Analyzed, spec: ObjectSpec, make: MakeDraft) -> Draft | None:

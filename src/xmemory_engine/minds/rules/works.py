@@ -19,7 +19,7 @@ from xmemory_engine.minds.rules.schema_map import CREATORS, creator_field, field
 from xmemory_engine.minds.rules.text import UPPER, lexicon, name_words, singular
 from xmemory_engine.schema import ObjectSpec
 
-_WORK_NOUNS = lexicon("works.work_nouns")
+WORK_NOUNS = lexicon("works.work_nouns")
 _VERB = (
     r"(?:re-?)?read(?:ing)?|finished(?:\s+reading)?|started(?:\s+reading|\s+watching)?"
     r"|(?:want|wants|plan|planning)\s+to\s+(?:read|watch|play)|gave\s+up\s+on|abandoned"
@@ -59,7 +59,7 @@ _YEAR = re.compile(r"\(\s*(?P<y>1[5-9]\d\d|20\d\d)\b")
 def is_work(spec: ObjectSpec) -> bool:
     words = {singular(w) for w in name_words(spec.name)}
     creator = any(any(c in name_words(f) for c in CREATORS) for f in spec.fields)
-    return bool(words & _WORK_NOUNS) or (creator and name_field(spec) is not None)
+    return bool(words & WORK_NOUNS) or (creator and name_field(spec) is not None)
 
 
 def read_work(s: Analyzed, spec: ObjectSpec, make: Callable[..., Draft]) -> Draft | None:
