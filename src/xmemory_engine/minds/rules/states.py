@@ -171,7 +171,8 @@ def cancelled_thing(clause: str) -> str | None:
     quote was too expensive"), without its determiner; None when it names nothing (a pronoun,
     "everything") or says something is still to be called off ("need to cancel …")."""
     text = _FILED_UNDER.sub("", clause)
-    if _TO_COME.search(text[: text.lower().find("cancel") + 1 if "cancel" in text.lower() else 0]):
+    verb = re.search(_CANCELLED, text, re.IGNORECASE)
+    if verb is not None and _TO_COME.search(text, 0, verb.start()):
         return None  # "I still haven't cancelled …", "need to have it cancelled"
     m = _CANCELLED_FIRST.match(text)
     if m is not None:
