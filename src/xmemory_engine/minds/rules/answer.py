@@ -157,7 +157,7 @@ class RulesAnswerer:
             return None
         if points_back(second):
             named = await _one_named(one, request)
-            asked = named_back(second, *named[:1], person=named[1]) if named else None
+            asked = named_back(second, named[0], person=named[1]) if named else None
             if asked is None:
                 return None
             second = asked

@@ -58,6 +58,7 @@ from xmemory_engine.minds.rules.schema_map import (
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
 from xmemory_engine.minds.rules.states import (
+    CALLED_OFF,
     allowed_state,
     cancelled_thing,
     done_clauses,
@@ -822,7 +823,7 @@ class _Build:
         if spec is None or title_of is None or notes_field(spec, {title_of}) is None:
             return
         for s in self.text.sentences:
-            if id(s) in self.changed or not _CALLED_OFF.search(s.text):
+            if id(s) in self.changed or not CALLED_OFF.search(s.text):
                 continue
             for clause in _CLAUSES.split(s.text):
                 thing = cancelled_thing(clause)
@@ -843,7 +844,7 @@ class _Build:
                 ]  # fmt: skip
                 if made:
                     draft = made[0]
-                    if _CALLED_OFF.search(str(draft.values[title_of])):
+                    if CALLED_OFF.search(str(draft.values[title_of])):
                         draft.values[title_of] = thing  # "… got cancelled" is no name
                 else:
                     found = await self._record_named(thing, lookup) if lookup else None
@@ -1180,8 +1181,7 @@ async def _stored_speaker(person: ObjectSpec, lookup: RecordLookup | None) -> st
 
 # A third person's pronoun: who it means is said elsewhere in the sentence.
 _POINTS_BACK = re.compile(r"\b(?:he|she|they|him|her|them|his|hers|their|theirs)\b", re.I)
-# A sentence telling that something was called off, and the clauses it may say it in.
-_CALLED_OFF = re.compile(r"\b(?:cancel+ed|called\s+off)\b", re.IGNORECASE)
+# The clauses a sentence may tell that something was called off in.
 _CLAUSES = re.compile(r";|\.\s+|,\s+(?:so|and|but)\s+")
 _WORD_OF = re.compile(r"[^\W_][\w\-]*")
 # A sentence telling of a change to something already stored.
@@ -1344,9 +1344,7 @@ def _moved_is(sentence: str, title: str) -> bool:
     "Update: Level 2 pushed back to 8 May"), holds a telling word of a stored title."""
     move = _MOVED.search(sentence)
     said = sentence[: move.start()] if move is not None else sentence
-    moved = _MOVED_OBJECT.match(sentence, move.end()) if move is not None else None
-    if moved is not None:
-        said = f"{said} {moved.group('what')}"  # "they've moved collection to Wednesday"
+    said = f"{said} {_moved_object(sentence)}"  # "they've moved collection to Wednesday"
     words = re.findall(r"[^\W_][\w'\-]*", said)
     return any(_telling([w]) and _holds_words(title, [w]) for w in words)
 
@@ -1354,10 +1352,15 @@ def _moved_is(sentence: str, title: str) -> bool:
 def _what_moved(sentence: str) -> str | None:
     """What an active move names as moved ("collection" of "they've moved collection to
     Wednesday 30 December"), or None ("X was moved to …", "moved it to …")."""
+    what = _moved_object(sentence)
+    return what if _telling(re.findall(r"[^\W_][\w'\-]*", what)) else None
+
+
+def _moved_object(sentence: str) -> str:
+    """The words an active move says between it and where to, or ""."""
     move = _MOVED.search(sentence)
     moved = _MOVED_OBJECT.match(sentence, move.end()) if move is not None else None
-    what = moved.group("what") if moved is not None else ""
-    return what if _telling(re.findall(r"[^\W_][\w'\-]*", what)) else None
+    return moved.group("what") if moved is not None else ""
 
 
 # What an active move moved, said between it and where to: "moved collection to Wednesday".
@@ -1373,12 +1376,17 @@ def _holds_words(title: str, run: list[str]) -> bool:
     return re.search(rf"(?<!\w){pattern}(?!\w)", title, re.IGNORECASE) is not None
 
 
+def _date_field(spec: ObjectSpec) -> str | None:
+    """The field a thing's day moves in: a task's due date, an event's date."""
+    return field_for(spec, "due", ("date",)) or field_for(spec, "date", ("date",))
+
+
 def _date_moved_to(s: Analyzed, draft: Draft) -> None:
     """A moved thing's date is the one said after its move ("after today's scan they've
     moved collection to Wednesday 30 December"), not another the sentence says first."""
     move = _MOVED.search(s.text)
     after = [v for v in s.values if v.kind == "date" and move is not None and v.start >= move.end()]
-    fname = field_for(draft.spec, "due", ("date",)) or field_for(draft.spec, "date", ("date",))
+    fname = _date_field(draft.spec)
     if after and fname is not None:
         draft.values.pop(fname, None)
         draft.put(fname, after[0].value)
@@ -1391,7 +1399,7 @@ def _changed_date(s: Analyzed, draft: Draft) -> set[str]:
     if not dates or not _MOVED.search(s.text):
         return set()
     spec = draft.spec
-    fname = field_for(spec, "due", ("date",)) or field_for(spec, "date", ("date",))
+    fname = _date_field(spec)
     return {fname} if fname and draft.put(fname, dates[-1].value) else set()
 
 
@@ -1411,7 +1419,7 @@ async def _shifted_date(text: str, draft: Draft, lookup: RecordLookup) -> set[st
     week"): its stored date, moved so. The record is the one stored under the draft's name."""
     m = _SHIFT.search(text)
     spec, title_of = draft.spec, name_field(draft.spec)
-    fname = field_for(spec, "due", ("date",)) or field_for(spec, "date", ("date",))
+    fname = _date_field(spec)
     if m is None or fname is None or title_of is None:
         return set()
     title = str(draft.values.get(title_of, ""))

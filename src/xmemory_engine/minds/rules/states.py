@@ -20,6 +20,11 @@ NOT_STARTED = ("planned", "open", "todo")
 # and, in a question naming nothing else, the open tasks (`question._left_to_do`).
 TO_DO = r"needs?\s+doing|(?:left|still|yet)\s+to\s+(?:do|be\s+done)"
 
+# Words telling that something was called off: a state (below), and the cue for what was
+# (`cancelled_thing`).
+_CANCELLED = r"(?:cancel+ed|called\s+off)"
+CALLED_OFF = re.compile(rf"\b{_CANCELLED}\b", re.IGNORECASE)
+
 # Words for a state, and the allowed values that mean it, first fitting first: "on hold" is a
 # project's `paused`, "finished" a task's `done`. Lists and corrections read states alike.
 STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
@@ -27,10 +32,7 @@ STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
         re.compile(r"\b(?:finished|completed?|done)\b", re.IGNORECASE),
         ("done", "finished", "completed", "complete"),
     ),
-    (
-        re.compile(r"\b(?:cancel+ed|called\s+off)\b", re.IGNORECASE),
-        ("cancelled", "canceled", "dropped"),
-    ),
+    (CALLED_OFF, ("cancelled", "canceled", "dropped")),
     (re.compile(r"\b(?:paused|on\s+hold)\b", re.IGNORECASE), ("paused", "on_hold", "hold")),
     (
         re.compile(r"\b(?:resumed|restarted|in\s+progress|ongoing)\b", re.IGNORECASE),
@@ -132,7 +134,6 @@ def done_thing(clause: str) -> str | None:
 
 # -- what was called off ------------------------------------------------------------------------
 
-_CANCELLED = r"(?:cancel+ed|called\s+off)"
 # The thing called off, said three ways: the user's own note opening with the verb ("Cancelled:
 # the New Year's Eve social — …", "cancelled the Danube river cruise, …"), someone's deed ("I
 # cancelled the 29 December lesson", "User cancelled …"), or the thing first ("the sponsor
@@ -171,7 +172,7 @@ def cancelled_thing(clause: str) -> str | None:
     quote was too expensive"), without its determiner; None when it names nothing (a pronoun,
     "everything") or says something is still to be called off ("need to cancel …")."""
     text = _FILED_UNDER.sub("", clause)
-    verb = re.search(_CANCELLED, text, re.IGNORECASE)
+    verb = CALLED_OFF.search(text)
     if verb is not None and _TO_COME.search(text, 0, verb.start()):
         return None  # "I still haven't cancelled …", "need to have it cancelled"
     m = _CANCELLED_FIRST.match(text)

@@ -28,7 +28,6 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
     phrases,
 )
-from xmemory_engine.minds.rules.states import NOT_STARTED, allowed_state
 from xmemory_engine.minds.rules.text import (
     STOPWORDS,
     UPPER,
@@ -479,12 +478,17 @@ def _task(
     if owner and owner[-1].entity in names and not owner[-1].entity.startswith("org:"):
         draft.put(assignee, names[owner[-1].entity])
     set_priority(s.text, draft)
-    status = field_for(spec, "status")
-    if status and not re.search(r"\b(done|finished|completed|closed)\b", s.text, re.I):
-        for default in ("open", "todo", "to_do", "pending"):
-            if draft.put(status, default):
-                break
+    if not re.search(r"\b(done|finished|completed|closed)\b", s.text, re.I):
+        _put_open(draft)
     return draft
+
+
+def _put_open(draft: Draft) -> None:
+    """A thing to do told with no state is open (whatever its status field calls that)."""
+    status = field_for(draft.spec, "status")
+    for default in ("open", "todo", "to_do", "pending") if status else ():
+        if draft.put(status, default):
+            break
 
 
 def _more_tasks(
@@ -946,9 +950,10 @@ _DUE_SAID = re.compile(r"\s*[:,]?\s*\b(?:due|deadline)\b.*$", re.IGNORECASE)
 
 def _due_by(
     dated: tuple[Draft, bool], mapped: SchemaMap, make: MakeDraft, date: Span
-) -> tuple[Draft, bool] | None:
+) -> tuple[Draft, bool]:
     """The task a dated thing is, when its day is when it is due: titled as the event was,
-    less the words saying it is due; None when the schema has no task with a due day."""
+    less the words saying it is due; the event as it was when the schema has no task with a
+    due day."""
     event, subject = dated
     spec = mapped.first("task")
     title = event.values.get(name_field(event.spec, "event") or "")
@@ -959,10 +964,7 @@ def _due_by(
     if not task.put(name_field(spec), _DUE_SAID.sub("", title).strip(" ,;:") or title):
         return dated
     task.put(due, str(date.value))
-    status = field_for(spec, "status", ("str",))
-    if status is not None:
-        value = allowed_state(NOT_STARTED, spec.fields[status].enum or ())
-        task.put(status, value)
+    _put_open(task)
     return task, subject
 
 
