@@ -914,7 +914,7 @@ async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
         ("finally doing my citizenship application!!!", {"name": "citizenship application"}),
         (
             "I'm building a sourdough starter tracker app called Levain; it's half done.",
-            {"name": "Levain"},
+            {"name": "Levain", "description": "sourdough starter tracker app"},
         ),
         (
             "User is preparing the station's award entry; deadline 15 January 2027.",
@@ -962,6 +962,114 @@ async def test_an_undertaking_on_a_date_is_an_occasion_not_a_deadline() -> None:
     result = await extract("User is organising the school fair on 12 March 2027.", DEFAULT)
     assert all("due_date" not in p for p in objects(result, "project"))
     assert {"title": "school fair", "date": "2027-03-12"} in objects(result, "event")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "project"),
+    [
+        ("User is raising a £1.2m seed round.", {"name": "£1.2m seed round", "status": "active"}),
+        ("User is planning a six-month unpaid sabbatical from Fernhill Analytics.",
+         {"name": "six-month unpaid sabbatical", "status": "planned"}),
+        ("User is pausing the planter line until March 2027.",
+         {"name": "planter line", "status": "paused"}),
+        ("I'm translating the novel 'O Silêncio das Marés' for Casa Azulejo.",
+         {"name": "O Silêncio das Marés", "status": "active", "description": "novel"}),
+        ("User completed the Competent Crew practical in September 2026 and is now doing the "
+         "Day Skipper theory course.", {"name": "Day Skipper theory course", "status": "active"}),
+        # a day said is the work's deadline only when said as one
+        ("User is preparing the grant bid; its deadline is 2026-07-01.",
+         {"name": "grant bid", "status": "active", "due_date": "2026-07-01"}),
+    ],
+)  # fmt: skip
+async def test_what_the_users_work_is_and_the_state_its_verb_says(
+    text: str, project: dict[str, str]
+) -> None:
+    result = await extract(text, DEFAULT)
+    assert objects(result, "project") == [project]
+    # "User completed …" is a deed of the user's: no task named "User", no place "September"
+    assert objects(result, "task") == []
+    assert all("location" not in p for p in objects(result, "person"))
+
+
+@pytest.mark.anyio
+async def test_work_told_with_more_keeps_the_sentence_as_its_description() -> None:
+    result = await extract(
+        "User is raising a £1.2m seed round; £450k is committed so far, led by Northlight.",
+        DEFAULT,
+    )
+    (project,) = objects(result, "project")
+    assert project["description"].endswith("£450k is committed so far, led by Northlight.")
+    bare = await extract("I'm working on a sourdough tracker app at home.", DEFAULT)
+    assert "description" not in objects(bare, "project")[0]  # nothing said beyond its name
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "project"),
+    [
+        ("The kitchen renovation is on hold until March.",
+         {"name": "kitchen renovation", "status": "paused"}),
+        ("Website redesign for Ferris Dental: in progress, due 12 March.",
+         {"name": "Website redesign for Ferris Dental", "status": "active",
+          "due_date": "2026-03-12"}),
+        ("Podcast relaunch (planned).", {"name": "Podcast relaunch", "status": "planned"}),
+        ("User's PhD thesis is underway.", {"name": "PhD thesis", "status": "active"}),
+        # what follows a comma says more of it; a start is no deadline
+        ("Full garden redesign for the Achterberg family, Oatlands Drive — planned, start "
+         "11 April", {"name": "Full garden redesign for the Achterberg family",
+                      "status": "planned",
+                      "description": "Full garden redesign for the Achterberg family, Oatlands "
+                                     "Drive — planned, start 11 April"}),
+    ],
+)  # fmt: skip
+async def test_a_thing_in_a_state_only_a_project_has_is_a_project(
+    text: str, project: dict[str, str]
+) -> None:
+    result = await extract(text, DEFAULT)
+    assert objects(result, "project") == [project]
+    assert objects(result, "task") == [] and objects(result, "note") == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tom is on hold with the bank.",  # someone
+        "It is on hold for now.",  # a pronoun: what it is, the text before says
+        "My account is active.",  # "is active" says no state of work
+        "The party is planned for Saturday.",  # an occasion's day
+        "Status: active, roughly 40% drafted.",  # a field's label
+        "Task: book the venue (in progress).",  # a type the sentence names
+    ],
+)
+async def test_no_project_from_a_state_said_of_no_piece_of_work(text: str) -> None:
+    result = await extract(text, DEFAULT)
+    assert objects(result, "project") == []
+
+
+@pytest.mark.anyio
+async def test_a_state_types_a_thing_by_whose_state_it_is_in_any_schema() -> None:
+    schema = parse_schema(
+        """
+objects:
+  deal:
+    primary_key: [title]
+    fields:
+      title: {type: str, required: true}
+      stage: {type: str, enum: [active, won, lost]}
+  task:
+    primary_key: [title]
+    fields:
+      title: {type: str, required: true}
+      status: {type: str, enum: [open, in_progress, done]}
+"""
+    )
+    result = await extract("Northwind renewal: in progress.", schema)
+    # "in progress" is a deal's "active" (its own first word) before a task's "in_progress"
+    assert objects(result, "deal") == [{"title": "Northwind renewal", "stage": "active"}]
+    done = await extract("Northwind renewal: done.", schema)
+    assert objects(done, "deal") == []  # neither type holds "done" before the other
 
 
 @pytest.mark.anyio
@@ -3706,7 +3814,9 @@ async def test_work_the_user_means_to_do_is_a_planned_project_named_by_its_appos
         "Longer term, user plans to open an Etsy shop, Slow Hands Ceramics, in spring 2027.",
         DEFAULT,
     )
-    assert objects(result, "project") == [{"name": "Slow Hands Ceramics", "status": "planned"}]
+    assert objects(result, "project") == [
+        {"name": "Slow Hands Ceramics", "status": "planned", "description": "Etsy shop"}
+    ]
 
 
 @pytest.mark.anyio

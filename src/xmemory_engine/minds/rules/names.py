@@ -143,6 +143,8 @@ def calendar_word(word: str) -> bool:
 _DAY_ABBREVIATIONS = frozenset(("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
                                  "sun"))  # fmt: skip
 _DAYS = frozenset(WEEKDAYS) | _DAY_ABBREVIATIONS
+# A year said with a month ("in September 2026") is part of the time it names.
+_YEARS = frozenset(str(y) for y in range(1900, 2100))
 # Words inside a name written in lower case, one or more in a row: "Ilse van den Berg",
 # "Ludwig von Trapp", "Maria dos Santos", "Anneke de Vries".
 NAME_PARTICLES = lexicon("names.particles")
@@ -564,7 +566,7 @@ def classify(
         if addressed and not s.thing and not s.given and spelled(key) in addressed:
             kinds[key] = "org"
             continue
-        if set(key.split()) <= _CALENDAR | _DAY_ABBREVIATIONS:
+        if set(key.split()) - _YEARS <= _CALENDAR | _DAY_ABBREVIATIONS:
             # "files in March", "on Saturdays": a time, not a place; a person only when the
             # text says so twice ("June Park"'s "June" is one word of a name, not this).
             if s.person >= 2 and not s.thing:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from xmemory_engine.minds.rules.text import STOPWORDS, lexicon
+from xmemory_engine.minds.rules.text import MONTH_PATTERN, STOPWORDS, WEEKDAY_WORD, lexicon
 
 # The values of a state that is over: nothing more is to be done ("done", "cancelled").
 FINISHED_STATES = frozenset(("done", "completed", "complete", "finished", "cancelled", "canceled"))
@@ -35,10 +35,12 @@ STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (CALLED_OFF, ("cancelled", "canceled", "dropped")),
     (re.compile(r"\b(?:paused|on\s+hold)\b", re.IGNORECASE), ("paused", "on_hold", "hold")),
     (
-        re.compile(r"\b(?:resumed|restarted|in\s+progress|ongoing)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(?:resumed|restarted|in\s+progress|ongoing|under\s?way|active)\b", re.IGNORECASE
+        ),
         ("active", "in_progress"),
     ),
-    (re.compile(r"\bnot\s+started\b", re.IGNORECASE), NOT_STARTED),
+    (re.compile(r"\b(?:not\s+started|planned)\b", re.IGNORECASE), NOT_STARTED),
     (
         # "still needs doing", "left to do", "what do I still need to do": not done yet.
         re.compile(
@@ -97,9 +99,9 @@ def done_clauses(text: str, past: Callable[[str], bool]) -> list[str]:
 # a pronoun ("that's done", "I'm done") names nothing.
 _DONE_THING = re.compile(
     r"^\s*(?P<thing>[^\W_][\w'\u2019\-]*(?:\s+[\w'\u2019\-]+){0,5}?)"
-    r"(?:\s*:\s*|\s+(?:is|are|was|were|has\s+been|have\s+been)\s+|\s+)"
-    r"(?:now\s+|all\s+|finally\s+)?(?:done|finished|completed|sorted)\b",
-    re.IGNORECASE,
+    r"(?:\s*:\s*|\s+(?:is|are|was|were|has\s+been|have\s+been)\s+|(?P<bare>\s+))"
+    r"(?:now\s+|all\s+|finally\s+)?(?:done|finished|completed|sorted)\b(?P<after>.*)$",
+    re.IGNORECASE | re.DOTALL,
 )
 # A label a note is filed under ("Update: …"): not part of what it says is done.
 _FILED_UNDER = re.compile(
@@ -107,7 +109,10 @@ _FILED_UNDER = re.compile(
     r"\s*:\s*"
 )
 _DETERMINERS = frozenset(("the", "my", "our", "your"))
-_NO_THING = frozenset(("everything", "all", "nothing", "something", "anything", "both", "each"))
+# ... nor is the user, in an agent's notes ("User completed the course": a deed, no thing done).
+_NO_THING = frozenset(
+    ("everything", "all", "nothing", "something", "anything", "both", "each", "user")
+)
 # The words a thing said done may hold beside its own: no pronoun, no verb's helper.
 _THING_GLUE = frozenset(
     ("the", "my", "our", "your", "his", "her", "their", "of", "for", "and", "&")
@@ -118,8 +123,8 @@ def done_thing(clause: str) -> str | None:
     """What a clause says is done when it only names it ("the tax return is done"), or None.
     A thing named holds no stop word but a determiner, "of", "for" or "and"."""
     m = _DONE_THING.match(_FILED_UNDER.sub("", clause))
-    if m is None:
-        return None
+    if m is None or (m.group("bare") and _OBJECT_AFTER.match(m.group("after"))):
+        return None  # "The team completed the audit": a deed, its doer no thing done
     thing = m.group("thing").strip()
     said = [re.split(r"['\u2019]", w.lower())[0] for w in thing.split()]  # "that's": that
     if set(said) & _NO_THING:
@@ -130,6 +135,70 @@ def done_thing(clause: str) -> str | None:
     if helper or glued:
         return None
     return re.sub(r"^(?i:the|my|our|your)\s+", "", thing)
+
+
+# -- a thing in a state ---------------------------------------------------------------------------
+
+# A thing said to be in a state by a word after it, set off by a colon, a dash or a bracket
+# ("Website redesign for Ferris Dental: in progress", "Okafor patio job — active, quoted
+# £6,850", "Podcast relaunch (on hold)"), or told with "is" ("The kitchen renovation is on
+# hold until March"). Told with "is", "active" and "planned" say other things as often
+# ("my account is active", "the party is planned for Saturday"), so only a state of work
+# counts. Done and called off are read by their own rules (`done_thing`, `cancelled_thing`).
+_SET_OFF_STATE = r"active|in\s+progress|ongoing|under\s?way|paused|on\s+hold|planned|not\s+started"
+_TOLD_STATE = r"in\s+progress|ongoing|under\s?way|paused|on\s+hold"
+_THING_IN_STATE = re.compile(
+    r"^\s*(?P<thing>[^\W_][^:;()\u2014\u2013]*?)"
+    r"(?:(?:\s*:|\s*\(|\s+[\u2014\u2013-])\s*(?:now\s+|currently\s+|still\s+)?"
+    rf"(?P<set_off>{_SET_OFF_STATE})"
+    r"|\s+(?:is|are|has\s+been|have\s+been)\s+(?:now\s+|currently\s+|still\s+|officially\s+)?"
+    rf"(?P<told>{_TOLD_STATE}))\b(?P<after>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+# "planned for Saturday", "planned on the 3rd": an occasion's day, not a state of work.
+_SCHEDULED = re.compile(r"^\s*(?:for|on|at)\b", re.IGNORECASE)
+# Past this many words what is before the state is a clause, not a thing's name.
+_MAX_STATED_WORDS = 10
+
+
+def thing_in_state(clause: str) -> tuple[str, tuple[str, ...], bool] | None:
+    """What a clause says is in a state other than done or called off, and the values that
+    could mean the state: ("kitchen renovation", ("paused", …)) for "The kitchen renovation
+    is on hold until March". What follows a comma in the thing says more of it ("Patio for
+    Mr and Mrs Okafor, 22 Beech Grove — active"); None when the clause names no thing (a
+    pronoun, "everything", a clause of its own). Third, whether the clause says more of it
+    after its state (`says_more`: "quoted £6,850")."""
+    m = _THING_IN_STATE.match(_FILED_UNDER.sub("", clause))
+    if m is None:
+        return None
+    state = m.group("set_off") or m.group("told")
+    if state.lower() == "planned" and _SCHEDULED.match(m.group("after")):
+        return None
+    thing = m.group("thing").split(",")[0].strip()
+    thing = re.sub(r"^(?i:the\s+)?(?i:user)['\u2019]s\s+|^(?i:the|my|our)\s+", "", thing)
+    said = [re.split(r"['\u2019]", w.lower())[0] for w in thing.split()]
+    if not said or len(said) > _MAX_STATED_WORDS or set(said) & _NO_THING:
+        return None
+    if any(w in STOPWORDS and w not in _THING_GLUE and w not in _PREPOSITIONS for w in said):
+        return None  # "it is on hold", "we are underway": a clause, not a thing's name
+    more = f"{m.group('thing').partition(',')[2]} {m.group('after')}"  # ", 22 Beech Grove"
+    return thing, states_said(state)[0], says_more(more, 1)
+
+
+# Words that only say a day ("until March", "due 12 March", "start 11 April"): no more said.
+_DAY_SAID = re.compile(
+    rf"{MONTH_PATTERN}|{WEEKDAY_WORD}|due|deadline|until|till|start|starts|from|next|week|month",
+    re.IGNORECASE,
+)
+
+
+def says_more(rest: str, words: int) -> bool:
+    """Whether `rest`, what a clause says after naming a thing, holds at least `words` words
+    of its own (not stop words, three letters or more): "; £450k is committed so far" does,
+    "at 14 Larkspur Road" (two) and "; deadline 15 January" do not say three."""
+    said = (re.split(r"['\u2019]", w.lower())[0] for w in _WORD.findall(rest))  # "it's": it
+    own = [w for w in said if len(w) > 2 and w not in STOPWORDS and not _DAY_SAID.fullmatch(w)]
+    return len(own) >= words
 
 
 # -- what was called off ------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
     phrases,
 )
+from xmemory_engine.minds.rules.states import allowed_state, says_more, thing_in_state
 from xmemory_engine.minds.rules.text import (
     STOPWORDS,
     UPPER,
@@ -280,6 +281,12 @@ def read_things(
     readers.sort(
         key=lambda r: (stance and r[0] != "preference", not _names_type(s.text, mapped.first(r[0])))
     )
+    stated = _in_state(s, mapped, make)
+    if stated is not None:
+        fill_fields(s, stated)
+        _due_if_said(s, stated)
+        out.drafts.append(stated)
+        readers = []  # what the thing is, its state has said
     for kind, reader in readers:
         spec = mapped.first(kind)
         if spec is None:
@@ -287,6 +294,8 @@ def read_things(
         draft = reader(s, spec, people, names, make) or _named_type(s, spec, make)
         if draft is not None:
             fill_fields(s, draft)
+            if kind == "project":
+                _due_if_said(s, draft)
             out.drafts.append(draft)
             _link(out, mapped, draft, s, people, kind, names)
             more_of = {"preference": _more_stances, "task": _more_tasks}.get(kind)
@@ -306,6 +315,68 @@ def read_things(
         flags_and_choices(s.text, draft, facts)
         facts.use(0, len(s.text))
     return out
+
+
+def _due_if_said(s: Analyzed, draft: Draft) -> None:
+    """A piece of work's day is its deadline only when said as one ("submission due 29
+    January"): "— planned, start 11 January", "approved … on 27 Nov" give it none."""
+    due = field_for(draft.spec, "due", ("date", "datetime"))
+    if due is None:
+        return
+    draft.values.pop(due, None)
+    for v in s.values:
+        if v.kind == "date" and DEADLINE_BEFORE.search(s.text[: v.start]):
+            draft.put(due, v.value)
+            return
+
+
+def _in_state(s: Analyzed, mapped: SchemaMap, make: MakeDraft) -> Draft | None:
+    """A thing told in a state only one type's records can be in, as a record of that type:
+    "Website redesign for Ferris Dental: in progress" and "The kitchen renovation is on hold"
+    are projects, by the default schema, as "active", "paused" and "planned" are its
+    project's states, not its task's (`typed_by_state`). Not someone ("Tom is on hold with
+    the bank"), and not a thing of a type the sentence names ("Task: … (in progress)")."""
+    found = thing_in_state(s.text)
+    if found is None or any(_names_type(s.text, spec) for spec in mapped.schema.objects.values()):
+        return None
+    thing, meant, _ = found
+    if any(thing.lower() in spec.fields for spec in mapped.schema.objects.values()):
+        return None  # "Status: active, roughly 40% drafted": a field's label, not a thing
+    at = s.text.find(thing)
+    if any(m.start <= at < m.end for m in s.mentions if not m.entity.startswith("org:")):
+        return None  # someone's state, or a thing said as someone's ("Mum's operation")
+    typed = typed_by_state(meant, mapped)
+    if typed is None:
+        return None
+    spec, status = typed
+    draft = make(spec, None)
+    if not draft.put(name_field(spec), thing):
+        return None
+    draft.put(status, allowed_state(meant, spec.fields[status].enum or ()))
+    if found[2]:
+        draft.notes.append(s.text)  # "— active, quoted £6,850": what more is said of it
+    return draft
+
+
+def typed_by_state(meant: tuple[str, ...], mapped: SchemaMap) -> tuple[ObjectSpec, str] | None:
+    """The one type whose state field holds the state's own word, with that field: of the
+    values that could mean a state ("active", "in_progress"), the first is its own word, the
+    rest what another type calls it. So "active" is a project's (a task is "in_progress"),
+    "open" a task's; "done", which both hold, types nothing."""
+    ranked: list[tuple[int, ObjectSpec, str]] = []
+    for spec in mapped.schema.objects.values():
+        if name_field(spec) is None:
+            continue
+        for fname, fspec in spec.fields.items():
+            held = [str(v).lower() for v in fspec.enum or ()]
+            at = next((i for i, v in enumerate(meant) if v in held), None)
+            if at is not None:
+                ranked.append((at, spec, fname))
+                break
+    ranked.sort(key=lambda r: r[0])
+    if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+        return None
+    return ranked[0][1], ranked[0][2]
 
 
 def set_priority(text: str, draft: Draft) -> None:
@@ -450,8 +521,8 @@ def _task(
     what = untold(what)
     if group != "what":  # "[Actually] the MOT is due ...": the thing due, as its regex reads it
         what = re.sub(r"^the\s+", "", what, flags=re.IGNORECASE)
-    if what.strip(" ,").lower() in ("it", "this", "that", "they"):
-        return None  # "It is due Friday." says more of the thing before (`carry`)
+    if all(w in STOPWORDS for w in what.strip(" ,").lower().split()):
+        return None  # "It is due Friday.", "its deadline is …": more of the thing before (`carry`)
     if (
         group == "what"
         and _CONTACT_LABEL.fullmatch(what.strip(" ,."))
@@ -713,11 +784,8 @@ def _project(
         return None
     if undertaken is not None:
         draft.put(field_for(spec, "status", ("str",)), undertaken[1])
-    due = _first_date(s)
-    if due is not None and undertaken is not None and not DEADLINE_BEFORE.search(s.text[: due[0]]):
-        due = None  # "organising the school fair on 12 March": when it happens, an event's
-    if due is not None:
-        draft.put(field_for(spec, "due", ("date", "datetime")), due[2])
+        if undertaken[2]:
+            draft.notes.append(undertaken[2])
     return draft
 
 
@@ -732,7 +800,9 @@ _WORKER_AUX = (
     r"(?:\s*['\u2019](?:m|re|ve|ll)|\s+(?:am|are|is|have|has|will))?(?:\s+been)?\s+"
 )
 _UNDERTAKER = (
-    rf"(?:(?:^|(?<=[.;!?]\s))\s*|\b{_WORKER}{_WORKER_AUX})"
+    # "User completed the theory and is now doing the practical": the user said once, the
+    # clause after "and" theirs too (`_undertaking` checks the sentence opens with them).
+    rf"(?:(?:^|(?<=[.;!?]\s))\s*|\b{_WORKER}{_WORKER_AUX}|(?P<joined>\s+and\s+(?:is|am|are)\s+))"
     r"(?:[a-z]+ly\s+|still\s+|now\s+|also\s+|just\s+)*"
 )
 _UNDERTAKEN = lazy_compile(
@@ -746,7 +816,8 @@ _UNDERTAKEN = lazy_compile(
     # After "for" a name may stand alone: "preparing for ABRSM Grade 3 Cello"; after a verb
     # of one's own work, a quoted name.
     rf"\s+(?:(?P<det>my|our|the|a|an)\s+|(?<=for\s)(?={UPPER})|(?<=s\s)(?=['\"\u2018\u201c]))"
-    r"(?P<np>[\w'\u2019\-]+(?:\s+(?!(?:at|in|on|for|with|by|from|to|about|as|and|but|so|which|that|"
+    # "raising a £1.2m seed round": an amount may open it.
+    r"(?P<np>(?:[£$€]\d[\d.,]*[kmb]?\s+)?[\w'\u2019\-]+(?:\s+(?!(?:at|in|on|for|with|by|from|to|about|as|and|but|so|which|that|"
     r"who|because|before|after|this|next|since|until|called|named)\b)[\w'\u2019\-]+){0,5})"
     rf"(?P<where>\s+(?:to|of)\s+{UPPER}[\w\-]*(?:\s+{UPPER}[\w\-]*)*)?"
     # "an Etsy shop, Slow Hands Ceramics, in spring": a name set off after it is its name.
@@ -754,19 +825,26 @@ _UNDERTAKEN = lazy_compile(
 )
 # What is meant or hoped is planned; what one has taken on ("volunteered to") is under way.
 _INTENDED = frozenset(("plan", "plans", "planning", "going", "want", "wants", "hopes", "hoping"))
+# A verb of work that says its state: "pausing the planter line" puts it on hold.
+_STATE_VERBS = {"pausing": "paused", "shelving": "paused"}
+_QUOTED = re.compile(r"['\"\u2018\u201c]([^'\"\u2019\u201d]{2,})['\"\u2019\u201d]")
+_OPENS_ON_WORKER = lazy_compile(rf"^\s*{_WORKER}\b")
 _UNDERTAKING_VERBS = lexicon("things.undertaking_verbs")
 _UNDERTAKING_BASES = lexicon("things.undertaking_bases")
 # The words right before a date that make it a deadline ("by 12 Dec", "deadline: 5 May").
-DEADLINE_BEFORE = re.compile(r"\b(?:by|due|deadline|before|until)\s*:?\s*$", re.IGNORECASE)
+DEADLINE_BEFORE = re.compile(
+    r"\b(?:by|due(?:\s+(?:on|date))?|deadline|before|until)(?:\s+is)?\s*:?\s*$", re.IGNORECASE
+)
 
 
-def _undertaking(s: Analyzed) -> tuple[str, str] | None:
+def _undertaking(s: Analyzed) -> tuple[str, str, str] | None:
     """The piece of work the user says they have under way or mean to do, and its status:
-    ("sourdough tracker app", "active") for "I'm building a sourdough tracker app", ("Etsy
-    shop", "planned") for "user plans to open an Etsy shop"; a name given it ("… called
-    Levain") is its name. None when the sentence says no such thing."""
+    ("sourdough tracker app", "active", "") for "I'm building a sourdough tracker app",
+    ("Etsy shop", "planned", "") for "user plans to open an Etsy shop"; a name given it ("…
+    called Levain") is its name. Third, what it is beside its name (`_described`). None when
+    the sentence says no such thing."""
     m = _UNDERTAKEN.search(s.text)
-    if m is None:
+    if m is None or (m.group("joined") and not _OPENS_ON_WORKER.match(s.text)):
         return None
     own = m.group("own")
     if own is not None:
@@ -786,14 +864,30 @@ def _undertaking(s: Analyzed) -> tuple[str, str] | None:
     people = [mt for mt in s.mentions if not mt.entity.startswith("org:")]
     if any(mt.start < m.end("np") and mt.end > m.start("np") for mt in people):
         return None  # "doing the Okafors' kitchen": someone named's, not the user's work
-    name = m.group("called") or m.group("apposed") or np
+    # "translating the novel 'O Silêncio das Marés'": a title in quotes is its name.
+    title = _QUOTED.search(np)
+    name = m.group("called") or m.group("apposed") or (title.group(1) if title else np)
     if verb == "applying" and not name.lower().endswith("application"):
         name += " application"  # "applying for a work visa": the work is the application
-    intent = (m.group("intent") or "").partition(" ")[0]
-    return name.strip("\"'"), "planned" if intent in _INTENDED else "active"
+    if verb == "planning" and is_occasion(m.group("np")):
+        return None  # "planning a trip to Lisbon": an occasion, not a piece of work
+    intent = (m.group("intent") or verb).partition(" ")[0]
+    status = "planned" if intent in _INTENDED else _STATE_VERBS.get(verb, "active")
+    return name.strip("\"'"), status, _described(s.text, m, name, np)
 
 
-def _own_work(m: re.Match[str]) -> tuple[str, str] | None:
+def _described(text: str, m: re.Match[str], name: str, np: str) -> str:
+    """What a piece of work is, beside its name: the sentence, when it says more of it ("User
+    is raising a £1.2m seed round; £450k is committed so far"); else what it was called
+    before its name ("an Etsy shop" of "Slow Hands Ceramics"); else nothing."""
+    if says_more(text[m.end() :], 3):
+        return text
+    if np in name:
+        return ""  # "applying for a work visa": its name says it all
+    return np.replace(name, "").strip(" ,\"'\u2018\u2019\u201c\u201d")  # "novel 'O Silêncio …'"
+
+
+def _own_work(m: re.Match[str]) -> tuple[str, str, str] | None:
     """A work the user keeps going ("runs a podcast, 'Under the Viaduct'", "presents 'Night
     Bus'"): under way, named by its quoted or given name. Only a work by its noun (a show, a
     podcast: `works.work_nouns`) or by a name in quotes; "runs the payments team" is a job."""
@@ -807,7 +901,7 @@ def _own_work(m: re.Match[str]) -> tuple[str, str] | None:
         name = np
     if name is None:
         return None  # "runs a podcast": which one is not said
-    return name.strip("\"'\u2018\u2019\u201c\u201d"), "active"
+    return name.strip("\"'\u2018\u2019\u201c\u201d"), "active", _described(m.string, m, name, np)
 
 
 def _named_type(s: Analyzed, spec: ObjectSpec, make: MakeDraft) -> Draft | None:
@@ -929,7 +1023,7 @@ def dated_events(
         if dated is not None and _DEADLINE.search(s.text, start, date.start):
             # "Vangelis wants the slides by 1 Jan", "financial disclosure (Form E): due
             # Friday 15 January": a day things are due by is a deadline, not an occasion.
-            dated = _due_by(dated, mapped, make, date)
+            dated = _due_by(dated, mapped, make, date) if _names_due(dated) else None
         if dated is not None:
             out.append(dated)
     return out
@@ -946,6 +1040,14 @@ _BEING = re.compile(
     re.IGNORECASE,
 )
 _DUE_SAID = re.compile(r"\s*[:,]?\s*\b(?:due|deadline)\b.*$", re.IGNORECASE)
+
+
+def _names_due(dated: tuple[Draft, bool]) -> bool:
+    """Whether a dated thing's title names what is due: "its deadline is …" names nothing
+    (what "its" is, the clause before says: the work made of it has the day)."""
+    title = dated[0].values.get(name_field(dated[0].spec, "event") or "")
+    words = _TITLE_WORD.findall(_DUE_SAID.sub("", title)) if isinstance(title, str) else []
+    return any(w.lower() not in STOPWORDS for w in words)
 
 
 def _due_by(
