@@ -419,6 +419,28 @@ async def test_a_move_of_something_never_stored_says_when_it_is_now(tmp_path: Pa
         assert "2027-02-11" in when["reader_result"]["answer"] and when["basis"] == "records"
 
 
+async def test_an_occasion_keeps_what_more_is_said_but_not_its_day_and_a_move_finds_it(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "Geminids outing!! club dark-sky night at Welney on Sunday 13 December 2026, "
+            "meet 8pm. bring a red torch and a flask"
+        )
+        # "it" after news someone brings: the occasion stored last, not the bringer's
+        await memory.write("ugh - Vangelis says Welney's flooded so it's moved to Holme Fen.")
+        await memory.write("The boiler service is booked with Heatwise for 2026-02-06.")
+        await memory.write("Actually the boiler service has moved forward to 2026-02-03.")
+        dates = await event_dates(memory)
+        assert dates == {"Geminids outing": "2026-12-13", "boiler service": "2026-02-03"}
+        where = await memory.read("Where's the Geminids outing happening now?")
+        assert "Holme Fen" in where["reader_result"]["answer"], where
+        when = await memory.read("When is the boiler service?")
+        # the date it holds now, not the day first said in a sentence kept with it
+        assert "2026-02-03" in when["reader_result"]["answer"], when
+        assert "2026-02-06" not in when["reader_result"]["answer"], when
+
+
 async def test_people_asked_for_by_a_plural_kin_noun_are_counted_and_listed(
     tmp_path: Path,
 ) -> None:

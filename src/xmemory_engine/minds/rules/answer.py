@@ -62,6 +62,7 @@ from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.sql import Select, contains
 from xmemory_engine.minds.rules.states import FINISHED_STATES
 from xmemory_engine.minds.rules.text import (
+    MONTH_PATTERN,
     SELF_WORDS,
     STOPWORDS,
     lazy_compile,
@@ -76,6 +77,12 @@ from xmemory_engine.minds.rules.text import (
 from xmemory_engine.minds.rules.text import plural as plural_of
 from xmemory_engine.minds.rules.two_asks import named_back, points_back, two_asks
 from xmemory_engine.schema import ObjectSpec
+
+# A question asking when ("When is …", "What date is …"), and a day said in a stored sentence.
+_ASKS_WHEN = re.compile(r"^\s*(?:when|what\s+(?:date|day|time))\b")
+_DAY_SAID = re.compile(
+    rf"\d{{4}}-\d{{2}}-\d{{2}}|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_PATTERN}", re.I
+)
 
 _ASKED_OF_A_VALUE = lexicon("facts.asked_of_a_value")
 MAX_QUESTION_WORDS = 40
@@ -1046,6 +1053,9 @@ class _Reading:
                 # record that gathered many ("This is the user. …") is not read out whole.
                 words = [*values, *self._keywords(spec)]
                 said = keyword_sentences(table, spec, words, every=True) if total is None else None
+                asks_when = date_fields(spec) and _ASKS_WHEN.match(q.lowered)
+                if said and asks_when and not _DAY_SAID.search(said):
+                    said = None  # "When is the boiler service?": its date, not its notes
                 parts.append(said or describe_rows(table, spec, total))
         if not tables:
             if not self.whole_rows:

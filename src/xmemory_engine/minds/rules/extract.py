@@ -84,7 +84,16 @@ ADDRESSED = "addressed:"  # the key of a stored firm's draft, made for who works
 _IT = re.compile(r"\b(?:it|this|that one)\b", re.IGNORECASE)
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _IT_ALONE = re.compile(
-    r"\b(?:moved|pushed|postponed|rescheduled|delayed|brought)\s+it\b", re.IGNORECASE
+    r"\b(?:moved|pushed|postponed|rescheduled|delayed|brought)\s+it\b"
+    r"|\bit(?:['\u2019]s|\s+(?:is|has|was|got))\s+(?:now\s+|been\s+)*"
+    r"(?:moved|pushed|postponed|rescheduled|delayed|brought)\b",
+    re.IGNORECASE,
+)
+# A verb by which someone named only brings the news ("Vangelis says Welney's flooded so it's
+# moved to Holme Fen"): who said it, not what "it" is.
+_REPORTS = re.compile(
+    r"\s+(?:says|said|told|tells|rang|called|emailed|texted|messaged|confirmed|reckons|thinks)\b",
+    re.IGNORECASE,
 )
 _EMPLOYMENT_WORDS = ("work", "employ", "job", "member", "belong", "staff")
 CONTEXT_SENTENCES = 2
@@ -844,8 +853,11 @@ class _Build:
                 ]  # fmt: skip
                 if made:
                     draft = made[0]
-                    if CALLED_OFF.search(str(draft.values[title_of])):
-                        draft.values[title_of] = thing  # "… got cancelled" is no name
+                    told = str(draft.values[title_of])
+                    if CALLED_OFF.search(told) or thing.casefold().endswith(told.casefold()):
+                        # "… got cancelled" is no name; "New Year's Eve social" names more
+                        # than "Eve social"
+                        draft.values[title_of] = thing
                 else:
                     found = await self._record_named(thing, lookup) if lookup else None
                     if found is not None and (
@@ -880,11 +892,20 @@ class _Build:
             self.things += made
             self._unnote(s.text)
 
+    def _names_others(self) -> bool:
+        """Whether the text names someone other than who brings the news: "it" may be theirs."""
+        people = {e.key for e in self.text.people()}
+        return any(
+            m.entity in people and not m.speaker and not _REPORTS.match(s.text, m.end)
+            for s in self.text.sentences
+            for m in s.mentions
+        )
+
     async def _moved_it(self, s: Analyzed, lookup: RecordLookup) -> tuple[ObjectSpec, str] | None:
         """What "it" is in a move that names nothing else ("no hang on they moved it - now
         wednesday 16 december"): the event or task stored last, when the text names no one
         and no other thing of that kind."""
-        if not (_MOVED.search(s.text) and _IT_ALONE.search(s.text)) or self.text.people():
+        if not (_MOVED.search(s.text) and _IT_ALONE.search(s.text)) or self._names_others():
             return None
         latest: tuple[str, ObjectSpec, str] | None = None
         for spec in [sp for k in ("event", "task") for sp in self.map.of_kind(k)]:
@@ -1364,8 +1385,11 @@ def _moved_object(sentence: str) -> str:
 
 
 # What an active move moved, said between it and where to: "moved collection to Wednesday".
+# "has moved forward to Thursday", "moved back to …": a particle says which way, not what.
+_PARTICLE = r"(?:forwards?|back|up|down|out|along)\b"
 _MOVED_OBJECT = re.compile(
-    r"\s+(?P<what>(?:[^\W\d_][\w'\-]*\s+){0,3}?[^\W\d_][\w'\-]*)\s+(?:to|until|till|for)\b",
+    rf"(?:\s+{_PARTICLE})?\s+(?P<what>(?:(?!{_PARTICLE})[^\W\d_][\w'\-]*\s+){{0,3}}?"
+    rf"(?!{_PARTICLE})[^\W\d_][\w'\-]*)(?:\s+{_PARTICLE})?\s+(?:to|until|till|for)\b",
     re.IGNORECASE,
 )
 

@@ -140,6 +140,12 @@ def calendar_word(word: str) -> bool:
     return word.lower() in _CALENDAR or word.lower() in _DAY_ABBREVIATIONS
 
 
+def names_a_time(words: list[str]) -> bool:
+    """Whether words name a time, not a place or someone: months, days, and a year said with
+    them ("March", "Fridays", "September 2026")."""
+    return set(w.lower() for w in words) - _YEARS <= _CALENDAR | _DAY_ABBREVIATIONS
+
+
 _DAY_ABBREVIATIONS = frozenset(("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
                                  "sun"))  # fmt: skip
 _DAYS = frozenset(WEEKDAYS) | _DAY_ABBREVIATIONS
@@ -566,7 +572,7 @@ def classify(
         if addressed and not s.thing and not s.given and spelled(key) in addressed:
             kinds[key] = "org"
             continue
-        if set(key.split()) - _YEARS <= _CALENDAR | _DAY_ABBREVIATIONS:
+        if names_a_time(key.split()):
             # "files in March", "on Saturdays": a time, not a place; a person only when the
             # text says so twice ("June Park"'s "June" is one word of a name, not this).
             if s.person >= 2 and not s.thing:

@@ -18,7 +18,7 @@ from xmemory_engine.minds.rules.cues import SentenceFacts, field_value, flags_an
 from xmemory_engine.minds.rules.deeds import base, past
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import META_LABELS
-from xmemory_engine.minds.rules.names import NAME_PARTICLES, NOISE_WORDS, given_name
+from xmemory_engine.minds.rules.names import NAME_PARTICLES, NOISE_WORDS, given_name, names_a_time
 from xmemory_engine.minds.rules.providers import provider
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
@@ -476,13 +476,18 @@ def _date_of(s: Analyzed, at: int) -> tuple[int, int, str] | None:
     """The date of the thing named at `at`: the one said in its clause, else the first in
     the sentence ("intro done 2026-03-04; first call booked for 2026-03-11": the call's is
     the 11th)."""
+    return _clause_date(s, at) or _first_date(s)
+
+
+def _clause_date(s: Analyzed, at: int) -> tuple[int, int, str] | None:
+    """The date said in the clause holding `at`, if any."""
     start = max((m.end() for m in _CLAUSE.finditer(s.text, 0, at)), default=0)
     found = _CLAUSE.search(s.text, at)
     stop = found.start() if found else len(s.text)
     for v in s.values:
         if v.kind == "date" and start <= v.start < stop:
             return v.start, v.end, str(v.value)
-    return _first_date(s)
+    return None
 
 
 def _task(
@@ -584,17 +589,28 @@ def _event(
     s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
 ) -> Draft | None:
     generic = {"event", "meeting", "appointment", "activity", "occasion", "calendar", "session"}
-    m = _EVENT.search(s.text)
-    if m is None or not generic & set(name_words(spec.name)):
+    if not generic & set(name_words(spec.name)):
         return None
     label = _LABEL.match(s.text)
-    if label is not None and m.start() < label.end():
-        # "Target race: Manchester Marathon, 18 April": the kind, not its name; an occasion
-        # named after the label may be one ("Two viewings lined up: …, a dinner on …").
-        m = _EVENT.search(s.text, label.end())
-        if m is None:
-            return None
+    # "Target race: Manchester Marathon, 18 April": the label's occasion is the kind, not its
+    # name; an occasion named after the label may be one ("Two viewings lined up: …, a
+    # dinner on …"). Of several, the one whose clause holds a date is the one dated ("GOT
+    # INTO THE GROUP SHOW …, opening night 15 Jan"), else the first.
+    found = list(_EVENT.finditer(s.text, label.end() if label is not None else 0))
+    # "vaccination booster", "mediation session": the last of occasion words in a row is the
+    # occasion, the ones before it say which (its lead).
+    found = [
+        f
+        for f, n in zip(found, [*found[1:], None], strict=False)
+        if n is None or n.start() > f.end() + 1
+    ]
+    m = next((f for f in found if _clause_date(s, f.start()) is not None), None)
+    m = m or (found[0] if found else None)
+    if m is None:
+        return None
     date = _date_of(s, m.start())
+    if date is not None and _DEADLINE.search(s.text, 0, date[0]):
+        return None  # "delivery due Mon 18 Jan": a day things are due by, a task's
     if date is not None and date[1] <= m.start() and _APART.search(s.text, date[1], m.start()):
         return None  # "JLPT N4 is on 6 Dec — registered, test centre is SOAS": another's date
     with_people = re.match(r"\s+(?:with|against|vs\.?|v\.?)\s+", s.text[m.end() :])
@@ -607,8 +623,13 @@ def _event(
         # trip)": a bracket opens the name.
         opened = word[:1] in "(\"'\u201c\u2018"
         word = word.lstrip("(\"'\u201c\u2018")
-        if word.lower() in STOPWORDS or word.lower().endswith("ed") or not word.isalnum():
-            break
+        if (
+            word.lower() in STOPWORDS
+            or word.lower().endswith("ed")
+            or not word.isalnum()
+            or word.lower() in _TOLD_ASIDE
+        ):
+            break  # "Actually collection has moved": the cue is no part of its name
         lead.insert(0, word)
         if opened:
             break
@@ -639,13 +660,22 @@ def _event(
         return None
     if date is not None:
         draft.put(field_for(spec, "date", ("date", "datetime")), date[2])
+    rest = s.text[m.end() :]
+    if date is not None and date[0] >= m.end():
+        rest = s.text[m.end() : date[0]] + s.text[date[1] :]
+    if says_more(_CAPITALISED.sub("", rest), 3) and not _CHANGE_SAID.search(s.text):
+        # "Greenhaus delivery GH-7731 arrived 27 Nov with 30 of 120 hangers damaged": what
+        # more is said of it stays with it (more than where it is: names are not counted),
+        # less its day, which its date holds and a move changes.
+        draft.notes.append(_without_day(s.text, date) if date is not None else s.text)
     # "at Corn Exchange", "in the Jubilee Room": a name said where the event is.
     places = [
         *s.places,
         *(
             c
             for c in s.candidates
-            if c.before[-1:] in (["at"], ["in"]) or c.before[-2:] == ["in", "the"]
+            if (c.before[-1:] in (["at"], ["in"]) or c.before[-2:] == ["in", "the"])
+            and not names_a_time(c.tokens)  # "in October 2026": when, not where
         ),
     ]
     first = min((p for p in places if p.start > m.start()), key=lambda p: p.start, default=None)
@@ -666,6 +696,29 @@ def _event(
     return draft
 
 
+# Words a note opens with that say how it is told, not what it is about ("Actually …").
+_TOLD_ASIDE = META_LABELS | {"actually", "also", "so", "ok", "okay", "oh", "ugh", "anyway", "btw"}
+# A change told of a thing ("midwife appointment moved to Thu 10 Dec, same time"): what it
+# says is the change, which the record takes (`extract.apply_changes`), not more of it.
+_CHANGE_SAID = re.compile(
+    r"\b(?:moved|pushed|postponed|rescheduled|delayed|brought\s+forward|cancel+ed|called\s+off|"
+    r"changed|now)\b",
+    re.IGNORECASE,
+)
+
+
+def _without_day(text: str, date: tuple[int, int, str]) -> str:
+    """`text` without the day at `date` and the word introducing it ("booked with Heatwise
+    for 2026-02-06; …" -> "booked with Heatwise; …")."""
+    before = _DAY_INTRO.sub("", text[: date[0]])
+    joined = re.sub(r"\s+", " ", f"{before} {text[date[1] :]}")
+    return re.sub(r"\s+([,;.])", r"\1", joined).strip()
+
+
+_DAY_INTRO = re.compile(
+    rf"\s*(?:\b(?:on|for|at|from|is|was)\s+)?(?:{WEEKDAY_WORD},?\s*)?$", re.IGNORECASE
+)
+_CAPITALISED = re.compile(r"\b[A-Z][\w'\u2019\-]*")
 # What may follow a venue's name: the sort of place it is ("the VFS centre"), then where.
 _KIND_AFTER = re.compile(r"\s+(?P<kind>[a-z]+)\b")
 _TOWN_AFTER = re.compile(r"\s*(?:,\s*|\s+in\s+)")
