@@ -1104,6 +1104,46 @@ async def test_a_day_something_is_due_by_is_no_occasion() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "preference"),
+    [
+        ("no admin stuff on fridays pls, i'm elbow deep in dough",
+         {"topic": "admin stuff", "value": "no admin stuff on fridays",
+          "notes": "no admin stuff on fridays pls, i'm elbow deep in dough"}),
+        ("Oh and NO mushrooms anywhere on the menu.",
+         {"topic": "mushrooms", "value": "NO mushrooms anywhere on the menu"}),
+        ("pls don't schedule anything before 9am on sundays",
+         {"topic": "don't schedule anything before 9am on sundays",
+          "value": "don't schedule anything before 9am on sundays"}),
+        ("also no speeches longer than 5 mins",
+         {"topic": "speeches", "value": "no speeches longer than 5 mins"}),
+        ("no slug pellets on my plot, organic only.",
+         {"topic": "slug pellets", "value": "no slug pellets on my plot"}),
+        ("Dorms are out — private rooms only.",
+         {"topic": "private rooms", "value": "private rooms only"}),
+    ],
+)  # fmt: skip
+async def test_a_rule_the_user_sets_is_their_preference(
+    text: str, preference: dict[str, str]
+) -> None:
+    assert objects(await extract(text, DEFAULT), "preference") == [preference]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No reply from the bank yet.",  # no scope: news, no rule
+        "There's no parking on Fridays.",  # a fact of a place: no clause opens on "no"
+        "Siobhán asked: no jokes about Clara.",  # no scope a rule is kept by
+        "Tom said no meetings on Fridays.",  # someone else's rule
+    ],
+)
+async def test_no_rule_from_news_a_fact_or_someone_elses_word(text: str) -> None:
+    assert objects(await extract(text, DEFAULT), "preference") == []
+
+
+@pytest.mark.anyio
 async def test_a_dash_is_no_value_and_a_dash_before_a_value_is_not_part_of_it() -> None:
     result = await extract(
         "Update: Gwilym Price emailed — the collection is pushed back. "

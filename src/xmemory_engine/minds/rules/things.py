@@ -772,10 +772,15 @@ def _preference(
             return None  # "Note: … only": what kind of note, not what is wanted
         else:
             topic, value = said.group("topic"), f"{said.group('only').strip()} only"
-    else:
-        m = _stance(s.text)
-        if m is None:
+    elif (m := _stance(s.text)) is None:
+        # No stance said: a rule the user sets may say what they want.
+        rule = _users_rule(s)
+        if rule is None:
             return None
+        topic, value = rule
+        if says_more(s.text.replace(value, ""), 3):
+            draft.notes.append(s.text)  # "Note: user writes best early …; no meetings before …"
+    else:
         what = _REASON.sub("", _SECOND_STANCE.split(m.group("what"), maxsplit=1)[0]).strip()
         said_verb = " ".join(m.group("verb").lower().replace("\u2019", "'").split())
         if what.split()[0].lower() in _DIETS:
@@ -799,6 +804,57 @@ def _preference(
     if not (draft.put(topic_of, topic) and draft.put(value_of, value)):
         return None
     return draft
+
+
+# A rule the user sets, with no verb of liking: a thing ruled out where or when it may not
+# be ("no admin stuff on fridays pls", "NO mushrooms anywhere on the menu", "no meetings
+# before 11am", "pls don't schedule anything before 9am on sundays"), or the one way a thing
+# may be ("…, organic only", "private rooms only"). Only where a clause opens, so "there's no
+# parking on Fridays" (a fact) is not one, nor "No reply from the bank yet" (no scope said).
+_RULED_OUT = re.compile(
+    r"(?:(?:^|[.;:!?\u2014\u2013]\s*|\b(?:pls|please|and|also|but)\s+)(?P<rule>[Nn]o|NO)"
+    r"|(?P<shout>\bNO)"
+    r"|(?:^|[.;:!?\u2014\u2013]\s*|\b(?:pls|please)\s+)"
+    r"(?P<dont>(?i:don['\u2019]t|do\s+not|never)\s+(?i:schedule|book|plan|put)))"
+    r"\s+(?P<thing>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}?)"
+    r"\s+(?P<scope>(?:on|before|after|during|anywhere|longer\s+than|over|at\s+weekends)\b"
+    r"[^.;,!?\u2014\u2013]*)"
+)
+_ONLY = re.compile(
+    r"(?:^|[,;:\u2014\u2013]\s*)(?P<thing>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})[\s\-]only\b"
+    r"(?=\s*(?:[,;.!?\u2014\u2013]|pls|please|$))"
+)
+
+
+def _users_rule(s: Analyzed) -> tuple[str, str] | None:
+    """The topic and the rule of a rule the user sets (see `_RULED_OUT`), or None. Not one
+    said of someone named before it ("Siobhán asked: no jokes about …" is hers to keep)."""
+    m = _RULED_OUT.search(s.text)
+    if m is not None:
+        thing = m.group("thing").strip()
+        if thing.split()[-1] in STOPWORDS and thing not in ("anything", "nothing"):
+            return None
+        opens = (
+            m.start("rule")
+            if m.group("rule")
+            else m.start("shout")
+            if m.group("shout")
+            else m.start("dont")
+        )
+        rule = re.sub(r"\s+(?i:pls|please)$", "", s.text[opens : m.end()].strip())
+        start = opens
+    else:
+        m = _ONLY.search(s.text)
+        if m is None or m.group("thing").split()[0] in STOPWORDS:
+            return None
+        thing = m.group("thing")
+        rule = f"{thing} only"
+        start = m.start()
+    if any(
+        x.start < start and not x.speaker and not x.entity.startswith("org:") for x in s.mentions
+    ):
+        return None
+    return (thing if thing not in ("anything", "nothing") else rule), rule
 
 
 def _more_stances(
