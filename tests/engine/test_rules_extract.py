@@ -3545,6 +3545,23 @@ async def test_a_line_labelled_by_a_type_s_own_name_is_one_record_of_it() -> Non
 
 
 @pytest.mark.anyio
+async def test_a_line_labelled_by_a_word_for_a_piece_of_work_is_a_project() -> None:
+    result = await extract("Campaign: Save the Lido — active.", DEFAULT)
+    assert objects(result, "project") == [{"name": "Save the Lido", "status": "active"}]
+    # a long name is cut before its first preposition; the line is what it is for
+    goal = await extract("Goal: a printed family tree as a present for dad's 70th.", DEFAULT)
+    assert objects(goal, "project") == [
+        {
+            "name": "printed family tree",
+            "description": "Goal: a printed family tree as a present for dad's 70th",
+        }
+    ]
+    # an occasion's word is no label for one: "Call: …" is a thing to do
+    call = await extract("Call: my mum on Sunday.", DEFAULT)
+    assert objects(call, "event") == [] and objects(call, "project") == []
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize(
     ("text", "name", "tie"),
     [

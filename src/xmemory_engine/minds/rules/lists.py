@@ -37,7 +37,12 @@ from xmemory_engine.minds.rules.schema_map import (
     name_field,
     notes_field,
 )
-from xmemory_engine.minds.rules.states import allowed_state, states_said
+from xmemory_engine.minds.rules.states import (
+    MAX_THING_WORDS,
+    PREPOSITION,
+    allowed_state,
+    states_said,
+)
 from xmemory_engine.minds.rules.text import (
     SELF_WORDS,
     STOPWORDS,
@@ -588,18 +593,32 @@ def _record_labelled(
     or a dash is its key, and what follows them its state, date and notes, as a listed
     item's brackets are read."""
     label, value = labelled
-    spec = mapped.schema.objects.get(label)
+    kind_said = label not in mapped.schema.objects
+    spec = mapped.schema.objects.get(label) or _kind_labelled(label, mapped)
     if spec is None or mapped.kinds.get(spec.name) not in _LABELLED_KINDS:
         return None
     cut = _SAID_AFTER.search(value)
     name = (value[: cut.start()] if cut else value).strip(" .,:")
     said = re.sub(r"\s*[()]\s*", ", ", value[cut.end() :]).strip(" ,") if cut else ""
+    longer = name
+    if kind_said and len(name.split()) > MAX_THING_WORDS and (at := PREPOSITION.search(name)):
+        name = name[: at.start()]  # "Goal: a printed family tree as a present for …"
     if not name or len(name.split()) > 12:
         return None
     draft = make(spec, _ARTICLE.sub("", name, count=1))
+    if longer != name:
+        draft.notes.append(f"{labelled[0].capitalize()}: {value}")  # what it is for
     if said:
         _fill(draft, said, today, {})
     return draft
+
+
+def _kind_labelled(label: str, mapped: SchemaMap) -> ObjectSpec | None:
+    """The type a line's label calls its record by a word for a piece of work ("Goal: a
+    printed family tree …", "Campaign: …" are projects), when a project type is mapped."""
+    if label in KIND_WORDS["project"]:  # not "Call: my mum on Sunday", a thing to do
+        return mapped.first("project")
+    return None
 
 
 def _labelled_field(spec: ObjectSpec, label: str) -> str | None:

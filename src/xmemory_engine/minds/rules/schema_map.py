@@ -32,7 +32,9 @@ KIND_WORDS: dict[str, frozenset[str]] = {
     "preference": frozenset(
         ["preference", "pref", "setting", "favorite", "favourite", "taste", "like"]
     ),
-    "project": frozenset(["project", "initiative", "program", "programme", "campaign"]),
+    "project": frozenset(
+        ["project", "initiative", "program", "programme", "campaign", "goal", "aim"]
+    ),
     "note": wordset(
         """note fact memory observation log journal entry remark comment history message
         conversation record insight quote quotation highlight excerpt thought idea"""

@@ -231,8 +231,8 @@ _THING_ENDS = re.compile(
 # Past this many words a thing's name is cut before its first preposition: a title names
 # the thing ("the solar viewing session"), the rest of the clause says more of it.
 MAX_THING_WORDS = 6
-_PREPOSITIONS = frozenset(("with", "at", "from", "for", "in", "on", "by", "to", "of"))
-_PREPOSITION = re.compile(rf"\s(?:{'|'.join(sorted(_PREPOSITIONS))})\s", re.IGNORECASE)
+_PREPOSITIONS = frozenset(("with", "at", "from", "for", "in", "on", "by", "to", "of", "as"))
+PREPOSITION = re.compile(rf"\s(?:{'|'.join(sorted(_PREPOSITIONS))})\s", re.IGNORECASE)
 
 
 def cancelled_thing(clause: str) -> str | None:
@@ -255,7 +255,7 @@ def cancelled_thing(clause: str) -> str | None:
     end = _THING_ENDS.search(thing)
     thing = (thing[: end.start()] if end else thing).strip()
     if len(thing.split()) > MAX_THING_WORDS:
-        cut = _PREPOSITION.search(thing)
+        cut = PREPOSITION.search(thing)
         thing = thing[: cut.start()] if cut else thing
     said = [re.split(r"['\u2019]", w.lower())[0] for w in thing.split()]
     if not said or set(said) & _NO_THING:
