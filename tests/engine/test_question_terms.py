@@ -76,6 +76,19 @@ async def test_an_abbreviation_and_the_words_it_stands_for_find_each_other(
     assert parish["basis"] == "nothing", parish
 
 
+def test_a_capital_letter_and_a_hyphen_open_a_common_noun_not_a_name() -> None:
+    assert question_terms("What A-level subjects is Rafa doing?").names == [["rafa"]]
+    assert question_terms("When is Leo's X-ray?").names == [["leo"]]
+
+
+@pytest.mark.anyio
+async def test_a_common_noun_opened_by_a_letter_finds_its_plural(memory: Memory) -> None:
+    write, read = memory
+    await write("my son Rafa's in upper sixth. A-levels in chemistry, biology and maths.")
+    found = await read("What A-level subjects is Rafa doing?")
+    assert found["basis"] == "passages" and "chemistry" in found["reader_result"]["answer"]
+
+
 def test_a_name_owned_by_another_is_the_name_a_sentence_must_say() -> None:
     assert question_terms("What's Gerald's NHS number?").names == [["nhs"]]
     assert question_terms("When do Eli's EpiPens run out?").names == [["epipens"]]

@@ -245,6 +245,10 @@ def _never(vocab: Vocabulary) -> frozenset[str]:
 
 # One read asks for a question's terms several times (whether rows answer, whether they hold
 # its names, the passages, what changed later): parsed once. Callers only read the result.
+# A word opened by a capital letter and a hyphen is a common noun ("A-level", "T-shirt").
+_LETTER_COMPOUND = re.compile(r"[A-Z]-[a-z][\w\-]*")
+
+
 @lru_cache(maxsize=256)
 def question_terms(question: str) -> Terms:
     vocab = vocabulary()
@@ -255,7 +259,11 @@ def question_terms(question: str) -> Terms:
     for position, token in enumerate(question.split()):
         cleaned = token.strip(".,;:!?\"'()[]")
         words = [w for w in search_words(cleaned) if len(w) > 1 and w not in never]
-        capital = cleaned[:1].isupper() and not set(words) <= vocab.not_names
+        capital = (
+            cleaned[:1].isupper()
+            and not set(words) <= vocab.not_names
+            and not _LETTER_COMPOUND.fullmatch(cleaned)  # "A-level", "X-ray": no name
+        )
         # A name runs over capitalised words and numbers after them ("Person 00042").
         if position > 0 and words and (capital or (run and cleaned.isdigit())):
             if owned:
