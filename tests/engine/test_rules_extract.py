@@ -1015,6 +1015,9 @@ async def test_work_told_with_more_keeps_the_sentence_as_its_description() -> No
           "due_date": "2026-03-12"}),
         ("Podcast relaunch (planned).", {"name": "Podcast relaunch", "status": "planned"}),
         ("User's PhD thesis is underway.", {"name": "PhD thesis", "status": "active"}),
+        # a note's label files it: it names no type the thing is of
+        ("Note: the kitchen renovation is on hold.",
+         {"name": "kitchen renovation", "status": "paused"}),
         # what follows a comma says more of it; a start is no deadline
         ("Full garden redesign for the Achterberg family, Oatlands Drive — planned, start "
          "11 April", {"name": "Full garden redesign for the Achterberg family",

@@ -186,7 +186,7 @@ def thing_in_state(clause: str) -> tuple[str, tuple[str, ...], bool] | None:
 
 
 # Words that only say a day ("until March", "due 12 March", "start 11 April"): no more said.
-_DAY_SAID = re.compile(
+_ONLY_A_DAY = re.compile(
     rf"{MONTH_PATTERN}|{WEEKDAY_WORD}|due|deadline|until|till|start|starts|from|next|week|month",
     re.IGNORECASE,
 )
@@ -197,7 +197,7 @@ def says_more(rest: str, words: int) -> bool:
     of its own (not stop words, three letters or more): "; £450k is committed so far" does,
     "at 14 Larkspur Road" (two) and "; deadline 15 January" do not say three."""
     said = (re.split(r"['\u2019]", w.lower())[0] for w in _WORD.findall(rest))  # "it's": it
-    own = [w for w in said if len(w) > 2 and w not in STOPWORDS and not _DAY_SAID.fullmatch(w)]
+    own = [w for w in said if len(w) > 2 and w not in STOPWORDS and not _ONLY_A_DAY.fullmatch(w)]
     return len(own) >= words
 
 

@@ -337,7 +337,11 @@ def _in_state(s: Analyzed, mapped: SchemaMap, make: MakeDraft) -> Draft | None:
     project's states, not its task's (`typed_by_state`). Not someone ("Tom is on hold with
     the bank"), and not a thing of a type the sentence names ("Task: … (in progress)")."""
     found = thing_in_state(s.text)
-    if found is None or any(_names_type(s.text, spec) for spec in mapped.schema.objects.values()):
+    if found is None or any(
+        _names_type(s.text, spec)
+        for spec in mapped.schema.objects.values()
+        if mapped.kinds.get(spec.name) != "note"  # "Note: …" files it, names no type of it
+    ):
         return None
     thing, meant, _ = found
     if any(thing.lower() in spec.fields for spec in mapped.schema.objects.values()):
@@ -595,7 +599,7 @@ def _event(
     # "Target race: Manchester Marathon, 18 April": the label's occasion is the kind, not its
     # name; an occasion named after the label may be one ("Two viewings lined up: …, a
     # dinner on …"). Of several, the one whose clause holds a date is the one dated ("GOT
-    # INTO THE GROUP SHOW …, opening night 15 Jan"), else the first.
+    # INTO THE GROUP EXHIBITION!!! …, screening on 15 January"), else the first.
     found = list(_EVENT.finditer(s.text, label.end() if label is not None else 0))
     # "vaccination booster", "mediation session": the last of occasion words in a row is the
     # occasion, the ones before it say which (its lead).
@@ -828,7 +832,7 @@ _ONLY = re.compile(
 
 def _users_rule(s: Analyzed) -> tuple[str, str] | None:
     """The topic and the rule of a rule the user sets (see `_RULED_OUT`), or None. Not one
-    said of someone named before it ("Siobhán asked: no jokes about …" is hers to keep)."""
+    said after someone else is named ("Tom said no meetings on Fridays" is his)."""
     m = _RULED_OUT.search(s.text)
     if m is not None:
         thing = m.group("thing").strip()
