@@ -733,6 +733,7 @@ def _find_in_notes(lookup: FakeLookup) -> Any:
         ("This is medium priority.", "medium"),
         ("It is urgent.", "high"),
         ("Its priority is low.", "low"),
+        ("Priority: high.", "high"),  # a line labelled by one of its fields
     ],
 )
 async def test_it_carries_a_priority_to_the_task_just_made(second: str, priority: str) -> None:
@@ -747,6 +748,12 @@ async def test_it_carries_a_priority_to_the_task_just_made(second: str, priority
         }
     ]
     assert objects(result, "note") == []
+
+
+@pytest.mark.anyio
+async def test_a_label_that_is_no_field_of_the_thing_carries_nothing_to_it() -> None:
+    result = await extract("Remind me to water the plants. Weather: rain all week.", DEFAULT)
+    assert objects(result, "task") == [{"title": "water the plants", "status": "open"}]
 
 
 @pytest.mark.anyio

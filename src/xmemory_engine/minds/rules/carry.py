@@ -16,13 +16,20 @@ from xmemory_engine.minds.rules.text import name_words
 from xmemory_engine.minds.rules.things import URGENT, set_priority, written_fields
 
 _CARRY = re.compile(r"^\s*(?:it|this|that|its)\b", re.IGNORECASE)
+# A line labelled by a field ("Status: active — 9 of 23 clients migrated", "Priority: high").
+_FIELD_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z ]{1,20}?)\s*:\s")
 
 
 def carry(s: Analyzed, draft: Draft, facts: SentenceFacts) -> bool:
     """ "Remind me to send the report. It is high priority.": a sentence opening with "it"
     right after a thing was made says more about that thing (an enum value, a field written
-    out, "urgent"). True when it set anything; the words it used are marked in `facts`."""
+    out, "urgent"); so does a line labelled by one of its fields ("Current job: migrate the
+    books to Xero." then "Status: active — 9 of 23 clients migrated"). True when it set
+    anything; the words it used are marked in `facts`."""
     opener = _CARRY.match(s.text)
+    label = _FIELD_LABEL.match(s.text) if opener is None else None
+    if label is not None and "_".join(label.group("label").lower().split()) in draft.spec.fields:
+        opener = label
     if opener is None:
         return False
     before = set(draft.values)
