@@ -215,10 +215,8 @@ def analyze(
                 key = f"{'org:' if kind == 'org' else ''}{name.lower()}"
                 result.entities.setdefault(key, Entity(key, kind, name, i))
                 mentions.append(Mention(key, cand.start, cand.end, possessive=cand.possessive))
-            elif kind == "place" and not any(
-                v.kind == "date" and v.start < cand.end and cand.start < v.end for v in values[i]
-            ):
-                places.append(cand)  # "in September 2026": a day, no place
+            elif kind == "place":
+                places.append(cand)
             elif kind == "thing":
                 things.append(cand)
         selves = _self_mentions(sentence.text, mentions, values[i], result.speaker)
