@@ -1001,3 +1001,34 @@ async def test_a_move_told_in_one_sentence_and_its_new_place_in_the_next(default
     # "St Jude's has a leaking roof": the church, no one called St Jude.
     people = await default.ask("List all people")
     assert "Jude" not in (people.answer or "")
+
+
+@pytest.mark.anyio
+async def test_a_word_said_alike_in_a_field_matches_but_not_in_kept_sentences(
+    tmp_path: Path,
+) -> None:
+    memory = Memory(tmp_path / "alike.db", DEFAULT)
+    memory.put("person", {"name": "Tomasz Nowak", "role": "landlord"})
+    memory.put("person", {"name": "Aiko Mori", "notes": "Our trip to Japan is with Aiko Mori."})
+    # "rent" and "landlord" are one group of vocabulary.yml: the role answers.
+    found = await memory.ask("Who do I rent from?")
+    assert found.answer == "Tomasz Nowak.", found
+    # A group's word is matched whole: "age" is no "agenda", and a kept sentence's "trip" is
+    # not "travelling" (what was said is quoted by the engine instead).
+    memory.put("note", {"content": "The agenda is long."})
+    assert not (await memory.ask("What age is Biscuit?")).tables[0].rows
+    travel = await memory.ask("Who am I travelling to Japan with?")
+    assert not any(t.rows for t in travel.tables), travel
+    memory.reader.close()
+
+
+@pytest.mark.anyio
+async def test_who_the_asker_reports_to_is_never_the_asker(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "asker.db", DEFAULT)
+    memory.put("person", {"name": "User", "role": "product manager", "company": "Pied Piper"})
+    found = await memory.ask("Who do I report to at Pied Piper?")
+    assert not any(t.rows for t in found.tables), found
+    memory.put("person", {"name": "Gavin Belson", "role": "manager", "company": "Pied Piper"})
+    found = await memory.ask("Who do I report to at Pied Piper?")
+    assert found.answer.startswith("Gavin Belson"), found
+    memory.reader.close()

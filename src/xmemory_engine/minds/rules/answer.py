@@ -871,8 +871,8 @@ class _Reading:
         """Records of the likeliest type that has any matching the question; a type the
         question names is the anchor, so no other type answers for it."""
         q = self.q
+        people = self.map.of_kind("person") if q.who else []
         if q.types:
-            people = self.map.of_kind("person") if q.who else []
             targets = [s for s in targets if s in q.types or s in people] or targets
         first: ResultTable | None = None
         for spec in targets:
@@ -880,6 +880,8 @@ class _Reading:
             few = q.recent and not keywords and not q.values
             limit = 1 if q.latest_only else 5 if few else LIST_LIMIT
             sel = Select(self.map, spec).matching(q.values, keywords).filters(q, spec)
+            if q.who and spec in people and _ASKER.search(q.lowered):
+                sel.not_named(USER_NAME)  # "Who do I report to?" is never the user
             sel.columns(fields if fields and not self.whole_rows else None)
             table = await self._run(sel.newest_first(q.recent).limit(limit).sql())
             if table.rows and not (fields and not self.whole_rows and _none_stored(table, fields)):
@@ -1488,3 +1490,7 @@ def _unmapped(mapped: SchemaMap, q: Question, about: str | None = None) -> Answe
         ),
         about=about or " ".join(q.terms) or q.text,
     )
+
+
+# The asker in a question: "Who do I report to?", "Who is the user's dentist?".
+_ASKER = re.compile(r"\b(?:i|me|my|we|us|our|user)\b")

@@ -19,7 +19,7 @@ from xmemory_engine.minds.rules.schema_map import (
     text_fields,
 )
 from xmemory_engine.minds.rules.states import NOT_STARTED
-from xmemory_engine.minds.rules.text import quote_ident, quote_sql
+from xmemory_engine.minds.rules.text import quote_ident, quote_sql, said_alike
 from xmemory_engine.schema import ObjectSpec, RelationSpec
 
 if TYPE_CHECKING:
@@ -126,6 +126,7 @@ class Select:
         """Records whose text (or a related record's name) holds every value and keyword;
         without `free_text`, a value held only by the notes field does not count."""
         notes = None if free_text else notes_field(self.spec, set(self.spec.primary_key))
+        kept = {notes_field(self.spec, set(self.spec.primary_key))}
         for value in values:
             options = [
                 contains_words(f"t.{quote_ident(c)}", value)
@@ -135,7 +136,12 @@ class Select:
             options += self._related_names(value)
             self.where.append("(" + " OR ".join(options or ["0 = 1"]) + ")")
         for word in keywords:
-            options = [contains(f"t.{quote_ident(c)}", word) for c in text_fields(self.spec)]
+            columns = [f"t.{quote_ident(c)}" for c in text_fields(self.spec)]
+            options = [contains(c, word) for c in columns]
+            # A word said alike counts in what was understood, not in the sentences kept as
+            # said: "trip" in notes is no "travelling with" (a quote of them would answer).
+            understood = [f"t.{quote_ident(c)}" for c in text_fields(self.spec) if c not in kept]
+            options += [contains_words(c, a) for a in said_alike(word) for c in understood]
             self.where.append("(" + " OR ".join(options or ["0 = 1"]) + ")")
         return self
 

@@ -499,6 +499,25 @@ def _lexicon() -> dict[str, dict[str, str]]:
 _OTHER_NUMBERS = lexicon("text.other_numbers")
 
 
+def said_alike(keyword: str) -> tuple[str, ...]:
+    """The words that also say what a keyword (a `stem`) does, as written in the `groups` of
+    vocabulary.yml ("checkup" for "appointment", "dog" for "pet", not "cat" for "dog"); the
+    words themselves, each to be matched whole: a group's word is no stem ("age" in "agenda")."""
+    return _word_groups().get(keyword, ())
+
+
+@functools.lru_cache(maxsize=1)
+def _word_groups() -> dict[str, tuple[str, ...]]:
+    # The read path's groups of words, read on the first question matched by its words.
+    out: dict[str, set[str]] = {}
+    for line in datafiles.load("vocabulary.yml").get("groups", []):
+        kinds, _, members = str(line).partition(">")
+        heads = kinds.split()
+        for head in heads:
+            out.setdefault(stem(head), set()).update((*heads, *members.split()))
+    return {k: tuple(sorted(w for w in v if stem(w) != k)) for k, v in out.items()}
+
+
 def _letters(accepts: Callable[[str], bool]) -> str:
     """A regex character class of the letters before U+2000 that `accepts` takes, as ranges.
 
