@@ -3536,7 +3536,14 @@ async def test_a_list_headed_by_whose_it_is_is_read_by_the_type_its_noun_names()
         "kitchen renovation": "active",
         "children's book": "paused",
     }
-    assert objects(result, "fact") == []
+    # Beside its records, the list as told under its heading (which list they were on).
+    assert objects(result, "fact") == [
+        {
+            "subject": "User",
+            "attribute": "current projects",
+            "value": "kitchen renovation; children's book",
+        }
+    ]
 
 
 @pytest.mark.anyio

@@ -675,6 +675,47 @@ async def test_a_list_under_a_heading_is_one_record_counted_and_read_whole(
         assert not both["reader_result"]["answer"].startswith(("4:", "2:")), both
 
 
+async def test_a_list_told_in_one_line_is_kept_under_its_label_and_counted(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "shortlist: Gazelle C380 (£3,199), Cube Hybrid (£2,899), and Riese Charger4 (£4,699)"
+        )
+        await memory.write(
+            "Winter concert programme: 1. Rutter, 'Candlelight Carol' 2. Gjeilo, 'Northern "
+            "Lights' 3. Gaudete"
+        )
+        await memory.write("Main suppliers: Velotech (components), Northwind Frames and Arklow.")
+        # One value said in parts, or one thing said in parts, is no list.
+        await memory.write("Address: Flat 3B, 22 Albion Road, Bristol BS6.")
+        await memory.write(
+            "Client: José Álvarez, procurement lead at Mercadona, phone 0161 496 0732"
+        )
+        lists = {str(f["attribute"]): str(f["value"]) for f in await memory.rows("fact")}
+        assert lists["shortlist"] == (
+            "Gazelle C380 (£3,199); Cube Hybrid (£2,899); Riese Charger4 (£4,699)"
+        ), lists
+        assert lists["winter concert programme"].split("; ") == [
+            "Rutter, 'Candlelight Carol'",
+            "Gjeilo, 'Northern Lights'",
+            "Gaudete",
+        ]
+        assert lists["main suppliers"] == "Velotech; Northwind Frames; Arklow", lists
+        assert not any(";" in v for a, v in lists.items() if a in ("address", "client")), lists
+        # The list is named by the word for a list the question says, not by what it holds.
+        bikes = await memory.read("How many bikes did I have on my shortlist?")
+        assert bikes["reader_result"]["answer"].startswith("3: Gazelle C380"), bikes
+        assert "does not say its items are bikes" in bikes["notice"], bikes
+        pieces = await memory.read("How many pieces are on the winter concert programme?")
+        assert pieces["reader_result"]["answer"].startswith("3: Rutter"), pieces
+        suppliers = await memory.read("How many main suppliers does the shop use?")
+        assert suppliers["reader_result"]["answer"].startswith("3: Velotech"), suppliers
+        # What is on it now, a list kept as told does not say.
+        now = await memory.read("How many bikes are still on my shortlist?")
+        assert not now["reader_result"]["answer"].startswith("3:"), now
+
+
 async def test_a_label_naming_one_thing_is_not_a_list(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write("Client: Nordlys Medical AS (Oslo), contact Søren Dahl; net-45")

@@ -24,7 +24,7 @@ from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
 from xmemory_engine.minds.rules.closest import closest_record
 from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
-from xmemory_engine.minds.rules.lists import list_items, to_do_heading
+from xmemory_engine.minds.rules.lists import LIST_NOUNS, list_items, to_do_heading
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     kin_forms,
@@ -122,6 +122,10 @@ _PARTITIVE = re.compile(r"\bhow\s+many\s+of\s+(?:the|my|our|your)\b", re.IGNOREC
 _ONE_LIST = (
     "Read from the one list stored under that noun, headed “{}”; its heading does not say "
     "the question's other words, so check it is the list meant."
+)
+_LIST_NAMED = (
+    "Read from the one list stored under that name, headed “{}”; its heading does not say "
+    "its items are {}, so check they are what was asked."
 )
 _ONE_TO_DO_LIST = (
     "Read from the one list of things to do stored, headed “{}”; its heading does not say "
@@ -489,8 +493,10 @@ class _Reading:
         # A name in "which" is one of the words choosing the item ("Which tournament is at
         # Loughborough University?"); asked for whole or counted, a list is no one's record.
         which = bool(asked.group("which")) and not q.count
-        if which and q.types:
-            return None  # "Which volunteer tasks are still open?": the tasks' own states say
+        if (which or q.enums or q.flags) and q.types:
+            # "Which volunteer tasks are still open?", "How many projects are active?": the
+            # records' own states say, not the list they were told in.
+            return None
         if q.subject is not None and not which:
             return None
         # The noun asked for: the words after the question's opening and its determiner, up
@@ -530,11 +536,32 @@ class _Reading:
             elif held and 2 * len(held) >= len(wanted):
                 ranked.append((len(held), i))
         notice = None
+        if not headed and not which and head is not None:
+            # "How many bikes were on my shortlist?": no heading says "bikes", and one list
+            # is named by the word for a list the question says ("shortlist", "rota").
+            named = [w for w in words(q.lowered) if w in LIST_NOUNS]
+            table = (
+                await self._stored_lists(spec, f" AND {contains('t.attribute', named[-1])}")
+                if named
+                else table
+            )
+            if named and len(table.rows) == 1:
+                ranked = [(0, 0)]
+                notice = _LIST_NAMED.format(table.rows[0][2], noun[-1])
         if not ranked and len(headed) == 1 and not which:
             # "How many climbing goals did I set myself?" beside the one list headed "goals":
-            # it, with what its heading does not say told, so the reader can judge.
-            ranked = [(0, headed[0])]
-            notice = _ONE_LIST.format(table.rows[headed[0]][2])
+            # it, with what its heading does not say told, so the reader can judge; unless
+            # another list's heading says more of the question ("the March rota" beside
+            # "volunteer contacts"), which may be the one meant.
+            def says(heading: object) -> int:
+                held = {stem(w) for w in words(str(heading))}
+                return sum(any(_same_word(w, h) for h in held) for w in wanted)
+
+            others = await self._stored_lists(spec)
+            own = says(table.rows[headed[0]][2])
+            if not any(says(row[2]) > own for row in others.rows):
+                ranked = [(0, headed[0])]
+                notice = _ONE_LIST.format(table.rows[headed[0]][2])
         ranked.sort(reverse=True)
         if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
             return None
@@ -546,6 +573,12 @@ class _Reading:
         if not one.rows:
             return None
         row = one.rows[0]
+        now = [m.group().lower() for r in (_LEFT_ON, _NOW) for m in r.finditer(q.text)]
+        if any(w not in str(row[2]).lower() for w in now):
+            # "How many gigs do we still have booked?": a list kept as told says what was on
+            # it then; what is left of it now, later sentences say (or a to-do list's tasks),
+            # unless its heading says so ("outstanding invoices").
+            return None
         if which:
             # "Which investor passed?" of "investor pipeline: …; Greenhaven Impact Fund —
             # passed": the items saying a word of the question its heading does not.
@@ -1315,6 +1348,7 @@ _LIST_ASKED = re.compile(
 )
 # A question asking what is still to be done of a list: "What's left on …", "still need to".
 _LEFT_ON = re.compile(r"\b(?:left|still|yet|outstanding|remaining)\b", re.IGNORECASE)
+_NOW = re.compile(r"\b(?:now|currently|any\s*more)\b", re.IGNORECASE)
 # Words of such a question that say it asks for a list, not what is listed.
 _LIST_WORDS = lexicon("answer.list_asking_words")
 

@@ -38,7 +38,13 @@ from xmemory_engine.minds.rules.deeds import base, past, read_deeds
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import list_heading, read_facts
 from xmemory_engine.minds.rules.links import link_sentence
-from xmemory_engine.minds.rules.lists import bracketed, read_card, read_list
+from xmemory_engine.minds.rules.lists import (
+    bracketed,
+    labelled_items,
+    list_items,
+    read_card,
+    read_list,
+)
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     addressed_to,
@@ -342,14 +348,18 @@ class _Build:
             if listed:
                 for draft in listed:  # "Projects: Atlas (on hold), Birch (active), ..."
                     self._listed(draft)
-                tasks = self.map.first("task")
-                if len(listed) > 1 and all(d.spec is tasks for d in listed):
-                    self._list_beside(s, items, listed)  # the list as told, beside its tasks
+                if len(listed) > 1 and len({d.spec.name for d in listed}) == 1:
+                    self._list_beside(s, items, listed)  # the list as told, beside its records
                 itemised.update(range(i + 1, i + 1 + len(items)))
                 last = None
                 continue
             if items:
                 self._list_kept(s.text, [t.text for t in items], [s, *items])
+            labelled = None if items else labelled_items(s.text, self.map)
+            if labelled is not None:
+                # "shortlist: A, B, and C": kept under its label (which list a thing was on
+                # is said by nothing else), and still read for what it tells.
+                self._list_kept(*labelled, [])
             facts = read_sentence(s, self.drafts, names, kinds)
             if i and not s.mentions:
                 # "he runs the parkrun. email tomasz.w@runmail.co.uk.": an address in a
@@ -382,6 +392,10 @@ class _Build:
                 self.moved += [(s, d) for d in things.drafts]
             named = _pronouns_named(s, names)
             facts_said = read_facts(named, self.map, self._draft)
+            if labelled is not None:
+                # The label's detail is the list kept, not its first items read as one value.
+                heading = list_heading(labelled[0])
+                facts_said = [d for d in facts_said if d.values.get("attribute") != heading]
             self.things += facts_said
             self._jobs_of_named(facts_said)
             self.things += read_deeds(named, self.map, self._draft, names.values())
@@ -589,15 +603,21 @@ class _Build:
         return all(r.endpoints != relation.endpoints for r in self.relations)
 
     def _list_beside(self, s: Analyzed, items: list[Analyzed], listed: list[Draft]) -> None:
-        """A list of things to do ("Still to buy: crate, fleece", "To do:" and its lines),
-        each item a task, is also kept as told, under its heading (`_list_kept`): which list
-        a task was on is said by nothing else, so "How many things do we still need to
-        buy?" counts what it listed. (A list of projects or people is its records.)"""
+        """A list of records of one type ("Still to buy: crate, fleece", "To do:" and its
+        lines, "Main suppliers: Velotech, Northwind Frames and Arklow") is also kept as told,
+        under its heading (`_list_kept`): which list a record was on is said by nothing else,
+        so "How many things do we still need to buy?" or "How many main suppliers do I use?"
+        counts what it listed."""
         if items:
             self._list_kept(s.text, [t.text for t in items], [s, *items])
             return
-        heading, colon, _ = s.text.partition(":")
+        heading, colon, told = s.text.partition(":")
         names = [d.values.get(name_field(d.spec) or "") for d in listed]
+        tasks = listed[0].spec is self.map.first("task")
+        if not tasks and len(list_items(told.strip(" ."), longest=MAX_LIST_HEADING)) != len(names):
+            # Of people or firms, kept only when each item made one ("Rota: 7th Priya +
+            # Kwame; 14th Łucja + Hamish" is no list of four): the list is counted.
+            return
         if colon and all(isinstance(n, str) for n in names):
             self._list_kept(heading, [str(n) for n in names], [])
 

@@ -445,6 +445,7 @@ def _units(name: str) -> int:
     return len(_NAME_RUN.sub("N", name).split())
 
 
+LIST_NOUNS = lexicon("lists.list_nouns")
 _NAME_RUN = re.compile(r"[A-Z][\w'\u2019\-]*(?:\s+(?:&\s+)?[A-Z][\w'\u2019\-]*)+")
 
 
@@ -639,3 +640,50 @@ def _labelled_field(spec: ObjectSpec, label: str) -> str | None:
             if found is not None and found not in spec.primary_key:
                 return found
     return None
+
+
+def labelled_items(text: str, mapped: SchemaMap) -> tuple[str, list[str]] | None:
+    """A line that lists things after a label, parted by commas and a last "and"
+    ("shortlist: Gazelle C380 (£3,199), Cube Hybrid (£2,899), and Riese Charger4"): its label
+    and its items, each with what its brackets say. None unless three items or more, or two
+    joined by "and"/"or": "Date: Saturday 16 January, 2-4pm" is one value said in two parts;
+    and none unless the label is plural or names a list ("shortlist"), or when it names a
+    field of a type, or when the items are unalike (some open with a number, or hold one,
+    and others not: "Address: Flat 3, 22 Albion Road, Bristol")."""
+    header = _HEADER.match(text)
+    if header is None or ";" in header.group("items"):
+        return None  # items parted by semicolons are read as a labelled detail (`facts`)
+    head = header.group("head").strip()
+    said = head.lower().split()
+    if not any(w in LIST_NOUNS or plural(singular(w)) == w != singular(w) for w in said):
+        return None  # "Client: José Álvarez, procurement lead at …": one thing, said in parts
+    if any(_labelled_field(spec, head.lower()) for spec in mapped.schema.objects.values()):
+        return None
+    numbered = _numbered(header.group("items"))
+    if numbered is not None:
+        return head, numbered
+    items = list_items(header.group("items"))
+    joined = re.search(r"\s(?:and|or)\s", header.group("items")) is not None
+    if len(items) < 2 or (len(items) == 2 and not joined):
+        return None
+    # Items alike: "Flights: Gatwick→Salzburg, easyJet, Sat 20 Feb" are one flight's parts.
+    if len({name[:1].isalpha() for name, _ in items}) > 1:
+        return None
+    if len({any(c.isdigit() for c in f"{name} {more}") for name, more in items}) > 1:
+        return None
+    return head, [f"{name} ({said})" if said else name for name, said in items]
+
+
+def _numbered(text: str) -> list[str] | None:
+    """The items of a list numbered in one line ("1. Rutter, 'Candlelight Carol' 2. Gjeilo,
+    'Northern Lights' 3. Gaudete"), when numbered 1, 2, 3 … in order; else None."""
+    parts = _NUMBER_MARK.split(text)
+    if len(parts) < 5 or parts[0].strip():
+        return None  # fewer than two items, or words before the first number
+    numbers, items = parts[1::2], [p.strip(" ,;.") for p in parts[2::2]]
+    if numbers != [str(n) for n in range(1, len(numbers) + 1)] or not all(items):
+        return None
+    return items
+
+
+_NUMBER_MARK = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+")
