@@ -8,6 +8,7 @@ escaping; a name or a filter value matches as whole words (' alice ' within ' al
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from xmemory_engine.minds.rules.schema_map import (
@@ -80,6 +81,35 @@ def contains_words(expr: str, text: str) -> str:
     return f"instr(' ' || {spaced} || ' ', {quote_sql(' ' + needle.strip() + ' ')}) > 0"
 
 
+def _any_said(columns: list[str], alike: Sequence[str]) -> list[str]:
+    """SQL true when one of `columns` holds one of `alike`, written compactly: the columns
+    are read as one text; a long word opens a word of it ("landlord", "checkups"; not
+    "grandmother" for "mother"), a short one is a whole word ("age" is not "agenda", "mum's"
+    holds "mum"). A group has a dozen words; each one's own test on each column, with every
+    mark made a space, made statements slow to check."""
+    if not columns or not alike:
+        return []
+    joined = "lower(" + " || ' ' || ".join(f"coalesce({c}, '')" for c in columns) + ")"
+    opened = f"(' ' || {joined})"
+    for mark in _ENDS:
+        joined = f"replace({joined}, {quote_sql(mark)}, ' ')"
+    spaced = f"(' ' || {joined} || ' ')"
+    out = []
+    for word in alike:
+        w = word.lower()
+        if len(w) >= LONG_WORD:
+            out.append(f"instr({opened}, {quote_sql(' ' + w)}) > 0")
+        else:
+            out.append(f"instr({spaced}, {quote_sql(f' {w} ')}) > 0")
+    return out
+
+
+LONG_WORD = 6
+"""Letters from which a word said alike may open a longer one ("checkups")."""
+# Marks that may end a short word in text: "mum's", "vet,", "gp."
+_ENDS = (",", ".", "'")
+
+
 class Select:
     """One SELECT over `spec`'s table (alias `t`), narrowed step by step."""
 
@@ -141,7 +171,7 @@ class Select:
             # A word said alike counts in what was understood, not in the sentences kept as
             # said: "trip" in notes is no "travelling with" (a quote of them would answer).
             understood = [f"t.{quote_ident(c)}" for c in text_fields(self.spec) if c not in kept]
-            options += [contains_words(c, a) for a in said_alike(word) for c in understood]
+            options += _any_said(understood, said_alike(word))
             self.where.append("(" + " OR ".join(options or ["0 = 1"]) + ")")
         return self
 
