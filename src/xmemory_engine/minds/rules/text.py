@@ -502,7 +502,7 @@ _OTHER_NUMBERS = lexicon("text.other_numbers")
 def said_alike(keyword: str) -> tuple[str, ...]:
     """The words that also say what a keyword (a `stem`) does, as written in the `groups` of
     vocabulary.yml ("checkup" for "appointment", "dog" for "pet", not "cat" for "dog"); the
-    words themselves, each to be matched whole: a group's word is no stem ("age" in "agenda")."""
+    words themselves, not stems: how each is matched, `sql._any_said` says."""
     return _word_groups().get(keyword, ())
 
 
