@@ -913,7 +913,7 @@ class _Reading:
             few = q.recent and not keywords and not q.values
             limit = 1 if q.latest_only else 5 if few else LIST_LIMIT
             sel = Select(self.map, spec).matching(q.values, keywords).filters(q, spec)
-            if q.who and spec in people and _ASKER.search(q.lowered):
+            if q.who and spec in people and _ASKER & set(words(q.lowered)):
                 sel.not_named(USER_NAME)  # "Who do I report to?" is never the user
             sel.columns(fields if fields and not self.whole_rows else None)
             table = await self._run(sel.newest_first(q.recent).limit(limit).sql())
@@ -1527,4 +1527,4 @@ def _unmapped(mapped: SchemaMap, q: Question, about: str | None = None) -> Answe
 
 
 # The asker in a question: "Who do I report to?", "Who is the user's dentist?".
-_ASKER = re.compile(r"\b(?:i|me|my|we|us|our|user)\b")
+_ASKER = frozenset((*SELF_WORDS, "user"))

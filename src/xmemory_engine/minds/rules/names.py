@@ -24,6 +24,7 @@ from xmemory_engine.minds.rules.text import (
     Span,
     lazy_compile,
     lexicon,
+    word_group_lines,
     wordset,
 )
 from xmemory_engine.sentences import fold
@@ -946,7 +947,7 @@ def kin_forms(noun: str) -> frozenset[str]:
     Empty when the noun names no tie of kin ("tickets", "people")."""
     noun = noun.lower()
     forms: set[str] = set()
-    for line in _kin_groups():
+    for line in word_group_lines():
         kinds, _, members = line.partition(">")
         if noun in kinds.split():
             forms |= {w for w in (*kinds.split(), *members.split()) if w in KIN_NOUNS}
@@ -954,14 +955,6 @@ def kin_forms(noun: str) -> frozenset[str]:
     if single in KIN_NOUNS:
         forms.add(single)
     return frozenset(forms)
-
-
-@functools.lru_cache(maxsize=1)
-def _kin_groups() -> tuple[str, ...]:
-    # The read path's groups of words (vocabulary.yml), read on the first question that asks
-    # for people by a plural kin noun.
-    groups: list[str] = datafiles.load("vocabulary.yml").get("groups", [])
-    return tuple(str(line) for line in groups)
 
 
 def given_name(word: str) -> bool:

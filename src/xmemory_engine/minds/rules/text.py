@@ -507,11 +507,17 @@ def said_alike(keyword: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def word_group_lines() -> tuple[str, ...]:
+    """The `groups` of vocabulary.yml as written ("a b c", "a b > x y"), read on first use."""
+    groups: list[str] = datafiles.load("vocabulary.yml").get("groups", [])
+    return tuple(str(line) for line in groups)
+
+
+@functools.lru_cache(maxsize=1)
 def _word_groups() -> dict[str, tuple[str, ...]]:
-    # The read path's groups of words, read on the first question matched by its words.
     out: dict[str, set[str]] = {}
-    for line in datafiles.load("vocabulary.yml").get("groups", []):
-        kinds, _, members = str(line).partition(">")
+    for line in word_group_lines():
+        kinds, _, members = line.partition(">")
         heads = kinds.split()
         for head in heads:
             out.setdefault(stem(head), set()).update((*heads, *members.split()))
