@@ -112,3 +112,37 @@ async def test_several_asked_or_two_questions_in_one_get_no_single_near_record(
     ):
         found = await read(question)
         assert "No record holds every word asked" not in (found.get("notice") or ""), found
+
+
+@pytest.mark.anyio
+async def test_who_did_something_is_the_one_person_a_sentence_of_their_notes_says_it_of(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("Mid-season meet-up booked at The Crown & Anchor, Friday 22 January 2027.")
+    await write("Siobhán Keane offered to run the quiz; she'll also bring the trophy.")
+    await write("Dara Byrne booked the back room.")
+    found = await read("Who is bringing the trophy to the pub?")
+    assert found["basis"] == "records", found
+    assert found["reader_result"]["answer"] == "Siobhán Keane."
+    # Said as found, with the sentence, for the reader to check.
+    assert "she'll also bring the trophy" in found["notice"]
+    # A deed no one's sentence tells is no one's: not the nearest person.
+    nobody = await read("Who is cooking the dinner?")
+    assert "Siobhán" not in nobody["reader_result"]["answer"], nobody
+    assert "Dara" not in nobody["reader_result"]["answer"], nobody
+
+
+@pytest.mark.anyio
+async def test_a_sentence_filed_under_someone_that_says_he_or_she_is_said_of_them(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write(
+        "Leah sent a Gas Safe engineer, Pavel Dvořák, round to look at the boiler. "
+        "He said the expansion vessel needs replacing."
+    )
+    found = await read("Who said the boiler's expansion vessel has to be replaced?")
+    assert found["basis"] == "records", found
+    assert found["reader_result"]["answer"] == "Pavel Dvořák."
+    assert "He said the expansion vessel needs replacing." in found["notice"]

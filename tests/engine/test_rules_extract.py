@@ -233,6 +233,24 @@ async def test_a_place_is_not_mistaken_for_a_person_or_employer() -> None:
     assert [r.relation_type for r in result.relations] == ["attends"]
 
 
+@pytest.mark.anyio
+async def test_where_someone_lives_is_theirs_not_their_employer_s() -> None:
+    result = await extract(
+        "The user's brother Arjun Patel is a software tester at Sage and lives in Newcastle.",
+        DEFAULT,
+    )
+    [arjun] = objects(result, "person")
+    assert arjun["location"] == "Newcastle" and arjun["company"] == "Sage"
+    assert all("location" not in org for org in objects(result, "organization"))
+
+
+@pytest.mark.anyio
+async def test_a_given_name_in_brackets_after_someone_s_is_no_one_else() -> None:
+    # "Carlisle" is a given name too; set aside after Fiona's, it is where she is.
+    result = await extract("User's sister Fiona (Carlisle) does Wednesday visits.", DEFAULT)
+    assert [p["name"] for p in objects(result, "person")] == ["Fiona"]
+
+
 # -- pronouns and stored records ---------------------------------------------------------------
 
 

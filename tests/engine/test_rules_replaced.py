@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_testkit import Memory
 from engine_testkit import rules_session as session
 
 pytestmark = pytest.mark.anyio
@@ -165,3 +166,19 @@ async def test_a_move_of_it_naming_nothing_else_moves_the_thing_stored_last(
         # Someone named: "it" may be theirs, so nothing stored is moved by it.
         await memory.write("Ana moved it to Friday 18 December.")
         assert {e["title"]: e["date"] for e in rows(tmp_path, "event")}[biometrics] == "2026-12-16"
+
+
+@pytest.mark.anyio
+async def test_a_thing_moved_from_one_place_to_another_is_the_stored_one_its_words_name(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("Speaker dinner: Tue 2 Feb 2027, 19:30, at The Old Harbour restaurant.")
+    await write(
+        "Update: speaker dinner moved from The Old Harbour to Café Zeezicht "
+        "(per Aylin's email). Same date and time."
+    )
+    found = await read("Where is the speaker dinner?")
+    assert found["basis"] == "records", found
+    # The new place whole, without the old one's article or the aside in brackets.
+    assert found["reader_result"]["answer"] == "Café Zeezicht"

@@ -22,7 +22,7 @@ from xmemory_engine.errors import QueryRejected
 from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTable
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
-from xmemory_engine.minds.rules.closest import closest_record
+from xmemory_engine.minds.rules.closest import closest_doer, closest_record
 from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
 from xmemory_engine.minds.rules.lists import LIST_NOUNS, list_items, to_do_heading
 from xmemory_engine.minds.rules.names import (
@@ -354,7 +354,7 @@ class _Reading:
         await self._resolve_role()
         found = await self._read_records()
         if not any(t.rows for t in found.tables) and q.who:
-            return await self._who_by_meaning() or found
+            return await self._who_by_deed() or await self._who_by_meaning() or found
         return found
 
     async def _read_records(self) -> Answer:
@@ -418,6 +418,13 @@ class _Reading:
             f'is close in meaning to "{word}".'
         )
         return Answer(tables=[one], answer=f"{row[1]} ({row[2]}).", notice=notice, about=word)
+
+    async def _who_by_deed(self) -> Answer | None:
+        """ "Who is bringing the trophy?": the one person a sentence of their notes says it of
+        (`closest_doer`)."""
+        if self.whole_rows:
+            return None
+        return await closest_doer(self.q, self.q.values, self.map, self._run, about=self._about())
 
     # -- a detail ("What is my blood type?") ---------------------------------------------------
 

@@ -21,17 +21,27 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from xmemory_engine.minds.base import Answer, SqlRunner
+from xmemory_engine.minds.rules.names import TITLES
 from xmemory_engine.minds.rules.prose import describe_rows
 from xmemory_engine.minds.rules.question import Question
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
     date_fields,
     field_for,
+    name_field,
     notes_field,
     text_fields,
 )
+from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.sql import contains, contains_words
-from xmemory_engine.minds.rules.text import quote_ident, quote_sql, singular, words
+from xmemory_engine.minds.rules.text import (
+    STOPWORDS,
+    quote_ident,
+    quote_sql,
+    singular,
+    split_sentences,
+    words,
+)
 from xmemory_engine.schema import ObjectSpec
 
 SHARE = 0.5
@@ -51,11 +61,18 @@ class Candidate:
     answers: bool
 
 
-def weights(candidates: Sequence[Candidate], total: int, size: int) -> list[float]:
+def weights(
+    candidates: Sequence[Candidate], total: int, size: int, free: Collection[int] = ()
+) -> list[float]:
     """Each word's weight: log((N + 1) / (n + 0.5)), N the records searched, n those holding
-    the word; a word no record holds weighs the most any word can."""
+    the word; a word no record holds weighs the most any word can, unless it is one of
+    `free` (by index: a word the question may say without any record saying it), which then
+    weighs nothing."""
     held = [sum(c.holds[i] for c in candidates) for i in range(size)]
-    return [math.log((total + 1) / (n + 0.5)) for n in held]
+    return [
+        0.0 if n == 0 and i in free else math.log((total + 1) / (n + 0.5))
+        for i, n in enumerate(held)
+    ]
 
 
 def closest(
@@ -202,3 +219,164 @@ def _answering_columns(q: Question, mapped: SchemaMap, spec: ObjectSpec) -> list
 _ASKS_WHEN = re.compile(r"\s*(?:when|what\s+(?:date|day|time))\b")
 _ASKS_WHERE = re.compile(r"\s*where\b")
 _WH_WORDS = frozenset(("what", "when", "where", "who", "whom", "whose", "which", "why", "how"))
+
+
+# -- who did what: the person a sentence of their record says it of --------------------------
+
+DOER_SHARE = 0.5
+"""Share of the question's weight the sentence naming the one asked for must hold."""
+
+# "Who did I ask …?", "Who does Dara report to?", "Whom will we meet …?": the one asked for
+# is whom the deed is done to or with, named after it; "Who is bringing …?", "Who said …?"
+# ask who does it, named before it.
+_DONE_TO = re.compile(
+    r"^\s*whom?\s+(?:do|does|did|will|would|should|can|could|shall|have|has|had)\s+"
+    r"(?!\w+ing\b)\w+",
+    re.IGNORECASE,
+)
+_THIRD_PERSON = re.compile(r"\b(?:he|she|they|him|her|them)\b", re.IGNORECASE)
+_WHO = re.compile(r"^\s*whom?\b", re.IGNORECASE)
+_DOES = re.compile(r"^\s*who\s+(?!(?:is|are|was|were)\s+(?!\w+ing\b))\w+", re.IGNORECASE)
+
+
+async def closest_doer(
+    q: Question, values: list[str], mapped: SchemaMap, run: SqlRunner, *, about: str
+) -> Answer | None:
+    """ "Who is bringing the trophy to the pub?" and no one's role or relation says it: the one
+    person named in a sentence of their record's notes that holds the names asked and at
+    least `DOER_SHARE` of the words' weight (rarer words weigh more, as in `closest`), where
+    that sentence names no one else, or names whom the question's shape asks for before the
+    deed ("Who said …") or after it ("Who did I ask …"). The answer is marked `partial` and
+    quotes the sentence in its notice, so the engine weighs it against what was said. None
+    when no sentence does, or two people are found alike."""
+    person = mapped.first("person")
+    keywords = list(dict.fromkeys(q.keywords))
+    if person is None or not _WHO.match(q.text) or q.count or q.yes_no or q.aggregate:
+        return None
+    name_of = name_field(person, "person")
+    notes = notes_field(person, set(person.primary_key))
+    if name_of is None or notes is None or len(keywords) < 2:  # one word is no deed
+        return None
+    table_name, name_col = quote_ident(person.table), f"t.{quote_ident(name_of)}"
+    notes_col = f"t.{quote_ident(notes)}"
+    held = [contains(notes_col, k) for k in keywords]
+    flags = ", ".join(f"{h} AS h{i}" for i, h in enumerate(held))
+    not_user = f"lower(coalesce({name_col}, '')) <> {quote_sql(USER_NAME.lower())}"
+    found = await run(
+        f"SELECT t.xuid, {name_col}, {notes_col}, {flags} FROM {table_name} AS t "
+        f"WHERE {not_user} AND ({' OR '.join(held)}) LIMIT {CANDIDATES}"
+    )
+    if not found.rows:
+        return None
+    everyone = await run(
+        f"SELECT {name_col} FROM {table_name} AS t WHERE {not_user} LIMIT {CANDIDATES * 5}"
+    )
+    named = [str(r[0]) for r in everyone.rows if r[0]]
+    total = len(named)
+    candidates = [
+        Candidate(key=("", str(r[0])), holds=tuple(bool(v) for v in r[3:]), answers=True)
+        for r in found.rows
+    ]
+    weight = weights(candidates, total, len(keywords), _adjuncts(q, keywords))
+    whole = sum(weight)
+    scored: dict[str, tuple[float, str]] = {}  # xuid -> (score, sentence)
+    for row in found.rows:
+        name = str(row[1] or "")
+        for sentence in split_sentences(str(row[2] or "")):
+            text = sentence.text
+            if not all(_says_name(text, v) for v in values):
+                continue
+            doer = _doer(text, keywords, named, q.text, name)
+            if doer is None or doer != name:
+                continue
+            score = sum(w for w, k in zip(weight, keywords, strict=True) if _opens(text, k))
+            if score > scored.get(str(row[0]), (0.0, ""))[0]:
+                scored[str(row[0])] = (score, text)
+    ranked = sorted(scored.items(), key=lambda kv: -kv[1][0])
+    if not ranked or ranked[0][1][0] < DOER_SHARE * whole:
+        return None
+    if len(ranked) > 1 and ranked[1][1][0] >= ranked[0][1][0] - 1e-9:
+        return None  # two people said alike: either could be meant
+    xuid, (_, said) = ranked[0]
+    table = await run(f"SELECT t.* FROM {table_name} AS t WHERE t.xuid = {quote_sql(xuid)}")
+    if not table.rows:
+        return None
+    name = str(table.rows[0][table.columns.index(name_of)])
+    notice = f"No one is stored as doing this; found by what was said of {name}: “{said}”"
+    return Answer(tables=[table], answer=f"{name}.", notice=notice, about=about, partial=True)
+
+
+_PREPOSITIONS = frozenset(
+    ("to", "at", "in", "on", "for", "from", "with", "by", "during", "before", "after", "about",
+     "into", "over", "until", "till", "since", "around")
+)  # fmt: skip
+
+
+def _adjuncts(q: Question, keywords: list[str]) -> set[int]:
+    """The indexes of the words asked that say where, when or with what the deed is done ("to
+    *the pub*", "on *Christmas Eve*"): a preposition comes before them, after the deed and
+    what it is done to (the first two words asked). A sentence telling the deed rarely says
+    them too, so when no one's does, they are no evidence against the one that tells it."""
+    if len(q.terms) != len(keywords):
+        return set()
+    said = words(q.lowered)
+    at = {t.lower(): said.index(t.lower()) for t in q.terms if t.lower() in said}
+    order = sorted(range(len(keywords)), key=lambda i: at.get(q.terms[i].lower(), 0))
+    out: set[int] = set()
+    for n, i in enumerate(order[2:], start=2):
+        before = at.get(q.terms[order[n - 1]].lower(), 0)
+        here = at.get(q.terms[i].lower(), 0)
+        if out or any(w in _PREPOSITIONS for w in said[before + 1 : here]):
+            out.add(i)
+    return out
+
+
+def _opens(text: str, stem_: str) -> bool:
+    """Whether `stem_` opens a word of `text` (as `sql.contains` tests in SQL)."""
+    spaced = " " + re.sub(r"[^\w]+", " ", text.lower())
+    return " " + stem_.lower() in spaced
+
+
+def _name_at(text: str, name: str) -> int | None:
+    """Where `text` first says a word of `name` (not a title), as a whole word; None if not."""
+    spots = []
+    for part in re.findall(r"[^\W\d_][\w\-'\u2019]*", name):
+        if len(part) < 2 or part.lower() in TITLES or part.lower() in STOPWORDS:
+            continue
+        m = re.search(rf"(?<![\w\-]){re.escape(part)}(?![\w\-])", text)
+        if m is not None:
+            spots.append(m.start())
+    return min(spots) if spots else None
+
+
+def _says_name(text: str, value: str) -> bool:
+    return _name_at(text, value) is not None
+
+
+def _doer(
+    text: str, keywords: list[str], named: list[str], question: str, owner: str
+) -> str | None:
+    """Whom of the people `named` the sentence (of `owner`'s notes) says the question's deed
+    of: the only one it names; `owner`, when it names no one and says "he", "she" or "they"
+    (the sentence was filed under them for it); else the one named nearest before (who does
+    it) or after (whom it is done to) the first word asked it says; None when the question's
+    shape does not say which."""
+    spots = {n: at for n in named if (at := _name_at(text, n)) is not None}
+    if len(set(spots.values())) != len(spots):  # two records named by one word
+        return None
+    if len(spots) == 1:
+        return next(iter(spots))
+    if not spots:
+        return owner if _THIRD_PERSON.search(text) else None
+    lowered = " " + re.sub(r"[^\w]+", " ", text.lower())
+    hits = [lowered.find(" " + k.lower()) for k in keywords if " " + k.lower() in lowered]
+    if not hits:
+        return None
+    deed = min(hits)
+    if _DONE_TO.match(question):
+        after = [(at, n) for n, at in spots.items() if at > deed]
+        return min(after)[1] if after else None
+    if _DOES.match(question):
+        before = [(at, n) for n, at in spots.items() if at < deed]
+        return max(before)[1] if before else None
+    return None

@@ -1088,11 +1088,16 @@ def _described_by(before: str) -> bool:
     return found is not None and (person_noun(found.group(1)) or role_noun(found.group(1)))
 
 
+_DWELLS = re.compile(r"\b(?:lives?|living|lived|resides?|residing|grew\s+up)\s+(?:in|near)\s+$")
+
+
 def _places(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     for place in s.places:
         if _replaced(s.text, place.start):
             continue  # "moved from London to Madrid": London is what is no longer so
-        owner = _owner_before(s, place.start, person=False)
+        # Who lives somewhere is a person: "is a tester at Sage and lives in Newcastle".
+        dwells = _DWELLS.search(s.text[: place.start]) is not None
+        owner = _owner_before(s, place.start, person=dwells)
         subject = s.subject() if owner is None else None
         if subject is not None and (
             not _CLAUSE_BREAK.search(s.text[place.end : subject.start])

@@ -65,7 +65,7 @@ _LEADING_NOISE = (
 )
 # Capitalized words that start a sentence without starting a name ("Met Sarah Chen").
 NOISE_WORDS = _LEADING_NOISE
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "dra", "prof", "sir", "madam"})
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "dra", "prof", "sir", "madam"})
 # A title written before a name, its dot optional: the one pattern the rules share.
 TITLE_WORDS = "Dr|Dra|Prof|Mr|Mrs|Ms"
 TITLE = rf"(?:{TITLE_WORDS})\.?\s+"
@@ -471,13 +471,13 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         and not _ampersand_after(sentence, run)
         and (
             run[0].group().lower().rstrip("'\u2019s") in _LEADING_NOISE
-            or run[0].group().lower() in _TITLES
+            or run[0].group().lower() in TITLES
             or run[0].group().isdigit()
             or _CODE.fullmatch(run[0].group()) is not None
             or (len(run) > 1 and _opening_verb(run[0]))
         )
     ):
-        titled = titled or run[0].group().lower() in _TITLES
+        titled = titled or run[0].group().lower() in TITLES
         run = run[1:]
     # "Neighbour Tom Baker", "Labmate Oğuz Demir": a word for who someone is, capitalised
     # only because it opens the sentence or the note, is not part of their name.
@@ -508,9 +508,9 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
             name = f"{title.group(1)}. {name}"
     if not name or name.isdigit():
         return None
-    before = [w.lower() for w in _TOKEN.findall(sentence[:start]) if w.lower() not in _TITLES][-4:]
+    before = [w.lower() for w in _TOKEN.findall(sentence[:start]) if w.lower() not in TITLES][-4:]
     after = [w.lower() for w in _TOKEN.findall(sentence[end:])][:4]
-    tokens = [t.lower() for t in _TOKEN.findall(name) if t.lower() not in _TITLES]
+    tokens = [t.lower() for t in _TOKEN.findall(name) if t.lower() not in TITLES]
     raw_before = _TOKEN.findall(sentence[:start])
     after_name = len(raw_before) >= 2 and raw_before[-2][0].isupper()
     after_comma = sentence[end : end + 1] == ","
@@ -711,8 +711,10 @@ def _score(c: Candidate, s: Scores) -> None:
     if c.tokens[-1] in ORG_SUFFIXES or (len(c.tokens) > 1 and c.tokens[0] in _ORG_HEADS):
         s.org += 3
     days = _CALENDAR | _DAY_ABBREVIATIONS  # "Mon & Thu", "Tue & Fri": days, not a firm
-    if c.aside and len(c.tokens) == 1 and not given_name(c.tokens[0]) and not _no_name(c.tokens[0]):
-        s.place += 2  # "Nordlys Medical AS (Oslo)": where the name before it is
+    if c.aside and len(c.tokens) == 1 and not _no_name(c.tokens[0]):
+        # "Nordlys Medical AS (Oslo)": where the name before it is. A given name so set aside
+        # ("Fiona (Carlisle)") may be a town's too: no longer taken for someone else alone.
+        s.place += 1 if given_name(c.tokens[0]) else 2
     if c.represented and not c.aside and not given_name(c.tokens[0]):
         s.org += 2  # "Seedcamp (partner Amelie Roth": someone speaks for it
     couple = given_name(c.tokens[0]) and given_name(c.tokens[-1])  # "Tom & Mel"

@@ -30,8 +30,10 @@ _FROM_TO = re.compile(
     re.IGNORECASE,
 )
 # Where the new value ends: what follows says when ("to Madrid in March", "from April").
+# An aside in brackets ("to Café Zeezicht (per Aylin's email)") is not the value either.
 _NEW_ENDS = re.compile(
-    r"\s+(?:from|in|on|at|by|since|starting|next|this|last|after|before|for|because|as)\b.*$",
+    r"\s+(?:from|in|on|at|by|since|starting|next|this|last|after|before|for|because|as)\b.*$"
+    r"|\s*\(.*$",
     re.IGNORECASE,
 )
 # "Correction: the induction is at Gibside Picture House, not the Exchange": what is said
@@ -70,7 +72,8 @@ async def read_replaced(
         new = _LEADING.sub("", m.group("new").strip())
     if not old or not new or old.casefold() == new.casefold():
         return []
-    held = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)", re.IGNORECASE)
+    # "The Old Harbour" stored, "from The Old Harbour" said: its article goes with it.
+    held = re.compile(rf"(?<!\w)(?:(?:the|a|an)\s+)?{re.escape(old)}(?!\w)", re.IGNORECASE)
     drafts: list[Draft] = []
     asked = 0
     for spec in mapped.schema.objects.values():
@@ -91,7 +94,8 @@ async def read_replaced(
 
 def _about(mapped: SchemaMap, spec: ObjectSpec, record: dict[str, object], whose: str) -> bool:
     """Whether `record` is one about `whose`: a person or an organization by its name, a
-    detail of theirs, or (for the user) a record of a kind that names no one (a preference)."""
+    detail of theirs, a thing by a word of its title, or (for the user) a record of a kind
+    that names no one (a preference)."""
     named = name_field(spec)
     if named is not None and spec in mapped.of_kind("person"):
         return called(str(record.get(named) or ""), whose)
@@ -99,7 +103,11 @@ def _about(mapped: SchemaMap, spec: ObjectSpec, record: dict[str, object], whose
         return str(record.get(named) or "").casefold() == whose.casefold()
     if "subject" in spec.fields:
         return str(record.get("subject") or "").casefold() == whose.casefold()
-    return whose == USER_NAME
+    if whose != USER_NAME:
+        # "Update: speaker dinner moved from The Old Harbour to Café Zeezicht": a thing is
+        # the one its words name, as a "Y, not X" correction's is.
+        return _titled_by(spec, record, whose)
+    return True
 
 
 def called(stored: str, name: str) -> bool:
