@@ -745,6 +745,10 @@ async def test_a_person_named_by_whom_they_are_to_someone(tmp_path: Path) -> Non
         assert partner is not None and partner.startswith("Björn Lindqvist")  # never "Ruiz & Co"
         assert (await memory.ask("Where does Mateo's business partner work?")).answer == "Ruiz & Co"
         assert (await memory.ask("What does Mateo Ruiz do?")).answer == "accountant"
+        # The name of someone asked for is who they are.
+        for asked in ("What's the name of Chiara's father?", "What is Chiara's father called?"):
+            named = (await memory.ask(asked)).answer
+            assert named is not None and named.startswith("Luca Bianchi"), asked
 
     finally:
         memory.reader.close()  # Python 3.13 reports an unclosed connection

@@ -132,9 +132,37 @@ _ASKS_ITSELF = frozenset(
 
 
 def _uncontracted(text: str) -> str:
-    return _CONTRACTED.sub(
-        lambda m: m.group(1) + (" has" if m.group(2) else " is") + (m.group(2) or ""), text
+    return _named_asked(
+        _CONTRACTED.sub(
+            lambda m: m.group(1) + (" has" if m.group(2) else " is") + (m.group(2) or ""), text
+        )
     )
+
+
+# "What is the name of Tomás's brother?", "What is Arjun's wife called?": the name of someone
+# a person noun says is asked, as "Who is Tomás's brother?" asks it.
+_NAME_OF = re.compile(r"^\s*what\s+is\s+the\s+name\s+of\s+(?P<who>.+?)\s*\?*\s*$", re.IGNORECASE)
+_CALLED = re.compile(r"^\s*what\s+is\s+(?P<who>.+?)\s+called\s*\?*\s*$", re.IGNORECASE)
+
+
+def _named_asked(text: str) -> str:
+    """`text` asked as "Who is …?" when it asks the name of someone a person noun names, in
+    a few words with no clause or preposition of their own ("the wife of whoever is helping"
+    is read as it is); else `text` as it is."""
+    m = _NAME_OF.match(text) or _CALLED.match(text)
+    if m is None:
+        return text
+    who = m.group("who").split()
+    if not 0 < len(who) <= 4 or _CLAUSE_WORDS & {w.lower() for w in who}:
+        return text
+    if not person_noun(re.sub(r"[\u2019']s$", "", who[-1])):
+        return text
+    return f"Who is {' '.join(who)}?"
+
+
+_CLAUSE_WORDS = frozenset(
+    ("of", "at", "in", "from", "for", "with", "who", "whom", "whose", "that", "which", "on")
+)
 
 
 def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Question:
