@@ -247,6 +247,28 @@ async def test_an_amount_listed_then_changed_is_answered_with_its_new_value(
         assert answer["basis"] == "records", answer
 
 
+async def test_an_amount_said_to_move_or_corrected_replaces_the_one_told_before(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("My online rate is £45 and in person is £55.")
+        await memory.write(
+            "actually scratch what I said about prices, my online rate is going up to £48 "
+            "from january."
+        )
+        rate = await memory.read("What's my online rate now?")
+        assert rate["reader_result"]["answer"] == "£48", rate
+        assert rate["basis"] == "records", rate
+        # "X is A, not B": the value is A, without the one it replaces.
+        await memory.write("Correction: my course fee is £75, not £60.")
+        fee = await memory.read("What is my course fee?")
+        assert fee["reader_result"]["answer"] == "£75", fee
+        # An amount with its thousands is one amount ("€24,600"), not "€24".
+        await memory.write("My builder's quote is €24,600 for the main build.")
+        quote = await memory.read("What is my builder's quote?")
+        assert "€24,600" in quote["reader_result"]["answer"], quote
+
+
 async def test_what_is_left_to_do_is_the_open_tasks(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write("Task: book the photographer by 20 December.")

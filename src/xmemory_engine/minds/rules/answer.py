@@ -85,6 +85,7 @@ _DAY_SAID = re.compile(
 )
 
 _ASKED_OF_A_VALUE = lexicon("facts.asked_of_a_value")
+_AMOUNT_NOUNS = frozenset(stem(w) for w in lexicon("facts.amount_nouns"))
 MAX_QUESTION_WORDS = 40
 """Words of a question the rules read: the work (statements, SQL length) grows with them, and
 a question is rarely longer; the rest is left unread, with a notice."""
@@ -458,7 +459,10 @@ class _Reading:
         if not wanted:
             return None
         said = "coalesce(t.subject, '') || ' ' || coalesce(t.attribute, '')"
-        where = [contains(said, w) for w in dict.fromkeys(wanted)]
+        # "my online rate": the detail may be stored as "online" alone; its own noun, when
+        # it has one of these, is still the one asked (`_head_asked`).
+        required = [w for w in dict.fromkeys(wanted) if w not in _AMOUNT_NOUNS] or wanted
+        where = [contains(said, w) for w in required]
         if mine:  # "my mum's check-up": the user's, or someone the user names by a noun
             user, theirs = quote_sql(USER_NAME.lower()), quote_sql(f"{USER_NAME.lower()}'s %")
             where.append(f"(lower(t.subject) = {user} OR lower(t.subject) LIKE {theirs})")

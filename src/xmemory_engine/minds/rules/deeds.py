@@ -66,7 +66,8 @@ _CLAUSE_BREAK = lazy_compile(
     r"|,\s+(?=[A-Z])"
 )
 _LABEL = lazy_compile(r"^\s*[A-Z][\w\-]*(?:\s+[\w\-]+)?\s*:\s+")
-_TOKEN = lazy_compile(r"[^\s,;:.!?()\"“”]+(?:\.[^\s,;:.!?()\"“”]+)*")
+# A word, or an amount written with its thousands ("€24,600", "£1,450.50").
+_TOKEN = lazy_compile(r"[^\s,;:.!?()\"“”]+(?:(?:\.|(?<=\d),(?=\d{3}(?!\d)))[^\s,;:.!?()\"“”]+)*")
 _APOSTROPHES = str.maketrans({"\u2019": "'"})
 
 

@@ -247,8 +247,27 @@ _CHANGED_TO = re.compile(
 )
 
 
+# A new amount told by how it moved, said after what moved: "Annual plot fee going up from
+# £35 to £40", "online is going up to £48 from january", "the rent rose to €900".
+_MOVED_TO = re.compile(
+    r"(?:^|[.;,:!]\s+|\s)(?:(?:the|my|our)\s+)?(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}?)\s+"
+    r"(?:(?:is|are|has|have|will)\s+)?(?:(?:been|be)\s+)?"
+    r"(?:going|goes|went|gone|go|rising|rises|rose|risen|increasing|increases|dropping|drops|"
+    r"dropped|falling|falls|fell|fallen)\s+(?:(?:up|down)\s+)?"
+    r"(?:from\s+[£$€¥₹]?\d[\d.,]*\S*\s+)?to\s+"
+    r"(?P<value>[£$€¥₹]?\d[\d.,]*(?:\s*(?!(?:a|an|per|each|from|in|on|at|by|for|to|with|and|but|so|as|"
+    r"because|since|until|after|before)\b)[^\W\d_][\w/]*)?(?:\s+(?:a|per|each)\s+\w+)?)",
+    re.IGNORECASE,
+)
+
+
 def _changed_to(text: str) -> list[tuple[str, str, str]]:
     out = []
+    for m in _MOVED_TO.finditer(text):
+        attribute = m.group("attribute").lower()
+        if attribute.split()[0] in STOPWORDS or _DATED.search(m.group("value")):
+            continue  # "it's going up to 5 May": whose is not said; a date is read elsewhere
+        out.append((USER_NAME, attribute, m.group("value").strip(" ,.")))
     for m in _CHANGED_TO.finditer(text):
         attribute = m.group("attribute").lower()
         if attribute.split()[0] in STOPWORDS or _DATED.search(m.group("value")):
@@ -305,10 +324,19 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     ):
         return None  # "mobile number", "job title": fields; "mobile provider" is a detail
     value = _LEADING.sub("", m.group("value").strip().rstrip(".,"))
+    value = _TRAILING_VALUE.sub("", value)
     first = value.split()[0].lower() if value.split() else ""
     if not value or len(value) > MAX_VALUE_CHARS or first in _NOT_A_VALUE:
         return None
     return (USER_NAME if labelled else _owner(m)), attribute, value
+
+
+# What follows a value and is not it: the value it replaces ("€25,400, not €24,600"), and
+# words saying it holds now ("£62 a month now").
+_TRAILING_VALUE = re.compile(
+    r"(?:,?\s+(?:and\s+)?not\s+(?:the\s+)?[£$€¥₹]?\d.*|\s+(?:now|currently|these\s+days))$",
+    re.IGNORECASE,
+)
 
 
 def _lives_at(m: re.Match[str]) -> tuple[str, str, str] | None:
