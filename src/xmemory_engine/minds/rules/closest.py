@@ -36,6 +36,7 @@ from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.sql import contains, contains_words
 from xmemory_engine.minds.rules.text import (
     STOPWORDS,
+    lexicon,
     quote_ident,
     quote_sql,
     singular,
@@ -306,10 +307,7 @@ async def closest_doer(
     return Answer(tables=[table], answer=f"{name}.", notice=notice, about=about, partial=True)
 
 
-_PREPOSITIONS = frozenset(
-    ("to", "at", "in", "on", "for", "from", "with", "by", "during", "before", "after", "about",
-     "into", "over", "until", "till", "since", "around")
-)  # fmt: skip
+_PREPOSITIONS = lexicon("answer.adjunct_prepositions")
 
 
 def _adjuncts(q: Question, keywords: list[str]) -> set[int]:
