@@ -251,6 +251,13 @@ async def test_a_given_name_in_brackets_after_someone_s_is_no_one_else() -> None
     assert [p["name"] for p in objects(result, "person")] == ["Fiona"]
 
 
+@pytest.mark.anyio
+async def test_a_name_in_brackets_after_a_kin_noun_is_whom_it_names() -> None:
+    result = await extract("The landlord (Mr Costas Petrou) is slow to reply.", DEFAULT)
+    [landlord] = objects(result, "person")
+    assert (landlord["name"], landlord.get("relationship")) == ("Costas Petrou", "landlord")
+
+
 # -- pronouns and stored records ---------------------------------------------------------------
 
 

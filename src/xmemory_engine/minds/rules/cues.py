@@ -471,11 +471,13 @@ _BARE_KIN = re.compile(
     r"(?:^|(?<=[^\w\-'\u2019]))"
     r"(?:(?i:late|dear|older|younger|elder|big|little)\s+)?"  # "the estate of late aunt Halina"
     r"(?P<noun>[A-Za-z][\w\-]*)"
-    r"(?:\s*,(?=\s))?"  # "the other neighbour, Mrs Doreen Platt": the name set off after it
+    # "the other neighbour, Mrs Doreen Platt", "The landlord (Mr Costas Petrou)": the name set
+    # off after it.
+    r"(?:\s*,(?=\s)|\s*\()?"
     # "neighbour at no. 16, Mrs Eileen Hartigan": where they are from, said between.
     r"(?:\s+(?:at|from|in|on|of|next\s+door)\b[^,;:()]{0,25}?(?:,|(?=\s+(?:is|are)\b)))?"
     r"(?:\s+(?:is|are))?"
-    rf"\s+(?:{TITLE})?$"
+    rf"(?:\s+|(?<=\())(?:{TITLE})?$"
 )
 # Words before a kin noun that say whose it is: someone else's, or the user's (`_kin`).
 _OWNING = frozenset(("his", "her", "their", "its", "whose", "my", "our", "your"))
