@@ -284,13 +284,12 @@ async def closest_doer(
     for row in found.rows:
         name = str(row[1] or "")
         for sentence in split_sentences(str(row[2] or "")):
-            text = sentence.text
-            if not all(_says_name(text, v) for v in values):
+            text, spaced = sentence.text, _spaced(sentence.text)
+            if any(_name_at(text, v) is None for v in values):
                 continue
-            doer = _doer(text, keywords, named, q.text, name)
-            if doer is None or doer != name:
+            if _doer(text, spaced, keywords, named, q.text, name) != name:
                 continue
-            score = sum(w for w, k in zip(weight, keywords, strict=True) if _opens(text, k))
+            score = sum(w for w, k in zip(weight, keywords, strict=True) if _opens(spaced, k))
             if score > scored.get(str(row[0]), (0.0, ""))[0]:
                 scored[str(row[0])] = (score, text)
     ranked = sorted(scored.items(), key=lambda kv: -kv[1][0])
@@ -329,9 +328,13 @@ def _adjuncts(q: Question, keywords: list[str]) -> set[int]:
     return out
 
 
-def _opens(text: str, stem_: str) -> bool:
-    """Whether `stem_` opens a word of `text` (as `sql.contains` tests in SQL)."""
-    spaced = " " + re.sub(r"[^\w]+", " ", text.lower())
+def _spaced(text: str) -> str:
+    """`text` lowered, its marks made spaces, with a space before: words to test openings of."""
+    return " " + re.sub(r"[^\w]+", " ", text.lower())
+
+
+def _opens(spaced: str, stem_: str) -> bool:
+    """Whether `stem_` opens a word of a `_spaced` text (as `sql.contains` tests in SQL)."""
     return " " + stem_.lower() in spaced
 
 
@@ -347,15 +350,11 @@ def _name_at(text: str, name: str) -> int | None:
     return min(spots) if spots else None
 
 
-def _says_name(text: str, value: str) -> bool:
-    return _name_at(text, value) is not None
-
-
 def _doer(
-    text: str, keywords: list[str], named: list[str], question: str, owner: str
+    text: str, spaced: str, keywords: list[str], named: list[str], question: str, owner: str
 ) -> str | None:
-    """Whom of the people `named` the sentence (of `owner`'s notes) says the question's deed
-    of: the only one it names; `owner`, when it names no one and says "he", "she" or "they"
+    """Whom of the people `named` the sentence `text` (of `owner`'s notes; `spaced`, as
+    `_spaced` gives it) says the question's deed of: the only one it names; `owner`, when it names no one and says "he", "she" or "they"
     (the sentence was filed under them for it); else the one named nearest before (who does
     it) or after (whom it is done to) the first word asked it says; None when the question's
     shape does not say which."""
@@ -366,8 +365,7 @@ def _doer(
         return next(iter(spots))
     if not spots:
         return owner if _THIRD_PERSON.search(text) else None
-    lowered = " " + re.sub(r"[^\w]+", " ", text.lower())
-    hits = [lowered.find(" " + k.lower()) for k in keywords if " " + k.lower() in lowered]
+    hits = [spaced.find(" " + k.lower()) for k in keywords if _opens(spaced, k)]
     if not hits:
         return None
     deed = min(hits)

@@ -235,43 +235,40 @@ def _items_labelled(text: str) -> list[tuple[str, str, str]]:
     return [(USER_NAME, attribute, "; ".join(items))]
 
 
+# The new amount of a change: a number, its unit (a word, not one that begins what follows:
+# "£40 from April", "€900 a month") and how often ("twice daily", "a month").
+_NEW_AMOUNT = (
+    r"(?P<value>[£$€¥₹]?\d[\d.,]*(?:\s*(?!(?:a|an|per|each|from|in|on|at|by|for|to|with|and|"
+    r"but|so|as|because|since|until|after|before)\b)[^\W\d_][\w/]*)?"
+    r"(?:\s+(?:a|per|each|twice|once|three\s+times)\s+\w+)?)"
+)
 # A new amount told by what was done to it: "reduced furosemide to 20mg", "increased
 # mycophenolate to 1500 mg twice daily", "upped the dose to 2 tablets". The user's detail,
 # keyed as the listed amount was, so the new value replaces it and the old one is history.
 _CHANGED_TO = re.compile(
     r"\b(?:reduced|increased|raised|lowered|cut|upped|dropped|bumped|changed|put)\s+"
     r"(?:(?:the|my|our|his|her|their)\s+)?"
-    r"(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}?)\s+(?:up\s+|down\s+)?to\s+"
-    r"(?P<value>[£$€¥₹]?\d[\d.,]*(?:\s*[^\W\d_][\w/]*)?(?:\s+(?:a|per|each|twice|once|three\s+times)\s+\w+)?)",
+    r"(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}?)\s+(?:up\s+|down\s+)?to\s+" + _NEW_AMOUNT,
     re.IGNORECASE,
 )
-
-
-# A new amount told by how it moved, said after what moved: "Annual plot fee going up from
-# £35 to £40", "online is going up to £48 from january", "the rent rose to €900".
+# ... or by how it moved, said after what moved: "Annual plot fee going up from £35 to £40",
+# "online is going up to £48 from january", "the rent rose to €900 a month".
 _MOVED_TO = re.compile(
-    r"(?:^|[.;,:!]\s+|\s)(?:(?:the|my|our)\s+)?(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}?)\s+"
-    r"(?:(?:is|are|has|have|will)\s+)?(?:(?:been|be)\s+)?"
+    r"(?:^|[.;,:!]\s+|\s)(?:(?:the|my|our)\s+)?(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}?)"
+    r"\s+(?:(?:is|are|has|have|will)\s+)?(?:(?:been|be)\s+)?"
     r"(?:going|goes|went|gone|go|rising|rises|rose|risen|increasing|increases|dropping|drops|"
     r"dropped|falling|falls|fell|fallen)\s+(?:(?:up|down)\s+)?"
-    r"(?:from\s+[£$€¥₹]?\d[\d.,]*\S*\s+)?to\s+"
-    r"(?P<value>[£$€¥₹]?\d[\d.,]*(?:\s*(?!(?:a|an|per|each|from|in|on|at|by|for|to|with|and|but|so|as|"
-    r"because|since|until|after|before)\b)[^\W\d_][\w/]*)?(?:\s+(?:a|per|each)\s+\w+)?)",
+    r"(?:from\s+[£$€¥₹]?\d[\d.,]*\S*\s+)?to\s+" + _NEW_AMOUNT,
     re.IGNORECASE,
 )
 
 
 def _changed_to(text: str) -> list[tuple[str, str, str]]:
     out = []
-    for m in _MOVED_TO.finditer(text):
+    for m in (*_MOVED_TO.finditer(text), *_CHANGED_TO.finditer(text)):
         attribute = m.group("attribute").lower()
         if attribute.split()[0] in STOPWORDS or _DATED.search(m.group("value")):
-            continue  # "it's going up to 5 May": whose is not said; a date is read elsewhere
-        out.append((USER_NAME, attribute, m.group("value").strip(" ,.")))
-    for m in _CHANGED_TO.finditer(text):
-        attribute = m.group("attribute").lower()
-        if attribute.split()[0] in STOPWORDS or _DATED.search(m.group("value")):
-            continue  # "moved it to 5 May": a date, moves read elsewhere
+            continue  # "moved it to 5 May", "it's going up to …": a date or no one's detail
         out.append((USER_NAME, attribute, m.group("value").strip(" ,.")))
     return out
 
