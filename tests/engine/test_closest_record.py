@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 from engine_testkit import Memory
 
-from xmemory_engine.minds.rules.closest import SHARE, Candidate, closest, weights
+from xmemory_engine.minds.rules.closest import (
+    SHARE,
+    Candidate,
+    _doer,
+    _spaced,
+    closest,
+    weights,
+)
 
 
 def candidate(xuid: str, *holds: bool, answers: bool = True) -> Candidate:
@@ -146,3 +153,11 @@ async def test_a_sentence_filed_under_someone_that_says_he_or_she_is_said_of_the
     assert found["basis"] == "records", found
     assert found["reader_result"]["answer"] == "Pavel Dvořák."
     assert "He said the expansion vessel needs replacing." in found["notice"]
+
+
+def test_the_doer_is_found_by_places_in_the_sentence_as_written() -> None:
+    # Marks between the names must not move where the deed is read to be: Priya asks.
+    text = "Tomasz -- ... -- ... -- ... -- ... -- ... Priya asked about the wall."
+    named = ["Tomasz Nowak", "Priya Shah"]
+    question = "Who asked about the wall?"
+    assert _doer(text, _spaced(text), ["ask", "wall"], named, question, "x") == "Priya Shah"

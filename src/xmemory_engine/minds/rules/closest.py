@@ -329,8 +329,10 @@ def _adjuncts(q: Question, keywords: list[str]) -> set[int]:
 
 
 def _spaced(text: str) -> str:
-    """`text` lowered, its marks made spaces, with a space before: words to test openings of."""
-    return " " + re.sub(r"[^\w]+", " ", text.lower())
+    """`text` lowered, each mark made a space, with a space before: words to test openings of.
+    Mark for mark, so a word's place in it is its place in `text` (less the space before),
+    as `_doer` compares it with where names are said."""
+    return " " + re.sub(r"[^\w]", " ", text.lower())
 
 
 def _opens(spaced: str, stem_: str) -> bool:
