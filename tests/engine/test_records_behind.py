@@ -214,9 +214,12 @@ async def test_records_naming_no_one_do_not_answer_who(
 ) -> None:
     write, read = memory
     await write("The van needs an MOT before 2026-12-20; Dario is booking it.")
-    # The event made of it ("The van needs an MOT before", 2026-12-20) names no one.
+    # The event made of it ("The van needs an MOT before", 2026-12-20) names no one: the
+    # answer is the one the sentence names beside what is asked, from his own record.
     found = await read("Who is booking the van MOT?")
-    assert found["basis"] == "passages" and "Dario" in found["reader_result"]["answer"], found
+    assert found["basis"] == "records", found
+    assert found["reader_result"]["answer"] == "Dario (person).", found
+    assert "names Dario next to what the question asks" in found["notice"]
 
 
 async def test_records_behind_must_hold_what_the_sentence_says_next_to_the_asked_word(
@@ -547,3 +550,69 @@ async def test_a_record_in_a_finished_state_does_not_answer_what_is_not_done(
     # The sentence answers (May), not the record of April's, which is done.
     assert found["basis"] == "passages", found
     assert "May is still outstanding" in found["reader_result"]["answer"]
+
+
+async def test_a_date_asked_by_what_day_or_by_when_is_read_from_the_record_the_sentence_dates(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("Henrik is visiting the shop on Wednesday 13 January 2027 to show the new range.")
+    await write("Vangelis wants the slides by 1 Jan 2027.")
+    # The records' titles ("shop", "slides") do not say what is asked; the sentence says the
+    # date beside it, and a record holds that date.
+    for question, day in (
+        ("What day is Henrik coming in?", "2027-01-13"),
+        ("By when do I need to send Vangelis my slides?", "2027-01-01"),
+    ):
+        found = await read(question)
+        assert found["basis"] == "records", found
+        assert day in found["reader_result"]["answer"], found
+        assert "next to what the question asks" in found["notice"]
+
+
+async def test_the_date_is_read_from_the_rest_of_the_sentence_when_the_part_asked_of_tells_none(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write(
+        "Oskar asked for a T-rex cake; we ordered it from Crumb & Co, collection Fri 15 Jan 2027."
+    )
+    found = await read("When do I need to fetch the cake?")
+    assert found["basis"] == "records", found
+    assert "2027-01-15" in found["reader_result"]["answer"], found
+    # A part that says a number the date reader does not read may tell the date: no guess.
+    await write(
+        "Pumpkin had his jabs on 2025-10-14; the rabies booster is due again in autumn 2026."
+    )
+    booster = await read("When is the rabies booster due?")
+    assert "2025-10-14" not in booster["reader_result"]["answer"].split("“")[0], booster
+
+
+async def test_a_later_change_the_first_records_did_not_take_is_read_from_its_own_records(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("Equipment bookings for 2026-03-12: confocal microscope 10:00; plate reader 09:00.")
+    await write("Update: plate reader slot moved to Fri 2026-03-13, 11:00.")
+    found = await read("When is my plate reader booking?")
+    assert found["basis"] == "records", found
+    assert "2026-03-13" in found["reader_result"]["answer"], found
+    assert "2026-03-12" not in found["reader_result"]["answer"], found
+
+
+async def test_a_change_about_something_else_or_its_replaced_value_does_not_answer(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write(
+        "Swap sessions are on the first Saturday of each month. Next session: 5 December 2026."
+    )
+    await write("Update: the January session moves from 2 January 2027 to 9 January 2027.")
+    found = await read("When's the next swap session?")
+    # The change names the old date first and beside "session": it is the value replaced.
+    assert "2027-01-02" not in found["reader_result"]["answer"].split("“")[0], found
+    await write("Lena's cello lesson is on 2026-12-09 at 5pm.")
+    await write("Update: Lena's school concert moved to 2026-12-11.")
+    lesson = await read("When is Lena's cello lesson?")
+    # A change that does not say what was asked ("cello", "lesson") is about another thing.
+    assert "2026-12-11" not in lesson["reader_result"]["answer"].split("“")[0], lesson

@@ -51,6 +51,11 @@ LONG_VALUE = 10
 """Words from which a value is free text (notes gathered over time), not one value."""
 MAX_SENTENCES = 50  # of an episode, compared with values (a batch's episode has thousands)
 MAX_RECORDS = 3
+NEAR_A_CHANGE = 5
+"""Words at most between a word of the question and the new value a change tells, when the
+records the change made answer instead of those of the first sentence found: room for a
+noun, the change, a preposition and a weekday ("plate *reader* slot moved to Fri
+2026-03-13")."""
 LABEL_WORDS = 3  # words before a colon that label what follows ("Open items:")
 BOOKKEEPING = frozenset({"xuid", "created_at", "updated_at"})
 
@@ -89,7 +94,15 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     xuids = t.records_said_in(int(passage["episode_id"]))
     changes = _changes_later(t, passages, terms)
     if any(not set(changed) & set(xuids) for _, changed in changes):
-        return None  # a change its records did not take: they may hold the replaced value
+        # A change its records did not take: they may hold the replaced value. The last
+        # change told may name the new one beside what is asked, in a record its own write
+        # made ("Update: plate reader slot moved to Fri 2026-03-13"), when it is a change
+        # to what the first sentence told (they say a word of the question alike) and says
+        # the value close to what is asked (`NEAR_A_CHANGE`).
+        last, changed = changes[-1]
+        if not _same_thing(passage["sentence"], last["sentence"], terms):
+            return None
+        return _named_beside(t, _asked_of(t, query, last, terms, changed), within=NEAR_A_CHANGE)
     asked_of = _asked_of(t, query, passage, terms, xuids)
     found = _holding(t, asked_of)
     if found is None and not changes:
@@ -243,6 +256,21 @@ def _changes_later(
     ]
 
 
+def _same_thing(first: str, change: str, terms: passages_mod.Terms) -> bool:
+    """Whether a change and the sentence it changes both say a word of the question, in its
+    own words (not a name, a value's shape or a word of like meaning): "plate reader Thu
+    09:00" and "plate reader slot moved to Fri", not "Joana's email is …; she prefers calls"
+    and "new contact is Sinéad (sinead@…)"."""
+    said, changed = search_words(first), search_words(change)
+    return any(
+        t.shape is None
+        and t.stem not in terms.named
+        and any(w.startswith(t.stem) for w in said)
+        and any(w.startswith(t.stem) for w in changed)
+        for t in terms.terms
+    )
+
+
 def _says_a_term(sentence: str, terms: passages_mod.Terms) -> bool:
     words = search_words(sentence)
     return any(
@@ -251,7 +279,7 @@ def _says_a_term(sentence: str, terms: passages_mod.Terms) -> bool:
     )
 
 
-def _named_beside(t: Tables, asked_of: _AskedOf) -> Behind | None:
+def _named_beside(t: Tables, asked_of: _AskedOf, within: int | None = None) -> Behind | None:
     """The record holding the value the sentence tells nearest to what is asked, when the
     question asks for a kind of value the sentence shows (`_kind_asked`): someone named for
     "who", a date for "when", a phone number or an email address asked for. The sentence
@@ -264,12 +292,22 @@ def _named_beside(t: Tables, asked_of: _AskedOf) -> Behind | None:
     the sentence), they do not answer. Values the question itself says, or that say one of
     its terms ("the coffee roasters" of "Kirkgate Coffee Roasters"), are what is asked
     about, not the answer. Two values equally near, or two with no term said near them,
-    answer nothing."""
+    answer nothing. `within`: the most words between the value and a word of the question,
+    which the sentence must then say."""
     query, passage, terms, part = asked_of.query, asked_of.passage, asked_of.terms, asked_of.part
     sentences, records = asked_of.sentences, asked_of.records
     kind = _kind_asked(query, terms)
     if kind is None or _asks_for_several(query):
         return None
+    told = _told(passage, part, terms, kind)
+    missed = kind == "date" and _DIGIT.search(part)
+    if not told and part != passage["sentence"] and not missed:
+        # The part that says most of what is asked tells no value of the kind, the rest of
+        # the sentence does: "Oskar asked for a T-rex cake; user ordered it from Crumb & Co,
+        # collection Fri 15 Jan" tells the cake's day after the semicolon. A part with a
+        # number in it may tell one the date reader missed ("due again in October 2026").
+        part = passage["sentence"]
+        told = _told(passage, part, terms, kind)
     words = search_words(part)
     spots = [
         i
@@ -279,15 +317,19 @@ def _named_beside(t: Tables, asked_of: _AskedOf) -> Behind | None:
         )
     ]
     near: list[tuple[int, str, list[str]]] = []
-    for value, said in _told(passage, part, terms, kind):
+    for value, said in told:
         at = _runs(words, said)
         if not at or any(t.shape is None and t.covered_by(said, value) for t in terms.terms):
             continue
+        if within is not None and passages_mod.given_as_old(part, " ".join(said)):
+            continue  # "moves from 2 January to 9 January": the value replaced
         near.append((min((abs(a - b) for a in at for b in spots), default=0), value, said))
-    if not near:
+    if not near or (within is not None and not spots):
         return None
     near.sort(key=lambda n: n[0])
     distance, value, said = near[0]
+    if within is not None and distance > within:
+        return None
     if any(n[0] == distance and n[1] != value for n in near[1:]):
         return None  # "Ana and Rui run the bakery": either could be meant
     held = next(

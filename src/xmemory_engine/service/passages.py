@@ -332,7 +332,7 @@ def question_terms(question: str) -> Terms:
     described = len(words) >= 3 and words[1] in COPULAS and set(words[2:]) <= in_names
     who = opening in ("who", "whom", "whose") and not described
     where = opening == "where"
-    when = opening == "when"
+    when = opening == "when" or _asks_a_day(words)
     participles = frozenset(
         _stem(w) for w in words if w.endswith(("ed", "ing")) and w not in in_names
     )
@@ -348,6 +348,26 @@ def question_terms(question: str) -> Terms:
         participles=participles,
         narrowing=narrowing,
     )
+
+
+def _asks_a_day(words: list[str]) -> bool:
+    """Whether the question asks for a date though it does not open with "when": "Until
+    when …?", "By when …?", "What day is Henrik coming in?", "On which date …?", "What's
+    the deadline for …?"."""
+    asker = next((i for i, w in enumerate(words[:2]) if w in ASKERS), None)
+    if asker is None:
+        return False
+    if words[asker] == "when":
+        return True
+    if words[asker] not in ("what", "which"):
+        return False
+    after = words[asker + 1 : asker + 4]
+    while after and after[0] in _BEFORE_THE_NOUN:
+        after = after[1:]
+    return after[:1] in (["date"], ["day"], ["deadline"])
+
+
+_BEFORE_THE_NOUN = frozenset(("is", "was", "s", "the"))
 
 
 ACRONYM_WORDS = (3, 5)  # words a run abbreviated by its initials has, at least and at most
