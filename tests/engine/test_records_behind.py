@@ -51,10 +51,13 @@ async def test_records_that_hold_only_part_of_the_sentence_leave_the_sentence_as
     assert found["basis"] == "passages", found
     assert "marta.k@example.org" in found["reader_result"]["answer"]
     assert found["evidence"] == []
-    # And the event titled with the clause itself is the sentence kept, not understood.
+    # And the event titled with the clause itself is the sentence kept, not understood: not
+    # the answer; the firm's own record is, the one firm the sentence names.
     await write("The boiler service is booked with Heatwise on 2027-01-12.")
     boiler = await read("Which company services the boiler?")
-    assert boiler["basis"] == "passages" and "Heatwise" in boiler["reader_result"]["answer"]
+    assert boiler["basis"] == "records", boiler
+    assert boiler["reader_result"]["answer"].startswith("Heatwise (organization)"), boiler
+    assert "can be a company" in boiler["notice"]
 
 
 async def test_a_sentence_kept_as_a_note_is_never_an_answer_from_records(
@@ -616,3 +619,34 @@ async def test_a_change_about_something_else_or_its_replaced_value_does_not_answ
     lesson = await read("When is Lena's cello lesson?")
     # A change that does not say what was asked ("cello", "lesson") is about another thing.
     assert "2026-12-11" not in lesson["reader_result"]["answer"].split("“")[0], lesson
+
+
+async def test_which_firm_or_which_member_is_the_one_of_that_type_the_sentence_names(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write(
+        "Medals sorted: ordered 400 from Medalmakers at £1.10 each, they arrive in February."
+    )
+    found = await read("Which company are the medals coming from?")
+    assert found["basis"] == "records", found
+    assert found["reader_result"]["answer"].startswith("Medalmakers"), found
+    assert "can be a company" in found["notice"]
+    await write("Dinner club members: Benedikt Auer, Oksana Melnyk and Priya Nair.")
+    await write("Benedikt doesn't drink alcohol, so I'll get some alcohol-free wine.")
+    member = await read("Which member doesn't drink alcohol?")
+    assert member["basis"] == "records", member
+    assert member["reader_result"]["answer"].startswith("Benedikt Auer"), member
+
+
+async def test_which_firm_is_not_read_when_the_sentence_names_two_or_asks_two_things(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("Insurance: Admiral quoted £612/yr but I went with LV instead at £574.")
+    insurer = await read("Which company is insuring the car?")
+    # Both are firms the sentence names: which one is what the question asks.
+    assert insurer["basis"] != "records" or "can be a" not in (insurer.get("notice") or "")
+    await write("Spring concert: Fauré's Requiem with the Mendip Sinfonia orchestra.")
+    both = await read("What are we singing in the spring, and with which orchestra?")
+    assert not both["reader_result"]["answer"].startswith("Mendip Sinfonia (organization)"), both

@@ -220,13 +220,20 @@ def _holding(t: Tables, asked_of: _AskedOf) -> Behind | None:
     return Behind(prose=prose, evidence=found, notice=_notice(passage))
 
 
-def _notice(passage: dict[str, Any], named: str | None = None, kind: str | None = None) -> str:
+def _notice(
+    passage: dict[str, Any], named: str | None = None, kind: str | None = None, typed: bool = False
+) -> str:
     """Where the answer came from, and what to check: the records a sentence's write made,
     chosen because the question names none of their fields, because the sentence names
     the value next to what is asked, or because it is the one record the sentence names of
     the kind asked."""
     day = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
     said = "Read from the records made from what was said" + (f" on {day}" if day else "")
+    if named and kind and typed:
+        return (
+            f"{said}: {named} is the one the sentence names that can be a {kind}, so check "
+            "that it is the one asked about."
+        )
     if named and kind:
         return (
             f"{said}: {named} is the one record the sentence names that is said to be a "
@@ -361,6 +368,8 @@ def _one_of_the_kind(t: Tables, asked_of: _AskedOf) -> Behind | None:
         return None
     if passages_mod.asks_how_many(query) or _plural_asked(query, kinds[0]):
         return None  # "Which invoices are still outstanding?": several asked, not the one
+    if sum(w in passages_mod.ASKERS for w in search_words(query)) > 1:
+        return None  # "What are we singing, and with which orchestra?": one name is half
     kind, said = kinds[0], search_words(part)
     found: dict[str, tuple[ObjectSpec, Record, str, str]] = {}
     for spec, record in asked_of.records:
@@ -382,11 +391,79 @@ def _one_of_the_kind(t: Tables, asked_of: _AskedOf) -> Behind | None:
         saying = [w for v in own for w in search_words(v) if w.startswith(kind.stem)]
         if saying:
             found.setdefault(name.casefold(), (spec, record, str(name_of), saying[0]))
+    if not found:
+        return _the_one_of_its_type(t, asked_of, kind)
     if len(found) != 1:
         return None
     spec, record, name_of, kind_said = next(iter(found.values()))
     notice = _notice(passage, str(record[name_of]), kind=kind_said)
     return _answered_by(t, spec, record, name_of, asked_of.sentences, notice)
+
+
+def _the_one_of_its_type(t: Tables, asked_of: _AskedOf, kind: passages_mod.Term) -> Behind | None:
+    """No record says the kind asked in its own values, but the noun asking for it names a
+    firm ("Which *company* are the medals coming from?") or a person by their job or tie
+    ("Which *member* doesn't drink?"): the one organization, or person, the sentence names
+    besides those the question names ("ordered 400 from Medalmakers"), when a record of
+    that type holds its name. Two named ("Admiral quoted £612 but I went with LV") are what
+    the question chooses between: no answer."""
+    word = next((w for w in search_words(asked_of.query) if w.startswith(kind.stem)), None)
+    typed = _type_named_by(word) if word else None
+    if typed is None:
+        return None
+    from xmemory_engine.minds.rules.names import classify, find_candidates  # its name finder
+    from xmemory_engine.minds.rules.schema_map import object_kind
+
+    terms = asked_of.terms
+    told = [
+        name
+        for name, found in classify(find_candidates(asked_of.part, 0, [])).items()
+        if found == typed and not _says_a_stem(name, terms)
+    ]
+    if len(told) != 1:
+        return None
+    said = search_words(told[0])
+    words = search_words(asked_of.part)
+    spots = [
+        i
+        for i, w in enumerate(words)
+        if any(
+            t.covered_by([w], w) for t in terms.terms if t is not kind and t.stem not in terms.named
+        )
+    ]
+    at = _runs(words, said)
+    if not any(abs(a - b) <= NEAR_A_CHANGE + len(said) for a in at for b in spots):
+        return None
+    for spec, record in asked_of.records:
+        name_of = display_field(spec)
+        name = record.get(name_of) if name_of else None
+        if object_kind(spec) == typed and isinstance(name, str) and _holds(name, told[0], said):
+            notice = _notice(asked_of.passage, name, kind=word, typed=True)
+            return _answered_by(t, spec, record, str(name_of), asked_of.sentences, notice)
+    return None
+
+
+def _says_a_stem(name: str, terms: passages_mod.Terms) -> bool:
+    """Whether a name says a word of the question as a word of its own ("Green Fork
+    *Kitchens*" for "the kitchen"): what is asked about, not the answer. "Medalmakers" does
+    not say "medals"."""
+    stems = {passages_mod.stem(w) for w in search_words(name)}
+    return any(t.shape is None and t.stem in stems for t in terms.terms)
+
+
+def _type_named_by(word: str) -> str | None:
+    """The kind of record a noun asking for one names: "org" for a firm's noun ("company",
+    "supplier", "clinic"), "person" for a job or a tie ("waiter", "member", "sister"); None
+    for a noun that may name either ("partner")."""
+    from xmemory_engine.minds.rules.names import ORG_NOUNS, ORG_SUFFIXES, person_noun, role_noun
+    from xmemory_engine.minds.rules.text import singular
+
+    noun = singular(word)
+    org = noun in ORG_NOUNS or noun in ORG_SUFFIXES
+    person = person_noun(noun) or role_noun(noun)
+    if org == person:
+        return None  # "partner", "customer": a firm or someone, or neither
+    return "org" if org else "person"
 
 
 def _answered_by(

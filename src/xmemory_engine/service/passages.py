@@ -503,6 +503,12 @@ _COUNTED_UNSAID = frozenset(
 _DOUBLED = re.compile(r"([b-df-hj-km-rtv-y])\1$")
 
 
+def stem(word: str) -> str:
+    """A word's stem as the search compares words (`_stem`), for the modules reading its
+    results."""
+    return _stem(word)
+
+
 @lru_cache(maxsize=8192)
 def _stem(word: str) -> str:
     """A prefix that the word's usual variants share: 'appointments' -> 'appointme',
