@@ -650,3 +650,18 @@ async def test_which_firm_is_not_read_when_the_sentence_names_two_or_asks_two_th
     await write("Spring concert: Fauré's Requiem with the Mendip Sinfonia orchestra.")
     both = await read("What are we singing in the spring, and with which orchestra?")
     assert not both["reader_result"]["answer"].startswith("Mendip Sinfonia (organization)"), both
+
+
+async def test_where_is_the_one_organization_the_sentence_names_beside_what_is_asked(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("Winter nets are on Thursdays at Kingsmead Sports Centre, £8 a session.")
+    found = await read("Where is winter training?")
+    # "training" is not said; "winter" is, next to the one firm the sentence names.
+    assert found["basis"] == "records", found
+    assert found["reader_result"]["answer"].startswith("Kingsmead Sports Centre"), found
+    assert "can be a place" in found["notice"]
+    await write("Insurance: Admiral quoted £612 but I went with LV instead at £574.")
+    two = await read("Where did the insurance quotes come from?")
+    assert "can be a place" not in (two.get("notice") or ""), two

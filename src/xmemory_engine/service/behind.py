@@ -106,7 +106,9 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     asked_of = _asked_of(t, query, passage, terms, xuids)
     found = _holding(t, asked_of)
     if found is None and not changes:
-        found = _named_beside(t, asked_of) or _one_of_the_kind(t, asked_of)
+        found = (
+            _named_beside(t, asked_of) or _one_of_the_kind(t, asked_of) or _the_place(t, asked_of)
+        )
     elif found is None:
         # The value is read from the last change told, which the records took ("the
         # survey's now Wednesday 16 December" after "The survey is booked for Friday 11
@@ -404,13 +406,35 @@ def _the_one_of_its_type(t: Tables, asked_of: _AskedOf, kind: passages_mod.Term)
     """No record says the kind asked in its own values, but the noun asking for it names a
     firm ("Which *company* are the medals coming from?") or a person by their job or tie
     ("Which *member* doesn't drink?"): the one organization, or person, the sentence names
-    besides those the question names ("ordered 400 from Medalmakers"), when a record of
-    that type holds its name. Two named ("Admiral quoted £612 but I went with LV") are what
-    the question chooses between: no answer."""
+    (`_the_one_named`)."""
     word = next((w for w in search_words(asked_of.query) if w.startswith(kind.stem)), None)
     typed = _type_named_by(word) if word else None
-    if typed is None:
+    if word is None or typed is None:
         return None
+    return _the_one_named(t, asked_of, typed, word, kind)
+
+
+def _the_place(t: Tables, asked_of: _AskedOf) -> Behind | None:
+    """ "Where is winter training?" and the sentence "Winter nets: Thursdays 7-9pm at
+    Kingsmead Sports Centre": the one organization the sentence names, a place by its
+    record (`_the_one_named`)."""
+    terms = asked_of.terms
+    if not terms.where or any(t.kind for t in terms.terms) or _asks_for_several(asked_of.query):
+        return None
+    if sum(w in passages_mod.ASKERS for w in search_words(asked_of.query)) > 1:
+        return None
+    return _the_one_named(t, asked_of, "org", "place", None)
+
+
+def _the_one_named(
+    t: Tables, asked_of: _AskedOf, typed: str, word: str, kind: passages_mod.Term | None
+) -> Behind | None:
+    """The one record of type `typed` ("org", "person") whose name the sentence tells,
+    besides those the question names, within `NEAR_A_CHANGE` words of another word of the
+    question ("ordered 400 from Medalmakers"), when a record of that type holds it. Two
+    named ("Admiral quoted £612 but I went with LV") are what the question chooses between:
+    no answer. `word`: what the question calls it, for the notice; `kind`: the term that
+    says it, which is no word of what is asked about."""
     from xmemory_engine.minds.rules.names import classify, find_candidates  # its name finder
     from xmemory_engine.minds.rules.schema_map import object_kind
 
