@@ -51,10 +51,11 @@ LONG_VALUE = 10
 """Words from which a value is free text (notes gathered over time), not one value."""
 MAX_SENTENCES = 50  # of an episode, compared with values (a batch's episode has thousands)
 MAX_RECORDS = 3
-NEAR_A_CHANGE = 5
-"""Words at most between a word of the question and the new value a change tells, when the
-records the change made answer instead of those of the first sentence found: room for a
-noun, the change, a preposition and a weekday ("plate *reader* slot moved to Fri
+NEAR = 5
+"""Words at most between a word of the question and a value read as its answer where no
+other value competes: the new value a change tells, when the records the change made answer
+instead of those of the first sentence found, or the one firm or person a sentence names.
+Room for a noun, the change, a preposition and a weekday ("plate *reader* slot moved to Fri
 2026-03-13")."""
 LABEL_WORDS = 3  # words before a colon that label what follows ("Open items:")
 BOOKKEEPING = frozenset({"xuid", "created_at", "updated_at"})
@@ -98,11 +99,11 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
         # change told may name the new one beside what is asked, in a record its own write
         # made ("Update: plate reader slot moved to Fri 2026-03-13"), when it is a change
         # to what the first sentence told (they say a word of the question alike) and says
-        # the value close to what is asked (`NEAR_A_CHANGE`).
+        # the value close to what is asked (`NEAR`).
         last, changed = changes[-1]
         if not _same_thing(passage["sentence"], last["sentence"], terms):
             return None
-        return _named_beside(t, _asked_of(t, query, last, terms, changed), within=NEAR_A_CHANGE)
+        return _named_beside(t, _asked_of(t, query, last, terms, changed), within=NEAR)
     asked_of = _asked_of(t, query, passage, terms, xuids)
     found = _holding(t, asked_of)
     if found is None and not changes:
@@ -228,7 +229,7 @@ def _notice(
     """Where the answer came from, and what to check: the records a sentence's write made,
     chosen because the question names none of their fields, because the sentence names
     the value next to what is asked, or because it is the one record the sentence names of
-    the kind asked."""
+    the kind asked (said in its values; with `typed`, of a type that can be it)."""
     day = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
     said = "Read from the records made from what was said" + (f" on {day}" if day else "")
     if named and kind and typed:
@@ -318,13 +319,7 @@ def _named_beside(t: Tables, asked_of: _AskedOf, within: int | None = None) -> B
         part = passage["sentence"]
         told = _told(passage, part, terms, kind)
     words = search_words(part)
-    spots = [
-        i
-        for i, word in enumerate(words)
-        if any(
-            term.covered_by([word], word) for term in terms.terms if term.stem not in terms.named
-        )
-    ]
+    spots = _spots(words, terms)
     near: list[tuple[int, str, list[str]]] = []
     for value, said in told:
         at = _runs(words, said)
@@ -370,8 +365,8 @@ def _one_of_the_kind(t: Tables, asked_of: _AskedOf) -> Behind | None:
         return None
     if passages_mod.asks_how_many(query) or _plural_asked(query, kinds[0]):
         return None  # "Which invoices are still outstanding?": several asked, not the one
-    if sum(w in passages_mod.ASKERS for w in search_words(query)) > 1:
-        return None  # "What are we singing, and with which orchestra?": one name is half
+    if _asks_two(query):
+        return None
     kind, said = kinds[0], search_words(part)
     found: dict[str, tuple[ObjectSpec, Record, str, str]] = {}
     for spec, record in asked_of.records:
@@ -419,9 +414,10 @@ def _the_place(t: Tables, asked_of: _AskedOf) -> Behind | None:
     Kingsmead Sports Centre": the one organization the sentence names, a place by its
     record (`_the_one_named`)."""
     terms = asked_of.terms
-    if not terms.where or any(t.kind for t in terms.terms) or _asks_for_several(asked_of.query):
+    query = asked_of.query
+    if not terms.where or any(t.kind for t in terms.terms) or _asks_for_several(query):
         return None
-    if sum(w in passages_mod.ASKERS for w in search_words(asked_of.query)) > 1:
+    if _asks_two(query):
         return None
     return _the_one_named(t, asked_of, "org", "place", None)
 
@@ -430,7 +426,7 @@ def _the_one_named(
     t: Tables, asked_of: _AskedOf, typed: str, word: str, kind: passages_mod.Term | None
 ) -> Behind | None:
     """The one record of type `typed` ("org", "person") whose name the sentence tells,
-    besides those the question names, within `NEAR_A_CHANGE` words of another word of the
+    besides those the question names, within `NEAR` words of another word of the
     question ("ordered 400 from Medalmakers"), when a record of that type holds it. Two
     named ("Admiral quoted £612 but I went with LV") are what the question chooses between:
     no answer. `word`: what the question calls it, for the notice; `kind`: the term that
@@ -448,15 +444,9 @@ def _the_one_named(
         return None
     said = search_words(told[0])
     words = search_words(asked_of.part)
-    spots = [
-        i
-        for i, w in enumerate(words)
-        if any(
-            t.covered_by([w], w) for t in terms.terms if t is not kind and t.stem not in terms.named
-        )
-    ]
+    spots = _spots(words, terms, but=kind)
     at = _runs(words, said)
-    if not any(abs(a - b) <= NEAR_A_CHANGE + len(said) for a in at for b in spots):
+    if not any(abs(a - b) <= NEAR + len(said) for a in at for b in spots):
         return None
     for spec, record in asked_of.records:
         name_of = display_field(spec)
@@ -465,6 +455,26 @@ def _the_one_named(
             notice = _notice(asked_of.passage, name, kind=word, typed=True)
             return _answered_by(t, spec, record, str(name_of), asked_of.sentences, notice)
     return None
+
+
+def _spots(
+    words: list[str], terms: passages_mod.Terms, but: passages_mod.Term | None = None
+) -> list[int]:
+    """Where `words` say a term of the question that is not one of its names (nor `but`)."""
+    return [
+        i
+        for i, word in enumerate(words)
+        if any(
+            t.covered_by([word], word)
+            for t in terms.terms
+            if t is not but and t.stem not in terms.named
+        )
+    ]
+
+
+def _asks_two(query: str) -> bool:
+    """ "What are we singing, and with which orchestra?": one name answers half of it."""
+    return sum(w in passages_mod.ASKERS for w in search_words(query)) > 1
 
 
 def _says_a_stem(name: str, terms: passages_mod.Terms) -> bool:
