@@ -545,3 +545,32 @@ async def test_a_sentence_that_speaks_of_whom_the_write_before_named_is_about_th
     # A sentence naming someone else is about them, whatever was written before it.
     feed = await read(client, contacts, "?How many scoops of feed does Juniper get?")
     assert "Gus" not in str(feed["reader_result"]), feed
+
+
+async def test_what_is_asked_of_someones_is_read_where_it_is_told_without_their_name(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write_unrelated(client, contacts)
+    await write(client, contacts, text="Ravi had a knee replacement on 26 November.")
+    await write(client, contacts, text="Surgeon: Mr Olufemi Adebayo-Clarke, orthopaedics.")
+    surgeon = await read(client, contacts, "?Who is Ravi's surgeon?")
+    # The sentence names no one but the surgeon by his title, and Ravi was named before it.
+    assert surgeon["basis"] == "passages", surgeon
+    assert "Adebayo-Clarke" in surgeon["reader_result"]["answer"], surgeon
+    # A sentence naming someone else, or told before the owner was named, is not theirs.
+    await write(client, contacts, text="Nell's piano exam is on 3 March.")
+    await write(client, contacts, text="Grade 4 flute exam booked for 9 May.")
+    await write(client, contacts, text="Piotr started flute lessons this term.")
+    flute = await read(client, contacts, "?When is Piotr's flute exam?")
+    assert "9 May" not in str(flute["reader_result"]), flute
+    nell = await read(client, contacts, "?When is Tomek's piano exam?")
+    assert "3 March" not in str(nell["reader_result"]), nell
+
+
+async def test_a_value_that_is_someones_own_needs_a_sentence_that_says_whose(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="Halima joined the volunteers in May.")
+    await write(client, contacts, text="The mailing list runs from swap.list@example.org.")
+    email = await read(client, contacts, "?What is Halima's email?")
+    assert "swap.list@example.org" not in str(email["reader_result"]), email

@@ -199,6 +199,9 @@ class Terms:
     names: list[list[str]] = field(default_factory=list)
     """Runs of capitalised words ("Maya Patel", "Project Atlas"): a passage must hold a word
     of each run."""
+    owners: list[list[str]] = field(default_factory=list)
+    """Those of `names` said as the owner of what is asked ("*Gerald's* neurology
+    appointment")."""
     who: bool = False
     """Asks for a person ("Who ...?"): a sentence naming nobody but whom the question names
     does not answer it."""
@@ -254,6 +257,7 @@ def question_terms(question: str) -> Terms:
     vocab = vocabulary()
     never = _never(vocab)
     names: list[list[str]] = []
+    owners: list[list[str]] = []  # the names said as someone's ("Gerald's")
     run: list[str] = []
     owned = False  # the run so far ends in a possessive
     for position, token in enumerate(question.split()):
@@ -275,9 +279,13 @@ def question_terms(question: str) -> Terms:
             owned = bool(re.search(r"['\u2019]s$", cleaned))
         elif run:
             names.append(run)
+            if owned:
+                owners.append(run)
             run, owned = [], False
     if run:
         names.append(run)
+        if owned:
+            owners.append(run)
     in_names = {w for r in names for w in r}
     words = search_words(question)
     nouns = [
@@ -339,6 +347,7 @@ def question_terms(question: str) -> Terms:
     return Terms(
         terms,
         names[:MAX_TERMS],
+        owners=owners[:MAX_TERMS],
         acronyms=acronyms,
         focus=focus,
         foreign=foreign,
@@ -661,6 +670,8 @@ def _by_words(
             scored.append((score, hit))
     if not scored and unnamed:
         scored = _meant_earlier(tables, terms, unnamed, episodes, weight, needed)
+    if not scored and unnamed and terms.owners == terms.names and not _asks_whose_own(terms):
+        scored = _owned_unsaid(tables, terms, unnamed, episodes, weight, needed)
     if not scored:
         return [], True
     best = max(score for score, _ in scored)
@@ -724,6 +735,84 @@ def _meant_earlier(
         if cover is not None and score is not None and cover[0] - terms.named:
             out.append((score, hit))  # weighed as if it had named them
     return out
+
+
+def _owned_unsaid(
+    tables: Tables,
+    terms: Terms,
+    hits: list[PassageRow],
+    episodes: dict[int, EpisodeRow],
+    weight: dict[str, float],
+    needed: float,
+) -> list[tuple[float, PassageRow]]:
+    """Sentences telling what the question asks of someone's that do not say whose, told
+    after the owner was named: "When is Gerald's neurology appointment?" and, in notes about
+    Gerald's care, "Appointments: neurology review with Dr. Ingrid Sørensen, 15 Jan". A
+    sentence counts when it names no one else (but people by their titles, "Dr. Ingrid
+    Sørensen", and firms, "Cumberland Infirmary": whom the owner deals with), says no "he",
+    "she" or "they" (`_meant_earlier` reads those), and covers the question's other words
+    as one naming the owner would have to; the owner must be named in the memory by then.
+    Only when no sentence names them and none says "he" or "she" after them."""
+    told: dict[int, bool] = {}
+    out: list[tuple[float, PassageRow]] = []
+    for hit in hits:
+        context, words = _judged(hit, episodes)
+        if _THIRD_PERSON & set(words) or _names_someone(_unnamed_but_titled(hit.text), terms):
+            continue
+        if not _named_by(tables, terms.owners, hit.id, told):
+            continue
+        cover = _cover(terms, words, context, weight, needed, assumed=terms.named)
+        score = _enough(terms, context, cover) if cover is not None else None
+        if cover is not None and score is not None and cover[0] - terms.named:
+            out.append((score, hit))
+    return out
+
+
+def _asks_whose_own(terms: Terms) -> bool:
+    """Whether the question asks for a value that is its owner's own, a way to reach them or
+    a number that is theirs ("Halima's email", "Pip's microchip number"): a sentence that
+    does not say whose is about someone or something else."""
+    return any(t.shape is not None and t.stem in _OWN_SHAPES for t in terms.terms)
+
+
+# Terms asking for a value that says whose it is.
+_OWN_SHAPES = frozenset(("email", "mail", "phone", "mobile", "number", "address"))
+
+
+def _named_by(tables: Tables, owners: list[list[str]], before: int, told: dict[int, bool]) -> bool:
+    """Whether every owner is named in a sentence indexed at or before the passage `before`
+    (`told` keeps what was found, per passage)."""
+    if before not in told:
+        told[before] = all(
+            any(
+                hit.id <= before and holds_name(search_words(hit.text), run)
+                for hit in tables.search_passages(_match([Term(w) for w in run]), CANDIDATES)
+            )
+            for run in owners
+        )
+    return told[before]
+
+
+def _unnamed_but_titled(text: str) -> str:
+    """`text` with the people named by a title ("Dr. Ingrid Sørensen", "Mr Adebayo-Clarke")
+    and the firms named by their last word ("Cumberland Infirmary", "St Aldhelm's Hospital")
+    lowered: those the owner of what is asked deals with, not another owner."""
+    from xmemory_engine.minds.rules.names import ORG_SUFFIXES, TITLE  # the rules' own words
+
+    def lowered(found: re.Match[str]) -> str:
+        return found.group().lower()
+
+    text = re.sub(rf"\b{TITLE}(?:[A-Z][\w\-'\u2019]*\s?)+", lowered, text)
+    runs = re.finditer(r"(?:[A-Z][\w\-'\u2019]*\s)*[A-Z][\w\-'\u2019]*", text)
+    for found in list(runs):
+        last = found.group().split()[-1].lower()
+        if last in ORG_SUFFIXES or last in _FIRM_WORDS:
+            text = text[: found.start()] + found.group().lower() + text[found.end() :]
+    return text
+
+
+# Last words of a firm's or a place's name the rules' suffixes do not hold.
+_FIRM_WORDS = frozenset(("infirmary", "centre", "center", "clinic", "practice", "vets"))
 
 
 def _cover(
