@@ -557,6 +557,13 @@ async def test_what_is_asked_of_someones_is_read_where_it_is_told_without_their_
     # The sentence names no one but the surgeon by his title, and Ravi was named before it.
     assert surgeon["basis"] == "passages", surgeon
     assert "Adebayo-Clarke" in surgeon["reader_result"]["answer"], surgeon
+    # A date told after someone by their title ("with Dr. …") is still the owner's.
+    await write(
+        client, contacts, text="Appointments: knee review with Dr. Ingrid Sørensen, 15 Jan."
+    )
+    review = await read(client, contacts, "?When is Ravi's knee review?")
+    assert review["basis"] == "passages", review
+    assert "15 Jan" in review["reader_result"]["answer"], review
     # A sentence naming someone else, or told before the owner was named, is not theirs.
     await write(client, contacts, text="Nell's piano exam is on 3 March.")
     await write(client, contacts, text="Grade 4 flute exam booked for 9 May.")

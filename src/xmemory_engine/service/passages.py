@@ -761,8 +761,10 @@ def _owned_unsaid(
             continue
         if not _named_by(tables, terms.owners, hit.id, told):
             continue
-        cover = _cover(terms, words, context, weight, needed, assumed=terms.named)
-        score = _enough(terms, context, cover) if cover is not None else None
+        # A date told after "with Dr. Ingrid Sørensen" is still the owner's.
+        seen_as = _unnamed_but_titled(context)
+        cover = _cover(terms, words, seen_as, weight, needed, assumed=terms.named)
+        score = _enough(terms, seen_as, cover) if cover is not None else None
         if cover is not None and score is not None and cover[0] - terms.named:
             out.append((score, hit))
     return out
