@@ -808,13 +808,9 @@ def _unnamed_but_titled(text: str) -> str:
     runs = re.finditer(r"(?:[A-Z][\w\-'\u2019]*\s)*[A-Z][\w\-'\u2019]*", text)
     for found in list(runs):
         last = found.group().split()[-1].lower()
-        if last in ORG_SUFFIXES or last in _FIRM_WORDS:
+        if last in ORG_SUFFIXES:
             text = text[: found.start()] + found.group().lower() + text[found.end() :]
     return text
-
-
-# Last words of a firm's or a place's name the rules' suffixes do not hold.
-_FIRM_WORDS = frozenset(("infirmary", "centre", "center", "clinic", "practice", "vets"))
 
 
 def _cover(
