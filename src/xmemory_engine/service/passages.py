@@ -730,11 +730,20 @@ def _meant_earlier(
         told = before if before.strip() else (previous.text if previous is not None else "")
         if not told or not all(holds_name(search_words(told), run) for run in terms.names):
             continue
-        cover = _cover(terms, words, context, weight, needed, assumed=terms.named)
-        score = _enough(terms, context, cover) if cover is not None else None
-        if cover is not None and score is not None and cover[0] - terms.named:
-            out.append((score, hit))  # weighed as if it had named them
+        score = _as_if_named(terms, words, context, weight, needed)
+        if score is not None:
+            out.append((score, hit))
     return out
+
+
+def _as_if_named(
+    terms: Terms, words: list[str], context: str, weight: dict[str, float], needed: float
+) -> float | None:
+    """The score of a sentence that does not name whom the question does, weighed as if it
+    had named them; None when it does not say enough besides them."""
+    cover = _cover(terms, words, context, weight, needed, assumed=terms.named)
+    score = _enough(terms, context, cover) if cover is not None else None
+    return score if cover is not None and cover[0] - terms.named else None
 
 
 def _owned_unsaid(
@@ -753,19 +762,19 @@ def _owned_unsaid(
     "she" or "they" (`_meant_earlier` reads those), and covers the question's other words
     as one naming the owner would have to; the owner must be named in the memory by then.
     Only when no sentence names them and none says "he" or "she" after them."""
-    told: dict[int, bool] = {}
+    named_from: int | None = None  # the passage by which every owner is named, once read
     out: list[tuple[float, PassageRow]] = []
     for hit in hits:
         context, words = _judged(hit, episodes)
         if _THIRD_PERSON & set(words) or _names_someone(_unnamed_but_titled(hit.text), terms):
             continue
-        if not _named_by(tables, terms.owners, hit.id, told):
+        if named_from is None:
+            named_from = _first_named(tables, terms.owners)
+        if hit.id < named_from:
             continue
         # A date told after "with Dr. Ingrid Sørensen" is still the owner's.
-        seen_as = _unnamed_but_titled(context)
-        cover = _cover(terms, words, seen_as, weight, needed, assumed=terms.named)
-        score = _enough(terms, seen_as, cover) if cover is not None else None
-        if cover is not None and score is not None and cover[0] - terms.named:
+        score = _as_if_named(terms, words, _unnamed_but_titled(context), weight, needed)
+        if score is not None:
             out.append((score, hit))
     return out
 
@@ -781,18 +790,19 @@ def _asks_whose_own(terms: Terms) -> bool:
 _OWN_SHAPES = frozenset(("email", "mail", "phone", "mobile", "number", "address"))
 
 
-def _named_by(tables: Tables, owners: list[list[str]], before: int, told: dict[int, bool]) -> bool:
-    """Whether every owner is named in a sentence indexed at or before the passage `before`
-    (`told` keeps what was found, per passage)."""
-    if before not in told:
-        told[before] = all(
-            any(
-                hit.id <= before and holds_name(search_words(hit.text), run)
-                for hit in tables.search_passages(_match([Term(w) for w in run]), CANDIDATES)
-            )
-            for run in owners
-        )
-    return told[before]
+def _first_named(tables: Tables, owners: list[list[str]]) -> int:
+    """The passage by which every owner has been named: the latest of the first sentences
+    naming each (one search per owner, whatever the sentences weighed); past every passage
+    when one of them is named nowhere."""
+    firsts = []
+    for run in owners:
+        hits = tables.search_passages(_match([Term(w) for w in run]), CANDIDATES)
+        naming = [hit.id for hit in hits if holds_name(search_words(hit.text), run)]
+        firsts.append(min(naming) if naming else _NEVER_NAMED)
+    return max(firsts, default=0)
+
+
+_NEVER_NAMED = 2**63  # past any passage id
 
 
 def _unnamed_but_titled(text: str) -> str:
