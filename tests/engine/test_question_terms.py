@@ -106,3 +106,38 @@ async def test_a_sentence_naming_only_the_owner_does_not_answer_for_what_is_thei
     assert nothing["basis"] == "nothing", nothing
     found = await read("When do Eli's EpiPens run out?")
     assert "2027-01-31" in found["reader_result"]["answer"], found
+
+
+def test_a_value_word_said_as_a_deed_asks_for_no_value() -> None:
+    priced = question_terms("When do I need to price and label my stock by?")
+    assert next(t for t in priced.terms if t.stem == "price").shape is None
+    # "How much ... going to cost?" still asks for an amount, and "to when" for a date.
+    cost = question_terms("How much is the insurance renewal going to cost?")
+    assert next(t for t in cost.terms if t.stem == "cost").shape is not None
+    assert question_terms("What did we keep back to when it fell through?").terms[0].stem == "keep"
+
+
+@pytest.mark.anyio
+async def test_a_deed_named_by_a_value_word_finds_the_task_that_says_it(memory: Memory) -> None:
+    write, read = memory
+    await write("Tasks: price and label stock for the sale by 10 December; order business cards.")
+    found = await read("When do I need to price and label my stock by?")
+    assert found["basis"] in ("records", "passages"), found
+    assert "10 December" in str(found["evidence"]) + found["reader_result"]["answer"] or (
+        "2026-12-10" in found["reader_result"]["answer"]
+    )
+
+
+@pytest.mark.anyio
+async def test_an_amount_tells_the_money_noun_asked_unless_another_noun_owns_it(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("card reader: going with SumUp, 1.69% per transaction")
+    found = await read("What's the SumUp fee per transaction?")
+    assert found["basis"] == "passages", found
+    assert "1.69%" in found["reader_result"]["answer"]
+    # "Rent is £2,160" gives the rent's amount, not the deposit's: nothing says the deposit.
+    await write("Rent is £2,160 a month for the whole flat; my room's the biggest.")
+    found = await read("How much is the deposit for the room?")
+    assert found["basis"] == "nothing", found

@@ -75,6 +75,8 @@ class Vocabulary:
     shaped_when_asked: frozenset[str] = frozenset()
     unshaped_before_of: frozenset[str] = frozenset()
     labels: frozenset[str] = frozenset()
+    said_by_amount: frozenset[str] = frozenset()
+    amount_said: re.Pattern[str] | None = None
 
 
 class Shapes:
@@ -109,6 +111,10 @@ def vocabulary() -> Vocabulary:
         shaped_when_asked=frozenset(data.get("shaped_when_asked", "").split()),
         unshaped_before_of=frozenset(data.get("unshaped_before_of", "").split()),
         labels=frozenset(data.get("labels", "").split()),
+        said_by_amount=frozenset(_stem(w) for w in data.get("said_by_amount", "").split()),
+        amount_said=re.compile(data["amount_said"], re.IGNORECASE)
+        if "amount_said" in data
+        else None,
     )
 
 
@@ -314,6 +320,13 @@ def question_terms(question: str) -> Terms:
             shape = None  # "the number of people": how many, not a number to quote
         if shape is not None and _modifies(word, words[i + 1 : i + 2], never):
             shape = None  # "Lucia's phone screen", "date night": a kind of thing, no value
+        if (
+            shape is not None
+            and words[i - 1 : i] == ["to"]
+            and word not in ASKERS
+            and words[:2] != ["how", "much"]
+        ):
+            shape = None  # "need to price and label my stock", "to email": a deed, no value
         if shape is None and (word in never or word in vocab.asked_not_said):
             continue
         stem = word if word in in_names else _stem(word)
@@ -834,7 +847,11 @@ def _cover(
     """What a sentence says of the question: the stems it covers (with `assumed`, stems taken
     as said), their weight, and the weight it must reach; None when it lacks a value of a
     shape asked (an email, a date) or is not shaped for whom it names."""
-    covering = [t for t in terms.terms if t.covered_by(words, context)]
+    covering = [
+        t
+        for t in terms.terms
+        if t.covered_by(words, context) or (t.stem in terms.focus and _amount_says(t.stem, context))
+    ]
     if any(t.required and not t.answered_by(words, context) for t in terms.terms):
         return None  # asked for an email, a date, an amount: a sentence without one is no answer
     if not _shaped_for_named(terms, context):
@@ -1132,6 +1149,18 @@ def _says_what_is_asked(terms: Terms, context: str, said: set[str]) -> bool:
         if not all(stem in said or _continues(context, {stem}) for stem in terms.narrowing):
             return False  # "User's preferred airline is KLM" for "Which hotel chain ...?"
     return all(f in said for f in terms.focus)
+
+
+def _amount_says(stem: str, context: str) -> bool:
+    """Whether an amount in `context` says the money noun `stem` asked for ("1.69% per
+    transaction" tells the fee): not when the sentence names another money noun, whose
+    amount it would be ("Rent is £2,160" does not tell the deposit)."""
+    vocab = vocabulary()
+    if stem not in vocab.said_by_amount or vocab.amount_said is None:
+        return False
+    alike = {stem} | vocab.groups.get(stem, frozenset())
+    named = {_stem(w) for w in search_words(context)} & vocab.said_by_amount
+    return not named - alike and vocab.amount_said.search(context) is not None
 
 
 def _only_names(terms: Terms, said: set[str]) -> bool:
