@@ -1585,6 +1585,8 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
         # A detail said with no owner, of a number or an amount, is the user's.
         ("Rent is £22/hour, invoiced monthly.", ("User", "rent", "£22/hour")),
         ("Joined last month; membership is £28 a year.", ("User", "membership", "£28 a year")),
+        # ... also told as it was ("entry was €68"), not with "was" in its name.
+        ("Signed up for the Seville Marathon. Entry was €68.", ("User", "entry", "€68")),
         ("Tickets are £14 adults, £8 concessions.", ("User", "tickets", "£14 adults, £8 concessions")),
         ("Budget is max £3,500 because that's the cap.", ("User", "budget", "max £3,500")),
         # ... said without "is" when the amount follows the noun at once.

@@ -76,7 +76,7 @@ _LIVES_AT = re.compile(
 # (as an unowned label is); a value without a digit ("The weather is awful") is no detail.
 _UNOWNED = re.compile(
     r"(?:^|[.;!]\s+|,\s+(?:and\s+|but\s+)?|\s[\u2014\u2013]\s+)(?:(?:the|our)\s+)?"
-    r"(?P<attribute>[A-Za-z][a-z\-]*(?:\s+[a-z][a-z\-]*){0,2}?)(?:\s+(?:is|are)\s+|\s+(?=[£$€¥₹]\d))"
+    r"(?P<attribute>[A-Za-z][a-z\-]*(?:\s+[a-z][a-z\-]*){0,2}?)(?:\s+(?:is|are|was|were)\s+|\s+(?=[£$€¥₹]\d))"
     r"(?P<value>(?:(?:max|maximum|min|minimum|about|around|roughly|only|just|now)\s+)?"
     r"[£$€¥₹]?\d(?:[^;,!?\u2014\u2013]|,(?=\d)|,\s+(?=[£$€¥₹]?\d))*?)"
     r"\s*(?=[;!?\u2014\u2013]|,\s(?!\s*[£$€¥₹]?\d)|\.?\s*$|\.\s|\s+(?:because|since|so|but|which)\b)"
