@@ -512,6 +512,32 @@ async def test_a_unit_inside_a_quantity_held_is_understood_with_it(memory: Memor
     assert "£22/hour" in found["reader_result"]["answer"]
 
 
+@pytest.mark.anyio
+async def test_the_one_amount_asked_held_answers_though_the_sentence_says_more_beside_it(
+    memory: Memory,
+) -> None:
+    # "shop is at Lidl": the sentence tells where the shop is next to a word of the question,
+    # but the record holds the one amount it tells, which is what "how much" asks.
+    write, read = memory
+    await write("Big shop is at Lidl on Saturday mornings, budget £110.")
+    await write("The Riverford veg box comes on Wednesdays.")
+    found = await read("How much do we budget for the weekly shop?")
+    assert found["basis"] == "records", found
+    assert "£110" in found["reader_result"]["answer"]
+
+
+@pytest.mark.anyio
+async def test_a_date_told_beside_what_is_asked_is_not_taken_for_its_date(memory: Memory) -> None:
+    write, read = memory
+    await write(
+        "Pumpkin had his annual vaccinations on 2025-10-14; the rabies booster is due again "
+        "in October 2026."
+    )
+    found = await read("When is the rabies booster due?")
+    # The sentence may be quoted; no record answers with the vaccinations' date.
+    assert found["basis"] != "records", found
+
+
 async def test_which_kind_is_answered_by_the_one_record_of_that_kind_the_sentence_names(
     memory: Memory,
 ) -> None:

@@ -198,10 +198,18 @@ def _holding(t: Tables, asked_of: _AskedOf) -> Behind | None:
     # A value of each shape asked (an amount for "how much", a date for "when") must be among
     # them: records about the thing asked that hold no such value do not answer.
     values = " ".join(str(record[f]) for _, record, fields in used for f in fields)
-    if len(own & held) < HELD * len(own) and not _the_one_asked(terms, part, values):
+    one_asked = _the_one_asked(terms, part, values)
+    if len(own & held) < HELD * len(own) and not one_asked:
         return None
-    if any(w not in named for w in _told_after(sentence_words, terms, skip, units)):
-        return None  # "… and lives in Newcastle": what the sentence says next to the asked
+    if (terms.when or not one_asked) and any(
+        w not in named for w in _told_after(sentence_words, terms, skip, units)
+    ):
+        # "… and lives in Newcastle": what the sentence says next to the asked. Not when
+        # the records hold the one amount or code of the shape asked that the sentence
+        # tells ("Big shop is at Lidl …, budget £110" for "How much do we budget for the
+        # weekly shop?"); a date may be another thing's, told beside ("vaccinations on
+        # 2025-10-14; the booster is due again in October 2026").
+        return None
     if any(s is not None and not s.search(query) and not s.search(values) for s in _shapes(terms)):
         return None
     if terms.who and not _a_name_in([str(r[f]) for _, r, fields in used for f in fields], terms):
