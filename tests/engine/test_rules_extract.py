@@ -2034,6 +2034,16 @@ async def test_a_job_said_of_someone_named_after_it_is_their_role(
 
 
 @pytest.mark.anyio
+async def test_a_job_written_as_an_acronym_before_a_titled_name_is_their_role() -> None:
+    for text, name in (
+        ("Care team: GP Dr Benedikt Huber, Annex Family Practice, 416-555-0192.", "Benedikt Huber"),
+        ("Note: GP (Dr. Rashid Qureshi, Keswick Health Centre) cut the dose.", "Rashid Qureshi"),
+    ):
+        people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+        assert people[name].get("role") == "GP", people
+
+
+@pytest.mark.anyio
 async def test_a_job_set_after_a_name_without_an_article() -> None:
     text = "Client: Łukasz Wiśniewski, CTO of Kraków Robotics, phone +48 601 222 333."
     [person] = objects(await extract(text, DEFAULT), "person")

@@ -281,7 +281,9 @@ _TITLE_BEFORE = re.compile(
     r"(?:(?:^|[,:;(.]|\b(?i:the|a|an|our|their|his|her|with|and|by)\b)\s*"
     # "head of sixth form Mr Dariusz Nowak": a job "of" something may run to four words;
     # "a volunteer called Declan Ahern": "called" or "named" may stand between.
-    r"(?P<role>(?:(?!(?:called|named|a|an|the)\b)[a-z][\w\-]*\s+){0,2}(?!(?:called|named)\b)[a-z][\w\-]*"
+    # "GP (Dr. Rashid Qureshi, …)", "GP Dr Benedikt Huber": the job may be an acronym.
+    r"(?P<role>(?:(?!(?:called|named|a|an|the)\b)[a-z][\w\-]*\s+){0,2}(?!(?:called|named)\b)"
+    r"(?:[a-z][\w\-]*|[A-Z]{2,5}\b)"
     r"(?:\s+of\s+[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)?)"
     r"|^\s*(?P<opening>[A-Z][a-z][\w\-]*))"
     # "GP (Dr. Rashid Qureshi, Keswick Health Centre)": the name may be set off in brackets.
