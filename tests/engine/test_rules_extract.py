@@ -3816,6 +3816,27 @@ async def test_a_name_set_off_after_an_events_date_is_where_it_is() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_name_set_off_among_an_events_details_is_where_it_is() -> None:
+    for text, where in (
+        ("Mid-season meet-up booked: The Crown & Anchor, Friday 22 January 2027, 7pm.",
+         "Crown & Anchor"),
+        ("Upcoming: nephrology review with Dr Lindqvist on 17 Dec 2026, 9:20am, "
+         "Toronto General, 8th floor.", "Toronto General"),
+    ):  # fmt: skip
+        [event] = objects(await extract(text, DEFAULT), "event")
+        assert event.get("location") == where, event
+    # A code, a job, or a firm in brackets after a person is not where a thing happens.
+    for text in (
+        "New invoice from Mungoswells, MM-0932, £410, due 2026-03-10, unpaid.",
+        "Accountant Ruth Ellery (Ellery & Co) needs the Q3 VAT receipts by 15 Dec.",
+        "GP referral: the GP, Imran Qureshi, sent the NHS audiology referral on 27 November.",
+    ):
+        result = await extract(text, DEFAULT)
+        for thing in objects(result, "event") + objects(result, "task"):
+            assert thing.get("location") is None, thing
+
+
+@pytest.mark.anyio
 async def test_a_currency_code_is_no_place_and_no_firm() -> None:
     result = await extract(
         "Clients: Pixel & Pine Studio (London; producer Hannah Okafor) - pays in GBP.", DEFAULT

@@ -18,7 +18,14 @@ from xmemory_engine.minds.rules.cues import SentenceFacts, field_value, flags_an
 from xmemory_engine.minds.rules.deeds import base, past
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import META_LABELS
-from xmemory_engine.minds.rules.names import NAME_PARTICLES, NOISE_WORDS, given_name, names_a_time
+from xmemory_engine.minds.rules.names import (
+    NAME_PARTICLES,
+    NOISE_WORDS,
+    given_name,
+    kin_or_role,
+    names_a_time,
+    role_noun,
+)
 from xmemory_engine.minds.rules.providers import provider
 from xmemory_engine.minds.rules.schema_map import (
     SchemaMap,
@@ -697,6 +704,16 @@ def _event(
         draft.put(field_for(spec, "location", ("str",)), venue)
     elif first is not None:
         draft.put(field_for(spec, "location", ("str",)), first.name)
+    else:
+        clause_end = s.text.find(";", m.end())
+        set_off = _venue_set_off(
+            s,
+            s.text.rfind(";", 0, m.start()) + 1,
+            len(s.text) if clause_end < 0 else clause_end,
+            title,
+        )
+        if set_off is not None:
+            draft.put(field_for(spec, "location", ("str",)), set_off)
     return draft
 
 
@@ -1248,9 +1265,54 @@ def _dated(
     after_date = _PLACE_AFTER_DATE.fullmatch(s.text, date.end, clause_end)
     if venue is None and after_date is not None and not _someones(s, after_date.start("place")):
         venue = after_date.group("place")
+    if venue is None:
+        venue = _venue_set_off(s, start, clause_end, title)
     if venue is not None:
         draft.put(field_for(spec, "location", ("str",)), venue)
     return draft, subject
+
+
+def _venue_set_off(s: Analyzed, start: int, end: int, title: str) -> str | None:
+    """A name said as one item of the event's clause, set off by commas, after its first
+    item: "Mid-season meet-up booked: The Crown & Anchor, Friday 22 January 2027, 7pm",
+    "nephrology review … on 17 Dec 2026, 9:20am, Toronto General, 8th floor". Not a person
+    named there, not a date, a time or an amount, and not a word of the title."""
+    items = list(_SET_OFF_ITEM.finditer(s.text, start, end))
+    titled = {w.lower() for w in _TITLE_WORD.findall(title)}
+    for item in items[1:]:
+        named = _NAME_ITEM.fullmatch(item.group("item"))
+        if named is None:
+            continue
+        at = item.start("item") + named.start("place")
+        place = named.group("place")
+        if _someones(s, at) or any(v.start < at + len(place) and at < v.end for v in s.values):
+            continue
+        if any(c.isdigit() for c in place) or (
+            " " not in place and (role_noun(place) or kin_or_role(place.lower()))
+        ):
+            continue  # "MM-0932": a code; "the GP": who, not where
+        if {w.lower() for w in _TITLE_WORD.findall(place)} & titled:
+            continue
+        if s.text[: item.start()].endswith("(") and _someones(
+            s, _last_word_at(s.text, item.start() - 1)
+        ):
+            continue  # "Ruth Ellery (Ellery & Co)": where she works
+        return place
+    return None
+
+
+def _last_word_at(text: str, end: int) -> int:
+    """Where the word before `end` (spaces skipped) starts, or -1."""
+    stripped = text[:end].rstrip()
+    found = re.search(r"[\w'\u2019\-]+$", stripped)
+    return found.start() if found else -1
+
+
+_SET_OFF_ITEM = re.compile(r"(?P<item>[^,:;()]+)")
+_NAME_ITEM = re.compile(
+    rf"\s*(?:[Tt]he\s+)?(?P<place>{UPPER}[\w'\u2019&\-]*"
+    rf"(?:\s+(?:{UPPER}[\w'\u2019&\-]*|&|[A-Z0-9]\b)){{0,4}})\s*[.!]?\s*"
+)
 
 
 _PLACE_AFTER_DATE = re.compile(
