@@ -691,3 +691,20 @@ async def test_where_is_the_one_organization_the_sentence_names_beside_what_is_a
     await write("Insurance: Admiral quoted £612 but I went with LV instead at £574.")
     two = await read("Where did the insurance quotes come from?")
     assert "can be a place" not in (two.get("notice") or ""), two
+
+
+@pytest.mark.anyio
+async def test_a_firm_named_beside_answers_who_only_for_what_firms_do(memory: Memory) -> None:
+    write, read = memory
+    await write(
+        "It's official: I've been approved for a six-month unpaid sabbatical from Halvorsen "
+        "Engineering, 1 April to 30 September 2027."
+    )
+    await write("Suppliers: flour, Mungoswells Mill (contact Callum Reid); butter, Graham's Dairy.")
+    approved = await read("Who approved my time off?")
+    assert "Halvorsen Engineering (organization)" not in approved["reader_result"]["answer"]
+    assert approved["basis"] != "records", approved
+    # Supplying is what a firm does for its customers: the firm beside it answers.
+    flour = await read("Who supplies our flour?")
+    assert flour["basis"] == "records", flour
+    assert "Mungoswells Mill" in flour["reader_result"]["answer"]

@@ -317,7 +317,7 @@ def _named_beside(t: Tables, asked_of: _AskedOf, within: int | None = None) -> B
     kind = _kind_asked(query, terms)
     if kind is None or _asks_for_several(query):
         return None
-    told = _told(passage, part, terms, kind)
+    told = _told(passage, part, terms, kind, query)
     missed = kind == "date" and _DIGIT.search(part)
     if not told and part != passage["sentence"] and not missed:
         # The part that says most of what is asked tells no value of the kind, the rest of
@@ -325,7 +325,7 @@ def _named_beside(t: Tables, asked_of: _AskedOf, within: int | None = None) -> B
         # collection Fri 15 Jan" tells the cake's day after the semicolon. A part with a
         # number in it may tell one the date reader missed ("due again in October 2026").
         part = passage["sentence"]
-        told = _told(passage, part, terms, kind)
+        told = _told(passage, part, terms, kind, query)
     words = search_words(part)
     spots = _spots(words, terms)
     near: list[tuple[int, str, list[str]]] = []
@@ -536,7 +536,7 @@ _KIND_WORDS = 4  # words of a value that may say what kind of thing a record is
 
 
 def _told(
-    passage: dict[str, Any], part: str, terms: passages_mod.Terms, kind: str
+    passage: dict[str, Any], part: str, terms: passages_mod.Terms, kind: str, query: str
 ) -> list[tuple[str, list[str]]]:
     """The values of the kind asked that the sentence tells, each with its words as said:
     the people and organizations it names ("who"; people only for "whose", which asks for an
@@ -554,6 +554,8 @@ def _told(
 
     named = classify(find_candidates(part, 0, []))
     kinds = _KINDS_TOLD[kind]
+    if not passages_mod.vocabulary().firm_deeds & set(search_words(query)):
+        kinds = kinds - {"org"}  # "Who approved my time off?": a person, not the employer
     return [(name, search_words(name)) for name, found in named.items() if found in kinds]
 
 

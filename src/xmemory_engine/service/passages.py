@@ -76,6 +76,7 @@ class Vocabulary:
     unshaped_before_of: frozenset[str] = frozenset()
     labels: frozenset[str] = frozenset()
     said_by_amount: frozenset[str] = frozenset()
+    firm_deeds: frozenset[str] = frozenset()
     amount_said: re.Pattern[str] | None = None
 
 
@@ -112,6 +113,7 @@ def vocabulary() -> Vocabulary:
         unshaped_before_of=frozenset(data.get("unshaped_before_of", "").split()),
         labels=frozenset(data.get("labels", "").split()),
         said_by_amount=frozenset(_stem(w) for w in data.get("said_by_amount", "").split()),
+        firm_deeds=frozenset(data.get("firm_deeds", "").split()),
         amount_said=re.compile(data["amount_said"], re.IGNORECASE)
         if "amount_said" in data
         else None,
