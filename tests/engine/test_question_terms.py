@@ -141,3 +141,17 @@ async def test_an_amount_tells_the_money_noun_asked_unless_another_noun_owns_it(
     await write("Rent is £2,160 a month for the whole flat; my room's the biggest.")
     found = await read("How much is the deposit for the room?")
     assert found["basis"] == "nothing", found
+
+
+@pytest.mark.anyio
+async def test_a_reason_told_casually_answers_why(memory: Memory) -> None:
+    write, read = memory
+    await write("going with Sunwise bc their panels do better in low light")
+    await write("Lars dropped out of the slideshow, he's got a work trip.")
+    for question, reason in (
+        ("Why did I pick Sunwise?", "low light"),
+        ("Why did Lars drop out?", "work trip"),
+    ):
+        found = await read(question)
+        assert found["basis"] in ("records", "passages"), found
+        assert reason in found["reader_result"]["answer"], found
