@@ -708,3 +708,18 @@ async def test_a_firm_named_beside_answers_who_only_for_what_firms_do(memory: Me
     flour = await read("Who supplies our flour?")
     assert flour["basis"] == "records", flour
     assert "Mungoswells Mill" in flour["reader_result"]["answer"]
+
+
+@pytest.mark.anyio
+async def test_a_title_opening_the_name_told_after_what_is_asked_is_part_of_it(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write(
+        "Hyun-joo's GP is Dr Anil Varghese at Beech Grove Surgery. She also sees a memory "
+        "clinic consultant, Dr Hélène Marchetti, at Harrogate District Hospital."
+    )
+    await write("The care home does visits from 10am.")
+    found = await read("Which hospital is mum's memory clinic consultant based at?")
+    assert found["basis"] == "records", found
+    assert "Harrogate District Hospital" in found["reader_result"]["answer"]

@@ -721,12 +721,15 @@ def _told_after(
     name): where its answer is most often told ("lives in *Newcastle*", "ring *01423*").
     Words in `held` are not looked after ("Rent is £22/hour, invoiced monthly": "hour" is
     told inside the value held)."""
+    from xmemory_engine.minds.rules.names import TITLES  # the name finder's own
+
     out = []
     asked = [t for t in terms.terms if t.stem not in terms.named]
     for i, word in enumerate(words):
         if word in held or not any(t.covered_by([word], word) for t in asked):
             continue
-        nxt = next((w for w in words[i + 1 : i + 4] if w not in skip), None)
+        # "a memory clinic consultant, Dr Hélène Marchetti": a title opens the name told.
+        nxt = next((w for w in words[i + 1 : i + 4] if w not in skip and w not in TITLES), None)
         if nxt is not None:
             out.append(nxt)
     return out
