@@ -155,3 +155,9 @@ async def test_a_reason_told_casually_answers_why(memory: Memory) -> None:
         found = await read(question)
         assert found["basis"] in ("records", "passages"), found
         assert reason in found["reader_result"]["answer"], found
+
+
+def test_what_the_user_calls_a_grandparent_is_no_name_a_sentence_must_say() -> None:
+    # "Grandad" is what the user calls him; the sentence about his discharge need not say it.
+    for word in ("Grandad", "Grandmother", "Papa"):
+        assert question_terms(f"When is the meeting about {word} leaving hospital?").names == []
