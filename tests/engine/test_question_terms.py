@@ -161,3 +161,13 @@ def test_what_the_user_calls_a_grandparent_is_no_name_a_sentence_must_say() -> N
     # "Grandad" is what the user calls him; the sentence about his discharge need not say it.
     for word in ("Grandad", "Grandmother", "Papa"):
         assert question_terms(f"When is the meeting about {word} leaving hospital?").names == []
+
+
+@pytest.mark.anyio
+async def test_what_someone_wants_is_found_where_they_prefer_it(memory: Memory) -> None:
+    write, read = memory
+    await write("Note: Zsófia prefers monthly updates by email rather than calls.")
+    await write("Board meeting moved to Thursday.")
+    found = await read("How does Zsófia want to hear from us?")
+    assert found["basis"] in ("records", "passages"), found
+    assert "email" in found["reader_result"]["answer"]
