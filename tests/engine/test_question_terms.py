@@ -16,6 +16,15 @@ def test_the_noun_asked_for_ends_before_a_verb_after_it() -> None:
     assert question_terms("When is the wedding venue visit?").focus == ["wed", "venue", "visit"]
 
 
+def test_a_noun_before_the_name_closing_the_question_only_says_which() -> None:
+    assert question_terms("Where's the allotment AGM?").focus == []
+    # Not a noun asked of a name after a preposition, nor a noun a verb follows.
+    assert question_terms("How much is the entry fee for the Easter Sevens?").focus == [
+        "entry",
+        "fee",
+    ]
+
+
 def test_words_that_only_qualify_what_is_asked_are_not_required() -> None:
     assert question_terms("When is my next dentist appointment?").focus == ["dentist", "appointm"]
     assert question_terms("What's the size of the system in kWp?").focus == []
