@@ -2044,6 +2044,19 @@ async def test_a_job_written_as_an_acronym_before_a_titled_name_is_their_role() 
 
 
 @pytest.mark.anyio
+async def test_a_name_closing_the_brackets_a_job_opened_is_where_they_work() -> None:
+    text = (
+        "Care team: Dr Mikael Lindqvist (nephrologist, Toronto General); Dr Katarzyna Nowak "
+        "(associate dentist, Tue-Fri); Rui Pacheco (plumber, Leeds)."
+    )
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people["Mikael Lindqvist"].get("company") == "Toronto General"
+    # When they work, and a town, are not a firm.
+    assert people["Katarzyna Nowak"].get("company") is None
+    assert people["Rui Pacheco"].get("company") is None
+
+
+@pytest.mark.anyio
 async def test_a_job_set_after_a_name_without_an_article() -> None:
     text = "Client: Łukasz Wiśniewski, CTO of Kraków Robotics, phone +48 601 222 333."
     [person] = objects(await extract(text, DEFAULT), "person")

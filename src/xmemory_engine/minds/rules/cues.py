@@ -22,6 +22,7 @@ from xmemory_engine.minds.rules.names import (
     ORG_NOUNS,
     TITLE,
     kin_plural,
+    names_a_time,
     owned_person_noun,
     person_noun,
     role_like,
@@ -506,7 +507,35 @@ def _role_set_off(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: Sent
             continue  # "Mia Park: vegetarian, no nuts": after a colon only a known job
         if draft.put(field_for(draft.spec, "role", ("str",)), found.group("role")):
             facts.use(found.start("role"), found.end("role"))
+        if pattern is _BRACKET_ROLE:
+            _firm_after_role(s, found.end(), draft)
         return
+
+
+def _firm_after_role(s: Analyzed, at: int, draft: Draft) -> None:
+    """The name closing the brackets a job opened ("Dr Mikael Lindqvist (nephrologist,
+    Toronto General)"): where they work, when it is no one named and no date, and a firm
+    or more than one word (a town is more often said so alone: "(plumber, Leeds)")."""
+    found = _FIRM_CLOSING.match(s.text, at)
+    company = field_for(draft.spec, "company", ("str",))
+    if found is None or company is None or draft.has(company) or s.text[at - 1] != ",":
+        return
+    start, end = found.span("firm")
+    if any(m.start < end and start < m.end for m in s.mentions if not m.entity.startswith("org:")):
+        return
+    firm = any(m.start == start and m.entity.startswith("org:") for m in s.mentions)
+    if not firm and (" " not in found.group("firm") or any(p.start == start for p in s.places)):
+        return  # "(plumber, Leeds)": where they are, not whom they work for
+    if any(v.start < end and start < v.end for v in s.values) or names_a_time(
+        re.findall(r"[^\W\d_]+", found.group("firm"))
+    ):
+        return  # "(tutor, Tuesdays)", "(associate dentist, Tue-Fri)": when, not where
+    draft.put(company, found.group("firm"))
+
+
+_FIRM_CLOSING = re.compile(
+    r"\s*(?P<firm>[A-Z][\w'\u2019&\-]*(?:\s+(?:[A-Z][\w'\u2019&\-]*|&|of|de|la)){0,5})\s*\)"
+)
 
 
 def _apposed_kin(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
