@@ -514,7 +514,7 @@ def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
             # "the cat's vet": the vet is asked for, not the cat; "my dog's name": the name
             # is asked, rarely said, so the dog is what a sentence must say.
             owner, noun, i = noun, [], i + 1
-    if noun and words[i : i + 1] and words[i] in in_names and set(words[i:]) <= in_names:
+    if noun and words[i:] and set(words[i:]) <= in_names:
         # "Where's the allotment AGM?": the name closing the question is what is asked
         # about, the noun before it only says which ("AGM is … at St Barnabas Church Hall").
         return []

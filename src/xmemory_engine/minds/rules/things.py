@@ -1294,19 +1294,11 @@ def _venue_set_off(s: Analyzed, start: int, end: int, title: str) -> str | None:
             continue  # "MM-0932": a code; "the GP": who, not where
         if {w.lower() for w in _TITLE_WORD.findall(place)} & titled:
             continue
-        if s.text[: item.start()].endswith("(") and _someones(
-            s, _last_word_at(s.text, item.start() - 1)
-        ):
+        before = s.text[: item.start()]
+        if before.endswith("(") and _someones(s, len(before[:-1].rstrip()) - 1):
             continue  # "Ruth Ellery (Ellery & Co)": where she works
         return place
     return None
-
-
-def _last_word_at(text: str, end: int) -> int:
-    """Where the word before `end` (spaces skipped) starts, or -1."""
-    stripped = text[:end].rstrip()
-    found = re.search(r"[\w'\u2019\-]+$", stripped)
-    return found.start() if found else -1
 
 
 _SET_OFF_ITEM = re.compile(r"(?P<item>[^,:;()]+)")
