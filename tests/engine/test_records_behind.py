@@ -723,3 +723,20 @@ async def test_a_title_opening_the_name_told_after_what_is_asked_is_part_of_it(
     found = await read("Which hospital is mum's memory clinic consultant based at?")
     assert found["basis"] == "records", found
     assert "Harrogate District Hospital" in found["reader_result"]["answer"]
+
+
+@pytest.mark.anyio
+async def test_a_firm_whose_name_says_a_word_like_the_one_asked_still_answers(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("The electricity bill is with Octopus Energy, about £92 a month by direct debit.")
+    await write("The cake order is with Kirkgate Coffee Roasters this week.")
+    # "Energy" is a word of like meaning to "electricity", not the question's own word: the
+    # firm is the answer, not what is asked about.
+    supplier = await read("Who is my electricity supplier?")
+    assert supplier["basis"] == "records", supplier
+    assert supplier["reader_result"]["answer"].startswith("Octopus Energy"), supplier
+    # A name saying the question's own word is what is asked about.
+    roasters = await read("Who supplies the coffee roasters?")
+    assert not roasters["reader_result"]["answer"].startswith("Kirkgate"), roasters

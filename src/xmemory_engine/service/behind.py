@@ -308,8 +308,9 @@ def _named_beside(t: Tables, asked_of: _AskedOf, within: int | None = None) -> B
     The nearest value is read from the sentence first, and then looked for in the records:
     when the records do not hold it (the mind missed "1 Jan 2027" but kept another date of
     the sentence), they do not answer. Values the question itself says, or that say one of
-    its terms ("the coffee roasters" of "Kirkgate Coffee Roasters"), are what is asked
-    about, not the answer. Two values equally near, or two with no term said near them,
+    its terms in its own word ("the coffee roasters" of "Kirkgate Coffee Roasters"), are
+    what is asked about, not the answer; a word of like meaning is not ("Octopus *Energy*"
+    for "Who is my electricity supplier?"). Two values equally near, or two with no term said near them,
     answer nothing. `within`: the most words between the value and a word of the question,
     which the sentence must then say."""
     query, passage, terms, part = asked_of.query, asked_of.passage, asked_of.terms, asked_of.part
@@ -331,7 +332,7 @@ def _named_beside(t: Tables, asked_of: _AskedOf, within: int | None = None) -> B
     near: list[tuple[int, str, list[str]]] = []
     for value, said in told:
         at = _runs(words, said)
-        if not at or any(t.shape is None and t.covered_by(said, value) for t in terms.terms):
+        if not at or any(t.shape is None and t.opens(said) for t in terms.terms):
             continue
         if within is not None and passages_mod.given_as_old(part, " ".join(said)):
             continue  # "moves from 2 January to 9 January": the value replaced

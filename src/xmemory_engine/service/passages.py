@@ -156,6 +156,10 @@ class Term:
     spelled: bool = False
     """Written in capitals ("AGM"): the words it abbreviates say it too."""
 
+    def opens(self, words: list[str]) -> bool:
+        """Whether one of `words` opens with the term's own stem, not a related word's."""
+        return any(w.startswith(self.stem) for w in words)
+
     def prefixes(self) -> tuple[str, ...]:
         return (self.stem, *self.also)
 
