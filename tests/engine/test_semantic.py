@@ -143,3 +143,22 @@ def test_the_index_scores_with_bytes_as_the_vectors_would_and_catches_up_in_roun
     said.append("The flour arrives every other Monday.")
     later = index.nearest(model, read_after, OTHER_WORDS, k=3, after=len(said) - 1)
     assert [i for i, _ in later] == [len(said)]
+
+
+@needs_model
+async def test_a_sentence_found_by_meaning_answers_from_the_records_it_names(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    async with memory(tmp_path, database_url=database_url) as m:
+        await m.write("Tesco Silverburn donates surplus bread on Fridays; Hamish does the pickup.")
+        await m.write("Three quotes for the kitchen: Keukens Van Damme €18,400, IKEA €11,900.")
+        bread = await m.read("Which shop gives us bread?")
+        # "gives" is not said, "donates" is: the sentence is found by meaning, and the one
+        # firm it names is read from its record, with a notice to check it.
+        assert [p["found_by"] for p in bread["passages"]][:1] == ["meaning"], bread
+        assert bread["basis"] == "records", bread
+        assert bread["reader_result"]["answer"].startswith("Tesco Silverburn"), bread
+        assert bread["notice"], bread
+        # Choosing by comparing ("the cheapest") is not answered by one record named.
+        cheapest = await m.read("Which kitchen quote was the cheapest?")
+        assert cheapest["basis"] != "records", cheapest

@@ -86,8 +86,8 @@ class _AskedOf:
 
 def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Behind | None:
     """The records behind the first passage that answer `query`, or None (read-only)."""
-    if not passages or passages[0].get("found_by") != "words":
-        return None  # a sentence close in meaning is a guess already: no records on top of it
+    if not passages or passages[0].get("found_by") not in ("words", "meaning"):
+        return None  # "alike": a later state of what was found, not found for the question
     passage = passages[0]
     terms = passages_mod.question_terms(query)
     if terms.foreign:
@@ -105,7 +105,11 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
             return None
         return _named_beside(t, _asked_of(t, query, last, terms, changed), within=NEAR)
     asked_of = _asked_of(t, query, passage, terms, xuids)
-    found = _holding(t, asked_of)
+    # A sentence found by words close in meaning ("Tesco Silverburn donates surplus bread"
+    # for "Which shop gives us bread?") does not say the question's words, which `_holding`
+    # weighs the records by; the value it names beside what is asked, or the one record of
+    # the kind asked, can still be read from the records.
+    found = _holding(t, asked_of) if passage.get("found_by") == "words" else None
     if found is None and not changes:
         found = (
             _named_beside(t, asked_of) or _one_of_the_kind(t, asked_of) or _the_place(t, asked_of)
@@ -374,8 +378,8 @@ def _one_of_the_kind(t: Tables, asked_of: _AskedOf) -> Behind | None:
         return None
     if passages_mod.asks_how_many(query) or _plural_asked(query, kinds[0]):
         return None  # "Which invoices are still outstanding?": several asked, not the one
-    if _asks_two(query):
-        return None
+    if _asks_two(query) or passages_mod.vocabulary().choosing & set(search_words(query)):
+        return None  # "Which kitchen quote was the cheapest?": the comparison answers
     kind, said = kinds[0], search_words(part)
     found: dict[str, tuple[ObjectSpec, Record, str, str]] = {}
     for spec, record in asked_of.records:

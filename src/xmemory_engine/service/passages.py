@@ -77,6 +77,7 @@ class Vocabulary:
     labels: frozenset[str] = frozenset()
     said_by_amount: frozenset[str] = frozenset()
     firm_deeds: frozenset[str] = frozenset()
+    choosing: frozenset[str] = frozenset()
     amount_said: re.Pattern[str] | None = None
 
 
@@ -114,6 +115,7 @@ def vocabulary() -> Vocabulary:
         labels=frozenset(data.get("labels", "").split()),
         said_by_amount=frozenset(_stem(w) for w in data.get("said_by_amount", "").split()),
         firm_deeds=frozenset(data.get("firm_deeds", "").split()),
+        choosing=frozenset(data.get("choosing", "").split()),
         amount_said=re.compile(data["amount_said"], re.IGNORECASE)
         if "amount_said" in data
         else None,
