@@ -173,6 +173,24 @@ def test_what_the_user_calls_a_grandparent_is_no_name_a_sentence_must_say() -> N
 
 
 @pytest.mark.anyio
+async def test_a_word_written_in_capitals_is_no_name_a_sentence_must_say(memory: Memory) -> None:
+    assert question_terms("Who gave the OK for my conference leave?").names == []
+    assert question_terms("Who's handling the RSVPs?").names == []
+    write, read = memory
+    for said in (
+        "My talk on streaming joins was accepted for DataTide 2027 in Rotterdam. Slot: Wed 3 "
+        "Feb, 14:30, Room Maas.",
+        "Contacts: programme chair Joost Berg (joost@datatide.nl); speaker liaison Aylin "
+        "Yildiz, who handles travel and hotel refunds.",
+        "User is a senior data engineer at Brightwater Analytics. Manager Callum Fraser "
+        "approved conference leave 1-4 Feb.",
+    ):
+        await write(said)
+    found = await read("Who gave the OK for my conference leave?")
+    assert "Callum Fraser" in found["reader_result"]["answer"], found
+
+
+@pytest.mark.anyio
 async def test_what_someone_wants_is_found_where_they_prefer_it(memory: Memory) -> None:
     write, read = memory
     await write("Note: Zsófia prefers monthly updates by email rather than calls.")
