@@ -4207,3 +4207,15 @@ async def test_a_work_the_user_keeps_going_is_a_project_under_way() -> None:
         "Tom presents 'Night Bus' on Fridays.",
     ):
         assert not objects(await extract(text, DEFAULT), "project"), text
+
+
+@pytest.mark.anyio
+async def test_a_job_said_with_its_article_before_at_says_where_someone_works() -> None:
+    text = "His wife Daniela Fernández keeps a binder - she's a paralegal at Osler, so it's neat."
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people["Daniela Fernández"].get("company") == "Osler"
+    assert people["Daniela Fernández"].get("role") == "paralegal"
+    # Where one is met is no employer, whatever the word before it.
+    met = "Had lunch with Aiko Tanaka at Sushi Saito on Friday."
+    aiko = {p["name"]: p for p in objects(await extract(met, DEFAULT), "person")}["Aiko Tanaka"]
+    assert "company" not in aiko

@@ -728,6 +728,8 @@ def _score(c: Candidate, s: Scores) -> None:
             s.place += 2  # "St Aidan's has a boiler problem": the church, not someone who has
     context = c.before[:-1]
     working = any(_work_verb(w) or _role_like(w) for w in context) or "joined" in context
+    # "she's a paralegal at Osler": a job said with its article, by any word naming one.
+    working = working or (context[-2:-1] in (["a"], ["an"]) and role_noun(context[-1]))
     if before1 == "joined" or (before1 in ("at", "for") and working):
         s.org += 2
     elif before1 == "at":
