@@ -4219,3 +4219,15 @@ async def test_a_job_said_with_its_article_before_at_says_where_someone_works() 
     met = "Had lunch with Aiko Tanaka at Sushi Saito on Friday."
     aiko = {p["name"]: p for p in objects(await extract(met, DEFAULT), "person")}["Aiko Tanaka"]
     assert "company" not in aiko
+
+
+@pytest.mark.anyio
+async def test_not_wanting_to_do_something_is_a_preference() -> None:
+    said = "i really don't want to do phone banking, i'm awful on the phone."
+    [pref] = objects(await extract(said, DEFAULT), "preference")
+    assert "phone banking" in pref["value"] and pref["value"].startswith("doesn't want")
+    casual = "I dont want raw food for the cats."
+    [raw] = objects(await extract(casual, DEFAULT), "preference")
+    assert raw["value"].startswith("doesn't want") and "raw food" in raw["value"]
+    # Wanting to do a thing is more often a plan than a liking: no preference.
+    assert not objects(await extract("I want to run the London marathon.", DEFAULT), "preference")

@@ -164,8 +164,10 @@ _STANCE = (
     r"(?:really\s+|also\s+|much\s+|always\s+|strongly\s+)?"
     r"(?P<verb>likes?|loves?|prefers?|enjoys?|hates?|dislikes?|avoids?|don't like|"
     r"do not like|doesn't like|does not like|can't stand|wants?\s+to\s+avoid|wants?(?!\s+to\b)|"
-    # "I don't want them on raw food", "insists phones stay in bags".
-    r"(?:don't|do\s+not|doesn't|does\s+not)\s+want(?!\s+to\b)|insists?(?:\s+on|\s+that)?|"
+    # "I don't want them on raw food", "insists phones stay in bags"; not wanting to do a
+    # thing is a stance too ("I really don't want to do phone banking"), where wanting to do
+    # one is more often a plan.
+    r"(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+want|insists?(?:\s+on|\s+that)?|"
     r"(?:'d|\u2019d|\s+would)\s+(?:really\s+|much\s+|far\s+)?(?:rather|prefer|like)|"
     r"(?:'m|\u2019m|\s+am|\s+is|\s+are)\s+allergic\s+to|"
     # A habit not kept: "never flies Ryanair", "doesn't take rush jobs at weekends".
@@ -242,7 +244,8 @@ _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy":
                  "don't": "doesn't", "won't": "won't", "insist": "insists", "insists": "insists",
                  "on": "insists on", "that": "insists", "don't want": "doesn't want",
                  "do not want": "doesn't want", "doesn't want": "doesn't want",
-                 "does not want": "doesn't want"}  # fmt: skip
+                 "does not want": "doesn't want", "dont want": "doesn't want",
+                 "doesnt want": "doesn't want"}  # fmt: skip
 # ("'d rather", "would rather" by their last word; "am / is allergic to" by "to")
 # "likes dark chocolate but dislikes coffee": a second stance joined on is a preference of its
 # own, said of the same person.
