@@ -389,6 +389,22 @@ async def test_how_many_counts_what_a_sentence_lists_after_its_label(
     assert "That lists" not in what["reader_result"]["answer"], what
 
 
+async def test_how_many_counts_a_list_up_to_a_full_stop_the_writer_goes_on_after(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(
+        client,
+        contacts,
+        text="Workup list: urine collection, CT angiogram, chest x-ray, ECG, nephrology consult. "
+        "the urine jug thing, ugh.",
+    )
+    tests = await read(client, contacts, "?How many things are on the workup list?")
+    assert (
+        "That lists 5: urine collection; CT angiogram; chest x-ray; ECG; nephrology consult."
+        in (tests["reader_result"]["answer"])
+    ), tests
+
+
 async def test_how_many_counts_a_list_typed_one_item_a_line_or_numbered(
     client: httpx.AsyncClient, contacts: str
 ) -> None:

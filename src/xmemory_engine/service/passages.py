@@ -1327,7 +1327,12 @@ def listed(question: str, sentence: str) -> list[str]:
         return []
     if set(label) <= vocabulary().labels:
         return []
-    return items_in(tail)
+    # A full stop before a word in small letters ends the list where a casual writer goes on
+    # ("…, nephrology consult. the urine jug thing, ugh."), which the sentence split keeps.
+    return items_in(_CASUAL_STOP.split(tail, maxsplit=1)[0])
+
+
+_CASUAL_STOP = re.compile(r"(?<!\d)\.\s+(?=[a-z])")  # not "1. a Telrad finder"
 
 
 def asks_how_many(question: str) -> bool:
