@@ -4231,3 +4231,23 @@ async def test_not_wanting_to_do_something_is_a_preference() -> None:
     assert raw["value"].startswith("doesn't want") and "raw food" in raw["value"]
     # Wanting to do a thing is more often a plan than a liking: no preference.
     assert not objects(await extract("I want to run the London marathon.", DEFAULT), "preference")
+
+
+@pytest.mark.anyio
+async def test_what_sort_a_firm_is_is_read_from_its_brackets_an_aside_or_whose_it_is() -> None:
+    kinds = {}
+    for text in (
+        "Second Chance Furniture (charity) - free collection but only stuff in good nick.",
+        "User took a sabbatical from Fernhill Analytics (data consultancy, Bristol).",
+        "User owns Osteria Lupa, a 48-seat Italian restaurant in Melbourne.",
+        "Eli's new school is St Aidan's Primary, Year 3.",
+        "Led by Northlight Ventures (partner: Sebastián Restrepo).",
+    ):
+        for org in objects(await extract(text, DEFAULT), "organization"):
+            kinds[org["name"]] = org.get("kind")
+    assert kinds["Second Chance Furniture"] == "charity"
+    assert kinds["Fernhill Analytics"] == "data consultancy"
+    assert kinds["Osteria Lupa"] == "restaurant"
+    assert kinds["St Aidan's Primary"] == "school"
+    # "partner:" opens who speaks for the firm, not what sort it is.
+    assert kinds["Northlight Ventures"] != "partner"

@@ -26,7 +26,8 @@ _SIZE = lexicon("orgs.size")
 # say what sort it is; a noun that only says "firm" is dropped, its modifiers are the sort.
 _IS_A = re.compile(
     r"^(?:\s*,|\s+(?:is|are|was|were)|\u2019s|'s)\s+an?\s+"
-    r"(?P<w>[\w][\w\-]*(?:\s+[a-z][\w\-]*){0,3}?)"
+    # A word of a country or a language may be capitalised: "a 48-seat Italian restaurant".
+    r"(?P<w>[\w][\w\-]*(?:\s+(?:[a-z][\w\-]*|[A-Z][a-z]+(?:an|ish|ese|ch|ic|i)\b)){0,3}?)"
     r"(?=\s*(?:[,.;:()]|$)|\s+(?:in|at|on|with|based|that|which|who|for|from|near|run|owned|and)\b)"
 )
 _ORG_NOUN_WORD = re.compile(rf"{_ORG_NOUN}")
@@ -75,8 +76,8 @@ def _kind_said_before(draft: Draft | None, before: str) -> None:
     if draft is None or kind is None or draft.has(kind) or said is None:
         return
     words = said.group("kind").lower().split()
-    while words[:1] and words[0] in _OWNERS:
-        words = words[1:]  # "My bank is Monzo": bank
+    while words[:1] and (words[0] in _OWNERS or words[0] in _WHEN_HELD):
+        words = words[1:]  # "My bank is Monzo": bank; "Eli's new school is …": school
     if words and (
         words[-1] in ORG_NOUNS or words[-1] in _KIND_HEADS or words[-1] in PROVIDER_WORDS
     ):
@@ -86,28 +87,36 @@ def _kind_said_before(draft: Draft | None, before: str) -> None:
 # The words before "is" naming what a firm is to someone: up to three, after a possessive,
 # an article or the start of a clause.
 _KIND_IS = re.compile(
-    r"(?:^|[,;:(]\s*|\b(?:my|our|the|their|his|her|user['\u2019]s)\s+)"
+    r"(?:^|[,;:(]\s*|\b(?:my|our|the|their|his|her|user['\u2019]s)\s+|\b[A-Z][\w\-]*['\u2019]s\s+)"
     r"(?P<kind>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s+(?:is|are|was|were)\s+(?:now\s+)?$",
     re.IGNORECASE,
 )
+_WHEN_HELD = frozenset(("new", "current", "old", "former", "usual"))  # not what sort it is
 _OWNERS = frozenset(("my", "our", "the", "their", "his", "her", "user's", "user\u2019s", "a", "an"))
 
 
 def _kind_said_after(draft: Draft | None, after: str) -> None:
     """A firm whose name is followed by the sort it is, in a few plain words ("Harbour
-    Striders running club", "DentStaff Scotland locum agency"), is of that sort."""
+    Striders running club", "DentStaff Scotland locum agency"), or opening its brackets
+    ("Second Chance Furniture (charity)", "Fernhill Analytics (data consultancy, Bristol)"),
+    where a word for a firm's part will do too ("(client)"), is of that sort."""
     kind = field_for(draft.spec, "kind", ("str",)) if draft is not None else None
     said = _KIND_AFTER.match(after)
     if draft is None or kind is None or draft.has(kind) or said is None:
         return
-    if said.group("head").lower() in _KIND_HEADS:
+    head = said.group("head").lower()
+    # In brackets, the sort is an item of its own: "(partner: Sebastián Restrepo)" says who.
+    bracketed = said.group("bracket") and after[said.end() :].lstrip()[:1] in (",", ")")
+    if said.group("bracket") and not bracketed:
+        return
+    if head in _KIND_HEADS or (bracketed and (head in ORG_NOUNS or head in PROVIDER_WORDS)):
         draft.put(kind, said.group("kind").lower())
 
 
 # Up to three lower-case words right after a name, the last the sort, and then the end of the
 # phrase: "from Harbour Striders running club, he's …".
 _KIND_AFTER = re.compile(
-    r"\s+(?P<kind>(?:[a-z][\w\-&]*\s+){0,2}(?P<head>[a-z][\w\-]*))(?=\s*(?:[,.;:()\u2014\u2013]|$))"
+    r"\s+(?P<bracket>\(\s*)?(?P<kind>(?:[a-z][\w\-&]*\s+){0,2}(?P<head>[a-z][\w\-]*))(?=\s*(?:[,.;:()\u2014\u2013]|$))"
 )
 
 
