@@ -4251,3 +4251,24 @@ async def test_what_sort_a_firm_is_is_read_from_its_brackets_an_aside_or_whose_i
     assert kinds["St Aidan's Primary"] == "school"
     # "partner:" opens who speaks for the firm, not what sort it is.
     assert kinds["Northlight Ventures"] != "partner"
+
+
+@pytest.mark.anyio
+async def test_the_town_in_a_firms_brackets_or_after_its_address_is_where_it_is() -> None:
+    towns = {}
+    for text in (
+        "Starting IVF round 1 at Northbridge Fertility Centre (Oxford Road, Manchester).",
+        "User is engineering manager at Fernhill Bank (Leeds office).",
+        "Brightline Legal Translations (agency, London) - contact Marcus Oyelaran.",
+        "My accountant is Rashida Chowdhury at Chowdhury Kessler Accountants, 22 Deansgate, "
+        "Manchester (rashida@ck.example).",
+        "Pipeline: Seedcamp (partner Amelie Roth, 2nd meeting done), Balderton (passed).",
+    ):
+        for org in objects(await extract(text, DEFAULT), "organization"):
+            towns[org["name"]] = org.get("location")
+    assert towns["Northbridge Fertility Centre"] == "Manchester"  # the street is no town
+    assert towns["Fernhill Bank"] == "Leeds"
+    assert towns["Brightline Legal Translations"] == "London"
+    assert towns["Chowdhury Kessler Accountants"] == "Manchester"
+    # Someone named in the brackets, or what was decided, is no place.
+    assert towns["Seedcamp"] is None and towns.get("Balderton") is None

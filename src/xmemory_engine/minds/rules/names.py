@@ -922,7 +922,7 @@ _TRADED = frozenset(("quote", "quotes", "quoted", "invoice", "invoices", "order"
 _GROUP_NOUNS = frozenset(("band", "club", "gym", "choir", "orchestra", "insurer", "bank"))
 _NAME_SHORTS = frozenset(("St", "Ste", "Sta", "Mt", "Ft"))
 _STREET_SHORTS = frozenset(("st", "rd", "ave", "ln", "blvd", "sq"))  # last word of a street
-_STREETS = _STREET_SHORTS | frozenset(("street", "road", "lane", "avenue", "crescent", "terrace",
+STREETS = _STREETS = _STREET_SHORTS | frozenset(("street", "road", "lane", "avenue", "crescent", "terrace",
                                        "boulevard", "square", "parade", "row"))  # fmt: skip
 # Words between a possessive and what it owns that do not change whose it is.
 _OWNED_MODIFIERS = frozenset(("new", "old", "current", "latest", "updated", "previous",

@@ -11,10 +11,17 @@ from __future__ import annotations
 import re
 
 from xmemory_engine.minds.rules.amounts import counts
-from xmemory_engine.minds.rules.analysis import Analyzed
+from xmemory_engine.minds.rules.analysis import Analyzed, Mention
 from xmemory_engine.minds.rules.cues import SentenceFacts
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.names import ORG_NOUNS, THING_WORDS, given_name
+from xmemory_engine.minds.rules.names import (
+    ORG_NOUNS,
+    STREETS,
+    THING_WORDS,
+    TITLES,
+    given_name,
+    names_a_time,
+)
 from xmemory_engine.minds.rules.providers import PROVIDER_WORDS
 from xmemory_engine.minds.rules.schema_map import field_for
 from xmemory_engine.minds.rules.text import lexicon
@@ -40,6 +47,7 @@ _KIND_HEADS = lexicon("orgs.kind_heads")
 def org_facts(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     named = [m for m in s.mentions if m.entity.startswith("org:") and not m.pronoun]
     for m in named:
+        _town_set_off(s, m, drafts.get(m.entity))
         _kind_said_before(drafts.get(m.entity), s.text[: m.start])
         _kind_named(drafts.get(m.entity), s.text[m.start : m.end])
         _kind_said_after(drafts.get(m.entity), s.text[m.end :])
@@ -142,3 +150,56 @@ def _kind_named(draft: Draft | None, name: str) -> None:
         draft.put(kind, f"{before} {words[-1]}" if narrows else words[-1])
     elif words[0] in _KIND_HEADS:
         draft.put(kind, words[0])  # "Hotel Kaiserhof Wien"
+
+
+def _town_set_off(s: Analyzed, m: Mention, draft: Draft | None) -> None:
+    """Where a firm is, said as items of the brackets right after its name ("Northbridge
+    Fertility Centre (Oxford Road, Manchester)", "Fernhill Analytics (data consultancy,
+    Bristol)", "Fernhill Bank (Leeds office)") or after the house number of its address
+    ("Chowdhury Kessler Accountants, 22 Deansgate, Manchester"): the first run of items that
+    are names of no one and nothing else the sentence names, no street, time or code."""
+    location = field_for(draft.spec, "location", ("str",)) if draft is not None else None
+    if draft is None or location is None or draft.has(location):
+        return
+    found = _BRACKETED.match(s.text, m.end) or _ADDRESSED.match(s.text, m.end)
+    if found is None:
+        return
+    others = [(x.start, x.end) for x in s.mentions if x is not m]
+    towns: list[str] = []
+    at = found.start("items")
+    for item in re.split(r"([,;])", found.group("items")):
+        start, at = at, at + len(item)
+        if item in (",", ";"):
+            continue
+        said = item.strip()
+        start += len(item) - len(item.lstrip())
+        town = _a_town(said) and not any(a < start + len(said) and start < b for a, b in others)
+        if town:
+            towns.append(_TOWN_PART.sub("", said))
+        elif towns:
+            break
+    if towns:
+        draft.put(location, ", ".join(towns))
+
+
+_BRACKETED = re.compile(r"\s*\((?P<items>[^()]{1,80})\)")
+# A house number or unit opens the address: "…, 22 Deansgate, Manchester".
+_ADDRESSED = re.compile(
+    r"\s*,\s*(?P<items>(?:Unit\s+)?\d+[A-Za-z]?\s+[^,;()]{1,40}(?:,\s*[^,;()\n.]{1,40}){1,3})"
+)
+# What follows a town's name in an item: its postcode, or the word for the branch there.
+_TOWN_PART = re.compile(r"\s+(?:[A-Z]{1,2}\d[\dA-Z]?\s*\d[A-Z]{2}|office|branch|campus)$")
+
+
+def _a_town(item: str) -> bool:
+    """Whether an item names a place: one to three capitalised words (with "upon", "on",
+    "de"…), perhaps with a postcode or "office" after them, and no street, code or time."""
+    words = _TOWN_PART.sub("", item).split()
+    if not 1 <= len(words) <= 3 or any(c.isdigit() for c in "".join(words)):
+        return False
+    low = [w.lower().strip("'\u2019") for w in words]
+    if low[-1] in STREETS or low[0] in TITLES or names_a_time(low) or item.isupper():
+        return False
+    return words[0][:1].isupper() and all(
+        w[:1].isupper() or w in ("upon", "on", "de", "la", "le", "am", "im") for w in words
+    )
