@@ -4272,3 +4272,14 @@ async def test_the_town_in_a_firms_brackets_or_after_its_address_is_where_it_is(
     assert towns["Chowdhury Kessler Accountants"] == "Manchester"
     # Someone named in the brackets, or what was decided, is no place.
     assert towns["Seedcamp"] is None and towns.get("Balderton") is None
+
+
+@pytest.mark.anyio
+async def test_an_ex_and_twins_are_ties_to_the_user() -> None:
+    ex = objects(await extract("my ex is Stefan - well, not ex yet lol.", DEFAULT), "person")
+    assert {p["name"]: p.get("relationship") for p in ex}.get("Stefan") == "ex"
+    said = "User's twins, Rosalind and Kit (2 years 8 months), started nursery on 2 November."
+    twins = {
+        p["name"]: p.get("relationship") for p in objects(await extract(said, DEFAULT), "person")
+    }
+    assert twins.get("Rosalind") and twins.get("Kit"), twins
