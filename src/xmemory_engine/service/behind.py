@@ -85,7 +85,8 @@ class _AskedOf:
 
 
 def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Behind | None:
-    """The records behind the first passage that answer `query`, or None (read-only)."""
+    """The records behind the first passage, found by the question's words or by words close
+    in meaning, that answer `query`, or None (read-only)."""
     if not passages or passages[0].get("found_by") not in ("words", "meaning"):
         return None  # "alike": a later state of what was found, not found for the question
     passage = passages[0]

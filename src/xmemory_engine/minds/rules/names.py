@@ -699,7 +699,7 @@ def _score(c: Candidate, s: Scores) -> None:
     headed = c.tokens[-1] in ORG_SUFFIXES  # "Harbour Lane Bakery": a bakery, not a lane
     # "Reef & Rainforest Aquatics on Mill Lane", "a clinic off Otley Road": a street said
     # where something is, is where it is.
-    street = len(c.tokens) > 1 and c.tokens[-1] in _STREETS and before1 in ("on", "off")
+    street = len(c.tokens) > 1 and c.tokens[-1] in STREETS and before1 in ("on", "off")
     if street:
         s.place += 3
     elif len(c.tokens) > 1 and c.tokens[-1] in _STREET_SHORTS:
@@ -922,8 +922,8 @@ _TRADED = frozenset(("quote", "quotes", "quoted", "invoice", "invoices", "order"
 _GROUP_NOUNS = frozenset(("band", "club", "gym", "choir", "orchestra", "insurer", "bank"))
 _NAME_SHORTS = frozenset(("St", "Ste", "Sta", "Mt", "Ft"))
 _STREET_SHORTS = frozenset(("st", "rd", "ave", "ln", "blvd", "sq"))  # last word of a street
-STREETS = _STREETS = _STREET_SHORTS | frozenset(("street", "road", "lane", "avenue", "crescent", "terrace",
-                                       "boulevard", "square", "parade", "row"))  # fmt: skip
+STREETS = _STREET_SHORTS | frozenset(("street", "road", "lane", "avenue", "crescent", "terrace",
+                                      "boulevard", "square", "parade", "row"))  # fmt: skip
 # Words between a possessive and what it owns that do not change whose it is.
 _OWNED_MODIFIERS = frozenset(("new", "old", "current", "latest", "updated", "previous",
                               "personal", "work", "home", "mobile", "private", "usual",
