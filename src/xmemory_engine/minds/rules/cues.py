@@ -21,6 +21,7 @@ from xmemory_engine.minds.rules.names import (
     MET,
     ORG_NOUNS,
     TITLE,
+    job_with_article,
     kin_plural,
     names_a_time,
     owned_person_noun,
@@ -718,7 +719,7 @@ def _employment(
         if verbs <= _COPULAS and not _OWN_COPULA.match(gap):
             verbs = set()
         said = [w.lower().strip(",") for w in gap.split()]
-        working = verbs or any(role_like(w) for w in between) or _a_job_with_article(said)
+        working = verbs or any(role_like(w) for w in between) or job_with_article(said)
         # "physio with Tariq at Stride Clinic", "sees Dr Arai at Parkside Vets": someone seen
         # for a service, at the place they work.
         served = _SEEN.search(s.text[: owners[-1].start]) is not None and between == {"at"}
@@ -744,14 +745,6 @@ def _employment(
                 verb = re.search(r"\b(works?|worked|working|employed)\s+$", s.text[:cue_start])
                 if verb:
                     facts.use(verb.start(), cue_start)
-
-
-def _a_job_with_article(said: list[str]) -> bool:
-    """Whether words say a job with its article ("'s a *paralegal* at"), by any word that
-    names one where a job is looked for (`role_noun`)."""
-    return any(
-        article in ("a", "an") and role_noun(word) for article, word in itertools.pairwise(said)
-    )
 
 
 # Who speaks for an organization named just before: "Nordlys Medical AS (Oslo), contact Søren

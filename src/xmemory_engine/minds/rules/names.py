@@ -728,8 +728,7 @@ def _score(c: Candidate, s: Scores) -> None:
             s.place += 2  # "St Aidan's has a boiler problem": the church, not someone who has
     context = c.before[:-1]
     working = any(_work_verb(w) or _role_like(w) for w in context) or "joined" in context
-    # "she's a paralegal at Osler": a job said with its article, by any word naming one.
-    working = working or (context[-2:-1] in (["a"], ["an"]) and role_noun(context[-1]))
+    working = working or job_with_article(context[-2:])  # "she's a paralegal at Osler"
     if before1 == "joined" or (before1 in ("at", "for") and working):
         s.org += 2
     elif before1 == "at":
@@ -1063,6 +1062,14 @@ def role_like(phrase: str) -> bool:
     """Whether a phrase's head noun names a job ("senior engineer", "designer")."""
     parts = phrase.lower().split()
     return bool(parts) and _role_like(parts[-1])
+
+
+def job_with_article(words: list[str]) -> bool:
+    """Whether lower-case words say a job with its article ("'s a *paralegal* at"), by any
+    word that names one where a job is looked for (`role_noun`)."""
+    return any(
+        article in ("a", "an") and role_noun(word) for article, word in itertools.pairwise(words)
+    )
 
 
 def job_said(phrase: str) -> bool:

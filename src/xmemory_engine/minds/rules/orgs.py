@@ -113,11 +113,13 @@ def _kind_said_after(draft: Draft | None, after: str) -> None:
     if draft is None or kind is None or draft.has(kind) or said is None:
         return
     head = said.group("head").lower()
-    # In brackets, the sort is an item of its own: "(partner: Sebastián Restrepo)" says who.
-    bracketed = said.group("bracket") and after[said.end() :].lstrip()[:1] in (",", ")")
-    if said.group("bracket") and not bracketed:
-        return
-    if head in _KIND_HEADS or (bracketed and (head in ORG_NOUNS or head in PROVIDER_WORDS)):
+    firm_word = False
+    if said.group("bracket"):
+        # In brackets, the sort is an item of its own: "(partner: Sebastián Restrepo)" says who.
+        if after[said.end() :].lstrip()[:1] not in (",", ")"):
+            return
+        firm_word = head in ORG_NOUNS or head in PROVIDER_WORDS
+    if head in _KIND_HEADS or firm_word:
         draft.put(kind, said.group("kind").lower())
 
 
