@@ -2482,6 +2482,21 @@ async def test_headers_of_things_to_do_list_open_tasks() -> None:
 
 
 @pytest.mark.anyio
+async def test_tasks_listed_under_their_own_name_with_no_state_are_open() -> None:
+    result = await extract(
+        "Treasurer tasks: renew the insurance by 15 January; set up new bank signatories.",
+        DEFAULT,
+    )
+    assert [(t["title"], t["status"]) for t in objects(result, "task")] == [
+        ("renew the insurance by 15 January", "open"),
+        ("set up new bank signatories", "open"),
+    ]
+    # A state the label says is theirs, even one the status field has no word for.
+    cancelled = await extract("Cancelled: the collab brew with Moonwake Brewery.", DEFAULT)
+    assert all(t.get("status") != "open" for t in objects(cancelled, "task"))
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize(
     "text",
     [

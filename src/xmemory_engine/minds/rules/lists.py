@@ -52,7 +52,7 @@ from xmemory_engine.minds.rules.text import (
     plural,
     singular,
 )
-from xmemory_engine.minds.rules.things import DEADLINE_BEFORE, says_a_stance
+from xmemory_engine.minds.rules.things import DEADLINE_BEFORE, put_open, says_a_stance
 from xmemory_engine.schema import ObjectSpec
 
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
@@ -182,6 +182,8 @@ def read_list(
             _fill(draft, said, today, kinds or {})  # "(me)": the user does it, as by default
         if state:
             _fill_state(draft, state)
+        if to_be_done and not state:
+            put_open(draft)  # "Tasks: …", saying no state, lists things still to be done
         drafts.append(draft)
     return drafts
 

@@ -569,11 +569,11 @@ def _task(
         draft.put(assignee, names[owner[-1].entity])
     set_priority(s.text, draft)
     if not re.search(r"\b(done|finished|completed|closed)\b", s.text, re.I):
-        _put_open(draft)
+        put_open(draft)
     return draft
 
 
-def _put_open(draft: Draft) -> None:
+def put_open(draft: Draft) -> None:
     """A thing to do told with no state is open (whatever its status field calls that)."""
     status = field_for(draft.spec, "status")
     for default in ("open", "todo", "to_do", "pending") if status else ():
@@ -1199,7 +1199,7 @@ def _due_by(
     if not task.put(name_field(spec), _DUE_SAID.sub("", title).strip(" ,;:") or title):
         return dated
     task.put(due, str(date.value))
-    _put_open(task)
+    put_open(task)
     return task, subject
 
 
