@@ -2776,9 +2776,18 @@ async def test_lower_case_particles_in_a_row_stay_inside_a_name(text: str, name:
             "Henrike Vos",
             "mentor",
         ),
-        # A job word right before a name, after a word that is no anchor: the job word alone.
-        ("Shadowing senior guide Ahmed El-Sayed on 12 December.", "Ahmed El-Sayed", "guide"),
+        # A job word right before a name, after a word that is no anchor: the job word,
+        # with a job word before it ("senior", "locum", "assistant"), not a verb.
+        ("Shadowing senior guide Ahmed El-Sayed on 12 December.", "Ahmed El-Sayed", "senior guide"),
         ("Booked plumber Rui Pacheco for Friday.", "Rui Pacheco", "plumber"),
+        ("DentStaff confirmed locum nurse Ngozi Eze for 28 Dec.", "Ngozi Eze", "locum nurse"),
+        (
+            "Assistant coach Marisol Quintero handles kit orders.",
+            "Marisol Quintero",
+            "assistant coach",
+        ),
+        # A capitalised word inside a clause is a name's ("Harbour Pilot"), not a job's.
+        ("Met Harbour Pilot captain Dan Lee at the quay.", "Dan Lee", "captain"),
     ],
 )
 async def test_a_job_said_before_a_name_is_their_role(text: str, name: str, role: str) -> None:

@@ -384,17 +384,38 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
             _role_set_off(s, m, drafts, facts)
             _apposed_kin(s, m, drafts, facts)
             continue
-        draft = drafts.get(m.entity)
-        if draft is not None and draft.put(
-            field_for(draft.spec, "role", ("str",)), _plain(_said(found))
+        group = "role" if found.group("role") else "opening"
+        start, role = found.start(group), _plain(_said(found))
+        if "before" in found.re.groupindex and _job_modifier(
+            found.group("before"), s.text[: found.start("before")]
         ):
-            group = "role" if found.group("role") else "opening"
-            facts.use(found.start(group), found.end(group))
+            # "locum nurse Ngozi Eze", "Assistant coach Marisol": a word naming a person
+            # itself, right before the job word, is part of the job, not a verb.
+            start, role = found.start("before"), _plain(f"{found.group('before')} {role}")
+        draft = drafts.get(m.entity)
+        if draft is not None and draft.put(field_for(draft.spec, "role", ("str",)), role):
+            facts.use(start, found.end(group))
             if found.groupdict().get("firm"):
                 _firm_in_label(s, found.start("firm"), found.end("firm"), draft)
             if found.groupdict().get("owner"):
                 draft.put(field_for(draft.spec, "relationship", ("str",)), _plain(_said(found)))
             _bare_tie(s, m, draft, found.group(group))
+
+
+def _job_modifier(word: str, before: str) -> bool:
+    """Whether a word before a job word is a job word too ("locum", "assistant", "senior",
+    "trainee"), so the two say one job; a tie ("sister"), a verb or any other word is not
+    part of it. It is written in small letters, or capitalised only where a clause opens
+    (`before` is the text before it): a surname ("Baker") is no job."""
+    plain = word.lower()
+    if word != plain and not (word[1:].islower() and _OPENS_CLAUSE.search(before)):
+        return False
+    if plain in KIN_NOUNS or plain in STOPWORDS or plain in _VERB_AFTER:
+        return False
+    return role_noun(plain) or role_like(plain)
+
+
+_OPENS_CLAUSE = re.compile(r"(?:^|[.:;(\n])\s*$")
 
 
 def _firm_in_label(s: Analyzed, start: int, end: int, draft: Draft) -> None:
