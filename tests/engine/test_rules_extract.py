@@ -932,7 +932,7 @@ async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
         {"name": "Dune"},
     ]
     assert objects(result, "task") == [
-        {"title": "renew passport", "priority": "high", "due_date": "2026-02-28"},
+        {"title": "renew passport", "priority": "high", "due_date": "2026-02-28", "status": "open"},
         {"title": "book car service", "status": "done"},
     ]
     assert objects(result, "person") == []  # no item is taken for a person
