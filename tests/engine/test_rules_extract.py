@@ -3282,13 +3282,35 @@ async def test_a_firm_an_email_domain_spells_is_a_firm_and_where_its_owner_works
     assert [o["name"] for o in objects(result, "organization")] == ["Beit Zeitoun"]
     leila = {p["name"]: p for p in objects(result, "person")}["Leila Mansour"]
     assert leila["company"] == "Beit Zeitoun"
-    # A mail provider's domain names nobody's employer; a shared word is no match.
+    # A mail provider's domain names nobody's employer; a shared word is no match, nor a
+    # short one opening the name.
     for text in (
         "Tom Reid is lovely, tom.reid@gmail.com, he sings in Gmail Choir.",
-        "Ana Silva, ana@bakehouse.pt, recommended Bake House Kitchens.",
+        "Ana Silva, ana@house.pt, recommended Bake House Kitchens.",
+        "Ana Silva, ana@green.pt, recommended Green Fork Kitchens.",
+        "Ana Silva, ana@harbourline.pt, recommended Harbourline Home Insurance.",
     ):
         people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
         assert all("company" not in p for p in people.values()), text
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("email", "firm"),
+    [
+        ("dele@northfieldrovers.org", "Northfield Rovers Girls FC"),  # its opening words
+        ("sinead@brightlinelegal.co.uk", "Brightline"),  # all of it and a word more
+    ],
+)
+async def test_a_domain_spelling_a_stored_firms_opening_words_is_where_one_works(
+    email: str, firm: str
+) -> None:
+    stored = {"organization": [{"name": firm}, {"name": "Velotech Ltd"}]}
+    result = await extract(
+        f"Claims handler is Tendai Moyo, {email}.", DEFAULT, lookup=FakeLookup(stored)
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Tendai Moyo"]["company"] == firm
 
 
 @pytest.mark.anyio

@@ -105,13 +105,21 @@ def addressed_to(label: str, name: str) -> bool:
     """Whether an email domain's label (`firm_in_address`) spells a firm's name: all of it
     (less a legal form), or its first and last words with some of those between, in order,
     as domains shorten long names ("hollybankrescue" for Hollybank Animal Rescue,
-    "brockwellmarket" for Brockwell Farmers Market). Not its first words alone: "bakehouse"
-    may be another firm than Bake House Kitchens, as a shared word is no match."""
+    "brockwellmarket" for Brockwell Farmers Market), or two or more of its opening words
+    ("northfieldrovers" for Northfield Rovers Girls FC), or all of it and a word more
+    ("brightlinelegal" for Brightline). What is spelled so must be long enough to be a name
+    (`_SPELLED_ENOUGH`). Not its first word alone: "sunwise" may be another firm than
+    Sunwise Renewables Ltd, as a shared word is no match."""
     words = [spelled(w) for w in name.split()]
     words = [w for w in words if w]
     if not label or not words or not label.startswith(words[0]):
         return False
-    if label == "".join(words):
+    whole = "".join(words)
+    if label == whole:
+        return True
+    if len(label) >= _SPELLED_ENOUGH and (
+        label.startswith(whole) or any(label == "".join(words[:i]) for i in range(2, len(words)))
+    ):
         return True
     last = len(words) - 1
 
@@ -125,6 +133,11 @@ def addressed_to(label: str, name: str) -> bool:
         )
 
     return len(words) > 2 and rest(len(words[0]), 1)
+
+
+# Letters a domain's label must have to name a firm by part of its name, or by its name and
+# more: fewer may be a word many names share.
+_SPELLED_ENOUGH = 7
 
 
 def firm_in_address(email: str) -> str:
