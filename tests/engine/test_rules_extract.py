@@ -3329,6 +3329,31 @@ async def test_a_place_listed_right_after_a_firm_is_where_the_firm_is() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_firm_is_told_by_its_sort_or_its_person_after_other_parts_of_its_brackets() -> None:
+    result = await extract(
+        "Clients: Northlight Docs (New York; post supervisor Diego Santamaría) - USD; Maison "
+        "Lumière (Paris agency; contact Camille Moreau) - EUR; Red Mango Creative (Bengaluru "
+        "ad agency; creative director Vikram Shetty) - INR.",
+        DEFAULT,
+    )
+    firms = {o["name"] for o in objects(result, "organization")}
+    assert {"Northlight Docs", "Maison Lumière", "Red Mango Creative"} <= firms
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Diego Santamaría"]["company"] == "Northlight Docs"
+    assert people["Camille Moreau"]["company"] == "Maison Lumière"
+    assert people["Vikram Shetty"]["company"] == "Red Mango Creative"
+    # The town set after a firm is not the firm its brackets speak of; a firm's own name in
+    # brackets says no sort.
+    result = await extract(
+        "Clients: Hohenstein Verlag, Munich (literary publisher; editor Annegret Vogt). "
+        "Accountant Ruth Ellery (Ellery & Co) does the books.",
+        DEFAULT,
+    )
+    assert "Munich" not in {o["name"] for o in objects(result, "organization")}
+    assert "Ruth Ellery" in {p["name"] for p in objects(result, "person")}
+
+
+@pytest.mark.anyio
 async def test_a_firm_whose_name_ends_in_its_sort_is_of_that_kind() -> None:
     result = await extract(
         "Rang my insurer, Harbour Home Insurance. The donor programme is at Toronto General "
@@ -3612,7 +3637,8 @@ async def test_brackets_after_a_name_no_firm_has_tie_nobody_to_a_firm_told_befor
     )
     people = {p["name"]: p for p in objects(result, "person")}
     assert people["Hannah Okafor"].get("company") == "Pixel & Pine Studio"
-    assert "company" not in people["Diego Santamaría"]  # Northlight's, whatever it is
+    # Northlight's: the firm its brackets speak for, not the one told before.
+    assert people["Diego Santamaría"].get("company") == "Northlight Docs"
 
 
 @pytest.mark.anyio

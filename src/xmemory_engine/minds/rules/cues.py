@@ -799,7 +799,10 @@ def _represents(
         if org is None or any(org.end <= x.start < m.start for x in s.mentions if x is not org):
             continue  # another name between: the job is not said of this organization's one
         between = s.text[org.end : found.start()]
-        if ";" in between or len(between.split()) > 3:
+        # Inside the firm's own brackets, still open, its parts may be set apart by
+        # semicolons: "Northlight Docs (New York; post supervisor Diego Santamaría)".
+        bracketed = between.lstrip().startswith("(") and ")" not in between
+        if not bracketed and (";" in between or len(between.split()) > 3):
             continue
         draft = drafts.get(m.entity)
         if draft is not None and draft.put(

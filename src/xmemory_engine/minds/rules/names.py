@@ -214,6 +214,7 @@ class Candidate:
     priced: bool = False  # a price right after it: "Keukens Van Damme €18,400", "X, £186"
     set_off: bool = False  # in an aside after a name: "Amy Chen (Google)", "Ali, our rep,"
     bracketed: str = ""  # what the brackets right after it say: "Tom (Anna's brother)"
+    sort_bracketed: bool = False  # small words of a firm's sort open them: "(Paris agency; …"
     subject_head: str = ""  # what the name is said to be: "our bank" in "our bank is Monzo"
 
 
@@ -303,6 +304,7 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
         cand.priced = _PRICE_AFTER.match(sentence, cand.end) is not None
         said = _BRACKET_AFTER.match(sentence, cand.end)
         cand.bracketed = said.group(1).lower() if said else ""
+        cand.sort_bracketed = said is not None and _sort_said(said.group(1))
     for prev, cand in itertools.pairwise(out):
         gap, rest = sentence[prev.end : cand.start], sentence[cand.end :]
         cand.set_off = bool(
@@ -317,6 +319,13 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
             (_OPEN_ASIDE.fullmatch(gap) and rest[:1] in (")", ","))
             or (gap.strip() == "," and _CLOSE_ASIDE.match(rest))
         )
+        if gap.strip() == "," and rest.lstrip().startswith("("):
+            # "Hohenstein Verlag, Munich (literary publisher; editor Annegret Vogt": the sort
+            # and the one who speaks for it, after a part of their own, are the firm's named
+            # before, not the town's set after it.
+            cand.sort_bracketed = False
+            said = _REPRESENTED.match(rest)
+            cand.represented = cand.represented and not (said and said.group("parts"))
     return out
 
 
@@ -329,9 +338,10 @@ _PRICE_AFTER = re.compile(
 )
 
 # "Seedcamp (partner Amelie Roth, …)", "Harbour Lane Bakery — contact Gwen Ofori": a job or
-# "contact" set off right after a name, then someone's name: the one who speaks for it.
+# "contact" set off right after a name, then someone's name: the one who speaks for it. In
+# its brackets, other parts may come first: "Northlight Docs (New York; post supervisor …".
 _REPRESENTED = re.compile(
-    r"\s*(?:\(|,|\u2014|\u2013|\s-)\s*(?P<role>(?:[a-z][\w\-]*\s+){0,2}?[a-z][\w\-]*)\s+"
+    r"\s*(?:\((?P<parts>[^();]{1,40};)?|,|\u2014|\u2013|\s-)\s*(?P<role>(?:[a-z][\w\-]*\s+){0,2}?[a-z][\w\-]*)\s+"
     rf"(?:{TITLE})?[A-Z]"
 )
 # "Nordlys Medical AS (Oslo)", "Terra Ceramica, Porto — …": a word set aside right after a name
@@ -412,6 +422,15 @@ def _bracketed_person(c: Candidate) -> bool:
     first = c.bracketed.split(",")[0].split()
     head = first[-1].strip(".;:") if first else ""
     return bool(head) and len(first) <= 3 and (head in KIN_NOUNS or role_noun(head))
+
+
+def _sort_said(bracketed: str) -> bool:
+    """Whether what brackets say opens with what kind of firm a name is: at most three words,
+    the last a firm's sort in small letters ("Paris agency; contact …", "charity", "ad
+    agency, Bengaluru"), not a firm's own name ("Ellery & Co")."""
+    first = re.split(r"[,;]", bracketed, maxsplit=1)[0].split()
+    head = first[-1] if first else ""
+    return 0 < len(first) <= 3 and head.islower() and (head in ORG_SUFFIXES or head in FIRM_HEADS)
 
 
 def shouted(key: str, candidates: list[Candidate]) -> bool:
@@ -818,6 +837,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.person += 2
     if _apposed(c) or _bracketed_person(c):
         s.person += 2
+    if c.sort_bracketed:
+        s.org += 3  # "Maison Lumière (Paris agency; …)": what kind of firm it is
     if c.after_comma and after1 in ("a", "an") and _firm_kind_after(c.after):
         s.org += 3  # "Pão & Mel, a small bakery in Leith": what kind of firm it is
     elif c.after_comma and after1 in ("a", "an") and any(w in ROLE_NOUNS for w in c.after[1:3]):
