@@ -3354,6 +3354,23 @@ async def test_a_firm_is_told_by_its_sort_or_its_person_after_other_parts_of_its
 
 
 @pytest.mark.anyio
+async def test_a_name_run_or_founded_by_someone_is_their_firm() -> None:
+    result = await extract(
+        "Emre Demir (tree surgeon, runs Baumpflege Demir). Booked a speech coach, Bartek "
+        "Wiśniewski - he runs Speak Easy Coaching in Cork.",
+        DEFAULT,
+    )
+    firms = {o["name"] for o in objects(result, "organization")}
+    assert {"Baumpflege Demir", "Speak Easy Coaching"} <= firms
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Emre Demir"]["company"] == "Baumpflege Demir"
+    assert people["Bartek Wiśniewski"]["company"] == "Speak Easy Coaching"
+    # Someone managed is no firm.
+    result = await extract("Priya manages Tom Reid on the night shift.", DEFAULT)
+    assert objects(result, "organization") == []
+
+
+@pytest.mark.anyio
 async def test_a_firm_whose_name_ends_in_its_sort_is_of_that_kind() -> None:
     result = await extract(
         "Rang my insurer, Harbour Home Insurance. The donor programme is at Toronto General "

@@ -769,6 +769,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 2
     if before1 == "of" and before2 in _OF_A_FIRM:
         s.org += 2  # "founder of Atelier Lune", "CEO of Lumora", "member of Riverside Harriers"
+    if before1 in _RUN_A_FIRM and len(c.tokens) > 1 and not given_name(c.tokens[0]):
+        s.org += 2  # "runs Baumpflege Demir", "founded Speak Easy Coaching": what is run
     head = c.subject_head
     if head in ORG_NOUNS | _GROUP_NOUNS and not person_noun(head):
         # "My band is The Velvet Hinges", "our bank is Monzo", "The internet provider at the
@@ -938,6 +940,9 @@ _NOT_ACTING = frozenset(("seems", "looks", "sounds", "feels", "based", "named", 
 
 
 # Who someone is of a firm: "founder of Atelier Lune", not "Head of Procurement" (a department).
+# Verbs of heading a firm, after which a name of several words opening with no given name is
+# the firm's (a person is managed or led, not run or founded).
+_RUN_A_FIRM = frozenset(("runs", "ran", "founded", "co-founded", "cofounded", "owns", "owned"))
 _OF_A_FIRM = frozenset(
     ("founder", "co-founder", "cofounder", "owner", "member", "members", "ceo", "cto", "cfo",
      "coo", "president", "chairman", "chairwoman", "employee", "employees", "customer", "client")
