@@ -3341,6 +3341,9 @@ async def test_a_firm_is_told_by_its_sort_or_its_person_after_other_parts_of_its
     people = {p["name"]: p for p in objects(result, "person")}
     assert people["Diego Santamaría"]["company"] == "Northlight Docs"
     assert people["Camille Moreau"]["company"] == "Maison Lumière"
+    # A town, then the firm's sort there: where it is and what sort it is.
+    firm = next(o for o in objects(result, "organization") if o["name"] == "Red Mango Creative")
+    assert (firm.get("location"), firm.get("kind")) == ("Bengaluru", "ad agency")
     assert people["Vikram Shetty"]["company"] == "Red Mango Creative"
     # The town set after a firm is not the firm its brackets speak of; a firm's own name in
     # brackets says no sort.

@@ -110,13 +110,21 @@ def _kind_said_after(draft: Draft | None, after: str) -> None:
     where a word for a firm's part will do too ("(client)"), is of that sort."""
     kind = field_for(draft.spec, "kind", ("str",)) if draft is not None else None
     said = _KIND_AFTER.match(after)
-    if draft is None or kind is None or draft.has(kind) or said is None:
+    if draft is None or kind is None or draft.has(kind):
+        return
+    if said is None:
+        # "Maison Lumière (Paris agency; …)": the sort after the town it is in.
+        item = _BRACKETED.match(after)
+        first = re.split(r"[,;]", item.group("items"))[0].strip() if item else ""
+        placed = _SORT_IN_TOWN.match(first)
+        if placed is not None and placed.group("head") in _KIND_HEADS:
+            draft.put(kind, placed.group("sort"))
         return
     head = said.group("head").lower()
     firm_word = False
     if said.group("bracket"):
         # In brackets, the sort is an item of its own: "(partner: Sebastián Restrepo)" says who.
-        if after[said.end() :].lstrip()[:1] not in (",", ")"):
+        if after[said.end() :].lstrip()[:1] not in (",", ";", ")"):
             return
         firm_word = head in ORG_NOUNS or head in PROVIDER_WORDS
     if head in _KIND_HEADS or firm_word:
@@ -175,6 +183,9 @@ def _town_set_off(s: Analyzed, m: Mention, draft: Draft | None) -> None:
             continue
         said = item.strip()
         start += len(item) - len(item.lstrip())
+        placed = _SORT_IN_TOWN.match(said)  # "Paris agency": the firm's sort, in its town
+        if placed is not None and placed.group("head") in _KIND_HEADS:
+            said = placed.group("town")
         town = _a_town(said) and not any(a < start + len(said) and start < b for a, b in others)
         if town:
             towns.append(_TOWN_PART.sub("", said))
@@ -185,6 +196,12 @@ def _town_set_off(s: Analyzed, m: Mention, draft: Draft | None) -> None:
 
 
 _BRACKETED = re.compile(r"\s*\((?P<items>[^()]{1,80})\)")
+# An item naming a town and then, in small letters, the firm's sort there: "Paris agency",
+# "Bengaluru ad agency".
+_SORT_IN_TOWN = re.compile(
+    r"(?P<town>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?)\s+(?P<sort>(?:[a-z][\w\-&]*\s+){0,2}"
+    r"(?P<head>[a-z][\w\-]*))$"
+)
 # A house number or unit opens the address: "…, 22 Deansgate, Manchester".
 _ADDRESSED = re.compile(
     r"\s*,\s*(?P<items>(?:Unit\s+)?\d+[A-Za-z]?\s+[^,;()]{1,40}(?:,\s*[^,;()\n.]{1,40}){1,3})"
