@@ -48,6 +48,7 @@ from xmemory import AsyncXmemoryClient, XmemoryAPIError
 from xmemory_engine import EngineSettings, open_engine
 from xmemory_engine.minds.base import Mind
 from xmemory_engine.minds.rules import rules_mind
+from xmemory_engine.service.episodes import dateline
 
 HERE = Path(__file__).parent
 SCORES = HERE / "scores.json"
@@ -92,7 +93,7 @@ async def run_conversation(conv: Conversation) -> ConversationResult:
             before = _snapshot(db)
             for turn in conv.turns:
                 try:
-                    await inst.write(turn)
+                    await inst.write(turn, occurred_at=_said_on(conv, turn))
                 except XmemoryAPIError as exc:  # a refused write stores nothing; say so
                     failures.append(f"write {turn[:50]!r}: {exc}")
                 after = _snapshot(db)
@@ -126,6 +127,17 @@ async def run_conversation(conv: Conversation) -> ConversationResult:
         empty_turns=sum(1 for t in traces if not t),
         failures=failures,
     )
+
+
+def _said_on(conv: Conversation, turn: str) -> str | None:
+    """The day a turn was said, for its episode: the date it opens with, as the engine would
+    read it, else the day the conversation was written on, if it says. Without it a turn
+    would be stamped with the day the benchmark runs, and the sentences a read quotes would
+    resolve their dates ("moved to 4 Dec") against a day the mind never saw, so a figure
+    taken after midnight would differ from one taken before."""
+    if conv.today is None:
+        return None
+    return dateline(turn) or conv.today.isoformat()
 
 
 def _mind_for(conv: Conversation) -> Mind | None:
