@@ -3374,6 +3374,19 @@ async def test_a_name_run_or_founded_by_someone_is_their_firm() -> None:
 
 
 @pytest.mark.anyio
+async def test_what_someone_is_called_besides_their_name_is_them() -> None:
+    result = await extract(
+        "The chair is Evangelos Papadakis (everyone calls him Vangelis), retired teacher. "
+        "Our director is Małgorzata Wiśniewska, everyone calls her Gosia. Gosia is strict.",
+        DEFAULT,
+    )
+    assert objects(result, "organization") == []  # no firm called Vangelis
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert set(people) == {"Evangelos Papadakis", "Małgorzata Wiśniewska"}
+    assert "company" not in people["Evangelos Papadakis"]
+
+
+@pytest.mark.anyio
 async def test_a_firm_whose_name_ends_in_its_sort_is_of_that_kind() -> None:
     result = await extract(
         "Rang my insurer, Harbour Home Insurance. The donor programme is at Toronto General "

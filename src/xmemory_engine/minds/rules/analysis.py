@@ -7,8 +7,9 @@ rules can ask "who is this sentence about" and "who is nearest to this email".
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -194,6 +195,7 @@ def analyze(
     if intro is not None:
         kinds[intro.name.lower()] = "person"
     canon = _canonical_names(kinds, candidates)
+    _other_names(sentences, candidates, kinds, canon)
     result = TextAnalysis([])
     if intro is not None:
         result.speaker = canon.get(intro.name.lower(), intro.name).lower()
@@ -295,6 +297,33 @@ def _person_noun_after(text: str, end: int) -> bool:
     return owned_person_noun(first) or (
         first.islower() and second is not None and owned_person_noun(second)
     )
+
+
+# What someone is called besides their name, said right after it: "Małgorzata Wiśniewska,
+# everyone calls her Gosia", "Evangelos Papadakis (everyone calls him Vangelis)", "known as",
+# "goes by", "aka".
+_CALLED_ALSO = re.compile(
+    r"(?:\bcall(?:s|ed)?\s+(?:him|her|them)|\bknown\s+as|\bgoes\s+by|\baka|\ba\.k\.a\.)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _other_names(
+    sentences: Sequence[Sentence],
+    candidates: list[list[Candidate]],
+    kinds: dict[str, str],
+    canon: dict[str, str],
+) -> None:
+    """A name said to be what the person named just before it is called is that person: one
+    entity, by their full name, not a firm or someone else ("…, everyone calls her Gosia")."""
+    for sentence, cands in zip(sentences, candidates, strict=True):
+        for before, cand in itertools.pairwise(cands):
+            if kinds.get(before.name.lower()) != "person" or " " in cand.name:
+                continue
+            if not _CALLED_ALSO.search(sentence.text[before.end : cand.start]):
+                continue
+            kinds[cand.name.lower()] = "person"
+            canon[cand.name.lower()] = canon.get(before.name.lower(), before.name)
 
 
 def _canonical_names(kinds: dict[str, str], candidates: list[list[Candidate]]) -> dict[str, str]:
