@@ -3950,6 +3950,9 @@ async def test_a_name_set_off_among_an_events_details_is_where_it_is() -> None:
          "Crown & Anchor"),
         ("Upcoming: nephrology review with Dr Lindqvist on 17 Dec 2026, 9:20am, "
          "Toronto General, 8th floor.", "Toronto General"),
+        # The town named right before it, by a comma, is where in it.
+        ("User organising group ski trip to Saalbach, Austria, Sat 20 - Sat 27 Feb 2027.",
+         "Saalbach, Austria"),
     ):  # fmt: skip
         [event] = objects(await extract(text, DEFAULT), "event")
         assert event.get("location") == where, event

@@ -21,6 +21,7 @@ from xmemory_engine.minds.rules.facts import META_LABELS
 from xmemory_engine.minds.rules.names import (
     NAME_PARTICLES,
     NOISE_WORDS,
+    Candidate,
     given_name,
     kin_or_role,
     names_a_time,
@@ -706,7 +707,7 @@ def _event(
             venue = f"{venue}, {first.name}"
         draft.put(field_for(spec, "location", ("str",)), venue)
     elif first is not None:
-        draft.put(field_for(spec, "location", ("str",)), first.name)
+        draft.put(field_for(spec, "location", ("str",)), _with_town_before(s, first))
     else:
         clause_end = s.text.find(";", m.end())
         set_off = _venue_set_off(
@@ -718,6 +719,22 @@ def _event(
         if set_off is not None:
             draft.put(field_for(spec, "location", ("str",)), set_off)
     return draft
+
+
+def _with_town_before(s: Analyzed, place: Candidate) -> str:
+    """A place, with the name set right before it by a comma when that is a town of it:
+    "trip to Saalbach, Austria" is in Saalbach, Austria, not anywhere in Austria. Not a
+    person's or a firm's name ("with Acme, Leeds")."""
+    before = max(
+        (c for c in s.candidates if c.end <= place.start), key=lambda c: c.end, default=None
+    )
+    if before is None or s.text[before.end : place.start].strip() != ",":
+        return place.name
+    if any(m.start < before.end and before.start < m.end for m in s.mentions):
+        return place.name
+    if names_a_time(before.tokens) or len(before.tokens) > 3:
+        return place.name
+    return f"{before.name}, {place.name}"
 
 
 # Words a note opens with that say how it is told, not what it is about ("Actually …").
@@ -1300,7 +1317,8 @@ def _venue_set_off(s: Analyzed, start: int, end: int, title: str) -> str | None:
         before = s.text[: item.start()]
         if before.endswith("(") and _someones(s, len(before[:-1].rstrip()) - 1):
             continue  # "Ruth Ellery (Ellery & Co)": where she works
-        return place
+        named_at = next((c for c in s.candidates if c.start == at and c.name == place), None)
+        return _with_town_before(s, named_at) if named_at is not None else place
     return None
 
 
