@@ -2806,6 +2806,15 @@ async def test_a_job_said_before_a_name_is_their_role(text: str, name: str, role
 
 
 @pytest.mark.anyio
+async def test_a_word_for_anyone_alone_is_no_job() -> None:
+    result = await extract("The guy is Bartholomew Kaczmarek, 07812 330 476.", DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert "role" not in people["Bartholomew Kaczmarek"]
+    result = await extract("The sales guy is Rhodri Vaughan.", DEFAULT)
+    assert objects(result, "person")[0]["role"] == "sales guy"  # a word before it says one
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize(
     "text",
     [
