@@ -2806,6 +2806,17 @@ async def test_a_job_said_before_a_name_is_their_role(text: str, name: str, role
 
 
 @pytest.mark.anyio
+async def test_a_firm_listed_in_someones_brackets_ends_at_a_dash() -> None:
+    result = await extract(
+        "Contacts: Kofi Boateng (pantry director); Greg Alvarez (owner, Alvarez Market - "
+        "donates day-old bread and produce weekly).",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Greg Alvarez"]["company"] == "Alvarez Market"
+
+
+@pytest.mark.anyio
 async def test_a_word_for_anyone_alone_is_no_job() -> None:
     result = await extract("The guy is Bartholomew Kaczmarek, 07812 330 476.", DEFAULT)
     people = {p["name"]: p for p in objects(result, "person")}

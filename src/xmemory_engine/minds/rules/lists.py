@@ -469,6 +469,10 @@ def _outside_brackets(text: str, mark: str) -> bool:
     return any(ch == mark and outside for ch, outside in bracketed(text))
 
 
+# A clause joined on by a dash set off with spaces: what is said of the name before it.
+_DASHED_ON = re.compile(r"\s+[\u2014\u2013-]\s")
+
+
 def _fill(draft: Draft, said: str, today: date, kinds: Mapping[str, str]) -> None:
     before = len(draft.values)
     values = find_values(said, today)
@@ -507,11 +511,12 @@ def _fill(draft: Draft, said: str, today: date, kinds: Mapping[str, str]) -> Non
             company is not None
             and at > 0
             and not draft.has(company)
-            and part[:1].isupper()
-            and len(part.split()) <= 4
-            and not find_values(part, today)
+            and (named := _DASHED_ON.split(part, maxsplit=1)[0])[:1].isupper()
+            and len(named.split()) <= 4
+            and not find_values(named, today)
         ):
-            draft.put(company, part)
+            # "(owner, Alvarez Market - donates day-old bread)": the name, not what it does
+            draft.put(company, named)
     notes = notes_field(draft.spec, {field_for(draft.spec, "name") or ""})
     if len(draft.values) == before and notes is not None:
         draft.notes.append(said)  # nothing of it fits a field: kept with the record
