@@ -3995,6 +3995,14 @@ async def test_a_currency_code_is_no_place_and_no_firm() -> None:
     [hannah] = [p for p in objects(result, "person") if p["name"] == "Hannah Okafor"]
     assert "location" not in hannah
     assert "GBP" not in {o["name"] for o in objects(result, "organization")}
+    # Before an amount it is the amount's: no firm "GBP 1", no event held at GBP.
+    result = await extract(
+        "Home: flat in Easton sublet to Zoltán Farkas at GBP 1,150/month from 1 March.", DEFAULT
+    )
+    assert objects(result, "organization") == []
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert "company" not in people["Zoltán Farkas"]
+    assert all("location" not in e for e in objects(result, "event"))
 
 
 @pytest.mark.anyio

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from xmemory_engine.minds.rules.names import (
+    CURRENCY_CODES,
     Candidate,
     classify,
     find_candidates,
@@ -458,14 +459,18 @@ def _masks(text: str, values: list[Span]) -> list[Span]:
     """The values a name may not run into. A bare number written right after a capitalised
     word belongs to the name ("Person 00042", "Company 7", "Apollo 11", "Person 1000003": a
     run of digits alone is no phone number there), so it is left out."""
-    return [
-        v
-        for v in values
-        if not (
+    out = []
+    for v in values:
+        named = _NAMED_NUMBER.search(text[: v.start])
+        if (
             (v.kind == "number" or (v.kind == "phone" and v.text.isdigit()))
-            and _NAMED_NUMBER.search(text[: v.start]) is not None
-        )
-    ]
+            and named is not None
+            # "GBP 1,150/month": a currency's code before a number is an amount, no name
+            and named.group().strip().lower() not in CURRENCY_CODES
+        ):
+            continue
+        out.append(v)
+    return out
 
 
 def _quoted(text: str) -> list[Span]:

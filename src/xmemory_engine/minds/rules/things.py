@@ -19,6 +19,7 @@ from xmemory_engine.minds.rules.deeds import base, past
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import META_LABELS
 from xmemory_engine.minds.rules.names import (
+    CURRENCY_CODES,
     NAME_PARTICLES,
     NOISE_WORDS,
     Candidate,
@@ -691,6 +692,7 @@ def _event(
             for c in s.candidates
             if (c.before[-1:] in (["at"], ["in"]) or c.before[-2:] == ["in", "the"])
             and not names_a_time(c.tokens)  # "in October 2026": when, not where
+            and c.name.lower() not in CURRENCY_CODES  # "at GBP 1,150/month": a price
         ),
     ]
     first = min((p for p in places if p.start > m.start()), key=lambda p: p.start, default=None)
@@ -1287,7 +1289,7 @@ def _dated(
         venue = after_date.group("place")
     if venue is None:
         venue = _venue_set_off(s, start, clause_end, title)
-    if venue is not None:
+    if venue is not None and venue.lower() not in CURRENCY_CODES:  # "at GBP 1,150": a price
         draft.put(field_for(spec, "location", ("str",)), venue)
     return draft, subject
 
