@@ -295,16 +295,28 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
             family = cand.name.split()[-1]
             prev.name = f"{prev.name} {family}"
             prev.tokens = [*prev.tokens, family.lower()]
-    for cand in out:
-        said = _REPRESENTED.match(sentence[cand.end :])
-        cand.represented = said is not None and (
-            said.group("role") == "contact" or _role_like(said.group("role").split()[-1])
+    for at, cand in enumerate(out):
+        rest = sentence[cand.end :]
+        # "Hohenstein Verlag, Munich (literary publisher; editor Annegret Vogt": the sort and
+        # the one who speaks for it, after a part of their own, are the firm's named before,
+        # not the town's set after it.
+        town_of_firm = (
+            at > 0
+            and sentence[out[at - 1].end : cand.start].strip() == ","
+            and rest.lstrip().startswith("(")
         )
-    for cand in out:
+        said = _REPRESENTED.match(rest)
+        cand.represented = (
+            said is not None
+            and not (town_of_firm and said.group("parts"))
+            and (said.group("role") == "contact" or _role_like(said.group("role").split()[-1]))
+        )
         cand.priced = _PRICE_AFTER.match(sentence, cand.end) is not None
-        said = _BRACKET_AFTER.match(sentence, cand.end)
-        cand.bracketed = said.group(1).lower() if said else ""
-        cand.sort_bracketed = said is not None and _sort_said(said.group(1))
+        bracket = _BRACKET_AFTER.match(sentence, cand.end)
+        cand.bracketed = bracket.group(1).lower() if bracket else ""
+        cand.sort_bracketed = (
+            bracket is not None and not town_of_firm and _sort_said(bracket.group(1))
+        )
     for prev, cand in itertools.pairwise(out):
         gap, rest = sentence[prev.end : cand.start], sentence[cand.end :]
         cand.set_off = bool(
@@ -319,13 +331,6 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
             (_OPEN_ASIDE.fullmatch(gap) and rest[:1] in (")", ","))
             or (gap.strip() == "," and _CLOSE_ASIDE.match(rest))
         )
-        if gap.strip() == "," and rest.lstrip().startswith("("):
-            # "Hohenstein Verlag, Munich (literary publisher; editor Annegret Vogt": the sort
-            # and the one who speaks for it, after a part of their own, are the firm's named
-            # before, not the town's set after it.
-            cand.sort_bracketed = False
-            said = _REPRESENTED.match(rest)
-            cand.represented = cand.represented and not (said and said.group("parts"))
     return out
 
 

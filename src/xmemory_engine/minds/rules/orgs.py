@@ -116,8 +116,8 @@ def _kind_said_after(draft: Draft | None, after: str) -> None:
         # "Maison Lumière (Paris agency; …)": the sort after the town it is in.
         item = _BRACKETED.match(after)
         first = re.split(r"[,;]", item.group("items"))[0].strip() if item else ""
-        placed = _SORT_IN_TOWN.match(first)
-        if placed is not None and placed.group("head") in _KIND_HEADS:
+        placed = _sort_in_town(first)
+        if placed is not None:
             draft.put(kind, placed.group("sort"))
         return
     head = said.group("head").lower()
@@ -183,8 +183,8 @@ def _town_set_off(s: Analyzed, m: Mention, draft: Draft | None) -> None:
             continue
         said = item.strip()
         start += len(item) - len(item.lstrip())
-        placed = _SORT_IN_TOWN.match(said)  # "Paris agency": the firm's sort, in its town
-        if placed is not None and placed.group("head") in _KIND_HEADS:
+        placed = _sort_in_town(said)  # "Paris agency": the firm's sort, in its town
+        if placed is not None:
             said = placed.group("town")
         town = _a_town(said) and not any(a < start + len(said) and start < b for a, b in others)
         if town:
@@ -202,6 +202,15 @@ _SORT_IN_TOWN = re.compile(
     r"(?P<town>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?)\s+(?P<sort>(?:[a-z][\w\-&]*\s+){0,2}"
     r"(?P<head>[a-z][\w\-]*))$"
 )
+
+
+def _sort_in_town(item: str) -> re.Match[str] | None:
+    """The town and the firm's sort of an item that names both ("Paris agency"), when its
+    last word is a firm's sort; None otherwise."""
+    placed = _SORT_IN_TOWN.match(item)
+    return placed if placed is not None and placed.group("head") in _KIND_HEADS else None
+
+
 # A house number or unit opens the address: "…, 22 Deansgate, Manchester".
 _ADDRESSED = re.compile(
     r"\s*,\s*(?P<items>(?:Unit\s+)?\d+[A-Za-z]?\s+[^,;()]{1,40}(?:,\s*[^,;()\n.]{1,40}){1,3})"
