@@ -3217,6 +3217,44 @@ async def test_a_clause_opening_with_a_verb_of_doing_is_a_task(
 
 @pytest.mark.anyio
 @pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("Bought the shoes, £145 ugh. still need the gels + body glide.",
+         [("gels", None), ("body glide", None)]),
+        ("We still need a proper party wall award.", [("proper party wall award", None)]),
+        ("User needs a VHF radio licence before the practical; the course is on 6 March 2027.",
+         [("VHF radio licence before the practical", None)]),
+        # Someone needs the user's: the user is to send it, by the day said after.
+        ("She needs my food hygiene cert and public liability insurance by 18 March.",
+         [("food hygiene cert", "2026-03-18"), ("public liability insurance", "2026-03-18")]),
+        ("Need the gas inspection done before we can trade.", [("gas inspection", None)]),
+    ],
+)  # fmt: skip
+async def test_a_thing_the_user_needs_is_one_to_get(
+    text: str, wanted: list[tuple[str, str | None]]
+) -> None:
+    tasks = objects(await extract(text, DEFAULT), "task")
+    assert [(t["title"], t.get("due_date"), t["status"]) for t in tasks] == [
+        (title, due, "open") for title, due in wanted
+    ]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teodor is a nurse on PAYE and doesn't need a return.",
+        "Mochi needs a rabies jab.",  # the cat's need, not the user's
+        "2) a teapot (leather-hard, still needs a handle).",
+        "Questions for the consultant: will I need a CPAP?",
+    ],
+)
+async def test_a_need_not_the_users_or_asked_about_is_no_task(text: str) -> None:
+    assert not objects(await extract(text, DEFAULT), "task")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
     "text", ["Post Office opens at 9.", "Book club meets on Tuesdays.", "Call with Tom went well."]
 )
 async def test_a_verb_of_doing_that_names_something_opens_no_task(text: str) -> None:

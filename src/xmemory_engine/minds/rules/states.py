@@ -66,12 +66,13 @@ def allowed_state(meant: tuple[str, ...], allowed: Sequence[object]) -> str | No
 # -- what was done ------------------------------------------------------------------------------
 
 # A clause telling that something has been done: a state word, or a verb in the past ("booked",
-# "bought", "paid"); what is still to come ("need to", "will", "to do") is no such clause.
+# "bought", "paid"); what is still to come ("need to", "need it done", "will", "to do") is no
+# such clause.
 _DONE_WORDS = re.compile(
     r"\b(?:done|finished|completed?|sorted|already|ticked\s+off)\b|^\s*done\s*:", re.IGNORECASE
 )
 _TO_COME = re.compile(
-    r"\b(?:will|need(?:s|ed)?\s+to|to\s+do|todo|to-do|have\s+to|has\s+to|must|should|going\s+to|"
+    r"\b(?:will|needs?|needed\s+to|to\s+do|todo|to-do|have\s+to|has\s+to|must|should|going\s+to|"
     r"plan(?:s|ning)?\s+to|want(?:s)?\s+to|tomorrow|next|still|yet|not|n't|open|outstanding|"
     r"wait(?:ing)?|await(?:ing)?|pending|un\w+ed)\b|"
     r"n['\u2019]t\b",
@@ -129,6 +130,8 @@ def done_thing(clause: str) -> str | None:
     said = [re.split(r"['\u2019]", w.lower())[0] for w in thing.split()]  # "that's": that
     if set(said) & _NO_THING:
         return None  # "Everything is sorted": nothing named
+    if said[0] in ("need", "needs"):
+        return None  # "need the inspection done before we can trade": wanted, not done
     helper = any(w in STOPWORDS and w not in _THING_GLUE for w in said)  # "I", "it", "was"
     opening = said[0] in _DETERMINERS and len(said) > 1  # "the tax return", "my visa …"
     glued = said[0] in _THING_GLUE and not opening  # "and the rest"

@@ -120,6 +120,24 @@ _TAKEN_ON = lazy_compile(
     r"writing|drafting|fixing|chasing)\s+(?i:the|a|an|our|my|his|her|"
     r"their|all|some)\b[^.;!?]{2,60})"
 )
+# What the user needs, a thing rather than a deed, is one to get: "still need the gels + body
+# glide", "Need a booster seat for Leo", "User needs a VHF radio licence", "she needs my food
+# hygiene cert and public liability insurance by 18 dec" (someone needs the user's, so the
+# user must send it). The user speaks ("need" with no one named, "I", "we", "user needs"), or
+# the thing is "my". Not "doesn't need a return", and not a need of someone or something
+# else's ("Mochi needs a jab", "a teapot (leather-hard, still needs a handle)").
+_NEEDED = lazy_compile(
+    r"(?:(?:^|(?<=[.;:,(\u2014\u2013]\s)|(?<!will\s)(?<!would\s)(?<!do\s)(?<!should\s)"
+    r"(?<!could\s)(?<!might\s)(?<!can\s)\b(?:I|we)\s+)(?:(?:still|also|really|now|just)\s+)?need"
+    r"|\b(?:the\s+)?user\s+(?:(?:still|also|really|now|just)\s+)?needs)\s+"
+    r"(?P<needed>(?:a|an|the|some|more|new|another|\d+)\s+[^.;!?]{2,80})"
+    r"|\b(?<!\bnot\s)needs\s+(?P<mine>my\s+[^.;!?]{2,80})",
+    re.IGNORECASE,
+)
+# Between the things needed: "the gels + body glide", "my cert and public liability insurance".
+_NEEDED_APART = lazy_compile(r"\s+(?:\+|&|and)\s+|,\s+(?:and\s+)?")
+_NEEDED_ITEM_WORDS = 6  # an item longer than this is a clause, not one more thing needed
+
 # A clause opening with a verb of doing and what it acts on: something to do ("Pay the
 # deposit by 10 January", "Chase Acme for payment", "Book the venue before March"). What
 # follows the verb is a determiner or pronoun, or a name followed by more words ("Call Tom
@@ -316,6 +334,16 @@ def read_things(
                     out.drafts.append(more)
                     _link(out, mapped, more, s, people, kind, names)
             break
+    task = mapped.first("task")
+    needed = _NEEDED.search(s.text) if task is not None else None
+    if task is not None and needed is not None:
+        # A thing needed is told in a clause of its own, whatever the sentence's other
+        # clauses tell ("User needs a VHF radio licence …; the SRC course is on 6 March").
+        title = name_field(task, "task") or ""
+        titles = {str(d.values.get(title)) for d in out.drafts}
+        for draft in _needed(s, task, make, needed):
+            if str(draft.values.get(title)) not in titles:
+                out.drafts.append(draft)
     for spec in mapped.schema.objects.values():
         if spec.name not in mapped.kinds and not any(d.spec is spec for d in out.drafts):
             draft = _named_type(s, spec, make) or read_work(s, spec, make)
@@ -573,6 +601,42 @@ def _task(
     if not re.search(r"\b(done|finished|completed|closed)\b", s.text, re.I):
         put_open(draft)
     return draft
+
+
+def _needed(s: Analyzed, spec: ObjectSpec, make: MakeDraft, m: re.Match[str]) -> list[Draft]:
+    """A thing to get for each thing the user needs (`_NEEDED`), open, due on the date said
+    after them ("… by 18 dec")."""
+    group = "needed" if m.group("needed") else "mine"
+    start, what = m.start(group), m.group(group)
+    due = _first_date(s, start)
+    if due is not None and due[0] >= m.end(group):
+        due = None  # another clause's date ("…; the course is on 6 March")
+    if due is not None:
+        what = _DUE_PREP.sub("", s.text[start : due[0]])
+    # It ends where the sentence goes on to something else: a dash, "so", "because", …, or
+    # the deed wanted of it ("need the inspection done before we can trade").
+    what = re.split(
+        r"\s+[-\u2014\u2013]\s+|\s*[,(]?\s*\b(?:so|because|but|which|as)\b"
+        r"|\s+(?:done|sorted|fixed|finished|signed|checked|sent|booked)\b",
+        what,
+    )[0]
+    what = re.sub(r"\s+for\s+(?:it|them|this|that)\s*$", "", what.strip(" ,"))  # "… for it"
+    items = [i.strip(" ,") for i in _NEEDED_APART.split(what)]
+    if any(len(i.split()) > _NEEDED_ITEM_WORDS for i in items):
+        items = [what.strip(" ,")]  # a longer clause: one thing, said at length
+    drafts = []
+    for item in items:
+        title = re.sub(r"^(?:a|an|the|some|my)\s+", "", item, flags=re.IGNORECASE)
+        if all(w in STOPWORDS for w in title.lower().split()):
+            continue
+        draft = make(spec, None)
+        if not draft.put(name_field(spec, "task"), title):
+            continue
+        if due is not None:
+            draft.put(field_for(spec, "due", ("date", "datetime")), due[2])
+        put_open(draft)
+        drafts.append(draft)
+    return drafts
 
 
 def put_open(draft: Draft) -> None:
