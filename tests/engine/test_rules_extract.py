@@ -4313,6 +4313,10 @@ async def test_a_trade_ending_a_firms_name_is_its_kind(said: str, firm: str, kin
         ),
         ("Passport photos: done Tuesday, posted Wednesday.", "Passport photos"),
         ("car insurance sorted with Admiral, £412 for the year.", "car insurance"),
+        # A tick marks it done as the word does, before or after it.
+        ("bought the Marmalade insurance, done \u2705", "bought the Marmalade insurance"),
+        ("deposit paid \u2705 £1,880 (20%), balance due on completion", "deposit paid"),
+        ("\u2705 booked the venue", "booked the venue"),
     ],
 )
 @pytest.mark.anyio
@@ -4328,6 +4332,7 @@ async def test_a_thing_said_done_that_no_task_holds_is_a_task_done(said: str, ti
         "so that's done.",
         "I'm done with the garden.",
         "Tom Baker is done with chemo.",
+        "done \u2705 went with Germidour",  # the mark of what was told before
     ],
 )
 @pytest.mark.anyio

@@ -69,7 +69,8 @@ def allowed_state(meant: tuple[str, ...], allowed: Sequence[object]) -> str | No
 # "bought", "paid"); what is still to come ("need to", "need it done", "will", "to do") is no
 # such clause.
 _DONE_WORDS = re.compile(
-    r"\b(?:done|finished|completed?|sorted|already|ticked\s+off)\b|^\s*done\s*:", re.IGNORECASE
+    r"\b(?:done|finished|completed?|sorted|already|ticked\s+off)\b|^\s*done\s*:|[\u2705\u2714\u2611]",
+    re.IGNORECASE,
 )
 _TO_COME = re.compile(
     r"\b(?:will|needs?|needed\s+to|to\s+do|todo|to-do|have\s+to|has\s+to|must|should|going\s+to|"
@@ -99,10 +100,18 @@ def done_clauses(text: str, past: Callable[[str], bool]) -> list[str]:
 # is done", "24h urine: done Sunday", "travel insurance sorted with Staysure". What opens with
 # a pronoun ("that's done", "I'm done") names nothing.
 _DONE_THING = re.compile(
-    r"^\s*(?P<thing>[^\W_][\w'\u2019\-]*(?:\s+[\w'\u2019\-]+){0,5}?)"
-    r"(?:\s*:\s*|\s+(?:is|are|was|were|has\s+been|have\s+been)\s+|(?P<bare>\s+))"
-    r"(?:now\s+|all\s+|finally\s+)?(?:done|finished|completed|sorted)\b(?P<after>.*)$",
+    r"^\s*(?:[\u2705\u2714\u2611]\ufe0f?\s*)?(?P<thing>[^\W_][\w'\u2019\-]*(?:\s+[\w'\u2019\-]+){0,5}?)"
+    r"(?:\s*:\s*|\s+(?:is|are|was|were|has\s+been|have\s+been)\s+|\s*,\s*|\s+[-\u2014\u2013]\s*"
+    r"|(?P<bare>\s+))(?:now\s+|all\s+|finally\s+)?"
+    # A tick marks it done as the word does ("passport photos sorted \u2705", "\u2705 booked
+    # the venue", "bought the Marmalade insurance, done \u2705").
+    r"(?:(?:done|finished|completed|sorted)\b(?:\s*[\u2705\u2714\u2611]\ufe0f?)?"
+    r"|[\u2705\u2714\u2611]\ufe0f?)(?P<after>.*)$",
     re.IGNORECASE | re.DOTALL,
+)
+# A tick opening a short clause marks what it says done: "\u2705 booked the venue".
+_TICKED = re.compile(
+    r"^\s*[\u2705\u2714\u2611]\ufe0f?\s*(?P<thing>[^\W_][\w'\u2019\-]*(?:\s+[\w'\u2019\-]+){0,5})\s*[.!]?\s*$"
 )
 # A label a note is filed under ("Update: …"): not part of what it says is done.
 _FILED_UNDER = re.compile(
@@ -123,13 +132,19 @@ _THING_GLUE = frozenset(
 def done_thing(clause: str) -> str | None:
     """What a clause says is done when it only names it ("the tax return is done"), or None.
     A thing named holds no stop word but a determiner, "of", "for" or "and"."""
-    m = _DONE_THING.match(_FILED_UNDER.sub("", clause))
+    clause = _FILED_UNDER.sub("", clause)
+    ticked = _TICKED.match(clause)
+    if ticked is not None:
+        clause = f"{ticked.group('thing')} done"  # "\u2705 booked the venue"
+    m = _DONE_THING.match(clause)
     if m is None or (m.group("bare") and _OBJECT_AFTER.match(m.group("after"))):
         return None  # "The team completed the audit": a deed, its doer no thing done
     thing = m.group("thing").strip()
     said = [re.split(r"['\u2019]", w.lower())[0] for w in thing.split()]  # "that's": that
     if set(said) & _NO_THING:
         return None  # "Everything is sorted": nothing named
+    if said[0] in ("done", "finished", "completed", "sorted"):
+        return None  # "done \u2705 went with Germidour": the mark of what was told before
     if said[0] in ("need", "needs"):
         return None  # "need the inspection done before we can trade": wanted, not done
     helper = any(w in STOPWORDS and w not in _THING_GLUE for w in said)  # "I", "it", "was"
