@@ -2482,6 +2482,18 @@ async def test_headers_of_things_to_do_list_open_tasks() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize("header", ["Things I need", "What we still need", "Still needed"])
+async def test_a_header_of_what_is_needed_lists_things_to_get(header: str) -> None:
+    result = await extract(f"{header}: a black folder (choir rule) and the alto 2 part", DEFAULT)
+    assert [(t["title"], t["status"]) for t in objects(result, "task")] == [
+        ("a black folder (choir rule)", "open"),
+        ("the alto 2 part", "open"),
+    ]
+    # The speaker's "I" is no word of a name: no firm "Things I".
+    assert objects(result, "organization") == []
+
+
+@pytest.mark.anyio
 async def test_tasks_listed_under_their_own_name_with_no_state_are_open() -> None:
     result = await extract(
         "Treasurer tasks: renew the insurance by 15 January; set up new bank signatories.",

@@ -362,6 +362,8 @@ def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
         return spec  # "Stuff we need to sort", "Things to sort out"
     if words[-2:] in (["to", "buy"], ["to", "get"]) or {"shopping", "checklist"} & set(words):
         return spec  # "Stuff I want to get", "Shopping list for Pickle", "Docs checklist"
+    if len(words) > 1 and words[-1] in ("need", "needed"):
+        return spec  # "Things I need", "What we still need", "Still needed": things to get
     if words[:1] == ["before"]:
         return spec  # "Before surgery": what is to be done before it
     if len(words) == 1 and states_said(head):

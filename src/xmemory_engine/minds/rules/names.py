@@ -231,6 +231,7 @@ class Scores:
     names: set[str] = field(default_factory=set)
 
 
+_SPEAKER = re.compile(r"I(?:['\u2019](?:m|ve|d|ll))?")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
@@ -249,6 +250,8 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
         capital = text[0].isupper() or (
             text[0].isdigit() and bool(current) and _ORDINAL.match(text) is None
         )
+        if _SPEAKER.fullmatch(text):
+            capital = False  # "Things I need: …": the speaker ends a run, it is no name's word
         if capital:
             if current and not _joinable(sentence, current[-1], tok):
                 runs.append(current)
