@@ -964,6 +964,9 @@ async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
          {"name": "big family reunion"}),
         ("I'm training for the Seville Marathon.", {"name": "Seville Marathon"}),
         ("I'm applying for a work visa.", {"name": "work visa application"}),
+        # What is learnt needs no article; a casual "i" is the user too.
+        ("ok it's happening, i'm properly learning japanese", {"name": "japanese"}),
+        ("User is studying law at Leeds.", {"name": "law"}),
     ],
 )  # fmt: skip
 async def test_the_user_at_work_on_something_is_an_active_project(

@@ -1009,7 +1009,7 @@ def _project(
 # preparing the …", "I've volunteered to organise the …", "user plans to open an …", or a note
 # with no subject opening on the verb ("finally doing my …"). The user may be named anywhere
 # ("Longer term, user plans to …"); with no subject the verb opens the sentence.
-_WORKER = r"(?:I|[Ww]e|(?:[Tt]he\s+)?[Uu]ser)"
+_WORKER = r"(?:[Ii]|[Ww]e|(?:[Tt]he\s+)?[Uu]ser)"  # "i'm properly learning japanese": casual "i"
 # "User (adult learner, 41) has been learning …": an aside may follow the user.
 _WORKER_AUX = (
     r"(?:\s*\([^()]{0,40}\))?"
@@ -1031,7 +1031,9 @@ _UNDERTAKEN = lazy_compile(
     r"|(?P<own>runs?|presents?|hosts?|co-hosts?|produces?|edits?))"
     # After "for" a name may stand alone: "preparing for ABRSM Grade 3 Cello"; after a verb
     # of one's own work, a quoted name.
-    rf"\s+(?:(?P<det>my|our|the|a|an)\s+|(?<=for\s)(?={UPPER})|(?<=s\s)(?=['\"\u2018\u201c]))"
+    rf"\s+(?:(?P<det>my|our|the|a|an)\s+|(?<=for\s)(?={UPPER})|(?<=s\s)(?=['\"\u2018\u201c])"
+    # What is learnt needs no article: "learning Japanese", "studying law".
+    r"|(?<=learning\s)|(?<=studying\s))"
     # "raising a £1.2m seed round": an amount may open it.
     r"(?P<np>(?:[£$€]\d[\d.,]*[kmb]?\s+)?[\w'\u2019\-]+(?:\s+(?!(?:at|in|on|for|with|by|from|to|about|as|and|but|so|which|that|"
     r"who|because|before|after|this|next|since|until|called|named)\b)[\w'\u2019\-]+){0,5})"
@@ -1068,8 +1070,10 @@ def _undertaking(s: Analyzed) -> tuple[str, str, str] | None:
     verb = (m.group("verb") or m.group("base")).lower()  # "Starting the wildlife pond"
     if verb not in (_UNDERTAKING_VERBS if m.group("verb") else _UNDERTAKING_BASES):
         return None
-    if m.group("verb") and not m.group("det") and m.group("prep") != "for":
-        return None
+    bare = m.group("verb") and not m.group("det") and m.group("prep") != "for"
+    learnt = verb in ("learning", "studying") and m.group("np").split()[0].lower() not in STOPWORDS
+    if bare and not learnt:
+        return None  # "doing 5k", "learning to drive": no piece of work named
     np = m.group("np")
     words = np.lower().split()
     if words[-1] in STOPWORDS or any(w.isdigit() for w in words):
