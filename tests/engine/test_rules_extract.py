@@ -3243,6 +3243,10 @@ async def test_a_clause_opening_with_a_verb_of_doing_is_a_task(
         ("She needs my food hygiene cert and public liability insurance by 18 March.",
          [("food hygiene cert", "2026-03-18"), ("public liability insurance", "2026-03-18")]),
         ("Need the gas inspection done before we can trade.", [("gas inspection", None)]),
+        # What is "still" needed needs no article, after a tick too; how many is no thing.
+        ("got the litter tray \u2705 still need food and insurance",
+         [("food", None), ("insurance", None)]),
+        ("Still need one more.", []),
     ],
 )  # fmt: skip
 async def test_a_thing_the_user_needs_is_one_to_get(

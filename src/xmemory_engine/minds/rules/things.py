@@ -48,6 +48,7 @@ from xmemory_engine.minds.rules.text import (
     name_words,
     plural,
     singular,
+    wordset,
 )
 from xmemory_engine.minds.rules.works import WORK_NOUNS, is_work, read_work, work_fields
 from xmemory_engine.schema import ObjectSpec
@@ -126,16 +127,24 @@ _TAKEN_ON = lazy_compile(
 # user must send it). The user speaks ("need" with no one named, "I", "we", "user needs"), or
 # the thing is "my". Not "doesn't need a return", and not a need of someone or something
 # else's ("Mochi needs a jab", "a teapot (leather-hard, still needs a handle)").
+# Where the user is the one who needs: no one named ("need …" opening a clause, after a
+# tick), or "I" or "we", not asked ("will I need …?").
+_THE_USER = (
+    r"(?:^|(?<=[.;:,(\u2014\u2013\u2705]\s)|(?<!will\s)(?<!would\s)(?<!do\s)(?<!should\s)"
+    r"(?<!could\s)(?<!might\s)(?<!can\s)\b(?:I|we)\s+)"
+)
 _NEEDED = lazy_compile(
-    r"(?:(?:^|(?<=[.;:,(\u2014\u2013]\s)|(?<!will\s)(?<!would\s)(?<!do\s)(?<!should\s)"
-    r"(?<!could\s)(?<!might\s)(?<!can\s)\b(?:I|we)\s+)(?:(?:still|also|really|now|just)\s+)?need"
+    rf"(?:{_THE_USER}(?:(?:still|also|really|now|just)\s+)?need"
     r"|\b(?:the\s+)?user\s+(?:(?:still|also|really|now|just)\s+)?needs)\s+"
     r"(?P<needed>(?:a|an|the|some|more|new|another|\d+)\s+[^.;!?]{2,80})"
+    # What is "still" needed needs no article: "\u2705 still need food and insurance".
+    rf"|{_THE_USER}still\s+need\s+(?P<still>(?!to\b)[a-z][^.;!?]{{2,80}})"
     r"|\b(?<!\bnot\s)needs\s+(?P<mine>my\s+[^.;!?]{2,80})",
     re.IGNORECASE,
 )
 # Between the things needed: "the gels + body glide", "my cert and public liability insurance".
 _NEEDED_APART = lazy_compile(r"\s+(?:\+|&|and)\s+|,\s+(?:and\s+)?")
+_HOW_MANY = wordset("one two three four five six seven eight nine ten more few couple another")
 _NEEDED_ITEM_WORDS = 6  # an item longer than this is a clause, not one more thing needed
 
 # A clause opening with a verb of doing and what it acts on: something to do ("Pay the
@@ -606,7 +615,7 @@ def _task(
 def _needed(s: Analyzed, spec: ObjectSpec, make: MakeDraft, m: re.Match[str]) -> list[Draft]:
     """A thing to get for each thing the user needs (`_NEEDED`), open, due on the date said
     after them ("… by 18 dec")."""
-    group = "needed" if m.group("needed") else "mine"
+    group = next(g for g in ("needed", "still", "mine") if m.group(g))
     start, what = m.start(group), m.group(group)
     due = _first_date(s, start)
     if due is not None and due[0] >= m.end(group):
@@ -627,8 +636,8 @@ def _needed(s: Analyzed, spec: ObjectSpec, make: MakeDraft, m: re.Match[str]) ->
     drafts = []
     for item in items:
         title = re.sub(r"^(?:a|an|the|some|my)\s+", "", item, flags=re.IGNORECASE)
-        if all(w in STOPWORDS for w in title.lower().split()):
-            continue
+        if all(w in STOPWORDS or w in _HOW_MANY for w in title.lower().split()):
+            continue  # "still need one more": how many, not what
         draft = make(spec, None)
         if not draft.put(name_field(spec, "task"), title):
             continue
