@@ -1749,6 +1749,9 @@ async def test_a_short_number_is_a_phone_only_beside_a_phone_word() -> None:
         ("Update: Kwame's certificate came through on 2026-03-03.",
          ("Kwame's certificate came through", "2026-03-03")),
         ("Insurance: HUK-Coburg, renewal 2026-11-30.", ("Insurance: HUK-Coburg, renewal", "2026-11-30")),
+        # This or next week's day with a time of day: an appointment (TODAY is a Thursday).
+        ("collecting Pickle this saturday at 11am", ("collecting Pickle", "2026-03-07")),
+        ("home check is next Monday at 6pm", ("home check", "2026-03-09")),
     ],
 )  # fmt: skip
 async def test_something_said_to_happen_on_one_written_date_is_an_event(
@@ -1766,6 +1769,7 @@ async def test_something_said_to_happen_on_one_written_date_is_an_event(
         "The boiler got moved to 2026-02-10.",  # a change to a stored record
         "Payments on 2026-03-01 and 2026-04-01.",  # two dates: no one date to title by
         "See you next Tuesday.",  # no date written out
+        "Long run this Sunday was 24km at 5:42/km.",  # which Sunday, the tense says
     ],
 )
 async def test_no_dated_event_from_a_birth_a_change_two_dates_or_a_loose_date(text: str) -> None:

@@ -1222,7 +1222,19 @@ def dated_events(
     its title is the subject the words before the date say is on it ("hang day is Wednesday 13
     January", "Speaker dinner: Tue 2 Feb"), not the object of a deed or its clause's words."""
     spec = mapped.first("event")
-    dates = [v for v in s.values if v.kind == "date" and any(c.isdigit() for c in v.text)]
+    dates = [
+        v
+        for v in s.values
+        if v.kind == "date"
+        and (
+            any(c.isdigit() for c in v.text)
+            or (
+                _ANCHORED_DAY.match(v.text)
+                and _CLOCK.search(s.text) is not None
+                and not _TOLD_PAST.match(s.text, v.end)
+            )
+        )
+    ]
     if spec is None or not dates or _BIRTH.search(s.text):
         return []
     out: list[tuple[Draft, bool]] = []
@@ -1258,6 +1270,13 @@ def dated_events(
     return out
 
 
+# A weekday said as one day, this week's or the next, at a time of day ("collecting Pickle
+# this saturday at 11am"), is an appointment written out enough to title by; "on Saturday"
+# alone may be any Saturday, and "See you next Tuesday" is no occasion.
+_ANCHORED_DAY = lazy_compile(rf"(?:this|next)\s+{WEEKDAY_WORD}$", re.IGNORECASE)
+_CLOCK = lazy_compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
+# ... unless told as past ("Long run this Sunday was 24km"): which Sunday, the tense says.
+_TOLD_PAST = lazy_compile(r"\s+(?:was|were)\b", re.IGNORECASE)
 # A day said as a deadline: after "by", "due", "deadline" or "no later than" (a weekday between).
 _DEADLINE = lazy_compile(
     rf"\b(?:by|due|deadline(?:\s+is)?|no\s+later\s+than)\s*:?\s*(?:{WEEKDAY_WORD},?\s*)?$",
