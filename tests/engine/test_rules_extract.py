@@ -419,6 +419,16 @@ def test_values_do_not_overlap_and_keep_their_kinds() -> None:
     ]
 
 
+def test_a_street_ending_st_may_end_a_sentence_a_saint_opening_a_name_may_not() -> None:
+    said = "ECG at 200 Elizabeth St. CT angiogram 17 Dec. We met at St. Mary's. From 14 High St. then home."
+    assert [s.text for s in split_sentences(said)] == [
+        "ECG at 200 Elizabeth St.",
+        "CT angiogram 17 Dec.",
+        "We met at St. Mary's.",
+        "From 14 High St. then home.",
+    ]
+
+
 def test_sentences_split_after_a_company_suffix_but_not_after_a_title() -> None:
     sentences = split_sentences("Alice works at Acme Corp. Her boss is Dr. Smith. Bye!")
     assert [s.text for s in sentences] == [

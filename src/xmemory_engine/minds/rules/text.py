@@ -62,6 +62,7 @@ def split_sentences(text: str) -> list[Sentence]:
         rest = text[match.end() :].lstrip()
         if (
             "\n" not in match.group()
+            and not (street_ends(before) and rest[:1].isupper())
             and (
                 last in _ABBREVIATIONS
                 or (len(last) == 1 and last.isalpha())
@@ -77,6 +78,16 @@ def split_sentences(text: str) -> list[Sentence]:
         begin = match.end()
     _add_sentence(sentences, text, begin, len(text))
     return sentences
+
+
+def street_ends(before: list[str]) -> bool:
+    """Whether the text `before` a full stop (split at its last space) ends in a street's
+    name, "St." for "Street" after a capitalised word ("at 200 Elizabeth St. CT angiogram 17
+    Dec"): the stop may end the sentence. "St." opening a name ("at St. Mary's") may not."""
+    if len(before) < 2 or before[-1].rstrip(".").lower() != "st":
+        return False
+    previous = before[0].rsplit(None, 1)[-1]
+    return previous[:1].isupper()
 
 
 def _add_sentence(out: list[Sentence], text: str, begin: int, end: int) -> None:
