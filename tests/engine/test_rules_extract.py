@@ -419,13 +419,17 @@ def test_values_do_not_overlap_and_keep_their_kinds() -> None:
     ]
 
 
-def test_a_street_ending_st_may_end_a_sentence_a_saint_opening_a_name_may_not() -> None:
-    said = "ECG at 200 Elizabeth St. CT angiogram 17 Dec. We met at St. Mary's. From 14 High St. then home."
+def test_st_after_a_house_number_and_a_name_may_end_a_sentence_a_saint_in_a_name_may_not() -> None:
+    said = (
+        "ECG at 200 Elizabeth St. CT angiogram 17 Dec. We met at St. Mary's. From 14 High St. "
+        "then home. Read Emily St. John Mandel."
+    )
     assert [s.text for s in split_sentences(said)] == [
         "ECG at 200 Elizabeth St.",
         "CT angiogram 17 Dec.",
         "We met at St. Mary's.",
         "From 14 High St. then home.",
+        "Read Emily St. John Mandel.",
     ]
 
 

@@ -81,13 +81,14 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def street_ends(before: list[str]) -> bool:
-    """Whether the text `before` a full stop (split at its last space) ends in a street's
-    name, "St." for "Street" after a capitalised word ("at 200 Elizabeth St. CT angiogram 17
-    Dec"): the stop may end the sentence. "St." opening a name ("at St. Mary's") may not."""
+    """Whether the text `before` a full stop (split at its last space) ends in an address,
+    a house number, a capitalised name and "St." for "Street" ("at 200 Elizabeth St. CT
+    angiogram 17 Dec"): the stop may end the sentence. "St." in a name ("at St. Mary's",
+    "Emily St. John Mandel") may not."""
     if len(before) < 2 or before[-1].rstrip(".").lower() != "st":
         return False
-    previous = before[0].rsplit(None, 1)[-1]
-    return previous[:1].isupper()
+    words = before[0].rsplit(None, 2)[-2:]
+    return len(words) == 2 and words[0].isdigit() and words[1][:1].isupper()
 
 
 def _add_sentence(out: list[Sentence], text: str, begin: int, end: int) -> None:
