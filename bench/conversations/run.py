@@ -41,7 +41,7 @@ from bench.conversations.dataset import (
     load,
     split_digest,
 )
-from bench.conversations.scoring import Outcome, object_found, score
+from bench.conversations.scoring import Outcome, fields_missed, object_found, score
 from bench.machine import cpu_name
 
 from xmemory import AsyncXmemoryClient, XmemoryAPIError
@@ -73,6 +73,8 @@ class ConversationResult:
     note_only_turns: int
     empty_turns: int
     failures: list[str]
+    # Each missed object's type and what kept it from being found (`scoring.fields_missed`).
+    missed_fields: list[tuple[str, list[str]]] = dataclasses.field(default_factory=list)
 
 
 async def run_conversation(conv: Conversation) -> ConversationResult:
@@ -126,6 +128,9 @@ async def run_conversation(conv: Conversation) -> ConversationResult:
         note_only_turns=sum(1 for t in traces if t == {"note"}),
         empty_turns=sum(1 for t in traces if not t),
         failures=failures,
+        missed_fields=[
+            (o.type, why) for o in conv.objects if (why := fields_missed(o.values, rows[o.type]))
+        ],
     )
 
 

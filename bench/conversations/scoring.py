@@ -158,3 +158,23 @@ def value_matches(expected: str, stored: Any) -> bool:
 def object_found(values: Mapping[str, str], rows: Iterable[Mapping[str, Any]]) -> bool:
     """Whether some stored row of the expected type carries every expected value."""
     return any(all(value_matches(v, row.get(k)) for k, v in values.items()) for row in rows)
+
+
+KEY_MISSING = "(not stored)"
+
+
+def fields_missed(values: Mapping[str, str], rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """What keeps an expected object from being found: `KEY_MISSING` when no stored row of its
+    type carries its first (key) value, else the fields the row carrying the most of its
+    values lacks ("role", "company"); [] when it is found."""
+    rows = list(rows)
+    if object_found(values, rows):
+        return []
+    key, wanted = next(iter(values.items()))
+    holding = [row for row in rows if value_matches(wanted, row.get(key))]
+    if not holding:
+        return [KEY_MISSING]
+    best = max(
+        holding, key=lambda row: sum(value_matches(v, row.get(k)) for k, v in values.items())
+    )
+    return [k for k, v in values.items() if not value_matches(v, best.get(k))]
