@@ -13,7 +13,6 @@ python -m bench.conversations.losses --split holdout
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -22,9 +21,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `bench.conversations` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import anyio
-from bench.conversations.dataset import SPLITS, Conversation, load
-from bench.conversations.run import ConversationResult, run_conversation
+from bench.conversations.dataset import Conversation
+from bench.conversations.run import ConversationResult, split_from_args
 from bench.conversations.scoring import Outcome, expect_met
 
 from xmemory_engine.sentences import split_sentences
@@ -79,13 +77,9 @@ def render(split: str, answerable: int, counted: Counter[tuple[str, str]]) -> st
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--split", choices=SPLITS, default="dev")
-    args = parser.parse_args(argv)
-    conversations = [c for c in load(args.split) if c.split == args.split]
-    results = [anyio.run(run_conversation, c) for c in conversations]
+    split, conversations, results = split_from_args(argv, __doc__)
     answerable = sum(o.kind != "no_answer" for r in results for _, _, o in r.questions)
-    print(render(args.split, answerable, losses(zip(conversations, results, strict=True))))
+    print(render(split, answerable, losses(zip(conversations, results, strict=True))))
     return 0
 
 

@@ -11,7 +11,6 @@ python -m bench.conversations.misses --split holdout
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -20,9 +19,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `bench.conversations` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import anyio
-from bench.conversations.dataset import SPLITS, load
-from bench.conversations.run import ConversationResult, run_conversation
+from bench.conversations.run import ConversationResult, split_from_args
 from bench.conversations.scoring import KEY_MISSING
 
 
@@ -63,13 +60,9 @@ def render(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--split", choices=SPLITS, default="dev")
-    args = parser.parse_args(argv)
-    conversations = [c for c in load(args.split) if c.split == args.split]
-    results = [anyio.run(run_conversation, c) for c in conversations]
+    split, conversations, results = split_from_args(argv, __doc__)
     expected = Counter(o.type for c in conversations for o in c.objects)
-    print(render(args.split, expected, *misses(results)))
+    print(render(split, expected, *misses(results)))
     return 0
 
 

@@ -134,6 +134,18 @@ async def run_conversation(conv: Conversation) -> ConversationResult:
     )
 
 
+def split_from_args(
+    argv: Sequence[str] | None, doc: str | None
+) -> tuple[str, list[Conversation], list[ConversationResult]]:
+    """The `--split` a counting tool is asked for (`losses`, `misses`), its own
+    conversations, and their results run one by one."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--split", choices=SPLITS, default="dev")
+    split = parser.parse_args(argv).split
+    conversations = [c for c in load(split) if c.split == split]
+    return split, conversations, [anyio.run(run_conversation, c) for c in conversations]
+
+
 def _said_on(conv: Conversation, turn: str) -> str | None:
     """The day a turn was said, for its episode: the date it opens with, as the engine would
     read it, else the day the conversation was written on, if it says. Without it a turn
