@@ -1763,6 +1763,9 @@ async def test_a_short_number_is_a_phone_only_beside_a_phone_word() -> None:
         ("Update: Kwame's certificate came through on 2026-03-03.",
          ("Kwame's certificate came through", "2026-03-03")),
         ("Insurance: HUK-Coburg, renewal 2026-11-30.", ("Insurance: HUK-Coburg, renewal", "2026-11-30")),
+        # A long clause: what follows the first comma after the date says more of someone.
+        ("Social work with Paulo Sequeira on 2026-03-21 at 2pm, he's the donor social worker, "
+         "supposedly very nice", ("Social work with Paulo Sequeira at 2pm", "2026-03-21")),
         # This or next week's day with a time of day: an appointment (TODAY is a Thursday).
         ("collecting Pickle this saturday at 11am", ("collecting Pickle", "2026-03-07")),
         ("home check is next Monday at 6pm", ("home check", "2026-03-09")),

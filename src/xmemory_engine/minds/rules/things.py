@@ -1206,6 +1206,7 @@ _BEFORE_DATE = re.compile(
     re.IGNORECASE,
 )
 _TITLE_CHARS = 80
+_AFTER_A_COMMA = re.compile(r"\s*(?:,|\s[\u2014\u2013-]\s).*$", re.DOTALL)
 _BIRTH = re.compile(r"\b(?:born|birthday|birth)\b", re.IGNORECASE)
 
 
@@ -1350,6 +1351,10 @@ def _dated(
     if before.endswith(":"):
         before += " "  # "Book fair: 20-22 Feb, Olympia": the label stays one
     after = s.text[date.end : clause_end]
+    if len(before) + len(after) > _TITLE_CHARS:
+        # "Social work with Paulo Sequeira on the 21st at 2pm, he's the donor social worker,
+        # …": what follows the first comma after the date says more of someone, not what.
+        after = _AFTER_A_COMMA.sub("", after)
     title = f"{before}{after}"
     label = _LABEL.match(title)
     words = label.group().lower().strip(" :").split() if label is not None else []
