@@ -68,8 +68,12 @@ def allowed_state(meant: tuple[str, ...], allowed: Sequence[object]) -> str | No
 # A clause telling that something has been done: a state word, or a verb in the past ("booked",
 # "bought", "paid"); what is still to come ("need to", "need it done", "will", "to do") is no
 # such clause.
+# A tick ("\u2705", "\u2714", "\u2611", with or without the emoji form) marks a thing done as the word
+# does; the words that say so after a thing ("the tax return is done").
+_TICK = r"[\u2705\u2714\u2611]\ufe0f?"
+_DONE_STATES = ("done", "finished", "completed", "sorted")
 _DONE_WORDS = re.compile(
-    r"\b(?:done|finished|completed?|sorted|already|ticked\s+off)\b|^\s*done\s*:|[\u2705\u2714\u2611]",
+    rf"\b(?:done|finished|completed?|sorted|already|ticked\s+off)\b|^\s*done\s*:|{_TICK}",
     re.IGNORECASE,
 )
 _TO_COME = re.compile(
@@ -99,20 +103,17 @@ def done_clauses(text: str, past: Callable[[str], bool]) -> list[str]:
 # A thing said done by a state word after it, with no verb of its own: "February's bookkeeping
 # is done", "24h urine: done Sunday", "travel insurance sorted with Staysure". What opens with
 # a pronoun ("that's done", "I'm done") names nothing.
+_THING_WORDS = r"[^\W_][\w'\u2019\-]*(?:\s+[\w'\u2019\-]+){0,5}"
 _DONE_THING = re.compile(
-    r"^\s*(?:[\u2705\u2714\u2611]\ufe0f?\s*)?(?P<thing>[^\W_][\w'\u2019\-]*(?:\s+[\w'\u2019\-]+){0,5}?)"
+    rf"^\s*(?:{_TICK}\s*)?(?P<thing>{_THING_WORDS}?)"
     r"(?:\s*:\s*|\s+(?:is|are|was|were|has\s+been|have\s+been)\s+|\s*,\s*|\s+[-\u2014\u2013]\s*"
     r"|(?P<bare>\s+))(?:now\s+|all\s+|finally\s+)?"
-    # A tick marks it done as the word does ("passport photos sorted \u2705", "\u2705 booked
-    # the venue", "bought the Marmalade insurance, done \u2705").
-    r"(?:(?:done|finished|completed|sorted)\b(?:\s*[\u2705\u2714\u2611]\ufe0f?)?"
-    r"|[\u2705\u2714\u2611]\ufe0f?)(?P<after>.*)$",
+    # "passport photos sorted \u2705", "bought the Marmalade insurance, done \u2705".
+    rf"(?:(?:{'|'.join(_DONE_STATES)})\b(?:\s*{_TICK})?|{_TICK})(?P<after>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 # A tick opening a short clause marks what it says done: "\u2705 booked the venue".
-_TICKED = re.compile(
-    r"^\s*[\u2705\u2714\u2611]\ufe0f?\s*(?P<thing>[^\W_][\w'\u2019\-]*(?:\s+[\w'\u2019\-]+){0,5})\s*[.!]?\s*$"
-)
+_TICKED = re.compile(rf"^\s*{_TICK}\s*(?P<thing>{_THING_WORDS})\s*[.!]?\s*$")
 # A label a note is filed under ("Update: …"): not part of what it says is done.
 _FILED_UNDER = re.compile(
     rf"^\s*(?i:{'|'.join(sorted(map(re.escape, lexicon('facts.meta_labels')), key=len, reverse=True))})"
@@ -143,7 +144,7 @@ def done_thing(clause: str) -> str | None:
     said = [re.split(r"['\u2019]", w.lower())[0] for w in thing.split()]  # "that's": that
     if set(said) & _NO_THING:
         return None  # "Everything is sorted": nothing named
-    if said[0] in ("done", "finished", "completed", "sorted"):
+    if said[0] in _DONE_STATES:
         return None  # "done \u2705 went with Germidour": the mark of what was told before
     if said[0] in ("need", "needs"):
         return None  # "need the inspection done before we can trade": wanted, not done

@@ -121,18 +121,18 @@ _TAKEN_ON = lazy_compile(
     r"writing|drafting|fixing|chasing)\s+(?i:the|a|an|our|my|his|her|"
     r"their|all|some)\b[^.;!?]{2,60})"
 )
-# What the user needs, a thing rather than a deed, is one to get: "still need the gels + body
-# glide", "Need a booster seat for Leo", "User needs a VHF radio licence", "she needs my food
-# hygiene cert and public liability insurance by 18 dec" (someone needs the user's, so the
-# user must send it). The user speaks ("need" with no one named, "I", "we", "user needs"), or
-# the thing is "my". Not "doesn't need a return", and not a need of someone or something
-# else's ("Mochi needs a jab", "a teapot (leather-hard, still needs a handle)").
 # Where the user is the one who needs: no one named ("need …" opening a clause, after a
 # tick), or "I" or "we", not asked ("will I need …?").
 _THE_USER = (
     r"(?:^|(?<=[.;:,(\u2014\u2013\u2705]\s)|(?<!will\s)(?<!would\s)(?<!do\s)(?<!should\s)"
     r"(?<!could\s)(?<!might\s)(?<!can\s)\b(?:I|we)\s+)"
 )
+# What the user needs, a thing rather than a deed, is one to get: "still need the gels + body
+# glide", "Need a booster seat for Leo", "User needs a VHF radio licence", "she needs my food
+# hygiene cert and public liability insurance by 18 dec" (someone needs the user's, so the
+# user must send it). The user speaks (`_THE_USER`, "user needs"), or the thing is "my". Not
+# "doesn't need a return", and not a need of someone or something else's ("Mochi needs a
+# jab", "a teapot (leather-hard, still needs a handle)").
 _NEEDED = lazy_compile(
     rf"(?:{_THE_USER}(?:(?:still|also|really|now|just)\s+)?need"
     r"|\b(?:the\s+)?user\s+(?:(?:still|also|really|now|just)\s+)?needs)\s+"
@@ -1223,19 +1223,7 @@ def dated_events(
     its title is the subject the words before the date say is on it ("hang day is Wednesday 13
     January", "Speaker dinner: Tue 2 Feb"), not the object of a deed or its clause's words."""
     spec = mapped.first("event")
-    dates = [
-        v
-        for v in s.values
-        if v.kind == "date"
-        and (
-            any(c.isdigit() for c in v.text)
-            or (
-                _ANCHORED_DAY.match(v.text)
-                and _CLOCK.search(s.text) is not None
-                and not _TOLD_PAST.match(s.text, v.end)
-            )
-        )
-    ]
+    dates = [v for v in s.values if v.kind == "date" and _written_out(s, v)]
     if spec is None or not dates or _BIRTH.search(s.text):
         return []
     out: list[tuple[Draft, bool]] = []
@@ -1269,6 +1257,18 @@ def dated_events(
         if dated is not None:
             out.append(dated)
     return out
+
+
+def _written_out(s: Analyzed, date: Span) -> bool:
+    """Whether a date is said well enough to title an event by: with its day written out,
+    or as this or next week's day at a time of day (`_ANCHORED_DAY`)."""
+    if any(c.isdigit() for c in date.text):
+        return True
+    return (
+        _ANCHORED_DAY.match(date.text) is not None
+        and _CLOCK.search(s.text) is not None
+        and not _TOLD_PAST.match(s.text, date.end)
+    )
 
 
 # A weekday said as one day, this week's or the next, at a time of day ("collecting Pickle
