@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from xmemory_engine.minds.base import (
     Mind,
     ResultTable,
 )
+from xmemory_engine.minds.rules import rules_mind
 from xmemory_engine.schema import FieldSpec, ObjectSpec, Schema, parse_schema
 
 CONTACTS_YML = """
@@ -326,8 +328,14 @@ class Session:
 
 
 @asynccontextmanager
-async def rules_session(tmp_path: Path, **settings: Any) -> AsyncIterator[Session]:
-    async with open_engine(EngineSettings(data_dir=tmp_path / "d", **settings)) as engine:
+async def rules_session(
+    tmp_path: Path, today: date | None = None, **settings: Any
+) -> AsyncIterator[Session]:
+    """A session of the default mind, which reads dates as said on `today` when given."""
+    mind = rules_mind(today=lambda: today) if today is not None else None
+    async with open_engine(
+        EngineSettings(data_dir=tmp_path / "d", **settings), mind=mind
+    ) as engine:
         transport = httpx.ASGITransport(app=engine.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://e") as http:
             yield Session(http, engine.default_instance_id)

@@ -5,6 +5,7 @@ record lookup the rules use, and read back from its SQLite file."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +167,33 @@ async def test_a_move_of_it_naming_nothing_else_moves_the_thing_stored_last(
         # Someone named: "it" may be theirs, so nothing stored is moved by it.
         await memory.write("Ana moved it to Friday 18 December.")
         assert {e["title"]: e["date"] for e in rows(tmp_path, "event")}[biometrics] == "2026-12-16"
+
+
+async def test_a_move_said_of_a_field_alone_moves_the_last_stored_thing_that_has_it(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path, today=date(2026, 12, 4)) as memory:
+        await memory.write("organising the family reunion, aiming for sat 14 aug 2027")
+        await memory.write("booked Wyvern Lodge, £600 deposit due by 15 jan")
+        # "date" is an event's: the reunion moves, not the deposit task stored after it, and
+        # the day moved to is the 21st, not the 14th said after it. Someone named later in
+        # the sentence does not make "the date" theirs.
+        await memory.write(
+            "scratch that, date's moving to sat 21 aug — Grandma Efua has a hospital "
+            "follow-up on the 14th"
+        )
+        assert {e["title"]: e["date"] for e in rows(tmp_path, "event")} == {
+            "family reunion": "2027-08-21"
+        }
+        assert [t["due_date"] for t in rows(tmp_path, "task")] == ["2027-01-15"]
+        await memory.write("the date is now sat 28 aug")
+        assert [e["date"] for e in rows(tmp_path, "event")] == ["2027-08-28"]
+        # Pushed back from one day to another: the day it went to, in the year ahead.
+        await memory.write("the reunion got pushed back from 28 aug to 4 sep")
+        assert [e["date"] for e in rows(tmp_path, "event")] == ["2027-09-04"]
+        # Moving away is no move of a date.
+        await memory.write("the volunteer running it moved away")
+        assert [e["date"] for e in rows(tmp_path, "event")] == ["2027-09-04"]
 
 
 @pytest.mark.anyio

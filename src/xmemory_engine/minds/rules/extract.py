@@ -75,6 +75,7 @@ from xmemory_engine.minds.rules.text import (
     MONTHS,
     STOPWORDS,
     WEEKDAYS,
+    Span,
     add_months,
     anchor_relative,
     lexicon,
@@ -89,11 +90,21 @@ RECENT_FIRMS = 20
 ADDRESSED = "addressed:"  # the key of a stored firm's draft, made for who works there
 _IT = re.compile(r"\b(?:it|this|that one)\b", re.IGNORECASE)
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A move of the thing under way said without naming it: by "it" ("moved it to", "it's been
+# pushed back"), or by its field alone ("scratch that, date's moving to sat 21 aug", "the
+# date is now 3 March"). What moved is the thing stored last (`_moved_it`).
+_FIELD_MOVED = r"(?:the\s+)?(?P<{}>date|day|time|deadline)"
 _IT_ALONE = re.compile(
     r"\b(?:moved|pushed|postponed|rescheduled|delayed|brought)\s+it\b"
-    r"|\bit(?:['\u2019]s|\s+(?:is|has|was|got))\s+(?:now\s+|been\s+)*"
-    r"(?:moved|pushed|postponed|rescheduled|delayed|brought)\b",
+    rf"|\b(?:it|{_FIELD_MOVED.format('field')})(?:['\u2019]s|\s+(?:is|has|was|got))?\s+(?:now\s+|been\s+)*"
+    r"(?:moved|moving|pushed|postponed|rescheduled|delayed|brought|changed|changing|shifted)\b"
+    # … to a time, not away: "the volunteer running it moved away" moved no date.
+    r"(?=\s+(?:back|forward|up|again|out)?\s*(?:to|until|till|for|by)?\b)(?!\s+(?:away|house|on)\b)"
+    rf"|\b{_FIELD_MOVED.format('now')}(?:['\u2019]s|\s+is)\s+now\b",
     re.IGNORECASE,
+)
+_FIELD_KINDS = {"deadline": ("task", "project")} | dict.fromkeys(
+    ("date", "day", "time"), ("event",)
 )
 # A verb by which someone named only brings the news ("Vangelis says Welney's flooded so it's
 # moved to Holme Fen"): who said it, not what "it" is.
@@ -368,7 +379,7 @@ class _Build:
             org_facts(s, self.drafts, facts)
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
-            if not (_CHANGE.search(s.text) or _MOVED.search(s.text)):
+            if not (_CHANGE.search(s.text) or _move(s.text)):
                 # A date the sentence's other records do not hold is an event's of its own.
                 # (A state is no value of a thing's own: two open tasks share no "open".)
                 held = {v for d in things.drafts for v in _own_values(d)}
@@ -388,7 +399,7 @@ class _Build:
                     else:
                         _fuller_title(things.drafts, d)
             self.things += things.drafts
-            if _MOVED.search(s.text):
+            if _move(s.text):
                 self.moved += [(s, d) for d in things.drafts]
             named = _pronouns_named(s, names)
             facts_said = read_facts(named, self.map, self._draft)
@@ -741,7 +752,7 @@ class _Build:
             going_on = told is not None and (
                 _NOW_AT.search(s.text) is not None or _NEW_WHEN.search(s.text) is not None
             )
-            if not _CHANGE.search(s.text) and not going_on:
+            if not (_CHANGE.search(s.text) or _IT_ALONE.search(s.text)) and not going_on:
                 told = None
                 continue
             found = await self._record_named(s.text, lookup) or await self._moved_it(s, lookup)
@@ -899,7 +910,7 @@ class _Build:
     def _new_since_moved(self, s: Analyzed) -> None:
         """ "Update: plate reader slot moved to Fri 2026-03-13": a move of something never
         stored still says when it is now, so it is an event titled by what moved."""
-        if not _MOVED.search(s.text):
+        if not _move(s.text):
             return
         made = []
         for draft, _ in dated_events(s, self.map, self._draft):
@@ -924,11 +935,18 @@ class _Build:
     async def _moved_it(self, s: Analyzed, lookup: RecordLookup) -> tuple[ObjectSpec, str] | None:
         """What "it" is in a move that names nothing else ("no hang on they moved it - now
         wednesday 16 december"): the event or task stored last, when the text names no one
-        and no other thing of that kind."""
-        if not (_MOVED.search(s.text) and _IT_ALONE.search(s.text)) or self._names_others():
+        and no other thing of that kind. A move said of a field alone is of the thing stored
+        last that has it: "date's moving to sat 21 aug" of an event, "the deadline's been
+        pushed back" of a task or project."""
+        alone = _IT_ALONE.search(s.text)
+        if alone is None:
             return None
+        field = (alone.group("field") or alone.group("now") or "").lower()
+        if not field and self._names_others():
+            return None
+        kinds = ("event", "task") if not field else _FIELD_KINDS[field]
         latest: tuple[str, ObjectSpec, str] | None = None
-        for spec in [sp for k in ("event", "task") for sp in self.map.of_kind(k)]:
+        for spec in [sp for k in kinds for sp in self.map.of_kind(k)]:
             title_of = name_field(spec)
             for record in await lookup.recent(spec.name, 1):
                 title, when = record.get(title_of or ""), str(record.get("updated_at") or "")
@@ -1237,6 +1255,13 @@ _MOVED = re.compile(
     r"now\s+(?:due|on)|new\s+(?:date|deadline))\b",
     re.IGNORECASE,
 )
+
+
+def _move(text: str) -> re.Match[str] | None:
+    """Where `text` tells that something moved: said with what moved or with "it" alone."""
+    return _MOVED.search(text) or _IT_ALONE.search(text)
+
+
 # The move said after what moved, and all that follows it: "plate reader slot moved to Fri".
 _MOVE_WORDS = re.compile(
     r"\s+(?:(?:has\s+been|have\s+been|was|were|is|are|got)\s+)?(?:moved|pushed\s+(?:back|forward|to)|"
@@ -1383,7 +1408,7 @@ _ITEMS = re.compile(r",\s*(?:and|or)\b|\bor\b")
 def _moved_is(sentence: str, title: str) -> bool:
     """Whether what a sentence says moved, the words before its move ("Update: Level 2" in
     "Update: Level 2 pushed back to 8 May"), holds a telling word of a stored title."""
-    move = _MOVED.search(sentence)
+    move = _move(sentence)
     said = sentence[: move.start()] if move is not None else sentence
     said = f"{said} {_moved_object(sentence)}"  # "they've moved collection to Wednesday"
     words = re.findall(r"[^\W_][\w'\-]*", said)
@@ -1399,7 +1424,7 @@ def _what_moved(sentence: str) -> str | None:
 
 def _moved_object(sentence: str) -> str:
     """The words an active move says between it and where to, or ""."""
-    move = _MOVED.search(sentence)
+    move = _move(sentence)
     moved = _MOVED_OBJECT.match(sentence, move.end()) if move is not None else None
     return moved.group("what") if moved is not None else ""
 
@@ -1425,26 +1450,39 @@ def _date_field(spec: ObjectSpec) -> str | None:
     return field_for(spec, "due", ("date",)) or field_for(spec, "date", ("date",))
 
 
+_LEFT = re.compile(r"\bfrom\s+(?:\w+\s+)?$", re.IGNORECASE)  # "from 3 May", "from sat 14 aug"
+
+
 def _date_moved_to(s: Analyzed, draft: Draft) -> None:
     """A moved thing's date is the one said after its move ("after today's scan they've
     moved collection to Wednesday 30 December"), not another the sentence says first."""
-    move = _MOVED.search(s.text)
-    after = [v for v in s.values if v.kind == "date" and move is not None and v.start >= move.end()]
+    to = _day_moved_to(s)
     fname = _date_field(draft.spec)
-    if after and fname is not None:
+    if to is not None and fname is not None:
         draft.values.pop(fname, None)
-        draft.put(fname, after[0].value)
+        draft.put(fname, to.value)
+
+
+def _day_moved_to(s: Analyzed) -> Span | None:
+    """The first date said after the sentence's move that is not the one left: "date's
+    moving to sat 21 aug — Grandma has a follow-up on the 14th" moved to the 21st, "pushed
+    back from 14 aug to 21 aug" too."""
+    move = _move(s.text)
+    if move is None:
+        return None
+    after = (v for v in s.values if v.kind == "date" and v.start >= move.end())
+    return next((v for v in after if not _LEFT.search(s.text[: v.start])), None)
 
 
 def _changed_date(s: Analyzed, draft: Draft) -> set[str]:
     """The new date of a thing whose date moved ("pushed back to", "moved to", "rescheduled
     for"); a date saying when something was done or restarted is not its date."""
     dates = [v for v in s.values if v.kind == "date"]
-    if not dates or not _MOVED.search(s.text):
+    if not dates or _move(s.text) is None:
         return set()
-    spec = draft.spec
-    fname = _date_field(spec)
-    return {fname} if fname and draft.put(fname, dates[-1].value) else set()
+    to = _day_moved_to(s) or dates[-1]
+    fname = _date_field(draft.spec)
+    return {fname} if fname and draft.put(fname, to.value) else set()
 
 
 # A move said as how far, not to when: "pushed back a week", "brought forward two days".

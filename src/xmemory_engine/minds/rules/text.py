@@ -282,9 +282,10 @@ _PLAN = lazy_compile(
     r"begins?|on\s+the\s+calendar|by(?=\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))|"
     # Where a thing was moved to is when it now will be: "so we've moved to 4-11 January",
-    # said in December, however past the move itself is ("had a cancellation").
+    # said in December, however past the move itself is ("had a cancellation"), and from
+    # where ("pushed back from 14 aug to 21 aug").
     r"(?:moved|pushed(?:\s+back|\s+forward)?|postponed|delayed|rescheduled|brought\s+forward|"
-    r"changed)\s+(?:[\w']+\s+){0,2}?(?:to|until|for)(?=\s)|now\s+(?=(?:on\s+)?(?:mon|tue|wed|thu|"
+    r"changed|moving|shifted)\s+(?:[\w']+\s+){0,3}?(?:to|until|for)(?=\s)|now\s+(?=(?:on\s+)?(?:mon|tue|wed|thu|"
     r"fri|sat|sun|\d)))\b",
     re.IGNORECASE,
 )
