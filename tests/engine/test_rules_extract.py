@@ -1617,6 +1617,12 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
          ("User", "furosemide", "20mg")),
         ("He increased mycophenolate to 1500 mg twice daily.",
          ("User", "mycophenolate", "1500 mg twice daily")),
+        # Taken back, with the value it replaces said: the new one holds.
+        ("no wait, the tank was £290 not 320 — they knocked £30 off.", ("User", "tank", "£290")),
+        # After a label saying what kind of note it is.
+        ("Correction: the round is now £1.5m, after Northlight asked for more.",
+         ("User", "round", "£1.5m")),
+        ("Note: deposit is 10% — user has it in a cash ISA.", ("User", "deposit", "10%")),
     ],
 )  # fmt: skip
 async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
@@ -1649,6 +1655,7 @@ async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
         "Moved the dentist to 12 March.",  # a new date: moves are read elsewhere
         "Spent £40 on lunch with Ana.",  # what was done with an amount, no detail
         "Paid the deposit, €2,190.",  # ditto
+        "Update: user paid the £185 subs on 1 December.",  # after a label, a deed
     ],
 )
 async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None:

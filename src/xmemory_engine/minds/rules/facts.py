@@ -72,10 +72,12 @@ _LIVES_AT = re.compile(
     + _VALUE
 )
 # A detail said with no owner, of a number or an amount: "Rent is £22/hour", "; membership is
-# £28 a year", "the pass mark is 70%". Said in the user's words or notes, it is the user's
+# £28 a year", "the pass mark is 70%", "Correction: the round is now £1.5m" (after a label
+# saying what kind of note it is). Said in the user's words or notes, it is the user's
 # (as an unowned label is); a value without a digit ("The weather is awful") is no detail.
 _UNOWNED = re.compile(
-    r"(?:^|[.;!]\s+|,\s+(?:and\s+|but\s+)?|\s[\u2014\u2013]\s+)(?:(?:the|our)\s+)?"
+    r"(?:^|[.;!]\s+|,\s+(?:and\s+|but\s+)?|\s[\u2014\u2013]\s+|^\s*(?P<meta>[A-Za-z]+)\s*:\s+)"
+    r"(?:(?:the|our)\s+)?"
     r"(?P<attribute>[A-Za-z][a-z\-]*(?:\s+[a-z][a-z\-]*){0,2}?)(?:\s+(?:is|are|was|were)\s+|\s+(?=[£$€¥₹]\d))"
     r"(?P<value>(?:(?:max|maximum|min|minimum|about|around|roughly|only|just|now)\s+)?"
     r"[£$€¥₹]?\d(?:[^;,!?\u2014\u2013]|,(?=\d)|,\s+(?=[£$€¥₹]?\d))*?)"
@@ -90,6 +92,8 @@ _DATED = re.compile(
 # A value taken back as it is said ("excess is £250 - no wait, it's £350"): which one holds
 # is not read, so neither is stored as the detail.
 _TAKEN_BACK = re.compile(r"\b(?:no\s+wait|I\s+mean|sorry|scratch\s+that)\b", re.IGNORECASE)
+# ... unless the value says which one it replaces: "no wait, the tank was £290 not 320".
+_SAYS_NOT = re.compile(r"\bnot\s+(?:the\s+)?[£$€¥₹]?\d")
 _LABELLED = re.compile(rf"(?:^|;\s+){_OWNER}\s+{_ATTRIBUTE}\s*:\s+{_VALUE}")
 # An agent's note opened by a label of words alone ("Insurance: HUK-Coburg, renewal in May",
 # "Current job: 42-page protocol"): a detail of the user's, named by the label.
@@ -162,7 +166,16 @@ def read_facts(
                 or _named_thing(m.group("attribute"), m.group("value"))
                 or any(a.lower() == m.group("attribute").lower() for a, _ in seen)
                 or _DATED.search(m.group("value"))
-                or _TAKEN_BACK.search(text)
+                or (_TAKEN_BACK.search(text) and not _SAYS_NOT.search(m.group("value")))
+                or (
+                    # After a label, only "X is V": "Update: user paid the £185 subs" is
+                    # what was done, not a detail.
+                    m.group("meta")
+                    and not (
+                        m.group("meta").lower() in META_LABELS
+                        and m.string[m.end("attribute") : m.start("value")].strip()
+                    )
+                )
             ):
                 continue  # "it is 5pm"; said already; a date is an event's or a task's
             found = _lives_at(m) if pattern is _LIVES_AT else _fact(m)
