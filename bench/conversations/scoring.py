@@ -54,10 +54,28 @@ def contains(text: str, wanted: str) -> bool:
         return re.search(pattern, normalize(text)) is not None
     if normalize(wanted) in normalize(text):
         return True
-    return fold(wanted) in fold(text)
+    if fold(wanted) in fold(text):
+        return True
+    iso = _iso_day(wanted)
+    return iso is not None and iso.search(text) is not None
 
 
 _NUMBER = re.compile(r"\d[\d,.]*")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAY_MONTH = re.compile(
+    r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m>[a-z]{3})[a-z]*|(?P<m2>[a-z]{3})[a-z]*\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?"
+)
+
+
+def _iso_day(wanted: str) -> re.Pattern[str] | None:
+    """A day said without its year ("3 February", "Feb 3") as an ISO date of any year
+    ("2026-02-03"), the form a record's date field is read out in; None for anything else."""
+    m = _DAY_MONTH.fullmatch(normalize(wanted))
+    if m is None or (m.group("m") or m.group("m2")) not in _MONTHS:
+        return None
+    month = _MONTHS.index(m.group("m") or m.group("m2")) + 1
+    day = int(m.group("d") or m.group("d2"))
+    return re.compile(rf"\b\d{{4}}-{month:02d}-{day:02d}\b")
 
 
 def expect_met(expect: Iterable[str], text: str) -> bool:

@@ -234,3 +234,15 @@ def test_a_number_expected_is_found_only_as_a_whole_number() -> None:
     assert expect_met(["2|two"], "2: Freya (daughter); Leo (son).")
     assert expect_met(["1,870"], "Weber & Lang paid €1,870.")
     assert expect_met(["3rd|third"], "by the 3rd")
+
+
+def test_a_day_expected_without_its_year_is_met_by_that_day_in_iso_form() -> None:
+    # A record's date is read out as 2026-02-03: the day asked for, in any year.
+    assert expect_met(["3 February|February 3"], "her fall (event): date: 2026-02-03.")
+    assert expect_met(["20 April"], "start (event): date: 2027-04-20.")
+    assert expect_met(["Feb 3rd"], "date: 2026-02-03")
+    # Another day, another month, or no date at all is not.
+    assert not expect_met(["3 February"], "date: 2026-02-13")
+    assert not expect_met(["3 February"], "date: 2026-03-02")
+    assert not expect_met(["3 pm"], "date: 2026-03-03")  # no month: only the words
+    assert not expect_met(["Maja"], "date: 2026-02-03")
