@@ -309,6 +309,24 @@ async def test_a_note_of_several_parts_is_held_by_the_records_of_the_part_asked_
     assert "wireframes" not in answer and "Read from the records" in found["notice"]
 
 
+async def test_a_clause_set_off_by_a_dash_is_a_part_of_its_own(memory: Memory) -> None:
+    write, read = memory
+    await write(
+        "User prefers to be paid by bank transfer rather than PayPal \u2014 PayPal fees ate "
+        "about 4% of income last year."
+    )
+    await write("The boiler service is booked with Heatwise on 2027-01-12.")
+    # What the dash sets off (why) is no part of the preference the records hold; the part
+    # that says the question's words is held.
+    found = await read("How do I like clients to pay me?")
+    assert found["basis"] == "records", found
+    assert "bank transfer" in found["reader_result"]["answer"]
+    # A hyphen is no such dash: "A-level", "in person - by email" stay one part.
+    await write("Note to self: no grading numbers over the phone - in person or by email only.")
+    kept = await read("How do I want to hear about grading numbers?")
+    assert kept["basis"] != "records" or "email" in kept["reader_result"]["answer"], kept
+
+
 async def test_records_holding_the_one_value_of_the_shape_asked_answer_though_not_all_is_held(
     memory: Memory,
 ) -> None:

@@ -13,7 +13,8 @@ A record is used when:
 - it adds something: a value the question does not say, said in the passage (for "where",
   more than its own name, unless that name says what is asked);
 - together the records used hold `HELD` of the sentence's own words, less the question's
-  (of the one part of a note in parts, "A (…); B (…); C (…)", that says most of its terms),
+  (of the one part of a note in parts, "A (…); B (…); C (…)" or "A — why", that says most
+  of its terms),
   and the word told right after each word saying what is asked ("lives in *Newcastle*").
 
 Values that copy the text instead of understanding it (a field holding most of the sentence,
@@ -695,15 +696,19 @@ def _the_one_asked(terms: passages_mod.Terms, part: str, values: str) -> bool:
     )
 
 
+_PARTS = re.compile(r";|\s[\u2014\u2013]\s")
+
+
 def _asked_part(sentence: str, terms: passages_mod.Terms) -> str:
     """The part of a sentence that tells what is asked: a note of several parts ("Invoices
-    sent: A (…); B (…); C (…)") is held by the records when the part that says most of the
-    question's terms is, not every part. Terms, not words: "prices" says "price", and
+    sent: A (…); B (…); C (…)", "prefers bank transfer — PayPal fees ate 4%": parts by
+    semicolons and by spaced dashes, not hyphens) is held by the records when the part that
+    says most of the question's terms is, not every part. Terms, not words: "prices" says "price", and
     "the" says nothing. A label before the parts ("Suppliers: flour, A; butter, B") heads
     them all, so it says nothing of one."""
     head, colon, rest = sentence.partition(":")
     labelled = bool(colon) and len(head.split()) <= LABEL_WORDS and ";" in rest
-    parts = [p for p in (rest if labelled else sentence).split(";") if p.strip()]
+    parts = [p for p in _PARTS.split(rest if labelled else sentence) if p.strip()]
     if len(parts) < 2:
         return sentence
     said = [
