@@ -958,6 +958,11 @@ async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
     [
         ("I'm working on a sourdough tracker app.", {"name": "sourdough tracker app"}),
         ("finally doing my citizenship application!!!", {"name": "citizenship application"}),
+        # ... told in a clause of its own, whatever the sentence's other clauses tell.
+        ("finally doing my citizenship application!!! fee is £1,630 ouch. want it in before "
+         "christmas", {"name": "citizenship application",
+                       "description": "finally doing my citizenship application!!! fee is £1,630 "
+                                "ouch. want it in before christmas"}),
         (
             "I'm building a sourdough starter tracker app called Levain; it's half done.",
             {"name": "Levain", "description": "sourdough starter tracker app"},

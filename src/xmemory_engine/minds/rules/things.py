@@ -343,6 +343,14 @@ def read_things(
                     out.drafts.append(more)
                     _link(out, mapped, more, s, people, kind, names)
             break
+    project = mapped.first("project")
+    if project is not None and not any(d.spec is project for d in out.drafts):
+        # The user's own undertaking is told in a clause of its own, whatever else the
+        # sentence tells ("finally doing my citizenship application!!! … want it in before
+        # christmas").
+        undertaken = _project(s, project, people, names, make) if _undertaking(s) else None
+        if undertaken is not None:
+            out.drafts.append(undertaken)
     task = mapped.first("task")
     needed = _NEEDED.search(s.text) if task is not None else None
     if task is not None and needed is not None:
