@@ -196,6 +196,22 @@ async def test_a_move_said_of_a_field_alone_moves_the_last_stored_thing_that_has
         assert [e["date"] for e in rows(tmp_path, "event")] == ["2027-09-04"]
 
 
+async def test_it_moved_is_the_thing_its_sentence_named_not_one_timed_by_it(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path, today=date(2026, 12, 4)) as memory:
+        await memory.write("adoption fee is £275. have to pay it before pickup")
+        # "it" is the pickup the sentence opens with, new, on the day it moved to; the task
+        # stored last is timed by the pickup ("before pickup"), it is not the pickup.
+        await memory.write(
+            "pickup was gonna be sat 12 dec but actually it's moved to sunday 13 dec, the "
+            "kennels are shut on saturdays"
+        )
+        assert {e["title"]: e["date"] for e in rows(tmp_path, "event")} == {"pickup": "2026-12-13"}
+        [task] = rows(tmp_path, "task")
+        assert task["title"] == "pay it before pickup" and task["due_date"] is None
+
+
 @pytest.mark.anyio
 async def test_a_thing_moved_from_one_place_to_another_is_the_stored_one_its_words_name(
     memory: Memory,

@@ -103,6 +103,12 @@ _IT_ALONE = re.compile(
     rf"|\b{_FIELD_MOVED.format('now')}(?:['\u2019]s|\s+is)\s+now\b",
     re.IGNORECASE,
 )
+# "pickup was gonna be sat 12 dec but actually it's moved to …": "it" is the thing the
+# sentence named first, not one stored before.
+_SUBJECT_BEFORE = re.compile(
+    r"^\s*(?:the\s+|my\s+|our\s+)?[a-z][\w\-]*\s+(?:was|is|were|had\s+been)\s+(?:gonna|going|meant|supposed|due|booked|set|planned|on|for)\b",
+    re.IGNORECASE,
+)
 _FIELD_KINDS = {"deadline": ("task", "project")} | dict.fromkeys(
     ("date", "day", "time"), ("event",)
 )
@@ -745,6 +751,11 @@ class _Build:
                 if _changed_date(s, stored):
                     self.things = [t for t in self.things if t is not draft]
                     self.things.append(stored)
+            else:
+                # Nothing stored moved: the thing the sentence made is new, and its day is
+                # the one it moved to ("pickup was gonna be sat 12 dec but actually it's
+                # moved to sunday 13 dec").
+                _date_moved_to(s, draft)
         # "the concert's moved!! … it's now at the Corn Exchange": a change told of a stored
         # thing whose new value the next sentence says.
         told: tuple[ObjectSpec, str] | None = None
@@ -942,7 +953,7 @@ class _Build:
         if alone is None:
             return None
         field = (alone.group("field") or alone.group("now") or "").lower()
-        if not field and self._names_others():
+        if not field and (self._names_others() or _SUBJECT_BEFORE.search(s.text[: alone.start()])):
             return None
         kinds = ("event", "task") if not field else _FIELD_KINDS[field]
         latest: tuple[str, ObjectSpec, str] | None = None
@@ -986,6 +997,11 @@ class _Build:
         best: list[tuple[int, int, str]] = []
         for title in titles:
             held = {w.casefold() for w in words if len(w) >= 3 and _holds_words(title, [w])}
+            # "pay it before pickup" is not the pickup: what a title says after "before"
+            # or "after" is the other thing it is timed by.
+            own = _TIMED_BY.split(title, 1)[0]
+            if not any(_holds_words(own, [w]) for w in words if _holds_words(title, [w])):
+                continue
             run = max(
                 (n for n in range(1, min(4, len(words)) + 1) for i in range(len(words) - n + 1)
                  if _holds_words(title, words[i : i + n]) and _telling(words[i : i + n])),
@@ -1271,6 +1287,7 @@ _MOVE_WORDS = re.compile(
 # Words that never start or end a title looked up: the change itself and small words.
 _NOT_TITLE = lexicon("extract.not_title")
 _LOOKUPS = 24
+_TIMED_BY = re.compile(r"\s+(?:before|after|ahead\s+of|until|till)\s+", re.IGNORECASE)
 
 
 def _longest_first(word: str) -> tuple[int, str]:
