@@ -758,3 +758,26 @@ async def test_a_firm_whose_name_says_a_word_like_the_one_asked_still_answers(
     # A name saying the question's own word is what is asked about.
     roasters = await read("Who supplies the coffee roasters?")
     assert not roasters["reader_result"]["answer"].startswith("Kirkgate"), roasters
+
+
+async def test_a_passage_opening_on_he_is_shown_after_the_write_that_says_who(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("Note: GP (Dr. Rashid Qureshi) reduced furosemide to 20mg because of dizzy spells.")
+    await write(
+        "He also wants the carers to record Gerald's blood pressure daily and send him the "
+        "readings."
+    )
+    found = await read("Who asked for daily blood pressure readings?")
+    assert found["basis"] == "passages", found
+    # The sentence found opens on "He": the write before it names him.
+    assert "Qureshi" in found["reader_result"]["answer"], found
+    [passage] = found["passages"]
+    assert passage["sentence"].startswith("He also wants")
+    assert passage["text"].startswith("Note: GP (Dr. Rashid Qureshi)")
+    # A passage naming its own subject is shown alone.
+    await write("The boiler service is booked with Heatwise on 2027-01-12.")
+    await write("Heatwise will also check the radiators.")
+    alone = await read("Who will check the radiators?")
+    assert alone["passages"][0]["text"] == "Heatwise will also check the radiators.", alone

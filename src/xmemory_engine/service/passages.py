@@ -705,8 +705,26 @@ def _by_words(
     scored.sort(key=lambda pair: (-pair[0], pair[1].rank, -pair[1].id))
     chosen = _distinct_episodes(scored)[:limit]
     return [
-        _passage(score, hit, episodes.get(hit.episode_id), "words") for score, hit in chosen
+        _after_antecedent(tables, _passage(score, hit, episodes.get(hit.episode_id), "words"))
+        for score, hit in chosen
     ], True
+
+
+_OPENS_ON_PRONOUN = lazy_compile(r"^\W*(?:he|she|they|his|her|their)\b", re.IGNORECASE)
+
+
+def _after_antecedent(tables: Tables, passage: dict[str, Any]) -> dict[str, Any]:
+    """A passage whose write opens on "he" or "she" ("He also wants the carers to record
+    Gerald's blood pressure daily") shown after the last sentence written before it, which
+    names whom it means ("Dr Qureshi reviewed his meds."): the write before says who."""
+    text = str(passage["text"])
+    if not _OPENS_ON_PRONOUN.match(text) or not text.startswith(str(passage["sentence"])):
+        return passage
+    before = tables.episodes([int(passage["episode_id"]) - 1]).get(int(passage["episode_id"]) - 1)
+    said = episode_sentences(before.text) if before is not None else ()
+    if not said or len(said[-1]) + len(text) > CONTEXT_CHARS:
+        return passage
+    return passage | {"text": f"{said[-1]} {text}"}
 
 
 def _about_stems(about: str) -> set[str]:
