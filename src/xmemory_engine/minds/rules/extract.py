@@ -91,10 +91,10 @@ ADDRESSED = "addressed:"  # the key of a stored firm's draft, made for who works
 _IT = re.compile(r"\b(?:it|this|that one)\b", re.IGNORECASE)
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A move of the thing under way said without naming it: by "it" ("moved it to", "it's been
-# pushed back"), or by its field alone ("scratch that, date's moving to sat 21 aug", "the
-# date is now 3 March"). What moved is the thing stored last (`_moved_it`).
+# pushed back", "it moved to …"), or by its field alone ("scratch that, date's moving to sat
+# 21 aug", "the date is now 3 March"). What moved is the thing stored last (`_moved_it`).
 _FIELD_MOVED = r"(?:the\s+)?(?P<{}>date|day|time|deadline)"
-_IT_ALONE = re.compile(
+_MOVED_UNNAMED = re.compile(
     r"\b(?:moved|pushed|postponed|rescheduled|delayed|brought)\s+it\b"
     rf"|\b(?:it|{_FIELD_MOVED.format('field')})(?:['\u2019]s|\s+(?:is|has|was|got))?\s+(?:now\s+|been\s+)*"
     r"(?:moved|moving|pushed|postponed|rescheduled|delayed|brought|changed|changing|shifted)\b"
@@ -763,7 +763,7 @@ class _Build:
             going_on = told is not None and (
                 _NOW_AT.search(s.text) is not None or _NEW_WHEN.search(s.text) is not None
             )
-            if not (_CHANGE.search(s.text) or _IT_ALONE.search(s.text)) and not going_on:
+            if not (_CHANGE.search(s.text) or _MOVED_UNNAMED.search(s.text)) and not going_on:
                 told = None
                 continue
             found = await self._record_named(s.text, lookup) or await self._moved_it(s, lookup)
@@ -946,10 +946,11 @@ class _Build:
     async def _moved_it(self, s: Analyzed, lookup: RecordLookup) -> tuple[ObjectSpec, str] | None:
         """What "it" is in a move that names nothing else ("no hang on they moved it - now
         wednesday 16 december"): the event or task stored last, when the text names no one
-        and no other thing of that kind. A move said of a field alone is of the thing stored
-        last that has it: "date's moving to sat 21 aug" of an event, "the deadline's been
-        pushed back" of a task or project."""
-        alone = _IT_ALONE.search(s.text)
+        and no other thing of that kind, and opens on no thing of its own ("pickup was gonna
+        be sat 12 dec but actually it's moved …": the pickup). A move said of a field alone
+        is of the thing stored last that has it: "date's moving to sat 21 aug" of an event,
+        "the deadline's been pushed back" of a task or project."""
+        alone = _MOVED_UNNAMED.search(s.text)
         if alone is None:
             return None
         field = (alone.group("field") or alone.group("now") or "").lower()
@@ -1274,8 +1275,9 @@ _MOVED = re.compile(
 
 
 def _move(text: str) -> re.Match[str] | None:
-    """Where `text` tells that something moved: said with what moved or with "it" alone."""
-    return _MOVED.search(text) or _IT_ALONE.search(text)
+    """Where `text` tells that something moved: said with what moved, or unnamed ("it",
+    "the date": `_MOVED_UNNAMED`)."""
+    return _MOVED.search(text) or _MOVED_UNNAMED.search(text)
 
 
 # The move said after what moved, and all that follows it: "plate reader slot moved to Fri".
