@@ -939,3 +939,22 @@ async def test_a_move_told_then_its_new_date_said_next_moves_the_record(tmp_path
         # "new date" is when the test is now, not an occasion of its own.
         assert set(events) == {"practical test"}, events
         assert events["practical test"]["date"] == "2027-03-03", events
+
+
+async def test_things_given_to_someone_by_their_job_are_those_assigned_to_them(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Staff: Morag Sinclair (receptionist, part-time mornings).")
+        await memory.write(
+            "Tasks: order Christmas gifts for staff (Morag); update Dentally diary blocks "
+            "(Morag); send the rota to Dr Yilmaz (Sam)."
+        )
+        found = await memory.read("Which tasks were given to the receptionist?")
+        assert found["basis"] == "records", found
+        answer = found["reader_result"]["answer"]
+        assert "Christmas gifts" in answer and "Dentally" in answer, answer
+        assert "rota" not in answer  # Sam's, not the receptionist's
+        # A job no one stored holds is no filter: nothing is said to be theirs.
+        nobody = await memory.read("Which tasks were given to the plumber?")
+        assert "Christmas gifts" not in nobody["reader_result"]["answer"], nobody

@@ -353,6 +353,7 @@ class _Reading:
             return deed
         await self._resolve_kin()
         await self._resolve_role()
+        await self._resolve_assignee()
         found = await self._read_records()
         if not any(t.rows for t in found.tables) and q.who:
             return await self._who_by_deed() or await self._who_by_meaning() or found
@@ -1345,6 +1346,29 @@ class _Reading:
         q.keywords = [k for k in q.keywords if k not in asked]
         q.terms = [t for t in q.terms if stem(t.lower()) not in asked]
 
+    async def _resolve_assignee(self) -> None:
+        """ "Which tasks were given to the receptionist?": the one person whose role says the
+        noun is whom the tasks are assigned to, by the name the assignee field holds (their
+        given name, as a note says "Morag: order the gifts"), when a type with an assignee is
+        asked for and no one is named."""
+        q, person = self.q, self.map.first("person")
+        said = _TO_THE_ROLE.search(q.text)
+        if person is None or said is None or q.names or q.subject is not None:
+            return
+        if not any(field_for(spec, "assignee", ("str",)) for spec in q.types):
+            return
+        noun = said.group("noun").lower()
+        if not (role_like(noun) or role_noun(noun)) or noun in KIN_NOUNS:
+            return
+        found = await self._holders(person, noun, said.group("mods"))
+        if found is None:
+            return
+        q.names.insert(0, NameRef(found[1].split()[0], possessive=False, value=True))
+        modifiers = set(said.group("mods").lower().split()) - STOPWORDS
+        asked = {stem(noun), *(stem(m) for m in modifiers)}
+        q.keywords = [k for k in q.keywords if k not in asked]
+        q.terms = [t for t in q.terms if stem(t.lower()) not in asked]
+
     async def _run(self, sql: str) -> ResultTable:
         return await self.request.run_sql(sql)
 
@@ -1404,6 +1428,12 @@ _WHO_HOLDS = re.compile(
     re.IGNORECASE,
 )
 # Someone asked for by their job: "the coordinator's number", "the heating engineer's mobile".
+# Whom things are assigned to, by their job: "given to the receptionist", "for our events
+# coordinator".
+_TO_THE_ROLE = re.compile(
+    r"\b(?:to|for)\s+(?:the|our|my)\s+(?P<mods>(?:[a-z][\w\-]*\s+){0,2}?)(?P<noun>[a-z][\w\-]*)\s*\??$",
+    re.IGNORECASE,
+)
 _ROLE_OWNER = re.compile(
     r"\bthe\s+(?P<mods>(?:[a-z][\w\-]*\s+){0,3}?)(?P<noun>[a-z][\w\-]*)['\u2019]s\s+",
     re.IGNORECASE,

@@ -40,4 +40,5 @@ ROLE_VERBS = {
     "role": wordset("work works working worked"),
     "start": wordset("join joins joined start starts started"),
     "birthday": wordset("born"),
+    "assignee": wordset("assign assigns assigned given handed allocated delegated"),
 }
