@@ -71,11 +71,11 @@ def _iso_day(wanted: str) -> re.Pattern[str] | None:
     """A day said without its year ("3 February", "Feb 3") as an ISO date of any year
     ("2026-02-03"), the form a record's date field is read out in; None for anything else."""
     m = _DAY_MONTH.fullmatch(normalize(wanted))
-    if m is None or (m.group("m") or m.group("m2")) not in _MONTHS:
+    month = (m.group("m") or m.group("m2")) if m is not None else None
+    if m is None or month not in _MONTHS:
         return None
-    month = _MONTHS.index(m.group("m") or m.group("m2")) + 1
     day = int(m.group("d") or m.group("d2"))
-    return re.compile(rf"\b\d{{4}}-{month:02d}-{day:02d}\b")
+    return re.compile(rf"\b\d{{4}}-{_MONTHS.index(month) + 1:02d}-{day:02d}\b")
 
 
 def expect_met(expect: Iterable[str], text: str) -> bool:

@@ -704,27 +704,36 @@ def _by_words(
     # Higher coverage first, then BM25, then newer (a later sentence has a larger rowid).
     scored.sort(key=lambda pair: (-pair[0], pair[1].rank, -pair[1].id))
     chosen = _distinct_episodes(scored)[:limit]
-    return [
-        _after_antecedent(tables, _passage(score, hit, episodes.get(hit.episode_id), "words"))
-        for score, hit in chosen
-    ], True
+    found = [_passage(score, hit, episodes.get(hit.episode_id), "words") for score, hit in chosen]
+    return _after_antecedents(tables, found), True
 
 
 _OPENS_ON_PRONOUN = lazy_compile(r"^\W*(?:he|she|they|his|her|their)\b", re.IGNORECASE)
 
 
-def _after_antecedent(tables: Tables, passage: dict[str, Any]) -> dict[str, Any]:
-    """A passage whose write opens on "he" or "she" ("He also wants the carers to record
+def _after_antecedents(tables: Tables, passages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each passage whose write opens on a pronoun ("He also wants the carers to record
     Gerald's blood pressure daily") shown after the last sentence written before it, which
-    names whom it means ("Dr Qureshi reviewed his meds."): the write before says who."""
-    text = str(passage["text"])
-    if not _OPENS_ON_PRONOUN.match(text) or not text.startswith(str(passage["sentence"])):
-        return passage
-    before = tables.episodes([int(passage["episode_id"]) - 1]).get(int(passage["episode_id"]) - 1)
-    said = episode_sentences(before.text) if before is not None else ()
-    if not said or len(said[-1]) + len(text) > CONTEXT_CHARS:
-        return passage
-    return passage | {"text": f"{said[-1]} {text}"}
+    names whom it means ("Dr Qureshi reviewed his meds."): the write before says who. The
+    writes before are read at once, and only when a passage needs one."""
+    opening = [
+        p
+        for p in passages
+        if _OPENS_ON_PRONOUN.match(str(p["text"])) and str(p["text"]).startswith(p["sentence"])
+    ]
+    if not opening:
+        return passages
+    before = tables.episodes([int(p["episode_id"]) - 1 for p in opening])
+    needing = {id(p) for p in opening}
+    out = []
+    for passage in passages:
+        text = str(passage["text"])
+        earlier = before.get(int(passage["episode_id"]) - 1) if id(passage) in needing else None
+        said = episode_sentences(earlier.text) if earlier is not None else ()
+        if said and len(said[-1]) + len(text) <= CONTEXT_CHARS:
+            passage = passage | {"text": f"{said[-1]} {text}"}
+        out.append(passage)
+    return out
 
 
 def _about_stems(about: str) -> set[str]:

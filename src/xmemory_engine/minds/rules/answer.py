@@ -1340,11 +1340,8 @@ class _Reading:
         found = await self._holders(person, noun, said.group("mods"))
         if found is None:
             return  # no one, or two equally likely: the question is read as it is
-        modifiers = set(said.group("mods").lower().split()) - STOPWORDS
         q.names.insert(0, NameRef(found[1], possessive=True, value=False))
-        asked = {stem(noun), *(stem(m) for m in modifiers)}
-        q.keywords = [k for k in q.keywords if k not in asked]
-        q.terms = [t for t in q.terms if stem(t.lower()) not in asked]
+        self._job_said(said)
 
     async def _resolve_assignee(self) -> None:
         """ "Which tasks were given to the receptionist?": the one person whose role says the
@@ -1364,8 +1361,14 @@ class _Reading:
         if found is None:
             return
         q.names.insert(0, NameRef(found[1].split()[0], possessive=False, value=True))
+        self._job_said(said)
+
+    def _job_said(self, said: re.Match[str]) -> None:
+        """The job `said` (its noun and the words before it) resolved to someone: no longer
+        words the records must hold."""
+        q = self.q
         modifiers = set(said.group("mods").lower().split()) - STOPWORDS
-        asked = {stem(noun), *(stem(m) for m in modifiers)}
+        asked = {stem(said.group("noun").lower()), *(stem(m) for m in modifiers)}
         q.keywords = [k for k in q.keywords if k not in asked]
         q.terms = [t for t in q.terms if stem(t.lower()) not in asked]
 
@@ -1428,14 +1431,14 @@ _WHO_HOLDS = re.compile(
     re.IGNORECASE,
 )
 # Someone asked for by their job: "the coordinator's number", "the heating engineer's mobile".
+_ROLE_OWNER = re.compile(
+    r"\bthe\s+(?P<mods>(?:[a-z][\w\-]*\s+){0,3}?)(?P<noun>[a-z][\w\-]*)['\u2019]s\s+",
+    re.IGNORECASE,
+)
 # Whom things are assigned to, by their job: "given to the receptionist", "for our events
 # coordinator".
 _TO_THE_ROLE = re.compile(
     r"\b(?:to|for)\s+(?:the|our|my)\s+(?P<mods>(?:[a-z][\w\-]*\s+){0,2}?)(?P<noun>[a-z][\w\-]*)\s*\??$",
-    re.IGNORECASE,
-)
-_ROLE_OWNER = re.compile(
-    r"\bthe\s+(?P<mods>(?:[a-z][\w\-]*\s+){0,3}?)(?P<noun>[a-z][\w\-]*)['\u2019]s\s+",
     re.IGNORECASE,
 )
 # People asked for by a plural kin noun: "How many children do I have?", "Who are my

@@ -167,15 +167,7 @@ def read_facts(
                 or any(a.lower() == m.group("attribute").lower() for a, _ in seen)
                 or _DATED.search(m.group("value"))
                 or (_TAKEN_BACK.search(text) and not _SAYS_NOT.search(m.group("value")))
-                or (
-                    # After a label, only "X is V": "Update: user paid the £185 subs" is
-                    # what was done, not a detail.
-                    m.group("meta")
-                    and not (
-                        m.group("meta").lower() in META_LABELS
-                        and m.string[m.end("attribute") : m.start("value")].strip()
-                    )
-                )
+                or not _stated_after_label(m)
             ):
                 continue  # "it is 5pm"; said already; a date is an event's or a task's
             found = _lives_at(m) if pattern is _LIVES_AT else _fact(m)
@@ -339,6 +331,18 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     if not value or len(value) > MAX_VALUE_CHARS or first in _NOT_A_VALUE:
         return None
     return (USER_NAME if labelled else _owner(m)), attribute, value
+
+
+def _stated_after_label(m: re.Match[str]) -> bool:
+    """Whether an unowned detail read after a label ("Correction: the round is now £1.5m")
+    follows a label saying what kind of note it is, and is said with "is": "Update: user paid
+    the £185 subs" is what was done, "Insurance: premium £300" the label's own topic. True
+    when no label opens it."""
+    label = m.group("meta")
+    if label is None:
+        return True
+    copula = m.string[m.end("attribute") : m.start("value")].strip()
+    return label.lower() in META_LABELS and bool(copula)
 
 
 # What follows a value and is not it: the value it replaces ("€25,400, not €24,600"), and

@@ -348,9 +348,10 @@ def read_things(
         # The user's own undertaking is told in a clause of its own, whatever else the
         # sentence tells ("finally doing my citizenship application!!! … want it in before
         # christmas").
-        undertaken = _project(s, project, people, names, make) if _undertaking(s) else None
-        if undertaken is not None:
-            out.drafts.append(undertaken)
+        undertaken = _undertaking(s)
+        draft = _project(s, project, people, names, make, undertaken) if undertaken else None
+        if draft is not None:
+            out.drafts.append(draft)
     task = mapped.first("task")
     needed = _NEEDED.search(s.text) if task is not None else None
     if task is not None and needed is not None:
@@ -1001,10 +1002,20 @@ def _more_stances(
 
 
 def _project(
-    s: Analyzed, spec: ObjectSpec, people: dict[str, Draft], names: dict[str, str], make: MakeDraft
+    s: Analyzed,
+    spec: ObjectSpec,
+    people: dict[str, Draft],
+    names: dict[str, str],
+    make: MakeDraft,
+    undertaken: tuple[str, str, str] | None = None,
 ) -> Draft | None:
+    """A project the sentence names ("the kitchen project"), else the user's undertaking it
+    tells (`undertaken`, when already read)."""
     m = _PROJECT.search(s.text)
-    undertaken = _undertaking(s) if m is None else None
+    if m is not None:
+        undertaken = None
+    elif undertaken is None:
+        undertaken = _undertaking(s)
     if m is not None:
         name = (m.group("a") or m.group("b") or m.group("c") or "").strip("\"'")
     elif undertaken is not None:
