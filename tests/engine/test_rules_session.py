@@ -165,6 +165,32 @@ async def test_who_is_answered_from_the_deed_of_a_note_that_lists_people_after_a
         assert (await memory.read("Who is bringing the tent?"))["basis"] == "nothing"
 
 
+async def test_the_digits_of_a_phone_number_or_a_date_are_no_amount_or_age(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("My sister recommended an accountant, Farhan Siddiqui, 020 7946 0113.")
+        await memory.write("Leo's party is on 14 December at the soft play.")
+        await memory.write(
+            "LinguaBridge pays USD 0.11/word, net 45. Invoice LB-2026-117 (USD 2,310) overdue "
+            "since 20 Nov — user wants a polite reminder sent."
+        )
+        # Neither the phone number nor the party's day says what Farhan charges or Leo's age.
+        for question in ("How much does Farhan charge?", "How old is Leo?"):
+            answer = await memory.read(question)
+            assert answer["basis"] == "nothing", (question, answer)
+        # The one amount the invoice's clause tells, once the day is set aside, is not the
+        # per-word rate a record holds: that record is no answer.
+        invoice = await memory.read("How much is the overdue LinguaBridge invoice for?")
+        assert "2,310" in invoice["reader_result"]["answer"], invoice
+        assert "0.11" not in invoice["reader_result"]["answer"].split("“")[0], invoice
+        # An amount and an age said are still found beside them.
+        await memory.write("Farhan charges £350 for a tax return.")
+        await memory.write("Leo turns 7 on 14 December.")
+        assert (
+            "£350" in (await memory.read("How much does Farhan charge?"))["reader_result"]["answer"]
+        )
+        assert "7" in (await memory.read("How old is Leo?"))["reader_result"]["answer"]
+
+
 async def test_what_holds_no_value_of_the_shape_asked_for_does_not_answer(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write("Hana Novák is a designer. Her email is hana@novak.example.")

@@ -591,7 +591,7 @@ def _kind_asked(query: str, terms: passages_mod.Terms) -> str | None:
     return "shape" if _contact_shapes(terms) else None
 
 
-def _contact_shapes(terms: passages_mod.Terms) -> list[re.Pattern[str]]:
+def _contact_shapes(terms: passages_mod.Terms) -> list[passages_mod.Shape]:
     return [t.shape for t in terms.terms if t.shape is not None and t.stem in _CONTACT_SHAPES]
 
 
@@ -692,7 +692,34 @@ def _the_one_asked(terms: passages_mod.Terms, part: str, values: str) -> bool:
     2027-03-31"). Two such values ("2026-10-02 to 2026-10-16") could be either: no."""
     shapes = [s for s in _shapes(terms) if s is not None]
     return bool(shapes) and all(
-        len(list(s.finditer(part))) == 1 and s.search(values) is not None for s in shapes
+        len(said := list(s.finditer(part))) == 1
+        and s.search(values) is not None
+        and _numbers_held(_whole(part, said[0]), values)
+        for s in shapes
+    )
+
+
+# The rest of a number a shape's match stops inside ("£1" of "£110").
+_NUMBER_GOES_ON = re.compile(r"[\d,]*")
+
+
+def _whole(text: str, found: re.Match[str]) -> str:
+    """What `found` matched in `text`, with the rest of the number it stops inside."""
+    said = text[found.start() : found.end()]
+    if not said[-1:].isdigit():
+        return said
+    rest = _NUMBER_GOES_ON.match(text, found.end())
+    return said + (rest.group() if rest else "")
+
+
+def _numbers_held(said: str, values: str) -> bool:
+    """Whether `values` hold every number of a value said, however written ("USD 2,310" by
+    "2310", "20 Nov" by "2026-11-20"): a record holding another amount of the sentence's
+    ("USD 0.11/word") does not hold the one asked."""
+    held = set(re.findall(r"\d+", values.replace(",", "")))
+    return all(
+        n.lstrip("0") in {h.lstrip("0") for h in held}
+        for n in re.findall(r"\d+", said.replace(",", ""))
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -81,18 +82,50 @@ class Vocabulary:
     amount_said: re.Pattern[str] | None = None
 
 
+class Shape:
+    """A value shape, found in what is said once the values of other shapes that hold its
+    digits are set aside: "020 7946 0113" and "14 December" hold numbers but no amount or
+    age. Matches keep their places in the text."""
+
+    def __init__(self, pattern: re.Pattern[str], within: tuple[re.Pattern[str], ...] = ()) -> None:
+        self.pattern = pattern
+        self.within = within
+
+    def _unmasked(self, text: str) -> str:
+        for other in self.within:
+            text = other.sub(lambda m: " " * len(m.group()), text)
+        return text
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(self._unmasked(text))
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(self._unmasked(text))
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self.pattern.fullmatch(self._unmasked(text))
+
+
 class Shapes:
     """The value shapes of `vocabulary.yml`, each compiled when a question first asks for it:
     a read asks for one or two of some thirty (compiling all took ~4.5 ms of the first read)."""
 
-    def __init__(self, patterns: dict[str, str]) -> None:
+    def __init__(
+        self, patterns: dict[str, str], within: dict[str, list[str]] | None = None
+    ) -> None:
         self._patterns = patterns
-        self._compiled: dict[str, re.Pattern[str]] = {}
+        self._within = within or {}
+        self._compiled: dict[str, Shape] = {}
 
-    def get(self, word: str) -> re.Pattern[str] | None:
+    def get(self, word: str) -> Shape | None:
         compiled = self._compiled.get(word)
         if compiled is None and word in self._patterns:
-            compiled = self._compiled[word] = re.compile(self._patterns[word], re.IGNORECASE)
+            within = tuple(
+                re.compile(self._patterns[other], re.IGNORECASE)
+                for other in self._within.get(word, ())
+            )
+            pattern = re.compile(self._patterns[word], re.IGNORECASE)
+            compiled = self._compiled[word] = Shape(pattern, within)
         return compiled
 
 
@@ -106,7 +139,7 @@ def vocabulary() -> Vocabulary:
         foreign_question_words=frozenset(fold(w) for w in data["foreign_question_words"].split()),
         related={k: tuple(fold(w) for w in v) for k, v in data["related"].items()},
         groups=_grouped(data.get("groups", [])),
-        shapes=Shapes(data["shapes"]),
+        shapes=Shapes(data["shapes"], data.get("unshaped_within")),
         correction_cues=frozenset(data["correction_cues"].split()),
         old_value_markers=frozenset(data["old_value_markers"].split()),
         not_names=frozenset(data.get("not_names", "").split()),
@@ -142,7 +175,7 @@ class Term:
 
     stem: str
     also: tuple[str, ...] = ()
-    shape: re.Pattern[str] | None = None
+    shape: Shape | None = None
     kind: bool = False
     """The word naming the kind of answer ("What *book* ...", "Which *airline* ..."): people
     ask with it and rarely say it ("I'm reading Piranesi"), so it counts only when present."""
