@@ -80,6 +80,7 @@ class Vocabulary:
     firm_deeds: frozenset[str] = frozenset()
     choosing: frozenset[str] = frozenset()
     amount_said: re.Pattern[str] | None = None
+    called_by_tie: frozenset[str] = frozenset()
 
 
 class Shape:
@@ -149,6 +150,7 @@ def vocabulary() -> Vocabulary:
         said_by_amount=frozenset(_stem(w) for w in data.get("said_by_amount", "").split()),
         firm_deeds=frozenset(data.get("firm_deeds", "").split()),
         choosing=frozenset(data.get("choosing", "").split()),
+        called_by_tie=frozenset(data.get("called_by_tie", "").split()),
         amount_said=re.compile(data["amount_said"], re.IGNORECASE)
         if "amount_said" in data
         else None,

@@ -27,7 +27,7 @@ from xmemory_engine.minds.base import Answer, AnswerRequest, Mind, ReadMode, Res
 from xmemory_engine.schema import ObjectSpec, RelationSpec, Schema
 from xmemory_engine.sentences import search_words
 from xmemory_engine.service import evidence as evidence_mod
-from xmemory_engine.service import parts
+from xmemory_engine.service import parts, ties
 from xmemory_engine.service import passages as passages_mod
 from xmemory_engine.service.behind import Behind, records_behind
 from xmemory_engine.service.changes import object_wire, relation_wire
@@ -339,17 +339,46 @@ async def read(
     passages}`; with `sql` the caller's own SELECT is run (same guard, same limits) instead
     of asking the mind. Two questions asked as one are also read half by half (`parts.py`):
     both halves from records answer; else the whole from records; else the halves."""
-    whole = await _read_one(live, mind, settings, query, mode, read_id, sql=sql)
-    halves = parts.split(query) if sql is None and mode is ReadMode.SINGLE_ANSWER else None
+    if sql is not None:
+        return await _read_one(live, mind, settings, query, mode, read_id, sql=sql)
+    whole = await _read_named(live, mind, settings, query, mode, read_id)
+    halves = parts.split(query) if mode is ReadMode.SINGLE_ANSWER else None
     if halves is None:
         return whole
-    first = await _read_one(live, mind, settings, halves[0], mode)
+    first = await _read_named(live, mind, settings, halves[0], mode)
     second = parts.pointed(halves[1], parts.who_found(halves[0], first))
-    then = await _read_one(live, mind, settings, second, mode)
+    then = await _read_named(live, mind, settings, second, mode)
     bases = {first["basis"], then["basis"]}
     if bases == {"nothing"} or (whole["basis"] == "records" and bases != {"records"}):
         return whole  # neither half is known, or only the whole is answered from records
     return parts.joined([(halves[0], first), (second, then)], read_id)
+
+
+async def _read_named(
+    live: LiveInstance,
+    mind: Mind,
+    settings: EngineSettings,
+    query: str,
+    mode: ReadMode,
+    read_id: str | None = None,
+) -> dict[str, Any]:
+    """One question's read; when it finds nothing, the read of it with the user's ties that
+    one stored person holds named ("mum's GP" as "Hyun-joo Park's GP", `ties.named`), if
+    that finds something."""
+    found = await _read_one(live, mind, settings, query, mode, read_id)
+    if found["basis"] != "nothing":
+        return found
+    named = await live.data.read(live.schema, lambda t: ties.named(t, live.schema, query))
+    if named is None:
+        return found
+    again = await _read_one(live, mind, settings, named.question, mode, read_id)
+    if again["basis"] == "nothing":
+        return found
+    notice = _joined(named.notice(), again.get("notice"))
+    again["notice"] = notice
+    for result in again["reader_results"]:
+        result["sub_query"], result["notice"] = query, notice
+    return again
 
 
 async def _read_one(

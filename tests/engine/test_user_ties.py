@@ -1,0 +1,41 @@
+"""A question that finds nothing as asked is read again with the user's ties named
+(service/ties.py): through the engine's HTTP API with the default schema and the rules mind,
+on a real file."""
+
+from __future__ import annotations
+
+import pytest
+from engine_testkit import Memory
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_tie_one_person_holds_is_read_as_their_name(memory: Memory) -> None:
+    write, read = memory
+    await write("My mum is Hyun-joo Park. My mentor is Henrike Vogel.")
+    await write("Hyun-joo's GP is Dr Anil Varghese at Beech Grove Surgery.")
+    await write("Henrike's number is 07821 440 193; she much prefers a text to a phone call.")
+    gp = await read("Who's mum's GP?")
+    assert gp["basis"] == "records", gp
+    assert gp["reader_result"]["answer"].startswith("Anil Varghese"), gp
+    assert '"mum" as Hyun-joo Park' in gp["notice"], gp
+    # The question is reported as asked.
+    assert gp["reader_results"][0]["sub_query"] == "Who's mum's GP?"
+    # Told of by the given name, as people tell of their own.
+    contact = await read("How does my mentor like to be contacted?")
+    assert contact["basis"] == "passages", contact
+    assert "prefers a text" in contact["reader_result"]["answer"]
+    assert '"my mentor" as Henrike Vogel' in contact["notice"], contact
+
+
+async def test_a_tie_of_someone_else_or_of_two_people_is_left_as_said(memory: Memory) -> None:
+    write, read = memory
+    await write("My mum is Hyun-joo Park. My mentor is Henrike Vogel.")
+    await write("My mentor Pia Lund runs the apiary.")
+    await write("Hyun-joo's GP is Dr Anil Varghese at Beech Grove Surgery.")
+    await write("Henrike's number is 07821 440 193; she much prefers a text to a phone call.")
+    # Maya's mum is not the user's; "my mentor" is either of two: neither is read as a name.
+    maya = await read("Who is Maya's mum's GP?")
+    assert maya["basis"] == "nothing", maya
+    mentor = await read("How does my mentor like to be contacted?")
+    assert "Nothing was found as asked" not in (mentor.get("notice") or ""), mentor
