@@ -28,6 +28,21 @@ async def test_a_tie_one_person_holds_is_read_as_their_name(memory: Memory) -> N
     assert '"my mentor" as Henrike Vogel' in contact["notice"], contact
 
 
+async def test_a_job_one_person_holds_is_read_as_their_name_too(memory: Memory) -> None:
+    write, read = memory
+    await write(
+        "User's accountant is Priya Raghunathan at Ledgerly Accounts. She wants all invoices "
+        "and receipts by 15 January."
+    )
+    await write("My dentist is Tomás Ortiz. Tomás is off on Fridays.")
+    paperwork = await read("When do I need to get my paperwork to the accountant?")
+    assert "15 January" in paperwork["reader_result"]["answer"], paperwork
+    assert '"the accountant" as Priya Raghunathan' in paperwork["notice"], paperwork
+    # A tie that qualifies a noun after it is a kind of thing, not the person.
+    appointment = await read("What time is my dentist appointment?")
+    assert appointment["basis"] == "nothing", appointment
+
+
 async def test_a_tie_of_someone_else_or_of_two_people_is_left_as_said(memory: Memory) -> None:
     write, read = memory
     await write("My mum is Hyun-joo Park. My mentor is Henrike Vogel.")

@@ -5,7 +5,9 @@ People ask about their family and the people around them by the tie ("my wife", 
 hearing test", "my flatmate's one condition"), and tell about them by name ("Beatriz would
 much rather go to mediation", "Hyun-joo's GP is Dr Anil Varghese"). When a question finds
 nothing as asked, `named` reads it again with each tie of the user's that one stored person
-holds replaced by that person's name; a tie two people hold, or nobody, is left as said.
+holds replaced by that person's given name; a tie two people hold, or nobody, is left as
+said, and so is a tie that qualifies a noun ("my dentist appointment"). A job after "the"
+("the accountant") counts when one person's role or tie says it.
 """
 
 from __future__ import annotations
@@ -57,7 +59,10 @@ def named(t: Tables, schema: Schema, question: str) -> Named | None:
     vocab = passages_mod.vocabulary()
     out, read_as, at = [], [], 0
     for said in _ties(question, vocab.called_by_tie):
-        holder = _one_holding(t, people, said.group("tie"), vocab)
+        if not _stands_for_someone(question, said):
+            continue  # "my dentist appointment", "the vet practice": a kind of thing
+        fields = (TIE_FIELD, "role") if said.re is _THE_ROLE else (TIE_FIELD,)
+        holder = _one_holding(t, people, said.group("tie"), vocab, fields)
         if holder is None:
             continue
         # By the given name, as people mostly tell of their own ("Hyun-joo's GP is …"): a
@@ -70,6 +75,28 @@ def named(t: Tables, schema: Schema, question: str) -> Named | None:
     return Named("".join(out) + question[at:], read_as)
 
 
+def _stands_for_someone(question: str, said: re.Match[str]) -> bool:
+    """Whether a tie is said of the person, not to qualify a noun after it ("my dentist
+    appointment"): the word after it is none, a possessive's, a function word, a participle
+    ("is my wife taking"), or the verb of a question asked with an auxiliary before it ("How
+    would my wife prefer …")."""
+    from xmemory_engine.minds.rules.text import STOPWORDS  # the rules mind's own list
+
+    rest = question[said.end() :]
+    if re.match(r"['\u2019]s\b|\s*(?:[^\w\s]|$)", rest):
+        return True
+    after = re.match(r"\s+([^\W\d_]+)", rest)
+    if after is None:
+        return False
+    word = after.group(1).lower()
+    if word in STOPWORDS or word.endswith(("ing", "ed")):
+        return True
+    return bool(_AUXILIARY.search(question[: said.start()]))
+
+
+_AUXILIARY = re.compile(r"\b(?:do|does|did|would|will|can|could|should|might|must)\b", re.I)
+
+
 def _given(name: str) -> str:
     """The given name of a full name: its first word after any title ("Dr Aisha Rahman")."""
     words = _TITLE.sub("", name).split()
@@ -80,15 +107,18 @@ _TITLE = re.compile(r"^\s*(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof)\.?\s+)+")
 
 
 def _ties(question: str, called_by_tie: frozenset[str]) -> list[re.Match[str]]:
-    """The user's ties the question says: after "my", "our", "the user's", or one of the
-    words people call a parent or grandparent by, alone ("mum's GP", "Dad's hearing test";
-    not "Maya's mum", "her dad")."""
+    """The user's ties the question says: after "my", "our", "the user's"; a job after "the"
+    ("the accountant"); or one of the words people call a parent or grandparent by, alone
+    ("mum's GP", "Dad's hearing test"; not "Maya's mum", "her dad")."""
+    from xmemory_engine.minds.rules.names import role_noun  # its lexicon, on this rare path
+
     found = list(_THE_USERS.finditer(question))
+    found += [m for m in _THE_ROLE.finditer(question) if role_noun(m.group("tie"))]
     for word in _WORD.finditer(question):
         if word.group("tie").lower() not in called_by_tie:
             continue
-        before = question[: word.start()].rstrip()
-        last = before.split()[-1].lower().replace("\u2019", "'") if before.split() else ""
+        before = question[: word.start()].split()
+        last = before[-1].lower().replace("\u2019", "'") if before else ""
         if (last.endswith("'s") and last not in _IS) or last in _SOMEONE_ELSES:
             continue
         if not any(m.start() <= word.start() < m.end() for m in found):
@@ -96,6 +126,8 @@ def _ties(question: str, called_by_tie: frozenset[str]) -> list[re.Match[str]]:
     return sorted(found, key=lambda m: m.start())
 
 
+# "the accountant", "the surgeon's": a job, which one person may hold.
+_THE_ROLE = re.compile(r"\bthe\s+(?P<tie>[a-z][\w\-]*)")
 _WORD = re.compile(r"(?P<tie>\b[^\W\d_]+)")
 # "Who's mum's GP?": an "'s" that is "is", not whose.
 _IS = frozenset(
@@ -103,37 +135,31 @@ _IS = frozenset(
 )
 # Words before a tie that make it someone else's, or no one's in particular.
 _SOMEONE_ELSES = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "his",
-        "her",
-        "their",
-        "its",
-        "your",
-        "whose",
-        "which",
-        "each",
-        "every",
-        "any",
-    ]
+    "a an the his her their its your whose which each every any".split()  # noqa: SIM905
 )
 
 
 def _one_holding(
-    t: Tables, people: list[tuple[ObjectSpec, str]], tie: str, vocab: passages_mod.Vocabulary
+    t: Tables,
+    people: list[tuple[ObjectSpec, str]],
+    tie: str,
+    vocab: passages_mod.Vocabulary,
+    fields: tuple[str, ...],
 ) -> str | None:
-    """The name of the one person whose tie to the user is `tie` or a word for the same
-    ("mother" for "mum"), or None when nobody's is or several people's are."""
+    """The name of the one person whose `fields` (their tie to the user; for a job after
+    "the", their role too) say `tie` or a word for the same ("mother" for "mum"), or None
+    when nobody's do or several people's do."""
     own = passages_mod.stem(tie.lower())
     wanted = {own} | vocab.groups.get(own, frozenset())
     holders: set[str] = set()
     for spec, name_of in people:
         # By stem: a stored tie mentions it ("grandm" of "grandmother"), then is checked whole.
         for word in sorted(wanted):
-            for record in t.find_by_text(spec, [TIE_FIELD], word, CANDIDATES):
-                value = str(record.get(TIE_FIELD) or "").strip().lower()
-                if passages_mod.stem(value) in wanted and record.get(name_of):
-                    holders.add(str(record[name_of]))
+            for f in fields:
+                if f not in spec.fields:
+                    continue
+                for record in t.find_by_text(spec, [f], word, CANDIDATES):
+                    value = str(record.get(f) or "").strip().lower()
+                    if passages_mod.stem(value) in wanted and record.get(name_of):
+                        holders.add(str(record[name_of]))
     return next(iter(holders)) if len(holders) == 1 else None
