@@ -2897,6 +2897,9 @@ async def test_a_verb_or_a_tie_before_a_name_is_no_role(text: str) -> None:
         # Partners joined by "&" are a firm unless both are given names; so is a name said to
         # be a kind of firm.
         ("User runs Pão & Mel, a small bakery in Leith, Edinburgh.", "Pão & Mel"),
+        # A firm's word inside the name says it as well as one ending it.
+        ("We got a quote from Pellow Brothers Building.", "Pellow Brothers Building"),
+        ("Benedikt is leaving to join Smile Studio Glasgow.", "Smile Studio Glasgow"),
     ],
 )
 async def test_names_of_firms_from_their_shape_and_what_they_are_said_to_be(
@@ -2905,6 +2908,14 @@ async def test_names_of_firms_from_their_shape_and_what_they_are_said_to_be(
     result = await extract(text, DEFAULT)
     assert org in {o["name"] for o in objects(result, "organization")}
     assert org not in {p["name"] for p in objects(result, "person")}
+
+
+@pytest.mark.anyio
+async def test_a_shouted_phrase_holding_a_firms_word_is_no_firm() -> None:
+    result = await extract("GOT INTO THE GROUP SHOW at Fernhill Arts Centre!!!", DEFAULT)
+    names = {o["name"] for o in objects(result, "organization")}
+    assert "Fernhill Arts Centre" in names
+    assert not any("GROUP" in name for name in names), names
 
 
 @pytest.mark.anyio

@@ -736,7 +736,15 @@ def _score(c: Candidate, s: Scores) -> None:
     before2 = c.before[-2] if len(c.before) >= 2 else ""
     after1 = c.after[0] if c.after else ""
     after2 = c.after[1] if len(c.after) >= 2 else ""
-    headed = c.tokens[-1] in ORG_SUFFIXES  # "Harbour Lane Bakery": a bakery, not a lane
+    # "Harbour Lane Bakery": a bakery, not a lane; "Pellow Brothers Building" a firm's, not
+    # a building (a firm's word inside a name of words that are no function words: not
+    # "GOT INTO THE GROUP SHOW").
+    inside = (
+        len(c.tokens) > 2
+        and any(t in ORG_SUFFIXES for t in c.tokens[1:-1])
+        and not any(t in STOPWORDS for t in c.tokens)
+    )
+    headed = c.tokens[-1] in ORG_SUFFIXES or inside
     # "Reef & Rainforest Aquatics on Mill Lane", "a clinic off Otley Road": a street said
     # where something is, is where it is.
     street = len(c.tokens) > 1 and c.tokens[-1] in STREETS and before1 in ("on", "off")
@@ -748,7 +756,7 @@ def _score(c: Candidate, s: Scores) -> None:
         after1 in THING_WORDS and after1 != "office"
     ):
         s.thing = True
-    if c.tokens[-1] in ORG_SUFFIXES or (len(c.tokens) > 1 and c.tokens[0] in _ORG_HEADS):
+    if headed or (len(c.tokens) > 1 and c.tokens[0] in _ORG_HEADS):
         s.org += 3
     days = _CALENDAR | _DAY_ABBREVIATIONS  # "Mon & Thu", "Tue & Fri": days, not a firm
     if c.aside and len(c.tokens) == 1 and not _no_name(c.tokens[0]):
