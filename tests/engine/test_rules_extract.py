@@ -4535,3 +4535,17 @@ async def test_an_ex_and_twins_are_ties_to_the_user() -> None:
         p["name"]: p.get("relationship") for p in objects(await extract(said, DEFAULT), "person")
     }
     assert twins.get("Rosalind") and twins.get("Kit"), twins
+
+
+@pytest.mark.anyio
+async def test_what_must_not_happen_is_no_task() -> None:
+    # "must not miss it" stresses the registration said before it: no task, and the dated
+    # thing is the event.
+    result = await extract(
+        "JLPT registration at SOAS opens 1 March, fee is £80. must not miss it!!", DEFAULT
+    )
+    assert objects(result, "task") == []
+    [event] = objects(result, "event")
+    assert event["date"] == "2026-03-01" and "registration" in event["title"]
+    ravi = await extract("Note: Ravi must not kneel or drive for at least 6 weeks.", DEFAULT)
+    assert objects(ravi, "task") == []

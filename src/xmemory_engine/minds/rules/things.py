@@ -577,6 +577,8 @@ def _task(
         if not past(verb.lower()):
             return None  # "I haven't a clue", "haven't heard back": nothing done or to do
         what = f"{base(verb.lower())} {rest}"
+    if re.match(r"(?:not|never)\b", what, re.IGNORECASE):
+        return None  # "must not miss it!!": what must not happen, said to stress another
     due = _first_date(s, what_start)
     if group in ("bare", "bare2") and (
         due is None or due[0] - m.end() > 8 or len(what.split()) > _BARE_DUE_WORDS
