@@ -687,9 +687,10 @@ def _dates_in(passage: dict[str, Any]) -> dict[str, set[str]]:
 
 def _the_one_asked(terms: passages_mod.Terms, part: str, values: str) -> bool:
     """Whether the question asks for a value of a shape (a date for "when", an amount for
-    "how much") that the sentence's part says exactly once, and the records hold one: then
-    they hold what is asked though not all the sentence says ("Funding: position ends
-    2027-03-31"). Two such values ("2026-10-02 to 2026-10-16") could be either: no."""
+    "how much") that the sentence's part says exactly once, and the records hold it (its
+    numbers, `_numbers_held`): then they hold what is asked though not all the sentence says
+    ("Funding: position ends 2027-03-31"). Two such values ("2026-10-02 to 2026-10-16")
+    could be either: no."""
     shapes = [s for s in _shapes(terms) if s is not None]
     return bool(shapes) and all(
         len(said := list(s.finditer(part))) == 1
@@ -716,11 +717,11 @@ def _numbers_held(said: str, values: str) -> bool:
     """Whether `values` hold every number of a value said, however written ("USD 2,310" by
     "2310", "20 Nov" by "2026-11-20"): a record holding another amount of the sentence's
     ("USD 0.11/word") does not hold the one asked."""
-    held = set(re.findall(r"\d+", values.replace(",", "")))
-    return all(
-        n.lstrip("0") in {h.lstrip("0") for h in held}
-        for n in re.findall(r"\d+", said.replace(",", ""))
-    )
+    held = {n.lstrip("0") for n in _NUMBERS.findall(values.replace(",", ""))}
+    return all(n.lstrip("0") in held for n in _NUMBERS.findall(said.replace(",", "")))
+
+
+_NUMBERS = re.compile(r"\d+")
 
 
 _PARTS = re.compile(r";|\s[\u2014\u2013]\s")

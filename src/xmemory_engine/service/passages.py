@@ -117,17 +117,21 @@ class Shapes:
         self._patterns = patterns
         self._within = within or {}
         self._compiled: dict[str, Shape] = {}
+        self._plain: dict[str, re.Pattern[str]] = {}
 
     def get(self, word: str) -> Shape | None:
         compiled = self._compiled.get(word)
         if compiled is None and word in self._patterns:
-            within = tuple(
-                re.compile(self._patterns[other], re.IGNORECASE)
-                for other in self._within.get(word, ())
-            )
-            pattern = re.compile(self._patterns[word], re.IGNORECASE)
-            compiled = self._compiled[word] = Shape(pattern, within)
+            within = tuple(self._pattern(other) for other in self._within.get(word, ()))
+            compiled = self._compiled[word] = Shape(self._pattern(word), within)
         return compiled
+
+    def _pattern(self, word: str) -> re.Pattern[str]:
+        """A shape's own pattern, compiled once whether asked for or set aside."""
+        plain = self._plain.get(word)
+        if plain is None:
+            plain = self._plain[word] = re.compile(self._patterns[word], re.IGNORECASE)
+        return plain
 
 
 @lru_cache(maxsize=1)

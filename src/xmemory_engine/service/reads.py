@@ -363,11 +363,11 @@ async def _read_named(
     read_id: str | None = None,
 ) -> dict[str, Any]:
     """One question's read; when it finds nothing, the read of it with the user's ties that
-    one stored person holds named ("mum's GP" as "Hyun-joo Park's GP", `ties.named`), if
-    that finds something."""
+    one stored person holds named ("mum's GP" as "Hyun-joo's GP", `ties.named`), if that
+    finds something."""
     found = await _read_one(live, mind, settings, query, mode, read_id)
-    if found["basis"] != "nothing":
-        return found
+    if found["basis"] != "nothing" or not ties.says_a_tie(query):
+        return found  # answered, or nothing to name: no second look at the store
     named = await live.data.read(live.schema, lambda t: ties.named(t, live.schema, query))
     if named is None:
         return found

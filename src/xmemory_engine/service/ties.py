@@ -46,6 +46,11 @@ class Named:
         )
 
 
+def says_a_tie(question: str) -> bool:
+    """Whether the question says a tie of the user's that `named` would look up."""
+    return bool(_ties(question, passages_mod.vocabulary().called_by_tie))
+
+
 def named(t: Tables, schema: Schema, question: str) -> Named | None:
     """`question` with each tie of the user's that one stored person holds replaced by their
     given name, or None when it says no such tie (read-only)."""
