@@ -1029,6 +1029,9 @@ async def test_an_undertaking_on_a_date_is_an_occasion_not_a_deadline() -> None:
          {"name": "planter line", "status": "paused"}),
         ("I'm translating the novel 'O Silêncio das Marés' for Casa Azulejo.",
          {"name": "O Silêncio das Marés", "status": "active", "description": "novel"}),
+        # after a label, as an agent's note says what is under way
+        ("Current job: translating the novel 'O Silêncio das Marés' for Casa Azulejo.",
+         {"name": "O Silêncio das Marés", "status": "active", "description": "novel"}),
         ("User completed the Competent Crew practical in September 2026 and is now doing the "
          "Day Skipper theory course.", {"name": "Day Skipper theory course", "status": "active"}),
         # a day said is the work's deadline only when said as one

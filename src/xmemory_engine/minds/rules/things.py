@@ -1048,7 +1048,7 @@ _WORKER_AUX = (
 _UNDERTAKER = (
     # "User completed the theory and is now doing the practical": the user said once, the
     # clause after "and" theirs too (`_undertaking` checks the sentence opens with them).
-    rf"(?:(?:^|(?<=[.;!?]\s))\s*|\b{_WORKER}{_WORKER_AUX}|(?P<joined>\s+and\s+(?:is|am|are)\s+))"
+    rf"(?:(?:^|(?<=[.;:!?]\s))\s*|\b{_WORKER}{_WORKER_AUX}|(?P<joined>\s+and\s+(?:is|am|are)\s+))"
     r"(?:[a-z]+ly\s+|still\s+|now\s+|also\s+|just\s+)*"
 )
 _UNDERTAKEN = lazy_compile(
