@@ -76,6 +76,19 @@ async def test_a_deed_told_done_later_marks_the_stored_task_it_names_done(tmp_pa
         assert "lanes" in finished["reader_result"]["answer"], finished
 
 
+async def test_each_item_listed_under_done_marks_the_stored_task_it_names(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "Open tasks: cancel aunt's TV licence; redirect her post; claim the Premium Bonds."
+        )
+        # The second item says no word of being done: the label says it of the whole list.
+        await memory.write("Done: TV licence cancelled 25 Nov; post redirection set up 27 Nov.")
+        open_now = await memory.read("Which tasks are still open?")
+        answer = open_now["reader_result"]["answer"].split(" (also said")[0]
+        assert "Premium Bonds" in answer, open_now
+        assert "redirect her post" not in answer and "TV licence" not in answer, open_now
+
+
 async def test_someone_whose_address_spells_a_stored_firm_works_there(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write(

@@ -92,12 +92,24 @@ def done_clauses(text: str, past: Callable[[str], bool]) -> list[str]:
     hoover", "Done: flutes ordered 1 Dec", "I emailed HR on Tuesday". `past` says whether a
     word is a verb's past form (the rules' verb table knows the irregular ones)."""
     out = []
+    listed_done = False  # after "Done:", each item of its list is done, however told
     for clause in _CLAUSE_BREAK.split(text):
+        if _LABEL.match(clause):
+            listed_done = _DONE_LABEL.match(clause) is not None
         if not clause.strip() or _TO_COME.search(clause):
             continue
-        if _DONE_WORDS.search(clause) or any(past(w.lower()) for w in _WORD.findall(clause)):
+        if (
+            listed_done
+            or _DONE_WORDS.search(clause)
+            or any(past(w.lower()) for w in _WORD.findall(clause))
+        ):
             out.append(clause.strip())
     return out
+
+
+# A label opening a clause ("Done:", "Council tax:"), and one saying its list is done.
+_LABEL = re.compile(r"^\s*[^\W\d_][\w'\u2019\- ]{0,30}:")
+_DONE_LABEL = re.compile(r"^\s*(?:done|finished|completed|sorted)\s*:", re.IGNORECASE)
 
 
 # A thing said done by a state word after it, with no verb of its own: "February's bookkeeping
