@@ -64,6 +64,8 @@ def named(t: Tables, schema: Schema, question: str) -> Named | None:
     vocab = passages_mod.vocabulary()
     out, read_as, at = [], [], 0
     for said in _ties(question, vocab.called_by_tie):
+        if said.start() < at:
+            continue  # inside a tie already named ("the user's" holds "the user")
         if not _stands_for_someone(question, said):
             continue  # "my dentist appointment", "the vet practice": a kind of thing
         fields = (TIE_FIELD, "role") if said.re is _THE_ROLE else (TIE_FIELD,)
@@ -118,7 +120,11 @@ def _ties(question: str, called_by_tie: frozenset[str]) -> list[re.Match[str]]:
     from xmemory_engine.minds.rules.names import role_noun  # its lexicon, on this rare path
 
     found = list(_THE_USERS.finditer(question))
-    found += [m for m in _THE_ROLE.finditer(question) if role_noun(m.group("tie"))]
+    found += [
+        m
+        for m in _THE_ROLE.finditer(question)
+        if role_noun(m.group("tie")) and not any(u.start() <= m.start() < u.end() for u in found)
+    ]  # not "the user" of "the user's accountant"
     for word in _WORD.finditer(question):
         if word.group("tie").lower() not in called_by_tie:
             continue
