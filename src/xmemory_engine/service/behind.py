@@ -700,17 +700,14 @@ def _the_one_asked(terms: passages_mod.Terms, part: str, values: str) -> bool:
     )
 
 
-# The rest of a number a shape's match stops inside ("£1" of "£110").
-_NUMBER_GOES_ON = re.compile(r"[\d,]*")
-
-
 def _whole(text: str, found: re.Match[str]) -> str:
-    """What `found` matched in `text`, with the rest of the number it stops inside."""
-    said = text[found.start() : found.end()]
-    if not said[-1:].isdigit():
-        return said
-    rest = _NUMBER_GOES_ON.match(text, found.end())
-    return said + (rest.group() if rest else "")
+    """What `found` matched in `text`, with the rest of the number it stops inside ("£1" of
+    "£110")."""
+    end = found.end()
+    if text[end - 1 : end].isdigit():
+        rest = text[end:]
+        end += len(rest) - len(rest.lstrip("0123456789,"))
+    return text[found.start() : end]
 
 
 def _numbers_held(said: str, values: str) -> bool:

@@ -87,8 +87,6 @@ def _stands_for_someone(question: str, said: re.Match[str]) -> bool:
     appointment"): the word after it is none, a possessive's, a function word, a participle
     ("is my wife taking"), or the verb of a question asked with an auxiliary before it ("How
     would my wife prefer …")."""
-    from xmemory_engine.minds.rules.text import STOPWORDS  # the rules mind's own list
-
     rest = question[said.end() :]
     if re.match(r"['\u2019]s\b|\s*(?:[^\w\s]|$)", rest):
         return True
@@ -96,7 +94,7 @@ def _stands_for_someone(question: str, said: re.Match[str]) -> bool:
     if after is None:
         return False
     word = after.group(1).lower()
-    if word in STOPWORDS or word.endswith(("ing", "ed")):
+    if word in passages_mod.vocabulary().stop or word.endswith(("ing", "ed")):
         return True
     return bool(_AUXILIARY.search(question[: said.start()]))
 
