@@ -1431,6 +1431,32 @@ async def test_being_somewhere_or_doing_well_is_no_thing_to_do() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        # Numbers part the items, whatever stands inside one: a comma, a due date.
+        ("Care tasks: 1) register the LPA with her bank, Northfield Building Society; 2) label "
+         "her clothes; 3) return the reassessment form by 18 December.",
+         ["register the LPA with her bank, Northfield Building Society", "label her clothes",
+          "return the reassessment form by 18 December"]),
+        ("Open tasks: (1) renew the premises licence — Rhiannon; (2) fix the chiller leak — "
+         "Kwame.", ["renew the premises licence", "fix the chiller leak"]),
+        # When the things are wanted by follows what they are: still a list of things to get.
+        ("Gear to buy before spring: 1) offshore jacket, 2) sailing gloves, 3) VHF radio.",
+         ["offshore jacket", "sailing gloves", "VHF radio"]),
+    ],
+)  # fmt: skip
+async def test_things_to_do_numbered_in_one_line_are_one_task_each(
+    text: str, titles: list[str]
+) -> None:
+    tasks = objects(await extract(text, DEFAULT), "task")
+    assert sorted(t["title"] for t in tasks) == sorted(titles)
+    assert all(t["status"] == "open" for t in tasks)
+    dues = {t["title"]: t.get("due_date") for t in tasks}
+    assert [t for t, due in dues.items() if due] == [t for t in titles if "18 December" in t]
+
+
+@pytest.mark.anyio
 async def test_things_to_do_parted_by_semicolons_keep_their_commas() -> None:
     result = await extract(
         "Open tasks: order 10 new clocks (~€55 each) - Koen, by 11 Mar; register juniors for "

@@ -354,8 +354,11 @@ def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
     spec = mapped.first("task")
     if spec is None:
         return None
-    if "for" in words[1:]:
-        words = words[: words.index("for", 1)]  # "To do for Form E", "Jobs for the weekend"
+    # What the things are for, or when they are due, follows what they are: "To do for Form
+    # E", "Jobs for the weekend", "Gear to buy before spring".
+    after = [i for i, w in enumerate(words) if i and w in _FOR_OR_WHEN]
+    if after:
+        words = words[: after[0]]
     if words[-2:] in (["to", "do"], ["to", "dos"]) or words[-1:] in (["todo"], ["todos"]):
         return spec  # "To do", "Stuff to do", "Things still to do", "Hearing aid to-dos"
     if words[-2:] == ["to", "sort"] or words[-3:] == ["to", "sort", "out"]:
@@ -375,6 +378,7 @@ def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
     return None
 
 
+_FOR_OR_WHEN = frozenset(("for", "before", "by", "until", "after"))
 # Headers of things to do by what they call them.
 _CHORES = re.compile(
     r"^(?:(?:my|our|the|weekend|today's|this\s+week's)\s+)?(?:jobs|chores|errands|needs?|follow[\s-]?ups?)\b"
@@ -405,25 +409,11 @@ def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tu
     membership (EUR 260) in January"): only brackets or a dash at its end say something of
     it."""
     inner = r"|\([^()]*\)(?=\s*\S)" if clauses else ""
-    # Things to do listed with semicolons keep their commas ("order clocks - Koen, by 11
-    # Dec; register juniors - Ilse"): a semicolon is what parts them.
-    separators = ";" if clauses and _outside_brackets(text, ";") else ",;"
-    parts, current = [], ""
-    for ch, outside in bracketed(text):
-        if ch in separators and outside:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    parts.append(current)
-    last = (
-        re.match(r"(?P<a>.*?\S)\s+and\s+(?P<b>[^()]+(?:\([^()]*\))?)$", parts[-1])
-        if parts
-        else None
-    )
-    if last is not None and last.group("a").count("(") == last.group("a").count(")"):
-        # "..., Cedar (done) and Dune", "Maja (9) and Theo (6)"
-        parts[-1:] = [last.group("a"), last.group("b")]
+    # Things to do numbered in order are parted by their numbers, whatever stands inside
+    # each: "1) register the LPA with her bank, Northfield Building Society; 2) label her
+    # clothes". (Names numbered so hold what is said of them, parted by commas: "(1) Terra
+    # Ceramica, Porto — contact João Almeida, …" is read by the other rules.)
+    parts = (_numbered(text) if clauses else None) or _separated(text, clauses)
     out = []
     for part in (p.strip() for p in parts):
         part = re.sub(r"^(?:and|or)\s+", "", part)
@@ -441,6 +431,26 @@ def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tu
             return []  # a clause, not a name
         out.append((name, (m.group("said") or m.group("dash") or "").strip()))
     return out
+
+
+def _separated(text: str, clauses: bool) -> list[str]:
+    """A list's items parted by commas and semicolons outside brackets, and a last "and"."""
+    # Things to do listed with semicolons keep their commas ("order clocks - Koen, by 11
+    # Dec; register juniors - Ilse"): a semicolon is what parts them.
+    separators = ";" if clauses and _outside_brackets(text, ";") else ",;"
+    parts, current = [], ""
+    for ch, outside in bracketed(text):
+        if ch in separators and outside:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    last = re.match(r"(?P<a>.*?\S)\s+and\s+(?P<b>[^()]+(?:\([^()]*\))?)$", parts[-1])
+    if last is not None and last.group("a").count("(") == last.group("a").count(")"):
+        # "..., Cedar (done) and Dune", "Maja (9) and Theo (6)"
+        parts[-1:] = [last.group("a"), last.group("b")]
+    return parts
 
 
 def _units(name: str) -> int:
@@ -695,4 +705,5 @@ def _numbered(text: str) -> list[str] | None:
     return items
 
 
-_NUMBER_MARK = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+")
+# "1. ", "1) " or "(1) " before an item.
+_NUMBER_MARK = re.compile(r"(?:^|(?<=\s))\(?(\d{1,2})[.)]\s+")
