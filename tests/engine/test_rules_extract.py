@@ -2099,6 +2099,23 @@ async def test_a_job_said_of_someone_named_after_it_is_their_role(
 
 
 @pytest.mark.anyio
+async def test_a_name_and_an_s_before_an_article_says_is() -> None:
+    # "Tom's a plumber" is "Tom is a plumber", read the same; a name after a preposition
+    # with an 's is someone's place ("at Oksana's on Saturday"), nobody's job.
+    for short, long in (
+        ("Tom's a plumber in Leeds.", "Tom is a plumber in Leeds."),
+        ("Siobhán's a paediatric nurse at Cork University Hospital.",
+         "Siobhán is a paediatric nurse at Cork University Hospital."),
+        ("Anna\u2019s the new treasurer.", "Anna is the new treasurer."),
+    ):  # fmt: skip
+        said = objects(await extract(short, DEFAULT), "person")
+        written_out = objects(await extract(long, DEFAULT), "person")
+        assert said == written_out and said[0].get("role"), (said, written_out)
+    dinner = await extract("Dinner is at Oksana's on Saturday 19 December.", DEFAULT)
+    assert not any(p.get("role") for p in objects(dinner, "person"))
+
+
+@pytest.mark.anyio
 async def test_a_job_written_as_an_acronym_before_a_titled_name_is_their_role() -> None:
     for text, name in (
         ("Care team: GP Dr Benedikt Huber, Annex Family Practice, 416-555-0192.", "Benedikt Huber"),

@@ -504,6 +504,10 @@ def _ampersand_after(sentence: str, run: list[re.Match[str]]) -> bool:
     return len(run) > 1 and sentence[run[0].end() : run[1].start()].strip() == "&"
 
 
+_IS_CONTRACTED = re.compile(r"\s+(?:a|an|the)\s", re.IGNORECASE)
+_OBJECT_BEFORE = re.compile(r"\b(?:at|to|from|by|with|in|for)\s+$", re.IGNORECASE)
+
+
 def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate | None:
     titled = False
     while (
@@ -538,6 +542,13 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     text = sentence[start:end]
     possessive = text.endswith(("'s", "\u2019s"))
     name = text[:-2] if possessive else text.rstrip("'\u2019")
+    contracted = possessive and _IS_CONTRACTED.match(sentence, end) is not None
+    contracted = contracted and not _OBJECT_BEFORE.search(sentence[:start])
+    if contracted:
+        # "Tom's a plumber", "Anna's the new treasurer": an article follows no owner, so the
+        # 's is "is"; the name ends before it, as before a written-out "is" ("at Oksana's on
+        # Saturday" is someone's place, after a preposition).
+        possessive, end = False, end - 2
     title = re.search(rf"\b({TITLE_WORDS})\.?\s+$", sentence[:start])
     if title:
         # The title is part of the mention, so that what stands before it is what stands
@@ -549,7 +560,8 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     if not name or name.isdigit():
         return None
     before = [w.lower() for w in _TOKEN.findall(sentence[:start]) if w.lower() not in TITLES][-4:]
-    after = [w.lower() for w in _TOKEN.findall(sentence[end:])][:4]
+    after = [w.lower() for w in _TOKEN.findall(sentence[end + 2 if contracted else end :])]
+    after = (["is", *after] if contracted else after)[:4]  # the 's read as written out
     tokens = [t.lower() for t in _TOKEN.findall(name) if t.lower() not in TITLES]
     raw_before = _TOKEN.findall(sentence[:start])
     after_name = len(raw_before) >= 2 and raw_before[-2][0].isupper()
