@@ -2205,6 +2205,26 @@ async def test_where_a_dated_event_takes_place_is_its_location(text: str, venue:
     assert event.get("location") == venue
 
 
+@pytest.mark.anyio
+async def test_a_full_name_opening_with_a_rarer_given_name_is_someone() -> None:
+    # Names borne by fewer people ("Sipho", "Jędrzej", "Tendai") are someone's when nothing
+    # marks the name as a firm's, a place's or a thing's.
+    for text, name, role in (
+        ("Our contact there is Sipho Mokoena, MD.", "Sipho Mokoena", "contact"),
+        ("The fitter for the interior is Jędrzej Kowal.", "Jędrzej Kowal", "fitter"),
+        ("Claims handler: Tendai Moyo.", "Tendai Moyo", "claims handler"),
+    ):
+        people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+        assert set(people) == {name} and people[name].get("role") == role, (text, people)
+    # Named after someone the text names in full, or numbered: no one.
+    for text, thing in (
+        ("Greg Alvarez runs the bakery; bread comes from Alvarez Market.", "Alvarez Market"),
+        ("Textbook is Genki II, on chapter 14.", "Genki II"),
+    ):
+        people = [p["name"] for p in objects(await extract(text, DEFAULT), "person")]
+        assert thing not in people, (text, people)
+
+
 def test_given_names_fold_marks_and_take_a_hyphenated_name_by_its_first_part() -> None:
     assert given_name("Søren") and given_name("Zoë") and given_name("Oğuz")
     assert given_name("Pieter-Jan") and given_name("ŁUKASZ")

@@ -226,6 +226,7 @@ class Scores:
     thing: bool = False
     tokens: int = 1
     given: bool = False  # opening with a given name ("João Almeida", "Tariq")
+    rare: bool = False  # several words opening with a rarer given name ("Sipho Mokoena")
     inner: bool = False  # written capitalised somewhere other than a sentence's first word
     acts: int = 0  # does something to something ("Bupa covers 10 sessions"): a party
     names: set[str] = field(default_factory=set)
@@ -618,6 +619,9 @@ def classify(
         for c in candidates
         if c.name.isupper() and all(len(w) > 2 and w.lower() in STOPWORDS for w in c.name.split())
     }
+    # The last words of full names opening with a given name: a name opening with one of
+    # them is named after that person ("Greg Alvarez … Alvarez Market"), no one's own.
+    surnames = {key.split()[-1] for key, s in scores.items() if s.given and s.tokens >= 2}
     kinds: dict[str, str] = {}
     for key, s in scores.items():
         if key in stressed:
@@ -727,6 +731,27 @@ def classify(
             and not any(scores[e].thing or scores[e].person > 0 for e in ends)
         ):
             kinds.update(dict.fromkeys(ends, "org"))
+    # Last, what nothing else decided: a full name opening with a rarer given name, and no
+    # sign of a firm, a place or a thing ("Our contact there is Sipho Mokoena, MD", "fitter
+    # for the interior is Jędrzej Kowal") is someone, as one opening with a commoner given
+    # name and one sign of a person is; not one named after someone the text names in full
+    # ("Greg Alvarez … Alvarez Market"), nor one ending in a numeral ("Genki II").
+    for key, s in scores.items():
+        words = key.split()
+        if (
+            key not in kinds
+            and s.rare
+            and s.inner
+            and s.person >= 0
+            and s.org == 0
+            and s.place == 0
+            and not s.thing
+            and words[0] not in surnames
+            and not _ROMAN.fullmatch(words[-1])
+            and words[-1] not in STREETS
+            and not any(w in STOPWORDS for w in words)  # "GOT INTO THE GROUP SHOW"
+        ):
+            kinds[key] = "person"
     # A first or last name alone is the person already named in full ("Alice" -> Alice Johnson).
     people = [k for k, v in kinds.items() if v == "person" and " " in k]
     for key, s in scores.items():
@@ -910,6 +935,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.given = True  # with one sign of a person, a given name alone is one ("with Tariq")
         if len(c.tokens) >= 2:
             s.person += 1  # "João Almeida": two words opening with a given name (not "Mill Row")
+    elif plain and len(c.tokens) >= 2 and rare_given_name(c.tokens[0]):
+        s.rare = True  # "Sipho Mokoena", "Jędrzej Kowal": weaker, read when nothing else is
     if before1 in _DETERMINERS:
         s.person -= 3
 
@@ -996,6 +1023,7 @@ _OWNED_MODIFIERS = frozenset(("new", "old", "current", "latest", "updated", "pre
                               "older", "younger", "elder", "little", "big", "twin"))  # fmt: skip
 _OWNED = frozenset(("my", "our", "his", "her", "their", "user's", "users"))
 # Words between a name and its verb that leave the verb the name's ("Tom also leads").
+_ROMAN = re.compile(r"[ivxl]+")  # "Genki II", "Apollo XI": a numbered thing
 _ADVERBS = frozenset(("also", "now", "still", "currently", "just", "recently", "already",
                       "often", "usually", "never", "always", "sometimes", "then"))  # fmt: skip
 
@@ -1039,6 +1067,20 @@ def gender(name: str) -> str | None:
     words = name.split()
     found = _listed_name(words[0]) if words else None
     return _given_names().get(found) if found is not None else None
+
+
+def rare_given_name(word: str) -> bool:
+    """Whether `word` is a rarer given name that is no English word ("sipho", "tendai",
+    "jedrzej"): `rare_given_names.txt`, folded like the list."""
+    plain = fold(word.replace("\u0131", "i"))
+    names = _rare_given_names()
+    return plain in names or plain.split("-", 1)[0] in names
+
+
+@functools.lru_cache(maxsize=1)
+def _rare_given_names() -> frozenset[str]:
+    text = (Path(__file__).parent / "rare_given_names.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 def _listed_name(word: str) -> str | None:
