@@ -1,4 +1,4 @@
-"""A question that finds nothing as asked is read again with the user's ties named
+"""A question no record answers as asked is read again with the user's ties named
 (service/ties.py): through the engine's HTTP API with the default schema and the rules mind,
 on a real file."""
 
@@ -26,6 +26,18 @@ async def test_a_tie_one_person_holds_is_read_as_their_name(memory: Memory) -> N
     assert contact["basis"] == "passages", contact
     assert "prefers a text" in contact["reader_result"]["answer"]
     assert '"my mentor" as Henrike Vogel' in contact["notice"], contact
+
+
+async def test_a_tie_is_named_when_only_sentences_answered_as_asked(memory: Memory) -> None:
+    # As asked, only the sentence answers ("passages"); named, the records made from it do,
+    # which is what the reader is given, with the notice saying how it was read.
+    write, read = memory
+    await write("My father is Giorgio Rossi, birthday 1958-11-12.")
+    await write("Gift ideas: Elena likes orchids; Giorgio collects vinyl jazz records.")
+    found = await read("What does my father collect?")
+    assert found["basis"] == "records", found
+    assert "vinyl jazz records" in found["reader_result"]["answer"], found
+    assert '"my father" as Giorgio Rossi' in found["notice"], found
 
 
 async def test_a_job_one_person_holds_is_read_as_their_name_too(memory: Memory) -> None:

@@ -362,17 +362,19 @@ async def _read_named(
     mode: ReadMode,
     read_id: str | None = None,
 ) -> dict[str, Any]:
-    """One question's read; when it finds nothing, the read of it with the user's ties that
-    one stored person holds named ("mum's GP" as "Hyun-joo's GP", `ties.named`), if that
-    finds something."""
+    """One question's read; when no record answers it, the read of it with the user's ties
+    that one stored person holds named ("mum's GP" as "Hyun-joo's GP", `ties.named`), if
+    that answers better: from records where only sentences answered as asked, from records
+    or sentences where nothing did."""
     found = await _read_one(live, mind, settings, query, mode, read_id)
-    if found["basis"] != "nothing" or not ties.says_a_tie(query):
-        return found  # answered, or nothing to name: no second look at the store
+    if found["basis"] == "records" or not ties.says_a_tie(query):
+        return found  # records answer, or nothing to name: no second look at the store
     named = await live.data.read(live.schema, lambda t: ties.named(t, live.schema, query))
     if named is None:
         return found
     again = await _read_one(live, mind, settings, named.question, mode, read_id)
-    if again["basis"] == "nothing":
+    better = ("records",) if found["basis"] == "passages" else ("records", "passages")
+    if again["basis"] not in better:
         return found
     notice = _joined(named.notice(), again.get("notice"))
     again["notice"] = notice
