@@ -3110,6 +3110,11 @@ def test_a_weekday_beside_a_date_and_the_clause_s_tense_choose_its_year(
          "Speaker dinner", "2027-02-02"),
         ("Mid-season meet-up booked: The Crown & Anchor, Friday 22 January 2027, 7pm.",
          "Mid-season meet-up", "2027-01-22"),
+        # One word will do when it names an occasion: an acronym or a kind of event.
+        ("AGM: Saturday 23 January 2027, 14:00, clubhouse, Strandvejen 7.", "AGM",
+         "2027-01-23"),
+        ("Fitting booked: Monday 11 January 2027, 10am, with Rhiannon Pryce.", "Fitting",
+         "2027-01-11"),
         # The subject said to be on the date, and what was booked for it.
         ("The parents' information evening is Thursday 14 January 2027 at 6pm in the hall.",
          "parents' information evening", "2027-01-14"),
@@ -3138,6 +3143,14 @@ async def test_a_dated_event_is_titled_by_the_thing_the_date_is_said_of(
     # "the weekend of 14 May" is when, not what: the clause titles it.
     weekend = await extract("Nadia wants the hen do in Lisbon the weekend of 14 May.", DEFAULT)
     assert all(e["title"].split()[-1] != "weekend" for e in objects(weekend, "event"))
+
+
+@pytest.mark.anyio
+async def test_a_sort_of_place_alone_set_off_in_an_event_s_clause_is_where_it_is() -> None:
+    agm = await extract("AGM: Saturday 23 January 2027, 14:00, clubhouse, Strandvejen 7.", DEFAULT)
+    assert [(e["title"], e.get("location")) for e in objects(agm, "event")] == [
+        ("AGM", "clubhouse")
+    ]
 
 
 @pytest.mark.anyio

@@ -1417,14 +1417,17 @@ def _dated(
 
 
 def _venue_set_off(s: Analyzed, start: int, end: int, title: str) -> str | None:
-    """A name said as one item of the event's clause (set off by commas, a colon or
-    brackets), after its first item: "Mid-season meet-up booked: The Crown & Anchor, Friday
+    """A name, or a sort of place alone ("clubhouse"), said as one item of the event's
+    clause (set off by commas, a colon or brackets), after its first item: "Mid-season meet-up booked: The Crown & Anchor, Friday
     22 January 2027, 7pm", "nephrology review … on 17 Dec 2026, 9:20am, Toronto General, 8th
     floor". Not a person named there, a date, a time or an amount, a code, a job, a word of
     the title, or a firm in brackets after a person."""
     items = list(_SET_OFF_ITEM.finditer(s.text, start, end))
     titled = {w.lower() for w in _TITLE_WORD.findall(title)}
     for item in items[1:]:
+        sort = _SORT_ITEM.fullmatch(item.group("item"))
+        if sort is not None and sort.group("place").lower() in _PLACE_KINDS:
+            return sort.group("place")  # "AGM: Saturday, 14:00, clubhouse": a sort of place
         named = _NAME_ITEM.fullmatch(item.group("item"))
         if named is None:
             continue
@@ -1447,6 +1450,7 @@ def _venue_set_off(s: Analyzed, start: int, end: int, title: str) -> str | None:
 
 
 _SET_OFF_ITEM = re.compile(r"(?P<item>[^,:;()]+)")
+_SORT_ITEM = re.compile(r"\s*(?:the\s+)?(?P<place>[a-z]+)\s*[.!]?\s*")
 _NAME_ITEM = re.compile(
     rf"\s*(?:[Tt]he\s+)?(?P<place>{UPPER}[\w'\u2019&\-]*"
     rf"(?:\s+(?:{UPPER}[\w'\u2019&\-]*|&|[A-Z0-9]\b)){{0,4}})\s*[.!]?\s*"
@@ -1482,6 +1486,8 @@ _WEEKDAY_LAST = re.compile(rf"\s*,?\b(?:on\s+)?{WEEKDAY_WORD},?\s*$", re.IGNOREC
 
 
 _WHEN_LABELS = frozenset(("date", "dates", "when", "time", "slot", "day", "timing"))
+_ACRONYM = re.compile(r"[A-Z]{2,6}")  # "AGM", "MOT", "JLPT": one word naming an occasion
+_EVENT_NOUNS = frozenset(lexicon("things.event_nouns"))
 
 
 def _occasion_in(text: str) -> str | None:
@@ -1511,6 +1517,8 @@ def _dated_thing(before: str, label: re.Match[str] | None) -> str | None:
             return None
         if len(named.split()) >= 2 and not set(named.lower().split()) & STOPWORDS:
             return named
+        if not told and (_ACRONYM.fullmatch(named) or named.lower() in _EVENT_NOUNS):
+            return named  # "AGM: Saturday, 14:00, clubhouse", "Rehearsal: Thu 7pm, hall"
         return None
     # The clause the date is in: "Keystone had to reschedule — the survey's now ...".
     parts = _CLAUSE_BREAK.split(before)
