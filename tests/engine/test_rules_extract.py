@@ -3146,6 +3146,17 @@ async def test_a_dated_event_is_titled_by_the_thing_the_date_is_said_of(
 
 
 @pytest.mark.anyio
+async def test_a_word_capitalised_as_its_sentence_opens_names_no_venue() -> None:
+    # "Follow-up clinic" is the event, not where it is; "Harbour Lane Hall" is a venue.
+    clinic = await extract(
+        "Follow-up clinic with Mr Adebayo-Clarke on 8 January 2027, Outpatients B.", DEFAULT
+    )
+    assert [e.get("location") for e in objects(clinic, "event")] != ["Follow-up clinic"]
+    hall = await extract("Quiz night on 9 January 2027 at 7pm, Harbour Lane Hall.", DEFAULT)
+    assert [e.get("location") for e in objects(hall, "event")] == ["Harbour Lane Hall"]
+
+
+@pytest.mark.anyio
 async def test_a_sort_of_place_alone_set_off_in_an_event_s_clause_is_where_it_is() -> None:
     agm = await extract("AGM: Saturday 23 January 2027, 14:00, clubhouse, Strandvejen 7.", DEFAULT)
     assert [(e["title"], e.get("location")) for e in objects(agm, "event")] == [

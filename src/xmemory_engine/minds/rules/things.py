@@ -1600,6 +1600,8 @@ def event_venue(s: Analyzed, start: int, end: int) -> str | None:
         kind = m.group("kind")
         if kind.lower() not in _PLACE_KINDS or _someones(s, m.start()):
             continue
+        if " " not in m.group("name") and not s.text[: m.start()].strip(" -*\u2022"):
+            continue  # "Follow-up clinic with …": capitalised as the sentence opens, no name
         # "Marble restaurant"; "St Aidan's Church", not "Hall" alone.
         if kind[:1].islower() or " " in m.group("name"):
             return f"{m.group('name')} {kind}"
