@@ -2099,7 +2099,7 @@ async def test_a_job_said_of_someone_named_after_it_is_their_role(
 
 
 @pytest.mark.anyio
-async def test_a_name_and_an_s_before_an_article_says_is() -> None:
+async def test_a_name_and_an_s_before_an_article_says_is_and_before_been_has() -> None:
     # "Tom's a plumber" is "Tom is a plumber", read the same; a name after a preposition
     # with an 's is someone's place ("at Oksana's on Saturday"), nobody's job.
     for short, long in (
@@ -2113,6 +2113,10 @@ async def test_a_name_and_an_s_before_an_article_says_is() -> None:
         assert said == written_out and said[0].get("role"), (said, written_out)
     dinner = await extract("Dinner is at Oksana's on Saturday 19 December.", DEFAULT)
     assert not any(p.get("role") for p in objects(dinner, "person"))
+    # Before "been" or "got" it is "has": someone who has, no one's "been".
+    for text in ("Haruka's been drilling me on kanji.", "Tom's got a new job at Globex."):
+        names = [p["name"] for p in objects(await extract(text, DEFAULT), "person")]
+        assert names == [text.split("'")[0]], (text, names)
 
 
 @pytest.mark.anyio

@@ -505,7 +505,7 @@ def _ampersand_after(sentence: str, run: list[re.Match[str]]) -> bool:
     return len(run) > 1 and sentence[run[0].end() : run[1].start()].strip() == "&"
 
 
-_IS_CONTRACTED = re.compile(r"\s+(?:a|an|the)\s", re.IGNORECASE)
+_IS_CONTRACTED = re.compile(r"\s+(?:(?P<is>a|an|the)|been|got)\s", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(r"\b(?:at|to|from|by|with|in|for)\s+$", re.IGNORECASE)
 
 
@@ -543,8 +543,9 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     text = sentence[start:end]
     possessive = text.endswith(("'s", "\u2019s"))
     name = text[:-2] if possessive else text.rstrip("'\u2019")
-    contracted = possessive and _IS_CONTRACTED.match(sentence, end) is not None
-    contracted = contracted and not _OBJECT_BEFORE.search(sentence[:start])
+    said = _IS_CONTRACTED.match(sentence, end) if possessive else None
+    contracted = said is not None and not _OBJECT_BEFORE.search(sentence[:start])
+    verb = "is" if said is not None and said.group("is") else "has"  # "Haruka's been …"
     if contracted:
         # "Tom's a plumber", "Anna's the new treasurer": an article follows no owner, so the
         # 's is "is"; the name ends before it, as before a written-out "is" ("at Oksana's on
@@ -562,7 +563,7 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         return None
     before = [w.lower() for w in _TOKEN.findall(sentence[:start]) if w.lower() not in TITLES][-4:]
     after = [w.lower() for w in _TOKEN.findall(sentence[end + 2 if contracted else end :])]
-    after = (["is", *after] if contracted else after)[:4]  # the 's read as written out
+    after = ([verb, *after] if contracted else after)[:4]  # the 's read as written out
     tokens = [t.lower() for t in _TOKEN.findall(name) if t.lower() not in TITLES]
     raw_before = _TOKEN.findall(sentence[:start])
     after_name = len(raw_before) >= 2 and raw_before[-2][0].isupper()
