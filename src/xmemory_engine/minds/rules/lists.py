@@ -378,6 +378,7 @@ def _to_do(head: str, mapped: SchemaMap) -> ObjectSpec | None:
     return None
 
 
+# Words of a to-do header from which it says what the things are for or when they are due.
 _FOR_OR_WHEN = frozenset(("for", "before", "by", "until", "after"))
 # Headers of things to do by what they call them.
 _CHORES = re.compile(

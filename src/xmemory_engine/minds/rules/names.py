@@ -505,7 +505,8 @@ def _ampersand_after(sentence: str, run: list[re.Match[str]]) -> bool:
     return len(run) > 1 and sentence[run[0].end() : run[1].start()].strip() == "&"
 
 
-_IS_CONTRACTED = re.compile(r"\s+(?:(?P<is>a|an|the)|been|got)\s", re.IGNORECASE)
+# What follows a name's 's when the 's is a verb: an article ("is"), "been" or "got" ("has").
+_S_FOR_VERB = re.compile(r"\s+(?:(?P<is>a|an|the)|been|got)\s", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(r"\b(?:at|to|from|by|with|in|for)\s+$", re.IGNORECASE)
 
 
@@ -543,13 +544,13 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     text = sentence[start:end]
     possessive = text.endswith(("'s", "\u2019s"))
     name = text[:-2] if possessive else text.rstrip("'\u2019")
-    said = _IS_CONTRACTED.match(sentence, end) if possessive else None
+    said = _S_FOR_VERB.match(sentence, end) if possessive else None
     contracted = said is not None and not _OBJECT_BEFORE.search(sentence[:start])
     verb = "is" if said is not None and said.group("is") else "has"  # "Haruka's been …"
     if contracted:
         # "Tom's a plumber", "Anna's the new treasurer": an article follows no owner, so the
-        # 's is "is"; the name ends before it, as before a written-out "is" ("at Oksana's on
-        # Saturday" is someone's place, after a preposition).
+        # 's is "is" ("has" before "been" or "got"); the name ends before it, as before a
+        # written-out verb ("at Oksana's on Saturday" is someone's place, after a preposition).
         possessive, end = False, end - 2
     title = re.search(rf"\b({TITLE_WORDS})\.?\s+$", sentence[:start])
     if title:
@@ -620,9 +621,6 @@ def classify(
         for c in candidates
         if c.name.isupper() and all(len(w) > 2 and w.lower() in STOPWORDS for w in c.name.split())
     }
-    # The last words of full names opening with a given name: a name opening with one of
-    # them is named after that person ("Greg Alvarez … Alvarez Market"), no one's own.
-    surnames = {key.split()[-1] for key, s in scores.items() if s.given and s.tokens >= 2}
     kinds: dict[str, str] = {}
     for key, s in scores.items():
         if key in stressed:
@@ -737,6 +735,7 @@ def classify(
     # for the interior is Jędrzej Kowal") is someone, as one opening with a commoner given
     # name and one sign of a person is; not one named after someone the text names in full
     # ("Greg Alvarez … Alvarez Market"), nor one ending in a numeral ("Genki II").
+    surnames = {key.split()[-1] for key, s in scores.items() if s.given and s.tokens >= 2}
     for key, s in scores.items():
         words = key.split()
         if (
