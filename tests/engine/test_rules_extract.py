@@ -1457,6 +1457,23 @@ async def test_things_to_do_numbered_in_one_line_are_one_task_each(
 
 
 @pytest.mark.anyio
+async def test_a_list_mostly_of_things_to_do_is_all_things_to_do() -> None:
+    # The lines of one list are of one kind: most open on a verb of doing, so the others
+    # are things to do too, whatever their verb; a list of goals stays the user's detail.
+    plan = await extract(
+        "plan for the plot:\n1. clear the brambles\n2. build 4 raised beds\n3. get a compost "
+        "bin\n4. fix the shed roof\n5. plant garlic before christmas",
+        DEFAULT,
+    )
+    assert sorted(t["title"] for t in objects(plan, "task")) == [
+        "build 4 raised beds", "clear the brambles", "fix the shed roof", "get a compost bin",
+        "plant garlic before christmas",
+    ]  # fmt: skip
+    goals = await extract("goals for end of jan:\n- 300 kanji\n- diary entry every day", DEFAULT)
+    assert not objects(goals, "task")
+
+
+@pytest.mark.anyio
 async def test_things_to_do_parted_by_semicolons_keep_their_commas() -> None:
     result = await extract(
         "Open tasks: order 10 new clocks (~€55 each) - Koen, by 11 Mar; register juniors for "

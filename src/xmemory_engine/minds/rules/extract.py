@@ -82,7 +82,13 @@ from xmemory_engine.minds.rules.text import (
     stem,
     typed_dashes,
 )
-from xmemory_engine.minds.rules.things import dated_events, event_venue, is_occasion, read_things
+from xmemory_engine.minds.rules.things import (
+    dated_events,
+    event_venue,
+    is_occasion,
+    read_things,
+    says_a_thing_to_do,
+)
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
 
@@ -143,6 +149,12 @@ def _items_after(sentences: list[Analyzed], at: int) -> list[Analyzed]:
             break
         items.append(s)
     return items if len(items) >= 2 else []
+
+
+def _mostly_to_do(items: list[Analyzed]) -> bool:
+    """Whether most of a list's lines, two at least, open on a thing to do."""
+    doing = sum(1 for t in items if says_a_thing_to_do(t.text))
+    return doing >= 2 and 2 * doing > len(items)
 
 
 class RulesExtractor:
@@ -355,13 +367,15 @@ class _Build:
             items = _items_after(sentences, i)
             # "To do:" on a line, then "- book portaloos", "- order medals" on lines of their
             # own: one list, read as if written on one line with ";" between its items.
+            told = "; ".join(t.text.rstrip(".;") for t in items)
             listed = read_list(
-                f"{s.text} {'; '.join(t.text.rstrip('.;') for t in items)}" if items else s.text,
-                self.map,
-                self._draft,
-                self.today,
-                read_as,
+                f"{s.text} {told}" if items else s.text, self.map, self._draft, self.today, read_as
             )
+            if not listed and _mostly_to_do(items):
+                # "plan for the plot:" and its lines, most of them things to do ("clear the
+                # brambles", "fix the shed roof"): a list's items are of one kind, so the
+                # others are too ("build 4 raised beds"), whatever their verb.
+                listed = read_list(f"To do: {told}", self.map, self._draft, self.today, read_as)
             if listed:
                 for draft in listed:  # "Projects: Atlas (on hold), Birch (active), ..."
                     self._listed(draft)

@@ -224,6 +224,11 @@ _PREFER_LISTED = re.compile(r"(?<=,)\s*" + _STANCE, re.IGNORECASE)
 _ABOUT_USER = re.compile(r"^\s*(?:[^\W\d_][\w\s\-]{0,20}:\s*)?(?:the\s+)?user\b", re.I)
 
 
+def says_a_thing_to_do(text: str) -> bool:
+    """Whether `text` opens on a verb of doing and what it acts on ("Fix the shed roof")."""
+    return _DO.match(text.strip()) is not None
+
+
 def says_a_stance(text: str) -> bool:
     """Whether `text` tells a stance of the user's ("prefers red runs", "user wants …")."""
     return _stance(text) is not None
