@@ -38,6 +38,7 @@ async def test_a_tie_is_named_when_only_sentences_answered_as_asked(memory: Memo
     assert found["basis"] == "records", found
     assert "vinyl jazz records" in found["reader_result"]["answer"], found
     assert '"my father" as Giorgio Rossi' in found["notice"], found
+    assert found["notice"].startswith("Only sentences answered as asked"), found
 
 
 async def test_a_job_one_person_holds_is_read_as_their_name_too(memory: Memory) -> None:

@@ -376,7 +376,7 @@ async def _read_named(
     better = ("records",) if found["basis"] == "passages" else ("records", "passages")
     if again["basis"] not in better:
         return found
-    notice = _joined(named.notice(), again.get("notice"))
+    notice = _joined(named.notice(found["basis"]), again.get("notice"))
     again["notice"] = notice
     for result in again["reader_results"]:
         result["sub_query"], result["notice"] = query, notice

@@ -4,10 +4,10 @@ stored as the user's mother.
 People ask about their family and the people around them by the tie ("my wife", "Dad's
 hearing test", "my flatmate's one condition"), and tell about them by name ("Beatriz would
 much rather go to mediation", "Hyun-joo's GP is Dr Anil Varghese"). When a question finds
-nothing as asked, `named` reads it again with each tie of the user's that one stored person
-holds replaced by that person's given name; a tie two people hold, or nobody, is left as
-said, and so is a tie that qualifies a noun ("my dentist appointment"). A job after "the"
-("the accountant") counts when one person's role or tie says it.
+nothing as asked, or only sentences, `named` reads it again with each tie of the user's that
+one stored person holds replaced by that person's given name; a tie two people hold, or
+nobody, is left as said, and so is a tie that qualifies a noun ("my dentist appointment"). A
+job after "the" ("the accountant") counts when one person's role or tie says it.
 """
 
 from __future__ import annotations
@@ -38,12 +38,12 @@ class Named:
     question: str
     read_as: list[tuple[str, str]]
 
-    def notice(self) -> str:
+    def notice(self, found: str) -> str:
+        """What the answer says of how it was read; `found`: the basis of the read as asked
+        ("nothing", or "passages" when only sentences answered it)."""
         said = "; ".join(f'"{tie}" as {name}' for tie, name in self.read_as)
-        return (
-            f"Nothing was found as asked; read {said}, the one person stored with that tie to "
-            "the user."
-        )
+        asked = "Nothing was found" if found == "nothing" else "Only sentences answered"
+        return f"{asked} as asked; read {said}, the one person stored with that tie to the user."
 
 
 def says_a_tie(question: str) -> bool:
