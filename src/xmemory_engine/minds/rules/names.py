@@ -1072,9 +1072,8 @@ def gender(name: str) -> str | None:
 def rare_given_name(word: str) -> bool:
     """Whether `word` is a rarer given name that is no English word ("sipho", "tendai",
     "jedrzej"): `rare_given_names.txt`, folded like the list."""
-    plain = fold(word.replace("\u0131", "i"))
     names = _rare_given_names()
-    return plain in names or plain.split("-", 1)[0] in names
+    return any(form in names for form in _listed_forms(word))
 
 
 @functools.lru_cache(maxsize=1)
@@ -1084,12 +1083,15 @@ def _rare_given_names() -> frozenset[str]:
 
 
 def _listed_name(word: str) -> str | None:
-    plain = fold(word.replace("\u0131", "i"))  # the list folds Turkish dotless i too
     names = _given_names()
-    for form in (plain, plain.split("-", 1)[0]):
-        if form in names:
-            return form
-    return None
+    return next((form for form in _listed_forms(word) if form in names), None)
+
+
+def _listed_forms(word: str) -> tuple[str, str]:
+    """`word` as the name lists write it, whole and by its first part ("pieter-jan", "pieter").
+    The lists fold Turkish dotless i too."""
+    plain = fold(word.replace("\u0131", "i"))
+    return plain, plain.split("-", 1)[0]
 
 
 @functools.lru_cache(maxsize=1)

@@ -1423,9 +1423,9 @@ def _dated(
 
 def _venue_set_off(s: Analyzed, start: int, end: int, title: str) -> str | None:
     """A name, or a sort of place alone ("clubhouse"), said as one item of the event's
-    clause (set off by commas, a colon or brackets), after its first item: "Mid-season meet-up booked: The Crown & Anchor, Friday
-    22 January 2027, 7pm", "nephrology review … on 17 Dec 2026, 9:20am, Toronto General, 8th
-    floor". Not a person named there, a date, a time or an amount, a code, a job, a word of
+    clause (set off by commas, a colon or brackets), after its first item: "Mid-season
+    meet-up booked: The Crown & Anchor, Friday 22 January 2027, 7pm", "nephrology review …
+    on 17 Dec 2026, 9:20am, Toronto General, 8th floor". Not a person named there, a date, a time or an amount, a code, a job, a word of
     the title, or a firm in brackets after a person."""
     items = list(_SET_OFF_ITEM.finditer(s.text, start, end))
     titled = {w.lower() for w in _TITLE_WORD.findall(title)}
