@@ -2231,7 +2231,7 @@ async def test_a_full_name_opening_with_a_rarer_given_name_is_someone() -> None:
     # Names borne by fewer people ("Sipho", "Jędrzej", "Tendai") are someone's when nothing
     # marks the name as a firm's, a place's or a thing's.
     for text, name, role in (
-        ("Our contact there is Sipho Mokoena, MD.", "Sipho Mokoena", "contact"),
+        ("Our contact there is Sipho Mokoena, MD.", "Sipho Mokoena", "MD"),
         ("The fitter for the interior is Jędrzej Kowal.", "Jędrzej Kowal", "fitter"),
         ("Claims handler: Tendai Moyo.", "Tendai Moyo", "claims handler"),
     ):
@@ -4660,3 +4660,25 @@ async def test_what_must_not_happen_is_no_task() -> None:
     assert event["date"] == "2026-03-01" and "registration" in event["title"]
     ravi = await extract("Note: Ravi must not kneel or drive for at least 6 weeks.", DEFAULT)
     assert objects(ravi, "task") == []
+
+
+@pytest.mark.anyio
+async def test_a_job_said_of_one_listed_person_outranks_the_headings_word() -> None:
+    roles = {}
+    for text in (
+        "Volunteers:\n- Halima Yusuf — sorting and shelving\n"
+        "- Gordon McLeish — treasurer, manages the £210 kitty",
+        "Clients: Maison Lumière (Paris agency; contact Camille Moreau, head of production).",
+        "Key clients: Mokoena Logistics (year-end 28 Feb; contact Sipho Mokoena, MD).",
+        "Teachers: Kofi Mensah (kizomba), and new hire Anaïs Lefebvre (kids' street dance).",
+    ):
+        for person in objects(await extract(text, DEFAULT), "person"):
+            roles[person["name"]] = person.get("role")
+    # The item's own job, not the heading's word for all of them ...
+    assert roles["Gordon McLeish"] == "treasurer"
+    assert roles["Halima Yusuf"] == "volunteer"  # what she does is no job: the heading's
+    # ... a job "of" something is headed by its first word, an acronym may be one ...
+    assert roles["Camille Moreau"] == "head of production"
+    assert roles["Sipho Mokoena"] == "MD"
+    # ... and a role that only says someone joined yields to the heading's job.
+    assert roles["Anaïs Lefebvre"] == "teacher"

@@ -181,6 +181,7 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
             continue  # "the hall's resident technician": a thing's, not someone who "is"
         end, role = role_phrase(s, m.end())
         listed = m.group().startswith(",") and _listed(s, end, role)
+        apposed = listed  # a job set off bare after a comma, read as one by its head's word
         if m.group().startswith(",") and not m.group("article") and not listed:
             # An apposition needs its article (", a designer at Globex"), or a job word of
             # the lexicon's or WordNet's ending lower-case words: "Arjun Mehta, freelance
@@ -194,10 +195,12 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
                 and not any(x.start == after for x in s.mentions)
                 and all(w.islower() or w.isupper() for w in bare)
                 and bare[0].lower() not in STOPWORDS  # "Teodor, is a nurse": "is" reads it
-                and role_noun(bare[-1])
-                and bare[-1].lower() not in KIN_NOUNS
+                # "…, head of production": a job "of" something is headed by its first word.
+                and role_noun(head := _job_head([w.lower() for w in bare]))
+                and head not in KIN_NOUNS
             ):
                 continue
+            apposed = True
         if not role or (not m.group("article") and not listed and not _job_word_in(role)):
             continue  # "I'm Canadian": no article, no known job word, no role
         followed_by_org = bool(re.match(rf"\s+(?:at|for|with|of)\s+{UPPER}", s.text[end:]))
@@ -215,7 +218,7 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
         # says so (the word before "of", else the last: "head of sales", "bank auditor"),
         # not any word ("the litter tray isn't").
         head = _job_head(words)
-        job = role_like(head) or (bool(m.group("article")) and role_noun(head))
+        job = role_like(head) or ((bool(m.group("article")) or apposed) and role_noun(head))
         if not (said_as or job or (m.group("article") and followed_by_org)):
             continue
         owner = _owner_before(s, m.start())

@@ -23,6 +23,7 @@ from xmemory_engine.minds.rules.names import (
     ORG_NOUNS,
     TITLE_WORDS,
     calendar_word,
+    generic_role,
     given_name,
     job_said,
     person_noun,
@@ -175,11 +176,15 @@ def read_list(
             dates = [v for v in find_values(said, today) if v.kind == "date"]
             deadlines = [v for v in dates if DEADLINE_BEFORE.search(said[: v.start])]
             one_date(draft, deadlines + [v for v in find_values(name, today) if v.kind == "date"])
+        if said and not (to_be_done and _SELF_DOER.fullmatch(said)):
+            # "(me)": the user does it, as by default
+            heading_job = called if called is not None and role_like(called) else None
+            _fill(draft, said, today, kinds or {}, heading_job)
         if called is not None:
+            # What the heading calls them all, unless the item says a job of its own
+            # ("Volunteers: … Gordon McLeish — treasurer, manages the kitty").
             kin = called in KIN_NOUNS or not role_like(called)
             draft.put(field_for(spec, "relationship" if kin else "role", ("str",)), called)
-        if said and not (to_be_done and _SELF_DOER.fullmatch(said)):
-            _fill(draft, said, today, kinds or {})  # "(me)": the user does it, as by default
         if state:
             _fill_state(draft, state)
         if to_be_done and not state:
@@ -242,8 +247,8 @@ def _contacts(
             current.put(field_for(spec, "company", ("str",)), firm)
             out.append(current)
             part = part[start + len(named) :]
-        elif current is not None and part[:1].isupper():
-            current = None  # another name: what follows is not theirs
+        elif current is not None and part[:1].isupper() and not (part.isupper() and job_said(part)):
+            current = None  # another name ("…, MD" is a job): what follows is not theirs
         if current is None:
             continue
         for value in find_values(part, today):
@@ -486,7 +491,16 @@ def _outside_brackets(text: str, mark: str) -> bool:
 _DASHED_ON = re.compile(r"\s+[\u2014\u2013-]\s")
 
 
-def _fill(draft: Draft, said: str, today: date, kinds: Mapping[str, str]) -> None:
+def _fill(
+    draft: Draft,
+    said: str,
+    today: date,
+    kinds: Mapping[str, str],
+    heading_job: str | None = None,
+) -> None:
+    """What a list item says after its name, into the fields it fits; the rest kept with the
+    record. A job it says is the role, unless it says less than the job its heading gives
+    them all (`heading_job`): "Teachers: … new hire Anaïs" keeps "teacher"."""
     before = len(draft.values)
     values = find_values(said, today)
     one_date(draft, [v for v in values if v.kind == "date"])
@@ -518,7 +532,13 @@ def _fill(draft: Draft, said: str, today: date, kinds: Mapping[str, str]) -> Non
             draft.put(assignee, doer.group("name"))  # "(Aleksandra, with Emre)", "— assigned to X"
         elif whose is not None and kin is not None and not draft.has(kin):
             draft.put(kin, whose.group(1))  # "(user's business partner)": who they are to them
-        elif role is not None and not draft.has(role) and len(part.split()) <= 4 and job_said(part):
+        elif (
+            role is not None
+            and not draft.has(role)
+            and len(part.split()) <= 4
+            and job_said(part)
+            and not (heading_job and generic_role(part) and not generic_role(heading_job))
+        ):
             draft.put(role, part)  # "Jürgen Pfeiffer (treasurer)"
         elif (
             company is not None

@@ -46,6 +46,7 @@ KIN_NOUNS = _KIN_BASES | frozenset(
 _ROLE_SUFFIXES = ("er", "or", "ist", "ian", "eer")
 # Common words with those endings that are not jobs.
 _NOT_ROLES = lexicon("names.not_roles")
+_GENERIC_ROLES = lexicon("names.generic_roles")
 CURRENCY_CODES = lexicon("names.currency_codes")
 THING_WORDS = lexicon("names.thing_words")
 _LEADING_NOISE = (
@@ -1169,6 +1170,13 @@ def _person_nouns() -> frozenset[str]:
     return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
 
 
+def generic_role(phrase: str) -> bool:
+    """Whether a role says only that someone belongs or is whom to ask ("contact", "new
+    hire", "volunteer"), not what they do: a closer job outranks it."""
+    parts = phrase.lower().split()
+    return bool(parts) and parts[-1].removesuffix("s") in _GENERIC_ROLES
+
+
 def role_like(phrase: str) -> bool:
     """Whether a phrase's head noun names a job ("senior engineer", "designer")."""
     parts = phrase.lower().split()
@@ -1188,6 +1196,8 @@ def job_said(phrase: str) -> bool:
     one: its head noun is a job by the lexicon or its ending (`role_like`), or a noun whose
     most frequent sense is a person's ("second-year apprentice", `role_noun`)."""
     parts = phrase.lower().split()
+    if "of" in parts[1:]:
+        parts = parts[: parts.index("of")]  # "head of production": headed by "head"
     return bool(parts) and (_role_like(parts[-1]) or role_noun(parts[-1]))
 
 
