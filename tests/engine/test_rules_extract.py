@@ -4682,3 +4682,35 @@ async def test_a_job_said_of_one_listed_person_outranks_the_headings_word() -> N
     assert roles["Sipho Mokoena"] == "MD"
     # ... and a role that only says someone joined yields to the heading's job.
     assert roles["Anaïs Lefebvre"] == "teacher"
+
+
+@pytest.mark.anyio
+async def test_a_list_of_clients_holds_firms_and_the_people_who_speak_for_them() -> None:
+    said = (
+        "Clients: Hohenstein Verlag, Munich (literary publisher; editor Annegret Vogt, "
+        "a.vogt@hohenstein-verlag.de); Brasilmed Diagnósticos, São Paulo (medical device "
+        "manuals; PM Thiago Nascimento); LinguaBridge, Dublin (translation agency; vendor "
+        "manager Orla Ní Bhriain); Dr Ravi Pillay (sole practitioner)."
+    )
+    result = await extract(said, DEFAULT)
+    firms = {o["name"]: o for o in objects(result, "organization")}
+    people = {p["name"]: p for p in objects(result, "person")}
+    # Under a heading naming firms or people, a name opening with no given name is a firm,
+    # and the town after it is where it is ...
+    assert firms["Brasilmed Diagnósticos"]["location"] == "São Paulo"
+    # ... a title opens someone's name ...
+    assert "Ravi Pillay" in people and "Dr Ravi Pillay" not in firms
+    # ... and the job said right before a name in the firm's brackets is theirs.
+    assert people["Annegret Vogt"]["role"] == "editor"
+    assert people["Orla Ní Bhriain"]["role"] == "vendor manager"
+    assert people["Thiago Nascimento"]["role"] == "PM"
+    assert people["Thiago Nascimento"]["company"] == "Brasilmed Diagnósticos"
+
+
+@pytest.mark.anyio
+async def test_a_names_word_before_a_fields_word_is_no_value_of_it() -> None:
+    # "the backend team" gives the team; "the Brasilmed job" is the firm's piece of work.
+    said = "Clients: Brasilmed Diagnósticos (manuals), Hohenstein Verlag (novels). "
+    said += "Update: Thiago asked for 3,000 more words on the Brasilmed job."
+    people = {p["name"]: p for p in objects(await extract(said, DEFAULT), "person")}
+    assert people["Thiago"].get("role") is None

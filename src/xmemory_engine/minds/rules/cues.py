@@ -1231,8 +1231,9 @@ def field_value(
         code = re.compile(rf"\b{words}\s+(?P<v>[A-Z0-9][A-Z0-9\-]*\d[A-Z0-9\-]*)\b", re.I)
         if (hit := code.search(text, begin)) is not None:
             return hit.start(), hit.end(), hit.group("v")
-        # "the backend team" -> team: backend.
-        before = re.compile(rf"\b[Tt]he\s+(?P<v>[A-Za-z][\w\-]*)\s+{words}\b")
+        # "the backend team" -> team: backend; not "the Brasilmed job", a name's (a firm's
+        # piece of work), which a capital says.
+        before = re.compile(rf"\b[Tt]he\s+(?P<v>[a-z][\w\-]*)\s+{words}\b")
         hit = before.search(text, begin)
         if hit is not None and hit.group("v").lower() not in _VAGUE:
             return hit.start(), hit.end(), hit.group("v")

@@ -131,7 +131,7 @@ def read_list(
         # family" among them are goods, the speaker, a group, not records of the type.
         items = [_name_then_said(name, said) for name, said in items]
         items = [(name, said) for name, said in items if _named(name)]
-        items, places = _where_firms_are(items, kinds or {})
+        items, places = _where_firms_are(items, kinds or {}, singular(noun) in ORG_NOUNS)
     if mapped.kinds.get(spec.name) == "preference" and any(
         says_a_stance(name) for name, _ in items
     ):
@@ -139,6 +139,7 @@ def read_list(
     drafts = []
     org = mapped.first("org")
     person = mapped.first("person")
+    firm_too = singular(noun) in ORG_NOUNS  # "Clients:", "Suppliers:": firms or people
     for name, said in items:
         # What the text's names were read as tells a firm or a place among people listed.
         kind = (kinds or {}).get(name.lower()) if called is not None or parties else None
@@ -148,6 +149,10 @@ def read_list(
             and (name in places or _firm_said(said))
         ):
             kind = "org"  # "LinguaBridge, Dublin (translation agency)": what it is says a firm
+        elif kind is None and parties and firm_too and not _opens_as_someone(name):
+            # Under a heading a firm may be called as well as a person ("Clients:"), a name
+            # opening with no given name is a firm's, as after such a label (`_labelled`).
+            kind = "org"
         if kind == "place":
             continue  # "Solicitors: Ashby Reeve LLP, Clifton": where the firm is, nobody
         if (kind == "org" or spec is org) and person is not None:
@@ -193,26 +198,46 @@ def read_list(
     return drafts
 
 
+def _opens_as_someone(name: str) -> bool:
+    """Whether a name opens as a person's: with a given name, or a title ("Dr Ravi Pillay")."""
+    first = name.split()[0] if name.split() else ""
+    return given_name(first) or re.fullmatch(rf"(?:{TITLE_WORDS})\.?", first) is not None
+
+
 def _where_firms_are(
-    items: list[tuple[str, str]], kinds: Mapping[str, str]
+    items: list[tuple[str, str]], kinds: Mapping[str, str], firm_too: bool = False
 ) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """The items with each place listed right after a firm taken into it: "Hohenstein Verlag,
     Munich (literary publisher; editor Annegret Vogt, …)" lists one firm, where it is, and
     what is said of it, not a person called Munich. A place is a name of one or two words
-    the text read as no one and nothing else, opening with no given name; the firm keeps
-    what its brackets say. Returns the items and each such firm's place."""
+    the text read as a place, or as no one and nothing else, opening with no given name; the firm keeps
+    what its brackets say. Under a heading naming firms or people (`firm_too`: "Clients:"),
+    a name opening with no given name is a firm's when a name the text read as a place
+    follows it. Returns the items and each such firm's place."""
     out: list[tuple[str, str]] = []
     places: dict[str, str] = {}
     for name, said in items:
         words = name.split()
         if (
             out
-            and (kinds.get(out[-1][0].lower()) == "org" or _firm_said(said))
+            and (
+                kinds.get(out[-1][0].lower()) == "org"
+                or _firm_said(said)
+                or (
+                    firm_too
+                    and kinds.get(out[-1][0].lower()) is None
+                    and not _opens_as_someone(out[-1][0])
+                    and kinds.get(name.lower()) == "place"  # not "Northwind Frames and Arklow"
+                )
+            )
             and out[-1][0] not in places
             and not out[-1][1]  # its brackets came before: "Velotech (parts), Northwind Frames"
             and len(words) <= 2
-            and kinds.get(name.lower()) in (None, "place")
-            and not given_name(words[0])
+            # "São Paulo": a place the text read as one, whatever its first word.
+            and (
+                kinds.get(name.lower()) == "place"
+                or (kinds.get(name.lower()) is None and not given_name(words[0]))
+            )
         ):
             firm, told = out[-1]
             out[-1] = (firm, ", ".join(p for p in (told, said) if p))
@@ -246,6 +271,11 @@ def _contacts(
             current = make(spec, part[start : start + len(named)])
             current.put(field_for(spec, "company", ("str",)), firm)
             out.append(current)
+            job = part[:start].strip()
+            if 0 < len(job.split()) <= 3 and job_said(job) and not generic_role(job):
+                # "editor Annegret Vogt", "vendor manager Orla Ní Bhriain": the job said
+                # right before the name ("contact" says only whom to ask).
+                current.put(field_for(spec, "role", ("str",)), job)
             part = part[start + len(named) :]
         elif current is not None and part[:1].isupper() and not (part.isupper() and job_said(part)):
             current = None  # another name ("…, MD" is a job): what follows is not theirs

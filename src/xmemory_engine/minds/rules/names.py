@@ -531,6 +531,8 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     while len(run) > 1 and (
         run[0].group().lower() in ROLE_NOUNS | KIN_NOUNS
         or (run[0].start() == 0 and _role_like(run[0].group()))
+        # "PM Thiago Nascimento", "DJ Kofi": a job said short, in capitals.
+        or (run[0].group().isupper() and run[0].group().lower() in _SHORT_JOB_NOUNS)
     ):
         run = run[1:]  # "Babysitter Zsófia" opening a note: a job, capitalised as it opens
         titled = True  # and who is called so is a person
