@@ -2297,6 +2297,19 @@ async def test_a_deed_told_done_marks_the_listed_task_it_names_done() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_deed_told_before_a_task_did_not_do_it() -> None:
+    # The caterer was shortlisted before the task about the caterer was told: it is still
+    # to be done. A deed told after it still marks it ("… Mateusz already bought the hoover").
+    text = (
+        "Caterer shortlisted: Saffron & Sage Catering at £28 per head. Task: confirm final "
+        "numbers with the caterer by 8 January."
+    )
+    assert await task_states(text) == {"confirm final numbers with the caterer": "open"}
+    later = "Task: confirm final numbers with the caterer. Confirmed the numbers with the caterer."
+    assert await task_states(later) == {"confirm final numbers with the caterer": "done"}
+
+
+@pytest.mark.anyio
 async def test_each_thing_a_done_clause_lists_marks_its_own_task_done() -> None:
     text = (
         "Open tasks: finalise the data room by 11 December; update the financial model with "

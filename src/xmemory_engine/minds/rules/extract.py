@@ -819,7 +819,17 @@ class _Build:
         }  # fmt: skip
         # The words of the people the text names: whom a deed concerns, not what was done.
         people = {w.lower() for e in self.text.people() for w in e.name.split()}
-        for s in self.text.sentences:
+        # Where each task of this text is told: a deed told before it did not do it
+        # ("Caterer shortlisted: … Task: confirm final numbers with the caterer").
+        told_at = {
+            title: next(
+                (i for i, s in enumerate(self.text.sentences) if title.lower() in s.text.lower()),
+                -1,
+            )
+            for title in here
+        }
+        for at, s in enumerate(self.text.sentences):
+            told = {t: d for t, d in here.items() if told_at[t] <= at}
             for clause in done_clauses(s.text, past):
                 # "got the litter tray, scratching post and carrier", "deck v7 has gone to
                 # Fjord and the data room is finished": each thing listed is done, each
@@ -828,10 +838,10 @@ class _Build:
                 marked = False
                 for part in parts if len(parts) > 1 else []:
                     marked = (
-                        await self._mark(part, people, here, spec, fname, done, lookup) or marked
+                        await self._mark(part, people, told, spec, fname, done, lookup) or marked
                     )
                 if not marked:
-                    marked = await self._mark(clause, people, here, spec, fname, done, lookup)
+                    marked = await self._mark(clause, people, told, spec, fname, done, lookup)
                 thing = None if marked else done_thing(clause)
                 if (
                     thing is not None
