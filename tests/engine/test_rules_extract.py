@@ -2310,6 +2310,24 @@ async def test_a_deed_told_before_a_task_did_not_do_it() -> None:
 
 
 @pytest.mark.anyio
+async def test_who_did_a_deed_is_no_part_of_what_was_done() -> None:
+    # The grandmother found something out; the cake, her favourite, is still to order.
+    text = (
+        "Task: order a three-tier cake from Bea's Bakehouse (grandmother's favourite). "
+        "Update: the surprise is off, grandmother found out from a neighbour."
+    )
+    assert await task_states(text) == {
+        "order a three-tier cake from Bea's Bakehouse (grandmother's favourite)": "open"
+    }
+    # A word for someone that only says which task is done is what was done.
+    text = "Open tasks: confirm locum nurse cover; update the diary. Update: Locum task done."
+    assert await task_states(text) == {
+        "confirm locum nurse cover": "done",
+        "update the diary": "open",
+    }
+
+
+@pytest.mark.anyio
 async def test_each_thing_a_done_clause_lists_marks_its_own_task_done() -> None:
     text = (
         "Open tasks: finalise the data room by 11 December; update the financial model with "

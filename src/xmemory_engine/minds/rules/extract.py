@@ -1207,12 +1207,27 @@ _WEEKDAYS_MONTHS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _WHEN = lexicon("states.when_words")
 
 
+_DOER_ADVERBS = frozenset(("has", "have", "had", "just", "already", "finally", "also"))
+
+
 def _object_words(clause: str, people: set[str]) -> set[str]:
     """What a done clause says was done: its words (lower-cased) but the small ones, the
-    verbs in the past, the state words and the calendar ("I emailed HR on Tuesday" -> {"hr"})."""
+    verbs in the past, the state words and the calendar ("I emailed HR on Tuesday" -> {"hr"}).
+    Who did it is no part of what was done: a name, or a word for someone right before the
+    clause's first verb in the past ("grandmother found out from a neighbour" did nothing of
+    "order a cake (grandmother's favourite)"; in "Locum task done" the locum is what)."""
     out = set()
-    for word in re.findall(r"[^\W\d_][\w\-]*", clause):
+    words = re.findall(r"[^\W\d_][\w\-]*", clause)
+    first_past = next((i for i, w in enumerate(words) if past(w.lower())), None)
+    doer = ""
+    if first_past is not None and first_past > 0:
+        before = [w.lower() for w in words[:first_past] if w.lower() not in _DOER_ADVERBS]
+        if before and (before[-1] in KIN_NOUNS or role_noun(before[-1])):
+            doer = before[-1]
+    for word in words:
         low = word.lower()
+        if low == doer:
+            continue
         acronym = word.isupper() and len(word) >= 2
         if not acronym and (len(low) < 3 or low in STOPWORDS or low in _NOT_TITLE):
             continue
