@@ -2320,6 +2320,12 @@ async def test_who_did_a_deed_is_no_part_of_what_was_done() -> None:
         "order a three-tier cake from Bea's Bakehouse (grandmother's favourite)": "open"
     }
     # A word for someone that only says which task is done is what was done.
+    # The user, named in an agent's notes, is whom a note is about, not what was done.
+    text = (
+        "User wants a banner on the site by 5 Dec. User prefers suppliers using recycled "
+        "packaging: Greenhaus already does."
+    )
+    assert await task_states(text) == {"User wants a banner on the site": "open"}
     text = "Open tasks: confirm locum nurse cover; update the diary. Update: Locum task done."
     assert await task_states(text) == {
         "confirm locum nurse cover": "done",

@@ -1233,8 +1233,10 @@ def _object_words(clause: str, people: set[str]) -> set[str]:
             continue
         if past(low) or low in _WEEKDAYS_MONTHS or low in _WHEN or low in ("already", "sorted"):
             continue
-        if low in people and not acronym:
-            continue  # "Yusuf suggested mediation" did nothing of "send Yusuf photos"
+        if (low in people or low == USER_NAME.lower()) and not acronym:
+            # "Yusuf suggested mediation" did nothing of "send Yusuf photos", nor does a
+            # note opening "User prefers …" of a task told "User wants a banner …".
+            continue
         out.add(low)
     return out
 
