@@ -126,12 +126,13 @@ def read_list(
         # "the kitchen renovation (in progress) and a children's book": things, by name.
         items = [(_ARTICLE.sub("", name, count=1), said) for name, said in items]
     places: dict[str, str] = {}
+    firm_too = singular(noun) in ORG_NOUNS  # "Clients:", "Suppliers:": firms or people
     if parties:
         # People and organizations are listed by name: "flour", "the user" or "the Nakamura
         # family" among them are goods, the speaker, a group, not records of the type.
         items = [_name_then_said(name, said) for name, said in items]
         items = [(name, said) for name, said in items if _named(name)]
-        items, places = _where_firms_are(items, kinds or {}, singular(noun) in ORG_NOUNS)
+        items, places = _where_firms_are(items, kinds or {}, firm_too)
     if mapped.kinds.get(spec.name) == "preference" and any(
         says_a_stance(name) for name, _ in items
     ):
@@ -139,7 +140,6 @@ def read_list(
     drafts = []
     org = mapped.first("org")
     person = mapped.first("person")
-    firm_too = singular(noun) in ORG_NOUNS  # "Clients:", "Suppliers:": firms or people
     for name, said in items:
         # What the text's names were read as tells a firm or a place among people listed.
         kind = (kinds or {}).get(name.lower()) if called is not None or parties else None
@@ -181,8 +181,7 @@ def read_list(
             dates = [v for v in find_values(said, today) if v.kind == "date"]
             deadlines = [v for v in dates if DEADLINE_BEFORE.search(said[: v.start])]
             one_date(draft, deadlines + [v for v in find_values(name, today) if v.kind == "date"])
-        if said and not (to_be_done and _SELF_DOER.fullmatch(said)):
-            # "(me)": the user does it, as by default
+        if said and not (to_be_done and _SELF_DOER.fullmatch(said)):  # "(me)": the default
             heading_job = called if called is not None and role_like(called) else None
             _fill(draft, said, today, kinds or {}, heading_job)
         if called is not None:
@@ -210,10 +209,10 @@ def _where_firms_are(
     """The items with each place listed right after a firm taken into it: "Hohenstein Verlag,
     Munich (literary publisher; editor Annegret Vogt, …)" lists one firm, where it is, and
     what is said of it, not a person called Munich. A place is a name of one or two words
-    the text read as a place, or as no one and nothing else, opening with no given name; the firm keeps
-    what its brackets say. Under a heading naming firms or people (`firm_too`: "Clients:"),
-    a name opening with no given name is a firm's when a name the text read as a place
-    follows it. Returns the items and each such firm's place."""
+    the text read as a place, or as no one and nothing else opening with no given name; the
+    firm keeps what its brackets say. Under a heading naming firms or people (`firm_too`:
+    "Clients:"), a name opening with no given name or title is a firm's when a name the text
+    read as a place follows it. Returns the items and each such firm's place."""
     out: list[tuple[str, str]] = []
     places: dict[str, str] = {}
     for name, said in items:
