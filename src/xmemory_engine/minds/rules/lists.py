@@ -200,7 +200,7 @@ def read_list(
 def _opens_as_someone(name: str) -> bool:
     """Whether a name opens as a person's: with a given name, or a title ("Dr Ravi Pillay")."""
     first = name.split()[0] if name.split() else ""
-    return given_name(first) or re.fullmatch(rf"(?:{TITLE_WORDS})\.?", first) is not None
+    return given_name(first) or _TITLED.match(first) is not None
 
 
 def _where_firms_are(
