@@ -3702,6 +3702,26 @@ async def test_a_firm_called_by_the_words_its_stored_name_opens_with_is_that_fir
 
 
 @pytest.mark.anyio
+async def test_a_name_of_several_words_said_to_be_in_a_town_is_a_firms() -> None:
+    result = await extract(
+        "User is switching coworking spaces: leaving Hatch Desk in Shoreditch for Loomhouse "
+        "Works in Walthamstow. Applied to Second Chance Cats in Cork. My sister Ana Ruiz in "
+        "Madrid called. Dr Ines Weber in Leeds replied.",
+        DEFAULT,
+    )
+    firms = {o["name"]: o.get("location") for o in objects(result, "organization")}
+    assert firms == {
+        "Hatch Desk": "Shoreditch",
+        "Loomhouse Works": "Walthamstow",
+        "Second Chance Cats": "Cork",
+    }
+    # Someone said to be in a town opens with a given name or a title.
+    people = {p["name"]: p.get("location") for p in objects(result, "person")}
+    assert people["Ana Ruiz"] == "Madrid"
+    assert "Ines Weber" in people
+
+
+@pytest.mark.anyio
 async def test_a_firm_followed_by_its_sort_in_plain_words_is_of_that_kind() -> None:
     result = await extract(
         "My coach is Yusuf Demir from Harbour Striders running club, he wrote me a plan. "

@@ -107,6 +107,23 @@ async def test_someone_whose_address_spells_a_stored_firm_works_there(tmp_path: 
         assert "Sunwise" not in str(ana["reader_result"]), ana
 
 
+async def test_a_stored_firm_is_called_by_the_word_its_name_opens_with(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Leaving Hatch Desk in Shoreditch for Loomhouse Works in Walthamstow.")
+        await memory.write("Siobhán's a nurse at Cork University Hospital.")
+        await memory.write("Correction: Loomhouse is £265/month + VAT.")
+        # A town the text reads as one is not the firm its name opens.
+        await memory.write("Bartek runs Speak Easy Coaching on Oliver Plunkett St in Cork.")
+        loomhouse = await memory.read("Tell me about Loomhouse Works")
+        assert "£265" in loomhouse["reader_result"]["answer"], loomhouse
+        assert loomhouse["basis"] == "records", loomhouse
+        bartek = await memory.read("Where does Bartek work?")
+        assert bartek["reader_result"]["answer"] == "Speak Easy Coaching", bartek
+        firms = await memory.read("Which organizations are stored?")
+        assert "Loomhouse Works" in firms["reader_result"]["answer"], firms
+        assert "Loomhouse," not in firms["reader_result"]["answer"] + ",", firms
+
+
 async def test_changes_told_later_update_the_record_they_name_and_keep_its_history(
     tmp_path: Path,
 ) -> None:

@@ -49,6 +49,7 @@ from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     addressed_to,
     firm_in_address,
+    given_name,
     role_noun,
 )
 from xmemory_engine.minds.rules.orgs import org_facts
@@ -201,9 +202,7 @@ async def _stored_fuller(
             continue
         if stored.casefold() == name.casefold():
             return None  # stored as said
-        if called(stored, name) or (
-            opening and stored.casefold().startswith(name.casefold().rstrip() + " ")
-        ):
+        if called(stored, name) or (opening and _opens_with(stored, name.rstrip())):
             found.add(stored)
     return found.pop() if len(found) == 1 else None
 
@@ -1169,10 +1168,27 @@ async def _stored_kinds(
     """The text's names the store holds as records of one kind (person or org) where this
     text alone read them otherwise or not at all: "Paulo is based in Lisbon" is about the
     stored person Paulo Mendes, not a firm. A person is found by a whole name or by a first
-    or last name alone (`called`); an organization only by its whole name."""
+    or last name alone (`called`); an organization by its whole name or, said in one word
+    the text reads as no place and no one's given name, by the word its name opens with ("Loomhouse is
+    £265/month" after "Loomhouse Works"), as `complete_names` then names it in full."""
     read_as = text.kinds_by_name()
     names = sorted({c.name for s in text.sentences for c in s.candidates})
     kinds: dict[str, set[str]] = {}
+
+    # What this text read as a place or a thing: "in Cork" is the town, not "Cork University
+    # Hospital".
+    elsewhere = {c.name.lower() for s in text.sentences for c in [*s.places, *s.things]}
+
+    def opening_word(name: str) -> bool:
+        # One word, not read as a place or a thing, nor as someone by a given name: "Northlight
+        # is leading" after "Northlight Ventures" is the firm, "Morgan" is not "Morgan Stanley".
+        key = name.lower()
+        return (
+            " " not in name
+            and key not in elsewhere
+            and not (read_as.get(key) == "person" and given_name(name))
+        )
+
     for kind in ("person", "org"):
         spec = mapped.first(kind)
         name_of = name_field(spec) if spec is not None else None
@@ -1182,7 +1198,11 @@ async def _stored_kinds(
         for name in names:
             if any(
                 isinstance(s, str)
-                and (s.casefold() == name.casefold() or (kind == "person" and called(s, name)))
+                and (
+                    s.casefold() == name.casefold()
+                    or (kind == "person" and called(s, name))
+                    or (kind == "org" and opening_word(name) and _opens_with(s, name))
+                )
                 for s in stored
             ):
                 kinds.setdefault(name.lower(), set()).add(kind)
@@ -1191,6 +1211,11 @@ async def _stored_kinds(
         for name, found in kinds.items()
         if len(found) == 1 and read_as.get(name) not in found
     }
+
+
+def _opens_with(stored: str, word: str) -> bool:
+    """Whether a stored name of several words opens with `word` ("Loomhouse Works")."""
+    return stored.casefold().startswith(word.casefold() + " ")
 
 
 def _done_state(spec: ObjectSpec) -> tuple[str, str] | None:

@@ -733,6 +733,27 @@ def classify(
             and not any(scores[e].thing or scores[e].person > 0 for e in ends)
         ):
             kinds.update(dict.fromkeys(ends, "org"))
+    # "The Crux Climbing Centre in Hackney", "Second Chance Cats in Cork": a name of several
+    # words said to be in a town is somewhere people go, run by someone: a firm's (a club's,
+    # a clinic's), when nothing else decided it and it opens with no given name or title (a
+    # person said to be in a town, "my sister Ana Ruiz in Madrid", opens with one).
+    for left, right in itertools.pairwise(candidates):
+        key, s = left.name.lower(), scores[left.name.lower()]
+        if (
+            left.sentence == right.sentence
+            and left.after[:1] == ["in"]
+            and right.before[-1:] == ["in"]
+            and kinds.get(right.name.lower()) == "place"
+            and key not in kinds
+            and s.tokens >= 2
+            and s.inner
+            and s.person <= 0
+            and s.place == 0
+            and not (s.thing or s.given or s.rare or left.titled or left.possessive)
+            and not names_a_time(key.split())
+            and not shouted(key, candidates)
+        ):
+            kinds[key] = "org"
     # Last, what nothing else decided: a full name opening with a rarer given name, and no
     # sign of a firm, a place or a thing ("Our contact there is Sipho Mokoena, MD", "fitter
     # for the interior is Jędrzej Kowal") is someone, as one opening with a commoner given
