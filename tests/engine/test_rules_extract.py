@@ -911,6 +911,9 @@ def test_an_explicit_date_beats_a_weekday_and_a_plan_without_a_year_is_ahead(
         ("We met on 20 December at the fair.", "2025-12-20"),
         # What is planned is the next one.
         ("Dentist appointment on 20 November.", "2027-11-20"),
+        # "last" of a time gone by is the past; the final one of something says no tense.
+        ("The fair last winter opened on 20 December.", "2025-12-20"),
+        ("My last day there is 31 December.", "2026-12-31"),
     ],
 )
 def test_a_date_without_a_year_is_the_nearer_one_unless_the_sentence_says_when(

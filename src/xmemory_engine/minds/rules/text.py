@@ -294,8 +294,13 @@ _WEEKDAY_TEXT = lazy_compile(rf"\b(?:{'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
 
 # A sentence telling what happened: a date in it without a year is the last such date.
 _PAST = lazy_compile(
-    r"\b(?:was|were|had|did|ago|last|yesterday|went|came|fell|paid|sent|got|took|met|saw|"
-    r"happened|arrived|finished|began)\b",
+    r"\b(?:was|were|had|did|ago|yesterday|went|came|fell|paid|sent|got|took|met|saw|"
+    r"happened|arrived|finished|began|"
+    # "last" of a time gone by ("last week", "last Tuesday"), not the final one of something
+    # ("last day there is 31 December", "the last train is at 23:10").
+    r"last(?=\s+(?:week|month|year|night|weekend|time|term|season|summer|winter|spring|"
+    r"autumn|fall|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec)))\b",
     re.IGNORECASE,
 )
 
