@@ -3709,7 +3709,7 @@ async def test_a_name_of_several_words_said_to_be_in_a_town_is_a_firms() -> None
     result = await extract(
         "User is switching coworking spaces: leaving Hatch Desk in Shoreditch for Loomhouse "
         "Works in Walthamstow. Applied to Second Chance Cats in Cork. My sister Ana Ruiz in "
-        "Madrid called. Dr Ines Weber in Leeds replied.",
+        "Madrid called. Dr Ines Weber in Leeds replied. Our house is 21 Orchard Rise in Stroud.",
         DEFAULT,
     )
     firms = {o["name"]: o.get("location") for o in objects(result, "organization")}

@@ -114,11 +114,16 @@ async def test_a_stored_firm_is_called_by_the_word_its_name_opens_with(tmp_path:
         await memory.write("Correction: Loomhouse is £265/month + VAT.")
         # A town the text reads as one is not the firm its name opens.
         await memory.write("Bartek runs Speak Easy Coaching on Oliver Plunkett St in Cork.")
+        # Nor is someone called by a word a firm's name opens with.
+        await memory.write("Key clients: Mokoena Logistics (contact Sipho Mokoena, MD).")
+        await memory.write("Update: Pieter resigned. Mokoena IRP6 reassigned to Ji-ho.")
         loomhouse = await memory.read("Tell me about Loomhouse Works")
         assert "£265" in loomhouse["reader_result"]["answer"], loomhouse
         assert loomhouse["basis"] == "records", loomhouse
         bartek = await memory.read("Where does Bartek work?")
         assert bartek["reader_result"]["answer"] == "Speak Easy Coaching", bartek
+        sipho = await memory.read("Tell me about Sipho Mokoena")
+        assert "IRP6" in sipho["reader_result"]["answer"], sipho
         firms = await memory.read("Which organizations are stored?")
         assert "Loomhouse Works" in firms["reader_result"]["answer"], firms
         assert "Loomhouse," not in firms["reader_result"]["answer"] + ",", firms

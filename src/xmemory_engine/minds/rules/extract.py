@@ -1196,12 +1196,15 @@ async def _stored_kinds(
             continue
         stored = [r.get(name_of) for r in await lookup.named(spec.name, names, 5)]
         for name in names:
+            # The word a firm's name opens with names it only when no one is called so:
+            # "Mokoena" beside Sipho Mokoena and Mokoena Logistics is him.
+            opening = kind == "org" and opening_word(name) and name.lower() not in kinds
             if any(
                 isinstance(s, str)
                 and (
                     s.casefold() == name.casefold()
                     or (kind == "person" and called(s, name))
-                    or (kind == "org" and opening_word(name) and _opens_with(s, name))
+                    or (opening and _opens_with(s, name))
                 )
                 for s in stored
             ):

@@ -736,7 +736,8 @@ def classify(
     # "The Crux Climbing Centre in Hackney", "Second Chance Cats in Cork": a name of several
     # words said to be in a town is somewhere people go, run by someone: a firm's (a club's,
     # a clinic's), when nothing else decided it and it opens with no given name or title (a
-    # person said to be in a town, "my sister Ana Ruiz in Madrid", opens with one).
+    # person said to be in a town, "my sister Ana Ruiz in Madrid", opens with one), nor
+    # follows a house's number ("21 Orchard Rise in Stroud" is a street).
     for left, right in itertools.pairwise(candidates):
         key, s = left.name.lower(), scores[left.name.lower()]
         if (
@@ -750,6 +751,7 @@ def classify(
             and s.person <= 0
             and s.place == 0
             and not (s.thing or s.given or s.rare or left.titled or left.possessive)
+            and not any(w[:1].isdigit() for w in left.before[-1:])
             and not names_a_time(key.split())
             and not shouted(key, candidates)
         ):
