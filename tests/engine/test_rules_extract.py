@@ -2574,6 +2574,15 @@ async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> 
     # Their own "is", with "who" or "now" between, still says where they work.
     own = await extract("Anna Berg, who is at Initech Ltd, called.", DEFAULT)
     assert {p["name"]: p for p in objects(own, "person")}["Anna Berg"]["company"] == "Initech Ltd"
+    # Work a firm gives is no work there: "work" after its adjective is a noun.
+    given = await extract(
+        "Note: user will not accept new legal work from Brightline Legal Translations.", DEFAULT
+    )
+    assert all("company" not in p for p in objects(given, "person"))
+    from_firm = await extract("Jonas Berg from Spotify called.", DEFAULT)
+    assert {p["name"]: p for p in objects(from_firm, "person")}["Jonas Berg"]["company"] == (
+        "Spotify"
+    )
 
 
 @pytest.mark.anyio
