@@ -913,6 +913,20 @@ async def test_a_value_that_only_repeats_the_question_is_no_answer(tmp_path: Pat
 
 
 @pytest.mark.anyio
+async def test_what_someone_does_for_a_living_is_their_job(tmp_path: Path) -> None:
+    memory = Memory(tmp_path / "living.db", DEFAULT)
+    try:
+        await memory.write("My wife Yusra Malik is a radiographer at Flinders Medical Centre.")
+        await memory.write("Yusra lives in Adelaide.")
+        # The idiom asks the job, not where anyone is living.
+        assert (await memory.ask("What does my wife do for a living?")).answer == "radiographer"
+        assert (await memory.ask("What does Yusra do for a living?")).answer == "radiographer"
+        assert (await memory.ask("Where is Yusra living?")).answer == "Adelaide"
+    finally:
+        memory.reader.close()
+
+
+@pytest.mark.anyio
 async def test_who_someone_is_is_not_answered_by_a_way_to_reach_them(default: Memory) -> None:
     default.put("person", {"name": "Anneliese Vogt", "phone": "0161 496 0733"})
     default.put("person", {"name": "Rui Pacheco", "email": "rui@example.pt", "role": "plumber"})

@@ -124,10 +124,11 @@ _DONE_BY = re.compile(
     re.IGNORECASE,
 )
 # Verbs after which the question still asks the thing named: "What does Maya do?", "What
-# company does Tom work for?" (`for`), "What does the role involve?".
+# company does Tom work for?" (`for`), "What does the role involve?", "What does she do for
+# a living?" (the idiom's last word).
 _ASKS_ITSELF = frozenset(
     ("do", "have", "has", "for", "at", "in", "with", "mean", "involve", "cost", "charge", "pay",
-     "earn", "weigh", "measure", "say", "look", "like", "use", "need")
+     "earn", "weigh", "measure", "say", "look", "like", "use", "need", "living")
 )  # fmt: skip
 
 

@@ -52,8 +52,9 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "company": wordset(
         """company organization organisation employer org business firm workplace"""
     ),
-    "role": frozenset(
-        ["role", "title", "position", "job", "job_title", "jobtitle", "occupation", "profession"]
+    # "What does she do for a living?" asks the job, in the idiom's own words.
+    "role": wordset(
+        "role title position job job_title jobtitle occupation profession for_a_living"
     ),
     "location": frozenset(
         ["location", "city", "place", "based_in", "town", "country", "region", "office"]
