@@ -3185,6 +3185,9 @@ def test_a_weekday_beside_a_date_and_the_clause_s_tense_choose_its_year(
          "2027-01-23"),
         ("Fitting booked: Monday 11 January 2027, 10am, with Rhiannon Pryce.", "Fitting",
          "2027-01-11"),
+        # A date opening a sentence dates the occasion the one before named without a day.
+        ("He got an interview at Newcastle!!! 13 January 2027, MMI format, online.",
+         "interview", "2027-01-13"),
         # The subject said to be on the date, and what was booked for it.
         ("The parents' information evening is Thursday 14 January 2027 at 6pm in the hall.",
          "parents' information evening", "2027-01-14"),

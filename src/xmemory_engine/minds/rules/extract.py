@@ -353,7 +353,7 @@ class _Build:
                 # days off with Marek (my manager)"): that is read, and nothing more.
                 read_sentence(s, self.drafts, names, kinds)
                 continue
-            previous = sentences[i - 1].text if i else None
+            previous = sentences[i - 1] if i else None
             # "Name: Kasper Holm" / "Role: sailmaker" / "Phone: …", a line each: one record.
             card = read_card(
                 (t.text for t in sentences[i : i + _CARD_LINES]), self.map, self._draft, self.today

@@ -1237,7 +1237,7 @@ _BIRTH = re.compile(r"\b(?:born|birthday|birth)\b", re.IGNORECASE)
 
 
 def dated_events(
-    s: Analyzed, mapped: SchemaMap, make: MakeDraft, previous: str | None = None
+    s: Analyzed, mapped: SchemaMap, make: MakeDraft, previous: Analyzed | None = None
 ) -> list[tuple[Draft, bool]]:
     """Something said to happen on one written date, when no other rule made an event of
     the sentence: "Parents' evening for Freya is on 2026-02-25", "Mochi was spayed on
@@ -1365,11 +1365,13 @@ def _dated(
     clause_end: int,
     *,
     listed: bool = False,
-    previous: str | None = None,
+    previous: Analyzed | None = None,
 ) -> tuple[Draft, bool] | None:
     """The event a date in the clause `start`..`clause_end` is of. `previous`: the sentence
     before, whose occasion a label saying only when continues ("User is planning son
-    Oskar's 7th birthday party. Date: Saturday 16 January 2027, 2-4pm")."""
+    Oskar's 7th birthday party. Date: Saturday 16 January 2027, 2-4pm"), as does a date
+    the sentence opens with when that one said no day ("He got an interview at Newcastle!!!
+    13 January 2027, online")."""
     before = _BEFORE_DATE.sub("", s.text[start : date.start])
     unday = _BEFORE_DATE.sub("", _WEEKDAY_LAST.sub("", before))
     if "," in before[len(unday) :] and len(_TITLE_WORD.findall(unday)) > 2:
@@ -1395,7 +1397,14 @@ def _dated(
     named = _dated_thing(before, label)
     subject = named is not None and _OBJECT_OF.search(_BEFORE_DATE.sub("", before)) is None
     if label is not None and set(words) <= _WHEN_LABELS and previous is not None:
-        named = _occasion_in(previous) or named
+        named = _occasion_in(previous.text) or named
+    elif (
+        named is None
+        and not before.strip()
+        and previous is not None
+        and not any(v.kind == "date" for v in previous.values)
+    ):
+        named = _occasion_in(previous.text)
     if named is not None:
         title = named
     title = untold(title.strip(" ,.;:!?"))
