@@ -3185,6 +3185,12 @@ def test_a_weekday_beside_a_date_and_the_clause_s_tense_choose_its_year(
          "2027-01-23"),
         ("Fitting booked: Monday 11 January 2027, 10am, with Rhiannon Pryce.", "Fitting",
          "2027-01-11"),
+        # A label saying the thing was booked names it, even when a kind of event follows
+        # ("test centre"); the words before a kind of event, hyphened ones too, say which.
+        ("Practical test booked: Thursday 4 February 2027, 10:14am, Wigston test centre.",
+         "Practical test", "2027-02-04"),
+        ("We are going to the Mensah-Lindqvist family reunion on 21 August 2027.",
+         "Mensah-Lindqvist family reunion", "2027-08-21"),
         # A date opening a sentence dates the occasion the one before named without a day.
         ("He got an interview at Newcastle!!! 13 January 2027, MMI format, online.",
          "interview", "2027-01-13"),

@@ -701,7 +701,10 @@ def _event(
     # name; an occasion named after the label may be one ("Two viewings lined up: …, a
     # dinner on …"). Of several, the one whose clause holds a date is the one dated ("GOT
     # INTO THE GROUP EXHIBITION!!! …, screening on 15 January"), else the first.
-    found = list(_EVENT.finditer(s.text, label.end() if label is not None else 0))
+    # A label saying the thing was booked ("Practical test booked: Thursday 4 February, …")
+    # names the thing itself, as its dated clause does (`_dated_thing`).
+    booked = label is not None and _TRAILING_DONE.search(label.group().strip(" :")) is not None
+    found = list(_EVENT.finditer(s.text, label.end() if label is not None and not booked else 0))
     # "vaccination booster", "mediation session": the last of occasion words in a row is the
     # occasion, the ones before it say which (its lead).
     found = [
@@ -731,7 +734,7 @@ def _event(
         if (
             word.lower() in STOPWORDS
             or word.lower().endswith("ed")
-            or not word.isalnum()
+            or not word.replace("-", "").isalnum()  # "Mid-season meet-up": one word
             or word.lower() in _TOLD_ASIDE
         ):
             break  # "Actually collection has moved": the cue is no part of its name
@@ -768,7 +771,10 @@ def _event(
     rest = s.text[m.end() :]
     if date is not None and date[0] >= m.end():
         rest = s.text[m.end() : date[0]] + s.text[date[1] :]
-    if says_more(_CAPITALISED.sub("", rest), 3) and not _CHANGE_SAID.search(s.text):
+    # After a label naming the thing, all that follows says more of it, names too ("Survey
+    # booked: RICS Level 2, surveyor Beata Kowalczyk").
+    told = rest if booked else _CAPITALISED.sub("", rest)
+    if says_more(told, 3) and not _CHANGE_SAID.search(s.text):
         # "Greenhaus delivery GH-7731 arrived 27 Nov with 30 of 120 hangers damaged": what
         # more is said of it stays with it (more than where it is: names are not counted),
         # less its day, which its date holds and a move changes.
