@@ -3874,6 +3874,19 @@ async def test_items_on_the_lines_under_a_header_are_one_list() -> None:
     assert tasks["get the council road closure permit"].get("assignee") == "Tomasz"
     assert "assignee" not in tasks["book portaloos"]
     assert all(t.get("status") == "open" for t in tasks.values())
+    # Who does it may be said with the job they do it as; words before a name that say no
+    # job make no one the doer.
+    jobs = await extract(
+        "Open tasks: (1) fix the glycol chiller leak — Kwame; (2) design the can label — "
+        "freelance designer Yuki Matsumoto, due 4 December; (3) collect the cake from Anna.",
+        DEFAULT,
+    )
+    doers = {o["title"]: o.get("assignee") for o in objects(jobs, "task")}
+    assert doers == {
+        "fix the glycol chiller leak": "Kwame",
+        "design the can label": "Yuki Matsumoto",
+        "collect the cake from Anna": None,
+    }
 
 
 @pytest.mark.anyio

@@ -350,6 +350,8 @@ _PARTICLES = NAME_PARTICLES | {"&"}
 # Who does a thing listed to do: a name alone, or after "assigned to" or "owner".
 _DOER = re.compile(
     r"^(?:(?P<by>(?i:assigned\s+to|owner:?|owned\s+by))\s+)?"
+    # "freelance designer Yuki Matsumoto": the job they do it as, before the name.
+    r"(?P<job>(?:[a-z][\w\-]*\s+){1,3})?"
     r"(?P<name>[A-Z][^\W\d_][\w'\u2019\-]*(?:\s+[A-Z][^\W\d_][\w'\u2019\-]*){0,2})$"
 )
 _USERS = re.compile(r"^(?:the\s+)?(?:user['\u2019]s|my|our)\s+(\S.*)$", re.IGNORECASE)
@@ -550,11 +552,13 @@ def _fill(
     for at, part in enumerate(p.strip() for p in re.split(r"[,;]", said)):
         whose = _USERS.match(part)
         doer = _DOER.match(part)
-        if (
+        if doer is not None and doer.group("job") and not job_said(doer.group("job").strip()):
+            doer = None  # "book the van", "collect from Anna": no job before the name
+        elif (
             doer is not None
             and not doer.group("by")
-            and kinds.get(part.lower()) != "person"
-            and (not given_name(part.split()[0]) or calendar_word(part.split()[0]))
+            and kinds.get(doer.group("name").lower()) != "person"
+            and (not given_name(first := doer.group("name").split()[0]) or calendar_word(first))
         ):
             doer = None  # "(Bellman-Ford)", "(Friday)": a name alone must be someone's
         if doer is not None and assignee is not None and not draft.has(assignee):
