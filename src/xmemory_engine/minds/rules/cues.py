@@ -720,13 +720,6 @@ def _is_choice(draft: Draft, text: str) -> bool:
     return any(low in (str(v).lower() for v in f.enum or ()) for f in draft.spec.fields.values())
 
 
-# Words after which "work" is a verb ("they work from Leeds"): whoever does it, an auxiliary
-# or an adverb of how often.
-_WORKS_AS = frozenset(
-    ("i", "we", "you", "they", "he", "she", "to", "will", "would", "can", "could", "should",
-     "also", "still", "now", "currently", "usually", "often", "mostly", "mainly")
-)  # fmt: skip
-
 # Employment that is over: the sentence keeps it (notes, the episode), the record's employer
 # and its link stay what is true now.
 _PAST_WORK = lexicon("cues.past_work")
@@ -753,9 +746,10 @@ def _employment(
         if verbs <= _COPULAS and not _OWN_COPULA.match(gap):
             verbs = set()
         said = [w.lower().strip(",") for w in gap.split()]
-        if said[-2:] == ["work", "from"] and said[-3:-2] and said[-3] not in _WORKS_AS:
+        if said[-2:] == ["work", "from"] and said[-3:-2] and said[-3] not in _VERB_AFTER:
             # "will not accept new legal work from Brightline": work a firm gives, a noun
-            # after its adjective, not where anyone works.
+            # after its adjective, not where anyone works ("they work from", "will work
+            # from": a verb after whoever does it or an auxiliary, `cues.verb_after`).
             verbs = verbs - {"work"}
         working = verbs or any(role_like(w) for w in between) or job_with_article(said)
         # "physio with Tariq at Stride Clinic", "sees Dr Arai at Parkside Vets": someone seen

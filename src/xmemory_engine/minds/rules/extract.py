@@ -1168,9 +1168,10 @@ async def _stored_kinds(
     """The text's names the store holds as records of one kind (person or org) where this
     text alone read them otherwise or not at all: "Paulo is based in Lisbon" is about the
     stored person Paulo Mendes, not a firm. A person is found by a whole name or by a first
-    or last name alone (`called`); an organization by its whole name or, said in one word
-    the text reads as no place and no one's given name, by the word its name opens with ("Loomhouse is
-    £265/month" after "Loomhouse Works"), as `complete_names` then names it in full."""
+    or last name alone (`called`); an organization by its whole name or by the one word its
+    name opens with ("Loomhouse is £265/month" after "Loomhouse Works"), as `complete_names`
+    then names it in full, when the text reads that word as no place and no one's given
+    name and no stored person is called so."""
     read_as = text.kinds_by_name()
     names = sorted({c.name for s in text.sentences for c in s.candidates})
     kinds: dict[str, set[str]] = {}
