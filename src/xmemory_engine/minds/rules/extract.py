@@ -1198,8 +1198,10 @@ async def _stored_kinds(
         stored = [r.get(name_of) for r in await lookup.named(spec.name, names, 5)]
         for name in names:
             # The word a firm's name opens with names it only when no one is called so:
-            # "Mokoena" beside Sipho Mokoena and Mokoena Logistics is him.
-            opening = kind == "org" and opening_word(name) and name.lower() not in kinds
+            # "Mokoena" beside Sipho Mokoena and Mokoena Logistics is him (people are looked
+            # up first).
+            someone = "person" in kinds.get(name.lower(), ())
+            opening = kind == "org" and opening_word(name) and not someone
             if any(
                 isinstance(s, str)
                 and (
