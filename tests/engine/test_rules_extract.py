@@ -4805,3 +4805,27 @@ async def test_a_names_word_before_a_fields_word_is_no_value_of_it() -> None:
     said += "Update: Thiago asked for 3,000 more words on the Brasilmed job."
     people = {p["name"]: p for p in objects(await extract(said, DEFAULT), "person")}
     assert people["Thiago"].get("role") is None
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        # A job held once yields to the one held now, wherever each is said.
+        ("Found a chemistry tutor, Dr Imogen Castellanos, she's a retired lecturer.",
+         "Imogen Castellanos", "chemistry tutor"),
+        ("Committee: Lupe Faleolo (chair); Björn Eriksson (treasurer, retired bank auditor).",
+         "Björn Eriksson", "treasurer"),
+        ("the chair is Evangelos Papadakis (everyone calls him Vangelis), retired physics "
+         "teacher, v nice.", "Evangelos Papadakis", "chair"),
+        # Alone, it is still what they are known by.
+        ("My uncle Bob is a retired firefighter.", "Bob", "retired firefighter"),
+        ("Desmond Achterberg (retired tram driver), recording 8 Dec.", "Desmond Achterberg",
+         "retired tram driver"),
+    ],
+)  # fmt: skip
+async def test_a_job_held_once_is_the_role_only_when_no_current_one_is_said(
+    text: str, name: str, role: str
+) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people[name].get("role") == role, people

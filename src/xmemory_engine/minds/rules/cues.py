@@ -63,6 +63,7 @@ _MANAGER = {
     "coordinates": "coordinator",
 }  # fmt: skip
 _WORK_WORDS = lexicon("cues.work_words")
+_FORMER_JOB = lexicon("cues.former_job")
 _COPULA = r"\s*(?:'s\s+)?(?:is|are|was|were|:|=|-)\s*"
 _NUMBER_AFTER = r"\s*(?:is|are|was|:|=|of)?\s*"
 _NEGATIONS = frozenset(["not", "no", "never", "isn't", "isnt", "wasn't", "doesn't", "don't", "non"])
@@ -78,6 +79,8 @@ class SentenceFacts:
 
     used: list[tuple[int, int]] = field(default_factory=list)
     employment: list[tuple[str, str]] = field(default_factory=list)  # (person key, org key)
+    # Jobs said as held once ("she's a retired lecturer"): put after every other rule.
+    former: list[tuple[Draft, str]] = field(default_factory=list)
 
     def use(self, start: int, end: int) -> None:
         self.used.append((start, end))
@@ -126,6 +129,10 @@ def read_sentence(
         if owner_of_sentence:
             _dates(s, draft, facts)
             flags_and_choices(s.text, draft, facts)
+    for draft, role in facts.former:
+        # "Found a chemistry tutor, Dr Imogen Castellanos, she's a retired lecturer": the
+        # job held now is her role; the one held once only when no other is said.
+        draft.put(field_for(draft.spec, "role", ("str",)), role)
     return facts
 
 
@@ -227,7 +234,10 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
         draft = drafts.get(owner.entity) if owner else None
         if draft is None or _is_choice(draft, role):
             continue
-        if draft.put(field_for(draft.spec, "role", ("str",)), role):
+        if words[0].rstrip("-") in _FORMER_JOB or words[0].startswith("ex-"):
+            facts.former.append((draft, role))  # "is a retired lecturer": held once
+            facts.use(m.start(), end)
+        elif draft.put(field_for(draft.spec, "role", ("str",)), role):
             facts.use(m.start(), end)
 
 
