@@ -264,6 +264,12 @@ def test_a_value_asked_of_someone_must_be_told_of_them() -> None:
     listed_dates = "Projects: Birch, active, due 2026-03-01; Cedar, done."
     assert not _shaped_for_named(question_terms("When is Cedar due?"), listed_dates)
     assert _shaped_for_named(question_terms("When is Birch due?"), listed_dates)
+    # A number inside a name does not end it: "Cello" is still "ABRSM Grade 3 Cello".
+    exam = "User is preparing for ABRSM Grade 3 Cello; exam booked for 10 March 2027."
+    assert _shaped_for_named(question_terms("When is my Grade 3 exam?"), exam)
+    # ... while a phone number's groups between two names keep them two.
+    phones = "Physio: Dr Asha Rao 0161 496 0000 Kofi Mensah; from 9am."
+    assert not _shaped_for_named(question_terms("When does Asha start?"), phones)
 
 
 def test_a_sentence_saying_only_the_names_asked_about_does_not_answer() -> None:

@@ -1027,11 +1027,18 @@ def _named_before(text: str, asked: set[str]) -> list[tuple[int, list[str]]]:
         before = text[: m.start()].rstrip()
         if (not before or before[-1] in ".!?\"'(") and folded not in asked:
             continue
-        if out and not text[out[-1][0] : m.start()].split()[1:]:
-            out[-1] = (m.start(), [*out[-1][1], folded])  # "Elena Rossi": one name
+        between = text[out[-1][0] : m.start()].split()[1:] if out else None
+        if between is not None and (not between or _NUMBER_IN_NAME.fullmatch(" ".join(between))):
+            # "Elena Rossi", and "ABRSM Grade 3 Cello": one name, a number in it too.
+            out[-1] = (m.start(), [*out[-1][1], folded])
         else:
             out.append((m.start(), [folded]))
     return out
+
+
+# One short number standing between two capitalised words of a name ("Grade 3 Cello",
+# "Studio 4 Hall"), not a phone number's groups nor a year.
+_NUMBER_IN_NAME = lazy_compile(r"\d{1,3}")
 
 
 def holds_name(words: list[str], run: list[str]) -> bool:
