@@ -33,6 +33,29 @@ def test_words_that_only_qualify_what_is_asked_are_not_required() -> None:
     assert question_terms("How much is the hall rent per hour?").focus == ["hall", "rent"]
 
 
+def test_what_is_asked_of_the_noun_after_it_is_no_part_of_it() -> None:
+    assert question_terms("How much is the flat worth?").focus == ["flat"]
+    assert question_terms("When is the report due?").focus == ["report"]
+    assert question_terms("When is the passport valid until?").focus == ["passpo"]
+    # A past participle too, not a noun ending in -ed.
+    assert question_terms("Where is the car parked?").focus == ["car"]
+    assert question_terms("What is the cat breed?").focus == ["cat", "bre"]
+
+
+@pytest.mark.anyio
+async def test_a_value_asked_with_worth_is_found_where_the_sentence_gives_only_the_amount(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write(
+        "Volunteer perks: a free festival pass, lunch vouchers (£8/day) from Café Ondine, "
+        "and a crew T-shirt."
+    )
+    found = await read("How much are volunteers' lunch vouchers worth a day?")
+    assert found["basis"] in ("records", "passages"), found
+    assert "£8" in found["reader_result"]["answer"]
+
+
 def test_the_kind_asked_for_is_the_last_word_of_its_noun_before_a_verb() -> None:
     kinds = lambda q: [t.stem for t in question_terms(q).terms if t.kind]  # noqa: E731
     assert kinds("Which garden projects are on hold?") == ["project"]

@@ -78,6 +78,7 @@ class Vocabulary:
     labels: frozenset[str] = frozenset()
     said_by_amount: frozenset[str] = frozenset()
     firm_deeds: frozenset[str] = frozenset()
+    asked_of_noun: frozenset[str] = frozenset()
     choosing: frozenset[str] = frozenset()
     amount_said: re.Pattern[str] | None = None
     called_by_tie: frozenset[str] = frozenset()
@@ -153,6 +154,7 @@ def vocabulary() -> Vocabulary:
         labels=frozenset(data.get("labels", "").split()),
         said_by_amount=frozenset(_stem(w) for w in data.get("said_by_amount", "").split()),
         firm_deeds=frozenset(data.get("firm_deeds", "").split()),
+        asked_of_noun=frozenset(data.get("asked_of_noun", "").split()),
         choosing=frozenset(data.get("choosing", "").split()),
         called_by_tie=frozenset(data.get("called_by_tie", "").split()),
         amount_said=re.compile(data["amount_said"], re.IGNORECASE)
@@ -548,9 +550,16 @@ def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
     noun: list[str] = []
     owner: list[str] = []
     while i < len(words) and words[i] not in vocab.stop and words[i] not in in_names:
-        if noun and (words[i].endswith("ing") or words[i] in _RATE_WORDS):
+        if noun and (
+            words[i].endswith("ing")
+            or words[i] in _RATE_WORDS
+            or words[i] in vocab.asked_of_noun
+            or _PARTICIPLE.fullmatch(words[i])
+        ):
             # "When is the seed swap happening?": the verb after the noun; "How much is the
-            # hall rent per hour?": the rent is asked, "£22/hour" says so without "per".
+            # hall rent per hour?": the rent is asked, "£22/hour" says so without "per";
+            # "How much are the lunch vouchers worth?", "Where is the car parked?": what is
+            # asked of the noun, not part of it.
             break
         if words[i] not in vocab.asked_not_said:
             noun.append(words[i])
@@ -567,6 +576,9 @@ def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
 
 
 _RATE_WORDS = frozenset(("per",))
+# A past participle after a noun ("parked", "booked", "insured"): long enough not to be a noun
+# ending in -ed ("breed", "shed", "seed").
+_PARTICIPLE = lazy_compile(r"[a-z]{4,}ed")
 
 # What "how many" / "how much" counts without a sentence saying the word.
 _COUNTED_UNSAID = frozenset(
