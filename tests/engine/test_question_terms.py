@@ -221,3 +221,30 @@ async def test_what_someone_wants_is_found_where_they_prefer_it(memory: Memory) 
     found = await read("How does Zsófia want to hear from us?")
     assert found["basis"] in ("records", "passages"), found
     assert "email" in found["reader_result"]["answer"]
+
+
+def test_common_abbreviations_and_words_for_a_rate_or_a_limit_cover_the_asked_word() -> None:
+    def covered(question: str, stem: str, said: str) -> bool:
+        term = next(t for t in question_terms(question).terms if t.stem.startswith(stem))
+        return term.covered_by(said.lower().split(), said)
+
+    assert covered("When's my next physio appointment?", "appoint", "next appt thurs 10 dec")
+    assert covered("What's Margaret's hourly rate?", "hour", "£240/hr + VAT".replace("/", " "))
+    assert covered("What's the price cap on presents?", "cap", "£20 limit")
+    assert covered("What's our solicitor's hourly rate?", "rate", "He charges £220 an hour")
+    # A rate is what is charged per something: a flat fee is no rate.
+    assert not covered("What per-word rate does Hohenstein pay?", "rate", "Fee EUR 14,500")
+
+
+@pytest.mark.anyio
+async def test_an_hourly_rate_is_found_where_the_sentence_says_it_charges_by_the_hour(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write(
+        "We've instructed a solicitor, Yusuf Demirci at Brook Street Law. He charges £220 an "
+        "hour plus VAT and wants a £1,500 retainer up front."
+    )
+    found = await read("What's our solicitor's hourly rate?")
+    assert found["basis"] in ("records", "passages"), found
+    assert "£220" in found["reader_result"]["answer"]
