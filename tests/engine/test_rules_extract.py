@@ -4829,3 +4829,18 @@ async def test_a_job_held_once_is_the_role_only_when_no_current_one_is_said(
 ) -> None:
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert people[name].get("role") == role, people
+
+
+@pytest.mark.anyio
+async def test_what_is_booked_or_sorted_with_a_firm_is_its_sort() -> None:
+    result = await extract(
+        "Travel insurance sorted with Staysure, £212 for the three of us. The "
+        "Hellesylt-Geiranger sightseeing ferry is booked with Fjord1 for 18 July. Engineer "
+        "visit booked with CopyServ NW for Tuesday. And insurance is sorted with Stallsure.",
+        DEFAULT,
+    )
+    kinds = {o["name"]: o.get("kind") for o in objects(result, "organization")}
+    assert kinds["Staysure"] == "travel insurance"
+    assert kinds["Fjord1"] == "sightseeing ferry"  # the ferry's own name is no sort
+    assert kinds["Stallsure"] == "insurance"
+    assert kinds["CopyServ NW"] is None  # an occasion booked there says nothing of the firm

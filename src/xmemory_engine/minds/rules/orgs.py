@@ -51,6 +51,7 @@ def org_facts(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> No
         _kind_said_before(drafts.get(m.entity), s.text[: m.start])
         _kind_named(drafts.get(m.entity), s.text[m.start : m.end])
         _kind_said_after(drafts.get(m.entity), s.text[m.end :])
+        _kind_booked_with(drafts.get(m.entity), s.text[: m.start])
     orgs = {m.entity for m in named if m.entity in drafts}
     # What follows a firm's name describes that firm; "they" or "it" stands for the firm
     # only when the sentence names exactly one.
@@ -101,6 +102,33 @@ _KIND_IS = re.compile(
 )
 _WHEN_HELD = frozenset(("new", "current", "old", "former", "usual"))  # not what sort it is
 _OWNERS = frozenset(("my", "our", "the", "their", "his", "her", "user's", "user\u2019s", "a", "an"))
+
+
+def _kind_booked_with(draft: Draft | None, before: str) -> None:
+    """A firm a thing is booked or sorted with provides it, so is of that kind: "travel
+    insurance sorted with Staysure", "The Hellesylt-Geiranger sightseeing ferry is booked with
+    Fjord1", "Flat clearance booked with Second Chance Clearances". Not an occasion booked
+    there ("Engineer visit booked with CopyServ NW"), which says nothing of what it sells."""
+    kind = field_for(draft.spec, "kind", ("str",)) if draft is not None else None
+    said = _BOOKED_WITH.search(before[:1].lower() + before[1:])  # "Removals booked with"
+    if draft is None or kind is None or draft.has(kind) or said is None:
+        return
+    words = said.group("thing").lower().split()
+    while words[:1] and (words[0] in _OWNERS or words[0] in _WHEN_HELD):
+        words = words[1:]  # "the boiler service": boiler service
+    if words and words[-1] not in _OCCASIONS and words[-1].rstrip("s") not in _OCCASIONS:
+        draft.put(kind, " ".join(words))
+
+
+# Up to three words naming the thing, then "(is) booked / sorted / arranged with" right
+# before the firm's name: what is bought from it.
+_BOOKED_WITH = re.compile(
+    r"(?:^|[,;:(]\s*|\s)(?P<thing>(?:(?!(?:and|or|is|are|was|were)\b)[a-z][\w\-]*\s+){0,2}"
+    r"(?!(?:is|are|was|were)\b)[a-z][\w\-]*)\s+"
+    r"(?:(?:is|are|was|were|got|'s|\u2019s)\s+)?(?:now\s+)?"
+    r"(?:booked|sorted|arranged|organi[sz]ed|taken\s+out|bought)\s+with\s+$"
+)
+_OCCASIONS = lexicon("things.event_nouns")
 
 
 def _kind_said_after(draft: Draft | None, after: str) -> None:
