@@ -4844,3 +4844,17 @@ async def test_what_is_booked_or_sorted_with_a_firm_is_its_sort() -> None:
     assert kinds["Fjord1"] == "sightseeing ferry"  # the ferry's own name is no sort
     assert kinds["Stallsure"] == "insurance"
     assert kinds["CopyServ NW"] is None  # an occasion booked there says nothing of the firm
+
+
+@pytest.mark.anyio
+async def test_a_name_of_several_words_said_to_be_near_a_town_is_a_firm_there() -> None:
+    result = await extract(
+        "Venue is Ballyvolane House near Fermoy, County Cork. My sister Ana Ruiz lives near "
+        "Madrid.",
+        DEFAULT,
+    )
+    firms = {o["name"]: o for o in objects(result, "organization")}
+    assert firms["Ballyvolane House"].get("location") == "Fermoy"
+    assert firms["Ballyvolane House"].get("kind") == "venue"  # what "is" calls it
+    people = {p["name"]: p.get("location") for p in objects(result, "person")}
+    assert people["Ana Ruiz"] == "Madrid"

@@ -742,8 +742,8 @@ def classify(
         key, s = left.name.lower(), scores[left.name.lower()]
         if (
             left.sentence == right.sentence
-            and left.after[:1] == ["in"]
-            and right.before[-1:] == ["in"]
+            and left.after[:1] in (["in"], ["near"])  # "Ballyvolane House near Fermoy"
+            and right.before[-1:] == left.after[:1]
             and kinds.get(right.name.lower()) == "place"
             and key not in kinds
             and s.tokens >= 2
