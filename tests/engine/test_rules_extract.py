@@ -1599,6 +1599,17 @@ async def test_leaving_one_employer_for_another_and_a_job_named_by_works_as() ->
             "aisle seats on trains and window seats on planes",
             "aisle seats on trains and window seats on planes",
         ),
+        # Not split at a place, nor after words that stop at a verb: kept whole.
+        (
+            "User prefers buying from Touchline Sports on Market Street.",
+            "buying from Touchline Sports on Market Street",
+            "prefers buying from Touchline Sports on Market Street",
+        ),
+        (
+            "User prefers the twins to be in the same class.",
+            "the twins to be in the same class",
+            "prefers the twins to be in the same class",
+        ),
     ],
 )
 async def test_an_agents_note_of_what_the_user_likes_is_a_preference(

@@ -931,7 +931,14 @@ def _preference(
         if split and verb == "prefers" and several:
             # "aisle seats on trains and window seats on planes": several, kept whole.
             topic, value = what, what
-        elif split and verb == "prefers":
+        elif (
+            split
+            and verb == "prefers"
+            # "buying from Touchline Sports on Market Street": where, not what it is for;
+            # "the twins to be in the same class": the words before are no thing wanted.
+            and not split.group("topic")[:1].isupper()
+            and not _UNFINISHED.search(split.group("value"))
+        ):
             topic, value = split.group("topic"), split.group("value")
         else:
             # The stance and its object: "dislikes coriander" answers "Which herb do I
@@ -942,6 +949,10 @@ def _preference(
     if not (draft.put(topic_of, topic) and draft.put(value_of, value)):
         return None
     return draft
+
+
+# A value that stops at a verb, so is no thing wanted by itself ("the twins to be").
+_UNFINISHED = re.compile(r"\b(?:to|be|to\s+be|is|are|was|were|been)$", re.IGNORECASE)
 
 
 # A rule the user sets, with no verb of liking: a thing ruled out where or when it may not
