@@ -42,20 +42,6 @@ def test_what_is_asked_of_the_noun_after_it_is_no_part_of_it() -> None:
     assert question_terms("What is the cat breed?").focus == ["cat", "bre"]
 
 
-@pytest.mark.anyio
-async def test_a_value_asked_with_worth_is_found_where_the_sentence_gives_only_the_amount(
-    memory: Memory,
-) -> None:
-    write, read = memory
-    await write(
-        "Volunteer perks: a free festival pass, lunch vouchers (£8/day) from Café Ondine, "
-        "and a crew T-shirt."
-    )
-    found = await read("How much are volunteers' lunch vouchers worth a day?")
-    assert found["basis"] in ("records", "passages"), found
-    assert "£8" in found["reader_result"]["answer"]
-
-
 def test_the_kind_asked_for_is_the_last_word_of_its_noun_before_a_verb() -> None:
     kinds = lambda q: [t.stem for t in question_terms(q).terms if t.kind]  # noqa: E731
     assert kinds("Which garden projects are on hold?") == ["project"]
@@ -237,14 +223,23 @@ def test_common_abbreviations_and_words_for_a_rate_or_a_limit_cover_the_asked_wo
 
 
 @pytest.mark.anyio
-async def test_an_hourly_rate_is_found_where_the_sentence_says_it_charges_by_the_hour(
-    memory: Memory,
+@pytest.mark.parametrize(
+    ("said", "question", "answer"),
+    [
+        # "worth" is asked of the vouchers, not part of what they are called.
+        ("Volunteer perks: a free festival pass, lunch vouchers (£8/day) from Café Ondine, and "
+         "a crew T-shirt.", "How much are volunteers' lunch vouchers worth a day?", "£8"),
+        # An hourly rate is what someone charges by the hour.
+        ("We've instructed a solicitor, Yusuf Demirci at Brook Street Law. He charges £220 an "
+         "hour plus VAT and wants a £1,500 retainer up front.",
+         "What's our solicitor's hourly rate?", "£220"),
+    ],
+)  # fmt: skip
+async def test_a_question_worded_otherwise_finds_the_sentence_that_answers_it(
+    memory: Memory, said: str, question: str, answer: str
 ) -> None:
     write, read = memory
-    await write(
-        "We've instructed a solicitor, Yusuf Demirci at Brook Street Law. He charges £220 an "
-        "hour plus VAT and wants a £1,500 retainer up front."
-    )
-    found = await read("What's our solicitor's hourly rate?")
+    await write(said)
+    found = await read(question)
     assert found["basis"] in ("records", "passages"), found
-    assert "£220" in found["reader_result"]["answer"]
+    assert answer in found["reader_result"]["answer"]
