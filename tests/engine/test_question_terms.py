@@ -243,28 +243,3 @@ async def test_a_question_worded_otherwise_finds_the_sentence_that_answers_it(
     found = await read(question)
     assert found["basis"] in ("records", "passages"), found
     assert answer in found["reader_result"]["answer"]
-
-
-def test_an_address_asked_is_a_street_address_unless_the_word_before_says_otherwise() -> None:
-    def shaped(question: str) -> dict[str, bool]:
-        return {t.stem: t.shape is not None for t in question_terms(question).terms}
-
-    assert shaped("What's the address of Declan's place?")["address"]
-    address = next(t for t in question_terms("What is my address?").terms if t.shape)
-    assert address.answered_by([], "23 Abbey Terrace, Whitby")
-    assert address.answered_by([], "Flat 3, Leeds") and address.answered_by([], "LS6 2AB")
-    assert not address.answered_by([], "Whitby")  # a town alone is no address
-    # An email or a web address is asked by the word before it.
-    assert shaped("What's Ana's email address?") == {"ana": False, "email": True, "address": False}
-    assert not shaped("What's the web address?")["address"]
-
-
-@pytest.mark.anyio
-async def test_an_address_is_not_answered_by_the_town_alone(memory: Memory) -> None:
-    write, read = memory
-    await write(
-        "so we're finally clearing uncle Declan's bungalow in Whitby, 23 Abbey Terrace. "
-        "completion on the sale is 29 January so it has to be empty by then"
-    )
-    found = await read("What's the address of Declan's place?")
-    assert "23 Abbey Terrace" in found["reader_result"]["answer"], found

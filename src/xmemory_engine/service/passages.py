@@ -371,13 +371,6 @@ def question_terms(question: str) -> Terms:
             shape = None  # "Lucia's phone screen", "date night": a kind of thing, no value
         if (
             shape is not None
-            and word in ("address", "addresses")
-            and i
-            and (vocab.shapes.get(words[i - 1]) is not None or words[i - 1] in _ONLINE)
-        ):
-            shape = None  # "email address", "web address": the word before says its shape
-        if (
-            shape is not None
             and words[i - 1 : i] == ["to"]
             and word not in ASKERS
             and words[:2] != ["how", "much"]
@@ -521,10 +514,6 @@ def _modifies(word: str, after: list[str], never: frozenset[str]) -> bool:
 # Nouns after a shape word that name the value itself: "phone number", "email address".
 _SHAPE_HEADS = frozenset(("number", "numbers", "address", "addresses", "no", "nr", "contact",
                           "details", "id"))  # fmt: skip
-
-
-# Words before "address" that make it no street address.
-_ONLINE = frozenset(("web", "ip", "website", "site"))
 
 
 def _asked_noun(words: list[str], in_names: set[str]) -> list[str]:
