@@ -84,9 +84,7 @@ def _kind_said_before(draft: Draft | None, before: str) -> None:
     said = _KIND_IS.search(before)
     if draft is None or kind is None or draft.has(kind) or said is None:
         return
-    words = said.group("kind").lower().split()
-    while words[:1] and (words[0] in _OWNERS or words[0] in _WHEN_HELD):
-        words = words[1:]  # "My bank is Monzo": bank; "Eli's new school is …": school
+    words = _what_sort(said.group("kind"))  # "My bank is Monzo": bank
     if words and (
         words[-1] in ORG_NOUNS or words[-1] in _KIND_HEADS or words[-1] in PROVIDER_WORDS
     ):
@@ -104,6 +102,15 @@ _WHEN_HELD = frozenset(("new", "current", "old", "former", "usual"))  # not what
 _OWNERS = frozenset(("my", "our", "the", "their", "his", "her", "user's", "user\u2019s", "a", "an"))
 
 
+def _what_sort(said: str) -> list[str]:
+    """The words of what a firm is called, lowered, less those opening it that say whose it
+    is or when it was so ("My bank", "Eli's new school" -> school), not what sort it is."""
+    words = said.lower().split()
+    while words[:1] and (words[0] in _OWNERS or words[0] in _WHEN_HELD):
+        words = words[1:]
+    return words
+
+
 def _kind_booked_with(draft: Draft | None, before: str) -> None:
     """A firm a thing is booked or sorted with provides it, so is of that kind: "travel
     insurance sorted with Staysure", "The Hellesylt-Geiranger sightseeing ferry is booked with
@@ -113,9 +120,7 @@ def _kind_booked_with(draft: Draft | None, before: str) -> None:
     said = _BOOKED_WITH.search(before[:1].lower() + before[1:])  # "Removals booked with"
     if draft is None or kind is None or draft.has(kind) or said is None:
         return
-    words = said.group("thing").lower().split()
-    while words[:1] and (words[0] in _OWNERS or words[0] in _WHEN_HELD):
-        words = words[1:]  # "the boiler service": boiler service
+    words = _what_sort(said.group("thing"))  # "the travel insurance": travel insurance
     if words and words[-1] not in _OCCASIONS and words[-1].rstrip("s") not in _OCCASIONS:
         draft.put(kind, " ".join(words))
 

@@ -299,8 +299,7 @@ _PAST = lazy_compile(
     # "last" of a time gone by ("last week", "last Tuesday"), not the final one of something
     # ("last day there is 31 December", "the last train is at 23:10").
     r"last(?=\s+(?:week|month|year|night|weekend|time|term|season|summer|winter|spring|"
-    r"autumn|fall|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
-    r"dec)))\b",
+    rf"autumn|fall|{WEEKDAY_WORD}|{MONTH_PATTERN})))\b",
     re.IGNORECASE,
 )
 
