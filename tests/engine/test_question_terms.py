@@ -162,6 +162,24 @@ async def test_an_amount_tells_the_money_noun_asked_unless_another_noun_owns_it(
 
 
 @pytest.mark.anyio
+async def test_a_value_of_the_shape_asked_answers_only_beside_what_it_is_asked_of(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("adoption fee is £275, covers first vaccinations + microchip.")
+    await write("Instructor: Parveen Chaudhry of Green Light Driving School; phone 07456 220 918.")
+    # An amount, a phone number: the shape asked, but of something else than the question.
+    for question in ("How much did the crate cost?", "What's my dad's phone number?"):
+        found = await read(question)
+        assert found["basis"] == "nothing", found
+    # Said beside what is asked, the same values answer.
+    found = await read("How much was the adoption fee?")
+    assert "£275" in found["reader_result"]["answer"], found
+    found = await read("What's Parveen's phone number?")
+    assert "07456 220 918" in found["reader_result"]["answer"], found
+
+
+@pytest.mark.anyio
 async def test_a_reason_told_casually_answers_why(memory: Memory) -> None:
     write, read = memory
     await write("going with Sunwise bc their panels do better in low light")

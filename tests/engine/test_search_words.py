@@ -282,6 +282,16 @@ def test_a_sentence_saying_only_the_names_asked_about_does_not_answer() -> None:
     assert not _only_names(question_terms("Tell me about Sam Whitaker"), {"sam", "whitaker"})
 
 
+def test_a_sentence_saying_only_the_shape_asked_does_not_answer() -> None:
+    from xmemory_engine.service.passages import _only_shapes
+
+    crate = question_terms("How much did the crate cost?")
+    assert _only_shapes(crate, {"much", "cost"})
+    assert not _only_shapes(crate, {"much", "cost", "crate"})
+    # A question asking nothing but a shape ("When is it?") asks it of nothing said.
+    assert not _only_shapes(question_terms("When is it?"), {"when"})
+
+
 def test_a_yes_no_question_is_told_by_its_opening_verb() -> None:
     from xmemory_engine.service.passages import _yes_no
 

@@ -1240,6 +1240,8 @@ def _says_what_is_asked(terms: Terms, context: str, said: set[str]) -> bool:
     asks for ("When is Sam's *birthday*?")."""
     if _only_names(terms, said) and not (terms.where and _names_someone(context, terms)):
         return False
+    if _only_shapes(terms, said):
+        return False
     if any(t.kind and t.stem not in said for t in terms.terms):
         if not _names_someone(context, terms):
             return False
@@ -1258,6 +1260,14 @@ def _amount_says(stem: str, context: str) -> bool:
     alike = {stem} | vocab.groups.get(stem, frozenset())
     named = {_stem(w) for w in search_words(context)} & vocab.said_by_amount
     return not named - alike and vocab.amount_said.search(context) is not None
+
+
+def _only_shapes(terms: Terms, said: set[str]) -> bool:
+    """Whether the terms a sentence covers are only words of the shape asked, while the
+    question asks it of something: "How much did the crate cost?" is not answered by "adoption
+    fee is £275", nor "What's my dad's phone number?" by the instructor's."""
+    about = {t.stem for t in terms.terms if t.shape is None}
+    return bool(about) and not said & about
 
 
 def _only_names(terms: Terms, said: set[str]) -> bool:
