@@ -712,6 +712,22 @@ async def test_a_count_over_one_record_listing_things_counts_what_it_lists(
         assert not deposits["reader_result"]["answer"].startswith("3"), deposits
 
 
+async def test_a_group_a_list_calls_someone_never_replaces_their_own_role(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Hyun-woo Park is our lead electrician at the repair café.")
+        await memory.write("Our fixers: Bernadette does sewing, Hyun-woo electrical.")
+        roles = {str(p["name"]): p.get("role") for p in await memory.rows("person")}
+        # The heading's word is theirs only where nothing of their own is stored.
+        assert roles["Hyun-woo Park"] == "lead electrician", roles
+        assert roles["Bernadette"] == "fixer", roles
+        # A role said of the one person still replaces the stored one.
+        await memory.write("Update: Hyun-woo Park is now our coordinator.")
+        roles = {str(p["name"]): p.get("role") for p in await memory.rows("person")}
+        assert roles["Hyun-woo Park"] == "coordinator", roles
+
+
 async def test_a_list_under_a_heading_is_one_record_counted_and_read_whole(
     tmp_path: Path,
 ) -> None:

@@ -46,6 +46,9 @@ class ExtractedObject:
     object_type: str
     values: dict[str, Any]
     ref: str
+    fills: frozenset[str] = frozenset()
+    """Fields whose value the text gives the object only as one of a group ("Our fixers: …",
+    "Volunteers: …"): stored where the record holds none, never over a value said of it."""
 
 
 @dataclass

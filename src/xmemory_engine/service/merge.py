@@ -35,6 +35,7 @@ class CleanObject:
     ref: str
     values: dict[str, Any]
     dropped: dict[str, str]
+    fills: frozenset[str] = frozenset()  # see ExtractedObject.fills
 
 
 @dataclass
@@ -60,7 +61,7 @@ def clean(obj: ExtractedObject, schema: Schema) -> CleanObject | None:
             values[fname] = fspec.coerce(raw)
         except ValueError as exc:
             dropped[fname] = str(exc)
-    return CleanObject(spec, obj.ref, values, dropped)
+    return CleanObject(spec, obj.ref, values, dropped, obj.fills)
 
 
 def find_match(tables: Tables, obj: CleanObject) -> Match | None:
@@ -255,7 +256,11 @@ def _merge_object(tables: Tables, obj: CleanObject, log: ChangeLog, origin: str)
     match = find_match(tables, obj)
     if match is not None:
         stored = match.record
-        changed = {k: v for k, v in obj.values.items() if stored.get(k) != v}
+        changed = {
+            k: v
+            for k, v in obj.values.items()
+            if stored.get(k) != v and not (k in obj.fills and stored.get(k) is not None)
+        }
         # An identifying field spelled differently ("ALICE JOHNSON", "Alice") keeps the stored
         # spelling; only a fuller name ("Alice" -> "Alice Johnson") replaces it.
         for ident in {name_field(spec), *spec.primary_key} - {None}:

@@ -14,12 +14,14 @@ class Draft:
     ref: str
     values: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # sentences for the free-text field
+    fills: set[str] = field(default_factory=set)  # fields given only by a group (`put`)
 
-    def put(self, fname: str | None, value: Any) -> bool:
+    def put(self, fname: str | None, value: Any, *, fills: bool = False) -> bool:
         """Store `value` in `fname` when it fits the field; True when the fact is held.
 
         A field keeps its first value; repeating that value counts as held, a different one
-        does not (the sentence then stays in the notes).
+        does not (the sentence then stays in the notes). With `fills`, the value is what a
+        group the object is listed in is called: a stored record keeps a value of its own.
         """
         if fname is None or fname not in self.spec.fields or value is None:
             return False
@@ -39,6 +41,8 @@ class Draft:
                 return held.casefold() == coerced.casefold()
             return bool(held == coerced)
         self.values[fname] = coerced
+        if fills:
+            self.fills.add(fname)
         return True
 
     def has(self, fname: str | None) -> bool:

@@ -1155,7 +1155,9 @@ class _Build:
             if draft.missing_required() or not draft.values or draft.ref in kept:
                 continue
             kept.add(draft.ref)
-            out.objects.append(ExtractedObject(draft.spec.name, self._anchored(draft), draft.ref))
+            values = self._anchored(draft)
+            fills = frozenset(draft.fills & values.keys())
+            out.objects.append(ExtractedObject(draft.spec.name, values, draft.ref, fills))
         out.relations = [
             r for r in self.relations if all(ref in kept for ref in r.endpoints.values())
         ]

@@ -187,8 +187,11 @@ def read_list(
         if called is not None:
             # What the heading calls them all, unless the item says a job of its own
             # ("Volunteers: … Gordon McLeish — treasurer, manages the kitty").
+            # Said of the group, it is weaker than what is said of one of them: it never
+            # replaces their own ("lead electrician" stays, "Our fixers: … Hyun-woo").
             kin = called in KIN_NOUNS or not role_like(called)
-            draft.put(field_for(spec, "relationship" if kin else "role", ("str",)), called)
+            said_of_all = field_for(spec, "relationship" if kin else "role", ("str",))
+            draft.put(said_of_all, called, fills=True)
         if state:
             _fill_state(draft, state)
         if to_be_done and not state:
