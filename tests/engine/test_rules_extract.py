@@ -4869,3 +4869,18 @@ async def test_a_name_of_several_words_said_to_be_near_a_town_is_a_firm_there() 
     assert firms["Ballyvolane House"].get("kind") == "venue"  # what "is" calls it
     people = {p["name"]: p.get("location") for p in objects(result, "person")}
     assert people["Ana Ruiz"] == "Madrid"
+
+
+@pytest.mark.anyio
+async def test_a_name_ending_in_the_sort_of_firm_it_is_names_a_firm_of_that_sort() -> None:
+    result = await extract(
+        "starting a sourdough stall at Brockwell Farmers Market!! pitch fee is £35 a week. "
+        "Market manager is Oluwaseun Adeyemi.",
+        DEFAULT,
+    )
+    firms = {o["name"]: o for o in objects(result, "organization")}
+    assert firms["Brockwell Farmers Market"].get("kind") == "farmers market", firms
+    # A title before the words keeps them someone's name ("Dr Ada Market" is a person).
+    result = await extract("My GP is Dr Ada Market.", DEFAULT)
+    assert [p["name"] for p in objects(result, "person")] == ["Ada Market"]
+    assert objects(result, "organization") == []

@@ -807,7 +807,10 @@ def _score(c: Candidate, s: Scores) -> None:
         and any(t in ORG_SUFFIXES for t in c.tokens[1:-1])
         and not any(t in STOPWORDS for t in c.tokens)
     )
-    headed = c.tokens[-1] in ORG_SUFFIXES or inside
+    # "Brockwell Farmers Market", "Hazelmere Road Allotments": a name of several words ending
+    # in the sort of firm or body it is (`orgs.kind_heads`) is one, as one ending in "Ltd".
+    sorted_firm = len(c.tokens) > 1 and c.tokens[-1] in FIRM_HEADS and not c.titled
+    headed = c.tokens[-1] in ORG_SUFFIXES or inside or sorted_firm
     # "Reef & Rainforest Aquatics on Mill Lane", "a clinic off Otley Road": a street said
     # where something is, is where it is.
     street = len(c.tokens) > 1 and c.tokens[-1] in STREETS and before1 in ("on", "off")
