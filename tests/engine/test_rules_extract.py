@@ -4884,3 +4884,20 @@ async def test_a_name_ending_in_the_sort_of_firm_it_is_names_a_firm_of_that_sort
     result = await extract("My GP is Dr Ada Market.", DEFAULT)
     assert [p["name"] for p in objects(result, "person")] == ["Ada Market"]
     assert objects(result, "organization") == []
+
+
+@pytest.mark.anyio
+async def test_whose_job_is_set_off_after_someone_is_a_firm_they_work_at() -> None:
+    result = await extract(
+        "Installer is Tomasz Zieliński, SunVolt's lead electrician. I met Anna Kowalski, "
+        "Tom's assistant, today.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    # The job set off after the name, at the firm that owns it, before the word that
+    # introduced him ("Installer is").
+    assert people["Tomasz Zieliński"].get("role") == "lead electrician", people
+    assert people["Tomasz Zieliński"].get("company") == "SunVolt", people
+    # A given name owning the job is someone's: Tom is a person, no firm.
+    assert [o["name"] for o in objects(result, "organization")] == ["SunVolt"]
+    assert "company" not in people["Anna Kowalski"], people

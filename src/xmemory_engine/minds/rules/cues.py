@@ -109,11 +109,11 @@ def read_sentence(
         facts.use(*s.intro)  # "My name is Sam Carter" says nothing but the name
     _values(s, drafts, facts)
     _roles(s, drafts, facts)
+    _firms_job(s, drafts, names, facts)  # a firm's job, as `_roles` reads one of no firm
     _titled(s, drafts, facts)
     _employment(s, drafts, names, kinds, facts)
     _represents(s, drafts, names, kinds, facts)
     _manages(s, drafts, facts)
-    _firms_job(s, drafts, names, facts)
     _kin(s, drafts, names, facts)
     _kin_listed(s, drafts, facts)
     _firm_beside(s, drafts, names, kinds, facts)

@@ -216,6 +216,7 @@ class Candidate:
     set_off: bool = False  # in an aside after a name: "Amy Chen (Google)", "Ali, our rep,"
     bracketed: str = ""  # what the brackets right after it say: "Tom (Anna's brother)"
     sort_bracketed: bool = False  # small words of a firm's sort open them: "(Paris agency; …"
+    employs: bool = False  # whose job it is, set off after someone: "X, SunVolt's electrician"
     subject_head: str = ""  # what the name is said to be: "our bank" in "our bank is Monzo"
 
 
@@ -327,6 +328,9 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
         cand.set_off = bool(
             ("(" in gap and ")" not in gap and rest.lstrip()[:1] == ")")
             or (gap.lstrip().startswith(",") and rest.lstrip()[:1] == "," and len(gap) < 40)
+        )
+        cand.employs = (
+            cand.possessive and gap.strip() == "," and any(_role_like(w) for w in cand.after[:3])
         )
     for prev, cand in itertools.pairwise(out):
         if any(t in THING_WORDS for t in prev.tokens):
@@ -831,6 +835,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.place += 1 if given_name(c.tokens[0]) else 2
     if c.represented and not c.aside and not given_name(c.tokens[0]):
         s.org += 2  # "Seedcamp (partner Amelie Roth": someone speaks for it
+    if c.employs and not c.titled and not given_name(c.tokens[0]):
+        s.org += 3  # "Tomasz Zieliński, SunVolt's lead electrician": whom the job is at
     couple = given_name(c.tokens[0]) and given_name(c.tokens[-1])  # "Tom & Mel"
     if "&" in c.name and not couple and not days & set(c.tokens):
         s.org += 2  # "Kiln & Clay", "Pão & Mel": partners joined by "&" are a firm
