@@ -4901,3 +4901,19 @@ async def test_whose_job_is_set_off_after_someone_is_a_firm_they_work_at() -> No
     # A given name owning the job is someone's: Tom is a person, no firm.
     assert [o["name"] for o in objects(result, "organization")] == ["SunVolt"]
     assert "company" not in people["Anna Kowalski"], people
+
+
+@pytest.mark.anyio
+async def test_a_firm_said_short_by_its_first_word_is_the_same_firm() -> None:
+    result = await extract(
+        "3 quotes: SunVolt Energy $13,900; Brightside Solar $12,450. Leaning SunVolt, my "
+        "neighbour Marguerite Duval swears by them. Dr Lindqvist works at Lindqvist & Co.",
+        DEFAULT,
+    )
+    people = [p["name"] for p in objects(result, "person")]
+    firms = [o["name"] for o in objects(result, "organization")]
+    # "SunVolt" is the firm said short: no one of that name, no second firm.
+    assert "SunVolt" not in people and "SunVolt" not in firms, (people, firms)
+    assert "SunVolt Energy" in firms
+    # Said with a title, the word stays someone's.
+    assert "Dr. Lindqvist" in people and "Lindqvist & Co" in firms, (people, firms)

@@ -20,6 +20,7 @@ from xmemory_engine.minds.rules.names import (
     find_candidates,
     firm_in_address,
     gender,
+    given_name,
     owned_person_noun,
     person_noun,
 )
@@ -195,6 +196,7 @@ def analyze(
     intro = introduction([s.text for s in sentences], candidates, kinds)
     if intro is not None:
         kinds[intro.name.lower()] = "person"
+    _firms_by_first_word(kinds, candidates)
     canon = _canonical_names(kinds, candidates)
     _other_names(sentences, candidates, kinds, canon)
     result = TextAnalysis([])
@@ -325,6 +327,20 @@ def _other_names(
                 continue
             kinds[cand.name.lower()] = "person"
             canon[cand.name.lower()] = canon.get(before.name.lower(), before.name)
+
+
+def _firms_by_first_word(kinds: dict[str, str], candidates: list[list[Candidate]]) -> None:
+    """A one-word name read as someone's that the text also gives as the first word of one
+    firm's name is that firm said short ("Leaning SunVolt" after "SunVolt Energy"), unless it
+    is a given name or said with a title ("Dr Lindqvist" beside "Lindqvist & Co")."""
+    titled = {c.name.lower() for cands in candidates for c in cands if c.titled}
+    firms = [key for key, kind in kinds.items() if kind == "org" and len(key.split()) > 1]
+    for key, kind in list(kinds.items()):
+        if kind != "person" or " " in key or key in titled or given_name(key):
+            continue  # a place stays one ("Manchester" beside "Manchester Airport")
+        opened = [firm for firm in firms if firm.split()[0] == key]
+        if len(opened) == 1:
+            kinds[key] = "org"
 
 
 def _canonical_names(kinds: dict[str, str], candidates: list[list[Candidate]]) -> dict[str, str]:
