@@ -4917,3 +4917,22 @@ async def test_a_firm_said_short_by_its_first_word_is_the_same_firm() -> None:
     assert "SunVolt Energy" in firms
     # Said with a title, the word stays someone's.
     assert "Dr. Lindqvist" in people and "Lindqvist & Co" in firms, (people, firms)
+
+
+@pytest.mark.anyio
+async def test_two_names_joined_by_and_given_a_job_are_a_firm_not_a_couple() -> None:
+    people: dict[str, Any] = {}
+    firms: list[str] = []
+    for text in (
+        "Estate agent: Hollis & Vane, negotiator Callum Reid.",
+        "Our solicitor is Ashby & Reeve.",
+        "Neighbours: Ruth & Emmanuel Okafor said fine.",
+    ):
+        result = await extract(text, DEFAULT)
+        people |= {p["name"]: p for p in objects(result, "person")}
+        firms += [o["name"] for o in objects(result, "organization")]
+    # A job is no couple's, whatever given names the two words may also be.
+    assert "Hollis & Vane" in firms and "Ashby & Reeve" in firms, (people, firms)
+    assert people["Callum Reid"].get("company") == "Hollis & Vane", people
+    # Neighbours may be a couple.
+    assert "Ruth & Emmanuel Okafor" in people, (people, firms)

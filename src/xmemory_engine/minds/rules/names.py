@@ -231,6 +231,7 @@ class Scores:
     rare: bool = False  # several words opening with a rarer given name ("Sipho Mokoena")
     inner: bool = False  # written capitalised somewhere other than a sentence's first word
     acts: int = 0  # does something to something ("Bupa covers 10 sessions"): a party
+    partners: bool = False  # names joined by "&" a job is given to: "Hollis & Vane"
     names: set[str] = field(default_factory=set)
 
 
@@ -647,6 +648,10 @@ def classify(
             continue  # "pays in GBP", "NZD 1,150": a currency, no place and no firm
         if s.thing:
             kinds[key] = "thing"
+        elif s.partners:
+            # No one person is called "X & Y", and a job is no couple's: "Estate agent:
+            # Hollis & Vane" is a firm, whatever the label's person noun says.
+            kinds[key] = "org"
         elif s.org >= 2 and s.org >= s.person:
             kinds[key] = "org"
         elif s.place >= 2 and s.place > s.person:
@@ -837,9 +842,14 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 2  # "Seedcamp (partner Amelie Roth": someone speaks for it
     if c.employs and not c.titled and not given_name(c.tokens[0]):
         s.org += 3  # "Tomasz Zieliński, SunVolt's lead electrician": whom the job is at
-    couple = given_name(c.tokens[0]) and given_name(c.tokens[-1])  # "Tom & Mel"
+    # "Tom & Mel", "Neighbours: Ruth & Emmanuel"; not a pair of names a job is given to
+    # ("Estate agent: Hollis & Vane"), which is a firm's.
+    given_job = c.labelled or c.subject_head  # "Estate agent: …", "Our estate agent is …"
+    hired = bool(given_job) and _role_like(given_job) and given_job not in KIN_NOUNS
+    couple = given_name(c.tokens[0]) and given_name(c.tokens[-1]) and not hired
     if "&" in c.name and not couple and not days & set(c.tokens):
         s.org += 2  # "Kiln & Clay", "Pão & Mel": partners joined by "&" are a firm
+        s.partners = s.partners or hired
     if len(c.tokens) > 1 and not c.titled and not given_name(c.tokens[0]) and _people(c.tokens[-1]):
         s.org += 3  # "Kirkgate Coffee Roasters", "Riverside Harriers": a group of people
     if len(c.tokens) > 1 and c.tokens[0] in ("st", "saint", "san", "santa", "sankt", "são"):
