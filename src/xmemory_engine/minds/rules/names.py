@@ -842,14 +842,14 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 2  # "Seedcamp (partner Amelie Roth": someone speaks for it
     if c.employs and not c.titled and not given_name(c.tokens[0]):
         s.org += 3  # "Tomasz Zieliński, SunVolt's lead electrician": whom the job is at
-    # "Tom & Mel", "Neighbours: Ruth & Emmanuel"; not a pair of names a job is given to
-    # ("Estate agent: Hollis & Vane"), which is a firm's.
-    given_job = c.labelled or c.subject_head  # "Estate agent: …", "Our estate agent is …"
-    hired = bool(given_job) and _role_like(given_job) and given_job not in KIN_NOUNS
-    couple = given_name(c.tokens[0]) and given_name(c.tokens[-1]) and not hired
-    if "&" in c.name and not couple and not days & set(c.tokens):
-        s.org += 2  # "Kiln & Clay", "Pão & Mel": partners joined by "&" are a firm
-        s.partners = s.partners or hired
+    if "&" in c.name and not days & set(c.tokens):
+        # Two given names are a couple ("Tom & Mel", "Neighbours: Ruth & Emmanuel"), unless
+        # a job is given to them ("Estate agent: Hollis & Vane"), which is no couple's.
+        job = c.labelled or c.subject_head  # "Estate agent: …", "Our estate agent is …"
+        hired = bool(job) and _role_like(job) and job not in KIN_NOUNS
+        if hired or not (given_name(c.tokens[0]) and given_name(c.tokens[-1])):
+            s.org += 2  # "Kiln & Clay", "Pão & Mel": partners joined by "&" are a firm
+            s.partners = s.partners or hired
     if len(c.tokens) > 1 and not c.titled and not given_name(c.tokens[0]) and _people(c.tokens[-1]):
         s.org += 3  # "Kirkgate Coffee Roasters", "Riverside Harriers": a group of people
     if len(c.tokens) > 1 and c.tokens[0] in ("st", "saint", "san", "santa", "sankt", "são"):
