@@ -524,6 +524,21 @@ async def test_an_occasion_keeps_what_more_is_said_but_not_its_day_and_a_move_fi
         assert "2026-02-06" not in when["reader_result"]["answer"], when
 
 
+async def test_a_move_to_a_place_is_of_the_thing_stored_last_that_has_one(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        # The thing to do told last has no place: "it" moved to one is the night out.
+        await memory.write(
+            "Geminids outing!! club dark-sky night at Welney on Sunday 13 December 2026, meet 8pm."
+        )
+        await memory.write("Bring a red torch and a flask.")
+        await memory.write("ugh - Vangelis says Welney's flooded so it's moved to Holme Fen.")
+        where = await memory.read("Where's the Geminids outing happening now?")
+        assert "Holme Fen" in where["reader_result"]["answer"], where
+        assert where["basis"] == "records", where
+
+
 async def test_people_asked_for_by_a_plural_kin_noun_are_counted_and_listed(
     tmp_path: Path,
 ) -> None:

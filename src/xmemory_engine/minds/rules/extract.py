@@ -980,8 +980,13 @@ class _Build:
         if not field and (self._names_others() or _SUBJECT_BEFORE.search(s.text[: alone.start()])):
             return None
         kinds = ("event", "task") if not field else _FIELD_KINDS[field]
+        specs = [sp for k in kinds for sp in self.map.of_kind(k)]
+        if not field and _moved_to_place(s):
+            # "it's moved to Holme Fen": a move to a place is of a thing that has one, not
+            # of the thing to do told after it ("bring a red torch").
+            specs = [sp for sp in specs if field_for(sp, "location", ("str",)) is not None]
         latest: tuple[str, ObjectSpec, str] | None = None
-        for spec in [sp for k in kinds for sp in self.map.of_kind(k)]:
+        for spec in specs:
             title_of = name_field(spec)
             for record in await lookup.recent(spec.name, 1):
                 title, when = record.get(title_of or ""), str(record.get("updated_at") or "")
@@ -1620,6 +1625,11 @@ _MOVED_TO = re.compile(r"\b(?:moved|relocated|changed|switched)\s+to\s+", re.IGN
 _NOW_AT = re.compile(r"\bnow\s+(?=(?:at|in)\s)", re.IGNORECASE)
 # When a thing is now, said after its move was told: "new date is wednesday 3 march".
 _NEW_WHEN = re.compile(r"\bnew\s+(?:date|day|time|slot)\b", re.IGNORECASE)
+
+
+def _moved_to_place(s: Analyzed) -> bool:
+    """Whether a move is told to a place the sentence names ("moved to Holme Fen")."""
+    return any(p.start == m.end() for m in _MOVED_TO.finditer(s.text) for p in s.places)
 
 
 def _changed_place(s: Analyzed, draft: Draft) -> set[str]:
