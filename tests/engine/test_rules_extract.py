@@ -4936,3 +4936,20 @@ async def test_two_names_joined_by_and_given_a_job_are_a_firm_not_a_couple() -> 
     assert people["Callum Reid"].get("company") == "Hollis & Vane", people
     # Neighbours may be a couple.
     assert "Ruth & Emmanuel Okafor" in people, (people, firms)
+
+
+@pytest.mark.anyio
+async def test_a_code_or_a_word_joined_by_a_hyphen_is_no_phone_number() -> None:
+    result = await extract(
+        "User's frequent flyer number is KL-775-2210. User never does phone-ins. "
+        "Tom's phone - 07911 603 258",
+        DEFAULT,
+    )
+    phones = {p["name"]: p.get("phone") for p in objects(result, "person")}
+    assert phones.get("User") is None, phones
+    assert phones["Tom"] == "07911 603 258"
+    assert [
+        v.value
+        for v in find_values("ref INV-2026-0142, call 0161 496 0732", TODAY)
+        if v.kind == "phone"
+    ] == ["0161 496 0732"]

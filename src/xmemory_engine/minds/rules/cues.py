@@ -64,7 +64,9 @@ _MANAGER = {
 }  # fmt: skip
 _WORK_WORDS = lexicon("cues.work_words")
 _FORMER_JOB = lexicon("cues.former_job")
-_COPULA = r"\s*(?:'s\s+)?(?:is|are|was|were|:|=|-)\s*"
+# "status is open", "email: x", "phone - 0131 …"; a hyphen inside a word joins a compound
+# ("never phone-ins"), and "is" must be a word of its own ("phone island").
+_COPULA = r"(?:\s*(?:'s\s+)?(?:(?:is|are|was|were)\b|:|=)\s*|\s+-\s*|-\s+)"
 _NUMBER_AFTER = r"\s*(?:is|are|was|:|=|of)?\s*"
 _NEGATIONS = frozenset(["not", "no", "never", "isn't", "isnt", "wasn't", "doesn't", "don't", "non"])
 # Words a sentence may keep without saying anything a field did not already hold.

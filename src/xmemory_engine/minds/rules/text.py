@@ -131,7 +131,8 @@ _URL = lazy_compile(
     r"|\b[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|org|net|io|ai|dev|co|app|edu|gov|info|me)\b(?:/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
-_PHONE = lazy_compile(r"(?<![\w@])\+?\(?\d[\d\s().\-]{5,}\d(?![\w@])")
+# Not the digits of a code ("KL-775-2210", "INV-2026-014"): a hyphen after a letter joins them.
+_PHONE = lazy_compile(r"(?<![\w@])(?<![^\W\d_]-)\+?\(?\d[\d\s().\-]{5,}\d(?![\w@])")
 _PHONE_CUE = lazy_compile(
     r"\b(?:phone|telephone|tel|mobile|cell|call|ring|text|whatsapp|number|ext|landline)\b", re.I
 )
