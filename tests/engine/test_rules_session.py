@@ -1050,3 +1050,23 @@ async def test_things_given_to_someone_by_their_job_are_those_assigned_to_them(
         # A job no one stored holds is no filter: nothing is said to be theirs.
         nobody = await memory.read("Which tasks were given to the plumber?")
         assert "Christmas gifts" not in nobody["reader_result"]["answer"], nobody
+
+
+async def test_rows_that_do_not_answer_leave_no_word_of_them_in_the_answer(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "still to do: GHIC card for mum, book the accessible tour at Schönbrunn Palace, "
+            "print the special assistance confirmation"
+        )
+        # The one to-do list does not say "Vienna": nothing stored answers, and what the
+        # mind said of the list it first read ("Read from the one list …") is not said.
+        left = await memory.read("What's left to sort before Vienna?")
+        assert left["basis"] == "nothing", left
+        answer = left["reader_result"]["answer"]
+        assert answer.startswith("Nothing stored about") and "vienna" in answer.lower(), left
+        assert "still to do" not in answer and "list" not in str(left.get("notice")), left
+        # Asked without the word no record says, the same list answers.
+        still = await memory.read("What's still to do?")
+        assert still["basis"] == "records" and "GHIC" in still["reader_result"]["answer"]

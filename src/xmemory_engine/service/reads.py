@@ -461,6 +461,7 @@ async def _read_one(
     passages: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
     basis = "nothing"
+    rejected = False  # rows the mind gave that do not answer what was asked
     if answer.representable and answers_something(answer.tables, _asks_beyond(query, answer.about)):
         basis = "records"
         first = next((seen[id(t)][1] for t in answer.tables if id(t) in seen), None)
@@ -472,10 +473,13 @@ async def _read_one(
         passages = later
         if sql is None and not names_backed(query, answer.tables, evidence):
             basis, evidence, later = "nothing", [], []  # the rows are not about what was named
+            rejected = True
         elif sql is None and not shaped_as_asked(query, answer.tables):
             basis, evidence, later = "nothing", [], []  # "When did Hana change her email?"
+            rejected = True
         elif sql is None and not said_as_asked(query, answer.tables):
             basis, evidence, later = "nothing", [], []  # a note that does not say it
+            rejected = True
         elif sql is None and answer.partial:
             # Rows holding part of what was asked: a sentence said in all the question's
             # words answers better, unless the rows were made from it.
@@ -498,6 +502,14 @@ async def _read_one(
             basis, evidence = "records", found.evidence
             notice_now = _joined(found.notice, answer.notice)
             answer = Answer(answer=found.prose, notice=notice_now, about=answer.about)
+    if basis == "nothing" and rejected:
+        # What the mind said of its rows ("Read from the one list …", "these records mention
+        # its words") is no longer so, nor is what they were about when the question does
+        # not say it (a list's heading, "still to do"): nothing is stored about what the
+        # question asks, in its own words.
+        asked = set(search_words(query))
+        named = answer.about if set(search_words(answer.about or "")) <= asked else None
+        answer = Answer(tables=answer.tables, representable=answer.representable, about=named)
     notice = _notice(answer, basis, evidence, query, later)
     notice = _joined(notice, stopped)
     notice = _joined(notice, _cut_notice(answer.tables, settings.read_row_limit))
