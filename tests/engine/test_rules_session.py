@@ -1070,3 +1070,16 @@ async def test_rows_that_do_not_answer_leave_no_word_of_them_in_the_answer(
         # Asked without the word no record says, the same list answers.
         still = await memory.read("What's still to do?")
         assert still["basis"] == "records" and "GHIC" in still["reader_result"]["answer"]
+
+
+async def test_it_moved_is_the_stored_thing_the_sentence_before_named(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Door knocking: Saturday 12 December 2026.")
+        await memory.write("Ashgrove leaflets by 19 December 2026.")
+        # "it" is the door knocking the sentence before names, not the task stored last.
+        await memory.write(
+            "Door knocking is off this weekend, rain forecast. We moved it to Sunday 3 January."
+        )
+        assert await event_dates(memory) == {"Door knocking": "2027-01-03"}
+        due = await memory.read("When are the Ashgrove leaflets due?")
+        assert due["reader_result"]["answer"] == "2026-12-19", due

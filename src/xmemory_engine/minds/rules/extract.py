@@ -985,6 +985,13 @@ class _Build:
             # "it's moved to Holme Fen": a move to a place is of a thing that has one, not
             # of the thing to do told after it ("bring a red torch").
             specs = [sp for sp in specs if field_for(sp, "location", ("str",)) is not None]
+        # "door knocking on the 12th is off, hélène's got covid. moved it to sunday 3 jan":
+        # "it" is the stored thing the sentence before named, if it named one.
+        at = next((i for i, t in enumerate(self.text.sentences) if t is s), 0)
+        if at > 0:
+            before = await self._record_named(self.text.sentences[at - 1].text, lookup)
+            if before is not None and any(before[0] is sp for sp in specs):
+                return before
         latest: tuple[str, ObjectSpec, str] | None = None
         for spec in specs:
             title_of = name_field(spec)
