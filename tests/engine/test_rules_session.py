@@ -1083,3 +1083,13 @@ async def test_it_moved_is_the_stored_thing_the_sentence_before_named(tmp_path: 
         assert await event_dates(memory) == {"Door knocking": "2027-01-03"}
         due = await memory.read("When are the Ashgrove leaflets due?")
         assert due["reader_result"]["answer"] == "2026-12-19", due
+
+
+async def test_a_job_said_there_is_at_the_firm_just_told_whoever_they_are_to_the_user(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Flour comes from Wessex Mill. My rep there is Gareth Pryce.")
+        where = await memory.read("Where does Gareth Pryce work?")
+        assert "Wessex Mill" in where["reader_result"]["answer"], where
+        assert where["basis"] == "records", where

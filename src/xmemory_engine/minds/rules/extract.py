@@ -537,7 +537,9 @@ class _Build:
                 found.append((m.entity, tied))
         for i, m, draft in untied:
             s = sentences[i]
-            if not draft.has(role) or (tie and draft.has(tie)):
+            # "my rep there is Gareth Pryce": "there" is the firm just told, whoever's they are.
+            there = _THERE.search(s.text, 0, m.start) is not None
+            if not draft.has(role) or (tie and draft.has(tie) and not there):
                 continue
             told = {
                 x.entity
@@ -1438,6 +1440,15 @@ def _fuller_title(made: list[Draft], dated: Draft) -> None:
             for field, value in dated.values.items():
                 if field not in draft.values:
                     draft.put(field, value)
+
+
+# A job said of a place just told: "my rep there", "the manager there", "contact there is …";
+# not "there's a new guy", "we meet there".
+_THERE = re.compile(
+    r"(?:^[^\W\d_][\w\-]*|\b(?:my|our|the|their|his|her|your)(?:\s+[^\W\d_][\w\-]*){1,2})"
+    r"\s+there\b",
+    re.IGNORECASE,
+)
 
 
 def _firm_tied(s: Analyzed, m: Mention, has_role: bool) -> str | None:
