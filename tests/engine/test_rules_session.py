@@ -1093,3 +1093,19 @@ async def test_a_job_said_there_is_at_the_firm_just_told_whoever_they_are_to_the
         where = await memory.read("Where does Gareth Pryce work?")
         assert "Wessex Mill" in where["reader_result"]["answer"], where
         assert where["basis"] == "records", where
+
+
+async def test_a_weekday_written_with_its_date_is_no_part_of_the_title(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Target exchange Fri 15 Jan 2027, completion Fri 29 Jan 2027")
+        await memory.write("Flat clearance booked with Second Chance Clearances for Sat 9 Jan 2027")
+        # Said again without the weekday, the completion is the same record.
+        await memory.write("Solicitor confirmed: completion 29 Jan 2027.")
+        assert await event_dates(memory) == {
+            "Target exchange": "2027-01-15",
+            "completion": "2027-01-29",
+            "Flat clearance booked with Second Chance Clearances": "2027-01-09",
+        }
+        # A weekday alone before a time is the date itself; a label names its occasion.
+        await memory.write("Speaker dinner: Tue 2 Feb 2027, 19:30")
+        assert (await event_dates(memory))["Speaker dinner"] == "2027-02-02"

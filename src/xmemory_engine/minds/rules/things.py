@@ -1391,8 +1391,21 @@ def _dated(
     13 January 2027, online")."""
     before = _BEFORE_DATE.sub("", s.text[start : date.start])
     unday = _BEFORE_DATE.sub("", _WEEKDAY_LAST.sub("", before))
+    dayed = False
     if "," in before[len(unday) :] and len(_TITLE_WORD.findall(unday)) > 2:
         before = unday  # "… at Schaakkring Mechelen, Sunday 24 January": when, set off
+    elif (
+        (day := _WEEKDAY_LAST.search(before)) is not None
+        and _DAY_BY_DATE.search(s.text, start, date.start) is not None
+        and _TITLE_WORD.search(unday)
+        and not unday.endswith(":")  # "Speaker dinner: Tue 2 Feb": the label names it
+        and len(before) + clause_end - date.end <= _TITLE_CHARS
+    ):
+        # "completion Fri 29 Jan 2027": the weekday said with the date is the date's, not
+        # the thing's name, so "completion" said again is the same record; a word said on a
+        # day names a thing done then, so one word is title enough.
+        before = before[: day.start()]
+        dayed = True
     if before.endswith(":"):
         before += " "  # "Book fair: 20-22 Feb, Olympia": the label stays one
     after = s.text[date.end : clause_end]
@@ -1400,7 +1413,7 @@ def _dated(
         # "Social work with Paulo Sequeira on the 21st at 2pm, he's the donor social worker,
         # …": what follows the first comma after the date says more of someone, not what.
         after = _AFTER_A_COMMA.sub("", after)
-    title = f"{before}{after}"
+    title = f"{_BEFORE_DATE.sub('', before) if dayed else before}{after}"
     label = _LABEL.match(title)
     words = label.group().lower().strip(" :").split() if label is not None else []
     plural = any(w.endswith("s") and not w.endswith(("ss", "us", "is")) for w in words)
@@ -1426,7 +1439,7 @@ def _dated(
         title = named
     title = untold(title.strip(" ,.;:!?"))
     title = re.sub(r"\s+", " ", title)
-    if (named is None and len(title.split()) < 2) or len(title) > _TITLE_CHARS:
+    if (named is None and not dayed and len(title.split()) < 2) or len(title) > _TITLE_CHARS:
         return None  # nothing to title it by, or a whole paragraph
     if set(title.lower().split()) <= _WHEN_LABELS | {"new", "the", "a"}:
         return None  # "new date is wednesday 3 march": when something is, not what
@@ -1514,6 +1527,11 @@ _TIME_WORDS = frozenset(lexicon("states.when_words"))
 _CLAUSE_BREAK = re.compile(r"\s[\u2014\u2013-]\s|[;:()]")
 _TRAILING_DONE = re.compile(rf"(?:\s+{_DONE_TO})+\s*$", re.IGNORECASE)
 _WEEKDAY_LAST = re.compile(rf"\s*,?\b(?:on\s+)?{WEEKDAY_WORD},?\s*$", re.IGNORECASE)
+# A weekday written right before its date ("Fri 29 Jan"), not one said alone before a time
+# ("next Thursday, 4.30"), nor set off by a comma.
+_DAY_BY_DATE = re.compile(
+    rf"(?<!\bnext\s)(?<!\bthis\s)(?<!\blast\s)\b{WEEKDAY_WORD}\s+$", re.IGNORECASE
+)
 
 
 _WHEN_LABELS = frozenset(("date", "dates", "when", "time", "slot", "day", "timing"))
