@@ -983,7 +983,7 @@ class _Build:
             return None
         kinds = ("event", "task") if not field else _FIELD_KINDS[field]
         specs = [sp for k in kinds for sp in self.map.of_kind(k)]
-        if not field and _moved_to_place(s):
+        if not field and _place_moved_to(s) is not None:
             # "it's moved to Holme Fen": a move to a place is of a thing that has one, not
             # of the thing to do told after it ("bring a red torch").
             specs = [sp for sp in specs if field_for(sp, "location", ("str",)) is not None]
@@ -1645,9 +1645,10 @@ _NOW_AT = re.compile(r"\bnow\s+(?=(?:at|in)\s)", re.IGNORECASE)
 _NEW_WHEN = re.compile(r"\bnew\s+(?:date|day|time|slot)\b", re.IGNORECASE)
 
 
-def _moved_to_place(s: Analyzed) -> bool:
-    """Whether a move is told to a place the sentence names ("moved to Holme Fen")."""
-    return any(p.start == m.end() for m in _MOVED_TO.finditer(s.text) for p in s.places)
+def _place_moved_to(s: Analyzed) -> str | None:
+    """The place the sentence names right after its move ("moved to Holme Fen"), or None."""
+    moved = _MOVED_TO.search(s.text)
+    return next((p.name for p in s.places if moved and p.start == moved.end()), None)
 
 
 def _changed_place(s: Analyzed, draft: Draft) -> set[str]:
@@ -1656,8 +1657,7 @@ def _changed_place(s: Analyzed, draft: Draft) -> set[str]:
     fname = field_for(draft.spec, "location", ("str",))
     if fname is None:
         return set()
-    moved = _MOVED_TO.search(s.text)
-    place = next((p.name for p in s.places if moved and p.start == moved.end()), None)
+    place = _place_moved_to(s)
     now_at = _NOW_AT.search(s.text)
     if place is None and now_at is not None:
         place = event_venue(s, now_at.start(), len(s.text))
