@@ -471,15 +471,12 @@ async def _read_one(
             records = trace.behind(answer.tables)
             evidence, later = await live.data.read(live.schema, lambda t: look(t, records))
         passages = later
-        if sql is None and not names_backed(query, answer.tables, evidence):
-            basis, evidence, later = "nothing", [], []  # the rows are not about what was named
-            rejected = True
-        elif sql is None and not shaped_as_asked(query, answer.tables):
-            basis, evidence, later = "nothing", [], []  # "When did Hana change her email?"
-            rejected = True
-        elif sql is None and not said_as_asked(query, answer.tables):
-            basis, evidence, later = "nothing", [], []  # a note that does not say it
-            rejected = True
+        if sql is None and not (
+            names_backed(query, answer.tables, evidence)  # about what was named
+            and shaped_as_asked(query, answer.tables)  # "When did Hana change her email?"
+            and said_as_asked(query, answer.tables)  # not a note that does not say it
+        ):
+            basis, evidence, later, rejected = "nothing", [], [], True
         elif sql is None and answer.partial:
             # Rows holding part of what was asked: a sentence said in all the question's
             # words answers better, unless the rows were made from it.

@@ -538,8 +538,9 @@ class _Build:
         for i, m, draft in untied:
             s = sentences[i]
             # "my rep there is Gareth Pryce": "there" is the firm just told, whoever's they are.
-            there = _THERE.search(s.text, 0, m.start) is not None
-            if not draft.has(role) or (tie and draft.has(tie) and not there):
+            if not draft.has(role) or (
+                tie and draft.has(tie) and _THERE.search(s.text, 0, m.start) is None
+            ):
                 continue
             told = {
                 x.entity

@@ -1390,12 +1390,13 @@ def _dated(
     the sentence opens with when that one said no day ("He got an interview at Newcastle!!!
     13 January 2027, online")."""
     before = _BEFORE_DATE.sub("", s.text[start : date.start])
-    unday = _BEFORE_DATE.sub("", _WEEKDAY_LAST.sub("", before))
+    day = _WEEKDAY_LAST.search(before)
+    unday = _BEFORE_DATE.sub("", before[: day.start()] if day is not None else before)
     dayed = False
     if "," in before[len(unday) :] and len(_TITLE_WORD.findall(unday)) > 2:
         before = unday  # "… at Schaakkring Mechelen, Sunday 24 January": when, set off
     elif (
-        (day := _WEEKDAY_LAST.search(before)) is not None
+        day is not None
         and _DAY_BY_DATE.search(s.text, start, date.start) is not None
         and _TITLE_WORD.search(unday)
         and not unday.endswith(":")  # "Speaker dinner: Tue 2 Feb": the label names it
