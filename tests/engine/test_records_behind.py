@@ -781,3 +781,41 @@ async def test_a_passage_opening_on_he_is_shown_after_the_write_that_says_who(
     await write("Heatwise will also check the radiators.")
     alone = await read("Who will check the radiators?")
     assert alone["passages"][0]["text"] == "Heatwise will also check the radiators.", alone
+
+
+async def test_who_is_read_from_the_first_sentence_shown_that_names_someone(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write(
+        "signed up to help with the Hollins ward by-election campaign for Gwen Pryce (she's "
+        "standing as an independent). polling day is thursday 21 january"
+    )
+    await write(
+        "leaflet numbers: 1,200 for Brook St. pick them up from the campaign office above "
+        "the chemist, 14 Market Row"
+    )
+    # The leaflets, said later, are shown first: they name no one, so cannot say who.
+    found = await read("Who am I campaigning for?")
+    assert found["passages"][0]["sentence"].startswith("leaflet numbers"), found
+    assert found["basis"] == "records", found
+    assert found["reader_result"]["answer"].startswith("Gwen Pryce (person)"), found
+    assert "names Gwen Pryce next to what the question asks" in found["notice"]
+
+
+async def test_a_first_sentence_naming_people_keeps_who_from_being_read_further_down(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("my uncle Kofi and my cousin Akosua are helping out too.")
+    await write(
+        "signed up to help with the Hollins ward by-election campaign for Gwen Pryce (she's "
+        "standing as an independent). polling day is thursday 21 january"
+    )
+    # A list the name finder does not read as names; its write told of both people stored.
+    await write(
+        "who's doing what on the campaign:\n- Kofi: leaflets\n- me: posters\n- Akosua: stalls"
+    )
+    found = await read("Who am I campaigning for?")
+    assert found["passages"][0]["sentence"].startswith("who's doing what"), found
+    assert found["basis"] == "passages", found

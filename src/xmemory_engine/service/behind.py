@@ -114,7 +114,10 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
     found = _holding(t, asked_of) if passage.get("found_by") == "words" else None
     if found is None and not changes:
         found = (
-            _named_beside(t, asked_of) or _one_of_the_kind(t, asked_of) or _the_place(t, asked_of)
+            _named_beside(t, asked_of)
+            or _one_of_the_kind(t, asked_of)
+            or _the_place(t, asked_of)
+            or _named_further(t, query, passages, terms)
         )
     elif found is None:
         # The value is read from the last change told, which the records took ("the
@@ -366,6 +369,53 @@ def _named_beside(t: Tables, asked_of: _AskedOf, within: int | None = None) -> B
     return _answered_by(t, spec, record, name, sentences, _notice(passage, str(record[name])))
 
 
+def _named_further(
+    t: Tables, query: str, passages: list[dict[str, Any]], terms: passages_mod.Terms
+) -> Behind | None:
+    """ "Who books our shows?" and the first sentence found names no one ("Ugh, Manchester
+    is cancelled. The venue double-booked us."): a question asking for someone is answered
+    by a name, so the first sentence shown that names someone is the one that can answer,
+    as `_named_beside` reads it ("Oskar's cousin Rhian handles our bookings"). Only when the
+    first names no one, in the words shown or as a record its write made: a name there that
+    `_named_beside` could not tie to what is asked is no reason to trust one further down.
+    Not for a date: dates are said in more ways than the date reader reads ("on the 12th"),
+    so a first sentence with none read may still tell it."""
+    kind = _kind_asked(query, terms)
+    if kind not in ("someone", "owner") or _names_someone(t, passages[0], terms, kind, query):
+        return None
+    for passage in passages[1:]:
+        if passage.get("found_by") not in ("words", "meaning"):
+            return None  # a change or a later state of what was found: not found for it
+        if _told(passage, passage["sentence"], terms, kind, query):
+            xuids = t.records_said_in(int(passage["episode_id"]))
+            return _named_beside(t, _asked_of(t, query, passage, terms, xuids))
+    return None
+
+
+def _names_someone(
+    t: Tables, passage: dict[str, Any], terms: passages_mod.Terms, kind: str, query: str
+) -> bool:
+    """Whether the words a passage shows name someone of the kind asked (`_told`), or the
+    name of a record of that kind its write made ("who's doing what:\n- Kofi: RSVPs", a
+    list the name finder does not read as names)."""
+    from xmemory_engine.minds.rules.schema_map import object_kind  # the mind's types
+
+    text = str(passage["text"])
+    if _told(passage, text, terms, kind, query):
+        return True
+    kinds = _kinds_told(kind, query)
+    words = search_words(text)
+    records = t.objects_by_xuids(t.records_said_in(int(passage["episode_id"])))
+    names = [
+        name
+        for spec, record in records
+        if object_kind(spec) in kinds
+        and isinstance(name := record.get(display_field(spec) or ""), str)
+        and a_name(name)
+    ]
+    return any(_runs(words, search_words(name)) for name in names)
+
+
 def _one_of_the_kind(t: Tables, asked_of: _AskedOf) -> Behind | None:
     """The one record the sentence names whose own short values say the kind of thing the
     question asks for by its noun: "Which marina is the boat at?" and the sentence "she's
@@ -560,10 +610,17 @@ def _told(
     from xmemory_engine.minds.rules.names import classify, find_candidates  # its name finder
 
     named = classify(find_candidates(part, 0, []))
+    kinds = _kinds_told(kind, query)
+    return [(name, search_words(name)) for name, found in named.items() if found in kinds]
+
+
+def _kinds_told(kind: str, query: str) -> frozenset[str]:
+    """The kinds of record a name answering "who" (`kind` "someone") or "whose" ("owner")
+    may name."""
     kinds = _KINDS_TOLD[kind]
     if not passages_mod.vocabulary().firm_deeds & set(search_words(query)):
         kinds = kinds - {"org"}  # "Who approved my time off?": a person, not the employer
-    return [(name, search_words(name)) for name, found in named.items() if found in kinds]
+    return kinds
 
 
 _KINDS_TOLD = {
