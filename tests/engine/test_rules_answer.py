@@ -981,6 +981,23 @@ async def test_a_to_do_list_is_the_tasks_and_a_qualifier_none_holds_lists_them_a
 
 
 @pytest.mark.anyio
+async def test_a_state_said_as_still_to_be_reached_asks_for_what_does_not_hold_it(
+    default: Memory,
+) -> None:
+    # "to get done", "to be done": what is still to be done, not what is.
+    for question in (
+        "Which tasks do I still need to get done?",
+        "Which tasks have to be done?",
+        "Which tasks are left to be done?",
+    ):
+        answer = (await default.ask(question)).answer or ""
+        assert "fix the login bug" in answer, (question, answer)
+        assert "Write release notes" not in answer, (question, answer)
+    done = (await default.ask("Which tasks are done?")).answer or ""
+    assert "Write release notes" in done and "fix the login bug" not in done
+
+
+@pytest.mark.anyio
 async def test_a_word_for_an_event_names_the_type_and_is_not_asked_of_its_title(
     default: Memory,
 ) -> None:

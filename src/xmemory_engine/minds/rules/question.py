@@ -512,6 +512,15 @@ _NEGATED = re.compile(
     r"(?:been\s+)?$"
 )
 
+# A state said as what is still to be reached: "still need to get done", "has to be done",
+# "left to be done". What is asked for does not hold it yet.
+_GOAL = re.compile(r"\bto\s+(?:get\s+|be\s+)$")
+
+
+def _not_held(before: str) -> bool:
+    """Whether a state said right after `before` is asked not to hold (`_NEGATED`, `_GOAL`)."""
+    return _NEGATED.search(before) is not None or _GOAL.search(before) is not None
+
 
 def _states_asked(q: Question, spec: ObjectSpec, free: str) -> None:
     """A state asked of a type the question names in other words than its enum's value
@@ -520,7 +529,7 @@ def _states_asked(q: Question, spec: ObjectSpec, free: str) -> None:
         hit = cue.search(free)
         if hit is None:
             continue
-        negated = _NEGATED.search(free[: hit.start()]) is not None
+        negated = _not_held(free[: hit.start()])
         for fname, fspec in spec.fields.items():
             value = allowed_state(meant, fspec.enum or ()) if fspec.enum else None
             if value is not None:
@@ -558,7 +567,7 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
         for fname, value, said, said_plural in sw.enums:
             hit = said.find(free, in_free) or said_plural.find(free, in_free)
             if hit:
-                negated = _NEGATED.search(free[: hit.start()]) is not None
+                negated = _not_held(free[: hit.start()])
                 q.enums.setdefault(spec.name, []).append((fname, value, not negated))
                 if fname in asked:
                     asked.remove(fname)
