@@ -272,6 +272,23 @@ def test_a_value_asked_of_someone_must_be_told_of_them() -> None:
     assert not _shaped_for_named(question_terms("When does Asha start?"), phones)
 
 
+def test_a_value_in_brackets_is_told_of_what_they_follow() -> None:
+    from xmemory_engine.service.passages import _shaped_for_named
+
+    # The sentence names Cedar, but the only date is in Birch's brackets.
+    projects = "Projects: Birch (active, due 2026-03-01), Cedar (done)."
+    assert not _shaped_for_named(question_terms("When was Cedar completed?"), projects)
+    assert _shaped_for_named(question_terms("When is Birch due?"), projects)
+    son = "My son Eli (he's 9) starts piano lessons with Łukasz Wróblewski."
+    assert not _shaped_for_named(question_terms("How much does Łukasz charge?"), son)
+    # A code before the brackets is no one's name: the amount is still Brightline's.
+    invoice = "Task: chase Brightline about their unpaid invoice INV-2026-038 (£740)."
+    assert _shaped_for_named(question_terms("How much does Brightline owe me?"), invoice)
+    # Outside the brackets the sentence is one part, as before.
+    after = "My accountant is Priya Raman (priya@ledger.example); Priya wants it by 15 January."
+    assert _shaped_for_named(question_terms("When does Priya want the receipts?"), after)
+
+
 def test_a_sentence_saying_only_the_names_asked_about_does_not_answer() -> None:
     from xmemory_engine.service.passages import _only_names
 

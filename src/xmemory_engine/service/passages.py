@@ -999,10 +999,12 @@ _OPENS_AS_SUBJECT = lazy_compile(
 
 def _shaped_for_named(terms: Terms, text: str) -> bool:
     """Whether a value of each shape the question asks for is told of a name it holds: the
-    part of the sentence between semicolons the value is in names it, or the nearest name
-    before the value is one of the question's, or no name is. In a list ("Priya Raman 07700
-    900123; Hamish Baird (drives the van)") the phone number is Priya's, not Hamish's; in
-    "Elena Rossi turns 65" the age is Elena's."""
+    part of the sentence between semicolons (or the brackets) the value is in names it, or
+    the nearest name before the value is one of the question's, or no name is. In a list
+    ("Priya Raman 07700 900123; Hamish Baird (drives the van)") the phone number is Priya's,
+    not Hamish's; in "Elena Rossi turns 65" the age is Elena's; in "Birch (active, due
+    2026-03-01), Cedar (done)" the date is Birch's, not Cedar's. A code ("INV-2026-038") is
+    no one's name."""
     asked = terms.named
     shapes = [t.shape for t in terms.terms if t.shape is not None and t.stem not in asked]
     if not asked or not shapes:
@@ -1012,7 +1014,13 @@ def _shaped_for_named(terms: Terms, text: str) -> bool:
     def told_of_asked(at: int) -> bool:
         # The part of the sentence the value is in ("…; Hamish Baird (drives the van);")
         # names someone asked, or the nearest name before it is one.
-        start, end = text.rfind(";", 0, at) + 1, text.find(";", at)
+        opened = text.rfind("(", 0, at)
+        if opened > text.rfind(")", 0, at):
+            # "Cedar (done), Dune (active, due 2026-06-30)", "my son Eli (he's 9)": a value
+            # in brackets is told of what they follow, not of the sentence around them.
+            start, end = opened + 1, text.find(")", at)
+        else:
+            start, end = text.rfind(";", 0, at) + 1, text.find(";", at)
         part = search_words(text[start : end if end >= 0 else len(text)])
         if any(_name_word(w, a) for w in part for a in asked):
             return True
@@ -1031,8 +1039,8 @@ def _named_before(text: str, asked: set[str]) -> list[tuple[int, list[str]]]:
     out: list[tuple[int, list[str]]] = []
     for m in _TOKEN.finditer(text):
         word = m.group()
-        if not word[0].isupper():
-            continue
+        if not word[0].isupper() or any(c.isdigit() for c in word):
+            continue  # "INV-2026-038": a code, no one's name
         folded = fold(word)
         if folded in never:
             continue
