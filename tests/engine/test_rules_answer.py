@@ -998,6 +998,15 @@ async def test_a_state_said_as_still_to_be_reached_asks_for_what_does_not_hold_i
 
 
 @pytest.mark.anyio
+async def test_whose_asks_for_the_owner_not_the_field_its_noun_names(default: Memory) -> None:
+    await default.write("staying at my cousin Marisol's flat in Leyton till the kitchen's usable.")
+    # "place" is what Marisol owns, not her location asked for.
+    answer = (await default.ask("Whose place am I staying at?")).answer or ""
+    assert "Marisol" in answer, answer
+    assert (await default.ask("Where is Marisol's flat?")).answer == "Leyton"
+
+
+@pytest.mark.anyio
 async def test_a_word_for_an_event_names_the_type_and_is_not_asked_of_its_title(
     default: Memory,
 ) -> None:

@@ -542,6 +542,13 @@ def _present(text: str, schema_words: _SchemaWords) -> frozenset[str]:
     return frozenset([w for w in schema_words.parts if w in text])
 
 
+# What "whose" asks the owner of: the words after it, up to the verb.
+_WHOSE = re.compile(
+    r"\s*whose\s+(?P<owned>(?:[\w'\u2019-]+\s+){0,2}?[\w'\u2019-]+)"
+    r"(?=\s+(?:is|are|was|were|am|do|does|did|will|would|has|have|had|can|could|should)\b)"
+)
+
+
 def _schema_words(q: Question, mapped: SchemaMap) -> None:
     low = q.lowered
     # Fields, enum values and flags are asked outside the values filtered by: "Who works at
@@ -550,6 +557,15 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
     for n in q.names:
         if n.value:
             free = re.sub(re.escape(n.text.lower()), " " * len(n.text), free)
+    # "Whose place am I staying at?" asks for the owner: the place is what they own, not a
+    # field of theirs asked for.
+    owned = _WHOSE.match(free)
+    if owned is not None:
+        free = (
+            free[: owned.start("owned")]
+            + " " * len(owned.group("owned"))
+            + free[owned.end("owned") :]
+        )
     stems = {stem(w)[:5] for w in _words(free) if len(w) > 3}
     named_at: dict[str, int] = {}
     cued = [roles for pattern, roles in _ROLE_CUES if pattern.search(free)]
