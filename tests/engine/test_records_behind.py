@@ -783,14 +783,18 @@ async def test_a_passage_opening_on_he_is_shown_after_the_write_that_says_who(
     assert alone["passages"][0]["text"] == "Heatwise will also check the radiators.", alone
 
 
+# Who the user campaigns for, told once; what is said after it is shown first on a tie.
+_CAMPAIGN = (
+    "signed up to help with the Hollins ward by-election campaign for Gwen Pryce (she's "
+    "standing as an independent). polling day is thursday 21 january"
+)
+
+
 async def test_who_is_read_from_the_first_sentence_shown_that_names_someone(
     memory: Memory,
 ) -> None:
     write, read = memory
-    await write(
-        "signed up to help with the Hollins ward by-election campaign for Gwen Pryce (she's "
-        "standing as an independent). polling day is thursday 21 january"
-    )
+    await write(_CAMPAIGN)
     await write(
         "leaflet numbers: 1,200 for Brook St. pick them up from the campaign office above "
         "the chemist, 14 Market Row"
@@ -808,10 +812,7 @@ async def test_a_first_sentence_naming_people_keeps_who_from_being_read_further_
 ) -> None:
     write, read = memory
     await write("my uncle Kofi and my cousin Akosua are helping out too.")
-    await write(
-        "signed up to help with the Hollins ward by-election campaign for Gwen Pryce (she's "
-        "standing as an independent). polling day is thursday 21 january"
-    )
+    await write(_CAMPAIGN)
     # A list the name finder does not read as names; its write told of both people stored.
     await write(
         "who's doing what on the campaign:\n- Kofi: leaflets\n- me: posters\n- Akosua: stalls"

@@ -381,7 +381,7 @@ def _named_further(
     Not for a date: dates are said in more ways than the date reader reads ("on the 12th"),
     so a first sentence with none read may still tell it."""
     kind = _kind_asked(query, terms)
-    if kind not in ("someone", "owner") or _names_someone(t, passages[0], terms, kind, query):
+    if kind not in ("someone", "owner") or _shows_someone(t, passages[0], terms, kind, query):
         return None
     for passage in passages[1:]:
         if passage.get("found_by") not in ("words", "meaning"):
@@ -392,7 +392,7 @@ def _named_further(
     return None
 
 
-def _names_someone(
+def _shows_someone(
     t: Tables, passage: dict[str, Any], terms: passages_mod.Terms, kind: str, query: str
 ) -> bool:
     """Whether the words a passage shows name someone of the kind asked (`_told`), or the
