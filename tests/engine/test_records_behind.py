@@ -820,3 +820,17 @@ async def test_a_first_sentence_naming_people_keeps_who_from_being_read_further_
     found = await read("Who am I campaigning for?")
     assert found["passages"][0]["sentence"].startswith("who's doing what"), found
     assert found["basis"] == "passages", found
+
+
+async def test_an_address_asked_is_a_street_address_not_the_town(memory: Memory) -> None:
+    write, read = memory
+    sentence = "so we're finally clearing uncle Declan's bungalow in Whitby, 23 Abbey Terrace."
+    await write(sentence)
+    await write("Declan's solicitor is Priya Shah, priya@shahlaw.example.")
+    # The record keeps the town as where Declan is: no address, so the sentence answers.
+    found = await read("What's the address of Declan's place?")
+    assert found["basis"] == "passages", found
+    assert "23 Abbey Terrace" in found["reader_result"]["answer"], found
+    # After "email", "address" asks for the email.
+    email = await read("What's Priya's email address?")
+    assert email["reader_result"]["answer"] == "priya@shahlaw.example", email

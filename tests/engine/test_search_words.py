@@ -340,3 +340,15 @@ def test_a_table_the_mind_builds_is_not_taken_for_one_it_dropped() -> None:
         del probe
         built = ResultTable(columns=["name"], rows=[["Ann"]])
         assert trace.behind([built]) == everyone
+
+
+def test_an_address_is_a_street_address_or_the_shape_of_the_word_before() -> None:
+    street = [t for t in question_terms("What's the address of Declan's place?").terms if t.shape]
+    assert [t.stem for t in street] == ["address"]
+    assert street[0].answered_by([], "bungalow in Whitby, 23 Abbey Terrace")
+    assert street[0].answered_by([], "Rua das Flores 72, 4050-262 Porto")
+    assert not street[0].answered_by([], "Declan lives in Whitby")
+    email = question_terms("What's Priya's email address?").terms
+    assert all(t.answered_by([], "priya@shahlaw.example") for t in email if t.shape)
+    site = question_terms("What's the tutoring website address?").terms
+    assert all(t.answered_by([], "sumkindtutoring.co.uk") for t in site if t.shape)

@@ -75,6 +75,7 @@ class Vocabulary:
     not_names: frozenset[str] = frozenset()
     shaped_when_asked: frozenset[str] = frozenset()
     unshaped_before_of: frozenset[str] = frozenset()
+    shaped_before: frozenset[str] = frozenset()
     labels: frozenset[str] = frozenset()
     said_by_amount: frozenset[str] = frozenset()
     firm_deeds: frozenset[str] = frozenset()
@@ -151,6 +152,7 @@ def vocabulary() -> Vocabulary:
         not_names=frozenset(data.get("not_names", "").split()),
         shaped_when_asked=frozenset(data.get("shaped_when_asked", "").split()),
         unshaped_before_of=frozenset(data.get("unshaped_before_of", "").split()),
+        shaped_before=frozenset(data.get("shaped_before", "").split()),
         labels=frozenset(data.get("labels", "").split()),
         said_by_amount=frozenset(_stem(w) for w in data.get("said_by_amount", "").split()),
         firm_deeds=frozenset(data.get("firm_deeds", "").split()),
@@ -363,6 +365,9 @@ def question_terms(question: str) -> Terms:
             continue
         seen.add(word)
         shape = vocab.shapes.get(word)
+        before = vocab.shapes.get(words[i - 1]) if i > 0 and word in vocab.shaped_before else None
+        if before is not None:
+            shape = before  # "email address", "website address": the email's, the site's
         if word in vocab.shaped_when_asked and word not in kinds:
             shape = None  # "microscope time", not "What time ...?"
         if word in vocab.unshaped_before_of and words[i + 1 : i + 2] == ["of"]:
