@@ -117,7 +117,7 @@ def records_behind(t: Tables, query: str, passages: list[dict[str, Any]]) -> Beh
             _named_beside(t, asked_of)
             or _one_of_the_kind(t, asked_of)
             or _the_place(t, asked_of)
-            or _named_further(t, query, passages, terms)
+            or _named_further(t, asked_of, passages)
         )
     elif found is None:
         # The value is read from the last change told, which the records took ("the
@@ -369,19 +369,18 @@ def _named_beside(t: Tables, asked_of: _AskedOf, within: int | None = None) -> B
     return _answered_by(t, spec, record, name, sentences, _notice(passage, str(record[name])))
 
 
-def _named_further(
-    t: Tables, query: str, passages: list[dict[str, Any]], terms: passages_mod.Terms
-) -> Behind | None:
+def _named_further(t: Tables, first: _AskedOf, passages: list[dict[str, Any]]) -> Behind | None:
     """ "Who books our shows?" and the first sentence found names no one ("Ugh, Manchester
     is cancelled. The venue double-booked us."): a question asking for someone is answered
     by a name, so the first sentence shown that names someone is the one that can answer,
     as `_named_beside` reads it ("Oskar's cousin Rhian handles our bookings"). Only when the
-    first names no one, in the words shown or as a record its write made: a name there that
-    `_named_beside` could not tie to what is asked is no reason to trust one further down.
-    Not for a date: dates are said in more ways than the date reader reads ("on the 12th"),
-    so a first sentence with none read may still tell it."""
+    first (`first`, read already) names no one, in the words shown or as a record its write
+    made: a name there that `_named_beside` could not tie to what is asked is no reason to
+    trust one further down. Not for a date: dates are said in more ways than the date reader
+    reads ("on the 12th"), so a first sentence with none read may still tell it."""
+    query, terms = first.query, first.terms
     kind = _kind_asked(query, terms)
-    if kind not in ("someone", "owner") or _shows_someone(t, passages[0], terms, kind, query):
+    if kind not in ("someone", "owner") or _shows_someone(first, kind):
         return None
     for passage in passages[1:]:
         if passage.get("found_by") not in ("words", "meaning"):
@@ -392,23 +391,20 @@ def _named_further(
     return None
 
 
-def _shows_someone(
-    t: Tables, passage: dict[str, Any], terms: passages_mod.Terms, kind: str, query: str
-) -> bool:
+def _shows_someone(asked_of: _AskedOf, kind: str) -> bool:
     """Whether the words a passage shows name someone of the kind asked (`_told`), or the
     name of a record of that kind its write made ("who's doing what:\n- Kofi: RSVPs", a
     list the name finder does not read as names)."""
     from xmemory_engine.minds.rules.schema_map import object_kind  # the mind's types
 
-    text = str(passage["text"])
-    if _told(passage, text, terms, kind, query):
+    text = str(asked_of.passage["text"])
+    if _told(asked_of.passage, text, asked_of.terms, kind, asked_of.query):
         return True
-    kinds = _kinds_told(kind, query)
+    kinds = _kinds_told(kind, asked_of.query)
     words = search_words(text)
-    records = t.objects_by_xuids(t.records_said_in(int(passage["episode_id"])))
     names = [
         name
-        for spec, record in records
+        for spec, record in asked_of.records
         if object_kind(spec) in kinds
         and isinstance(name := record.get(display_field(spec) or ""), str)
         and a_name(name)

@@ -506,20 +506,17 @@ def _spec_words(mapped: SchemaMap) -> _SchemaWords:
 
 
 # A state asked not to hold, said just before it: "not done", "haven't been done", "haven't
-# I done", "no longer active". "n't" ends a word, so no word boundary before it.
-_NEGATED = re.compile(
-    r"(?:\bnot|n['\u2019]t|\bno\s+longer)\s+(?:(?:i|we|you|they|he|she)\s+)?(?:yet\s+)?"
-    r"(?:been\s+)?$"
+# I done", "no longer active" ("n't" ends a word, so no word boundary before it); or said as
+# what is still to be reached: "still need to get done", "has to be done", "left to be done".
+_NOT_HELD = re.compile(
+    r"(?:(?:\bnot|n['\u2019]t|\bno\s+longer)\s+(?:(?:i|we|you|they|he|she)\s+)?(?:yet\s+)?"
+    r"(?:been\s+)?|\bto\s+(?:get|be)\s+)$"
 )
-
-# A state said as what is still to be reached: "still need to get done", "has to be done",
-# "left to be done". What is asked for does not hold it yet.
-_GOAL = re.compile(r"\bto\s+(?:get\s+|be\s+)$")
 
 
 def _not_held(before: str) -> bool:
-    """Whether a state said right after `before` is asked not to hold (`_NEGATED`, `_GOAL`)."""
-    return _NEGATED.search(before) is not None or _GOAL.search(before) is not None
+    """Whether a state said right after `before` is asked not to hold (`_NOT_HELD`)."""
+    return _NOT_HELD.search(before) is not None
 
 
 def _states_asked(q: Question, spec: ObjectSpec, free: str) -> None:
