@@ -770,10 +770,9 @@ async def test_a_passage_opening_on_he_is_shown_after_the_write_that_says_who(
         "readings."
     )
     found = await read("Who asked for daily blood pressure readings?")
-    # The sentence found opens on "He": the write before it names him, and his record,
-    # which the sentence's write told of, answers.
-    assert found["basis"] == "records", found
-    assert found["reader_result"]["answer"].startswith("Rashid Qureshi (person)"), found
+    assert found["basis"] == "passages", found
+    # The sentence found opens on "He": the write before it names him.
+    assert "Qureshi" in found["reader_result"]["answer"], found
     [passage] = found["passages"]
     assert passage["sentence"].startswith("He also wants")
     assert passage["text"].startswith("Note: GP (Dr. Rashid Qureshi)")
@@ -835,21 +834,3 @@ async def test_an_address_asked_is_a_street_address_not_the_town(memory: Memory)
     # After "email", "address" asks for the email.
     email = await read("What's Priya's email address?")
     assert email["reader_result"]["answer"] == "priya@shahlaw.example", email
-
-
-async def test_who_is_read_from_the_sentences_said_with_one_that_names_no_one(
-    memory: Memory,
-) -> None:
-    write, read = memory
-    await write(
-        "Pottery evening course at the Leith studio: 8 weeks, Thursdays from 14 January, "
-        "£190. Course tutor: Ilse Vandermeer."
-    )
-    found = await read("Who teaches the pottery course?")
-    assert found["passages"][0]["sentence"].startswith("Pottery evening course"), found
-    assert found["basis"] == "records", found
-    assert found["reader_result"]["answer"].startswith("Ilse Vandermeer (person)"), found
-    assert "the sentences said with it name Ilse Vandermeer" in found["notice"]
-    # Asked with a second thing ("and when"), the one name answers half: quoted instead.
-    both = await read("Who teaches the pottery course, and when does it start?")
-    assert both["basis"] == "passages", both

@@ -60,7 +60,6 @@ Room for a noun, the change, a preposition and a weekday ("plate *reader* slot m
 2026-03-13")."""
 LABEL_WORDS = 3  # words before a colon that label what follows ("Open items:")
 BOOKKEEPING = frozenset({"xuid", "created_at", "updated_at"})
-SOMEONE = ("someone", "owner")  # the kinds of value "who" and "whose" ask for (`_kind_asked`)
 
 
 @dataclass
@@ -242,17 +241,12 @@ def _holding(t: Tables, asked_of: _AskedOf) -> Behind | None:
 
 
 def _notice(
-    passage: dict[str, Any],
-    named: str | None = None,
-    kind: str | None = None,
-    typed: bool = False,
-    around: bool = False,
+    passage: dict[str, Any], named: str | None = None, kind: str | None = None, typed: bool = False
 ) -> str:
     """Where the answer came from, and what to check: the records a sentence's write made,
     chosen because the question names none of their fields, because the sentence names
     the value next to what is asked, or because it is the one record the sentence names of
-    the kind asked (said in its values; with `typed`, of a type that can be it); with
-    `around`, named in the sentences said with it, not in it."""
+    the kind asked (said in its values; with `typed`, of a type that can be it)."""
     day = str(passage.get("occurred_at") or passage.get("recorded_at") or "")[:10]
     said = "Read from the records made from what was said" + (f" on {day}" if day else "")
     if named and kind and typed:
@@ -264,11 +258,6 @@ def _notice(
         return (
             f"{said}: {named} is the one record the sentence names that is said to be a "
             f"{kind}, so check that it is the one asked about."
-        )
-    if named and around:
-        return (
-            f"{said}: the sentence found names no one; the sentences said with it name "
-            f"{named}, so check that it is the answer."
         )
     if named:
         return (
@@ -347,16 +336,6 @@ def _named_beside(t: Tables, asked_of: _AskedOf, within: int | None = None) -> B
         # number in it may tell one the date reader missed ("due again in October 2026").
         part = passage["sentence"]
         told = _told(passage, part, terms, kind, query)
-    # The sentence names no one, the sentences shown with it (of the same write, or the one
-    # before that says whom its opening "he" means) may:
-    # "NCT antenatal classes: 5 sessions, …, £285." then "Class leader: Gwen Marchetti." for
-    # "Who runs the antenatal course?", or "He reckons light jogging might be possible" after
-    # the sentence naming him. The write said them together.
-    shown = str(passage["text"])
-    around = not told and kind in SOMEONE and within is None and shown != part
-    if around and not _asks_two(query):
-        part = shown
-        told = _told(passage, part, terms, kind, query)
     words = search_words(part)
     spots = _spots(words, terms)
     near: list[tuple[int, str, list[str]]] = []
@@ -387,8 +366,7 @@ def _named_beside(t: Tables, asked_of: _AskedOf, within: int | None = None) -> B
     if held is None:
         return None
     spec, record, name = held
-    notice = _notice(passage, str(record[name]), around=around)
-    return _answered_by(t, spec, record, name, sentences, notice)
+    return _answered_by(t, spec, record, name, sentences, _notice(passage, str(record[name])))
 
 
 def _named_further(t: Tables, first: _AskedOf, passages: list[dict[str, Any]]) -> Behind | None:
@@ -402,7 +380,7 @@ def _named_further(t: Tables, first: _AskedOf, passages: list[dict[str, Any]]) -
     reads ("on the 12th"), so a first sentence with none read may still tell it."""
     query, terms = first.query, first.terms
     kind = _kind_asked(query, terms)
-    if kind not in SOMEONE or _shows_someone(first, kind):
+    if kind not in ("someone", "owner") or _shows_someone(first, kind):
         return None
     for passage in passages[1:]:
         if passage.get("found_by") not in ("words", "meaning"):
