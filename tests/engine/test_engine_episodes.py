@@ -597,3 +597,23 @@ async def test_a_value_that_is_someones_own_needs_a_sentence_that_says_whose(
     await write(client, contacts, text="The mailing list runs from swap.list@example.org.")
     email = await read(client, contacts, "?What is Halima's email?")
     assert "swap.list@example.org" not in str(email["reader_result"]), email
+
+
+async def test_who_is_answered_by_a_he_or_she_the_write_before_names(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="Our new bookkeeper is Maren Holt, from next month.")
+    await write(client, contacts, text="She wants the receipts by 3 April and the bank statements.")
+    await write(client, contacts, text="The van insurance renews in May; it went up again.")
+    found = await read(client, contacts, "?Who needs the receipts by 3 April?")
+    assert found["basis"] == "passages", found
+    # The sentence opens on "She": shown after the write that says who she is.
+    assert "Maren Holt" in found["reader_result"]["answer"], found
+    # A "she" said further into a write: the write before is not shown with it, so the
+    # answer would name no one.
+    await write(client, contacts, text="Agreed £8,850 with Agnieszka for the Yaris.")
+    await write(
+        client, contacts, text="Ugh, pickup's pushed back to 15 May — she's away for work then."
+    )
+    nobody = await read(client, contacts, "?Who is away for work then?")
+    assert nobody["basis"] == "nothing", nobody

@@ -715,7 +715,7 @@ def _by_words(
     needed = sum(weight[t.stem] for t in terms.terms if not t.kind)
     episodes = tables.episodes(sorted({hit.episode_id for hit in hits}))
     scored: list[tuple[float, PassageRow]] = []
-    unnamed: list[PassageRow] = []  # hits that say what is asked but not whom about
+    unnamed: list[PassageRow] = []  # hits that say what is asked but not whom about, or who
     for hit in hits:
         context, words = _judged(hit, episodes)
         # A change is often told without the name the first sentence gave ("Correction:
@@ -725,7 +725,7 @@ def _by_words(
             changes and _continues(hit.text, about_stems) and not _names_someone(context, terms)
         )
         if not renamed and not _about_whom_asked(terms, context, words):
-            if terms.names and not (changes or after or terms.foreign):
+            if (terms.names or terms.who) and not (changes or after or terms.foreign):
                 unnamed.append(hit)
             continue
         if terms.foreign and terms.names:
@@ -751,7 +751,13 @@ def _by_words(
             scored.append((score, hit))
     if not scored and unnamed:
         scored = _meant_earlier(tables, terms, unnamed, episodes, weight, needed)
-    if not scored and unnamed and terms.owners == terms.names and not _asks_whose_own(terms):
+    if (
+        not scored
+        and unnamed
+        and terms.names
+        and terms.owners == terms.names
+        and not _asks_whose_own(terms)
+    ):
         scored = _owned_unsaid(tables, terms, unnamed, episodes, weight, needed)
     if not scored:
         return [], True
@@ -823,7 +829,10 @@ def _meant_earlier(
     episode so far, else the write before) names everyone the question does, and when it
     covers the question's other words as a sentence that named them would have to. Only for
     the first search (not a later change's), and only when no sentence names them: one that
-    does is the better answer."""
+    does is the better answer. A "who" question names no one to look for: the text before
+    must name someone, and be shown with the sentence (`_shown_with`), since the name it
+    gives is the answer ("Photographer booked: Søren Lund." then "He wants our shot list by 1
+    March")."""
     earlier = tables.episodes(sorted({h.episode_id - 1 for h in hits if h.episode_id > 1}))
     out: list[tuple[float, PassageRow]] = []
     for hit in hits:
@@ -838,10 +847,19 @@ def _meant_earlier(
         told = before if before.strip() else (previous.text if previous is not None else "")
         if not told or not all(holds_name(search_words(told), run) for run in terms.names):
             continue
+        if terms.who and not (_names_someone(told, terms) and _shown_with(hit, before)):
+            continue  # "Who …?": the words that say who "he" is answer, so must be shown
         score = _as_if_named(terms, words, context, weight, needed)
         if score is not None:
             out.append((score, hit))
     return out
+
+
+def _shown_with(hit: PassageRow, before: str) -> bool:
+    """Whether what was written before a sentence is shown with it: `before`, its episode's
+    own, is; the write before is when the sentence opens its write on a pronoun
+    (`_after_antecedents`)."""
+    return bool(before.strip()) or bool(_OPENS_ON_PRONOUN.match(hit.text))
 
 
 def _as_if_named(
