@@ -617,3 +617,22 @@ async def test_who_is_answered_by_a_he_or_she_the_write_before_names(
     )
     nobody = await read(client, contacts, "?Who is away for work then?")
     assert nobody["basis"] == "nothing", nobody
+
+
+async def test_a_verb_asked_in_one_form_is_found_said_in_another(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    # A short form is a whole word: "met" is not the start of "method".
+    await write(client, contacts, text="Priya Rao checked the method statement for the scaffold.")
+    met = await read(client, contacts, "?Who did I meet about the scaffold?")
+    assert met["basis"] == "nothing", met
+    await write(client, contacts, text="Our band is the Salt Flats; Ines Moreau books our gigs.")
+    await write(
+        client,
+        contacts,
+        text="Leeds is off - the club flooded. Ines is trying to find a replacement in York.",
+    )
+    found = await read(client, contacts, "?Who found us the replacement gig?")
+    # Found by its words ("find" for "found"), not only by words close in meaning.
+    assert found["passages"][0]["found_by"] == "words", found
+    assert "Ines" in found["reader_result"]["answer"], found

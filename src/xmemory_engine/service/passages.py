@@ -83,6 +83,8 @@ class Vocabulary:
     choosing: frozenset[str] = frozenset()
     amount_said: re.Pattern[str] | None = None
     called_by_tie: frozenset[str] = frozenset()
+    verb_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """An irregular verb's form -> all its forms, the base form first (`_verb_forms`)."""
 
 
 class Shape:
@@ -162,7 +164,41 @@ def vocabulary() -> Vocabulary:
         amount_said=re.compile(data["amount_said"], re.IGNORECASE)
         if "amount_said" in data
         else None,
+        verb_forms=_verb_forms(data.get("verb_forms", [])),
     )
+
+
+def _verb_forms(lines: list[str]) -> dict[str, tuple[str, ...]]:
+    """`verb_forms` of vocabulary.yml, one verb a line, its base form first: each form -> the
+    verb's forms."""
+    out: dict[str, tuple[str, ...]] = {}
+    for line in lines:
+        forms = tuple(fold(w) for w in line.split())
+        out.update(dict.fromkeys(forms, forms))
+    return out
+
+
+SHORT_FORM = 3  # a verb form this long or shorter is matched as a whole word ("met")
+_CVC = re.compile(r"[^aeiou][aeiou][b-df-hj-np-tvz]")
+
+
+def _said_forms(word: str, forms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """For an asked word that is a form of a verb (`forms`, the base first), the stems by
+    which its other forms are looked for (prefixes: "find" for "found") and the short ones
+    matched whole ("met", not "method"), a short base form with its regular endings ("run",
+    "runs", "running")."""
+    others = [f for f in forms if f != word]
+    prefixes = tuple(_stem(f) for f in others if len(f) > SHORT_FORM)
+    whole: list[str] = []
+    for form in others:
+        if len(form) > SHORT_FORM:
+            continue
+        whole.append(form)
+        if form == forms[0]:
+            # "run" -> "running": a last consonant after one vowel is doubled before "-ing".
+            doubled = len(form) == 3 and _CVC.fullmatch(form) is not None
+            whole += [form + "s", form + (form[-1] if doubled else "") + "ing"]
+    return prefixes, tuple(whole)
 
 
 def _grouped(lines: list[str]) -> dict[str, frozenset[str]]:
@@ -384,13 +420,14 @@ def question_terms(question: str) -> Terms:
         if shape is None and (word in never or word in vocab.asked_not_said):
             continue
         stem = word if word in in_names else _stem(word)
+        formed, whole = _said_forms(word, vocab.verb_forms.get(word, ()))
         said_as = {_stem(w) for w in vocab.related.get(word, ())} | vocab.groups.get(stem, set())
-        related = tuple(sorted(w for w in said_as if w != stem))
+        related = tuple(sorted(w for w in said_as | set(formed) if w != stem))
         # "my role", "Maya's job", "What role ...", not "the kitchen job": a thing's own.
         qualified = i > 0 and words[i - 1] not in never and words[i - 1] not in in_names
         person = word in _ASKS_WHAT_SOMEONE_IS and shape is None and not qualified
         kind = word in kinds and shape is None and not person
-        short, spelled = shorts.get(i, ()), word in acronyms
+        short, spelled = shorts.get(i, ()) + whole, word in acronyms
         terms.append(
             Term(stem, related, shape, kind=kind, person=person, short=short, spelled=spelled)
         )
