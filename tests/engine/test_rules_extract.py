@@ -2813,6 +2813,9 @@ async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
          "Gas Safe engineer"),
         ("My head of department, Naledi Khumalo, has to sign it off.", "Naledi Khumalo",
          "head of department"),
+        # Whose job it is may stand before its words.
+        ("The harbour trust's moorings officer, Ewan Lusk, rang back.", "Ewan Lusk",
+         "moorings officer"),
         ("Photographer booked: Søren Lund, £1,850 for the full day.", "Søren Lund",
          "photographer"),
         # What someone becomes is a job as what they are; a clause of what they do ends it.

@@ -367,6 +367,8 @@ _ROLE_LABEL = re.compile(
 # capitalised ("Gas Safe"), as a label's may.
 _APPOSED_BEFORE = re.compile(
     r"(?:^|[,;:(]\s*|\s)(?i:a|an|the|my|our|their|his|her)\s+"
+    # "The wildlife trust's pond advisor, Chiamaka Eze,": whose job it is may stand first.
+    r"(?:(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*['\u2019]s\s+)?"
     # The head may be an acronym ("his GP, Dr Ruth Kiely,").
     r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,3}?(?:[a-z][\w\-]*|[A-Z]{2,5})(?:\s+of\s+[a-z][\w\-]*)?)"
     rf"\s*[,(]\s*(?:{TITLE})?$"
