@@ -179,7 +179,7 @@ def _verb_forms(lines: list[str]) -> dict[str, tuple[str, ...]]:
 
 
 SHORT_FORM = 3  # a verb form this long or shorter is matched as a whole word ("met")
-_CVC = re.compile(r"[^aeiou][aeiou][b-df-hj-np-tvz]")
+_CVC = re.compile(r"[^aeiou][aeiou][b-df-hj-np-tvz]")  # consonant, vowel, consonant: "run"
 
 
 def _said_forms(word: str, forms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -231,8 +231,9 @@ class Term:
     me?"): a word naming a person's role or kin ("tutor", "partner") covers it."""
 
     short: tuple[str, ...] = ()
-    """The initials of a run of the question's words this word is in ("agm" for "annual
-    general meeting"): a sentence saying them, as a word, says it."""
+    """Words a sentence says it by when it says them whole: the initials of a run of the
+    question's words this word is in ("agm" for "annual general meeting"), and the short
+    forms of its verb ("met" for "meet": `_said_forms`)."""
 
     spelled: bool = False
     """Written in capitals ("AGM"): the words it abbreviates say it too."""
