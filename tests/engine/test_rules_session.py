@@ -268,6 +268,18 @@ async def test_what_holds_no_value_of_the_shape_asked_for_does_not_answer(tmp_pa
         assert "Wednesdays" in str(await memory.read("What day does the chess club meet?"))
 
 
+async def test_a_name_asked_for_is_not_answered_by_records_naming_nothing(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("New task: ring the roofer about the gutter, low priority.")
+        # The task says "roofer" but no name: the records do not answer.
+        answer = await memory.read("What's the roofer's name?")
+        assert answer["basis"] != "records", answer
+        await memory.write("Our roofer is Piet Claes from Claes Dakwerken.")
+        named = await memory.read("What's the roofer's name?")
+        assert named["basis"] == "records", named
+        assert "Piet Claes" in named["reader_result"]["answer"], named
+
+
 async def test_my_someone_is_not_the_user_whatever_words_come_before_the_noun(
     tmp_path: Path,
 ) -> None:

@@ -474,6 +474,7 @@ async def _read_one(
         if sql is None and not (
             names_backed(query, answer.tables, evidence)  # about what was named
             and shaped_as_asked(query, answer.tables)  # "When did Hana change her email?"
+            and named_as_asked(query, answer.tables)  # "What's the plumber's name?"
             and said_as_asked(query, answer.tables)  # not a note that does not say it
         ):
             basis, evidence, later, rejected = "nothing", [], [], True
@@ -495,7 +496,7 @@ async def _read_one(
             live.schema, lambda t: said_about(t, query, behind=behind)
         )
         basis = "passages" if passages else "nothing"
-        if found is not None:
+        if found is not None and holds_a_name(query, [found.prose], opening=True):
             basis, evidence = "records", found.evidence
             notice_now = _joined(found.notice, answer.notice)
             answer = Answer(answer=found.prose, notice=notice_now, about=answer.about)
@@ -613,6 +614,73 @@ def shaped_as_asked(query: str, tables: list[ResultTable]) -> bool:
         if value is not None and not _bookkeeping(table.columns[i])
     )
     return all(shape.search(said) for shape in shapes)
+
+
+# "What's the plumber's name?", "What is the name of …", "What are the kids called?".
+_ASKS_A_NAME = re.compile(r"^\W*(?:what|what's|whats)\b.*\b(?:name|names|called)\b", re.IGNORECASE)
+_CAPITALISED = re.compile(r"(?<![\w'\u2019])[A-Z][\w'\u2019&\-]*")
+_SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;]\s+|\n)\W*$")
+SHORT_VALUE_WORDS = 4  # a value this short may be a name whole ("Rafa", "Osteria Lupa")
+# Capitalised words that name no one and nothing asked for by name.
+_NO_NAME = frozenset(
+    [
+        "i",
+        "user",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "christmas",
+        "easter",
+    ]
+)
+
+
+def named_as_asked(query: str, tables: list[ResultTable]) -> bool:
+    """Whether rows asked for a name hold one (`holds_a_name`): "What's the plumber's name?"
+    is not answered by the task "call the plumber about the leaking tap", nor "What's the
+    truck called?" by the note "signed the lease on the truck!!!"."""
+    values = [
+        str(value)
+        for table in tables
+        for row in table.rows
+        for i, value in enumerate(row)
+        if value is not None and not _bookkeeping(table.columns[i])
+    ]
+    return holds_a_name(query, values)
+
+
+def holds_a_name(query: str, values: list[str], *, opening: bool = False) -> bool:
+    """Whether `values` hold a name when the question asks for one ("What's … called?",
+    "What is the name of …"): a capitalised word the question does not say, other than the
+    one opening a sentence kept as text ("Grandmother dislikes loud music"), unless `opening`
+    (an answer read from records opens on the record's name)."""
+    if not _ASKS_A_NAME.search(query):
+        return True
+    asked = set(search_words(query)) | passages_mod.vocabulary().not_names | _NO_NAME
+    for said in values:
+        short = opening or len(said.split()) <= SHORT_VALUE_WORDS
+        for m in _CAPITALISED.finditer(said):
+            if not short and _SENTENCE_OPENS.search(said[: m.start()]):
+                continue
+            if not set(search_words(m.group())) <= asked:
+                return True
+    return False
 
 
 def said_as_asked(query: str, tables: list[ResultTable]) -> bool:
