@@ -606,14 +606,19 @@ def shaped_as_asked(query: str, tables: list[ResultTable]) -> bool:
     shapes = [t.shape for t in terms if t.shape is not None and not t.shape.search(query)]
     if not shapes:
         return True
-    said = " ".join(
+    said = " ".join(_row_values(tables))
+    return all(shape.search(said) for shape in shapes)
+
+
+def _row_values(tables: list[ResultTable]) -> list[str]:
+    """The values the rows hold, as text, without their bookkeeping (ids, timestamps)."""
+    return [
         str(value)
         for table in tables
         for row in table.rows
         for i, value in enumerate(row)
         if value is not None and not _bookkeeping(table.columns[i])
-    )
-    return all(shape.search(said) for shape in shapes)
+    ]
 
 
 # "What's the plumber's name?", "What is the name of …", "What are the kids called?".
@@ -621,48 +626,15 @@ _ASKS_A_NAME = re.compile(r"^\W*(?:what|what's|whats)\b.*\b(?:name|names|called)
 _CAPITALISED = re.compile(r"(?<![\w'\u2019])[A-Z][\w'\u2019&\-]*")
 _SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;]\s+|\n)\W*$")
 SHORT_VALUE_WORDS = 4  # a value this short may be a name whole ("Rafa", "Osteria Lupa")
-# Capitalised words that name no one and nothing asked for by name.
-_NO_NAME = frozenset(
-    [
-        "i",
-        "user",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "christmas",
-        "easter",
-    ]
-)
+# Capitalised words that name no one, beyond the vocabulary's `not_names` (days, months, kin).
+_NO_NAME = frozenset(["i", "user", "christmas", "easter"])
 
 
 def named_as_asked(query: str, tables: list[ResultTable]) -> bool:
     """Whether rows asked for a name hold one (`holds_a_name`): "What's the plumber's name?"
     is not answered by the task "call the plumber about the leaking tap", nor "What's the
     truck called?" by the note "signed the lease on the truck!!!"."""
-    values = [
-        str(value)
-        for table in tables
-        for row in table.rows
-        for i, value in enumerate(row)
-        if value is not None and not _bookkeeping(table.columns[i])
-    ]
-    return holds_a_name(query, values)
+    return holds_a_name(query, _row_values(tables))
 
 
 def holds_a_name(query: str, values: list[str], *, opening: bool = False) -> bool:
