@@ -956,6 +956,18 @@ async def test_what_a_named_records_field_does_is_not_answered_by_the_field(
 
 
 @pytest.mark.anyio
+async def test_a_phrase_after_the_verb_is_not_read_as_the_verb(default: Memory) -> None:
+    default.put("person", {"name": "Chiara Benedetti", "role": "tutor"})
+    default.put("person", {"name": "Freya", "role": "student"})
+    # "on the course" says where she has the role: "have" is the verb, and the role is asked.
+    asked = await default.ask("What role does Chiara Benedetti have on the course?")
+    assert asked.answer == "tutor", asked
+    # What someone does on a day is no job: "do" keeps its phrase.
+    saturdays = await default.ask("What does Freya do on Saturdays?")
+    assert "student" not in (saturdays.answer or ""), saturdays
+
+
+@pytest.mark.anyio
 async def test_a_to_do_list_is_the_tasks_and_a_qualifier_none_holds_lists_them_all(
     default: Memory,
 ) -> None:

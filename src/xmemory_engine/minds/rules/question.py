@@ -123,6 +123,13 @@ _DONE_BY = re.compile(
     r"^\s*(?:what|which)(?:\s+[a-z]+)?\s+(?:does|do|did)\s+.+?\s+(?P<verb>[a-z]+)\s*\?*\s*$",
     re.IGNORECASE,
 )
+# Where, when or for what the deed is, said after its verb ("What role does Chiara have *on
+# the course*?"): no verb, so `_DONE_BY` reads the word before it.
+_SAID_AFTER_THE_VERB = re.compile(
+    r"\s+(?:on|in|at|for|with|from|to|about|during|over|after|before|this|next|last)"
+    r"(?:\s+(?:the|my|our|your|his|her|their|a|an|this|next|last))?\s+[a-z][\w\-]*\s*\?*\s*$",
+    re.IGNORECASE,
+)
 # Verbs after which the question still asks the thing named: "What does Maya do?", "What
 # company does Tom work for?" (`for`), "What does the role involve?", "What does she do for
 # a living?" (the idiom's last word).
@@ -130,6 +137,15 @@ _ASKS_ITSELF = frozenset(
     ("do", "have", "has", "for", "at", "in", "with", "mean", "involve", "cost", "charge", "pay",
      "earn", "weigh", "measure", "say", "look", "like", "use", "need", "living")
 )  # fmt: skip
+
+
+def _done_by(text: str) -> re.Match[str] | None:
+    """`_DONE_BY` on `text`, its verb read before a phrase said after it; "do" keeps its
+    phrase, which says what is done ("What does Freya do *on Saturdays*?" asks no job)."""
+    found = _DONE_BY.match(_SAID_AFTER_THE_VERB.sub("?", text))
+    if found is not None and found["verb"].lower() == "do":
+        return _DONE_BY.match(text)
+    return found
 
 
 def _uncontracted(text: str) -> str:
@@ -184,7 +200,7 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
         said_when = q.window.said.lower()
         q.names = [n for n in q.names if n.text.lower() not in said_when]
     _schema_words(q, mapped)
-    done_by = _DONE_BY.match(q.text) if q.fields else None
+    done_by = _done_by(q.text) if q.fields else None
     if done_by is not None and done_by["verb"].lower() not in _ASKS_ITSELF:
         # "What does Chloé's company make?": the field names who does it, and what it does is
         # asked; the field's value is no answer to that.
