@@ -769,6 +769,8 @@ async def test_how_someone_is_related_is_their_tie_to_whom_the_question_names(
         assert (await memory.ask("How am I related to Siân?")).answer == "aunt"
         assert (await memory.ask("What relation is Siân to me?")).answer == "aunt"
         assert (await memory.ask("How is Matthijs related to Lena?")).answer == "Lena's brother"
+        # "connected" asks the tie as "related" does.
+        assert (await memory.ask("How is Matthijs connected to Lena?")).answer == "Lena's brother"
         # Niamh's stored tie is to the user: it says nothing of how she is related to Declan.
         declan = await memory.ask("How is Niamh related to Declan?")
         assert declan.answer is None or "cousin" not in declan.answer

@@ -80,8 +80,9 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "priority": frozenset(["priority", "urgency", "importance"]),
     "project": frozenset(["project"]),
     "kind": frozenset(["kind", "type", "category", "industry"]),
+    # "How is Renée connected to me?" asks the tie as "related" does.
     "relationship": frozenset(
-        ["relationship", "relation", "related", "relationship_to_user", "kinship"]
+        ["relationship", "relation", "related", "connected", "relationship_to_user", "kinship"]
     ),
 }
 # Roles that hold a free-text fallback; searched in this order.
