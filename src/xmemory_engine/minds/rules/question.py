@@ -123,8 +123,9 @@ _DONE_BY = re.compile(
     r"^\s*(?:what|which)(?:\s+[a-z]+)?\s+(?:does|do|did)\s+.+?\s+(?P<verb>[a-z]+)\s*\?*\s*$",
     re.IGNORECASE,
 )
-# Where, when or for what the deed is, said after its verb ("What role does Chiara have *on
-# the course*?"): no verb, so `_DONE_BY` reads the word before it.
+# Where, when or for what the deed is, one phrase said after its verb ("What role does Chiara
+# have *on the course*?", "… *this week*?"): its last word is no verb, so `_DONE_BY` is read
+# without it. A longer phrase is left as it is (the question's last word is then read).
 _SAID_AFTER_THE_VERB = re.compile(
     r"\s+(?:on|in|at|for|with|from|to|about|during|over|after|before|this|next|last)"
     r"(?:\s+(?:the|my|our|your|his|her|their|a|an|this|next|last))?\s+[a-z][\w\-]*\s*\?*\s*$",
