@@ -1031,6 +1031,25 @@ async def test_what_an_active_move_names_is_the_record_that_moved(tmp_path: Path
         assert "scan" not in events, events
 
 
+async def test_who_moved_something_does_not_name_the_record_that_moved(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("mock test with Gintarė's colleague Rashid Mahmood on 12 December 2026")
+        await memory.write(
+            "scratch the monday lessons, Gintarė's moved me to wednesdays 5pm from next week"
+        )
+        events = {r["title"]: r["date"] for r in await memory.rows("event")}
+        # She moved the speaker's lessons: the stored test that only her name is shared with
+        # keeps its day.
+        assert events["Gintarė's mock test with Gintarė's colleague Rashid Mahmood"] == (
+            "2026-12-12"
+        ), events
+        # "it", moved by someone, may be what is had with them.
+        await memory.write("Follow-up with Dr Okafor on 10 December 2026.")
+        await memory.write("Dr Okafor moved it to 17 December 2026.")
+        events = {r["title"]: r["date"] for r in await memory.rows("event")}
+        assert events["Follow-up with Dr Okafor"] == "2026-12-17", events
+
+
 async def test_a_move_told_then_its_new_date_said_next_moves_the_record(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write(

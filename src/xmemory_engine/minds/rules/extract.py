@@ -741,7 +741,8 @@ class _Build:
                 self._unnote(s.text)
         for s, draft in self.moved:
             # "after today's scan they've moved collection to …": what moved names the record.
-            found = await self._record_named(_what_moved(s.text) or s.text, lookup, draft.spec)
+            what = _what_moved(s.text) or _without_mover(s)
+            found = await self._record_named(what, lookup, draft.spec)
             recent = found is None and await self._moved_it(s, lookup)
             if recent:
                 found = recent
@@ -782,7 +783,9 @@ class _Build:
             if not (_CHANGE.search(s.text) or _MOVED_UNNAMED.search(s.text)) and not going_on:
                 told = None
                 continue
-            found = await self._record_named(s.text, lookup) or await self._moved_it(s, lookup)
+            found = await self._record_named(_without_mover(s), lookup) or await self._moved_it(
+                s, lookup
+            )
             if found is None and going_on:
                 found = told
             if found is None:
@@ -1530,6 +1533,32 @@ def _moved_is(sentence: str, title: str) -> bool:
     said = f"{said} {_moved_object(sentence)}"  # "they've moved collection to Wednesday"
     words = re.findall(r"[^\W_][\w'\-]*", said)
     return any(_telling([w]) and _holds_words(title, [w]) for w in words)
+
+
+def _without_mover(s: Analyzed) -> str:
+    """`s` without the person who moved something, when an active move says what it moved:
+    "Gintarė's moved me to wednesdays" moves the speaker's lessons, not a stored "Gintarė's
+    mock test", which her name alone would find. A move with no object ("AGM moved to Sat")
+    is of what it names, and one of "it" may be of what is had with them ("Dr Okafor moved
+    it to Friday": the follow-up with Dr Okafor)."""
+    move = _move(s.text)
+    moved = _moved_object(s.text).lower()
+    if move is None or not moved or moved in _MOVED_THING:
+        return s.text
+    for m in s.mentions:
+        if m.entity.startswith("org:") or m.pronoun:
+            continue
+        if _BEFORE_A_MOVE.fullmatch(s.text, m.end, move.start()):
+            return s.text[: m.start] + " " * (m.end - m.start) + s.text[m.end :]
+    return s.text
+
+
+_MOVED_THING = frozenset(("it", "them", "that", "this", "these", "those"))
+# What stands between the one who moved something and the move: "Gintarė's moved", "Tom has
+# moved", "Dr Okafor moved".
+_BEFORE_A_MOVE = re.compile(
+    r"(?:['\u2019]s|\s+(?:has|had|have|just|now|then|also)){0,2}\s+", re.IGNORECASE
+)
 
 
 def _what_moved(sentence: str) -> str | None:
