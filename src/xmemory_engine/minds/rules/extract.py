@@ -1542,7 +1542,7 @@ def _without_mover(s: Analyzed) -> str:
     is of what it names, and one of "it" may be of what is had with them ("Dr Okafor moved
     it to Friday": the follow-up with Dr Okafor)."""
     move = _move(s.text)
-    moved = _moved_object(s.text).lower()
+    moved = _object_after(s.text, move).lower() if move is not None else ""
     if move is None or not moved or moved in _MOVED_THING:
         return s.text
     for m in s.mentions:
@@ -1571,7 +1571,12 @@ def _what_moved(sentence: str) -> str | None:
 def _moved_object(sentence: str) -> str:
     """The words an active move says between it and where to, or ""."""
     move = _move(sentence)
-    moved = _MOVED_OBJECT.match(sentence, move.end()) if move is not None else None
+    return _object_after(sentence, move) if move is not None else ""
+
+
+def _object_after(sentence: str, move: re.Match[str]) -> str:
+    """What the move found in `sentence` says it moved (`_MOVED_OBJECT`), or ""."""
+    moved = _MOVED_OBJECT.match(sentence, move.end())
     return moved.group("what") if moved is not None else ""
 
 
