@@ -1140,3 +1140,16 @@ async def test_a_weekday_written_with_its_date_is_no_part_of_the_title(tmp_path:
         # A weekday alone before a time is the date itself; a label names its occasion.
         await memory.write("Speaker dinner: Tue 2 Feb 2027, 19:30")
         assert (await event_dates(memory))["Speaker dinner"] == "2027-02-02"
+
+
+async def test_she_after_the_user_in_an_agent_s_note_is_the_user(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Naoko Fujita teaches the user's Thursday pottery class.")
+        # "she" with the user the one named before it: the user, not the last person stored.
+        await memory.write(
+            "Update: user upgraded to the open-studio membership at £140/month "
+            "so she can use the wheels at weekends."
+        )
+        people = {str(p["name"]): p for p in await memory.rows("person")}
+        assert "open-studio" not in str(people["Naoko Fujita"].get("notes")), people
+        assert "open-studio" in str(people["User"].get("notes")), people

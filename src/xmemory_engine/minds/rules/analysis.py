@@ -377,7 +377,8 @@ def _pronouns(
     else in the last sentence that named anyone) whose given name does not say the other
     gender ("Lena Fischer and Paulo Mendes. She handles ..." : Lena). `users`: where the
     sentence calls the speaker "User" or "the user", as an agent's notes do; nearest before
-    a pronoun, they are who it means ("User is planning a party for their grandmother")."""
+    a possessive or a gendered pronoun, they are who it means ("User is planning a party for
+    their grandmother", "user upgraded … so she can use the wheels")."""
     out: list[Mention] = []
     said = {m.group().lower() for m in _PRONOUN.finditer(text)}
     # "She handles the backend while he owns the app": two people the sentence does not name.
@@ -397,7 +398,7 @@ def _pronouns(
             None,
         )
         if (
-            possessive
+            (possessive or word in _SHE or word in _HE)
             and word != "its"
             and user is not None
             and (person is None or person.end < user.end)
