@@ -274,6 +274,8 @@ async def test_a_name_asked_for_is_not_answered_by_records_naming_nothing(tmp_pa
         # The task says "roofer" but no name: the records do not answer.
         answer = await memory.read("What's the roofer's name?")
         assert answer["basis"] != "records", answer
+        # What the mind said of the rows it found is not said of the sentence quoted instead.
+        assert "these records mention its words" not in str(answer.get("notice")), answer
         await memory.write("Our roofer is Piet Claes from Claes Dakwerken.")
         named = await memory.read("What's the roofer's name?")
         assert named["basis"] == "records", named

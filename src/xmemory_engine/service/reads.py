@@ -498,13 +498,14 @@ async def _read_one(
         basis = "passages" if passages else "nothing"
         if found is not None and holds_a_name(query, [found.prose], opening=True):
             basis, evidence = "records", found.evidence
-            notice_now = _joined(found.notice, answer.notice)
+            # What the mind said of rows found not to answer is not said of these.
+            notice_now = _joined(found.notice, None if rejected else answer.notice)
             answer = Answer(answer=found.prose, notice=notice_now, about=answer.about)
-    if basis == "nothing" and rejected:
+    if basis != "records" and rejected:
         # What the mind said of its rows ("Read from the one list …", "these records mention
         # its words") is no longer so, nor is what they were about when the question does
-        # not say it (a list's heading, "still to do"): nothing is stored about what the
-        # question asks, in its own words.
+        # not say it (a list's heading, "still to do"): what is quoted instead, or nothing
+        # stored, is about what the question asks, in its own words.
         asked = set(search_words(query))
         named = answer.about if set(search_words(answer.about or "")) <= asked else None
         answer = Answer(tables=answer.tables, representable=answer.representable, about=named)
