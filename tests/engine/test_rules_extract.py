@@ -2822,6 +2822,11 @@ async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
         ("Ola Berg has been promoted to team lead.", "Ola Berg", "team lead"),
         ("Chris Wong will be the best man.", "Chris Wong", "best man"),
         ("Hanne Lund is the paralegal handling the lease.", "Hanne Lund", "paralegal"),
+        # An -ing word before a job word says what kind of job it is.
+        ("Ana Ortiz is a senior marketing manager at Globex.", "Ana Ortiz",
+         "senior marketing manager"),
+        ("Kroll Foods (contact: Ingrid Solberg, community giving manager).", "Ingrid Solberg",
+         "community giving manager"),
         ("Tom Becker is head of marketing.", "Tom Becker", "head of marketing"),
         # A capitalised modifier in brackets, an acronym as the head, a firm opening a label.
         ("Guest 3: Halina Wójcik (Polish community archivist), date TBC.", "Halina Wójcik",

@@ -714,8 +714,16 @@ def role_phrase(s: Analyzed, start: int) -> tuple[int, str]:
                 break  # "is no longer considering …": nothing is said to be a job
             end = w.end()  # "is also a designer", "was previously a nurse": before the job
             continue
-        if words and words[-1].lower() != "of" and w.group().lower().endswith("ing"):
-            break  # "the paralegal handling the lease": what they do, not the job's words
+        if words and words[-1].lower() != "of" and word.endswith("ing"):
+            # "the paralegal handling the lease": what they do, not the job's words; but
+            # "senior marketing manager": the -ing word says what kind of job comes next.
+            nxt = _ROLE_WORD.match(s.text, w.end() + 1)
+            if not (
+                nxt is not None
+                and s.text[w.end()] == " "
+                and (role_like(nxt.group().lower()) or role_noun(nxt.group().lower()))
+            ):
+                break
         if w.group().lower() == "of":
             nxt = _ROLE_WORD.search(s.text, w.end())
             if nxt is None or any(x.start == nxt.start() for x in s.mentions):
