@@ -1155,3 +1155,26 @@ async def test_she_after_the_user_in_an_agent_s_note_is_the_user(tmp_path: Path)
         people = {str(p["name"]): p for p in await memory.rows("person")}
         assert "open-studio" not in str(people["Naoko Fujita"].get("notes")), people
         assert "open-studio" in str(people["User"].get("notes")), people
+
+
+async def test_a_date_said_apart_from_a_change_is_an_event_of_its_own(tmp_path: Path) -> None:
+    async with session(tmp_path, today=date(2026, 12, 4)) as memory:
+        # "done" tells of the survey; the install and the scaffolding are said apart from it.
+        await memory.write(
+            "survey done yesterday. install is mon 18 jan, 2 days, scaffolding goes up fri 15 jan"
+        )
+        dates = await event_dates(memory)
+        assert dates.get("install") == "2027-01-18", dates
+        assert dates.get("scaffolding goes up") == "2027-01-15", dates
+        # A change told in one part of a sentence still finds what is stored, whatever the
+        # other part makes.
+        await memory.write(
+            "Current jobs:\n1. Patio and raised beds for Mr and Mrs Okafor — active, quoted "
+            "£6,850\n2. Hedge maintenance contract for St Wilfrid's Primary School — active"
+        )
+        await memory.write(
+            "Update: Okafor patio job is finished; invoice for £6,850 sent on 30 November."
+        )
+        status = {str(p["name"]): p["status"] for p in await memory.rows("project")}
+        assert status["Patio and raised beds for Mr and Mrs Okafor"] == "done", status
+        assert (await event_dates(memory)).get("invoice for £6,850 sent") == "2026-11-30"

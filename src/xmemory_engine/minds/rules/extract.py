@@ -398,8 +398,12 @@ class _Build:
             org_facts(s, self.drafts, facts)
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
-            if not (_CHANGE.search(s.text) or _move(s.text)):
-                # A date the sentence's other records do not hold is an event's of its own.
+            beside_a_change: list[Draft] = []  # events of dates said apart from a change
+            if not _move(s.text):
+                # A date the sentence's other records do not hold is an event's of its own,
+                # unless the part of the sentence saying it tells of a change to something
+                # ("the survey was done on 3 Dec"): "survey done yesterday. install is mon
+                # 18 jan" still says when the install is.
                 # (A state is no value of a thing's own: two open tasks share no "open".)
                 held = {v for d in things.drafts for v in _own_values(d)}
                 # ... and one a task holds as its due date too, when the words before it
@@ -409,14 +413,21 @@ class _Build:
                 by_tasks = {
                     str(v) for d in things.drafts if d.spec is task for v in d.values.values()
                 }
-                for d, subject in dated_events(s, self.map, self._draft, previous):
+
+                def changed(part: str) -> bool:
+                    return _CHANGE.search(part) is not None
+
+                for d, subject in dated_events(s, self.map, self._draft, previous, changed):
                     values = _own_values(d)
                     shared = held & values
                     dates = all(_ISO.fullmatch(v) for v in shared)
                     if not shared or (subject and shared <= by_tasks and dates):
                         things.drafts.append(d)
+                        beside_a_change.append(d)
                     else:
                         _fuller_title(things.drafts, d)
+                if not _CHANGE.search(s.text):
+                    beside_a_change.clear()
             self.things += things.drafts
             if _move(s.text):
                 self.moved += [(s, d) for d in things.drafts]
@@ -438,7 +449,9 @@ class _Build:
             links = link_sentence(s, self.map, made, self.drafts, self._draft)
             self.things += links.drafts
             self.relations += [r for r in links.relations if self._new(r)]
-            if not things.drafts:
+            if all(d in beside_a_change for d in things.drafts):
+                # What the change tells of ("Okafor patio job is finished; invoice sent on
+                # 30 November") is still to be found among what is stored.
                 self.unmade.append(s)
             carried = not things.drafts and last is not None and carry(s, last, facts)
             if not things.drafts and not (carried and not facts.residue(s.text, s.values)):

@@ -864,6 +864,20 @@ _TOWN_AFTER = re.compile(r"\s*(?:,\s*|\s+in\s+)")
 
 # What sets a clause apart from the one before more than a comma does.
 _APART = re.compile(r"\s[\u2014\u2013-]\s|;|\.\s")
+
+
+# What ends a part of a sentence that says a thing of its own: a full stop inside it (a
+# sentence written on in lower case) or a semicolon. Not a dash: "… on 30 November — done".
+_PART_ENDS = re.compile(r";|\.\s")
+
+
+def part_at(text: str, at: int) -> str:
+    """The part of `text` holding `at`, between the full stops or semicolons around it."""
+    start = max((m.end() for m in _PART_ENDS.finditer(text, 0, at)), default=0)
+    stop = _PART_ENDS.search(text, at)
+    return text[start : stop.start() if stop else len(text)]
+
+
 # The rest of a name after its first word: capitalised words, and particles between them.
 _NAME_GOES_ON = re.compile(
     rf"(?:\s+(?:(?:{'|'.join(sorted(map(re.escape, NAME_PARTICLES), key=len, reverse=True))})\s+)*"
@@ -1254,7 +1268,11 @@ _BIRTH = re.compile(r"\b(?:born|birthday|birth)\b", re.IGNORECASE)
 
 
 def dated_events(
-    s: Analyzed, mapped: SchemaMap, make: MakeDraft, previous: Analyzed | None = None
+    s: Analyzed,
+    mapped: SchemaMap,
+    make: MakeDraft,
+    previous: Analyzed | None = None,
+    skip: Callable[[str], bool] | None = None,
 ) -> list[tuple[Draft, bool]]:
     """Something said to happen on one written date, when no other rule made an event of
     the sentence: "Parents' evening for Freya is on 2026-02-25", "Mochi was spayed on
@@ -1264,9 +1282,13 @@ def dated_events(
     completion Fri 29 Jan 2027"). Only dates with their day written out (a weekday or "next
     week" is too loose to title by), and not a birth (the person's own field). Each with whether
     its title is the subject the words before the date say is on it ("hang day is Wednesday 13
-    January", "Speaker dinner: Tue 2 Feb"), not the object of a deed or its clause's words."""
+    January", "Speaker dinner: Tue 2 Feb"), not the object of a deed or its clause's words.
+    `skip`: said of the part of the sentence holding a date (`part_at`), whether that date
+    is no event's of its own."""
     spec = mapped.first("event")
     dates = [v for v in s.values if v.kind == "date" and _written_out(s, v)]
+    if skip is not None:
+        dates = [d for d in dates if not skip(part_at(s.text, d.start))]
     if spec is None or not dates or _BIRTH.search(s.text):
         return []
     out: list[tuple[Draft, bool]] = []
