@@ -4083,6 +4083,9 @@ async def test_a_line_labelled_by_a_word_for_a_piece_of_work_is_a_project() -> N
     # an occasion's word is no label for one: "Call: …" is a thing to do
     call = await extract("Call: my mum on Sunday.", DEFAULT)
     assert objects(call, "event") == [] and objects(call, "project") == []
+    # "project" with a word before it labels the project said after it; that word is no name
+    spring = await extract("Spring project: Fauré's Requiem, concert planned for May.", DEFAULT)
+    assert [p["name"] for p in objects(spring, "project")] == ["Fauré's Requiem"]
 
 
 @pytest.mark.anyio

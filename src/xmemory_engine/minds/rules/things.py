@@ -292,7 +292,10 @@ _SECOND_STANCE = re.compile(
 )
 _NAME = rf"\"[^\"]+\"|'[^']+'|{UPPER}[\w\-]*(?:\s+(?:{UPPER}|\d)[\w\-]*)*"
 _PROJECT = re.compile(
-    rf"\b[Pp]roject\s+(?:called\s+|named\s+)?(?P<a>{_NAME})|\b(?P<b>{_NAME})\s+project\b"
+    # A label opening a clause names the project after it, whatever kind of project the
+    # label says: "Spring project: Fauré's Requiem with …", "Project: garden office build".
+    r"(?:^|(?<=[.;!?])\s+)(?:[A-Z]?[a-z]+\s+)?[Pp]roject\s*:\s+(?P<d>[^,;.!?\u2014\u2013]+)"
+    rf"|\b[Pp]roject\s+(?:called\s+|named\s+)?(?P<a>{_NAME})|\b(?P<b>{_NAME})\s+project\b"
     r"|\b[Tt]he\s+(?P<c>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})\s+project\b"
 )
 
@@ -1055,12 +1058,13 @@ def _project(
     elif undertaken is None:
         undertaken = _undertaking(s)
     if m is not None:
-        name = (m.group("a") or m.group("b") or m.group("c") or "").strip("\"'")
+        name = (m.group("d") or m.group("a") or m.group("b") or m.group("c") or "").strip()
+        name = name.strip("\"'")
     elif undertaken is not None:
         name = undertaken[0]
     else:
         return None
-    name = re.sub(r"^(?:The|A|An|Our|My)\s+", "", name)
+    name = re.sub(r"^(?i:the|a|an|our|my)\s+", "", name)
     draft = make(spec, None)
     if not name or not draft.put(name_field(spec, "project"), name):
         return None
