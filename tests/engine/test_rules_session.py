@@ -741,6 +741,24 @@ async def test_a_count_over_one_record_listing_things_counts_what_it_lists(
         assert not deposits["reader_result"]["answer"].startswith("3"), deposits
 
 
+async def test_records_that_say_the_words_in_a_kept_sentence_count_nothing(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "Planning our Norway road trip for next summer!! me, my girlfriend Lena de Vries, "
+            "her brother Matthijs de Vries and his girlfriend Chloé Martin."
+        )
+        # One record says "trip": that is no count of who is going.
+        going = await memory.read("How many of us are going on the trip?")
+        assert not going["reader_result"]["answer"].startswith("1:"), going
+        # Records that each open on the word asked are each one of what is asked.
+        await memory.write("Client: Wydawnictwo Znak (Kraków), contact Paweł Kamiński.")
+        await memory.write("Client: Weber & Lang (Munich), contact Dr. Katrin Weber.")
+        clients = await memory.read("How many clients do I have?")
+        assert clients["reader_result"]["answer"].startswith("2: Client:"), clients
+
+
 async def test_a_group_a_list_calls_someone_never_replaces_their_own_role(
     tmp_path: Path,
 ) -> None:

@@ -1125,8 +1125,11 @@ class _Reading:
             listed = _listed_under(tables[0], q.keywords)
             if listed:
                 prose = f"{len(listed)}: {'; '.join(listed)}."
-            else:
+            elif _each_says_it_in_a_value(tables[0], q.keywords):
                 prose = f"{len(tables[0].rows)}: {prose}"
+            # Else the records say the words only in sentences kept whole ("Planning our Norway
+            # road trip …" for "How many of us are going on the trip?"): how many records
+            # say them counts nothing asked.
         return Answer(tables=tables, answer=prose, notice=notice, about=self._about())
 
     def _unread(self) -> Answer:
@@ -1479,6 +1482,29 @@ def _listed_under(table: ResultTable, keywords: list[str]) -> list[str]:
     return []
 
 
+def _each_says_it_in_a_value(table: ResultTable, keywords: list[str]) -> bool:
+    """Whether every row holds a question's word in a value of a few words (a kind, a role,
+    a title) or opens on it (a note labelled "Client: …"), not only somewhere in a sentence
+    kept whole (a note, a record's notes)."""
+    wanted = [k.lower() for k in keywords]
+
+    def says_it(value: str) -> bool:
+        said = value.lower().lstrip()
+        short = len(said.split()) <= _VALUE_WORDS
+        return any(said.startswith(k) or (short and k in said) for k in wanted)
+
+    return bool(wanted) and all(
+        any(
+            isinstance(value, str) and says_it(value)
+            for column, value in zip(table.columns, row, strict=False)
+            if column not in _BOOKKEEPING
+        )
+        for row in table.rows
+    )
+
+
+_VALUE_WORDS = 7  # words up to which a value says one thing, not a sentence kept
+_BOOKKEEPING = frozenset(("xuid", "created_at", "updated_at"))
 # A heading and what it lists, within one sentence: "Huts booked: A (Jul 5), B (Jul 7)."
 _HEADED = re.compile(r"(?:^|(?<=[.;]\s))(?P<head>[^\W\d_][\w\s\-]{0,30}?)\s*:\s*(?P<items>[^.]+)")
 
