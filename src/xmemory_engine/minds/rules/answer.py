@@ -76,7 +76,7 @@ from xmemory_engine.minds.rules.text import (
 )
 from xmemory_engine.minds.rules.text import plural as plural_of
 from xmemory_engine.minds.rules.two_asks import named_back, points_back, two_asks
-from xmemory_engine.schema import ObjectSpec
+from xmemory_engine.schema import SYSTEM_COLUMNS, ObjectSpec
 
 # A question asking when ("When is …", "What date is …"), and a day said in a stored sentence.
 _ASKS_WHEN = re.compile(r"^\s*(?:when|what\s+(?:date|day|time))\b")
@@ -1497,14 +1497,13 @@ def _each_says_it_in_a_value(table: ResultTable, keywords: list[str]) -> bool:
         any(
             isinstance(value, str) and says_it(value)
             for column, value in zip(table.columns, row, strict=False)
-            if column not in _BOOKKEEPING
+            if column not in SYSTEM_COLUMNS
         )
         for row in table.rows
     )
 
 
 _VALUE_WORDS = 7  # words up to which a value says one thing, not a sentence kept
-_BOOKKEEPING = frozenset(("xuid", "created_at", "updated_at"))
 # A heading and what it lists, within one sentence: "Huts booked: A (Jul 5), B (Jul 7)."
 _HEADED = re.compile(r"(?:^|(?<=[.;]\s))(?P<head>[^\W\d_][\w\s\-]{0,30}?)\s*:\s*(?P<items>[^.]+)")
 

@@ -413,11 +413,9 @@ class _Build:
                 by_tasks = {
                     str(v) for d in things.drafts if d.spec is task for v in d.values.values()
                 }
-
-                def changed(part: str) -> bool:
-                    return _CHANGE.search(part) is not None
-
-                for d, subject in dated_events(s, self.map, self._draft, previous, changed):
+                for d, subject in dated_events(
+                    s, self.map, self._draft, previous, skip=_tells_a_change
+                ):
                     values = _own_values(d)
                     shared = held & values
                     dates = all(_ISO.fullmatch(v) for v in shared)
@@ -1377,6 +1375,10 @@ _MOVED = re.compile(
     r"now\s+(?:due|on)|new\s+(?:date|deadline))\b",
     re.IGNORECASE,
 )
+
+
+def _tells_a_change(text: str) -> bool:
+    return _CHANGE.search(text) is not None
 
 
 def _move(text: str) -> re.Match[str] | None:
