@@ -1196,3 +1196,17 @@ async def test_a_date_said_apart_from_a_change_is_an_event_of_its_own(tmp_path: 
         status = {str(p["name"]): p["status"] for p in await memory.rows("project")}
         assert status["Patio and raised beds for Mr and Mrs Okafor"] == "done", status
         assert (await event_dates(memory)).get("invoice for £6,850 sent") == "2026-11-30"
+
+
+async def test_a_field_word_asked_as_new_names_no_record_to_list(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Tom Reed works at Globex. Ana Ortiz works at Initech.")
+        await memory.write("To do: change the business address on invoices to 21 Hoe Street.")
+        # "business" is a word for a person's company, but no one is asked about: the newest
+        # people's companies are no answer; the sentence that says it is.
+        found = await memory.read("What's the new business address going to be?")
+        answer = found["reader_result"]["answer"]
+        assert "Globex" not in answer and "Hoe Street" in answer, found
+        # Asked of the type itself, the newest records still answer.
+        newest = await memory.read("Who is the newest person?")
+        assert newest["basis"] == "records", newest

@@ -923,6 +923,11 @@ class _Reading:
         for spec in targets:
             fields, keywords = q.fields.get(spec.name, []), self._keywords(spec)
             few = q.recent and not keywords and not q.values
+            if few and fields and spec not in q.types and spec not in people:
+                # "What's the new business address going to be?": a field word ("business")
+                # names no record and no type, so the newest records of its type are no
+                # answer, only records that hold what the question says.
+                continue
             limit = 1 if q.latest_only else 5 if few else LIST_LIMIT
             sel = Select(self.map, spec).matching(q.values, keywords).filters(q, spec)
             if q.who and spec in people and _ASKER & set(words(q.lowered)):
@@ -940,11 +945,10 @@ class _Reading:
                 notice = " ".join(n for n in (self.cut, assumed) if n) or None
                 return Answer(tables=[table], answer=prose, notice=notice, about=self._about(spec))
             first = first or _emptied(table)
-        assert first is not None
         fallback = await self._unqualified(targets)
         if fallback is not None:
             return fallback
-        return Answer(tables=[first], about=self._about(targets[0]))
+        return Answer(tables=[first] if first else [], about=self._about(targets[0]))
 
     async def _stated(
         self, spec: ObjectSpec, keywords: list[str], table: ResultTable, limit: int
