@@ -1210,3 +1210,19 @@ async def test_a_field_word_asked_as_new_names_no_record_to_list(tmp_path: Path)
         # Asked of the type itself, the newest records still answer.
         newest = await memory.read("Who is the newest person?")
         assert newest["basis"] == "records", newest
+
+
+async def test_who_someone_is_is_not_answered_by_sentences_kept_about_them(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Idris Malik has NOT cleared the garage yet. chasing him.")
+        # His record holds his name and what was said of him: it does not say who he is,
+        # so the sentence is quoted as what was said, not as a record's answer.
+        found = await memory.read("Who is Idris?")
+        assert found["basis"] == "passages", found
+        assert "garage" in found["reader_result"]["answer"], found
+        # A record holding what someone is answers.
+        await memory.write("My sister Dagny is lending me £5,000.")
+        dagny = await memory.read("Who is Dagny?")
+        assert dagny["basis"] == "records" and "sister" in dagny["reader_result"]["answer"]

@@ -476,6 +476,7 @@ async def _read_one(
             and shaped_as_asked(query, answer.tables)  # "When did Hana change her email?"
             and named_as_asked(query, answer.tables)  # "What's the plumber's name?"
             and said_as_asked(query, answer.tables)  # not a note that does not say it
+            and says_who(query, answer.tables)  # "Who is Idris?" not by his notes alone
         ):
             basis, evidence, later, rejected = "nothing", [], [], True
         elif sql is None and answer.partial:
@@ -654,6 +655,33 @@ def holds_a_name(query: str, values: list[str], *, opening: bool = False) -> boo
             if not set(search_words(m.group())) <= asked:
                 return True
     return False
+
+
+def says_who(query: str, tables: list[ResultTable]) -> bool:
+    """For "Who is Idris?", whether the rows hold a value of a few words besides the name
+    asked (a role, a tie, a firm): a record that holds only sentences kept about him ("Idris
+    has NOT cleared the garage yet") does not say who he is."""
+    asked = _WHO_IS.match(query)
+    if asked is None or not all(w[:1].isupper() for w in asked.group("name").split()):
+        return True  # "Who is Greet Dewinter to Ilse?", "who is on call": not a name alone
+    named = set(search_words(asked.group("name")))
+    for table in tables:
+        for row in table.rows:
+            for i, value in enumerate(row):
+                if value is None or _bookkeeping(table.columns[i]):
+                    continue
+                words = search_words(str(value))
+                if words and len(words) < KEPT_TEXT_WORDS and not named <= set(words):
+                    return True  # not his name ("Idris Malik"), nor a sentence kept
+    return False
+
+
+# "Who is Idris?", "Who's Dagny Holm?": what someone is, asked by their name alone.
+_WHO_IS = re.compile(
+    r"^\s*who(?:['\u2019]s|\s+is|\s+was)\s+(?P<name>[^\W\d_][\w'\u2019\-]*"
+    r"(?:\s+[^\W\d_][\w'\u2019\-]*){0,3})\s*\??\s*$",
+    re.IGNORECASE,
+)
 
 
 def said_as_asked(query: str, tables: list[ResultTable]) -> bool:
