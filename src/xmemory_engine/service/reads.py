@@ -665,14 +665,10 @@ def says_who(query: str, tables: list[ResultTable]) -> bool:
     if asked is None or not all(w[:1].isupper() for w in asked.group("name").split()):
         return True  # "Who is Greet Dewinter to Ilse?", "who is on call": not a name alone
     named = set(search_words(asked.group("name")))
-    for table in tables:
-        for row in table.rows:
-            for i, value in enumerate(row):
-                if value is None or _bookkeeping(table.columns[i]):
-                    continue
-                words = search_words(str(value))
-                if words and len(words) < KEPT_TEXT_WORDS and not named <= set(words):
-                    return True  # not his name ("Idris Malik"), nor a sentence kept
+    for value in _row_values(tables):
+        words = search_words(value)
+        if words and len(words) < KEPT_TEXT_WORDS and not named <= set(words):
+            return True  # not his name ("Idris Malik"), nor a sentence kept
     return False
 
 
