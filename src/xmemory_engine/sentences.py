@@ -99,6 +99,7 @@ _OPENERS = "\"'([\u201c\u2018"  # ... and that may open the next one
 # Compiled at its first use: sentences are cut when a write is kept or a passage quoted.
 _END = lazy_compile(r"([.!?]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)|\n+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+KEPT_TEXT_WORDS = 8  # words from which a value is a sentence kept, not a value understood
 # Letters that Unicode does not decompose, folded the way people type them without the mark.
 _UNDECOMPOSED = str.maketrans(
     {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae", "Æ": "ae"}

@@ -25,7 +25,7 @@ import anyio.to_thread
 from xmemory_engine.errors import InvalidRequest, QueryRejected
 from xmemory_engine.minds.base import Answer, AnswerRequest, Mind, ReadMode, ResultTable, SqlRunner
 from xmemory_engine.schema import ObjectSpec, RelationSpec, Schema
-from xmemory_engine.sentences import search_words
+from xmemory_engine.sentences import KEPT_TEXT_WORDS, search_words
 from xmemory_engine.service import evidence as evidence_mod
 from xmemory_engine.service import parts, ties
 from xmemory_engine.service import passages as passages_mod
@@ -63,8 +63,6 @@ BRIEF_RECORDS = 8
 MAX_STATEMENTS_PER_READ = 64
 """Most SQL statements one read may run (the rules mind ran at most 14 for any question tried,
 60-word ones included); past it the read stops and says so."""
-# A question asking what a value used to be gets the earlier values in the prose too.
-KEPT_TEXT_WORDS = 8  # words from which a value is a sentence kept, not a value understood
 # Words asking for what holds now, after a change ("Which tariff am I on *now*?").
 NOW_CUES = frozenset(("now", "currently", "current", "anymore", "nowadays", "still", "latest"))
 

@@ -77,6 +77,7 @@ from xmemory_engine.minds.rules.text import (
 from xmemory_engine.minds.rules.text import plural as plural_of
 from xmemory_engine.minds.rules.two_asks import named_back, points_back, two_asks
 from xmemory_engine.schema import SYSTEM_COLUMNS, ObjectSpec
+from xmemory_engine.sentences import KEPT_TEXT_WORDS, search_words
 
 # A question asking when ("When is …", "What date is …"), and a day said in a stored sentence.
 _ASKS_WHEN = re.compile(r"^\s*(?:when|what\s+(?:date|day|time))\b")
@@ -1494,7 +1495,7 @@ def _each_says_it_in_a_value(table: ResultTable, keywords: list[str]) -> bool:
 
     def says_it(value: str) -> bool:
         said = value.lower().lstrip()
-        short = len(said.split()) <= _VALUE_WORDS
+        short = len(search_words(said)) < KEPT_TEXT_WORDS
         return any(said.startswith(k) or (short and k in said) for k in wanted)
 
     return bool(wanted) and all(
@@ -1507,7 +1508,6 @@ def _each_says_it_in_a_value(table: ResultTable, keywords: list[str]) -> bool:
     )
 
 
-_VALUE_WORDS = 7  # words up to which a value says one thing, not a sentence kept
 # A heading and what it lists, within one sentence: "Huts booked: A (Jul 5), B (Jul 7)."
 _HEADED = re.compile(r"(?:^|(?<=[.;]\s))(?P<head>[^\W\d_][\w\s\-]{0,30}?)\s*:\s*(?P<items>[^.]+)")
 

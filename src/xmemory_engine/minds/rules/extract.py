@@ -399,6 +399,7 @@ class _Build:
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
             beside_a_change: list[Draft] = []  # events of dates said apart from a change
+            told_a_change = _tells_a_change(s.text)
             if not _move(s.text):
                 # A date the sentence's other records do not hold is an event's of its own,
                 # unless the part of the sentence saying it tells of a change to something
@@ -421,11 +422,10 @@ class _Build:
                     dates = all(_ISO.fullmatch(v) for v in shared)
                     if not shared or (subject and shared <= by_tasks and dates):
                         things.drafts.append(d)
-                        beside_a_change.append(d)
+                        if told_a_change:
+                            beside_a_change.append(d)
                     else:
                         _fuller_title(things.drafts, d)
-                if not _CHANGE.search(s.text):
-                    beside_a_change.clear()
             self.things += things.drafts
             if _move(s.text):
                 self.moved += [(s, d) for d in things.drafts]
