@@ -1824,6 +1824,13 @@ async def test_a_short_number_is_a_phone_only_beside_a_phone_word() -> None:
     assert mateo["phone"] == "555-0198"
     [bob] = objects(await extract("Bob Lee can be reached on 020 7946 0812.", DEFAULT), "person")
     assert bob["phone"] == "020 7946 0812"  # long enough to be a phone by itself
+    # "number" is someone's phone only when it is said to be theirs.
+    [jo] = objects(
+        await extract("Jo Bloggs is our plumber, his number is 555 0192.", DEFAULT), "person"
+    )
+    assert jo["phone"] == "555 0192"
+    sent = await extract("My lawyer Genevieve Roy sent the LMIA over, number 8412095.", DEFAULT)
+    assert all("phone" not in p for p in objects(sent, "person"))
 
 
 @pytest.mark.anyio

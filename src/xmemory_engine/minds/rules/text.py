@@ -179,8 +179,15 @@ def _phone_word(sentence: str, cue: re.Match[str]) -> bool:
     ("account number 55-8812-03", "policy number": `text.other_numbers` in lexicon.yml)."""
     if cue.group().lower() != "number":
         return True
-    before = re.findall(r"[\w']+", sentence[: cue.start()].lower())
-    return not before or before[-1] not in _OTHER_NUMBERS
+    before = re.findall(r"[\w'\u2019]+", sentence[: cue.start()].lower())
+    if not before:
+        return True  # "Number: 555 0192"
+    # Someone's number is their phone ("his number", "Kenji's number", "contact number"); a
+    # number said of no one ("LMIA approved, number 8412095") is another thing's.
+    last = before[-1]
+    return last not in _OTHER_NUMBERS and (
+        last in _WHOSE_NUMBER or last.endswith(("'s", "\u2019s")) or last in _PHONE_WORDS
+    )
 
 
 def _looks_like_year(text: str) -> bool:
@@ -515,6 +522,11 @@ def _lexicon() -> dict[str, dict[str, str]]:
 
 
 _OTHER_NUMBERS = lexicon("text.other_numbers")
+# Words before "number" that make it someone's phone (see `_phone_word`).
+_WHOSE_NUMBER = frozenset(
+    ("my", "his", "her", "their", "our", "your", "whose", "same", "new", "the")
+)
+_PHONE_WORDS = lexicon("facts.phone_words")
 
 
 def said_alike(keyword: str) -> tuple[str, ...]:
