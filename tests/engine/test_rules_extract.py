@@ -449,6 +449,12 @@ def test_sentences_split_after_a_company_suffix_but_not_after_a_title() -> None:
     # Nor does the number sign before a number.
     sentences = split_sentences("Neighbour at no. 16 works nights. No. 4 is empty.")
     assert [s.text for s in sentences] == ["Neighbour at no. 16 works nights.", "No. 4 is empty."]
+    # ... or before a code: "confirmation no." stays with what it numbers.
+    sentences = split_sentences("Booked, confirmation no. HKW-55120. Contact is Brigitte.")
+    assert [s.text for s in sentences] == [
+        "Booked, confirmation no. HKW-55120.",
+        "Contact is Brigitte.",
+    ]
     # Nor a firm's ending before brackets saying what the firm is.
     sentences = split_sentences("Suppliers: Velotech and Arklow Tyre Co. (tyres). Paid both.")
     assert [s.text for s in sentences] == [

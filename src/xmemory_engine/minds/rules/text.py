@@ -23,6 +23,7 @@ from xmemory_engine.sentences import lazy_compile as lazy_compile
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e",
                   "ext", "tel", "approx", "dept"}  # fmt: skip
 _FIRM_ENDINGS = frozenset(("co", "ltd", "inc", "corp", "llc", "plc"))
+_CODE_START = lazy_compile(r"[^\s\d]*\d")  # a word holding a digit: a number or a code
 _END = lazy_compile(r"[.!?]+[\"')\]]*(?=\s)|\n+")
 
 
@@ -66,8 +67,9 @@ def split_sentences(text: str) -> list[Sentence]:
             and (
                 last in _ABBREVIATIONS
                 or (len(last) == 1 and last.isalpha())
-                # "at no. 16", "bat at No. 4": the number sign before a number.
-                or (last == "no" and rest[:1].isdigit())
+                # "at no. 16", "bat at No. 4", "confirmation no. HKW-55120": the number sign
+                # before a number or a code.
+                or (last == "no" and _CODE_START.match(rest) is not None)
                 # "Arklow Tyre Co. (tyres and tubes)": what a firm is, said after its name.
                 or (last in _FIRM_ENDINGS and rest[:1] == "(")
                 or (rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'(["))
