@@ -1670,6 +1670,12 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
          ("User", "confirmation code", "RT55-K9")),
         ("The van is a Ford Transit, registration LK19 XFT.", ("User", "registration", "LK19 XFT")),
         ("Membership ID: GYM-00731.", ("User", "membership id", "GYM-00731")),
+        # ... after a stop that ends no sentence (written without capitals), and a number in
+        # groups whole.
+        ("booked the hotel, €165/night. confirmation no. HKW-55120. contact there is Brigitte",
+         ("User", "confirmation no", "HKW-55120")),
+        ("DBS check came back clear, certificate number 001784 552 913 - keep that",
+         ("User", "certificate number", "001784 552 913")),
         # A detail said with no owner, of a number or an amount, is the user's.
         ("Rent is £22/hour, invoiced monthly.", ("User", "rent", "£22/hour")),
         ("Joined last month; membership is £28 a year.", ("User", "membership", "£28 a year")),
@@ -1837,6 +1843,9 @@ async def test_a_short_number_is_a_phone_only_beside_a_phone_word() -> None:
     assert jo["phone"] == "555 0192"
     sent = await extract("My lawyer Genevieve Roy sent the LMIA over, number 8412095.", DEFAULT)
     assert all("phone" not in p for p in objects(sent, "person"))
+    # Someone's number is their phone, not a detail of the user's.
+    hers = await extract("i have lessons mondays 5pm. her number is 07423 618 905", DEFAULT)
+    assert not [f for f in objects(hers, "fact") if "number" in f["attribute"]]
 
 
 @pytest.mark.anyio

@@ -126,9 +126,13 @@ _CODE = (
 # policy number ADM-44810-G", "plate M-GW 2841". The head noun says it is an identifier, so
 # the code after it is its value, with or without "is" or a colon.
 _IDENTIFIED = lazy_compile(
-    rf"(?:^|[;,(:]\s*|\s[\u2014\u2013-]\s+|\b(?:and|with)\s+)(?:{_OWNER}\s+)?"
+    # A stop ends a clause too where it ends no sentence ("€165/night. confirmation no.
+    # HKW-55120. contact there is …": written without capitals).
+    rf"(?:^|[;,(:]\s*|[.!?]\s+|\s[\u2014\u2013-]\s+|\b(?:and|with)\s+)(?:{_OWNER}\s+)?"
     rf"(?P<attribute>(?i:(?:[a-z][a-z\-]*\s+){{0,2}}(?:{'|'.join(sorted(_IDENTIFIER_HEADS))})))\.?"
-    rf"(?:\s*[:#]\s*|\s+(?:is\s+)?)(?P<value>{_CODE})(?=[\s.,;:)!?]|$)"
+    # A number in groups is whole: "certificate number 001784 552 913".
+    rf"(?:\s*[:#]\s*|\s+(?:is\s+)?)(?P<value>{_CODE}(?:\s\d{{2,6}}(?=[\s.,;:)!?]|$))*)"
+    r"(?=[\s.,;:)!?]|$)"
 )
 
 
@@ -298,6 +302,8 @@ def _named_thing(attribute: str, value: str) -> bool:
 
 _BARE_NUMBER = re.compile(r"\d+(?:\s+(?:now|today|years?(?:\s+old)?))?$")
 
+_SOMEONES = frozenset(("my", "his", "her", "their", "our", "your"))  # "her number": a phone
+
 # Words of where or when after a detail's noun ("my manager there is ..."): not the detail.
 _TRAILING = re.compile(r"(?:\s+(?:there|here|now|currently|too|also))+$")
 
@@ -322,7 +328,10 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
         _NOT_AN_ATTRIBUTE & set(words)
         or words[-1] in _NOT_AN_ATTRIBUTE_HEAD
         or words[-1] in ROLE_SYNONYMS["email"]
-        or (words[-1] == "number" and (len(words) == 1 or words[-2] in _PHONE_WORDS))
+        or (
+            words[-1] == "number"
+            and (len(words) == 1 or words[-2] in _PHONE_WORDS or words[-2] in _SOMEONES)
+        )
     ):
         return None  # "mobile number", "job title": fields; "mobile provider" is a detail
     value = _LEADING.sub("", m.group("value").strip().rstrip(".,"))
