@@ -4986,3 +4986,22 @@ async def test_a_code_or_a_word_joined_by_a_hyphen_is_no_phone_number() -> None:
         for v in find_values("ref INV-2026-0142, call 0161 496 0732", TODAY)
         if v.kind == "phone"
     ] == ["0161 496 0732"]
+
+
+@pytest.mark.anyio
+async def test_a_stop_before_a_small_letter_ends_a_value() -> None:
+    # Written without capitals, no sentence break cuts "… the fee. if it's approved …": the
+    # stop still ends what the list says, and the rest is not part of its last item.
+    result = await extract(
+        "still to do: passport photos; Gwendolyn's signature; pay the fee. if it's approved "
+        "the ceremony would be at Lambeth Town Hall",
+        DEFAULT,
+    )
+    values = [str(v) for t in ("task", "fact") for o in objects(result, t) for v in o.values()]
+    assert "pay the fee" in " | ".join(values)
+    assert not [v for v in values if "pay the fee" in v and "ceremony" in v]
+    # An abbreviation's stop, or one inside brackets, is no end.
+    kept = await extract("Quote: €1,850 flat for the full plan incl. planting list", DEFAULT)
+    assert "€1,850 flat for the full plan incl. planting list" in [
+        f["value"] for f in objects(kept, "fact")
+    ]

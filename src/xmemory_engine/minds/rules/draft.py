@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from xmemory_engine.minds.rules.schema_map import field_for, notes_field
+from xmemory_engine.minds.rules.text import value_before_a_stop
 from xmemory_engine.schema import ObjectSpec
 
 
@@ -26,6 +28,11 @@ class Draft:
         if fname is None or fname not in self.spec.fields or value is None:
             return False
         if isinstance(value, str):
+            if fname not in self._free_text():
+                # A stop before a small letter ends what a value says, in text written
+                # without capitals that no sentence break cut ("brush. yuki says go half a
+                # size down"); the notes keep the rest.
+                value = value_before_a_stop(value)
             # A dash set off before or after a value only joins it to its sentence
             # ("methods — done"); a value with no letter or digit ("—") says nothing.
             value = value.strip().strip(",;:\u2013\u2014").strip()
@@ -44,6 +51,9 @@ class Draft:
         if fills:
             self.fills.add(fname)
         return True
+
+    def _free_text(self) -> set[str | None]:
+        return {notes_field(self.spec), field_for(self.spec, "content", ("str",))}
 
     def has(self, fname: str | None) -> bool:
         return fname is not None and fname in self.values

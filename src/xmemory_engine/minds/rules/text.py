@@ -23,6 +23,7 @@ from xmemory_engine.sentences import lazy_compile as lazy_compile
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e",
                   "ext", "tel", "approx", "dept"}  # fmt: skip
 _FIRM_ENDINGS = frozenset(("co", "ltd", "inc", "corp", "llc", "plc"))
+_RUN_ON = frozenset(("incl", "excl", "approx", "esp", "ca", "cf", "est", "fig", "ref", "pp", "vs"))
 _CODE_START = lazy_compile(r"[^\s\d]*\d")  # a word holding a digit: a number or a code
 _END = lazy_compile(r"[.!?]+[\"')\]]*(?=\s)|\n+")
 
@@ -80,6 +81,31 @@ def split_sentences(text: str) -> list[Sentence]:
         begin = match.end()
     _add_sentence(sentences, text, begin, len(text))
     return sentences
+
+
+# A stop, then a small letter opening what follows ("brush. yuki says …").
+_STOP_BEFORE_SMALL = lazy_compile(r"[.!?]+\s+(?=[a-z])")
+
+
+def value_before_a_stop(value: str) -> str:
+    """`value` up to its first stop before a small letter, unless the stop is an
+    abbreviation's, an initial's or a number sign's ("incl. planting", "no. 4"), or said
+    inside brackets."""
+    for m in _STOP_BEFORE_SMALL.finditer(value):
+        if value.count("(", 0, m.start()) > value.count(")", 0, m.start()):
+            continue  # "sharps bin (does the clinic supply one? check)": an aside's own
+        before = value[: m.start()].rsplit(None, 1)
+        last = before[-1].lower().lstrip("\"'([\u201c\u2018") if before else ""
+        if m.group().startswith(".") and (
+            last in _ABBREVIATIONS
+            or last in _RUN_ON
+            or len(last) <= 1
+            or last == "no"
+            or "." in last
+        ):
+            continue
+        return value[: m.start()]
+    return value
 
 
 def street_ends(before: list[str]) -> bool:
