@@ -1360,6 +1360,13 @@ _BEING = re.compile(
 _DUE_SAID = re.compile(r"\s*[:,]?\s*\b(?:due|deadline)\b.*$", re.IGNORECASE)
 
 
+_AS_OF = re.compile(r"\bas\s+(?:of|at)\s+$", re.IGNORECASE)
+_LINK_TO_THE_DAY = re.compile(
+    r"(?:\s+(?:is|are|was|were|will\s+be|(?:the\s+)?(?:week|weekend)\s+of|on|for|at))+$",
+    re.IGNORECASE,
+)
+
+
 def _names_due(dated: tuple[Draft, bool]) -> bool:
     """Whether a dated thing's title names what is due: "its deadline is …" names nothing
     (what "its" is, the clause before says: the work made of it has the day)."""
@@ -1415,6 +1422,8 @@ def _dated(
     Oskar's 7th birthday party. Date: Saturday 16 January 2027, 2-4pm"), as does a date
     the sentence opens with when that one said no day ("He got an interview at Newcastle!!!
     13 January 2027, online")."""
+    if _AS_OF.search(s.text, 0, date.start):
+        return None  # "Outstanding invoices as of 30 November": how things stood, no occasion
     before = _BEFORE_DATE.sub("", s.text[start : date.start])
     day = _WEEKDAY_LAST.search(before)
     unday = _BEFORE_DATE.sub("", before[: day.start()] if day is not None else before)
@@ -1465,7 +1474,10 @@ def _dated(
     if named is not None:
         title = named
     title = untold(title.strip(" ,.;:!?"))
-    title = re.sub(r"\s+", " ", title)
+    # "first swim session with Oksana is tomorrow", "interviews planned for the week of 11
+    # Jan": the words linking a thing to its day are not its name, so it is the same record
+    # when said again with other words before the day.
+    title = _LINK_TO_THE_DAY.sub("", re.sub(r"\s+", " ", title)).strip(" ,.;:!?")
     if (named is None and not dayed and len(title.split()) < 2) or len(title) > _TITLE_CHARS:
         return None  # nothing to title it by, or a whole paragraph
     if set(title.lower().split()) <= _WHEN_LABELS | {"new", "the", "a"}:
