@@ -5011,6 +5011,9 @@ async def test_a_stop_before_a_small_letter_ends_a_value() -> None:
 async def test_the_words_linking_a_thing_to_its_day_are_not_its_title() -> None:
     planned = await extract("Partner interviews planned for the week of 11 January 2027.", DEFAULT)
     assert [e["title"] for e in objects(planned, "event")] == ["Partner interviews planned"]
+    # ... nor the verb after whom it is with.
+    rehearsal = await extract("Rehearsal with Dmitri is on 27 February 2027.", DEFAULT)
+    assert [e["title"] for e in objects(rehearsal, "event")] == ["Rehearsal with Dmitri"]
     # "as of" dates how things stood, which is no occasion.
     stood = await extract("Status: 9 of 23 clients migrated as of 2 Dec 2026.", DEFAULT)
     assert not objects(stood, "event")

@@ -763,7 +763,10 @@ def _event(
     if with_people is not None:
         tail = s.text[m.end() :]
         stop = re.search(
-            r"\s+(?:on|at|in|next|last|this|tomorrow|today|yesterday|by)\b|[.,;!?]", tail
+            # "Rehearsal with Dmitri is on …": the verb ends who it is with, too.
+            r"\s+(?:on|at|in|next|last|this|tomorrow|today|yesterday|by|is|are|was|were|will)\b"
+            r"|[.,;!?]",
+            tail,
         )
         title += tail[: stop.start() if stop else len(tail)]
     draft = make(spec, None)
