@@ -2475,6 +2475,8 @@ async def test_a_pronoun_that_means_someone_named_is_read_as_their_name() -> Non
         ("The car insurance is with Admiral, policy number ADM-44810-G.", "Admiral"),
         ("Tesco Silverburn donates surplus bread on Fridays.", "Tesco Silverburn"),
         ("The boiler service is booked with Heatwise for 2026-02-06.", "Heatwise"),
+        # Whom a job is "with" employs, whatever names its name opens on.
+        ("Niamh is a solicitor with Mason Hayes & Curran.", "Mason Hayes & Curran"),
     ],
 )
 async def test_a_name_with_no_given_name_that_acts_is_an_organization(text: str, org: str) -> None:

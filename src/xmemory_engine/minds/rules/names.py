@@ -861,6 +861,8 @@ def _score(c: Candidate, s: Scores) -> None:
     working = working or job_with_article(context[-2:])  # "she's a paralegal at Osler"
     if before1 == "joined" or (before1 in ("at", "for") and working):
         s.org += 2
+    elif before1 == "with" and _role_like(before2):
+        s.org += 2  # "a solicitor with Mason Hayes & Curran": whom the job is with
     elif before1 == "at":
         s.place += 1  # "lunch at Cafe Nero": a place, unless a job says otherwise
     if before1 == "by" and before2 in ("employed", "hired", "acquired", "owned", "funded"):
