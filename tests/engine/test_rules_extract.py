@@ -5019,3 +5019,12 @@ async def test_the_words_linking_a_thing_to_its_day_are_not_its_title() -> None:
     # "as of" dates how things stood, which is no occasion.
     stood = await extract("Status: 9 of 23 clients migrated as of 2 Dec 2026.", DEFAULT)
     assert not objects(stood, "event")
+
+
+@pytest.mark.anyio
+async def test_a_name_ending_in_a_number_is_a_level_or_a_room_not_a_party() -> None:
+    stage = await extract("Stage 3 runs 10:00-10:30 with a different teacher.", DEFAULT)
+    assert not objects(stage, "person") and not objects(stage, "organization")
+    survey = await extract("Survey booked: RICS Level 2, surveyor Beata Kowalczyk.", DEFAULT)
+    assert [p["name"] for p in objects(survey, "person")] == ["Beata Kowalczyk"]
+    assert "RICS Level 2" not in {o["name"] for o in objects(survey, "organization")}

@@ -797,6 +797,13 @@ def classify(
     return kinds
 
 
+# Words for someone that a number tells apart ("Person 00042", "Client 12", "Tenant 3").
+_NUMBERED_PARTIES = frozenset(
+    ("person", "user", "client", "customer", "patient", "member", "student", "employee",
+     "contact", "candidate", "tenant", "guest", "player", "agent", "vendor", "supplier")
+)  # fmt: skip
+
+
 def _score(c: Candidate, s: Scores) -> None:
     s.inner = s.inner or (bool(c.before) and not c.labelled)
     named = c.before[-2:-1] if c.before[-1:] in (["called"], ["named"]) else c.before[-1:]
@@ -827,6 +834,14 @@ def _score(c: Candidate, s: Scores) -> None:
         s.place += 3
     elif len(c.tokens) > 1 and c.tokens[-1] in _STREET_SHORTS:
         s.thing = True  # "112 Smith St", "Mill Rd": a street, no one
+    if (
+        len(c.tokens) > 1
+        and c.tokens[-1][:1].isdigit()
+        and not c.tokens[0][:1].isdigit()
+        # "Person 00042", "Company 7": a word for a party, numbered, is that party still.
+        and not (c.tokens[0] in _NUMBERED_PARTIES or c.tokens[0] in ORG_NOUNS)
+    ):
+        s.thing = True  # "Stage 3", "Grade 6", "Year 8": a level or a room, no one
     if (not headed and not street and any(t in THING_WORDS for t in c.tokens)) or (
         after1 in THING_WORDS and after1 != "office"
     ):
