@@ -28,11 +28,12 @@ class Draft:
         if fname is None or fname not in self.spec.fields or value is None:
             return False
         if isinstance(value, str):
-            if fname not in self._free_text():
+            cut = value_before_a_stop(value)
+            if cut != value and fname not in self._free_text():
                 # A stop before a small letter ends what a value says, in text written
                 # without capitals that no sentence break cut ("brush. yuki says go half a
                 # size down"); the notes keep the rest.
-                value = value_before_a_stop(value)
+                value = cut
             # A dash set off before or after a value only joins it to its sentence
             # ("methods — done"); a value with no letter or digit ("—") says nothing.
             value = value.strip().strip(",;:\u2013\u2014").strip()

@@ -31,6 +31,7 @@ from xmemory_engine.minds.rules.schema_map import FACT_FIELDS, ROLE_SYNONYMS, Sc
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import (
     MONTHS,
+    POSSESSIVE_PRONOUNS,
     STOPWORDS,
     UPPER,
     WEEKDAY_WORD,
@@ -302,8 +303,6 @@ def _named_thing(attribute: str, value: str) -> bool:
 
 _BARE_NUMBER = re.compile(r"\d+(?:\s+(?:now|today|years?(?:\s+old)?))?$")
 
-_SOMEONES = frozenset(("my", "his", "her", "their", "our", "your"))  # "her number": a phone
-
 # Words of where or when after a detail's noun ("my manager there is ..."): not the detail.
 _TRAILING = re.compile(r"(?:\s+(?:there|here|now|currently|too|also))+$")
 
@@ -330,10 +329,12 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
         or words[-1] in ROLE_SYNONYMS["email"]
         or (
             words[-1] == "number"
-            and (len(words) == 1 or words[-2] in _PHONE_WORDS or words[-2] in _SOMEONES)
+            and (len(words) == 1 or words[-2] in _PHONE_WORDS or words[-2] in POSSESSIVE_PRONOUNS)
         )
     ):
-        return None  # "mobile number", "job title": fields; "mobile provider" is a detail
+        # "mobile number", "job title": fields ("her number" is her phone); "mobile
+        # provider" is a detail.
+        return None
     value = _LEADING.sub("", m.group("value").strip().rstrip(".,"))
     value = _TRAILING_VALUE.sub("", value)
     first = value.split()[0].lower() if value.split() else ""

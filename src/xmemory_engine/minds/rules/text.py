@@ -550,10 +550,10 @@ def _lexicon() -> dict[str, dict[str, str]]:
 
 
 _OTHER_NUMBERS = lexicon("text.other_numbers")
+# Whose a thing is, said by a pronoun ("her number", "my desk").
+POSSESSIVE_PRONOUNS = frozenset(("my", "his", "her", "their", "our", "your"))
 # Words before "number" that make it someone's phone (see `_phone_word`).
-_WHOSE_NUMBER = frozenset(
-    ("my", "his", "her", "their", "our", "your", "whose", "same", "new", "the")
-)
+_WHOSE_NUMBER = POSSESSIVE_PRONOUNS | {"whose", "same", "new", "the"}
 _PHONE_WORDS = lexicon("facts.phone_words")
 
 

@@ -1477,8 +1477,8 @@ def _dated(
     if named is not None:
         title = named
     title = untold(title.strip(" ,.;:!?"))
-    # "first swim session with Oksana is tomorrow", "interviews planned for the week of 11
-    # Jan": the words linking a thing to its day are not its name, so it is the same record
+    # "interviews planned for the week of 11 Jan", "the digging moves to the weekend of 12
+    # Dec": the words linking a thing to its day are not its name, so it is the same record
     # when said again with other words before the day.
     title = _LINK_TO_THE_DAY.sub("", re.sub(r"\s+", " ", title)).strip(" ,.;:!?")
     if (named is None and not dayed and len(title.split()) < 2) or len(title) > _TITLE_CHARS:
