@@ -23,7 +23,8 @@ from xmemory_engine.sentences import lazy_compile as lazy_compile
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e",
                   "ext", "tel", "approx", "dept"}  # fmt: skip
 _FIRM_ENDINGS = frozenset(("co", "ltd", "inc", "corp", "llc", "plc"))
-_RUN_ON = frozenset(("incl", "excl", "approx", "esp", "ca", "cf", "est", "fig", "ref", "pp", "vs"))
+# Shortened words a value goes on after ("incl. planting"), besides `_ABBREVIATIONS`.
+_RUN_ON = frozenset(("incl", "excl", "esp", "ca", "cf", "est", "fig", "ref", "pp"))
 _CODE_START = lazy_compile(r"[^\s\d]*\d")  # a word holding a digit: a number or a code
 _END = lazy_compile(r"[.!?]+[\"')\]]*(?=\s)|\n+")
 
@@ -59,8 +60,7 @@ def split_sentences(text: str) -> list[Sentence]:
         if match.group() == "." and ends_with_list_number(text[begin : match.start()]):
             continue  # "Exam pieces: 1. Bach, Gavotte 2. Elgar": a list on one line
         before = text[begin : match.start()].rsplit(None, 1)
-        # "(Dr. Qureshi, …)": an abbreviation after an opening bracket or quote is one still.
-        last = before[-1].lower().rstrip(".").lstrip("\"'([\u201c\u2018") if before else ""
+        last = _word_before_stop(before)
         rest = text[match.end() :].lstrip()
         if (
             "\n" not in match.group()
@@ -83,6 +83,12 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+def _word_before_stop(before: list[str]) -> str:
+    """The word a stop follows (the text before it split at its last space), lowered and
+    without a bracket or quote opening it: "(Dr. Qureshi, …)" -> "dr", still an abbreviation."""
+    return before[-1].lower().rstrip(".").lstrip("\"'([\u201c\u2018") if before else ""
+
+
 # A stop, then a small letter opening what follows ("brush. yuki says …").
 _STOP_BEFORE_SMALL = lazy_compile(r"[.!?]+\s+(?=[a-z])")
 
@@ -94,8 +100,7 @@ def value_before_a_stop(value: str) -> str:
     for m in _STOP_BEFORE_SMALL.finditer(value):
         if value.count("(", 0, m.start()) > value.count(")", 0, m.start()):
             continue  # "sharps bin (does the clinic supply one? check)": an aside's own
-        before = value[: m.start()].rsplit(None, 1)
-        last = before[-1].lower().lstrip("\"'([\u201c\u2018") if before else ""
+        last = _word_before_stop(value[: m.start()].rsplit(None, 1))
         if m.group().startswith(".") and (
             last in _ABBREVIATIONS
             or last in _RUN_ON
