@@ -180,6 +180,27 @@ async def test_a_value_of_the_shape_asked_answers_only_beside_what_it_is_asked_o
 
 
 @pytest.mark.anyio
+async def test_an_amount_is_told_by_a_currency_code_before_or_after_it(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("Ticketing via Eventfinda: adults NZD 30, seniors/students NZD 22.")
+    await write("Subs paid: 14,800 NOK total incl. the one-way fee.")
+    found = await read("What do tickets cost?")
+    assert found["basis"] == "passages", found
+    assert "NZD 30" in found["reader_result"]["answer"]
+    found = await read("What did the subs cost?")
+    assert "14,800 NOK" in found["reader_result"]["answer"], found
+    # The amount tells a money noun the sentence does not say ("salary").
+    await write("Got the job offer in Canada: data engineer at Maplestone, CAD 128,000 a year.")
+    found = await read("What's the salary for the Canada job?")
+    assert "CAD 128,000" in found["reader_result"]["answer"], found
+    # A code in capitals only: "try 3 times" holds no amount.
+    await write("For the router, try 3 times before calling support.")
+    assert (await read("What does the router cost?"))["basis"] == "nothing"
+
+
+@pytest.mark.anyio
 async def test_a_reason_told_casually_answers_why(memory: Memory) -> None:
     write, read = memory
     await write("going with Sunwise bc their panels do better in low light")

@@ -161,11 +161,16 @@ def vocabulary() -> Vocabulary:
         asked_of_noun=frozenset(data.get("asked_of_noun", "").split()),
         choosing=frozenset(data.get("choosing", "").split()),
         called_by_tie=frozenset(data.get("called_by_tie", "").split()),
-        amount_said=re.compile(data["amount_said"], re.IGNORECASE)
-        if "amount_said" in data
-        else None,
+        amount_said=_alternatives(data["amount_said"]) if "amount_said" in data else None,
         verb_forms=_verb_forms(data.get("verb_forms", [])),
     )
+
+
+def _alternatives(pattern: str | list[str]) -> re.Pattern[str]:
+    """A pattern written whole or as a list of alternatives (one of them another entry's,
+    by a YAML alias), matched in any case."""
+    joined = pattern if isinstance(pattern, str) else "|".join(f"(?:{p})" for p in pattern)
+    return re.compile(joined, re.IGNORECASE)
 
 
 def _verb_forms(lines: list[str]) -> dict[str, tuple[str, ...]]:
