@@ -1818,6 +1818,10 @@ async def test_a_managing_verb_gives_a_role_only_to_whom_it_belongs(
         # An ordinal after a comma starts no name; a number after a name goes on with it.
         ("Seedcamp (partner Amelie Roth, 2nd meeting done).", ["Amelie Roth"]),
         ("Person 00042 works at Company 7.", ["Person 00042"]),
+        # A given name opening the sentence keeps its place, though its ending is a job's.
+        ("Peter Holm is a sailmaker at North Sails Aarhus.", ["Peter Holm"]),
+        ("Jennifer Lee is a plumber.", ["Jennifer Lee"]),
+        ("Supervisor Anna Berg signed it off.", ["Anna Berg"]),
     ],
 )
 async def test_a_word_for_who_someone_is_and_an_ordinal_are_not_part_of_a_name(

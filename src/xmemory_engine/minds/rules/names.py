@@ -532,10 +532,15 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         titled = titled or run[0].group().lower() in TITLES
         run = run[1:]
     # "Neighbour Tom Baker", "Labmate Oğuz Demir": a word for who someone is, capitalised
-    # only because it opens the sentence or the note, is not part of their name.
+    # only because it opens the sentence or the note, is not part of their name. A given
+    # name only looks like a job by its ending ("Peter Holm", "Jennifer Lee", "Julian Fox").
     while len(run) > 1 and (
         run[0].group().lower() in ROLE_NOUNS | KIN_NOUNS
-        or (run[0].start() == 0 and _role_like(run[0].group()))
+        or (
+            run[0].start() == 0
+            and _role_like(run[0].group())
+            and (run[0].group().lower() in ROLE_NOUNS or not given_name(run[0].group()))
+        )
         # "PM Thiago Nascimento", "DJ Kofi": a job said short, in capitals.
         or (run[0].group().isupper() and run[0].group().lower() in _SHORT_JOB_NOUNS)
     ):
