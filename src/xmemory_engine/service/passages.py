@@ -116,7 +116,9 @@ class Shapes:
     a read asks for one or two of some thirty (compiling all took ~4.5 ms of the first read)."""
 
     def __init__(
-        self, patterns: dict[str, str], within: dict[str, list[str]] | None = None
+        self,
+        patterns: dict[str, str | list[str]],
+        within: dict[str, list[str]] | None = None,
     ) -> None:
         self._patterns = patterns
         self._within = within or {}
@@ -134,7 +136,7 @@ class Shapes:
         """A shape's own pattern, compiled once whether asked for or set aside."""
         plain = self._plain.get(word)
         if plain is None:
-            plain = self._plain[word] = re.compile(self._patterns[word], re.IGNORECASE)
+            plain = self._plain[word] = _alternatives(self._patterns[word])
         return plain
 
 
