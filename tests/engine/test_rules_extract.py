@@ -4032,6 +4032,19 @@ async def test_a_person_works_at_the_firm_their_brackets_or_its_brackets_name() 
 
 
 @pytest.mark.anyio
+async def test_a_firm_given_as_someones_company_is_stored_and_they_work_there() -> None:
+    # "Service" is no firm's ending and nothing else types the name: still a firm, as the
+    # brackets give it as where Emre works.
+    result = await extract(
+        "Contacts: Emre Demir (outboard mechanic, Rønde Marine Service).", DEFAULT
+    )
+    [emre] = objects(result, "person")
+    assert emre.get("company") == "Rønde Marine Service"
+    assert [o["name"] for o in objects(result, "organization")] == ["Rønde Marine Service"]
+    assert [r.relation_type for r in result.relations] == ["works_at"]
+
+
+@pytest.mark.anyio
 async def test_brackets_after_a_name_no_firm_has_tie_nobody_to_a_firm_told_before() -> None:
     result = await extract(
         "Clients: Pixel & Pine Studio (London; producer Hannah Okafor) - GBP; Northlight Docs "

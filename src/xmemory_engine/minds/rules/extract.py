@@ -457,7 +457,36 @@ class _Build:
             last = things.drafts[-1] if things.drafts else last if carried else None
         employment += self._working_where_told()
         employment += self._working_by_address()
+        employment += self._firms_of_people()
         self._employment(employment)
+
+    def _firms_of_people(self) -> list[tuple[str, str]]:
+        """A firm given as someone's company is a firm of the text, though nothing typed its
+        name one: "Emre Demir (outboard mechanic, Rønde Marine Service)" stores the firm
+        too, and that he works there. Not a name the text read as a person's."""
+        if self.person is None or self.org is None:
+            return []
+        company = field_for(self.person, "company", ("str",))
+        if company is None or name_field(self.org) is None:
+            return []
+        read_as = self.text.kinds_by_name()
+        firms = {
+            str(d.values.get(name_field(d.spec) or "", "")).casefold()
+            for d in [*self.drafts.values(), *self.things]
+            if d.spec is self.org
+        }
+        found: list[tuple[str, str]] = []
+        for key, draft in list(self.drafts.items()):
+            said = draft.values.get(company) if draft.spec is self.person else None
+            if not isinstance(said, str) or not said[:1].isupper() or said.casefold() in firms:
+                continue
+            if read_as.get(said.lower(), "org") != "org":
+                continue
+            firm = f"firm:{said.casefold()}"
+            self.drafts[firm] = self._draft(self.org, said)
+            firms.add(said.casefold())
+            found.append((key, firm))
+        return found
 
     def _working_by_address(self) -> list[tuple[str, str]]:
         """Someone whose email address is at a firm the text names works there, when nothing
