@@ -1867,6 +1867,9 @@ async def test_a_short_number_is_a_phone_only_beside_a_phone_word() -> None:
         # This or next week's day with a time of day: an appointment (TODAY is a Thursday).
         ("collecting Pickle this saturday at 11am", ("collecting Pickle", "2026-03-07")),
         ("home check is next Monday at 6pm", ("home check", "2026-03-09")),
+        # A weekday something is booked for is the coming one, said alone or with a time.
+        ("Haircut booked for Saturday.", ("Haircut booked", "2026-03-07")),
+        ("The boiler service is booked for Monday, 8am.", ("boiler service", "2026-03-09")),
     ],
 )  # fmt: skip
 async def test_something_said_to_happen_on_one_written_date_is_an_event(

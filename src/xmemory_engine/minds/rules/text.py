@@ -261,7 +261,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # A day of the month alone, after a word that says when: "on the 12th", "by the 3rd",
     # "from the 14th to the 21st" (not "the 3rd floor", "for the 2nd time").
     ("ordinal", lazy_compile(rf"\b(?:on|by|until|till|from|for|to|before|after|since|of|{'|'.join(WEEKDAYS)})\s+(?P<the>the)\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:floor|time|place|round|grade|century|edition|year|anniversary|birthday|attempt|try|row|stop)\b)", re.I)),
-    ("weekday", lazy_compile(rf"\b(?P<rel>last|next|this|on|by|until|before|due|to)\s+(?P<wd>{'|'.join(WEEKDAYS)})\b", re.I)),
+    ("weekday", lazy_compile(rf"\b(?P<rel>last|next|this|on|by|until|before|due|to|for)\s+(?P<wd>{'|'.join(WEEKDAYS)})\b", re.I)),
     ("ago", lazy_compile(rf"\b{_COUNT}\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
     ("in", lazy_compile(rf"\bin\s+{_COUNT}\s+(?P<unit>day|week|month|year)s?\b", re.I)),
     ("lastnext", lazy_compile(r"\b(?P<rel>last|next)\s+(?P<unit>week|month|year)\b", re.I)),
@@ -291,6 +291,7 @@ def find_dates(sentence: str, today: date) -> list[Span]:
                     "before",
                     "due",
                     "to",
+                    "for",
                 ):
                     start = m.start("wd")
                 if kind == "holiday" or (kind in ("mdy", "dmy", "range") and not m["year"]):

@@ -1336,6 +1336,8 @@ def _written_out(s: Analyzed, date: Span) -> bool:
     or as this or next week's day at a time of day (`_ANCHORED_DAY`)."""
     if any(c.isdigit() for c in date.text):
         return True
+    if _BOOKED_FOR.search(s.text, 0, date.start) and _ONE_DAY.match(date.text):
+        return True  # "Haircut booked for Saturday": the coming one, as a booking is ahead
     return (
         _ANCHORED_DAY.match(date.text) is not None
         and _CLOCK.search(s.text) is not None
@@ -1348,6 +1350,14 @@ def _written_out(s: Analyzed, date: Span) -> bool:
 # alone may be any Saturday, and "See you next Tuesday" is no occasion.
 _ANCHORED_DAY = lazy_compile(rf"(?:this|next)\s+{WEEKDAY_WORD}$", re.IGNORECASE)
 _CLOCK = lazy_compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
+# A day something is booked for is the coming one: "booked for Saturday", "scheduled for next
+# Tuesday", "moved to Friday".
+_BOOKED_FOR = lazy_compile(
+    r"\b(?:booked|scheduled|arranged|rebooked|rescheduled|moved|pushed(?:\s+back)?)\s+"
+    r"(?:in\s+)?(?:for|to|on)\s+$",
+    re.IGNORECASE,
+)
+_ONE_DAY = lazy_compile(rf"(?:(?:this|next)\s+)?{WEEKDAY_WORD}$", re.IGNORECASE)
 # ... unless told as past ("Long run this Sunday was 24km"): which Sunday, the tense says.
 _TOLD_PAST = lazy_compile(r"\s+(?:was|were)\b", re.IGNORECASE)
 # A day said as a deadline: after "by", "due", "deadline" or "no later than" (a weekday between).
