@@ -3399,6 +3399,13 @@ async def test_stances_listed_in_a_note_about_the_user_are_preferences() -> None
     result = await extract("Prefs: user snowboards, prefers red runs, hates early starts.", DEFAULT)
     values = {p["value"] for p in objects(result, "preference")}
     assert {"prefers red runs", "dislikes early starts"} <= values
+    # A sentence opening on someone of the user's is about them: their stances are not the
+    # user's preferences.
+    for text in (
+        "The user's manager, Tom Reid, wants the report by Friday.",
+        "User's sister, Ana, hates flying.",
+    ):
+        assert objects(await extract(text, DEFAULT), "preference") == [], text
     # A list of what is wanted, with no stance said, is one preference an item.
     listed = await extract("Prefs: aisle seat, vegetarian meals, no red-eyes.", DEFAULT)
     assert [(p["topic"], p["value"]) for p in objects(listed, "preference")] == [

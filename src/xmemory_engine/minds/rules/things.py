@@ -221,7 +221,13 @@ _OPENING_STANCE = re.compile(r"^\s*(?:(?:I|we|(?:the\s+)?user)\s*)?" + _STANCE, 
 # "Prefs: user snowboards, prefers red runs, hates early starts": in a sentence about the
 # user, a stance after a comma is theirs too.
 _PREFER_LISTED = re.compile(r"(?<=,)\s*" + _STANCE, re.IGNORECASE)
-_ABOUT_USER = re.compile(r"^\s*(?:[^\W\d_][\w\s\-]{0,20}:\s*)?(?:the\s+)?user\b", re.I)
+# The sentence opens on the user (an agent's label may come first); "The user's manager,
+# Tom Reid, wants …" opens on someone of the user's, whose the stances after it are.
+_ABOUT_USER = re.compile(
+    r"^\s*(?:[^\W\d_][\w\s\-]{0,20}:\s*)?(?:the\s+)?user\b"
+    r"(?:['\u2019]s\s+(?P<owned>[^\W\d_][\w\-]*))?",
+    re.I,
+)
 
 
 def says_a_thing_to_do(text: str) -> bool:
@@ -237,7 +243,8 @@ def says_a_stance(text: str) -> bool:
 def _stance(text: str) -> re.Match[str] | None:
     """The first stance of the user's a sentence tells (see `_PREFER`)."""
     m = _PREFER.search(text)
-    if m is None and _ABOUT_USER.match(text):
+    about = _ABOUT_USER.match(text) if m is None else None
+    if about is not None and not kin_or_role(about.group("owned") or ""):
         m = _PREFER_LISTED.search(text)
     return m
 
