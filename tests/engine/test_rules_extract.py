@@ -4042,6 +4042,25 @@ async def test_a_person_works_at_the_firm_their_brackets_or_its_brackets_name() 
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("ok so the plumber is coming tues 10am, his name's Gavin Doyle, 07811 223 344",
+         "Gavin Doyle", "plumber"),
+        ("loss adjuster visit is thurs 10 dec, between 9 and 12. his name's Pieter de Vries",
+         "Pieter de Vries", "loss adjuster"),
+        ("the emergency plumber came out, his name is Piotr Kowalczyk", "Piotr Kowalczyk",
+         "emergency plumber"),
+    ],
+)  # fmt: skip
+async def test_a_name_told_by_his_or_her_name_is_of_the_job_spoken_of_before(
+    text: str, name: str, role: str
+) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people[name].get("role") == role
+
+
+@pytest.mark.anyio
 async def test_a_firm_given_as_someones_company_is_stored_and_they_work_there() -> None:
     # "Service" is no firm's ending and nothing else types the name: still a firm, as the
     # brackets give it as where Emre works.

@@ -396,6 +396,8 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
                 or not _a_job([found.group("role")])
             ):
                 found = None  # "I'll guide Ahmed round": a verb, not a job
+        if found is None and _named_by_pronoun(s, m, drafts.get(m.entity)):
+            continue
         if found is None:
             _labelled_kin(s, m, drafts, facts)
             _bare_kin(s, m, drafts, facts)
@@ -418,6 +420,43 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
             if found.groupdict().get("owner"):
                 draft.put(field_for(draft.spec, "relationship", ("str",)), _plain(_said(found)))
             _bare_tie(s, m, draft, found.group(group))
+
+
+# "his name's Gavin Doyle", "her name is Dr Ana Ruiz": the name of someone the sentence has
+# spoken of by their job before.
+_NAME_TOLD = re.compile(
+    rf"\b(?:his|her|their)\s+name(?:['\u2019]s|\s+is)\s+(?:{TITLE})?$", re.IGNORECASE
+)
+_WORD = re.compile(r"[A-Za-z][\w\-]*")
+
+
+def _named_by_pronoun(s: Analyzed, m: Mention, draft: Draft | None) -> bool:
+    """Whether the name is told as the name of one the sentence spoke of by a job before it
+    ("the plumber is coming tues 10am, his name's Gavin Doyle", "loss adjuster visit is thurs
+    10 dec … his name's Pieter de Vries"): the last job word before "his name" is their
+    role, with the small words right before it that say which ("loss adjuster")."""
+    told = _NAME_TOLD.search(s.text[: m.start])
+    if told is None or draft is None:
+        return False
+    words = list(_WORD.finditer(s.text[: told.start()]))
+    at = next((i for i in range(len(words) - 1, -1, -1) if _a_job([words[i].group()])), None)
+    if at is None or words[at].group()[1:] != words[at].group()[1:].lower():
+        return False
+    first = at
+    # "loss adjuster", "emergency plumber": up to two small words right before the job word
+    # say which job, unless a mark or an article stands between.
+    while (
+        first > 0
+        and at - first < 2
+        and (word := words[first - 1].group()).islower()
+        and word not in STOPWORDS
+        and word not in KIN_NOUNS
+        and word not in _VERB_AFTER
+        and not s.text[words[first - 1].end() : words[first].start()].strip()
+    ):
+        first -= 1
+    role = _plain(s.text[words[first].start() : words[at].end()])
+    return draft.put(field_for(draft.spec, "role", ("str",)), role)
 
 
 def _job_modifier(word: str, before: str) -> bool:
