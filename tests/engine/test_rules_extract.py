@@ -4061,6 +4061,15 @@ async def test_a_name_told_by_his_or_her_name_is_of_the_job_spoken_of_before(
 
 
 @pytest.mark.anyio
+async def test_a_name_told_by_her_name_is_after_a_kin_word_is_that_tie() -> None:
+    # A given name alone after "her name is" is someone's name, and a kin word said of her
+    # before is who she is to the user.
+    result = await extract("My sister came round, her name is Clara.", DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Clara"].get("relationship") == "sister"
+
+
+@pytest.mark.anyio
 async def test_a_firm_given_as_someones_company_is_stored_and_they_work_there() -> None:
     # "Service" is no firm's ending and nothing else types the name: still a firm, as the
     # brackets give it as where Emre works.

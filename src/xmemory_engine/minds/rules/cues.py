@@ -434,14 +434,26 @@ def _named_by_pronoun(s: Analyzed, m: Mention, draft: Draft | None) -> bool:
     """Whether the name is told as the name of one the sentence spoke of by a job before it
     ("the plumber is coming tues 10am, his name's Gavin Doyle", "loss adjuster visit is thurs
     10 dec … his name's Pieter de Vries"): the last job word before "his name" is their
-    role, with the small words right before it that say which ("loss adjuster")."""
+    role, with the small words right before it that say which ("loss adjuster"); a kin
+    word ("my sister came round, her name is Clara") is who they are to the user."""
     told = _NAME_TOLD.search(s.text[: m.start])
     if told is None or draft is None:
         return False
     words = list(_WORD.finditer(s.text[: told.start()]))
-    at = next((i for i in range(len(words) - 1, -1, -1) if _a_job([words[i].group()])), None)
+    at = next(
+        (
+            i
+            for i in range(len(words) - 1, -1, -1)
+            if _a_job([words[i].group()]) or words[i].group().lower() in KIN_NOUNS
+        ),
+        None,
+    )
     if at is None or words[at].group()[1:] != words[at].group()[1:].lower():
         return False
+    if words[at].group().lower() in KIN_NOUNS:
+        # "My sister came round, her name is Clara": who she is to the user.
+        kin = words[at].group().lower()
+        return draft.put(field_for(draft.spec, "relationship", ("str",)), kin)
     first = at
     # "loss adjuster", "emergency plumber": up to two small words right before the job word
     # say which job, unless a mark or an article stands between.

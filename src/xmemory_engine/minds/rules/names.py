@@ -995,6 +995,14 @@ def _score(c: Candidate, s: Scores) -> None:
         # "my team lead is Tariq", "her dentist was Okafor"; a job needs no owner ("claims
         # handler is Tendai Moyo"), a word that only ends like one does ("the winner").
         s.person += 2
+    # "her name is Clara", "his name's Pieter de Vries": told as someone's name.
+    said_name = c.before[-3:-1] if before1 == "is" else c.before[-2:]
+    if (
+        before1 in ("is", "name's", "name\u2019s")
+        and said_name[:1] in (["his"], ["her"])
+        and said_name[-1] in ("name", "name's", "name\u2019s")
+    ):
+        s.person += 3
     # "Pieter-Jan Claes", "Liam O'Sullivan": hyphens and apostrophes join parts of one name.
     # Folded first: a lower-cased "İlkay" holds a combining dot, which is no letter.
     plain = all(re.sub(r"[-'\u2019]", "", fold(t)).isalpha() for t in c.tokens)
