@@ -218,6 +218,9 @@ class Candidate:
     sort_bracketed: bool = False  # small words of a firm's sort open them: "(Paris agency; …"
     employs: bool = False  # whose job it is, set off after someone: "X, SunVolt's electrician"
     subject_head: str = ""  # what the name is said to be: "our bank" in "our bank is Monzo"
+    # Told as the name of one spoken of by a job or a kin word before ("the plumber is
+    # coming, his name's Gavin Doyle"); "her name is Biscuit" after "a dog" names no one.
+    name_told: bool = False
 
 
 @dataclass
@@ -319,6 +322,10 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
             and (said.group("role") == "contact" or _role_like(said.group("role").split()[-1]))
         )
         cand.priced = _PRICE_AFTER.match(sentence, cand.end) is not None
+        told = _NAME_TOLD.search(sentence[: cand.start])
+        cand.name_told = told is not None and any(
+            kin_or_role(w.lower()) for w in _TOKEN.findall(sentence[: told.start()])
+        )
         bracket = _BRACKET_AFTER.match(sentence, cand.end)
         cand.bracketed = bracket.group(1).lower() if bracket else ""
         cand.sort_bracketed = (
@@ -345,6 +352,8 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
 
 
 _BRACKET_AFTER = re.compile(r"\s*\(([^()]{1,60})\)")
+# "his name's …", "her name is …" right before a name.
+_NAME_TOLD = re.compile(r"\b(?:his|her|their)\s+name(?:['\u2019]s|\s+is)\s+$", re.IGNORECASE)
 # Words after which a name is what they govern, not the subject of the verb after it.
 _OBJECT_AFTER = frozenset(("at", "from", "of", "with", "for", "in", "to", "by", "on", "via"))
 # A price said right after a name, set off or not: what that party charges or quoted.
@@ -995,14 +1004,8 @@ def _score(c: Candidate, s: Scores) -> None:
         # "my team lead is Tariq", "her dentist was Okafor"; a job needs no owner ("claims
         # handler is Tendai Moyo"), a word that only ends like one does ("the winner").
         s.person += 2
-    # "her name is Clara", "his name's Pieter de Vries": told as someone's name.
-    said_name = c.before[-3:-1] if before1 == "is" else c.before[-2:]
-    if (
-        before1 in ("is", "name's", "name\u2019s")
-        and said_name[:1] in (["his"], ["her"])
-        and said_name[-1] in ("name", "name's", "name\u2019s")
-    ):
-        s.person += 3
+    if c.name_told:
+        s.person += 3  # "my sister came round, her name is Clara"
     # "Pieter-Jan Claes", "Liam O'Sullivan": hyphens and apostrophes join parts of one name.
     # Folded first: a lower-cased "İlkay" holds a combining dot, which is no letter.
     plain = all(re.sub(r"[-'\u2019]", "", fold(t)).isalpha() for t in c.tokens)
