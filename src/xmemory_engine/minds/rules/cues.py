@@ -19,6 +19,7 @@ from xmemory_engine.minds.rules.names import (
     FIRM_HEADS,
     KIN_NOUNS,
     MET,
+    NAME_TOLD,
     ORG_NOUNS,
     TITLE,
     job_with_article,
@@ -422,24 +423,16 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
             _bare_tie(s, m, draft, found.group(group))
 
 
-# "his name's Gavin Doyle", "her name is Dr Ana Ruiz": the name of someone the sentence has
-# spoken of by their job before.
-_NAME_TOLD = re.compile(
-    rf"\b(?:his|her|their)\s+name(?:['\u2019]s|\s+is)\s+(?:{TITLE})?$", re.IGNORECASE
-)
-_WORD = re.compile(r"[A-Za-z][\w\-]*")
-
-
 def _named_by_pronoun(s: Analyzed, m: Mention, draft: Draft | None) -> bool:
     """Whether the name is told as the name of one the sentence spoke of by a job before it
     ("the plumber is coming tues 10am, his name's Gavin Doyle", "loss adjuster visit is thurs
     10 dec … his name's Pieter de Vries"): the last job word before "his name" is their
     role, with the small words right before it that say which ("loss adjuster"); a kin
     word ("my sister came round, her name is Clara") is who they are to the user."""
-    told = _NAME_TOLD.search(s.text[: m.start])
+    told = NAME_TOLD.search(s.text[: m.start])
     if told is None or draft is None:
         return False
-    words = list(_WORD.finditer(s.text[: told.start()]))
+    words = list(_ROLE_WORD.finditer(s.text[: told.start()]))
     at = next(
         (
             i
