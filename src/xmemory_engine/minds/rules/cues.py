@@ -19,11 +19,11 @@ from xmemory_engine.minds.rules.names import (
     FIRM_HEADS,
     KIN_NOUNS,
     MET,
-    NAME_TOLD,
     ORG_NOUNS,
     TITLE,
     job_with_article,
     kin_plural,
+    name_told_before,
     names_a_time,
     owned_person_noun,
     person_noun,
@@ -429,7 +429,7 @@ def _named_by_pronoun(s: Analyzed, m: Mention, draft: Draft | None) -> bool:
     10 dec … his name's Pieter de Vries"): the last job word before "his name" is their
     role, with the small words right before it that say which ("loss adjuster"); a kin
     word ("my sister came round, her name is Clara") is who they are to the user."""
-    told = NAME_TOLD.search(s.text[: m.start])
+    told = name_told_before(s.text, m.start)
     if told is None or draft is None:
         return False
     words = list(_ROLE_WORD.finditer(s.text[: told.start()]))

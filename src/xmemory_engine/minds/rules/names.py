@@ -322,7 +322,7 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
             and (said.group("role") == "contact" or _role_like(said.group("role").split()[-1]))
         )
         cand.priced = _PRICE_AFTER.match(sentence, cand.end) is not None
-        told = NAME_TOLD.search(sentence[: cand.start])
+        told = name_told_before(sentence, cand.start)
         cand.name_told = told is not None and any(
             kin_or_role(w.lower()) for w in _TOKEN.findall(sentence[: told.start()])
         )
@@ -353,7 +353,15 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
 
 _BRACKET_AFTER = re.compile(r"\s*\(([^()]{1,60})\)")
 # "his name's …", "her name is …" right before a name (its title, if any, opens the name).
-NAME_TOLD = re.compile(r"\b(?:his|her|their)\s+name(?:['\u2019]s|\s+is)\s+$", re.IGNORECASE)
+_NAME_TOLD = re.compile(r"\b(?:his|her|their)\s+name(?:['\u2019]s|\s+is)\s+$", re.IGNORECASE)
+
+
+def name_told_before(text: str, at: int) -> re.Match[str] | None:
+    """ "his name's", "her name is" right before `at`, looked for only in the few characters
+    before it: every name of every sentence asks, so the sentence is not scanned whole."""
+    return _NAME_TOLD.search(text, max(0, at - 24), at)
+
+
 # Words after which a name is what they govern, not the subject of the verb after it.
 _OBJECT_AFTER = frozenset(("at", "from", "of", "with", "for", "in", "to", "by", "on", "via"))
 # A price said right after a name, set off or not: what that party charges or quoted.
