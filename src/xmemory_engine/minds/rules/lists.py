@@ -359,7 +359,7 @@ _DOER = re.compile(
 )
 _USERS = re.compile(r"^(?:the\s+)?(?:user['\u2019]s|my|our)\s+(\S.*)$", re.IGNORECASE)
 # A value's kind (text.find_values) -> the field role that holds it.
-_CONTACT_FIELDS = {"email": "email", "phone": "phone", "url": "website"}
+_CONTACT_FIELDS = {"email": "email", "phone": "phone", "url": "url"}  # value kind: field role
 
 
 def _fill_state(draft: Draft, state: str) -> None:

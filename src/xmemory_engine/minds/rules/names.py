@@ -596,6 +596,8 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     after = [w.lower() for w in _TOKEN.findall(sentence[end + 2 if contracted else end :])]
     after = ([verb, *after] if contracted else after)[:4]  # the 's read as written out
     tokens = [t.lower() for t in _TOKEN.findall(name) if t.lower() not in TITLES]
+    if not tokens:
+        return None  # "October Dr.": a title alone names no one
     raw_before = _TOKEN.findall(sentence[:start])
     after_name = len(raw_before) >= 2 and raw_before[-2][0].isupper()
     after_comma = sentence[end : end + 1] == ","

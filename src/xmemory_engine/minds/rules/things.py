@@ -948,11 +948,15 @@ def _preference(
     else:
         what = _REASON.sub("", _SECOND_STANCE.split(m.group("what"), maxsplit=1)[0]).strip()
         said_verb = " ".join(m.group("verb").lower().replace("\u2019", "'").split())
-        if what.split()[0].lower() in _DIETS:
+        # The first word's letters: "vegetarian, no mushrooms", "vegetarian's".
+        first = re.match(r"[^\W\d_][\w\-]*", what)
+        if first is not None and first.group().lower() in _DIETS:
             # "vegetarian but eats fish occasionally": the diet and what qualifies it.
             draft.put(topic_of, "diet")
             return draft if value_of is None or draft.put(value_of, what) else None
-        verb = _PREFER_VALUE.get(said_verb) or _PREFER_VALUE[said_verb.split()[-1]]
+        verb = _PREFER_VALUE.get(said_verb) or _PREFER_VALUE.get(said_verb.split()[-1])
+        if verb is None:
+            return None  # a verb `_STANCE` reads only before a diet word: no other stance
         split = re.match(r"(?P<value>.+?)\s+(?:for|when|in|on|during)\s+(?P<topic>.+)", what)
         several = split and re.search(r",|\band\b", split.group("topic") + split.group("value"))
         if split and verb == "prefers" and several:
