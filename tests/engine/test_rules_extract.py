@@ -2307,6 +2307,21 @@ async def test_a_role_ends_where_a_clause_is_joined_on() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("I joined Stripe as a backend engineer last week.", "User", "backend engineer"),
+        # The job is said before the name; an email's local part after a comma is no job.
+        ("The care home manager is Bernadette Achterberg (01423 566 210, "
+         "manager@larkspurhouse.co.uk).", "Bernadette Achterberg", "care home manager"),
+    ],
+)  # fmt: skip
+async def test_a_role_ends_where_a_typed_value_begins(text: str, name: str, role: str) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people[name].get("role") == role
+
+
+@pytest.mark.anyio
 async def test_a_list_headed_by_a_person_noun_holds_people_called_so() -> None:
     result = await extract("Kids: Maël (9), Inès (6).", DEFAULT)
     assert [(p["name"], p.get("relationship")) for p in objects(result, "person")] == [

@@ -746,6 +746,8 @@ def role_phrase(s: Analyzed, start: int) -> tuple[int, str]:
         word = w.group().lower()
         if any(x.start <= w.start() < x.end for x in s.mentions) or word in _ROLE_STOP:
             break
+        if any(v.start <= w.start() < v.end for v in s.values):
+            break  # "as a backend engineer last week": a date (a typed value) ends the job
         after_of = bool(words) and words[-1].lower() == "of"
         if (
             word != "of"
