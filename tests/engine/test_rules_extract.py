@@ -2322,6 +2322,18 @@ async def test_a_role_ends_where_a_typed_value_begins(text: str, name: str, role
 
 
 @pytest.mark.anyio
+async def test_a_job_at_a_firm_is_where_one_works_and_a_job_for_someone_is_not() -> None:
+    [user] = objects(
+        await extract("I got the job at Lumen Bio, start date 1 Feb.", DEFAULT), "person"
+    )
+    assert (user["name"], user.get("company")) == ("User", "Lumen Bio")
+    text = "Task: Callum Reid to price a decking job for Gareth Pugh by Friday."
+    result = await extract(text, DEFAULT)
+    assert {p["name"] for p in objects(result, "person")} == {"Callum Reid", "Gareth Pugh"}
+    assert objects(result, "organization") == []
+
+
+@pytest.mark.anyio
 async def test_a_list_headed_by_a_person_noun_holds_people_called_so() -> None:
     result = await extract("Kids: Maël (9), Inès (6).", DEFAULT)
     assert [(p["name"], p.get("relationship")) for p in objects(result, "person")] == [

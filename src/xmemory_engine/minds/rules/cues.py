@@ -811,6 +811,8 @@ def _employment(
         # "is" says where they work only as their own verb ("Tom is now at Globex"), not as
         # another subject's ("Femke says the flat is 8 mins from Utrecht Centraal").
         verbs = between & _WORK_WORDS
+        if cue != "at":
+            verbs.discard("job")  # "a job at Lumen Bio" is where one works; "a job for Gareth" no
         if verbs <= _COPULAS and not _OWN_COPULA.match(gap):
             verbs = set()
         said = [w.lower().strip(",") for w in gap.split()]

@@ -895,7 +895,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.place += 2  # "St Albans", "San Sebastián": a saint's name is mostly a place's
         if c.possessive:
             s.place += 2  # "St Aidan's has a boiler problem": the church, not someone who has
-    context = c.before[:-1]
+    # "a job at Lumen Bio" is where one works; "a decking job for Gareth Pugh" is whom for.
+    context = [w for w in c.before[:-1] if w != "job" or before1 == "at"]
     working = any(_work_verb(w) or _role_like(w) for w in context) or "joined" in context
     working = working or job_with_article(context[-2:])  # "she's a paralegal at Osler"
     if before1 == "joined" or (before1 in ("at", "for") and working):
