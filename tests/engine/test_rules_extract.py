@@ -716,6 +716,27 @@ async def test_an_agents_notes_about_the_user_go_to_the_same_record() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_place_after_a_deed_done_there_is_not_where_the_doer_is() -> None:
+    for text in (
+        "I registered for JLPT N4 on 2026-12-06 in Düsseldorf.",
+        "I hired a professional researcher in Poland for the parish records.",
+    ):
+        people = objects(await extract(text, DEFAULT), "person")
+        assert all("location" not in p for p in people), text
+    # Being somewhere, and a firm's kind said beside it, still say where.
+    result = await extract(
+        "Tom Reid is a tester at Sage and lives in Newcastle. User owns Saltwater, a 40-cover "
+        "bistro in Whitstable. I share a four-bed flat in Leith.",
+        DEFAULT,
+    )
+    people = {p["name"]: p.get("location") for p in objects(result, "person")}
+    assert people == {"Tom Reid": "Newcastle", "User": "Leith"}
+    assert [
+        o.get("location") for o in objects(result, "organization") if o["name"] == "Saltwater"
+    ] == ["Whitstable"]
+
+
+@pytest.mark.anyio
 async def test_a_past_job_is_kept_as_said_not_as_the_employer() -> None:
     result = await extract("User worked at Initech from 2015 to 2018.", DEFAULT)
     [user] = objects(result, "person")

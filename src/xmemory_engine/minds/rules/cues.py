@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from xmemory_engine.minds.rules.analysis import TIE, Analyzed, Mention
+from xmemory_engine.minds.rules.deeds import past
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import (
     FIRM_HEADS,
@@ -1228,6 +1229,28 @@ def _described_by(before: str) -> bool:
     return found is not None and (person_noun(found.group(1)) or role_noun(found.group(1)))
 
 
+# Words between someone and a place that say it is where they are: living, being based,
+# moving, working, being from ("is a tester at Sage and lives in Newcastle").
+_WHERE_ONE_IS = re.compile(
+    r"\b(?:lives?|living|lived|resides?|residing|grew\s+up|based|moved?|moving|relocat\w*|"
+    r"settled|staying|stays|works?|working|worked|job|is|are|was|were|am|from|home|now)\b"
+    r"|['\u2019][sm]\b",
+    re.IGNORECASE,
+)
+
+
+def _where_one_is(between: str) -> bool:
+    """Whether the words between someone and a place after them leave the place theirs: a
+    word of `_WHERE_ONE_IS`, or no other verb ("Saltwater, a 40-cover bistro in Whitstable",
+    "the Mend & Make repair café in Hebden Bridge"); not a deed done there ("registered for
+    JLPT N4 in Düsseldorf", "hired a researcher in Poland"). A word in -ing is no sign of
+    either ("a sailing club near Rønde")."""
+    if _WHERE_ONE_IS.search(between) is not None:
+        return True
+    words = [w.lower() for w in WORD.findall(between)]
+    return not any(w.isalpha() and past(w) for w in words)  # not "a four-bed flat"
+
+
 _DWELLS = re.compile(r"\b(?:lives?|living|lived|resides?|residing|grew\s+up)\s+(?:in|near)\s+$")
 
 
@@ -1238,6 +1261,8 @@ def _places(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         # Who lives somewhere is a person: "is a tester at Sage and lives in Newcastle".
         dwells = _DWELLS.search(s.text[: place.start]) is not None
         owner = _owner_before(s, place.start, person=dwells)
+        if owner is not None and not _where_one_is(s.text[owner.end : place.start]):
+            continue  # "registered for JLPT N4 in Düsseldorf": where it was done, not lives
         subject = s.subject() if owner is None else None
         if subject is not None and (
             not _CLAUSE_BREAK.search(s.text[place.end : subject.start])
