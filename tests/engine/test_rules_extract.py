@@ -737,6 +737,13 @@ async def test_a_place_after_a_deed_done_there_is_not_where_the_doer_is() -> Non
 
 
 @pytest.mark.anyio
+async def test_a_firm_one_bought_from_is_not_ones_employer() -> None:
+    result = await extract("I ordered a pond liner from AquaFlora Direct, £186 all in.", DEFAULT)
+    assert all("company" not in p for p in objects(result, "person"))
+    assert result.relations == []
+
+
+@pytest.mark.anyio
 async def test_a_past_job_is_kept_as_said_not_as_the_employer() -> None:
     result = await extract("User worked at Initech from 2015 to 2018.", DEFAULT)
     [user] = objects(result, "person")

@@ -17,6 +17,7 @@ from xmemory_engine.minds.rules.analysis import TIE, Analyzed, Mention
 from xmemory_engine.minds.rules.deeds import past
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import (
+    BOUGHT,
     FIRM_HEADS,
     KIN_NOUNS,
     MET,
@@ -832,6 +833,8 @@ def _employment(
             continue
         if cue in ("from", "of") and len(between) > 1 and not working:
             continue
+        if cue == "from" and between & BOUGHT:
+            continue  # "ordered a pond liner from AquaFlora Direct": a seller, not an employer
         # The clause that leads to this organization: "left Initech and *joined* Globex".
         clause = re.split(r",|;|\band\b|\bthen\b", s.text[owners[-1].end : org.start])[-1]
         if {w.lower() for w in clause.split()} & _PAST_WORK:

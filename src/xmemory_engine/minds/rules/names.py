@@ -922,7 +922,7 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 2  # "now at Globex as a product manager": where the job is
     if before1 == "from" and before2 not in ("is", "are", "was", "comes", "came", "moved"):
         s.org += 2 if c.after_name else 1  # "Tom Okafor from Northwind Traders"
-        traded = set(c.before[-4:-1]) & (_BOUGHT | _TRADED)
+        traded = set(c.before[-4:-1]) & (BOUGHT | _TRADED)
         if traded and not given_name(c.tokens[0]):
             # "ordered from Hallam's Butchers", "ordered 400 from Medalmakers", "got a quote
             # from Tutorsure": a seller or a provider.
@@ -1095,7 +1095,7 @@ _OF_A_FIRM = frozenset(
 MET = frozenset(("with", "met", "meet", "meeting", "see", "seeing", "saw", "visit", "visiting",
                   "visited", "join", "joining"))  # fmt: skip
 # What is done with a seller, said right before "from" ("ordered from", "bought from").
-_BOUGHT = frozenset(("ordered", "order", "bought", "buy", "buying", "purchased", "hired",
+BOUGHT = frozenset(("ordered", "order", "bought", "buy", "buying", "purchased", "hired",
                      "rented", "booked", "delivered"))  # fmt: skip
 # What one gets from a firm: "a quote from …", "the invoice from …".
 _TRADED = frozenset(("quote", "quotes", "quoted", "invoice", "invoices", "order", "orders",
