@@ -716,6 +716,43 @@ async def test_an_agents_notes_about_the_user_go_to_the_same_record() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("Joined Stripe as a backend engineer last week.",
+         {"company": "Stripe", "role": "backend engineer"}),
+        ("Just started a new job at Monzo as a product designer.",
+         {"company": "Monzo", "role": "product designer"}),
+        ("Lives in Cork.", {"location": "Cork"}),
+        ("Moved to Lisbon in March.", {"location": "Lisbon"}),
+        ("Update: left Initech and joined Globex as CTO.", {"company": "Globex", "role": "CTO"}),
+    ],
+)  # fmt: skip
+async def test_a_note_that_leaves_out_its_subject_is_about_the_user(
+    text: str, fields: dict[str, str]
+) -> None:
+    # Written as people note things of themselves, and agents of the user: no "I", no "User".
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert set(people) == {"User"}  # and no one called "Update"
+    assert {k: people["User"].get(k) for k in fields} == fields
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Update: Tom Reid left Initech.",  # the one named before the verb did it
+        "Delivered by DPD on Friday.",  # a deed of whoever is named after "by"
+        "Booked: Hotel Arts, 3 nights.",  # a label
+        "Tickets for the Eras tour.",  # no verb opens it
+    ],
+)
+async def test_a_note_opening_on_no_verb_of_the_users_is_not_about_the_user(text: str) -> None:
+    people = objects(await extract(text, DEFAULT), "person")
+    assert all(p["name"] != "User" for p in people)
+
+
+@pytest.mark.anyio
 async def test_a_place_after_a_deed_done_there_is_not_where_the_doer_is() -> None:
     for text in (
         "I registered for JLPT N4 on 2026-12-06 in Düsseldorf.",

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from xmemory_engine.minds.rules.deeds import past
 from xmemory_engine.minds.rules.names import (
     CURRENCY_CODES,
     Candidate,
@@ -44,6 +45,8 @@ _NAMED_NUMBER = re.compile(rf"(?<!\w){UPPER}[\w'\u2019&-]*\s$")
 _NOUN = re.compile(r"\s*([^\W\d_][\w\-]*)")
 # What a person has of their own, said after "my" / "the user's": their details, not others.
 _OWN_DETAILS = lexicon("analysis.own_details")
+# Labels a note about its writer may open with ("Update: joined Globex"); none is no label.
+_NOTE_LABELS = frozenset(("", *lexicon("facts.meta_labels")))
 _SHE = frozenset({"she", "her", "hers"})
 _HE = frozenset({"he", "him", "his"})
 _PREPOSITIONS = frozenset({"at", "in", "for", "with", "from", "to", "by", "of", "on", "about"})
@@ -235,6 +238,8 @@ def analyze(
                 gender_of,
                 [m for m in selves if _THIRD_PERSON_SELF.match(sentence.text, m.start)],
             )
+        if not selves:
+            selves = _unsaid_self(sentence.text, mentions, result.speaker)
         mentions += selves
         mentions.sort(key=lambda m: m.start)
         people: list[str] = []
@@ -283,6 +288,34 @@ def _self_mentions(
             )
         )
     return out
+
+
+# A note that leaves out its subject, as people write of themselves and agents of the user:
+# "Joined Stripe as a backend engineer", "Just started a new job at Monzo", "Update: moved to
+# Lisbon", "Lives in Cork". It opens (after a label, an adverb) on a verb in its past form or
+# in the form a third person's takes; what it tells is the speaker's.
+_UNSAID_SUBJECT = re.compile(
+    r"^\s*(?:(?P<label>[^\W\d_][\w\s\-]{0,20}):\s*)?(?:(?:just|recently|finally|also|now|then|"
+    r"today|yesterday|already)\s+)?(?P<verb>[^\W\d_][\w\-]*)(?P<after>\s*\S*)",
+    re.IGNORECASE,
+)
+_OWN_VERBS = lexicon("analysis.own_verbs")
+
+
+def _unsaid_self(text: str, named: list[Mention], speaker: str | None) -> list[Mention]:
+    """The speaker, where a sentence that names no one opens on a verb of theirs (see
+    `_UNSAID_SUBJECT`): a mention of no words, right before the verb."""
+    opening = _UNSAID_SUBJECT.match(text)
+    if opening is None or (opening.group("label") or "").lower() not in _NOTE_LABELS:
+        return []
+    verb, after = opening.group("verb").lower(), opening.group("after").strip().lower()
+    done = past(verb) or (verb.endswith("ed") and len(verb) >= 5)  # "Moved", "Based in"
+    if after.startswith((":", "by")) or not (done or verb in _OWN_VERBS):
+        return []  # "Booked: …", "Delivered by DPD": a label, a deed of someone named after
+    at = opening.start("verb")
+    if any(m.start < at for m in named):
+        return []  # "Tom: joined Globex": the one named first is who did it
+    return [Mention(speaker or SPEAKER, at, at, pronoun=True, speaker=True)]
 
 
 TIE = "@tie:"
