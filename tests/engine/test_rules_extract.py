@@ -2785,6 +2785,23 @@ async def test_text_that_failed_extraction_under_fuzzing_is_read(
 
 
 @pytest.mark.anyio
+async def test_someone_to_do_a_thing_is_a_task_only_when_someone_or_a_doing_is_said() -> None:
+    tasks = objects(await extract("Tom to call the plumber.", DEFAULT), "task")
+    assert [(t["title"], t.get("assignee")) for t in tasks] == [("call the plumber", "Tom")]
+    tasks = objects(await extract("Want to book the Oceanário in Lisbon.", DEFAULT), "task")
+    assert [t["title"] for t in tasks] == ["book the Oceanário in Lisbon"]
+    for text in (
+        "Allergic to penicillin.",  # a word capitalised as it opens, then no verb
+        "Escalation to secondary after 15 minutes without an ack.",
+        "Grandad is on blood thinners; allergic to penicillin.",  # and no stance of the user's
+    ):
+        result = await extract(text, DEFAULT)
+        assert objects(result, "task") == [], text
+        if text.startswith("Grandad"):
+            assert objects(result, "preference") == []
+
+
+@pytest.mark.anyio
 async def test_wanting_to_do_something_and_someone_elses_stance_are_no_preference() -> None:
     for text in ("User wants to drop Potbound next month.", "Maya likes jazz."):
         assert not objects(await extract(text, DEFAULT), "preference"), text

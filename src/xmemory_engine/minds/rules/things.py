@@ -151,6 +151,7 @@ _NEEDED_ITEM_WORDS = 6  # an item longer than this is a clause, not one more thi
 # deposit by 10 January", "Chase Acme for payment", "Book the venue before March"). What
 # follows the verb is a determiner or pronoun, or a name followed by more words ("Call Tom
 # about the boiler"), so that "Post Office opens at 9" and "Book club meets" stay unread.
+_TODO_VERBS = frozenset(lexicon("things.todo_verbs"))
 _DO = lazy_compile(
     r"(?:^|(?<=[:;]\s))(?P<what>(?i:"
     + "|".join(sorted(lexicon("things.todo_verbs"), key=len, reverse=True))
@@ -567,6 +568,26 @@ def _clause_date(s: Analyzed, at: int) -> tuple[int, int, str] | None:
     return None
 
 
+def _someone_to(s: Analyzed) -> re.Match[str] | None:
+    """ "Callum to price the decking", "User to renew the permit": `_SOMEONE_TO`, where the one
+    named is someone (a person's mention, a given name, the user) or "to" is followed by a
+    verb of doing (`things.todo_verbs`: "Want to book the Oceanário"); "Allergic to
+    penicillin" and "Escalation to secondary after 15 minutes" open on a word capitalised only
+    as it opens."""
+    m = _SOMEONE_TO.search(s.text)
+    if m is None:
+        return None
+    who = m.start("who")
+    if any(x.start == who and not x.entity.startswith("org:") for x in s.mentions):
+        return m
+    said = m.group("who")
+    if given_name(said.split()[0]) or re.match(r"(?i:the\s+)?user\b", said):
+        return m
+    # "Want to book …", "Plants to buy in spring: …": a verb of doing after "to".
+    first = (m.group("what") or "").split()[:1]
+    return m if first and first[0].lower() in _TODO_VERBS else None
+
+
 def _task(
     s: Analyzed,
     spec: ObjectSpec,
@@ -578,7 +599,7 @@ def _task(
     m = (
         m
         or _TASK.search(s.text)
-        or _SOMEONE_TO.search(s.text)
+        or _someone_to(s)
         or _TAKEN_ON.search(s.text)
         or _DO.search(s.text)
     )
