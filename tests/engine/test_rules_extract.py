@@ -2744,6 +2744,7 @@ async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> 
          "vegetarian but eats fish occasionally"),
         ("I'm gluten-free.", "diet", "gluten-free"),
         ("I'm vegetarian, no mushrooms.", "diet", "vegetarian, no mushrooms"),
+        ("Allergic to penicillin.", "penicillin", "allergic to penicillin"),  # an agent's note
         # A clause of its own after a comma ends what is wanted; a want denied, an insisting,
         # a preference said with "I'd".
         ("I really prefer standing at the end of a row, I get claustrophobic.",

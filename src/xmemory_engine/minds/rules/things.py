@@ -199,7 +199,9 @@ _STANCE = (
     # one is more often a plan.
     r"(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+want|insists?(?:\s+on|\s+that)?|"
     r"(?:'d|\u2019d|\s+would)\s+(?:really\s+|much\s+|far\s+)?(?:rather|prefer|like)|"
-    r"(?:'m|\u2019m|\s+am|\s+is|\s+are)\s+allergic\s+to|"
+    # "Allergic to penicillin" opening an agent's note says it of the user, as "I'm" would;
+    # after a semicolon it may be of whoever the clause before named ("Grandad is on …;").
+    r"(?:(?:'m|\u2019m|\s+am|\s+is|\s+are)\s+|(?<![\s\S]))allergic\s+to|"
     # A habit not kept: "never flies Ryanair", "doesn't take rush jobs at weekends".
     r"(?:never|doesn't|does\s+not|don't|do\s+not|won't|will\s+not)(?=\s+(?:"
     + "|".join(sorted(lexicon("things.habit_verbs"), key=len, reverse=True))
