@@ -309,7 +309,9 @@ def _unsaid_self(text: str, named: list[Mention], speaker: str | None) -> list[M
     if opening is None or (opening.group("label") or "").lower() not in _NOTE_LABELS:
         return []
     verb, after = opening.group("verb").lower(), opening.group("after").strip().lower()
-    done = past(verb) or (verb.endswith("ed") and len(verb) >= 5)  # "Moved", "Based in"
+    # `deeds.past` leaves out the -ed words of a state ("moved", "based", "married"), which
+    # opening a note are the user's too ("Moved to Lisbon", "Based in Leeds").
+    done = past(verb) or (verb.endswith("ed") and len(verb) >= 5)
     if after.startswith((":", "by")) or not (done or verb in _OWN_VERBS):
         return []  # "Booked: …", "Delivered by DPD": a label, a deed of someone named after
     at = opening.start("verb")

@@ -154,7 +154,7 @@ _NEEDED_ITEM_WORDS = 6  # an item longer than this is a clause, not one more thi
 _TODO_VERBS = frozenset(lexicon("things.todo_verbs"))
 _DO = lazy_compile(
     r"(?:^|(?<=[:;]\s))(?P<what>(?i:"
-    + "|".join(sorted(lexicon("things.todo_verbs"), key=len, reverse=True))
+    + "|".join(sorted(_TODO_VERBS, key=len, reverse=True))
     # "Follow up with Priya", "Check in with Tom": a particle's "with" (not "Call with Tom …").
     + r")(?:\s+(?i:up|back|off|out|in)(?:\s+(?i:with))?)?\s+(?:(?i:the|a|an|my|our|his|her|their|your|some|more|"
     r"new|all|it|them|him|this|that|these|those)\b"
