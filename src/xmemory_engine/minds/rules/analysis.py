@@ -16,6 +16,7 @@ from datetime import date
 from xmemory_engine.minds.rules.deeds import past
 from xmemory_engine.minds.rules.names import (
     CURRENCY_CODES,
+    META_LABELS,
     Candidate,
     classify,
     find_candidates,
@@ -46,7 +47,7 @@ _NOUN = re.compile(r"\s*([^\W\d_][\w\-]*)")
 # What a person has of their own, said after "my" / "the user's": their details, not others.
 _OWN_DETAILS = lexicon("analysis.own_details")
 # Labels a note about its writer may open with ("Update: joined Globex"); none is no label.
-_NOTE_LABELS = frozenset(("", *lexicon("facts.meta_labels")))
+_NOTE_LABELS = frozenset(("", *META_LABELS))
 _SHE = frozenset({"she", "her", "hers"})
 _HE = frozenset({"he", "him", "his"})
 _PREPOSITIONS = frozenset({"at", "in", "for", "with", "from", "to", "by", "of", "on", "about"})

@@ -1234,8 +1234,9 @@ def _described_by(before: str) -> bool:
 
 # Words between someone and a place that say it is where they are: living, being based,
 # moving, working, being from ("is a tester at Sage and lives in Newcastle").
+_DWELL = r"lives?|living|lived|resides?|residing|grew\s+up"
 _WHERE_ONE_IS = re.compile(
-    r"\b(?:lives?|living|lived|resides?|residing|grew\s+up|based|moved?|moving|relocat\w*|"
+    rf"\b(?:{_DWELL}|based|moved?|moving|relocat\w*|"
     r"settled|staying|stays|works?|working|worked|job|is|are|was|were|am|from|home|now)\b"
     r"|['\u2019][sm]\b",
     re.IGNORECASE,
@@ -1254,7 +1255,7 @@ def _where_one_is(between: str) -> bool:
     return not any(w.isalpha() and past(w) for w in words)  # not "a four-bed flat"
 
 
-_DWELLS = re.compile(r"\b(?:lives?|living|lived|resides?|residing|grew\s+up)\s+(?:in|near)\s+$")
+_DWELLS = re.compile(rf"\b(?:{_DWELL})\s+(?:in|near)\s+$")
 
 
 def _places(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:

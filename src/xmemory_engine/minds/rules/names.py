@@ -46,7 +46,8 @@ KIN_NOUNS = _KIN_BASES | frozenset(
 _ROLE_SUFFIXES = ("er", "or", "ist", "ian", "eer")
 # Common words with those endings that are not jobs.
 _NOT_ROLES = lexicon("names.not_roles")
-_META_LABELS = lexicon("facts.meta_labels")
+# Words a note's label may be ("Update:", "Note:"), which name no one.
+META_LABELS = lexicon("facts.meta_labels")
 _GENERIC_ROLES = lexicon("names.generic_roles")
 CURRENCY_CODES = lexicon("names.currency_codes")
 THING_WORDS = lexicon("names.thing_words")
@@ -548,7 +549,7 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
             # "Update: left Initech": a note's label, no one's name
             or (
                 run[0].start() == 0
-                and run[0].group().lower() in _META_LABELS
+                and run[0].group().lower() in META_LABELS
                 and sentence[run[0].end() :].startswith(":")
             )
         )
