@@ -5222,6 +5222,24 @@ async def test_a_name_ending_in_a_number_is_a_level_or_a_room_not_a_party() -> N
     assert "RICS Level 2" not in {o["name"] for o in objects(survey, "organization")}
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The electrician, a guy called Wojtek Nowak, quoted £450.",
+        "A woman named Oyelaran Bakare is coming round on Monday.",
+        "Our new plumber is a bloke called Wojtek Nowak.",
+    ],
+)
+async def test_someone_said_to_be_called_a_name_is_a_person_whatever_the_name(text: str) -> None:
+    # "a guy called …", "a woman named …": the word before "called" says it is someone, so
+    # a name the rules do not know as a given one is no firm for what it does ("quoted").
+    result = await extract(text, DEFAULT)
+    names = {p["name"] for p in objects(result, "person")}
+    assert names & {"Wojtek Nowak", "Oyelaran Bakare"}
+    assert not objects(result, "organization")
+
+
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,
 # possessives, labels, list marks, dates, amounts, addresses, diets, jobs, names.
 _FRAGMENTS = (

@@ -17,6 +17,7 @@ from xmemory_engine.minds.rules.analysis import TIE, Analyzed, Mention
 from xmemory_engine.minds.rules.deeds import past
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import (
+    ANYONE,
     BOUGHT,
     FIRM_HEADS,
     KIN_NOUNS,
@@ -316,7 +317,6 @@ _TITLE_BEFORE = re.compile(
 # (`_VERB_AFTER`: "we'll guide Ahmed") makes it a verb.
 _JOB_BEFORE = re.compile(rf"(?P<before>[\w'\u2019]+)\s+(?P<role>[a-z][\w\-]*)\s+(?:{TITLE})?$")
 _VERB_AFTER = lexicon("cues.verb_after")
-_ANYONE = lexicon("cues.anyone")
 
 # "The hiring manager is Petra Lind", "Coach is Femi Adeyemi", "school nurse is Joanne Pike",
 # "their instructor is Cathal Ó Briain": a job said of someone named after it, when it is
@@ -694,7 +694,7 @@ def _a_job(words: list[str]) -> bool:
         return _a_job(words[: words.index("of")])
     if not words or any(w in STOPWORDS for w in words):
         return False
-    if len(words) == 1 and words[0].lower() in _ANYONE:
+    if len(words) == 1 and words[0].lower() in ANYONE:
         return False  # "the guy is Bartholomew Kaczmarek": anyone, no job
     if words[-1].casefold() == USER_NAME.casefold():
         return False  # "Board: user, Rahel Tesfaye": the user, listed before her, is no job

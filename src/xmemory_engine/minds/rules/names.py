@@ -838,9 +838,14 @@ _NUMBERED_PARTIES = frozenset(
 
 def _score(c: Candidate, s: Scores) -> None:
     s.inner = s.inner or (bool(c.before) and not c.labelled)
-    named = c.before[-2:-1] if c.before[-1:] in (["called"], ["named"]) else c.before[-1:]
+    called = c.before[-1:] in (["called"], ["named"])
+    named = c.before[-2:-1] if called else c.before[-1:]
     if named and named[0] in ANIMALS:
         s.thing = True  # "our dog Pumpkin", "a tabby cat named Mochi"
+    elif called and named and (named[0] in ANYONE or person_noun(named[0])):
+        # "a guy called Wojtek Nowak", "a plumber named …": who is called so is someone,
+        # whether or not the rules know the name as a given one.
+        s.person += 3
     if _acts(c):
         s.acts += 1
     before1 = c.before[-1] if c.before else ""
@@ -1103,6 +1108,8 @@ _OF_A_FIRM = frozenset(
 MET = frozenset(("with", "met", "meet", "meeting", "see", "seeing", "saw", "visit", "visiting",
                   "visited", "join", "joining"))  # fmt: skip
 # What is done with a seller, said right before "from" ("ordered from", "bought from").
+# Words for anyone at all ("guy", "woman"): alone they say no job, but who is one is someone.
+ANYONE = frozenset(lexicon("cues.anyone"))
 BOUGHT = frozenset(("ordered", "order", "bought", "buy", "buying", "purchased", "hired",
                      "rented", "booked", "delivered"))  # fmt: skip
 # What one gets from a firm: "a quote from …", "the invoice from …".
