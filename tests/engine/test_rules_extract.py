@@ -5240,6 +5240,22 @@ async def test_someone_said_to_be_called_a_name_is_a_person_whatever_the_name(te
     assert not objects(result, "organization")
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tom Reyes is our accountant at Bright Books.",
+        "Tom Reyes, my accountant at Bright Books, sent the forms.",
+    ],
+)
+async def test_a_name_after_a_preposition_is_not_the_job_owned_before_it(text: str) -> None:
+    # "our accountant at Bright Books": the name is where the job is, not who holds it ("My
+    # head of department, Naledi Khumalo" is), though its first word is a given name.
+    result = await extract(text, DEFAULT)
+    assert [p["name"] for p in objects(result, "person")] == ["Tom Reyes"]
+    assert [o["name"] for o in objects(result, "organization")] == ["Bright Books"]
+
+
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,
 # possessives, labels, list marks, dates, amounts, addresses, diets, jobs, names.
 _FRAGMENTS = (

@@ -1015,8 +1015,10 @@ def _score(c: Candidate, s: Scores) -> None:
     )
     if before1 in KIN_NOUNS or partner or (before1 in ROLE_NOUNS and determined):
         s.person += 2  # "my brother Sam", "our dentist Okafor", "the designer Ana"
-    elif _owned_head(c.before) in KIN_NOUNS | ROLE_NOUNS:
-        s.person += 2  # "My head of department, Naledi Khumalo": the phrase's head, "head"
+    elif _owned_head(c.before) in KIN_NOUNS | ROLE_NOUNS and before1 not in _PHRASE_PREPOSITIONS:
+        # "My head of department, Naledi Khumalo": the phrase's head, "head"; not a name
+        # after its preposition ("our accountant at Bright Books": where the job is).
+        s.person += 2
     elif kin_plural(before1):
         s.person += 2  # "two daughters, Isla and Nia", "the kids Inês and Tomás"
     owned = _OWNED & set(c.before[-5:-2]) or any(
