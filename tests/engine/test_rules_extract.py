@@ -2218,6 +2218,12 @@ async def test_the_contact_named_after_an_organization_works_there() -> None:
         ),
         # The user, listed before someone, is no job of theirs.
         ("Board: user, Rahel Tesfaye, and Joseph Ogunleye for Hoxton.", "Rahel Tesfaye", None),
+        # What is said of the job may stand between it and "is": who they are to the
+        # speaker, what they did, and a word for anyone before the name.
+        ("The midwife assigned to us is Joanna Kerr.", "Joanna Kerr", "midwife"),
+        ("The vet who did the op was Dr Amara Okoye.", "Amara Okoye", "vet"),
+        ("The electrician is a guy called Wojtek Nowak.", "Wojtek Nowak", "electrician"),
+        ("The electrician, a guy called Wojtek Nowak, quoted £450.", "Wojtek Nowak", "electrician"),
     ],
 )
 async def test_a_job_said_of_someone_named_after_it_is_their_role(

@@ -323,6 +323,9 @@ _VERB_AFTER = lexicon("cues.verb_after")
 # nobody's or someone else's ("my manager is ..." is the user's relationship: `_kin`). The
 # job opens the sentence or a clause, or follows "the" or a third person's possessive.
 _ANOTHERS = r"(?:[Tt]he|[Tt]heir|[Hh]is|[Hh]er|[Ii]ts)\s+"
+# "is a guy called Wojtek Nowak", ", a woman named …": a word for anyone before the name
+# says no more of them than the name does.
+_ANYONE_CALLED = rf"(?:an?\s+(?:{'|'.join(sorted(ANYONE))})\s+(?:called|named)\s+)?"
 # What ends one clause before another opens: punctuation, a dash, or an emoji ("doing the loft
 # conversion 🙌 architect is Henrik Sørensen").
 _CLAUSE_MARK = r"[;,.:!?\u2013\u2014\u2600-\u27bf\U0001f300-\U0001faff]"
@@ -342,10 +345,14 @@ _THE_ROLE_IS = re.compile(
     r"(?:\s+for\s+(?:the\s+|my\s+|our\s+)?[a-z][\w\-]*)?"
     # "the vet we saw is Dr Søren Lindqvist": who met them, said between.
     r"(?:\s+(?:we|I|they|he|she|you)\s+(?:saw|see|met|use|used|had|have|got|spoke\s+to))?"
+    # "The vet who did the op was …", "The midwife assigned to us is …": what the one with
+    # the job did or was given, said between (a clause of its own, or a participle's).
+    r"(?:\s+(?:who|that)\s+[a-z][^,;.:!?()]{0,40}?|\s+[a-z]{3,}ed\s+(?:to|by|for|with|on)\s+"
+    r"[^,;.:!?()]{1,25}?)?"
     # "is", in any tense: "Internal examiner will be Dr Fergus MacLeod".
     r"(?:\s+(?:is|was|will\s+be|is\s+going\s+to\s+be)\s+(?:now\s+)?(?:called\s+|named\s+)?"
     r"|['\u2019]s\s+(?:called|named)\s+)"
-    rf"(?:{TITLE})?$"
+    rf"{_ANYONE_CALLED}(?:{TITLE})?$"
 )  # "The engineer's called Jory Pascoe", "the caretaker is called Mo"
 # "Tutor: Chiara Benedetti", "second supervisor: Dr. Tom Whitcombe", "Sound engineer for the
 # tour: Declan Moss": a label that is a job, then the one who has it.
@@ -374,7 +381,7 @@ _APPOSED_BEFORE = re.compile(
     r"(?:(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*['\u2019]s\s+)?"
     # The head may be an acronym ("his GP, Dr Ruth Kiely,").
     r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,3}?(?:[a-z][\w\-]*|[A-Z]{2,5})(?:\s+of\s+[a-z][\w\-]*)?)"
-    rf"\s*[,(]\s*(?:{TITLE})?$"
+    rf"\s*[,(]\s*{_ANYONE_CALLED}(?:{TITLE})?$"
 )
 
 
