@@ -3094,6 +3094,9 @@ async def test_a_word_said_of_someone_after_a_dash_is_no_job() -> None:
          "2027-02-03"),
         # A kind said in a label names no event; the name after it does.
         ("Target race: Leeds Half Marathon, 9 May 2027.", "Leeds Half Marathon", "2027-05-09"),
+        # A day it is moved to is when it is, not where it goes ("a flight to Rome").
+        ("My piano teacher moved the lessons to Thursday 11 March 2027.", "lessons",
+         "2027-03-11"),
     ],
 )  # fmt: skip
 async def test_a_scheduled_occasion_with_a_date_is_an_event(

@@ -785,7 +785,8 @@ def _event(
     going = re.match(
         rf"\s+to\s+(?P<place>{UPPER}[\w'\-]*(?:\s+{UPPER}[\w'\-]*)*)", s.text[m.end() :]
     )
-    if going is not None and with_people is None:
+    # "moved the lessons to Thursday": a day it goes to is when it is, said by its date.
+    if going is not None and with_people is None and not names_a_time(going["place"].split()):
         title += f" to {going.group('place')}"
     whose = _whose(s, s.text.rfind(lead[0], 0, m.start()) if lead else m.start(), names)
     if whose is not None:
