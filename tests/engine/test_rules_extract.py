@@ -1418,6 +1418,11 @@ async def test_brackets_naming_a_job_by_a_person_noun_give_the_role() -> None:
     people = {p["name"]: p for p in objects(result, "person")}
     assert people["Callum Reid"]["role"] == "senior landscaper"
     assert people["Thandiwe Mokoena"]["role"] == "second-year apprentice"
+    # An article or an owner may open the brackets: the job is the words after it.
+    result = await extract("Spoke to Hamid Karimi (the surveyor) about the damp.", DEFAULT)
+    assert objects(result, "person")[0].get("role") == "surveyor"
+    result = await extract("Sent the forms to Ruth Ellery (our accountant).", DEFAULT)
+    assert objects(result, "person")[0].get("role") == "accountant"
     # A part that names no one's job stays a note of theirs.
     result = await extract("Two employees: Callum Reid (red van) and Thandiwe Mokoena.", DEFAULT)
     people = {p["name"]: p for p in objects(result, "person")}

@@ -657,7 +657,8 @@ _COLON_ROLE = re.compile(
 # "(bookkeeper)", "(Polish community archivist)": a modifier may be capitalised, not the head.
 # "(bosun / boat manager)": the first of two jobs given as alternatives.
 _BRACKET_ROLE = re.compile(
-    r"\s*\(\s*(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*(?:[,;)]|/\s*[a-z])"
+    # "Hamid Karimi (the surveyor)", "Ruth Ellery (our accountant)": the job after its article.
+    r"\s*\(\s*(?:(?i:the|a|an|our|my)\s+)?(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*(?:[,;)]|/\s*[a-z])"
 )
 
 
