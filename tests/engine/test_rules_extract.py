@@ -4165,6 +4165,13 @@ async def test_what_the_words_before_is_call_a_firm_is_its_sort() -> None:
     assert kinds["La Milpa Foods"] == "tortilla supplier"
     assert kinds["Monzo"] == "bank"  # whose it is says no sort
     assert kinds["Acme Corp"] is None  # "thing" is no sort of firm
+    # Set off by a comma after it, as "is" says it: "Our gym, PureFit Clapham, …".
+    result = await extract(
+        "Our gym, PureFit Clapham, charges £39 a month. Sadly, Acme Corp said no.", DEFAULT
+    )
+    kinds = {o["name"]: o.get("kind") for o in objects(result, "organization")}
+    assert kinds["PureFit Clapham"] == "gym"
+    assert kinds["Acme Corp"] is None  # a word opening a sentence, no firm's sort
 
 
 @pytest.mark.anyio

@@ -48,8 +48,10 @@ def org_facts(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> No
     named = [m for m in s.mentions if m.entity.startswith("org:") and not m.pronoun]
     for m in named:
         _town_set_off(s, m, drafts.get(m.entity))
-        _kind_said_before(drafts.get(m.entity), s.text[: m.start])
+        _kind_said_before(drafts.get(m.entity), s.text[: m.start], _KIND_IS)
         _kind_named(drafts.get(m.entity), s.text[m.start : m.end])
+        # "Rang my insurer, Harbour Home Insurance": the trade its name says narrows it more.
+        _kind_said_before(drafts.get(m.entity), s.text[: m.start], _KIND_SET_OFF)
         _kind_said_after(drafts.get(m.entity), s.text[m.end :])
         _kind_booked_with(drafts.get(m.entity), s.text[: m.start])
     orgs = {m.entity for m in named if m.entity in drafts}
@@ -76,12 +78,12 @@ def org_facts(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> No
         counts(s, drafts[next(iter(orgs))])
 
 
-def _kind_said_before(draft: Draft | None, before: str) -> None:
+def _kind_said_before(draft: Draft | None, before: str, shape: re.Pattern[str]) -> None:
     """A firm said to be what the words before "is" call it ("tortilla supplier is La Milpa
     Foods", "Our insurer is Admiral") is of that kind, when those words end in a noun for a
-    firm or a sort of one."""
+    firm or a sort of one; so is one set off after them (`_KIND_SET_OFF`)."""
     kind = field_for(draft.spec, "kind", ("str",)) if draft is not None else None
-    said = _KIND_IS.search(before)
+    said = shape.search(before)
     if draft is None or kind is None or draft.has(kind) or said is None:
         return
     words = _what_sort(said.group("kind"))  # "My bank is Monzo": bank
@@ -96,6 +98,12 @@ def _kind_said_before(draft: Draft | None, before: str) -> None:
 _KIND_IS = re.compile(
     r"(?:^|[,;:(]\s*|\b(?:my|our|the|their|his|her|user['\u2019]s)\s+|\b[A-Z][\w\-]*['\u2019]s\s+)"
     r"(?P<kind>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s+(?:is|are|was|were)\s+(?:now\s+)?$",
+    re.IGNORECASE,
+)
+# "Our gym, PureFit Clapham, …": the same words set off by a comma, after whose they are.
+_KIND_SET_OFF = re.compile(
+    r"\b(?:my|our|the|their|his|her|user['\u2019]s)\s+(?P<kind>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)"
+    r"\s*,\s*$",
     re.IGNORECASE,
 )
 _WHEN_HELD = frozenset(("new", "current", "old", "former", "usual"))  # not what sort it is
