@@ -3099,6 +3099,12 @@ async def test_a_word_said_of_someone_after_a_dash_is_no_job() -> None:
          "2027-02-03"),
         # A kind said in a label names no event; the name after it does.
         ("Target race: Leeds Half Marathon, 9 May 2027.", "Leeds Half Marathon", "2027-05-09"),
+        # Of two occasions in the date's clause, the date is said of the one right before it.
+        ("User is training for the Berlin Half Marathon on 5 April 2027.",
+         "Berlin Half Marathon", "2027-04-05"),
+        # An occasion's word before a sort of place says what the place is for.
+        ("Practical test booked at Wembley test centre on 19 February 2027.", "Practical test",
+         "2027-02-19"),
         # A day it is moved to is when it is, not where it goes ("a flight to Rome").
         ("My piano teacher moved the lessons to Thursday 11 March 2027.", "lessons",
          "2027-03-11"),

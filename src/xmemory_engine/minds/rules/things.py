@@ -559,6 +559,12 @@ def _date_of(s: Analyzed, at: int) -> tuple[int, int, str] | None:
     return _clause_date(s, at) or _first_date(s)
 
 
+def _next_word(text: str, at: int) -> str:
+    """The word right after `at`, lowered, when only spaces stand between."""
+    m = re.match(r"\s+([^\W\d_]+)", text[at:])
+    return m.group(1).lower() if m else ""
+
+
 def _clause_date(s: Analyzed, at: int) -> tuple[int, int, str] | None:
     """The date said in the clause holding `at`, if any."""
     start = max((m.end() for m in _CLAUSE.finditer(s.text, 0, at)), default=0)
@@ -745,7 +751,14 @@ def _event(
         for f, n in zip(found, [*found[1:], None], strict=False)
         if n is None or n.start() > f.end() + 1
     ]
-    m = next((f for f in found if _clause_date(s, f.start()) is not None), None)
+    # "booked at Wembley test centre on 19 february": a word for an occasion naming the sort
+    # of place after it says what the place is for; the occasion is another.
+    held = [f for f in found if _next_word(s.text, f.end()) not in _PLACE_KINDS]
+    dated = [(f, d) for f in held if (d := _clause_date(s, f.start())) is not None]
+    # Of several in the dated clause, the date is said of the one right before it ("training
+    # for the Berlin Half Marathon on 5 April": the marathon), else of the first after it.
+    leading = [f for f, d in dated if d == dated[0][1] and f.end() <= d[0]]
+    m = leading[-1] if leading else (dated[0][0] if dated else None)
     m = m or (found[0] if found else None)
     if m is None:
         return None
