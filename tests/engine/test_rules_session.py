@@ -1175,6 +1175,23 @@ async def test_she_after_the_user_in_an_agent_s_note_is_the_user(tmp_path: Path)
         assert "open-studio" in str(people["User"].get("notes")), people
 
 
+async def test_a_pronoun_opening_a_write_is_no_one_stored_of_the_other_gender(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("We adopted a rescue greyhound, her name is Juniper.")
+        await memory.write("My partner Luis is doing the morning walks.")
+        # "she" names no one, and the last person stored is a man: the sentence is his in
+        # nothing; it stays in what was said (and the user's notes), as before any record.
+        await memory.write("She's scared of bikes and can't be off lead.")
+        people = {str(p["name"]): p for p in await memory.rows("person")}
+        assert "scared" not in str(people["Luis"].get("notes")), people
+        # "he" after him is still him.
+        await memory.write("He's off to Madrid on Friday.")
+        people = {str(p["name"]): p for p in await memory.rows("person")}
+        assert "Madrid" in str(people["Luis"]), people
+
+
 async def test_a_date_said_apart_from_a_change_is_an_event_of_its_own(tmp_path: Path) -> None:
     async with session(tmp_path, today=date(2026, 12, 4)) as memory:
         # "done" tells of the survey; the install and the scaffolding are said apart from it.

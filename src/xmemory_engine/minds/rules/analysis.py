@@ -502,6 +502,12 @@ def _person_meant(
     return LOOKUP_PERSON  # no one named: the person the conversation before was about
 
 
+def pronoun_gender(word: str) -> str | None:
+    """The gender a pronoun says ("f" for she, her, hers; "m" for he, him, his), else None."""
+    word = word.lower()
+    return "f" if word in _SHE else "m" if word in _HE else None
+
+
 def _object_her(text: str, m: re.Match[str]) -> bool:
     """'I called her.' (object) rather than 'her email' (possessive)."""
     rest = text[m.end() :].lstrip()

@@ -31,6 +31,7 @@ from xmemory_engine.minds.rules.analysis import (
     Mention,
     TextAnalysis,
     analyze,
+    pronoun_gender,
 )
 from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
@@ -49,6 +50,7 @@ from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     addressed_to,
     firm_in_address,
+    gender,
     given_name,
     role_noun,
 )
@@ -247,14 +249,23 @@ class _Build:
         return draft
 
     async def resolve_recent_person(self, lookup: RecordLookup | None) -> None:
-        """Give the text's opening pronoun the most recently stored person, if allowed."""
-        used = any(m.entity == LOOKUP_PERSON for s in self.text.sentences for m in s.mentions)
-        if not used or self.person is None:
+        """Give the text's opening pronoun the most recently stored person, if allowed: not
+        when their given name says the other gender than the pronoun ("She's scared of
+        bikes" after "My partner Luis …"), whose sentence then stays in what was said."""
+        said = [
+            pronoun_gender(s.text[m.start : m.end])
+            for s in self.text.sentences
+            for m in s.mentions
+            if m.entity == LOOKUP_PERSON
+        ]
+        if not said or self.person is None:
             return
         name_of = name_field(self.person, "person")
         records = await lookup.recent(self.person.name, 1) if lookup else []
         name = records[0].get(name_of) if records and name_of else None
-        if isinstance(name, str) and name.strip():
+        if not isinstance(name, str) or gender(name) not in (None, *said):
+            return
+        if name.strip():
             self.drafts[LOOKUP_PERSON] = self._draft(self.person, name.strip())
 
     async def settle_ties(self, lookup: RecordLookup | None) -> None:
