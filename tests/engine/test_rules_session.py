@@ -1192,6 +1192,19 @@ async def test_a_pronoun_opening_a_write_is_no_one_stored_of_the_other_gender(
         assert "Madrid" in str(people["Luis"]), people
 
 
+async def test_sentences_kept_in_notes_stay_apart_when_written_without_a_stop(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("my partner Luis is doing the morning walks")
+        await memory.write("Luis hates the cold")
+        people = {str(p["name"]): p for p in await memory.rows("person")}
+        # Casual writes end without a full stop; kept together they must still read as two.
+        assert people["Luis"]["notes"] == (
+            "my partner Luis is doing the morning walks. Luis hates the cold"
+        ), people
+
+
 async def test_a_date_said_apart_from_a_change_is_an_event_of_its_own(tmp_path: Path) -> None:
     async with session(tmp_path, today=date(2026, 12, 4)) as memory:
         # "done" tells of the survey; the install and the scaffolding are said apart from it.

@@ -1220,7 +1220,7 @@ class _Build:
                 continue  # "Ursula K. Le Guin" wrote the book; no friend of that name
             notes_of = notes_field(draft.spec, {name_field(draft.spec) or ""})
             if draft.notes and notes_of and not draft.has(notes_of):
-                draft.put(notes_of, " ".join(draft.notes))
+                draft.put(notes_of, _kept_apart(draft.notes))
             if draft.missing_required() or not draft.values or draft.ref in kept:
                 continue
             kept.add(draft.ref)
@@ -1766,6 +1766,18 @@ def _changed_status(text: str, draft: Draft) -> set[str]:
             draft.notes.append(text)  # no status to set: the sentence says what happened
             return {notes}
     return set()
+
+
+_CLOSED = (".", "!", "?", ";", ":", "\u2026", ")", '"', "'", "\u201d", "\u2019")
+
+
+def _kept_apart(sentences: list[str]) -> str:
+    """Sentences kept in one text field, each still one: a write typed without a full stop
+    ("my partner Luis is doing the morning walks") gets one before the next is joined on."""
+    said = [t.strip() for t in sentences if t.strip()]
+    return " ".join(
+        t if t.endswith(_CLOSED) or i == len(said) - 1 else f"{t}." for i, t in enumerate(said)
+    )
 
 
 def _only_marked(draft: Draft) -> bool:
