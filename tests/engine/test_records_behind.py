@@ -665,6 +665,18 @@ async def test_a_change_about_something_else_or_its_replaced_value_does_not_answ
     assert "2026-12-11" not in lesson["reader_result"]["answer"].split("“")[0], lesson
 
 
+async def test_the_value_a_sentence_gives_as_replaced_answers_only_a_question_of_before(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write("User switched energy supplier from British Gas to Octopus Energy in November.")
+    now = await read("Who is my energy supplier?")
+    # "from British Gas" is the supplier left: not the answer, even with a notice saying so.
+    assert "British Gas" not in now["reader_result"]["answer"].split("“")[0], now
+    before = await read("Who was my energy supplier previously?")
+    assert before["reader_result"]["answer"].startswith("British Gas"), before
+
+
 async def test_which_firm_or_which_member_is_the_one_of_that_type_the_sentence_names(
     memory: Memory,
 ) -> None:

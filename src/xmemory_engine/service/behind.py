@@ -58,6 +58,10 @@ other value competes: the new value a change tells, when the records the change 
 instead of those of the first sentence found, or the one firm or person a sentence names.
 Room for a noun, the change, a preposition and a weekday ("plate *reader* slot moved to Fri
 2026-03-13")."""
+# Words of a question asking what was so before a change ("Who was my supplier before?").
+_ASKS_BEFORE = frozenset(
+    ("before", "previously", "formerly", "former", "old", "used", "original", "originally")
+)
 LABEL_WORDS = 3  # words before a colon that label what follows ("Open items:")
 BOOKKEEPING = frozenset({"xuid", "created_at", "updated_at"})
 
@@ -345,6 +349,8 @@ def _named_beside(t: Tables, asked_of: _AskedOf, within: int | None = None) -> B
             continue
         if within is not None and passages_mod.given_as_old(part, " ".join(said)):
             continue  # "moves from 2 January to 9 January": the value replaced
+        if _replaced(words, at, said) and not _ASKS_BEFORE & set(search_words(query)):
+            continue  # "switched from British Gas to Octopus Energy": so only before
         near.append((min((abs(a - b) for a in at for b in spots), default=0), value, said))
     if not near or (within is not None and not spots):
         return None
@@ -702,6 +708,19 @@ def a_name(value: str) -> bool:
     return words[0][:1].isupper() and all(
         w[:1].isupper() or len(w) <= _PARTICLE or not w[:1].isalpha() for w in words
     )
+
+
+def _replaced(words: list[str], at: list[int], said: list[str]) -> bool:
+    """Whether a value said at `at` in `words` is told as the one a change left: "from" it
+    "to" another ("switched from British Gas to Octopus Energy"), or after a word saying it
+    was so before ("formerly", "no longer", "ex"); "a grant from the Calder Valley Community
+    Fund for new tools" is where the grant came from."""
+    markers = passages_mod.vocabulary().old_value_markers - {"from"}
+    for i in at:
+        before, after = words[i - 1 : i], words[i + len(said) : i + len(said) + 1]
+        if (before == ["from"] and after == ["to"]) or (before and before[0] in markers):
+            return True
+    return False
 
 
 def _runs(words: list[str], run: list[str]) -> list[int]:
