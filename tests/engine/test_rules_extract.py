@@ -1976,6 +1976,13 @@ async def test_a_job_at_a_company_said_before_the_name_is_work_there() -> None:
     assert [(p["name"], p.get("company"), p.get("relationship")) for p in people] == [
         ("Sofia Marin", "Northwind", "manager")
     ]
+    # A firm's name may join its words with "&".
+    people = objects(
+        await extract("User's manager at Finch & Co is Harriet Blume.", DEFAULT), "person"
+    )
+    assert [(p["name"], p.get("company"), p.get("relationship")) for p in people] == [
+        ("Harriet Blume", "Finch & Co", "manager")
+    ]
 
 
 @pytest.mark.anyio

@@ -1064,7 +1064,8 @@ def _kin_phrase(noun: re.Match[str]) -> tuple[str, int] | None:
 # "my manager there is Ingrid", "my best friend from university is Priya": where or when may
 # stand before the verb.
 _KIN_AFTER = re.compile(
-    r"^\s*(?:(?:there|here|now|currently|(?:from|at|in)(?:\s+[\w'\u2019\-]+){1,6})\s+(?=is\b|was\b))?"
+    # "my manager at Finch & Co is …": a firm's name may join its words with "&".
+    r"^\s*(?:(?:there|here|now|currently|(?:from|at|in)(?:\s+[\w'\u2019\-&]+){1,6})\s+(?=is\b|was\b))?"
     r"(?:,|:|\(|-|\u2014|\bis\b|\bwas\b|\bcalled\b|\bnamed\b)?\s*$"
 )
 # "Maya, my sister", "Priya is my manager".
