@@ -1205,6 +1205,19 @@ async def test_sentences_kept_in_notes_stay_apart_when_written_without_a_stop(
         ), people
 
 
+async def test_a_thing_said_done_with_no_doer_is_no_one_and_marks_its_task_done(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Wedding to-do: book photographer, order flowers, send invitations")
+        # "Invitations sent today!": what was sent, no one who sent something.
+        await memory.write("Invitations sent today!")
+        assert "Invitations" not in {str(p["name"]) for p in await memory.rows("person")}
+        tasks = {str(t["title"]): t["status"] for t in await memory.rows("task")}
+        assert tasks["send invitations"] == "done", tasks
+        assert tasks["order flowers"] == "open", tasks
+
+
 async def test_a_date_said_apart_from_a_change_is_an_event_of_its_own(tmp_path: Path) -> None:
     async with session(tmp_path, today=date(2026, 12, 4)) as memory:
         # "done" tells of the survey; the install and the scaffolding are said apart from it.

@@ -176,6 +176,11 @@ _ORG_HEADS = frozenset({"university", "bank", "institute", "department", "minist
                         "universidad", "université", "università", "universidade"})  # fmt: skip
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "his", "her", "its"})
 _PERSON_VERBS = lexicon("names.person_verbs")
+# What may follow a past form told of a thing done, where no one it was done to is named.
+_NOTHING_DONE_TO = frozenset(
+    ("", "today", "yesterday", "tonight", "already", "earlier", "on", "at", "by", "last",
+     "this", "off", "out", "back", "and")
+)  # fmt: skip
 # Verbs whose object is someone, in the forms a note uses ("met X", "call X", "send X the list").
 _PERSON_BEFORE = frozenset(
     {"met", "called", "emailed", "told", "asked", "introduced", "thanked", "texted", "with",
@@ -988,7 +993,17 @@ def _score(c: Candidate, s: Scores) -> None:
     acts_as_person = after1 in _PERSON_VERBS or (after1 == "has" and after2 in ("been", "a", "an"))
     # "Tom also leads ...", "Ana recently joined ...": the first verb after adverbs.
     acts_as_person = acts_as_person or (verb in _PERSON_VERBS and verb != "is_a")
-    if subject_of_verb and acts_as_person:
+    # "Invitations sent today!": a word opening the sentence, named nowhere else and no given
+    # name, before a past form with nothing done to anyone after it, is what was done to.
+    undergoes = (
+        c.start == 0
+        and len(c.tokens) == 1
+        and after1 == verb
+        and after1.endswith(("ed", "nt", "ne", "en"))
+        and after2 in _NOTHING_DONE_TO
+        and not (given_name(c.tokens[0]) or rare_given_name(c.tokens[0]))
+    )
+    if subject_of_verb and acts_as_person and not undergoes:
         s.person += 2
     if _apposed(c) or _bracketed_person(c):
         s.person += 2
