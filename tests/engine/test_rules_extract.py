@@ -2236,6 +2236,15 @@ async def test_the_contact_named_after_an_organization_works_there() -> None:
         ("The vet who did the op was Dr Amara Okoye.", "Amara Okoye", "vet"),
         ("The electrician is a guy called Wojtek Nowak.", "Wojtek Nowak", "electrician"),
         ("The electrician, a guy called Wojtek Nowak, quoted £450.", "Wojtek Nowak", "electrician"),
+        # A dash sets the name off as a comma does.
+        ("Booked the photographer \u2014 Lukas Brandt, £1,800.", "Lukas Brandt", "photographer"),
+        ("Found a great photographer - Lukas Brandt.", "Lukas Brandt", "great photographer"),
+        # Not when a clause of its own follows the name: the dash ended what went before.
+        (
+            "Scratch what I said about the installer \u2013 Tomasz Zieliński is off that week.",
+            "Tomasz Zieliński",
+            None,
+        ),
     ],
 )
 async def test_a_job_said_of_someone_named_after_it_is_their_role(

@@ -381,8 +381,19 @@ _APPOSED_BEFORE = re.compile(
     r"(?:(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*['\u2019]s\s+)?"
     # The head may be an acronym ("his GP, Dr Ruth Kiely,").
     r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,3}?(?:[a-z][\w\-]*|[A-Z]{2,5})(?:\s+of\s+[a-z][\w\-]*)?)"
-    rf"\s*[,(]\s*{_ANYONE_CALLED}(?:{TITLE})?$"
+    # "Booked the photographer — Lukas Brandt": a dash sets the name off as a comma does.
+    rf"\s*(?:[,(]|\s(?P<dash>[\u2014\u2013-]))\s*{_ANYONE_CALLED}(?:{TITLE})?$"
 )
+
+
+# After a name set off by a dash, a clause of its own: "scratch what I said about the
+# installer - Tomasz is off that week" says no job of Tomasz's.
+_CLAUSE_GOES_ON = re.compile(r"\s*(?:['\u2019]s\b|[a-z])")
+
+
+def _dashed(found: re.Match[str]) -> bool:
+    """Whether a job was set off from the name after it by a dash (`_APPOSED_BEFORE`)."""
+    return "dash" in found.re.groupindex and found.group("dash") is not None
 
 
 def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
@@ -394,7 +405,8 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
             continue  # "Best man = Tomás's brother Rafa": the job is the brother's
         found = next(
             (f for p in (_TITLE_BEFORE, _THE_ROLE_IS, _ROLE_LABEL, _APPOSED_BEFORE)
-             if (f := p.search(s.text[: m.start])) and _a_job(_plain(_said(f)).split())),
+             if (f := p.search(s.text[: m.start])) and _a_job(_plain(_said(f)).split())
+             and not (_dashed(f) and _CLAUSE_GOES_ON.match(s.text, m.end))),
             None,
         )  # fmt: skip
         if found is None:
