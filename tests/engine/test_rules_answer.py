@@ -992,6 +992,10 @@ async def test_a_to_do_list_is_the_tasks_and_a_qualifier_none_holds_lists_them_a
         assert "Write release notes" not in (none_done.answer or ""), (question, none_done)
         assert none_done.notice is not None and "'wedding'" in none_done.notice
         assert "in the state asked" in none_done.notice
+    # "are left" closing a question is the same state, not a word the tasks must hold.
+    left = await default.ask("How many tasks are left?")
+    assert left.answer == "There are 2 tasks.", left  # "Write release notes" is done
+    assert left.about is not None and "status is open" in left.about and "left" not in left.about
 
 
 @pytest.mark.anyio

@@ -671,7 +671,10 @@ def _content_words(q: Question, mapped: SchemaMap) -> list[str]:
         taken |= {"total", "sum", "average", "mean"}  # say the aggregate, not the records
     if q.enums:  # "on hold" said the status filtered on, not a word the records hold
         taken |= {
-            w for cue, _ in STATES for m in cue.finditer(q.lowered) for w in m.group().split()
+            w.strip("?.!")
+            for cue, _ in STATES
+            for m in cue.finditer(q.lowered)
+            for w in m.group().split()
         }
     out: list[str] = []
     for w in (w.strip("'") for w in words(q.text)):

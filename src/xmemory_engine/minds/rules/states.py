@@ -42,9 +42,12 @@ STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     ),
     (re.compile(r"\b(?:not\s+started|planned)\b", re.IGNORECASE), NOT_STARTED),
     (
-        # "still needs doing", "left to do", "what do I still need to do": not done yet.
+        # "still needs doing", "left to do", "what do I still need to do": not done yet;
+        # "How many tasks are left?": "left" closing what is said ("is left money in the
+        # will" is given, and "Tom left" went).
         re.compile(
-            rf"\b(?:open|outstanding|pending|remaining|still\s+left|{TO_DO}|still\s+need\s+to\s+do)\b",
+            rf"\b(?:open|outstanding|pending|remaining|still\s+left|{TO_DO}|still\s+need\s+to\s+do)\b"
+            r"|\b(?:are|is)\s+left\s*[?.!]*\s*$",
             re.IGNORECASE,
         ),
         ("open", "todo"),
