@@ -5299,6 +5299,17 @@ async def test_a_name_after_a_preposition_is_not_the_job_owned_before_it(text: s
     assert [o["name"] for o in objects(result, "organization")] == ["Bright Books"]
 
 
+@pytest.mark.anyio
+async def test_a_month_is_no_job_so_a_venue_after_it_is_no_employer() -> None:
+    # "December", "October" end as jobs do ("-er", "-or"); a month is never one, so the
+    # concert's venue after it is not where Theo works.
+    result = await extract(
+        "User's son Theo has a concert on 19 December at St John's Smith Square.", DEFAULT
+    )
+    theo = next(p for p in objects(result, "person") if p["name"] == "Theo")
+    assert "company" not in theo, theo
+
+
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,
 # possessives, labels, list marks, dates, amounts, addresses, diets, jobs, names.
 _FRAGMENTS = (

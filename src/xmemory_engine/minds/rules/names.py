@@ -1250,7 +1250,12 @@ def _role_like(word: str) -> bool:
     word = word.lower()
     if word in ROLE_NOUNS:
         return True
-    return len(word) > 4 and word.endswith(_ROLE_SUFFIXES) and word not in _NOT_ROLES
+    return (
+        len(word) > 4
+        and word.endswith(_ROLE_SUFFIXES)
+        and word not in _NOT_ROLES
+        and not calendar_word(word)  # "December", "October": months end as jobs do
+    )
 
 
 def owned_person_noun(word: str) -> bool:
