@@ -5310,6 +5310,18 @@ async def test_a_month_is_no_job_so_a_venue_after_it_is_no_employer() -> None:
     assert "company" not in theo, theo
 
 
+@pytest.mark.anyio
+async def test_do_between_two_capitalised_words_of_a_place_joins_them() -> None:
+    # Portuguese "do" ("of the") inside a place's or a firm's name, as "dos" and "da" are.
+    hotel = await extract("Hotel: Casa do Alfama, 3 nights.", DEFAULT)
+    assert [o["name"] for o in objects(hotel, "organization")] == ["Casa do Alfama"]
+    dinner = await extract("Dinner at Cais do Sodré on Friday 11 December 2026.", DEFAULT)
+    assert [e.get("location") for e in objects(dinner, "event")] == ["Cais do Sodré"]
+    # After a given name "do" is the verb: Ana does yoga, no one is "Ana do Yoga".
+    yoga = await extract("Tom and Ana do Yoga on Fridays.", DEFAULT)
+    assert not any("Yoga" in str(o) for t in ("person", "organization") for o in objects(yoga, t))
+
+
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,
 # possessives, labels, list marks, dates, amounts, addresses, diets, jobs, names.
 _FRAGMENTS = (

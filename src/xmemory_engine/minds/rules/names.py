@@ -276,6 +276,9 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
         if current and _connector(current, tok) and _capital_after(tokens, i):
             current.append(tok)
             continue
+        if current and text == "do" and _do_joins(current[-1].group(), tokens[i + 1 : i + 2]):
+            current.append(tok)  # "Casa do Alfama", "Cais do Sodré": Portuguese "of the"
+            continue
         if current:
             runs.append(current)
         current = []
@@ -516,6 +519,18 @@ def _capital_after(tokens: list[re.Match[str]], i: int) -> bool:
     particle joins a name only inside one ("van den Berg", not "Berg van")."""
     nxt = next((t for t in tokens[i + 1 :] if t.group().lower() not in NAME_PARTICLES), None)
     return nxt is not None and nxt.group()[0].isupper()
+
+
+def _do_joins(before: str, after: list[re.Match[str]]) -> bool:
+    """Whether "do" between `before` and the token `after` is a name's "of the": a
+    capitalised word follows that names no day or month, and `before` is no given name
+    ("Ana do Yoga": Ana does yoga)."""
+    nxt = after[0].group() if after else ""
+    return (
+        nxt[:1].isupper()
+        and not calendar_word(nxt)
+        and not (given_name(before) or rare_given_name(before))
+    )
 
 
 def _connector(run: list[re.Match[str]], tok: re.Match[str]) -> bool:
