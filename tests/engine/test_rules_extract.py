@@ -5322,6 +5322,19 @@ async def test_do_between_two_capitalised_words_of_a_place_joins_them() -> None:
     assert not any("Yoga" in str(o) for t in ("person", "organization") for o in objects(yoga, t))
 
 
+@pytest.mark.anyio
+async def test_a_detail_with_no_owner_whose_value_is_a_day_in_full_is_no_fact() -> None:
+    # A month written in full is a date as its short form is ("16 January", "16 Jan"): the
+    # events' days, not details "quiz night friday" or "agm thursday" of the user's.
+    result = await extract(
+        "Events: quiz night Friday 4 December 2026, 7pm at the Crown; summer fete Saturday "
+        "16 January 2027, 2-8pm, Mill Lane closed; AGM Thursday 18 March 2027.",
+        DEFAULT,
+    )
+    attributes = {f["attribute"] for f in objects(result, "fact")}
+    assert not attributes & {"quiz night friday", "summer fete saturday", "agm thursday"}
+
+
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,
 # possessives, labels, list marks, dates, amounts, addresses, diets, jobs, names.
 _FRAGMENTS = (
