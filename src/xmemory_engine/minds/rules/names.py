@@ -1139,9 +1139,9 @@ _OF_A_FIRM = frozenset(
 # Words of meeting someone somewhere: "with Aiko at Sushi Saito" is a venue, not a firm.
 MET = frozenset(("with", "met", "meet", "meeting", "see", "seeing", "saw", "visit", "visiting",
                   "visited", "join", "joining"))  # fmt: skip
-# What is done with a seller, said right before "from" ("ordered from", "bought from").
 # Words for anyone at all ("guy", "woman"): alone they say no job, but who is one is someone.
 ANYONE = frozenset(lexicon("cues.anyone"))
+# What is done with a seller, said right before "from" ("ordered from", "bought from").
 BOUGHT = frozenset(("ordered", "order", "bought", "buy", "buying", "purchased", "hired",
                      "rented", "booked", "delivered"))  # fmt: skip
 # What one gets from a firm: "a quote from …", "the invoice from …".
