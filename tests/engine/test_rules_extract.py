@@ -195,6 +195,8 @@ async def test_seed_sentences_on_the_default_schema_give_people_organizations_an
             "Tom Okafor from Northwind Traders called; his phone is +1 415 555 0199.",
             {"name": "Tom Okafor", "company": "Northwind Traders", "phone": "+1 415 555 0199"},
         ),
+        # Hired by a firm, as employed by one: where they work.
+        ("Priya Nair was hired by Monzo last month.", {"name": "Priya Nair", "company": "Monzo"}),
     ],
 )
 async def test_role_and_company_cues(text: str, expected: dict[str, Any]) -> None:
