@@ -147,6 +147,8 @@ async def test_deeds_are_answered_from_the_records(tmp_path: Path) -> None:
         # The passive is the doer's deed, whatever the subject is.
         ("Birch is led by Owen Price", Deed("Owen Price", "led", "Birch")),
         ("Atlas was built by Dana Kim", Deed("Dana Kim", "built", "Atlas")),
+        # The doer is the name after "by", not the words of when that follow it.
+        ("Priya was hired by Monzo last month", Deed("Monzo", "hired", "Priya")),
     ],
 )
 def test_what_a_party_is_and_the_passive_are_read(clause: str, deed: Deed) -> None:

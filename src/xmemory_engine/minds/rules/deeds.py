@@ -211,8 +211,9 @@ def _state(
         if at + 2 < len(tokens) and tokens[at + 1][0].lower() == "by":
             # Stored as the deed it says: "Birch is led by Owen Price" is Owen Price's (led:
             # Birch), so "Who leads Birch?" finds it as it finds "Owen Price leads Birch".
-            doer = _object(text, tokens, at + 2)
-            return Deed(doer, low, subject) if doer and doer[:1].isupper() else None
+            # "hired by Monzo last month": the doer is the name, not the words of when after it.
+            doer = _capitalised_run(_object(text, tokens, at + 2) or "")
+            return Deed(doer, low, subject) if doer else None
         return None  # "is booked", "is cancelled": a state, read by the rules of states
     if passive_only:
         return None
@@ -234,6 +235,18 @@ def _state(
         end -= 1  # "… the loft conversion at 14 …": the object ends before "at"
     thing = text[tokens[at][1] : tokens[end - 1][2]].strip(" ,.")
     return Deed(subject, "is", thing) if thing else None
+
+
+def _capitalised_run(words: str) -> str:
+    """The name opening `words`: its capitalised words, and "&" between two of them."""
+    run: list[str] = []
+    for word in words.split():
+        if not (word[:1].isupper() or (word == "&" and run)):
+            break
+        run.append(word)
+    while run and run[-1] == "&":
+        run.pop()
+    return " ".join(run)
 
 
 def _person_or_role(tokens: list[tuple[str, int, int]]) -> bool:
