@@ -446,12 +446,17 @@ async def test_a_second_booking_of_the_same_kind_is_a_second_record(tmp_path: Pa
         await memory.write("I booked a flight to Rome on 2027-02-03.")
         await memory.write("I also booked a flight to Madrid on 2027-03-12.")
         await memory.write("My Rome flight was moved to 2027-02-05.")
+        # Whose it is may be said by a word for kin ("Grandma's", "mum's"), as by a name.
+        await memory.write("Grandma's 80th birthday party is on 2027-01-09 at the Rose & Crown.")
+        await memory.write("Dad's 60th birthday party is on 2027-05-02.")
         rows = await event_dates(memory)
         assert rows == {
             "dentist appointment": "2027-01-10",
             "Leo's dentist appointment": "2027-01-17",
             "flight to Rome": "2027-02-05",  # moved: the same record, its date changed
             "flight to Madrid": "2027-03-12",
+            "Grandma's 80th birthday party": "2027-01-09",
+            "Dad's 60th birthday party": "2027-05-02",
         }
 
 

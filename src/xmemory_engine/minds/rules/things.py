@@ -20,6 +20,7 @@ from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import META_LABELS
 from xmemory_engine.minds.rules.names import (
     CURRENCY_CODES,
+    KIN_NOUNS,
     NAME_PARTICLES,
     NOISE_WORDS,
     Candidate,
@@ -801,7 +802,8 @@ def _event(
     # "moved the lessons to Thursday": a day it goes to is when it is, said by its date.
     if going is not None and with_people is None and not names_a_time(going["place"].split()):
         title += f" to {going.group('place')}"
-    whose = _whose(s, s.text.rfind(lead[0], 0, m.start()) if lead else m.start(), names)
+    opens = s.text.rfind(lead[0], 0, m.start()) if lead else m.start()
+    whose = _whose(s, opens, names) or _kin_whose(s.text[:opens])
     if whose is not None:
         title = f"{whose}'s {title}"
     if with_people is not None:
@@ -933,6 +935,16 @@ _NAME_GOES_ON = re.compile(
     rf"(?:\s+(?:(?:{'|'.join(sorted(map(re.escape, NAME_PARTICLES), key=len, reverse=True))})\s+)*"
     rf"{UPPER}[\w'\-]*)+"
 )
+
+
+_KIN_OWNER = re.compile(r"(?<![\w'\u2019])(?P<kin>[A-Za-z]+)['\u2019]s\s+$")
+
+
+def _kin_whose(before: str) -> str | None:
+    """A word for kin owning the thing right after it ("Grandma's 80th birthday party",
+    "mum's check-up"), as it is written; a name owning it is `_whose`'s."""
+    m = _KIN_OWNER.search(before)
+    return m.group("kin") if m is not None and m.group("kin").lower() in KIN_NOUNS else None
 
 
 def _whose(s: Analyzed, start: int, names: dict[str, str]) -> str | None:
