@@ -393,7 +393,7 @@ _CLAUSE_GOES_ON = re.compile(r"\s*(?:['\u2019]s\b|[a-z])")
 
 def _dashed(found: re.Match[str]) -> bool:
     """Whether a job was set off from the name after it by a dash (`_APPOSED_BEFORE`)."""
-    return "dash" in found.re.groupindex and found.group("dash") is not None
+    return found.groupdict().get("dash") is not None
 
 
 def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:

@@ -30,7 +30,7 @@ from xmemory_engine.minds.rules.names import (
 from xmemory_engine.minds.rules.schema_map import FACT_FIELDS, ROLE_SYNONYMS, SchemaMap, fact_type
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import (
-    MONTH_PATTERN,
+    MONTH_WORD,
     POSSESSIVE_PRONOUNS,
     STOPWORDS,
     UPPER,
@@ -87,7 +87,7 @@ _UNOWNED = re.compile(
 # A value that says when: an event's or a task's date, not a detail ("is on 5 Dec", "are
 # 2026-03-01", "is next Tuesday 9 Dec").
 _DATED = re.compile(
-    rf"\b(?:{MONTH_PATTERN.replace('(?P<month>', '(?:')}|{WEEKDAY_WORD})(?!\w)|\d{{4}}-\d\d-\d\d",
+    rf"\b(?:{MONTH_WORD}\.?|{WEEKDAY_WORD})(?!\w)|\d{{4}}-\d\d-\d\d",
     re.IGNORECASE,
 )
 # A value taken back as it is said ("excess is £250 - no wait, it's £350"): which one holds

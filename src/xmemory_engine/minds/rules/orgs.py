@@ -95,17 +95,15 @@ def _kind_said_before(draft: Draft | None, before: str, shape: re.Pattern[str]) 
 
 # The words before "is" naming what a firm is to someone: up to three, after a possessive,
 # an article or the start of a clause.
+_WHOSE = r"\b(?:my|our|the|their|his|her|user['\u2019]s)\s+"
+_KIND_WORDS = r"(?P<kind>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)"
 _KIND_IS = re.compile(
-    r"(?:^|[,;:(]\s*|\b(?:my|our|the|their|his|her|user['\u2019]s)\s+|\b[A-Z][\w\-]*['\u2019]s\s+)"
-    r"(?P<kind>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s+(?:is|are|was|were)\s+(?:now\s+)?$",
+    rf"(?:^|[,;:(]\s*|{_WHOSE}|\b[A-Z][\w\-]*['\u2019]s\s+)"
+    rf"{_KIND_WORDS}\s+(?:is|are|was|were)\s+(?:now\s+)?$",
     re.IGNORECASE,
 )
 # "Our gym, PureFit Clapham, …": the same words set off by a comma, after whose they are.
-_KIND_SET_OFF = re.compile(
-    r"\b(?:my|our|the|their|his|her|user['\u2019]s)\s+(?P<kind>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)"
-    r"\s*,\s*$",
-    re.IGNORECASE,
-)
+_KIND_SET_OFF = re.compile(rf"{_WHOSE}{_KIND_WORDS}\s*,\s*$", re.IGNORECASE)
 _WHEN_HELD = frozenset(("new", "current", "old", "former", "usual"))  # not what sort it is
 _OWNERS = frozenset(("my", "our", "the", "their", "his", "her", "user's", "user\u2019s", "a", "an"))
 
