@@ -2465,6 +2465,22 @@ async def test_a_deed_told_done_marks_the_listed_task_it_names_done() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_thing_of_someones_done_does_not_mark_a_task_naming_them_done() -> None:
+    # The wireframes are Halden's: the task that names Halden is another thing, unless the
+    # deed is its own ("Sent Halden the invoice").
+    text = "To do: send Halden the invoice, book the dentist. Finished the Halden wireframes."
+    assert await task_states(text) == {
+        "send Halden the invoice": "open",
+        "book the dentist": "open",
+    }
+    text = "To do: send Halden the invoice, book the dentist. Sent the Halden invoice today."
+    assert await task_states(text) == {
+        "send Halden the invoice": "done",
+        "book the dentist": "open",
+    }
+
+
+@pytest.mark.anyio
 async def test_a_deed_told_before_a_task_did_not_do_it() -> None:
     # The caterer was shortlisted before the task about the caterer was told: it is still
     # to be done. A deed told after it still marks it ("… Mateusz already bought the hoover").

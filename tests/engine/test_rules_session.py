@@ -129,6 +129,19 @@ async def test_a_stored_firm_is_called_by_the_word_its_name_opens_with(tmp_path:
         assert "Loomhouse," not in firms["reader_result"]["answer"] + ",", firms
 
 
+async def test_a_thing_of_someones_done_is_not_another_task_naming_them(tmp_path: Path) -> None:
+    # "the Halden wireframes" are Halden's; the task that names Halden is another thing,
+    # still open until a deed of its own is told.
+    async with session(tmp_path) as memory:
+        await memory.write("Need to send Halden the invoice for November by Friday.")
+        await memory.write("Finished the Halden wireframes yesterday.")
+        left = await memory.read("Which tasks are open?")
+        assert "send Halden the invoice" in left["reader_result"]["answer"], left
+        await memory.write("Sent Halden the invoice this morning.")
+        left = await memory.read("Which tasks are open?")
+        assert "send Halden the invoice" not in left["reader_result"]["answer"], left
+
+
 async def test_changes_told_later_update_the_record_they_name_and_keep_its_history(
     tmp_path: Path,
 ) -> None:

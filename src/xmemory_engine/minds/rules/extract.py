@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from xmemory_engine.minds.base import (
@@ -847,6 +848,13 @@ class _Build:
             changed = _changed_date(s, draft) | _changed_place(s, draft)
             if not changed:
                 changed = await _shifted_date(s.text, draft, lookup)
+            if not changed and _of_another_thing(s.text, _held(s.text, title), title):
+                # "Finished the Halden wireframes" is no news of the stored "send Halden the
+                # invoice": what a name is written before is another thing of theirs. (A
+                # move may be of a thing within: "the Lisbon flights moved" moves the trip.)
+                self._new_since_moved(s)
+                told = None
+                continue
             changed |= _changed_status(s.text, draft)
             told = None if changed else found
             if not changed:
@@ -1353,8 +1361,10 @@ def _best_task(clause: str, words: set[str], titles: list[str]) -> str | None:
         shared = {stem(w) for w in words} & {stem(w) for w in title_words}
         # A stem of four letters or more, or an acronym the clause writes in capitals ("HR").
         telling = any(len(w) >= 4 or w.upper() in clause for w in shared)
-        if shared and telling:
-            scored.append((len(shared), bool(verbs & set(title_words)), title))
+        same_deed = bool(verbs & set(title_words))
+        ours = same_deed or not _of_another_thing(clause, shared, title)
+        if shared and telling and ours:
+            scored.append((len(shared), same_deed, title))
     scored.sort(reverse=True)
     if not scored or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
         return None
@@ -1435,6 +1445,7 @@ _MOVE_WORDS = re.compile(
 )
 # Words that never start or end a title looked up: the change itself and small words.
 _NOT_TITLE = lexicon("extract.not_title")
+_COMMON_VERBS = lexicon("deeds.not_deeds")
 _LOOKUPS = 24
 _TIMED_BY = re.compile(r"\s+(?:before|after|ahead\s+of|until|till)\s+", re.IGNORECASE)
 
@@ -1449,6 +1460,51 @@ def _own_values(draft: Draft) -> set[str]:
     """A record's values that say which thing it is: its fields', less a state's (an enum's)."""
     fields = draft.spec.fields
     return {str(v) for f, v in draft.values.items() if f not in fields or not fields[f].enum}
+
+
+def _held(text: str, title: str) -> set[str]:
+    """The words of `text` that `title` holds, but the small ones (as `_record_named`)."""
+    said = {w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", text) if len(w) >= 3}
+    return {w for w in said - STOPWORDS - _NOT_TITLE if _holds_words(title, [w])}
+
+
+def _of_another_thing(text: str, shared: set[str], title: str) -> bool:
+    """Whether the words a title shares with a sentence are only names the sentence writes
+    right before a word for a thing the title lacks: "Finished the Halden wireframes" names
+    Halden as whose the wireframes are, so it is not the task "send Halden the invoice"."""
+    said = re.findall(r"[^\W\d_][\w'\u2019\-]*", text)
+    in_title = {stem(w.casefold()) for w in re.findall(r"[^\W\d_][\w\-]*", title)}
+    owners = {
+        stem(re.sub(r"['\u2019]s$", "", name.casefold()))  # "Halden's wireframes"
+        for name, head in pairwise(said[1:])  # the first word is capitalised anyway
+        if name[0].isupper() and _thing_word(head) and stem(head) not in in_title
+    }
+    return bool(shared) and {stem(w) for w in shared} <= owners
+
+
+def _thing_word(word: str) -> bool:
+    """Whether a word may name a thing: written small, four letters or more, no verb's past
+    and no time ("wireframes", not "finished", "yesterday" or "Halden")."""
+    low = word.lower()
+    return (
+        word == low
+        and len(low) >= 4
+        and not re.search(r"['\u2019]", low)  # "can't", "that's"
+        and low not in STOPWORDS
+        and not past(low)
+        and not low.endswith("ed")  # "moved", "pushed": past forms no deed is done by
+        and low not in _NOT_TITLE
+        and low not in _COMMON_VERBS  # "Rhys says …", "Yusuf needs …": a name's verb
+        and low not in _WEEKDAYS_MONTHS
+        and low not in _WHEN
+        and low not in _ANY_THING  # "Locum task done": the task named by the name
+    )
+
+
+# Words for any thing to do: what a name before one names is that thing.
+_ANY_THING = frozenset(
+    ("task", "tasks", "thing", "things", "stuff", "item", "items", "job", "jobs", "work", "bits")
+)
 
 
 def _telling(run: list[str]) -> bool:
