@@ -4916,6 +4916,7 @@ async def test_a_function_word_stressed_in_capitals_is_no_name() -> None:
 async def test_a_day_something_is_due_by_makes_a_task_not_an_occasion() -> None:
     for text, title, due in (
         ("Vangelis wants the slides by 1 Jan 2027", "slides", "2027-01-01"),
+        ("My accountant wants the receipts before the 20th", "receipts", "2026-03-20"),
         (
             "financial disclosure (Form E): due Friday 15 January 2027",
             "financial disclosure (Form E)",
@@ -4937,7 +4938,10 @@ async def test_a_day_something_is_due_by_makes_a_task_not_an_occasion() -> None:
         DEFAULT,
     )
     assert sorted(t["due_date"] for t in objects(both, "task")) == ["2027-01-08", "2027-01-31"]
-    # A day something happens on is still an occasion.
+    # A day something happens on is still an occasion, one said from another day too.
+    flight = await extract("We fly out the day before 22 December 2026.", DEFAULT)
+    assert [e["date"] for e in objects(flight, "event")] == ["2026-12-22"]
+    assert objects(flight, "task") == []
     held = await extract("Parents' evening for Freya is on 2026-02-25", DEFAULT)
     assert objects(held, "event") and not objects(held, "task")
 

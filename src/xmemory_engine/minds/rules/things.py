@@ -1325,8 +1325,11 @@ def untold(title: str) -> str:
 
 
 # The words that only lead to the date ("is on", "was due by", "scheduled for").
+# "Before" a date says by when ("wants the receipts before the 20th"), but not after a time
+# it says one of ("we fly out the day before 22 December": a day, said from another).
+_BEFORE = r"(?<!day\s)(?<!night\s)(?<!week\s)(?<!weekend\s)before"
 _BEFORE_DATE = re.compile(
-    r"(?:\s*,?\s*\b(?:on|by|for|from|at|is|was|are|were|due|scheduled|set|planned)\b)*\s*,?\s*$",
+    rf"(?:\s*,?\s*\b(?:on|by|{_BEFORE}|for|from|at|is|was|are|were|due|scheduled|set|planned)\b)*\s*,?\s*$",
     re.IGNORECASE,
 )
 _TITLE_CHARS = 80
@@ -1422,7 +1425,7 @@ _ONE_DAY = lazy_compile(rf"(?:(?:this|next)\s+)?{WEEKDAY_WORD}$", re.IGNORECASE)
 _TOLD_PAST = lazy_compile(r"\s+(?:was|were)\b", re.IGNORECASE)
 # A day said as a deadline: after "by", "due", "deadline" or "no later than" (a weekday between).
 _DEADLINE = lazy_compile(
-    rf"\b(?:by|due|deadline(?:\s+is)?|no\s+later\s+than)\s*:?\s*(?:{WEEKDAY_WORD},?\s*)?$",
+    rf"\b(?:by|{_BEFORE}|due|deadline(?:\s+is)?|no\s+later\s+than)\s*:?\s*(?:{WEEKDAY_WORD},?\s*)?$",
     re.IGNORECASE,
 )
 _BEING = re.compile(
