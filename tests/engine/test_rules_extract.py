@@ -3277,6 +3277,8 @@ async def test_a_verb_or_a_tie_before_a_name_is_no_role(text: str) -> None:
         # A firm's word inside the name says it as well as one ending it.
         ("We got a quote from Pellow Brothers Building.", "Pellow Brothers Building"),
         ("Benedikt is leaving to join Smile Studio Glasgow.", "Smile Studio Glasgow"),
+        # A word for a service a firm sells ends its name as one for its trade does.
+        ("Our broadband is with Zen Internet, contract ends in March.", "Zen Internet"),
     ],
 )
 async def test_names_of_firms_from_their_shape_and_what_they_are_said_to_be(
