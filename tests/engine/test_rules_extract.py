@@ -2913,6 +2913,9 @@ async def test_tasks_listed_under_their_own_name_with_no_state_are_open() -> Non
         "Tomasz brings the tent and the stove.",
         "Hannah's driving us to the station.",
         "Remind Oliver about the dentist.",
+        # A deed people do, or whom someone is from, said right after the name.
+        "Gareth came round to fix the boiler.",
+        "Priya from Monzo called me back.",
     ],
 )
 async def test_a_given_name_that_a_clause_is_about_is_a_person(text: str) -> None:
@@ -2920,6 +2923,12 @@ async def test_a_given_name_that_a_clause_is_about_is_a_person(text: str) -> Non
     name = text.split()[1] if text.startswith("Remind") else text.split()[0].split("'")[0]
     assert name in {p["name"] for p in objects(result, "person")}
     assert name not in {o["name"] for o in objects(result, "organization")}
+
+
+@pytest.mark.anyio
+async def test_a_device_in_capitals_before_a_seller_is_no_one() -> None:
+    result = await extract("Bought a portable PA from Audio Cymru.", DEFAULT)
+    assert "PA" not in {p["name"] for p in objects(result, "person")}
 
 
 @pytest.mark.anyio

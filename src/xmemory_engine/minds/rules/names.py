@@ -195,6 +195,7 @@ _SUBJECT_VERBS = frozenset(
      "\u2019s", "'ll", "\u2019ll"}
 )  # fmt: skip
 _PERSON_FIELDS_AFTER = lexicon("names.person_fields_after")
+_SOMEONES_DEEDS = lexicon("names.someones_deeds")
 _TOKEN = re.compile(r"[^\W_][\w'\u2019&\-]*")
 
 
@@ -228,6 +229,7 @@ class Candidate:
     # Told as the name of one spoken of by a job or a kin word before ("the plumber is
     # coming, his name's Gavin Doyle"); "her name is Biscuit" after "a dog" names no one.
     name_told: bool = False
+    from_a_name: bool = False  # "from" and a capitalised word right after it: "Priya from Monzo"
 
 
 @dataclass
@@ -633,6 +635,13 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         name, index, start, end, possessive, titled, before, after, tokens, after_name, after_comma
     )
     found.subject_head = subject_head(sentence[:start])
+    raw_after = _TOKEN.findall(sentence[end:])
+    found.from_a_name = (
+        raw_after[:1] in (["from"], ["From"])
+        and raw_after[1:2] != []
+        and raw_after[1][0].isupper()
+        and not calendar_word(raw_after[1])  # "will manage Orion from April": when
+    )
     return found
 
 
@@ -1034,7 +1043,12 @@ def _score(c: Candidate, s: Scores) -> None:
     if before1 in _PERSON_BEFORE:
         s.person += 1
     subject = after1 in _SUBJECT_VERBS or (c.possessive and after1.endswith("ing"))
-    if len(c.tokens) == 1 and given_name(c.tokens[0]) and (subject or _acts(c)):
+    # "Gareth came round", "Priya from Monzo called": a deed of someone's, or whom someone
+    # is from, said right after a given name.
+    someone = after1 in _SOMEONES_DEEDS or (
+        c.from_a_name and not c.possessive and not c.name.isupper()  # "a portable PA from …"
+    )
+    if len(c.tokens) == 1 and given_name(c.tokens[0]) and (subject or someone or _acts(c)):
         s.person += 1  # a given name that a clause is about: "Ana brings the map set"
     partner = before1 == "partner" and given_name(c.tokens[0])  # a firm's too: "partner Ruben"
     # "the designer Ana", "a structural engineer (Olu Bankole)": the job's own words may
