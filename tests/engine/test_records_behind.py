@@ -846,3 +846,17 @@ async def test_an_address_asked_is_a_street_address_not_the_town(memory: Memory)
     # After "email", "address" asks for the email.
     email = await read("What's Priya's email address?")
     assert email["reader_result"]["answer"] == "priya@shahlaw.example", email
+
+
+async def test_the_one_told_to_do_it_instead_is_who_does_it(memory: Memory) -> None:
+    # Lars, nearer the slideshow, dropped out of it; the clause saying "instead" of it names
+    # who does it now.
+    write, read = memory
+    await write("who's doing what:\n- Kofi: RSVPs\n- Akosua: music\n- Lars: photo slideshow")
+    await write(
+        "Lars dropped out of the slideshow, he's got a work trip. my partner Oskar's doing it "
+        "instead"
+    )
+    found = await read("Who's doing the photo slideshow?")
+    assert found["basis"] == "records", found
+    assert found["reader_result"]["answer"].startswith("Oskar (person)"), found

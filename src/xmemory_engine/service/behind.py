@@ -352,6 +352,9 @@ def _named_beside(t: Tables, asked_of: _AskedOf, within: int | None = None) -> B
         if _replaced(words, at, said) and not _ASKS_BEFORE & set(search_words(query)):
             continue  # "switched from British Gas to Octopus Energy": so only before
         near.append((min((abs(a - b) for a in at for b in spots), default=0), value, said))
+    # "Lars dropped out of the slideshow … my partner Oskar's doing it instead": the value
+    # told in a clause saying "instead" of it is the one now, whatever is said nearer.
+    near = _told_instead(passage, terms, kind, query) or near
     if not near or (within is not None and not spots):
         return None
     near.sort(key=lambda n: n[0])
@@ -708,6 +711,23 @@ def a_name(value: str) -> bool:
     return words[0][:1].isupper() and all(
         w[:1].isupper() or len(w) <= _PARTICLE or not w[:1].isalpha() for w in words
     )
+
+
+def _told_instead(
+    passage: dict[str, Any], terms: passages_mod.Terms, kind: str, query: str
+) -> list[tuple[int, str, list[str]]]:
+    """The values of the kind asked told in a clause of the sentence saying "instead" of what
+    is asked (by "it" or by a word of the question), each as said right beside it."""
+    out = []
+    for clause in _CLAUSE_OF.split(passage["sentence"]):
+        words = search_words(clause)
+        if "instead" in words and (_IT & set(words) or _spots(words, terms)):
+            out += [(0, value, said) for value, said in _told(passage, clause, terms, kind, query)]
+    return out
+
+
+_IT = frozenset(("it", "that", "this", "them"))
+_CLAUSE_OF = re.compile(r"[.;!?]\s+|\s+[\u2014\u2013-]\s+|\n")
 
 
 def _replaced(words: list[str], at: list[int], said: list[str]) -> bool:
