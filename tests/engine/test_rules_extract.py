@@ -1872,6 +1872,8 @@ async def test_who_someone_is_to_the_user_in_each_clause(text: str, people: dict
         ("Gus Reyes coordinates volunteers at the food bank on Tuesdays.", "Gus Reyes",
          "coordinator of volunteers at the food bank"),
         ("Maya, my sister, runs a bakery in Leith.", "Maya", "head of a bakery"),
+        ("Her mum Siobhan runs a bakery called Flour & Fig on the high street.", "Siobhan",
+         "head of a bakery"),
         ("Zoë Ångström (zoe@globex.example) leads the platform team.", "Zoë Ångström",
          "lead of the platform team"),
         ("Ana Lima prefers morning runs before 7am.", "Ana Lima", None),

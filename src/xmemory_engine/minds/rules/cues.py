@@ -1003,15 +1003,19 @@ def _manages(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> Non
             continue  # "prefers morning runs before 7am": a noun, and nothing is run
         if m.group("verb") in ("runs", "ran") and not _a_firm(s, m.start("obj"), obj):
             continue  # "he runs the ELISA plates", "runs the gas kiln": works it, heads nothing
-        # "runs the payments team at Fintrel": the team is the role's, Fintrel the employer.
-        at = re.search(rf"\s+(?:at|for)\s+(?P<org>{UPPER}[\w&'\-]*(?:\s+{UPPER}[\w&'\-]*)*)$", obj)
-        if at is not None:
-            obj = obj[: at.start()]
-            draft.put(field_for(draft.spec, "company", ("str",)), at.group("org"))
         # When it is run is no part of the role ("coordinates volunteers at the food bank on
         # Tuesdays"), nor is the town it is in ("runs a bakery in Leith": `_places`).
         obj = re.split(r"\s+(?:on|every|each|during|since)\s+", obj)[0]
         obj = re.sub(rf"\s+(?:in|near)\s+{UPPER}[\w'\-]*(?:\s+{UPPER}[\w'\-]*)*$", "", obj)
+        # "runs the payments team at Fintrel": the team is the role's, Fintrel the employer;
+        # "runs a bakery called Flour & Fig": so too the firm's name the kind is given.
+        at = re.search(
+            rf"\s+(?:at|for|called|named)\s+(?P<org>{UPPER}[\w&'\-]*(?:\s+(?:&\s+)?{UPPER}[\w&'\-]*)*)$",
+            obj,
+        )
+        if at is not None:
+            obj = obj[: at.start()]
+            draft.put(field_for(draft.spec, "company", ("str",)), at.group("org"))
         role = f"{_MANAGER[m.group('verb')]} of {obj}"
         if draft.put(field_for(draft.spec, "role", ("str",)), role):
             facts.use(m.start(), m.end())
