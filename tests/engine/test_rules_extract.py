@@ -4926,6 +4926,21 @@ async def test_a_function_word_stressed_in_capitals_is_no_name() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Don't forget: parents' evening on 10 March.", "parents' evening"),
+        ("Remember: bins go out on Tuesday 10 March.", "bins go out"),
+        ("Important: the gas safety check is on 15 March.", "the gas safety check"),
+    ],
+)
+async def test_a_label_saying_what_kind_of_note_it_is_titles_no_event(
+    text: str, title: str
+) -> None:
+    assert [e["title"] for e in objects(await extract(text, DEFAULT), "event")] == [title]
+
+
+@pytest.mark.anyio
 async def test_a_day_something_is_due_by_makes_a_task_not_an_occasion() -> None:
     for text, title, due in (
         ("Vangelis wants the slides by 1 Jan 2027", "slides", "2027-01-01"),
