@@ -90,8 +90,11 @@ _TASK = re.compile(
     r"|(?:^|[:;]\s*)(?:the\s+)?deadline\s+for\s+(?:the\s+)?(?P<bare2>[^.;:!?,]{2,60}?)\s+(?:is|was)"
     r"(?=\s+(?:on\s+)?\d)"
     # "The boiler needs servicing before winter": a thing that needs something done to it.
-    r"|(?:^|[:;,]\s*)(?:the\s+|my\s+|our\s+)?(?P<chore>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}"
-    r"\s+needs?\s+[a-z]+ing\b(?:\s+(?!by\b|before\b|on\b|until\b)[a-z][\w\-]*){0,3})"
+    # "Dad's prescription needs collecting from Boots": whose it is, and from or at where.
+    r"|(?:^|[:;,]\s*)(?:the\s+|my\s+|our\s+)?(?P<chore>(?:[A-Z][\w\-]*['\u2019]s\s+)?"
+    r"[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}"
+    r"\s+needs?\s+[a-z]+ing\b(?:\s+(?!by\b|before\b|on\b|until\b)[a-z][\w\-]*){0,3}"
+    r"(?:\s+(?:from|at)\s+[A-Z][\w'\u2019\-]*(?:\s+[A-Z][\w'\u2019\-]*){0,2})?)"
     # "User will send the signed contract by 12 March", "I want to get the shed cleared out
     # by Sunday": what someone means to do by a deadline (without one, a plan, not a task).
     r"|\b(?:I|we|(?:the\s+)?user)(?:\s+will|['\u2019]ll|\s+wants?\s+to|\s+plans?\s+to"
