@@ -368,6 +368,14 @@ async def test_a_negated_flag_is_false() -> None:
         # A day of the year by its name (what happened: the last one).
         ("on Christmas Eve", "2025-12-24"),
         ("on Boxing Day", "2025-12-26"),
+        # An end of a time (a week's: its Friday) and a weekend (its Saturday).
+        ("by the end of the month", "2026-03-31"),
+        ("before the end of next month", "2026-04-30"),
+        ("by the end of the week", "2026-03-06"),
+        ("by the end of the year", "2026-12-31"),
+        ("this weekend", "2026-03-07"),
+        ("next weekend", "2026-03-14"),
+        ("by the end of February 2027", "2027-02-28"),
     ],
 )
 def test_dates_resolve_relative_to_today(phrase: str, iso: str) -> None:
@@ -387,6 +395,8 @@ def test_dates_resolve_relative_to_today(phrase: str, iso: str) -> None:
         ("back in 3 months", "back in June 2026"),
         ("next month's rent", "April 2026's rent"),
         ("busy next week", "busy the week of 2026-03-09"),
+        ("renew it before the end of the month", "renew it before the end of March 2026"),
+        ("look over her CV this weekend", "look over her CV the weekend of 2026-03-07"),
         # Not relative, or not without the tense: kept as said.
         ("met her on Tuesday", "met her on Tuesday"),
         ("swims on Tuesdays", "swims on Tuesdays"),

@@ -54,11 +54,14 @@ def asked_window(text: str, today: date) -> Window | None:
     for span in find_dates(text, today):
         day = date.fromisoformat(str(span.value))
         before = text[: span.start]
-        if _UPPER.search(before):
-            last = day - timedelta(days=1) if "before" in before[-12:].lower() else day
-            return Window(None, last, span.text)
-        if _LOWER.search(before):
-            return Window(day, None, span.text)
+        upper, lower = _UPPER.search(before), _LOWER.search(before)
+        if upper is not None:
+            # "before 3 March" ends on the 2nd; "before the end of March" on the 31st.
+            ends = "end" in span.text.lower().split()
+            last = day - timedelta(days=1) if "before" in before[-12:].lower() and not ends else day
+            return Window(None, last, text[upper.start() : span.end])
+        if lower is not None:
+            return Window(day, None, text[lower.start() : span.end])
         return Window(day, day, span.text)
     m = _MONTH.search(text)
     if m is None or (m["month"].lower() == "may" and not m["rel"]):

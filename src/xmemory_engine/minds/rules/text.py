@@ -268,6 +268,11 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "from the 14th to the 21st" (not "the 3rd floor", "for the 2nd time").
     ("ordinal", lazy_compile(rf"\b(?:on|by|until|till|from|for|to|before|after|since|of|{'|'.join(WEEKDAYS)})\s+(?P<the>the)\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:floor|time|place|round|grade|century|edition|year|anniversary|birthday|attempt|try|row|stop)\b)", re.I)),
     ("weekday", lazy_compile(rf"\b(?P<rel>last|next|this|on|by|until|before|due|to|for)\s+(?P<wd>{'|'.join(WEEKDAYS)})\b", re.I)),
+    # "by the end of the month", "end of next week", "before the end of March": its last
+    # day (a week's last working day); "this weekend", "next weekend": its Saturday.
+    ("end", lazy_compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|(?P<next>next)\s+)?(?P<unit>week|month|year)\b", re.I)),
+    ("endof", lazy_compile(rf"\b(?:the\s+)?end\s+of\s+{MONTH_PATTERN}{_YEAR}\b", re.I)),
+    ("weekend", lazy_compile(r"\b(?P<rel>this|next)\s+weekend\b", re.I)),
     ("ago", lazy_compile(rf"\b{_COUNT}\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
     ("in", lazy_compile(rf"\bin\s+{_COUNT}\s+(?P<unit>day|week|month|year)s?\b", re.I)),
     ("lastnext", lazy_compile(r"\b(?P<rel>last|next)\s+(?P<unit>week|month|year)\b", re.I)),
@@ -300,7 +305,9 @@ def find_dates(sentence: str, today: date) -> list[Span]:
                     "for",
                 ):
                     start = m.start("wd")
-                if kind == "holiday" or (kind in ("mdy", "dmy", "range") and not m["year"]):
+                if kind == "holiday" or (
+                    kind in ("mdy", "dmy", "range", "endof") and not m["year"]
+                ):
                     named = _named_weekday(m.group(), sentence[: m.start()])
                     resolved = _year_for(resolved, today, _clause(sentence, m), named)
                 elif kind == "ordinal":
@@ -428,7 +435,7 @@ def _year_shift(day: date, years: int) -> date:
 # "in 3 months", "next year". Kept as written, a stored value would mean another day when it
 # is read later; `anchor_relative` writes the day it meant instead. A bare weekday ("on
 # Tuesday") is not here: whether it is the last or the next one depends on the tense.
-_RELATIVE_KINDS = ("word", "ago", "in", "lastnext")
+_RELATIVE_KINDS = ("word", "ago", "in", "lastnext", "end", "weekend")
 _RELATIVE_WEEKDAY = ("last", "next", "this")
 _PREPOSITIONS = frozenset(("on", "by", "for", "until", "till", "from", "since", "before", "after",
                            "to", "of", "at", "in", "during", "around", "about", "within", "than",
@@ -475,6 +482,11 @@ def _said_as(kind: str, m: re.Match[str], day: date) -> str:
     """How far a relative time reaches: a day, the week it falls in, its month, its year."""
     unit = m.groupdict().get("unit")
     unit = unit.lower() if unit else "day"
+    if kind == "weekend":
+        return f"the weekend of {day.isoformat()}"
+    if kind == "end" and unit != "week":
+        month = f"{_MONTH_NAMES[day.month - 1]} " if unit == "month" else ""
+        return f"the end of {month}{day.year}"
     if unit == "year":
         return str(day.year)
     if unit == "month":
@@ -505,6 +517,8 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
             return date(int(m["y"]), month, day)
     except (ValueError, KeyError):
         return None
+    if kind in ("end", "endof", "weekend"):
+        return _end_of(kind, m, today)
     if kind == "word":
         offset = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[m["word"].lower()]
         return today + timedelta(days=offset)
@@ -527,6 +541,28 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
         return today + timedelta(days=sign * count * (7 if unit == "week" else 1))
     months = sign * count * (12 if unit == "year" else 1)
     return add_months(today, months)
+
+
+def _end_of(kind: str, m: re.Match[str], today: date) -> date:
+    """The day "the end of the month / week / year", "the end of March" or "this / next
+    weekend" means, said on `today`: a month's or a year's last day, a week's Friday (the
+    end of a working week), a weekend's Saturday. A month named without a year is this
+    year's, which `find_dates` moves as it moves "31 March" (`_year_for`)."""
+    if kind == "weekend":
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+        if today.weekday() == 6:
+            saturday = today - timedelta(days=1)  # "this weekend", said on its Sunday
+        return saturday + timedelta(days=7) if m["rel"].lower() == "next" else saturday
+    if kind == "endof":
+        month = MONTHS[m["month"].lower()[:3]]
+        year = int(m["year"]) if m["year"] else today.year
+        return add_months(date(year, month, 1), 1) - timedelta(days=1)  # its year: `_year_for`
+    unit, ahead = m["unit"].lower(), 1 if m["next"] else 0
+    if unit == "week":
+        return today + timedelta(days=4 - today.weekday() + 7 * ahead)
+    if unit == "month":
+        return add_months(date(today.year, today.month, 1), 1 + ahead) - timedelta(days=1)
+    return date(today.year + ahead, 12, 31)
 
 
 def add_months(day: date, months: int) -> date:
