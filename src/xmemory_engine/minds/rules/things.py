@@ -1316,7 +1316,7 @@ _LABEL = re.compile(r"^\s*[^\W\d_][\w\s'\u2019-]{0,30}:\s+")
 # Words that open what is said without being part of it: "Actually the MOT is due ..." is
 # about "the MOT".
 _DISCOURSE = re.compile(
-    r"^\s*(?:(?:actually|also|so|oh|well|anyway|btw|by the way|and|but|now|ok|okay)\b[\s,]*)+",
+    r"^\s*(?:(?:actually|also|so|oh|well|anyway|btw|by the way|and|but|now|ok|okay|really|definitely|probably|just|finally|seriously|honestly)\b[\s,]*)+",
     re.IGNORECASE,
 )
 
