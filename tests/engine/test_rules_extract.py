@@ -1481,6 +1481,7 @@ async def test_a_thing_to_do_may_hold_brackets_and_say_who_does_it() -> None:
         ("gotta renew my passport before May.", "renew my passport before May", None),
         ("The boiler needs servicing before winter.", "boiler needs servicing", None),
         ("I should really get the smoke alarms tested.", "get the smoke alarms tested", None),
+        ("Need to coordinate with Adaeze \u2013 she works nights.", "coordinate with Adaeze", None),
         ("Dad's prescription needs collecting from Boots.",
          "Dad's prescription needs collecting from Boots", None),
         ("I still haven't booked the MOT for the Golf.", "book the MOT for the Golf", None),

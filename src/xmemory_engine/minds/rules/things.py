@@ -635,6 +635,9 @@ def _task(
     if due is not None and due[0] < what_start + len(what):
         what = _DUE_PREP.sub("", s.text[what_start : due[0]])
     what = re.sub(r"\s*[,(-]?\s*(?:high|low|medium)\s+priority\)?\s*$", "", what.strip(" ,"))
+    # "return the library books — they're due back on the 8th": a dash before a pronoun
+    # opens a clause of its own, no part of what is to be done.
+    what = _DASHED_CLAUSE.split(what, maxsplit=1)[0]
     what = untold(what)
     if group != "what":  # "[Actually] the MOT is due ...": the thing due, as its regex reads it
         what = re.sub(r"^the\s+", "", what, flags=re.IGNORECASE)
@@ -669,6 +672,12 @@ def _task(
     if not re.search(r"\b(done|finished|completed|closed)\b", s.text, re.I):
         put_open(draft)
     return draft
+
+
+_DASHED_CLAUSE = re.compile(
+    r"\s+[-\u2014\u2013]\s+(?=(?:they|it|he|she|we|I|you|that|this|there)(?:\b|['\u2019]))",
+    re.IGNORECASE,
+)
 
 
 def _needed(s: Analyzed, spec: ObjectSpec, make: MakeDraft, m: re.Match[str]) -> list[Draft]:
