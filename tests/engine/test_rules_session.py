@@ -376,6 +376,17 @@ async def test_what_is_left_to_do_is_the_open_tasks(tmp_path: Path) -> None:
         assert "photographer" not in other["reader_result"]["answer"], other
 
 
+async def test_what_is_worked_on_is_the_projects(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Side project: a Telegram bot that tracks my plant watering.")
+        await memory.write("Task: book the photographer by 20 December.")
+        for asked in ("What projects am I working on?", "What am I working on right now?"):
+            answer = await memory.read(asked)
+            assert answer["basis"] == "records", (asked, answer)
+            assert "Telegram bot" in answer["reader_result"]["answer"], (asked, answer)
+            assert "photographer" not in answer["reader_result"]["answer"], (asked, answer)
+
+
 async def test_likes_and_dislikes_are_answered_from_records_by_their_stance(
     tmp_path: Path,
 ) -> None:

@@ -217,6 +217,7 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
         q.terms = [t for t in q.terms if kind is None or t.lower() != kind.group(1)]
     q.keywords = list(dict.fromkeys(stem(w) for w in q.terms))
     _left_to_do(q, mapped)
+    _working_on(q, mapped)
     return q
 
 
@@ -235,6 +236,27 @@ def _left_to_do(q: Question, mapped: SchemaMap) -> None:
     q.types = [task]
     q.keywords, q.terms = [], []
     _states_asked(q, task, q.lowered)
+
+
+_WORKING_ON = lazy_compile(
+    r"\b(?:working|work)\s+on(?:\s+(?:right\s+now|now|at\s+the\s+moment|these\s+days))?\s*\??\s*$"
+)
+_WORKING_ON_WORDS = frozenset(
+    stem(w) for w in ("working", "work", "currently", "right", "now", "moment", "days")
+)
+
+
+def _working_on(q: Question, mapped: SchemaMap) -> None:
+    """ "What projects am I working on?", "What am I working on right now?": the projects (and
+    what is in a state of work), when the question names nothing else; "working on" closing
+    it says what a project is, not a word one holds."""
+    project = mapped.first("project")
+    if project is None or q.names or not _WORKING_ON.search(q.lowered):
+        return
+    if set(q.keywords) - _WORKING_ON_WORDS or any(t is not project for t in q.types):
+        return
+    q.types = [project]
+    q.keywords, q.terms = [], []
 
 
 @functools.lru_cache(maxsize=64)
