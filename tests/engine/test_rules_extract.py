@@ -1066,6 +1066,7 @@ async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
             {"name": "loft conversion"},
         ),
         ("I've been writing a novel about my grandmother.", {"name": "novel"}),
+        ("I'm rewriting our onboarding docs at work.", {"name": "onboarding docs"}),
         ("User (adult learner, 41) has been learning the cello since March 2026.",
          {"name": "cello"}),
         ("Starting the wildlife pond in the back garden.", {"name": "wildlife pond"}),
