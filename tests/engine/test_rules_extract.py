@@ -1067,6 +1067,10 @@ async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
         ),
         ("I've been writing a novel about my grandmother.", {"name": "novel"}),
         ("I'm rewriting our onboarding docs at work.", {"name": "onboarding docs"}),
+        ("We kicked off the CRM migration last week, Priya is leading it, deadline 28 March "
+         "2026.", {"name": "CRM migration", "due_date": "2026-03-28",
+                   "description": "We kicked off the CRM migration the week of 2026-02-23, "
+                                  "Priya is leading it, deadline 28 March 2026."}),
         ("User (adult learner, 41) has been learning the cello since March 2026.",
          {"name": "cello"}),
         ("Starting the wildlife pond in the back garden.", {"name": "wildlife pond"}),

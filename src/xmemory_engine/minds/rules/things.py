@@ -1173,7 +1173,9 @@ _UNDERTAKEN = lazy_compile(
     r"signed\s+up|offered)\s+to\s+(?P<base>[a-z]+)"
     # A work of the user's own kept going: "User runs a podcast, 'Under the Viaduct'",
     # "User presents 'Night Bus', a … music show".
-    r"|(?P<own>runs?|presents?|hosts?|co-hosts?|produces?|edits?))"
+    r"|(?P<own>runs?|presents?|hosts?|co-hosts?|produces?|edits?)"
+    # "We kicked off the website migration last week": begun, so under way.
+    r"|(?P<began>kicked\s+off))"
     # After "for" a name may stand alone: "preparing for ABRSM Grade 3 Cello"; after a verb
     # of one's own work, a quoted name.
     rf"\s+(?:(?P<det>my|our|the|a|an)\s+|(?<=for\s)(?={UPPER})|(?<=s\s)(?=['\"\u2018\u201c])"
@@ -1181,7 +1183,8 @@ _UNDERTAKEN = lazy_compile(
     r"|(?<=learning\s)|(?<=studying\s))"
     # "raising a £1.2m seed round": an amount may open it.
     r"(?P<np>(?:[£$€]\d[\d.,]*[kmb]?\s+)?[\w'\u2019\-]+(?:\s+(?!(?:at|in|on|for|with|by|from|to|about|as|and|but|so|which|that|"
-    r"who|because|before|after|this|next|since|until|called|named)\b)[\w'\u2019\-]+){0,5})"
+    r"who|because|before|after|this|next|last|since|until|called|named|yesterday|today|"
+    r"tomorrow|recently)\b)[\w'\u2019\-]+){0,5})"
     rf"(?P<where>\s+(?:to|of)\s+{UPPER}[\w\-]*(?:\s+{UPPER}[\w\-]*)*)?"
     # "an Etsy shop, Slow Hands Ceramics, in spring": a name set off after it is its name.
     rf"(?:\s+(?:called|named)\s+(?P<called>{_NAME})|\s*,\s+(?P<apposed>{_NAME})(?=\s*[,.;]|$))?"
@@ -1212,10 +1215,10 @@ def _undertaking(s: Analyzed) -> tuple[str, str, str] | None:
     own = m.group("own")
     if own is not None:
         return _own_work(m)
-    verb = (m.group("verb") or m.group("base")).lower()  # "Starting the wildlife pond"
-    if verb not in (_UNDERTAKING_VERBS if m.group("verb") else _UNDERTAKING_BASES):
+    verb = "starting" if m.group("began") else (m.group("verb") or m.group("base")).lower()
+    if verb not in (_UNDERTAKING_BASES if m.group("base") else _UNDERTAKING_VERBS):
         return None
-    bare = m.group("verb") and not m.group("det") and m.group("prep") != "for"
+    bare = (m.group("verb") or m.group("began")) and not m.group("det") and m.group("prep") != "for"
     learnt = verb in ("learning", "studying") and m.group("np").split()[0].lower() not in STOPWORDS
     if bare and not learnt:
         return None  # "doing 5k", "learning to drive": no piece of work named
