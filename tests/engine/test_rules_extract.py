@@ -3294,6 +3294,16 @@ async def test_a_verb_or_a_tie_before_a_name_is_no_role(text: str) -> None:
 
 
 @pytest.mark.anyio
+async def test_the_new_one_has_the_job_said_before_it() -> None:
+    text = "My dentist, Dr Oyelaran, retired \u2014 the new one is Dr Priya Shah."
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert (people["Priya Shah"].get("role"), people["Priya Shah"].get("relationship")) == (
+        "dentist",
+        "dentist",
+    )
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize(
     ("text", "org"),
     [

@@ -418,6 +418,8 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
                 or not _a_job([found.group("role")])
             ):
                 found = None  # "I'll guide Ahmed round": a verb, not a job
+        if found is None and _the_new_one(s, m, drafts.get(m.entity), facts):
+            continue
         if found is None and _named_by_pronoun(s, m, drafts.get(m.entity)):
             continue
         if found is None:
@@ -442,6 +444,31 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
             if found.groupdict().get("owner"):
                 draft.put(field_for(draft.spec, "relationship", ("str",)), _plain(_said(found)))
             _bare_tie(s, m, draft, found.group(group))
+
+
+# "the new one is Dr Priya Shah": "one" stands for the job said before it in the sentence.
+_NEW_ONE = re.compile(
+    r"(?:^|[;,.:\u2013\u2014-]\s*|\band\s+)(?:the\s+|my\s+|our\s+)?(?:new|replacement|current)\s+"
+    r"one\s+(?:is|will\s+be)\s+(?:now\s+)?(?:" + TITLE + r")?$",
+    re.IGNORECASE,
+)
+_OWNED_JOB = re.compile(r"\b(?:my|our|(?:the\s+)?user['\u2019]s)\s+(?P<job>[a-z][\w\-]*)\b", re.I)
+
+
+def _the_new_one(s: Analyzed, m: Mention, draft: Draft | None, facts: SentenceFacts) -> bool:
+    """ "My dentist, Dr Oyelaran, retired — the new one is Dr Priya Shah": the one named
+    after "the new one is" has the job (and the tie) the sentence gave its owner before."""
+    one = _NEW_ONE.search(s.text[: m.start])
+    if one is None or draft is None:
+        return False
+    owned = [j for j in _OWNED_JOB.finditer(s.text[: one.start()]) if role_noun(j["job"].lower())]
+    if not owned:
+        return False
+    job = owned[-1]["job"].lower()
+    if draft.put(field_for(draft.spec, "role", ("str",)), job):
+        draft.put(field_for(draft.spec, "relationship", ("str",)), job)
+        facts.use(one.start(), m.start)
+    return True
 
 
 def _named_by_pronoun(s: Analyzed, m: Mention, draft: Draft | None) -> bool:
