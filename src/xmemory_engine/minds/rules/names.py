@@ -637,8 +637,8 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     found.subject_head = subject_head(sentence[:start])
     raw_after = _TOKEN.findall(sentence[end:])
     found.from_a_name = (
-        raw_after[:1] in (["from"], ["From"])
-        and raw_after[1:2] != []
+        len(raw_after) > 1
+        and raw_after[0].lower() == "from"
         and raw_after[1][0].isupper()
         and not calendar_word(raw_after[1])  # "will manage Orion from April": when
     )

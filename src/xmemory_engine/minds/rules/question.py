@@ -247,9 +247,9 @@ _WORKING_ON_WORDS = frozenset(
 
 
 def _working_on(q: Question, mapped: SchemaMap) -> None:
-    """ "What projects am I working on?", "What am I working on right now?": the projects (and
-    what is in a state of work), when the question names nothing else; "working on" closing
-    it says what a project is, not a word one holds."""
+    """ "What projects am I working on?", "What am I working on right now?": the projects,
+    when the question names nothing else; "working on" closing it says what a project is,
+    not a word one holds."""
     project = mapped.first("project")
     if project is None or q.names or not _WORKING_ON.search(q.lowered):
         return

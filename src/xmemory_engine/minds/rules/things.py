@@ -1438,7 +1438,8 @@ _BOOKED_FOR = lazy_compile(
 _ONE_DAY = lazy_compile(rf"(?:(?:this|next)\s+)?{WEEKDAY_WORD}$", re.IGNORECASE)
 # ... unless told as past ("Long run this Sunday was 24km"): which Sunday, the tense says.
 _TOLD_PAST = lazy_compile(r"\s+(?:was|were)\b", re.IGNORECASE)
-# A day said as a deadline: after "by", "due", "deadline" or "no later than" (a weekday between).
+# A day said as a deadline: after "by", "before", "due", "deadline" or "no later than" (a
+# weekday between).
 _DEADLINE = lazy_compile(
     rf"\b(?:by|{_BEFORE}|due|deadline(?:\s+is)?|no\s+later\s+than)\s*:?\s*(?:{WEEKDAY_WORD},?\s*)?$",
     re.IGNORECASE,
