@@ -648,7 +648,9 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
 # A clause that says what the name after it is: "our bank is", "The internet provider at the
 # new flat is". It opens a sentence or follows a mark or "and" / "but", with a determiner.
 _SUBJECT = lazy_compile(
-    r"(?:^|[,;:.!?(]|\b(?:and|but)\b)\s*(?:the|my|our|your|his|her|their|user'?s)\s+"
+    # A note may drop the determiner when the clause opens the text: "Hotel is the Memmo".
+    r"(?:^\s*(?:(?:the|my|our|your|his|her|their|user'?s)\s+)?"
+    r"|(?:[,;:.!?(]|\b(?:and|but)\b)\s*(?:the|my|our|your|his|her|their|user'?s)\s+)"
     r"(?P<phrase>[^,;:.!?()]*?)\s+(?:is|was)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -954,7 +956,7 @@ def _score(c: Candidate, s: Scores) -> None:
     if before1 in _RUN_A_FIRM and len(c.tokens) > 1 and not given_name(c.tokens[0]):
         s.org += 2  # "runs Baumpflege Demir", "founded Speak Easy Coaching": what is run
     head = c.subject_head
-    if head in ORG_NOUNS | _GROUP_NOUNS and not person_noun(head):
+    if (head in ORG_NOUNS | _GROUP_NOUNS or head in FIRM_HEADS) and not person_noun(head):
         # "My band is The Velvet Hinges", "our bank is Monzo", "The internet provider at the
         # new flat is MEO"; not "User's partner is Sam Whitaker"
         s.org += 3
