@@ -62,6 +62,7 @@ def test_a_clause_with_a_party_and_a_verb_is_a_deed(clause: str, deed: Deed) -> 
         "Three gigs lined up",  # a plural noun is no verb, and "Three" no party
         "Mira handles backend tickets",  # an unknown name: no determiner after its verb
         "My flight leaves at nine",  # "my" with a thing, not a person noun
+        "Booked flights to Lisbon with TAP",  # a past form opening a note is no one's name
     ],
 )
 def test_what_is_not_certainly_a_deed_is_left(clause: str) -> None:

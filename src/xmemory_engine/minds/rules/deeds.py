@@ -305,6 +305,8 @@ def _subject(
         name = " ".join(t[0] for t in tokens[:end])
         if name.casefold() in known and name[:1].isupper():
             return name, False, end
+    if past(low) and not given_name(first):
+        return None  # "Booked flights to Lisbon": a deed of the speaker's, no one named "Booked"
     end = 0
     while end < min(3, len(tokens)) and _capitalised(tokens[end][0]):
         end += 1
