@@ -646,9 +646,9 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
 
 
 # A clause that says what the name after it is: "our bank is", "The internet provider at the
-# new flat is". It opens a sentence or follows a mark or "and" / "but", with a determiner.
+# new flat is". It follows a mark or "and" / "but" with a determiner, or opens the text with
+# or without one ("Hotel is the Memmo Alfama").
 _SUBJECT = lazy_compile(
-    # A note may drop the determiner when the clause opens the text: "Hotel is the Memmo".
     r"(?:^\s*(?:(?:the|my|our|your|his|her|their|user'?s)\s+)?"
     r"|(?:[,;:.!?(]|\b(?:and|but)\b)\s*(?:the|my|our|your|his|her|their|user'?s)\s+)"
     r"(?P<phrase>[^,;:.!?()]*?)\s+(?:is|was)\s+(?:the\s+)?$",
