@@ -39,7 +39,8 @@ _BE = frozenset(("am", "is", "are", "was", "were", "'m", "'re", "'s"))
 _HAVE = frozenset(("has", "have", "had", "'ve"))
 # Verbs other rules read (preferences, where one lives or works, a plan, a state), verbs of
 # saying and thinking (their object is a clause), and words that only look like verbs here.
-_NOT_DEEDS = lexicon("deeds.not_deeds")
+# Verbs that tell no deed of a party's (being, liking, saying, wanting, …).
+NOT_DEEDS = lexicon("deeds.not_deeds")
 # Function words: after "I" or "we" these are never the verb of a deed.
 _NOT_VERBS = lexicon("deeds.not_verbs")
 # Irregular past forms, each as past:base ("led:lead").
@@ -328,7 +329,7 @@ def _a_verb(
 ) -> bool:
     if not word.isalpha() or not word.islower() or len(verb) < 2:
         return False
-    if verb in _NOT_DEEDS or verb in _NOT_VERBS or base(verb) in _NOT_DEEDS:
+    if verb in NOT_DEEDS or verb in _NOT_VERBS or base(verb) in NOT_DEEDS:
         return False
     return _verb_form(verb, progressive, perfect, any_form=bool(first_person))
 
@@ -493,7 +494,7 @@ def _asked_subject(said: str) -> str | None:
 
 
 def _asked_verb(verb: str, progressive: bool, perfect: bool, *, base_form: bool) -> bool:
-    if not verb.isalpha() or verb in _NOT_DEEDS or base(verb) in _NOT_DEEDS:
+    if not verb.isalpha() or verb in NOT_DEEDS or base(verb) in NOT_DEEDS:
         return False
     if verb in _NOT_VERBS and verb not in _HAVE:
         return False

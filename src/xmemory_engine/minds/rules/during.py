@@ -58,7 +58,9 @@ def asked_window(text: str, today: date) -> Window | None:
         if upper is not None:
             # "before 3 March" ends on the 2nd; "before the end of March" on the 31st.
             ends = "end" in span.text.lower().split()
-            last = day - timedelta(days=1) if "before" in before[-12:].lower() and not ends else day
+            last = (
+                day - timedelta(days=1) if "before" in upper.group().lower() and not ends else day
+            )
             return Window(None, last, text[upper.start() : span.end])
         if lower is not None:
             return Window(day, None, text[lower.start() : span.end])

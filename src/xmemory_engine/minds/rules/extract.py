@@ -36,7 +36,7 @@ from xmemory_engine.minds.rules.analysis import (
 )
 from xmemory_engine.minds.rules.carry import carry
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
-from xmemory_engine.minds.rules.deeds import base, past, read_deeds
+from xmemory_engine.minds.rules.deeds import NOT_DEEDS, base, past, read_deeds
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import list_heading, read_facts
 from xmemory_engine.minds.rules.links import link_sentence
@@ -848,7 +848,9 @@ class _Build:
             changed = _changed_date(s, draft) | _changed_place(s, draft)
             if not changed:
                 changed = await _shifted_date(s.text, draft, lookup)
-            if not changed and _of_another_thing(s.text, _held(s.text, title), title):
+            if not changed and _of_another_thing(
+                s.text, _held(_change_words(s.text), title), title
+            ):
                 # "Finished the Halden wireframes" is no news of the stored "send Halden the
                 # invoice": what a name is written before is another thing of theirs. (A
                 # move may be of a thing within: "the Lisbon flights moved" moves the trip.)
@@ -1075,9 +1077,7 @@ class _Build:
         words it holds, then by the longest run of them ("My Rome flight" is the "flight to
         Rome", not the "flight to Madrid"): a tie between two titles is no answer (not sure
         which one changed)."""
-        # "the concert's moved": the word is "concert", whose the move is.
-        said = (re.sub(r"['\u2019]s$", "", w) for w in re.findall(r"[^\W\d_][\w'\u2019\-]*", text))
-        words = [w for w in said if w.lower() not in _NOT_TITLE and w.lower() not in STOPWORDS]
+        words = _change_words(text)
         specs = [sp for k in ("task", "event", "project") for sp in self.map.of_kind(k)]
         # Short words are too common to look up, but a code is not ("CW2", "Q3").
         # Longest first, then in order: a set's order changes with the hash seed, and only
@@ -1097,7 +1097,7 @@ class _Build:
                         titles.setdefault(title, spec)
         best: list[tuple[int, int, str]] = []
         for title in titles:
-            held = {w.casefold() for w in words if len(w) >= 3 and _holds_words(title, [w])}
+            held = _held(words, title)
             # "pay it before pickup" is not the pickup: what a title says after "before"
             # or "after" is the other thing it is timed by.
             own = _TIMED_BY.split(title, 1)[0]
@@ -1445,7 +1445,6 @@ _MOVE_WORDS = re.compile(
 )
 # Words that never start or end a title looked up: the change itself and small words.
 _NOT_TITLE = lexicon("extract.not_title")
-_COMMON_VERBS = lexicon("deeds.not_deeds")
 _LOOKUPS = 24
 _TIMED_BY = re.compile(r"\s+(?:before|after|ahead\s+of|until|till)\s+", re.IGNORECASE)
 
@@ -1462,10 +1461,16 @@ def _own_values(draft: Draft) -> set[str]:
     return {str(v) for f, v in draft.values.items() if f not in fields or not fields[f].enum}
 
 
-def _held(text: str, title: str) -> set[str]:
-    """The words of `text` that `title` holds, but the small ones (as `_record_named`)."""
-    said = {w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", text) if len(w) >= 3}
-    return {w for w in said - STOPWORDS - _NOT_TITLE if _holds_words(title, [w])}
+def _change_words(text: str) -> list[str]:
+    """The words of a sentence telling of a change that may say what changed: not the change
+    itself nor the small words ("the concert's moved": "concert", whose the move is)."""
+    said = (re.sub(r"['\u2019]s$", "", w) for w in re.findall(r"[^\W\d_][\w'\u2019\-]*", text))
+    return [w for w in said if w.lower() not in _NOT_TITLE and w.lower() not in STOPWORDS]
+
+
+def _held(words: list[str], title: str) -> set[str]:
+    """The words (`_change_words`) of three letters or more that `title` holds."""
+    return {w.casefold() for w in words if len(w) >= 3 and _holds_words(title, [w])}
 
 
 def _of_another_thing(text: str, shared: set[str], title: str) -> bool:
@@ -1494,7 +1499,7 @@ def _thing_word(word: str) -> bool:
         and not past(low)
         and not low.endswith("ed")  # "moved", "pushed": past forms no deed is done by
         and low not in _NOT_TITLE
-        and low not in _COMMON_VERBS  # "Rhys says …", "Yusuf needs …": a name's verb
+        and low not in NOT_DEEDS  # "Rhys says …", "Yusuf needs …": a name's verb
         and low not in _WEEKDAYS_MONTHS
         and low not in _WHEN
         and low not in _ANY_THING  # "Locum task done": the task named by the name
