@@ -5207,6 +5207,9 @@ async def test_what_is_booked_or_sorted_with_a_firm_is_its_sort() -> None:
     assert kinds["Fjord1"] == "sightseeing ferry"  # the ferry's own name is no sort
     assert kinds["Stallsure"] == "insurance"
     assert kinds["CopyServ NW"] is None  # an occasion booked there says nothing of the firm
+    result = await extract("We booked with TAP. Dad booked with Jet2.", DEFAULT)
+    kinds = {o["name"]: o.get("kind") for o in objects(result, "organization")}
+    assert kinds == {"TAP": None, "Jet2": None}  # whoever booked is no sort of firm
 
 
 @pytest.mark.anyio

@@ -15,6 +15,7 @@ from xmemory_engine.minds.rules.analysis import Analyzed, Mention
 from xmemory_engine.minds.rules.cues import SentenceFacts
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import (
+    KIN_NOUNS,
     ORG_NOUNS,
     STREETS,
     THING_WORDS,
@@ -121,13 +122,16 @@ def _kind_booked_with(draft: Draft | None, before: str) -> None:
     """A firm a thing is booked or sorted with provides it, so is of that kind: "travel
     insurance sorted with Staysure", "The Hellesylt-Geiranger sightseeing ferry is booked with
     Fjord1", "Flat clearance booked with Second Chance Clearances". Not an occasion booked
-    there ("Engineer visit booked with CopyServ NW"), which says nothing of what it sells."""
+    there ("Engineer visit booked with CopyServ NW"), which says nothing of what it sells,
+    nor whoever did the booking ("We booked with TAP", "Mum sorted with Aviva")."""
     kind = field_for(draft.spec, "kind", ("str",)) if draft is not None else None
     said = _BOOKED_WITH.search(before[:1].lower() + before[1:])  # "Removals booked with"
     if draft is None or kind is None or draft.has(kind) or said is None:
         return
     words = _what_sort(said.group("thing"))  # "the travel insurance": travel insurance
-    if words and words[-1] not in _OCCASIONS and words[-1].rstrip("s") not in _OCCASIONS:
+    if not words or words[-1] in _DOERS or words[-1] in KIN_NOUNS:
+        return
+    if words[-1] not in _OCCASIONS and words[-1].rstrip("s") not in _OCCASIONS:
         draft.put(kind, " ".join(words))
 
 
@@ -140,6 +144,8 @@ _BOOKED_WITH = re.compile(
     r"(?:booked|sorted|arranged|organi[sz]ed|taken\s+out|bought)\s+with\s+$"
 )
 _OCCASIONS = lexicon("things.event_nouns")
+# Who books, in the active voice: the subject, not what was bought.
+_DOERS = frozenset(("i", "we", "you", "they", "he", "she"))
 
 
 def _kind_said_after(draft: Draft | None, after: str) -> None:
