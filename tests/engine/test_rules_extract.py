@@ -4926,6 +4926,8 @@ async def test_a_trade_ending_a_firms_name_is_its_kind(said: str, firm: str, kin
         ("bought the Marmalade insurance, done \u2705", "bought the Marmalade insurance"),
         ("deposit paid \u2705 £1,880 (20%), balance due on completion", "deposit paid"),
         ("\u2705 booked the venue", "booked the venue"),
+        ("The roof repairs were done by Dan last week.", "roof repairs"),
+        ("The tax return is done by now.", "tax return"),
     ],
 )
 @pytest.mark.anyio
@@ -4942,6 +4944,7 @@ async def test_a_thing_said_done_that_no_task_holds_is_a_task_done(said: str, ti
         "I'm done with the garden.",
         "Tom Baker is done with chemo.",
         "done \u2705 went with Germidour",  # the mark of what was told before
+        "Kiln repairs are done by Bob Fenwick.",  # who does them, as a rule
     ],
 )
 @pytest.mark.anyio

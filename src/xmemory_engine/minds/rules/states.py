@@ -127,6 +127,10 @@ _DONE_THING = re.compile(
     rf"(?:(?:{'|'.join(_DONE_STATES)})\b(?:\s*{_TICK})?|{_TICK})(?P<after>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+# The present tense with "by" says who does a thing, as a rule, or by when it will be, not
+# that it is done: "Kiln repairs are done by Bob" ("were done by Bob" is; "by now" too).
+_HABITUAL_BY = re.compile(r"\s+(?:is|are)\s", re.IGNORECASE)
+_BY_WHOM = re.compile(r"\s+by\s+(?!now\b)", re.IGNORECASE)
 # A tick opening a short clause marks what it says done: "\u2705 booked the venue".
 _TICKED = re.compile(rf"^\s*{_TICK}\s*(?P<thing>{_THING_WORDS})\s*[.!]?\s*$")
 # A label a note is filed under ("Update: …"): not part of what it says is done.
@@ -155,6 +159,8 @@ def done_thing(clause: str) -> str | None:
     m = _DONE_THING.match(clause)
     if m is None or (m.group("bare") and _OBJECT_AFTER.match(m.group("after"))):
         return None  # "The team completed the audit": a deed, its doer no thing done
+    if _HABITUAL_BY.match(clause, m.end("thing"), m.end()) and _BY_WHOM.match(m.group("after")):
+        return None  # "Kiln repairs are done by Bob Fenwick": who does them, not that they are
     thing = m.group("thing").strip()
     said = [re.split(r"['\u2019]", w.lower())[0] for w in thing.split()]  # "that's": that
     if set(said) & _NO_THING:
