@@ -376,6 +376,16 @@ async def test_what_is_left_to_do_is_the_open_tasks(tmp_path: Path) -> None:
         assert "photographer" not in other["reader_result"]["answer"], other
 
 
+async def test_need_to_before_a_verb_asks_for_the_verb(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Task: order more glaze before the Christmas market on 12 December.")
+        await memory.write("Need to buy new kiln shelves.")
+        answer = await memory.read("What do I need to order?")
+        assert answer["basis"] == "records", answer  # "need to" is a modal, as "must" is
+        said = answer["reader_result"]["answer"].split(" (but later")[0]  # records only
+        assert "glaze" in said and "shelves" not in said, answer
+
+
 async def test_what_is_worked_on_is_the_projects(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write("Side project: a Telegram bot that tracks my plant watering.")

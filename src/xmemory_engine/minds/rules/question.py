@@ -676,6 +676,9 @@ def _schema_taken(mapped: SchemaMap) -> frozenset[str]:
     return result
 
 
+_NEED_TO = lazy_compile(r"\b(needs?)\s+to\s+(?!do\b)[a-z]")
+
+
 def _content_words(q: Question, mapped: SchemaMap) -> list[str]:
     """The question's words that are not question, stop, meta or schema words, nor names."""
     taken = set(_schema_taken(mapped))
@@ -691,6 +694,9 @@ def _content_words(q: Question, mapped: SchemaMap) -> list[str]:
         taken.add(opening_word(q.text))
     if q.aggregate:
         taken |= {"total", "sum", "average", "mean"}  # say the aggregate, not the records
+    # "What do I need to order?": "need to" before a verb is a modal, as "must" is; the verb
+    # is what the record holds ("order more glaze").
+    taken |= {m.group(1) for m in _NEED_TO.finditer(q.lowered)}
     if q.enums:  # "on hold" said the status filtered on, not a word the records hold
         taken |= {
             w.strip("?.!")
