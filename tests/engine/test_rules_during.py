@@ -22,6 +22,14 @@ TODAY = date(2026, 12, 1)
         ("What is on 22 January 2027?", "2027-01-22", "2027-01-22"),
         ("What needs doing on the 24th?", "2026-12-24", "2026-12-24"),
         ("What must be done before 3 December 2026?", None, "2026-12-02"),
+        # A week, weekend, month or year named from today is all its days.
+        ("What's on this week?", "2026-11-30", "2026-12-06"),
+        ("What have I got on next week?", "2026-12-07", "2026-12-13"),
+        ("Anything on this weekend?", "2026-12-05", "2026-12-06"),
+        ("What happened last month?", "2026-11-01", "2026-11-30"),
+        ("What's coming up next month?", "2027-01-01", "2027-01-31"),
+        ("What is due before next week?", None, "2026-12-06"),
+        ("What has come in since last year?", "2025-01-01", None),
     ],
 )
 def test_a_question_s_time_is_a_window_of_days(

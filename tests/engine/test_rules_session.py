@@ -726,6 +726,18 @@ async def test_the_time_a_question_asks_about_filters_dated_records(tmp_path: Pa
         assert day["basis"] == "records"
 
 
+async def test_a_week_named_from_today_filters_dated_records_by_its_days(tmp_path: Path) -> None:
+    async with session(tmp_path, today=date(2026, 12, 4)) as memory:  # a Friday
+        await memory.write("Dentist appointment on Tuesday 8 December at 9am.")
+        await memory.write("Pottery class on Thursday 3 December.")
+        following = await memory.read("What is happening next week?")
+        assert "Dentist" in following["reader_result"]["answer"], following
+        assert "Pottery" not in following["reader_result"]["answer"], following
+        this = await memory.read("What's on this week?")
+        assert "Pottery" in this["reader_result"]["answer"], this
+        assert "Dentist" not in this["reader_result"]["answer"], this
+
+
 async def test_a_count_qualified_by_words_no_record_holds_counts_all_of_the_type_said_so(
     tmp_path: Path,
 ) -> None:

@@ -48,10 +48,25 @@ class Window:
         return "(" + " AND ".join(parts) + ")"
 
 
+# A week, weekend, month or year named from today: "this week", "next month", "last year".
+_PERIOD = lazy_compile(
+    r"\b(?:(?P<rel>in|during|for|over|by|before|until|till|after|since|from)\s+)?"
+    r"(?:the\s+)?(?P<which>this|next|last|coming|this\s+coming)\s+(?P<unit>week|weekend|month|year)\b",
+    re.IGNORECASE,
+)
+
+
 def asked_window(text: str, today: date) -> Window | None:
     """The window of days the question asks about, or None when it names no time: its first
-    date (a day; or one end after "before", "since" …), else a month named alone."""
-    for span in find_dates(text, today):
+    date (a day; or one end after "before", "since" …), else a week, month or year named from
+    today ("this week": Monday to Sunday), else a month named alone."""
+    period = _PERIOD.search(text)
+    spans = find_dates(text, today)
+    if period is not None and not any(
+        s.end <= period.start() or s.start >= period.end() for s in spans
+    ):
+        return _period_window(period, today)
+    for span in spans:
         day = date.fromisoformat(str(span.value))
         before = text[: span.start]
         upper, lower = _UPPER.search(before), _LOWER.search(before)
@@ -77,6 +92,33 @@ def asked_window(text: str, today: date) -> Window | None:
         return Window(None, first if m["part"] in ("start", "beginning") else last, said)
     if rel == "before":
         return Window(None, last if m["part"] == "end" else first - timedelta(days=1), said)
+    if rel in ("after", "since", "from"):
+        return Window(last + timedelta(days=1) if rel == "after" else first, None, said)
+    return Window(first, last, said)
+
+
+def _period_window(m: re.Match[str], today: date) -> Window:
+    """The days of the week, weekend, month or year `m` names, bounded as its preposition
+    says ("by the end of" is read as a date; "before next week" ends the day before it)."""
+    which, unit = m["which"].lower().split()[-1], m["unit"].lower()
+    step = {"last": -1, "next": 1, "coming": 1}.get(which, 0)
+    if unit in ("week", "weekend"):
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=step)
+        first, last = monday, monday + timedelta(days=6)
+        if unit == "weekend":
+            first = monday + timedelta(days=5)
+    elif unit == "month":
+        month0 = today.year * 12 + today.month - 1 + step
+        year, month = divmod(month0, 12)
+        first = date(year, month + 1, 1)
+        last = date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+    else:
+        first, last = date(today.year + step, 1, 1), date(today.year + step, 12, 31)
+    rel, said = (m["rel"] or "").lower(), m.group()
+    if rel in ("by", "until", "till"):
+        return Window(None, last, said)
+    if rel == "before":
+        return Window(None, first - timedelta(days=1), said)
     if rel in ("after", "since", "from"):
         return Window(last + timedelta(days=1) if rel == "after" else first, None, said)
     return Window(first, last, said)
