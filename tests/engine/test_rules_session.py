@@ -366,6 +366,7 @@ async def test_what_is_left_to_do_is_the_open_tasks(tmp_path: Path) -> None:
             "What's left to do?",
             "What do I still need to do?",
             "Which tasks still need doing?",
+            "What do I have to do?",
         ):
             answer = await memory.read(asked)
             said = answer["reader_result"]["answer"].split(" (but later")[0]  # records only
@@ -384,6 +385,10 @@ async def test_need_to_before_a_verb_asks_for_the_verb(tmp_path: Path) -> None:
         assert answer["basis"] == "records", answer  # "need to" is a modal, as "must" is
         said = answer["reader_result"]["answer"].split(" (but later")[0]  # records only
         assert "glaze" in said and "shelves" not in said, answer
+        answer = await memory.read("What have I got to buy?")
+        said = answer["reader_result"]["answer"].split(" (but later")[0]
+        assert answer["basis"] == "records", answer
+        assert "shelves" in said and "glaze" not in said, answer
 
 
 async def test_what_is_worked_on_is_the_projects(tmp_path: Path) -> None:

@@ -221,12 +221,12 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     return q
 
 
-_LEFT_TO_DO = lazy_compile(rf"\b(?:{TO_DO}|(?:still\s+)?need\s+to\s+do)\b")
+_LEFT_TO_DO = lazy_compile(rf"\b(?:{TO_DO}|(?:still\s+)?(?:need|have|got)\s+to\s+do)\b")
 _LEFT_TO_DO_WORDS = frozenset(stem(w) for w in ("left", "still", "need", "needs", "doing", "yet"))
 
 
 def _left_to_do(q: Question, mapped: SchemaMap) -> None:
-    """ "What's left to do?", "What do I still need to do?": the open tasks, when the question
+    """ "What's left to do?", "What do I still need / have to do?": the open tasks, when the question
     names nothing else (not "Which leafleting area is still to do?")."""
     task = mapped.first("task")
     if task is None or q.types or q.names or not _LEFT_TO_DO.search(q.lowered):
@@ -236,6 +236,9 @@ def _left_to_do(q: Question, mapped: SchemaMap) -> None:
     q.types = [task]
     q.keywords, q.terms = [], []
     _states_asked(q, task, q.lowered)
+    if task.name not in q.enums:
+        # "What do I have to do?": what is to be done is what is not done yet.
+        _states_asked(q, task, "left to do")
 
 
 _WORKING_ON = lazy_compile(
@@ -676,7 +679,7 @@ def _schema_taken(mapped: SchemaMap) -> frozenset[str]:
     return result
 
 
-_NEED_TO = lazy_compile(r"\b(needs?)\s+to\s+(?!do\b)[a-z]")
+_NEED_TO = lazy_compile(r"\b(needs?|got)\s+to\s+[a-z]")
 
 
 def _content_words(q: Question, mapped: SchemaMap) -> list[str]:
