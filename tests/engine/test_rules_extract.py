@@ -2861,6 +2861,7 @@ async def test_someone_to_do_a_thing_is_a_task_only_when_someone_or_a_doing_is_s
         "Allergic to penicillin.",  # a word capitalised as it opens, then no verb
         "Escalation to secondary after 15 minutes without an ack.",
         "Grandad is on blood thinners; allergic to penicillin.",  # and no stance of the user's
+        "Went to the Hepworth on Saturday 28 November.",  # "to the": a preposition
     ):
         result = await extract(text, DEFAULT)
         assert objects(result, "task") == [], text

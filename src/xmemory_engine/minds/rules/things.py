@@ -113,7 +113,9 @@ _TASK = re.compile(
 _CLAUSE_OPENING = r"(?:^|(?<=[.;:,(]\s)|(?<=[.;:,(]))\s*"
 _SOMEONE_TO = lazy_compile(
     _CLAUSE_OPENING + r"(?P<who>[A-Z][\w'\u2019\-]+(?:\s+[A-Z][\w'\u2019\-]+){0,2})"
-    r"\s+(?:(?:to|needs\s+to|has\s+to|must)\s+(?!be\b)(?P<what>[a-z][^.;!?]{2,80})"
+    # "to" before a determiner is a preposition, no verb to come: "Went to the Hepworth".
+    r"\s+(?:(?:to|needs\s+to|has\s+to|must)\s+(?!(?:be|the|a|an|my|our|his|her|their|your|this|that)\b)"
+    r"(?P<what>[a-z][^.;!?]{2,80})"
     rf"|will\s+(?!be\b|have\b)(?P<due>[a-z][^.;!?]{{2,80}}?){_BY_A_DATE})"
 )
 # "Ana is handling the invitations", "Tom's sorting the van hire", "Priya's in charge of
