@@ -197,6 +197,12 @@ async def test_seed_sentences_on_the_default_schema_give_people_organizations_an
         ),
         # Hired by a firm, as employed by one: where they work.
         ("Priya Nair was hired by Monzo last month.", {"name": "Priya Nair", "company": "Monzo"}),
+        # Where one works, said with "the" ("the Royal Free": a hospital's short name).
+        (
+            "Dan works nights at the Royal Free as a radiographer.",
+            {"name": "Dan", "role": "radiographer", "company": "Royal Free"},
+        ),
+        ("Jo works at the BBC.", {"name": "Jo", "company": "BBC"}),
     ],
 )
 async def test_role_and_company_cues(text: str, expected: dict[str, Any]) -> None:

@@ -851,6 +851,8 @@ def _employment(
 ) -> None:
     for org in (m for m in s.mentions if kinds.get(m.entity) == "org" and not m.pronoun):
         before = s.text[: org.start].split()
+        if [w.lower() for w in before[-2:]] == ["at", "the"]:
+            before = before[:-1]  # "works nights at the Royal Free": the cue is "at"
         cue = before[-1].lower() if before else ""
         owners = [m for m in group_before(s, org.start) if not s.possessing_another(m)]
         if not owners or cue not in ("at", "for", "by", "joined", "joins", "from", "with", "of"):

@@ -867,6 +867,15 @@ _NUMBERED_PARTIES = frozenset(
 )  # fmt: skip
 
 
+def _works_at_the(c: Candidate) -> bool:
+    """Whether a verb of working comes right before "at the" and the name, which a word of its
+    own does not qualify: "works nights at the Royal Free" says where, as "works at Globex"
+    does; not "a job at the Parkdale branch" nor "elected treasurer at the AGM"."""
+    if c.before[-2:] != ["at", "the"] or (c.after[:1] and c.after[0] not in STOPWORDS):
+        return False
+    return any(_work_verb(w) for w in c.before[-4:-2])
+
+
 def _score(c: Candidate, s: Scores) -> None:
     s.inner = s.inner or (bool(c.before) and not c.labelled)
     called = c.before[-1:] in (["called"], ["named"])
@@ -943,7 +952,7 @@ def _score(c: Candidate, s: Scores) -> None:
     context = [w for w in c.before[:-1] if w != "job" or before1 == "at"]
     working = any(_work_verb(w) or _role_like(w) for w in context) or "joined" in context
     working = working or job_with_article(context[-2:])  # "she's a paralegal at Osler"
-    if before1 == "joined" or (before1 in ("at", "for") and working):
+    if before1 == "joined" or (before1 in ("at", "for") and working) or _works_at_the(c):
         s.org += 2
     elif before1 == "with" and _role_like(before2):
         s.org += 2  # "a solicitor with Mason Hayes & Curran": whom the job is with
