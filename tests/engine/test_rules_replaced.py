@@ -194,6 +194,10 @@ async def test_a_move_said_of_a_field_alone_moves_the_last_stored_thing_that_has
         # Moving away is no move of a date.
         await memory.write("the volunteer running it moved away")
         assert [e["date"] for e in rows(tmp_path, "event")] == ["2027-09-04"]
+        # A date said to be another thing's ("the start date") is not the last event's.
+        await memory.write("Update: the start date moved from 4 January to 11 January.")
+        dates = {e["title"]: e["date"] for e in rows(tmp_path, "event")}
+        assert dates["family reunion"] == "2027-09-04", dates
 
 
 async def test_it_moved_is_the_thing_its_sentence_named_not_one_timed_by_it(

@@ -113,6 +113,11 @@ _MOVED_UNNAMED = re.compile(
     rf"|\b{_FIELD_MOVED.format('now')}(?:['\u2019]s|\s+is)\s+now\b",
     re.IGNORECASE,
 )
+# A word before "date" / "deadline" that says whose it is ("the start date", "the delivery
+# date"): a thing named, which `_record_named` finds when it is stored.
+_QUALIFIED = re.compile(
+    r"(?<![\w'\u2019])(?!(?:the|its|our|my|their|your|his|her|new)\s)[a-z][\w\-]*\s+$"
+)
 # "pickup was gonna be sat 12 dec but actually it's moved to …": "it" is the thing the
 # sentence named first, not one stored before.
 _SUBJECT_BEFORE = re.compile(
@@ -1046,6 +1051,8 @@ class _Build:
         field = (alone.group("field") or alone.group("now") or "").lower()
         if not field and (self._names_others() or _SUBJECT_BEFORE.search(s.text[: alone.start()])):
             return None
+        if field and _QUALIFIED.search(s.text[: alone.start()]):
+            return None  # "the start date moved": the date of a thing not named, not the last one's
         kinds = ("event", "task") if not field else _FIELD_KINDS[field]
         specs = [sp for k in kinds for sp in self.map.of_kind(k)]
         if not field and _place_moved_to(s) is not None:
