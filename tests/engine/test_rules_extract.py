@@ -2412,6 +2412,20 @@ async def test_a_full_name_opening_with_a_rarer_given_name_is_someone() -> None:
     ):
         people = [p["name"] for p in objects(await extract(text, DEFAULT), "person")]
         assert thing not in people, (text, people)
+    # A firm named after someone the text names in full, whatever job is said before it.
+    for text, firm, person in (
+        (
+            "Contractor: Kowalski Bathrooms (Marek Kowalski, 07811 204 556).",
+            "Kowalski Bathrooms",
+            "Marek Kowalski",
+        ),
+        ("Kiln repairs are done by Bob Fenwick (Fenwick Kilns).", "Fenwick Kilns", "Bob Fenwick"),
+    ):
+        result = await extract(text, DEFAULT)
+        people = {p["name"]: p for p in objects(result, "person")}
+        assert set(people) == {person}, (text, people)
+        assert people[person].get("company") == firm, (text, people)
+        assert [o["name"] for o in objects(result, "organization")] == [firm]
 
 
 def test_given_names_fold_marks_and_take_a_hyphenated_name_by_its_first_part() -> None:

@@ -834,6 +834,22 @@ def classify(
     # name and one sign of a person is; not one named after someone the text names in full
     # ("Greg Alvarez … Alvarez Market"), nor one ending in a numeral ("Genki II").
     surnames = {key.split()[-1] for key, s in scores.items() if s.given and s.tokens >= 2}
+    # "Kowalski Bathrooms (Marek Kowalski, 07811 …)", "Bob Fenwick (Fenwick Kilns)": a name
+    # opening with the surname of someone the text names in full, and no given name after
+    # it, is a firm named after them, whatever a job said before it ("Contractor:") makes it.
+    for key, s in scores.items():
+        words = key.split()
+        if (
+            len(words) >= 2
+            and words[0] in surnames
+            and not s.given
+            and not (s.thing or kinds.get(key) == "place")
+            and not any(given_name(w) for w in words[1:])
+            and not _ROMAN.fullmatch(words[-1])
+            and words[-1] not in STREETS
+            and not any(w in STOPWORDS for w in words)
+        ):
+            kinds[key] = "org"
     for key, s in scores.items():
         words = key.split()
         if (
