@@ -227,6 +227,13 @@ async def test_one_object_per_person_even_when_named_twice_or_coordinated() -> N
 
 
 @pytest.mark.anyio
+async def test_a_field_never_holds_the_records_own_name() -> None:
+    result = await extract("My accountant for the business is Hamid Qureshi.", DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Hamid Qureshi"].get("company") is None, people  # "business" named him
+
+
+@pytest.mark.anyio
 async def test_a_field_the_type_lacks_leaves_the_sentence_in_the_notes() -> None:
     result = await extract("Alice Johnson's phone is +1 555 123 4567.")
     assert objects(result, "contact") == [

@@ -1340,6 +1340,7 @@ def _field_phrases(
 ) -> None:
     """ "Alice's phone is ...", "her title is CTO", "age 34", "34 years old"."""
     skip = {name_field(draft.spec), notes_field(draft.spec)}
+    own = str(draft.values.get(name_field(draft.spec) or "", "")).casefold()
     begin = 0 if subject else m.start
     later = [x.start for x in s.mentions if x.start > m.start and x.entity != m.entity]
     scope = s.text[: later[0]] if later else s.text
@@ -1348,6 +1349,8 @@ def _field_phrases(
             continue
         for phrase in phrases(fname):
             found = field_value(scope, phrase, fspec.type, s.values, begin)
+            if found and str(found[2]).casefold() == own:
+                continue  # "my accountant for the business is Hamid Qureshi": his name, no firm
             if found and draft.put(fname, found[2]):
                 facts.use(found[0], found[1])
                 break
