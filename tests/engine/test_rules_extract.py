@@ -231,6 +231,11 @@ async def test_a_field_never_holds_the_records_own_name() -> None:
     result = await extract("My accountant for the business is Hamid Qureshi.", DEFAULT)
     people = {p["name"]: p for p in objects(result, "person")}
     assert people["Hamid Qureshi"].get("company") is None, people  # "business" named him
+    # What the tie is for, said between it and "is", keeps it the user's.
+    assert people["Hamid Qureshi"].get("relationship") == "accountant", people
+    result = await extract("User's landlord for the studio is Marcus Bell.", DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Marcus Bell"].get("relationship") == "landlord", people
 
 
 @pytest.mark.anyio
@@ -4488,6 +4493,7 @@ async def test_a_days_ordinal_after_a_place_is_no_word_of_its_name() -> None:
          {"Margit Szabó": "site secretary"}),
         ("Accompanist for the exam is Dmitri Volkonsky, £60 for one rehearsal.",
          {"Dmitri Volkonsky": "accompanist"}),
+        ("Electrician for the extractor fan is Sam Reid.", {"Sam Reid": "electrician"}),
     ],
 )  # fmt: skip
 async def test_a_job_beside_a_name_is_the_role_of_that_name_only(

@@ -341,8 +341,9 @@ _THE_ROLE_IS = re.compile(
     # "the vet we saw is …": a pronoun opens what is said of the job, no word of it.
     rf"(?P<role>(?:{_NOT_A_JOB_WORD}[A-Za-z][\w\-]*\s+){{0,2}}{_NOT_A_JOB_WORD}[A-Za-z][\w\-]*)"
     r"(?:\s+(?:there|here|now|currently))?"
-    # "Accompanist for the exam is Dmitri Volkonsky": what the job is for, said between.
-    r"(?:\s+for\s+(?:the\s+|my\s+|our\s+)?[a-z][\w\-]*)?"
+    # "Accompanist for the exam is Dmitri Volkonsky", "Electrician for the extractor fan is
+    # …": what the job is for, said between.
+    r"(?:\s+for\s+(?:the\s+|my\s+|our\s+)?[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})?"
     # "the vet we saw is Dr Søren Lindqvist": who met them, said between.
     r"(?:\s+(?:we|I|they|he|she|you)\s+(?:saw|see|met|use|used|had|have|got|spoke\s+to))?"
     # "The vet who did the op was …", "The midwife assigned to us is …": what the one with
@@ -1110,7 +1111,8 @@ def _kin_phrase(noun: re.Match[str]) -> tuple[str, int] | None:
 # stand before the verb.
 _KIN_AFTER = re.compile(
     # "my manager at Finch & Co is …": a firm's name may join its words with "&".
-    r"^\s*(?:(?:there|here|now|currently|(?:from|at|in)(?:\s+[\w'\u2019\-&]+){1,6})\s+(?=is\b|was\b))?"
+    # "my accountant for the business is …": what the tie is for, said the same way.
+    r"^\s*(?:(?:there|here|now|currently|(?:from|at|in|for)(?:\s+[\w'\u2019\-&]+){1,6})\s+(?=is\b|was\b))?"
     r"(?:,|:|\(|-|\u2014|\bis\b|\bwas\b|\bcalled\b|\bnamed\b)?\s*$"
 )
 # "Maya, my sister", "Priya is my manager".
