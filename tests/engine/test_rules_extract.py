@@ -4283,6 +4283,13 @@ async def test_what_the_words_before_is_call_a_firm_is_its_sort() -> None:
     assert kinds["La Milpa Foods"] == "tortilla supplier"
     assert kinds["Monzo"] == "bank"  # whose it is says no sort
     assert kinds["Acme Corp"] is None  # "thing" is no sort of firm
+    # A firm said to be a job does that job, whatever it is for.
+    result = await extract(
+        "Our plumber is Sparks & Co. The electrician for the extension is Brightwire Electrical.",
+        DEFAULT,
+    )
+    kinds = {o["name"]: o.get("kind") for o in objects(result, "organization")}
+    assert kinds == {"Sparks & Co": "plumber", "Brightwire Electrical": "electrician"}
     # Set off by a comma after it, as "is" says it: "Our gym, PureFit Clapham, …".
     result = await extract(
         "Our gym, PureFit Clapham, charges £39 a month. Sadly, Acme Corp said no.", DEFAULT

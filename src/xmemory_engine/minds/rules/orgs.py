@@ -22,6 +22,7 @@ from xmemory_engine.minds.rules.names import (
     TITLES,
     given_name,
     names_a_time,
+    role_noun,
 )
 from xmemory_engine.minds.rules.providers import PROVIDER_WORDS
 from xmemory_engine.minds.rules.schema_map import field_for
@@ -89,7 +90,11 @@ def _kind_said_before(draft: Draft | None, before: str, shape: re.Pattern[str]) 
         return
     words = _what_sort(said.group("kind"))  # "My bank is Monzo": bank
     if words and (
-        words[-1] in ORG_NOUNS or words[-1] in _KIND_HEADS or words[-1] in PROVIDER_WORDS
+        words[-1] in ORG_NOUNS
+        or words[-1] in _KIND_HEADS
+        or words[-1] in PROVIDER_WORDS
+        # "Our plumber is Sparks & Co": a firm said to be a job does that job.
+        or role_noun(words[-1])
     ):
         draft.put(kind, " ".join(words))
 
@@ -100,7 +105,9 @@ _WHOSE = r"\b(?:my|our|the|their|his|her|user['\u2019]s)\s+"
 _KIND_WORDS = r"(?P<kind>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)"
 _KIND_IS = re.compile(
     rf"(?:^|[,;:(]\s*|{_WHOSE}|\b[A-Z][\w\-]*['\u2019]s\s+)"
-    rf"{_KIND_WORDS}\s+(?:is|are|was|were)\s+(?:now\s+)?$",
+    # "The electrician for the extension is …": what it is for, said between.
+    rf"{_KIND_WORDS}(?:\s+for\s+(?:the\s+|my\s+|our\s+)?[a-z][\w\-]*(?:\s+[a-z][\w\-]*){{0,2}})?"
+    r"\s+(?:is|are|was|were)\s+(?:now\s+)?$",
     re.IGNORECASE,
 )
 # "Our gym, PureFit Clapham, …": the same words set off by a comma, after whose they are.
