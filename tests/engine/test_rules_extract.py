@@ -227,6 +227,22 @@ async def test_one_object_per_person_even_when_named_twice_or_coordinated() -> N
 
 
 @pytest.mark.anyio
+async def test_whose_employer_a_firm_is_said_to_be_is_where_they_work() -> None:
+    result = await extract("User's current employer is Ocado; notice period is 3 months.", DEFAULT)
+    assert [p["name"] for p in objects(result, "person")] == ["User"]  # Ocado is no one
+    assert objects(result, "person")[0].get("company") == "Ocado"
+    assert [o.get("kind") for o in objects(result, "organization")] == [None]  # no sort
+    result = await extract(
+        "Leave: Ruben gets 4 extra weeks from his employer, Halvorsen Engineering. "
+        "My old employer was Initech.",
+        DEFAULT,
+    )
+    people = {p["name"]: p.get("company") for p in objects(result, "person")}
+    assert people["Ruben"] == "Halvorsen Engineering", people
+    assert "Initech" not in people.values()  # a former one is not where anyone works
+
+
+@pytest.mark.anyio
 async def test_a_field_never_holds_the_records_own_name() -> None:
     result = await extract("My accountant for the business is Hamid Qureshi.", DEFAULT)
     people = {p["name"]: p for p in objects(result, "person")}

@@ -843,6 +843,27 @@ def _is_choice(draft: Draft, text: str) -> bool:
 _PAST_WORK = lexicon("cues.past_work")
 
 
+# "My employer is Ocado", "User's current employer: Ocado": whose employer a firm is.
+_EMPLOYER_IS = re.compile(
+    r"['\u2019]?s?\s+(?:(?:current|new|main|present|old|former)\s+)?employer"
+    r"\s*(?:is\s+(?:now\s+)?|was\s+|:\s*|,\s*)$",
+    re.IGNORECASE,
+)
+
+
+def _employer_said(s: Analyzed, at: int) -> Mention | None:
+    """Whose employer the firm named at `at` is said to be ("My employer is Ocado": the
+    user's; "Her employer is Globex": hers): the possessive right before "employer", when
+    the words before it say no former one."""
+    said = _EMPLOYER_IS.search(s.text, 0, at)
+    if said is None or re.search(r"\b(?:old|former)\b", said.group(), re.IGNORECASE):
+        return None
+    return next(
+        (m for m in s.mentions if m.possessive and not s.text[m.end : said.start()].strip()),
+        None,
+    )
+
+
 def _employment(
     s: Analyzed,
     drafts: dict[str, Draft],
@@ -851,6 +872,13 @@ def _employment(
     facts: SentenceFacts,
 ) -> None:
     for org in (m for m in s.mentions if kinds.get(m.entity) == "org" and not m.pronoun):
+        owner = _employer_said(s, org.start)
+        if owner is not None:
+            facts.employment.append((owner.entity, org.entity))  # "My employer is Ocado"
+            draft = drafts.get(owner.entity)
+            if draft is not None:
+                draft.put(field_for(draft.spec, "company", ("str",)), names[org.entity])
+            continue
         before = s.text[: org.start].split()
         if [w.lower() for w in before[-2:]] == ["at", "the"]:
             before = before[:-1]  # "works nights at the Royal Free": the cue is "at"

@@ -89,6 +89,8 @@ def _kind_said_before(draft: Draft | None, before: str, shape: re.Pattern[str]) 
     if draft is None or kind is None or draft.has(kind) or said is None:
         return
     words = _what_sort(said.group("kind"))  # "My bank is Monzo": bank
+    if words[-1:] == ["employer"]:
+        return  # "My employer is Ocado": whose employer it is (`cues._employer_said`), no sort
     if words and (
         words[-1] in ORG_NOUNS
         or words[-1] in _KIND_HEADS
