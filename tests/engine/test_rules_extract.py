@@ -227,6 +227,14 @@ async def test_one_object_per_person_even_when_named_twice_or_coordinated() -> N
 
 
 @pytest.mark.anyio
+async def test_a_firm_said_between_a_job_and_is_is_where_the_one_named_works() -> None:
+    result = await extract("Recruiter at Stripe is Chloe Tan.", DEFAULT)
+    assert objects(result, "person") == [
+        {"name": "Chloe Tan", "role": "recruiter", "company": "Stripe"}
+    ]  # all the sentence says is held: no notes
+
+
+@pytest.mark.anyio
 async def test_whose_employer_a_firm_is_said_to_be_is_where_they_work() -> None:
     result = await extract("User's current employer is Ocado; notice period is 3 months.", DEFAULT)
     assert [p["name"] for p in objects(result, "person")] == ["User"]  # Ocado is no one
@@ -4517,6 +4525,7 @@ async def test_a_days_ordinal_after_a_place_is_no_word_of_its_name() -> None:
         ("Accompanist for the exam is Dmitri Volkonsky, £60 for one rehearsal.",
          {"Dmitri Volkonsky": "accompanist"}),
         ("Electrician for the extractor fan is Sam Reid.", {"Sam Reid": "electrician"}),
+        ("Recruiter at Stripe is Chloe Tan.", {"Chloe Tan": "recruiter"}),
     ],
 )  # fmt: skip
 async def test_a_job_beside_a_name_is_the_role_of_that_name_only(

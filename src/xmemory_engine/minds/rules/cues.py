@@ -329,7 +329,7 @@ _ANYONE_CALLED = rf"(?:an?\s+(?:{'|'.join(sorted(ANYONE))})\s+(?:called|named)\s
 # What ends one clause before another opens: punctuation, a dash, or an emoji ("doing the loft
 # conversion 🙌 architect is Henrik Sørensen").
 _CLAUSE_MARK = r"[;,.:!?\u2013\u2014\u2600-\u27bf\U0001f300-\U0001faff]"
-_NOT_A_JOB_WORD = r"(?!(?:there|here|now|currently|we|I|they|he|she|you)\b)"
+_NOT_A_JOB_WORD = r"(?!(?:there|here|now|currently|we|I|they|he|she|you|at|for)\b)"
 _THE_ROLE_IS = re.compile(
     # A clause may open after a full stop that opens no sentence ("… a year. site secretary
     # is Margit Szabó"), or after a label ("Note: St Columba's hall manager is …").
@@ -341,6 +341,8 @@ _THE_ROLE_IS = re.compile(
     # "the vet we saw is …": a pronoun opens what is said of the job, no word of it.
     rf"(?P<role>(?:{_NOT_A_JOB_WORD}[A-Za-z][\w\-]*\s+){{0,2}}{_NOT_A_JOB_WORD}[A-Za-z][\w\-]*)"
     r"(?:\s+(?:there|here|now|currently))?"
+    # "Recruiter at Stripe is Chloe Tan": where the job is, said between (the firm's name).
+    r"(?:\s+at\s+(?P<firm>[A-Z][\w'\u2019&\-]*(?:\s+(?:[A-Z&][\w'\u2019&\-]*)){0,3}))?"
     # "Accompanist for the exam is Dmitri Volkonsky", "Electrician for the extractor fan is
     # …": what the job is for, said between.
     r"(?:\s+for\s+(?:the\s+|my\s+|our\s+)?[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})?"
