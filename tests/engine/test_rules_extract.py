@@ -227,6 +227,19 @@ async def test_one_object_per_person_even_when_named_twice_or_coordinated() -> N
 
 
 @pytest.mark.anyio
+async def test_whom_one_applies_to_is_a_firm() -> None:
+    result = await extract(
+        "Applied to Stripe (backend engineer) on 20 Nov and to Monzo (platform engineer) on 25 Nov.",
+        DEFAULT,
+    )
+    people = [p["name"] for p in objects(result, "person")]
+    assert "Stripe" not in people and "Monzo" not in people, people  # no one
+    assert [o["name"] for o in objects(result, "organization")] == ["Stripe"]
+    result = await extract("Interview with Monzo on Friday.", DEFAULT)
+    assert [o["name"] for o in objects(result, "organization")] == ["Monzo"]
+
+
+@pytest.mark.anyio
 async def test_a_firm_said_between_a_job_and_is_is_where_the_one_named_works() -> None:
     result = await extract("Recruiter at Stripe is Chloe Tan.", DEFAULT)
     assert objects(result, "person") == [

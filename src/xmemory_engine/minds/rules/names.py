@@ -978,6 +978,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 2
     if before1 == "of" and before2 in _OF_A_FIRM:
         s.org += 2  # "founder of Atelier Lune", "CEO of Lumora", "member of Riverside Harriers"
+    if before1 in ("to", "at", "with") and before2 in _APPLIED and not given_name(c.tokens[0]):
+        s.org += 2  # "Applied to Stripe (backend engineer)": whom one asks for a job
     if before1 in _RUN_A_FIRM and len(c.tokens) > 1 and not given_name(c.tokens[0]):
         s.org += 2  # "runs Baumpflege Demir", "founded Speak Easy Coaching": what is run
     head = c.subject_head
@@ -1164,6 +1166,8 @@ _PRONOUNS = frozenset(("i", "we", "you", "they", "he", "she", "it"))
 # An animal named right after its kind is a pet ("our dog Pumpkin", "a cat named Mochi"): no
 # person, no firm.
 ANIMALS = lexicon("names.animals")
+# Asking a firm for a job or a place: "applied to Stripe", "interviewing with Monzo".
+_APPLIED = frozenset(("applied", "apply", "applying", "interviewed", "interviewing", "interview"))
 # Words in a verb's form after a name that say no deed of a party's: "Mondays and Fridays",
 # "Pumpkin seems fine", "Leeds based".
 _NOT_ACTING = frozenset(("seems", "looks", "sounds", "feels", "based", "named", "called", "needs"))
