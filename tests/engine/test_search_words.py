@@ -270,6 +270,11 @@ def test_a_value_asked_of_someone_must_be_told_of_them() -> None:
     # ... while a phone number's groups between two names keep them two.
     phones = "Physio: Dr Asha Rao 0161 496 0000 Kofi Mensah; from 9am."
     assert not _shaped_for_named(question_terms("When does Asha start?"), phones)
+    # A clause of its own, after "while" or "but", is a part too, and a name opening a
+    # sentence as its subject is one ("Leo has …").
+    both = "Leo has football practice on Thursdays at 5pm, while Freya does swimming on Saturdays."
+    assert not _shaped_for_named(question_terms("What time is Freya's swimming?"), both)
+    assert _shaped_for_named(question_terms("What time is Leo's football?"), both)
 
 
 def test_a_value_in_brackets_is_told_of_what_they_follow() -> None:

@@ -1065,6 +1065,9 @@ _OPENS_AS_SUBJECT = lazy_compile(
 )
 
 
+_PART_ENDS = lazy_compile(r";|,?\s+(?:while|whereas|but)\s+", re.IGNORECASE)
+
+
 def _shaped_for_named(terms: Terms, text: str) -> bool:
     """Whether a value of each shape the question asks for is told of a name it holds: the
     part of the sentence between semicolons (or the brackets) the value is in names it, or
@@ -1088,7 +1091,12 @@ def _shaped_for_named(terms: Terms, text: str) -> bool:
             # in brackets is told of what they follow, not of the sentence around them.
             start, end = opened + 1, text.find(")", at)
         else:
-            start, end = text.rfind(";", 0, at) + 1, text.find(";", at)
+            # A clause of its own ends the part too: "while", "whereas" or
+            # "but" ("Leo has football at 5pm, while Freya does swimming on Saturdays": the
+            # time is Leo's).
+            start = max((b.end() for b in _PART_ENDS.finditer(text, 0, at)), default=0)
+            after = _PART_ENDS.search(text, at)
+            end = after.start() if after else -1
         part = search_words(text[start : end if end >= 0 else len(text)])
         if any(_name_word(w, a) for w in part for a in asked):
             return True
@@ -1100,8 +1108,8 @@ def _shaped_for_named(terms: Terms, text: str) -> bool:
 
 def _named_before(text: str, asked: set[str]) -> list[tuple[int, list[str]]]:
     """The names in `text` (runs of capitalised words, folded), each with where its last word
-    starts: not a sentence's first word unless the question names it, not a stop word, a
-    language, a day or a month."""
+    starts: not a sentence's first word unless the question names it or it opens as a
+    subject ("Leo has football at 5pm"), not a stop word, a language, a day or a month."""
     vocab = vocabulary()
     never = vocab.stop | vocab.not_names | vocab.labels
     out: list[tuple[int, list[str]]] = []
@@ -1113,8 +1121,9 @@ def _named_before(text: str, asked: set[str]) -> list[tuple[int, list[str]]]:
         if folded in never:
             continue
         before = text[: m.start()].rstrip()
-        if (not before or before[-1] in ".!?\"'(") and folded not in asked:
-            continue
+        opening = not before or before[-1] in ".!?\"'("
+        if opening and folded not in asked and not _OPENS_AS_SUBJECT.match(text, m.end()):
+            continue  # a sentence's first word, unless a verb says it is its subject
         between = text[out[-1][0] : m.start()].split()[1:] if out else None
         if between is not None and (not between or _NUMBER_IN_NAME.fullmatch(" ".join(between))):
             # "Elena Rossi", and "ABRSM Grade 3 Cello": one name, a number in it too.
