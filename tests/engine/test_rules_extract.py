@@ -824,6 +824,9 @@ async def test_a_place_after_a_deed_done_there_is_not_where_the_doer_is() -> Non
     for text in (
         "I registered for JLPT N4 on 2026-12-06 in Düsseldorf.",
         "I hired a professional researcher in Poland for the parish records.",
+        # A deed under way, after "is": where it is done ("getting married", "visiting").
+        "User's sister Nadia is getting married on 17 April 2027 in Lisbon.",
+        "Nadia away 20 Dec - 5 Jan; she's visiting family in Beirut.",
     ):
         people = objects(await extract(text, DEFAULT), "person")
         assert all("location" not in p for p in people), text
@@ -838,6 +841,9 @@ async def test_a_place_after_a_deed_done_there_is_not_where_the_doer_is() -> Non
     assert [
         o.get("location") for o in objects(result, "organization") if o["name"] == "Saltwater"
     ] == ["Whitstable"]
+    result = await extract("Tom is in Leeds. Priya is staying in Porto.", DEFAULT)
+    people = {p["name"]: p.get("location") for p in objects(result, "person")}
+    assert people == {"Tom": "Leeds", "Priya": "Porto"}
 
 
 @pytest.mark.anyio

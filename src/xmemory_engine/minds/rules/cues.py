@@ -1323,19 +1323,30 @@ def _described_by(before: str) -> bool:
 _DWELL = r"lives?|living|lived|resides?|residing|grew\s+up"
 _WHERE_ONE_IS = re.compile(
     rf"\b(?:{_DWELL}|based|moved?|moving|relocat\w*|"
-    r"settled|staying|stays|works?|working|worked|job|is|are|was|were|am|from|home|now)\b"
-    r"|['\u2019][sm]\b",
+    r"settled|staying|stays|works?|working|worked|job|from|home)\b",
+    re.IGNORECASE,
+)
+# Being, said alone: where one is, unless a deed stands between ("Nadia is getting married
+# on 17 April in Lisbon": the wedding is there, not Nadia).
+_BEING = re.compile(r"\b(?:is|are|was|were|am|now)\b|['\u2019][sm]\b", re.IGNORECASE)
+_DOING = re.compile(
+    r"(?:\b(?:is|are|was|were|am)|['\u2019][sm]|['\u2019]re)\s+(?:\w+ly\s+)?[a-z]{2,}ing\b",
     re.IGNORECASE,
 )
 
 
 def _where_one_is(between: str) -> bool:
     """Whether the words between someone and a place after them leave the place theirs: a
-    word of `_WHERE_ONE_IS`, or no other verb ("Saltwater, a 40-cover bistro in Whitstable",
-    "the Mend & Make repair café in Hebden Bridge"); not a deed done there ("registered for
-    JLPT N4 in Düsseldorf", "hired a researcher in Poland"). A word in -ing is no sign of
-    either ("a sailing club near Rønde")."""
+    word of `_WHERE_ONE_IS`, or "is" or no other verb ("Saltwater, a 40-cover bistro in
+    Whitstable", "the Mend & Make repair café in Hebden Bridge"); not a deed done there
+    ("registered for JLPT N4 in Düsseldorf", "hired a researcher in Poland", "is getting
+    married on 17 April in Lisbon"). A word in -ing is no sign of either ("a sailing club
+    near Rønde")."""
     if _WHERE_ONE_IS.search(between) is not None:
+        return True
+    if _DOING.search(between) is not None:
+        return False  # "is getting married on 17 April in Lisbon": where the deed is done
+    if _BEING.search(between) is not None:
         return True
     words = [w.lower() for w in WORD.findall(between)]
     return not any(w.isalpha() and past(w) for w in words)  # not "a four-bed flat"
