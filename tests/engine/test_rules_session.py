@@ -1246,6 +1246,14 @@ async def test_a_pronoun_opening_a_write_is_no_one_stored_of_the_other_gender(
         await memory.write("He's off to Madrid on Friday.")
         people = {str(p["name"]): p for p in await memory.rows("person")}
         assert "Madrid" in str(people["Luis"]), people
+        # A kin noun says the gender as a given name does: "he" is not Mum, nor a sister.
+        await memory.write("Mum's birthday is 11 December.")
+        await memory.write("He's in Aberdeen for work.")
+        await memory.write("My sister Nadia is a nurse.")
+        await memory.write("He lives in Leeds now.")
+        people = {str(p["name"]): p for p in await memory.rows("person")}
+        assert "Aberdeen" not in str(people["Mum"]), people
+        assert "Leeds" not in str(people["Nadia"]), people
 
 
 async def test_sentences_kept_in_notes_stay_apart_when_written_without_a_stop(

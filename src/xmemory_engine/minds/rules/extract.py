@@ -53,6 +53,7 @@ from xmemory_engine.minds.rules.names import (
     firm_in_address,
     gender,
     given_name,
+    kin_gender,
     role_noun,
 )
 from xmemory_engine.minds.rules.orgs import org_facts
@@ -271,6 +272,10 @@ class _Build:
         name = records[0].get(name_of) if records and name_of else None
         if not isinstance(name, str) or gender(name) not in (None, *said):
             return
+        tie = field_for(self.person, "relationship", ("str",))
+        told = records[0].get(tie) if tie else None
+        if isinstance(told, str) and kin_gender(told) not in (None, *said):
+            return  # "he" after "my sister Nadia …": not her
         if name.strip():
             self.drafts[LOOKUP_PERSON] = self._draft(self.person, name.strip())
 

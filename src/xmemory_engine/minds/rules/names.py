@@ -1244,10 +1244,23 @@ def given_name(word: str) -> bool:
 
 def gender(name: str) -> str | None:
     """ "f" or "m" when the name's first word is a given name almost only women or only men
-    bear (`given_names.txt`), else None: who "she" or "he" can be."""
+    bear (`given_names.txt`), or a kin noun that says it ("Mum", "Grandad"), else None: who
+    "she" or "he" can be."""
     words = name.split()
+    if len(words) == 1 and kin_gender(words[0]) is not None:
+        return kin_gender(words[0])
     found = _listed_name(words[0]) if words else None
     return _given_names().get(found) if found is not None else None
+
+
+_FEMALE_KIN = lexicon("names.female_kin")
+_MALE_KIN = lexicon("names.male_kin")
+
+
+def kin_gender(noun: str) -> str | None:
+    """ "f" or "m" when a kin noun (or a tie ending in one: "older sister") says it."""
+    last = noun.lower().split()[-1] if noun.strip() else ""
+    return "f" if last in _FEMALE_KIN else "m" if last in _MALE_KIN else None
 
 
 def rare_given_name(word: str) -> bool:
