@@ -2028,6 +2028,8 @@ async def test_a_short_number_is_a_phone_only_beside_a_phone_word() -> None:
         # A weekday something is booked for is the coming one, said alone or with a time.
         ("Haircut booked for Saturday.", ("Haircut booked", "2026-03-07")),
         ("The boiler service is booked for Monday, 8am.", ("boiler service", "2026-03-09")),
+        # What was booked, and where, may stand between the verb and the day.
+        ("Booked a table for Friday.", ("table", "2026-03-06")),
     ],
 )  # fmt: skip
 async def test_something_said_to_happen_on_one_written_date_is_an_event(

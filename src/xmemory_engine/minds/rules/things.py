@@ -1431,10 +1431,11 @@ def _written_out(s: Analyzed, date: Span) -> bool:
 _ANCHORED_DAY = lazy_compile(rf"(?:this|next)\s+{WEEKDAY_WORD}$", re.IGNORECASE)
 _CLOCK = lazy_compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
 # A day something is booked for is the coming one: "booked for Saturday", "scheduled for next
-# Tuesday", "moved to Friday".
+# Tuesday", "moved to Friday", "Booked a table at Dishoom for Friday" (what was booked, and
+# where, may stand between; not "it": "moved it to Saturday mornings" is read as a move).
 _BOOKED_FOR = lazy_compile(
     r"\b(?:booked|scheduled|arranged|rebooked|rescheduled|moved|pushed(?:\s+back)?)\s+"
-    r"(?:in\s+)?(?:for|to|on)\s+$",
+    r"(?:(?!(?:it|them|this|that)\b)[\w'\u2019&\-]+\s+){0,6}?(?:in\s+)?(?:for|to|on)\s+$",
     re.IGNORECASE,
 )
 _ONE_DAY = lazy_compile(rf"(?:(?:this|next)\s+)?{WEEKDAY_WORD}$", re.IGNORECASE)
