@@ -391,6 +391,16 @@ async def test_need_to_before_a_verb_asks_for_the_verb(tmp_path: Path) -> None:
         assert "shelves" in said and "glaze" not in said, answer
 
 
+async def test_a_company_gone_with_is_a_choice_not_an_employer(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("I work at Flinders Medical Centre.")
+        await memory.write("Signed with SunVolt for the home battery.")
+        chosen = await memory.read("Which company are we going with for the battery?")
+        assert "Flinders" not in chosen["reader_result"]["answer"], chosen
+        employer = await memory.read("Which company do I work for?")
+        assert "Flinders" in employer["reader_result"]["answer"], employer
+
+
 async def test_what_is_worked_on_is_the_projects(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write("Side project: a Telegram bot that tracks my plant watering.")

@@ -140,6 +140,15 @@ _ASKS_ITSELF = frozenset(
 )  # fmt: skip
 
 
+# Choosing a thing, said with "go with" / "opt for" / "settle on": the thing chosen is asked,
+# not the field a word of the question names ("company" is no employer here).
+_CHOSEN = re.compile(
+    r"\b(?:go|goes|going|went|gone|opt|opted|opting|settle|settled|settling)\s+"
+    r"(?:with|for|on)\b",
+    re.IGNORECASE,
+)
+
+
 def _done_by(text: str) -> re.Match[str] | None:
     """`_DONE_BY` on `text`, its verb read before a phrase said after it; "do" keeps its
     phrase, which says what is done ("What does Freya do *on Saturdays*?" asks no job)."""
@@ -202,7 +211,10 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
         q.names = [n for n in q.names if n.text.lower() not in said_when]
     _schema_words(q, mapped)
     done_by = _done_by(q.text) if q.fields else None
-    if done_by is not None and done_by["verb"].lower() not in _ASKS_ITSELF:
+    if (done_by is not None and done_by["verb"].lower() not in _ASKS_ITSELF) or (
+        q.fields and _CHOSEN.search(q.text)
+    ):
+        # "Which company are we going with for the battery?": a choice, not an employer.
         # "What does Chloé's company make?": the field names who does it, and what it does is
         # asked; the field's value is no answer to that.
         q.fields = {}
