@@ -399,6 +399,10 @@ async def test_a_company_gone_with_is_a_choice_not_an_employer(tmp_path: Path) -
         assert "Flinders" not in chosen["reader_result"]["answer"], chosen
         employer = await memory.read("Which company do I work for?")
         assert "Flinders" in employer["reader_result"]["answer"], employer
+        # A plan is asked, not where one studies now.
+        await memory.write("My son Rafa studies at St Cuthbert's Sixth Form.")
+        planned = await memory.read("Where is Rafa planning to study over the holidays?")
+        assert "Cuthbert" not in planned["reader_result"]["answer"], planned
 
 
 async def test_what_is_worked_on_is_the_projects(tmp_path: Path) -> None:

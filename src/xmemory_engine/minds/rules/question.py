@@ -149,6 +149,13 @@ _CHOSEN = re.compile(
 )
 
 
+# What someone means to do: the plan is asked, not the field's value now.
+_MEANT = re.compile(
+    r"\b(?:plan|plans|planning|intend|intends|intending|hope|hopes|hoping)\s+to\b",
+    re.IGNORECASE,
+)
+
+
 def _done_by(text: str) -> re.Match[str] | None:
     """`_DONE_BY` on `text`, its verb read before a phrase said after it; "do" keeps its
     phrase, which says what is done ("What does Freya do *on Saturdays*?" asks no job)."""
@@ -212,9 +219,10 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
     _schema_words(q, mapped)
     done_by = _done_by(q.text) if q.fields else None
     if (done_by is not None and done_by["verb"].lower() not in _ASKS_ITSELF) or (
-        q.fields and _CHOSEN.search(q.text)
+        q.fields and (_CHOSEN.search(q.text) or _MEANT.search(q.text))
     ):
-        # "Which company are we going with for the battery?": a choice, not an employer.
+        # "Which company are we going with for the battery?": a choice, not an employer;
+        # "Where is Rafa planning to study over the holidays?": a plan, not his school.
         # "What does Chloé's company make?": the field names who does it, and what it does is
         # asked; the field's value is no answer to that.
         q.fields = {}
