@@ -150,6 +150,21 @@ async def test_a_value_said_with_the_one_it_replaces_after_not_changes_that_thin
         assert "Gibside Picture House" in asked["reader_result"]["answer"]
 
 
+async def test_a_day_said_with_the_one_it_replaces_after_not_changes_that_things_date(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path, today=date(2026, 12, 4)) as memory:
+        await memory.write("Biscuit's booster vaccination is due on 20 January 2027.")
+        await memory.write("Flea treatment due 20 February 2027.")
+        await memory.write("Correction: booster is due 27 January, not 20 January.")
+        due = {t["title"]: t["due_date"] for t in rows(tmp_path, "task")}
+        # The stored booster moved; no task "booster" of its own, and nothing else moved.
+        assert due == {
+            "Biscuit's booster vaccination": "2027-01-27",
+            "Flea treatment": "2027-02-20",
+        }, due
+
+
 async def test_a_move_of_it_naming_nothing_else_moves_the_thing_stored_last(
     tmp_path: Path,
 ) -> None:

@@ -797,8 +797,10 @@ class _Build:
         of becoming a note. Its old values stay as history."""
         for s in self.text.sentences:
             # "Update: user switched from Vodafone to Three": the stored value is replaced.
-            replaced = await read_replaced(s.text, self.map, lookup, self._draft)
+            dates = [v for v in s.values if v.kind == "date"]
+            replaced = await read_replaced(s.text, self.map, lookup, self._draft, dates)
             if replaced:
+                self.things = [t for t in self.things if not _made_anew(t, replaced, dates)]
                 self.things += replaced
                 self._unnote(s.text)
         for s, draft in self.moved:
@@ -1651,6 +1653,18 @@ def _listed_beside(s: Analyzed, m: Mention, org: str) -> bool:
 
 
 _ITEMS = re.compile(r",\s*(?:and|or)\b|\bor\b")
+
+
+def _made_anew(draft: Draft, replaced: list[Draft], dates: list[Span]) -> bool:
+    """Whether `draft` is the thing a correction of a day made anew ("booster", due the new
+    day), beside the stored one it changed: of its type, dated by the sentence."""
+    said = {str(d.value) for d in dates}
+    return any(
+        draft is not r
+        and draft.spec is r.spec
+        and any(str(v)[:10] in said for f, v in draft.values.items() if f in date_fields(r.spec))
+        for r in replaced
+    )
 
 
 def _moved_is(sentence: str, title: str) -> bool:

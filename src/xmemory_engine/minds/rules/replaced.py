@@ -13,12 +13,13 @@ record, not a change.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from xmemory_engine.minds.base import RecordLookup
 from xmemory_engine.minds.rules.draft import Draft
-from xmemory_engine.minds.rules.schema_map import SchemaMap, name_field, notes_field
+from xmemory_engine.minds.rules.schema_map import SchemaMap, date_fields, name_field, notes_field
 from xmemory_engine.minds.rules.speaker import USER_NAME
+from xmemory_engine.minds.rules.text import Span
 from xmemory_engine.schema import ObjectSpec
 
 MAX_LOOKUPS = 12
@@ -53,9 +54,17 @@ async def read_replaced(
     mapped: SchemaMap,
     lookup: RecordLookup,
     make: Callable[[ObjectSpec, str | None], Draft],
+    dates: Sequence[Span] = (),
 ) -> list[Draft]:
     """Drafts that put the new value where a stored record held the old one (none when the
-    sentence tells no replacement, or no record of whom it speaks holds the old value)."""
+    sentence tells no replacement, or no record of whom it speaks holds the old value).
+    `dates`: the sentence's dates, read (ISO), for a day replaced ("Correction: booster is
+    due 27 January, not 20 January": the stored booster's due date that is 20 January)."""
+    corrected = _NOT_OLD.search(text)
+    if corrected is not None:
+        day = await _day_replaced(corrected, mapped, lookup, make, dates)
+        if day:
+            return day
     m = _FROM_TO.search(text)
     what = ""  # the thing a "Y, not X" correction is of ("the induction")
     if m is not None:
@@ -90,6 +99,50 @@ async def read_replaced(
             if draft is not None:
                 drafts.append(draft)
     return drafts
+
+
+async def _day_replaced(
+    m: re.Match[str],
+    mapped: SchemaMap,
+    lookup: RecordLookup,
+    make: Callable[[ObjectSpec, str | None], Draft],
+    dates: Sequence[Span],
+) -> list[Draft]:
+    """The stored thing the correction names by a word of its title whose date field holds
+    the old day: that field, now the new day. One such record only (two: not sure which)."""
+    new = [d for d in dates if m.start("new") <= d.start and d.end <= m.end("new")]
+    old = [d for d in dates if m.start("old") <= d.start and d.end <= m.end("old")]
+    if len(new) != 1 or len(old) != 1:
+        return []
+    was, now = str(old[0].value), str(new[0].value)
+    found: list[tuple[ObjectSpec, dict[str, object], str]] = []
+    words = [w for w in re.findall(r"\w{4,}", m.group("what")) if w.casefold() not in _NOT_TITLE]
+    for spec in mapped.schema.objects.values():
+        fields = date_fields(spec)
+        if not spec.primary_key or not fields or not words:
+            continue
+        seen: set[str] = set()
+        for word in words[:2]:
+            for record in await lookup.find(spec.name, word, 5):
+                key = str(record.get(spec.primary_key[0]))
+                if key in seen or not _titled_by(spec, record, m.group("what")):
+                    continue
+                seen.add(key)
+                for fname in fields:
+                    held = str(record.get(fname) or "")[:10]
+                    if held and (held == was or held[4:] == was[4:]):
+                        found.append((spec, record, fname))
+    if len(found) != 1:
+        return []
+    spec, record, fname = found[0]
+    draft = make(spec, None)
+    for key in spec.primary_key:
+        if not draft.put(key, record.get(key)):
+            return []
+    return [draft] if draft.put(fname, now) else []
+
+
+_NOT_TITLE = frozenset(("this", "that", "date", "deadline", "correction", "update"))
 
 
 def _about(mapped: SchemaMap, spec: ObjectSpec, record: dict[str, object], whose: str) -> bool:
