@@ -841,6 +841,9 @@ async def test_a_place_after_a_deed_done_there_is_not_where_the_doer_is() -> Non
     assert [
         o.get("location") for o in objects(result, "organization") if o["name"] == "Saltwater"
     ] == ["Whitstable"]
+    # A flat's number is no place: "In 2B the tenants are …".
+    result = await extract("In 2B the tenants are Tomás and Inês Araújo, €850.", DEFAULT)
+    assert all("location" not in p for p in objects(result, "person")), result
     result = await extract("Tom is in Leeds. Priya is staying in Porto.", DEFAULT)
     people = {p["name"]: p.get("location") for p in objects(result, "person")}
     assert people == {"Tom": "Leeds", "Priya": "Porto"}

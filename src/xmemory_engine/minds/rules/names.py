@@ -927,6 +927,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.place += 3
     elif len(c.tokens) > 1 and c.tokens[-1] in _STREET_SHORTS:
         s.thing = True  # "112 Smith St", "Mill Rd": a street, no one
+    if len(c.tokens) == 1 and re.fullmatch(r"\d{1,4}[a-z]", c.tokens[0]):
+        s.thing = True  # "In 2B the tenants are …", "flat 3C": a unit, nowhere (not "Jet2")
     if (
         len(c.tokens) > 1
         and c.tokens[-1][:1].isdigit()
