@@ -2051,6 +2051,8 @@ async def test_something_said_to_happen_on_one_written_date_is_an_event(
         "Payments on 2026-03-01 and 2026-04-01.",  # two dates: no one date to title by
         "See you next Tuesday.",  # no date written out
         "Long run this Sunday was 24km at 5:42/km.",  # which Sunday, the tense says
+        "Rent £1,150/month, paid on the 1st.",  # a payment's day each month
+        "Our rent is £1,450 a month, paid to Halden Lettings on the 1st.",
     ],
 )
 async def test_no_dated_event_from_a_birth_a_change_two_dates_or_a_loose_date(text: str) -> None:

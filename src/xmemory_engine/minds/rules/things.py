@@ -1414,6 +1414,8 @@ def dated_events(
 def _written_out(s: Analyzed, date: Span) -> bool:
     """Whether a date is said well enough to title an event by: with its day written out,
     or as this or next week's day at a time of day (`_ANCHORED_DAY`)."""
+    if _DAY_OF_MONTH.fullmatch(date.text) and _MONEY.search(s.text):
+        return False  # "rent £1,250 due on the 1st": a day each month, no one occasion
     if any(c.isdigit() for c in date.text):
         return True
     if _BOOKED_FOR.search(s.text, 0, date.start) and _ONE_DAY.match(date.text):
@@ -1425,6 +1427,9 @@ def _written_out(s: Analyzed, date: Span) -> bool:
     )
 
 
+# A day of the month said alone ("the 1st"), beside an amount: a payment's day each month.
+_DAY_OF_MONTH = lazy_compile(r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)", re.IGNORECASE)
+_MONEY = lazy_compile(r"[£$€]\s?\d|\d\s?(?:eur|gbp|usd|pln|nok|sek|aud)\b", re.IGNORECASE)
 # A weekday said as one day, this week's or the next, at a time of day ("collecting Pickle
 # this saturday at 11am"), is an appointment written out enough to title by; "on Saturday"
 # alone may be any Saturday, and "See you next Tuesday" is no occasion.
