@@ -1104,6 +1104,17 @@ async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
         {"title": "book car service", "status": "done"},
     ]
     assert objects(result, "person") == []  # no item is taken for a person
+    # What the header says after its noun (whose, where) does not hide the type it names.
+    result = await extract(
+        "Projects for user at Brightwave: Atlas migration (active, due 2027-03-31), Beacon "
+        "dashboard (on hold). Three quotes for the kitchen: Keukens Van Damme €18,400, IKEA "
+        "€11,900.",
+        DEFAULT,
+    )
+    assert objects(result, "project") == [
+        {"name": "Atlas migration", "status": "active", "due_date": "2027-03-31"},
+        {"name": "Beacon dashboard", "status": "paused"},
+    ]
 
 
 @pytest.mark.anyio

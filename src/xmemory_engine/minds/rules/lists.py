@@ -69,6 +69,7 @@ _DASHED_HEADER = re.compile(
     + r"(?P<head>[^\W\d_][\w\s]{0,30}?)\s+[-\u2013\u2014]\s+(?P<items>(?:[^.]|\.(?=\S))+?)\s*\.?\s*$"
 )  # a sentence that goes on after a full stop ("… TV licence. my husband …") is no list
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s+(?:for|at|in|with|from)\s+")
 
 
 def read_list(
@@ -87,6 +88,11 @@ def read_list(
     if m is None:
         return None
     head = m.group("head").strip().lower()
+    # "Projects for user at Brightwave: …": what the heading says after its noun (whose the
+    # list is, where) is no part of the type it names.
+    bare = _QUALIFIER.split(head, maxsplit=1)[0]
+    if _type_named(singular(bare), mapped) is not None or _to_do(bare, mapped) is not None:
+        head = bare  # only when the rest named no type ("Three quotes for the kitchen": no)
     to_do = _to_do(head, mapped)
     if head == singular(head) and to_do is None:
         return None  # "Task: call Bob, due Friday" is one task
