@@ -199,6 +199,14 @@ async def test_a_date_saying_when_something_was_done_is_not_its_new_date(tmp_pat
         assert due["reader_result"]["answer"].startswith("2026-03-01")
 
 
+async def test_a_project_said_to_be_back_on_is_active_again(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Projects: Atlas migration (active), Beacon dashboard (on hold).")
+        await memory.write("Update: Beacon is back on, target end of February.")
+        active = await memory.read("Which projects are active?")
+        assert "Beacon dashboard" in active["reader_result"]["answer"], active
+
+
 async def test_who_is_answered_from_the_deed_of_a_note_that_lists_people_after_a_colon(
     tmp_path: Path,
 ) -> None:

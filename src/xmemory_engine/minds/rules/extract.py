@@ -1431,7 +1431,7 @@ _WORD_OF = re.compile(r"[^\W_][\w\-]*")
 _CHANGE = re.compile(
     r"\b(?:actually|moved|pushed\s+(?:back|forward|to)|postponed|rescheduled|delayed|brought\s+forward|"
     r"extended|cancel+ed|called\s+off|finished|completed|done|resumed|restarted|paused|"
-    r"on\s+hold)\b",
+    r"on\s+hold)\b|\bback\s+on(?=\s*(?:[,.;:!]|$))",  # "Beacon is back on": resumed
     re.IGNORECASE,
 )
 _MOVED = re.compile(

@@ -36,7 +36,10 @@ STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"\b(?:paused|on\s+hold)\b", re.IGNORECASE), ("paused", "on_hold", "hold")),
     (
         re.compile(
-            r"\b(?:resumed|restarted|in\s+progress|ongoing|under\s?way|active)\b", re.IGNORECASE
+            # "Beacon is back on": resumed (not "back on track", "back on Monday").
+            r"\b(?:resumed|restarted|in\s+progress|ongoing|under\s?way|active)\b"
+            r"|\bback\s+on(?=\s*(?:[,.;:!]|$))",
+            re.IGNORECASE,
         ),
         ("active", "in_progress"),
     ),
