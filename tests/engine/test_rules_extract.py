@@ -240,6 +240,14 @@ async def test_whom_one_applies_to_is_a_firm() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_job_of_a_part_of_a_firm_in_brackets_is_a_persons_role() -> None:
+    result = await extract("Met Ana Ruiz (head of sales) today.", DEFAULT)
+    assert objects(result, "organization") == []  # "sales" ends no firm's sort here
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Ana Ruiz"].get("role") == "head of sales", people
+
+
+@pytest.mark.anyio
 async def test_a_firm_said_between_a_job_and_is_is_where_the_one_named_works() -> None:
     result = await extract("Recruiter at Stripe is Chloe Tan.", DEFAULT)
     assert objects(result, "person") == [

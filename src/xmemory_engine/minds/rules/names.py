@@ -471,9 +471,12 @@ def _bracketed_person(c: Candidate) -> bool:
 def _sort_said(bracketed: str) -> bool:
     """Whether what brackets say opens with what kind of firm a name is: at most three words,
     the last a firm's sort in small letters ("Paris agency; contact …", "charity", "ad
-    agency, Bengaluru"), not a firm's own name ("Ellery & Co")."""
+    agency, Bengaluru"), not a firm's own name ("Ellery & Co") nor a job "of" a part of one
+    ("head of sales")."""
     first = re.split(r"[,;]", bracketed, maxsplit=1)[0].split()
     head = first[-1] if first else ""
+    if "of" in first:
+        return False  # "Ana Ruiz (head of sales)": a job of a part of the firm, no sort
     return 0 < len(first) <= 3 and head.islower() and (head in ORG_SUFFIXES or head in FIRM_HEADS)
 
 
