@@ -3152,6 +3152,7 @@ async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
         ("The beekeeper is Henrike Vos.", "Henrike Vos", "beekeeper"),
         # A job in brackets right after the name.
         ("We met Ingrid Holm (bookkeeper) at the fair.", "Ingrid Holm", "bookkeeper"),
+        ("Priya Shah (CTO) called about the contract.", "Priya Shah", "CTO"),  # an acronym
         # A job set off by a comma before the name, after an article or an owner, its words
         # as written; a job "of" something; a label with a participle after the job.
         ("Leah sent a Gas Safe engineer, Pavel Dvořák, round on 19 Nov.", "Pavel Dvořák",

@@ -700,7 +700,9 @@ _COLON_ROLE = re.compile(
 # "(bosun / boat manager)": the first of two jobs given as alternatives.
 _BRACKET_ROLE = re.compile(
     # "Hamid Karimi (the surveyor)", "Ruth Ellery (our accountant)": the job after its article.
-    r"\s*\(\s*(?:(?i:the|a|an|our|my)\s+)?(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[a-z][\w\-]*)\s*(?:[,;)]|/\s*[a-z])"
+    # "Priya Shah (CTO)": the job may be an acronym.
+    r"\s*\(\s*(?:(?i:the|a|an|our|my)\s+)?(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}(?:[a-z][\w\-]*|[A-Z]{2,5}))"
+    r"\s*(?:[,;)]|/\s*[a-z])"
 )
 
 
