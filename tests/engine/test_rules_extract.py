@@ -3100,6 +3100,8 @@ async def test_an_extension_number_does_not_end_the_sentence() -> None:
         ("Our kids Tom (9) and Lily (6) go to Elm Primary.", {"Tom": "kid", "Lily": "kid"}),
         ("Ruth has three sons, Abel, Caleb and Dov.",
          {"Abel": "Ruth's son", "Caleb": "Ruth's son", "Dov": "Ruth's son"}),
+        # Named together before "are my …": each is one of them.
+        ("Marcus and Lin are my mentees.", {"Marcus": "mentee", "Lin": "mentee"}),
     ],
 )  # fmt: skip
 async def test_people_listed_after_a_plural_kin_noun_are_that_to_its_owner(

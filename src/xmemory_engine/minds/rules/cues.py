@@ -122,6 +122,7 @@ def read_sentence(
     _manages(s, drafts, facts)
     _kin(s, drafts, names, facts)
     _kin_listed(s, drafts, facts)
+    _kin_named_before(s, drafts, facts)
     _firm_beside(s, drafts, names, kinds, facts)
     _switched(s, drafts, facts)
     _places(s, drafts, facts)
@@ -1221,6 +1222,28 @@ def _kin(
                         s.text[end : x.start])), None)  # fmt: skip
             if org is not None and org.entity in names:
                 draft.put(field_for(draft.spec, "company", ("str",)), names[org.entity])
+
+
+# "Marcus and Lin are my mentees": the people named right before are each one of them.
+_ARE_MY_PLURAL = re.compile(
+    r"\s+(?:are|were)\s+(?:both\s+|all\s+)?(?:my|our|(?:the\s+)?user['\u2019]s)\s+(?P<noun>[a-z][\w\-]*)\b",
+    re.IGNORECASE,
+)
+
+
+def _kin_named_before(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """People named together right before "are my <plural kin noun>" are each that to the
+    user ("Marcus and Lin are my mentees", "Ana and Tom are our neighbours")."""
+    for m in _ARE_MY_PLURAL.finditer(s.text):
+        single = kin_plural(m.group("noun"))
+        group = group_before(s, m.start())
+        if single is None or len(group) < 2 or group[-1].end != m.start():
+            continue
+        for x in group:
+            draft = drafts.get(x.entity)
+            if draft is not None and not x.speaker and not x.entity.startswith("org:"):
+                draft.put(field_for(draft.spec, "relationship", ("str",)), single)
+        facts.use(group[0].start, m.end())
 
 
 def _kin_listed(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:

@@ -1007,6 +1007,13 @@ def _score(c: Candidate, s: Scores) -> None:
         # "Dr. Rafael Quintero at Bright Line Orthodontics": where they work; not where one
         # meets them ("Dinner with Aiko Tanaka at Sushi Saito").
         s.org += 2
+    if (
+        after1 in ("are", "were")
+        and after2 in ("my", "our")
+        and len(c.after) > 2
+        and kin_plural(c.after[2]) is not None
+    ):
+        s.person += 2  # "Marcus and Lin are my mentees": people, each one of them
     if after1 in ("is", "was") and after2 in ("a", "an") and len(c.after) > 2:
         noun = c.after[2]
         # "Sarah Jones is a partner at Linklaters": a word naming a firm and a person alike
