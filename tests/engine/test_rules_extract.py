@@ -849,6 +849,11 @@ async def test_a_place_after_a_deed_done_there_is_not_where_the_doer_is() -> Non
     assert [
         o.get("location") for o in objects(result, "organization") if o["name"] == "Saltwater"
     ] == ["Whitstable"]
+    # What follows "then" is another thing, there: not the hotel's town.
+    result = await extract(
+        "Hotel: Hotel Kanra Kyoto, 4 nights, then a ryokan in Hakone for 2 nights.", DEFAULT
+    )
+    assert [o.get("location") for o in objects(result, "organization")] == [None]
     # A flat's number is no place: "In 2B the tenants are …".
     result = await extract("In 2B the tenants are Tomás and Inês Araújo, €850.", DEFAULT)
     assert all("location" not in p for p in objects(result, "person")), result

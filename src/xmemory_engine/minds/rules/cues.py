@@ -1354,6 +1354,7 @@ _WHERE_ONE_IS = re.compile(
 # Being, said alone: where one is, unless a deed stands between ("Nadia is getting married
 # on 17 April in Lisbon": the wedding is there, not Nadia).
 _BEING = re.compile(r"\b(?:is|are|was|were|am|now)\b|['\u2019][sm]\b", re.IGNORECASE)
+_THEN = re.compile(r"\bthen\b", re.IGNORECASE)
 _DOING = re.compile(
     r"(?:\b(?:is|are|was|were|am)|['\u2019][sm]|['\u2019]re)\s+(?:\w+ly\s+)?[a-z]{2,}ing\b",
     re.IGNORECASE,
@@ -1371,6 +1372,8 @@ def _where_one_is(between: str) -> bool:
         return True
     if _DOING.search(between) is not None:
         return False  # "is getting married on 17 April in Lisbon": where the deed is done
+    if _THEN.search(between) is not None:
+        return False  # "Hotel Kanra Kyoto, 4 nights, then a ryokan in Hakone": the ryokan's
     if _BEING.search(between) is not None:
         return True
     words = [w.lower() for w in WORD.findall(between)]
