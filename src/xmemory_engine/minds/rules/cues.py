@@ -863,8 +863,17 @@ def _employer_said(s: Analyzed, at: int) -> Mention | None:
     said = _EMPLOYER_IS.search(s.text, 0, at)
     if said is None or re.search(r"\b(?:old|former)\b", said.group(), re.IGNORECASE):
         return None
+    # Right before it: its "'s" may be the mention's own or the pattern's.
+    start = said.start()
     return next(
-        (m for m in s.mentions if m.possessive and not s.text[m.end : said.start()].strip()),
+        (
+            m
+            for m in s.mentions
+            if m.possessive
+            and (
+                start <= m.end <= start + 2 or (m.end < start and not s.text[m.end : start].strip())
+            )
+        ),
         None,
     )
 
@@ -1354,7 +1363,9 @@ _WHERE_ONE_IS = re.compile(
 # Being, said alone: where one is, unless a deed stands between ("Nadia is getting married
 # on 17 April in Lisbon": the wedding is there, not Nadia).
 _BEING = re.compile(r"\b(?:is|are|was|were|am|now)\b|['\u2019][sm]\b", re.IGNORECASE)
+# What comes next is another thing: "Hotel Kanra Kyoto, 4 nights, then a ryokan in Hakone".
 _THEN = re.compile(r"\bthen\b", re.IGNORECASE)
+# A deed under way, its -ing form after "is": "is getting married", "she's visiting".
 _DOING = re.compile(
     r"(?:\b(?:is|are|was|were|am)|['\u2019][sm]|['\u2019]re)\s+(?:\w+ly\s+)?[a-z]{2,}ing\b",
     re.IGNORECASE,

@@ -1657,14 +1657,15 @@ _ITEMS = re.compile(r",\s*(?:and|or)\b|\bor\b")
 
 def _made_anew(draft: Draft, replaced: list[Draft], dates: list[Span]) -> bool:
     """Whether `draft` is the thing a correction of a day made anew ("booster", due the new
-    day), beside the stored one it changed: of its type, dated by the sentence."""
+    day), beside the stored one it changed: of its type, on the new day the sentence says."""
     said = {str(d.value) for d in dates}
-    return any(
-        draft is not r
-        and draft.spec is r.spec
-        and any(str(v)[:10] in said for f, v in draft.values.items() if f in date_fields(r.spec))
-        for r in replaced
-    )
+    for r in replaced:
+        fields = date_fields(r.spec)
+        new = {str(v)[:10] for f, v in r.values.items() if f in fields} & said
+        dated = {str(v)[:10] for f, v in draft.values.items() if f in fields}
+        if draft is not r and draft.spec is r.spec and new & dated:
+            return True
+    return False
 
 
 def _moved_is(sentence: str, title: str) -> bool:
