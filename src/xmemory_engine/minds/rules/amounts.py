@@ -6,6 +6,7 @@ import re
 
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.names import CURRENCY_CODES
 from xmemory_engine.minds.rules.text import Span, name_words, plural
 from xmemory_engine.schema import ObjectSpec
 
@@ -19,6 +20,22 @@ def one_date(draft: Draft, dates: list[Span]) -> None:
 
 _CURRENCY_SIGNS = {"$": "USD", "\u20ac": "EUR", "\u00a3": "GBP"}
 _MONEY_WORDS = ("amount", "price", "cost", "value", "total", "budget", "fee")
+
+
+def says_money(s: Analyzed) -> bool:
+    """Whether the sentence says an amount of money: a number with a currency's sign right
+    before it or in it ("£1,150/month"), or a currency's code right after it ("6,400 PLN",
+    `names.currency_codes`)."""
+    for v in s.values:
+        if v.kind != "number":
+            continue
+        sign = s.text[: v.start].rstrip()[-1:]
+        code = re.match(r"\s*([A-Za-z]{3})\b", s.text[v.end :])
+        if sign in _CURRENCY_SIGNS or any(c in v.text for c in _CURRENCY_SIGNS):
+            return True
+        if code is not None and code.group(1).lower() in CURRENCY_CODES:
+            return True
+    return False
 
 
 def money(s: Analyzed, draft: Draft) -> None:

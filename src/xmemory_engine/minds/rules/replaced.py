@@ -19,7 +19,7 @@ from xmemory_engine.minds.base import RecordLookup
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.schema_map import SchemaMap, date_fields, name_field, notes_field
 from xmemory_engine.minds.rules.speaker import USER_NAME
-from xmemory_engine.minds.rules.text import Span
+from xmemory_engine.minds.rules.text import STOPWORDS, Span, lexicon
 from xmemory_engine.schema import ObjectSpec
 
 MAX_LOOKUPS = 12
@@ -73,7 +73,7 @@ async def read_replaced(
         old = _LEADING.sub("", m.group("old").strip())
         new = _LEADING.sub("", _NEW_ENDS.sub("", m.group("new").strip()))
     else:
-        m = _NOT_OLD.search(text)
+        m = corrected  # "Y, not X", read once above
         if m is None:
             return []
         whose, what = USER_NAME, m.group("what")
@@ -142,7 +142,9 @@ async def _day_replaced(
     return [draft] if draft.put(fname, now) else []
 
 
-_NOT_TITLE = frozenset(("this", "that", "date", "deadline", "correction", "update"))
+# Words of a correction that say no thing: the change's own ("correction", "date") and the
+# small words, as `extract` reads the thing a change is of.
+_NOT_TITLE = lexicon("extract.not_title") | STOPWORDS
 
 
 def _about(mapped: SchemaMap, spec: ObjectSpec, record: dict[str, object], whose: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from xmemory_engine.minds.base import ExtractedRelation
-from xmemory_engine.minds.rules.amounts import counts, date_field, money, one_date
+from xmemory_engine.minds.rules.amounts import counts, date_field, money, one_date, says_money
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts, field_value, flags_and_choices
 from xmemory_engine.minds.rules.deeds import base, past
@@ -1414,7 +1414,7 @@ def dated_events(
 def _written_out(s: Analyzed, date: Span) -> bool:
     """Whether a date is said well enough to title an event by: with its day written out,
     or as this or next week's day at a time of day (`_ANCHORED_DAY`)."""
-    if _DAY_OF_MONTH.fullmatch(date.text) and _MONEY.search(s.text):
+    if _DAY_OF_MONTH.fullmatch(date.text) and says_money(s):
         return False  # "rent £1,250 due on the 1st": a day each month, no one occasion
     if any(c.isdigit() for c in date.text):
         return True
@@ -1429,7 +1429,6 @@ def _written_out(s: Analyzed, date: Span) -> bool:
 
 # A day of the month said alone ("the 1st"), beside an amount: a payment's day each month.
 _DAY_OF_MONTH = lazy_compile(r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)", re.IGNORECASE)
-_MONEY = lazy_compile(r"[£$€]\s?\d|\d\s?(?:eur|gbp|usd|pln|nok|sek|aud)\b", re.IGNORECASE)
 # A weekday said as one day, this week's or the next, at a time of day ("collecting Pickle
 # this saturday at 11am"), is an appointment written out enough to title by; "on Saturday"
 # alone may be any Saturday, and "See you next Tuesday" is no occasion.
