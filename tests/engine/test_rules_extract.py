@@ -1910,8 +1910,7 @@ async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
         "The party is on Saturday 12 December 2026.",  # when: an event's date
         "Excess is £250 - no wait, it's £350.",  # taken back as it is said: which holds?
         "The weather is awful.",  # no number, no detail
-        "Maya is 34.",  # a name, not a detail of the user's
-        "Biscuit is 6 now.",  # one capitalised word before a bare number: an age
+        "Version is 3 now.",  # one capitalised word before a bare number: no one's age
         "Moved the dentist to 12 March.",  # a new date: moves are read elsewhere
         "Spent £40 on lunch with Ana.",  # what was done with an amount, no detail
         "Paid the deposit, €2,190.",  # ditto
@@ -1920,6 +1919,25 @@ async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
 )
 async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None:
     assert objects(await extract(text, DEFAULT), "fact") == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "whose", "years"),
+    [
+        ("Maya is 34.", "Maya", "34"),  # a name before a bare number: her age, not the user's
+        ("My grandmother is 91 and still drives.", "User's grandmother", "91"),
+        ("Our dog Biscuit is 6 now.", "Biscuit", "6"),
+    ],
+)
+async def test_a_number_of_years_said_of_someone_is_their_age(
+    text: str, whose: str, years: str
+) -> None:
+    facts = objects(await extract(text, DEFAULT), "fact")
+    assert [f for f in facts if f["attribute"] == "age"] == [
+        {"subject": whose, "attribute": "age", "value": years}
+    ]
+    assert not [f for f in facts if f["subject"] == "User"]
 
 
 @pytest.mark.anyio

@@ -462,6 +462,27 @@ async def test_a_detail_is_answered_from_its_record_and_a_correction_keeps_the_o
         assert "positive" not in str(pressure["reader_result"])
 
 
+async def test_an_age_is_a_detail_of_whose_it_is_and_how_old_asks_for_it(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("My daughter Freya is 13 and attends Marlowe Academy.")
+        await memory.write("Scorer: Hetty Brannigan \u2014 she's 74 and has scored since 1989.")
+        await memory.write("Our dog Biscuit is 6 now.")
+        await memory.write("I'm 41.")
+        await memory.write("The drive is 5 minutes and version is 3.")
+        for asked, age in (
+            ("How old is Freya?", "13"),
+            ("What age is Hetty?", "74"),
+            ("How old is Biscuit?", "6"),
+            ("How old am I?", "41"),
+        ):
+            got = await memory.read(asked)
+            assert got["basis"] == "records", asked
+            assert got["reader_result"]["answer"] == age, asked
+        # Minutes and a version are no one's age.
+        drive = await memory.read("How old is the drive?")
+        assert drive["basis"] != "records", drive
+
+
 async def test_a_name_no_record_is_called_by_finds_the_records_that_hold_it(
     tmp_path: Path,
 ) -> None:

@@ -258,6 +258,10 @@ _NOT_OWNERS = frozenset(("what", "who", "where", "when", "how", "why", "which", 
                          "there", "here", "let", "he", "she"))  # fmt: skip
 
 
+# "How old is Freya?", "What age is our dog?": the detail asked is whose age.
+_HOW_OLD = re.compile(r"^\s*(?:how\s+old|what\s+age)\s+(?:is|are|am|was|'s)\s+(?P<whose>.+)$", re.I)
+
+
 def _possessed(text: str) -> bool:
     """Whether the question asks for something of someone's: "my", "our", "Mochi's", "the
     vet of Biscuit" (not "what's", "where's")."""
@@ -438,7 +442,9 @@ class _Reading:
         spec, q = fact_type(self.map), self.q
         if spec is None or q.count or q.aggregate or q.yes_no or self.whole_rows:
             return None
-        if not _possessed(q.text) and not SELF_WORDS & set(words(q.text)):
+        aged = _HOW_OLD.match(q.text)
+        text = f"What is the age of {aged.group('whose')}" if aged else q.text
+        if not _possessed(text) and not SELF_WORDS & set(words(text)):
             # Details are told and asked as someone's ("my", "Mochi's"), or the asker's own
             # ("Which mobile provider am I with?").
             return None
@@ -448,7 +454,7 @@ class _Reading:
             return None  # a field or a type of the schema is asked for: the records say it
         wanted: list[str] = []
         mine = False
-        for w in words(q.text):
+        for w in words(text):
             if w in SELF_WORDS:
                 mine = True
             elif (

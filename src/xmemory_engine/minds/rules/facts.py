@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import (
+    ANIMALS,
     CURRENCY_CODES,
     KIN_NOUNS,
     ROLE_NOUNS,
@@ -136,6 +137,45 @@ _IDENTIFIED = lazy_compile(
     r"(?=[\s.,;:)!?]|$)"
 )
 
+# An age: "Maya is 34", "My daughter Freya is 13 and attends …", "our dog Biscuit is 6 now",
+# "Hetty Brannigan's 74" (after "she's" is named), "Priya turned 40 last week", "I'm 41".
+# Whose: the user, someone named (by a given name), or someone the user names by a noun of
+# kin, a job or an animal ("my nan is 91"). A number of years said as it is (to 120), and
+# nothing after it but where the clause ends: "is 5 minutes away" tells no age.
+_AGED = lazy_compile(
+    r"(?:^|[.;,!:(\u2014\u2013]\s*|\b(?:and|but|so|because)\s+)"
+    r"(?:(?P<user>I|(?:[Tt]he\s+)?[Uu]ser)"
+    rf"|(?:[Mm]y|[Oo]ur|(?:[Tt]he\s+)?[Uu]ser{_APOSTROPHE})\s+(?P<noun>[a-z][\w\-]*)(?:,?\s+(?P<called>{_NAME}),?)?"
+    rf"|(?P<name>{_NAME}))"
+    r"\s*(?:['\u2019](?:s|m)|\s+(?:is|am|(?:has\s+)?(?:just\s+)?turned))\s+"
+    r"(?P<age>\d{1,3})(?:\s+(?:years?|yrs?)(?:\s+old)?|\s*(?:yo|y/o))?(?:\s+(?:now|today))?"
+    r"(?=\s*(?:[.,;!?)\u2014\u2013]|$)|\s+(?:and|but|so|last|this|in|on)\b)"
+)
+MAX_AGE = 120
+
+
+def _ages(text: str) -> list[tuple[str, str, str]]:
+    """The ages `text` tells, as (whose, "age", years)."""
+    out = []
+    for m in _AGED.finditer(text):
+        if int(m.group("age")) > MAX_AGE:
+            continue
+        if m.group("user"):
+            whose = USER_NAME
+        elif m.group("called"):
+            whose = m.group("called")
+        elif m.group("noun"):
+            noun = m.group("noun").lower()
+            if noun not in KIN_NOUNS and noun not in ROLE_NOUNS and noun not in ANIMALS:
+                continue  # "my flight is 6 …": no one's age
+            whose = f"{USER_NAME}'s {noun}"
+        elif (first := m.group("name").split()[0]).lower() not in STOPWORDS and given_name(first):
+            whose = m.group("name")
+        else:
+            continue  # "Version is 3": a name of no one
+        out.append((whose, "age", m.group("age")))
+    return out
+
 
 def read_facts(
     text: str, mapped: SchemaMap, make: Callable[[ObjectSpec, str | None], Draft]
@@ -159,7 +199,7 @@ def read_facts(
 
     itemised = _amounts_listed(text)
     listed = [] if itemised else _items_labelled(text)
-    for detail in [*itemised, *listed, *_changed_to(text)]:
+    for detail in [*itemised, *listed, *_changed_to(text), *_ages(text)]:
         keep(detail)
     for pattern in (_STATED, _LABELLED, _NOTE_LABEL, _LIVES_AT, _IDENTIFIED, _UNOWNED):
         if (itemised or listed) and pattern in (_LABELLED, _NOTE_LABEL):
