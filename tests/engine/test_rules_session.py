@@ -462,6 +462,22 @@ async def test_a_detail_is_answered_from_its_record_and_a_correction_keeps_the_o
         assert "positive" not in str(pressure["reader_result"])
 
 
+async def test_a_value_asked_as_it_was_shows_what_it_replaced_not_what_it_grew_from(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Ann Lee's email is ann@a.io.")
+        await memory.write("Ann Lee's email is now ann@b.io.")
+        await memory.write("My coach is Mateus Carvalho, he runs the Tuesday class.")
+        await memory.write("Mateus is super patient, he used to compete for Brazil.")
+        email = await memory.read("What was Ann Lee's email before?")
+        assert "(before: email was ann@a.io" in email["reader_result"]["answer"]
+        # His notes grew by a sentence: the first one is still there, replaced by nothing.
+        coach = await memory.read("Which coach used to compete for Brazil?")
+        assert "Mateus Carvalho" in coach["reader_result"]["answer"]
+        assert "(before:" not in coach["reader_result"]["answer"]
+
+
 async def test_an_age_is_a_detail_of_whose_it_is_and_how_old_asks_for_it(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write("My daughter Freya is 13 and attends Marlowe Academy.")

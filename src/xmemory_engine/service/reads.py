@@ -900,10 +900,13 @@ def _prose(
         single = evidence and len({e["xuid"] for e in evidence}) == 1
         text += f" ({'but later' if single else 'also said'}: {_quoted(later)})"
     if PAST_CUES & set(search_words(query)):
+        # A value the current one still holds (notes that grew by a sentence) was added
+        # to, not replaced: it is no "before".
         earlier = [
             f"{e.get('field')} was {h['value']} until {str(h.get('until') or '')[:10]}"
             for e in evidence
             for h in e.get("history", [])[:1]
+            if str(h["value"]) not in str(e.get("value") or "")
         ]
         if earlier:
             text += " (before: " + "; ".join(earlier) + ")"
