@@ -1011,6 +1011,22 @@ async def test_names_and_emails_in_any_alphabet_are_kept_whole(
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "owner"),
+    [
+        # "our" owns "designer", who is Ann: the email after them is hers, not the user's.
+        ("Ann Lee is our designer, ann@lee.example.", "Ann Lee"),
+        ("Ann Lee is my designer and my email is sam@carter.example.", "User"),
+    ],
+)
+async def test_an_email_after_a_possessive_of_someone_else_is_not_the_possessors(
+    text: str, owner: str
+) -> None:
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert [name for name, p in people.items() if p.get("email")] == [owner]
+
+
+@pytest.mark.anyio
 async def test_a_move_sets_where_someone_is_now_not_where_they_were() -> None:
     result = await extract(
         "Update: Mateo Ruiz moved from London to Madrid. I moved from Leeds to York.", DEFAULT

@@ -144,8 +144,10 @@ class Analyzed:
         return out
 
     def owner_at(self, position: int) -> Mention | None:
-        """The mention nearest before `position` (else the subject) - who a value belongs to."""
-        before = [m for m in self.mentions if m.end <= position]
+        """The mention nearest before `position` (else the subject) - who a value belongs to.
+        A possessive whose noun is someone or something else ("our *designer*") owns that
+        noun, not what follows it: "Ann Lee is our designer, ann@lee.io" is Ann's email."""
+        before = [m for m in self.mentions if m.end <= position and not self.possessing_another(m)]
         if before:
             people = [m for m in before if not m.entity.startswith("org:")]
             return (people or before)[-1]
