@@ -1017,6 +1017,8 @@ async def test_names_and_emails_in_any_alphabet_are_kept_whole(
         # "our" owns "designer", who is Ann: the email after them is hers, not the user's.
         ("Ann Lee is our designer, ann@lee.example.", "Ann Lee"),
         ("Ann Lee is my designer and my email is sam@carter.example.", "User"),
+        # "My email" is the user's, though Ann is who the sentence is about.
+        ("My email is sam@carter.example and Ann Lee is our designer.", "User"),
     ],
 )
 async def test_an_email_after_a_possessive_of_someone_else_is_not_the_possessors(

@@ -1433,6 +1433,11 @@ def _field_phrases(
             found = field_value(scope, phrase, fspec.type, s.values, begin)
             if found and str(found[2]).casefold() == own:
                 continue  # "my accountant for the business is Hamid Qureshi": his name, no firm
+            if found and any(
+                x.possessive and x.entity != m.entity and not s.text[x.end : found[0]].strip()
+                for x in s.mentions
+            ):
+                continue  # "My email is … and Ann Lee is our designer": the user's, not Ann's
             if found and draft.put(fname, found[2]):
                 facts.use(found[0], found[1])
                 break
