@@ -3205,6 +3205,10 @@ async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
         # Whose job it is may stand before its words.
         ("The harbour trust's moorings officer, Ewan Lusk, rang back.", "Ewan Lusk",
          "moorings officer"),
+        # Where the job is or what it is for, said between; an agent's note opening bare on it.
+        ("The physio at Kingsway, Dr Amy Cole, wants to see him.", "Amy Cole", "physio"),
+        ("Our electrician for the loft, Dan Price, starts Monday.", "Dan Price", "electrician"),
+        ("Carer from Bluebird Care, Janet, comes every weekday.", "Janet", "carer"),
         ("Photographer booked: Søren Lund, £1,850 for the full day.", "Søren Lund",
          "photographer"),
         # What someone becomes is a job as what they are; a clause of what they do ends it.
@@ -3239,6 +3243,13 @@ async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
 async def test_a_person_noun_of_any_job_is_a_role(text: str, name: str, role: str) -> None:
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
     assert people[name].get("role") == role
+
+
+@pytest.mark.anyio
+async def test_the_firm_said_between_a_job_and_the_name_set_off_after_it_is_theirs() -> None:
+    text = "Carer from Bluebird Care, Janet, comes in every weekday at 8am."
+    people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}
+    assert people["Janet"].get("company") == "Bluebird Care"
 
 
 @pytest.mark.anyio

@@ -380,11 +380,17 @@ _ROLE_LABEL = re.compile(
 # engineer, Pavel Dvořák,", "My head of department, Naledi Khumalo,". Its words may be
 # capitalised ("Gas Safe"), as a label's may.
 _APPOSED_BEFORE = re.compile(
-    r"(?:^|[,;:(]\s*|\s)(?i:a|an|the|my|our|their|his|her)\s+"
+    r"(?:(?:^|[,;:(]\s*|\s)(?i:a|an|the|my|our|their|his|her)\s+"
     # "The wildlife trust's pond advisor, Chiamaka Eze,": whose job it is may stand first.
     r"(?:(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*['\u2019]s\s+)?"
+    # An agent's note may open on the job, bare ("Carer from Bluebird Care, Janet, …").
+    r"|^\s*(?=[A-Z][a-z\-]+\s+(?:at|from|with|for)\s))"
     # The head may be an acronym ("his GP, Dr Ruth Kiely,").
-    r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,3}?(?:[a-z][\w\-]*|[A-Z]{2,5})(?:\s+of\s+[a-z][\w\-]*)?)"
+    r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,3}?(?:[A-Za-z][\w\-]*|[A-Z]{2,5})(?:\s+of\s+[a-z][\w\-]*)?)"
+    # "The physio at Kingsway, Dr Amy Cole,": where the job is, said between (the firm's name),
+    # and what it is for ("the electrician for the loft, …").
+    r"(?:\s+(?:at|from|with)\s+(?P<firm>[A-Z][\w'\u2019&\-]*(?:\s+[A-Z&][\w'\u2019&\-]*){0,3}))?"
+    r"(?:\s+for\s+(?:the\s+|my\s+|our\s+)?[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2})?"
     # "Booked the photographer — Lukas Brandt": a dash sets the name off as a comma does.
     rf"\s*(?:[,(]|\s(?P<dash>[\u2014\u2013-]))\s*{_ANYONE_CALLED}(?:{TITLE})?$"
 )
