@@ -1046,6 +1046,9 @@ async def test_a_move_sets_where_someone_is_now_not_where_they_were() -> None:
         ("The user's sister, Maya, works as a midwife in Leeds.", "Maya", "sister"),
         ("Tom Reed is my landlord.", "Tom Reed", "landlord"),
         ("I met my older brother Sam for lunch.", "Sam", "older brother"),
+        # Kin words as people write them: with their accents, and the family's own words.
+        ("Fiancée: Chloe Martin.", "Chloe Martin", "fiancée"),
+        ("My granny, Rose Bell, lives in Hull.", "Rose Bell", "granny"),
         ("My dentist is Dr. Okafor at Smile Clinic.", "Dr. Okafor", "dentist"),
     ],
 )
