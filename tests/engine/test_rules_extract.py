@@ -1121,6 +1121,20 @@ async def test_no_junk_people_from_initials_openers_or_capitals() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Budget agreed: £18,000.",
+        "Invoices sent: INV-014 Weber & Lang €1,870 (2026-01-12); INV-015 Znak PLN 6,400.",
+        "Deposit paid: £300 to the venue.",
+    ],
+)
+async def test_a_label_saying_what_was_done_to_a_thing_names_no_one(text: str) -> None:
+    names = {p["name"] for p in objects(await extract(text, DEFAULT), "person")}
+    assert not names & {"Budget", "Invoices", "Deposit"}
+
+
+@pytest.mark.anyio
 async def test_a_list_after_a_plural_header_is_one_record_per_item() -> None:
     result = await extract(
         "Projects: Atlas (on hold), Birch (active, due 2026-03-01), Cedar (done) and Dune. "

@@ -177,6 +177,8 @@ _ORG_HEADS = frozenset({"university", "bank", "institute", "department", "minist
 _DETERMINERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "his", "her", "its"})
 _PERSON_VERBS = lexicon("names.person_verbs")
 # What may follow a past form told of a thing done, where no one it was done to is named.
+# Irregular past forms ("paid", "sent"), as `deeds.irregular` pairs them with their bases.
+_PAST_FORMS = frozenset(pair.split(":", 1)[0] for pair in lexicon("deeds.irregular"))
 _NOTHING_DONE_TO = frozenset(
     ("", "today", "yesterday", "tonight", "already", "earlier", "on", "at", "by", "last",
      "this", "off", "out", "back", "and")
@@ -421,6 +423,18 @@ def _labelled(sentence: str, candidates: list[Candidate]) -> None:
     own = before_preposition(m.group("label").lower().split())
     if not own or any(w != w.lower() for w in m.group("label").split()[1 : len(own)]):
         return  # "Maya Patel: ..." is a name, not a label
+    first = candidates[0]
+    if (
+        len(own) == 2
+        and (own[1].endswith("ed") or own[1] in _PAST_FORMS)
+        and first.start == m.start("label")
+        and len(first.tokens) == 1
+        and not given_name(first.tokens[0])
+    ):
+        # "Budget agreed: £18,000", "Deposit paid: £300": what was done to the thing the
+        # label names, no one who did it.
+        first.label_word = True
+        return
     head = own[-1]
     after = next((c for c in candidates if c.start >= m.end()), None)
     if not (head in ORG_SUFFIXES or head in _ORG_LABELS or person_noun(head)):
@@ -429,7 +443,6 @@ def _labelled(sentence: str, candidates: list[Candidate]) -> None:
         plural = head[:-1] if head.endswith("s") else head
         if plural not in ORG_NOUNS or after is None or given_name(after.tokens[0]):
             return
-    first = candidates[0]
     if first.start == m.start("label") and len(first.tokens) == 1:
         first.label_word = True
     if head in ORG_SUFFIXES and after is not None and given_name(after.tokens[0]):
