@@ -3263,6 +3263,16 @@ async def test_a_person_noun_of_any_job_is_a_role(text: str, name: str, role: st
 
 
 @pytest.mark.anyio
+async def test_a_given_name_set_off_after_a_job_and_where_it_is_holds_the_job() -> None:
+    # "Greg" had been read as a place set aside after Contoso ("Terra Ceramica, Porto").
+    text = "my old boss at Contoso, Greg, wants to grab a coffee next Thursday"
+    result = await extract(text, DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Greg"].get("company") == "Contoso"
+    assert all(e.get("location") != "Greg" for e in objects(result, "event"))
+
+
+@pytest.mark.anyio
 async def test_the_firm_said_between_a_job_and_the_name_set_off_after_it_is_theirs() -> None:
     text = "Carer from Bluebird Care, Janet, comes in every weekday at 8am."
     people = {p["name"]: p for p in objects(await extract(text, DEFAULT), "person")}

@@ -465,6 +465,15 @@ def _owned_head(before: list[str]) -> str:
     return ""
 
 
+def _job_where_before(before: list[str]) -> bool:
+    """Whether the words before a name end on a job or a tie and where it is: "boss at
+    Contoso", "carer from Bluebird Care" (the firm's words last)."""
+    for i in range(len(before) - 2, 0, -1):
+        if before[i] in ("at", "from", "with"):
+            return before[i - 1] in KIN_NOUNS or role_noun(before[i - 1])
+    return False
+
+
 def _apposed(c: Candidate) -> bool:
     """Whether a person noun of someone's follows the name after a comma: "Maya, my sister",
     "Okafor, our dentist"."""
@@ -1116,6 +1125,10 @@ def _score(c: Candidate, s: Scores) -> None:
     elif _owned_head(c.before) in KIN_NOUNS | ROLE_NOUNS and before1 not in _PHRASE_PREPOSITIONS:
         # "My head of department, Naledi Khumalo": the phrase's head, "head"; not a name
         # after its preposition ("our accountant at Bright Books": where the job is).
+        s.person += 2
+    elif c.set_off and _job_where_before(c.before):
+        # "my old boss at Contoso, Greg, wants …": set off after where the job is, the one
+        # holding it.
         s.person += 2
     elif kin_plural(before1):
         s.person += 2  # "two daughters, Isla and Nia", "the kids Inês and Tomás"
