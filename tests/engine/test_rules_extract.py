@@ -801,6 +801,9 @@ async def test_an_agents_notes_about_the_user_go_to_the_same_record() -> None:
         ("Lives in Cork.", {"location": "Cork"}),
         ("Moved to Lisbon in March.", {"location": "Lisbon"}),
         ("Update: left Initech and joined Globex as CTO.", {"company": "Globex", "role": "CTO"}),
+        # A later clause saying "I" leaves the opening's subject unsaid all the same.
+        ("started a new job at Northwind Logistics on Monday, I'm a data analyst in pricing",
+         {"company": "Northwind Logistics", "role": "data analyst"}),
     ],
 )  # fmt: skip
 async def test_a_note_that_leaves_out_its_subject_is_about_the_user(

@@ -241,8 +241,12 @@ def analyze(
                 gender_of,
                 [m for m in selves if _THIRD_PERSON_SELF.match(sentence.text, m.start)],
             )
-        if not selves:
-            selves = _unsaid_self(sentence.text, mentions, result.speaker)
+        # "started a new job at Northwind on Monday, I'm a data analyst": a clause after the
+        # opening one saying "I" leaves the opening's subject unsaid all the same ("my" said
+        # later is no subject: "changed my mind on …" stays a note of its own).
+        unsaid = _unsaid_self(sentence.text, mentions, result.speaker)
+        if unsaid and not any(m.start <= unsaid[0].start or m.possessive for m in selves):
+            selves = unsaid + selves
         mentions += selves
         mentions.sort(key=lambda m: m.start)
         people: list[str] = []
