@@ -804,6 +804,10 @@ async def test_an_agents_notes_about_the_user_go_to_the_same_record() -> None:
         # A later clause saying "I" leaves the opening's subject unsaid all the same.
         ("started a new job at Northwind Logistics on Monday, I'm a data analyst in pricing",
          {"company": "Northwind Logistics", "role": "data analyst"}),
+        # A role or a position at a firm is where one works, as a job there is.
+        ("User started a new role at Northwind Logistics in November.",
+         {"company": "Northwind Logistics"}),
+        ("Accepted a position at Halden Bank.", {"company": "Halden Bank"}),
     ],
 )  # fmt: skip
 async def test_a_note_that_leaves_out_its_subject_is_about_the_user(
