@@ -2136,6 +2136,7 @@ async def test_something_said_to_happen_on_one_written_date_is_an_event(
         "See you next Tuesday.",  # no date written out
         "Long run this Sunday was 24km at 5:42/km.",  # which Sunday, the tense says
         "Rent £1,150/month, paid on the 1st.",  # a payment's day each month
+        "salary is £52k, paid on the 28th",  # an amount no number value reads
         "Our rent is £1,450 a month, paid to Halden Lettings on the 1st.",
     ],
 )

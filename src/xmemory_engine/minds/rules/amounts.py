@@ -19,13 +19,17 @@ def one_date(draft: Draft, dates: list[Span]) -> None:
 
 
 _CURRENCY_SIGNS = {"$": "USD", "\u20ac": "EUR", "\u00a3": "GBP"}
+_SIGN_BEFORE_DIGIT = re.compile("[" + "".join(_CURRENCY_SIGNS) + r"]\s?\d")
 _MONEY_WORDS = ("amount", "price", "cost", "value", "total", "budget", "fee")
 
 
 def says_money(s: Analyzed) -> bool:
     """Whether the sentence says an amount of money: a number with a currency's sign right
     before it or in it ("£1,150/month"), or a currency's code right after it ("6,400 PLN",
-    `names.currency_codes`)."""
+    `names.currency_codes`). A sign before a digit counts whatever follows ("£52k", which
+    no number value reads)."""
+    if _SIGN_BEFORE_DIGIT.search(s.text):
+        return True
     for v in s.values:
         if v.kind != "number":
             continue
