@@ -1691,6 +1691,29 @@ async def test_things_to_do_numbered_in_one_line_are_one_task_each(
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "dues"),
+    [
+        # Each deed joined on with "and" is a task; a date said after the last is all of
+        # theirs, one said after the first is its own.
+        ("I need to renew my passport and book the car service.",
+         {"renew my passport": None, "book the car service": None}),
+        ("Must call the plumber and pay the gas bill by 2026-12-14.",
+         {"call the plumber": "2026-12-14", "pay the gas bill": "2026-12-14"}),
+        ("need to finish the onboarding modules by 2026-12-11 and set up my pension",
+         {"finish the onboarding modules": "2026-12-11", "set up my pension": None}),
+        # "and" before no verb of doing joins the things one deed is done to.
+        ("Need to sort out the garage and the loft.", {"sort out the garage and the loft": None}),
+    ],
+)  # fmt: skip
+async def test_each_deed_joined_on_to_what_is_needed_is_a_task(
+    text: str, dues: dict[str, str | None]
+) -> None:
+    tasks = objects(await extract(text, DEFAULT), "task")
+    assert {t["title"]: t.get("due_date") for t in tasks} == dues
+
+
+@pytest.mark.anyio
 async def test_a_list_mostly_of_things_to_do_is_all_things_to_do() -> None:
     # The lines of one list are of one kind: most open on a verb of doing, so the others
     # are things to do too, whatever their verb; a list of goals stays the user's detail.

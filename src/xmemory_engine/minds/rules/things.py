@@ -641,6 +641,8 @@ def _task(
     # opens a clause of its own, no part of what is to be done.
     what = _DASHED_CLAUSE.split(what, maxsplit=1)[0]
     what = untold(what)
+    if group == "what" and (joined := _AND_DO.search(what)) is not None:
+        what = what[: joined.start()]  # each deed joined on is a task of its own
     if group != "what":  # "[Actually] the MOT is due ...": the thing due, as its regex reads it
         what = re.sub(r"^the\s+", "", what, flags=re.IGNORECASE)
     if all(w in STOPWORDS for w in what.strip(" ,").lower().split()):
@@ -676,6 +678,13 @@ def _task(
     return draft
 
 
+# A deed joined on with "and" to what is to be done ("… and set up my pension with Aviva",
+# "call the plumber and pay the gas bill"): a verb of doing right after "and".
+_AND_DO = lazy_compile(
+    rf"\s+and\s+(?:then\s+|also\s+)?(?P<what>(?:{'|'.join(sorted(_TODO_VERBS | {'set'}))})\b"
+    r"(?:[^.;!?]|\.(?=\d))*)",
+    re.IGNORECASE,
+)
 _DASHED_CLAUSE = re.compile(
     r"\s+[-\u2014\u2013]\s+(?=(?:they|it|he|she|we|I|you|that|this|there)(?:\b|['\u2019]))",
     re.IGNORECASE,
@@ -735,6 +744,13 @@ def _more_tasks(
     asks for runs to the clause's end, so a later one is in another clause."""
     out = []
     first = _TASK.search(s.text)
+    if first is not None and first.group("what"):
+        # "need to finish the modules by Friday and set up my pension": what "need to" asks
+        # for, each deed joined on with "and" in its clause (`_AND_DO`).
+        for also in _AND_DO.finditer(s.text, first.start("what"), first.end("what")):
+            draft = _task(s, spec, people, names, make, also)
+            if draft is not None:
+                out.append(draft)
     at = first.end() if first is not None else len(s.text)
     while (m := _TASK.search(s.text, at)) is not None:
         at = m.end()
