@@ -3534,6 +3534,9 @@ async def test_the_new_one_has_the_job_said_before_it() -> None:
         ("Benedikt is leaving to join Smile Studio Glasgow.", "Smile Studio Glasgow"),
         # A word for a service a firm sells ends its name as one for its trade does.
         ("Our broadband is with Zen Internet, contract ends in March.", "Zen Internet"),
+        # Whom a thing of someone's is held with is a firm, even by a given name's word.
+        ("My pension is with Aviva.", "Aviva"),
+        ("The user's mortgage is with Nationwide.", "Nationwide"),
         # What a name is said to be may be a sort of firm, in a note with no determiner too.
         ("My hotel in Lisbon is Casa do Pr\u00edncipe, four nights.", "Casa do Pr\u00edncipe"),
         ("Hotel is the Memmo Alfama, 4 nights.", "Memmo Alfama"),

@@ -474,6 +474,20 @@ def _job_where_before(before: list[str]) -> bool:
     return False
 
 
+def _a_things(words: list[str]) -> bool:
+    """Whether the words end on a thing of someone's ("my pension", "our home insurance",
+    "the user's mortgage"): a noun no person is called, after an owner's word."""
+    if not words:
+        return False
+    noun = words[-1]
+    if noun in STOPWORDS or person_noun(noun) or given_name(noun) or noun in _PRONOUNS:
+        return False
+    return any(w in _OWNERS or w.endswith(("'s", "\u2019s")) for w in words[-4:-1])
+
+
+_OWNERS = frozenset(("my", "our", "the", "his", "her", "their", "your"))
+
+
 def _apposed(c: Candidate) -> bool:
     """Whether a person noun of someone's follows the name after a comma: "Maya, my sister",
     "Okafor, our dentist"."""
@@ -999,6 +1013,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 2
     elif before1 == "with" and _role_like(before2):
         s.org += 2  # "a solicitor with Mason Hayes & Curran": whom the job is with
+    elif before1 == "with" and before2 in ("is", "are", "was", "were") and _a_things(c.before[:-2]):
+        s.org += 3  # "My pension is with Aviva": whom a thing of someone's is held with
     elif before1 == "at":
         s.place += 1  # "lunch at Cafe Nero": a place, unless a job says otherwise
     if before1 == "by" and before2 in ("employed", "hired", "acquired", "owned", "funded"):
