@@ -1714,6 +1714,22 @@ async def test_each_deed_joined_on_to_what_is_needed_is_a_task(
 
 
 @pytest.mark.anyio
+async def test_a_deed_joined_on_to_what_is_needed_is_for_whom_the_first_is() -> None:
+    result = await extract(
+        "Need to call Tom Reed and then email the school about the trip. "
+        "Ana Silva needs to fix the gate and paint the fence.",
+        DEFAULT,
+    )
+    tasks = {t["title"]: t.get("assignee") for t in objects(result, "task")}
+    assert tasks == {
+        "call Tom Reed": None,
+        "email the school about the trip": None,  # the user's, not Tom's: he is called
+        "fix the gate": "Ana Silva",
+        "paint the fence": "Ana Silva",
+    }
+
+
+@pytest.mark.anyio
 async def test_a_list_mostly_of_things_to_do_is_all_things_to_do() -> None:
     # The lines of one list are of one kind: most open on a verb of doing, so the others
     # are things to do too, whatever their verb; a list of goals stays the user's detail.

@@ -609,7 +609,12 @@ def _task(
     names: dict[str, str],
     make: MakeDraft,
     m: re.Match[str] | None = None,
+    owner_before: int | None = None,
 ) -> Draft | None:
+    """A task `m` (else the first of the sentence's shapes) says. `owner_before`: where whom
+    it is for is said before, when not right before what is to be done (a deed joined on
+    with "and" is for whom the first was: "need to call Mum and email the school" is not
+    Mum's to do)."""
     m = (
         m
         or _TASK.search(s.text)
@@ -661,7 +666,9 @@ def _task(
         return None
     if due is not None:
         draft.put(field_for(spec, "due", ("date", "datetime")), due[2])
-    owner = [x for x in s.mentions if x.end <= what_start]
+    owner = [
+        x for x in s.mentions if x.end <= (what_start if owner_before is None else owner_before)
+    ]
     assignee = field_for(spec, "assignee", ("str",))
     if re.search(r"\bme\s+to\s*$", s.text[m.start() : what_start]):
         owner = []  # "Grace asked me to …": the user's to do
@@ -748,7 +755,7 @@ def _more_tasks(
         # "need to finish the modules by Friday and set up my pension": what "need to" asks
         # for, each deed joined on with "and" in its clause (`_AND_DO`).
         for also in _AND_DO.finditer(s.text, first.start("what"), first.end("what")):
-            draft = _task(s, spec, people, names, make, also)
+            draft = _task(s, spec, people, names, make, also, owner_before=first.start("what"))
             if draft is not None:
                 out.append(draft)
     at = first.end() if first is not None else len(s.text)
