@@ -1115,6 +1115,18 @@ def test_a_date_without_a_year_is_the_nearer_one_unless_the_sentence_says_when(
 
 
 @pytest.mark.anyio
+async def test_a_kin_word_used_as_a_name_is_never_a_firm() -> None:
+    called = await extract("Need to call Mum and then email the school about the trip.", DEFAULT)
+    assert "Mum" not in {o["name"] for o in objects(called, "organization")}
+    told = await extract(
+        "Also told Mum (Carmen) finally. she cried, then asked about the surgery date.", DEFAULT
+    )
+    assert "Mum" not in {o["name"] for o in objects(told, "organization")}
+    people = {p["name"]: p for p in objects(told, "person")}
+    assert people["Carmen"].get("relationship") == "mum" and "company" not in people["Carmen"]
+
+
+@pytest.mark.anyio
 async def test_no_junk_people_from_initials_openers_or_capitals() -> None:
     result = await extract(
         "I just finished The Left Hand of Darkness by Ursula K. Le Guin. "

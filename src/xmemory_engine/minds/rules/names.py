@@ -746,6 +746,12 @@ def classify(
             continue
         if s.tokens == 1 and key in ORG_SUFFIXES:
             continue  # "Lab report due …", "Garden: …": a firm's kind alone names no firm
+        if s.tokens == 1 and key in KIN_NOUNS and not s.thing:
+            # "Need to call Mum": a kin word used as a name is someone, never a firm or a
+            # place (it had made an organization "Mum").
+            if s.person >= 1:
+                kinds[key] = "person"
+            continue
         if s.tokens == 1 and key in CURRENCY_CODES:
             continue  # "pays in GBP", "NZD 1,150": a currency, no place and no firm
         if s.thing:
