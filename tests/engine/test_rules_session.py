@@ -478,6 +478,17 @@ async def test_a_value_asked_as_it_was_shows_what_it_replaced_not_what_it_grew_f
         assert "(before:" not in coach["reader_result"]["answer"]
 
 
+async def test_a_detail_that_only_counts_answers_how_many_not_which(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("My manager is Farah Qureshi. Team is 6 people.")
+        which = await memory.read("Which team am I in?")
+        # "6 people" says how many, not which team: not given as the answer with no notice.
+        assert which["reader_result"]["answer"] != "6 people"
+        assert which["basis"] != "records" or which["notice"]
+        size = await memory.read("How many people are in my team?")
+        assert "6 people" in size["reader_result"]["answer"]
+
+
 async def test_an_age_is_a_detail_of_whose_it_is_and_how_old_asks_for_it(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write("My daughter Freya is 13 and attends Marlowe Academy.")

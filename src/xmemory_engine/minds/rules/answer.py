@@ -262,6 +262,14 @@ _NOT_OWNERS = frozenset(("what", "who", "where", "when", "how", "why", "which", 
 _HOW_OLD = re.compile(r"^\s*(?:how\s+old|what\s+age)\s+(?:is|are|am|was|'s)\s+(?P<whose>.+)$", re.I)
 
 
+# A value that only counts something ("team is 6 people": 6 people) answers how many or how
+# big, not which or what: "Which team am I in?" is not answered "6 people".
+_ONLY_A_COUNT = re.compile(r"^\s*\d+\s+[^\W\d_]+\s*$")
+_QUANTITY_ASKED = re.compile(
+    r"\bhow\s+(?:many|much|big|large|small|long)\b|\b(?:size|number|count|headcount)\b", re.I
+)
+
+
 def _possessed(text: str) -> bool:
     """Whether the question asks for something of someone's: "my", "our", "Mochi's", "the
     vet of Biscuit" (not "what's", "where's")."""
@@ -484,7 +492,13 @@ class _Reading:
         rows = [
             picked
             for row in table.rows
-            if _head_asked(row[2], wanted) and (picked := _item_asked(row, q.text)) is not None
+            if _head_asked(row[2], wanted)
+            and (picked := _item_asked(row, q.text)) is not None
+            and (
+                aged is not None
+                or _QUANTITY_ASKED.search(q.text)
+                or not _ONLY_A_COUNT.match(str(row[3]))
+            )
         ]
         if not rows:
             return None
