@@ -2016,6 +2016,28 @@ async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None
 
 @pytest.mark.anyio
 @pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("User takes metformin 500mg twice daily with meals.",
+         ("User", "metformin", "500mg twice daily")),
+        ("I'm on sertraline 50mg.", ("User", "sertraline", "50mg")),
+        ("My dad takes bisoprolol 5mg every morning.", ("User's dad", "bisoprolol", "5mg every morning")),
+        ("Gerald was prescribed apixaban 2.5mg twice daily for 14 days.",
+         ("Gerald", "apixaban", "2.5mg twice daily")),
+        # A new dose told by how it moved, after the drug: the same detail's new value.
+        ("Update: metformin increased to 1000mg twice daily from 1 December.",
+         ("User", "metformin", "1000mg twice daily")),
+    ],
+)  # fmt: skip
+async def test_a_medicine_someone_takes_is_a_detail_whose_value_is_its_dose(
+    text: str, detail: tuple[str, str, str]
+) -> None:
+    facts = objects(await extract(text, DEFAULT), "fact")
+    assert dict(zip(("subject", "attribute", "value"), detail, strict=True)) in facts
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
     ("text", "whose", "years"),
     [
         ("Maya is 34.", "Maya", "34"),  # a name before a bare number: her age, not the user's

@@ -199,7 +199,7 @@ def read_facts(
 
     itemised = _amounts_listed(text)
     listed = [] if itemised else _items_labelled(text)
-    for detail in [*itemised, *listed, *_changed_to(text), *_ages(text)]:
+    for detail in [*itemised, *listed, *_changed_to(text), *_ages(text), *_doses(text)]:
         keep(detail)
     for pattern in (_STATED, _LABELLED, _NOTE_LABEL, _LIVES_AT, _IDENTIFIED, _UNOWNED):
         if (itemised or listed) and pattern in (_LABELLED, _NOTE_LABEL):
@@ -307,10 +307,51 @@ _MOVED_TO = re.compile(
     r"(?:^|[.;,:!]\s+|\s)(?:(?:the|my|our)\s+)?(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}?)"
     r"\s+(?:(?:is|are|has|have|will)\s+)?(?:(?:been|be)\s+)?"
     r"(?:going|goes|went|gone|go|rising|rises|rose|risen|increasing|increases|dropping|drops|"
-    r"dropped|falling|falls|fell|fallen)\s+(?:(?:up|down)\s+)?"
+    r"dropped|falling|falls|fell|fallen|increased|reduced|lowered|raised|upped|cut)\s+"
+    r"(?:(?:up|down)\s+)?"
     r"(?:from\s+[£$€¥₹]?\d[\d.,]*\S*\s+)?to\s+" + _NEW_AMOUNT,
     re.IGNORECASE,
 )
+
+
+# A dose: an amount in a unit medicines are measured or counted in ("500mg", "2.5 mg",
+# "25/100", "2 puffs"), with how often it is taken said after it.
+DOSE = (
+    r"\d[\d.,]*(?:/\d+)?\s?(?:mg|mcg|\u00b5g|g|ml|iu|units?|puffs?|tablets?|capsules?|drops?)\b"
+    r"|\d+/\d+\b"
+)
+# What someone takes, and how much: "User takes metformin 500mg twice daily with meals", "I'm
+# on sertraline 50mg", "my dad takes bisoprolol 5mg every morning", "Gerald was prescribed
+# apixaban 2.5mg twice daily". The drug is the detail, the dose its value, so a dose said
+# later ("metformin increased to 1000mg", `_MOVED_TO`) replaces it and keeps it as history.
+_DOSED = lazy_compile(
+    r"(?:(?P<user>\bI|\b(?:[Tt]he\s+)?[Uu]ser)|\b(?:[Mm]y|[Oo]ur)\s+(?P<kin>[a-z][\w\-]*)"
+    rf"|(?P<name>{_NAME}))"
+    r"\s*(?:['\u2019](?:s|m)\s+on|\s+(?:(?:now|also|still|currently)\s+)?"
+    r"(?:takes|take|is\s+on|am\s+on|are\s+on|was\s+prescribed|has\s+been\s+prescribed|"
+    r"started|uses|use|is\s+taking|am\s+taking))\s+"
+    rf"(?P<drug>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?P<value>(?:{DOSE})(?:\s+[^\W\d_][\w\-]*){{0,4}}?)"
+    r"(?=\s*(?:[.;,!?()\u2014\u2013]|$)|\s+(?:with|and|for|since|because|but|from|as|at|in)\b)"
+)
+
+
+def _doses(text: str) -> list[tuple[str, str, str]]:
+    """The medicines `text` says someone takes, as (whose, drug, dose)."""
+    out = []
+    for m in _DOSED.finditer(text):
+        if m.group("user"):
+            whose = USER_NAME
+        elif m.group("kin"):
+            noun = m.group("kin").lower()
+            if noun not in KIN_NOUNS:
+                continue  # "my doctor takes …": whose, unsure
+            whose = f"{USER_NAME}'s {noun}"
+        elif (first := m.group("name").split()[0]).lower() in STOPWORDS or not given_name(first):
+            continue
+        else:
+            whose = m.group("name")
+        out.append((whose, m.group("drug").lower(), m.group("value")))
+    return out
 
 
 def _changed_to(text: str) -> list[tuple[str, str, str]]:
