@@ -489,6 +489,28 @@ async def test_a_detail_that_only_counts_answers_how_many_not_which(tmp_path: Pa
         assert "6 people" in size["reader_result"]["answer"]
 
 
+async def test_the_medicines_someone_takes_are_asked_by_a_word_for_medicines(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("User takes metformin 500mg twice daily with meals.")
+        await memory.write("User also takes atorvastatin 20mg at night.")
+        await memory.write("Update: metformin increased to 1000mg twice daily from 1 December.")
+        await memory.write("My dad takes bisoprolol 5mg every morning.")
+        await memory.write("My dad is on ramipril 2.5mg at night.")
+        mine = await memory.read("What medication am I on?")
+        assert mine["basis"] == "records"
+        assert mine["reader_result"]["answer"] == "metformin 1000mg twice daily; atorvastatin 20mg"
+        dose = await memory.read("What dose of metformin do I take?")
+        assert dose["reader_result"]["answer"] == "1000mg twice daily"
+        before = await memory.read("What was my metformin dose before?")
+        assert "500mg twice daily" in before["reader_result"]["answer"]
+        morning = await memory.read("Which of my dad's meds does he take in the morning?")
+        assert morning["reader_result"]["answer"].startswith("bisoprolol 5mg every morning")
+        counted = await memory.read("How many medications does my dad take?")
+        assert counted["reader_result"]["answer"] == "2"
+
+
 async def test_an_age_is_a_detail_of_whose_it_is_and_how_old_asks_for_it(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write("My daughter Freya is 13 and attends Marlowe Academy.")

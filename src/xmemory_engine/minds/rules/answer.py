@@ -24,6 +24,7 @@ from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
 from xmemory_engine.minds.rules.closest import closest_doer, closest_record
 from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
+from xmemory_engine.minds.rules.facts import DOSE
 from xmemory_engine.minds.rules.lists import LIST_NOUNS, list_items, to_do_heading
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
@@ -270,6 +271,14 @@ _QUANTITY_ASKED = re.compile(
 )
 
 
+_MEDICINES = lexicon("facts.medicine_words")
+_DOSED_VALUE = re.compile(rf"(?:{DOSE})", re.IGNORECASE)
+# "my dad", "the user's dad": someone the user names by a tie.
+_USERS_TIE = re.compile(
+    r"\b(?:my|our|(?:the\s+)?user['\u2019]s)\s+(?P<tie>[a-z][\w\-]*)", re.IGNORECASE
+)
+
+
 def _possessed(text: str) -> bool:
     """Whether the question asks for something of someone's: "my", "our", "Mochi's", "the
     vet of Biscuit" (not "what's", "where's")."""
@@ -345,7 +354,7 @@ class _Reading:
         q = self.q
         if q.foreign and not q.understood:
             return self._unread()
-        detail = await self._detail()
+        detail = await self._detail() or await self._medicines()
         if detail is not None:
             return detail
         # "How many things do we still need to buy?" counts what is left, not the whole list.
@@ -508,6 +517,59 @@ class _Reading:
         else:
             prose = "; ".join(f"{row[1]}, {row[2]}: {row[3]}" for row in rows)
         return Answer(tables=[table], answer=prose, about=" ".join(wanted))
+
+    # -- the medicines someone takes ("What medication am I on?") ------------------------------
+
+    async def _medicines(self) -> Answer | None:
+        """The details of someone's whose value is a dose (`facts.DOSE`), asked for by a word
+        for medicines: "What medication am I on?", "What medicines does the user take?",
+        "Which of Gerald's meds does he take in the morning?" (a word the question adds must
+        be said by the detail). Whose: the asker, someone the user names by a tie ("my dad",
+        "the user's dad"), or someone named."""
+        spec, q = fact_type(self.map), self.q
+        asked = set(words(q.text))
+        if spec is None or q.aggregate or q.yes_no or self.whole_rows or not asked & _MEDICINES:
+            return None
+        tie = _USERS_TIE.search(q.text)
+        if tie is not None:
+            whose = [f"{USER_NAME.lower()}'s {tie.group('tie').lower()}"]
+        elif q.subject is not None:
+            whose = [w.lower() for w in words(str(q.subject))]
+        elif SELF_WORDS & asked or USER_NAME.lower() in asked:
+            whose = [USER_NAME.lower()]
+        else:
+            return None
+        if tie is not None or whose == [USER_NAME.lower()]:
+            where = f"lower(t.subject) = {quote_sql(whose[0])}"
+        else:
+            where = " AND ".join(contains("coalesce(t.subject, '')", w) for w in whose)
+        sql = (
+            f"SELECT t.xuid, t.subject, t.attribute, t.value FROM {quote_ident(spec.table)} AS t "
+            f"WHERE {where} ORDER BY t.created_at"
+        )
+        table = await self._run(sql)
+        said = {w for w in whose for w in words(w)}
+        extra = {
+            stem(w)
+            for w in asked - said - _MEDICINES - SELF_WORDS
+            if w not in STOPWORDS
+            and w not in _QUESTION_WORDS
+            and w not in _ASKED_OF_A_VALUE
+            and len(w) > 2
+        }
+        rows = [
+            row
+            for row in table.rows
+            if _DOSED_VALUE.match(str(row[3]))
+            and extra <= {stem(w) for w in words(f"{row[2]} {row[3]}")}
+        ]
+        if not rows:
+            return None
+        table = ResultTable(columns=table.columns, rows=rows, sql=table.sql)
+        if q.count:
+            return Answer(tables=[table], answer=str(len(rows)), about="medicines")
+        prose = "; ".join(f"{row[2]} {row[3]}" for row in rows)
+        return Answer(tables=[table], answer=prose, about="medicines")
 
     # -- a list kept as one detail ("How many goals did I set?") -------------------------------
 
