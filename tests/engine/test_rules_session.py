@@ -439,6 +439,10 @@ async def test_likes_and_dislikes_are_answered_from_records_by_their_stance(
         assert "jazz" in liked and "coriander" not in liked
         airline = await memory.read("What is my preferred airline?")
         assert airline["reader_result"]["answer"] == "KLM" and airline["basis"] == "records"
+        # A liking denied asks what is disliked.
+        for asked in ("What don't I like?", "What doesn't the user like?"):
+            denied = (await memory.read(asked))["reader_result"]["answer"]
+            assert "coriander" in denied and "jazz" not in denied, asked
 
 
 async def test_a_detail_is_answered_from_its_record_and_a_correction_keeps_the_old_value(

@@ -335,7 +335,15 @@ def _preference_cue(q: Question, mapped: SchemaMap) -> None:
     if value is not None and not q.yes_no and not q.count and not q.fields.get(spec.name):
         q.fields[spec.name] = [value]
     if value is not None:
-        q.stance = (value, bool(said & _DISLIKE_WORDS))
+        # "What don't I like?", "What do I not enjoy?": a liking denied asks what is disliked.
+        denied = _DENIED_LIKING.search(q.lowered) is not None
+        q.stance = (value, bool(said & _DISLIKE_WORDS) or denied)
+
+
+_DENIED_LIKING = lazy_compile(
+    r"\b(?:don['\u2019]?t|do\s+not|doesn['\u2019]?t|does\s+not|never|can['\u2019]?t)\s+"
+    r"(?:(?:i|we|you|the\s+user|user|really)\s+){0,2}(?:like|likes|enjoy|enjoys|love|loves|stand)\b"
+)
 
 
 _CREATOR_CUE = re.compile(
