@@ -3062,6 +3062,9 @@ async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> 
         ("He wants oak but I'd prefer ash.", "ash", "prefers ash"),
         ("I'd really rather not have a car there.", "not have a car there",
          "would rather not have a car there"),
+        # Someone else's stance in a clause of its own ends what the user's is about.
+        ("I prefer red wine, Sam likes gin.", "red wine", "prefers red wine"),
+        ("I love jazz but my wife prefers folk.", "jazz", "loves jazz"),
     ],
 )  # fmt: skip
 async def test_a_stance_of_the_users_is_a_preference(text: str, topic: str, value: str) -> None:

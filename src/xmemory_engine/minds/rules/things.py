@@ -306,6 +306,14 @@ _SECOND_STANCE = re.compile(
     r"would\s+rather|insists?)\b)",
     re.IGNORECASE,
 )
+# ... or someone else's, in a clause of its own: "I prefer red wine, Sam likes gin", "I love
+# jazz but my wife prefers folk": what the user's stance is about ends before it.
+_OTHERS_STANCE = re.compile(
+    r"(?:,?\s+(?:but|and|while|whereas)|,|;)\s+"
+    r"(?:[A-Z][\w\-]*|(?:my|our|his|her|their)\s+[a-z][\w\-]*|he|she|they)\s+"
+    r"(?:also\s+|really\s+)?(?:likes?|loves?|prefers?|enjoys?|hates?|dislikes?|avoids?|"
+    r"can't\s+stand|doesn't\s+like|does\s+not\s+like|would\s+rather)\b",
+)
 _NAME = rf"\"[^\"]+\"|'[^']+'|{UPPER}[\w\-]*(?:\s+(?:{UPPER}|\d)[\w\-]*)*"
 _PROJECT = re.compile(
     # A label opening a clause names the project after it, whatever kind of project the
@@ -1032,7 +1040,8 @@ def _preference(
         if says_more(s.text.replace(value, ""), 3):
             draft.notes.append(s.text)  # "Note: user writes best early …; no meetings before …"
     else:
-        what = _REASON.sub("", _SECOND_STANCE.split(m.group("what"), maxsplit=1)[0]).strip()
+        what = _SECOND_STANCE.split(m.group("what"), maxsplit=1)[0]
+        what = _REASON.sub("", _OTHERS_STANCE.split(what, maxsplit=1)[0]).strip()
         said_verb = " ".join(m.group("verb").lower().replace("\u2019", "'").split())
         # The first word's letters: "vegetarian, no mushrooms", "vegetarian's".
         first = re.match(r"[^\W\d_][\w\-]*", what)
