@@ -1238,6 +1238,7 @@ async def test_the_user_at_work_on_something_is_an_active_project(
     [
         "I'm doing the dishes and then the laundry.",  # a chore
         "I'm planning a trip to Lisbon in May.",  # an occasion
+        "We're doing a dinner party on 19 December for 8 people.",  # an occasion held
         "I'm doing the 10k on Sunday.",  # no work named
         "Tom is building a shed.",  # someone else's
         "Tom wants to build a shed.",  # someone else's, meant
