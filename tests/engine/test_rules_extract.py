@@ -1115,6 +1115,16 @@ def test_a_date_without_a_year_is_the_nearer_one_unless_the_sentence_says_when(
 
 
 @pytest.mark.anyio
+async def test_a_surname_that_is_a_things_word_is_no_thing_when_someone_is_said() -> None:
+    result = await extract("Solicitor: Harriet Lane at Lane & Co, handling the purchase.", DEFAULT)
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Harriet Lane"].get("role") == "solicitor"
+    # A street of that word stays no one.
+    street = await extract("We live at 4 Penny Lane.", DEFAULT)
+    assert "Penny Lane" not in {p["name"] for p in objects(street, "person")}
+
+
+@pytest.mark.anyio
 async def test_a_kin_word_used_as_a_name_is_never_a_firm() -> None:
     called = await extract("Need to call Mum and then email the school about the trip.", DEFAULT)
     assert "Mum" not in {o["name"] for o in objects(called, "organization")}

@@ -754,8 +754,12 @@ def classify(
             continue
         if s.tokens == 1 and key in CURRENCY_CODES:
             continue  # "pays in GBP", "NZD 1,150": a currency, no place and no firm
-        if s.thing:
+        if s.thing and not (s.given and s.person >= 3 and len(key.split()) >= 2):
+            # ... unless said to be someone, by a given name and a surname that is also a
+            # thing's word ("Solicitor: Harriet Lane", "my GP, Dr Tom Hall").
             kinds[key] = "thing"
+        elif s.thing:
+            kinds[key] = "person"
         elif s.partners:
             # No one person is called "X & Y", and a job is no couple's: "Estate agent:
             # Hollis & Vane" is a firm, whatever the label's person noun says.
