@@ -1125,6 +1125,23 @@ async def test_a_surname_that_is_a_things_word_is_no_thing_when_someone_is_said(
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("Squad: Alfie, Ben, Chloe, Dev, Ella.", ("squad", "Alfie; Ben; Chloe; Dev; Ella")),
+        ("Kit: shin pads, boots and a water bottle.", ("kit", "shin pads; boots; a water bottle")),
+        # Two parts, or a part with a digit, are one value, not a list.
+        ("Address: 14 Cotham Grove, Bristol, BS6 6AL.", ("address", "14 Cotham Grove, Bristol, BS6 6AL")),
+    ],
+)  # fmt: skip
+async def test_a_labelled_line_of_three_short_items_parted_by_commas_is_a_list(
+    text: str, detail: tuple[str, str]
+) -> None:
+    facts = objects(await extract(text, DEFAULT), "fact")
+    assert {"subject": "User", "attribute": detail[0], "value": detail[1]} in facts
+
+
+@pytest.mark.anyio
 async def test_a_kin_word_used_as_a_name_is_never_a_firm() -> None:
     called = await extract("Need to call Mum and then email the school about the trip.", DEFAULT)
     assert "Mum" not in {o["name"] for o in objects(called, "organization")}

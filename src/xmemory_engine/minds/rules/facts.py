@@ -264,6 +264,10 @@ def list_heading(heading: str) -> str:
 _LABEL_OPENS = re.compile(r"^[^\W\d_][\w\s'\u2019\-]{0,30}:\s")
 
 
+_MIN_COMMA_ITEMS = 3
+_MAX_COMMA_ITEM_WORDS = 3
+
+
 def _items_labelled(text: str) -> list[tuple[str, str, str]]:
     """A labelled line whose items are parted by semicolons ("Race gear: new shoes; 6 gels;
     body glide"): one detail of the user's, the label its attribute and every item, in
@@ -273,6 +277,16 @@ def _items_labelled(text: str) -> list[tuple[str, str, str]]:
     if label is None:
         return []
     items = [i for part in label.group("items").split(";") if (i := part.strip(" ,."))]
+    if len(items) == 1:
+        # Parted by commas ("Squad: Alfie, Ben, Chloe, Dev"), it is a list only when it has
+        # three items or more and each is a few words with no digit: "Insurance: HUK-Coburg,
+        # renewal in May" and "Address: 14 Cotham Grove, Bristol, BS6 6AL" are one value.
+        parts = [p.strip(" .") for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", items[0])]
+        if len(parts) >= _MIN_COMMA_ITEMS and all(
+            p and len(p.split()) <= _MAX_COMMA_ITEM_WORDS and not any(c.isdigit() for c in p)
+            for p in parts
+        ):
+            items = parts
     attribute = list_heading(text[: label.start("items")])
     if len(items) < 2 or META_LABELS & set(attribute.split()):
         return []
