@@ -927,6 +927,15 @@ async def test_a_group_a_list_calls_someone_never_replaces_their_own_role(
         assert roles["Hyun-woo Park"] == "coordinator", roles
 
 
+async def test_a_squad_is_a_list_counted_by_what_its_members_are_called(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Squad: Alfie, Ben, Chloe, Dev, Ella, Finn.")
+        counted = await memory.read("How many players are in the squad?")
+        assert counted["basis"] == "records"
+        assert counted["reader_result"]["answer"].startswith("6: Alfie; Ben;")
+        assert counted["notice"]  # its heading does not say its items are players
+
+
 async def test_a_list_under_a_heading_is_one_record_counted_and_read_whole(
     tmp_path: Path,
 ) -> None:
