@@ -2066,6 +2066,23 @@ async def test_a_medicine_someone_takes_is_a_detail_whose_value_is_its_dose(
 
 @pytest.mark.anyio
 @pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        # What a detail is of, said after it, names it as said before it would.
+        ("The budget for the offsite is £5,000.", ("offsite budget", "£5,000")),
+        # "The" opening the sentence is no word of the detail's noun.
+        ("The rent is £900 a month.", ("rent", "£900 a month")),
+    ],
+)
+async def test_a_detail_said_with_no_owner_is_named_by_its_noun_and_what_it_is_for(
+    text: str, detail: tuple[str, str]
+) -> None:
+    facts = objects(await extract(text, DEFAULT), "fact")
+    assert {"subject": "User", "attribute": detail[0], "value": detail[1]} in facts
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
     ("text", "whose", "years"),
     [
         ("Maya is 34.", "Maya", "34"),  # a name before a bare number: her age, not the user's

@@ -79,8 +79,12 @@ _LIVES_AT = re.compile(
 # (as an unowned label is); a value without a digit ("The weather is awful") is no detail.
 _UNOWNED = re.compile(
     r"(?:^|[.;!]\s+|,\s+(?:and\s+|but\s+)?|\s[\u2014\u2013]\s+|^\s*(?P<meta>[A-Za-z]+)\s*:\s+)"
-    r"(?:(?:the|our)\s+)?"
-    r"(?P<attribute>[A-Za-z][a-z\-]*(?:\s+[a-z][a-z\-]*){0,2}?)(?:\s+(?:is|are|was|were)\s+|\s+(?=[£$€¥₹]\d))"
+    r"(?:(?:[Tt]he|[Oo]ur)\s+)?"
+    r"(?P<attribute>[A-Za-z][a-z\-]*(?:\s+[a-z][a-z\-]*){0,2}?)"
+    # "The budget for the offsite is £5,000": the same detail as "offsite budget" (`_fact`).
+    r"(?:\s+(?:for|of)\s+(?:the\s+|my\s+|our\s+)?"
+    r"(?P<of>[a-z][a-z\-]*(?:\s+(?!(?:is|are|was|were)\b)[a-z][a-z\-]*)?))?"
+    r"(?:\s+(?:is|are|was|were)\s+|\s+(?=[£$€¥₹]\d))"
     r"(?P<value>(?:(?:max|maximum|min|minimum|about|around|roughly|only|just|now)\s+)?"
     r"[£$€¥₹]?\d(?:[^;,!?\u2014\u2013]|,(?=\d)|,\s+(?=[£$€¥₹]?\d))*?)"
     r"\s*(?=[;!?\u2014\u2013]|,\s(?!\s*[£$€¥₹]?\d)|\.?\s*$|\.\s|\s+(?:because|since|so|but|which)\b)"
@@ -404,6 +408,8 @@ _TRAILING = re.compile(r"(?:\s+(?:there|here|now|currently|too|also))+$")
 
 def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     attribute = _TRAILING.sub("", m.group("attribute").lower())
+    if "of" in m.re.groupindex and m.group("of"):
+        attribute = f"{m.group('of').lower()} {attribute}"  # "budget for the offsite"
     words = attribute.split()
     if len(words) > MAX_ATTRIBUTE_WORDS or _names_a_person(words):
         return None
