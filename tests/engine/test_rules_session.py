@@ -515,6 +515,24 @@ async def test_the_medicines_someone_takes_are_asked_by_a_word_for_medicines(
         assert counted["reader_result"]["answer"] == "2"
 
 
+async def test_a_detail_asked_as_no_ones_is_the_users_whose_noun_is_all_it_asks(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("The budget for the offsite is £5,000.")
+        await memory.write("Offsite budget is now £6,500.")
+        await memory.write("Adoption fee is £275, covers the microchip.")
+        budget = await memory.read("What is the budget for the offsite?")
+        assert budget["reader_result"]["answer"] == "£6,500"
+        before = await memory.read("What was the offsite budget before?")
+        assert "(before: value was £5,000" in before["reader_result"]["answer"]
+        fee = await memory.read("How much is the adoption fee?")
+        assert fee["reader_result"]["answer"] == "£275"
+        # A word the detail's noun does not say is something else.
+        other = await memory.read("What is the budget for the party?")
+        assert other["reader_result"]["answer"] != "£6,500"
+
+
 async def test_an_age_is_a_detail_of_whose_it_is_and_how_old_asks_for_it(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write("My daughter Freya is 13 and attends Marlowe Academy.")

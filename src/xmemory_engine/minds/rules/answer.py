@@ -461,10 +461,10 @@ class _Reading:
             return None
         aged = _HOW_OLD.match(q.text)
         text = f"What is the age of {aged.group('whose')}" if aged else q.text
-        if not _possessed(text) and not SELF_WORDS & set(words(text)):
-            # Details are told and asked as someone's ("my", "Mochi's"), or the asker's own
-            # ("Which mobile provider am I with?").
-            return None
+        # Details are told and asked as someone's ("my", "Mochi's"), or the asker's own
+        # ("Which mobile provider am I with?"); asked as no one's ("What is the budget for
+        # the offsite?"), only a detail of the user's whose noun is all the question asks.
+        unowned = not _possessed(text) and not SELF_WORDS & set(words(text))
         if any(t != spec.name for t in q.fields) or any(
             t is not spec and says_type_name(t, q.text) for t in q.types
         ):
@@ -488,6 +488,8 @@ class _Reading:
         # it has one of these, is still the one asked (`_head_asked`).
         required = [w for w in dict.fromkeys(wanted) if w not in _AMOUNT_NOUNS] or wanted
         where = [contains(said, w) for w in required]
+        if unowned:
+            where.append(f"lower(t.subject) = {quote_sql(USER_NAME.lower())}")
         if mine:  # "my mum's check-up": the user's, or someone the user names by a noun
             user, theirs = quote_sql(USER_NAME.lower()), quote_sql(f"{USER_NAME.lower()}'s %")
             where.append(f"(lower(t.subject) = {user} OR lower(t.subject) LIKE {theirs})")
@@ -502,6 +504,7 @@ class _Reading:
             picked
             for row in table.rows
             if _head_asked(row[2], wanted)
+            and (not unowned or {stem(w) for w in words(str(row[2]))} == set(wanted))
             and (picked := _item_asked(row, q.text)) is not None
             and (
                 aged is not None
