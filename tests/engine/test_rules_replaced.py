@@ -150,6 +150,27 @@ async def test_a_value_said_with_the_one_it_replaces_after_not_changes_that_thin
         assert "Gibside Picture House" in asked["reader_result"]["answer"]
 
 
+async def test_a_value_said_of_someone_named_with_the_one_it_replaces_changes_their_record(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Priya Shah is our CFO.")
+        await memory.write("Tom Reed is my landlord in Leeds.")
+        await memory.write("Ana Ortiz lives in Leeds.")
+        await memory.write("Correction: Priya is the COO, not the CFO.")
+        await memory.write("Actually Tom is in York, not Leeds.")
+        people = {p["name"]: p for p in rows(tmp_path, "person")}
+        # Every field of hers that held the old job, the tie said with it too.
+        assert (people["Priya Shah"]["role"], people["Priya Shah"]["relationship"]) == (
+            "COO",
+            "COO",
+        )
+        assert people["Tom Reed"]["location"] == "York"
+        assert people["Ana Ortiz"]["location"] == "Leeds"  # not the one spoken of
+        asked = await memory.read("Where is Tom?")
+        assert asked["reader_result"]["answer"] == "York"
+
+
 async def test_a_day_said_with_the_one_it_replaces_after_not_changes_that_things_date(
     tmp_path: Path,
 ) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from xmemory_engine.minds.base import RecordLookup
 from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.names import given_name
 from xmemory_engine.minds.rules.schema_map import SchemaMap, date_fields, name_field, notes_field
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import STOPWORDS, Span, lexicon
@@ -46,6 +47,7 @@ _NOT_OLD = re.compile(
     re.IGNORECASE,
 )
 _LEADING = re.compile(r"^(?:the|my|our|a|an)\s+", re.IGNORECASE)
+_OPENER = re.compile(r"^(?:actually|sorry|oops|no|wait|correction)\b[\s,]*", re.IGNORECASE)
 _SELF = frozenset(("i", "we", "user", "the user"))
 
 
@@ -77,6 +79,11 @@ async def read_replaced(
         if m is None:
             return []
         whose, what = USER_NAME, m.group("what")
+        said = _LEADING.sub("", _OPENER.sub("", what.strip()))
+        if said[:1].isupper() and given_name(said.split()[0]):
+            # "Correction: Priya is the COO, not the CFO": what is said of someone named, in
+            # whichever of their fields holds the old value (a tie said with the job too).
+            whose, what = said, ""
         old = _LEADING.sub("", m.group("old").strip())
         new = _LEADING.sub("", m.group("new").strip())
     if not old or not new or old.casefold() == new.casefold():
