@@ -1224,7 +1224,7 @@ _UNDERTAKEN = lazy_compile(
     rf"(?:\s+(?:called|named)\s+(?P<called>{_NAME})|\s*,\s+(?P<apposed>{_NAME})(?=\s*[,.;]|$))?"
 )
 # Verbs of holding an occasion rather than working on it.
-_HOLDING = frozenset(("planning", "doing", "having", "hosting", "throwing"))
+_HOLDING = frozenset(("doing", "having", "hosting", "throwing"))
 # What is meant or hoped is planned; what one has taken on ("volunteered to") is under way.
 _INTENDED = frozenset(("plan", "plans", "planning", "going", "want", "wants", "hopes", "hoping"))
 # A verb of work that says its state: "pausing the planter line" puts it on hold.
@@ -1273,9 +1273,11 @@ def _undertaking(s: Analyzed) -> tuple[str, str, str] | None:
     name = m.group("called") or m.group("apposed") or (title.group(1) if title else np)
     if verb == "applying" and not name.lower().endswith("application"):
         name += " application"  # "applying for a work visa": the work is the application
-    if verb in _HOLDING and is_occasion(m.group("np")):
-        # "planning a trip to Lisbon", "we're doing a dinner party on the 19th": an occasion
-        # (an event's), not a piece of work.
+    dated = any(v.kind == "date" for v in s.values)
+    if is_occasion(m.group("np")) and (verb == "planning" or (verb in _HOLDING and dated)):
+        # "planning a trip to Lisbon", "we're doing a dinner party on 19 December": an
+        # occasion (an event's), not a piece of work; "doing the Day Skipper theory course",
+        # with no day said, is work under way.
         return None
     intent = (m.group("intent") or verb).partition(" ")[0]
     status = "planned" if intent in _INTENDED else _STATE_VERBS.get(verb, "active")
