@@ -2052,6 +2052,8 @@ async def test_what_other_rules_store_or_no_detail_is_no_fact(text: str) -> None
         ("My dad takes bisoprolol 5mg every morning.", ("User's dad", "bisoprolol", "5mg every morning")),
         ("Gerald was prescribed apixaban 2.5mg twice daily for 14 days.",
          ("Gerald", "apixaban", "2.5mg twice daily")),
+        # A name taking a dose is someone's, a pet's too.
+        ("Biscuit takes Apoquel 5.4mg once a day.", ("Biscuit", "apoquel", "5.4mg once a day")),
         # A new dose told by how it moved, after the drug: the same detail's new value.
         ("Update: metformin increased to 1000mg twice daily from 1 December.",
          ("User", "metformin", "1000mg twice daily")),
@@ -2062,6 +2064,14 @@ async def test_a_medicine_someone_takes_is_a_detail_whose_value_is_its_dose(
 ) -> None:
     facts = objects(await extract(text, DEFAULT), "fact")
     assert dict(zip(("subject", "attribute", "value"), detail, strict=True)) in facts
+
+
+@pytest.mark.anyio
+async def test_where_a_value_moved_from_is_no_part_of_it() -> None:
+    facts = objects(
+        await extract("Update: Biscuit's weight is now 14.2kg, down from 15kg.", DEFAULT), "fact"
+    )
+    assert {"subject": "Biscuit", "attribute": "weight", "value": "14.2kg"} in facts
 
 
 @pytest.mark.anyio
@@ -2088,6 +2098,9 @@ async def test_a_detail_said_with_no_owner_is_named_by_its_noun_and_what_it_is_f
         ("Maya is 34.", "Maya", "34"),  # a name before a bare number: her age, not the user's
         ("My grandmother is 91 and still drives.", "User's grandmother", "91"),
         ("Our dog Biscuit is 6 now.", "Biscuit", "6"),
+        # Told as a kind of one of an age.
+        ("Our dog Biscuit is a 6-year-old beagle.", "Biscuit", "6"),
+        ("My 7-year-old son Leo loves Lego.", "Leo", "7"),
     ],
 )
 async def test_a_number_of_years_said_of_someone_is_their_age(

@@ -27,6 +27,7 @@ from xmemory_engine.minds.rules.names import (
     ROLE_NOUNS,
     before_preposition,
     given_name,
+    names_a_time,
 )
 from xmemory_engine.minds.rules.schema_map import FACT_FIELDS, ROLE_SYNONYMS, SchemaMap, fact_type
 from xmemory_engine.minds.rules.speaker import USER_NAME
@@ -156,6 +157,13 @@ _AGED = lazy_compile(
     r"(?=\s*(?:[.,;!?)\u2014\u2013]|$)|\s+(?:and|but|so|last|this|in|on)\b)"
 )
 MAX_AGE = 120
+# ... or told as a kind of one of an age: "Our dog Biscuit is a 6-year-old beagle" (whose, said
+# before "is"), "my 7-year-old son Leo" (the name after the noun).
+_YEAR_OLD = lazy_compile(
+    rf"(?:(?P<name>{_NAME})\s+is\s+(?:a|an)\s+"
+    r"|\b(?:[Mm]y|[Oo]ur)\s+)(?P<age>\d{1,3})[\s\-]years?[\s\-]old\b"
+    rf"(?:\s+(?P<noun>[a-z][\w\-]*)\s+(?P<called>{_NAME}))?"
+)
 
 
 def _ages(text: str) -> list[tuple[str, str, str]]:
@@ -178,6 +186,14 @@ def _ages(text: str) -> list[tuple[str, str, str]]:
         else:
             continue  # "Version is 3": a name of no one
         out.append((whose, "age", m.group("age")))
+    for m in _YEAR_OLD.finditer(text):
+        named = m.group("name") or m.group("called")
+        if named is None or int(m.group("age")) > MAX_AGE:
+            continue
+        first = named.split()[0]
+        if first.lower() in STOPWORDS or (m.group("name") and first in ("Our", "My")):
+            continue
+        out.append((named, "age", m.group("age")))
     return out
 
 
@@ -364,10 +380,10 @@ def _doses(text: str) -> list[tuple[str, str, str]]:
             if noun not in KIN_NOUNS:
                 continue  # "my doctor takes …": whose, unsure
             whose = f"{USER_NAME}'s {noun}"
-        elif (first := m.group("name").split()[0]).lower() in STOPWORDS or not given_name(first):
-            continue
+        elif (first := m.group("name").split()[0]).lower() in STOPWORDS or names_a_time([first]):
+            continue  # "It takes …", "Monday …": no one; a name taking a dose is someone's
         else:
-            whose = m.group("name")
+            whose = m.group("name")  # a pet's too: "Biscuit takes Apoquel 5.4mg once a day"
         out.append((whose, m.group("drug").lower(), m.group("value")))
     return out
 
@@ -459,7 +475,9 @@ def _stated_after_label(m: re.Match[str]) -> bool:
 # What follows a value and is not it: the value it replaces ("€25,400, not €24,600"), and
 # words saying it holds now ("£62 a month now").
 _TRAILING_VALUE = re.compile(
-    r"(?:,?\s+(?:and\s+)?not\s+(?:the\s+)?[£$€¥₹]?\d.*|\s+(?:now|currently|these\s+days))$",
+    r"(?:,?\s+(?:and\s+)?not\s+(?:the\s+)?[£$€¥₹]?\d.*|\s+(?:now|currently|these\s+days)"
+    # "14.2kg, down from 15kg": where it moved from is the value it replaces.
+    r"|,?\s+(?:up|down)\s+from\s+[£$€¥₹]?\d.*)$",
     re.IGNORECASE,
 )
 
