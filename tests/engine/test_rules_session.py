@@ -493,6 +493,21 @@ async def test_a_detail_that_only_counts_answers_how_many_not_which(tmp_path: Pa
         assert "6 people" in size["reader_result"]["answer"]
 
 
+async def test_how_tall_how_heavy_and_how_much_one_weighs_ask_for_a_detail(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Update: Biscuit's weight is now 14.2kg, down from 15kg.")
+        await memory.write("Leo's height is 1.32m.")
+        for asked, value in (
+            ("How much does Biscuit weigh?", "14.2kg"),
+            ("How heavy is Biscuit?", "14.2kg"),
+            ("How tall is Leo?", "1.32m"),
+        ):
+            got = await memory.read(asked)
+            assert (got["basis"], got["reader_result"]["answer"]) == ("records", value), asked
+
+
 async def test_the_medicines_someone_takes_are_asked_by_a_word_for_medicines(
     tmp_path: Path,
 ) -> None:
@@ -513,6 +528,13 @@ async def test_the_medicines_someone_takes_are_asked_by_a_word_for_medicines(
         assert morning["reader_result"]["answer"].startswith("bisoprolol 5mg every morning")
         counted = await memory.read("How many medications does my dad take?")
         assert counted["reader_result"]["answer"] == "2"
+        # Whose by a name: someone stored, or a pet no record is of.
+        await memory.write("Gerald takes bisoprolol 5mg every morning.")
+        await memory.write("Biscuit takes Apoquel 5.4mg once a day.")
+        gerald = await memory.read("What meds is Gerald on?")
+        assert gerald["reader_result"]["answer"] == "bisoprolol 5mg every morning"
+        biscuit = await memory.read("What medication does Biscuit take?")
+        assert biscuit["reader_result"]["answer"] == "apoquel 5.4mg once a day"
 
 
 async def test_a_detail_asked_as_no_ones_is_the_users_whose_noun_is_all_it_asks(

@@ -260,7 +260,16 @@ _NOT_OWNERS = frozenset(("what", "who", "where", "when", "how", "why", "which", 
 
 
 # "How old is Freya?", "What age is our dog?": the detail asked is whose age.
-_HOW_OLD = re.compile(r"^\s*(?:how\s+old|what\s+age)\s+(?:is|are|am|was|'s)\s+(?P<whose>.+)$", re.I)
+# ... and the like said by an adjective or a verb: "How tall is Leo?" (height), "How much does
+# Biscuit weigh?" (weight).
+_HOW_OLD = re.compile(
+    r"^\s*(?:(?P<old>how\s+old|what\s+age)|how\s+(?P<adjective>tall|heavy))\s+(?:is|are|am|was|'s)"
+    r"\s+(?P<whose>.+)$"
+    r"|^\s*how\s+much\s+(?:does|do|did)\s+(?P<weighs>.+?)\s+weigh\b(?P<rest>.*)$",
+    re.I,
+)
+_DETAIL_OF = {"tall": "height", "heavy": "weight"}
+_ASKED_BY = frozenset(("old", "tall", "heavy", "weigh"))
 
 
 # A value that only counts something ("team is 6 people": 6 people) answers how many or how
@@ -272,6 +281,8 @@ _QUANTITY_ASKED = re.compile(
 
 
 _MEDICINES = lexicon("facts.medicine_words")
+# A name in a question, past its first word: "What medication does Biscuit take?".
+_NAMED_IN_QUESTION = re.compile(r"(?<=\s)[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
 _DOSED_VALUE = re.compile(rf"(?:{DOSE})", re.IGNORECASE)
 # "my dad", "the user's dad": someone the user names by a tie.
 _USERS_TIE = re.compile(
@@ -457,10 +468,15 @@ class _Reading:
         content word of the question ("my blood type" -> User / blood type); else None, and
         the question is read as usual. A word the record does not say is something else."""
         spec, q = fact_type(self.map), self.q
-        if spec is None or q.count or q.aggregate or q.yes_no or self.whole_rows:
+        aged = _HOW_OLD.match(q.text)  # "How much does Biscuit weigh?" sums nothing
+        if spec is None or ((q.count or q.aggregate) and not aged) or q.yes_no or self.whole_rows:
             return None
-        aged = _HOW_OLD.match(q.text)
-        text = f"What is the age of {aged.group('whose')}" if aged else q.text
+        text = q.text
+        if aged is not None and aged.group("weighs"):
+            text = f"What is the weight of {aged.group('weighs')}{aged.group('rest')}"
+        elif aged is not None:
+            detail = "age" if aged.group("old") else _DETAIL_OF[aged.group("adjective").lower()]
+            text = f"What is the {detail} of {aged.group('whose')}"
         # Details are told and asked as someone's ("my", "Mochi's"), or the asker's own
         # ("Which mobile provider am I with?"); asked as no one's ("What is the budget for
         # the offsite?"), only a detail of the user's whose noun is all the question asks.
@@ -519,7 +535,9 @@ class _Reading:
             prose = str(rows[0][3])
         else:
             prose = "; ".join(f"{row[1]}, {row[2]}: {row[3]}" for row in rows)
-        return Answer(tables=[table], answer=prose, about=" ".join(wanted))
+        # "How much does Biscuit weigh?": the word asked with is what the answer is about too.
+        said = [w for w in words(q.text) if aged is not None and w in _ASKED_BY]
+        return Answer(tables=[table], answer=prose, about=" ".join([*wanted, *said]))
 
     # -- the medicines someone takes ("What medication am I on?") ------------------------------
 
@@ -537,9 +555,11 @@ class _Reading:
         if tie is not None:
             whose = [f"{USER_NAME.lower()}'s {tie.group('tie').lower()}"]
         elif q.subject is not None:
-            whose = [w.lower() for w in words(str(q.subject))]
+            whose = [w.lower() for w in words(q.subject.text)]
         elif SELF_WORDS & asked or USER_NAME.lower() in asked:
             whose = [USER_NAME.lower()]
+        elif (named := _NAMED_IN_QUESTION.findall(q.text.strip())) and named[0] != USER_NAME:
+            whose = [w.lower() for w in words(named[0])]  # "Biscuit", whom no record is of
         else:
             return None
         if tie is not None or whose == [USER_NAME.lower()]:
