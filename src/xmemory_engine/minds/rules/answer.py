@@ -536,8 +536,8 @@ class _Reading:
         else:
             prose = "; ".join(f"{row[1]}, {row[2]}: {row[3]}" for row in rows)
         # "How much does Biscuit weigh?": the word asked with is what the answer is about too.
-        said = [w for w in words(q.text) if aged is not None and w in _ASKED_BY]
-        return Answer(tables=[table], answer=prose, about=" ".join([*wanted, *said]))
+        asked_by = [w for w in words(q.text) if aged is not None and w in _ASKED_BY]
+        return Answer(tables=[table], answer=prose, about=" ".join([*wanted, *asked_by]))
 
     # -- the medicines someone takes ("What medication am I on?") ------------------------------
 
