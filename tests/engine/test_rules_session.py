@@ -207,6 +207,21 @@ async def test_a_project_said_to_be_back_on_is_active_again(tmp_path: Path) -> N
         assert "Beacon dashboard" in active["reader_result"]["answer"], active
 
 
+async def test_a_project_a_part_of_which_is_done_is_under_way_not_done(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Projects: Falcon (active), Osprey (active), Kite (active).")
+        await memory.write("Update: Falcon is 60% done.")
+        await memory.write("Osprey is nearly finished.")
+        await memory.write("Kite is done.")
+        # The records' part of each answer, before any sentence quoted beside it.
+        active = (await memory.read("Which projects are active?"))["reader_result"]["answer"]
+        active = active.split(" (also said")[0]
+        assert "Falcon" in active and "Osprey" in active and "Kite" not in active, active
+        done = (await memory.read("Which projects are done?"))["reader_result"]["answer"]
+        done = done.split(" (also said")[0]
+        assert "Kite" in done and "Falcon" not in done, done
+
+
 async def test_who_is_answered_from_the_deed_of_a_note_that_lists_people_after_a_colon(
     tmp_path: Path,
 ) -> None:

@@ -29,7 +29,12 @@ CALLED_OFF = re.compile(rf"\b{_CANCELLED}\b", re.IGNORECASE)
 # project's `paused`, "finished" a task's `done`. Lists and corrections read states alike.
 STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (
-        re.compile(r"\b(?:finished|completed?|done)\b", re.IGNORECASE),
+        # Not a part of it done: "Falcon is 60% done", "nearly finished" is under way (below).
+        re.compile(
+            r"(?<!%\s)(?<!%)(?<!half\s)(?<!halfway\s)(?<!partly\s)(?<!mostly\s)(?<!nearly\s)"
+            r"(?<!almost\s)\b(?:finished|completed?|done)\b",
+            re.IGNORECASE,
+        ),
         ("done", "finished", "completed", "complete"),
     ),
     (CALLED_OFF, ("cancelled", "canceled", "dropped")),
@@ -38,6 +43,8 @@ STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
         re.compile(
             # "Beacon is back on": resumed (not "back on track", "back on Monday").
             r"\b(?:resumed|restarted|in\s+progress|ongoing|under\s?way|active)\b"
+            r"|%\s*(?:done|finished|complete)\b"
+            r"|\b(?:half|halfway|partly|mostly|nearly|almost)\s+(?:done|finished|complete)\b"
             r"|\bback\s+on(?=\s*(?:[,.;:!]|$))",
             re.IGNORECASE,
         ),
