@@ -491,6 +491,8 @@ async def test_a_value_asked_as_it_was_shows_what_it_replaced_not_what_it_grew_f
         await memory.write("Mateus is super patient, he used to compete for Brazil.")
         email = await memory.read("What was Ann Lee's email before?")
         assert "(before: email was ann@a.io" in email["reader_result"]["answer"]
+        first = await memory.read("What was Ann Lee's original email?")
+        assert "(before: email was ann@a.io" in first["reader_result"]["answer"]
         # His notes grew by a sentence: the first one is still there, replaced by nothing.
         coach = await memory.read("Which coach used to compete for Brazil?")
         assert "Mateus Carvalho" in coach["reader_result"]["answer"]

@@ -84,7 +84,11 @@ PAST_CUES = frozenset(
         "older",
         "earlier",
         "originally",
+        "original",
+        "initial",
+        "initially",
         "formerly",
+        "former",
         "prior",
         "last",
     ]
