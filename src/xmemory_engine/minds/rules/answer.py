@@ -281,6 +281,7 @@ _QUANTITY_ASKED = re.compile(
 
 
 _MEDICINES = lexicon("facts.medicine_words")
+MAX_DETAILS_READ = 500  # one person's details looked at for their doses
 # A name in a question, past its first word: "What medication does Biscuit take?".
 _NAMED_IN_QUESTION = re.compile(r"(?<=\s)[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
 _DOSED_VALUE = re.compile(rf"(?:{DOSE})", re.IGNORECASE)
@@ -568,13 +569,13 @@ class _Reading:
             where = " AND ".join(contains("coalesce(t.subject, '')", w) for w in whose)
         sql = (
             f"SELECT t.xuid, t.subject, t.attribute, t.value FROM {quote_ident(spec.table)} AS t "
-            f"WHERE {where} ORDER BY t.created_at"
+            f"WHERE {where} ORDER BY t.created_at LIMIT {MAX_DETAILS_READ}"
         )
         table = await self._run(sql)
-        said = {w for w in whose for w in words(w)}
+        whose_words = {word for name in whose for word in words(name)}
         extra = {
             stem(w)
-            for w in asked - said - _MEDICINES - SELF_WORDS
+            for w in asked - whose_words - _MEDICINES - SELF_WORDS
             if w not in STOPWORDS
             and w not in _QUESTION_WORDS
             and w not in _ASKED_OF_A_VALUE

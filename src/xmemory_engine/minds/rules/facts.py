@@ -145,7 +145,7 @@ _IDENTIFIED = lazy_compile(
 # An age: "Maya is 34", "My daughter Freya is 13 and attends …", "our dog Biscuit is 6 now",
 # "Hetty Brannigan's 74" (after "she's" is named), "Priya turned 40 last week", "I'm 41".
 # Whose: the user, someone named (by a given name), or someone the user names by a noun of
-# kin, a job or an animal ("my nan is 91"). A number of years said as it is (to 120), and
+# kin, a job or an animal ("my gran is 91"). A number of years said as it is (to 120), and
 # nothing after it but where the clause ends: "is 5 minutes away" tells no age.
 _AGED = lazy_compile(
     r"(?:^|[.;,!:(\u2014\u2013]\s*|\b(?:and|but|so|because)\s+)"
@@ -166,33 +166,37 @@ _YEAR_OLD = lazy_compile(
 )
 
 
+def _whose(m: re.Match[str], nouns: frozenset[str], *, given: bool) -> str | None:
+    """Whom a clause's subject names (groups user, noun, called, name): the user ("I",
+    "User"), someone named after their noun ("my daughter Freya"), someone the user names by
+    one of `nouns` ("my gran": User's gran), or someone named, by a given name when `given`
+    ("Version is 3" names no one); never a function word, a day or a month ("It takes …")."""
+    if m.group("user"):
+        return USER_NAME
+    if m.groupdict().get("called"):
+        return str(m.group("called"))
+    if m.group("noun"):
+        noun = m.group("noun").lower()
+        return f"{USER_NAME}'s {noun}" if noun in nouns else None  # "my flight is 6 …"
+    first = m.group("name").split()[0]
+    if first.lower() in STOPWORDS or names_a_time([first]) or (given and not given_name(first)):
+        return None
+    return str(m.group("name"))
+
+
 def _ages(text: str) -> list[tuple[str, str, str]]:
     """The ages `text` tells, as (whose, "age", years)."""
     out = []
     for m in _AGED.finditer(text):
-        if int(m.group("age")) > MAX_AGE:
-            continue
-        if m.group("user"):
-            whose = USER_NAME
-        elif m.group("called"):
-            whose = m.group("called")
-        elif m.group("noun"):
-            noun = m.group("noun").lower()
-            if noun not in KIN_NOUNS and noun not in ROLE_NOUNS and noun not in ANIMALS:
-                continue  # "my flight is 6 …": no one's age
-            whose = f"{USER_NAME}'s {noun}"
-        elif (first := m.group("name").split()[0]).lower() not in STOPWORDS and given_name(first):
-            whose = m.group("name")
-        else:
-            continue  # "Version is 3": a name of no one
-        out.append((whose, "age", m.group("age")))
+        whose = _whose(m, KIN_NOUNS | ROLE_NOUNS | ANIMALS, given=True)
+        if whose is not None and int(m.group("age")) <= MAX_AGE:
+            out.append((whose, "age", m.group("age")))
     for m in _YEAR_OLD.finditer(text):
         named = m.group("name") or m.group("called")
         if named is None or int(m.group("age")) > MAX_AGE:
             continue
-        first = named.split()[0]
-        if first.lower() in STOPWORDS or (m.group("name") and first in ("Our", "My")):
-            continue
+        if named.split()[0].lower() in STOPWORDS:
+            continue  # "It is a 3 year old car": no one's age
         out.append((named, "age", m.group("age")))
     return out
 
@@ -359,7 +363,7 @@ DOSE = (
 # apixaban 2.5mg twice daily". The drug is the detail, the dose its value, so a dose said
 # later ("metformin increased to 1000mg", `_MOVED_TO`) replaces it and keeps it as history.
 _DOSED = lazy_compile(
-    r"(?:(?P<user>\bI|\b(?:[Tt]he\s+)?[Uu]ser)|\b(?:[Mm]y|[Oo]ur)\s+(?P<kin>[a-z][\w\-]*)"
+    r"(?:(?P<user>\bI|\b(?:[Tt]he\s+)?[Uu]ser)|\b(?:[Mm]y|[Oo]ur)\s+(?P<noun>[a-z][\w\-]*)"
     rf"|(?P<name>{_NAME}))"
     r"\s*(?:['\u2019](?:s|m)\s+on|\s+(?:(?:now|also|still|currently)\s+)?"
     r"(?:takes|take|is\s+on|am\s+on|are\s+on|was\s+prescribed|has\s+been\s+prescribed|"
@@ -373,17 +377,11 @@ def _doses(text: str) -> list[tuple[str, str, str]]:
     """The medicines `text` says someone takes, as (whose, drug, dose)."""
     out = []
     for m in _DOSED.finditer(text):
-        if m.group("user"):
-            whose = USER_NAME
-        elif m.group("kin"):
-            noun = m.group("kin").lower()
-            if noun not in KIN_NOUNS:
-                continue  # "my doctor takes …": whose, unsure
-            whose = f"{USER_NAME}'s {noun}"
-        elif (first := m.group("name").split()[0]).lower() in STOPWORDS or names_a_time([first]):
-            continue  # "It takes …", "Monday …": no one; a name taking a dose is someone's
-        else:
-            whose = m.group("name")  # a pet's too: "Biscuit takes Apoquel 5.4mg once a day"
+        # "my doctor takes …": whose, unsure; a name taking a dose is someone's, a pet's too
+        # ("Biscuit takes Apoquel 5.4mg once a day").
+        whose = _whose(m, KIN_NOUNS, given=False)
+        if whose is None or m.group("drug").split()[0].lower() in STOPWORDS:
+            continue  # "takes the 12/03 train": no drug named
         out.append((whose, m.group("drug").lower(), m.group("value")))
     return out
 

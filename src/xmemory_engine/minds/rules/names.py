@@ -756,7 +756,7 @@ def classify(
             continue  # "pays in GBP", "NZD 1,150": a currency, no place and no firm
         if s.thing and not (s.given and s.person >= 3 and len(key.split()) >= 2):
             # ... unless said to be someone, by a given name and a surname that is also a
-            # thing's word ("Solicitor: Harriet Lane", "my GP, Dr Tom Hall").
+            # thing's word ("Solicitor: Harriet Lane", "our vet, Dr Ana Close").
             kinds[key] = "thing"
         elif s.thing:
             kinds[key] = "person"
