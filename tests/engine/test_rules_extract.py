@@ -2067,6 +2067,22 @@ async def test_a_medicine_someone_takes_is_a_detail_whose_value_is_its_dose(
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("User pays £1,100 rent on the 1st by standing order.", ("rent", "£1,100")),
+        ("I pay £65 a month for broadband.", ("broadband", "£65 a month")),
+        ("We pay £40/month for the gym.", ("gym", "£40/month")),
+    ],
+)
+async def test_what_the_user_pays_for_is_a_detail_whose_value_is_the_amount(
+    text: str, detail: tuple[str, str]
+) -> None:
+    facts = objects(await extract(text, DEFAULT), "fact")
+    assert {"subject": "User", "attribute": detail[0], "value": detail[1]} in facts
+
+
+@pytest.mark.anyio
 async def test_where_a_value_moved_from_is_no_part_of_it() -> None:
     facts = objects(
         await extract("Update: Biscuit's weight is now 14.2kg, down from 15kg.", DEFAULT), "fact"

@@ -223,7 +223,14 @@ def read_facts(
 
     itemised = _amounts_listed(text)
     listed = [] if itemised else _items_labelled(text)
-    for detail in [*itemised, *listed, *_changed_to(text), *_ages(text), *_doses(text)]:
+    for detail in [
+        *itemised,
+        *listed,
+        *_changed_to(text),
+        *_ages(text),
+        *_doses(text),
+        *_paid(text),
+    ]:
         keep(detail)
     for pattern in (_STATED, _LABELLED, _NOTE_LABEL, _LIVES_AT, _IDENTIFIED, _UNOWNED):
         if (itemised or listed) and pattern in (_LABELLED, _NOTE_LABEL):
@@ -383,6 +390,30 @@ def _doses(text: str) -> list[tuple[str, str, str]]:
         if whose is None or m.group("drug").split()[0].lower() in STOPWORDS:
             continue  # "takes the 12/03 train": no drug named
         out.append((whose, m.group("drug").lower(), m.group("value")))
+    return out
+
+
+# What someone pays for a thing: "User pays £1,100 rent on the 1st", "I pay £65 a month for
+# broadband", "We pay £40/month for the gym": the thing is the detail, the amount (and how
+# often) its value, so "How much is my rent?" is read from it and a new amount replaces it.
+_PAID = lazy_compile(
+    r"\b(?P<user>I|[Ww]e|(?:[Tt]he\s+)?[Uu]ser)\s+(?:now\s+|currently\s+|also\s+)?pays?\s+"
+    r"(?P<value>[£$€¥₹]\s?\d[\d,]*(?:\.\d+)?k?(?:\s*(?:/|a|an|per|each)\s*(?:month|week|year|"
+    r"quarter|day|night|hour|lesson|session|visit))?)"
+    r"\s+(?:(?:in|for|on)\s+)?(?:(?:the|my|our|his|her|their)\s+)?"
+    r"(?P<attribute>[a-z][\w\-]*(?:\s+(?!(?:on|by|to|at|in|for|from|with|every|each|and|but|"
+    r"which|because|so)\b)[a-z][\w\-]*){0,2})"
+)
+
+
+def _paid(text: str) -> list[tuple[str, str, str]]:
+    """What the user pays for, as (User, the thing, the amount)."""
+    out = []
+    for m in _PAID.finditer(text):
+        attribute = m.group("attribute").lower()
+        if attribute.split()[0] in STOPWORDS or _a_deed(attribute.split()[-1]):
+            continue  # "I paid £50 to …": to whom, not for what
+        out.append((USER_NAME, attribute, m.group("value")))
     return out
 
 
