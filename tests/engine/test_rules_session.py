@@ -525,6 +525,19 @@ async def test_how_tall_how_heavy_and_how_much_one_weighs_ask_for_a_detail(
             assert (got["basis"], got["reader_result"]["answer"]) == ("records", value), asked
 
 
+async def test_what_the_user_pays_is_asked_how_much_and_is_no_one(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("User pays £1,100 rent on the 1st by standing order to Pike Lettings.")
+        await memory.write("I pay £65 a month for broadband.")
+        rent = await memory.read("How much is my rent?")
+        assert rent["reader_result"]["answer"] == "£1,100"
+        broadband = await memory.read("How much do I pay for broadband?")
+        assert broadband["reader_result"]["answer"].startswith("£65 a month")
+        # Whom it is paid to is asked: an amount is no one.
+        to = await memory.read("Who do I pay rent to?")
+        assert not to["reader_result"]["answer"].startswith("£1,100")
+
+
 async def test_the_medicines_someone_takes_are_asked_by_a_word_for_medicines(
     tmp_path: Path,
 ) -> None:

@@ -275,6 +275,7 @@ _ASKED_BY = frozenset(("old", "tall", "heavy", "weigh"))
 # A value that only counts something ("team is 6 people": 6 people) answers how many or how
 # big, not which or what: "Which team am I in?" is not answered "6 people".
 _ONLY_A_COUNT = re.compile(r"^\s*\d+\s+[^\W\d_]+\s*$")
+_AN_AMOUNT = re.compile(r"^\s*[£$€¥₹]?\s?\d")
 _QUANTITY_ASKED = re.compile(
     r"\bhow\s+(?:many|much|big|large|small|long)\b|\b(?:size|number|count|headcount)\b", re.I
 )
@@ -528,6 +529,8 @@ class _Reading:
                 or _QUANTITY_ASKED.search(q.text)
                 or not _ONLY_A_COUNT.match(str(row[3]))
             )
+            # "Who do I pay rent to?": an amount is no one.
+            and not (q.who and _AN_AMOUNT.match(str(row[3])))
         ]
         if not rows:
             return None
