@@ -70,6 +70,7 @@ _LABEL = lazy_compile(r"^\s*[A-Z][\w\-]*(?:\s+[\w\-]+)?\s*:\s+")
 # A word, or an amount written with its thousands ("€24,600", "£1,450.50").
 _TOKEN = lazy_compile(r"[^\s,;:.!?()\"“”]+(?:(?:\.|(?<=\d),(?=\d{3}(?!\d)))[^\s,;:.!?()\"“”]+)*")
 _APOSTROPHES = str.maketrans({"\u2019": "'"})
+_AMOUNT_FIRST = re.compile(r"[£$€¥₹]\s?\d")
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ def read_deeds(
     drafts: list[Draft] = []
     for clause in _CLAUSE_BREAK.split(text):
         for deed in clause_deeds(clause, known):
+            if deed.verb in ("pay", "pays") and _AMOUNT_FIRST.match(deed.object):
+                continue  # "User pays £1,100 rent": a detail of the user's (`facts._PAID`)
             draft = make(spec, None)
             if all(
                 draft.put(f, v)
