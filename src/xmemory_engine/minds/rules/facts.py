@@ -412,7 +412,7 @@ def _paid(text: str) -> list[tuple[str, str, str]]:
     for m in _PAID.finditer(text):
         attribute = m.group("attribute").lower()
         if attribute.split()[0] in STOPWORDS or _a_deed(attribute.split()[-1]):
-            continue  # "I paid £50 to …": to whom, not for what
+            continue  # "I pay £12 to Mrs Kay": to whom, not for what
         out.append((USER_NAME, attribute, m.group("value")))
     return out
 
