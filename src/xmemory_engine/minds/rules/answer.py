@@ -66,6 +66,7 @@ from xmemory_engine.minds.rules.text import (
     MONTH_PATTERN,
     SELF_WORDS,
     STOPWORDS,
+    USERS_NOUN,
     lazy_compile,
     lexicon,
     name_words,
@@ -286,10 +287,6 @@ MAX_DETAILS_READ = 500  # one person's details looked at for their doses
 # A name in a question, past its first word: "What medication does Biscuit take?".
 _NAMED_IN_QUESTION = re.compile(r"(?<=\s)[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
 _DOSED_VALUE = re.compile(rf"(?:{DOSE})", re.IGNORECASE)
-# "my dad", "the user's dad": someone the user names by a tie.
-_USERS_TIE = re.compile(
-    r"\b(?:my|our|(?:the\s+)?user['\u2019]s)\s+(?P<tie>[a-z][\w\-]*)", re.IGNORECASE
-)
 
 
 def _possessed(text: str) -> bool:
@@ -555,9 +552,9 @@ class _Reading:
         asked = set(words(q.text))
         if spec is None or q.aggregate or q.yes_no or self.whole_rows or not asked & _MEDICINES:
             return None
-        tie = _USERS_TIE.search(q.text)
+        tie = USERS_NOUN.search(q.text)  # "my dad", "the user's dad": someone by a tie
         if tie is not None:
-            whose = [f"{USER_NAME.lower()}'s {tie.group('tie').lower()}"]
+            whose = [f"{USER_NAME.lower()}'s {tie.group('noun').lower()}"]
         elif q.subject is not None:
             whose = [w.lower() for w in words(q.subject.text)]
         elif SELF_WORDS & asked or USER_NAME.lower() in asked:

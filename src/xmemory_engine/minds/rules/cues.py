@@ -35,7 +35,7 @@ from xmemory_engine.minds.rules.names import (
 )
 from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_field, phrases
 from xmemory_engine.minds.rules.speaker import USER_NAME
-from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, WORD, Span, lexicon, stem
+from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, USERS_NOUN, WORD, Span, lexicon, stem
 
 _ROLE_START = re.compile(
     # "will be the best man", "has been promoted to team lead", "was appointed treasurer":
@@ -462,7 +462,6 @@ _NEW_ONE = re.compile(
     r"one\s+(?:is|will\s+be)\s+(?:now\s+)?(?:" + TITLE + r")?$",
     re.IGNORECASE,
 )
-_OWNED_JOB = re.compile(r"\b(?:my|our|(?:the\s+)?user['\u2019]s)\s+(?P<job>[a-z][\w\-]*)\b", re.I)
 
 
 def _the_new_one(s: Analyzed, m: Mention, draft: Draft | None, facts: SentenceFacts) -> bool:
@@ -471,10 +470,10 @@ def _the_new_one(s: Analyzed, m: Mention, draft: Draft | None, facts: SentenceFa
     one = _NEW_ONE.search(s.text[: m.start])
     if one is None or draft is None:
         return False
-    owned = [j for j in _OWNED_JOB.finditer(s.text[: one.start()]) if role_noun(j["job"].lower())]
+    owned = [j for j in USERS_NOUN.finditer(s.text[: one.start()]) if role_noun(j["noun"].lower())]
     if not owned:
         return False
-    job = owned[-1]["job"].lower()
+    job = owned[-1]["noun"].lower()
     if draft.put(field_for(draft.spec, "role", ("str",)), job):
         draft.put(field_for(draft.spec, "relationship", ("str",)), job)
         facts.use(one.start(), m.start)

@@ -659,6 +659,8 @@ STOPWORDS = lexicon("text.stopwords")
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers", "they", "them", "their", "theirs"}
 PRONOUNS_THING = {"it", "its"}
 SELF_WORDS = {"i", "me", "my", "mine", "we", "us", "our", "ours"}
+# A noun of the user's, said with "my", "our" or "the user's": "my dentist", "the user's dad".
+USERS_NOUN = re.compile(r"\b(?:my|our|(?:the\s+)?user['\u2019]s)\s+(?P<noun>[a-z][\w\-]*)\b", re.I)
 
 
 def words(text: str) -> list[str]:
