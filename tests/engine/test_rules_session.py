@@ -262,6 +262,18 @@ async def test_the_digits_of_a_phone_number_or_a_date_are_no_amount_or_age(tmp_p
         assert "7" in (await memory.read("How old is Leo?"))["reader_result"]["answer"]
 
 
+async def test_a_day_written_with_its_ordinal_is_a_date_asked_when(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        # "March 3rd" is a day as surely as "3 March": the detail holding it answers "when".
+        await memory.write("My driving test is on March 3rd.")
+        await memory.write("My birthday is August 21st.")
+        test = await memory.read("When is my driving test?")
+        assert test["basis"] == "records", test
+        assert "March 3rd" in test["reader_result"]["answer"], test
+        birthday = await memory.read("When is my birthday?")
+        assert "August 21st" in birthday["reader_result"]["answer"], birthday
+
+
 async def test_what_holds_no_value_of_the_shape_asked_for_does_not_answer(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write("Hana Novák is a designer. Her email is hana@novak.example.")
