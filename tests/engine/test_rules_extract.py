@@ -2941,6 +2941,24 @@ async def test_a_title_stands_with_the_name_it_opens() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # A title written out in full, or as "Rev." or "Mx", names someone as "Dr." does;
+        # a lone surname keeps its title, and "Rev." ends no sentence.
+        ("My dissertation is supervised by Professor Hart.", "Professor Hart"),
+        ("I met Prof. Hart yesterday.", "Prof. Hart"),
+        ("Rev. Greenwood is doing the wedding.", "Rev. Greenwood"),
+        ("Mx Okoro runs the choir.", "Mx. Okoro"),
+        ("I met Professor Helen Hart yesterday.", "Helen Hart"),
+    ],
+)
+async def test_a_title_in_any_of_its_forms_makes_who_it_opens_someone(text: str, name: str) -> None:
+    result = await extract(text, DEFAULT)
+    assert [p["name"] for p in objects(result, "person")] == [name]
+
+
+@pytest.mark.anyio
 async def test_a_pronoun_that_means_someone_named_is_read_as_their_name() -> None:
     result = await extract(
         "The club captain is Ingrid Solberg. Her rating is 2105. She coaches the juniors.",

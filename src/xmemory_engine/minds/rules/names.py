@@ -68,9 +68,14 @@ _LEADING_NOISE = (
 )
 # Capitalized words that start a sentence without starting a name ("Met Sarah Chen").
 NOISE_WORDS = _LEADING_NOISE
-TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "dra", "prof", "sir", "madam"})
+# Titles written out in full ("Professor Hart") keep no dot when they open a lone surname.
+_FULL_TITLES = frozenset({"professor", "reverend"})
+TITLES = frozenset(
+    {"mr", "mrs", "ms", "mx", "miss", "dr", "dra", "prof", "rev", "revd", "sir", "madam"}
+    | _FULL_TITLES
+)
 # A title written before a name, its dot optional: the one pattern the rules share.
-TITLE_WORDS = "Dr|Dra|Prof|Mr|Mrs|Ms"
+TITLE_WORDS = "Dr|Dra|Professor|Prof|Reverend|Revd|Rev|Mr|Mrs|Ms|Mx"
 TITLE = rf"(?:{TITLE_WORDS})\.?\s+"
 _MONTH_NAMES = ("january february march april may june july august september october november "
                 "december")  # fmt: skip
@@ -658,7 +663,8 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         # its name too ("Dr. Okafor"), since the surname alone names nobody.
         start, titled = title.start(), True
         if len(run) == 1:
-            name = f"{title.group(1)}. {name}"
+            full = title.group(1).lower() in _FULL_TITLES
+            name = f"{title.group(1)}{'' if full else '.'} {name}"
     if not name or name.isdigit():
         return None
     before = [w.lower() for w in _TOKEN.findall(sentence[:start]) if w.lower() not in TITLES][-4:]

@@ -20,7 +20,7 @@ from xmemory_engine.sentences import lazy_compile as lazy_compile
 # -- sentences ---------------------------------------------------------------------------------
 
 # (Not "Ltd." nor "Inc.": a company's name often ends a sentence.) "ext. 4417", "tel. 0131…".
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e",
+_ABBREVIATIONS = {"mr", "mrs", "ms", "mx", "dr", "prof", "rev", "revd", "st", "jr", "sr", "vs", "etc", "e.g", "i.e",
                   "ext", "tel", "approx", "dept"}  # fmt: skip
 _FIRM_ENDINGS = frozenset(("co", "ltd", "inc", "corp", "llc", "plc"))
 # Shortened words a value goes on after ("incl. planting"), besides `_ABBREVIATIONS`.
