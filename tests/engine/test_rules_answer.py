@@ -1045,6 +1045,22 @@ async def test_how_many_of_a_word_no_type_names_counts_the_records_saying_it(
 
 
 @pytest.mark.anyio
+async def test_how_many_of_what_a_record_counts_itself_is_the_number_it_says(
+    default: Memory,
+) -> None:
+    # One record saying "4 nights" is not one night: the number it says of them answers.
+    default.put(
+        "note", {"content": "Hotel is the Memmo Alfama, booked for 4 nights, ref MA-88213."}
+    )
+    answer = (await default.ask("How many nights is the hotel booked for?")).answer
+    assert answer is not None and answer.startswith("4: "), answer
+    # Two numbers of it said: neither is the count, nor is the number of records.
+    default.put("note", {"content": "Second hotel booked for 3 nights in Porto."})
+    answer = (await default.ask("How many nights is the hotel booked for?")).answer
+    assert answer is not None and not answer[:1].isdigit(), answer
+
+
+@pytest.mark.anyio
 async def test_where_a_thing_is_held_asks_where_it_is(default: Memory) -> None:
     await default.write("Boat launch is on Monday 11 January 2027 at Harbour House.")
     answer = await default.ask("Where is the boat launch being held?")

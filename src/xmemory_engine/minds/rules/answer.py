@@ -1234,8 +1234,13 @@ class _Reading:
             # record listing them under a heading that says it ("Huts booked: A, B, C"),
             # what it lists.
             listed = _listed_under(tables[0], q.keywords)
+            said = _count_said(tables[0], q.lowered)
             if listed:
                 prose = f"{len(listed)}: {'; '.join(listed)}."
+            elif said is not None:
+                # "How many nights is the hotel booked for?": "booked for 4 nights" counts
+                # them; the one record saying so is no count of nights.
+                prose = f"{said}: {prose}" if said and not prose.startswith(said) else prose
             elif _each_says_it_in_a_value(tables[0], q.keywords):
                 prose = f"{len(tables[0].rows)}: {prose}"
             # Else the records say the words only in sentences kept whole ("Planning our Norway
@@ -1591,6 +1596,35 @@ def _listed_under(table: ResultTable, keywords: list[str]) -> list[str]:
             if len(items) >= 2:
                 return items
     return []
+
+
+# What "how many" counts, and a number said right before a word of it ("4 nights").
+_COUNTED_NOUN = re.compile(r"\bhow\s+many\s+(?P<noun>[a-z]{3,})")
+# "30 of 120 hangers": the part said before the whole is a number of them too.
+_NUMBER_BEFORE = re.compile(r"\b(?:(?P<part>\d+)\s+of\s+)?(?P<n>\d+)\s+(?P<word>[^\W\d_]+)")
+
+
+def _count_said(table: ResultTable, lowered: str) -> str | None:
+    """The number the rows say of what "how many" counts ("booked for 4 nights" for "How many
+    nights …?"): the number when they say one, "" when they say several, None when they say
+    none (the rows may then be the things counted)."""
+    asked = _COUNTED_NOUN.search(lowered)
+    if asked is None:
+        return None
+    noun = stem(asked.group("noun"))
+    said = {
+        number
+        for row in table.rows
+        for value in row
+        if isinstance(value, str)
+        for m in _NUMBER_BEFORE.finditer(value)
+        if stem(m.group("word").lower()) == noun
+        for number in (m.group("part"), m.group("n"))
+        if number is not None
+    }
+    if not said:
+        return None
+    return said.pop() if len(said) == 1 else ""
 
 
 def _each_says_it_in_a_value(table: ResultTable, keywords: list[str]) -> bool:
