@@ -2098,6 +2098,9 @@ async def test_where_a_value_moved_from_is_no_part_of_it() -> None:
         ("The budget for the offsite is £5,000.", ("offsite budget", "£5,000")),
         # "The" opening the sentence is no word of the detail's noun.
         ("The rent is £900 a month.", ("rent", "£900 a month")),
+        # An amount said roughly is still the value ("about" before a number, not a topic).
+        ("Budget for the trip is about €1,500.", ("trip budget", "about €1,500")),
+        ("My commute is around 40 minutes.", ("commute", "around 40 minutes")),
     ],
 )
 async def test_a_detail_said_with_no_owner_is_named_by_its_noun_and_what_it_is_for(
@@ -2105,6 +2108,12 @@ async def test_a_detail_said_with_no_owner_is_named_by_its_noun_and_what_it_is_f
 ) -> None:
     facts = objects(await extract(text, DEFAULT), "fact")
     assert {"subject": "User", "attribute": detail[0], "value": detail[1]} in facts
+
+
+@pytest.mark.anyio
+async def test_what_a_detail_is_about_is_no_value_of_it() -> None:
+    for text in ("My talk is about 2026 trends.", "My talk is about the move."):
+        assert not objects(await extract(text, DEFAULT), "fact"), text
 
 
 @pytest.mark.anyio

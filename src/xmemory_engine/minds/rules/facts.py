@@ -451,6 +451,10 @@ _BARE_NUMBER = re.compile(r"\d+(?:\s+(?:now|today|years?(?:\s+old)?))?$")
 _TRAILING = re.compile(r"(?:\s+(?:there|here|now|currently|too|also))+$")
 
 
+# ... not a year ("is about 2026 trends": what it is on).
+_ABOUT_AN_AMOUNT = re.compile(r"(?i:about|around)\s+(?:[£$€¥₹]\s?\d|(?!(?:19|20)\d\d\b)\d)")
+
+
 def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     attribute = _TRAILING.sub("", m.group("attribute").lower())
     if "of" in m.re.groupindex and m.group("of"):
@@ -484,6 +488,8 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     value = _LEADING.sub("", m.group("value").strip().rstrip(".,"))
     value = _TRAILING_VALUE.sub("", value)
     first = value.split()[0].lower() if value.split() else ""
+    if _ABOUT_AN_AMOUNT.match(value):
+        first = ""  # "about €1,500": an amount, said roughly; "is about the move" is none
     if not value or len(value) > MAX_VALUE_CHARS or first in _NOT_A_VALUE:
         return None
     return (USER_NAME if labelled else _owner(m)), attribute, value
