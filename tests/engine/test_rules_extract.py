@@ -2101,6 +2101,10 @@ async def test_where_a_value_moved_from_is_no_part_of_it() -> None:
         # An amount said roughly is still the value ("about" before a number, not a topic).
         ("Budget for the trip is about €1,500.", ("trip budget", "about €1,500")),
         ("My commute is around 40 minutes.", ("commute", "around 40 minutes")),
+        # A noun that is also a verb of what is done with money ("cost", "quote") is the
+        # detail's noun when "is" or "was" follows it.
+        ("The cost of the repair was £340.", ("repair cost", "£340")),
+        ("quote is £28 per head", ("quote", "£28 per head")),
     ],
 )
 async def test_a_detail_said_with_no_owner_is_named_by_its_noun_and_what_it_is_for(

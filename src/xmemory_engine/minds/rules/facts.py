@@ -85,7 +85,7 @@ _UNOWNED = re.compile(
     # "The budget for the offsite is £5,000": the same detail as "offsite budget" (`_fact`).
     r"(?:\s+(?:for|of)\s+(?:the\s+|my\s+|our\s+)?"
     r"(?P<of>[a-z][a-z\-]*(?:\s+(?!(?:is|are|was|were)\b)[a-z][a-z\-]*)?))?"
-    r"(?:\s+(?:is|are|was|were)\s+|\s+(?=[£$€¥₹]\d))"
+    r"(?:\s+(?P<copula>is|are|was|were)\s+|\s+(?=[£$€¥₹]\d))"
     r"(?P<value>(?:(?:max|maximum|min|minimum|about|around|roughly|only|just|now)\s+)?"
     r"[£$€¥₹]?\d(?:[^;,!?\u2014\u2013]|,(?=\d)|,\s+(?=[£$€¥₹]?\d))*?)"
     r"\s*(?=[;!?\u2014\u2013]|,\s(?!\s*[£$€¥₹]?\d)|\.?\s*$|\.\s|\s+(?:because|since|so|but|which)\b)"
@@ -238,7 +238,8 @@ def read_facts(
         for m in pattern.finditer(text):
             if pattern is _UNOWNED and (
                 m.group("attribute").lower().split()[0] in STOPWORDS
-                or _a_deed(m.group("attribute").lower().split()[-1])
+                # "spent £40" is a deed; "the cost of the repair is £340" a noun's value
+                or (not m.group("copula") and _a_deed(m.group("attribute").lower().split()[-1]))
                 or _named_thing(m.group("attribute"), m.group("value"))
                 or any(a.lower() == m.group("attribute").lower() for a, _ in seen)
                 or _DATED.search(m.group("value"))
