@@ -2115,6 +2115,18 @@ async def test_a_detail_said_with_no_owner_is_named_by_its_noun_and_what_it_is_f
 
 
 @pytest.mark.anyio
+async def test_what_an_owned_detail_is_for_names_it_as_an_unowned_one_does() -> None:
+    # One detail, "trip budget" (as "Budget for the trip is …" and "Trip budget: …" are),
+    # not two of the same value under two names.
+    said = "Our budget for the trip is €1,500."
+    facts = objects(await extract(said, DEFAULT), "fact")
+    assert [(f["attribute"], f["value"]) for f in facts] == [("trip budget", "€1,500")]
+    # Without a determiner the words are the noun's own phrase.
+    facts = objects(await extract("My date of birth is 3 May 1990.", DEFAULT), "fact")
+    assert [f["attribute"] for f in facts] == ["date of birth"]
+
+
+@pytest.mark.anyio
 async def test_what_a_detail_is_about_is_no_value_of_it() -> None:
     for text in ("My talk is about 2026 trends.", "My talk is about the move."):
         assert not objects(await extract(text, DEFAULT), "fact"), text

@@ -450,6 +450,11 @@ _BARE_NUMBER = re.compile(r"\d+(?:\s+(?:now|today|years?(?:\s+old)?))?$")
 
 # Words of where or when after a detail's noun ("my manager there is ..."): not the detail.
 _TRAILING = re.compile(r"(?:\s+(?:there|here|now|currently|too|also))+$")
+# What a detail is for or of, said after its noun with a determiner ("budget for the trip");
+# without one it is the noun's own phrase ("date of birth").
+_FOR_THE = re.compile(
+    r"^(?P<head>[a-z][\w\-]*)\s+(?:for|of)\s+(?:the|my|our)\s+(?P<of>[a-z][\w\-]*)$"
+)
 
 
 # ... not a year ("is about 2026 trends": what it is on).
@@ -460,6 +465,9 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     attribute = _TRAILING.sub("", m.group("attribute").lower())
     if "of" in m.re.groupindex and m.group("of"):
         attribute = f"{m.group('of').lower()} {attribute}"  # "budget for the offsite"
+    elif (said_after := _FOR_THE.match(attribute)) is not None:
+        # "Our budget for the trip is …": the detail "trip budget", as said with no owner.
+        attribute = f"{said_after.group('of')} {said_after.group('head')}"
     words = attribute.split()
     if len(words) > MAX_ATTRIBUTE_WORDS or _names_a_person(words):
         return None
