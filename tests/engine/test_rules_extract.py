@@ -2127,6 +2127,17 @@ async def test_what_an_owned_detail_is_for_names_it_as_an_unowned_one_does() -> 
 
 
 @pytest.mark.anyio
+async def test_a_label_before_a_deed_told_names_no_detail() -> None:
+    said = "Medals sorted: ordered 400 from Medalmakers at £1.10 each."
+    assert not objects(await extract(said, DEFAULT), "fact")
+    # A label before a value is still one.
+    facts = objects(
+        await extract("Wifi password: kettle99 for the guest network.", DEFAULT), "fact"
+    )
+    assert [f["attribute"] for f in facts] == ["wifi password"]
+
+
+@pytest.mark.anyio
 async def test_what_a_detail_is_about_is_no_value_of_it() -> None:
     for text in ("My talk is about 2026 trends.", "My talk is about the move."):
         assert not objects(await extract(text, DEFAULT), "fact"), text

@@ -477,10 +477,12 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
         META_LABELS & set(words)
         or (m.group("value")[:1].isupper() and not coded)
         or _CONTACT.fullmatch(m.group("value").strip())
+        or _A_DEED_TOLD.match(m.group("value"))
     ):
         # "Contact: Hana Novák, ...", "Client: Znak ...": the line is about whom it names
         # (their record holds it), and the next "Contact:" line is someone else, not a
-        # new value of one detail of the user's.
+        # new value of one detail of the user's. "Medals sorted: ordered 400 from …" tells
+        # what was done, no value of a detail.
         return None
     if (
         _NOT_AN_ATTRIBUTE & set(words)
@@ -502,6 +504,10 @@ def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     if not value or len(value) > MAX_VALUE_CHARS or first in _NOT_A_VALUE:
         return None
     return (USER_NAME if labelled else _owner(m)), attribute, value
+
+
+# A value that opens with a deed done and goes on ("ordered 400 from Medalmakers").
+_A_DEED_TOLD = re.compile(r"\s*[a-z]{3,}ed\s+\S")
 
 
 def _stated_after_label(m: re.Match[str]) -> bool:
