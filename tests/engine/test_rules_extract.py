@@ -2127,6 +2127,26 @@ async def test_what_an_owned_detail_is_for_names_it_as_an_unowned_one_does() -> 
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        # A clause joined on by a comma, opened by its own subject, is no part of the value.
+        ("My gym is PureGym, we go on Tuesdays.", ("gym", "PureGym")),
+        ("My bank is Monzo, it's been great.", ("bank", "Monzo")),
+        ("Our broadband provider is Virgin, they're rubbish.", ("broadband provider", "Virgin")),
+        ("My main client is Penguin, I'm doing a cover for them.", ("main client", "Penguin")),
+        # Names listed with commas are one value.
+        ("My kids are Tom, Ana and Sue.", ("kids", "Tom, Ana and Sue")),
+    ],
+)
+async def test_a_value_ends_where_a_clause_of_its_own_subject_begins(
+    text: str, detail: tuple[str, str]
+) -> None:
+    facts = objects(await extract(text, DEFAULT), "fact")
+    assert {"subject": "User", "attribute": detail[0], "value": detail[1]} in facts
+
+
+@pytest.mark.anyio
 async def test_a_label_before_a_deed_told_names_no_detail() -> None:
     said = "Medals sorted: ordered 400 from Medalmakers at £1.10 each."
     assert not objects(await extract(said, DEFAULT), "fact")

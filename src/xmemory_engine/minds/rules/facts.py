@@ -60,9 +60,13 @@ _ATTRIBUTE = r"(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}?)"
 # runs to a semicolon or the sentence's end.
 # A value also ends where another clause is joined on ("Ingrid Moe, and my team lead is
 # Tariq"): the next clause may state a detail of its own.
+# So does a clause joined by a comma alone, opened by its own subject ("Penguin, I'm doing a
+# cover for them", "Monzo, it's been great": the pronoun may already be read as the name).
 _VALUE = (
     r"(?P<value>[^;!?]+?)\s*(?=[;!?]|\.?\s*$|,?\s+(?:and|but|while|whereas)\s+"
-    r"(?:my|our|his|her|their|the|i|we|he|she|they|it)\b|,\s+(?:who|which|whose)\b)"
+    r"(?:my|our|his|her|their|the|i|we|he|she|they|it)\b|,\s+(?:who|which|whose)\b"
+    r"|,\s+(?:(?i:i|we|he|she|they|it|you)\b"
+    r"|[A-Z][\w\-]*['\u2019](?:s|re|ve)\s+(?:been|got|not|a|an|the|[a-z]+(?:ing|ed))\b))"
 )
 # "is", and the ways a new value is said ("has changed to", "moved to"): the same record,
 # keyed by whose and what, takes the new value and keeps the old one as history.
