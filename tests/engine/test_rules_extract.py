@@ -2135,6 +2135,8 @@ async def test_what_an_owned_detail_is_for_names_it_as_an_unowned_one_does() -> 
         ("My bank is Monzo, it's been great.", ("bank", "Monzo")),
         ("Our broadband provider is Virgin, they're rubbish.", ("broadband provider", "Virgin")),
         ("My main client is Penguin, I'm doing a cover for them.", ("main client", "Penguin")),
+        # Words of when after the noun are no part of it.
+        ("My main client right now is Penguin.", ("main client", "Penguin")),
         # Names listed with commas are one value.
         ("My kids are Tom, Ana and Sue.", ("kids", "Tom, Ana and Sue")),
     ],

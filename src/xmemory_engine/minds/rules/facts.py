@@ -453,7 +453,8 @@ def _named_thing(attribute: str, value: str) -> bool:
 _BARE_NUMBER = re.compile(r"\d+(?:\s+(?:now|today|years?(?:\s+old)?))?$")
 
 # Words of where or when after a detail's noun ("my manager there is ..."): not the detail.
-_TRAILING = re.compile(r"(?:\s+(?:there|here|now|currently|too|also))+$")
+# Words of when or where after a detail's noun ("my main client right now is …").
+_TRAILING = re.compile(r"(?:\s+(?:right\s+now|there|here|now|currently|too|also))+$")
 # What a detail is for or of, said after its noun with a determiner ("budget for the trip");
 # without one it is the noun's own phrase ("date of birth").
 _FOR_THE = re.compile(
