@@ -790,6 +790,18 @@ async def test_a_detail_answers_only_when_its_own_noun_is_asked(default: Memory)
 
 
 @pytest.mark.anyio
+async def test_how_big_or_how_long_asks_a_details_own_value(default: Memory) -> None:
+    default.put("fact", {"subject": "User", "attribute": "round", "value": "£1.5m"})
+    default.put("fact", {"subject": "User", "attribute": "lease", "value": "12 months"})
+    default.put("fact", {"subject": "User", "attribute": "tank", "value": "£290"})
+    assert (await default.ask("How big is the round now?")).answer == "£1.5m"
+    assert (await default.ask("How long is the lease?")).answer == "12 months"
+    # An amount of money is a thing's price, not its size, unless the thing is a sum.
+    tank = (await default.ask("How big is my tank?")).answer
+    assert tank is None or "£290" not in tank
+
+
+@pytest.mark.anyio
 async def test_a_record_found_by_the_words_of_its_key_is_said_with_its_value(
     default: Memory,
 ) -> None:

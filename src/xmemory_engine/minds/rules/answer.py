@@ -89,6 +89,11 @@ _DAY_SAID = re.compile(
 
 _ASKED_OF_A_VALUE = lexicon("facts.asked_of_a_value")
 _AMOUNT_NOUNS = frozenset(stem(w) for w in lexicon("facts.amount_nouns"))
+_MONEY_NOUNS = frozenset(
+    stem(w) for w in [*lexicon("facts.amount_nouns"), *lexicon("facts.money_nouns")]
+)
+_SIZE_ASKED = re.compile(r"\bhow\s+(?:big|large)\b", re.I)
+_MONEY = re.compile(r"^\s*[£$€¥₹]")
 MAX_QUESTION_WORDS = 40
 """Words of a question the rules read: the work (statements, SQL length) grows with them, and
 a question is rarely longer; the rest is left unread, with a notice."""
@@ -528,6 +533,12 @@ class _Reading:
             )
             # "Who do I pay rent to?": an amount is no one.
             and not (q.who and _AN_AMOUNT.match(str(row[3])))
+            # "How big is my tank?": "£290" is its price; a round's size is money.
+            and not (
+                _SIZE_ASKED.search(q.text)
+                and _MONEY.match(str(row[3]))
+                and stem(words(str(row[2]))[-1]) not in _MONEY_NOUNS
+            )
         ]
         if not rows:
             return None
