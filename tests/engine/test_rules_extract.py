@@ -2101,6 +2101,8 @@ async def test_where_a_value_moved_from_is_no_part_of_it() -> None:
         # An amount said roughly is still the value ("about" before a number, not a topic).
         ("Budget for the trip is about €1,500.", ("trip budget", "about €1,500")),
         ("My commute is around 40 minutes.", ("commute", "around 40 minutes")),
+        # "is actually" is no part of the noun: the copula and what it is said with.
+        ("ugh correction, membership is actually £62.", ("membership", "£62")),
         # A noun that is also a verb of what is done with money ("cost", "quote") is the
         # detail's noun when "is" or "was" follows it.
         ("The cost of the repair was £340.", ("repair cost", "£340")),

@@ -85,12 +85,13 @@ _LIVES_AT = re.compile(
 _UNOWNED = re.compile(
     r"(?:^|[.;!]\s+|,\s+(?:and\s+|but\s+)?|\s[\u2014\u2013]\s+|^\s*(?P<meta>[A-Za-z]+)\s*:\s+)"
     r"(?:(?:[Tt]he|[Oo]ur)\s+)?"
-    r"(?P<attribute>[A-Za-z][a-z\-]*(?:\s+[a-z][a-z\-]*){0,2}?)"
+    # (A copula is no word of the noun: "membership is actually £62" is "membership".)
+    r"(?P<attribute>[A-Za-z][a-z\-]*(?:\s+(?!(?:is|are|was|were)\b)[a-z][a-z\-]*){0,2}?)"
     # "The budget for the offsite is £5,000": the same detail as "offsite budget" (`_fact`).
     r"(?:\s+(?:for|of)\s+(?:the\s+|my\s+|our\s+)?"
     r"(?P<of>[a-z][a-z\-]*(?:\s+(?!(?:is|are|was|were)\b)[a-z][a-z\-]*)?))?"
     r"(?:\s+(?P<copula>is|are|was|were)\s+|\s+(?=[£$€¥₹]\d))"
-    r"(?P<value>(?:(?:max|maximum|min|minimum|about|around|roughly|only|just|now)\s+)?"
+    r"(?P<value>(?:(?:max|maximum|min|minimum|about|around|roughly|only|just|now|actually)\s+)?"
     r"[£$€¥₹]?\d(?:[^;,!?\u2014\u2013]|,(?=\d)|,\s+(?=[£$€¥₹]?\d))*?)"
     r"\s*(?=[;!?\u2014\u2013]|,\s(?!\s*[£$€¥₹]?\d)|\.?\s*$|\.\s|\s+(?:because|since|so|but|which)\b)"
 )
