@@ -1993,6 +1993,9 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
         ("Medications: hydroxychloroquine 200 mg twice daily; vitamin D 1000 IU daily.",
          ("User", "vitamin d", "1000 IU daily")),
         ("Rates: EN>DE €0.14/word; DE>EN €0.12/word.", ("User", "en>de", "€0.14/word")),
+        # ... parted by commas or "and", and labelled without capitals.
+        ("menu: classic country loaf £5.50, seeded rye £6.", ("User", "seeded rye", "£6")),
+        ("Costs: flights £420, hotel £610 and car hire £95.", ("User", "car hire", "£95")),
         # A new amount told by what was done to it.
         ("The GP reduced furosemide to 20mg because of dizzy spells.",
          ("User", "furosemide", "20mg")),
@@ -2011,6 +2014,17 @@ async def test_a_detail_said_as_whose_what_is_which_is_a_fact(
 ) -> None:
     facts = objects(await extract(text, DEFAULT), "fact")
     assert dict(zip(("subject", "attribute", "value"), fact, strict=True)) in facts
+
+
+@pytest.mark.anyio
+async def test_a_line_of_things_parted_by_commas_is_of_amounts_only_when_each_is_one() -> None:
+    said = (
+        "Assessment breakdown: Coursework 1 (hash tables) 15%, Coursework 2 (graph "
+        "algorithms) 25%, final exam 60%."
+    )
+    assert not [
+        f for f in objects(await extract(said, DEFAULT), "fact") if f["attribute"] == "coursework"
+    ]
 
 
 @pytest.mark.anyio

@@ -261,6 +261,13 @@ def read_facts(
 # A labelled line listing things each with an amount: "Medications: hydroxychloroquine 200 mg
 # twice daily; mycophenolate 1000 mg twice daily", "Rates: EN>DE €0.14/word; DE>EN €0.12".
 _LIST_LABEL = re.compile(r"^\s*[A-Z][\w\-']*(?:\s+[\w\-']+){0,4}\s*:\s+(?P<items>.+?)\s*\.?\s*$")
+# ... and written without capitals ("menu: …").
+_CASUAL_LABEL = re.compile(r"^\s*[a-z][\w\-']*(?:\s+[\w\-']+){0,4}\s*:\s+(?P<items>.+?)\s*\.?\s*$")
+# One amount and its unit or rate: "£5.50", "€0.14/word", "60%", "£40 a month".
+_ONE_AMOUNT = re.compile(
+    r"[£$€¥₹]?\d[\d.,]*\s?(?:%|/\w+|[^\W\d_][\w/]*)?(?:\s+(?:a|per|each)\s+\w+)?"
+)
+_COMMA_BEFORE_A_WORD = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=[^\W\d_])")
 _ITEM_AMOUNT = re.compile(
     r"(?P<item>[^\W\d_][\w\-/'\u2019>]*(?:\s+[^\W\d_][\w\-/'\u2019>]*){0,3}?)\s+"
     r"(?P<value>[£$€¥₹]?\d[^;]*)"
@@ -272,18 +279,31 @@ def _amounts_listed(text: str) -> list[tuple[str, str, str]]:
     and then give its amount: (User, mycophenolate, 1000 mg twice daily) for
     "Medications: …; mycophenolate 1000 mg twice daily; …". Fewer than two such items, or
     one item of another shape, and the line is read as one detail (`_NOTE_LABEL`)."""
-    label = _LIST_LABEL.match(text)
-    if label is None or ";" not in label.group("items"):
+    label = _LIST_LABEL.match(text) or _CASUAL_LABEL.match(text)
+    if label is None:
+        return []
+    items = label.group("items")
+    # Parted by semicolons, or by commas or "and" before a word ("menu: classic country loaf
+    # £5.50, seeded rye £6"; the comma of "£1,200" has no space after it).
+    by_semicolons = ";" in items
+    parts = items.split(";") if by_semicolons else _COMMA_BEFORE_A_WORD.split(items)
+    if len(parts) < 2:
         return []
     out = []
-    for part in label.group("items").split(";"):
+    for part in parts:
         m = _ITEM_AMOUNT.fullmatch(part.strip())
         if m is None or _DATED.search(m.group("value")):
             return []  # not every item an amount: some other list
+        if not by_semicolons and not _ONE_AMOUNT.fullmatch(m.group("value").strip(" ,.")):
+            # Parted by commas, each item is a thing and one amount: "Coursework 1 (hash
+            # tables) 15%" is no amount of "coursework".
+            return []
         item = m.group("item").lower()
         if item.split()[0] in STOPWORDS or item.split()[-1] in CURRENCY_CODES:
             return []  # "GBP 18,000": the amount's currency, not what it is of
         out.append((USER_NAME, item, m.group("value").strip(" ,.")))
+    if len({item for _, item, _ in out}) < len(out):
+        return []  # two items of one name: no list of things each with its amount
     return out if len(out) >= 2 else []
 
 
