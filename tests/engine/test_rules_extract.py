@@ -2001,6 +2001,10 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
          ("User", "furosemide", "20mg")),
         ("He increased mycophenolate to 1500 mg twice daily.",
          ("User", "mycophenolate", "1500 mg twice daily")),
+        # ... as it is being done, the amount ending before a comma.
+        ("prices: bumping the country loaf up to £6, flour's gone up again",
+         ("User", "country loaf", "£6")),
+        ("We're raising the fee to £275 per household.", ("User", "fee", "£275 per household")),
         # Taken back, with the value it replaces said: the new one holds.
         ("no wait, the tank was £290 not 320 — they knocked £30 off.", ("User", "tank", "£290")),
         # After a label saying what kind of note it is.

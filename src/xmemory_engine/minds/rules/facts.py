@@ -359,7 +359,7 @@ def _items_labelled(text: str) -> list[tuple[str, str, str]]:
 # The new amount of a change: a number, its unit (a word, not one that begins what follows:
 # "£40 from April", "€900 a month") and how often ("twice daily", "a month").
 _NEW_AMOUNT = (
-    r"(?P<value>[£$€¥₹]?\d[\d.,]*(?:\s*(?!(?:a|an|per|each|from|in|on|at|by|for|to|with|and|"
+    r"(?P<value>[£$€¥₹]?\d(?:[\d.,]*\d)?(?:\s*(?!(?:a|an|per|each|from|in|on|at|by|for|to|with|and|"
     r"but|so|as|because|since|until|after|before)\b)[^\W\d_][\w/]*)?"
     r"(?:\s+(?:a|per|each|twice|once|three\s+times)\s+\w+)?)"
 )
@@ -367,7 +367,9 @@ _NEW_AMOUNT = (
 # mycophenolate to 1500 mg twice daily", "upped the dose to 2 tablets". The user's detail,
 # keyed as the listed amount was, so the new value replaces it and the old one is history.
 _CHANGED_TO = re.compile(
-    r"\b(?:reduced|increased|raised|lowered|cut|upped|dropped|bumped|changed|put)\s+"
+    # Done, or being done: "bumping the country loaf up to £6", "we're raising the fee to £275".
+    r"\b(?:reduc(?:ed|ing)|increas(?:ed|ing)|rais(?:ed|ing)|lower(?:ed|ing)|cut|cutting|upped"
+    r"|upping|dropped|dropping|bumped|bumping|chang(?:ed|ing)|put|putting)\s+"
     r"(?:(?:the|my|our|his|her|their)\s+)?"
     r"(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,2}?)\s+(?:up\s+|down\s+)?to\s+" + _NEW_AMOUNT,
     re.IGNORECASE,
