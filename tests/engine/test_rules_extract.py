@@ -1980,6 +1980,8 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
          ("User", "confirmation no", "HKW-55120")),
         ("DBS check came back clear, certificate number 001784 552 913 - keep that",
          ("User", "certificate number", "001784 552 913")),
+        # A word of the detail's noun may be an acronym.
+        ("My half marathon PB is 1:48.", ("User", "half marathon pb", "1:48")),
         # A detail said with no owner, of a number or an amount, is the user's.
         ("Rent is £22/hour, invoiced monthly.", ("User", "rent", "£22/hour")),
         ("Joined last month; membership is £28 a year.", ("User", "membership", "£28 a year")),

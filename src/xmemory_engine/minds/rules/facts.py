@@ -55,7 +55,8 @@ _OWNER = (
     rf"|\b[Tt]he\s+(?P<thing>[a-z][\w\-]*){_APOSTROPHE}"
     rf"|(?P<name>{_NAME}){_APOSTROPHE})"
 )
-_ATTRIBUTE = r"(?P<attribute>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}?)"
+# A word of it may be an acronym ("my half marathon PB", "my NHS number").
+_ATTRIBUTE = r"(?P<attribute>[a-z][\w\-]*(?:\s+(?:[a-z][\w\-]*|[A-Z]{2,4}\b)){0,3}?)"
 # The text read is one sentence (split where a sentence ends, not after "Dr."), so a value
 # runs to a semicolon or the sentence's end.
 # A value also ends where another clause is joined on ("Ingrid Moe, and my team lead is
