@@ -2322,6 +2322,12 @@ async def test_a_short_number_is_a_phone_only_beside_a_phone_word() -> None:
     # Someone's number is their phone, not a detail of the user's.
     hers = await extract("i have lessons mondays 5pm. her number is 07423 618 905", DEFAULT)
     assert not [f for f in objects(hers, "fact") if "number" in f["attribute"]]
+    # Another thing's number is no phone, however long it is.
+    nhs = await extract("My NHS number is 485 777 3456.", DEFAULT)
+    assert all("phone" not in p for p in objects(nhs, "person"))
+    assert {"subject": "User", "attribute": "nhs number", "value": "485 777 3456"} in objects(
+        nhs, "fact"
+    )
 
 
 @pytest.mark.anyio

@@ -169,6 +169,10 @@ _PHONE = lazy_compile(r"(?<![\w@])(?<![^\W\d_]-)\+?\(?\d[\d\s().\-]{5,}\d(?![\w@
 _PHONE_CUE = lazy_compile(
     r"\b(?:phone|telephone|tel|mobile|cell|call|ring|text|whatsapp|number|ext|landline)\b", re.I
 )
+# A kind of number said right before the digits ("NHS number is 485 …", "policy no: …").
+_KIND_OF_NUMBER = lazy_compile(
+    r"\b(?P<kind>[\w'\u2019]+)\s+(?:number|no\.?)\s*(?:is\s+|:\s*|#\s*)?$", re.I
+)
 _UNCUED_PHONE_DIGITS = 9  # fewer digits than this read as a phone only beside a phone word
 _NUMBER = lazy_compile(r"(?<![\w.\-])[-+]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?![\w])")
 
@@ -194,6 +198,8 @@ def find_values(sentence: str, today: date) -> list[Span]:
         digits = re.sub(r"\D", "", m.group())
         if len(digits) < _UNCUED_PHONE_DIGITS and not cued:
             continue  # "4050-262 Porto": a postcode, an order number; a phone says so or is long
+        if _another_things_number(sentence[: m.start()]):
+            continue  # "My NHS number is 485 777 3456": another thing's number, however long
         # "Ewa (07734 290 115)": the bracket is the aside's, not an area code's "(020) …".
         start = m.start() + 1 if m.group().startswith("(") and ")" not in m.group() else m.start()
         phone = sentence[start : m.end()].strip()
@@ -221,6 +227,13 @@ def _phone_word(sentence: str, cue: re.Match[str]) -> bool:
     return last not in _OTHER_NUMBERS and (
         last in _WHOSE_NUMBER or last.endswith(("'s", "\u2019s")) or last in _PHONE_WORDS
     )
+
+
+def _another_things_number(before: str) -> bool:
+    """Whether the digits after `before` are named as another thing's number than a phone
+    ("policy number", "NHS number": `text.other_numbers`)."""
+    kind = _KIND_OF_NUMBER.search(before)
+    return kind is not None and kind.group("kind").lower() in _OTHER_NUMBERS
 
 
 def _looks_like_year(text: str) -> bool:
