@@ -802,6 +802,18 @@ async def test_how_big_or_how_long_asks_a_details_own_value(default: Memory) -> 
 
 
 @pytest.mark.anyio
+async def test_when_a_thing_is_asked_the_records_holding_its_day_answer(default: Memory) -> None:
+    default.put("project", {"name": "Manchester marathon", "status": "active"})
+    default.put("event", {"title": "Manchester marathon", "date": "2027-04-19"})
+    default.put("fact", {"subject": "User", "attribute": "marathon pb", "value": "3:58"})
+    answer = (await default.ask("When is the marathon?")).answer
+    assert answer == "Manchester marathon (date: 2027-04-19).", answer
+    # Nothing holding a day: every record saying it is still read.
+    answer = (await default.ask("When is the marathon pb?")).answer
+    assert answer is not None and "3:58" in answer, answer
+
+
+@pytest.mark.anyio
 async def test_a_record_found_by_the_words_of_its_key_is_said_with_its_value(
     default: Memory,
 ) -> None:

@@ -1209,6 +1209,7 @@ class _Reading:
             return _unmapped(self.map, q)
         tables: list[ResultTable] = []
         parts: list[str] = []
+        dated: list[int] = []  # which of `tables` hold a day, for a question asking when
         for spec in self.map.schema.objects.values():
             keywords = self._keywords(spec)
             if not (values or keywords or (q.window and date_fields(spec))):
@@ -1225,7 +1226,13 @@ class _Reading:
                 asks_when = date_fields(spec) and _ASKS_WHEN.match(q.lowered)
                 if said and asks_when and not _DAY_SAID.search(said):
                     said = None  # "When is the boiler service?": its date, not its notes
+                if asks_when and _holds_a_day(table, date_fields(spec)):
+                    dated.append(len(tables) - 1)
                 parts.append(said or describe_rows(table, spec, total))
+        if dated and not q.count:
+            # "When is the marathon?": the records that hold its day, not every one that says
+            # "marathon" (the training project, a detail of the user's PB).
+            tables, parts = [tables[i] for i in dated], [parts[i] for i in dated]
         if not tables:
             if not self.whole_rows:
                 near = await closest_record(q, values, self.map, self._run, about=self._about())
@@ -1591,6 +1598,12 @@ def _none_say(spec: ObjectSpec, q: Question, widened: str) -> str:
     the question's words: `widened` says how, with {} for the type's plural."""
     plural_name = _type_name(spec, plural=True)
     return f"No {plural_name} say {' '.join(q.terms)!r}; {widened.format(plural_name)}"
+
+
+def _holds_a_day(table: ResultTable, fields: list[str]) -> bool:
+    """Whether a row of `table` holds a value in one of its date `fields`."""
+    at = [i for i, column in enumerate(table.columns) if column in fields]
+    return any(row[i] not in (None, "") for row in table.rows for i in at)
 
 
 def _listed_under(table: ResultTable, keywords: list[str]) -> list[str]:
