@@ -44,6 +44,11 @@ KNOWN = {"lena", "paulo", "søren", "ana"}
         ("I finally bought the tank", Deed("User", "bought", "tank")),
         ("We're finally painting the fence at 14 Elm Road", Deed("User", "painting", "fence")),
         ("I regularly supply the bakery", Deed("User", "supply", "bakery")),
+        # A name is never cut by the object's length.
+        (
+            "User runs a bike repair shop called Spoke & Chain in Bristol",
+            Deed("User", "runs", "bike repair shop called Spoke & Chain"),
+        ),
     ],
 )
 def test_a_clause_with_a_party_and_a_verb_is_a_deed(clause: str, deed: Deed) -> None:

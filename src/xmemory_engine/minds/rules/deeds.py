@@ -371,6 +371,16 @@ def _object(text: str, tokens: list[tuple[str, int, int]], at: int) -> str | Non
         end += 1
     if end == start:
         return None
+    # A name is never cut: "a bike repair shop called Spoke & Chain" runs past the object's
+    # length to its name's end.
+    while (
+        end < len(tokens)
+        and end - start < MAX_OBJECT_WORDS + 4
+        and (tokens[end - 1][0] == "&" or _capitalised(tokens[end - 1][0]))
+        and (tokens[end][0] == "&" or _capitalised(tokens[end][0]))
+        and not re.search(r"[,:;(]", text[tokens[end - 1][2] : tokens[end][1]])
+    ):
+        end += 1
     # The clause's own text between the words kept: "£1,450", "vinyl records".
     thing = text[tokens[start][1] : tokens[end - 1][2]].strip(" ,")
     if all(t[0].lower() in _WHEN_WORDS or t[0][:1].isdigit() for t in tokens[start:end]):
