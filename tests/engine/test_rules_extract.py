@@ -2118,6 +2118,8 @@ async def test_where_a_value_moved_from_is_no_part_of_it() -> None:
         ("The budget for the offsite is £5,000.", ("offsite budget", "£5,000")),
         # "The" opening the sentence is no word of the detail's noun.
         ("The rent is £900 a month.", ("rent", "£900 a month")),
+        # ... what it is on, too; a pronoun says of what nowhere here (no detail).
+        ("Rent on the unit is £1,400 a month, due on the 1st.", ("unit rent", "£1,400 a month")),
         # An amount said roughly is still the value ("about" before a number, not a topic).
         ("Budget for the trip is about €1,500.", ("trip budget", "about €1,500")),
         ("My commute is around 40 minutes.", ("commute", "around 40 minutes")),
@@ -2183,7 +2185,12 @@ async def test_a_label_before_a_deed_told_names_no_detail() -> None:
 
 @pytest.mark.anyio
 async def test_what_a_detail_is_about_is_no_value_of_it() -> None:
-    for text in ("My talk is about 2026 trends.", "My talk is about the move."):
+    for text in (
+        "My talk is about 2026 trends.",
+        "My talk is about the move.",
+        "Tax on it is £20.",
+        "The budget for it is £5,000.",
+    ):
         assert not objects(await extract(text, DEFAULT), "fact"), text
 
 

@@ -88,8 +88,9 @@ _UNOWNED = re.compile(
     r"(?:(?:[Tt]he|[Oo]ur)\s+)?"
     # (A copula is no word of the noun: "membership is actually £62" is "membership".)
     r"(?P<attribute>[A-Za-z][a-z\-]*(?:\s+(?!(?:is|are|was|were)\b)[a-z][a-z\-]*){0,2}?)"
-    # "The budget for the offsite is £5,000": the same detail as "offsite budget" (`_fact`).
-    r"(?:\s+(?:for|of)\s+(?:the\s+|my\s+|our\s+)?"
+    # "The budget for the offsite is £5,000": the same detail as "offsite budget" (`_fact`);
+    # "Rent on the unit is £1,400 a month": "unit rent".
+    r"(?:\s+(?:for|of|on)\s+(?:the\s+|my\s+|our\s+)?"
     r"(?P<of>[a-z][a-z\-]*(?:\s+(?!(?:is|are|was|were)\b)[a-z][a-z\-]*)?))?"
     r"(?:\s+(?P<copula>is|are|was|were)\s+|\s+(?=[£$€¥₹]\d))"
     r"(?P<value>(?:(?:max|maximum|min|minimum|about|around|roughly|only|just|now|actually)\s+)?"
@@ -493,6 +494,8 @@ _ABOUT_AN_AMOUNT = re.compile(r"(?i:about|around)\s+(?:[£$€¥₹]\s?\d|(?!(?:
 def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
     attribute = _TRAILING.sub("", m.group("attribute").lower())
     if "of" in m.re.groupindex and m.group("of"):
+        if m.group("of").split()[0].lower() in STOPWORDS:
+            return None  # "Tax on it is £20": of what is not said here
         attribute = f"{m.group('of').lower()} {attribute}"  # "budget for the offsite"
     elif (said_after := _FOR_THE.match(attribute)) is not None:
         # "Our budget for the trip is …": the detail "trip budget", as said with no owner.
