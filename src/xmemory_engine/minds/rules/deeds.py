@@ -30,6 +30,8 @@ from xmemory_engine.minds.rules.text import STOPWORDS, lazy_compile, lexicon, st
 from xmemory_engine.schema import ObjectSpec
 
 MAX_OBJECT_WORDS = 6
+# Words past `MAX_OBJECT_WORDS` an object may run to end the name it is inside.
+MAX_NAME_OVERRUN = 4
 
 # Words between a subject and its verb that are neither ("I also play", "Ana still has").
 _ADVERBS = lexicon("deeds.adverbs")
@@ -375,7 +377,7 @@ def _object(text: str, tokens: list[tuple[str, int, int]], at: int) -> str | Non
     # length to its name's end.
     while (
         end < len(tokens)
-        and end - start < MAX_OBJECT_WORDS + 4
+        and end - start < MAX_OBJECT_WORDS + MAX_NAME_OVERRUN
         and (tokens[end - 1][0] == "&" or _capitalised(tokens[end - 1][0]))
         and (tokens[end][0] == "&" or _capitalised(tokens[end][0]))
         and not re.search(r"[,:;(]", text[tokens[end - 1][2] : tokens[end][1]])
