@@ -89,9 +89,7 @@ _DAY_SAID = re.compile(
 
 _ASKED_OF_A_VALUE = lexicon("facts.asked_of_a_value")
 _AMOUNT_NOUNS = frozenset(stem(w) for w in lexicon("facts.amount_nouns"))
-_MONEY_NOUNS = frozenset(
-    stem(w) for w in [*lexicon("facts.amount_nouns"), *lexicon("facts.money_nouns")]
-)
+_MONEY_NOUNS = _AMOUNT_NOUNS | frozenset(stem(w) for w in lexicon("facts.money_nouns"))
 _SIZE_ASKED = re.compile(r"\bhow\s+(?:big|large)\b", re.I)
 _MONEY = re.compile(r"^\s*[£$€¥₹]")
 MAX_QUESTION_WORDS = 40

@@ -262,9 +262,10 @@ def read_facts(
 
 # A labelled line listing things each with an amount: "Medications: hydroxychloroquine 200 mg
 # twice daily; mycophenolate 1000 mg twice daily", "Rates: EN>DE €0.14/word; DE>EN €0.12".
-_LIST_LABEL = re.compile(r"^\s*[A-Z][\w\-']*(?:\s+[\w\-']+){0,4}\s*:\s+(?P<items>.+?)\s*\.?\s*$")
-# ... and written without capitals ("menu: …").
-_CASUAL_LABEL = re.compile(r"^\s*[a-z][\w\-']*(?:\s+[\w\-']+){0,4}\s*:\s+(?P<items>.+?)\s*\.?\s*$")
+_LABEL_AND_ITEMS = r"[\w\-']*(?:\s+[\w\-']+){0,4}\s*:\s+(?P<items>.+?)\s*\.?\s*$"
+_LIST_LABEL = re.compile(r"^\s*[A-Z]" + _LABEL_AND_ITEMS)
+# ... also written without capitals, for things each with an amount ("menu: …").
+_ANY_CASE_LABEL = re.compile(r"^\s*[A-Za-z]" + _LABEL_AND_ITEMS)
 # One amount and its unit or rate: "£5.50", "€0.14/word", "60%", "£40 a month".
 _ONE_AMOUNT = re.compile(
     r"[£$€¥₹]?\d[\d.,]*\s?(?:%|/\w+|[^\W\d_][\w/]*)?(?:\s+(?:a|per|each)\s+\w+)?"
@@ -281,7 +282,7 @@ def _amounts_listed(text: str) -> list[tuple[str, str, str]]:
     and then give its amount: (User, mycophenolate, 1000 mg twice daily) for
     "Medications: …; mycophenolate 1000 mg twice daily; …". Fewer than two such items, or
     one item of another shape, and the line is read as one detail (`_NOTE_LABEL`)."""
-    label = _LIST_LABEL.match(text) or _CASUAL_LABEL.match(text)
+    label = _ANY_CASE_LABEL.match(text)
     if label is None:
         return []
     items = label.group("items")
