@@ -1877,6 +1877,23 @@ async def test_she_and_he_in_one_sentence_are_told_apart_only_by_a_certain_gende
 
 
 @pytest.mark.anyio
+async def test_a_title_or_kin_noun_says_a_gender_a_surname_does_not() -> None:
+    # "Huang" and "Kowalski" name no gender; "Ms" and "my brother" do: "his" is not hers.
+    result = await extract(
+        "I need to see the bio teacher, Ms Huang Mei-Ling, because his marks are slipping.",
+        DEFAULT,
+    )
+    assert not [f for f in objects(result, "fact") if f["subject"] == "Huang Mei-Ling"]
+    kin = await extract("I met my brother Kowalski at the station. Her car broke down.", DEFAULT)
+    assert "car" not in str(objects(kin, "person"))
+    # Said so, the pronoun still finds them.
+    told = await extract("Ms Huang Mei-Ling called. Her marks are slipping.", DEFAULT)
+    assert ("Huang Mei-Ling", "marks", "slipping") in {
+        (f["subject"], f["attribute"], f["value"]) for f in objects(told, "fact")
+    }
+
+
+@pytest.mark.anyio
 async def test_leaving_one_employer_for_another_and_a_job_named_by_works_as() -> None:
     result = await extract(
         "Update: user left Initech and joined Globex as head of data. "

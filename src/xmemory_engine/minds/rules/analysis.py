@@ -25,6 +25,7 @@ from xmemory_engine.minds.rules.names import (
     given_name,
     owned_person_noun,
     person_noun,
+    told_gender,
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, introduction, self_words
 from xmemory_engine.minds.rules.text import (
@@ -211,9 +212,14 @@ def analyze(
     last_people: list[str] = []  # the people the last sentence naming anyone named, in order
     last_org: str | None = None
 
+    # The gender the words naming someone said ("Ms Huang", "my sister Anouk"), first told.
+    told: dict[str, str] = {}
+
     def gender_of(key: str) -> str | None:
         entity = result.entities.get(key)
-        return gender(entity.name) if entity is not None else None
+        if entity is None:
+            return None
+        return told.get(key) or gender(entity.name)
 
     for i, sentence in enumerate(sentences):
         mentions: list[Mention] = []
@@ -225,6 +231,8 @@ def analyze(
                 name = canon.get(cand.name.lower(), cand.name)
                 key = f"{'org:' if kind == 'org' else ''}{name.lower()}"
                 result.entities.setdefault(key, Entity(key, kind, name, i))
+                if kind == "person" and (said := told_gender(sentence.text, cand.start, cand.end)):
+                    told.setdefault(key, said)
                 mentions.append(Mention(key, cand.start, cand.end, possessive=cand.possessive))
             elif kind == "place":
                 places.append(cand)

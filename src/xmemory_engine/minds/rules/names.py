@@ -1333,6 +1333,24 @@ def kin_gender(noun: str) -> str | None:
     return "f" if last in _FEMALE_KIN else "m" if last in _MALE_KIN else None
 
 
+_FEMALE_TITLES = lexicon("names.female_titles")
+_MALE_TITLES = lexicon("names.male_titles")
+
+
+def told_gender(sentence: str, start: int, end: int) -> str | None:
+    """ "f" or "m" when the words naming someone say it where their given name may not: a
+    title opening the name ("Ms Huang Mei-Ling", "Mr. Dev Rao") or a kin noun right before
+    it ("my sister Anouk", "uncle Kofi")."""
+    first = re.match(r"[A-Za-z]+", sentence[start:end])
+    title = first.group().lower() if first else ""
+    if title in _FEMALE_TITLES:
+        return "f"
+    if title in _MALE_TITLES:
+        return "m"
+    before = re.search(r"([A-Za-z\u00c0-\u024f]+)\s+$", sentence[:start])
+    return kin_gender(before.group(1)) if before else None
+
+
 def rare_given_name(word: str) -> bool:
     """Whether `word` is a rarer given name that is no English word ("sipho", "tendai",
     "jedrzej"): `rare_given_names.txt`, folded like the list."""
