@@ -4595,6 +4595,26 @@ async def test_a_job_said_with_will_be_is_a_role_and_a_firm_given_to_another_is_
 
 
 @pytest.mark.anyio
+async def test_a_firm_an_earlier_sentence_gave_someone_is_not_told_of_the_next() -> None:
+    result = await extract(
+        "Solicitor: Hannah Price at Crestwell Conveyancing. Mortgage broker is Dev Anand.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Hannah Price"].get("company") == "Crestwell Conveyancing"
+    assert people["Dev Anand"].get("role") == "mortgage broker"
+    assert "company" not in people["Dev Anand"]
+    # A firm told alone before someone named by their job is still theirs.
+    alone = await extract(
+        "The boiler service is booked with Kernow Heating. The engineer is Jory Pascoe.",
+        DEFAULT,
+    )
+    assert {p["name"]: p for p in objects(alone, "person")}["Jory Pascoe"].get(
+        "company"
+    ) == "Kernow Heating"
+
+
+@pytest.mark.anyio
 async def test_a_firms_possessive_is_not_the_verb_to_be() -> None:
     result = await extract(
         "Update: Hannah replied - Pixel & Pine's finance manager, Tobias Lindgren, will pay "

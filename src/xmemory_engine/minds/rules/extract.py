@@ -612,7 +612,10 @@ class _Build:
             }
             # A firm the sentence gives someone else ("…; the external examiner is Prof.
             # Ana Carvalho from the University of Porto") is not told of this one.
-            told -= self._firms_of_others(s, m.entity, company)
+            # So is one an earlier sentence gave someone ("Solicitor: Hannah Price at
+            # Crestwell Conveyancing. Mortgage broker is Dev Anand": not Crestwell's).
+            for t in sentences[max(i - CONTEXT_SENTENCES, 0) : i + 1]:
+                told -= self._firms_of_others(t, m.entity, company)
             if len(told) != 1 or _listed_beside(s, m, next(iter(told))):
                 continue
             firm = self._firm_name(next(iter(told)))
