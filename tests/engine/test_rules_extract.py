@@ -3111,6 +3111,19 @@ async def test_an_animal_named_after_its_kind_is_no_person_nor_firm() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_name_measured_by_a_unit_is_no_person() -> None:
+    result = await extract(
+        "Hop order from Yakima Valley Hops UK: 25 kg Citra, 15 kg Mosaic, 10 kg Nelson Sauvin.",
+        DEFAULT,
+    )
+    assert not objects(result, "person")  # "Nelson" is a given name; 10 kg of him is not
+    assert "Yakima Valley Hops UK" in {o["name"] for o in objects(result, "organization")}
+    # A number with no unit before a name says nothing of it.
+    team = await extract("Table for 4 Nelson Mandela fans, booked by Tom Price.", DEFAULT)
+    assert "Tom Price" in {p["name"] for p in objects(team, "person")}
+
+
+@pytest.mark.anyio
 async def test_someone_speaking_for_a_name_makes_it_an_organization() -> None:
     result = await extract(
         "Pipeline: Seedcamp (partner Amelie Roth, 2nd meeting done), Balderton (passed). "

@@ -947,12 +947,25 @@ def _works_at_the(c: Candidate) -> bool:
     return any(_work_verb(w) for w in c.before[-4:-2])
 
 
+def _measured(before: list[str]) -> bool:
+    """Whether the words before a name end in a quantity with its unit ("10 kg", "500ml")."""
+    if before[-1:] and _MEASURED.fullmatch(before[-1]):
+        return True
+    return (
+        len(before) >= 2
+        and before[-1] in _MEASURE_UNITS
+        and bool(re.fullmatch(r"\d+(?:[.,]\d+)?", before[-2]))
+    )
+
+
 def _score(c: Candidate, s: Scores) -> None:
     s.inner = s.inner or (bool(c.before) and not c.labelled)
     called = c.before[-1:] in (["called"], ["named"])
     named = c.before[-2:-1] if called else c.before[-1:]
     if named and named[0] in ANIMALS:
         s.thing = True  # "our dog Pumpkin", "a tabby cat named Mochi"
+    elif _measured(c.before):
+        s.thing = True  # "10 kg Nelson Sauvin", "25kg Citra": weighed, no one
     elif called and named and (named[0] in ANYONE or person_noun(named[0])):
         # "a guy called Wojtek Nowak", "a plumber named …": who is called so is someone,
         # whether or not the rules know the name as a given one.
@@ -1236,6 +1249,10 @@ _PRONOUNS = frozenset(("i", "we", "you", "they", "he", "she", "it"))
 # An animal named right after its kind is a pet ("our dog Pumpkin", "a cat named Mochi"): no
 # person, no firm.
 ANIMALS = lexicon("names.animals")
+_MEASURE_UNITS = lexicon("names.measure_units")
+_MEASURED = re.compile(
+    rf"\d+(?:[.,]\d+)?(?:{'|'.join(sorted(_MEASURE_UNITS, key=len, reverse=True))})"
+)
 # Asking a firm for a job or a place: "applied to Stripe", "interviewing with Monzo".
 _APPLIED = frozenset(("applied", "apply", "applying", "interviewed", "interviewing", "interview"))
 # Words in a verb's form after a name that say no deed of a party's: "Mondays and Fridays",
