@@ -3541,6 +3541,8 @@ async def test_a_thing_due_on_no_written_date_is_no_task() -> None:
         ("Guest 3: Halina Wójcik (Polish community archivist), date TBC.", "Halina Wójcik",
          "Polish community archivist"),
         ("Next: ask his GP, Dr Ruth Kiely, to send the list.", "Ruth Kiely", "GP"),
+        # A note opening on a capitalised word before "with" is no job's opening bare.
+        ("Meeting with the SENCo, Mr Dev Rao, on 8 Dec.", "Dev Rao", "SENCo"),
         ("Acme Ltd account manager: Tim Cole.", "Tim Cole", "account manager"),
         ("Sound engineer: Declan Moss.", "Declan Moss", "sound engineer"),
         # The name as a label and a known job after it; "there" ends a job's words.

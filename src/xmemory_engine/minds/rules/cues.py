@@ -406,6 +406,21 @@ def _dashed(found: re.Match[str]) -> bool:
     return found.groupdict().get("dash") is not None
 
 
+def _job_said(pattern: re.Pattern[str], before: str, *, again: bool) -> re.Match[str] | None:
+    """The match of `pattern` in the text before a name when its words are a job. `again`:
+    a later match when the leftmost is none, for a pattern whose opening may take in too
+    much (`_APPOSED_BEFORE`'s bare opening: "Meeting with the SENCo, Mr Dev Rao" is not the
+    job "Meeting with the SENCo", "the SENCo" after it is)."""
+    pos = 0
+    while (found := pattern.search(before, pos)) is not None:
+        if _a_job(_plain(_said(found)).split()):
+            return found
+        if not again:
+            return None
+        pos = found.start() + 1
+    return None
+
+
 def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     """A job written before a person's name ("head baker Agnieszka Łukasik") is their role,
     when the words are a job (its last word a job word, none a stop word) and no kin noun
@@ -415,7 +430,7 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
             continue  # "Best man = Tomás's brother Rafa": the job is the brother's
         found = next(
             (f for p in (_TITLE_BEFORE, _THE_ROLE_IS, _ROLE_LABEL, _APPOSED_BEFORE)
-             if (f := p.search(s.text[: m.start])) and _a_job(_plain(_said(f)).split())
+             if (f := _job_said(p, s.text[: m.start], again=p is _APPOSED_BEFORE))
              and not (_dashed(f) and _CLAUSE_GOES_ON.match(s.text, m.end))),
             None,
         )  # fmt: skip
