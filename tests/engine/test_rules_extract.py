@@ -4123,11 +4123,19 @@ async def test_stances_listed_in_a_note_about_the_user_are_preferences() -> None
     result = await extract("Prefs: user snowboards, prefers red runs, hates early starts.", DEFAULT)
     values = {p["value"] for p in objects(result, "preference")}
     assert {"prefers red runs", "dislikes early starts"} <= values
+    # A sentence opening on the speaker is about them as well, one item of the list each.
+    said = await extract(
+        "i want to fly direct LHR-YYC, prefer WestJet or Air Canada, no layovers pls", DEFAULT
+    )
+    assert [(p["topic"], p["value"]) for p in objects(said, "preference")] == [
+        ("WestJet or Air Canada", "prefers WestJet or Air Canada")
+    ]
     # A sentence opening on someone of the user's is about them: their stances are not the
-    # user's preferences.
+    # user's preferences; nor after someone is named in one opening on the speaker.
     for text in (
         "The user's manager, Tom Reid, wants the report by Friday.",
         "User's sister, Ana, hates flying.",
+        "I met Tom at the gym, loves jazz.",
     ):
         assert objects(await extract(text, DEFAULT), "preference") == [], text
     # A list of what is wanted, with no stance said, is one preference an item.

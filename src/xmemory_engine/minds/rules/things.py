@@ -252,10 +252,23 @@ def says_a_stance(text: str) -> bool:
 def _stance(text: str) -> re.Match[str] | None:
     """The first stance of the user's a sentence tells (see `_PREFER`)."""
     m = _PREFER.search(text)
-    about = _ABOUT_USER.match(text) if m is None else None
+    if m is not None:
+        return m
+    about = _ABOUT_USER.match(text)
     if about is not None and not kin_or_role(about.group("owned") or ""):
-        m = _PREFER_LISTED.search(text)
-    return m
+        return _PREFER_LISTED.search(text)
+    # "i want to fly direct, prefer WestJet or Air Canada": a sentence opening on the
+    # speaker is about them as one opening on "User" is, until someone else is named.
+    if _OPENS_ON_SPEAKER.match(text):
+        listed = _PREFER_LISTED.search(text)
+        if listed is not None and not _SOMEONE_NAMED.search(text, 1, listed.start()):
+            return listed
+    return None
+
+
+_OPENS_ON_SPEAKER = re.compile(r"\s*(?:I|we)\b(?!['\u2019]s)", re.IGNORECASE)
+# A capitalised word past the first that is no acronym: a name ("I met Tom, loves jazz").
+_SOMEONE_NAMED = re.compile(r"\b[A-Z][a-z]")
 
 
 # What is wanted ends where a reason, a consequence or a clause of its own is joined on
@@ -1041,6 +1054,8 @@ def _preference(
             draft.notes.append(s.text)  # "Note: user writes best early …; no meetings before …"
     else:
         what = _SECOND_STANCE.split(m.group("what"), maxsplit=1)[0]
+        if m.re is _PREFER_LISTED:
+            what = what.split(",", 1)[0]  # one item of the list: "…, prefer WestJet, no …"
         what = _REASON.sub("", _OTHERS_STANCE.split(what, maxsplit=1)[0]).strip()
         said_verb = " ".join(m.group("verb").lower().replace("\u2019", "'").split())
         # The first word's letters: "vegetarian, no mushrooms", "vegetarian's".
