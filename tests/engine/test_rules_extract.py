@@ -3280,6 +3280,9 @@ async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> 
         # Someone else's stance in a clause of its own ends what the user's is about.
         ("I prefer red wine, Sam likes gin.", "red wine", "prefers red wine"),
         ("I love jazz but my wife prefers folk.", "jazz", "loves jazz"),
+        # A concession ends what is wanted as a reason does.
+        ("I like the Hilton even though it is pricey.", "the Hilton", "likes the Hilton"),
+        ("User dislikes early starts tho he copes.", "early starts", "dislikes early starts"),
     ],
 )  # fmt: skip
 async def test_a_stance_of_the_users_is_a_preference(text: str, topic: str, value: str) -> None:

@@ -272,11 +272,11 @@ _SOMEONE_NAMED = re.compile(r"\b[A-Z][a-z]")
 
 
 # What is wanted ends where a reason, a consequence or a clause of its own is joined on
-# ("Prefers morning sessions because the wind picks up", "in writing, so there's a paper
-# trail", "allergic to peanuts and I don't eat pork").
+# ("Prefers morning sessions because the wind picks up", "even tho auto is easier", "in
+# writing, so there's a paper trail", "allergic to peanuts and I don't eat pork").
 _REASON = re.compile(
-    r",?\s+(?:(?:because|so that|so)\s+|(?:and|but|while)\s+(?:I|we|he|she|they|"
-    r"(?:the\s+)?user)\b).*$"
+    r",?\s+(?:(?:because|so that|so|(?:even\s+)?(?:though|tho))\s+"
+    r"|(?:and|but|while)\s+(?:I|we|he|she|they|(?:the\s+)?user)\b).*$"
     # A clause of its own after a comma: "prefer standing at the end of a row, I get
     # claustrophobic in the middle".
     r"|,\s+(?:I|we|he|she|they)(?:['\u2019][a-z]+)?\s+(?!and\b|or\b).*$",
