@@ -303,3 +303,14 @@ def test_rejects_unusable_limits(db: Path) -> None:
         ReadOnlySqlite(db, row_limit=0)
     with pytest.raises(ValueError):
         ReadOnlySqlite(db, time_limit=0)
+
+
+def test_a_literal_holding_a_session_word_is_no_read_of_the_session() -> None:
+    # The PostgreSQL reader refuses session words ("user", "current_user") named in a
+    # statement; the text 'user' (the user's own records, stored as "User") is no such name.
+    from xmemory_engine.store.postgres.reader import _check_catalog_reads
+
+    _check_catalog_reads("SELECT t.value FROM fact AS t WHERE lower(t.subject) = 'user'")
+    for named in ("SELECT user", "SELECT name FROM contact WHERE name = current_user"):
+        with pytest.raises(QueryRejected):
+            _check_catalog_reads(named)

@@ -91,9 +91,18 @@ def _check_catalog_reads(text: str) -> None:
     from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
 
     tokens = Dialect.get_or_raise("postgres").tokenize(text)
+    # A literal's token holds its text without the quotes: 'user' (the user's own records,
+    # "User") is no session word.
+    literals = {
+        getattr(TokenType, name)
+        for name in ("STRING", "NATIONAL_STRING", "RAW_STRING", "UNICODE_STRING", "HEREDOC_STRING")
+        if hasattr(TokenType, name)
+    }
     for i, token in enumerate(tokens):
         kind = token.token_type
         word = token.text.lower()
+        if kind in literals:
+            continue
         if kind == TokenType.OBJECT_IDENTIFIER:
             raise QueryRejected(
                 f"casts to {word} read PostgreSQL's catalog, not this instance's tables"
