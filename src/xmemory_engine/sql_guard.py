@@ -581,6 +581,9 @@ def _literal_parts(node: Any) -> tuple[str, list[Any]] | None:
 
     if isinstance(node, exp.Paren):
         return _literal_parts(node.this)
+    if isinstance(node, (exp.Lower, exp.Upper)):
+        # lower('Élodie'): a constant still, folded by the database as the text it meets is.
+        return _literal_parts(node.this)
     if isinstance(node, exp.Literal):
         return str(node.this), [node]
     if isinstance(node, exp.Null):

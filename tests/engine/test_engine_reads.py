@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from engine_testkit import envelope_error, item, obj_create, rel_create, snapshot
+from engine_testkit import envelope_error, item, obj_create, rel_create, rules_session, snapshot
 
 from xmemory_engine.embedded import Engine
 
@@ -229,3 +230,21 @@ async def test_reads_see_new_tables_after_a_schema_update(
     )
     result = await read(client, filled, "sql: SELECT label FROM tag", "raw-tables")
     assert result["reader_result"]["rows"] == [["vip"]]
+
+
+async def test_a_name_opening_on_a_capital_outside_a_z_is_found_again(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    # SQLite's lower() folds A-Z only: "Łukasz" and "Élodie" lowered in Python never met the
+    # stored names lowered in SQL, so notes were replaced and questions found no one. Both
+    # stores: each folds the name asked for as it folds the names it holds.
+    async with rules_session(tmp_path, database_url=database_url) as memory:
+        await memory.write("Client: Łukasz Wiśniewski, CTO of Kraków Robotics.")
+        await memory.write("Łukasz prefers calls on Tuesdays.")
+        await memory.write("Élodie Fournier is a nurse at Leeds General.")
+        who = await memory.read("Who is Łukasz Wiśniewski?")
+        said = who["reader_result"]["answer"]
+        assert "Client: Łukasz" in said and "prefers calls" in said, who  # notes kept, both
+        works = await memory.read("Where does Élodie work?")
+        assert works["reader_result"]["answer"] == "Leeds General", works
+        assert works["basis"] == "records", works

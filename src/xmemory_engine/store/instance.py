@@ -242,8 +242,10 @@ class SqliteTables(Tables):
         fields = [f for f in fields if f in spec.fields and spec.fields[f].type == "str"]
         if not fields or not text.strip():
             return []
-        needle = text.strip().lower()
-        exact = " OR ".join(f"lower({q(f)}) = ?" for f in fields)
+        # Folded by the database on both sides: SQLite's lower() folds A-Z only, so a
+        # needle lowered here ("łukasz") would never meet a stored "Łukasz".
+        needle = text.strip()
+        exact = " OR ".join(f"lower({q(f)}) = lower(?)" for f in fields)
         rows = self.conn.execute(
             f"SELECT * FROM {q(spec.table)} WHERE {exact} ORDER BY updated_at DESC LIMIT ?",
             [needle] * len(fields) + [limit],
@@ -252,7 +254,7 @@ class SqliteTables(Tables):
         if len(found) < limit:
             pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern += "%"
-            like = " OR ".join(f"lower({q(f)}) LIKE ? ESCAPE '\\'" for f in fields)
+            like = " OR ".join(f"lower({q(f)}) LIKE lower(?) ESCAPE '\\'" for f in fields)
             seen = {r["xuid"] for r in found}
             rows = self.conn.execute(
                 f"SELECT * FROM {q(spec.table)} WHERE ({like}) ORDER BY updated_at DESC LIMIT ?",

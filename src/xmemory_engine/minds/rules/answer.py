@@ -60,7 +60,7 @@ from xmemory_engine.minds.rules.schema_map import (
     text_fields,
 )
 from xmemory_engine.minds.rules.speaker import USER_NAME
-from xmemory_engine.minds.rules.sql import Select, contains
+from xmemory_engine.minds.rules.sql import Select, contains, folded
 from xmemory_engine.minds.rules.states import FINISHED_STATES
 from xmemory_engine.minds.rules.text import (
     MONTH_PATTERN,
@@ -764,10 +764,10 @@ class _Reading:
         row = lists[best]
         notice = None if said else _ONE_TO_DO_LIST.format(row[2])
         items = _items_of(str(row[3]))
-        folded = ", ".join(quote_sql(i.lower()) for i in items)
+        listed = ", ".join(folded(i) for i in items)
         tasks = await self._run(
             f"SELECT t.xuid, t.{quote_ident(title)}, t.{quote_ident(status)} "
-            f"FROM {quote_ident(task.table)} AS t WHERE lower(t.{quote_ident(title)}) IN ({folded})"
+            f"FROM {quote_ident(task.table)} AS t WHERE lower(t.{quote_ident(title)}) IN ({listed})"
         )
         if not tasks.rows:
             return None  # nothing tells which are done
@@ -932,9 +932,7 @@ class _Reading:
             # "How is Niamh related to Declan?": a tie is to someone, the user's unless it
             # says whose ("Lena's brother"); one not naming whom the question names is not it.
             for value in q.values:
-                sel.where.append(
-                    f"instr(lower({quote_ident(tie)}), {quote_sql(value.lower())}) > 0"
-                )
+                sel.where.append(f"instr(lower({quote_ident(tie)}), {folded(value)}) > 0")
         sel.filters(q, spec)
         sel.columns(None if self.whole_rows or not fields else fields)
         return await self._run(sel.sql())

@@ -47,12 +47,19 @@ def name_expr(spec: ObjectSpec, alias: str = "t") -> str | None:
     return f"{alias}.{quote_ident(fname)}" if fname else None
 
 
+def folded(text: str) -> str:
+    """SQL for `text` lowered by the database, as the column it is compared with is: SQLite's
+    lower() folds A-Z only, so "Élodie" lowered in Python ("élodie") would never meet the
+    stored "Élodie" lowered in SQL ("Élodie"). The literal is folded once per statement."""
+    return f"lower({quote_sql(text)})"
+
+
 def contains(expr: str, text: str) -> str:
     """`text` opening a word of `expr`: for keywords, which are stems ("join" in "joined"),
     and never inside another word ("rent" is not in "currently", "art" not in "party")."""
     # A hyphen joins words a keyword may open ("car-share" holds "share").
     spaced = f"replace({_spaced(expr)}, '-', ' ')"
-    return f"instr(' ' || {spaced}, {quote_sql(' ' + text.lower())}) > 0"
+    return f"instr(' ' || {spaced}, {folded(' ' + text)}) > 0"
 
 
 # Punctuation that may touch a word in free text ("works at Acme Corp.", "(Company 5)"); each
@@ -75,10 +82,10 @@ def contains_words(expr: str, text: str) -> str:
     """`text` as whole words of `expr`: "Company 5" is not in "Company 50". Done in SQL, not
     by filtering returned rows, so counts, totals and limits count only the rows kept."""
     spaced = _spaced(expr)
-    needle = text.lower()
+    needle = text
     for mark in [*_PUNCTUATION, *_CODES]:
         needle = needle.replace(mark, " ")
-    return f"instr(' ' || {spaced} || ' ', {quote_sql(' ' + needle.strip() + ' ')}) > 0"
+    return f"instr(' ' || {spaced} || ' ', {folded(' ' + needle.strip() + ' ')}) > 0"
 
 
 def _any_said(columns: list[str], alike: Sequence[str]) -> list[str]:
@@ -137,10 +144,9 @@ class Select:
         if expr is None:
             self.where.append("0 = 1")
             return self
-        low = name.lower()
         padded = f"' ' || lower({expr}) || ' '"
-        self.where.append(f"instr({padded}, {quote_sql(' ' + low + ' ')}) > 0")
-        self.rank.append(f"lower({expr}) = {quote_sql(low)} DESC")
+        self.where.append(f"instr({padded}, {folded(' ' + name + ' ')}) > 0")
+        self.rank.append(f"lower({expr}) = {folded(name)} DESC")
         return self
 
     def not_named(self, name: str) -> Select:
@@ -149,7 +155,7 @@ class Select:
         expr = name_expr(self.spec)
         if expr is not None:
             padded = f"' ' || lower(coalesce({expr}, '')) || ' '"
-            self.where.append(f"instr({padded}, {quote_sql(' ' + name.lower() + ' ')}) = 0")
+            self.where.append(f"instr({padded}, {folded(' ' + name + ' ')}) = 0")
         return self
 
     def matching(self, values: list[str], keywords: list[str], *, free_text: bool = True) -> Select:

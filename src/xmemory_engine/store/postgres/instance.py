@@ -542,15 +542,17 @@ class PostgresTables(Tables):
         fields = [f for f in fields if f in spec.fields and spec.fields[f].type == "str"]
         if not fields or not text.strip():
             return []
-        needle = text.strip().lower()
-        exact = " OR ".join(f"lower({q(f)}) = %s" for f in fields)
+        # Folded by the database on both sides: SQLite's lower() folds A-Z only, so a
+        # needle lowered here ("łukasz") would never meet a stored "Łukasz".
+        needle = text.strip()
+        exact = " OR ".join(f"lower({q(f)}) = lower(%s)" for f in fields)
         found = self._select(
             spec, f"{exact} ORDER BY updated_at DESC LIMIT %s", [needle] * len(fields) + [limit]
         )
         if len(found) < limit:
             pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern += "%"
-            like = " OR ".join(f"lower({q(f)}) LIKE %s ESCAPE '\\'" for f in fields)
+            like = " OR ".join(f"lower({q(f)}) LIKE lower(%s) ESCAPE '\\'" for f in fields)
             seen = {r["xuid"] for r in found}
             more = self._select(
                 spec,
