@@ -3462,6 +3462,9 @@ async def test_an_extension_number_does_not_end_the_sentence() -> None:
          {"Abel": "Ruth's son", "Caleb": "Ruth's son", "Dov": "Ruth's son"}),
         # Named together before "are my …": each is one of them.
         ("Marcus and Lin are my mentees.", {"Marcus": "mentee", "Lin": "mentee"}),
+        # One named before "is my" and a kin noun is someone, whatever their given name.
+        ("Olafur Jonsson is my landlord.", {"Olafur Jonsson": "landlord"}),
+        ("Ólafur Jónsson is my brother.", {"Ólafur Jónsson": "brother"}),
     ],
 )  # fmt: skip
 async def test_people_listed_after_a_plural_kin_noun_are_that_to_its_owner(

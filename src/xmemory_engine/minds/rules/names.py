@@ -1092,6 +1092,12 @@ def _score(c: Candidate, s: Scores) -> None:
             s.person += 2
         else:
             s.person += 1
+    if (
+        after1 in ("is", "was")
+        and after2 in ("my", "our", "his", "her", "their")
+        and any(person_noun(w) for w in c.after[2:4])
+    ):
+        s.person += 2  # "Olafur Jonsson is my landlord", "… is our best friend": someone
     if after1 in ("is", "was") and after2 in ("based", "headquartered", "located"):
         s.org += 2
     moved = {"moved", "relocated", "moving", "relocating"} & set(c.before)
