@@ -1671,6 +1671,8 @@ async def test_a_thing_to_do_may_hold_brackets_and_say_who_does_it() -> None:
         ("Ana will send the photos by Friday.", "send the photos", "Ana"),
         ("Ana is handling the invitations.", "handling the invitations", "Ana"),
         ("Priya's in charge of booking the minibus.", "booking the minibus", "Priya"),
+        # Whose a thing is says no one who is to do it.
+        ("Maisie's swimming kit costs £35, need to buy it by friday.", "buy it", None),
         # A verb of doing before a name of several words, a title, or an owner's name.
         ("Ask Dr Patel about the referral letter.", "Ask Dr Patel about the referral letter",
          None),

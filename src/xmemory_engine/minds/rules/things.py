@@ -687,8 +687,12 @@ def _task(
         return None
     if due is not None:
         draft.put(field_for(spec, "due", ("date", "datetime")), due[2])
+    # Whose a thing is says no one who is to do it: "Maisie's swimming kit costs £35, need
+    # to buy it" is the user's to do.
     owner = [
-        x for x in s.mentions if x.end <= (what_start if owner_before is None else owner_before)
+        x
+        for x in s.mentions
+        if x.end <= (what_start if owner_before is None else owner_before) and not x.possessive
     ]
     assignee = field_for(spec, "assignee", ("str",))
     if re.search(r"\bme\s+to\s*$", s.text[m.start() : what_start]):
