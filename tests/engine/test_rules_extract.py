@@ -1091,6 +1091,17 @@ def test_an_explicit_date_beats_a_weekday_and_a_plan_without_a_year_is_ahead(
     assert [d.value for d in find_dates(sentence, TODAY)] == [value]
 
 
+def test_a_weekday_of_every_week_is_no_date() -> None:
+    # "on saturday mornings", as "on saturdays", is every one of them; "on Sunday morning" is one.
+    for sentence in (
+        "Alfie has football on saturday mornings with the Hawks.",
+        "update: Alfie's football moved to sunday mornings from january",
+        "Łukasz prefers calls on Tuesday evenings.",
+    ):
+        assert find_dates(sentence, TODAY) == [], sentence
+    assert [d.text for d in find_dates("Meet on Sunday morning.", TODAY)] == ["Sunday"]
+
+
 @pytest.mark.parametrize(
     ("sentence", "value"),
     [

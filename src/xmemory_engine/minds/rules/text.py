@@ -280,7 +280,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # A day of the month alone, after a word that says when: "on the 12th", "by the 3rd",
     # "from the 14th to the 21st" (not "the 3rd floor", "for the 2nd time").
     ("ordinal", lazy_compile(rf"\b(?:on|by|until|till|from|for|to|before|after|since|of|{'|'.join(WEEKDAYS)})\s+(?P<the>the)\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:floor|time|place|round|grade|century|edition|year|anniversary|birthday|attempt|try|row|stop)\b)", re.I)),
-    ("weekday", lazy_compile(rf"\b(?P<rel>last|next|this|on|by|until|before|due|to|for)\s+(?P<wd>{'|'.join(WEEKDAYS)})\b", re.I)),
+    # "on saturday mornings", as "on saturdays", is every one of them: no one day.
+    ("weekday", lazy_compile(rf"\b(?P<rel>last|next|this|on|by|until|before|due|to|for)\s+(?P<wd>{'|'.join(WEEKDAYS)})\b(?!\s+(?:mornings|afternoons|evenings|nights|lunchtimes)\b)", re.I)),
     # "by the end of the month", "end of next week", "before the end of March": its last
     # day (a week's last working day); "this weekend", "next weekend": its Saturday.
     ("end", lazy_compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|(?P<next>next)\s+)?(?P<unit>week|month|year)\b", re.I)),
