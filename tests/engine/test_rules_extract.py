@@ -2234,6 +2234,9 @@ async def test_what_a_detail_is_about_is_no_value_of_it() -> None:
         # Told as a kind of one of an age.
         ("Our dog Biscuit is a 6-year-old beagle.", "Biscuit", "6"),
         ("My 7-year-old son Leo loves Lego.", "Leo", "7"),
+        # Set off right after the name, as lists and notes give it.
+        ("Maisie (9) does swimming on Tuesdays.", "Maisie", "9"),
+        ("Idris Malik, 17, is our son.", "Idris Malik", "17"),
     ],
 )
 async def test_a_number_of_years_said_of_someone_is_their_age(
@@ -2244,6 +2247,13 @@ async def test_a_number_of_years_said_of_someone_is_their_age(
         {"subject": whose, "attribute": "age", "value": years}
     ]
     assert not [f for f in facts if f["subject"] == "User"]
+
+
+@pytest.mark.anyio
+async def test_a_number_set_off_after_what_no_given_name_opens_is_no_age() -> None:
+    for text in ("Flat 3, 14, Park Road.", "Room (12) is booked.", "Gate (42) closes early."):
+        facts = objects(await extract(text, DEFAULT), "fact")
+        assert not [f for f in facts if f["attribute"] == "age"], text
 
 
 @pytest.mark.anyio

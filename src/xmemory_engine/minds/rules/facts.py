@@ -173,6 +173,13 @@ _YEAR_OLD = lazy_compile(
 )
 
 
+# ... or set off right after the name, as lists and notes give it: "Maisie (9) does
+# swimming", "our kids Tom (9) and Lily (6)", "Idris Malik, 17, is our son".
+_AGE_SET_OFF = lazy_compile(
+    rf"(?P<name>{_NAME})\s*(?:\(\s*(?:aged?\s+)?(?P<age>\d{{1,3}})\s*\)|,\s*(?P<aged>\d{{1,3}}),)"
+)
+
+
 def _whose(m: re.Match[str], nouns: frozenset[str], *, given: bool) -> str | None:
     """Whom a clause's subject names (groups user, noun, called, name): the user ("I",
     "User"), someone named after their noun ("my daughter Freya"), someone the user names by
@@ -205,6 +212,11 @@ def _ages(text: str) -> list[tuple[str, str, str]]:
         if named.split()[0].lower() in STOPWORDS:
             continue  # "It is a 3 year old car": no one's age
         out.append((named, "age", m.group("age")))
+    for m in _AGE_SET_OFF.finditer(text):
+        named, age = m.group("name"), m.group("age") or m.group("aged")
+        # A given name opening it says someone ("Flat 3, 14, …", "Room (12)" name no one).
+        if given_name(named.split()[0]) and 0 < int(age) <= MAX_AGE:
+            out.append((named, "age", age))
     return out
 
 
