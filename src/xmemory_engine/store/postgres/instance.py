@@ -542,8 +542,8 @@ class PostgresTables(Tables):
         fields = [f for f in fields if f in spec.fields and spec.fields[f].type == "str"]
         if not fields or not text.strip():
             return []
-        # Folded by the database on both sides: SQLite's lower() folds A-Z only, so a
-        # needle lowered here ("łukasz") would never meet a stored "Łukasz".
+        # Folded by the database on both sides, as the SQLite store does: how lower() folds
+        # letters outside A-Z depends on the database's locale, Python's need not match it.
         needle = text.strip()
         exact = " OR ".join(f"lower({q(f)}) = lower(%s)" for f in fields)
         found = self._select(

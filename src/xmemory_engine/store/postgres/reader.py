@@ -82,6 +82,10 @@ _SESSION_WORDS = frozenset(
 )
 
 
+# sqlglot's token types for quoted text (the later ones only in some of its versions).
+_LITERAL_TOKENS = ("STRING", "NATIONAL_STRING", "RAW_STRING", "UNICODE_STRING", "HEREDOC_STRING")
+
+
 def _check_catalog_reads(text: str) -> None:
     """Refuse what would read PostgreSQL's catalogs rather than this instance's tables: the
     functions above, the session words, and casts to the catalog's object types (`::regclass`,
@@ -93,11 +97,7 @@ def _check_catalog_reads(text: str) -> None:
     tokens = Dialect.get_or_raise("postgres").tokenize(text)
     # A literal's token holds its text without the quotes: 'user' (the user's own records,
     # "User") is no session word.
-    literals = {
-        getattr(TokenType, name)
-        for name in ("STRING", "NATIONAL_STRING", "RAW_STRING", "UNICODE_STRING", "HEREDOC_STRING")
-        if hasattr(TokenType, name)
-    }
+    literals = {getattr(TokenType, name) for name in _LITERAL_TOKENS if hasattr(TokenType, name)}
     for i, token in enumerate(tokens):
         kind = token.token_type
         word = token.text.lower()
