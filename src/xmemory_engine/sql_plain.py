@@ -492,6 +492,10 @@ class _Parser:
         literal: tuple[str, list[int]] | None = None
         if function == "char" and all(a.number for a in args):
             literal = ("x" * len(args), [])
+        elif function in ("lower", "upper"):
+            # lower('Élodie') is constant text still (as `sql_guard._literal_parts` reads it):
+            # a pattern folded by the database as the column it is matched in.
+            literal = args[0].literal
         return self._deep(max(a.depth for a in args) + 1, literal)
 
     def _pattern(self, arg: _Expr) -> None:
