@@ -63,6 +63,7 @@ from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.sql import Select, contains, folded
 from xmemory_engine.minds.rules.states import FINISHED_STATES
 from xmemory_engine.minds.rules.text import (
+    MONEY_SIGN,
     MONTH_PATTERN,
     SELF_WORDS,
     STOPWORDS,
@@ -91,7 +92,7 @@ _ASKED_OF_A_VALUE = lexicon("facts.asked_of_a_value")
 _AMOUNT_NOUNS = frozenset(stem(w) for w in lexicon("facts.amount_nouns"))
 _MONEY_NOUNS = _AMOUNT_NOUNS | frozenset(stem(w) for w in lexicon("facts.money_nouns"))
 _SIZE_ASKED = re.compile(r"\bhow\s+(?:big|large)\b", re.I)
-_MONEY = re.compile(r"^\s*[£$€¥₹]")
+_MONEY = re.compile(rf"^\s*{MONEY_SIGN}")
 MAX_QUESTION_WORDS = 40
 """Words of a question the rules read: the work (statements, SQL length) grows with them, and
 a question is rarely longer; the rest is left unread, with a notice."""
@@ -279,7 +280,7 @@ _ASKED_BY = frozenset(("old", "tall", "heavy", "weigh"))
 # A value that only counts something ("team is 6 people": 6 people) answers how many or how
 # big, not which or what: "Which team am I in?" is not answered "6 people".
 _ONLY_A_COUNT = re.compile(r"^\s*\d+\s+[^\W\d_]+\s*$")
-_AN_AMOUNT = re.compile(r"^\s*[£$€¥₹]?\s?\d")
+_AN_AMOUNT = re.compile(rf"^\s*{MONEY_SIGN}?\s?\d")
 _QUANTITY_ASKED = re.compile(
     r"\bhow\s+(?:many|much|big|large|small|long)\b|\b(?:size|number|count|headcount)\b", re.I
 )

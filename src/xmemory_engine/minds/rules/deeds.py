@@ -26,7 +26,7 @@ from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.names import KIN_NOUNS, ROLE_NOUNS, given_name
 from xmemory_engine.minds.rules.schema_map import FACT_FIELDS, SchemaMap, fact_type
 from xmemory_engine.minds.rules.speaker import USER_NAME
-from xmemory_engine.minds.rules.text import STOPWORDS, lazy_compile, lexicon, stem
+from xmemory_engine.minds.rules.text import MONEY_SIGN, STOPWORDS, lazy_compile, lexicon, stem
 from xmemory_engine.schema import ObjectSpec
 
 MAX_OBJECT_WORDS = 6
@@ -72,7 +72,7 @@ _LABEL = lazy_compile(r"^\s*[A-Z][\w\-]*(?:\s+[\w\-]+)?\s*:\s+")
 # A word, or an amount written with its thousands ("€24,600", "£1,450.50").
 _TOKEN = lazy_compile(r"[^\s,;:.!?()\"“”]+(?:(?:\.|(?<=\d),(?=\d{3}(?!\d)))[^\s,;:.!?()\"“”]+)*")
 _APOSTROPHES = str.maketrans({"\u2019": "'"})
-_AMOUNT_FIRST = re.compile(r"[£$€¥₹]\s?\d")
+_AMOUNT_FIRST = re.compile(rf"{MONEY_SIGN}\s?\d")
 
 
 @dataclass(frozen=True)

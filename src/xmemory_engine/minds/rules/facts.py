@@ -32,6 +32,7 @@ from xmemory_engine.minds.rules.names import (
 from xmemory_engine.minds.rules.schema_map import FACT_FIELDS, ROLE_SYNONYMS, SchemaMap, fact_type
 from xmemory_engine.minds.rules.speaker import USER_NAME
 from xmemory_engine.minds.rules.text import (
+    MONEY_SIGN,
     MONTH_WORD,
     POSSESSIVE_PRONOUNS,
     STOPWORDS,
@@ -92,10 +93,10 @@ _UNOWNED = re.compile(
     # "Rent on the unit is £1,400 a month": "unit rent".
     r"(?:\s+(?:for|of|on)\s+(?:the\s+|my\s+|our\s+)?"
     r"(?P<of>[a-z][a-z\-]*(?:\s+(?!(?:is|are|was|were)\b)[a-z][a-z\-]*)?))?"
-    r"(?:\s+(?P<copula>is|are|was|were)\s+|\s+(?=[£$€¥₹]\d))"
+    rf"(?:\s+(?P<copula>is|are|was|were)\s+|\s+(?={MONEY_SIGN}\d))"
     r"(?P<value>(?:(?:max|maximum|min|minimum|about|around|roughly|only|just|now|actually)\s+)?"
-    r"[£$€¥₹]?\d(?:[^;,!?\u2014\u2013]|,(?=\d)|,\s+(?=[£$€¥₹]?\d))*?)"
-    r"\s*(?=[;!?\u2014\u2013]|,\s(?!\s*[£$€¥₹]?\d)|\.?\s*$|\.\s|\s+(?:because|since|so|but|which)\b)"
+    rf"{MONEY_SIGN}?\d(?:[^;,!?\u2014\u2013]|,(?=\d)|,\s+(?={MONEY_SIGN}?\d))*?)"
+    rf"\s*(?=[;!?\u2014\u2013]|,\s(?!\s*{MONEY_SIGN}?\d)|\.?\s*$|\.\s|\s+(?:because|since|so|but|which)\b)"
 )
 # A value that says when: an event's or a task's date, not a detail ("is on 5 Dec", "are
 # 2026-03-01", "is next Tuesday 9 Dec").
@@ -107,7 +108,7 @@ _DATED = re.compile(
 # is not read, so neither is stored as the detail.
 _TAKEN_BACK = re.compile(r"\b(?:no\s+wait|I\s+mean|sorry|scratch\s+that)\b", re.IGNORECASE)
 # ... unless the value says which one it replaces: "no wait, the tank was £290 not 320".
-_SAYS_NOT = re.compile(r"\bnot\s+(?:the\s+)?[£$€¥₹]?\d")
+_SAYS_NOT = re.compile(rf"\bnot\s+(?:the\s+)?{MONEY_SIGN}?\d")
 _LABELLED = re.compile(rf"(?:^|;\s+){_OWNER}\s+{_ATTRIBUTE}\s*:\s+{_VALUE}")
 # An agent's note opened by a label of words alone ("Insurance: HUK-Coburg, renewal in May",
 # "Current job: 42-page protocol"): a detail of the user's, named by the label.
@@ -280,12 +281,12 @@ _LIST_LABEL = re.compile(r"^\s*[A-Z]" + _LABEL_AND_ITEMS)
 _ANY_CASE_LABEL = re.compile(r"^\s*[A-Za-z]" + _LABEL_AND_ITEMS)
 # One amount and its unit or rate: "£5.50", "€0.14/word", "60%", "£40 a month".
 _ONE_AMOUNT = re.compile(
-    r"[£$€¥₹]?\d[\d.,]*\s?(?:%|/\w+|[^\W\d_][\w/]*)?(?:\s+(?:a|per|each)\s+\w+)?"
+    rf"{MONEY_SIGN}?\d[\d.,]*\s?(?:%|/\w+|[^\W\d_][\w/]*)?(?:\s+(?:a|per|each)\s+\w+)?"
 )
 _COMMA_BEFORE_A_WORD = re.compile(r"(?:,\s+(?:and\s+)?|\s+and\s+)(?=[^\W\d_])")
 _ITEM_AMOUNT = re.compile(
     r"(?P<item>[^\W\d_][\w\-/'\u2019>]*(?:\s+[^\W\d_][\w\-/'\u2019>]*){0,3}?)\s+"
-    r"(?P<value>[£$€¥₹]?\d[^;]*)"
+    rf"(?P<value>{MONEY_SIGN}?\d[^;]*)"
 )
 
 
@@ -374,7 +375,7 @@ def _items_labelled(text: str) -> list[tuple[str, str, str]]:
 # The new amount of a change: a number, its unit (a word, not one that begins what follows:
 # "£40 from April", "€900 a month") and how often ("twice daily", "a month").
 _NEW_AMOUNT = (
-    r"(?P<value>[£$€¥₹]?\d(?:[\d.,]*\d)?(?:\s*(?!(?:a|an|per|each|from|in|on|at|by|for|to|with|and|"
+    rf"(?P<value>{MONEY_SIGN}?\d(?:[\d.,]*\d)?(?:\s*(?!(?:a|an|per|each|from|in|on|at|by|for|to|with|and|"
     r"but|so|as|because|since|until|after|before)\b)[^\W\d_][\w/]*)?"
     r"(?:\s+(?:a|per|each|twice|once|three\s+times)\s+\w+)?)"
 )
@@ -397,7 +398,7 @@ _MOVED_TO = re.compile(
     r"(?:going|goes|went|gone|go|rising|rises|rose|risen|increasing|increases|dropping|drops|"
     r"dropped|falling|falls|fell|fallen|increased|reduced|lowered|raised|upped|cut)\s+"
     r"(?:(?:up|down)\s+)?"
-    r"(?:from\s+[£$€¥₹]?\d[\d.,]*\S*\s+)?to\s+" + _NEW_AMOUNT,
+    rf"(?:from\s+{MONEY_SIGN}?\d[\d.,]*\S*\s+)?to\s+" + _NEW_AMOUNT,
     re.IGNORECASE,
 )
 
@@ -441,7 +442,7 @@ def _doses(text: str) -> list[tuple[str, str, str]]:
 # often) its value, so "How much is my rent?" is read from it and a new amount replaces it.
 _PAID = lazy_compile(
     r"\b(?P<user>I|[Ww]e|(?:[Tt]he\s+)?[Uu]ser)\s+(?:now\s+|currently\s+|also\s+)?pays?\s+"
-    r"(?P<value>[£$€¥₹]\s?\d[\d,]*(?:\.\d+)?k?(?:\s*(?:/|a|an|per|each)\s*(?:month|week|year|"
+    rf"(?P<value>{MONEY_SIGN}\s?\d[\d,]*(?:\.\d+)?k?(?:\s*(?:/|a|an|per|each)\s*(?:month|week|year|"
     r"quarter|day|night|hour|lesson|session|visit))?)"
     r"\s+(?:(?:in|for|on)\s+)?(?:(?:the|my|our|his|her|their)\s+)?"
     r"(?P<attribute>[a-z][\w\-]*(?:\s+(?!(?:on|by|to|at|in|for|from|with|every|each|and|but|"
@@ -501,7 +502,7 @@ _FOR_THE = re.compile(
 
 
 # ... not a year ("is about 2026 trends": what it is on).
-_ABOUT_AN_AMOUNT = re.compile(r"(?i:about|around)\s+(?:[£$€¥₹]\s?\d|(?!(?:19|20)\d\d\b)\d)")
+_ABOUT_AN_AMOUNT = re.compile(rf"(?i:about|around)\s+(?:{MONEY_SIGN}\s?\d|(?!(?:19|20)\d\d\b)\d)")
 
 
 def _fact(m: re.Match[str]) -> tuple[str, str, str] | None:
@@ -570,9 +571,9 @@ def _stated_after_label(m: re.Match[str]) -> bool:
 # What follows a value and is not it: the value it replaces ("€25,400, not €24,600"), and
 # words saying it holds now ("£62 a month now").
 _TRAILING_VALUE = re.compile(
-    r"(?:,?\s+(?:and\s+)?not\s+(?:the\s+)?[£$€¥₹]?\d.*|\s+(?:now|currently|these\s+days)"
+    rf"(?:,?\s+(?:and\s+)?not\s+(?:the\s+)?{MONEY_SIGN}?\d.*|\s+(?:now|currently|these\s+days)"
     # "14.2kg, down from 15kg": where it moved from is the value it replaces.
-    r"|,?\s+(?:up|down)\s+from\s+[£$€¥₹]?\d.*)$",
+    rf"|,?\s+(?:up|down)\s+from\s+{MONEY_SIGN}?\d.*)$",
     re.IGNORECASE,
 )
 

@@ -262,6 +262,8 @@ MONTH_PATTERN = rf"(?P<month>{_MONTH_FORMS})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
 # A weekday written out or short ("Sat", "Wednesday", "Thurs.").
+# A currency's sign written before an amount ("£290", "€1,500"): one pattern the rules share.
+MONEY_SIGN = "[£$€¥₹]"
 WEEKDAY_WORD = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?)"
 _COUNT = r"(?P<count>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few)"
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
