@@ -345,6 +345,17 @@ async def test_a_who_question_needs_a_sentence_that_names_someone(
     assert "mother-in-law" in efua["reader_result"]["answer"], efua
 
 
+async def test_a_question_asking_for_a_name_needs_a_sentence_that_names_one(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="New task: call the plumber about the leaking tap.")
+    await write(client, contacts, text="We rent the van from the garage, it's called Bluebell.")
+    plumber = await read(client, contacts, "?What's the plumber's name?")
+    assert plumber["basis"] == "nothing", plumber
+    van = await read(client, contacts, "?What's the van called?")
+    assert "Bluebell" in van["reader_result"]["answer"], van
+
+
 async def test_a_number_asked_for_needs_a_number_or_a_code_not_a_date_or_a_year(
     client: httpx.AsyncClient, contacts: str
 ) -> None:

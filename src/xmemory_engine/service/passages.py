@@ -306,6 +306,9 @@ class Terms:
     who: bool = False
     """Asks for a person ("Who ...?"): a sentence naming nobody but whom the question names
     does not answer it."""
+    name: bool = False
+    """Asks for a name by the word ("What's the plumber's *name*?", "What is the EP
+    *called*?"): as for `who`, a sentence naming nobody the question does not answers none."""
     foreign: bool = False
     """Asked in a language the rules do not read ("Wo wohnt Ingrid?"): only its names are
     understood, so what is said about them is what can be shown."""
@@ -451,6 +454,7 @@ def question_terms(question: str) -> Terms:
     # someone else: only a question with more than its names asks for a person.
     described = len(words) >= 3 and words[1] in COPULAS and set(words[2:]) <= in_names
     who = opening in ("who", "whom", "whose") and not described
+    name = opening in ("what", "which") and bool(_ASKS_A_NAME & set(words))
     where = opening == "where"
     when = opening == "when" or _asks_a_day(words)
     participles = frozenset(
@@ -464,11 +468,15 @@ def question_terms(question: str) -> Terms:
         focus=focus,
         foreign=foreign,
         who=who,
+        name=name,
         where=where,
         when=when,
         participles=participles,
         narrowing=narrowing,
     )
+
+
+_ASKS_A_NAME = frozenset(("name", "names", "called", "named"))
 
 
 def _asks_a_day(words: list[str]) -> bool:
@@ -1303,7 +1311,7 @@ def _about_whom_asked(terms: Terms, context: str, words: list[str]) -> bool:
         for run in terms.names
     ):
         return False
-    return not terms.who or _names_someone(context, terms)
+    return not (terms.who or terms.name) or _names_someone(context, terms)
 
 
 # Auxiliary verbs that open a question asking for a yes or a no.
