@@ -356,6 +356,21 @@ async def test_a_question_asking_for_a_name_needs_a_sentence_that_names_one(
     assert "Bluebell" in van["reader_result"]["answer"], van
 
 
+async def test_how_many_needs_a_sentence_that_says_a_count_or_lists_things(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(client, contacts, text="The book swap got £150 from the Rotary Club members.")
+    await write(client, contacts, text="The choir took on three new members in May.")
+    await write(client, contacts, text="Tour shows: Leeds, York and Hull.")
+    # An amount is no count, and no other sentence says one of members of the book swap.
+    swap = await read(client, contacts, "?How many members does the book swap have?")
+    assert swap["basis"] == "nothing", swap
+    choir = await read(client, contacts, "?How many members did the choir take on?")
+    assert "three" in choir["reader_result"]["answer"], choir
+    shows = await read(client, contacts, "?How many shows are on the tour?")
+    assert "Leeds" in shows["reader_result"]["answer"], shows
+
+
 async def test_a_number_asked_for_needs_a_number_or_a_code_not_a_date_or_a_year(
     client: httpx.AsyncClient, contacts: str
 ) -> None:

@@ -309,6 +309,9 @@ class Terms:
     name: bool = False
     """Asks for a name by the word ("What's the plumber's *name*?", "What is the EP
     *called*?"): as for `who`, a sentence naming nobody the question does not answers none."""
+    count: bool = False
+    """Asks how many: a sentence with no number that is no amount, date or time, no number
+    said in words and no list (the `how many` shape of `vocabulary.yml`) does not answer."""
     foreign: bool = False
     """Asked in a language the rules do not read ("Wo wohnt Ingrid?"): only its names are
     understood, so what is said about them is what can be shown."""
@@ -469,6 +472,7 @@ def question_terms(question: str) -> Terms:
         foreign=foreign,
         who=who,
         name=name,
+        count=asks_how_many(question),
         where=where,
         when=when,
         participles=participles,
@@ -1311,7 +1315,14 @@ def _about_whom_asked(terms: Terms, context: str, words: list[str]) -> bool:
         for run in terms.names
     ):
         return False
+    if terms.count and not _says_a_count(context):
+        return False
     return not (terms.who or terms.name) or _names_someone(context, terms)
+
+
+def _says_a_count(context: str) -> bool:
+    counted = vocabulary().shapes.get("how many")
+    return counted is None or counted.search(context) is not None
 
 
 # Auxiliary verbs that open a question asking for a yes or a no.
