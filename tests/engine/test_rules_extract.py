@@ -5977,6 +5977,26 @@ async def test_a_detail_with_no_owner_whose_value_is_a_day_in_full_is_no_fact() 
     assert not attributes & {"quiz night friday", "summer fete saturday", "agm thursday"}
 
 
+@pytest.mark.anyio
+async def test_a_firms_name_keeps_an_s_that_owns_nothing() -> None:
+    # After a preposition, an 's with nothing owned after it is the firm's own name.
+    said = await extract(
+        "My neighbour Adaeze Okonkwo works nights as a midwife at St Mary's so mornings are "
+        "hard. Tom Reilly works at Sainsbury's now.",
+        DEFAULT,
+    )
+    people = {p["name"]: p.get("company") for p in objects(said, "person")}
+    assert people == {"Adaeze Okonkwo": "St Mary's", "Tom Reilly": "Sainsbury's"}
+    firms = {o["name"] for o in objects(said, "organization")}
+    assert firms == {"St Mary's", "Sainsbury's"}
+    # A person's home keeps the person's name: Oksana, not a place "Oksana's".
+    dinner = await extract(
+        "Oksana Hrytsenko joined the club. December's dinner is at Oksana's on Saturday.",
+        DEFAULT,
+    )
+    assert [o["name"] for o in objects(dinner, "person")] == ["Oksana Hrytsenko"]
+
+
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,
 # possessives, labels, list marks, dates, amounts, addresses, diets, jobs, names.
 _FRAGMENTS = (

@@ -204,6 +204,7 @@ def analyze(
     if intro is not None:
         kinds[intro.name.lower()] = "person"
     _firms_by_first_word(kinds, candidates)
+    _firms_own_s([s.text for s in sentences], kinds, candidates)
     canon = _canonical_names(kinds, candidates)
     _other_names(sentences, candidates, kinds, canon)
     result = TextAnalysis([])
@@ -377,6 +378,19 @@ def _other_names(
                 continue
             kinds[cand.name.lower()] = "person"
             canon[cand.name.lower()] = canon.get(before.name.lower(), before.name)
+
+
+def _firms_own_s(
+    texts: list[str], kinds: dict[str, str], candidates: list[list[Candidate]]
+) -> None:
+    """A firm's name said with an 's that owns nothing keeps it ("a midwife at St Mary's so
+    mornings are hard", "works at Sainsbury's now"): the 's is the name's, not an owner's. A
+    person's stays theirs ("dinner at Oksana's on Saturday")."""
+    for c in (c for cs in candidates for c in cs):
+        if c.owns_nothing and kinds.get(c.name.lower()) == "org":
+            c.name += texts[c.sentence][c.end - 2 : c.end]
+            c.possessive = False
+            kinds.setdefault(c.name.lower(), "org")
 
 
 def _firms_by_first_word(kinds: dict[str, str], candidates: list[list[Candidate]]) -> None:

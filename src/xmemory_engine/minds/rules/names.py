@@ -237,6 +237,7 @@ class Candidate:
     # coming, his name's Gavin Doyle"); "her name is Biscuit" after "a dog" names no one.
     name_told: bool = False
     from_a_name: bool = False  # "from" and a capitalised word right after it: "Priya from Monzo"
+    owns_nothing: bool = False  # its 's owns no word after it: "at St Mary's so …"
 
 
 @dataclass
@@ -598,6 +599,13 @@ def _ampersand_after(sentence: str, run: list[re.Match[str]]) -> bool:
 
 # What follows a name's 's when the 's is a verb: an article ("is"), "been" or "got" ("has").
 _S_FOR_VERB = re.compile(r"\s+(?:(?P<is>a|an|the)|been|got)\s", re.IGNORECASE)
+# What may follow an 's that owns nothing: the sentence's end, a mark, or a word opening a
+# clause, a time or a place rather than a thing owned.
+_OWNS_NOTHING = re.compile(
+    r"\s*(?:$|[,.;:!?)\u2014\u2013]|-\s|(?:so|and|but|or|because|as|on|in|at|near|for|until|"
+    r"since|from|to|with|now|today|yesterday|tomorrow|this|last|next|every)\b)",
+    re.IGNORECASE,
+)
 _OBJECT_BEFORE = re.compile(r"\b(?:at|to|from|by|with|in|for)\s+$", re.IGNORECASE)
 
 
@@ -678,6 +686,14 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     after_comma = sentence[end : end + 1] == ","
     found = Candidate(
         name, index, start, end, possessive, titled, before, after, tokens, after_name, after_comma
+    )
+    # "a midwife at St Mary's so …", "works at Sainsbury's now": an 's after a preposition
+    # that owns nothing is the name's own if the name is a firm's (`own_s`), not a person's
+    # ("dinner at Oksana's on Saturday").
+    found.owns_nothing = (
+        possessive
+        and _OWNS_NOTHING.match(sentence, end) is not None
+        and _OBJECT_BEFORE.search(sentence[:start]) is not None
     )
     found.subject_head = subject_head(sentence[:start])
     raw_after = _TOKEN.findall(sentence[end:])
