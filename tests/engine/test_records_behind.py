@@ -862,3 +862,20 @@ async def test_the_one_told_to_do_it_instead_is_who_does_it(memory: Memory) -> N
     found = await read("Who's doing the photo slideshow?")
     assert found["basis"] == "records", found
     assert found["reader_result"]["answer"].startswith("Oskar (person)"), found
+
+
+async def test_a_contact_held_by_someone_else_than_the_one_asked_of_is_no_answer(
+    memory: Memory,
+) -> None:
+    write, read = memory
+    await write(
+        "Assistant coach: Kwabena Mensah (kwabena.m@harrowgatehoops.org, 07812 334 905). "
+        "Club secretary is Łucja Nowicka."
+    )
+    # Kwabena's record says "club" (his club); hers says "club secretary" and has no email.
+    secretary = await read("What's the club secretary's email?")
+    assert secretary["basis"] != "records", secretary
+    assert secretary["evidence"] == []
+    coach = await read("What is the assistant coach's email?")
+    assert coach["basis"] == "records", coach
+    assert coach["reader_result"]["answer"] == "kwabena.m@harrowgatehoops.org"

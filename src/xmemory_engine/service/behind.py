@@ -225,6 +225,8 @@ def _holding(t: Tables, asked_of: _AskedOf) -> Behind | None:
         return None
     if any(s is not None and not s.search(query) and not s.search(values) for s in _shapes(terms)):
         return None
+    if _shape_held_by_another(terms, used):
+        return None
     if terms.who and not _a_name_in([str(r[f]) for _, r, fields in used for f in fields], terms):
         return None  # "Who is booking the van's MOT?": records naming no one do not answer
     traced = [TracedRecord(spec.table, str(r["xuid"]), fields) for spec, r, fields in used]
@@ -874,6 +876,32 @@ def _a_name_in(values: list[str], terms: passages_mod.Terms) -> bool:
                 continue
             return True
     return False
+
+
+def _shape_held_by_another(
+    terms: passages_mod.Terms, used: list[tuple[ObjectSpec, Record, list[str]]]
+) -> bool:
+    """Whether the contact asked for (an email, a phone number) is held only by records
+    that say less of whom it is asked of than another record does: "What's the club secretary's email?" beside
+    "Assistant coach: Kwabena (kwabena@…). Club secretary is Łucja." is not Kwabena's email
+    (his record says "club" by his club; hers says "club secretary"), and hers has none."""
+    # A contact's shape only: an address or a number is someone's own, while a date or an
+    # amount is often a record's beside the one said to be what is asked of (the estate
+    # agent's record, the valuation visit's date).
+    shapes = [t.shape for t in terms.terms if t.shape is not None and t.stem in _CONTACT_SHAPES]
+    about = [t for t in terms.terms if t.shape is None]
+    if not shapes or not about or len(used) < 2:
+        return False
+    said: list[int] = []
+    holds: list[bool] = []
+    for spec, record, _about in used:
+        values = [str(record[f]) for f in spec.fields if record.get(f) is not None]
+        text = " ".join(values)
+        words = search_words(text)
+        said.append(sum(1 for t in about if t.covered_by(words, text)))
+        holds.append(any(s.search(text) for s in shapes))
+    best = max(said)
+    return any(holds) and all(n < best for n, held in zip(said, holds, strict=True) if held)
 
 
 def _shapes(terms: passages_mod.Terms) -> list[Any]:
