@@ -5997,6 +5997,18 @@ async def test_a_firms_name_keeps_an_s_that_owns_nothing() -> None:
     assert [o["name"] for o in objects(dinner, "person")] == ["Oksana Hrytsenko"]
 
 
+@pytest.mark.anyio
+async def test_a_range_of_days_set_aside_after_a_name_is_no_place() -> None:
+    # "(Sat-Sun)", "(Mon\u2013Wed) with an en dash": when someone works, not where they are.
+    said = await extract(
+        "Staff: weekend server Amira Haddad (Sat-Sun); cleaner Joy Obi (Mon\u2013Wed).", DEFAULT
+    )
+    people = {p["name"]: p for p in objects(said, "person")}
+    assert set(people) == {"Amira Haddad", "Joy Obi"}, people
+    assert all("location" not in p for p in people.values()), people
+    assert not objects(said, "organization")
+
+
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,
 # possessives, labels, list marks, dates, amounts, addresses, diets, jobs, names.
 _FRAGMENTS = (

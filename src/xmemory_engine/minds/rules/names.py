@@ -650,8 +650,11 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         or _CODE.fullmatch(run[-1].group()) is not None
     ):
         run = run[:-1]
-    if not run or all(t.group().lower().rstrip(".") in _DAYS for t in run):
-        return None  # "Tue & Fri", "Mon": days of the week, however written, name no one
+    if not run or all(
+        part.rstrip(".") in _DAYS for t in run for part in re.split(r"[-\u2013]", t.group().lower())
+    ):
+        # "Tue & Fri", "Mon", "Sat-Sun": days of the week, however written, name no one.
+        return None
     start, end = run[0].start(), run[-1].end()
     text = sentence[start:end]
     possessive = text.endswith(("'s", "\u2019s"))
