@@ -1520,3 +1520,17 @@ async def test_who_someone_is_is_not_answered_by_sentences_kept_about_them(
         await memory.write("My sister Dagny is lending me £5,000.")
         dagny = await memory.read("Who is Dagny?")
         assert dagny["basis"] == "records" and "sister" in dagny["reader_result"]["answer"]
+
+
+async def test_an_event_told_booked_for_a_day_is_titled_without_the_booking(
+    tmp_path: Path,
+) -> None:
+    # "booked", "arranged", "confirmed" before the day lead to it, as "scheduled" does: the
+    # event is the inspection, so the correction names it and moves it.
+    async with session(tmp_path) as memory:
+        await memory.write("Health inspection booked for 12 January 2027 with Pauline Vasseur.")
+        await memory.write("Correction: the health inspection is on 14 January, not the 12th.")
+        when = await memory.read("When is the health inspection?")
+        assert when["basis"] == "records", when
+        assert "2027-01-14" in when["reader_result"]["answer"], when
+        assert "2027-01-12" not in when["reader_result"]["answer"], when

@@ -1403,7 +1403,7 @@ def untold(title: str) -> str:
 # it says one of ("we fly out the day before 22 December": a day, said from another).
 _BEFORE = r"(?<!day\s)(?<!night\s)(?<!week\s)(?<!weekend\s)before"
 _BEFORE_DATE = re.compile(
-    rf"(?:\s*,?\s*\b(?:on|by|{_BEFORE}|for|from|at|is|was|are|were|due|scheduled|set|planned)\b)*\s*,?\s*$",
+    rf"(?:\s*,?\s*\b(?:on|by|{_BEFORE}|for|from|at|is|was|are|were|due|scheduled|set|planned|booked|arranged|confirmed)\b)*\s*,?\s*$",
     re.IGNORECASE,
 )
 _TITLE_CHARS = 80
