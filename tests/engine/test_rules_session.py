@@ -1534,3 +1534,17 @@ async def test_an_event_told_booked_for_a_day_is_titled_without_the_booking(
         assert when["basis"] == "records", when
         assert "2027-01-14" in when["reader_result"]["answer"], when
         assert "2027-01-12" not in when["reader_result"]["answer"], when
+
+
+async def test_the_kind_a_stance_question_asks_for_keeps_the_preferences_that_say_it(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("I prefer window seats on long flights.")
+        await memory.write("The user prefers email for invoices.")
+        await memory.write("I hate coriander.")
+        seats = await memory.read("Which seats do I prefer?")
+        assert seats["reader_result"]["answer"] == "window seats", seats
+        # A kind no preference says is no filter: the stance's records, as before.
+        herb = await memory.read("Which herb do I dislike?")
+        assert "coriander" in herb["reader_result"]["answer"], herb

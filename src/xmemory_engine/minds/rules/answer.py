@@ -1044,6 +1044,8 @@ class _Reading:
                 # answer, only records that hold what the question says.
                 continue
             limit = 1 if q.latest_only else 5 if few else LIST_LIMIT
+            if q.kind_said and not few and await self._holding_kind(spec, keywords, fields):
+                keywords = [*keywords, q.kind_said]  # "Which seats …?": the window seats
             sel = Select(self.map, spec).matching(q.values, keywords).filters(q, spec)
             if q.who and spec in people and _ASKER & set(words(q.lowered)):
                 sel.not_named(USER_NAME)  # "Who do I report to?" is never the user
@@ -1064,6 +1066,15 @@ class _Reading:
         if fallback is not None:
             return fallback
         return Answer(tables=[first] if first else [], about=self._about(targets[0]))
+
+    async def _holding_kind(self, spec: ObjectSpec, keywords: list[str], fields: list[str]) -> bool:
+        """Whether a record of `spec` the question would list says the kind it asks for
+        (`Question.kind_said`): then only those are listed."""
+        q = self.q
+        assert q.kind_said is not None
+        sel = Select(self.map, spec).matching(q.values, [*keywords, q.kind_said]).filters(q, spec)
+        table = await self._run(sel.columns(fields or None).limit(1).sql())
+        return bool(table.rows)
 
     async def _stated(
         self, spec: ObjectSpec, keywords: list[str], table: ResultTable, limit: int

@@ -93,6 +93,9 @@ class Question:
     # For the preference-like type: (value field, whether the question asks what the user
     # dislikes); "Which herb do I dislike?" keeps only the records of that stance.
     stance: tuple[str, bool] | None = None
+    # The kind a stance question asks for ("Which *seats* do I prefer?"), as a stem: records
+    # that say it answer first; when none does, it is no filter (see `stance`).
+    kind_said: str | None = None
     window: Window | None = None  # the days asked about ("in March", "on the 24th")
 
     @property
@@ -235,6 +238,8 @@ def read_question(text: str, mapped: SchemaMap, today: date | None = None) -> Qu
         # "Which *herb* do I dislike?": the kind of thing liked is rarely stored with it.
         kind = re.match(r"\s*(?:what|which)\s+(\w+)", q.lowered)
         q.terms = [t for t in q.terms if kind is None or t.lower() != kind.group(1)]
+        if kind is not None and kind.group(1) not in STOPWORDS | _QUESTION_WORDS:
+            q.kind_said = stem(kind.group(1))
     q.keywords = list(dict.fromkeys(stem(w) for w in q.terms))
     _left_to_do(q, mapped)
     _working_on(q, mapped)
