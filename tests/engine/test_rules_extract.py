@@ -6009,6 +6009,27 @@ async def test_a_range_of_days_set_aside_after_a_name_is_no_place() -> None:
     assert not objects(said, "organization")
 
 
+@pytest.mark.anyio
+async def test_a_second_thing_said_of_the_user_ends_what_a_preference_is_about() -> None:
+    # "and wants to add …" is a plan, "and is willing to …" another fact: neither is what is
+    # preferred; "and wants every letter copied …" is a stance of its own.
+    said = await extract(
+        "User prefers oat milk for their own coffee and wants to add an oat option to the "
+        "menu. The user prefers morning appointments and wants every specialist letter "
+        "copied to the GP.",
+        DEFAULT,
+    )
+    stances = {(p["topic"], p["value"]) for p in objects(said, "preference")}
+    assert stances == {
+        ("coffee", "oat milk"),
+        ("morning appointments", "prefers morning appointments"),
+        (
+            "every specialist letter copied to the GP",
+            "wants every specialist letter copied to the GP",
+        ),
+    }, stances
+
+
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,
 # possessives, labels, list marks, dates, amounts, addresses, diets, jobs, names.
 _FRAGMENTS = (

@@ -276,7 +276,10 @@ _SOMEONE_NAMED = re.compile(r"\b[A-Z][a-z]")
 # writing, so there's a paper trail", "allergic to peanuts and I don't eat pork").
 _REASON = re.compile(
     r",?\s+(?:(?:because|so that|so|(?:even\s+)?(?:though|tho))\s+"
-    r"|(?:and|but|while)\s+(?:I|we|he|she|they|(?:the\s+)?user)\b).*$"
+    r"|(?:and|but|while)\s+(?:I|we|he|she|they|(?:the\s+)?user)\b"
+    # A second thing said of the same subject: "prefers oat milk and wants to add …".
+    r"|(?:and|but)\s+(?:also\s+)?(?:wants?|needs?|plans?|hopes?|is|are|was|were|has|have|had"
+    r"|will|would|can|could|should|thinks?|says?|said|asks?|asked)\b).*$"
     # A clause of its own after a comma: "prefer standing at the end of a row, I get
     # claustrophobic in the middle".
     r"|,\s+(?:I|we|he|she|they)(?:['\u2019][a-z]+)?\s+(?!and\b|or\b).*$",
@@ -316,7 +319,7 @@ _PREFER_VALUE = {"like": "likes", "love": "loves", "prefer": "prefers", "enjoy":
 _SECOND_STANCE = re.compile(
     r"(?:,?\s+(?:but|and|while|whereas)|,)\s+(?:also\s+|really\s+)?(?=(?:likes?|loves?|prefers?|"
     r"enjoys?|hates?|dislikes?|avoids?|can't stand|doesn't like|does not like|wants?\s+to\s+avoid|"
-    r"would\s+rather|insists?)\b)",
+    r"would\s+rather|insists?|wants?(?!\s+to\b))\b)",
     re.IGNORECASE,
 )
 # ... or someone else's, in a clause of its own: "I prefer red wine, Sam likes gin", "I love
@@ -1084,7 +1087,8 @@ def _preference(
             and not split.group("topic")[:1].isupper()
             and not _UNFINISHED.search(split.group("value"))
         ):
-            topic, value = split.group("topic"), split.group("value")
+            # "for their own coffee": whose it is says nothing of what it is.
+            topic, value = _OWNED_BY.sub("", split.group("topic")), split.group("value")
         else:
             # The stance and its object: "dislikes coriander" answers "Which herb do I
             # dislike?" by itself; a bare "dislikes" would not say what.
@@ -1096,6 +1100,7 @@ def _preference(
     return draft
 
 
+_OWNED_BY = re.compile(r"^(?:my|our|their|his|her|its|your)\s+(?:own\s+)?", re.IGNORECASE)
 # A value that stops at a verb, so is no thing wanted by itself ("the twins to be").
 _UNFINISHED = re.compile(r"\b(?:to|be|to\s+be|is|are|was|were|been)$", re.IGNORECASE)
 
