@@ -6030,6 +6030,15 @@ async def test_a_second_thing_said_of_the_user_ends_what_a_preference_is_about()
     }, stances
 
 
+@pytest.mark.anyio
+async def test_several_doses_taken_are_a_detail_each_and_no_deed_beside_them() -> None:
+    said = await extract(
+        "User takes ibuprofen 400mg twice a day and omeprazole 20mg in the morning.", DEFAULT
+    )
+    details = {(f["subject"], f["attribute"], f["value"]) for f in objects(said, "fact")}
+    assert details == {("User", "ibuprofen", "400mg twice a day"), ("User", "omeprazole", "20mg")}
+
+
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,
 # possessives, labels, list marks, dates, amounts, addresses, diets, jobs, names.
 _FRAGMENTS = (

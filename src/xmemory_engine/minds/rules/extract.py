@@ -459,7 +459,9 @@ class _Build:
                 facts_said = [d for d in facts_said if d.values.get("attribute") != heading]
             self.things += facts_said
             self._jobs_of_named(facts_said)
-            self.things += read_deeds(named, self.map, self._draft, names.values())
+            self.things += _not_read_already(
+                read_deeds(named, self.map, self._draft, names.values()), facts_said
+            )
             self.relations += things.relations
             if not things.drafts and last is not None and rating_only(s.text, last):
                 continue  # "5 stars." rates the work just named, and says nothing else
@@ -1366,6 +1368,27 @@ def _object_words(clause: str, people: set[str]) -> set[str]:
             continue
         out.add(low)
     return out
+
+
+def _not_read_already(deeds: list[Draft], details: list[Draft]) -> list[Draft]:
+    """The deeds whose object is not a detail the sentence's facts already hold: "User takes
+    ibuprofen 400mg twice a day" is the detail ibuprofen = 400mg twice a day, not also the
+    deed "takes" = "ibuprofen 400mg twice a day", which a later "no longer takes ibuprofen"
+    would leave standing."""
+    held = [
+        (str(d.values.get("subject", "")).lower(), str(d.values.get("attribute", "")).lower())
+        for d in details
+    ]
+    return [
+        deed
+        for deed in deeds
+        if not any(
+            str(deed.values.get("subject", "")).lower() == whose
+            and attribute
+            and str(deed.values.get("value", "")).lower().startswith(attribute)
+            for whose, attribute in held
+        )
+    ]
 
 
 def _best_task(clause: str, words: set[str], titles: list[str]) -> str | None:

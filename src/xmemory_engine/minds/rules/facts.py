@@ -424,6 +424,15 @@ _DOSED = lazy_compile(
 )
 
 
+# The next of several doses taken, right after one: "takes ibuprofen 400mg twice a day *and
+# omeprazole 20mg in the morning*".
+_DOSED_TOO = lazy_compile(
+    r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+    rf"(?P<drug>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?P<value>(?:{DOSE})(?:\s+[^\W\d_][\w\-]*){{0,4}}?)"
+    r"(?=\s*(?:[.;,!?()\u2014\u2013]|$)|\s+(?:with|and|for|since|because|but|from|as|at|in)\b)"
+)
+
+
 def _doses(text: str) -> list[tuple[str, str, str]]:
     """The medicines `text` says someone takes, as (whose, drug, dose)."""
     out = []
@@ -434,6 +443,12 @@ def _doses(text: str) -> list[tuple[str, str, str]]:
         if whose is None or m.group("drug").split()[0].lower() in STOPWORDS:
             continue  # "takes the 12/03 train": no drug named
         out.append((whose, m.group("drug").lower(), m.group("value")))
+        end = m.end()
+        while (more := _DOSED_TOO.match(text, end)) is not None:
+            if more.group("drug").split()[0].lower() in STOPWORDS:
+                break
+            out.append((whose, more.group("drug").lower(), more.group("value")))
+            end = more.end()
     return out
 
 
