@@ -1548,3 +1548,20 @@ async def test_the_kind_a_stance_question_asks_for_keeps_the_preferences_that_sa
         # A kind no preference says is no filter: the stance's records, as before.
         herb = await memory.read("Which herb do I dislike?")
         assert "coriander" in herb["reader_result"]["answer"], herb
+
+
+async def test_a_medicine_no_longer_taken_is_no_answer_to_what_is_taken(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "User takes ibuprofen 400mg twice a day and omeprazole 20mg in the morning."
+        )
+        await memory.write("Update: user no longer takes ibuprofen; switched to paracetamol 1g.")
+        taken = await memory.read("What medication does the user take?")
+        answer = taken["reader_result"]["answer"]
+        assert "paracetamol 1g" in answer and "omeprazole 20mg" in answer, taken
+        assert "ibuprofen" not in answer, taken
+        # "Dad stopped taking warfarin": someone the user names by a tie stops too.
+        await memory.write("My dad takes warfarin 3mg every evening.")
+        await memory.write("My dad stopped taking warfarin after the op.")
+        dads = await memory.read("What medication does my dad take?")
+        assert "warfarin" not in str(dads["reader_result"]), dads

@@ -433,8 +433,29 @@ _DOSED_TOO = lazy_compile(
 )
 
 
+# A medicine someone no longer takes: "user no longer takes ibuprofen", "Dad stopped taking
+# warfarin", "I came off sertraline" (not "is off": "the OT is off sick"). Its detail is
+# kept, with "stopped" as its value, so the dose it had is history and no answer to what is
+# taken now; a medicine switched to after it ("…; switched to paracetamol 1g as needed") is
+# theirs too.
+_STOPPED = lazy_compile(
+    r"(?:(?P<user>\bI|\b(?:[Tt]he\s+)?[Uu]ser)|\b(?:[Mm]y|[Oo]ur)\s+(?P<noun>[a-z][\w\-]*)"
+    rf"|(?P<name>{_NAME}))"
+    r"\s+(?:(?:has|have|had)\s+)?(?:no\s+longer\s+(?:takes|take|uses|use|needs|need|(?:is\s+|am\s+)?on)"
+    r"|(?:stopped|quit|came\s+off)(?:\s+taking|\s+using)?)\s+"
+    r"(?P<drug>[a-z][\w\-]*)(?=\s*(?:[.;,!?()\u2014\u2013]|$)|\s+(?:and|now|because|since|as|after|from|on)\b)"
+)
+_SWITCHED_TO = lazy_compile(
+    r"\s*(?:[;,]|\band\b)\s*(?:(?:has\s+|have\s+)?(?:switched|changed|moved|swapped)\s+(?:over\s+)?to"
+    r"|(?:is\s+|am\s+)?now\s+on)\s+"
+    rf"(?P<drug>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?P<value>(?:{DOSE})(?:\s+[^\W\d_][\w\-]*){{0,4}}?)"
+    r"(?=\s*(?:[.;,!?()\u2014\u2013]|$)|\s+(?:with|and|for|since|because|but|from|as|at|in)\b)"
+)
+
+
 def _doses(text: str) -> list[tuple[str, str, str]]:
-    """The medicines `text` says someone takes, as (whose, drug, dose)."""
+    """The medicines `text` says someone takes, as (whose, drug, dose), and those they no
+    longer take, as (whose, drug, "stopped")."""
     out = []
     for m in _DOSED.finditer(text):
         # "my doctor takes …": whose, unsure; a name taking a dose is someone's, a pet's too
@@ -449,6 +470,14 @@ def _doses(text: str) -> list[tuple[str, str, str]]:
                 break
             out.append((whose, more.group("drug").lower(), more.group("value")))
             end = more.end()
+    for m in _STOPPED.finditer(text):
+        whose = _whose(m, KIN_NOUNS, given=False)
+        if whose is None or m.group("drug").lower() in STOPWORDS:
+            continue
+        out.append((whose, m.group("drug").lower(), "stopped"))
+        switched = _SWITCHED_TO.match(text, m.end())
+        if switched is not None and switched.group("drug").split()[0].lower() not in STOPWORDS:
+            out.append((whose, switched.group("drug").lower(), switched.group("value")))
     return out
 
 
