@@ -6039,6 +6039,15 @@ async def test_several_doses_taken_are_a_detail_each_and_no_deed_beside_them() -
     assert details == {("User", "ibuprofen", "400mg twice a day"), ("User", "omeprazole", "20mg")}
 
 
+@pytest.mark.anyio
+async def test_a_state_word_opening_a_note_names_no_one() -> None:
+    # "Done:", "Sent", "Paid" open what was done, not a name: "Done" was stored as a person.
+    done = await extract("Done: sent the claim form to Gjensidige.", DEFAULT)
+    assert not objects(done, "person"), objects(done, "person")
+    paid = await extract("Paid Tom Reilly for the tickets.", DEFAULT)
+    assert [p["name"] for p in objects(paid, "person")] == ["Tom Reilly"]
+
+
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,
 # possessives, labels, list marks, dates, amounts, addresses, diets, jobs, names.
 _FRAGMENTS = (

@@ -55,6 +55,7 @@ _LEADING_NOISE = (
     wordset(
         """met meet call called email emailed spoke talked saw visited rated finished started
     booked planning lent gave opened closed read reading ask asked told got had went just
+    done sent paid sorted cancelled canceled completed confirmed postponed pending
     the a an he she it they we i you her his its their our my your this that these those
     there here also and but so then yesterday today tomorrow tonight last next on in at
     for with by from please remember note add track remind don't hi hello dear thanks
