@@ -1565,3 +1565,15 @@ async def test_a_medicine_no_longer_taken_is_no_answer_to_what_is_taken(tmp_path
         await memory.write("My dad stopped taking warfarin after the op.")
         dads = await memory.read("What medication does my dad take?")
         assert "warfarin" not in str(dads["reader_result"]), dads
+
+
+async def test_a_thing_listed_done_that_marks_a_stored_task_is_no_second_task(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Task: send the insurance claim form to Gjensidige by 15 December.")
+        await memory.write("Done: sent the claim form to Gjensidige.")
+        done = await memory.read("Which tasks are done?")
+        answer = done["reader_result"]["answer"].split(" (also said")[0]
+        assert answer.startswith("send the insurance claim form to Gjensidige"), done
+        assert "sent the claim form" not in answer, done

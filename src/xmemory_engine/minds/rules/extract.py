@@ -966,6 +966,14 @@ class _Build:
             return False
         draft = self._draft(spec, title)
         draft.values[fname] = done
+        # "Done: sent the claim form to Gjensidige": the list made the clause a task done;
+        # it is the stored one, not a second beside it.
+        told = _LABEL_OPENING.sub("", clause).strip(" .;,").casefold()
+        self.things = [
+            t
+            for t in self.things
+            if not (t.spec is spec and str(t.values.get(title_of, "")).casefold() == told)
+        ]
         self.things.append(draft)
         return True
 
@@ -1368,6 +1376,9 @@ def _object_words(clause: str, people: set[str]) -> set[str]:
             continue
         out.add(low)
     return out
+
+
+_LABEL_OPENING = re.compile(r"^\s*[^\W\d_][\w\s\-]{0,20}:\s*")
 
 
 def _not_read_already(deeds: list[Draft], details: list[Draft]) -> list[Draft]:
