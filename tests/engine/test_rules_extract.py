@@ -6048,6 +6048,22 @@ async def test_a_state_word_opening_a_note_names_no_one() -> None:
     assert [p["name"] for p in objects(paid, "person")] == ["Tom Reilly"]
 
 
+@pytest.mark.anyio
+async def test_a_pronoun_after_an_animal_named_by_its_noun_is_the_animals() -> None:
+    said = await extract(
+        "My partner Sofía is sorting the internet. Oh and our cat Miso hates car rides so "
+        "we'll take her in a carrier on the metro.",
+        DEFAULT,
+    )
+    [sofia] = objects(said, "person")
+    assert "Miso" not in sofia.get("notes", ""), sofia
+    # Someone named after the animal is who the pronoun can mean again.
+    walker = await extract(
+        "We left our dog Biscuit with Maria Lopez, she said he was no trouble.", DEFAULT
+    )
+    assert any(p["name"] == "Maria Lopez" for p in objects(walker, "person"))
+
+
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,
 # possessives, labels, list marks, dates, amounts, addresses, diets, jobs, names.
 _FRAGMENTS = (

@@ -15,6 +15,7 @@ from datetime import date
 
 from xmemory_engine.minds.rules.deeds import past
 from xmemory_engine.minds.rules.names import (
+    ANIMALS,
     CURRENCY_CODES,
     META_LABELS,
     Candidate,
@@ -479,6 +480,13 @@ def _pronouns(
                 )
             )
             continue
+        if (
+            word != "they"
+            and word != "them"
+            and word != "their"
+            and _animal_before(text, m.start(), named)
+        ):
+            continue  # "our cat Miso hates car rides so we'll take her …": the cat, no one
         if word in PRONOUNS_THING:
             orgs = [n.entity for n in _earlier_of(named, m.start()) if n.entity.startswith("org:")]
             target = orgs[-1] if orgs else last_org
@@ -488,6 +496,24 @@ def _pronouns(
             continue
         out.append(Mention(target, m.start(), m.end(), pronoun=True, possessive=possessive))
     return out
+
+
+_OWNED_ANIMAL = re.compile(
+    r"\b(?i:my|our|the|his|her|their)\s+(?i:new\s+|old\s+|little\s+|rescue\s+)?"
+    r"(?P<animal>[a-z]+),?\s+[A-Z]"
+)
+
+
+def _animal_before(text: str, at: int, named: list[Mention]) -> bool:
+    """Whether the sentence names an animal by its noun before `at` ("our cat Miso", "my dog,
+    Biscuit") with no person named after it: a pronoun then is the animal's."""
+    for m in reversed(list(_OWNED_ANIMAL.finditer(text, 0, at))):
+        if m.group("animal").lower() in ANIMALS:
+            return not any(
+                n.start >= m.end() and n.end <= at and not n.entity.startswith("org:")
+                for n in named
+            )
+    return False
 
 
 def _someone_between(text: str) -> bool:
