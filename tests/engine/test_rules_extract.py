@@ -6064,6 +6064,19 @@ async def test_a_pronoun_after_an_animal_named_by_its_noun_is_the_animals() -> N
     assert any(p["name"] == "Maria Lopez" for p in objects(walker, "person"))
 
 
+@pytest.mark.anyio
+async def test_titles_of_other_languages_are_no_part_of_a_name() -> None:
+    said = await extract(
+        "Landlady is Doña Pilar Ortega, her number's 612 884 301. Our neighbour Herr Becker "
+        "waters the plants. Pumpkin sees Dra. Núria Puig.",
+        DEFAULT,
+    )
+    names = {p["name"] for p in objects(said, "person")}
+    assert names == {"Pilar Ortega", "Herr Becker", "Núria Puig"}, names
+    # "Dra." ends no sentence: no note "Pumpkin sees Dra." is left beside her.
+    assert not any(n["content"].endswith("Dra.") for n in objects(said, "note"))
+
+
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,
 # possessives, labels, list marks, dates, amounts, addresses, diets, jobs, names.
 _FRAGMENTS = (

@@ -70,13 +70,19 @@ _LEADING_NOISE = (
 # Capitalized words that start a sentence without starting a name ("Met Sarah Chen").
 NOISE_WORDS = _LEADING_NOISE
 # Titles written out in full ("Professor Hart") keep no dot when they open a lone surname.
-_FULL_TITLES = frozenset({"professor", "reverend"})
+# Titles written whole, so a surname after one keeps it as said ("Herr Becker", not "Herr.").
+_FULL_TITLES = frozenset({"professor", "reverend", "herr", "frau", "doña", "dona", "mme", "mlle"})
 TITLES = frozenset(
     {"mr", "mrs", "ms", "mx", "miss", "dr", "dra", "prof", "rev", "revd", "sir", "madam"}
+    # Other languages' titles ("Doña Pilar Ortega", "Herr Becker", "Mme Laurent"): no part
+    # of the name.
+    | {"sr", "sra", "srta", "doña", "dona", "herr", "frau", "mme", "mlle"}
     | _FULL_TITLES
 )
 # A title written before a name, its dot optional: the one pattern the rules share.
-TITLE_WORDS = "Dr|Dra|Professor|Prof|Reverend|Revd|Rev|Mr|Mrs|Ms|Mx"
+TITLE_WORDS = (
+    "Dr|Dra|Professor|Prof|Reverend|Revd|Rev|Mr|Mrs|Ms|Mx|Sra|Srta|Sr|Doña|Dona|Herr|Frau|Mme|Mlle"
+)
 TITLE = rf"(?:{TITLE_WORDS})\.?\s+"
 _MONTH_NAMES = ("january february march april may june july august september october november "
                 "december")  # fmt: skip

@@ -20,8 +20,8 @@ from xmemory_engine.sentences import lazy_compile as lazy_compile
 # -- sentences ---------------------------------------------------------------------------------
 
 # (Not "Ltd." nor "Inc.": a company's name often ends a sentence.) "ext. 4417", "tel. 0131…".
-_ABBREVIATIONS = {"mr", "mrs", "ms", "mx", "dr", "prof", "rev", "revd", "st", "jr", "sr", "vs", "etc", "e.g", "i.e",
-                  "ext", "tel", "approx", "dept"}  # fmt: skip
+_ABBREVIATIONS = {"mr", "mrs", "ms", "mx", "dr", "dra", "prof", "rev", "revd", "st", "jr", "sr", "sra",
+                  "srta", "vs", "etc", "e.g", "i.e", "ext", "tel", "approx", "dept"}  # fmt: skip
 _FIRM_ENDINGS = frozenset(("co", "ltd", "inc", "corp", "llc", "plc"))
 # Shortened words a value goes on after ("incl. planting"), besides `_ABBREVIATIONS`.
 _RUN_ON = frozenset(("incl", "excl", "esp", "ca", "cf", "est", "fig", "ref", "pp"))
