@@ -1577,3 +1577,15 @@ async def test_a_thing_listed_done_that_marks_a_stored_task_is_no_second_task(
         answer = done["reader_result"]["answer"].split(" (also said")[0]
         assert answer.startswith("send the insurance claim form to Gjensidige"), done
         assert "sent the claim form" not in answer, done
+
+
+async def test_an_irregular_verbs_other_form_finds_the_task_it_names(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Task: send the insurance claim form to Gjensidige by 15 December.")
+        await memory.write("Done: sent the claim form to Gjensidige.")
+        await memory.write("Task: buy a new carrier for Miso.")
+        sent = await memory.read("Is the insurance claim sent?")
+        assert sent["basis"] == "records", sent
+        assert "status: done" in sent["reader_result"]["answer"], sent
+        bought = await memory.read("Have I bought the carrier?")
+        assert "buy a new carrier for Miso (status: open)" in bought["reader_result"]["answer"]

@@ -625,7 +625,21 @@ def said_alike(keyword: str) -> tuple[str, ...]:
     """The words that also say what a keyword (a `stem`) does, as written in the `groups` of
     vocabulary.yml ("checkup" for "appointment", "dog" for "pet", not "cat" for "dog"); the
     words themselves, not stems: how each is matched, `sql._any_said` says."""
-    return _word_groups().get(keyword, ())
+    return _word_groups().get(keyword, ()) + _verb_forms().get(keyword, ())
+
+
+@functools.lru_cache(maxsize=1)
+def _verb_forms() -> dict[str, tuple[str, ...]]:
+    """An irregular verb's other form, by either's stem: "sent" also says "send" ("Is the
+    claim sent?" beside the task "send the claim form"), "send" also says "sent" (lexicon
+    `deeds.irregular`, past:base pairs)."""
+    out: dict[str, set[str]] = {}
+    for pair in lexicon("deeds.irregular"):
+        past_form, _, base_form = pair.partition(":")
+        if past_form and base_form:
+            out.setdefault(stem(past_form), set()).add(base_form)
+            out.setdefault(stem(base_form), set()).add(past_form)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 @functools.lru_cache(maxsize=1)
