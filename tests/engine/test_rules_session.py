@@ -1589,3 +1589,20 @@ async def test_an_irregular_verbs_other_form_finds_the_task_it_names(tmp_path: P
         assert "status: done" in sent["reader_result"]["answer"], sent
         bought = await memory.read("Have I bought the carrier?")
         assert "buy a new carrier for Miso (status: open)" in bought["reader_result"]["answer"]
+
+
+async def test_a_word_narrowing_a_list_in_a_state_names_what_it_left_out(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "To-do: fill in the sleep diary every morning until the appointment, email HR "
+            "about my changed hours, and find out whether I have to tell the DVLA. I emailed "
+            "HR on Tuesday."
+        )
+        narrowed = await memory.read("Which of my sleep to-dos are still open?")
+        assert "sleep diary" in narrowed["reader_result"]["answer"], narrowed
+        # "sleep" is the memory's topic, not a word of each item: the open task it left out
+        # is named, so the list is not taken for all of them.
+        assert "tell the DVLA" in (narrowed.get("notice") or ""), narrowed
+        # Nothing left out, nothing to say.
+        every = await memory.read("Which tasks are open?")
+        assert "others in that state" not in (every.get("notice") or ""), every

@@ -355,6 +355,9 @@ def first_words(text: str, limit: int) -> tuple[str, bool]:
     return text[: ends[limit - 1]], True
 
 
+LEFT_OUT_SHOWN = 3  # records a narrowing left out, named in its notice
+
+
 class _Reading:
     def __init__(self, request: AnswerRequest, mapped: SchemaMap, q: Question) -> None:
         self.request = request
@@ -1059,13 +1062,48 @@ class _Reading:
                     return self._mentioned(spec, table, stated, fields)
                 prose = self._list_prose(spec, table, fields)
                 assumed = await self._assumed(sel, spec)
-                notice = " ".join(n for n in (self.cut, assumed) if n) or None
+                others = await self._left_out_by_words(spec, keywords, table)
+                notice = " ".join(n for n in (self.cut, assumed, others) if n) or None
                 return Answer(tables=[table], answer=prose, notice=notice, about=self._about(spec))
             first = first or _emptied(table)
         fallback = await self._unqualified(targets)
         if fallback is not None:
             return fallback
         return Answer(tables=[first] if first else [], about=self._about(targets[0]))
+
+    async def _left_out_by_words(
+        self, spec: ObjectSpec, keywords: list[str], table: ResultTable
+    ) -> str | None:
+        """A notice naming the records in the state asked that the question's words left out
+        ("Which of my sleep to-dos are still open?" beside an open "find out whether I have
+        to tell the DVLA"): a word said of a list ("sleep") is often the memory's topic, not
+        said in each item. None when the words left none out, or when no state is asked."""
+        q = self.q
+        if not keywords or q.values or not q.enums.get(spec.name) or q.count or q.aggregate:
+            return None
+        title = name_field(spec)
+        if title is None:
+            return None
+        sel = Select(self.map, spec).matching(q.values, []).filters(q, spec)
+        limit = LEFT_OUT_SHOWN + 1 + len(table.rows)
+        every = await self._run(sel.columns([title]).limit(limit).sql())
+        if title not in every.columns:
+            return None
+        at = every.columns.index(title)
+        listed = (
+            {str(row[table.columns.index(title)]) for row in table.rows}
+            if (title in table.columns)
+            else set()
+        )
+        left = [str(row[at]) for row in every.rows if str(row[at]) not in listed]
+        if not left:
+            return None
+        shown = "; ".join(left[:LEFT_OUT_SHOWN]) + ("; …" if len(left) > LEFT_OUT_SHOWN else "")
+        noun = _type_name(spec, plural=True)
+        return (
+            f"Only the {noun} that say {', '.join(q.terms) or ', '.join(keywords)} are listed; "
+            f"others in that state do not say it: {shown}."
+        )
 
     async def _holding_kind(self, spec: ObjectSpec, keywords: list[str], fields: list[str]) -> bool:
         """Whether a record of `spec` the question would list says the kind it asks for
