@@ -356,6 +356,20 @@ async def test_a_question_asking_for_a_name_needs_a_sentence_that_names_one(
     assert "Bluebell" in van["reader_result"]["answer"], van
 
 
+async def test_a_number_asked_for_is_no_day_of_a_month_nor_an_amount(
+    client: httpx.AsyncClient, contacts: str
+) -> None:
+    await write(
+        client, contacts, text="Flights booked w Vueling, back tues 23 feb. Hotel is €96/night."
+    )
+    flight = await read(client, contacts, "?What's my flight number?")
+    assert flight["basis"] == "nothing", flight
+    # A phone number is still a number.
+    await write(client, contacts, text="The caretaker is Gareth Bevan, 029 2046 7781.")
+    phone = await read(client, contacts, "?What's the caretaker's phone number?")
+    assert "029 2046 7781" in phone["reader_result"]["answer"], phone
+
+
 async def test_how_many_needs_a_sentence_that_says_a_count_or_lists_things(
     client: httpx.AsyncClient, contacts: str
 ) -> None:
