@@ -1606,3 +1606,18 @@ async def test_a_word_narrowing_a_list_in_a_state_names_what_it_left_out(tmp_pat
         # Nothing left out, nothing to say.
         every = await memory.read("Which tasks are open?")
         assert "others in that state" not in (every.get("notice") or ""), every
+
+
+async def test_an_amount_in_another_item_of_a_list_does_not_answer_how_much(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "hearing aid to-dos:\n- Find out the price of the TV streamer accessory from "
+            "SoundWell\n- Set up the myPhonak app on dad's phone\n- Pay the £500 deposit by 4 "
+            "January"
+        )
+        streamer = await memory.read("How much does the TV streamer cost?")
+        assert streamer["basis"] != "records", streamer
+        deposit = await memory.read("How much is the deposit?")
+        assert "£500" in deposit["reader_result"]["answer"], deposit

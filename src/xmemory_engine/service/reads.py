@@ -610,8 +610,20 @@ def shaped_as_asked(query: str, tables: list[ResultTable]) -> bool:
     shapes = [t.shape for t in terms if t.shape is not None and not t.shape.search(query)]
     if not shapes:
         return True
-    said = " ".join(_row_values(tables))
-    return all(shape.search(said) for shape in shapes)
+    values = _row_values(tables)
+    said = " ".join(values)
+    if not all(shape.search(said) for shape in shapes):
+        return False
+    # A value listing items ("find out the price of the TV streamer; …; pay the £500
+    # deposit"): the shape is looked for in the items that say what is asked about, when
+    # some do, not in another item beside them.
+    about = [t for t in terms if t.shape is None]
+    items = [i for v in values if ";" in v for i in v.split(";")]
+    saying = [i for i in items if any(t.covered_by(search_words(i), i) for t in about)]
+    if not saying:
+        return True
+    rest = " ".join(v for v in values if ";" not in v)
+    return all(shape.search(" ".join([*saying, rest])) for shape in shapes)
 
 
 def _row_values(tables: list[ResultTable]) -> list[str]:
