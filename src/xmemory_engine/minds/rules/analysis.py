@@ -480,12 +480,7 @@ def _pronouns(
                 )
             )
             continue
-        if (
-            word != "they"
-            and word != "them"
-            and word != "their"
-            and _animal_before(text, m.start(), named)
-        ):
+        if word not in _PLURAL and _animal_before(text, m.start(), named):
             continue  # "our cat Miso hates car rides so we'll take her …": the cat, no one
         if word in PRONOUNS_THING:
             orgs = [n.entity for n in _earlier_of(named, m.start()) if n.entity.startswith("org:")]
@@ -498,6 +493,7 @@ def _pronouns(
     return out
 
 
+_PLURAL = frozenset(("they", "them", "their"))
 _OWNED_ANIMAL = re.compile(
     r"\b(?i:my|our|the|his|her|their)\s+(?i:new\s+|old\s+|little\s+|rescue\s+)?"
     r"(?P<animal>[a-z]+),?\s+[A-Z]"

@@ -1090,11 +1090,8 @@ class _Reading:
         if title not in every.columns:
             return None
         at = every.columns.index(title)
-        listed = (
-            {str(row[table.columns.index(title)]) for row in table.rows}
-            if (title in table.columns)
-            else set()
-        )
+        shown_at = table.columns.index(title) if title in table.columns else None
+        listed = {str(row[shown_at]) for row in table.rows} if shown_at is not None else set()
         left = [str(row[at]) for row in every.rows if str(row[at]) not in listed]
         if not left:
             return None

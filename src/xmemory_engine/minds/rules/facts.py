@@ -409,28 +409,32 @@ DOSE = (
     r"\d[\d.,]*(?:/\d+)?\s?(?:mg|mcg|\u00b5g|g|ml|iu|units?|puffs?|tablets?|capsules?|drops?)\b"
     r"|\d+/\d+\b"
 )
+# A drug and its dose, with how often it is taken, ended by a mark or a word opening what
+# is said next: the part every reading of a dose shares.
+_DRUG_AND_DOSE = (
+    rf"(?P<drug>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?P<value>(?:{DOSE})(?:\s+[^\W\d_][\w\-]*){{0,4}}?)"
+    r"(?=\s*(?:[.;,!?()\u2014\u2013]|$)|\s+(?:with|and|for|since|because|but|from|as|at|in)\b)"
+)
+# Who takes a medicine: the user, someone the user names by a noun ("my dad"), or someone
+# named.
+_TAKER = (
+    r"(?:(?P<user>\bI|\b(?:[Tt]he\s+)?[Uu]ser)|\b(?:[Mm]y|[Oo]ur)\s+(?P<noun>[a-z][\w\-]*)"
+    rf"|(?P<name>{_NAME}))"
+)
 # What someone takes, and how much: "User takes metformin 500mg twice daily with meals", "I'm
 # on sertraline 50mg", "my dad takes bisoprolol 5mg every morning", "Gerald was prescribed
 # apixaban 2.5mg twice daily". The drug is the detail, the dose its value, so a dose said
 # later ("metformin increased to 1000mg", `_MOVED_TO`) replaces it and keeps it as history.
 _DOSED = lazy_compile(
-    r"(?:(?P<user>\bI|\b(?:[Tt]he\s+)?[Uu]ser)|\b(?:[Mm]y|[Oo]ur)\s+(?P<noun>[a-z][\w\-]*)"
-    rf"|(?P<name>{_NAME}))"
-    r"\s*(?:['\u2019](?:s|m)\s+on|\s+(?:(?:now|also|still|currently)\s+)?"
+    _TAKER + r"\s*(?:['\u2019](?:s|m)\s+on|\s+(?:(?:now|also|still|currently)\s+)?"
     r"(?:takes|take|is\s+on|am\s+on|are\s+on|was\s+prescribed|has\s+been\s+prescribed|"
-    r"started|uses|use|is\s+taking|am\s+taking))\s+"
-    rf"(?P<drug>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?P<value>(?:{DOSE})(?:\s+[^\W\d_][\w\-]*){{0,4}}?)"
-    r"(?=\s*(?:[.;,!?()\u2014\u2013]|$)|\s+(?:with|and|for|since|because|but|from|as|at|in)\b)"
+    r"started|uses|use|is\s+taking|am\s+taking))\s+" + _DRUG_AND_DOSE
 )
 
 
 # The next of several doses taken, right after one: "takes ibuprofen 400mg twice a day *and
 # omeprazole 20mg in the morning*".
-_DOSED_TOO = lazy_compile(
-    r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
-    rf"(?P<drug>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?P<value>(?:{DOSE})(?:\s+[^\W\d_][\w\-]*){{0,4}}?)"
-    r"(?=\s*(?:[.;,!?()\u2014\u2013]|$)|\s+(?:with|and|for|since|because|but|from|as|at|in)\b)"
-)
+_DOSED_TOO = lazy_compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)" + _DRUG_AND_DOSE)
 
 
 # A medicine someone no longer takes: "user no longer takes ibuprofen", "Dad stopped taking
@@ -439,17 +443,14 @@ _DOSED_TOO = lazy_compile(
 # taken now; a medicine switched to after it ("…; switched to paracetamol 1g as needed") is
 # theirs too.
 _STOPPED = lazy_compile(
-    r"(?:(?P<user>\bI|\b(?:[Tt]he\s+)?[Uu]ser)|\b(?:[Mm]y|[Oo]ur)\s+(?P<noun>[a-z][\w\-]*)"
-    rf"|(?P<name>{_NAME}))"
-    r"\s+(?:(?:has|have|had)\s+)?(?:no\s+longer\s+(?:takes|take|uses|use|needs|need|(?:is\s+|am\s+)?on)"
+    _TAKER
+    + r"\s+(?:(?:has|have|had)\s+)?(?:no\s+longer\s+(?:takes|take|uses|use|needs|need|(?:is\s+|am\s+)?on)"
     r"|(?:stopped|quit|came\s+off)(?:\s+taking|\s+using)?)\s+"
     r"(?P<drug>[a-z][\w\-]*)(?=\s*(?:[.;,!?()\u2014\u2013]|$)|\s+(?:and|now|because|since|as|after|from|on)\b)"
 )
 _SWITCHED_TO = lazy_compile(
     r"\s*(?:[;,]|\band\b)\s*(?:(?:has\s+|have\s+)?(?:switched|changed|moved|swapped)\s+(?:over\s+)?to"
-    r"|(?:is\s+|am\s+)?now\s+on)\s+"
-    rf"(?P<drug>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?P<value>(?:{DOSE})(?:\s+[^\W\d_][\w\-]*){{0,4}}?)"
-    r"(?=\s*(?:[.;,!?()\u2014\u2013]|$)|\s+(?:with|and|for|since|because|but|from|as|at|in)\b)"
+    r"|(?:is\s+|am\s+)?now\s+on)\s+" + _DRUG_AND_DOSE
 )
 
 

@@ -698,8 +698,8 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         name, index, start, end, possessive, titled, before, after, tokens, after_name, after_comma
     )
     # "a midwife at St Mary's so …", "works at Sainsbury's now": an 's after a preposition
-    # that owns nothing is the name's own if the name is a firm's (`own_s`), not a person's
-    # ("dinner at Oksana's on Saturday").
+    # that owns nothing is the name's own if the name is a firm's (`analysis._firms_own_s`),
+    # not a person's ("dinner at Oksana's on Saturday").
     found.owns_nothing = (
         possessive
         and _OWNS_NOTHING.match(sentence, end) is not None
