@@ -1621,3 +1621,19 @@ async def test_an_amount_in_another_item_of_a_list_does_not_answer_how_much(
         assert streamer["basis"] != "records", streamer
         deposit = await memory.read("How much is the deposit?")
         assert "£500" in deposit["reader_result"]["answer"], deposit
+
+
+async def test_records_that_only_repeat_the_kind_asked_do_not_answer_which_one(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "loft to-do list:\n- send Henrik the old survey from 2019\n- book a structural "
+            "engineer\n- decide on the stair layout"
+        )
+        await memory.write("User prefers KLM as airline.")
+        # The task "book a structural engineer (status: open)" names no engineer.
+        which = await memory.read("Which structural engineer did I book?")
+        assert which["basis"] != "records", which
+        airline = await memory.read("Which airline do I prefer?")
+        assert airline["basis"] == "records" and "KLM" in airline["reader_result"]["answer"]

@@ -479,6 +479,7 @@ async def _read_one(
             and named_as_asked(query, answer.tables)  # "What's the plumber's name?"
             and said_as_asked(query, answer.tables)  # not a note that does not say it
             and says_who(query, answer.tables)  # "Who is Idris?" not by his notes alone
+            and says_more(query, answer.tables)  # not "book a structural engineer" echoed
         ):
             basis, evidence, later, rejected = "nothing", [], [], True
         elif sql is None and answer.partial:
@@ -721,6 +722,56 @@ def said_as_asked(query: str, tables: list[ResultTable]) -> bool:
     text = " ".join(texts)
     words = search_words(text)
     return all(t.covered_by(words, text) for t in asked)
+
+
+# Values that say a record's state, not what it is: no answer to which one it is.
+_STATE_VALUES = frozenset(("open", "done", "in_progress", "active", "planned", "on_hold",
+                           "completed", "cancelled", "low", "medium", "high"))  # fmt: skip
+
+
+def says_more(query: str, tables: list[ResultTable]) -> bool:
+    """Whether rows asked for a kind ("Which structural *engineer* did I book?", "Which
+    *airline* …?") say a word the question does not, besides a state: the task "book a
+    structural engineer (status: open)" repeats what is asked and names none. In a value
+    listing items, the items saying a word of the question are read (`_items_asked`)."""
+    terms = passages_mod.question_terms(query)
+    if not any(t.kind for t in terms.terms):
+        return True
+    asked = {passages_mod.stem(w) for w in search_words(query)}
+    stop = passages_mod.vocabulary().stop
+    for table in tables:
+        # A detail (subject, attribute, value): its value is what it says; whose it is and
+        # the heading it is kept under say which one.
+        detail = {"attribute", "value"} <= set(table.columns)
+        for row in table.rows:
+            for i, value in enumerate(row):
+                if value is None or _bookkeeping(table.columns[i]):
+                    continue
+                if detail and table.columns[i] != "value":
+                    continue
+                said = str(value)
+                if said.lower() in _STATE_VALUES or _ISO_DAY.fullmatch(said):
+                    continue
+                for part in _items_asked(said, asked):
+                    if any(
+                        w not in stop and passages_mod.stem(w) not in asked
+                        for w in search_words(part)
+                    ):
+                        return True
+    return False
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _items_asked(value: str, asked: set[str]) -> list[str]:
+    """A value's items (parted by semicolons) that say a word of `asked` (stems), when some
+    do; else the value whole."""
+    if ";" not in value:
+        return [value]
+    items = value.split(";")
+    saying = [i for i in items if {passages_mod.stem(w) for w in search_words(i)} & asked]
+    return saying or [value]
 
 
 def answers_something(tables: list[ResultTable], about: str | None = None) -> bool:
