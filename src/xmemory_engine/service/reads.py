@@ -479,7 +479,7 @@ async def _read_one(
             and named_as_asked(query, answer.tables)  # "What's the plumber's name?"
             and said_as_asked(query, answer.tables)  # not a note that does not say it
             and says_who(query, answer.tables)  # "Who is Idris?" not by his notes alone
-            and says_more(query, answer.tables)  # not "book a structural engineer" echoed
+            and says_more(query, answer.tables, live.schema)  # not "book a structural engineer"
         ):
             basis, evidence, later, rejected = "nothing", [], [], True
         elif sql is None and answer.partial:
@@ -619,8 +619,11 @@ def shaped_as_asked(query: str, tables: list[ResultTable]) -> bool:
     # deposit"): the shape is looked for in the items that say what is asked about, when
     # some do, not in another item beside them.
     about = [t for t in terms if t.shape is None]
-    items = [i for v in values if ";" in v for i in v.split(";")]
-    saying = [i for i in items if any(t.covered_by(search_words(i), i) for t in about)]
+    saying = [
+        item
+        for v in values
+        for item in _items_saying(v, lambda i: any(t.covered_by(search_words(i), i) for t in about))
+    ]
     if not saying:
         return True
     rest = " ".join(v for v in values if ";" not in v)
@@ -724,21 +727,25 @@ def said_as_asked(query: str, tables: list[ResultTable]) -> bool:
     return all(t.covered_by(words, text) for t in asked)
 
 
-# Values that say a record's state, not what it is: no answer to which one it is.
-_STATE_VALUES = frozenset(("open", "done", "in_progress", "active", "planned", "on_hold",
-                           "completed", "cancelled", "low", "medium", "high"))  # fmt: skip
-
-
-def says_more(query: str, tables: list[ResultTable]) -> bool:
+def says_more(query: str, tables: list[ResultTable], schema: Schema) -> bool:
     """Whether rows asked for a kind ("Which structural *engineer* did I book?", "Which
-    *airline* …?") say a word the question does not, besides a state: the task "book a
-    structural engineer (status: open)" repeats what is asked and names none. In a value
-    listing items, the items saying a word of the question are read (`_items_asked`)."""
+    *airline* …?") say a word the question does not, besides a state (a value of one of the
+    schema's enums) or a day: the task "book a structural engineer (status: open)" repeats
+    what is asked and names none. In a value listing items, the items saying a word of the
+    question are read (`_items_saying`)."""
     terms = passages_mod.question_terms(query)
     if not any(t.kind for t in terms.terms):
         return True
     asked = {passages_mod.stem(w) for w in search_words(query)}
     stop = passages_mod.vocabulary().stop
+    states = {
+        str(v).lower() for spec in schema.objects.values() for f in spec.fields.values()
+        for v in f.enum or ()
+    }  # fmt: skip
+
+    def says_a_word_asked(item: str) -> bool:
+        return bool({passages_mod.stem(w) for w in search_words(item)} & asked)
+
     for table in tables:
         # A detail (subject, attribute, value): its value is what it says; whose it is and
         # the heading it is kept under say which one.
@@ -750,9 +757,9 @@ def says_more(query: str, tables: list[ResultTable]) -> bool:
                 if detail and table.columns[i] != "value":
                     continue
                 said = str(value)
-                if said.lower() in _STATE_VALUES or _ISO_DAY.fullmatch(said):
+                if said.lower() in states or _ISO_DAY.fullmatch(said):
                     continue
-                for part in _items_asked(said, asked):
+                for part in _items_saying(said, says_a_word_asked) or [said]:
                     if any(
                         w not in stop and passages_mod.stem(w) not in asked
                         for w in search_words(part)
@@ -764,14 +771,11 @@ def says_more(query: str, tables: list[ResultTable]) -> bool:
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _items_asked(value: str, asked: set[str]) -> list[str]:
-    """A value's items (parted by semicolons) that say a word of `asked` (stems), when some
-    do; else the value whole."""
-    if ";" not in value:
-        return [value]
-    items = value.split(";")
-    saying = [i for i in items if {passages_mod.stem(w) for w in search_words(i)} & asked]
-    return saying or [value]
+def _items_saying(value: str, says: Callable[[str], bool]) -> list[str]:
+    """The items of a value that lists them (parted by semicolons: "find out the price of
+    the TV streamer; …; pay the £500 deposit") for which `says` holds; none for a value that
+    lists nothing."""
+    return [item for item in value.split(";") if says(item)] if ";" in value else []
 
 
 def answers_something(tables: list[ResultTable], about: str | None = None) -> bool:
