@@ -2043,6 +2043,10 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
         ("Correction: the round is now £1.5m, after Northlight asked for more.",
          ("User", "round", "£1.5m")),
         ("Note: deposit is 10% — user has it in a cash ISA.", ("User", "deposit", "10%")),
+        # Listed after a comma in a sentence describing one person: theirs, not the user's.
+        ("Tenant in Flat 2 is Marek Nowak, moved in 1 March 2025, rent £1,150 a month.",
+         ("Marek Nowak", "rent", "£1,150 a month")),
+        ("Lunch with Tom, bill was £45.", ("User", "bill", "£45")),
     ],
 )  # fmt: skip
 async def test_a_detail_said_as_whose_what_is_which_is_a_fact(

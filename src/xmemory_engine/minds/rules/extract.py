@@ -452,7 +452,9 @@ class _Build:
             if _move(s.text):
                 self.moved += [(s, d) for d in things.drafts]
             named = _pronouns_named(s, names)
-            facts_said = read_facts(named, self.map, self._draft)
+            facts_said = read_facts(
+                named, self.map, self._draft, described=_described(s, names, kinds)
+            )
             if labelled is not None:
                 # The label's detail is the list kept, not its first items read as one value.
                 heading = list_heading(labelled[0])
@@ -1928,6 +1930,30 @@ def put_name(draft: Draft, name: str) -> bool:
             draft.put("last_name", " ".join(parts[1:]))
         return ok
     return draft.put(fname, name)
+
+
+# Words saying the user is in a sentence: its details may be the user's.
+_USER_WORDS = re.compile(r"\b(?:I|me|my|mine|we|us|our|[Uu]ser)\b|\b(?:the\s+)?user['\u2019]s\b")
+# What may come before the person a sentence describes: nothing, a label, or a copula
+# ("Tenant in Flat A is Marek Nowak, …").
+_BEFORE_DESCRIBED = re.compile(r"(?:^|:|\b(?:is|was))\s*$")
+
+
+def _described(s: Analyzed, names: dict[str, str], kinds: dict[str, str]) -> str | None:
+    """The one person a sentence describes, when it names them first or as what it is
+    ("Marek Nowak, Flat A, rent £1,150 a month", "Tenant in Flat A is Marek Nowak, moved in
+    in March, rent £1,150 a month"): the details it lists after them are theirs, not the
+    user's. None when it names anyone else or the user is in it."""
+    if _USER_WORDS.search(s.text) or any(m.speaker for m in s.mentions):
+        return None
+    if len({m.entity for m in s.mentions}) != 1:
+        return None
+    first = min(s.mentions, key=lambda m: m.start)
+    if first.pronoun or kinds.get(first.entity) != "person":
+        return None
+    if not _BEFORE_DESCRIBED.search(s.text[: first.start]):
+        return None
+    return names.get(first.entity)
 
 
 def _pronouns_named(s: Analyzed, names: dict[str, str]) -> str:

@@ -222,9 +222,15 @@ def _ages(text: str) -> list[tuple[str, str, str]]:
 
 
 def read_facts(
-    text: str, mapped: SchemaMap, make: Callable[[ObjectSpec, str | None], Draft]
+    text: str,
+    mapped: SchemaMap,
+    make: Callable[[ObjectSpec, str | None], Draft],
+    *,
+    described: str | None = None,
 ) -> list[Draft]:
-    """The details `text` states, as drafts of the fact-like type (none without one)."""
+    """The details `text` states, as drafts of the fact-like type (none without one).
+    `described` is the person the sentence describes (`extract._described`): a detail it
+    lists after a comma with no owner of its own is theirs, not the user's."""
     spec = fact_type(mapped)
     if spec is None:
         return []
@@ -268,6 +274,13 @@ def read_facts(
             ):
                 continue  # "it is 5pm"; said already; a date is an event's or a task's
             found = _lives_at(m) if pattern is _LIVES_AT else _fact(m)
+            if (
+                found is not None
+                and described
+                and pattern is _UNOWNED
+                and m.group().startswith(",")
+            ):
+                found = (described, *found[1:])
             if found is not None:
                 keep(found)
     return drafts
