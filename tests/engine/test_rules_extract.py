@@ -578,6 +578,18 @@ def test_sentences_split_after_a_company_suffix_but_not_after_a_title() -> None:
         # Words that open what is said are not part of its title.
         ("Actually the MOT is due 2026-04-16.", "task", {"title": "MOT", "due_date": "2026-04-16"}),
         ("Also, need to renew the parking permit.", "task", {"title": "renew the parking permit"}),
+        # ... nor is a copula, when the thing due opens a clause after a semicolon; and a
+        # date said in the clause before is another thing's.
+        (
+            "My accountant is Gwen Roberts; self-assessment is due 31 January 2027.",
+            "task",
+            {"title": "self-assessment", "due_date": "2027-01-31"},
+        ),
+        (
+            "Pumpkin had his jabs on 2025-10-14; the rabies booster is due again next autumn.",
+            "task",
+            {"title": "rabies booster", "due_date": None},
+        ),
         ("I prefer window seats on flights.", "preference", {"topic": "flights"}),
         (
             "My favorite color is blue.",

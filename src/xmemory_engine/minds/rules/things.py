@@ -78,7 +78,8 @@ _TASK = re.compile(
     r"|(?:(?<=^)|(?<=[.;]\s))follow[\s-]?ups?(?:\s+needed)?)"
     r"(?:\s+for\s+[^:.;]{1,30}?)?\s*(?::|\s[\u2014\u2013]))"
     r"\s+(?P<what>(?:[^.;!?]|\.(?=\d))+)"  # a full stop before a digit is a decimal point
-    r"|(?:^|:\s*)(?:the\s+)?(?P<due>[^.;:!?]+?)\s+(?:is|are)\s+due\b"
+    # ... opening a sentence or a clause: "My dentist is Dr Patel; the check-up is due …".
+    r"|(?:^|[:;]\s*)(?:the\s+)?(?P<due>[^.;:!?]+?)\s+(?:is|are)\s+due\b"
     # "chapter 3 draft due 2026-02-28", "; report due 20 Nov", "— progress report due in by 7
     # Jan", "trial protocol, deadline 2026-03-06", "Thesis submission deadline is 29 January":
     # a thing opening a clause, "due" or its deadline, and its date (checked in `_task`: a
@@ -507,6 +508,19 @@ def _names_type(text: str, spec: ObjectSpec | None) -> bool:
     )
 
 
+def _dates_from_its_clause(s: Analyzed, draft: Draft, dates: list[Span]) -> list[Span]:
+    """The dates a thing may take: not those of a clause ended by a semicolon before the one
+    naming it ("Pumpkin had his vaccinations on 2025-10-14; the rabies booster is due again
+    in October 2026": the booster is not due on the 14th). A date said after it, in its
+    clause or the next, may be its own ("Dentist; 3 March at 10am")."""
+    title = draft.values.get(name_field(draft.spec) or "")
+    at = s.text.find(title) if isinstance(title, str) and title else -1
+    if at < 0:
+        return dates
+    opens = s.text.rfind(";", 0, at) + 1
+    return [d for d in dates if d.start >= opens]
+
+
 def fill_fields(s: Analyzed, draft: Draft) -> None:
     """Fields written out in the sentence ("priority high", "deadline is 2026-07-01", "from
     2026-04-02 to 2026-04-16" for start and end dates)."""
@@ -520,7 +534,7 @@ def fill_fields(s: Analyzed, draft: Draft) -> None:
             draft.put(start, dates[0].value)
             draft.put(end, dates[1].value)
     written_fields(s, draft)
-    one_date(draft, dates)
+    one_date(draft, _dates_from_its_clause(s, draft, dates))
     money(s, draft)
     counts(s, draft)
     provider(s, draft)
