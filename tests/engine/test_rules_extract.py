@@ -1575,6 +1575,12 @@ async def test_an_apposition_after_a_firm_is_not_a_persons_job() -> None:
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}
+    # A name after a house number, ending in a word streets end in, is no one's.
+    result = await extract(
+        "User owns two flats: 14 Cranbrook Road (Flat A) and 3 Wellington Court (Flat B).",
+        DEFAULT,
+    )
+    assert "Wellington Court" not in {p["name"] for p in objects(result, "person")}
 
 
 @pytest.mark.anyio

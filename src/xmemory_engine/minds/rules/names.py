@@ -1021,6 +1021,12 @@ def _score(c: Candidate, s: Scores) -> None:
         s.place += 3
     elif len(c.tokens) > 1 and c.tokens[-1] in _STREET_SHORTS:
         s.thing = True  # "112 Smith St", "Mill Rd": a street, no one
+    elif (
+        len(c.tokens) > 1
+        and c.tokens[-1] in STREETS | _ADDRESS_HEADS
+        and re.fullmatch(r"\d{1,4}[a-z]?", before1)
+    ):
+        s.thing = True  # "and 3 Wellington Court (Flat B)": a house number's street, no one
     if len(c.tokens) == 1 and re.fullmatch(r"\d{1,4}[a-z]", c.tokens[0]):
         s.thing = True  # "In 2B the tenants are …", "flat 3C": a unit, nowhere (not "Jet2")
     if (
@@ -1317,6 +1323,10 @@ _NAME_SHORTS = frozenset(("St", "Ste", "Sta", "Mt", "Ft"))
 _STREET_SHORTS = frozenset(("st", "rd", "ave", "ln", "blvd", "sq"))  # last word of a street
 STREETS = _STREET_SHORTS | frozenset(("street", "road", "lane", "avenue", "crescent", "terrace",
                                       "boulevard", "square", "parade", "row"))  # fmt: skip
+# Last words of a street's name that are no street's alone ("Wellington Court", "Elm Grove"):
+# one only after a house number.
+_ADDRESS_HEADS = frozenset(("court", "close", "grove", "way", "drive", "place", "gardens", "mews",
+                            "walk", "rise", "hill", "green", "park", "view", "gate"))  # fmt: skip
 # Words between a possessive and what it owns that do not change whose it is.
 _OWNED_MODIFIERS = frozenset(("new", "old", "current", "latest", "updated", "previous",
                               "personal", "work", "home", "mobile", "private", "usual",
