@@ -2055,6 +2055,10 @@ async def test_a_job_given_as_an_item_of_a_notes_list_is_the_persons_role(
         ("prices: bumping the country loaf up to £6, flour's gone up again",
          ("User", "country loaf", "£6")),
         ("We're raising the fee to £275 per household.", ("User", "fee", "£275 per household")),
+        # ... whose it is, said before it.
+        ("actually the photographer's price went up to £1,950 because of travel",
+         ("photographer", "price", "£1,950")),
+        ("Leila's fee went up to £2,000.", ("Leila", "fee", "£2,000")),
         # Taken back, with the value it replaces said: the new one holds.
         ("no wait, the tank was £290 not 320 — they knocked £30 off.", ("User", "tank", "£290")),
         # After a label saying what kind of note it is.

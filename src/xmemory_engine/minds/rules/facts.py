@@ -525,8 +525,14 @@ def _changed_to(text: str) -> list[tuple[str, str, str]]:
         attribute = m.group("attribute").lower()
         if attribute.split()[0] in STOPWORDS or _DATED.search(m.group("value")):
             continue  # "moved it to 5 May", "it's going up to …": a date or no one's detail
-        out.append((USER_NAME, attribute, m.group("value").strip(" ,.")))
+        # Whose it is, said before it: "the photographer's price went up to £1,950".
+        whose = _OWNED_BEFORE.search(text, 0, m.start("attribute"))
+        owner = _owner(whose) if whose is not None else USER_NAME
+        out.append((owner, attribute, m.group("value").strip(" ,.")))
     return out
+
+
+_OWNED_BEFORE = re.compile(_OWNER + r"\s+$")
 
 
 def _a_deed(word: str) -> bool:
