@@ -39,6 +39,12 @@ async def test_a_tie_is_named_when_only_sentences_answered_as_asked(memory: Memo
     assert "vinyl jazz records" in found["reader_result"]["answer"], found
     assert '"my father" as Giorgio Rossi' in found["notice"], found
     assert found["notice"].startswith("Only sentences answered as asked"), found
+    # ... also asked in the negative, of a tie of hyphened words.
+    await write("My mother-in-law Efua is staying with us. She doesn't eat pork.")
+    diet = await read("What doesn't my mother-in-law eat?")
+    assert diet["basis"] == "records", diet
+    assert "pork" in diet["reader_result"]["answer"], diet
+    assert '"my mother-in-law" as Efua' in diet["notice"], diet
 
 
 async def test_a_job_one_person_holds_is_read_as_their_name_too(memory: Memory) -> None:

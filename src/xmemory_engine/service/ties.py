@@ -99,7 +99,12 @@ def _stands_for_someone(question: str, said: re.Match[str]) -> bool:
     return bool(_AUXILIARY.search(question[: said.start()]))
 
 
-_AUXILIARY = re.compile(r"\b(?:do|does|did|would|will|can|could|should|might|must)\b", re.I)
+# ... also said in the negative: "What doesn't my mother-in-law eat?", "Why won't my son …".
+_AUXILIARY = re.compile(
+    r"\b(?:(?:do|does|did|would|will|can|could|should|might|must)(?:n['\u2019]t)?|can['\u2019]t"
+    r"|won['\u2019]t|cannot)(?!\w)",
+    re.I,
+)
 
 
 def _given(name: str) -> str:
