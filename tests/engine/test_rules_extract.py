@@ -3041,16 +3041,24 @@ async def test_a_firm_listed_under_a_job_is_a_firm_of_that_kind_and_its_town_nob
 
 @pytest.mark.anyio
 async def test_a_name_the_store_holds_as_a_person_is_read_as_that_person() -> None:
-    # Alone, "Paulo is based in Lisbon." reads Paulo as a firm based somewhere; the store
-    # already knows him as a person, and that outweighs the sentence's cue.
-    text = "Paulo is based in Lisbon."
+    # Alone, "Mendes is based in Lisbon." reads Mendes as a firm based somewhere; the store
+    # already knows a person so called, and that outweighs the sentence's cue.
+    text = "Mendes is based in Lisbon."
     alone = await extract(text, DEFAULT, lookup=FakeLookup({}))
-    assert [o["name"] for o in objects(alone, "organization")] == ["Paulo"]
-    lookup = FakeLookup({"person": [{"name": "Paulo Mendes"}]})
+    assert [o["name"] for o in objects(alone, "organization")] == ["Mendes"]
+    lookup = FakeLookup({"person": [{"name": "Mendes"}]})
     known = await extract(text, DEFAULT, lookup=lookup)
     assert objects(known, "organization") == []
     assert [(p["name"], p.get("location")) for p in objects(known, "person")] == [
-        ("Paulo Mendes", "Lisbon")
+        ("Mendes", "Lisbon")
+    ]
+    # A given name based somewhere is someone's, with or without the store; so is one who
+    # works from a place.
+    said = await extract("Paulo is based in Lisbon; Lena works from Berlin.", DEFAULT)
+    assert objects(said, "organization") == []
+    assert [(p["name"], p.get("location")) for p in objects(said, "person")] == [
+        ("Paulo", "Lisbon"),
+        ("Lena", "Berlin"),
     ]
 
 

@@ -1131,11 +1131,13 @@ def _score(c: Candidate, s: Scores) -> None:
     ):
         s.person += 2  # "Olafur Jonsson is my landlord", "… is our best friend": someone
     if after1 in ("is", "was") and after2 in ("based", "headquartered", "located"):
-        s.org += 2
+        # "Fintrel is based in Berlin": a firm, mostly; "Paulo is based in Lisbon" is someone.
+        s.org += 1 if given_name(c.tokens[0]) and after2 == "based" else 2
     moved = {"moved", "relocated", "moving", "relocating"} & set(c.before)
     if before1 in ("in", "near") or (before1 == "to" and moved):  # "moved from X to Madrid"
         s.place += 2
-    if before1 == "from" and before2 in ("is", "are", "was", "comes", "came", "moved"):
+    if before1 == "from" and before2 in ("is", "are", "was", "comes", "came", "moved", "works",
+                                         "work", "working", "worked"):  # fmt: skip
         s.place += 2
     if before1 == "the" and after1 in ("office", "branch", "area", "headquarters"):
         s.place += 3
