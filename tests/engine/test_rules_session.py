@@ -1637,3 +1637,18 @@ async def test_records_that_only_repeat_the_kind_asked_do_not_answer_which_one(
         assert which["basis"] != "records", which
         airline = await memory.read("Which airline do I prefer?")
         assert airline["basis"] == "records" and "KLM" in airline["reader_result"]["answer"]
+
+
+async def test_a_field_word_of_another_type_is_a_word_to_find_in_the_record_named(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("My daughter Mila starts swimming lessons in January.")
+        await memory.write("Mila's assessment put her in Stage 3, so she's moving up.")
+        # "stage" asks a project's or a task's status; Mila is a person, whose record says it.
+        stage = await memory.read("Which stage is Mila in?")
+        assert stage["basis"] == "records", stage
+        assert "Stage 3" in stage["reader_result"]["answer"], stage
+        # A record that does not say the word is no answer.
+        deadline = await memory.read("What is Mila's deadline?")
+        assert deadline["basis"] != "records", deadline

@@ -882,9 +882,11 @@ class _Reading:
                 prose = self._list_prose(spec, related, [])
                 return Answer(tables=[related], answer=prose, notice=self.cut, about=subject.text)
         first_empty: tuple[ObjectSpec, ResultTable] | None = None
+        fieldless: list[ObjectSpec] = []
         for spec in targets:
             fields = q.fields.get(spec.name, [])
             if q.fields and not fields and not q.yes_no:
+                fieldless.append(spec)
                 continue  # a record with no field for what is asked does not answer it
             for name in name_forms(spec, subject.text):
                 for exactly in (True, False):
@@ -893,6 +895,9 @@ class _Reading:
                         return self._about_answer(spec, table, fields)
             if first_empty is None:
                 first_empty = (spec, table)
+        said = await self._said_of_fieldless(fieldless, subject.text)
+        if said is not None:
+            return said
         if not q.yes_no and q.keywords:
             # No record is named so ("Mochi" is a cat, and no type holds pets): the records
             # of any type that hold the name and every word asked ("Mochi was spayed").
@@ -911,6 +916,27 @@ class _Reading:
                 prose = f"No: {display(exists, spec, 0)} is stored, but nothing says so."
                 return Answer(tables=[table], answer=prose, about=subject.text)
         return Answer(tables=[table], about=subject.text)
+
+    async def _said_of_fieldless(self, specs: list[ObjectSpec], name: str) -> Answer | None:
+        """ "Which stage is Mila in?": "stage" asks a project's or a task's status, and Mila
+        is a person, whose type has no such field; her record answers when its text says the
+        word ("… put her in Stage 3"). None when no record of `specs` is called `name`, or
+        none says the words."""
+        q = self.q
+        if not specs or q.keywords or not q.fields_said:
+            return None
+        words = [stem(w) for said in q.fields_said for w in said.split()]
+        for spec in specs:
+            for form in name_forms(spec, name):
+                sel = Select(self.map, spec).named_exactly(form).filters(q, spec)
+                table = await self._run(sel.columns(None).sql())
+                if not table.rows:
+                    continue
+                found = keyword_sentences(table, spec, words)
+                if not found:
+                    return None
+                return Answer(tables=[table], answer=found, about=self._about(spec))
+        return None
 
     async def _related(self, spec: ObjectSpec, name: str) -> ResultTable:
         """Records of `spec` whose text or linked records name `name`, unless a record of

@@ -97,6 +97,9 @@ class Question:
     # that say it answer first; when none does, it is no filter (see `stance`).
     kind_said: str | None = None
     window: Window | None = None  # the days asked about ("in March", "on the 24th")
+    # The words that asked for fields, as said ("stage" of "Which stage is Mila in?", a
+    # project's or a task's status): of a record with no such field they are words to find.
+    fields_said: list[str] = field(default_factory=list)
 
     @property
     def understood(self) -> bool:
@@ -650,6 +653,14 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
         if hits:
             named_at[spec.name] = min(hits)
         asked = [a.field for a in sw.asked_by if a.asked(free, in_free, stems)]
+        for a in sw.asked_by:
+            if a.field in asked:
+                q.fields_said += [
+                    found.group().strip()
+                    for p in a.phrases
+                    if (found := p.find(free, in_free)) is not None
+                    and found.group().strip() not in q.fields_said
+                ]
         for roles in cued:
             asked += [f for r in roles if (f := field_for(spec, r)) and f not in asked]
         for fname, value, said, said_plural in sw.enums:
