@@ -1652,3 +1652,19 @@ async def test_a_field_word_of_another_type_is_a_word_to_find_in_the_record_name
         # A record that does not say the word is no answer.
         deadline = await memory.read("What is Mila's deadline?")
         assert deadline["basis"] != "records", deadline
+
+
+async def test_an_amount_asked_of_someone_is_read_from_their_record_with_a_notice(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("My tutor is Haruka Nishimura, lessons on Mondays, $22/hour.")
+        await memory.write("My dentist is Dr Omar Khalil.")
+        # Neither "charge" nor "rate" is said; the amount is, with a notice saying so.
+        charge = await memory.read("How much does Haruka charge?")
+        assert charge["basis"] == "records", charge
+        assert "$22/hour" in charge["reader_result"]["answer"], charge
+        assert "says an amount but not charge" in charge["notice"], charge
+        # A record holding no amount is no answer.
+        rate = await memory.read("What's Omar's hourly rate?")
+        assert rate["basis"] != "records", rate

@@ -118,11 +118,17 @@ _PHRASE_WORDS = 6
 
 
 def keyword_sentences(
-    table: ResultTable, spec: ObjectSpec, keywords: list[str], *, every: bool = False
+    table: ResultTable,
+    spec: ObjectSpec,
+    keywords: list[str],
+    *,
+    every: bool = False,
+    shaped: re.Pattern[str] | None = None,
 ) -> str | None:
     """The stored sentences that mention the keywords (with `every`, all of them), each said
     of its record: "He joined on 2026-03-02." in Bob Lee's notes -> "Bob Lee joined on
-    2026-03-02." """
+    2026-03-02." With `shaped`, the sentences holding a value of that shape instead (an
+    amount for "How much does Haruka charge?")."""
     name_of = _name_of(spec)
     said: list[str] = []
     wanted = [k.lower() for k in keywords]
@@ -134,6 +140,10 @@ def keyword_sentences(
                 continue
             for sentence in split_sentences(value):
                 text = sentence.text
+                if shaped is not None:
+                    if shaped.search(text):
+                        said.append(_said_of(name, text))
+                    continue
                 if not holds(k in text.lower() for k in wanted):
                     continue
                 phrase = len(text.split()) <= _PHRASE_WORDS and not text.rstrip().endswith(".")
