@@ -1664,7 +1664,12 @@ async def test_an_amount_asked_of_someone_is_read_from_their_record_with_a_notic
         charge = await memory.read("How much does Haruka charge?")
         assert charge["basis"] == "records", charge
         assert "$22/hour" in charge["reader_result"]["answer"], charge
-        assert "says an amount but not charge" in charge["notice"], charge
+        assert "holds an amount, which does not say charge" in charge["notice"], charge
         # A record holding no amount is no answer.
         rate = await memory.read("What's Omar's hourly rate?")
         assert rate["basis"] != "records", rate
+        # So for a time: the sentence holding one.
+        await memory.write("My running buddy Chiara is doing Seville too, aiming for 3:30.")
+        goal = await memory.read("What time is Chiara going for?")
+        assert goal["basis"] == "records", goal
+        assert "3:30" in goal["reader_result"]["answer"], goal

@@ -293,15 +293,29 @@ _NAMED_IN_QUESTION = re.compile(r"(?<=\s)[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
 _DOSED_VALUE = re.compile(rf"(?:{DOSE})", re.IGNORECASE)
 
 
-# Words that ask for an amount when said alone of someone: what they charge, their rate.
-_AMOUNT_ASKED = _AMOUNT_NOUNS | frozenset(stem(w) for w in ("charges", "fee", "fees", "hourly"))
-_AN_AMOUNT = re.compile(rf"{MONEY_SIGN}\s?\d")
+# Words that ask for a value of one shape when said alone of someone: what they charge,
+# their rate (an amount); the time they are going for (a time).
+_SHAPES_ASKED = (
+    (
+        _AMOUNT_NOUNS | frozenset(stem(w) for w in ("charges", "fee", "fees", "hourly")),
+        re.compile(rf"{MONEY_SIGN}\s?\d"),
+        "an amount",
+    ),
+    (
+        frozenset([stem("time")]),
+        re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}(?:\.\d{2})?\s?[ap]m\b"),
+        "a time",
+    ),
+)
 
 
-def _asks_an_amount(q: Question) -> bool:
-    """Whether every word the question asks with names an amount ("How much does Haruka
-    charge?", "What's Margaret's hourly rate?")."""
-    return bool(q.keywords) and all(k in _AMOUNT_ASKED for k in q.keywords)
+def _shape_asked(q: Question) -> tuple[re.Pattern[str], str] | None:
+    """The shape of value every word the question asks with names, and how it is called
+    ("How much does Haruka charge?", "What's Margaret's hourly rate?": an amount)."""
+    for asked, shape, called in _SHAPES_ASKED:
+        if q.keywords and all(k in asked for k in q.keywords):
+            return shape, called
+    return None
 
 
 def _possessed(text: str) -> bool:
@@ -991,17 +1005,19 @@ class _Reading:
 
     def _about_answer(self, spec: ObjectSpec, table: ResultTable, fields: list[str]) -> Answer:
         q = self.q
-        if not fields and _asks_an_amount(q) and not keyword_sentences(table, spec, q.keywords):
+        shape = _shape_asked(q) if not fields else None
+        if shape is not None and not keyword_sentences(table, spec, q.keywords):
             # "How much does Haruka charge?", "What's Margaret's hourly rate?": her record
             # says "$22/hour" with neither word; its sentences holding an amount are what
-            # there is, said with a notice.
-            amounts = keyword_sentences(table, spec, [], shaped=_AN_AMOUNT)
-            if amounts:
+            # there is, said with a notice (so "What time is Chiara going for?", a time).
+            shaped = keyword_sentences(table, spec, [], shaped=shape[0])
+            if shaped:
                 told = (
-                    f"What is stored about {display(table, spec, 0)} says an amount but not "
-                    f"{', '.join(q.terms)}: check it is the one asked."
+                    f"Read from what is stored about {display(table, spec, 0)} that holds "
+                    f"{shape[1]}, which does not say {', '.join(q.terms)}: check it is the one "
+                    "asked."
                 )
-                return Answer(tables=[table], answer=amounts, notice=told, about=self._about(spec))
+                return Answer(tables=[table], answer=shaped, notice=told, about=self._about(spec))
         if not q.yes_no and ((q.unknown_field and not fields) or _none_stored(table, fields)):
             # The record is there but not what is asked of it (a field its type lacks, or one
             # left empty): no row answers, so the engine looks at what was said.
