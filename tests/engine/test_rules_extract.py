@@ -1563,6 +1563,15 @@ async def test_a_list_of_amounts_is_itemised_only_when_each_item_names_a_thing()
 
 
 @pytest.mark.anyio
+async def test_a_comma_grouping_thousands_parts_no_items_of_a_list() -> None:
+    said = "Quotes: Grünwerk €24,600 (patio, beds, pond); Gartenbau Kaya €21,900 (no pond)"
+    values = [f["value"] for f in objects(await extract(said, DEFAULT), "fact")]
+    assert values == ["Grünwerk €24,600 (patio, beds, pond); Gartenbau Kaya €21,900 (no pond)"]
+    done = await extract("Done: Pixel & Pine paid £3,200 on 9 Dec.", DEFAULT)
+    assert [t["title"] for t in objects(done, "task")] == ["Pixel & Pine paid £3,200 on 9 Dec"]
+
+
+@pytest.mark.anyio
 async def test_an_apposition_after_a_firm_is_not_a_persons_job() -> None:
     result = await extract(
         "User owns Osteria Lupa, a 48-seat Italian restaurant in Melbourne.", DEFAULT

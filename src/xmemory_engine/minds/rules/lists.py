@@ -479,14 +479,19 @@ def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tu
     return out
 
 
+_THOUSANDS = re.compile(r"\d{3}(?!\d)")
+
+
 def _separated(text: str, clauses: bool) -> list[str]:
     """A list's items parted by commas and semicolons outside brackets, and a last "and"."""
     # Things to do listed with semicolons keep their commas ("order clocks - Koen, by 11
     # Dec; register juniors - Ilse"): a semicolon is what parts them.
     separators = ";" if clauses and _outside_brackets(text, ";") else ",;"
     parts, current = [], ""
-    for ch, outside in bracketed(text):
-        if ch in separators and outside:
+    for i, (ch, outside) in enumerate(bracketed(text)):
+        # A comma between digits groups thousands ("£8,950"), parting nothing; not "4,5".
+        grouping = ch == "," and text[i - 1 : i].isdigit() and _THOUSANDS.match(text, i + 1)
+        if ch in separators and outside and not grouping:
             parts.append(current)
             current = ""
         else:
