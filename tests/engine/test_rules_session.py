@@ -1673,3 +1673,22 @@ async def test_an_amount_asked_of_someone_is_read_from_their_record_with_a_notic
         goal = await memory.read("What time is Chiara going for?")
         assert goal["basis"] == "records", goal
         assert "3:30" in goal["reader_result"]["answer"], goal
+
+
+async def test_the_cheapest_of_things_one_sentence_lists_with_amounts(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "Three quotes for the kitchen: Keukens Van Damme €18,400, IKEA with their own "
+            "fitters €11,900, and a local joiner, Pieter-Jan Claes, €14,250."
+        )
+        cheapest = await memory.read("Which kitchen quote was the cheapest?")
+        assert cheapest["basis"] == "records", cheapest
+        assert cheapest["reader_result"]["answer"].startswith("IKEA with their own fitters"), (
+            cheapest
+        )
+        assert "Compared the 3 amounts" in cheapest["notice"], cheapest
+        dearest = await memory.read("Which kitchen quote is the most expensive?")
+        assert dearest["reader_result"]["answer"].startswith("Keukens Van Damme"), dearest
+        # No sentence lists amounts with the words asked: no comparison.
+        none = await memory.read("Which builder quote was the cheapest?")
+        assert not none["reader_result"]["answer"].startswith(("IKEA", "Keukens")), none

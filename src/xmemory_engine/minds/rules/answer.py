@@ -23,6 +23,13 @@ from xmemory_engine.minds.base import Answer, AnswerRequest, ReadMode, ResultTab
 from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
 from xmemory_engine.minds.rules.closest import closest_doer, closest_record
+from xmemory_engine.minds.rules.compare import (
+    Priced,
+    asked_extreme,
+    asking_words,
+    extreme,
+    priced_items,
+)
 from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
 from xmemory_engine.minds.rules.facts import DOSE
 from xmemory_engine.minds.rules.lists import LIST_NOUNS, list_items, to_do_heading
@@ -396,6 +403,9 @@ class _Reading:
         q = self.q
         if q.foreign and not q.understood:
             return self._unread()
+        compared = await self._compared()
+        if compared is not None:
+            return compared
         detail = await self._detail() or await self._medicines()
         if detail is not None:
             return detail
@@ -422,6 +432,44 @@ class _Reading:
         if not any(t.rows for t in found.tables) and q.who:
             return await self._who_by_deed() or await self._who_by_meaning() or found
         return found
+
+    async def _compared(self) -> Answer | None:
+        """ "Which kitchen quote was the cheapest?": the thing of least amount among those one
+        stored sentence saying the question's words lists with their amounts (`compare`).
+        None when no sentence lists them, or several records' sentences do."""
+        q = self.q
+        asked = asked_extreme(q.text)
+        if asked is None:
+            return None
+        least, word = asked
+        keywords = [k for k in q.keywords if k not in asking_words()]
+        if not keywords:
+            return None
+        found: list[tuple[ResultTable, list[Priced]]] = []
+        for spec in self.map.schema.objects.values():
+            sel = Select(self.map, spec).matching(q.values, keywords)
+            table = await self._run(sel.columns(None).limit(SEARCH_LIMIT).sql())
+            for row in table.rows:
+                for value in row:
+                    items = priced_items(value, keywords) if isinstance(value, str) else []
+                    if items and all(items != f[1] for f in found):
+                        found.append((ResultTable(columns=table.columns, rows=[row]), items))
+        if len(found) != 1:
+            return None  # none listed, or several lists: which one is meant is not known
+        table, items = found[0]
+        best = extreme(items, least)
+        if best is None:
+            return None
+        listed = "; ".join(f"{i.label} {i.said}" for i in items)
+        notice = (
+            f"Compared the {len(items)} amounts one stored sentence lists ({listed}): check "
+            "they are the ones meant."
+        )
+        return Answer(
+            tables=[table],
+            answer=f"{best.label} ({best.said}), the {word} of {len(items)}.",
+            notice=notice,
+        )
 
     async def _read_records(self) -> Answer:
         q = self.q
