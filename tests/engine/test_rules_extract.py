@@ -2508,6 +2508,15 @@ async def test_each_stance_joined_on_is_a_preference_of_its_own() -> None:
         "loves hiking",
         "enjoys kayaking",
     ]
+    # ... and one the user states again with its own subject, after a comma or a stop.
+    result = await extract("I like tea, I hate coffee.", DEFAULT)
+    assert [p["value"] for p in objects(result, "preference")] == ["likes tea", "dislikes coffee"]
+    result = await extract(
+        "I'd rather keep them indoors, Declan agreed. also I don't want them on raw food", DEFAULT
+    )
+    assert [p["value"] for p in objects(result, "preference")][1:] == [
+        "doesn't want them on raw food"
+    ]
 
 
 @pytest.mark.anyio

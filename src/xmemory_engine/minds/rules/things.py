@@ -1180,13 +1180,27 @@ def _more_stances(
         return []
     parts = _SECOND_STANCE.split(s.text[m.start("what") :])[1:]
     subject = s.text[m.start() : m.start("verb")]
+    told = [f"{subject}{part}" for part in parts]
+    # ... and a stance the user states again with its own subject, after a stop or a comma
+    # ("I'd rather keep them indoors, Declan agreed. also I don't want them on raw food").
+    told += [
+        s.text[later.start() :]
+        for later in _PREFER.finditer(s.text, m.start("what"))
+        if _STATED_AGAIN.search(s.text, 0, later.start())
+        and later.group().lstrip()[:1].lower() in ("i", "w", "u", "t")
+    ]
     out = []
-    for part in parts:
-        again = replace(s, sentence=replace(s.sentence, text=f"{subject}{part}"))
+    for text in told:
+        again = replace(s, sentence=replace(s.sentence, text=text))
         draft = _preference(again, spec, people, names, make)
         if draft is not None:
             out.append(draft)
     return out
+
+
+# Where a stance said with its own subject opens a clause of its own: after a stop, a
+# semicolon or a comma, maybe with "also", "and" or "but".
+_STATED_AGAIN = re.compile(r"[.;,!]\s+(?:(?:also|and|but|plus)\s+)?$", re.IGNORECASE)
 
 
 def _project(
