@@ -1126,6 +1126,9 @@ def test_a_weekday_of_every_week_is_no_date() -> None:
         ("We met on 20 December at the fair.", "2025-12-20"),
         # What is planned is the next one.
         ("Dentist appointment on 20 November.", "2027-11-20"),
+        # ... its noun also in the plural, as a note's label says it, or told as a departure.
+        ("Flights: KLM KL1183 AMS-BGO 10 July.", "2027-07-10"),
+        ("KL1183 10 July dep 11:05.", "2027-07-10"),
         # "last" of a time gone by is the past; the final one of something says no tense.
         ("The fair last winter opened on 20 December.", "2025-12-20"),
         ("My last day there is 31 December.", "2026-12-31"),

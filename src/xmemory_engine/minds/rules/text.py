@@ -348,8 +348,11 @@ def find_dates(sentence: str, today: date) -> list[Span]:
 
 # A sentence about something planned: a date in it without a year is the next such date.
 _PLAN = lazy_compile(
-    r"\b(?:appointment|appt|due|deadline|meeting|booked|scheduled|will|next|upcoming|plan|"
-    r"planned|planning|flight|trip|concert|visit|reservation|renewal|expires?|starts?|"
+    # (A plan's nouns also in the plural, as a note's label says them: "Flights: KL1183 10
+    # July"; and a departure: "dep 11:05".)
+    r"\b(?:appointments?|appts?|due|deadlines?|meetings?|booked|scheduled|will|next|upcoming|"
+    r"plans?|planned|planning|flights?|trips?|concerts?|visits?|reservations?|renewals?|"
+    r"dep|departs?|departing|departures?|expires?|starts?|"
     r"begins?|on\s+the\s+calendar|by(?=\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))|"
     # Where a thing was moved to is when it now will be: "so we've moved to 4-11 January",
