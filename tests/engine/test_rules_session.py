@@ -1692,3 +1692,16 @@ async def test_the_cheapest_of_things_one_sentence_lists_with_amounts(tmp_path: 
         # No sentence lists amounts with the words asked: no comparison.
         none = await memory.read("Which builder quote was the cheapest?")
         assert not none["reader_result"]["answer"].startswith(("IKEA", "Keukens")), none
+
+
+async def test_a_list_parted_by_semicolons_counts_an_item_with_commas_once(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "Invoices outstanding: INV-231 Okafor £95; INV-229 Brennan deposit £1,200; "
+            "INV-225 Dalton Lettings £340, 30 days overdue."
+        )
+        counted = await memory.read("How many invoices are outstanding?")
+        assert counted["reader_result"]["answer"].startswith("3: "), counted
+        assert "£340, 30 days overdue" in counted["reader_result"]["answer"], counted

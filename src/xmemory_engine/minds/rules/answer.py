@@ -32,7 +32,7 @@ from xmemory_engine.minds.rules.compare import (
 )
 from xmemory_engine.minds.rules.deeds import AskedDeed, asked_deed, same_verb, stored_prefixes
 from xmemory_engine.minds.rules.facts import DOSE
-from xmemory_engine.minds.rules.lists import LIST_NOUNS, list_items, to_do_heading
+from xmemory_engine.minds.rules.lists import LIST_NOUNS, list_items, semicolon_items, to_do_heading
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     kin_forms,
@@ -1771,7 +1771,10 @@ def _listed_under(table: ResultTable, keywords: list[str]) -> list[str]:
             heading = [stem(w) for w in words(m.group("head"))]
             if not any(h.startswith(k) or k.startswith(h) for h in heading for k in keywords):
                 continue
-            items = [name for name, _ in list_items(m.group("items"))]
+            # Items parted by semicolons keep their commas ("INV-225 Dalton Lettings £340, 30
+            # days overdue" is one invoice), as things to do listed so do.
+            told = m.group("items")
+            items = semicolon_items(told) or [name for name, _ in list_items(told)]
             if len(items) >= 2:
                 return items
     return []

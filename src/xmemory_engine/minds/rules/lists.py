@@ -518,6 +518,22 @@ _NAME_RUN = re.compile(r"[A-Z][\w'\u2019\-]*(?:\s+(?:&\s+)?[A-Z][\w'\u2019\-]*)+
 _SELF_DOER = re.compile(r"\s*(?:me|myself|I|us|user|the\s+user|mine)\s*", re.IGNORECASE)
 
 
+def semicolon_items(text: str) -> list[str]:
+    """The items of a list parted by semicolons, each keeping its commas and without what
+    brackets at its end say ("INV-225 Dalton Lettings £340, 30 days overdue; …"), or [] when
+    no semicolon outside brackets parts it."""
+    parts, current = [], ""
+    for ch, outside in bracketed(text):
+        if ch == ";" and outside:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    items = [re.sub(r"\s*\([^()]*\)\s*$", "", p).strip(" .") for p in parts]
+    return [i for i in items if i] if len(parts) > 1 else []
+
+
 def bracketed(text: str) -> Iterator[tuple[str, bool]]:
     """Each character of `text`, and whether it stands outside any brackets."""
     depth = 0
