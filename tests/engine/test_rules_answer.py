@@ -1121,6 +1121,12 @@ async def test_a_word_said_alike_in_a_field_matches_but_not_in_kept_sentences(
     assert not (await memory.ask("What age is Biscuit?")).tables[0].rows
     travel = await memory.ask("Who am I travelling to Japan with?")
     assert not any(t.rows for t in travel.tables), travel
+    # "reg" says a registration; a van is a vehicle as a car is.
+    memory.put(
+        "fact", {"subject": "User", "attribute": "van", "value": "Ford Transit, reg YK21 HPL"}
+    )
+    plate = await memory.ask("What's my car registration?")
+    assert "YK21 HPL" in (plate.answer or ""), plate
     memory.reader.close()
 
 
