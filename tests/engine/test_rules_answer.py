@@ -1127,6 +1127,10 @@ async def test_a_word_said_alike_in_a_field_matches_but_not_in_kept_sentences(
     )
     plate = await memory.ask("What's my car registration?")
     assert "YK21 HPL" in (plate.answer or ""), plate
+    # Mending is fixing, and a fixer is one who fixes.
+    memory.put("person", {"name": "Dmitri Volkov", "role": "fixer", "notes": "bikes"})
+    mender = await memory.ask("Who mends bikes?")
+    assert "Dmitri Volkov" in (mender.answer or ""), mender
     memory.reader.close()
 
 
