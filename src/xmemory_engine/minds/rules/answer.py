@@ -82,6 +82,7 @@ from xmemory_engine.minds.rules.text import (
     quote_sql,
     singular,
     stem,
+    value_shape,
     words,
 )
 from xmemory_engine.minds.rules.text import plural as plural_of
@@ -300,19 +301,16 @@ _NAMED_IN_QUESTION = re.compile(r"(?<=\s)[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*")
 _DOSED_VALUE = re.compile(rf"(?:{DOSE})", re.IGNORECASE)
 
 
-# Words that ask for a value of one shape when said alone of someone: what they charge,
-# their rate (an amount); the time they are going for (a time).
+# Words that ask for a value of one shape when said alone of someone, the shape's word in
+# vocabulary.yml and what it is called: what they charge, their rate (an amount); the time
+# they are going for (a time).
 _SHAPES_ASKED = (
     (
         _AMOUNT_NOUNS | frozenset(stem(w) for w in ("charges", "fee", "fees", "hourly")),
-        re.compile(rf"{MONEY_SIGN}\s?\d"),
+        "cost",
         "an amount",
     ),
-    (
-        frozenset([stem("time")]),
-        re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}(?:\.\d{2})?\s?[ap]m\b"),
-        "a time",
-    ),
+    (frozenset([stem("time")]), "time", "a time"),
 )
 
 
@@ -321,7 +319,7 @@ def _shape_asked(q: Question) -> tuple[re.Pattern[str], str] | None:
     ("How much does Haruka charge?", "What's Margaret's hourly rate?": an amount)."""
     for asked, shape, called in _SHAPES_ASKED:
         if q.keywords and all(k in asked for k in q.keywords):
-            return shape, called
+            return value_shape(shape), called
     return None
 
 

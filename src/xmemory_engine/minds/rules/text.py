@@ -645,6 +645,17 @@ def _verb_forms() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
+@functools.lru_cache(maxsize=8)
+def value_shape(word: str) -> re.Pattern[str]:
+    """The shape of value a word asks for, as the `shapes` of vocabulary.yml write it ("cost":
+    an amount; "time": a time of day), matched in any case: the passages' shapes, so the
+    rules read a value as the engine's search does."""
+    shapes: dict[str, str | list[str]] = datafiles.load("vocabulary.yml")["shapes"]
+    pattern = shapes[word]
+    joined = pattern if isinstance(pattern, str) else "|".join(f"(?:{p})" for p in pattern)
+    return re.compile(joined, re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=1)
 def word_group_lines() -> tuple[str, ...]:
     """The `groups` of vocabulary.yml as written ("a b c", "a b > x y"), read on first use."""
