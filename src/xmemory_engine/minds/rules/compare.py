@@ -4,8 +4,8 @@ People weigh options by writing them down with their prices ("Three quotes for t
 Keukens Van Damme €18,400, IKEA with their own fitters €11,900, and a local joiner,
 Pieter-Jan Claes, €14,250") and later ask "Which kitchen quote was the cheapest?". The
 answer is a comparison of what one stored sentence lists, not a record of its own: each item
-is a name or a phrase and one amount, parted as a list is (commas, semicolons, a last "and";
-a comma grouping thousands parts nothing). The amounts must share one currency sign, so
+is a name or a phrase and one amount, parted as any list is (`lists.list_parts`: commas,
+semicolons, a last "and"; a comma grouping thousands parts nothing). The amounts must share one currency sign, so
 "£24.50/month" is weighed against "£19.80/month", never against "€20".
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from xmemory_engine.minds.rules.lists import list_parts
 from xmemory_engine.minds.rules.text import MONEY_SIGN, split_sentences, stem
 
 # Words asking for the least or the most of what things cost.
@@ -28,8 +29,8 @@ _ASKED = re.compile(
 _AMOUNT = re.compile(
     rf"(?P<sign>{MONEY_SIGN})\s?(?P<number>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<cents>\d+))?"
 )
-# Where items part: commas and semicolons (not one grouping thousands) and a last "and".
-_PARTING = re.compile(r"[;,](?!\d{3}(?!\d))\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+# A word joining an item on: "…, and a local joiner, …", "…, or retile + new tray £1,150".
+_JOINED_BY = re.compile(r"^(?:and|or)\s+", re.IGNORECASE)
 # Words opening an item that say nothing of which one it is.
 _OPENING = re.compile(r"^(?:and|or|the|a|an)\s+", re.IGNORECASE)
 
@@ -76,7 +77,7 @@ def priced_items(text: str, keywords: list[str]) -> list[Priced]:
 def _items(listed: str) -> list[Priced]:
     out: list[Priced] = []
     label = ""
-    for part in (p.strip(" .") for p in _PARTING.split(listed)):
+    for part in (_JOINED_BY.sub("", p.strip(" .")) for p in list_parts(listed)):
         amounts = list(_AMOUNT.finditer(part))
         if len(amounts) > 1:
             return []  # two amounts in one item: no list of things each with its price

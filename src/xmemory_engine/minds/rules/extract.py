@@ -78,6 +78,7 @@ from xmemory_engine.minds.rules.states import (
 )
 from xmemory_engine.minds.rules.text import (
     MONTHS,
+    SELF_WORDS,
     STOPWORDS,
     WEEKDAYS,
     Span,
@@ -86,6 +87,7 @@ from xmemory_engine.minds.rules.text import (
     lexicon,
     stem,
     typed_dashes,
+    words,
 )
 from xmemory_engine.minds.rules.things import (
     dated_events,
@@ -1932,8 +1934,6 @@ def put_name(draft: Draft, name: str) -> bool:
     return draft.put(fname, name)
 
 
-# Words saying the user is in a sentence: its details may be the user's.
-_USER_WORDS = re.compile(r"\b(?:I|me|my|mine|we|us|our|[Uu]ser)\b|\b(?:the\s+)?user['\u2019]s\b")
 # What may come before the person a sentence describes: nothing, a label, or a copula
 # ("Tenant in Flat A is Marek Nowak, …").
 _BEFORE_DESCRIBED = re.compile(r"(?:^|:|\b(?:is|was))\s*$")
@@ -1944,7 +1944,9 @@ def _described(s: Analyzed, names: dict[str, str], kinds: dict[str, str]) -> str
     ("Marek Nowak, Flat A, rent £1,150 a month", "Tenant in Flat A is Marek Nowak, moved in
     in March, rent £1,150 a month"): the details it lists after them are theirs, not the
     user's. None when it names anyone else or the user is in it."""
-    if _USER_WORDS.search(s.text) or any(m.speaker for m in s.mentions):
+    if (SELF_WORDS | {USER_NAME.lower()}) & set(words(s.text)) or any(
+        m.speaker for m in s.mentions
+    ):
         return None
     if len({m.entity for m in s.mentions}) != 1:
         return None

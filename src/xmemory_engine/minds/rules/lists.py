@@ -482,21 +482,33 @@ def list_items(text: str, longest: int = 6, *, clauses: bool = False) -> list[tu
 _THOUSANDS = re.compile(r"\d{3}(?!\d)")
 
 
-def _separated(text: str, clauses: bool) -> list[str]:
-    """A list's items parted by commas and semicolons outside brackets, and a last "and"."""
-    # Things to do listed with semicolons keep their commas ("order clocks - Koen, by 11
-    # Dec; register juniors - Ilse"): a semicolon is what parts them.
-    separators = ";" if clauses and _outside_brackets(text, ";") else ",;"
+def _parted(text: str, marks: str) -> list[str]:
+    """`text` parted at each of `marks` outside brackets."""
     parts, current = [], ""
     for i, (ch, outside) in enumerate(bracketed(text)):
         # A comma between digits groups thousands ("£8,950"), parting nothing; not "4,5".
         grouping = ch == "," and text[i - 1 : i].isdigit() and _THOUSANDS.match(text, i + 1)
-        if ch in separators and outside and not grouping:
+        if ch in marks and outside and not grouping:
             parts.append(current)
             current = ""
         else:
             current += ch
     parts.append(current)
+    return parts
+
+
+def list_parts(text: str) -> list[str]:
+    """A list's items as written, parted by commas and semicolons outside brackets, and a
+    last "and" (`rules/compare` weighs each one's amount)."""
+    return _separated(text, clauses=False)
+
+
+def _separated(text: str, clauses: bool) -> list[str]:
+    """A list's items parted by commas and semicolons outside brackets, and a last "and"."""
+    # Things to do listed with semicolons keep their commas ("order clocks - Koen, by 11
+    # Dec; register juniors - Ilse"): a semicolon is what parts them.
+    separators = ";" if clauses and _outside_brackets(text, ";") else ",;"
+    parts = _parted(text, separators)
     last = re.match(r"(?P<a>.*?\S)\s+and\s+(?P<b>[^()]+(?:\([^()]*\))?)$", parts[-1])
     if last is not None and last.group("a").count("(") == last.group("a").count(")"):
         # "..., Cedar (done) and Dune", "Maja (9) and Theo (6)"
@@ -522,14 +534,7 @@ def semicolon_items(text: str) -> list[str]:
     """The items of a list parted by semicolons, each keeping its commas and without what
     brackets at its end say ("INV-225 Dalton Lettings £340, 30 days overdue; …"), or [] when
     no semicolon outside brackets parts it."""
-    parts, current = [], ""
-    for ch, outside in bracketed(text):
-        if ch == ";" and outside:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    parts.append(current)
+    parts = _parted(text, ";")
     items = [re.sub(r"\s*\([^()]*\)\s*$", "", p).strip(" .") for p in parts]
     return [i for i in items if i] if len(parts) > 1 else []
 

@@ -496,11 +496,16 @@ class _AskedBy:
     # which one set test tells instead of a test per phrase (None: a phrase has no words).
     hints: frozenset[str] | None
 
-    def asked(self, free: str, present: frozenset[str], stems: set[str]) -> bool:
+    def asked(self, free: str, present: frozenset[str], stems: set[str]) -> str | None:
+        """The phrase the question asks for the field by, as said ("" when by its stems),
+        or None when it does not ask for it."""
         hinted = self.hints is None or not self.hints.isdisjoint(present)
-        if hinted and any(p.find(free, present) for p in self.phrases):
-            return True
-        return bool(self.stems) and all(w in stems for w in self.stems)
+        if hinted:
+            for p in self.phrases:
+                found = p.find(free, present)
+                if found:
+                    return found.group().strip()
+        return "" if self.stems and all(w in stems for w in self.stems) else None
 
 
 @dataclass(frozen=True)
@@ -652,15 +657,9 @@ def _schema_words(q: Question, mapped: SchemaMap) -> None:
         hits = [m.start() for f in sw.forms if (m := f.find(low, in_low))]
         if hits:
             named_at[spec.name] = min(hits)
-        asked = [a.field for a in sw.asked_by if a.asked(free, in_free, stems)]
-        for a in sw.asked_by:
-            if a.field in asked:
-                q.fields_said += [
-                    found.group().strip()
-                    for p in a.phrases
-                    if (found := p.find(free, in_free)) is not None
-                    and found.group().strip() not in q.fields_said
-                ]
+        asked_by = {a.field: a.asked(free, in_free, stems) for a in sw.asked_by}
+        asked = [f for f, by in asked_by.items() if by is not None]
+        q.fields_said += [by for by in asked_by.values() if by and by not in q.fields_said]
         for roles in cued:
             asked += [f for r in roles if (f := field_for(spec, r)) and f not in asked]
         for fname, value, said, said_plural in sw.enums:
