@@ -1584,6 +1584,21 @@ async def test_an_apposition_after_a_firm_is_not_a_persons_job() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_job_set_off_after_the_speakers_clause_is_not_the_speakers() -> None:
+    said = "booked 3 lessons at Fistral Surf School, £45 each, instructor is Kai Trevanion."
+    people = {p["name"]: p.get("role") for p in objects(await extract(said, DEFAULT), "person")}
+    assert people.get("User") is None, people
+    assert people["Kai Trevanion"] == "instructor"
+    said = "Had the reconstruction at Spire Leeds on 22 October, surgeon was Mr Okonkwo."
+    people = {p["name"]: p.get("role") for p in objects(await extract(said, DEFAULT), "person")}
+    assert people.get("User") is None, people
+    # Set off right after a name, the job is that person's still.
+    said = "Contact: Hana Novák, hana.novak@studio.example, graphic designer, Prague."
+    people = {p["name"]: p.get("role") for p in objects(await extract(said, DEFAULT), "person")}
+    assert people["Hana Novák"] == "graphic designer"
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

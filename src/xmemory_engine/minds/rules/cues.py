@@ -176,6 +176,11 @@ def _replaced(text: str, start: int) -> bool:
     return bool(_OLD_VALUE.search(text[:start])) and bool(_CHANGE.search(text))
 
 
+# What may stand between a name and the job set off after it: an age or a place in brackets
+# ("Tom (9), a pupil at …", "Arjun Mehta (Bengaluru), editor").
+_SET_BESIDE = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?")
+
+
 def _owner_before(s: Analyzed, position: int, person: bool = True) -> Mention | None:
     before = [m for m in s.mentions if m.end <= position and not s.possessing_another(m)]
     if person:
@@ -238,6 +243,17 @@ def _roles(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
         owner = _owner_before(s, m.start())
         if m.group().startswith(",") and _apposed_to_firm(s, m.start()):
             continue  # "User owns Osteria Lupa, a 48-seat Italian restaurant": the firm's
+        if (
+            m.group().startswith(",")
+            and owner is not None
+            and (owner.speaker or owner.pronoun)
+            and not _SET_BESIDE.fullmatch(s.text, owner.end, m.start())
+        ):
+            # A job set off by a comma is someone's named right before it ("Arjun Mehta,
+            # freelance video editor", "Hana Novák, hana@…, graphic designer"), never the
+            # speaker's told clauses before: "booked 3 lessons …, £45 each, instructor is
+            # Kai" says no job of the one who booked.
+            continue
         draft = drafts.get(owner.entity) if owner else None
         if draft is None or _is_choice(draft, role):
             continue
