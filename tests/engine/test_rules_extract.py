@@ -1599,6 +1599,15 @@ async def test_a_job_set_off_after_the_speakers_clause_is_not_the_speakers() -> 
 
 
 @pytest.mark.anyio
+async def test_a_state_one_means_to_get_to_is_not_the_tasks_state() -> None:
+    said = "jonas needs to get the van's MOT done before we go"
+    tasks = objects(await extract(said, DEFAULT), "task")
+    assert [t.get("status") for t in tasks] == ["open"], tasks
+    done = objects(await extract("Got the boiler done yesterday.", DEFAULT), "task")
+    assert [t.get("status") for t in done] == ["done"], done
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

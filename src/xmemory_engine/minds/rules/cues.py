@@ -1483,6 +1483,11 @@ def _field_phrases(
                 facts.use(age.start(), age.end())
 
 
+# A state word after what one means to get done, and its object, is what is wanted of it:
+# "get the van's MOT done", "wants the website finished by May" (not "got it done": past).
+_WANTED_DONE = re.compile(
+    r"\b(?:get|gets|getting|want|wants|wanting|need|needs)\s+(?:[\w'\u2019\-]+\s+){1,4}$"
+)
 _VAGUE = frozenset(("same", "other", "new", "old", "whole", "entire", "first", "last", "next"))
 _VALUE_KINDS = {"int": "number", "float": "number", "date": "date", "datetime": "date"}
 
@@ -1536,6 +1541,11 @@ def _dates(s: Analyzed, draft: Draft, facts: SentenceFacts) -> None:
                 facts.use(dates[0].start, dates[0].end)
 
 
+def wanted_done(text: str, at: int) -> bool:
+    """Whether the state word at `at` says what one means to get done (`_WANTED_DONE`)."""
+    return _WANTED_DONE.search(text.lower(), 0, at) is not None
+
+
 def flags_and_choices(text: str, draft: Draft, facts: SentenceFacts) -> None:
     """Enum values and yes/no flags of `draft`'s type mentioned in the text."""
     lowered = text.lower()
@@ -1553,6 +1563,8 @@ def flags_and_choices(text: str, draft: Draft, facts: SentenceFacts) -> None:
                     hit = next(
                         (w for w in WORD.finditer(lowered) if stem(w.group()) == stem(value)), None
                     )
+                if hit and wanted_done(lowered, hit.start()):
+                    continue  # "needs to get the van's MOT done": what is wanted, not so yet
                 if hit and draft.put(fname, value):
                     facts.use(hit.start(), hit.end())
                     break

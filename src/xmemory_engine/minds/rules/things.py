@@ -14,7 +14,12 @@ from dataclasses import dataclass, field, replace
 from xmemory_engine.minds.base import ExtractedRelation
 from xmemory_engine.minds.rules.amounts import counts, date_field, money, one_date, says_money
 from xmemory_engine.minds.rules.analysis import Analyzed
-from xmemory_engine.minds.rules.cues import SentenceFacts, field_value, flags_and_choices
+from xmemory_engine.minds.rules.cues import (
+    SentenceFacts,
+    field_value,
+    flags_and_choices,
+    wanted_done,
+)
 from xmemory_engine.minds.rules.deeds import base, past
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import META_LABELS
@@ -722,8 +727,9 @@ def _task(
     if owner and owner[-1].entity in names and not owner[-1].entity.startswith("org:"):
         draft.put(assignee, names[owner[-1].entity])
     set_priority(s.text, draft)
-    if not re.search(r"\b(done|finished|completed|closed)\b", s.text, re.I):
-        put_open(draft)
+    finished = re.finditer(r"\b(?:done|finished|completed|closed)\b", s.text, re.I)
+    if all(wanted_done(s.text, f.start()) for f in finished):
+        put_open(draft)  # "need to get the van's MOT done" is still to do
     return draft
 
 
