@@ -6154,6 +6154,14 @@ async def test_titles_of_other_languages_are_no_part_of_a_name() -> None:
     assert names == {"Pilar Ortega", "Herr Becker", "Núria Puig"}, names
     # "Dra." ends no sentence: no note "Pumpkin sees Dra." is left beside her.
     assert not any(n["content"].endswith("Dra.") for n in objects(said, "note"))
+    said = await extract(
+        "Staying at Agriturismo Il Poggio; host is Signora Lucia Bellandi, lucia@ilpoggio.it. "
+        "Our landlord is Señor Ortega.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(said, "person")}
+    assert people["Lucia Bellandi"]["email"] == "lucia@ilpoggio.it", people
+    assert "Señor Ortega" in people, people
 
 
 # Words and marks the rules read closely, for text no one wrote: titles, contractions,

@@ -71,7 +71,11 @@ _LEADING_NOISE = (
 NOISE_WORDS = _LEADING_NOISE
 # Titles written out in full ("Professor Hart") keep no dot when they open a lone surname.
 # Titles written whole, so a surname after one keeps it as said ("Herr Becker", not "Herr.").
-_FULL_TITLES = frozenset({"professor", "reverend", "herr", "frau", "doña", "dona", "mme", "mlle"})
+_FULL_TITLES = frozenset(
+    {"professor", "reverend", "herr", "frau", "doña", "dona", "mme", "mlle"}
+    | {"signora", "signor", "signore", "signorina", "señora", "señor", "señorita", "senhora"}
+    | {"senhor", "madame", "monsieur", "mademoiselle", "dottore", "dottoressa"}
+)
 TITLES = frozenset(
     {"mr", "mrs", "ms", "mx", "miss", "dr", "dra", "prof", "rev", "revd", "sir", "madam"}
     # Other languages' titles ("Doña Pilar Ortega", "Herr Becker", "Mme Laurent"): no part
@@ -82,6 +86,9 @@ TITLES = frozenset(
 # A title written before a name, its dot optional: the one pattern the rules share.
 TITLE_WORDS = (
     "Dr|Dra|Professor|Prof|Reverend|Revd|Rev|Mr|Mrs|Ms|Mx|Sra|Srta|Sr|Doña|Dona|Herr|Frau|Mme|Mlle"
+    # Longest first, so "Signora" is not read as "Signor" and an "a".
+    "|Signorina|Signora|Signore|Signor|Señorita|Señora|Señor|Senhora|Senhor|Madame|Monsieur"
+    "|Mademoiselle|Dottoressa|Dottore"
 )
 TITLE = rf"(?:{TITLE_WORDS})\.?\s+"
 _MONTH_NAMES = ("january february march april may june july august september october november "
