@@ -1608,6 +1608,20 @@ async def test_a_state_one_means_to_get_to_is_not_the_tasks_state() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_place_said_of_a_thing_or_of_someone_else_is_not_a_persons() -> None:
+    said = "i'm best man for Callum's wedding and organising the stag, it's in Prague 12-14 march"
+    people = {p["name"]: p for p in objects(await extract(said, DEFAULT), "person")}
+    assert "location" not in people["Callum"], people
+    said = "User collected their puppy on 28 November from a breeder in Hereford (Mrs Pat Hollis)."
+    people = {p["name"]: p for p in objects(await extract(said, DEFAULT), "person")}
+    assert "location" not in people.get("User", {}), people
+    people = {
+        p["name"]: p for p in objects(await extract("Jonas is from Berlin.", DEFAULT), "person")
+    }
+    assert people["Jonas"]["location"] == "Berlin"
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

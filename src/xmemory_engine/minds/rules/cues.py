@@ -1396,6 +1396,8 @@ _WHERE_ONE_IS = re.compile(
     r"settled|staying|stays|works?|working|worked|job|from|home)\b",
     re.IGNORECASE,
 )
+# A clause of its own about a thing: what is said after it is the thing's.
+_A_THING_IS = re.compile(r"\b(?:it|that|this|there)(?:['\u2019]s|\s+is|\s+was)\b", re.IGNORECASE)
 # Being, said alone: where one is, unless a deed stands between ("Nadia is getting married
 # on 17 April in Lisbon": the wedding is there, not Nadia).
 _BEING = re.compile(r"\b(?:is|are|was|were|am|now)\b|['\u2019][sm]\b", re.IGNORECASE)
@@ -1415,7 +1417,14 @@ def _where_one_is(between: str) -> bool:
     ("registered for JLPT N4 in Düsseldorf", "hired a researcher in Poland", "is getting
     married on 17 April in Lisbon"). A word in -ing is no sign of either ("a sailing club
     near Rønde")."""
-    if _WHERE_ONE_IS.search(between) is not None:
+    if _A_THING_IS.search(between) is not None:
+        return False  # "Callum's wedding and the stag, it's in Prague": the stag's place
+    said = _WHERE_ONE_IS.search(between)
+    if said is not None and said.group().lower() == "from" and between[said.end() :].strip():
+        # "from Leeds" says where one is from; "collected the puppy from a breeder in
+        # Hereford" says where the breeder is.
+        said = _WHERE_ONE_IS.search(between, said.end())
+    if said is not None:
         return True
     if _DOING.search(between) is not None:
         return False  # "is getting married on 17 April in Lisbon": where the deed is done
