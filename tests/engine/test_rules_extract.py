@@ -1622,6 +1622,15 @@ async def test_a_place_said_of_a_thing_or_of_someone_else_is_not_a_persons() -> 
 
 
 @pytest.mark.anyio
+async def test_a_date_is_not_an_occasions_said_in_a_clause_of_another_subject() -> None:
+    said = (
+        "Amara's mock is Monday 11 January and Chidinma wants two extra sessions the week before."
+    )
+    events = objects(await extract(said, DEFAULT), "event")
+    assert [e["title"] for e in events] == ["Amara's mock"], events
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -853,6 +853,14 @@ def _event(
         return None  # "delivery due Mon 18 Jan": a day things are due by, a task's
     if date is not None and date[1] <= m.start() and _APART.search(s.text, date[1], m.start()):
         return None  # "JLPT N4 is on 6 Dec — registered, test centre is SOAS": another's date
+    if (
+        date is not None
+        and date[1] <= m.start()
+        and _OWN_SUBJECT.search(s.text, date[1], m.start())
+    ):
+        # "Amara's mock is Monday 11 January and Chidinma wants two extra sessions": a
+        # clause joined on with a subject of its own says another thing than the date's.
+        return None
     with_people = re.match(r"\s+(?:with|against|vs\.?|v\.?)\s+", s.text[m.end() :])
     if date is None and with_people is None:
         return None
@@ -1001,6 +1009,10 @@ _TOWN_AFTER = re.compile(r"\s*(?:,\s*|\s+in\s+)")
 
 # What sets a clause apart from the one before more than a comma does.
 _APART = re.compile(r"\s[\u2014\u2013-]\s|;|\.\s")
+# "and" opening a clause with its own subject and verb ("and Chidinma wants", "and we need").
+_OWN_SUBJECT = re.compile(
+    r"\band\s+(?:(?:I|we|they)\s+[a-z]{2,}|(?:he|she|[A-Z][\w'\u2019\-]+)\s+[a-z]{2,}s)\b"
+)
 
 
 # What ends a part of a sentence that says a thing of its own: a full stop inside it (a
