@@ -1631,6 +1631,13 @@ async def test_a_date_is_not_an_occasions_said_in_a_clause_of_another_subject() 
 
 
 @pytest.mark.anyio
+async def test_given_names_listed_with_the_speaker_are_people() -> None:
+    said = "surf trip planning!! me + Jonas + Ffion driving down to cornwall, leaving fri 9 april"
+    people = {p["name"] for p in objects(await extract(said, DEFAULT), "person")}
+    assert {"Jonas", "Ffion"} <= people, people
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -252,6 +252,7 @@ class Candidate:
     name_told: bool = False
     from_a_name: bool = False  # "from" and a capitalised word right after it: "Priya from Monzo"
     owns_nothing: bool = False  # its 's owns no word after it: "at St Mary's so …"
+    with_speaker: bool = False  # listed with the speaker: "me + Jonas + Ffion", "Ana and I"
 
 
 @dataclass
@@ -623,6 +624,15 @@ _OWNS_NOTHING = re.compile(
 _OBJECT_BEFORE = re.compile(r"\b(?:at|to|from|by|with|in|for)\s+$", re.IGNORECASE)
 
 
+# The speaker listed with names: "me + Jonas + Ffion", "me, Tom and Ana", "Ana and I".
+_JOINER = r"\s*(?:,|\+|&|\band\b|,\s*and\b)\s*"
+_LISTED_NAME = r"[A-Z][\w'\u2019\-]*(?:\s+[A-Z][\w'\u2019\-]*)?"
+_SPEAKER_LISTED_BEFORE = re.compile(
+    rf"(?:\b(?i:me|myself)|\bI)(?:{_JOINER}{_LISTED_NAME})*{_JOINER}$"
+)
+_SPEAKER_LISTED_AFTER = re.compile(rf"(?:{_JOINER}{_LISTED_NAME})*{_JOINER}(?:(?i:me)|I)\b")
+
+
 def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate | None:
     titled = False
     while (
@@ -713,6 +723,10 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         and _OBJECT_BEFORE.search(sentence[:start]) is not None
     )
     found.subject_head = subject_head(sentence[:start])
+    found.with_speaker = bool(
+        _SPEAKER_LISTED_BEFORE.search(sentence[:start])
+        or _SPEAKER_LISTED_AFTER.match(sentence, end)
+    )
     raw_after = _TOKEN.findall(sentence[end:])
     found.from_a_name = (
         len(raw_after) > 1
@@ -1197,6 +1211,8 @@ def _score(c: Candidate, s: Scores) -> None:
         s.person += 2  # "Hana's email", "Hana's new email", "Tom's younger brother"
     if before1 in _PERSON_BEFORE:
         s.person += 1
+    if c.with_speaker and given_name(c.tokens[0]):
+        s.person += 1  # "me + Jonas + Ffion driving down": listed with the speaker, people
     subject = after1 in _SUBJECT_VERBS or (c.possessive and after1.endswith("ing"))
     # "Gareth came round", "Priya from Monzo called": a deed of someone's, or whom someone
     # is from, said right after a given name.
