@@ -1638,6 +1638,15 @@ async def test_given_names_listed_with_the_speaker_are_people() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_given_name_owning_a_thing_after_in_is_no_place() -> None:
+    said = "me + Jonas + Ffion driving down to cornwall in Jonas's campervan, leaving 9 april"
+    result = await extract(said, DEFAULT)
+    assert "Jonas" in {p["name"] for p in objects(result, "person")}
+    located = [o.values for o in result.objects if "Jonas" == o.values.get("location")]
+    assert not located, located
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

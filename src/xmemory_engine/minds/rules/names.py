@@ -1155,8 +1155,9 @@ def _score(c: Candidate, s: Scores) -> None:
         # "Fintrel is based in Berlin": a firm, mostly; "Paulo is based in Lisbon" is someone.
         s.org += 1 if given_name(c.tokens[0]) and after2 == "based" else 2
     moved = {"moved", "relocated", "moving", "relocating"} & set(c.before)
-    if before1 in ("in", "near") or (before1 == "to" and moved):  # "moved from X to Madrid"
-        s.place += 2
+    owner_of_a_thing = c.possessive and not c.owns_nothing and given_name(c.tokens[0])
+    if (before1 in ("in", "near") or (before1 == "to" and moved)) and not owner_of_a_thing:
+        s.place += 2  # "moved from X to Madrid"; not "in Jonas's campervan": whose it is
     if before1 == "from" and before2 in ("is", "are", "was", "comes", "came", "moved", "works",
                                          "work", "working", "worked"):  # fmt: skip
         s.place += 2
