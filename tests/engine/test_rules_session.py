@@ -1705,3 +1705,14 @@ async def test_a_list_parted_by_semicolons_counts_an_item_with_commas_once(
         counted = await memory.read("How many invoices are outstanding?")
         assert counted["reader_result"]["answer"].startswith("3: "), counted
         assert "£340, 30 days overdue" in counted["reader_result"]["answer"], counted
+
+
+async def test_a_known_persons_name_written_in_lower_case_is_still_theirs(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("surf trip planning!! me + Jonas + Ffion driving down to cornwall")
+        await memory.write("ffion is vegan btw")
+        await memory.write("Suspected triggers: sun exposure, poor sleep.")
+        people = {p["name"]: p for p in await memory.rows("person")}
+        assert "vegan" in (people["Ffion"].get("notes") or ""), people
+        # A given name that is an English word ("sun") is the word, written in lower case.
+        assert not any(n.startswith("Sun") for n in people), people

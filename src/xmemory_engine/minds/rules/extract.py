@@ -54,7 +54,9 @@ from xmemory_engine.minds.rules.names import (
     gender,
     given_name,
     kin_gender,
+    lower_case_given_names,
     role_noun,
+    written_as_named,
 )
 from xmemory_engine.minds.rules.orgs import org_facts
 from xmemory_engine.minds.rules.replaced import called, read_replaced
@@ -181,6 +183,14 @@ class RulesExtractor:
         said = typed_dashes(request.text)
         text_analysis = analyze(said, self._today())
         mapped = SchemaMap.of(request.schema)
+        known = await _first_names(said, text_analysis, mapped, lookup)
+        if known:
+            # "ffion is vegan btw" after "me + Jonas + Ffion": a known person's name written
+            # in lower case is still their name.
+            recased = written_as_named(said, known)
+            if recased != said:
+                said = recased
+                text_analysis = analyze(said, self._today())
         if lookup is not None:
             known = await _stored_kinds(text_analysis, mapped, lookup)
             if known:
@@ -1270,6 +1280,32 @@ class _Build:
             r for r in self.relations if all(ref in kept for ref in r.endpoints.values())
         ]
         return out
+
+
+async def _first_names(
+    text: str, analysis: TextAnalysis, mapped: SchemaMap, lookup: RecordLookup | None
+) -> dict[str, str]:
+    """The first names of people this text names or the store holds, that the text also
+    writes in lower case (`lower_case_given_names`): the lower-cased name -> as written in
+    the record. Only a first name that is a given name; one stored person is looked up once
+    per write, by those words."""
+    lowered = lower_case_given_names(text)
+    if not lowered:
+        return {}
+    people = [n for n, kind in analysis.kinds_by_name().items() if kind == "person"]
+    written = {c.name.lower(): c.name for s in analysis.sentences for c in s.candidates}
+    names = [written.get(n, n) for n in people]
+    spec = mapped.first("person")
+    name_of = name_field(spec) if spec is not None else None
+    if lookup is not None and spec is not None and name_of is not None:
+        asked = sorted(w[:1].upper() + w[1:] for w in lowered)
+        names += [str(r.get(name_of) or "") for r in await lookup.named(spec.name, asked, 5)]
+    found: dict[str, str] = {}
+    for name in names:
+        first = name.split()[0] if name.split() else ""
+        if first.lower() in lowered and given_name(first) and first[:1].isupper():
+            found.setdefault(first.lower(), first)
+    return found
 
 
 async def _stored_kinds(

@@ -1391,6 +1391,53 @@ def kin_forms(noun: str) -> frozenset[str]:
     return frozenset(forms)
 
 
+# A word in lower case, outside an email address, a link or a handle.
+_LOWER_WORD = re.compile(r"(?<![\w@./\-])(?P<w>[^\W\d_A-Z][^\W\d_]{2,})(?![\w@\-]|\.\w)")
+_DETERMINED = re.compile(r"\b(?:the|a|an|my|our|your|his|her|their|this|that)\s+$", re.IGNORECASE)
+
+
+def lower_case_given_names(text: str) -> set[str]:
+    """Words of `text` written all in lower case that are given names and no common word
+    ("ffion", "mateus"; not "will", "mark", "the"): the words a known person's name may be
+    written as in a chatty note."""
+    found = {m.group("w") for m in _LOWER_WORD.finditer(text) if m.group("w").islower()}
+    return {
+        w
+        for w in found
+        if w not in STOPWORDS and not _word_name(w) and not kin_or_role(w) and given_name(w)
+    }
+
+
+def written_as_named(text: str, first_names: Mapping[str, str]) -> str:
+    """`text` with each word written in lower case that is the first name of someone known
+    (`first_names`: the lower-cased first name -> as the record writes it) written as they
+    are named: "ffion is vegan btw" -> "Ffion is vegan btw", so it is read as her mention.
+    Not after a determiner ("the dev team"), nor inside an address or a link."""
+
+    def named(m: re.Match[str]) -> str:
+        word = m.group("w")
+        form = first_names.get(word)
+        if form is None or _word_name(word) or _DETERMINED.search(text, 0, m.start()):
+            return word
+        return form
+
+    return _LOWER_WORD.sub(named, text) if first_names else text
+
+
+def _word_name(word: str) -> bool:
+    """Whether a given name is also an English word (`word_names.txt`, the lexicon's few
+    more): written in lower case, the word ("will", "sun", "grace", "june")."""
+    return fold(word) in _word_names()
+
+
+@functools.lru_cache(maxsize=1)
+def _word_names() -> frozenset[str]:
+    # Read on the first lower-case name looked at (a write), not at import.
+    text = (Path(__file__).parent / "word_names.txt").read_text("utf-8")
+    listed = {w for w in text.split("\n") if w and not w.startswith("#")}
+    return frozenset(listed | set(lexicon("names.word_names")))
+
+
 def given_name(word: str) -> bool:
     """Whether `word` is a given name in common use in some country ("joão", "søren",
     "pieter-jan" by its first part): `given_names.txt`, folded like the list."""
