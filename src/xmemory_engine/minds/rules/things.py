@@ -719,6 +719,8 @@ def _task(
     assignee = field_for(spec, "assignee", ("str",))
     if re.search(r"\bme\s+to\s*$", s.text[m.start() : what_start]):
         owner = []  # "Grace asked me to …": the user's to do
+    if owner and _SPEAKER_SUBJECT.search(s.text, owner[-1].end, what_start):
+        owner = []  # "ffion is vegan so we need to sort food": ours to do, not Ffion's
     if "who" in m.re.groupindex:  # `_SOMEONE_TO`, `_TAKEN_ON`: someone named opens it
         # Whom the clause names, and no one before it ("Kofi leads it; Marisol to draft …").
         owner = [x for x in owner if x.start >= m.start() and not x.pronoun]
@@ -739,6 +741,10 @@ _AND_DO = lazy_compile(
     rf"\s+and\s+(?:then\s+|also\s+)?(?P<what>(?:{'|'.join(sorted(_TODO_VERBS | {'set'}))})\b"
     r"(?:[^.;!?]|\.(?=\d))*)",
     re.IGNORECASE,
+)
+# The speaker as the subject of a clause of its own ("so we need to", "and I'll").
+_SPEAKER_SUBJECT = re.compile(
+    r"\b(?:we|I)(?:['\u2019](?:ll|ve|d|m)|\s+(?:need|have|must|should|will|can|want|got))\b"
 )
 _DASHED_CLAUSE = re.compile(
     r"\s+[-\u2014\u2013]\s+(?=(?:they|it|he|she|we|I|you|that|this|there)(?:\b|['\u2019]))",
