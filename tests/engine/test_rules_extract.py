@@ -1642,8 +1642,17 @@ async def test_a_given_name_owning_a_thing_after_in_is_no_place() -> None:
     said = "me + Jonas + Ffion driving down to cornwall in Jonas's campervan, leaving 9 april"
     result = await extract(said, DEFAULT)
     assert "Jonas" in {p["name"] for p in objects(result, "person")}
-    located = [o.values for o in result.objects if "Jonas" == o.values.get("location")]
+    located = [o.values for o in result.objects if o.values.get("location") == "Jonas"]
     assert not located, located
+
+
+@pytest.mark.anyio
+async def test_a_task_the_speaker_is_subject_of_is_no_one_elses() -> None:
+    said = "Ffion is vegan btw so we need to sort food"
+    tasks = objects(await extract(said, DEFAULT), "task")
+    assert [t.get("assignee") for t in tasks] == [None], tasks
+    tasks = objects(await extract("Tom needs to call the bank.", DEFAULT), "task")
+    assert [t.get("assignee") for t in tasks] == ["Tom"], tasks
 
 
 @pytest.mark.anyio
