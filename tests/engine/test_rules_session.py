@@ -1716,3 +1716,13 @@ async def test_a_known_persons_name_written_in_lower_case_is_still_theirs(tmp_pa
         assert "vegan" in (people["Ffion"].get("notes") or ""), people
         # A given name that is an English word ("sun") is the word, written in lower case.
         assert not any(n.startswith("Sun") for n in people), people
+
+
+async def test_what_is_said_of_someone_before_a_task_clause_is_theirs(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Ffion Jones is coming on the surf trip.")
+        await memory.write("Ffion is vegan btw so we need to sort food")
+        people = {p["name"]: p for p in await memory.rows("person")}
+        assert "vegan" in (people["Ffion Jones"].get("notes") or ""), people
+        tasks = [t["title"] for t in await memory.rows("task")]
+        assert tasks == ["sort food"], tasks

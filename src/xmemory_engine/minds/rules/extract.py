@@ -490,7 +490,9 @@ class _Build:
                 # 30 November") is still to be found among what is stored.
                 self.unmade.append(s)
             carried = not things.drafts and last is not None and carry(s, last, facts)
-            if not things.drafts and not (carried and not facts.residue(s.text, s.values)):
+            if things.told_apart:
+                self._theirs(s)  # "Ffion is vegan btw so we need to sort food": hers too
+            elif not things.drafts and not (carried and not facts.residue(s.text, s.values)):
                 self._leftovers(s, facts)
             last = things.drafts[-1] if things.drafts else last if carried else None
         employment += self._working_where_told()
@@ -776,6 +778,15 @@ class _Build:
             note = self._free_note(sentence)
             if note is not None:
                 self.things.append(note)
+
+    def _theirs(self, s: Analyzed) -> None:
+        """The sentence kept in the notes of the person it is about, whatever records its
+        later clauses made (`Things.told_apart`)."""
+        subject = s.subject()
+        draft = self.drafts.get(subject.entity) if subject is not None else None
+        notes = notes_field(draft.spec, {name_field(draft.spec) or ""}) if draft else None
+        if draft is not None and notes and s.text not in draft.notes:
+            draft.notes.append(s.text)
 
     def _free_note(self, sentence: str) -> Draft | None:
         spec = self.map.first("note")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from xmemory_engine.minds.base import ExtractedRelation
 from xmemory_engine.minds.rules.amounts import counts, date_field, money, one_date, says_money
-from xmemory_engine.minds.rules.analysis import Analyzed
+from xmemory_engine.minds.rules.analysis import Analyzed, Mention
 from xmemory_engine.minds.rules.cues import (
     SentenceFacts,
     field_value,
@@ -350,6 +350,9 @@ _PROJECT = re.compile(
 class Things:
     drafts: list[Draft] = field(default_factory=list)
     relations: list[ExtractedRelation] = field(default_factory=list)
+    # Each made of a clause joined on after one about someone named, which is theirs still
+    # ("Ffion is vegan btw so we need to sort food").
+    told_apart: bool = False
 
 
 def read_things(
@@ -426,7 +429,28 @@ def read_things(
     for draft in out.drafts:
         flags_and_choices(s.text, draft, facts)
         facts.use(0, len(s.text))
+    subject = s.subject()
+    out.told_apart = (
+        bool(out.drafts)
+        and subject is not None
+        and not subject.speaker
+        and not subject.entity.startswith("org:")
+        and all(_another_clause(s, subject, d) for d in out.drafts)
+    )
     return out
+
+
+# Where a clause joined on starts: a mark, or a word that opens one.
+_JOINED_CLAUSE = re.compile(r"[;,:]|\s[\u2014\u2013-]\s|\b(?:so|but|because|and|while|then)\b")
+
+
+def _another_clause(s: Analyzed, subject: Mention, draft: Draft) -> bool:
+    """Whether what `draft` was made of is told in a clause joined on after the one whose
+    subject is `subject` ("Ffion is vegan btw so we need to sort food": the task is the
+    second clause's, what is said of Ffion the first's, hers to keep)."""
+    title = draft.values.get(name_field(draft.spec) or "")
+    at = s.text.find(title) if isinstance(title, str) and title else -1
+    return at > subject.end and _JOINED_CLAUSE.search(s.text, subject.end, at) is not None
 
 
 def _due_if_said(s: Analyzed, draft: Draft) -> None:
