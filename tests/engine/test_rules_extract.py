@@ -1656,6 +1656,16 @@ async def test_a_task_the_speaker_is_subject_of_is_no_one_elses() -> None:
 
 
 @pytest.mark.anyio
+async def test_the_sort_of_place_after_a_venues_name_is_part_of_where_it_is() -> None:
+    said = (
+        "Skills to Foster training is on 14 January at the Sunrise office on Temple Street. "
+        "Board meeting on 21 January 2027 at 6pm in the Greenway hut, Abbeydale Road."
+    )
+    events = objects(await extract(said, DEFAULT), "event")
+    assert sorted(e.get("location") for e in events) == ["Greenway hut", "Sunrise office"]
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -204,8 +204,13 @@ def _replacing(
         value = record.get(fname)
         if fname in spec.primary_key or fname == notes or fspec.type != "str":
             continue
-        if isinstance(value, str) and held.search(value):
-            changed = draft.put(fname, new if whole else held.sub(new, value)) or changed
+        found = held.search(value) if isinstance(value, str) else None
+        if isinstance(value, str) and found is not None:
+            # "The Old Harbour restaurant" moved to Café Zeezicht: the sort said after the old
+            # name was the old place's, so the new one is the whole value.
+            sort_after = found.start() == 0 and re.fullmatch(r"\s+[a-z]+", value[found.end() :])
+            replaced = new if whole or sort_after else held.sub(new, value)
+            changed = draft.put(fname, replaced) or changed
     return draft if changed else None
 
 

@@ -979,7 +979,10 @@ def _event(
             venue = f"{venue}, {first.name}"
         draft.put(field_for(spec, "location", ("str",)), venue)
     elif first is not None:
-        draft.put(field_for(spec, "location", ("str",)), _with_town_before(s, first))
+        located = _with_town_before(s, first)
+        if located == first.name:  # "at the Sunrise office": the sort of place is its too
+            located = _with_kind(s, located, first.end)
+        draft.put(field_for(spec, "location", ("str",)), located)
     else:
         clause_end = s.text.find(";", m.end())
         set_off = _venue_set_off(
@@ -1913,12 +1916,27 @@ def event_venue(s: Analyzed, start: int, end: int) -> str | None:
     "at" and a name that is no one's (not a person named in the sentence)."""
     at = _at_venue(s, start, end)
     if at is not None:
-        return at[0]
+        return _with_kind(s, at[0], at[1].end())
     # "in the Jubilee Room", "in Galway": a named room or a town the event is in.
     for m in _IN_VENUE.finditer(s.text, start, end):
         named = m.group("the") or any(p.start == m.start("venue") for p in s.places)
         if named and not _someones(s, m.start("venue")):
-            return m.group("venue")
+            return _with_kind(s, m.group("venue"), m.end())
+    return _kind_of_place(s, start, end)
+
+
+def _with_kind(s: Analyzed, venue: str, end: int) -> str:
+    """A venue with the sort of place said right after its name ("at the Sunrise office",
+    "in the Greenway hut"): the sort is part of where it is."""
+    kind = _KIND_AFTER.match(s.text, end)
+    if kind is not None and kind.group("kind").lower() in _PLACE_KINDS:
+        return f"{venue} {kind.group('kind')}"
+    return venue
+
+
+def _kind_of_place(s: Analyzed, start: int, end: int) -> str | None:
+    """A name of the sort of place things happen in, said without "at" in the text between
+    `start` and `end`."""
     # Without "at": a name of the sort of place things happen in ("Marble restaurant",
     # "Harbour Lane Hall"), said in the event's clause.
     for m in _KIND_OF_PLACE.finditer(s.text, start, end):
