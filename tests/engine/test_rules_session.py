@@ -1726,3 +1726,14 @@ async def test_what_is_said_of_someone_before_a_task_clause_is_theirs(tmp_path: 
         assert "vegan" in (people["Ffion Jones"].get("notes") or ""), people
         tasks = [t["title"] for t in await memory.rows("task")]
         assert tasks == ["sort food"], tasks
+
+
+async def test_a_date_in_a_part_of_its_own_does_not_move_the_thing_before(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Applications: Monzo technical test due 10 December.")
+        await memory.write(
+            "Update: user passed the Monzo technical test; final round on 18 December."
+        )
+        events = {e["title"]: e["date"] for e in await memory.rows("event")}
+        assert events.get("final round") == "2026-12-18", events
+        assert not any("technical" in t and d == "2026-12-18" for t, d in events.items()), events

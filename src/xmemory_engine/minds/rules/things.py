@@ -883,6 +883,10 @@ def _event(
         return None  # "delivery due Mon 18 Jan": a day things are due by, a task's
     if date is not None and date[1] <= m.start() and _APART.search(s.text, date[1], m.start()):
         return None  # "JLPT N4 is on 6 Dec — registered, test centre is SOAS": another's date
+    if date is not None and date[0] >= m.end() and _own_part(s.text, m.end(), date[0]):
+        # "user passed the Monzo technical test; final round on 18 December": the date is
+        # the next part's, which says its own thing.
+        return None
     if (
         date is not None
         and date[1] <= m.start()
@@ -1038,6 +1042,21 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'\u2019\-]*")
 # What may follow a venue's name: the sort of place it is ("the VFS centre"), then where.
 _KIND_AFTER = re.compile(r"\s+(?P<kind>[a-z]+)\b")
 _TOWN_AFTER = re.compile(r"\s*(?:,\s*|\s+in\s+)")
+
+
+def _own_part(text: str, start: int, end: int) -> bool:
+    """Whether a part after a semicolon between `start` and `end` opens with a thing of its
+    own ("; final round on 18 December"), not with what goes on saying the last one's
+    ("; still starts 10 April": an adverb or a verb, no subject of its own)."""
+    cut = text.rfind(";", start, end)
+    if cut < 0:
+        return False
+    first = next(iter(re.findall(r"[\w'\u2019\-]+", text[cut + 1 : end].lower())), "")
+    return bool(first) and first not in _CONTINUING and not first.endswith(("s", "ed", "ly"))
+
+
+# Words a part goes on with, saying more of the last part's thing.
+_CONTINUING = frozenset(lexicon("deeds.adverbs")) | STOPWORDS
 
 
 # What sets a clause apart from the one before more than a comma does.
