@@ -1737,3 +1737,15 @@ async def test_a_date_in_a_part_of_its_own_does_not_move_the_thing_before(tmp_pa
         events = {e["title"]: e["date"] for e in await memory.rows("event")}
         assert events.get("final round") == "2026-12-18", events
         assert not any("technical" in t and d == "2026-12-18" for t, d in events.items()), events
+
+
+async def test_a_birthday_asked_finds_an_age_reached_and_a_diet_what_one_cannot_eat(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("User's mother, Elena Rossi, turns 65 on 3 May 2027.")
+        await memory.write("User is gluten intolerant; the agriturismo has been told.")
+        birthday = await memory.read("When is my mother's birthday?")
+        assert "2027-05-03" in birthday["reader_result"]["answer"], birthday
+        diet = await memory.read("What's my diet?")
+        assert "gluten" in diet["reader_result"]["answer"], diet
