@@ -183,11 +183,11 @@ class RulesExtractor:
         said = typed_dashes(request.text)
         text_analysis = analyze(said, self._today())
         mapped = SchemaMap.of(request.schema)
-        known = await _first_names(said, text_analysis, mapped, lookup)
-        if known:
+        first_names = await _first_names(said, text_analysis, mapped, lookup)
+        if first_names:
             # "ffion is vegan btw" after "me + Jonas + Ffion": a known person's name written
             # in lower case is still their name.
-            recased = written_as_named(said, known)
+            recased = written_as_named(said, first_names)
             if recased != said:
                 said = recased
                 text_analysis = analyze(said, self._today())
