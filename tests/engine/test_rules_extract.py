@@ -1666,6 +1666,16 @@ async def test_the_sort_of_place_after_a_venues_name_is_part_of_where_it_is() ->
 
 
 @pytest.mark.anyio
+async def test_a_name_owning_a_thing_is_a_venue_only_when_the_thing_is_a_place() -> None:
+    said = "surf trip planning!! driving down to cornwall in Jonas's campervan, leaving 9 april"
+    events = objects(await extract(said, DEFAULT), "event")
+    assert events and all("location" not in e for e in events), events
+    said = "Rehearsal with Dmitri is on 27 February 2027 at Wiebke's studio."
+    events = objects(await extract(said, DEFAULT), "event")
+    assert [e.get("location") for e in events] == ["Wiebke's studio"], events
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

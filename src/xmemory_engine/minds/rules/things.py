@@ -966,6 +966,8 @@ def _event(
             for c in s.candidates
             if (c.before[-1:] in (["at"], ["in"]) or c.before[-2:] == ["in", "the"])
             and not names_a_time(c.tokens)  # "in October 2026": when, not where
+            # "in Jonas's campervan" says whose, not where; "at Wiebke's studio" is where.
+            and not (c.possessive and not c.owns_nothing and not _kind_after(s, c.end))
             and c.name.lower() not in CURRENCY_CODES  # "at GBP 1,150/month": a price
         ),
     ]
@@ -985,7 +987,8 @@ def _event(
     elif first is not None:
         located = _with_town_before(s, first)
         if located == first.name:  # "at the Sunrise office": the sort of place is its too
-            located = _with_kind(s, located, first.end)
+            owner = s.text[first.start : first.end] if first.possessive else located
+            located = _with_kind(s, owner, first.end)
         draft.put(field_for(spec, "location", ("str",)), located)
     else:
         clause_end = s.text.find(";", m.end())
@@ -1942,6 +1945,12 @@ def event_venue(s: Analyzed, start: int, end: int) -> str | None:
         if named and not _someones(s, m.start("venue")):
             return _with_kind(s, m.group("venue"), m.end())
     return _kind_of_place(s, start, end)
+
+
+def _kind_after(s: Analyzed, end: int) -> bool:
+    """Whether a sort of place is said right after `end` ("Wiebke's studio")."""
+    kind = _KIND_AFTER.match(s.text, end)
+    return kind is not None and kind.group("kind").lower() in _PLACE_KINDS
 
 
 def _with_kind(s: Analyzed, venue: str, end: int) -> str:
