@@ -1676,6 +1676,12 @@ async def test_a_name_owning_a_thing_is_a_venue_only_when_the_thing_is_a_place()
 
 
 @pytest.mark.anyio
+async def test_a_capitalised_particle_ending_a_name_is_its_last_word() -> None:
+    events = objects(await extract("Wine tasting at Cantina Dei on 7 May.", DEFAULT), "event")
+    assert [e.get("location") for e in events] == ["Cantina Dei"], events
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -669,9 +669,15 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     ):
         run = run[1:]  # "Babysitter Zsófia" opening a note: a job, capitalised as it opens
         titled = True  # and who is called so is a person
-    while run and (
-        run[-1].group().lower() in ROLE_NOUNS | NAME_PARTICLES
-        or _CODE.fullmatch(run[-1].group()) is not None
+    while (
+        run
+        and (
+            run[-1].group().lower() in ROLE_NOUNS
+            # A particle ends no name, but one written with a capital is the name's last word:
+            # "Cantina Dei", not "Cantina".
+            or (run[-1].group().lower() in NAME_PARTICLES and not run[-1].group()[:1].isupper())
+            or _CODE.fullmatch(run[-1].group()) is not None
+        )
     ):
         run = run[:-1]
     if not run or all(
