@@ -1682,6 +1682,13 @@ async def test_a_capitalised_particle_ending_a_name_is_its_last_word() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_given_name_a_job_noun_is_said_to_be_is_someone() -> None:
+    said = "apartment is on Dlouhá street, booked through airbnb, host is Tereza, check-in from 3pm"
+    people = {p["name"]: p for p in objects(await extract(said, DEFAULT), "person")}
+    assert people["Tereza"]["role"] == "host", people
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -1250,7 +1250,7 @@ def _score(c: Candidate, s: Scores) -> None:
     owned = _OWNED & set(c.before[-5:-2]) or any(
         w.endswith(("'s", "\u2019s")) for w in c.before[-5:-2]
     )
-    tie = before2 in KIN_NOUNS or _role_like(before2)
+    tie = before2 in KIN_NOUNS or _role_like(before2) or role_noun(before2)
     firm_like = headed or "&" in c.name  # "managing agent is Brennan & Hale Property …"
     if before1 in ("is", "was") and tie and (owned or (role_noun(before2) and not firm_like)):
         # "my team lead is Tariq", "her dentist was Okafor"; a job needs no owner ("claims
