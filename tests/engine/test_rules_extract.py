@@ -1689,6 +1689,14 @@ async def test_a_given_name_a_job_noun_is_said_to_be_is_someone() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_capitalised_job_right_before_a_name_is_their_role() -> None:
+    said = "Cooking class booked with Chef Matteo Rinaldi on 5 May. Miss Prism is played by Peg."
+    people = {p["name"]: p for p in objects(await extract(said, DEFAULT), "person")}
+    assert people["Matteo Rinaldi"]["role"] == "chef", people
+    assert "role" not in people.get("Prism", {}), people
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

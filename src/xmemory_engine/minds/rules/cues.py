@@ -323,7 +323,9 @@ _TITLE_BEFORE = re.compile(
     r"(?P<role>(?:(?!(?:called|named|a|an|the)\b)[a-z][\w\-]*\s+){0,2}(?!(?:called|named)\b)"
     r"(?:[a-z][\w\-]*|[A-Z]{2,5}\b)"
     r"(?:\s+of\s+[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)?)"
-    r"|^\s*(?P<opening>[A-Z][a-z][\w\-]*))"
+    # A job written with a capital right before a name, at the sentence's start or after
+    # any word ("Coach Dele Adeyemi runs …", "booked with Chef Matteo Rinaldi").
+    r"|(?:^|(?<=\s))\s*(?!(?i:miss|madam|sir|lady|dame|lord)\b)(?P<opening>[A-Z][a-z][\w\-]*))"
     # "GP (Dr. Rashid Qureshi, Keswick Health Centre)": the name may be set off in brackets.
     rf"\s*[,(]?\s*(?:(?i:called|named)\s+)?(?:{TITLE})?$"
 )
