@@ -967,7 +967,7 @@ def _event(
             if (c.before[-1:] in (["at"], ["in"]) or c.before[-2:] == ["in", "the"])
             and not names_a_time(c.tokens)  # "in October 2026": when, not where
             # "in Jonas's campervan" says whose, not where; "at Wiebke's studio" is where.
-            and not (c.possessive and not c.owns_nothing and not _kind_after(s, c.end))
+            and not (c.possessive and not c.owns_nothing and _kind_after(s, c.end) is None)
             and c.name.lower() not in CURRENCY_CODES  # "at GBP 1,150/month": a price
         ),
     ]
@@ -1947,19 +1947,17 @@ def event_venue(s: Analyzed, start: int, end: int) -> str | None:
     return _kind_of_place(s, start, end)
 
 
-def _kind_after(s: Analyzed, end: int) -> bool:
-    """Whether a sort of place is said right after `end` ("Wiebke's studio")."""
+def _kind_after(s: Analyzed, end: int) -> str | None:
+    """The sort of place said right after `end` ("Wiebke's studio": studio), if any."""
     kind = _KIND_AFTER.match(s.text, end)
-    return kind is not None and kind.group("kind").lower() in _PLACE_KINDS
+    return kind.group("kind") if kind and kind.group("kind").lower() in _PLACE_KINDS else None
 
 
 def _with_kind(s: Analyzed, venue: str, end: int) -> str:
     """A venue with the sort of place said right after its name ("at the Sunrise office",
     "in the Greenway hut"): the sort is part of where it is."""
-    kind = _KIND_AFTER.match(s.text, end)
-    if kind is not None and kind.group("kind").lower() in _PLACE_KINDS:
-        return f"{venue} {kind.group('kind')}"
-    return venue
+    kind = _kind_after(s, end)
+    return f"{venue} {kind}" if kind else venue
 
 
 def _kind_of_place(s: Analyzed, start: int, end: int) -> str | None:
