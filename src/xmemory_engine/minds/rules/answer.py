@@ -24,9 +24,9 @@ from xmemory_engine.minds.rules.asking import ENGLISH as _QUESTION_WORDS
 from xmemory_engine.minds.rules.asking import ROLE_VERBS
 from xmemory_engine.minds.rules.closest import closest_doer, closest_record
 from xmemory_engine.minds.rules.compare import (
+    ASKING_WORDS,
     Priced,
     asked_extreme,
-    asking_words,
     extreme,
     priced_items,
 )
@@ -440,7 +440,7 @@ class _Reading:
         if asked is None:
             return None
         least, word = asked
-        keywords = [k for k in q.keywords if k not in asking_words()]
+        keywords = [k for k in q.keywords if k not in ASKING_WORDS]
         if not keywords:
             return None
         found: list[tuple[ResultTable, list[Priced]]] = []

@@ -54,9 +54,8 @@ def asked_extreme(question: str) -> tuple[bool, str] | None:
     return word.split()[0] in _LEAST, word
 
 
-def asking_words() -> frozenset[str]:
-    """The stems of the words that ask for a least or a most (no words of what is compared)."""
-    return frozenset(stem(w) for w in (*_LEAST, *_MOST, "expensive", "more"))
+# The stems of the words that ask for a least or a most (no words of what is compared).
+ASKING_WORDS = frozenset(stem(w) for w in (*_LEAST, *_MOST, "expensive", "more"))
 
 
 def priced_items(text: str, keywords: list[str]) -> list[Priced]:

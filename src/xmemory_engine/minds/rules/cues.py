@@ -1497,7 +1497,8 @@ def _field_phrases(
 # A state word after what one means to get done, and its object, is what is wanted of it:
 # "get the van's MOT done", "wants the website finished by May" (not "got it done": past).
 _WANTED_DONE = re.compile(
-    r"\b(?:get|gets|getting|want|wants|wanting|need|needs)\s+(?:[\w'\u2019\-]+\s+){1,4}$"
+    r"\b(?:get|gets|getting|want|wants|wanting|need|needs)\s+(?:[\w'\u2019\-]+\s+){1,4}$",
+    re.IGNORECASE,
 )
 _VAGUE = frozenset(("same", "other", "new", "old", "whole", "entire", "first", "last", "next"))
 _VALUE_KINDS = {"int": "number", "float": "number", "date": "date", "datetime": "date"}
@@ -1554,7 +1555,7 @@ def _dates(s: Analyzed, draft: Draft, facts: SentenceFacts) -> None:
 
 def wanted_done(text: str, at: int) -> bool:
     """Whether the state word at `at` says what one means to get done (`_WANTED_DONE`)."""
-    return _WANTED_DONE.search(text.lower(), 0, at) is not None
+    return _WANTED_DONE.search(text, 0, at) is not None
 
 
 def flags_and_choices(text: str, draft: Draft, facts: SentenceFacts) -> None:
