@@ -1749,3 +1749,15 @@ async def test_a_birthday_asked_finds_an_age_reached_and_a_diet_what_one_cannot_
         assert "2027-05-03" in birthday["reader_result"]["answer"], birthday
         diet = await memory.read("What's my diet?")
         assert "gluten" in diet["reader_result"]["answer"], diet
+
+
+async def test_a_firm_named_for_two_partners_is_one_firm_written_and_asked(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Client: Brenner & Vogt GmbH (Munich), contact Ms. Ulrike Brenner.")
+        await memory.write("Brenner & Vogt owe user an invoice of €2,340 from September.")
+        people = [p["name"] for p in await memory.rows("person")]
+        assert people == ["Ulrike Brenner"], people
+        where = await memory.read("Where is Brenner & Vogt based?")
+        assert "Munich" in where["reader_result"]["answer"], where

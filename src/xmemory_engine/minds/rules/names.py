@@ -657,15 +657,20 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     # "Neighbour Tom Baker", "Labmate Oğuz Demir": a word for who someone is, capitalised
     # only because it opens the sentence or the note, is not part of their name. A given
     # name only looks like a job by its ending ("Peter Holm", "Jennifer Lee", "Julian Fox").
-    while len(run) > 1 and (
-        run[0].group().lower() in ROLE_NOUNS | KIN_NOUNS
-        or (
-            run[0].start() == 0
-            and _role_like(run[0].group())
-            and (run[0].group().lower() in ROLE_NOUNS or not given_name(run[0].group()))
+    # Nor is a word joined to the next by "&" ("Brenner & Vogt"): it is a firm's first name.
+    while (
+        len(run) > 1
+        and not _ampersand_after(sentence, run)
+        and (
+            run[0].group().lower() in ROLE_NOUNS | KIN_NOUNS
+            or (
+                run[0].start() == 0
+                and _role_like(run[0].group())
+                and (run[0].group().lower() in ROLE_NOUNS or not given_name(run[0].group()))
+            )
+            # "PM Thiago Nascimento", "DJ Kofi": a job said short, in capitals.
+            or (run[0].group().isupper() and run[0].group().lower() in _SHORT_JOB_NOUNS)
         )
-        # "PM Thiago Nascimento", "DJ Kofi": a job said short, in capitals.
-        or (run[0].group().isupper() and run[0].group().lower() in _SHORT_JOB_NOUNS)
     ):
         run = run[1:]  # "Babysitter Zsófia" opening a note: a job, capitalised as it opens
         titled = True  # and who is called so is a person

@@ -59,7 +59,7 @@ _WORD = rf"{UPPER}[\w\-]*(?:[\u2019']{UPPER}[\w\-]*)?(?:[\u2019']s)?"  # Alice, 
 # After its first capitalized word a name may go on with numbers: "Person 00042", "Apollo 13".
 _NAME_PART = rf"(?:{_WORD}|\d[\w\-]*(?:[\u2019']s)?)"
 _NAME_RUN = re.compile(
-    rf"\"([^\"]+)\"|(?<!\w)'([^']{{2,}})'(?!\w)|\b({_WORD}(?:\s+(?:of\s+)?{_NAME_PART})*)"
+    rf"\"([^\"]+)\"|(?<!\w)'([^']{{2,}})'(?!\w)|\b({_WORD}(?:\s+(?:of\s+|&\s+)?{_NAME_PART})*)"
 )
 
 
