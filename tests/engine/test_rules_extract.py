@@ -1697,6 +1697,23 @@ async def test_a_capitalised_job_right_before_a_name_is_their_role() -> None:
 
 
 @pytest.mark.anyio
+async def test_someone_introduced_in_lower_case_is_named() -> None:
+    result = await extract(
+        "my second supervisor is dr tomás herrera, he's more into the computational side",
+        DEFAULT,
+    )
+    people = objects(result, "person")
+    assert [(p["name"], p.get("role")) for p in people] == [
+        ("Tomás Herrera", "second supervisor")
+    ], people
+    sister = objects(await extract("my sister jess moved to leeds", DEFAULT), "person")
+    assert [p["name"] for p in sister] == ["Jess"], sister
+    # A title alone before an English word, or a given name that is a word, names no one.
+    for text in ("ms word is broken again", "my mum june is 70"):
+        assert not objects(await extract(text, DEFAULT), "person"), text
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -53,6 +53,7 @@ from xmemory_engine.minds.rules.names import (
     firm_in_address,
     gender,
     given_name,
+    introduced_in_lower_case,
     kin_gender,
     lower_case_given_names,
     role_noun,
@@ -180,7 +181,9 @@ class RulesExtractor:
     async def extract(self, request: ExtractionRequest) -> Extraction:
         use_lookup = request.lookup is not None and request.logic is not ExtractionLogic.FAST
         lookup = request.lookup if use_lookup else None
-        said = typed_dashes(request.text)
+        # "my second supervisor is dr tomás herrera": someone introduced in lower case is
+        # still named, so their name is written as one before the text is read.
+        said = introduced_in_lower_case(typed_dashes(request.text))
         text_analysis = analyze(said, self._today())
         mapped = SchemaMap.of(request.schema)
         first_names = await _first_names(said, text_analysis, mapped, lookup)

@@ -1435,6 +1435,64 @@ def written_as_named(text: str, first_names: Mapping[str, str]) -> str:
     return _LOWER_WORD.sub(named, text) if first_names else text
 
 
+# Where a chatty note introduces someone in lower case: after a title ("dr tomás herrera"),
+# or after a kin or job noun one has ("my sister jess", "my second supervisor is tomás").
+_INTRODUCED = re.compile(
+    r"\b(?:(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)(?:\s+[a-z\-]+){0,2}?\s+(?P<noun>[a-z\-]+)(?:\s+is|\s*[,:])?\s+)?"
+    rf"(?:(?P<title>{TITLE_WORDS.lower()})\.?\s+)?"
+    r"(?P<first>[^\W\d_A-Z][^\W\d_'\u2019\-]*(?:-[^\W\d_]+)?)"
+    r"(?:\s+(?P<last>[^\W\d_A-Z][^\W\d_'\u2019\-]+)(?=\s*(?:[,.;:!?()]|$|and\b|who\b|-\s)))?"
+)
+
+
+# Words a chatty clause may end on after a name that are no family name ("saw dr patel today").
+_SAID_IN_PASSING = frozenset(
+    ("today", "tonight", "tomorrow", "yesterday", "now", "later", "soon", "still", "yet",
+     "though", "tho", "anyway", "lol", "btw", "tbh", "haha", "ok", "okay", "please", "thanks")
+)  # fmt: skip
+
+
+def introduced_in_lower_case(text: str) -> str:
+    """`text` with a person introduced in lower case written as a name: after a title, the
+    words that are neither common words nor a day or a month ("dr tomás herrera" -> "dr
+    Tomás Herrera", "dr patel" -> "dr Patel"); after a kin or job noun one has, a given name
+    that is no English word, and a family name after it when the clause ends there ("my
+    sister jess moved" -> "my sister Jess moved"; "my mum june" stays). A title alone needs a
+    given name after it ("ms word" stays). Text written with any capital after its first
+    letter is left as it is: its writer capitalises names."""
+
+    def plain(word: str | None) -> bool:
+        return bool(
+            word
+            and len(word) > 1
+            and word not in STOPWORDS
+            and word not in _SAID_IN_PASSING
+            and not calendar_word(word)
+            and not kin_or_role(word)
+            and not _word_name(word)
+        )
+
+    def named(m: re.Match[str]) -> str:
+        first, last = m.group("first"), m.group("last")
+        someones = m.group("noun") is not None and kin_or_role(m.group("noun"))
+        if not (someones or m.group("title")) or not plain(first):
+            return m.group()
+        if not given_name(first) and not (someones and m.group("title")):
+            return m.group()  # "ms word", "a dr one day"; but "my dentist is dr patel"
+        out = m.group()[: m.start("first") - m.start()] + first[:1].upper() + first[1:]
+        if m.group("title"):  # "dr" -> "Dr": read as the title it is
+            at = m.start("title") - m.start()
+            out = out[:at] + out[at].upper() + out[at + 1 :]
+        if last is not None:
+            gap = m.group()[m.end("first") - m.start() : m.start("last") - m.start()]
+            out += gap + (last[:1].upper() + last[1:] if plain(last) else last)
+        return out
+
+    if any(c.isupper() for c in text[1:]):
+        return text
+    return _INTRODUCED.sub(named, text)
+
+
 def _word_name(word: str) -> bool:
     """Whether a given name is also an English word (`word_names.txt`, the lexicon's few
     more): written in lower case, the word ("will", "sun", "grace", "june")."""
