@@ -1761,3 +1761,15 @@ async def test_a_firm_named_for_two_partners_is_one_firm_written_and_asked(
         assert people == ["Ulrike Brenner"], people
         where = await memory.read("Where is Brenner & Vogt based?")
         assert "Munich" in where["reader_result"]["answer"], where
+
+
+async def test_a_job_asked_with_a_word_the_record_lacks_is_no_confident_answer(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("My supervisor is Prof. Adaeze Okonkwo.")
+        second = await memory.read("Who is my second supervisor?")
+        assert "second" in (second.get("notice") or ""), second
+        first = await memory.read("Who is my supervisor?")
+        assert "Adaeze" in first["reader_result"]["answer"], first
+        assert not first.get("notice"), first

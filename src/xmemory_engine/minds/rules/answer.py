@@ -1560,9 +1560,10 @@ class _Reading:
 
     async def _who_holds(self) -> Answer | None:
         """ "Who is the treatment coordinator at the practice?": the one person whose role (or
-        relationship) says the job and most of the words before it. Words after the job that
-        the record does not hold ("at the practice") are said in a notice, not required: a
-        job is rarely stored with where it is held. None when no one, or two alike, hold it."""
+        relationship) says the job and most of the words before it. Words before or after the
+        job that the record does not hold ("second", "at the practice") are said in a notice,
+        not required: a job is rarely stored with where it is held, and a "new dentist" may be
+        the one stored as "dentist". None when no one, or two alike, hold it."""
         q, person = self.q, self.map.first("person")
         asked = _WHO_HOLDS.match(q.text)
         if person is None or asked is None or self.whole_rows or q.subject is not None:
@@ -1575,7 +1576,11 @@ class _Reading:
             return None
         table, name, tie = found
         rest = [w for w in words(asked.group("rest")) if w not in STOPWORDS and len(w) > 2]
-        unsaid = [w for w in rest if w not in tie.lower() and w not in name.lower()]
+        # "Who is my second supervisor?" held by the one stored "supervisor": the words before
+        # the job the record does not say are said too, so a likely other person is no
+        # confident answer.
+        mods = [w for w in words(asked.group("mods")) if w not in STOPWORDS]
+        unsaid = [w for w in [*mods, *rest] if w not in tie.lower() and w not in name.lower()]
         notice = (
             f"Found by the job alone: the record does not say {', '.join(unsaid)}."
             if unsaid
