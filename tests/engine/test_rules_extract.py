@@ -1714,6 +1714,19 @@ async def test_someone_introduced_in_lower_case_is_named() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_job_in_brackets_outranks_a_generic_one_before_the_name() -> None:
+    result = await extract(
+        "Client: Studio Kalinka, a small games studio in Berlin; "
+        "contact is Oleksandr Bondarenko (art director).",
+        DEFAULT,
+    )
+    people = objects(result, "person")
+    assert [(p["name"], p.get("role"), p.get("relationship")) for p in people] == [
+        ("Oleksandr Bondarenko", "art director", "contact")
+    ], people
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -24,6 +24,7 @@ from xmemory_engine.minds.rules.names import (
     MET,
     ORG_NOUNS,
     TITLE,
+    generic_role,
     job_with_article,
     kin_plural,
     name_told_before,
@@ -480,7 +481,20 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
             # itself, right before the job word, is part of the job, not a verb.
             start, role = found.start("before"), _plain(f"{found.group('before')} {role}")
         draft = drafts.get(m.entity)
-        if draft is not None and draft.put(field_for(draft.spec, "role", ("str",)), role):
+        set_off = _BRACKET_ROLE.match(s.text, m.end)
+        if (
+            draft is not None
+            and generic_role(role)
+            and set_off is not None
+            and _a_job(set_off.group("role").split())
+        ):
+            # "contact is Oleksandr Bondarenko (art director)": the job in brackets is what
+            # they do; "contact" only whom to ask, so it is the tie.
+            _role_set_off(s, m, drafts, facts)
+            put = draft.put(field_for(draft.spec, "relationship", ("str",)), role)
+        else:
+            put = draft is not None and draft.put(field_for(draft.spec, "role", ("str",)), role)
+        if draft is not None and put:
             facts.use(start, found.end(group))
             if found.groupdict().get("firm"):
                 _firm_in_label(s, found.start("firm"), found.end("firm"), draft)

@@ -52,6 +52,7 @@ from xmemory_engine.minds.rules.names import (
     addressed_to,
     firm_in_address,
     gender,
+    generic_role,
     given_name,
     introduced_in_lower_case,
     kin_gender,
@@ -620,9 +621,13 @@ class _Build:
                 found.append((m.entity, tied))
         for i, m, draft in untied:
             s = sentences[i]
-            # "my rep there is Gareth Pryce": "there" is the firm just told, whoever's they are.
+            # "my rep there is Gareth Pryce": "there" is the firm just told, whoever's they are;
+            # a "contact" is whom to ask at a firm, no one's own tie.
             if not draft.has(role) or (
-                tie and draft.has(tie) and _THERE.search(s.text, 0, m.start) is None
+                tie
+                and draft.has(tie)
+                and not generic_role(str(draft.values[tie]))
+                and _THERE.search(s.text, 0, m.start) is None
             ):
                 continue
             told = {
