@@ -1727,6 +1727,18 @@ async def test_a_job_in_brackets_outranks_a_generic_one_before_the_name() -> Non
 
 
 @pytest.mark.anyio
+async def test_a_street_address_lived_at_is_where_one_is() -> None:
+    result = await extract(
+        "New client: Hélène Fournier, two cats. She lives at 14 Carlton Road. Visits twice a day.",
+        DEFAULT,
+    )
+    people = objects(result, "person")
+    assert [(p["name"], p.get("location")) for p in people] == [
+        ("Hélène Fournier", "14 Carlton Road")
+    ], people
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

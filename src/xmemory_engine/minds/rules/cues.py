@@ -23,6 +23,7 @@ from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     MET,
     ORG_NOUNS,
+    STREETS,
     TITLE,
     generic_role,
     job_with_article,
@@ -127,6 +128,7 @@ def read_sentence(
     _firm_beside(s, drafts, names, kinds, facts)
     _switched(s, drafts, facts)
     _places(s, drafts, facts)
+    _lives_at(s, drafts, facts)
     subject = s.subject()
     for m in {m.entity: m for m in s.mentions}.values():
         draft = drafts.get(m.entity)
@@ -1476,6 +1478,28 @@ def _places(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
         if draft and draft.put(field_for(draft.spec, "location", ("str",)), place.name):
             prep = re.search(r"\b(?:in|to|from|near|the)\s+$", s.text[: place.start])
             facts.use(prep.start() if prep else place.start, place.end)
+
+
+# Where someone lives, said as a street address: "She lives at 14 Carlton Road", "lives at
+# no. 9 Mill Lane, Hebden Bridge" (its number, capitalised words, a street's word, a town).
+_LIVES_AT = re.compile(
+    rf"\b(?:{_DWELL})\s+at\s+(?P<address>(?:(?i:no)\.?\s*)?\d+[A-Za-z]?,?\s+"
+    rf"(?:{UPPER}[\w'\u2019\-]*\s+){{1,3}}(?i:{'|'.join(sorted(STREETS))})\b\.?"
+    rf"(?:,\s+{UPPER}[\w\-]*(?:\s+{UPPER}[\w\-]*)?)?)"
+)
+
+
+def _lives_at(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
+    """A street address someone is said to live at is where they are: the person named (or
+    meant by "she", "he") last before it, when no town was given them in the sentence."""
+    for found in _LIVES_AT.finditer(s.text):
+        owner = _owner_before(s, found.start(), person=True)
+        draft = drafts.get(owner.entity) if owner is not None else None
+        if draft is None or owner is None or owner.speaker:
+            continue
+        address = found.group("address").rstrip(".")
+        if draft.put(field_for(draft.spec, "location", ("str",)), address):
+            facts.use(found.start("address"), found.start("address") + len(address))
 
 
 def _field_phrases(
