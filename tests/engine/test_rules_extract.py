@@ -1739,6 +1739,19 @@ async def test_a_street_address_lived_at_is_where_one_is() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_title_and_family_name_are_the_one_named_in_full_before() -> None:
+    result = await extract(
+        "User's GP is Dr. Fatima Rahman. Dr. Rahman wants it rechecked in 6 weeks.", DEFAULT
+    )
+    assert [p["name"] for p in objects(result, "person")] == ["Fatima Rahman"]
+    result = await extract("User's GP is Dr. Fatima Rahman. Mr. Rahman called.", DEFAULT)
+    assert sorted(p["name"] for p in objects(result, "person")) == [
+        "Fatima Rahman",
+        "Mr. Rahman",
+    ]
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -1773,3 +1773,12 @@ async def test_a_job_asked_with_a_word_the_record_lacks_is_no_confident_answer(
         first = await memory.read("Who is my supervisor?")
         assert "Adaeze" in first["reader_result"]["answer"], first
         assert not first.get("notice"), first
+
+
+async def test_a_title_and_family_name_call_the_one_named_in_full(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("User's GP is Dr. Fatima Rahman at Elmwood Surgery.")
+        await memory.write("Dr. Rahman wants user's blood pressure rechecked in 6 weeks.")
+        await memory.write("Mr. Rahman from the garage called about the MOT.")
+        people = sorted(p["name"] for p in await memory.rows("person"))
+        assert people == ["Fatima Rahman", "Mr. Rahman"], people

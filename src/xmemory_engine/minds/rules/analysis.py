@@ -18,6 +18,7 @@ from xmemory_engine.minds.rules.names import (
     ANIMALS,
     CURRENCY_CODES,
     META_LABELS,
+    TITLES,
     Candidate,
     classify,
     find_candidates,
@@ -417,13 +418,20 @@ def _canonical_names(kinds: dict[str, str], candidates: list[list[Candidate]]) -
                 full.setdefault(c.name.lower(), c.name)
     canon: dict[str, str] = {}
     for key, name in full.items():
+        # "Dr. Rahman" after "Dr. Fatima Rahman": a title before a family name alone is
+        # the one so called, unless it says another sex than the given name.
+        parts = key.split()
+        titled = len(parts) == 2 and parts[0].rstrip(".") in TITLES
+        alone = parts[-1] if titled else key
+        said = told_gender(key, 0, len(key)) if titled else None
         longer = [
             other
             for okey, other in full.items()
             if okey != key
             and kinds.get(okey) == kinds.get(key)
-            and len(okey.split()) > len(key.split())
-            and (okey.split()[0] == key or okey.split()[-1] == key or okey.startswith(key + " "))
+            and len(okey.split()) > len(key.split()) - titled
+            and (okey.split()[0] == key or okey.split()[-1] == alone or okey.startswith(key + " "))
+            and not (said and gender(okey) not in (None, said))
         ]
         canon[key] = longer[0] if len(longer) == 1 else name
     return canon

@@ -49,6 +49,7 @@ from xmemory_engine.minds.rules.lists import (
 )
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
+    TITLES,
     addressed_to,
     firm_in_address,
     gender,
@@ -58,6 +59,7 @@ from xmemory_engine.minds.rules.names import (
     kin_gender,
     lower_case_given_names,
     role_noun,
+    told_gender,
     written_as_named,
 )
 from xmemory_engine.minds.rules.orgs import org_facts
@@ -1228,9 +1230,17 @@ class _Build:
             if key not in self.text.entities:
                 continue  # a name taken from the stored records already
             firm = draft.spec is self.org
-            if " " in name and not firm:
+            # "Dr. Rahman" after "Dr. Fatima Rahman" was stored: the title and a family name
+            # call the one stored so, unless the title says another sex than her given name.
+            parts = name.split()
+            titled = not firm and len(parts) == 2 and parts[0].lower().rstrip(".") in TITLES
+            if " " in name and not firm and not titled:
                 continue
-            fuller = await _stored_fuller(lookup, draft.spec, name_of, name, opening=firm)
+            called_by = parts[1] if titled else name
+            fuller = await _stored_fuller(lookup, draft.spec, name_of, called_by, opening=firm)
+            said = told_gender(name, 0, len(name)) if titled else None
+            if fuller is not None and said and gender(fuller) not in (None, said):
+                continue
             if fuller is not None:
                 draft.values[name_of] = fuller
         company = field_for(self.person, "company", ("str",)) if self.person else None
