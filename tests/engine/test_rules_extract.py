@@ -1752,6 +1752,20 @@ async def test_a_title_and_family_name_are_the_one_named_in_full_before() -> Non
 
 
 @pytest.mark.anyio
+async def test_the_lines_after_a_labelled_project_say_its_deadline_and_state() -> None:
+    result = await extract(
+        "Project: migrate all client books to Xero. Target completion 2027-03-31. "
+        "Status: active — 9 of 23 clients migrated.",
+        DEFAULT,
+    )
+    projects = objects(result, "project")
+    assert [(p["name"], p.get("due_date"), p.get("status")) for p in projects] == [
+        ("migrate all client books to Xero", "2027-03-31", "active")
+    ], projects
+    assert not objects(result, "event"), objects(result, "event")
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

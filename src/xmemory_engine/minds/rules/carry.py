@@ -2,7 +2,8 @@
 
 "Remind me to send the report. It is high priority." is one task with a priority: the second
 sentence names no thing of its own, so its enum values, written-out fields and "urgent" go to
-the task just made, and it leaves no note behind when that is all it says.
+the task just made, and it leaves no note behind when that is all it says. So is a line saying only when the thing
+is due ("Project: migrate the books to Xero. Target completion 2027-03-31.").
 """
 
 from __future__ import annotations
@@ -12,12 +13,36 @@ import re
 from xmemory_engine.minds.rules.analysis import Analyzed
 from xmemory_engine.minds.rules.cues import SentenceFacts, flags_and_choices
 from xmemory_engine.minds.rules.draft import Draft
+from xmemory_engine.minds.rules.schema_map import field_for
 from xmemory_engine.minds.rules.text import name_words
 from xmemory_engine.minds.rules.things import URGENT, set_priority, written_fields
 
 _CARRY = re.compile(r"^\s*(?:it|this|that|its)\b", re.IGNORECASE)
 # A line labelled by a field ("Status: active — 9 of 23 clients migrated", "Priority: high").
 _FIELD_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z ]{1,20}?)\s*:\s")
+
+
+# A line saying only when the thing is due: "Target completion 2027-03-31.", "Manuscript due
+# 2027-05-31.", "Deadline: 14 March".
+_DUE_LINE = re.compile(
+    r"^\s*(?:[A-Za-z]+\s+){0,2}?(?:due|deadline|completion|target\s+date)\b"
+    r"\s*(?::|on|by|date)?\s*",
+    re.IGNORECASE,
+)
+
+
+def due_line(s: Analyzed, draft: Draft) -> bool:
+    """The date of a line that says only when the thing just made is due: its deadline,
+    when it has a date field for one and none yet. True when it was set: the line says
+    nothing else."""
+    said = _DUE_LINE.match(s.text)
+    due = field_for(draft.spec, "due", ("date", "datetime"))
+    if said is None or due is None or draft.has(due):
+        return False
+    day = next((v for v in s.values if v.kind == "date" and v.start == said.end()), None)
+    if day is None or s.text[day.end :].strip(" .;"):
+        return False
+    return draft.put(due, str(day.value))
 
 
 def carry(s: Analyzed, draft: Draft, facts: SentenceFacts) -> bool:

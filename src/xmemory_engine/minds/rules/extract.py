@@ -34,7 +34,7 @@ from xmemory_engine.minds.rules.analysis import (
     analyze,
     pronoun_gender,
 )
-from xmemory_engine.minds.rules.carry import carry
+from xmemory_engine.minds.rules.carry import carry, due_line
 from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
 from xmemory_engine.minds.rules.deeds import NOT_DEEDS, base, past, read_deeds
 from xmemory_engine.minds.rules.draft import Draft
@@ -401,7 +401,9 @@ class _Build:
             if card is not None:
                 self._listed(card[0])
                 itemised.update(range(i + 1, i + card[1]))
-                last = None
+                # "Project: migrate the books to Xero." on a line of its own: what the lines
+                # after it say of "it" (its deadline, "Status: active") is the project's.
+                last = card[0] if card[1] == 1 else None
                 continue
             items = _items_after(sentences, i)
             # "To do:" on a line, then "- book portaloos", "- order medals" on lines of their
@@ -430,6 +432,8 @@ class _Build:
                 # "shortlist: A, B, and C": kept under its label (which list a thing was on
                 # is said by nothing else), and still read for what it tells.
                 self._list_kept(*labelled, [])
+            if last is not None and not s.mentions and due_line(s, last):
+                continue  # "Target completion 2027-03-31." after "Project: …": its deadline
             facts = read_sentence(s, self.drafts, names, kinds)
             if i and not s.mentions:
                 # "he runs the parkrun. email tomasz.w@runmail.co.uk.": an address in a
