@@ -1766,6 +1766,14 @@ async def test_the_lines_after_a_labelled_project_say_its_deadline_and_state() -
 
 
 @pytest.mark.anyio
+async def test_a_currency_code_before_its_amount_ends_a_name() -> None:
+    result = await extract("Fee EUR 14,500 in three instalments.", DEFAULT)
+    assert not objects(result, "person"), objects(result, "person")
+    paid = objects(await extract("Paid Tomasz EUR 300 for the tiles.", DEFAULT), "person")
+    assert [p["name"] for p in paid] == ["Tomasz"], paid
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -682,6 +682,12 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
             # "Cantina Dei", not "Cantina".
             or (run[-1].group().lower() in NAME_PARTICLES and not run[-1].group()[:1].isupper())
             or _CODE.fullmatch(run[-1].group()) is not None
+            # "Fee EUR 14,500": a currency's code before its amount ends a name
+            or (
+                run[-1].group().isupper()
+                and run[-1].group().lower() in CURRENCY_CODES
+                and re.match(r"\s*\d", sentence[run[-1].end() :]) is not None
+            )
         )
     ):
         run = run[:-1]
