@@ -1774,6 +1774,14 @@ async def test_a_currency_code_before_its_amount_ends_a_name() -> None:
 
 
 @pytest.mark.anyio
+async def test_two_jobs_joined_by_and_are_one_role() -> None:
+    result = await extract("Dario is the owner and head chef at Osteria Lupa.", DEFAULT)
+    assert [p.get("role") for p in objects(result, "person")] == ["owner and head chef"]
+    result = await extract("Mia is a designer and lives in Leeds.", DEFAULT)
+    assert [p.get("role") for p in objects(result, "person")] == ["designer"]
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

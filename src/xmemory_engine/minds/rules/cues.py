@@ -853,6 +853,10 @@ def role_phrase(s: Analyzed, start: int) -> tuple[int, str]:
         if gap.strip() or len(words) >= 6:
             break
         word = w.group().lower()
+        if word == "and" and words and _second_job(s, w.end()):
+            words.append(w.group())  # "co-founder and CTO": two jobs, held together
+            end = w.end()
+            continue
         if any(x.start <= w.start() < x.end for x in s.mentions) or word in _ROLE_STOP:
             break
         if any(v.start <= w.start() < v.end for v in s.values):
@@ -889,6 +893,18 @@ def role_phrase(s: Analyzed, start: int) -> tuple[int, str]:
         words.pop()
         end = s.text.rfind(words[-1], 0, end) + len(words[-1]) if words else start
     return end, " ".join(words)
+
+
+def _second_job(s: Analyzed, at: int) -> bool:
+    """Whether the word after `at` is a job word of the lexicon's, no one's name nor a kin
+    noun ("co-founder and CTO", "owner and head chef"; not "a designer and lives …")."""
+    nxt = _ROLE_WORD.search(s.text, at)
+    if nxt is None or s.text[at : nxt.start()].strip():
+        return False
+    if any(x.start <= nxt.start() < x.end for x in s.mentions):
+        return False
+    word = nxt.group().lower()
+    return role_noun(word) and word not in KIN_NOUNS and word not in STOPWORDS
 
 
 def _is_choice(draft: Draft, text: str) -> bool:
