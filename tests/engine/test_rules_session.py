@@ -1782,3 +1782,10 @@ async def test_a_title_and_family_name_call_the_one_named_in_full(tmp_path: Path
         await memory.write("Mr. Rahman from the garage called about the MOT.")
         people = sorted(p["name"] for p in await memory.rows("person"))
         assert people == ["Fatima Rahman", "Mr. Rahman"], people
+
+
+async def test_what_is_wrong_with_a_thing_finds_what_was_said_of_it(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("the boiler's been making a banging noise since last week")
+        read = await memory.read("What's wrong with the boiler?")
+        assert "banging" in str(read["reader_result"]["answer"]), read
