@@ -2,8 +2,9 @@
 
 "Remind me to send the report. It is high priority." is one task with a priority: the second
 sentence names no thing of its own, so its enum values, written-out fields and "urgent" go to
-the task just made, and it leaves no note behind when that is all it says. So is a line saying only when the thing
-is due ("Project: migrate the books to Xero. Target completion 2027-03-31.").
+the task just made, and it leaves no note behind when that is all it says. So does a line
+saying only when the thing is due ("Project: migrate the books to Xero. Target completion
+2027-03-31."), read before the sentence's own things (`due_line`).
 """
 
 from __future__ import annotations

@@ -1507,7 +1507,8 @@ _LIVES_AT = re.compile(
 
 def _lives_at(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
     """A street address someone is said to live at is where they are: the person named (or
-    meant by "she", "he") last before it, when no town was given them in the sentence."""
+    meant by "she", "he") last before it, not the speaker (whose home is kept in their
+    notes), when no place was given them before (a field keeps its first value)."""
     for found in _LIVES_AT.finditer(s.text):
         owner = _owner_before(s, found.start(), person=True)
         draft = drafts.get(owner.entity) if owner is not None else None

@@ -1460,12 +1460,12 @@ _SAID_IN_PASSING = frozenset(
 
 def introduced_in_lower_case(text: str) -> str:
     """`text` with a person introduced in lower case written as a name: after a title, the
-    words that are neither common words nor a day or a month ("dr tomás herrera" -> "dr
-    Tomás Herrera", "dr patel" -> "dr Patel"); after a kin or job noun one has, a given name
-    that is no English word, and a family name after it when the clause ends there ("my
-    sister jess moved" -> "my sister Jess moved"; "my mum june" stays). A title alone needs a
-    given name after it ("ms word" stays). Text written with any capital after its first
-    letter is left as it is: its writer capitalises names."""
+    given name and the family name after it, the title capitalised too ("dr tomás herrera"
+    -> "Dr Tomás Herrera"; "ms word" stays); after a kin or job noun one has, a given name
+    that is no English word ("my sister jess moved" -> "my sister Jess moved"; "my mum june"
+    stays), or any word that is none after a title too ("my dentist is dr patel" -> "… Dr
+    Patel"), and a family name after it where the clause ends. Text written with any capital
+    after its first letter is left as it is: its writer capitalises names."""
 
     def plain(word: str | None) -> bool:
         return bool(
