@@ -18,15 +18,16 @@ from xmemory_engine.minds.rules.names import (
     ANIMALS,
     CURRENCY_CODES,
     META_LABELS,
-    TITLES,
     Candidate,
     classify,
     find_candidates,
     firm_in_address,
     gender,
     given_name,
+    other_sex,
     owned_person_noun,
     person_noun,
+    title_and_family_name,
     told_gender,
 )
 from xmemory_engine.minds.rules.speaker import SPEAKER, introduction, self_words
@@ -420,18 +421,16 @@ def _canonical_names(kinds: dict[str, str], candidates: list[list[Candidate]]) -
     for key, name in full.items():
         # "Dr. Rahman" after "Dr. Fatima Rahman": a title before a family name alone is
         # the one so called, unless it says another sex than the given name.
-        parts = key.split()
-        titled = len(parts) == 2 and parts[0].rstrip(".") in TITLES
-        alone = parts[-1] if titled else key
-        said = told_gender(key, 0, len(key)) if titled else None
+        titled = title_and_family_name(key)
+        alone, said = titled if titled is not None else (key, None)
         longer = [
             other
             for okey, other in full.items()
             if okey != key
             and kinds.get(okey) == kinds.get(key)
-            and len(okey.split()) > len(key.split()) - titled
+            and len(okey.split()) > len(key.split()) - (titled is not None)
             and (okey.split()[0] == key or okey.split()[-1] == alone or okey.startswith(key + " "))
-            and not (said and gender(okey) not in (None, said))
+            and not other_sex(said, okey)
         ]
         canon[key] = longer[0] if len(longer) == 1 else name
     return canon

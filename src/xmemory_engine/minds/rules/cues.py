@@ -483,13 +483,8 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
             # itself, right before the job word, is part of the job, not a verb.
             start, role = found.start("before"), _plain(f"{found.group('before')} {role}")
         draft = drafts.get(m.entity)
-        set_off = _BRACKET_ROLE.match(s.text, m.end)
-        if (
-            draft is not None
-            and generic_role(role)
-            and set_off is not None
-            and _a_job(set_off.group("role").split())
-        ):
+        set_off = _BRACKET_ROLE.match(s.text, m.end) if generic_role(role) else None
+        if draft is not None and set_off is not None and _a_job(set_off.group("role").split()):
             # "contact is Oleksandr Bondarenko (art director)": the job in brackets is what
             # they do; "contact" only whom to ask, so it is the tie.
             _role_set_off(s, m, drafts, facts)

@@ -49,7 +49,6 @@ from xmemory_engine.minds.rules.lists import (
 )
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
-    TITLES,
     addressed_to,
     firm_in_address,
     gender,
@@ -58,8 +57,9 @@ from xmemory_engine.minds.rules.names import (
     introduced_in_lower_case,
     kin_gender,
     lower_case_given_names,
+    other_sex,
     role_noun,
-    told_gender,
+    title_and_family_name,
     written_as_named,
 )
 from xmemory_engine.minds.rules.orgs import org_facts
@@ -1236,14 +1236,12 @@ class _Build:
             firm = draft.spec is self.org
             # "Dr. Rahman" after "Dr. Fatima Rahman" was stored: the title and a family name
             # call the one stored so, unless the title says another sex than her given name.
-            parts = name.split()
-            titled = not firm and len(parts) == 2 and parts[0].lower().rstrip(".") in TITLES
-            if " " in name and not firm and not titled:
+            titled = None if firm else title_and_family_name(name)
+            if " " in name and not firm and titled is None:
                 continue
-            called_by = parts[1] if titled else name
+            called_by = titled[0] if titled is not None else name
             fuller = await _stored_fuller(lookup, draft.spec, name_of, called_by, opening=firm)
-            said = told_gender(name, 0, len(name)) if titled else None
-            if fuller is not None and said and gender(fuller) not in (None, said):
+            if fuller is not None and titled is not None and other_sex(titled[1], fuller):
                 continue
             if fuller is not None:
                 draft.values[name_of] = fuller

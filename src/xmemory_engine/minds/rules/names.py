@@ -1558,6 +1558,22 @@ def told_gender(sentence: str, start: int, end: int) -> str | None:
     return kin_gender(before.group(1)) if before else None
 
 
+def title_and_family_name(name: str) -> tuple[str, str | None] | None:
+    """A name written as a title and a family name alone ("Dr. Rahman", "mr rahman"): the
+    family name and the sex the title says ("m", "f", or None for "Dr"); None for any other
+    name. It calls the one person named in full so, unless the title says another sex than
+    theirs (`other_sex`)."""
+    parts = name.split()
+    if len(parts) != 2 or parts[0].lower().rstrip(".") not in TITLES:
+        return None
+    return parts[1], told_gender(name, 0, len(name))
+
+
+def other_sex(said: str | None, name: str) -> bool:
+    """Whether a title's sex (`said`) is not the one `name`'s given name says."""
+    return said is not None and gender(name) not in (None, said)
+
+
 def rare_given_name(word: str) -> bool:
     """Whether `word` is a rarer given name that is no English word ("sipho", "tendai",
     "jedrzej"): `rare_given_names.txt`, folded like the list."""
