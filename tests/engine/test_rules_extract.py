@@ -1782,6 +1782,18 @@ async def test_two_jobs_joined_by_and_are_one_role() -> None:
 
 
 @pytest.mark.anyio
+async def test_is_called_says_who_someone_is_as_is_does() -> None:
+    result = await extract("my section leader is called Bisi", DEFAULT)
+    assert [(p["name"], p.get("role")) for p in objects(result, "person")] == [
+        ("Bisi", "section leader")
+    ], objects(result, "person")
+    assert not objects(result, "organization"), objects(result, "organization")
+    result = await extract("my landlord's called Rob Hill", DEFAULT)
+    people = objects(result, "person")
+    assert [(p["name"], p.get("relationship")) for p in people] == [("Rob Hill", "landlord")]
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

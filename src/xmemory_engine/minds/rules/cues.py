@@ -1220,17 +1220,20 @@ _KIN_AFTER = re.compile(
     # "my manager at Finch & Co is …": a firm's name may join its words with "&".
     # "my accountant for the business is …": what the tie is for, said the same way.
     r"^\s*(?:(?:there|here|now|currently|(?:from|at|in|for)(?:\s+[\w'\u2019\-&]+){1,6})\s+(?=is\b|was\b))?"
-    r"(?:,|:|\(|-|\u2014|\bis\b|\bwas\b|\bcalled\b|\bnamed\b)?\s*$"
+    # "my section leader is called Bisi", "my landlord's called Rob": as "is" alone.
+    r"(?:,|:|\(|-|\u2014|(?:(?:\b(?:is|was)|['\u2019]s)\s+)?\b(?:called|named)\b|\bis\b|\bwas\b)?\s*$"
 )
 # "Maya, my sister", "Priya is my manager".
 _KIN_BEFORE = re.compile(r"^\s*(?:,|\(|-|\u2014|\bis\b|\bwas\b)?\s*$")
 
 
-_NAME_IS = re.compile(r"\s*(?:full\s+|first\s+)?name\s+(?:is|was)\s+")
+# "My manager's name is Priya Shah", "my landlord's called Rob Hill".
+_NAME_IS = re.compile(r"\s*(?:(?:full\s+|first\s+)?name\s+(?:is|was)|called|named)\s+")
 
 
 def _tie_named(s: Analyzed, m: Mention, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
-    """ "My manager's name is Priya Shah": the one named is who the tie says, to the user."""
+    """ "My manager's name is Priya Shah", "my landlord's called Rob Hill": the one named is
+    who the tie says, to the user."""
     after = next(
         (x for x in s.mentions if x.start >= m.end and not x.entity.startswith(("org:", TIE))),
         None,

@@ -1026,6 +1026,10 @@ def _score(c: Candidate, s: Scores) -> None:
     s.inner = s.inner or (bool(c.before) and not c.labelled)
     called = c.before[-1:] in (["called"], ["named"])
     named = c.before[-2:-1] if called else c.before[-1:]
+    if called and named in (["is"], ["was"]):
+        # "my section leader is called Bisi", "our dog was named Rolo": the noun before "is".
+        named = c.before[-3:-2]
+    named = [re.sub(r"['\u2019]s$", "", w) for w in named]  # "our section leader's called Bisi"
     if named and named[0] in ANIMALS:
         s.thing = True  # "our dog Pumpkin", "a tabby cat named Mochi"
     elif _measured(c.before):
