@@ -1794,6 +1794,13 @@ async def test_is_called_says_who_someone_is_as_is_does() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_tie_to_someone_titled_names_them_by_title_and_family_name() -> None:
+    result = await extract("Dr Okafor is my GP. Her friend Edna phones on Sundays.", DEFAULT)
+    ties = {p["name"]: p.get("relationship") for p in objects(result, "person")}
+    assert ties["Edna"] == "Dr. Okafor's friend", ties
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -25,6 +25,7 @@ from xmemory_engine.minds.rules.names import (
     ORG_NOUNS,
     STREETS,
     TITLE,
+    called_by,
     generic_role,
     job_with_article,
     kin_plural,
@@ -1282,7 +1283,7 @@ def _kin(
         if m.entity.startswith(TIE):
             phrase = f"{m.entity[len(TIE) :]}'s {phrase.lower()}"  # "my sister's husband"
         elif not m.speaker and owner is not None:
-            possessor = str(next(iter(owner.values.values()), "")).split(" ")[0]
+            possessor = called_by(str(next(iter(owner.values.values()), "")))
             phrase = f"{possessor}'s {phrase}"  # "Chiara's father"
         elif m.speaker:
             phrase = phrase.lower()

@@ -1573,6 +1573,15 @@ def title_and_family_name(name: str) -> tuple[str, str | None] | None:
     return parts[1], told_gender(name, 0, len(name))
 
 
+def called_by(name: str) -> str:
+    """What a sentence calls someone by, short: the given name ("Chiara" of "Chiara Bassi"),
+    or the whole name when it opens with a title ("Dr. Okafor": "Dr." alone is no one)."""
+    parts = name.split()
+    if not parts or parts[0].lower().rstrip(".") in TITLES:
+        return name
+    return parts[0]
+
+
 def other_sex(said: str | None, name: str) -> bool:
     """Whether a title's sex (`said`) is not the one `name`'s given name says."""
     return said is not None and gender(name) not in (None, said)
