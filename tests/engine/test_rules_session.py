@@ -1789,3 +1789,13 @@ async def test_what_is_wrong_with_a_thing_finds_what_was_said_of_it(tmp_path: Pa
         await memory.write("the boiler's been making a banging noise since last week")
         read = await memory.read("What's wrong with the boiler?")
         assert "banging" in str(read["reader_result"]["answer"]), read
+
+
+async def test_a_later_sentence_changing_a_value_is_read_with_it(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Removal company: Pickfords, quote was £1,850.")
+        await memory.write("Update: Pickfords revised the quote to £2,100 because of the piano.")
+        read = await memory.read("How much is the removal quote?")
+        answer = read["reader_result"]["answer"]
+        assert "2,100" in answer, read
+        assert answer.index("1,850") < answer.index("2,100"), answer

@@ -10,6 +10,7 @@ from xmemory_engine.minds.rules.schema_map import name_field
 from xmemory_engine.minds.rules.text import (
     STOPWORDS,
     lazy_compile,
+    lexicon,
     name_words,
     plural,
     split_sentences,
@@ -138,8 +139,8 @@ def keyword_sentences(
         for column, value in row.items():
             if column in _HIDDEN or column == name_of or not isinstance(value, str):
                 continue
-            for sentence in split_sentences(value):
-                text = sentence.text
+            sentences = [x.text for x in split_sentences(value)]
+            for at, text in enumerate(sentences):
                 if shaped is not None:
                     if shaped.search(text):
                         said.append(_said_of(name, text))
@@ -153,8 +154,34 @@ def keyword_sentences(
                     said.append(_described(table, spec, i) + ".")
                 elif not _only_asked(text, wanted):
                     said.append(_said_of(name, text))
+                # "… quote was £1,850. Update: Pickfords revised the quote to £2,100": what
+                # a later sentence of the same value changes is read with the change.
+                said += [
+                    _said_of(name, x) for x in sentences[at + 1 :] if _restates(text, x, wanted)
+                ]
     unique = list(dict.fromkeys(said))
     return " ".join(unique) if unique else None
+
+
+_CHANGE_CUES = lexicon("answer.change_cues")
+# The shapes of value a change replaces one of: an amount of money, a day, any number.
+_VALUE_SHAPES = (
+    lazy_compile(r"[$\u20ac\u00a3]\s?\d|\d\s?(?:k|%)(?!\w)"),
+    lazy_compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+    lazy_compile(r"\d"),
+)
+
+
+def _restates(earlier: str, later: str, wanted: list[str]) -> bool:
+    """Whether `later`, said after `earlier` in the same stored value, tells a change to what
+    `earlier` says of the question's words: a change word (`answer.change_cues`), a word
+    asked, and a value of the shape `earlier` gives (an amount for an amount, a day for a
+    day)."""
+    words = set(re.findall(r"[^\W\d_]+", later.lower()))
+    if not words & _CHANGE_CUES or not any(k in later.lower() for k in wanted):
+        return False
+    shape = next((p for p in _VALUE_SHAPES if p.search(earlier)), None)
+    return shape is not None and shape.search(later) is not None
 
 
 def _only_asked(text: str, wanted: list[str]) -> bool:
