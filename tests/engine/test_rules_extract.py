@@ -1801,6 +1801,17 @@ async def test_a_tie_to_someone_titled_names_them_by_title_and_family_name() -> 
 
 
 @pytest.mark.anyio
+async def test_a_town_after_details_set_off_by_commas_is_where_one_is() -> None:
+    result = await extract(
+        "Contact: Hana Novák, hana.novak@studio.example, graphic designer, Prague.", DEFAULT
+    )
+    people = [(p["name"], p.get("role"), p.get("location")) for p in objects(result, "person")]
+    assert people == [("Hana Novák", "graphic designer", "Prague")], people
+    result = await extract("Booked Tom Berg, the plumber, and Pieter.", DEFAULT)
+    assert not [p for p in objects(result, "person") if p.get("location")], result
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -381,9 +381,27 @@ def find_candidates(sentence: str, index: int, masked: list[Span]) -> list[Candi
         gap, rest = sentence[prev.end : cand.start], sentence[cand.end :]
         cand.aside = bool(
             (_OPEN_ASIDE.fullmatch(gap) and rest[:1] in (")", ","))
-            or (gap.strip() == "," and _CLOSE_ASIDE.match(rest))
+            or (
+                (gap.strip() == "," or _DETAILS.fullmatch(gap))
+                and (_CLOSE_ASIDE.match(rest) or _DETAILS_END.fullmatch(rest))
+            )
         )
     return out
+
+
+# "Hana Novák, hana.novak@studio.example, graphic designer, Prague.": details of the one
+# named set off one after another by commas (an email address, a number, a few lower-case
+# words that are no clause), and a name last, set aside as one right after would be.
+_CONTACT_DETAIL = r"(?:[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+|\+?[\d()][\d()\s\-]{4,}\d)"
+_DETAIL = (
+    rf"(?:{_CONTACT_DETAIL}"
+    r"|(?!(?:and|or|but|then|who|which|that|we|i|he|she|they|it|is|was|are)\b)[a-z][a-z\-]*"
+    r"(?:\s+(?!(?:and|or|but|then|who|which|that|is|was|are)\b)[a-z][a-z\-]*){0,3})"
+)
+_DETAILS = re.compile(rf"\s*,\s*(?:{_DETAIL}\s*,\s*){{1,4}}")
+# After the name, only an email address or a number: lower-case words may be a clause
+# ("Carer from Bluebird Care, Janet, comes every weekday").
+_DETAILS_END = re.compile(rf"(?:\s*,\s*{_CONTACT_DETAIL}){{1,4}}\s*[.!?]?\s*")
 
 
 _BRACKET_AFTER = re.compile(r"\s*\(([^()]{1,60})\)")
