@@ -1812,6 +1812,13 @@ async def test_a_town_after_details_set_off_by_commas_is_where_one_is() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_street_address_set_off_after_a_name_is_where_they_are() -> None:
+    result = await extract("Client: Mrs Patricia Lowe, 22 Orchard Lane, Wells.", DEFAULT)
+    people = [(p["name"], p.get("location")) for p in objects(result, "person")]
+    assert people == [("Patricia Lowe", "22 Orchard Lane, Wells")], people
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

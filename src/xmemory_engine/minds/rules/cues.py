@@ -1497,18 +1497,27 @@ def _places(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
 
 # Where someone lives, said as a street address: "She lives at 14 Carlton Road", "lives at
 # no. 9 Mill Lane, Hebden Bridge" (its number, capitalised words, a street's word, a town).
-_LIVES_AT = re.compile(
-    rf"\b(?:{_DWELL})\s+at\s+(?P<address>(?:(?i:no)\.?\s*)?\d+[A-Za-z]?,?\s+"
+_ADDRESS = (
+    rf"(?P<address>(?:(?i:no)\.?\s*)?\d+[A-Za-z]?,?\s+"
     rf"(?:{UPPER}[\w'\u2019\-]*\s+){{1,3}}(?i:{'|'.join(sorted(STREETS))})\b\.?"
     rf"(?:,\s+{UPPER}[\w\-]*(?:\s+{UPPER}[\w\-]*)?)?)"
 )
+_LIVES_AT = re.compile(rf"\b(?:{_DWELL})\s+at\s+{_ADDRESS}")
+# "Client: Mrs Patricia Lowe, 22 Orchard Lane, Wells.": an address set off right after a name.
+_ADDRESS_SET_OFF = re.compile(rf"\s*,\s*{_ADDRESS}(?=\s*(?:[,;.)\u2014\u2013]|$))")
 
 
 def _lives_at(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:
-    """A street address someone is said to live at is where they are: the person named (or
-    meant by "she", "he") last before it, not the speaker (whose home is kept in their
-    notes), when no place was given them before (a field keeps its first value)."""
-    for found in _LIVES_AT.finditer(s.text):
+    """A street address someone is said to live at, or set off right after their name, is
+    where they are: the person named (or meant by "she", "he") last before it, not the
+    speaker (whose home is kept in their notes), when no place was given them before (a
+    field keeps its first value)."""
+    set_off = [
+        found
+        for m in s.mentions
+        if not m.pronoun and (found := _ADDRESS_SET_OFF.match(s.text, m.end)) is not None
+    ]
+    for found in [*_LIVES_AT.finditer(s.text), *set_off]:
         owner = _owner_before(s, found.start(), person=True)
         draft = drafts.get(owner.entity) if owner is not None else None
         if draft is None or owner is None or owner.speaker:
