@@ -1799,3 +1799,14 @@ async def test_a_later_sentence_changing_a_value_is_read_with_it(tmp_path: Path)
         answer = read["reader_result"]["answer"]
         assert "2,100" in answer, read
         assert answer.index("1,850") < answer.index("2,100"), answer
+
+
+async def test_a_kind_asked_that_a_record_says_is_not_answered_by_a_deed(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("i play Thessaly, a half-elf ranger, level 6")
+        await memory.write("we're in the middle of the Curse of Strahd campaign")
+        read = await memory.read("Which campaign are we playing?")
+        assert "Curse of Strahd" in read["reader_result"]["answer"], read
+        assert not read["reader_result"]["answer"].startswith("Thessaly"), read
+        played = await memory.read("What character do I play?")
+        assert played["reader_result"]["answer"] == "Thessaly", played

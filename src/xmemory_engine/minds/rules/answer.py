@@ -889,6 +889,11 @@ class _Reading:
         if asked.kind is not None and not all(_of_kind(a, asked.kind) for a in answers):
             if not all(any(w[:1].isupper() for w in a.split()) for a in answers):
                 return None  # "What sport do I play?" and the record says "cello"
+            if await self._kind_said_elsewhere(asked.kind):
+                # "Which campaign are we playing?" beside "i play Thessaly" and "we're in the
+                # middle of the Curse of Strahd campaign": a record saying the kind answers
+                # better than a deed's object that cannot be seen to be one.
+                return None
             article = "an" if asked.kind[:1] in "aeiou" else "a"
             notice = (
                 f"The record says what was done; it does not say that "
@@ -899,6 +904,14 @@ class _Reading:
         # the earlier ones are shown as such, not as equals.
         prose = answers[0] + (f" (earlier: {'; '.join(answers[1:])})" if answers[1:] else "")
         return Answer(tables=[table], answer=prose, about=asked.verb, notice=notice)
+
+    async def _kind_said_elsewhere(self, kind: str) -> bool:
+        """Whether a record of any type says the word `kind` ("campaign")."""
+        for spec in self.map.schema.objects.values():
+            sel = Select(self.map, spec).matching([], [kind])
+            if (await self._run(sel.columns(None).limit(1).sql())).rows:
+                return True
+        return False
 
     # -- which object types ---------------------------------------------------------------------
 
