@@ -1810,3 +1810,11 @@ async def test_a_kind_asked_that_a_record_says_is_not_answered_by_a_deed(tmp_pat
         assert not read["reader_result"]["answer"].startswith("Thessaly"), read
         played = await memory.read("What character do I play?")
         assert played["reader_result"]["answer"] == "Thessaly", played
+
+
+async def test_a_shape_word_told_about_is_the_topic_not_the_value_asked(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("The new house is 7 Ashley Hill, Bristol BS6.")
+        await memory.write("Need to tell the council, DVLA and the bank about the new address.")
+        read = await memory.read("Who do I need to tell about the new address?")
+        assert "DVLA" in read["reader_result"]["answer"], read

@@ -422,6 +422,8 @@ def question_terms(question: str) -> Terms:
             shape = None  # "microscope time", not "What time ...?"
         if word in vocab.unshaped_before_of and words[i + 1 : i + 2] == ["of"]:
             shape = None  # "the number of people": how many, not a number to quote
+        if shape is not None and _told_about(words[max(0, i - 4) : i]):
+            shape = None  # "Who do I need to tell about the new address?": the topic, no value
         if shape is not None and _modifies(word, words[i + 1 : i + 2], never):
             shape = None  # "Lucia's phone screen", "date night": a kind of thing, no value
         if (
@@ -685,6 +687,15 @@ def _match(terms: list[Term]) -> str:
     return " OR ".join(
         f'words : "{p[:-1]}"*' if p.endswith("*") else f'words : "{p}"' for p in prefixes
     )
+
+
+def _told_about(before: list[str]) -> bool:
+    """Whether the words right before a shape word put it after "about" (up to three words
+    between, none of them a question word): what is told about, not the value asked for."""
+    if "about" not in before:
+        return False
+    between = before[before.index("about") + 1 :]
+    return len(between) <= 3 and not set(between) & ASKERS
 
 
 def search(
