@@ -1818,3 +1818,13 @@ async def test_a_shape_word_told_about_is_the_topic_not_the_value_asked(tmp_path
         await memory.write("Need to tell the council, DVLA and the bank about the new address.")
         read = await memory.read("Who do I need to tell about the new address?")
         assert "DVLA" in read["reader_result"]["answer"], read
+
+
+async def test_a_title_and_family_name_asked_about_is_the_one_stored_so(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Client: Mrs Patricia Lowe lives in Wells.")
+        await memory.write("Tom Lowe is her son; he lives in Bath.")
+        her = await memory.read("Where does Mrs Lowe live?")
+        assert her["reader_result"]["answer"] == "Wells", her
+        him = await memory.read("Where does Mr Lowe live?")
+        assert him["reader_result"]["answer"] == "Bath", him

@@ -36,9 +36,11 @@ from xmemory_engine.minds.rules.lists import LIST_NOUNS, list_items, semicolon_i
 from xmemory_engine.minds.rules.names import (
     KIN_NOUNS,
     kin_forms,
+    other_sex,
     person_noun,
     role_like,
     role_noun,
+    title_and_family_name,
 )
 from xmemory_engine.minds.rules.prose import (
     count_sentence,
@@ -401,6 +403,7 @@ class _Reading:
         q = self.q
         if q.foreign and not q.understood:
             return self._unread()
+        await self._resolve_titled()
         compared = await self._compared()
         if compared is not None:
             return compared
@@ -1633,6 +1636,30 @@ class _Reading:
         ties = list(dict.fromkeys(str(v).strip() for v in row[2:] if v and str(v).strip()))
         saying = [t for t in ties if noun in t.lower()]
         return one, str(row[1]), (saying[0] if saying else " ".join(ties))
+
+    async def _resolve_titled(self) -> None:
+        """ "Where does Mrs Lowe live?" with "Patricia Lowe" stored: a title and a family name
+        asked about (`title_and_family_name`) are the one person stored with that family name
+        whose given name does not say another sex than the title, when no one is stored as
+        said; with none or several, the question is read as it is."""
+        q, person = self.q, self.map.first("person")
+        subject = q.subject
+        titled = title_and_family_name(subject.text) if subject is not None else None
+        name_of = name_field(person, "person") if person is not None else None
+        if subject is None or titled is None or person is None or name_of is None:
+            return
+        if await self._is_named(person, subject.text):
+            return
+        family, sex = titled
+        column = quote_ident(name_of)
+        table = await self._run(
+            f"SELECT {column} FROM {quote_ident(person.table)} "
+            f"WHERE lower({column}) LIKE {quote_sql('% ' + family.lower())} LIMIT {LIST_LIMIT}"
+        )
+        found = {str(row[0]) for row in table.rows if not other_sex(sex, str(row[0]))}
+        if len(found) == 1:
+            full = found.pop()
+            q.names = [NameRef(full, n.possessive, n.value) if n is subject else n for n in q.names]
 
     async def _resolve_role(self) -> None:
         """ "What's the coordinator's number?", "the heating engineer's mobile": the one person
