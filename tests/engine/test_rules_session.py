@@ -1828,3 +1828,11 @@ async def test_a_title_and_family_name_asked_about_is_the_one_stored_so(tmp_path
         assert her["reader_result"]["answer"] == "Wells", her
         him = await memory.read("Where does Mr Lowe live?")
         assert him["reader_result"]["answer"] == "Bath", him
+
+
+async def test_a_contracted_pronoun_is_read_as_is_not_as_a_possessive(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("our conductor is Gwen Edwards, she's lovely but strict about time")
+        read = await memory.read("Who is the conductor?")
+        answer = read["reader_result"]["answer"]
+        assert "Gwen Edwards" in answer and "Edwards's" not in answer, read

@@ -2038,5 +2038,17 @@ def _pronouns_named(s: Analyzed, names: dict[str, str]) -> str:
         said = f"{name}'s" if m.possessive else name
         if word.lower() in ("him", "them", "her") and not m.possessive:
             continue  # an object: "I called her" says nothing of hers as a subject would
-        text = text[: m.start] + said + text[m.end :]
+        end = m.end
+        person = word.lower() in ("she", "he")  # "it's" of a firm is left as it was read
+        short = _CONTRACTED.match(text, end) if person and not m.possessive else None
+        if short is not None:
+            # "she's lovely" is "Gwen Edwards is lovely", not "Gwen Edwards's lovely"; "he's
+            # been" is "has been".
+            said += " has" if short.group("has") else " is"
+            end = short.end("s")
+        text = text[: m.start] + said + text[end:]
     return text
+
+
+# The "'s" of "she's", "he's": "is", or "has" before "been", "got", "had".
+_CONTRACTED = re.compile(r"(?P<s>['\u2019]s)\b(?=\s+(?P<has>been|got|had)\b)?")
