@@ -2039,7 +2039,7 @@ def _pronouns_named(s: Analyzed, names: dict[str, str]) -> str:
         if word.lower() in ("him", "them", "her") and not m.possessive:
             continue  # an object: "I called her" says nothing of hers as a subject would
         end = m.end
-        person = word.lower() in ("she", "he")  # "it's" of a firm is left as it was read
+        person = pronoun_gender(word) is not None  # "it's" of a firm is left as it was read
         short = _CONTRACTED.match(text, end) if person and not m.possessive else None
         if short is not None:
             # "she's lovely" is "Gwen Edwards is lovely", not "Gwen Edwards's lovely"; "he's

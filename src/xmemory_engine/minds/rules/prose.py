@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from xmemory_engine.minds.rules.text import (
     name_words,
     plural,
     split_sentences,
+    value_shape,
 )
 from xmemory_engine.schema import ObjectSpec
 
@@ -164,12 +166,14 @@ def keyword_sentences(
 
 
 _CHANGE_CUES = lexicon("answer.change_cues")
-# The shapes of value a change replaces one of: an amount of money, a day, any number.
-_VALUE_SHAPES = (
-    lazy_compile(r"[$\u20ac\u00a3]\s?\d|\d\s?(?:k|%)(?!\w)"),
-    lazy_compile(r"\b\d{4}-\d{2}-\d{2}\b"),
-    lazy_compile(r"\d"),
-)
+_ANY_NUMBER = lazy_compile(r"\d")
+
+
+@functools.lru_cache(maxsize=1)
+def _value_shapes() -> tuple[re.Pattern[str], ...]:
+    """The shapes of value a change replaces one of, as the search reads them (`value_shape`):
+    an amount of money, a day, then any number. Read on first use, not at start-up."""
+    return (value_shape("cost"), value_shape("date"), _ANY_NUMBER)
 
 
 def _restates(earlier: str, later: str, wanted: list[str]) -> bool:
@@ -180,7 +184,7 @@ def _restates(earlier: str, later: str, wanted: list[str]) -> bool:
     words = set(re.findall(r"[^\W\d_]+", later.lower()))
     if not words & _CHANGE_CUES or not any(k in later.lower() for k in wanted):
         return False
-    shape = next((p for p in _VALUE_SHAPES if p.search(earlier)), None)
+    shape = next((p for p in _value_shapes() if p.search(earlier)), None)
     return shape is not None and shape.search(later) is not None
 
 
