@@ -1819,6 +1819,32 @@ async def test_a_street_address_set_off_after_a_name_is_where_they_are() -> None
 
 
 @pytest.mark.anyio
+async def test_a_firm_named_before_its_unit_stays_a_firm() -> None:
+    result = await extract(
+        "User is secretary of the Hollins Lane Community Garden committee in Sheffield.", DEFAULT
+    )
+    orgs = [(o["name"], o.get("location")) for o in objects(result, "organization")]
+    assert orgs == [("Hollins Lane Community Garden", "Sheffield")], orgs
+    result = await extract(
+        "Ana is a postdoc in the Kessler Group (Department of Biochemistry).", DEFAULT
+    )
+    assert [o["name"] for o in objects(result, "organization")] == ["Kessler Group"], result
+    result = await extract("The Atlas project team meets on Fridays.", DEFAULT)
+    assert not objects(result, "organization"), result
+
+
+@pytest.mark.anyio
+async def test_a_station_said_of_a_name_makes_it_a_body_not_the_speakers_town() -> None:
+    result = await extract(
+        "User presents a show on Riverside FM, a community station in Salford.", DEFAULT
+    )
+    orgs = [(o["name"], o.get("kind"), o.get("location")) for o in objects(result, "organization")]
+    assert orgs == [("Riverside FM", "community station", "Salford")], orgs
+    users = [p for p in objects(result, "person") if p["name"] == "User"]
+    assert users and not users[0].get("location"), users
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

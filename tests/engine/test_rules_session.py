@@ -1836,3 +1836,14 @@ async def test_a_contracted_pronoun_is_read_as_is_not_as_a_possessive(tmp_path: 
         read = await memory.read("Who is the conductor?")
         answer = read["reader_result"]["answer"]
         assert "Gwen Edwards" in answer and "Edwards's" not in answer, read
+
+
+async def test_a_word_said_with_another_sort_is_not_a_stored_firm_it_opens(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Committee meeting on Monday at Newtown Community Centre, Room 2.")
+        await memory.write("Contacts: Paora Hēnare (community police, Newtown station).")
+        people = await memory.rows("person")
+        paora = [p for p in people if p["name"] == "Paora Hēnare"]
+        assert paora and not paora[0].get("company"), people

@@ -48,6 +48,7 @@ from xmemory_engine.minds.rules.lists import (
     read_list,
 )
 from xmemory_engine.minds.rules.names import (
+    FIRM_HEADS,
     KIN_NOUNS,
     addressed_to,
     firm_in_address,
@@ -1356,6 +1357,19 @@ async def _stored_kinds(
     # What this text read as a place or a thing: "in Cork" is the town, not "Cork University
     # Hospital".
     elsewhere = {c.name.lower() for s in text.sentences for c in [*s.places, *s.things]}
+    # The sort of body said right after a word ("Newtown station", "Leeds hospital"): the
+    # word then names that body, not a stored firm whose name opens with it and is of
+    # another sort ("Newtown Community Centre").
+    sorted_as = {
+        c.name.lower(): c.after[0]
+        for s in text.sentences
+        for c in s.candidates
+        if c.after and c.after[0] in FIRM_HEADS
+    }
+
+    def other_sort(stored: str, name: str) -> bool:
+        sort = sorted_as.get(name.lower())
+        return sort is not None and sort not in stored.lower().split()
 
     def opening_word(name: str) -> bool:
         # One word, not read as a place or a thing, nor as someone by a given name: "Northlight
@@ -1384,7 +1398,7 @@ async def _stored_kinds(
                 and (
                     s.casefold() == name.casefold()
                     or (kind == "person" and called(s, name))
-                    or (opening and _opens_with(s, name))
+                    or (opening and _opens_with(s, name) and not other_sort(s, name))
                 )
                 for s in stored
             ):

@@ -1097,8 +1097,11 @@ def _score(c: Candidate, s: Scores) -> None:
         and not (c.tokens[0] in _NUMBERED_PARTIES or c.tokens[0] in ORG_NOUNS)
     ):
         s.thing = True  # "Stage 3", "Grade 6", "Year 8": a level or a room, no one
+    # "the Platform team", "the Atlas project": a unit or a piece of work named so is a thing;
+    # but a name ending in a firm's word stays the firm's, the unit being part of it ("the
+    # Hollins Lane Community Garden committee", "the Acme Labs team").
     if (not headed and not street and any(t in THING_WORDS for t in c.tokens)) or (
-        after1 in THING_WORDS and after1 != "office"
+        after1 in THING_WORDS and after1 != "office" and not headed
     ):
         s.thing = True
     if headed or (len(c.tokens) > 1 and c.tokens[0] in _ORG_HEADS):
