@@ -1845,6 +1845,28 @@ async def test_a_station_said_of_a_name_makes_it_a_body_not_the_speakers_town() 
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "firm"),
+    [
+        ("I've started a dinner club with friends called The Long Table.", "Long Table"),
+        ("User wants to try the Lupus Ontario online support group.", "Lupus Ontario"),
+        ("The plumbing firm we use is Sanitair Demir.", "Sanitair Demir"),
+    ],
+)
+async def test_a_name_said_to_be_a_sort_of_body_is_that_body(text: str, firm: str) -> None:
+    result = await extract(text, DEFAULT)
+    assert [o["name"] for o in objects(result, "organization")] == [firm], result
+    assert firm not in [p["name"] for p in objects(result, "person")], result
+
+
+@pytest.mark.anyio
+async def test_the_head_of_a_subject_is_before_the_clause_that_says_which() -> None:
+    result = await extract("The guy who runs the shop is Tomasz Wiśniewski.", DEFAULT)
+    assert [p["name"] for p in objects(result, "person")] == ["Tomasz Wiśniewski"], result
+    assert not objects(result, "organization"), result
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

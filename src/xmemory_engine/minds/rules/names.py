@@ -247,6 +247,7 @@ class Candidate:
     sort_bracketed: bool = False  # small words of a firm's sort open them: "(Paris agency; …"
     employs: bool = False  # whose job it is, set off after someone: "X, SunVolt's electrician"
     subject_head: str = ""  # what the name is said to be: "our bank" in "our bank is Monzo"
+    called_head: str = ""  # what is called so: "club" in "a dinner club with friends called"
     # Told as the name of one spoken of by a job or a kin word before ("the plumber is
     # coming, his name's Gavin Doyle"); "her name is Biscuit" after "a dog" names no one.
     name_told: bool = False
@@ -758,6 +759,7 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         and _OBJECT_BEFORE.search(sentence[:start]) is not None
     )
     found.subject_head = subject_head(sentence[:start])
+    found.called_head = _called_head([w.lower() for w in _TOKEN.findall(sentence[:start])][-10:])
     found.with_speaker = bool(
         _SPEAKER_LISTED_BEFORE.search(sentence[:start])
         or _SPEAKER_LISTED_AFTER.match(sentence, end)
@@ -791,7 +793,13 @@ def subject_head(before: str) -> str:
     if m is None:
         return ""
     own = before_preposition([w.lower() for w in _TOKEN.findall(m.group("phrase"))])
+    # "The plumbing firm we use is …", "the dentist that I see is …": the head is before
+    # the clause that says which one.
+    own = own[: next((i for i, w in enumerate(own) if w in _CLAUSE_OPENERS), len(own))]
     return own[-1] if own else ""
+
+
+_CLAUSE_OPENERS = frozenset(("that", "which", "who", "whom", "we", "i", "you", "they", "he", "she"))
 
 
 def classify(
@@ -1042,11 +1050,15 @@ def _measured(before: list[str]) -> bool:
 
 def _score(c: Candidate, s: Scores) -> None:
     s.inner = s.inner or (bool(c.before) and not c.labelled)
-    called = c.before[-1:] in (["called"], ["named"])
-    named = c.before[-2:-1] if called else c.before[-1:]
+    # "called The Long Table": the name's own "The" is read as noise before it.
+    said = c.before[:-1] if c.before[-2:] in (["called", "the"], ["named", "the"]) else c.before
+    called = said[-1:] in (["called"], ["named"])
+    named = said[-2:-1] if called else said[-1:]
     if called and named in (["is"], ["was"]):
         # "my section leader is called Bisi", "our dog was named Rolo": the noun before "is".
-        named = c.before[-3:-2]
+        named = said[-3:-2]
+    if called and c.called_head:
+        named = [c.called_head]  # "a dinner club with friends called …": the phrase's head
     named = [re.sub(r"['\u2019]s$", "", w) for w in named]  # "our section leader's called Bisi"
     if named and named[0] in ANIMALS:
         s.thing = True  # "our dog Pumpkin", "a tabby cat named Mochi"
@@ -1056,6 +1068,10 @@ def _score(c: Candidate, s: Scores) -> None:
         # "a guy called Wojtek Nowak", "a plumber named …": who is called so is someone,
         # whether or not the rules know the name as a given one.
         s.person += 3
+    elif called and named and named[0] in _BODY_SORTS and not role_noun(named[0]):
+        # "a dinner club with friends called The Long Table", "a tiny bakery named Crumb":
+        # what the sort of body it is called is a firm's, or a club's, name.
+        s.org += 3
     if _acts(c):
         s.acts += 1
     before1 = c.before[-1] if c.before else ""
@@ -1149,6 +1165,11 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 2  # "Applied to Stripe (backend engineer)": whom one asks for a job
     if before1 in _RUN_A_FIRM and len(c.tokens) > 1 and not given_name(c.tokens[0]):
         s.org += 2  # "runs Baumpflege Demir", "founded Speak Easy Coaching": what is run
+    # "the Lupus Ontario support group", "the Crown & Anchor pub": the name of a body of the
+    # sort said after it.
+    sort_after = not c.after_comma and _sort_follows(c.after)
+    if before1 == "the" and len(c.tokens) >= 2 and sort_after and not given_name(c.tokens[0]):
+        s.org += 0 if c.titled else 3
     head = c.subject_head
     if (head in ORG_NOUNS | _GROUP_NOUNS or head in FIRM_HEADS) and not person_noun(head):
         # "My band is The Velvet Hinges", "our bank is Monzo", "The internet provider at the
@@ -1307,6 +1328,33 @@ def _score(c: Candidate, s: Scores) -> None:
         s.person -= 3
 
 
+def _called_head(before: list[str]) -> str:
+    """When the words before a name end in "called" or "named" (and "the", the name's own):
+    the head of the noun phrase before those, from its determiner up to its first preposition
+    ("a dinner *club* with friends called The Long Table", "our section *leader*'s called
+    Bisi"); "" when no determiner opens one within a few words."""
+    words = before[:-1] if before[-1:] == ["the"] else before
+    if words[-1:] not in (["called"], ["named"]):
+        return ""
+    words = words[:-2] if words[-2:-1] in (["is"], ["was"]) else words[:-1]
+    words = [re.sub(r"['\u2019]s$", "", w) for w in words[-7:]]
+    opened = [i for i, w in enumerate(words) if w in _DETERMINERS]
+    phrase = before_preposition(words[opened[-1] + 1 :]) if opened else []
+    return phrase[-1] if phrase else ""
+
+
+def _sort_follows(after: list[str]) -> bool:
+    """Whether up to three plain words right after a name end in a sort of body, before the
+    phrase ends: "(the Lupus Ontario) online support group", "(the Hollins Lane) committee"
+    is not one (a unit of a body, `THING_WORDS`)."""
+    for word in after[:3]:
+        if word in _PHRASE_ENDS or word in STOPWORDS:
+            return False
+        if word in _BODY_SORTS and word not in THING_WORDS:
+            return not (person_noun(word) or role_noun(word))
+    return False
+
+
 def _firm_kind_after(after: list[str]) -> bool:
     """Whether "a" / "an" and at most three words more, before any preposition, are followed
     by a kind of firm ("a small bakery", "a design studio", "a 48-seat Italian restaurant",
@@ -1322,6 +1370,8 @@ def _firm_kind_after(after: list[str]) -> bool:
 
 # Nouns of a sort of firm beside the name endings: "an independent bike *shop*".
 FIRM_HEADS = lexicon("orgs.kind_heads") | frozenset(("shop", "store", "salon", "studio"))
+# Nouns for a sort of body, a firm's or a club's: what a name said to be one names.
+_BODY_SORTS = ORG_NOUNS | FIRM_HEADS | frozenset(("band", "club", "gym", "choir", "group"))
 _PHRASE_ENDS = frozenset(("in", "at", "on", "of", "for", "with", "from", "by", "near", "and",
                           "that", "which", "who", "run", "owned", "based"))  # fmt: skip
 
