@@ -1867,6 +1867,19 @@ async def test_the_head_of_a_subject_is_before_the_clause_that_says_which() -> N
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text", ["Have to enter before 31 Dec.", "Need to pay the fee before 31 December."]
+)
+async def test_a_day_without_a_year_that_something_has_to_be_done_by_is_the_next(
+    text: str,
+) -> None:
+    result = await extract(text, DEFAULT)  # said on 2026-03-05
+    assert [t.get("due_date") for t in objects(result, "task")] == ["2026-12-31"], result
+    result = await extract("Entry closes 31 Dec.", DEFAULT)
+    assert [e.get("date") for e in objects(result, "event")] == ["2026-12-31"], result
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -353,7 +353,9 @@ _PLAN = lazy_compile(
     r"\b(?:appointments?|appts?|due|deadlines?|meetings?|booked|scheduled|will|next|upcoming|"
     r"plans?|planned|planning|flights?|trips?|concerts?|visits?|reservations?|renewals?|"
     r"dep|departs?|departing|departures?|expires?|starts?|"
-    r"begins?|on\s+the\s+calendar|by(?=\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+    r"begins?|closes?|closing|ends?|on\s+the\s+calendar|"
+    # What one has to do is still to do: "have to enter before 31 Dec", "need to pay by …".
+    r"(?:have|has|need|needs)\s+to|must|gonna|going\s+to|by(?=\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))|"
     # Where a thing was moved to is when it now will be: "so we've moved to 4-11 January",
     # said in December, however past the move itself is ("had a cancellation"), and from
