@@ -1880,6 +1880,19 @@ async def test_a_day_without_a_year_that_something_has_to_be_done_by_is_the_next
 
 
 @pytest.mark.anyio
+async def test_what_has_to_be_done_in_the_passive_is_its_subject_and_still_open() -> None:
+    result = await extract(
+        "The certificate runs out 15 March 2027 so all the gas work has to be done before then.",
+        DEFAULT,
+    )
+    tasks = [(t["title"], t.get("status"), t.get("due_date")) for t in objects(result, "task")]
+    assert tasks == [("gas work", "open", "2027-03-15")], tasks
+    result = await extract("Legal won't allow client names; numbers must be anonymised.", DEFAULT)
+    tasks = [(t["title"], t.get("status")) for t in objects(result, "task")]
+    assert tasks == [("numbers anonymised", "open")], tasks
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -1560,7 +1560,9 @@ def _field_phrases(
 # A state word after what one means to get done, and its object, is what is wanted of it:
 # "get the van's MOT done", "wants the website finished by May" (not "got it done": past).
 _WANTED_DONE = re.compile(
-    r"\b(?:get|gets|getting|want|wants|wanting|need|needs)\s+(?:[\w'\u2019\-]+\s+){1,4}$",
+    r"\b(?:get|gets|getting|want|wants|wanting|need|needs)\s+(?:[\w'\u2019\-]+\s+){1,4}$"
+    # "has to be done", "must be finished by Friday": what is to be, not so yet.
+    r"|\b(?:to|must|should|will|shall)\s+be\s+$",
     re.IGNORECASE,
 )
 _VAGUE = frozenset(("same", "other", "new", "old", "whole", "entire", "first", "last", "next"))

@@ -32,7 +32,8 @@ STATES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
         # Not a part of it done: "Falcon is 60% done", "nearly finished" is under way (below).
         re.compile(
             r"(?<!%\s)(?<!%)(?<!half\s)(?<!halfway\s)(?<!partly\s)(?<!mostly\s)(?<!nearly\s)"
-            r"(?<!almost\s)\b(?:finished|completed?|done)\b",
+            # Nor what is to be: "has to be done", "will be finished by Friday".
+            r"(?<!almost\s)(?<!be\s)\b(?:finished|completed?|done)\b",
             re.IGNORECASE,
         ),
         ("done", "finished", "completed", "complete"),

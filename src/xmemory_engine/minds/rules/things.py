@@ -713,6 +713,14 @@ def _task(
     # opens a clause of its own, no part of what is to be done.
     what = _DASHED_CLAUSE.split(what, maxsplit=1)[0]
     what = untold(what)
+    if (passive := _PASSIVE.match(what)) is not None:
+        # "The gas work has to be done before March": what is to be done is the subject, and
+        # the participle says what to do to it unless it only says "done".
+        subject = _PASSIVE_SUBJECT.search(s.text[:what_start])
+        verb = passive.group("verb").lower()
+        if subject is not None:  # else it stays as said: "(Must) be returned within 12 weeks"
+            np = _OPENING_WORDS.sub("", subject.group("np")) or subject.group("np")
+            what = np + ("" if verb in _ONLY_DONE else f" {verb}")
     if group == "what" and (joined := _AND_DO.search(what)) is not None:
         what = what[: joined.start()]  # each deed joined on is a task of its own
     if group != "what":  # "[Actually] the MOT is due ...": the thing due, as its regex reads it
@@ -761,6 +769,23 @@ def _task(
 
 # A deed joined on with "and" to what is to be done ("… and set up my pension with Aviva",
 # "call the plumber and pay the gas bill"): a verb of doing right after "and".
+# What is to be done, said in the passive: "(has to) be done", "(needs to) be serviced".
+_PASSIVE = re.compile(
+    r"(?:be|get)\s+(?P<verb>[a-z]+ed|done|paid|sent|made|built|seen|taken)\b", re.I
+)
+_ONLY_DONE = frozenset(("done", "completed", "finished", "sorted"))
+# The subject of that clause, a few words after its determiner or its start: "(so all) the
+# gas work", "the boiler".
+_PASSIVE_SUBJECT = re.compile(
+    r"(?:^|[,;:\u2014\u2013]\s*|\b(?:so|and|but|because|since|as|if|when|until)\s+)(?:all\s+)?(?:(?:the|my|our|his|her|their)\s+)?"
+    r"(?P<np>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}?)\s+(?:has|have|needs?|must|should|will)"
+    r"(?:\s+to)?\s+$",
+    re.IGNORECASE,
+)
+_OPENING_WORDS = re.compile(
+    r"^(?:(?:so|and|but|because|since|as|if|when|until|all|the|my|our|his|her|their)\s+)+",
+    re.IGNORECASE,
+)
 _AND_DO = lazy_compile(
     rf"\s+and\s+(?:then\s+|also\s+)?(?P<what>(?:{'|'.join(sorted(_TODO_VERBS | {'set'}))})\b"
     r"(?:[^.;!?]|\.(?=\d))*)",
