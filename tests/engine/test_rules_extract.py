@@ -1893,6 +1893,19 @@ async def test_what_has_to_be_done_in_the_passive_is_its_subject_and_still_open(
 
 
 @pytest.mark.anyio
+async def test_a_clause_about_the_item_before_it_in_a_list_is_no_item() -> None:
+    result = await extract(
+        "Done: requested the missing statement online on 1 December; it arrived the same day.",
+        DEFAULT,
+    )
+    titles = [t["title"] for t in objects(result, "task")]
+    assert titles == ["requested the missing statement online on 1 December"], titles
+    result = await extract("To do: book the venue; user to send the invites.", DEFAULT)
+    titles = [t["title"] for t in objects(result, "task")]
+    assert titles == ["book the venue", "user to send the invites"], titles
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -72,6 +72,15 @@ _ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s+(?:for|at|in|with|from)\s+")
 
 
+# A clause opening with a pronoun of something or someone already told, or with the user
+# doing something ("and the user respects that"; not "user to send it", a job given).
+_ASIDE = re.compile(
+    r"(?:(?:so|and|but|then)\s+)?(?:it|its|they|he|she|which|(?:the\s+)?user)"
+    r"(?:['\u2019](?:s|re|ll|d|ve))?\s+(?!to\b)[a-z]",
+    re.IGNORECASE,
+)
+
+
 def read_list(
     text: str,
     mapped: SchemaMap,
@@ -127,6 +136,10 @@ def read_list(
     done = to_do is not None and any("done" in said for said in states_said(head))
     if len(items) < (1 if done else 2):
         return None
+    if to_be_done:
+        # "Done: requested the statement on 1 December; it arrived the same day": a clause
+        # about what the item before it told is said of that item, no thing done of its own.
+        items = items[:1] + [(name, said) for name, said in items[1:] if not _ASIDE.match(name)]
     parties = mapped.kinds.get(spec.name) in ("person", "org")
     if not parties and not to_be_done:
         # "the kitchen renovation (in progress) and a children's book": things, by name.
