@@ -1847,3 +1847,12 @@ async def test_a_word_said_with_another_sort_is_not_a_stored_firm_it_opens(
         people = await memory.rows("person")
         paora = [p for p in people if p["name"] == "Paora Hēnare"]
         assert paora and not paora[0].get("company"), people
+
+
+async def test_whose_boss_someone_is_is_a_tie_not_the_job_they_do(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Staff: Dr Mehmet Demir (principal dentist, owns the practice).")
+        await memory.write("User's boss is Dr Demir; he prefers rota changes by email.")
+        people = await memory.rows("person")
+        him = [(p.get("role"), p.get("relationship")) for p in people if "Demir" in p["name"]]
+        assert him == [("principal dentist", "boss")], people

@@ -490,6 +490,8 @@ def _titled(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None
             # they do; "contact" only whom to ask, so it is the tie.
             _role_set_off(s, m, drafts, facts)
             put = draft.put(field_for(draft.spec, "relationship", ("str",)), role)
+        elif draft is not None and role.split()[-1].lower() in _TIE_ONLY:
+            put = draft.put(field_for(draft.spec, "relationship", ("str",)), role)  # "boss"
         else:
             put = draft is not None and draft.put(field_for(draft.spec, "role", ("str",)), role)
         if draft is not None and put:
@@ -1290,8 +1292,9 @@ def _kin(
         if draft.put(field_for(draft.spec, "relationship", ("str",)), phrase):
             facts.use(m.start, end)
         head = phrase.split()[-1].lower()
-        if m.speaker and head not in KIN_NOUNS and _known_role(head):
-            # "Our electrician is Élodie": who she is to the user, and her job.
+        if m.speaker and head not in KIN_NOUNS and head not in _TIE_ONLY and _known_role(head):
+            # "Our electrician is Élodie": who she is to the user, and her job; "my boss is
+            # Dr Demir" says whose boss he is, not his job (a stored "principal dentist").
             draft.put(field_for(draft.spec, "role", ("str",)), phrase.lower())
         if target is after and phrase.split()[-1].lower() not in KIN_NOUNS:
             # "my manager at Northwind is Sofia": a job there is work there.
@@ -1616,6 +1619,10 @@ def _dates(s: Analyzed, draft: Draft, facts: SentenceFacts) -> None:
             fname = field_for(draft.spec, role, ("date", "datetime"))
             if draft.put(fname, dates[0].value):
                 facts.use(dates[0].start, dates[0].end)
+
+
+# Person nouns that say only whom someone is over, never a job of their own.
+_TIE_ONLY = frozenset(("boss",))
 
 
 def wanted_done(text: str, at: int) -> bool:
