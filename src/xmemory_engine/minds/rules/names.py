@@ -1167,9 +1167,9 @@ def _score(c: Candidate, s: Scores) -> None:
         s.org += 2  # "runs Baumpflege Demir", "founded Speak Easy Coaching": what is run
     # "the Lupus Ontario support group", "the Crown & Anchor pub": the name of a body of the
     # sort said after it.
-    sort_after = not c.after_comma and _sort_follows(c.after)
+    sort_after = not (c.after_comma or c.titled) and _sort_follows(c.after)
     if before1 == "the" and len(c.tokens) >= 2 and sort_after and not given_name(c.tokens[0]):
-        s.org += 0 if c.titled else 3
+        s.org += 3
     head = c.subject_head
     if (head in ORG_NOUNS | _GROUP_NOUNS or head in FIRM_HEADS) and not person_noun(head):
         # "My band is The Velvet Hinges", "our bank is Monzo", "The internet provider at the

@@ -767,8 +767,6 @@ def _task(
     return draft
 
 
-# A deed joined on with "and" to what is to be done ("… and set up my pension with Aviva",
-# "call the plumber and pay the gas bill"): a verb of doing right after "and".
 # What is to be done, said in the passive: "(has to) be done", "(needs to) be serviced".
 _PASSIVE = re.compile(
     r"(?:be|get)\s+(?P<verb>[a-z]+ed|done|paid|sent|made|built|seen|taken)\b", re.I
@@ -777,15 +775,19 @@ _ONLY_DONE = frozenset(("done", "completed", "finished", "sorted"))
 # The subject of that clause, a few words after its determiner or its start: "(so all) the
 # gas work", "the boiler".
 _PASSIVE_SUBJECT = re.compile(
-    r"(?:^|[,;:\u2014\u2013]\s*|\b(?:so|and|but|because|since|as|if|when|until)\s+)(?:all\s+)?(?:(?:the|my|our|his|her|their)\s+)?"
+    r"(?:^|[,;:\u2014\u2013]\s*|\b(?:so|and|but|because|since|as|if|when|until)\s+)"
+    r"(?:all\s+)?(?:(?:the|my|our|his|her|their)\s+)?"
     r"(?P<np>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}?)\s+(?:has|have|needs?|must|should|will)"
     r"(?:\s+to)?\s+$",
     re.IGNORECASE,
 )
+# Words that open a clause or a noun phrase, not the thing itself: "because the church".
 _OPENING_WORDS = re.compile(
     r"^(?:(?:so|and|but|because|since|as|if|when|until|all|the|my|our|his|her|their)\s+)+",
     re.IGNORECASE,
 )
+# A deed joined on with "and" to what is to be done ("… and set up my pension with Aviva",
+# "call the plumber and pay the gas bill"): a verb of doing right after "and".
 _AND_DO = lazy_compile(
     rf"\s+and\s+(?:then\s+|also\s+)?(?P<what>(?:{'|'.join(sorted(_TODO_VERBS | {'set'}))})\b"
     r"(?:[^.;!?]|\.(?=\d))*)",
