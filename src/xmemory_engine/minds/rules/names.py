@@ -738,13 +738,14 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
             name = f"{title.group(1)}{'' if full else '.'} {name}"
     if not name or name.isdigit():
         return None
-    before = [w.lower() for w in _TOKEN.findall(sentence[:start]) if w.lower() not in TITLES][-4:]
+    raw_before = _TOKEN.findall(sentence[:start])
+    lowered_before = [w.lower() for w in raw_before]
+    before = [w for w in lowered_before if w not in TITLES][-4:]
     after = [w.lower() for w in _TOKEN.findall(sentence[end + 2 if contracted else end :])]
     after = ([verb, *after] if contracted else after)[:4]  # the 's read as written out
     tokens = [t.lower() for t in _TOKEN.findall(name) if t.lower() not in TITLES]
     if not tokens:
         return None  # "October Dr.": a title alone names no one
-    raw_before = _TOKEN.findall(sentence[:start])
     after_name = len(raw_before) >= 2 and raw_before[-2][0].isupper()
     after_comma = sentence[end : end + 1] == ","
     found = Candidate(
@@ -759,7 +760,7 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
         and _OBJECT_BEFORE.search(sentence[:start]) is not None
     )
     found.subject_head = subject_head(sentence[:start])
-    found.called_head = _called_head([w.lower() for w in _TOKEN.findall(sentence[:start])][-10:])
+    found.called_head = _called_head(lowered_before[-10:])
     found.with_speaker = bool(
         _SPEAKER_LISTED_BEFORE.search(sentence[:start])
         or _SPEAKER_LISTED_AFTER.match(sentence, end)
@@ -1370,8 +1371,6 @@ def _firm_kind_after(after: list[str]) -> bool:
 
 # Nouns of a sort of firm beside the name endings: "an independent bike *shop*".
 FIRM_HEADS = lexicon("orgs.kind_heads") | frozenset(("shop", "store", "salon", "studio"))
-# Nouns for a sort of body, a firm's or a club's: what a name said to be one names.
-_BODY_SORTS = ORG_NOUNS | FIRM_HEADS | frozenset(("band", "club", "gym", "choir", "group"))
 _PHRASE_ENDS = frozenset(("in", "at", "on", "of", "for", "with", "from", "by", "near", "and",
                           "that", "which", "who", "run", "owned", "based"))  # fmt: skip
 
@@ -1437,6 +1436,8 @@ _TRADED = frozenset(("quote", "quotes", "quoted", "invoice", "invoices", "order"
                      "delivery", "refund", "policy", "estimate"))  # fmt: skip
 # Groups someone belongs to, besides the lexicon's organization nouns.
 _GROUP_NOUNS = frozenset(("band", "club", "gym", "choir", "orchestra", "insurer", "bank"))
+# Nouns for a sort of body, a firm's or a club's: what a name said to be one names.
+_BODY_SORTS = ORG_NOUNS | FIRM_HEADS | _GROUP_NOUNS | frozenset(("group",))
 _NAME_SHORTS = frozenset(("St", "Ste", "Sta", "Mt", "Ft"))
 _STREET_SHORTS = frozenset(("st", "rd", "ave", "ln", "blvd", "sq"))  # last word of a street
 STREETS = _STREET_SHORTS | frozenset(("street", "road", "lane", "avenue", "crescent", "terrace",
