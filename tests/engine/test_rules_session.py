@@ -1856,3 +1856,15 @@ async def test_whose_boss_someone_is_is_a_tie_not_the_job_they_do(tmp_path: Path
         people = await memory.rows("person")
         him = [(p.get("role"), p.get("relationship")) for p in people if "Demir" in p["name"]]
         assert him == [("principal dentist", "boss")], people
+
+
+async def test_a_word_a_task_names_as_whose_its_thing_is_does_not_tell_it_done(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write(
+            "I need to renew the cottage's public liability insurance by 31 January."
+        )
+        await memory.write("Fixed the cottage gutter yesterday, it was pouring through.")
+        tasks = {t["title"]: t.get("status") for t in await memory.rows("task")}
+        assert tasks.get("renew the cottage's public liability insurance") == "open", tasks

@@ -1498,13 +1498,19 @@ def _best_task(clause: str, words: set[str], titles: list[str]) -> str | None:
         # A stem of four letters or more, or an acronym the clause writes in capitals ("HR").
         telling = any(len(w) >= 4 or w.upper() in clause for w in shared)
         same_deed = bool(verbs & set(title_words))
-        ours = same_deed or not _of_another_thing(clause, shared, title)
+        # "renew the cottage's insurance": the cottage is whose the thing to do is; a clause
+        # sharing only that word ("Fixed the cottage gutter") did some other thing of it.
+        owners = {stem(w.casefold()) for w in _OWNER.findall(title)}
+        ours = same_deed or not (_of_another_thing(clause, shared, title) or shared <= owners)
         if shared and telling and ours:
             scored.append((len(shared), same_deed, title))
     scored.sort(reverse=True)
     if not scored or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
         return None
     return scored[0][2]
+
+
+_OWNER = re.compile(r"([^\W\d_][\w\-]*)['\u2019]s\b")
 
 
 def _lists_itself(title: str, clause: str) -> bool:
