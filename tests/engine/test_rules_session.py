@@ -1868,3 +1868,11 @@ async def test_a_word_a_task_names_as_whose_its_thing_is_does_not_tell_it_done(
         await memory.write("Fixed the cottage gutter yesterday, it was pouring through.")
         tasks = {t["title"]: t.get("status") for t in await memory.rows("task")}
         assert tasks.get("renew the cottage's public liability insurance") == "open", tasks
+
+
+async def test_how_a_bill_is_paid_as_a_rule_tells_no_task_done(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("To do: sort out the council tax direct debit.")
+        await memory.write("Council tax is £1,380 a year, paid in ten instalments.")
+        tasks = {t["title"]: t.get("status") for t in await memory.rows("task")}
+        assert tasks.get("sort out the council tax direct debit") == "open", tasks

@@ -112,13 +112,32 @@ def done_clauses(text: str, past: Callable[[str], bool]) -> list[str]:
             listed_done = _DONE_LABEL.match(clause) is not None
         if not clause.strip() or _TO_COME.search(clause):
             continue
-        if (
-            listed_done
-            or _DONE_WORDS.search(clause)
-            or any(past(w.lower()) for w in _WORD.findall(clause))
-        ):
+        said = _WORD.findall(_SET_OFF_PARTICIPLE.sub(_kept_if_timed, clause))
+        if listed_done or _DONE_WORDS.search(clause) or any(past(w.lower()) for w in said):
             out.append(clause.strip())
     return out
+
+
+# A past form set off after a clause in the present ("Council tax is £1,380 a year, paid in
+# ten instalments", "Rent is £900 a month, paid on the 1st") says how its subject is, as a
+# rule, not that something was done; one said with when ("…, renewed in March") still tells
+# a deed.
+_SET_OFF_PARTICIPLE = re.compile(
+    r"(?P<clause>\b(?:is|are)\b(?:[^,]|,(?!\s))*,\s+)(?P<verb>[^\W\d_]+)"
+    # ... and followed by how, not by what it acts on ("…, bought the paint" is a deed).
+    r"(?P<rest>(?:\s+(?:in|on|by|via|through|at|every|each|up|[a-z]+ly)\b(?:[^,]|,(?!\s))*)?)"
+    r"(?=\s*(?:,|$))",
+    re.IGNORECASE,
+)
+_TIMED = re.compile(
+    rf"\b(?:{MONTH_PATTERN}|{WEEKDAY_WORD}|yesterday|today|last|ago|this|just)\b", re.IGNORECASE
+)
+
+
+def _kept_if_timed(m: re.Match[str]) -> str:
+    if _TIMED.search(m.group("rest")):
+        return m.group()
+    return m.group("clause") + m.group("rest")
 
 
 # A label opening a clause ("Done:", "Council tax:"), and one saying its list is done.
