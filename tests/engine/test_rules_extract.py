@@ -1906,6 +1906,16 @@ async def test_a_clause_about_the_item_before_it_in_a_list_is_no_item() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_dash_before_a_deed_done_ends_the_task_and_tells_it_done() -> None:
+    text = "Task: buy a new set of Larsen Original strings \u2014 ordered 30 November, delivered 2 December."
+    result = await extract(text, DEFAULT)
+    tasks = objects(result, "task")
+    assert [(t["title"], t.get("status"), t.get("due_date")) for t in tasks] == [
+        ("buy a new set of Larsen Original strings", "done", None)
+    ], tasks
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}
