@@ -1916,6 +1916,25 @@ async def test_a_dash_before_a_deed_done_ends_the_task_and_tells_it_done() -> No
 
 
 @pytest.mark.anyio
+async def test_a_thing_to_do_to_it_is_done_to_the_thing_the_clause_before_names() -> None:
+    said = {
+        "adoption fee is \u00a3275, covers the microchip. have to pay it before pickup": (
+            "pay adoption fee before pickup"
+        ),
+        "Mum's passport expires in May, I must renew it.": "renew Mum's passport",
+        "Subs are \u00a345 a term, need to pay them to the treasurer.": (
+            "pay subs to the treasurer"
+        ),
+    }
+    for text, title in said.items():
+        result = await extract(text, DEFAULT)
+        assert [t["title"] for t in objects(result, "task")] == [title], (text, result)
+    # Someone is no thing done: "it" stays as said when the clause before names a person.
+    result = await extract("Tomasz needs a lift on Friday. I need to sort it.", DEFAULT)
+    assert "sort it" in [t["title"] for t in objects(result, "task")], result
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}
@@ -2045,7 +2064,7 @@ async def test_a_thing_to_do_may_hold_brackets_and_say_who_does_it() -> None:
         ("Ana is handling the invitations.", "handling the invitations", "Ana"),
         ("Priya's in charge of booking the minibus.", "booking the minibus", "Priya"),
         # Whose a thing is says no one who is to do it.
-        ("Maisie's swimming kit costs £35, need to buy it by friday.", "buy it", None),
+        ("Maisie's swimming kit costs £35, need to buy it by friday.", "buy Maisie's swimming kit", None),
         # A verb of doing before a name of several words, a title, or an owner's name.
         ("Ask Dr Patel about the referral letter.", "Ask Dr Patel about the referral letter",
          None),

@@ -249,7 +249,7 @@ async def test_it_moved_is_the_thing_its_sentence_named_not_one_timed_by_it(
         )
         assert {e["title"]: e["date"] for e in rows(tmp_path, "event")} == {"pickup": "2026-12-13"}
         [task] = rows(tmp_path, "task")
-        assert task["title"] == "pay it before pickup" and task["due_date"] is None
+        assert task["title"] == "pay adoption fee before pickup" and task["due_date"] is None
 
 
 @pytest.mark.anyio

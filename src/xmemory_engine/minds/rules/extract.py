@@ -102,6 +102,7 @@ from xmemory_engine.minds.rules.things import (
     is_occasion,
     read_things,
     says_a_thing_to_do,
+    thing_for_pronoun,
 )
 from xmemory_engine.minds.rules.works import claimed, rating_only
 from xmemory_engine.schema import ObjectSpec
@@ -443,6 +444,9 @@ class _Build:
             org_facts(s, self.drafts, facts)
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
+            for d in things.drafts:
+                if d.spec is self.map.first("task"):
+                    thing_for_pronoun(d, s, previous)
             beside_a_change: list[Draft] = []  # events of dates said apart from a change
             told_a_change = _tells_a_change(s.text)
             if not _move(s.text):

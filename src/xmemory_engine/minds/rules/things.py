@@ -1546,6 +1546,54 @@ _DISCOURSE = re.compile(
 )
 
 
+def thing_for_pronoun(draft: Draft, s: Analyzed, previous: Analyzed | None) -> None:
+    """A thing to do to "it" or "them" is done to the thing the clause before opens on, when
+    that is a thing, not someone, of the same number: "adoption fee is £275 … have to pay it
+    before pickup" is "pay adoption fee before pickup", "Mum's passport expires in May, I
+    must renew it" is "renew Mum's passport". The clause before is the sentence's first, or
+    the sentence before when the thing to do is told in the first."""
+    title_of = name_field(draft.spec)
+    title = draft.values.get(title_of or "")
+    if not isinstance(title, str) or title_of is None:
+        return
+    said = _PRONOUN_OBJECT.match(title)
+    if said is None:
+        return
+    at = s.text.find(title)
+    thing = _THING_SUBJECT.match(s.text)
+    told = s
+    if thing is None or at < 0 or thing.end() > at:
+        thing = _THING_SUBJECT.match(previous.text) if previous is not None else None
+        told = previous if previous is not None else s
+    if thing is None:
+        return
+    words = thing.group("words")
+    head = words.split()[-1].lower()
+    plural = head.endswith("s") and not head.endswith(("ss", "us", "is"))
+    if plural != (said.group("pronoun").lower() == "them"):
+        return  # "it" is no plural thing, "them" no single one
+    if head in STOPWORDS or head in KIN_NOUNS or role_noun(head):
+        return  # "that is …", "my sister is …": no thing
+    if any(m.start < thing.end("words") and m.end > thing.start("words") for m in told.mentions):
+        return  # someone or a firm named there: "Tomasz needs a lift"
+    np = thing.group("np")
+    if thing.start("np") == 0 and np[:1].isupper() and not thing.group("owner"):
+        np = np[:1].lower() + np[1:]  # capitalised only as the sentence's first word
+    del draft.values[title_of]
+    if not draft.put(title_of, f"{said.group('verb')} {np}{title[said.end() :]}"):
+        draft.values[title_of] = title
+
+
+_PRONOUN_OBJECT = re.compile(r"(?P<verb>[a-z][\w\-]*)\s+(?P<pronoun>it|them)\b", re.IGNORECASE)
+# The noun phrase a clause opens on, before its verb ("The car insurance renews …", "Subs
+# are …", "Mum's passport expires …"): a determiner or an owner, then up to four words.
+_THING_SUBJECT = re.compile(
+    r"\W*(?P<np>(?:(?i:the|my|our|his|her|their)\s+|(?P<owner>[A-Z][\w\-]*['\u2019]s)\s+)?"
+    r"(?P<words>[A-Za-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}?))\s+"
+    r"(?:is|are|was|were|has|have|had|will|[a-z]+[^\Ws]s)\b"
+)
+
+
 def untold(title: str) -> str:
     """`title` without the discourse words opening it (see `_DISCOURSE`)."""
     rest = _DISCOURSE.sub("", title)
