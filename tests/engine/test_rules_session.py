@@ -1876,3 +1876,11 @@ async def test_how_a_bill_is_paid_as_a_rule_tells_no_task_done(tmp_path: Path) -
         await memory.write("Council tax is £1,380 a year, paid in ten instalments.")
         tasks = {t["title"]: t.get("status") for t in await memory.rows("task")}
         assert tasks.get("sort out the council tax direct debit") == "open", tasks
+
+
+async def test_a_weekday_written_short_before_a_date_is_no_deed_done(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("To do: pay the deposit before the pickup.")
+        await memory.write("Pickup is sat 12 dec at the kennels.")
+        tasks = {t["title"]: t.get("status") for t in await memory.rows("task")}
+        assert tasks.get("pay the deposit before the pickup") == "open", tasks

@@ -112,12 +112,16 @@ def done_clauses(text: str, past: Callable[[str], bool]) -> list[str]:
             listed_done = _DONE_LABEL.match(clause) is not None
         if not clause.strip() or _TO_COME.search(clause):
             continue
-        said = _WORD.findall(_SET_OFF_PARTICIPLE.sub(_kept_if_timed, clause))
+        said = _WORD.findall(
+            _DAY_BEFORE_DATE.sub("", _SET_OFF_PARTICIPLE.sub(_kept_if_timed, clause))
+        )
         if listed_done or _DONE_WORDS.search(clause) or any(past(w.lower()) for w in said):
             out.append(clause.strip())
     return out
 
 
+# A weekday written short before a date is a day, not a verb: "sat 12 dec", "wed 6 jan".
+_DAY_BEFORE_DATE = re.compile(rf"\b{WEEKDAY_WORD}(?=\s+\d)", re.IGNORECASE)
 # A past form set off after a clause in the present ("Council tax is £1,380 a year, paid in
 # ten instalments", "Rent is £900 a month, paid on the 1st") says how its subject is, as a
 # rule, not that something was done; one said with when ("…, renewed in March") still tells
