@@ -1935,6 +1935,23 @@ async def test_a_thing_to_do_to_it_is_done_to_the_thing_the_clause_before_names(
 
 
 @pytest.mark.anyio
+async def test_a_long_sentence_dates_the_thing_its_own_clause_names() -> None:
+    text = (
+        "Ordered a 4m x 3.5m EPDM liner plus underlay from AquaFlora Direct, \u00a3186 all in, "
+        "delivery Friday 4 December."
+    )
+    events = objects(await extract(text, DEFAULT), "event")
+    assert [(e["title"], e["date"][4:]) for e in events] == [("delivery", "-12-04")], events
+    # A clause saying someone or a deed is no thing's name: no event "he can do".
+    text = (
+        "going with Dales, the guy is Bartholomew Kaczmarek on 07812 330 476 and he is "
+        "around all week, he can do Monday 18 January"
+    )
+    events = objects(await extract(text, DEFAULT), "event")
+    assert all("he can" not in e["title"] for e in events), events
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

@@ -1641,9 +1641,19 @@ def dated_events(
     for date in dates:
         if len(dates) > 1 and _bracketed(s.text, date):
             continue  # "INV-2026-014 Weber & Lang €1,870 (2026-01-12); …": when, said aside
+        venue_from = None
         if len(dates) == 1:
             start = s.text.rfind(";", 0, date.start) + 1
             stop = s.text.find(";", date.end)
+            ends = list(_CLAUSE.finditer(s.text, start, date.start))
+            own = s.text[ends[-1].end() : date.start] if ends else ""
+            if ends and date.start - start > _TITLE_CHARS and _names_a_thing(own):
+                # "movers: went with Britannia …, quote was £4,850 …, packing day 14
+                # January": too much before the date to title it by; its own clause names
+                # the thing, when it says no one and no deed ("he can do Monday 18 January").
+                # Where it is may still be said before ("… at Fernhill Arts Centre!!! …,
+                # opening night 15 January").
+                venue_from, start = start, ends[-1].end()
         else:
             ends = list(_CLAUSE.finditer(s.text, 0, date.start))
             start = ends[-1].end() if ends else 0
@@ -1659,7 +1669,15 @@ def dated_events(
         if sum(1 for d in dates if start <= d.start and d.end <= clause_end) != 1:
             continue  # "from 2026-10-02 to 2026-10-16": two dates of one thing
         dated = _dated(
-            s, spec, make, date, start, clause_end, listed=len(dates) > 1, previous=previous
+            s,
+            spec,
+            make,
+            date,
+            start,
+            clause_end,
+            listed=len(dates) > 1,
+            previous=previous,
+            venue_from=venue_from,
         )
         if dated is not None and _DEADLINE.search(s.text, start, date.start):
             # "Vangelis wants the slides by 1 Jan", "financial disclosure (Form E): due
@@ -1754,6 +1772,32 @@ def _due_by(
 
 
 _TITLE_WORD = re.compile(r"[^\W\d_]{2,}")
+# A clause naming a thing on its day: a few words, and no one, no deed and no verb of being
+# ("packing day", "first market is"; not "he can do", "I pick them up from …").
+_NOT_A_THING = frozenset(
+    ("i", "he", "she", "it", "we", "they", "you", "me", "him", "her", "them", "us", "his",
+     "their", "our", "my", "your", "one", "will", "can", "could", "would", "should", "is",
+     "are", "was", "were", "has", "have", "had", "being", "been")
+)  # fmt: skip
+_LINKS_TO_THE_DAY = frozenset(("is", "on", "for", "due", "by", "at"))
+
+
+def _names_a_thing(clause: str) -> bool:
+    words = clause.split()
+    # "delivery Friday 4 December", "first market is sat 9 jan": the day's words are when.
+    while words and (words[-1].lower() in _LINKS_TO_THE_DAY or names_a_time(words[-1:])):
+        words.pop()
+    return (
+        0 < len(words) <= 4
+        and words[0][:1].isalpha()
+        and all(w.isalpha() or "-" in w for w in words)
+        and not any(w.lower() in _NOT_A_THING or past(w.lower()) for w in words)
+        and not any(w[:1].isupper() for w in words[1:])  # "book Ngozi": someone named
+        and not names_a_time([w.lower() for w in words])  # "…, monday 14 december"
+        and not says_a_thing_to_do(" ".join(words))
+    )
+
+
 # Where one dated thing ends and the next starts in a sentence of several ("…, completion
 # Fri 29 Jan 2027", "…; Falls clinic 9 Dec").
 _CLAUSE = re.compile(r"[;,]\s+|\s+[\u2014\u2013]\s+|\.\s+")
@@ -1774,6 +1818,7 @@ def _dated(
     *,
     listed: bool = False,
     previous: Analyzed | None = None,
+    venue_from: int | None = None,
 ) -> tuple[Draft, bool] | None:
     """The event a date in the clause `start`..`clause_end` is of. `previous`: the sentence
     before, whose occasion a label saying only when continues ("User is planning son
@@ -1844,7 +1889,7 @@ def _dated(
     if not draft.put(name_field(spec, "event"), title):
         return None
     draft.put(field_for(spec, "date", ("date", "datetime")), str(date.value))
-    venue = event_venue(s, start, clause_end)
+    venue = event_venue(s, start if venue_from is None else venue_from, clause_end)
     # "- Midlands Winter Cup, 9-10 January 2027, Coventry": a name set off after the date,
     # all that is left of its clause, is where it is.
     after_date = _PLACE_AFTER_DATE.fullmatch(s.text, date.end, clause_end)
