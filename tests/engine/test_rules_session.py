@@ -1884,3 +1884,11 @@ async def test_a_weekday_written_short_before_a_date_is_no_deed_done(tmp_path: P
         await memory.write("Pickup is sat 12 dec at the kennels.")
         tasks = {t["title"]: t.get("status") for t in await memory.rows("task")}
         assert tasks.get("pay the deposit before the pickup") == "open", tasks
+
+
+async def test_a_point_inside_a_number_ends_no_clause_told_done(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Need to ship release 2.4 of the app.")
+        await memory.write("Release 2.4 shipped yesterday.")
+        tasks = {t["title"]: t.get("status") for t in await memory.rows("task")}
+        assert tasks.get("ship release 2.4 of the app") == "done", tasks

@@ -97,7 +97,8 @@ _TO_COME = re.compile(
     r"n['\u2019]t\b",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"\s*(?:[;.!?]|\s[\u2014\u2013-]\s|,\s+(?:so|and)\b|\bbut\b)\s*")
+# (A point inside a number ends no clause: "Release 2.4 shipped", "£10.99, paid monthly".)
+_CLAUSE_BREAK = re.compile(r"\s*(?:[;!?]|\.(?!\d)|\s[\u2014\u2013-]\s|,\s+(?:so|and)\b|\bbut\b)\s*")
 _WORD = re.compile(r"[^\W\d_][\w'\u2019\-]*")
 
 
