@@ -1858,37 +1858,45 @@ async def test_whose_boss_someone_is_is_a_tie_not_the_job_they_do(tmp_path: Path
         assert him == [("principal dentist", "boss")], people
 
 
-async def test_a_word_a_task_names_as_whose_its_thing_is_does_not_tell_it_done(
-    tmp_path: Path,
+# A task stored, then a sentence that does or does not tell it done, and the status it has.
+_TOLD_DONE_OR_NOT = [
+    # A word the title gives as whose its thing is does not tell it done.
+    (
+        "I need to renew the cottage's public liability insurance by 31 January.",
+        "Fixed the cottage gutter yesterday, it was pouring through.",
+        "renew the cottage's public liability insurance",
+        "open",
+    ),
+    # How a bill is paid as a rule is no deed done.
+    (
+        "To do: sort out the council tax direct debit.",
+        "Council tax is \u00a31,380 a year, paid in ten instalments.",
+        "sort out the council tax direct debit",
+        "open",
+    ),
+    # A weekday written short before a date is no verb in the past ("sat").
+    (
+        "To do: pay the deposit before the pickup.",
+        "Pickup is sat 12 dec at the kennels.",
+        "pay the deposit before the pickup",
+        "open",
+    ),
+    # A point inside a number ends no clause.
+    (
+        "Need to ship release 2.4 of the app.",
+        "Release 2.4 shipped yesterday.",
+        "ship release 2.4 of the app",
+        "done",
+    ),
+]
+
+
+@pytest.mark.parametrize(("task", "later", "title", "status"), _TOLD_DONE_OR_NOT)
+async def test_what_a_later_sentence_tells_of_a_stored_task(
+    tmp_path: Path, task: str, later: str, title: str, status: str
 ) -> None:
     async with session(tmp_path) as memory:
-        await memory.write(
-            "I need to renew the cottage's public liability insurance by 31 January."
-        )
-        await memory.write("Fixed the cottage gutter yesterday, it was pouring through.")
+        await memory.write(task)
+        await memory.write(later)
         tasks = {t["title"]: t.get("status") for t in await memory.rows("task")}
-        assert tasks.get("renew the cottage's public liability insurance") == "open", tasks
-
-
-async def test_how_a_bill_is_paid_as_a_rule_tells_no_task_done(tmp_path: Path) -> None:
-    async with session(tmp_path) as memory:
-        await memory.write("To do: sort out the council tax direct debit.")
-        await memory.write("Council tax is £1,380 a year, paid in ten instalments.")
-        tasks = {t["title"]: t.get("status") for t in await memory.rows("task")}
-        assert tasks.get("sort out the council tax direct debit") == "open", tasks
-
-
-async def test_a_weekday_written_short_before_a_date_is_no_deed_done(tmp_path: Path) -> None:
-    async with session(tmp_path) as memory:
-        await memory.write("To do: pay the deposit before the pickup.")
-        await memory.write("Pickup is sat 12 dec at the kennels.")
-        tasks = {t["title"]: t.get("status") for t in await memory.rows("task")}
-        assert tasks.get("pay the deposit before the pickup") == "open", tasks
-
-
-async def test_a_point_inside_a_number_ends_no_clause_told_done(tmp_path: Path) -> None:
-    async with session(tmp_path) as memory:
-        await memory.write("Need to ship release 2.4 of the app.")
-        await memory.write("Release 2.4 shipped yesterday.")
-        tasks = {t["title"]: t.get("status") for t in await memory.rows("task")}
-        assert tasks.get("ship release 2.4 of the app") == "done", tasks
+        assert tasks.get(title) == status, tasks

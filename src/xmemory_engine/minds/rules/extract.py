@@ -77,6 +77,7 @@ from xmemory_engine.minds.rules.schema_map import (
 from xmemory_engine.minds.rules.speaker import SPEAKER, USER_MARKER, USER_NAME, marks_user
 from xmemory_engine.minds.rules.states import (
     CALLED_OFF,
+    DONE_VALUES,
     allowed_state,
     cancelled_thing,
     done_clauses,
@@ -389,6 +390,7 @@ class _Build:
         read_as |= {c.name.lower(): "place" for s in self.text.sentences for c in s.places}
         sentences = self.text.sentences
         itemised: set[int] = set()  # sentences read as items of the line heading them
+        task_spec = self.map.first("task")
         for i, s in enumerate(sentences):
             if i in itemised:
                 # An item a list made its record of still says who people are ("book 2
@@ -445,7 +447,7 @@ class _Build:
             employment += facts.employment
             things = read_things(s, self.map, self.drafts, names, facts, self._draft)
             for d in things.drafts:
-                if d.spec is self.map.first("task"):
+                if d.spec is task_spec:
                     thing_for_pronoun(d, s, previous)
             beside_a_change: list[Draft] = []  # events of dates said apart from a change
             told_a_change = _tells_a_change(s.text)
@@ -1422,13 +1424,12 @@ def _opens_with(stored: str, word: str) -> bool:
 def _done_state(spec: ObjectSpec) -> tuple[str, str] | None:
     """The field and value that say a task is done, when its schema has them."""
     for fname, fspec in spec.fields.items():
-        value = allowed_state(_DONE, fspec.enum or ()) if fspec.enum else None
+        value = allowed_state(DONE_VALUES, fspec.enum or ()) if fspec.enum else None
         if value is not None:
             return fname, value
     return None
 
 
-_DONE = ("done", "finished", "completed", "complete")
 _WEEKDAYS_MONTHS = frozenset(MONTHS) | frozenset(WEEKDAYS)
 _WHEN = lexicon("states.when_words")
 

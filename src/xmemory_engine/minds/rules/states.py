@@ -12,6 +12,9 @@ from xmemory_engine.minds.rules.text import MONTH_PATTERN, STOPWORDS, WEEKDAY_WO
 # The values of a state that is over: nothing more is to be done ("done", "cancelled").
 FINISHED_STATES = frozenset(("done", "completed", "complete", "finished", "cancelled", "canceled"))
 
+# The values of an enum saying a thing to do is done, first fitting first.
+DONE_VALUES = ("done", "finished", "completed", "complete")
+
 # The values of a state nothing has happened in yet: a record told with no state is in it
 # ("Tasks: renew passport (high priority)" is an open task).
 NOT_STARTED = ("planned", "open", "todo")

@@ -43,7 +43,12 @@ from xmemory_engine.minds.rules.schema_map import (
     notes_field,
     phrases,
 )
-from xmemory_engine.minds.rules.states import allowed_state, says_more, thing_in_state
+from xmemory_engine.minds.rules.states import (
+    DONE_VALUES,
+    allowed_state,
+    says_more,
+    thing_in_state,
+)
 from xmemory_engine.minds.rules.text import (
     STOPWORDS,
     UPPER,
@@ -550,7 +555,7 @@ def _dates_from_its_clause(s: Analyzed, draft: Draft, dates: list[Span]) -> list
     # Nor, for a thing done, one said after a dash that opens what has been done of it ("buy
     # new strings \u2014 ordered 30 November"): when that was done, not when it is due.
     status = field_for(draft.spec, "status")
-    done = status is not None and draft.values.get(status) in _DONE_STATES
+    done = status is not None and draft.values.get(status) in DONE_VALUES
     dashed = _DASHED_DEED.match(s.text, at + len(str(title))) if done else None
     closes = dashed.start() if dashed is not None and past(dashed.group("verb").lower()) else None
     return [d for d in dates if d.start >= opens and (closes is None or d.start < closes)]
@@ -710,12 +715,11 @@ def _task(
     # "Task: buy new strings \u2014 ordered 30 November, delivered 2 December": a dash before a
     # verb in the past opens what has been done of it; the task ends there, it is done, and
     # a day said after the dash is when that was, not when it is due.
-    dashed = _DASHED_DEED.search(s.text, what_start, m.end(group))
-    done_after = dashed is not None and past(dashed.group("verb").lower())
-    if dashed is not None and done_after:
-        what = s.text[what_start : dashed.start()]
+    done_at = _done_from(s.text, what_start, m.end(group))
+    if done_at is not None:
+        what = s.text[what_start:done_at]
     due = _first_date(s, what_start)
-    if due is not None and dashed is not None and done_after and due[0] >= dashed.start():
+    if due is not None and done_at is not None and due[0] >= done_at:
         due = None
     if group in ("bare", "bare2") and (
         due is None or due[0] - m.end() > 8 or len(what.split()) > _BARE_DUE_WORDS
@@ -778,8 +782,8 @@ def _task(
     set_priority(s.text, draft)
     status = field_for(spec, "status")
     finished = re.finditer(r"\b(?:done|finished|completed|closed)\b", s.text, re.I)
-    if done_after and status is not None:
-        draft.put(status, allowed_state(_DONE_STATES, spec.fields[status].enum or ()))
+    if done_at is not None and status is not None:
+        draft.put(status, allowed_state(DONE_VALUES, spec.fields[status].enum or ()))
     elif all(wanted_done(s.text, f.start()) for f in finished):
         put_open(draft)  # "need to get the van's MOT done" is still to do
     return draft
@@ -815,9 +819,19 @@ _AND_DO = lazy_compile(
 _SPEAKER_SUBJECT = re.compile(
     r"\b(?:we|I)(?:['\u2019](?:ll|ve|d|m)|\s+(?:need|have|must|should|will|can|want|got))\b"
 )
-# ... not one saying by whom it is done ("\u2013 handled by his accountant").
+
+
+def _done_from(text: str, start: int, end: int) -> int | None:
+    """Where, between `start` and `end`, a dash opens what has been done of a thing to do,
+    on a verb in the past ("\u2014 ordered 30 November"); not one saying by whom it is done
+    ("\u2013 handled by his accountant")."""
+    dashed = _DASHED_DEED.search(text, start, end)
+    if dashed is None or not past(dashed.group("verb").lower()):
+        return None
+    return dashed.start()
+
+
 _DASHED_DEED = re.compile(r"\s+[-\u2014\u2013]\s+(?P<verb>[^\W\d_]+)\b(?!\s+by\b)")
-_DONE_STATES = ("done", "finished", "completed", "complete")
 _DASHED_CLAUSE = re.compile(
     r"\s+[-\u2014\u2013]\s+(?=(?:they|it|he|she|we|I|you|that|this|there)(?:\b|['\u2019]))",
     re.IGNORECASE,
