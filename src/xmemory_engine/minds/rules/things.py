@@ -1655,7 +1655,6 @@ def dated_events(
     for date in dates:
         if len(dates) > 1 and _bracketed(s.text, date):
             continue  # "INV-2026-014 Weber & Lang €1,870 (2026-01-12); …": when, said aside
-        venue_from = None
         if len(dates) == 1:
             start = s.text.rfind(";", 0, date.start) + 1
             stop = s.text.find(";", date.end)
@@ -1665,9 +1664,7 @@ def dated_events(
                 # "movers: went with Britannia …, quote was £4,850 …, packing day 14
                 # January": too much before the date to title it by; its own clause names
                 # the thing, when it says no one and no deed ("he can do Monday 18 January").
-                # Where it is may still be said before ("… at Fernhill Arts Centre!!! …,
-                # opening night 15 January").
-                venue_from, start = start, ends[-1].end()
+                start = ends[-1].end()
         else:
             ends = list(_CLAUSE.finditer(s.text, 0, date.start))
             start = ends[-1].end() if ends else 0
@@ -1691,7 +1688,6 @@ def dated_events(
             clause_end,
             listed=len(dates) > 1,
             previous=previous,
-            venue_from=venue_from,
         )
         if dated is not None and _DEADLINE.search(s.text, start, date.start):
             # "Vangelis wants the slides by 1 Jan", "financial disclosure (Form E): due
@@ -1832,7 +1828,6 @@ def _dated(
     *,
     listed: bool = False,
     previous: Analyzed | None = None,
-    venue_from: int | None = None,
 ) -> tuple[Draft, bool] | None:
     """The event a date in the clause `start`..`clause_end` is of. `previous`: the sentence
     before, whose occasion a label saying only when continues ("User is planning son
@@ -1903,7 +1898,7 @@ def _dated(
     if not draft.put(name_field(spec, "event"), title):
         return None
     draft.put(field_for(spec, "date", ("date", "datetime")), str(date.value))
-    venue = event_venue(s, start if venue_from is None else venue_from, clause_end)
+    venue = event_venue(s, start, clause_end)
     # "- Midlands Winter Cup, 9-10 January 2027, Coventry": a name set off after the date,
     # all that is left of its clause, is where it is.
     after_date = _PLACE_AFTER_DATE.fullmatch(s.text, date.end, clause_end)
