@@ -88,7 +88,8 @@ def allowed_state(meant: tuple[str, ...], allowed: Sequence[object]) -> str | No
 # A tick ("\u2705", "\u2714", "\u2611", with or without the emoji form) marks a thing done as the word
 # does; the words that say so after a thing ("the tax return is done").
 _TICK = r"[\u2705\u2714\u2611]\ufe0f?"
-_DONE_STATES = ("done", "finished", "completed", "sorted")
+# Words saying a thing is done ("the tax return is done", "passport photos sorted").
+WORDS_FOR_DONE = ("done", "finished", "completed", "sorted")
 _DONE_WORDS = re.compile(
     rf"\b(?:done|finished|completed?|sorted|already|ticked\s+off)\b|^\s*done\s*:|{_TICK}",
     re.IGNORECASE,
@@ -162,7 +163,7 @@ _DONE_THING = re.compile(
     r"(?:\s*:\s*|\s+(?:is|are|was|were|has\s+been|have\s+been)\s+|\s*,\s*|\s+[-\u2014\u2013]\s*"
     r"|(?P<bare>\s+))(?:now\s+|all\s+|finally\s+)?"
     # "passport photos sorted \u2705", "bought the Marmalade insurance, done \u2705".
-    rf"(?:(?:{'|'.join(_DONE_STATES)})\b(?:\s*{_TICK})?|{_TICK})(?P<after>.*)$",
+    rf"(?:(?:{'|'.join(WORDS_FOR_DONE)})\b(?:\s*{_TICK})?|{_TICK})(?P<after>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 # The present tense with "by" says who does a thing, as a rule, or by when it will be, not
@@ -203,7 +204,7 @@ def done_thing(clause: str) -> str | None:
     said = [re.split(r"['\u2019]", w.lower())[0] for w in thing.split()]  # "that's": that
     if set(said) & _NO_THING:
         return None  # "Everything is sorted": nothing named
-    if said[0] in _DONE_STATES:
+    if said[0] in WORDS_FOR_DONE:
         return None  # "done \u2705 went with Germidour": the mark of what was told before
     if said[0] in ("need", "needs"):
         return None  # "need the inspection done before we can trade": wanted, not done

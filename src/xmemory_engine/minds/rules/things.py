@@ -45,6 +45,7 @@ from xmemory_engine.minds.rules.schema_map import (
 )
 from xmemory_engine.minds.rules.states import (
     DONE_VALUES,
+    WORDS_FOR_DONE,
     allowed_state,
     says_more,
     thing_in_state,
@@ -739,7 +740,7 @@ def _task(
         verb = passive.group("verb").lower()
         if subject is not None:  # else it stays as said: "(Must) be returned within 12 weeks"
             np = _OPENING_WORDS.sub("", subject.group("np")) or subject.group("np")
-            what = np + ("" if verb in _ONLY_DONE else f" {verb}")
+            what = np + ("" if verb in WORDS_FOR_DONE else f" {verb}")
     if group == "what" and (joined := _AND_DO.search(what)) is not None:
         what = what[: joined.start()]  # each deed joined on is a task of its own
     if group != "what":  # "[Actually] the MOT is due ...": the thing due, as its regex reads it
@@ -793,7 +794,6 @@ def _task(
 _PASSIVE = re.compile(
     r"(?:be|get)\s+(?P<verb>[a-z]+ed|done|paid|sent|made|built|seen|taken)\b", re.I
 )
-_ONLY_DONE = frozenset(("done", "completed", "finished", "sorted"))
 # The subject of that clause, a few words after its determiner or its start: "(so all) the
 # gas work", "the boiler".
 _PASSIVE_SUBJECT = re.compile(
@@ -1658,9 +1658,9 @@ def dated_events(
         if len(dates) == 1:
             start = s.text.rfind(";", 0, date.start) + 1
             stop = s.text.find(";", date.end)
-            ends = list(_CLAUSE.finditer(s.text, start, date.start))
-            own = s.text[ends[-1].end() : date.start] if ends else ""
-            if ends and date.start - start > _TITLE_CHARS and _names_a_thing(own):
+            long = date.start - start > _TITLE_CHARS
+            ends = list(_CLAUSE.finditer(s.text, start, date.start)) if long else []
+            if ends and _names_a_thing(s.text[ends[-1].end() : date.start]):
                 # "movers: went with Britannia …, quote was £4,850 …, packing day 14
                 # January": too much before the date to title it by; its own clause names
                 # the thing, when it says no one and no deed ("he can do Monday 18 January").
