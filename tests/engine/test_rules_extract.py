@@ -3723,6 +3723,10 @@ async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> 
         ("He wants oak but I'd prefer ash.", "ash", "prefers ash"),
         ("I'd really rather not have a car there.", "not have a car there",
          "would rather not have a car there"),
+        # How firmly it is held is not what it is about: no "possible" topic of "when possible".
+        ("I prefer Korean food when possible.", "Korean food", "prefers Korean food"),
+        ("User prefers local produce wherever possible and organic wine.",
+         "local produce and organic wine", "prefers local produce and organic wine"),
         # Someone else's stance in a clause of its own ends what the user's is about.
         ("I prefer red wine, Sam likes gin.", "red wine", "prefers red wine"),
         ("I love jazz but my wife prefers folk.", "jazz", "loves jazz"),

@@ -1212,7 +1212,8 @@ def _preference(
         what = _SECOND_STANCE.split(m.group("what"), maxsplit=1)[0]
         if m.re is _PREFER_LISTED:
             what = what.split(",", 1)[0]  # one item of the list: "…, prefer WestJet, no …"
-        what = _REASON.sub("", _OTHERS_STANCE.split(what, maxsplit=1)[0]).strip()
+        what = _REASON.sub("", _OTHERS_STANCE.split(what, maxsplit=1)[0])
+        what = _HEDGE.sub("", what).strip()
         said_verb = " ".join(m.group("verb").lower().replace("\u2019", "'").split())
         # The first word's letters: "vegetarian, no mushrooms", "vegetarian's".
         first = re.match(r"[^\W\d_][\w\-]*", what)
@@ -1249,6 +1250,11 @@ def _preference(
     return draft
 
 
+# "Korean food when possible": how firmly it is held, not what it is about.
+_HEDGE = re.compile(
+    r",?\s+(?:when|where|if|whenever|wherever)\s+(?:possible|practical|feasible|convenient)\b",
+    re.IGNORECASE,
+)
 _OWNED_BY = re.compile(r"^(?:my|our|their|his|her|its|your)\s+(?:own\s+)?", re.IGNORECASE)
 # A value that stops at a verb, so is no thing wanted by itself ("the twins to be").
 _UNFINISHED = re.compile(r"\b(?:to|be|to\s+be|is|are|was|were|been)$", re.IGNORECASE)
