@@ -1952,6 +1952,43 @@ async def test_a_long_sentence_dates_the_thing_its_own_clause_names() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "topic", "value"),
+    [
+        ("Grandmother dislikes loud music, so keep it to a string trio.",
+         "Grandmother: loud music", "Grandmother dislikes loud music"),
+        ("Hyun-joo prefers Korean food when possible.",
+         "Hyun-joo: Korean food", "Hyun-joo prefers Korean food"),
+        # An aside about them may stand between.
+        ("Yusra (my wife) wants the battery in the garage.",
+         "Yusra: the battery in the garage", "Yusra wants the battery in the garage"),
+    ],
+)  # fmt: skip
+async def test_a_stance_of_someone_named_is_their_preference(
+    text: str, topic: str, value: str
+) -> None:
+    result = await extract(text, DEFAULT)
+    assert objects(result, "preference") == [{"topic": topic, "value": value}]
+    # The sentence is still about them, and kept with them.
+    [person] = objects(result, "person")
+    assert text.split(",")[0].rstrip(".") in person.get("notes", "")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agnieszka wants the Ch4 draft by 18 Dec.",  # a demand by a day
+        "Parveen wants user to practise roundabouts.",  # a demand of the user
+        "Kofi is vegetarian during the week.",  # a diet: a detail of his
+        "Tom never flies Ryanair.",  # a habit: a detail of his
+    ],
+)
+async def test_what_someone_named_asks_or_is_is_no_preference(text: str) -> None:
+    assert objects(await extract(text, DEFAULT), "preference") == []
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}
@@ -3781,9 +3818,15 @@ async def test_someone_to_do_a_thing_is_a_task_only_when_someone_or_a_doing_is_s
 
 
 @pytest.mark.anyio
-async def test_wanting_to_do_something_and_someone_elses_stance_are_no_preference() -> None:
-    for text in ("User wants to drop Potbound next month.", "Maya likes jazz."):
-        assert not objects(await extract(text, DEFAULT), "preference"), text
+async def test_wanting_to_do_something_is_no_preference_and_someone_elses_stance_is_theirs() -> (
+    None
+):
+    assert not objects(
+        await extract("User wants to drop Potbound next month.", DEFAULT), "preference"
+    )
+    # Once no preference at all; now hers, filed under her name (session 67).
+    result = await extract("Maya likes jazz.", DEFAULT)
+    assert objects(result, "preference") == [{"topic": "Maya: jazz", "value": "Maya likes jazz"}]
 
 
 @pytest.mark.anyio

@@ -1858,6 +1858,24 @@ async def test_whose_boss_someone_is_is_a_tie_not_the_job_they_do(tmp_path: Path
         assert him == [("principal dentist", "boss")], people
 
 
+async def test_someone_elses_stance_is_no_answer_about_the_users_own(tmp_path: Path) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Hyun-joo prefers Korean food when possible.")
+        await memory.write("I love jazz.")
+        [hers] = [p for p in await memory.rows("preference") if "Hyun-joo" in p["value"]]
+        assert hers["topic"] == "Hyun-joo: Korean food", hers
+        mine = await memory.read("What music do I like?")
+        assert mine["basis"] == "records", mine
+        assert "jazz" in mine["reader_result"]["answer"], mine
+        assert "Hyun-joo" not in mine["reader_result"]["answer"], mine
+        # Hers is no record of the user's: at most her sentence is quoted, with a notice.
+        food = await memory.read("What food do I prefer?")
+        assert food["basis"] != "records", food
+        # Asked of her, hers is the answer.
+        theirs = await memory.read("What food does Hyun-joo prefer?")
+        assert "Korean food" in theirs["reader_result"]["answer"], theirs
+
+
 # A task stored, then a sentence that does or does not tell it done, and the status it has.
 _TOLD_DONE_OR_NOT = [
     # A word the title gives as whose its thing is does not tell it done.

@@ -1178,6 +1178,8 @@ class _Reading:
             sel = Select(self.map, spec).matching(q.values, keywords).filters(q, spec)
             if q.who and spec in people and _ASKER & set(words(q.lowered)):
                 sel.not_named(USER_NAME)  # "Who do I report to?" is never the user
+            if spec in self.map.of_kind("preference") and _asks_own(q):
+                sel.held_by_the_user()  # "What music do I dislike?": not Grandmother's
             sel.columns(fields if fields and not self.whole_rows else None)
             table = await self._run(sel.newest_first(q.recent).limit(limit).sql())
             if table.rows and not (fields and not self.whole_rows and _none_stored(table, fields)):
@@ -1966,3 +1968,9 @@ def _unmapped(mapped: SchemaMap, q: Question, about: str | None = None) -> Answe
 
 # The asker in a question: "Who do I report to?", "Who is the user's dentist?".
 _ASKER = frozenset((*SELF_WORDS, "user"))
+
+
+def _asks_own(q: Question) -> bool:
+    """Whether the question asks about the user's own ("What food do I prefer?") and names
+    no one else ("What does Sam like?")."""
+    return not q.names and bool(_ASKER & set(words(q.lowered)))

@@ -181,6 +181,21 @@ class Select:
             self.where.append("(" + " OR ".join(options or ["0 = 1"]) + ")")
         return self
 
+    def held_by_the_user(self) -> Select:
+        """Not a stance told of someone else, which the extractor files under their name
+        ("Grandmother: loud music", its value "Grandmother dislikes loud music"): "What music
+        do I dislike?" asks for the user's own."""
+        topic = field_for(self.spec, "topic", ("str",))
+        value = field_for(self.spec, "value", ("str",), {topic or ""})
+        if topic is None or value is None:
+            return self
+        t = f"coalesce(t.{quote_ident(topic)}, '')"
+        v = f"coalesce(t.{quote_ident(value)}, '')"
+        cut = f"instr({t}, ': ')"
+        holder = f"substr({t}, 1, {cut} - 1)"
+        self.where.append(f"NOT ({cut} > 1 AND substr({v}, 1, {cut}) = {holder} || ' ')")
+        return self
+
     def filters(self, q: Question, spec: ObjectSpec) -> Select:
         """Enum values and yes/no flags the question names, for this type."""
         status = field_for(spec, "status", ("str",))

@@ -278,6 +278,47 @@ def _stance(text: str) -> re.Match[str] | None:
     return None
 
 
+def _their_stance(s: Analyzed, names: dict[str, str]) -> tuple[re.Match[str], str] | None:
+    """A stance of liking told of someone the sentence names as its subject ("Hyun-joo
+    prefers Korean food", "Yusra (my wife) wants the battery in the garage"), with their
+    name; None when there is none. Their habit, diet or allergy is a detail kept with them,
+    not a preference; what they want of the user is a demand (`_asked_of_user`)."""
+    for x in s.mentions:
+        if x.speaker or x.pronoun or x.possessive or x.entity.startswith("org:"):
+            continue
+        if x.entity not in names:
+            continue
+        m = _AFTER_SOMEONE.match(s.text, x.end)
+        if m is None:
+            continue
+        verb = " ".join(m.group("verb").lower().replace("\u2019", "'").split())
+        said = _PREFER_VALUE.get(verb) or _PREFER_VALUE.get(verb.split()[-1])
+        if said not in _LIKING or (said == "wants" and _asked_of_user(s, m)):
+            continue
+        return m, names[x.entity]
+    return None
+
+
+def _asked_of_user(s: Analyzed, m: re.Match[str]) -> bool:
+    """Whether what someone "wants" is asked of the user rather than liked: by a day
+    ("Agnieszka wants the Ch4 draft by 18 Dec", "… from April 2027"), or for the user to do
+    ("Parveen wants user to practise roundabouts"). A deadline makes a demand; a taste has
+    none."""
+    start, end = m.span("what")
+    if any(v.kind == "date" and start <= v.start < end for v in s.values):
+        return True
+    return _DEMAND.search(m.group("what")) is not None
+
+
+# A stance right after someone's name, an aside about them maybe between.
+_AFTER_SOMEONE = re.compile(r"(?:\s*\([^()]{0,60}\))?\s+" + _STANCE, re.IGNORECASE)
+_LIKING = frozenset(
+    ("likes", "loves", "prefers", "enjoys", "dislikes", "avoids", "wants", "would rather",
+     "doesn't want", "insists")
+)  # fmt: skip
+_DEMAND = re.compile(r"\bby\b|^\s*(?:the\s+)?(?:user|me|us|you)\s+to\b", re.IGNORECASE)
+
+
 _OPENS_ON_SPEAKER = re.compile(r"\s*(?:I|we)\b(?!['\u2019]s)", re.IGNORECASE)
 # A capitalised word past the first that is no acronym: a name ("I met Tom, loves jazz").
 _SOMEONE_NAMED = re.compile(r"\b[A-Z][a-z]")
@@ -441,9 +482,22 @@ def read_things(
         and subject is not None
         and not subject.speaker
         and not subject.entity.startswith("org:")
-        and all(_another_clause(s, subject, d) for d in out.drafts)
+        and all(
+            _another_clause(s, subject, d) or _theirs_said(s, subject, d, names) for d in out.drafts
+        )
     )
     return out
+
+
+def _theirs_said(s: Analyzed, subject: Mention, draft: Draft, names: dict[str, str]) -> bool:
+    """Whether `draft` is the subject's own stance (`_their_stance`): the sentence is still
+    about them, and kept with them too."""
+    theirs = _their_stance(s, names)
+    return (
+        theirs is not None
+        and theirs[1] == names.get(subject.entity)
+        and any(isinstance(v, str) and v.startswith(theirs[1]) for v in draft.values.values())
+    )
 
 
 # Where a clause joined on starts: a mark, or a word that opens one.
@@ -1200,7 +1254,7 @@ def _preference(
             return None  # "Note: … only": what kind of note, not what is wanted
         else:
             topic, value = said.group("topic"), f"{said.group('only').strip()} only"
-    elif (m := _stance(s.text)) is None:
+    elif (m := _stance(s.text)) is None and (theirs := _their_stance(s, names)) is None:
         # No stance said: a rule the user sets may say what they want.
         rule = _users_rule(s)
         if rule is None:
@@ -1209,6 +1263,10 @@ def _preference(
         if says_more(s.text.replace(value, ""), 3):
             draft.notes.append(s.text)  # "Note: user writes best early …; no meetings before …"
     else:
+        holder: str | None = None
+        if m is None:
+            assert theirs is not None  # the branch above takes a sentence with neither
+            m, holder = theirs
         what = _SECOND_STANCE.split(m.group("what"), maxsplit=1)[0]
         if m.re is _PREFER_LISTED:
             what = what.split(",", 1)[0]  # one item of the list: "…, prefer WestJet, no …"
@@ -1217,7 +1275,7 @@ def _preference(
         said_verb = " ".join(m.group("verb").lower().replace("\u2019", "'").split())
         # The first word's letters: "vegetarian, no mushrooms", "vegetarian's".
         first = re.match(r"[^\W\d_][\w\-]*", what)
-        if first is not None and first.group().lower() in _DIETS:
+        if first is not None and first.group().lower() in _DIETS and holder is None:
             # "vegetarian but eats fish occasionally": the diet and what qualifies it.
             draft.put(topic_of, "diet")
             return draft if value_of is None or draft.put(value_of, what) else None
@@ -1243,6 +1301,11 @@ def _preference(
             # The stance and its object: "dislikes coriander" answers "Which herb do I
             # dislike?" by itself; a bare "dislikes" would not say what.
             topic, value = what, f"{verb} {what}"
+        if holder is not None:
+            # Someone else's, said so: "Grandmother dislikes loud music" is hers, and filed
+            # apart from a stance of the user's on the same thing.
+            told = value if value.startswith(verb) else f"{verb} {value}"
+            topic, value = f"{holder}: {topic}", f"{holder} {told}"
     if value_of is None:
         return draft if draft.put(topic_of, f"{value} {topic}") else None
     if not (draft.put(topic_of, topic) and draft.put(value_of, value)):
