@@ -291,12 +291,18 @@ def _their_stance(s: Analyzed, names: dict[str, str]) -> tuple[re.Match[str], st
         m = _AFTER_SOMEONE.match(s.text, x.end)
         if m is None:
             continue
-        verb = " ".join(m.group("verb").lower().replace("\u2019", "'").split())
-        said = _PREFER_VALUE.get(verb) or _PREFER_VALUE.get(verb.split()[-1])
+        said = _stance_verb(m)
         if said not in _LIKING or (said == "wants" and _asked_of_user(s, m)):
             continue
         return m, names[x.entity]
     return None
+
+
+def _stance_verb(m: re.Match[str]) -> str | None:
+    """How a preference's value says the stance `m` reads ("'d rather" -> "would rather", by
+    its last word), or None for a verb `_STANCE` reads only before a diet word."""
+    said = " ".join(m.group("verb").lower().replace("\u2019", "'").split())
+    return _PREFER_VALUE.get(said) or _PREFER_VALUE.get(said.split()[-1])
 
 
 def _asked_of_user(s: Analyzed, m: re.Match[str]) -> bool:
@@ -1272,14 +1278,13 @@ def _preference(
             what = what.split(",", 1)[0]  # one item of the list: "…, prefer WestJet, no …"
         what = _REASON.sub("", _OTHERS_STANCE.split(what, maxsplit=1)[0])
         what = _HEDGE.sub("", what).strip()
-        said_verb = " ".join(m.group("verb").lower().replace("\u2019", "'").split())
         # The first word's letters: "vegetarian, no mushrooms", "vegetarian's".
         first = re.match(r"[^\W\d_][\w\-]*", what)
         if first is not None and first.group().lower() in _DIETS and holder is None:
             # "vegetarian but eats fish occasionally": the diet and what qualifies it.
             draft.put(topic_of, "diet")
             return draft if value_of is None or draft.put(value_of, what) else None
-        verb = _PREFER_VALUE.get(said_verb) or _PREFER_VALUE.get(said_verb.split()[-1])
+        verb = _stance_verb(m)
         if verb is None:
             return None  # a verb `_STANCE` reads only before a diet word: no other stance
         split = re.match(r"(?P<value>.+?)\s+(?:for|when|in|on|during)\s+(?P<topic>.+)", what)
