@@ -3764,6 +3764,17 @@ async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> 
         ("I prefer Korean food when possible.", "Korean food", "prefers Korean food"),
         ("User prefers local produce wherever possible and organic wine.",
          "local produce and organic wine", "prefers local produce and organic wine"),
+        # The way wanted instead, after a dash with no clause of its own, is part of it ...
+        ("I do NOT want grading numbers over the phone - in person or by email only.",
+         "grading numbers over the phone",
+         "doesn't want grading numbers over the phone \u2013 in person or by email only"),
+        ("User avoids dorms \u2014 private rooms only.", "dorms",
+         "avoids dorms \u2013 private rooms only"),
+        # ... not a clause, a deed, an amount or a number after it.
+        ("I'd rather drive \u2013 she thinks trains are slow.", "drive", "would rather drive"),
+        ("User prefers builders not to start before 8am \u2013 neighbour at no. 16 works nights.",
+         "builders not to start before 8am", "prefers builders not to start before 8am"),
+        ("User prefers email \u2013 booked a call anyway.", "email", "prefers email"),
         # Someone else's stance in a clause of its own ends what the user's is about.
         ("I prefer red wine, Sam likes gin.", "red wine", "prefers red wine"),
         ("I love jazz but my wife prefers folk.", "jazz", "loves jazz"),

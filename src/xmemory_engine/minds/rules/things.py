@@ -1306,6 +1306,15 @@ def _preference(
             # The stance and its object: "dislikes coriander" answers "Which herb do I
             # dislike?" by itself; a bare "dislikes" would not say what.
             topic, value = what, f"{verb} {what}"
+        alternative = _ALTERNATIVE.match(s.text, m.end("what"))
+        if (
+            alternative is not None
+            and _HEDGE.sub("", m.group("what")).strip() == what
+            and _only_a_way(alternative.group("alt"))
+        ):
+            # "don't want grading numbers over the phone - in person or by email only": the
+            # way wanted instead, said after a dash with no clause of its own, is part of it.
+            value = f"{value} \u2013 {alternative.group('alt').strip()}"
         if holder is not None:
             # Someone else's, said so: "Grandmother dislikes loud music" is hers, and filed
             # apart from a stance of the user's on the same thing.
@@ -1316,6 +1325,26 @@ def _preference(
     if not (draft.put(topic_of, topic) and draft.put(value_of, value)):
         return None
     return draft
+
+
+# What is wanted instead, after a dash: a few words with no subject or verb of their own
+# ("- in person or by email only", "— cables through the loft pls"); "- she thinks the
+# wall-mounted ones look ugly" is a clause of its own, and "no. 16" no stop.
+_ALTERNATIVE = re.compile(
+    r"\s*(?:[\u2014\u2013]|-(?=\s))\s*"
+    r"(?P<alt>(?:(?!\b(?:i|we|he|she|they|you|it|is|are|was|were|will|would|can|could|should"
+    r"|must|has|have|had|does|did)\b|['\u2019])[^.;!?\u2014\u2013]){1,60}?)"
+    r"(?:\s+(?:pls|please))?\s*(?=[;!?]|\.(?!\s*\d)|$)",
+    re.IGNORECASE,
+)
+
+
+def _only_a_way(words_said: str) -> bool:
+    """Whether the words after a stance's dash say only a way or a thing wanted, no deed
+    ("told both tutors", "booked 22 Jan"), label ("Decision: …") or amount of their own."""
+    if re.search(r"[\d:]", words_said):
+        return False
+    return not any(past(w) for w in re.findall(r"[a-z]+", words_said.lower()))
 
 
 # "Korean food when possible": how firmly it is held, not what it is about.
