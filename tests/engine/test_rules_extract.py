@@ -1989,6 +1989,30 @@ async def test_what_someone_named_asks_or_is_is_no_preference(text: str) -> None
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "topic", "value"),
+    [
+        ("Need to book the venue by Friday; I'd prefer somewhere near the station.",
+         "somewhere near the station", "prefers somewhere near the station"),
+        # A rule of the user's after a clause about someone else is still the user's.
+        ("Aunt Nour is collecting old photos, send them to her before end of Feb. also no "
+         "speeches longer than 5 mins", "speeches", "no speeches longer than 5 mins"),
+    ],
+)  # fmt: skip
+async def test_a_stance_in_a_clause_of_its_own_is_a_preference_whatever_came_before(
+    text: str, topic: str, value: str
+) -> None:
+    result = await extract(text, DEFAULT)
+    assert objects(result, "preference") == [{"topic": topic, "value": value}]
+
+
+@pytest.mark.anyio
+async def test_a_clause_with_no_subject_goes_on_about_whom_the_sentence_is() -> None:
+    text = "My sister Nadia is organising the hen do \u2014 wants it in Lisbon in May."
+    assert objects(await extract(text, DEFAULT), "preference") == []
+
+
+@pytest.mark.anyio
 async def test_a_street_is_no_one() -> None:
     result = await extract("The campaign office is at 112 Smith St, Collingwood.", DEFAULT)
     assert "Smith St" not in {p["name"] for p in objects(result, "person")}

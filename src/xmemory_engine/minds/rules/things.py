@@ -453,6 +453,18 @@ def read_things(
                     out.drafts.append(more)
                     _link(out, mapped, more, s, people, kind, names)
             break
+    preference = mapped.first("preference")
+    if preference is not None and all(d.spec is not preference for d in out.drafts):
+        # A stance or rule of the user's told in a clause of its own, whatever the clauses
+        # before it tell ("Need to book the venue by Friday; I'd prefer somewhere near the
+        # station", "Aunt Nour is collecting old photos …. also no speeches longer than 5
+        # mins"): the first reader took the first clause, or someone named before the rule
+        # made it seem theirs.
+        for clause in _later_stances(s):
+            draft = _preference(clause, preference, people, names, make)
+            if draft is not None:
+                out.drafts.append(draft)
+                break
     project = mapped.first("project")
     if project is not None and not any(d.spec is project for d in out.drafts):
         # The user's own undertaking is told in a clause of its own, whatever else the
@@ -493,6 +505,51 @@ def read_things(
         )
     )
     return out
+
+
+def _later_stances(s: Analyzed) -> list[Analyzed]:
+    """The clauses after the first that open on a stance or a rule of the user's, each as a
+    sentence of its own (its mentions and values moved with it)."""
+    out = []
+    for at in _CLAUSE_OPENS.finditer(s.text):
+        start = at.end()
+        text = s.text[start:]
+        opening = _PREFER.search(text)
+        ruled = _RULED_OUT.search(text)
+        if not (
+            # The user's, said so: a clause with no subject of its own goes on about whom
+            # the sentence is ("Grandad is on blood thinners; allergic to penicillin").
+            (
+                opening is not None
+                and opening.start() <= _OPENING_WITHIN
+                and _SAID_BY_USER.match(opening.group()) is not None
+            )
+            or (ruled is not None and ruled.start() <= _OPENING_WITHIN)
+        ):
+            continue
+        mentions = [
+            replace(m, start=m.start - start, end=m.end - start)
+            for m in s.mentions
+            if m.start >= start
+        ]
+        values = [
+            replace(v, start=v.start - start, end=v.end - start)
+            for v in s.values
+            if v.start >= start
+        ]
+        out.append(
+            replace(s, sentence=replace(s.sentence, text=text), mentions=mentions, values=values)
+        )
+    return out
+
+
+# Where a clause of its own opens: after a stop, a semicolon or a dash, or after a comma
+# before "also", "and", "but" or "plus". A stance may open a few words in ("tbh I'd rather").
+_CLAUSE_OPENS = re.compile(
+    r"(?:[.;!?]|\s[\u2014\u2013-])\s+|,\s+(?=(?:also|and|but|plus)\b)", re.IGNORECASE
+)
+_OPENING_WITHIN = 12
+_SAID_BY_USER = re.compile(r"\s*(?:I|we|(?:the\s+)?user)\b", re.IGNORECASE)
 
 
 def _theirs_said(s: Analyzed, subject: Mention, draft: Draft, names: dict[str, str]) -> bool:
