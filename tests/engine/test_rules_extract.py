@@ -1989,24 +1989,6 @@ async def test_what_someone_named_asks_or_is_is_no_preference(text: str) -> None
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(
-    ("text", "topic", "value"),
-    [
-        ("Need to book the venue by Friday; I'd prefer somewhere near the station.",
-         "somewhere near the station", "prefers somewhere near the station"),
-        # A rule of the user's after a clause about someone else is still the user's.
-        ("Aunt Nour is collecting old photos, send them to her before end of Feb. also no "
-         "speeches longer than 5 mins", "speeches", "no speeches longer than 5 mins"),
-    ],
-)  # fmt: skip
-async def test_a_stance_in_a_clause_of_its_own_is_a_preference_whatever_came_before(
-    text: str, topic: str, value: str
-) -> None:
-    result = await extract(text, DEFAULT)
-    assert objects(result, "preference") == [{"topic": topic, "value": value}]
-
-
-@pytest.mark.anyio
 async def test_a_clause_with_no_subject_goes_on_about_whom_the_sentence_is() -> None:
     text = "My sister Nadia is organising the hen do \u2014 wants it in Lisbon in May."
     assert objects(await extract(text, DEFAULT), "preference") == []
@@ -3799,6 +3781,12 @@ async def test_a_firm_beside_someone_said_nothing_of_is_not_their_employer() -> 
         ("User prefers builders not to start before 8am \u2013 neighbour at no. 16 works nights.",
          "builders not to start before 8am", "prefers builders not to start before 8am"),
         ("User prefers email \u2013 booked a call anyway.", "email", "prefers email"),
+        # A stance or rule of the user's in a clause of its own, whatever the clauses before
+        # it tell (a task; someone named before a rule).
+        ("Need to book the venue by Friday; I'd prefer somewhere near the station.",
+         "somewhere near the station", "prefers somewhere near the station"),
+        ("Aunt Nour is collecting old photos, send them to her before end of Feb. also no "
+         "speeches longer than 5 mins", "speeches", "no speeches longer than 5 mins"),
         # Someone else's stance in a clause of its own ends what the user's is about.
         ("I prefer red wine, Sam likes gin.", "red wine", "prefers red wine"),
         ("I love jazz but my wife prefers folk.", "jazz", "loves jazz"),
