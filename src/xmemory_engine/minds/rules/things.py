@@ -232,9 +232,11 @@ _STANCE = (
     # A full stop ends what is wanted unless a number follows it ("bat at no. 4", "£4.50").
     r"\s+(?P<what>(?:[^.;!?\u2014\u2013]|\.(?=\s*\d))+)"
 )
+# The user as a subject, in their words or an agent's.
+_USER_SUBJECT = r"(?:I|we|(?:the\s+)?user)"
 _PREFER = re.compile(
     # "The user herself prefers …": a reflexive may follow the subject.
-    r"(?:\b(?:I|we|(?:the\s+)?user)(?:\s+(?:myself|ourselves|herself|himself|themselves))?\s*"
+    rf"(?:\b{_USER_SUBJECT}(?:\s+(?:myself|ourselves|herself|himself|themselves))?\s*"
     r"|(?:^|(?<=[.;:]))\s*)" + _STANCE,
     re.IGNORECASE,
 )
@@ -549,7 +551,7 @@ _CLAUSE_OPENS = re.compile(
     r"(?:[.;!?]|\s[\u2014\u2013-])\s+|,\s+(?=(?:also|and|but|plus)\b)", re.IGNORECASE
 )
 _OPENING_WITHIN = 12
-_SAID_BY_USER = re.compile(r"\s*(?:I|we|(?:the\s+)?user)\b", re.IGNORECASE)
+_SAID_BY_USER = re.compile(rf"\s*{_USER_SUBJECT}\b", re.IGNORECASE)
 
 
 def _theirs_said(s: Analyzed, subject: Mention, draft: Draft, names: dict[str, str]) -> bool:
@@ -1387,10 +1389,15 @@ def _preference(
 # What is wanted instead, after a dash: a few words with no subject or verb of their own
 # ("- in person or by email only", "— cables through the loft pls"); "- she thinks the
 # wall-mounted ones look ugly" is a clause of its own, and "no. 16" no stop.
+# A subject or an auxiliary: words that make a clause of its own.
+_CLAUSE_WORDS = frozenset(
+    ("i", "he", "she", "it", "we", "they", "you", "will", "can", "could", "would", "should",
+     "is", "are", "was", "were", "has", "have", "had")
+)  # fmt: skip
 _ALTERNATIVE = re.compile(
     r"\s*(?:[\u2014\u2013]|-(?=\s))\s*"
-    r"(?P<alt>(?:(?!\b(?:i|we|he|she|they|you|it|is|are|was|were|will|would|can|could|should"
-    r"|must|has|have|had|does|did)\b|['\u2019])[^.;!?\u2014\u2013]){1,60}?)"
+    rf"(?P<alt>(?:(?!\b(?:{'|'.join(sorted(_CLAUSE_WORDS | {'must', 'does', 'did'}))})\b"
+    r"|['\u2019])[^.;!?\u2014\u2013]){1,60}?)"
     r"(?:\s+(?:pls|please))?\s*(?=[;!?]|\.(?!\s*\d)|$)",
     re.IGNORECASE,
 )
@@ -1944,10 +1951,9 @@ def _due_by(
 _TITLE_WORD = re.compile(r"[^\W\d_]{2,}")
 # A clause naming a thing on its day: a few words, and no one, no deed and no verb of being
 # ("packing day", "first market is"; not "he can do", "I pick them up from …").
-_NOT_A_THING = frozenset(
-    ("i", "he", "she", "it", "we", "they", "you", "me", "him", "her", "them", "us", "his",
-     "their", "our", "my", "your", "one", "will", "can", "could", "would", "should", "is",
-     "are", "was", "were", "has", "have", "had", "being", "been")
+_NOT_A_THING = _CLAUSE_WORDS | frozenset(
+    ("me", "him", "her", "them", "us", "his", "their", "our", "my", "your", "one", "being",
+     "been")
 )  # fmt: skip
 _LINKS_TO_THE_DAY = frozenset(("is", "on", "for", "due", "by", "at"))
 
