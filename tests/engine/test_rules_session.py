@@ -1216,6 +1216,21 @@ async def test_a_stored_event_called_off_later_is_the_one_changed(tmp_path: Path
         assert "ancelled" in str(events["sponsor meeting with Harbourside"]["notes"]), events
 
 
+async def test_what_was_called_off_is_found_by_its_own_words_not_the_reasons(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("Nursery nativity: Friday 18 December 2026, 2pm.")
+        await memory.write(
+            "Cancelled: the trial session at Puddle Ducks swimming — it clashed with nursery "
+            "pick-up."
+        )
+        events = {r["title"]: r for r in await memory.rows("event")}
+        # "nursery" is said only in why it was called off: the nativity is still on.
+        assert "ancelled" not in str(events["Nursery nativity"].get("notes")), events
+        assert "ancelled" in str(events["trial session"]["notes"]), events
+
+
 async def test_a_clause_with_its_own_subject_is_kept_by_that_person(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write(

@@ -898,7 +898,7 @@ class _Build:
             if not (_CHANGE.search(s.text) or _MOVED_UNNAMED.search(s.text)) and not going_on:
                 told = None
                 continue
-            found = await self._record_named(_without_mover(s), lookup) or await self._moved_it(
+            found = await self._record_named(_what_changed(s), lookup) or await self._moved_it(
                 s, lookup
             )
             if found is None and going_on:
@@ -1809,6 +1809,17 @@ def _moved_is(sentence: str, title: str) -> bool:
     said = f"{said} {_moved_object(sentence)}"  # "they've moved collection to Wednesday"
     words = re.findall(r"[^\W_][\w'\-]*", said)
     return any(_telling([w]) and _holds_words(title, [w]) for w in words)
+
+
+def _what_changed(s: Analyzed) -> str:
+    """The words naming what `s` tells changed: what a clause says was called off, when it
+    names it ("the trial session at Puddle Ducks swimming" of "Cancelled: … — it clashed with
+    nursery pick-up": a stored "Nursery nativity" shares a word only with the reason), else
+    the sentence less who moved something (`_without_mover`)."""
+    for clause in _CLAUSES.split(s.text):
+        if CALLED_OFF.search(clause) and (thing := cancelled_thing(clause)) is not None:
+            return thing
+    return _without_mover(s)
 
 
 def _without_mover(s: Analyzed) -> str:
