@@ -3904,6 +3904,21 @@ async def test_tasks_listed_under_their_own_name_with_no_state_are_open() -> Non
 
 
 @pytest.mark.anyio
+async def test_why_a_listed_thing_is_so_is_part_of_it_not_a_thing_of_its_own() -> None:
+    result = await extract("To do: ring the vet, because Mochi is limping, buy cat food.", DEFAULT)
+    assert [t["title"] for t in objects(result, "task")] == [
+        "ring the vet, because Mochi is limping",
+        "buy cat food",
+    ]
+    cancelled = await extract(
+        "Cancelled: the collab brew with Moonwake Brewery, because their brewer Saoirse Ní "
+        "Bhriain has left the company.",
+        DEFAULT,
+    )
+    assert not [t for t in objects(cancelled, "task") if "because" in t["title"]], cancelled
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize(
     "text",
     [

@@ -79,6 +79,9 @@ _ASIDE = re.compile(
     r"(?:['\u2019](?:s|re|ll|d|ve))?\s+(?!to\b)[a-z]",
     re.IGNORECASE,
 )
+# A clause saying why the thing before it is so ("because their brewer has left", "since the
+# hall is shut"): part of that thing, no thing of its own.
+_REASON = re.compile(r"(?:because|since|as|so\s+that|due\s+to)\s", re.IGNORECASE)
 
 
 def read_list(
@@ -131,15 +134,18 @@ def read_list(
         # one event per comma with the date left in its title.
         return None
     items = list_items(m.group("items"), 20 if to_be_done else 6, clauses=to_be_done)
+    if to_be_done:
+        # "Done: requested the statement on 1 December; it arrived the same day": a clause
+        # about what the item before it told is said of that item, no thing done of its own;
+        # why is part of the item before ("Cancelled: the collab brew, because their brewer
+        # has left": one thing; "ring the vet, because Mochi is limping").
+        items = _reasons_joined(items)
+        items = items[:1] + [(name, said) for name, said in items[1:] if not _ASIDE.match(name)]
     # "Done: paid the December invoice on 1 December.": one thing told done by its label is
     # a task done, as each of several would be.
     done = to_do is not None and any("done" in said for said in states_said(head))
     if len(items) < (1 if done else 2):
         return None
-    if to_be_done:
-        # "Done: requested the statement on 1 December; it arrived the same day": a clause
-        # about what the item before it told is said of that item, no thing done of its own.
-        items = items[:1] + [(name, said) for name, said in items[1:] if not _ASIDE.match(name)]
     parties = mapped.kinds.get(spec.name) in ("person", "org")
     if not parties and not to_be_done:
         # "the kitchen renovation (in progress) and a children's book": things, by name.
@@ -217,6 +223,18 @@ def read_list(
             put_open(draft)  # "Tasks: …", saying no state, lists things still to be done
         drafts.append(draft)
     return drafts
+
+
+def _reasons_joined(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`items` with each one saying why (`_REASON`) joined to the one before it."""
+    joined: list[tuple[str, str]] = []
+    for name, said in items:
+        if joined and _REASON.match(name):
+            before, told = joined[-1]
+            joined[-1] = (f"{before}, {name}", told or said)
+        else:
+            joined.append((name, said))
+    return joined
 
 
 def _opens_as_someone(name: str) -> bool:
