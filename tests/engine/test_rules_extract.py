@@ -3904,6 +3904,22 @@ async def test_tasks_listed_under_their_own_name_with_no_state_are_open() -> Non
 
 
 @pytest.mark.anyio
+async def test_who_people_are_is_read_from_their_own_item_of_a_list() -> None:
+    result = await extract(
+        "Open tasks: fix the leak — Kwame; design the label — freelance designer Yuki "
+        "Matsumoto; clear the garage — my son Idris Malik.",
+        DEFAULT,
+    )
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert people["Yuki Matsumoto"]["role"] == "freelance designer", people
+    assert people["Idris Malik"]["relationship"] == "son", people
+    # What the heading calls them all is the list's, no tie of each ("fixers").
+    fixers = await extract("Our fixers: Bernadette does sewing, Hyun-woo electrical.", DEFAULT)
+    bernadette = next(p for p in objects(fixers, "person") if p["name"] == "Bernadette")
+    assert bernadette["role"] == "fixer" and "relationship" not in bernadette, bernadette
+
+
+@pytest.mark.anyio
 async def test_why_a_listed_thing_is_so_is_part_of_it_not_a_thing_of_its_own() -> None:
     result = await extract("To do: ring the vet, because Mochi is limping, buy cat food.", DEFAULT)
     assert [t["title"] for t in objects(result, "task")] == [

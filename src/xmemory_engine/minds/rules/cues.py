@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from xmemory_engine.minds.rules.analysis import TIE, Analyzed, Mention
 from xmemory_engine.minds.rules.deeds import past
@@ -145,6 +145,33 @@ def read_sentence(
         # job held now is her role; the one held once only when no other is said.
         draft.put(field_for(draft.spec, "role", ("str",)), role)
     return facts
+
+
+def read_listed_people(s: Analyzed, drafts: dict[str, Draft], names: dict[str, str]) -> None:
+    """Who the people a list's line names are, said right beside their names ("design the
+    label — freelance designer Yuki Matsumoto", "my son Idris"): a job before a name and a
+    tie to someone. The rest of the line is the list's, read item by item (`lists`)."""
+    facts = SentenceFacts()
+    for m in s.mentions:
+        facts.use(m.start, m.end)
+        if m.speaker or m.pronoun or m.entity.startswith("org:") or s.possessing_another(m):
+            continue
+        # Only the words of the name's own item: a heading ("Contacts:") or another item's
+        # brackets ("(owner, Lothian Fire Safety Ltd)") say nothing of this one.
+        opens = _ITEM_OPENS.match(s.text, 0, m.start)
+        found = _job_said(_TITLE_BEFORE, s.text[opens.end() if opens else 0 : m.start], again=False)
+        draft = drafts.get(m.entity)
+        if found is not None and draft is not None:
+            draft.put(field_for(draft.spec, "role", ("str",)), _plain(_said(found)))
+    # Ties said in the items ("Olu (my son)"); the heading's ("Our fixers: …") is what the
+    # list calls them all, read by the list.
+    heading = s.text.find(":")
+    items = replace(s, mentions=[m for m in s.mentions if m.start > heading])
+    _kin(items, drafts, names, facts)
+
+
+# Where a list's item opens, before a name: the last mark that parts items or sets one off.
+_ITEM_OPENS = re.compile(r".*(?:[;:,(\u2014\u2013]|\s-\s)\s*", re.DOTALL)
 
 
 def _values(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:

@@ -35,7 +35,7 @@ from xmemory_engine.minds.rules.analysis import (
     pronoun_gender,
 )
 from xmemory_engine.minds.rules.carry import carry, due_line
-from xmemory_engine.minds.rules.cues import SentenceFacts, read_sentence
+from xmemory_engine.minds.rules.cues import SentenceFacts, read_listed_people, read_sentence
 from xmemory_engine.minds.rules.deeds import NOT_DEEDS, base, past, read_deeds
 from xmemory_engine.minds.rules.draft import Draft
 from xmemory_engine.minds.rules.facts import list_heading, read_facts
@@ -426,6 +426,9 @@ class _Build:
                     self._listed(draft)
                 if len(listed) > 1 and len({d.spec.name for d in listed}) == 1:
                     self._list_beside(s, items, listed)  # the list as told, beside its records
+                # A list's line still says who people are ("design the label — freelance
+                # designer Yuki Matsumoto"), as an item on a line of its own does.
+                read_listed_people(s, self.drafts, names)
                 itemised.update(range(i + 1, i + 1 + len(items)))
                 last = None
                 continue
