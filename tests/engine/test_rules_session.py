@@ -1893,6 +1893,13 @@ async def test_someone_elses_stance_is_no_answer_about_the_users_own(tmp_path: P
 
 # A task stored, then a sentence that does or does not tell it done, and the status it has.
 _TOLD_DONE_OR_NOT = [
+    # A word of a name in the title, said only as a common noun, is no word of that thing.
+    (
+        "To do: pay the Hazelmere Allotment Society treasurer by 31 January 2027.",
+        "compost bin - the society sells them for \u00a315, ordered one",
+        "pay the Hazelmere Allotment Society treasurer",
+        "open",
+    ),
     # A word the title gives as whose its thing is does not tell it done.
     (
         "I need to renew the cottage's public liability insurance by 31 January.",

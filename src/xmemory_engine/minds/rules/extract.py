@@ -1503,6 +1503,9 @@ def _best_task(clause: str, words: set[str], titles: list[str]) -> str | None:
     for title in titles:
         title_words = [w.lower() for w in re.findall(r"[^\W\d_][\w\-]*", title)]
         shared = {stem(w) for w in words} & {stem(w) for w in title_words}
+        # A word of a name in the title ("Hazelmere Allotment Society") that the clause writes
+        # only as a common noun ("the society sells them") is no word of that thing.
+        shared -= {stem(w.lower()) for w in _named_words(title) if w not in clause}
         # A stem of four letters or more, or an acronym the clause writes in capitals ("HR").
         telling = any(len(w) >= 4 or w.upper() in clause for w in shared)
         same_deed = bool(verbs & set(title_words))
@@ -1519,6 +1522,18 @@ def _best_task(clause: str, words: set[str], titles: list[str]) -> str | None:
 
 
 _OWNER = re.compile(r"([^\W\d_][\w\-]*)['\u2019]s\b")
+# Two or more capitalised words in a row: a name.
+_NAME_RUN = re.compile(r"[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)+")
+
+
+def _named_words(title: str) -> list[str]:
+    """The words of the names a title writes ("Hazelmere", "Allotment", "Society"); its first
+    word is capitalised as it opens the title ("Renew Passport" names nothing)."""
+    named = []
+    for run in _NAME_RUN.finditer(title):
+        words = run.group().split()[1:] if run.start() == 0 else run.group().split()
+        named += words if len(words) > 1 else []
+    return named
 
 
 def _lists_itself(title: str, clause: str) -> bool:
