@@ -4776,6 +4776,9 @@ async def test_a_job_said_beside_a_name_in_a_note(
         ("Pay the deposit by 10 January 2027.", "Pay the deposit", "2027-01-10"),
         ("Chase Acme for payment.", "Chase Acme for payment", None),
         ("Call Tom about the boiler.", "Call Tom about the boiler", None),
+        # After a comma only with a deadline: the comma joins many clauses that only tell.
+        ("Rent is \u00a362 a year, pay the treasurer by 31 January 2027.", "pay the treasurer",
+         "2027-01-31"),
     ],
 )  # fmt: skip
 async def test_a_clause_opening_with_a_verb_of_doing_is_a_task(

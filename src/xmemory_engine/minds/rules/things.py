@@ -170,8 +170,16 @@ _NEEDED_ITEM_WORDS = 6  # an item longer than this is a clause, not one more thi
 # follows the verb is a determiner or pronoun, or a name followed by more words ("Call Tom
 # about the boiler"), so that "Post Office opens at 9" and "Book club meets" stay unread.
 _TODO_VERBS = frozenset(lexicon("things.todo_verbs"))
+# Where such a clause opens: the sentence, or a clause after a colon or a semicolon; after a
+# comma only when the clause gives it a deadline ("rent is £62 a year, pay the treasurer by 31
+# jan"), since a comma joins a great many clauses that tell rather than ask.
+_DO_OPENS = (
+    r"(?:^|(?<=[:;]\s)|(?<=,\s)(?=[^.;!?,]*?\s(?:by|before)\s+(?:the\s+)?(?:\d|end\b|(?i:mon|tue|"
+    r"wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)))"
+)
 _DO = lazy_compile(
-    r"(?:^|(?<=[:;]\s))(?P<what>(?i:"
+    _DO_OPENS
+    + r"(?P<what>(?i:"
     + "|".join(sorted(_TODO_VERBS, key=len, reverse=True))
     # "Follow up with Priya", "Check in with Tom": a particle's "with" (not "Call with Tom …").
     + r")(?:\s+(?i:up|back|off|out|in)(?:\s+(?i:with))?)?\s+(?:(?i:the|a|an|my|our|his|her|their|your|some|more|"
