@@ -67,11 +67,13 @@ from xmemory_engine.schema import ObjectSpec
 
 MakeDraft = Callable[[ObjectSpec, "str | None"], Draft]
 
-# A deadline right after what is meant: "by 12 March", "before Friday", "by the end of …".
-_BY_A_DATE = (
-    r"(?=\s+(?:by|before)\s+(?:the\s+)?(?:\d|end\b|(?i:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|"
-    r"apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))"
+# A deadline said before its day: "by 12 March", "before Friday", "by the end of …".
+_BY_OR_BEFORE = (
+    r"(?:by|before)\s+(?:the\s+)?(?:\d|end\b|(?i:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|"
+    r"apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)"
 )
+# ... right after what is meant.
+_BY_A_DATE = rf"(?=\s+{_BY_OR_BEFORE})"
 _TASK = re.compile(
     r"\b(?:(?:need|needs|have|has|got)\s+to|gotta|(?<![\w-])plan\s+is\s+to"
     # "Grace asked me to proofread her chapter": the user is to do it, not the one asking.
@@ -173,10 +175,7 @@ _TODO_VERBS = frozenset(lexicon("things.todo_verbs"))
 # Where such a clause opens: the sentence, or a clause after a colon or a semicolon; after a
 # comma only when the clause gives it a deadline ("rent is £62 a year, pay the treasurer by 31
 # jan"), since a comma joins a great many clauses that tell rather than ask.
-_DO_OPENS = (
-    r"(?:^|(?<=[:;]\s)|(?<=,\s)(?=[^.;!?,]*?\s(?:by|before)\s+(?:the\s+)?(?:\d|end\b|(?i:mon|tue|"
-    r"wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)))"
-)
+_DO_OPENS = rf"(?:^|(?<=[:;]\s)|(?<=,\s)(?=[^.;!?,]*?\s{_BY_OR_BEFORE}))"
 _DO = lazy_compile(
     _DO_OPENS
     + r"(?P<what>(?i:"
