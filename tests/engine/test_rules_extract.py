@@ -3367,6 +3367,16 @@ async def test_a_list_headed_by_a_person_noun_holds_people_called_so() -> None:
     ]
 
 
+@pytest.mark.anyio
+async def test_when_a_listed_person_is_seen_is_no_firm_of_theirs() -> None:
+    result = await extract(
+        "Carers: Joy Adeyemi (mornings), Tomasz Nowak (evenings, Saturdays 10am).", DEFAULT
+    )
+    tomasz = next(p for p in objects(result, "person") if p["name"] == "Tomasz Nowak")
+    assert "company" not in tomasz, tomasz
+    assert objects(result, "organization") == []
+
+
 async def task_states(text: str) -> dict[str, str]:
     """Each task the default schema's extraction of `text` makes, by title: its status."""
     return {t["title"]: t["status"] for t in objects(await extract(text, DEFAULT), "task")}

@@ -646,6 +646,7 @@ def _fill(
             and (named := _DASHED_ON.split(part, maxsplit=1)[0])[:1].isupper()
             and len(named.split()) <= 4
             and not find_values(named, today)
+            and not calendar_word(named.split()[0])  # "(…, Saturdays 10am)": when, no firm
         ):
             # "(owner, Alvarez Market - donates day-old bread)": the name, not what it does
             draft.put(company, named)
