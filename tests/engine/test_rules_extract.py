@@ -3368,6 +3368,24 @@ async def test_a_list_headed_by_a_person_noun_holds_people_called_so() -> None:
 
 
 @pytest.mark.anyio
+async def test_what_a_list_heading_says_after_its_noun_is_no_part_of_the_noun() -> None:
+    # Where they are found: people, by what they are.
+    result = await extract(
+        "Tutors on iTalki: Haruka Sato (Japanese), Beatriz Figueiredo (Portuguese).", DEFAULT
+    )
+    assert [(p["name"], p.get("role")) for p in objects(result, "person")] == [
+        ("Haruka Sato", "tutor"),
+        ("Beatriz Figueiredo", "tutor"),
+    ]
+    # A state: each thing's.
+    result = await extract("Projects on hold: Atlas, Birch.", DEFAULT)
+    assert [(p["name"], p.get("status")) for p in objects(result, "project")] == [
+        ("Atlas", "paused"),
+        ("Birch", "paused"),
+    ]
+
+
+@pytest.mark.anyio
 async def test_when_a_listed_person_is_seen_is_no_firm_of_theirs() -> None:
     result = await extract(
         "Carers: Joy Adeyemi (mornings), Tomasz Nowak (evenings, Saturdays 10am).", DEFAULT

@@ -69,7 +69,7 @@ _DASHED_HEADER = re.compile(
     + r"(?P<head>[^\W\d_][\w\s]{0,30}?)\s+[-\u2013\u2014]\s+(?P<items>(?:[^.]|\.(?=\S))+?)\s*\.?\s*$"
 )  # a sentence that goes on after a full stop ("… TV licence. my husband …") is no list
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
-_QUALIFIER = re.compile(r"\s+(?:for|at|in|with|from)\s+")
+_QUALIFIER = re.compile(r"\s+(?:for|at|in|with|from|on)\s+")
 
 
 # A clause opening with a pronoun of something or someone already told, or with the user
@@ -103,14 +103,21 @@ def read_list(
     # "Projects for user at Brightwave: …": what the heading says after its noun (whose the
     # list is, where) is no part of the type it names.
     bare = _QUALIFIER.split(head, maxsplit=1)[0]
-    if _type_named(singular(bare), mapped) is not None or _to_do(bare, mapped) is not None:
-        head = bare  # only when the rest named no type ("Three quotes for the kitchen": no)
+    qualified = ""  # "Projects on hold": what the heading says after its noun
+    if (
+        _type_named(singular(bare), mapped) is not None
+        or _to_do(bare, mapped) is not None
+        # "Tutors on iTalki: …", "Volunteers from the church: …": people, by what they are.
+        or (bare != head and person_noun(singular(bare)))
+    ):
+        # only when the rest named no type ("Three quotes for the kitchen": no)
+        head, qualified = bare, head[len(bare) :]
     to_do = _to_do(head, mapped)
     if head == singular(head) and to_do is None:
         return None  # "Task: call Bob, due Friday" is one task
     # A header may open with the state of everything it lists: "Open tasks: …".
     *before, noun = head.split()
-    state = " ".join(before)
+    state = " ".join(before) or qualified  # "Open tasks: …", "Projects on hold: …"
     spec = _type_named(singular(head), mapped)
     if spec is None and state:
         spec = _type_named(singular(noun), mapped)  # "Open tasks: …", "Key contacts: …"
