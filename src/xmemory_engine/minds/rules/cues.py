@@ -38,6 +38,7 @@ from xmemory_engine.minds.rules.names import (
 )
 from xmemory_engine.minds.rules.schema_map import field_for, name_field, notes_field, phrases
 from xmemory_engine.minds.rules.speaker import USER_NAME
+from xmemory_engine.minds.rules.states import CLAUSE_BEFORE
 from xmemory_engine.minds.rules.text import STOPWORDS, UPPER, USERS_NOUN, WORD, Span, lexicon, stem
 
 _ROLE_START = re.compile(
@@ -158,7 +159,7 @@ def read_listed_people(s: Analyzed, drafts: dict[str, Draft], names: dict[str, s
             continue
         # Only the words of the name's own item: a heading ("Contacts:") or another item's
         # brackets ("(owner, Lothian Fire Safety Ltd)") say nothing of this one.
-        opens = _ITEM_OPENS.match(s.text, 0, m.start)
+        opens = CLAUSE_BEFORE.match(s.text, 0, m.start)
         found = _job_said(_TITLE_BEFORE, s.text[opens.end() if opens else 0 : m.start], again=False)
         draft = drafts.get(m.entity)
         if found is not None and draft is not None:
@@ -168,10 +169,6 @@ def read_listed_people(s: Analyzed, drafts: dict[str, Draft], names: dict[str, s
     heading = s.text.find(":")
     items = replace(s, mentions=[m for m in s.mentions if m.start > heading])
     _kin(items, drafts, names, facts)
-
-
-# Where a list's item opens, before a name: the last mark that parts items or sets one off.
-_ITEM_OPENS = re.compile(r".*(?:[;:,(\u2014\u2013]|\s-\s)\s*", re.DOTALL)
 
 
 def _values(s: Analyzed, drafts: dict[str, Draft], facts: SentenceFacts) -> None:

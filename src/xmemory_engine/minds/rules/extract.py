@@ -12,7 +12,7 @@ stored person marked as the user, else nobody.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
@@ -1040,10 +1040,7 @@ class _Build:
         for s in self.text.sentences:
             if id(s) in self.changed or not CALLED_OFF.search(s.text):
                 continue
-            for clause in _CLAUSES.split(s.text):
-                thing = cancelled_thing(clause)
-                if thing is None:
-                    continue
+            for clause, thing in _called_off(s):
                 start = s.text.find(clause)
                 dated = [
                     v
@@ -1834,10 +1831,15 @@ def _what_changed(s: Analyzed) -> str:
     names it ("the trial session at Puddle Ducks swimming" of "Cancelled: … — it clashed with
     nursery pick-up": a stored "Nursery nativity" shares a word only with the reason), else
     the sentence less who moved something (`_without_mover`)."""
+    return next((thing for _, thing in _called_off(s)), None) or _without_mover(s)
+
+
+def _called_off(s: Analyzed) -> Iterator[tuple[str, str]]:
+    """Each clause of `s` that names what was called off, with what it names
+    (`cancelled_thing`)."""
     for clause in _CLAUSES.split(s.text):
-        if CALLED_OFF.search(clause) and (thing := cancelled_thing(clause)) is not None:
-            return thing
-    return _without_mover(s)
+        if (thing := cancelled_thing(clause)) is not None:
+            yield clause, thing
 
 
 def _without_mover(s: Analyzed) -> str:

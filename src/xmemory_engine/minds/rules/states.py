@@ -300,7 +300,7 @@ _CANCELLED_AFTER = re.compile(
 # called it off, not what (read by the other shape when the one who did is the user).
 _OBJECT_AFTER = re.compile(r"^\s+(?:it|them|the|a|an|my|our|his|her|their|this|that)\b", re.I)
 # Where a clause before the thing ends: the thing is what the last clause says first.
-_CLAUSE_BEFORE = re.compile(r".*(?:[,;:(!?]|\.\s|\s[\u2014\u2013-]\s)\s*", re.DOTALL)
+CLAUSE_BEFORE = re.compile(r".*(?:[,;:(!?]|\.\s|\s[\u2014\u2013-]\s)\s*", re.DOTALL)
 # Where what is said of the thing ends: a reason, an aside or another clause.
 _THING_ENDS = re.compile(
     r"\s*(?:[,;:(!?]|\.(?:\s|$)|\s[\u2014\u2013-]\s|\s(?:because|due\s+to|since|as|so|but|"
@@ -330,7 +330,7 @@ def cancelled_thing(clause: str) -> str | None:
         m = _CANCELLED_AFTER.match(text)
         if m is None or (m.group("be") is None and _OBJECT_AFTER.match(m.group("after"))):
             return None
-        thing = _CLAUSE_BEFORE.sub("", m.group("thing"), count=1)
+        thing = CLAUSE_BEFORE.sub("", m.group("thing"), count=1)
     end = _THING_ENDS.search(thing)
     thing = (thing[: end.start()] if end else thing).strip()
     if len(thing.split()) > MAX_THING_WORDS:
