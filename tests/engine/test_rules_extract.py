@@ -1848,7 +1848,7 @@ async def test_a_station_said_of_a_name_makes_it_a_body_not_the_speakers_town() 
 @pytest.mark.parametrize(
     ("text", "firm"),
     [
-        ("I've started a dinner club with friends called The Long Table.", "Long Table"),
+        ("I've started a dinner club with friends called The Long Table.", "The Long Table"),
         ("User wants to try the Lupus Ontario online support group.", "Lupus Ontario"),
         ("The plumbing firm we use is Sanitair Demir.", "Sanitair Demir"),
     ],
@@ -3068,7 +3068,7 @@ async def test_a_name_of_several_words_with_one_sign_of_a_party_is_an_organizati
         # What the name is said to be, by the head of the phrase before "is".
         ("The internet provider at the new flat is MEO.", [], ["MEO"]),
         ("Our bank for the business is Monzo.", [], ["Monzo"]),
-        ("My band is The Velvet Hinges.", [], ["Velvet Hinges"]),
+        ("My band is The Velvet Hinges.", [], ["The Velvet Hinges"]),
         ("User's partner is Sam Whitaker.", ["Sam Whitaker"], []),
         # An institution by its head word.
         (
@@ -3889,7 +3889,7 @@ async def test_a_name_said_to_be_a_group_or_someones_firm_is_an_organization() -
         DEFAULT,
     )
     orgs = {o["name"] for o in objects(result, "organization")}
-    assert {"Atelier Lune", "Velvet Hinges", "Fintrel", "Kraftwerk"} <= orgs
+    assert {"Atelier Lune", "The Velvet Hinges", "Fintrel", "Kraftwerk"} <= orgs
     # A partner is a person; a department after "Head of" is no firm.
     assert "Sam Whitaker" not in orgs and "Procurement" not in orgs
 

@@ -1864,6 +1864,19 @@ async def test_a_word_said_with_another_sort_is_not_a_stored_firm_it_opens(
         assert paora and not paora[0].get("company"), people
 
 
+async def test_a_firms_own_the_is_its_name_and_later_mentions_without_it_are_the_firm(
+    tmp_path: Path,
+) -> None:
+    async with session(tmp_path) as memory:
+        await memory.write("My band is The Velvet Hinges. We play at The Old Mill pub in March.")
+        await memory.write("Velvet Hinges need a new drummer, Ngozi Eze is standing in.")
+        firms = sorted(o["name"] for o in await memory.rows("organization"))
+        people = await memory.rows("person")
+        assert firms == ["The Old Mill", "The Velvet Hinges"], firms
+        assert [p["name"] for p in people] == ["Ngozi Eze"], people
+        assert people[0].get("company") == "The Velvet Hinges", people
+
+
 async def test_whose_boss_someone_is_is_a_tie_not_the_job_they_do(tmp_path: Path) -> None:
     async with session(tmp_path) as memory:
         await memory.write("Staff: Dr Mehmet Demir (principal dentist, owns the practice).")

@@ -209,6 +209,8 @@ def analyze(
     _firms_by_first_word(kinds, candidates)
     _firms_own_s([s.text for s in sentences], kinds, candidates)
     canon = _canonical_names(kinds, candidates)
+    theed = _named_with_the([s.text for s in sentences], kinds, candidates)
+    canon |= {key: "The " + canon.get(key, key) for key in theed}
     _other_names(sentences, candidates, kinds, canon)
     result = TextAnalysis([])
     if intro is not None:
@@ -237,7 +239,9 @@ def analyze(
                 result.entities.setdefault(key, Entity(key, kind, name, i))
                 if kind == "person" and (said := told_gender(sentence.text, cand.start, cand.end)):
                     told.setdefault(key, said)
-                mentions.append(Mention(key, cand.start, cand.end, possessive=cand.possessive))
+                # "playing at The Crown": the name's own "The" is part of what names it.
+                start = cand.start - 4 if _the_before(sentence.text, cand.start) else cand.start
+                mentions.append(Mention(key, start, cand.end, possessive=cand.possessive))
             elif kind == "place":
                 places.append(cand)
             elif kind == "thing":
@@ -408,6 +412,35 @@ def _firms_by_first_word(kinds: dict[str, str], candidates: list[list[Candidate]
         opened = [firm for firm in firms if firm.split()[0] == key]
         if len(opened) == 1:
             kinds[key] = "org"
+
+
+def _named_with_the(
+    texts: list[str], kinds: dict[str, str], candidates: list[list[Candidate]]
+) -> set[str]:
+    """The firms whose name opens with "The", as the text writes it capitalised where no
+    sentence opens and no title-cased line runs ("My band is The Velvet Hinges", "a dinner
+    club called The Long Table"): a capital there is the name's, as "Ltd" would be. Their
+    other mentions ("the Velvet Hinges", "Velvet Hinges") name them too."""
+    return {
+        c.name.lower()
+        for cs in candidates
+        for c in cs
+        if kinds.get(c.name.lower()) == "org"
+        and not c.name.lower().startswith("the ")
+        and _the_before(texts[c.sentence], c.start)
+    }
+
+
+def _the_before(text: str, start: int) -> bool:
+    """Whether a capitalised "The" stands right before `start`, after a word in small
+    letters or a mark inside the sentence (not its first word, nor a heading's)."""
+    if text[max(0, start - 4) : start] != "The ":
+        return False
+    before = text[: start - 4].rstrip()
+    if not before or before[-1] in ".!?\n":
+        return False
+    last = before.split()[-1]
+    return not last[:1].isupper()
 
 
 def _canonical_names(kinds: dict[str, str], candidates: list[list[Candidate]]) -> dict[str, str]:

@@ -232,6 +232,8 @@ async def _stored_fuller(
             continue
         if stored.casefold() == name.casefold():
             return None  # stored as said
+        if opening and _less_the(stored) == _less_the(name):
+            return stored  # "Velvet Hinges" after "The Velvet Hinges": one name, said so
         if called(stored, name) or (opening and _opens_with(stored, name.rstrip())):
             found.add(stored)
     return found.pop() if len(found) == 1 else None
@@ -1403,6 +1405,7 @@ async def _stored_kinds(
                 isinstance(s, str)
                 and (
                     s.casefold() == name.casefold()
+                    or (kind == "org" and _less_the(s) == name.casefold())
                     or (kind == "person" and called(s, name))
                     or (opening and _opens_with(s, name) and not other_sort(s, name))
                 )
@@ -1414,6 +1417,12 @@ async def _stored_kinds(
         for name, found in kinds.items()
         if len(found) == 1 and read_as.get(name) not in found
     }
+
+
+def _less_the(name: str) -> str:
+    """A firm's name, folded, without the "The" it may open with ("The Long Table")."""
+    folded = name.casefold().strip()
+    return folded[4:] if folded.startswith("the ") else folded
 
 
 def _opens_with(stored: str, word: str) -> bool:
