@@ -4958,6 +4958,29 @@ async def test_a_firm_an_email_domain_spells_is_a_firm_and_where_its_owner_works
 
 
 @pytest.mark.anyio
+async def test_a_name_opening_with_a_given_name_is_a_firm_when_someone_elses_address_spells_it() -> (
+    None
+):
+    result = await extract(
+        "Suppliers: (1) Terra Ceramica, Porto — contact João Almeida, joao@terraceramica.pt, "
+        "MOQ 200 pots. Next Terra order: 400 pots by March.",
+        DEFAULT,
+    )
+    assert [o["name"] for o in objects(result, "organization")] == ["Terra Ceramica"], result
+    people = {p["name"]: p for p in objects(result, "person")}
+    assert list(people) == ["João Almeida"], result
+    assert people["João Almeida"]["company"] == "Terra Ceramica"
+    # An address that may be their own, or one whose local part names no one, says nothing.
+    for text in (
+        "Terra Bailey, terra@terrabailey.com, does our bookkeeping.",
+        "Terra Bailey, hello@terrabailey.com, does our bookkeeping.",
+    ):
+        result = await extract(text, DEFAULT)
+        assert [p["name"] for p in objects(result, "person")] == ["Terra Bailey"], text
+        assert not objects(result, "organization"), text
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize(
     ("email", "firm"),
     [

@@ -20,6 +20,7 @@ from xmemory_engine.minds.rules.names import (
     META_LABELS,
     Candidate,
     classify,
+    employer_in_address,
     find_candidates,
     firm_in_address,
     gender,
@@ -27,6 +28,7 @@ from xmemory_engine.minds.rules.names import (
     other_sex,
     owned_person_noun,
     person_noun,
+    spelled,
     title_and_family_name,
     told_gender,
 )
@@ -190,8 +192,10 @@ def analyze(
     ]
     # A name an email address's domain spells is a firm's ("Beit Zeitoun" beside
     # leila@beitzeitoun.co.uk), whatever else the text says of it.
-    addressed = {firm_in_address(str(v.value)) for vs in values for v in vs if v.kind == "email"}
-    kinds = classify([c for cs in candidates for c in cs], known, addressed - {""})
+    emails = [str(v.value) for vs in values for v in vs if v.kind == "email"]
+    addressed = {firm_in_address(e) for e in emails} - {""}
+    staffed = {employer_in_address(e) for e in emails} - {""}
+    kinds = classify([c for cs in candidates for c in cs], known, addressed, staffed)
     # A number that ended up inside a name ("Company 7") is the name's, not a value.
     values = [
         [
@@ -206,7 +210,7 @@ def analyze(
     intro = introduction([s.text for s in sentences], candidates, kinds)
     if intro is not None:
         kinds[intro.name.lower()] = "person"
-    _firms_by_first_word(kinds, candidates)
+    _firms_by_first_word(kinds, candidates, staffed)
     _firms_own_s([s.text for s in sentences], kinds, candidates)
     canon = _canonical_names(kinds, candidates)
     theed = _named_with_the([s.text for s in sentences], kinds, candidates)
@@ -400,16 +404,22 @@ def _firms_own_s(
             kinds.setdefault(c.name.lower(), "org")
 
 
-def _firms_by_first_word(kinds: dict[str, str], candidates: list[list[Candidate]]) -> None:
+def _firms_by_first_word(
+    kinds: dict[str, str], candidates: list[list[Candidate]], staffed: set[str]
+) -> None:
     """A one-word name read as someone's that the text also gives as the first word of one
     firm's name is that firm said short ("Leaning SunVolt" after "SunVolt Energy"), unless it
-    is a given name or said with a title ("Dr Lindqvist" beside "Lindqvist & Co")."""
+    is a given name or said with a title ("Dr Lindqvist" beside "Lindqvist & Co"). A given
+    name is the firm's too when an address someone has there spells its name (`staffed`:
+    "Next Terra order" beside "Terra Ceramica" and joao@terraceramica.pt)."""
     titled = {c.name.lower() for cands in candidates for c in cands if c.titled}
     firms = [key for key, kind in kinds.items() if kind == "org" and len(key.split()) > 1]
     for key, kind in list(kinds.items()):
-        if kind != "person" or " " in key or key in titled or given_name(key):
+        if kind != "person" or " " in key or key in titled:
             continue  # a place stays one ("Manchester" beside "Manchester Airport")
         opened = [firm for firm in firms if firm.split()[0] == key]
+        if given_name(key) and not any(spelled(firm) in staffed for firm in opened):
+            continue
         if len(opened) == 1:
             kinds[key] = "org"
 

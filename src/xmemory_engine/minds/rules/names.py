@@ -171,6 +171,24 @@ def firm_in_address(email: str) -> str:
     return label if len(label) >= _LONGEST_INITIALS else ""
 
 
+def employer_in_address(email: str) -> str:
+    """What an email address's domain spells (`firm_in_address`) when its local part opens
+    with a given name the domain does not spell ("joao@terraceramica.pt"): someone's address
+    at a firm, whose name may then open with a given name too ("Terra Ceramica"). "" when it
+    may be their own ("anna@annasmith.com") or its local part names no one ("hello@")."""
+    label = firm_in_address(email)
+    local = email.partition("@")[0].lower()
+    first = re.split(r"[._+\-]", local)[0]
+    folded = "".join(
+        c
+        for c in unicodedata.normalize("NFKD", first)
+        if c.isalnum() and not unicodedata.combining(c)
+    )
+    if not label or len(folded) < 2 or not given_name(first) or folded in label:
+        return ""
+    return label
+
+
 def calendar_word(word: str) -> bool:
     """Whether a word names a month or a day of the week ("March", "Fridays", "Feb")."""
     return word.lower() in _CALENDAR or word.lower() in _DAY_ABBREVIATIONS
@@ -807,10 +825,13 @@ def classify(
     candidates: list[Candidate],
     known: Mapping[str, str] | None = None,
     addressed: set[str] | frozenset[str] = frozenset(),
+    staffed: set[str] | frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """Kind of each candidate name over the whole text: person, org, place or thing.
     `addressed`: what the text's email domains spell (`firm_in_address`); a name spelled so
-    that opens with no given name is a firm's ("Beit Zeitoun": leila@beitzeitoun.co.uk)."""
+    that opens with no given name is a firm's ("Beit Zeitoun": leila@beitzeitoun.co.uk), as is
+    one opening with one when it is `staffed`: spelled by the domain of an address whose
+    local part is someone else's given name ("Terra Ceramica": joao@terraceramica.pt)."""
     scores: dict[str, Scores] = defaultdict(Scores)
     # "Actually, ...", "Honestly, ...": a word opening a sentence before a comma is a name only
     # if the text also writes it capitalised somewhere else.
@@ -832,7 +853,8 @@ def classify(
     for key, s in scores.items():
         if key in stressed:
             continue
-        if addressed and not s.thing and not s.given and spelled(key) in addressed:
+        domain = spelled(key)
+        if addressed and not s.thing and domain in addressed and (not s.given or domain in staffed):
             kinds[key] = "org"
             continue
         if names_a_time(key.split()):
