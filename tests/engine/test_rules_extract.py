@@ -1860,6 +1860,28 @@ async def test_a_name_said_to_be_a_sort_of_body_is_that_body(text: str, firm: st
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("text", "firms"),
+    [
+        ("We gave £50 to the charity Shelter last year.", ["Shelter"]),
+        (
+            "Car-share group 'Grünwald Wheels': 4 households sharing one estate car.",
+            ["Grünwald Wheels"],
+        ),
+        # A sort that only qualifies the name after it names no body.
+        ("User sails a club Laser Pico for now.", []),
+        ("Still need to sort the venue AV thing.", []),
+    ],
+)
+async def test_a_sort_of_body_set_beside_a_name_says_it_is_that_body(
+    text: str, firms: list[str]
+) -> None:
+    result = await extract(text, DEFAULT)
+    assert [o["name"] for o in objects(result, "organization")] == firms, result
+    assert not set(firms) & {p["name"] for p in objects(result, "person")}, result
+
+
+@pytest.mark.anyio
 async def test_the_head_of_a_subject_is_before_the_clause_that_says_which() -> None:
     result = await extract("The guy who runs the shop is Tomasz Wiśniewski.", DEFAULT)
     assert [p["name"] for p in objects(result, "person")] == ["Tomasz Wiśniewski"], result

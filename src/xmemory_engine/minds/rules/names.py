@@ -272,6 +272,7 @@ class Candidate:
     from_a_name: bool = False  # "from" and a capitalised word right after it: "Priya from Monzo"
     owns_nothing: bool = False  # its 's owns no word after it: "at St Mary's so …"
     with_speaker: bool = False  # listed with the speaker: "me + Jonas + Ffion", "Ana and I"
+    sort_before: bool = False  # a sort of body right before it: "the charity Shelter"
 
 
 @dataclass
@@ -779,6 +780,22 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     )
     found.subject_head = subject_head(sentence[:start])
     found.called_head = _called_head(lowered_before[-10:])
+    # "the charity Shelter", "Car-share group 'Grünwald Wheels'": a sort of body written in
+    # small letters right before the name, set beside it by "the" (or "our"…) before the
+    # sort or by quotes around the name, says which body it is; not a word of the sort
+    # that only qualifies a name ("sails a club Laser Pico", "the venue AV thing").
+    beside = _RIGHT_BEFORE.search(sentence[:start])
+    quoted = beside is not None and beside.group("quote") != ""
+    found.sort_before = bool(
+        raw_before
+        and beside is not None
+        and (quoted or bool(set(lowered_before[-3:-1]) & _DEFINITE))
+        and not (len(tokens) == 1 and name.isupper())
+        and raw_before[-1].islower()
+        and raw_before[-1] in _BODY_SORTS
+        and raw_before[-1] not in THING_WORDS
+        and not (person_noun(raw_before[-1]) or role_noun(raw_before[-1]))
+    )
     found.with_speaker = bool(
         _SPEAKER_LISTED_BEFORE.search(sentence[:start])
         or _SPEAKER_LISTED_AFTER.match(sentence, end)
@@ -1193,6 +1210,8 @@ def _score(c: Candidate, s: Scores) -> None:
     sort_after = not (c.after_comma or c.titled) and _sort_follows(c.after)
     if before1 == "the" and len(c.tokens) >= 2 and sort_after and not given_name(c.tokens[0]):
         s.org += 3
+    if c.sort_before and not given_name(c.tokens[0]):
+        s.org += 3  # which body of that sort
     head = c.subject_head
     if (head in ORG_NOUNS | _GROUP_NOUNS or head in FIRM_HEADS) and not person_noun(head):
         # "My band is The Velvet Hinges", "our bank is Monzo", "The internet provider at the
@@ -1460,6 +1479,8 @@ _TRADED = frozenset(("quote", "quotes", "quoted", "invoice", "invoices", "order"
 _GROUP_NOUNS = frozenset(("band", "club", "gym", "choir", "orchestra", "insurer", "bank"))
 # Nouns for a sort of body, a firm's or a club's: what a name said to be one names.
 _BODY_SORTS = ORG_NOUNS | FIRM_HEADS | _GROUP_NOUNS | frozenset(("group",))
+_RIGHT_BEFORE = re.compile(r"[a-z]\s+(?P<quote>['\u2018\"\u201c]?)$")  # a word, a space, a quote?
+_DEFINITE = frozenset(("the", "our", "my", "their", "his", "her", "your"))
 _NAME_SHORTS = frozenset(("St", "Ste", "Sta", "Mt", "Ft"))
 _STREET_SHORTS = frozenset(("st", "rd", "ave", "ln", "blvd", "sq"))  # last word of a street
 STREETS = _STREET_SHORTS | frozenset(("street", "road", "lane", "avenue", "crescent", "terrace",
