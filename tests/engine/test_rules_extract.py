@@ -3333,6 +3333,14 @@ async def test_a_full_name_opening_with_a_rarer_given_name_is_someone() -> None:
         assert set(people) == {person}, (text, people)
         assert people[person].get("company") == firm, (text, people)
         assert [o["name"] for o in objects(result, "organization")] == [firm]
+    # ... or ending in their surname, its trade first; not a kin word or a title before it.
+    result = await extract(
+        "The bathroom is going to Sanitair Demir. Oğuz Demir quoted €7,300.", DEFAULT
+    )
+    assert [o["name"] for o in objects(result, "organization")] == ["Sanitair Demir"]
+    assert [p["name"] for p in objects(result, "person")] == ["Oğuz Demir"]
+    result = await extract("Oğuz Demir quoted €7,300; Uncle Demir says it is fair.", DEFAULT)
+    assert not objects(result, "organization"), result
 
 
 def test_given_names_fold_marks_and_take_a_hyphenated_name_by_its_first_part() -> None:

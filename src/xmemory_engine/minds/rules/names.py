@@ -1024,7 +1024,7 @@ def classify(
     # it, is a firm named after them, whatever a job said before it ("Contractor:") makes it.
     for key, s in scores.items():
         words = key.split()
-        if (
+        opens_with_theirs = (
             len(words) >= 2
             and words[0] in surnames
             and not s.given
@@ -1033,7 +1033,18 @@ def classify(
             and not _ROMAN.fullmatch(words[-1])
             and words[-1] not in STREETS
             and not any(w in STOPWORDS for w in words)
-        ):
+        )
+        # "Sanitair Demir" beside Oğuz Demir, "Baumpflege Demir" beside Emre Demir: a name
+        # nothing else decided, its trade first and their surname last, is theirs too.
+        ends_with_theirs = (
+            key not in kinds
+            and 2 <= len(words) <= 3
+            and words[-1] in surnames
+            and not (s.given or s.rare or s.thing or s.place > 0 or s.person > 0)
+            and not (words[0] in TITLES or words[0] in KIN_NOUNS or person_noun(words[0]))
+            and not any(given_name(w) or w in STOPWORDS for w in words[:-1])
+        )
+        if opens_with_theirs or ends_with_theirs:
             kinds[key] = "org"
     for key, s in scores.items():
         words = key.split()
