@@ -244,7 +244,8 @@ def analyze(
                 if kind == "person" and (said := told_gender(sentence.text, cand.start, cand.end)):
                     told.setdefault(key, said)
                 # "playing at The Crown": the name's own "The" is part of what names it.
-                start = cand.start - 4 if _the_before(sentence.text, cand.start) else cand.start
+                theirs = cand.name.lower() in theed and _the_before(sentence.text, cand.start)
+                start = cand.start - 4 if theirs else cand.start
                 mentions.append(Mention(key, start, cand.end, possessive=cand.possessive))
             elif kind == "place":
                 places.append(cand)

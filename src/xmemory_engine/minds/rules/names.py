@@ -177,13 +177,8 @@ def employer_in_address(email: str) -> str:
     at a firm, whose name may then open with a given name too ("Terra Ceramica"). "" when it
     may be their own ("anna@annasmith.com") or its local part names no one ("hello@")."""
     label = firm_in_address(email)
-    local = email.partition("@")[0].lower()
-    first = re.split(r"[._+\-]", local)[0]
-    folded = "".join(
-        c
-        for c in unicodedata.normalize("NFKD", first)
-        if c.isalnum() and not unicodedata.combining(c)
-    )
+    first = re.split(r"[._+\-]", email.partition("@")[0])[0]
+    folded = spelled(first)
     if not label or len(folded) < 2 or not given_name(first) or folded in label:
         return ""
     return label
