@@ -3413,6 +3413,16 @@ async def test_what_a_list_heading_says_after_its_noun_is_no_part_of_the_noun() 
         ("Atlas", "paused"),
         ("Birch", "paused"),
     ]
+    # A deadline: each thing's, unless it says its own.
+    result = await extract(
+        "To do by end of jan:\n- finish genki ch 15\n- 300 kanji\n- book flights by 3 Jan",
+        DEFAULT,
+    )
+    assert [(t["title"], t.get("due_date")) for t in objects(result, "task")] == [
+        ("finish genki ch 15", "2027-01-31"),
+        ("300 kanji", "2027-01-31"),
+        ("book flights by 3 Jan", "2027-01-03"),
+    ], result
 
 
 @pytest.mark.anyio

@@ -141,6 +141,14 @@ def read_list(
         # one event per comma with the date left in its title.
         return None
     items = list_items(m.group("items"), 20 if to_be_done else 6, clauses=to_be_done)
+    # "To do by end of jan: …", "Before the move: …": a deadline the heading says is each
+    # item's, unless an item says its own.
+    heading = m.group("head")
+    by_heading = [
+        v
+        for v in find_values(heading, today)
+        if v.kind == "date" and DEADLINE_BEFORE.search(heading[: v.start])
+    ]
     if to_be_done:
         # "Done: requested the statement on 1 December; it arrived the same day": a clause
         # about what the item before it told is said of that item, no thing done of its own;
@@ -213,6 +221,7 @@ def read_list(
             dates = [v for v in find_values(said, today) if v.kind == "date"]
             deadlines = [v for v in dates if DEADLINE_BEFORE.search(said[: v.start])]
             one_date(draft, deadlines + [v for v in find_values(name, today) if v.kind == "date"])
+            one_date(draft, by_heading)
         if said and not (to_be_done and _SELF_DOER.fullmatch(said)):  # "(me)": the default
             heading_job = called if called is not None and role_like(called) else None
             _fill(draft, said, today, kinds or {}, heading_job)
