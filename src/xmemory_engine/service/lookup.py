@@ -59,8 +59,6 @@ class StoreLookup:
         terms = [t for t in dict.fromkeys(normalize(n) for n in names) if t]
         if spec is None or not terms:
             return []
-        # A firm stored as "The Long Table" is the one a later text calls "Long Table".
-        terms += [f"the {t}" for t in terms if " " in t and not t.startswith("the ")]
 
         def run(tables: Tables) -> list[dict[str, Any]]:
             found: dict[str, dict[str, Any]] = {}

@@ -1394,7 +1394,9 @@ async def _stored_kinds(
         name_of = name_field(spec) if spec is not None else None
         if spec is None or name_of is None or not names:
             continue
-        stored = [r.get(name_of) for r in await lookup.named(spec.name, names, 5)]
+        # A firm stored as "The Long Table" is the one a later text calls "Long Table".
+        asked = names + [f"The {n}" for n in names if kind == "org" and " " in n]
+        stored = [r.get(name_of) for r in await lookup.named(spec.name, asked, 5)]
         for name in names:
             # The word a firm's name opens with names it only when no one is called so:
             # "Mokoena" beside Sipho Mokoena and Mokoena Logistics is him (people are looked

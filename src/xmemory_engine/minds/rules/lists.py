@@ -146,7 +146,7 @@ def read_list(
     heading = m.group("head")
     by_heading = [
         v
-        for v in find_values(heading, today)
+        for v in (find_values(heading, today) if to_be_done else [])
         if v.kind == "date" and DEADLINE_BEFORE.search(heading[: v.start])
     ]
     if to_be_done:

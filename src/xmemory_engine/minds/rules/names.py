@@ -784,7 +784,7 @@ def _candidate(sentence: str, index: int, run: list[re.Match[str]]) -> Candidate
     found.sort_before = bool(
         raw_before
         and beside is not None
-        and (quoted or bool(set(lowered_before[-3:-1]) & _DEFINITE))
+        and (quoted or bool(set(lowered_before[-3:-1]) & _OWNERS))
         and not (len(tokens) == 1 and name.isupper())
         and raw_before[-1].islower()
         and raw_before[-1] in _BODY_SORTS
@@ -1486,7 +1486,6 @@ _GROUP_NOUNS = frozenset(("band", "club", "gym", "choir", "orchestra", "insurer"
 # Nouns for a sort of body, a firm's or a club's: what a name said to be one names.
 _BODY_SORTS = ORG_NOUNS | FIRM_HEADS | _GROUP_NOUNS | frozenset(("group",))
 _RIGHT_BEFORE = re.compile(r"[a-z]\s+(?P<quote>['\u2018\"\u201c]?)$")  # a word, a space, a quote?
-_DEFINITE = frozenset(("the", "our", "my", "their", "his", "her", "your"))
 _NAME_SHORTS = frozenset(("St", "Ste", "Sta", "Mt", "Ft"))
 _STREET_SHORTS = frozenset(("st", "rd", "ave", "ln", "blvd", "sq"))  # last word of a street
 STREETS = _STREET_SHORTS | frozenset(("street", "road", "lane", "avenue", "crescent", "terrace",
